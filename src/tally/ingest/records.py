@@ -22,14 +22,16 @@ RECORD_SCHEMA = pa.schema(
         pa.field("counterparty", pa.string()),
         pa.field("counterparty_account", pa.string()),
         pa.field("transaction_id", pa.string()),  # the format's own id: FITID, AcctSvcrRef, ...
-        pa.field("row_key", pa.string(), nullable=False),  # stable identity for duplicate-safe imports
+        # FNV-1a of the normalised content (tally.ingest.identity): with transaction_id, the row's
+        # identity for duplicate-safe re-imports.
+        pa.field("row_hash", pa.int64(), nullable=False),
         pa.field("extra", pa.string()),  # JSON object of unmapped columns, or null
     ]
 )
 
 RECORD_COLUMNS: tuple[str, ...] = tuple(RECORD_SCHEMA.names)
 
-# The fields a user maps file columns onto (row_number, row_key and extra are derived).
+# The fields a user maps file columns onto (row_number, row_hash and extra are derived).
 MAPPABLE_FIELDS: tuple[str, ...] = (
     "reference",
     "booking_date",

@@ -1,0 +1,86 @@
+"""The `tally` command line."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+
+import typer
+import uvicorn
+
+from tally.config import get_settings
+from tally.kit.db import Database, run_in_transaction
+from tally.kit.logging import configure_logging
+from tally.kit.migrate import upgrade_database_sync
+from tally.models import UserRole
+from tally.users.schemas import UserCreate
+from tally.users.service import UserService
+
+app = typer.Typer(help="Tally: reconcile two record sets and prove that they tally.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+user_app = typer.Typer(help="Users.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(user_app, name="user")
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Apply migrations up to REVISION (default: the latest)."""
+    settings = get_settings()
+    if settings.is_sqlite:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade_database_sync(settings.effective_database_url, revision)
+    typer.echo(f"Database at {_safe_url(settings.effective_database_url)} is at {revision}.")
+
+
+@user_app.command("create")
+def user_create(
+    email: str,
+    password: str = typer.Option(None, help="Prompted for when omitted."),
+    admin: bool = typer.Option(False, "--admin", help="Grant the administrator role."),
+) -> None:
+    """Create a user who can log in to the API and the web app."""
+    password = password or getpass.getpass("Password: ")
+    role = UserRole.ADMIN if admin else UserRole.MEMBER
+    user = asyncio.run(_create_user(UserCreate(email=email, password=password, role=role)))
+    typer.echo(f"Created user {user} ({role}).")
+
+
+async def _create_user(data: UserCreate) -> int:
+    settings = get_settings()
+    database = Database(settings)
+    try:
+        user = await run_in_transaction(database, lambda s: UserService(s).create_user(data))
+        return user.id
+    finally:
+        await database.dispose()
+
+
+@app.command()
+def serve(
+    host: str = typer.Option(None, help="Interface to bind (default TALLY_HOST or 127.0.0.1)."),
+    port: int = typer.Option(None, help="Port (default TALLY_PORT or 8000)."),
+    workers: int = typer.Option(1, help="Worker processes."),
+) -> None:
+    """Run the HTTP server (API under /api/v1, OpenAPI at /docs)."""
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    uvicorn.run(
+        "tally.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+        log_level=settings.log_level.lower(),
+    )
+
+
+def _safe_url(url: str) -> str:
+    if "@" in url:
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://***@{rest.split('@', 1)[1]}"
+    return url
+
+
+if __name__ == "__main__":
+    app()

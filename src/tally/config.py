@@ -1,0 +1,96 @@
+"""The one Settings object: every tunable comes from the environment (or a `.env` file)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import platformdirs
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Environment = Literal["development", "production", "test"]
+
+# Pool defaults per environment: production sizes for a real PostgreSQL server, small ones for a
+# laptop or a test run, where many short-lived engines would otherwise hold idle connections.
+_POOL_DEFAULTS: dict[str, dict[str, object]] = {
+    "production": {"db_pool_size": 20, "db_max_overflow": 10, "db_pool_timeout": 30.0,
+                   "db_pool_recycle": 1800, "db_pool_pre_ping": True},
+    "development": {"db_pool_size": 5, "db_max_overflow": 5, "db_pool_timeout": 5.0,
+                    "db_pool_recycle": 1800, "db_pool_pre_ping": True},
+    "test": {"db_pool_size": 5, "db_max_overflow": 5, "db_pool_timeout": 2.0,
+             "db_pool_recycle": 1800, "db_pool_pre_ping": True},
+}
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("tally", appauthor=False))
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    env: Environment = Field("development", alias="TALLY_ENV")
+    data_dir: Path = Field(default_factory=default_data_dir, alias="TALLY_DATA_DIR")
+    database_url: str | None = Field(None, alias="DATABASE_URL")
+    redis_url: str | None = Field(None, alias="REDIS_URL")
+    enable_cache: bool = Field(True, alias="ENABLE_CACHE")
+    cache_ttl: int = Field(300, alias="CACHE_TTL", ge=1)
+
+    db_pool_size: int | None = Field(None, alias="DB_POOL_SIZE", ge=1)
+    db_max_overflow: int | None = Field(None, alias="DB_MAX_OVERFLOW", ge=0)
+    db_pool_timeout: float | None = Field(None, alias="DB_POOL_TIMEOUT", gt=0)
+    db_pool_recycle: int | None = Field(None, alias="DB_POOL_RECYCLE")
+    db_pool_pre_ping: bool | None = Field(None, alias="DB_POOL_PRE_PING")
+    db_connect_timeout: float = Field(2.0, alias="DB_CONNECT_TIMEOUT", gt=0)
+    db_pool_warn_ratio: float = Field(0.8, alias="DB_POOL_WARN_RATIO", gt=0, le=1)
+
+    token_ttl_days: int = Field(30, alias="TALLY_TOKEN_TTL_DAYS", ge=1)
+    max_upload_bytes: int = Field(5 * 1024**3, alias="TALLY_MAX_UPLOAD_BYTES", ge=1)
+    host: str = Field("127.0.0.1", alias="TALLY_HOST")
+    port: int = Field(8000, alias="TALLY_PORT")
+    log_level: str = Field("INFO", alias="TALLY_LOG_LEVEL")
+
+    @model_validator(mode="after")
+    def _apply_environment_defaults(self) -> Settings:
+        for name, value in _POOL_DEFAULTS[self.env].items():
+            if getattr(self, name) is None:
+                setattr(self, name, value)
+        return self
+
+    @property
+    def effective_database_url(self) -> str:
+        """DATABASE_URL, or the embedded SQLite file under the data directory."""
+        if self.database_url:
+            return normalise_database_url(self.database_url)
+        return f"sqlite+aiosqlite:///{self.data_dir / 'tally.db'}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.effective_database_url.startswith("sqlite")
+
+    @property
+    def pool_summary(self) -> dict[str, object]:
+        return {
+            "pool_size": self.db_pool_size,
+            "max_overflow": self.db_max_overflow,
+            "pool_timeout": self.db_pool_timeout,
+            "pool_recycle": self.db_pool_recycle,
+            "pool_pre_ping": self.db_pool_pre_ping,
+        }
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the URLs people paste (postgres://, postgresql://, sqlite:///) and pick async drivers."""
+    for prefix in ("postgres://", "postgresql://", "postgresql+psycopg2://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    if url.startswith("sqlite:///"):
+        return "sqlite+aiosqlite:///" + url[len("sqlite:///"):]
+    return url
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

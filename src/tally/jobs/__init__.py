@@ -1,0 +1,1 @@
+"""Reconciliation jobs: queued, run in the background, observable and cancellable."""

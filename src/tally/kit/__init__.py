@@ -1,0 +1,1 @@
+"""Shared infrastructure. Nothing here imports a feature package."""

@@ -1,0 +1,251 @@
+"""The database layer: engine, pool with retry and back-off, and the request transaction owner."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+from sqlalchemy import event, exc
+from sqlalchemy.engine import Engine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import AsyncAdaptedQueuePool, ConnectionPoolEntry
+from sqlalchemy.util import await_only
+
+from tally.config import Settings
+from tally.kit.errors import ServiceUnavailable, error_response
+
+log = structlog.get_logger("tally.db")
+
+T = TypeVar("T")
+
+RETRY_DELAYS_S = (0.010, 0.020, 0.040)
+APPLICATION_NAME = "tally"
+
+
+@dataclass
+class PoolCounters:
+    """What the pool has done since start-up; read by /admin/db/pool and /metrics."""
+
+    waiting: int = 0
+    timeouts: int = 0
+    connect_errors: int = 0
+    retries: int = 0
+    unavailable: int = 0
+    high_usage_warnings: int = 0
+    last_warning_at: float = field(default=0.0, repr=False)
+
+
+class RetryingQueuePool(AsyncAdaptedQueuePool):
+    """A queue pool whose checkout retries with exponential back-off and jitter.
+
+    Only pool time-outs and failures to connect are retried (10/20/40 ms): they are the transient
+    faults of an exhausted pool or a restarting server. Anything else surfaces at once.
+    """
+
+    counters: PoolCounters
+    warn_ratio: float
+
+    def _do_get(self) -> ConnectionPoolEntry:
+        self.counters.waiting += 1
+        try:
+            for attempt, delay in enumerate((*RETRY_DELAYS_S, None)):
+                try:
+                    entry = super()._do_get()
+                except exc.TimeoutError:
+                    self.counters.timeouts += 1
+                    if delay is None:
+                        raise
+                except Exception as error:  # the DBAPI's own connect error, not yet wrapped
+                    if not _is_connect_error(error):
+                        raise
+                    self.counters.connect_errors += 1
+                    if delay is None:
+                        raise
+                else:
+                    self._warn_if_busy()
+                    return entry
+                self.counters.retries += 1
+                log.info("db.checkout_retry", attempt=attempt + 1, delay_ms=delay * 1000)
+                await_only(asyncio.sleep(delay * random.uniform(0.8, 1.2)))
+            raise AssertionError("unreachable")
+        finally:
+            self.counters.waiting -= 1
+
+    def _warn_if_busy(self) -> None:
+        capacity = self.size() + max(self._max_overflow, 0)
+        usage = self.checkedout() / capacity if capacity else 0.0
+        now = time.monotonic()
+        if usage > self.warn_ratio and now - self.counters.last_warning_at > 10:
+            self.counters.last_warning_at = now
+            self.counters.high_usage_warnings += 1
+            log.warning(
+                "db.pool_high_usage", usage_pct=round(usage * 100, 1),
+                checked_out=self.checkedout(), capacity=capacity,
+            )
+
+
+def _is_connect_error(error: BaseException) -> bool:
+    name = type(error).__name__
+    return name in {"OperationalError", "InterfaceError"} or isinstance(
+        error, (ConnectionError, OSError)
+    )
+
+
+class Database:
+    """Owns the engine and the session factory; built in the app's lifespan or a worker's start."""
+
+    def __init__(self, settings: Settings, *, url: str | None = None) -> None:
+        self.url = url or settings.effective_database_url
+        self.is_sqlite = self.url.startswith("sqlite")
+        self.engine: AsyncEngine = create_async_engine(self.url, **_engine_options(settings, self))
+        pool = self.engine.pool
+        assert isinstance(pool, RetryingQueuePool)
+        pool.counters = PoolCounters()
+        pool.warn_ratio = settings.db_pool_warn_ratio
+        self.pool: RetryingQueuePool = pool
+        if self.is_sqlite:
+            event.listen(self.engine.sync_engine, "connect", _configure_sqlite)
+        self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    def pool_status(self) -> dict[str, Any]:
+        pool = self.pool
+        capacity = pool.size() + max(pool._max_overflow, 0)
+        checked_out = pool.checkedout()
+        return {
+            "backend": self.engine.dialect.name,
+            "size": pool.size(),
+            "max_overflow": pool._max_overflow,
+            "checked_out": checked_out,
+            "checked_in": pool.checkedin(),
+            "overflow": max(pool.overflow(), 0),
+            "capacity": capacity,
+            "usage_pct": round(100 * checked_out / capacity, 1) if capacity else 0.0,
+            "waiters": pool.counters.waiting,
+            "timeouts": pool.counters.timeouts,
+            "connect_errors": pool.counters.connect_errors,
+            "retries": pool.counters.retries,
+            "unavailable_responses": pool.counters.unavailable,
+            "high_usage_warnings": pool.counters.high_usage_warnings,
+            "timeout_s": pool.timeout(),
+        }
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+def _engine_options(settings: Settings, database: Database) -> dict[str, Any]:
+    options: dict[str, Any] = {
+        "poolclass": RetryingQueuePool,
+        "pool_size": settings.db_pool_size,
+        "max_overflow": settings.db_max_overflow,
+        "pool_timeout": settings.db_pool_timeout,
+        "pool_recycle": settings.db_pool_recycle,
+        "pool_pre_ping": settings.db_pool_pre_ping,
+    }
+    if database.is_sqlite:
+        options["connect_args"] = {"timeout": 30}
+    else:
+        options["connect_args"] = {
+            "application_name": APPLICATION_NAME,
+            # libpq counts whole seconds and 1 s is unreliable; refused connections fail at once.
+            "connect_timeout": max(2, int(settings.db_connect_timeout)),
+        }
+    return options
+
+
+def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    # WAL lets readers run beside the one writer; foreign keys make ON DELETE CASCADE work.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+AfterCommit = Callable[[], Awaitable[None]]
+
+
+def after_commit(session: AsyncSession, callback: AfterCommit) -> None:
+    """Run ``callback`` once the transaction owner has committed (never if it rolls back)."""
+    session.info.setdefault("after_commit", []).append(callback)
+
+
+async def run_after_commit(session: AsyncSession) -> None:
+    callbacks: list[AfterCommit] = session.info.pop("after_commit", [])
+    for callback in callbacks:
+        await callback()
+
+
+def get_database(request: Request) -> Database:
+    database: Database = request.app.state.database
+    return database
+
+
+async def request_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """The transaction owner of a request: commit on success, roll back on any error."""
+    database = get_database(request)
+    async with database.sessionmaker() as session:
+        try:
+            yield session
+            await session.commit()
+        except BaseException:
+            session.info.pop("after_commit", None)
+            await session.rollback()
+            raise
+        await run_after_commit(session)
+
+
+async def run_in_transaction(
+    database: Database, work: Callable[[AsyncSession], Awaitable[T]]
+) -> T:
+    """The transaction owner for background work (tasks, CLI): one commit, or none."""
+    async with database.sessionmaker() as session:
+        try:
+            result = await work(session)
+            await session.commit()
+        except BaseException:
+            session.info.pop("after_commit", None)
+            await session.rollback()
+            raise
+        await run_after_commit(session)
+        return result
+
+
+_UNAVAILABLE_ERRORS = (exc.TimeoutError, exc.OperationalError, exc.InterfaceError)
+
+
+def install_database_error_handler(app: FastAPI) -> None:
+    """Map an unreachable database to 503 + Retry-After: never a hang, never a 500."""
+
+    async def on_database_unavailable(request: Request, error: Exception) -> Response:
+        database = getattr(request.app.state, "database", None)
+        if database is not None:
+            database.pool.counters.unavailable += 1
+        log.warning("db.unavailable", path=request.url.path, error=type(error).__name__)
+        unavailable = ServiceUnavailable("The database is unavailable; retry shortly.")
+        response = error_response(503, type(unavailable).__name__, unavailable.detail)
+        response.headers.update(unavailable.headers)
+        return response
+
+    for error_type in _UNAVAILABLE_ERRORS:
+        app.add_exception_handler(error_type, on_database_unavailable)
+
+
+def count_statements(engine: AsyncEngine) -> Callable[[], int]:
+    """Count SQL statements sent through ``engine``; returns a reader of the running total."""
+    counter = {"n": 0}
+
+    def before_execute(*_args: Any) -> None:
+        counter["n"] += 1
+
+    sync_engine: Engine = engine.sync_engine
+    event.listen(sync_engine, "before_cursor_execute", before_execute)
+    return lambda: counter["n"]

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import BigInteger, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tally.models.base import Base, BigId, Timestamp, utcnow
+
+
+class MatchStatus(StrEnum):
+    AUTO = "auto"
+    SUGGESTED = "suggested"
+    AMBIGUOUS = "ambiguous"
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
+    MANUAL = "manual"
+
+
+class MatchCategory(StrEnum):
+    MATCHED = "matched"
+    DISCREPANCY = "discrepancy"
+
+
+class Match(Base):
+    __tablename__ = "match"
+    __table_args__ = (
+        # Results pages: WHERE job_id = ? AND category = ? [AND status = ?] ORDER BY id.
+        Index("ix_match_job_id_category_status_id", "job_id", "category", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("reconciliation_job.id", ondelete="CASCADE"))
+    rule: Mapped[str] = mapped_column(String(200))
+    rule_index: Mapped[int] = mapped_column(Integer, default=0)
+    score: Mapped[float] = mapped_column(Float, default=1.0)
+    status: Mapped[str] = mapped_column(String(16), default=MatchStatus.AUTO)
+    category: Mapped[str] = mapped_column(String(16), default=MatchCategory.MATCHED)
+    amount_difference: Mapped[int] = mapped_column(BigInteger, default=0)
+    date_difference_days: Mapped[int | None] = mapped_column(Integer)
+    evidence: Mapped[str | None] = mapped_column(Text)  # JSON written by the matching engine
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class MatchRecord(Base):
+    """Links a match to its records. Unique (job, record): no record is ever used twice in a job."""
+
+    __tablename__ = "match_record"
+    __table_args__ = (
+        # Also answers "is this record matched in this job?" for the unmatched anti-join.
+        Index("uq_match_record_job_id_record_id", "job_id", "record_id", unique=True),
+        Index("ix_match_record_match_id", "match_id"),
+        Index("ix_match_record_record_id", "record_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("reconciliation_job.id", ondelete="CASCADE"))
+    match_id: Mapped[int] = mapped_column(ForeignKey("match.id", ondelete="CASCADE"))
+    record_id: Mapped[int] = mapped_column(ForeignKey("record.id", ondelete="CASCADE"))
+    side: Mapped[str] = mapped_column(String(5))

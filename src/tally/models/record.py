@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tally.models.base import Base, BigId
+
+
+class Record(Base):
+    """One row of a data source. Columns mirror tally.ingest.records.RECORD_SCHEMA.
+
+    ``amount`` is an integer count of 1/10,000 currency units (tally.money): exact, and summable in
+    SQL on every backend.
+    """
+
+    __tablename__ = "record"
+    __table_args__ = (
+        # Loading a source for matching and paging its rows: WHERE data_source_id = ? ORDER BY
+        # row_number; also makes deleting a source one indexed range delete.
+        Index("ix_record_data_source_id_row_number", "data_source_id", "row_number"),
+        # Duplicate-safe re-imports compare identities per source.
+        Index("ix_record_data_source_id_row_hash", "data_source_id", "row_hash"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    data_source_id: Mapped[int] = mapped_column(ForeignKey("data_source.id", ondelete="CASCADE"))
+    row_number: Mapped[int] = mapped_column(BigInteger)
+    reference: Mapped[str | None] = mapped_column(Text)
+    booking_date: Mapped[date | None] = mapped_column(Date)
+    value_date: Mapped[date | None] = mapped_column(Date)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    description: Mapped[str | None] = mapped_column(Text)
+    counterparty: Mapped[str | None] = mapped_column(Text)
+    counterparty_account: Mapped[str | None] = mapped_column(Text)
+    transaction_id: Mapped[str | None] = mapped_column(Text)
+    row_hash: Mapped[int] = mapped_column(BigInteger)
+    extra: Mapped[str | None] = mapped_column(Text)  # JSON object text, kept as written by ingest

@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tally.models import (
+    DataSource,
+    Project,
+    ProjectMember,
+    ProjectStats,
+    ReconciliationJob,
+    User,
+)
+
+
+class ProjectRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def access(self, project_id: int, user_id: int) -> tuple[bool, str | None]:
+        """(project exists, caller's member role or None) in one primary-key lookup."""
+        statement = (
+            select(Project.id, ProjectMember.role)
+            .outerjoin(
+                ProjectMember,
+                (ProjectMember.project_id == Project.id) & (ProjectMember.user_id == user_id),
+            )
+            .where(Project.id == project_id)
+        )
+        row = (await self.session.execute(statement)).first()
+        if row is None:
+            return False, None
+        return True, row.role
+
+    async def get(self, project_id: int) -> Project | None:
+        return await self.session.get(Project, project_id)
+
+    async def page_for_user(
+        self, user_id: int | None, *, offset: int, limit: int
+    ) -> tuple[list[Project], int]:
+        """Newest first. ``user_id=None`` (admins) pages every project."""
+        items = select(Project).order_by(Project.id.desc()).offset(offset).limit(limit)
+        total = select(func.count()).select_from(Project)
+        if user_id is not None:
+            # Walks ix_project_member_user_id_project_id, then primary-key lookups on project.
+            items = items.join(ProjectMember, ProjectMember.project_id == Project.id).where(
+                ProjectMember.user_id == user_id
+            )
+            total = select(func.count()).select_from(ProjectMember).where(
+                ProjectMember.user_id == user_id
+            )
+        projects = await self.session.scalars(items)
+        count = await self.session.scalar(total)
+        return list(projects), count or 0
+
+    async def add(self, project: Project, owner_id: int) -> Project:
+        self.session.add(project)
+        await self.session.flush()
+        self.session.add(ProjectMember(project_id=project.id, user_id=owner_id, role="owner"))
+        await self.session.flush()
+        return project
+
+    async def delete(self, project: Project) -> None:
+        # ON DELETE CASCADE removes members, sources, records, jobs, matches and stats in bulk.
+        await self.session.execute(delete(Project).where(Project.id == project.id))
+
+    async def members(self, project_id: int) -> list[tuple[ProjectMember, User]]:
+        statement = (
+            select(ProjectMember, User)
+            .join(User, User.id == ProjectMember.user_id)
+            .where(ProjectMember.project_id == project_id)
+            .order_by(ProjectMember.user_id)
+        )
+        return [(row[0], row[1]) for row in await self.session.execute(statement)]
+
+    async def get_member(self, project_id: int, user_id: int) -> ProjectMember | None:
+        return await self.session.get(ProjectMember, (project_id, user_id))
+
+    async def add_member(self, member: ProjectMember) -> None:
+        self.session.add(member)
+        await self.session.flush()
+
+    async def remove_member(self, member: ProjectMember) -> None:
+        await self.session.delete(member)
+        await self.session.flush()
+
+    async def stats(self, project_id: int) -> tuple[ProjectStats | None, ReconciliationJob | None]:
+        """The stored stats row and the project's latest job, in one statement."""
+        latest_job = (
+            select(ReconciliationJob.id)
+            .where(ReconciliationJob.project_id == project_id)
+            .order_by(ReconciliationJob.id.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+        statement = (
+            select(ReconciliationJob, ProjectStats)
+            .select_from(Project)
+            .outerjoin(ProjectStats, ProjectStats.project_id == Project.id)
+            .outerjoin(ReconciliationJob, ReconciliationJob.id == latest_job)
+            .where(Project.id == project_id)
+        )
+        row = (await self.session.execute(statement)).first()
+        if row is None:
+            return None, None
+        return row[1], row[0]
+
+    async def source_counts(self, project_id: int) -> list[DataSource]:
+        statement = (
+            select(DataSource).where(DataSource.project_id == project_id).order_by(DataSource.id)
+        )
+        return list(await self.session.scalars(statement))

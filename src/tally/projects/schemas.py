@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from tally.models import ProjectRole
+
+
+class ProjectCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    description: str = Field("", max_length=10_000)
+
+
+class ProjectUpdate(BaseModel):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = Field(None, max_length=10_000)
+
+
+class ProjectRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    description: str
+    owner_id: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class MemberAdd(BaseModel):
+    email: str
+    role: ProjectRole = ProjectRole.VIEWER
+
+
+class MemberRead(BaseModel):
+    user_id: int
+    email: str
+    role: ProjectRole
+
+
+class SourceCount(BaseModel):
+    id: int
+    name: str
+    status: str
+    row_count: int
+
+
+class LastJob(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    status: str
+    created_at: datetime
+    finished_at: datetime | None
+
+
+class ProjectStatsRead(BaseModel):
+    project_id: int
+    sources: list[SourceCount]
+    record_count: int
+    matched_count: int
+    unmatched_count: int
+    matched_amount: Decimal
+    unmatched_amount: Decimal
+    match_rate: float = Field(description="Share of the last completed job's records matched, 0-1")
+    last_job: LastJob | None
+    computed_at: datetime | None

@@ -1,0 +1,117 @@
+"""The rules about projects: who sees which, who may change them, and what their stats say."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tally.kit.errors import Conflict, NotFound
+from tally.kit.pagination import Page, PageParams
+from tally.models import Project, ProjectMember, ProjectRole
+from tally.money import from_units
+from tally.projects.auth import ProjectAccess, ProjectNotFound
+from tally.projects.repository import ProjectRepository
+from tally.projects.schemas import (
+    LastJob,
+    MemberAdd,
+    MemberRead,
+    ProjectCreate,
+    ProjectRead,
+    ProjectStatsRead,
+    ProjectUpdate,
+    SourceCount,
+)
+from tally.users.auth import Principal
+from tally.users.repository import UserRepository
+
+
+class MemberNotFound(NotFound):
+    """No such member in this project, or no user with that email."""
+
+
+class OwnerIsPermanent(Conflict):
+    """The project's owner cannot be removed or demoted."""
+
+
+class ProjectService:
+    def __init__(self, session: AsyncSession) -> None:
+        self.repository = ProjectRepository(session)
+
+    async def list_projects(self, principal: Principal, params: PageParams) -> Page[ProjectRead]:
+        """The projects the caller belongs to (every project for an admin), newest first."""
+        user_filter = None if principal.is_admin else principal.user_id
+        projects, total = await self.repository.page_for_user(
+            user_filter, offset=params.offset, limit=params.per_page
+        )
+        return Page[ProjectRead].of([ProjectRead.model_validate(p) for p in projects], params, total)
+
+    async def get_project(self, access: ProjectAccess) -> Project:
+        project = await self.repository.get(access.project_id)
+        if project is None:  # deleted between the access check and this read
+            raise ProjectNotFound(f"Project {access.project_id} not found")
+        return project
+
+    async def create_project(self, principal: Principal, data: ProjectCreate) -> Project:
+        project = Project(name=data.name, description=data.description, owner_id=principal.user_id)
+        return await self.repository.add(project, principal.user_id)
+
+    async def update_project(self, access: ProjectAccess, data: ProjectUpdate) -> Project:
+        project = await self.get_project(access)
+        for name, value in data.model_dump(exclude_unset=True, exclude_none=True).items():
+            setattr(project, name, value)
+        await self.repository.session.flush()
+        return project
+
+    async def delete_project(self, access: ProjectAccess) -> None:
+        await self.repository.delete(await self.get_project(access))
+
+    async def list_members(self, access: ProjectAccess) -> list[MemberRead]:
+        return [
+            MemberRead(user_id=user.id, email=user.email, role=ProjectRole(member.role))
+            for member, user in await self.repository.members(access.project_id)
+        ]
+
+    async def add_member(self, access: ProjectAccess, data: MemberAdd) -> MemberRead:
+        """Add a user by email, or change the role of an existing member."""
+        if data.role == ProjectRole.OWNER:
+            raise OwnerIsPermanent("A project has exactly one owner")
+        user = await UserRepository(self.repository.session).get_by_email(data.email.strip().lower())
+        if user is None:
+            raise MemberNotFound(f"No user with email {data.email}")
+        member = await self.repository.get_member(access.project_id, user.id)
+        if member is None:
+            member = ProjectMember(project_id=access.project_id, user_id=user.id, role=data.role)
+            await self.repository.add_member(member)
+        elif member.role == ProjectRole.OWNER:
+            raise OwnerIsPermanent("The owner's role cannot change")
+        else:
+            member.role = data.role
+            await self.repository.session.flush()
+        return MemberRead(user_id=user.id, email=user.email, role=data.role)
+
+    async def remove_member(self, access: ProjectAccess, user_id: int) -> None:
+        member = await self.repository.get_member(access.project_id, user_id)
+        if member is None:
+            raise MemberNotFound(f"User {user_id} is not a member of this project")
+        if member.role == ProjectRole.OWNER:
+            raise OwnerIsPermanent("The owner cannot be removed")
+        await self.repository.remove_member(member)
+
+    async def get_stats(self, access: ProjectAccess) -> ProjectStatsRead:
+        """Stored stats (written when a job completes): two indexed reads, no aggregation."""
+        stats, last_job = await self.repository.stats(access.project_id)
+        sources = await self.repository.source_counts(access.project_id)
+        return ProjectStatsRead(
+            project_id=access.project_id,
+            sources=[
+                SourceCount(id=s.id, name=s.name, status=s.status, row_count=s.row_count)
+                for s in sources
+            ],
+            record_count=sum(s.row_count for s in sources),
+            matched_count=stats.matched_count if stats else 0,
+            unmatched_count=stats.unmatched_count if stats else 0,
+            matched_amount=from_units(stats.matched_amount if stats else 0),
+            unmatched_amount=from_units(stats.unmatched_amount if stats else 0),
+            match_rate=stats.match_rate if stats else 0.0,
+            last_job=LastJob.model_validate(last_job) if last_job else None,
+            computed_at=stats.computed_at if stats else None,
+        )

@@ -1,0 +1,1 @@
+"""Data sources: uploaded files and the records ingested from them."""

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tally.models import ApiToken, User
+
+
+class UserRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, user_id: int) -> User | None:
+        return await self.session.get(User, user_id)
+
+    async def get_by_email(self, email: str) -> User | None:
+        return await self.session.scalar(select(User).where(User.email == email))
+
+    async def page(self, *, offset: int, limit: int) -> tuple[list[User], int]:
+        # Two statements whatever the page size: the page (primary-key order) and the total.
+        users = await self.session.scalars(select(User).order_by(User.id).offset(offset).limit(limit))
+        total = await self.session.scalar(select(func.count()).select_from(User))
+        return list(users), total or 0
+
+    async def add(self, user: User) -> User:
+        self.session.add(user)
+        await self.session.flush()
+        return user
+
+    async def add_token(self, token: ApiToken) -> None:
+        self.session.add(token)
+        await self.session.flush()
+
+    async def user_for_token(self, digest: str, now: datetime) -> User | None:
+        """The active user owning a live token: one indexed lookup per authenticated request."""
+        statement = (
+            select(User)
+            .join(ApiToken, ApiToken.user_id == User.id)
+            .where(
+                ApiToken.token_hash == digest,
+                ApiToken.revoked_at.is_(None),
+                or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > now),
+                User.is_active.is_(True),
+            )
+        )
+        return await self.session.scalar(statement)
+
+    async def revoke_token(self, digest: str, now: datetime) -> None:
+        await self.session.execute(
+            update(ApiToken).where(ApiToken.token_hash == digest).values(revoked_at=now)
+        )
