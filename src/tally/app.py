@@ -44,8 +44,11 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
             await upgrade_database(db.url)  # the embedded default migrates itself
         app.state.database = db
         log.info(
-            "app.started", version=__version__, env=settings.env,
-            database=db.engine.dialect.name, **settings.pool_summary,
+            "app.started",
+            version=__version__,
+            env=settings.env,
+            database=db.engine.dialect.name,
+            **settings.pool_summary,
         )
         try:
             yield

@@ -16,7 +16,9 @@ from tally.models import UserRole
 from tally.users.schemas import UserCreate
 from tally.users.service import UserService
 
-app = typer.Typer(help="Tally: reconcile two record sets and prove that they tally.", no_args_is_help=True)
+app = typer.Typer(
+    help="Tally: reconcile two record sets and prove that they tally.", no_args_is_help=True
+)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 user_app = typer.Typer(help="Users.", no_args_is_help=True)
 app.add_typer(db_app, name="db")

@@ -15,12 +15,27 @@ Environment = Literal["development", "production", "test"]
 # Pool defaults per environment: production sizes for a real PostgreSQL server, small ones for a
 # laptop or a test run, where many short-lived engines would otherwise hold idle connections.
 _POOL_DEFAULTS: dict[str, dict[str, object]] = {
-    "production": {"db_pool_size": 20, "db_max_overflow": 10, "db_pool_timeout": 30.0,
-                   "db_pool_recycle": 1800, "db_pool_pre_ping": True},
-    "development": {"db_pool_size": 5, "db_max_overflow": 5, "db_pool_timeout": 5.0,
-                    "db_pool_recycle": 1800, "db_pool_pre_ping": True},
-    "test": {"db_pool_size": 5, "db_max_overflow": 5, "db_pool_timeout": 2.0,
-             "db_pool_recycle": 1800, "db_pool_pre_ping": True},
+    "production": {
+        "db_pool_size": 20,
+        "db_max_overflow": 10,
+        "db_pool_timeout": 30.0,
+        "db_pool_recycle": 1800,
+        "db_pool_pre_ping": True,
+    },
+    "development": {
+        "db_pool_size": 5,
+        "db_max_overflow": 5,
+        "db_pool_timeout": 5.0,
+        "db_pool_recycle": 1800,
+        "db_pool_pre_ping": True,
+    },
+    "test": {
+        "db_pool_size": 5,
+        "db_max_overflow": 5,
+        "db_pool_timeout": 2.0,
+        "db_pool_recycle": 1800,
+        "db_pool_pre_ping": True,
+    },
 }
 
 
@@ -82,12 +97,12 @@ class Settings(BaseSettings):
 
 
 def normalise_database_url(url: str) -> str:
-    """Accept the URLs people paste (postgres://, postgresql://, sqlite:///) and pick async drivers."""
+    """Accept the URLs people paste (postgres://, sqlite:///...) and pick the async drivers."""
     for prefix in ("postgres://", "postgresql://", "postgresql+psycopg2://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     if url.startswith("sqlite:///"):
-        return "sqlite+aiosqlite:///" + url[len("sqlite:///"):]
+        return "sqlite+aiosqlite:///" + url[len("sqlite:///") :]
     return url
 
 

@@ -3,15 +3,15 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.models import Project, ProjectMember, ProjectRole
-from tests.helpers.users import TestUser
+from tests.helpers.users import AuthedUser
 
 
 async def create_project(
     session: AsyncSession,
     *,
-    owner: TestUser,
+    owner: AuthedUser,
     name: str = "Bank vs ledger",
-    members: dict[TestUser, ProjectRole] | None = None,
+    members: dict[AuthedUser, ProjectRole] | None = None,
 ) -> Project:
     """Create and commit a project owned by ``owner``, with optional extra members."""
     project = Project(name=name, description="", owner_id=owner.id)

@@ -22,7 +22,7 @@ def _default_password_hash() -> str:
 
 
 @dataclass(frozen=True)
-class TestUser:
+class AuthedUser:
     id: int
     email: str
     token: str
@@ -34,7 +34,7 @@ class TestUser:
 
 async def create_user(
     session: AsyncSession, *, email: str | None = None, role: UserRole = UserRole.MEMBER
-) -> TestUser:
+) -> AuthedUser:
     """Create and commit an active user with a live token."""
     email = email or f"user{next(_sequence)}@example.test"
     user = User(email=email, password_hash=_default_password_hash(), role=role)
@@ -42,7 +42,9 @@ async def create_user(
     await session.flush()
     token, digest = new_token()
     session.add(
-        ApiToken(token_hash=digest, user_id=user.id, expires_at=datetime.now(UTC) + timedelta(days=1))
+        ApiToken(
+            token_hash=digest, user_id=user.id, expires_at=datetime.now(UTC) + timedelta(days=1)
+        )
     )
     await session.commit()
-    return TestUser(user.id, email, token)
+    return AuthedUser(user.id, email, token)

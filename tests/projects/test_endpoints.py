@@ -11,7 +11,9 @@ from tests.helpers.users import create_user
 async def test_create_then_read_project(client: AsyncClient, session: AsyncSession) -> None:
     owner = await create_user(session)
     created = await client.post(
-        "/api/v1/projects", json={"name": "Q3 close", "description": "Bank vs GL"}, headers=owner.headers
+        "/api/v1/projects",
+        json={"name": "Q3 close", "description": "Bank vs GL"},
+        headers=owner.headers,
     )
     assert created.status_code == 201, created.text
     project_id = created.json()["id"]
@@ -32,7 +34,9 @@ async def test_projects_list_shows_only_the_callers_projects(
     bob = await create_user(session)
     mine = await create_project(session, owner=alice, name="mine")
     await create_project(session, owner=bob, name="theirs")
-    shared = await create_project(session, owner=bob, name="shared", members={alice: ProjectRole.VIEWER})
+    shared = await create_project(
+        session, owner=bob, name="shared", members={alice: ProjectRole.VIEWER}
+    )
 
     listed = await client.get("/api/v1/projects", headers=alice.headers)
     assert listed.status_code == 200
@@ -40,7 +44,9 @@ async def test_projects_list_shows_only_the_callers_projects(
     assert listed.json()["total"] == 2
 
 
-async def test_viewer_cannot_update_but_editor_can(client: AsyncClient, session: AsyncSession) -> None:
+async def test_viewer_cannot_update_but_editor_can(
+    client: AsyncClient, session: AsyncSession
+) -> None:
     owner = await create_user(session)
     viewer = await create_user(session)
     editor = await create_user(session)
@@ -64,14 +70,22 @@ async def test_members_can_be_added_and_removed_by_the_owner(
     project = await create_project(session, owner=owner)
     url = f"/api/v1/projects/{project.id}/members"
 
-    assert (await client.get(f"/api/v1/projects/{project.id}", headers=colleague.headers)).status_code == 404
-    added = await client.post(url, json={"email": colleague.email, "role": "editor"}, headers=owner.headers)
+    assert (
+        await client.get(f"/api/v1/projects/{project.id}", headers=colleague.headers)
+    ).status_code == 404
+    added = await client.post(
+        url, json={"email": colleague.email, "role": "editor"}, headers=owner.headers
+    )
     assert added.status_code == 201, added.text
-    assert (await client.get(f"/api/v1/projects/{project.id}", headers=colleague.headers)).status_code == 200
+    assert (
+        await client.get(f"/api/v1/projects/{project.id}", headers=colleague.headers)
+    ).status_code == 200
 
     removed = await client.delete(f"{url}/{colleague.id}", headers=owner.headers)
     assert removed.status_code == 204
-    assert (await client.get(f"/api/v1/projects/{project.id}", headers=colleague.headers)).status_code == 404
+    assert (
+        await client.get(f"/api/v1/projects/{project.id}", headers=colleague.headers)
+    ).status_code == 404
 
     refused = await client.delete(f"{url}/{owner.id}", headers=owner.headers)
     assert refused.status_code == 409
@@ -81,8 +95,12 @@ async def test_members_can_be_added_and_removed_by_the_owner(
 async def test_deleting_a_project_removes_it(client: AsyncClient, session: AsyncSession) -> None:
     owner = await create_user(session)
     project = await create_project(session, owner=owner)
-    assert (await client.delete(f"/api/v1/projects/{project.id}", headers=owner.headers)).status_code == 204
-    assert (await client.get(f"/api/v1/projects/{project.id}", headers=owner.headers)).status_code == 404
+    assert (
+        await client.delete(f"/api/v1/projects/{project.id}", headers=owner.headers)
+    ).status_code == 204
+    assert (
+        await client.get(f"/api/v1/projects/{project.id}", headers=owner.headers)
+    ).status_code == 404
 
 
 async def test_invalid_payload_is_422_with_the_error_shape(

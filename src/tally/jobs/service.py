@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tally.jobs.repository import JobRepository
 from tally.kit.errors import NotFound
 from tally.models import ReconciliationJob
 from tally.projects.auth import ProjectAccess
-from tally.jobs.repository import JobRepository
 
 RECENT_JOBS_LIMIT = 100
 

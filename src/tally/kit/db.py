@@ -14,7 +14,12 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlalchemy.pool import AsyncAdaptedQueuePool, ConnectionPoolEntry
 from sqlalchemy.util import await_only
 
@@ -86,8 +91,10 @@ class RetryingQueuePool(AsyncAdaptedQueuePool):
             self.counters.last_warning_at = now
             self.counters.high_usage_warnings += 1
             log.warning(
-                "db.pool_high_usage", usage_pct=round(usage * 100, 1),
-                checked_out=self.checkedout(), capacity=capacity,
+                "db.pool_high_usage",
+                usage_pct=round(usage * 100, 1),
+                checked_out=self.checkedout(),
+                capacity=capacity,
             )
 
 
@@ -203,9 +210,7 @@ async def request_session(request: Request) -> AsyncIterator[AsyncSession]:
         await run_after_commit(session)
 
 
-async def run_in_transaction(
-    database: Database, work: Callable[[AsyncSession], Awaitable[T]]
-) -> T:
+async def run_in_transaction(database: Database, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
     """The transaction owner for background work (tasks, CLI): one commit, or none."""
     async with database.sessionmaker() as session:
         try:
@@ -239,13 +244,19 @@ def install_database_error_handler(app: FastAPI) -> None:
         app.add_exception_handler(error_type, on_database_unavailable)
 
 
-def count_statements(engine: AsyncEngine) -> Callable[[], int]:
-    """Count SQL statements sent through ``engine``; returns a reader of the running total."""
-    counter = {"n": 0}
+class StatementCounter:
+    """Counts SQL statements sent through an engine while active (tests and benchmarks)."""
 
-    def before_execute(*_args: Any) -> None:
-        counter["n"] += 1
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine: Engine = engine.sync_engine
+        self.count = 0
 
-    sync_engine: Engine = engine.sync_engine
-    event.listen(sync_engine, "before_cursor_execute", before_execute)
-    return lambda: counter["n"]
+    def _on_execute(self, *_args: Any) -> None:
+        self.count += 1
+
+    def __enter__(self) -> StatementCounter:
+        event.listen(self._engine, "before_cursor_execute", self._on_execute)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        event.remove(self._engine, "before_cursor_execute", self._on_execute)

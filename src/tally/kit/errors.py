@@ -100,7 +100,8 @@ def install_error_handlers(app: FastAPI) -> None:
     async def on_validation_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
         errors = [
-            {"loc": list(err["loc"]), "msg": err["msg"], "type": err["type"]} for err in exc.errors()
+            {"loc": list(err["loc"]), "msg": err["msg"], "type": err["type"]}
+            for err in exc.errors()
         ]
         return error_response(422, "ValidationError", errors)
 

@@ -37,4 +37,6 @@ class Page(BaseModel, Generic[ItemT]):
     @classmethod
     def of(cls, items: list[ItemT], params: PageParams, total: int) -> Page[ItemT]:
         pages = (total + params.per_page - 1) // params.per_page
-        return cls(items=items, page=params.page, per_page=params.per_page, total=total, pages=pages)
+        return cls(
+            items=items, page=params.page, per_page=params.per_page, total=total, pages=pages
+        )

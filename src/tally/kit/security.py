@@ -9,7 +9,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
-TOKEN_PREFIX = "tly_"
+TOKEN_PREFIX = "tly_"  # noqa: S105 - a public prefix that makes leaked tokens greppable
 
 
 def hash_password(password: str) -> str:

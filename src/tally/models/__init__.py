@@ -1,4 +1,4 @@
-"""ORM models, one module per table. Importing this package registers every table on Base.metadata."""
+"""ORM models, one module per table; importing the package registers every table on the metadata."""
 
 from tally.models.api_token import ApiToken
 from tally.models.base import Base

@@ -46,8 +46,10 @@ class ProjectRepository:
             items = items.join(ProjectMember, ProjectMember.project_id == Project.id).where(
                 ProjectMember.user_id == user_id
             )
-            total = select(func.count()).select_from(ProjectMember).where(
-                ProjectMember.user_id == user_id
+            total = (
+                select(func.count())
+                .select_from(ProjectMember)
+                .where(ProjectMember.user_id == user_id)
             )
         projects = await self.session.scalars(items)
         count = await self.session.scalar(total)

@@ -42,7 +42,9 @@ class ProjectService:
         projects, total = await self.repository.page_for_user(
             user_filter, offset=params.offset, limit=params.per_page
         )
-        return Page[ProjectRead].of([ProjectRead.model_validate(p) for p in projects], params, total)
+        return Page[ProjectRead].of(
+            [ProjectRead.model_validate(p) for p in projects], params, total
+        )
 
     async def get_project(self, access: ProjectAccess) -> Project:
         project = await self.repository.get(access.project_id)
@@ -74,7 +76,9 @@ class ProjectService:
         """Add a user by email, or change the role of an existing member."""
         if data.role == ProjectRole.OWNER:
             raise OwnerIsPermanent("A project has exactly one owner")
-        user = await UserRepository(self.repository.session).get_by_email(data.email.strip().lower())
+        user = await UserRepository(self.repository.session).get_by_email(
+            data.email.strip().lower()
+        )
         if user is None:
             raise MemberNotFound(f"No user with email {data.email}")
         member = await self.repository.get_member(access.project_id, user.id)

@@ -22,7 +22,9 @@ async def get_project_data_sources(access: ProjectReader, session: Session) -> l
     response_model=DataSourceRead,
     responses=error_responses(ProjectNotFound, DataSourceNotFound),
 )
-async def get_data_source(access: ProjectReader, source_id: int, session: Session) -> DataSourceRead:
+async def get_data_source(
+    access: ProjectReader, source_id: int, session: Session
+) -> DataSourceRead:
     return DataSourceRead.model_validate(
         await DataSourceService(session).get_source(access, source_id)
     )

@@ -20,7 +20,9 @@ class UserRepository:
 
     async def page(self, *, offset: int, limit: int) -> tuple[list[User], int]:
         # Two statements whatever the page size: the page (primary-key order) and the total.
-        users = await self.session.scalars(select(User).order_by(User.id).offset(offset).limit(limit))
+        users = await self.session.scalars(
+            select(User).order_by(User.id).offset(offset).limit(limit)
+        )
         total = await self.session.scalar(select(func.count()).select_from(User))
         return list(users), total or 0
 

@@ -1,0 +1,171 @@
+"""Every route in the OpenAPI spec, called as an anonymous user, a non-member and a member.
+
+The table below must name every operation the app exposes: a new route fails
+`test_every_operation_is_in_the_matrix` until someone decides who may call it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from httpx import AsyncClient
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tally.app import create_app
+from tally.config import Settings
+from tally.models import UserRole
+from tests.helpers.jobs import create_job
+from tests.helpers.projects import create_project
+from tests.helpers.sources import create_data_source
+from tests.helpers.users import DEFAULT_PASSWORD, AuthedUser, create_user
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    path: str
+    member_status: int  # what the rightful caller gets
+    body: dict[str, Any] | None = None
+    public: bool = False
+    project_scoped: bool = False
+    admin_only: bool = False
+
+
+MATRIX = [
+    Operation("GET", "/healthz", 200, public=True),
+    Operation("GET", "/readyz", 200, public=True),
+    Operation(
+        "POST",
+        "/api/v1/auth/login",
+        200,
+        body={"email": "{email}", "password": DEFAULT_PASSWORD},
+        public=True,
+    ),
+    Operation("POST", "/api/v1/auth/logout", 204),
+    Operation("GET", "/api/v1/users/me", 200),
+    Operation("GET", "/api/v1/users", 200, admin_only=True),
+    Operation(
+        "POST",
+        "/api/v1/users",
+        201,
+        body={"email": "new@example.test", "password": "long enough"},
+        admin_only=True,
+    ),
+    Operation("GET", "/api/v1/users/{user_id}", 200, admin_only=True),
+    Operation("PATCH", "/api/v1/users/{user_id}", 200, body={"role": "member"}, admin_only=True),
+    Operation("GET", "/api/v1/projects", 200),
+    Operation("POST", "/api/v1/projects", 201, body={"name": "New"}),
+    Operation("GET", "/api/v1/projects/{project_id}", 200, project_scoped=True),
+    Operation(
+        "PATCH", "/api/v1/projects/{project_id}", 200, body={"name": "Renamed"}, project_scoped=True
+    ),
+    Operation("DELETE", "/api/v1/projects/{project_id}", 204, project_scoped=True),
+    Operation("GET", "/api/v1/projects/{project_id}/stats", 200, project_scoped=True),
+    Operation("GET", "/api/v1/projects/{project_id}/members", 200, project_scoped=True),
+    Operation(
+        "POST",
+        "/api/v1/projects/{project_id}/members",
+        201,
+        body={"email": "{other_email}", "role": "viewer"},
+        project_scoped=True,
+    ),
+    Operation(
+        "DELETE", "/api/v1/projects/{project_id}/members/{user_id}", 204, project_scoped=True
+    ),
+    Operation("GET", "/api/v1/projects/{project_id}/data-sources", 200, project_scoped=True),
+    Operation(
+        "GET", "/api/v1/projects/{project_id}/data-sources/{source_id}", 200, project_scoped=True
+    ),
+    Operation("GET", "/api/v1/projects/{project_id}/jobs", 200, project_scoped=True),
+    Operation("GET", "/api/v1/projects/{project_id}/jobs/{job_id}", 200, project_scoped=True),
+]
+
+
+def _spec_operations() -> set[tuple[str, str]]:
+    spec = create_app(Settings(TALLY_ENV="test")).openapi()
+    return {
+        (method.upper(), path)
+        for path, item in spec["paths"].items()
+        for method in item
+        if method in {"get", "post", "put", "patch", "delete"}
+    }
+
+
+def test_every_operation_is_in_the_matrix() -> None:
+    assert _spec_operations() == {(op.method, op.path) for op in MATRIX}
+
+
+@dataclass
+class World:
+    owner: AuthedUser
+    outsider: AuthedUser
+    admin: AuthedUser
+    viewer: AuthedUser
+    values: dict[str, Any]
+
+
+@pytest.fixture
+async def world(session: AsyncSession) -> World:
+    owner = await create_user(session)
+    outsider = await create_user(session)
+    viewer = await create_user(session)
+    admin = await create_user(session, role=UserRole.ADMIN)
+    project = await create_project(session, owner=owner, members={viewer: "viewer"})  # type: ignore[dict-item]
+    left = await create_data_source(session, project=project, name="left")
+    right = await create_data_source(session, project=project, name="right")
+    job = await create_job(session, project=project, left=left, right=right)
+    values = {
+        "project_id": project.id,
+        "source_id": left.id,
+        "job_id": job.id,
+        "user_id": viewer.id,
+        "email": owner.email,
+        "other_email": outsider.email,
+    }
+    return World(owner, outsider, admin, viewer, values)
+
+
+def _fill(template: Any, values: dict[str, Any]) -> Any:
+    if isinstance(template, str):
+        return template.format(**values)
+    if isinstance(template, dict):
+        return {key: _fill(value, values) for key, value in template.items()}
+    return template
+
+
+async def _call(client: AsyncClient, op: Operation, world: World, user: AuthedUser | None) -> int:
+    headers = user.headers if user else {}
+    response = await client.request(
+        op.method,
+        _fill(op.path, world.values),
+        json=_fill(op.body, world.values) if op.body is not None else None,
+        headers=headers,
+    )
+    return response.status_code
+
+
+@pytest.mark.parametrize("op", MATRIX, ids=lambda op: f"{op.method} {op.path}")
+async def test_anonymous_caller(client: AsyncClient, world: World, op: Operation) -> None:
+    expected = op.member_status if op.public else 401
+    assert await _call(client, op, world, None) == expected
+
+
+@pytest.mark.parametrize(
+    "op", [op for op in MATRIX if not op.public], ids=lambda op: f"{op.method} {op.path}"
+)
+async def test_non_member(client: AsyncClient, world: World, op: Operation) -> None:
+    if op.project_scoped:
+        expected = 404  # another tenant's project: not even its existence leaks
+    elif op.admin_only:
+        expected = 403
+    else:
+        expected = op.member_status
+    assert await _call(client, op, world, world.outsider) == expected
+
+
+@pytest.mark.parametrize("op", MATRIX, ids=lambda op: f"{op.method} {op.path}")
+async def test_rightful_caller(client: AsyncClient, world: World, op: Operation) -> None:
+    user = world.admin if op.admin_only else world.owner
+    assert await _call(client, op, world, user) == op.member_status
