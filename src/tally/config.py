@@ -11,6 +11,7 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Environment = Literal["development", "production", "test"]
+TaskBackend = Literal["embedded", "procrastinate"]
 
 # Pool defaults per environment: production sizes for a real PostgreSQL server, small ones for a
 # laptop or a test run, where many short-lived engines would otherwise hold idle connections.
@@ -67,11 +68,32 @@ class Settings(BaseSettings):
     port: int = Field(8000, alias="TALLY_PORT")
     log_level: str = Field("INFO", alias="TALLY_LOG_LEVEL")
 
+    # Background tasks (tally.kit.tasks). Backend: embedded in the server, or procrastinate workers
+    # (`tally worker`); unset means procrastinate on PostgreSQL outside tests, embedded otherwise.
+    task_backend: TaskBackend | None = Field(None, alias="TALLY_TASK_BACKEND")
+    task_concurrency: int = Field(2, alias="TALLY_TASK_CONCURRENCY", ge=1)
+    task_imports: str = Field("", alias="TALLY_TASK_IMPORTS")  # extra modules, comma-separated
+    task_heartbeat_seconds: float = Field(10.0, alias="TALLY_TASK_HEARTBEAT_SECONDS", gt=0)
+    task_stalled_after_seconds: float = Field(30.0, alias="TALLY_TASK_STALLED_AFTER_SECONDS", gt=0)
+    task_stall_check_seconds: float = Field(10.0, alias="TALLY_TASK_STALL_CHECK_SECONDS", gt=0)
+    task_poll_seconds: float = Field(5.0, alias="TALLY_TASK_POLL_SECONDS", gt=0)
+    task_max_attempts: int = Field(5, alias="TALLY_TASK_MAX_ATTEMPTS", ge=1)
+    task_shutdown_grace_seconds: float = Field(30.0, alias="TALLY_TASK_SHUTDOWN_GRACE_SECONDS", ge=0)
+    task_history_hours: int = Field(24, alias="TALLY_TASK_HISTORY_HOURS", ge=0)
+    task_cleanup_seconds: int = Field(3600, alias="TALLY_TASK_CLEANUP_SECONDS", ge=1)
+    result_retention_days: int = Field(90, alias="TALLY_RESULT_RETENTION_DAYS", ge=1)
+
     @model_validator(mode="after")
     def _apply_environment_defaults(self) -> Settings:
         for name, value in _POOL_DEFAULTS[self.env].items():
             if getattr(self, name) is None:
                 setattr(self, name, value)
+        # A live worker must never look stalled: it beats at least twice per stall window.
+        if self.task_stalled_after_seconds < 2 * self.task_heartbeat_seconds:
+            raise ValueError(
+                "TALLY_TASK_STALLED_AFTER_SECONDS must be at least twice "
+                "TALLY_TASK_HEARTBEAT_SECONDS"
+            )
         return self
 
     @property
@@ -84,6 +106,16 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.effective_database_url.startswith("sqlite")
+
+    @property
+    def effective_task_backend(self) -> TaskBackend:
+        if self.task_backend is not None:
+            return self.task_backend
+        return "embedded" if self.is_sqlite or self.env == "test" else "procrastinate"
+
+    @property
+    def task_import_modules(self) -> tuple[str, ...]:
+        return tuple(name.strip() for name in self.task_imports.split(",") if name.strip())
 
     @property
     def pool_summary(self) -> dict[str, object]:

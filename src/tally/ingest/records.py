@@ -39,6 +39,7 @@ MAPPABLE_FIELDS: tuple[str, ...] = (
     "amount",
     "debit",
     "credit",
+    "direction",  # a debit/credit marker column (C/D, Af/Bij, Soll/Haben) signing an unsigned amount
     "currency",
     "description",
     "counterparty",

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tally.models import ReconciliationJob
+from tally.models import FINISHED_JOB_STATUSES, JobStatus, ReconciliationJob
 
 
 class JobRepository:
@@ -25,3 +28,58 @@ class JobRepository:
             ReconciliationJob.id == job_id, ReconciliationJob.project_id == project_id
         )
         return await self.session.scalar(statement)
+
+    async def get(self, job_id: int) -> ReconciliationJob | None:
+        return await self.session.get(ReconciliationJob, job_id)
+
+    async def add(self, job: ReconciliationJob) -> ReconciliationJob:
+        self.session.add(job)
+        await self.session.flush()
+        return job
+
+    async def claim(self, job_id: int, now: datetime) -> bool:
+        """Mark a queued (or crashed-while-running) job as running; False if it is finished."""
+        result = await self.session.execute(
+            update(ReconciliationJob)
+            .where(
+                ReconciliationJob.id == job_id,
+                ReconciliationJob.status.not_in(FINISHED_JOB_STATUSES),
+            )
+            .values(
+                status=JobStatus.RUNNING,
+                started_at=now,
+                progress=0.0,
+                attempts=ReconciliationJob.attempts + 1,
+                error=None,
+            )
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def set_progress(self, job_id: int, progress: float) -> bool:
+        """Store progress; returns whether a cancel was requested meanwhile."""
+        await self.session.execute(
+            update(ReconciliationJob)
+            .where(ReconciliationJob.id == job_id, ReconciliationJob.status == JobStatus.RUNNING)
+            .values(progress=progress)
+        )
+        return bool(
+            await self.session.scalar(
+                select(ReconciliationJob.cancel_requested).where(ReconciliationJob.id == job_id)
+            )
+        )
+
+    async def finish(self, job_id: int, status: JobStatus, now: datetime, **values: Any) -> None:
+        await self.session.execute(
+            update(ReconciliationJob)
+            .where(ReconciliationJob.id == job_id)
+            .values(status=status, finished_at=now, **values)
+        )
+
+    async def unfinished_ids(self) -> list[int]:
+        """Jobs queued or running: after a restart, these are picked up again (status index)."""
+        statement = (
+            select(ReconciliationJob.id)
+            .where(ReconciliationJob.status.in_((JobStatus.QUEUED, JobStatus.RUNNING)))
+            .order_by(ReconciliationJob.id)
+        )
+        return list(await self.session.scalars(statement))

@@ -1,23 +1,42 @@
-"""The rules about reconciliation jobs."""
+"""The rules about reconciliation jobs: what may be reconciled, and a job's life cycle."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.jobs.repository import JobRepository
-from tally.kit.errors import NotFound
-from tally.models import ReconciliationJob
+from tally.jobs.rules import DEFAULT_RULE_SET
+from tally.jobs.schemas import JobCreate
+from tally.kit.errors import Conflict, NotFound, TallyError
+from tally.matching.rules import RuleSet
+from tally.models import DataSourceStatus, JobStatus, ReconciliationJob
 from tally.projects.auth import ProjectAccess
+from tally.projects.repository import ProjectRepository
+from tally.sources.repository import DataSourceRepository
 
 RECENT_JOBS_LIMIT = 100
+RECONCILE_TASK = "reconcile"
 
 
 class JobNotFound(NotFound):
     """No such reconciliation job in this project."""
 
 
+class SourcesNotReconcilable(TallyError):
+    """The chosen data sources cannot be reconciled (missing, identical or not ready)."""
+
+    status_code = 422
+
+
+class JobStateConflict(Conflict):
+    """The job is not in a state that allows this action."""
+
+
 class JobService:
     def __init__(self, session: AsyncSession) -> None:
+        self.session = session
         self.repository = JobRepository(session)
 
     async def list_jobs(self, access: ProjectAccess) -> list[ReconciliationJob]:
@@ -28,4 +47,64 @@ class JobService:
         job = await self.repository.get_in_project(access.project_id, job_id)
         if job is None:
             raise JobNotFound(f"Job {job_id} not found in this project")
+        return job
+
+    async def create_job(self, access: ProjectAccess, data: JobCreate) -> ReconciliationJob:
+        """Validate the two sources and the rules, and store a queued job (the caller enqueues it)."""
+        if data.left_source_id == data.right_source_id:
+            raise SourcesNotReconcilable("Choose two different data sources")
+        sources = DataSourceRepository(self.session)
+        for side, source_id in (("left", data.left_source_id), ("right", data.right_source_id)):
+            source = await sources.get_in_project(access.project_id, source_id)
+            if source is None:
+                raise SourcesNotReconcilable(
+                    f"The {side} data source {source_id} is not in this project"
+                )
+            if source.status != DataSourceStatus.READY:
+                raise SourcesNotReconcilable(
+                    f"The {side} data source '{source.name}' is {source.status}, not ready"
+                )
+        rules = data.rules or await self.default_rules(access)
+        job = ReconciliationJob(
+            project_id=access.project_id,
+            left_source_id=data.left_source_id,
+            right_source_id=data.right_source_id,
+            rules=rules.model_dump(mode="json"),
+            status=JobStatus.QUEUED,
+            created_by_id=access.principal.user_id,
+        )
+        return await self.repository.add(job)
+
+    async def default_rules(self, access: ProjectAccess) -> RuleSet:
+        project = await ProjectRepository(self.session).get(access.project_id)
+        if project is not None and project.default_rules:
+            return RuleSet.model_validate(project.default_rules)
+        return DEFAULT_RULE_SET
+
+    async def cancel_job(self, access: ProjectAccess, job_id: int) -> ReconciliationJob:
+        """A queued job is cancelled at once; a running one is asked to stop at its next check."""
+        job = await self.get_job(access, job_id)
+        if job.status == JobStatus.QUEUED:
+            job.status = JobStatus.CANCELLED
+            job.finished_at = datetime.now(UTC)
+        elif job.status == JobStatus.RUNNING:
+            job.cancel_requested = True
+        else:
+            raise JobStateConflict(f"Job {job_id} is already {job.status}")
+        await self.session.flush()
+        return job
+
+    async def retry_job(self, access: ProjectAccess, job_id: int) -> ReconciliationJob:
+        """Queue a failed or cancelled job again (the caller enqueues it)."""
+        job = await self.get_job(access, job_id)
+        if job.status not in (JobStatus.FAILED, JobStatus.CANCELLED):
+            raise JobStateConflict(
+                f"Only failed or cancelled jobs can be retried; job {job_id} is {job.status}"
+            )
+        job.status = JobStatus.QUEUED
+        job.cancel_requested = False
+        job.progress = 0.0
+        job.error = None
+        job.finished_at = None
+        await self.session.flush()
         return job

@@ -3,7 +3,18 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    func,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tally.models.base import Base, BigId, Timestamp, utcnow
@@ -40,16 +51,41 @@ class Match(Base):
     amount_difference: Mapped[int] = mapped_column(BigInteger, default=0)
     date_difference_days: Mapped[int | None] = mapped_column(Integer)
     evidence: Mapped[str | None] = mapped_column(Text)  # JSON written by the matching engine
-    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    # A server default: results are bulk-loaded with COPY, which bypasses Python-side defaults.
+    created_at: Mapped[datetime] = mapped_column(
+        Timestamp, default=utcnow, server_default=func.now()
+    )
+
+
+# Match statuses whose records are held exclusively. Ambiguous alternatives share records until a
+# reviewer picks one; rejected matches release theirs.
+CLAIMING_STATUSES = (
+    MatchStatus.AUTO,
+    MatchStatus.SUGGESTED,
+    MatchStatus.CONFIRMED,
+    MatchStatus.MANUAL,
+)
 
 
 class MatchRecord(Base):
-    """Links a match to its records. Unique (job, record): no record is ever used twice in a job."""
+    """Links a match to its records.
+
+    The partial unique index makes "no record is ever used twice in a job" a database guarantee for
+    every claiming link (``claims``), whatever code writes them.
+    """
 
     __tablename__ = "match_record"
     __table_args__ = (
-        # Also answers "is this record matched in this job?" for the unmatched anti-join.
-        Index("uq_match_record_job_id_record_id", "job_id", "record_id", unique=True),
+        Index(
+            "uq_match_record_job_id_record_id_claims",
+            "job_id",
+            "record_id",
+            unique=True,
+            postgresql_where=text("claims"),
+            sqlite_where=text("claims"),
+        ),
+        # "Is this record in a match of this job?" for the unmatched anti-join and the review pages.
+        Index("ix_match_record_job_id_record_id", "job_id", "record_id"),
         Index("ix_match_record_match_id", "match_id"),
         Index("ix_match_record_record_id", "record_id"),
     )
@@ -59,3 +95,4 @@ class MatchRecord(Base):
     match_id: Mapped[int] = mapped_column(ForeignKey("match.id", ondelete="CASCADE"))
     record_id: Mapped[int] = mapped_column(ForeignKey("record.id", ondelete="CASCADE"))
     side: Mapped[str] = mapped_column(String(5))
+    claims: Mapped[bool] = mapped_column(Boolean, default=True)

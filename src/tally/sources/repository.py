@@ -1,21 +1,18 @@
 from __future__ import annotations
 
 import asyncio
-import io
 from collections.abc import AsyncIterator
-from typing import Any
 
+import polars as pl
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.csv as pa_csv
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.ingest.records import RECORD_COLUMNS
+from tally.kit.bulk import bulk_insert, with_constant
 from tally.models import DataSource, Record
 
 _LOAD_COLUMNS = ("data_source_id", *RECORD_COLUMNS)
-_CSV_OPTIONS = pa_csv.WriteOptions(include_header=False, batch_size=65_536)
 
 
 class DataSourceRepository:
@@ -56,64 +53,71 @@ class DataSourceRepository:
         return int(await self.session.scalar(statement) or 0)
 
     async def load_records(self, source_id: int, batches: AsyncIterator[pa.RecordBatch]) -> int:
-        """Bulk-load record batches (RECORD_SCHEMA) in the session's transaction.
+        """Bulk-load record batches (RECORD_SCHEMA) in the session's transaction (COPY/executemany)."""
 
-        PostgreSQL gets one streaming ``COPY ... FROM STDIN``; SQLite a batched executemany. Either
-        way nothing is visible to others until the transaction owner commits.
-        """
+        async def tagged() -> AsyncIterator[pa.Table]:
+            async for batch in batches:
+                yield with_constant(batch, "data_source_id", source_id)
+
         connection = await self.session.connection()
-        if connection.dialect.name == "postgresql":
-            return await self._copy_postgres(connection, source_id, batches)
-        return await self._insert_many(connection, source_id, batches)
+        return await bulk_insert(connection, "record", _LOAD_COLUMNS, tagged())
 
-    async def _copy_postgres(
-        self, connection: Any, source_id: int, batches: AsyncIterator[pa.RecordBatch]
-    ) -> int:
+
+# The columns the matching engine reads, in the order of FRAME_SCHEMA.
+FRAME_SCHEMA: dict[str, pl.DataType] = {
+    "id": pl.Int64(),
+    "reference": pl.String(),
+    "booking_date": pl.Date(),
+    "value_date": pl.Date(),
+    "amount": pl.Int64(),
+    "currency": pl.String(),
+    "description": pl.String(),
+    "counterparty": pl.String(),
+    "counterparty_account": pl.String(),
+    "transaction_id": pl.String(),
+    "extra": pl.String(),
+}
+
+
+async def load_record_frame(session: AsyncSession, source_id: int) -> pl.DataFrame:
+    """Every record of a source as a polars frame, for the matching engine.
+
+    PostgreSQL streams it out with ``COPY ... TO STDOUT`` (CSV, parsed by polars in a thread); SQLite
+    reads rows through the driver. Both return exactly FRAME_SCHEMA.
+    """
+    connection = await session.connection()
+    columns = ", ".join(FRAME_SCHEMA)
+    if connection.dialect.name == "postgresql":
         raw = await connection.get_raw_connection()
-        driver = raw.driver_connection
-        columns = ", ".join(_LOAD_COLUMNS)
-        loaded = 0
-        async with driver.cursor() as cursor:
-            copy_sql = f"COPY record ({columns}) FROM STDIN (FORMAT csv)"
-            async with cursor.copy(copy_sql) as copy:
-                async for batch in batches:
-                    payload = await asyncio.to_thread(_csv_payload, batch, source_id)
-                    await copy.write(payload)
-                    loaded += batch.num_rows
-        return loaded
-
-    async def _insert_many(
-        self, connection: Any, source_id: int, batches: AsyncIterator[pa.RecordBatch]
-    ) -> int:
-        placeholders = ", ".join("?" for _ in _LOAD_COLUMNS)
-        statement = f"INSERT INTO record ({', '.join(_LOAD_COLUMNS)}) VALUES ({placeholders})"  # noqa: S608
-        loaded = 0
-        async for batch in batches:
-            rows = await asyncio.to_thread(_python_rows, batch, source_id)
-            await connection.exec_driver_sql(statement, rows)
-            loaded += batch.num_rows
-        return loaded
-
-
-def _with_source(batch: pa.RecordBatch, source_id: int) -> pa.Table:
-    table = pa.Table.from_batches([batch])
-    source_column = pa.array([source_id] * batch.num_rows, pa.int64())
-    return table.add_column(0, "data_source_id", source_column)
-
-
-def _csv_payload(batch: pa.RecordBatch, source_id: int) -> bytes:
-    buffer = io.BytesIO()
-    pa_csv.write_csv(_with_source(batch, source_id), buffer, _CSV_OPTIONS)
-    return buffer.getvalue()
-
-
-def _python_rows(batch: pa.RecordBatch, source_id: int) -> list[tuple[Any, ...]]:
-    # Dates as ISO text: the format SQLAlchemy's Date type reads back on SQLite.
-    table = _with_source(batch, source_id)
-    columns = [
-        pc.strftime(column, "%Y-%m-%d").to_pylist()
-        if pa.types.is_date(column.type)
-        else column.to_pylist()
-        for column in table.columns
-    ]
-    return list(zip(*columns, strict=True))
+        chunks: list[bytes] = []
+        query = (
+            f"COPY (SELECT {columns} FROM record WHERE data_source_id = {int(source_id)} "  # noqa: S608
+            "ORDER BY id) TO STDOUT (FORMAT csv)"
+        )
+        async with raw.driver_connection.cursor() as cursor, cursor.copy(query) as copy:
+            async for chunk in copy:
+                chunks.append(bytes(chunk))
+        payload = b"".join(chunks)
+        del chunks
+        if not payload:
+            return pl.DataFrame(schema=FRAME_SCHEMA)
+        return await asyncio.to_thread(
+            pl.read_csv,
+            payload,
+            has_header=False,
+            new_columns=list(FRAME_SCHEMA),
+            schema=FRAME_SCHEMA,
+        )
+    result = await connection.exec_driver_sql(
+        f"SELECT {columns} FROM record WHERE data_source_id = ? ORDER BY id",  # noqa: S608
+        (source_id,),
+    )
+    rows = result.all()
+    frame = pl.DataFrame(
+        rows,
+        schema={**FRAME_SCHEMA, "booking_date": pl.String(), "value_date": pl.String()},
+        orient="row",
+    )
+    return frame.with_columns(
+        pl.col("booking_date").str.to_date("%Y-%m-%d"), pl.col("value_date").str.to_date("%Y-%m-%d")
+    )

@@ -1,0 +1,147 @@
+"""Running one reconciliation job: load both sources, match, store results and stats.
+
+Idempotent by construction, so a job whose worker died can simply run again: the claim accepts a
+job left `running`, and results are replaced (not appended) in the same transaction that marks the
+job completed — a crash before that commit leaves the previous state, never half a result.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from functools import partial
+from typing import Any
+
+import structlog
+
+from tally.jobs.repository import JobRepository
+from tally.kit.db import Database, run_in_transaction
+from tally.matching.engine import reconcile
+from tally.matching.result import MatchingCancelled, ReconcileResult
+from tally.matching.rules import RuleSet
+from tally.models import JobStatus, ReconciliationJob
+from tally.results.repository import ResultRepository
+from tally.sources.repository import load_record_frame
+
+log = structlog.get_logger("tally.jobs")
+
+PROGRESS_INTERVAL_S = 0.5
+# Share of the progress bar each phase fills: loading, matching, then writing results.
+_LOAD_SHARE, _MATCH_SHARE = 0.15, 0.7
+
+OnFinished = Callable[[ReconciliationJob], Awaitable[None]]
+
+
+class _Progress:
+    """Progress and cancellation shared between the matching thread and the event loop."""
+
+    def __init__(self) -> None:
+        self.fraction = 0.0
+        self.cancel = threading.Event()
+
+    def on_match_progress(self, fraction: float) -> None:
+        self.fraction = _LOAD_SHARE + _MATCH_SHARE * max(0.0, min(1.0, fraction))
+
+
+async def run_reconciliation(database: Database, job_id: int) -> JobStatus | None:
+    """Run job ``job_id`` to a finished state; returns it, or None if there was nothing to do."""
+    now = datetime.now(UTC)
+    claimed = await run_in_transaction(database, lambda s: JobRepository(s).claim(job_id, now))
+    if not claimed:
+        log.info("jobs.skip_finished", job_id=job_id)
+        return None
+    job = await run_in_transaction(database, lambda s: JobRepository(s).get(job_id))
+    assert job is not None
+    log.info("jobs.started", job_id=job_id, attempt=job.attempts)
+    progress = _Progress()
+    reporter = asyncio.create_task(_report_progress(database, job_id, progress))
+    started = time.perf_counter()
+    try:
+        result = await _match(database, job, progress)
+        progress.fraction = _LOAD_SHARE + _MATCH_SHARE
+        status = await _store(database, job, result, started)
+    except MatchingCancelled:
+        status = JobStatus.CANCELLED
+        await _finish(database, job_id, status)
+    except Exception as error:
+        status = JobStatus.FAILED
+        log.exception("jobs.failed", job_id=job_id)
+        await _finish(database, job_id, status, error=f"{type(error).__name__}: {error}")
+    finally:
+        reporter.cancel()
+    log.info(
+        "jobs.finished",
+        job_id=job_id,
+        status=status,
+        seconds=round(time.perf_counter() - started, 3),
+    )
+    return status
+
+
+async def _match(
+    database: Database, job: ReconciliationJob, progress: _Progress
+) -> ReconcileResult:
+    rules = RuleSet.model_validate(job.rules)
+    async with database.sessionmaker() as session:
+        left = await load_record_frame(session, job.left_source_id)
+        right = await load_record_frame(session, job.right_source_id)
+    progress.fraction = _LOAD_SHARE
+    return await asyncio.to_thread(
+        reconcile,
+        left,
+        right,
+        rules,
+        progress=progress.on_match_progress,
+        should_cancel=progress.cancel.is_set,
+    )
+
+
+async def _store(
+    database: Database, job: ReconciliationJob, result: ReconcileResult, started: float
+) -> JobStatus:
+    async def write(session: Any) -> JobStatus:
+        results = ResultRepository(session)
+        await results.replace_results(job.id, result.matches, result.links)
+        totals = await results.job_totals(job.id, job.left_source_id, job.right_source_id)
+        await results.save_project_stats(job.project_id, job.id, totals)
+        summary = {
+            **totals,
+            "engine": result.stats.as_dict(),
+            "duplicates": result.duplicates.height,
+            "seconds": round(time.perf_counter() - started, 3),
+        }
+        await JobRepository(session).finish(
+            job.id, JobStatus.COMPLETED, datetime.now(UTC), progress=1.0, summary=summary
+        )
+        return JobStatus.COMPLETED
+
+    return await run_in_transaction(database, write)
+
+
+async def _finish(database: Database, job_id: int, status: JobStatus, **values: Any) -> None:
+    await run_in_transaction(
+        database, lambda s: JobRepository(s).finish(job_id, status, datetime.now(UTC), **values)
+    )
+
+
+async def _report_progress(database: Database, job_id: int, progress: _Progress) -> None:
+    """Publish progress every half second, and turn a cancel request into the engine's stop flag."""
+    while True:
+        await asyncio.sleep(PROGRESS_INTERVAL_S)
+        fraction = round(progress.fraction, 4)
+        try:
+            cancel = await run_in_transaction(
+                database, partial(_save_progress, job_id=job_id, fraction=fraction)
+            )
+        except Exception:  # progress is best effort; the job itself reports real failures
+            log.warning("jobs.progress_not_saved", job_id=job_id)
+            continue
+        if cancel:
+            progress.cancel.set()
+
+
+async def _save_progress(session: Any, *, job_id: int, fraction: float) -> bool:
+    return await JobRepository(session).set_progress(job_id, fraction)

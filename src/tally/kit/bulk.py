@@ -1,0 +1,93 @@
+"""Bulk loading of Arrow data: COPY on PostgreSQL, batched executemany on SQLite.
+
+Both run on the caller's connection, inside its transaction: nothing is visible to anyone else until
+the transaction owner commits, and a rollback leaves no row behind.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from collections.abc import AsyncIterable, Iterable
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+_CSV_OPTIONS = pa_csv.WriteOptions(include_header=False, batch_size=65_536)
+
+ArrowData = pa.Table | pa.RecordBatch
+
+
+async def bulk_insert(
+    connection: AsyncConnection,
+    table: str,
+    columns: Iterable[str],
+    batches: AsyncIterable[ArrowData],
+) -> int:
+    """Insert every batch (its columns in ``columns`` order) into ``table``; returns the row count."""
+    names = tuple(columns)
+    if connection.dialect.name == "postgresql":
+        return await _copy(connection, table, names, batches)
+    return await _insert_many(connection, table, names, batches)
+
+
+async def _copy(
+    connection: AsyncConnection,
+    table: str,
+    columns: tuple[str, ...],
+    batches: AsyncIterable[ArrowData],
+) -> int:
+    raw = await connection.get_raw_connection()
+    statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT csv)"
+    loaded = 0
+    driver = raw.driver_connection
+    async with driver.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
+        async for batch in batches:
+            # pyarrow writes quoted strings and unquoted empty nulls: COPY's CSV reading of NULL.
+            payload = await asyncio.to_thread(_csv_payload, batch, columns)
+            await copy.write(payload)
+            loaded += batch.num_rows
+    return loaded
+
+
+async def _insert_many(
+    connection: AsyncConnection,
+    table: str,
+    columns: tuple[str, ...],
+    batches: AsyncIterable[ArrowData],
+) -> int:
+    placeholders = ", ".join("?" for _ in columns)
+    statement = f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES ({placeholders})'  # noqa: S608
+    loaded = 0
+    async for batch in batches:
+        rows = await asyncio.to_thread(_python_rows, batch, columns)
+        if rows:
+            await connection.exec_driver_sql(statement, rows)  # type: ignore[arg-type]
+        loaded += batch.num_rows
+    return loaded
+
+
+def _csv_payload(batch: ArrowData, columns: tuple[str, ...]) -> bytes:
+    buffer = io.BytesIO()
+    pa_csv.write_csv(batch.select(list(columns)), buffer, _CSV_OPTIONS)
+    return buffer.getvalue()
+
+
+def _python_rows(batch: ArrowData, columns: tuple[str, ...]) -> list[tuple[Any, ...]]:
+    # Dates as ISO text: the form SQLAlchemy's Date type stores and reads back on SQLite.
+    values = []
+    for name in columns:
+        column = batch.column(name)
+        if pa.types.is_date(column.type):
+            column = pc.strftime(column, "%Y-%m-%d")
+        values.append(column.to_pylist())
+    return list(zip(*values, strict=True))
+
+
+def with_constant(batch: ArrowData, name: str, value: int) -> pa.Table:
+    """``batch`` as a table with an extra int64 column holding ``value`` on every row."""
+    table = batch if isinstance(batch, pa.Table) else pa.Table.from_batches([batch])
+    return table.append_column(name, pa.array([value] * table.num_rows, pa.int64()))

@@ -1,0 +1,45 @@
+"""Matching engine: pure functions pairing two record frames under a rule set.
+
+No I/O here: callers (tasks, services) load frames, call :func:`reconcile` in a worker and store
+the :class:`ReconcileResult`.
+"""
+
+from tally.matching.assignment import Strategy
+from tally.matching.candidates import Limits
+from tally.matching.engine import reconcile
+from tally.matching.evidence import explain_evidence
+from tally.matching.fields import RecordFrameError
+from tally.matching.result import (
+    MatchingCancelled,
+    ReconcileResult,
+    ReconcileStats,
+)
+from tally.matching.rules import (
+    AmountCondition,
+    Cardinality,
+    DateCondition,
+    DerivedField,
+    EqualsCondition,
+    FuzzyCondition,
+    Rule,
+    RuleSet,
+)
+
+__all__ = [
+    "AmountCondition",
+    "Cardinality",
+    "DateCondition",
+    "DerivedField",
+    "EqualsCondition",
+    "FuzzyCondition",
+    "Limits",
+    "MatchingCancelled",
+    "ReconcileResult",
+    "ReconcileStats",
+    "RecordFrameError",
+    "Rule",
+    "RuleSet",
+    "Strategy",
+    "explain_evidence",
+    "reconcile",
+]

@@ -1,0 +1,422 @@
+"""``reconcile``: run a rule set over two record frames and categorise every record.
+
+Phases: prepare (validate, sort by id) -> for each rule in priority order: candidates, scoring,
+exclusive assignment (or the sum search for grouped rules), consuming the records it matched ->
+discrepancies among what is left -> duplicates within each side -> assemble the result.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+
+import numpy as np
+import polars as pl
+
+from tally.matching.assignment import AMBIGUOUS, AssignmentStats, Strategy, assign
+from tally.matching.candidates import AMOUNT, DATE, Limits, pair_candidates
+from tally.matching.conditions import (
+    SCORE_SCALE,
+    as_int_array,
+    block_spec,
+    evaluate,
+    pair_evidence_expr,
+    pair_frame,
+    soft_score_expr,
+    work_frame,
+)
+from tally.matching.duplicates import find_duplicates
+from tally.matching.fields import ROW, prepare_side
+from tally.matching.groups import group_evidence, search_groups
+from tally.matching.result import (
+    DUPLICATE_SCHEMA,
+    LINK_SCHEMA,
+    MATCH_SCHEMA,
+    ReconcileResult,
+    ReconcileStats,
+    RuleStats,
+)
+from tally.matching.rules import (
+    AmountCondition,
+    Cardinality,
+    DateCondition,
+    Rule,
+    RuleSet,
+)
+from tally.matching.state import BATCH_COLUMNS, BATCH_LINKS, Batch, RunState
+
+DEFAULT_BLOCK_BUDGET_S = 0.25
+
+
+def reconcile(
+    left: pl.DataFrame,
+    right: pl.DataFrame,
+    rule_set: RuleSet,
+    *,
+    progress: Callable[[float], None] | None = None,
+    should_cancel: Callable[[], bool] | None = None,
+    time_budget_per_block_s: float = DEFAULT_BLOCK_BUDGET_S,
+    strategy: Strategy | str = Strategy.OPTIMAL,
+    limits: Limits | None = None,
+) -> ReconcileResult:
+    """Match ``left`` against ``right`` with ``rule_set`` (rules in priority order).
+
+    Every record ends up in exactly one of: a match (auto, suggested, ambiguous or discrepancy;
+    only ambiguous alternatives may share a record) or the unmatched ids. The result does not
+    depend on the input row order. ``progress(fraction)`` is called between phases and blocks;
+    when ``should_cancel()`` returns True, :class:`MatchingCancelled` is raised. The sum search
+    spends at most ``time_budget_per_block_s`` per block; blocks that hit it are counted in
+    ``stats.blocks_over_budget``. ``strategy`` other than ``optimal`` is for benchmarks only.
+
+    Raises :class:`RecordFrameError` when a frame lacks the record columns or has bad types.
+    """
+    started = time.perf_counter()
+    state = RunState(
+        left=pl.DataFrame(),
+        right=pl.DataFrame(),
+        rule_set=rule_set,
+        limits=limits or Limits(),
+        strategy=Strategy(strategy),
+        budget_s=time_budget_per_block_s,
+        progress=progress,
+        should_cancel=should_cancel,
+    )
+    state.checkpoint(0.0)
+    with state.timer.phase("prepare"):
+        state.left = prepare_side(left, "left")
+        state.right = prepare_side(right, "right")
+        state.__post_init__()
+    stats = state.stats
+    stats.strategy = state.strategy.value
+    stats.left_records, stats.right_records = state.left.height, state.right.height
+    assignment = AssignmentStats()
+    discrepancy_sources: list[tuple[int, Rule, pl.DataFrame]] = []
+    n_rules = len(rule_set.rules)
+    for index, rule in enumerate(rule_set.rules):
+        base, span = 0.05 + 0.8 * index / n_rules, 0.8 / n_rules
+        state.checkpoint(base)
+        if rule.cardinality is Cardinality.ONE_TO_ONE:
+            found = _run_pair_rule(state, index, rule, assignment)
+            if found is not None:
+                discrepancy_sources.append((index, rule, found))
+        else:
+            _run_group_rule(state, index, rule, base, span)
+    state.checkpoint(0.85)
+    with state.timer.phase("discrepancies"):
+        for index, rule, frame in discrepancy_sources:
+            _run_discrepancies(state, index, rule, frame, assignment)
+    state.checkpoint(0.9)
+    with state.timer.phase("duplicates"):
+        duplicates = pl.concat(
+            [
+                find_duplicates(state.left, rule_set, "left"),
+                find_duplicates(state.right, rule_set, "right"),
+            ]
+        ).sort("side", "group", "record_id")
+    state.checkpoint(0.95)
+    with state.timer.phase("finalize"):
+        result = _assemble(state, duplicates, assignment)
+    state.timer.add("total", time.perf_counter() - started)
+    stats.timings = {k: round(v, 6) for k, v in state.timer.seconds.items()}
+    state.checkpoint(1.0)
+    return result
+
+
+def _rule_stats(state: RunState, rule: Rule) -> RuleStats:
+    rs = RuleStats(
+        name=rule.name,
+        cardinality=rule.cardinality.value,
+        left_available=int(state.free_l.sum()),
+        right_available=int(state.free_r.sum()),
+    )
+    state.stats.rules.append(rs)
+    return rs
+
+
+def _run_pair_rule(
+    state: RunState, index: int, rule: Rule, assignment: AssignmentStats
+) -> pl.DataFrame | None:
+    """Match one one-to-one rule; returns its discrepancy candidates (if it reports them)."""
+    rs = _rule_stats(state, rule)
+    timer, limits, rule_set = state.timer, state.limits, state.rule_set
+    left, right = state.free_frames()
+    spec = block_spec(rule, rule_set)
+    with timer.phase("candidates"):
+        lw = work_frame(left, rule, rule_set, "left")
+        rw = work_frame(right, rule, rule_set, "right")
+        cand = pair_candidates(lw, rw, spec, limits)
+    _add_candidate_stats(state, cand.stats.truncated_records, cand.stats)
+    rs.candidates = cand.stats.pairs
+    state.checkpoint(_progress_of(state, index, 0.4))
+    with timer.phase("scoring"):
+        pairs = pair_frame(lw, rw, cand.left, cand.right)
+        pairs = pairs.with_columns(pl.Series("keyed", cand.keyed, dtype=pl.Boolean))
+        scored = evaluate(pairs, rule, rule_set)
+        discrepancies = None
+        if rule.report_discrepancies and rule.identifying_keys:
+            discrepancies = scored.filter(
+                pl.col("keyed") & pl.col("key_pass") & ~pl.col("all_pass")
+            )
+            rs.discrepancy_candidates = discrepancies.height
+        suggest_q = round(rule.suggest * SCORE_SCALE)
+        passing = scored.filter(pl.col("all_pass") & (pl.col("score_q") >= suggest_q))
+        rs.passing = passing.height
+    state.checkpoint(_progress_of(state, index, 0.7))
+    with timer.phase("assignment"):
+        weights = np.maximum(as_int_array(passing["score_q"]), 1)
+        status, astats = assign(
+            as_int_array(passing["l"]),
+            as_int_array(passing["r"]),
+            weights,
+            state.strategy,
+            limits,
+        )
+        assignment.merge(astats)
+        chosen = passing.with_columns(pl.Series("_st", status)).filter(pl.col("_st") > 0)
+    with timer.phase("scoring"):
+        batch = _pair_batch(chosen, rule, index, "matched")
+    state.batches.append(batch)
+    _count_statuses(rs, batch.matches)
+    state.consume(as_int_array(chosen["L_row"]), as_int_array(chosen["R_row"]))
+    return discrepancies
+
+
+def _progress_of(state: RunState, index: int, within: float) -> float:
+    n_rules = len(state.rule_set.rules)
+    return 0.05 + 0.8 * (index + within) / n_rules
+
+
+def _add_candidate_stats(state: RunState, truncated: int, cstats: object) -> None:
+    stats = state.stats
+    stats.candidates_truncated += truncated
+    stats.frequent_keys += int(getattr(cstats, "frequent_keys", 0))
+    stats.skipped_keys += int(getattr(cstats, "skipped_keys", 0))
+
+
+def _count_statuses(rs: RuleStats, matches: pl.DataFrame) -> None:
+    counts = dict(matches.group_by("status").len().iter_rows())
+    rs.auto += int(counts.get("auto", 0))
+    rs.suggested += int(counts.get("suggested", 0))
+    rs.ambiguous += int(counts.get("ambiguous", 0))
+
+
+def _condition_index(rule: Rule, kind: type) -> int | None:
+    return next((i for i, c in enumerate(rule.conditions) if isinstance(c, kind)), None)
+
+
+def _pair_batch(chosen: pl.DataFrame, rule: Rule, index: int, category: str) -> Batch:
+    ai = _condition_index(rule, AmountCondition)
+    di = _condition_index(rule, DateCondition)
+    amount_diff = (
+        pl.col(f"v{ai}_diff") if ai is not None else pl.col(f"R{AMOUNT}") - pl.col(f"L{AMOUNT}")
+    )
+    date_diff = pl.col(f"v{di}_days") if di is not None else pl.col(f"R{DATE}") - pl.col(f"L{DATE}")
+    tie = pl.col("_st") == AMBIGUOUS
+    auto_q = round(rule.auto * SCORE_SCALE)
+    if category == "matched":
+        status = (
+            pl.when(tie)
+            .then(pl.lit("ambiguous"))
+            .when(pl.col("score_q") >= auto_q)
+            .then(pl.lit("auto"))
+            .otherwise(pl.lit("suggested"))
+        )
+        evidence = pair_evidence_expr(rule, tie)
+    else:
+        status = pl.when(tie).then(pl.lit("ambiguous")).otherwise(pl.lit("suggested"))
+        evidence = pair_evidence_expr(rule, tie).str.replace(
+            '"kind":"pair"', '"kind":"discrepancy"', literal=True
+        )
+    matches = chosen.select(
+        pl.int_range(pl.len(), dtype=pl.Int64).alias("_mk"),
+        pl.lit(rule.name).alias("rule"),
+        pl.lit(index, dtype=pl.Int32).alias("rule_index"),
+        (pl.col("score_q").cast(pl.Float64) / SCORE_SCALE).alias("score"),
+        status.alias("status"),
+        pl.lit(category).alias("category"),
+        amount_diff.cast(pl.Int64).alias("amount_difference"),
+        date_diff.cast(pl.Int32).alias("date_difference_days"),
+        evidence.alias("evidence"),
+        pl.col("L_id").alias("_lmin"),
+        pl.col("R_id").alias("_rmin"),
+        pl.lit("").alias("_sig"),
+    )
+    links = pl.concat(
+        [
+            matches.select("_mk", pl.col("_lmin").alias("record_id"), pl.lit("left").alias("side")),
+            matches.select(
+                "_mk", pl.col("_rmin").alias("record_id"), pl.lit("right").alias("side")
+            ),
+        ]
+    )
+    return Batch(matches.cast(BATCH_COLUMNS), links.cast(BATCH_LINKS))  # type: ignore[arg-type]
+
+
+def _run_discrepancies(
+    state: RunState, index: int, rule: Rule, frame: pl.DataFrame, assignment: AssignmentStats
+) -> None:
+    """Pairs equal on the keys but outside tolerance, among records still unmatched."""
+    if frame.height == 0:
+        return
+    free = state.free_l[as_int_array(frame["L_row"])] & state.free_r[as_int_array(frame["R_row"])]
+    frame = frame.filter(pl.Series(free))
+    if frame.height == 0:
+        return
+    frame = frame.with_columns(soft_score_expr(rule).alias("score_q"))
+    weights = np.maximum(as_int_array(frame["score_q"]), 1)
+    status, astats = assign(
+        as_int_array(frame["L_row"]), as_int_array(frame["R_row"]), weights, limits=state.limits
+    )
+    chosen = frame.with_columns(pl.Series("_st", status)).filter(pl.col("_st") > 0)
+    batch = _pair_batch(chosen, rule, index, "discrepancy")
+    state.batches.append(batch)
+    state.consume(as_int_array(chosen["L_row"]), as_int_array(chosen["R_row"]))
+
+
+def _run_group_rule(state: RunState, index: int, rule: Rule, base: float, span: float) -> None:
+    rs = _rule_stats(state, rule)
+    left, right = state.free_frames()
+    started = time.perf_counter()
+    lw = work_frame(left, rule, state.rule_set, "left")
+    rw = work_frame(right, rule, state.rule_set, "right")
+    outcome = search_groups(
+        lw,
+        rw,
+        rule,
+        state.rule_set,
+        state.limits,
+        state.budget_s,
+        lambda f: state.checkpoint(base + span * f),
+    )
+    state.timer.add("sum_search", outcome.search_seconds)
+    state.timer.add("scoring", time.perf_counter() - started - outcome.search_seconds)
+    rs.candidates = outcome.candidates
+    rs.passing = outcome.edges.height
+    state.stats.blocks_searched += outcome.blocks
+    state.stats.blocks_over_budget += outcome.over_budget
+    state.stats.group_candidates_truncated += outcome.truncated
+    with state.timer.phase("scoring"):
+        batch, left_rows, right_rows = _group_batch(outcome, rule, index, lw, rw)
+    state.batches.append(batch)
+    _count_statuses(rs, batch.matches)
+    state.consume(left_rows, right_rows)
+
+
+def _group_batch(
+    outcome: object, rule: Rule, index: int, lw: pl.DataFrame, rw: pl.DataFrame
+) -> tuple[Batch, np.ndarray, np.ndarray]:  # type: ignore[type-arg]
+    from tally.matching.groups import GroupOutcome
+
+    assert isinstance(outcome, GroupOutcome)
+    lid, rid = as_int_array(lw["id"]), as_int_array(rw["id"])
+    lrow, rrow = as_int_array(lw[ROW]), as_int_array(rw[ROW])
+    lamt, ramt = as_int_array(lw[AMOUNT]), as_int_array(rw[AMOUNT])
+    auto_q = round(rule.auto * SCORE_SCALE)
+    rows: list[dict[str, object]] = []
+    links: list[tuple[int, int, str]] = []
+    used_l: list[int] = []
+    used_r: list[int] = []
+    for mk, group in enumerate(outcome.groups):
+        evidence, days = group_evidence(group, rule, outcome.edges, lamt, ramt)
+        left_ids = sorted(int(lid[i]) for i in group.left)
+        right_ids = sorted(int(rid[i]) for i in group.right)
+        status = (
+            "ambiguous" if group.tie else ("auto" if group.score_q >= auto_q else "suggested")
+        )
+        rows.append(
+            {
+                "_mk": mk,
+                "rule": rule.name,
+                "rule_index": index,
+                "score": group.score_q / SCORE_SCALE,
+                "status": status,
+                "category": "matched",
+                "amount_difference": group.difference,
+                "date_difference_days": days,
+                "evidence": json.dumps(evidence, separators=(",", ":")),
+                "_lmin": left_ids[0],
+                "_rmin": right_ids[0],
+                "_sig": ",".join(map(str, left_ids)) + "|" + ",".join(map(str, right_ids)),
+            }
+        )
+        links += [(mk, i, "left") for i in left_ids] + [(mk, i, "right") for i in right_ids]
+        used_l += [int(lrow[i]) for i in group.left]
+        used_r += [int(rrow[i]) for i in group.right]
+    matches = pl.DataFrame(rows, schema=BATCH_COLUMNS)
+    link_frame = pl.DataFrame(links, schema=BATCH_LINKS, orient="row")
+    return (
+        Batch(matches, link_frame),
+        np.asarray(used_l, np.int64),
+        np.asarray(used_r, np.int64),
+    )
+
+
+def _assemble(
+    state: RunState, duplicates: pl.DataFrame, assignment: AssignmentStats
+) -> ReconcileResult:
+    matches_parts: list[pl.DataFrame] = []
+    link_parts: list[pl.DataFrame] = []
+    offset = 0
+    for batch in state.batches:
+        matches_parts.append(batch.matches.with_columns(pl.col("_mk") + offset))
+        link_parts.append(batch.links.with_columns(pl.col("_mk") + offset))
+        offset += batch.matches.height
+    matches = (
+        pl.concat(matches_parts) if matches_parts else pl.DataFrame(schema=BATCH_COLUMNS)
+    )
+    links = pl.concat(link_parts) if link_parts else pl.DataFrame(schema=BATCH_LINKS)
+    ordered = (
+        matches.with_columns((pl.col("category") != "matched").alias("_cat"))
+        .sort("_cat", "rule_index", "_lmin", "_rmin", "_sig")
+        .with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("match_key"))
+    )
+    key_of = np.zeros(offset, np.int64)
+    key_of[as_int_array(ordered["_mk"])] = as_int_array(ordered["match_key"])
+    links_out = (
+        links.with_columns(pl.Series("match_key", key_of[as_int_array(links["_mk"])]))
+        .select(list(LINK_SCHEMA))
+        .sort("match_key", "side", "record_id")
+        .cast(LINK_SCHEMA)  # type: ignore[arg-type]
+    )
+    matches_out = ordered.select(list(MATCH_SCHEMA)).cast(MATCH_SCHEMA)  # type: ignore[arg-type]
+    unmatched_l = state.left["id"].filter(pl.Series(state.free_l)).alias("record_id")
+    unmatched_r = state.right["id"].filter(pl.Series(state.free_r)).alias("record_id")
+    _fill_stats(state.stats, matches_out, unmatched_l, unmatched_r, duplicates, assignment)
+    return ReconcileResult(
+        matches=matches_out,
+        links=links_out,
+        duplicates=duplicates.cast(DUPLICATE_SCHEMA),  # type: ignore[arg-type]
+        unmatched_left_ids=unmatched_l,
+        unmatched_right_ids=unmatched_r,
+        stats=state.stats,
+    )
+
+
+def _fill_stats(
+    stats: ReconcileStats,
+    matches: pl.DataFrame,
+    unmatched_l: pl.Series,
+    unmatched_r: pl.Series,
+    duplicates: pl.DataFrame,
+    assignment: AssignmentStats,
+) -> None:
+    matched = matches.filter(pl.col("category") == "matched")
+    by_status = dict(matched.group_by("status").len().iter_rows())
+    stats.counts = {
+        "matches": matches.height,
+        "auto": int(by_status.get("auto", 0)),
+        "suggested": int(by_status.get("suggested", 0)),
+        "ambiguous": int(by_status.get("ambiguous", 0)),
+        "discrepancies": int((matches["category"] == "discrepancy").sum()),
+        "unmatched_left": unmatched_l.len(),
+        "unmatched_right": unmatched_r.len(),
+        "duplicate_records": duplicates.height,
+    }
+    stats.components = {
+        "one_to_one": assignment.one_to_one,
+        "star": assignment.star,
+        "exact": assignment.exact,
+        "greedy_fallback": assignment.greedy_fallback,
+    }
+    stats.component_sizes = dict(sorted(assignment.sizes.items()))

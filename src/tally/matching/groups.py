@@ -1,0 +1,417 @@
+"""Grouped matching: one record equal to the sum of several (and many-to-many settlements).
+
+Edges are candidate pairs that meet every required condition except the amount (the blocking
+key, the date window, fuzzy text); the amount condition is applied to sums.
+
+* ``one_to_many`` / ``many_to_one``: for each record on the "one" side, the subsets of 2..k of its
+  neighbours whose sum is within tolerance. If all neighbours together sum exactly and no proper
+  subset can (same sign, smallest member larger than twice the tolerance) the answer is settled
+  without search (vectorised); otherwise a meet-in-the-middle search over integer units.
+* ``many_to_many``: each connected component of edges is one block; if the whole component
+  balances (at most k per side) it is one group, else subsets of both sides are paired by sum,
+  best first, until none is left or the block's time budget is spent.
+
+Proposals compete for records greedily by score; proposals tied at the same score that share a
+record are all marked ambiguous (never decided by row order).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from tally.matching.candidates import AMOUNT, DATE, IntArray, Limits, pair_candidates
+from tally.matching.conditions import (
+    SCORE_SCALE,
+    block_spec,
+    evaluate,
+    pair_frame,
+)
+from tally.matching.rules import (
+    AmountCondition,
+    Cardinality,
+    DateCondition,
+    EqualsCondition,
+    FuzzyCondition,
+    Rule,
+    RuleSet,
+)
+from tally.matching.sums import (
+    BudgetExceeded,
+    FloatArray,
+    amount_score,
+    best_balanced,
+    best_subsets,
+    tolerance_for,
+)
+
+
+@dataclass
+class GroupMatch:
+    left: tuple[int, ...]  # positions in the left work frame
+    right: tuple[int, ...]
+    score_q: int
+    difference: int  # sum(right, sign-adjusted) - sum(left), units
+    tolerance: int
+    edges: tuple[int, ...] = ()  # rows of the edge frame inside the group (evidence)
+    tie: bool = False
+
+
+@dataclass
+class GroupOutcome:
+    groups: list[GroupMatch] = field(default_factory=list)
+    edges: pl.DataFrame = field(default_factory=pl.DataFrame)
+    candidates: int = 0
+    blocks: int = 0
+    over_budget: int = 0
+    truncated: int = 0
+    search_seconds: float = 0.0
+
+
+def search_groups(
+    lw: pl.DataFrame,
+    rw: pl.DataFrame,
+    rule: Rule,
+    rule_set: RuleSet,
+    limits: Limits,
+    budget_s: float,
+    checkpoint: Callable[[float], None],
+) -> GroupOutcome:
+    """All groups a grouped rule finds among the (free) records of ``lw`` and ``rw``."""
+    amount = rule.amount_condition
+    assert amount is not None  # validated: grouped rules have a required amount condition
+    spec = block_spec(rule, rule_set)
+    cand = pair_candidates(lw, rw, spec, limits)
+    out = GroupOutcome(candidates=int(cand.left.size))
+    edges = evaluate(pair_frame(lw, rw, cand.left, cand.right), rule, rule_set)
+    total_w = sum(c.weight for c in rule.conditions)
+    required = [
+        pl.col(f"p{i}")
+        for i, c in enumerate(rule.conditions)
+        if c.required and not isinstance(c, AmountCondition)
+    ]
+    member = [
+        pl.when(pl.col(f"p{i}")).then(pl.col(f"s{i}")).otherwise(0.0) * (c.weight / total_w)
+        for i, c in enumerate(rule.conditions)
+        if not isinstance(c, AmountCondition)
+    ]
+    edges = edges.filter(pl.all_horizontal(required) if required else pl.lit(True))
+    edges = edges.with_columns(
+        (pl.sum_horizontal(member) if member else pl.lit(0.0)).alias("_ms"),
+        (pl.col(f"R{DATE}") - pl.col(f"L{DATE}")).abs().fill_null(1 << 30).alias("_absd"),
+    ).with_row_index("_e")
+    out.edges = edges
+    amount_weight = amount.weight / total_w
+    start = time.perf_counter()
+    if rule.cardinality is Cardinality.MANY_TO_MANY:
+        proposals = _many_to_many(edges, amount, amount_weight, rule, limits, budget_s, out)
+    else:
+        one = "l" if rule.cardinality is Cardinality.ONE_TO_MANY else "r"
+        proposals = _one_to_many(
+            edges, one, amount, amount_weight, rule, limits, budget_s, out, checkpoint
+        )
+    out.groups = _resolve(proposals)
+    out.search_seconds = time.perf_counter() - start
+    return out
+
+
+def _one_to_many(
+    edges: pl.DataFrame,
+    one: str,
+    amount: AmountCondition,
+    amount_weight: float,
+    rule: Rule,
+    limits: Limits,
+    budget_s: float,
+    out: GroupOutcome,
+    checkpoint: Callable[[float], None],
+) -> list[GroupMatch]:
+    many = "r" if one == "l" else "l"
+    side = {"l": "L", "r": "R"}
+    k = rule.max_group_size
+    # Nearest dates first, then id: the candidate order used for truncation.
+    ordered = edges.sort(one, "_absd", f"{side[many]}_id")
+    ordered = ordered.with_columns(
+        pl.len().over(one).alias("_n"),
+        pl.int_range(pl.len()).over(one).alias("_rank"),
+    ).filter(pl.col("_n") >= 2)
+    if ordered.height == 0:
+        return []
+    tgt, val = f"{side[one]}{AMOUNT}", f"{side[many]}{AMOUNT}"
+    radius_bound = pl.lit(amount.abs_units, dtype=pl.Int64)
+    if amount.pct_ppm:
+        radius_bound = pl.max_horizontal(
+            radius_bound, (pl.col(tgt).abs() * amount.pct_ppm) // (1_000_000 - amount.pct_ppm) + 1
+        )
+    summary = ordered.group_by(one).agg(
+        pl.len().alias("n"),
+        pl.col(val).sum().alias("total"),
+        pl.first(tgt).alias("target"),
+        (pl.col(val).sign() == pl.first(tgt).sign()).all().alias("same_sign"),
+        pl.col(val).abs().min().alias("smallest"),
+        radius_bound.first().alias("radius"),
+        pl.col("_ms").mean().alias("ms"),
+    )
+    settled = summary.filter(
+        (pl.col("n") <= k)
+        & (pl.col("total") == pl.col("target"))
+        & pl.col("same_sign")
+        & (pl.col("target") != 0)
+        & (pl.col("smallest") > 2 * pl.col("radius"))
+    )
+    proposals: list[GroupMatch] = []
+    members = (
+        ordered.join(settled.select(one, "target"), on=one, how="inner")
+        .group_by(one)
+        .agg(
+            pl.col("l").alias("_ls"),
+            pl.col("r").alias("_rs"),
+            pl.col("_e"),
+            pl.col("_ms").mean(),
+            pl.first("target"),
+        )
+        .sort(one)
+    )
+    for _o, ls, rs, es, ms, target in members.iter_rows():
+        score_q = round(min(amount_weight + ms, 1.0) * SCORE_SCALE)
+        tol = _tol(amount, int(target), int(target))
+        lset, rset = tuple(sorted(set(ls))), tuple(sorted(set(rs)))
+        proposals.append(GroupMatch(lset, rset, score_q, 0, tol, tuple(es)))
+    out.blocks += settled.height
+
+    rest = ordered.join(settled.select(one), on=one, how="anti")
+    out.truncated += int(
+        rest.group_by(one).agg(pl.len()).filter(pl.col("len") > limits.max_group_candidates).height
+    )
+    rest = rest.filter(pl.col("_rank") < limits.max_group_candidates)
+    grouped = rest.group_by(one, maintain_order=True).agg(
+        pl.col("l").alias("_ls"),
+        pl.col("r").alias("_rs"),
+        pl.col("_e"),
+        pl.col(val).alias("_vals"),
+        pl.first(tgt).alias("_target"),
+        pl.col("_ms"),
+    )
+    orient = -1 if one == "r" else 1  # difference is always right minus left
+    for n_done, (_o, ls, rs, es, vals, target, ms) in enumerate(grouped.iter_rows()):
+        if n_done % 256 == 0:
+            checkpoint(n_done / max(grouped.height, 1))
+        out.blocks += 1
+        began = time.perf_counter()
+        try:
+            hits = best_subsets(
+                np.asarray(vals, np.int64),
+                np.asarray(ms, np.float64),
+                int(target),
+                amount,
+                amount_weight=amount_weight,
+                min_size=2,
+                max_size=k,
+            )
+        except BudgetExceeded:
+            out.over_budget += 1
+            continue
+        if time.perf_counter() - began > budget_s:
+            out.over_budget += 1
+            continue
+        for hit in hits:
+            pick = list(hit.members)
+            lset = sorted({ls[i] for i in pick})
+            rset = sorted({rs[i] for i in pick})
+            proposals.append(
+                GroupMatch(
+                    tuple(lset),
+                    tuple(rset),
+                    hit.score_q,
+                    orient * hit.difference,
+                    hit.tolerance,
+                    tuple(es[i] for i in pick),
+                    tie=len(hits) > 1,
+                )
+            )
+    return proposals
+
+
+def _tol(amount: AmountCondition, a: int, b: int) -> int:
+    return int(tolerance_for(amount, np.array([a], np.int64), np.array([b], np.int64))[0])
+
+
+def _many_to_many(
+    edges: pl.DataFrame,
+    amount: AmountCondition,
+    amount_weight: float,
+    rule: Rule,
+    limits: Limits,
+    budget_s: float,
+    out: GroupOutcome,
+) -> list[GroupMatch]:
+    if edges.height == 0:
+        return []
+    k = rule.max_group_size
+    li = edges["l"].to_numpy()
+    ri = edges["r"].to_numpy()
+    lu, lid = np.unique(li, return_inverse=True)
+    ru, rid = np.unique(ri, return_inverse=True)
+    graph = coo_matrix(
+        (np.ones(li.size, np.int8), (lid, lu.size + rid)), shape=(lu.size + ru.size,) * 2
+    )
+    _, labels = connected_components(graph, directed=False)
+    frame = edges.with_columns(pl.Series("_c", labels[lid])).sort("_c", "l", "r")
+    proposals: list[GroupMatch] = []
+    side_cap = 12
+    for _c, comp in frame.group_by("_c", maintain_order=True):
+        out.blocks += 1
+        lnodes = comp.group_by("l").agg(pl.first(f"L{AMOUNT}"), pl.col("_ms").max()).sort("l")
+        rnodes = comp.group_by("r").agg(pl.first(f"R{AMOUNT}"), pl.col("_ms").max()).sort("r")
+        lpos, lval, lms = (np.asarray(lnodes[c].to_numpy()) for c in lnodes.columns)
+        rpos, rval, rms = (np.asarray(rnodes[c].to_numpy()) for c in rnodes.columns)
+        if lpos.size + rpos.size < 3:
+            continue
+        began = time.perf_counter()
+        if lpos.size <= k and rpos.size <= k:
+            diff = int(rval.sum()) - int(lval.sum())
+            tol = _tol(amount, int(lval.sum()), int(rval.sum()))
+            if abs(diff) <= tol:
+                score = amount_weight * float(amount_score(np.array([diff]), np.array([tol]))[0])
+                score += float(np.concatenate([lms, rms]).mean())
+                proposals.append(
+                    GroupMatch(
+                        tuple(lpos.tolist()),
+                        tuple(rpos.tolist()),
+                        int(round(min(score, 1.0) * SCORE_SCALE)),
+                        diff,
+                        tol,
+                        tuple(comp["_e"].to_list()),
+                    )
+                )
+                continue
+        if lpos.size > side_cap or rpos.size > side_cap:
+            out.over_budget += 1
+            continue
+        free_l = np.ones(lpos.size, np.bool_)
+        free_r = np.ones(rpos.size, np.bool_)
+        while free_l.any() and free_r.any():
+            if time.perf_counter() - began > budget_s:
+                out.over_budget += 1
+                break
+            fl, fr = np.flatnonzero(free_l), np.flatnonzero(free_r)
+            try:
+                hits = best_balanced(
+                    lval[fl].astype(np.int64),
+                    lms[fl].astype(np.float64),
+                    rval[fr].astype(np.int64),
+                    rms[fr].astype(np.float64),
+                    amount,
+                    amount_weight=amount_weight,
+                    max_size=k,
+                )
+            except BudgetExceeded:
+                out.over_budget += 1
+                break
+            if not hits:
+                break
+            for hit in hits:
+                lset = tuple(int(lpos[fl[i]]) for i in hit.left)
+                rset = tuple(int(rpos[fr[i]]) for i in hit.right)
+                inside = comp.filter(pl.col("l").is_in(lset) & pl.col("r").is_in(rset))
+                proposals.append(
+                    GroupMatch(
+                        lset,
+                        rset,
+                        hit.score_q,
+                        hit.difference,
+                        hit.tolerance,
+                        tuple(inside["_e"].to_list()),
+                        tie=len(hits) > 1,
+                    )
+                )
+                free_l[[fl[i] for i in hit.left]] = False
+                free_r[[fr[i] for i in hit.right]] = False
+    return proposals
+
+
+def _resolve(proposals: list[GroupMatch]) -> list[GroupMatch]:
+    """Greedy by score level; proposals of one level sharing a record are all ambiguous."""
+    proposals = sorted(proposals, key=lambda g: (-g.score_q, g.left, g.right))
+    used_l: set[int] = set()
+    used_r: set[int] = set()
+    chosen: list[GroupMatch] = []
+    level_start = 0
+    while level_start < len(proposals):
+        level = proposals[level_start].score_q
+        level_end = level_start
+        while level_end < len(proposals) and proposals[level_end].score_q == level:
+            level_end += 1
+        batch = [
+            g
+            for g in proposals[level_start:level_end]
+            if used_l.isdisjoint(g.left) and used_r.isdisjoint(g.right)
+        ]
+        count_l = Counter(i for g in batch for i in g.left)
+        count_r = Counter(i for g in batch for i in g.right)
+        for g in batch:
+            shared = any(count_l[i] > 1 for i in g.left) or any(count_r[i] > 1 for i in g.right)
+            chosen.append(
+                GroupMatch(g.left, g.right, g.score_q, g.difference, g.tolerance, g.edges,
+                           tie=g.tie or shared)
+            )
+        used_l.update(count_l)
+        used_r.update(count_r)
+        level_start = level_end
+    return chosen
+
+
+def group_evidence(
+    group: GroupMatch, rule: Rule, edges: pl.DataFrame, left_amounts: IntArray,
+    right_amounts: IntArray
+) -> tuple[dict[str, object], int | None]:
+    """Evidence dict for a group and its signed largest date difference."""
+    rows = edges[list(group.edges)] if group.edges else edges.clear()
+    amount = rule.amount_condition
+    conds: list[dict[str, object]] = []
+    days_col = rows[f"R{DATE}"] - rows[f"L{DATE}"]
+    days: int | None = None
+    if days_col.drop_nulls().len():
+        values = days_col.drop_nulls().to_list()
+        days = int(max(values, key=lambda d: (abs(d), d)))
+    for i, cond in enumerate(rule.conditions):
+        head: dict[str, object] = {"type": cond.type}
+        if isinstance(cond, AmountCondition):
+            continue
+        head["field"] = cond.field
+        if cond.right_field and cond.right_field != cond.field:
+            head["right_field"] = cond.right_field
+        if isinstance(cond, EqualsCondition):
+            if cond.normalisers:
+                head["normalisers"] = list(cond.normalisers)
+            head["exact"] = bool(rows[f"v{i}_exact"].all()) if rows.height else False
+            head["passed"] = bool(rows[f"p{i}"].all()) if rows.height else False
+        elif isinstance(cond, DateCondition):
+            head["max_days"] = days
+            head["window"] = cond.window_days
+            head["passed"] = bool(rows[f"p{i}"].all()) if rows.height else False
+        elif isinstance(cond, FuzzyCondition):
+            sims = rows[f"v{i}_sim"]
+            head["similarity"] = round(float(sims.mean() or 0.0), 1)  # type: ignore[arg-type]
+            head["threshold"] = cond.threshold
+            head["passed"] = bool(rows[f"p{i}"].all()) if rows.height else False
+        conds.append(head)
+    evidence: dict[str, object] = {
+        "kind": "group",
+        "left": [int(left_amounts[i]) for i in group.left],
+        "right": [int(right_amounts[i]) for i in group.right],
+        "difference": group.difference,
+        "tolerance": group.tolerance,
+        "conditions": conds,
+        "tie": group.tie,
+    }
+    if amount is not None and amount.sign == "opposite":
+        evidence["sign"] = "opposite"
+    return evidence, days

@@ -1,0 +1,338 @@
+"""Matching rules: the JSON-serialisable description of how two record sets are paired.
+
+A :class:`RuleSet` is an ordered list of :class:`Rule` objects (earlier rules win). Each rule is a
+conjunction of conditions (``equals``, ``amount``, ``date``, ``fuzzy``) with a weight each, a
+cardinality and two score thresholds. Tolerances are decimal strings, converted to exact integer
+units (see :mod:`tally.money`); nothing here is ever a float amount.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Annotated, Literal, Self
+
+import polars as pl
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from tally.money import AmountPrecisionError, to_units
+
+TEXT_FIELDS: tuple[str, ...] = (
+    "reference",
+    "currency",
+    "description",
+    "counterparty",
+    "counterparty_account",
+    "transaction_id",
+)
+DATE_FIELDS: tuple[str, ...] = ("booking_date", "value_date")
+EXTRA_PREFIX = "extra."
+PPM = 1_000_000  # percentage tolerances are held as integer parts per million
+
+_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+_EXTRA_RE = re.compile(r"^extra\.[A-Za-z0-9_\-]{1,64}$")
+
+Normaliser = Literal["case", "whitespace", "leading_zeros", "punctuation"]
+Scorer = Literal["ratio", "partial_ratio", "token_sort_ratio", "token_set_ratio", "WRatio"]
+
+
+class Cardinality(StrEnum):
+    ONE_TO_ONE = "one_to_one"
+    ONE_TO_MANY = "one_to_many"  # one left record equals the sum of several right records
+    MANY_TO_ONE = "many_to_one"  # several left records sum to one right record
+    MANY_TO_MANY = "many_to_many"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Condition(_Model):
+    weight: float = Field(default=1.0, gt=0, le=100)
+    # A required condition must hold for a pair to match; an optional one only adds to the score.
+    required: bool = True
+
+
+class EqualsCondition(_Condition):
+    """Normalised text equality, optionally comparing left ``field`` with right ``right_field``."""
+
+    type: Literal["equals"] = "equals"
+    field: str
+    right_field: str | None = None
+    normalisers: tuple[Normaliser, ...] = ()
+
+    @property
+    def other_field(self) -> str:
+        return self.right_field or self.field
+
+
+class AmountCondition(_Condition):
+    """Amounts within an absolute and/or a percentage tolerance (the larger of the two applies).
+
+    The percentage is taken of the larger absolute amount of the pair, so it is symmetric. With
+    ``sign="opposite"`` the right amount is negated first (bank debit against ledger credit).
+    """
+
+    type: Literal["amount"] = "amount"
+    abs_tolerance: str = "0"
+    pct_tolerance: str | None = None
+    sign: Literal["same", "opposite"] = "same"
+
+    @field_validator("abs_tolerance")
+    @classmethod
+    def _check_abs(cls, value: str) -> str:
+        try:
+            units = to_units(value)
+        except AmountPrecisionError as exc:
+            raise ValueError(f"abs_tolerance {value!r}: {exc}") from exc
+        except ValueError as exc:
+            raise ValueError(f"abs_tolerance {value!r} is not a decimal number") from exc
+        if units < 0:
+            raise ValueError(f"abs_tolerance must not be negative, got {value!r}")
+        return value
+
+    @field_validator("pct_tolerance")
+    @classmethod
+    def _check_pct(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            pct = Decimal(value)
+        except InvalidOperation as exc:
+            raise ValueError(f"pct_tolerance {value!r} is not a decimal number") from exc
+        if not pct.is_finite() or pct < 0 or pct >= 100:
+            raise ValueError(f"pct_tolerance must be a percentage in [0, 100), got {value!r}")
+        scaled = pct.scaleb(4)
+        if scaled != scaled.to_integral_value():
+            raise ValueError(f"pct_tolerance {value!r} has more than 4 decimal places")
+        return value
+
+    @property
+    def abs_units(self) -> int:
+        return to_units(self.abs_tolerance)
+
+    @property
+    def pct_ppm(self) -> int:
+        """The percentage tolerance in parts per million of the larger amount (0 when unset)."""
+        if self.pct_tolerance is None:
+            return 0
+        return int(Decimal(self.pct_tolerance).scaleb(4))
+
+    @property
+    def sign_factor(self) -> int:
+        return -1 if self.sign == "opposite" else 1
+
+
+class DateCondition(_Condition):
+    """Dates at most ``window_days`` apart (either direction)."""
+
+    type: Literal["date"] = "date"
+    field: Literal["booking_date", "value_date"] = "booking_date"
+    right_field: Literal["booking_date", "value_date"] | None = None
+    window_days: int = Field(default=3, ge=0, le=366)
+
+    @property
+    def other_field(self) -> str:
+        return self.right_field or self.field
+
+
+class FuzzyCondition(_Condition):
+    """Text similarity (rapidfuzz, 0..100) at least ``threshold``."""
+
+    type: Literal["fuzzy"] = "fuzzy"
+    field: str = "description"
+    right_field: str | None = None
+    scorer: Scorer = "token_set_ratio"
+    threshold: float = Field(default=85.0, ge=0, le=100)
+    normalisers: tuple[Normaliser, ...] = ("case", "punctuation")
+
+    @property
+    def other_field(self) -> str:
+        return self.right_field or self.field
+
+
+Condition = Annotated[
+    EqualsCondition | AmountCondition | DateCondition | FuzzyCondition,
+    Field(discriminator="type"),
+]
+
+
+class DerivedField(_Model):
+    """A field extracted from free text by a regex with a named group.
+
+    ``multiple=True`` keeps every occurrence (a bank line quoting three invoices yields three
+    values); an equals condition on such a field holds when any value is equal.
+    """
+
+    name: str
+    source: str = "description"
+    pattern: str
+    group: str | None = None  # the named group holding the value; default: the only named group
+    normalisers: tuple[Normaliser, ...] = ()
+    multiple: bool = False
+
+    @field_validator("name")
+    @classmethod
+    def _check_name(cls, value: str) -> str:
+        if not _NAME_RE.match(value):
+            raise ValueError(f"derived field name {value!r} must be an identifier")
+        if value in TEXT_FIELDS or value in DATE_FIELDS or value in ("id", "amount", "extra"):
+            raise ValueError(f"derived field name {value!r} clashes with a record field")
+        return value
+
+    @model_validator(mode="after")
+    def _check_pattern(self) -> Self:
+        names = _named_groups(self.pattern)
+        if not names:
+            raise ValueError(
+                f"derived field {self.name!r}: pattern needs a named group, e.g. (?P<value>...)"
+            )
+        if self.group is None and len(names) > 1:
+            raise ValueError(
+                f"derived field {self.name!r}: pattern has several named groups {names}; "
+                "set 'group'"
+            )
+        if self.group is not None and self.group not in names:
+            raise ValueError(f"derived field {self.name!r}: no group {self.group!r} in pattern")
+        try:  # the regex dialect is polars' (Rust regex): compile it there, not with `re`
+            pl.Series([""], dtype=pl.String).str.extract_groups(self.pattern)
+        except Exception as exc:  # polars raises ComputeError; any failure means invalid
+            raise ValueError(f"derived field {self.name!r}: invalid pattern: {exc}") from exc
+        if not (self.source in TEXT_FIELDS or _EXTRA_RE.match(self.source)):
+            raise ValueError(
+                f"derived field {self.name!r}: source must be a text field or extra.<name>, "
+                f"got {self.source!r}"
+            )
+        return self
+
+    @property
+    def group_name(self) -> str:
+        return self.group or _named_groups(self.pattern)[0]
+
+
+def _named_groups(pattern: str) -> list[str]:
+    return re.findall(r"\(\?P?<([A-Za-z_][A-Za-z0-9_]*)>", pattern)
+
+
+class Rule(_Model):
+    """One matching rule: all required conditions must hold; the score ranks what passes."""
+
+    name: str = Field(min_length=1, max_length=100)
+    conditions: list[Condition] = Field(min_length=1, max_length=20)
+    cardinality: Cardinality = Cardinality.ONE_TO_ONE
+    max_group_size: int = Field(default=5, ge=2, le=10)
+    auto: float = Field(default=0.9, ge=0, le=1)
+    suggest: float = Field(default=0.6, ge=0, le=1)
+    # Report pairs equal on the key conditions but outside the amount/date tolerance.
+    report_discrepancies: bool = True
+
+    @model_validator(mode="after")
+    def _check(self) -> Self:
+        if self.suggest > self.auto:
+            raise ValueError(
+                f"rule {self.name!r}: suggest threshold {self.suggest} is above auto {self.auto}"
+            )
+        amounts = [c for c in self.conditions if isinstance(c, AmountCondition)]
+        dates = [c for c in self.conditions if isinstance(c, DateCondition)]
+        if len(amounts) > 1 or len(dates) > 1:
+            raise ValueError(f"rule {self.name!r}: at most one amount and one date condition")
+        keys = self.key_conditions
+        if self.cardinality is Cardinality.ONE_TO_ONE:
+            if not keys and not (amounts and amounts[0].required):
+                raise ValueError(
+                    f"rule {self.name!r}: needs a required equals or amount condition to find "
+                    "candidates without comparing every pair"
+                )
+        else:
+            if not keys:
+                raise ValueError(
+                    f"rule {self.name!r}: {self.cardinality.value} rules need a required equals "
+                    "condition (the blocking key the groups are searched within)"
+                )
+            if not amounts or not amounts[0].required:
+                raise ValueError(
+                    f"rule {self.name!r}: {self.cardinality.value} rules need a required amount "
+                    "condition (it is applied to the sums)"
+                )
+        return self
+
+    @property
+    def key_conditions(self) -> list[EqualsCondition]:
+        return [c for c in self.conditions if isinstance(c, EqualsCondition) and c.required]
+
+    @property
+    def amount_condition(self) -> AmountCondition | None:
+        return next((c for c in self.conditions if isinstance(c, AmountCondition)), None)
+
+    @property
+    def date_condition(self) -> DateCondition | None:
+        return next((c for c in self.conditions if isinstance(c, DateCondition)), None)
+
+    @property
+    def identifying_keys(self) -> bool:
+        """Whether the key conditions identify a record (not just ``currency``)."""
+        return any(c.field != "currency" or c.other_field != "currency" for c in self.key_conditions)
+
+
+class RuleSet(_Model):
+    """An ordered list of rules (priority = order) plus derived fields they may reference."""
+
+    version: int = Field(default=1, ge=1)
+    rules: list[Rule] = Field(min_length=1, max_length=50)
+    derived_fields: list[DerivedField] = Field(default_factory=list, max_length=50)
+    # Fields that (with amount and booking date) identify a duplicate within one source; the
+    # default is the key fields of the first rule that has any.
+    duplicate_fields: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Self:
+        names = [r.name for r in self.rules]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"rule names must be unique, repeated: {dupes}")
+        derived = [d.name for d in self.derived_fields]
+        if len(set(derived)) != len(derived):
+            raise ValueError("derived field names must be unique")
+        known = set(derived)
+        for rule in self.rules:
+            for cond in rule.conditions:
+                if isinstance(cond, EqualsCondition | FuzzyCondition):
+                    for name in (cond.field, cond.other_field):
+                        if not self._is_text_field(name, known):
+                            raise ValueError(
+                                f"rule {rule.name!r}: unknown field {name!r}; use one of "
+                                f"{', '.join(TEXT_FIELDS)}, extra.<name> or a derived field"
+                            )
+        for name in self.duplicate_fields or ():
+            if not self._is_text_field(name, known):
+                raise ValueError(f"duplicate_fields: unknown field {name!r}")
+        return self
+
+    @staticmethod
+    def _is_text_field(name: str, derived: set[str]) -> bool:
+        return name in TEXT_FIELDS or name in derived or bool(_EXTRA_RE.match(name))
+
+    def derived(self, name: str) -> DerivedField | None:
+        return next((d for d in self.derived_fields if d.name == name), None)
+
+    def resolved_duplicate_fields(self) -> list[str]:
+        if self.duplicate_fields is not None:
+            return list(self.duplicate_fields)
+        for rule in self.rules:
+            keys = [c.field for c in rule.key_conditions if c.field == c.other_field]
+            single = [k for k in keys if not self._is_multi(k)]
+            if single:
+                return single
+        return ["description", "counterparty"]
+
+    def _is_multi(self, name: str) -> bool:
+        d = self.derived(name)
+        return d is not None and d.multiple
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> RuleSet:
+        return cls.model_validate_json(text)
+
+    def to_json(self) -> str:
+        return self.model_dump_json(exclude_defaults=False)

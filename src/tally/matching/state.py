@@ -1,0 +1,97 @@
+"""Mutable bookkeeping of one reconcile run: free records, match batches, timings, cancel."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+
+from tally.matching.assignment import Strategy
+from tally.matching.candidates import Limits
+from tally.matching.result import MatchingCancelled, ReconcileStats
+from tally.matching.rules import RuleSet
+
+BATCH_COLUMNS: dict[str, pl.DataType] = {
+    "_mk": pl.Int64(),  # match id local to the batch
+    "rule": pl.String(),
+    "rule_index": pl.Int32(),
+    "score": pl.Float64(),
+    "status": pl.String(),
+    "category": pl.String(),
+    "amount_difference": pl.Int64(),
+    "date_difference_days": pl.Int32(),
+    "evidence": pl.String(),
+    "_lmin": pl.Int64(),  # smallest left id (deterministic sort key)
+    "_rmin": pl.Int64(),
+    "_sig": pl.String(),  # all member ids, to order alternatives sharing the smallest ids
+}
+BATCH_LINKS: dict[str, pl.DataType] = {
+    "_mk": pl.Int64(),
+    "record_id": pl.Int64(),
+    "side": pl.String(),
+}
+
+
+@dataclass
+class Batch:
+    matches: pl.DataFrame
+    links: pl.DataFrame
+
+
+class PhaseTimer:
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.add(name, time.perf_counter() - start)
+
+    def add(self, name: str, seconds: float) -> None:
+        self.seconds[name] = self.seconds.get(name, 0.0) + seconds
+
+
+@dataclass
+class RunState:
+    left: pl.DataFrame
+    right: pl.DataFrame
+    rule_set: RuleSet
+    limits: Limits
+    strategy: Strategy
+    budget_s: float
+    progress: Callable[[float], None] | None = None
+    should_cancel: Callable[[], bool] | None = None
+    stats: ReconcileStats = field(default_factory=ReconcileStats)
+    timer: PhaseTimer = field(default_factory=PhaseTimer)
+    batches: list[Batch] = field(default_factory=list)
+    free_l: npt.NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, np.bool_))
+    free_r: npt.NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, np.bool_))
+
+    def __post_init__(self) -> None:
+        self.free_l = np.ones(self.left.height, np.bool_)
+        self.free_r = np.ones(self.right.height, np.bool_)
+
+    def checkpoint(self, fraction: float) -> None:
+        """Cancel if asked to, then report progress (0..1)."""
+        if self.should_cancel is not None and self.should_cancel():
+            raise MatchingCancelled("reconcile cancelled")
+        if self.progress is not None:
+            self.progress(min(max(fraction, 0.0), 1.0))
+
+    def free_frames(self) -> tuple[pl.DataFrame, pl.DataFrame]:
+        return (
+            self.left.filter(pl.Series(self.free_l)),
+            self.right.filter(pl.Series(self.free_r)),
+        )
+
+    def consume(self, left_rows: npt.NDArray[np.int64], right_rows: npt.NDArray[np.int64]) -> None:
+        self.free_l[left_rows] = False
+        self.free_r[right_rows] = False

@@ -1,0 +1,194 @@
+"""Bounded subset-sum search over integer units (meet in the middle).
+
+Given a target and up to ~24 candidate amounts, find every subset of 2..k members whose sum is
+within the amount tolerance of the target, score them and keep the best. Everything is integer
+arithmetic; the enumeration is vectorised with numpy by doubling subset tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from tally.matching.candidates import IntArray, amount_radius
+from tally.matching.conditions import SCORE_SCALE
+from tally.matching.rules import PPM, AmountCondition
+
+FloatArray = npt.NDArray[np.float64]
+MAX_ALTERNATIVES = 10
+
+
+@dataclass(frozen=True)
+class SubsetHit:
+    members: tuple[int, ...]  # indices into the candidate list
+    difference: int  # sum(subset) - target, in units
+    tolerance: int
+    score_q: int
+
+
+class BudgetExceeded(Exception):  # noqa: N818
+    """The search was larger than allowed; the block is skipped and counted."""
+
+
+def tolerance_for(cond: AmountCondition, a: IntArray, b: IntArray) -> IntArray:
+    """Allowed |difference| per pair of totals (max of absolute and % of the larger)."""
+    tol = np.full(a.shape, cond.abs_units, dtype=np.int64)
+    ppm = cond.pct_ppm
+    if ppm:
+        big = np.maximum(np.abs(a), np.abs(b))
+        tol = np.maximum(tol, (big // PPM) * ppm + ((big % PPM) * ppm) // PPM)
+    return tol
+
+
+def amount_score(diff: IntArray, tol: IntArray) -> FloatArray:
+    safe = np.where(tol > 0, tol, 1).astype(np.float64)
+    return np.where(tol > 0, 1.0 - 0.5 * np.abs(diff) / safe, 1.0)
+
+
+def subset_table(
+    values: IntArray, scores: FloatArray, max_size: int
+) -> tuple[IntArray, IntArray, FloatArray, IntArray]:
+    """(sums, sizes, score sums, masks) of every subset of at most ``max_size`` members."""
+    sums = np.zeros(1, np.int64)
+    sizes = np.zeros(1, np.int64)
+    sc = np.zeros(1, np.float64)
+    masks = np.zeros(1, np.int64)
+    for i, (v, s) in enumerate(zip(values.tolist(), scores.tolist(), strict=True)):
+        keep = sizes < max_size
+        sums = np.concatenate([sums, sums[keep] + v])
+        sizes = np.concatenate([sizes, sizes[keep] + 1])
+        sc = np.concatenate([sc, sc[keep] + s])
+        masks = np.concatenate([masks, masks[keep] | (1 << i)])
+    return sums, sizes, sc, masks
+
+
+def best_subsets(
+    values: IntArray,
+    member_scores: FloatArray,
+    target: int,
+    cond: AmountCondition,
+    *,
+    amount_weight: float,
+    min_size: int,
+    max_size: int,
+    max_pairs: int = 2_000_000,
+) -> list[SubsetHit]:
+    """The best-scoring subsets (several only when tied) whose sum is within tolerance.
+
+    ``member_scores`` are each member's weighted non-amount score; a subset scores
+    ``amount_weight * amount_score + mean(member_scores)``.
+    """
+    n = values.size
+    if n < min_size:
+        return []
+    half = n if n <= 12 else n // 2
+    a_sums, a_sizes, a_sc, a_masks = subset_table(values[:half], member_scores[:half], max_size)
+    b_sums, b_sizes, b_sc, b_masks = subset_table(values[half:], member_scores[half:], max_size)
+    order = np.argsort(b_sums, kind="stable")
+    b_sums, b_sizes, b_sc, b_masks = b_sums[order], b_sizes[order], b_sc[order], b_masks[order]
+    radius = int(amount_radius(np.array([target], np.int64), cond)[0])
+    start = np.searchsorted(b_sums, target - radius - a_sums, side="left")
+    end = np.searchsorted(b_sums, target + radius - a_sums, side="right")
+    counts = end - start
+    total = int(counts.sum())
+    if total > max_pairs:
+        raise BudgetExceeded(f"{total} subset pairs")
+    if total == 0:
+        return []
+    ia = np.repeat(np.arange(a_sums.size), counts)
+    offsets = np.cumsum(counts) - counts
+    ib = np.repeat(start, counts) + (np.arange(total) - np.repeat(offsets, counts))
+    size = a_sizes[ia] + b_sizes[ib]
+    ok = (size >= min_size) & (size <= max_size)
+    ia, ib, size = ia[ok], ib[ok], size[ok]
+    if ia.size == 0:
+        return []
+    sums = a_sums[ia] + b_sums[ib]
+    target_arr = np.full(sums.shape, target, np.int64)
+    diff = sums - target
+    tol = tolerance_for(cond, target_arr, sums)
+    ok = np.abs(diff) <= tol
+    if not ok.any():
+        return []
+    ia, ib, size, diff, tol = ia[ok], ib[ok], size[ok], diff[ok], tol[ok]
+    score = amount_weight * amount_score(diff, tol) + (a_sc[ia] + b_sc[ib]) / size
+    score_q = np.rint(np.clip(score, 0.0, 1.0) * SCORE_SCALE).astype(np.int64)
+    best = score_q.max()
+    winners = np.flatnonzero(score_q == best)[:MAX_ALTERNATIVES]
+    masks = a_masks[ia[winners]] | (b_masks[ib[winners]] << half)
+    hits = []
+    for k, mask in zip(winners.tolist(), masks.tolist(), strict=True):
+        members = tuple(i for i in range(n) if (mask >> i) & 1)
+        hits.append(SubsetHit(members, int(diff[k]), int(tol[k]), int(score_q[k])))
+    return sorted(hits, key=lambda h: h.members)
+
+
+@dataclass(frozen=True)
+class BalancedHit:
+    left: tuple[int, ...]
+    right: tuple[int, ...]
+    difference: int  # sum(right) - sum(left)
+    tolerance: int
+    score_q: int
+
+
+def best_balanced(
+    left_values: IntArray,
+    left_scores: FloatArray,
+    right_values: IntArray,
+    right_scores: FloatArray,
+    cond: AmountCondition,
+    *,
+    amount_weight: float,
+    max_size: int,
+    min_total: int = 3,
+    max_pairs: int = 2_000_000,
+) -> list[BalancedHit]:
+    """Best (left subset, right subset) pairs with equal sums within tolerance (ties kept)."""
+    l_sums, l_sizes, l_sc, l_masks = subset_table(left_values, left_scores, max_size)
+    r_sums, r_sizes, r_sc, r_masks = subset_table(right_values, right_scores, max_size)
+    keep_l, keep_r = l_sizes > 0, r_sizes > 0
+    l_sums, l_sizes, l_sc, l_masks = l_sums[keep_l], l_sizes[keep_l], l_sc[keep_l], l_masks[keep_l]
+    r_sums, r_sizes, r_sc, r_masks = r_sums[keep_r], r_sizes[keep_r], r_sc[keep_r], r_masks[keep_r]
+    order = np.argsort(r_sums, kind="stable")
+    r_sums, r_sizes, r_sc, r_masks = r_sums[order], r_sizes[order], r_sc[order], r_masks[order]
+    radius = amount_radius(l_sums, cond)
+    start = np.searchsorted(r_sums, l_sums - radius, side="left")
+    end = np.searchsorted(r_sums, l_sums + radius, side="right")
+    counts = end - start
+    total = int(counts.sum())
+    if total > max_pairs:
+        raise BudgetExceeded(f"{total} subset pairs")
+    if total == 0:
+        return []
+    il = np.repeat(np.arange(l_sums.size), counts)
+    offsets = np.cumsum(counts) - counts
+    ir = np.repeat(start, counts) + (np.arange(total) - np.repeat(offsets, counts))
+    size = l_sizes[il] + r_sizes[ir]
+    ok = size >= min_total
+    il, ir, size = il[ok], ir[ok], size[ok]
+    diff = r_sums[ir] - l_sums[il]
+    tol = tolerance_for(cond, l_sums[il], r_sums[ir])
+    ok = np.abs(diff) <= tol
+    if not ok.any():
+        return []
+    il, ir, size, diff, tol = il[ok], ir[ok], size[ok], diff[ok], tol[ok]
+    score = amount_weight * amount_score(diff, tol) + (l_sc[il] + r_sc[ir]) / size
+    score_q = np.rint(np.clip(score, 0.0, 1.0) * SCORE_SCALE).astype(np.int64)
+    best = score_q.max()
+    winners = np.flatnonzero(score_q == best)[:MAX_ALTERNATIVES]
+    hits = []
+    for k in winners.tolist():
+        lm, rm = int(l_masks[il[k]]), int(r_masks[ir[k]])
+        hits.append(
+            BalancedHit(
+                tuple(i for i in range(left_values.size) if (lm >> i) & 1),
+                tuple(i for i in range(right_values.size) if (rm >> i) & 1),
+                int(diff[k]),
+                int(tol[k]),
+                int(score_q[k]),
+            )
+        )
+    return sorted(hits, key=lambda h: (h.left, h.right))

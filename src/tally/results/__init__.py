@@ -1,0 +1,1 @@
+"""A job's results: matches, unmatched records, review actions, stats and exports."""

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tally.jobs.runner import run_reconciliation
+from tally.kit.db import Database
+from tally.models import JobStatus, Match, MatchRecord, ProjectStats, ReconciliationJob
+from tests.helpers.jobs import create_job
+from tests.helpers.projects import create_project
+from tests.helpers.records import Row, create_source_with_rows
+from tests.helpers.users import create_user
+
+BANK = [
+    Row("INV-1", "2026-01-02", "100.00", "Payment INV-1", "Acme"),
+    Row("INV-2", "2026-01-03", "250.50", "Payment INV-2", "Globex"),
+    Row("inv 3", "2026-01-05", "-75.25", "Refund", "Initech"),
+    Row(None, "2026-01-06", "-9.99", "Bank fee", "Bank"),
+]
+LEDGER = [
+    Row("INV-1", "2026-01-01", "100.00", "Invoice 1", "Acme"),
+    Row("INV-2", "2026-01-02", "250.50", "Invoice 2", "Globex"),
+    Row("INV3", "2026-01-04", "-75.25", "Credit note", "Initech"),
+    Row("INV-4", "2026-01-04", "500.00", "Invoice 4", "Hooli"),
+]
+
+
+async def test_job_runs_to_completion_and_stores_results_and_stats(
+    session: AsyncSession, db: Database
+) -> None:
+    owner = await create_user(session)
+    project = await create_project(session, owner=owner)
+    bank = await create_source_with_rows(session, project=project, name="bank", rows=BANK)
+    ledger = await create_source_with_rows(session, project=project, name="ledger", rows=LEDGER)
+    job = await create_job(session, project=project, left=bank, right=ledger, status=JobStatus.QUEUED)
+    from tally.jobs.rules import DEFAULT_RULE_SET
+
+    job.rules = DEFAULT_RULE_SET.model_dump(mode="json")
+    await session.commit()
+
+    assert await run_reconciliation(db, job.id) == JobStatus.COMPLETED
+
+    async with db.sessionmaker() as check:
+        stored = await check.get(ReconciliationJob, job.id)
+        assert stored is not None and stored.status == JobStatus.COMPLETED
+        assert stored.progress == 1.0 and stored.attempts == 1
+        matches = await check.scalar(select(func.count()).select_from(Match).where(Match.job_id == job.id))
+        links = await check.scalar(select(func.count()).select_from(MatchRecord).where(MatchRecord.job_id == job.id))
+        assert (matches, links) == (3, 6)
+        stats = await check.get(ProjectStats, project.id)
+        assert stats is not None
+        assert (stats.matched_count, stats.unmatched_count) == (6, 2)
+        assert stats.match_rate == 0.75
+        assert stats.matched_amount == 425_7500  # 100.00 + 250.50 + 75.25, counted once
+        assert stats.unmatched_amount == 509_9900  # the bank fee and invoice 4
+
+    # Running it again does nothing: finished jobs are not claimed twice.
+    assert await run_reconciliation(db, job.id) is None
