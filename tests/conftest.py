@@ -97,9 +97,13 @@ async def session(db: Database) -> AsyncIterator[AsyncSession]:
 
 @pytest.fixture
 async def client(db: Database, test_settings: Settings) -> AsyncIterator[AsyncClient]:
+    """The app, with its lifespan run (it builds the cache: in-process, as without REDIS_URL)."""
     app = create_app(test_settings, database=db)
     transport = ASGITransport(app=app)
-    async with AsyncClient(transport=transport, base_url="http://tally.test") as http:
+    async with (
+        app.router.lifespan_context(app),
+        AsyncClient(transport=transport, base_url="http://tally.test") as http,
+    ):
         yield http
 
 

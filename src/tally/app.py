@@ -9,6 +9,10 @@ import structlog
 from fastapi import APIRouter, Depends, FastAPI
 
 from tally import __version__
+from tally.admin.endpoints import metrics_router
+from tally.admin.endpoints import router as admin_router
+from tally.admin.metrics import Metrics, MetricsMiddleware
+from tally.cache import Cache
 from tally.config import Settings, get_settings
 from tally.health.endpoints import router as health_router
 from tally.jobs.endpoints import router as jobs_router
@@ -16,22 +20,40 @@ from tally.kit.db import Database, install_database_error_handler
 from tally.kit.errors import NotAuthenticated, error_responses, install_error_handlers
 from tally.kit.logging import configure_logging
 from tally.kit.migrate import upgrade_database
+from tally.kit.tasks import TaskQueue, build_task_queue, import_task_modules
 from tally.projects.endpoints import router as projects_router
+from tally.results.endpoints import router as results_router
 from tally.sources.endpoints import router as sources_router
 from tally.users.auth import current_principal
 from tally.users.endpoints import public_router as auth_router
 from tally.users.endpoints import router as users_router
+from tally.web.router import install_web
 
 log = structlog.get_logger("tally.app")
 API_PREFIX = "/api/v1"
 
-# Every router here sits behind the token check; the only public routes are the health probes and
-# login, mounted separately in create_app, so a new router is authenticated unless someone decides
-# otherwise on purpose.
-SECURED_ROUTERS = (projects_router, sources_router, jobs_router, users_router)
+# Every router here sits behind the token check; the only public routes are the health probes,
+# login and /metrics, mounted separately in create_app, so a new router is authenticated unless
+# someone decides otherwise on purpose.
+SECURED_ROUTERS = (projects_router, sources_router, jobs_router, results_router, users_router)
+# Operations routes, at the root (/admin/...) but behind the same token check (and admin-only).
+SECURED_OPS_ROUTERS = (admin_router,)
+
+# Modules whose import registers background tasks (handlers, recoverers, retention hooks) into
+# tally.kit.tasks.task_registry; the server and `tally worker` both import them.
+TASK_MODULES: tuple[str, ...] = ("tally.jobs.tasks",)
 
 
-def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
+def load_task_modules(settings: Settings, *extra: str) -> None:
+    import_task_modules((*TASK_MODULES, *settings.task_import_modules, *extra))
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    database: Database | None = None,
+    tasks: TaskQueue | None = None,
+) -> FastAPI:
     settings = settings or get_settings()
 
     @asynccontextmanager
@@ -43,16 +65,34 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
             settings.data_dir.mkdir(parents=True, exist_ok=True)
             await upgrade_database(db.url)  # the embedded default migrates itself
         app.state.database = db
+        # Before the task queue: work it runs must find the cache to invalidate after commit.
+        cache = Cache(settings, db)
+        await cache.start()
+        app.state.cache = cache
+        metrics.attach(db, cache)
+        owns_tasks = tasks is None
+        if tasks is None:
+            load_task_modules(settings)
+        queue = tasks or build_task_queue(settings, db)
+        app.state.tasks = queue
         log.info(
             "app.started",
             version=__version__,
             env=settings.env,
             database=db.engine.dialect.name,
+            tasks=queue.backend,
+            cache=cache.mode,
             **settings.pool_summary,
         )
         try:
+            if owns_tasks:
+                await queue.start()  # embedded: in-process workers, then recovery
             yield
         finally:
+            if owns_tasks:
+                await queue.stop()
+            metrics.detach()
+            await cache.stop()
             if owned:
                 await db.dispose()
 
@@ -63,13 +103,21 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         lifespan=lifespan,
     )
     app.state.settings = settings
+    metrics = app.state.metrics = Metrics()
     if database is not None:
         app.state.database = database
+    if tasks is not None:
+        app.state.tasks = tasks
     install_error_handlers(app)
     install_database_error_handler(app)
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
 
     app.include_router(health_router)
     app.include_router(auth_router, prefix=API_PREFIX)
+    # Public on purpose: Prometheus scrapers carry no user token, and the figures are aggregate
+    # counts and latencies by route template (no tenant data, ids or paths). Set METRICS_TOKEN to
+    # require a static scrape token, or keep the port off the public network.
+    app.include_router(metrics_router)
     secured = APIRouter(
         prefix=API_PREFIX,
         dependencies=[Depends(current_principal)],
@@ -78,4 +126,13 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     for router in SECURED_ROUTERS:
         secured.include_router(router)
     app.include_router(secured)
+    secured_ops = APIRouter(
+        dependencies=[Depends(current_principal)], responses=error_responses(NotAuthenticated)
+    )
+    for router in SECURED_OPS_ROUTERS:
+        secured_ops.include_router(router)
+    app.include_router(secured_ops)
+    # The web app: pages under / (each behind the browser session and CSRF checks, except sign-in)
+    # and its assets under /static.
+    install_web(app)
     return app

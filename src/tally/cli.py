@@ -8,10 +8,12 @@ import getpass
 import typer
 import uvicorn
 
+from tally.app import load_task_modules
 from tally.config import get_settings
 from tally.kit.db import Database, run_in_transaction
 from tally.kit.logging import configure_logging
 from tally.kit.migrate import upgrade_database_sync
+from tally.kit.tasks import ProcrastinateQueue
 from tally.models import UserRole
 from tally.users.schemas import UserCreate
 from tally.users.service import UserService
@@ -67,6 +69,13 @@ def serve(
     """Run the HTTP server (API under /api/v1, OpenAPI at /docs)."""
     settings = get_settings()
     configure_logging(settings.log_level)
+    if workers > 1 and settings.effective_task_backend == "embedded":
+        # Each process would recover, and run, the same unfinished work.
+        raise typer.BadParameter(
+            "the embedded task backend runs in one process; use --workers 1, or PostgreSQL with "
+            "TALLY_TASK_BACKEND=procrastinate and `tally worker`",
+            param_hint="--workers",
+        )
     uvicorn.run(
         "tally.app:create_app",
         factory=True,
@@ -75,6 +84,38 @@ def serve(
         workers=workers,
         log_level=settings.log_level.lower(),
     )
+
+
+@app.command()
+def worker(
+    imports: list[str] = typer.Option(
+        [], "--import", help="Also import MODULE to register its tasks (repeatable)."
+    ),
+    concurrency: int = typer.Option(
+        None, min=1, help="Tasks run at once (default TALLY_TASK_CONCURRENCY)."
+    ),
+) -> None:
+    """Run background tasks from the PostgreSQL queue until SIGINT/SIGTERM (any number of them)."""
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    if settings.is_sqlite:
+        raise typer.BadParameter(
+            "`tally worker` needs DATABASE_URL to point at PostgreSQL; with SQLite, tasks run "
+            "inside `tally serve`"
+        )
+    load_task_modules(settings, *imports)
+    asyncio.run(_run_worker(concurrency))
+
+
+async def _run_worker(concurrency: int | None) -> None:
+    settings = get_settings()
+    database = Database(settings)
+    queue = ProcrastinateQueue(settings=settings, database=database, concurrency=concurrency)
+    try:
+        await queue.run_worker()
+    finally:
+        await queue.stop()
+        await database.dispose()
 
 
 def _safe_url(url: str) -> str:

@@ -52,7 +52,28 @@ class Settings(BaseSettings):
     database_url: str | None = Field(None, alias="DATABASE_URL")
     redis_url: str | None = Field(None, alias="REDIS_URL")
     enable_cache: bool = Field(True, alias="ENABLE_CACHE")
+    # Fallback TTL (seconds) for cache families without their own entry in CACHE_TTLS.
     cache_ttl: int = Field(300, alias="CACHE_TTL", ge=1)
+    # Per-family TTLs (seconds) merged over tally.cache.keys.DEFAULT_TTLS, e.g. '{"stats": 600}'.
+    cache_ttls: dict[str, int] = Field(default_factory=dict, alias="CACHE_TTLS")
+    # Prefix of every Redis key and of the invalidation channel (several deployments, one Redis).
+    cache_key_prefix: str = Field("tally:", alias="CACHE_KEY_PREFIX", min_length=1)
+    # The in-process tier's size limit; 0 turns the tier off (then every hit is a Redis GET).
+    cache_local_max_bytes: int = Field(64 * 1024**2, alias="CACHE_LOCAL_MAX_BYTES", ge=0)
+    # Budget of one Redis call (connect, send and reply), after which it counts as failed.
+    cache_redis_timeout: float = Field(0.05, alias="CACHE_REDIS_TIMEOUT", gt=0)
+    # Consecutive Redis failures that open the breaker; while open the cache is bypassed.
+    cache_breaker_threshold: int = Field(3, alias="CACHE_BREAKER_THRESHOLD", ge=1)
+    # Seconds between recovery probes while the breaker is open.
+    cache_breaker_cooldown: float = Field(1.0, alias="CACHE_BREAKER_COOLDOWN", gt=0)
+    # Lease (seconds) one process holds while it loads a missing key for every process.
+    cache_lock_ttl: float = Field(2.0, alias="CACHE_LOCK_TTL", gt=0)
+    # Share of a TTL at the end of which one request refreshes the entry in the background.
+    cache_early_refresh: float = Field(0.1, alias="CACHE_EARLY_REFRESH", ge=0, lt=1)
+    # How often the in-process tier checks that its invalidation subscription is alive.
+    cache_heartbeat: float = Field(0.1, alias="CACHE_HEARTBEAT", gt=0)
+    # Optional static bearer token for GET /metrics (scrapers); unset, /metrics is public.
+    metrics_token: str | None = Field(None, alias="METRICS_TOKEN")
 
     db_pool_size: int | None = Field(None, alias="DB_POOL_SIZE", ge=1)
     db_max_overflow: int | None = Field(None, alias="DB_MAX_OVERFLOW", ge=0)
@@ -63,6 +84,9 @@ class Settings(BaseSettings):
     db_pool_warn_ratio: float = Field(0.8, alias="DB_POOL_WARN_RATIO", gt=0, le=1)
 
     token_ttl_days: int = Field(30, alias="TALLY_TOKEN_TTL_DAYS", ge=1)
+    # Results (matches, links) of finished jobs older than this are removed by the cleanup task;
+    # the job row and its summary stay. 0 keeps results forever.
+    result_retention_days: int = Field(90, alias="TALLY_RESULT_RETENTION_DAYS", ge=0)
     max_upload_bytes: int = Field(5 * 1024**3, alias="TALLY_MAX_UPLOAD_BYTES", ge=1)
     host: str = Field("127.0.0.1", alias="TALLY_HOST")
     port: int = Field(8000, alias="TALLY_PORT")
@@ -78,10 +102,11 @@ class Settings(BaseSettings):
     task_stall_check_seconds: float = Field(10.0, alias="TALLY_TASK_STALL_CHECK_SECONDS", gt=0)
     task_poll_seconds: float = Field(5.0, alias="TALLY_TASK_POLL_SECONDS", gt=0)
     task_max_attempts: int = Field(5, alias="TALLY_TASK_MAX_ATTEMPTS", ge=1)
-    task_shutdown_grace_seconds: float = Field(30.0, alias="TALLY_TASK_SHUTDOWN_GRACE_SECONDS", ge=0)
+    task_shutdown_grace_seconds: float = Field(
+        30.0, alias="TALLY_TASK_SHUTDOWN_GRACE_SECONDS", ge=0
+    )
     task_history_hours: int = Field(24, alias="TALLY_TASK_HISTORY_HOURS", ge=0)
     task_cleanup_seconds: int = Field(3600, alias="TALLY_TASK_CLEANUP_SECONDS", ge=1)
-    result_retention_days: int = Field(90, alias="TALLY_RESULT_RETENTION_DAYS", ge=1)
 
     @model_validator(mode="after")
     def _apply_environment_defaults(self) -> Settings:

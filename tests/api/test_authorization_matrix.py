@@ -6,7 +6,7 @@ The table below must name every operation the app exposes: a new route fails
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.app import create_app
 from tally.config import Settings
-from tally.models import UserRole
+from tally.models import JobStatus, UserRole
 from tests.helpers.jobs import create_job
 from tests.helpers.projects import create_project
 from tests.helpers.sources import create_data_source
@@ -31,11 +31,16 @@ class Operation:
     public: bool = False
     project_scoped: bool = False
     admin_only: bool = False
+    # Path parameters to fill from another world value (e.g. a job in the right state).
+    ids: dict[str, str] = field(default_factory=dict)
 
 
 MATRIX = [
     Operation("GET", "/healthz", 200, public=True),
     Operation("GET", "/readyz", 200, public=True),
+    Operation("GET", "/metrics", 200, public=True),  # scrapers carry no user token (see tally.app)
+    Operation("GET", "/admin/cache/stats", 200, admin_only=True),
+    Operation("GET", "/admin/db/pool", 200, admin_only=True),
     Operation(
         "POST",
         "/api/v1/auth/login",
@@ -80,6 +85,9 @@ MATRIX = [
     ),
     Operation("GET", "/api/v1/projects/{project_id}/jobs", 200, project_scoped=True),
     Operation("GET", "/api/v1/projects/{project_id}/jobs/{job_id}", 200, project_scoped=True),
+    Operation("POST", "/api/v1/projects/{project_id}/jobs", 202, body={"left_source_id": "{source_id}", "right_source_id": "{other_source_id}"}, project_scoped=True),
+    Operation("POST", "/api/v1/projects/{project_id}/jobs/{job_id}/cancel", 200, project_scoped=True, ids={"job_id": "queued_job_id"}),
+    Operation("POST", "/api/v1/projects/{project_id}/jobs/{job_id}/retry", 202, project_scoped=True, ids={"job_id": "failed_job_id"}),
 ]
 
 
@@ -116,10 +124,15 @@ async def world(session: AsyncSession) -> World:
     left = await create_data_source(session, project=project, name="left")
     right = await create_data_source(session, project=project, name="right")
     job = await create_job(session, project=project, left=left, right=right)
+    queued = await create_job(session, project=project, left=left, right=right, status=JobStatus.QUEUED)
+    failed = await create_job(session, project=project, left=left, right=right, status=JobStatus.FAILED)
     values = {
         "project_id": project.id,
         "source_id": left.id,
         "job_id": job.id,
+        "queued_job_id": queued.id,
+        "failed_job_id": failed.id,
+        "other_source_id": right.id,
         "user_id": viewer.id,
         "email": owner.email,
         "other_email": outsider.email,
@@ -139,7 +152,7 @@ async def _call(client: AsyncClient, op: Operation, world: World, user: AuthedUs
     headers = user.headers if user else {}
     response = await client.request(
         op.method,
-        _fill(op.path, world.values),
+        _fill(op.path, {**world.values, **{k: world.values[v] for k, v in op.ids.items()}}),
         json=_fill(op.body, world.values) if op.body is not None else None,
         headers=headers,
     )

@@ -27,6 +27,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from tally.ingest.arrays import as_string_array, filled_mask, trim, value_bytes
 from tally.money import AMOUNT_SCALE
 
 MAX_INTEGER_DIGITS = 14
@@ -58,9 +59,7 @@ def _group_class(decimal_separator: str) -> str:
 def amount_pattern(decimal_separator: str) -> str:
     """The grammar of one amount cell, valid both for Python ``re`` and RE2 (pyarrow)."""
     group = _group_class(decimal_separator)
-    integer = (
-        f"[0-9]+|[0-9]{{1,3}}(?:{group}[0-9]{{3}})+|[0-9]{{1,2}}(?:{group}[0-9]{{2}})+{group}[0-9]{{3}}"
-    )
+    integer = f"[0-9]+|[0-9]{{1,3}}(?:{group}[0-9]{{3}})+|[0-9]{{1,2}}(?:{group}[0-9]{{2}})+{group}[0-9]{{3}}"
     dec = re.escape(decimal_separator)
     return (
         f"^(?P<lead>[{_SIGNS}(])?{_SP}(?:(?P<cur1>{_CURRENCY}){_SP})?(?P<sign>[{_SIGNS}])?{_SP}"
@@ -157,28 +156,11 @@ def parse_amounts(values: pa.Array | pa.ChunkedArray, decimal_separator: str = "
     Callers find the invalid cells as ``non-empty input & null output`` and ask ``parse_amount``
     for the reason, so nothing is ever rounded or silently dropped.
     """
-    values = _combined(values)
-    fast = _parse_plain(pc.ascii_trim_whitespace(values), decimal_separator)
+    values = trim(as_string_array(values))
+    fast = _parse_plain(values, decimal_separator)
     if fast is not None:
         return fast
-    return _parse_general(pc.utf8_trim_whitespace(values), decimal_separator)
-
-
-def _combined(values: pa.Array | pa.ChunkedArray) -> pa.Array:
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks()
-    if values.type != pa.string():
-        values = values.cast(pa.string())
-    return values
-
-
-def _value_bytes(values: pa.Array) -> np.ndarray:
-    """The UTF-8 bytes of all values of a string array (without the bytes of sliced-off rows)."""
-    buffers = values.buffers()
-    if buffers[2] is None or len(values) == 0:
-        return np.zeros(0, np.uint8)
-    offsets = np.frombuffer(buffers[1], dtype=np.int32)[values.offset : values.offset + len(values) + 1]
-    return np.frombuffer(buffers[2], dtype=np.uint8)[int(offsets[0]) : int(offsets[-1])]
+    return _parse_general(values, decimal_separator)
 
 
 # Bytes the decimal128 cast accepts although an amount cell may not hold them (its exponent, and
@@ -188,14 +170,14 @@ _CAST_EXTRAS = {".": (b"e", b"E"), ",": (b"e", b"E", b".")}
 
 def _parse_plain(text: pa.Array, decimal_separator: str) -> pa.Array | None:
     """Signed plain decimals ('-1234.5'): one decimal128 cast, or None when it does not apply."""
-    data = _value_bytes(text).tobytes()
+    data = value_bytes(text).tobytes()
     if any(extra in data for extra in _CAST_EXTRAS[decimal_separator]):
         return None
-    nonempty = pc.greater(pc.binary_length(text), 0)
+    filled = filled_mask(text)
     if decimal_separator == ",":
         text = pc.replace_substring(text, ",", ".")
-    if text.null_count or not pc.all(nonempty).as_py():
-        text = pc.if_else(nonempty, text, "0")
+    if not filled.all():
+        text = pc.if_else(pa.array(filled), text, "0")
     try:
         decimals = pc.cast(text, _DECIMAL_TYPE)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
@@ -203,7 +185,7 @@ def _parse_plain(text: pa.Array, decimal_separator: str) -> pa.Array | None:
     # decimal128(18, 4) holds the unscaled integer, i.e. the units, in its low 64 bits.
     words = np.frombuffer(decimals.buffers()[1], dtype=np.int64)
     low = words[2 * decimals.offset : 2 * (decimals.offset + len(decimals)) : 2]
-    return pa.array(low, pa.int64(), mask=~nonempty.to_numpy(zero_copy_only=False))
+    return pa.array(low, pa.int64(), mask=~filled)
 
 
 def _parse_general(text: pa.Array, decimal_separator: str) -> pa.Array:
@@ -214,10 +196,11 @@ def _parse_general(text: pa.Array, decimal_separator: str) -> pa.Array:
     integer = pc.replace_substring_regex(
         pc.struct_field(parts, "int"), _group_class(decimal_separator), ""
     )
-    fraction = pc.utf8_rtrim(pc.struct_field(parts, "frac"), "0")
+    raw_fraction = pc.struct_field(parts, "frac")
+    fraction = pc.utf8_rtrim(raw_fraction, "0")
 
     has_digits = pc.or_(
-        pc.greater(pc.binary_length(integer), 0), pc.greater(pc.binary_length(fraction), 0)
+        pc.greater(pc.binary_length(integer), 0), pc.greater(pc.binary_length(raw_fraction), 0)
     )
     open_paren = pc.equal(lead, "(")
     close_paren = pc.equal(trail, ")")
@@ -246,7 +229,10 @@ def _parse_general(text: pa.Array, decimal_separator: str) -> pa.Array:
     units = pc.cast(pc.if_else(valid, digits, pa.scalar(None, pa.string())), pa.int64())
     negative = pc.fill_null(
         pc.or_(
-            pc.or_(pc.is_in(lead, pa.array(["-", "\u2212", "("])), pc.is_in(sign, pa.array(["-", "\u2212"]))),
+            pc.or_(
+                pc.is_in(lead, pa.array(["-", "\u2212", "("])),
+                pc.is_in(sign, pa.array(["-", "\u2212"])),
+            ),
             pc.equal(trail, "-"),
         ),
         False,

@@ -23,6 +23,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from tally.ingest.arrays import as_string_array, trim
 from tally.ingest.errors import OptionsError
 
 EXCEL = "excel"
@@ -270,9 +271,7 @@ def detect_date_format(
 
 def parse_dates(values: pa.Array | pa.ChunkedArray, date_format: str) -> pa.Array:
     """Parse a string column to date32; null where the cell is empty or not a valid date."""
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks()
-    text = pc.utf8_trim_whitespace(values)
+    text = trim(as_string_array(values))
     compiled = compile_date_format(date_format)
     if compiled.width is not None:
         fast = _parse_fixed(text, compiled)

@@ -28,7 +28,7 @@ _FNV_PRIME = np.uint64(0x100000001B3)
 _SEPARATOR = "\x1f"  # unit separator: cannot appear in a parsed field by accident
 _SEPARATOR_BYTE = np.uint64(0x1F)
 _MATRIX_MAX_WIDTH = 256  # longer values are hashed byte by byte
-_MATRIX_CELLS = 1 << 19  # bytes per chunk matrix (its int64 index is 8x that)
+_MATRIX_CELLS = 1 << 19  # bytes per chunk matrix
 
 
 def _string_parts(values: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
@@ -45,7 +45,9 @@ def _string_parts(values: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.nd
         values.offset : values.offset + len(values) + 1
     ].astype(np.int64)
     data = (
-        np.frombuffer(buffers[2], dtype=np.uint8) if buffers[2] is not None else np.zeros(0, np.uint8)
+        np.frombuffer(buffers[2], dtype=np.uint8)
+        if buffers[2] is not None
+        else np.zeros(0, np.uint8)
     )
     return offsets, data
 
@@ -77,8 +79,9 @@ def _update(hashes: np.ndarray, values: pa.Array | pa.ChunkedArray) -> None:
         long_hashes = hashes[rows]
         _update_long(long_hashes, starts[rows], sorted_lengths[:long_rows], data)
         hashes[rows] = long_hashes
-    # Pad the data so the windows of the last rows never read past the end.
+    # Every row's bytes as a window over the (padded) data: one row gather per chunk, no copy.
     padded = np.concatenate([data, np.zeros(_MATRIX_MAX_WIDTH, np.uint8)])
+    windows = np.lib.stride_tricks.sliding_window_view(padded, _MATRIX_MAX_WIDTH)
     chunk_start = long_rows
     while chunk_start < count:
         width = int(sorted_lengths[chunk_start])
@@ -89,8 +92,8 @@ def _update(hashes: np.ndarray, values: pa.Array | pa.ChunkedArray) -> None:
         chunk_lengths = sorted_lengths[chunk_start : chunk_start + chunk_rows]
         chunk_start += chunk_rows
         chunk_hashes = hashes[rows]
-        # One gather builds the chunk's bytes position-major: row i's byte p at [p, i].
-        matrix = padded[starts[rows][None, :] + np.arange(width)[:, None]]
+        # Position-major copy of the chunk's bytes: row i's byte p at [p, i].
+        matrix = np.ascontiguousarray(windows[starts[rows], :width].T)
         # Rows are sorted by length, so at position p the first active[p] rows are still in.
         active = np.searchsorted(-chunk_lengths, -np.arange(width), side="left")
         for position in range(width):

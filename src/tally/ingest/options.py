@@ -111,8 +111,7 @@ class ParseOptions:
         if version != OPTIONS_VERSION:
             raise OptionsError(f"unsupported parse options version {version!r}")
         options = cls(**values)
-        for name in ("mapping",):
-            options.mapping = dict(options.mapping)
+        options.mapping = dict(options.mapping)
         for list_name in ("header", "columns"):
             value = getattr(options, list_name)
             if value is not None:
@@ -148,7 +147,9 @@ class ParseOptions:
         if self.skip_rows < 0:
             raise OptionsError("skip_rows must not be negative")
         if self.default_currency is not None and not _is_currency_code(self.default_currency):
-            raise OptionsError(f"default_currency must be a 3-letter code: {self.default_currency!r}")
+            raise OptionsError(
+                f"default_currency must be a 3-letter code: {self.default_currency!r}"
+            )
         if self.columns is not None and len(set(self.columns)) != len(self.columns):
             raise OptionsError("column names must be unique")
         if self.date_format is not None:
@@ -179,7 +180,9 @@ def mapping_problems(
         if name not in MAPPABLE_FIELDS:
             problems.append((None, f"unknown field {name!r}"))
         elif columns is not None and column not in columns:
-            problems.append((column, f"field {name!r} is mapped to a column the file does not have"))
+            problems.append(
+                (column, f"field {name!r} is mapped to a column the file does not have")
+            )
     used = [column for column in mapping.values()]
     duplicates = sorted({column for column in used if used.count(column) > 1})
     for column in duplicates:

@@ -1,19 +1,55 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request, status
+from fastapi.responses import Response
+from pydantic import TypeAdapter
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from tally.jobs.schemas import JobRead
-from tally.jobs.service import JobNotFound, JobService
-from tally.kit.errors import error_responses
-from tally.projects.auth import ProjectNotFound, ProjectReader
+from tally.cache import NOT_MODIFIED, cached_response, keys
+from tally.jobs.schemas import JobCreate, JobRead
+from tally.jobs.service import (
+    RECONCILE_TASK,
+    JobNotFound,
+    JobService,
+    JobStateConflict,
+    SourcesNotReconcilable,
+)
+from tally.kit.errors import Forbidden, error_responses
+from tally.kit.tasks import TaskQueueDep
+from tally.projects.auth import ProjectEditor, ProjectNotFound, ProjectReader
 from tally.users.auth import Session
 
 router = APIRouter(prefix="/projects/{project_id}/jobs", tags=["reconciliation jobs"])
 
 
-@router.get("", response_model=list[JobRead], responses=error_responses(ProjectNotFound))
-async def get_reconciliation_jobs(access: ProjectReader, session: Session) -> list[JobRead]:
-    return [JobRead.model_validate(job) for job in await JobService(session).list_jobs(access)]
+_JOBS = TypeAdapter(list[JobRead])
+
+
+@router.get(
+    "", response_model=list[JobRead], responses={**error_responses(ProjectNotFound), **NOT_MODIFIED}
+)
+async def get_reconciliation_jobs(access: ProjectReader, request: Request) -> Response:
+    # Cached: every change to a job must call tally.cache.invalidate_jobs(session, project_id).
+    async def load(session: AsyncSession) -> bytes:
+        jobs = await JobService(session).list_jobs(access)
+        return _JOBS.dump_json([JobRead.model_validate(job) for job in jobs])
+
+    return await cached_response(request, keys.jobs(access.project_id), load)
+
+
+@router.post(
+    "",
+    response_model=JobRead,
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=error_responses(ProjectNotFound, Forbidden, SourcesNotReconcilable),
+)
+async def create_reconciliation_job(
+    access: ProjectEditor, data: JobCreate, session: Session, queue: TaskQueueDep
+) -> JobRead:
+    """Queue a job matching two ready data sources of the project; it runs in the background."""
+    job = await JobService(session).create_job(access, data)
+    await queue.enqueue(session, RECONCILE_TASK, job_id=job.id)
+    return JobRead.model_validate(job)
 
 
 @router.get(
@@ -21,3 +57,30 @@ async def get_reconciliation_jobs(access: ProjectReader, session: Session) -> li
 )
 async def get_reconciliation_job(access: ProjectReader, job_id: int, session: Session) -> JobRead:
     return JobRead.model_validate(await JobService(session).get_job(access, job_id))
+
+
+@router.post(
+    "/{job_id}/cancel",
+    response_model=JobRead,
+    responses=error_responses(ProjectNotFound, Forbidden, JobNotFound, JobStateConflict),
+)
+async def cancel_reconciliation_job(
+    access: ProjectEditor, job_id: int, session: Session
+) -> JobRead:
+    """Cancel a queued job at once, or ask a running one to stop (it ends as `cancelled`)."""
+    return JobRead.model_validate(await JobService(session).cancel_job(access, job_id))
+
+
+@router.post(
+    "/{job_id}/retry",
+    response_model=JobRead,
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=error_responses(ProjectNotFound, Forbidden, JobNotFound, JobStateConflict),
+)
+async def retry_reconciliation_job(
+    access: ProjectEditor, job_id: int, session: Session, queue: TaskQueueDep
+) -> JobRead:
+    """Queue a failed or cancelled job again."""
+    job = await JobService(session).retry_job(access, job_id)
+    await queue.enqueue(session, RECONCILE_TASK, job_id=job.id)
+    return JobRead.model_validate(job)

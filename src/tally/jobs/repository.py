@@ -83,3 +83,20 @@ class JobRepository:
             .order_by(ReconciliationJob.id)
         )
         return list(await self.session.scalars(statement))
+
+    async def finished_before(self, cutoff: datetime) -> list[int]:
+        """Finished jobs older than ``cutoff`` whose results are still stored."""
+        statement = select(ReconciliationJob.id).where(
+            ReconciliationJob.status.in_(FINISHED_JOB_STATUSES),
+            ReconciliationJob.finished_at < cutoff,
+            ReconciliationJob.results_expired.is_(False),
+        )
+        return list(await self.session.scalars(statement))
+
+    async def mark_results_expired(self, job_ids: list[int]) -> None:
+        if job_ids:
+            await self.session.execute(
+                update(ReconciliationJob)
+                .where(ReconciliationJob.id.in_(job_ids))
+                .values(results_expired=True)
+            )

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
+import polars as pl
 import structlog
 
 from tally.jobs.repository import JobRepository
@@ -32,7 +33,7 @@ PROGRESS_INTERVAL_S = 0.5
 # Share of the progress bar each phase fills: loading, matching, then writing results.
 _LOAD_SHARE, _MATCH_SHARE = 0.15, 0.7
 
-OnFinished = Callable[[ReconciliationJob], Awaitable[None]]
+RunInThread = Callable[..., Awaitable[Any]]
 
 
 class _Progress:
@@ -46,8 +47,14 @@ class _Progress:
         self.fraction = _LOAD_SHARE + _MATCH_SHARE * max(0.0, min(1.0, fraction))
 
 
-async def run_reconciliation(database: Database, job_id: int) -> JobStatus | None:
-    """Run job ``job_id`` to a finished state; returns it, or None if there was nothing to do."""
+async def run_reconciliation(
+    database: Database, job_id: int, *, run_in_thread: RunInThread = asyncio.to_thread
+) -> JobStatus | None:
+    """Run job ``job_id`` to a finished state; returns it, or None if there was nothing to do.
+
+    The CPU-heavy matching runs through ``run_in_thread`` (the task queue's own pool), never on
+    the event loop.
+    """
     now = datetime.now(UTC)
     claimed = await run_in_transaction(database, lambda s: JobRepository(s).claim(job_id, now))
     if not claimed:
@@ -60,9 +67,9 @@ async def run_reconciliation(database: Database, job_id: int) -> JobStatus | Non
     reporter = asyncio.create_task(_report_progress(database, job_id, progress))
     started = time.perf_counter()
     try:
-        result = await _match(database, job, progress)
+        result, left_keys = await _match(database, job, progress, run_in_thread)
         progress.fraction = _LOAD_SHARE + _MATCH_SHARE
-        status = await _store(database, job, result, started)
+        status = await _store(database, job, result, left_keys, started)
     except MatchingCancelled:
         status = JobStatus.CANCELLED
         await _finish(database, job_id, status)
@@ -82,14 +89,14 @@ async def run_reconciliation(database: Database, job_id: int) -> JobStatus | Non
 
 
 async def _match(
-    database: Database, job: ReconciliationJob, progress: _Progress
-) -> ReconcileResult:
+    database: Database, job: ReconciliationJob, progress: _Progress, run_in_thread: RunInThread
+) -> tuple[ReconcileResult, pl.DataFrame]:
     rules = RuleSet.model_validate(job.rules)
     async with database.sessionmaker() as session:
         left = await load_record_frame(session, job.left_source_id)
         right = await load_record_frame(session, job.right_source_id)
     progress.fraction = _LOAD_SHARE
-    return await asyncio.to_thread(
+    result: ReconcileResult = await run_in_thread(
         reconcile,
         left,
         right,
@@ -97,14 +104,26 @@ async def _match(
         progress=progress.on_match_progress,
         should_cancel=progress.cancel.is_set,
     )
+    # Each stored match gets its left side's amount and date from these, without a read-back.
+    return result, left.select("id", "amount", "booking_date")
 
 
 async def _store(
-    database: Database, job: ReconciliationJob, result: ReconcileResult, started: float
+    database: Database,
+    job: ReconciliationJob,
+    result: ReconcileResult,
+    left_keys: pl.DataFrame,
+    started: float,
 ) -> JobStatus:
     async def write(session: Any) -> JobStatus:
         results = ResultRepository(session)
-        await results.replace_results(job.id, result.matches, result.links)
+        await results.replace_results(
+            job.id,
+            result.matches,
+            result.links,
+            duplicates=result.duplicates,
+            left_records=left_keys,
+        )
         totals = await results.job_totals(job.id, job.left_source_id, job.right_source_id)
         await results.save_project_stats(job.project_id, job.id, totals)
         summary = {

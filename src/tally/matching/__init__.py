@@ -5,9 +5,11 @@ the :class:`ReconcileResult`.
 """
 
 from tally.matching.assignment import Strategy
+from tally.matching.backtest import PrecisionRecall, ResultDiff, diff_results, precision_recall
 from tally.matching.candidates import Limits
 from tally.matching.engine import reconcile
 from tally.matching.evidence import explain_evidence
+from tally.matching.explain import NearCandidate, nearest_candidates
 from tally.matching.fields import RecordFrameError
 from tally.matching.result import (
     MatchingCancelled,
@@ -34,12 +36,18 @@ __all__ = [
     "FuzzyCondition",
     "Limits",
     "MatchingCancelled",
+    "NearCandidate",
+    "PrecisionRecall",
     "ReconcileResult",
     "ReconcileStats",
     "RecordFrameError",
+    "ResultDiff",
     "Rule",
     "RuleSet",
     "Strategy",
+    "diff_results",
     "explain_evidence",
+    "nearest_candidates",
+    "precision_recall",
     "reconcile",
 ]

@@ -116,7 +116,7 @@ def assign(
         pl.len().over("c").alias("ne"),
     )
     sizes = frame.group_by("c").agg(pl.first("nl"), pl.first("nr"), pl.first("ne"))
-    for nl, nr, _ne in sizes.iter_rows():
+    for _c, nl, nr, _ne in sizes.iter_rows():
         stats.sizes[size_bucket(nl + nr)] += 1
 
     star = frame.filter((pl.col("nl") == 1) | (pl.col("nr") == 1))

@@ -98,7 +98,7 @@ def pair_candidates(
     if not spec.keys:
         li, ri, trunc = _windowed(left, right, spec, limits, np.zeros(left.height, np.uint64))
         stats.truncated_records = trunc
-        return _finish(li, ri, np.zeros(li.shape, np.bool_), stats)
+        return _finish(li, ri, np.zeros(li.shape, np.bool_), stats, unique=True)
 
     lk = _key_frame(left, spec)
     rk = _key_frame(right, spec)
@@ -137,13 +137,15 @@ def pair_candidates(
     li = np.concatenate(parts_l).astype(np.int64, copy=False)
     ri = np.concatenate(parts_r).astype(np.int64, copy=False)
     keyed = np.concatenate(parts_k)
-    return _finish(li, ri, keyed, stats)
+    return _finish(li, ri, keyed, stats, unique=len(parts_l) == 1 and not any(spec.list_keys))
 
 
-def _finish(li: IntArray, ri: IntArray, keyed: BoolArray, stats: CandidateStats) -> Candidates:
-    if li.size:
-        # Deduplicate (multi-valued keys can pair the same records twice) and sort by (left,
-        # right) so everything downstream sees one canonical order.
+def _finish(
+    li: IntArray, ri: IntArray, keyed: BoolArray, stats: CandidateStats, *, unique: bool = False
+) -> Candidates:
+    if li.size and not unique:
+        # Deduplicate: multi-valued keys, or a key join plus a window, can pair the same records
+        # twice. (Nothing downstream depends on the order of the pairs.)
         width = np.int64(ri.max()) + 1
         code = li * width + ri
         order = np.lexsort((~keyed, code))
@@ -166,7 +168,9 @@ def _key_frame(frame: pl.DataFrame, spec: BlockSpec) -> pl.DataFrame:
     out = out.drop_nulls(list(spec.keys))
     if any(spec.list_keys):
         out = out.unique(subset=[POS, *spec.keys], maintain_order=True)
-    hashed = pl.struct(list(spec.keys)).hash() if len(spec.keys) > 1 else pl.col(spec.keys[0]).hash()
+    hashed = (
+        pl.struct(list(spec.keys)).hash() if len(spec.keys) > 1 else pl.col(spec.keys[0]).hash()
+    )
     return out.with_columns(hashed.alias("_h"))
 
 

@@ -29,6 +29,10 @@ from tally.matching.rules import (
 )
 
 SCORE_SCALE = 1_000_000  # scores are compared as integers in millionths, so ties are exact
+# Within tolerance an amount or date scores linearly from 1.0 (exact) down to EDGE_SCORE at the
+# tolerance limit: a pair the rule accepts stays well above a typical suggest threshold while
+# closer pairs still rank first.
+EDGE_SCORE = 0.7
 
 _SCORERS: dict[str, Callable[..., float]] = {
     "ratio": fuzz.ratio,
@@ -61,13 +65,38 @@ def _cond_is_multi(cond: EqualsCondition | FuzzyCondition, rule_set: RuleSet) ->
     return is_multi(cond.field, rule_set) or is_multi(cond.other_field, rule_set)
 
 
-def work_frame(frame: pl.DataFrame, rule: Rule, rule_set: RuleSet, side: str) -> pl.DataFrame:
-    """The columns a rule needs from one side: ``_pos``, ``_amt``, ``_d`` and per condition."""
+def work_frames(
+    left: pl.DataFrame, right: pl.DataFrame, rule: Rule, rule_set: RuleSet
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Both sides' work frames, computed in parallel (normalising keys is the costly part)."""
+    lw, rw = pl.collect_all(
+        [
+            left.lazy().select(work_exprs(left.columns, rule, rule_set, "left")),
+            right.lazy().select(work_exprs(right.columns, rule, rule_set, "right")),
+        ]
+    )
+    return lw, rw
+
+
+def work_frame(
+    frame: pl.DataFrame, rule: Rule, rule_set: RuleSet, side: str, *, raw_values: bool = False
+) -> pl.DataFrame:
+    """The columns a rule needs from one side: ``_pos``, ``_amt``, ``_d`` and per condition.
+
+    Equals conditions get ``_k{i}`` (the normalised key) and ``_x{i}`` (the raw value, only to
+    tell "equal" from "equal after normalising"): a hash unless ``raw_values`` is set.
+    """
+    return frame.select(work_exprs(frame.columns, rule, rule_set, side, raw_values=raw_values))
+
+
+def work_exprs(
+    columns: list[str], rule: Rule, rule_set: RuleSet, side: str, *, raw_values: bool = False
+) -> list[pl.Expr]:
     exprs: list[pl.Expr] = [
         pl.col("id"),
         pl.int_range(pl.len(), dtype=pl.Int64).alias(POS),
     ]
-    if ROW in frame.columns:
+    if ROW in columns:
         exprs.append(pl.col(ROW))
     amount = rule.amount_condition
     factor = amount.sign_factor if amount is not None and side == "right" else 1
@@ -83,8 +112,11 @@ def work_frame(frame: pl.DataFrame, rule: Rule, rule_set: RuleSet, side: str) ->
             name = cond.field if side == "left" else cond.other_field
             key = key_expr(name, cond.normalisers, rule_set)
             raw = field_expr(name, rule_set)
-            if _cond_is_multi(cond, rule_set) and not is_multi(name, rule_set):
-                key, raw = pl.concat_list(key).list.drop_nulls(), pl.concat_list(raw)
+            if _cond_is_multi(cond, rule_set):
+                if not is_multi(name, rule_set):
+                    key, raw = pl.concat_list(key).list.drop_nulls(), pl.concat_list(raw)
+            elif not raw_values:
+                raw = pl.when(raw.is_not_null()).then(raw.hash())
             exprs += [key.alias(f"_k{i}"), raw.alias(f"_x{i}")]
         elif isinstance(cond, FuzzyCondition):
             name = cond.field if side == "left" else cond.other_field
@@ -92,12 +124,10 @@ def work_frame(frame: pl.DataFrame, rule: Rule, rule_set: RuleSet, side: str) ->
             if is_multi(name, rule_set):
                 text = text.list.join(" ")
             exprs.append(normalise(text, cond.normalisers).alias(f"_t{i}"))
-    return frame.select(exprs)
+    return exprs
 
 
-def pair_frame(
-    left: pl.DataFrame, right: pl.DataFrame, li: IntArray, ri: IntArray
-) -> pl.DataFrame:
+def pair_frame(left: pl.DataFrame, right: pl.DataFrame, li: IntArray, ri: IntArray) -> pl.DataFrame:
     """Gather both records of every pair into one frame (``L_*`` and ``R_*`` columns)."""
     lg = left.drop(POS)[li] if li.size else left.drop(POS).clear()
     rg = right.drop(POS)[ri] if ri.size else right.drop(POS).clear()
@@ -126,8 +156,13 @@ def amount_tolerance_expr(cond: AmountCondition, a_l: pl.Expr, a_r: pl.Expr) -> 
     return tol
 
 
-def evaluate(pairs: pl.DataFrame, rule: Rule, rule_set: RuleSet) -> pl.DataFrame:
+def evaluate(
+    pairs: pl.DataFrame, rule: Rule, rule_set: RuleSet, *, keys_verified: bool = False
+) -> pl.DataFrame:
     """Add per-condition pass flags (``p{i}``), scores (``s{i}``) and evidence values.
+
+    With ``keys_verified`` (pairs from :func:`pair_candidates`) the required equalities are known
+    to hold and their key columns need not be present.
 
     Also ``all_pass`` (every required condition holds), ``key_pass`` (every required condition
     other than amount/date holds: the discrepancy candidates), ``score`` and ``score_q``.
@@ -135,7 +170,8 @@ def evaluate(pairs: pl.DataFrame, rule: Rule, rule_set: RuleSet) -> pl.DataFrame
     cols: list[pl.Expr] = []
     for i, cond in enumerate(rule.conditions):
         multi = isinstance(cond, EqualsCondition) and _cond_is_multi(cond, rule_set)
-        cols += _condition_columns(i, cond, multi)
+        known = keys_verified and cond.required
+        cols += _condition_columns(i, cond, multi, known)
     out = pairs.with_columns(cols)
     fuzzy = [(i, c) for i, c in enumerate(rule.conditions) if isinstance(c, FuzzyCondition)]
     for i, cond in fuzzy:
@@ -148,7 +184,7 @@ def evaluate(pairs: pl.DataFrame, rule: Rule, rule_set: RuleSet) -> pl.DataFrame
     return out.with_columns(_summary_columns(rule))
 
 
-def _condition_columns(i: int, cond: Any, multi: bool) -> list[pl.Expr]:
+def _condition_columns(i: int, cond: Any, multi: bool, known: bool) -> list[pl.Expr]:
     if isinstance(cond, EqualsCondition):
         key_l, key_r = pl.col(f"L_k{i}"), pl.col(f"R_k{i}")
         raw_l, raw_r = pl.col(f"L_x{i}"), pl.col(f"R_x{i}")
@@ -157,6 +193,8 @@ def _condition_columns(i: int, cond: Any, multi: bool) -> list[pl.Expr]:
             exact = raw_l.list.set_intersection(raw_r).list.len() > 0
         else:
             equal, exact = key_l == key_r, raw_l == raw_r
+        if known:
+            equal = pl.lit(True)
         return [
             equal.fill_null(False).alias(f"p{i}"),
             pl.lit(1.0).alias(f"s{i}"),
@@ -167,7 +205,7 @@ def _condition_columns(i: int, cond: Any, multi: bool) -> list[pl.Expr]:
         diff = a_r - a_l
         tol = amount_tolerance_expr(cond, a_l, a_r)
         ratio = diff.abs().cast(pl.Float64) / tol.cast(pl.Float64)
-        score = pl.when(tol > 0).then(1.0 - 0.5 * ratio).otherwise(1.0)
+        score = pl.when(tol > 0).then(1.0 - (1.0 - EDGE_SCORE) * ratio).otherwise(1.0)
         return [
             diff.alias(f"v{i}_diff"),
             tol.alias(f"v{i}_tol"),
@@ -178,7 +216,7 @@ def _condition_columns(i: int, cond: Any, multi: bool) -> list[pl.Expr]:
         days = pl.col(f"R{DATE}") - pl.col(f"L{DATE}")
         window = cond.window_days
         ratio = days.abs().cast(pl.Float64) / max(window, 1)
-        score = 1.0 - 0.5 * ratio if window else pl.lit(1.0)
+        score = 1.0 - (1.0 - EDGE_SCORE) * ratio if window else pl.lit(1.0)
         return [
             days.alias(f"v{i}_days"),
             (days.abs() <= window).fill_null(False).alias(f"p{i}"),
@@ -266,23 +304,30 @@ def _num(expr: pl.Expr) -> pl.Expr:
     return expr.cast(pl.String).fill_null("null")
 
 
+def _either(cond: pl.Expr, yes: str, no: str) -> pl.Expr:
+    return pl.when(cond).then(pl.lit(yes)).otherwise(pl.lit(no))
+
+
 def condition_evidence(rule: Rule) -> list[pl.Expr]:
-    """JSON text (one expression per condition) built from a pair frame's evidence columns."""
-    parts: list[pl.Expr] = []
+    """JSON text pieces (to concatenate) for every condition of a pair frame's rows.
+
+    Kept compact because it is stored per match: normalisers appear only when the raw values
+    differed, ``passed`` only when false, ``required`` only when false.
+    """
+    items: list[pl.Expr] = []
     for i, cond in enumerate(rule.conditions):
         head: dict[str, Any] = {"type": cond.type}
         if isinstance(cond, EqualsCondition | FuzzyCondition | DateCondition):
             head["field"] = cond.field
             if cond.right_field and cond.right_field != cond.field:
                 head["right_field"] = cond.right_field
-        if isinstance(cond, EqualsCondition | FuzzyCondition) and cond.normalisers:
-            head["normalisers"] = list(cond.normalisers)
         if not cond.required:
             head["required"] = False
-        text = json.dumps(head, separators=(",", ":"))[:-1]
-        items: list[pl.Expr] = [pl.lit(text)]
+        items.append(pl.lit(("," if i else "") + json.dumps(head, separators=(",", ":"))[:-1]))
         if isinstance(cond, EqualsCondition):
-            items += [pl.lit(',"exact":'), _bool(pl.col(f"v{i}_exact"))]
+            norms = json.dumps(list(cond.normalisers), separators=(",", ":"))
+            loose = f',"exact":false,"normalisers":{norms}' if cond.normalisers else ""
+            items.append(_either(pl.col(f"v{i}_exact"), ',"exact":true', loose))
         elif isinstance(cond, AmountCondition):
             items += [
                 pl.lit(',"difference":'),
@@ -304,21 +349,20 @@ def condition_evidence(rule: Rule) -> list[pl.Expr]:
                 _num(pl.col(f"v{i}_sim").round(1)),
                 pl.lit(f',"threshold":{json.dumps(cond.threshold)}'),
             ]
-        items += [pl.lit(',"passed":'), _bool(pl.col(f"p{i}")), pl.lit("}")]
-        parts.append(pl.concat_str(items))
-    return parts
+        items.append(_either(pl.col(f"p{i}"), "}", ',"passed":false}'))
+    return items
 
 
-def pair_evidence_expr(rule: Rule, tie: pl.Expr) -> pl.Expr:
-    """The full evidence JSON object for pair matches."""
-    conds = condition_evidence(rule)
-    items: list[pl.Expr] = [pl.lit('{"kind":"pair","conditions":[')]
-    for n, part in enumerate(conds):
-        if n:
-            items.append(pl.lit(","))
-        items.append(part)
-    items += [pl.lit('],"tie":'), _bool(tie), pl.lit("}")]
-    return pl.concat_str(items)
+def pair_evidence_expr(rule: Rule, tie: pl.Expr, kind: str = "pair") -> pl.Expr:
+    """The evidence JSON object of pair matches (``kind`` pair or discrepancy)."""
+    return pl.concat_str(
+        [
+            pl.lit(f'{{"kind":"{kind}","conditions":['),
+            *condition_evidence(rule),
+            pl.lit("]"),
+            _either(tie, ',"tie":true}', "}"),
+        ]
+    )
 
 
 def as_int_array(series: pl.Series) -> IntArray:

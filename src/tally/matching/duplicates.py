@@ -26,6 +26,8 @@ def find_duplicates(frame: pl.DataFrame, rule_set: RuleSet, side: str) -> pl.Dat
     work = frame.select(pl.col("id"), pl.col("amount"), pl.col("booking_date"), *keys)
     work = work.filter(pl.any_horizontal([pl.col(c).is_not_null() for c in key_cols]))
     group_cols = [*key_cols, "amount", "booking_date"]
+    # A hash finds the few candidate rows cheaply; the exact grouping runs on those only.
+    work = work.filter(pl.struct(group_cols).hash().is_duplicated())
     dup = work.with_columns(
         pl.len().over(group_cols).alias("_n"),
         pl.col("id").min().over(group_cols).alias("group"),

@@ -21,13 +21,21 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import polars as pl
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from tally.matching.candidates import AMOUNT, DATE, IntArray, Limits, pair_candidates
+from tally.matching.candidates import (
+    AMOUNT,
+    DATE,
+    CandidateStats,
+    IntArray,
+    Limits,
+    pair_candidates,
+)
 from tally.matching.conditions import (
     SCORE_SCALE,
     block_spec,
@@ -45,7 +53,6 @@ from tally.matching.rules import (
 )
 from tally.matching.sums import (
     BudgetExceeded,
-    FloatArray,
     amount_score,
     best_balanced,
     best_subsets,
@@ -69,6 +76,7 @@ class GroupOutcome:
     groups: list[GroupMatch] = field(default_factory=list)
     edges: pl.DataFrame = field(default_factory=pl.DataFrame)
     candidates: int = 0
+    candidate_stats: CandidateStats = field(default_factory=CandidateStats)
     blocks: int = 0
     over_budget: int = 0
     truncated: int = 0
@@ -89,8 +97,10 @@ def search_groups(
     assert amount is not None  # validated: grouped rules have a required amount condition
     spec = block_spec(rule, rule_set)
     cand = pair_candidates(lw, rw, spec, limits)
-    out = GroupOutcome(candidates=int(cand.left.size))
-    edges = evaluate(pair_frame(lw, rw, cand.left, cand.right), rule, rule_set)
+    out = GroupOutcome(candidates=int(cand.left.size), candidate_stats=cand.stats)
+    keys = list(spec.keys)
+    pairs = pair_frame(lw.drop(keys), rw.drop(keys), cand.left, cand.right)
+    edges = evaluate(pairs, rule, rule_set, keys_verified=True)
     total_w = sum(c.weight for c in rule.conditions)
     required = [
         pl.col(f"p{i}")
@@ -223,12 +233,10 @@ def _one_to_many(
             continue
         for hit in hits:
             pick = list(hit.members)
-            lset = sorted({ls[i] for i in pick})
-            rset = sorted({rs[i] for i in pick})
             proposals.append(
                 GroupMatch(
-                    tuple(lset),
-                    tuple(rset),
+                    tuple(sorted({ls[i] for i in pick})),
+                    tuple(sorted({rs[i] for i in pick})),
                     hit.score_q,
                     orient * hit.difference,
                     hit.tolerance,
@@ -285,7 +293,7 @@ def _many_to_many(
                     GroupMatch(
                         tuple(lpos.tolist()),
                         tuple(rpos.tolist()),
-                        int(round(min(score, 1.0) * SCORE_SCALE)),
+                        round(min(score, 1.0) * SCORE_SCALE),
                         diff,
                         tol,
                         tuple(comp["_e"].to_list()),
@@ -359,8 +367,15 @@ def _resolve(proposals: list[GroupMatch]) -> list[GroupMatch]:
         for g in batch:
             shared = any(count_l[i] > 1 for i in g.left) or any(count_r[i] > 1 for i in g.right)
             chosen.append(
-                GroupMatch(g.left, g.right, g.score_q, g.difference, g.tolerance, g.edges,
-                           tie=g.tie or shared)
+                GroupMatch(
+                    g.left,
+                    g.right,
+                    g.score_q,
+                    g.difference,
+                    g.tolerance,
+                    g.edges,
+                    tie=g.tie or shared,
+                )
             )
         used_l.update(count_l)
         used_r.update(count_r)
@@ -368,40 +383,63 @@ def _resolve(proposals: list[GroupMatch]) -> list[GroupMatch]:
     return chosen
 
 
+class EdgeValues:
+    """The edge frame's evidence columns as Python lists, for cheap per-group summaries."""
+
+    def __init__(self, edges: pl.DataFrame, rule: Rule) -> None:
+        days = edges.select((pl.col(f"R{DATE}") - pl.col(f"L{DATE}")).alias("d"))["d"]
+        self.days: list[int | None] = days.to_list()
+        self.columns: dict[str, list[Any]] = {}
+        for i, cond in enumerate(rule.conditions):
+            names = [f"p{i}"]
+            if isinstance(cond, EqualsCondition):
+                names.append(f"v{i}_exact")
+            elif isinstance(cond, FuzzyCondition):
+                names.append(f"v{i}_sim")
+            for name in names:
+                if name in edges.columns:
+                    self.columns[name] = edges[name].to_list()
+
+    def all(self, name: str, rows: tuple[int, ...]) -> bool:
+        values = self.columns[name]
+        return bool(rows) and all(values[r] for r in rows)
+
+    def mean(self, name: str, rows: tuple[int, ...]) -> float:
+        values = [self.columns[name][r] or 0.0 for r in rows]
+        return sum(values) / len(values) if values else 0.0
+
+
 def group_evidence(
-    group: GroupMatch, rule: Rule, edges: pl.DataFrame, left_amounts: IntArray,
-    right_amounts: IntArray
+    group: GroupMatch,
+    rule: Rule,
+    edges: EdgeValues,
+    left_amounts: IntArray,
+    right_amounts: IntArray,
 ) -> tuple[dict[str, object], int | None]:
     """Evidence dict for a group and its signed largest date difference."""
-    rows = edges[list(group.edges)] if group.edges else edges.clear()
+    rows = group.edges
     amount = rule.amount_condition
     conds: list[dict[str, object]] = []
-    days_col = rows[f"R{DATE}"] - rows[f"L{DATE}"]
-    days: int | None = None
-    if days_col.drop_nulls().len():
-        values = days_col.drop_nulls().to_list()
-        days = int(max(values, key=lambda d: (abs(d), d)))
+    known = [d for d in (edges.days[r] for r in rows) if d is not None]
+    days = max(known, key=lambda d: (abs(d), d)) if known else None
     for i, cond in enumerate(rule.conditions):
-        head: dict[str, object] = {"type": cond.type}
         if isinstance(cond, AmountCondition):
             continue
-        head["field"] = cond.field
+        head: dict[str, object] = {"type": cond.type, "field": cond.field}
         if cond.right_field and cond.right_field != cond.field:
             head["right_field"] = cond.right_field
         if isinstance(cond, EqualsCondition):
-            if cond.normalisers:
+            head["exact"] = edges.all(f"v{i}_exact", rows)
+            if not head["exact"] and cond.normalisers:
                 head["normalisers"] = list(cond.normalisers)
-            head["exact"] = bool(rows[f"v{i}_exact"].all()) if rows.height else False
-            head["passed"] = bool(rows[f"p{i}"].all()) if rows.height else False
         elif isinstance(cond, DateCondition):
             head["max_days"] = days
             head["window"] = cond.window_days
-            head["passed"] = bool(rows[f"p{i}"].all()) if rows.height else False
         elif isinstance(cond, FuzzyCondition):
-            sims = rows[f"v{i}_sim"]
-            head["similarity"] = round(float(sims.mean() or 0.0), 1)  # type: ignore[arg-type]
+            head["similarity"] = round(edges.mean(f"v{i}_sim", rows), 1)
             head["threshold"] = cond.threshold
-            head["passed"] = bool(rows[f"p{i}"].all()) if rows.height else False
+        if not edges.all(f"p{i}", rows):
+            head["passed"] = False
         conds.append(head)
     evidence: dict[str, object] = {
         "kind": "group",

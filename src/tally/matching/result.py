@@ -33,7 +33,7 @@ STATUSES = ("auto", "suggested", "ambiguous")
 CATEGORIES = ("matched", "discrepancy")
 
 
-class MatchingCancelled(Exception):  # noqa: N818 - the name the callers know it by
+class MatchingCancelled(Exception):
     """Raised inside ``reconcile`` when ``should_cancel()`` returned True; nothing is returned."""
 
 

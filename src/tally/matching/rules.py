@@ -272,7 +272,9 @@ class Rule(_Model):
     @property
     def identifying_keys(self) -> bool:
         """Whether the key conditions identify a record (not just ``currency``)."""
-        return any(c.field != "currency" or c.other_field != "currency" for c in self.key_conditions)
+        return any(
+            c.field != "currency" or c.other_field != "currency" for c in self.key_conditions
+        )
 
 
 class RuleSet(_Model):

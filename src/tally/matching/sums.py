@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from tally.matching.candidates import IntArray, amount_radius
-from tally.matching.conditions import SCORE_SCALE
+from tally.matching.conditions import EDGE_SCORE, SCORE_SCALE
 from tally.matching.rules import PPM, AmountCondition
 
 FloatArray = npt.NDArray[np.float64]
@@ -28,7 +28,7 @@ class SubsetHit:
     score_q: int
 
 
-class BudgetExceeded(Exception):  # noqa: N818
+class BudgetExceeded(Exception):
     """The search was larger than allowed; the block is skipped and counted."""
 
 
@@ -44,7 +44,7 @@ def tolerance_for(cond: AmountCondition, a: IntArray, b: IntArray) -> IntArray:
 
 def amount_score(diff: IntArray, tol: IntArray) -> FloatArray:
     safe = np.where(tol > 0, tol, 1).astype(np.float64)
-    return np.where(tol > 0, 1.0 - 0.5 * np.abs(diff) / safe, 1.0)
+    return np.where(tol > 0, 1.0 - (1.0 - EDGE_SCORE) * np.abs(diff) / safe, 1.0)
 
 
 def subset_table(

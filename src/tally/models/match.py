@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Date,
     Float,
     ForeignKey,
     Index,
@@ -34,11 +35,55 @@ class MatchCategory(StrEnum):
     DISCREPANCY = "discrepancy"
 
 
+class MatchTab(StrEnum):
+    """The results tab a match is listed under; a function of its category and status."""
+
+    MATCHED = "matched"  # settled: auto, confirmed or manual
+    REVIEW = "review"  # suggestions and ambiguous alternatives waiting for a reviewer
+    DISCREPANCIES = "discrepancies"  # equal on the keys, outside the amount/date tolerance
+    REJECTED = "rejected"
+
+
+class MatchOrigin(StrEnum):
+    """What produced a match; kept when a reviewer changes its status, for the quality report."""
+
+    AUTO = "auto"
+    SUGGESTED = "suggested"
+    AMBIGUOUS = "ambiguous"
+    DISCREPANCY = "discrepancy"
+    MANUAL = "manual"
+
+
+def match_tab(category: str, status: str) -> MatchTab:
+    if status == MatchStatus.REJECTED:
+        return MatchTab.REJECTED
+    if category == MatchCategory.DISCREPANCY:
+        return MatchTab.DISCREPANCIES
+    if status in (MatchStatus.SUGGESTED, MatchStatus.AMBIGUOUS):
+        return MatchTab.REVIEW
+    return MatchTab.MATCHED
+
+
+def match_origin(category: str, status: str) -> MatchOrigin:
+    if category == MatchCategory.DISCREPANCY:
+        return MatchOrigin.DISCREPANCY
+    return MatchOrigin(status)
+
+
 class Match(Base):
     __tablename__ = "match"
     __table_args__ = (
-        # Results pages: WHERE job_id = ? AND category = ? [AND status = ?] ORDER BY id.
+        # Stored totals count matches per category and status (an index-only scan per job).
         Index("ix_match_job_id_category_status_id", "job_id", "category", "status", "id"),
+        # Results pages and their counts: WHERE job_id = ? AND tab = ? ORDER BY id, and the
+        # export's keyset walk (id > ?).
+        Index("ix_match_job_id_tab_id", "job_id", "tab", "id"),
+        # sort=amount|-amount and the min_amount/max_amount range within a tab.
+        Index("ix_match_job_id_tab_amount_id", "job_id", "tab", "amount", "id"),
+        # sort=date|-date within a tab.
+        Index("ix_match_job_id_tab_booking_date_id", "job_id", "tab", "booking_date", "id"),
+        # sort=score|-score within a tab (the review queue, least certain first).
+        Index("ix_match_job_id_tab_score_id", "job_id", "tab", "score", "id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -51,6 +96,13 @@ class Match(Base):
     amount_difference: Mapped[int] = mapped_column(BigInteger, default=0)
     date_difference_days: Mapped[int | None] = mapped_column(Integer)
     evidence: Mapped[str | None] = mapped_column(Text)  # JSON written by the matching engine
+    # The left side's total (units) and earliest booking date: what amount filters and the
+    # amount/date sorts read, without touching the records.
+    amount: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    booking_date: Mapped[date | None] = mapped_column(Date)
+    # Derived from category and status by match_tab(); stored so every tab is one index range.
+    tab: Mapped[str] = mapped_column(String(16), default=MatchTab.MATCHED, server_default="matched")
+    origin: Mapped[str] = mapped_column(String(16), default=MatchOrigin.AUTO, server_default="auto")
     # A server default: results are bulk-loaded with COPY, which bypasses Python-side defaults.
     created_at: Mapped[datetime] = mapped_column(
         Timestamp, default=utcnow, server_default=func.now()

@@ -26,8 +26,8 @@ class ReconciliationJob(Base):
     __table_args__ = (
         # get_reconciliation_jobs: WHERE project_id = ? ORDER BY id DESC.
         Index("ix_reconciliation_job_project_id_id", "project_id", "id"),
-        # Workers and start-up recovery look for queued/running jobs.
-        Index("ix_reconciliation_job_status", "status"),
+        # Start-up recovery looks for queued/running jobs; retention for old finished ones.
+        Index("ix_reconciliation_job_status_finished_at", "status", "finished_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -42,6 +42,8 @@ class ReconciliationJob(Base):
     status: Mapped[str] = mapped_column(String(16), default=JobStatus.QUEUED)
     progress: Mapped[float] = mapped_column(Float, default=0.0)
     cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Set when the retention cleanup removed this job's matches (the summary stays).
+    results_expired: Mapped[bool] = mapped_column(Boolean, default=False)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     error: Mapped[str | None] = mapped_column(Text)

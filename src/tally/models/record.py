@@ -22,6 +22,12 @@ class Record(Base):
         Index("ix_record_data_source_id_row_number", "data_source_id", "row_number"),
         # Duplicate-safe re-imports compare identities per source.
         Index("ix_record_data_source_id_row_hash", "data_source_id", "row_hash"),
+        # Nearest candidates of an unmatched record read a date window of the other source, and
+        # the unmatched tabs sort by date: WHERE data_source_id = ? AND booking_date BETWEEN ...
+        Index("ix_record_data_source_id_booking_date", "data_source_id", "booking_date"),
+        # ... and an amount window (AND amount BETWEEN ...), the unmatched tabs' amount sort and
+        # min_amount/max_amount filter.
+        Index("ix_record_data_source_id_amount", "data_source_id", "amount"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Annotated
 
-from fastapi import Depends, Path
+import orjson
+from fastapi import Depends, Path, Request
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from tally.cache import get_cache, keys
 from tally.kit.errors import Forbidden, NotFound
 from tally.models import ProjectRole
 from tally.projects.repository import ProjectRepository
-from tally.users.auth import CurrentPrincipal, Principal, Session
+from tally.users.auth import CurrentPrincipal, Principal
 
 ADMIN_ROLE = "admin"
 _WRITE_ROLES = {ProjectRole.OWNER, ProjectRole.EDITOR, ADMIN_ROLE}
@@ -29,13 +33,33 @@ class ProjectAccess:
 
 
 async def project_reader(
-    project_id: Annotated[int, Path(ge=1)], principal: CurrentPrincipal, session: Session
+    project_id: Annotated[int, Path(ge=1)], principal: CurrentPrincipal, request: Request
 ) -> ProjectAccess:
-    """Members and admins may read; everyone else learns nothing, not even that it exists."""
-    found, role = await ProjectRepository(session).access(project_id, principal.user_id)
-    if not found or (role is None and not principal.is_admin):
+    """Members and admins may read; everyone else learns nothing, not even that it exists.
+
+    The (exists, role) lookup is cached per project and user; membership changes and the
+    project's deletion invalidate it (tally.cache).
+    """
+    role: str | None = await get_cache(request).fetch_decoded(
+        keys.access(project_id, principal.user_id),
+        partial(_load_access, project_id, principal.user_id),
+        _decode_role,
+    )
+    if role is None or (role == "" and not principal.is_admin):
         raise ProjectNotFound(f"Project {project_id} not found")
     return ProjectAccess(project_id, role or ADMIN_ROLE, principal)
+
+
+async def _load_access(project_id: int, user_id: int, session: AsyncSession) -> bytes | None:
+    found, role = await ProjectRepository(session).access(project_id, user_id)
+    if not found:
+        return None  # no such project: not cached (creating one with this id needs no bump)
+    return orjson.dumps(role or "")  # "" = the project exists, the user is not a member
+
+
+def _decode_role(body: bytes) -> str:
+    role: str = orjson.loads(body)
+    return role
 
 
 ProjectReader = Annotated[ProjectAccess, Depends(project_reader)]

@@ -2,8 +2,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Request, status
+from fastapi.responses import Response
+from pydantic import TypeAdapter
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from tally.cache import NOT_MODIFIED, cached_response, keys
 from tally.kit.errors import Forbidden, error_responses
 from tally.kit.pagination import Page, PageParams, page_params
 from tally.projects.auth import ProjectEditor, ProjectNotFound, ProjectOwner, ProjectReader
@@ -21,15 +25,28 @@ from tally.users.auth import CurrentPrincipal, Session
 router = APIRouter(prefix="/projects", tags=["projects"])
 _project_errors = error_responses(ProjectNotFound)
 _write_errors = error_responses(ProjectNotFound, Forbidden)
+_cached_read = {**_project_errors, **NOT_MODIFIED}
+
+# Cached reads return the JSON bytes these produce (the same bytes FastAPI would render).
+_PROJECTS_PAGE = TypeAdapter(Page[ProjectRead])
+_PROJECT = TypeAdapter(ProjectRead)
+_STATS = TypeAdapter(ProjectStatsRead)
 
 
-@router.get("", response_model=Page[ProjectRead])
+@router.get("", response_model=Page[ProjectRead], responses=NOT_MODIFIED)
 async def get_projects(
     principal: CurrentPrincipal,
-    session: Session,
     params: Annotated[PageParams, Depends(page_params)],
-) -> Page[ProjectRead]:
-    return await ProjectService(session).list_projects(principal, params)
+    request: Request,
+) -> Response:
+    async def load(session: AsyncSession) -> bytes:
+        return _PROJECTS_PAGE.dump_json(
+            await ProjectService(session).list_projects(principal, params)
+        )
+
+    scope = None if principal.is_admin else principal.user_id  # admins see every project
+    key = keys.projects_page(scope, params.page, params.per_page)
+    return await cached_response(request, key, load)
 
 
 @router.post("", response_model=ProjectRead, status_code=status.HTTP_201_CREATED)
@@ -39,9 +56,13 @@ async def create_project(
     return ProjectRead.model_validate(await ProjectService(session).create_project(principal, data))
 
 
-@router.get("/{project_id}", response_model=ProjectRead, responses=_project_errors)
-async def get_project(access: ProjectReader, session: Session) -> ProjectRead:
-    return ProjectRead.model_validate(await ProjectService(session).get_project(access))
+@router.get("/{project_id}", response_model=ProjectRead, responses=_cached_read)
+async def get_project(access: ProjectReader, request: Request) -> Response:
+    async def load(session: AsyncSession) -> bytes:
+        project = await ProjectService(session).get_project(access)
+        return _PROJECT.dump_json(ProjectRead.model_validate(project))
+
+    return await cached_response(request, keys.project(access.project_id), load)
 
 
 @router.patch("/{project_id}", response_model=ProjectRead, responses=_write_errors)
@@ -56,9 +77,12 @@ async def delete_project(access: ProjectOwner, session: Session) -> None:
     await ProjectService(session).delete_project(access)
 
 
-@router.get("/{project_id}/stats", response_model=ProjectStatsRead, responses=_project_errors)
-async def get_project_stats(access: ProjectReader, session: Session) -> ProjectStatsRead:
-    return await ProjectService(session).get_stats(access)
+@router.get("/{project_id}/stats", response_model=ProjectStatsRead, responses=_cached_read)
+async def get_project_stats(access: ProjectReader, request: Request) -> Response:
+    async def load(session: AsyncSession) -> bytes:
+        return _STATS.dump_json(await ProjectService(session).get_stats(access))
+
+    return await cached_response(request, keys.stats(access.project_id), load)
 
 
 @router.get("/{project_id}/members", response_model=list[MemberRead], responses=_project_errors)

@@ -75,6 +75,11 @@ class ProjectRepository:
         )
         return [(row[0], row[1]) for row in await self.session.execute(statement)]
 
+    async def member_ids(self, project_id: int) -> list[int]:
+        """Who belongs to the project (on the primary key): whose cached lists a change touches."""
+        statement = select(ProjectMember.user_id).where(ProjectMember.project_id == project_id)
+        return list(await self.session.scalars(statement))
+
     async def get_member(self, project_id: int, user_id: int) -> ProjectMember | None:
         return await self.session.get(ProjectMember, (project_id, user_id))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tally.cache import invalidate_membership, invalidate_project, invalidate_project_lifecycle
 from tally.kit.errors import Conflict, NotFound
 from tally.kit.pagination import Page, PageParams
 from tally.models import Project, ProjectMember, ProjectRole
@@ -54,17 +55,25 @@ class ProjectService:
 
     async def create_project(self, principal: Principal, data: ProjectCreate) -> Project:
         project = Project(name=data.name, description=data.description, owner_id=principal.user_id)
-        return await self.repository.add(project, principal.user_id)
+        await self.repository.add(project, principal.user_id)
+        # Every namespace of the new id too: SQLite may hand out a deleted project's id again.
+        invalidate_project_lifecycle(self.repository.session, project.id, [principal.user_id])
+        return project
 
     async def update_project(self, access: ProjectAccess, data: ProjectUpdate) -> Project:
         project = await self.get_project(access)
         for name, value in data.model_dump(exclude_unset=True, exclude_none=True).items():
             setattr(project, name, value)
         await self.repository.session.flush()
+        members = await self.repository.member_ids(project.id)
+        invalidate_project(self.repository.session, project.id, members)
         return project
 
     async def delete_project(self, access: ProjectAccess) -> None:
-        await self.repository.delete(await self.get_project(access))
+        project = await self.get_project(access)
+        members = await self.repository.member_ids(project.id)  # before the cascade removes them
+        await self.repository.delete(project)
+        invalidate_project_lifecycle(self.repository.session, project.id, members)
 
     async def list_members(self, access: ProjectAccess) -> list[MemberRead]:
         return [
@@ -90,6 +99,7 @@ class ProjectService:
         else:
             member.role = data.role
             await self.repository.session.flush()
+        invalidate_membership(self.repository.session, access.project_id, user.id)
         return MemberRead(user_id=user.id, email=user.email, role=data.role)
 
     async def remove_member(self, access: ProjectAccess, user_id: int) -> None:
@@ -99,6 +109,7 @@ class ProjectService:
         if member.role == ProjectRole.OWNER:
             raise OwnerIsPermanent("The owner cannot be removed")
         await self.repository.remove_member(member)
+        invalidate_membership(self.repository.session, access.project_id, user_id)
 
     async def get_stats(self, access: ProjectAccess) -> ProjectStatsRead:
         """Stored stats (written when a job completes): two indexed reads, no aggregation."""

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
-from typing import Annotated
+from datetime import UTC
+from functools import partial
+from typing import Annotated, Any
 
+import orjson
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tally.cache import get_cache, keys
 from tally.kit.db import request_session
 from tally.kit.errors import Forbidden, NotAuthenticated
+from tally.kit.security import token_digest
 from tally.models import UserRole
 from tally.users.service import UserService
 
@@ -35,18 +41,40 @@ class Principal:
 
 async def current_principal(
     request: Request,
-    session: Session,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
-    """Resolve the bearer token to an active user, or 401. Runs before any other data access."""
+    """Resolve the bearer token to an active user, or 401. Runs before any other data access.
+
+    Cached by the token's digest; revoking the token or changing any user's role or active flag
+    invalidates it (tally.cache), and the token's expiry is checked on every request.
+    """
     if credentials is None or not credentials.credentials:
         raise NotAuthenticated()
-    user = await UserService(session).user_for_token(credentials.credentials)
-    if user is None:
+    token = credentials.credentials
+    digest = token_digest(token)
+    identity = await get_cache(request).fetch_decoded(
+        keys.principal(digest), partial(_load_identity, digest), orjson.loads
+    )
+    if identity is None:
         raise NotAuthenticated("Invalid or expired token")
-    principal = Principal(user.id, user.email, user.role, credentials.credentials)
+    user_id, email, role, expires_at = identity
+    if expires_at is not None and expires_at <= time.time():
+        raise NotAuthenticated("Invalid or expired token")
+    principal = Principal(user_id, email, role, token)
     request.state.principal = principal
     return principal
+
+
+async def _load_identity(digest: str, session: AsyncSession) -> bytes | None:
+    owner = await UserService(session).token_owner(digest)
+    if owner is None:
+        return None  # unknown tokens are not cached: nobody can fill the cache with garbage
+    user, expires_at = owner
+    if expires_at is not None and expires_at.tzinfo is None:
+        expires_at = expires_at.replace(tzinfo=UTC)  # SQLite hands timestamps back naive (UTC)
+    expiry = expires_at.timestamp() if expires_at is not None else None
+    identity: list[Any] = [user.id, user.email, user.role, expiry]
+    return orjson.dumps(identity)
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

@@ -4,7 +4,11 @@ from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, status
+from fastapi.responses import Response
+from pydantic import TypeAdapter
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from tally.cache import NOT_MODIFIED, cached_response, keys
 from tally.kit.errors import error_responses
 from tally.kit.pagination import Page, PageParams, page_params
 from tally.users.auth import AdminPrincipal, CurrentPrincipal, Session
@@ -14,6 +18,7 @@ from tally.users.service import EmailTaken, InvalidCredentials, UserNotFound, Us
 # Public: the only route reachable without a token.
 public_router = APIRouter(prefix="/auth", tags=["auth"])
 router = APIRouter(tags=["users"])
+_USERS_PAGE = TypeAdapter(Page[UserRead])
 
 
 @public_router.post(
@@ -36,11 +41,14 @@ async def get_me(principal: CurrentPrincipal, session: Session) -> UserRead:
     return UserRead.model_validate(await UserService(session).get_user(principal.user_id))
 
 
-@router.get("/users", response_model=Page[UserRead])
+@router.get("/users", response_model=Page[UserRead], responses=NOT_MODIFIED)
 async def get_users(
-    _admin: AdminPrincipal, session: Session, params: Annotated[PageParams, Depends(page_params)]
-) -> Page[UserRead]:
-    return await UserService(session).list_users(params)
+    _admin: AdminPrincipal, params: Annotated[PageParams, Depends(page_params)], request: Request
+) -> Response:
+    async def load(session: AsyncSession) -> bytes:
+        return _USERS_PAGE.dump_json(await UserService(session).list_users(params))
+
+    return await cached_response(request, keys.users_page(params.page, params.per_page), load)
 
 
 @router.post(

@@ -49,6 +49,21 @@ class UserRepository:
         )
         return await self.session.scalar(statement)
 
+    async def token_owner(self, digest: str, now: datetime) -> tuple[User, datetime | None] | None:
+        """The active user owning a live token, and when the token expires: one indexed lookup."""
+        statement = (
+            select(User, ApiToken.expires_at)
+            .join(ApiToken, ApiToken.user_id == User.id)
+            .where(
+                ApiToken.token_hash == digest,
+                ApiToken.revoked_at.is_(None),
+                or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > now),
+                User.is_active.is_(True),
+            )
+        )
+        row = (await self.session.execute(statement)).first()
+        return (row[0], row[1]) if row is not None else None
+
     async def revoke_token(self, digest: str, now: datetime) -> None:
         await self.session.execute(
             update(ApiToken).where(ApiToken.token_hash == digest).values(revoked_at=now)

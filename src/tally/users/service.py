@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tally.cache import invalidate_token, invalidate_users
 from tally.kit.errors import Conflict, NotAuthenticated, NotFound
 from tally.kit.pagination import Page, PageParams
 from tally.kit.security import hash_password, new_token, token_digest, verify_password
@@ -39,7 +40,9 @@ class UserService:
         if await self.repository.get_by_email(email) is not None:
             raise EmailTaken(f"A user with email {email} already exists")
         user = User(email=email, password_hash=hash_password(data.password), role=data.role)
-        return await self.repository.add(user)
+        await self.repository.add(user)
+        invalidate_users(self.repository.session, auth=False)
+        return user
 
     async def login(self, email: str, password: str, *, token_ttl: timedelta) -> TokenResponse:
         """Check a password and issue a bearer token valid for ``token_ttl``."""
@@ -56,10 +59,16 @@ class UserService:
         )
 
     async def logout(self, token: str) -> None:
-        await self.repository.revoke_token(token_digest(token), datetime.now(UTC))
+        digest = token_digest(token)
+        await self.repository.revoke_token(digest, datetime.now(UTC))
+        invalidate_token(self.repository.session, digest)
 
     async def user_for_token(self, token: str) -> User | None:
         return await self.repository.user_for_token(token_digest(token), datetime.now(UTC))
+
+    async def token_owner(self, digest: str) -> tuple[User, datetime | None] | None:
+        """The active user a live token (by digest) authenticates, and the token's expiry."""
+        return await self.repository.token_owner(digest, datetime.now(UTC))
 
     async def list_users(self, params: PageParams) -> Page[UserRead]:
         users, total = await self.repository.page(offset=params.offset, limit=params.per_page)
@@ -78,6 +87,8 @@ class UserService:
         if data.is_active is not None:
             user.is_active = data.is_active
         await self.repository.session.flush()
+        # The users pages, and every cached principal (this user's role or activity changed).
+        invalidate_users(self.repository.session, auth=True)
         return user
 
 

@@ -104,9 +104,22 @@ def parse_statement(
     Raises ``UnsupportedFormatError`` for CSV/XLSX content, which the CSV engine reads.
     """
     head, source = peek(stream, DETECT_BYTES)
-    compressed = is_gzip(head)
-    if compressed:
-        head, source = peek(gzip.GzipFile(fileobj=source, mode="rb"), DETECT_BYTES)  # type: ignore[call-overload]
+    if not is_gzip(head):
+        yield from _dispatch(head, source, format, batch_rows)
+        return
+    try:
+        unpacked = gzip.GzipFile(fileobj=source, mode="rb")  # type: ignore[call-overload]
+        head, source = peek(unpacked, DETECT_BYTES)
+        yield from _dispatch(head, source, format, batch_rows)
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        raise MalformedFileError(
+            f"corrupt or truncated gzip data ({exc})", format=format or "gzip"
+        ) from None
+
+
+def _dispatch(
+    head: bytes, source: Readable, format: StatementFormat | None, batch_rows: int
+) -> Iterator[ParsedStatementBatch]:
     detected = format or detect_format(head)
     parser = PARSERS.get(detected)
     if parser is None:
@@ -114,11 +127,4 @@ def parse_statement(
             f"{detected} content is a table, not a statement: the CSV/XLSX engine reads it",
             format=detected,
         )
-    try:
-        yield from parser(source, batch_rows=batch_rows)
-    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
-        if not compressed:
-            raise
-        raise MalformedFileError(
-            f"corrupt or truncated gzip data: {exc}", format=detected
-        ) from None
+    yield from parser(source, batch_rows=batch_rows)

@@ -162,7 +162,7 @@ def decimal_units(text: str, position: Position, *, format: str, what: str = "am
             f"{what} {text.strip()!r} is not a number", position, format=format
         )
     try:
-        return to_units(Decimal(candidate))
+        units = to_units(Decimal(candidate))
     except AmountPrecisionError:
         raise MalformedFileError(
             f"{what} {text.strip()!r} has more than 4 decimal places", position, format=format
@@ -171,6 +171,17 @@ def decimal_units(text: str, position: Position, *, format: str, what: str = "am
         raise MalformedFileError(
             f"{what} {text.strip()!r} is not a number", position, format=format
         ) from None
+    return int64_units(units, position, format=format, what=f"{what} {text.strip()!r}")
+
+
+INT64_LIMIT = 2**63
+
+
+def int64_units(units: int, position: Position, *, format: str, what: str = "amount") -> int:
+    """``units`` if it fits the int64 ``amount`` column, else a ``MalformedFileError``."""
+    if -INT64_LIMIT <= units < INT64_LIMIT:
+        return units
+    raise MalformedFileError(f"{what} is out of range", position, format=format)
 
 
 def _is_plain_decimal(text: str) -> bool:
@@ -179,6 +190,10 @@ def _is_plain_decimal(text: str) -> bool:
     if not (whole or fraction):
         return False
     return all(not part or (part.isascii() and part.isdigit()) for part in (whole, fraction))
+
+
+def is_ascii_digits(text: str) -> bool:
+    return text.isascii() and text.isdigit()
 
 
 def ymd(year: int, month: int, day: int, position: Position, *, format: str, text: str) -> date:
@@ -195,7 +210,7 @@ def swift_year(two_digits: int) -> int:
 
 
 def parse_yymmdd(text: str, position: Position, *, format: str) -> date:
-    if len(text) != 6 or not text.isascii() or not text.isdigit():
+    if len(text) != 6 or not is_ascii_digits(text):
         raise MalformedFileError(
             f"invalid date {text!r} (expected YYMMDD)", position, format=format
         )

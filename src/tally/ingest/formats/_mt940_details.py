@@ -104,7 +104,8 @@ def _apply_sepa_keys(details: Details, purpose: str) -> None:
     reference = values.get("EREF")
     if reference and reference.upper() != _NOT_PROVIDED:
         details.reference = reference
-    details.description = clean(values.get("SVWZ")) or details.description
+    # The keys replace the free purpose text: without SVWZ+ there is no description, only keys.
+    details.description = clean(values.get("SVWZ"))
     details.extra.update(
         {
             "mandate_reference": clean(values.get("MREF")),

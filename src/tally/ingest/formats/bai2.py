@@ -31,6 +31,8 @@ from tally.ingest.formats._common import (
     DEFAULT_BATCH_ROWS,
     BatchWriter,
     clean,
+    int64_units,
+    is_ascii_digits,
     minor_units_factor,
     parse_yymmdd,
 )
@@ -218,7 +220,7 @@ class _Bai2Reader:
                 continue
             amount = _integer(amount_text, position, "summary amount")
             control += amount
-            balances.setdefault(type_code, amount * factor)
+            balances.setdefault(type_code, int64_units(amount * factor, position, format=FORMAT))
         statement = Statement(
             format=FORMAT,
             index=self.statement_count,
@@ -335,8 +337,11 @@ class _Bai2Reader:
         if text.endswith("/"):
             text = text[:-1]
         statement = account.statement
+        amount = int64_units(
+            sign * raw_amount * minor_units_factor(statement.currency), position, format=FORMAT
+        )
         self.writer.add(
-            amount=sign * raw_amount * minor_units_factor(statement.currency),
+            amount=amount,
             booking_date=self.as_of,
             value_date=value_date,
             currency=statement.currency,
@@ -354,7 +359,7 @@ def _without_slash(value: str | None) -> str | None:
 
 
 def _detail_sign(type_code: str, position: Position) -> int:
-    if len(type_code) != 3 or not type_code.isdigit():
+    if len(type_code) != 3 or not is_ascii_digits(type_code):
         raise MalformedFileError(f"invalid type code {type_code!r}", position, format=FORMAT)
     number = int(type_code)
     if 100 <= number <= 399 or 920 <= number <= 959:
@@ -380,6 +385,6 @@ def _skip_availability(rest: list[str], funds: str, position: Position) -> list[
 
 def _integer(text: str, position: Position, what: str) -> int:
     body = text[1:] if text[:1] in "+-" else text
-    if not body or not body.isascii() or not body.isdigit():
+    if not body or not is_ascii_digits(body):
         raise MalformedFileError(f"{what} {text!r} is not an integer", position, format=FORMAT)
     return int(text)

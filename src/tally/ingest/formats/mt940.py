@@ -33,6 +33,7 @@ from tally.ingest.formats._common import (
     clean,
     decimal_units,
     iban_is_valid,
+    is_ascii_digits,
     parse_yymmdd,
 )
 from tally.ingest.formats._mt940_details import parse_information
@@ -56,12 +57,14 @@ _STATEMENT_LINE = re.compile(
     (?P<customer>(?:(?!//).)*)
     (?://(?P<bank>.*))?
     $""",
-    re.VERBOSE,
+    re.VERBOSE | re.ASCII,
 )
-_BALANCE = re.compile(r"^(?P<mark>[CD])(?P<date>\d{6})(?P<currency>[A-Z]{3})(?P<amount>\d[\d,]*)$")
-_FLOOR_LIMIT = re.compile(r"^(?P<currency>[A-Z]{3})(?P<mark>[CD])?(?P<amount>\d[\d,]*)$")
-_SUMMARY = re.compile(r"^(?P<count>\d{1,5})(?P<currency>[A-Z]{3})(?P<amount>\d[\d,]*)$")
-_DATE_TIME = re.compile(r"^(?P<date>\d{6})(?P<time>\d{4})(?P<zone>[+-]\d{4})?$")
+_BALANCE = re.compile(
+    r"^(?P<mark>[CD])(?P<date>\d{6})(?P<currency>[A-Z]{3})(?P<amount>\d[\d,]*)$", re.ASCII
+)
+_FLOOR_LIMIT = re.compile(r"^(?P<currency>[A-Z]{3})(?P<mark>[CD])?(?P<amount>\d[\d,]*)$", re.ASCII)
+_SUMMARY = re.compile(r"^(?P<count>\d{1,5})(?P<currency>[A-Z]{3})(?P<amount>\d[\d,]*)$", re.ASCII)
+_DATE_TIME = re.compile(r"^(?P<date>\d{6})(?P<time>\d{4})(?P<zone>[+-]\d{4})?$", re.ASCII)
 _ACCOUNT_CURRENCY = re.compile(r"^(?P<account>.+?)\s*(?P<currency>[A-Z]{3})$")
 _SIGNS = {"C": 1, "D": -1, "RC": -1, "RD": 1, "EC": 1, "ED": -1}
 _NO_REFERENCE = {"NONREF", "NONE", "NOTPROVIDED"}
@@ -368,7 +371,7 @@ class _SwiftReader:
 
 def _nearest_entry_date(text: str, value_date: date, position: Position, kind: str) -> date:
     """The entry date MMDD in the year that puts it nearest the value date (year rollover)."""
-    if len(text) != 4 or not text.isdigit():
+    if len(text) != 4 or not is_ascii_digits(text):
         raise MalformedFileError(f"invalid entry date {text!r}", position, format=kind)
     month, day = int(text[:2]), int(text[2:])
     candidates = []

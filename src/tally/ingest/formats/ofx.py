@@ -35,6 +35,7 @@ from tally.ingest.formats._common import (
     ExtraValue,
     clean,
     decimal_units,
+    is_ascii_digits,
     ymd,
 )
 from tally.ingest.formats._stream import Readable, peek
@@ -83,7 +84,8 @@ def parse_ofx(
     if body_start:
         replay.read(body_start)
     chunks = _decoded_chunks(replay, encoding, body_start)
-    yield from _OfxReader(BatchWriter(batch_rows)).run(_tokens(chunks))
+    first_line = head[:body_start].count(b"\n") + 1
+    yield from _OfxReader(BatchWriter(batch_rows)).run(_tokens(chunks, first_line))
 
 
 # -- header and decoding -------------------------------------------------------------------------
@@ -115,7 +117,7 @@ def _read_header(head: bytes) -> tuple[str, int]:
     if fields.get("DATA", "OFXSGML").upper() != "OFXSGML":
         raise UnsupportedFormatError(f"OFX DATA:{fields['DATA']} is not supported", format=FORMAT)
     version = fields.get("VERSION", "102")
-    if not (version.isdigit() and 100 <= int(version) < 200):
+    if not (is_ascii_digits(version) and 100 <= int(version) < 200):
         raise UnsupportedFormatError(
             f"OFX version {version!r} is not supported (1.x SGML and 2.x XML are)", format=FORMAT
         )
@@ -128,17 +130,17 @@ def _xml_header(text: bytes) -> str:
     pi = _OFX_PI.search(text)
     if pi:
         attributes = {
-            key.decode().upper(): value.decode()
+            key.decode("latin-1").upper(): value.decode("latin-1")
             for key, value in _PI_ATTRIBUTE.findall(pi.group(1))
         }
         version = attributes.get("VERSION", "200")
-        if not (version.isdigit() and 200 <= int(version) < 300):
+        if not (is_ascii_digits(version) and 200 <= int(version) < 300):
             raise UnsupportedFormatError(
                 f"OFX version {version!r} is not supported (1.x SGML and 2.x XML are)",
                 format=FORMAT,
             )
     declared = _XML_DECLARATION.search(text)
-    label = declared.group(1).decode().lower() if declared else "utf-8"
+    label = declared.group(1).decode("latin-1").lower() if declared else "utf-8"
     if label in ("us-ascii", "ascii"):
         return "cp1252"  # ASCII superset: real files put accented names under an ASCII label
     return _lookup_codec(label)
@@ -152,7 +154,7 @@ def _sgml_codec(encoding: str, charset: str) -> str:
         return "cp1252"
     if normalized in ("ISO-8859-1", "8859-1", "ISO8859-1", "LATIN1", "LATIN-1"):
         return "latin-1"
-    return _lookup_codec(normalized if not normalized.isdigit() else f"cp{normalized}")
+    return _lookup_codec(f"cp{normalized}" if is_ascii_digits(normalized) else normalized)
 
 
 def _lookup_codec(label: str) -> str:
@@ -184,9 +186,9 @@ def _decoded_chunks(stream: Readable, encoding: str, offset: int) -> Iterator[st
 # -- tokens ---------------------------------------------------------------------------------------
 
 
-def _tokens(chunks: Iterator[str]) -> Iterator[tuple[int, str, int]]:
+def _tokens(chunks: Iterator[str], first_line: int = 1) -> Iterator[tuple[int, str, int]]:
     """(kind, tag name or text, line) for the SGML/XML markup, reading ``chunks`` as needed."""
-    buffer, position, line, exhausted = "", 0, 1, False
+    buffer, position, line, exhausted = "", 0, first_line, False
 
     def more() -> bool:
         nonlocal buffer, position, exhausted

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 18:26:38.259982
+Create Date: 2026-11-28 18:28:40.610757
 """
 
 from collections.abc import Sequence
@@ -151,6 +151,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("progress", sa.Float(), nullable=False),
         sa.Column("cancel_requested", sa.Boolean(), nullable=False),
+        sa.Column("results_expired", sa.Boolean(), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("summary", sa.JSON(), nullable=True),
         sa.Column("error", sa.Text(), nullable=True),
@@ -199,7 +200,9 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_reconciliation_job_right_source_id"), ["right_source_id"], unique=False
         )
-        batch_op.create_index("ix_reconciliation_job_status", ["status"], unique=False)
+        batch_op.create_index(
+            "ix_reconciliation_job_status_finished_at", ["status", "finished_at"], unique=False
+        )
 
     op.create_table(
         "record",
@@ -376,7 +379,7 @@ def downgrade() -> None:
 
     op.drop_table("record")
     with op.batch_alter_table("reconciliation_job", schema=None) as batch_op:
-        batch_op.drop_index("ix_reconciliation_job_status")
+        batch_op.drop_index("ix_reconciliation_job_status_finished_at")
         batch_op.drop_index(batch_op.f("ix_reconciliation_job_right_source_id"))
         batch_op.drop_index("ix_reconciliation_job_project_id_id")
         batch_op.drop_index(batch_op.f("ix_reconciliation_job_left_source_id"))

@@ -1,0 +1,119 @@
+"""Read-through cache of serialized responses and authorization lookups (infrastructure).
+
+Features import this package; it imports no feature (a test checks). Built in the app's lifespan
+(``Cache(settings, database)``, ``await cache.start()``) as ``app.state.cache``.
+
+Reading (an endpoint, after its authorization dependency ran)::
+
+    async def load(session: AsyncSession) -> bytes:
+        return _JOBS.dump_json(await JobService(session).list_jobs(access))
+
+    return await cached_response(request, keys.jobs(access.project_id), load)
+
+The loader gets a session of its own, opened after the key's generations were read; a hit
+returns the stored bytes with their ETag (If-None-Match -> 304) and touches no database.
+
+Writing (a service, inside the transaction that writes; bumped after commit)::
+
+    invalidate_jobs(session, project_id)
+
+Which write must call what
+--------------------------
+=========================================================  ===========================================
+write                                                      call
+=========================================================  ===========================================
+data source uploaded / deleted / status or counts changed  ``invalidate_data_sources(session, pid)``
+job created / cancelled / retried / progress / finished    ``invalidate_jobs(session, pid)``
+stats recomputed, matches confirmed / rejected / manual    ``invalidate_stats(session, pid)``
+a job's summary changed by a review                        ``invalidate_jobs(session, pid)``
+project fields updated                                     ``invalidate_project(session, pid, member_ids)``
+project created / deleted                                  ``invalidate_project_lifecycle(session, pid, member_ids)``
+member added / removed / role changed                      ``invalidate_membership(session, pid, user_id)``
+user created                                               ``invalidate_users(session, auth=False)``
+user role or active flag changed                           ``invalidate_users(session, auth=True)``
+token revoked                                              ``invalidate_token(session, token_digest)``
+=========================================================  ===========================================
+
+``invalidate_jobs`` and ``invalidate_data_sources`` also bump the project's stats (they show the
+last job and the sources' row counts). Calling one too many is only a cache miss; one too few is
+stale data, so when unsure, call it. Background work: the task's transaction owner
+(``run_in_transaction``) runs the bumps after commit, provided the process has a started Cache on
+that Database (the server does; a separate ``tally worker`` must build one too).
+
+Namespaces and keys
+-------------------
+Each key depends on namespaces (``keys.py``); every namespace has a generation, and a key's
+storage key embeds the generations of the global ``epoch`` and of its namespaces::
+
+    project:42@<epoch gen>.<project:42 gen>
+
+A write bumps generations *after commit*; from then on every reader computes new storage keys.
+A slow reader that read the old generations before the write can only store its (stale) value
+under the old storage key, which nobody reads again: no race between a load and an invalidation,
+and "all pages of a list" is one generation, not a KEYS/SCAN. Loaders run in a session that starts
+after the generations were read, so on snapshot-isolated backends too the loaded data is never
+older than the generations it is stored under.
+
+=====================  ==========================================  =================================
+key                    namespaces                                  default TTL (``CACHE_TTLS``)
+=====================  ==========================================  =================================
+projects:page:{scope}  ``projects:user:{uid}`` or ``projects:all``  5 min
+project:{id}           ``project:{id}``                             10 min
+jobs:project:{id}      ``project:{id}:jobs``                        2 min
+data_sources:...:{id}  ``project:{id}:sources``                     5 min
+stats:project:{id}     ``project:{id}:stats``                       30 min
+users:page:...         ``users``                                    10 min
+principal:{digest}     ``token:{digest}``, ``users:auth``           CACHE_TTL (token expiry checked)
+access:{pid}:{uid}     ``project:{pid}:members``                    CACHE_TTL
+=====================  ==========================================  =================================
+
+Tiers and coherence
+-------------------
+Without REDIS_URL: the in-process LRU (CACHE_LOCAL_MAX_BYTES) with generations held in the
+process; one server process only (``tally serve --workers N`` turns the cache off).
+
+With REDIS_URL: generations and values live in Redis (bytes; no pickle). The in-process tier
+stays on and is kept coherent by a pub/sub broadcast of every bump, applied as the bytes arrive
+(see ``listener.py``); it is bypassed while the subscription is not provably live, and flushed
+when it drops or the breaker opens. Misses load once per process (single flight) and once across
+processes (a Redis lease; the others poll for the value). Near expiry, one request refreshes an
+entry in the background while the rest keep hitting it (CACHE_EARLY_REFRESH).
+
+Outages: each Redis call has a budget (CACHE_REDIS_TIMEOUT, 50 ms); failures open a circuit
+breaker and every read is served from the database until a background probe finds Redis again.
+An invalidation that could not be delivered makes recovery bump the global epoch first, so
+nothing stored before it is ever served again.
+"""
+
+from tally.cache import keys
+from tally.cache.core import Cache, Loader
+from tally.cache.http import NOT_MODIFIED, cached_response, get_cache
+from tally.cache.invalidation import (
+    invalidate,
+    invalidate_data_sources,
+    invalidate_jobs,
+    invalidate_membership,
+    invalidate_project,
+    invalidate_project_lifecycle,
+    invalidate_stats,
+    invalidate_token,
+    invalidate_users,
+)
+
+__all__ = [
+    "NOT_MODIFIED",
+    "Cache",
+    "Loader",
+    "cached_response",
+    "get_cache",
+    "invalidate",
+    "invalidate_data_sources",
+    "invalidate_jobs",
+    "invalidate_membership",
+    "invalidate_project",
+    "invalidate_project_lifecycle",
+    "invalidate_stats",
+    "invalidate_token",
+    "invalidate_users",
+    "keys",
+]

@@ -1,0 +1,546 @@
+"""The read-through cache: versioned keys, two tiers, single flight, leases, outage handling."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import itertools
+import logging
+import secrets
+import time
+import weakref
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
+
+import structlog
+from sqlalchemy.engine import Engine
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tally.cache.breaker import CircuitBreaker
+from tally.cache.keys import DEFAULT_TTLS, EPOCH, Key
+from tally.cache.listener import InvalidationListener
+from tally.cache.local import Entry, Generations, LocalTier
+from tally.cache.redis_tier import RedisTier, RedisUnavailable
+from tally.cache.stats import CacheStats
+from tally.config import Settings
+from tally.kit.db import Database
+
+log = structlog.get_logger("tally.cache")
+
+# Loads a value from the database in a session of its own; None means "nothing to cache".
+Loader = Callable[[AsyncSession], Awaitable[bytes | None]]
+
+# How a process that lost the lease polls for the value the lease holder is loading.
+_LEASE_POLL_DELAYS_S = (0.002, 0.005, 0.01, 0.02, 0.04)
+
+_ENVELOPE_VERSION = b"1"
+
+
+def etag_for(body: bytes) -> str:
+    """A strong ETag from the bytes alone: every process computes the same one."""
+    return '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
+
+
+def encode_envelope(entry: Entry) -> bytes:
+    """``1 <expires ms> <refresh ms> <etag>\\n<body>``: bytes only, nothing executable."""
+    header = b"%s %d %d %s\n" % (
+        _ENVELOPE_VERSION,
+        int(entry.expires_at * 1000),
+        int(entry.refresh_at * 1000),
+        entry.etag.encode(),
+    )
+    return header + entry.body
+
+
+def decode_envelope(raw: bytes) -> Entry | None:
+    newline = raw.find(b"\n")
+    parts = raw[:newline].split(b" ") if newline > 0 else []
+    if len(parts) != 4 or parts[0] != _ENVELOPE_VERSION:
+        return None  # written by another version: a miss, overwritten by the next load
+    return Entry(
+        body=raw[newline + 1 :],
+        etag=parts[3].decode(),
+        expires_at=int(parts[1]) / 1000,
+        refresh_at=int(parts[2]) / 1000,
+    )
+
+
+class Cache:
+    """Read-through cache of serialized responses and of authorization lookups.
+
+    Modes: ``disabled`` (ENABLE_CACHE=false: every read loads), ``local`` (no REDIS_URL: the
+    in-process tier, one process), ``redis`` (CACHE_LOCAL_MAX_BYTES=0) and ``redis+local``
+    (the in-process tier kept coherent by the invalidation broadcast).
+    """
+
+    def __init__(self, settings: Settings, database: Database) -> None:
+        self.database = database
+        self.enabled = settings.enable_cache
+        self.ttls: dict[str, int] = {**DEFAULT_TTLS, **settings.cache_ttls}
+        self.default_ttl = settings.cache_ttl
+        self.early_refresh = settings.cache_early_refresh
+        self.lock_ttl = settings.cache_lock_ttl
+        self.cooldown = settings.cache_breaker_cooldown
+        self.stats = CacheStats()
+        self.breaker = CircuitBreaker(settings.cache_breaker_threshold)
+        self.generations = Generations()
+        self.local: LocalTier | None = None
+        self.redis: RedisTier | None = None
+        self.listener: InvalidationListener | None = None
+        if self.enabled and settings.cache_local_max_bytes > 0:
+            self.local = LocalTier(settings.cache_local_max_bytes)
+        if self.enabled and settings.redis_url:
+            self.redis = RedisTier(
+                settings.redis_url,
+                prefix=settings.cache_key_prefix,
+                timeout=settings.cache_redis_timeout,
+                breaker=self.breaker,
+                stats=self.stats,
+                on_breaker_open=self._on_breaker_open,
+            )
+            if self.local is not None:
+                self.listener = InvalidationListener(
+                    settings.redis_url,
+                    self.redis.channel,
+                    on_message=self._on_broadcast,
+                    on_reset=self._on_subscription_reset,
+                    heartbeat=settings.cache_heartbeat,
+                    timeout=settings.cache_redis_timeout,
+                )
+        # Without Redis, generations come from this counter: strictly increasing, never reused.
+        self._local_sequence = itertools.count(time.time_ns() // 1000)
+        # Changes whenever the in-process tier is flushed: a value read before may not go in.
+        self._coherence = 0
+        # Invalidations Redis never received; recovery bumps the epoch before trusting Redis.
+        self._undelivered = 0
+        self._flights: dict[str, asyncio.Task[Entry | None]] = {}
+        self._tasks: set[asyncio.Task[Entry | None]] = set()
+        self._recovery: asyncio.Task[None] | None = None
+        self._log_lookups = _debug_enabled()
+
+    # --- lifecycle ------------------------------------------------------------------------------
+    @property
+    def mode(self) -> str:
+        if not self.enabled:
+            return "disabled"
+        if self.redis is None:
+            return "local" if self.local is not None else "disabled"
+        return "redis+local" if self.local is not None else "redis"
+
+    async def start(self) -> None:
+        """Subscribe to invalidations and register for ``invalidate()`` on this database."""
+        _register(self.database.engine.sync_engine, self)
+        if self.listener is not None:
+            await self.listener.start()
+            # Give the first subscription a moment, so a fresh process serves local hits at once.
+            for _ in range(20):
+                if self.listener.fresh:
+                    break
+                await asyncio.sleep(0.005)
+
+    async def stop(self) -> None:
+        _unregister(self.database.engine.sync_engine, self)
+        tasks = [*self._tasks, *([self._recovery] if self._recovery else [])]
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        if self.listener is not None:
+            await self.listener.stop()
+        if self.redis is not None:
+            await self.redis.close()
+
+    def ttl(self, key: Key) -> int:
+        return self.ttls.get(key.family, self.default_ttl)
+
+    # --- reads ----------------------------------------------------------------------------------
+    async def fetch(self, key: Key, load: Loader) -> Entry | None:
+        """The cached value of ``key``, loading it (once, for every concurrent caller) on a miss.
+
+        Authorization must already have run: the cache trusts that the caller may see ``key``.
+        """
+        if not self.enabled:
+            return await self._load(key, load)
+        family = self.stats.families[key.family]
+        now = time.time()
+        local_ready = self._local_ready()
+        coherence = self._coherence if local_ready else None
+        generations = self._known_generations(key.namespaces) if local_ready else None
+        storage_key = ""
+        if generations is not None:
+            storage_key = _storage_key(key, generations)
+            assert self.local is not None
+            entry = self.local.get(storage_key, now)
+            if entry is not None:
+                family.hits_local += 1
+                if self._log_lookups:
+                    log.debug("cache_hit", key=key.name, tier="local")
+                self._maybe_refresh(key, storage_key, entry, load, now, coherence)
+                return entry
+        if self.redis is not None:
+            started = time.perf_counter()
+            try:
+                if generations is None:
+                    generations = await self._redis_generations(key, coherence)
+                    storage_key = _storage_key(key, generations)
+                raw = await self.redis.get(storage_key)
+            except RedisUnavailable:
+                family.bypassed += 1
+                return await self._load(key, load)
+            entry = decode_envelope(raw) if raw is not None else None
+            if entry is not None and entry.expires_at > now:
+                family.hits_redis += 1
+                self.stats.latency["cache", "redis_hit"].observe(time.perf_counter() - started)
+                if self._log_lookups:
+                    log.debug("cache_hit", key=key.name, tier="redis")
+                self._store_local(storage_key, entry, coherence)
+                self._maybe_refresh(key, storage_key, entry, load, now, coherence)
+                return entry
+        family.misses += 1
+        if self._log_lookups:
+            log.debug("cache_miss", key=key.name)
+        return await self._single_flight(key, storage_key, load, coherence)
+
+    async def fetch_decoded(
+        self, key: Key, load: Loader, decode: Callable[[bytes], Any]
+    ) -> Any | None:
+        """Like fetch, returning ``decode(body)``, decoded once per in-process entry."""
+        entry = await self.fetch(key, load)
+        if entry is None:
+            return None
+        if not entry.is_decoded:
+            entry.decoded = decode(entry.body)
+        return entry.decoded
+
+    def _local_ready(self) -> bool:
+        if self.local is None:
+            return False
+        if self.redis is None:
+            return True
+        return self.breaker.is_closed and self.listener is not None and self.listener.fresh
+
+    def _known_generations(self, namespaces: tuple[str, ...]) -> list[int] | None:
+        generations = self.generations
+        values: list[int] = []
+        for namespace in (EPOCH, *namespaces):
+            value = generations.get(namespace)
+            if value is None:
+                if self.redis is not None:
+                    return None
+                value = next(self._local_sequence)
+                generations.learn(namespace, value)
+            values.append(value)
+        return values
+
+    async def _redis_generations(self, key: Key, coherence: int | None) -> list[int]:
+        assert self.redis is not None
+        namespaces = (EPOCH, *key.namespaces)
+        values = await self.redis.generations(namespaces)
+        if coherence is not None and coherence == self._coherence:
+            for namespace, value in zip(namespaces, values, strict=True):
+                self.generations.learn(namespace, value)
+        return values
+
+    async def _single_flight(
+        self, key: Key, storage_key: str, load: Loader, coherence: int | None
+    ) -> Entry | None:
+        # The flight is keyed by the *versioned* key: a request that read newer generations (it
+        # started after an invalidation) never joins a load that may have started before it.
+        flight = self._flights.get(storage_key)
+        if flight is None:
+            flight = asyncio.create_task(self._load_and_store(key, storage_key, load, coherence))
+            self._flights[storage_key] = flight
+            flight.add_done_callback(lambda done: self._end_flight(storage_key, done))
+        return await asyncio.shield(flight)
+
+    def _end_flight(self, storage_key: str, flight: asyncio.Task[Entry | None]) -> None:
+        if self._flights.get(storage_key) is flight:
+            del self._flights[storage_key]
+        if not flight.cancelled():
+            flight.exception()  # retrieved here; every waiter re-raises it
+
+    async def _load_and_store(
+        self, key: Key, storage_key: str, load: Loader, coherence: int | None
+    ) -> Entry | None:
+        redis = self.redis
+        lease: str | None = None
+        redis_ok = redis is not None
+        if redis is not None:
+            token = secrets.token_hex(8)
+            try:
+                if await redis.acquire(storage_key, token, self.lock_ttl):
+                    lease = token
+                else:
+                    self.stats.families[key.family].lease_waits += 1
+                    entry = await self._wait_for_lease_holder(storage_key)
+                    if entry is not None:
+                        self._store_local(storage_key, entry, coherence)
+                        return entry
+            except RedisUnavailable:
+                redis_ok = False
+        try:
+            entry = await self._load(key, load)
+            if entry is None:
+                return None
+            if redis is not None and redis_ok:
+                with contextlib.suppress(RedisUnavailable):
+                    await redis.set(
+                        storage_key, encode_envelope(entry), entry.expires_at - time.time()
+                    )
+                    self.stats.families[key.family].stores += 1
+            self._store_local(storage_key, entry, coherence)
+            return entry
+        finally:
+            if lease is not None and redis is not None:
+                with contextlib.suppress(RedisUnavailable):
+                    await redis.release(storage_key, lease)
+
+    async def _wait_for_lease_holder(self, storage_key: str) -> Entry | None:
+        """Poll for the value another process is loading; None once its lease is gone."""
+        assert self.redis is not None
+        deadline = time.monotonic() + self.lock_ttl
+        delays = itertools.chain(_LEASE_POLL_DELAYS_S, itertools.repeat(_LEASE_POLL_DELAYS_S[-1]))
+        while time.monotonic() < deadline:
+            await asyncio.sleep(next(delays))
+            raw, held = await self.redis.poll(storage_key)
+            if raw is not None:
+                entry = decode_envelope(raw)
+                if entry is not None:
+                    return entry
+            if not held:
+                return None  # the holder failed (or found nothing to cache): load ourselves
+        return None
+
+    async def _load(self, key: Key, load: Loader) -> Entry | None:
+        family = self.stats.families[key.family]
+        started = time.perf_counter()
+        try:
+            async with self.database.sessionmaker() as session:
+                # A session of its own: its snapshot starts after the generations were read, so
+                # what it loads is at least as new as those generations, on every backend.
+                body = await load(session)
+        except BaseException:
+            family.load_errors += 1
+            raise
+        family.loads += 1
+        family.load_seconds.observe(time.perf_counter() - started)
+        if body is None:
+            return None
+        ttl = self.ttl(key)
+        now = time.time()
+        return Entry(
+            body=body,
+            etag=etag_for(body),
+            expires_at=now + ttl,
+            refresh_at=now + ttl * (1 - self.early_refresh),
+        )
+
+    def _store_local(self, storage_key: str, entry: Entry, coherence: int | None) -> None:
+        if (
+            self.local is not None
+            and coherence is not None
+            and coherence == self._coherence
+            and self._local_ready()
+        ):
+            self.local.put(storage_key, entry)
+
+    # --- early refresh --------------------------------------------------------------------------
+    def _maybe_refresh(
+        self,
+        key: Key,
+        storage_key: str,
+        entry: Entry,
+        load: Loader,
+        now: float,
+        coherence: int | None,
+    ) -> None:
+        if self.early_refresh <= 0 or now < entry.refresh_at or storage_key in self._flights:
+            return
+        # Not again from this entry for a while, whatever happens to this refresh.
+        entry.refresh_at = now + max(1.0, self.ttl(key) * self.early_refresh / 4)
+        self.stats.families[key.family].early_refreshes += 1
+        flight = asyncio.create_task(self._refresh(key, storage_key, load, coherence))
+        self._flights[storage_key] = flight
+        flight.add_done_callback(lambda done: self._end_flight(storage_key, done))
+        self._tasks.add(flight)
+        flight.add_done_callback(self._tasks.discard)
+
+    async def _refresh(
+        self, key: Key, storage_key: str, load: Loader, coherence: int | None
+    ) -> Entry | None:
+        """Reload an entry about to expire while requests keep getting the current one."""
+        redis = self.redis
+        token = secrets.token_hex(8)
+        try:
+            if redis is not None and not await redis.acquire(storage_key, token, self.lock_ttl):
+                return None  # another process is refreshing it
+            entry = await self._load(key, load)
+            if entry is None:
+                return None
+            if redis is not None:
+                await redis.set(storage_key, encode_envelope(entry), entry.expires_at - time.time())
+            self._store_local(storage_key, entry, coherence)
+            return entry
+        except RedisUnavailable:
+            return None
+        except Exception as error:  # a failed refresh leaves the current entry to expire
+            log.warning("cache_error", operation="refresh", key=key.name, error=repr(error)[:200])
+            return None
+        finally:
+            if redis is not None:
+                with contextlib.suppress(RedisUnavailable):
+                    await redis.release(storage_key, token)
+
+    # --- invalidation ---------------------------------------------------------------------------
+    async def invalidate_now(self, namespaces: Iterable[str]) -> None:
+        """Bump ``namespaces`` (after the writing transaction committed). Never raises."""
+        unique = tuple(dict.fromkeys(namespaces))
+        if not self.enabled or not unique:
+            return
+        self.stats.invalidations += 1
+        if self.redis is None:
+            for namespace in unique:
+                self.generations.learn(namespace, next(self._local_sequence))
+            return
+        if not self.breaker.is_closed:
+            self._undelivered += 1  # recovery bumps the epoch before Redis is trusted again
+            self.stats.invalidation_failures += 1
+            return
+        try:
+            value = await self.redis.bump(unique)
+        except RedisUnavailable:
+            self._undelivered += 1
+            self.stats.invalidation_failures += 1
+            # Redis may still hold entries this write made stale: stop reading it until the
+            # recovery task has bumped the epoch.
+            if self.breaker.trip("invalidation not delivered"):
+                self._on_breaker_open()
+            return
+        # This process sees its own write at once; the broadcast tells the others.
+        for namespace in unique:
+            self.generations.learn(namespace, value)
+
+    def _on_broadcast(self, generation: int, namespaces: list[str]) -> None:
+        for namespace in namespaces:
+            self.generations.learn(namespace, generation)
+        if EPOCH in namespaces and self.local is not None:
+            self.local.clear()  # all unreachable now; free the memory
+
+    def _on_subscription_reset(self, reason: str) -> None:
+        self._flush_local()
+
+    def _on_breaker_open(self) -> None:
+        log.warning("cache_error", operation="breaker", error="circuit breaker opened")
+        self._flush_local()
+        if self._recovery is None or self._recovery.done():
+            self._recovery = asyncio.create_task(self._recover())
+
+    def _flush_local(self) -> None:
+        self._coherence += 1
+        self.generations.clear()
+        if self.local is not None:
+            self.local.clear()
+        self.stats.local_flushes += 1
+
+    async def _recover(self) -> None:
+        """Probe Redis in the background; once it answers, forget what it may hold stale and
+        close the breaker."""
+        assert self.redis is not None
+        while True:
+            await asyncio.sleep(self.cooldown * secrets.choice((0.8, 0.9, 1.0, 1.1, 1.2)))
+            undelivered = self._undelivered
+            try:
+                await self.redis.ping()
+                if undelivered:
+                    # Entries stored before the undelivered invalidations are now unreachable in
+                    # every process (each key embeds the epoch generation).
+                    await self.redis.bump((EPOCH,))
+                    self.stats.epoch_bumps += 1
+            except RedisUnavailable:
+                continue
+            if self._undelivered != undelivered:
+                continue  # another write failed meanwhile: bump again
+            self._undelivered = 0
+            self._flush_local()
+            self.breaker.reset()
+            log.info("cache.breaker_closed", epoch_bumped=bool(undelivered))
+            return
+
+    # --- observability --------------------------------------------------------------------------
+    async def snapshot(self) -> dict[str, Any]:
+        stats = self.stats
+        local = self.local
+        redis_memory: dict[str, Any] | None = None
+        if self.redis is not None and self.breaker.is_closed:
+            with contextlib.suppress(RedisUnavailable):
+                redis_memory = await self.redis.memory()
+        return {
+            "enabled": self.enabled,
+            "mode": self.mode,
+            "totals": stats.totals(),
+            "families": {
+                name: family.snapshot() for name, family in sorted(stats.families.items())
+            },
+            "local": None
+            if local is None
+            else {
+                "entries": len(local),
+                "bytes": local.bytes,
+                "max_bytes": local.max_bytes,
+                "evictions": local.evictions,
+                "expirations": local.expirations,
+                "rejected": local.rejected,
+                "generations_known": len(self.generations),
+                "usable": self._local_ready(),
+                "flushes": stats.local_flushes,
+            },
+            "redis": None
+            if self.redis is None
+            else {
+                "breaker": self.breaker.snapshot(),
+                "errors": dict(stats.errors),
+                "memory": redis_memory,
+                "subscription": self.listener.snapshot() if self.listener else None,
+                "undelivered_invalidations": self._undelivered,
+            },
+            "invalidations": {
+                "delivered_or_local": stats.invalidations - stats.invalidation_failures,
+                "failed": stats.invalidation_failures,
+                "epoch_bumps": stats.epoch_bumps,
+            },
+            "in_flight": len(self._flights),
+            "ttls": {
+                **{str(name): ttl for name, ttl in self.ttls.items()},
+                "default": self.default_ttl,
+            },
+        }
+
+
+def _storage_key(key: Key, generations: list[int]) -> str:
+    return f"{key.name}@{'.'.join(map(str, generations))}"
+
+
+def _debug_enabled() -> bool:
+    # structlog's filtering logger drops debug calls, but building the call still costs a few
+    # microseconds per hit; check the level once instead.
+    return logging.getLogger().isEnabledFor(logging.DEBUG)
+
+
+# --- which caches a session's commit must invalidate ------------------------------------------
+_caches: weakref.WeakKeyDictionary[Engine, weakref.WeakSet[Cache]] = weakref.WeakKeyDictionary()
+
+
+def _register(engine: Engine, cache: Cache) -> None:
+    _caches.setdefault(engine, weakref.WeakSet()).add(cache)
+
+
+def _unregister(engine: Engine, cache: Cache) -> None:
+    caches = _caches.get(engine)
+    if caches is not None:
+        caches.discard(cache)
+
+
+def caches_for(engine: Engine) -> list[Cache]:
+    return list(_caches.get(engine, ()))

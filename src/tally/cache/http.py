@@ -1,0 +1,74 @@
+"""Serving cached bytes over HTTP: ETag, If-None-Match -> 304, no re-encoding on a hit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import Response
+
+from tally.cache.core import Cache, Loader
+from tally.cache.keys import Key
+from tally.cache.local import Entry
+
+# Responses are per caller (bearer token): browsers may keep them but must revalidate every time,
+# which If-None-Match makes a cheap 304; shared caches must not keep them at all.
+_CACHE_CONTROL = (b"cache-control", b"private, no-cache")
+_VARY = (b"vary", b"Authorization")
+
+NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
+    304: {"description": "Not modified: the ETag in If-None-Match is current"}
+}
+
+
+def get_cache(request: Request) -> Cache:
+    cache: Cache | None = getattr(request.app.state, "cache", None)
+    if cache is None:
+        raise RuntimeError(
+            "app.state.cache is built in the app's lifespan; run it "
+            "(e.g. `async with app.router.lifespan_context(app): ...`)"
+        )
+    return cache
+
+
+async def cached_response(request: Request, key: Key, load: Loader) -> Response:
+    """The response for ``key``: from the cache, or ``load(session)``'s JSON bytes on a miss."""
+    entry = await get_cache(request).fetch(key, load)
+    if entry is None:
+        raise RuntimeError(f"loader for {key.name} returned nothing to serve")
+    return entry_response(request, entry)
+
+
+class _CachedBytes(Response):
+    """A Response built from an entry without Starlette's header normalisation (a hit's hot path)."""
+
+    def __init__(self, status_code: int, body: bytes, etag: bytes) -> None:
+        self.status_code = status_code
+        self.body = body
+        self.background = None
+        headers = [(b"etag", etag), _CACHE_CONTROL, _VARY]
+        if status_code == 200:
+            headers.append((b"content-length", str(len(body)).encode()))
+            headers.append((b"content-type", b"application/json"))
+        self.raw_headers = headers
+
+
+def entry_response(request: Request, entry: Entry) -> Response:
+    etag = entry.etag
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is not None and etag_matches(if_none_match, etag):
+        return _CachedBytes(304, b"", etag.encode())
+    return _CachedBytes(200, entry.body, etag.encode())
+
+
+def etag_matches(if_none_match: str, etag: str) -> bool:
+    """RFC 9110 weak comparison, as If-None-Match requires."""
+    if if_none_match.strip() == "*":
+        return True
+    for candidate in if_none_match.split(","):
+        tag = candidate.strip()
+        if tag.startswith("W/"):
+            tag = tag[2:]
+        if tag == etag:
+            return True
+    return False

@@ -1,0 +1,92 @@
+"""What write paths call: one line, in the service, inside the transaction that writes.
+
+``invalidate(session, ...)`` only records the namespaces; they are bumped after the transaction
+owner commits (``tally.kit.db.after_commit``), never if it rolls back, and before the response is
+sent, so the writer's next read already sees its write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tally.cache import keys
+from tally.cache.core import caches_for
+from tally.kit.db import AfterCommit, after_commit
+
+_PENDING = "tally.cache.pending"
+
+
+def invalidate(session: AsyncSession, *namespaces: str) -> None:
+    """Bump ``namespaces`` once ``session``'s transaction commits (a no-op without a cache)."""
+    registered = session.info.get(_PENDING)
+    callbacks = session.info.get("after_commit", [])
+    if registered is None or registered[0] not in callbacks:
+        pending: list[str] = []
+        engine = session.sync_session.get_bind()
+
+        async def deliver() -> None:
+            for cache in caches_for(engine):  # type: ignore[arg-type]
+                await cache.invalidate_now(pending)
+
+        callback: AfterCommit = deliver
+        registered = (callback, pending)
+        session.info[_PENDING] = registered
+        after_commit(session, callback)
+    registered[1].extend(namespaces)
+
+
+# --- one line per kind of write ----------------------------------------------------------------
+def invalidate_data_sources(session: AsyncSession, project_id: int) -> None:
+    """A data source was uploaded, deleted, or changed status/row counts (the stats list them)."""
+    invalidate(session, keys.project_sources_ns(project_id), keys.project_stats_ns(project_id))
+
+
+def invalidate_jobs(session: AsyncSession, project_id: int) -> None:
+    """A job was created, cancelled, retried, progressed, completed or failed (the stats show the
+    last job)."""
+    invalidate(session, keys.project_jobs_ns(project_id), keys.project_stats_ns(project_id))
+
+
+def invalidate_stats(session: AsyncSession, project_id: int) -> None:
+    """Stats were (re)computed or matches were reviewed."""
+    invalidate(session, keys.project_stats_ns(project_id))
+
+
+def invalidate_project(session: AsyncSession, project_id: int, member_ids: Iterable[int]) -> None:
+    """A project's own fields changed: its page, and every list it appears in."""
+    invalidate(
+        session,
+        keys.project_ns(project_id),
+        keys.PROJECTS_ADMIN,
+        *(keys.projects_of_ns(user_id) for user_id in member_ids),
+    )
+
+
+def invalidate_project_lifecycle(
+    session: AsyncSession, project_id: int, member_ids: Iterable[int]
+) -> None:
+    """A project was created or deleted: everything about it, and its members' lists."""
+    invalidate(
+        session,
+        *keys.project_namespaces(project_id),
+        keys.PROJECTS_ADMIN,
+        *(keys.projects_of_ns(user_id) for user_id in member_ids),
+    )
+
+
+def invalidate_membership(session: AsyncSession, project_id: int, user_id: int) -> None:
+    """A user joined, left, or changed role in a project."""
+    invalidate(session, keys.project_members_ns(project_id), keys.projects_of_ns(user_id))
+
+
+def invalidate_users(session: AsyncSession, *, auth: bool) -> None:
+    """A user was created (``auth=False``) or had their role or active flag changed (``True``:
+    every cached principal is looked up again)."""
+    invalidate(session, keys.USERS, *((keys.USERS_AUTH,) if auth else ()))
+
+
+def invalidate_token(session: AsyncSession, token_digest: str) -> None:
+    """A bearer token was revoked."""
+    invalidate(session, keys.token_ns(token_digest))

@@ -1,0 +1,139 @@
+"""What is cached under which key, and which namespaces (generation counters) each key depends on.
+
+A key names one cached value (``project:42``). Its *namespaces* are the things whose change makes
+the value wrong (``project:42``); a write bumps their generations after commit, and every key that
+depends on a bumped namespace is addressed under a new storage key from then on. Keys never carry
+a tenant's data in a way another tenant's request could compute: per-caller reads (the projects
+list) put the caller's scope in the key, and everything else is reached only after authorization.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Family(StrEnum):
+    """Kinds of cached values: each has its own TTL and its own line in the stats."""
+
+    PROJECTS_PAGE = "projects_page"
+    PROJECT = "project"
+    JOBS = "jobs"
+    DATA_SOURCES = "data_sources"
+    STATS = "stats"
+    USERS_PAGE = "users_page"
+    PRINCIPAL = "principal"  # bearer-token digest -> the user it authenticates
+    ACCESS = "access"  # (project, user) -> exists? and the member's role
+
+
+# The old platform's TTLs, in seconds. Families not listed use CACHE_TTL.
+DEFAULT_TTLS: dict[str, int] = {
+    Family.PROJECTS_PAGE: 5 * 60,
+    Family.PROJECT: 10 * 60,
+    Family.JOBS: 2 * 60,
+    Family.DATA_SOURCES: 5 * 60,
+    Family.STATS: 30 * 60,
+    Family.USERS_PAGE: 10 * 60,
+}
+
+# --- namespaces -------------------------------------------------------------------------------
+# A global namespace every key depends on: bumped to forget everything at once (after an outage
+# during which some invalidations could not be delivered).
+EPOCH = "epoch"
+USERS = "users"  # every page of the users list
+USERS_AUTH = "users:auth"  # every cached principal: a user's role or active flag changed
+PROJECTS_ADMIN = "projects:all"  # the projects list as an administrator sees it (every project)
+
+
+def token_ns(digest: str) -> str:
+    """One bearer token (by digest): bumped when it is revoked."""
+    return f"token:{digest}"
+
+
+def projects_of_ns(user_id: int) -> str:
+    """The projects list of one user: bumped when a project they belong to appears, changes or
+    goes, and when they join or leave one."""
+    return f"projects:user:{user_id}"
+
+
+def project_ns(project_id: int) -> str:
+    """The project's own row (name, description, ...)."""
+    return f"project:{project_id}"
+
+
+def project_members_ns(project_id: int) -> str:
+    """Who may see the project and with which role (the per-request authorization lookup)."""
+    return f"project:{project_id}:members"
+
+
+def project_jobs_ns(project_id: int) -> str:
+    return f"project:{project_id}:jobs"
+
+
+def project_sources_ns(project_id: int) -> str:
+    return f"project:{project_id}:sources"
+
+
+def project_stats_ns(project_id: int) -> str:
+    return f"project:{project_id}:stats"
+
+
+def project_namespaces(project_id: int) -> tuple[str, ...]:
+    """Every namespace of one project: what a project's creation or deletion bumps."""
+    return (
+        project_ns(project_id),
+        project_members_ns(project_id),
+        project_jobs_ns(project_id),
+        project_sources_ns(project_id),
+        project_stats_ns(project_id),
+    )
+
+
+# --- keys -------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Key:
+    family: Family
+    name: str
+    namespaces: tuple[str, ...]
+
+
+def projects_page(user_id: int | None, page: int, per_page: int) -> Key:
+    """A page of the caller's projects; ``user_id=None`` is the administrators' view of all."""
+    if user_id is None:
+        scope, namespace = "admin", PROJECTS_ADMIN
+    else:
+        scope, namespace = f"user:{user_id}", projects_of_ns(user_id)
+    name = f"projects:page:{scope}:{page}:per_page:{per_page}"
+    return Key(Family.PROJECTS_PAGE, name, (namespace,))
+
+
+def project(project_id: int) -> Key:
+    return Key(Family.PROJECT, f"project:{project_id}", (project_ns(project_id),))
+
+
+def jobs(project_id: int) -> Key:
+    return Key(Family.JOBS, f"jobs:project:{project_id}", (project_jobs_ns(project_id),))
+
+
+def data_sources(project_id: int) -> Key:
+    name = f"data_sources:project:{project_id}"
+    return Key(Family.DATA_SOURCES, name, (project_sources_ns(project_id),))
+
+
+def stats(project_id: int) -> Key:
+    return Key(Family.STATS, f"stats:project:{project_id}", (project_stats_ns(project_id),))
+
+
+def users_page(page: int, per_page: int) -> Key:
+    return Key(Family.USERS_PAGE, f"users:page:{page}:per_page:{per_page}", (USERS,))
+
+
+def principal(token_digest: str) -> Key:
+    """Keyed by the token's SHA-256, never the token: Redis never holds a usable credential."""
+    name = f"principal:{token_digest}"
+    return Key(Family.PRINCIPAL, name, (token_ns(token_digest), USERS_AUTH))
+
+
+def access(project_id: int, user_id: int) -> Key:
+    name = f"access:{project_id}:{user_id}"
+    return Key(Family.ACCESS, name, (project_members_ns(project_id),))

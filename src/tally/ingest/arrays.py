@@ -1,0 +1,73 @@
+"""Cheap helpers over pyarrow string arrays, reading their buffers with numpy where that saves a pass."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+# Bytes that may start or end whitespace: ASCII whitespace, and any non-ASCII byte (NBSP and the
+# other Unicode spaces are multi-byte). A string whose first and last bytes are none of these
+# cannot need trimming.
+_MAYBE_SPACE = np.zeros(256, dtype=bool)
+_MAYBE_SPACE[[9, 10, 11, 12, 13, 32]] = True
+_MAYBE_SPACE[128:] = True
+
+
+def as_string_array(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """One contiguous ``string`` array (chunks combined, other types cast)."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.chunk(0) if values.num_chunks == 1 else values.combine_chunks()
+    if values.type != pa.string():
+        values = values.cast(pa.string())
+    return values
+
+
+def offsets(values: pa.Array) -> np.ndarray:
+    """The int32 offsets of a string array, ``len + 1`` of them, for its own slice."""
+    raw = np.frombuffer(values.buffers()[1], dtype=np.int32)
+    return raw[values.offset : values.offset + len(values) + 1]
+
+
+def value_bytes(values: pa.Array) -> np.ndarray:
+    """The UTF-8 bytes of a string array's values (without those of sliced-off rows)."""
+    data = values.buffers()[2]
+    if data is None or len(values) == 0:
+        return np.zeros(0, np.uint8)
+    bounds = offsets(values)
+    return np.frombuffer(data, dtype=np.uint8)[int(bounds[0]) : int(bounds[-1])]
+
+
+def filled_mask(values: pa.Array) -> np.ndarray:
+    """Which cells are non-empty (nulls count as empty)."""
+    filled = np.diff(offsets(values)) > 0
+    if values.null_count:
+        filled &= np.asarray(values.is_valid())
+    return filled
+
+
+def trim(values: pa.Array) -> pa.Array:
+    """``utf8_trim_whitespace``, skipped (no copy) when no value starts or ends with a space."""
+    bounds = offsets(values)
+    data = values.buffers()[2]
+    if data is None or len(values) == 0:
+        return values
+    raw = np.frombuffer(data, dtype=np.uint8)
+    if int(bounds[-1]) == int(bounds[0]):
+        return values
+    # Empty cells read a neighbour's byte: at worst a needless trim, never a missed one.
+    firsts = np.take(raw, bounds[:-1], mode="clip")
+    lasts = np.take(raw, bounds[1:] - 1, mode="clip")
+    if not (_MAYBE_SPACE[firsts].any() or _MAYBE_SPACE[lasts].any()):
+        return values
+    return pc.utf8_trim_whitespace(values)
+
+
+def null_where_empty(values: pa.Array, filled: np.ndarray) -> pa.Array:
+    """The same strings with empty cells as nulls (sharing the character data)."""
+    if filled.all():
+        return values
+    if values.offset == 0 and values.null_count == 0:
+        validity = pa.array(filled).buffers()[1]
+        return pa.Array.from_buffers(pa.string(), len(values), [validity, *values.buffers()[1:]])
+    return pc.if_else(pa.array(filled), values, pa.scalar(None, pa.string()))

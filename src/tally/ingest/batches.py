@@ -1,0 +1,80 @@
+"""What the bulk parsers yield, and helpers for the caller's reject / skip decision."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+
+from tally.ingest.errors import RowError, SkippedRow, raise_for_errors
+from tally.ingest.records import RECORD_SCHEMA
+from tally.ingest.safety import escape_formula
+
+
+@dataclass
+class ParsedBatch:
+    """One batch of a streaming parse.
+
+    ``records`` (exactly RECORD_SCHEMA) holds only the rows that converted cleanly; ``errors`` lists
+    every problem found in this batch's rows and ``skipped`` those rows' raw cells. Rejecting the
+    file on the first error is ``batch.raise_for_errors()``; skipping is loading ``records`` and
+    offering ``skipped`` for download. ``bytes_read`` counts the input bytes consumed so far (for
+    progress), ``rows_read`` the data rows seen so far, good or bad.
+    """
+
+    records: pa.RecordBatch
+    errors: list[RowError] = field(default_factory=list)
+    skipped: list[SkippedRow] = field(default_factory=list)
+    bytes_read: int = 0
+    rows_read: int = 0
+
+    def raise_for_errors(self) -> None:
+        raise_for_errors(self.errors)
+
+
+@dataclass
+class ParseResult:
+    """A whole (small) file collected in memory: for tests, previews and tiny uploads."""
+
+    records: pa.Table
+    errors: list[RowError]
+    skipped: list[SkippedRow]
+    bytes_read: int
+    rows_read: int
+
+
+def collect(batches: Iterable[ParsedBatch]) -> ParseResult:
+    """Gather every batch of a parse (memory grows with the file: not for the bulk path)."""
+    records: list[pa.RecordBatch] = []
+    errors: list[RowError] = []
+    skipped: list[SkippedRow] = []
+    bytes_read = rows_read = 0
+    for batch in batches:
+        records.append(batch.records)
+        errors.extend(batch.errors)
+        skipped.extend(batch.skipped)
+        bytes_read, rows_read = batch.bytes_read, batch.rows_read
+    table = pa.Table.from_batches(records, schema=RECORD_SCHEMA)
+    return ParseResult(table, errors, skipped, bytes_read, rows_read)
+
+
+def skipped_rows_csv(rows: Sequence[SkippedRow], columns: Sequence[str]) -> bytes:
+    """The skipped rows as a UTF-8 CSV for download: row number, reasons, then the raw cells.
+
+    Cells that a spreadsheet would run as a formula are escaped (see ``safety.escape_formula``).
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["row", "reasons", *columns])
+    for row in rows:
+        writer.writerow(
+            [
+                row.row,
+                escape_formula("; ".join(row.reasons)),
+                *(escape_formula(c) for c in row.cells),
+            ]
+        )
+    return buffer.getvalue().encode("utf-8")

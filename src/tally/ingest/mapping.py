@@ -1,0 +1,433 @@
+"""Proposing a column mapping from header names (in several languages) and from the data itself.
+
+Header names are normalised (lower case, accents and punctuation removed) and compared with
+synonym lists; the data then vetoes impossible choices (a 'Date' column whose cells are not dates)
+and fills the gaps when there is no header (first date column -> booking_date, a signed numeric
+column -> amount). The proposal is only a proposal: the user confirms or corrects it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from tally.ingest.dates import EXCEL, DateFormatError, parse_date
+from tally.ingest.options import DEFAULT_CREDIT_MARKERS, DEFAULT_DEBIT_MARKERS
+from tally.ingest.sniff import cell_kind
+
+# Most specific first; an exact match beats a match of whole words inside a longer name.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "booking_date": (
+        "booking date",
+        "buchungsdatum",
+        "buchungstag",
+        "transaction date",
+        "posting date",
+        "posted date",
+        "date processed",
+        "transactiedatum",
+        "boekdatum",
+        "date de comptabilisation",
+        "date d ecriture",
+        "date comptable",
+        "fecha operacion",
+        "data operazione",
+        "datum zauctovani",
+        "booked at",
+        "run date",
+        "trade date",
+        "buchung",
+        "datum",
+        "date",
+        "fecha",
+        "data",
+        "dato",
+        "datetime",
+    ),
+    "value_date": (
+        "value date",
+        "valuta date",
+        "valutadatum",
+        "wertstellungsdatum",
+        "wertstellung",
+        "date valeur",
+        "date de valeur",
+        "rentedatum",
+        "settlement date",
+        "fecha valor",
+        "data valuta",
+        "datum provedeni",
+        "valuta",
+    ),
+    "amount": (
+        "amount",
+        "betrag",
+        "bedrag",
+        "montant",
+        "importe",
+        "importo",
+        "castka",
+        "belopp",
+        "summe",
+        "umsatz",
+        "transaction amount",
+        "credit debit amount",
+        "amount total",
+        "net amount",
+        "value",
+    ),
+    "debit": (
+        "debit",
+        "debit amount",
+        "soll",
+        "lastschrift",
+        "belastung",
+        "ausgang",
+        "withdrawal",
+        "withdrawals",
+        "paid out",
+        "money out",
+        "outflow",
+        "expenses",
+        "montant debite",
+        "debit en",
+        "afschrijving",
+        "af",
+        "cargo",
+        "addebito",
+    ),
+    "credit": (
+        "credit",
+        "credit amount",
+        "haben",
+        "gutschrift",
+        "eingang",
+        "deposit",
+        "deposits",
+        "paid in",
+        "money in",
+        "inflow",
+        "income",
+        "montant credite",
+        "credit en",
+        "bijschrijving",
+        "bij",
+        "abono",
+        "accredito",
+    ),
+    "direction": (
+        "credit debit",
+        "debit credit",
+        "creditdebet",
+        "debet credit",
+        "af bij",
+        "d k",
+        "d c",
+        "c d",
+        "cr dr",
+        "dr cr",
+        "soll haben",
+        "s h",
+        "debit credit indicator",
+        "credit debit indicator",
+        "cdtdbtind",
+    ),
+    "currency": (
+        "currency",
+        "währung",
+        "wahrung",
+        "waehrung",
+        "valutacode",
+        "munt",
+        "devise",
+        "moneda",
+        "valuta code",
+        "ccy",
+        "mena",
+        "currency code",
+    ),
+    "description": (
+        "verwendungszweck",
+        "description",
+        "transaction description",
+        "memo",
+        "narrative",
+        "omschrijving",
+        "mededelingen",
+        "avisierungstext",
+        "buchungstext",
+        "umsatztext",
+        "details de comptabilisation",
+        "libelle",
+        "concepto",
+        "causale",
+        "details",
+        "text",
+        "purpose",
+        "remittance information",
+        "note",
+        "naam omschrijving",
+    ),
+    "reference": (
+        "reference",
+        "referenz",
+        "ref",
+        "reference no",
+        "reference number",
+        "zahlungsreferenz",
+        "kundenreferenz",
+        "referentie",
+        "transactiereferentie",
+        "check or slip",
+        "check number",
+        "cheque number",
+        "doc no",
+        "belegnummer",
+        "end to end id",
+    ),
+    "counterparty": (
+        "counterparty",
+        "payee",
+        "payer",
+        "empfänger",
+        "empfanger",
+        "auftraggeber empfänger",
+        "auftraggeber empfanger",
+        "auftraggeber",
+        "beguenstigter",
+        "begunstigter",
+        "beneficiary",
+        "merchant",
+        "naam tegenpartij",
+        "tegenrekeninghouder",
+        "tegenpartij",
+        "nazev protiuctu",
+        "name",
+        "payee name",
+        "counterparty name",
+        "to",
+    ),
+    "counterparty_account": (
+        "counterparty account",
+        "counterparty iban",
+        "iban",
+        "tegenrekening",
+        "tegenrekeningnummer",
+        "tegenrekening iban bban",
+        "kontonummer empfänger",
+        "gegenkonto",
+        "protiucet",
+        "account number counterparty",
+    ),
+    "transaction_id": (
+        "transaction id",
+        "transaktions id",
+        "id",
+        "fitid",
+        "record id",
+        "volgnr",
+        "transaction reference",
+        "transaktionsnummer",
+    ),
+}
+
+# Names that look like an amount but never are one.
+_NOT_AMOUNT = re.compile(
+    r"\b(balance|saldo|solde|kontostand|saldo na trn|price|quantity|fee|rate)\b"
+)
+# Which kind of data each field needs.
+_KIND = {
+    "booking_date": "date",
+    "value_date": "date",
+    "amount": "amount",
+    "debit": "amount",
+    "credit": "amount",
+}
+_MARKERS = frozenset(DEFAULT_DEBIT_MARKERS) | frozenset(DEFAULT_CREDIT_MARKERS)
+
+
+def normalise_name(name: str) -> str:
+    """Lower case, accents and punctuation removed, single spaces: 'Währung ' -> 'wahrung'."""
+    decomposed = unicodedata.normalize("NFKD", name.strip().lower())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", plain.replace("ß", "ss")).split())
+
+
+def _name_score(field: str, name: str) -> int:
+    """How well a header name fits a field: an exact synonym beats one found among the words,
+    and a longer synonym found ('montant debite') beats a shorter one ('montant')."""
+    normalised = normalise_name(name)
+    if not normalised:
+        return 0
+    words = f" {normalised} "
+    best = 0
+    for position, synonym in enumerate(SYNONYMS[field]):
+        target = normalise_name(synonym)
+        if not target:
+            continue
+        if normalised == target:
+            best = max(best, 1000 - position)
+        elif f" {target} " in words and len(target) > 2:
+            best = max(best, 100 * len(target.split()) + len(target) - position)
+    return best
+
+
+@dataclass(frozen=True)
+class ColumnProfile:
+    """What a column's sample cells look like."""
+
+    name: str
+    filled: int
+    dates: int
+    amounts: int
+    negatives: int
+    markers: int
+
+    def share(self, count: int) -> float:
+        return count / self.filled if self.filled else 0.0
+
+    @property
+    def kind(self) -> str:
+        if not self.filled:
+            return "empty"
+        if self.share(self.dates) >= 0.5:
+            return "date"
+        if self.share(self.amounts) >= 0.5:
+            return "amount"
+        return "text"
+
+
+def profile_columns(
+    columns: Sequence[str], rows: Sequence[Sequence[str]], date_format: str | None = None
+) -> list[ColumnProfile]:
+    """Count the dates, amounts, negative amounts and D/C markers among each column's cells.
+
+    With a known ``date_format`` (say ``excel`` serials) cells in that format count as dates too.
+    """
+    profiles = []
+    for index, name in enumerate(columns):
+        values = [row[index].strip() for row in rows if index < len(row) and row[index].strip()]
+        kinds = [
+            "date" if date_format and _is_date(value, date_format) else cell_kind(value)
+            for value in values
+        ]
+        profiles.append(
+            ColumnProfile(
+                name=name,
+                filled=len(values),
+                dates=kinds.count("date"),
+                amounts=kinds.count("amount"),
+                negatives=sum(
+                    1
+                    for value, kind in zip(values, kinds, strict=True)
+                    if kind == "amount"
+                    and (value.startswith(("-", "(", "\u2212")) or value.endswith("-"))
+                ),
+                markers=sum(1 for value in values if value.lower() in _MARKERS),
+            )
+        )
+    return profiles
+
+
+def _is_date(value: str, date_format: str) -> bool:
+    try:
+        parsed = parse_date(value, date_format)
+    except DateFormatError:
+        return False
+    # Any small integer is a spreadsheet serial: only plausible dates make a column look like one.
+    return date_format != EXCEL or 1950 <= parsed.year <= 2150
+
+
+def propose_mapping(
+    columns: Sequence[str], profiles: Sequence[ColumnProfile], *, has_header: bool
+) -> dict[str, str]:
+    """Field -> column proposal from names (when there is a header) and data kinds."""
+    by_name = {profile.name: profile for profile in profiles}
+    candidates: list[tuple[int, int, int, str, str]] = []
+    if has_header:
+        for field_rank, field in enumerate(SYNONYMS):
+            for column_rank, column in enumerate(columns):
+                score = _name_score(field, column)
+                if not score:
+                    continue
+                profile = by_name[column]
+                needed = _KIND.get(field)
+                if needed == "amount" and _NOT_AMOUNT.search(normalise_name(column)):
+                    continue
+                if needed and profile.filled and profile.kind != needed:
+                    continue
+                if field == "direction" and profile.filled and profile.share(profile.markers) < 0.8:
+                    continue
+                candidates.append((score, -field_rank, -column_rank, field, column))
+    mapping: dict[str, str] = {}
+    used: set[str] = set()
+    for *_ranks, field, column in sorted(candidates, reverse=True):
+        if field in mapping or column in used:
+            continue
+        mapping[field] = column
+        used.add(column)
+    _resolve_amount_fields(mapping)
+    _fill_from_data(mapping, used, profiles)
+    _drop_unneeded_direction(mapping, by_name, profiles, used)
+    return mapping
+
+
+def _resolve_amount_fields(mapping: dict[str, str]) -> None:
+    """One signed amount wins over a debit/credit pair; a lone debit or credit is kept."""
+    if "amount" in mapping:
+        mapping.pop("debit", None)
+        mapping.pop("credit", None)
+
+
+def _fill_from_data(
+    mapping: dict[str, str], used: set[str], profiles: Sequence[ColumnProfile]
+) -> None:
+    free = [profile for profile in profiles if profile.name not in used]
+    if "booking_date" not in mapping:
+        dates = [profile for profile in free if profile.kind == "date"]
+        if dates:
+            mapping["booking_date"] = dates[0].name
+            used.add(dates[0].name)
+            if "value_date" not in mapping and len(dates) > 1:
+                mapping["value_date"] = dates[1].name
+                used.add(dates[1].name)
+    if "amount" not in mapping and "debit" not in mapping and "credit" not in mapping:
+        numbers = [
+            profile
+            for profile in profiles
+            if profile.name not in used
+            and profile.kind == "amount"
+            and not _NOT_AMOUNT.search(normalise_name(profile.name))
+        ]
+        # A signed column is more likely the amount than a balance or a count.
+        numbers.sort(key=lambda profile: profile.negatives == 0)
+        if numbers:
+            mapping["amount"] = numbers[0].name
+            used.add(numbers[0].name)
+    if "direction" not in mapping and "amount" in mapping:
+        markers = [
+            profile
+            for profile in profiles
+            if profile.name not in used
+            and profile.filled
+            and profile.share(profile.markers) >= 0.95
+        ]
+        if markers:
+            mapping["direction"] = markers[0].name
+            used.add(markers[0].name)
+
+
+def _drop_unneeded_direction(
+    mapping: dict[str, str],
+    by_name: Mapping[str, ColumnProfile],
+    profiles: Sequence[ColumnProfile],
+    used: set[str],
+) -> None:
+    """A direction column only signs unsigned amounts; with signed amounts it is just text."""
+    if "direction" not in mapping:
+        return
+    amount = by_name.get(mapping.get("amount", ""))
+    if amount is None or amount.negatives:
+        used.discard(mapping.pop("direction"))

@@ -1,0 +1,474 @@
+"""Preflight: from the head of a file, propose how to parse it and show what would go wrong.
+
+``preflight(head)`` detects compression, encoding, dialect, preamble and header, proposes a
+column mapping, the decimal separator and the date format, then runs the first ``max_rows`` data
+rows through the same conversion as the bulk parse and reports every problem by row and column.
+Nothing is guessed silently: an ambiguous date format (01/02/2023) is left unset with a warning
+and must be chosen. Any detection can be overridden by passing it in; the result's ``options``
+are what ``parse_csv`` takes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from tally.ingest.amounts import detect_decimal_separator
+from tally.ingest.convert import RecordConverter
+from tally.ingest.dates import detect_date_format
+from tally.ingest.errors import (
+    BinaryFileError,
+    EmptyFileError,
+    IngestError,
+    LineTooLongError,
+    NoDataError,
+    RowError,
+)
+from tally.ingest.mapping import profile_columns, propose_mapping
+from tally.ingest.options import AMOUNT_FIELDS, DATE_FIELDS, ParseOptions, mapping_problems
+from tally.ingest.safety import is_formula_like
+from tally.ingest.sniff import (
+    HEADER_SEARCH_RECORDS,
+    Dialect,
+    check_not_binary,
+    column_names,
+    decode_head,
+    detect_container,
+    detect_dialect,
+    detect_encoding,
+    ensure_records,
+    find_header,
+    generated_names,
+    gunzip_head,
+    read_records,
+    rough_lines,
+)
+
+DEFAULT_MAX_ROWS = 100
+MAX_HEAD_BYTES = 4 << 20  # decompressed head a preflight looks at, at most
+_CODE_IN_NAME = re.compile(r"(?:\(|\b)([A-Z]{3})(?:\)|\b)")
+_SYMBOL_CODES = {"€": "EUR", "£": "GBP", "CHF": "CHF"}
+
+
+@dataclass(frozen=True)
+class IngestWarning:
+    """Something the user should look at, which does not stop the parse."""
+
+    code: str
+    message: str
+    column: str | None = None
+    row: int | None = None
+
+
+@dataclass
+class PreflightResult:
+    """What preflight found and proposes. ``options`` is ready for ``parse_csv``.
+
+    ``rows`` are the raw cells of the sampled data rows (``row_numbers`` their 1-based data row
+    numbers); ``errors`` the problems the bulk parse would report for them (plus header and
+    mapping problems, with ``row`` 0 or None); ``ok`` says whether there are none.
+    """
+
+    encoding: str
+    delimiter: str
+    quotechar: str | None
+    has_header: bool
+    columns: list[str]
+    mapping: dict[str, str]
+    date_format: str | None
+    decimal_separator: str
+    rows: list[list[str]]
+    errors: list[RowError]
+    warnings: list[IngestWarning]
+    options: ParseOptions
+    row_numbers: list[int] = field(default_factory=list)
+    header: list[str] | None = None
+    skip_rows: int = 0
+    compression: str | None = None
+    date_format_candidates: list[str] = field(default_factory=list)
+    format: str = "csv"
+    sheets: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["options"] = self.options.to_dict()
+        data["ok"] = self.ok
+        return data
+
+
+@dataclass
+class Hints:
+    """Detections the caller already knows (or the user corrected); None means detect."""
+
+    encoding: str | None = None
+    delimiter: str | None = None
+    quotechar: str | None = None
+    has_header: bool | None = None
+    skip_rows: int | None = None
+    date_format: str | None = None
+    decimal_separator: str | None = None
+    mapping: Mapping[str, str] | None = None
+    default_currency: str | None = None
+    ragged_rows: str = "error"
+
+
+def preflight(
+    head: bytes,
+    *,
+    complete: bool = False,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    quotechar: str | None = None,
+    has_header: bool | None = None,
+    skip_rows: int | None = None,
+    date_format: str | None = None,
+    decimal_separator: str | None = None,
+    mapping: Mapping[str, str] | None = None,
+    default_currency: str | None = None,
+    ragged_rows: str = "error",
+) -> PreflightResult:
+    """Sniff the first bytes of a CSV/TSV (optionally gzip) file and propose ParseOptions.
+
+    ``head`` is the start of the file (a few hundred KB is plenty; it may end mid-row: the partial
+    last row is dropped unless ``complete`` says the head is the whole file). Raises an
+    ``IngestError`` for files that cannot be read at all: empty, header only, binary, unknown
+    encoding, or no line break within the head.
+    """
+    hints = Hints(
+        encoding, delimiter, quotechar, has_header, skip_rows, date_format,
+        decimal_separator, mapping, default_currency, ragged_rows,
+    )  # fmt: skip
+    if not head:
+        raise EmptyFileError("the file is empty")
+    compression = None
+    container = detect_container(head)
+    if container == "gzip":
+        compression = "gzip"
+        head, complete = gunzip_head(head, MAX_HEAD_BYTES)
+        if not head:
+            raise EmptyFileError("the file is empty")
+        detect_container(head)
+    elif container == "xlsx":
+        raise BinaryFileError("this is a zip/XLSX file: use preflight_xlsx")
+    if hints.encoding is None:
+        chosen_encoding = detect_encoding(head, complete=complete)
+    else:
+        chosen_encoding = hints.encoding
+        if not chosen_encoding.lower().replace("_", "-").startswith("utf-16"):
+            check_not_binary(head)
+    text = decode_head(head, chosen_encoding, complete=complete)
+    quote = hints.quotechar if hints.quotechar is not None else '"'
+    lines = rough_lines(text, quote)
+    dialect = detect_dialect(lines)
+    if hints.delimiter is not None or hints.quotechar is not None:
+        dialect = Dialect(
+            hints.delimiter or dialect.delimiter,
+            hints.quotechar if hints.quotechar is not None else dialect.quotechar,
+            dialect.field_count,
+            True,
+        )
+    limit = (hints.skip_rows or 0) + HEADER_SEARCH_RECORDS + max_rows + 1
+    records = read_records(
+        text, dialect.delimiter, dialect.quotechar, complete=complete, max_records=limit
+    )
+    ensure_records(text, len(head), records)
+    rows = [record.cells for record in records]
+    if hints.delimiter is not None:
+        counts = [len(row) for row in rows if len(row) > 1]
+        field_count = max(set(counts), key=counts.count) if counts else 1
+        dialect = replace(dialect, field_count=field_count)
+    if all(not cell.strip() for row in rows for cell in row):
+        raise EmptyFileError("the file has no content (only empty fields)")
+    return _analyse(rows, dialect, hints, chosen_encoding, compression, complete, max_rows)
+
+
+def _analyse(
+    rows: list[list[str]],
+    dialect: Dialect,
+    hints: Hints,
+    encoding: str,
+    compression: str | None,
+    complete: bool,
+    max_rows: int,
+) -> PreflightResult:
+    errors: list[RowError] = []
+    warnings: list[IngestWarning] = []
+    if not dialect.consistent and hints.delimiter is None:
+        warnings.append(
+            IngestWarning("delimiter", "no delimiter found: the file reads as a single column")
+        )
+    header_index, first_data = _locate_header(rows, dialect.field_count, hints)
+    header = rows[header_index] if header_index is not None else None
+    if header is not None:
+        columns, duplicates = column_names(header, dialect.field_count)
+        for name in duplicates:
+            errors.append(
+                RowError(0, name, name, f"duplicate column name {name!r}", "duplicate_header")
+            )
+    else:
+        columns = generated_names(dialect.field_count)
+    data_rows, numbers = _sample_rows(rows[first_data:], max_rows)
+    if not data_rows:
+        if complete:
+            raise NoDataError("the file has a header but no data rows", row=1)
+        raise LineTooLongError("no complete data row in the head of the file", row=1)
+
+    width = len(columns)
+    table_rows: list[list[str]] = []
+    table_numbers: list[int] = []
+    ragged = 0
+    for number, cells in zip(numbers, data_rows, strict=True):
+        fitted = _fit(cells, width, hints.ragged_rows)
+        if fitted is None:
+            ragged += 1
+            reason = f"expected {width} fields, found {len(cells)}"
+            errors.append(RowError(number, None, None, reason, "column_count"))
+            continue
+        table_rows.append(fitted)
+        table_numbers.append(number)
+    if ragged and all(_fit(cells, width, "pad") is not None for cells in data_rows):
+        warnings.append(
+            IngestWarning(
+                "ragged_rows",
+                f"{ragged} row(s) have a different number of fields than the header, only by "
+                "empty cells: ragged_rows='pad' would read them",
+            )
+        )
+    # Detection looks at every sampled row, cut or padded to the header's width.
+    shaped = [(cells + [""] * width)[:width] for cells in data_rows]
+    profiles = profile_columns(columns, shaped, hints.date_format)
+    mapping = (
+        dict(hints.mapping)
+        if hints.mapping is not None
+        else propose_mapping(columns, profiles, has_header=header is not None)
+    )
+    decimal = _decimal_separator(mapping, columns, shaped, dialect, hints, warnings)
+    date_format, candidates = _date_format(mapping, columns, shaped, hints, warnings)
+    currency = hints.default_currency
+    if currency is None and "currency" not in mapping:
+        currency = _currency_from_names(mapping, warnings)
+
+    options = ParseOptions(
+        mapping=mapping,
+        encoding=encoding,
+        compression=compression,
+        delimiter=dialect.delimiter,
+        quotechar=dialect.quotechar,
+        has_header=header is not None,
+        skip_rows=header_index if header_index is not None else first_data,
+        header=list(header) if header is not None else None,
+        columns=columns,
+        date_format=date_format,
+        decimal_separator=decimal,
+        default_currency=currency,
+        ragged_rows=hints.ragged_rows,
+    )
+    problems = mapping_problems(mapping, columns)
+    for column, reason in problems:
+        errors.append(RowError(None, column, None, reason, "mapping"))
+    if not problems and (date_format is not None or not set(DATE_FIELDS) & set(mapping)):
+        errors.extend(_convert_sample(options, columns, table_rows, table_numbers))
+    errors.sort(key=lambda error: error.row if error.row is not None else -1)
+    warnings.extend(_formula_warnings(columns, table_rows, table_numbers))
+    return PreflightResult(
+        encoding=encoding,
+        delimiter=dialect.delimiter,
+        quotechar=dialect.quotechar,
+        has_header=header is not None,
+        columns=columns,
+        mapping=mapping,
+        date_format=date_format,
+        decimal_separator=decimal,
+        rows=data_rows,
+        errors=errors,
+        warnings=warnings,
+        options=options,
+        row_numbers=numbers,
+        header=list(header) if header is not None else None,
+        skip_rows=options.skip_rows,
+        compression=compression,
+        date_format_candidates=list(candidates),
+    )
+
+
+def _locate_header(
+    rows: Sequence[Sequence[str]], field_count: int, hints: Hints
+) -> tuple[int | None, int]:
+    """(header row index or None, index of the first data row)."""
+    if hints.has_header is False:
+        skip = hints.skip_rows or 0
+        return None, skip
+    if hints.skip_rows is not None:
+        return (hints.skip_rows, hints.skip_rows + 1)
+    guess = find_header(rows, field_count)
+    if guess.header_index is None and hints.has_header:
+        return 0, 1
+    if guess.header_index is None:
+        return None, guess.skip_rows
+    return guess.header_index, guess.header_index + 1
+
+
+def _sample_rows(rows: Sequence[list[str]], max_rows: int) -> tuple[list[list[str]], list[int]]:
+    """The first data rows (all-empty rows are counted but not sampled), with their numbers."""
+    sampled: list[list[str]] = []
+    numbers: list[int] = []
+    for number, cells in enumerate(rows, start=1):
+        if len(sampled) >= max_rows:
+            break
+        if all(not cell.strip() for cell in cells):
+            continue
+        sampled.append(cells)
+        numbers.append(number)
+    return sampled, numbers
+
+
+def _fit(cells: list[str], width: int, ragged_rows: str) -> list[str] | None:
+    """The row at the header's width, or None if it cannot be (as the bulk parse decides)."""
+    if len(cells) == width:
+        return cells
+    if ragged_rows == "pad" and all(not cell.strip() for cell in cells[width:]):
+        return (cells + [""] * width)[:width]
+    return None
+
+
+def _column_values(
+    mapping: Mapping[str, str], fields: Sequence[str], columns: list[str], rows: list[list[str]]
+) -> list[str]:
+    values: list[str] = []
+    for name in fields:
+        column = mapping.get(name)
+        if column in columns:
+            index = columns.index(column)
+            values.extend(row[index] for row in rows if row[index].strip())
+    return values
+
+
+def _decimal_separator(
+    mapping: Mapping[str, str],
+    columns: list[str],
+    rows: list[list[str]],
+    dialect: Dialect,
+    hints: Hints,
+    warnings: list[IngestWarning],
+) -> str:
+    if hints.decimal_separator is not None:
+        return hints.decimal_separator
+    values = _column_values(mapping, AMOUNT_FIELDS, columns, rows)
+    separator, conflicting = detect_decimal_separator(values)
+    if conflicting:
+        warnings.append(
+            IngestWarning(
+                "decimal_separator",
+                f"amounts use both '.' and ',' as decimal separator; assuming {separator!r}",
+            )
+        )
+    if separator is None:
+        separator = "," if dialect.delimiter == ";" else "."
+        if any(("," in value) != ("." in value) for value in values):
+            warnings.append(
+                IngestWarning(
+                    "decimal_separator",
+                    f"the decimal separator is not certain from the sample; assuming {separator!r}",
+                )
+            )
+    return separator
+
+
+def _date_format(
+    mapping: Mapping[str, str],
+    columns: list[str],
+    rows: list[list[str]],
+    hints: Hints,
+    warnings: list[IngestWarning],
+) -> tuple[str | None, tuple[str, ...]]:
+    if hints.date_format is not None:
+        return hints.date_format, (hints.date_format,)
+    values = _column_values(mapping, DATE_FIELDS, columns, rows)
+    if not values:
+        return None, ()
+    detection = detect_date_format(values)
+    if detection.ambiguous:
+        warnings.append(
+            IngestWarning(
+                "ambiguous_date_format",
+                "the dates fit more than one format ("
+                + ", ".join(detection.candidates)
+                + "): choose date_format explicitly",
+                column=mapping.get("booking_date"),
+            )
+        )
+    elif detection.format is None:
+        warnings.append(
+            IngestWarning(
+                "date_format",
+                "no known date format fits the date column; set date_format",
+                column=mapping.get("booking_date"),
+            )
+        )
+    return detection.format, detection.candidates
+
+
+def _currency_from_names(mapping: Mapping[str, str], warnings: list[IngestWarning]) -> str | None:
+    """A currency named in the amount column's header ('Betrag (EUR)', 'Débit en CHF')."""
+    for name in AMOUNT_FIELDS:
+        column = mapping.get(name)
+        if not column:
+            continue
+        match = _CODE_IN_NAME.search(column)
+        code = match.group(1) if match else None
+        if code is None:
+            code = next((c for symbol, c in _SYMBOL_CODES.items() if symbol in column), None)
+        if code is not None:
+            warnings.append(
+                IngestWarning(
+                    "currency_from_header",
+                    f"no currency column: using {code} from the column name {column!r}",
+                    column=column,
+                )
+            )
+            return code
+    return None
+
+
+def _convert_sample(
+    options: ParseOptions, columns: list[str], rows: list[list[str]], numbers: list[int]
+) -> list[RowError]:
+    if not rows:
+        return []
+    try:
+        converter = RecordConverter(options, columns)
+    except IngestError as exc:
+        return [RowError(None, exc.column, None, exc.reason, exc.code)]
+    table = pa.table(
+        {f"c{i}": pa.array([row[i] for row in rows], pa.string()) for i in range(len(columns))}
+    )
+    return converter.convert(table, np.asarray(numbers, dtype=np.int64)).errors
+
+
+def _formula_warnings(
+    columns: list[str], rows: list[list[str]], numbers: list[int]
+) -> list[IngestWarning]:
+    warnings = []
+    for index, column in enumerate(columns):
+        flagged = [n for n, row in zip(numbers, rows, strict=True) if is_formula_like(row[index])]
+        if flagged:
+            warnings.append(
+                IngestWarning(
+                    "formula_like",
+                    f"{len(flagged)} cell(s) start like a spreadsheet formula; they are kept as "
+                    "text and escaped on export",
+                    column=column,
+                    row=flagged[0],
+                )
+            )
+    return warnings

@@ -1,0 +1,44 @@
+"""Background work of the jobs feature: running jobs, picking them up again, expiring results."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tally.config import Settings
+from tally.jobs.repository import JobRepository
+from tally.jobs.runner import run_reconciliation
+from tally.jobs.service import RECONCILE_TASK
+from tally.kit.tasks.queue import TaskQueue
+from tally.kit.tasks.registry import TaskContext, task_registry
+from tally.results.repository import ResultRepository
+
+
+async def reconcile(ctx: TaskContext, *, job_id: int) -> None:
+    """Run one job. Safe to run twice: a finished job is skipped, results are replaced."""
+    await run_reconciliation(ctx.database, job_id, run_in_thread=ctx.run_in_thread)
+
+
+async def recover_unfinished_jobs(session: AsyncSession, queue: TaskQueue) -> None:
+    """After a restart of the embedded server, queue again every job that was queued or running."""
+    for job_id in await JobRepository(session).unfinished_ids():
+        await queue.enqueue(session, RECONCILE_TASK, job_id=job_id)
+
+
+async def expire_old_results(session: AsyncSession, settings: Settings) -> int | None:
+    """Delete matches of jobs finished longer ago than the retention period; keep the job rows."""
+    if settings.result_retention_days == 0:
+        return 0
+    cutoff = datetime.now(UTC) - timedelta(days=settings.result_retention_days)
+    results = ResultRepository(session)
+    job_ids = await JobRepository(session).finished_before(cutoff)
+    for job_id in job_ids:
+        await results.delete_results(job_id)
+    await JobRepository(session).mark_results_expired(job_ids)
+    return len(job_ids)
+
+
+task_registry.register(RECONCILE_TASK, reconcile)
+task_registry.register_recovery(recover_unfinished_jobs)
+task_registry.register_retention(expire_old_results)

@@ -1,0 +1,275 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request, status
+from fastapi.responses import FileResponse, StreamingResponse
+from starlette.background import BackgroundTask
+
+from tally.jobs.service import JobNotFound
+from tally.kit.db import get_database
+from tally.kit.errors import Forbidden, error_responses
+from tally.kit.pagination import Page, PageParams, page_params
+from tally.models import MatchTab
+from tally.money import to_units
+from tally.projects.auth import ProjectEditor, ProjectNotFound, ProjectReader
+from tally.results.export import (
+    CSV_MEDIA_TYPE,
+    XLSX_MEDIA_TYPE,
+    ExportFilter,
+    csv_chunks,
+    export_filename,
+    export_tabs,
+    write_xlsx,
+)
+from tally.results.schemas import (
+    AuditEventRead,
+    CandidatesRead,
+    ExportFormat,
+    ManualMatchCreate,
+    MatchQuery,
+    MatchRead,
+    MatchSort,
+    QualityReport,
+    RecordItem,
+    RecordQuery,
+    RecordSort,
+    RecordTab,
+    ResultTab,
+    ReviewNote,
+    ReviewOutcome,
+)
+from tally.results.service import (
+    MAX_CANDIDATES,
+    JobRulesInvalid,
+    MatchNotFound,
+    RecordNotFound,
+    RecordsAlreadyClaimed,
+    RecordsNotInJob,
+    ResultService,
+    ReviewConflict,
+)
+from tally.users.auth import Session
+
+router = APIRouter(prefix="/projects/{project_id}/jobs/{job_id}", tags=["results"])
+
+JobId = Annotated[int, Path(ge=1)]
+Pages = Annotated[PageParams, Depends(page_params)]
+# |amount| <= 10^14 keeps every bound inside a 64-bit count of 1/10,000 units.
+Amount = Annotated[
+    Decimal | None,
+    Query(
+        ge=-(10**14),
+        le=10**14,
+        decimal_places=4,
+        description="Decimal string, e.g. 100.50; inclusive",
+    ),
+]
+Text = Annotated[
+    str | None,
+    Query(min_length=1, max_length=200, description="Text in the reference or description"),
+]
+_read_errors = error_responses(ProjectNotFound)
+_review_errors = error_responses(ProjectNotFound, Forbidden, ReviewConflict)
+
+
+def _units(value: Decimal | None) -> int | None:
+    return None if value is None else to_units(value)
+
+
+def match_query(
+    tab: MatchTab = MatchTab.MATCHED,
+    rule: Annotated[str | None, Query(max_length=200)] = None,
+    min_amount: Amount = None,
+    max_amount: Amount = None,
+    q: Text = None,
+    sort: MatchSort = MatchSort.ID,
+) -> MatchQuery:
+    return MatchQuery(
+        tab=tab,
+        rule=rule,
+        min_amount=_units(min_amount),
+        max_amount=_units(max_amount),
+        q=q,
+        sort=sort,
+    )
+
+
+def record_query(
+    tab: RecordTab = RecordTab.UNMATCHED_LEFT,
+    min_amount: Amount = None,
+    max_amount: Amount = None,
+    q: Text = None,
+    sort: Annotated[
+        RecordSort, Query(description="id is file order; the duplicates tab is ordered by group")
+    ] = RecordSort.ID,
+) -> RecordQuery:
+    return RecordQuery(
+        tab=tab, min_amount=_units(min_amount), max_amount=_units(max_amount), q=q, sort=sort
+    )
+
+
+@router.get("/matches", response_model=Page[MatchRead], responses=_read_errors)
+async def get_job_matches(
+    access: ProjectReader,
+    job_id: JobId,
+    session: Session,
+    query: Annotated[MatchQuery, Depends(match_query)],
+    params: Pages,
+) -> Page[MatchRead]:
+    """One tab of matches (matched, review, discrepancies, rejected), each with its records,
+    rule, score, differences, evidence and the explanation sentence."""
+    return await ResultService(session).list_matches(access, job_id, query, params)
+
+
+@router.get(
+    "/matches/{match_id}",
+    response_model=MatchRead,
+    responses=error_responses(ProjectNotFound, MatchNotFound),
+)
+async def get_job_match(
+    access: ProjectReader, job_id: JobId, match_id: int, session: Session
+) -> MatchRead:
+    return await ResultService(session).get_match(access, job_id, match_id)
+
+
+@router.post(
+    "/matches/{match_id}/confirm",
+    response_model=ReviewOutcome,
+    responses={**_review_errors, **error_responses(MatchNotFound, RecordsAlreadyClaimed)},
+)
+async def confirm_match(
+    access: ProjectEditor,
+    job_id: JobId,
+    match_id: int,
+    session: Session,
+    data: ReviewNote | None = None,
+) -> ReviewOutcome:
+    """Confirm a match; ambiguous alternatives sharing its records are rejected."""
+    note = data.note if data else None
+    return await ResultService(session).confirm_match(access, job_id, match_id, note)
+
+
+@router.post(
+    "/matches/{match_id}/reject",
+    response_model=ReviewOutcome,
+    responses={**_review_errors, **error_responses(MatchNotFound)},
+)
+async def reject_match(
+    access: ProjectEditor,
+    job_id: JobId,
+    match_id: int,
+    session: Session,
+    data: ReviewNote | None = None,
+) -> ReviewOutcome:
+    """Reject a match, or undo a manual one: its records become unmatched again."""
+    note = data.note if data else None
+    return await ResultService(session).reject_match(access, job_id, match_id, note)
+
+
+@router.post(
+    "/matches",
+    response_model=MatchRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(ProjectNotFound, Forbidden, RecordsNotInJob, RecordsAlreadyClaimed),
+)
+async def create_manual_match(
+    access: ProjectEditor, job_id: JobId, data: ManualMatchCreate, session: Session
+) -> MatchRead:
+    """Match unmatched records by hand: one or more on each side (1:1 or grouped).
+
+    409 when a record is already used by another match or the job is not completed; 422 when a
+    record is not in the job's source for its side, or currencies differ.
+    """
+    return await ResultService(session).create_manual_match(access, job_id, data)
+
+
+@router.get("/records", response_model=Page[RecordItem], responses=_read_errors)
+async def get_job_records(
+    access: ProjectReader,
+    job_id: JobId,
+    session: Session,
+    query: Annotated[RecordQuery, Depends(record_query)],
+    params: Pages,
+) -> Page[RecordItem]:
+    """Records outside any claiming match of one side (unmatched_left, unmatched_right), or the
+    records with a twin on their own side (duplicates)."""
+    return await ResultService(session).list_records(access, job_id, query, params)
+
+
+@router.get(
+    "/records/{record_id}/candidates",
+    response_model=CandidatesRead,
+    responses=error_responses(ProjectNotFound, RecordNotFound, JobRulesInvalid),
+)
+async def get_record_candidates(
+    access: ProjectReader,
+    job_id: JobId,
+    record_id: int,
+    session: Session,
+    limit: Annotated[int, Query(ge=1, le=MAX_CANDIDATES)] = 10,
+) -> CandidatesRead:
+    """The closest records of the other side and which condition each failed, by how much."""
+    return await ResultService(session).nearest_candidates(access, job_id, record_id, limit)
+
+
+@router.get("/audit", response_model=Page[AuditEventRead], responses=_read_errors)
+async def get_job_audit_events(
+    access: ProjectReader, job_id: JobId, session: Session, params: Pages
+) -> Page[AuditEventRead]:
+    """Review changes of this job (who, when, what), newest first."""
+    return await ResultService(session).list_audit_events(access, job_id, params)
+
+
+@router.get("/quality", response_model=QualityReport, responses=_read_errors)
+async def get_job_quality(access: ProjectReader, job_id: JobId, session: Session) -> QualityReport:
+    """Precision of automatic matches, manual share and ambiguity rate, overall and per rule."""
+    return await ResultService(session).quality_report(access, job_id)
+
+
+@router.get(
+    "/export",
+    response_class=StreamingResponse,
+    response_model=None,
+    responses={
+        **error_responses(ProjectNotFound, JobNotFound),
+        200: {
+            "content": {CSV_MEDIA_TYPE: {}, XLSX_MEDIA_TYPE: {}},
+            "description": "One row per record, with its match, status, rule, score and "
+            "explanation; XLSX adds a quality sheet",
+        },
+    },
+)
+async def export_job_results(
+    request: Request,
+    access: ProjectReader,
+    job_id: JobId,
+    session: Session,
+    format: ExportFormat = ExportFormat.CSV,
+    tab: Annotated[ResultTab | None, Query(description="Default: every tab")] = None,
+    rule: Annotated[str | None, Query(max_length=200)] = None,
+    min_amount: Amount = None,
+    max_amount: Amount = None,
+    q: Text = None,
+) -> StreamingResponse | FileResponse:
+    """A job's results as CSV (streamed) or XLSX; text cells are formula-injection-safe."""
+    service = ResultService(session)
+    job = await service.get_job(access, job_id)
+    tabs = export_tabs(tab)
+    filters = ExportFilter(rule, _units(min_amount), _units(max_amount), q)
+    if format is ExportFormat.CSV:
+        return StreamingResponse(
+            csv_chunks(get_database(request), job, tabs, filters),
+            media_type=CSV_MEDIA_TYPE,
+            headers={
+                "Content-Disposition": f'attachment; filename="{export_filename(job, tab, "csv")}"'
+            },
+        )
+    path = await write_xlsx(session, job, tabs, filters, await service.quality_of(job))
+    return FileResponse(
+        path,
+        media_type=XLSX_MEDIA_TYPE,
+        filename=export_filename(job, tab, "xlsx"),
+        background=BackgroundTask(path.unlink, missing_ok=True),
+    )

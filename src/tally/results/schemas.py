@@ -1,0 +1,230 @@
+"""What the results API reads and returns. Money is a decimal string (4 places), never a float."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+from tally.models import MatchTab
+
+MAX_GROUP_RECORDS = 50  # per side of a manual match: a reviewer's selection, not a batch job
+
+
+class RecordTab(StrEnum):
+    UNMATCHED_LEFT = "unmatched_left"  # left records no claiming match holds
+    UNMATCHED_RIGHT = "unmatched_right"
+    DUPLICATES = "duplicates"  # records with a twin on their own side
+
+
+class ResultTab(StrEnum):
+    """Every tab of a job's results: the match tabs and the record tabs."""
+
+    MATCHED = "matched"
+    REVIEW = "review"
+    DISCREPANCIES = "discrepancies"
+    REJECTED = "rejected"
+    UNMATCHED_LEFT = "unmatched_left"
+    UNMATCHED_RIGHT = "unmatched_right"
+    DUPLICATES = "duplicates"
+
+
+class MatchSort(StrEnum):
+    ID = "id"
+    ID_DESC = "-id"
+    AMOUNT = "amount"
+    AMOUNT_DESC = "-amount"
+    DATE = "date"
+    DATE_DESC = "-date"
+    SCORE = "score"
+    SCORE_DESC = "-score"
+
+
+class RecordSort(StrEnum):
+    ID = "id"  # file order
+    ID_DESC = "-id"
+    AMOUNT = "amount"
+    AMOUNT_DESC = "-amount"
+    DATE = "date"
+    DATE_DESC = "-date"
+
+
+class ExportFormat(StrEnum):
+    CSV = "csv"
+    XLSX = "xlsx"
+
+
+class MatchQuery(BaseModel):
+    """Filters of a match tab; amounts in integer units (tally.money)."""
+
+    tab: MatchTab = MatchTab.MATCHED
+    rule: str | None = None
+    min_amount: int | None = None
+    max_amount: int | None = None
+    q: str | None = None
+    sort: MatchSort = MatchSort.ID
+
+
+class RecordQuery(BaseModel):
+    """Filters of a record tab; amounts in integer units (tally.money)."""
+
+    tab: RecordTab = RecordTab.UNMATCHED_LEFT
+    min_amount: int | None = None
+    max_amount: int | None = None
+    q: str | None = None
+    sort: RecordSort = RecordSort.ID
+
+
+class RecordRead(BaseModel):
+    id: int
+    side: Literal["left", "right"]
+    row_number: int
+    reference: str | None
+    booking_date: date | None
+    value_date: date | None
+    amount: Decimal
+    currency: str | None
+    description: str | None
+    counterparty: str | None
+    counterparty_account: str | None
+    transaction_id: str | None
+    duplicate_group: int | None = Field(
+        None, description="Smallest record id of this record's duplicate group in the job, if any"
+    )
+
+
+class RecordItem(RecordRead):
+    match_id: int | None = Field(None, description="The match that claims this record, if any")
+
+
+class MatchRead(BaseModel):
+    id: int
+    job_id: int
+    tab: MatchTab
+    status: str
+    category: str
+    origin: str = Field(
+        description="What produced it: auto, suggested, ambiguous, discrepancy, manual"
+    )
+    rule: str
+    score: float
+    amount: Decimal = Field(description="The left side's total")
+    amount_difference: Decimal = Field(description="Right total minus left total")
+    date_difference_days: int | None
+    booking_date: date | None
+    evidence: dict[str, Any] | None
+    explanation: str
+    left: list[RecordRead]
+    right: list[RecordRead]
+    created_at: datetime
+
+
+class ReviewNote(BaseModel):
+    note: str | None = Field(None, max_length=1000, description="Why; kept in the audit trail")
+
+
+class ReviewOutcome(BaseModel):
+    match: MatchRead
+    rejected_match_ids: list[int] = Field(
+        default_factory=list,
+        description="Ambiguous alternatives rejected because they share records with this match",
+    )
+
+
+class ManualMatchCreate(BaseModel):
+    left_record_ids: list[int] = Field(min_length=1, max_length=MAX_GROUP_RECORDS)
+    right_record_ids: list[int] = Field(min_length=1, max_length=MAX_GROUP_RECORDS)
+    note: str | None = Field(None, max_length=1000)
+
+    @field_validator("left_record_ids", "right_record_ids")
+    @classmethod
+    def _unique(cls, ids: list[int]) -> list[int]:
+        if len(set(ids)) != len(ids):
+            raise ValueError("record ids must not repeat")
+        return ids
+
+
+class AuditEventRead(BaseModel):
+    id: int
+    job_id: int | None
+    actor_id: int | None
+    actor_email: str | None
+    action: str
+    target: str
+    detail: dict[str, Any] | None
+    created_at: datetime
+
+
+class QualityFigures(BaseModel):
+    """Review decisions over one rule (or the whole job) and the rates they give."""
+
+    matches: int = Field(0, description="Matches the engine proposed (every status)")
+    auto: int = 0
+    auto_confirmed: int = 0
+    auto_rejected: int = 0
+    auto_precision: float | None = Field(
+        None, description="Confirmed / (confirmed + rejected) among reviewed automatic matches"
+    )
+    auto_reviewed_share: float | None = Field(
+        None, description="Share of automatic matches a reviewer decided on (the sample size)"
+    )
+    suggested: int = 0
+    suggested_confirmed: int = 0
+    suggested_rejected: int = 0
+    ambiguous: int = Field(0, description="Ambiguous alternatives (several per tie)")
+    ambiguous_confirmed: int = 0
+    ambiguous_rejected: int = 0
+    ambiguity_rate: float | None = Field(
+        None, description="Ambiguous alternatives / matches the engine proposed"
+    )
+    discrepancies: int = 0
+    discrepancies_confirmed: int = 0
+    discrepancies_rejected: int = 0
+    pending_review: int = Field(0, description="Suggestions, ambiguous pairs, discrepancies open")
+    manual: int = Field(0, description="Manual matches in place (undone ones excluded)")
+    settled: int = Field(0, description="Matches in the matched tab: auto, confirmed, manual")
+    manual_share: float | None = Field(
+        None, description="Manual matches / settled matches: how much the rules missed"
+    )
+
+
+class RuleQuality(BaseModel):
+    rule: str
+    rule_index: int
+    figures: QualityFigures
+
+
+class QualityReport(BaseModel):
+    job_id: int
+    overall: QualityFigures
+    rules: list[RuleQuality]
+
+
+class NearCandidateRead(BaseModel):
+    record: RecordRead
+    rule: str = Field(description="The rule under which it came closest")
+    closeness: float = Field(description="0..1; failing conditions graded by how far they missed")
+    matches_rule: bool = Field(description="Every required condition holds")
+    failed: list[str]
+    passed: list[str]
+    match_id: int | None = Field(None, description="The match that already claims it, if any")
+
+
+class CandidateWindow(BaseModel):
+    """The slice of the other source that was compared (bounded, read through indexes)."""
+
+    source_id: int
+    date_from: date | None
+    date_to: date | None
+    amount_ranges: list[tuple[Decimal, Decimal]]
+    currency: str | None
+    records_compared: int
+
+
+class CandidatesRead(BaseModel):
+    record: RecordRead
+    window: CandidateWindow
+    candidates: list[NearCandidateRead]

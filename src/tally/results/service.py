@@ -1,0 +1,744 @@
+"""The rules about a job's results: what each tab lists, who may change a match and how.
+
+Review changes (confirm, reject, manual match) lock the job row, keep "a record is used at most
+once per job" (checked first for a clear error; the partial unique index is the last line of
+defence), write an audit event, and adjust the job's and the project's stored totals in the same
+transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import defaultdict
+from collections.abc import AsyncIterator, Collection, Iterable, Sequence
+from contextlib import asynccontextmanager
+from datetime import UTC, date, datetime
+from typing import Any, Literal
+
+import polars as pl
+import structlog
+from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tally.cache.invalidation import invalidate_jobs
+from tally.jobs.service import JobNotFound, JobService
+from tally.kit.errors import Conflict, NotFound, TallyError
+from tally.kit.pagination import Page, PageParams
+from tally.matching.evidence import explain_evidence
+from tally.matching.explain import nearest_candidates
+from tally.matching.fields import INPUT_COLUMNS
+from tally.matching.rules import AmountCondition, DateCondition, RuleSet
+from tally.models import (
+    AuditEvent,
+    JobStatus,
+    Match,
+    MatchCategory,
+    MatchOrigin,
+    MatchRecord,
+    MatchStatus,
+    MatchTab,
+    ReconciliationJob,
+    Record,
+)
+from tally.money import format_units, from_units
+from tally.projects.auth import ProjectAccess
+from tally.results.repository import SETTLED_STATUSES, LinkedRecord, ResultRepository
+from tally.results.schemas import (
+    AuditEventRead,
+    CandidatesRead,
+    CandidateWindow,
+    ManualMatchCreate,
+    MatchQuery,
+    MatchRead,
+    NearCandidateRead,
+    QualityFigures,
+    QualityReport,
+    RecordItem,
+    RecordQuery,
+    RecordRead,
+    ReviewOutcome,
+    RuleQuality,
+)
+
+log = structlog.get_logger("tally.results")
+
+MANUAL_RULE = "manual"
+MANUAL_RULE_INDEX = -1
+# Nearest candidates: how much of the other source is compared, at most.
+NEAR_MIN_DAYS, NEAR_MAX_DAYS = 7, 90
+NEAR_MIN_RADIUS = 10_000  # 1.00 in units
+NEAR_LIMIT = 500  # records per window query
+MAX_CANDIDATES = 50
+
+Side = Literal["left", "right"]
+
+
+class MatchNotFound(NotFound):
+    """No such match in this job."""
+
+
+class RecordNotFound(NotFound):
+    """No such record in either source of this job."""
+
+
+class JobNotReviewable(Conflict):
+    """Only a completed job's results can be reviewed."""
+
+
+class ReviewConflict(Conflict):
+    """The match is not in a state that allows this action."""
+
+
+class RecordsAlreadyClaimed(Conflict):
+    """A record is already used by another match of this job."""
+
+
+class RecordsNotInJob(TallyError):
+    """A record is not in this job's source for the side it was given on."""
+
+    status_code = 422
+
+
+class MixedCurrencies(TallyError):
+    """The records of a manual match are in different currencies."""
+
+    status_code = 422
+
+
+class JobRulesInvalid(Conflict):
+    """The job's stored rule set cannot be read, so nothing can be compared under it."""
+
+
+class ResultService:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.repository = ResultRepository(session)
+
+    async def get_job(self, access: ProjectAccess, job_id: int) -> ReconciliationJob:
+        return await JobService(self.session).get_job(access, job_id)
+
+    # --- result pages ---------------------------------------------------------------------------
+
+    async def list_matches(
+        self, access: ProjectAccess, job_id: int, query: MatchQuery, params: PageParams
+    ) -> Page[MatchRead]:
+        """One tab of matches, each with its records: a count, the page, and all its records."""
+        job = await self.get_job(access, job_id)
+        total = await self.repository.count_matches(job.id, query)
+        matches = await self.repository.match_page(
+            job.id, query, offset=params.offset, limit=params.per_page
+        )
+        return Page.of(await self._read_matches(job, matches), params, total)
+
+    async def get_match(self, access: ProjectAccess, job_id: int, match_id: int) -> MatchRead:
+        job = await self.get_job(access, job_id)
+        match = await self._match(job, match_id)
+        return (await self._read_matches(job, [match]))[0]
+
+    async def list_records(
+        self, access: ProjectAccess, job_id: int, query: RecordQuery, params: PageParams
+    ) -> Page[RecordItem]:
+        """Unmatched records of one side, or the duplicates, with their duplicate group."""
+        job = await self.get_job(access, job_id)
+        total = await self.repository.count_records(job, query)
+        rows = await self.repository.record_page(
+            job, query, offset=params.offset, limit=params.per_page
+        )
+        items = [
+            RecordItem(
+                **record_read(row.record, _side(row.side), row.duplicate_group).model_dump(),
+                match_id=row.match_id,
+            )
+            for row in rows
+        ]
+        return Page.of(items, params, total)
+
+    async def _match(self, job: ReconciliationJob, match_id: int) -> Match:
+        match = await self.repository.get_match(job.id, match_id)
+        if match is None:
+            raise MatchNotFound(f"Match {match_id} not found in job {job.id}")
+        return match
+
+    async def _read_matches(
+        self, job: ReconciliationJob, matches: Sequence[Match]
+    ) -> list[MatchRead]:
+        linked: dict[int, list[LinkedRecord]] = defaultdict(list)
+        for link in await self.repository.linked_records(job.id, [m.id for m in matches]):
+            assert link.match_id is not None
+            linked[link.match_id].append(link)
+        return [match_read(match, linked[match.id]) for match in matches]
+
+    # --- review ---------------------------------------------------------------------------------
+
+    async def confirm_match(
+        self, access: ProjectAccess, job_id: int, match_id: int, note: str | None = None
+    ) -> ReviewOutcome:
+        """Confirm a match; its ambiguous alternatives (sharing a record) are rejected.
+
+        A confirmed discrepancy moves to the matched results (the reviewer accepted its
+        difference); a rejected match can be confirmed again while its records are free.
+        """
+        job = await self._job_for_review(access, job_id)
+        match = await self._match(job, match_id)
+        if match.status in (MatchStatus.CONFIRMED, MatchStatus.MANUAL):
+            raise ReviewConflict(f"Match {match.id} is already {match.status}")
+        record_ids = [link.record_id for link in await self.repository.links_of([match.id])]
+        await self._ensure_unclaimed(job, record_ids, except_match_ids=[match.id])
+        alternatives = await self.repository.open_alternatives(
+            job.id, record_ids, except_match_id=match.id
+        )
+        before = await self._side_totals(job, record_ids)
+        previous = match.status
+        category = MatchCategory.MATCHED if match.category == MatchCategory.DISCREPANCY else None
+        async with _claiming(record_ids):
+            await self.repository.set_status(alternatives, MatchStatus.REJECTED)
+            await self.repository.set_status([match.id], MatchStatus.CONFIRMED, category=category)
+        events = [
+            self._event(
+                access,
+                job,
+                "match.confirmed",
+                match.id,
+                previous_status=previous,
+                rule=match.rule,
+                records=record_ids,
+                rejected_alternatives=alternatives,
+                note=note,
+            ),
+            *(
+                self._event(
+                    access,
+                    job,
+                    "match.rejected",
+                    alternative,
+                    previous_status=MatchStatus.AMBIGUOUS,
+                    reason="alternative_confirmed",
+                    confirmed_match_id=match.id,
+                )
+                for alternative in alternatives
+            ),
+        ]
+        await self._record_change(job, events, record_ids, before)
+        match = await self.repository.refresh(match)
+        read = (await self._read_matches(job, [match]))[0]
+        return ReviewOutcome(match=read, rejected_match_ids=alternatives)
+
+    async def reject_match(
+        self, access: ProjectAccess, job_id: int, match_id: int, note: str | None = None
+    ) -> ReviewOutcome:
+        """Reject a match (or undo a manual one): its records are released for other matches."""
+        job = await self._job_for_review(access, job_id)
+        match = await self._match(job, match_id)
+        if match.status == MatchStatus.REJECTED:
+            raise ReviewConflict(f"Match {match.id} is already rejected")
+        record_ids = [link.record_id for link in await self.repository.links_of([match.id])]
+        before = await self._side_totals(job, record_ids)
+        previous = match.status
+        await self.repository.set_status([match.id], MatchStatus.REJECTED)
+        action = "manual_match.undone" if previous == MatchStatus.MANUAL else "match.rejected"
+        event = self._event(
+            access,
+            job,
+            action,
+            match.id,
+            previous_status=previous,
+            rule=match.rule,
+            records=record_ids,
+            note=note,
+        )
+        await self._record_change(job, [event], record_ids, before)
+        match = await self.repository.refresh(match)
+        return ReviewOutcome(match=(await self._read_matches(job, [match]))[0])
+
+    async def create_manual_match(
+        self, access: ProjectAccess, job_id: int, data: ManualMatchCreate
+    ) -> MatchRead:
+        """Match records a reviewer selected (one or more per side) that no match holds yet.
+
+        Ambiguous alternatives that used any of them are rejected: each record is used once.
+        """
+        job = await self._job_for_review(access, job_id)
+        record_ids = [*data.left_record_ids, *data.right_record_ids]
+        found = {r.id: r for r in await self.repository.records_by_ids(record_ids)}
+        wrong = [
+            *(i for i in data.left_record_ids if _source_of(found, i) != job.left_source_id),
+            *(i for i in data.right_record_ids if _source_of(found, i) != job.right_source_id),
+        ]
+        if wrong:
+            raise RecordsNotInJob(
+                f"Records {wrong} are not in this job's source for the side they were given on",
+                record_ids=wrong,
+            )
+        left = [found[i] for i in data.left_record_ids]
+        right = [found[i] for i in data.right_record_ids]
+        currencies = sorted({r.currency for r in (*left, *right) if r.currency})
+        if len(currencies) > 1:
+            raise MixedCurrencies(f"The records are in different currencies: {currencies}")
+        await self._ensure_unclaimed(job, record_ids)
+        alternatives = await self.repository.open_alternatives(job.id, record_ids)
+        before = await self._side_totals(job, record_ids)
+        await self.repository.set_status(alternatives, MatchStatus.REJECTED)
+        match = _manual_match(job, left, right)
+        async with _claiming(record_ids):
+            await self.repository.add_match(
+                match,
+                [
+                    *(MatchRecord(job_id=job.id, record_id=r.id, side="left") for r in left),
+                    *(MatchRecord(job_id=job.id, record_id=r.id, side="right") for r in right),
+                ],
+            )
+        events = [
+            self._event(
+                access,
+                job,
+                "manual_match.created",
+                match.id,
+                left=data.left_record_ids,
+                right=data.right_record_ids,
+                amount_difference=format_units(match.amount_difference),
+                rejected_alternatives=alternatives,
+                note=data.note,
+            ),
+            *(
+                self._event(
+                    access,
+                    job,
+                    "match.rejected",
+                    alternative,
+                    previous_status=MatchStatus.AMBIGUOUS,
+                    reason="records_matched_manually",
+                    manual_match_id=match.id,
+                )
+                for alternative in alternatives
+            ),
+        ]
+        await self._record_change(job, events, record_ids, before)
+        return (await self._read_matches(job, [match]))[0]
+
+    async def _job_for_review(self, access: ProjectAccess, job_id: int) -> ReconciliationJob:
+        job = await self.repository.lock_job(access.project_id, job_id)
+        if job is None:
+            raise JobNotFound(f"Job {job_id} not found in this project")
+        if job.status != JobStatus.COMPLETED:
+            raise JobNotReviewable(
+                f"Job {job_id} is {job.status}; only completed jobs are reviewed"
+            )
+        return job
+
+    async def _ensure_unclaimed(
+        self,
+        job: ReconciliationJob,
+        record_ids: Collection[int],
+        *,
+        except_match_ids: Collection[int] = (),
+    ) -> None:
+        claims = await self.repository.claims_on(
+            job.id, record_ids, except_match_ids=except_match_ids
+        )
+        if claims:
+            taken = ", ".join(f"record {c.record_id} (match {c.match_id})" for c in claims)
+            raise RecordsAlreadyClaimed(
+                f"Already used by another match: {taken}",
+                claims=[{"record_id": c.record_id, "match_id": c.match_id} for c in claims],
+            )
+
+    async def _side_totals(
+        self, job: ReconciliationJob, record_ids: Collection[int]
+    ) -> dict[str, dict[str, int]]:
+        return await self.repository.side_totals(
+            job.id, job.left_source_id, job.right_source_id, record_ids
+        )
+
+    async def _record_change(
+        self,
+        job: ReconciliationJob,
+        events: Sequence[AuditEvent],
+        record_ids: Collection[int],
+        before: dict[str, dict[str, int]],
+    ) -> None:
+        """Audit events, then the stored totals: the job's summary and, when they describe this
+        job, the project's stats. Only the touched records are re-counted."""
+        after = await self._side_totals(job, record_ids)
+        summary = job.summary or {}
+        if isinstance(summary.get("left"), dict) and isinstance(summary.get("right"), dict):
+            sides: dict[str, Any] = {
+                side: {
+                    key: int(summary[side].get(key, 0)) - before[side][key] + after[side][key]
+                    for key in after[side]
+                }
+                for side in ("left", "right")
+            }
+        else:  # a summary from before stored totals existed: count everything once
+            sides = await self.repository.side_totals(
+                job.id, job.left_source_id, job.right_source_id
+            )
+        totals = {**sides, "matches": await self.repository.match_counts(job.id)}
+        await self.repository.update_job_summary(
+            job, {**totals, "reviewed_at": datetime.now(UTC).isoformat()}
+        )
+        if await self.repository.stats_job_id(job.project_id) in (None, job.id):
+            await self.repository.save_project_stats(job.project_id, job.id, totals)
+        await self.repository.add_audit_events(events)
+        # The job's summary and the project's stats changed: cached job lists and stats go.
+        invalidate_jobs(self.session, job.project_id)
+        log.info(
+            "results.reviewed",
+            job_id=job.id,
+            actions=[e.action for e in events],
+            targets=[e.target for e in events],
+        )
+
+    def _event(
+        self,
+        access: ProjectAccess,
+        job: ReconciliationJob,
+        action: str,
+        match_id: int,
+        **detail: Any,
+    ) -> AuditEvent:
+        return AuditEvent(
+            project_id=job.project_id,
+            job_id=job.id,
+            actor_id=access.principal.user_id,
+            action=action,
+            target=f"match:{match_id}",
+            detail={k: v for k, v in detail.items() if v is not None},
+        )
+
+    # --- audit trail and quality ----------------------------------------------------------------
+
+    async def list_audit_events(
+        self, access: ProjectAccess, job_id: int, params: PageParams
+    ) -> Page[AuditEventRead]:
+        """The job's review changes, newest first."""
+        job = await self.get_job(access, job_id)
+        total = await self.repository.count_audit_events(job.id)
+        rows = await self.repository.audit_page(job.id, offset=params.offset, limit=params.per_page)
+        items = [
+            AuditEventRead(
+                id=event.id,
+                job_id=event.job_id,
+                actor_id=event.actor_id,
+                actor_email=email,
+                action=event.action,
+                target=event.target,
+                detail=event.detail,
+                created_at=event.created_at,
+            )
+            for event, email in rows
+        ]
+        return Page.of(items, params, total)
+
+    async def quality_report(self, access: ProjectAccess, job_id: int) -> QualityReport:
+        """Precision of automatic matches, manual share and ambiguity, per rule and overall,
+        from the reviewers' decisions so far."""
+        job = await self.get_job(access, job_id)
+        return await self.quality_of(job)
+
+    async def quality_of(self, job: ReconciliationJob) -> QualityReport:
+        rows = await self.repository.decision_counts(job.id)
+        by_rule: dict[tuple[int, str], list[tuple[str, str, int]]] = defaultdict(list)
+        for rule, rule_index, origin, status, n in rows:
+            by_rule[(rule_index, rule)].append((origin, status, n))
+        # Engine rules in priority order, manual matches last.
+        ordered = sorted(by_rule, key=lambda k: (k[0] == MANUAL_RULE_INDEX, k[0], k[1]))
+        return QualityReport(
+            job_id=job.id,
+            overall=quality_figures((o, s, n) for _r, _i, o, s, n in rows),
+            rules=[
+                RuleQuality(
+                    rule=rule, rule_index=index, figures=quality_figures(by_rule[(index, rule)])
+                )
+                for index, rule in ordered
+            ],
+        )
+
+    # --- nearest candidates ---------------------------------------------------------------------
+
+    async def nearest_candidates(
+        self, access: ProjectAccess, job_id: int, record_id: int, limit: int
+    ) -> CandidatesRead:
+        """The records of the other side closest to ``record_id`` and what each one failed.
+
+        Only a bounded window of the other source is read (same currency, booking date or amount
+        near the record's, through indexes); the engine ranks it under the job's rules.
+        """
+        job = await self.get_job(access, job_id)
+        sources = (job.left_source_id, job.right_source_id)
+        record = await self.repository.record_in_sources(record_id, sources)
+        if record is None:
+            raise RecordNotFound(f"Record {record_id} is not in a source of job {job.id}")
+        side: Side = "left" if record.data_source_id == job.left_source_id else "right"
+        other_source = job.right_source_id if side == "left" else job.left_source_id
+        rules = _rule_set(job)
+        days = _near_days(rules)
+        ranges = _near_amounts(record.amount, rules)
+        nearby: dict[int, Record] = {}
+        date_from = date_to = None
+        if record.booking_date is not None:
+            date_from = date.fromordinal(record.booking_date.toordinal() - days)
+            date_to = date.fromordinal(record.booking_date.toordinal() + days)
+            for r in await self.repository.records_near_date(
+                other_source,
+                start=date_from,
+                end=date_to,
+                currency=record.currency,
+                limit=NEAR_LIMIT,
+                exclude_id=record.id,
+            ):
+                nearby[r.id] = r
+        for r in await self.repository.records_near_amounts(
+            other_source,
+            ranges=ranges,
+            currency=record.currency,
+            limit=NEAR_LIMIT,
+            exclude_id=record.id,
+        ):
+            nearby[r.id] = r
+        found = await asyncio.to_thread(
+            nearest_candidates,
+            record_frame([record]),
+            record_frame(nearby.values()),
+            rules,
+            limit,
+            side=side,
+        )
+        claimed = {
+            c.record_id: c.match_id
+            for c in await self.repository.claims_on(job.id, [c.record_id for c in found])
+        }
+        other: Side = "right" if side == "left" else "left"
+        return CandidatesRead(
+            record=record_read(record, side),
+            window=CandidateWindow(
+                source_id=other_source,
+                date_from=date_from,
+                date_to=date_to,
+                amount_ranges=[(from_units(low), from_units(high)) for low, high in ranges],
+                currency=record.currency,
+                records_compared=len(nearby),
+            ),
+            candidates=[
+                NearCandidateRead(
+                    record=record_read(nearby[c.record_id], other),
+                    rule=c.rule,
+                    closeness=round(c.closeness, 6),
+                    matches_rule=c.matches_rule,
+                    failed=c.failed,
+                    passed=c.passed,
+                    match_id=claimed.get(c.record_id),
+                )
+                for c in found
+            ],
+        )
+
+
+@asynccontextmanager
+async def _claiming(record_ids: Collection[int]) -> AsyncIterator[None]:
+    """Turns the partial unique index's refusal (a concurrent claim slipped in) into a 409."""
+    try:
+        yield
+    except IntegrityError as error:
+        raise RecordsAlreadyClaimed(
+            f"One of records {sorted(record_ids)} was claimed by another match meanwhile"
+        ) from error
+
+
+# --- shaping ------------------------------------------------------------------------------------
+
+
+def _side(value: str) -> Side:
+    return "left" if value == "left" else "right"
+
+
+def _source_of(found: dict[int, Record], record_id: int) -> int | None:
+    record = found.get(record_id)
+    return record.data_source_id if record is not None else None
+
+
+def record_read(record: Record, side: Side, duplicate_group: int | None = None) -> RecordRead:
+    return RecordRead(
+        id=record.id,
+        side=side,
+        row_number=record.row_number,
+        reference=record.reference,
+        booking_date=record.booking_date,
+        value_date=record.value_date,
+        amount=from_units(record.amount),
+        currency=record.currency,
+        description=record.description,
+        counterparty=record.counterparty,
+        counterparty_account=record.counterparty_account,
+        transaction_id=record.transaction_id,
+        duplicate_group=duplicate_group,
+    )
+
+
+def match_read(match: Match, links: Iterable[LinkedRecord]) -> MatchRead:
+    evidence = json.loads(match.evidence) if match.evidence else None
+    left: list[RecordRead] = []
+    right: list[RecordRead] = []
+    for link in links:
+        read = record_read(link.record, _side(link.side), link.duplicate_group)
+        (left if link.side == "left" else right).append(read)
+    return MatchRead(
+        id=match.id,
+        job_id=match.job_id,
+        tab=MatchTab(match.tab),
+        status=match.status,
+        category=match.category,
+        origin=match.origin,
+        rule=match.rule,
+        score=match.score,
+        amount=from_units(match.amount),
+        amount_difference=from_units(match.amount_difference),
+        date_difference_days=match.date_difference_days,
+        booking_date=match.booking_date,
+        evidence=evidence,
+        explanation=explain(evidence),
+        left=left,
+        right=right,
+        created_at=match.created_at,
+    )
+
+
+def explain(evidence: dict[str, Any] | None) -> str:
+    """The evidence as a sentence; manual matches state their arithmetic."""
+    if not evidence:
+        return ""
+    if evidence.get("kind") == "manual":
+        lhs = " + ".join(format_units(int(a)) for a in evidence.get("left", ()))
+        rhs = " + ".join(format_units(int(a)) for a in evidence.get("right", ()))
+        diff = int(evidence.get("difference") or 0)
+        sign = " (right amounts negated)" if evidence.get("sign") == "opposite" else ""
+        if diff:
+            signed = ("+" if diff > 0 else "") + format_units(diff)
+            return f"matched manually: {lhs} ≈ {rhs} (difference {signed}){sign}"
+        return f"matched manually: {lhs} = {rhs}{sign}"
+    return explain_evidence(evidence)
+
+
+def record_frame(records: Iterable[Record]) -> pl.DataFrame:
+    """Records as the engine's input frame (tally.matching.fields.INPUT_COLUMNS)."""
+    rows = [{name: getattr(r, name) for name in INPUT_COLUMNS} for r in records]
+    return pl.DataFrame(rows, schema=INPUT_COLUMNS)
+
+
+def quality_figures(rows: Iterable[tuple[str, str, int]]) -> QualityFigures:
+    """Figures from (origin, status, count) rows of one rule or of the whole job."""
+    count: dict[tuple[str, str], int] = defaultdict(int)
+    for origin, status, n in rows:
+        count[(origin, status)] += n
+
+    def total(origin: str | None = None, status: str | None = None) -> int:
+        return sum(
+            n
+            for (o, s), n in count.items()
+            if (origin is None or o == origin) and (status is None or s == status)
+        )
+
+    def ratio(part: int, whole: int) -> float | None:
+        return round(part / whole, 6) if whole else None
+
+    confirmed, rejected = MatchStatus.CONFIRMED, MatchStatus.REJECTED
+    engine = total() - total(MatchOrigin.MANUAL)
+    auto_confirmed = total(MatchOrigin.AUTO, confirmed)
+    auto_rejected = total(MatchOrigin.AUTO, rejected)
+    auto = total(MatchOrigin.AUTO)
+    ambiguous = total(MatchOrigin.AMBIGUOUS)
+    manual = total(MatchOrigin.MANUAL, MatchStatus.MANUAL)
+    settled = sum(total(status=s) for s in SETTLED_STATUSES)
+    return QualityFigures(
+        matches=engine,
+        auto=auto,
+        auto_confirmed=auto_confirmed,
+        auto_rejected=auto_rejected,
+        auto_precision=ratio(auto_confirmed, auto_confirmed + auto_rejected),
+        auto_reviewed_share=ratio(auto_confirmed + auto_rejected, auto),
+        suggested=total(MatchOrigin.SUGGESTED),
+        suggested_confirmed=total(MatchOrigin.SUGGESTED, confirmed),
+        suggested_rejected=total(MatchOrigin.SUGGESTED, rejected),
+        ambiguous=ambiguous,
+        ambiguous_confirmed=total(MatchOrigin.AMBIGUOUS, confirmed),
+        ambiguous_rejected=total(MatchOrigin.AMBIGUOUS, rejected),
+        ambiguity_rate=ratio(ambiguous, engine),
+        discrepancies=total(MatchOrigin.DISCREPANCY),
+        discrepancies_confirmed=total(MatchOrigin.DISCREPANCY, confirmed),
+        discrepancies_rejected=total(MatchOrigin.DISCREPANCY, rejected),
+        pending_review=total(status=MatchStatus.SUGGESTED) + total(status=MatchStatus.AMBIGUOUS),
+        manual=manual,
+        settled=settled,
+        manual_share=ratio(manual, settled),
+    )
+
+
+def _rule_set(job: ReconciliationJob) -> RuleSet:
+    try:
+        return RuleSet.model_validate(job.rules)
+    except ValidationError as error:
+        raise JobRulesInvalid(
+            f"Job {job.id} has no valid rule set: {error.error_count()} errors"
+        ) from error
+
+
+def _amount_sign(job: ReconciliationJob) -> int:
+    """-1 when the job's rules compare amounts with opposite signs (bank debit vs ledger credit)."""
+    try:
+        rules = RuleSet.model_validate(job.rules)
+    except ValidationError:
+        return 1
+    signs = {
+        c.sign_factor for r in rules.rules for c in r.conditions if isinstance(c, AmountCondition)
+    }
+    return -1 if signs == {-1} else 1
+
+
+def _near_days(rules: RuleSet) -> int:
+    windows = [
+        c.window_days for r in rules.rules for c in r.conditions if isinstance(c, DateCondition)
+    ]
+    return min(NEAR_MAX_DAYS, max(NEAR_MIN_DAYS, 3 * max(windows, default=3)))
+
+
+def _near_amounts(amount: int, rules: RuleSet) -> list[tuple[int, int]]:
+    """Amount ranges of the other side worth comparing: around the amount (or its negation under
+    an opposite-sign rule), ten times the widest tolerance or 10 %, at least 1.00."""
+    conditions = [c for r in rules.rules for c in r.conditions if isinstance(c, AmountCondition)]
+    widest = max((c.abs_units for c in conditions), default=0)
+    radius = max(10 * widest, abs(amount) // 10, NEAR_MIN_RADIUS)
+    factors = sorted({c.sign_factor for c in conditions} or {1})
+    return sorted((amount * f - radius, amount * f + radius) for f in factors)
+
+
+def _manual_match(job: ReconciliationJob, left: Sequence[Record], right: Sequence[Record]) -> Match:
+    sign = _amount_sign(job)
+    left_total = sum(r.amount for r in left)
+    right_total = sum(r.amount for r in right)
+    left_dates = [r.booking_date for r in left if r.booking_date is not None]
+    right_dates = [r.booking_date for r in right if r.booking_date is not None]
+    gaps = [(b - a).days for a in left_dates for b in right_dates]
+    evidence: dict[str, Any] = {
+        "kind": "manual",
+        "left": [r.amount for r in left],
+        "right": [r.amount * sign for r in right],
+        "difference": right_total * sign - left_total,
+    }
+    if sign == -1:
+        evidence["sign"] = "opposite"
+    return Match(
+        job_id=job.id,
+        rule=MANUAL_RULE,
+        rule_index=MANUAL_RULE_INDEX,
+        score=1.0,
+        status=MatchStatus.MANUAL,
+        category=MatchCategory.MATCHED,
+        tab=MatchTab.MATCHED,
+        origin=MatchOrigin.MANUAL,
+        amount=left_total,
+        booking_date=min(left_dates, default=None),
+        amount_difference=right_total * sign - left_total,
+        date_difference_days=max(gaps, key=abs) if gaps else None,
+        evidence=json.dumps(evidence, separators=(",", ":")),
+    )

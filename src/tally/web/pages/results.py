@@ -1,0 +1,284 @@
+"""A job's results: tabs with server-side paging, sorting and filters; why each match matched;
+nearest candidates of an unmatched record; confirm/reject; manual matching; audit log; export."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Path, Query, Request
+from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
+from pydantic import ValidationError
+from starlette.background import BackgroundTask
+
+from tally.kit.db import get_database
+from tally.kit.pagination import PageParams
+from tally.money import AmountPrecisionError, to_units
+from tally.projects.auth import ProjectAccess
+from tally.projects.service import ProjectService
+from tally.results.export import (
+    CSV_MEDIA_TYPE,
+    XLSX_MEDIA_TYPE,
+    ExportFilter,
+    csv_chunks,
+    export_filename,
+    export_tabs,
+    write_xlsx,
+)
+from tally.results.schemas import (
+    ExportFormat,
+    ManualMatchCreate,
+    MatchQuery,
+    MatchSort,
+    RecordQuery,
+    RecordSort,
+    RecordTab,
+    ResultTab,
+)
+from tally.results.service import ResultService
+from tally.sources.service import DataSourceService
+from tally.users.auth import Session
+from tally.web.auth import WebProjectEditor, WebProjectReader, may_edit
+from tally.web.pages.jobs import validation_errors
+from tally.web.routing import WebRoute
+from tally.web.templating import render
+
+router = APIRouter(route_class=WebRoute)
+JobId = Annotated[int, Path(ge=1)]
+PER_PAGE = 50
+CANDIDATES = 8
+
+TAB_LABELS: dict[ResultTab, str] = {
+    ResultTab.MATCHED: "Matched",
+    ResultTab.REVIEW: "To review",
+    ResultTab.UNMATCHED_LEFT: "Unmatched left",
+    ResultTab.UNMATCHED_RIGHT: "Unmatched right",
+    ResultTab.DISCREPANCIES: "Discrepancies",
+    ResultTab.DUPLICATES: "Duplicates",
+    ResultTab.REJECTED: "Rejected",
+}
+RECORD_TABS = {tab.value for tab in RecordTab}
+MATCH_SORTS = {
+    "id": "Oldest first",
+    "-id": "Newest first",
+    "-amount": "Largest amount",
+    "amount": "Smallest amount",
+    "-date": "Latest date",
+    "date": "Earliest date",
+    "-score": "Best score",
+    "score": "Lowest score",
+}
+RECORD_SORTS = {key: label for key, label in MATCH_SORTS.items() if "score" not in key}
+RECORD_SORTS["id"] = "File order"
+RECORD_SORTS["-id"] = "File order, reversed"
+
+
+def amount_filter(text: str) -> int | None:
+    """A decimal typed by the user as integer units; None when blank. ValueError if unreadable."""
+    cleaned = text.strip().replace(",", "")
+    if not cleaned:
+        return None
+    try:
+        return to_units(Decimal(cleaned))
+    except (InvalidOperation, AmountPrecisionError) as error:
+        raise ValueError(text) from error
+
+
+@router.get("/projects/{project_id}/jobs/{job_id}/results", include_in_schema=False)
+async def get_results_page(
+    request: Request,
+    access: WebProjectReader,
+    job_id: JobId,
+    session: Session,
+    tab: ResultTab = ResultTab.MATCHED,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    sort: Annotated[str, Query(max_length=10)] = "id",
+    rule: Annotated[str, Query(max_length=100)] = "",
+    min: Annotated[str, Query(max_length=40)] = "",
+    max: Annotated[str, Query(max_length=40)] = "",
+    q: Annotated[str, Query(max_length=200)] = "",
+) -> Response:
+    results = ResultService(session)
+    job = await results.get_job(access, job_id)
+    params = PageParams(page=page, per_page=PER_PAGE)
+    problems: list[str] = []
+    bounds: dict[str, int | None] = {}
+    for name, text in (("min_amount", min), ("max_amount", max)):
+        try:
+            bounds[name] = amount_filter(text)
+        except ValueError:
+            bounds[name] = None
+            problems.append(f"“{text}” is not an amount; that filter is ignored.")
+    search = q.strip() or None
+    if tab.value in RECORD_TABS:
+        record_sort = RecordSort(sort) if sort in RECORD_SORTS else RecordSort.ID
+        listing: Any = await results.list_records(
+            access,
+            job.id,
+            RecordQuery(tab=RecordTab(tab.value), q=search, sort=record_sort, **bounds),
+            params,
+        )
+        sorts = RECORD_SORTS
+    else:
+        match_sort = MatchSort(sort) if sort in MATCH_SORTS else MatchSort.ID
+        listing = await results.list_matches(
+            access,
+            job.id,
+            MatchQuery(tab=tab.value, rule=rule or None, q=search, sort=match_sort, **bounds),
+            params,
+        )
+        sorts = MATCH_SORTS
+    sources = {s.id: s for s in await DataSourceService(session).list_sources(access)}
+    return render(
+        request,
+        "results/page.html",
+        {
+            "nav": "projects",
+            "project": await ProjectService(session).get_project(access),
+            "job": job,
+            "left": sources.get(job.left_source_id),
+            "right": sources.get(job.right_source_id),
+            "tab": tab.value,
+            "tabs": TAB_LABELS,
+            "is_record_tab": tab.value in RECORD_TABS,
+            "page": listing,
+            "sorts": sorts,
+            "filters": {"sort": sort, "rule": rule, "min": min, "max": max, "q": q},
+            "rules": [r.get("name") for r in (job.rules or {}).get("rules", [])] + ["manual"],
+            "problems": problems,
+            "can_edit": await may_edit(access),
+            "summary": job.summary or {},
+        },
+    )
+
+
+def _row(request: Request, access: ProjectAccess, match: Any, can_edit: bool) -> Response:
+    return render(
+        request,
+        "results/_match_row.html",
+        {"match": match, "project_id": access.project_id, "can_edit": can_edit, "updated": True},
+    )
+
+
+@router.post(
+    "/projects/{project_id}/jobs/{job_id}/matches/{match_id}/confirm", include_in_schema=False
+)
+async def confirm_match(
+    request: Request,
+    access: WebProjectEditor,
+    job_id: JobId,
+    match_id: Annotated[int, Path(ge=1)],
+    session: Session,
+) -> Response:
+    outcome = await ResultService(session).confirm_match(access, job_id, match_id)
+    return _row(request, access, outcome.match, True)
+
+
+@router.post(
+    "/projects/{project_id}/jobs/{job_id}/matches/{match_id}/reject", include_in_schema=False
+)
+async def reject_match(
+    request: Request,
+    access: WebProjectEditor,
+    job_id: JobId,
+    match_id: Annotated[int, Path(ge=1)],
+    session: Session,
+) -> Response:
+    outcome = await ResultService(session).reject_match(access, job_id, match_id)
+    return _row(request, access, outcome.match, True)
+
+
+@router.post("/projects/{project_id}/jobs/{job_id}/manual-matches", include_in_schema=False)
+async def create_manual_match(
+    access: WebProjectEditor,
+    job_id: JobId,
+    session: Session,
+    payload: Annotated[dict[str, Any], Body()],
+) -> Response:
+    try:
+        data = ManualMatchCreate.model_validate(payload)
+    except ValidationError as error:
+        return JSONResponse({"errors": validation_errors(error)}, status_code=422)
+    match = await ResultService(session).create_manual_match(access, job_id, data)
+    return JSONResponse(
+        {
+            "id": match.id,
+            "explanation": match.explanation,
+            "difference": str(match.amount_difference),
+        }
+    )
+
+
+@router.get(
+    "/projects/{project_id}/jobs/{job_id}/records/{record_id}/candidates",
+    include_in_schema=False,
+)
+async def get_candidates(
+    request: Request,
+    access: WebProjectReader,
+    job_id: JobId,
+    record_id: Annotated[int, Path(ge=1)],
+    session: Session,
+) -> Response:
+    found = await ResultService(session).nearest_candidates(access, job_id, record_id, CANDIDATES)
+    return render(
+        request,
+        "results/_candidates.html",
+        {"found": found, "can_edit": await may_edit(access)},
+    )
+
+
+@router.get("/projects/{project_id}/jobs/{job_id}/audit", include_in_schema=False)
+async def get_audit_page(
+    request: Request,
+    access: WebProjectReader,
+    job_id: JobId,
+    session: Session,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+) -> Response:
+    results = ResultService(session)
+    job = await results.get_job(access, job_id)
+    events = await results.list_audit_events(access, job.id, PageParams(page=page, per_page=50))
+    quality = await results.quality_report(access, job.id)
+    return render(
+        request,
+        "results/audit.html",
+        {
+            "nav": "projects",
+            "project": await ProjectService(session).get_project(access),
+            "job": job,
+            "page": events,
+            "quality": quality,
+        },
+    )
+
+
+@router.get("/projects/{project_id}/jobs/{job_id}/export.{fmt}", include_in_schema=False)
+async def export_results(
+    request: Request,
+    access: WebProjectReader,
+    job_id: JobId,
+    fmt: ExportFormat,
+    session: Session,
+) -> Response:
+    """Every tab of the job, as GET /api/v1/.../export builds it: CSV streamed, XLSX from a
+    temporary file; both read keyset pages, never the whole job."""
+    service = ResultService(session)
+    job = await service.get_job(access, job_id)
+    tabs = export_tabs(None)
+    filters = ExportFilter(None, None, None, None)
+    if fmt is ExportFormat.CSV:
+        return StreamingResponse(
+            csv_chunks(get_database(request), job, tabs, filters),
+            media_type=CSV_MEDIA_TYPE,
+            headers={
+                "Content-Disposition": f'attachment; filename="{export_filename(job, None, "csv")}"'
+            },
+        )
+    path = await write_xlsx(session, job, tabs, filters, await service.quality_of(job))
+    return FileResponse(
+        path,
+        media_type=XLSX_MEDIA_TYPE,
+        filename=export_filename(job, None, "xlsx"),
+        background=BackgroundTask(path.unlink, missing_ok=True),
+    )

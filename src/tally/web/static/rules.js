@@ -1,0 +1,143 @@
+// The rules editor (Alpine): edits the rule set as JSON, asks the server to validate it with the
+// same model the API uses, shows each error beside its rule or condition, saves it as the
+// project's default and starts a job.
+document.addEventListener("alpine:init", function () {
+  "use strict";
+  var nextKey = 1;
+
+  function keyed(ruleSet) {
+    ruleSet.rules.forEach(function (rule) {
+      rule._key = nextKey++;
+      rule.conditions.forEach(function (cond) { cond._key = nextKey++; });
+    });
+    return ruleSet;
+  }
+
+  function plain(ruleSet) {
+    return JSON.parse(JSON.stringify(ruleSet, function (key, value) {
+      return key === "_key" ? undefined : value;
+    }));
+  }
+
+  var DEFAULTS = {
+    equals: function () { return { type: "equals", field: "reference", normalisers: ["case", "whitespace"] }; },
+    amount: function () { return { type: "amount", abs_tolerance: "0.01", sign: "same" }; },
+    date: function () { return { type: "date", window_days: 3 }; },
+    fuzzy: function () { return { type: "fuzzy", field: "description", threshold: 85 }; },
+  };
+
+  function post(url, body) {
+    return fetch(url, {
+      method: "POST", credentials: "same-origin", body: JSON.stringify(body),
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": Tally.csrfToken(), "HX-Request": "true" },
+    });
+  }
+
+  Alpine.data("rulesEditor", function () {
+    return {
+      rules: { rules: [] },
+      errors: [],
+      valid: true,
+      busy: false,
+      status: "",
+      left: null,
+      right: null,
+      textFields: ["reference", "currency", "description", "counterparty", "counterparty_account", "transaction_id"],
+      timer: null,
+
+      init: function () {
+        this.rules = keyed(JSON.parse(document.getElementById("rules-data").textContent));
+        var l = document.getElementById("left-source"), r = document.getElementById("right-source");
+        this.left = Number(l.value); this.right = Number(r.value);
+        this.validate();
+      },
+      url: function (name) { return this.$root.getAttribute("data-" + name + "-url"); },
+
+      changed: function () {
+        var self = this;
+        self.status = "Checking…";
+        clearTimeout(self.timer);
+        self.timer = setTimeout(function () { self.validate(); }, 300);
+      },
+      validate: function () {
+        var self = this;
+        return post(self.url("validate"), { rules: plain(self.rules) })
+          .then(function (response) { return response.json(); })
+          .then(function (result) {
+            self.errors = result.errors; self.valid = result.valid;
+            self.status = result.valid ? "The rules are valid." : "Fix the problems marked below.";
+          })
+          .catch(function () { self.status = "The rules could not be checked; check your connection."; });
+      },
+      // Errors by location: ["rules", r, ...] belongs to rule r, [..., "conditions", c, ...] to
+      // condition c; anything else to the rule set.
+      ruleErrors: function (r) {
+        return this.errors.filter(function (e) {
+          return e.loc[0] === "rules" && e.loc[1] === r && e.loc[2] !== "conditions";
+        }).map(function (e) { return (e.loc.length > 2 ? e.loc.slice(2).join(" ") + ": " : "") + e.msg; });
+      },
+      condErrors: function (r, c) {
+        return this.errors.filter(function (e) {
+          return e.loc[0] === "rules" && e.loc[1] === r && e.loc[2] === "conditions" && e.loc[3] === c;
+        }).map(function (e) { var f = e.loc[e.loc.length - 1]; return (typeof f === "string" && e.loc.length > 5 ? f.replace("_", " ") + ": " : "") + e.msg; });
+      },
+      globalErrors: function () {
+        return this.errors.filter(function (e) { return e.loc[0] !== "rules" || e.loc.length < 2; })
+          .map(function (e) { return e.msg; });
+      },
+
+      addRule: function () {
+        var n = this.rules.rules.length + 1;
+        this.rules.rules.push({ _key: nextKey++, name: "rule_" + n, cardinality: "one_to_one", auto: 0.9, suggest: 0.6,
+          conditions: [Object.assign(DEFAULTS.amount(), { _key: nextKey++ }), Object.assign(DEFAULTS.date(), { _key: nextKey++ })] });
+        this.changed();
+      },
+      removeRule: function (r) { this.rules.rules.splice(r, 1); this.changed(); },
+      moveRule: function (r, step) {
+        var list = this.rules.rules, to = r + step;
+        if (to < 0 || to >= list.length) return;
+        var moved = list.splice(r, 1)[0];
+        list.splice(to, 0, moved);
+        this.changed();
+      },
+      addCondition: function (r) {
+        this.rules.rules[r].conditions.push(Object.assign(DEFAULTS.fuzzy(), { _key: nextKey++, required: false }));
+        this.changed();
+      },
+      removeCondition: function (r, c) { this.rules.rules[r].conditions.splice(c, 1); this.changed(); },
+      setType: function (r, c, type) {
+        var old = this.rules.rules[r].conditions[c];
+        this.rules.rules[r].conditions[c] = Object.assign(DEFAULTS[type](), { _key: old._key, required: old.required !== false });
+        this.changed();
+      },
+
+      saveDefault: function () {
+        var self = this;
+        self.status = "Saving…";
+        post(self.url("default"), { rules: plain(self.rules) }).then(function (response) {
+          if (response.ok) { self.status = "Saved as this project's default rules."; return; }
+          return response.text().then(function (text) {
+            self.status = "Not saved.";
+            if (response.status === 422) { var r = JSON.parse(text); self.errors = r.errors; self.valid = false; }
+            else Tally.flash(text);
+          });
+        });
+      },
+      start: function () {
+        var self = this;
+        self.busy = true;
+        self.status = "Starting…";
+        post(self.url("start"), { left_source_id: self.left, right_source_id: self.right, rules: plain(self.rules) })
+          .then(function (response) {
+            if (response.ok) return response.json().then(function (job) { window.location.assign(job.url); });
+            return response.text().then(function (text) {
+              self.busy = false; self.status = "Not started.";
+              if (response.status === 422 && text.charAt(0) === "{") { var r = JSON.parse(text); self.errors = r.errors; self.valid = false; }
+              else Tally.flash(text);
+            });
+          })
+          .catch(function () { self.busy = false; Tally.flash("Tally could not be reached.", "error"); });
+      },
+    };
+  });
+});

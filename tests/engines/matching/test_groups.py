@@ -1,0 +1,218 @@
+"""Grouped matching: sums over integer units, bounded search, ambiguity, budgets."""
+
+from __future__ import annotations
+
+import itertools
+import json
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tally.matching import AmountCondition, reconcile
+from tally.matching.sums import BudgetExceeded, best_balanced, best_subsets
+
+from .helpers import amount, date, equals, match_rows, pairs, records, rule, rules
+
+
+def split_rule(
+    cardinality: str = "one_to_many", tolerance: str = "0", **opts: object
+) -> dict[str, object]:
+    return rule("split", equals(), amount(tolerance), date(5), cardinality=cardinality, **opts)
+
+
+def test_one_to_many_with_arithmetic_evidence() -> None:
+    left = records({"reference": "R1", "amount": "120.00"})
+    right = records(
+        {"id": 11, "reference": "R1", "amount": "50.00", "day": -1},
+        {"id": 12, "reference": "R1", "amount": "70.00"},
+    )
+    result = reconcile(left, right, rules(split_rule()))
+    assert pairs(result) == {((1,), (11, 12)): "auto"}
+    row = result.with_explanations().row(0, named=True)
+    assert row["explanation"].startswith("120.00 = 50.00 + 70.00; reference equal")
+    assert row["date_difference_days"] == -1
+    evidence = json.loads(row["evidence"])
+    assert (evidence["kind"], evidence["left"], evidence["right"]) == (
+        "group",
+        [1_200_000],
+        [500_000, 700_000],
+    )
+
+
+def test_one_to_many_searches_the_right_subset() -> None:
+    left = records({"reference": "R1", "amount": "120.00"})
+    right = records(
+        {"id": 11, "reference": "R1", "amount": "50.00"},
+        {"id": 12, "reference": "R1", "amount": "70.00"},
+        {"id": 13, "reference": "R1", "amount": "33.00"},  # a credit note for something else
+    )
+    result = reconcile(left, right, rules(split_rule()))
+    assert pairs(result) == {((1,), (11, 12)): "auto"}
+    assert result.unmatched_right_ids.to_list() == [13]
+
+
+def test_many_to_one_mirrors() -> None:
+    left = records(
+        {"reference": "R1", "amount": "20.00"},
+        {"reference": "R1", "amount": "30.00"},
+        {"reference": "R1", "amount": "50.00"},
+    )
+    right = records({"id": 11, "reference": "R1", "amount": "50.00"})
+    result = reconcile(left, right, rules(split_rule("many_to_one")))
+    # {20, 30} and {50} alone... {50} is a single record, groups need two: the pair wins.
+    assert pairs(result) == {((1, 2), (11,)): "auto"}
+
+
+def test_tolerance_on_sums_and_difference() -> None:
+    left = records({"reference": "R1", "amount": "100.00"})
+    right = records(
+        {"id": 11, "reference": "R1", "amount": "60.00"},
+        {"id": 12, "reference": "R1", "amount": "39.98"},
+    )
+    result = reconcile(left, right, rules(split_rule(tolerance="0.05")))
+    (row,) = match_rows(result)
+    assert row["right"] == (11, 12)
+    assert row["amount_difference"] == -200
+    assert "(difference -0.02, within 0.05)" in result.with_explanations()["explanation"][0]
+
+
+def test_equal_subsets_are_ambiguous() -> None:
+    left = records({"reference": "R1", "amount": "100.00"})
+    right = records(
+        {"id": 11, "reference": "R1", "amount": "60.00"},
+        {"id": 12, "reference": "R1", "amount": "40.00"},
+        {"id": 13, "reference": "R1", "amount": "40.00"},
+    )
+    result = reconcile(left, right, rules(split_rule()))
+    assert pairs(result) == {((1,), (11, 12)): "ambiguous", ((1,), (11, 13)): "ambiguous"}
+
+
+def test_competing_groups_share_no_record() -> None:
+    left = records({"reference": "R", "amount": "30.00"}, {"reference": "R", "amount": "30.00"})
+    right = records(
+        {"id": 11, "reference": "R", "amount": "10.00"},
+        {"id": 12, "reference": "R", "amount": "20.00"},
+    )
+    result = reconcile(left, right, rules(split_rule()))
+    assert set(pairs(result).values()) == {"ambiguous"}
+
+
+def test_batch_payment_quoting_several_invoices() -> None:
+    left = records({"description": "Sammelzahlung INV-1, INV-2, INV-3", "amount": "60.00"})
+    right = records(
+        {"id": 11, "reference": "INV-1", "amount": "10.00"},
+        {"id": 12, "reference": "INV-2", "amount": "20.00"},
+        {"id": 13, "reference": "INV-3", "amount": "30.00"},
+        {"id": 14, "reference": "INV-4", "amount": "30.00"},
+    )
+    rs = rules(
+        rule("batch", equals("inv", right_field="reference"), amount(), cardinality="one_to_many"),
+        derived_fields=[{"name": "inv", "pattern": r"(?P<n>INV-\d+)", "multiple": True}],
+    )
+    assert pairs(reconcile(left, right, rs)) == {((1,), (11, 12, 13)): "auto"}
+
+
+def test_many_to_many_settlement_and_stray_line() -> None:
+    settle = '{"settlement": "S1"}'
+    left = records(
+        {"amount": "30.00", "extra": settle},
+        {"amount": "70.00", "extra": settle},
+        {"amount": "13.00", "extra": settle},  # belongs elsewhere
+    )
+    right = records(
+        {"id": 11, "amount": "45.00", "extra": settle},
+        {"id": 12, "amount": "55.00", "extra": settle},
+    )
+    rs = rules(
+        rule("settle", equals("extra.settlement"), amount(), date(5), cardinality="many_to_many")
+    )
+    result = reconcile(left, right, rs)
+    assert pairs(result) == {((1, 2), (11, 12)): "auto"}
+    assert result.unmatched_left_ids.to_list() == [3]
+    assert result.stats.blocks_searched == 1
+
+
+def test_budget_is_reported_per_block() -> None:
+    # 20 candidates, sums reachable many ways: a zero budget skips the block and counts it.
+    left = records({"reference": "R", "amount": "10.00"})
+    right = records(*({"id": 10 + i, "reference": "R", "amount": "1.00"} for i in range(20)))
+    rs = rules(split_rule(max_group_size=10))
+    result = reconcile(left, right, rs, time_budget_per_block_s=0.0)
+    assert result.stats.blocks_over_budget == 1
+    assert result.matches.height == 0
+
+
+def test_group_rule_respects_records_taken_by_earlier_rules() -> None:
+    left = records({"reference": "R", "amount": "50.00"}, {"reference": "R", "amount": "120.00"})
+    right = records(
+        {"id": 11, "reference": "R", "amount": "50.00"},
+        {"id": 12, "reference": "R", "amount": "70.00"},
+    )
+    rs = rules(rule("one", equals(), amount(), report_discrepancies=False), split_rule())
+    result = reconcile(left, right, rs)
+    assert pairs(result) == {((1,), (11,)): "auto"}
+    assert result.unmatched_left_ids.to_list() == [2]
+    assert result.unmatched_right_ids.to_list() == [12]
+
+
+COND = AmountCondition(abs_tolerance="0")
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    values=st.lists(st.integers(-30, 60), min_size=2, max_size=14),
+    target=st.integers(-50, 150),
+    k=st.integers(2, 4),
+)
+def test_best_subsets_equals_brute_force(values: list[int], target: int, k: int) -> None:
+    hits = best_subsets(
+        np.array(values, np.int64),
+        np.zeros(len(values)),
+        target,
+        COND,
+        amount_weight=1.0,
+        min_size=2,
+        max_size=k,
+    )
+    want = sorted(
+        combo
+        for size in range(2, k + 1)
+        for combo in itertools.combinations(range(len(values)), size)
+        if sum(values[i] for i in combo) == target
+    )
+    got = [h.members for h in hits]
+    if len(want) <= 10:
+        assert got == want
+    else:  # at most ten alternatives are reported, all of them real
+        assert len(got) == 10 and set(got) <= set(want)
+
+
+def test_best_balanced_prefers_the_closest_pair_of_subsets() -> None:
+    cond = AmountCondition(abs_tolerance="0.0002")  # 2 units
+    hits = best_balanced(
+        np.array([5, 7], np.int64),
+        np.zeros(2),
+        np.array([4, 9, 12], np.int64),
+        np.zeros(3),
+        cond,
+        amount_weight=1.0,
+        max_size=3,
+    )
+    # {5, 7} = {4, 9} - 1 is within tolerance too, but the exact {5, 7} = {12} scores higher.
+    assert [(h.left, h.right, h.difference) for h in hits] == [((0, 1), (2,), 0)]
+
+
+def test_budget_exceeded_raises_for_huge_searches() -> None:
+    with pytest.raises(BudgetExceeded):
+        best_subsets(
+            np.ones(24, np.int64),
+            np.zeros(24),
+            5,
+            COND,
+            amount_weight=1.0,
+            min_size=2,
+            max_size=10,
+            max_pairs=1000,
+        )

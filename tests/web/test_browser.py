@@ -1,0 +1,239 @@
+"""The web app in a real Chromium against a real `tally serve` (SQLite), as a person uses it.
+
+Every test saves a screenshot of each page it visits to test-artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.helpers.processes import TallyServer
+from tests.web.browser_support import CHROMIUM, PASSWORD, Seeded, chromium_available, start_server
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not chromium_available(), reason="Chromium is not installed"),
+]
+playwright_api = pytest.importorskip("playwright.sync_api")
+Page = playwright_api.Page
+expect = playwright_api.expect
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def tally(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TallyServer, Seeded]]:
+    server, seeded = start_server(tmp_path_factory.mktemp("browser-sqlite"))
+    yield server, seeded
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def seeded(tally: tuple[TallyServer, Seeded]) -> Seeded:
+    return tally[1]
+
+
+@pytest.fixture(scope="session")
+def base_url(tally: tuple[TallyServer, Seeded]) -> str:
+    return tally[0].base_url
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    # Playwright's own browser download is not reachable here: Debian's Chromium works with it.
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": ["--no-sandbox"]}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_context_args, "viewport": {"width": 1280, "height": 800}}
+
+
+def shot(page: Page, name: str, *, full_page: bool = True) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
+
+
+def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Projects")).to_be_visible()
+
+
+def test_sign_in_create_a_project_and_sign_out(page: Page, seeded: Seeded) -> None:
+    page.goto("/projects")
+    expect(page).to_have_url(re.compile(r"/login\?next=%2Fprojects$"))
+    shot(page, "01-login")
+    page.get_by_label("Email").fill(seeded.alice.email)
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("alert")).to_contain_text("do not match")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/projects$"))
+    shot(page, "02-projects")
+
+    page.get_by_label("Name").fill("Card payouts vs orders")
+    page.get_by_label("Description").fill("Stripe payouts against the shop's orders")
+    page.get_by_role("button", name="Create project").click()
+    expect(page.get_by_role("heading", name="Card payouts vs orders")).to_be_visible()
+    expect(page.get_by_text("No data sources yet")).to_be_visible()
+    shot(page, "03-project-empty")
+
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_text("You have been signed out.")).to_be_visible()
+    page.goto("/projects")
+    expect(page).to_have_url(re.compile(r"/login"))  # the session is gone on the server
+
+
+def test_run_a_reconciliation_and_watch_it_complete(page: Page, seeded: Seeded) -> None:
+    sign_in(page, seeded.alice.email)
+    page.goto(f"/projects/{seeded.project_id}")
+    shot(page, "04-project-overview-before")
+    page.get_by_role("link", name="Run a reconciliation").click()
+    expect(page.get_by_text("The rules are valid.")).to_be_visible()
+
+    # Inline validation with the API's own errors, then fix it.
+    tolerance = page.locator("#c-abs-0-1")
+    tolerance.fill("-5")
+    expect(page.get_by_text("must not be negative")).to_be_visible()
+    expect(page.get_by_role("button", name="Start reconciliation")).to_be_disabled()
+    shot(page, "05-rules-editor-error")
+    tolerance.fill("0.01")
+    expect(page.get_by_text("The rules are valid.")).to_be_visible()
+
+    # Add a rule, move it up, then remove it again: the editor keeps priorities in order.
+    page.get_by_role("button", name="Add a rule").click()
+    expect(page.locator("li.rule")).to_have_count(3)
+    page.get_by_role("button", name="Move rule 3 up").click()
+    expect(page.locator("#rule-name-1")).to_have_value("rule_3")
+    page.get_by_role("button", name="Remove rule 2").click()
+    expect(page.locator("li.rule")).to_have_count(2)
+    expect(page.get_by_text("The rules are valid.")).to_be_visible()
+    shot(page, "06-rules-editor")
+
+    page.get_by_role("button", name="Start reconciliation").click()
+    expect(page.get_by_role("heading", name=re.compile(r"Reconciliation #\d+"))).to_be_visible()
+    expect(page.get_by_text("Completed")).to_be_visible(timeout=30_000)  # via the event stream
+    shot(page, "07-job-completed")
+    page.get_by_role("link", name="Review the results").click()
+    expect(page.get_by_role("heading", name=re.compile("Results of reconciliation"))).to_be_visible()
+    expect(page.locator("#results-table tbody tr")).to_have_count(1)
+    expect(page.get_by_text("reference equal")).to_be_visible()
+    shot(page, "08-results-matched")
+
+
+def _latest_results(page: Page, seeded: Seeded) -> str:
+    page.goto(f"/projects/{seeded.project_id}")
+    page.locator("table a", has_text="#").first.click()
+    return page.url.rstrip("/") + "/results"
+
+
+def test_review_confirm_reject_manual_match_and_export(page: Page, seeded: Seeded) -> None:
+    sign_in(page, seeded.alice.email)
+    page.goto(f"/projects/{seeded.project_id}/jobs/new")
+    page.get_by_role("button", name="Start reconciliation").click()
+    expect(page.get_by_text("Completed")).to_be_visible(timeout=30_000)
+    results = page.url + "/results"
+
+    page.goto(results + "?tab=review")
+    rows = page.locator("#results-table tbody tr")
+    expect(rows).to_have_count(5)
+    shot(page, "09-results-review")
+    # Keyboard: j focuses the first row, c confirms it.
+    page.locator("body").press("j")
+    first = rows.first
+    match_id = first.get_attribute("data-match")
+    page.keyboard.press("c")
+    expect(page.locator(f"#match-{match_id}")).to_have_attribute("data-status", "confirmed")
+    # A button: reject the next open one.
+    open_row = page.locator('#results-table tbody tr[data-status="ambiguous"], #results-table tbody tr[data-status="suggested"]').first
+    rejected_id = open_row.get_attribute("data-match")
+    open_row.get_by_role("button", name=re.compile("^Reject")).click()
+    expect(page.locator(f"#match-{rejected_id}")).to_have_attribute("data-status", "rejected")
+
+    # Manual match: one record on each side, with the running sum and difference.
+    page.goto(results + "?tab=unmatched_left")
+    expect(page.locator("#results-table tbody tr")).to_have_count(3)
+    page.locator("#results-table tbody tr", has_text="DUP-7").first.get_by_role("checkbox").check()
+    expect(page.locator("#sel-left-sum")).to_have_text("12.00")
+    shot(page, "10-results-unmatched-left")
+    page.get_by_role("link", name=re.compile("^Unmatched right")).click()
+    row = page.locator("#results-table tbody tr", has_text="INV-9")
+    row.get_by_role("button", name="Show nearest candidates").click()
+    expect(row.locator(".candidates, p.small")).to_be_visible()
+    row.get_by_role("checkbox").first.check()
+    expect(page.locator("#sel-right-sum")).to_have_text("12.00")
+    expect(page.locator("#sel-diff")).to_have_text("0.00")
+    shot(page, "11-manual-match")
+    page.get_by_role("button", name="Match these records").click()
+    expect(page.get_by_role("alert")).to_contain_text("Manual match #")
+    expect(page.locator("#results-table tbody tr", has_text="INV-9")).to_have_count(0)
+
+    page.get_by_role("link", name="Audit log & quality").click()
+    expect(page.get_by_text("manual match: created")).to_be_visible()
+    expect(page.get_by_text("match: confirmed")).to_be_visible()
+    shot(page, "12-audit")
+
+    page.go_back()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Export CSV").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".csv")
+    text = Path(download.path()).read_text(encoding="utf-8-sig")
+    assert "manual" in text and "INV-9" in text
+    with page.expect_download() as xlsx_info:
+        page.get_by_role("link", name="Export XLSX").click()
+    assert xlsx_info.value.suggested_filename.endswith(".xlsx")
+
+
+def test_a_non_member_gets_404_and_a_post_without_csrf_is_403(page: Page, seeded: Seeded) -> None:
+    sign_in(page, seeded.mallory.email)
+    response = page.goto(f"/projects/{seeded.project_id}")
+    assert response is not None and response.status == 404
+    expect(page.get_by_role("heading", name="Not found")).to_be_visible()
+    shot(page, "13-not-found")
+    # The browser's own cookies, but no token: refused, and nothing is created.
+    refused = page.request.post("/projects", form={"name": "Forged"})
+    assert refused.status == 403
+    page.goto("/projects")
+    expect(page.get_by_text("Forged")).to_have_count(0)
+    status = page.evaluate(
+        "fetch('/projects', {method: 'POST', body: new URLSearchParams({name: 'Forged'})})"
+        ".then(r => r.status)"
+    )
+    assert status == 403
+
+
+def test_admin_pages(page: Page, seeded: Seeded) -> None:
+    sign_in(page, seeded.admin.email)
+    page.get_by_role("link", name="Users").click()
+    page.get_by_label("Email").fill("bob@example.test")
+    page.get_by_label("Initial password").fill("a long enough password")
+    page.get_by_role("button", name="Create user").click()
+    expect(page.get_by_text("Created bob@example.test.")).to_be_visible()
+    row = page.locator("tr", has_text="bob@example.test")
+    row.get_by_role("button", name=re.compile("^Deactivate")).click()
+    expect(page.locator("tr", has_text="bob@example.test")).to_contain_text("deactivated")
+    shot(page, "14-admin-users")
+    page.get_by_role("link", name="System").click()
+    expect(page.get_by_role("heading", name="Database pool")).to_be_visible()
+    shot(page, "15-admin-system")
+
+
+def test_pages_fit_a_phone(page: Page, seeded: Seeded) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, seeded.alice.email)
+    page.goto(f"/projects/{seeded.project_id}")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the overview scrolls sideways on a phone ({width}px)"
+    shot(page, "16-overview-phone")
+    page.goto(f"/projects/{seeded.project_id}/jobs/new")
+    shot(page, "17-rules-phone")
