@@ -27,7 +27,16 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 COPY_ROWS_PER_SECOND = 530_000
-COLUMNS = ["Date", "Amount", "Currency", "Reference", "Description", "Counterparty", "IBAN", "Balance"]
+COLUMNS = [
+    "Date",
+    "Amount",
+    "Currency",
+    "Reference",
+    "Description",
+    "Counterparty",
+    "IBAN",
+    "Balance",
+]
 WORDS = np.array(["PAYMENT", "INVOICE", "TRANSFER", "CARD", "ACME LTD", "GROCERY", "RENT", "FEE"])
 
 
@@ -73,9 +82,13 @@ def generate(path: Path, rows: int, style: str) -> None:
                     "Currency": pa.array(np.where(index % 10 == 0, "USD", "EUR")),
                     "Reference": pa.array(np.char.add("REF", np.char.zfill(index.astype(str), 9))),
                     "Description": pa.array(description),
-                    "Counterparty": pa.array(np.char.add("Counterparty ", (index % 5000).astype(str))),
+                    "Counterparty": pa.array(
+                        np.char.add("Counterparty ", (index % 5000).astype(str))
+                    ),
                     "IBAN": pa.array(
-                        np.char.add("DE8937040044053", np.char.zfill((index % 10**7).astype(str), 7))
+                        np.char.add(
+                            "DE8937040044053", np.char.zfill((index % 10**7).astype(str), 7)
+                        )
                     ),
                     "Balance": balances,
                 }
@@ -128,7 +141,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--style", choices=["iso", "de"], default="iso")
-    parser.add_argument("--batch-rows", type=int, default=262_144)
+    parser.add_argument("--batch-rows", type=int, default=65_536)
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -139,7 +152,9 @@ def main() -> None:
         started = time.perf_counter()
         generate(path, args.rows, args.style)
         size = path.stat().st_size
-        print(f"generated {args.rows:,} rows, {size / 1e6:.0f} MB in {time.perf_counter() - started:.1f} s")
+        print(
+            f"generated {args.rows:,} rows, {size / 1e6:.0f} MB in {time.perf_counter() - started:.1f} s"
+        )
         results = []
         for run in range(args.runs):
             output = subprocess.run(

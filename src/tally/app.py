@@ -41,7 +41,7 @@ SECURED_OPS_ROUTERS = (admin_router,)
 
 # Modules whose import registers background tasks (handlers, recoverers, retention hooks) into
 # tally.kit.tasks.task_registry; the server and `tally worker` both import them.
-TASK_MODULES: tuple[str, ...] = ("tally.jobs.tasks",)
+TASK_MODULES: tuple[str, ...] = ("tally.jobs.tasks", "tally.sources.tasks")
 
 
 def load_task_modules(settings: Settings, *extra: str) -> None:

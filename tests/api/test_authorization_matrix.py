@@ -18,6 +18,7 @@ from tally.config import Settings
 from tally.models import JobStatus, UserRole
 from tests.helpers.jobs import create_job
 from tests.helpers.projects import create_project
+from tests.helpers.results import seed_results
 from tests.helpers.sources import create_data_source
 from tests.helpers.users import DEFAULT_PASSWORD, AuthedUser, create_user
 
@@ -34,6 +35,8 @@ class Operation:
     # Path parameters to fill from another world value (e.g. a job in the right state).
     ids: dict[str, str] = field(default_factory=dict)
 
+
+_JOB = "/api/v1/projects/{project_id}/jobs/{job_id}"
 
 MATRIX = [
     Operation("GET", "/healthz", 200, public=True),
@@ -88,6 +91,31 @@ MATRIX = [
     Operation("POST", "/api/v1/projects/{project_id}/jobs", 202, body={"left_source_id": "{source_id}", "right_source_id": "{other_source_id}"}, project_scoped=True),
     Operation("POST", "/api/v1/projects/{project_id}/jobs/{job_id}/cancel", 200, project_scoped=True, ids={"job_id": "queued_job_id"}),
     Operation("POST", "/api/v1/projects/{project_id}/jobs/{job_id}/retry", 202, project_scoped=True, ids={"job_id": "failed_job_id"}),
+    # Results and review of a completed job (tests.helpers.results.seed_results).
+    Operation("GET", f"{_JOB}/matches", 200, project_scoped=True),
+    Operation("GET", f"{_JOB}/matches/{{match_id}}", 200, project_scoped=True),
+    Operation("POST", f"{_JOB}/matches/{{match_id}}/confirm", 200, project_scoped=True),
+    Operation(
+        "POST", f"{_JOB}/matches/{{match_id}}/reject", 200, body={"note": "no"}, project_scoped=True
+    ),
+    Operation(
+        "POST",
+        f"{_JOB}/matches",
+        201,
+        body={"left_record_ids": ["{left_b}"], "right_record_ids": ["{right_b}"]},
+        project_scoped=True,
+    ),
+    Operation("GET", f"{_JOB}/records", 200, project_scoped=True),
+    Operation(
+        "GET",
+        f"{_JOB}/records/{{record_id}}/candidates",
+        200,
+        project_scoped=True,
+        ids={"record_id": "left_b"},
+    ),
+    Operation("GET", f"{_JOB}/audit", 200, project_scoped=True),
+    Operation("GET", f"{_JOB}/quality", 200, project_scoped=True),
+    Operation("GET", f"{_JOB}/export", 200, project_scoped=True),
 ]
 
 
@@ -126,6 +154,9 @@ async def world(session: AsyncSession) -> World:
     job = await create_job(session, project=project, left=left, right=right)
     queued = await create_job(session, project=project, left=left, right=right, status=JobStatus.QUEUED)
     failed = await create_job(session, project=project, left=left, right=right, status=JobStatus.FAILED)
+    results = await seed_results(
+        session, job=job, left_source_id=left.id, right_source_id=right.id
+    )
     values = {
         "project_id": project.id,
         "source_id": left.id,
@@ -136,6 +167,7 @@ async def world(session: AsyncSession) -> World:
         "user_id": viewer.id,
         "email": owner.email,
         "other_email": outsider.email,
+        **results,
     }
     return World(owner, outsider, admin, viewer, values)
 
@@ -145,6 +177,8 @@ def _fill(template: Any, values: dict[str, Any]) -> Any:
         return template.format(**values)
     if isinstance(template, dict):
         return {key: _fill(value, values) for key, value in template.items()}
+    if isinstance(template, list):
+        return [_fill(value, values) for value in template]
     return template
 
 

@@ -1,15 +1,21 @@
-"""The six core reads cost a small constant number of SQL statements, whatever the page size."""
+"""The six core reads cost a small constant number of SQL statements, whatever the page size.
+
+Uncached (ENABLE_CACHE=false, and every cache miss) the bound below holds; a cache hit, including
+the caller's token and project membership, costs no statement at all.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tally.config import Settings
 from tally.kit.db import Database, StatementCounter
 from tally.models import Project, UserRole
+from tests.helpers.apps import running_app, settings_with
 from tests.helpers.jobs import create_job
 from tests.helpers.projects import create_project
 from tests.helpers.sources import create_data_source
@@ -60,10 +66,17 @@ READS: dict[str, tuple[str, Grow]] = {
 }
 
 
+@pytest.fixture
+async def uncached_client(db: Database, test_settings: Settings) -> AsyncIterator[AsyncClient]:
+    async with running_app(db, settings_with(test_settings, ENABLE_CACHE=False)) as (_, http):
+        yield http
+
+
 @pytest.mark.parametrize("read", sorted(READS))
 async def test_read_costs_constant_statements(
-    read: str, client: AsyncClient, session: AsyncSession, db: Database
+    read: str, uncached_client: AsyncClient, session: AsyncSession, db: Database
 ) -> None:
+    client = uncached_client
     path, grow = READS[read]
     admin = await create_user(session, role=UserRole.ADMIN)
     project = await create_project(session, owner=admin)
@@ -82,3 +95,24 @@ async def test_read_costs_constant_statements(
 
     assert small == large, f"{read}: {small} statements for a few items, {large} for many"
     assert large <= MAX_STATEMENTS[read]
+
+
+@pytest.mark.parametrize("read", sorted(READS))
+async def test_cold_read_stays_in_bounds_and_a_warm_read_costs_nothing(
+    read: str, client: AsyncClient, session: AsyncSession, db: Database
+) -> None:
+    path, grow = READS[read]
+    admin = await create_user(session, role=UserRole.ADMIN)
+    project = await create_project(session, owner=admin)
+    await grow(session, admin, project, 30)
+    url = path.format(project_id=project.id)
+
+    costs = []
+    for _ in range(3):
+        with StatementCounter(db.engine) as counter:
+            response = await client.get(url, headers=admin.headers)
+        assert response.status_code == 200, response.text
+        costs.append(counter.count)
+    cold, *warm = costs
+    assert cold <= MAX_STATEMENTS[read]
+    assert warm == [0, 0], f"{read}: a cache hit still cost {warm} statements"

@@ -108,11 +108,15 @@ async def reconciled_job(
         owner=owner,
         members={editor: ProjectRole.EDITOR, viewer: ProjectRole.VIEWER},
     )
-    left = await create_source_with_rows(session, project=project, name="bank", rows=list(bank.values()))
+    left = await create_source_with_rows(
+        session, project=project, name="bank", rows=list(bank.values())
+    )
     right = await create_source_with_rows(
         session, project=project, name="ledger", rows=list(ledger.values())
     )
-    job = await create_job(session, project=project, left=left, right=right, status=JobStatus.QUEUED)
+    job = await create_job(
+        session, project=project, left=left, right=right, status=JobStatus.QUEUED
+    )
     job.rules = rules or RULES
     await session.commit()
     assert await run_reconciliation(db, job.id) == JobStatus.COMPLETED
@@ -126,3 +130,48 @@ async def reconciled_job(
         await _ids(session, left.id, list(bank)),
         await _ids(session, right.id, list(ledger)),
     )
+
+
+async def seed_results(
+    session: AsyncSession, *, job: ReconciliationJob, left_source_id: int, right_source_id: int
+) -> dict[str, int]:
+    """Two records per side and one automatic match (left ``a`` with right ``a``) in ``job``,
+    written directly; the ``b`` records stay unmatched. Returns the ids by name."""
+    from datetime import date
+
+    from tally.models import Match, MatchRecord
+
+    def record(source_id: int, row: int, reference: str, amount: int) -> Record:
+        return Record(
+            data_source_id=source_id,
+            row_number=row,
+            reference=reference,
+            booking_date=date(2026, 1, row),
+            amount=amount,
+            currency="EUR",
+            row_hash=0,
+        )
+
+    records = {
+        "left_a": record(left_source_id, 1, "A", 10_0000),
+        "left_b": record(left_source_id, 2, "B", 20_0000),
+        "right_a": record(right_source_id, 1, "A", 10_0000),
+        "right_b": record(right_source_id, 2, "C", 20_0000),
+    }
+    session.add_all(records.values())
+    match = Match(job_id=job.id, rule="reference", amount=10_0000, evidence='{"kind":"pair"}')
+    session.add(match)
+    job.rules = RULES
+    await session.flush()
+    session.add_all(
+        [
+            MatchRecord(
+                job_id=job.id, match_id=match.id, record_id=records["left_a"].id, side="left"
+            ),
+            MatchRecord(
+                job_id=job.id, match_id=match.id, record_id=records["right_a"].id, side="right"
+            ),
+        ]
+    )
+    await session.commit()
+    return {"match_id": match.id, **{name: r.id for name, r in records.items()}}

@@ -141,7 +141,7 @@ async def test_sorting(client: AsyncClient, reconciled: Reconciled) -> None:
     assert by_id == sorted(by_id)
     assert ids(await _get(client, reconciled, "/matches?tab=review&sort=-id")) == by_id[::-1]
     by_amount = await _get(client, reconciled, "/matches?tab=review&sort=-amount")
-    assert [m["amount"] for m in by_amount["items"]][0] == "75.0000"
+    assert by_amount["items"][0]["amount"] == "75.0000"
     by_score = await _get(client, reconciled, "/matches?tab=review&sort=score")
     assert by_score["items"][0]["status"] == "suggested"  # 0.9, the least certain
     by_date = await _get(client, reconciled, "/matches?tab=review&sort=-date")
@@ -181,7 +181,12 @@ async def test_one_match(client: AsyncClient, reconciled: Reconciled) -> None:
 async def test_another_projects_job_is_not_found(
     client: AsyncClient, session: AsyncSession, db: Database, reconciled: Reconciled
 ) -> None:
-    other = await reconciled_job(session, db, bank={"x": Row("X", "2026-01-01", "1.00")}, ledger={"y": Row("Y", "2026-01-01", "2.00")})
+    other = await reconciled_job(
+        session,
+        db,
+        bank={"x": Row("X", "2026-01-01", "1.00")},
+        ledger={"y": Row("Y", "2026-01-01", "2.00")},
+    )
     # The caller may read their own project, but the job id belongs to another project.
     path = f"/api/v1/projects/{reconciled.project.id}/jobs/{other.job.id}/matches"
     response = await client.get(path, headers=reconciled.owner.headers)
@@ -226,7 +231,12 @@ async def test_nearest_candidates_say_what_failed(
 async def test_candidates_of_a_foreign_record_are_not_found(
     client: AsyncClient, session: AsyncSession, db: Database, reconciled: Reconciled
 ) -> None:
-    other = await reconciled_job(session, db, bank={"x": Row("X", "2026-01-01", "1.00")}, ledger={"y": Row("Y", "2026-01-01", "2.00")})
+    other = await reconciled_job(
+        session,
+        db,
+        bank={"x": Row("X", "2026-01-01", "1.00")},
+        ledger={"y": Row("Y", "2026-01-01", "2.00")},
+    )
     response = await client.get(
         reconciled.url(f"/records/{other.left['x']}/candidates"), headers=reconciled.owner.headers
     )
@@ -234,7 +244,9 @@ async def test_candidates_of_a_foreign_record_are_not_found(
 
 
 @pytest.mark.parametrize("path", ["/matches", "/records", "/audit", "/quality", "/export"])
-async def test_reads_need_membership(client: AsyncClient, reconciled: Reconciled, path: str) -> None:
+async def test_reads_need_membership(
+    client: AsyncClient, reconciled: Reconciled, path: str
+) -> None:
     assert (await client.get(reconciled.url(path))).status_code == 401
     response = await client.get(reconciled.url(path), headers=reconciled.viewer.headers)
     assert response.status_code == 200

@@ -28,7 +28,9 @@ def _rows(text: str) -> list[dict[str, str]]:
 
 
 async def test_csv_export_content(client: AsyncClient, reconciled: Reconciled) -> None:
-    response = await client.get(reconciled.url("/export?format=csv"), headers=reconciled.viewer.headers)
+    response = await client.get(
+        reconciled.url("/export?format=csv"), headers=reconciled.viewer.headers
+    )
 
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
@@ -50,7 +52,7 @@ async def test_csv_export_content(client: AsyncClient, reconciled: Reconciled) -
     fee = by_record[reconciled.left["fee"]]
     assert fee["tab"] == "unmatched_left" and fee["match_id"] == ""
     # Formula-like text is escaped; a negative amount is a plain number and is not.
-    assert fee["description"] == "'=HYPERLINK(\"http://evil.test\",\"fee\")"
+    assert fee["description"] == '\'=HYPERLINK("http://evil.test","fee")'
     assert fee["amount"] == "-9.9900"
     assert by_record[reconciled.right["inv9"]]["description"] == "'+cmd|' /C calc'!A0"
     assert by_record[reconciled.left["dup_a"]]["duplicate_group"] == str(reconciled.left["dup_a"])
@@ -60,7 +62,9 @@ async def test_csv_export_of_one_tab_and_filters(
     client: AsyncClient, reconciled: Reconciled
 ) -> None:
     async def export_rows(query: str) -> list[dict[str, str]]:
-        response = await client.get(reconciled.url(f"/export?{query}"), headers=reconciled.owner.headers)
+        response = await client.get(
+            reconciled.url(f"/export?{query}"), headers=reconciled.owner.headers
+        )
         assert response.status_code == 200, response.text
         return _rows(response.text)
 
@@ -130,7 +134,9 @@ async def test_xlsx_export(
     tmp_path: Path,
 ) -> None:
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    response = await client.get(reconciled.url("/export?format=xlsx"), headers=reconciled.viewer.headers)
+    response = await client.get(
+        reconciled.url("/export?format=xlsx"), headers=reconciled.viewer.headers
+    )
 
     assert response.status_code == 200
     assert response.headers["content-type"].startswith(
@@ -145,7 +151,7 @@ async def test_xlsx_export(
     assert len(rows) == ALL_ROWS + 1
     by_record = {row[7]: dict(zip(COLUMNS, row, strict=False)) for row in rows[1:]}
     fee = by_record[reconciled.left["fee"]]
-    assert fee["description"] == "'=HYPERLINK(\"http://evil.test\",\"fee\")"
+    assert fee["description"] == '\'=HYPERLINK("http://evil.test","fee")'
     assert fee["amount"] == pytest.approx(-9.99)  # a number cell, not text
     assert fee["booking_date"].date().isoformat() == "2026-01-21"
     quality = list(workbook["Quality"].iter_rows(values_only=True))
@@ -160,10 +166,13 @@ async def test_xlsx_continues_on_a_new_sheet_at_the_row_limit(
     monkeypatch.setattr(export, "XLSX_MAX_ROWS", 10)
     monkeypatch.setattr(export, "EXPORT_PAGE_SIZE", 3)
     response = await client.get(
-        reconciled.url(f"/export?format=xlsx&tab={ResultTab.REVIEW}"), headers=reconciled.owner.headers
+        reconciled.url(f"/export?format=xlsx&tab={ResultTab.REVIEW}"),
+        headers=reconciled.owner.headers,
     )
     assert response.status_code == 200
     workbook = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
     assert workbook.sheetnames == ["Results", "Results 2", "Quality"]
-    counts = [len(list(workbook[name].iter_rows(values_only=True))) for name in workbook.sheetnames[:2]]
+    counts = [
+        len(list(workbook[name].iter_rows(values_only=True))) for name in workbook.sheetnames[:2]
+    ]
     assert counts == [10, 1 + 1]  # 10 data rows of the review tab: 9 + 1, each sheet with header

@@ -10,9 +10,11 @@ from httpx import AsyncClient, Response
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tally.jobs.runner import run_reconciliation
 from tally.kit.db import Database
-from tally.models import JobStatus, ReconciliationJob
+from tally.models import DataSource, JobStatus, ReconciliationJob
 from tally.results.repository import ResultRepository
+from tests.helpers.jobs import create_job
 from tests.helpers.records import Row
 from tests.helpers.results import Reconciled, reconciled_job
 from tests.helpers.users import AuthedUser
@@ -264,7 +266,10 @@ async def test_manual_match_refuses_records_of_another_job_and_mixed_currencies(
         bank={"usd": Row("U", "2026-01-01", "5.00", currency="USD")},
         ledger={"eur": Row("E", "2026-01-01", "5.00")},
     )
-    foreign = {"left_record_ids": [other.left["usd"]], "right_record_ids": [reconciled.right["inv9"]]}
+    foreign = {
+        "left_record_ids": [other.left["usd"]],
+        "right_record_ids": [reconciled.right["inv9"]],
+    }
     response = await _review(client, reconciled, "/matches", foreign)
     assert response.status_code == 422 and response.json()["error"] == "RecordsNotInJob"
 
@@ -275,7 +280,10 @@ async def test_manual_match_refuses_records_of_another_job_and_mixed_currencies(
 
 async def test_viewers_may_not_review(client: AsyncClient, reconciled: Reconciled) -> None:
     match_id = await _match_id(client, reconciled, "matched", "inv1", "inv1")
-    body = {"left_record_ids": [reconciled.left["fee"]], "right_record_ids": [reconciled.right["inv9"]]}
+    body = {
+        "left_record_ids": [reconciled.left["fee"]],
+        "right_record_ids": [reconciled.right["inv9"]],
+    }
     for path, payload in (
         (f"/matches/{match_id}/confirm", None),
         (f"/matches/{match_id}/reject", None),
@@ -308,7 +316,10 @@ async def test_audit_trail(client: AsyncClient, reconciled: Reconciled) -> None:
         client,
         reconciled,
         "/matches",
-        {"left_record_ids": [reconciled.left["fee"]], "right_record_ids": [reconciled.right["inv9"]]},
+        {
+            "left_record_ids": [reconciled.left["fee"]],
+            "right_record_ids": [reconciled.right["inv9"]],
+        },
     )
     await _review(client, reconciled, f"/matches/{manual.json()['id']}/reject")
 
@@ -354,7 +365,10 @@ async def test_quality_report_from_review_decisions(
     assert (await _review(client, reconciled, f"/matches/{suggestion}/confirm")).status_code == 200
     assert (await _review(client, reconciled, f"/matches/{chosen}/confirm")).status_code == 200
     assert (await _review(client, reconciled, f"/matches/{discrepancy}/reject")).status_code == 200
-    manual = {"left_record_ids": [reconciled.left["inv1"]], "right_record_ids": [reconciled.right["inv1"]]}
+    manual = {
+        "left_record_ids": [reconciled.left["inv1"]],
+        "right_record_ids": [reconciled.right["inv1"]],
+    }
     assert (await _review(client, reconciled, "/matches", manual)).status_code == 201
 
     response = await client.get(reconciled.url("/quality"), headers=reconciled.viewer.headers)
@@ -402,14 +416,12 @@ async def test_review_invalidates_the_projects_cached_jobs_and_stats(
 async def test_review_of_an_older_job_leaves_the_project_stats_alone(
     client: AsyncClient, session: AsyncSession, db: Database, reconciled: Reconciled
 ) -> None:
-    from tally.jobs.runner import run_reconciliation
-    from tests.helpers.jobs import create_job
-    from tally.models import DataSource
-
     left = await session.get(DataSource, reconciled.job.left_source_id)
     right = await session.get(DataSource, reconciled.job.right_source_id)
     assert left is not None and right is not None
-    newer = await create_job(session, project=reconciled.project, left=left, right=right, status=JobStatus.QUEUED)
+    newer = await create_job(
+        session, project=reconciled.project, left=left, right=right, status=JobStatus.QUEUED
+    )
     newer.rules = reconciled.job.rules
     await session.commit()
     assert await run_reconciliation(db, newer.id) == JobStatus.COMPLETED

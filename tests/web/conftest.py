@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from httpx import AsyncClient
 
 from tests.helpers.users import DEFAULT_PASSWORD, AuthedUser
@@ -33,3 +35,9 @@ async def sign_in(
     projects = await client.get("/projects")
     assert projects.status_code == 200
     return csrf_of(projects.text)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests last: Playwright's sync API keeps an event loop running in the worker's
+    thread from its first use on, and pytest-asyncio cannot start its own loop after that."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

@@ -163,17 +163,22 @@ def parse_amounts(values: pa.Array | pa.ChunkedArray, decimal_separator: str = "
     return _parse_general(values, decimal_separator)
 
 
-# Bytes the decimal128 cast accepts although an amount cell may not hold them (its exponent, and
-# the '.' that is a thousands separator when the decimal separator is ',').
-_CAST_EXTRAS = {".": (b"e", b"E"), ",": (b"e", b"E", b".")}
-
-
 def _parse_plain(text: pa.Array, decimal_separator: str) -> pa.Array | None:
-    """Signed plain decimals ('-1234.5'): one decimal128 cast, or None when it does not apply."""
+    """Signed decimals, with or without thousands groups ('-1234.5', '1.234,56'): one decimal128
+    cast, whose unscaled integers are the units. None when the column holds anything else."""
+    group = "," if decimal_separator == "." else "."
     data = value_bytes(text).tobytes()
-    if any(extra in data for extra in _CAST_EXTRAS[decimal_separator]):
-        return None
+    if data.translate(None, b"0123456789+-" + decimal_separator.encode() + group.encode()):
+        return None  # spaces, symbols, letters, parentheses...: the general path decides
     filled = filled_mask(text)
+    if group.encode() in data:
+        # Groups must be real groups ('1.234,56', not '12.50' read with ',' decimals).
+        d, g = re.escape(decimal_separator), re.escape(group)
+        grouped = f"^[-+]?(?:[0-9]{{1,3}}(?:{g}[0-9]{{3}})+|[0-9]+)(?:{d}[0-9]*)?$"
+        valid = pc.match_substring_regex(text, grouped)
+        if not pc.all(pc.or_(valid, pa.array(~filled))).as_py():
+            return None
+        text = pc.replace_substring(text, group, "")
     if decimal_separator == ",":
         text = pc.replace_substring(text, ",", ".")
     if not filled.all():

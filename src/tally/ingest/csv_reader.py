@@ -50,7 +50,7 @@ from tally.ingest.sniff import (
 from tally.ingest.streams import CountingReader, PrefixedReader, Readable, read_up_to
 
 HEAD_BYTES = 1 << 20  # where the header must be found; also the longest preamble + header
-DEFAULT_BATCH_ROWS = 262_144
+DEFAULT_BATCH_ROWS = 65_536
 MIN_BLOCK_SIZE = 1 << 20  # pyarrow's unit of reading; also the longest possible record
 MAX_BLOCK_SIZE = 64 << 20
 

@@ -370,7 +370,7 @@ def propose_mapping(
         used.add(column)
     _resolve_amount_fields(mapping)
     _fill_from_data(mapping, used, profiles)
-    _drop_unneeded_direction(mapping, by_name, profiles, used)
+    _drop_unneeded_direction(mapping, by_name, used)
     return mapping
 
 
@@ -420,10 +420,7 @@ def _fill_from_data(
 
 
 def _drop_unneeded_direction(
-    mapping: dict[str, str],
-    by_name: Mapping[str, ColumnProfile],
-    profiles: Sequence[ColumnProfile],
-    used: set[str],
+    mapping: dict[str, str], by_name: Mapping[str, ColumnProfile], used: set[str]
 ) -> None:
     """A direction column only signs unsigned amounts; with signed amounts it is just text."""
     if "direction" not in mapping:

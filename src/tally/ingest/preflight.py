@@ -90,7 +90,7 @@ class PreflightResult:
     header: list[str] | None = None
     skip_rows: int = 0
     compression: str | None = None
-    date_format_candidates: list[str] = field(default_factory=list)
+    date_format_choices: list[str] = field(default_factory=list)
     format: str = "csv"
     sheets: list[str] = field(default_factory=list)
 
@@ -145,9 +145,17 @@ def preflight(
     encoding, or no line break within the head.
     """
     hints = Hints(
-        encoding, delimiter, quotechar, has_header, skip_rows, date_format,
-        decimal_separator, mapping, default_currency, ragged_rows,
-    )  # fmt: skip
+        encoding=encoding,
+        delimiter=delimiter,
+        quotechar=quotechar,
+        has_header=has_header,
+        skip_rows=skip_rows,
+        date_format=date_format,
+        decimal_separator=decimal_separator,
+        mapping=mapping,
+        default_currency=default_currency,
+        ragged_rows=ragged_rows,
+    )
     if not head:
         raise EmptyFileError("the file is empty")
     compression = None
@@ -189,10 +197,10 @@ def preflight(
         dialect = replace(dialect, field_count=field_count)
     if all(not cell.strip() for row in rows for cell in row):
         raise EmptyFileError("the file has no content (only empty fields)")
-    return _analyse(rows, dialect, hints, chosen_encoding, compression, complete, max_rows)
+    return analyse_rows(rows, dialect, hints, chosen_encoding, compression, complete, max_rows)
 
 
-def _analyse(
+def analyse_rows(
     rows: list[list[str]],
     dialect: Dialect,
     hints: Hints,
@@ -201,6 +209,7 @@ def _analyse(
     complete: bool,
     max_rows: int,
 ) -> PreflightResult:
+    """Preflight of rows already split into cells (CSV records, or XLSX sheet rows)."""
     errors: list[RowError] = []
     warnings: list[IngestWarning] = []
     if not dialect.consistent and hints.delimiter is None:
@@ -297,7 +306,7 @@ def _analyse(
         header=list(header) if header is not None else None,
         skip_rows=options.skip_rows,
         compression=compression,
-        date_format_candidates=list(candidates),
+        date_format_choices=list(candidates),
     )
 
 

@@ -31,7 +31,7 @@ from tally.ingest.errors import (
     SkippedRow,
 )
 from tally.ingest.options import ParseOptions
-from tally.ingest.preflight import DEFAULT_MAX_ROWS, Hints, PreflightResult, _analyse
+from tally.ingest.preflight import DEFAULT_MAX_ROWS, Hints, PreflightResult, analyse_rows
 from tally.ingest.sniff import HEADER_SEARCH_RECORDS, Dialect, column_names
 
 DEFAULT_BATCH_ROWS = 65_536
@@ -145,7 +145,7 @@ def preflight_xlsx(
     )
     dialect = Dialect(",", '"', field_count, True)
     complete = len(rows) < limit
-    result = _analyse(rows, dialect, hints, "utf-8", None, complete, max_rows)
+    result = analyse_rows(rows, dialect, hints, "utf-8", None, complete, max_rows)
     result.format = "xlsx"
     result.sheets = sheets
     result.options = replace(result.options, format="xlsx", sheet=sheet_name, encoding="utf-8")

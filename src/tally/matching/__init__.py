@@ -1,7 +1,15 @@
 """Matching engine: pure functions pairing two record frames under a rule set.
 
 No I/O here: callers (tasks, services) load frames, call :func:`reconcile` in a worker and store
-the :class:`ReconcileResult`.
+the :class:`ReconcileResult`::
+
+    rule_set = RuleSet.from_json(text)  # see tally.matching.rules for the fields
+    result = reconcile(left, right, rule_set, progress=report, should_cancel=cancelled)
+    result.matches      # match_key, rule, rule_index, score, status, category, differences, evidence
+    result.links        # match_key, record_id, side
+    explain_evidence(result.matches["evidence"][0])  # "reference equal; amount -1.20 (...)"
+
+Amounts are Int64 units of 1/10,000 (tally.money) and never become floats; only scores do.
 """
 
 from tally.matching.assignment import Strategy

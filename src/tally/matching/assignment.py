@@ -129,10 +129,70 @@ def assign(
         status[edges] = np.where(best["nbest"].to_numpy() == 1, FIRM, AMBIGUOUS)
         stats.star = int(star["c"].n_unique())
 
-    general = frame.filter((pl.col("nl") > 1) & (pl.col("nr") > 1)).sort("c", "l", "r")
-    if general.height:
-        _solve_general(general, status, stats, limits)
+    general = frame.filter((pl.col("nl") > 1) & (pl.col("nr") > 1))
+    is_small = (
+        (pl.col("nl") <= SMALL)
+        & (pl.col("nr") <= SMALL)
+        & (pl.col("nl") + pl.col("nr") <= limits.exact_component_nodes)
+    )
+    small = general.filter(is_small)
+    if small.height:
+        _solve_small(small, status)
+        stats.exact += int(small["c"].n_unique())
+    large = general.filter(~is_small).sort("c", "l", "r")
+    if large.height:
+        _solve_general(large, status, stats, limits)
     return status, stats
+
+
+SMALL = 4  # components up to 4 x 4 are solved together by enumerating every matching
+
+
+def _all_matchings(n: int) -> npt.NDArray[np.float64]:
+    """Every partial matching of an n x n grid as a 0/1 row over its n*n cells."""
+    rows: list[list[int]] = [[]]
+    for i in range(n):
+        free = [(m, j) for m in rows for j in range(n) if all(c % n != j for c in m)]
+        rows = rows + [[*m, i * n + j] for m, j in free]
+    out = np.zeros((len(rows), n * n), np.float64)
+    for k, cells in enumerate(rows):
+        out[k, cells] = 1.0
+    return out
+
+
+_MATCHINGS = _all_matchings(SMALL)  # 209 matchings of a 4 x 4 grid
+
+
+def _solve_small(frame: pl.DataFrame, status: StatusArray) -> None:
+    """All components of at most 4 x 4 records at once, by brute force over their matchings.
+
+    The value of every matching is one matrix product (float64 is exact for these integer
+    sums); an edge is firm if every optimal matching holds it, ambiguous if some do.
+    """
+    local = frame.with_columns(
+        (pl.col("c").rank("dense") - 1).alias("k"),
+        (pl.col("l").rank("dense").over("c") - 1).alias("i"),
+        (pl.col("r").rank("dense").over("c") - 1).alias("j"),
+    )
+    k = as_int(local["k"])
+    cell = as_int(local["i"]) * SMALL + as_int(local["j"])
+    n_comp = int(k.max()) + 1
+    weights = np.zeros((n_comp, SMALL * SMALL), np.float64)
+    missing = np.ones((n_comp, SMALL * SMALL), np.float64)
+    weights[k, cell] = as_int(local["w"])
+    missing[k, cell] = 0.0
+    values = weights @ _MATCHINGS.T
+    values[(missing @ _MATCHINGS.T) > 0] = -1.0  # uses a pair that is not a candidate
+    optimal = (values == values.max(axis=1, keepdims=True)).astype(np.float64)
+    holding = optimal @ _MATCHINGS  # per cell: how many optimal matchings use it
+    count = optimal.sum(axis=1, keepdims=True)
+    held, everywhere = holding[k, cell], count[k, 0]
+    edges = as_int(local["e"])
+    status[edges] = np.where(held == everywhere, FIRM, np.where(held > 0, AMBIGUOUS, UNASSIGNED))
+
+
+def as_int(series: pl.Series) -> IntArray:
+    return series.to_numpy().astype(np.int64, copy=False)
 
 
 def _take_in_order(left: IntArray, right: IntArray, order: IntArray, status: StatusArray) -> None:
@@ -150,15 +210,13 @@ def _take_in_order(left: IntArray, right: IntArray, order: IntArray, status: Sta
 def _solve_general(
     frame: pl.DataFrame, status: StatusArray, stats: AssignmentStats, limits: Limits
 ) -> None:
-    comps = frame["c"].to_numpy()
-    bounds = np.flatnonzero(np.diff(comps)) + 1
-    edges = np.split(frame["e"].to_numpy(), bounds)
-    lefts = np.split(frame["l"].to_numpy(), bounds)
-    rights = np.split(frame["r"].to_numpy(), bounds)
-    weights = np.split(frame["w"].to_numpy(), bounds)
-    for e, a, b, w in zip(edges, lefts, rights, weights, strict=True):
-        _, li = np.unique(a, return_inverse=True)
-        _, ri = np.unique(b, return_inverse=True)
+    local = frame.with_columns(
+        (pl.col("l").rank("dense").over("c") - 1).alias("i"),
+        (pl.col("r").rank("dense").over("c") - 1).alias("j"),
+    )
+    bounds = np.flatnonzero(np.diff(as_int(local["c"]))) + 1
+    parts = [np.split(as_int(local[name]), bounds) for name in ("e", "i", "j", "w")]
+    for e, li, ri, w in zip(*parts, strict=True):
         nodes = int(li.max()) + int(ri.max()) + 2
         if nodes <= limits.exact_component_nodes and e.size <= limits.exact_component_edges:
             status[e] = solve_exact(li, ri, w)
@@ -183,14 +241,23 @@ def solve_exact(li: IntArray, ri: IntArray, w: IntArray) -> StatusArray:
     matrix[li, ri] = w
     best, rows, cols = _optimum(matrix)
     chosen = [(int(i), int(j)) for i, j in zip(rows, cols, strict=True) if matrix[i, j] > 0]
+    out = np.zeros(li.shape, np.int8)
+    index = {(int(a), int(b)): k for k, (a, b) in enumerate(zip(li, ri, strict=True))}
+    # Usually the optimum is unique, which one more solve proves: penalise the chosen edges by
+    # one unit at a finer scale; any other optimal assignment would then score strictly higher.
+    scale = len(chosen) + 1
+    trial = matrix * scale
+    trial[[i for i, _ in chosen], [j for _, j in chosen]] -= 1
+    if _optimum(trial)[0] == best * scale - len(chosen):
+        for pair in chosen:
+            out[index[pair]] = FIRM
+        return out
     forced: list[tuple[int, int]] = []
     loose: list[tuple[int, int]] = []
     for i, j in chosen:
         trial = matrix.copy()
         trial[i, j] = 0
         (loose if _optimum(trial)[0] == best else forced).append((i, j))
-    out = np.zeros(li.shape, np.int8)
-    index = {(int(a), int(b)): k for k, (a, b) in enumerate(zip(li, ri, strict=True))}
     for pair in forced:
         out[index[pair]] = FIRM
     if not loose:

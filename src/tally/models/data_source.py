@@ -37,6 +37,7 @@ class DataSource(Base):
     skipped_count: Mapped[int] = mapped_column(BigInteger, default=0)
     status: Mapped[str] = mapped_column(String(16), default=DataSourceStatus.PENDING)
     error: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    warnings: Mapped[list[str] | None] = mapped_column(JSON)
     statement: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user.id", ondelete="SET NULL"), index=True

@@ -22,6 +22,8 @@ class Record(Base):
         Index("ix_record_data_source_id_row_number", "data_source_id", "row_number"),
         # Duplicate-safe re-imports compare identities per source.
         Index("ix_record_data_source_id_row_hash", "data_source_id", "row_hash"),
+        # Appending an overlapping statement looks its rows up by the bank's transaction id.
+        Index("ix_record_data_source_id_transaction_id", "data_source_id", "transaction_id"),
         # Nearest candidates of an unmatched record read a date window of the other source, and
         # the unmatched tabs sort by date: WHERE data_source_id = ? AND booking_date BETWEEN ...
         Index("ix_record_data_source_id_booking_date", "data_source_id", "booking_date"),

@@ -1,21 +1,72 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import Response
-from pydantic import TypeAdapter
+from typing import Any
+
+from fastapi import APIRouter, Request, status
+from fastapi.responses import FileResponse, Response
+from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.cache import NOT_MODIFIED, cached_response, keys
-from tally.kit.errors import error_responses
-from tally.projects.auth import ProjectNotFound, ProjectReader
+from tally.kit.errors import Forbidden, TallyError, error_responses
+from tally.kit.tasks import TaskQueueDep
+from tally.kit.uploads import BadUpload, UploadTooLarge, receive_upload
+from tally.projects.auth import ProjectEditor, ProjectNotFound, ProjectReader
+from tally.sources.reading import UploadOptions
 from tally.sources.schemas import DataSourceRead
-from tally.sources.service import DataSourceNotFound, DataSourceService
+from tally.sources.service import (
+    INGEST_TASK,
+    DataSourceNotFound,
+    DataSourceService,
+    InvalidFile,
+    NoSkippedRows,
+    SourceBusy,
+    read_source,
+)
+from tally.sources.storage import spool_dir
 from tally.users.auth import Session
 
 router = APIRouter(prefix="/projects/{project_id}/data-sources", tags=["data sources"])
 
-
 _SOURCES = TypeAdapter(list[DataSourceRead])
+# Preflight reads only the head of a file: the browser sends a slice, the CLI the first bytes.
+MAX_PREFLIGHT_BYTES = 8 * 1024 * 1024
+_UPLOAD_FORM = {
+    "requestBody": {
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {"type": "string", "format": "binary"},
+                        "name": {"type": "string"},
+                        "options": {
+                            "type": "string",
+                            "description": "JSON of UploadOptions (mapping, date_format, on_error, ...)",
+                        },
+                        "complete": {
+                            "type": "boolean",
+                            "description": "preflight only: the file sent is the whole file",
+                        },
+                    },
+                }
+            }
+        },
+        "required": True,
+    }
+}
+
+
+def _options(fields: dict[str, str]) -> UploadOptions:
+    try:
+        return UploadOptions.model_validate_json(fields.get("options") or "{}")
+    except ValidationError as error:
+        detail: Any = [
+            {"loc": ["options", *err["loc"]], "msg": err["msg"], "type": err["type"]}
+            for err in error.errors()
+        ]
+        raise TallyError("Invalid upload options", status_code=422, errors=detail) from None
 
 
 @router.get(
@@ -26,10 +77,57 @@ _SOURCES = TypeAdapter(list[DataSourceRead])
 async def get_project_data_sources(access: ProjectReader, request: Request) -> Response:
     # Cached: uploads, deletions and status changes must call tally.cache.invalidate_data_sources.
     async def load(session: AsyncSession) -> bytes:
-        sources = await DataSourceService(session).list_sources(access)
-        return _SOURCES.dump_json([DataSourceRead.model_validate(source) for source in sources])
+        return _SOURCES.dump_json(await DataSourceService(session).list_sources(access))
 
     return await cached_response(request, keys.data_sources(access.project_id), load)
+
+
+@router.post(
+    "/preflight",
+    openapi_extra=_UPLOAD_FORM,
+    responses=error_responses(ProjectNotFound, Forbidden, InvalidFile, BadUpload, UploadTooLarge),
+)
+async def preflight_data_source(
+    access: ProjectEditor, request: Request, session: Session
+) -> dict[str, Any]:
+    """Check the head of a file before uploading it: format, encoding, delimiter, header, proposed
+    mapping, and every problem in its first 100 rows (row, column, value, reason). Stores nothing."""
+    upload = await receive_upload(
+        request, spool_dir(request.app.state.settings), max_bytes=MAX_PREFLIGHT_BYTES
+    )
+    try:
+        head = upload.path.read_bytes()
+    finally:
+        upload.discard()
+    options = _options(upload.fields)
+    complete = upload.fields.get("complete", "false").lower() in {"1", "true", "yes"}
+    preview = await DataSourceService(session).preflight(head, complete=complete, options=options)
+    return preview.to_dict()
+
+
+@router.post(
+    "",
+    response_model=DataSourceRead,
+    status_code=status.HTTP_202_ACCEPTED,
+    openapi_extra=_UPLOAD_FORM,
+    responses=error_responses(ProjectNotFound, Forbidden, InvalidFile, BadUpload, UploadTooLarge),
+)
+async def upload_data_source(
+    access: ProjectEditor, request: Request, session: Session, queue: TaskQueueDep
+) -> DataSourceRead:
+    """Upload a file (streamed to disk, never held in memory). Its first 100 rows are checked before
+    it is accepted; ingestion then runs in the background (status `ingesting` -> `ready`/`failed`)."""
+    settings = request.app.state.settings
+    upload = await receive_upload(request, spool_dir(settings), max_bytes=settings.max_upload_bytes)
+    try:
+        service = DataSourceService(session, settings)
+        source = await service.create_source(
+            access, upload, name=upload.fields.get("name"), options=_options(upload.fields)
+        )
+        await queue.enqueue(session, INGEST_TASK, source_id=source.id)
+    finally:
+        upload.discard()  # moved into place when accepted; otherwise nothing may stay behind
+    return read_source(source)
 
 
 @router.get(
@@ -40,6 +138,33 @@ async def get_project_data_sources(access: ProjectReader, request: Request) -> R
 async def get_data_source(
     access: ProjectReader, source_id: int, session: Session
 ) -> DataSourceRead:
-    return DataSourceRead.model_validate(
-        await DataSourceService(session).get_source(access, source_id)
+    return read_source(await DataSourceService(session).get_source(access, source_id))
+
+
+@router.delete(
+    "/{source_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(ProjectNotFound, Forbidden, DataSourceNotFound, SourceBusy),
+)
+async def delete_data_source(
+    access: ProjectEditor, source_id: int, session: Session, request: Request
+) -> None:
+    """Delete a source with its records, and the jobs that reconciled it."""
+    await DataSourceService(session, request.app.state.settings).delete_source(access, source_id)
+
+
+@router.get(
+    "/{source_id}/skipped",
+    response_class=FileResponse,
+    responses=error_responses(ProjectNotFound, DataSourceNotFound, NoSkippedRows),
+)
+async def download_skipped_rows(
+    access: ProjectReader, source_id: int, session: Session, request: Request
+) -> FileResponse:
+    """The rows skipped under on_error=skip, as CSV (formula-escaped), with their reasons."""
+    path = await DataSourceService(session, request.app.state.settings).skipped_rows_file(
+        access, source_id
+    )
+    return FileResponse(
+        path, media_type="text/csv", filename=f"skipped-rows-source-{source_id}.csv"
     )

@@ -2,15 +2,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from typing import Any
 
 import polars as pl
 import pyarrow as pa
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.ingest.records import RECORD_COLUMNS
 from tally.kit.bulk import bulk_insert, with_constant
-from tally.models import DataSource, Record
+from tally.models import DataSource, DataSourceStatus, Record
 
 _LOAD_COLUMNS = ("data_source_id", *RECORD_COLUMNS)
 
@@ -31,6 +32,49 @@ class DataSourceRepository:
             DataSource.id == source_id, DataSource.project_id == project_id
         )
         return await self.session.scalar(statement)
+
+    async def get(self, source_id: int) -> DataSource | None:
+        return await self.session.get(DataSource, source_id)
+
+    async def mark_ready(
+        self,
+        source_id: int,
+        *,
+        row_count: int,
+        skipped_count: int,
+        statement: dict[str, Any] | None,
+        warnings: list[str],
+    ) -> None:
+        await self.session.execute(
+            update(DataSource)
+            .where(DataSource.id == source_id)
+            .values(
+                status=DataSourceStatus.READY,
+                row_count=row_count,
+                rows_done=row_count,
+                skipped_count=skipped_count,
+                statement=statement,
+                warnings=warnings or None,
+                error=None,
+            )
+        )
+
+    async def mark_failed(self, source_id: int, detail: dict[str, Any]) -> None:
+        await self.session.execute(
+            update(DataSource)
+            .where(DataSource.id == source_id)
+            .values(status=DataSourceStatus.FAILED, error=detail, row_count=0)
+        )
+
+    async def set_rows_done(self, source_id: int, rows_done: int) -> None:
+        await self.session.execute(
+            update(DataSource).where(DataSource.id == source_id).values(rows_done=rows_done)
+        )
+
+    async def ingesting_ids(self) -> list[int]:
+        """Sources whose ingestion had not finished (start-up recovery)."""
+        statement = select(DataSource.id).where(DataSource.status == DataSourceStatus.INGESTING)
+        return list(await self.session.scalars(statement))
 
     async def add(self, source: DataSource) -> DataSource:
         self.session.add(source)

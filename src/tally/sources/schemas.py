@@ -24,5 +24,6 @@ class DataSourceRead(BaseModel):
     column_mapping: dict[str, Any] | None
     error: dict[str, Any] | None
     statement: dict[str, Any] | None
+    warnings: list[str] | None
     created_at: datetime
     updated_at: datetime

@@ -1,6 +1,3 @@
-import ast
-from pathlib import Path
-
 import pytest
 
 from tally.ingest.formats import Statement, check_balance
@@ -46,18 +43,3 @@ def test_declared_net_is_the_fallback_basis() -> None:
 def test_without_balances_the_check_is_unverifiable() -> None:
     check = check_balance(statement(closing_balance=100), 100)  # OFX: no opening balance
     assert (check.basis, check.status, check.difference) == ("none", "unverifiable", None)
-
-
-def test_formats_engine_imports_no_io_framework() -> None:
-    forbidden = {"sqlalchemy", "fastapi", "starlette", "redis", "httpx", "procrastinate", "psycopg"}
-    package = Path(__file__).resolve().parents[3] / "src" / "tally" / "ingest" / "formats"
-    for path in package.glob("*.py"):
-        tree = ast.parse(path.read_text())
-        for node in ast.walk(tree):
-            names = []
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module:
-                names = [node.module]
-            for name in names:
-                assert name.split(".")[0] not in forbidden, f"{path.name} imports {name}"

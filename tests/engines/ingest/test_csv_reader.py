@@ -323,3 +323,9 @@ def test_options_from_dict_refuses_unknown_keys() -> None:
         ParseOptions.from_dict({"mapping": {}, "delimeter": ";"})
     restored = ParseOptions.from_dict(json.loads(json.dumps(BASIC.to_dict())))
     assert restored == BASIC
+
+
+def test_unknown_encoding_in_options() -> None:
+    options = ParseOptions(mapping=BASIC.mapping, date_format="%Y-%m-%d", encoding="klingon")
+    with pytest.raises(EncodingError):
+        parse_bytes(SIMPLE_DATA, options)

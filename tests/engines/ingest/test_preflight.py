@@ -139,7 +139,7 @@ def test_ambiguous_dates_require_an_explicit_format() -> None:
     text = "Date,Amount\n01/02/2024,1\n03/04/2024,2\n"
     result = preflight(text.encode(), complete=True)
     assert result.date_format is None
-    assert set(result.date_format_candidates) == {"%d/%m/%Y", "%m/%d/%Y"}
+    assert set(result.date_format_choices) == {"%d/%m/%Y", "%m/%d/%Y"}
     assert [w.code for w in result.warnings] == ["ambiguous_date_format"]
     chosen = preflight(text.encode(), complete=True, date_format="%d/%m/%Y")
     assert chosen.date_format == "%d/%m/%Y" and chosen.ok

@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tally.matching.assignment import AMBIGUOUS, FIRM, Strategy, assign
+from tally.matching.assignment import AMBIGUOUS, FIRM, Strategy, assign, solve_exact
 from tally.matching.candidates import Limits
 
 
@@ -104,6 +104,34 @@ def test_optimal_matches_brute_force_and_ignores_order(
     shuffled = list(edges)
     np.random.default_rng(seed).shuffle(shuffled)
     assert run(shuffled) == got
+
+
+wide_edge_lists = st.lists(
+    st.tuples(st.integers(0, 5), st.integers(0, 5), st.integers(1, 3)),
+    min_size=1,
+    max_size=10,
+    unique_by=lambda e: (e[0], e[1]),
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(edges=wide_edge_lists)
+def test_components_beyond_four_by_four_match_brute_force(
+    edges: list[tuple[int, int, int]],
+) -> None:
+    every, some = _brute_force(edges)
+    got = run(edges)
+    assert {e for e, s in got.items() if s == FIRM} == every
+    assert {e for e, s in got.items() if s == AMBIGUOUS} == some - every
+    # The per-component LSA solver on its own (the engine uses it above 4 x 4).
+    li = np.array([e[0] for e in edges], np.int64)
+    ri = np.array([e[1] for e in edges], np.int64)
+    _, lc = np.unique(li, return_inverse=True)
+    _, rc = np.unique(ri, return_inverse=True)
+    status = solve_exact(lc, rc, np.array([e[2] for e in edges], np.int64))
+    direct = {(a, b): int(x) for (a, b, _), x in zip(edges, status.tolist(), strict=True) if x}
+    assert {e for e, x in direct.items() if x == FIRM} == every
+    assert {e for e, x in direct.items() if x == AMBIGUOUS} == some - every
 
 
 @settings(max_examples=60, deadline=None)

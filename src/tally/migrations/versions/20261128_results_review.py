@@ -53,7 +53,10 @@ def upgrade() -> None:
         sa.Column("detail", sa.JSON(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["actor_id"], ["user.id"], name=op.f("fk_audit_event_actor_id_user"), ondelete="SET NULL"
+            ["actor_id"],
+            ["user.id"],
+            name=op.f("fk_audit_event_actor_id_user"),
+            ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
             ["job_id"],

@@ -156,7 +156,13 @@ def _row(request: Request, access: ProjectAccess, match: Any, can_edit: bool) ->
     return render(
         request,
         "results/_match_row.html",
-        {"match": match, "project_id": access.project_id, "can_edit": can_edit, "updated": True},
+        {
+            "match": match,
+            "others": [],
+            "project_id": access.project_id,
+            "can_edit": can_edit,
+            "updated": True,
+        },
     )
 
 
@@ -170,8 +176,21 @@ async def confirm_match(
     match_id: Annotated[int, Path(ge=1)],
     session: Session,
 ) -> Response:
-    outcome = await ResultService(session).confirm_match(access, job_id, match_id)
-    return _row(request, access, outcome.match, True)
+    results = ResultService(session)
+    outcome = await results.confirm_match(access, job_id, match_id)
+    # Alternatives the confirmation rejected change on the page too (htmx out-of-band swaps).
+    others = [await results.get_match(access, job_id, i) for i in outcome.rejected_match_ids]
+    return render(
+        request,
+        "results/_match_row.html",
+        {
+            "match": outcome.match,
+            "others": others,
+            "project_id": access.project_id,
+            "can_edit": True,
+            "updated": True,
+        },
+    )
 
 
 @router.post(

@@ -45,13 +45,21 @@ document.addEventListener("alpine:init", function () {
       textFields: ["reference", "currency", "description", "counterparty", "counterparty_account", "transaction_id"],
       timer: null,
 
+      urls: {},
+
       init: function () {
+        var root = this.$el;  // captured now: handlers of removed rows have no $root later
+        this.urls = {
+          validate: root.getAttribute("data-validate-url"),
+          "default": root.getAttribute("data-default-url"),
+          start: root.getAttribute("data-start-url"),
+        };
         this.rules = keyed(JSON.parse(document.getElementById("rules-data").textContent));
         var l = document.getElementById("left-source"), r = document.getElementById("right-source");
         this.left = Number(l.value); this.right = Number(r.value);
         this.validate();
       },
-      url: function (name) { return this.$root.getAttribute("data-" + name + "-url"); },
+      url: function (name) { return this.urls[name]; },
 
       changed: function () {
         var self = this;

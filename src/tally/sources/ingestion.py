@@ -1,0 +1,285 @@
+"""Loading one uploaded file into its data source: all or nothing.
+
+The whole load is one transaction (COPY on PostgreSQL, executemany on SQLite) that ends by marking
+the source `ready`: a bad file, a crash or a cancel rolls back every record it wrote, and the source
+is never visible half-loaded. Running it twice is safe — a source that is no longer `ingesting` is
+skipped, and a re-run starts from an empty source.
+"""
+
+from __future__ import annotations
+
+import csv
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tally.cache import invalidate_data_sources
+from tally.config import Settings
+from tally.ingest.errors import IngestError, RowError
+from tally.ingest.formats import FormatError
+from tally.ingest.safety import escape_formula
+from tally.kit.db import Database, run_in_transaction
+from tally.kit.threads import iterate_in_thread
+from tally.models import DataSourceStatus
+from tally.sources.progress import progress_board
+from tally.sources.reading import (
+    FileBatch,
+    ReadPlan,
+    batch_sum,
+    describe_error,
+    read_file,
+    statement_summary,
+)
+from tally.sources.repository import DataSourceRepository
+from tally.sources.storage import skipped_path, upload_path
+
+log = structlog.get_logger("tally.sources")
+
+BATCH_ROWS = 50_000
+MAX_REPORTED_ERRORS = 100
+PROGRESS_INTERVAL_S = 1.0
+
+
+class FileRejected(Exception):
+    """The file may not be loaded; ``detail`` is what the data source's error will say."""
+
+    def __init__(self, detail: dict[str, Any]) -> None:
+        super().__init__(detail.get("message", "rejected"))
+        self.detail = detail
+
+
+@dataclass
+class _Load:
+    """What the load learned while streaming: errors, skips and statement balances."""
+
+    source_id: int
+    on_error: str
+    accept_unbalanced: bool
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    error_count: int = 0
+    skipped: int = 0
+    rows_read: int = 0
+    statements: list[dict[str, Any]] = field(default_factory=list)
+    statement_sum: int = 0
+    last_progress: float = 0.0
+
+    def note_errors(self, errors: list[RowError]) -> None:
+        self.error_count += len(errors)
+        room = MAX_REPORTED_ERRORS - len(self.errors)
+        self.errors.extend(error.to_dict() for error in errors[: max(room, 0)])
+
+
+async def run_ingestion(
+    database: Database, settings: Settings, source_id: int
+) -> DataSourceStatus | None:
+    """Load the upload of data source ``source_id``; returns its final status (None: nothing to do)."""
+    source = await run_in_transaction(database, lambda s: DataSourceRepository(s).get(source_id))
+    if source is None or source.status != DataSourceStatus.INGESTING:
+        return None
+    path = upload_path(settings, source_id)
+    options = source.parse_options or {}
+    load = _Load(
+        source_id, options.get("on_error", "reject"), options.get("accept_unbalanced", False)
+    )
+    plan = ReadPlan.from_dict(options["plan"])
+    started = time.perf_counter()
+    status = DataSourceStatus.FAILED
+    try:
+        if not path.exists():
+            raise FileRejected({"message": "The uploaded file is gone; upload it again."})
+        status = await run_in_transaction(
+            database,
+            lambda session: _load(session, database, settings, source.project_id, path, plan, load),
+        )
+    except FileRejected as rejected:
+        await _fail(database, source.project_id, source_id, rejected.detail)
+    except (IngestError, FormatError) as error:
+        detail = {"message": str(error), **describe_error(error)}
+        await _fail(database, source.project_id, source_id, detail)
+    except Exception as error:
+        log.exception("sources.ingest_crashed", source_id=source_id)
+        await _fail(
+            database,
+            source.project_id,
+            source_id,
+            {"message": f"Ingestion failed unexpectedly ({type(error).__name__})."},
+        )
+    finally:
+        progress_board.finish(source_id)
+    path.unlink(missing_ok=True)  # loaded or refused: either way this upload is done with
+    elapsed = time.perf_counter() - started
+    log.info(
+        "sources.ingest_finished",
+        source_id=source_id,
+        status=status,
+        rows=load.rows_read,
+        seconds=round(elapsed, 3),
+        rows_per_s=round(load.rows_read / elapsed) if elapsed else None,
+    )
+    return status
+
+
+async def _load(
+    session: AsyncSession,
+    database: Database,
+    settings: Settings,
+    project_id: int,
+    path: Path,
+    plan: ReadPlan,
+    load: _Load,
+) -> DataSourceStatus:
+    repository = DataSourceRepository(session)
+    await repository.delete_records(load.source_id)  # a re-run after a crash starts empty
+    skipped_file = skipped_path(settings, load.source_id)
+    with _SkippedWriter(skipped_file) as skipped_writer:
+        records = _records(path, plan, load, skipped_writer, database, project_id)
+        row_count = await repository.load_records(load.source_id, records)
+    if load.skipped == 0:
+        skipped_file.unlink(missing_ok=True)
+    _check_statements(load)
+    await repository.mark_ready(
+        load.source_id,
+        row_count=row_count,
+        skipped_count=load.skipped,
+        statement={"statements": load.statements} if load.statements else None,
+        warnings=_warnings(load),
+    )
+    invalidate_data_sources(session, project_id)
+    return DataSourceStatus.READY
+
+
+async def _records(
+    path: Path,
+    plan: ReadPlan,
+    load: _Load,
+    skipped_writer: _SkippedWriter,
+    database: Database,
+    project_id: int,
+) -> AsyncIterator[pa.RecordBatch]:
+    rejecting = False
+    async for batch in iterate_in_thread(lambda: read_file(path, plan, batch_rows=BATCH_ROWS)):
+        load.rows_read = batch.rows_read
+        if batch.errors:
+            load.note_errors(batch.errors)
+            if load.on_error == "reject":
+                rejecting = True
+        if rejecting:
+            if len(load.errors) >= MAX_REPORTED_ERRORS:
+                break
+            continue  # keep reading only to report the first errors; nothing more is loaded
+        if batch.skipped:
+            load.skipped += len(batch.skipped)
+            skipped_writer.write(batch)
+        _track_statement(batch, load)
+        await _report_progress(load, database, project_id)
+        yield batch.records
+    if rejecting:
+        raise FileRejected(
+            {
+                "message": f"The file has invalid rows; nothing was loaded. First {len(load.errors)} "
+                f"of {load.error_count}{'+' if len(load.errors) >= MAX_REPORTED_ERRORS else ''} "
+                "errors listed.",
+                "errors": load.errors,
+                "error_count": load.error_count,
+            }
+        )
+
+
+def _track_statement(batch: FileBatch, load: _Load) -> None:
+    if batch.statement is None:
+        return
+    load.statement_sum += batch_sum(batch.records)
+    if batch.statement_complete:
+        load.statements.append(statement_summary(batch.statement, load.statement_sum))
+        load.statement_sum = 0
+
+
+def _check_statements(load: _Load) -> None:
+    unbalanced = [s for s in load.statements if s.get("balance", {}).get("status") == "unbalanced"]
+    if unbalanced and not load.accept_unbalanced:
+        first = unbalanced[0]
+        raise FileRejected(
+            {
+                "message": f"Statement {first['statement_id'] or first['index'] + 1} does not balance: "
+                f"opening {first['opening_balance']} + entries {first['balance']['entries_sum']} "
+                f"!= closing {first['closing_balance']} (difference {first['balance']['difference']}). "
+                "Upload it with accept_unbalanced to keep it anyway.",
+                "statements": load.statements,
+            }
+        )
+
+
+def _warnings(load: _Load) -> list[str]:
+    warnings = []
+    if load.skipped:
+        warnings.append(f"{load.skipped} rows were skipped; download them to fix and re-upload.")
+    for statement in load.statements:
+        if statement.get("balance", {}).get("status") == "unbalanced":
+            warnings.append(f"Statement {statement['statement_id']} does not balance (accepted).")
+    return warnings
+
+
+async def _report_progress(load: _Load, database: Database, project_id: int) -> None:
+    """Publish rows read: in this process always; in the database (for other processes) on
+    PostgreSQL, in a short transaction of its own. SQLite's single writer is busy with the load, so
+    there the in-process board is the only record — and the only reader is this same process."""
+    progress_board.update(load.source_id, load.rows_read)
+    now = time.monotonic()
+    if now - load.last_progress < PROGRESS_INTERVAL_S:
+        return
+    load.last_progress = now
+
+    async def publish(session: AsyncSession) -> None:
+        if not database.is_sqlite:
+            await DataSourceRepository(session).set_rows_done(load.source_id, load.rows_read)
+        invalidate_data_sources(session, project_id)
+
+    await run_in_transaction(database, publish)
+
+
+async def _fail(
+    database: Database, project_id: int, source_id: int, detail: dict[str, Any]
+) -> None:
+    async def mark(session: AsyncSession) -> None:
+        await DataSourceRepository(session).mark_failed(source_id, detail)
+        invalidate_data_sources(session, project_id)
+
+    await run_in_transaction(database, mark)
+    log.info("sources.ingest_rejected", source_id=source_id, reason=detail.get("message"))
+
+
+class _SkippedWriter:
+    """Appends skipped rows (raw cells and reasons) to a CSV for download, one batch at a time."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._file: Any = None
+        self._writer: Any = None
+
+    def __enter__(self) -> _SkippedWriter:
+        return self
+
+    def write(self, batch: FileBatch) -> None:
+        if self._file is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._file = self.path.open("w", newline="", encoding="utf-8")
+            self._writer = csv.writer(self._file)
+            self._writer.writerow(["row", "reasons", "cells..."])
+        for row in batch.skipped:
+            self._writer.writerow(
+                [
+                    row.row,
+                    escape_formula("; ".join(row.reasons)),
+                    *(escape_formula(c) for c in row.cells),
+                ]
+            )
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._file is not None:
+            self._file.close()

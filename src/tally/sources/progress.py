@@ -1,0 +1,31 @@
+"""Rows read so far by the ingestions running in this process.
+
+On SQLite the load's own transaction holds the only write lock, so progress cannot be written to
+the database while loading; the embedded server is a single process, so an in-process board is
+where its readers find it. PostgreSQL deployments also store it on the row (see ingestion).
+"""
+
+from __future__ import annotations
+
+import threading
+
+
+class ProgressBoard:
+    def __init__(self) -> None:
+        self._rows: dict[int, int] = {}
+        self._lock = threading.Lock()
+
+    def update(self, source_id: int, rows_done: int) -> None:
+        with self._lock:
+            self._rows[source_id] = rows_done
+
+    def finish(self, source_id: int) -> None:
+        with self._lock:
+            self._rows.pop(source_id, None)
+
+    def rows_done(self, source_id: int) -> int | None:
+        with self._lock:
+            return self._rows.get(source_id)
+
+
+progress_board = ProgressBoard()

@@ -1,0 +1,278 @@
+"""One way to read any supported file: CSV/TSV (gzip too), XLSX, or a bank statement format.
+
+The ingestion engines do the parsing; this module only chooses the engine for a file (by content,
+never by extension), turns the user's options into the engine's, and gives every format the same
+batch shape, so preflight and the bulk load have one code path whatever the format.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from pydantic import BaseModel, Field
+
+from tally.ingest.batches import ParsedBatch
+from tally.ingest.csv_reader import parse_csv
+from tally.ingest.errors import IngestError, RowError, SkippedRow
+from tally.ingest.formats import (
+    PARSERS,
+    FormatError,
+    MalformedFileError,
+    ParsedStatementBatch,
+    Statement,
+    check_balance,
+    detect_format,
+)
+from tally.ingest.options import ParseOptions
+from tally.ingest.preflight import DEFAULT_MAX_ROWS, PreflightResult, preflight
+from tally.ingest.xlsx_reader import parse_xlsx, preflight_xlsx
+from tally.money import format_units
+
+HEAD_BYTES = 1 << 20  # what preflight reads of an uploaded file
+TABULAR_FORMATS = ("csv", "xlsx")
+
+
+class UploadOptions(BaseModel):
+    """What the user may say about a file; anything left out is detected."""
+
+    mapping: dict[str, str] | None = Field(
+        None, description="Tally field -> file column, e.g. {'amount': 'Betrag'}"
+    )
+    encoding: str | None = None
+    delimiter: str | None = None
+    quotechar: str | None = None
+    has_header: bool | None = None
+    skip_rows: int | None = Field(None, ge=0)
+    date_format: str | None = Field(None, description="e.g. %d/%m/%Y when dates are ambiguous")
+    decimal_separator: Literal[".", ","] | None = None
+    default_currency: str | None = Field(None, min_length=3, max_length=3)
+    sheet: str | None = None
+    ragged_rows: Literal["error", "pad"] = "error"
+    on_error: Literal["reject", "skip"] = Field(
+        "reject", description="reject: any bad row rejects the file; skip: load the rest"
+    )
+    accept_unbalanced: bool = Field(
+        False, description="Keep a statement whose balances do not add up (as a warning)"
+    )
+
+    def csv_hints(self) -> dict[str, Any]:
+        return self.model_dump(
+            include={
+                "mapping",
+                "encoding",
+                "delimiter",
+                "quotechar",
+                "has_header",
+                "skip_rows",
+                "date_format",
+                "decimal_separator",
+                "default_currency",
+                "ragged_rows",
+            },
+        )
+
+    def xlsx_hints(self) -> dict[str, Any]:
+        return self.model_dump(
+            include={
+                "mapping",
+                "sheet",
+                "has_header",
+                "skip_rows",
+                "date_format",
+                "decimal_separator",
+                "default_currency",
+            },
+        )
+
+
+@dataclass
+class ReadPlan:
+    """How to read a stored file: its format and, for tables, the engine's options (JSON-able)."""
+
+    format: str
+    options: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"format": self.format, "options": self.options}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ReadPlan:
+        return cls(format=data["format"], options=data.get("options"))
+
+
+@dataclass
+class FileBatch:
+    """A batch of any format: records (RECORD_SCHEMA) plus what the engine said about its rows."""
+
+    records: pa.RecordBatch
+    errors: list[RowError] = field(default_factory=list)
+    skipped: list[SkippedRow] = field(default_factory=list)
+    rows_read: int = 0
+    statement: Statement | None = None
+    statement_complete: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Preview:
+    """What preflight shows before anything is stored."""
+
+    format: str
+    plan: ReadPlan
+    tabular: PreflightResult | None = None
+    records: list[dict[str, Any]] = field(default_factory=list)
+    statements: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[RowError]:
+        return list(self.tabular.errors) if self.tabular else []
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "format": self.format,
+            "plan": self.plan.to_dict(),
+            "records": self.records,
+            "statements": self.statements,
+            "notes": self.notes,
+            "ok": not self.errors,
+        }
+        if self.tabular is not None:
+            data.update(self.tabular.to_dict())
+        data["errors"] = [error.to_dict() for error in self.errors]
+        return data
+
+
+def preview_file(
+    head: bytes, *, complete: bool, options: UploadOptions, path: Path | None
+) -> Preview:
+    """Detect the format from ``head`` and check the first rows with the options given.
+
+    ``path`` is the whole file when it is on disk (an upload); XLSX needs it (a zip's directory
+    sits at its end). Raises IngestError/FormatError for files that cannot be read at all.
+    """
+    detected = detect_format(head)
+    if detected == "csv":
+        result = preflight(head, complete=complete, **options.csv_hints())
+        return Preview("csv", ReadPlan("csv", result.options.to_dict()), tabular=result)
+    if detected == "xlsx":
+        if path is None and not complete:
+            raise IngestError("an XLSX workbook can only be checked whole: send the entire file")
+        source: Any = path if path is not None else head
+        result = preflight_xlsx(source, **options.xlsx_hints())
+        return Preview("xlsx", ReadPlan("xlsx", result.options.to_dict()), tabular=result)
+    return _preview_statement(detected, head, complete=complete, path=path)
+
+
+def _preview_statement(detected: str, head: bytes, *, complete: bool, path: Path | None) -> Preview:
+    preview = Preview(detected, ReadPlan(detected))
+    stream: Any = path.open("rb") if path is not None else io.BytesIO(head)
+    try:
+        for batch in PARSERS[detected](stream, batch_rows=DEFAULT_MAX_ROWS):
+            preview.records.extend(
+                _preview_rows(batch.records, DEFAULT_MAX_ROWS - len(preview.records))
+            )
+            preview.statements.append(statement_summary(batch.statement, None))
+            preview.notes.extend(str(issue) for issue in batch.errors)
+            if len(preview.records) >= DEFAULT_MAX_ROWS:
+                break
+    except MalformedFileError:
+        # The head of a big file ends mid-entry; what parsed before the cut is the preview.
+        if complete or path is not None or not preview.records:
+            raise
+    finally:
+        stream.close()
+    return preview
+
+
+def _preview_rows(records: pa.RecordBatch, limit: int) -> list[dict[str, Any]]:
+    rows = records.slice(0, max(limit, 0)).to_pylist()
+    for row in rows:
+        row["amount"] = format_units(row["amount"])
+        for key in ("booking_date", "value_date"):
+            if row[key] is not None:
+                row[key] = row[key].isoformat()
+    return rows
+
+
+def read_file(path: Path, plan: ReadPlan, *, batch_rows: int) -> Iterator[FileBatch]:
+    """Stream the whole stored file as FileBatch objects, in bounded memory."""
+    with path.open("rb") as stream:
+        if plan.format in TABULAR_FORMATS:
+            assert plan.options is not None
+            options = ParseOptions.from_dict(plan.options)
+            batches: Iterator[ParsedBatch] = (
+                parse_csv(stream, options, batch_rows=batch_rows)
+                if plan.format == "csv"
+                else parse_xlsx(stream, options, batch_rows=batch_rows)
+            )
+            for batch in batches:
+                yield FileBatch(batch.records, batch.errors, batch.skipped, batch.rows_read)
+            return
+        rows = 0
+        for parsed in PARSERS[plan.format](stream, batch_rows=batch_rows):
+            rows += parsed.records.num_rows
+            yield _statement_batch(parsed, rows)
+
+
+def _statement_batch(parsed: ParsedStatementBatch, rows_read: int) -> FileBatch:
+    return FileBatch(
+        parsed.records,
+        rows_read=rows_read,
+        statement=parsed.statement,
+        statement_complete=parsed.complete,
+        notes=[str(issue) for issue in parsed.errors],
+    )
+
+
+def batch_sum(records: pa.RecordBatch) -> int:
+    total = pc.sum(records.column("amount")).as_py()
+    return int(total or 0)
+
+
+def statement_summary(statement: Statement, entries_sum: int | None) -> dict[str, Any]:
+    """A statement's metadata, and its balance check once all its entries are summed (JSON)."""
+
+    def money(units: int | None) -> str | None:
+        return None if units is None else format_units(units)
+
+    summary: dict[str, Any] = {
+        "index": statement.index,
+        "statement_id": statement.statement_id,
+        "account_id": statement.account_id,
+        "currency": statement.currency,
+        "opening_balance": money(statement.opening_balance),
+        "closing_balance": money(statement.closing_balance),
+        "from_date": statement.from_date.isoformat() if statement.from_date else None,
+        "to_date": statement.to_date.isoformat() if statement.to_date else None,
+        "entry_count": statement.entry_count,
+    }
+    if entries_sum is not None:
+        check = check_balance(statement, entries_sum)
+        summary["balance"] = {
+            "status": check.status,
+            "basis": check.basis,
+            "entries_sum": money(check.entries_sum),
+            "expected_movement": money(check.expected_movement),
+            "difference": money(check.difference),
+        }
+    return summary
+
+
+def describe_error(error: IngestError | FormatError) -> dict[str, Any]:
+    """An engine error as the API's machine-readable detail (row/column, or position)."""
+    if isinstance(error, FormatError):
+        return {"reason": error.reason, "position": str(error.position), "format": error.format}
+    return {
+        "reason": error.reason,
+        "row": error.row,
+        "column": error.column,
+        "value": error.value,
+        "code": error.code,
+    }

@@ -1,0 +1,26 @@
+"""Background work of the sources feature: ingesting uploads, and picking them up after a restart."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tally.kit.tasks.queue import TaskQueue
+from tally.kit.tasks.registry import TaskContext, task_registry
+from tally.sources.ingestion import run_ingestion
+from tally.sources.repository import DataSourceRepository
+from tally.sources.service import INGEST_TASK
+
+
+async def ingest(ctx: TaskContext, *, source_id: int) -> None:
+    """Load one upload. Safe to run twice: only an `ingesting` source is loaded, from empty."""
+    await run_ingestion(ctx.database, ctx.settings, source_id)
+
+
+async def recover_unfinished_ingestions(session: AsyncSession, queue: TaskQueue) -> None:
+    """After a restart of the embedded server, ingest again every source left `ingesting`."""
+    for source_id in await DataSourceRepository(session).ingesting_ids():
+        await queue.enqueue(session, INGEST_TASK, source_id=source_id)
+
+
+task_registry.register(INGEST_TASK, ingest)
+task_registry.register_recovery(recover_unfinished_ingestions)
