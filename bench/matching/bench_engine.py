@@ -23,7 +23,17 @@ from tally.matching.backtest import precision_recall
 from tally.matching.synthetic import SCENARIOS, Scenario, generate, generate_mixed
 
 STRATEGIES = ("first_match", "greedy_best", "optimal")
-SHARE_PHASES = ("candidates", "scoring", "assignment", "sum_search")
+SHARE_PHASES = (
+    "prepare",
+    "candidates",
+    "scoring",
+    "assignment",
+    "sum_search",
+    "discrepancies",
+    "duplicates",
+    "finalize",
+)
+SHORT = {"discrepancies": "discrep.", "duplicates": "dupes"}
 
 
 def _run(scenario: Scenario, repeats: int) -> tuple[list[float], float, ReconcileResult]:
@@ -42,7 +52,8 @@ def speed(sizes: list[int], repeats: int, seed: int) -> None:
     print(f"== speed (median of {repeats}; shares of the median run's total) ==")
     print(f"   machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at start")
     header = f"{'size':>9} {'rules':>7} {'median s':>9} {'min s':>7} {'max s':>7} {'cpu s':>7} "
-    header += " ".join(f"{p:>11}" for p in SHARE_PHASES) + f" {'other':>6} {'P':>6} {'R':>6}"
+    header += " ".join(f"{SHORT.get(p, p):>10}" for p in SHARE_PHASES)
+    header += f" {'other':>6} {'P':>6} {'R':>6}"
     print(header)
     previous: float | None = None
     for n in sizes:
@@ -51,9 +62,9 @@ def speed(sizes: list[int], repeats: int, seed: int) -> None:
             times, cpu_s, result = _run(scenario, repeats)
             median = statistics.median(times)
             shares = result.stats.phase_shares()
-            other = 1.0 - sum(shares.get(p, 0.0) for p in SHARE_PHASES)
+            other = shares.get("other", 0.0)
             pr = precision_recall(result, scenario.truth)
-            cells = " ".join(f"{shares.get(p, 0.0):>11.1%}" for p in SHARE_PHASES)
+            cells = " ".join(f"{shares.get(p, 0.0):>10.1%}" for p in SHARE_PHASES)
             print(
                 f"{n:>9,} {label:>7} {median:>9.3f} {times[0]:>7.3f} {times[-1]:>7.3f} {cpu_s:>7.3f} "
                 f"{cells} {other:>6.1%} {pr.precision:>6.4f} {pr.recall:>6.4f}"

@@ -10,11 +10,15 @@ import uvicorn
 
 from tally.app import load_task_modules
 from tally.config import get_settings
+from tally.demo.cli import demo
+from tally.jobs.cli import reconcile
+from tally.kit.cli import reports_errors
 from tally.kit.db import Database, run_in_transaction
 from tally.kit.logging import configure_logging
-from tally.kit.migrate import upgrade_database_sync
+from tally.kit.migrate import open_database, upgrade_database_sync
 from tally.kit.tasks import ProcrastinateQueue
 from tally.models import UserRole
+from tally.sources.cli import ingest
 from tally.users.schemas import UserCreate
 from tally.users.service import UserService
 
@@ -25,6 +29,9 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 user_app = typer.Typer(help="Users.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
+app.command()(ingest)
+app.command()(reconcile)
+app.command()(demo)
 
 
 @db_app.command("upgrade")
@@ -38,6 +45,7 @@ def db_upgrade(revision: str = "head") -> None:
 
 
 @user_app.command("create")
+@reports_errors
 def user_create(
     email: str,
     password: str = typer.Option(None, help="Prompted for when omitted."),
@@ -51,8 +59,7 @@ def user_create(
 
 
 async def _create_user(data: UserCreate) -> int:
-    settings = get_settings()
-    database = Database(settings)
+    database = await open_database(get_settings())
     try:
         user = await run_in_transaction(database, lambda s: UserService(s).create_user(data))
         return user.id

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tally.app import create_app
 from tally.config import Settings
 from tally.models import JobStatus, UserRole
+from tally.sources.storage import skipped_path
 from tests.helpers.jobs import create_job
 from tests.helpers.projects import create_project
 from tests.helpers.results import seed_results
@@ -34,11 +35,24 @@ class Operation:
     admin_only: bool = False
     # Path parameters to fill from another world value (e.g. a job in the right state).
     ids: dict[str, str] = field(default_factory=dict)
+    # A file to send as multipart `file` (uploads and preflight) instead of a JSON body.
+    upload: bytes | None = None
+
+
+_CSV = b"Date,Amount,Reference\n2026-01-02,10.00,A\n2026-01-03,11.00,B\n"
+_SOURCES = "/api/v1/projects/{project_id}/data-sources"
 
 
 _JOB = "/api/v1/projects/{project_id}/jobs/{job_id}"
+_SOURCE_OPERATIONS = [
+    Operation("POST", f"{_SOURCES}/preflight", 200, project_scoped=True, upload=_CSV),
+    Operation("POST", _SOURCES, 202, project_scoped=True, upload=_CSV),
+    Operation("DELETE", f"{_SOURCES}/{{source_id}}", 204, project_scoped=True, ids={"source_id": "spare_source_id"}),
+    Operation("GET", f"{_SOURCES}/{{source_id}}/skipped", 200, project_scoped=True, ids={"source_id": "spare_source_id"}),
+]
 
 MATRIX = [
+    *_SOURCE_OPERATIONS,
     Operation("GET", "/healthz", 200, public=True),
     Operation("GET", "/readyz", 200, public=True),
     Operation("GET", "/metrics", 200, public=True),  # scrapers carry no user token (see tally.app)
@@ -143,7 +157,7 @@ class World:
 
 
 @pytest.fixture
-async def world(session: AsyncSession) -> World:
+async def world(session: AsyncSession, test_settings: Settings) -> World:
     owner = await create_user(session)
     outsider = await create_user(session)
     viewer = await create_user(session)
@@ -152,6 +166,12 @@ async def world(session: AsyncSession) -> World:
     left = await create_data_source(session, project=project, name="left")
     right = await create_data_source(session, project=project, name="right")
     job = await create_job(session, project=project, left=left, right=right)
+    spare = await create_data_source(session, project=project, name="spare")
+    spare.skipped_count = 1
+    await session.commit()
+    skipped = skipped_path(test_settings, spare.id)
+    skipped.parent.mkdir(parents=True, exist_ok=True)
+    skipped.write_text("row,reasons\n2,bad amount\n")
     queued = await create_job(session, project=project, left=left, right=right, status=JobStatus.QUEUED)
     failed = await create_job(session, project=project, left=left, right=right, status=JobStatus.FAILED)
     results = await seed_results(
@@ -164,6 +184,7 @@ async def world(session: AsyncSession) -> World:
         "queued_job_id": queued.id,
         "failed_job_id": failed.id,
         "other_source_id": right.id,
+        "spare_source_id": spare.id,
         "user_id": viewer.id,
         "email": owner.email,
         "other_email": outsider.email,
@@ -188,6 +209,8 @@ async def _call(client: AsyncClient, op: Operation, world: World, user: AuthedUs
         op.method,
         _fill(op.path, {**world.values, **{k: world.values[v] for k, v in op.ids.items()}}),
         json=_fill(op.body, world.values) if op.body is not None else None,
+        files={"file": ("file.csv", op.upload)} if op.upload is not None else None,
+        data={"complete": "true"} if op.upload is not None else None,
         headers=headers,
     )
     return response.status_code

@@ -13,7 +13,7 @@ import pytest
 from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tally.models import ProjectRole
+from tally.models import ProjectRole, UserRole
 from tally.projects.repository import ProjectRepository
 from tally.projects.service import ProjectService
 from tally.users.service import UserService
@@ -108,18 +108,23 @@ async def test_stale_membership_is_never_served_after_removal(
                 assert (await client.get(f"{url}{path}", headers=member.headers)).status_code == 404
 
 
-async def test_stale_principal_is_never_served_after_logout(
+async def test_stale_principal_is_never_served_after_deactivation(
     make_app: AppFactory, cache_mode: str, session: AsyncSession, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     user = await create_user(session)
+    admin = await create_user(session, role=UserRole.ADMIN)
     async with AsyncExitStack() as stack:
         reader, writer = await _clients(make_app, cache_mode, stack)
+        await writer.get("/api/v1/users", headers=admin.headers)  # the admin's token, before arming
         pause = Pause(monkeypatch, UserService, "token_owner")
 
-        async def logout() -> None:
-            assert (await writer.post("/api/v1/auth/logout", headers=user.headers)).status_code == 204
+        async def deactivate() -> None:
+            response = await writer.patch(
+                f"/api/v1/users/{user.id}", json={"is_active": False}, headers=admin.headers
+            )
+            assert response.status_code == 200
 
-        slow = await pause.run_while_paused(reader.get("/api/v1/projects", headers=user.headers), logout)
+        slow = await pause.run_while_paused(reader.get("/api/v1/projects", headers=user.headers), deactivate)
         assert slow.status_code == 200
 
         for client in {reader, writer}:

@@ -3,7 +3,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from httpx import AsyncClient
 
 from tests.helpers.users import DEFAULT_PASSWORD, AuthedUser

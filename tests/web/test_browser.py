@@ -35,7 +35,9 @@ def tally(
     """`tally serve` on the embedded SQLite default, then on PostgreSQL (a database of its own)."""
     url = None
     if request.param == "postgresql":
-        url = create_postgres_database(f"tally_browser_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}")
+        url = create_postgres_database(
+            f"tally_browser_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+        )
     server, seeded = start_server(tmp_path_factory.mktemp(f"browser-{request.param}"), url)
     yield server, seeded
     server.stop()
@@ -132,7 +134,9 @@ def test_run_a_reconciliation_and_watch_it_complete(page: Page, seeded: Seeded) 
     expect(page.get_by_text("Completed")).to_be_visible(timeout=30_000)  # via the event stream
     shot(page, "07-job-completed")
     page.get_by_role("link", name="Review the results").click()
-    expect(page.get_by_role("heading", name=re.compile("Results of reconciliation"))).to_be_visible()
+    expect(
+        page.get_by_role("heading", name=re.compile("Results of reconciliation"))
+    ).to_be_visible()
     expect(page.locator("#results-table tbody tr")).to_have_count(1)
     expect(page.get_by_text("reference equal")).to_be_visible()
     shot(page, "08-results-matched")
@@ -162,7 +166,9 @@ def test_review_confirm_reject_manual_match_and_export(page: Page, seeded: Seede
     page.keyboard.press("c")
     expect(page.locator(f"#match-{match_id}")).to_have_attribute("data-status", "confirmed")
     # A button: reject the next open one.
-    open_row = page.locator('#results-table tbody tr[data-status="ambiguous"], #results-table tbody tr[data-status="suggested"]').first
+    open_row = page.locator(
+        '#results-table tbody tr[data-status="ambiguous"], #results-table tbody tr[data-status="suggested"]'
+    ).first
     rejected_id = open_row.get_attribute("data-match")
     open_row.get_by_role("button", name=re.compile("^Reject")).click()
     expect(page.locator(f"#match-{rejected_id}")).to_have_attribute("data-status", "rejected")
@@ -190,7 +196,7 @@ def test_review_confirm_reject_manual_match_and_export(page: Page, seeded: Seede
     expect(page.get_by_text("match: confirmed")).to_be_visible()
     shot(page, "12-audit")
 
-    page.go_back()
+    page.goto(results + "?tab=matched")
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Export CSV").click()
     download = download_info.value
@@ -204,6 +210,68 @@ def test_review_confirm_reject_manual_match_and_export(page: Page, seeded: Seede
     page.goto(f"/projects/{seeded.project_id}")
     expect(page.locator("[data-chart=match_rate] canvas")).to_be_visible()
     shot(page, "18-project-overview")
+
+
+FILES = Path(__file__).resolve().parent / "files"
+
+
+def drop_file(page: Page, selector: str, path: Path) -> None:
+    """Drop a file on an element as a person dragging it from their desktop would."""
+    transfer = page.evaluate_handle(
+        """([name, text]) => {
+            const transfer = new DataTransfer();
+            transfer.items.add(new File([text], name, {type: "text/csv"}));
+            return transfer;
+        }""",
+        [path.name, path.read_text()],
+    )
+    page.dispatch_event(selector, "drop", {"dataTransfer": transfer})
+
+
+def test_upload_two_csvs_fix_a_mapping_and_refuse_a_bad_file(page: Page, seeded: Seeded) -> None:
+    sign_in(page, seeded.alice.email)
+    page.get_by_label("Name").fill("Uploads")
+    page.get_by_role("button", name="Create project").click()
+    expect(page.get_by_role("heading", name="Uploads")).to_be_visible()
+    overview = page.url
+    page.get_by_role("link", name="Add a data source").first.click()
+    shot(page, "19-add-source")
+
+    # Through the drop zone: a semicolon file with decimal commas and an unmapped reference.
+    drop_file(page, "#dropzone", FILES / "bank.csv")
+    expect(page.locator(".preview-table tbody tr")).to_have_count(5)
+    expect(page.locator(".detected")).to_contain_text("semicolon")
+    expect(page.locator(".detected")).to_contain_text("1.234,56")
+    beleg = page.get_by_label("Tally field for column Beleg")
+    expect(beleg).to_have_value("")
+    beleg.select_option("reference")
+    expect(page.get_by_label("Tally field for column Beleg")).to_have_value("reference")
+    expect(page.get_by_text("Every previewed row reads cleanly")).to_be_visible()
+    shot(page, "20-preview-mapped")
+    page.get_by_label("Name of this data source").fill("Bank statement")
+    page.get_by_role("button", name="Upload and load").click()
+    expect(page.locator("#ingest")).to_contain_text("Ready", timeout=20_000)
+    expect(page.locator("#ingest")).to_contain_text("5 rows loaded")
+    shot(page, "21-upload-ready")
+
+    # Through the file picker.
+    page.goto(overview + "/sources/new")
+    page.locator("#file-input").set_input_files(str(FILES / "ledger.csv"))
+    expect(page.locator(".preview-table tbody tr")).to_have_count(5)
+    page.get_by_role("button", name="Upload and load").click()
+    expect(page.locator("#ingest")).to_contain_text("Ready", timeout=20_000)
+
+    # A bad file: its errors are shown in place, and uploading it anyway stores nothing.
+    page.goto(overview + "/sources/new")
+    page.locator("#file-input").set_input_files(str(FILES / "bad.csv"))
+    expect(page.locator("td.cell-error")).to_have_count(2)
+    expect(page.locator("td.cell-error").first).to_contain_text("not an amount")
+    shot(page, "22-preview-errors")
+    page.get_by_role("button", name="Upload and load").click()
+    expect(page.locator("#flash")).to_contain_text("problems in the first rows")
+    page.goto(overview)
+    expect(page.locator("#sources-title + .table-wrap tbody tr")).to_have_count(2)
+    expect(page.get_by_text("bad", exact=True)).to_have_count(0)
 
 
 def test_a_non_member_gets_404_and_a_post_without_csrf_is_403(page: Page, seeded: Seeded) -> None:

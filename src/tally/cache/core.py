@@ -11,7 +11,7 @@ import secrets
 import time
 import weakref
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 import structlog
 from sqlalchemy.engine import Engine
@@ -27,6 +27,8 @@ from tally.config import Settings
 from tally.kit.db import Database
 
 log = structlog.get_logger("tally.cache")
+
+T = TypeVar("T")
 
 # Loads a value from the database in a session of its own; None means "nothing to cache".
 Loader = Callable[[AsyncSession], Awaitable[bytes | None]]
@@ -115,6 +117,7 @@ class Cache:
         # Invalidations Redis never received; recovery bumps the epoch before trusting Redis.
         self._undelivered = 0
         self._flights: dict[str, asyncio.Task[Entry | None]] = {}
+        self._shared_calls: dict[str, asyncio.Future[Any]] = {}
         self._tasks: set[asyncio.Task[Entry | None]] = set()
         self._recovery: asyncio.Task[None] | None = None
         self._log_lookups = _debug_enabled()
@@ -185,7 +188,9 @@ class Cache:
                 if generations is None:
                     generations = await self._redis_generations(key, coherence)
                     storage_key = _storage_key(key, generations)
-                raw = await self.redis.get(storage_key)
+                redis = self.redis
+                # Shared by concurrent readers of one storage key: what it holds never gets older.
+                raw = await self._shared(f"v {storage_key}", lambda: redis.get(storage_key))
             except RedisUnavailable:
                 family.bypassed += 1
                 return await self._load(key, load)
@@ -235,13 +240,41 @@ class Cache:
         return values
 
     async def _redis_generations(self, key: Key, coherence: int | None) -> list[int]:
-        assert self.redis is not None
+        redis = self.redis
+        assert redis is not None
         namespaces = (EPOCH, *key.namespaces)
-        values = await self.redis.generations(namespaces)
-        if coherence is not None and coherence == self._coherence:
-            for namespace, value in zip(namespaces, values, strict=True):
-                self.generations.learn(namespace, value)
-        return values
+        if coherence is None:
+            return await redis.generations(namespaces)
+        # Concurrent readers share one lookup. One that joined late (after a write elsewhere) may
+        # get values read before that write, but the write's broadcast reached this process
+        # before its request did, so merging in what the process knows makes them current.
+        values: list[int] = await self._shared(
+            "g " + " ".join(namespaces), lambda: redis.generations(namespaces)
+        )
+        if coherence != self._coherence:  # flushed meanwhile: what we knew is gone, ask again
+            return await redis.generations(namespaces)
+        merged = []
+        for namespace, value in zip(namespaces, values, strict=True):
+            self.generations.learn(namespace, value)
+            merged.append(max(value, self.generations.get(namespace) or value))
+        return merged
+
+    async def _shared(self, name: str, call: Callable[[], Awaitable[T]]) -> T:
+        """One in-flight call per name; concurrent callers await the same result."""
+        pending = self._shared_calls.get(name)
+        if pending is None:
+            pending = asyncio.ensure_future(call())
+            self._shared_calls[name] = pending
+
+            def done(future: asyncio.Future[Any]) -> None:
+                if self._shared_calls.get(name) is future:
+                    del self._shared_calls[name]
+                if not future.cancelled():
+                    future.exception()  # every caller re-raises it
+
+            pending.add_done_callback(done)
+        result: T = await asyncio.shield(pending)
+        return result
 
     async def _single_flight(
         self, key: Key, storage_key: str, load: Loader, coherence: int | None

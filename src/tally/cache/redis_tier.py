@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import structlog
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
@@ -27,6 +27,10 @@ from tally.cache.stats import CacheStats
 log = structlog.get_logger("tally.cache")
 
 T = TypeVar("T")
+
+# Connections per process. Waiting for one counts against the call's budget (a pool that stays
+# exhausted for that long means Redis is too slow to help), instead of failing at once.
+MAX_CONNECTIONS = 64
 
 # A generation key outlives any entry TTL by far; when one expires anyway the namespace just gets
 # a fresh value (all its entries become unreachable), which is always safe.
@@ -107,8 +111,10 @@ class RedisTier:
         self.channel = f"{prefix}invalidations"
         self._sequence_key = f"{prefix}gen-seq"
         self._on_breaker_open = on_breaker_open
-        self.client: Redis = Redis.from_url(
+        pool = BlockingConnectionPool.from_url(
             url,
+            max_connections=MAX_CONNECTIONS,
+            timeout=timeout,
             socket_timeout=timeout,
             socket_connect_timeout=timeout,
             # No retries: a failed call falls back to the database at once, and the breaker (not
@@ -118,6 +124,7 @@ class RedisTier:
             client_name="tally-cache",
             decode_responses=False,
         )
+        self.client: Redis = Redis(connection_pool=pool)
         self._init_generations = self.client.register_script(_INIT_GENERATIONS)
         self._bump = self.client.register_script(_BUMP)
         self._release = self.client.register_script(_RELEASE)

@@ -10,6 +10,9 @@ from alembic.config import Config
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from tally.config import Settings
+from tally.kit.db import Database
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
@@ -39,3 +42,12 @@ def _upgrade(connection: Connection, url: str, revision: str) -> None:
 
 def upgrade_database_sync(url: str, revision: str = "head") -> None:
     asyncio.run(upgrade_database(url, revision))
+
+
+async def open_database(settings: Settings) -> Database:
+    """A Database for command-line work; the embedded SQLite default is created and migrated."""
+    database = Database(settings)
+    if database.is_sqlite:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        await upgrade_database(database.url)
+    return database

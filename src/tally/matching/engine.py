@@ -113,7 +113,7 @@ def reconcile(
     state.checkpoint(0.85)
     with state.timer.phase("discrepancies"):
         for index, rule, frame in discrepancy_sources:
-            _run_discrepancies(state, index, rule, frame, assignment)
+            _run_discrepancies(state, index, rule, frame)
     state.checkpoint(0.9)
     with state.timer.phase("duplicates"):
         duplicates = pl.concat(
@@ -257,18 +257,24 @@ def _pair_batch(chosen: pl.DataFrame, rule: Rule, index: int, category: str) -> 
     )
     links = pl.concat(
         [
-            matches.select("_mk", pl.col("_lmin").alias("record_id"), pl.lit("left").alias("side")),
             matches.select(
-                "_mk", pl.col("_rmin").alias("record_id"), pl.lit("right").alias("side")
+                "_mk",
+                pl.lit(0).alias("_at"),
+                pl.col("_lmin").alias("record_id"),
+                pl.lit("left").alias("side"),
+            ),
+            matches.select(
+                "_mk",
+                pl.lit(1).alias("_at"),
+                pl.col("_rmin").alias("record_id"),
+                pl.lit("right").alias("side"),
             ),
         ]
     )
     return Batch(matches.cast(BATCH_COLUMNS), links.cast(BATCH_LINKS))  # type: ignore[arg-type]
 
 
-def _run_discrepancies(
-    state: RunState, index: int, rule: Rule, frame: pl.DataFrame, assignment: AssignmentStats
-) -> None:
+def _run_discrepancies(state: RunState, index: int, rule: Rule, frame: pl.DataFrame) -> None:
     """Pairs equal on the keys but outside tolerance, among records still unmatched."""
     if frame.height == 0:
         return
@@ -324,7 +330,7 @@ def _group_batch(
     lamt, ramt = as_int_array(lw[AMOUNT]), as_int_array(rw[AMOUNT])
     auto_q = round(rule.auto * SCORE_SCALE)
     rows: list[dict[str, object]] = []
-    links: list[tuple[int, int, str]] = []
+    links: list[tuple[int, int, int, str]] = []
     used_l: list[int] = []
     used_r: list[int] = []
     edge_values = EdgeValues(outcome.edges, rule)
@@ -349,7 +355,8 @@ def _group_batch(
                 "_sig": ",".join(map(str, left_ids)) + "|" + ",".join(map(str, right_ids)),
             }
         )
-        links += [(mk, i, "left") for i in left_ids] + [(mk, i, "right") for i in right_ids]
+        members = [(i, "left") for i in left_ids] + [(i, "right") for i in right_ids]
+        links += [(mk, at, i, side) for at, (i, side) in enumerate(members)]
         used_l += [int(lrow[i]) for i in group.left]
         used_r += [int(rrow[i]) for i in group.right]
     matches = pl.DataFrame(rows, schema=BATCH_COLUMNS)
@@ -371,8 +378,11 @@ def _assemble(
         matches_parts.append(batch.matches.with_columns(pl.col("_mk") + offset))
         link_parts.append(batch.links.with_columns(pl.col("_mk") + offset))
         offset += batch.matches.height
-    matches = pl.concat(matches_parts) if matches_parts else pl.DataFrame(schema=BATCH_COLUMNS)
-    links = pl.concat(link_parts) if link_parts else pl.DataFrame(schema=BATCH_LINKS)
+    # One chunk each: gathering rows of a many-chunk string column is far slower.
+    matches = (
+        pl.concat(matches_parts).rechunk() if matches_parts else pl.DataFrame(schema=BATCH_COLUMNS)
+    )
+    links = pl.concat(link_parts).rechunk() if link_parts else pl.DataFrame(schema=BATCH_LINKS)
     # numpy's lexsort on integer keys costs half the CPU of a polars multi-column sort here.
     # The member signature only orders alternatives sharing their smallest ids (groups).
     group = (matches["category"] != "matched").cast(pl.Int64) * 1_000 + matches["rule_index"]
@@ -389,16 +399,14 @@ def _assemble(
     )
     key_of = np.zeros(offset, np.int64)
     key_of[as_int_array(ordered["_mk"])] = as_int_array(ordered["match_key"])
+    # Place every link directly (match_key order, then its position in the match): no sort.
     link_keys = key_of[as_int_array(links["_mk"])]
-    link_order = np.lexsort(
-        (
-            as_int_array(links["record_id"]),
-            (links["side"] == "right").to_numpy(),
-            link_keys,
-        )
-    )
+    per_key = np.bincount(link_keys, minlength=offset + 1)
+    starts = np.cumsum(per_key) - per_key
+    slot = np.empty(links.height, np.int64)
+    slot[starts[link_keys] + as_int_array(links["_at"])] = np.arange(links.height)
     links_out = (
-        links.with_columns(pl.Series("match_key", link_keys))[link_order]
+        links.with_columns(pl.Series("match_key", link_keys))[slot]
         .select(list(LINK_SCHEMA))
         .cast(LINK_SCHEMA)  # type: ignore[arg-type]
     )

@@ -127,7 +127,8 @@ def search_groups(
         proposals = _one_to_many(
             edges, one, amount, amount_weight, rule, limits, budget_s, out, checkpoint
         )
-    out.groups = _resolve(proposals)
+    suggest_q = round(rule.suggest * SCORE_SCALE)
+    out.groups = _resolve([g for g in proposals if g.score_q >= suggest_q])
     out.search_seconds = time.perf_counter() - start
     return out
 

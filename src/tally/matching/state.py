@@ -32,6 +32,7 @@ BATCH_COLUMNS: dict[str, pl.DataType] = {
 }
 BATCH_LINKS: dict[str, pl.DataType] = {
     "_mk": pl.Int64(),
+    "_at": pl.Int64(),  # position within the match: lefts by id, then rights by id
     "record_id": pl.Int64(),
     "side": pl.String(),
 }

@@ -82,8 +82,8 @@ class Match(Base):
         Index("ix_match_job_id_tab_amount_id", "job_id", "tab", "amount", "id"),
         # sort=date|-date within a tab.
         Index("ix_match_job_id_tab_booking_date_id", "job_id", "tab", "booking_date", "id"),
-        # sort=score|-score within a tab (the review queue, least certain first).
-        Index("ix_match_job_id_tab_score_id", "job_id", "tab", "score", "id"),
+        # No index for sort=score: it serves the review queue, a small tab sorted after the
+        # (job_id, tab) range; each index here adds ~12 % to the bulk write of a job's matches.
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.cache import get_cache, keys
 from tally.kit.errors import Forbidden, NotFound
-from tally.models import ProjectRole
+from tally.models import ProjectRole, User
 from tally.projects.repository import ProjectRepository
 from tally.users.auth import CurrentPrincipal, Principal
 
@@ -79,3 +79,14 @@ async def project_owner(access: ProjectReader) -> ProjectAccess:
 
 ProjectEditor = Annotated[ProjectAccess, Depends(project_editor)]
 ProjectOwner = Annotated[ProjectAccess, Depends(project_owner)]
+
+
+async def owner_access(session: AsyncSession, project_id: int) -> ProjectAccess:
+    """Act as a project's owner: for the command line, which runs with the database's authority."""
+    project = await ProjectRepository(session).get(project_id)
+    if project is None:
+        raise ProjectNotFound(f"Project {project_id} not found")
+    owner = await session.get(User, project.owner_id)
+    assert owner is not None
+    principal = Principal(owner.id, owner.email, owner.role, token="")
+    return ProjectAccess(project_id, ProjectRole.OWNER, principal)

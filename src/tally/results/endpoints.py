@@ -4,8 +4,7 @@ from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, status
-from fastapi.responses import FileResponse, StreamingResponse
-from starlette.background import BackgroundTask
+from fastapi.responses import Response, StreamingResponse
 
 from tally.jobs.service import JobNotFound
 from tally.kit.db import get_database
@@ -18,10 +17,7 @@ from tally.results.export import (
     CSV_MEDIA_TYPE,
     XLSX_MEDIA_TYPE,
     ExportFilter,
-    csv_chunks,
-    export_filename,
-    export_tabs,
-    write_xlsx,
+    export_response,
 )
 from tally.results.schemas import (
     AuditEventRead,
@@ -252,24 +248,8 @@ async def export_job_results(
     min_amount: Amount = None,
     max_amount: Amount = None,
     q: Text = None,
-) -> StreamingResponse | FileResponse:
+) -> Response:
     """A job's results as CSV (streamed) or XLSX; text cells are formula-injection-safe."""
-    service = ResultService(session)
-    job = await service.get_job(access, job_id)
-    tabs = export_tabs(tab)
+    job = await ResultService(session).get_job(access, job_id)
     filters = ExportFilter(rule, _units(min_amount), _units(max_amount), q)
-    if format is ExportFormat.CSV:
-        return StreamingResponse(
-            csv_chunks(get_database(request), job, tabs, filters),
-            media_type=CSV_MEDIA_TYPE,
-            headers={
-                "Content-Disposition": f'attachment; filename="{export_filename(job, tab, "csv")}"'
-            },
-        )
-    path = await write_xlsx(session, job, tabs, filters, await service.quality_of(job))
-    return FileResponse(
-        path,
-        media_type=XLSX_MEDIA_TYPE,
-        filename=export_filename(job, tab, "xlsx"),
-        background=BackgroundTask(path.unlink, missing_ok=True),
-    )
+    return await export_response(get_database(request), session, job, format, tab, filters)

@@ -13,26 +13,35 @@ import io
 import json
 import os
 import tempfile
-from collections import defaultdict
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from fastapi.responses import FileResponse, Response, StreamingResponse
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.background import BackgroundTask
 
 from tally.ingest.safety import escape_formula
 from tally.kit.db import Database
-from tally.models import Match, MatchTab, ReconciliationJob
+from tally.models import MatchTab, ReconciliationJob
 from tally.money import from_units
-from tally.results.repository import LinkedRecord, RecordRow, ResultRepository
-from tally.results.schemas import MatchQuery, QualityReport, RecordQuery, RecordTab, ResultTab
-from tally.results.service import explain
+from tally.results.repository import ResultRepository
+from tally.results.schemas import (
+    ExportFormat,
+    MatchQuery,
+    QualityReport,
+    RecordQuery,
+    RecordTab,
+    ResultTab,
+)
+from tally.results.service import ResultService, explain
 
 EXPORT_PAGE_SIZE = 1_000  # matches (or records) per keyset page
 XLSX_MAX_ROWS = 1_048_576  # per sheet, header included; more rows continue on a new sheet
@@ -98,7 +107,7 @@ async def export_pages(
     tabs: Sequence[ResultTab],
     filters: ExportFilter,
 ) -> AsyncIterator[list[Row]]:
-    """Rows of ``COLUMNS``, one per record, a keyset page at a time."""
+    """Rows of ``COLUMNS``, one per record, a keyset page (one statement) at a time."""
     repository = ResultRepository(session)
     for tab in tabs:
         if tab.value in _MATCH_TABS:
@@ -111,15 +120,14 @@ async def export_pages(
             )
             after = 0
             while True:
-                matches = await repository.match_keyset_page(
+                rows = await repository.export_match_rows(
                     job.id, query, after_id=after, limit=EXPORT_PAGE_SIZE
                 )
-                if not matches:
+                if not rows:
                     break
-                links = await repository.linked_records(job.id, [m.id for m in matches])
-                yield _match_rows(matches, links)
-                after = matches[-1].id
-                if len(matches) < EXPORT_PAGE_SIZE:
+                yield [_match_row(row) for row in rows]
+                after = rows[-1].id
+                if len({row.id for row in rows}) < EXPORT_PAGE_SIZE:
                     break
         elif filters.rule is None:  # records outside any match have no rule
             record_query = RecordQuery(
@@ -130,7 +138,7 @@ async def export_pages(
             )
             key: tuple[int, int] = (-(2**62), -(2**62))
             while True:
-                rows = await repository.record_keyset_page(
+                rows = await repository.export_record_rows(
                     job, record_query, after=key, limit=EXPORT_PAGE_SIZE
                 )
                 if not rows:
@@ -138,73 +146,50 @@ async def export_pages(
                 yield [_record_row(tab, row) for row in rows]
                 last = rows[-1]
                 if record_query.tab is RecordTab.DUPLICATES:
-                    key = (last.duplicate_group or 0, last.record.id)
+                    key = (last.group_id, last.id)
                 else:
-                    key = (last.record.row_number, last.record.id)
+                    key = (last.row_number, last.id)
                 if len(rows) < EXPORT_PAGE_SIZE:
                     break
 
 
-def _match_rows(matches: Sequence[Match], links: Sequence[LinkedRecord]) -> list[Row]:
-    by_match: dict[int, list[LinkedRecord]] = defaultdict(list)
-    for link in links:
-        by_match[link.match_id or 0].append(link)
-    rows: list[Row] = []
-    for match in matches:
-        explanation = explain(_evidence(match))
-        for link in by_match[match.id]:
-            r = link.record
-            rows.append(
-                (
-                    match.tab,
-                    match.id,
-                    match.status,
-                    match.category,
-                    match.rule,
-                    match.score,
-                    link.side,
-                    r.id,
-                    r.row_number,
-                    r.reference,
-                    r.booking_date,
-                    r.value_date,
-                    from_units(r.amount),
-                    r.currency,
-                    r.description,
-                    r.counterparty,
-                    link.duplicate_group,
-                    from_units(match.amount_difference),
-                    match.date_difference_days,
-                    explanation,
-                )
-            )
-    return rows
+def _match_row(row: Any) -> Row:
+    # The repository's columns, in COLUMNS order, with the evidence turned into its sentence.
+    *fields, evidence = row
+    amount_at = COLUMNS.index("amount")
+    difference_at = COLUMNS.index("amount_difference")
+    fields[amount_at] = None if fields[amount_at] is None else from_units(fields[amount_at])
+    fields[difference_at] = from_units(fields[difference_at])
+    return (*fields, _explanation(evidence))
 
 
-def _evidence(match: Match) -> dict[str, Any] | None:
-    return json.loads(match.evidence) if match.evidence else None
+@lru_cache(maxsize=4096)
+def _explanation(evidence: str | None) -> str:
+    """Evidence repeats a lot across a job (same rule, same outcome): explain each text once."""
+    return explain(json.loads(evidence)) if evidence else ""
 
 
-def _record_row(tab: ResultTab, row: RecordRow) -> Row:
-    r = row.record
+def _record_row(tab: ResultTab, row: Any) -> Row:
+    side, record_id, row_number, reference, booked, valued, amount, currency, *rest = row
+    description, counterparty, group, match_id = rest
     return (
         str(tab),
-        row.match_id,
+        match_id,
         None,
         None,
         None,
         None,
-        row.side,
-        r.id,
-        r.row_number,
-        r.reference,
-        r.booking_date,
-        r.value_date,
-        from_units(r.amount),
-        r.currency,
-        r.description,
-        r.counterparty,
-        row.duplicate_group,
+        side,
+        record_id,
+        row_number,
+        reference,
+        booked,
+        valued,
+        from_units(amount),
+        currency,
+        description,
+        counterparty,
+        group,
         None,
         None,
         None,
@@ -317,3 +302,35 @@ async def write_xlsx(
         await asyncio.to_thread(path.unlink, missing_ok=True)
         raise
     return path
+
+
+# --- the response -------------------------------------------------------------------------------
+
+
+async def export_response(
+    database: Database,
+    session: AsyncSession,
+    job: ReconciliationJob,
+    fmt: ExportFormat,
+    tab: ResultTab | None = None,
+    filters: ExportFilter | None = None,
+) -> Response:
+    """The download for the API and the web app alike: CSV streamed from its own session, XLSX
+    built in the request (so an error is still a proper error response) and sent from disk."""
+    tabs = export_tabs(tab)
+    filters = filters or ExportFilter()
+    if fmt is ExportFormat.CSV:
+        name = export_filename(job, tab, "csv")
+        return StreamingResponse(
+            csv_chunks(database, job, tabs, filters),
+            media_type=CSV_MEDIA_TYPE,
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+    quality = await ResultService(session).quality_of(job)
+    path = await write_xlsx(session, job, tabs, filters, quality)
+    return FileResponse(
+        path,
+        media_type=XLSX_MEDIA_TYPE,
+        filename=export_filename(job, tab, "xlsx"),
+        background=BackgroundTask(path.unlink, missing_ok=True),
+    )

@@ -12,6 +12,7 @@ import pyarrow as pa
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
+    Row,
     Select,
     String,
     and_,
@@ -97,6 +98,30 @@ _RECORD_ORDER: dict[RecordSort, tuple[ColumnElement[Any], ...]] = {
     RecordSort.DATE: (Record.booking_date.asc(), Record.id.asc()),
     RecordSort.DATE_DESC: (Record.booking_date.desc(), Record.id.desc()),
 }
+
+
+_EXPORT_MATCH_FIELDS = (
+    Match.id,
+    Match.tab,
+    Match.status,
+    Match.category,
+    Match.rule,
+    Match.score,
+    Match.amount_difference,
+    Match.date_difference_days,
+    Match.evidence,
+)
+_EXPORT_RECORD_FIELDS = (
+    Record.id,
+    Record.row_number,
+    Record.reference,
+    Record.booking_date,
+    Record.value_date,
+    Record.amount,
+    Record.currency,
+    Record.description,
+    Record.counterparty,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -363,17 +388,47 @@ class ResultRepository:
         )
         return list(await self.session.scalars(statement))
 
-    async def match_keyset_page(
+    async def export_match_rows(
         self, job_id: int, query: MatchQuery, *, after_id: int, limit: int
-    ) -> list[Match]:
-        """The next ``limit`` matches after ``after_id`` (export: constant cost per page)."""
-        statement = (
+    ) -> list[Row[Any]]:
+        """The next ``limit`` matches after ``after_id`` with all their records, one row per
+        record (``EXPORT_MATCH_COLUMNS``), in one statement; plain rows, no ORM objects."""
+        page = (
             self._match_filter(job_id, query)
+            .with_only_columns(*_EXPORT_MATCH_FIELDS)
             .where(Match.id > after_id)
             .order_by(Match.id)
             .limit(limit)
+            .subquery()
         )
-        return list(await self.session.scalars(statement))
+        statement = (
+            select(
+                page.c.tab,
+                page.c.id,
+                page.c.status,
+                page.c.category,
+                page.c.rule,
+                page.c.score,
+                MatchRecord.side,
+                *_EXPORT_RECORD_FIELDS,
+                RecordDuplicate.group_id,
+                page.c.amount_difference,
+                page.c.date_difference_days,
+                page.c.evidence,
+            )
+            .select_from(page)
+            .outerjoin(MatchRecord, MatchRecord.match_id == page.c.id)
+            .outerjoin(Record, Record.id == MatchRecord.record_id)
+            .outerjoin(
+                RecordDuplicate,
+                and_(
+                    RecordDuplicate.job_id == job_id,
+                    RecordDuplicate.record_id == MatchRecord.record_id,
+                ),
+            )
+            .order_by(page.c.id, MatchRecord.side, Record.id)
+        )
+        return list(await self.session.execute(statement))
 
     async def get_match(self, job_id: int, match_id: int) -> Match | None:
         return await self.session.scalar(
@@ -460,19 +515,24 @@ class ResultRepository:
             RecordRow(r, str(side), g, m) for r, side, g, m in await self.session.execute(statement)
         ]
 
-    async def record_keyset_page(
+    async def export_record_rows(
         self, job: ReconciliationJob, query: RecordQuery, *, after: tuple[int, int], limit: int
-    ) -> list[RecordRow]:
-        """The next ``limit`` rows after the (row_number, id) or (group_id, record_id) ``after``."""
+    ) -> list[Row[Any]]:
+        """The next ``limit`` rows after the (row_number, id) or (group_id, record_id) ``after``:
+        ``side``, the record's exported fields, ``duplicate_group``, ``match_id``."""
         statement = self._record_filter(job, query)
+        side, group, match = list(statement.selected_columns)[1:]
         if query.tab is RecordTab.DUPLICATES:
             key: tuple[Any, Any] = (RecordDuplicate.group_id, RecordDuplicate.record_id)
         else:
             key = (Record.row_number, Record.id)
-        statement = statement.where(tuple_(*key) > tuple_(*after)).order_by(*key).limit(limit)
-        return [
-            RecordRow(r, str(side), g, m) for r, side, g, m in await self.session.execute(statement)
-        ]
+        statement = (
+            statement.with_only_columns(side, *_EXPORT_RECORD_FIELDS, group, match)
+            .where(tuple_(*key) > tuple_(*after))
+            .order_by(*key)
+            .limit(limit)
+        )
+        return list(await self.session.execute(statement))
 
     # --- review ---------------------------------------------------------------------------------
 

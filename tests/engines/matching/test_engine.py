@@ -302,3 +302,30 @@ def test_stats_count_phases_and_components() -> None:
     assert json.dumps(stats)  # JSON-able
     assert 0.99 < sum(result.stats.phase_shares().values()) < 1.01
     assert pairs(result)  # something matched
+
+
+def test_currency_key_blocks_without_pairing_every_record() -> None:
+    # "currency" is a key far too frequent to join pairwise: the sorted window takes over within
+    # each currency, and no discrepancies come from it (it identifies nothing).
+    left = records(
+        *({"amount": f"{i}.00", "currency": "EUR"} for i in range(1, 30)),
+        {"id": 99, "amount": "5.00", "currency": "USD"},
+    )
+    right = records(
+        *({"id": 100 + i, "amount": f"{i}.00", "currency": "USD"} for i in range(1, 30))
+    )
+    result = reconcile(left, right, rules(rule("r", equals("currency"), amount())))
+    assert one_to_one(result) == {(99, 105): "auto"}
+    assert result.stats.frequent_keys == 2  # EUR (left) and USD (right)
+    assert result.stats.counts["discrepancies"] == 0
+
+
+def test_candidate_truncation_is_counted() -> None:
+    from tally.matching import Limits
+
+    left = records({"amount": "10.00"})
+    right = records(*({"id": 10 + i, "amount": "10.00"} for i in range(10)))
+    result = reconcile(left, right, rules(rule("r", amount())), limits=Limits(max_candidates=4))
+    assert result.stats.candidates_truncated == 1
+    assert len(one_to_one(result)) == 4  # a tie among the four kept candidates
+    assert set(one_to_one(result).values()) == {"ambiguous"}

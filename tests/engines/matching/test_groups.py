@@ -216,3 +216,14 @@ def test_budget_exceeded_raises_for_huge_searches() -> None:
             max_size=10,
             max_pairs=1000,
         )
+
+
+def test_group_below_the_suggest_threshold_is_not_proposed() -> None:
+    left = records({"reference": "R1", "amount": "100.00", "day": 0})
+    right = records(
+        {"id": 11, "reference": "R1", "amount": "60.00", "day": 5},
+        {"id": 12, "reference": "R1", "amount": "40.00", "day": 5},
+    )
+    # Key 1.0, amount exact 1.0, dates at the edge of the window 0.7: score 0.9.
+    assert len(pairs(reconcile(left, right, rules(split_rule(suggest=0.9))))) == 1
+    assert pairs(reconcile(left, right, rules(split_rule(suggest=0.91, auto=0.95)))) == {}

@@ -127,9 +127,6 @@ def upgrade() -> None:
             ["job_id", "tab", "booking_date", "id"],
             unique=False,
         )
-        batch_op.create_index(
-            "ix_match_job_id_tab_score_id", ["job_id", "tab", "score", "id"], unique=False
-        )
 
     with op.batch_alter_table("record", schema=None) as batch_op:
         batch_op.create_index(
@@ -148,7 +145,6 @@ def downgrade() -> None:
         batch_op.drop_index("ix_record_data_source_id_booking_date")
 
     with op.batch_alter_table("match", schema=None) as batch_op:
-        batch_op.drop_index("ix_match_job_id_tab_score_id")
         batch_op.drop_index("ix_match_job_id_tab_booking_date_id")
         batch_op.drop_index("ix_match_job_id_tab_amount_id")
         batch_op.drop_index("ix_match_job_id_tab_id")

@@ -2,27 +2,33 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse, Response
+from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
 from tally.kit.errors import TallyError
+from tally.kit.tasks import TaskQueueDep
+from tally.kit.uploads import receive_upload
 from tally.projects.service import ProjectService
-from tally.sources.service import DataSourceService
+from tally.sources.reading import UploadOptions
+from tally.sources.service import INGEST_TASK, DataSourceService, read_source
+from tally.sources.storage import spool_dir
 from tally.users.auth import Session
-from tally.web import integrations
 from tally.web.auth import WebProjectEditor, WebProjectReader, may_edit
+from tally.web.preview import MAPPABLE_FIELDS, preflight_view
 from tally.web.routing import WebRoute
 from tally.web.templating import render
 
 router = APIRouter(route_class=WebRoute)
 
-# The browser sends at most this much of the file's head to preflight (File.slice): enough for
-# 100 rows of any sane export, small enough to post on every mapping change.
+# The browser sends this much of the file's head to preflight (File.slice): enough for 100 rows
+# of any sane export, small enough to post on every mapping change. An XLSX workbook can only be
+# read whole (its directory is at the end), so a small one is sent whole, up to the API's limit.
 HEAD_BYTES = 256 * 1024
+MAX_PREVIEW_BYTES = 8 * 1024 * 1024
 SourceId = Annotated[int, Path(ge=1)]
 
 
@@ -40,40 +46,61 @@ async def get_add_source_page(
     return render(
         request,
         "sources/new.html",
-        {"nav": "projects", "project": project, "head_bytes": HEAD_BYTES},
+        {
+            "nav": "projects",
+            "project": project,
+            "head_bytes": HEAD_BYTES,
+            "whole_bytes": MAX_PREVIEW_BYTES,
+        },
     )
 
 
 @router.post("/projects/{project_id}/sources/preflight", include_in_schema=False)
 async def preview_source(request: Request, access: WebProjectEditor, session: Session) -> Response:
     """Render the preview of the head of a file the browser has not uploaded yet."""
-    form = await request.form(max_files=1, max_fields=10, max_part_size=HEAD_BYTES + 1024)
+    form = await request.form(max_files=1, max_fields=10)
     head_part = form.get("head")
     if not isinstance(head_part, UploadFile):
         raise BadPreview("Choose a file first.")
-    head = await head_part.read(HEAD_BYTES + 1)
-    if len(head) > HEAD_BYTES:
-        raise BadPreview(f"Send at most {HEAD_BYTES} bytes of the file's head.")
-    try:
-        options: dict[str, Any] | None = json.loads(str(form.get("options") or "null"))
-    except json.JSONDecodeError as error:
-        raise BadPreview("The preview options are not valid JSON.") from error
-    filename = str(form.get("filename") or head_part.filename or "upload")
+    head = await head_part.read(MAX_PREVIEW_BYTES + 1)
+    if len(head) > MAX_PREVIEW_BYTES:
+        raise BadPreview(f"Send at most {MAX_PREVIEW_BYTES} bytes of the file's head.")
+    options = upload_options(str(form.get("options") or "{}"))
     complete = str(form.get("complete") or "") == "true"
-    preview = await integrations.preflight(
-        session, access, head=head, filename=filename, complete=complete, options=options
-    )
+    preview = await DataSourceService(session).preflight(head, complete=complete, options=options)
     return render(
         request,
         "sources/_preview.html",
-        {"preview": preview, "fields": integrations.MAPPABLE_FIELDS},
+        {"preview": preflight_view(preview.to_dict()), "fields": MAPPABLE_FIELDS},
     )
 
 
+def upload_options(text: str) -> UploadOptions:
+    try:
+        return UploadOptions.model_validate_json(text or "{}")
+    except ValidationError as error:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+        raise BadPreview(f"These reading options are not valid: {problems}") from None
+
+
 @router.post("/projects/{project_id}/sources", include_in_schema=False)
-async def upload_source(request: Request, access: WebProjectEditor, session: Session) -> Response:
-    """The streamed upload (sent by XHR with the CSRF header); answers where to watch it load."""
-    source = await integrations.upload_source(request, session, access)
+async def upload_source(
+    request: Request, access: WebProjectEditor, session: Session, queue: TaskQueueDep
+) -> Response:
+    """The streamed upload (sent by XHR with the CSRF header), accepted and queued exactly as
+    POST /api/v1/projects/{id}/data-sources does; answers where to watch it load."""
+    settings = request.app.state.settings
+    upload = await receive_upload(request, spool_dir(settings), max_bytes=settings.max_upload_bytes)
+    try:
+        source = await DataSourceService(session, settings).create_source(
+            access,
+            upload,
+            name=upload.fields.get("name") or None,
+            options=upload_options(upload.fields.get("options") or "{}"),
+        )
+        await queue.enqueue(session, INGEST_TASK, source_id=source.id)
+    finally:
+        upload.discard()  # moved into place when accepted; otherwise nothing may stay behind
     base = f"/projects/{access.project_id}/sources/{source.id}"
     return JSONResponse(
         {"id": source.id, "url": base, "progress_url": f"{base}/progress"}, status_code=202
@@ -85,7 +112,7 @@ async def get_source_page(
     request: Request, access: WebProjectReader, source_id: SourceId, session: Session
 ) -> Response:
     project = await ProjectService(session).get_project(access)
-    source = await DataSourceService(session).get_source(access, source_id)
+    source = read_source(await DataSourceService(session).get_source(access, source_id))
     return render(
         request,
         "sources/detail.html",
@@ -104,7 +131,7 @@ async def get_source_progress(
     request: Request, access: WebProjectReader, source_id: SourceId, session: Session
 ) -> Response:
     """The live ingest panel (it opens the event stream itself)."""
-    source = await DataSourceService(session).get_source(access, source_id)
+    source = read_source(await DataSourceService(session).get_source(access, source_id))
     return render(
         request,
         "sources/_live.html",

@@ -23,13 +23,15 @@
     var kind = el.getAttribute("data-chart");
     var dims = size(el);
     if (kind === "match_rate") {
+      // One point per completed job, oldest first; the x axis names the job.
       var points = data.match_rate;
+      var jobs = points.map(function (p) { return "#" + p.job; });
       return new uPlot({
         width: dims.width, height: dims.height, legend: { show: false },
-        scales: { y: { range: [0, 100] } },
-        axes: [{}, { values: function (_u, vals) { return vals.map(function (v) { return v + "%"; }); } }],
-        series: [{}, { label: "Match rate", stroke: "#0b5cad", width: 2, fill: "rgba(11,92,173,0.08)", points: { show: true, size: 6 } }],
-      }, [points.map(function (p) { return p.t; }), points.map(function (p) { return p.rate; })], el);
+        scales: { x: { time: false, range: [-0.5, points.length - 0.5] }, y: { range: [0, 100] } },
+        axes: [categoryAxis(jobs), { values: function (_u, vals) { return vals.map(function (v) { return v + "%"; }); } }],
+        series: [{}, { label: "Match rate", stroke: "#0b5cad", width: 2, fill: "rgba(11,92,173,0.08)", points: { show: true, size: 7 } }],
+      }, [points.map(function (_, i) { return i; }), points.map(function (p) { return p.rate; })], el);
     }
     if (kind === "amounts") {
       var labels = ["Matched", "Open"];

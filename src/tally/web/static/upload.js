@@ -18,6 +18,8 @@
     if (!chosen) return;
     file = chosen;
     var limit = Number(root.getAttribute("data-head-bytes"));
+    // A workbook is a zip whose directory sits at its end: preview a small one whole.
+    if (/\.xlsx$/i.test(file.name) && file.size <= Number(root.getAttribute("data-whole-bytes"))) limit = file.size;
     head = file.slice(0, limit);
     options = null;
     $("file-summary").textContent = file.name + " · " + humanSize(file.size);
@@ -40,10 +42,7 @@
     body.append("head", head, file.name);
     body.append("filename", file.name);
     body.append("complete", head.size >= file.size ? "true" : "false");
-    if (options) {
-      var sent = Object.assign({}, options, changes || {});
-      body.append("options", JSON.stringify(sent));
-    }
+    body.append("options", JSON.stringify(Object.assign({}, options || {}, changes || {})));
     var target = $("preview");
     target.setAttribute("aria-busy", "true");
     fetch(root.getAttribute("data-preflight-url"), {
@@ -89,8 +88,8 @@
     name.removeAttribute("aria-invalid");
     var form = new FormData();
     form.append("name", name.value.trim());
-    form.append("on_error", document.querySelector('input[name="on_error"]:checked').value);
-    if (options) form.append("options", JSON.stringify(options));
+    var onError = document.querySelector('input[name="on_error"]:checked').value;
+    form.append("options", JSON.stringify(Object.assign({}, options || {}, { on_error: onError })));
     form.append("file", file, file.name);  // streamed from disk by the browser
 
     var xhr = new XMLHttpRequest();

@@ -1,0 +1,1 @@
+"""`tally demo`: a demo user and project with two sample sources and a completed reconciliation."""

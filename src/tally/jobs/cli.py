@@ -1,0 +1,96 @@
+"""`tally reconcile`: queue (and optionally run and watch) a reconciliation job."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+from tally.config import Settings, get_settings
+from tally.jobs.runner import run_reconciliation
+from tally.jobs.schemas import JobCreate
+from tally.jobs.service import RECONCILE_TASK, JobService
+from tally.kit.cli import reports_errors
+from tally.kit.db import Database, run_in_transaction
+from tally.kit.migrate import open_database
+from tally.kit.tasks import build_task_queue
+from tally.matching.rules import RuleSet
+from tally.models import JobStatus, ReconciliationJob
+from tally.projects.auth import owner_access
+
+console = Console(stderr=True)
+
+
+@reports_errors
+def reconcile(
+    project: int = typer.Option(..., "--project", help="Project id."),
+    left: int = typer.Option(..., "--left", help="Left data source id."),
+    right: int = typer.Option(..., "--right", help="Right data source id."),
+    rules: Path = typer.Option(None, "--rules", exists=True, dir_okay=False, help="Rule set JSON."),
+    wait: bool = typer.Option(False, "--wait", help="Run the job here and show its progress."),
+) -> None:
+    """Reconcile two data sources of a project (as the project's owner)."""
+    rule_set = RuleSet.model_validate_json(rules.read_text()) if rules else None
+    data = JobCreate(left_source_id=left, right_source_id=right, rules=rule_set)
+    job = asyncio.run(_reconcile(get_settings(), project, data, wait))
+    if not wait:
+        console.print(
+            f"Job {job.id} queued. Workers (`tally worker`, or the embedded server) run it."
+        )
+        return
+    summary = job.summary or {}
+    console.print(f"Job {job.id} {job.status}.")
+    if job.status == JobStatus.COMPLETED:
+        console.print_json(
+            json.dumps({k: summary.get(k) for k in ("left", "right", "matches", "seconds")})
+        )
+    else:
+        console.print(f"[red]{job.error or job.status}[/red]")
+        raise typer.Exit(1)
+
+
+async def _reconcile(
+    settings: Settings, project_id: int, data: JobCreate, wait: bool
+) -> ReconciliationJob:
+    database = await open_database(settings)
+    try:
+        queue = None if wait else build_task_queue(settings, database)
+
+        async def create(session):  # type: ignore[no-untyped-def]
+            access = await owner_access(session, project_id)
+            job = await JobService(session).create_job(access, data)
+            if queue is not None:
+                await queue.enqueue(session, RECONCILE_TASK, job_id=job.id)
+            return job
+
+        job: ReconciliationJob = await run_in_transaction(database, create)
+        if wait:
+            await _run_with_progress(database, job.id)
+        final = await run_in_transaction(database, lambda s: s.get(ReconciliationJob, job.id))
+        assert final is not None
+        return final
+    finally:
+        await database.dispose()
+
+
+async def _run_with_progress(database: Database, job_id: int) -> None:
+    task = asyncio.create_task(run_reconciliation(database, job_id))
+    columns = (
+        TextColumn("Job {task.fields[job]}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console) as progress:
+        bar = progress.add_task("reconcile", total=1.0, job=job_id)
+        while not task.done():
+            await asyncio.sleep(0.5)
+            job = await run_in_transaction(database, lambda s: s.get(ReconciliationJob, job_id))
+            if job is not None:
+                progress.update(bar, completed=job.progress)
+        await task
+        progress.update(bar, completed=1.0)

@@ -1,0 +1,75 @@
+"""200 concurrent requests on a cold key run each loader once per process (and, with Redis's
+lease, once across processes)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tally.projects.repository import ProjectRepository
+from tally.projects.service import ProjectService
+from tally.users.service import UserService
+from tests.cache.conftest import AppFactory, cache_of
+from tests.helpers.projects import create_project
+from tests.helpers.users import create_user
+
+CONCURRENT = 200
+
+
+def count_calls(monkeypatch: pytest.MonkeyPatch, calls: Counter[str], owner: type, name: str) -> None:
+    original: Callable[..., Awaitable[Any]] = getattr(owner, name)
+
+    async def counted(*args: Any, **kwargs: Any) -> Any:
+        calls[name] += 1
+        await asyncio.sleep(0.05)  # a slow query: every other request arrives while it runs
+        return await original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counted)
+
+
+@pytest.fixture
+def loads(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    calls: Counter[str] = Counter()
+    count_calls(monkeypatch, calls, UserService, "token_owner")  # the principal
+    count_calls(monkeypatch, calls, ProjectRepository, "access")  # the membership
+    count_calls(monkeypatch, calls, ProjectService, "get_project")  # the response
+    return calls
+
+
+async def test_cold_key_loads_once_per_process(
+    make_app: AppFactory, cache_mode: str, session: AsyncSession, loads: Counter[str]
+) -> None:
+    owner = await create_user(session)
+    project = await create_project(session, owner=owner)
+    async with make_app(cache_mode) as (app, client):
+        url = f"/api/v1/projects/{project.id}"
+        responses = await asyncio.gather(
+            *(client.get(url, headers=owner.headers) for _ in range(CONCURRENT))
+        )
+        assert {response.status_code for response in responses} == {200}
+        assert len({response.content for response in responses}) == 1
+        assert loads == {"token_owner": 1, "access": 1, "get_project": 1}
+        family = cache_of(app).stats.families["project"]
+        assert (family.loads, family.misses) == (1, CONCURRENT)
+
+
+async def test_cold_key_loads_once_across_processes_with_redis(
+    make_app: AppFactory, session: AsyncSession, loads: Counter[str]
+) -> None:
+    owner = await create_user(session)
+    project = await create_project(session, owner=owner)
+    url = f"/api/v1/projects/{project.id}"
+    async with make_app("redis") as (app_a, a), make_app("redis") as (app_b, b):
+        responses = await asyncio.gather(
+            *(client.get(url, headers=owner.headers) for client in (a, b) for _ in range(CONCURRENT // 2))
+        )
+        assert {response.status_code for response in responses} == {200}
+        # One process won each lease; the other waited for the value it stored.
+        assert loads == {"token_owner": 1, "access": 1, "get_project": 1}
+        waits = [cache_of(app).stats.families["project"].lease_waits for app in (app_a, app_b)]
+        assert sorted(waits) == [0, 1]

@@ -1,0 +1,148 @@
+"""Adding a data source without a browser: preview, streamed upload, live state, bad files."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+from httpx import AsyncClient
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tally.models import DataSource, DataSourceStatus
+from tests.helpers.projects import create_project
+from tests.helpers.users import create_user
+from tests.web.conftest import sign_in
+
+FILES = Path(__file__).resolve().parent / "files"
+
+
+async def _editor(client: AsyncClient, session: AsyncSession) -> tuple[str, dict[str, str]]:
+    user = await create_user(session)
+    project = await create_project(session, owner=user)
+    token = await sign_in(client, user)
+    return f"/projects/{project.id}", {"X-CSRF-Token": token, "HX-Request": "true"}
+
+
+async def test_preview_shows_detections_errors_and_follows_the_mapping(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    base, headers = await _editor(client, session)
+    head = (FILES / "bank.csv").read_bytes()
+    response = await client.post(
+        f"{base}/sources/preflight",
+        files={"head": ("bank.csv", head, "text/csv")},
+        data={"filename": "bank.csv", "complete": "true"},
+        headers=headers,
+    )
+    assert response.status_code == 200, response.text
+    assert "semicolon" in response.text and "%d.%m.%Y" in response.text
+    assert 'data-column="Beleg"' in response.text
+    hints = json.loads(response.text.split('id="preflight-options">')[1].split("</script>")[0])
+    assert hints["mapping"]["amount"] == "Betrag"
+    hints["mapping"]["reference"] = "Beleg"
+    remapped = await client.post(
+        f"{base}/sources/preflight",
+        files={"head": ("bank.csv", head, "text/csv")},
+        data={"filename": "bank.csv", "complete": "true", "options": json.dumps(hints)},
+        headers=headers,
+    )
+    assert '<option value="reference" selected>' in remapped.text
+    bad = await client.post(
+        f"{base}/sources/preflight",
+        files={"head": ("bad.csv", (FILES / "bad.csv").read_bytes(), "text/csv")},
+        data={"complete": "true"},
+        headers=headers,
+    )
+    assert bad.text.count('class="cell-error"') == 2
+    assert "not an amount" in bad.text
+
+
+async def test_junk_gets_a_designed_error(client: AsyncClient, session: AsyncSession) -> None:
+    base, headers = await _editor(client, session)
+    response = await client.post(
+        f"{base}/sources/preflight",
+        files={"head": ("photo.csv", b"\x89PNG\r\n\x1a\n" + bytes(200), "text/csv")},
+        headers=headers,
+    )
+    assert response.status_code == 422
+    assert 'class="alert alert-error"' in response.text and "PNG" in response.text
+    missing = await client.post(f"{base}/sources/preflight", data={"x": "1"}, headers=headers)
+    assert missing.status_code == 400
+
+
+async def test_upload_ingests_and_streams_its_state(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    base, headers = await _editor(client, session)
+    without_token = await client.post(
+        f"{base}/sources", files={"file": ("ledger.csv", b"x", "text/csv")}
+    )
+    assert without_token.status_code == 403
+    response = await client.post(
+        f"{base}/sources",
+        data={"name": "Ledger", "options": json.dumps({"on_error": "reject"})},
+        files={"file": ("ledger.csv", (FILES / "ledger.csv").read_bytes(), "text/csv")},
+        headers=headers,
+    )
+    assert response.status_code == 202, response.text
+    reply = response.json()
+    for _ in range(100):
+        source = await session.get(DataSource, reply["id"], populate_existing=True)
+        assert source is not None
+        if source.status != DataSourceStatus.INGESTING:
+            break
+        await asyncio.sleep(0.05)
+    assert source.status == DataSourceStatus.READY and source.row_count == 5
+    panel = await client.get(reply["progress_url"])
+    assert "5 rows loaded" in panel.text
+    events = await client.get(reply["url"] + "/events")
+    assert "event: done" in events.text and "Ready" in events.text
+    page = await client.get(reply["url"])
+    assert "ledger.csv" in page.text
+
+
+async def test_a_bad_upload_is_refused_and_stores_nothing(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    base, headers = await _editor(client, session)
+    response = await client.post(
+        f"{base}/sources",
+        data={"name": "Bad"},
+        files={"file": ("bad.csv", (FILES / "bad.csv").read_bytes(), "text/csv")},
+        headers=headers,
+    )
+    assert response.status_code == 422
+    assert "problems in the first rows" in response.text
+    assert await session.scalar(select(func.count()).select_from(DataSource)) == 0
+
+
+async def test_ingesting_source_streams_progress(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    user = await create_user(session)
+    project = await create_project(session, owner=user)
+    source = DataSource(
+        project_id=project.id, name="Big", status=DataSourceStatus.INGESTING, rows_done=1200
+    )
+    session.add(source)
+    await session.commit()
+    await sign_in(client, user)
+
+    async def finish() -> None:
+        await asyncio.sleep(0.7)
+        source.status = DataSourceStatus.FAILED
+        source.error = {
+            "message": "The file has invalid rows; nothing was loaded.",
+            "errors": [{"row": 7, "column": "amount", "value": "x", "reason": "not an amount"}],
+        }
+        await session.commit()
+
+    task = asyncio.create_task(finish())
+    events = await client.get(f"/projects/{project.id}/sources/{source.id}/events")
+    await task
+    body = events.text
+    assert "1,200 rows" in body.split("event: done")[0]
+    done = body.split("event: done")[1]
+    assert "nothing was loaded" in done and "not an amount" in done
