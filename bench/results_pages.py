@@ -121,6 +121,7 @@ async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", required=True, help="an admin URL of the PostgreSQL server")
     parser.add_argument("--matches", type=int, default=1_000_000)
+    parser.add_argument("--no-write", action="store_true", help="skip the bulk write figures")
     args = parser.parse_args()
     plain = args.url.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(plain, autocommit=True) as admin:
@@ -128,13 +129,13 @@ async def main() -> None:
         admin.execute(f'CREATE DATABASE "{DB_NAME}"')
     url = args.url.rsplit("/", 1)[0] + f"/{DB_NAME}"
     try:
-        await _run(url, args.matches)
+        await _run(url, args.matches, write=not args.no_write)
     finally:
         with psycopg.connect(plain, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
 
 
-async def _run(url: str, n: int) -> None:
+async def _run(url: str, n: int, *, write: bool) -> None:
     await upgrade_database(url)
     extra = n // 20
     started = time.perf_counter()
@@ -227,7 +228,8 @@ async def _run(url: str, n: int) -> None:
     for name, ms in figures.items():
         print(f"{name:45s} {ms:10.1f} ms")
     print(f"CSV export rate: {rows / export_s:,.0f} rows/s")
-    await _write_cost(database, n)
+    if write:
+        await _write_cost(database, n)
     await database.dispose()
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import getpass
+import os
 
 import typer
 import uvicorn
 
 from tally.app import load_task_modules
+from tally.cache import running_cache
 from tally.config import get_settings
 from tally.demo.cli import demo
 from tally.jobs.cli import reconcile
@@ -59,9 +61,11 @@ def user_create(
 
 
 async def _create_user(data: UserCreate) -> int:
-    database = await open_database(get_settings())
+    settings = get_settings()
+    database = await open_database(settings)
     try:
-        user = await run_in_transaction(database, lambda s: UserService(s).create_user(data))
+        async with running_cache(settings, database):  # servers' cached user pages: invalidated
+            user = await run_in_transaction(database, lambda s: UserService(s).create_user(data))
         return user.id
     finally:
         await database.dispose()
@@ -83,6 +87,12 @@ def serve(
             "TALLY_TASK_BACKEND=procrastinate and `tally worker`",
             param_hint="--workers",
         )
+    if workers > 1 and settings.enable_cache and not settings.redis_url:
+        # Each worker process would keep its own cache, blind to the others' writes.
+        typer.echo(
+            "Cache off: --workers > 1 needs REDIS_URL to keep the processes coherent.", err=True
+        )
+        os.environ["ENABLE_CACHE"] = "false"  # read by each worker's get_settings()
     uvicorn.run(
         "tally.app:create_app",
         factory=True,
@@ -119,7 +129,9 @@ async def _run_worker(concurrency: int | None) -> None:
     database = Database(settings)
     queue = ProcrastinateQueue(settings=settings, database=database, concurrency=concurrency)
     try:
-        await queue.run_worker()
+        # Tasks' writes (job progress, results, stats) invalidate the servers' caches via Redis.
+        async with running_cache(settings, database):
+            await queue.run_worker()
     finally:
         await queue.stop()
         await database.dispose()

@@ -53,9 +53,9 @@ AppFactory = Callable[..., AbstractAsyncContextManager[tuple[FastAPI, AsyncClien
 def make_app(db: Database, test_settings: Settings, key_prefix: str) -> AppFactory:
     """``async with make_app(mode, **settings) as (app, client)``: one server process's worth."""
 
-    def factory(mode: str = "local", **overrides: Any) -> AbstractAsyncContextManager[
-        tuple[FastAPI, AsyncClient]
-    ]:
+    def factory(
+        mode: str = "local", **overrides: Any
+    ) -> AbstractAsyncContextManager[tuple[FastAPI, AsyncClient]]:
         values: dict[str, Any] = {"CACHE_KEY_PREFIX": key_prefix}
         if mode == "redis":
             # Generous: these tests are about correctness on a busy CI machine, not outages.
@@ -66,7 +66,9 @@ def make_app(db: Database, test_settings: Settings, key_prefix: str) -> AppFacto
 
 
 @pytest.fixture
-async def cached(make_app: AppFactory, cache_mode: str) -> AsyncIterator[tuple[FastAPI, AsyncClient]]:
+async def cached(
+    make_app: AppFactory, cache_mode: str
+) -> AsyncIterator[tuple[FastAPI, AsyncClient]]:
     async with make_app(cache_mode) as running:
         yield running
 

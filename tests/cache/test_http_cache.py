@@ -63,7 +63,9 @@ async def test_with_the_cache_disabled_etags_and_304_still_work(
     async with make_app("local", ENABLE_CACHE=False) as (app, client):
         url = f"/api/v1/projects/{project.id}"
         first = await client.get(url, headers=owner.headers)
-        again = await client.get(url, headers={**owner.headers, "If-None-Match": first.headers["etag"]})
+        again = await client.get(
+            url, headers={**owner.headers, "If-None-Match": first.headers["etag"]}
+        )
         assert (first.status_code, again.status_code) == (200, 304)
         assert cache_of(app).mode == "disabled"
         assert cache_of(app).stats.totals()["hits"] == 0
@@ -75,7 +77,9 @@ async def test_etags_agree_between_processes(make_app: AppFactory, session: Asyn
     etags = set()
     for mode in ("local", "local", "redis"):  # separate caches: nothing shared but the database
         async with make_app(mode) as (_, client):
-            response = await client.get(f"/api/v1/projects/{project.id}/stats", headers=owner.headers)
+            response = await client.get(
+                f"/api/v1/projects/{project.id}/stats", headers=owner.headers
+            )
             etags.add(response.headers["etag"])
     assert len(etags) == 1
 
@@ -101,7 +105,9 @@ async def test_one_callers_cached_page_is_never_anothers(
         assert await project_ids(admin.headers) >= {mine.id, theirs.id}
 
     # A warm project entry is still behind authorization: bob gets nothing from alice's.
-    assert (await client.get(f"/api/v1/projects/{mine.id}", headers=alice.headers)).status_code == 200
+    assert (
+        await client.get(f"/api/v1/projects/{mine.id}", headers=alice.headers)
+    ).status_code == 200
     for path in ("", "/stats", "/jobs", "/data-sources"):
         url = f"/api/v1/projects/{mine.id}{path}"
         assert (await client.get(url, headers=alice.headers)).status_code == 200

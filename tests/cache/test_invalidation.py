@@ -28,7 +28,9 @@ async def test_project_create_update_delete(
     owner = await create_user(session)
     member = await create_user(session)
     admin = await create_user(session, role=UserRole.ADMIN)
-    project = await create_project(session, owner=owner, name="first", members={member: ProjectRole.VIEWER})
+    project = await create_project(
+        session, owner=owner, name="first", members={member: ProjectRole.VIEWER}
+    )
     url = f"/api/v1/projects/{project.id}"
     for headers in (owner.headers, member.headers, admin.headers):
         assert await _names(client, headers) == ["first"]
@@ -40,7 +42,9 @@ async def test_project_create_update_delete(
     assert await _names(client, admin.headers) == ["second", "first"]
     assert await _names(client, member.headers) == ["first"]
 
-    assert (await client.patch(url, json={"name": "renamed"}, headers=owner.headers)).status_code == 200
+    assert (
+        await client.patch(url, json={"name": "renamed"}, headers=owner.headers)
+    ).status_code == 200
     for headers in (owner.headers, member.headers, admin.headers):
         assert (await client.get(url, headers=headers)).json()["name"] == "renamed"
         assert "renamed" in await _names(client, headers)
@@ -64,17 +68,27 @@ async def test_members_added_removed_and_role_changed(
 
     assert (await client.get(url, headers=colleague.headers)).status_code == 404  # negative path
     assert await _names(client, colleague.headers) == []
-    added = await client.post(members, json={"email": colleague.email, "role": "viewer"}, headers=owner.headers)
+    added = await client.post(
+        members, json={"email": colleague.email, "role": "viewer"}, headers=owner.headers
+    )
     assert added.status_code == 201
     assert (await client.get(url, headers=colleague.headers)).status_code == 200
     assert await _names(client, colleague.headers) == ["shared"]
-    assert (await client.patch(url, json={"name": "x"}, headers=colleague.headers)).status_code == 403
+    assert (
+        await client.patch(url, json={"name": "x"}, headers=colleague.headers)
+    ).status_code == 403
 
-    promoted = await client.post(members, json={"email": colleague.email, "role": "editor"}, headers=owner.headers)
+    promoted = await client.post(
+        members, json={"email": colleague.email, "role": "editor"}, headers=owner.headers
+    )
     assert promoted.status_code == 201
-    assert (await client.patch(url, json={"name": "by colleague"}, headers=colleague.headers)).status_code == 200
+    assert (
+        await client.patch(url, json={"name": "by colleague"}, headers=colleague.headers)
+    ).status_code == 200
 
-    assert (await client.delete(f"{members}/{colleague.id}", headers=owner.headers)).status_code == 204
+    assert (
+        await client.delete(f"{members}/{colleague.id}", headers=owner.headers)
+    ).status_code == 204
     assert (await client.get(url, headers=colleague.headers)).status_code == 404
     assert await _names(client, colleague.headers) == []
 
@@ -90,7 +104,9 @@ async def test_users_created_deactivated_promoted_and_logged_out(
 
     before = (await client.get(page, headers=admin.headers)).json()["total"]
     created = await client.post(
-        "/api/v1/users", json={"email": "new@example.test", "password": "long enough"}, headers=admin.headers
+        "/api/v1/users",
+        json={"email": "new@example.test", "password": "long enough"},
+        headers=admin.headers,
     )
     assert created.status_code == 201
     after = (await client.get(page, headers=admin.headers)).json()
@@ -100,7 +116,9 @@ async def test_users_created_deactivated_promoted_and_logged_out(
     # Role change: the (cached) principal's role, and so the projects list's scope, follow.
     assert await _names(client, member.headers) == []
     assert (await client.get(page, headers=member.headers)).status_code == 403
-    promote = await client.patch(f"/api/v1/users/{member.id}", json={"role": "admin"}, headers=admin.headers)
+    promote = await client.patch(
+        f"/api/v1/users/{member.id}", json={"role": "admin"}, headers=admin.headers
+    )
     assert promote.status_code == 200
     assert await _names(client, member.headers) == ["admin's"]
     assert (await client.get(page, headers=member.headers)).status_code == 200
@@ -113,7 +131,9 @@ async def test_users_created_deactivated_promoted_and_logged_out(
     users = (await client.get(page, headers=admin.headers)).json()["items"]
     assert {user["id"]: user["is_active"] for user in users}[member.id] is False
 
-    login = await client.post("/api/v1/auth/login", json={"email": admin.email, "password": DEFAULT_PASSWORD})
+    login = await client.post(
+        "/api/v1/auth/login", json={"email": admin.email, "password": DEFAULT_PASSWORD}
+    )
     token = {"Authorization": f"Bearer {login.json()['access_token']}"}
     assert (await client.get("/api/v1/projects", headers=token)).status_code == 200
     assert (await client.post("/api/v1/auth/logout", headers=token)).status_code == 204

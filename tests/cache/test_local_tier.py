@@ -46,7 +46,11 @@ def test_envelope_round_trips_and_rejects_other_formats() -> None:
     entry = _entry(b'{"id": 1}\n{"and": "newlines"}', expires_at=1_800_000_000.5)
     decoded = decode_envelope(encode_envelope(entry))
     assert decoded is not None
-    assert (decoded.body, decoded.etag, decoded.expires_at) == (entry.body, entry.etag, 1_800_000_000.5)
+    assert (decoded.body, decoded.etag, decoded.expires_at) == (
+        entry.body,
+        entry.etag,
+        1_800_000_000.5,
+    )
     assert decode_envelope(b"\x80\x04pickle") is None
     assert decode_envelope(b"2 1 2 x\nbody") is None
 

@@ -128,7 +128,10 @@ async def test_redis_killed_mid_run_then_restarted(
 ) -> None:
     admin, project = await _world(session)
     settings = {"REDIS_URL": private_redis.url, **OUTAGE_SETTINGS}
-    async with make_app("redis", **settings) as (app, client), make_app("redis", **settings) as (_, other):
+    async with (
+        make_app("redis", **settings) as (app, client),
+        make_app("redis", **settings) as (_, other),
+    ):
         cache = cache_of(app)
         await _read_all(client, admin, project)
         await _read_all(other, admin, project)
@@ -182,7 +185,10 @@ async def test_redis_hung_then_resumed_resurrects_nothing(
 ) -> None:
     admin, project = await _world(session)
     settings = {"REDIS_URL": private_redis.url, **OUTAGE_SETTINGS}
-    async with make_app("redis", **settings) as (app, client), make_app("redis", **settings) as (_, other):
+    async with (
+        make_app("redis", **settings) as (app, client),
+        make_app("redis", **settings) as (_, other),
+    ):
         cache = cache_of(app)
         for target in (client, other):  # v0 in Redis and in both in-process tiers
             assert await _name(target, admin, project) == "v0"

@@ -51,7 +51,9 @@ class Pause:
         return await asyncio.wait_for(task, 10)
 
 
-async def _clients(make_app: AppFactory, mode: str, stack: AsyncExitStack) -> tuple[AsyncClient, AsyncClient]:
+async def _clients(
+    make_app: AppFactory, mode: str, stack: AsyncExitStack
+) -> tuple[AsyncClient, AsyncClient]:
     """The reader's server and the writer's: the same one without Redis, two with it."""
     _, reader = await stack.enter_async_context(make_app(mode))
     if mode == "local":
@@ -100,7 +102,9 @@ async def test_stale_membership_is_never_served_after_removal(
             response = await writer.delete(f"{url}/members/{member.id}", headers=owner.headers)
             assert response.status_code == 204
 
-        slow = await pause.run_while_paused(reader.get(f"{url}/stats", headers=member.headers), remove)
+        slow = await pause.run_while_paused(
+            reader.get(f"{url}/stats", headers=member.headers), remove
+        )
         assert slow.status_code == 200  # authorized before the removal committed
 
         for client in {reader, writer}:
@@ -124,7 +128,9 @@ async def test_stale_principal_is_never_served_after_deactivation(
             )
             assert response.status_code == 200
 
-        slow = await pause.run_while_paused(reader.get("/api/v1/projects", headers=user.headers), deactivate)
+        slow = await pause.run_while_paused(
+            reader.get("/api/v1/projects", headers=user.headers), deactivate
+        )
         assert slow.status_code == 200
 
         for client in {reader, writer}:

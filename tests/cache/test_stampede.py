@@ -21,7 +21,9 @@ from tests.helpers.users import create_user
 CONCURRENT = 200
 
 
-def count_calls(monkeypatch: pytest.MonkeyPatch, calls: Counter[str], owner: type, name: str) -> None:
+def count_calls(
+    monkeypatch: pytest.MonkeyPatch, calls: Counter[str], owner: type, name: str
+) -> None:
     original: Callable[..., Awaitable[Any]] = getattr(owner, name)
 
     async def counted(*args: Any, **kwargs: Any) -> Any:
@@ -66,7 +68,11 @@ async def test_cold_key_loads_once_across_processes_with_redis(
     url = f"/api/v1/projects/{project.id}"
     async with make_app("redis") as (app_a, a), make_app("redis") as (app_b, b):
         responses = await asyncio.gather(
-            *(client.get(url, headers=owner.headers) for client in (a, b) for _ in range(CONCURRENT // 2))
+            *(
+                client.get(url, headers=owner.headers)
+                for client in (a, b)
+                for _ in range(CONCURRENT // 2)
+            )
         )
         assert {response.status_code for response in responses} == {200}
         # One process won each lease; the other waited for the value it stored.

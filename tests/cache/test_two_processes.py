@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -37,7 +38,10 @@ def servers(
         "CACHE_REDIS_TIMEOUT": "0.5",  # a busy CI box: this test is about coherence
         "TALLY_ENV": "test",
     }
-    started = [TallyServer(env, tmp_path / f"server-{name}.log") for name in "ab"]
+    with ThreadPoolExecutor(2) as pool:  # start-up is mostly imports: overlap the two
+        started = list(
+            pool.map(lambda name: TallyServer(env, tmp_path / f"server-{name}.log"), "ab")
+        )
     clients = [httpx.Client(base_url=server.base_url, timeout=10) for server in started]
     try:
         yield clients[0], clients[1]
@@ -55,14 +59,18 @@ def _stats(client: httpx.Client, admin: AuthedUser) -> dict[str, dict[str, int]]
     return families
 
 
-async def test_no_cross_process_stale_read(
+async def test_cold_key_once_then_no_cross_process_stale_read(
     servers: tuple[httpx.Client, httpx.Client], session: AsyncSession
 ) -> None:
+    """One pair of servers for both checks: each start costs seconds of imports."""
     a, b = servers
     admin = await create_user(session, role=UserRole.ADMIN)
+    await _cold_key_is_loaded_once_across_processes(servers, session, admin)
     owner = await create_user(session)
     member = await create_user(session)
-    project = await create_project(session, owner=owner, name="v-", members={member: ProjectRole.EDITOR})
+    project = await create_project(
+        session, owner=owner, name="v-", members={member: ProjectRole.EDITOR}
+    )
     url = f"/api/v1/projects/{project.id}"
     assert _stats(a, admin)["principal"]  # both servers run, with Redis and the in-process tier
 
@@ -83,7 +91,10 @@ async def test_no_cross_process_stale_read(
         assert project_stats["hits_local"] >= ROUNDS, project_stats  # the tier was really used
 
     # ETags agree between the processes.
-    assert a.get(url, headers=owner.headers).headers["etag"] == b.get(url, headers=owner.headers).headers["etag"]
+    assert (
+        a.get(url, headers=owner.headers).headers["etag"]
+        == b.get(url, headers=owner.headers).headers["etag"]
+    )
 
     # Access removed through one process is gone in the other at once.
     assert b.get(url, headers=member.headers).status_code == 200
@@ -100,15 +111,16 @@ async def test_no_cross_process_stale_read(
 
     # A user deactivated through one process is locked out of the other at once.
     assert a.get("/api/v1/projects", headers=owner.headers).status_code == 200
-    deactivate = b.patch(f"/api/v1/users/{owner.id}", json={"is_active": False}, headers=admin.headers)
+    deactivate = b.patch(
+        f"/api/v1/users/{owner.id}", json={"is_active": False}, headers=admin.headers
+    )
     assert deactivate.status_code == 200
     assert a.get("/api/v1/projects", headers=owner.headers).status_code == 401
 
 
-async def test_cold_key_is_loaded_once_across_processes(
-    servers: tuple[httpx.Client, httpx.Client], session: AsyncSession
+async def _cold_key_is_loaded_once_across_processes(
+    servers: tuple[httpx.Client, httpx.Client], session: AsyncSession, admin: AuthedUser
 ) -> None:
-    admin = await create_user(session, role=UserRole.ADMIN)
     owner = await create_user(session)
     project = await create_project(session, owner=owner)
     url = f"/api/v1/projects/{project.id}/stats"
@@ -117,7 +129,9 @@ async def test_cold_key_is_loaded_once_across_processes(
     async def burst(base: str) -> list[int]:
         limits = httpx.Limits(max_connections=100)
         async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as http:
-            responses = await asyncio.gather(*(http.get(url, headers=owner.headers) for _ in range(100)))
+            responses = await asyncio.gather(
+                *(http.get(url, headers=owner.headers) for _ in range(100))
+            )
         return [response.status_code for response in responses]
 
     statuses = await asyncio.gather(*(burst(base) for base in bases))

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tally.jobs.rules import DEFAULT_RULE_SET
 from tally.models import DataSource, JobStatus, Project, ReconciliationJob
 
 
@@ -18,7 +19,7 @@ async def create_job(
         project_id=project.id,
         left_source_id=left.id,
         right_source_id=right.id,
-        rules={"rules": []},
+        rules=DEFAULT_RULE_SET.model_dump(mode="json"),
         status=status,
     )
     session.add(job)

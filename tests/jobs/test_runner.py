@@ -33,10 +33,6 @@ async def test_job_runs_to_completion_and_stores_results_and_stats(
     bank = await create_source_with_rows(session, project=project, name="bank", rows=BANK)
     ledger = await create_source_with_rows(session, project=project, name="ledger", rows=LEDGER)
     job = await create_job(session, project=project, left=bank, right=ledger, status=JobStatus.QUEUED)
-    from tally.jobs.rules import DEFAULT_RULE_SET
-
-    job.rules = DEFAULT_RULE_SET.model_dump(mode="json")
-    await session.commit()
 
     assert await run_reconciliation(db, job.id) == JobStatus.COMPLETED
 
@@ -56,3 +52,37 @@ async def test_job_runs_to_completion_and_stores_results_and_stats(
 
     # Running it again does nothing: finished jobs are not claimed twice.
     assert await run_reconciliation(db, job.id) is None
+
+
+async def test_deleting_a_source_or_project_leaves_no_orphan_rows(
+    session: AsyncSession, db: Database
+) -> None:
+    from sqlalchemy import text
+
+    from tally.projects.auth import owner_access
+    from tally.projects.service import ProjectService
+    from tally.sources.service import DataSourceService
+
+    owner = await create_user(session)
+    project = await create_project(session, owner=owner)
+    bank = await create_source_with_rows(session, project=project, name="bank", rows=BANK)
+    ledger = await create_source_with_rows(session, project=project, name="ledger", rows=LEDGER)
+    job = await create_job(session, project=project, left=bank, right=ledger, status=JobStatus.QUEUED)
+    assert await run_reconciliation(db, job.id) == JobStatus.COMPLETED
+
+    async def count(table: str) -> int:
+        async with db.sessionmaker() as check:
+            return int(await check.scalar(text(f'SELECT count(*) FROM "{table}"')) or 0)
+
+    assert await count("match_record") == 6
+    async with db.sessionmaker() as work:
+        access = await owner_access(work, project.id)
+        await DataSourceService(work).delete_source(access, bank.id)
+        await work.commit()
+    assert (await count("match"), await count("match_record"), await count("reconciliation_job")) == (0, 0, 0)
+    assert await count("record") == len(LEDGER)
+
+    async with db.sessionmaker() as work:
+        await ProjectService(work).delete_project(await owner_access(work, project.id))
+        await work.commit()
+    assert (await count("record"), await count("data_source"), await count("project")) == (0, 0, 0)

@@ -65,6 +65,20 @@ async def _assert_totals_match_a_full_recount(db: Database, world: Reconciled) -
         assert {k: job.summary[k] for k in ("left", "right", "matches")} == full
 
 
+async def _assert_page_totals_agree_with_counts(client: AsyncClient, world: Reconciled) -> None:
+    """Unfiltered tabs take their size from the stored totals; a filter that keeps everything
+    makes the service count instead: both must agree after any review."""
+    everything = "min_amount=-100000000000000"
+    for path in (
+        *(f"/matches?tab={tab}" for tab in ("matched", "review", "discrepancies", "rejected")),
+        "/records?tab=unmatched_left",
+        "/records?tab=unmatched_right",
+    ):
+        stored = await client.get(world.url(path), headers=world.owner.headers)
+        counted = await client.get(world.url(f"{path}&{everything}"), headers=world.owner.headers)
+        assert stored.json()["total"] == counted.json()["total"], path
+
+
 async def test_confirm_a_suggestion(
     client: AsyncClient, db: Database, reconciled: Reconciled
 ) -> None:
@@ -141,6 +155,7 @@ async def test_confirming_an_ambiguous_alternative_rejects_its_rivals(
     assert refused.status_code == 409 and refused.json()["error"] == "RecordsAlreadyClaimed"
     assert {c["match_id"] for c in refused.json()["claims"]} <= {chosen, untouched}
     await _assert_totals_match_a_full_recount(db, reconciled)
+    await _assert_page_totals_agree_with_counts(client, reconciled)
 
 
 async def test_confirming_a_discrepancy_accepts_its_difference(
@@ -198,6 +213,7 @@ async def test_manual_one_to_one_and_undo(
     assert right["inv9"] in await _tab_ids(client, reconciled, "/records?tab=unmatched_right")
     assert (await _stats(client, reconciled))["matched_count"] == 2
     await _assert_totals_match_a_full_recount(db, reconciled)
+    await _assert_page_totals_agree_with_counts(client, reconciled)
 
 
 async def test_manual_grouped_match(client: AsyncClient, reconciled: Reconciled) -> None:
@@ -223,6 +239,7 @@ async def test_manual_match_rejects_ambiguous_alternatives_of_its_records(
     assert len(await _tab_ids(client, reconciled, "/matches?tab=rejected")) == 3
     assert survivor in await _tab_ids(client, reconciled, "/matches?tab=review")
     await _assert_totals_match_a_full_recount(db, reconciled)
+    await _assert_page_totals_agree_with_counts(client, reconciled)
 
 
 @pytest.mark.parametrize(

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
-from httpx import AsyncClient
-from sqlalchemy import select
+from httpx import ASGITransport, AsyncClient
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tally.app import create_app
+from tally.config import Settings
 from tally.kit.db import Database
-from tally.models import JobStatus, Match, MatchTab, ReconciliationJob, UserRole
+from tally.kit.errors import Conflict
+from tally.models import JobStatus, Match, MatchTab, Project, ReconciliationJob, UserRole
+from tally.projects.service import ProjectService
 from tests.helpers.jobs import create_job
 from tests.helpers.projects import create_project
 from tests.helpers.results import Reconciled, reconciled_job
@@ -277,17 +283,74 @@ async def test_running_job_stream_sends_progress_then_done(
 
 
 async def test_unexpected_errors_are_a_plain_page(
-    client: AsyncClient, session: AsyncSession, monkeypatch: pytest.MonkeyPatch
+    db: Database, test_settings: Settings, session: AsyncSession, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     user = await create_user(session)
-    await sign_in(client, user)
-    from tally.projects.service import ProjectService
+    app = create_app(test_settings, database=db)
+    # The server re-raises after answering (so the traceback is logged); the client must not.
+    transport = ASGITransport(app=app, raise_app_exceptions=False)
+    async with (
+        app.router.lifespan_context(app),
+        AsyncClient(transport=transport, base_url="http://tally.test") as client,
+    ):
+        await sign_in(client, user)
 
-    async def broken(*_args: object, **_kwargs: object) -> None:
-        raise RuntimeError("secret internals")
+        async def broken(*_args: object, **_kwargs: object) -> None:
+            raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(ProjectService, "list_projects", broken)
-    response = await client.get("/projects")
+        monkeypatch.setattr(ProjectService, "list_projects", broken)
+        response = await client.get("/projects")
     assert response.status_code == 500
     assert "Something went wrong" in response.text
     assert "secret internals" not in response.text and "Traceback" not in response.text
+    assert response.headers["x-frame-options"] == "DENY"
+
+
+async def test_a_failing_page_rolls_its_transaction_back(
+    client: AsyncClient, session: AsyncSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user = await create_user(session)
+    token = await sign_in(client, user)
+    create = ProjectService.create_project
+
+    async def half_done(self: ProjectService, *args: Any, **kwargs: Any) -> None:
+        await create(self, *args, **kwargs)  # flushed...
+        raise Conflict("changed its mind")  # ...then refused
+
+    monkeypatch.setattr(ProjectService, "create_project", half_done)
+    response = await client.post("/projects", data={"name": "Half", "csrf_token": token})
+    assert response.status_code == 409
+    assert "changed its mind" in response.text
+    assert await session.scalar(select(func.count()).select_from(Project)) == 0
+
+
+async def test_cancel_and_retry_a_job(client: AsyncClient, session: AsyncSession) -> None:
+    owner = await create_user(session)
+    project = await create_project(session, owner=owner)
+    left = await create_data_source(session, project=project, name="a")
+    right = await create_data_source(session, project=project, name="b")
+    job = await create_job(
+        session, project=project, left=left, right=right, status=JobStatus.QUEUED
+    )
+    token = await sign_in(client, owner)
+    base = f"/projects/{project.id}/jobs/{job.id}"
+    page = await client.get(base)
+    assert 'id="cancel-job"' in page.text and "sse-connect" in page.text
+    cancelled = await client.post(
+        f"{base}/cancel", headers={"X-CSRF-Token": token, "HX-Request": "true"}
+    )
+    assert cancelled.status_code == 200
+    assert "Cancelled." in cancelled.text and "Run it again" in cancelled.text
+    again = await client.post(
+        f"{base}/cancel", headers={"X-CSRF-Token": token, "HX-Request": "true"}
+    )
+    assert again.status_code == 409 and 'class="alert' in again.text
+    retried = await client.post(f"{base}/retry", data={"csrf_token": token})
+    assert retried.status_code == 303
+    await session.refresh(job)
+    assert job.status in (
+        JobStatus.QUEUED,
+        JobStatus.RUNNING,
+        JobStatus.COMPLETED,
+        JobStatus.FAILED,
+    )

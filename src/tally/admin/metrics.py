@@ -97,10 +97,23 @@ class MetricsMiddleware:
             await self.app(scope, receive, send_with_status)
         finally:
             request_kind.reset(token)
-            route = scope.get("route")
-            # The route template, never the raw path: label values stay few.
-            path = getattr(route, "path", None) or "unmatched"
-            self.metrics.observe_request(method, path, status, time.perf_counter() - started)
+            label = route_label(scope)
+            self.metrics.observe_request(method, label, status, time.perf_counter() - started)
+
+
+def route_label(scope: Scope) -> str:
+    """The matched route's template with its include prefix (``/api/v1/projects/{project_id}``),
+    never the raw path, so that label values stay few.
+
+    FastAPI puts the route as declared in its router in the scope, without the prefixes it was
+    included under; those are static here, so they are the raw path's leading segments.
+    """
+    template: str | None = getattr(scope.get("route"), "path", None)
+    if template is None:
+        return "unmatched"
+    segments = scope["path"].rstrip("/").split("/")
+    prefix = "/".join(segments[: max(len(segments) - template.count("/"), 1)])
+    return prefix + template
 
 
 def _histogram(name: str, doc: str, labels: list[str]) -> HistogramMetricFamily:

@@ -38,7 +38,10 @@ token revoked                                              ``invalidate_token(se
 last job and the sources' row counts). Calling one too many is only a cache miss; one too few is
 stale data, so when unsure, call it. Background work: the task's transaction owner
 (``run_in_transaction``) runs the bumps after commit, provided the process has a started Cache on
-that Database (the server does; a separate ``tally worker`` must build one too).
+that Database. The server has one; a process that writes outside it (``tally worker``, CLI
+commands) wraps its work in ``async with running_cache(settings, database): ...``, which
+delivers its bumps through Redis. Without REDIS_URL nothing can reach another process's memory,
+so the server turns the cache off when task workers run elsewhere, and ``--workers N`` does too.
 
 Namespaces and keys
 -------------------
@@ -86,7 +89,7 @@ nothing stored before it is ever served again.
 """
 
 from tally.cache import keys
-from tally.cache.core import Cache, Loader
+from tally.cache.core import Cache, Loader, running_cache
 from tally.cache.http import NOT_MODIFIED, cached_response, get_cache
 from tally.cache.invalidation import (
     invalidate,
@@ -116,4 +119,5 @@ __all__ = [
     "invalidate_token",
     "invalidate_users",
     "keys",
+    "running_cache",
 ]

@@ -10,7 +10,7 @@ import logging
 import secrets
 import time
 import weakref
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from typing import Any, TypeVar
 
 import structlog
@@ -76,9 +76,18 @@ class Cache:
     (the in-process tier kept coherent by the invalidation broadcast).
     """
 
-    def __init__(self, settings: Settings, database: Database) -> None:
+    def __init__(self, settings: Settings, database: Database, *, serve_reads: bool = True) -> None:
+        """``serve_reads=False``: a process that only writes (``tally worker``, the CLI) and only
+        needs its invalidations delivered: no in-process tier, no subscription."""
         self.database = database
         self.enabled = settings.enable_cache
+        if self.enabled and serve_reads and not settings.redis_url and _other_writers(settings):
+            # Without Redis, generations live in this process only, and writes made by the task
+            # workers could never reach it: serving from it would serve stale data.
+            log.warning(
+                "cache.disabled", reason="tasks run in other processes and REDIS_URL is unset"
+            )
+            self.enabled = False
         self.ttls: dict[str, int] = {**DEFAULT_TTLS, **settings.cache_ttls}
         self.default_ttl = settings.cache_ttl
         self.early_refresh = settings.cache_early_refresh
@@ -90,7 +99,7 @@ class Cache:
         self.local: LocalTier | None = None
         self.redis: RedisTier | None = None
         self.listener: InvalidationListener | None = None
-        if self.enabled and settings.cache_local_max_bytes > 0:
+        if self.enabled and serve_reads and settings.cache_local_max_bytes > 0:
             self.local = LocalTier(settings.cache_local_max_bytes)
         if self.enabled and settings.redis_url:
             self.redis = RedisTier(
@@ -549,6 +558,22 @@ class Cache:
                 "default": self.default_ttl,
             },
         }
+
+
+@contextlib.asynccontextmanager
+async def running_cache(settings: Settings, database: Database) -> AsyncIterator[Cache]:
+    """A started cache for a process that writes outside the server (``tally worker``, the CLI):
+    with it, ``invalidate()`` in that process reaches every server through Redis."""
+    cache = Cache(settings, database, serve_reads=False)
+    await cache.start()
+    try:
+        yield cache
+    finally:
+        await cache.stop()
+
+
+def _other_writers(settings: Settings) -> bool:
+    return settings.effective_task_backend != "embedded"
 
 
 def _storage_key(key: Key, generations: list[int]) -> str:

@@ -21,7 +21,7 @@ import contextlib
 import ssl
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import structlog
 from redis.asyncio.connection import SSLConnection, UnixDomainSocketConnection, parse_url
@@ -84,8 +84,8 @@ class _SubscriberProtocol(asyncio.Protocol):
         self.transport: asyncio.Transport | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
+        # uvloop's transports implement asyncio.Transport without subclassing it.
+        self.transport = cast(asyncio.Transport, transport)
 
     def data_received(self, data: bytes) -> None:
         self.buffer += data
@@ -182,7 +182,7 @@ class InvalidationListener:
         self._stopping = True
         if self._task is not None:
             self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
+            with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._task
             self._task = None
         if self._protocol is not None and self._protocol.transport is not None:
@@ -219,6 +219,8 @@ class InvalidationListener:
             except (OSError, TimeoutError, ConnectionError, RespError) as error:
                 if protocol is None and self.connects == 0:
                     log.warning("cache_error", operation="subscribe", error=repr(error)[:200])
+            except Exception as error:  # never let the subscription die: the tier would stay off
+                log.exception("cache_error", operation="subscription", error=repr(error)[:200])
             finally:
                 if protocol is not None and protocol.transport is not None:
                     protocol.transport.abort()

@@ -112,7 +112,7 @@ def _rule_candidates(
             NearCandidate(
                 record_id=int(row[other_id]),
                 rule=rule.name,
-                closeness=row["_soft"] / SCORE_SCALE,
+                closeness=round(row["_soft"] / SCORE_SCALE, 6),
                 matches_rule=bool(row["all_pass"]),
                 failed=failed,
                 passed=passed,

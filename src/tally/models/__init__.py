@@ -4,6 +4,7 @@ from tally.models.api_token import ApiToken
 from tally.models.audit_event import AuditEvent
 from tally.models.base import Base
 from tally.models.data_source import DataSource, DataSourceStatus
+from tally.models.ingest_progress import IngestProgress
 from tally.models.match import (
     CLAIMING_STATUSES,
     Match,
@@ -32,6 +33,7 @@ __all__ = [
     "Base",
     "DataSource",
     "DataSourceStatus",
+    "IngestProgress",
     "JobStatus",
     "Match",
     "MatchCategory",

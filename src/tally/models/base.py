@@ -20,6 +20,16 @@ BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 Timestamp = DateTime(timezone=True)
 
+BULK_TABLES_NOTE = """
+record, match, match_record and record_duplicate hold millions of rows written by COPY and have no
+foreign keys: measured on PostgreSQL, the per-row referential-integrity trigger of one foreign key
+more than doubled the load of 1M records (14.8 s -> 33.3 s, indexes alone 1.6 -> 14.8 s; see
+bench/ingest/REPORT.md), and cascading deletes ran row by row. Their integrity is kept by the
+code that owns them: rows are written only inside the transaction that creates or re-creates their
+parent's content (ingestion, a job's results), and parents are deleted with one range delete per
+child table (DataSourceRepository.delete, ResultRepository.delete_results*, ProjectService).
+"""
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)

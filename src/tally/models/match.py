@@ -8,7 +8,6 @@ from sqlalchemy import (
     Boolean,
     Date,
     Float,
-    ForeignKey,
     Index,
     Integer,
     String,
@@ -87,7 +86,7 @@ class Match(Base):
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    job_id: Mapped[int] = mapped_column(ForeignKey("reconciliation_job.id", ondelete="CASCADE"))
+    job_id: Mapped[int] = mapped_column(BigInteger)  # no foreign key: see BULK_TABLES_NOTE
     rule: Mapped[str] = mapped_column(String(200))
     rule_index: Mapped[int] = mapped_column(Integer, default=0)
     score: Mapped[float] = mapped_column(Float, default=1.0)
@@ -139,12 +138,12 @@ class MatchRecord(Base):
         # "Is this record in a match of this job?" for the unmatched anti-join and the review pages.
         Index("ix_match_record_job_id_record_id", "job_id", "record_id"),
         Index("ix_match_record_match_id", "match_id"),
-        Index("ix_match_record_record_id", "record_id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    job_id: Mapped[int] = mapped_column(ForeignKey("reconciliation_job.id", ondelete="CASCADE"))
-    match_id: Mapped[int] = mapped_column(ForeignKey("match.id", ondelete="CASCADE"))
-    record_id: Mapped[int] = mapped_column(ForeignKey("record.id", ondelete="CASCADE"))
+    # No foreign keys: see BULK_TABLES_NOTE in tally.models.base.
+    job_id: Mapped[int] = mapped_column(BigInteger)
+    match_id: Mapped[int] = mapped_column(BigInteger)
+    record_id: Mapped[int] = mapped_column(BigInteger)
     side: Mapped[str] = mapped_column(String(5))
     claims: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, Date, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tally.models.base import Base, BigId
@@ -20,10 +20,6 @@ class Record(Base):
         # Loading a source for matching and paging its rows: WHERE data_source_id = ? ORDER BY
         # row_number; also makes deleting a source one indexed range delete.
         Index("ix_record_data_source_id_row_number", "data_source_id", "row_number"),
-        # Duplicate-safe re-imports compare identities per source.
-        Index("ix_record_data_source_id_row_hash", "data_source_id", "row_hash"),
-        # Appending an overlapping statement looks its rows up by the bank's transaction id.
-        Index("ix_record_data_source_id_transaction_id", "data_source_id", "transaction_id"),
         # Nearest candidates of an unmatched record read a date window of the other source, and
         # the unmatched tabs sort by date: WHERE data_source_id = ? AND booking_date BETWEEN ...
         Index("ix_record_data_source_id_booking_date", "data_source_id", "booking_date"),
@@ -33,7 +29,8 @@ class Record(Base):
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    data_source_id: Mapped[int] = mapped_column(ForeignKey("data_source.id", ondelete="CASCADE"))
+    # No foreign key, on purpose (see BULK_TABLES_NOTE in tally.models.base).
+    data_source_id: Mapped[int] = mapped_column(BigInteger)
     row_number: Mapped[int] = mapped_column(BigInteger)
     reference: Mapped[str | None] = mapped_column(Text)
     booking_date: Mapped[date | None] = mapped_column(Date)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String
+from sqlalchemy import BigInteger, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tally.models.base import Base
@@ -22,10 +22,10 @@ class RecordDuplicate(Base):
     )
 
     job_id: Mapped[int] = mapped_column(
-        ForeignKey("reconciliation_job.id", ondelete="CASCADE"), primary_key=True
+        BigInteger, primary_key=True
     )
     record_id: Mapped[int] = mapped_column(
-        ForeignKey("record.id", ondelete="CASCADE"), primary_key=True
+        BigInteger, primary_key=True
     )
     side: Mapped[str] = mapped_column(String(5))
     group_id: Mapped[int] = mapped_column(BigInteger)  # the smallest record id of the group

@@ -63,7 +63,8 @@ class ProjectRepository:
         return project
 
     async def delete(self, project: Project) -> None:
-        # ON DELETE CASCADE removes members, sources, records, jobs, matches and stats in bulk.
+        # ON DELETE CASCADE removes members, sources, jobs, stats and audit events; the caller has
+        # removed the bulk tables' rows (records, matches), which have no foreign keys.
         await self.session.execute(delete(Project).where(Project.id == project.id))
 
     async def members(self, project_id: int) -> list[tuple[ProjectMember, User]]:

@@ -21,6 +21,8 @@ from tally.projects.schemas import (
     ProjectUpdate,
     SourceCount,
 )
+from tally.results.repository import ResultRepository
+from tally.sources.repository import DataSourceRepository
 from tally.users.auth import Principal
 from tally.users.repository import UserRepository
 
@@ -72,6 +74,9 @@ class ProjectService:
     async def delete_project(self, access: ProjectAccess) -> None:
         project = await self.get_project(access)
         members = await self.repository.member_ids(project.id)  # before the cascade removes them
+        # The bulk tables have no foreign keys (BULK_TABLES_NOTE): their rows go first, by range.
+        await ResultRepository(self.repository.session).delete_results_of_project(project.id)
+        await DataSourceRepository(self.repository.session).delete_records_of_project(project.id)
         await self.repository.delete(project)
         invalidate_project_lifecycle(self.repository.session, project.id, members)
 

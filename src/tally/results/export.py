@@ -41,7 +41,8 @@ from tally.results.schemas import (
     RecordTab,
     ResultTab,
 )
-from tally.results.service import ResultService, explain
+from tally.results.service import ResultService
+from tally.results.shaping import explain
 
 EXPORT_PAGE_SIZE = 1_000  # matches (or records) per keyset page
 XLSX_MAX_ROWS = 1_048_576  # per sheet, header included; more rows continue on a new sheet

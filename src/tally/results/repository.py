@@ -68,6 +68,7 @@ LINK_COLUMNS = ("job_id", "match_id", "record_id", "side", "claims")
 DUPLICATE_COLUMNS = ("job_id", "record_id", "side", "group_id")
 # Statuses under which a match's records count as reconciled.
 SETTLED_STATUSES = (MatchStatus.AUTO, MatchStatus.CONFIRMED, MatchStatus.MANUAL)
+SIDE_TOTALS = ("records", "claimed", "matched", "unmatched", "matched_amount", "unmatched_amount")
 _CHUNK_ROWS = 100_000
 _STATUS_PAIRS = [(str(c), str(s)) for c in MatchCategory for s in MatchStatus]
 # The Python definitions of tab and origin, as lookup tables for the vectorised bulk write.
@@ -157,10 +158,40 @@ class ResultRepository:
     # --- the job runner's bulk write ------------------------------------------------------------
 
     async def delete_results(self, job_id: int) -> None:
-        # Links first (their own job index), then matches: range deletes, no row-by-row cascade.
-        await self.session.execute(delete(MatchRecord).where(MatchRecord.job_id == job_id))
-        await self.session.execute(delete(Match).where(Match.job_id == job_id))
-        await self.session.execute(delete(RecordDuplicate).where(RecordDuplicate.job_id == job_id))
+        """Delete one job's results: a range delete per table on its job index."""
+        await self._delete_results_where(MatchRecord.job_id == job_id, Match.job_id == job_id,
+                                         RecordDuplicate.job_id == job_id)
+
+    async def delete_results_of_project(self, project_id: int) -> None:
+        """Delete the results of every job of a project (before the project: the bulk tables have
+        no foreign keys to cascade, see BULK_TABLES_NOTE)."""
+        await self._delete_results_of_jobs(
+            select(ReconciliationJob.id).where(ReconciliationJob.project_id == project_id)
+        )
+
+    async def delete_results_of_source(self, source_id: int) -> None:
+        """Delete the results of every job that reconciled a data source (before the source)."""
+        await self._delete_results_of_jobs(
+            select(ReconciliationJob.id).where(
+                or_(
+                    ReconciliationJob.left_source_id == source_id,
+                    ReconciliationJob.right_source_id == source_id,
+                )
+            )
+        )
+
+    async def _delete_results_of_jobs(self, job_ids: Select[tuple[int]]) -> None:
+        await self._delete_results_where(
+            MatchRecord.job_id.in_(job_ids),
+            Match.job_id.in_(job_ids),
+            RecordDuplicate.job_id.in_(job_ids),
+        )
+
+    async def _delete_results_where(self, *conditions: ColumnElement[bool]) -> None:
+        links, matches, duplicates = conditions
+        await self.session.execute(delete(MatchRecord).where(links))
+        await self.session.execute(delete(Match).where(matches))
+        await self.session.execute(delete(RecordDuplicate).where(duplicates))
 
     async def replace_results(
         self,
@@ -258,29 +289,30 @@ class ResultRepository:
         right_source_id: int,
         record_ids: Collection[int] | None = None,
     ) -> dict[str, dict[str, int]]:
-        """``left``/``right``: records, matched (settled), unmatched and their amounts.
+        """``left``/``right``: records; claimed (held by a match: not in the unmatched tabs);
+        matched (settled) and unmatched, and their amounts.
 
-        With ``record_ids``, only those records are counted: a review change measures the records
-        it touches before and after, and applies the difference to the stored totals.
+        One pass: a record has at most one claiming link per job (the partial unique index), so
+        joining the claiming links needs no grouping. With ``record_ids``, only those records
+        are counted: a review change measures the records it touches before and after, and
+        applies the difference to the stored totals.
         """
-        settled_query = (
-            select(MatchRecord.record_id)
+        settles = and_(Match.category == MatchCategory.MATCHED, Match.status.in_(SETTLED_STATUSES))
+        claims_query = (
+            select(MatchRecord.record_id, case((settles, 1), else_=0).label("settled"))
             .join(Match, Match.id == MatchRecord.match_id)
-            .where(
-                MatchRecord.job_id == job_id,
-                Match.category == MatchCategory.MATCHED,
-                Match.status.in_(SETTLED_STATUSES),
-            )
+            .where(MatchRecord.job_id == job_id, MatchRecord.claims)
         )
         if record_ids is not None:
-            settled_query = settled_query.where(MatchRecord.record_id.in_(record_ids))
-        settled = settled_query.subquery()
-        is_settled = settled.c.record_id.is_not(None)
+            claims_query = claims_query.where(MatchRecord.record_id.in_(record_ids))
+        claims = claims_query.subquery()
+        is_settled = claims.c.settled == 1
         statement = (
             select(
                 Record.data_source_id,
                 func.count().label("records"),
-                func.count(settled.c.record_id).label("matched"),
+                func.count(claims.c.record_id).label("claimed"),
+                func.coalesce(func.sum(claims.c.settled), 0).label("matched"),
                 func.coalesce(
                     func.sum(case((is_settled, func.abs(Record.amount)), else_=0)), 0
                 ).label("matched_amount"),
@@ -288,7 +320,7 @@ class ResultRepository:
                     func.sum(case((is_settled, 0), else_=func.abs(Record.amount))), 0
                 ).label("unmatched_amount"),
             )
-            .outerjoin(settled, settled.c.record_id == Record.id)
+            .outerjoin(claims, claims.c.record_id == Record.id)
             .where(Record.data_source_id.in_((left_source_id, right_source_id)))
             .group_by(Record.data_source_id)
         )
@@ -299,15 +331,10 @@ class ResultRepository:
         def side(source_id: int) -> dict[str, int]:
             row = sides.get(source_id)
             if row is None:
-                return {
-                    "records": 0,
-                    "matched": 0,
-                    "unmatched": 0,
-                    "matched_amount": 0,
-                    "unmatched_amount": 0,
-                }
+                return dict.fromkeys(SIDE_TOTALS, 0)
             return {
                 "records": int(row.records),
+                "claimed": int(row.claimed),
                 "matched": int(row.matched),
                 "unmatched": int(row.records - row.matched),
                 "matched_amount": int(row.matched_amount),
@@ -521,7 +548,7 @@ class ResultRepository:
         """The next ``limit`` rows after the (row_number, id) or (group_id, record_id) ``after``:
         ``side``, the record's exported fields, ``duplicate_group``, ``match_id``."""
         statement = self._record_filter(job, query)
-        side, group, match = list(statement.selected_columns)[1:]
+        side, group, match = list(statement.selected_columns)[-3:]
         if query.tab is RecordTab.DUPLICATES:
             key: tuple[Any, Any] = (RecordDuplicate.group_id, RecordDuplicate.record_id)
         else:
@@ -572,21 +599,23 @@ class ResultRepository:
 
     async def open_alternatives(
         self, job_id: int, record_ids: Collection[int], *, except_match_id: int | None = None
-    ) -> list[int]:
-        """Ambiguous matches that use any of these records: the alternatives a claim rules out."""
+    ) -> list[tuple[int, str]]:
+        """(id, category) of the ambiguous matches that use any of these records: the
+        alternatives a claim on them rules out."""
         statement = (
-            select(MatchRecord.match_id)
-            .join(Match, Match.id == MatchRecord.match_id)
+            select(Match.id, Match.category)
+            .join(MatchRecord, MatchRecord.match_id == Match.id)
             .where(
                 MatchRecord.job_id == job_id,
                 MatchRecord.record_id.in_(record_ids),
                 Match.status == MatchStatus.AMBIGUOUS,
             )
             .distinct()
+            .order_by(Match.id)
         )
         if except_match_id is not None:
-            statement = statement.where(MatchRecord.match_id != except_match_id)
-        return sorted(await self.session.scalars(statement))
+            statement = statement.where(Match.id != except_match_id)
+        return [(int(i), str(c)) for i, c in await self.session.execute(statement)]
 
     async def set_status(
         self,

@@ -14,9 +14,8 @@ from collections import defaultdict
 from collections.abc import AsyncIterator, Collection, Iterable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
-from typing import Any, Literal
+from typing import Any
 
-import polars as pl
 import structlog
 from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
@@ -26,9 +25,7 @@ from tally.cache.invalidation import invalidate_jobs
 from tally.jobs.service import JobNotFound, JobService
 from tally.kit.errors import Conflict, NotFound, TallyError
 from tally.kit.pagination import Page, PageParams
-from tally.matching.evidence import explain_evidence
 from tally.matching.explain import nearest_candidates
-from tally.matching.fields import INPUT_COLUMNS
 from tally.matching.rules import AmountCondition, DateCondition, RuleSet
 from tally.models import (
     AuditEvent,
@@ -41,10 +38,15 @@ from tally.models import (
     MatchTab,
     ReconciliationJob,
     Record,
+    match_tab,
 )
 from tally.money import format_units, from_units
 from tally.projects.auth import ProjectAccess
-from tally.results.repository import SETTLED_STATUSES, LinkedRecord, ResultRepository
+from tally.results.repository import (
+    SIDE_TOTALS,
+    LinkedRecord,
+    ResultRepository,
+)
 from tally.results.schemas import (
     AuditEventRead,
     CandidatesRead,
@@ -53,13 +55,20 @@ from tally.results.schemas import (
     MatchQuery,
     MatchRead,
     NearCandidateRead,
-    QualityFigures,
     QualityReport,
     RecordItem,
     RecordQuery,
-    RecordRead,
+    RecordTab,
     ReviewOutcome,
     RuleQuality,
+)
+from tally.results.shaping import (
+    Side,
+    as_side,
+    match_read,
+    quality_figures,
+    record_frame,
+    record_read,
 )
 
 log = structlog.get_logger("tally.results")
@@ -72,7 +81,7 @@ NEAR_MIN_RADIUS = 10_000  # 1.00 in units
 NEAR_LIMIT = 500  # records per window query
 MAX_CANDIDATES = 50
 
-Side = Literal["left", "right"]
+_STATUSES = frozenset(s.value for s in MatchStatus)
 
 
 class MatchNotFound(NotFound):
@@ -124,9 +133,12 @@ class ResultService:
     async def list_matches(
         self, access: ProjectAccess, job_id: int, query: MatchQuery, params: PageParams
     ) -> Page[MatchRead]:
-        """One tab of matches, each with its records: a count, the page, and all its records."""
+        """One tab of matches, each with its records: the tab's size (stored for an unfiltered
+        tab, counted otherwise), the page, and all the page's records in one statement."""
         job = await self.get_job(access, job_id)
-        total = await self.repository.count_matches(job.id, query)
+        total = _stored_match_total(job, query)
+        if total is None:
+            total = await self.repository.count_matches(job.id, query)
         matches = await self.repository.match_page(
             job.id, query, offset=params.offset, limit=params.per_page
         )
@@ -142,13 +154,15 @@ class ResultService:
     ) -> Page[RecordItem]:
         """Unmatched records of one side, or the duplicates, with their duplicate group."""
         job = await self.get_job(access, job_id)
-        total = await self.repository.count_records(job, query)
+        total = _stored_record_total(job, query)
+        if total is None:
+            total = await self.repository.count_records(job, query)
         rows = await self.repository.record_page(
             job, query, offset=params.offset, limit=params.per_page
         )
         items = [
             RecordItem(
-                **record_read(row.record, _side(row.side), row.duplicate_group).model_dump(),
+                **record_read(row.record, as_side(row.side), row.duplicate_group).model_dump(),
                 match_id=row.match_id,
             )
             for row in rows
@@ -186,15 +200,20 @@ class ResultService:
             raise ReviewConflict(f"Match {match.id} is already {match.status}")
         record_ids = [link.record_id for link in await self.repository.links_of([match.id])]
         await self._ensure_unclaimed(job, record_ids, except_match_ids=[match.id])
-        alternatives = await self.repository.open_alternatives(
+        rivals = await self.repository.open_alternatives(
             job.id, record_ids, except_match_id=match.id
         )
+        alternatives = [i for i, _category in rivals]
         before = await self._side_totals(job, record_ids)
         previous = match.status
         category = MatchCategory.MATCHED if match.category == MatchCategory.DISCREPANCY else None
         async with _claiming(record_ids):
             await self.repository.set_status(alternatives, MatchStatus.REJECTED)
             await self.repository.set_status([match.id], MatchStatus.CONFIRMED, category=category)
+        shifts = [
+            (f"{match.category}:{previous}", f"{category or match.category}:confirmed"),
+            *_rejections(rivals),
+        ]
         events = [
             self._event(
                 access,
@@ -220,7 +239,7 @@ class ResultService:
                 for alternative in alternatives
             ),
         ]
-        await self._record_change(job, events, record_ids, before)
+        await self._record_change(job, events, record_ids, before, shifts)
         match = await self.repository.refresh(match)
         read = (await self._read_matches(job, [match]))[0]
         return ReviewOutcome(match=read, rejected_match_ids=alternatives)
@@ -248,7 +267,8 @@ class ResultService:
             records=record_ids,
             note=note,
         )
-        await self._record_change(job, [event], record_ids, before)
+        shifts = [(f"{match.category}:{previous}", f"{match.category}:rejected")]
+        await self._record_change(job, [event], record_ids, before, shifts)
         match = await self.repository.refresh(match)
         return ReviewOutcome(match=(await self._read_matches(job, [match]))[0])
 
@@ -277,7 +297,8 @@ class ResultService:
         if len(currencies) > 1:
             raise MixedCurrencies(f"The records are in different currencies: {currencies}")
         await self._ensure_unclaimed(job, record_ids)
-        alternatives = await self.repository.open_alternatives(job.id, record_ids)
+        rivals = await self.repository.open_alternatives(job.id, record_ids)
+        alternatives = [i for i, _category in rivals]
         before = await self._side_totals(job, record_ids)
         await self.repository.set_status(alternatives, MatchStatus.REJECTED)
         match = _manual_match(job, left, right)
@@ -314,7 +335,8 @@ class ResultService:
                 for alternative in alternatives
             ),
         ]
-        await self._record_change(job, events, record_ids, before)
+        shifts = [(None, f"{MatchCategory.MATCHED}:{MatchStatus.MANUAL}"), *_rejections(rivals)]
+        await self._record_change(job, events, record_ids, before, shifts)
         return (await self._read_matches(job, [match]))[0]
 
     async def _job_for_review(self, access: ProjectAccess, job_id: int) -> ReconciliationJob:
@@ -357,24 +379,37 @@ class ResultService:
         events: Sequence[AuditEvent],
         record_ids: Collection[int],
         before: dict[str, dict[str, int]],
+        shifts: Sequence[tuple[str | None, str]],
     ) -> None:
         """Audit events, then the stored totals: the job's summary and, when they describe this
-        job, the project's stats. Only the touched records are re-counted."""
+        job, the project's stats.
+
+        Only the touched records are counted again (``before`` and after the change), and the
+        per-status match counts move by ``shifts`` (``category:status`` from, to), so a review
+        costs the same on a job of any size. A summary written before these totals existed is
+        recounted once instead.
+        """
         after = await self._side_totals(job, record_ids)
         summary = job.summary or {}
-        if isinstance(summary.get("left"), dict) and isinstance(summary.get("right"), dict):
+        stored = [summary.get(side) for side in ("left", "right")]
+        counts = summary.get("matches")
+        if all(isinstance(s, dict) and set(SIDE_TOTALS) <= set(s) for s in stored) and isinstance(
+            counts, dict
+        ):
             sides: dict[str, Any] = {
                 side: {
-                    key: int(summary[side].get(key, 0)) - before[side][key] + after[side][key]
-                    for key in after[side]
+                    key: int(summary[side][key]) - before[side][key] + after[side][key]
+                    for key in SIDE_TOTALS
                 }
                 for side in ("left", "right")
             }
-        else:  # a summary from before stored totals existed: count everything once
+            matches = _shifted(counts, shifts)
+        else:
             sides = await self.repository.side_totals(
                 job.id, job.left_source_id, job.right_source_id
             )
-        totals = {**sides, "matches": await self.repository.match_counts(job.id)}
+            matches = await self.repository.match_counts(job.id)
+        totals = {**sides, "matches": matches}
         await self.repository.update_job_summary(
             job, {**totals, "reviewed_at": datetime.now(UTC).isoformat()}
         )
@@ -546,132 +581,61 @@ async def _claiming(record_ids: Collection[int]) -> AsyncIterator[None]:
         ) from error
 
 
+def _stored_totals(job: ReconciliationJob) -> dict[str, Any] | None:
+    """The job's summary when it describes stored results (kept current by every review)."""
+    if job.status != JobStatus.COMPLETED or getattr(job, "results_expired", False):
+        return None
+    return job.summary
+
+
+def _stored_match_total(job: ReconciliationJob, query: MatchQuery) -> int | None:
+    """An unfiltered tab's size from the stored per-status counts: no count over the tab."""
+    summary = _stored_totals(job)
+    counts = summary.get("matches") if summary else None
+    if not isinstance(counts, dict) or any(
+        v is not None for v in (query.rule, query.min_amount, query.max_amount, query.q)
+    ):
+        return None
+    total = 0
+    for key, n in counts.items():
+        category, _, status = str(key).partition(":")
+        if status in _STATUSES and match_tab(category, status) == query.tab:
+            total += int(n)
+    return total
+
+
+def _stored_record_total(job: ReconciliationJob, query: RecordQuery) -> int | None:
+    """An unfiltered unmatched tab's size: the side's records less those claimed."""
+    summary = _stored_totals(job)
+    if query.tab is RecordTab.DUPLICATES or summary is None:
+        return None
+    if any(v is not None for v in (query.min_amount, query.max_amount, query.q)):
+        return None
+    side = summary.get("left" if query.tab is RecordTab.UNMATCHED_LEFT else "right")
+    if not isinstance(side, dict) or "claimed" not in side or "records" not in side:
+        return None
+    return int(side["records"]) - int(side["claimed"])
+
+
+def _rejections(rivals: Iterable[tuple[int, str]]) -> list[tuple[str | None, str]]:
+    return [(f"{c}:{MatchStatus.AMBIGUOUS}", f"{c}:{MatchStatus.REJECTED}") for _i, c in rivals]
+
+
+def _shifted(counts: dict[str, Any], shifts: Iterable[tuple[str | None, str]]) -> dict[str, int]:
+    moved = {key: int(n) for key, n in counts.items()}
+    for old, new in shifts:
+        if old is not None:
+            moved[old] = moved.get(old, 0) - 1
+        moved[new] = moved.get(new, 0) + 1
+    return {key: n for key, n in sorted(moved.items()) if n}
+
+
 # --- shaping ------------------------------------------------------------------------------------
-
-
-def _side(value: str) -> Side:
-    return "left" if value == "left" else "right"
 
 
 def _source_of(found: dict[int, Record], record_id: int) -> int | None:
     record = found.get(record_id)
     return record.data_source_id if record is not None else None
-
-
-def record_read(record: Record, side: Side, duplicate_group: int | None = None) -> RecordRead:
-    return RecordRead(
-        id=record.id,
-        side=side,
-        row_number=record.row_number,
-        reference=record.reference,
-        booking_date=record.booking_date,
-        value_date=record.value_date,
-        amount=from_units(record.amount),
-        currency=record.currency,
-        description=record.description,
-        counterparty=record.counterparty,
-        counterparty_account=record.counterparty_account,
-        transaction_id=record.transaction_id,
-        duplicate_group=duplicate_group,
-    )
-
-
-def match_read(match: Match, links: Iterable[LinkedRecord]) -> MatchRead:
-    evidence = json.loads(match.evidence) if match.evidence else None
-    left: list[RecordRead] = []
-    right: list[RecordRead] = []
-    for link in links:
-        read = record_read(link.record, _side(link.side), link.duplicate_group)
-        (left if link.side == "left" else right).append(read)
-    return MatchRead(
-        id=match.id,
-        job_id=match.job_id,
-        tab=MatchTab(match.tab),
-        status=match.status,
-        category=match.category,
-        origin=match.origin,
-        rule=match.rule,
-        score=match.score,
-        amount=from_units(match.amount),
-        amount_difference=from_units(match.amount_difference),
-        date_difference_days=match.date_difference_days,
-        booking_date=match.booking_date,
-        evidence=evidence,
-        explanation=explain(evidence),
-        left=left,
-        right=right,
-        created_at=match.created_at,
-    )
-
-
-def explain(evidence: dict[str, Any] | None) -> str:
-    """The evidence as a sentence; manual matches state their arithmetic."""
-    if not evidence:
-        return ""
-    if evidence.get("kind") == "manual":
-        lhs = " + ".join(format_units(int(a)) for a in evidence.get("left", ()))
-        rhs = " + ".join(format_units(int(a)) for a in evidence.get("right", ()))
-        diff = int(evidence.get("difference") or 0)
-        sign = " (right amounts negated)" if evidence.get("sign") == "opposite" else ""
-        if diff:
-            signed = ("+" if diff > 0 else "") + format_units(diff)
-            return f"matched manually: {lhs} ≈ {rhs} (difference {signed}){sign}"
-        return f"matched manually: {lhs} = {rhs}{sign}"
-    return explain_evidence(evidence)
-
-
-def record_frame(records: Iterable[Record]) -> pl.DataFrame:
-    """Records as the engine's input frame (tally.matching.fields.INPUT_COLUMNS)."""
-    rows = [{name: getattr(r, name) for name in INPUT_COLUMNS} for r in records]
-    return pl.DataFrame(rows, schema=INPUT_COLUMNS)
-
-
-def quality_figures(rows: Iterable[tuple[str, str, int]]) -> QualityFigures:
-    """Figures from (origin, status, count) rows of one rule or of the whole job."""
-    count: dict[tuple[str, str], int] = defaultdict(int)
-    for origin, status, n in rows:
-        count[(origin, status)] += n
-
-    def total(origin: str | None = None, status: str | None = None) -> int:
-        return sum(
-            n
-            for (o, s), n in count.items()
-            if (origin is None or o == origin) and (status is None or s == status)
-        )
-
-    def ratio(part: int, whole: int) -> float | None:
-        return round(part / whole, 6) if whole else None
-
-    confirmed, rejected = MatchStatus.CONFIRMED, MatchStatus.REJECTED
-    engine = total() - total(MatchOrigin.MANUAL)
-    auto_confirmed = total(MatchOrigin.AUTO, confirmed)
-    auto_rejected = total(MatchOrigin.AUTO, rejected)
-    auto = total(MatchOrigin.AUTO)
-    ambiguous = total(MatchOrigin.AMBIGUOUS)
-    manual = total(MatchOrigin.MANUAL, MatchStatus.MANUAL)
-    settled = sum(total(status=s) for s in SETTLED_STATUSES)
-    return QualityFigures(
-        matches=engine,
-        auto=auto,
-        auto_confirmed=auto_confirmed,
-        auto_rejected=auto_rejected,
-        auto_precision=ratio(auto_confirmed, auto_confirmed + auto_rejected),
-        auto_reviewed_share=ratio(auto_confirmed + auto_rejected, auto),
-        suggested=total(MatchOrigin.SUGGESTED),
-        suggested_confirmed=total(MatchOrigin.SUGGESTED, confirmed),
-        suggested_rejected=total(MatchOrigin.SUGGESTED, rejected),
-        ambiguous=ambiguous,
-        ambiguous_confirmed=total(MatchOrigin.AMBIGUOUS, confirmed),
-        ambiguous_rejected=total(MatchOrigin.AMBIGUOUS, rejected),
-        ambiguity_rate=ratio(ambiguous, engine),
-        discrepancies=total(MatchOrigin.DISCREPANCY),
-        discrepancies_confirmed=total(MatchOrigin.DISCREPANCY, confirmed),
-        discrepancies_rejected=total(MatchOrigin.DISCREPANCY, rejected),
-        pending_review=total(status=MatchStatus.SUGGESTED) + total(status=MatchStatus.AMBIGUOUS),
-        manual=manual,
-        settled=settled,
-        manual_share=ratio(manual, settled),
-    )
 
 
 def _rule_set(job: ReconciliationJob) -> RuleSet:

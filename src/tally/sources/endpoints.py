@@ -138,7 +138,7 @@ async def upload_data_source(
 async def get_data_source(
     access: ProjectReader, source_id: int, session: Session
 ) -> DataSourceRead:
-    return read_source(await DataSourceService(session).get_source(access, source_id))
+    return await DataSourceService(session).read(access, source_id)
 
 
 @router.delete(

@@ -7,11 +7,12 @@ from typing import Any
 import polars as pl
 import pyarrow as pa
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.ingest.records import RECORD_COLUMNS
 from tally.kit.bulk import bulk_insert, with_constant
-from tally.models import DataSource, DataSourceStatus, Record
+from tally.models import DataSource, DataSourceStatus, IngestProgress, Record
 
 _LOAD_COLUMNS = ("data_source_id", *RECORD_COLUMNS)
 
@@ -20,12 +21,20 @@ class DataSourceRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def list_for_project(self, project_id: int) -> list[DataSource]:
-        # One statement on ix_data_source_project_id_id.
+    async def list_for_project(self, project_id: int) -> list[tuple[DataSource, int | None]]:
+        """The project's sources with the live row count of any running ingestion (one statement,
+        on ix_data_source_project_id_id)."""
         statement = (
-            select(DataSource).where(DataSource.project_id == project_id).order_by(DataSource.id)
+            select(DataSource, IngestProgress.rows_done)
+            .outerjoin(IngestProgress, IngestProgress.data_source_id == DataSource.id)
+            .where(DataSource.project_id == project_id)
+            .order_by(DataSource.id)
         )
-        return list(await self.session.scalars(statement))
+        return [(row[0], row[1]) for row in await self.session.execute(statement)]
+
+    async def live_rows(self, source_id: int) -> int | None:
+        progress = await self.session.get(IngestProgress, source_id)
+        return progress.rows_done if progress else None
 
     async def get_in_project(self, project_id: int, source_id: int) -> DataSource | None:
         statement = select(DataSource).where(
@@ -58,6 +67,7 @@ class DataSourceRepository:
                 error=None,
             )
         )
+        await self._end_progress(source_id)
 
     async def mark_failed(self, source_id: int, detail: dict[str, Any]) -> None:
         await self.session.execute(
@@ -65,10 +75,21 @@ class DataSourceRepository:
             .where(DataSource.id == source_id)
             .values(status=DataSourceStatus.FAILED, error=detail, row_count=0)
         )
+        await self._end_progress(source_id)
 
     async def set_rows_done(self, source_id: int, rows_done: int) -> None:
+        """Publish a running ingestion's progress (PostgreSQL; see IngestProgress for why apart)."""
+        statement = pg_insert(IngestProgress).values(data_source_id=source_id, rows_done=rows_done)
         await self.session.execute(
-            update(DataSource).where(DataSource.id == source_id).values(rows_done=rows_done)
+            statement.on_conflict_do_update(
+                index_elements=[IngestProgress.data_source_id],
+                set_={"rows_done": rows_done, "updated_at": func.now()},
+            )
+        )
+
+    async def _end_progress(self, source_id: int) -> None:
+        await self.session.execute(
+            delete(IngestProgress).where(IngestProgress.data_source_id == source_id)
         )
 
     async def ingesting_ids(self) -> list[int]:
@@ -82,10 +103,14 @@ class DataSourceRepository:
         return source
 
     async def delete(self, source: DataSource) -> None:
-        # Records go in one indexed range delete (ix_record_data_source_id_row_number), not one by
-        # one through the ORM; matches that used them cascade in the database.
-        await self.session.execute(delete(Record).where(Record.data_source_id == source.id))
+        """Records go in one indexed range delete (ix_record_data_source_id_row_number), not one by
+        one; the caller has removed the results of jobs that used them (no foreign keys there)."""
+        await self.delete_records(source.id)
         await self.session.execute(delete(DataSource).where(DataSource.id == source.id))
+
+    async def delete_records_of_project(self, project_id: int) -> None:
+        sources = select(DataSource.id).where(DataSource.project_id == project_id)
+        await self.session.execute(delete(Record).where(Record.data_source_id.in_(sources)))
 
     async def delete_records(self, source_id: int) -> None:
         await self.session.execute(delete(Record).where(Record.data_source_id == source_id))

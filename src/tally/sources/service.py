@@ -16,6 +16,7 @@ from tally.kit.errors import Conflict, NotFound, TallyError
 from tally.kit.uploads import SpooledUpload
 from tally.models import DataSource, DataSourceStatus
 from tally.projects.auth import ProjectAccess
+from tally.results.repository import ResultRepository
 from tally.sources.progress import progress_board
 from tally.sources.reading import HEAD_BYTES, Preview, UploadOptions, describe_error, preview_file
 from tally.sources.repository import DataSourceRepository
@@ -50,7 +51,15 @@ class DataSourceService:
         self.repository = DataSourceRepository(session)
 
     async def list_sources(self, access: ProjectAccess) -> list[DataSourceRead]:
-        return [read_source(s) for s in await self.repository.list_for_project(access.project_id)]
+        sources = await self.repository.list_for_project(access.project_id)
+        return [read_source(source, live) for source, live in sources]
+
+    async def read(self, access: ProjectAccess, source_id: int) -> DataSourceRead:
+        source = await self.get_source(access, source_id)
+        live = None
+        if source.status == DataSourceStatus.INGESTING:
+            live = await self.repository.live_rows(source.id)
+        return read_source(source, live)
 
     async def get_source(self, access: ProjectAccess, source_id: int) -> DataSource:
         source = await self.repository.get_in_project(access.project_id, source_id)
@@ -116,6 +125,7 @@ class DataSourceService:
         source = await self.get_source(access, source_id)
         if source.status == DataSourceStatus.INGESTING:
             raise SourceBusy(f"Data source {source_id} is still being ingested")
+        await ResultRepository(self.session).delete_results_of_source(source.id)
         await self.repository.delete(source)
         if self.settings is not None:
             skipped_path(self.settings, source_id).unlink(missing_ok=True)
@@ -130,13 +140,13 @@ class DataSourceService:
         return path
 
 
-def read_source(source: DataSource) -> DataSourceRead:
-    """The API view of a source, with the live progress of an ingestion running in this process."""
+def read_source(source: DataSource, live_rows: int | None = None) -> DataSourceRead:
+    """The API view of a source. While it ingests, ``rows_done`` is the furthest progress known:
+    published in the database (PostgreSQL) or on this process's board (the embedded default)."""
     view = DataSourceRead.model_validate(source)
     if source.status == DataSourceStatus.INGESTING:
-        live = progress_board.rows_done(source.id)
-        if live is not None:
-            view.rows_done = max(view.rows_done, live)
+        known = [view.rows_done, live_rows or 0, progress_board.rows_done(source.id) or 0]
+        view.rows_done = max(known)
     return view
 
 

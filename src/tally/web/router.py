@@ -10,7 +10,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tally.web.auth import csrf_protect, web_user
 from tally.web.pages import admin, auth, events, jobs, projects, results, sources
-from tally.web.routing import SECURITY_HEADERS, WebRoute, error_page
+from tally.web.routing import (
+    WebRoute,
+    error_page,
+    install_page_error_handlers,
+    with_security_headers,
+)
 from tally.web.templating import STATIC_DIR
 
 # Public pages: sign-in only (static files are mounted beside the routers). Everything else sits
@@ -48,8 +53,7 @@ def install_web(app: FastAPI) -> None:
         assert isinstance(error, StarletteHTTPException)
         if request.url.path.startswith(API_PATHS) or error.status_code != 404:
             return await http_exception_handler(request, error)
-        response = error_page(request, 404, "There is no page at this address.")
-        response.headers.update(SECURITY_HEADERS)
-        return response
+        return with_security_headers(error_page(request, 404, "There is no page at this address."))
 
     app.add_exception_handler(StarletteHTTPException, not_found_page)
+    install_page_error_handlers(app)

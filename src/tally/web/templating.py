@@ -140,7 +140,6 @@ def render(
         "request": request,
         "user": user,
         "csrf_token": user.csrf_token if user else "",
-        "htmx": request.headers.get("HX-Request") == "true",
         "nav": "",
         **(context or {}),
     }

@@ -22,7 +22,7 @@ from tally.jobs.service import JobService
 from tally.kit.db import get_database
 from tally.projects.auth import ProjectAccess
 from tally.sources.service import DataSourceService, read_source
-from tally.web.auth import WebProjectReader
+from tally.web.auth import WebProjectReader, may_edit
 from tally.web.pages.jobs import job_state
 from tally.web.pages.sources import source_state
 from tally.web.routing import WebRoute
@@ -122,13 +122,14 @@ async def stream_job_progress(
     async with database.sessionmaker() as session:
         await JobService(session).get_job(access, job_id)  # 404 before the stream starts
     template = templates.get_template("jobs/_state.html")
+    can_edit = await may_edit(access)
 
     async def snapshot() -> tuple[str, bool, Any]:
         async with database.sessionmaker() as session:
             job = await JobService(session).get_job(access, job_id)
         state = job_state(job)
         return (
-            template.render(project_id=access.project_id, job=job, state=state),
+            template.render(project_id=access.project_id, job=job, state=state, can_edit=can_edit),
             state["finished"],
             state,
         )

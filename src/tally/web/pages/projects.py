@@ -14,6 +14,8 @@ from tally.kit.pagination import PageParams
 from tally.models import JobStatus, ReconciliationJob
 from tally.projects.schemas import ProjectCreate, ProjectStatsRead
 from tally.projects.service import ProjectService
+from tally.results.schemas import AuditEventRead
+from tally.results.service import ResultService
 from tally.sources.service import DataSourceService
 from tally.users.auth import Session
 from tally.web import integrations
@@ -125,9 +127,17 @@ def chart_data(stats: ProjectStatsRead, jobs: list[ReconciliationJob]) -> dict[s
     }
 
 
-def activity(sources: list[Any], jobs: list[ReconciliationJob]) -> list[dict[str, Any]]:
-    """The latest things that happened in the project: uploads and job runs, newest first."""
+def activity(
+    sources: list[Any], jobs: list[ReconciliationJob], reviews: list[AuditEventRead]
+) -> list[dict[str, Any]]:
+    """The latest things that happened in the project: uploads, job runs and the last job's
+    review changes, newest first."""
     events: list[tuple[datetime, str, str]] = []
+    for event in reviews:
+        who = event.actor_email or "Tally"
+        what = event.action.replace("_", " ").replace(".", " ")
+        job_id = event.job_id
+        events.append((event.created_at, f"{who}: {what} ({event.target})", f"jobs/{job_id}/audit"))
     for source in sources:
         events.append(
             (
@@ -151,6 +161,12 @@ async def get_project_page(
     stats = await ProjectService(session).get_stats(access)
     sources = await DataSourceService(session).list_sources(access)
     jobs = await JobService(session).list_jobs(access)
+    reviews: list[AuditEventRead] = []
+    if stats.last_job is not None:
+        recent = PageParams(page=1, per_page=5)
+        reviews = (
+            await ResultService(session).list_audit_events(access, stats.last_job.id, recent)
+        ).items
     return render(
         request,
         "projects/overview.html",
@@ -164,7 +180,7 @@ async def get_project_page(
             "job_count": len(jobs),
             "sources_by_id": {source.id: source for source in sources},
             "charts": chart_data(stats, jobs),
-            "activity": activity(sources, jobs),
+            "activity": activity(sources, jobs, reviews),
             "can_edit": await may_edit(access),
         },
     )

@@ -108,6 +108,7 @@
     var notice = sessionStorage.getItem("tally-flash");
     if (notice) { sessionStorage.removeItem("tally-flash"); Tally.flash(notice, "ok"); }
     document.addEventListener("keydown", onKey);
+    document.documentElement.setAttribute("data-keys", "ready");
     // A swapped row keeps keyboard focus where the reviewer was.
     document.addEventListener("htmx:afterSwap", function (event) {
       var row = event.detail.target;

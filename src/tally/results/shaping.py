@@ -1,0 +1,140 @@
+"""Turning stored rows into what the API returns: records, matches with their explanation
+sentence, engine input frames, and quality figures from review decisions."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any, Literal
+
+import polars as pl
+
+from tally.matching.evidence import explain_evidence
+from tally.matching.fields import INPUT_COLUMNS
+from tally.models import Match, MatchOrigin, MatchStatus, MatchTab, Record
+from tally.money import format_units, from_units
+from tally.results.repository import SETTLED_STATUSES, LinkedRecord
+from tally.results.schemas import MatchRead, QualityFigures, RecordRead
+
+Side = Literal["left", "right"]
+
+
+def as_side(value: str) -> Side:
+    return "left" if value == "left" else "right"
+
+
+def record_read(record: Record, side: Side, duplicate_group: int | None = None) -> RecordRead:
+    return RecordRead(
+        id=record.id,
+        side=side,
+        row_number=record.row_number,
+        reference=record.reference,
+        booking_date=record.booking_date,
+        value_date=record.value_date,
+        amount=from_units(record.amount),
+        currency=record.currency,
+        description=record.description,
+        counterparty=record.counterparty,
+        counterparty_account=record.counterparty_account,
+        transaction_id=record.transaction_id,
+        duplicate_group=duplicate_group,
+    )
+
+
+def match_read(match: Match, links: Iterable[LinkedRecord]) -> MatchRead:
+    evidence = json.loads(match.evidence) if match.evidence else None
+    left: list[RecordRead] = []
+    right: list[RecordRead] = []
+    for link in links:
+        read = record_read(link.record, as_side(link.side), link.duplicate_group)
+        (left if link.side == "left" else right).append(read)
+    return MatchRead(
+        id=match.id,
+        job_id=match.job_id,
+        tab=MatchTab(match.tab),
+        status=match.status,
+        category=match.category,
+        origin=match.origin,
+        rule=match.rule,
+        score=match.score,
+        amount=from_units(match.amount),
+        amount_difference=from_units(match.amount_difference),
+        date_difference_days=match.date_difference_days,
+        booking_date=match.booking_date,
+        evidence=evidence,
+        explanation=explain(evidence),
+        left=left,
+        right=right,
+        created_at=match.created_at,
+    )
+
+
+def explain(evidence: dict[str, Any] | None) -> str:
+    """The evidence as a sentence; manual matches state their arithmetic."""
+    if not evidence:
+        return ""
+    if evidence.get("kind") == "manual":
+        lhs = " + ".join(format_units(int(a)) for a in evidence.get("left", ()))
+        rhs = " + ".join(format_units(int(a)) for a in evidence.get("right", ()))
+        diff = int(evidence.get("difference") or 0)
+        sign = " (right amounts negated)" if evidence.get("sign") == "opposite" else ""
+        if diff:
+            signed = ("+" if diff > 0 else "") + format_units(diff)
+            return f"matched manually: {lhs} ≈ {rhs} (difference {signed}){sign}"
+        return f"matched manually: {lhs} = {rhs}{sign}"
+    return explain_evidence(evidence)
+
+
+def record_frame(records: Iterable[Record]) -> pl.DataFrame:
+    """Records as the engine's input frame (tally.matching.fields.INPUT_COLUMNS)."""
+    rows = [{name: getattr(r, name) for name in INPUT_COLUMNS} for r in records]
+    return pl.DataFrame(rows, schema=INPUT_COLUMNS)
+
+
+def quality_figures(rows: Iterable[tuple[str, str, int]]) -> QualityFigures:
+    """Figures from (origin, status, count) rows of one rule or of the whole job."""
+    count: dict[tuple[str, str], int] = defaultdict(int)
+    for origin, status, n in rows:
+        count[(origin, status)] += n
+
+    def total(origin: str | None = None, status: str | None = None) -> int:
+        return sum(
+            n
+            for (o, s), n in count.items()
+            if (origin is None or o == origin) and (status is None or s == status)
+        )
+
+    def ratio(part: int, whole: int) -> float | None:
+        return round(part / whole, 6) if whole else None
+
+    confirmed, rejected = MatchStatus.CONFIRMED, MatchStatus.REJECTED
+    engine = total() - total(MatchOrigin.MANUAL)
+    auto_confirmed = total(MatchOrigin.AUTO, confirmed)
+    auto_rejected = total(MatchOrigin.AUTO, rejected)
+    auto = total(MatchOrigin.AUTO)
+    ambiguous = total(MatchOrigin.AMBIGUOUS)
+    manual = total(MatchOrigin.MANUAL, MatchStatus.MANUAL)
+    settled = sum(total(status=s) for s in SETTLED_STATUSES)
+    return QualityFigures(
+        matches=engine,
+        auto=auto,
+        auto_confirmed=auto_confirmed,
+        auto_rejected=auto_rejected,
+        auto_precision=ratio(auto_confirmed, auto_confirmed + auto_rejected),
+        auto_reviewed_share=ratio(auto_confirmed + auto_rejected, auto),
+        suggested=total(MatchOrigin.SUGGESTED),
+        suggested_confirmed=total(MatchOrigin.SUGGESTED, confirmed),
+        suggested_rejected=total(MatchOrigin.SUGGESTED, rejected),
+        ambiguous=ambiguous,
+        ambiguous_confirmed=total(MatchOrigin.AMBIGUOUS, confirmed),
+        ambiguous_rejected=total(MatchOrigin.AMBIGUOUS, rejected),
+        ambiguity_rate=ratio(ambiguous, engine),
+        discrepancies=total(MatchOrigin.DISCREPANCY),
+        discrepancies_confirmed=total(MatchOrigin.DISCREPANCY, confirmed),
+        discrepancies_rejected=total(MatchOrigin.DISCREPANCY, rejected),
+        pending_review=total(status=MatchStatus.SUGGESTED) + total(status=MatchStatus.AMBIGUOUS),
+        manual=manual,
+        settled=settled,
+        manual_share=ratio(manual, settled),
+    )
