@@ -31,9 +31,9 @@ OUTAGE_SETTINGS: dict[str, Any] = {
     "CACHE_HEARTBEAT": 0.05,
 }
 # Worst case for one request while Redis fails: a few calls that each run out their budget
-# before the breaker opens, plus the database read. Once open, requests never wait on Redis.
+# before the breaker opens, plus the database read (generous: CI machines are busy). Once the
+# breaker is open, requests send Redis nothing at all (counted, rather than timed).
 REQUEST_BOUND_S = 0.5
-OPEN_BREAKER_BOUND_S = 0.05
 
 READS = (
     "/api/v1/projects",
@@ -85,6 +85,17 @@ async def _wait_until(condition: Any, timeout: float = 10.0) -> None:
         await asyncio.sleep(0.02)
 
 
+async def _assert_no_redis_call_while_open(
+    client: AsyncClient, user: AuthedUser, project: Project, app: Any
+) -> None:
+    cache = cache_of(app)
+    assert not cache.breaker.is_closed
+    calls = cache.stats.redis_calls
+    latencies = await _read_all(client, user, project)
+    assert cache.stats.redis_calls == calls, "a request called Redis through an open breaker"
+    assert max(latencies) < REQUEST_BOUND_S, latencies
+
+
 @pytest.fixture
 async def blackhole() -> AsyncIterator[str]:
     """A TCP server that accepts connections and never answers (a hung Redis, from the start)."""
@@ -118,9 +129,7 @@ async def test_unreachable_redis_serves_everything_from_the_database(
         assert not cache.breaker.is_closed
         bypassed = cache.stats.totals()["bypassed"]
         assert isinstance(bypassed, int) and bypassed > 0
-        # With the breaker open no request waits for Redis at all.
-        after_open = await _read_all(client, admin, project)
-        assert max(after_open) < OPEN_BREAKER_BOUND_S, after_open
+        await _assert_no_redis_call_while_open(client, admin, project, app)
 
 
 async def test_redis_killed_mid_run_then_restarted(
@@ -199,8 +208,7 @@ async def test_redis_hung_then_resumed_resurrects_nothing(
             latencies = await _read_all(client, admin, project)
             assert max(latencies) < REQUEST_BOUND_S, latencies
             await _wait_until(lambda: not cache.breaker.is_closed)
-            after_open = await _read_all(client, admin, project)
-            assert max(after_open) < OPEN_BREAKER_BOUND_S, after_open
+            await _assert_no_redis_call_while_open(client, admin, project, app)
 
             # A write whose invalidation cannot reach Redis, which still holds v0.
             await _rename(client, admin, project, "v1")

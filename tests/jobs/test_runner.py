@@ -50,6 +50,13 @@ async def test_job_runs_to_completion_and_stores_results_and_stats(
         assert stats.matched_amount == 425_7500  # 100.00 + 250.50 + 75.25, counted once
         assert stats.unmatched_amount == 509_9900  # the bank fee and invoice 4
 
+        # The totals computed in memory at completion equal a recount of the stored rows.
+        from tally.results.repository import ResultRepository
+
+        recount = await ResultRepository(check).job_totals(job.id, bank.id, ledger.id)
+        summary = stored.summary or {}
+        assert {k: summary[k] for k in ("left", "right", "matches")} == recount
+
     # Running it again does nothing: finished jobs are not claimed twice.
     assert await run_reconciliation(db, job.id) is None
 

@@ -219,6 +219,8 @@ class RedisTier:
         """
         if not force and not self.breaker.is_closed:
             raise RedisUnavailable("circuit breaker open")
+        if not force:
+            self.stats.redis_calls += 1
         started = time.perf_counter()
         try:
             async with asyncio.timeout(self.timeout):

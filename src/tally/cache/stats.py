@@ -103,6 +103,9 @@ class CacheStats:
     latency: defaultdict[tuple[str, str], Histogram] = field(
         default_factory=lambda: defaultdict(Histogram)
     )
+    # Calls sent to Redis for reads and stores (an open breaker lets none through); recovery
+    # probes and invalidations are not counted here.
+    redis_calls: int = 0
     invalidations: int = 0
     invalidation_failures: int = 0
     epoch_bumps: int = 0

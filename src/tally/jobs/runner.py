@@ -25,6 +25,7 @@ from tally.matching.result import MatchingCancelled, ReconcileResult
 from tally.matching.rules import RuleSet
 from tally.models import JobStatus, ReconciliationJob
 from tally.results.repository import ResultRepository
+from tally.results.totals import totals_from_result
 from tally.sources.repository import load_record_frame
 
 log = structlog.get_logger("tally.jobs")
@@ -42,6 +43,7 @@ class _Progress:
     def __init__(self) -> None:
         self.fraction = 0.0
         self.cancel = threading.Event()
+        self.phases: dict[str, float] = {}  # seconds per phase, for the job's summary
 
     def on_match_progress(self, fraction: float) -> None:
         self.fraction = _LOAD_SHARE + _MATCH_SHARE * max(0.0, min(1.0, fraction))
@@ -67,9 +69,11 @@ async def run_reconciliation(
     reporter = asyncio.create_task(_report_progress(database, job_id, progress))
     started = time.perf_counter()
     try:
-        result, left_keys = await _match(database, job, progress, run_in_thread)
+        result, left_keys, right_keys = await _match(database, job, progress, run_in_thread)
         progress.fraction = _LOAD_SHARE + _MATCH_SHARE
-        status = await _store(database, job, result, left_keys, started)
+        status = await _store(
+            database, job, result, (left_keys, right_keys), started, progress.phases
+        )
     except MatchingCancelled:
         status = JobStatus.CANCELLED
         await _finish(database, job_id, status)
@@ -90,12 +94,15 @@ async def run_reconciliation(
 
 async def _match(
     database: Database, job: ReconciliationJob, progress: _Progress, run_in_thread: RunInThread
-) -> tuple[ReconcileResult, pl.DataFrame]:
+) -> tuple[ReconcileResult, pl.DataFrame, pl.DataFrame]:
     rules = RuleSet.model_validate(job.rules)
+    phase = time.perf_counter()
     async with database.sessionmaker() as session:
         left = await load_record_frame(session, job.left_source_id)
         right = await load_record_frame(session, job.right_source_id)
+    progress.phases["load"] = time.perf_counter() - phase
     progress.fraction = _LOAD_SHARE
+    phase = time.perf_counter()
     result: ReconcileResult = await run_in_thread(
         reconcile,
         left,
@@ -104,18 +111,23 @@ async def _match(
         progress=progress.on_match_progress,
         should_cancel=progress.cancel.is_set,
     )
+    progress.phases["match"] = time.perf_counter() - phase
     # Each stored match gets its left side's amount and date from these, without a read-back.
-    return result, left.select("id", "amount", "booking_date")
+    return result, left.select("id", "amount", "booking_date"), right.select("id", "amount")
 
 
 async def _store(
     database: Database,
     job: ReconciliationJob,
     result: ReconcileResult,
-    left_keys: pl.DataFrame,
+    keys: tuple[pl.DataFrame, pl.DataFrame],
     started: float,
+    phases: dict[str, float],
 ) -> JobStatus:
+    left_keys, right_keys = keys
+
     async def write(session: Any) -> JobStatus:
+        phase = time.perf_counter()
         results = ResultRepository(session)
         await results.replace_results(
             job.id,
@@ -124,13 +136,17 @@ async def _store(
             duplicates=result.duplicates,
             left_records=left_keys,
         )
-        totals = await results.job_totals(job.id, job.left_source_id, job.right_source_id)
+        phases["write"] = time.perf_counter() - phase
+        phase = time.perf_counter()
+        totals = totals_from_result(left_keys, right_keys, result.matches, result.links)
         await results.save_project_stats(job.project_id, job.id, totals)
+        phases["stats"] = time.perf_counter() - phase
         summary = {
             **totals,
             "engine": result.stats.as_dict(),
             "duplicates": result.duplicates.height,
             "seconds": round(time.perf_counter() - started, 3),
+            "phases": {name: round(seconds, 3) for name, seconds in phases.items()},
         }
         await JobRepository(session).finish(
             job.id, JobStatus.COMPLETED, datetime.now(UTC), progress=1.0, summary=summary

@@ -7,6 +7,7 @@ once, to its final place, and stops at the first byte beyond the size limit (413
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -123,7 +124,7 @@ async def receive_upload(
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > max_bytes + MAX_FIELD_BYTES:
         raise UploadTooLarge(f"The file exceeds the maximum upload size of {max_bytes} bytes")
-    directory.mkdir(parents=True, exist_ok=True)
+    await asyncio.to_thread(directory.mkdir, parents=True, exist_ok=True)
     receiver = _Receiver(directory, file_field, max_bytes)
     parser = MultipartParser(
         boundary,

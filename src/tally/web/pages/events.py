@@ -21,7 +21,7 @@ from fastapi.responses import Response, StreamingResponse
 from tally.jobs.service import JobService
 from tally.kit.db import get_database
 from tally.projects.auth import ProjectAccess
-from tally.sources.service import DataSourceService, read_source
+from tally.sources.service import DataSourceService
 from tally.web.auth import WebProjectReader, may_edit
 from tally.web.pages.jobs import job_state
 from tally.web.pages.sources import source_state
@@ -100,7 +100,7 @@ async def stream_source_progress(
 
     async def snapshot() -> tuple[str, bool, Any]:
         async with database.sessionmaker() as session:
-            source = read_source(await DataSourceService(session).get_source(access, source_id))
+            source = await DataSourceService(session).read(access, source_id)
         now = time.monotonic()
         rate = None
         if previous and now > previous["at"]:

@@ -14,7 +14,7 @@ from tally.kit.tasks import TaskQueueDep
 from tally.kit.uploads import receive_upload
 from tally.projects.service import ProjectService
 from tally.sources.reading import UploadOptions
-from tally.sources.service import INGEST_TASK, DataSourceService, read_source
+from tally.sources.service import INGEST_TASK, DataSourceService
 from tally.sources.storage import spool_dir
 from tally.users.auth import Session
 from tally.web.auth import WebProjectEditor, WebProjectReader, may_edit
@@ -112,7 +112,7 @@ async def get_source_page(
     request: Request, access: WebProjectReader, source_id: SourceId, session: Session
 ) -> Response:
     project = await ProjectService(session).get_project(access)
-    source = read_source(await DataSourceService(session).get_source(access, source_id))
+    source = await DataSourceService(session).read(access, source_id)
     return render(
         request,
         "sources/detail.html",
@@ -131,7 +131,7 @@ async def get_source_progress(
     request: Request, access: WebProjectReader, source_id: SourceId, session: Session
 ) -> Response:
     """The live ingest panel (it opens the event stream itself)."""
-    source = read_source(await DataSourceService(session).get_source(access, source_id))
+    source = await DataSourceService(session).read(access, source_id)
     return render(
         request,
         "sources/_live.html",

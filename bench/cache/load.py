@@ -1,0 +1,130 @@
+"""A small HTTP/1.1 keep-alive load generator on uvloop: N connections, each sending the next
+request of a precomputed sequence as soon as the previous response has arrived (closed loop, like
+wrk). Loopback only; the load is bounded by the connection count and the duration."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    kind: str  # e.g. "get_project", "write"
+    raw: bytes  # the full HTTP/1.1 request
+
+
+def http_request(
+    method: str, path: str, headers: dict[str, str] | None = None, body: bytes = b""
+) -> bytes:
+    lines = [f"{method} {path} HTTP/1.1", "Host: bench", "Connection: keep-alive"]
+    lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
+    if body or method in {"POST", "PUT", "PATCH"}:
+        lines += ["Content-Type: application/json", f"Content-Length: {len(body)}"]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+class _Connection(asyncio.Protocol):
+    def __init__(self) -> None:
+        self.buffer = bytearray()
+        self.expected: int | None = None
+        self.status = 0
+        self.waiter: asyncio.Future[int] | None = None
+        self.transport: asyncio.Transport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        while True:
+            if self.expected is None:
+                end = self.buffer.find(b"\r\n\r\n")
+                if end < 0:
+                    return
+                head = bytes(self.buffer[:end]).lower()
+                self.status = int(head[9:12])
+                start = head.find(b"content-length:")
+                length = int(head[start + 15 : head.find(b"\r\n", start)]) if start >= 0 else 0
+                self.expected = end + 4 + length
+            if len(self.buffer) < self.expected:
+                return
+            del self.buffer[: self.expected]
+            self.expected = None
+            if self.waiter is not None and not self.waiter.done():
+                self.waiter.set_result(self.status)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_exception(ConnectionError("closed"))
+
+    async def send(self, raw: bytes) -> int:
+        assert self.transport is not None
+        self.waiter = asyncio.get_running_loop().create_future()
+        self.transport.write(raw)
+        return await self.waiter
+
+
+@dataclass
+class Result:
+    duration_s: float
+    latencies_ns: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    statuses: dict[str, dict[int, int]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(int))
+    )
+
+    @property
+    def count(self) -> int:
+        return sum(len(values) for values in self.latencies_ns.values())
+
+    def kinds(self, *prefixes: str) -> list[int]:
+        return [
+            value
+            for kind, values in self.latencies_ns.items()
+            if not prefixes or kind.startswith(prefixes)
+            for value in values
+        ]
+
+    def errors(self, ok: tuple[int, ...] = (200, 201, 204)) -> int:
+        return sum(
+            n for by_status in self.statuses.values() for s, n in by_status.items() if s not in ok
+        )
+
+
+def percentile(values: list[int], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    return ordered[min(int(q * len(ordered)), len(ordered) - 1)] / 1e6  # ms
+
+
+async def run_load(
+    host: str, port: int, requests: list[Request], *, connections: int, seconds: float
+) -> Result:
+    loop = asyncio.get_running_loop()
+    protocols = []
+    for _ in range(connections):
+        _, protocol = await loop.create_connection(_Connection, host, port)
+        protocols.append(protocol)
+    sequence = itertools.cycle(requests)
+    result = Result(duration_s=seconds)
+    deadline = time.perf_counter() + seconds
+
+    async def worker(connection: _Connection) -> None:
+        while time.perf_counter() < deadline:
+            request = next(sequence)
+            started = time.perf_counter_ns()
+            status = await connection.send(request.raw)
+            result.latencies_ns[request.kind].append(time.perf_counter_ns() - started)
+            result.statuses[request.kind][status] += 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker(protocol) for protocol in protocols))
+    result.duration_s = time.perf_counter() - started
+    for protocol in protocols:
+        assert protocol.transport is not None
+        protocol.transport.close()
+    return result

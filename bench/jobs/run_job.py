@@ -1,0 +1,41 @@
+"""Run one queued reconciliation job in a process of its own (a worker's view) and report JSON.
+
+    python -m bench.jobs.run_job DATABASE_URL JOB_ID
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import resource
+import sys
+import time
+
+from tally.config import Settings
+from tally.jobs.runner import run_reconciliation
+from tally.kit.db import Database, run_in_transaction
+from tally.models import ReconciliationJob
+
+
+async def main() -> None:
+    url, job_id = sys.argv[1], int(sys.argv[2])
+    database = Database(Settings(TALLY_ENV="production", DATABASE_URL=url))
+    try:
+        started = time.perf_counter()
+        status = await run_reconciliation(database, job_id)
+        elapsed = time.perf_counter() - started
+        job = await run_in_transaction(database, lambda s: s.get(ReconciliationJob, job_id))
+    finally:
+        await database.dispose()
+    summary = (job.summary or {}) if job else {}
+    print(json.dumps({
+        "status": str(status), "seconds": elapsed, "phases": summary.get("phases"),
+        "engine_timings": summary.get("engine", {}).get("timings"),
+        "counts": summary.get("engine", {}).get("counts"),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "error": job.error if job else None,
+    }))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
