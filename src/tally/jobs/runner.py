@@ -17,14 +17,16 @@ from typing import Any
 
 import polars as pl
 import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from tally.cache import invalidate_jobs
 from tally.jobs.repository import JobRepository
 from tally.kit.db import Database, run_in_transaction
 from tally.matching.engine import reconcile
 from tally.matching.result import MatchingCancelled, ReconcileResult
 from tally.matching.rules import RuleSet
 from tally.models import JobStatus, ReconciliationJob
-from tally.results.repository import ResultRepository
+from tally.results.repository import ResultRepository, ResultRows
 from tally.results.totals import totals_from_result
 from tally.sources.repository import load_record_frame
 
@@ -58,15 +60,13 @@ async def run_reconciliation(
     the event loop.
     """
     now = datetime.now(UTC)
-    claimed = await run_in_transaction(database, lambda s: JobRepository(s).claim(job_id, now))
-    if not claimed:
+    job = await run_in_transaction(database, lambda s: _claim(s, job_id, now))
+    if job is None:
         log.info("jobs.skip_finished", job_id=job_id)
         return None
-    job = await run_in_transaction(database, lambda s: JobRepository(s).get(job_id))
-    assert job is not None
     log.info("jobs.started", job_id=job_id, attempt=job.attempts)
     progress = _Progress()
-    reporter = asyncio.create_task(_report_progress(database, job_id, progress))
+    reporter = asyncio.create_task(_report_progress(database, job, progress))
     started = time.perf_counter()
     try:
         result, left_keys, right_keys = await _match(database, job, progress, run_in_thread)
@@ -76,11 +76,11 @@ async def run_reconciliation(
         )
     except MatchingCancelled:
         status = JobStatus.CANCELLED
-        await _finish(database, job_id, status)
+        await _finish(database, job, status)
     except Exception as error:
         status = JobStatus.FAILED
         log.exception("jobs.failed", job_id=job_id)
-        await _finish(database, job_id, status, error=f"{type(error).__name__}: {error}")
+        await _finish(database, job, status, error=f"{type(error).__name__}: {error}")
     finally:
         reporter.cancel()
     log.info(
@@ -124,23 +124,35 @@ async def _store(
     started: float,
     phases: dict[str, float],
 ) -> JobStatus:
-    left_keys, right_keys = keys
+    """Write the results, then mark the job completed with its stats.
 
-    async def write(session: Any) -> JobStatus:
-        phase = time.perf_counter()
-        results = ResultRepository(session)
-        await results.replace_results(
-            job.id,
-            result.matches,
-            result.links,
-            duplicates=result.duplicates,
-            left_records=left_keys,
+    On PostgreSQL the matches and the links go through two connections at once (each a COPY the
+    server parses on its own core: measured 18.7 s + 17.2 s one after the other for 1M x 1M).
+    That spreads the write over several transactions, which is safe because the job only becomes
+    `completed` — and its results readable — in the last one; a crash before it leaves the job
+    `running`, and the retry starts by deleting whatever was written. SQLite has one writer, so
+    there it is all one transaction.
+    """
+    left_keys, right_keys = keys
+    phase = time.perf_counter()
+
+    async def rows(session: AsyncSession) -> ResultRows:
+        return await ResultRepository(session).result_rows(
+            job.id, result.matches, result.links, result.duplicates, left_keys
         )
+
+    async def complete(session: AsyncSession) -> JobStatus:
+        results = ResultRepository(session)
+        if database.is_sqlite:
+            await results.delete_results(job.id)
+            prepared = await rows(session)
+            await results.insert_matches(prepared)
+            await results.insert_links(prepared)
         phases["write"] = time.perf_counter() - phase
-        phase = time.perf_counter()
+        stats_started = time.perf_counter()
         totals = totals_from_result(left_keys, right_keys, result.matches, result.links)
         await results.save_project_stats(job.project_id, job.id, totals)
-        phases["stats"] = time.perf_counter() - phase
+        phases["stats"] = time.perf_counter() - stats_started
         summary = {
             **totals,
             "engine": result.stats.as_dict(),
@@ -151,32 +163,55 @@ async def _store(
         await JobRepository(session).finish(
             job.id, JobStatus.COMPLETED, datetime.now(UTC), progress=1.0, summary=summary
         )
+        invalidate_jobs(session, job.project_id)
         return JobStatus.COMPLETED
 
-    return await run_in_transaction(database, write)
+    if not database.is_sqlite:
+        await run_in_transaction(database, lambda s: ResultRepository(s).delete_results(job.id))
+        prepared = await run_in_transaction(database, rows)
+        await asyncio.gather(
+            run_in_transaction(database, lambda s: ResultRepository(s).insert_matches(prepared)),
+            run_in_transaction(database, lambda s: ResultRepository(s).insert_links(prepared)),
+        )
+    return await run_in_transaction(database, complete)
 
 
-async def _finish(database: Database, job_id: int, status: JobStatus, **values: Any) -> None:
-    await run_in_transaction(
-        database, lambda s: JobRepository(s).finish(job_id, status, datetime.now(UTC), **values)
-    )
+async def _claim(session: AsyncSession, job_id: int, now: datetime) -> ReconciliationJob | None:
+    repository = JobRepository(session)
+    if not await repository.claim(job_id, now):
+        return None
+    job = await repository.get(job_id)
+    if job is not None:
+        invalidate_jobs(session, job.project_id)
+    return job
 
 
-async def _report_progress(database: Database, job_id: int, progress: _Progress) -> None:
+async def _finish(
+    database: Database, job: ReconciliationJob, status: JobStatus, **values: Any
+) -> None:
+    async def finish(session: AsyncSession) -> None:
+        await JobRepository(session).finish(job.id, status, datetime.now(UTC), **values)
+        invalidate_jobs(session, job.project_id)
+
+    await run_in_transaction(database, finish)
+
+
+async def _report_progress(database: Database, job: ReconciliationJob, progress: _Progress) -> None:
     """Publish progress every half second, and turn a cancel request into the engine's stop flag."""
     while True:
         await asyncio.sleep(PROGRESS_INTERVAL_S)
         fraction = round(progress.fraction, 4)
         try:
             cancel = await run_in_transaction(
-                database, partial(_save_progress, job_id=job_id, fraction=fraction)
+                database, partial(_save_progress, job=job, fraction=fraction)
             )
         except Exception:  # progress is best effort; the job itself reports real failures
-            log.warning("jobs.progress_not_saved", job_id=job_id)
+            log.warning("jobs.progress_not_saved", job_id=job.id)
             continue
         if cancel:
             progress.cancel.set()
 
 
-async def _save_progress(session: Any, *, job_id: int, fraction: float) -> bool:
-    return await JobRepository(session).set_progress(job_id, fraction)
+async def _save_progress(session: AsyncSession, *, job: ReconciliationJob, fraction: float) -> bool:
+    invalidate_jobs(session, job.project_id)
+    return await JobRepository(session).set_progress(job.id, fraction)

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tally.cache import invalidate_jobs
 from tally.jobs.repository import JobRepository
 from tally.jobs.rules import DEFAULT_RULE_SET
 from tally.jobs.schemas import JobCreate
@@ -73,7 +74,9 @@ class JobService:
             status=JobStatus.QUEUED,
             created_by_id=access.principal.user_id,
         )
-        return await self.repository.add(job)
+        job = await self.repository.add(job)
+        invalidate_jobs(self.session, access.project_id)
+        return job
 
     async def default_rules(self, access: ProjectAccess) -> RuleSet:
         project = await ProjectRepository(self.session).get(access.project_id)
@@ -92,6 +95,7 @@ class JobService:
         else:
             raise JobStateConflict(f"Job {job_id} is already {job.status}")
         await self.session.flush()
+        invalidate_jobs(self.session, access.project_id)
         return job
 
     async def retry_job(self, access: ProjectAccess, job_id: int) -> ReconciliationJob:
@@ -107,4 +111,5 @@ class JobService:
         job.error = None
         job.finished_at = None
         await self.session.flush()
+        invalidate_jobs(self.session, access.project_id)
         return job

@@ -72,8 +72,6 @@ def match_origin(category: str, status: str) -> MatchOrigin:
 class Match(Base):
     __tablename__ = "match"
     __table_args__ = (
-        # Stored totals count matches per category and status (an index-only scan per job).
-        Index("ix_match_job_id_category_status_id", "job_id", "category", "status", "id"),
         # Results pages and their counts: WHERE job_id = ? AND tab = ? ORDER BY id, and the
         # export's keyset walk (id > ?).
         Index("ix_match_job_id_tab_id", "job_id", "tab", "id"),
