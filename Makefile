@@ -21,4 +21,4 @@ types:
 	.venv/bin/mypy
 
 bench:
-	bash scripts/bench
+	bash scripts/bench $(BENCH)

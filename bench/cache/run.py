@@ -333,7 +333,25 @@ async def measure_mixed(
         / result.count,
         "hit_ratio": hits / (hits + misses + bypassed) if hits + misses + bypassed else None,
         "auth_hit_ratio": auth_hits / auth_lookups if auth_lookups else None,
+        "fast_path_share": (_stat(after, "fast_path_hits") - _stat(before, "fast_path_hits"))
+        / max(reads, 1),
+        "redis_errors": _redis_errors(after) - _redis_errors(before),
+        "breaker_opened": _breaker_opened(after) - _breaker_opened(before),
     }
+
+
+def _stat(counters: dict[str, Any], name: str) -> int:
+    return int(counters["stats"].get(name) or 0)
+
+
+def _redis_errors(counters: dict[str, Any]) -> int:
+    redis = counters["stats"].get("redis") or {}
+    return sum((redis.get("errors") or {}).values())
+
+
+def _breaker_opened(counters: dict[str, Any]) -> int:
+    redis = counters["stats"].get("redis") or {}
+    return int((redis.get("breaker") or {}).get("opened_total") or 0)
 
 
 async def measure_ratio(

@@ -14,6 +14,7 @@ from tally.admin.endpoints import router as admin_router
 from tally.admin.metrics import Metrics, MetricsMiddleware
 from tally.cache import Cache
 from tally.config import Settings, get_settings
+from tally.fast_reads import FastReads
 from tally.health.endpoints import router as health_router
 from tally.jobs.endpoints import router as jobs_router
 from tally.kit.db import Database, install_database_error_handler
@@ -110,6 +111,9 @@ def create_app(
         app.state.tasks = tasks
     install_error_handlers(app)
     install_database_error_handler(app)
+    if settings.cache_fast_path:
+        # Added before the metrics middleware, so it runs inside it: its hits are measured too.
+        app.add_middleware(FastReads, prefix=API_PREFIX)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
 
     app.include_router(health_router)

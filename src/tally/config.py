@@ -70,6 +70,8 @@ class Settings(BaseSettings):
     cache_lock_ttl: float = Field(2.0, alias="CACHE_LOCK_TTL", gt=0)
     # Share of a TTL at the end of which one request refreshes the entry in the background.
     cache_early_refresh: float = Field(0.1, alias="CACHE_EARLY_REFRESH", ge=0, lt=1)
+    # Serve hits of the six cached reads before FastAPI's routing (tally.fast_reads).
+    cache_fast_path: bool = Field(True, alias="CACHE_FAST_PATH")
     # How often the in-process tier checks that its invalidation subscription is alive.
     cache_heartbeat: float = Field(0.1, alias="CACHE_HEARTBEAT", gt=0)
     # Optional static bearer token for GET /metrics (scrapers); unset, /metrics is public.

@@ -98,6 +98,13 @@ MATRIX = [
     ),
     Operation("GET", "/api/v1/projects/{project_id}/data-sources", 200, project_scoped=True),
     Operation(
+        "PUT",
+        "/api/v1/projects/{project_id}/default-rules",
+        200,
+        body={"rules": [{"name": "ref", "conditions": [{"type": "equals", "field": "reference"}]}]},
+        project_scoped=True,
+    ),
+    Operation(
         "GET", "/api/v1/projects/{project_id}/data-sources/{source_id}", 200, project_scoped=True
     ),
     Operation("GET", "/api/v1/projects/{project_id}/jobs", 200, project_scoped=True),

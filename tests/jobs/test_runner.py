@@ -56,6 +56,8 @@ async def test_job_runs_to_completion_and_stores_results_and_stats(
         recount = await ResultRepository(check).job_totals(job.id, bank.id, ledger.id)
         summary = stored.summary or {}
         assert {k: summary[k] for k in ("left", "right", "matches")} == recount
+        # Open items: the bank fee (2026-01-06, newest: age 0) and invoice 4 (2026-01-04: 2 days).
+        assert summary["unmatched_by_age"][0] == {"label": "0-7 days", "count": 2}
 
     # Running it again does nothing: finished jobs are not claimed twice.
     assert await run_reconciliation(db, job.id) is None

@@ -112,3 +112,34 @@ async def test_invalid_payload_is_422_with_the_error_shape(
     body = response.json()
     assert body["error"] == "ValidationError"
     assert body["detail"][0]["loc"] == ["body", "name"]
+
+
+async def test_project_search_matches_names(session: AsyncSession) -> None:
+    from tally.kit.pagination import PageParams
+    from tally.projects.service import ProjectService
+    from tally.users.auth import Principal
+
+    owner = await create_user(session)
+    for name in ("Bank 100% vs GL", "Stripe payouts", "bank_fees"):
+        await create_project(session, owner=owner, name=name)
+    service = ProjectService(session)
+    principal = Principal(owner.id, owner.email, "member", "")
+    params = PageParams(page=1, per_page=20)
+    found = await service.list_projects(principal, params, search="BANK")
+    assert sorted(p.name for p in found.items) == ["Bank 100% vs GL", "bank_fees"]
+    # Wildcards in the search text are literal characters.
+    assert [p.name for p in (await service.list_projects(principal, params, search="100%")).items] == ["Bank 100% vs GL"]
+    assert (await service.list_projects(principal, params, search="_")).total == 1
+
+
+async def test_default_rules_are_validated_and_stored(client: AsyncClient, session: AsyncSession) -> None:
+    owner = await create_user(session)
+    project = await create_project(session, owner=owner)
+    url = f"/api/v1/projects/{project.id}/default-rules"
+    bad = await client.put(url, json={"rules": []}, headers=owner.headers)
+    assert bad.status_code == 422
+    rules = {"rules": [{"name": "ref", "conditions": [{"type": "equals", "field": "reference"}]}]}
+    assert (await client.put(url, json=rules, headers=owner.headers)).status_code == 200
+    await session.refresh(project)
+    assert project.default_rules is not None
+    assert project.default_rules["rules"][0]["name"] == "ref"

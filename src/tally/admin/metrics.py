@@ -108,6 +108,9 @@ def route_label(scope: Scope) -> str:
     FastAPI puts the route as declared in its router in the scope, without the prefixes it was
     included under; those are static here, so they are the raw path's leading segments.
     """
+    served_early: str | None = scope.get("tally.route")  # by tally.fast_reads, before routing
+    if served_early is not None:
+        return served_early
     template: str | None = getattr(scope.get("route"), "path", None)
     if template is None:
         return "unmatched"

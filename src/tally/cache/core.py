@@ -11,7 +11,7 @@ import secrets
 import time
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import structlog
 from sqlalchemy.engine import Engine
@@ -175,7 +175,45 @@ class Cache:
         """
         if not self.enabled:
             return await self._load(key, load)
+        found = await self._lookup(key)
         family = self.stats.families[key.family]
+        if found.entry is not None:
+            self.count_hit(key, found.tier)
+            self._maybe_refresh(key, found.storage_key, found.entry, load, found.coherence)
+            return found.entry
+        if found.bypass:
+            family.bypassed += 1
+            return await self._load(key, load)
+        family.misses += 1
+        if self._log_lookups:
+            log.debug("cache_miss", key=key.name)
+        return await self._single_flight(key, found.storage_key, load, found.coherence)
+
+    async def peek(self, key: Key) -> tuple[Entry, str] | None:
+        """(entry, tier) if ``key`` is cached and not due for a refresh; never loads.
+
+        For the fast path (``tally.fast_reads``), which counts the hits it serves itself
+        (``count_hit``); anything else falls through to an endpoint, which fetches.
+        """
+        if not self.enabled:
+            return None
+        found = await self._lookup(key)
+        entry = found.entry
+        if entry is None or (self.early_refresh > 0 and time.time() >= entry.refresh_at):
+            return None
+        return entry, found.tier
+
+    def count_hit(self, key: Key, tier: str) -> None:
+        family = self.stats.families[key.family]
+        if tier == "local":
+            family.hits_local += 1
+        else:
+            family.hits_redis += 1
+        if self._log_lookups:
+            log.debug("cache_hit", key=key.name, tier=tier)
+
+    async def _lookup(self, key: Key) -> _Lookup:
+        """Both tiers, no loading, no counting."""
         now = time.time()
         local_ready = self._local_ready()
         coherence = self._coherence if local_ready else None
@@ -186,11 +224,7 @@ class Cache:
             assert self.local is not None
             entry = self.local.get(storage_key, now)
             if entry is not None:
-                family.hits_local += 1
-                if self._log_lookups:
-                    log.debug("cache_hit", key=key.name, tier="local")
-                self._maybe_refresh(key, storage_key, entry, load, now, coherence)
-                return entry
+                return _Lookup(entry, "local", storage_key, coherence)
         if self.redis is not None:
             started = time.perf_counter()
             try:
@@ -201,32 +235,20 @@ class Cache:
                 # Shared by concurrent readers of one storage key: what it holds never gets older.
                 raw = await self._shared(f"v {storage_key}", lambda: redis.get(storage_key))
             except RedisUnavailable:
-                family.bypassed += 1
-                return await self._load(key, load)
+                return _Lookup(None, "", storage_key, coherence, bypass=True)
             entry = decode_envelope(raw) if raw is not None else None
             if entry is not None and entry.expires_at > now:
-                family.hits_redis += 1
                 self.stats.latency["cache", "redis_hit"].observe(time.perf_counter() - started)
-                if self._log_lookups:
-                    log.debug("cache_hit", key=key.name, tier="redis")
                 self._store_local(storage_key, entry, coherence)
-                self._maybe_refresh(key, storage_key, entry, load, now, coherence)
-                return entry
-        family.misses += 1
-        if self._log_lookups:
-            log.debug("cache_miss", key=key.name)
-        return await self._single_flight(key, storage_key, load, coherence)
+                return _Lookup(entry, "redis", storage_key, coherence)
+        return _Lookup(None, "", storage_key, coherence)
 
     async def fetch_decoded(
         self, key: Key, load: Loader, decode: Callable[[bytes], Any]
     ) -> Any | None:
         """Like fetch, returning ``decode(body)``, decoded once per in-process entry."""
         entry = await self.fetch(key, load)
-        if entry is None:
-            return None
-        if not entry.is_decoded:
-            entry.decoded = decode(entry.body)
-        return entry.decoded
+        return None if entry is None else decoded(entry, decode)
 
     def _local_ready(self) -> bool:
         if self.local is None:
@@ -390,14 +412,9 @@ class Cache:
 
     # --- early refresh --------------------------------------------------------------------------
     def _maybe_refresh(
-        self,
-        key: Key,
-        storage_key: str,
-        entry: Entry,
-        load: Loader,
-        now: float,
-        coherence: int | None,
+        self, key: Key, storage_key: str, entry: Entry, load: Loader, coherence: int | None
     ) -> None:
+        now = time.time()
         if self.early_refresh <= 0 or now < entry.refresh_at or storage_key in self._flights:
             return
         # Not again from this entry for a while, whatever happens to this refresh.
@@ -552,6 +569,7 @@ class Cache:
                 "failed": stats.invalidation_failures,
                 "epoch_bumps": stats.epoch_bumps,
             },
+            "fast_path_hits": stats.fast_path_hits,
             "in_flight": len(self._flights),
             "ttls": {
                 **{str(name): ttl for name, ttl in self.ttls.items()},
@@ -574,6 +592,21 @@ async def running_cache(settings: Settings, database: Database) -> AsyncIterator
 
 def _other_writers(settings: Settings) -> bool:
     return settings.effective_task_backend != "embedded"
+
+
+class _Lookup(NamedTuple):
+    entry: Entry | None
+    tier: str  # "local" or "redis" when found
+    storage_key: str  # the versioned key ("" when generations could not be read)
+    coherence: int | None  # the in-process tier's epoch when the lookup began, if usable
+    bypass: bool = False  # Redis failed: serve uncached
+
+
+def decoded(entry: Entry, decode: Callable[[bytes], Any]) -> Any:
+    """``decode(entry.body)``, decoded once per in-process entry."""
+    if not entry.is_decoded:
+        entry.decoded = decode(entry.body)
+    return entry.decoded
 
 
 def _storage_key(key: Key, generations: list[int]) -> str:

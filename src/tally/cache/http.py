@@ -54,11 +54,15 @@ class _CachedBytes(Response):
 
 
 def entry_response(request: Request, entry: Entry) -> Response:
-    etag = entry.etag
-    if_none_match = request.headers.get("if-none-match")
-    if if_none_match is not None and etag_matches(if_none_match, etag):
-        return _CachedBytes(304, b"", etag.encode())
-    return _CachedBytes(200, entry.body, etag.encode())
+    return respond(entry, request.headers.get("if-none-match"))
+
+
+def respond(entry: Entry, if_none_match: str | None) -> Response:
+    """200 with the stored bytes, or 304 when the client's ETag is current."""
+    etag = entry.etag.encode()
+    if if_none_match is not None and etag_matches(if_none_match, entry.etag):
+        return _CachedBytes(304, b"", etag)
+    return _CachedBytes(200, entry.body, etag)
 
 
 def etag_matches(if_none_match: str, etag: str) -> bool:

@@ -106,6 +106,8 @@ class CacheStats:
     # Calls sent to Redis for reads and stores (an open breaker lets none through); recovery
     # probes and invalidations are not counted here.
     redis_calls: int = 0
+    # Requests answered by tally.fast_reads, before FastAPI's routing.
+    fast_path_hits: int = 0
     invalidations: int = 0
     invalidation_failures: int = 0
     epoch_bumps: int = 0

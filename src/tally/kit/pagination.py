@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 ItemT = TypeVar("ItemT")
 MAX_PER_PAGE = 200
+MAX_PAGE = 1_000_000
 
 
 class PageParams(BaseModel):
@@ -23,7 +24,7 @@ class PageParams(BaseModel):
 # async: FastAPI runs a plain `def` dependency in its thread pool, a hop that costs more than
 # everything else a cached read does.
 async def page_params(
-    page: Annotated[int, Query(ge=1, le=1_000_000, description="1-based page number")] = 1,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE, description="1-based page number")] = 1,
     per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE, description="items per page")] = 20,
 ) -> PageParams:
     return PageParams(page=page, per_page=per_page)

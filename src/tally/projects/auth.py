@@ -43,10 +43,19 @@ async def project_reader(
     role: str | None = await get_cache(request).fetch_decoded(
         keys.access(project_id, principal.user_id),
         partial(_load_access, project_id, principal.user_id),
-        _decode_role,
+        decode_role,
     )
-    if role is None or (role == "" and not principal.is_admin):
+    access = read_access(project_id, role, principal)
+    if access is None:
         raise ProjectNotFound(f"Project {project_id} not found")
+    return access
+
+
+def read_access(project_id: int, role: str | None, principal: Principal) -> ProjectAccess | None:
+    """Who may read: members (any role) and admins. ``role`` is the cached lookup: None when the
+    project does not exist, "" when the caller is not a member. Also used by tally.fast_reads."""
+    if role is None or (role == "" and not principal.is_admin):
+        return None
     return ProjectAccess(project_id, role or ADMIN_ROLE, principal)
 
 
@@ -57,7 +66,7 @@ async def _load_access(project_id: int, user_id: int, session: AsyncSession) -> 
     return orjson.dumps(role or "")  # "" = the project exists, the user is not a member
 
 
-def _decode_role(body: bytes) -> str:
+def decode_role(body: bytes) -> str:
     role: str = orjson.loads(body)
     return role
 

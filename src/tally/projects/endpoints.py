@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tally.cache import NOT_MODIFIED, cached_response, keys
 from tally.kit.errors import Forbidden, error_responses
 from tally.kit.pagination import Page, PageParams, page_params
+from tally.matching.rules import RuleSet
 from tally.projects.auth import ProjectEditor, ProjectNotFound, ProjectOwner, ProjectReader
 from tally.projects.schemas import (
     MemberAdd,
@@ -75,6 +76,14 @@ async def update_project(
 @router.delete("/{project_id}", status_code=status.HTTP_204_NO_CONTENT, responses=_write_errors)
 async def delete_project(access: ProjectOwner, session: Session) -> None:
     await ProjectService(session).delete_project(access)
+
+
+@router.put("/{project_id}/default-rules", response_model=ProjectRead, responses=_write_errors)
+async def set_default_rules(access: ProjectEditor, rules: RuleSet, session: Session) -> ProjectRead:
+    """Store the rule set that new jobs of this project use when they name none."""
+    return ProjectRead.model_validate(
+        await ProjectService(session).set_default_rules(access, rules)
+    )
 
 
 @router.get("/{project_id}/stats", response_model=ProjectStatsRead, responses=_cached_read)

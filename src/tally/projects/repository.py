@@ -36,9 +36,9 @@ class ProjectRepository:
         return await self.session.get(Project, project_id)
 
     async def page_for_user(
-        self, user_id: int | None, *, offset: int, limit: int
+        self, user_id: int | None, *, offset: int, limit: int, search: str | None = None
     ) -> tuple[list[Project], int]:
-        """Newest first. ``user_id=None`` (admins) pages every project."""
+        """Newest first. ``user_id=None`` (admins) pages every project; ``search`` matches names."""
         items = select(Project).order_by(Project.id.desc()).offset(offset).limit(limit)
         total = select(func.count()).select_from(Project)
         if user_id is not None:
@@ -46,11 +46,14 @@ class ProjectRepository:
             items = items.join(ProjectMember, ProjectMember.project_id == Project.id).where(
                 ProjectMember.user_id == user_id
             )
-            total = (
-                select(func.count())
-                .select_from(ProjectMember)
-                .where(ProjectMember.user_id == user_id)
+            total = total.join(ProjectMember, ProjectMember.project_id == Project.id).where(
+                ProjectMember.user_id == user_id
             )
+        if search:
+            # A substring of the name, case-insensitive; a user's projects are few enough to scan.
+            pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            items = items.where(Project.name.ilike(pattern, escape="\\"))
+            total = total.where(Project.name.ilike(pattern, escape="\\"))
         projects = await self.session.scalars(items)
         count = await self.session.scalar(total)
         return list(projects), count or 0

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tally.cache import invalidate_membership, invalidate_project, invalidate_project_lifecycle
 from tally.kit.errors import Conflict, NotFound
 from tally.kit.pagination import Page, PageParams
+from tally.matching.rules import RuleSet
 from tally.models import Project, ProjectMember, ProjectRole
 from tally.money import from_units
 from tally.projects.auth import ProjectAccess, ProjectNotFound
@@ -39,11 +40,14 @@ class ProjectService:
     def __init__(self, session: AsyncSession) -> None:
         self.repository = ProjectRepository(session)
 
-    async def list_projects(self, principal: Principal, params: PageParams) -> Page[ProjectRead]:
-        """The projects the caller belongs to (every project for an admin), newest first."""
+    async def list_projects(
+        self, principal: Principal, params: PageParams, *, search: str | None = None
+    ) -> Page[ProjectRead]:
+        """The projects the caller belongs to (every project for an admin), newest first,
+        optionally only those whose name contains ``search``."""
         user_filter = None if principal.is_admin else principal.user_id
         projects, total = await self.repository.page_for_user(
-            user_filter, offset=params.offset, limit=params.per_page
+            user_filter, offset=params.offset, limit=params.per_page, search=(search or "").strip()
         )
         return Page[ProjectRead].of(
             [ProjectRead.model_validate(p) for p in projects], params, total
@@ -69,6 +73,16 @@ class ProjectService:
         await self.repository.session.flush()
         members = await self.repository.member_ids(project.id)
         invalidate_project(self.repository.session, project.id, members)
+        return project
+
+    async def set_default_rules(self, access: ProjectAccess, rules: RuleSet) -> Project:
+        """Make ``rules`` the rule set new jobs of this project use when they name none."""
+        project = await self.get_project(access)
+        project.default_rules = rules.model_dump(mode="json")
+        await self.repository.session.flush()
+        invalidate_project(
+            self.repository.session, project.id, await self.repository.member_ids(project.id)
+        )
         return project
 
     async def delete_project(self, access: ProjectAccess) -> None:

@@ -409,7 +409,8 @@ class ResultService:
                 job.id, job.left_source_id, job.right_source_id
             )
             matches = await self.repository.match_counts(job.id)
-        totals = {**sides, "matches": matches}
+        # Ages of open items are recomputed by the next run; a review keeps the last ones.
+        totals = {**sides, "matches": matches, "unmatched_by_age": summary.get("unmatched_by_age")}
         await self.repository.update_job_summary(
             job, {**totals, "reviewed_at": datetime.now(UTC).isoformat()}
         )

@@ -34,10 +34,12 @@ def totals_from_result(
     )
     counts = matches.group_by("category", "status").len()
     return {
+        "unmatched_by_age": _unmatched_by_age(left, right, claimed),
         "left": _side(left, claimed.filter(pl.col("side") == "left")),
         "right": _side(right, claimed.filter(pl.col("side") == "right")),
         "matches": {
-            f"{row['category']}:{row['status']}": int(row["len"]) for row in counts.iter_rows(named=True)
+            f"{row['category']}:{row['status']}": int(row["len"])
+            for row in counts.iter_rows(named=True)
         },
     }
 
@@ -64,3 +66,36 @@ def _side(records: pl.DataFrame, claimed: pl.DataFrame) -> dict[str, int]:
         "matched_amount": int(row["matched_amount"] or 0),
         "unmatched_amount": int(row["unmatched_amount"] or 0),
     }
+
+
+AGE_BUCKETS = (
+    (0, 7, "0-7 days"),
+    (8, 30, "8-30 days"),
+    (31, 60, "31-60 days"),
+    (61, 90, "61-90 days"),
+    (91, None, "over 90 days"),
+)
+
+
+def _unmatched_by_age(
+    left: pl.DataFrame, right: pl.DataFrame, claimed: pl.DataFrame
+) -> list[dict[str, Any]]:
+    """Open items (no settled match) per age bucket, aged against the newest date in the data:
+    a statement imported weeks later still shows which lines are old within it."""
+    if "booking_date" not in left.columns or "booking_date" not in right.columns:
+        return []
+    settled = claimed.filter(pl.col("settled")).select(pl.col("record_id").alias("id"))
+    dates = pl.concat([left.select("id", "booking_date"), right.select("id", "booking_date")])
+    newest = dates.select(pl.col("booking_date").max()).item()
+    if newest is None:
+        return []
+    ages = (
+        dates.join(settled, on="id", how="anti")
+        .filter(pl.col("booking_date").is_not_null())
+        .select((pl.lit(newest) - pl.col("booking_date")).dt.total_days().alias("age"))
+    )
+    buckets = []
+    for low, high, label in AGE_BUCKETS:
+        within = pl.col("age") >= low if high is None else pl.col("age").is_between(low, high)
+        buckets.append({"label": label, "count": int(ages.filter(within).height)})
+    return buckets

@@ -17,7 +17,6 @@ from tally.models import DataSourceStatus, ReconciliationJob
 from tally.projects.service import ProjectService
 from tally.sources.service import DataSourceService
 from tally.users.auth import Session
-from tally.web import integrations
 from tally.web.auth import WebProjectEditor, WebProjectReader, may_edit
 from tally.web.routing import WebRoute
 from tally.web.templating import render
@@ -74,7 +73,7 @@ async def save_default_rules(
         rule_set = RuleSet.model_validate(rules)
     except ValidationError as error:
         return JSONResponse({"valid": False, "errors": validation_errors(error)}, status_code=422)
-    await integrations.save_default_rules(session, access, rule_set.model_dump(mode="json"))
+    await ProjectService(session).set_default_rules(access, rule_set)
     return JSONResponse({"valid": True, "errors": [], "saved": True})
 
 

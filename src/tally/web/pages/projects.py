@@ -18,7 +18,6 @@ from tally.results.schemas import AuditEventRead
 from tally.results.service import ResultService
 from tally.sources.service import DataSourceService
 from tally.users.auth import Session
-from tally.web import integrations
 from tally.web.auth import CurrentWebUser, WebProjectReader, may_edit
 from tally.web.routing import WebRoute
 from tally.web.templating import render
@@ -40,7 +39,7 @@ async def get_projects_page(
     q: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
     search = q.strip()
-    page = await integrations.list_projects(session, user.principal, params, search)
+    page = await ProjectService(session).list_projects(user.principal, params, search=search)
     return render(
         request,
         "projects/list.html",
@@ -48,7 +47,6 @@ async def get_projects_page(
             "nav": "projects",
             "page": page,
             "q": search,
-            "search_supported": integrations.supports_project_search(),
             "errors": {},
             "form": {"name": "", "description": ""},
         },
@@ -67,8 +65,8 @@ async def create_project(
         data = ProjectCreate(name=name.strip(), description=description.strip())
     except ValidationError as error:
         errors = {str(e["loc"][0]): _message(e) for e in error.errors()}
-        page = await integrations.list_projects(
-            session, user.principal, PageParams(page=1, per_page=PER_PAGE), ""
+        page = await ProjectService(session).list_projects(
+            user.principal, PageParams(page=1, per_page=PER_PAGE)
         )
         return render(
             request,
@@ -77,8 +75,7 @@ async def create_project(
                 "nav": "projects",
                 "page": page,
                 "q": "",
-                "search_supported": integrations.supports_project_search(),
-                "errors": errors,
+                    "errors": errors,
                 "form": {"name": name, "description": description},
             },
             status_code=422,
