@@ -102,20 +102,30 @@ def percentile(values: list[int], q: float) -> float:
 
 
 async def run_load(
-    host: str, port: int, requests: list[Request], *, connections: int, seconds: float
+    host: str,
+    port: int,
+    requests: list[Request],
+    *,
+    connections: int,
+    seconds: float,
+    once: bool = False,
 ) -> Result:
+    """Closed-loop load for ``seconds`` (cycling through ``requests``), or through ``requests``
+    exactly once with ``once``."""
     loop = asyncio.get_running_loop()
     protocols = []
     for _ in range(connections):
         _, protocol = await loop.create_connection(_Connection, host, port)
         protocols.append(protocol)
-    sequence = itertools.cycle(requests)
+    sequence = iter(requests) if once else itertools.cycle(requests)
     result = Result(duration_s=seconds)
-    deadline = time.perf_counter() + seconds
+    deadline = float("inf") if once else time.perf_counter() + seconds
 
     async def worker(connection: _Connection) -> None:
         while time.perf_counter() < deadline:
-            request = next(sequence)
+            request = next(sequence, None)
+            if request is None:
+                return
             started = time.perf_counter_ns()
             status = await connection.send(request.raw)
             result.latencies_ns[request.kind].append(time.perf_counter_ns() - started)

@@ -28,7 +28,10 @@ async def test_cache_stats_report_hits_misses_and_ratio_per_family(
         stats = (await client.get("/admin/cache/stats", headers=admin.headers)).json()
 
     assert stats["enabled"] is True
-    assert stats["mode"] == ("local" if cache_mode == "local" else "redis+local")
+    assert (
+        stats["mode"]
+        == {"local": "local", "redis": "redis+local", "redis-only": "redis"}[cache_mode]
+    )
     family = stats["families"]["project"]
     assert (family["hits"], family["misses"], family["loads"], family["hit_ratio"]) == (
         3,
@@ -38,11 +41,15 @@ async def test_cache_stats_report_hits_misses_and_ratio_per_family(
     )
     assert stats["families"]["principal"]["hits"] >= 3
     local = stats["local"]
-    assert local["entries"] >= 3 and local["bytes"] > 0 and local["evictions"] == 0
-    if cache_mode == "redis":
+    if cache_mode == "redis-only":
+        assert local is None
+    else:
+        assert local["entries"] >= 3 and local["bytes"] > 0 and local["evictions"] == 0
+    if cache_mode != "local":
         assert stats["redis"]["breaker"]["state"] == "closed"
-        assert stats["redis"]["subscription"]["fresh"] is True
         assert stats["redis"]["memory"]["used_memory"] > 0
+    if cache_mode == "redis":
+        assert stats["redis"]["subscription"]["fresh"] is True
 
 
 async def test_pool_status_is_admin_only(client: AsyncClient, session: AsyncSession) -> None:

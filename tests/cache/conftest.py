@@ -24,7 +24,8 @@ from tally.kit.db import Database
 from tests.helpers.apps import running_app, settings_with
 from tests.helpers.redis_server import RedisServer
 
-MODES = ("local", "redis")
+# In-process tier alone (no REDIS_URL); Redis with the coherent in-process tier; Redis alone.
+MODES = ("local", "redis", "redis-only")
 
 
 def shared_redis_url() -> str:
@@ -57,9 +58,11 @@ def make_app(db: Database, test_settings: Settings, key_prefix: str) -> AppFacto
         mode: str = "local", **overrides: Any
     ) -> AbstractAsyncContextManager[tuple[FastAPI, AsyncClient]]:
         values: dict[str, Any] = {"CACHE_KEY_PREFIX": key_prefix}
-        if mode == "redis":
+        if mode in ("redis", "redis-only"):
             # Generous: these tests are about correctness on a busy CI machine, not outages.
             values |= {"REDIS_URL": shared_redis_url(), "CACHE_REDIS_TIMEOUT": 1.0}
+        if mode == "redis-only":
+            values["CACHE_LOCAL_MAX_BYTES"] = 0
         return running_app(db, settings_with(test_settings, **{**values, **overrides}))
 
     return factory

@@ -75,7 +75,12 @@ async def test_etags_agree_between_processes(make_app: AppFactory, session: Asyn
     owner = await create_user(session)
     project = await create_project(session, owner=owner)
     etags = set()
-    for mode in ("local", "local", "redis"):  # separate caches: nothing shared but the database
+    for mode in (
+        "local",
+        "local",
+        "redis",
+        "redis-only",
+    ):  # separate caches: nothing shared but the database
         async with make_app(mode) as (_, client):
             response = await client.get(
                 f"/api/v1/projects/{project.id}/stats", headers=owner.headers

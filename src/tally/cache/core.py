@@ -227,13 +227,21 @@ class Cache:
                 return _Lookup(entry, "local", storage_key, coherence)
         if self.redis is not None:
             started = time.perf_counter()
+            redis = self.redis
             try:
-                if generations is None:
-                    generations = await self._redis_generations(key, coherence)
+                read = None
+                if generations is None and coherence is None:
+                    # No in-process generations to trust: generations and value in one trip.
+                    read = await redis.read(key.name, (EPOCH, *key.namespaces))
+                if read is not None:
+                    generations, raw = read
                     storage_key = _storage_key(key, generations)
-                redis = self.redis
-                # Shared by concurrent readers of one storage key: what it holds never gets older.
-                raw = await self._shared(f"v {storage_key}", lambda: redis.get(storage_key))
+                else:
+                    if generations is None:
+                        generations = await self._redis_generations(key, coherence)
+                        storage_key = _storage_key(key, generations)
+                    # Shared by concurrent readers of one storage key: it never gets older.
+                    raw = await self._shared(f"v {storage_key}", lambda: redis.get(storage_key))
             except RedisUnavailable:
                 return _Lookup(None, "", storage_key, coherence, bypass=True)
             entry = decode_envelope(raw) if raw is not None else None

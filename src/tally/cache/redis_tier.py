@@ -81,6 +81,20 @@ return tonumber(value)
 """
 )
 
+# KEYS: generation keys (the epoch first); ARGV[1]: the value key without its generations.
+# One round trip for a lookup whose generations this process does not know: {value, gen...}, or
+# {false} when a generation is missing (the caller initialises it, then reads).
+_READ = """
+local generations = redis.call('MGET', unpack(KEYS))
+for i = 1, #generations do
+  if not generations[i] then
+    return {false}
+  end
+end
+local value = redis.call('GET', ARGV[1] .. table.concat(generations, '.'))
+return {value, unpack(generations)}
+"""
+
 _RELEASE = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('DEL', KEYS[1])
@@ -128,6 +142,7 @@ class RedisTier:
         self._init_generations = self.client.register_script(_INIT_GENERATIONS)
         self._bump = self.client.register_script(_BUMP)
         self._release = self.client.register_script(_RELEASE)
+        self._read = self.client.register_script(_READ)
 
     # --- keys -----------------------------------------------------------------------------------
     def value_key(self, storage_key: str) -> str:
@@ -157,6 +172,18 @@ class RedisTier:
             int(value) if value is not None else fresh[key]
             for key, value in zip(keys, values, strict=True)
         ]
+
+    async def read(
+        self, name: str, namespaces: tuple[str, ...]
+    ) -> tuple[list[int], bytes | None] | None:
+        """The generations of ``namespaces`` and the value stored under them, in one round trip;
+        None when a generation is missing."""
+        keys = [self.generation_key(namespace) for namespace in namespaces]
+        prefix = self.value_key(f"{name}@")
+        reply: list[Any] = await self._call("read", lambda: self._read(keys=keys, args=[prefix]))
+        if len(reply) == 1:
+            return None
+        return [int(generation) for generation in reply[1:]], reply[0]
 
     async def bump(self, namespaces: tuple[str, ...]) -> int:
         keys = [self._sequence_key, *(self.generation_key(namespace) for namespace in namespaces)]

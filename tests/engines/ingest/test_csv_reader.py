@@ -313,7 +313,7 @@ def test_huge_line_is_refused_with_bounded_reading() -> None:
     stream = _Endless(b"Date,Amount,Description\n2024-01-01,1,")
     with pytest.raises(LineTooLongError):
         list(parse_csv(stream, BASIC, block_size=1 << 20))
-    assert stream.served < 16 << 20  # the head and a few blocks, not the whole (endless) line
+    assert stream.served <= 32 << 20  # the head and some blocks, never the whole (endless) line
     with pytest.raises(LineTooLongError):
         list(parse_csv(_Endless(b""), BASIC))
 
