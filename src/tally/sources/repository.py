@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.ingest.records import RECORD_COLUMNS
 from tally.kit.bulk import bulk_insert, with_constant
+from tally.matching.fields import INPUT_COLUMNS
 from tally.models import DataSource, DataSourceStatus, IngestProgress, Record
 
 _LOAD_COLUMNS = ("data_source_id", *RECORD_COLUMNS)
@@ -132,20 +133,8 @@ class DataSourceRepository:
         return await bulk_insert(connection, "record", _LOAD_COLUMNS, tagged())
 
 
-# The columns the matching engine reads, in the order of FRAME_SCHEMA.
-FRAME_SCHEMA: dict[str, pl.DataType] = {
-    "id": pl.Int64(),
-    "reference": pl.String(),
-    "booking_date": pl.Date(),
-    "value_date": pl.Date(),
-    "amount": pl.Int64(),
-    "currency": pl.String(),
-    "description": pl.String(),
-    "counterparty": pl.String(),
-    "counterparty_account": pl.String(),
-    "transaction_id": pl.String(),
-    "extra": pl.String(),
-}
+# Records go to the matching engine with exactly the columns (and types) it reads.
+FRAME_SCHEMA = INPUT_COLUMNS
 
 
 async def load_record_frame(session: AsyncSession, source_id: int) -> pl.DataFrame:
