@@ -15,8 +15,18 @@ import polars as pl
 
 CHUNK_ROWS = 500_000
 COUNTERPARTIES = np.array(
-    ["Acme GmbH", "Globex Corporation", "Initech Ltd", "Umbrella plc", "Stark Industries",
-     "Wayne Enterprises", "Hooli Inc", "Vandelay Imports", "Soylent Co", "Tyrell Corp"]
+    [
+        "Acme GmbH",
+        "Globex Corporation",
+        "Initech Ltd",
+        "Umbrella plc",
+        "Stark Industries",
+        "Wayne Enterprises",
+        "Hooli Inc",
+        "Vandelay Imports",
+        "Soylent Co",
+        "Tyrell Corp",
+    ]
 )
 
 
@@ -46,9 +56,11 @@ def chunk(start: int, rows: int) -> pl.DataFrame:
             + (pl.col("cents").abs() % 100).cast(pl.String).str.zfill(2)
         ).alias("amount"),
         pl.lit("EUR").alias("currency"),
-        ("Payment for invoice INV-" + pl.col("number").cast(pl.String).str.zfill(9) + " thank you").alias(
-            "description"
-        ),
+        (
+            "Payment for invoice INV-"
+            + pl.col("number").cast(pl.String).str.zfill(9)
+            + " thank you"
+        ).alias("description"),
         "counterparty",
     )
 

@@ -472,53 +472,118 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
     return results
 
 
-def report(results: dict[str, Any]) -> str:
+SERVED_FROM = {
+    "local": "in-process tier (no Redis)",
+    "redis+local": "in-process tier (Redis on, kept coherent)",
+    "redis-hit": "Redis (caller's token in-process, page from Redis)",
+    "redis": "Redis only (no in-process tier: token and page from Redis)",
+}
+CONFIG_NAMES = {
+    "off": "off (ENABLE_CACHE=false)",
+    "local": "in-process tier, no Redis",
+    "redis+local": "Redis + coherent in-process tier",
+    "redis": "Redis only (CACHE_LOCAL_MAX_BYTES=0)",
+}
+
+
+def tables(results: dict[str, Any]) -> str:
     configs, ratios, s = results["configs"], results["ratios"], results["settings"]
-    off = configs.get("off", {})
+    off = configs.get("off")
 
     def fmt(value: Any, spec: str = ".2f") -> str:
         return "-" if value is None else format(value, spec)
 
     lines = [
-        f"Measured {results['date']} on {s['cpus']} CPUs (server: 1 uvicorn worker; load generator, "
-        f"PostgreSQL and Redis share the machine); {s['connections']} keep-alive connections; "
-        f"{s['users']} users, {s['projects']} projects; Zipf s={s['zipf_s']}; "
-        f"{s['write_share']:.0%} writes (PATCH project). Medians of {s['runs']} runs of "
-        f"{s['seconds_per_run']:.0f} s after a warm-up.",
-        "",
-        "| cache | req/s | vs off | read p50 ms | read p99 ms | hit ratio (six reads) | auth hit ratio "
-        "| SQL / read | SQL / write | SQL / request | errors |",
+        "| cache | req/s | vs off | read p50 ms | read p99 ms | hit ratio, six reads "
+        "| hit ratio, token+access | SQL / read | SQL / write | SQL / request | errors |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, c in configs.items():
         speedup = c["rps"] / off["rps"] if off else None
         lines.append(
-            f"| {name} | {c['rps']:.0f} | {fmt(speedup)}x | {fmt(c['read_p50_ms'])} | {fmt(c['read_p99_ms'])} "
+            f"| {CONFIG_NAMES.get(name, name)} | {c['rps']:.0f} | {fmt(speedup, '.1f')}x "
+            f"| {fmt(c['read_p50_ms'], '.1f')} | {fmt(c['read_p99_ms'], '.0f')} "
             f"| {fmt(c['hit_ratio'], '.3f')} | {fmt(c['auth_hit_ratio'], '.3f')} "
-            f"| {fmt(c['statements_per_read'], '.3f')} | {fmt(c['statements_per_write'], '.2f')} "
+            f"| **{fmt(c['statements_per_read'], '.3f')}** | {fmt(c['statements_per_write'], '.2f')} "
             f"| {fmt(c['statements_per_request'], '.3f')} | {c['errors']} |"
         )
     lines += [
         "",
-        f"Cached read vs a FastAPI endpoint returning the same precomputed bytes, same server, "
-        f"{s['ratio_windows']} alternating windows of {s['ratio_window_s']} s each "
-        "(GET /api/v1/users?page=1&per_page=20 as an admin):",
+        "Where the misses come from (per 1,000 reads, last run; every other family: 0):",
         "",
-        "| hit served from | cached req/s | raw-bytes req/s | ratio (median of pairs) | min-max |",
+        "| cache | " + " | ".join((*RESPONSE_FAMILIES, "principal", "access")) + " |",
+        "|---|" + "---|" * (len(RESPONSE_FAMILIES) + 2),
+    ]
+    for name, c in configs.items():
+        if name == "off":
+            continue
+        misses = c["misses_per_1000_reads"]
+        row = " | ".join(str(misses.get(f, 0)) for f in (*RESPONSE_FAMILIES, "principal", "access"))
+        lines.append(f"| {CONFIG_NAMES.get(name, name)} | {row} |")
+    lines += [
+        "",
+        f"Cached read vs a FastAPI endpoint returning the same {next(iter(ratios.values()))['body_bytes'] if ratios else 0} "
+        f"precomputed bytes on the same server (GET /api/v1/users?page=1&per_page=20 as an admin; "
+        f"{s['ratio_windows']} alternating pairs of {s['ratio_window_s']} s windows; target >= 0.8):",
+        "",
+        "| hit served from | cached req/s | raw-bytes req/s | ratio (median of pairs) | pairs min-max |",
         "|---|---|---|---|---|",
     ]
-    served = {
-        "local": "in-process tier (no Redis)",
-        "redis+local": "in-process tier (Redis on, coherent)",
-        "redis-hit": "Redis (token in-process, page from Redis)",
-        "redis": "Redis only (no in-process tier: token, access and page from Redis)",
-    }
     for name, r in ratios.items():
         lines.append(
-            f"| {served.get(name, name)} | {r['cached_rps']:.0f} | {r['raw_rps']:.0f} "
-            f"| {r['ratio']:.2f} | {r['ratio_min']:.2f}-{r['ratio_max']:.2f} |"
+            f"| {SERVED_FROM.get(name, name)} | {r['cached_rps']:.0f} | {r['raw_rps']:.0f} "
+            f"| **{r['ratio']:.2f}** | {r['ratio_min']:.2f}-{r['ratio_max']:.2f} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def report(results: dict[str, Any]) -> str:
+    s = results["settings"]
+    load = results.get("load_average", {})
+    return f"""# Cache benchmark (issue 5)
+
+`python -m bench.cache.run` (through `scripts/bench cache`; `--quick` for a shorter smoke run).
+Measured {results["date"]} in {results["runtime_s"]} s on {s["cpus"]} CPUs; 1-minute load average
+{load.get("start", "?")} at the start, {load.get("end", "?")} at the end (the machine is shared).
+
+## Method
+- **Server**: one uvicorn worker (uvloop, httptools, no access log) serving `bench.cache.app`,
+  which is `tally.app.create_app()` plus `GET /bench/raw` (the ratio's denominator, first in the
+  route table so it is the cheapest FastAPI endpoint there can be). PostgreSQL (pool 20+10),
+  a private redis-server; load generator, database and Redis share the 2 cores with the server.
+- **Data**: {s["users"]} users, {s["projects"]} projects (3 members each, 2 sources, 3 jobs, stats).
+- **Load**: {s["connections"]} keep-alive connections, closed loop (each sends its next request
+  when the previous answer arrives), loopback only. Requests: the six reads (project 25%, projects
+  page 20%, stats / jobs / data sources 15% each, users page 10%) with Zipf (s={s["zipf_s"]}) keys
+  (projects, users, pages), each project read by one of its members; {s["write_share"]:.0%} writes
+  (`PATCH /projects/{{id}}` by its owner, same Zipf: the write that invalidates the most, the
+  project's page and every member's projects list).
+- **Steady state**: each cached configuration first reads every key of the sequence once (the
+  compulsory misses), then runs 3 s unmeasured; then {s["runs"]} measured runs of
+  {s["seconds_per_run"]:.0f} s; medians. The cache-off configuration gets a 1 s warm-up.
+- **SQL statements** are counted by the server (`tally_db_statements_total{{kind}}` on /metrics:
+  `read` for GETs and the cache refreshes they start, `write` for the rest), divided by the
+  requests of that kind the load generator completed. Hit ratios come from
+  `/admin/cache/stats` (misses count every request that found no entry, including those that
+  then waited for another request's load).
+
+## Results
+
+{tables(results)}
+## Reading the figures
+- Every miss at steady state is an invalidation by the 5% writes: a `PATCH` of project P bumps
+  P's page and the projects list of each of P's members (a list miss costs 2 statements: the page
+  and its total). With Zipf writes the hottest pages are the ones invalidated, so the floor for
+  this mix is about one reload of the project page plus a few list pages per write. Reads that
+  writes do not touch (jobs, data sources, stats, users, tokens, memberships) show no misses.
+- The throughput ratio exceeds 1 for hits served from this process: `tally.fast_reads` answers a
+  hit (after the same authorization, from cached facts) before FastAPI's routing and dependency
+  injection, which cost more than the bare endpoint's whole request. "Redis only" pays a Redis
+  round trip for the token and one for the page on every request (each lookup is one Lua call:
+  generations and value together); with the caller's token in the in-process tier, a page
+  served from Redis costs one GET.
+- Raw runs: `bench/cache/results.json`.
+"""
 
 
 def cli() -> None:
@@ -527,13 +592,19 @@ def cli() -> None:
     )
     parser.add_argument("--quick", action="store_true", help="shorter runs (smoke test)")
     parser.add_argument("--json", type=Path, default=ROOT / "bench/cache/results.json")
+    parser.add_argument("--report", type=Path, help="write the markdown report here")
     args = parser.parse_args()
     started = time.monotonic()
+    load_start = round(os.getloadavg()[0], 2)
     results = uvloop.run(main(args))
     results["date"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     results["runtime_s"] = round(time.monotonic() - started)
+    results["load_average"] = {"start": load_start, "end": round(os.getloadavg()[0], 2)}
     args.json.write_text(json.dumps(results, indent=1))
-    print(report(results))
+    text = report(results)
+    if args.report:
+        args.report.write_text(text)
+    print(text)
     print(f"({results['runtime_s']} s; raw figures in {args.json})")
 
 

@@ -34,8 +34,10 @@ from tally.users.service import UserService
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE.parent / "data"
-RECORD_COLUMNS = ("data_source_id, row_number, reference, booking_date, value_date, amount, currency, "
-                  "description, counterparty, counterparty_account, transaction_id, row_hash, extra")
+RECORD_COLUMNS = (
+    "data_source_id, row_number, reference, booking_date, value_date, amount, currency, "
+    "description, counterparty, counterparty_account, transaction_id, row_hash, extra"
+)
 
 
 def _plain(url: str) -> str:
@@ -53,6 +55,7 @@ async def _seed(url: str, data_dir: Path) -> int:
     await upgrade_database(url)
     database = Database(Settings(TALLY_ENV="production", TALLY_DATA_DIR=data_dir), url=url)
     try:
+
         async def seed(session):  # type: ignore[no-untyped-def]
             user = await UserService(session).create_user(
                 UserCreate(email="bench@example.test", password="bench password")
@@ -69,8 +72,20 @@ async def _seed(url: str, data_dir: Path) -> int:
 
 def _ingest(url: str, data_dir: Path, project: int, file: Path, *extra: str) -> dict[str, Any]:
     out = subprocess.run(
-        [sys.executable, "-m", "bench.ingest.ingest_once", url, str(data_dir), str(project), str(file), *extra],
-        capture_output=True, text=True, check=False, env={**os.environ, "TALLY_LOG_LEVEL": "WARNING"},
+        [
+            sys.executable,
+            "-m",
+            "bench.ingest.ingest_once",
+            url,
+            str(data_dir),
+            str(project),
+            str(file),
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "TALLY_LOG_LEVEL": "WARNING"},
     )
     if out.returncode != 0:
         raise RuntimeError(out.stderr[-3000:])
@@ -84,19 +99,26 @@ def _sql(url: str, statement: str) -> None:
 
 def _raw_copy(url: str, source_id: int, target_id: int, clean: Path) -> float:
     """Export the ingested rows as an already-clean CSV, empty the table, time psql's \\copy of it."""
-    _sql(url, f"INSERT INTO data_source (id, project_id, name, file_name, format, size_bytes, row_count, "
-              f"rows_done, skipped_count, status, created_at, updated_at) SELECT {target_id}, project_id, "
-              f"'raw copy', file_name, format, 0, 0, 0, 0, 'ready', now(), now() FROM data_source "
-              f"WHERE id = {source_id}")
-    export = (f"\\copy (SELECT {target_id}, row_number, reference, booking_date, value_date, amount, currency, "
-              f"description, counterparty, counterparty_account, transaction_id, row_hash, extra FROM record "
-              f"WHERE data_source_id = {source_id}) TO '{clean}' CSV")
+    _sql(
+        url,
+        f"INSERT INTO data_source (id, project_id, name, file_name, format, size_bytes, row_count, "
+        f"rows_done, skipped_count, status, created_at, updated_at) SELECT {target_id}, project_id, "
+        f"'raw copy', file_name, format, 0, 0, 0, 0, 'ready', now(), now() FROM data_source "
+        f"WHERE id = {source_id}",
+    )
+    export = (
+        f"\\copy (SELECT {target_id}, row_number, reference, booking_date, value_date, amount, currency, "
+        f"description, counterparty, counterparty_account, transaction_id, row_hash, extra FROM record "
+        f"WHERE data_source_id = {source_id}) TO '{clean}' CSV"
+    )
     subprocess.run(["psql", _plain(url), "-q", "-c", export], check=True)
     _sql(url, f"DELETE FROM record WHERE data_source_id = {source_id}")
     _sql(url, "VACUUM record")
     started = time.perf_counter()
-    subprocess.run(["psql", _plain(url), "-q", "-c", f"\\copy record ({RECORD_COLUMNS}) FROM '{clean}' CSV"],
-                   check=True)
+    subprocess.run(
+        ["psql", _plain(url), "-q", "-c", f"\\copy record ({RECORD_COLUMNS}) FROM '{clean}' CSV"],
+        check=True,
+    )
     elapsed = time.perf_counter() - started
     _sql(url, f"DELETE FROM record WHERE data_source_id = {target_id}")
     _sql(url, "VACUUM record")
@@ -132,10 +154,16 @@ def main() -> None:
         tally_s, copy_s = statistics.median(tally_runs), statistics.median(copy_runs)
         results[rows] = {
             "file_mb": round(file.stat().st_size / 1e6, 1),
-            "tally_s": round(tally_s, 2), "copy_s": round(copy_s, 2),
-            "tally_rows_s": round(rows / tally_s), "copy_rows_s": round(rows / copy_s),
-            "ratio": round(copy_s / tally_s, 3), "peak_rss_mb": max(rss),
-            "runs": {"tally": [round(x, 2) for x in tally_runs], "copy": [round(x, 2) for x in copy_runs]},
+            "tally_s": round(tally_s, 2),
+            "copy_s": round(copy_s, 2),
+            "tally_rows_s": round(rows / tally_s),
+            "copy_rows_s": round(rows / copy_s),
+            "ratio": round(copy_s / tally_s, 3),
+            "peak_rss_mb": max(rss),
+            "runs": {
+                "tally": [round(x, 2) for x in tally_runs],
+                "copy": [round(x, 2) for x in copy_runs],
+            },
         }
         print(rows, results[rows], flush=True)
 
@@ -146,8 +174,12 @@ def main() -> None:
             write_csv(file, args.old_rows)
         run = _ingest(url, work, project, file, "--old-orm")
         tally = _ingest(url, work, project, file)
-        old = {"rows": args.old_rows, "orm_s": round(run["seconds"], 2), "tally_s": round(tally["seconds"], 2),
-               "speedup": round(run["seconds"] / tally["seconds"], 1)}
+        old = {
+            "rows": args.old_rows,
+            "orm_s": round(run["seconds"], 2),
+            "tally_s": round(tally["seconds"], 2),
+            "speedup": round(run["seconds"] / tally["seconds"], 1),
+        }
         print("old orm", old, flush=True)
 
     sqlite: dict[int, dict[str, Any]] = {}
@@ -157,15 +189,22 @@ def main() -> None:
         sqlite_dir.mkdir()
         sqlite_project = asyncio.run(_seed(sqlite_url, sqlite_dir))
         run = _ingest(sqlite_url, sqlite_dir, sqlite_project, DATA / f"transactions-{rows}.csv")
-        sqlite[rows] = {"seconds": round(run["seconds"], 2), "rows_s": round(rows / run["seconds"]),
-                        "peak_rss_mb": run["peak_rss_mb"]}
+        sqlite[rows] = {
+            "seconds": round(run["seconds"], 2),
+            "rows_s": round(rows / run["seconds"]),
+            "peak_rss_mb": run["peak_rss_mb"],
+        }
         print("sqlite", rows, sqlite[rows], flush=True)
 
     _report(results, old, sqlite, args)
 
 
-def _report(results: dict[int, dict[str, Any]], old: dict[str, Any], sqlite: dict[int, dict[str, Any]],
-            args: argparse.Namespace) -> None:
+def _report(
+    results: dict[int, dict[str, Any]],
+    old: dict[str, Any],
+    sqlite: dict[int, dict[str, Any]],
+    args: argparse.Namespace,
+) -> None:
     lines = [
         "# Ingestion benchmark",
         "",
@@ -181,26 +220,44 @@ def _report(results: dict[int, dict[str, Any]], old: dict[str, Any], sqlite: dic
         "|---|---|---|---|---|---|---|---|",
     ]
     for rows, r in results.items():
-        lines.append(f"| {rows:,} | {r['file_mb']} MB | {r['tally_s']} s | {r['copy_s']} s | {r['tally_rows_s']:,} | "
-                     f"{r['copy_rows_s']:,} | **{r['ratio']}** | {r['peak_rss_mb']} MB |")
+        lines.append(
+            f"| {rows:,} | {r['file_mb']} MB | {r['tally_s']} s | {r['copy_s']} s | {r['tally_rows_s']:,} | "
+            f"{r['copy_rows_s']:,} | **{r['ratio']}** | {r['peak_rss_mb']} MB |"
+        )
     sizes = sorted(results)
     if len(sizes) >= 2:
         small, big = results[sizes[0]], results[sizes[-1]]
-        lines += ["", f"Peak RSS of the ingesting process: {small['peak_rss_mb']} MB for {small['file_mb']} MB "
-                  f"vs {big['peak_rss_mb']} MB for {big['file_mb']} MB: difference "
-                  f"**{round(big['peak_rss_mb'] - small['peak_rss_mb'], 1)} MB** (target < 50 MB; "
-                  "absolute target < 300 MB). About 155 MB of it is the interpreter with pyarrow, polars "
-                  "and SQLAlchemy imported."]
+        lines += [
+            "",
+            f"Peak RSS of the ingesting process: {small['peak_rss_mb']} MB for {small['file_mb']} MB "
+            f"vs {big['peak_rss_mb']} MB for {big['file_mb']} MB: difference "
+            f"**{round(big['peak_rss_mb'] - small['peak_rss_mb'], 1)} MB** (target < 50 MB; "
+            "absolute target < 300 MB). About 155 MB of it is the interpreter with pyarrow, polars "
+            "and SQLAlchemy imported.",
+        ]
     if old:
-        lines += ["", "## The predecessor's approach", "",
-                  f"Python csv + Decimal + ORM objects flushed every 1,000 rows, {old['rows']:,} rows: "
-                  f"{old['orm_s']} s vs Tally {old['tally_s']} s: Tally is **{old['speedup']}x** faster."]
+        lines += [
+            "",
+            "## The predecessor's approach",
+            "",
+            f"Python csv + Decimal + ORM objects flushed every 1,000 rows, {old['rows']:,} rows: "
+            f"{old['orm_s']} s vs Tally {old['tally_s']} s: Tally is **{old['speedup']}x** faster.",
+        ]
     if sqlite:
-        lines += ["", "## SQLite (embedded default): one transaction, batched executemany", "",
-                  "| rows | seconds | rows/s | peak RSS |", "|---|---|---|---|"]
+        lines += [
+            "",
+            "## SQLite (embedded default): one transaction, batched executemany",
+            "",
+            "| rows | seconds | rows/s | peak RSS |",
+            "|---|---|---|---|",
+        ]
         for rows, r in sqlite.items():
             lines.append(f"| {rows:,} | {r['seconds']} | {r['rows_s']:,} | {r['peak_rss_mb']} MB |")
-    lines += ["", "Raw runs (seconds): " + json.dumps({k: v["runs"] for k, v in results.items()}), ""]
+    lines += [
+        "",
+        "Raw runs (seconds): " + json.dumps({k: v["runs"] for k, v in results.items()}),
+        "",
+    ]
     (HERE / "REPORT.md").write_text("\n".join(lines))
     print("\n".join(lines))
 

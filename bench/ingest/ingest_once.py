@@ -34,14 +34,18 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-async def tally_path(database: Database, settings: Settings, project_id: int, file: Path) -> dict[str, object]:
+async def tally_path(
+    database: Database, settings: Settings, project_id: int, file: Path
+) -> dict[str, object]:
     async def create(session):  # type: ignore[no-untyped-def]
         access = await owner_access(session, project_id)
         upload = spool_copy(settings, file)
         try:
-            return (await DataSourceService(session, settings).create_source(
-                access, upload, name=file.name, options=UploadOptions()
-            )).id
+            return (
+                await DataSourceService(session, settings).create_source(
+                    access, upload, name=file.name, options=UploadOptions()
+                )
+            ).id
         finally:
             upload.discard()
 
@@ -64,12 +68,19 @@ async def old_orm_path(database: Database, project_id: int, file: Path) -> dict[
         rows = 0
         with file.open(newline="", encoding="utf-8") as stream:
             for number, row in enumerate(csv.DictReader(stream), start=1):
-                session.add(Record(
-                    data_source_id=source.id, row_number=number, reference=row["reference"],
-                    booking_date=date.fromisoformat(row["date"]), amount=to_units(Decimal(row["amount"])),
-                    currency=row["currency"], description=row["description"],
-                    counterparty=row["counterparty"], row_hash=0,
-                ))
+                session.add(
+                    Record(
+                        data_source_id=source.id,
+                        row_number=number,
+                        reference=row["reference"],
+                        booking_date=date.fromisoformat(row["date"]),
+                        amount=to_units(Decimal(row["amount"])),
+                        currency=row["currency"],
+                        description=row["description"],
+                        counterparty=row["counterparty"],
+                        row_hash=0,
+                    )
+                )
                 rows += 1
                 if rows % 1000 == 0:
                     await session.flush()

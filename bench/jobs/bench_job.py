@@ -76,24 +76,42 @@ SELECT count(*) FROM (SELECT * FROM keyed_best UNION ALL SELECT * FROM loose_bes
 def _batch(frame: pl.DataFrame) -> pa.RecordBatch:
     n = frame.height
     table = frame.select(
-        pl.int_range(1, n + 1, dtype=pl.Int64).alias("row_number"), "reference", "booking_date",
-        "value_date", "amount", "currency", "description", "counterparty", "counterparty_account",
-        "transaction_id", pl.lit(0, pl.Int64).alias("row_hash"), "extra",
+        pl.int_range(1, n + 1, dtype=pl.Int64).alias("row_number"),
+        "reference",
+        "booking_date",
+        "value_date",
+        "amount",
+        "currency",
+        "description",
+        "counterparty",
+        "counterparty_account",
+        "transaction_id",
+        pl.lit(0, pl.Int64).alias("row_hash"),
+        "extra",
     ).to_arrow()
-    hashes = content_hashes([table.column("booking_date"), table.column("amount"), table.column("reference")])
+    hashes = content_hashes(
+        [table.column("booking_date"), table.column("amount"), table.column("reference")]
+    )
     table = table.set_column(table.schema.get_field_index("row_hash"), "row_hash", hashes)
     return table.cast(RECORD_SCHEMA).combine_chunks().to_batches()[0]
 
 
-async def _load_pair(url: str, project_id: int, left: pl.DataFrame, right: pl.DataFrame,
-                     rules: RuleSet) -> int:
+async def _load_pair(
+    url: str, project_id: int, left: pl.DataFrame, right: pl.DataFrame, rules: RuleSet
+) -> int:
     database = Database(Settings(TALLY_ENV="production"), url=url)
     try:
+
         async def load(session):  # type: ignore[no-untyped-def]
             ids = []
             for name, frame in (("bank", left), ("ledger", right)):
-                source = DataSource(project_id=project_id, name=name, file_name=name,
-                                    status=DataSourceStatus.READY, row_count=frame.height)
+                source = DataSource(
+                    project_id=project_id,
+                    name=name,
+                    file_name=name,
+                    status=DataSourceStatus.READY,
+                    row_count=frame.height,
+                )
                 session.add(source)
                 await session.flush()
                 batch = _batch(frame)
@@ -104,9 +122,15 @@ async def _load_pair(url: str, project_id: int, left: pl.DataFrame, right: pl.Da
 
                 await DataSourceRepository(session).load_records(source.id, one())
                 ids.append(source.id)
-            job = await JobRepository(session).add(ReconciliationJob(
-                project_id=project_id, left_source_id=ids[0], right_source_id=ids[1],
-                rules=rules.model_dump(mode="json"), status=JobStatus.QUEUED))
+            job = await JobRepository(session).add(
+                ReconciliationJob(
+                    project_id=project_id,
+                    left_source_id=ids[0],
+                    right_source_id=ids[1],
+                    rules=rules.model_dump(mode="json"),
+                    status=JobStatus.QUEUED,
+                )
+            )
             return job.id
 
         return int(await run_in_transaction(database, load))
@@ -117,18 +141,24 @@ async def _load_pair(url: str, project_id: int, left: pl.DataFrame, right: pl.Da
 async def _requeue(url: str, job_id: int) -> None:
     database = Database(Settings(TALLY_ENV="production"), url=url)
     try:
+
         async def requeue(session):  # type: ignore[no-untyped-def]
             job = await session.get(ReconciliationJob, job_id)
             job.status = JobStatus.QUEUED
+
         await run_in_transaction(database, requeue)
     finally:
         await database.dispose()
 
 
 def _run_job(url: str, job_id: int) -> dict[str, Any]:
-    out = subprocess.run([sys.executable, "-m", "bench.jobs.run_job", url, str(job_id)],
-                         capture_output=True, text=True, check=False,
-                         env={**os.environ, "TALLY_LOG_LEVEL": "WARNING"})
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.jobs.run_job", url, str(job_id)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "TALLY_LOG_LEVEL": "WARNING"},
+    )
     if out.returncode != 0:
         raise RuntimeError(out.stderr[-3000:])
     result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
@@ -139,8 +169,12 @@ def _run_job(url: str, job_id: int) -> dict[str, Any]:
 
 def _duckdb(left: pl.DataFrame, right: pl.DataFrame) -> tuple[float, int]:
     connection = duckdb.connect()
-    connection.register("left_side", left.select("id", "reference", "amount", "booking_date").to_arrow())
-    connection.register("right_side", right.select("id", "reference", "amount", "booking_date").to_arrow())
+    connection.register(
+        "left_side", left.select("id", "reference", "amount", "booking_date").to_arrow()
+    )
+    connection.register(
+        "right_side", right.select("id", "reference", "amount", "booking_date").to_arrow()
+    )
     started = time.perf_counter()
     (matched,) = connection.execute(DUCKDB_SQL).fetchone()  # type: ignore[misc]
     return time.perf_counter() - started, int(matched)
@@ -158,7 +192,9 @@ def main() -> None:
     rows: list[dict[str, Any]] = []
     for n in args.sizes:
         scenario = generate_mixed(n, seed=7)
-        job_id = asyncio.run(_load_pair(url, project, scenario.left, scenario.right, scenario.rule_set))
+        job_id = asyncio.run(
+            _load_pair(url, project, scenario.left, scenario.right, scenario.rule_set)
+        )
         runs = []
         for attempt in range(args.repeat):
             if attempt:
@@ -167,15 +203,21 @@ def main() -> None:
         duck = sorted(_duckdb(scenario.left, scenario.right)[0] for _ in range(args.repeat))
         median = sorted(runs, key=lambda r: r["seconds"])[len(runs) // 2]
         row = {
-            "n": n, "job_s": round(median["seconds"], 2),
-            "phases": median["phases"], "engine_total_s": round(median["engine_timings"].get("total", 0), 2),
+            "n": n,
+            "job_s": round(median["seconds"], 2),
+            "phases": median["phases"],
+            "engine_total_s": round(median["engine_timings"].get("total", 0), 2),
             "duckdb_s": round(statistics.median(duck), 2),
             "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
             "matches": median["counts"].get("matches"),
             "runs_s": [round(r["seconds"], 2) for r in runs],
         }
-        row["ratio_job_to_duckdb"] = round(row["job_s"] / row["duckdb_s"], 1) if row["duckdb_s"] else None
-        row["ratio_engine_to_duckdb"] = round(row["engine_total_s"] / row["duckdb_s"], 1) if row["duckdb_s"] else None
+        row["ratio_job_to_duckdb"] = (
+            round(row["job_s"] / row["duckdb_s"], 1) if row["duckdb_s"] else None
+        )
+        row["ratio_engine_to_duckdb"] = (
+            round(row["engine_total_s"] / row["duckdb_s"], 1) if row["duckdb_s"] else None
+        )
         rows.append(row)
         print(json.dumps(row), flush=True)
     _report(rows, args)

@@ -1,6 +1,6 @@
 """Run one queued reconciliation job in a process of its own (a worker's view) and report JSON.
 
-    python -m bench.jobs.run_job DATABASE_URL JOB_ID
+python -m bench.jobs.run_job DATABASE_URL JOB_ID
 """
 
 from __future__ import annotations
@@ -28,13 +28,19 @@ async def main() -> None:
     finally:
         await database.dispose()
     summary = (job.summary or {}) if job else {}
-    print(json.dumps({
-        "status": str(status), "seconds": elapsed, "phases": summary.get("phases"),
-        "engine_timings": summary.get("engine", {}).get("timings"),
-        "counts": summary.get("engine", {}).get("counts"),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        "error": job.error if job else None,
-    }))
+    print(
+        json.dumps(
+            {
+                "status": str(status),
+                "seconds": elapsed,
+                "phases": summary.get("phases"),
+                "engine_timings": summary.get("engine", {}).get("timings"),
+                "counts": summary.get("engine", {}).get("counts"),
+                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+                "error": job.error if job else None,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -73,8 +73,10 @@ async def _create_user(data: UserCreate) -> int:
 
 @app.command()
 def serve(
-    host: str = typer.Option(None, help="Interface to bind (default TALLY_HOST or 127.0.0.1)."),
-    port: int = typer.Option(None, help="Port (default TALLY_PORT or 8000)."),
+    host: str | None = typer.Option(
+        None, help="Interface to bind (default TALLY_HOST or 127.0.0.1)."
+    ),
+    port: int | None = typer.Option(None, help="Port (default TALLY_PORT or 8000)."),
     workers: int = typer.Option(1, help="Worker processes."),
 ) -> None:
     """Run the HTTP server (API under /api/v1, OpenAPI at /docs)."""

@@ -47,8 +47,20 @@ _JOB = "/api/v1/projects/{project_id}/jobs/{job_id}"
 _SOURCE_OPERATIONS = [
     Operation("POST", f"{_SOURCES}/preflight", 200, project_scoped=True, upload=_CSV),
     Operation("POST", _SOURCES, 202, project_scoped=True, upload=_CSV),
-    Operation("DELETE", f"{_SOURCES}/{{source_id}}", 204, project_scoped=True, ids={"source_id": "spare_source_id"}),
-    Operation("GET", f"{_SOURCES}/{{source_id}}/skipped", 200, project_scoped=True, ids={"source_id": "spare_source_id"}),
+    Operation(
+        "DELETE",
+        f"{_SOURCES}/{{source_id}}",
+        204,
+        project_scoped=True,
+        ids={"source_id": "spare_source_id"},
+    ),
+    Operation(
+        "GET",
+        f"{_SOURCES}/{{source_id}}/skipped",
+        200,
+        project_scoped=True,
+        ids={"source_id": "spare_source_id"},
+    ),
 ]
 
 MATRIX = [
@@ -109,9 +121,27 @@ MATRIX = [
     ),
     Operation("GET", "/api/v1/projects/{project_id}/jobs", 200, project_scoped=True),
     Operation("GET", "/api/v1/projects/{project_id}/jobs/{job_id}", 200, project_scoped=True),
-    Operation("POST", "/api/v1/projects/{project_id}/jobs", 202, body={"left_source_id": "{source_id}", "right_source_id": "{other_source_id}"}, project_scoped=True),
-    Operation("POST", "/api/v1/projects/{project_id}/jobs/{job_id}/cancel", 200, project_scoped=True, ids={"job_id": "queued_job_id"}),
-    Operation("POST", "/api/v1/projects/{project_id}/jobs/{job_id}/retry", 202, project_scoped=True, ids={"job_id": "failed_job_id"}),
+    Operation(
+        "POST",
+        "/api/v1/projects/{project_id}/jobs",
+        202,
+        body={"left_source_id": "{source_id}", "right_source_id": "{other_source_id}"},
+        project_scoped=True,
+    ),
+    Operation(
+        "POST",
+        "/api/v1/projects/{project_id}/jobs/{job_id}/cancel",
+        200,
+        project_scoped=True,
+        ids={"job_id": "queued_job_id"},
+    ),
+    Operation(
+        "POST",
+        "/api/v1/projects/{project_id}/jobs/{job_id}/retry",
+        202,
+        project_scoped=True,
+        ids={"job_id": "failed_job_id"},
+    ),
     # Results and review of a completed job (tests.helpers.results.seed_results).
     Operation("GET", f"{_JOB}/matches", 200, project_scoped=True),
     Operation("GET", f"{_JOB}/matches/{{match_id}}", 200, project_scoped=True),
@@ -179,11 +209,13 @@ async def world(session: AsyncSession, test_settings: Settings) -> World:
     skipped = skipped_path(test_settings, spare.id)
     skipped.parent.mkdir(parents=True, exist_ok=True)
     skipped.write_text("row,reasons\n2,bad amount\n")
-    queued = await create_job(session, project=project, left=left, right=right, status=JobStatus.QUEUED)
-    failed = await create_job(session, project=project, left=left, right=right, status=JobStatus.FAILED)
-    results = await seed_results(
-        session, job=job, left_source_id=left.id, right_source_id=right.id
+    queued = await create_job(
+        session, project=project, left=left, right=right, status=JobStatus.QUEUED
     )
+    failed = await create_job(
+        session, project=project, left=left, right=right, status=JobStatus.FAILED
+    )
+    results = await seed_results(session, job=job, left_source_id=left.id, right_source_id=right.id)
     values = {
         "project_id": project.id,
         "source_id": left.id,

@@ -9,8 +9,17 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "tally"
 FEATURES = ("projects", "sources", "jobs", "results", "users", "web")
-ENGINE_FORBIDDEN = ("fastapi", "starlette", "sqlalchemy", "redis", "tally.kit", "tally.models",
-                    "procrastinate", "psycopg", *(f"tally.{f}" for f in FEATURES))
+ENGINE_FORBIDDEN = (
+    "fastapi",
+    "starlette",
+    "sqlalchemy",
+    "redis",
+    "tally.kit",
+    "tally.models",
+    "procrastinate",
+    "psycopg",
+    *(f"tally.{f}" for f in FEATURES),
+)
 
 
 def _imports(path: Path) -> set[str]:

@@ -13,6 +13,7 @@ import pytest
 from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tally.cache.redis_tier import RedisUnavailable
 from tally.models import Project, UserRole
 from tests.cache.conftest import AppFactory, cache_of
 from tests.helpers.jobs import create_job
@@ -248,3 +249,38 @@ async def test_recovery_waits_for_the_epoch_bump_before_trusting_redis(
             await asyncio.sleep(0.01)
         assert cache.stats.epoch_bumps == 1
         assert await _name(client, admin, project) == "v1"
+
+
+async def test_an_undelivered_invalidation_is_never_served_from_the_local_tier(
+    make_app: AppFactory, session: AsyncSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reads fine, bumps failing (e.g. timeouts under load): the subscription is still live, so
+    the in-process tier keeps serving, but never what the failed write changed."""
+    admin, project = await _world(session)
+    async with make_app("redis", CACHE_BREAKER_COOLDOWN=0.2) as (app, client):
+        cache = cache_of(app)
+        assert cache.redis is not None
+        await _read_all(client, admin, project)
+        assert await _name(client, admin, project) == "v0"  # in the in-process tier now
+        hits = cache.stats.families["project"].hits_local
+
+        async def timed_out(_namespaces: tuple[str, ...]) -> int:
+            raise RedisUnavailable("bump: TimeoutError")
+
+        bump = cache.redis.bump
+        monkeypatch.setattr(cache.redis, "bump", timed_out)
+        await _rename(client, admin, project, "v1")
+        assert not cache.breaker.is_closed and cache.listener is not None and cache.listener.fresh
+        assert await _name(client, admin, project) == "v1"
+        # Keys the write did not touch still come from the in-process tier.
+        stats_hits = cache.stats.families["stats"].hits_local
+        response = await client.get(f"/api/v1/projects/{project.id}/stats", headers=admin.headers)
+        assert response.status_code == 200
+        assert cache.stats.families["stats"].hits_local == stats_hits + 1
+
+        monkeypatch.setattr(cache.redis, "bump", bump)
+        await _wait_until(lambda: cache.breaker.is_closed)
+        assert cache.stats.epoch_bumps == 1
+        for _ in range(2):
+            assert await _name(client, admin, project) == "v1"
+        assert cache.stats.families["project"].hits_local > hits

@@ -38,9 +38,12 @@ def test_demo_sets_up_a_reconciled_project_once(tmp_path: Path) -> None:
     with sqlite3.connect(tmp_path / "tally.db") as db:
         assert db.execute("SELECT count(*) FROM project").fetchone() == (1,)
         assert db.execute("SELECT status, row_count FROM data_source ORDER BY id").fetchall() == [
-            ("ready", 176), ("ready", 180)
+            ("ready", 176),
+            ("ready", 180),
         ]
-        (status, summary), = db.execute("SELECT status, summary FROM reconciliation_job").fetchall()
+        ((status, summary),) = db.execute(
+            "SELECT status, summary FROM reconciliation_job"
+        ).fetchall()
         assert status == "completed"
         totals = json.loads(summary)
         assert totals["left"]["matched"] >= 150
@@ -73,12 +76,19 @@ def test_user_ingest_and_reconcile_commands(tmp_path: Path, backend: str) -> Non
         "    await db.dispose()\n"
         "asyncio.run(main())\n"
     )
-    made = subprocess.run([sys.executable, "-c", script], env={**os.environ, **env},
-                          capture_output=True, text=True, timeout=60)
+    made = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert made.returncode == 0, made.stderr
     project = made.stdout.strip().splitlines()[-1]
 
-    bank = _tally("ingest", str(DEMO / "bank_statement.csv"), "--project", project, "--name", "bank", env=env)
+    bank = _tally(
+        "ingest", str(DEMO / "bank_statement.csv"), "--project", project, "--name", "bank", env=env
+    )
     assert bank.returncode == 0, bank.stderr
     assert "ready: 176 records" in bank.stderr
     ledger = _tally("ingest", str(DEMO / "ledger.csv"), "--project", project, env=env)
@@ -92,7 +102,18 @@ def test_user_ingest_and_reconcile_commands(tmp_path: Path, backend: str) -> Non
 
     rules = tmp_path / "rules.json"
     rules.write_text((DEMO / "rules.json").read_text())
-    reconciled = _tally("reconcile", "--project", project, "--left", "1", "--right", "2",
-                        "--rules", str(rules), "--wait", env=env)
+    reconciled = _tally(
+        "reconcile",
+        "--project",
+        project,
+        "--left",
+        "1",
+        "--right",
+        "2",
+        "--rules",
+        str(rules),
+        "--wait",
+        env=env,
+    )
     assert reconciled.returncode == 0, reconciled.stderr
     assert "completed" in reconciled.stderr

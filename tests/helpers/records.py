@@ -45,7 +45,9 @@ def rows_batch(rows: Sequence[Row]) -> pa.RecordBatch:
         "extra": [None] * len(rows),
     }
     batch = pa.RecordBatch.from_pydict(columns, schema=RECORD_SCHEMA)
-    hashes = content_hashes([batch.column("booking_date"), batch.column("amount"), batch.column("reference")])
+    hashes = content_hashes(
+        [batch.column("booking_date"), batch.column("amount"), batch.column("reference")]
+    )
     return batch.set_column(RECORD_SCHEMA.get_field_index("row_hash"), "row_hash", hashes)
 
 

@@ -32,7 +32,9 @@ async def test_job_runs_to_completion_and_stores_results_and_stats(
     project = await create_project(session, owner=owner)
     bank = await create_source_with_rows(session, project=project, name="bank", rows=BANK)
     ledger = await create_source_with_rows(session, project=project, name="ledger", rows=LEDGER)
-    job = await create_job(session, project=project, left=bank, right=ledger, status=JobStatus.QUEUED)
+    job = await create_job(
+        session, project=project, left=bank, right=ledger, status=JobStatus.QUEUED
+    )
 
     assert await run_reconciliation(db, job.id) == JobStatus.COMPLETED
 
@@ -40,8 +42,12 @@ async def test_job_runs_to_completion_and_stores_results_and_stats(
         stored = await check.get(ReconciliationJob, job.id)
         assert stored is not None and stored.status == JobStatus.COMPLETED
         assert stored.progress == 1.0 and stored.attempts == 1
-        matches = await check.scalar(select(func.count()).select_from(Match).where(Match.job_id == job.id))
-        links = await check.scalar(select(func.count()).select_from(MatchRecord).where(MatchRecord.job_id == job.id))
+        matches = await check.scalar(
+            select(func.count()).select_from(Match).where(Match.job_id == job.id)
+        )
+        links = await check.scalar(
+            select(func.count()).select_from(MatchRecord).where(MatchRecord.job_id == job.id)
+        )
         assert (matches, links) == (3, 6)
         stats = await check.get(ProjectStats, project.id)
         assert stats is not None
@@ -76,7 +82,9 @@ async def test_deleting_a_source_or_project_leaves_no_orphan_rows(
     project = await create_project(session, owner=owner)
     bank = await create_source_with_rows(session, project=project, name="bank", rows=BANK)
     ledger = await create_source_with_rows(session, project=project, name="ledger", rows=LEDGER)
-    job = await create_job(session, project=project, left=bank, right=ledger, status=JobStatus.QUEUED)
+    job = await create_job(
+        session, project=project, left=bank, right=ledger, status=JobStatus.QUEUED
+    )
     assert await run_reconciliation(db, job.id) == JobStatus.COMPLETED
 
     async def count(table: str) -> int:
@@ -88,7 +96,11 @@ async def test_deleting_a_source_or_project_leaves_no_orphan_rows(
         access = await owner_access(work, project.id)
         await DataSourceService(work).delete_source(access, bank.id)
         await work.commit()
-    assert (await count("match"), await count("match_record"), await count("reconciliation_job")) == (0, 0, 0)
+    assert (
+        await count("match"),
+        await count("match_record"),
+        await count("reconciliation_job"),
+    ) == (0, 0, 0)
     assert await count("record") == len(LEDGER)
 
     async with db.sessionmaker() as work:

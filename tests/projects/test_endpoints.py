@@ -128,11 +128,15 @@ async def test_project_search_matches_names(session: AsyncSession) -> None:
     found = await service.list_projects(principal, params, search="BANK")
     assert sorted(p.name for p in found.items) == ["Bank 100% vs GL", "bank_fees"]
     # Wildcards in the search text are literal characters.
-    assert [p.name for p in (await service.list_projects(principal, params, search="100%")).items] == ["Bank 100% vs GL"]
+    assert [
+        p.name for p in (await service.list_projects(principal, params, search="100%")).items
+    ] == ["Bank 100% vs GL"]
     assert (await service.list_projects(principal, params, search="_")).total == 1
 
 
-async def test_default_rules_are_validated_and_stored(client: AsyncClient, session: AsyncSession) -> None:
+async def test_default_rules_are_validated_and_stored(
+    client: AsyncClient, session: AsyncSession
+) -> None:
     owner = await create_user(session)
     project = await create_project(session, owner=owner)
     url = f"/api/v1/projects/{project.id}/default-rules"

@@ -13,7 +13,7 @@ from tests.helpers.projects import create_project
 from tests.helpers.sources import create_data_source
 from tests.helpers.users import create_user
 
-TRICKY_TEXT = ['plain', None, '', 'quote " and, comma', 'line\nbreak', 'Zürich €', '=SUM(A1)']
+TRICKY_TEXT = ["plain", None, "", 'quote " and, comma', "line\nbreak", "Zürich €", "=SUM(A1)"]
 
 
 def _batch(texts: list[str | None]) -> pa.RecordBatch:

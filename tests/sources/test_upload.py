@@ -29,8 +29,14 @@ async def _setup(session: AsyncSession) -> tuple[AuthedUser, int]:
 
 
 async def _upload(
-    client: AsyncClient, user: AuthedUser, project_id: int, content: bytes, *,
-    name: str = "bank", filename: str = "file.csv", options: dict[str, Any] | None = None,
+    client: AsyncClient,
+    user: AuthedUser,
+    project_id: int,
+    content: bytes,
+    *,
+    name: str = "bank",
+    filename: str = "file.csv",
+    options: dict[str, Any] | None = None,
 ) -> Any:
     return await client.post(
         f"/api/v1/projects/{project_id}/data-sources",
@@ -61,7 +67,9 @@ async def test_upload_ingests_in_the_background(client: AsyncClient, session: As
 
 async def test_gzip_csv_is_accepted(client: AsyncClient, session: AsyncSession) -> None:
     owner, project_id = await _setup(session)
-    response = await _upload(client, owner, project_id, gzip.compress(GOOD_CSV), filename="x.csv.gz")
+    response = await _upload(
+        client, owner, project_id, gzip.compress(GOOD_CSV), filename="x.csv.gz"
+    )
     assert response.status_code == 202, response.text
     url = f"/api/v1/projects/{project_id}/data-sources/{response.json()['id']}"
     ready = await wait_for(client, url, owner.headers, until={"ready", "failed"})
@@ -179,7 +187,9 @@ async def test_statement_upload_checks_balances(client: AsyncClient, session: As
     if not sample.exists():
         pytest.skip("shared bank samples not present")
     owner, project_id = await _setup(session)
-    response = await _upload(client, owner, project_id, sample.read_bytes(), filename="statement.xml")
+    response = await _upload(
+        client, owner, project_id, sample.read_bytes(), filename="statement.xml"
+    )
     assert response.status_code == 202, response.text
     assert response.json()["format"].startswith("camt")
     url = f"/api/v1/projects/{project_id}/data-sources/{response.json()['id']}"
@@ -189,7 +199,9 @@ async def test_statement_upload_checks_balances(client: AsyncClient, session: As
     assert statements and all(s["balance"]["status"] == "balanced" for s in statements)
 
 
-async def test_deleting_a_source_removes_its_records(client: AsyncClient, session: AsyncSession) -> None:
+async def test_deleting_a_source_removes_its_records(
+    client: AsyncClient, session: AsyncSession
+) -> None:
     owner, project_id = await _setup(session)
     response = await _upload(client, owner, project_id, GOOD_CSV)
     url = f"/api/v1/projects/{project_id}/data-sources/{response.json()['id']}"

@@ -72,20 +72,36 @@ access:{pid}:{uid}     ``project:{pid}:members``                    CACHE_TTL
 
 Tiers and coherence
 -------------------
-Without REDIS_URL: the in-process LRU (CACHE_LOCAL_MAX_BYTES) with generations held in the
-process; one server process only (``tally serve --workers N`` turns the cache off).
+Without REDIS_URL: the in-process LRU (CACHE_LOCAL_MAX_BYTES, counted in bytes) with generations
+held in the process; one process only: ``tally serve --workers N`` turns the cache off, and so
+does the server when task workers run in other processes.
 
 With REDIS_URL: generations and values live in Redis (bytes; no pickle). The in-process tier
 stays on and is kept coherent by a pub/sub broadcast of every bump, applied as the bytes arrive
-(see ``listener.py``); it is bypassed while the subscription is not provably live, and flushed
-when it drops or the breaker opens. Misses load once per process (single flight) and once across
-processes (a Redis lease; the others poll for the value). Near expiry, one request refreshes an
-entry in the background while the rest keep hitting it (CACHE_EARLY_REFRESH).
+(``listener.py``): a request that follows a write's response anywhere finds it applied. The tier
+is bypassed while the subscription is not provably live (a PING unanswered for 350 ms) and
+flushed when it drops. CACHE_LOCAL_MAX_BYTES=0 turns the tier off: every lookup is then one Lua
+call (generations and value in one round trip). Misses load once per process (single flight,
+keyed by the versioned key) and once across processes (a Redis lease; the others poll for the
+value). Near expiry, one request refreshes an entry in the background while the rest keep
+hitting it (CACHE_EARLY_REFRESH).
 
-Outages: each Redis call has a budget (CACHE_REDIS_TIMEOUT, 50 ms); failures open a circuit
-breaker and every read is served from the database until a background probe finds Redis again.
-An invalidation that could not be delivered makes recovery bump the global epoch first, so
-nothing stored before it is ever served again.
+Hits of the six reads are answered by ``tally.fast_reads`` before FastAPI's routing, from cached
+facts only (token, membership, response), through the endpoints' own authorization functions;
+anything it is not sure of falls through to the endpoint.
+
+Outages
+-------
+Each Redis call has a budget (CACHE_REDIS_TIMEOUT, 50 ms, waiting for a pooled connection
+included); CACHE_BREAKER_THRESHOLD consecutive failures open a circuit breaker: reads that miss
+the in-process tier are served from the database without calling Redis, and a background probe
+closes the breaker when Redis answers. An invalidation that could not be delivered trips the
+breaker at once; this process forgets those namespaces' generations (so it cannot serve the old
+value from its own tier), and recovery bumps the global epoch before Redis is trusted again, so
+nothing stored before the write is ever served by any process. Known limit: while Redis hangs,
+another process's in-process tier may serve for up to 350 ms (until its subscription turns
+stale) a value a write made during the hang changed; a killed Redis closes the subscription at
+once.
 """
 
 from tally.cache import keys

@@ -259,11 +259,15 @@ class Cache:
         return None if entry is None else decoded(entry, decode)
 
     def _local_ready(self) -> bool:
+        """Whether the in-process tier may serve: with Redis, only while the subscription is
+        provably live (every broadcast so far applied). An open breaker does not matter here:
+        a failed read says nothing about missed broadcasts, and this process's own undelivered
+        invalidations are forgotten from its generations (see invalidate_now)."""
         if self.local is None:
             return False
         if self.redis is None:
             return True
-        return self.breaker.is_closed and self.listener is not None and self.listener.fresh
+        return self.listener is not None and self.listener.fresh
 
     def _known_generations(self, namespaces: tuple[str, ...]) -> list[int] | None:
         generations = self.generations
@@ -471,23 +475,28 @@ class Cache:
             for namespace in unique:
                 self.generations.learn(namespace, next(self._local_sequence))
             return
-        if not self.breaker.is_closed:
-            self._undelivered += 1  # recovery bumps the epoch before Redis is trusted again
-            self.stats.invalidation_failures += 1
-            return
-        try:
-            value = await self.redis.bump(unique)
-        except RedisUnavailable:
-            self._undelivered += 1
-            self.stats.invalidation_failures += 1
-            # Redis may still hold entries this write made stale: stop reading it until the
-            # recovery task has bumped the epoch.
-            if self.breaker.trip("invalidation not delivered"):
-                self._on_breaker_open()
-            return
-        # This process sees its own write at once; the broadcast tells the others.
+        if self.breaker.is_closed:
+            try:
+                value = await self.redis.bump(unique)
+            except RedisUnavailable:
+                # Redis may still hold entries this write made stale: stop reading it until the
+                # recovery task has bumped the epoch.
+                if self.breaker.trip("invalidation not delivered"):
+                    self._on_breaker_open()
+            else:
+                # This process sees its own write at once; the broadcast tells the others.
+                for namespace in unique:
+                    self.generations.learn(namespace, value)
+                return
+        self._undelivered += 1  # recovery bumps the epoch before Redis is trusted again
+        self.stats.invalidation_failures += 1
+        # Meanwhile this process must not serve what the write changed from its own tier: with
+        # these generations unknown, such keys need Redis, which the open breaker refuses. And
+        # a lookup already in flight must not learn them back from Redis (still the old ones)
+        # nor store what it read: both require an unchanged coherence epoch.
+        self._coherence += 1
         for namespace in unique:
-            self.generations.learn(namespace, value)
+            self.generations.forget(namespace)
 
     def _on_broadcast(self, generation: int, namespaces: list[str]) -> None:
         for namespace in namespaces:
@@ -500,7 +509,6 @@ class Cache:
 
     def _on_breaker_open(self) -> None:
         log.warning("cache_error", operation="breaker", error="circuit breaker opened")
-        self._flush_local()
         if self._recovery is None or self._recovery.done():
             self._recovery = asyncio.create_task(self._recover())
 
@@ -523,14 +531,14 @@ class Cache:
                 if undelivered:
                     # Entries stored before the undelivered invalidations are now unreachable in
                     # every process (each key embeds the epoch generation).
-                    await self.redis.bump((EPOCH,))
+                    epoch = await self.redis.bump((EPOCH,))
+                    self.generations.learn(EPOCH, epoch)  # before our broadcast arrives
                     self.stats.epoch_bumps += 1
             except RedisUnavailable:
                 continue
             if self._undelivered != undelivered:
                 continue  # another write failed meanwhile: bump again
             self._undelivered = 0
-            self._flush_local()
             self.breaker.reset()
             log.info("cache.breaker_closed", epoch_bumped=bool(undelivered))
             return

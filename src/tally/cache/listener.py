@@ -9,9 +9,12 @@ subscriber before the writing process even sees the reply to its bump, so a requ
 a write's response always finds the invalidation applied.
 
 A PING every heartbeat proves the subscription alive. Replies come back in order, after any
-message published before the PING, so a recent PONG means nothing older is still pending. No PONG
-for a while makes the subscription stale (the in-process tier is bypassed); longer, or a dropped
-connection, resets it: the tier is flushed and the subscription is made again.
+message published before the PING, so an answered PING means nothing older is still pending. A
+PING left unanswered for a while makes the subscription stale (the in-process tier is bypassed);
+longer, or a dropped connection, resets it: the tier is flushed and the subscription is made again.
+That bounds what a *hung* Redis can cost: writes elsewhere cannot reach Redis either (their
+invalidations fail and are made good by an epoch bump on recovery), and this process stops
+serving its own tier after ``stale_after`` (3 heartbeats + the call budget, 350 ms by default).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import asyncio
 import contextlib
 import ssl
 import time
+from collections import deque
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -113,7 +117,7 @@ class _SubscriberProtocol(asyncio.Protocol):
         if kind == b"message" and len(value) == 3:
             self.listener.deliver(value[2])
         elif kind == b"pong":
-            self.listener.last_pong = time.monotonic()
+            self.listener.pong()
         elif kind == b"subscribe" and not self.subscribed.done():
             self.subscribed.set_result(None)
 
@@ -152,6 +156,8 @@ class InvalidationListener:
         self._protocol: _SubscriberProtocol | None = None
         self._subscribed = False
         self.last_pong = 0.0
+        # When each unanswered PING was sent, oldest first (replies come back in order).
+        self._unanswered: deque[float] = deque()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
         self.connects = 0
@@ -160,8 +166,20 @@ class InvalidationListener:
 
     @property
     def fresh(self) -> bool:
-        """Subscribed and heard from within ``stale_after``: no invalidation can be pending."""
-        return self._subscribed and time.monotonic() - self.last_pong < self.stale_after
+        """Subscribed, and no PING unanswered for longer than ``stale_after``: nothing published
+        before the last answered PING can still be pending.
+
+        Measured from when PINGs were sent, not from the last PONG, so that a busy event loop
+        (which sends its PINGs late too) does not make a live subscription look stale.
+        """
+        if not self._subscribed:
+            return False
+        return not self._unanswered or time.monotonic() - self._unanswered[0] < self.stale_after
+
+    def pong(self) -> None:
+        self.last_pong = time.monotonic()
+        if self._unanswered:
+            self._unanswered.popleft()
 
     def snapshot(self) -> dict[str, object]:
         return {
@@ -170,6 +188,7 @@ class InvalidationListener:
             "connects": self.connects,
             "resets": self.resets,
             "messages": self.messages,
+            "unanswered_pings": len(self._unanswered),
             "last_pong_age_s": round(time.monotonic() - self.last_pong, 3)
             if self.last_pong
             else None,
@@ -262,6 +281,7 @@ class InvalidationListener:
             raise
         self.connects += 1
         self.last_pong = time.monotonic()
+        self._unanswered.clear()
         # Whatever the tier held before this subscription may have missed broadcasts: start empty.
         self._on_reset("subscribed")
         self._subscribed = True
@@ -272,10 +292,11 @@ class InvalidationListener:
         while True:
             if protocol.transport is None or protocol.transport.is_closing():
                 raise ConnectionError("subscription closed")
+            self._unanswered.append(time.monotonic())
             protocol.transport.write(ping)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(asyncio.shield(protocol.closed), self.heartbeat)
-            if time.monotonic() - self.last_pong > self.dead_after:
+            if self._unanswered and time.monotonic() - self._unanswered[0] > self.dead_after:
                 raise TimeoutError("no PONG on the subscription")
 
 

@@ -113,7 +113,11 @@ async def _match(
     )
     progress.phases["match"] = time.perf_counter() - phase
     # Each stored match gets its left side's amount and date from these, without a read-back.
-    return result, left.select("id", "amount", "booking_date"), right.select("id", "amount", "booking_date")
+    return (
+        result,
+        left.select("id", "amount", "booking_date"),
+        right.select("id", "amount", "booking_date"),
+    )
 
 
 async def _store(

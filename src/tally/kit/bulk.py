@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import io
 from collections.abc import AsyncIterable, Iterable
-from typing import Any
+from typing import Any, TypeAlias
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 _CSV_OPTIONS = pa_csv.WriteOptions(include_header=False, batch_size=65_536)
 
-ArrowData = pa.Table | pa.RecordBatch
+ArrowData: TypeAlias = pa.Table | pa.RecordBatch
 
 
 async def bulk_insert(
@@ -43,8 +43,8 @@ async def _copy(
     raw = await connection.get_raw_connection()
     statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT csv)"
     loaded = 0
-    driver = raw.driver_connection
-    async with driver.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
+    driver: Any = raw.driver_connection
+    async with driver.cursor() as cursor, cursor.copy(statement) as copy:
         async for batch in batches:
             # pyarrow writes quoted strings and unquoted empty nulls: COPY's CSV reading of NULL.
             payload = await asyncio.to_thread(_csv_payload, batch, columns)
@@ -65,7 +65,7 @@ async def _insert_many(
     async for batch in batches:
         rows = await asyncio.to_thread(_python_rows, batch, columns)
         if rows:
-            await connection.exec_driver_sql(statement, rows)  # type: ignore[arg-type]
+            await connection.exec_driver_sql(statement, rows)
         loaded += batch.num_rows
     return loaded
 

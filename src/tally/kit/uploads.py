@@ -93,7 +93,9 @@ class _Receiver:
         if self._file is not None and self.upload is not None:
             self.upload.size += len(chunk)
             if self.upload.size > self.max_bytes:
-                raise UploadTooLarge(f"The file exceeds the maximum upload size of {self.max_bytes} bytes")
+                raise UploadTooLarge(
+                    f"The file exceeds the maximum upload size of {self.max_bytes} bytes"
+                )
             self._file.write(chunk)
         elif self._filename is None:
             self._text += chunk

@@ -21,11 +21,7 @@ class RecordDuplicate(Base):
         Index("ix_record_duplicate_record_id", "record_id"),
     )
 
-    job_id: Mapped[int] = mapped_column(
-        BigInteger, primary_key=True
-    )
-    record_id: Mapped[int] = mapped_column(
-        BigInteger, primary_key=True
-    )
+    job_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    record_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     side: Mapped[str] = mapped_column(String(5))
     group_id: Mapped[int] = mapped_column(BigInteger)  # the smallest record id of the group

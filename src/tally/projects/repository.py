@@ -51,7 +51,9 @@ class ProjectRepository:
             )
         if search:
             # A substring of the name, case-insensitive; a user's projects are few enough to scan.
-            pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            pattern = (
+                "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            )
             items = items.where(Project.name.ilike(pattern, escape="\\"))
             total = total.where(Project.name.ilike(pattern, escape="\\"))
         projects = await self.session.scalars(items)

@@ -82,6 +82,7 @@ class ResultRows:
     links: pl.DataFrame
     duplicates: pl.DataFrame
 
+
 _STATUS_PAIRS = [(str(c), str(s)) for c in MatchCategory for s in MatchStatus]
 # The Python definitions of tab and origin, as lookup tables for the vectorised bulk write.
 _TAB_OF = {f"{c}:{s}": str(match_tab(c, s)) for c, s in _STATUS_PAIRS}
@@ -171,8 +172,9 @@ class ResultRepository:
 
     async def delete_results(self, job_id: int) -> None:
         """Delete one job's results: a range delete per table on its job index."""
-        await self._delete_results_where(MatchRecord.job_id == job_id, Match.job_id == job_id,
-                                         RecordDuplicate.job_id == job_id)
+        await self._delete_results_where(
+            MatchRecord.job_id == job_id, Match.job_id == job_id, RecordDuplicate.job_id == job_id
+        )
 
     async def delete_results_of_project(self, project_id: int) -> None:
         """Delete the results of every job of a project (before the project: the bulk tables have
@@ -192,7 +194,7 @@ class ResultRepository:
             )
         )
 
-    async def _delete_results_of_jobs(self, job_ids: Select[tuple[int]]) -> None:
+    async def _delete_results_of_jobs(self, job_ids: Select[Any]) -> None:
         await self._delete_results_where(
             MatchRecord.job_id.in_(job_ids),
             Match.job_id.in_(job_ids),

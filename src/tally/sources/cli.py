@@ -13,6 +13,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.config import Settings, get_settings
 from tally.kit.cli import reports_errors
@@ -80,7 +81,14 @@ def spool_copy(settings: Settings, file: Path) -> SpooledUpload:
     return SpooledUpload(path=target, filename=file.name, size=file.stat().st_size)
 
 
-async def _create(session, settings, project_id, upload, name, options):  # type: ignore[no-untyped-def]
+async def _create(
+    session: AsyncSession,
+    settings: Settings,
+    project_id: int,
+    upload: SpooledUpload,
+    name: str | None,
+    options: UploadOptions,
+) -> DataSource:
     access = await owner_access(session, project_id)
     try:
         return await DataSourceService(session, settings).create_source(

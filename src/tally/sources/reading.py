@@ -192,7 +192,7 @@ def _preview_statement(detected: str, head: bytes, *, complete: bool, path: Path
 
 
 def _preview_rows(records: pa.RecordBatch, limit: int) -> list[dict[str, Any]]:
-    rows = records.slice(0, max(limit, 0)).to_pylist()
+    rows: list[dict[str, Any]] = records.slice(0, max(limit, 0)).to_pylist()
     for row in rows:
         row["amount"] = format_units(row["amount"])
         for key in ("booking_date", "value_date"):

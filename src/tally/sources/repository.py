@@ -152,7 +152,8 @@ async def load_record_frame(session: AsyncSession, source_id: int) -> pl.DataFra
             f"COPY (SELECT {columns} FROM record WHERE data_source_id = {int(source_id)} "  # noqa: S608
             "ORDER BY id) TO STDOUT (FORMAT csv)"
         )
-        async with raw.driver_connection.cursor() as cursor, cursor.copy(query) as copy:
+        driver: Any = raw.driver_connection
+        async with driver.cursor() as cursor, cursor.copy(query) as copy:
             async for chunk in copy:
                 chunks.append(bytes(chunk))
         payload = b"".join(chunks)

@@ -60,7 +60,9 @@ def downgrade() -> None:
             for name, referred, column in keys:
                 batch_op.create_foreign_key(name, referred, [column], ["id"], ondelete="CASCADE")
             if table == "record":
-                batch_op.create_index("ix_record_data_source_id_row_hash", ["data_source_id", "row_hash"])
+                batch_op.create_index(
+                    "ix_record_data_source_id_row_hash", ["data_source_id", "row_hash"]
+                )
             if table == "match_record":
                 batch_op.create_index("ix_match_record_record_id", ["record_id"])
     with op.batch_alter_table("data_source") as batch_op:

@@ -75,7 +75,7 @@ async def create_project(
                 "nav": "projects",
                 "page": page,
                 "q": "",
-                    "errors": errors,
+                "errors": errors,
                 "form": {"name": name, "description": description},
             },
             status_code=422,
