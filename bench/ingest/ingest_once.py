@@ -23,11 +23,9 @@ from tally.config import Settings
 from tally.kit.db import Database, run_in_transaction
 from tally.models import DataSource, DataSourceStatus, Record
 from tally.money import to_units
-from tally.projects.auth import owner_access
-from tally.sources.cli import spool_copy
+from tally.sources.cli import create_source_from_file
 from tally.sources.ingestion import run_ingestion
 from tally.sources.reading import UploadOptions
-from tally.sources.service import DataSourceService
 
 
 def _peak_rss_mb() -> float:
@@ -38,16 +36,10 @@ async def tally_path(
     database: Database, settings: Settings, project_id: int, file: Path
 ) -> dict[str, object]:
     async def create(session):  # type: ignore[no-untyped-def]
-        access = await owner_access(session, project_id)
-        upload = spool_copy(settings, file)
-        try:
-            return (
-                await DataSourceService(session, settings).create_source(
-                    access, upload, name=file.name, options=UploadOptions()
-                )
-            ).id
-        finally:
-            upload.discard()
+        source = await create_source_from_file(
+            session, settings, project_id, file, name=file.name, options=UploadOptions()
+        )
+        return source.id
 
     started = time.perf_counter()
     source_id = await run_in_transaction(database, create)

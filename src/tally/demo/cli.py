@@ -23,10 +23,9 @@ from tally.models import Project, UserRole
 from tally.projects.auth import owner_access
 from tally.projects.schemas import ProjectCreate
 from tally.projects.service import ProjectService
-from tally.sources.cli import spool_copy
+from tally.sources.cli import create_source_from_file
 from tally.sources.ingestion import run_ingestion
 from tally.sources.reading import UploadOptions
-from tally.sources.service import DataSourceService
 from tally.users.auth import Principal
 from tally.users.repository import UserRepository
 from tally.users.schemas import UserCreate
@@ -109,21 +108,14 @@ async def _ingest(
     database: Database, settings: Settings, project_id: int, name: str, file: str
 ) -> int:
     path = Path(str(resources.files("tally.demo").joinpath(file)))
-
-    async def create(session: AsyncSession) -> int:
-        access = await owner_access(session, project_id)
-        upload = spool_copy(settings, path)
-        try:
-            source = await DataSourceService(session, settings).create_source(
-                access, upload, name=name, options=UploadOptions()
-            )
-        finally:
-            upload.discard()
-        return source.id
-
-    source_id = await run_in_transaction(database, create)
-    await run_ingestion(database, settings, source_id)
-    return source_id
+    source = await run_in_transaction(
+        database,
+        lambda s: create_source_from_file(
+            s, settings, project_id, path, name=name, options=UploadOptions()
+        ),
+    )
+    await run_ingestion(database, settings, source.id)
+    return source.id
 
 
 async def _reconcile(database: Database, project_id: int, left: int, right: int) -> None:

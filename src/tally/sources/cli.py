@@ -58,11 +58,13 @@ async def _ingest(
 ) -> tuple[DataSourceStatus | None, DataSource]:
     database = await open_database(settings)
     try:
-        upload = spool_copy(settings, file)
         source = await run_in_transaction(
-            database, lambda s: _create(s, settings, project_id, upload, name, options)
+            database,
+            lambda s: create_source_from_file(
+                s, settings, project_id, file, name=name, options=options
+            ),
         )
-        status = await _run_with_progress(database, settings, source, upload.size)
+        status = await _run_with_progress(database, settings, source, source.size_bytes)
         final = await run_in_transaction(database, lambda s: s.get(DataSource, source.id))
         assert final is not None
         return status, final
@@ -70,25 +72,20 @@ async def _ingest(
         await database.dispose()
 
 
-def spool_copy(settings: Settings, file: Path) -> SpooledUpload:
-    """Hard-link (or copy) the file into the spool: ingestion consumes its own copy."""
-    target = spool_dir(settings) / f"cli-{uuid.uuid4().hex}"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(file, target)
-    except OSError:
-        shutil.copyfile(file, target)
-    return SpooledUpload(path=target, filename=file.name, size=file.stat().st_size)
-
-
-async def _create(
+async def create_source_from_file(
     session: AsyncSession,
     settings: Settings,
     project_id: int,
-    upload: SpooledUpload,
+    file: Path,
+    *,
     name: str | None,
     options: UploadOptions,
 ) -> DataSource:
+    """Accept a local file as an upload to a project, acting as its owner (command line, demo).
+
+    The file is hard-linked (or copied) into the spool, because ingestion consumes its own copy.
+    """
+    upload = await asyncio.to_thread(_spool, settings, file)
     access = await owner_access(session, project_id)
     try:
         return await DataSourceService(session, settings).create_source(
@@ -96,6 +93,16 @@ async def _create(
         )
     finally:
         upload.discard()
+
+
+def _spool(settings: Settings, file: Path) -> SpooledUpload:
+    target = spool_dir(settings) / f"cli-{uuid.uuid4().hex}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(file, target)
+    except OSError:
+        shutil.copyfile(file, target)
+    return SpooledUpload(path=target, filename=file.name, size=file.stat().st_size)
 
 
 async def _run_with_progress(
