@@ -143,6 +143,7 @@ async def test_on_error_skip_loads_the_rest_and_offers_the_skipped_rows(
     skipped = await client.get(f"{url}/skipped", headers=owner.headers)
     assert skipped.status_code == 200
     text = skipped.text
+    assert text.splitlines()[0] == "row,reasons,Date,Amount"
     assert "oops" in text
     assert "'=1+2" in text  # formula-escaped for spreadsheets
 

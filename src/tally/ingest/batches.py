@@ -61,14 +61,18 @@ def collect(batches: Iterable[ParsedBatch]) -> ParseResult:
     return ParseResult(table, errors, skipped, bytes_read, rows_read)
 
 
-def skipped_rows_csv(rows: Sequence[SkippedRow], columns: Sequence[str]) -> bytes:
+def skipped_rows_csv(
+    rows: Sequence[SkippedRow], columns: Sequence[str], *, header: bool = True
+) -> bytes:
     """The skipped rows as a UTF-8 CSV for download: row number, reasons, then the raw cells.
 
     Cells that a spreadsheet would run as a formula are escaped (see ``safety.escape_formula``).
+    ``header=False`` continues a file batch by batch.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["row", "reasons", *columns])
+    if header:
+        writer.writerow(["row", "reasons", *columns])
     for row in rows:
         writer.writerow(
             [

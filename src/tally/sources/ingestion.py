@@ -8,7 +8,6 @@ skipped, and a re-run starts from an empty source.
 
 from __future__ import annotations
 
-import csv
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -21,9 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.cache import invalidate_data_sources
 from tally.config import Settings
+from tally.ingest.batches import skipped_rows_csv
 from tally.ingest.errors import IngestError, RowError
 from tally.ingest.formats import FormatError
-from tally.ingest.safety import escape_formula
 from tally.kit.db import Database, run_in_transaction
 from tally.kit.threads import iterate_in_thread
 from tally.models import DataSourceStatus
@@ -152,7 +151,9 @@ async def _load(
     repository = DataSourceRepository(session)
     await repository.delete_records(load.source_id)  # a re-run after a crash starts empty
     skipped_file = skipped_path(settings, load.source_id)
-    with _SkippedWriter(skipped_file) as skipped_writer:
+    options = plan.options or {}
+    columns = list(options.get("columns") or options.get("header") or [])
+    with _SkippedWriter(skipped_file, columns) as skipped_writer:
         records = _records(path, plan, load, skipped_writer, database, project_id)
         row_count = await repository.load_records(load.source_id, records)
     if load.skipped == 0:
@@ -272,28 +273,20 @@ async def _fail(
 class _SkippedWriter:
     """Appends skipped rows (raw cells and reasons) to a CSV for download, one batch at a time."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, columns: list[str]) -> None:
         self.path = path
+        self.columns = columns
         self._file: Any = None
-        self._writer: Any = None
 
     def __enter__(self) -> _SkippedWriter:
         return self
 
     def write(self, batch: FileBatch) -> None:
-        if self._file is None:
+        first = self._file is None
+        if first:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._file = self.path.open("w", newline="", encoding="utf-8")
-            self._writer = csv.writer(self._file)
-            self._writer.writerow(["row", "reasons", "cells..."])
-        for row in batch.skipped:
-            self._writer.writerow(
-                [
-                    row.row,
-                    escape_formula("; ".join(row.reasons)),
-                    *(escape_formula(c) for c in row.cells),
-                ]
-            )
+            self._file = self.path.open("wb")
+        self._file.write(skipped_rows_csv(batch.skipped, self.columns, header=first))
 
     def __exit__(self, *_exc: object) -> None:
         if self._file is not None:
