@@ -38,6 +38,7 @@ from tally.results.schemas import (
     ResultTab,
 )
 from tally.results.service import ResultService
+from tally.results.writes import ResultWriter
 from tally.users.auth import Principal
 
 DB_NAME = "tally_bench_results"
@@ -240,7 +241,7 @@ class _Job:
 
 
 async def _write_cost(database: Database, n: int) -> None:
-    """replace_results of n synthetic matches, with and without the 0003 match indexes."""
+    """ResultWriter.replace_results of n synthetic matches, with and without the 0003 indexes."""
     per_side = n + n // 20
     keys = pl.int_range(1, n + 1, dtype=pl.Int64, eager=True)
     matches = pl.DataFrame(
@@ -270,7 +271,7 @@ async def _write_cost(database: Database, n: int) -> None:
     for label in ("with the 0003 indexes", "without them"):
         async with database.sessionmaker() as session:
             started = time.perf_counter()
-            await ResultRepository(session).replace_results(
+            await ResultWriter(session).replace_results(
                 1, matches, links, duplicates=duplicates, left_records=left
             )
             await session.commit()

@@ -118,6 +118,11 @@ class Redis:
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
+def _python_path() -> str:
+    """The repository first, then whatever PYTHONPATH the benchmark itself runs with."""
+    return os.pathsep.join(filter(None, (str(ROOT), os.environ.get("PYTHONPATH"))))
+
+
 def wait_for_port(port: int, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -140,7 +145,7 @@ class Server:
             [sys.executable, "-m", "uvicorn", "bench.cache.app:create_bench_app", "--factory",
              "--host", "127.0.0.1", "--port", str(self.port), "--loop", "uvloop",
              "--http", "httptools", "--no-access-log", "--log-level", "warning"],
-            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), **env},
+            cwd=ROOT, env={**os.environ, "PYTHONPATH": _python_path(), **env},
             stdout=self.log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         deadline = time.monotonic() + 60
@@ -506,8 +511,9 @@ def tables(results: dict[str, Any]) -> str:
 
     lines = [
         "| cache | req/s | vs off | read p50 ms | read p99 ms | hit ratio, six reads "
-        "| hit ratio, token+access | SQL / read | SQL / write | SQL / request | errors |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| hit ratio, token+access | SQL / read | SQL / write | SQL / request (target <= 0.1) "
+        "| HTTP errors | Redis errors (breaker opened) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, c in configs.items():
         speedup = c["rps"] / off["rps"] if off else None
@@ -515,8 +521,9 @@ def tables(results: dict[str, Any]) -> str:
             f"| {CONFIG_NAMES.get(name, name)} | {c['rps']:.0f} | {fmt(speedup, '.1f')}x "
             f"| {fmt(c['read_p50_ms'], '.1f')} | {fmt(c['read_p99_ms'], '.0f')} "
             f"| {fmt(c['hit_ratio'], '.3f')} | {fmt(c['auth_hit_ratio'], '.3f')} "
-            f"| **{fmt(c['statements_per_read'], '.3f')}** | {fmt(c['statements_per_write'], '.2f')} "
-            f"| {fmt(c['statements_per_request'], '.3f')} | {c['errors']} |"
+            f"| {fmt(c['statements_per_read'], '.3f')} | {fmt(c['statements_per_write'], '.2f')} "
+            f"| **{fmt(c['statements_per_request'], '.3f')}** | {c['errors']} "
+            f"| {fmt(c['redis_errors'], '.0f')} ({fmt(c['breaker_opened'], '.0f')}) |"
         )
     lines += [
         "",
@@ -550,6 +557,44 @@ def tables(results: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def reading(results: dict[str, Any]) -> str:
+    """What the tables say, with this run's figures."""
+    configs, ratios = results["configs"], results["ratios"]
+    cached = [c for name, c in configs.items() if name != "off"]
+    per_request = [c["statements_per_request"] for c in cached]
+    per_read = [c["statements_per_read"] for c in cached]
+    per_write = [c["statements_per_write"] for c in cached]
+    off = configs.get("off", {})
+    redis_only = ratios.get("redis", {})
+    return f"""- **SQL per request** (the target, <= 0.1: every statement the server sent while the load ran,
+  reads and writes, divided by the requests answered): {_span(per_request, ".3f")} cached,
+  {off.get("statements_per_request", float("nan")):.2f} uncached. A write costs
+  {_span(per_write, ".2f")} statements (one `UPDATE ... RETURNING`; the editor's authorization is
+  cached), so {WRITE_SHARE:.2f} x that per request; a read costs {_span(per_read, ".3f")}. The
+  edit stores the row it returned as the project's cache entry (a write-through, done only when no
+  later edit can have committed: `tally.cache.invalidation.WriteThrough`), and a projects page is
+  served from its ids and the projects' own entries, so an edit invalidates no member's projects
+  page. The misses left are reads of a project while an edit of it is under way (between the
+  generation it reserves before its `UPDATE` and its commit): they load the row as it was, once
+  per process, and the edit's value replaces it. The misses column counts every such reader, the
+  SQL column the loads.
+- **Throughput ratio** (target >= 0.8): hits are answered by `tally.fast_reads` before FastAPI's
+  routing and dependency injection, after the same authorization from cached facts; from the
+  in-process tier they beat the bare endpoint. With the in-process tier off
+  (CACHE_LOCAL_MAX_BYTES=0) a hit is one Redis round trip (token, role and response looked up by
+  one Lua call) over one pipelined connection (`tally.cache.redis_pipe`) instead of
+  redis.asyncio's pooled calls: {redis_only.get("ratio", float("nan")):.2f} here, short of 0.8;
+  what is left is the round trip itself (Redis, the server and the load generator share the 2
+  cores). Every Redis call has a 50 ms budget; the Redis errors column counts calls that ran out
+  of it (each served from the database instead) and how often the breaker opened.
+"""
+
+
+def _span(values: list[float], spec: str) -> str:
+    low, high = format(min(values), spec), format(max(values), spec)
+    return low if low == high else f"{low}-{high}"
+
+
 def report(results: dict[str, Any]) -> str:
     s = results["settings"]
     load = results.get("load_average", {})
@@ -569,8 +614,8 @@ Measured {results["date"]} in {results["runtime_s"]} s on {s["cpus"]} CPUs; 1-mi
   when the previous answer arrives), loopback only. Requests: the six reads (project 25%, projects
   page 20%, stats / jobs / data sources 15% each, users page 10%) with Zipf (s={s["zipf_s"]}) keys
   (projects, users, pages), each project read by one of its members; {s["write_share"]:.0%} writes
-  (`PATCH /projects/{{id}}` by its owner, same Zipf: the write that invalidates the most, the
-  project's page and every member's projects list).
+  (`PATCH /projects/{{id}}` by its owner, same Zipf: it invalidates the most-read entry, the
+  project's own, which its page and every member's projects page are served from).
 - **Steady state**: each cached configuration first reads every key of the sequence once (the
   compulsory misses), then runs 3 s unmeasured; then {s["runs"]} measured runs of
   {s["seconds_per_run"]:.0f} s; medians. The cache-off configuration gets a 1 s warm-up.
@@ -584,25 +629,7 @@ Measured {results["date"]} in {results["runtime_s"]} s on {s["cpus"]} CPUs; 1-mi
 
 {tables(results)}
 ## Reading the figures
-- **SQL per read**: 3.1 uncached, 0.11-0.12 cached (96% less), just above the 0.1 target. At
-  steady state every remaining miss is an invalidation by the 5% writes, which this benchmark
-  makes as expensive as it can be: a Zipf-distributed `PATCH` of project P bumps P's page and the
-  projects list of each of P's three members, and the hottest pages are the ones written. A
-  project-page reload costs 1 statement, a list page 2 (page and total); reads the writes do not
-  touch (jobs, data sources, stats, users pages, tokens, memberships) show no miss at all. SQL per
-  *request* (0.25) includes the writes themselves (~2.7 statements each, ~0.13 per request).
-  Collapsing a list reload into one statement with `count(*) OVER ()` would reach the target
-  on paper but make PostgreSQL read every row of the caller's list instead of one page, so it was
-  not done.
-- **Throughput ratio**: above 1 for hits served from this process, and for a page served from
-  Redis when the caller's token is in the in-process tier (the default configuration):
-  `tally.fast_reads` answers a hit, after the same authorization from cached facts, before
-  FastAPI's routing and dependency injection, which cost more than the bare endpoint's whole
-  request. With the in-process tier turned off (CACHE_LOCAL_MAX_BYTES=0) every request makes two
-  Redis round trips (token, then page; each one Lua call for generations and value together),
-  about 0.3 of the bare endpoint on 2 cores shared with Redis: the tier is on by default for this
-  reason, and that configuration misses the 0.8 target.
-- Raw runs: `bench/cache/results.json`.
+{reading(results)}- Raw runs: `bench/cache/results.json`.
 """
 
 

@@ -40,6 +40,8 @@ from tally.models import DataSource, DataSourceStatus, JobStatus, Reconciliation
 from tally.sources.repository import DataSourceRepository
 
 HERE = Path(__file__).resolve().parent
+# The matching engine's own phases (tally.matching.engine timings) that issue 9 would speed up.
+ENGINE_PHASES = (("scoring", "scoring"), ("assignment", "assignment"), ("sums", "sum_search"))
 
 DUCKDB_SQL = """
 WITH l AS (SELECT id, regexp_replace(ltrim(lower(reference), '0'), '[^a-z0-9]', '', 'g') AS ref,
@@ -207,6 +209,7 @@ def main() -> None:
             "job_s": round(median["seconds"], 2),
             "phases": median["phases"],
             "engine_total_s": round(median["engine_timings"].get("total", 0), 2),
+            "engine_timings": median["engine_timings"],
             "duckdb_s": round(statistics.median(duck), 2),
             "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
             "matches": median["counts"].get("matches"),
@@ -229,9 +232,10 @@ def _report(rows: list[dict[str, Any]], args: argparse.Namespace) -> None:
         "",
         f"`python -m bench.jobs.bench_job --sizes {' '.join(map(str, args.sizes))} --repeat {args.repeat}` "
         "(through `scripts/bench jobs`). Medians; each job run is a fresh worker process on "
-        "PostgreSQL: load both sources (COPY out), match, write matches + links (COPY in), compute "
-        "stats, in the job's own transactions. DuckDB runs the same two rules over the same rows "
-        "already in memory (no database load, no result write).",
+        "PostgreSQL: load both sources (COPY out), match, write matches + links (COPY into two new "
+        "tables, indexes built after, attached as the job's partitions), compute stats, in the "
+        "job's own transactions. DuckDB runs the same two rules over the same rows already in "
+        "memory (no database load, no result write).",
         "",
         "| records per side | job (end to end) | load | match | write | stats | DuckDB SQL | job / DuckDB | match / DuckDB | matches | worker peak RSS |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
@@ -244,8 +248,20 @@ def _report(rows: list[dict[str, Any]], args: argparse.Namespace) -> None:
             f"{r['ratio_engine_to_duckdb']}x | {r['matches']:,} | {r['peak_rss_mb']} MB |"
         )
     lines += ["", "Runs (s): " + json.dumps({r["n"]: r["runs_s"] for r in rows}), ""]
+    lines += ["Matching engine phases (issue 9: what faster scoring/assignment could save):", ""]
+    lines += [f"- {r['n']:,} per side: {_engine_share(r)}" for r in rows]
+    lines.append("")
     (HERE / "REPORT.md").write_text("\n".join(lines))
     print("\n".join(lines))
+
+
+def _engine_share(row: dict[str, Any]) -> str:
+    """Scoring, optimal assignment and sum search as seconds and as a share of the whole job."""
+    timings = row["engine_timings"] or {}
+    parts = {name: timings.get(key, 0.0) for name, key in ENGINE_PHASES}
+    share = 100 * sum(parts.values()) / row["job_s"] if row["job_s"] else 0.0
+    spent = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in parts.items())
+    return f"{spent} = {share:.1f}% of the job ({row['job_s']} s)"
 
 
 if __name__ == "__main__":

@@ -22,8 +22,10 @@ from tally.kit.errors import NotAuthenticated, error_responses, install_error_ha
 from tally.kit.logging import configure_logging
 from tally.kit.migrate import upgrade_database
 from tally.kit.tasks import TaskQueue, build_task_queue, import_task_modules
+from tally.profiles.endpoints import router as profiles_router
 from tally.projects.endpoints import router as projects_router
 from tally.results.endpoints import router as results_router
+from tally.rule_sets.endpoints import router as rule_sets_router
 from tally.sources.endpoints import router as sources_router
 from tally.users.auth import current_principal
 from tally.users.endpoints import public_router as auth_router
@@ -36,13 +38,21 @@ API_PREFIX = "/api/v1"
 # Every router here sits behind the token check; the only public routes are the health probes,
 # login and /metrics, mounted separately in create_app, so a new router is authenticated unless
 # someone decides otherwise on purpose.
-SECURED_ROUTERS = (projects_router, sources_router, jobs_router, results_router, users_router)
+SECURED_ROUTERS = (
+    projects_router,
+    sources_router,
+    profiles_router,
+    jobs_router,
+    results_router,
+    rule_sets_router,
+    users_router,
+)
 # Operations routes, at the root (/admin/...) but behind the same token check (and admin-only).
 SECURED_OPS_ROUTERS = (admin_router,)
 
 # Modules whose import registers background tasks (handlers, recoverers, retention hooks) into
 # tally.kit.tasks.task_registry; the server and `tally worker` both import them.
-TASK_MODULES: tuple[str, ...] = ("tally.jobs.tasks", "tally.sources.tasks")
+TASK_MODULES: tuple[str, ...] = ("tally.jobs.tasks", "tally.sources.tasks", "tally.rule_sets.tasks")
 
 
 def load_task_modules(settings: Settings, *extra: str) -> None:

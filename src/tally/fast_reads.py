@@ -3,9 +3,11 @@
 Why: on a hit, FastAPI's routing and dependency solving cost about four times the cache lookups
 themselves (bench/cache/REPORT.md). What this does: for a GET of one of the six reads, when the
 caller's token, their role in the project (project reads) and the response are *all* already
-cached, it applies the endpoints' own authorization functions (``principal_from_identity``,
-``read_access``, the admin rule) to those cached facts and sends the stored bytes, with their ETag
-and 304 as the endpoint would. In every other case (a miss anywhere, an unknown or expired token,
+cached (for a projects page: its ids and each project's entry), it applies the endpoints' own
+authorization functions (``principal_from_identity``, ``read_access``, the admin rule) to those
+cached facts and sends the stored bytes, with their ETag and 304 as the endpoint would. The facts
+a request needs are looked up together (one Redis round trip without the in-process tier); nothing
+is sent before the checks pass. In every other case (a miss anywhere, an unknown or expired token,
 a refusal, a query it does not recognise, an entry due for its early refresh, the cache off) it
 does nothing: FastAPI handles the request exactly as it would without this, and caches what it
 loads. So it can only answer what the endpoint would have answered; tests compare the two.
@@ -26,7 +28,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from tally.cache import Cache, keys
 from tally.cache.core import decoded
 from tally.cache.http import respond
-from tally.kit.pagination import MAX_PAGE, MAX_PER_PAGE
+from tally.cache.local import Entry
+from tally.cache.pages import index_of, page_entry
+from tally.kit.pagination import MAX_PAGE, MAX_PER_PAGE, PageParams
 from tally.kit.security import token_digest
 from tally.projects.auth import decode_role, read_access
 from tally.users.auth import Principal, principal_from_identity
@@ -77,53 +81,84 @@ class FastReads:
         token, if_none_match = _headers(scope)
         if token is None:
             return None
-        principal_key = keys.principal(token_digest(token))
-        found_principal = await cache.peek(principal_key)
-        if found_principal is None:
-            return None
-        principal = principal_from_identity(decoded(found_principal[0], orjson.loads), token)
-        if principal is None:
-            return None
-        hits = [(principal_key, found_principal[1])]
-
+        digest = token_digest(token)
+        principal_key = keys.principal(digest)
         if project is not None:
             project_id = int(project.group(1))
-            access_key = keys.access(project_id, principal.user_id)
-            found_access = await cache.peek(access_key)
-            if found_access is None:
-                return None
-            if read_access(project_id, decoded(found_access[0], decode_role), principal) is None:
-                return None
-            hits.append((access_key, found_access[1]))
             key_for, template = _PROJECT_READS[project.group(2)]
-            key = key_for(project_id)
-        else:
-            page = _page_params(scope["query_string"])
-            if page is None:
+            access_key = keys.access(project_id, digest)
+            # Every key is known from the request alone: one lookup (one Redis round trip when
+            # there is no in-process tier). Nothing is served before the checks below pass.
+            found = await cache.peek_many([principal_key, access_key, key_for(project_id)])
+            principal = _principal(found[0], token)
+            if principal is None or found[1] is None or found[2] is None:
                 return None
-            list_key, template = self._list_key(path, principal, *page)
-            if list_key is None:
+            if read_access(project_id, decoded(found[1][0], decode_role), principal) is None:
                 return None
-            key = list_key
-
-        found = await cache.peek(key)
-        if found is None:
+            hits = [
+                (principal_key, found[0]),
+                (access_key, found[1]),
+                (key_for(project_id), found[2]),
+            ]
+            return self._respond(cache, scope, hits, found[2][0], template, if_none_match)
+        page = _page_params(scope["query_string"])
+        if page is None:
             return None
-        for hit_key, tier in (*hits, (key, found[1])):
-            cache.count_hit(hit_key, tier)
+        if path == self._users_page:
+            users_key = keys.users_page(page.page, page.per_page)
+            found = await cache.peek_many([principal_key, users_key])
+            principal = _principal(found[0], token)
+            if principal is None or not principal.is_admin or found[1] is None:
+                return None  # (a member gets the endpoint's 403)
+            hits = [(principal_key, found[0]), (users_key, found[1])]
+            return self._respond(cache, scope, hits, found[1][0], "/users", if_none_match)
+
+        # A projects page: whose it is depends on the caller, and its index names the projects
+        # whose own entries it is made of (tally.cache.pages).
+        found_principal = await cache.peek(principal_key)
+        principal = _principal(found_principal, token)
+        if principal is None:
+            return None
+        scope_id = None if principal.is_admin else principal.user_id
+        index_key = keys.projects_page(scope_id, page.page, page.per_page)
+        found_index = await cache.peek(index_key)
+        if found_principal is None or found_index is None:
+            return None
+        ids, total = index_of(found_index[0])
+        item_keys = [keys.project(project_id) for project_id in ids]
+        items = await cache.peek_many(item_keys)
+        hits = [(principal_key, found_principal), (index_key, found_index)]
+        entries = []
+        for item_key, item in zip(item_keys, items, strict=True):
+            if item is None:
+                return None
+            hits.append((item_key, item))
+            entries.append(item[0])
+        entry = page_entry(entries, page, total)
+        return self._respond(cache, scope, hits, entry, "/projects", if_none_match)
+
+    def _respond(
+        self,
+        cache: Cache,
+        scope: Scope,
+        hits: list[tuple[keys.Key, tuple[Entry, str] | None]],
+        entry: Entry,
+        template: str,
+        if_none_match: str | None,
+    ) -> Response:
+        for key, found in hits:
+            assert found is not None
+            cache.count_hit(key, found[1])
         cache.stats.fast_path_hits += 1
         scope["tally.route"] = self.prefix + template  # the metrics middleware's label
-        return respond(found[0], if_none_match)
+        return respond(entry, if_none_match)
 
-    def _list_key(
-        self, path: str, principal: Principal, page: int, per_page: int
-    ) -> tuple[keys.Key | None, str]:
-        if path == self._users_page:
-            if not principal.is_admin:  # the endpoint answers 403
-                return None, ""
-            return keys.users_page(page, per_page), "/users"
-        scope = None if principal.is_admin else principal.user_id
-        return keys.projects_page(scope, page, per_page), "/projects"
+
+def _principal(found: tuple[Entry, str] | None, token: str) -> Principal | None:
+    """The caller, when their token's identity is cached and still valid."""
+    if found is None:
+        return None
+    return principal_from_identity(decoded(found[0], orjson.loads), token)
 
 
 def _headers(scope: Scope) -> tuple[str | None, str | None]:
@@ -139,7 +174,7 @@ def _headers(scope: Scope) -> tuple[str | None, str | None]:
     return token, if_none_match
 
 
-def _page_params(query_string: bytes) -> tuple[int, int] | None:
+def _page_params(query_string: bytes) -> PageParams | None:
     """``page`` and ``per_page`` when plainly valid (FastAPI would accept them as they are);
     None for anything else, which FastAPI then validates itself."""
     values = {"page": 1, "per_page": 20}
@@ -154,4 +189,4 @@ def _page_params(query_string: bytes) -> tuple[int, int] | None:
     page, per_page = values["page"], values["per_page"]
     if not (1 <= page <= MAX_PAGE and 1 <= per_page <= MAX_PER_PAGE):
         return None
-    return page, per_page
+    return PageParams(page=page, per_page=per_page)

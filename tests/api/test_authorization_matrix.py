@@ -15,11 +15,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.app import create_app
 from tally.config import Settings
-from tally.models import JobStatus, UserRole
-from tally.sources.storage import skipped_path
+from tally.models import (
+    DataSourceAppend,
+    DataSourceStatus,
+    ImportProfile,
+    JobStatus,
+    UserRole,
+)
+from tally.sources.storage import append_skipped_path, skipped_path
 from tests.helpers.jobs import create_job
 from tests.helpers.projects import create_project
 from tests.helpers.results import seed_results
+from tests.helpers.rule_sets import seed_rule_set
 from tests.helpers.sources import create_data_source
 from tests.helpers.users import DEFAULT_PASSWORD, AuthedUser, create_user
 
@@ -44,6 +51,7 @@ _SOURCES = "/api/v1/projects/{project_id}/data-sources"
 
 
 _JOB = "/api/v1/projects/{project_id}/jobs/{job_id}"
+_RULE_SET = "/api/v1/projects/{project_id}/rule-set"
 _SOURCE_OPERATIONS = [
     Operation("POST", f"{_SOURCES}/preflight", 200, project_scoped=True, upload=_CSV),
     Operation("POST", _SOURCES, 202, project_scoped=True, upload=_CSV),
@@ -61,10 +69,43 @@ _SOURCE_OPERATIONS = [
         project_scoped=True,
         ids={"source_id": "spare_source_id"},
     ),
+    Operation(
+        "POST", f"{_SOURCES}/{{source_id}}/append/preflight", 200, project_scoped=True, upload=_CSV
+    ),
+    Operation(
+        "POST",
+        f"{_SOURCES}/{{source_id}}/append",
+        202,
+        project_scoped=True,
+        upload=_CSV,
+        ids={"source_id": "spare_source_id"},
+    ),
+    Operation("GET", f"{_SOURCES}/{{source_id}}/appends", 200, project_scoped=True),
+    Operation("GET", f"{_SOURCES}/{{source_id}}/appends/{{append_id}}", 200, project_scoped=True),
+    Operation(
+        "GET", f"{_SOURCES}/{{source_id}}/appends/{{append_id}}/skipped", 200, project_scoped=True
+    ),
+]
+_PROFILES = "/api/v1/projects/{project_id}/import-profiles"
+_PROFILE_OPERATIONS = [
+    Operation("GET", _PROFILES, 200, project_scoped=True),
+    Operation(
+        "POST",
+        _PROFILES,
+        201,
+        body={"name": "Bank B", "options": {}, "header": ["Date", "Amount"]},
+        project_scoped=True,
+    ),
+    Operation("GET", f"{_PROFILES}/{{profile_id}}", 200, project_scoped=True),
+    Operation(
+        "PATCH", f"{_PROFILES}/{{profile_id}}", 200, body={"name": "Renamed"}, project_scoped=True
+    ),
+    Operation("DELETE", f"{_PROFILES}/{{profile_id}}", 204, project_scoped=True),
 ]
 
 MATRIX = [
     *_SOURCE_OPERATIONS,
+    *_PROFILE_OPERATIONS,
     Operation("GET", "/healthz", 200, public=True),
     Operation("GET", "/readyz", 200, public=True),
     Operation("GET", "/metrics", 200, public=True),  # scrapers carry no user token (see tally.app)
@@ -167,6 +208,43 @@ MATRIX = [
     Operation("GET", f"{_JOB}/audit", 200, project_scoped=True),
     Operation("GET", f"{_JOB}/quality", 200, project_scoped=True),
     Operation("GET", f"{_JOB}/export", 200, project_scoped=True),
+    # Rule-set versions: "number" is a draft, "backtest_id" a finished backtest of it,
+    # "suggestion_id" an open rule suggestion.
+    Operation("GET", f"{_RULE_SET}/versions", 200, project_scoped=True),
+    Operation("POST", f"{_RULE_SET}/versions", 201, body={}, project_scoped=True),
+    Operation("GET", f"{_RULE_SET}/versions/{{number}}", 200, project_scoped=True),
+    Operation(
+        "PUT",
+        f"{_RULE_SET}/versions/{{number}}",
+        200,
+        body={
+            "rules": {
+                "rules": [{"name": "ref", "conditions": [{"type": "equals", "field": "reference"}]}]
+            }
+        },
+        project_scoped=True,
+    ),
+    Operation("DELETE", f"{_RULE_SET}/versions/{{number}}", 204, project_scoped=True),
+    Operation("POST", f"{_RULE_SET}/versions/{{number}}/activate", 200, project_scoped=True),
+    Operation(
+        "POST",
+        f"{_RULE_SET}/versions/{{number}}/backtests",
+        202,
+        body={"job_id": "{job_id}"},
+        project_scoped=True,
+    ),
+    Operation("GET", f"{_RULE_SET}/versions/{{number}}/backtests", 200, project_scoped=True),
+    Operation("GET", f"{_RULE_SET}/backtests/{{backtest_id}}", 200, project_scoped=True),
+    Operation("GET", f"{_RULE_SET}/suggestions", 200, project_scoped=True),
+    Operation(
+        "POST", f"{_RULE_SET}/suggestions", 201, body={"job_id": "{job_id}"}, project_scoped=True
+    ),
+    Operation(
+        "POST", f"{_RULE_SET}/suggestions/{{suggestion_id}}/accept", 200, project_scoped=True
+    ),
+    Operation(
+        "POST", f"{_RULE_SET}/suggestions/{{suggestion_id}}/dismiss", 200, project_scoped=True
+    ),
 ]
 
 
@@ -216,6 +294,20 @@ async def world(session: AsyncSession, test_settings: Settings) -> World:
         session, project=project, left=left, right=right, status=JobStatus.FAILED
     )
     results = await seed_results(session, job=job, left_source_id=left.id, right_source_id=right.id)
+    appended = DataSourceAppend(
+        data_source_id=left.id,
+        status=DataSourceStatus.READY,
+        rows_added=1,
+        skipped_count=1,
+        file_name="more.csv",
+    )
+    profile = ImportProfile(
+        project_id=project.id, name="Bank A", options={}, header=["Date", "Amount"]
+    )
+    session.add_all([appended, profile])
+    await session.commit()
+    append_skipped_path(test_settings, appended.id).write_text("row,reasons\n3,bad date\n")
+    rule_set = await seed_rule_set(session, project=project, job=job)
     values = {
         "project_id": project.id,
         "source_id": left.id,
@@ -224,10 +316,13 @@ async def world(session: AsyncSession, test_settings: Settings) -> World:
         "failed_job_id": failed.id,
         "other_source_id": right.id,
         "spare_source_id": spare.id,
+        "append_id": appended.id,
+        "profile_id": profile.id,
         "user_id": viewer.id,
         "email": owner.email,
         "other_email": outsider.email,
         **results,
+        **rule_set,
     }
     return World(owner, outsider, admin, viewer, values)
 

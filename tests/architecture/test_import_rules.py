@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "tally"
-FEATURES = ("projects", "sources", "jobs", "results", "users", "web")
+FEATURES = ("projects", "sources", "profiles", "jobs", "results", "rule_sets", "users", "web")
 ENGINE_FORBIDDEN = (
     "fastapi",
     "starlette",

@@ -8,7 +8,7 @@ from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.cache import invalidate, keys
-from tally.kit.db import Database, run_in_transaction
+from tally.kit.db import Database, StatementCounter, run_in_transaction
 from tally.models import ProjectRole, UserRole
 from tests.cache.conftest import AppFactory, cache_of
 from tests.helpers.projects import create_project
@@ -54,6 +54,40 @@ async def test_project_create_update_delete(
         assert (await client.get(url, headers=headers)).status_code == 404
         assert (await client.get(f"{url}/stats", headers=headers)).status_code == 404
         assert "renamed" not in await _names(client, headers)
+
+
+async def test_a_project_edit_costs_one_statement_and_its_readers_none(
+    cached: tuple[FastAPI, AsyncClient], session: AsyncSession, db: Database
+) -> None:
+    """The benchmark's write: the edit is one UPDATE ... RETURNING (authorization is cached), whose
+    result the cache stores, so the project's page and every projects page listing it are read
+    afterwards without a statement (no member's projects page had to be invalidated)."""
+    _, client = cached
+    owner = await create_user(session)
+    member = await create_user(session)
+    edited = await create_project(
+        session, owner=owner, name="edited", members={member: ProjectRole.VIEWER}
+    )
+    await create_project(
+        session, owner=owner, name="untouched", members={member: ProjectRole.EDITOR}
+    )
+    url = f"/api/v1/projects/{edited.id}"
+    for headers in (owner.headers, member.headers):
+        assert await _names(client, headers) == ["untouched", "edited"]
+        assert (await client.get(url, headers=headers)).status_code == 200
+
+    with StatementCounter(db.engine) as write:
+        response = await client.patch(url, json={"description": "new"}, headers=owner.headers)
+    assert response.status_code == 200, response.text
+    assert response.json()["description"] == "new"
+    assert write.count == 1
+
+    with StatementCounter(db.engine) as reads:
+        for headers in (owner.headers, member.headers):
+            listed = (await client.get("/api/v1/projects", headers=headers)).json()["items"]
+            assert [item["description"] for item in listed] == ["", "new"]
+            assert (await client.get(url, headers=headers)).json()["description"] == "new"
+    assert reads.count == 0
 
 
 async def test_members_added_removed_and_role_changed(
@@ -176,3 +210,17 @@ async def test_bumps_happen_after_commit_never_after_rollback(
         await run_in_transaction(db, succeed)
         assert seen_inside == [start]  # not before the commit
         assert await generation() > start
+
+
+async def test_an_edit_without_any_tier_to_store_in_is_a_plain_write(
+    make_app: AppFactory, session: AsyncSession
+) -> None:
+    """No Redis and no in-process tier (CACHE_LOCAL_MAX_BYTES=0): nothing to write through to."""
+    owner = await create_user(session)
+    project = await create_project(session, owner=owner, name="before")
+    url = f"/api/v1/projects/{project.id}"
+    async with make_app("local", CACHE_LOCAL_MAX_BYTES=0) as (_, client):
+        assert (await client.get(url, headers=owner.headers)).json()["name"] == "before"
+        edited = await client.patch(url, json={"name": "after"}, headers=owner.headers)
+        assert edited.status_code == 200, edited.text
+        assert (await client.get(url, headers=owner.headers)).json()["name"] == "after"

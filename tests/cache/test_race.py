@@ -135,3 +135,40 @@ async def test_stale_principal_is_never_served_after_deactivation(
 
         for client in {reader, writer}:
             assert (await client.get("/api/v1/projects", headers=user.headers)).status_code == 401
+
+
+async def test_an_edit_finishing_last_never_stores_an_older_value(
+    cached: tuple[Any, AsyncClient], session: AsyncSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Edits store their new value in the cache (write-through). Two edits commit in one order
+    and reach the cache in the other: the first one's value must not be stored over the second."""
+    from tally.cache import Cache
+
+    _, client = cached
+    owner = await create_user(session)
+    project = await create_project(session, owner=owner, name="zero")
+    url = f"/api/v1/projects/{project.id}"
+    assert (await client.get(url, headers=owner.headers)).json()["name"] == "zero"
+
+    reached, released = asyncio.Event(), asyncio.Event()
+    write_through_now = Cache.write_through_now
+
+    async def late(self: Cache, *args: Any) -> None:
+        if not reached.is_set():  # the first edit: committed, its cache update held back
+            reached.set()
+            await released.wait()
+        await write_through_now(self, *args)
+
+    monkeypatch.setattr(Cache, "write_through_now", late)
+    first = asyncio.ensure_future(client.patch(url, json={"name": "one"}, headers=owner.headers))
+    await reached.wait()
+    second = await client.patch(url, json={"name": "two"}, headers=owner.headers)
+    assert second.status_code == 200, second.text
+    assert (await client.get(url, headers=owner.headers)).json()["name"] == "two"
+    released.set()
+    assert (await first).status_code == 200
+
+    for _ in range(2):
+        assert (await client.get(url, headers=owner.headers)).json()["name"] == "two"
+        listed = (await client.get("/api/v1/projects", headers=owner.headers)).json()["items"]
+        assert [item["name"] for item in listed] == ["two"]

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tally.cache import Cache, keys
 from tally.projects.repository import ProjectRepository
 from tally.projects.service import ProjectService
 from tally.users.service import UserService
@@ -79,3 +80,42 @@ async def test_cold_key_loads_once_across_processes_with_redis(
         assert loads == {"token_owner": 1, "access": 1, "get_project": 1}
         waits = [cache_of(app).stats.families["project"].lease_waits for app in (app_a, app_b)]
         assert sorted(waits) == [0, 1]
+
+
+async def test_a_lookup_answered_after_the_value_was_stored_does_not_load_again(
+    make_app: AppFactory, cache_mode: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The race behind a stampede on a busy machine: lookups that missed because the value was
+    not stored yet, but whose answer is handled only after the load that stored it has ended,
+    each start a flight of their own. They must find that value instead of loading again."""
+    async with make_app(cache_mode) as (app, _):
+        cache = cache_of(app)
+        key = keys.project(424242)
+        loads = 0
+
+        async def load(_session: AsyncSession) -> bytes:
+            nonlocal loads
+            loads += 1
+            return b'{"id": 424242}'
+
+        stored = asyncio.Event()
+        looked_up = 0
+        lookup = Cache._lookup
+
+        async def answered_late(self: Cache, key: keys.Key) -> Any:
+            nonlocal looked_up
+            found = await lookup(self, key)
+            looked_up += 1
+            await stored.wait()
+            return found
+
+        monkeypatch.setattr(Cache, "_lookup", answered_late)
+        late = [asyncio.ensure_future(cache.fetch(key, load)) for _ in range(CONCURRENT)]
+        while looked_up < CONCURRENT:  # every one of them has missed
+            await asyncio.sleep(0.001)
+        monkeypatch.setattr(Cache, "_lookup", lookup)
+        assert (await cache.fetch(key, load)) is not None  # loads and stores the value
+        stored.set()
+        entries = await asyncio.gather(*late)
+        assert {entry.body for entry in entries if entry is not None} == {b'{"id": 424242}'}
+        assert loads == 1

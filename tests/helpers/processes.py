@@ -1,10 +1,12 @@
-"""Real servers for tests that need to stop and start them: a private PostgreSQL, a Tally server."""
+"""Real processes for tests that need to stop, start or kill them: a private PostgreSQL, a Tally
+server, a `tally worker`."""
 
 from __future__ import annotations
 
 import glob
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -12,6 +14,15 @@ import time
 from pathlib import Path
 
 import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+# Short heartbeats and stall windows keep the crash tests to seconds.
+FAST_WORKER_ENV = {
+    "TALLY_TASK_HEARTBEAT_SECONDS": "0.5",
+    "TALLY_TASK_STALLED_AFTER_SECONDS": "2",
+    "TALLY_TASK_STALL_CHECK_SECONDS": "0.5",
+    "TALLY_TASK_POLL_SECONDS": "0.5",
+}
 
 
 def free_port() -> int:
@@ -120,4 +131,42 @@ class TallyServer:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
+        self._log.close()
+
+
+class WorkerProcess:
+    """`tally worker --import tests.helpers.sample_tasks` in a subprocess of its own (the sample
+    tasks come on top of the real ones: reconcile, ingest...)."""
+
+    def __init__(self, database_url: str, log_path: Path, **env: str) -> None:
+        self.log_path = log_path
+        self._log = log_path.open("wb")
+        full_env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "TALLY_ENV": "test",
+            "TALLY_LOG_LEVEL": "INFO",
+            **FAST_WORKER_ENV,
+            **env,
+        }
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tally.cli", "worker", "--import", "tests.helpers.sample_tasks"],
+            cwd=ROOT,
+            env=full_env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def kill(self) -> None:
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def terminate(self) -> int:
+        self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout=15)
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
         self._log.close()

@@ -159,6 +159,7 @@ async def seed_results(
         "right_b": record(right_source_id, 2, "C", 20_0000),
     }
     session.add_all(records.values())
+    await _create_partitions(session, job.id)
     match = Match(job_id=job.id, rule="reference", amount=10_0000, evidence='{"kind":"pair"}')
     session.add(match)
     job.rules = RULES
@@ -175,3 +176,20 @@ async def seed_results(
     )
     await session.commit()
     return {"match_id": match.id, **{name: r.id for name, r in records.items()}}
+
+
+async def _create_partitions(session: AsyncSession, job_id: int) -> None:
+    """The job's (empty) partitions of match and match_record, as a completed run leaves them on
+    PostgreSQL (tally.results.writes); SQLite's tables are not partitioned."""
+    from sqlalchemy import text
+
+    from tally.results.partitions import PARTITIONED, partition_name
+
+    if (await session.connection()).dialect.name != "postgresql":
+        return
+    for model in PARTITIONED:
+        name = partition_name(model, job_id)
+        parent = model.__tablename__
+        await session.execute(
+            text(f"CREATE TABLE {name} PARTITION OF {parent} FOR VALUES IN ({int(job_id)})")
+        )

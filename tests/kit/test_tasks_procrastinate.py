@@ -5,10 +5,6 @@ cleanup that keeps procrastinate's tables bounded."""
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
-import subprocess
-import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -23,26 +19,19 @@ from tally.kit.tasks import ProcrastinateQueue, TaskContext, TaskRegistry, task_
 from tally.kit.tasks.procrastinate_queue import CLEANUP_TASK, QUEUE_NAME, cron_every
 from tally.models import ReconciliationJob, UserRole
 from tests.helpers import sample_tasks
+from tests.helpers.processes import WorkerProcess
 from tests.helpers.projects import create_project
 from tests.helpers.sources import create_data_source
 from tests.helpers.users import create_user
 
 pytestmark = pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 
-ROOT = Path(__file__).resolve().parents[2]
 PROCRASTINATE_TABLES = (
     "procrastinate_events",
     "procrastinate_periodic_defers",
     "procrastinate_jobs",
     "procrastinate_workers",
 )
-# Short heartbeats and stall windows keep the crash tests to seconds.
-FAST_WORKER_ENV = {
-    "TALLY_TASK_HEARTBEAT_SECONDS": "0.5",
-    "TALLY_TASK_STALLED_AFTER_SECONDS": "2",
-    "TALLY_TASK_STALL_CHECK_SECONDS": "0.5",
-    "TALLY_TASK_POLL_SECONDS": "0.5",
-}
 
 
 async def _truncate(db: Database) -> None:
@@ -71,43 +60,6 @@ async def make_queue(db: Database, test_settings: Settings) -> AsyncIterator[Any
     yield make
     for queue in queues:
         await queue.stop()
-
-
-class WorkerProcess:
-    """`tally worker --import tests.helpers.sample_tasks` in a subprocess of its own."""
-
-    def __init__(self, database_url: str, log_path: Path, **env: str) -> None:
-        self.log_path = log_path
-        self._log = log_path.open("wb")
-        full_env = {
-            **os.environ,
-            "DATABASE_URL": database_url,
-            "TALLY_ENV": "test",
-            "TALLY_LOG_LEVEL": "INFO",
-            **FAST_WORKER_ENV,
-            **env,
-        }
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "tally.cli", "worker", "--import", "tests.helpers.sample_tasks"],
-            cwd=ROOT,
-            env=full_env,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-        )
-
-    def kill(self) -> None:
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def terminate(self) -> int:
-        self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(timeout=15)
-
-    def close(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(timeout=10)
-        self._log.close()
 
 
 @pytest.fixture

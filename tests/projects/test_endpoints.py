@@ -144,6 +144,10 @@ async def test_default_rules_are_validated_and_stored(
     assert bad.status_code == 422
     rules = {"rules": [{"name": "ref", "conditions": [{"type": "equals", "field": "reference"}]}]}
     assert (await client.put(url, json=rules, headers=owner.headers)).status_code == 200
-    await session.refresh(project)
-    assert project.default_rules is not None
-    assert project.default_rules["rules"][0]["name"] == "ref"
+    # They become the active version of the project's rule set: what new jobs use.
+    versions = await client.get(
+        f"/api/v1/projects/{project.id}/rule-set/versions", headers=owner.headers
+    )
+    [active] = versions.json()
+    assert (active["number"], active["status"]) == (1, "active")
+    assert active["rules"]["rules"][0]["name"] == "ref"

@@ -13,6 +13,7 @@ from tally.kit.db import Database
 from tally.matching import RuleSet, reconcile
 from tally.models import Match, MatchRecord, RecordDuplicate
 from tally.results.repository import ResultRepository
+from tally.results.writes import ResultWriter
 from tally.sources.repository import load_record_frame
 from tests.helpers.results import Reconciled
 
@@ -63,8 +64,7 @@ async def test_results_are_replaced_not_appended_and_deleted_whole(
         left = await load_record_frame(session, job.left_source_id)
         right = await load_record_frame(session, job.right_source_id)
         result = reconcile(left, right, RuleSet.model_validate(job.rules))
-        repository = ResultRepository(session)
-        await repository.replace_results(
+        await ResultWriter(session).replace_results(
             job.id,
             result.matches,
             result.links,
@@ -73,7 +73,7 @@ async def test_results_are_replaced_not_appended_and_deleted_whole(
         )
         await session.commit()
         assert await _counts(session, job.id) == before == (7, 14, 2)
-        await repository.delete_results(job.id)
+        await ResultRepository(session).delete_results(job.id)
         await session.commit()
         assert await _counts(session, job.id) == (0, 0, 0)
 

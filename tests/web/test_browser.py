@@ -280,6 +280,38 @@ def test_upload_two_csvs_fix_a_mapping_and_refuse_a_bad_file(page: Page, seeded:
     expect(page.get_by_text("bad", exact=True)).to_have_count(0)
 
 
+def test_append_a_statement_and_apply_a_suggested_profile(page: Page, seeded: Seeded) -> None:
+    sign_in(page, seeded.alice.email)
+    project = f"/projects/{seeded.project_id}"
+    page.goto(project + "/sources/new")
+    page.locator("#file-input").set_input_files(str(FILES / "ledger.csv"))
+    page.get_by_label("Name of this data source").fill("Ledger to append to")
+    page.get_by_role("button", name="Upload and load").click()
+    expect(page.locator("#ingest")).to_contain_text("5 rows loaded", timeout=20_000)
+
+    # The same file again, appended from the source's page: nothing is new.
+    page.goto(project)
+    page.get_by_role("link", name="Ledger to append to", exact=True).click()
+    source_page = page.url
+    page.get_by_role("link", name="Append a statement").click()
+    page.locator("#file-input").set_input_files(str(FILES / "ledger.csv"))
+    expect(page.locator("#duplicate-counts")).to_contain_text("0 new, 5 already imported")
+    shot(page, "23-append-preview")
+    page.get_by_role("button", name="Upload and append").click()
+    expect(page.locator("#ingest")).to_contain_text("Ready", timeout=20_000)
+    page.goto(source_page)
+    expect(page.locator("#appends")).to_contain_text("ledger.csv")
+
+    # A Stripe export: the preview offers the built-in profile, and applying it maps the columns.
+    page.goto(project + "/sources/new")
+    stripe = FILES.parent.parent / "profiles" / "files" / "stripe_balance_itemized.csv"
+    page.locator("#file-input").set_input_files(str(stripe))
+    expect(page.locator("#profile-suggestion")).to_contain_text("Stripe balance report (itemized)")
+    page.get_by_role("button", name="apply").click()
+    expect(page.get_by_label("Tally field for column net")).to_have_value("amount")
+    shot(page, "24-profile-applied")
+
+
 def test_a_non_member_gets_404_and_a_post_without_csrf_is_403(page: Page, seeded: Seeded) -> None:
     sign_in(page, seeded.mallory.email)
     response = page.goto(f"/projects/{seeded.project_id}")
@@ -323,3 +355,28 @@ def test_pages_fit_a_phone(page: Page, seeded: Seeded) -> None:
     shot(page, "16-overview-phone")
     page.goto(f"/projects/{seeded.project_id}/jobs/new")
     shot(page, "17-rules-phone")
+
+
+def test_backtest_a_changed_rule_set_then_activate_it(page: Page, seeded: Seeded) -> None:
+    sign_in(page, seeded.alice.email)
+    page.goto(f"/projects/{seeded.project_id}/jobs/new")
+    page.get_by_role("button", name="Start reconciliation").click()
+    expect(page.get_by_text("Completed")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("link", name=re.compile(r"Rules v\d+"))).to_be_visible()
+
+    page.goto(f"/projects/{seeded.project_id}")
+    page.get_by_role("link", name="Rules", exact=True).click()
+    page.get_by_role("button", name="New draft from the active rules").click()
+    expect(page.get_by_text("The rules are valid.")).to_be_visible()
+    page.locator("#c-abs-0-1").fill("5.00")  # the first rule's amount tolerance
+    expect(page.get_by_text("The rules are valid.")).to_be_visible()
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text("Draft saved.")).to_be_visible()
+
+    page.get_by_role("button", name="Run backtest").click()
+    panel = page.locator("article.backtest").first
+    expect(panel.get_by_text("newly matched")).to_be_visible(timeout=30_000)
+    expect(panel.get_by_role("table", name=re.compile("Precision and recall"))).to_be_visible()
+    shot(page, "18-rules-backtest")
+    page.get_by_role("button", name=re.compile(r"Activate v\d+")).click()
+    expect(page.locator("h1 .status-active")).to_be_visible()

@@ -26,7 +26,9 @@ data source uploaded / deleted / status or counts changed  ``invalidate_data_sou
 job created / cancelled / retried / progress / finished    ``invalidate_jobs(session, pid)``
 stats recomputed, matches confirmed / rejected / manual    ``invalidate_stats(session, pid)``
 a job's summary changed by a review                        ``invalidate_jobs(session, pid)``
-project fields updated                                     ``invalidate_project(session, pid, member_ids)``
+project fields updated                                     ``invalidate_project(session, pid)``
+project fields updated by one UPDATE ... RETURNING         ``await write_through(session, key)``, then
+                                                           ``.store(json)`` (``WriteThrough``)
 project created / deleted                                  ``invalidate_project_lifecycle(session, pid, member_ids)``
 member added / removed / role changed                      ``invalidate_membership(session, pid, user_id)``
 user created                                               ``invalidate_users(session, auth=False)``
@@ -38,10 +40,13 @@ token revoked                                              ``invalidate_token(se
 last job and the sources' row counts). Calling one too many is only a cache miss; one too few is
 stale data, so when unsure, call it. Background work: the task's transaction owner
 (``run_in_transaction``) runs the bumps after commit, provided the process has a started Cache on
-that Database. The server has one; a process that writes outside it (``tally worker``, CLI
-commands) wraps its work in ``async with running_cache(settings, database): ...``, which
-delivers its bumps through Redis. Without REDIS_URL nothing can reach another process's memory,
-so the server turns the cache off when task workers run elsewhere, and ``--workers N`` does too.
+that Database. The server has one; a process that writes outside it opens its database with
+``open_writing_database(settings)`` (``tally ingest``, ``reconcile``, ``demo``) or wraps its work
+in ``async with running_cache(settings, database): ...`` (``tally worker``, ``user create``),
+which delivers its bumps through Redis at once. Without REDIS_URL nothing can reach another
+process's memory: the server turns the cache off when task workers run elsewhere, and
+``--workers N`` does too; a CLI write made while a server runs is seen by that server once the
+entries it changed expire (their TTL, at most 30 min with the defaults).
 
 Namespaces and keys
 -------------------
@@ -60,15 +65,20 @@ older than the generations it is stored under.
 =====================  ==========================================  =================================
 key                    namespaces                                  default TTL (``CACHE_TTLS``)
 =====================  ==========================================  =================================
-projects:page:{scope}  ``projects:user:{uid}`` or ``projects:all``  5 min
+projects:page:{scope}  ``projects:user:{uid}`` or ``projects:all``  5 min (the page's ids only)
 project:{id}           ``project:{id}``                             10 min
 jobs:project:{id}      ``project:{id}:jobs``                        2 min
 data_sources:...:{id}  ``project:{id}:sources``                     5 min
 stats:project:{id}     ``project:{id}:stats``                       30 min
 users:page:...         ``users``                                    10 min
 principal:{digest}     ``token:{digest}``, ``users:auth``           CACHE_TTL (token expiry checked)
-access:{pid}:{uid}     ``project:{pid}:members``                    CACHE_TTL
+access:{pid}:{digest}  ``project:{pid}:members``                    CACHE_TTL
 =====================  ==========================================  =================================
+
+A projects page is served from its ids and the ``project:{id}`` entries (``pages.py``): editing a
+project invalidates that project's entry alone, not every member's list. Access is keyed by the
+caller's token digest (a token belongs to one user for good), so all of a request's keys are known
+before anything is read.
 
 Tiers and coherence
 -------------------
@@ -80,10 +90,12 @@ With REDIS_URL: generations and values live in Redis (bytes; no pickle). The in-
 stays on and is kept coherent by a pub/sub broadcast of every bump, applied as the bytes arrive
 (``listener.py``): a request that follows a write's response anywhere finds it applied. The tier
 is bypassed while the subscription is not provably live (a PING unanswered for 350 ms) and
-flushed when it drops. CACHE_LOCAL_MAX_BYTES=0 turns the tier off: every lookup is then one Lua
-call (generations and value in one round trip). Misses load once per process (single flight,
-keyed by the versioned key) and once across processes (a Redis lease; the others poll for the
-value). Near expiry, one request refreshes an entry in the background while the rest keep
+flushed when it drops. CACHE_LOCAL_MAX_BYTES=0 turns the tier off: a request's lookups (token,
+access, response) are then one Lua call, generations and values together, sent over one pipelined
+connection (``redis_pipe.py``) rather than through redis.asyncio. Misses load once per process
+(single flight, keyed by the versioned key; a flight that starts after another stored the value
+finds it instead of loading) and once across processes (a Redis lease, renewed while the load
+runs; the others poll for the value while it is held). Near expiry, one request refreshes an entry in the background while the rest keep
 hitting it (CACHE_EARLY_REFRESH).
 
 Hits of the six reads are answered by ``tally.fast_reads`` before FastAPI's routing, from cached
@@ -105,7 +117,7 @@ once.
 """
 
 from tally.cache import keys
-from tally.cache.core import Cache, Loader, running_cache
+from tally.cache.core import Cache, Loader, open_writing_database, running_cache
 from tally.cache.http import NOT_MODIFIED, cached_response, get_cache
 from tally.cache.invalidation import (
     invalidate,
@@ -117,6 +129,7 @@ from tally.cache.invalidation import (
     invalidate_stats,
     invalidate_token,
     invalidate_users,
+    write_through,
 )
 
 __all__ = [
@@ -135,5 +148,7 @@ __all__ = [
     "invalidate_token",
     "invalidate_users",
     "keys",
+    "open_writing_database",
     "running_cache",
+    "write_through",
 ]

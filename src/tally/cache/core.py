@@ -10,7 +10,8 @@ import logging
 import secrets
 import time
 import weakref
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from functools import partial
 from typing import Any, NamedTuple, TypeVar
 
 import structlog
@@ -25,6 +26,7 @@ from tally.cache.redis_tier import RedisTier, RedisUnavailable
 from tally.cache.stats import CacheStats
 from tally.config import Settings
 from tally.kit.db import Database
+from tally.kit.migrate import open_database
 
 log = structlog.get_logger("tally.cache")
 
@@ -32,9 +34,13 @@ T = TypeVar("T")
 
 # Loads a value from the database in a session of its own; None means "nothing to cache".
 Loader = Callable[[AsyncSession], Awaitable[bytes | None]]
+# Loads several values in one session: item -> its bytes; an item left out has nothing to cache.
+ManyLoader = Callable[[AsyncSession, list[T]], Awaitable[dict[T, bytes]]]
 
-# How a process that lost the lease polls for the value the lease holder is loading.
+# How a process that lost the lease polls for the value the lease holder is loading, and for how
+# many lease TTLs at most (the holder renews its lease while it loads).
 _LEASE_POLL_DELAYS_S = (0.002, 0.005, 0.01, 0.02, 0.04)
+_LEASE_WAIT_LIMIT = 10
 
 _ENVELOPE_VERSION = b"1"
 
@@ -203,6 +209,32 @@ class Cache:
             return None
         return entry, found.tier
 
+    async def peek_many(self, keys: list[Key]) -> list[tuple[Entry, str] | None]:
+        """``peek`` for several keys; without a usable in-process tier, one Redis round trip."""
+        if not self.enabled:
+            return [None] * len(keys)
+        if self.redis is None or self._local_ready():
+            return [await self.peek(key) for key in keys]
+        started = time.perf_counter()
+        try:
+            reads = await self.redis.read_many(
+                [(key.name, (EPOCH, *key.namespaces)) for key in keys]
+            )
+        except RedisUnavailable:
+            return [None] * len(keys)
+        now = time.time()
+        found: list[tuple[Entry, str] | None] = []
+        for read in reads:
+            entry = decode_envelope(read[1]) if read is not None and read[1] is not None else None
+            if entry is None or entry.expires_at <= now:
+                found.append(None)
+            elif self.early_refresh > 0 and now >= entry.refresh_at:
+                found.append(None)  # the endpoint's fetch refreshes it
+            else:
+                found.append((entry, "redis"))
+        self.stats.latency["cache", "redis_hit"].observe(time.perf_counter() - started)
+        return found
+
     def count_hit(self, key: Key, tier: str) -> None:
         family = self.stats.families[key.family]
         if tier == "local":
@@ -250,6 +282,111 @@ class Cache:
                 self._store_local(storage_key, entry, coherence)
                 return _Lookup(entry, "redis", storage_key, coherence)
         return _Lookup(None, "", storage_key, coherence)
+
+    async def fetch_many(
+        self,
+        items: Sequence[T],
+        key_of: Callable[[T], Key],
+        load: ManyLoader[T],
+    ) -> dict[T, Entry]:
+        """The cached values of several keys, every missing one loaded by one ``load(session,
+        missing items)`` call (one query for all of them). Items the loader found nothing for are
+        absent from the result.
+
+        Each value is stored under the generations read before the load, exactly as ``fetch``
+        does, and concurrent requests missing the same key join its load (per process). Made for
+        a page assembled from entries that are also read one by one (a projects page from the
+        ``project:{id}`` entries): a write to one item invalidates that entry alone.
+        """
+        if not items:
+            return {}
+        keyed = [(item, key_of(item)) for item in items]
+        if not self.enabled:
+            return await self._load_many([(item, key, None) for item, key in keyed], load)
+        lookups = await asyncio.gather(*(self._lookup(key) for _, key in keyed))
+        found: dict[T, Entry] = {}
+        bypassed: list[tuple[T, Key, None]] = []
+        missing: list[tuple[T, Key, _Lookup]] = []
+        waiting: list[tuple[T, asyncio.Task[Entry | None]]] = []
+        for (item, key), lookup in zip(keyed, lookups, strict=True):
+            family = self.stats.families[key.family]
+            if lookup.entry is not None:
+                self.count_hit(key, lookup.tier)
+                self._maybe_refresh(
+                    key, lookup.storage_key, lookup.entry, _one_of(load, item), lookup.coherence
+                )
+                found[item] = lookup.entry
+            elif lookup.bypass:
+                family.bypassed += 1
+                bypassed.append((item, key, None))
+            else:
+                family.misses += 1
+                flight = self._flights.get(lookup.storage_key)
+                if flight is None:
+                    missing.append((item, key, lookup))
+                else:
+                    waiting.append((item, flight))
+        if missing:
+            batch = asyncio.create_task(self._load_many_and_store(missing, load))
+            batch.add_done_callback(_retrieve_exception)  # each item's flight re-raises it
+            for item, _, lookup in missing:
+                flight = asyncio.create_task(_entry_of(batch, item))
+                self._flights[lookup.storage_key] = flight
+                flight.add_done_callback(partial(self._end_flight, lookup.storage_key))
+                waiting.append((item, flight))
+        if bypassed:
+            found |= await self._load_many(bypassed, load)
+        for item, flight in waiting:
+            entry = await asyncio.shield(flight)
+            if entry is not None:
+                found[item] = entry
+        return found
+
+    async def _load_many(
+        self, missing: Sequence[tuple[T, Key, _Lookup | None]], load: ManyLoader[T]
+    ) -> dict[T, Entry]:
+        family = self.stats.families[missing[0][1].family]
+        started = time.perf_counter()
+        try:
+            async with self.database.sessionmaker() as session:
+                # A session of its own, begun after every generation was read (see _load).
+                bodies = await load(session, [item for item, _, _ in missing])
+        except BaseException:
+            family.load_errors += 1
+            raise
+        family.loads += 1
+        family.load_seconds.observe(time.perf_counter() - started)
+        return {
+            item: self._new_entry(key, bodies[item]) for item, key, _ in missing if item in bodies
+        }
+
+    async def _load_many_and_store(
+        self, missing: list[tuple[T, Key, _Lookup]], load: ManyLoader[T]
+    ) -> dict[T, Entry]:
+        entries = await self._load_many(missing, load)
+        stored = [
+            (lookup.storage_key, entries[item], lookup.coherence, key)
+            for item, key, lookup in missing
+            if item in entries
+        ]
+        if self.redis is not None and stored:
+            with contextlib.suppress(RedisUnavailable):
+                await self.redis.set_many(
+                    [
+                        (storage_key, encode_envelope(entry), entry.expires_at - time.time())
+                        for storage_key, entry, _, _ in stored
+                    ]
+                )
+                for _, _, _, key in stored:
+                    self.stats.families[key.family].stores += 1
+        for storage_key, entry, coherence, _ in stored:
+            self._store_local(storage_key, entry, coherence)
+        return entries
+
+    async def load(self, key: Key, load: Loader) -> Entry | None:
+        """``load``'s value in a session of its own, neither looked up nor stored (for a read
+        that found the cache inconsistent with itself, e.g. a page listing a deleted item)."""
+        return await self._load(key, load)
 
     async def fetch_decoded(
         self, key: Key, load: Loader, decode: Callable[[bytes], Any]
@@ -340,13 +477,24 @@ class Cache:
     async def _load_and_store(
         self, key: Key, storage_key: str, load: Loader, coherence: int | None
     ) -> Entry | None:
+        # Whoever looked the key up before the previous flight stored its value (the reply was
+        # on its way) starts a new flight: it must find that value, not load again.
+        if self.local is not None and coherence == self._coherence:
+            entry = self.local.get(storage_key, time.time())
+            if entry is not None:
+                return entry
         redis = self.redis
         lease: str | None = None
         redis_ok = redis is not None
         if redis is not None:
             token = secrets.token_hex(8)
             try:
-                if await redis.acquire(storage_key, token, self.lock_ttl):
+                raw, leased = await redis.value_or_lease(storage_key, token, self.lock_ttl)
+                stored = decode_envelope(raw) if raw is not None else None
+                if stored is not None and stored.expires_at > time.time():
+                    self._store_local(storage_key, stored, coherence)
+                    return stored
+                if leased:
                     lease = token
                 else:
                     self.stats.families[key.family].lease_waits += 1
@@ -356,6 +504,9 @@ class Cache:
                         return entry
             except RedisUnavailable:
                 redis_ok = False
+        renewal = None
+        if lease is not None:
+            renewal = asyncio.create_task(self._renew_lease(storage_key, lease))
         try:
             entry = await self._load(key, load)
             if entry is None:
@@ -369,14 +520,26 @@ class Cache:
             self._store_local(storage_key, entry, coherence)
             return entry
         finally:
+            if renewal is not None:
+                renewal.cancel()
             if lease is not None and redis is not None:
                 with contextlib.suppress(RedisUnavailable):
                     await redis.release(storage_key, lease)
 
-    async def _wait_for_lease_holder(self, storage_key: str) -> Entry | None:
-        """Poll for the value another process is loading; None once its lease is gone."""
+    async def _renew_lease(self, storage_key: str, token: str) -> None:
+        """Keep the lease while the load runs, however long the machine makes it take: the other
+        processes wait for this value as long as the lease is held."""
         assert self.redis is not None
-        deadline = time.monotonic() + self.lock_ttl
+        while True:
+            await asyncio.sleep(self.lock_ttl / 3)
+            with contextlib.suppress(RedisUnavailable):
+                await self.redis.renew(storage_key, token, self.lock_ttl)
+
+    async def _wait_for_lease_holder(self, storage_key: str) -> Entry | None:
+        """Poll for the value another process is loading; None once its lease is gone (it failed,
+        found nothing to cache, or died), or after _LEASE_WAIT_LIMIT lease TTLs."""
+        assert self.redis is not None
+        deadline = time.monotonic() + self.lock_ttl * _LEASE_WAIT_LIMIT
         delays = itertools.chain(_LEASE_POLL_DELAYS_S, itertools.repeat(_LEASE_POLL_DELAYS_S[-1]))
         while time.monotonic() < deadline:
             await asyncio.sleep(next(delays))
@@ -386,7 +549,7 @@ class Cache:
                 if entry is not None:
                     return entry
             if not held:
-                return None  # the holder failed (or found nothing to cache): load ourselves
+                return None  # load ourselves
         return None
 
     async def _load(self, key: Key, load: Loader) -> Entry | None:
@@ -402,8 +565,9 @@ class Cache:
             raise
         family.loads += 1
         family.load_seconds.observe(time.perf_counter() - started)
-        if body is None:
-            return None
+        return None if body is None else self._new_entry(key, body)
+
+    def _new_entry(self, key: Key, body: bytes) -> Entry:
         ttl = self.ttl(key)
         now = time.time()
         return Entry(
@@ -498,6 +662,63 @@ class Cache:
         for namespace in unique:
             self.generations.forget(namespace)
 
+    async def reserve(self, key: Key) -> int | None:
+        """The first half of a write-through (``invalidation.WriteThrough``): bump the key's
+        namespace before the write. Returns the generation this gave, or None (the write then
+        just invalidates)."""
+        if not self.enabled:
+            return None
+        (namespace,) = key.namespaces
+        if self.redis is None:
+            reserved = next(self._local_sequence)
+            self.generations.learn(namespace, reserved)
+            return reserved
+        if not self.breaker.is_closed:
+            return None
+        try:
+            reserved = await self.redis.bump((namespace,))
+        except RedisUnavailable:
+            return None
+        self.generations.learn(namespace, reserved)
+        return reserved
+
+    async def write_through_now(self, key: Key, body: bytes, reserved: int | None) -> None:
+        """The second half, after commit: bump the namespace again and, if nothing bumped it
+        since ``reserve`` (every write that committed after this one bumps it after its commit,
+        so none has), store ``body`` as the key's value under the new generation. Otherwise, or without a reservation, this is a plain invalidation: a slow
+        write never stores a value older than a later one. Never raises."""
+        if reserved is None or not self.enabled:
+            await self.invalidate_now(key.namespaces)
+            return
+        (namespace,) = key.namespaces
+        entry = self._new_entry(key, body)
+        if self.redis is None:
+            if self.local is None or self.generations.get(namespace) != reserved:
+                await self.invalidate_now(key.namespaces)
+                return
+            self.stats.invalidations += 1
+            self.generations.learn(namespace, next(self._local_sequence))
+            generations = self._known_generations(key.namespaces)
+            assert generations is not None  # never None without Redis
+            self.local.put(_storage_key(key, generations), entry)
+            self.stats.families[key.family].stores += 1
+            return
+        coherence = self._coherence
+        try:
+            if not self.breaker.is_closed:
+                raise RedisUnavailable("circuit breaker open")
+            generation, epoch = await self.redis.write_through(
+                namespace, reserved, f"{key.name}@", encode_envelope(entry), self.ttl(key)
+            )
+        except RedisUnavailable:
+            await self.invalidate_now(key.namespaces)  # delivers it, or records the failure
+            return
+        self.stats.invalidations += 1
+        self.generations.learn(namespace, generation)
+        if epoch is not None:
+            self.stats.families[key.family].stores += 1
+            self._store_local(_storage_key(key, [epoch, generation]), entry, coherence)
+
     def _on_broadcast(self, generation: int, namespaces: list[str]) -> None:
         for namespace in namespaces:
             self.generations.learn(namespace, generation)
@@ -509,6 +730,8 @@ class Cache:
 
     def _on_breaker_open(self) -> None:
         log.warning("cache_error", operation="breaker", error="circuit breaker opened")
+        if self.redis is not None and self.redis.pipe is not None:
+            self.redis.pipe.close()  # it may have gone silent: the next call connects anew
         if self._recovery is None or self._recovery.done():
             self._recovery = asyncio.create_task(self._recover())
 
@@ -606,6 +829,21 @@ async def running_cache(settings: Settings, database: Database) -> AsyncIterator
         await cache.stop()
 
 
+async def open_writing_database(settings: Settings) -> Database:
+    """``open_database`` for a command that writes outside the server (``tally ingest``,
+    ``reconcile``, ``demo``): with a started write-only cache, so that its writes' invalidations
+    reach every server through Redis at once. It stops with ``database.dispose()``.
+
+    Without REDIS_URL nothing reaches another process's memory: a server running meanwhile
+    keeps serving what it cached before such a write until that entry's TTL runs out (README).
+    """
+    database = await open_database(settings)
+    cache = Cache(settings, database, serve_reads=False)
+    await cache.start()
+    database.on_dispose(cache.stop)
+    return database
+
+
 def _other_writers(settings: Settings) -> bool:
     return settings.effective_task_backend != "embedded"
 
@@ -616,6 +854,24 @@ class _Lookup(NamedTuple):
     storage_key: str  # the versioned key ("" when generations could not be read)
     coherence: int | None  # the in-process tier's epoch when the lookup began, if usable
     bypass: bool = False  # Redis failed: serve uncached
+
+
+def _one_of(load: ManyLoader[T], item: T) -> Loader:
+    """``load`` for one item: what an early refresh of that item's entry runs."""
+
+    async def load_one(session: AsyncSession) -> bytes | None:
+        return (await load(session, [item])).get(item)
+
+    return load_one
+
+
+def _retrieve_exception(task: asyncio.Task[Any]) -> None:
+    if not task.cancelled():
+        task.exception()
+
+
+async def _entry_of(batch: asyncio.Task[dict[T, Entry]], item: T) -> Entry | None:
+    return (await asyncio.shield(batch)).get(item)
 
 
 def decoded(entry: Entry, decode: Callable[[bytes], Any]) -> Any:

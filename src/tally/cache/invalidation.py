@@ -8,6 +8,7 @@ sent, so the writer's next read already sees its write.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -37,6 +38,45 @@ def invalidate(session: AsyncSession, *namespaces: str) -> None:
     registered[1].extend(namespaces)
 
 
+class WriteThrough:
+    """A write that knows the new value of ``key`` (whose only namespace is the row it changes):
+    ``await write_through(session, key)`` *before* the statement that writes the row, then
+    ``store(body)`` with the row as that statement returned it (``UPDATE ... RETURNING``).
+
+    After commit the key is invalidated, and ``body`` becomes its value when that is provably the
+    latest: a generation is reserved before the write, and every write that commits after this
+    one bumps the namespace after its own commit; so if the namespace is still at the reserved
+    generation when this write comes to store, nothing newer has committed (and anything that
+    committed before this write's statement is in ``body``). If it moved, this is a plain
+    invalidation. It saves the reload a plain invalidation would cause. Reserving before the
+    statement keeps the Redis call out of the time the row is locked.
+    """
+
+    def __init__(self, session: AsyncSession, key: keys.Key, reserved: list[Any]) -> None:
+        self.session = session
+        self.key = key
+        self.reserved = reserved
+
+    def store(self, body: bytes) -> None:
+        if not self.reserved:
+            invalidate(self.session, *self.key.namespaces)  # a cache started later still bumps
+            return
+        key = self.key
+
+        async def deliver() -> None:
+            for cache, reserved in self.reserved:
+                await cache.write_through_now(key, body, reserved)
+
+        after_commit(self.session, deliver)
+
+
+async def write_through(session: AsyncSession, key: keys.Key) -> WriteThrough:
+    """See WriteThrough; call before the statement that writes the row."""
+    engine = session.sync_session.get_bind()
+    caches = caches_for(engine)  # type: ignore[arg-type]
+    return WriteThrough(session, key, [(cache, await cache.reserve(key)) for cache in caches])
+
+
 # --- one line per kind of write ----------------------------------------------------------------
 def invalidate_data_sources(session: AsyncSession, project_id: int) -> None:
     """A data source was uploaded, deleted, or changed status/row counts (the stats list them)."""
@@ -54,14 +94,10 @@ def invalidate_stats(session: AsyncSession, project_id: int) -> None:
     invalidate(session, keys.project_stats_ns(project_id))
 
 
-def invalidate_project(session: AsyncSession, project_id: int, member_ids: Iterable[int]) -> None:
-    """A project's own fields changed: its page, and every list it appears in."""
-    invalidate(
-        session,
-        keys.project_ns(project_id),
-        keys.PROJECTS_ADMIN,
-        *(keys.projects_of_ns(user_id) for user_id in member_ids),
-    )
+def invalidate_project(session: AsyncSession, project_id: int) -> None:
+    """A project's own fields changed: its entry, which its page and every projects page listing
+    it are served from (a projects page caches only which projects it lists)."""
+    invalidate(session, keys.project_ns(project_id))
 
 
 def invalidate_project_lifecycle(

@@ -23,7 +23,7 @@ class Family(StrEnum):
     STATS = "stats"
     USERS_PAGE = "users_page"
     PRINCIPAL = "principal"  # bearer-token digest -> the user it authenticates
-    ACCESS = "access"  # (project, user) -> exists? and the member's role
+    ACCESS = "access"  # (project, caller's token) -> exists? and the member's role
 
 
 # The old platform's TTLs, in seconds. Families not listed use CACHE_TTL.
@@ -134,6 +134,9 @@ def principal(token_digest: str) -> Key:
     return Key(Family.PRINCIPAL, name, (token_ns(token_digest), USERS_AUTH))
 
 
-def access(project_id: int, user_id: int) -> Key:
-    name = f"access:{project_id}:{user_id}"
+def access(project_id: int, token_digest: str) -> Key:
+    """The caller's role in a project, keyed by their token's digest (a token belongs to one user
+    for good) so that a request's keys are all known before anything is read: the fast path
+    looks up token, role and response together (one Redis round trip)."""
+    name = f"access:{project_id}:{token_digest}"
     return Key(Family.ACCESS, name, (project_members_ns(project_id),))

@@ -5,6 +5,9 @@ Generations live in Redis as ``{prefix}gen:{namespace}``. Their values come from
 expired or was evicted and is initialised again, always gets a value no stored key has used. The
 sequence is seeded from the server clock in microseconds when it is missing, so even a Redis that
 lost everything hands out values above all earlier ones.
+
+The Lua scripts (lookups, bumps, leases, write-throughs) go over one pipelined connection
+(``redis_pipe.py``), which also keeps their time budget; the rest uses redis.asyncio.
 """
 
 from __future__ import annotations
@@ -12,16 +15,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 import structlog
 from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
+from redis.commands.core import AsyncScript
 from redis.exceptions import RedisError
 
 from tally.cache.breaker import CircuitBreaker
+from tally.cache.keys import EPOCH
+from tally.cache.redis_pipe import RedisPipe, ReplyError
 from tally.cache.stats import CacheStats
 
 log = structlog.get_logger("tally.cache")
@@ -81,18 +87,71 @@ return tonumber(value)
 """
 )
 
-# KEYS: generation keys (the epoch first); ARGV[1]: the value key without its generations.
-# One round trip for a lookup whose generations this process does not know: {value, gen...}, or
-# {false} when a generation is missing (the caller initialises it, then reads).
-_READ = """
-local generations = redis.call('MGET', unpack(KEYS))
-for i = 1, #generations do
-  if not generations[i] then
-    return {false}
+# KEYS[1]: the sequence, KEYS[2]: a generation key, KEYS[3]: the epoch's. ARGV: TTL, channel,
+# namespace, the generation the writer reserved, the value key without its generations, the
+# value, its TTL (ms). Bumps (and broadcasts) like _BUMP; stores the value under the new
+# generation only if the namespace was still at the reserved one. Returns {generation, epoch or
+# false when nothing was stored}.
+_WRITE_THROUGH = (
+    _NEXT_GENERATION
+    + """
+local current = redis.call('GET', KEYS[2])
+local epoch = redis.call('GET', KEYS[3])
+local value = string.format('%d', next_generation(KEYS[1]))
+redis.call('SET', KEYS[2], value, 'EX', ARGV[1])
+redis.call('PUBLISH', ARGV[2], value .. ' ' .. ARGV[3])
+if current == ARGV[4] and epoch then
+  redis.call('SET', ARGV[5] .. epoch .. '.' .. value, ARGV[6], 'PX', ARGV[7])
+  return {tonumber(value), tonumber(epoch)}
+end
+return {tonumber(value), false}
+"""
+)
+
+# KEYS: the generation keys of several values, one value's after another (each list starting with
+# the epoch); ARGV: for each value, how many generation keys it has and its key without them.
+# One round trip for all of a request's lookups: per value {value, gen...}, or {false} when a
+# generation is missing.
+_READ_MANY = """
+local out, first = {}, 1
+for i = 1, #ARGV, 2 do
+  local count = tonumber(ARGV[i])
+  local generations = redis.call('MGET', unpack(KEYS, first, first + count - 1))
+  first = first + count
+  local complete = true
+  for j = 1, count do
+    if not generations[j] then
+      complete = false
+    end
+  end
+  if complete then
+    local value = redis.call('GET', ARGV[i + 1] .. table.concat(generations, '.'))
+    out[#out + 1] = {value, unpack(generations)}
+  else
+    out[#out + 1] = {false}
   end
 end
-local value = redis.call('GET', ARGV[1] .. table.concat(generations, '.'))
-return {value, unpack(generations)}
+return out
+"""
+
+# KEYS[1]: a value key, KEYS[2]: its lease. ARGV: token, lease TTL (ms). The value if someone
+# stored it meanwhile ({1, value}), else the lease if free ({2}), else {0}: it is held.
+_LOAD_OR_LEASE = """
+local value = redis.call('GET', KEYS[1])
+if value then
+  return {1, value}
+end
+if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  return {2}
+end
+return {0}
+"""
+
+_RENEW = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0
 """
 
 _RELEASE = """
@@ -139,10 +198,14 @@ class RedisTier:
             decode_responses=False,
         )
         self.client: Redis = Redis(connection_pool=pool)
+        self.pipe = RedisPipe(url) if url.startswith("redis://") else None
         self._init_generations = self.client.register_script(_INIT_GENERATIONS)
         self._bump = self.client.register_script(_BUMP)
         self._release = self.client.register_script(_RELEASE)
-        self._read = self.client.register_script(_READ)
+        self._read_many = self.client.register_script(_READ_MANY)
+        self._load_or_lease = self.client.register_script(_LOAD_OR_LEASE)
+        self._write_through = self.client.register_script(_WRITE_THROUGH)
+        self._renew = self.client.register_script(_RENEW)
 
     # --- keys -----------------------------------------------------------------------------------
     def value_key(self, storage_key: str) -> str:
@@ -178,18 +241,51 @@ class RedisTier:
     ) -> tuple[list[int], bytes | None] | None:
         """The generations of ``namespaces`` and the value stored under them, in one round trip;
         None when a generation is missing."""
-        keys = [self.generation_key(namespace) for namespace in namespaces]
-        prefix = self.value_key(f"{name}@")
-        reply: list[Any] = await self._call("read", lambda: self._read(keys=keys, args=[prefix]))
-        if len(reply) == 1:
-            return None
-        return [int(generation) for generation in reply[1:]], reply[0]
+        return (await self.read_many([(name, namespaces)]))[0]
+
+    async def read_many(
+        self, lookups: list[tuple[str, tuple[str, ...]]]
+    ) -> list[tuple[list[int], bytes | None] | None]:
+        """``read`` for several (name, namespaces), in one round trip."""
+        keys: list[str] = []
+        args: list[str | int] = []
+        for name, namespaces in lookups:
+            keys += [self.generation_key(namespace) for namespace in namespaces]
+            args += [len(namespaces), self.value_key(f"{name}@")]
+        replies: list[list[Any]] = await self._script("read_many", self._read_many, keys, args)
+        return [
+            None if len(reply) == 1 else ([int(generation) for generation in reply[1:]], reply[0])
+            for reply in replies
+        ]
 
     async def bump(self, namespaces: tuple[str, ...]) -> int:
         keys = [self._sequence_key, *(self.generation_key(namespace) for namespace in namespaces)]
         args: list[str | int] = [GENERATION_TTL_S, self.channel, " ".join(namespaces)]
-        value: int = await self._call("bump", lambda: self._bump(keys=keys, args=args), force=True)
+        value: int = await self._script("bump", self._bump, keys, args, force=True)
         return int(value)
+
+    async def write_through(
+        self, namespace: str, reserved: int, name: str, value: bytes, ttl_s: float
+    ) -> tuple[int, int | None]:
+        """(the namespace's new generation, the epoch's if ``value`` was stored under it)."""
+        keys = [
+            self._sequence_key,
+            self.generation_key(namespace),
+            self.generation_key(EPOCH),
+        ]
+        args: list[str | int | bytes] = [
+            GENERATION_TTL_S,
+            self.channel,
+            namespace,
+            reserved,
+            self.value_key(name),
+            value,
+            max(int(ttl_s * 1000), 1),
+        ]
+        reply: list[Any] = await self._script(
+            "write_through", self._write_through, keys, args, force=True
+        )
+        return int(reply[0]), None if reply[1] is None else int(reply[1])
 
     async def get(self, storage_key: str) -> bytes | None:
         key = self.value_key(storage_key)
@@ -200,6 +296,17 @@ class RedisTier:
         key = self.value_key(storage_key)
         ttl_ms = max(int(ttl_s * 1000), 1)
         await self._call("set", lambda: self.client.set(key, value, px=ttl_ms))
+
+    async def set_many(self, values: list[tuple[str, bytes, float]]) -> None:
+        """``set`` for several (storage key, value, TTL in seconds), in one round trip."""
+
+        async def pipelined() -> None:
+            async with self.client.pipeline(transaction=False) as pipeline:
+                for storage_key, value, ttl_s in values:
+                    pipeline.set(self.value_key(storage_key), value, px=max(int(ttl_s * 1000), 1))
+                await pipeline.execute()
+
+        await self._call("set_many", pipelined)
 
     async def poll(self, storage_key: str) -> tuple[bytes | None, bool]:
         """(the value if stored yet, whether someone still holds the lease to load it)."""
@@ -215,9 +322,24 @@ class RedisTier:
         )
         return bool(acquired)
 
+    async def value_or_lease(
+        self, storage_key: str, token: str, ttl_s: float
+    ) -> tuple[bytes | None, bool]:
+        """(the value, if stored meanwhile; else whether the lease to load it is now ours)."""
+        keys = [self.value_key(storage_key), self.lock_key(storage_key)]
+        args: list[str | int] = [token, max(int(ttl_s * 1000), 1)]
+        reply: list[Any] = await self._script("lease", self._load_or_lease, keys, args)
+        return (reply[1], False) if reply[0] == 1 else (None, reply[0] == 2)
+
+    async def renew(self, storage_key: str, token: str, ttl_s: float) -> None:
+        """Extend our lease (a load still running); nothing if it is no longer ours."""
+        keys = [self.lock_key(storage_key)]
+        args: list[str | int] = [token, max(int(ttl_s * 1000), 1)]
+        await self._script("lease_renew", self._renew, keys, args)
+
     async def release(self, storage_key: str, token: str) -> None:
         key = self.lock_key(storage_key)
-        await self._call("lease_release", lambda: self._release(keys=[key], args=[token]))
+        await self._script("lease_release", self._release, [key], [token])
 
     async def ping(self) -> None:
         await self._call("ping", self.client.ping, force=True)
@@ -233,16 +355,60 @@ class RedisTier:
 
     async def close(self) -> None:
         # Closing a dead connection is not worth an error.
+        if self.pipe is not None:
+            self.pipe.close()
         with contextlib.suppress(RedisError, OSError):
             await self.client.aclose()
 
     # --- plumbing -------------------------------------------------------------------------------
+    async def _script(
+        self,
+        operation: str,
+        script: AsyncScript,
+        keys: list[str],
+        args: Sequence[str | int | bytes],
+        *,
+        force: bool = False,
+    ) -> Any:
+        """``_call`` of a Lua script: through the pipelined connection when there is one."""
+        return await self._call(
+            operation,
+            lambda: self._run(script, keys, args),
+            force=force,
+            timed_by_pipe=self.pipe is not None,
+        )
+
+    async def _run(
+        self, script: AsyncScript, keys: list[str], args: Sequence[str | int | bytes]
+    ) -> Any:
+        """A script through the pipelined connection (the hot path), or redis.asyncio."""
+        if self.pipe is None:
+            return await script(keys=keys, args=args)
+        budget = self.timeout
+        try:
+            return await self.pipe.call(
+                "EVALSHA", script.sha, len(keys), *keys, *args, budget_s=budget
+            )
+        except ReplyError as error:
+            if not str(error).startswith("NOSCRIPT"):
+                raise
+            # Redis restarted or flushed its scripts: EVAL sends the script and caches it again.
+            source = script.script
+            text = source if isinstance(source, str | bytes) else bytes(source)
+            return await self.pipe.call("EVAL", text, len(keys), *keys, *args, budget_s=budget)
+
     async def _call(
-        self, operation: str, call: Callable[[], Awaitable[Any]], *, force: bool = False
+        self,
+        operation: str,
+        call: Callable[[], Awaitable[Any]],
+        *,
+        force: bool = False,
+        timed_by_pipe: bool = False,
     ) -> Any:
         """Run one Redis call within the budget; RedisUnavailable on any failure.
 
         ``force`` skips the open-breaker check: invalidations and recovery probes must try.
+        ``timed_by_pipe``: the call keeps the budget itself (``RedisPipe.call``).
         """
         if not force and not self.breaker.is_closed:
             raise RedisUnavailable("circuit breaker open")
@@ -250,7 +416,7 @@ class RedisTier:
             self.stats.redis_calls += 1
         started = time.perf_counter()
         try:
-            async with asyncio.timeout(self.timeout):
+            async with asyncio.timeout(None if timed_by_pipe else self.timeout):
                 result = await call()
         except (RedisError, OSError, TimeoutError) as error:
             self._record_failure(operation, error)

@@ -12,17 +12,19 @@ from rich.console import Console
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tally.cache import open_writing_database
 from tally.config import Settings, get_settings
 from tally.jobs.runner import run_reconciliation
 from tally.jobs.schemas import JobCreate
 from tally.jobs.service import JobService
 from tally.kit.db import Database, run_in_transaction
-from tally.kit.migrate import open_database
 from tally.matching.rules import RuleSet
 from tally.models import Project, UserRole
 from tally.projects.auth import owner_access
 from tally.projects.schemas import ProjectCreate
 from tally.projects.service import ProjectService
+from tally.results.indexing import index_results
+from tally.rule_sets.service import RuleSetService
 from tally.sources.cli import create_source_from_file
 from tally.sources.ingestion import run_ingestion
 from tally.sources.reading import UploadOptions
@@ -57,7 +59,7 @@ def demo(
 
 async def ensure_demo(settings: Settings) -> int:
     """The demo project's id, creating the user, project, sources and job the first time."""
-    database = await open_database(settings)
+    database = await open_writing_database(settings)
     try:
         existing = await run_in_transaction(database, _existing_project)
         if existing is not None:
@@ -94,7 +96,8 @@ async def _create_user_and_project(session: AsyncSession) -> int:
             name=DEMO_PROJECT, description="September-October bank lines against the sales ledger."
         ),
     )
-    project.default_rules = _demo_rules().model_dump(mode="json")
+    access = await owner_access(session, project.id)
+    await RuleSetService(session).release_rules(access, _demo_rules(), "The demo's rules.")
     return project.id
 
 
@@ -128,3 +131,4 @@ async def _reconcile(database: Database, project_id: int, left: int, right: int)
 
     job_id = await run_in_transaction(database, create)
     await run_reconciliation(database, job_id)
+    await index_results(database, job_id)  # as the job's task does after completion

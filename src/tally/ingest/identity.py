@@ -4,7 +4,7 @@ A row's identity is the format's own transaction id when it has one (FITID, Acct
 reference), otherwise ``row_hash``: a 64-bit FNV-1a hash of its normalised content. Occurrences of identical rows
 are not numbered here: counting them across a whole file would need memory proportional to the file.
 Instead the append step compares, per key, how many rows the file has with how many the source already
-holds, which keeps two genuine identical payments two (see the sources service).
+holds, which keeps two genuine identical payments two (see tally.ingest.duplicates).
 
 The hash is computed with numpy over the UTF-8 bytes so it is identical across processes, platforms
 and library versions (polars' and pyarrow's hashes promise none of that).

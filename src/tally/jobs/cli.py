@@ -10,17 +10,18 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
+from tally.cache import open_writing_database
 from tally.config import Settings, get_settings
 from tally.jobs.runner import run_reconciliation
 from tally.jobs.schemas import JobCreate
 from tally.jobs.service import RECONCILE_TASK, JobService
 from tally.kit.cli import reports_errors
 from tally.kit.db import Database, run_in_transaction
-from tally.kit.migrate import open_database
 from tally.kit.tasks import build_task_queue
 from tally.matching.rules import RuleSet
 from tally.models import JobStatus, ReconciliationJob
 from tally.projects.auth import owner_access
+from tally.results.indexing import index_results
 
 console = Console(stderr=True)
 
@@ -56,7 +57,7 @@ def reconcile(
 async def _reconcile(
     settings: Settings, project_id: int, data: JobCreate, wait: bool
 ) -> ReconciliationJob:
-    database = await open_database(settings)
+    database = await open_writing_database(settings)
     try:
         queue = None if wait else build_task_queue(settings, database)
 
@@ -94,3 +95,4 @@ async def _run_with_progress(database: Database, job_id: int) -> None:
                 progress.update(bar, completed=job.progress)
         await task
         progress.update(bar, completed=1.0)
+    await index_results(database, job_id)  # as the job's task does after completion

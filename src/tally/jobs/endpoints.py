@@ -17,6 +17,7 @@ from tally.jobs.service import (
 from tally.kit.errors import Forbidden, error_responses
 from tally.kit.tasks import TaskQueueDep
 from tally.projects.auth import ProjectEditor, ProjectNotFound, ProjectReader
+from tally.rule_sets.service import RuleSetVersionNotFound, VersionIsDraft
 from tally.users.auth import Session
 
 router = APIRouter(prefix="/projects/{project_id}/jobs", tags=["reconciliation jobs"])
@@ -41,7 +42,9 @@ async def get_reconciliation_jobs(access: ProjectReader, request: Request) -> Re
     "",
     response_model=JobRead,
     status_code=status.HTTP_202_ACCEPTED,
-    responses=error_responses(ProjectNotFound, Forbidden, SourcesNotReconcilable),
+    responses=error_responses(
+        ProjectNotFound, Forbidden, SourcesNotReconcilable, RuleSetVersionNotFound, VersionIsDraft
+    ),
 )
 async def create_reconciliation_job(
     access: ProjectEditor, data: JobCreate, session: Session, queue: TaskQueueDep

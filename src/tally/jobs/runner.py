@@ -26,8 +26,9 @@ from tally.matching.engine import reconcile
 from tally.matching.result import MatchingCancelled, ReconcileResult
 from tally.matching.rules import RuleSet
 from tally.models import JobStatus, ReconciliationJob
-from tally.results.repository import ResultRepository, ResultRows
+from tally.results.repository import ResultRepository
 from tally.results.totals import totals_from_result
+from tally.results.writes import ResultRows, ResultWriter
 from tally.sources.repository import load_record_frame
 
 log = structlog.get_logger("tally.jobs")
@@ -97,9 +98,9 @@ async def _match(
 ) -> tuple[ReconcileResult, pl.DataFrame, pl.DataFrame]:
     rules = RuleSet.model_validate(job.rules)
     phase = time.perf_counter()
-    async with database.sessionmaker() as session:
-        left = await load_record_frame(session, job.left_source_id)
-        right = await load_record_frame(session, job.right_source_id)
+    left, right = await asyncio.gather(
+        _load(database, job.left_source_id), _load(database, job.right_source_id)
+    )
     progress.phases["load"] = time.perf_counter() - phase
     progress.fraction = _LOAD_SHARE
     phase = time.perf_counter()
@@ -120,6 +121,13 @@ async def _match(
     )
 
 
+async def _load(database: Database, source_id: int) -> pl.DataFrame:
+    """One source's records, on a connection of its own: the two sides load at once, each COPY on
+    its own server core (a ready source's records never change, so no shared snapshot is needed)."""
+    async with database.sessionmaker() as session:
+        return await load_record_frame(session, source_id)
+
+
 async def _store(
     database: Database,
     job: ReconciliationJob,
@@ -130,28 +138,29 @@ async def _store(
 ) -> JobStatus:
     """Write the results, then mark the job completed with its stats.
 
-    On PostgreSQL the matches and the links go through two connections at once (each a COPY the
-    server parses on its own core: measured 18.7 s + 17.2 s one after the other for 1M x 1M).
-    That spreads the write over several transactions, which is safe because the job only becomes
-    `completed` — and its results readable — in the last one; a crash before it leaves the job
-    `running`, and the retry starts by deleting whatever was written. SQLite has one writer, so
-    there it is all one transaction.
+    On PostgreSQL the matches and the links are staged on two connections at once, each into a
+    table of its own that becomes the job's partition (tally.results.writes): each COPY and index
+    build runs on its own server core. That spreads the write over several transactions, which is
+    safe because the staged tables are attached — the results readable — only in the transaction
+    that marks the job `completed`; a crash before it leaves the job `running`, and the retry
+    starts by dropping whatever was staged. SQLite has one writer, so there it is all one
+    transaction.
     """
     left_keys, right_keys = keys
     phase = time.perf_counter()
 
-    async def rows(session: AsyncSession) -> ResultRows:
-        return await ResultRepository(session).result_rows(
-            job.id, result.matches, result.links, result.duplicates, left_keys
-        )
-
     async def complete(session: AsyncSession) -> JobStatus:
         results = ResultRepository(session)
         if database.is_sqlite:
-            await results.delete_results(job.id)
-            prepared = await rows(session)
-            await results.insert_matches(prepared)
-            await results.insert_links(prepared)
+            await ResultWriter(session).replace_results(
+                job.id,
+                result.matches,
+                result.links,
+                duplicates=result.duplicates,
+                left_records=left_keys,
+            )
+        else:
+            await ResultWriter(session).attach(job.id)
         phases["write"] = time.perf_counter() - phase
         stats_started = time.perf_counter()
         totals = totals_from_result(left_keys, right_keys, result.matches, result.links)
@@ -172,10 +181,16 @@ async def _store(
 
     if not database.is_sqlite:
         await run_in_transaction(database, lambda s: ResultRepository(s).delete_results(job.id))
+
+        async def rows(session: AsyncSession) -> ResultRows:
+            return await ResultWriter(session).result_rows(
+                job.id, result.matches, result.links, result.duplicates, left_keys
+            )
+
         prepared = await run_in_transaction(database, rows)
         await asyncio.gather(
-            run_in_transaction(database, lambda s: ResultRepository(s).insert_matches(prepared)),
-            run_in_transaction(database, lambda s: ResultRepository(s).insert_links(prepared)),
+            run_in_transaction(database, lambda s: ResultWriter(s).stage_matches(prepared)),
+            run_in_transaction(database, lambda s: ResultWriter(s).stage_links(prepared)),
         )
     return await run_in_transaction(database, complete)
 

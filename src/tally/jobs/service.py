@@ -8,13 +8,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.cache import invalidate_jobs
 from tally.jobs.repository import JobRepository
-from tally.jobs.rules import DEFAULT_RULE_SET
 from tally.jobs.schemas import JobCreate
 from tally.kit.errors import Conflict, NotFound, TallyError
-from tally.matching.rules import RuleSet
 from tally.models import DataSourceStatus, JobStatus, ReconciliationJob
 from tally.projects.auth import ProjectAccess
-from tally.projects.repository import ProjectRepository
+from tally.rule_sets.service import RuleSetService
 from tally.sources.repository import DataSourceRepository
 
 RECENT_JOBS_LIMIT = 100
@@ -65,24 +63,21 @@ class JobService:
                 raise SourcesNotReconcilable(
                     f"The {side} data source '{source.name}' is {source.status}, not ready"
                 )
-        rules = data.rules or await self.default_rules(access)
+        version, rules = await RuleSetService(self.session).version_for_job(
+            access, data.rule_set_version, data.rules
+        )
         job = ReconciliationJob(
             project_id=access.project_id,
             left_source_id=data.left_source_id,
             right_source_id=data.right_source_id,
             rules=rules.model_dump(mode="json"),
+            rule_set_version=version,
             status=JobStatus.QUEUED,
             created_by_id=access.principal.user_id,
         )
         job = await self.repository.add(job)
         invalidate_jobs(self.session, access.project_id)
         return job
-
-    async def default_rules(self, access: ProjectAccess) -> RuleSet:
-        project = await ProjectRepository(self.session).get(access.project_id)
-        if project is not None and project.default_rules:
-            return RuleSet.model_validate(project.default_rules)
-        return DEFAULT_RULE_SET
 
     async def cancel_job(self, access: ProjectAccess, job_id: int) -> ReconciliationJob:
         """A queued job is cancelled at once; a running one is asked to stop at its next check."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.config import Settings
@@ -12,12 +13,24 @@ from tally.jobs.runner import run_reconciliation
 from tally.jobs.service import RECONCILE_TASK
 from tally.kit.tasks.queue import TaskQueue
 from tally.kit.tasks.registry import TaskContext, task_registry
+from tally.results.indexing import index_results
 from tally.results.repository import ResultRepository
+
+log = structlog.get_logger("tally.jobs")
 
 
 async def reconcile(ctx: TaskContext, *, job_id: int) -> None:
-    """Run one job. Safe to run twice: a finished job is skipped, results are replaced."""
+    """Run one job. Safe to run twice: a finished job is skipped, results are replaced.
+
+    Once the job is completed (its results readable), the same task indexes them for the
+    results pages, also when a redelivery finds the job already finished but not yet indexed;
+    a failure there only leaves the pages on their scans.
+    """
     await run_reconciliation(ctx.database, job_id, run_in_thread=ctx.run_in_thread)
+    try:
+        await index_results(ctx.database, job_id)
+    except Exception:
+        log.exception("results.index_failed", job_id=job_id)
 
 
 async def recover_unfinished_jobs(session: AsyncSession, queue: TaskQueue) -> None:

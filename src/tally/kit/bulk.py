@@ -1,7 +1,8 @@
-"""Bulk loading of Arrow data: COPY on PostgreSQL, batched executemany on SQLite.
+"""Bulk loading of Arrow data: COPY on PostgreSQL, batched executemany on SQLite; and bulk reading
+of committed rows with COPY TO (PostgreSQL).
 
-Both run on the caller's connection, inside its transaction: nothing is visible to anyone else until
-the transaction owner commits, and a rollback leaves no row behind.
+Loads run on the caller's connection, inside its transaction: nothing is visible to anyone else
+until the transaction owner commits, and a rollback leaves no row behind.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import io
 from collections.abc import AsyncIterable, Iterable
 from typing import Any, TypeAlias
 
+import psycopg
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
@@ -51,6 +53,32 @@ async def _copy(
             await copy.write(payload)
             loaded += batch.num_rows
     return loaded
+
+
+async def copy_out(connection: AsyncConnection, query: str) -> bytes:
+    """The CSV output of ``COPY (query) TO STDOUT (FORMAT csv)``, read in a thread on a connection
+    of its own (PostgreSQL).
+
+    psycopg's async COPY hands over one row per await: 1M records took 7.4-8.5 s to read that way,
+    3.8 s synchronously in a thread (the server's own share ~3 s), and a thread each lets two
+    reads run at once. Being outside the caller's transaction, it is only for committed rows that
+    no longer change (a ready data source's records).
+    """
+    url = connection.engine.url.set(drivername="postgresql")
+    return await asyncio.to_thread(
+        _copy_out,
+        url.render_as_string(hide_password=False),
+        f"COPY ({query}) TO STDOUT (FORMAT csv)",
+    )
+
+
+def _copy_out(url: str, statement: str) -> bytes:
+    with (
+        psycopg.connect(url) as connection,
+        connection.cursor() as cursor,
+        cursor.copy(statement) as copy,
+    ):
+        return b"".join(bytes(chunk) for chunk in copy)
 
 
 async def _insert_many(

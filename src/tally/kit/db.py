@@ -120,6 +120,11 @@ class Database:
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _configure_sqlite)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._on_dispose: list[Callable[[], Awaitable[None]]] = []
+
+    def on_dispose(self, callback: Callable[[], Awaitable[None]]) -> None:
+        """Run ``callback`` when the database is disposed of (what was started with it stops)."""
+        self._on_dispose.append(callback)
 
     def pool_status(self) -> dict[str, Any]:
         pool = self.pool
@@ -144,6 +149,8 @@ class Database:
         }
 
     async def dispose(self) -> None:
+        while self._on_dispose:
+            await self._on_dispose.pop()()
         await self.engine.dispose()
 
 

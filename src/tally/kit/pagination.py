@@ -39,7 +39,26 @@ class Page(BaseModel, Generic[ItemT]):
 
     @classmethod
     def of(cls, items: list[ItemT], params: PageParams, total: int) -> Page[ItemT]:
-        pages = (total + params.per_page - 1) // params.per_page
         return cls(
-            items=items, page=params.page, per_page=params.per_page, total=total, pages=pages
+            items=items,
+            page=params.page,
+            per_page=params.per_page,
+            total=total,
+            pages=page_count(total, params.per_page),
         )
+
+
+def page_count(total: int, per_page: int) -> int:
+    return (total + per_page - 1) // per_page
+
+
+def page_json(items: list[bytes], params: PageParams, total: int) -> bytes:
+    """The JSON bytes ``Page.of`` would serialize to, from each item's own JSON bytes (a page
+    assembled from cached entries, without decoding them)."""
+    return b'{"items":[%s],"page":%d,"per_page":%d,"total":%d,"pages":%d}' % (
+        b",".join(items),
+        params.page,
+        params.per_page,
+        total,
+        page_count(total, params.per_page),
+    )

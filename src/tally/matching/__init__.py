@@ -13,7 +13,15 @@ Amounts are Int64 units of 1/10,000 (tally.money) and never become floats; only 
 """
 
 from tally.matching.assignment import Strategy
-from tally.matching.backtest import PrecisionRecall, ResultDiff, diff_results, precision_recall
+from tally.matching.backtest import (
+    DecisionScore,
+    PrecisionRecall,
+    ResultDiff,
+    diff_results,
+    precision_recall,
+    score_against_decisions,
+    stored_result,
+)
 from tally.matching.candidates import Limits
 from tally.matching.engine import reconcile
 from tally.matching.evidence import explain_evidence
@@ -39,6 +47,7 @@ __all__ = [
     "AmountCondition",
     "Cardinality",
     "DateCondition",
+    "DecisionScore",
     "DerivedField",
     "EqualsCondition",
     "FuzzyCondition",
@@ -58,4 +67,6 @@ __all__ = [
     "nearest_candidates",
     "precision_recall",
     "reconcile",
+    "score_against_decisions",
+    "stored_result",
 ]

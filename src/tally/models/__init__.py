@@ -4,6 +4,8 @@ from tally.models.api_token import ApiToken
 from tally.models.audit_event import AuditEvent
 from tally.models.base import Base
 from tally.models.data_source import DataSource, DataSourceStatus
+from tally.models.data_source_append import DataSourceAppend
+from tally.models.import_profile import ImportProfile
 from tally.models.ingest_progress import IngestProgress
 from tally.models.match import (
     CLAIMING_STATUSES,
@@ -22,6 +24,11 @@ from tally.models.project_stats import ProjectStats
 from tally.models.reconciliation_job import FINISHED_JOB_STATUSES, JobStatus, ReconciliationJob
 from tally.models.record import Record
 from tally.models.record_duplicate import RecordDuplicate
+from tally.models.record_search import RecordSearch
+from tally.models.rule_set_backtest import BacktestStatus, RuleSetBacktest
+from tally.models.rule_set_version import RuleSetVersion, RuleSetVersionStatus
+from tally.models.rule_suggestion import RuleSuggestion, SuggestionStatus
+from tally.models.unmatched_record import UnmatchedRecord
 from tally.models.user import User, UserRole
 from tally.models.web_session import WebSession
 
@@ -30,9 +37,12 @@ __all__ = [
     "FINISHED_JOB_STATUSES",
     "ApiToken",
     "AuditEvent",
+    "BacktestStatus",
     "Base",
     "DataSource",
+    "DataSourceAppend",
     "DataSourceStatus",
+    "ImportProfile",
     "IngestProgress",
     "JobStatus",
     "Match",
@@ -48,6 +58,13 @@ __all__ = [
     "ReconciliationJob",
     "Record",
     "RecordDuplicate",
+    "RecordSearch",
+    "RuleSetBacktest",
+    "RuleSetVersion",
+    "RuleSetVersionStatus",
+    "RuleSuggestion",
+    "SuggestionStatus",
+    "UnmatchedRecord",
     "User",
     "UserRole",
     "WebSession",

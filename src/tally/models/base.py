@@ -27,7 +27,8 @@ more than doubled the load of 1M records (14.8 s -> 33.3 s, indexes alone 1.6 ->
 bench/ingest/REPORT.md), and cascading deletes ran row by row. Their integrity is kept by the
 code that owns them: rows are written only inside the transaction that creates or re-creates their
 parent's content (ingestion, a job's results), and parents are deleted with one range delete per
-child table (DataSourceRepository.delete, ResultRepository.delete_results*, ProjectService).
+child table, or by dropping a job's partitions of match and match_record on PostgreSQL
+(DataSourceRepository.delete, ResultRepository.delete_results*, ProjectService).
 """
 
 

@@ -13,6 +13,8 @@ from tally.models.base import Base, BigId, Timestamp, utcnow
 class DataSourceStatus(StrEnum):
     PENDING = "pending"
     INGESTING = "ingesting"
+    # An append is loading more rows (DataSourceAppend); the rows it holds stay as they were.
+    APPENDING = "appending"
     READY = "ready"
     FAILED = "failed"
 

@@ -70,6 +70,10 @@ def match_origin(category: str, status: str) -> MatchOrigin:
 
 
 class Match(Base):
+    """A match of a job. On PostgreSQL ``match`` and ``match_record`` are partitioned by job, with
+    (job_id, id) as primary key (a partitioned table's keys contain its partition key): a job's
+    results are loaded into tables of their own and attached (tally.results.writes)."""
+
     __tablename__ = "match"
     __table_args__ = (
         # Results pages and their counts: WHERE job_id = ? AND tab = ? ORDER BY id, and the

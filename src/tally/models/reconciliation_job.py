@@ -4,7 +4,17 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Float,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tally.models.base import Base, BigId, Timestamp, utcnow
@@ -28,6 +38,11 @@ class ReconciliationJob(Base):
         Index("ix_reconciliation_job_project_id_id", "project_id", "id"),
         # Start-up recovery looks for queued/running jobs; retention for old finished ones.
         Index("ix_reconciliation_job_status_finished_at", "status", "finished_at"),
+        # The rule-set version the job ran with, by its number within the project.
+        ForeignKeyConstraint(
+            ["project_id", "rule_set_version"],
+            ["rule_set_version.project_id", "rule_set_version.number"],
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -39,11 +54,16 @@ class ReconciliationJob(Base):
         ForeignKey("data_source.id", ondelete="CASCADE"), index=True
     )
     rules: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The project's rule-set version these rules are (None: rules given with the job itself).
+    rule_set_version: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16), default=JobStatus.QUEUED)
     progress: Mapped[float] = mapped_column(Float, default=0.0)
     cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
     # Set when the retention cleanup removed this job's matches (the summary stays).
     results_expired: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When the background step after completion built the indexes its results pages read
+    # (unmatched_record, record_search; tally.results.indexing). None: the pages use the scans.
+    results_indexed_at: Mapped[datetime | None] = mapped_column(Timestamp)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     error: Mapped[str | None] = mapped_column(Text)

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.cache import get_cache, keys
 from tally.kit.errors import Forbidden, NotFound
+from tally.kit.security import token_digest
 from tally.models import ProjectRole, User
 from tally.projects.repository import ProjectRepository
 from tally.users.auth import CurrentPrincipal, Principal
@@ -37,11 +38,11 @@ async def project_reader(
 ) -> ProjectAccess:
     """Members and admins may read; everyone else learns nothing, not even that it exists.
 
-    The (exists, role) lookup is cached per project and user; membership changes and the
-    project's deletion invalidate it (tally.cache).
+    The (exists, role) lookup is cached per project and caller's token; membership changes and
+    the project's deletion invalidate it (tally.cache).
     """
     role: str | None = await get_cache(request).fetch_decoded(
-        keys.access(project_id, principal.user_id),
+        keys.access(project_id, token_digest(principal.token)),
         partial(_load_access, project_id, principal.user_id),
         decode_role,
     )

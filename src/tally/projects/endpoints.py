@@ -8,6 +8,7 @@ from pydantic import TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.cache import NOT_MODIFIED, cached_response, keys
+from tally.cache.pages import cached_page, encode_index
 from tally.kit.errors import Forbidden, error_responses
 from tally.kit.pagination import Page, PageParams, page_params
 from tally.matching.rules import RuleSet
@@ -19,8 +20,10 @@ from tally.projects.schemas import (
     ProjectRead,
     ProjectStatsRead,
     ProjectUpdate,
+    project_json,
 )
 from tally.projects.service import MemberNotFound, OwnerIsPermanent, ProjectService
+from tally.rule_sets.service import DEFAULT_RULES_NOTE, RuleSetService
 from tally.users.auth import CurrentPrincipal, Session
 
 router = APIRouter(prefix="/projects", tags=["projects"])
@@ -30,7 +33,6 @@ _cached_read = {**_project_errors, **NOT_MODIFIED}
 
 # Cached reads return the JSON bytes these produce (the same bytes FastAPI would render).
 _PROJECTS_PAGE = TypeAdapter(Page[ProjectRead])
-_PROJECT = TypeAdapter(ProjectRead)
 _STATS = TypeAdapter(ProjectStatsRead)
 
 
@@ -40,14 +42,32 @@ async def get_projects(
     params: Annotated[PageParams, Depends(page_params)],
     request: Request,
 ) -> Response:
-    async def load(session: AsyncSession) -> bytes:
+    async def load_index(session: AsyncSession) -> bytes:
+        return encode_index(*await ProjectService(session).page_index(principal, params))
+
+    async def load_page(session: AsyncSession) -> bytes:
         return _PROJECTS_PAGE.dump_json(
             await ProjectService(session).list_projects(principal, params)
         )
 
     scope = None if principal.is_admin else principal.user_id  # admins see every project
-    key = keys.projects_page(scope, params.page, params.per_page)
-    return await cached_response(request, key, load)
+    # Cached as the page's ids, each project's bytes under its own key (tally.cache.pages).
+    return await cached_page(
+        request,
+        params,
+        index_key=keys.projects_page(scope, params.page, params.per_page),
+        load_index=load_index,
+        item_key=keys.project,
+        load_items=_load_projects,
+        load_page=load_page,
+    )
+
+
+async def _load_projects(session: AsyncSession, project_ids: list[int]) -> dict[int, bytes]:
+    """The ``project:{id}`` entries, as ``get_project`` stores them (the caller's page lists
+    them, so the caller may read them)."""
+    projects = await ProjectService(session).projects_by_id(project_ids)
+    return {project_id: project_json(project) for project_id, project in projects.items()}
 
 
 @router.post("", response_model=ProjectRead, status_code=status.HTTP_201_CREATED)
@@ -61,7 +81,7 @@ async def create_project(
 async def get_project(access: ProjectReader, request: Request) -> Response:
     async def load(session: AsyncSession) -> bytes:
         project = await ProjectService(session).get_project(access)
-        return _PROJECT.dump_json(ProjectRead.model_validate(project))
+        return project_json(ProjectRead.model_validate(project))
 
     return await cached_response(request, keys.project(access.project_id), load)
 
@@ -80,10 +100,10 @@ async def delete_project(access: ProjectOwner, session: Session) -> None:
 
 @router.put("/{project_id}/default-rules", response_model=ProjectRead, responses=_write_errors)
 async def set_default_rules(access: ProjectEditor, rules: RuleSet, session: Session) -> ProjectRead:
-    """Store the rule set that new jobs of this project use when they name none."""
-    return ProjectRead.model_validate(
-        await ProjectService(session).set_default_rules(access, rules)
-    )
+    """Store ``rules`` as a new rule-set version and activate it at once, without a backtest
+    (the rule-set API under ``/rule-set`` offers drafts and backtests before activation)."""
+    await RuleSetService(session).release_rules(access, rules, DEFAULT_RULES_NOTE)
+    return ProjectRead.model_validate(await ProjectService(session).get_project(access))
 
 
 @router.get("/{project_id}/stats", response_model=ProjectStatsRead, responses=_cached_read)

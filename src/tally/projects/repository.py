@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.models import (
@@ -59,6 +59,40 @@ class ProjectRepository:
         projects = await self.session.scalars(items)
         count = await self.session.scalar(total)
         return list(projects), count or 0
+
+    async def page_ids(
+        self, user_id: int | None, *, offset: int, limit: int
+    ) -> tuple[list[int], int]:
+        """The ids on one page of ``page_for_user`` (no search), and the total: what a cached
+        projects page keeps (each project's fields are cached under its own key).
+
+        One statement: the total comes with each row (a COUNT reads the same rows anyway); only a
+        page past the end, which has no row to carry it, needs a second one.
+        """
+        if user_id is None:
+            id_column, total = Project.id, select(func.count()).select_from(Project)
+            ids = select(Project.id, func.count().over())
+        else:
+            # Index-only on ix_project_member_user_id_project_id: the project table is not read.
+            id_column = ProjectMember.project_id
+            total = select(func.count()).where(ProjectMember.user_id == user_id)
+            ids = select(id_column, func.count().over()).where(ProjectMember.user_id == user_id)
+        rows = (
+            await self.session.execute(ids.order_by(id_column.desc()).offset(offset).limit(limit))
+        ).all()
+        if not rows:
+            return [], await self.session.scalar(total) or 0
+        return [row[0] for row in rows], rows[0][1]
+
+    async def by_ids(self, project_ids: list[int]) -> list[Project]:
+        return list(await self.session.scalars(select(Project).where(Project.id.in_(project_ids))))
+
+    async def update(self, project_id: int, values: dict[str, object]) -> Project | None:
+        """Set ``values`` and return the updated row, in one statement (None: no such project)."""
+        statement = (
+            update(Project).where(Project.id == project_id).values(values).returning(Project)
+        )
+        return await self.session.scalar(statement)
 
     async def add(self, project: Project, owner_id: int) -> Project:
         self.session.add(project)

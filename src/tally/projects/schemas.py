@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from tally.models import ProjectRole
 
@@ -27,6 +27,15 @@ class ProjectRead(BaseModel):
     owner_id: int
     created_at: datetime
     updated_at: datetime
+
+
+_PROJECT_JSON = TypeAdapter(ProjectRead)
+
+
+def project_json(project: ProjectRead) -> bytes:
+    """The bytes ``GET /projects/{id}`` answers with, which the cache stores under
+    ``project:{id}`` (written by the endpoint, a projects page's loader, or an edit)."""
+    return _PROJECT_JSON.dump_json(project)
 
 
 class MemberAdd(BaseModel):

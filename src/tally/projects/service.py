@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tally.cache import invalidate_membership, invalidate_project, invalidate_project_lifecycle
+from tally.cache import (
+    invalidate_membership,
+    invalidate_project_lifecycle,
+    keys,
+    write_through,
+)
 from tally.kit.errors import Conflict, NotFound
 from tally.kit.pagination import Page, PageParams
-from tally.matching.rules import RuleSet
 from tally.models import Project, ProjectMember, ProjectRole
 from tally.money import from_units
 from tally.projects.auth import ProjectAccess, ProjectNotFound
@@ -21,6 +25,7 @@ from tally.projects.schemas import (
     ProjectStatsRead,
     ProjectUpdate,
     SourceCount,
+    project_json,
 )
 from tally.results.repository import ResultRepository
 from tally.sources.repository import DataSourceRepository
@@ -53,6 +58,20 @@ class ProjectService:
             [ProjectRead.model_validate(p) for p in projects], params, total
         )
 
+    async def page_index(self, principal: Principal, params: PageParams) -> tuple[list[int], int]:
+        """The ids on a page of ``list_projects`` (no search) and the total."""
+        user_filter = None if principal.is_admin else principal.user_id
+        return await self.repository.page_ids(
+            user_filter, offset=params.offset, limit=params.per_page
+        )
+
+    async def projects_by_id(self, project_ids: list[int]) -> dict[int, ProjectRead]:
+        """The projects with these ids (those that still exist); the caller authorized them."""
+        return {
+            project.id: ProjectRead.model_validate(project)
+            for project in await self.repository.by_ids(project_ids)
+        }
+
     async def get_project(self, access: ProjectAccess) -> Project:
         project = await self.repository.get(access.project_id)
         if project is None:  # deleted between the access check and this read
@@ -67,22 +86,15 @@ class ProjectService:
         return project
 
     async def update_project(self, access: ProjectAccess, data: ProjectUpdate) -> Project:
-        project = await self.get_project(access)
-        for name, value in data.model_dump(exclude_unset=True, exclude_none=True).items():
-            setattr(project, name, value)
-        await self.repository.session.flush()
-        members = await self.repository.member_ids(project.id)
-        invalidate_project(self.repository.session, project.id, members)
-        return project
-
-    async def set_default_rules(self, access: ProjectAccess, rules: RuleSet) -> Project:
-        """Make ``rules`` the rule set new jobs of this project use when they name none."""
-        project = await self.get_project(access)
-        project.default_rules = rules.model_dump(mode="json")
-        await self.repository.session.flush()
-        invalidate_project(
-            self.repository.session, project.id, await self.repository.member_ids(project.id)
-        )
+        changes = data.model_dump(exclude_unset=True, exclude_none=True)
+        if not changes:
+            return await self.get_project(access)
+        # The cache takes the updated row as the project's new entry (see WriteThrough).
+        through = await write_through(self.repository.session, keys.project(access.project_id))
+        project = await self.repository.update(access.project_id, changes)
+        if project is None:  # deleted since the access check
+            raise ProjectNotFound(f"Project {access.project_id} not found")
+        through.store(project_json(ProjectRead.model_validate(project)))
         return project
 
     async def delete_project(self, access: ProjectAccess) -> None:

@@ -122,7 +122,7 @@ async def export_pages(
             after = 0
             while True:
                 rows = await repository.export_match_rows(
-                    job.id, query, after_id=after, limit=EXPORT_PAGE_SIZE
+                    job, query, after_id=after, limit=EXPORT_PAGE_SIZE
                 )
                 if not rows:
                     break

@@ -1,34 +1,38 @@
-"""All SQL of a job's results: the bulk write, totals, result pages, review writes, audit trail."""
+"""All SQL of a job's results but the bulk write (tally.results.writes): deletion, totals, result
+pages, review writes, audit trail."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import polars as pl
-import pyarrow as pa
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
     Row,
     Select,
     String,
+    Subquery,
     and_,
     case,
+    column,
     delete,
     exists,
     func,
+    insert,
     literal,
     or_,
     select,
+    table,
+    text,
     tuple_,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
-from tally.kit.bulk import bulk_insert
 from tally.models import (
     CLAIMING_STATUSES,
     AuditEvent,
@@ -40,57 +44,21 @@ from tally.models import (
     ReconciliationJob,
     Record,
     RecordDuplicate,
+    RecordSearch,
+    UnmatchedRecord,
     User,
-    match_origin,
     match_tab,
 )
 from tally.models.base import utcnow
+from tally.models.record_search import search_partition
+from tally.results.partitions import drop_partitions
 from tally.results.schemas import MatchQuery, MatchSort, RecordQuery, RecordSort, RecordTab
 
-MATCH_COLUMNS = (
-    "id",
-    "job_id",
-    "rule",
-    "rule_index",
-    "score",
-    "status",
-    "category",
-    "amount_difference",
-    "date_difference_days",
-    "evidence",
-    "amount",
-    "booking_date",
-    "tab",
-    "origin",
-)
-LINK_COLUMNS = ("job_id", "match_id", "record_id", "side", "claims")
-DUPLICATE_COLUMNS = ("job_id", "record_id", "side", "group_id")
 # Statuses under which a match's records count as reconciled.
 SETTLED_STATUSES = (MatchStatus.AUTO, MatchStatus.CONFIRMED, MatchStatus.MANUAL)
 SIDE_TOTALS = ("records", "claimed", "matched", "unmatched", "matched_amount", "unmatched_amount")
-_CHUNK_ROWS = 100_000
-# A job's engine matches have ids job_id * MATCH_ID_STRIDE + 1..n (PostgreSQL): 2^28 matches per
-# job, and ids below 2^53 (exact in JavaScript) up to 33 million jobs.
-MATCH_ID_STRIDE = 1 << 28
-
-
-@dataclass(frozen=True)
-class ResultRows:
-    """A job's result as the rows of the three bulk tables, ready for COPY."""
-
-    matches: pl.DataFrame
-    links: pl.DataFrame
-    duplicates: pl.DataFrame
-
-
-_STATUS_PAIRS = [(str(c), str(s)) for c in MatchCategory for s in MatchStatus]
-# The Python definitions of tab and origin, as lookup tables for the vectorised bulk write.
-_TAB_OF = {f"{c}:{s}": str(match_tab(c, s)) for c, s in _STATUS_PAIRS}
-_ORIGIN_OF = {
-    f"{c}:{s}": str(match_origin(c, s))
-    for c, s in _STATUS_PAIRS
-    if c == MatchCategory.DISCREPANCY or s in ("auto", "suggested", "ambiguous", "manual")
-}
+# pg_advisory_xact_lock(_SEARCH_LOCK, source_id): one search-text build per source at a time.
+_SEARCH_LOCK = 7_000_001
 
 _MATCH_ORDER: dict[MatchSort, tuple[ColumnElement[Any], ...]] = {
     MatchSort.ID: (Match.id.asc(),),
@@ -111,6 +79,16 @@ _RECORD_ORDER: dict[RecordSort, tuple[ColumnElement[Any], ...]] = {
     RecordSort.AMOUNT_DESC: (Record.amount.desc(), Record.id.desc()),
     RecordSort.DATE: (Record.booking_date.asc(), Record.id.asc()),
     RecordSort.DATE_DESC: (Record.booking_date.desc(), Record.id.desc()),
+}
+# The same orders over unmatched_record's copies of those columns (record_id is the record's
+# id): (column, descending), then record_id the same way.
+_UNMATCHED_SORT: dict[RecordSort, tuple[str, bool]] = {
+    RecordSort.ID: ("row_number", False),
+    RecordSort.ID_DESC: ("row_number", True),
+    RecordSort.AMOUNT: ("amount", False),
+    RecordSort.AMOUNT_DESC: ("amount", True),
+    RecordSort.DATE: ("booking_date", False),
+    RecordSort.DATE_DESC: ("booking_date", True),
 }
 
 
@@ -168,12 +146,23 @@ class ResultRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    # --- the job runner's bulk write ------------------------------------------------------------
+    # --- deleting results (the bulk write is tally.results.writes) ------------------------------
 
     async def delete_results(self, job_id: int) -> None:
-        """Delete one job's results: a range delete per table on its job index."""
+        """Delete one job's results: its partitions (PostgreSQL), a range delete per table."""
+        await drop_partitions(self.session, [job_id])
         await self._delete_results_where(
-            MatchRecord.job_id == job_id, Match.job_id == job_id, RecordDuplicate.job_id == job_id
+            MatchRecord.job_id == job_id,
+            Match.job_id == job_id,
+            RecordDuplicate.job_id == job_id,
+            UnmatchedRecord.job_id == job_id,
+        )
+        # The pages read the scans again until the next run's results are indexed.
+        await self.session.execute(
+            update(ReconciliationJob)
+            .where(ReconciliationJob.id == job_id)
+            .values(results_indexed_at=None)
+            .execution_options(synchronize_session=False)
         )
 
     async def delete_results_of_project(self, project_id: int) -> None:
@@ -195,119 +184,124 @@ class ResultRepository:
         )
 
     async def _delete_results_of_jobs(self, job_ids: Select[Any]) -> None:
+        await drop_partitions(self.session, list(await self.session.scalars(job_ids)))
         await self._delete_results_where(
             MatchRecord.job_id.in_(job_ids),
             Match.job_id.in_(job_ids),
             RecordDuplicate.job_id.in_(job_ids),
+            UnmatchedRecord.job_id.in_(job_ids),
         )
 
     async def _delete_results_where(self, *conditions: ColumnElement[bool]) -> None:
-        links, matches, duplicates = conditions
+        links, matches, duplicates, unmatched = conditions
         await self.session.execute(delete(MatchRecord).where(links))
         await self.session.execute(delete(Match).where(matches))
         await self.session.execute(delete(RecordDuplicate).where(duplicates))
+        await self.session.execute(delete(UnmatchedRecord).where(unmatched))
 
-    async def replace_results(
-        self,
-        job_id: int,
-        matches: pl.DataFrame,
-        links: pl.DataFrame,
-        *,
-        duplicates: pl.DataFrame,
-        left_records: pl.DataFrame,
-    ) -> None:
-        """Write a job's matches, links and duplicates in this transaction, replacing any earlier
-        attempt's (see ResultRows for the shapes; PostgreSQL jobs write the parts in parallel)."""
-        await self.delete_results(job_id)
-        rows = await self.result_rows(job_id, matches, links, duplicates, left_records)
-        await self.insert_matches(rows)
-        await self.insert_links(rows)
+    # --- the indexes of the results pages, built after the job completes ------------------------
 
-    async def result_rows(
-        self,
-        job_id: int,
-        matches: pl.DataFrame,
-        links: pl.DataFrame,
-        duplicates: pl.DataFrame,
-        left_records: pl.DataFrame,
-    ) -> ResultRows:
-        """The rows to store for an engine result: matches with database ids, links, duplicates.
+    async def insert_search_text(self, source_id: int) -> None:
+        """Copy into record_search the text of the source's records it lacks (all of them the
+        first time, rows appended since then later).
 
-        ``matches`` carries the engine's local ``match_key``; database ids are assigned up front so
-        links can be written in the same bulk pass without reading anything back.
-        ``left_records`` (``id``, ``amount``, ``booking_date`` of the left source) gives each match
-        its stored amount and date. ``duplicates`` is the engine's ``(side, record_id, group)``.
+        On PostgreSQL the first time builds the source's partition apart (fill, then one sorted
+        index build) and attaches it; later rows go through the index. Jobs indexing the same
+        source at once take turns (a transaction-scoped advisory lock on the source).
         """
-        duplicate_rows = duplicates.select(
-            pl.lit(job_id, pl.Int64).alias("job_id"),
-            "record_id",
-            "side",
-            pl.col("group").alias("group_id"),
-        )
-        if matches.height == 0:
-            empty = pl.DataFrame()
-            return ResultRows(empty, empty, duplicate_rows)
-        ids = await self._match_ids(job_id, matches.height)
-        facts = (
-            links.filter(pl.col("side") == "left")
-            .join(
-                left_records.select(pl.col("id").alias("record_id"), "amount", "booking_date"),
-                on="record_id",
-                how="left",
-            )
-            .group_by("match_key")
-            .agg(pl.col("amount").sum(), pl.col("booking_date").min())
-        )
-        status_key = pl.concat_str([pl.col("category"), pl.col("status")], separator=":")
-        keyed = (
-            matches.join(facts, on="match_key", how="left")
-            .sort("match_key")
-            .with_columns(
-                pl.Series("id", ids, pl.Int64),
-                pl.lit(job_id, pl.Int64).alias("job_id"),
-                pl.col("amount").fill_null(0).cast(pl.Int64),
-                status_key.replace_strict(_TAB_OF, return_dtype=pl.String).alias("tab"),
-                status_key.replace_strict(_ORIGIN_OF, return_dtype=pl.String).alias("origin"),
-            )
-        )
-        link_rows = links.join(
-            keyed.select("match_key", pl.col("id").alias("match_id"), "status"),
-            on="match_key",
-            how="inner",
-        ).with_columns(
-            pl.lit(job_id, pl.Int64).alias("job_id"),
-            pl.col("status").is_in([str(s) for s in CLAIMING_STATUSES]).alias("claims"),
-        )
-        return ResultRows(
-            keyed.select(MATCH_COLUMNS), link_rows.select(LINK_COLUMNS), duplicate_rows
-        )
-
-    async def insert_matches(self, rows: ResultRows) -> None:
-        if rows.matches.height:
-            connection = await self.session.connection()
-            await bulk_insert(connection, "match", MATCH_COLUMNS, _chunks(rows.matches))
-
-    async def insert_links(self, rows: ResultRows) -> None:
         connection = await self.session.connection()
-        if rows.links.height:
-            await bulk_insert(connection, "match_record", LINK_COLUMNS, _chunks(rows.links))
-        if rows.duplicates.height:
-            await bulk_insert(
-                connection, "record_duplicate", DUPLICATE_COLUMNS, _chunks(rows.duplicates)
-            )
+        if connection.dialect.name != "postgresql":
+            await self._add_search_text(source_id)
+            return
+        await self.session.execute(select(func.pg_advisory_xact_lock(_SEARCH_LOCK, source_id)))
+        partition = search_partition(source_id)
+        if await self.session.scalar(select(func.to_regclass(partition))) is None:
+            await self._build_search_partition(source_id, partition)
+            return
+        await self._add_search_text(source_id)
+        # Rows inserted through a GIN index wait in its pending list, which every search reads
+        # in full until it is merged (35 ms more per search after 1M rows): merge them now.
+        index = f"{partition}_text_idx"
+        await self.session.execute(select(func.gin_clean_pending_list(func.to_regclass(index))))
 
-    async def _match_ids(self, job_id: int, count: int) -> list[int]:
+    async def _add_search_text(self, source_id: int) -> None:
+        missing = _search_rows(source_id).where(
+            ~exists().where(
+                RecordSearch.data_source_id == source_id, RecordSearch.record_id == Record.id
+            ),
+        )
+        await self.session.execute(insert(RecordSearch).from_select(_SEARCH_COLUMNS, missing))
+
+    async def _build_search_partition(self, source_id: int, partition: str) -> None:
+        source = int(source_id)
+        schema, name = partition.split(".")
+        await self.session.execute(
+            text(f"CREATE TABLE {partition} (LIKE record_search INCLUDING DEFAULTS)")
+        )
+        target = table(name, *(column(c) for c in _SEARCH_COLUMNS), schema=schema)
+        await self.session.execute(
+            insert(target).from_select(_SEARCH_COLUMNS, _search_rows(source))
+        )
+        # Names and ids below are integers formatted here, never text from outside.
+        statements = (
+            "SET LOCAL maintenance_work_mem = '128MB'",
+            f"ALTER TABLE {partition}"
+            f" ADD CONSTRAINT pk_{name} PRIMARY KEY (data_source_id, record_id)",
+            f"CREATE INDEX {name}_text_idx ON {partition} USING gin (content gin_trgm_ops)",
+            # Proves the partition's bound, so attaching it does not scan it again.
+            f"ALTER TABLE {partition}"
+            f" ADD CONSTRAINT ck_{name}_source CHECK (data_source_id = {source})",
+            f"ALTER TABLE record_search ATTACH PARTITION {partition} FOR VALUES IN ({source})",
+            # Statistics now, not when autovacuum comes by: without them the planner takes the
+            # new partition for empty and probes it row by row (measured 330 ms instead of 26).
+            f"ANALYZE {partition}",
+        )
+        for statement in statements:
+            await self.session.execute(text(statement))
+
+    async def insert_unmatched(
+        self, job: ReconciliationJob, record_ids: Collection[int] | None = None
+    ) -> None:
+        """Add to unmatched_record the job's records (of both sources, or only ``record_ids``)
+        that no claiming link holds: one anti-join, in the background after completion."""
+        claimed = exists().where(
+            MatchRecord.job_id == job.id, MatchRecord.record_id == Record.id, MatchRecord.claims
+        )
+        side = case((Record.data_source_id == job.left_source_id, "left"), else_="right")
+        rows = select(
+            literal(job.id, BigInteger),
+            Record.id,
+            side,
+            Record.row_number,
+            Record.amount,
+            Record.booking_date,
+        ).where(
+            Record.data_source_id.in_((job.left_source_id, job.right_source_id)),
+            ~claimed,
+        )
+        if record_ids is not None:
+            rows = rows.where(Record.id.in_(record_ids))
+        columns = ["job_id", "record_id", "side", "row_number", "amount", "booking_date"]
+        await self.session.execute(insert(UnmatchedRecord).from_select(columns, rows))
         connection = await self.session.connection()
-        if connection.dialect.name == "postgresql":
-            # Engine matches get ids from a job's own block (job_id * stride + 1...), so no
-            # sequence is asked a million times (measured 3.3 s per 1M with nextval). Matches
-            # made one at a time (manual ones) take the sequence, whose values stay below the
-            # first block: the two can never meet.
-            first = job_id * MATCH_ID_STRIDE + 1
-            return list(range(first, first + count))
-        # SQLite has one writer at a time, and this transaction is it once it has written.
-        start = int(await self.session.scalar(select(func.coalesce(func.max(Match.id), 0))) or 0)
-        return list(range(start + 1, start + count + 1))
+        if record_ids is None and connection.dialect.name == "postgresql":
+            # A job's worth of new rows: their statistics now, for the same reason as above.
+            await self.session.execute(text("ANALYZE unmatched_record"))
+
+    async def refresh_unmatched(self, job: ReconciliationJob, record_ids: Collection[int]) -> None:
+        """After a review change, list exactly those of ``record_ids`` no match holds now."""
+        if job.results_indexed_at is None or not record_ids:
+            return  # the tabs still use the anti-join; the build will see this change
+        await self.session.execute(
+            delete(UnmatchedRecord).where(
+                UnmatchedRecord.job_id == job.id, UnmatchedRecord.record_id.in_(record_ids)
+            )
+        )
+        await self.insert_unmatched(job, record_ids)
+
+    async def mark_results_indexed(self, job: ReconciliationJob) -> None:
+        job.results_indexed_at = utcnow()
+        await self.session.flush()
 
     # --- totals and stored stats ----------------------------------------------------------------
 
@@ -338,7 +332,7 @@ class ResultRepository:
         settles = and_(Match.category == MatchCategory.MATCHED, Match.status.in_(SETTLED_STATUSES))
         claims_query = (
             select(MatchRecord.record_id, case((settles, 1), else_=0).label("settled"))
-            .join(Match, Match.id == MatchRecord.match_id)
+            .join(Match, and_(Match.job_id == job_id, Match.id == MatchRecord.match_id))
             .where(MatchRecord.job_id == job_id, MatchRecord.claims)
         )
         if record_ids is not None:
@@ -420,8 +414,8 @@ class ResultRepository:
 
     # --- result pages ---------------------------------------------------------------------------
 
-    def _match_filter(self, job_id: int, query: MatchQuery) -> Select[Match]:
-        statement = select(Match).where(Match.job_id == job_id, Match.tab == query.tab)
+    def _match_filter(self, job: ReconciliationJob, query: MatchQuery) -> Select[Match]:
+        statement = select(Match).where(Match.job_id == job.id, Match.tab == query.tab)
         if query.rule is not None:
             statement = statement.where(Match.rule == query.rule)
         if query.min_amount is not None:
@@ -429,24 +423,28 @@ class ResultRepository:
         if query.max_amount is not None:
             statement = statement.where(Match.amount <= query.max_amount)
         if query.q:
-            pattern = _like_pattern(query.q)
+            # Records found by the text (trigram index) -> their links -> matches of this tab;
+            # or, for a selection most records pass, this tab in order checking each match.
+            searched = _searched_text(job)
             statement = statement.where(
-                exists()
-                .where(MatchRecord.match_id == Match.id)
-                .where(Record.id == MatchRecord.record_id)
-                .where(_text_matches(pattern))
+                exists().where(
+                    MatchRecord.job_id == job.id,
+                    MatchRecord.match_id == Match.id,
+                    searched.of_job(job, MatchRecord.record_id),
+                    searched.matches(query.q),
+                )
             )
         return statement
 
-    async def count_matches(self, job_id: int, query: MatchQuery) -> int:
-        inner = self._match_filter(job_id, query).with_only_columns(Match.id).subquery()
+    async def count_matches(self, job: ReconciliationJob, query: MatchQuery) -> int:
+        inner = self._match_filter(job, query).with_only_columns(Match.id).subquery()
         return int(await self.session.scalar(select(func.count()).select_from(inner)) or 0)
 
     async def match_page(
-        self, job_id: int, query: MatchQuery, *, offset: int, limit: int
+        self, job: ReconciliationJob, query: MatchQuery, *, offset: int, limit: int
     ) -> list[Match]:
         statement = (
-            self._match_filter(job_id, query)
+            self._match_filter(job, query)
             .order_by(*_MATCH_ORDER[query.sort])
             .offset(offset)
             .limit(limit)
@@ -454,12 +452,12 @@ class ResultRepository:
         return list(await self.session.scalars(statement))
 
     async def export_match_rows(
-        self, job_id: int, query: MatchQuery, *, after_id: int, limit: int
+        self, job: ReconciliationJob, query: MatchQuery, *, after_id: int, limit: int
     ) -> list[Row[Any]]:
         """The next ``limit`` matches after ``after_id`` with all their records, one row per
         record (``EXPORT_MATCH_COLUMNS``), in one statement; plain rows, no ORM objects."""
         page = (
-            self._match_filter(job_id, query)
+            self._match_filter(job, query)
             .with_only_columns(*_EXPORT_MATCH_FIELDS)
             .where(Match.id > after_id)
             .order_by(Match.id)
@@ -482,12 +480,14 @@ class ResultRepository:
                 page.c.evidence,
             )
             .select_from(page)
-            .outerjoin(MatchRecord, MatchRecord.match_id == page.c.id)
+            .outerjoin(
+                MatchRecord, and_(MatchRecord.job_id == job.id, MatchRecord.match_id == page.c.id)
+            )
             .outerjoin(Record, Record.id == MatchRecord.record_id)
             .outerjoin(
                 RecordDuplicate,
                 and_(
-                    RecordDuplicate.job_id == job_id,
+                    RecordDuplicate.job_id == job.id,
                     RecordDuplicate.record_id == MatchRecord.record_id,
                 ),
             )
@@ -514,13 +514,15 @@ class ResultRepository:
                     RecordDuplicate.record_id == MatchRecord.record_id,
                 ),
             )
-            .where(MatchRecord.match_id.in_(match_ids))
+            .where(MatchRecord.job_id == job_id, MatchRecord.match_id.in_(match_ids))
             .order_by(MatchRecord.match_id, MatchRecord.side, Record.id)
         )
         rows = await self.session.execute(statement)
         return [LinkedRecord(m, side, record, group) for m, side, record, group in rows]
 
     def _record_filter(self, job: ReconciliationJob, query: RecordQuery) -> Select[Any]:
+        """The duplicates tab, and an unmatched tab before the job's results are indexed: the
+        source's records no claiming link holds (an anti-join)."""
         claim = MatchRecord.__table__.alias("claim")
         claimed_by = and_(claim.c.job_id == job.id, claim.c.record_id == Record.id, claim.c.claims)
         if query.tab is RecordTab.DUPLICATES:
@@ -531,7 +533,7 @@ class ResultRepository:
                 .where(RecordDuplicate.job_id == job.id)
             )
         else:
-            side = "left" if query.tab is RecordTab.UNMATCHED_LEFT else "right"
+            side = _side(query)
             source_id = job.left_source_id if side == "left" else job.right_source_id
             statement = (
                 select(
@@ -544,17 +546,20 @@ class ResultRepository:
                     RecordDuplicate,
                     and_(RecordDuplicate.job_id == job.id, RecordDuplicate.record_id == Record.id),
                 )
-                .where(
-                    Record.data_source_id == source_id,
-                    ~exists().where(claimed_by),
-                )
+                .where(Record.data_source_id == source_id, ~exists().where(claimed_by))
             )
         if query.min_amount is not None:
             statement = statement.where(Record.amount >= query.min_amount)
         if query.max_amount is not None:
             statement = statement.where(Record.amount <= query.max_amount)
         if query.q:
-            statement = statement.where(_text_matches(_like_pattern(query.q)))
+            searched = _searched_text(job)
+            if searched is _RECORD_TEXT:
+                statement = statement.where(searched.matches(query.q))
+            else:
+                statement = statement.where(
+                    exists().where(searched.of_job(job, Record.id), searched.matches(query.q))
+                )
         return statement
 
     def _record_order(self, query: RecordQuery) -> tuple[Any, ...]:
@@ -563,19 +568,81 @@ class ResultRepository:
             return (RecordDuplicate.group_id, RecordDuplicate.record_id)
         return _RECORD_ORDER[query.sort]
 
+    def _unmatched_keys(
+        self, job: ReconciliationJob, query: RecordQuery
+    ) -> Select[int, int, int, date | None]:
+        """An unmatched tab of an indexed job as its unmatched_record rows, filtered: a page is
+        cut from these (an index range) before any record is read, so page 500 skips index
+        entries, not 25,000 joined records."""
+        statement = select(
+            UnmatchedRecord.record_id,
+            UnmatchedRecord.row_number,
+            UnmatchedRecord.amount,
+            UnmatchedRecord.booking_date,
+        ).where(UnmatchedRecord.job_id == job.id, UnmatchedRecord.side == _side(query))
+        if query.min_amount is not None:
+            statement = statement.where(UnmatchedRecord.amount >= query.min_amount)
+        if query.max_amount is not None:
+            statement = statement.where(UnmatchedRecord.amount <= query.max_amount)
+        if query.q:
+            statement = statement.where(
+                exists().where(
+                    _SEARCH_TEXT.of_job(job, UnmatchedRecord.record_id),
+                    _SEARCH_TEXT.matches(query.q),
+                )
+            )
+        return statement
+
+    def _records_of(self, job: ReconciliationJob, keys: Subquery, *columns: Any) -> Select[Any]:
+        """``columns`` of the records a page of unmatched_record rows names, with their
+        duplicate group."""
+        return (
+            select(*columns)
+            .select_from(keys)
+            .join(Record, Record.id == keys.c.record_id)
+            .outerjoin(
+                RecordDuplicate,
+                and_(
+                    RecordDuplicate.job_id == job.id,
+                    RecordDuplicate.record_id == keys.c.record_id,
+                ),
+            )
+        )
+
     async def count_records(self, job: ReconciliationJob, query: RecordQuery) -> int:
-        inner = self._record_filter(job, query).with_only_columns(Record.id).subquery()
+        if _unmatched_indexed(job, query):
+            inner = self._unmatched_keys(job, query).subquery()
+        else:
+            inner = self._record_filter(job, query).with_only_columns(Record.id).subquery()
         return int(await self.session.scalar(select(func.count()).select_from(inner)) or 0)
 
     async def record_page(
         self, job: ReconciliationJob, query: RecordQuery, *, offset: int, limit: int
     ) -> list[RecordRow]:
-        statement = (
-            self._record_filter(job, query)
-            .order_by(*self._record_order(query))
-            .offset(offset)
-            .limit(limit)
-        )
+        if _unmatched_indexed(job, query):
+            keys = (
+                self._unmatched_keys(job, query)
+                .order_by(*_unmatched_order(UnmatchedRecord.__table__.c, query.sort))
+                .offset(offset)
+                .limit(limit)
+                .subquery()
+            )
+            columns = (
+                Record,
+                literal(_side(query), String),
+                RecordDuplicate.group_id,
+                literal(None, BigInteger),
+            )
+            statement = self._records_of(job, keys, *columns).order_by(
+                *_unmatched_order(keys.c, query.sort)
+            )
+        else:
+            statement = (
+                self._record_filter(job, query)
+                .order_by(*self._record_order(query))
+                .offset(offset)
+                .limit(limit)
+            )
         return [
             RecordRow(r, str(side), g, m) for r, side, g, m in await self.session.execute(statement)
         ]
@@ -585,6 +652,25 @@ class ResultRepository:
     ) -> list[Row[Any]]:
         """The next ``limit`` rows after the (row_number, id) or (group_id, record_id) ``after``:
         ``side``, the record's exported fields, ``duplicate_group``, ``match_id``."""
+        if _unmatched_indexed(job, query):
+            position = (UnmatchedRecord.row_number, UnmatchedRecord.record_id)
+            keys = (
+                self._unmatched_keys(job, query)
+                .where(tuple_(*position) > tuple_(*after))
+                .order_by(*position)
+                .limit(limit)
+                .subquery()
+            )
+            columns = (
+                literal(_side(query), String),
+                *_EXPORT_RECORD_FIELDS,
+                RecordDuplicate.group_id,
+                literal(None, BigInteger),
+            )
+            page = self._records_of(job, keys, *columns)
+            return list(
+                await self.session.execute(page.order_by(keys.c.row_number, keys.c.record_id))
+            )
         statement = self._record_filter(job, query)
         side, group, match = list(statement.selected_columns)[-3:]
         if query.tab is RecordTab.DUPLICATES:
@@ -805,18 +891,77 @@ class ResultRepository:
         return list(await self.session.scalars(statement))
 
 
-def _like_pattern(q: str) -> str:
-    escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+@dataclass(frozen=True, slots=True)
+class _SearchedText:
+    """Where a text search reads a record's reference and description."""
+
+    source_id: InstrumentedAttribute[int]
+    record_id: InstrumentedAttribute[int]
+    reference: InstrumentedAttribute[str | None]
+    description: InstrumentedAttribute[str | None]
+    content: InstrumentedAttribute[str] | None  # both, joined, trigram-indexed
+
+    def of_job(self, job: ReconciliationJob, record_id: Any) -> ColumnElement[bool]:
+        """The row of record ``record_id``, among the job's sources (on PostgreSQL that prunes
+        record_search to their two partitions)."""
+        return and_(
+            self.source_id.in_((job.left_source_id, job.right_source_id)),
+            self.record_id == record_id,
+        )
+
+    def matches(self, q: str) -> ColumnElement[bool]:
+        """Either column contains ``q``, case-insensitively (ILIKE '%q%', wildcards escaped)."""
+        escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
+        either = or_(
+            self.reference.ilike(pattern, escape="\\"),
+            self.description.ilike(pattern, escape="\\"),
+        )
+        if self.content is None:
+            return either
+        # The index finds the rows by their joined text; the columns then decide, so a match
+        # never spans the two.
+        return and_(self.content.ilike(pattern, escape="\\"), either)
 
 
-def _text_matches(pattern: str) -> ColumnElement[bool]:
-    return or_(
-        Record.reference.ilike(pattern, escape="\\"),
-        Record.description.ilike(pattern, escape="\\"),
-    )
+_RECORD_TEXT = _SearchedText(
+    Record.data_source_id, Record.id, Record.reference, Record.description, None
+)
+_SEARCH_TEXT = _SearchedText(
+    RecordSearch.data_source_id,
+    RecordSearch.record_id,
+    RecordSearch.reference,
+    RecordSearch.description,
+    RecordSearch.content,
+)
+_SEARCH_COLUMNS = ["data_source_id", "record_id", "reference", "description", "content"]
 
 
-async def _chunks(frame: pl.DataFrame) -> AsyncIterator[pa.Table]:
-    for offset in range(0, frame.height, _CHUNK_ROWS):
-        yield frame.slice(offset, _CHUNK_ROWS).to_arrow()
+def _search_rows(source_id: int) -> Select[int, int, str | None, str | None, str]:
+    """A source's records as rows of record_search (``_SEARCH_COLUMNS``)."""
+    content = func.coalesce(Record.reference, "") + "\n" + func.coalesce(Record.description, "")
+    return select(
+        Record.data_source_id, Record.id, Record.reference, Record.description, content
+    ).where(Record.data_source_id == source_id)
+
+
+def _side(query: RecordQuery) -> str:
+    return "left" if query.tab is RecordTab.UNMATCHED_LEFT else "right"
+
+
+def _unmatched_order(columns: Any, sort: RecordSort) -> tuple[ColumnElement[Any], ...]:
+    """ORDER BY of an unmatched tab over ``columns`` (unmatched_record's or a page's of it)."""
+    name, descending = _UNMATCHED_SORT[sort]
+    keys = (columns[name], columns["record_id"])
+    return tuple(key.desc() if descending else key.asc() for key in keys)
+
+
+def _unmatched_indexed(job: ReconciliationJob, query: RecordQuery) -> bool:
+    """An unmatched tab of a job whose unmatched_record rows are built (and kept current)."""
+    return query.tab is not RecordTab.DUPLICATES and job.results_indexed_at is not None
+
+
+def _searched_text(job: ReconciliationJob) -> _SearchedText:
+    """record_search (trigram-indexed on PostgreSQL) once the job's results are indexed, which
+    includes its sources' text; until then the records themselves, a scan."""
+    return _RECORD_TEXT if job.results_indexed_at is None else _SEARCH_TEXT

@@ -110,6 +110,10 @@ class MatchRead(BaseModel):
         description="What produced it: auto, suggested, ambiguous, discrepancy, manual"
     )
     rule: str
+    rule_set_version: int | None = Field(
+        description="The project's rule-set version that made it (None: manual, or the job's own "
+        "rules)"
+    )
     score: float
     amount: Decimal = Field(description="The left side's total")
     amount_difference: Decimal = Field(description="Right total minus left total")

@@ -138,9 +138,9 @@ class ResultService:
         job = await self.get_job(access, job_id)
         total = _stored_match_total(job, query)
         if total is None:
-            total = await self.repository.count_matches(job.id, query)
+            total = await self.repository.count_matches(job, query)
         matches = await self.repository.match_page(
-            job.id, query, offset=params.offset, limit=params.per_page
+            job, query, offset=params.offset, limit=params.per_page
         )
         return Page.of(await self._read_matches(job, matches), params, total)
 
@@ -182,7 +182,10 @@ class ResultService:
         for link in await self.repository.linked_records(job.id, [m.id for m in matches]):
             assert link.match_id is not None
             linked[link.match_id].append(link)
-        return [match_read(match, linked[match.id]) for match in matches]
+        return [
+            match_read(match, linked[match.id], rule_set_version=job.rule_set_version)
+            for match in matches
+        ]
 
     # --- review ---------------------------------------------------------------------------------
 
@@ -347,6 +350,8 @@ class ResultService:
             raise JobNotReviewable(
                 f"Job {job_id} is {job.status}; only completed jobs are reviewed"
             )
+        if job.results_expired:  # nothing to review, and no partition to write to (PostgreSQL)
+            raise JobNotReviewable(f"Job {job_id}'s results have expired")
         return job
 
     async def _ensure_unclaimed(
@@ -384,12 +389,14 @@ class ResultService:
         """Audit events, then the stored totals: the job's summary and, when they describe this
         job, the project's stats.
 
-        Only the touched records are counted again (``before`` and after the change), and the
+        The touched records' rows of the unmatched tabs follow their claims. Only they are
+        counted again (``before`` and after the change), and the
         per-status match counts move by ``shifts`` (``category:status`` from, to), so a review
         costs the same on a job of any size. A summary written before these totals existed is
         recounted once instead.
         """
         after = await self._side_totals(job, record_ids)
+        await self.repository.refresh_unmatched(job, record_ids)
         summary = job.summary or {}
         stored = [summary.get(side) for side in ("left", "right")]
         counts = summary.get("matches")

@@ -42,7 +42,10 @@ def record_read(record: Record, side: Side, duplicate_group: int | None = None) 
     )
 
 
-def match_read(match: Match, links: Iterable[LinkedRecord]) -> MatchRead:
+def match_read(
+    match: Match, links: Iterable[LinkedRecord], *, rule_set_version: int | None
+) -> MatchRead:
+    """``rule_set_version``: the version the match's job ran with (a manual match has none)."""
     evidence = json.loads(match.evidence) if match.evidence else None
     left: list[RecordRead] = []
     right: list[RecordRead] = []
@@ -57,6 +60,7 @@ def match_read(match: Match, links: Iterable[LinkedRecord]) -> MatchRead:
         category=match.category,
         origin=match.origin,
         rule=match.rule,
+        rule_set_version=None if match.origin == MatchOrigin.MANUAL else rule_set_version,
         score=match.score,
         amount=from_units(match.amount),
         amount_difference=from_units(match.amount_difference),

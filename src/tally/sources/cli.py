@@ -1,4 +1,5 @@
-"""`tally ingest`: load a file into a new data source from the command line, with live progress."""
+"""`tally ingest`: load a file into a new data source (or append it to one) from the command line,
+with live progress."""
 
 from __future__ import annotations
 
@@ -8,27 +9,31 @@ import os
 import shutil
 import time
 import uuid
+from collections.abc import Coroutine
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tally.cache import open_writing_database
 from tally.config import Settings, get_settings
 from tally.kit.cli import reports_errors
-from tally.kit.db import Database, run_in_transaction
-from tally.kit.migrate import open_database
+from tally.kit.db import run_in_transaction
 from tally.kit.uploads import SpooledUpload
-from tally.models import DataSource, DataSourceStatus
+from tally.models import DataSource, DataSourceAppend, DataSourceStatus
 from tally.projects.auth import owner_access
-from tally.sources.ingestion import run_ingestion
+from tally.sources.ingestion import run_append, run_ingestion
 from tally.sources.progress import progress_board
 from tally.sources.reading import UploadOptions
 from tally.sources.service import DataSourceService
-from tally.sources.storage import spool_dir, upload_path
+from tally.sources.storage import append_path, spool_dir, upload_path
 
 console = Console(stderr=True)
+T = TypeVar("T")
 
 
 @reports_errors
@@ -38,12 +43,31 @@ def ingest(
     name: str = typer.Option(None, help="Data source name (default: the file name)."),
     mapping: str = typer.Option(None, help='JSON mapping, e.g. \'{"amount": "Betrag"}\'.'),
     options: str = typer.Option(None, help="JSON upload options (date_format, on_error, ...)."),
+    profile: str = typer.Option(
+        None, help="Import profile id (a number, or builtin:<key>) whose options to read FILE with."
+    ),
+    append_to: int = typer.Option(
+        None,
+        "--append-to",
+        help="Append FILE to this data source: only rows it does not hold yet are added.",
+    ),
+    include_duplicates: bool = typer.Option(
+        False, help="With --append-to: add every row, also those already imported."
+    ),
+    dry_run: bool = typer.Option(
+        False, help="With --append-to: only count new and already imported rows; change nothing."
+    ),
 ) -> None:
-    """Load FILE into a new data source of a project (as the project's owner)."""
+    """Load FILE into a new data source of a project, or append it to one (as the project's owner)."""
     upload_options = UploadOptions.model_validate(
         {**json.loads(options or "{}"), **({"mapping": json.loads(mapping)} if mapping else {})}
     )
-    status, source = asyncio.run(_ingest(get_settings(), file, project, name, upload_options))
+    settings = get_settings()
+    if append_to is not None:
+        request = AppendRequest(append_to, profile, include_duplicates, dry_run)
+        asyncio.run(_append(settings, file, project, upload_options, request))
+        return
+    status, source = asyncio.run(_ingest(settings, file, project, name, upload_options, profile))
     if status != DataSourceStatus.READY:
         console.print(f"[red]Failed:[/red] {json.dumps(source.error, indent=2)}")
         raise typer.Exit(1)
@@ -54,17 +78,27 @@ def ingest(
 
 
 async def _ingest(
-    settings: Settings, file: Path, project_id: int, name: str | None, options: UploadOptions
+    settings: Settings,
+    file: Path,
+    project_id: int,
+    name: str | None,
+    options: UploadOptions,
+    profile_id: str | None,
 ) -> tuple[DataSourceStatus | None, DataSource]:
-    database = await open_database(settings)
+    database = await open_writing_database(settings)
     try:
         source = await run_in_transaction(
             database,
             lambda s: create_source_from_file(
-                s, settings, project_id, file, name=name, options=options
+                s, settings, project_id, file, name=name, options=options, profile_id=profile_id
             ),
         )
-        status = await _run_with_progress(database, settings, source, source.size_bytes)
+        status = await _run_with_progress(
+            settings,
+            source,
+            upload_path(settings, source.id),
+            run_ingestion(database, settings, source.id),
+        )
         final = await run_in_transaction(database, lambda s: s.get(DataSource, source.id))
         assert final is not None
         return status, final
@@ -80,6 +114,7 @@ async def create_source_from_file(
     *,
     name: str | None,
     options: UploadOptions,
+    profile_id: str | None = None,
 ) -> DataSource:
     """Accept a local file as an upload to a project, acting as its owner (command line, demo).
 
@@ -89,10 +124,95 @@ async def create_source_from_file(
     access = await owner_access(session, project_id)
     try:
         return await DataSourceService(session, settings).create_source(
-            access, upload, name=name, options=options
+            access, upload, name=name, options=options, profile_id=profile_id
         )
     finally:
         upload.discard()
+
+
+@dataclass(frozen=True)
+class AppendRequest:
+    source_id: int
+    profile_id: str | None
+    include_duplicates: bool
+    dry_run: bool
+
+
+async def _append(
+    settings: Settings, file: Path, project_id: int, options: UploadOptions, request: AppendRequest
+) -> None:
+    database = await open_writing_database(settings)
+    try:
+        if request.dry_run:
+            counts = await run_in_transaction(
+                database,
+                lambda s: _count_new_rows(s, settings, project_id, file, options, request),
+            )
+            console.print(
+                f"{counts['new']:,} new, {counts['already_imported']:,} already imported "
+                f"(whole file, {counts['rows_checked']:,} rows); nothing was changed."
+            )
+            return
+        append = await run_in_transaction(
+            database, lambda s: _create_append(s, settings, project_id, file, options, request)
+        )
+        source = await run_in_transaction(
+            database, lambda s: s.get(DataSource, append.data_source_id)
+        )
+        assert source is not None
+        task = run_append(database, settings, append.id)
+        await _run_with_progress(settings, source, append_path(settings, append.id), task)
+        final = await run_in_transaction(database, lambda s: s.get(DataSourceAppend, append.id))
+    finally:
+        await database.dispose()
+    assert final is not None
+    if final.status != DataSourceStatus.READY:
+        console.print(
+            f"[red]Failed, nothing was appended:[/red] {json.dumps(final.error, indent=2)}"
+        )
+        raise typer.Exit(1)
+    console.print(
+        f"Appended to data source {final.data_source_id}: {final.rows_added:,} new rows, "
+        f"{final.rows_already_imported:,} already imported"
+        + (" (imported anyway)" if final.include_duplicates else "")
+    )
+
+
+async def _create_append(
+    session: AsyncSession,
+    settings: Settings,
+    project_id: int,
+    file: Path,
+    options: UploadOptions,
+    request: AppendRequest,
+) -> DataSourceAppend:
+    upload = await asyncio.to_thread(_spool, settings, file)
+    access = await owner_access(session, project_id)
+    try:
+        return await DataSourceService(session, settings).create_append(
+            access,
+            request.source_id,
+            upload,
+            options=options,
+            include_duplicates=request.include_duplicates,
+            profile_id=request.profile_id,
+        )
+    finally:
+        upload.discard()
+
+
+async def _count_new_rows(
+    session: AsyncSession,
+    settings: Settings,
+    project_id: int,
+    file: Path,
+    options: UploadOptions,
+    request: AppendRequest,
+) -> dict[str, int]:
+    access = await owner_access(session, project_id)
+    return await DataSourceService(session, settings).count_new_rows(
+        access, request.source_id, file, options=options, profile_id=request.profile_id
+    )
 
 
 def _spool(settings: Settings, file: Path) -> SpooledUpload:
@@ -106,11 +226,11 @@ def _spool(settings: Settings, file: Path) -> SpooledUpload:
 
 
 async def _run_with_progress(
-    database: Database, settings: Settings, source: DataSource, size_bytes: int
-) -> DataSourceStatus | None:
+    settings: Settings, source: DataSource, path: Path, load: Coroutine[Any, Any, T]
+) -> T:
     # Total rows are unknown until the end: estimate them from the file size and the head's lines.
-    estimate = _estimated_rows(upload_path(settings, source.id), size_bytes)
-    task = asyncio.create_task(run_ingestion(database, settings, source.id))
+    estimate = _estimated_rows(path)
+    task = asyncio.create_task(load)
     started = time.monotonic()
     columns = (
         TextColumn("{task.description}"),
@@ -136,8 +256,9 @@ async def _run_with_progress(
     return status
 
 
-def _estimated_rows(path: Path, size_bytes: int) -> int | None:
+def _estimated_rows(path: Path) -> int | None:
     try:
+        size_bytes = path.stat().st_size
         with path.open("rb") as stream:
             head = stream.read(1 << 20)
     except OSError:

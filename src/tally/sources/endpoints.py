@@ -11,11 +11,14 @@ from tally.cache import NOT_MODIFIED, cached_response, keys
 from tally.kit.errors import Forbidden, TallyError, error_responses
 from tally.kit.tasks import TaskQueueDep
 from tally.kit.uploads import BadUpload, UploadTooLarge, receive_upload
+from tally.profiles.service import ImportProfileNotFound
 from tally.projects.auth import ProjectEditor, ProjectNotFound, ProjectReader
 from tally.sources.reading import UploadOptions
-from tally.sources.schemas import DataSourceRead
+from tally.sources.schemas import DataSourceAppendRead, DataSourceRead
 from tally.sources.service import (
+    APPEND_TASK,
     INGEST_TASK,
+    AppendNotFound,
     DataSourceNotFound,
     DataSourceService,
     InvalidFile,
@@ -49,6 +52,11 @@ _UPLOAD_FORM = {
                             "type": "boolean",
                             "description": "preflight only: the file sent is the whole file",
                         },
+                        "profile_id": {
+                            "type": "string",
+                            "description": "read the file with this import profile's options "
+                            "(options given explicitly win)",
+                        },
                     },
                 }
             }
@@ -56,6 +64,34 @@ _UPLOAD_FORM = {
         "required": True,
     }
 }
+
+
+_APPEND_FORM = {
+    "requestBody": {
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        **_UPLOAD_FORM["requestBody"]["content"]["multipart/form-data"]["schema"][  # type: ignore[index]
+                            "properties"
+                        ],
+                        "include_duplicates": {
+                            "type": "boolean",
+                            "description": "import every row, even those the source already holds",
+                        },
+                    },
+                }
+            }
+        },
+        "required": True,
+    }
+}
+
+
+def _flag(fields: dict[str, str], name: str) -> bool:
+    return fields.get(name, "false").lower() in {"1", "true", "yes"}
 
 
 def _options(fields: dict[str, str]) -> UploadOptions:
@@ -85,13 +121,16 @@ async def get_project_data_sources(access: ProjectReader, request: Request) -> R
 @router.post(
     "/preflight",
     openapi_extra=_UPLOAD_FORM,
-    responses=error_responses(ProjectNotFound, Forbidden, InvalidFile, BadUpload, UploadTooLarge),
+    responses=error_responses(
+        ProjectNotFound, Forbidden, InvalidFile, BadUpload, UploadTooLarge, ImportProfileNotFound
+    ),
 )
 async def preflight_data_source(
     access: ProjectEditor, request: Request, session: Session
 ) -> dict[str, Any]:
     """Check the head of a file before uploading it: format, encoding, delimiter, header, proposed
-    mapping, and every problem in its first 100 rows (row, column, value, reason). Stores nothing."""
+    mapping, and every problem in its first 100 rows (row, column, value, reason), plus the import
+    profiles that fit its header (``profiles``). Stores nothing."""
     upload = await receive_upload(
         request, spool_dir(request.app.state.settings), max_bytes=MAX_PREFLIGHT_BYTES
     )
@@ -99,10 +138,13 @@ async def preflight_data_source(
         head = upload.path.read_bytes()
     finally:
         upload.discard()
-    options = _options(upload.fields)
-    complete = upload.fields.get("complete", "false").lower() in {"1", "true", "yes"}
-    preview = await DataSourceService(session).preflight(head, complete=complete, options=options)
-    return preview.to_dict()
+    return await DataSourceService(session).preflight(
+        access,
+        head,
+        complete=_flag(upload.fields, "complete"),
+        options=_options(upload.fields),
+        profile_id=upload.fields.get("profile_id") or None,
+    )
 
 
 @router.post(
@@ -110,7 +152,9 @@ async def preflight_data_source(
     response_model=DataSourceRead,
     status_code=status.HTTP_202_ACCEPTED,
     openapi_extra=_UPLOAD_FORM,
-    responses=error_responses(ProjectNotFound, Forbidden, InvalidFile, BadUpload, UploadTooLarge),
+    responses=error_responses(
+        ProjectNotFound, Forbidden, InvalidFile, BadUpload, UploadTooLarge, ImportProfileNotFound
+    ),
 )
 async def upload_data_source(
     access: ProjectEditor, request: Request, session: Session, queue: TaskQueueDep
@@ -122,7 +166,11 @@ async def upload_data_source(
     try:
         service = DataSourceService(session, settings)
         source = await service.create_source(
-            access, upload, name=upload.fields.get("name"), options=_options(upload.fields)
+            access,
+            upload,
+            name=upload.fields.get("name"),
+            options=_options(upload.fields),
+            profile_id=upload.fields.get("profile_id") or None,
         )
         await queue.enqueue(session, INGEST_TASK, source_id=source.id)
     finally:
@@ -151,6 +199,128 @@ async def delete_data_source(
 ) -> None:
     """Delete a source with its records, and the jobs that reconciled it."""
     await DataSourceService(session, request.app.state.settings).delete_source(access, source_id)
+
+
+@router.post(
+    "/{source_id}/append/preflight",
+    openapi_extra=_APPEND_FORM,
+    responses=error_responses(
+        ProjectNotFound,
+        Forbidden,
+        DataSourceNotFound,
+        InvalidFile,
+        BadUpload,
+        UploadTooLarge,
+        ImportProfileNotFound,
+    ),
+)
+async def preflight_append(
+    access: ProjectEditor, source_id: int, request: Request, session: Session
+) -> dict[str, Any]:
+    """Preflight a file to append: the same answer as the upload's preflight, plus ``duplicates``:
+    how many of the rows sent are new and how many the source already holds (the whole file when
+    ``complete``). Stores nothing."""
+    upload = await receive_upload(
+        request, spool_dir(request.app.state.settings), max_bytes=MAX_PREFLIGHT_BYTES
+    )
+    try:
+        head = upload.path.read_bytes()
+    finally:
+        upload.discard()
+    return await DataSourceService(session).preflight_append(
+        access,
+        source_id,
+        head,
+        complete=_flag(upload.fields, "complete"),
+        options=_options(upload.fields),
+        profile_id=upload.fields.get("profile_id") or None,
+    )
+
+
+@router.post(
+    "/{source_id}/append",
+    response_model=DataSourceAppendRead,
+    status_code=status.HTTP_202_ACCEPTED,
+    openapi_extra=_APPEND_FORM,
+    responses=error_responses(
+        ProjectNotFound,
+        Forbidden,
+        DataSourceNotFound,
+        SourceBusy,
+        InvalidFile,
+        BadUpload,
+        UploadTooLarge,
+        ImportProfileNotFound,
+    ),
+)
+async def append_to_data_source(
+    access: ProjectEditor,
+    source_id: int,
+    request: Request,
+    session: Session,
+    queue: TaskQueueDep,
+) -> DataSourceAppendRead:
+    """Append a file to a ready source: only rows it does not hold yet are added (the format's
+    transaction id, else the row's content and its occurrence among identical rows), unless
+    ``include_duplicates``. Loads in the background; the source is `appending` meanwhile and the
+    append's status goes `ingesting` -> `ready`/`failed`. A failed append changes nothing."""
+    settings = request.app.state.settings
+    upload = await receive_upload(request, spool_dir(settings), max_bytes=settings.max_upload_bytes)
+    try:
+        append = await DataSourceService(session, settings).create_append(
+            access,
+            source_id,
+            upload,
+            options=_options(upload.fields),
+            include_duplicates=_flag(upload.fields, "include_duplicates"),
+            profile_id=upload.fields.get("profile_id") or None,
+        )
+        await queue.enqueue(session, APPEND_TASK, append_id=append.id)
+    finally:
+        upload.discard()
+    return DataSourceAppendRead.model_validate(append)
+
+
+@router.get(
+    "/{source_id}/appends",
+    response_model=list[DataSourceAppendRead],
+    responses=error_responses(ProjectNotFound, DataSourceNotFound),
+)
+async def get_data_source_appends(
+    access: ProjectReader, source_id: int, session: Session
+) -> list[DataSourceAppendRead]:
+    """The files appended to a source, oldest first."""
+    appends = await DataSourceService(session).list_appends(access, source_id)
+    return [DataSourceAppendRead.model_validate(append) for append in appends]
+
+
+@router.get(
+    "/{source_id}/appends/{append_id}",
+    response_model=DataSourceAppendRead,
+    responses=error_responses(ProjectNotFound, DataSourceNotFound, AppendNotFound),
+)
+async def get_data_source_append(
+    access: ProjectReader, source_id: int, append_id: int, session: Session
+) -> DataSourceAppendRead:
+    append = await DataSourceService(session).get_append(access, source_id, append_id)
+    return DataSourceAppendRead.model_validate(append)
+
+
+@router.get(
+    "/{source_id}/appends/{append_id}/skipped",
+    response_class=FileResponse,
+    responses=error_responses(ProjectNotFound, DataSourceNotFound, AppendNotFound, NoSkippedRows),
+)
+async def download_append_skipped_rows(
+    access: ProjectReader, source_id: int, append_id: int, session: Session, request: Request
+) -> FileResponse:
+    """The rows of an append skipped under on_error=skip, as CSV, with their reasons."""
+    path = await DataSourceService(session, request.app.state.settings).append_skipped_rows_file(
+        access, source_id, append_id
+    )
+    return FileResponse(
+        path, media_type="text/csv", filename=f"skipped-rows-append-{append_id}.csv"
+    )
 
 
 @router.get(

@@ -1,19 +1,26 @@
-"""Loading one uploaded file into its data source: all or nothing.
+"""Loading one uploaded file into its data source, or appending one to it: all or nothing.
 
 The whole load is one transaction (COPY on PostgreSQL, executemany on SQLite) that ends by marking
 the source `ready`: a bad file, a crash or a cancel rolls back every record it wrote, and the source
 is never visible half-loaded. Running it twice is safe — a source that is no longer `ingesting` is
 skipped, and a re-run starts from an empty source.
+
+An append (DataSourceAppend) runs the same way while its source is `appending`: it adds only the
+rows the source does not hold yet (tally.ingest.duplicates), numbered after the source's last row,
+in one transaction that also sets the new row count. A refused or crashed append leaves the source
+`ready` with exactly the rows it had; jobs keep their results on those rows.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,11 +28,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tally.cache import invalidate_data_sources
 from tally.config import Settings
 from tally.ingest.batches import skipped_rows_csv
+from tally.ingest.duplicates import ImportedIdentities, identity_keys, record_keys
 from tally.ingest.errors import IngestError, RowError
 from tally.ingest.formats import FormatError
 from tally.kit.db import Database, run_in_transaction
 from tally.kit.threads import iterate_in_thread
-from tally.models import DataSourceStatus
+from tally.models import DataSourceAppend, DataSourceStatus
 from tally.sources.progress import progress_board
 from tally.sources.reading import (
     FileBatch,
@@ -36,7 +44,7 @@ from tally.sources.reading import (
     statement_summary,
 )
 from tally.sources.repository import DataSourceRepository
-from tally.sources.storage import skipped_path, upload_path
+from tally.sources.storage import append_path, append_skipped_path, skipped_path, upload_path
 
 log = structlog.get_logger("tally.sources")
 
@@ -170,6 +178,122 @@ async def _load(
     return DataSourceStatus.READY
 
 
+async def run_append(database: Database, settings: Settings, append_id: int) -> str | None:
+    """Load append ``append_id`` into its source; returns its final status (None: nothing to do)."""
+    append = await run_in_transaction(
+        database, lambda s: DataSourceRepository(s).get_append(append_id)
+    )
+    if append is None or append.status != DataSourceStatus.INGESTING:
+        return None
+    source = await run_in_transaction(
+        database, lambda s: DataSourceRepository(s).get(append.data_source_id)
+    )
+    assert source is not None  # deleting a source waits for its append (SourceBusy)
+    path = append_path(settings, append_id)
+    options = append.parse_options or {}
+    load = _Load(
+        source.id, options.get("on_error", "reject"), options.get("accept_unbalanced", False)
+    )
+    plan = ReadPlan.from_dict(options["plan"])
+    status: str = DataSourceStatus.FAILED
+    try:
+        if not path.exists():
+            raise FileRejected({"message": "The appended file is gone; append it again."})
+        status = await run_in_transaction(
+            database,
+            lambda session: _append(
+                session, database, settings, source.project_id, append, path, plan, load
+            ),
+        )
+    except FileRejected as rejected:
+        await _fail_append(database, source.project_id, append, rejected.detail)
+    except (IngestError, FormatError) as error:
+        detail = {"message": str(error), **describe_error(error)}
+        await _fail_append(database, source.project_id, append, detail)
+    except Exception as error:
+        log.exception("sources.append_crashed", append_id=append_id)
+        await _fail_append(
+            database,
+            source.project_id,
+            append,
+            {"message": f"The append failed unexpectedly ({type(error).__name__})."},
+        )
+    finally:
+        progress_board.finish(source.id)
+    path.unlink(missing_ok=True)
+    log.info("sources.append_finished", append_id=append_id, status=status, rows=load.rows_read)
+    return status
+
+
+async def _append(
+    session: AsyncSession,
+    database: Database,
+    settings: Settings,
+    project_id: int,
+    append: DataSourceAppend,
+    path: Path,
+    plan: ReadPlan,
+    load: _Load,
+) -> str:
+    repository = DataSourceRepository(session)
+    held = await load_identities(repository, append.data_source_id)
+    new_rows = _NewRows(
+        held, await repository.last_row_number(append.data_source_id), append.include_duplicates
+    )
+    skipped_file = append_skipped_path(settings, append.id)
+    options = plan.options or {}
+    columns = list(options.get("columns") or options.get("header") or [])
+    with _SkippedWriter(skipped_file, columns) as skipped_writer:
+        records = _records(path, plan, load, skipped_writer, database, project_id)
+        rows_added = await repository.load_records(load.source_id, new_rows.filter(records))
+    if load.skipped == 0:
+        skipped_file.unlink(missing_ok=True)
+    _check_statements(load)
+    await repository.finish_append(
+        append,
+        rows_read=load.rows_read,
+        rows_added=rows_added,
+        rows_already_imported=new_rows.already_imported,
+        skipped_count=load.skipped,
+        statements=load.statements,
+        warnings=_warnings(load),
+    )
+    invalidate_data_sources(session, project_id)
+    return DataSourceStatus.READY
+
+
+async def load_identities(repository: DataSourceRepository, source_id: int) -> ImportedIdentities:
+    """The identity keys of every row a source holds, as one compact sorted array."""
+    chunks = [
+        await asyncio.to_thread(identity_keys, transaction_ids, row_hashes)
+        async for transaction_ids, row_hashes in repository.identity_columns(source_id)
+    ]
+    return await asyncio.to_thread(ImportedIdentities.from_key_chunks, chunks)
+
+
+class _NewRows:
+    """Keeps the rows of an appended file that the source does not hold yet, renumbered after its
+    last row; with ``include_duplicates`` every row is kept (the user's override)."""
+
+    def __init__(self, held: ImportedIdentities, last_row: int, include_duplicates: bool) -> None:
+        self.held = held
+        self.next_row = last_row + 1
+        self.include_duplicates = include_duplicates
+        self.already_imported = 0
+
+    async def filter(self, batches: AsyncIterator[pa.RecordBatch]) -> AsyncIterator[pa.RecordBatch]:
+        async for batch in batches:
+            already = self.held.claim(record_keys(batch))
+            count = int(already.sum())
+            self.already_imported += count
+            if count and not self.include_duplicates:
+                batch = batch.filter(pa.array(~already))
+            numbers = pa.array(np.arange(self.next_row, self.next_row + batch.num_rows), pa.int64())
+            self.next_row += batch.num_rows
+            column = batch.schema.get_field_index("row_number")
+            yield batch.set_column(column, batch.schema.field(column), numbers)
+
+
 async def _records(
     path: Path,
     plan: ReadPlan,
@@ -268,6 +392,17 @@ async def _fail(
 
     await run_in_transaction(database, mark)
     log.info("sources.ingest_rejected", source_id=source_id, reason=detail.get("message"))
+
+
+async def _fail_append(
+    database: Database, project_id: int, append: DataSourceAppend, detail: dict[str, Any]
+) -> None:
+    async def mark(session: AsyncSession) -> None:
+        await DataSourceRepository(session).fail_append(append, detail)
+        invalidate_data_sources(session, project_id)
+
+    await run_in_transaction(database, mark)
+    log.info("sources.append_rejected", append_id=append.id, reason=detail.get("message"))
 
 
 class _SkippedWriter:

@@ -11,7 +11,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, BinaryIO, Literal
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -36,6 +36,7 @@ from tally.money import format_units
 
 HEAD_BYTES = 1 << 20  # what preflight reads of an uploaded file
 TABULAR_FORMATS = ("csv", "xlsx")
+HEAD_BATCH_ROWS = 20_000
 
 
 class UploadOptions(BaseModel):
@@ -204,21 +205,38 @@ def _preview_rows(records: pa.RecordBatch, limit: int) -> list[dict[str, Any]]:
 def read_file(path: Path, plan: ReadPlan, *, batch_rows: int) -> Iterator[FileBatch]:
     """Stream the whole stored file as FileBatch objects, in bounded memory."""
     with path.open("rb") as stream:
-        if plan.format in TABULAR_FORMATS:
-            assert plan.options is not None
-            options = ParseOptions.from_dict(plan.options)
-            batches: Iterator[ParsedBatch] = (
-                parse_csv(stream, options, batch_rows=batch_rows)
-                if plan.format == "csv"
-                else parse_xlsx(stream, options, batch_rows=batch_rows)
-            )
-            for batch in batches:
-                yield FileBatch(batch.records, batch.errors, batch.skipped, batch.rows_read)
-            return
-        rows = 0
-        for parsed in PARSERS[plan.format](stream, batch_rows=batch_rows):
-            rows += parsed.records.num_rows
-            yield _statement_batch(parsed, rows)
+        yield from _read_stream(stream, plan, batch_rows=batch_rows)
+
+
+def read_head(head: bytes, plan: ReadPlan, *, complete: bool) -> Iterator[FileBatch]:
+    """The records of a file's head (all of them when ``complete``); a cut last row is dropped."""
+    if complete:
+        yield from _read_stream(io.BytesIO(head), plan, batch_rows=HEAD_BATCH_ROWS)
+        return
+    if plan.format == "csv" and head[:2] != b"\x1f\x8b":
+        head = head[: head.rfind(b"\n") + 1]  # whole lines only
+    try:
+        yield from _read_stream(io.BytesIO(head), plan, batch_rows=HEAD_BATCH_ROWS)
+    except (IngestError, FormatError):
+        return  # the head ends mid-row (or mid-entry): what parsed before the cut is the sample
+
+
+def _read_stream(stream: BinaryIO, plan: ReadPlan, *, batch_rows: int) -> Iterator[FileBatch]:
+    if plan.format in TABULAR_FORMATS:
+        assert plan.options is not None
+        options = ParseOptions.from_dict(plan.options)
+        batches: Iterator[ParsedBatch] = (
+            parse_csv(stream, options, batch_rows=batch_rows)
+            if plan.format == "csv"
+            else parse_xlsx(stream, options, batch_rows=batch_rows)
+        )
+        for batch in batches:
+            yield FileBatch(batch.records, batch.errors, batch.skipped, batch.rows_read)
+        return
+    rows = 0
+    for parsed in PARSERS[plan.format](stream, batch_rows=batch_rows):
+        rows += parsed.records.num_rows
+        yield _statement_batch(parsed, rows)
 
 
 def _statement_batch(parsed: ParsedStatementBatch, rows_read: int) -> FileBatch:

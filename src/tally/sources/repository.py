@@ -11,9 +11,16 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.ingest.records import RECORD_COLUMNS
-from tally.kit.bulk import bulk_insert, with_constant
+from tally.kit.bulk import bulk_insert, copy_out, with_constant
 from tally.matching.fields import INPUT_COLUMNS
-from tally.models import DataSource, DataSourceStatus, IngestProgress, Record
+from tally.models import (
+    DataSource,
+    DataSourceAppend,
+    DataSourceStatus,
+    IngestProgress,
+    Record,
+    RecordSearch,
+)
 
 _LOAD_COLUMNS = ("data_source_id", *RECORD_COLUMNS)
 
@@ -93,6 +100,118 @@ class DataSourceRepository:
             delete(IngestProgress).where(IngestProgress.data_source_id == source_id)
         )
 
+    async def start_append(self, source_id: int) -> bool:
+        """Mark a ready source as appending; False when it is not ready (a concurrent append or
+        ingestion got there first: the conditional update decides, not an earlier read)."""
+        result = await self.session.execute(
+            update(DataSource)
+            .where(DataSource.id == source_id, DataSource.status == DataSourceStatus.READY)
+            .values(status=DataSourceStatus.APPENDING)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    async def add_append(self, append: DataSourceAppend) -> DataSourceAppend:
+        self.session.add(append)
+        await self.session.flush()
+        return append
+
+    async def get_append(self, append_id: int) -> DataSourceAppend | None:
+        return await self.session.get(DataSourceAppend, append_id)
+
+    async def list_appends(self, source_id: int) -> list[DataSourceAppend]:
+        statement = (
+            select(DataSourceAppend)
+            .where(DataSourceAppend.data_source_id == source_id)
+            .order_by(DataSourceAppend.id)
+        )
+        return list(await self.session.scalars(statement))
+
+    async def running_append_ids(self) -> list[int]:
+        """Appends whose load had not finished (start-up recovery)."""
+        statement = select(DataSourceAppend.id).where(
+            DataSourceAppend.status == DataSourceStatus.INGESTING
+        )
+        return list(await self.session.scalars(statement))
+
+    async def finish_append(
+        self,
+        append: DataSourceAppend,
+        *,
+        rows_read: int,
+        rows_added: int,
+        rows_already_imported: int,
+        skipped_count: int,
+        statements: list[dict[str, Any]],
+        warnings: list[str],
+    ) -> None:
+        """Record a loaded append, and the source's new row count, statements and warnings."""
+        source = await self.session.get(DataSource, append.data_source_id)
+        assert source is not None
+        row_count = source.row_count + rows_added
+        statement = source.statement
+        if statements:
+            statement = {"statements": [*(statement or {}).get("statements", []), *statements]}
+        await self.session.execute(
+            update(DataSource)
+            .where(DataSource.id == source.id)
+            .values(
+                status=DataSourceStatus.READY,
+                row_count=row_count,
+                rows_done=row_count,
+                statement=statement,
+                warnings=[*(source.warnings or []), *warnings] or None,
+            )
+        )
+        await self.session.execute(
+            update(DataSourceAppend)
+            .where(DataSourceAppend.id == append.id)
+            .values(
+                status=DataSourceStatus.READY,
+                rows_read=rows_read,
+                rows_added=rows_added,
+                rows_already_imported=rows_already_imported,
+                skipped_count=skipped_count,
+                finished_at=func.now(),
+            )
+        )
+        await self._end_progress(source.id)
+
+    async def fail_append(self, append: DataSourceAppend, detail: dict[str, Any]) -> None:
+        """The append is refused; its source goes back to ready with the rows it had."""
+        await self.session.execute(
+            update(DataSource)
+            .where(
+                DataSource.id == append.data_source_id,
+                DataSource.status == DataSourceStatus.APPENDING,
+            )
+            .values(status=DataSourceStatus.READY)
+        )
+        await self.session.execute(
+            update(DataSourceAppend)
+            .where(DataSourceAppend.id == append.id)
+            .values(status=DataSourceStatus.FAILED, error=detail, finished_at=func.now())
+        )
+        await self._end_progress(append.data_source_id)
+
+    async def last_row_number(self, source_id: int) -> int:
+        """The highest row number of a source (on ix_record_data_source_id_row_number)."""
+        statement = select(func.max(Record.row_number)).where(Record.data_source_id == source_id)
+        return int(await self.session.scalar(statement) or 0)
+
+    async def identity_columns(
+        self, source_id: int, *, chunk_rows: int = 100_000
+    ) -> AsyncIterator[tuple[pa.Array, pa.Array]]:
+        """(transaction_id, row_hash) of every record of a source, streamed in chunks."""
+        statement = (
+            select(Record.transaction_id, Record.row_hash)
+            .where(Record.data_source_id == source_id)
+            .execution_options(yield_per=chunk_rows)
+        )
+        result = await self.session.stream(statement)
+        async for rows in result.partitions():
+            transaction_ids, row_hashes = zip(*rows, strict=True)
+            yield pa.array(transaction_ids, pa.string()), pa.array(row_hashes, pa.int64())
+
     async def ingesting_ids(self) -> list[int]:
         """Sources whose ingestion had not finished (start-up recovery)."""
         statement = select(DataSource.id).where(DataSource.status == DataSourceStatus.INGESTING)
@@ -112,9 +231,16 @@ class DataSourceRepository:
     async def delete_records_of_project(self, project_id: int) -> None:
         sources = select(DataSource.id).where(DataSource.project_id == project_id)
         await self.session.execute(delete(Record).where(Record.data_source_id.in_(sources)))
+        await self.session.execute(
+            delete(RecordSearch).where(RecordSearch.data_source_id.in_(sources))
+        )
 
     async def delete_records(self, source_id: int) -> None:
         await self.session.execute(delete(Record).where(Record.data_source_id == source_id))
+        # Their searchable copy (tally.results.indexing), by ix_record_search_data_source_id.
+        await self.session.execute(
+            delete(RecordSearch).where(RecordSearch.data_source_id == source_id)
+        )
 
     async def count_records(self, source_id: int) -> int:
         statement = (
@@ -140,24 +266,17 @@ FRAME_SCHEMA = INPUT_COLUMNS
 async def load_record_frame(session: AsyncSession, source_id: int) -> pl.DataFrame:
     """Every record of a source as a polars frame, for the matching engine.
 
-    PostgreSQL streams it out with ``COPY ... TO STDOUT`` (CSV, parsed by polars in a thread); SQLite
-    reads rows through the driver. Both return exactly FRAME_SCHEMA.
+    PostgreSQL streams it out with ``COPY ... TO STDOUT`` (CSV, parsed by polars in a thread) on a
+    connection of its own (kit.bulk.copy_out: records of a source are committed and never change);
+    SQLite reads rows through the driver. Both return exactly FRAME_SCHEMA.
     """
     connection = await session.connection()
     columns = ", ".join(FRAME_SCHEMA)
     if connection.dialect.name == "postgresql":
-        raw = await connection.get_raw_connection()
-        chunks: list[bytes] = []
-        query = (
-            f"COPY (SELECT {columns} FROM record WHERE data_source_id = {int(source_id)} "  # noqa: S608
-            "ORDER BY id) TO STDOUT (FORMAT csv)"
+        payload = await copy_out(
+            connection,
+            f"SELECT {columns} FROM record WHERE data_source_id = {int(source_id)} ORDER BY id",  # noqa: S608
         )
-        driver: Any = raw.driver_connection
-        async with driver.cursor() as cursor, cursor.copy(query) as copy:
-            async for chunk in copy:
-                chunks.append(bytes(chunk))
-        payload = b"".join(chunks)
-        del chunks
         if not payload:
             return pl.DataFrame(schema=FRAME_SCHEMA)
         return await asyncio.to_thread(

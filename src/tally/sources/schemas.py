@@ -27,3 +27,24 @@ class DataSourceRead(BaseModel):
     warnings: list[str] | None
     created_at: datetime
     updated_at: datetime
+
+
+class DataSourceAppendRead(BaseModel):
+    """A file appended to a source: ``status`` ingesting -> ready/failed, and what it added."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    data_source_id: int
+    file_name: str
+    format: str
+    status: DataSourceStatus
+    include_duplicates: bool
+    size_bytes: int
+    rows_read: int
+    rows_added: int
+    rows_already_imported: int
+    skipped_count: int
+    error: dict[str, Any] | None
+    created_at: datetime
+    finished_at: datetime | None

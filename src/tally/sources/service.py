@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -10,20 +11,33 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.cache import invalidate_data_sources
 from tally.config import Settings
+from tally.ingest.duplicates import ImportedIdentities, record_keys
 from tally.ingest.errors import IngestError
 from tally.ingest.formats import FormatError
 from tally.kit.errors import Conflict, NotFound, TallyError
 from tally.kit.uploads import SpooledUpload
-from tally.models import DataSource, DataSourceStatus
+from tally.models import DataSource, DataSourceAppend, DataSourceStatus
+from tally.profiles.service import ImportProfileService, with_profile
 from tally.projects.auth import ProjectAccess
 from tally.results.repository import ResultRepository
+from tally.sources.ingestion import BATCH_ROWS, load_identities
 from tally.sources.progress import progress_board
-from tally.sources.reading import HEAD_BYTES, Preview, UploadOptions, describe_error, preview_file
+from tally.sources.reading import (
+    HEAD_BYTES,
+    FileBatch,
+    Preview,
+    UploadOptions,
+    describe_error,
+    preview_file,
+    read_file,
+    read_head,
+)
 from tally.sources.repository import DataSourceRepository
 from tally.sources.schemas import DataSourceRead
-from tally.sources.storage import skipped_path, upload_path
+from tally.sources.storage import append_path, append_skipped_path, skipped_path, upload_path
 
 INGEST_TASK = "ingest"
+APPEND_TASK = "append"
 
 
 class DataSourceNotFound(NotFound):
@@ -37,7 +51,11 @@ class InvalidFile(TallyError):
 
 
 class SourceBusy(Conflict):
-    """The data source is still being ingested."""
+    """The data source is being ingested or appended to (or, for an append, is not ready)."""
+
+
+class AppendNotFound(NotFound):
+    """No such append on this data source."""
 
 
 class NoSkippedRows(NotFound):
@@ -57,7 +75,7 @@ class DataSourceService:
     async def read(self, access: ProjectAccess, source_id: int) -> DataSourceRead:
         source = await self.get_source(access, source_id)
         live = None
-        if source.status == DataSourceStatus.INGESTING:
+        if source.status in (DataSourceStatus.INGESTING, DataSourceStatus.APPENDING):
             live = await self.repository.live_rows(source.id)
         return read_source(source, live)
 
@@ -67,9 +85,49 @@ class DataSourceService:
             raise DataSourceNotFound(f"Data source {source_id} not found in this project")
         return source
 
-    async def preflight(self, head: bytes, *, complete: bool, options: UploadOptions) -> Preview:
-        """Detect the format and check the first 100 rows of ``head``; nothing is stored."""
-        return await _preview(head, complete=complete, options=options, path=None)
+    async def preflight(
+        self,
+        access: ProjectAccess,
+        head: bytes,
+        *,
+        complete: bool,
+        options: UploadOptions,
+        profile_id: str | None = None,
+    ) -> dict[str, Any]:
+        """Detect the format and check the first 100 rows of ``head``; nothing is stored.
+
+        With ``profile_id`` the file is read with that import profile's options (the ones given
+        explicitly win). The answer lists the profiles that fit the file's header (``profiles``).
+        """
+        options = await self._with_profile(access, options, profile_id)
+        preview = await _preview(head, complete=complete, options=options, path=None)
+        return await self._described(access, preview)
+
+    async def preflight_append(
+        self,
+        access: ProjectAccess,
+        source_id: int,
+        head: bytes,
+        *,
+        complete: bool,
+        options: UploadOptions,
+        profile_id: str | None = None,
+    ) -> dict[str, Any]:
+        """Preflight of a file to append to a source, with how many of its rows are new.
+
+        ``duplicates`` counts the rows of ``head``: the whole file when ``complete``, else the
+        rows before the cut (``whole_file`` false). Nothing is stored.
+        """
+        source = await self.get_source(access, source_id)
+        options = await self._with_profile(access, options, profile_id)
+        options = await self._with_source_mapping(source, head, complete, options)
+        preview = await _preview(head, complete=complete, options=options, path=None)
+        held = await load_identities(self.repository, source.id)
+        batches = read_head(head, preview.plan, complete=complete)
+        counts = await asyncio.to_thread(_count_new_rows, batches, held)
+        described = await self._described(access, preview)
+        described["duplicates"] = {**counts, "whole_file": complete}
+        return described
 
     async def create_source(
         self,
@@ -78,24 +136,17 @@ class DataSourceService:
         *,
         name: str | None,
         options: UploadOptions,
+        profile_id: str | None = None,
     ) -> DataSource:
         """Accept an upload after its first 100 rows parse; ingestion then runs in the background.
 
         The caller enqueues INGEST_TASK in the same transaction. Raises InvalidFile (and leaves
-        nothing behind) when the file cannot be read or its first rows do not parse.
+        nothing behind) when the file cannot be read or its first rows do not parse. With
+        ``profile_id`` the file is read with that import profile's options.
         """
         assert self.settings is not None
-        head = await asyncio.to_thread(_read_head, upload.path)
-        preview = await _preview(
-            head, complete=upload.size <= len(head), options=options, path=upload.path
-        )
-        if preview.errors and options.on_error == "reject":
-            raise InvalidFile(
-                f"{len(preview.errors)} problems in the first rows; fix the mapping or the file, "
-                "or upload with on_error=skip",
-                errors=[error.to_dict() for error in preview.errors],
-                preview=preview.to_dict(),
-            )
+        options = await self._with_profile(access, options, profile_id)
+        preview = await _accepted_preview(upload, options)
         plan = preview.plan
         source = await self.repository.add(
             DataSource(
@@ -120,10 +171,103 @@ class DataSourceService:
         invalidate_data_sources(self.session, access.project_id)
         return source
 
+    async def count_new_rows(
+        self,
+        access: ProjectAccess,
+        source_id: int,
+        path: Path,
+        *,
+        options: UploadOptions,
+        profile_id: str | None = None,
+    ) -> dict[str, int]:
+        """A dry run of appending the file at ``path``: its new and already imported rows, read
+        whole and streamed (memory bounded by the source's identities). Nothing is stored."""
+        source = await self.get_source(access, source_id)
+        options = await self._with_profile(access, options, profile_id)
+        head = await asyncio.to_thread(_read_head, path)
+        complete = len(head) < HEAD_BYTES
+        options = await self._with_source_mapping(source, head, complete, options)
+        preview = await _preview(head, complete=complete, options=options, path=path)
+        held = await load_identities(self.repository, source.id)
+        batches = read_file(path, preview.plan, batch_rows=BATCH_ROWS)
+        return await asyncio.to_thread(_count_new_rows, batches, held)
+
+    async def create_append(
+        self,
+        access: ProjectAccess,
+        source_id: int,
+        upload: SpooledUpload,
+        *,
+        options: UploadOptions,
+        include_duplicates: bool = False,
+        profile_id: str | None = None,
+    ) -> DataSourceAppend:
+        """Accept a file to append to a ready source; it loads in the background (APPEND_TASK,
+        enqueued by the caller in the same transaction) and adds only the rows the source does not
+        hold yet, or every row with ``include_duplicates``.
+
+        A tabular file without a mapping is read with the source's own mapping when the file has
+        its columns. The source is `appending` until the load ends, and `ready` again after it,
+        whatever happened. Raises SourceBusy unless the source is ready.
+        """
+        assert self.settings is not None
+        source = await self.get_source(access, source_id)
+        options = await self._with_profile(access, options, profile_id)
+        head = await asyncio.to_thread(_read_head, upload.path)
+        options = await self._with_source_mapping(source, head, upload.size <= len(head), options)
+        preview = await _accepted_preview(upload, options)
+        if not await self.repository.start_append(source.id):
+            raise SourceBusy(f"Data source {source_id} is {source.status}; append once it is ready")
+        append = await self.repository.add_append(
+            DataSourceAppend(
+                data_source_id=source.id,
+                file_name=upload.filename or "",
+                format=preview.format,
+                size_bytes=upload.size,
+                parse_options={
+                    "plan": preview.plan.to_dict(),
+                    "on_error": options.on_error,
+                    "accept_unbalanced": options.accept_unbalanced,
+                },
+                include_duplicates=include_duplicates,
+                status=DataSourceStatus.INGESTING,
+                created_by_id=access.principal.user_id,
+            )
+        )
+        target = append_path(self.settings, append.id)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        upload.path.replace(target)
+        invalidate_data_sources(self.session, access.project_id)
+        return append
+
+    async def list_appends(self, access: ProjectAccess, source_id: int) -> list[DataSourceAppend]:
+        """The files appended to a source, oldest first, with what each added."""
+        source = await self.get_source(access, source_id)
+        return await self.repository.list_appends(source.id)
+
+    async def get_append(
+        self, access: ProjectAccess, source_id: int, append_id: int
+    ) -> DataSourceAppend:
+        source = await self.get_source(access, source_id)
+        append = await self.repository.get_append(append_id)
+        if append is None or append.data_source_id != source.id:
+            raise AppendNotFound(f"Append {append_id} not found on data source {source_id}")
+        return append
+
+    async def append_skipped_rows_file(
+        self, access: ProjectAccess, source_id: int, append_id: int
+    ) -> Path:
+        assert self.settings is not None
+        append = await self.get_append(access, source_id, append_id)
+        path = append_skipped_path(self.settings, append.id)
+        if not append.skipped_count or not path.exists():
+            raise NoSkippedRows(f"Append {append_id} has no skipped rows")
+        return path
+
     async def delete_source(self, access: ProjectAccess, source_id: int) -> None:
         """Remove a source, its records (one range delete) and the jobs that used it."""
         source = await self.get_source(access, source_id)
-        if source.status == DataSourceStatus.INGESTING:
+        if source.status in (DataSourceStatus.INGESTING, DataSourceStatus.APPENDING):
             raise SourceBusy(f"Data source {source_id} is still being ingested")
         await ResultRepository(self.session).delete_results_of_source(source.id)
         await self.repository.delete(source)
@@ -139,12 +283,43 @@ class DataSourceService:
             raise NoSkippedRows(f"Data source {source_id} has no skipped rows")
         return path
 
+    async def _with_profile(
+        self, access: ProjectAccess, options: UploadOptions, profile_id: str | None
+    ) -> UploadOptions:
+        if not profile_id:
+            return options
+        profile = await ImportProfileService(self.session).get_profile(access, profile_id)
+        return with_profile(profile.options, options)
+
+    async def _with_source_mapping(
+        self, source: DataSource, head: bytes, complete: bool, options: UploadOptions
+    ) -> UploadOptions:
+        """Appending without a mapping reads the file with the source's own mapping, when the file
+        is a table with every column that mapping names."""
+        if options.mapping is not None or not source.column_mapping:
+            return options
+        try:
+            first = await _preview(head, complete=complete, options=options, path=None)
+        except InvalidFile:
+            return options  # the real preview reports it
+        columns = first.tabular.columns if first.tabular is not None else []
+        if not set(source.column_mapping.values()) <= set(columns):
+            return options
+        return options.model_copy(update={"mapping": dict(source.column_mapping)})
+
+    async def _described(self, access: ProjectAccess, preview: Preview) -> dict[str, Any]:
+        described = preview.to_dict()
+        header = preview.tabular.columns if preview.tabular is not None else []
+        suggestions = await ImportProfileService(self.session).suggest(access, header)
+        described["profiles"] = [suggestion.model_dump() for suggestion in suggestions]
+        return described
+
 
 def read_source(source: DataSource, live_rows: int | None = None) -> DataSourceRead:
     """The API view of a source. While it ingests, ``rows_done`` is the furthest progress known:
     published in the database (PostgreSQL) or on this process's board (the embedded default)."""
     view = DataSourceRead.model_validate(source)
-    if source.status == DataSourceStatus.INGESTING:
+    if source.status in (DataSourceStatus.INGESTING, DataSourceStatus.APPENDING):
         known = [view.rows_done, live_rows or 0, progress_board.rows_done(source.id) or 0]
         view.rows_done = max(known)
     return view
@@ -153,6 +328,31 @@ def read_source(source: DataSource, live_rows: int | None = None) -> DataSourceR
 def _read_head(path: Path) -> bytes:
     with path.open("rb") as stream:
         return stream.read(HEAD_BYTES)
+
+
+async def _accepted_preview(upload: SpooledUpload, options: UploadOptions) -> Preview:
+    """The preview of an upload whose first rows parse (or may be skipped); else InvalidFile."""
+    head = await asyncio.to_thread(_read_head, upload.path)
+    preview = await _preview(
+        head, complete=upload.size <= len(head), options=options, path=upload.path
+    )
+    if preview.errors and options.on_error == "reject":
+        raise InvalidFile(
+            f"{len(preview.errors)} problems in the first rows; fix the mapping or the file, "
+            "or upload with on_error=skip",
+            errors=[error.to_dict() for error in preview.errors],
+            preview=preview.to_dict(),
+        )
+    return preview
+
+
+def _count_new_rows(batches: Iterator[FileBatch], held: ImportedIdentities) -> dict[str, int]:
+    new = already = 0
+    for batch in batches:
+        found = int(held.claim(record_keys(batch.records)).sum())
+        already += found
+        new += batch.records.num_rows - found
+    return {"new": new, "already_imported": already, "rows_checked": new + already}
 
 
 async def _preview(

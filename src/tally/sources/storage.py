@@ -20,3 +20,13 @@ def upload_path(settings: Settings, source_id: int) -> Path:
 def skipped_path(settings: Settings, source_id: int) -> Path:
     """Rows skipped with on_error=skip, as CSV for download."""
     return settings.data_dir / "skipped" / f"source-{source_id}.csv"
+
+
+def append_path(settings: Settings, append_id: int) -> Path:
+    """The file of an append to an existing source, kept until its load finished."""
+    return settings.data_dir / "uploads" / f"append-{append_id}"
+
+
+def append_skipped_path(settings: Settings, append_id: int) -> Path:
+    """Rows of an append skipped with on_error=skip, as CSV."""
+    return settings.data_dir / "skipped" / f"append-{append_id}.csv"

@@ -6,9 +6,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.kit.tasks.queue import TaskQueue
 from tally.kit.tasks.registry import TaskContext, task_registry
-from tally.sources.ingestion import run_ingestion
+from tally.sources.ingestion import run_append, run_ingestion
 from tally.sources.repository import DataSourceRepository
-from tally.sources.service import INGEST_TASK
+from tally.sources.service import APPEND_TASK, INGEST_TASK
 
 
 async def ingest(ctx: TaskContext, *, source_id: int) -> None:
@@ -16,11 +16,21 @@ async def ingest(ctx: TaskContext, *, source_id: int) -> None:
     await run_ingestion(ctx.database, ctx.settings, source_id)
 
 
+async def append(ctx: TaskContext, *, append_id: int) -> None:
+    """Load one append. Safe to run twice: only an append still `ingesting` is loaded."""
+    await run_append(ctx.database, ctx.settings, append_id)
+
+
 async def recover_unfinished_ingestions(session: AsyncSession, queue: TaskQueue) -> None:
-    """After a restart of the embedded server, ingest again every source left `ingesting`."""
-    for source_id in await DataSourceRepository(session).ingesting_ids():
+    """After a restart of the embedded server, ingest again every source left `ingesting`, and
+    load again every append left unfinished (its source is still `appending`)."""
+    repository = DataSourceRepository(session)
+    for source_id in await repository.ingesting_ids():
         await queue.enqueue(session, INGEST_TASK, source_id=source_id)
+    for append_id in await repository.running_append_ids():
+        await queue.enqueue(session, APPEND_TASK, append_id=append_id)
 
 
 task_registry.register(INGEST_TASK, ingest)
+task_registry.register(APPEND_TASK, append)
 task_registry.register_recovery(recover_unfinished_ingestions)

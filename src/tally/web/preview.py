@@ -45,6 +45,8 @@ class PreflightView:
     problems: list[str]  # file-level: header and mapping; the file cannot load with these
     hints: dict[str, Any]
     notes: list[str] = field(default_factory=list)
+    profiles: list[dict[str, Any]] = field(default_factory=list)  # import profiles that fit
+    duplicates: dict[str, Any] | None = None  # appending: new vs already imported rows
 
     @property
     def field_for_column(self) -> dict[str, str]:
@@ -103,6 +105,8 @@ def preflight_view(data: dict[str, Any]) -> PreflightView:
         problems=problems,
         hints=hints,
         notes=notes,
+        profiles=list(data.get("profiles") or ()),
+        duplicates=data.get("duplicates"),
     )
 
 

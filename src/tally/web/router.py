@@ -9,7 +9,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tally.web.auth import csrf_protect, web_user
-from tally.web.pages import admin, auth, events, jobs, projects, results, sources
+from tally.web.pages import admin, auth, events, jobs, projects, results, rule_sets, sources
 from tally.web.routing import (
     WebRoute,
     error_page,
@@ -27,6 +27,7 @@ SECURED_ROUTERS = (
     projects.router,
     sources.router,
     jobs.router,
+    rule_sets.router,
     results.router,
     events.router,
     admin.router,

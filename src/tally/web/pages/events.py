@@ -2,9 +2,16 @@
 
 Each stream reads the row the background work updates (``data_source.rows_done/status``,
 ``reconciliation_job.progress/status``) about twice a second, each time in a short session of its
-own, so an open stream holds no database connection between polls. On connect, and on every
-reconnect, it sends the current state at once (idempotent, so Last-Event-ID needs no replay); when
-the work has finished it sends a ``done`` event, on which the page closes the stream.
+own, so an open stream holds no database connection between polls. When the work has finished it
+sends a ``done`` event, on which the page closes the stream.
+
+Reconnects (a dropped connection, or the server ending a stream after MAX_STREAM_SECONDS): the
+browser's EventSource sends the id of the last event it got as ``Last-Event-ID``. Every event is a
+snapshot of the whole panel, which the page swaps in as a whole, so the newest state stands for
+all the states missed in between: sending the current state at once on reconnect is a complete
+replay. Ids continue from ``Last-Event-ID`` (so they only grow for a page, across connections),
+and a finished piece of work answers every connection, a reconnect included, with ``done`` first
+thing: the terminal state cannot be missed.
 """
 
 from __future__ import annotations
@@ -48,12 +55,18 @@ def sse_event(event: str, data: str, event_id: int | None = None) -> bytes:
 Snapshot = Callable[[], Awaitable[tuple[str, bool, Any]]]
 
 
+def last_event_id(request: Request) -> int:
+    """The id the browser last got on this stream (0: a first connection, or an id not ours)."""
+    value = request.headers.get("last-event-id", "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 15 else 0
+
+
 async def stream_states(request: Request, snapshot: Snapshot) -> AsyncIterator[bytes]:
-    """Send the rendered state whenever it changes; ``done`` when finished."""
+    """Send the rendered state at once and whenever it changes; ``done`` when finished."""
     yield f"retry: {RETRY_MS}\n\n".encode()
     started = last_beat = time.monotonic()
     sent: str | None = None
-    sequence = 0
+    sequence = last_event_id(request)
     while True:
         try:
             html, finished, _ = await snapshot()

@@ -15,6 +15,8 @@ from tally.kit.tasks import TaskQueueDep
 from tally.matching.rules import RuleSet
 from tally.models import DataSourceStatus, ReconciliationJob
 from tally.projects.service import ProjectService
+from tally.rule_sets.schemas import DraftCreate
+from tally.rule_sets.service import RuleSetService
 from tally.sources.service import DataSourceService
 from tally.users.auth import Session
 from tally.web.auth import WebProjectEditor, WebProjectReader, may_edit
@@ -39,7 +41,7 @@ async def get_new_job_page(
 ) -> Response:
     project = await ProjectService(session).get_project(access)
     sources = await DataSourceService(session).list_sources(access)
-    rules = await JobService(session).default_rules(access)
+    rules = await RuleSetService(session).active_rules(access)
     ready = [s for s in sources if s.status == DataSourceStatus.READY]
     return render(
         request,
@@ -65,16 +67,20 @@ async def validate_rules(
     return JSONResponse({"valid": True, "errors": []})
 
 
-@router.post("/projects/{project_id}/rules/default", include_in_schema=False)
-async def save_default_rules(
+@router.post("/projects/{project_id}/rules/draft", include_in_schema=False)
+async def save_rules_draft(
     access: WebProjectEditor, session: Session, rules: Annotated[dict[str, Any], Body(embed=True)]
 ) -> Response:
+    """Keep the edited rules as a new draft version, to backtest and activate on the rules page."""
     try:
         rule_set = RuleSet.model_validate(rules)
     except ValidationError as error:
         return JSONResponse({"valid": False, "errors": validation_errors(error)}, status_code=422)
-    await ProjectService(session).set_default_rules(access, rule_set)
-    return JSONResponse({"valid": True, "errors": [], "saved": True})
+    draft = await RuleSetService(session).create_draft(
+        access, DraftCreate(rules=rule_set, note="Saved from the run page.")
+    )
+    url = f"/projects/{access.project_id}/rules/{draft.number}"
+    return JSONResponse({"valid": True, "errors": [], "number": draft.number, "url": url})
 
 
 @router.post("/projects/{project_id}/jobs", include_in_schema=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
@@ -12,9 +13,11 @@ from starlette.datastructures import UploadFile
 from tally.kit.errors import TallyError
 from tally.kit.tasks import TaskQueueDep
 from tally.kit.uploads import receive_upload
+from tally.profiles.schemas import ImportProfileCreate
+from tally.profiles.service import ImportProfileService
 from tally.projects.service import ProjectService
 from tally.sources.reading import UploadOptions
-from tally.sources.service import INGEST_TASK, DataSourceService
+from tally.sources.service import APPEND_TASK, INGEST_TASK, DataSourceService
 from tally.sources.storage import spool_dir
 from tally.users.auth import Session
 from tally.web.auth import WebProjectEditor, WebProjectReader, may_edit
@@ -49,6 +52,7 @@ async def get_add_source_page(
         {
             "nav": "projects",
             "project": project,
+            "append_to": None,
             "head_bytes": HEAD_BYTES,
             "whole_bytes": MAX_PREVIEW_BYTES,
         },
@@ -58,6 +62,22 @@ async def get_add_source_page(
 @router.post("/projects/{project_id}/sources/preflight", include_in_schema=False)
 async def preview_source(request: Request, access: WebProjectEditor, session: Session) -> Response:
     """Render the preview of the head of a file the browser has not uploaded yet."""
+    head, form = await _head_of(request)
+    preview = await DataSourceService(session).preflight(
+        access,
+        head,
+        complete=str(form.get("complete") or "") == "true",
+        options=upload_options(str(form.get("options") or "{}")),
+        profile_id=str(form.get("profile_id") or "") or None,
+    )
+    return render(
+        request,
+        "sources/_preview.html",
+        {"preview": preflight_view(preview), "fields": MAPPABLE_FIELDS},
+    )
+
+
+async def _head_of(request: Request) -> tuple[bytes, Any]:
     form = await request.form(max_files=1, max_fields=10)
     head_part = form.get("head")
     if not isinstance(head_part, UploadFile):
@@ -65,14 +85,96 @@ async def preview_source(request: Request, access: WebProjectEditor, session: Se
     head = await head_part.read(MAX_PREVIEW_BYTES + 1)
     if len(head) > MAX_PREVIEW_BYTES:
         raise BadPreview(f"Send at most {MAX_PREVIEW_BYTES} bytes of the file's head.")
-    options = upload_options(str(form.get("options") or "{}"))
-    complete = str(form.get("complete") or "") == "true"
-    preview = await DataSourceService(session).preflight(head, complete=complete, options=options)
+    return head, form
+
+
+@router.get("/projects/{project_id}/sources/{source_id}/append", include_in_schema=False)
+async def get_append_page(
+    request: Request, access: WebProjectEditor, source_id: SourceId, session: Session
+) -> Response:
+    """Append a statement to a source: the add-a-source drop zone and preview, with how many rows
+    are new. The whole file is previewed up to the preview limit, so the counts cover it."""
+    project = await ProjectService(session).get_project(access)
+    source = await DataSourceService(session).read(access, source_id)
+    return render(
+        request,
+        "sources/new.html",
+        {
+            "nav": "projects",
+            "project": project,
+            "append_to": source,
+            "head_bytes": MAX_PREVIEW_BYTES,
+            "whole_bytes": MAX_PREVIEW_BYTES,
+        },
+    )
+
+
+@router.post("/projects/{project_id}/sources/{source_id}/append/preflight", include_in_schema=False)
+async def preview_append(
+    request: Request, access: WebProjectEditor, source_id: SourceId, session: Session
+) -> Response:
+    """The preview of a file to append, with "N new, M already imported"."""
+    head, form = await _head_of(request)
+    preview = await DataSourceService(session).preflight_append(
+        access,
+        source_id,
+        head,
+        complete=str(form.get("complete") or "") == "true",
+        options=upload_options(str(form.get("options") or "{}")),
+        profile_id=str(form.get("profile_id") or "") or None,
+    )
     return render(
         request,
         "sources/_preview.html",
-        {"preview": preflight_view(preview.to_dict()), "fields": MAPPABLE_FIELDS},
+        {"preview": preflight_view(preview), "fields": MAPPABLE_FIELDS},
     )
+
+
+@router.post("/projects/{project_id}/sources/{source_id}/append", include_in_schema=False)
+async def append_source(
+    request: Request,
+    access: WebProjectEditor,
+    source_id: SourceId,
+    session: Session,
+    queue: TaskQueueDep,
+) -> Response:
+    """The streamed file to append, accepted and queued as POST .../data-sources/{id}/append."""
+    settings = request.app.state.settings
+    upload = await receive_upload(request, spool_dir(settings), max_bytes=settings.max_upload_bytes)
+    try:
+        append = await DataSourceService(session, settings).create_append(
+            access,
+            source_id,
+            upload,
+            options=upload_options(upload.fields.get("options") or "{}"),
+            include_duplicates=upload.fields.get("include_duplicates") == "true",
+            profile_id=upload.fields.get("profile_id") or None,
+        )
+        await queue.enqueue(session, APPEND_TASK, append_id=append.id)
+    finally:
+        upload.discard()
+    base = f"/projects/{access.project_id}/sources/{source_id}"
+    return JSONResponse(
+        {"id": append.id, "url": base, "progress_url": f"{base}/progress"}, status_code=202
+    )
+
+
+@router.post("/projects/{project_id}/import-profiles", include_in_schema=False)
+async def save_import_profile(
+    request: Request, access: WebProjectEditor, session: Session
+) -> Response:
+    """ "Save these settings as a profile": the previewed options and the file's header."""
+    form = await request.form(max_files=0, max_fields=5)
+    try:
+        data = ImportProfileCreate(
+            name=str(form.get("name") or "").strip(),
+            options=upload_options(str(form.get("options") or "{}")),
+            header=json.loads(str(form.get("header") or "[]")),
+        )
+    except (ValidationError, ValueError):
+        raise BadPreview("Give the profile a name (the file needs a header row).") from None
+    profile = await ImportProfileService(session).create_profile(access, data)
+    return render(request, "sources/_profile_saved.html", {"profile": profile})
 
 
 def upload_options(text: str) -> UploadOptions:
@@ -112,7 +214,8 @@ async def get_source_page(
     request: Request, access: WebProjectReader, source_id: SourceId, session: Session
 ) -> Response:
     project = await ProjectService(session).get_project(access)
-    source = await DataSourceService(session).read(access, source_id)
+    service = DataSourceService(session)
+    source = await service.read(access, source_id)
     return render(
         request,
         "sources/detail.html",
@@ -120,6 +223,7 @@ async def get_source_page(
             "nav": "projects",
             "project": project,
             "source": source,
+            "appends": await service.list_appends(access, source_id),
             "can_edit": await may_edit(access),
             "state": source_state(source),
         },

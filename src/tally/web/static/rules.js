@@ -1,6 +1,7 @@
 // The rules editor (Alpine): edits the rule set as JSON, asks the server to validate it with the
-// same model the API uses, shows each error beside its rule or condition, saves it as the
-// project's default and starts a job.
+// same model the API uses, shows each error beside its rule or condition, saves it as a draft
+// version of the project's rule set (new from the run page, in place on a draft's page) and
+// starts a job.
 document.addEventListener("alpine:init", function () {
   "use strict";
   var nextKey = 1;
@@ -51,12 +52,12 @@ document.addEventListener("alpine:init", function () {
         var root = this.$el;  // captured now: handlers of removed rows have no $root later
         this.urls = {
           validate: root.getAttribute("data-validate-url"),
-          "default": root.getAttribute("data-default-url"),
+          draft: root.getAttribute("data-draft-url"),
           start: root.getAttribute("data-start-url"),
         };
         this.rules = keyed(JSON.parse(document.getElementById("rules-data").textContent));
         var l = document.getElementById("left-source"), r = document.getElementById("right-source");
-        this.left = Number(l.value); this.right = Number(r.value);
+        if (l && r) { this.left = Number(l.value); this.right = Number(r.value); }
         this.validate();
       },
       url: function (name) { return this.urls[name]; },
@@ -119,11 +120,18 @@ document.addEventListener("alpine:init", function () {
         this.changed();
       },
 
-      saveDefault: function () {
+      // The server answers {"url"} for a new draft (opened next, to backtest it) and
+      // {"saved"} for the draft being edited.
+      saveDraft: function () {
         var self = this;
         self.status = "Saving…";
-        post(self.url("default"), { rules: plain(self.rules) }).then(function (response) {
-          if (response.ok) { self.status = "Saved as this project's default rules."; return; }
+        post(self.url("draft"), { rules: plain(self.rules) }).then(function (response) {
+          if (response.ok) {
+            return response.json().then(function (result) {
+              if (result.url) { window.location.assign(result.url); return; }
+              self.status = "Draft saved. Backtest it below before activating it.";
+            });
+          }
           return response.text().then(function (text) {
             self.status = "Not saved.";
             if (response.status === 422) { var r = JSON.parse(text); self.errors = r.errors; self.valid = false; }

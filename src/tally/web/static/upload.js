@@ -4,7 +4,7 @@
 (function () {
   "use strict";
 
-  var root, file, head, options = null;
+  var root, file, head, options = null, profileId = null;
 
   function $(id) { return document.getElementById(id); }
 
@@ -22,9 +22,10 @@
     if (/\.xlsx$/i.test(file.name) && file.size <= Number(root.getAttribute("data-whole-bytes"))) limit = file.size;
     head = file.slice(0, limit);
     options = null;
+    profileId = null;
     $("file-summary").textContent = file.name + " · " + humanSize(file.size);
     var name = $("source-name");
-    if (!name.value) name.value = file.name.replace(/\.[^.]+$/, "");
+    if (name && !name.value) name.value = file.name.replace(/\.[^.]+$/, "");
     $("preview-section").hidden = false;
     preview();
   }
@@ -43,6 +44,7 @@
     body.append("filename", file.name);
     body.append("complete", head.size >= file.size ? "true" : "false");
     body.append("options", JSON.stringify(Object.assign({}, options || {}, changes || {})));
+    if (profileId) body.append("profile_id", profileId);
     var target = $("preview");
     target.setAttribute("aria-busy", "true");
     fetch(root.getAttribute("data-preflight-url"), {
@@ -62,6 +64,33 @@
       target.setAttribute("aria-busy", "false");
       Tally.flash("The preview could not be loaded. Check your connection and try again.", "error");
     });
+  }
+
+  // "Looks like <profile> — apply": read the file with that profile's options from now on.
+  function onPreviewClick(event) {
+    var el = event.target;
+    if (el.hasAttribute("data-apply-profile")) {
+      profileId = el.getAttribute("data-apply-profile");
+      options = null;
+      preview();
+    } else if (el.id === "save-profile-button") {
+      saveProfile();
+    }
+  }
+
+  function saveProfile() {
+    var name = $("profile-name");
+    if (!name.value.trim()) { name.setAttribute("aria-invalid", "true"); name.focus(); return; }
+    var columns = $("preflight-columns");
+    var body = new FormData();
+    body.append("name", name.value.trim());
+    body.append("options", JSON.stringify(options || {}));
+    body.append("header", columns ? columns.textContent : "[]");
+    fetch(root.getAttribute("data-profiles-url"), {
+      method: "POST", body: body, credentials: "same-origin",
+      headers: { "X-CSRF-Token": Tally.csrfToken(), "HX-Request": "true" },
+    }).then(function (response) { return response.text(); })
+      .then(function (html) { $("profile-saved").innerHTML = html; });
   }
 
   function onPreviewChange(event) {
@@ -84,10 +113,15 @@
   function upload(event) {
     event.preventDefault();
     var name = $("source-name");
-    if (!name.value.trim()) { name.setAttribute("aria-invalid", "true"); name.focus(); return; }
-    name.removeAttribute("aria-invalid");
     var form = new FormData();
-    form.append("name", name.value.trim());
+    if (name) {
+      if (!name.value.trim()) { name.setAttribute("aria-invalid", "true"); name.focus(); return; }
+      name.removeAttribute("aria-invalid");
+      form.append("name", name.value.trim());
+    }
+    var everything = $("include-duplicates");
+    if (everything && everything.checked) form.append("include_duplicates", "true");
+    if (profileId) form.append("profile_id", profileId);
     var onError = document.querySelector('input[name="on_error"]:checked').value;
     form.append("options", JSON.stringify(Object.assign({}, options || {}, { on_error: onError })));
     form.append("file", file, file.name);  // streamed from disk by the browser
@@ -146,6 +180,7 @@
     });
     $("file-input").addEventListener("change", function (e) { choose(e.target.files[0]); });
     $("preview").addEventListener("change", onPreviewChange);
+    $("preview").addEventListener("click", onPreviewClick);
     $("upload-form").addEventListener("submit", upload);
   }
 

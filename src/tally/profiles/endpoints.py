@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from tally.kit.errors import Forbidden, error_responses
+from tally.profiles.schemas import ImportProfileCreate, ImportProfileRead, ImportProfileUpdate
+from tally.profiles.service import (
+    ImportProfileNotFound,
+    ImportProfileService,
+    InvalidProfile,
+    ProfileNameTaken,
+)
+from tally.projects.auth import ProjectEditor, ProjectNotFound, ProjectReader
+from tally.users.auth import Session
+
+router = APIRouter(prefix="/projects/{project_id}/import-profiles", tags=["import profiles"])
+
+
+@router.get("", response_model=list[ImportProfileRead], responses=error_responses(ProjectNotFound))
+async def get_import_profiles(access: ProjectReader, session: Session) -> list[ImportProfileRead]:
+    """The project's saved import profiles, then Tally's built-in ones (ids ``builtin:<key>``)."""
+    return await ImportProfileService(session).list_profiles(access)
+
+
+@router.post(
+    "",
+    response_model=ImportProfileRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(ProjectNotFound, Forbidden, ProfileNameTaken, InvalidProfile),
+)
+async def create_import_profile(
+    access: ProjectEditor, data: ImportProfileCreate, session: Session
+) -> ImportProfileRead:
+    """Save a mapping and parse options under a name; ``header`` is the file's columns."""
+    return await ImportProfileService(session).create_profile(access, data)
+
+
+@router.get(
+    "/{profile_id}",
+    response_model=ImportProfileRead,
+    responses=error_responses(ProjectNotFound, ImportProfileNotFound),
+)
+async def get_import_profile(
+    access: ProjectReader, profile_id: str, session: Session
+) -> ImportProfileRead:
+    return await ImportProfileService(session).get_profile(access, profile_id)
+
+
+@router.patch(
+    "/{profile_id}",
+    response_model=ImportProfileRead,
+    responses=error_responses(
+        ProjectNotFound, Forbidden, ImportProfileNotFound, ProfileNameTaken, InvalidProfile
+    ),
+)
+async def update_import_profile(
+    access: ProjectEditor, profile_id: int, data: ImportProfileUpdate, session: Session
+) -> ImportProfileRead:
+    """Rename a saved profile or change its options or header (built-in ones are read-only)."""
+    return await ImportProfileService(session).update_profile(access, profile_id, data)
+
+
+@router.delete(
+    "/{profile_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(ProjectNotFound, Forbidden, ImportProfileNotFound),
+)
+async def delete_import_profile(access: ProjectEditor, profile_id: int, session: Session) -> None:
+    await ImportProfileService(session).delete_profile(access, profile_id)

@@ -1,0 +1,1 @@
+"""Versioned rule sets: drafts, backtests against past jobs, and the active version jobs use."""

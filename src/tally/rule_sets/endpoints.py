@@ -1,0 +1,203 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, status
+
+from tally.kit.errors import Forbidden, error_responses
+from tally.kit.tasks import TaskQueueDep
+from tally.models import SuggestionStatus
+from tally.projects.auth import ProjectEditor, ProjectNotFound, ProjectReader
+from tally.rule_sets.schemas import (
+    BacktestCreate,
+    BacktestRead,
+    DraftCreate,
+    DraftUpdate,
+    RuleSetVersionRead,
+    SuggestionCreate,
+    SuggestionRead,
+)
+from tally.rule_sets.service import (
+    BACKTEST_TASK,
+    BacktestJobNotFound,
+    BacktestNotFound,
+    JobNotBacktestable,
+    JobTooLargeForSuggestions,
+    RuleSetService,
+    RuleSetVersionNotFound,
+    SuggestionDecided,
+    SuggestionNotFound,
+    SuggestionService,
+    VersionNotEditable,
+)
+from tally.users.auth import Session
+
+router = APIRouter(prefix="/projects/{project_id}/rule-set", tags=["rule sets"])
+Number = Annotated[int, Path(ge=1, description="The version number within the project")]
+_read_errors = error_responses(ProjectNotFound, RuleSetVersionNotFound)
+_draft_errors = error_responses(
+    ProjectNotFound, Forbidden, RuleSetVersionNotFound, VersionNotEditable
+)
+
+
+@router.get("/versions", response_model=list[RuleSetVersionRead], responses=_read_errors)
+async def get_rule_set_versions(
+    access: ProjectReader, session: Session
+) -> list[RuleSetVersionRead]:
+    """Every version of the project's rule set, newest first; one of them is `active`."""
+    return await RuleSetService(session).list_versions(access)
+
+
+@router.post(
+    "/versions",
+    response_model=RuleSetVersionRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(ProjectNotFound, Forbidden, RuleSetVersionNotFound),
+)
+async def create_rule_set_draft(
+    access: ProjectEditor, data: DraftCreate, session: Session
+) -> RuleSetVersionRead:
+    """A new draft version (given rules, or a copy of a version); backtest it, then activate."""
+    return await RuleSetService(session).create_draft(access, data)
+
+
+@router.get("/versions/{number}", response_model=RuleSetVersionRead, responses=_read_errors)
+async def get_rule_set_version(
+    access: ProjectReader, number: Number, session: Session
+) -> RuleSetVersionRead:
+    return await RuleSetService(session).get_version(access, number)
+
+
+@router.put("/versions/{number}", response_model=RuleSetVersionRead, responses=_draft_errors)
+async def update_rule_set_draft(
+    access: ProjectEditor, number: Number, data: DraftUpdate, session: Session
+) -> RuleSetVersionRead:
+    """Change a draft's rules (and note); activated versions are frozen (409)."""
+    return await RuleSetService(session).update_draft(access, number, data)
+
+
+@router.delete(
+    "/versions/{number}", status_code=status.HTTP_204_NO_CONTENT, responses=_draft_errors
+)
+async def delete_rule_set_draft(access: ProjectEditor, number: Number, session: Session) -> None:
+    await RuleSetService(session).delete_draft(access, number)
+
+
+@router.post(
+    "/versions/{number}/activate",
+    response_model=RuleSetVersionRead,
+    responses=error_responses(ProjectNotFound, Forbidden, RuleSetVersionNotFound),
+)
+async def activate_rule_set_version(
+    access: ProjectEditor, number: Number, session: Session
+) -> RuleSetVersionRead:
+    """Make the version the one new jobs use; the previously active one is retired."""
+    return await RuleSetService(session).activate(access, number)
+
+
+@router.post(
+    "/versions/{number}/backtests",
+    response_model=BacktestRead,
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=error_responses(
+        ProjectNotFound,
+        Forbidden,
+        RuleSetVersionNotFound,
+        BacktestJobNotFound,
+        JobNotBacktestable,
+    ),
+)
+async def create_rule_set_backtest(
+    access: ProjectEditor,
+    number: Number,
+    data: BacktestCreate,
+    session: Session,
+    queue: TaskQueueDep,
+) -> BacktestRead:
+    """Run the version over a completed job's inputs in the background, changing nothing; poll
+    the backtest for its diff against the job's results and its precision and recall against
+    the job's review decisions."""
+    backtest = await RuleSetService(session).request_backtest(access, number, data.job_id)
+    await queue.enqueue(session, BACKTEST_TASK, backtest_id=backtest.id)
+    return backtest
+
+
+@router.get(
+    "/versions/{number}/backtests", response_model=list[BacktestRead], responses=_read_errors
+)
+async def get_rule_set_backtests(
+    access: ProjectReader, number: Number, session: Session
+) -> list[BacktestRead]:
+    """The version's recent backtests, newest first."""
+    return await RuleSetService(session).list_backtests(access, number)
+
+
+@router.get(
+    "/backtests/{backtest_id}",
+    response_model=BacktestRead,
+    responses=error_responses(ProjectNotFound, BacktestNotFound),
+)
+async def get_rule_set_backtest(
+    access: ProjectReader, backtest_id: Annotated[int, Path(ge=1)], session: Session
+) -> BacktestRead:
+    return await RuleSetService(session).get_backtest(access, backtest_id)
+
+
+_suggestion_errors = error_responses(
+    ProjectNotFound, Forbidden, SuggestionNotFound, SuggestionDecided
+)
+
+
+@router.get(
+    "/suggestions", response_model=list[SuggestionRead], responses=error_responses(ProjectNotFound)
+)
+async def get_rule_suggestions(
+    access: ProjectReader,
+    session: Session,
+    state: Annotated[SuggestionStatus, Query(alias="status")] = SuggestionStatus.OPEN,
+) -> list[SuggestionRead]:
+    """Rules proposed from review decisions, newest first, with coverage and precision."""
+    return await SuggestionService(session).list_suggestions(access, state)
+
+
+@router.post(
+    "/suggestions",
+    response_model=list[SuggestionRead],
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(
+        ProjectNotFound,
+        Forbidden,
+        BacktestJobNotFound,
+        JobNotBacktestable,
+        JobTooLargeForSuggestions,
+    ),
+)
+async def create_rule_suggestions(
+    access: ProjectEditor, data: SuggestionCreate, session: Session
+) -> list[SuggestionRead]:
+    """Learn rules from a completed job's manual matches and confirmed suggestions (patterns
+    seen in at least three pairs); they replace that job's open suggestions."""
+    return await SuggestionService(session).suggest_from_job(access, data.job_id)
+
+
+@router.post(
+    "/suggestions/{suggestion_id}/accept",
+    response_model=SuggestionRead,
+    responses=_suggestion_errors,
+)
+async def accept_rule_suggestion(
+    access: ProjectEditor, suggestion_id: Annotated[int, Path(ge=1)], session: Session
+) -> SuggestionRead:
+    """Add the rule to a new draft version (see `draft_version`): backtest it, then activate."""
+    return await SuggestionService(session).accept(access, suggestion_id)
+
+
+@router.post(
+    "/suggestions/{suggestion_id}/dismiss",
+    response_model=SuggestionRead,
+    responses=_suggestion_errors,
+)
+async def dismiss_rule_suggestion(
+    access: ProjectEditor, suggestion_id: Annotated[int, Path(ge=1)], session: Session
+) -> SuggestionRead:
+    return await SuggestionService(session).dismiss(access, suggestion_id)

@@ -1,0 +1,211 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import polars as pl
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tally.models import (
+    BacktestStatus,
+    Match,
+    MatchRecord,
+    Project,
+    RuleSetBacktest,
+    RuleSetVersion,
+    RuleSetVersionStatus,
+    RuleSuggestion,
+    SuggestionStatus,
+    User,
+)
+
+RECENT_BACKTESTS_LIMIT = 20
+
+
+class RuleSetRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    # --- versions -------------------------------------------------------------------------------
+
+    async def lock_project(self, project_id: int) -> bool:
+        """Serialise version changes of one project (numbering, activation); False if it is gone.
+
+        SQLite has a single writer and ignores FOR UPDATE.
+        """
+        statement = select(Project.id).where(Project.id == project_id).with_for_update()
+        return await self.session.scalar(statement) is not None
+
+    async def list_with_authors(self, project_id: int) -> list[tuple[RuleSetVersion, str | None]]:
+        """Every version of the project, newest first, with its author's email."""
+        statement = (
+            select(RuleSetVersion, User.email)
+            .outerjoin(User, User.id == RuleSetVersion.author_id)
+            .where(RuleSetVersion.project_id == project_id)
+            .order_by(RuleSetVersion.number.desc())
+        )
+        return [(row[0], row[1]) for row in await self.session.execute(statement)]
+
+    async def get(self, project_id: int, number: int) -> RuleSetVersion | None:
+        statement = select(RuleSetVersion).where(
+            RuleSetVersion.project_id == project_id, RuleSetVersion.number == number
+        )
+        return await self.session.scalar(statement)
+
+    async def author_email(self, version: RuleSetVersion) -> str | None:
+        if version.author_id is None:
+            return None
+        return await self.session.scalar(select(User.email).where(User.id == version.author_id))
+
+    async def active(self, project_id: int) -> RuleSetVersion | None:
+        statement = select(RuleSetVersion).where(
+            RuleSetVersion.project_id == project_id,
+            RuleSetVersion.status == RuleSetVersionStatus.ACTIVE,
+        )
+        return await self.session.scalar(statement)
+
+    async def next_number(self, project_id: int) -> int:
+        statement = select(func.max(RuleSetVersion.number)).where(
+            RuleSetVersion.project_id == project_id
+        )
+        return int(await self.session.scalar(statement) or 0) + 1
+
+    async def add(self, version: RuleSetVersion) -> RuleSetVersion:
+        self.session.add(version)
+        await self.session.flush()
+        return version
+
+    async def retire_active(self, project_id: int) -> None:
+        await self.session.execute(
+            update(RuleSetVersion)
+            .where(
+                RuleSetVersion.project_id == project_id,
+                RuleSetVersion.status == RuleSetVersionStatus.ACTIVE,
+            )
+            .values(status=RuleSetVersionStatus.RETIRED)
+        )
+
+    async def delete(self, version: RuleSetVersion) -> None:
+        await self.session.delete(version)
+        await self.session.flush()
+
+    # --- backtests ------------------------------------------------------------------------------
+
+    async def add_backtest(self, backtest: RuleSetBacktest) -> RuleSetBacktest:
+        self.session.add(backtest)
+        await self.session.flush()
+        return backtest
+
+    async def get_backtest(self, project_id: int, backtest_id: int) -> RuleSetBacktest | None:
+        statement = select(RuleSetBacktest).where(
+            RuleSetBacktest.id == backtest_id, RuleSetBacktest.project_id == project_id
+        )
+        return await self.session.scalar(statement)
+
+    async def backtests_of(self, version_id: int) -> list[RuleSetBacktest]:
+        statement = (
+            select(RuleSetBacktest)
+            .where(RuleSetBacktest.version_id == version_id)
+            .order_by(RuleSetBacktest.id.desc())
+            .limit(RECENT_BACKTESTS_LIMIT)
+        )
+        return list(await self.session.scalars(statement))
+
+    async def get_by_id(self, version_id: int) -> RuleSetVersion | None:
+        return await self.session.get(RuleSetVersion, version_id)
+
+    async def claim_backtest(self, backtest_id: int) -> RuleSetBacktest | None:
+        """Mark a queued (or crashed-while-running) backtest running; None if it is finished."""
+        result = await self.session.execute(
+            update(RuleSetBacktest)
+            .where(
+                RuleSetBacktest.id == backtest_id,
+                RuleSetBacktest.status.in_((BacktestStatus.QUEUED, BacktestStatus.RUNNING)),
+            )
+            .values(status=BacktestStatus.RUNNING, error=None)
+        )
+        if not result.rowcount:  # type: ignore[attr-defined]
+            return None
+        return await self.session.get(RuleSetBacktest, backtest_id)
+
+    async def finish_backtest(
+        self, backtest_id: int, status: BacktestStatus, now: datetime, **values: Any
+    ) -> None:
+        await self.session.execute(
+            update(RuleSetBacktest)
+            .where(RuleSetBacktest.id == backtest_id)
+            .values(status=status, finished_at=now, **values)
+        )
+
+    async def unfinished_backtest_ids(self) -> list[int]:
+        statement = (
+            select(RuleSetBacktest.id)
+            .where(RuleSetBacktest.status.in_((BacktestStatus.QUEUED, BacktestStatus.RUNNING)))
+            .order_by(RuleSetBacktest.id)
+        )
+        return list(await self.session.scalars(statement))
+
+    # --- suggestions ----------------------------------------------------------------------------
+
+    async def suggestions(self, project_id: int, status: SuggestionStatus) -> list[RuleSuggestion]:
+        statement = (
+            select(RuleSuggestion)
+            .where(RuleSuggestion.project_id == project_id, RuleSuggestion.status == status)
+            .order_by(RuleSuggestion.id.desc())
+        )
+        return list(await self.session.scalars(statement))
+
+    async def get_suggestion(self, project_id: int, suggestion_id: int) -> RuleSuggestion | None:
+        statement = select(RuleSuggestion).where(
+            RuleSuggestion.id == suggestion_id, RuleSuggestion.project_id == project_id
+        )
+        return await self.session.scalar(statement)
+
+    async def replace_open_suggestions(
+        self, job_id: int, suggestions: list[RuleSuggestion]
+    ) -> list[RuleSuggestion]:
+        """The job's open suggestions become ``suggestions`` (decided ones stay)."""
+        await self.session.execute(
+            delete(RuleSuggestion).where(
+                RuleSuggestion.job_id == job_id, RuleSuggestion.status == SuggestionStatus.OPEN
+            )
+        )
+        self.session.add_all(suggestions)
+        await self.session.flush()
+        return suggestions
+
+    # --- a job's stored results, read for comparison --------------------------------------------
+
+    async def job_results(self, job_id: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """The job's matches (``match_key`` = match id, rule, origin, status, category) and their
+        links (``match_key``, ``record_id``, ``side``), as frames; two range reads on the
+        (job_id, ...) indexes."""
+        matches = await self.session.execute(
+            select(Match.id, Match.rule, Match.origin, Match.status, Match.category).where(
+                Match.job_id == job_id
+            )
+        )
+        links = await self.session.execute(
+            select(MatchRecord.match_id, MatchRecord.record_id, MatchRecord.side).where(
+                MatchRecord.job_id == job_id
+            )
+        )
+        return (
+            pl.DataFrame(
+                matches.all(),
+                schema={
+                    "match_key": pl.Int64,
+                    "rule": pl.String,
+                    "origin": pl.String,
+                    "status": pl.String,
+                    "category": pl.String,
+                },
+                orient="row",
+            ),
+            pl.DataFrame(
+                links.all(),
+                schema={"match_key": pl.Int64, "record_id": pl.Int64, "side": pl.String},
+                orient="row",
+            ),
+        )

@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from tally.matching.rules import RuleSet
+from tally.models import BacktestStatus, RuleSetVersionStatus, SuggestionStatus
+
+NOTE_LENGTH = 2000
+
+
+class DraftCreate(BaseModel):
+    rules: RuleSet | None = Field(
+        None,
+        description="The draft's rules; default: a copy of `from_version`, else of the active "
+        "version (or Tally's built-in rules when the project has none yet)",
+    )
+    from_version: int | None = Field(None, ge=1, description="The version number to copy")
+    note: str = Field("", max_length=NOTE_LENGTH, description="What changes, and why")
+
+
+class DraftUpdate(BaseModel):
+    rules: RuleSet
+    note: str | None = Field(None, max_length=NOTE_LENGTH)
+
+
+class RuleSetVersionRead(BaseModel):
+    number: int
+    status: RuleSetVersionStatus
+    rules: dict[str, Any]
+    note: str
+    author_id: int | None
+    author_email: str | None
+    created_at: datetime
+    updated_at: datetime
+    activated_at: datetime | None = Field(description="When it last became the active version")
+
+
+class BacktestCreate(BaseModel):
+    job_id: int = Field(ge=1, description="A completed job whose inputs the version is run on")
+
+
+class RecordBrief(BaseModel):
+    id: int
+    reference: str | None
+    booking_date: date | None
+    amount: Decimal
+    description: str | None
+
+
+class DiffSample(BaseModel):
+    """One match that differs: its records, and how it was (``old_*``) and is now."""
+
+    left: list[RecordBrief]
+    right: list[RecordBrief]
+    status: str | None = Field(description="Under the backtested rules (None: lost)")
+    rule: str | None
+    old_status: str | None = Field(description="In the job's stored results (None: new)")
+    old_rule: str | None
+
+
+class DiffCounts(BaseModel):
+    added: int = Field(description="Matches of records the job left unmatched")
+    lost: int = Field(description="The job's matches whose records are now all unmatched")
+    changed: int = Field(description="The same records matched otherwise (partners, status, rule)")
+    unchanged: int
+
+
+class DecisionFigures(BaseModel):
+    """Agreement with the reviewers' decisions on the job (pairs of records)."""
+
+    predicted: int = Field(description="Pairs matched (auto or suggested)")
+    confirmed_found: int = Field(description="... that reviewers confirmed or matched by hand")
+    rejected_found: int = Field(description="... that reviewers rejected")
+    positives_missed: int = Field(description="Confirmed or manual pairs not matched")
+    unreviewed: int = Field(description="Predicted pairs no reviewer decided on")
+    precision: float | None = Field(description="confirmed / (confirmed + rejected) found")
+    recall: float | None = Field(description="confirmed found / all confirmed or manual pairs")
+
+
+class BacktestReport(BaseModel):
+    job_id: int
+    diff: DiffCounts
+    samples: dict[str, list[DiffSample]] = Field(
+        description="Up to a few matches per kind: added, lost, changed"
+    )
+    decisions: dict[str, int] = Field(
+        description="Reviewed pairs on the job: positives (confirmed, manual), negatives"
+    )
+    current: DecisionFigures = Field(description="The job's own results (what the engine made)")
+    backtested: DecisionFigures = Field(description="The backtested rules' results")
+    matches: dict[str, int] = Field(description="Matches by status under the backtested rules")
+    seconds: float
+
+
+class BacktestRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    version: int
+    outdated: bool = Field(description="The draft was edited after this backtest was asked for")
+    job_id: int
+    status: BacktestStatus
+    report: BacktestReport | None
+    error: str | None
+    created_at: datetime
+    finished_at: datetime | None
+
+
+class SuggestionCreate(BaseModel):
+    job_id: int = Field(ge=1, description="A completed job whose review decisions to learn from")
+
+
+class SuggestionRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    job_id: int
+    status: SuggestionStatus
+    rule: dict[str, Any] = Field(description="The proposed rule, as a rule set's rules hold it")
+    derived_fields: list[dict[str, Any]] = Field(description="Derived fields the rule reads")
+    description: str = Field(description="The rule in words")
+    pairs: int = Field(description="Manual matches and confirmed suggestions learned from")
+    support: int = Field(description="... of which show the rule's pattern")
+    found: int = Field(description="... of which the rule finds when run alone on the job")
+    coverage: float = Field(description="found / pairs")
+    predicted: int = Field(description="Pairs the rule matches on the job's records")
+    confirmed: int = Field(description="... that reviewers confirmed or matched by hand")
+    rejected: int = Field(description="... that reviewers rejected")
+    conflicting: int = Field(description="... using a record reviewers matched with another")
+    precision: float | None = Field(description="confirmed / (confirmed + rejected + conflicting)")
+    draft_version: int | None = Field(description="The draft version accepting it created")
+    created_at: datetime
+    decided_at: datetime | None

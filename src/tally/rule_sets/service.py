@@ -1,0 +1,489 @@
+"""The rules about rule sets: a project's rules live in numbered versions; drafts may change and be
+backtested, a version is frozen once activated, and exactly one version is active at a time.
+
+Backtests run in the background (``tally.rule_sets.tasks``) and change nothing but their own row.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from typing import Any
+
+import polars as pl
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tally.jobs.repository import JobRepository
+from tally.jobs.rules import DEFAULT_RULE_SET
+from tally.kit.errors import Conflict, NotFound, TallyError
+from tally.matching.rules import RuleSet
+from tally.matching.suggest import RuleProposal, propose_rules
+from tally.models import (
+    BacktestStatus,
+    JobStatus,
+    MatchOrigin,
+    MatchStatus,
+    ReconciliationJob,
+    RuleSetBacktest,
+    RuleSetVersion,
+    RuleSetVersionStatus,
+    RuleSuggestion,
+    SuggestionStatus,
+)
+from tally.projects.auth import ProjectAccess, ProjectNotFound
+from tally.rule_sets.repository import RuleSetRepository
+from tally.rule_sets.schemas import (
+    BacktestRead,
+    DraftCreate,
+    DraftUpdate,
+    RuleSetVersionRead,
+    SuggestionRead,
+)
+from tally.sources.repository import DataSourceRepository, load_record_frame
+
+BACKTEST_TASK = "backtest_rule_set"
+DEFAULT_RULES_NOTE = "Set as the project's default rules (activated without a backtest)."
+SUGGEST_MAX_RECORDS = 200_000  # both sources together; see SuggestionService.suggest_from_job
+BUILT_IN_NOTE = "Tally's built-in rules: the project had no rule-set version yet."
+
+
+class RuleSetVersionNotFound(NotFound):
+    """No such rule-set version in this project."""
+
+
+class VersionNotEditable(Conflict):
+    """Only a draft may change or be deleted; a version is frozen from its first activation."""
+
+
+class VersionIsDraft(TallyError):
+    """A job runs with a released version only; a draft can be backtested, then activated."""
+
+    status_code = 422
+
+
+class BacktestNotFound(NotFound):
+    """No such backtest in this project."""
+
+
+class BacktestJobNotFound(NotFound):
+    """The job to backtest against (or learn from) is not in this project."""
+
+
+class JobNotBacktestable(Conflict):
+    """The job has no stored results to compare with or learn from (not completed, or its
+    results expired)."""
+
+
+def version_read(version: RuleSetVersion, author_email: str | None) -> RuleSetVersionRead:
+    return RuleSetVersionRead(
+        number=version.number,
+        status=RuleSetVersionStatus(version.status),
+        rules=version.rules,
+        note=version.note,
+        author_id=version.author_id,
+        author_email=author_email,
+        created_at=version.created_at,
+        updated_at=version.updated_at,
+        activated_at=version.activated_at,
+    )
+
+
+class RuleSetService:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.repository = RuleSetRepository(session)
+
+    # --- reading --------------------------------------------------------------------------------
+
+    async def list_versions(self, access: ProjectAccess) -> list[RuleSetVersionRead]:
+        """Every version of the project's rule set, newest first."""
+        rows = await self.repository.list_with_authors(access.project_id)
+        return [version_read(version, email) for version, email in rows]
+
+    async def get_version(self, access: ProjectAccess, number: int) -> RuleSetVersionRead:
+        version = await self._version(access, number)
+        return version_read(version, await self.repository.author_email(version))
+
+    async def active_rules(self, access: ProjectAccess) -> RuleSet:
+        """What a new job uses when it names no rules: the active version, else the built-in."""
+        active = await self.repository.active(access.project_id)
+        return RuleSet.model_validate(active.rules) if active else DEFAULT_RULE_SET
+
+    async def _version(self, access: ProjectAccess, number: int) -> RuleSetVersion:
+        version = await self.repository.get(access.project_id, number)
+        if version is None:
+            raise RuleSetVersionNotFound(f"Rule-set version {number} not found in this project")
+        return version
+
+    # --- for jobs -------------------------------------------------------------------------------
+
+    async def version_for_job(
+        self, access: ProjectAccess, number: int | None, rules: RuleSet | None
+    ) -> tuple[int | None, RuleSet]:
+        """The (version number, rules) a new job runs with.
+
+        A named version must be released (active or retired). Rules given with the job that are
+        not the active version's (or, without one, the built-in rules) run as no version.
+        Otherwise: the active version, created from the built-in rules the first time a project
+        needs one.
+        """
+        if number is not None:
+            version = await self._version(access, number)
+            if version.status == RuleSetVersionStatus.DRAFT:
+                raise VersionIsDraft(
+                    f"Version {number} is a draft: backtest it, then activate it to run jobs"
+                )
+            return version.number, RuleSet.model_validate(version.rules)
+        active = await self.repository.active(access.project_id)
+        current = RuleSet.model_validate(active.rules) if active else DEFAULT_RULE_SET
+        if rules is not None and rules != current:
+            return None, rules
+        if active is None:
+            await self._lock(access)
+            active = await self._release(access, DEFAULT_RULE_SET, BUILT_IN_NOTE)
+        return active.number, RuleSet.model_validate(active.rules)
+
+    # --- writing --------------------------------------------------------------------------------
+
+    async def create_draft(self, access: ProjectAccess, data: DraftCreate) -> RuleSetVersionRead:
+        """A new draft version: the given rules, or a copy of a version to edit."""
+        await self._lock(access)
+        rules = data.rules
+        if rules is None and data.from_version is not None:
+            rules = RuleSet.model_validate((await self._version(access, data.from_version)).rules)
+        if rules is None:
+            rules = await self.active_rules(access)
+        version = await self._add(access, rules, data.note, RuleSetVersionStatus.DRAFT)
+        return version_read(version, access.principal.email)
+
+    async def update_draft(
+        self, access: ProjectAccess, number: int, data: DraftUpdate
+    ) -> RuleSetVersionRead:
+        version = await self._draft(access, number, "changed")
+        version.rules = data.rules.model_dump(mode="json")
+        if data.note is not None:
+            version.note = data.note
+        version.updated_at = datetime.now(UTC)
+        await self.session.flush()
+        return version_read(version, await self.repository.author_email(version))
+
+    async def delete_draft(self, access: ProjectAccess, number: int) -> None:
+        await self.repository.delete(await self._draft(access, number, "deleted"))
+
+    async def activate(self, access: ProjectAccess, number: int) -> RuleSetVersionRead:
+        """Make ``number`` the version new jobs use (a draft is frozen by this; a retired version
+        may come back). The previously active version is retired."""
+        await self._lock(access)
+        version = await self._version(access, number)
+        if version.status != RuleSetVersionStatus.ACTIVE:
+            await self.repository.retire_active(access.project_id)
+            await self.session.flush()  # the one-active index sees the retirement first
+            version.status = RuleSetVersionStatus.ACTIVE
+            version.activated_at = datetime.now(UTC)
+            await self.session.flush()
+        return version_read(version, await self.repository.author_email(version))
+
+    async def release_rules(self, access: ProjectAccess, rules: RuleSet, note: str) -> int:
+        """Store ``rules`` as a new version and activate it at once (no backtest): the path of
+        ``PUT /projects/{id}/default-rules`` and of scripts. Returns the version number."""
+        await self._lock(access)
+        return (await self._release(access, rules, note)).number
+
+    async def _release(self, access: ProjectAccess, rules: RuleSet, note: str) -> RuleSetVersion:
+        await self.repository.retire_active(access.project_id)
+        await self.session.flush()
+        version = await self._add(access, rules, note, RuleSetVersionStatus.ACTIVE)
+        version.activated_at = version.created_at
+        await self.session.flush()
+        return version
+
+    async def _add(
+        self, access: ProjectAccess, rules: RuleSet, note: str, status: RuleSetVersionStatus
+    ) -> RuleSetVersion:
+        return await self.repository.add(
+            RuleSetVersion(
+                project_id=access.project_id,
+                number=await self.repository.next_number(access.project_id),
+                status=status,
+                rules=rules.model_dump(mode="json"),
+                note=note,
+                author_id=access.principal.user_id,
+            )
+        )
+
+    async def _draft(self, access: ProjectAccess, number: int, verb: str) -> RuleSetVersion:
+        version = await self._version(access, number)
+        if version.status != RuleSetVersionStatus.DRAFT:
+            raise VersionNotEditable(
+                f"Version {number} is {version.status} and can no longer be {verb}; "
+                "create a draft from it instead"
+            )
+        return version
+
+    async def _lock(self, access: ProjectAccess) -> None:
+        if not await self.repository.lock_project(access.project_id):
+            raise ProjectNotFound(f"Project {access.project_id} not found")
+
+    # --- backtests ------------------------------------------------------------------------------
+
+    async def request_backtest(
+        self, access: ProjectAccess, number: int, job_id: int
+    ) -> BacktestRead:
+        """Store a queued backtest of version ``number`` against job ``job_id`` (the caller
+        enqueues it). The version's rules are copied, so a later edit of the draft does not
+        change what this backtest measures."""
+        version = await self._version(access, number)
+        job = await _completed_job(self.session, access, job_id)
+        backtest = await self.repository.add_backtest(
+            RuleSetBacktest(
+                project_id=access.project_id,
+                version_id=version.id,
+                job_id=job.id,
+                rules=version.rules,
+                status=BacktestStatus.QUEUED,
+                created_by_id=access.principal.user_id,
+            )
+        )
+        return _backtest_read(backtest, version)
+
+    async def get_backtest(self, access: ProjectAccess, backtest_id: int) -> BacktestRead:
+        backtest = await self.repository.get_backtest(access.project_id, backtest_id)
+        if backtest is None:
+            raise BacktestNotFound(f"Backtest {backtest_id} not found in this project")
+        version = await self.repository.get_by_id(backtest.version_id)
+        assert version is not None  # the backtest cascades with its version
+        return _backtest_read(backtest, version)
+
+    async def list_backtests(self, access: ProjectAccess, number: int) -> list[BacktestRead]:
+        """The version's most recent backtests, newest first."""
+        version = await self._version(access, number)
+        return [_backtest_read(b, version) for b in await self.repository.backtests_of(version.id)]
+
+
+def _backtest_read(backtest: RuleSetBacktest, version: RuleSetVersion) -> BacktestRead:
+    return BacktestRead.model_validate(
+        {
+            "id": backtest.id,
+            "version": version.number,
+            "outdated": backtest.rules != version.rules,
+            "job_id": backtest.job_id,
+            "status": backtest.status,
+            "report": backtest.report,
+            "error": backtest.error,
+            "created_at": backtest.created_at,
+            "finished_at": backtest.finished_at,
+        }
+    )
+
+
+class SuggestionNotFound(NotFound):
+    """No such rule suggestion in this project."""
+
+
+class SuggestionDecided(Conflict):
+    """The suggestion was already accepted or dismissed."""
+
+
+class JobTooLargeForSuggestions(TallyError):
+    """Suggestions are computed within the request; the job's sources are too large for that."""
+
+    status_code = 422
+
+
+class SuggestionService:
+    """Rules proposed from a job's review decisions (tally.matching.suggest), kept until a user
+    accepts one (its rule goes into a new draft version, to backtest and activate) or dismisses
+    it."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.repository = RuleSetRepository(session)
+
+    async def list_suggestions(
+        self, access: ProjectAccess, status: SuggestionStatus = SuggestionStatus.OPEN
+    ) -> list[SuggestionRead]:
+        return [
+            suggestion_read(s) for s in await self.repository.suggestions(access.project_id, status)
+        ]
+
+    async def suggest_from_job(self, access: ProjectAccess, job_id: int) -> list[SuggestionRead]:
+        """Learn from job ``job_id``'s manual matches and confirmed suggestions; the job's open
+        suggestions are replaced by what is found now.
+
+        The engine runs in a thread, inside the request: each proposal is one matching run over
+        the job's sources, so jobs above SUGGEST_MAX_RECORDS records are refused.
+        """
+        job = await _completed_job(self.session, access, job_id)
+        sources = DataSourceRepository(self.session)
+        records = 0
+        for source_id in (job.left_source_id, job.right_source_id):
+            source = await sources.get_in_project(access.project_id, source_id)
+            records += source.row_count if source is not None else 0
+        if records > SUGGEST_MAX_RECORDS:
+            raise JobTooLargeForSuggestions(
+                f"Job {job_id} has {records} records; suggestions look at up to "
+                f"{SUGGEST_MAX_RECORDS} in one request"
+            )
+        left = await load_record_frame(self.session, job.left_source_id)
+        right = await load_record_frame(self.session, job.right_source_id)
+        matches, links = await self.repository.job_results(job.id)
+        proposals = await asyncio.to_thread(
+            propose_rules,
+            left,
+            right,
+            _pairs_of(matches, links, learned_from=True),
+            _pairs_of(matches, links, statuses=(MatchStatus.CONFIRMED, MatchStatus.MANUAL)),
+            _pairs_of(matches, links, statuses=(MatchStatus.REJECTED,)),
+        )
+        stored = await self.repository.replace_open_suggestions(
+            job.id, [_suggestion(access.project_id, job.id, p) for p in proposals]
+        )
+        return [suggestion_read(s) for s in stored]
+
+    async def accept(self, access: ProjectAccess, suggestion_id: int) -> SuggestionRead:
+        """Add the suggested rule (last, so existing rules keep priority) and its derived fields
+        to a new draft copied from the active version."""
+        suggestion = await self._open(access, suggestion_id)
+        base = (await RuleSetService(self.session).active_rules(access)).model_dump(mode="json")
+        derived = {d["name"]: d for d in base["derived_fields"]}
+        rule = dict(suggestion.rule)
+        for field in suggestion.derived_fields:
+            name = field["name"]
+            if name in derived and derived[name] != field:
+                # A different field of that name exists: keep both, and point the rule at this one.
+                renamed = f"{name}_{suggestion.id}"
+                rule["conditions"] = [_renamed(c, name, renamed) for c in rule["conditions"]]
+                field = {**field, "name": renamed}
+            derived.setdefault(field["name"], field)
+        names = {r["name"] for r in base["rules"]}
+        rule["name"] = _unique(rule["name"], names)
+        try:
+            rules = RuleSet.model_validate(
+                {**base, "rules": [*base["rules"], rule], "derived_fields": list(derived.values())}
+            )
+        except ValidationError as error:
+            raise SuggestionDecided(
+                f"Suggestion {suggestion_id} cannot join the active rules: "
+                f"{error.errors()[0]['msg']}"
+            ) from error
+        draft = await RuleSetService(self.session).create_draft(
+            access, DraftCreate(rules=rules, note=f"Adds {rule['name']}: {suggestion.description}")
+        )
+        self._decide(access, suggestion, SuggestionStatus.ACCEPTED)
+        suggestion.draft_version = draft.number
+        await self.session.flush()
+        return suggestion_read(suggestion)
+
+    async def dismiss(self, access: ProjectAccess, suggestion_id: int) -> SuggestionRead:
+        suggestion = await self._open(access, suggestion_id)
+        self._decide(access, suggestion, SuggestionStatus.DISMISSED)
+        await self.session.flush()
+        return suggestion_read(suggestion)
+
+    async def _open(self, access: ProjectAccess, suggestion_id: int) -> RuleSuggestion:
+        suggestion = await self.repository.get_suggestion(access.project_id, suggestion_id)
+        if suggestion is None:
+            raise SuggestionNotFound(f"Suggestion {suggestion_id} not found in this project")
+        if suggestion.status != SuggestionStatus.OPEN:
+            raise SuggestionDecided(f"Suggestion {suggestion_id} is already {suggestion.status}")
+        return suggestion
+
+    @staticmethod
+    def _decide(
+        access: ProjectAccess, suggestion: RuleSuggestion, status: SuggestionStatus
+    ) -> None:
+        suggestion.status = status
+        suggestion.decided_by_id = access.principal.user_id
+        suggestion.decided_at = datetime.now(UTC)
+
+
+async def _completed_job(
+    session: AsyncSession, access: ProjectAccess, job_id: int
+) -> ReconciliationJob:
+    job = await JobRepository(session).get_in_project(access.project_id, job_id)
+    if job is None:
+        raise BacktestJobNotFound(f"Job {job_id} not found in this project")
+    if job.status != JobStatus.COMPLETED or job.results_expired:
+        state = "results have expired" if job.results_expired else f"is {job.status}"
+        raise JobNotBacktestable(
+            f"Job {job_id} {state}: choose a completed job with stored results"
+        )
+    return job
+
+
+def _pairs_of(
+    matches: pl.DataFrame,
+    links: pl.DataFrame,
+    *,
+    statuses: tuple[MatchStatus, ...] = (),
+    learned_from: bool = False,
+) -> pl.DataFrame:
+    """(left_id, right_id) of the matches with one of ``statuses``; ``learned_from``: the manual
+    matches and the confirmed matches the engine had not settled itself (not auto)."""
+    if learned_from:
+        chosen = (pl.col("status") == MatchStatus.MANUAL) | (
+            (pl.col("status") == MatchStatus.CONFIRMED) & (pl.col("origin") != MatchOrigin.AUTO)
+        )
+    else:
+        chosen = pl.col("status").is_in([str(s) for s in statuses])
+    keys = matches.filter(chosen).select("match_key")
+    members = links.join(keys, on="match_key", how="semi")
+    lefts = members.filter(pl.col("side") == "left").select("match_key", left_id="record_id")
+    rights = members.filter(pl.col("side") == "right").select("match_key", right_id="record_id")
+    return lefts.join(rights, on="match_key").select("left_id", "right_id").unique()
+
+
+def _suggestion(project_id: int, job_id: int, proposal: RuleProposal) -> RuleSuggestion:
+    return RuleSuggestion(
+        project_id=project_id,
+        job_id=job_id,
+        status=SuggestionStatus.OPEN,
+        rule=proposal.rule.model_dump(mode="json"),
+        derived_fields=[d.model_dump(mode="json") for d in proposal.derived_fields],
+        description=proposal.description,
+        pairs=proposal.pairs,
+        support=proposal.support,
+        found=proposal.found,
+        predicted=proposal.predicted,
+        confirmed=proposal.confirmed,
+        rejected=proposal.rejected,
+        conflicting=proposal.conflicting,
+        precision=None if proposal.precision is None else round(proposal.precision, 4),
+    )
+
+
+def suggestion_read(suggestion: RuleSuggestion) -> SuggestionRead:
+    return SuggestionRead(
+        id=suggestion.id,
+        job_id=suggestion.job_id,
+        status=SuggestionStatus(suggestion.status),
+        rule=suggestion.rule,
+        derived_fields=suggestion.derived_fields,
+        description=suggestion.description,
+        pairs=suggestion.pairs,
+        support=suggestion.support,
+        found=suggestion.found,
+        coverage=round(suggestion.found / suggestion.pairs, 4) if suggestion.pairs else 0.0,
+        predicted=suggestion.predicted,
+        confirmed=suggestion.confirmed,
+        rejected=suggestion.rejected,
+        conflicting=suggestion.conflicting,
+        precision=suggestion.precision,
+        draft_version=suggestion.draft_version,
+        created_at=suggestion.created_at,
+        decided_at=suggestion.decided_at,
+    )
+
+
+def _renamed(condition: dict[str, Any], old: str, new: str) -> dict[str, Any]:
+    return {
+        k: (new if k in ("field", "right_field") and v == old else v) for k, v in condition.items()
+    }
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    candidate, n = name, 2
+    while candidate in taken:
+        candidate, n = f"{name}_{n}", n + 1
+    return candidate

@@ -1,0 +1,176 @@
+"""The project's rule set: its versions, a draft edited in the rules editor, backtests of a draft
+against a past job (diff and precision before activation), and activation."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Form, Path, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tally.jobs.service import JobService
+from tally.kit.tasks import TaskQueueDep
+from tally.matching.rules import RuleSet
+from tally.models import JobStatus, ReconciliationJob, RuleSetVersionStatus
+from tally.projects.auth import ProjectAccess
+from tally.projects.service import ProjectService
+from tally.rule_sets.schemas import BacktestRead, DraftCreate, DraftUpdate
+from tally.rule_sets.service import BACKTEST_TASK, RuleSetService, SuggestionService
+from tally.users.auth import Session
+from tally.web.auth import WebProjectEditor, WebProjectReader, may_edit
+from tally.web.pages.jobs import validation_errors
+from tally.web.routing import WebRoute
+from tally.web.templating import render
+
+router = APIRouter(route_class=WebRoute)
+Number = Annotated[int, Path(ge=1)]
+BacktestId = Annotated[int, Path(ge=1)]
+SuggestionId = Annotated[int, Path(ge=1)]
+
+
+@router.get("/projects/{project_id}/rule-set", include_in_schema=False)
+async def get_rule_set_page(
+    request: Request, access: WebProjectReader, session: Session
+) -> Response:
+    return render(
+        request,
+        "rule_sets/list.html",
+        {
+            "nav": "projects",
+            "project": await ProjectService(session).get_project(access),
+            "versions": await RuleSetService(session).list_versions(access),
+            "suggestions": await SuggestionService(session).list_suggestions(access),
+            "jobs": await _reviewable_jobs(access, session),
+            "can_edit": await may_edit(access),
+        },
+    )
+
+
+@router.post("/projects/{project_id}/rule-set/suggestions", include_in_schema=False)
+async def create_suggestions(
+    access: WebProjectEditor, session: Session, job_id: Annotated[int, Form(ge=1)]
+) -> Response:
+    await SuggestionService(session).suggest_from_job(access, job_id)
+    return RedirectResponse(f"/projects/{access.project_id}/rule-set#suggestions", status_code=303)
+
+
+@router.post(
+    "/projects/{project_id}/rule-set/suggestions/{suggestion_id}/accept", include_in_schema=False
+)
+async def accept_suggestion(
+    access: WebProjectEditor, suggestion_id: SuggestionId, session: Session
+) -> Response:
+    """Accepting opens the new draft, where it can be backtested before activation."""
+    accepted = await SuggestionService(session).accept(access, suggestion_id)
+    url = f"/projects/{access.project_id}/rule-set/versions/{accepted.draft_version}"
+    return RedirectResponse(url, status_code=303)
+
+
+@router.post(
+    "/projects/{project_id}/rule-set/suggestions/{suggestion_id}/dismiss", include_in_schema=False
+)
+async def dismiss_suggestion(
+    access: WebProjectEditor, suggestion_id: SuggestionId, session: Session
+) -> Response:
+    await SuggestionService(session).dismiss(access, suggestion_id)
+    return RedirectResponse(f"/projects/{access.project_id}/rule-set#suggestions", status_code=303)
+
+
+async def _reviewable_jobs(access: ProjectAccess, session: AsyncSession) -> list[ReconciliationJob]:
+    """Completed jobs with stored results: what a backtest compares with, suggestions learn from."""
+    return [
+        job
+        for job in await JobService(session).list_jobs(access)
+        if job.status == JobStatus.COMPLETED and not job.results_expired
+    ]
+
+
+@router.post("/projects/{project_id}/rule-set/drafts", include_in_schema=False)
+async def create_draft(
+    access: WebProjectEditor,
+    session: Session,
+    from_version: Annotated[int | None, Form()] = None,
+) -> Response:
+    """A draft copied from ``from_version`` (default: the active version), opened for editing."""
+    draft = await RuleSetService(session).create_draft(
+        access, DraftCreate(from_version=from_version)
+    )
+    url = f"/projects/{access.project_id}/rule-set/versions/{draft.number}"
+    return RedirectResponse(url, status_code=303)
+
+
+@router.get("/projects/{project_id}/rule-set/versions/{number}", include_in_schema=False)
+async def get_version_page(
+    request: Request, access: WebProjectReader, number: Number, session: Session
+) -> Response:
+    service = RuleSetService(session)
+    version = await service.get_version(access, number)
+    jobs = await _reviewable_jobs(access, session)
+    return render(
+        request,
+        "rule_sets/version.html",
+        {
+            "nav": "projects",
+            "project": await ProjectService(session).get_project(access),
+            "rule_version": version,  # "version" is the app's, in the page footer
+            "is_draft": version.status == RuleSetVersionStatus.DRAFT,
+            "rules": version.rules,
+            "jobs": jobs,
+            "backtests": await service.list_backtests(access, number),
+            "can_edit": await may_edit(access),
+        },
+    )
+
+
+@router.post("/projects/{project_id}/rule-set/versions/{number}", include_in_schema=False)
+async def save_draft(
+    access: WebProjectEditor,
+    number: Number,
+    session: Session,
+    rules: Annotated[dict[str, Any], Body(embed=True)],
+) -> Response:
+    """Save the editor's rules into the draft, validated as the API validates them."""
+    try:
+        rule_set = RuleSet.model_validate(rules)
+    except ValidationError as error:
+        return JSONResponse({"valid": False, "errors": validation_errors(error)}, status_code=422)
+    await RuleSetService(session).update_draft(access, number, DraftUpdate(rules=rule_set))
+    return JSONResponse({"valid": True, "errors": [], "saved": True})
+
+
+@router.post("/projects/{project_id}/rule-set/versions/{number}/activate", include_in_schema=False)
+async def activate_version(access: WebProjectEditor, number: Number, session: Session) -> Response:
+    await RuleSetService(session).activate(access, number)
+    url = f"/projects/{access.project_id}/rule-set/versions/{number}"
+    return RedirectResponse(url, status_code=303)
+
+
+@router.post("/projects/{project_id}/rule-set/versions/{number}/backtests", include_in_schema=False)
+async def start_backtest(
+    request: Request,
+    access: WebProjectEditor,
+    number: Number,
+    session: Session,
+    queue: TaskQueueDep,
+    job_id: Annotated[int, Form(ge=1)],
+) -> Response:
+    """Queue a backtest as the API does; answers with its panel, which polls until it is done."""
+    backtest = await RuleSetService(session).request_backtest(access, number, job_id)
+    await queue.enqueue(session, BACKTEST_TASK, backtest_id=backtest.id)
+    return _backtest_panel(request, access.project_id, backtest)
+
+
+@router.get("/projects/{project_id}/rule-set/backtests/{backtest_id}", include_in_schema=False)
+async def get_backtest_panel(
+    request: Request, access: WebProjectReader, backtest_id: BacktestId, session: Session
+) -> Response:
+    backtest = await RuleSetService(session).get_backtest(access, backtest_id)
+    return _backtest_panel(request, access.project_id, backtest)
+
+
+def _backtest_panel(request: Request, project_id: int, backtest: BacktestRead) -> Response:
+    return render(
+        request, "rule_sets/_backtest.html", {"project_id": project_id, "backtest": backtest}
+    )
