@@ -1,10 +1,19 @@
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from typing import Any, cast
+
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tally.config import Settings
 from tally.jobs.runner import run_reconciliation
+from tally.jobs.service import RECONCILE_TASK
+from tally.jobs.tasks import reconcile, recover_unfinished_jobs
 from tally.kit.db import Database
+from tally.kit.tasks import TaskContext
+from tally.kit.tasks.queue import TaskQueue
 from tally.models import JobStatus, Match, MatchRecord, ProjectStats, ReconciliationJob
 from tests.helpers.jobs import create_job
 from tests.helpers.projects import create_project
@@ -107,3 +116,48 @@ async def test_deleting_a_source_or_project_leaves_no_orphan_rows(
         await ProjectService(work).delete_project(await owner_access(work, project.id))
         await work.commit()
     assert (await count("record"), await count("data_source"), await count("project")) == (0, 0, 0)
+
+
+async def test_recovery_indexes_a_completed_job_the_process_stopped_before_indexing(
+    session: AsyncSession, db: Database, test_settings: Settings
+) -> None:
+    owner = await create_user(session)
+    project = await create_project(session, owner=owner)
+    bank = await create_source_with_rows(session, project=project, name="bank", rows=BANK)
+    ledger = await create_source_with_rows(session, project=project, name="ledger", rows=LEDGER)
+    job = await create_job(
+        session, project=project, left=bank, right=ledger, status=JobStatus.QUEUED
+    )
+    assert await run_reconciliation(db, job.id) == JobStatus.COMPLETED  # then the process stops
+    indexed = await create_job(session, project=project, left=bank, right=ledger)
+    indexed.results_indexed_at = datetime.now(UTC)
+    expired = await create_job(session, project=project, left=bank, right=ledger)
+    expired.results_expired = True
+    await session.commit()
+
+    queued: list[dict[str, Any]] = []
+
+    class RecordingQueue:
+        async def enqueue(self, _session: AsyncSession, task: str, **arguments: Any) -> None:
+            queued.append({"task": task, **arguments})
+
+    queue = cast(TaskQueue, RecordingQueue())
+    await recover_unfinished_jobs(session, queue)
+    assert queued == [{"task": RECONCILE_TASK, "job_id": job.id}]
+
+    # What the recovered task does: skips the finished run and indexes its results.
+    with ThreadPoolExecutor(1) as executor:
+        context = TaskContext(
+            task=RECONCILE_TASK,
+            task_id="recovered",
+            attempt=1,
+            database=db,
+            settings=test_settings,
+            queue=queue,
+            executor=executor,
+        )
+        await reconcile(context, job_id=job.id)
+    async with db.sessionmaker() as check:
+        stored = await check.get(ReconciliationJob, job.id)
+        assert stored is not None and stored.attempts == 1
+        assert stored.results_indexed_at is not None

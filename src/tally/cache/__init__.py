@@ -26,7 +26,6 @@ data source uploaded / deleted / status or counts changed  ``invalidate_data_sou
 job created / cancelled / retried / progress / finished    ``invalidate_jobs(session, pid)``
 stats recomputed, matches confirmed / rejected / manual    ``invalidate_stats(session, pid)``
 a job's summary changed by a review                        ``invalidate_jobs(session, pid)``
-project fields updated                                     ``invalidate_project(session, pid)``
 project fields updated by one UPDATE ... RETURNING         ``await write_through(session, key)``, then
                                                            ``.store(json)`` (``WriteThrough``)
 project created / deleted                                  ``invalidate_project_lifecycle(session, pid, member_ids)``
@@ -124,7 +123,6 @@ from tally.cache.invalidation import (
     invalidate_data_sources,
     invalidate_jobs,
     invalidate_membership,
-    invalidate_project,
     invalidate_project_lifecycle,
     invalidate_stats,
     invalidate_token,
@@ -142,7 +140,6 @@ __all__ = [
     "invalidate_data_sources",
     "invalidate_jobs",
     "invalidate_membership",
-    "invalidate_project",
     "invalidate_project_lifecycle",
     "invalidate_stats",
     "invalidate_token",

@@ -94,12 +94,6 @@ def invalidate_stats(session: AsyncSession, project_id: int) -> None:
     invalidate(session, keys.project_stats_ns(project_id))
 
 
-def invalidate_project(session: AsyncSession, project_id: int) -> None:
-    """A project's own fields changed: its entry, which its page and every projects page listing
-    it are served from (a projects page caches only which projects it lists)."""
-    invalidate(session, keys.project_ns(project_id))
-
-
 def invalidate_project_lifecycle(
     session: AsyncSession, project_id: int, member_ids: Iterable[int]
 ) -> None:

@@ -76,10 +76,19 @@ class JobRepository:
         )
 
     async def unfinished_ids(self) -> list[int]:
-        """Jobs queued or running: after a restart, these are picked up again (status index)."""
+        """Jobs queued or running, and completed jobs whose results were never indexed for the
+        results pages (the process stopped in between): after a restart, these are picked up
+        again (status index)."""
         statement = (
             select(ReconciliationJob.id)
-            .where(ReconciliationJob.status.in_((JobStatus.QUEUED, JobStatus.RUNNING)))
+            .where(
+                ReconciliationJob.status.in_((JobStatus.QUEUED, JobStatus.RUNNING))
+                | (
+                    (ReconciliationJob.status == JobStatus.COMPLETED)
+                    & ReconciliationJob.results_indexed_at.is_(None)
+                    & ~ReconciliationJob.results_expired
+                )
+            )
             .order_by(ReconciliationJob.id)
         )
         return list(await self.session.scalars(statement))

@@ -34,7 +34,8 @@ async def reconcile(ctx: TaskContext, *, job_id: int) -> None:
 
 
 async def recover_unfinished_jobs(session: AsyncSession, queue: TaskQueue) -> None:
-    """After a restart of the embedded server, queue again every job that was queued or running."""
+    """After a restart of the embedded server, queue again every job that was queued or running
+    or completed without its results indexed (the task skips the run and indexes)."""
     for job_id in await JobRepository(session).unfinished_ids():
         await queue.enqueue(session, RECONCILE_TASK, job_id=job_id)
 
