@@ -18,8 +18,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import psycopg
-
+from bench._common import scratch_database
 from bench.web_pages import seed
 from tally.config import Settings
 from tally.kit.db import Database
@@ -75,19 +74,11 @@ def main() -> None:
     parser.add_argument("--url", required=True, help="an admin URL of the PostgreSQL server")
     parser.add_argument("--matches", type=int, default=1_000_000)
     args = parser.parse_args()
-    plain = args.url.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(plain, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{DB_NAME}"')
-    url = args.url.rsplit("/", 1)[0] + f"/{DB_NAME}"
-    try:
+    with scratch_database(args.url, DB_NAME) as url:
         seed(url, args.matches)  # ... and the indexing step
         # The seed's unmatched left records are the last 5 % of the file.
         last = args.matches + args.matches // 20 - 1
         asyncio.run(time_reads(url, f"INV-{last}"))
-    finally:
-        with psycopg.connect(plain, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

@@ -22,13 +22,14 @@ import polars as pl
 import psycopg
 from tests.helpers.results import RULES
 
+from bench._common import scratch_database
 from tally.config import Settings
 from tally.kit.db import Database
 from tally.kit.migrate import upgrade_database
 from tally.kit.pagination import PageParams
 from tally.projects.auth import ProjectAccess
 from tally.results.export import ExportFilter, csv_chunks
-from tally.results.repository import ResultRepository
+from tally.results.review_repository import ReviewRepository
 from tally.results.schemas import (
     MatchQuery,
     MatchSort,
@@ -38,6 +39,7 @@ from tally.results.schemas import (
     ResultTab,
 )
 from tally.results.service import ResultService
+from tally.results.stats_repository import StatsRepository
 from tally.results.writes import ResultWriter
 from tally.users.auth import Principal
 
@@ -124,16 +126,8 @@ async def main() -> None:
     parser.add_argument("--matches", type=int, default=1_000_000)
     parser.add_argument("--no-write", action="store_true", help="skip the bulk write figures")
     args = parser.parse_args()
-    plain = args.url.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(plain, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{DB_NAME}"')
-    url = args.url.rsplit("/", 1)[0] + f"/{DB_NAME}"
-    try:
+    with scratch_database(args.url, DB_NAME) as url:
         await _run(url, args.matches, write=not args.no_write)
-    finally:
-        with psycopg.connect(plain, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
 
 
 async def _run(url: str, n: int, *, write: bool) -> None:
@@ -152,14 +146,15 @@ async def _run(url: str, n: int, *, write: bool) -> None:
     access = ProjectAccess(1, "owner", Principal(1, "bench@example.test", "admin", ""))
     figures: dict[str, float] = {}
     async with database.sessionmaker() as session:
-        repository = ResultRepository(session)
+        stats = StatsRepository(session)
         started = time.perf_counter()
-        totals = await repository.job_totals(1, 1, 2)
+        totals = await stats.job_totals(1, 1, 2)
         figures["job_totals (full recount, once per job)"] = (time.perf_counter() - started) * 1000
-        job_row = await repository.lock_job(1, 1)
+        reviews = ReviewRepository(session)
+        job_row = await reviews.lock_job(1, 1)
         assert job_row is not None
-        await repository.update_job_summary(job_row, totals)
-        await repository.save_project_stats(1, 1, totals)
+        await reviews.update_job_summary(job_row, totals)
+        await stats.save_project_stats(1, 1, totals)
         await session.commit()
 
         service = ResultService(session)

@@ -33,6 +33,7 @@ import psutil
 import psycopg
 from tests.helpers.processes import TallyServer
 
+from bench._common import scratch_database
 from bench.results_pages import _seed_sql
 from bench.synthetic_csv import write_csv
 from tally.config import Settings
@@ -41,7 +42,8 @@ from tally.kit.migrate import upgrade_database
 from tally.kit.security import hash_password
 from tally.results.indexing import index_results
 from tally.results.partitions import PARTITIONED, partition_name
-from tally.results.repository import ResultRepository
+from tally.results.review_repository import ReviewRepository
+from tally.results.stats_repository import StatsRepository
 
 DB_NAME = "tally_bench_web"
 PAGE_BUDGET_S = 30.0
@@ -105,12 +107,13 @@ async def _store_totals(url: str) -> None:
     database = Database(Settings(TALLY_ENV="test"), url=url)
     try:
         async with database.sessionmaker() as session:
-            repository = ResultRepository(session)
-            totals = await repository.job_totals(1, 1, 2)
-            job = await repository.lock_job(1, 1)
+            stats = StatsRepository(session)
+            totals = await stats.job_totals(1, 1, 2)
+            reviews = ReviewRepository(session)
+            job = await reviews.lock_job(1, 1)
             assert job is not None
-            await repository.update_job_summary(job, totals)
-            await repository.save_project_stats(1, 1, totals)
+            await reviews.update_job_summary(job, totals)
+            await stats.save_project_stats(1, 1, totals)
             await session.commit()
     finally:
         await database.dispose()
@@ -209,40 +212,34 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=40)
     parser.add_argument("--upload-rows", type=int, default=10_000_000, help="0 skips the upload")
     args = parser.parse_args()
-    plain = args.url.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(plain, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{DB_NAME}"')
-    url = args.url.rsplit("/", 1)[0] + f"/{DB_NAME}"
     workdir = Path(tempfile.mkdtemp(prefix="tally-bench-web-"))
     server = None
-    try:
-        seed(url, args.matches)
-        env = {
-            "DATABASE_URL": url,
-            "TALLY_ENV": "development",  # production marks the cookie Secure; this is plain HTTP
-            "TALLY_TASK_BACKEND": "embedded",
-            "TALLY_DATA_DIR": str(workdir),
-        }
-        server = TallyServer(env, workdir / "server.log")
-        with httpx.Client(base_url=server.base_url, timeout=60) as client:
-            csrf = sign_in(client)
-            time_pages(client, args.requests)
-            if args.upload_rows:
-                upload(client, server, csrf, args.upload_rows)
-    except Exception:
-        log = workdir / "server.log"
-        if log.exists():
-            print("server log (tail):\n" + "\n".join(log.read_text().splitlines()[-40:]))
-        raise
-    finally:
-        if server is not None:
-            server.stop()
-        with psycopg.connect(plain, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        for file in workdir.rglob("*"):
-            if file.is_file():
-                os.unlink(file)
+    with scratch_database(args.url, DB_NAME) as url:
+        try:
+            seed(url, args.matches)
+            env = {
+                "DATABASE_URL": url,
+                "TALLY_ENV": "development",  # production marks the cookie Secure; this is plain HTTP
+                "TALLY_TASK_BACKEND": "embedded",
+                "TALLY_DATA_DIR": str(workdir),
+            }
+            server = TallyServer(env, workdir / "server.log")
+            with httpx.Client(base_url=server.base_url, timeout=60) as client:
+                csrf = sign_in(client)
+                time_pages(client, args.requests)
+                if args.upload_rows:
+                    upload(client, server, csrf, args.upload_rows)
+        except Exception:
+            log = workdir / "server.log"
+            if log.exists():
+                print("server log (tail):\n" + "\n".join(log.read_text().splitlines()[-40:]))
+            raise
+        finally:
+            if server is not None:
+                server.stop()
+            for file in workdir.rglob("*"):
+                if file.is_file():
+                    os.unlink(file)
 
 
 if __name__ == "__main__":

@@ -21,8 +21,6 @@ import json
 import os
 import platform
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -32,24 +30,19 @@ from typing import Any
 import polars as pl
 import pyarrow as pa
 
+from bench._common import fresh_database, run_json_child
 from bench.formats.bench_camt import write_camt
-from bench.ingest.bench_ingest import _fresh_database, _seed, _sql
+from bench.ingest.bench_ingest import _seed, _sql
 from bench.ingest.ingest_once import tally_path
 from tally.config import Settings
 from tally.ingest.formats import parse_camt053
+from tally.ingest.records import RECORD_COLUMNS
 from tally.kit.db import Database
 
 HERE = Path(__file__).resolve().parent
-RECORD_FIELDS = (
-    "reference",
-    "booking_date",
-    "value_date",
-    "amount",
-    "currency",
-    "description",
-    "counterparty",
-    "counterparty_account",
-    "transaction_id",
+# The record's own fields, as a CSV maps them (row_number, row_hash and extra are derived).
+RECORD_FIELDS = tuple(
+    name for name in RECORD_COLUMNS if name not in {"row_number", "row_hash", "extra"}
 )
 
 # The extra fields the CAMT parser writes (tally.ingest.formats.camt), as fixed CSV columns.
@@ -124,26 +117,9 @@ async def _child(url: str, data_dir: Path, project: int, file: Path) -> dict[str
 
 def _ingest(url: str, data_dir: Path, project: int, file: Path) -> dict[str, Any]:
     """One ingestion in a fresh process (this module's --child mode)."""
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bench.formats.bench_ingest_formats",
-            "--child",
-            url,
-            str(data_dir),
-            str(project),
-            str(file),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "TALLY_LOG_LEVEL": "WARNING"},
+    return run_json_child(
+        "bench.formats.bench_ingest_formats", "--child", url, str(data_dir), str(project), str(file)
     )
-    if out.returncode != 0:
-        raise RuntimeError(out.stderr[-3000:])
-    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
-    return result
 
 
 def _report(result: dict[str, Any], args: argparse.Namespace) -> None:
@@ -223,7 +199,7 @@ def main() -> None:
         print(json.dumps(asyncio.run(_child(url, Path(data_dir), int(project), Path(file)))))
         return
     admin = os.environ["TALLY_TEST_DATABASE_URL"]
-    url = _fresh_database(admin, "tally_bench_formats")
+    url = fresh_database(admin, "tally_bench_formats")
     work = Path(tempfile.mkdtemp(prefix="tally-bench-formats-"))
     project = asyncio.run(_seed(url, work))
     camt = work / f"camt053-{args.entries}.xml"

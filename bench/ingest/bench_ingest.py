@@ -14,7 +14,6 @@ import json
 import os
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -22,6 +21,7 @@ from typing import Any
 
 import psycopg
 
+from bench._common import fresh_database, plain_url, run_json_child
 from bench.synthetic_csv import write_csv
 from tally.config import Settings
 from tally.kit.db import Database, run_in_transaction
@@ -38,17 +38,6 @@ RECORD_COLUMNS = (
     "data_source_id, row_number, reference, booking_date, value_date, amount, currency, "
     "description, counterparty, counterparty_account, transaction_id, row_hash, extra"
 )
-
-
-def _plain(url: str) -> str:
-    return url.replace("postgresql+psycopg://", "postgresql://", 1)
-
-
-def _fresh_database(admin_url: str, name: str) -> str:
-    with psycopg.connect(_plain(admin_url), autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
-    return admin_url.rsplit("/", 1)[0] + f"/{name}"
 
 
 async def _seed(url: str, data_dir: Path) -> int:
@@ -71,29 +60,13 @@ async def _seed(url: str, data_dir: Path) -> int:
 
 
 def _ingest(url: str, data_dir: Path, project: int, file: Path, *extra: str) -> dict[str, Any]:
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bench.ingest.ingest_once",
-            url,
-            str(data_dir),
-            str(project),
-            str(file),
-            *extra,
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "TALLY_LOG_LEVEL": "WARNING"},
+    return run_json_child(
+        "bench.ingest.ingest_once", url, str(data_dir), str(project), str(file), *extra
     )
-    if out.returncode != 0:
-        raise RuntimeError(out.stderr[-3000:])
-    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def _sql(url: str, statement: str) -> None:
-    with psycopg.connect(_plain(url), autocommit=True) as connection:
+    with psycopg.connect(plain_url(url), autocommit=True) as connection:
         connection.execute(statement)
 
 
@@ -111,12 +84,18 @@ def _raw_copy(url: str, source_id: int, target_id: int, clean: Path) -> float:
         f"description, counterparty, counterparty_account, transaction_id, row_hash, extra FROM record "
         f"WHERE data_source_id = {source_id}) TO '{clean}' CSV"
     )
-    subprocess.run(["psql", _plain(url), "-q", "-c", export], check=True)
+    subprocess.run(["psql", plain_url(url), "-q", "-c", export], check=True)
     _sql(url, f"DELETE FROM record WHERE data_source_id = {source_id}")
     _sql(url, "VACUUM record")
     started = time.perf_counter()
     subprocess.run(
-        ["psql", _plain(url), "-q", "-c", f"\\copy record ({RECORD_COLUMNS}) FROM '{clean}' CSV"],
+        [
+            "psql",
+            plain_url(url),
+            "-q",
+            "-c",
+            f"\\copy record ({RECORD_COLUMNS}) FROM '{clean}' CSV",
+        ],
         check=True,
     )
     elapsed = time.perf_counter() - started
@@ -132,7 +111,7 @@ def main() -> None:
     parser.add_argument("--old-rows", type=int, default=1_000_000)
     args = parser.parse_args()
     admin = os.environ["TALLY_TEST_DATABASE_URL"]
-    url = _fresh_database(admin, "tally_bench_ingest")
+    url = fresh_database(admin, "tally_bench_ingest")
     work = Path(tempfile.mkdtemp(prefix="tally-bench-ingest-"))
     project = asyncio.run(_seed(url, work))
     results: dict[int, dict[str, Any]] = {}

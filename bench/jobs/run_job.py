@@ -28,14 +28,19 @@ async def main() -> None:
     finally:
         await database.dispose()
     summary = (job.summary or {}) if job else {}
+    engine = summary.get("engine", {})
     print(
         json.dumps(
             {
                 "status": str(status),
                 "seconds": elapsed,
                 "phases": summary.get("phases"),
-                "engine_timings": summary.get("engine", {}).get("timings"),
-                "counts": summary.get("engine", {}).get("counts"),
+                "engine_timings": engine.get("timings"),
+                "counts": engine.get("counts"),
+                "rules": engine.get("rules"),
+                "blocks_searched": engine.get("blocks_searched"),
+                "blocks_over_budget": engine.get("blocks_over_budget"),
+                "group_candidates_truncated": engine.get("group_candidates_truncated"),
                 "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
                 "error": job.error if job else None,
             }

@@ -25,7 +25,7 @@ import polars as pl
 from tally.matching import reconcile
 from tally.matching.backtest import predicted_pairs
 from tally.matching.rules import RuleSet
-from tally.matching.suggest import propose_rules
+from tally.matching.suggest import JobReview, propose_rules
 from tally.matching.synthetic import generate_mixed
 from tally.rule_sets.backtest import compare
 
@@ -37,8 +37,9 @@ NOTES = [
     "pays too (11.8 s at 1M in bench/jobs/REPORT.md), a 1M backtest takes about as long as the",
     "1M job (31.1 s there, of which 15.2 s result write a backtest skips); the diff is its largest",
     "part (about 6 s at 1M, timed alone), the next thing to make faster. It runs in the task",
-    "queue, like jobs. Suggestions run the engine once per proposal over the whole job; the API",
-    "refuses them above 200,000 records because they run inside the request. Not measured here:",
+    "queue, like jobs. Suggestions run the engine once per proposal over each job learned from",
+    "(here one); the API refuses them above 200,000 records of all those jobs together, because",
+    "they run inside the request: the 100,000 row is that cap. Not measured here:",
     "reading the job's stored matches and links (a plain SELECT, not COPY) from the database.",
 ]
 
@@ -95,7 +96,7 @@ def measure(n: int, repeat: int) -> dict[str, Any]:
     positives = pl.concat([predicted.join(truth, on=["left_id", "right_id"], how="semi"), manual])
     negatives = predicted.join(truth, on=["left_id", "right_id"], how="anti")
     suggest_s, proposals = _median(
-        lambda: propose_rules(left, right, manual, positives, negatives), repeat
+        lambda: propose_rules([JobReview(0, left, right, manual, positives, negatives)]), repeat
     )
     return {
         "n": n,

@@ -26,7 +26,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from tally.cache import Cache, keys
-from tally.cache.core import decoded
+from tally.cache.envelope import decoded
 from tally.cache.http import respond
 from tally.cache.local import Entry
 from tally.cache.pages import index_of, page_entry

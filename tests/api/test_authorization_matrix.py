@@ -237,7 +237,7 @@ MATRIX = [
     Operation("GET", f"{_RULE_SET}/backtests/{{backtest_id}}", 200, project_scoped=True),
     Operation("GET", f"{_RULE_SET}/suggestions", 200, project_scoped=True),
     Operation(
-        "POST", f"{_RULE_SET}/suggestions", 201, body={"job_id": "{job_id}"}, project_scoped=True
+        "POST", f"{_RULE_SET}/suggestions", 201, body={"job_ids": ["{job_id}"]}, project_scoped=True
     ),
     Operation(
         "POST", f"{_RULE_SET}/suggestions/{{suggestion_id}}/accept", 200, project_scoped=True

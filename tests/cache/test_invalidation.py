@@ -185,7 +185,7 @@ async def test_bumps_happen_after_commit_never_after_rollback(
 
         async def generation() -> int:
             if cache.redis is None:
-                values = cache._known_generations((namespace,))  # without Redis: the truth
+                values = cache.coherence.known((namespace,))  # without Redis: the truth
             else:
                 values = await cache.redis.generations((keys.EPOCH, namespace))
             assert values is not None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tally.cache.core import decode_envelope, encode_envelope, etag_for
+from tally.cache.envelope import decode_envelope, encode_envelope, etag_for
 from tally.cache.http import etag_matches
 from tally.cache.local import ENTRY_OVERHEAD_BYTES, Entry, Generations, LocalTier
 

@@ -10,7 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.jobs.runner import run_reconciliation
 from tally.kit.db import Database
+from tally.matching import RuleSet, reconcile
 from tally.models import JobStatus, Project, ProjectRole, ReconciliationJob, Record
+from tally.results.writes import ResultWriter
+from tally.sources.repository import load_record_frame
 from tests.helpers.jobs import create_job
 from tests.helpers.projects import create_project
 from tests.helpers.records import Row, create_source_with_rows
@@ -130,6 +133,22 @@ async def reconciled_job(
         await _ids(session, left.id, list(bank)),
         await _ids(session, right.id, list(ledger)),
     )
+
+
+async def rewrite_results(session: AsyncSession, job: ReconciliationJob) -> None:
+    """Reconcile ``job``'s sources again and write the result over the job's own, committed (what
+    a re-run of the job does)."""
+    left = await load_record_frame(session, job.left_source_id)
+    right = await load_record_frame(session, job.right_source_id)
+    result = reconcile(left, right, RuleSet.model_validate(job.rules))
+    await ResultWriter(session).replace_results(
+        job.id,
+        result.matches,
+        result.links,
+        duplicates=result.duplicates,
+        left_records=left.select("id", "amount", "booking_date"),
+    )
+    await session.commit()
 
 
 async def seed_results(

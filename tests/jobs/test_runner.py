@@ -66,9 +66,9 @@ async def test_job_runs_to_completion_and_stores_results_and_stats(
         assert stats.unmatched_amount == 509_9900  # the bank fee and invoice 4
 
         # The totals computed in memory at completion equal a recount of the stored rows.
-        from tally.results.repository import ResultRepository
+        from tally.results.stats_repository import StatsRepository
 
-        recount = await ResultRepository(check).job_totals(job.id, bank.id, ledger.id)
+        recount = await StatsRepository(check).job_totals(job.id, bank.id, ledger.id)
         summary = stored.summary or {}
         assert {k: summary[k] for k in ("left", "right", "matches")} == recount
         # Open items: the bank fee (2026-01-06, newest: age 0) and invoice 4 (2026-01-04: 2 days).

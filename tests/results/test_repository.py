@@ -10,12 +10,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.kit.db import Database
-from tally.matching import RuleSet, reconcile
 from tally.models import Match, MatchRecord, RecordDuplicate
 from tally.results.repository import ResultRepository
-from tally.results.writes import ResultWriter
-from tally.sources.repository import load_record_frame
-from tests.helpers.results import Reconciled
+from tests.helpers.results import Reconciled, rewrite_results
 
 
 async def _counts(session: AsyncSession, job_id: int) -> tuple[int, int, int]:
@@ -61,17 +58,7 @@ async def test_results_are_replaced_not_appended_and_deleted_whole(
     job = reconciled.job
     async with db.sessionmaker() as session:
         before = await _counts(session, job.id)
-        left = await load_record_frame(session, job.left_source_id)
-        right = await load_record_frame(session, job.right_source_id)
-        result = reconcile(left, right, RuleSet.model_validate(job.rules))
-        await ResultWriter(session).replace_results(
-            job.id,
-            result.matches,
-            result.links,
-            duplicates=result.duplicates,
-            left_records=left.select("id", "amount", "booking_date"),
-        )
-        await session.commit()
+        await rewrite_results(session, job)
         assert await _counts(session, job.id) == before == (7, 14, 2)
         await ResultRepository(session).delete_results(job.id)
         await session.commit()

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tally.jobs.runner import run_reconciliation
 from tally.kit.db import Database
 from tally.models import DataSource, JobStatus, ReconciliationJob
-from tally.results.repository import ResultRepository
+from tally.results.stats_repository import StatsRepository
 from tests.helpers.jobs import create_job
 from tests.helpers.records import Row
 from tests.helpers.results import Reconciled, reconciled_job
@@ -59,7 +59,7 @@ async def _assert_totals_match_a_full_recount(db: Database, world: Reconciled) -
     async with db.sessionmaker() as check:
         job = await check.get(ReconciliationJob, world.job.id)
         assert job is not None and job.summary is not None
-        full = await ResultRepository(check).job_totals(
+        full = await StatsRepository(check).job_totals(
             job.id, job.left_source_id, job.right_source_id
         )
         assert {k: job.summary[k] for k in ("left", "right", "matches")} == full

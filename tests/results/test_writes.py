@@ -8,12 +8,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.jobs.repository import JobRepository
 from tally.kit.db import Database
-from tally.matching import RuleSet, reconcile
 from tally.models import Match, MatchRecord
 from tally.results.repository import ResultRepository
-from tally.results.writes import ResultWriter
-from tally.sources.repository import load_record_frame
-from tests.helpers.results import Reconciled
+from tests.helpers.results import Reconciled, rewrite_results
 
 _PARTITIONS = """
 SELECT c.relname, i.inhparent::regclass::text FROM pg_class c
@@ -39,9 +36,6 @@ async def test_results_live_in_the_jobs_partitions_and_are_dropped_with_them(
 ) -> None:
     job = reconciled.job
     async with db.sessionmaker() as session:
-        left = await load_record_frame(session, job.left_source_id)
-        right = await load_record_frame(session, job.right_source_id)
-        result = reconcile(left, right, RuleSet.model_validate(job.rules))
         postgresql = backend == "postgresql"
         if postgresql:
             assert await _partitions(session, job.id) == [
@@ -58,14 +52,7 @@ async def test_results_live_in_the_jobs_partitions_and_are_dropped_with_them(
             assert await _partitions(session, job.id) == []
 
         # Written again as a whole, in one transaction: the same rows, in fresh partitions.
-        await ResultWriter(session).replace_results(
-            job.id,
-            result.matches,
-            result.links,
-            duplicates=result.duplicates,
-            left_records=left.select("id", "amount", "booking_date"),
-        )
-        await session.commit()
+        await rewrite_results(session, job)
         assert (
             await _count(session, Match, job.id),
             await _count(session, MatchRecord, job.id),

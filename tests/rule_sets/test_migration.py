@@ -1,34 +1,48 @@
-"""Revision 0008 moves each project's default rules into its version 1, active, and back."""
+"""Revision 0008 moves each project's default rules into its version 1, active, and back;
+revision 0011 turns a suggestion's job into its per-job figures, and back."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from alembic import command
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
 from tally.kit.migrate import alembic_config, upgrade_database
+from tally.models import JobStatus
 from tests.conftest import _worker, create_postgres_database
+from tests.helpers.jobs import create_job_in_new_project
+from tests.helpers.users import create_user
 
 _RULES = {"rules": [{"name": "ref", "conditions": [{"type": "equals", "field": "reference"}]}]}
 
 
-def _url(backend: str, tmp_path: Path) -> str:
+@asynccontextmanager
+async def _migrated(
+    backend: str, tmp_path: Path, revision: str
+) -> AsyncIterator[tuple[str, AsyncEngine]]:
+    """A fresh database upgraded to ``revision``: its URL and an engine on it."""
     if backend == "sqlite":
-        return f"sqlite+aiosqlite:///{tmp_path / 'migrate.db'}"
-    return create_postgres_database(f"tally_test_{_worker()}_rule_sets")
+        url = f"sqlite+aiosqlite:///{tmp_path / 'migrate.db'}"
+    else:
+        url = create_postgres_database(f"tally_test_{_worker()}_rule_sets")
+    await upgrade_database(url, revision)
+    engine = create_async_engine(url)
+    try:
+        yield url, engine
+    finally:
+        await engine.dispose()
 
 
 async def test_default_rules_become_the_active_version_and_back(
     backend: str, tmp_path: Path
 ) -> None:
-    url = _url(backend, tmp_path)
-    await upgrade_database(url, "0007_import_profiles")
-    engine = create_async_engine(url)
-    try:
+    async with _migrated(backend, tmp_path, "0007_import_profiles") as (url, engine):
         async with engine.begin() as connection:
             await connection.execute(
                 text(
@@ -65,8 +79,6 @@ async def test_default_rules_become_the_active_version_and_back(
             ).all()
         restored = [(i, json.loads(r) if isinstance(r, str) else r) for i, r in back]
         assert restored == [(1, _RULES), (2, None)]
-    finally:
-        await engine.dispose()
 
 
 async def _downgrade(url: str, revision: str) -> None:
@@ -82,3 +94,35 @@ async def _downgrade(url: str, revision: str) -> None:
             await connection.run_sync(run)
     finally:
         await engine.dispose()
+
+
+async def test_a_suggestions_job_becomes_its_per_job_figures_and_back(
+    backend: str, tmp_path: Path
+) -> None:
+    """Revision 0011: ``job_id`` and the suggestion's figures become its one entry of ``jobs``."""
+    async with _migrated(backend, tmp_path, "0010_result_write") as (url, engine):
+        async with AsyncSession(engine, expire_on_commit=False) as session:
+            owner = await create_user(session)
+            job = await create_job_in_new_project(session, owner=owner, status=JobStatus.COMPLETED)
+            await session.execute(
+                text(
+                    "INSERT INTO rule_suggestion (project_id, job_id, status, rule, "
+                    "derived_fields, description, pairs, support, found, predicted, confirmed, "
+                    "rejected, conflicting, precision, created_at) VALUES (:project, :job, "
+                    "'open', '{}', '[]', 'reference equal', 4, 4, 3, 5, 3, 1, 0, 0.75, "
+                    "CURRENT_TIMESTAMP)"
+                ),
+                {"project": job.project_id, "job": job.id},
+            )
+            await session.commit()
+        await upgrade_database(url, "0011_rule_suggestions")
+        async with engine.connect() as connection:
+            stored = (await connection.execute(text("SELECT jobs FROM rule_suggestion"))).scalar()
+        figures = {"pairs": 4, "found": 3, "predicted": 5, "confirmed": 3, "rejected": 1}
+        expected = [{"job_id": job.id, **figures, "conflicting": 0, "precision": 0.75}]
+        assert (json.loads(stored) if isinstance(stored, str) else stored) == expected
+
+        await _downgrade(url, "0010_result_write")
+        async with engine.connect() as connection:
+            back = (await connection.execute(text("SELECT job_id FROM rule_suggestion"))).all()
+        assert back == [(job.id,)]

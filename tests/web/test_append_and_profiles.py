@@ -10,7 +10,7 @@ from httpx import AsyncClient
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tally.models import DataSource, DataSourceStatus, ImportProfile
+from tally.models import DataSource, DataSourceStatus, ImportProfile, Project
 from tests.helpers.projects import create_project
 from tests.helpers.users import create_user
 from tests.web.conftest import sign_in
@@ -30,13 +30,20 @@ async def _ready(session: AsyncSession, source_id: int) -> DataSource:
     raise AssertionError(f"source {source_id} still {source.status}")
 
 
-async def test_a_statement_is_appended_from_the_source_page(
+async def _signed_in_owner(
     client: AsyncClient, session: AsyncSession
-) -> None:
+) -> tuple[Project, dict[str, str]]:
+    """A new project, and the htmx request headers of its owner signed in to the web app."""
     user = await create_user(session)
     project = await create_project(session, owner=user)
     token = await sign_in(client, user)
-    headers = {"X-CSRF-Token": token, "HX-Request": "true"}
+    return project, {"X-CSRF-Token": token, "HX-Request": "true"}
+
+
+async def test_a_statement_is_appended_from_the_source_page(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    project, headers = await _signed_in_owner(client, session)
     base = f"/projects/{project.id}/sources"
     uploaded = await client.post(
         base, data={"name": "Bank"}, files={"file": ("jan.csv", JANUARY)}, headers=headers
@@ -74,10 +81,7 @@ async def test_a_statement_is_appended_from_the_source_page(
 async def test_the_preview_suggests_a_profile_and_saves_one(
     client: AsyncClient, session: AsyncSession
 ) -> None:
-    user = await create_user(session)
-    project = await create_project(session, owner=user)
-    token = await sign_in(client, user)
-    headers = {"X-CSRF-Token": token, "HX-Request": "true"}
+    project, headers = await _signed_in_owner(client, session)
     stripe = (PROFILE_FILES / "stripe_balance_itemized.csv").read_bytes()
     preview = await client.post(
         f"/projects/{project.id}/sources/preflight",

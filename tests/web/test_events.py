@@ -9,11 +9,9 @@ from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.kit.db import Database
-from tally.models import JobStatus, ReconciliationJob
+from tally.models import JobStatus
 from tally.web.pages import events
-from tests.helpers.jobs import create_job
-from tests.helpers.projects import create_project
-from tests.helpers.sources import create_data_source
+from tests.helpers.jobs import create_job_in_new_project, set_job_state
 from tests.helpers.users import create_user
 from tests.web.conftest import sign_in
 
@@ -38,16 +36,11 @@ async def test_a_reconnect_gets_the_current_state_then_the_terminal_one(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     owner = await create_user(session)
-    project = await create_project(session, owner=owner)
-    left = await create_data_source(session, project=project, name="a")
-    right = await create_data_source(session, project=project, name="b")
-    job = await create_job(
-        session, project=project, left=left, right=right, status=JobStatus.RUNNING
+    job = await create_job_in_new_project(
+        session, owner=owner, status=JobStatus.RUNNING, progress=0.4
     )
-    job.progress = 0.4
-    await session.commit()
     await sign_in(client, owner)
-    url = f"/projects/{project.id}/jobs/{job.id}/events"
+    url = f"/projects/{job.project_id}/jobs/{job.id}/events"
     # The server ends a stream after MAX_STREAM_SECONDS and the browser reconnects: shortened
     # here, so the first connection ends while the job still runs.
     monkeypatch.setattr(events, "MAX_STREAM_SECONDS", 0.1)
@@ -57,21 +50,14 @@ async def test_a_reconnect_gets_the_current_state_then_the_terminal_one(
     last_id = first[-1][1]
     assert last_id is not None
 
-    async def set_job(status: JobStatus, progress: float) -> None:
-        async with db.sessionmaker() as other:
-            row = await other.get(ReconciliationJob, job.id)
-            assert row is not None
-            row.status, row.progress = status, progress
-            await other.commit()
-
     # Missed while disconnected: 70 %. The reconnect's first event is that state, numbered on.
-    await set_job(JobStatus.RUNNING, 0.7)
+    await set_job_state(db, job.id, JobStatus.RUNNING, 0.7)
     second = _events((await client.get(url, headers={"Last-Event-ID": str(last_id)})).text)
     assert second[0][0] == "state" and "70%" in second[0][2]
     assert second[0][1] == last_id + 1
 
     # Finished while disconnected: the reconnect is answered with `done`, id still growing.
-    await set_job(JobStatus.COMPLETED, 1.0)
+    await set_job_state(db, job.id, JobStatus.COMPLETED, 1.0)
     last_id = second[-1][1]
     assert last_id is not None
     third = _events((await client.get(url, headers={"Last-Event-ID": str(last_id)})).text)

@@ -15,7 +15,7 @@ from tally.kit.db import Database
 from tally.kit.errors import Conflict
 from tally.models import JobStatus, Match, MatchTab, Project, ReconciliationJob, UserRole
 from tally.projects.service import ProjectService
-from tests.helpers.jobs import create_job
+from tests.helpers.jobs import create_job, create_job_in_new_project, set_job_state
 from tests.helpers.projects import create_project
 from tests.helpers.results import Reconciled, reconciled_job
 from tests.helpers.sources import create_data_source
@@ -253,29 +253,19 @@ async def test_running_job_stream_sends_progress_then_done(
     client: AsyncClient, session: AsyncSession, db: Database
 ) -> None:
     owner = await create_user(session)
-    project = await create_project(session, owner=owner)
-    left = await create_data_source(session, project=project, name="a")
-    right = await create_data_source(session, project=project, name="b")
-    job = await create_job(
-        session, project=project, left=left, right=right, status=JobStatus.RUNNING
+    job = await create_job_in_new_project(
+        session, owner=owner, status=JobStatus.RUNNING, progress=0.4
     )
-    job.progress = 0.4
-    await session.commit()
     await sign_in(client, owner)
 
     import asyncio
 
     async def finish_soon() -> None:
         await asyncio.sleep(0.8)
-        async with db.sessionmaker() as other:
-            row = await other.get(ReconciliationJob, job.id)
-            assert row is not None
-            row.status = JobStatus.COMPLETED
-            row.progress = 1.0
-            await other.commit()
+        await set_job_state(db, job.id, JobStatus.COMPLETED, 1.0)
 
     finisher = asyncio.create_task(finish_soon())
-    response = await client.get(f"/projects/{project.id}/jobs/{job.id}/events")
+    response = await client.get(f"/projects/{job.project_id}/jobs/{job.id}/events")
     await finisher
     body = response.text
     assert body.index("event: state") < body.index("event: done")
@@ -326,14 +316,9 @@ async def test_a_failing_page_rolls_its_transaction_back(
 
 async def test_cancel_and_retry_a_job(client: AsyncClient, session: AsyncSession) -> None:
     owner = await create_user(session)
-    project = await create_project(session, owner=owner)
-    left = await create_data_source(session, project=project, name="a")
-    right = await create_data_source(session, project=project, name="b")
-    job = await create_job(
-        session, project=project, left=left, right=right, status=JobStatus.QUEUED
-    )
+    job = await create_job_in_new_project(session, owner=owner, status=JobStatus.QUEUED)
     token = await sign_in(client, owner)
-    base = f"/projects/{project.id}/jobs/{job.id}"
+    base = f"/projects/{job.project_id}/jobs/{job.id}"
     page = await client.get(base)
     assert 'id="cancel-job"' in page.text and "sse-connect" in page.text
     cancelled = await client.post(

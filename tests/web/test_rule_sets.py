@@ -114,13 +114,26 @@ async def test_suggestions_from_manual_matches_say_why_and_go_into_a_draft(
     token = await sign_in(client, world.editor)
     base = f"/projects/{world.project.id}/rule-set"
     found = await client.post(
-        f"{base}/suggestions", data={"job_id": str(world.job.id), "csrf_token": token}
+        f"{base}/suggestions", data={"job_ids": [str(world.job.id)], "csrf_token": token}
     )
     assert found.status_code == 303
     page = (await client.get(base)).text
     assert "amounts differ by a constant 1.20 (a fee?); dates within 2 days" in page
-    assert "finds 4 of the 4 pairs reviewers matched (100.0 % coverage)" in page
+    assert (
+        "From 1 reconciliation: finds 4 of the 4 pairs reviewers matched (100.0 % coverage)" in page
+    )
     assert "4 were accepted, 0 rejected: precision 100.0 %" in page
+    # Per reconciliation: pairs found, matches, accepted, rejected, matched otherwise, precision.
+    cells = re.findall(r'<td data-label="[^"]+">([^<]*(?:<a [^>]*>[^<]*</a>)?)</td>', page)
+    assert [re.sub(r"<[^>]+>", "", c) for c in cells[-7:]] == [
+        f"#{world.job.id}",
+        "4 of 4",
+        "5",
+        "4",
+        "0",
+        "0",
+        "100.0 %",
+    ]
     suggestion = re.search(r"/rule-set/suggestions/(\d+)/accept", page)
     assert suggestion is not None
     accepted = await client.post(

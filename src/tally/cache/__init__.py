@@ -85,17 +85,17 @@ Without REDIS_URL: the in-process LRU (CACHE_LOCAL_MAX_BYTES, counted in bytes) 
 held in the process; one process only: ``tally serve --workers N`` turns the cache off, and so
 does the server when task workers run in other processes.
 
-With REDIS_URL: generations and values live in Redis (bytes; no pickle). The in-process tier
-stays on and is kept coherent by a pub/sub broadcast of every bump, applied as the bytes arrive
-(``listener.py``): a request that follows a write's response anywhere finds it applied. The tier
-is bypassed while the subscription is not provably live (a PING unanswered for 350 ms) and
+With REDIS_URL: generations and values live in Redis (bytes, ``envelope.py``; no pickle). The
+in-process tier stays on and is kept coherent by a pub/sub broadcast of every bump, applied as the
+bytes arrive (``listener.py``): a request that follows a write's response anywhere finds it applied.
+The tier is bypassed while the subscription is not provably live (a PING unanswered for 350 ms) and
 flushed when it drops. CACHE_LOCAL_MAX_BYTES=0 turns the tier off: a request's lookups (token,
 access, response) are then one Lua call, generations and values together, sent over one pipelined
 connection (``redis_pipe.py``) rather than through redis.asyncio. Misses load once per process
 (single flight, keyed by the versioned key; a flight that starts after another stored the value
-finds it instead of loading) and once across processes (a Redis lease, renewed while the load
-runs; the others poll for the value while it is held). Near expiry, one request refreshes an entry in the background while the rest keep
-hitting it (CACHE_EARLY_REFRESH).
+finds it instead of loading) and once across processes (a Redis lease, renewed while the load runs;
+the others poll for the value while it is held). Near expiry, one request refreshes an entry in the
+background while the rest keep hitting it (CACHE_EARLY_REFRESH).
 
 Hits of the six reads are answered by ``tally.fast_reads`` before FastAPI's routing, from cached
 facts only (token, membership, response), through the endpoints' own authorization functions;
@@ -103,20 +103,19 @@ anything it is not sure of falls through to the endpoint.
 
 Outages
 -------
-Each Redis call has a budget (CACHE_REDIS_TIMEOUT, 50 ms, waiting for a pooled connection
-included); CACHE_BREAKER_THRESHOLD consecutive failures open a circuit breaker: reads that miss
-the in-process tier are served from the database without calling Redis, and a background probe
-closes the breaker when Redis answers. An invalidation that could not be delivered trips the
-breaker at once; this process forgets those namespaces' generations (so it cannot serve the old
-value from its own tier), and recovery bumps the global epoch before Redis is trusted again, so
-nothing stored before the write is ever served by any process. Known limit: while Redis hangs,
-another process's in-process tier may serve for up to 350 ms (until its subscription turns
-stale) a value a write made during the hang changed; a killed Redis closes the subscription at
-once.
+Each Redis call has a budget (CACHE_REDIS_TIMEOUT, 50 ms, waiting for a pooled connection included);
+CACHE_BREAKER_THRESHOLD consecutive failures open a circuit breaker: reads that miss the in-process
+tier are served from the database without calling Redis, and a background probe closes the breaker
+when Redis answers. An invalidation that could not be delivered trips the breaker at once; this
+process forgets those namespaces' generations (so it cannot serve the old value from its own tier),
+and recovery bumps the global epoch before Redis is trusted again, so nothing stored before the
+write is ever served by any process (``coherence.py``). Known limit: while Redis hangs, another
+process's in-process tier may serve for up to 350 ms (until its subscription turns stale) a value a
+write made during the hang changed; a killed Redis closes the subscription at once.
 """
 
 from tally.cache import keys
-from tally.cache.core import Cache, Loader, open_writing_database, running_cache
+from tally.cache.core import Cache, Loader
 from tally.cache.http import NOT_MODIFIED, cached_response, get_cache
 from tally.cache.invalidation import (
     invalidate,
@@ -129,6 +128,7 @@ from tally.cache.invalidation import (
     invalidate_users,
     write_through,
 )
+from tally.cache.writers import open_writing_database, running_cache
 
 __all__ = [
     "NOT_MODIFIED",

@@ -1,32 +1,33 @@
-"""The read-through cache: versioned keys, two tiers, single flight, leases, outage handling."""
+"""The read-through cache: versioned keys, two tiers, single flight, leases, early refresh.
+
+Which generations it may trust and how writes bump them is ``coherence.py``."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import itertools
 import logging
 import secrets
 import time
-import weakref
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from functools import partial
 from typing import Any, NamedTuple, TypeVar
 
 import structlog
-from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.cache.breaker import CircuitBreaker
+from tally.cache.coherence import Coherence
+from tally.cache.envelope import decode_envelope, decoded, encode_envelope, etag_for
+from tally.cache.invalidation import register_cache, unregister_cache
 from tally.cache.keys import DEFAULT_TTLS, EPOCH, Key
 from tally.cache.listener import InvalidationListener
-from tally.cache.local import Entry, Generations, LocalTier
+from tally.cache.local import Entry, LocalTier
 from tally.cache.redis_tier import RedisTier, RedisUnavailable
 from tally.cache.stats import CacheStats
 from tally.config import Settings
 from tally.kit.db import Database
-from tally.kit.migrate import open_database
 
 log = structlog.get_logger("tally.cache")
 
@@ -41,37 +42,6 @@ ManyLoader = Callable[[AsyncSession, list[T]], Awaitable[dict[T, bytes]]]
 # many lease TTLs at most (the holder renews its lease while it loads).
 _LEASE_POLL_DELAYS_S = (0.002, 0.005, 0.01, 0.02, 0.04)
 _LEASE_WAIT_LIMIT = 10
-
-_ENVELOPE_VERSION = b"1"
-
-
-def etag_for(body: bytes) -> str:
-    """A strong ETag from the bytes alone: every process computes the same one."""
-    return '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
-
-
-def encode_envelope(entry: Entry) -> bytes:
-    """``1 <expires ms> <refresh ms> <etag>\\n<body>``: bytes only, nothing executable."""
-    header = b"%s %d %d %s\n" % (
-        _ENVELOPE_VERSION,
-        int(entry.expires_at * 1000),
-        int(entry.refresh_at * 1000),
-        entry.etag.encode(),
-    )
-    return header + entry.body
-
-
-def decode_envelope(raw: bytes) -> Entry | None:
-    newline = raw.find(b"\n")
-    parts = raw[:newline].split(b" ") if newline > 0 else []
-    if len(parts) != 4 or parts[0] != _ENVELOPE_VERSION:
-        return None  # written by another version: a miss, overwritten by the next load
-    return Entry(
-        body=raw[newline + 1 :],
-        etag=parts[3].decode(),
-        expires_at=int(parts[1]) / 1000,
-        refresh_at=int(parts[2]) / 1000,
-    )
 
 
 class Cache:
@@ -98,15 +68,19 @@ class Cache:
         self.default_ttl = settings.cache_ttl
         self.early_refresh = settings.cache_early_refresh
         self.lock_ttl = settings.cache_lock_ttl
-        self.cooldown = settings.cache_breaker_cooldown
         self.stats = CacheStats()
         self.breaker = CircuitBreaker(settings.cache_breaker_threshold)
-        self.generations = Generations()
         self.local: LocalTier | None = None
         self.redis: RedisTier | None = None
         self.listener: InvalidationListener | None = None
         if self.enabled and serve_reads and settings.cache_local_max_bytes > 0:
             self.local = LocalTier(settings.cache_local_max_bytes)
+        self.coherence = Coherence(
+            local=self.local,
+            breaker=self.breaker,
+            stats=self.stats,
+            cooldown=settings.cache_breaker_cooldown,
+        )
         if self.enabled and settings.redis_url:
             self.redis = RedisTier(
                 settings.redis_url,
@@ -114,27 +88,22 @@ class Cache:
                 timeout=settings.cache_redis_timeout,
                 breaker=self.breaker,
                 stats=self.stats,
-                on_breaker_open=self._on_breaker_open,
+                on_breaker_open=self.coherence.on_breaker_open,
             )
             if self.local is not None:
                 self.listener = InvalidationListener(
                     settings.redis_url,
                     self.redis.channel,
-                    on_message=self._on_broadcast,
-                    on_reset=self._on_subscription_reset,
+                    on_message=self.coherence.on_broadcast,
+                    on_reset=self.coherence.on_subscription_reset,
                     heartbeat=settings.cache_heartbeat,
                     timeout=settings.cache_redis_timeout,
                 )
-        # Without Redis, generations come from this counter: strictly increasing, never reused.
-        self._local_sequence = itertools.count(time.time_ns() // 1000)
-        # Changes whenever the in-process tier is flushed: a value read before may not go in.
-        self._coherence = 0
-        # Invalidations Redis never received; recovery bumps the epoch before trusting Redis.
-        self._undelivered = 0
+        self.coherence.redis = self.redis
+        self.coherence.listener = self.listener
         self._flights: dict[str, asyncio.Task[Entry | None]] = {}
         self._shared_calls: dict[str, asyncio.Future[Any]] = {}
         self._tasks: set[asyncio.Task[Entry | None]] = set()
-        self._recovery: asyncio.Task[None] | None = None
         self._log_lookups = _debug_enabled()
 
     # --- lifecycle ------------------------------------------------------------------------------
@@ -148,7 +117,7 @@ class Cache:
 
     async def start(self) -> None:
         """Subscribe to invalidations and register for ``invalidate()`` on this database."""
-        _register(self.database.engine.sync_engine, self)
+        register_cache(self.database.engine.sync_engine, self)
         if self.listener is not None:
             await self.listener.start()
             # Give the first subscription a moment, so a fresh process serves local hits at once.
@@ -158,8 +127,9 @@ class Cache:
                 await asyncio.sleep(0.005)
 
     async def stop(self) -> None:
-        _unregister(self.database.engine.sync_engine, self)
-        tasks = [*self._tasks, *([self._recovery] if self._recovery else [])]
+        unregister_cache(self.database.engine.sync_engine, self)
+        recovery = self.coherence.recovery
+        tasks: list[asyncio.Task[Any]] = [*self._tasks, *([recovery] if recovery else [])]
         for task in tasks:
             task.cancel()
         for task in tasks:
@@ -213,7 +183,7 @@ class Cache:
         """``peek`` for several keys; without a usable in-process tier, one Redis round trip."""
         if not self.enabled:
             return [None] * len(keys)
-        if self.redis is None or self._local_ready():
+        if self.redis is None or self.coherence.local_ready():
             return [await self.peek(key) for key in keys]
         started = time.perf_counter()
         try:
@@ -247,9 +217,9 @@ class Cache:
     async def _lookup(self, key: Key) -> _Lookup:
         """Both tiers, no loading, no counting."""
         now = time.time()
-        local_ready = self._local_ready()
-        coherence = self._coherence if local_ready else None
-        generations = self._known_generations(key.namespaces) if local_ready else None
+        local_ready = self.coherence.local_ready()
+        coherence = self.coherence.version if local_ready else None
+        generations = self.coherence.known(key.namespaces) if local_ready else None
         storage_key = ""
         if generations is not None:
             storage_key = _storage_key(key, generations)
@@ -395,30 +365,6 @@ class Cache:
         entry = await self.fetch(key, load)
         return None if entry is None else decoded(entry, decode)
 
-    def _local_ready(self) -> bool:
-        """Whether the in-process tier may serve: with Redis, only while the subscription is
-        provably live (every broadcast so far applied). An open breaker does not matter here:
-        a failed read says nothing about missed broadcasts, and this process's own undelivered
-        invalidations are forgotten from its generations (see invalidate_now)."""
-        if self.local is None:
-            return False
-        if self.redis is None:
-            return True
-        return self.listener is not None and self.listener.fresh
-
-    def _known_generations(self, namespaces: tuple[str, ...]) -> list[int] | None:
-        generations = self.generations
-        values: list[int] = []
-        for namespace in (EPOCH, *namespaces):
-            value = generations.get(namespace)
-            if value is None:
-                if self.redis is not None:
-                    return None
-                value = next(self._local_sequence)
-                generations.learn(namespace, value)
-            values.append(value)
-        return values
-
     async def _redis_generations(self, key: Key, coherence: int | None) -> list[int]:
         redis = self.redis
         assert redis is not None
@@ -431,12 +377,13 @@ class Cache:
         values: list[int] = await self._shared(
             "g " + " ".join(namespaces), lambda: redis.generations(namespaces)
         )
-        if coherence != self._coherence:  # flushed meanwhile: what we knew is gone, ask again
+        # Flushed meanwhile: what we knew is gone, ask again.
+        if coherence != self.coherence.version:
             return await redis.generations(namespaces)
         merged = []
         for namespace, value in zip(namespaces, values, strict=True):
-            self.generations.learn(namespace, value)
-            merged.append(max(value, self.generations.get(namespace) or value))
+            self.coherence.generations.learn(namespace, value)
+            merged.append(max(value, self.coherence.generations.get(namespace) or value))
         return merged
 
     async def _shared(self, name: str, call: Callable[[], Awaitable[T]]) -> T:
@@ -479,7 +426,7 @@ class Cache:
     ) -> Entry | None:
         # Whoever looked the key up before the previous flight stored its value (the reply was
         # on its way) starts a new flight: it must find that value, not load again.
-        if self.local is not None and coherence == self._coherence:
+        if self.local is not None and coherence == self.coherence.version:
             entry = self.local.get(storage_key, time.time())
             if entry is not None:
                 return entry
@@ -581,8 +528,8 @@ class Cache:
         if (
             self.local is not None
             and coherence is not None
-            and coherence == self._coherence
-            and self._local_ready()
+            and coherence == self.coherence.version
+            and self.coherence.local_ready()
         ):
             self.local.put(storage_key, entry)
 
@@ -634,33 +581,7 @@ class Cache:
         unique = tuple(dict.fromkeys(namespaces))
         if not self.enabled or not unique:
             return
-        self.stats.invalidations += 1
-        if self.redis is None:
-            for namespace in unique:
-                self.generations.learn(namespace, next(self._local_sequence))
-            return
-        if self.breaker.is_closed:
-            try:
-                value = await self.redis.bump(unique)
-            except RedisUnavailable:
-                # Redis may still hold entries this write made stale: stop reading it until the
-                # recovery task has bumped the epoch.
-                if self.breaker.trip("invalidation not delivered"):
-                    self._on_breaker_open()
-            else:
-                # This process sees its own write at once; the broadcast tells the others.
-                for namespace in unique:
-                    self.generations.learn(namespace, value)
-                return
-        self._undelivered += 1  # recovery bumps the epoch before Redis is trusted again
-        self.stats.invalidation_failures += 1
-        # Meanwhile this process must not serve what the write changed from its own tier: with
-        # these generations unknown, such keys need Redis, which the open breaker refuses. And
-        # a lookup already in flight must not learn them back from Redis (still the old ones)
-        # nor store what it read: both require an unchanged coherence epoch.
-        self._coherence += 1
-        for namespace in unique:
-            self.generations.forget(namespace)
+        await self.coherence.bump(unique)
 
     async def reserve(self, key: Key) -> int | None:
         """The first half of a write-through (``invalidation.WriteThrough``): bump the key's
@@ -669,18 +590,7 @@ class Cache:
         if not self.enabled:
             return None
         (namespace,) = key.namespaces
-        if self.redis is None:
-            reserved = next(self._local_sequence)
-            self.generations.learn(namespace, reserved)
-            return reserved
-        if not self.breaker.is_closed:
-            return None
-        try:
-            reserved = await self.redis.bump((namespace,))
-        except RedisUnavailable:
-            return None
-        self.generations.learn(namespace, reserved)
-        return reserved
+        return await self.coherence.reserve(namespace)
 
     async def write_through_now(self, key: Key, body: bytes, reserved: int | None) -> None:
         """The second half, after commit: bump the namespace again and, if nothing bumped it
@@ -693,17 +603,17 @@ class Cache:
         (namespace,) = key.namespaces
         entry = self._new_entry(key, body)
         if self.redis is None:
-            if self.local is None or self.generations.get(namespace) != reserved:
+            if self.local is None or self.coherence.generations.get(namespace) != reserved:
                 await self.invalidate_now(key.namespaces)
                 return
             self.stats.invalidations += 1
-            self.generations.learn(namespace, next(self._local_sequence))
-            generations = self._known_generations(key.namespaces)
+            self.coherence.generations.learn(namespace, self.coherence.next_local())
+            generations = self.coherence.known(key.namespaces)
             assert generations is not None  # never None without Redis
             self.local.put(_storage_key(key, generations), entry)
             self.stats.families[key.family].stores += 1
             return
-        coherence = self._coherence
+        coherence = self.coherence.version
         try:
             if not self.breaker.is_closed:
                 raise RedisUnavailable("circuit breaker open")
@@ -714,59 +624,11 @@ class Cache:
             await self.invalidate_now(key.namespaces)  # delivers it, or records the failure
             return
         self.stats.invalidations += 1
-        self.generations.learn(namespace, generation)
+        self.coherence.generations.learn(namespace, generation)
         if epoch is not None:
             self.stats.families[key.family].stores += 1
             self._store_local(_storage_key(key, [epoch, generation]), entry, coherence)
 
-    def _on_broadcast(self, generation: int, namespaces: list[str]) -> None:
-        for namespace in namespaces:
-            self.generations.learn(namespace, generation)
-        if EPOCH in namespaces and self.local is not None:
-            self.local.clear()  # all unreachable now; free the memory
-
-    def _on_subscription_reset(self, reason: str) -> None:
-        self._flush_local()
-
-    def _on_breaker_open(self) -> None:
-        log.warning("cache_error", operation="breaker", error="circuit breaker opened")
-        if self.redis is not None and self.redis.pipe is not None:
-            self.redis.pipe.close()  # it may have gone silent: the next call connects anew
-        if self._recovery is None or self._recovery.done():
-            self._recovery = asyncio.create_task(self._recover())
-
-    def _flush_local(self) -> None:
-        self._coherence += 1
-        self.generations.clear()
-        if self.local is not None:
-            self.local.clear()
-        self.stats.local_flushes += 1
-
-    async def _recover(self) -> None:
-        """Probe Redis in the background; once it answers, forget what it may hold stale and
-        close the breaker."""
-        assert self.redis is not None
-        while True:
-            await asyncio.sleep(self.cooldown * secrets.choice((0.8, 0.9, 1.0, 1.1, 1.2)))
-            undelivered = self._undelivered
-            try:
-                await self.redis.ping()
-                if undelivered:
-                    # Entries stored before the undelivered invalidations are now unreachable in
-                    # every process (each key embeds the epoch generation).
-                    epoch = await self.redis.bump((EPOCH,))
-                    self.generations.learn(EPOCH, epoch)  # before our broadcast arrives
-                    self.stats.epoch_bumps += 1
-            except RedisUnavailable:
-                continue
-            if self._undelivered != undelivered:
-                continue  # another write failed meanwhile: bump again
-            self._undelivered = 0
-            self.breaker.reset()
-            log.info("cache.breaker_closed", epoch_bumped=bool(undelivered))
-            return
-
-    # --- observability --------------------------------------------------------------------------
     async def snapshot(self) -> dict[str, Any]:
         stats = self.stats
         local = self.local
@@ -790,8 +652,8 @@ class Cache:
                 "evictions": local.evictions,
                 "expirations": local.expirations,
                 "rejected": local.rejected,
-                "generations_known": len(self.generations),
-                "usable": self._local_ready(),
+                "generations_known": len(self.coherence.generations),
+                "usable": self.coherence.local_ready(),
                 "flushes": stats.local_flushes,
             },
             "redis": None
@@ -801,7 +663,7 @@ class Cache:
                 "errors": dict(stats.errors),
                 "memory": redis_memory,
                 "subscription": self.listener.snapshot() if self.listener else None,
-                "undelivered_invalidations": self._undelivered,
+                "undelivered_invalidations": self.coherence.undelivered,
             },
             "invalidations": {
                 "delivered_or_local": stats.invalidations - stats.invalidation_failures,
@@ -815,33 +677,6 @@ class Cache:
                 "default": self.default_ttl,
             },
         }
-
-
-@contextlib.asynccontextmanager
-async def running_cache(settings: Settings, database: Database) -> AsyncIterator[Cache]:
-    """A started cache for a process that writes outside the server (``tally worker``, the CLI):
-    with it, ``invalidate()`` in that process reaches every server through Redis."""
-    cache = Cache(settings, database, serve_reads=False)
-    await cache.start()
-    try:
-        yield cache
-    finally:
-        await cache.stop()
-
-
-async def open_writing_database(settings: Settings) -> Database:
-    """``open_database`` for a command that writes outside the server (``tally ingest``,
-    ``reconcile``, ``demo``): with a started write-only cache, so that its writes' invalidations
-    reach every server through Redis at once. It stops with ``database.dispose()``.
-
-    Without REDIS_URL nothing reaches another process's memory: a server running meanwhile
-    keeps serving what it cached before such a write until that entry's TTL runs out (README).
-    """
-    database = await open_database(settings)
-    cache = Cache(settings, database, serve_reads=False)
-    await cache.start()
-    database.on_dispose(cache.stop)
-    return database
 
 
 def _other_writers(settings: Settings) -> bool:
@@ -874,13 +709,6 @@ async def _entry_of(batch: asyncio.Task[dict[T, Entry]], item: T) -> Entry | Non
     return (await asyncio.shield(batch)).get(item)
 
 
-def decoded(entry: Entry, decode: Callable[[bytes], Any]) -> Any:
-    """``decode(entry.body)``, decoded once per in-process entry."""
-    if not entry.is_decoded:
-        entry.decoded = decode(entry.body)
-    return entry.decoded
-
-
 def _storage_key(key: Key, generations: list[int]) -> str:
     return f"{key.name}@{'.'.join(map(str, generations))}"
 
@@ -889,21 +717,3 @@ def _debug_enabled() -> bool:
     # structlog's filtering logger drops debug calls, but building the call still costs a few
     # microseconds per hit; check the level once instead.
     return logging.getLogger().isEnabledFor(logging.DEBUG)
-
-
-# --- which caches a session's commit must invalidate ------------------------------------------
-_caches: weakref.WeakKeyDictionary[Engine, weakref.WeakSet[Cache]] = weakref.WeakKeyDictionary()
-
-
-def _register(engine: Engine, cache: Cache) -> None:
-    _caches.setdefault(engine, weakref.WeakSet()).add(cache)
-
-
-def _unregister(engine: Engine, cache: Cache) -> None:
-    caches = _caches.get(engine)
-    if caches is not None:
-        caches.discard(cache)
-
-
-def caches_for(engine: Engine) -> list[Cache]:
-    return list(_caches.get(engine, ()))

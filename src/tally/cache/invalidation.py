@@ -7,16 +7,36 @@ sent, so the writer's next read already sees its write.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.cache import keys
-from tally.cache.core import caches_for
 from tally.kit.db import AfterCommit, after_commit
 
+if TYPE_CHECKING:
+    from tally.cache.core import Cache
+
 _PENDING = "tally.cache.pending"
+# Which caches a session's commit must invalidate: the started ones on its engine.
+_caches: weakref.WeakKeyDictionary[Engine, weakref.WeakSet[Cache]] = weakref.WeakKeyDictionary()
+
+
+def register_cache(engine: Engine, cache: Cache) -> None:
+    _caches.setdefault(engine, weakref.WeakSet()).add(cache)
+
+
+def unregister_cache(engine: Engine, cache: Cache) -> None:
+    caches = _caches.get(engine)
+    if caches is not None:
+        caches.discard(cache)
+
+
+def caches_for(engine: Engine) -> list[Cache]:
+    return list(_caches.get(engine, ()))
 
 
 def invalidate(session: AsyncSession, *namespaces: str) -> None:

@@ -15,7 +15,8 @@ from collections.abc import Callable
 from fastapi import Request
 from fastapi.responses import Response
 
-from tally.cache.core import Loader, ManyLoader, decoded, etag_for
+from tally.cache.core import Loader, ManyLoader
+from tally.cache.envelope import decoded, etag_for
 from tally.cache.http import entry_response, get_cache, respond
 from tally.cache.keys import Key
 from tally.cache.local import Entry

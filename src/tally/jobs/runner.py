@@ -27,6 +27,7 @@ from tally.matching.result import MatchingCancelled, ReconcileResult
 from tally.matching.rules import RuleSet
 from tally.models import JobStatus, ReconciliationJob
 from tally.results.repository import ResultRepository
+from tally.results.stats_repository import StatsRepository
 from tally.results.totals import totals_from_result
 from tally.results.writes import ResultRows, ResultWriter
 from tally.sources.repository import load_record_frame
@@ -150,7 +151,6 @@ async def _store(
     phase = time.perf_counter()
 
     async def complete(session: AsyncSession) -> JobStatus:
-        results = ResultRepository(session)
         if database.is_sqlite:
             await ResultWriter(session).replace_results(
                 job.id,
@@ -164,7 +164,7 @@ async def _store(
         phases["write"] = time.perf_counter() - phase
         stats_started = time.perf_counter()
         totals = totals_from_result(left_keys, right_keys, result.matches, result.links)
-        await results.save_project_stats(job.project_id, job.id, totals)
+        await StatsRepository(session).save_project_stats(job.project_id, job.id, totals)
         phases["stats"] = time.perf_counter() - stats_started
         summary = {
             **totals,

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -153,3 +155,16 @@ async def receive_upload(
         raise BadUpload(f"No file in the '{file_field}' field")
     receiver.upload.fields = receiver.fields
     return receiver.upload
+
+
+@asynccontextmanager
+async def received_upload(
+    request: Request, directory: Path, *, max_bytes: int
+) -> AsyncIterator[SpooledUpload]:
+    """``receive_upload`` for the span of an ``async with`` block; the spooled file is discarded
+    when the block ends, unless the block moved it into place."""
+    upload = await receive_upload(request, directory, max_bytes=max_bytes)
+    try:
+        yield upload
+    finally:
+        upload.discard()

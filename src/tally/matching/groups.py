@@ -273,14 +273,19 @@ def _many_to_many(
     )
     _, labels = connected_components(graph, directed=False)
     frame = edges.with_columns(pl.Series("_c", labels[lid])).sort("_c", "l", "r")
+    # Every component's nodes and edges in one pass, then sliced per component: a polars call per
+    # component costs more than the sum search itself when there are thousands of small ones.
+    lnodes = _component_nodes(frame, "l", f"L{AMOUNT}")
+    rnodes = _component_nodes(frame, "r", f"R{AMOUNT}")
+    comp_e, comp_l, comp_r = (frame[c].to_numpy() for c in ("_e", "l", "r"))
+    edge_cuts = _cuts(frame["_c"].to_numpy())
     proposals: list[GroupMatch] = []
     side_cap = 12
-    for _c, comp in frame.group_by("_c", maintain_order=True):
+    for c in range(edge_cuts.size - 1):
         out.blocks += 1
-        lnodes = comp.group_by("l").agg(pl.first(f"L{AMOUNT}"), pl.col("_ms").max()).sort("l")
-        rnodes = comp.group_by("r").agg(pl.first(f"R{AMOUNT}"), pl.col("_ms").max()).sort("r")
-        lpos, lval, lms = (np.asarray(lnodes[c].to_numpy()) for c in lnodes.columns)
-        rpos, rval, rms = (np.asarray(rnodes[c].to_numpy()) for c in rnodes.columns)
+        lpos, lval, lms = (a[lnodes.cuts[c] : lnodes.cuts[c + 1]] for a in lnodes.columns)
+        rpos, rval, rms = (a[rnodes.cuts[c] : rnodes.cuts[c + 1]] for a in rnodes.columns)
+        edge_rows = slice(edge_cuts[c], edge_cuts[c + 1])
         if lpos.size + rpos.size < 3:
             continue
         began = time.perf_counter()
@@ -297,7 +302,7 @@ def _many_to_many(
                         round(min(score, 1.0) * SCORE_SCALE),
                         diff,
                         tol,
-                        tuple(comp["_e"].to_list()),
+                        tuple(comp_e[edge_rows].tolist()),
                     )
                 )
                 continue
@@ -329,7 +334,7 @@ def _many_to_many(
             for hit in hits:
                 lset = tuple(int(lpos[fl[i]]) for i in hit.left)
                 rset = tuple(int(rpos[fr[i]]) for i in hit.right)
-                inside = comp.filter(pl.col("l").is_in(lset) & pl.col("r").is_in(rset))
+                inside = np.isin(comp_l[edge_rows], lset) & np.isin(comp_r[edge_rows], rset)
                 proposals.append(
                     GroupMatch(
                         lset,
@@ -337,13 +342,34 @@ def _many_to_many(
                         hit.score_q,
                         hit.difference,
                         hit.tolerance,
-                        tuple(inside["_e"].to_list()),
+                        tuple(comp_e[edge_rows][inside].tolist()),
                         tie=len(hits) > 1,
                     )
                 )
                 free_l[[fl[i] for i in hit.left]] = False
                 free_r[[fr[i] for i in hit.right]] = False
     return proposals
+
+
+@dataclass(frozen=True)
+class _ComponentNodes:
+    """One side's nodes (position, amount, best member score) sorted by component, then position;
+    component ``c`` holds rows ``cuts[c]:cuts[c + 1]``."""
+
+    columns: tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], np.ndarray[Any, Any]]
+    cuts: IntArray
+
+
+def _component_nodes(frame: pl.DataFrame, side: str, amount: str) -> _ComponentNodes:
+    nodes = frame.group_by("_c", side).agg(pl.first(amount), pl.col("_ms").max()).sort("_c", side)
+    pos, val, ms = (np.asarray(nodes[c].to_numpy()) for c in (side, amount, "_ms"))
+    return _ComponentNodes((pos, val, ms), _cuts(nodes["_c"].to_numpy()))
+
+
+def _cuts(labels: np.ndarray[Any, Any]) -> IntArray:
+    """Row offsets where each run of equal (sorted) component labels starts, plus the end."""
+    starts = np.flatnonzero(np.diff(labels)) + 1
+    return np.concatenate([[0], starts, [labels.size]]).astype(np.int64)
 
 
 def _resolve(proposals: list[GroupMatch]) -> list[GroupMatch]:

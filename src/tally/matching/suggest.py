@@ -1,20 +1,22 @@
 """Rule suggestions: what repeated manual matches (and confirmed suggestions) have in common,
-proposed as human-readable rules and measured on the records they came from.
+across a project's past jobs, proposed as human-readable rules and measured on each job's records.
 
-For the reviewed pairs the rules did not settle on their own, :func:`propose_rules` looks for a
-shared key — the references equal after normalising, or one side's reference written inside the
-other side's description — and for the amount and date spread of the pairs sharing it (a constant
-fee, a percentage, a number of days). Each pattern seen in at least ``min_support`` pairs becomes
-a one-rule proposal, which is then run alone over both record sets: its coverage is how many of
-the pairs it finds, its precision how many of the pairs it proposes reviewers accepted, against
-those they rejected or matched otherwise.
+For the reviewed pairs the rules did not settle on their own, pooled over the jobs,
+:func:`propose_rules` looks for a shared key — the references equal after normalising, or one
+side's reference written inside the other side's description — and for the amount and date spread
+of the pairs sharing it (a constant fee, a percentage, a number of days). Each pattern seen in at
+least ``min_support`` pairs (of any jobs: once in each of three jobs is repeated too) becomes a
+one-rule proposal, which is then run alone over each job's two record sets: its coverage is how
+many of the pairs it finds, its precision how many of the pairs it proposes reviewers accepted,
+against those they rejected or matched otherwise — per job and over all of them.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
 from decimal import Decimal
 
 import polars as pl
@@ -34,20 +36,32 @@ _MAX_WINDOW_DAYS = 366
 
 
 @dataclass(frozen=True)
-class RuleProposal:
-    """One proposed rule (with the derived fields it reads) and how it did on the records.
+class JobReview:
+    """One past job as suggestions learn from it: its two record frames (``INPUT_COLUMNS``) and
+    its reviewers' decisions as (``left_id``, ``right_id``) pairs.
 
-    ``pairs``: the reviewed pairs learned from; ``support``: those showing the pattern;
-    ``found``: those the rule finds when run alone. Of the pairs it predicts, ``confirmed`` were
-    accepted by reviewers, ``rejected`` rejected, ``conflicting`` use a record reviewers matched
-    with another one, the rest nobody decided on.
+    ``learned``: the manual matches and confirmed suggestions (what the rules did not settle);
+    ``positives``: every confirmed or manual pair; ``negatives``: the rejected pairs.
     """
 
-    rule: Rule
-    derived_fields: tuple[DerivedField, ...]
-    description: str
+    job_id: int
+    left: pl.DataFrame
+    right: pl.DataFrame
+    learned: pl.DataFrame
+    positives: pl.DataFrame
+    negatives: pl.DataFrame
+
+
+@dataclass(frozen=True)
+class RuleFigures:
+    """How a proposed rule does on some records.
+
+    ``pairs``: the reviewed pairs learned from; ``found``: those the rule finds when run alone.
+    Of the ``predicted`` pairs, ``confirmed`` were accepted by reviewers, ``rejected`` rejected,
+    ``conflicting`` use a record reviewers matched with another one, the rest nobody decided on.
+    """
+
     pairs: int
-    support: int
     found: int
     predicted: int
     confirmed: int
@@ -63,6 +77,31 @@ class RuleProposal:
         decided = self.confirmed + self.rejected + self.conflicting
         return self.confirmed / decided if decided else None
 
+    def __add__(self, other: RuleFigures) -> RuleFigures:
+        return RuleFigures(
+            **{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)}
+        )
+
+
+@dataclass(frozen=True)
+class RuleProposal:
+    """One proposed rule (with the derived fields it reads), the number of learned pairs showing
+    its pattern (``support``), and its figures on each job (``by_job``, in the jobs' order)."""
+
+    rule: Rule
+    derived_fields: tuple[DerivedField, ...]
+    description: str
+    support: int
+    by_job: tuple[tuple[int, RuleFigures], ...]
+
+    @property
+    def overall(self) -> RuleFigures:
+        """The figures of all the jobs together (a pair reviewed in two jobs counts in each)."""
+        total = RuleFigures(0, 0, 0, 0, 0, 0)
+        for _, figures in self.by_job:
+            total += figures
+        return total
+
 
 @dataclass(frozen=True)
 class _Pattern:
@@ -74,22 +113,18 @@ class _Pattern:
 
 
 def propose_rules(
-    left: pl.DataFrame,
-    right: pl.DataFrame,
-    pairs: pl.DataFrame,
-    positives: pl.DataFrame,
-    negatives: pl.DataFrame,
-    *,
-    min_support: int = MIN_SUPPORT,
+    jobs: Sequence[JobReview], *, min_support: int = MIN_SUPPORT
 ) -> list[RuleProposal]:
-    """Rules that would have found the reviewed ``pairs`` (``left_id``, ``right_id``).
+    """Rules that would have found the ``learned`` pairs of ``jobs``, pooled.
 
-    ``left`` and ``right`` are the record frames the pairs come from (``INPUT_COLUMNS``);
-    ``positives`` (confirmed and manual pairs) and ``negatives`` (rejected pairs) measure each
-    proposal's precision. Proposals come most specific first: equal references, a reference
-    inside the description, then amount and date alone for pairs without a shared key.
+    Every job's decisions count wherever its records appear (record ids are unique across jobs):
+    a pair rejected in one job counts against a rule that predicts it on another job's records.
+    Proposals come most specific first: equal references, a reference inside the description,
+    then amount and date alone for pairs without a shared key.
     """
-    facts = _facts(left, right, pairs)
+    if not jobs:
+        return []
+    facts = _with_gaps(pl.concat([_joined(job) for job in jobs]))
     if facts.height < min_support:
         return []
     patterns: list[_Pattern] = []
@@ -101,25 +136,48 @@ def propose_rules(
             remaining = remaining.join(pattern.support.select(_KEY), on=_KEY, how="anti")
     if remaining.height >= min_support:
         patterns.append(_Pattern("amount_date", "", [], (), remaining))
-    accepted = _pairs(positives)
-    rejected = _pairs(negatives).join(accepted, on=_KEY, how="anti")
-    return [
-        _measure(_proposal_rule(p), p, left, right, facts, accepted, rejected) for p in patterns
-    ]
+    accepted = pl.concat([_pairs(job.positives) for job in jobs]).unique()
+    rejected = (
+        pl.concat([_pairs(job.negatives) for job in jobs])
+        .unique()
+        .join(accepted, on=_KEY, how="anti")
+    )
+    proposals = []
+    for pattern in patterns:
+        rule, description = _proposal_rule(pattern)
+        rule_set = RuleSet(rules=[rule], derived_fields=list(pattern.derived))
+        proposals.append(
+            RuleProposal(
+                rule=rule,
+                derived_fields=pattern.derived,
+                description=description,
+                support=pattern.support.height,
+                by_job=tuple(
+                    (job.job_id, _measure(rule_set, job, accepted, rejected)) for job in jobs
+                ),
+            )
+        )
+    return proposals
 
 
-def _facts(left: pl.DataFrame, right: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
-    """One row per pair with both records' fields (``l_*``, ``r_*``), amount and date gaps."""
-    columns = [c for c in INPUT_COLUMNS if c != "extra"]
+_FACT_COLUMNS = [c for c in INPUT_COLUMNS if c != "extra"]
+
+
+def _joined(job: JobReview) -> pl.DataFrame:
+    """One row per learned pair of the job with both records' fields (``l_*``, ``r_*``)."""
     sides = [
-        frame.select(columns).rename({c: f"{prefix}_{c}" for c in columns})
-        for frame, prefix in ((left, "l"), (right, "r"))
+        frame.select(_FACT_COLUMNS).rename({c: f"{prefix}_{c}" for c in _FACT_COLUMNS})
+        for frame, prefix in ((job.left, "l"), (job.right, "r"))
     ]
-    facts = (
-        _pairs(pairs)
+    return (
+        _pairs(job.learned)
         .join(sides[0], left_on="left_id", right_on="l_id")
         .join(sides[1], left_on="right_id", right_on="r_id")
     )
+
+
+def _with_gaps(facts: pl.DataFrame) -> pl.DataFrame:
+    """The pairs' amount and date gaps, with the sign convention most of them follow."""
     # Opposite signs (a bank debit against a ledger credit) when most pairs read that way.
     opposite = (
         facts.height > 0
@@ -237,34 +295,22 @@ def _proposal_rule(pattern: _Pattern) -> tuple[Rule, str]:
 
 
 def _measure(
-    proposed: tuple[Rule, str],
-    pattern: _Pattern,
-    left: pl.DataFrame,
-    right: pl.DataFrame,
-    facts: pl.DataFrame,
-    accepted: pl.DataFrame,
-    rejected: pl.DataFrame,
-) -> RuleProposal:
-    rule, description = proposed
-    rule_set = RuleSet(rules=[rule], derived_fields=list(pattern.derived))
-    predicted = predicted_pairs(reconcile(left, right, rule_set))
-    confirmed = predicted.join(accepted, on=_KEY, how="semi")
-    wrong = predicted.join(rejected, on=_KEY, how="semi")
+    rule_set: RuleSet, job: JobReview, accepted: pl.DataFrame, rejected: pl.DataFrame
+) -> RuleFigures:
+    """The rule set run alone over the job's records, scored against every job's decisions."""
+    predicted = predicted_pairs(reconcile(job.left, job.right, rule_set))
     undecided = predicted.join(accepted, on=_KEY, how="anti").join(rejected, on=_KEY, how="anti")
     conflicting = undecided.filter(
         pl.col("left_id").is_in(accepted["left_id"].implode())
         | pl.col("right_id").is_in(accepted["right_id"].implode())
     )
-    return RuleProposal(
-        rule=rule,
-        derived_fields=pattern.derived,
-        description=description,
-        pairs=facts.height,
-        support=pattern.support.height,
-        found=facts.select(_KEY).join(predicted, on=_KEY, how="semi").height,
+    learned = _pairs(job.learned)
+    return RuleFigures(
+        pairs=learned.height,
+        found=learned.join(predicted, on=_KEY, how="semi").height,
         predicted=predicted.height,
-        confirmed=confirmed.height,
-        rejected=wrong.height,
+        confirmed=predicted.join(accepted, on=_KEY, how="semi").height,
+        rejected=predicted.join(rejected, on=_KEY, how="semi").height,
         conflicting=conflicting.height,
     )
 

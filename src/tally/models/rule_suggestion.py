@@ -17,8 +17,9 @@ class SuggestionStatus(StrEnum):
 
 
 class RuleSuggestion(Base):
-    """A rule proposed from a job's review decisions (tally.matching.suggest), with its measured
-    coverage and precision on that job's records, until someone accepts or dismisses it."""
+    """A rule proposed from the review decisions of a project's past jobs (tally.matching.suggest),
+    with its measured coverage and precision on their records, overall and per job (``jobs``),
+    until someone accepts or dismisses it."""
 
     __tablename__ = "rule_suggestion"
     __table_args__ = (
@@ -28,9 +29,6 @@ class RuleSuggestion(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
-    job_id: Mapped[int] = mapped_column(
-        ForeignKey("reconciliation_job.id", ondelete="CASCADE"), index=True
-    )
     status: Mapped[str] = mapped_column(String(16), default=SuggestionStatus.OPEN)
     rule: Mapped[dict[str, Any]] = mapped_column(JSON)
     derived_fields: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
@@ -43,6 +41,9 @@ class RuleSuggestion(Base):
     rejected: Mapped[int] = mapped_column(Integer)
     conflicting: Mapped[int] = mapped_column(Integer)
     precision: Mapped[float | None] = mapped_column(Float)
+    # The same figures per job learned from: [{"job_id", "pairs", "found", ..., "precision"}].
+    # No foreign key: a deleted job leaves what was measured on it.
+    jobs: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     # The draft version accepting it created.
     draft_version: Mapped[int | None] = mapped_column(Integer)
     decided_by_id: Mapped[int | None] = mapped_column(

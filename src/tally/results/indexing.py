@@ -19,7 +19,8 @@ from tally.cache import invalidate_jobs
 from tally.jobs.repository import JobRepository
 from tally.kit.db import Database, run_in_transaction
 from tally.models import JobStatus
-from tally.results.repository import ResultRepository
+from tally.results.review_repository import ReviewRepository
+from tally.results.search_index import SearchIndexRepository
 
 log = structlog.get_logger("tally.results")
 
@@ -39,16 +40,16 @@ async def index_results(database: Database, job_id: int) -> bool:
     search_s = time.perf_counter() - started
 
     async def list_unmatched(session: AsyncSession) -> bool:
-        results = ResultRepository(session)
-        locked = await results.lock_job(job.project_id, job_id)
+        locked = await ReviewRepository(session).lock_job(job.project_id, job_id)
         if (
             locked is None
             or locked.status != JobStatus.COMPLETED
             or locked.results_indexed_at is not None
         ):
             return False
-        await results.insert_unmatched(locked)
-        await results.mark_results_indexed(locked)
+        search_index = SearchIndexRepository(session)
+        await search_index.insert_unmatched(locked)
+        await search_index.mark_results_indexed(locked)
         invalidate_jobs(session, locked.project_id)
         return True
 
@@ -64,4 +65,4 @@ async def index_results(database: Database, job_id: int) -> bool:
 
 
 async def _index_text(session: AsyncSession, *, source_id: int) -> None:
-    await ResultRepository(session).insert_search_text(source_id)
+    await SearchIndexRepository(session).insert_search_text(source_id)

@@ -42,11 +42,8 @@ from tally.models import (
 )
 from tally.money import format_units, from_units
 from tally.projects.auth import ProjectAccess
-from tally.results.repository import (
-    SIDE_TOTALS,
-    LinkedRecord,
-    ResultRepository,
-)
+from tally.results.repository import LinkedRecord, ResultRepository
+from tally.results.review_repository import ReviewRepository
 from tally.results.schemas import (
     AuditEventRead,
     CandidatesRead,
@@ -62,6 +59,7 @@ from tally.results.schemas import (
     ReviewOutcome,
     RuleQuality,
 )
+from tally.results.search_index import SearchIndexRepository
 from tally.results.shaping import (
     Side,
     as_side,
@@ -70,6 +68,7 @@ from tally.results.shaping import (
     record_frame,
     record_read,
 )
+from tally.results.stats_repository import SIDE_TOTALS, StatsRepository
 
 log = structlog.get_logger("tally.results")
 
@@ -124,6 +123,9 @@ class ResultService:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
         self.repository = ResultRepository(session)
+        self.reviews = ReviewRepository(session)
+        self.stats = StatsRepository(session)
+        self.search_index = SearchIndexRepository(session)
 
     async def get_job(self, access: ProjectAccess, job_id: int) -> ReconciliationJob:
         return await JobService(self.session).get_job(access, job_id)
@@ -201,18 +203,16 @@ class ResultService:
         match = await self._match(job, match_id)
         if match.status in (MatchStatus.CONFIRMED, MatchStatus.MANUAL):
             raise ReviewConflict(f"Match {match.id} is already {match.status}")
-        record_ids = [link.record_id for link in await self.repository.links_of([match.id])]
+        record_ids = [link.record_id for link in await self.reviews.links_of([match.id])]
         await self._ensure_unclaimed(job, record_ids, except_match_ids=[match.id])
-        rivals = await self.repository.open_alternatives(
-            job.id, record_ids, except_match_id=match.id
-        )
+        rivals = await self.reviews.open_alternatives(job.id, record_ids, except_match_id=match.id)
         alternatives = [i for i, _category in rivals]
         before = await self._side_totals(job, record_ids)
         previous = match.status
         category = MatchCategory.MATCHED if match.category == MatchCategory.DISCREPANCY else None
         async with _claiming(record_ids):
-            await self.repository.set_status(alternatives, MatchStatus.REJECTED)
-            await self.repository.set_status([match.id], MatchStatus.CONFIRMED, category=category)
+            await self.reviews.set_status(alternatives, MatchStatus.REJECTED)
+            await self.reviews.set_status([match.id], MatchStatus.CONFIRMED, category=category)
         shifts = [
             (f"{match.category}:{previous}", f"{category or match.category}:confirmed"),
             *_rejections(rivals),
@@ -243,7 +243,7 @@ class ResultService:
             ),
         ]
         await self._record_change(job, events, record_ids, before, shifts)
-        match = await self.repository.refresh(match)
+        match = await self.reviews.refresh(match)
         read = (await self._read_matches(job, [match]))[0]
         return ReviewOutcome(match=read, rejected_match_ids=alternatives)
 
@@ -255,10 +255,10 @@ class ResultService:
         match = await self._match(job, match_id)
         if match.status == MatchStatus.REJECTED:
             raise ReviewConflict(f"Match {match.id} is already rejected")
-        record_ids = [link.record_id for link in await self.repository.links_of([match.id])]
+        record_ids = [link.record_id for link in await self.reviews.links_of([match.id])]
         before = await self._side_totals(job, record_ids)
         previous = match.status
-        await self.repository.set_status([match.id], MatchStatus.REJECTED)
+        await self.reviews.set_status([match.id], MatchStatus.REJECTED)
         action = "manual_match.undone" if previous == MatchStatus.MANUAL else "match.rejected"
         event = self._event(
             access,
@@ -272,7 +272,7 @@ class ResultService:
         )
         shifts = [(f"{match.category}:{previous}", f"{match.category}:rejected")]
         await self._record_change(job, [event], record_ids, before, shifts)
-        match = await self.repository.refresh(match)
+        match = await self.reviews.refresh(match)
         return ReviewOutcome(match=(await self._read_matches(job, [match]))[0])
 
     async def create_manual_match(
@@ -284,7 +284,7 @@ class ResultService:
         """
         job = await self._job_for_review(access, job_id)
         record_ids = [*data.left_record_ids, *data.right_record_ids]
-        found = {r.id: r for r in await self.repository.records_by_ids(record_ids)}
+        found = {r.id: r for r in await self.reviews.records_by_ids(record_ids)}
         wrong = [
             *(i for i in data.left_record_ids if _source_of(found, i) != job.left_source_id),
             *(i for i in data.right_record_ids if _source_of(found, i) != job.right_source_id),
@@ -300,13 +300,13 @@ class ResultService:
         if len(currencies) > 1:
             raise MixedCurrencies(f"The records are in different currencies: {currencies}")
         await self._ensure_unclaimed(job, record_ids)
-        rivals = await self.repository.open_alternatives(job.id, record_ids)
+        rivals = await self.reviews.open_alternatives(job.id, record_ids)
         alternatives = [i for i, _category in rivals]
         before = await self._side_totals(job, record_ids)
-        await self.repository.set_status(alternatives, MatchStatus.REJECTED)
+        await self.reviews.set_status(alternatives, MatchStatus.REJECTED)
         match = _manual_match(job, left, right)
         async with _claiming(record_ids):
-            await self.repository.add_match(
+            await self.reviews.add_match(
                 match,
                 [
                     *(MatchRecord(job_id=job.id, record_id=r.id, side="left") for r in left),
@@ -343,7 +343,7 @@ class ResultService:
         return (await self._read_matches(job, [match]))[0]
 
     async def _job_for_review(self, access: ProjectAccess, job_id: int) -> ReconciliationJob:
-        job = await self.repository.lock_job(access.project_id, job_id)
+        job = await self.reviews.lock_job(access.project_id, job_id)
         if job is None:
             raise JobNotFound(f"Job {job_id} not found in this project")
         if job.status != JobStatus.COMPLETED:
@@ -361,9 +361,7 @@ class ResultService:
         *,
         except_match_ids: Collection[int] = (),
     ) -> None:
-        claims = await self.repository.claims_on(
-            job.id, record_ids, except_match_ids=except_match_ids
-        )
+        claims = await self.reviews.claims_on(job.id, record_ids, except_match_ids=except_match_ids)
         if claims:
             taken = ", ".join(f"record {c.record_id} (match {c.match_id})" for c in claims)
             raise RecordsAlreadyClaimed(
@@ -374,7 +372,7 @@ class ResultService:
     async def _side_totals(
         self, job: ReconciliationJob, record_ids: Collection[int]
     ) -> dict[str, dict[str, int]]:
-        return await self.repository.side_totals(
+        return await self.stats.side_totals(
             job.id, job.left_source_id, job.right_source_id, record_ids
         )
 
@@ -396,7 +394,7 @@ class ResultService:
         recounted once instead.
         """
         after = await self._side_totals(job, record_ids)
-        await self.repository.refresh_unmatched(job, record_ids)
+        await self.search_index.refresh_unmatched(job, record_ids)
         summary = job.summary or {}
         stored = [summary.get(side) for side in ("left", "right")]
         counts = summary.get("matches")
@@ -412,18 +410,16 @@ class ResultService:
             }
             matches = _shifted(counts, shifts)
         else:
-            sides = await self.repository.side_totals(
-                job.id, job.left_source_id, job.right_source_id
-            )
-            matches = await self.repository.match_counts(job.id)
+            sides = await self.stats.side_totals(job.id, job.left_source_id, job.right_source_id)
+            matches = await self.stats.match_counts(job.id)
         # Ages of open items are recomputed by the next run; a review keeps the last ones.
         totals = {**sides, "matches": matches, "unmatched_by_age": summary.get("unmatched_by_age")}
-        await self.repository.update_job_summary(
+        await self.reviews.update_job_summary(
             job, {**totals, "reviewed_at": datetime.now(UTC).isoformat()}
         )
-        if await self.repository.stats_job_id(job.project_id) in (None, job.id):
-            await self.repository.save_project_stats(job.project_id, job.id, totals)
-        await self.repository.add_audit_events(events)
+        if await self.stats.stats_job_id(job.project_id) in (None, job.id):
+            await self.stats.save_project_stats(job.project_id, job.id, totals)
+        await self.reviews.add_audit_events(events)
         # The job's summary and the project's stats changed: cached job lists and stats go.
         invalidate_jobs(self.session, job.project_id)
         log.info(
@@ -457,8 +453,8 @@ class ResultService:
     ) -> Page[AuditEventRead]:
         """The job's review changes, newest first."""
         job = await self.get_job(access, job_id)
-        total = await self.repository.count_audit_events(job.id)
-        rows = await self.repository.audit_page(job.id, offset=params.offset, limit=params.per_page)
+        total = await self.reviews.count_audit_events(job.id)
+        rows = await self.reviews.audit_page(job.id, offset=params.offset, limit=params.per_page)
         items = [
             AuditEventRead(
                 id=event.id,
@@ -481,7 +477,7 @@ class ResultService:
         return await self.quality_of(job)
 
     async def quality_of(self, job: ReconciliationJob) -> QualityReport:
-        rows = await self.repository.decision_counts(job.id)
+        rows = await self.stats.decision_counts(job.id)
         by_rule: dict[tuple[int, str], list[tuple[str, str, int]]] = defaultdict(list)
         for rule, rule_index, origin, status, n in rows:
             by_rule[(rule_index, rule)].append((origin, status, n))
@@ -510,7 +506,7 @@ class ResultService:
         """
         job = await self.get_job(access, job_id)
         sources = (job.left_source_id, job.right_source_id)
-        record = await self.repository.record_in_sources(record_id, sources)
+        record = await self.reviews.record_in_sources(record_id, sources)
         if record is None:
             raise RecordNotFound(f"Record {record_id} is not in a source of job {job.id}")
         side: Side = "left" if record.data_source_id == job.left_source_id else "right"
@@ -523,7 +519,7 @@ class ResultService:
         if record.booking_date is not None:
             date_from = date.fromordinal(record.booking_date.toordinal() - days)
             date_to = date.fromordinal(record.booking_date.toordinal() + days)
-            for r in await self.repository.records_near_date(
+            for r in await self.reviews.records_near_date(
                 other_source,
                 start=date_from,
                 end=date_to,
@@ -532,7 +528,7 @@ class ResultService:
                 exclude_id=record.id,
             ):
                 nearby[r.id] = r
-        for r in await self.repository.records_near_amounts(
+        for r in await self.reviews.records_near_amounts(
             other_source,
             ranges=ranges,
             currency=record.currency,
@@ -550,7 +546,7 @@ class ResultService:
         )
         claimed = {
             c.record_id: c.match_id
-            for c in await self.repository.claims_on(job.id, [c.record_id for c in found])
+            for c in await self.reviews.claims_on(job.id, [c.record_id for c in found])
         }
         other: Side = "right" if side == "left" else "left"
         return CandidatesRead(

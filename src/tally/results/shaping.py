@@ -14,8 +14,9 @@ from tally.matching.evidence import explain_evidence
 from tally.matching.fields import INPUT_COLUMNS
 from tally.models import Match, MatchOrigin, MatchStatus, MatchTab, Record
 from tally.money import format_units, from_units
-from tally.results.repository import SETTLED_STATUSES, LinkedRecord
+from tally.results.repository import LinkedRecord
 from tally.results.schemas import MatchRead, QualityFigures, RecordRead
+from tally.results.stats_repository import SETTLED_STATUSES
 
 Side = Literal["left", "right"]
 

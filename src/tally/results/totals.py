@@ -1,6 +1,6 @@
 """A finished run's totals computed from the engine's result in memory.
 
-The same figures as ResultRepository.job_totals (which counts the stored rows), without reading
+The same figures as StatsRepository.job_totals (which counts the stored rows), without reading
 two million rows back right after writing them: at 1M records per side the SQL recount takes
 seconds, this takes milliseconds. A test keeps the two equal.
 """
@@ -12,7 +12,7 @@ from typing import Any
 import polars as pl
 
 from tally.models import CLAIMING_STATUSES, MatchCategory
-from tally.results.repository import SETTLED_STATUSES
+from tally.results.stats_repository import SETTLED_STATUSES
 
 
 def totals_from_result(

@@ -108,9 +108,9 @@ def compare(
     """
     started = time.perf_counter()
     current = stored_result(_engine_matches(matches), links)
-    positives = _decision_pairs(matches, links, (MatchStatus.CONFIRMED, MatchStatus.MANUAL))
+    positives = decision_pairs(matches, links, ACCEPTED)
     # A pair rejected once and matched by hand later counts as accepted.
-    negatives = _decision_pairs(matches, links, (MatchStatus.REJECTED,)).join(
+    negatives = decision_pairs(matches, links, REJECTED).join(
         positives, on=["left_id", "right_id"], how="anti"
     )
     new = reconcile(left, right, rules)
@@ -148,13 +148,17 @@ def _engine_matches(matches: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _decision_pairs(
-    matches: pl.DataFrame, links: pl.DataFrame, statuses: tuple[MatchStatus, ...]
-) -> pl.DataFrame:
-    keys = matches.filter(pl.col("status").is_in([str(s) for s in statuses])).select("match_key")
-    chosen = links.join(keys, on="match_key", how="semi")
-    lefts = chosen.filter(pl.col("side") == "left").select("match_key", left_id="record_id")
-    rights = chosen.filter(pl.col("side") == "right").select("match_key", right_id="record_id")
+# Reviewers' decisions, as filters of a job's stored matches (RuleSetRepository.job_results).
+ACCEPTED = pl.col("status").is_in([MatchStatus.CONFIRMED.value, MatchStatus.MANUAL.value])
+REJECTED = pl.col("status") == MatchStatus.REJECTED.value
+
+
+def decision_pairs(matches: pl.DataFrame, links: pl.DataFrame, chosen: pl.Expr) -> pl.DataFrame:
+    """(left_id, right_id) of the pairs of records the ``chosen`` stored matches hold."""
+    keys = matches.filter(chosen).select("match_key")
+    members = links.join(keys, on="match_key", how="semi")
+    lefts = members.filter(pl.col("side") == "left").select("match_key", left_id="record_id")
+    rights = members.filter(pl.col("side") == "right").select("match_key", right_id="record_id")
     return lefts.join(rights, on="match_key").select("left_id", "right_id").unique()
 
 

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import APIRouter, Body, Path, Query, status
 
 from tally.kit.errors import Forbidden, error_responses
 from tally.kit.tasks import TaskQueueDep
@@ -22,18 +23,20 @@ from tally.rule_sets.service import (
     BacktestJobNotFound,
     BacktestNotFound,
     JobNotBacktestable,
-    JobTooLargeForSuggestions,
     RuleSetService,
     RuleSetVersionNotFound,
     SuggestionDecided,
     SuggestionNotFound,
     SuggestionService,
+    TooManyRecordsForSuggestions,
     VersionNotEditable,
 )
 from tally.users.auth import Session
 
 router = APIRouter(prefix="/projects/{project_id}/rule-set", tags=["rule sets"])
 Number = Annotated[int, Path(ge=1, description="The version number within the project")]
+SuggestionId = Annotated[int, Path(ge=1)]
+Endpoint = TypeVar("Endpoint", bound=Callable[..., Awaitable[SuggestionRead]])
 _read_errors = error_responses(ProjectNotFound, RuleSetVersionNotFound)
 _draft_errors = error_responses(
     ProjectNotFound, Forbidden, RuleSetVersionNotFound, VersionNotEditable
@@ -143,11 +146,6 @@ async def get_rule_set_backtest(
     return await RuleSetService(session).get_backtest(access, backtest_id)
 
 
-_suggestion_errors = error_responses(
-    ProjectNotFound, Forbidden, SuggestionNotFound, SuggestionDecided
-)
-
-
 @router.get(
     "/suggestions", response_model=list[SuggestionRead], responses=error_responses(ProjectNotFound)
 )
@@ -169,35 +167,42 @@ async def get_rule_suggestions(
         Forbidden,
         BacktestJobNotFound,
         JobNotBacktestable,
-        JobTooLargeForSuggestions,
+        TooManyRecordsForSuggestions,
     ),
 )
 async def create_rule_suggestions(
-    access: ProjectEditor, data: SuggestionCreate, session: Session
+    access: ProjectEditor,
+    session: Session,
+    data: Annotated[SuggestionCreate | None, Body()] = None,
 ) -> list[SuggestionRead]:
-    """Learn rules from a completed job's manual matches and confirmed suggestions (patterns
-    seen in at least three pairs); they replace that job's open suggestions."""
-    return await SuggestionService(session).suggest_from_job(access, data.job_id)
+    """Learn rules from the manual matches and confirmed suggestions of the project's completed
+    jobs with stored results (or of `job_ids`), pooled: patterns seen in at least three pairs
+    of any of them. Each is measured on every one of those jobs (per job and overall); they
+    replace the project's open suggestions. The jobs may hold up to 200,000 records together."""
+    job_ids = data.job_ids if data is not None else None
+    return await SuggestionService(session).suggest(access, job_ids)
 
 
-@router.post(
-    "/suggestions/{suggestion_id}/accept",
-    response_model=SuggestionRead,
-    responses=_suggestion_errors,
-)
+def _decision_route(verb: str) -> Callable[[Endpoint], Endpoint]:
+    return router.post(
+        f"/suggestions/{{suggestion_id}}/{verb}",
+        response_model=SuggestionRead,
+        responses=error_responses(
+            ProjectNotFound, Forbidden, SuggestionNotFound, SuggestionDecided
+        ),
+    )
+
+
+@_decision_route("accept")
 async def accept_rule_suggestion(
-    access: ProjectEditor, suggestion_id: Annotated[int, Path(ge=1)], session: Session
+    access: ProjectEditor, suggestion_id: SuggestionId, session: Session
 ) -> SuggestionRead:
     """Add the rule to a new draft version (see `draft_version`): backtest it, then activate."""
     return await SuggestionService(session).accept(access, suggestion_id)
 
 
-@router.post(
-    "/suggestions/{suggestion_id}/dismiss",
-    response_model=SuggestionRead,
-    responses=_suggestion_errors,
-)
+@_decision_route("dismiss")
 async def dismiss_rule_suggestion(
-    access: ProjectEditor, suggestion_id: Annotated[int, Path(ge=1)], session: Session
+    access: ProjectEditor, suggestion_id: SuggestionId, session: Session
 ) -> SuggestionRead:
     return await SuggestionService(session).dismiss(access, suggestion_id)

@@ -9,9 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.models import (
     BacktestStatus,
+    DataSource,
+    JobStatus,
     Match,
     MatchRecord,
     Project,
+    ReconciliationJob,
     RuleSetBacktest,
     RuleSetVersion,
     RuleSetVersionStatus,
@@ -163,19 +166,40 @@ class RuleSetRepository:
         return await self.session.scalar(statement)
 
     async def replace_open_suggestions(
-        self, job_id: int, suggestions: list[RuleSuggestion]
+        self, project_id: int, suggestions: list[RuleSuggestion]
     ) -> list[RuleSuggestion]:
-        """The job's open suggestions become ``suggestions`` (decided ones stay)."""
+        """The project's open suggestions become ``suggestions`` (decided ones stay)."""
         await self.session.execute(
             delete(RuleSuggestion).where(
-                RuleSuggestion.job_id == job_id, RuleSuggestion.status == SuggestionStatus.OPEN
+                RuleSuggestion.project_id == project_id,
+                RuleSuggestion.status == SuggestionStatus.OPEN,
             )
         )
         self.session.add_all(suggestions)
         await self.session.flush()
         return suggestions
 
-    # --- a job's stored results, read for comparison --------------------------------------------
+    # --- past jobs, read for comparison and learning ---------------------------------------------
+
+    async def stored_jobs(self, project_id: int) -> list[ReconciliationJob]:
+        """The project's completed jobs whose results are still stored, newest first."""
+        statement = (
+            select(ReconciliationJob)
+            .where(
+                ReconciliationJob.project_id == project_id,
+                ReconciliationJob.status == JobStatus.COMPLETED,
+                ReconciliationJob.results_expired.is_(False),
+            )
+            .order_by(ReconciliationJob.id.desc())
+        )
+        return list(await self.session.scalars(statement))
+
+    async def record_count(self, source_ids: set[int]) -> int:
+        """How many records the sources hold together."""
+        statement = select(func.coalesce(func.sum(DataSource.row_count), 0)).where(
+            DataSource.id.in_(source_ids)
+        )
+        return int(await self.session.scalar(statement) or 0)
 
     async def job_results(self, job_id: int) -> tuple[pl.DataFrame, pl.DataFrame]:
         """The job's matches (``match_key`` = match id, rule, origin, status, category) and their

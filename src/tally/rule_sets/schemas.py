@@ -4,7 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from tally.matching.rules import RuleSet
 from tally.models import BacktestStatus, RuleSetVersionStatus, SuggestionStatus
@@ -111,27 +111,53 @@ class BacktestRead(BaseModel):
 
 
 class SuggestionCreate(BaseModel):
-    job_id: int = Field(ge=1, description="A completed job whose review decisions to learn from")
+    job_ids: list[int] | None = Field(
+        None,
+        min_length=1,
+        description="Completed jobs with stored results to learn from; default: every such job "
+        "of the project. Their records together may number up to "
+        "tally.rule_sets.service.SUGGEST_MAX_RECORDS (200,000)",
+    )
 
 
-class SuggestionRead(BaseModel):
+class SuggestionFigures(BaseModel):
+    """A suggested rule run alone over the records, against the reviewers' decisions of all the
+    jobs learned from: of the `pairs` learned from (manual matches and confirmed suggestions) it
+    finds `found` (`coverage` = found / pairs); of the `predicted` pairs it matches, reviewers
+    `confirmed` (or matched by hand), `rejected` (in any of the jobs), or matched a record of
+    `conflicting` ones with another; `precision` = confirmed / (confirmed + rejected +
+    conflicting), null when none of them was reviewed."""
+
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
+    pairs: int
+    found: int
+    predicted: int
+    confirmed: int
+    rejected: int
+    conflicting: int
+    precision: float | None
+
+    @computed_field(description="found / pairs")  # type: ignore[prop-decorator]
+    @property
+    def coverage(self) -> float:
+        return round(self.found / self.pairs, 4) if self.pairs else 0.0
+
+
+class JobSuggestionFigures(SuggestionFigures):
     job_id: int
+
+
+class SuggestionRead(SuggestionFigures):
+    """A suggested rule with its figures over all the jobs learned from, and per job."""
+
+    id: int
     status: SuggestionStatus
     rule: dict[str, Any] = Field(description="The proposed rule, as a rule set's rules hold it")
     derived_fields: list[dict[str, Any]] = Field(description="Derived fields the rule reads")
     description: str = Field(description="The rule in words")
-    pairs: int = Field(description="Manual matches and confirmed suggestions learned from")
-    support: int = Field(description="... of which show the rule's pattern")
-    found: int = Field(description="... of which the rule finds when run alone on the job")
-    coverage: float = Field(description="found / pairs")
-    predicted: int = Field(description="Pairs the rule matches on the job's records")
-    confirmed: int = Field(description="... that reviewers confirmed or matched by hand")
-    rejected: int = Field(description="... that reviewers rejected")
-    conflicting: int = Field(description="... using a record reviewers matched with another")
-    precision: float | None = Field(description="confirmed / (confirmed + rejected + conflicting)")
+    support: int = Field(description="Pairs learned from (of all the jobs) showing its pattern")
+    jobs: list[JobSuggestionFigures] = Field(description="The figures on each job, newest first")
     draft_version: int | None = Field(description="The draft version accepting it created")
     created_at: datetime
     decided_at: datetime | None

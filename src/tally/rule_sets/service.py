@@ -7,6 +7,7 @@ Backtests run in the background (``tally.rule_sets.tasks``) and change nothing b
 from __future__ import annotations
 
 import asyncio
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,7 +19,7 @@ from tally.jobs.repository import JobRepository
 from tally.jobs.rules import DEFAULT_RULE_SET
 from tally.kit.errors import Conflict, NotFound, TallyError
 from tally.matching.rules import RuleSet
-from tally.matching.suggest import RuleProposal, propose_rules
+from tally.matching.suggest import JobReview, RuleFigures, RuleProposal, propose_rules
 from tally.models import (
     BacktestStatus,
     JobStatus,
@@ -32,6 +33,7 @@ from tally.models import (
     SuggestionStatus,
 )
 from tally.projects.auth import ProjectAccess, ProjectNotFound
+from tally.rule_sets.backtest import ACCEPTED, REJECTED, decision_pairs
 from tally.rule_sets.repository import RuleSetRepository
 from tally.rule_sets.schemas import (
     BacktestRead,
@@ -40,11 +42,13 @@ from tally.rule_sets.schemas import (
     RuleSetVersionRead,
     SuggestionRead,
 )
-from tally.sources.repository import DataSourceRepository, load_record_frame
+from tally.sources.repository import load_record_frame
 
 BACKTEST_TASK = "backtest_rule_set"
 DEFAULT_RULES_NOTE = "Set as the project's default rules (activated without a backtest)."
-SUGGEST_MAX_RECORDS = 200_000  # both sources together; see SuggestionService.suggest_from_job
+# The records of all the jobs suggestions learn from at once (each source counted once); see
+# SuggestionService.suggest.
+SUGGEST_MAX_RECORDS = 200_000
 BUILT_IN_NOTE = "Tally's built-in rules: the project had no rule-set version yet."
 
 
@@ -285,16 +289,16 @@ class SuggestionDecided(Conflict):
     """The suggestion was already accepted or dismissed."""
 
 
-class JobTooLargeForSuggestions(TallyError):
-    """Suggestions are computed within the request; the job's sources are too large for that."""
+class TooManyRecordsForSuggestions(TallyError):
+    """Suggestions are learned within the request; the chosen jobs hold too many records."""
 
     status_code = 422
 
 
 class SuggestionService:
-    """Rules proposed from a job's review decisions (tally.matching.suggest), kept until a user
-    accepts one (its rule goes into a new draft version, to backtest and activate) or dismisses
-    it."""
+    """Rules proposed from the review decisions of a project's past jobs (tally.matching.suggest),
+    kept until a user accepts one (its rule goes into a new draft version, to backtest and
+    activate) or dismisses it."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -304,42 +308,52 @@ class SuggestionService:
         self, access: ProjectAccess, status: SuggestionStatus = SuggestionStatus.OPEN
     ) -> list[SuggestionRead]:
         return [
-            suggestion_read(s) for s in await self.repository.suggestions(access.project_id, status)
+            SuggestionRead.model_validate(s)
+            for s in await self.repository.suggestions(access.project_id, status)
         ]
 
-    async def suggest_from_job(self, access: ProjectAccess, job_id: int) -> list[SuggestionRead]:
-        """Learn from job ``job_id``'s manual matches and confirmed suggestions; the job's open
-        suggestions are replaced by what is found now.
+    async def suggest(
+        self, access: ProjectAccess, job_ids: list[int] | None = None
+    ) -> list[SuggestionRead]:
+        """Learn from the manual matches and confirmed suggestions of ``job_ids`` (default: every
+        completed job of the project whose results are stored), pooled, and measure each proposal
+        on every one of those jobs; the project's open suggestions are replaced by what is found.
 
-        The engine runs in a thread, inside the request: each proposal is one matching run over
-        the job's sources, so jobs above SUGGEST_MAX_RECORDS records are refused.
+        The engine runs in a thread, inside the request: it holds the jobs' sources in memory and
+        runs each proposal (at most three) over each job, so together the jobs may hold up to
+        SUGGEST_MAX_RECORDS records; above that the request is refused and names the cap.
         """
-        job = await _completed_job(self.session, access, job_id)
-        sources = DataSourceRepository(self.session)
-        records = 0
-        for source_id in (job.left_source_id, job.right_source_id):
-            source = await sources.get_in_project(access.project_id, source_id)
-            records += source.row_count if source is not None else 0
+        if job_ids is None:
+            jobs = await self.repository.stored_jobs(access.project_id)
+        else:
+            chosen = sorted(set(job_ids), reverse=True)  # newest first, as the default
+            jobs = [await _completed_job(self.session, access, i) for i in chosen]
+        source_ids = {s for job in jobs for s in (job.left_source_id, job.right_source_id)}
+        records = await self.repository.record_count(source_ids)
         if records > SUGGEST_MAX_RECORDS:
-            raise JobTooLargeForSuggestions(
-                f"Job {job_id} has {records} records; suggestions look at up to "
-                f"{SUGGEST_MAX_RECORDS} in one request"
+            raise TooManyRecordsForSuggestions(
+                f"The {len(jobs)} jobs to learn from hold {records} records; suggestions learn "
+                f"from up to {SUGGEST_MAX_RECORDS} in one request: choose fewer jobs (job_ids)"
             )
-        left = await load_record_frame(self.session, job.left_source_id)
-        right = await load_record_frame(self.session, job.right_source_id)
-        matches, links = await self.repository.job_results(job.id)
-        proposals = await asyncio.to_thread(
-            propose_rules,
-            left,
-            right,
-            _pairs_of(matches, links, learned_from=True),
-            _pairs_of(matches, links, statuses=(MatchStatus.CONFIRMED, MatchStatus.MANUAL)),
-            _pairs_of(matches, links, statuses=(MatchStatus.REJECTED,)),
-        )
+        frames = {s: await load_record_frame(self.session, s) for s in sorted(source_ids)}
+        reviews = []
+        for job in jobs:
+            matches, links = await self.repository.job_results(job.id)
+            reviews.append(
+                JobReview(
+                    job_id=job.id,
+                    left=frames[job.left_source_id],
+                    right=frames[job.right_source_id],
+                    learned=decision_pairs(matches, links, _LEARNED),
+                    positives=decision_pairs(matches, links, ACCEPTED),
+                    negatives=decision_pairs(matches, links, REJECTED),
+                )
+            )
+        proposals = await asyncio.to_thread(propose_rules, reviews)
         stored = await self.repository.replace_open_suggestions(
-            job.id, [_suggestion(access.project_id, job.id, p) for p in proposals]
+            access.project_id, [_suggestion(access.project_id, p) for p in proposals]
         )
-        return [suggestion_read(s) for s in stored]
+        return [SuggestionRead.model_validate(s) for s in stored]
 
     async def accept(self, access: ProjectAccess, suggestion_id: int) -> SuggestionRead:
         """Add the suggested rule (last, so existing rules keep priority) and its derived fields
@@ -373,13 +387,13 @@ class SuggestionService:
         self._decide(access, suggestion, SuggestionStatus.ACCEPTED)
         suggestion.draft_version = draft.number
         await self.session.flush()
-        return suggestion_read(suggestion)
+        return SuggestionRead.model_validate(suggestion)
 
     async def dismiss(self, access: ProjectAccess, suggestion_id: int) -> SuggestionRead:
         suggestion = await self._open(access, suggestion_id)
         self._decide(access, suggestion, SuggestionStatus.DISMISSED)
         await self.session.flush()
-        return suggestion_read(suggestion)
+        return SuggestionRead.model_validate(suggestion)
 
     async def _open(self, access: ProjectAccess, suggestion_id: int) -> RuleSuggestion:
         suggestion = await self.repository.get_suggestion(access.project_id, suggestion_id)
@@ -412,68 +426,29 @@ async def _completed_job(
     return job
 
 
-def _pairs_of(
-    matches: pl.DataFrame,
-    links: pl.DataFrame,
-    *,
-    statuses: tuple[MatchStatus, ...] = (),
-    learned_from: bool = False,
-) -> pl.DataFrame:
-    """(left_id, right_id) of the matches with one of ``statuses``; ``learned_from``: the manual
-    matches and the confirmed matches the engine had not settled itself (not auto)."""
-    if learned_from:
-        chosen = (pl.col("status") == MatchStatus.MANUAL) | (
-            (pl.col("status") == MatchStatus.CONFIRMED) & (pl.col("origin") != MatchOrigin.AUTO)
-        )
-    else:
-        chosen = pl.col("status").is_in([str(s) for s in statuses])
-    keys = matches.filter(chosen).select("match_key")
-    members = links.join(keys, on="match_key", how="semi")
-    lefts = members.filter(pl.col("side") == "left").select("match_key", left_id="record_id")
-    rights = members.filter(pl.col("side") == "right").select("match_key", right_id="record_id")
-    return lefts.join(rights, on="match_key").select("left_id", "right_id").unique()
+# What suggestions learn from: manual matches, and the confirmed matches the engine had not
+# settled itself (suggested, ambiguous, discrepancies).
+_LEARNED = (pl.col("status") == MatchStatus.MANUAL) | (
+    (pl.col("status") == MatchStatus.CONFIRMED) & (pl.col("origin") != MatchOrigin.AUTO)
+)
 
 
-def _suggestion(project_id: int, job_id: int, proposal: RuleProposal) -> RuleSuggestion:
+def _suggestion(project_id: int, proposal: RuleProposal) -> RuleSuggestion:
     return RuleSuggestion(
         project_id=project_id,
-        job_id=job_id,
         status=SuggestionStatus.OPEN,
         rule=proposal.rule.model_dump(mode="json"),
         derived_fields=[d.model_dump(mode="json") for d in proposal.derived_fields],
         description=proposal.description,
-        pairs=proposal.pairs,
         support=proposal.support,
-        found=proposal.found,
-        predicted=proposal.predicted,
-        confirmed=proposal.confirmed,
-        rejected=proposal.rejected,
-        conflicting=proposal.conflicting,
-        precision=None if proposal.precision is None else round(proposal.precision, 4),
+        jobs=[{"job_id": job_id, **_figures(figures)} for job_id, figures in proposal.by_job],
+        **_figures(proposal.overall),
     )
 
 
-def suggestion_read(suggestion: RuleSuggestion) -> SuggestionRead:
-    return SuggestionRead(
-        id=suggestion.id,
-        job_id=suggestion.job_id,
-        status=SuggestionStatus(suggestion.status),
-        rule=suggestion.rule,
-        derived_fields=suggestion.derived_fields,
-        description=suggestion.description,
-        pairs=suggestion.pairs,
-        support=suggestion.support,
-        found=suggestion.found,
-        coverage=round(suggestion.found / suggestion.pairs, 4) if suggestion.pairs else 0.0,
-        predicted=suggestion.predicted,
-        confirmed=suggestion.confirmed,
-        rejected=suggestion.rejected,
-        conflicting=suggestion.conflicting,
-        precision=suggestion.precision,
-        draft_version=suggestion.draft_version,
-        created_at=suggestion.created_at,
-        decided_at=suggestion.decided_at,
-    )
+def _figures(figures: RuleFigures) -> dict[str, Any]:
+    precision = figures.precision
+    return {**asdict(figures), "precision": None if precision is None else round(precision, 4)}
 
 
 def _renamed(condition: dict[str, Any], old: str, new: str) -> dict[str, Any]:

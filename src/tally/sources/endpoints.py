@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tally.cache import NOT_MODIFIED, cached_response, keys
 from tally.kit.errors import Forbidden, TallyError, error_responses
 from tally.kit.tasks import TaskQueueDep
-from tally.kit.uploads import BadUpload, UploadTooLarge, receive_upload
+from tally.kit.uploads import BadUpload, UploadTooLarge, received_upload
 from tally.profiles.service import ImportProfileNotFound
 from tally.projects.auth import ProjectEditor, ProjectNotFound, ProjectReader
 from tally.sources.reading import UploadOptions
@@ -23,6 +23,7 @@ from tally.sources.service import (
     DataSourceService,
     InvalidFile,
     NoSkippedRows,
+    PreflightChoices,
     SourceBusy,
     read_source,
 )
@@ -105,6 +106,18 @@ def _options(fields: dict[str, str]) -> UploadOptions:
         raise TallyError("Invalid upload options", status_code=422, errors=detail) from None
 
 
+async def _received_head(request: Request) -> tuple[bytes, PreflightChoices]:
+    """The head of a file sent to preflight (small enough to read whole) and how to read it."""
+    spool = spool_dir(request.app.state.settings)
+    async with received_upload(request, spool, max_bytes=MAX_PREFLIGHT_BYTES) as upload:
+        head = upload.path.read_bytes()
+    return head, {
+        "complete": _flag(upload.fields, "complete"),
+        "options": _options(upload.fields),
+        "profile_id": upload.fields.get("profile_id") or None,
+    }
+
+
 @router.get(
     "",
     response_model=list[DataSourceRead],
@@ -131,20 +144,8 @@ async def preflight_data_source(
     """Check the head of a file before uploading it: format, encoding, delimiter, header, proposed
     mapping, and every problem in its first 100 rows (row, column, value, reason), plus the import
     profiles that fit its header (``profiles``). Stores nothing."""
-    upload = await receive_upload(
-        request, spool_dir(request.app.state.settings), max_bytes=MAX_PREFLIGHT_BYTES
-    )
-    try:
-        head = upload.path.read_bytes()
-    finally:
-        upload.discard()
-    return await DataSourceService(session).preflight(
-        access,
-        head,
-        complete=_flag(upload.fields, "complete"),
-        options=_options(upload.fields),
-        profile_id=upload.fields.get("profile_id") or None,
-    )
+    head, choices = await _received_head(request)
+    return await DataSourceService(session).preflight(access, head, **choices)
 
 
 @router.post(
@@ -162,10 +163,9 @@ async def upload_data_source(
     """Upload a file (streamed to disk, never held in memory). Its first 100 rows are checked before
     it is accepted; ingestion then runs in the background (status `ingesting` -> `ready`/`failed`)."""
     settings = request.app.state.settings
-    upload = await receive_upload(request, spool_dir(settings), max_bytes=settings.max_upload_bytes)
-    try:
-        service = DataSourceService(session, settings)
-        source = await service.create_source(
+    spool = spool_dir(settings)
+    async with received_upload(request, spool, max_bytes=settings.max_upload_bytes) as upload:
+        source = await DataSourceService(session, settings).create_source(
             access,
             upload,
             name=upload.fields.get("name"),
@@ -173,8 +173,6 @@ async def upload_data_source(
             profile_id=upload.fields.get("profile_id") or None,
         )
         await queue.enqueue(session, INGEST_TASK, source_id=source.id)
-    finally:
-        upload.discard()  # moved into place when accepted; otherwise nothing may stay behind
     return read_source(source)
 
 
@@ -220,21 +218,8 @@ async def preflight_append(
     """Preflight a file to append: the same answer as the upload's preflight, plus ``duplicates``:
     how many of the rows sent are new and how many the source already holds (the whole file when
     ``complete``). Stores nothing."""
-    upload = await receive_upload(
-        request, spool_dir(request.app.state.settings), max_bytes=MAX_PREFLIGHT_BYTES
-    )
-    try:
-        head = upload.path.read_bytes()
-    finally:
-        upload.discard()
-    return await DataSourceService(session).preflight_append(
-        access,
-        source_id,
-        head,
-        complete=_flag(upload.fields, "complete"),
-        options=_options(upload.fields),
-        profile_id=upload.fields.get("profile_id") or None,
-    )
+    head, choices = await _received_head(request)
+    return await DataSourceService(session).preflight_append(access, source_id, head, **choices)
 
 
 @router.post(
@@ -265,8 +250,8 @@ async def append_to_data_source(
     ``include_duplicates``. Loads in the background; the source is `appending` meanwhile and the
     append's status goes `ingesting` -> `ready`/`failed`. A failed append changes nothing."""
     settings = request.app.state.settings
-    upload = await receive_upload(request, spool_dir(settings), max_bytes=settings.max_upload_bytes)
-    try:
+    spool = spool_dir(settings)
+    async with received_upload(request, spool, max_bytes=settings.max_upload_bytes) as upload:
         append = await DataSourceService(session, settings).create_append(
             access,
             source_id,
@@ -276,8 +261,6 @@ async def append_to_data_source(
             profile_id=upload.fields.get("profile_id") or None,
         )
         await queue.enqueue(session, APPEND_TASK, append_id=append.id)
-    finally:
-        upload.discard()
     return DataSourceAppendRead.model_validate(append)
 
 

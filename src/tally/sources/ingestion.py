@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -91,6 +91,17 @@ class _Load:
     statement_sum: int = 0
     last_progress: float = 0.0
 
+    @classmethod
+    def of_upload(
+        cls, source_id: int, parse_options: dict[str, Any] | None
+    ) -> tuple[_Load, ReadPlan]:
+        """The load of a file accepted with ``parse_options``, and the plan to read it with."""
+        options = parse_options or {}
+        load = cls(
+            source_id, options.get("on_error", "reject"), options.get("accept_unbalanced", False)
+        )
+        return load, ReadPlan.from_dict(options["plan"])
+
     def note_errors(self, errors: list[RowError]) -> None:
         self.error_count += len(errors)
         room = MAX_REPORTED_ERRORS - len(self.errors)
@@ -105,32 +116,18 @@ async def run_ingestion(
     if source is None or source.status != DataSourceStatus.INGESTING:
         return None
     path = upload_path(settings, source_id)
-    options = source.parse_options or {}
-    load = _Load(
-        source_id, options.get("on_error", "reject"), options.get("accept_unbalanced", False)
-    )
-    plan = ReadPlan.from_dict(options["plan"])
+    load, plan = _Load.of_upload(source_id, source.parse_options)
     started = time.perf_counter()
-    status = DataSourceStatus.FAILED
     try:
-        if not path.exists():
-            raise FileRejected({"message": "The uploaded file is gone; upload it again."})
-        status = await run_in_transaction(
+        status = await _load_or_fail(
             database,
+            path,
             lambda session: _load(session, database, settings, source.project_id, path, plan, load),
-        )
-    except FileRejected as rejected:
-        await _fail(database, source.project_id, source_id, rejected.detail)
-    except (IngestError, FormatError) as error:
-        detail = {"message": str(error), **describe_error(error)}
-        await _fail(database, source.project_id, source_id, detail)
-    except Exception as error:
-        log.exception("sources.ingest_crashed", source_id=source_id)
-        await _fail(
-            database,
-            source.project_id,
-            source_id,
-            {"message": f"Ingestion failed unexpectedly ({type(error).__name__})."},
+            lambda detail: _fail(database, source.project_id, source_id, detail),
+            gone="The uploaded file is gone; upload it again.",
+            crashed="Ingestion failed unexpectedly",
+            crash_event="sources.ingest_crashed",
+            source_id=source_id,
         )
     finally:
         progress_board.finish(source_id)
@@ -158,14 +155,9 @@ async def _load(
 ) -> DataSourceStatus:
     repository = DataSourceRepository(session)
     await repository.delete_records(load.source_id)  # a re-run after a crash starts empty
-    skipped_file = skipped_path(settings, load.source_id)
-    options = plan.options or {}
-    columns = list(options.get("columns") or options.get("header") or [])
-    with _SkippedWriter(skipped_file, columns) as skipped_writer:
+    with _SkippedWriter(skipped_path(settings, load.source_id), plan) as skipped_writer:
         records = _records(path, plan, load, skipped_writer, database, project_id)
         row_count = await repository.load_records(load.source_id, records)
-    if load.skipped == 0:
-        skipped_file.unlink(missing_ok=True)
     _check_statements(load)
     await repository.mark_ready(
         load.source_id,
@@ -190,33 +182,19 @@ async def run_append(database: Database, settings: Settings, append_id: int) -> 
     )
     assert source is not None  # deleting a source waits for its append (SourceBusy)
     path = append_path(settings, append_id)
-    options = append.parse_options or {}
-    load = _Load(
-        source.id, options.get("on_error", "reject"), options.get("accept_unbalanced", False)
-    )
-    plan = ReadPlan.from_dict(options["plan"])
-    status: str = DataSourceStatus.FAILED
+    load, plan = _Load.of_upload(source.id, append.parse_options)
     try:
-        if not path.exists():
-            raise FileRejected({"message": "The appended file is gone; append it again."})
-        status = await run_in_transaction(
+        status = await _load_or_fail(
             database,
+            path,
             lambda session: _append(
                 session, database, settings, source.project_id, append, path, plan, load
             ),
-        )
-    except FileRejected as rejected:
-        await _fail_append(database, source.project_id, append, rejected.detail)
-    except (IngestError, FormatError) as error:
-        detail = {"message": str(error), **describe_error(error)}
-        await _fail_append(database, source.project_id, append, detail)
-    except Exception as error:
-        log.exception("sources.append_crashed", append_id=append_id)
-        await _fail_append(
-            database,
-            source.project_id,
-            append,
-            {"message": f"The append failed unexpectedly ({type(error).__name__})."},
+            lambda detail: _fail_append(database, source.project_id, append, detail),
+            gone="The appended file is gone; append it again.",
+            crashed="The append failed unexpectedly",
+            crash_event="sources.append_crashed",
+            append_id=append_id,
         )
     finally:
         progress_board.finish(source.id)
@@ -234,20 +212,15 @@ async def _append(
     path: Path,
     plan: ReadPlan,
     load: _Load,
-) -> str:
+) -> DataSourceStatus:
     repository = DataSourceRepository(session)
     held = await load_identities(repository, append.data_source_id)
     new_rows = _NewRows(
         held, await repository.last_row_number(append.data_source_id), append.include_duplicates
     )
-    skipped_file = append_skipped_path(settings, append.id)
-    options = plan.options or {}
-    columns = list(options.get("columns") or options.get("header") or [])
-    with _SkippedWriter(skipped_file, columns) as skipped_writer:
+    with _SkippedWriter(append_skipped_path(settings, append.id), plan) as skipped_writer:
         records = _records(path, plan, load, skipped_writer, database, project_id)
         rows_added = await repository.load_records(load.source_id, new_rows.filter(records))
-    if load.skipped == 0:
-        skipped_file.unlink(missing_ok=True)
     _check_statements(load)
     await repository.finish_append(
         append,
@@ -260,6 +233,34 @@ async def _append(
     )
     invalidate_data_sources(session, project_id)
     return DataSourceStatus.READY
+
+
+async def _load_or_fail(
+    database: Database,
+    path: Path,
+    load: Callable[[AsyncSession], Awaitable[DataSourceStatus]],
+    fail: Callable[[dict[str, Any]], Awaitable[None]],
+    *,
+    gone: str,
+    crashed: str,
+    crash_event: str,
+    **log_fields: int,
+) -> DataSourceStatus:
+    """Run ``load`` in its own transaction; when the file is gone, does not read or the load
+    crashes, its writes are rolled back and ``fail`` records why (``gone``, the reading error, or
+    ``crashed`` with the exception's type), and the status is `failed`."""
+    try:
+        if not await asyncio.to_thread(path.exists):
+            raise FileRejected({"message": gone})
+        return await run_in_transaction(database, load)
+    except FileRejected as rejected:
+        await fail(rejected.detail)
+    except (IngestError, FormatError) as error:
+        await fail({"message": str(error), **describe_error(error)})
+    except Exception as error:
+        log.exception(crash_event, **log_fields)
+        await fail({"message": f"{crashed} ({type(error).__name__})."})
+    return DataSourceStatus.FAILED
 
 
 async def load_identities(repository: DataSourceRepository, source_id: int) -> ImportedIdentities:
@@ -406,11 +407,13 @@ async def _fail_append(
 
 
 class _SkippedWriter:
-    """Appends skipped rows (raw cells and reasons) to a CSV for download, one batch at a time."""
+    """Appends skipped rows (raw cells and reasons) to a CSV for download, one batch at a time.
+    A load that skips no row leaves no file, not even the one of an earlier attempt."""
 
-    def __init__(self, path: Path, columns: list[str]) -> None:
+    def __init__(self, path: Path, plan: ReadPlan) -> None:
         self.path = path
-        self.columns = columns
+        options = plan.options or {}
+        self.columns = list(options.get("columns") or options.get("header") or [])
         self._file: Any = None
 
     def __enter__(self) -> _SkippedWriter:
@@ -423,6 +426,8 @@ class _SkippedWriter:
             self._file = self.path.open("wb")
         self._file.write(skipped_rows_csv(batch.skipped, self.columns, header=first))
 
-    def __exit__(self, *_exc: object) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, *_exc: object) -> None:
         if self._file is not None:
             self._file.close()
+        elif exc_type is None:
+            self.path.unlink(missing_ok=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -56,6 +56,14 @@ class SourceBusy(Conflict):
 
 class AppendNotFound(NotFound):
     """No such append on this data source."""
+
+
+class PreflightChoices(TypedDict):
+    """How to read a file to preflight, as the API and the web pages parse it from their forms."""
+
+    complete: bool
+    options: UploadOptions
+    profile_id: str | None
 
 
 class NoSkippedRows(NotFound):
@@ -147,27 +155,20 @@ class DataSourceService:
         assert self.settings is not None
         options = await self._with_profile(access, options, profile_id)
         preview = await _accepted_preview(upload, options)
-        plan = preview.plan
         source = await self.repository.add(
             DataSource(
                 project_id=access.project_id,
                 name=name or upload.filename or "Untitled source",
                 file_name=upload.filename,
                 format=preview.format,
-                column_mapping=(plan.options or {}).get("mapping"),
-                parse_options={
-                    "plan": plan.to_dict(),
-                    "on_error": options.on_error,
-                    "accept_unbalanced": options.accept_unbalanced,
-                },
+                column_mapping=(preview.plan.options or {}).get("mapping"),
+                parse_options=_parse_options(preview, options),
                 size_bytes=upload.size,
                 status=DataSourceStatus.INGESTING,
                 created_by_id=access.principal.user_id,
             )
         )
-        target = upload_path(self.settings, source.id)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        upload.path.replace(target)
+        _move_into_place(upload, upload_path(self.settings, source.id))
         invalidate_data_sources(self.session, access.project_id)
         return source
 
@@ -224,19 +225,13 @@ class DataSourceService:
                 file_name=upload.filename or "",
                 format=preview.format,
                 size_bytes=upload.size,
-                parse_options={
-                    "plan": preview.plan.to_dict(),
-                    "on_error": options.on_error,
-                    "accept_unbalanced": options.accept_unbalanced,
-                },
+                parse_options=_parse_options(preview, options),
                 include_duplicates=include_duplicates,
                 status=DataSourceStatus.INGESTING,
                 created_by_id=access.principal.user_id,
             )
         )
-        target = append_path(self.settings, append.id)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        upload.path.replace(target)
+        _move_into_place(upload, append_path(self.settings, append.id))
         invalidate_data_sources(self.session, access.project_id)
         return append
 
@@ -344,6 +339,21 @@ async def _accepted_preview(upload: SpooledUpload, options: UploadOptions) -> Pr
             preview=preview.to_dict(),
         )
     return preview
+
+
+def _parse_options(preview: Preview, options: UploadOptions) -> dict[str, Any]:
+    """What the background load needs to read an accepted file again: its plan and error policy."""
+    return {
+        "plan": preview.plan.to_dict(),
+        "on_error": options.on_error,
+        "accept_unbalanced": options.accept_unbalanced,
+    }
+
+
+def _move_into_place(upload: SpooledUpload, target: Path) -> None:
+    """Keep an accepted upload where its background load reads it (so discarding leaves it)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    upload.path.replace(target)
 
 
 def _count_new_rows(batches: Iterator[FileBatch], held: ImportedIdentities) -> dict[str, int]:

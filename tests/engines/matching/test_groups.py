@@ -134,6 +134,36 @@ def test_many_to_many_settlement_and_stray_line() -> None:
     assert result.stats.blocks_searched == 1
 
 
+def test_many_to_many_keeps_each_settlement_to_its_own_records_and_edges() -> None:
+    # Three components searched in one pass: one needs a subset search (stray line), one balances
+    # as a whole, one is too small to group. Each group's date difference comes from its own edges.
+    s1, s2, s3 = (json.dumps({"settlement": f"S{n}"}) for n in (1, 2, 3))
+    left = records(
+        {"amount": "30.00", "extra": s1},
+        {"amount": "70.00", "extra": s1},
+        {"amount": "13.00", "extra": s1},  # belongs elsewhere
+        {"amount": "100.00", "extra": s2},
+        {"amount": "5.00", "extra": s3},
+    )
+    right = records(
+        {"id": 11, "amount": "45.00", "extra": s1, "day": -2},
+        {"id": 12, "amount": "55.00", "extra": s1, "day": -2},
+        {"id": 13, "amount": "60.00", "extra": s2, "day": -4},
+        {"id": 14, "amount": "40.00", "extra": s2},
+        {"id": 15, "amount": "7.00", "extra": s3},
+    )
+    rs = rules(
+        rule("settle", equals("extra.settlement"), amount(), date(5), cardinality="many_to_many")
+    )
+    result = reconcile(left, right, rs)
+    days = {(r["left"], r["right"]): r["date_difference_days"] for r in match_rows(result)}
+    assert pairs(result) == {((1, 2), (11, 12)): "auto", ((4,), (13, 14)): "auto"}
+    assert days == {((1, 2), (11, 12)): -2, ((4,), (13, 14)): -4}
+    assert result.unmatched_left_ids.sort().to_list() == [3, 5]
+    assert result.unmatched_right_ids.to_list() == [15]
+    assert result.stats.blocks_searched == 3
+
+
 def test_budget_is_reported_per_block() -> None:
     # 20 candidates, sums reachable many ways: a zero budget skips the block and counts it.
     left = records({"reference": "R", "amount": "10.00"})

@@ -50,9 +50,10 @@ async def get_rule_set_page(
 
 @router.post("/projects/{project_id}/rule-set/suggestions", include_in_schema=False)
 async def create_suggestions(
-    access: WebProjectEditor, session: Session, job_id: Annotated[int, Form(ge=1)]
+    access: WebProjectEditor, session: Session, job_ids: Annotated[list[int], Form()]
 ) -> Response:
-    await SuggestionService(session).suggest_from_job(access, job_id)
+    """Learn from the reconciliations ticked (by default all of them) as the API does."""
+    await SuggestionService(session).suggest(access, job_ids)
     return RedirectResponse(f"/projects/{access.project_id}/rule-set#suggestions", status_code=303)
 
 

@@ -12,12 +12,12 @@ from starlette.datastructures import UploadFile
 
 from tally.kit.errors import TallyError
 from tally.kit.tasks import TaskQueueDep
-from tally.kit.uploads import receive_upload
+from tally.kit.uploads import received_upload
 from tally.profiles.schemas import ImportProfileCreate
 from tally.profiles.service import ImportProfileService
 from tally.projects.service import ProjectService
 from tally.sources.reading import UploadOptions
-from tally.sources.service import APPEND_TASK, INGEST_TASK, DataSourceService
+from tally.sources.service import APPEND_TASK, INGEST_TASK, DataSourceService, PreflightChoices
 from tally.sources.storage import spool_dir
 from tally.users.auth import Session
 from tally.web.auth import WebProjectEditor, WebProjectReader, may_edit
@@ -62,22 +62,13 @@ async def get_add_source_page(
 @router.post("/projects/{project_id}/sources/preflight", include_in_schema=False)
 async def preview_source(request: Request, access: WebProjectEditor, session: Session) -> Response:
     """Render the preview of the head of a file the browser has not uploaded yet."""
-    head, form = await _head_of(request)
-    preview = await DataSourceService(session).preflight(
-        access,
-        head,
-        complete=str(form.get("complete") or "") == "true",
-        options=upload_options(str(form.get("options") or "{}")),
-        profile_id=str(form.get("profile_id") or "") or None,
-    )
-    return render(
-        request,
-        "sources/_preview.html",
-        {"preview": preflight_view(preview), "fields": MAPPABLE_FIELDS},
-    )
+    head, choices = await _head_of(request)
+    preview = await DataSourceService(session).preflight(access, head, **choices)
+    return _render_preview(request, preview)
 
 
-async def _head_of(request: Request) -> tuple[bytes, Any]:
+async def _head_of(request: Request) -> tuple[bytes, PreflightChoices]:
+    """The head of the file the browser sent to preview, and how to read it."""
     form = await request.form(max_files=1, max_fields=10)
     head_part = form.get("head")
     if not isinstance(head_part, UploadFile):
@@ -85,7 +76,19 @@ async def _head_of(request: Request) -> tuple[bytes, Any]:
     head = await head_part.read(MAX_PREVIEW_BYTES + 1)
     if len(head) > MAX_PREVIEW_BYTES:
         raise BadPreview(f"Send at most {MAX_PREVIEW_BYTES} bytes of the file's head.")
-    return head, form
+    return head, {
+        "complete": str(form.get("complete") or "") == "true",
+        "options": upload_options(str(form.get("options") or "{}")),
+        "profile_id": str(form.get("profile_id") or "") or None,
+    }
+
+
+def _render_preview(request: Request, preview: dict[str, Any]) -> Response:
+    return render(
+        request,
+        "sources/_preview.html",
+        {"preview": preflight_view(preview), "fields": MAPPABLE_FIELDS},
+    )
 
 
 @router.get("/projects/{project_id}/sources/{source_id}/append", include_in_schema=False)
@@ -114,20 +117,9 @@ async def preview_append(
     request: Request, access: WebProjectEditor, source_id: SourceId, session: Session
 ) -> Response:
     """The preview of a file to append, with "N new, M already imported"."""
-    head, form = await _head_of(request)
-    preview = await DataSourceService(session).preflight_append(
-        access,
-        source_id,
-        head,
-        complete=str(form.get("complete") or "") == "true",
-        options=upload_options(str(form.get("options") or "{}")),
-        profile_id=str(form.get("profile_id") or "") or None,
-    )
-    return render(
-        request,
-        "sources/_preview.html",
-        {"preview": preflight_view(preview), "fields": MAPPABLE_FIELDS},
-    )
+    head, choices = await _head_of(request)
+    preview = await DataSourceService(session).preflight_append(access, source_id, head, **choices)
+    return _render_preview(request, preview)
 
 
 @router.post("/projects/{project_id}/sources/{source_id}/append", include_in_schema=False)
@@ -140,8 +132,8 @@ async def append_source(
 ) -> Response:
     """The streamed file to append, accepted and queued as POST .../data-sources/{id}/append."""
     settings = request.app.state.settings
-    upload = await receive_upload(request, spool_dir(settings), max_bytes=settings.max_upload_bytes)
-    try:
+    spool = spool_dir(settings)
+    async with received_upload(request, spool, max_bytes=settings.max_upload_bytes) as upload:
         append = await DataSourceService(session, settings).create_append(
             access,
             source_id,
@@ -151,8 +143,6 @@ async def append_source(
             profile_id=upload.fields.get("profile_id") or None,
         )
         await queue.enqueue(session, APPEND_TASK, append_id=append.id)
-    finally:
-        upload.discard()
     base = f"/projects/{access.project_id}/sources/{source_id}"
     return JSONResponse(
         {"id": append.id, "url": base, "progress_url": f"{base}/progress"}, status_code=202
@@ -192,8 +182,8 @@ async def upload_source(
     """The streamed upload (sent by XHR with the CSRF header), accepted and queued exactly as
     POST /api/v1/projects/{id}/data-sources does; answers where to watch it load."""
     settings = request.app.state.settings
-    upload = await receive_upload(request, spool_dir(settings), max_bytes=settings.max_upload_bytes)
-    try:
+    spool = spool_dir(settings)
+    async with received_upload(request, spool, max_bytes=settings.max_upload_bytes) as upload:
         source = await DataSourceService(session, settings).create_source(
             access,
             upload,
@@ -201,8 +191,6 @@ async def upload_source(
             options=upload_options(upload.fields.get("options") or "{}"),
         )
         await queue.enqueue(session, INGEST_TASK, source_id=source.id)
-    finally:
-        upload.discard()  # moved into place when accepted; otherwise nothing may stay behind
     base = f"/projects/{access.project_id}/sources/{source.id}"
     return JSONResponse(
         {"id": source.id, "url": base, "progress_url": f"{base}/progress"}, status_code=202

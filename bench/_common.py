@@ -1,0 +1,53 @@
+"""What several benchmarks need alike: a scratch PostgreSQL database, a measurement in a child."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+
+
+def plain_url(url: str) -> str:
+    """The libpq form of a SQLAlchemy PostgreSQL URL (psycopg and psql take no driver name)."""
+    return url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+def fresh_database(admin_url: str, name: str) -> str:
+    """(Re)create database ``name`` empty on the server of ``admin_url``; returns its URL."""
+    with psycopg.connect(plain_url(admin_url), autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return admin_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+@contextmanager
+def scratch_database(admin_url: str, name: str) -> Iterator[str]:
+    """A fresh database ``name`` for the span of a ``with`` block (its URL), dropped after it."""
+    url = fresh_database(admin_url, name)
+    try:
+        yield url
+    finally:
+        with psycopg.connect(plain_url(admin_url), autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def run_json_child(module: str, *args: str) -> dict[str, Any]:
+    """Run ``python -m module args`` (a measurement in a process of its own, so its peak memory is
+    its own) and return the JSON object its last output line holds."""
+    out = subprocess.run(
+        [sys.executable, "-m", module, *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "TALLY_LOG_LEVEL": "WARNING"},
+    )
+    if out.returncode != 0:
+        raise RuntimeError(out.stderr[-3000:])
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result

@@ -1,0 +1,39 @@
+"""A started cache for a process that writes outside the server, so that its invalidations reach
+every server through Redis at once."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from tally.cache.core import Cache
+from tally.config import Settings
+from tally.kit.db import Database
+from tally.kit.migrate import open_database
+
+
+@contextlib.asynccontextmanager
+async def running_cache(settings: Settings, database: Database) -> AsyncIterator[Cache]:
+    """A started cache for a process that writes outside the server (``tally worker``, the CLI):
+    with it, ``invalidate()`` in that process reaches every server through Redis."""
+    cache = Cache(settings, database, serve_reads=False)
+    await cache.start()
+    try:
+        yield cache
+    finally:
+        await cache.stop()
+
+
+async def open_writing_database(settings: Settings) -> Database:
+    """``open_database`` for a command that writes outside the server (``tally ingest``,
+    ``reconcile``, ``demo``): with a started write-only cache, so that its writes' invalidations
+    reach every server through Redis at once. It stops with ``database.dispose()``.
+
+    Without REDIS_URL nothing reaches another process's memory: a server running meanwhile
+    keeps serving what it cached before such a write until that entry's TTL runs out (README).
+    """
+    database = await open_database(settings)
+    cache = Cache(settings, database, serve_reads=False)
+    await cache.start()
+    database.on_dispose(cache.stop)
+    return database

@@ -1,0 +1,140 @@
+"""The SQL of a job's totals (per side, per match category and status), the project's stored
+stats and the decision counts of the quality report."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tally.models import Match, MatchCategory, MatchRecord, MatchStatus, ProjectStats, Record
+from tally.models.base import utcnow
+
+# Statuses under which a match's records count as reconciled.
+SETTLED_STATUSES = (MatchStatus.AUTO, MatchStatus.CONFIRMED, MatchStatus.MANUAL)
+SIDE_TOTALS = ("records", "claimed", "matched", "unmatched", "matched_amount", "unmatched_amount")
+
+
+class StatsRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def job_totals(
+        self, job_id: int, left_source_id: int, right_source_id: int
+    ) -> dict[str, Any]:
+        """Per-side record counts and amounts, settled vs open, straight from the stored results."""
+        return {
+            **await self.side_totals(job_id, left_source_id, right_source_id),
+            "matches": await self.match_counts(job_id),
+        }
+
+    async def side_totals(
+        self,
+        job_id: int,
+        left_source_id: int,
+        right_source_id: int,
+        record_ids: Collection[int] | None = None,
+    ) -> dict[str, dict[str, int]]:
+        """``left``/``right``: records; claimed (held by a match: not in the unmatched tabs);
+        matched (settled) and unmatched, and their amounts.
+
+        One pass: a record has at most one claiming link per job (the partial unique index), so
+        joining the claiming links needs no grouping. With ``record_ids``, only those records
+        are counted: a review change measures the records it touches before and after, and
+        applies the difference to the stored totals.
+        """
+        settles = and_(Match.category == MatchCategory.MATCHED, Match.status.in_(SETTLED_STATUSES))
+        claims_query = (
+            select(MatchRecord.record_id, case((settles, 1), else_=0).label("settled"))
+            .join(Match, and_(Match.job_id == job_id, Match.id == MatchRecord.match_id))
+            .where(MatchRecord.job_id == job_id, MatchRecord.claims)
+        )
+        if record_ids is not None:
+            claims_query = claims_query.where(MatchRecord.record_id.in_(record_ids))
+        claims = claims_query.subquery()
+        is_settled = claims.c.settled == 1
+        statement = (
+            select(
+                Record.data_source_id,
+                func.count().label("records"),
+                func.count(claims.c.record_id).label("claimed"),
+                func.coalesce(func.sum(claims.c.settled), 0).label("matched"),
+                func.coalesce(
+                    func.sum(case((is_settled, func.abs(Record.amount)), else_=0)), 0
+                ).label("matched_amount"),
+                func.coalesce(
+                    func.sum(case((is_settled, 0), else_=func.abs(Record.amount))), 0
+                ).label("unmatched_amount"),
+            )
+            .outerjoin(claims, claims.c.record_id == Record.id)
+            .where(Record.data_source_id.in_((left_source_id, right_source_id)))
+            .group_by(Record.data_source_id)
+        )
+        if record_ids is not None:
+            statement = statement.where(Record.id.in_(record_ids))
+        sides = {row.data_source_id: row for row in await self.session.execute(statement)}
+
+        def side(source_id: int) -> dict[str, int]:
+            row = sides.get(source_id)
+            if row is None:
+                return dict.fromkeys(SIDE_TOTALS, 0)
+            return {
+                "records": int(row.records),
+                "claimed": int(row.claimed),
+                "matched": int(row.matched),
+                "unmatched": int(row.records - row.matched),
+                "matched_amount": int(row.matched_amount),
+                "unmatched_amount": int(row.unmatched_amount),
+            }
+
+        return {"left": side(left_source_id), "right": side(right_source_id)}
+
+    async def match_counts(self, job_id: int) -> dict[str, int]:
+        """Matches per ``category:status`` (an index-only scan of the job's matches)."""
+        by_status = await self.session.execute(
+            select(Match.category, Match.status, func.count())
+            .where(Match.job_id == job_id)
+            .group_by(Match.category, Match.status)
+        )
+        return {f"{category}:{status}": int(n) for category, status, n in by_status}
+
+    async def save_project_stats(
+        self, project_id: int, job_id: int, totals: dict[str, Any]
+    ) -> ProjectStats:
+        left, right = totals["left"], totals["right"]
+        records = left["records"] + right["records"]
+        matched = left["matched"] + right["matched"]
+        stats = await self.session.get(ProjectStats, project_id)
+        if stats is None:
+            stats = ProjectStats(project_id=project_id)
+            self.session.add(stats)
+        stats.last_job_id = job_id
+        stats.matched_count = matched
+        stats.unmatched_count = records - matched
+        # Matched money is counted once (the left side); open items on both sides are each owed.
+        stats.matched_amount = left["matched_amount"]
+        stats.unmatched_amount = left["unmatched_amount"] + right["unmatched_amount"]
+        stats.match_rate = matched / records if records else 0.0
+        stats.detail = totals
+        stats.computed_at = utcnow()
+        await self.session.flush()
+        return stats
+
+    async def stats_job_id(self, project_id: int) -> int | None:
+        """The job the project's stored stats describe (None without stats)."""
+        return await self.session.scalar(
+            select(ProjectStats.last_job_id).where(ProjectStats.project_id == project_id)
+        )
+
+    async def decision_counts(self, job_id: int) -> list[tuple[str, int, str, str, int]]:
+        """(rule, rule_index, origin, status, count) over the job's matches."""
+        statement = (
+            select(Match.rule, Match.rule_index, Match.origin, Match.status, func.count())
+            .where(Match.job_id == job_id)
+            .group_by(Match.rule, Match.rule_index, Match.origin, Match.status)
+            .order_by(Match.rule_index, Match.rule)
+        )
+        rows = await self.session.execute(statement)
+        return [(r, int(i), o, s, int(n)) for r, i, o, s, n in rows]
