@@ -17,20 +17,18 @@ import numpy as np
 import polars as pl
 
 from tally.matching.rules import RuleSet
-from tally.matching.synthetic import BASE_DAY, CENT, EPOCH, Scenario, generate_mixed
+from tally.matching.synthetic import (
+    BASE_DAY,
+    CENT,
+    EPOCH,
+    SETTLEMENT_RULE,
+    Scenario,
+    generate_mixed,
+)
 
 SPLIT_SHARE = 0.03  # of bank lines, each paying 2-3 ledger parts (one-to-many)
 SETTLEMENT_SHARE = 0.01  # settlements per bank line, each 2-3 bank x 2-3 ledger lines
 STRAY_SHARE = 0.3  # of split payments and settlements, with one stray line in their block
-SETTLEMENT_RULE = {
-    "name": "settlement",
-    "cardinality": "many_to_many",
-    "conditions": [
-        {"type": "equals", "field": "extra.settlement"},
-        {"type": "amount", "abs_tolerance": "0"},
-        {"type": "date", "window_days": 5},
-    ],
-}
 
 
 def grouped_scenario(n: int, seed: int) -> Scenario:

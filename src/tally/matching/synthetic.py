@@ -486,6 +486,18 @@ def _near_duplicate_amounts(b: _Builder, n: int) -> RuleSet:
     )
 
 
+# Settlements: several bank lines against several ledger lines carrying the same settlement id.
+SETTLEMENT_RULE = {
+    "name": "settlement",
+    "cardinality": "many_to_many",
+    "conditions": [
+        {"type": "equals", "field": "extra.settlement"},
+        {"type": "amount", "abs_tolerance": "0"},
+        {"type": "date", "window_days": 5},
+    ],
+}
+
+
 def _many_to_many(b: _Builder, n: int) -> RuleSet:
     n_groups = n // 5
     b.keyed_pairs(n - 4 * n_groups)
@@ -514,16 +526,7 @@ def _many_to_many(b: _Builder, n: int) -> RuleSet:
             b.left.add(None, day, stray, "Settlement", None, settlement)
     b.noise(n // 20, n // 20)
     base = standard_rule_set(fallback=False)
-    settle = {
-        "name": "settlement",
-        "cardinality": "many_to_many",
-        "conditions": [
-            {"type": "equals", "field": "extra.settlement"},
-            {"type": "amount", "abs_tolerance": "0"},
-            {"type": "date", "window_days": 5},
-        ],
-    }
-    return RuleSet.model_validate({"rules": [*base.model_dump()["rules"], settle]})
+    return RuleSet.model_validate({"rules": [*base.model_dump()["rules"], SETTLEMENT_RULE]})
 
 
 SCENARIOS: dict[str, tuple[Callable[[_Builder, int], RuleSet], str]] = {
