@@ -28,7 +28,7 @@ from tally.matching.rules import RuleSet
 from tally.models import JobStatus, ReconciliationJob
 from tally.results.repository import ResultRepository
 from tally.results.stats_repository import StatsRepository
-from tally.results.totals import totals_from_result
+from tally.results.totals import decisions_from_result, totals_from_result
 from tally.results.writes import ResultRows, ResultWriter
 from tally.sources.repository import load_record_frame
 
@@ -168,6 +168,7 @@ async def _store(
         phases["stats"] = time.perf_counter() - stats_started
         summary = {
             **totals,
+            "decisions": decisions_from_result(result.matches),
             "engine": result.stats.as_dict(),
             "duplicates": result.duplicates.height,
             "seconds": round(time.perf_counter() - started, 3),

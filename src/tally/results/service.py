@@ -68,7 +68,7 @@ from tally.results.shaping import (
     record_frame,
     record_read,
 )
-from tally.results.stats_repository import SIDE_TOTALS, StatsRepository
+from tally.results.stats_repository import SIDE_TOTALS, Decision, StatsRepository
 
 log = structlog.get_logger("tally.results")
 
@@ -208,6 +208,8 @@ class ResultService:
         rivals = await self.reviews.open_alternatives(job.id, record_ids, except_match_id=match.id)
         alternatives = [i for i, _category in rivals]
         before = await self._side_totals(job, record_ids)
+        decided = [match.id, *alternatives]
+        decisions_before = await self.stats.decision_counts(job.id, decided)
         previous = match.status
         category = MatchCategory.MATCHED if match.category == MatchCategory.DISCREPANCY else None
         async with _claiming(record_ids):
@@ -242,7 +244,9 @@ class ResultService:
                 for alternative in alternatives
             ),
         ]
-        await self._record_change(job, events, record_ids, before, shifts)
+        await self._record_change(
+            job, events, record_ids, before, shifts, decided, decisions_before
+        )
         match = await self.reviews.refresh(match)
         read = (await self._read_matches(job, [match]))[0]
         return ReviewOutcome(match=read, rejected_match_ids=alternatives)
@@ -257,6 +261,7 @@ class ResultService:
             raise ReviewConflict(f"Match {match.id} is already rejected")
         record_ids = [link.record_id for link in await self.reviews.links_of([match.id])]
         before = await self._side_totals(job, record_ids)
+        decisions_before = await self.stats.decision_counts(job.id, [match.id])
         previous = match.status
         await self.reviews.set_status([match.id], MatchStatus.REJECTED)
         action = "manual_match.undone" if previous == MatchStatus.MANUAL else "match.rejected"
@@ -271,7 +276,9 @@ class ResultService:
             note=note,
         )
         shifts = [(f"{match.category}:{previous}", f"{match.category}:rejected")]
-        await self._record_change(job, [event], record_ids, before, shifts)
+        await self._record_change(
+            job, [event], record_ids, before, shifts, [match.id], decisions_before
+        )
         match = await self.reviews.refresh(match)
         return ReviewOutcome(match=(await self._read_matches(job, [match]))[0])
 
@@ -303,6 +310,7 @@ class ResultService:
         rivals = await self.reviews.open_alternatives(job.id, record_ids)
         alternatives = [i for i, _category in rivals]
         before = await self._side_totals(job, record_ids)
+        decisions_before = await self.stats.decision_counts(job.id, alternatives)
         await self.reviews.set_status(alternatives, MatchStatus.REJECTED)
         match = _manual_match(job, left, right)
         async with _claiming(record_ids):
@@ -339,7 +347,9 @@ class ResultService:
             ),
         ]
         shifts = [(None, f"{MatchCategory.MATCHED}:{MatchStatus.MANUAL}"), *_rejections(rivals)]
-        await self._record_change(job, events, record_ids, before, shifts)
+        await self._record_change(
+            job, events, record_ids, before, shifts, [match.id, *alternatives], decisions_before
+        )
         return (await self._read_matches(job, [match]))[0]
 
     async def _job_for_review(self, access: ProjectAccess, job_id: int) -> ReconciliationJob:
@@ -383,15 +393,18 @@ class ResultService:
         record_ids: Collection[int],
         before: dict[str, dict[str, int]],
         shifts: Sequence[tuple[str | None, str]],
+        match_ids: Collection[int],
+        decisions_before: Sequence[Decision],
     ) -> None:
         """Audit events, then the stored totals: the job's summary and, when they describe this
         job, the project's stats.
 
         The touched records' rows of the unmatched tabs follow their claims. Only they are
         counted again (``before`` and after the change), and the
-        per-status match counts move by ``shifts`` (``category:status`` from, to), so a review
-        costs the same on a job of any size. A summary written before these totals existed is
-        recounted once instead.
+        per-status match counts move by ``shifts`` (``category:status`` from, to), and the
+        quality report's decision counts by the touched matches (``match_ids``) counted before
+        and after, so a review costs the same on a job of any size. A summary written before
+        these totals existed is recounted once instead.
         """
         after = await self._side_totals(job, record_ids)
         await self.search_index.refresh_unmatched(job, record_ids)
@@ -412,10 +425,21 @@ class ResultService:
         else:
             sides = await self.stats.side_totals(job.id, job.left_source_id, job.right_source_id)
             matches = await self.stats.match_counts(job.id)
+        stored_decisions = _stored_decisions(summary)
+        if stored_decisions is None:
+            decisions = await self.stats.decision_counts(job.id)
+        else:
+            after_decisions = await self.stats.decision_counts(job.id, match_ids)
+            decisions = _moved_decisions(stored_decisions, decisions_before, after_decisions)
         # Ages of open items are recomputed by the next run; a review keeps the last ones.
         totals = {**sides, "matches": matches, "unmatched_by_age": summary.get("unmatched_by_age")}
         await self.reviews.update_job_summary(
-            job, {**totals, "reviewed_at": datetime.now(UTC).isoformat()}
+            job,
+            {
+                **totals,
+                "decisions": _decision_rows(decisions),
+                "reviewed_at": datetime.now(UTC).isoformat(),
+            },
         )
         if await self.stats.stats_job_id(job.project_id) in (None, job.id):
             await self.stats.save_project_stats(job.project_id, job.id, totals)
@@ -477,7 +501,7 @@ class ResultService:
         return await self.quality_of(job)
 
     async def quality_of(self, job: ReconciliationJob) -> QualityReport:
-        rows = await self.stats.decision_counts(job.id)
+        rows = await self._decisions(job)
         by_rule: dict[tuple[int, str], list[tuple[str, str, int]]] = defaultdict(list)
         for rule, rule_index, origin, status, n in rows:
             by_rule[(rule_index, rule)].append((origin, status, n))
@@ -493,6 +517,26 @@ class ResultService:
                 for index, rule in ordered
             ],
         )
+
+    async def _decisions(self, job: ReconciliationJob) -> list[Decision]:
+        """The job's decision counts as its summary keeps them (set by the run, moved by every
+        review). A job completed before the summary kept them is counted once and they are
+        stored, under the job's lock so that a review meanwhile is not overwritten."""
+        stored = _stored_decisions(job.summary)
+        if stored is not None:
+            return stored
+        if _stored_totals(job) is None:  # not completed or expired: nothing to keep current
+            return await self.stats.decision_counts(job.id)
+        locked = await self.reviews.lock_job(job.project_id, job.id)
+        assert locked is not None  # the caller just read it; jobs are deleted with their project
+        stored = _stored_decisions(locked.summary)
+        if stored is not None:
+            return stored
+        decisions = await self.stats.decision_counts(job.id)
+        await self.reviews.update_job_summary(locked, {"decisions": _decision_rows(decisions)})
+        # The job's summary changed: cached job reads go.
+        invalidate_jobs(self.session, job.project_id)
+        return decisions
 
     # --- nearest candidates ---------------------------------------------------------------------
 
@@ -623,6 +667,30 @@ def _stored_record_total(job: ReconciliationJob, query: RecordQuery) -> int | No
 
 def _rejections(rivals: Iterable[tuple[int, str]]) -> list[tuple[str | None, str]]:
     return [(f"{c}:{MatchStatus.AMBIGUOUS}", f"{c}:{MatchStatus.REJECTED}") for _i, c in rivals]
+
+
+def _stored_decisions(summary: dict[str, Any] | None) -> list[Decision] | None:
+    """The summary's ``decisions`` rows, or None when it has none (a job run before they were
+    kept)."""
+    rows = (summary or {}).get("decisions")
+    if not isinstance(rows, list):
+        return None
+    return [(str(r), int(i), str(o), str(s), int(n)) for r, i, o, s, n in rows]
+
+
+def _moved_decisions(
+    stored: Iterable[Decision], before: Iterable[Decision], after: Iterable[Decision]
+) -> list[Decision]:
+    """The stored counts less the touched matches' ``before`` counts plus their ``after`` ones."""
+    count: dict[tuple[str, int, str, str], int] = defaultdict(int)
+    for sign, rows in ((1, stored), (-1, before), (1, after)):
+        for rule, rule_index, origin, status, n in rows:
+            count[(rule, rule_index, origin, status)] += sign * n
+    return [(*key, n) for key, n in sorted(count.items()) if n]
+
+
+def _decision_rows(decisions: Iterable[Decision]) -> list[list[Any]]:
+    return [list(row) for row in decisions]
 
 
 def _shifted(counts: dict[str, Any], shifts: Iterable[tuple[str | None, str]]) -> dict[str, int]:

@@ -15,6 +15,8 @@ from tally.models.base import utcnow
 # Statuses under which a match's records count as reconciled.
 SETTLED_STATUSES = (MatchStatus.AUTO, MatchStatus.CONFIRMED, MatchStatus.MANUAL)
 SIDE_TOTALS = ("records", "claimed", "matched", "unmatched", "matched_amount", "unmatched_amount")
+# (rule, rule_index, origin, status, count): the quality report's counts of a job's matches.
+Decision = tuple[str, int, str, str, int]
 
 
 class StatsRepository:
@@ -128,13 +130,19 @@ class StatsRepository:
             select(ProjectStats.last_job_id).where(ProjectStats.project_id == project_id)
         )
 
-    async def decision_counts(self, job_id: int) -> list[tuple[str, int, str, str, int]]:
-        """(rule, rule_index, origin, status, count) over the job's matches."""
+    async def decision_counts(
+        self, job_id: int, match_ids: Collection[int] | None = None
+    ) -> list[Decision]:
+        """(rule, rule_index, origin, status, count) over the job's matches, or only over
+        ``match_ids``: a review counts the matches it touches before and after, and applies the
+        difference to the stored counts."""
         statement = (
             select(Match.rule, Match.rule_index, Match.origin, Match.status, func.count())
             .where(Match.job_id == job_id)
             .group_by(Match.rule, Match.rule_index, Match.origin, Match.status)
             .order_by(Match.rule_index, Match.rule)
         )
+        if match_ids is not None:
+            statement = statement.where(Match.id.in_(match_ids))
         rows = await self.session.execute(statement)
         return [(r, int(i), o, s, int(n)) for r, i, o, s, n in rows]

@@ -11,7 +11,7 @@ from typing import Any
 
 import polars as pl
 
-from tally.models import CLAIMING_STATUSES, MatchCategory
+from tally.models import CLAIMING_STATUSES, MatchCategory, match_origin
 from tally.results.stats_repository import SETTLED_STATUSES
 
 
@@ -42,6 +42,18 @@ def totals_from_result(
             for row in counts.iter_rows(named=True)
         },
     }
+
+
+def decisions_from_result(matches: pl.DataFrame) -> list[list[Any]]:
+    """[rule, rule_index, origin, status, count] rows, as StatsRepository.decision_counts counts
+    them: a match's origin follows from its category and status."""
+    groups = matches.group_by("rule", "rule_index", "category", "status").len()
+    count: dict[tuple[str, int, str, str], int] = {}
+    for row in groups.iter_rows(named=True):
+        origin = str(match_origin(row["category"], row["status"]))
+        key = (str(row["rule"]), int(row["rule_index"]), origin, str(row["status"]))
+        count[key] = count.get(key, 0) + int(row["len"])
+    return [[*key, n] for key, n in sorted(count.items())]
 
 
 def _side(records: pl.DataFrame, claimed: pl.DataFrame) -> dict[str, int]:
