@@ -30,7 +30,7 @@ from typing import Any
 import polars as pl
 import pyarrow as pa
 
-from bench._common import fresh_database, run_json_child
+from bench._common import fresh_database, peak_rss_mb, run_json_child
 from bench.formats.bench_camt import write_camt
 from bench.ingest.bench_ingest import _seed, _sql
 from bench.ingest.ingest_once import tally_path
@@ -93,15 +93,6 @@ def write_same_records_csv(camt: Path, csv: Path) -> int:
     return rows
 
 
-def _peak_rss_mb() -> float:
-    """This process's own high-water RSS. Not ru_maxrss: Linux carries that across exec from the
-    parent (signal->maxrss), so a child started by a big parent reports the parent's peak."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmHWM in /proc/self/status")
-
-
 async def _child(url: str, data_dir: Path, project: int, file: Path) -> dict[str, Any]:
     settings = Settings(TALLY_ENV="production", TALLY_DATA_DIR=data_dir, DATABASE_URL=url)
     database = Database(settings)
@@ -111,7 +102,7 @@ async def _child(url: str, data_dir: Path, project: int, file: Path) -> dict[str
         result["cpu_s"] = time.process_time() - cpu_started
     finally:
         await database.dispose()
-    result["peak_rss_mb"] = _peak_rss_mb()
+    result["peak_rss_mb"] = peak_rss_mb()
     return result
 
 

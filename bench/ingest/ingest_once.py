@@ -19,6 +19,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from bench._common import peak_rss_mb
 from tally.config import Settings
 from tally.kit.db import Database, run_in_transaction
 from tally.models import DataSource, DataSourceStatus, Record
@@ -26,10 +27,6 @@ from tally.money import to_units
 from tally.sources.cli import create_source_from_file
 from tally.sources.ingestion import run_ingestion
 from tally.sources.reading import UploadOptions
-
-
-def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 async def tally_path(
@@ -95,7 +92,7 @@ async def main() -> None:
             result = await tally_path(database, settings, int(project), Path(file))
     finally:
         await database.dispose()
-    result["peak_rss_mb"] = round(_peak_rss_mb(), 1)
+    result["peak_rss_mb"] = round(peak_rss_mb(), 1)
     usage = resource.getrusage(resource.RUSAGE_SELF)
     result["cpu_s"] = round(usage.ru_utime + usage.ru_stime, 2)
     print(json.dumps(result))

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-import resource
 import sys
 import time
 
+from bench._common import peak_rss_mb
 from tally.config import Settings
 from tally.jobs.runner import run_reconciliation
 from tally.kit.db import Database, run_in_transaction
@@ -41,7 +41,7 @@ async def main() -> None:
                 "blocks_searched": engine.get("blocks_searched"),
                 "blocks_over_budget": engine.get("blocks_over_budget"),
                 "group_candidates_truncated": engine.get("group_candidates_truncated"),
-                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+                "peak_rss_mb": round(peak_rss_mb(), 1),
                 "error": job.error if job else None,
             }
         )
