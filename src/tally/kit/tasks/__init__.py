@@ -8,16 +8,17 @@ Using it from a feature (``tally/<feature>/tasks.py``, listed in ``tally.app.TAS
         ...  # ctx.transaction(work), ctx.run_in_thread(heavy, frame), ctx.attempt, ctx.settings
 
     async def recover_jobs(session: AsyncSession, queue: TaskQueue) -> None:
-        for job_id in await JobRepository(session).get_unfinished_job_ids():
+        for job_id in await JobRepository(session).unfinished_ids():
             await queue.enqueue(session, "reconcile", job_id=job_id)
 
-    async def delete_old_results(session: AsyncSession, settings: Settings) -> int:
-        return await ResultRepository(session).delete_results_older_than(
-            days=settings.result_retention_days)
+    async def expire_old_results(session: AsyncSession, settings: Settings) -> int | None:
+        ...  # delete what settings.result_retention_days no longer keeps; return how many
 
     task_registry.register("reconcile", run_reconcile)
     task_registry.register_recovery(recover_jobs)
-    task_registry.register_retention(delete_old_results)
+    task_registry.register_retention(expire_old_results)
+
+(``tally.jobs.tasks`` is the real thing.)
 
 and from a service, in the request's transaction::
 
