@@ -85,7 +85,9 @@ class Reconciled:
         return f"/api/v1/projects/{self.project.id}/jobs/{self.job.id}{path}"
 
 
-async def _ids(session: AsyncSession, source_id: int, labels: list[str]) -> dict[str, int]:
+async def record_ids_by_label(
+    session: AsyncSession, source_id: int, labels: list[str]
+) -> dict[str, int]:
     ids = await session.scalars(
         select(Record.id).where(Record.data_source_id == source_id).order_by(Record.row_number)
     )
@@ -130,8 +132,8 @@ async def reconciled_job(
         viewer,
         project,
         job,
-        await _ids(session, left.id, list(bank)),
-        await _ids(session, right.id, list(ledger)),
+        await record_ids_by_label(session, left.id, list(bank)),
+        await record_ids_by_label(session, right.id, list(ledger)),
     )
 
 

@@ -14,7 +14,7 @@ from tally.jobs.runner import run_reconciliation
 from tally.kit.db import Database
 from tests.helpers.jobs import create_job
 from tests.helpers.records import Row, create_source_with_rows
-from tests.helpers.results import RULES, Reconciled, _ids
+from tests.helpers.results import RULES, Reconciled, record_ids_by_label
 
 
 async def another_job(
@@ -44,8 +44,8 @@ async def another_job(
     return dataclasses.replace(
         world,
         job=job,
-        left=await _ids(session, left.id, list(bank)),
-        right=await _ids(session, right.id, list(ledger)),
+        left=await record_ids_by_label(session, left.id, list(bank)),
+        right=await record_ids_by_label(session, right.id, list(ledger)),
     )
 
 
