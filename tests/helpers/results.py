@@ -13,7 +13,7 @@ from tally.kit.db import Database
 from tally.matching import RuleSet, reconcile
 from tally.models import JobStatus, Project, ProjectRole, ReconciliationJob, Record
 from tally.results.writes import ResultWriter
-from tally.sources.repository import load_record_frame
+from tally.sources.frames import load_record_frame
 from tests.helpers.jobs import create_job
 from tests.helpers.projects import create_project
 from tests.helpers.records import Row, create_source_with_rows

@@ -8,7 +8,8 @@ import pyarrow as pa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.ingest.records import RECORD_SCHEMA
-from tally.sources.repository import DataSourceRepository, load_record_frame
+from tally.sources.frames import load_record_frame
+from tally.sources.repository import DataSourceRepository
 from tests.helpers.projects import create_project
 from tests.helpers.sources import create_data_source
 from tests.helpers.users import create_user

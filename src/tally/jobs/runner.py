@@ -30,7 +30,7 @@ from tally.results.repository import ResultRepository
 from tally.results.stats_repository import StatsRepository
 from tally.results.totals import decisions_from_result, totals_from_result
 from tally.results.writes import ResultRows, ResultWriter
-from tally.sources.repository import load_record_frame
+from tally.sources.frames import load_record_frame
 
 log = structlog.get_logger("tally.jobs")
 

@@ -39,7 +39,7 @@ from tally.rule_sets.schemas import (
     DiffSample,
     RecordBrief,
 )
-from tally.sources.repository import load_record_frame
+from tally.sources.frames import load_record_frame
 
 log = structlog.get_logger("tally.rule_sets")
 

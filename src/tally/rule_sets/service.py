@@ -42,7 +42,7 @@ from tally.rule_sets.schemas import (
     RuleSetVersionRead,
     SuggestionRead,
 )
-from tally.sources.repository import load_record_frame
+from tally.sources.frames import load_record_frame
 
 BACKTEST_TASK = "backtest_rule_set"
 DEFAULT_RULES_NOTE = "Set as the project's default rules (activated without a backtest)."

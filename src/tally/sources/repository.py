@@ -1,18 +1,15 @@
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
-import polars as pl
 import pyarrow as pa
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.ingest.records import RECORD_COLUMNS
-from tally.kit.bulk import bulk_insert, copy_out, with_constant
-from tally.matching.fields import INPUT_COLUMNS
+from tally.kit.bulk import bulk_insert, with_constant
 from tally.models import (
     DataSource,
     DataSourceAppend,
@@ -257,45 +254,3 @@ class DataSourceRepository:
 
         connection = await self.session.connection()
         return await bulk_insert(connection, "record", _LOAD_COLUMNS, tagged())
-
-
-# Records go to the matching engine with exactly the columns (and types) it reads.
-FRAME_SCHEMA = INPUT_COLUMNS
-
-
-async def load_record_frame(session: AsyncSession, source_id: int) -> pl.DataFrame:
-    """Every record of a source as a polars frame, for the matching engine.
-
-    PostgreSQL streams it out with ``COPY ... TO STDOUT`` (CSV, parsed by polars in a thread) on a
-    connection of its own (kit.bulk.copy_out: records of a source are committed and never change);
-    SQLite reads rows through the driver. Both return exactly FRAME_SCHEMA.
-    """
-    connection = await session.connection()
-    columns = ", ".join(FRAME_SCHEMA)
-    if connection.dialect.name == "postgresql":
-        payload = await copy_out(
-            connection,
-            f"SELECT {columns} FROM record WHERE data_source_id = {int(source_id)} ORDER BY id",  # noqa: S608
-        )
-        if not payload:
-            return pl.DataFrame(schema=FRAME_SCHEMA)
-        return await asyncio.to_thread(
-            pl.read_csv,
-            payload,
-            has_header=False,
-            new_columns=list(FRAME_SCHEMA),
-            schema=FRAME_SCHEMA,
-        )
-    result = await connection.exec_driver_sql(
-        f"SELECT {columns} FROM record WHERE data_source_id = ? ORDER BY id",  # noqa: S608
-        (source_id,),
-    )
-    rows = result.all()
-    frame = pl.DataFrame(
-        rows,
-        schema={**FRAME_SCHEMA, "booking_date": pl.String(), "value_date": pl.String()},
-        orient="row",
-    )
-    return frame.with_columns(
-        pl.col("booking_date").str.to_date("%Y-%m-%d"), pl.col("value_date").str.to_date("%Y-%m-%d")
-    )
