@@ -6,8 +6,8 @@ third of the endpoint's throughput (bench/cache/REPORT.md). Here every call is w
 to one shared connection and its reply matched by order (Redis answers a connection's commands in
 the order they came), parsed by the small RESP2 reader below.
 
-Only what the lookup needs: EVALSHA (and EVAL when Redis lost the script), AUTH and SELECT from
-the URL. Everything else (bumps, leases, stores, pub/sub) stays on redis.asyncio. A lost
+Only what the hot path needs: EVALSHA (and EVAL when Redis lost the script), GET, AUTH and SELECT
+from the URL. Everything else (stores, generations, pub/sub) stays on redis.asyncio. A lost
 connection fails every call waiting on it; the next call connects again. Timeouts are the
 caller's (``RedisTier._call``); when they open the circuit breaker, the tier closes this
 connection (``close``), so a connection that went silent is never reused.

@@ -6,8 +6,9 @@ expired or was evicted and is initialised again, always gets a value no stored k
 sequence is seeded from the server clock in microseconds when it is missing, so even a Redis that
 lost everything hands out values above all earlier ones.
 
-The Lua scripts (lookups, bumps, leases, write-throughs) go over one pipelined connection
-(``redis_pipe.py``), which also keeps their time budget; the rest uses redis.asyncio.
+The Lua scripts (lookups, bumps, leases, write-throughs) and the GET of a value whose generations
+this process knows go over one pipelined connection (``redis_pipe.py``), which also keeps their
+time budget; the rest uses redis.asyncio.
 """
 
 from __future__ import annotations
@@ -289,8 +290,14 @@ class RedisTier:
 
     async def get(self, storage_key: str) -> bytes | None:
         key = self.value_key(storage_key)
-        value: bytes | None = await self._call("get", lambda: self.client.get(key))
-        return value
+        pipe = self.pipe
+        if pipe is None:
+            value: bytes | None = await self._call("get", lambda: self.client.get(key))
+            return value
+        # A hit of a value whose generations this process knows: the hot path too.
+        return await self._call(  # type: ignore[no-any-return]
+            "get", lambda: pipe.call("GET", key, budget_s=self.timeout), timed_by_pipe=True
+        )
 
     async def set(self, storage_key: str, value: bytes, ttl_s: float) -> None:
         key = self.value_key(storage_key)
