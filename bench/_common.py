@@ -57,7 +57,16 @@ def run_json_child(module: str, *args: str) -> dict[str, Any]:
 def peak_rss_mb() -> float:
     """This process's own high-water RSS. Not ru_maxrss: Linux carries that across exec from the
     parent (signal->maxrss), so a child started by a big parent reports the parent's peak."""
+    return _status_mb("VmHWM:")
+
+
+def rss_mb() -> float:
+    """This process's RSS now."""
+    return _status_mb("VmRSS:")
+
+
+def _status_mb(field: str) -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(field):
             return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmHWM in /proc/self/status")
+    raise RuntimeError(f"no {field} in /proc/self/status")

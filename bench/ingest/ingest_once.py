@@ -1,10 +1,12 @@
 """Ingest one file through Tally's own code path, in a process of its own, and report as JSON.
 
-    python -m bench.ingest.ingest_once DATABASE_URL DATA_DIR PROJECT_ID FILE [--old-orm]
+    python -m bench.ingest.ingest_once DATABASE_URL DATA_DIR PROJECT_ID FILE [--old-orm|--worker]
 
 The default path is the one the background `ingest` task runs (create_source, then
-run_ingestion). `--old-orm` is the predecessor's approach for comparison: Python's csv module,
-Decimal conversion, and ORM objects flushed in batches of 1000 rows.
+run_ingestion), in a process that imports what that task needs. `--worker` first imports every
+task module, as `tally worker` does (the matching engine with polars and scipy among them).
+`--old-orm` is the predecessor's approach for comparison: Python's csv module, Decimal conversion,
+and ORM objects flushed in batches of 1000 rows.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from bench._common import peak_rss_mb
+from bench._common import peak_rss_mb, rss_mb
 from tally.config import Settings
 from tally.kit.db import Database, run_in_transaction
 from tally.models import DataSource, DataSourceStatus, Record
@@ -84,6 +86,11 @@ async def old_orm_path(database: Database, project_id: int, file: Path) -> dict[
 async def main() -> None:
     url, data_dir, project, file = sys.argv[1:5]
     settings = Settings(TALLY_ENV="production", TALLY_DATA_DIR=data_dir, DATABASE_URL=url)
+    if "--worker" in sys.argv:
+        from tally.app import load_task_modules
+
+        load_task_modules(settings)
+    idle_rss = rss_mb()  # before any work: what the imports cost
     database = Database(settings)
     try:
         if "--old-orm" in sys.argv:
@@ -93,6 +100,7 @@ async def main() -> None:
     finally:
         await database.dispose()
     result["peak_rss_mb"] = round(peak_rss_mb(), 1)
+    result["idle_rss_mb"] = round(idle_rss, 1)
     usage = resource.getrusage(resource.RUSAGE_SELF)
     result["cpu_s"] = round(usage.ru_utime + usage.ru_stime, 2)
     print(json.dumps(result))
