@@ -150,9 +150,7 @@ def _report(result: dict[str, Any], args: argparse.Namespace) -> None:
         "Why the gap: the CSV is parsed by Arrow's multi-threaded C++ reader, while every CAMT entry "
         "goes through lxml's iterparse and a Python mapping step (flatten the Ntry, sign and split "
         "amounts, build the record); the COPY into PostgreSQL is the same for both. The XML is also "
-        f"{camt['file_mb'] / csv['file_mb']:.1f}x the bytes of the CSV. The CAMT load's wall time is "
-        "well above its CPU time: its parse thread, the event loop feeding COPY and PostgreSQL "
-        "itself share the 2 cores (with other work on this machine); not broken down further.",
+        f"{camt['file_mb'] / csv['file_mb']:.1f}x the bytes of the CSV.",
         "",
         "Where the CAMT parser's time goes (cProfile and process CPU time, 30,000 entries / 36,000 "
         "records, 2.26 CPU-s without the profiler): lxml's iterparse with its tag filter 0.39 s "
@@ -164,9 +162,9 @@ def _report(result: dict[str, Any], args: argparse.Namespace) -> None:
         "",
         "Peak RSS is each process's own VmHWM, not `ru_maxrss`: Linux carries ru_maxrss across exec "
         "from the parent, so a child of a large parent would report the parent's peak. The CSV "
-        "path's peak here is above the ingestion benchmark's figure for its 6-column file (290 MB); "
-        "these records have 19 columns, 10 of them folded into each row's `extra` JSON. Why the "
-        "wider file costs more memory on the CSV path was not investigated here.",
+        "path's peak here is above the ingestion benchmark's for its 6-column file (234 MB at 1M "
+        "rows, bench/ingest/REPORT.md): these records have 19 columns, 10 of them folded into each "
+        "row's `extra` JSON, so each 10k-row batch in flight is larger.",
         "",
     ]
     (HERE / "REPORT.md").write_text("\n".join(lines))
