@@ -399,10 +399,10 @@ async def measure_ratio(
     cpu: dict[str, list[float]] = {f"{who}_{name}": [] for who in ("server", "redis")
                                    for name in ("raw", "cached")}  # fmt: skip
     errors = 0
+    pids = {"server": server.process.pid, "redis": redis.process.pid}
     local_before, redis_before = tiers()
     for _ in range(windows):
         for name, request in (("raw", raw), ("cached", cached)):
-            pids = {"server": server.process.pid, "redis": redis.process.pid}
             before = {who: cpu_seconds(pid) for who, pid in pids.items()}
             result: Result = await run_load(
                 "127.0.0.1", server.port, [request], connections=CONNECTIONS, seconds=seconds

@@ -1,7 +1,8 @@
 """Records of a source as the matching engine's input frame.
 
 Kept apart from the repository so that ingesting (which never matches) does not import polars and
-the matching engine: a worker that only ingests stays ~110 MB smaller (bench/ingest/REPORT.md).
+the matching engine: importing the ingest path measured 277 MB of RSS with them, 194 MB without
+(bench/ingest/REPORT.md).
 """
 
 from __future__ import annotations
