@@ -31,7 +31,10 @@ EXTRA_PREFIX = "extra."
 PPM = 1_000_000  # percentage tolerances are held as integer parts per million
 
 _NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
-_EXTRA_RE = re.compile(r"^extra\.[A-Za-z0-9_\-]{1,64}$")
+# ``extra.<column>`` names an unmapped column as the file's header spells it ("N° facture",
+# "Rechnungsnr Lieferant"): any character but quotes, backslashes and control characters, which
+# could not be written inside the JSON path that reads it (tally.matching.fields.field_expr).
+_EXTRA_RE = re.compile(r"^extra\.[^'\"\\\x00-\x1f]{1,64}$")
 
 Normaliser = Literal["case", "whitespace", "leading_zeros", "punctuation"]
 Scorer = Literal["ratio", "partial_ratio", "token_sort_ratio", "token_set_ratio", "WRatio"]
