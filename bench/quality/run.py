@@ -21,6 +21,7 @@ import datetime as dt
 import json
 import os
 import platform
+import sys
 import time
 import traceback
 from collections.abc import Callable
@@ -48,7 +49,7 @@ Inferrer = Callable[[pl.DataFrame, pl.DataFrame], Any]
 
 def _inferrer() -> Inferrer | None:
     try:
-        from tally.matching.infer import infer_rules  # noqa: PLC0415 - optional until it lands
+        from tally.matching.infer import infer_rules  # optional until it lands
     except ImportError:
         return None
     return infer_rules  # type: ignore[no-any-return]
@@ -169,7 +170,7 @@ def main() -> None:
         for name in args.generators
     ]
     run = {
-        "command": "python -m bench.quality.run " + " ".join(_argv()),
+        "command": "python -m bench.quality.run " + " ".join(sys.argv[1:]),
         "started": started.isoformat(timespec="seconds"),
         "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "load_average_before": [round(x, 2) for x in load_before],
@@ -180,12 +181,6 @@ def main() -> None:
     args.results.write_text(json.dumps(run, indent=1, default=str) + "\n")
     write_report(run, args.report)
     print(f"wrote {args.results} and {args.report}")
-
-
-def _argv() -> list[str]:
-    import sys  # noqa: PLC0415
-
-    return sys.argv[1:]
 
 
 if __name__ == "__main__":
