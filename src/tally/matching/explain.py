@@ -89,9 +89,8 @@ def _twin_filter(mine: pl.DataFrame, rule_set: RuleSet) -> pl.Expr:
     } or {1}
     if day is None:
         return pl.lit(False)
-    return pl.col("amount").is_in([amount * f for f in sorted(factors)]) & (
-        pl.col("booking_date") == day
-    )
+    same_date: pl.Expr = pl.col("booking_date") == pl.lit(day, dtype=pl.Date)
+    return pl.col("amount").is_in([amount * f for f in sorted(factors)]) & same_date
 
 
 def _one_row(record: Mapping[str, Any]) -> pl.DataFrame:
