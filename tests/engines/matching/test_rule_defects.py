@@ -151,3 +151,52 @@ def test_nearest_candidates_include_the_same_amount_and_date_twin() -> None:
     found = nearest_candidates(ledger, bank, rule_set, limit=5)
     assert 99 in [c.record_id for c in found]
     assert len(found) == 5
+
+
+def _bank_row(row_id: int, amount_text: str) -> dict[str, object]:
+    return {
+        "id": row_id,
+        "reference": "INV-7",
+        "description": "Transfer INV-7",
+        "amount": amount_text,
+        "day": 1,
+    }
+
+
+def test_a_row_exported_twice_never_pays_one_invoice_with_its_own_copy() -> None:
+    ledger = records({"id": 1, "reference": "INV-7", "amount": "200.00"})
+    bank = records(_bank_row(11, "100.00"), _bank_row(12, "100.00"))  # one transfer, twice
+    split = rule("split", equals(), amount(), date(5), cardinality="one_to_many")
+    result = reconcile(ledger, bank, rules(split))
+    assert result.links.height == 0
+    assert sorted(result.duplicates["record_id"].to_list()) == [11, 12]
+
+
+def test_a_record_tied_with_its_own_flagged_twin_is_matched_not_sent_to_review() -> None:
+    ledger = records({"id": 1, "reference": "INV-7", "amount": "100.00"})
+    bank = records(_bank_row(11, "100.00"), _bank_row(12, "100.00"))
+    result = reconcile(ledger, bank, rules(rule("ref", equals(), amount(), date(5))))
+    assert one_to_one(result) == {(1, 11): "auto"}
+    assert result.unmatched_right_ids.to_list() == [12]
+    assert sorted(result.duplicates["record_id"].to_list()) == [11, 12]
+
+
+def test_twins_on_both_sides_pair_up_and_real_ties_still_go_to_review() -> None:
+    ledger = records(
+        {"id": 1, "reference": "INV-7", "amount": "100.00"},
+        {"id": 2, "reference": "INV-7", "amount": "100.00"},
+        {"id": 3, "reference": "INV-8", "amount": "50.00"},
+    )
+    bank = records(
+        _bank_row(11, "100.00"),
+        _bank_row(12, "100.00"),
+        # two different bank rows equally good for INV-8: a real tie
+        {"id": 13, "reference": "INV-8", "description": "a", "amount": "50.00", "day": 1},
+        {"id": 14, "reference": "INV-8", "description": "b", "amount": "50.00", "day": 1},
+    )
+    rule_set = rules(
+        rule("ref", equals(), amount(), date(5)), duplicate_fields=["reference", "description"]
+    )
+    found = one_to_one(reconcile(ledger, bank, rule_set))
+    assert found[(1, 11)] == "auto" and found[(2, 12)] == "auto"
+    assert found[(3, 13)] == "ambiguous" and found[(3, 14)] == "ambiguous"
