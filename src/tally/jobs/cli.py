@@ -7,13 +7,14 @@ import json
 from pathlib import Path
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 from tally.cache import open_writing_database
 from tally.config import Settings, get_settings
 from tally.jobs.runner import run_reconciliation
-from tally.jobs.schemas import JobCreate
+from tally.jobs.schemas import JobCreate, present_summary
 from tally.jobs.service import RECONCILE_TASK, JobService
 from tally.kit.cli import reports_errors
 from tally.kit.db import Database, run_in_transaction
@@ -35,7 +36,7 @@ def reconcile(
     wait: bool = typer.Option(False, "--wait", help="Run the job here and show its progress."),
 ) -> None:
     """Reconcile two data sources of a project (as the project's owner)."""
-    rule_set = RuleSet.model_validate_json(rules.read_text()) if rules else None
+    rule_set = _read_rules(rules) if rules else None
     data = JobCreate(left_source_id=left, right_source_id=right, rules=rule_set)
     job = asyncio.run(_reconcile(get_settings(), project, data, wait))
     if not wait:
@@ -43,15 +44,34 @@ def reconcile(
             f"Job {job.id} queued. Workers (`tally worker`, or the embedded server) run it."
         )
         return
-    summary = job.summary or {}
+    summary = present_summary(job.summary) or {}
     console.print(f"Job {job.id} {job.status}.")
     if job.status == JobStatus.COMPLETED:
         console.print_json(
             json.dumps({k: summary.get(k) for k in ("left", "right", "matches", "seconds")})
         )
+        for warning in summary.get("warnings") or []:
+            console.print(
+                f"[yellow]Warning:[/yellow] {warning['message']} What to do: {warning['action']}",
+                highlight=False,
+            )
     else:
         console.print(f"[red]{job.error or job.status}[/red]")
         raise typer.Exit(1)
+
+
+def _read_rules(path: Path) -> RuleSet:
+    """The rule set in ``path``, or a usage error listing what is wrong where (no traceback)."""
+    try:
+        return RuleSet.model_validate_json(path.read_text())
+    except ValidationError as error:
+        problems = "\n".join(
+            f"  {'.'.join(str(part) for part in e['loc']) or '(rule set)'}: {e['msg']}"
+            for e in error.errors()
+        )
+        raise typer.BadParameter(
+            f"{path} is not a valid rule set:\n{problems}", param_hint="--rules"
+        ) from None
 
 
 async def _reconcile(

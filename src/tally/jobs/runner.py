@@ -23,6 +23,7 @@ from tally.cache import invalidate_jobs
 from tally.jobs.repository import JobRepository
 from tally.kit.db import Database, run_in_transaction
 from tally.matching.engine import reconcile
+from tally.matching.guards import JobWarning, job_warnings
 from tally.matching.result import MatchingCancelled, ReconcileResult
 from tally.matching.rules import RuleSet
 from tally.models import JobStatus, ReconciliationJob
@@ -71,10 +72,12 @@ async def run_reconciliation(
     reporter = asyncio.create_task(_report_progress(database, job, progress))
     started = time.perf_counter()
     try:
-        result, left_keys, right_keys = await _match(database, job, progress, run_in_thread)
+        result, left_keys, right_keys, warnings = await _match(
+            database, job, progress, run_in_thread
+        )
         progress.fraction = _LOAD_SHARE + _MATCH_SHARE
         status = await _store(
-            database, job, result, (left_keys, right_keys), started, progress.phases
+            database, job, result, (left_keys, right_keys), started, progress.phases, warnings
         )
     except MatchingCancelled:
         status = JobStatus.CANCELLED
@@ -96,7 +99,7 @@ async def run_reconciliation(
 
 async def _match(
     database: Database, job: ReconciliationJob, progress: _Progress, run_in_thread: RunInThread
-) -> tuple[ReconcileResult, pl.DataFrame, pl.DataFrame]:
+) -> tuple[ReconcileResult, pl.DataFrame, pl.DataFrame, list[dict[str, Any]]]:
     rules = RuleSet.model_validate(job.rules)
     phase = time.perf_counter()
     left, right = await asyncio.gather(
@@ -114,11 +117,13 @@ async def _match(
         should_cancel=progress.cancel.is_set,
     )
     progress.phases["match"] = time.perf_counter() - phase
+    warnings: list[JobWarning] = await run_in_thread(job_warnings, left, right, rules, result)
     # Each stored match gets its left side's amount and date from these, without a read-back.
     return (
         result,
         left.select("id", "amount", "booking_date"),
         right.select("id", "amount", "booking_date"),
+        [warning.as_dict() for warning in warnings],
     )
 
 
@@ -136,6 +141,7 @@ async def _store(
     keys: tuple[pl.DataFrame, pl.DataFrame],
     started: float,
     phases: dict[str, float],
+    warnings: list[dict[str, Any]],
 ) -> JobStatus:
     """Write the results, then mark the job completed with its stats.
 
@@ -169,6 +175,7 @@ async def _store(
         summary = {
             **totals,
             "decisions": decisions_from_result(result.matches),
+            "warnings": warnings,
             "engine": result.stats.as_dict(),
             "duplicates": result.duplicates.height,
             "seconds": round(time.perf_counter() - started, 3),

@@ -3,10 +3,32 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from tally.matching.rules import RuleSet
 from tally.models import JobStatus
+from tally.money import format_units
+
+# Summary figures held as integer units (tally.money) that a reader sees as decimal amounts.
+_AMOUNT_KEYS = ("matched_amount", "unmatched_amount")
+
+
+def present_summary(summary: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A job's stored summary as users read it: amounts as decimal strings ("1234.50"), never
+    the integer units of 1/10,000 the summary keeps for exact arithmetic."""
+    if summary is None:
+        return None
+    shown = dict(summary)
+    for side in ("left", "right"):
+        figures = shown.get(side)
+        if isinstance(figures, dict):
+            shown[side] = {
+                key: format_units(value)
+                if key in _AMOUNT_KEYS and isinstance(value, int)
+                else value
+                for key, value in figures.items()
+            }
+    return shown
 
 
 class JobCreate(BaseModel):
@@ -41,7 +63,10 @@ class JobRead(BaseModel):
     rule_set_version: int | None = Field(
         description="The project's rule-set version the job ran with (None: its own rules)"
     )
-    summary: dict[str, Any] | None
+    summary: dict[str, Any] | None = Field(
+        description="Counts, decimal amounts (matched_amount, unmatched_amount), warnings with "
+        "what to do, and the engine's statistics of a finished job"
+    )
     error: str | None
     created_at: datetime
     started_at: datetime | None
@@ -51,3 +76,8 @@ class JobRead(BaseModel):
         description="When the indexes of its results pages were built (after completion); until"
         " then a text search (q) over its results scans every record",
     )
+
+    @field_validator("summary", mode="before")
+    @classmethod
+    def _decimal_amounts(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        return present_summary(value)

@@ -118,6 +118,7 @@ def job_state(job: ReconciliationJob) -> dict[str, Any]:
         "right": summary.get("right") or {},
         "seconds": summary.get("seconds"),
         "duplicates": summary.get("duplicates"),
+        "warnings": summary.get("warnings") or [],
     }
 
 
