@@ -97,10 +97,10 @@ def _payouts(k: Knowledge, left_key: str, text: str) -> RuleSet:
     rules = [
         {"name": "payout", **KEYED, "cardinality": "many_to_one", "max_group_size": 10,
          "conditions": [{"type": "equals", "field": left_key, "right_field": "payout_id"},
-                        _amount(k.sign, "2.50", "10"), _date(7)]},
+                        _amount(k.sign, "2.50", "5"), _date(7)]},
         {"name": "single_charge", **KEYED, "conditions": [
             {"type": "equals", "field": left_key, "right_field": "payout_id"},
-            _amount(k.sign, "2.50", "10"), _date(7)]},
+            _amount(k.sign, "2.50", "5"), _date(7)]},
     ]  # fmt: skip
     return RuleSet.model_validate({"rules": rules, "derived_fields": derived})
 
