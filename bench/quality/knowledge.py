@@ -41,6 +41,16 @@ def field_of(side: LoadedSide, column: str) -> str:
 
 _BANK_DE = {"right_text": "Verwendungszweck", "right_party": "Auftraggeber/Empfänger"}
 _BANK_GB = {"right_text": "Reference", "right_party": "Payee"}
+# The ERP's AP export; every vendor numbers its invoices in one of the generator's shapes.
+_AP_ERP = {
+    "family": "vendor_ap",
+    "left_key": "Rechnungsnr Lieferant",
+    "left_party": "Lieferant",
+    "token": r"(?P<ref>(?:CN-)?(?:INV-\d{6}|RE2024-\d{6}|F2024/\d{6}|45\d{8}|\d{6}-[A-Z]))",
+    "left_document": "Belegnr",
+    "document": r"(?P<ref>51\d{8})",
+    "sign": "opposite",
+}
 
 KNOWLEDGE: dict[str, Knowledge] = {
     "bank_ledger_de": Knowledge(
@@ -89,24 +99,6 @@ KNOWLEDGE: dict[str, Knowledge] = {
         token=r"BATCH (?P<ref>\d+)",
         **_BANK_GB,
     ),
-    "vendor_ap": Knowledge(
-        family="vendor_ap",
-        left_key="Rechnungsnr Lieferant",
-        left_party="Lieferant",
-        token=r"(?P<ref>(?:CN-)?(?:INV-\d{6}|RE2024-\d{6}|F2024/\d{6}|45\d{8}|\d{6}-[A-Z]))",
-        left_document="Belegnr",
-        document=r"(?P<ref>51\d{8})",
-        sign="opposite",
-        **_BANK_GB,
-    ),
-    "vendor_ap_de": Knowledge(
-        family="vendor_ap",
-        left_key="Rechnungsnr Lieferant",
-        left_party="Lieferant",
-        token=r"(?P<ref>(?:CN-)?(?:INV-\d{6}|RE2024-\d{6}|F2024/\d{6}|45\d{8}|\d{6}-[A-Z]))",
-        left_document="Belegnr",
-        document=r"(?P<ref>51\d{8})",
-        sign="opposite",
-        **_BANK_DE,
-    ),
+    "vendor_ap": Knowledge(**_AP_ERP, **_BANK_GB),
+    "vendor_ap_de": Knowledge(**_AP_ERP, **_BANK_DE),
 }
