@@ -15,7 +15,14 @@ import polars as pl
 
 from tally.matching.fields import key_expr
 from tally.matching.result import ReconcileResult
-from tally.matching.rules import DateCondition, EqualsCondition, FuzzyCondition, RuleSet
+from tally.matching.rules import (
+    Condition,
+    DateCondition,
+    EqualsCondition,
+    FuzzyCondition,
+    Rule,
+    RuleSet,
+)
 
 LOW_MATCH_SHARE = 0.2  # under a fifth of a side matched: the rules probably do not fit the data
 
@@ -74,15 +81,16 @@ def job_warnings(
 def _empty_fields(left: pl.DataFrame, right: pl.DataFrame, rule_set: RuleSet) -> list[JobWarning]:
     warnings: list[JobWarning] = []
     for rule in rule_set.rules:
-        reads: list[tuple[str, str, pl.Expr]] = []
+        reads: list[tuple[str, str, pl.Expr, Condition]] = []
         for cond in rule.conditions:
             if isinstance(cond, EqualsCondition | FuzzyCondition):
-                reads.append(("left", cond.field, key_expr(cond.field, (), rule_set)))
-                reads.append(("right", cond.other_field, key_expr(cond.other_field, (), rule_set)))
+                reads.append(("left", cond.field, key_expr(cond.field, (), rule_set), cond))
+                right_key = key_expr(cond.other_field, (), rule_set)
+                reads.append(("right", cond.other_field, right_key, cond))
             elif isinstance(cond, DateCondition):
-                reads.append(("left", cond.field, pl.col(cond.field)))
-                reads.append(("right", cond.other_field, pl.col(cond.other_field)))
-        for side, name, expr in reads:
+                reads.append(("left", cond.field, pl.col(cond.field), cond))
+                reads.append(("right", cond.other_field, pl.col(cond.other_field), cond))
+        for side, name, expr, cond in reads:
             frame = left if side == "left" else right
             if frame.height == 0 or _filled(frame, expr):
                 continue
@@ -90,7 +98,7 @@ def _empty_fields(left: pl.DataFrame, right: pl.DataFrame, rule_set: RuleSet) ->
                 JobWarning(
                     "field_empty",
                     f"Rule '{rule.name}' reads {name}, which is empty in every record of the "
-                    f"{side} source: the rule cannot match anything.",
+                    f"{side} source: {_consequence(rule, cond)}",
                     f"Map a column of the {side} file to {name} (upload it again with the "
                     "mapping), or change the rule to a field that source fills; 'Propose from "
                     "your data' on the rules page suggests rules from the fields both sides have.",
@@ -99,6 +107,19 @@ def _empty_fields(left: pl.DataFrame, right: pl.DataFrame, rule_set: RuleSet) ->
             )
             break  # one warning per rule says enough
     return warnings
+
+
+def _consequence(rule: Rule, cond: Condition) -> str:
+    if cond.required:
+        return "the rule cannot match anything."
+    best = 1 - cond.weight / sum(c.weight for c in rule.conditions)
+    if best < rule.auto:
+        return (
+            f"that optional condition never adds to the score, so the rule's matches score at "
+            f"most {best:.2f}, below its auto threshold {rule.auto:.2f}: none is accepted "
+            "without review."
+        )
+    return "that optional condition never adds to the score."
 
 
 def _filled(frame: pl.DataFrame, expr: pl.Expr) -> bool:
