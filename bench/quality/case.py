@@ -127,6 +127,7 @@ class Case:
     name: str
     left: Path
     right: Path
+    date_formats: dict[str, str] = field(default_factory=dict)  # side -> strftime format
 
     @property
     def truth_path(self) -> Path:
@@ -139,4 +140,10 @@ class Case:
     @classmethod
     def open(cls, directory: Path) -> Case:
         meta = json.loads((directory / META_FILE).read_text())
-        return cls(directory, meta["name"], directory / meta["left"], directory / meta["right"])
+        return cls(
+            directory,
+            meta["name"],
+            directory / meta["left"],
+            directory / meta["right"],
+            meta.get("date_formats", {}),
+        )

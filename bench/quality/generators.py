@@ -104,6 +104,11 @@ def _iban(rng: random.Random, country: str = "DE") -> str:
     return country + "".join(rng.choice(string.digits) for _ in range(20))
 
 
+def _formats(left: Style, right: Style) -> dict[str, object]:
+    """The date formats the files are written in: what a user answers when the upload asks."""
+    return {"date_formats": {"left": left.date_format, "right": right.date_format}}
+
+
 def _pick(rng: random.Random, mix: dict[str, float]) -> str:
     roll = rng.random() * sum(mix.values())
     for name, share in mix.items():
@@ -161,7 +166,12 @@ class BankLedger:
             self.bank.encoding,
             self.bank.delimiter,
         )
-        case = CaseWriter(name, left, right, notes={"generator": "bank_ledger", "n": n})
+        case = CaseWriter(
+            name,
+            left,
+            right,
+            notes={"generator": "bank_ledger", "n": n, **_formats(self.ledger, self.bank)},
+        )
         seq = 0
         span = 330  # invoice dates spread over the year, in number order
 
@@ -322,7 +332,12 @@ class PayoutsOrders:
             self.bank.encoding,
             self.bank.delimiter,
         )
-        case = CaseWriter(name, left, right, notes={"generator": "payouts_orders", "n": n})
+        case = CaseWriter(
+            name,
+            left,
+            right,
+            notes={"generator": "payouts_orders", "n": n, **_formats(self.orders, self.bank)},
+        )
         processor_iban = _iban(rng, "IE")
         order_no = 1000
         payout_seq = 0
@@ -438,7 +453,12 @@ class VendorAP:
             self.bank.encoding,
             self.bank.delimiter,
         )
-        case = CaseWriter(name, left, right, notes={"generator": "vendor_ap", "n": n})
+        case = CaseWriter(
+            name,
+            left,
+            right,
+            notes={"generator": "vendor_ap", "n": n, **_formats(self.erp, self.bank)},
+        )
         doc = 5100000000
 
         def ap_invoice(vendor: str, cents: int, day: dt.date) -> tuple[int, str, str]:

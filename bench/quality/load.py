@@ -10,7 +10,7 @@ job hands the matching engine (``tally.sources.frames.FRAME_SCHEMA``); ids are t
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ import polars as pl
 import pyarrow as pa
 
 from bench.quality.case import Case
+from tally.ingest.errors import OptionsError
 from tally.sources.frames import FRAME_SCHEMA
 from tally.sources.reading import HEAD_BYTES, UploadOptions, preview_file, read_file
 
@@ -29,6 +30,9 @@ class LoadedSide:
     frame: pl.DataFrame
     mapping: dict[str, str]  # what detection mapped: Tally field -> file column
     options: dict[str, Any]
+    # What the upload had to ask the user (detection could not decide it), e.g. the date format
+    # of a file whose first rows all have days <= 12; empty when nothing was asked.
+    asked: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -40,12 +44,24 @@ class LoadedCase:
     twins: pl.DataFrame  # side, id, copy_of_id (rows exported twice)
 
 
-def load_file(path: Path, id_offset: int = 0) -> LoadedSide:
-    """One file read as an upload with no options, as the engine's record frame."""
+def load_file(path: Path, id_offset: int = 0, date_format: str | None = None) -> LoadedSide:
+    """One file read as an upload with no options, as the engine's record frame.
+
+    When detection cannot decide the date format the upload asks the user; ``date_format`` is the
+    answer (the format the file was written in), recorded in ``asked``.
+    """
     with path.open("rb") as handle:
         head = handle.read(HEAD_BYTES)
     complete = len(head) < HEAD_BYTES
-    preview = preview_file(head, complete=complete, options=UploadOptions(), path=path)
+    asked: dict[str, str] = {}
+    try:
+        preview = preview_file(head, complete=complete, options=UploadOptions(), path=path)
+    except OptionsError as error:
+        if date_format is None or "date_format" not in str(error):
+            raise
+        asked["date_format"] = f"{date_format} (detection: {error})"
+        answered = UploadOptions(date_format=date_format)
+        preview = preview_file(head, complete=complete, options=answered, path=path)
     if preview.errors:
         raise ValueError(f"{path.name}: preflight errors {preview.errors[:3]}")
     batches: list[pa.RecordBatch] = []
@@ -65,12 +81,12 @@ def load_file(path: Path, id_offset: int = 0) -> LoadedSide:
     )
     options = preview.plan.options or {}
     mapping = dict(options.get("mapping") or {})
-    return LoadedSide(frame, mapping, options)
+    return LoadedSide(frame, mapping, options, asked)
 
 
 def load_case(case: Case) -> LoadedCase:
-    left = load_file(case.left)
-    right = load_file(case.right, RIGHT_ID_OFFSET)
+    left = load_file(case.left, date_format=case.date_formats.get("left"))
+    right = load_file(case.right, RIGHT_ID_OFFSET, date_format=case.date_formats.get("right"))
     truth = pl.read_csv(case.truth_path).select(
         pl.col("left_row").cast(pl.Int64).alias("left_id"),
         (pl.col("right_row").cast(pl.Int64) + RIGHT_ID_OFFSET).alias("right_id"),

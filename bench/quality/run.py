@@ -69,7 +69,14 @@ def run_case(name: str, n: int, seed: int, out: Path, methods: tuple[str, ...]) 
     case = ensure_case(out, name, n, seed)
     generated = time.perf_counter() - started
     started = time.perf_counter()
-    loaded = load_case(case)
+    try:
+        loaded = load_case(case)
+    except Exception as error:  # a file detection cannot read is a finding, not a crash
+        print(f"{name} n={n}: loading failed: {error}", flush=True)
+        failed = {"error": f"loading failed: {type(error).__name__}: {error}"}
+        return {"generator": name, "n": n, "seed": seed, "left_rows": 0, "right_rows": 0,
+                "true_pairs": 0, "seconds_generate": round(generated, 2), "seconds_load": 0,
+                "methods": {m: failed for m in methods}}  # fmt: skip
     row: dict[str, Any] = {
         "generator": name,
         "n": n,
@@ -80,6 +87,7 @@ def run_case(name: str, n: int, seed: int, out: Path, methods: tuple[str, ...]) 
         "seconds_generate": round(generated, 2),
         "seconds_load": round(time.perf_counter() - started, 2),
         "mapping": {"left": loaded.left.mapping, "right": loaded.right.mapping},
+        "asked": {"left": loaded.left.asked, "right": loaded.right.asked},
         "methods": {},
     }
     for method in methods:
