@@ -113,4 +113,16 @@ def write_report(run: dict[str, Any], path: Path) -> None:
                 + " | ".join(times)
                 + f" | {share} | {review} |"
             )
+    asked = [
+        f"- {c['generator']} n={c['n']:,} {side}: {question}"
+        for c in cases
+        for side, questions in (c.get("asked") or {}).items()
+        for question in questions.values()
+    ]
+    if asked:
+        lines.append("\n## What the upload had to ask (detection could not decide)\n")
+        lines.append(
+            "The loader answered with the format the file was written in, as a user would:\n"
+        )
+        lines += asked
     path.write_text("\n".join(lines) + "\n")
