@@ -52,23 +52,14 @@ def load_file(path: Path, id_offset: int = 0, date_format: str | None = None) ->
     """
     with path.open("rb") as handle:
         head = handle.read(HEAD_BYTES)
-    complete = len(head) < HEAD_BYTES
     asked: dict[str, str] = {}
     try:
-        preview = preview_file(head, complete=complete, options=UploadOptions(), path=path)
+        options, batches = _read(path, head, UploadOptions())
     except OptionsError as error:
         if date_format is None or "date_format" not in str(error):
             raise
         asked["date_format"] = f"{date_format} (detection: {error})"
-        answered = UploadOptions(date_format=date_format)
-        preview = preview_file(head, complete=complete, options=answered, path=path)
-    if preview.errors:
-        raise ValueError(f"{path.name}: preflight errors {preview.errors[:3]}")
-    batches: list[pa.RecordBatch] = []
-    for batch in read_file(path, preview.plan, batch_rows=100_000):
-        if batch.errors:
-            raise ValueError(f"{path.name}: {batch.errors[:3]}")
-        batches.append(batch.records)
+        options, batches = _read(path, head, UploadOptions(date_format=date_format))
     table = pa.Table.from_batches(batches)
     frame = pl.from_arrow(table)
     assert isinstance(frame, pl.DataFrame)
@@ -79,9 +70,23 @@ def load_file(path: Path, id_offset: int = 0, date_format: str | None = None) ->
             for name, dtype in FRAME_SCHEMA.items()
         ]
     )
-    options = preview.plan.options or {}
     mapping = dict(options.get("mapping") or {})
     return LoadedSide(frame, mapping, options, asked)
+
+
+def _read(
+    path: Path, head: bytes, upload: UploadOptions
+) -> tuple[dict[str, Any], list[pa.RecordBatch]]:
+    """Preflight on the head, then the whole file with the plan preflight proposed."""
+    preview = preview_file(head, complete=len(head) < HEAD_BYTES, options=upload, path=path)
+    if preview.errors:
+        raise ValueError(f"{path.name}: preflight errors {preview.errors[:3]}")
+    batches: list[pa.RecordBatch] = []
+    for batch in read_file(path, preview.plan, batch_rows=100_000):
+        if batch.errors:
+            raise ValueError(f"{path.name}: {batch.errors[:3]}")
+        batches.append(batch.records)
+    return preview.plan.options or {}, batches
 
 
 def load_case(case: Case) -> LoadedCase:

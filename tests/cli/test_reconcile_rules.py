@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.helpers.cli import run_tally
+import pytest
+
+from tests.helpers.cli import run_tally, set_up_cli_project
 
 
 def test_invalid_rules_print_the_validation_message_not_a_traceback(tmp_path: Path) -> None:
@@ -27,3 +29,31 @@ def test_invalid_rules_print_the_validation_message_not_a_traceback(tmp_path: Pa
     )
     assert broken.returncode == 2 and "Traceback" not in broken.stderr
     assert "Invalid JSON" in broken.stderr
+
+
+@pytest.mark.slow
+def test_reconcile_wait_prints_the_warnings_and_decimal_amounts(tmp_path: Path) -> None:
+    # A bank export of date, text and amount against a ledger with an invoice column: the
+    # default rules key on a reference the bank file does not have.
+    env, project = set_up_cli_project(tmp_path, "")
+    bank = tmp_path / "bank.csv"
+    bank.write_text(
+        "Date,Text,Amount\n"
+        + "".join(f"2026-01-{d:02d},Transfer INV-{d} thanks,{100 + d}.50\n" for d in range(1, 21))
+    )
+    ledger = tmp_path / "ledger.csv"
+    ledger.write_text(
+        "Date,Invoice,Amount\n"
+        + "".join(f"2026-01-{d:02d},INV-{d},{100 + d}.50\n" for d in range(1, 21))
+    )
+    for path in (bank, ledger):
+        loaded = run_tally("ingest", str(path), "--project", project, env=env)
+        assert loaded.returncode == 0, loaded.stderr
+    run = run_tally(
+        "reconcile", "--project", project, "--left", "1", "--right", "2", "--wait", env=env
+    )
+    assert run.returncode == 0, run.stderr
+    warnings = [line for line in run.stderr.splitlines() if line.startswith("Warning:")]
+    assert any("empty in every record of the left source" in line for line in warnings)
+    assert all("What to do:" in line for line in warnings)
+    assert '"unmatched_amount": "' in run.stderr  # a decimal string, not integer units

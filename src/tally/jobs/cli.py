@@ -54,6 +54,7 @@ def reconcile(
             console.print(
                 f"[yellow]Warning:[/yellow] {warning['message']} What to do: {warning['action']}",
                 highlight=False,
+                soft_wrap=True,  # one line per warning: greppable, whatever the terminal width
             )
     else:
         console.print(f"[red]{job.error or job.status}[/red]")
