@@ -112,16 +112,27 @@ def _vendor_ap(loaded: LoadedCase, k: Knowledge, left_key: str, text: str) -> Ru
         {"name": "remitted", "source": text, "pattern": k.token, "multiple": True},
         {"name": "our_document", "source": text, "pattern": k.document},
     ]
+    # Vendors number their invoices independently, so numbers repeat across vendors: the payee
+    # tells such candidates apart (found at 100k, where the number alone left many ties).
+    vendor = {
+        "type": "fuzzy",
+        "field": field_of(loaded.left, k.left_party),
+        "right_field": field_of(loaded.right, k.right_party),
+        "scorer": "token_set_ratio",
+        "threshold": 70,
+        "normalisers": NAME_NORMALISERS,
+        "required": False,
+    }
     rules = [
         {"name": "invoice", "conditions": [
-            _equals(left_key, "remitted"), _amount(k.sign, "0.01"), _date(60)]},
+            _equals(left_key, "remitted"), _amount(k.sign, "0.01"), _date(60), vendor]},
         {"name": "invoice_discount", **KEYED, "conditions": [
-            _equals(left_key, "remitted"), _amount(k.sign, "0.01", "3"), _date(60)]},
+            _equals(left_key, "remitted"), _amount(k.sign, "0.01", "3"), _date(60), vendor]},
         {"name": "remittance_batch", **KEYED, "cardinality": "many_to_one", "max_group_size": 6,
-         "conditions": [_equals(left_key, "remitted"), _amount(k.sign), _date(60)]},
+         "conditions": [_equals(left_key, "remitted"), _amount(k.sign), _date(60), vendor]},
         {"name": "instalments", **KEYED, "cardinality": "one_to_many", "max_group_size": 3,
-         "conditions": [_equals(left_key, "remitted"), _amount(k.sign), _date(90)]},
+         "conditions": [_equals(left_key, "remitted"), _amount(k.sign), _date(90), vendor]},
         {"name": "our_document", **KEYED, "conditions": [
-            _equals(document, "our_document"), _amount(k.sign, "0.01", "3"), _date(60)]},
+            _equals(document, "our_document"), _amount(k.sign, "0.01", "3"), _date(60), vendor]},
     ]  # fmt: skip
     return RuleSet.model_validate({"rules": rules, "derived_fields": derived})
