@@ -104,6 +104,12 @@ def _iban(rng: random.Random, country: str = "DE") -> str:
     return country + "".join(rng.choice(string.digits) for _ in range(20))
 
 
+def _bank_export(bank: Style) -> SideWriter:
+    """A bank's account export: booking and value date, kind, party, account, purpose, amount."""
+    columns = ("booking", "value", "kind", "party", "account", "purpose", "amount", "currency")
+    return SideWriter("bank.csv", [bank.word(k) for k in columns], bank.encoding, bank.delimiter)
+
+
 def _formats(left: Style, right: Style) -> dict[str, object]:
     """The date formats the files are written in: what a user answers when the upload asks."""
     return {"date_formats": {"left": left.date_format, "right": right.date_format}}
@@ -159,13 +165,7 @@ class BankLedger:
         header = LEDGER_HEADERS[self.ledger_language]
         left = SideWriter("ledger.csv", header, self.ledger.encoding, self.ledger.delimiter)
         w = self.bank.word
-        right = SideWriter(
-            "bank.csv",
-            [w(k) for k in ("booking", "value", "kind", "party", "account", "purpose", "amount")]
-            + [w("currency")],
-            self.bank.encoding,
-            self.bank.delimiter,
-        )
+        right = _bank_export(self.bank)
         case = CaseWriter(
             name,
             left,
@@ -325,13 +325,7 @@ class PayoutsOrders:
             self.orders.delimiter,
         )
         w = self.bank.word
-        right = SideWriter(
-            "bank.csv",
-            [w(k) for k in ("booking", "value", "kind", "party", "account", "purpose", "amount")]
-            + [w("currency")],
-            self.bank.encoding,
-            self.bank.delimiter,
-        )
+        right = _bank_export(self.bank)
         case = CaseWriter(
             name,
             left,
