@@ -489,7 +489,7 @@ Date;Libellé;Montant;Devise
         f"""
 Date,Description,Amount
 {LRM}14/03/2024,Shufersal,{LRM}-₪123.40
-{LRM}15/03/2024,Salary,{LRM}₪9,800.00
+{LRM}15/03/2024,Salary,"{LRM}₪9,800.00"
 """,
         [("2024-03-14", "-123.40", "ILS"), ("2024-03-15", "9800.00", "ILS")],
     ),

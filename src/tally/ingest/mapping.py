@@ -1,9 +1,12 @@
-"""Proposing a column mapping from header names (in several languages) and from the data itself.
+"""Proposing a column mapping from the data itself, with header names (in several languages).
 
-Header names are normalised (lower case, accents and punctuation removed) and compared with
-synonym lists; the data then vetoes impossible choices (a 'Date' column whose cells are not dates)
-and fills the gaps when there is no header (first date column -> booking_date, a signed numeric
-column -> amount). The proposal is only a proposal: the user confirms or corrects it.
+Columns are chosen by how well their values fit a field over the sampled rows: the share of rows
+that hold a value and, for dates and amounts, the share that parses as one. An empty column never
+wins, whatever its name. Header names (normalised: lower case, accents and punctuation removed,
+compared with synonym lists) only rank columns whose values fit equally well, and the data fills
+the gaps when no name matches (the best date column -> booking_date, a signed numeric column ->
+amount, a column of ISO codes -> currency, a column of D/C indicators on nearly every row ->
+direction). The proposal is only a proposal: the user confirms or corrects it.
 """
 
 from __future__ import annotations
@@ -259,6 +262,17 @@ _KIND = {
     "credit": "amount",
 }
 _MARKERS = frozenset(DEFAULT_DEBIT_MARKERS) | frozenset(DEFAULT_CREDIT_MARKERS)
+# Columns whose values may read 'credit'/'debit' without signing anything (Stripe's card_funding).
+_NOT_SIGN = re.compile(r"\b(card|funding|brand|category|method|product|network|payment|kind)\b")
+# A column holds the sign when nearly every row carries an indicator value.
+SIGN_SHARE = 0.9
+# Share buckets: values that fit within 5% of each other tie, and the names decide.
+_BUCKETS = 20
+CURRENCY_CODES = frozenset(
+    """AED ARS AUD BGN BHD BRL CAD CHF CLP CNY COP CZK DKK EGP EUR GBP HKD HUF IDR ILS INR ISK JOD
+    JPY KES KRW KWD LTL LVL MAD MXN MYR NGN NOK NZD OMR PEN PHP PKR PLN QAR RON RSD RUB SAR SEK SGD
+    THB TND TRY TWD UAH USD VND ZAR""".split()
+)
 
 
 def normalise_name(name: str) -> str:
@@ -297,9 +311,27 @@ class ColumnProfile:
     amounts: int
     negatives: int
     markers: int
+    rows: int = 0  # rows sampled (filled or not)
+    codes: int = 0  # cells that are ISO currency codes
 
     def share(self, count: int) -> float:
         return count / self.filled if self.filled else 0.0
+
+    def row_share(self, count: int) -> float:
+        return count / self.rows if self.rows else 0.0
+
+    def fit(self, field: str) -> float:
+        """Share of the sampled rows whose value fits ``field`` (parses, for typed fields)."""
+        needed = _KIND.get(field)
+        if needed == "date":
+            return self.row_share(self.dates)
+        if needed == "amount":
+            return self.row_share(self.amounts)
+        if field == "direction":
+            return self.row_share(self.markers)
+        if field == "currency":
+            return self.row_share(self.codes)
+        return self.row_share(self.filled)
 
     @property
     def kind(self) -> str:
@@ -339,6 +371,8 @@ def profile_columns(
                     and (value.startswith(("-", "(", "\u2212")) or value.endswith("-"))
                 ),
                 markers=sum(1 for value in values if value.lower() in _MARKERS),
+                rows=len(rows),
+                codes=sum(1 for value in values if value.upper() in CURRENCY_CODES),
             )
         )
     return profiles
@@ -356,9 +390,9 @@ def _is_date(value: str, date_format: str) -> bool:
 def propose_mapping(
     columns: Sequence[str], profiles: Sequence[ColumnProfile], *, has_header: bool
 ) -> dict[str, str]:
-    """Field -> column proposal from names (when there is a header) and data kinds."""
+    """Field -> column proposal from the values (first) and the header names (to break ties)."""
     by_name = {profile.name: profile for profile in profiles}
-    candidates: list[tuple[int, int, int, str, str]] = []
+    candidates: list[tuple[int, int, int, int, str, str]] = []
     if has_header:
         for field_rank, field in enumerate(SYNONYMS):
             for column_rank, column in enumerate(columns):
@@ -369,11 +403,14 @@ def propose_mapping(
                 needed = _KIND.get(field)
                 if needed == "amount" and _NOT_AMOUNT.search(normalise_name(column)):
                     continue
-                if needed and profile.filled and profile.kind != needed:
+                if needed and profile.kind != needed:
+                    continue  # an empty column, or one whose values are not of the field's kind
+                if field == "direction" and profile.fit(field) < SIGN_SHARE:
                     continue
-                if field == "direction" and profile.filled and profile.share(profile.markers) < 0.8:
+                if field == "currency" and profile.filled and profile.share(profile.codes) < 0.9:
                     continue
-                candidates.append((score, -field_rank, -column_rank, field, column))
+                quality = round(_BUCKETS * profile.fit(field))
+                candidates.append((quality, score, -field_rank, -column_rank, field, column))
     mapping: dict[str, str] = {}
     used: set[str] = set()
     for *_ranks, field, column in sorted(candidates, reverse=True):
@@ -384,6 +421,9 @@ def propose_mapping(
     _resolve_amount_fields(mapping)
     _fill_from_data(mapping, used, profiles)
     _drop_unneeded_direction(mapping, by_name, used)
+    if "booking_date" not in mapping and "value_date" in mapping:
+        # The only date a file gives is the date of its entries ('Date de valeur' alone).
+        mapping["booking_date"] = mapping.pop("value_date")
     return mapping
 
 
@@ -400,6 +440,8 @@ def _fill_from_data(
     free = [profile for profile in profiles if profile.name not in used]
     if "booking_date" not in mapping:
         dates = [profile for profile in free if profile.kind == "date"]
+        # The fullest date column first; the file's order breaks ties.
+        dates.sort(key=lambda profile: -round(_BUCKETS * profile.fit("booking_date")))
         if dates:
             mapping["booking_date"] = dates[0].name
             used.add(dates[0].name)
@@ -414,8 +456,10 @@ def _fill_from_data(
             and profile.kind == "amount"
             and not _NOT_AMOUNT.search(normalise_name(profile.name))
         ]
-        # A signed column is more likely the amount than a balance or a count.
-        numbers.sort(key=lambda profile: profile.negatives == 0)
+        # The fullest column first; a signed column is more likely the amount than a balance.
+        numbers.sort(
+            key=lambda profile: (-round(_BUCKETS * profile.fit("amount")), profile.negatives == 0)
+        )
         if numbers:
             mapping["amount"] = numbers[0].name
             used.add(numbers[0].name)
@@ -424,12 +468,21 @@ def _fill_from_data(
             profile
             for profile in profiles
             if profile.name not in used
-            and profile.filled
-            and profile.share(profile.markers) >= 0.95
+            and profile.fit("direction") >= SIGN_SHARE
+            and not _NOT_SIGN.search(normalise_name(profile.name))
         ]
         if markers:
             mapping["direction"] = markers[0].name
             used.add(markers[0].name)
+    if "currency" not in mapping:
+        codes = [
+            profile
+            for profile in profiles
+            if profile.name not in used and profile.fit("currency") >= SIGN_SHARE
+        ]
+        if codes:
+            mapping["currency"] = codes[0].name
+            used.add(codes[0].name)
 
 
 def _drop_unneeded_direction(
