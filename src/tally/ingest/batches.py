@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-from tally.ingest.errors import RowError, SkippedRow, raise_for_errors
+import pyarrow.compute as pc
+
+from tally.ingest.errors import (
+    MAX_LEADING_ROWS,
+    MAX_TRAILING_ROWS,
+    RowError,
+    SkippedRow,
+    raise_for_errors,
+)
 from tally.ingest.records import RECORD_SCHEMA
 from tally.ingest.safety import escape_formula
 
@@ -33,6 +41,44 @@ class ParsedBatch:
 
     def raise_for_errors(self) -> None:
         raise_for_errors(self.errors)
+
+
+def without_edge_rows(batches: Iterable[ParsedBatch]) -> Iterator[ParsedBatch]:
+    """The batches with the errors of the table's preamble and footer rows left out (the rows
+    stay in ``skipped``): rows that do not read as entries before the first entry or after the
+    last one, within ``MAX_LEADING_ROWS`` / ``MAX_TRAILING_ROWS`` (see
+    ``errors.split_edge_errors``, which preflight applies to its sample). A batch whose last rows
+    fail is held until the next batch shows whether entries follow them."""
+    first_good: int | None = None
+    last_good = 0
+    held: ParsedBatch | None = None
+    for batch in batches:
+        if batch.records.num_rows:
+            numbers = batch.records.column("row_number")
+            low, high = int(pc.min(numbers).as_py()), int(pc.max(numbers).as_py())
+            if first_good is None:
+                first_good = low
+                before = {e.row for e in batch.errors if e.row and e.row < low}
+                if len(before) <= MAX_LEADING_ROWS:
+                    batch.errors = [e for e in batch.errors if e.row not in before]
+            if held is not None:
+                yield held
+                held = None
+            last_good = high
+        elif held is not None:
+            held.errors.extend(batch.errors)
+            held.skipped.extend(batch.skipped)
+            held.bytes_read, held.rows_read = batch.bytes_read, batch.rows_read
+            continue
+        if first_good is not None and any(e.row and e.row > last_good for e in batch.errors):
+            held = batch
+            continue
+        yield batch
+    if held is not None:
+        after = {e.row for e in held.errors if e.row and e.row > last_good}
+        if len(after) <= MAX_TRAILING_ROWS:
+            held.errors = [e for e in held.errors if e.row not in after]
+        yield held
 
 
 @dataclass

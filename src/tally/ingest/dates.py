@@ -260,9 +260,23 @@ def detect_date_format(
     if best == 0 or best * 2 < len(samples):
         return DateDetection(None, (), False)
     winners = tuple(fmt for fmt in formats if scores[fmt] == best)
-    if len(winners) == 1:
-        return DateDetection(winners[0], winners, False)
+    if len(winners) == 1 or _same_dates(samples, winners):
+        # Formats that read every value as the same date ('%d %b %Y', '%d %B %Y') are one answer.
+        return DateDetection(winners[0], winners[:1], False)
     return DateDetection(None, winners, True)
+
+
+def _same_dates(samples: Sequence[str], formats: Sequence[str]) -> bool:
+    for value in samples:
+        read = set()
+        for fmt in formats:
+            try:
+                read.add(parse_date(value, fmt))
+            except DateFormatError:
+                read.add(None)
+        if len(read) > 1:
+            return False
+    return True
 
 
 # ----------------------------------------------------------------------------------------------

@@ -202,3 +202,36 @@ def raise_for_errors(errors: Sequence[RowError]) -> None:
     """Reject semantics: raise the first error as its ``IngestError`` subclass (nothing if none)."""
     if errors:
         raise errors[0].to_exception()
+
+
+# A table's first and last rows may be its preamble or footer (a starting balance, 'Pending'
+# entries, totals, disclaimers) rather than entries. Rows that do not read as entries before the
+# first one that does (at most this many), or after the last one (at most this many), are left out
+# as skipped rows instead of failing the file.
+MAX_LEADING_ROWS = 5
+MAX_TRAILING_ROWS = 30
+
+
+def split_edge_errors(
+    errors: Sequence[RowError], row_numbers: Sequence[int], *, leading: bool = True, trailing: bool
+) -> tuple[list[RowError], list[int]]:
+    """(the errors to report, the row numbers of the edge rows they leave out).
+
+    ``row_numbers`` are the data rows considered, in order (failing or not). Leading rows are left
+    out when ``leading``; trailing rows only when ``trailing`` (the rows are the end of the file).
+    Nothing is left out when no row reads as an entry, or when more rows fail than allowed.
+    """
+    failing = {error.row for error in errors if error.row}
+    good = [number for number in row_numbers if number not in failing]
+    if not good or not failing:
+        return list(errors), []
+    edge: set[int] = set()
+    before = sorted(row for row in failing if row < good[0])
+    if leading and before and len(before) <= MAX_LEADING_ROWS:
+        edge.update(before)
+    after = sorted(row for row in failing if row > good[-1])
+    if trailing and after and len(after) <= MAX_TRAILING_ROWS:
+        edge.update(after)
+    if not edge:
+        return list(errors), []
+    return [error for error in errors if error.row not in edge], sorted(edge)

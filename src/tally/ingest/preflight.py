@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from tally.ingest.amounts import detect_decimal_separator
+from tally.ingest.amounts import currency_of_symbols, detect_decimal_separator
 from tally.ingest.convert import RecordConverter
 from tally.ingest.dates import detect_date_format
 from tally.ingest.errors import (
@@ -28,6 +28,7 @@ from tally.ingest.errors import (
     LineTooLongError,
     NoDataError,
     RowError,
+    split_edge_errors,
 )
 from tally.ingest.mapping import profile_columns, propose_mapping
 from tally.ingest.options import AMOUNT_FIELDS, DATE_FIELDS, ParseOptions, mapping_problems
@@ -118,7 +119,7 @@ class Hints:
     decimal_separator: str | None = None
     mapping: Mapping[str, str] | None = None
     default_currency: str | None = None
-    ragged_rows: str = "error"
+    ragged_rows: str | None = None  # None: "pad" when every short or long row is so by empty cells
 
 
 def preflight(
@@ -135,7 +136,7 @@ def preflight(
     decimal_separator: str | None = None,
     mapping: Mapping[str, str] | None = None,
     default_currency: str | None = None,
-    ragged_rows: str = "error",
+    ragged_rows: str | None = None,
 ) -> PreflightResult:
     """Sniff the first bytes of a CSV/TSV (optionally gzip) file and propose ParseOptions.
 
@@ -221,8 +222,13 @@ def analyse_rows(
     if header is not None:
         columns, duplicates = column_names(header, dialect.field_count)
         for name in duplicates:
-            errors.append(
-                RowError(0, name, name, f"duplicate column name {name!r}", "duplicate_header")
+            warnings.append(
+                IngestWarning(
+                    "duplicate_header",
+                    f"the column name {name!r} appears twice; the second is read as "
+                    f"{name + ' (2)'!r}",
+                    column=name,
+                )
             )
     else:
         columns = generated_names(dialect.field_count)
@@ -233,11 +239,16 @@ def analyse_rows(
         raise LineTooLongError("no complete data row in the head of the file", row=1)
 
     width = len(columns)
+    ragged_rows = hints.ragged_rows
+    if ragged_rows is None:
+        # Exporters pad rows with trailing empty fields (or leave them off): read them, padded.
+        paddable = all(_fit(cells, width, "pad") is not None for cells in data_rows)
+        ragged_rows = "pad" if paddable else "error"
     table_rows: list[list[str]] = []
     table_numbers: list[int] = []
     ragged = 0
     for number, cells in zip(numbers, data_rows, strict=True):
-        fitted = _fit(cells, width, hints.ragged_rows)
+        fitted = _fit(cells, width, ragged_rows)
         if fitted is None:
             ragged += 1
             reason = f"expected {width} fields, found {len(cells)}"
@@ -266,6 +277,15 @@ def analyse_rows(
     currency = hints.default_currency
     if currency is None and "currency" not in mapping:
         currency = _currency_from_names(mapping, warnings)
+    if currency is None and "currency" not in mapping:
+        currency = currency_of_symbols(_column_values(mapping, AMOUNT_FIELDS, columns, shaped))
+        if currency is not None:
+            warnings.append(
+                IngestWarning(
+                    "currency_from_symbol",
+                    f"no currency column: using {currency} from the symbol next to the amounts",
+                )
+            )
 
     options = ParseOptions(
         mapping=mapping,
@@ -280,13 +300,36 @@ def analyse_rows(
         date_format=date_format,
         decimal_separator=decimal,
         default_currency=currency,
-        ragged_rows=hints.ragged_rows,
+        ragged_rows=ragged_rows,
     )
     problems = mapping_problems(mapping, columns)
     for column, reason in problems:
         errors.append(RowError(None, column, None, reason, "mapping"))
+    if not problems and date_format is None and set(DATE_FIELDS) & set(mapping):
+        errors.append(
+            RowError(
+                None,
+                mapping.get("booking_date"),
+                None,
+                "the date format could not be decided from the data: choose date_format"
+                + (f" (one of {', '.join(candidates)})" if candidates else ""),
+                "options",
+            )
+        )
     if not problems and (date_format is not None or not set(DATE_FIELDS) & set(mapping)):
         errors.extend(_convert_sample(options, columns, table_rows, table_numbers))
+    whole_table = complete and len(data_rows) < max_rows
+    errors, edges = split_edge_errors(errors, numbers, trailing=whole_table)
+    if edges:
+        warnings.append(
+            IngestWarning(
+                "edge_rows",
+                f"{len(edges)} row(s) before the first or after the last entry do not read as "
+                f"entries (rows {', '.join(map(str, edges[:5]))}): a preamble or footer, left "
+                "out and listed with the skipped rows",
+                row=edges[0],
+            )
+        )
     errors.sort(key=lambda error: error.row if error.row is not None else -1)
     warnings.extend(_formula_warnings(columns, table_rows, table_numbers))
     return PreflightResult(

@@ -254,17 +254,27 @@ def detect_dialect(lines: Sequence[str]) -> Dialect:
         counts.pop(1, None)
         if not counts:
             continue
-        field_count, hits = max(counts.items(), key=lambda item: (item[1], item[0]))
-        score = (hits, field_count, -rank)
+        width = _table_width(counts)
+        # The delimiter that yields the biggest consistent table (in cells) wins: decimal commas
+        # inside a ';' file's quoted amounts make a few consistent 2-field lines, not a table.
+        score = (width * counts[width], counts[width], -rank)
         if best is None or score > best:
             best = score
-            chosen = Dialect(delimiter, quotechar, field_count, True)
+            chosen = Dialect(delimiter, quotechar, width, True)
     if chosen.quotechar == "'":
         # Only quote with apostrophes when that changes the fields (a delimiter inside '...').
         plain = Counter(len(parse_record(line, chosen.delimiter, '"')) for line in sample)
-        if plain[chosen.field_count] >= (best[0] if best else 0):
+        if plain[chosen.field_count] >= (best[1] if best else 0):
             chosen = Dialect(chosen.delimiter, '"', chosen.field_count, True)
     return chosen
+
+
+def _table_width(counts: Counter[int]) -> int:
+    """The table's width: of the field counts seen on at least two records, the one covering the
+    most cells. A key/value preamble can have more lines than a short table has rows (8 lines of
+    3 fields above 4 rows of 15), but never more cells."""
+    repeated = {count: hits for count, hits in counts.items() if hits >= 2} or counts
+    return max(repeated.items(), key=lambda item: (item[0] * item[1], item[1]))[0]
 
 
 def cell_kind(value: str) -> str:

@@ -54,7 +54,9 @@ class UploadOptions(BaseModel):
     decimal_separator: Literal[".", ","] | None = None
     default_currency: str | None = Field(None, min_length=3, max_length=3)
     sheet: str | None = None
-    ragged_rows: Literal["error", "pad"] = "error"
+    ragged_rows: Literal["error", "pad"] | None = Field(
+        None, description="pad: read rows short or long by empty cells; default: detected"
+    )
     on_error: Literal["reject", "skip"] = Field(
         "reject", description="reject: any bad row rejects the file; skip: load the rest"
     )
