@@ -12,10 +12,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tally.ingest.errors import (
-    MAX_LEADING_ROWS,
-    MAX_TRAILING_ROWS,
     RowError,
     SkippedRow,
+    edge_rows,
     raise_for_errors,
 )
 from tally.ingest.records import RECORD_SCHEMA
@@ -45,10 +44,8 @@ class ParsedBatch:
 
 def without_edge_rows(batches: Iterable[ParsedBatch]) -> Iterator[ParsedBatch]:
     """The batches with the errors of the table's preamble and footer rows left out (the rows
-    stay in ``skipped``): rows that do not read as entries before the first entry or after the
-    last one, within ``MAX_LEADING_ROWS`` / ``MAX_TRAILING_ROWS`` (see
-    ``errors.split_edge_errors``, which preflight applies to its sample). A batch whose last rows
-    fail is held until the next batch shows whether entries follow them."""
+    stay in ``skipped``), by ``errors.edge_rows``, the rule preflight applies to its sample. A
+    batch whose last rows fail is held until the next batch shows whether entries follow."""
     first_good: int | None = None
     last_good = 0
     held: ParsedBatch | None = None
@@ -58,9 +55,7 @@ def without_edge_rows(batches: Iterable[ParsedBatch]) -> Iterator[ParsedBatch]:
             low, high = int(pc.min(numbers).as_py()), int(pc.max(numbers).as_py())
             if first_good is None:
                 first_good = low
-                before = {e.row for e in batch.errors if e.row and e.row < low}
-                if len(before) <= MAX_LEADING_ROWS:
-                    batch.errors = [e for e in batch.errors if e.row not in before]
+                _drop_edges(batch, low, high, leading=True, trailing=False)
             if held is not None:
                 yield held
                 held = None
@@ -74,11 +69,20 @@ def without_edge_rows(batches: Iterable[ParsedBatch]) -> Iterator[ParsedBatch]:
             held = batch
             continue
         yield batch
+    if held is not None and first_good is not None:
+        _drop_edges(held, first_good, last_good, leading=False, trailing=True)
     if held is not None:
-        after = {e.row for e in held.errors if e.row and e.row > last_good}
-        if len(after) <= MAX_TRAILING_ROWS:
-            held.errors = [e for e in held.errors if e.row not in after]
         yield held
+
+
+def _drop_edges(
+    batch: ParsedBatch, first_good: int, last_good: int, *, leading: bool, trailing: bool
+) -> None:
+    failing = {error.row for error in batch.errors if error.row}
+    cells = {row.row: row.cells for row in batch.skipped}
+    edge = edge_rows(failing, first_good, last_good, cells, leading=leading, trailing=trailing)
+    if edge:
+        batch.errors = [error for error in batch.errors if error.row not in edge]
 
 
 @dataclass

@@ -319,7 +319,8 @@ def analyse_rows(
     if not problems and (date_format is not None or not set(DATE_FIELDS) & set(mapping)):
         errors.extend(_convert_sample(options, columns, table_rows, table_numbers))
     whole_table = complete and len(data_rows) < max_rows
-    errors, edges = split_edge_errors(errors, numbers, trailing=whole_table)
+    cells_of = dict(zip(numbers, data_rows, strict=True))
+    errors, edges = split_edge_errors(errors, cells_of, numbers, trailing=whole_table)
     if edges:
         warnings.append(
             IngestWarning(

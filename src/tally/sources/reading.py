@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 
 from tally.ingest.batches import ParsedBatch
 from tally.ingest.csv_reader import parse_csv
-from tally.ingest.errors import IngestError, RowError, SkippedRow
+from tally.ingest.errors import IngestError, OptionsError, RowError, SkippedRow
 from tally.ingest.formats import (
     PARSERS,
     FormatError,
@@ -171,6 +171,7 @@ def preview_file(
     sits at its end). Raises IngestError/FormatError for files that cannot be read at all.
     """
     detected = detect_format(head)
+    _refuse_ignored_options(detected, options)
     if detected == "csv":
         result = preflight(head, complete=complete, **options.csv_hints())
         return Preview("csv", ReadPlan("csv", result.options.to_dict()), tabular=result)
@@ -187,6 +188,27 @@ def preview_file(
         path=path,
         accept_unbalanced=options.accept_unbalanced,
     )
+
+
+# The options each format reads; any other one given is refused rather than silently dropped.
+_CSV_OPTIONS = frozenset(UploadOptions().csv_hints()) | {"on_error"}
+_XLSX_OPTIONS = frozenset(UploadOptions().xlsx_hints()) | {"on_error"}
+_STATEMENT_OPTIONS = frozenset({"on_error", "accept_unbalanced"})
+
+
+def _refuse_ignored_options(detected: str, options: UploadOptions) -> None:
+    accepted = {"csv": _CSV_OPTIONS, "xlsx": _XLSX_OPTIONS}.get(detected, _STATEMENT_OPTIONS)
+    given = {
+        name
+        for name in options.model_fields_set
+        if getattr(options, name) is not None and name not in accepted
+    }
+    if given:
+        names = ", ".join(sorted(given))
+        raise OptionsError(
+            f"this is a{'n' if detected[0] in 'aefhilmnorsx' else ''} {detected.upper()} file, which "
+            f"does not use {names}: leave {'it' if len(given) == 1 else 'them'} out"
+        )
 
 
 def _preview_statement(
