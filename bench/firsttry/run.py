@@ -110,9 +110,7 @@ def real_expectation(path: Path, table: dict[str, Any]) -> Expected | None:
         return None
     if "records" in spec:
         rows = spec["records"]
-        found = Counter(
-            (date.fromisoformat(d), to_units(Decimal(a)), c) for d, a, c in rows
-        )
+        found = Counter((date.fromisoformat(d), to_units(Decimal(a)), c) for d, a, c in rows)
         return Expected(found, len(rows), True, True, spec["truth"])
     return Expected(None, spec["count"], truth=spec["truth"])
 
@@ -196,9 +194,9 @@ def main(argv: list[str] | None = None) -> int:
         "|---|---|---|---|---|",
         *rows,
     ]
-    print("\n".join(table + [""] + summary))
+    print("\n".join([*table, "", *summary]))
     if args.report:
-        args.report.write_text("\n".join(summary + [""] + table) + "\n", encoding="utf-8")
+        args.report.write_text("\n".join([*summary, "", *table]) + "\n", encoding="utf-8")
     return 0 if honest == total else 1
 
 

@@ -45,7 +45,7 @@ _GROUP_COMMON = "'\u2019" + _SPACES
 _SYMBOLS = "$€£¥₣₹₽₺₩₪฿₫₱₦₴₸₼₾"
 # What may stand for the currency next to a number: an ISO code, a symbol, a symbol with a
 # country prefix (US$, A$, R$), a local abbreviation (kr, Kč, zł, Fr.), or a word in Arabic
-# script ('د.ا.', 'ر.س' as YNAB and Excel write them in right-to-left locales).
+# script (the dinar's and riyal's abbreviations, as YNAB and Excel write them in right-to-left locales).
 _CURRENCY = (
     f"(?:[A-Z]{{3}}|[A-Z]{{1,2}}\\$|[{_SYMBOLS}]|kr\\.?|Kč|zł|Fr\\.?|Rp|RM|"
     "[\u0600-\u06ff][\u0600-\u06ff.]*)"
@@ -74,20 +74,20 @@ SYMBOL_CURRENCIES = {
     "Kč": "CZK",
     "zł": "PLN",
     "Fr.": "CHF",
-    "د.ا.": "JOD",
-    "د.ا": "JOD",
-    "د.إ.": "AED",
-    "د.إ": "AED",
-    "ر.س.": "SAR",
-    "ر.س": "SAR",
-    "د.ك.": "KWD",
-    "د.ك": "KWD",
-    "ر.ق.": "QAR",
-    "ر.ق": "QAR",
-    "د.ب.": "BHD",
-    "د.ب": "BHD",
-    "ج.م.": "EGP",
-    "ج.م": "EGP",
+    "\u062f.\u0627.": "JOD",
+    "\u062f.\u0627": "JOD",
+    "\u062f.\u0625.": "AED",
+    "\u062f.\u0625": "AED",
+    "\u0631.\u0633.": "SAR",
+    "\u0631.\u0633": "SAR",
+    "\u062f.\u0643.": "KWD",
+    "\u062f.\u0643": "KWD",
+    "\u0631.\u0642.": "QAR",
+    "\u0631.\u0642": "QAR",
+    "\u062f.\u0628.": "BHD",
+    "\u062f.\u0628": "BHD",
+    "\u062c.\u0645.": "EGP",
+    "\u062c.\u0645": "EGP",
 }
 _SP = f"[{_SPACES}]*"
 _SIGNS = "-+\u2212"
@@ -166,7 +166,9 @@ def _why_not(text: str, decimal_separator: str) -> str:
             return f"not an amount with the decimal separator {decimal_separator!r}"
         odd = sorted({ch for ch in stripped if not ch.isalnum() and ch not in ".,'+-() \u2212"})
         if odd:
-            names = ", ".join(f"U+{ord(ch):04X}" if not ch.isprintable() else repr(ch) for ch in odd)
+            names = ", ".join(
+                f"U+{ord(ch):04X}" if not ch.isprintable() else repr(ch) for ch in odd
+            )
             return f"not an amount: unexpected character(s) {names}"
     return f"not an amount (decimal separator {decimal_separator!r})"
 
@@ -187,7 +189,9 @@ def currency_of_symbols(values: Iterable[str]) -> str | None:
         symbol = match["cur1"] or match["cur2"]
         if symbol is None:
             continue
-        code = SYMBOL_CURRENCIES.get(symbol) or (symbol if symbol.isalpha() and symbol.isupper() and len(symbol) == 3 else None)
+        code = SYMBOL_CURRENCIES.get(symbol) or (
+            symbol if symbol.isalpha() and symbol.isupper() and len(symbol) == 3 else None
+        )
         if code is None:
             return None
         found.add(code)

@@ -8,7 +8,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import pyarrow as pa
-
 import pyarrow.compute as pc
 
 from tally.ingest.errors import (

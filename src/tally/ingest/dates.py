@@ -268,7 +268,7 @@ def detect_date_format(
 
 def _same_dates(samples: Sequence[str], formats: Sequence[str]) -> bool:
     for value in samples:
-        read = set()
+        read: set[date | None] = set()
         for fmt in formats:
             try:
                 read.add(parse_date(value, fmt))

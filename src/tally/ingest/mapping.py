@@ -269,9 +269,63 @@ SIGN_SHARE = 0.9
 # Share buckets: values that fit within 5% of each other tie, and the names decide.
 _BUCKETS = 20
 CURRENCY_CODES = frozenset(
-    """AED ARS AUD BGN BHD BRL CAD CHF CLP CNY COP CZK DKK EGP EUR GBP HKD HUF IDR ILS INR ISK JOD
-    JPY KES KRW KWD LTL LVL MAD MXN MYR NGN NOK NZD OMR PEN PHP PKR PLN QAR RON RSD RUB SAR SEK SGD
-    THB TND TRY TWD UAH USD VND ZAR""".split()
+    [
+        "AED",
+        "ARS",
+        "AUD",
+        "BGN",
+        "BHD",
+        "BRL",
+        "CAD",
+        "CHF",
+        "CLP",
+        "CNY",
+        "COP",
+        "CZK",
+        "DKK",
+        "EGP",
+        "EUR",
+        "GBP",
+        "HKD",
+        "HUF",
+        "IDR",
+        "ILS",
+        "INR",
+        "ISK",
+        "JOD",
+        "JPY",
+        "KES",
+        "KRW",
+        "KWD",
+        "LTL",
+        "LVL",
+        "MAD",
+        "MXN",
+        "MYR",
+        "NGN",
+        "NOK",
+        "NZD",
+        "OMR",
+        "PEN",
+        "PHP",
+        "PKR",
+        "PLN",
+        "QAR",
+        "RON",
+        "RSD",
+        "RUB",
+        "SAR",
+        "SEK",
+        "SGD",
+        "THB",
+        "TND",
+        "TRY",
+        "TWD",
+        "UAH",
+        "USD",
+        "VND",
+        "ZAR",
+    ]
 )
 
 
@@ -425,6 +479,29 @@ def propose_mapping(
         # The only date a file gives is the date of its entries ('Date de valeur' alone).
         mapping["booking_date"] = mapping.pop("value_date")
     return mapping
+
+
+def merge_mapping(given: Mapping[str, str], proposed: Mapping[str, str]) -> dict[str, str]:
+    """The user's (partial) mapping completed with the proposal: a field the user maps, or a
+    column the user uses, is theirs; an empty column name unmaps a field the proposal had. A
+    signed amount given replaces a proposed debit/credit pair and its direction, and a pair given
+    replaces a proposed amount."""
+    taken = {column for column in given.values() if column}
+    merged = {
+        field: column
+        for field, column in proposed.items()
+        if field not in given and column not in taken
+    }
+    if "amount" in given:
+        merged.pop("debit", None)
+        merged.pop("credit", None)
+        if given["amount"] != proposed.get("amount"):
+            merged.pop("direction", None)  # it signed the proposed amount, not this one
+    if "debit" in given or "credit" in given:
+        merged.pop("amount", None)
+        merged.pop("direction", None)
+    merged.update({field: column for field, column in given.items() if column})
+    return merged
 
 
 def _resolve_amount_fields(mapping: dict[str, str]) -> None:

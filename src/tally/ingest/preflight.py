@@ -30,7 +30,7 @@ from tally.ingest.errors import (
     RowError,
     split_edge_errors,
 )
-from tally.ingest.mapping import profile_columns, propose_mapping
+from tally.ingest.mapping import merge_mapping, profile_columns, propose_mapping
 from tally.ingest.options import AMOUNT_FIELDS, DATE_FIELDS, ParseOptions, mapping_problems
 from tally.ingest.safety import is_formula_like
 from tally.ingest.sniff import (
@@ -267,11 +267,9 @@ def analyse_rows(
     # Detection looks at every sampled row, cut or padded to the header's width.
     shaped = [(cells + [""] * width)[:width] for cells in data_rows]
     profiles = profile_columns(columns, shaped, hints.date_format)
-    mapping = (
-        dict(hints.mapping)
-        if hints.mapping is not None
-        else propose_mapping(columns, profiles, has_header=header is not None)
-    )
+    mapping = propose_mapping(columns, profiles, has_header=header is not None)
+    if hints.mapping is not None:
+        mapping = merge_mapping(hints.mapping, mapping)
     decimal = _decimal_separator(mapping, columns, shaped, dialect, hints, warnings)
     date_format, candidates = _date_format(mapping, columns, shaped, hints, warnings)
     currency = hints.default_currency

@@ -11,11 +11,11 @@ from __future__ import annotations
 import io
 import os
 import zipfile
-from pathlib import Path
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from datetime import date, datetime, time
 from decimal import Decimal
+from pathlib import Path
 from typing import IO, Any
 
 import numpy as np

@@ -70,9 +70,10 @@ def preflight_view(data: dict[str, Any]) -> PreflightView:
             row_errors.setdefault(int(row), reason)
     notes = [str(note) for note in data.get("notes") or ()]
     notes += [
-        str(w.get("reason", w)) if isinstance(w, dict) else str(w)
+        str(w.get("message") or w.get("reason") or w) if isinstance(w, dict) else str(w)
         for w in data.get("warnings") or ()
     ]
+    notes += [f"Not checked: {item}" for item in data.get("unchecked") or ()]
     for statement in data.get("statements") or ():
         notes.append(_statement_note(statement))
     if tabular:
