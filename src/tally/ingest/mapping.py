@@ -253,6 +253,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 _NOT_AMOUNT = re.compile(
     r"\b(balance|saldo|solde|kontostand|saldo na trn|price|quantity|fee|rate)\b"
 )
+# Names of the account holder's own account, never the counterparty's ('IBAN Auftragskonto').
+_OWN_ACCOUNT = re.compile(r"\b(auftragskonto|own account|my account|rekening)\b")
 # Which kind of data each field needs.
 _KIND = {
     "booking_date": "date",
@@ -334,6 +336,23 @@ def normalise_name(name: str) -> str:
     decomposed = unicodedata.normalize("NFKD", name.strip().lower())
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(re.sub(r"[^0-9a-z]+", " ", plain.replace("ß", "ss")).split())
+
+
+def names_known_fields(cells: Sequence[str]) -> bool:
+    """Whether a row reads as a header: no date or amount in it, and at least two cells that
+    name a field exactly ('Buchungstag', 'Betrag', 'Currency')."""
+    if any(cell_kind(cell) in ("date", "amount") for cell in cells):
+        return False
+    named = 0
+    for cell in cells:
+        normalised = normalise_name(cell)
+        if normalised and any(
+            normalised == normalise_name(synonym)
+            for synonyms in SYNONYMS.values()
+            for synonym in synonyms
+        ):
+            named += 1
+    return named >= 2
 
 
 def _name_score(field: str, name: str) -> int:
@@ -456,6 +475,8 @@ def propose_mapping(
                 profile = by_name[column]
                 needed = _KIND.get(field)
                 if needed == "amount" and _NOT_AMOUNT.search(normalise_name(column)):
+                    continue
+                if field.startswith("counterparty") and _OWN_ACCOUNT.search(normalise_name(column)):
                     continue
                 if needed and profile.kind != needed:
                     continue  # an empty column, or one whose values are not of the field's kind

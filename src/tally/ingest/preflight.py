@@ -30,7 +30,13 @@ from tally.ingest.errors import (
     RowError,
     split_edge_errors,
 )
-from tally.ingest.mapping import merge_mapping, profile_columns, propose_mapping
+from tally.ingest.mapping import (
+    ColumnProfile,
+    merge_mapping,
+    names_known_fields,
+    profile_columns,
+    propose_mapping,
+)
 from tally.ingest.options import AMOUNT_FIELDS, DATE_FIELDS, ParseOptions, mapping_problems
 from tally.ingest.safety import is_formula_like
 from tally.ingest.sniff import (
@@ -316,6 +322,7 @@ def analyse_rows(
         )
     if not problems and (date_format is not None or not set(DATE_FIELDS) & set(mapping)):
         errors.extend(_convert_sample(options, columns, table_rows, table_numbers))
+    errors = _name_empty_columns(errors, mapping, profiles, len(data_rows))
     whole_table = complete and len(data_rows) < max_rows
     cells_of = dict(zip(numbers, data_rows, strict=True))
     errors, edges = split_edge_errors(errors, cells_of, numbers, trailing=whole_table)
@@ -352,6 +359,36 @@ def analyse_rows(
     )
 
 
+def _name_empty_columns(
+    errors: list[RowError],
+    mapping: Mapping[str, str],
+    profiles: Sequence[ColumnProfile],
+    sampled: int,
+) -> list[RowError]:
+    """One error naming a required field's column that is empty in every sampled row, instead of
+    an 'is empty' error on each row (the cause is the column, not the rows)."""
+    filled = {profile.name: profile.filled for profile in profiles}
+    empty = [
+        column
+        for field in ("booking_date", "amount")
+        if (column := mapping.get(field)) is not None and filled.get(column, 1) == 0
+    ]
+    if not empty:
+        return errors
+    kept = [e for e in errors if not (e.column in empty and e.code == "missing_value")]
+    named = [
+        RowError(
+            None,
+            column,
+            None,
+            f"column {column!r} is empty in all {sampled} sampled rows: map another column",
+            "mapping",
+        )
+        for column in empty
+    ]
+    return named + kept
+
+
 def _locate_header(
     rows: Sequence[Sequence[str]], field_count: int, hints: Hints
 ) -> tuple[int | None, int]:
@@ -365,6 +402,11 @@ def _locate_header(
     if guess.header_index is None and hints.has_header:
         return 0, 1
     if guess.header_index is None:
+        # A row that names the fields Tally knows ('Buchungstag', 'Betrag') is a header even
+        # when the rows below it do not look like data: it must never be read as an entry.
+        for index in range(guess.skip_rows, min(len(rows), guess.skip_rows + 1)):
+            if names_known_fields(rows[index]):
+                return index, index + 1
         return None, guess.skip_rows
     return guess.header_index, guess.header_index + 1
 

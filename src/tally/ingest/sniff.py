@@ -362,3 +362,24 @@ def column_names(header: Sequence[str], field_count: int) -> tuple[list[str], li
 
 def generated_names(field_count: int) -> list[str]:
     return [f"column_{position}" for position in range(1, field_count + 1)]
+
+
+def looks_whole(head: bytes, head_limit: int) -> bool:
+    """Whether bytes sent without saying if they are the whole file probably are: shorter than
+    what preflight reads of a file (``head_limit``), and ending with a line break or with a last
+    line as wide as the rest (a file without a final newline), not with a cut row."""
+    if len(head) >= head_limit or detect_container(head) is not None:
+        return False
+    if head.endswith((b"\n", b"\r")):
+        return True
+    try:
+        text = decode_head(head, detect_encoding(head, complete=True), complete=True)
+    except (EncodingError, BinaryFileError):
+        return False
+    breaks = list(_LINE_BREAK.finditer(text))
+    if not breaks:
+        return True  # one line: nothing to compare it with
+    lines = rough_lines(text[: breaks[-1].end()], '"')
+    dialect = detect_dialect(lines)
+    last = parse_record(text[breaks[-1].end() :], dialect.delimiter, dialect.quotechar)
+    return len(last) >= dialect.field_count
