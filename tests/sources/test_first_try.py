@@ -163,3 +163,21 @@ async def test_a_partial_mapping_is_completed_by_detection(
         "Date",
     )
     assert [row[1] for row in await _stored(session, ready["id"])] == [10_000, -20_000]
+
+
+async def test_a_repeated_header_name_loads_with_a_warning(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    owner, base = await _setup(session)
+    content = b"Date,Amount,Currency,Balance,Currency\n2026-01-01,1.00,EUR,5.00,EUR\n"
+    answer = await client.post(
+        f"{base}/preflight",
+        files={"file": ("f.csv", content, "text/csv")},
+        data={"complete": "true"},
+        headers=owner.headers,
+    )
+    body = answer.json()
+    assert body["ok"] and body["columns"][-1] == "Currency (2)"
+    assert [w["code"] for w in body["warnings"]] == ["duplicate_header"]
+    ready = await _loaded(client, owner, base, await _upload(client, owner, base, content, "f"))
+    assert (ready["status"], ready["row_count"]) == ("ready", 1), ready

@@ -12,6 +12,7 @@ the sources service translates them (each carries ``reason``, ``row`` and ``colu
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -209,6 +210,11 @@ def raise_for_errors(errors: Sequence[RowError]) -> None:
 # entries, before the first entry (at most this many) or after the last one (at most this many),
 # are left out as skipped rows instead of failing the file. A failing row that holds a date is an
 # entry gone wrong, so its neighbours at that end are errors too.
+# A cell that starts like a date, valid or not ('2026-13-45' is an entry with a bad date, not a
+# footer), unlike 'Pending', 'Total' or 'Date downloaded 01/24/2023'.
+_DATE_SHAPE = re.compile(
+    r"^\s*(?:\d{1,4}[-./]\d{1,2}[-./]\d{1,4}|\d{8}(?:\D|$)|\d{1,2} [A-Za-z]{3})"
+)
 MAX_LEADING_ROWS = 5
 MAX_TRAILING_ROWS = 30
 
@@ -223,10 +229,9 @@ def edge_rows(
     trailing: bool,
 ) -> set[int]:
     """Which of the ``failing`` row numbers are the table's preamble or footer (see above)."""
-    from tally.ingest.dates import looks_like_date
 
     def dateless(rows: list[int]) -> bool:
-        return all(not any(looks_like_date(cell) for cell in cells.get(row, ())) for row in rows)
+        return all(not any(_DATE_SHAPE.match(cell) for cell in cells.get(row, ())) for row in rows)
 
     edge: set[int] = set()
     before = sorted(row for row in failing if row < first_good)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from tally.ingest.dates import EXCEL, DateFormatError, parse_date
 from tally.ingest.options import DEFAULT_CREDIT_MARKERS, DEFAULT_DEBIT_MARKERS
+from tally.ingest.records import MAPPABLE_FIELDS
 from tally.ingest.sniff import cell_kind
 
 # Most specific first; an exact match beats a match of whole words inside a longer name.
@@ -338,6 +339,13 @@ def normalise_name(name: str) -> str:
     return " ".join(re.sub(r"[^0-9a-z]+", " ", plain.replace("ß", "ss")).split())
 
 
+def named_like(field: str, columns: Sequence[str]) -> str | None:
+    """The column whose name fits ``field`` best, whatever its values (None: no name fits)."""
+    scored = [(_name_score(field, column), -rank, column) for rank, column in enumerate(columns)]
+    best = max(scored, default=(0, 0, ""))
+    return best[2] if best[0] else None
+
+
 def names_known_fields(cells: Sequence[str]) -> bool:
     """Whether a row reads as a header: no date or amount in it, and at least two cells that
     name a field exactly ('Buchungstag', 'Betrag', 'Currency')."""
@@ -523,6 +531,12 @@ def merge_mapping(given: Mapping[str, str], proposed: Mapping[str, str]) -> dict
         merged.pop("direction", None)
     merged.update({field: column for field, column in given.items() if column})
     return merged
+
+
+def exact_mapping(mapping: Mapping[str, str]) -> dict[str, str]:
+    """A mapping that detection must not complete (an import profile's, a source's own): every
+    field it leaves out is given as unmapped."""
+    return {**dict.fromkeys(MAPPABLE_FIELDS, ""), **mapping}
 
 
 def _resolve_amount_fields(mapping: dict[str, str]) -> None:

@@ -33,6 +33,7 @@ from tally.ingest.errors import (
 from tally.ingest.mapping import (
     ColumnProfile,
     merge_mapping,
+    named_like,
     names_known_fields,
     profile_columns,
     propose_mapping,
@@ -309,6 +310,8 @@ def analyse_rows(
     problems = mapping_problems(mapping, columns)
     for column, reason in problems:
         errors.append(RowError(None, column, None, reason, "mapping"))
+    if problems:
+        errors.extend(_why_unmapped(mapping, columns, shaped))
     if not problems and date_format is None and set(DATE_FIELDS) & set(mapping):
         errors.append(
             RowError(
@@ -357,6 +360,33 @@ def analyse_rows(
         compression=compression,
         date_format_choices=list(candidates),
     )
+
+
+def _why_unmapped(
+    mapping: Mapping[str, str], columns: list[str], rows: list[list[str]]
+) -> list[RowError]:
+    """For a required field left unmapped, the column named like it and why its values were not
+    taken ('Amount' holds 'ten'): the real cause, where the mapping error only says what is
+    missing."""
+    found: list[RowError] = []
+    wanted = [("booking_date", "dates")] if "booking_date" not in mapping else []
+    if not {"amount", "debit", "credit"} & set(mapping):
+        wanted.append(("amount", "amounts"))
+    for name, kind in wanted:
+        column = named_like(name, columns)
+        if column is None:
+            continue
+        index = columns.index(column)
+        values = [row[index].strip() for row in rows if row[index].strip()]
+        label = name.replace("_", " ")
+        reason = (
+            f"column {column!r} is named like {label} but is empty"
+            if not values
+            else f"column {column!r} is named like {label} but its values are not {kind} "
+            f"(e.g. {values[0]!r})"
+        )
+        found.append(RowError(None, column, values[0] if values else None, reason, "mapping"))
+    return found
 
 
 def _name_empty_columns(

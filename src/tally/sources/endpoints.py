@@ -8,12 +8,12 @@ from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.cache import NOT_MODIFIED, cached_response, keys
+from tally.ingest.sniff import looks_whole
 from tally.kit.errors import Forbidden, TallyError, error_responses
 from tally.kit.tasks import TaskQueueDep
 from tally.kit.uploads import BadUpload, UploadTooLarge, received_upload
 from tally.profiles.service import ImportProfileNotFound
 from tally.projects.auth import ProjectEditor, ProjectNotFound, ProjectReader
-from tally.ingest.sniff import looks_whole
 from tally.sources.reading import HEAD_BYTES, UploadOptions
 from tally.sources.schemas import DataSourceAppendRead, DataSourceRead
 from tally.sources.service import (

@@ -197,7 +197,9 @@ def test_formula_like_cells_are_flagged() -> None:
 
 def test_mapping_problems_are_reported() -> None:
     text = "When,How much\n2024-01-01,5\n"
-    result = preflight(text.encode(), complete=True, mapping={"amount": "How much"})
+    # The date column is unmapped on purpose ('' = not this field); detection would map it.
+    unmapped = {"amount": "How much", "booking_date": ""}
+    result = preflight(text.encode(), complete=True, mapping=unmapped)
     assert [(e.code, e.reason) for e in result.errors] == [
         ("mapping", "booking_date must be mapped to a column")
     ]
