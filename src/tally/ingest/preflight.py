@@ -227,7 +227,11 @@ def analyse_rows(
     header_index, first_data = _locate_header(rows, dialect.field_count, hints)
     header = rows[header_index] if header_index is not None else None
     if header is not None:
-        columns, duplicates = column_names(header, dialect.field_count)
+        # Trailing header cells without a name are columns too when data rows reach them
+        # (Raiffeisen: 5 named columns, rows of 10 fields with a tag in the last).
+        widest = max((len(row) for row in rows[first_data : first_data + max_rows]), default=0)
+        header_width = max(dialect.field_count, min(len(header), widest))
+        columns, duplicates = column_names(header, header_width)
         for name in duplicates:
             warnings.append(
                 IngestWarning(
@@ -246,11 +250,9 @@ def analyse_rows(
         raise LineTooLongError("no complete data row in the head of the file", row=1)
 
     width = len(columns)
-    ragged_rows = hints.ragged_rows
-    if ragged_rows is None:
-        # Exporters pad rows with trailing empty fields (or leave them off): read them, padded.
-        paddable = all(_fit(cells, width, "pad") is not None for cells in data_rows)
-        ragged_rows = "pad" if paddable else "error"
+    # Exporters pad rows with trailing empty fields (or leave them off): read them, padded; a
+    # row whose surplus cells hold text is still an error.
+    ragged_rows = hints.ragged_rows or "pad"
     table_rows: list[list[str]] = []
     table_numbers: list[int] = []
     ragged = 0

@@ -286,3 +286,19 @@ def test_a_last_line_without_final_newline_is_kept_when_whole() -> None:
     assert looks_whole(b"Date,Amount\n2024-01-01,1\n2024-01-02,2", 1 << 20)
     assert not looks_whole(b"Date,Amount,Text\n2024-01-01,1,a\n2024-01-02,2", 1 << 20)
     assert not looks_whole(b"x" * 100, 50)
+
+
+def test_continuation_rows_without_date_and_amount_are_notes_not_errors() -> None:
+    data = (
+        "Booked At;Text;Credit/Debit Amount;Balance;Valuta Date;;;;;\n"
+        "03.01.13;Gutschrift;195;6080.25;03.01.13;;;;;\n"
+        ";Hauptstrasse 76a CHF 195.00;;;;;;;;\n"
+        "03.01.13;Sammelauftrag;-465;5615.25;03.01.13;;;;;\n"
+        ";Weber Reinhard CHF 465.00;;;;;;;;Privat\n"
+        "04.01.13;Sammelauftrag;-445.05;5170.2;04.01.13\n"
+    ).encode("cp1252")
+    result, parsed = preflight_and_parse(data)
+    assert result.ok and len(result.columns) == 10  # the unnamed column holding 'Privat' too
+    assert column(parsed, "amount") == [1_950_000, -4_650_000, -4_450_500]
+    assert not parsed.errors and [row.row for row in parsed.skipped] == [2, 4]
+    assert "continuation" in parsed.skipped[0].reasons[0]
