@@ -18,7 +18,7 @@ import re
 import sys
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -196,7 +196,26 @@ def main(argv: list[str] | None = None) -> int:
     ]
     print("\n".join([*table, "", *summary]))
     if args.report:
-        args.report.write_text("\n".join([*summary, "", *table]) + "\n", encoding="utf-8")
+        preamble = [
+            "# First-try corpus: preflight verdict and load outcome with nothing given",
+            "",
+            f"Taken {datetime.now(UTC):%Y-%m-%d %H:%M} UTC with "
+            "`.venv/bin/python -m bench.firsttry.run --report bench/firsttry/REPORT.md` "
+            "(no timing: the figures are counts, unaffected by the machine's load).",
+            "",
+            "Each file goes the way an upload goes, with no option: `preview_file` (preflight of "
+            "the file's head, statements read whole with their balances checked), then, when "
+            "preflight says ok, the whole file through `read_file` with the load's rules "
+            "(`load_verdict`: any bad row rejects the file, a statement that does not balance "
+            "too). 'written' files are `bench/firsttry/corpus` (provenance and expected records "
+            "in each `.expected.json`); 'real' files are `../shared/bank-samples`, read in place, "
+            "checked against their `.expected.*` sidecars (dates and amounts) or the counts in "
+            "`real_expected.json`. `tests/sources/test_first_try.py` uploads corpus files "
+            "through the API into SQLite and PostgreSQL.",
+            "",
+        ]
+        text = "\n".join([*preamble, *summary, "", *table]) + "\n"
+        args.report.write_text(text, encoding="utf-8")
     return 0 if honest == total else 1
 
 
