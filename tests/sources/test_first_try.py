@@ -43,6 +43,20 @@ async def _upload(
     )
 
 
+async def _preflight(
+    client: AsyncClient, owner: AuthedUser, base: str, content: bytes, complete: bool | None
+) -> Any:
+    """The API's preflight of ``content``; ``complete`` None sends no flag at all."""
+    answer = await client.post(
+        f"{base}/preflight",
+        files={"file": ("file", content, "application/octet-stream")},
+        data={} if complete is None else {"complete": "true" if complete else "false"},
+        headers=owner.headers,
+    )
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
 async def _stored(session: AsyncSession, source_id: int) -> list[tuple[date | None, int, Any]]:
     rows = await session.execute(
         select(Record.booking_date, Record.amount, Record.currency)
@@ -68,13 +82,7 @@ async def test_an_xlsx_upload_loads_end_to_end(client: AsyncClient, session: Asy
     buffer = io.BytesIO()
     workbook.save(buffer)
     content = buffer.getvalue()
-    preflight = await client.post(
-        f"{base}/preflight",
-        files={"file": ("export.xlsx", content, "application/octet-stream")},
-        data={"complete": "true"},
-        headers=owner.headers,
-    )
-    assert preflight.status_code == 200 and preflight.json()["ok"], preflight.text
+    assert (await _preflight(client, owner, base, content, complete=True))["ok"]
     # The spooled upload has no .xlsx name: the workbook is read by its content.
     ready = await _loaded(client, owner, base, await _upload(client, owner, base, content, "x"))
     assert (ready["status"], ready["format"], ready["row_count"]) == ("ready", "xlsx", 2), ready
@@ -107,13 +115,7 @@ async def test_preflight_ok_is_a_promise_for_statements(
     balanced = (CORPUS / "camt053_balanced.xml").read_bytes()
     unbalanced = balanced.replace(b">2446.00<", b">2400.00<")
     for content, ok in ((balanced, True), (unbalanced, False)):
-        answer = await client.post(
-            f"{base}/preflight",
-            files={"file": ("s.xml", content, "application/xml")},
-            data={"complete": "true"},
-            headers=owner.headers,
-        )
-        assert answer.status_code == 200 and answer.json()["ok"] is ok, answer.text
+        assert (await _preflight(client, owner, base, content, complete=True))["ok"] is ok
         upload = await _upload(client, owner, base, content, "s.xml")
         if ok:
             assert (await _loaded(client, owner, base, upload))["status"] == "ready"
@@ -137,13 +139,8 @@ async def test_preflight_without_complete_keeps_a_last_line_without_newline(
 ) -> None:
     owner, base = await _setup(session)
     content = b"Date,Amount\n2024-01-01,1.00\n2024-01-02,2.00"
-    answer = await client.post(
-        f"{base}/preflight",
-        files={"file": ("f.csv", content, "text/csv")},
-        headers=owner.headers,
-    )
-    assert answer.status_code == 200, answer.text
-    assert answer.json()["row_numbers"] == [1, 2]
+    answer = await _preflight(client, owner, base, content, complete=None)
+    assert answer["row_numbers"] == [1, 2]
 
 
 async def test_a_partial_mapping_is_completed_by_detection(
@@ -170,13 +167,7 @@ async def test_a_repeated_header_name_loads_with_a_warning(
 ) -> None:
     owner, base = await _setup(session)
     content = b"Date,Amount,Currency,Balance,Currency\n2026-01-01,1.00,EUR,5.00,EUR\n"
-    answer = await client.post(
-        f"{base}/preflight",
-        files={"file": ("f.csv", content, "text/csv")},
-        data={"complete": "true"},
-        headers=owner.headers,
-    )
-    body = answer.json()
+    body = await _preflight(client, owner, base, content, complete=True)
     assert body["ok"] and body["columns"][-1] == "Currency (2)"
     assert [w["code"] for w in body["warnings"]] == ["duplicate_header"]
     ready = await _loaded(client, owner, base, await _upload(client, owner, base, content, "f"))
