@@ -58,6 +58,8 @@ def test_user_ingest_and_reconcile_commands(tmp_path: Path, backend: str) -> Non
     refused = run_tally("ingest", str(bad), "--project", project, env=env)
     assert refused.returncode != 0
     assert "Amount" in refused.stderr
+    assert "'ten'" in refused.stderr  # the real cause: the column's values are not amounts
+    assert len(refused.stderr.splitlines()) <= 12  # a short message, not the whole preview
 
     rules = tmp_path / "rules.json"
     rules.write_text((DEMO / "rules.json").read_text())

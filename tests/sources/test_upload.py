@@ -154,9 +154,8 @@ async def test_on_error_skip_loads_the_rest_and_offers_the_skipped_rows(
         (b"", "empty"),
         (b"Date,Amount\n", "no data"),
         (bytes(range(256)) * 64, "binary"),
-        (b"Date,Amount,Date\n2026-01-01,1.00,2026-01-01\n", "duplicate"),
     ],
-    ids=["empty", "header-only", "binary", "duplicate-headers"],
+    ids=["empty", "header-only", "binary"],
 )
 async def test_bad_files_get_a_clear_4xx_and_nothing_is_written(
     client: AsyncClient, session: AsyncSession, content: bytes, fragment: str

@@ -252,6 +252,12 @@ def test_upload_two_csvs_fix_a_mapping_and_refuse_a_bad_file(page: Page, seeded:
     expect(beleg).to_have_value("")
     beleg.select_option("reference")
     expect(page.get_by_label("Tally field for column Beleg")).to_have_value("reference")
+    expect(page.locator("#field-reference")).to_have_value("Beleg")  # re-rendered in place
+    expect(page.get_by_text("Every previewed row reads cleanly")).to_be_visible()
+    # The decimal separator picker re-reads the amounts: with a point, '1.234,56' fails.
+    page.locator("#decimal-separator").select_option(".")
+    expect(page.locator("td.cell-error").first).to_contain_text("not an amount")
+    page.locator("#decimal-separator").select_option(",")
     expect(page.get_by_text("Every previewed row reads cleanly")).to_be_visible()
     shot(page, "20-preview-mapped")
     page.get_by_label("Name of this data source").fill("Bank statement")

@@ -146,3 +146,71 @@ async def test_ingesting_source_streams_progress(
     assert "1,200 rows" in body.split("event: done")[0]
     done = body.split("event: done")[1]
     assert "nothing was loaded" in done and "not an amount" in done
+
+
+async def test_preview_pickers_rerun_the_preview_with_the_choice(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    base, headers = await _editor(client, session)
+    head = b"Date;Amount;Text;Memo\n01/02/2024;1,50;a;b\n03/04/2024;-2,00;c;d\n"
+
+    async def preview(options: dict[str, object]) -> str:
+        response = await client.post(
+            f"{base}/sources/preflight",
+            files={"head": ("f.csv", head, "text/csv")},
+            data={"complete": "true", "options": json.dumps(options)},
+            headers=headers,
+        )
+        assert response.status_code == 200, response.text
+        return response.text
+
+    first = await preview({})
+    # Ambiguous dates: the date format picker asks, the preview holds no upload-ready state.
+    assert 'id="date-format"' in first and '<option value="" selected>' in first
+    assert 'data-can-upload="false"' in first
+    assert 'id="field-booking_date"' in first and 'id="decimal-separator"' in first
+    chosen = await preview({"date_format": "%d/%m/%Y", "mapping": {"description": "Memo"}})
+    assert '<option value="%d/%m/%Y" selected>' in chosen
+    assert 'data-can-upload="true"' in chosen
+    picker = chosen.split('id="field-description"')[1].split("</select>")[0]
+    assert '<option value="Memo" selected>' in picker
+    dotted = await preview({"date_format": "%d/%m/%Y", "decimal_separator": "."})
+    assert '<option value="." selected>' in dotted and "not an amount" in dotted
+
+
+async def test_an_xlsx_upload_works_through_the_web(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    base, headers = await _editor(client, session)
+    workbook = Workbook()
+    workbook.active.append(["Date", "Amount", "Text"])
+    workbook.active.append(["2024-03-01", 12.5, "a"])
+    buffer = BytesIO()
+    workbook.save(buffer)
+    content = buffer.getvalue()
+    preview = await client.post(
+        f"{base}/sources/preflight",
+        files={"head": ("export.xlsx", content, "application/octet-stream")},
+        data={"complete": "true"},
+        headers=headers,
+    )
+    hints = json.loads(preview.text.split('id="preflight-options">')[1].split("</script>")[0])
+    assert "delimiter" not in hints and 'data-can-upload="true"' in preview.text
+    response = await client.post(
+        f"{base}/sources",
+        data={"name": "Workbook", "options": json.dumps(hints)},
+        files={"file": ("export.xlsx", content, "application/octet-stream")},
+        headers=headers,
+    )
+    assert response.status_code == 202, response.text
+    for _ in range(100):
+        source = await session.get(DataSource, response.json()["id"], populate_existing=True)
+        assert source is not None
+        if source.status != DataSourceStatus.INGESTING:
+            break
+        await asyncio.sleep(0.05)
+    assert (source.status, source.row_count) == (DataSourceStatus.READY, 1), source.error

@@ -27,7 +27,14 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from tally.ingest.arrays import as_string_array, filled_mask, trim, value_bytes
+from tally.ingest.arrays import (
+    as_string_array,
+    filled_mask,
+    strip_invisible,
+    strip_invisible_text,
+    trim,
+    value_bytes,
+)
 from tally.money import AMOUNT_SCALE
 
 MAX_INTEGER_DIGITS = 14
@@ -35,8 +42,53 @@ _DECIMAL_TYPE = pa.decimal128(MAX_INTEGER_DIGITS + AMOUNT_SCALE, AMOUNT_SCALE)
 
 _SPACES = " \u00a0\u202f\u2009"
 _GROUP_COMMON = "'\u2019" + _SPACES
-_SYMBOLS = "$€£¥₣₹₽₺₩₪฿"
-_CURRENCY = f"(?:[A-Z]{{3}}|[{_SYMBOLS}])"
+_SYMBOLS = "$€£¥₣₹₽₺₩₪฿₫₱₦₴₸₼₾"
+# What may stand for the currency next to a number: an ISO code, a symbol, a symbol with a
+# country prefix (US$, A$, R$), a local abbreviation (kr, Kč, zł, Fr.), or a word in Arabic
+# script (the dinar's and riyal's abbreviations, as YNAB and Excel write them in right-to-left locales).
+_CURRENCY = (
+    f"(?:[A-Z]{{3}}|[A-Z]{{1,2}}\\$|[{_SYMBOLS}]|kr\\.?|Kč|zł|Fr\\.?|Rp|RM|"
+    "[\u0600-\u06ff][\u0600-\u06ff.]*)"
+)
+# Symbols that name one currency when the file names none (a '$' file is taken as US dollars).
+SYMBOL_CURRENCIES = {
+    "$": "USD",
+    "US$": "USD",
+    "€": "EUR",
+    "£": "GBP",
+    "¥": "JPY",
+    "₹": "INR",
+    "₽": "RUB",
+    "₺": "TRY",
+    "₩": "KRW",
+    "₪": "ILS",
+    "฿": "THB",
+    "₫": "VND",
+    "₱": "PHP",
+    "₦": "NGN",
+    "₴": "UAH",
+    "A$": "AUD",
+    "C$": "CAD",
+    "NZ$": "NZD",
+    "R$": "BRL",
+    "Kč": "CZK",
+    "zł": "PLN",
+    "Fr.": "CHF",
+    "\u062f.\u0627.": "JOD",
+    "\u062f.\u0627": "JOD",
+    "\u062f.\u0625.": "AED",
+    "\u062f.\u0625": "AED",
+    "\u0631.\u0633.": "SAR",
+    "\u0631.\u0633": "SAR",
+    "\u062f.\u0643.": "KWD",
+    "\u062f.\u0643": "KWD",
+    "\u0631.\u0642.": "QAR",
+    "\u0631.\u0642": "QAR",
+    "\u062f.\u0628.": "BHD",
+    "\u062f.\u0628": "BHD",
+    "\u062c.\u0645.": "EGP",
+    "\u062c.\u0645": "EGP",
+}
 _SP = f"[{_SPACES}]*"
 _SIGNS = "-+\u2212"
 
@@ -64,7 +116,7 @@ def amount_pattern(decimal_separator: str) -> str:
     return (
         f"^(?P<lead>[{_SIGNS}(])?{_SP}(?:(?P<cur1>{_CURRENCY}){_SP})?(?P<sign>[{_SIGNS}])?{_SP}"
         f"(?P<int>{integer})?(?:{dec}(?P<frac>[0-9]*))?"
-        f"{_SP}(?:(?P<cur2>{_CURRENCY}){_SP})?(?P<trail>[-+)])?$"
+        f"{_SP}(?:(?P<cur2>{_CURRENCY}){_SP})?(?P<trail>[-+)])?{_SP}(?P<crdr>[CcDd][Rr])?$"
     )
 
 
@@ -75,10 +127,11 @@ def _compiled(decimal_separator: str) -> re.Pattern[str]:
 
 def parse_amount(text: str, decimal_separator: str = ".") -> int:
     """Parse one amount cell to units of 1/10,000, or raise AmountFormatError saying why."""
-    match = _compiled(decimal_separator).fullmatch(text.strip())
+    match = _compiled(decimal_separator).fullmatch(strip_invisible_text(text).strip())
     if match is None:
-        raise AmountFormatError(f"not an amount (decimal separator {decimal_separator!r})")
+        raise AmountFormatError(_why_not(text, decimal_separator))
     lead, sign, trail = match["lead"], match["sign"], match["trail"]
+    crdr = (match["crdr"] or "").upper()
     integer = re.sub(_group_class(decimal_separator), "", match["int"] or "")
     fraction = match["frac"] or ""
     if not integer and not fraction:
@@ -86,6 +139,8 @@ def parse_amount(text: str, decimal_separator: str = ".") -> int:
     if (lead == "(") != (trail == ")"):
         raise AmountFormatError("not an amount: unbalanced parentheses")
     signs = [s for s in (lead, sign, trail) if s is not None and s not in "()"]
+    if crdr:
+        signs.append(crdr)
     if len(signs) > 1 or (signs and lead == "("):
         raise AmountFormatError("not an amount: more than one sign")
     fraction = fraction.rstrip("0")
@@ -96,8 +151,51 @@ def parse_amount(text: str, decimal_separator: str = ".") -> int:
     if len(integer.lstrip("0")) > MAX_INTEGER_DIGITS:
         raise AmountFormatError(f"too large: more than {MAX_INTEGER_DIGITS} integer digits")
     units = int((integer or "0") + fraction.ljust(AMOUNT_SCALE, "0"))
-    negative = lead in ("-", "\u2212", "(") or sign in ("-", "\u2212") or trail == "-"
+    negative = (
+        lead in ("-", "\u2212", "(") or sign in ("-", "\u2212") or trail == "-" or crdr == "DR"
+    )
     return -units if negative else units
+
+
+def _why_not(text: str, decimal_separator: str) -> str:
+    """The reason a cell is not an amount, naming what stands in the way when it can."""
+    stripped = text.strip()
+    if any(ch.isdigit() for ch in stripped):
+        other = "," if decimal_separator == "." else "."
+        if _compiled(other).fullmatch(strip_invisible_text(stripped)):
+            return f"not an amount with the decimal separator {decimal_separator!r}"
+        odd = sorted({ch for ch in stripped if not ch.isalnum() and ch not in ".,'+-() \u2212"})
+        if odd:
+            names = ", ".join(
+                f"U+{ord(ch):04X}" if not ch.isprintable() else repr(ch) for ch in odd
+            )
+            return f"not an amount: unexpected character(s) {names}"
+    return f"not an amount (decimal separator {decimal_separator!r})"
+
+
+def currency_of_symbols(values: Iterable[str]) -> str | None:
+    """The one currency that the symbols written next to the amounts name, or None.
+
+    None also when the symbols name several currencies, or when a value carries no symbol at all
+    while others do (a mixed column says nothing reliable).
+    """
+    found: set[str] = set()
+    for value in values:
+        match = _compiled(".").fullmatch(strip_invisible_text(value).strip()) or _compiled(
+            ","
+        ).fullmatch(strip_invisible_text(value).strip())
+        if match is None:
+            continue
+        symbol = match["cur1"] or match["cur2"]
+        if symbol is None:
+            continue
+        code = SYMBOL_CURRENCIES.get(symbol) or (
+            symbol if symbol.isalpha() and symbol.isupper() and len(symbol) == 3 else None
+        )
+        if code is None:
+            return None
+        found.add(code)
+    return found.pop() if len(found) == 1 else None
 
 
 def looks_like_amount(text: str) -> bool:
@@ -156,7 +254,7 @@ def parse_amounts(values: pa.Array | pa.ChunkedArray, decimal_separator: str = "
     Callers find the invalid cells as ``non-empty input & null output`` and ask ``parse_amount``
     for the reason, so nothing is ever rounded or silently dropped.
     """
-    values = trim(as_string_array(values))
+    values = trim(strip_invisible(as_string_array(values)))
     fast = _parse_plain(values, decimal_separator)
     if fast is not None:
         return fast
@@ -198,6 +296,8 @@ def _parse_general(text: pa.Array, decimal_separator: str) -> pa.Array:
     lead = pc.struct_field(parts, "lead")
     sign = pc.struct_field(parts, "sign")
     trail = pc.struct_field(parts, "trail")
+    crdr = pc.utf8_upper(pc.struct_field(parts, "crdr"))
+    crdr_given = pc.greater(pc.binary_length(crdr), 0)
     integer = pc.replace_substring_regex(
         pc.struct_field(parts, "int"), _group_class(decimal_separator), ""
     )
@@ -213,7 +313,11 @@ def _parse_general(text: pa.Array, decimal_separator: str) -> pa.Array:
     sign_given = pc.greater(pc.binary_length(sign), 0)
     trail_sign = pc.and_not(pc.greater(pc.binary_length(trail), 0), close_paren)
     sign_count = pc.add(
-        pc.add(lead_sign.cast(pa.int8()), sign_given.cast(pa.int8())), trail_sign.cast(pa.int8())
+        pc.add(
+            pc.add(lead_sign.cast(pa.int8()), sign_given.cast(pa.int8())),
+            trail_sign.cast(pa.int8()),
+        ),
+        crdr_given.cast(pa.int8()),
     )
     # Balanced parentheses, and at most one sign (none inside parentheses).
     sign_limit = pc.if_else(open_paren, 0, 1)
@@ -238,7 +342,7 @@ def _parse_general(text: pa.Array, decimal_separator: str) -> pa.Array:
                 pc.is_in(lead, pa.array(["-", "\u2212", "("])),
                 pc.is_in(sign, pa.array(["-", "\u2212"])),
             ),
-            pc.equal(trail, "-"),
+            pc.or_(pc.equal(trail, "-"), pc.equal(crdr, "DR")),
         ),
         False,
     )

@@ -63,6 +63,34 @@ def trim(values: pa.Array) -> pa.Array:
     return pc.utf8_trim_whitespace(values)
 
 
+# Invisible formatting characters that spreadsheets and right-to-left locales put around numbers
+# and dates: the LTR/RTL marks, the Arabic letter mark, bidi embeddings and isolates, the BOM.
+INVISIBLE_MARKS = "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
+_INVISIBLE_UTF8 = tuple(mark.encode() for mark in INVISIBLE_MARKS)
+_INVISIBLE_CLASS = "[" + INVISIBLE_MARKS + "]"
+
+
+def strip_invisible_text(text: str) -> str:
+    """One cell without the invisible marks (see ``INVISIBLE_MARKS``)."""
+    if text.isascii():
+        return text
+    return text.translate(_INVISIBLE_TABLE)
+
+
+_INVISIBLE_TABLE = {ord(mark): None for mark in INVISIBLE_MARKS}
+
+
+def strip_invisible(values: pa.Array) -> pa.Array:
+    """The column without invisible marks; no copy when it holds none (the usual case)."""
+    data = value_bytes(values)
+    if not data.size or not (data >= 0xD8).any():
+        return values
+    raw = data.tobytes()
+    if not any(mark in raw for mark in _INVISIBLE_UTF8):
+        return values
+    return pc.replace_substring_regex(values, _INVISIBLE_CLASS, "")
+
+
 def null_where_empty(values: pa.Array, filled: np.ndarray) -> pa.Array:
     """The same strings with empty cells as nulls (sharing the character data)."""
     if filled.all():

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from tally.ingest.errors import RowError, SkippedRow, raise_for_errors
+from tally.ingest.errors import (
+    RowError,
+    SkippedRow,
+    edge_rows,
+    raise_for_errors,
+)
 from tally.ingest.records import RECORD_SCHEMA
 from tally.ingest.safety import escape_formula
 
@@ -33,6 +39,49 @@ class ParsedBatch:
 
     def raise_for_errors(self) -> None:
         raise_for_errors(self.errors)
+
+
+def without_edge_rows(batches: Iterable[ParsedBatch]) -> Iterator[ParsedBatch]:
+    """The batches with the errors of the table's preamble and footer rows left out (the rows
+    stay in ``skipped``), by ``errors.edge_rows``, the rule preflight applies to its sample. A
+    batch whose last rows fail is held until the next batch shows whether entries follow."""
+    first_good: int | None = None
+    last_good = 0
+    held: ParsedBatch | None = None
+    for batch in batches:
+        if batch.records.num_rows:
+            numbers = batch.records.column("row_number")
+            low, high = int(pc.min(numbers).as_py()), int(pc.max(numbers).as_py())
+            if first_good is None:
+                first_good = low
+                _drop_edges(batch, low, high, leading=True, trailing=False)
+            if held is not None:
+                yield held
+                held = None
+            last_good = high
+        elif held is not None:
+            held.errors.extend(batch.errors)
+            held.skipped.extend(batch.skipped)
+            held.bytes_read, held.rows_read = batch.bytes_read, batch.rows_read
+            continue
+        if first_good is not None and any(e.row and e.row > last_good for e in batch.errors):
+            held = batch
+            continue
+        yield batch
+    if held is not None and first_good is not None:
+        _drop_edges(held, first_good, last_good, leading=False, trailing=True)
+    if held is not None:
+        yield held
+
+
+def _drop_edges(
+    batch: ParsedBatch, first_good: int, last_good: int, *, leading: bool, trailing: bool
+) -> None:
+    failing = {error.row for error in batch.errors if error.row}
+    cells = {row.row: row.cells for row in batch.skipped}
+    edge = edge_rows(failing, first_good, last_good, cells, leading=leading, trailing=trailing)
+    if edge:
+        batch.errors = [error for error in batch.errors if error.row not in edge]
 
 
 @dataclass

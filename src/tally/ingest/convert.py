@@ -175,8 +175,16 @@ class RecordConverter:
             for values in raw:
                 empty &= ~filled_mask(values)[candidates]
             blank[candidates[empty]] = True  # rows with no content at all: not data, not errors
+        # A row with neither a date nor an amount is a note or the continuation of the entry above
+        # (Raiffeisen puts an entry's details on the next line): not an entry, and not an error.
+        notes = failing & ~blank & ~filled["booking_date"] & ~self._any_amount(filled)
         keep = ~failing
-        errors, skipped = self._explain(problems, failing & ~blank, raw, trimmed, row_numbers)
+        errors, skipped = self._explain(
+            problems, failing & ~blank & ~notes, raw, trimmed, row_numbers
+        )
+        if notes.any():
+            skipped.extend(self._note_rows(notes, raw, row_numbers))
+            skipped.sort(key=lambda row: row.row)
 
         texts = {
             field: null_where_empty(trimmed[field], filled[field])
@@ -220,6 +228,28 @@ class RecordConverter:
             [columns[name] for name in RECORD_SCHEMA.names], schema=RECORD_SCHEMA
         )
         return Converted(records, errors, skipped)
+
+    def _any_amount(self, filled: dict[str, np.ndarray]) -> np.ndarray:
+        mask = np.zeros(len(filled["booking_date"]), dtype=bool)
+        for field in ("amount", "debit", "credit"):
+            if field in filled:
+                mask |= filled[field]
+        return mask
+
+    @staticmethod
+    def _note_rows(
+        notes: np.ndarray, raw: list[pa.Array], row_numbers: np.ndarray
+    ) -> list[SkippedRow]:
+        indices = np.flatnonzero(notes)
+        taken = pa.array(indices)
+        cells = [values.take(taken).to_pylist() for values in raw]
+        reason = "no date and no amount: a note or continuation row, not an entry"
+        return [
+            SkippedRow(
+                int(row_numbers[index]), [column[offset] or "" for column in cells], [reason]
+            )
+            for offset, index in enumerate(indices.tolist())
+        ]
 
     def _canonical_dates(self, text: pa.Array, dates: pa.Array) -> pa.Array:
         """The dates as the hash reads them ('YYYY-MM-DD'): valid ISO input already is that text,

@@ -22,7 +22,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from tally.ingest.batches import ParsedBatch
+from tally.ingest.batches import ParsedBatch, without_edge_rows
 from tally.ingest.convert import RecordConverter
 from tally.ingest.errors import (
     BinaryFileError,
@@ -275,8 +275,8 @@ def parse_csv(
     data = PrefixedReader(head[data_offset:], source)
     if block_size is None:
         block_size = _block_size(head[data_offset:], batch_rows)
-    yield from _parse_rows(
-        data, counting, options, start.columns, arrow_encoding, batch_rows, block_size
+    yield from without_edge_rows(
+        _parse_rows(data, counting, options, start.columns, arrow_encoding, batch_rows, block_size)
     )
 
 

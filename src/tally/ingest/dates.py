@@ -23,7 +23,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from tally.ingest.arrays import as_string_array, trim
+from tally.ingest.arrays import as_string_array, strip_invisible, strip_invisible_text, trim
 from tally.ingest.errors import OptionsError
 
 EXCEL = "excel"
@@ -199,7 +199,7 @@ def _year(full: str | None, short: str | None) -> int:
 
 def parse_date(text: str, date_format: str) -> date:
     """Parse one cell, or raise DateFormatError saying why."""
-    text = text.strip()
+    text = strip_invisible_text(text).strip()
     match = _regex(date_format).fullmatch(text)
     if match is None:
         raise DateFormatError(f"not a date in the format {date_format!r}")
@@ -260,9 +260,23 @@ def detect_date_format(
     if best == 0 or best * 2 < len(samples):
         return DateDetection(None, (), False)
     winners = tuple(fmt for fmt in formats if scores[fmt] == best)
-    if len(winners) == 1:
-        return DateDetection(winners[0], winners, False)
+    if len(winners) == 1 or _same_dates(samples, winners):
+        # Formats that read every value as the same date ('%d %b %Y', '%d %B %Y') are one answer.
+        return DateDetection(winners[0], winners[:1], False)
     return DateDetection(None, winners, True)
+
+
+def _same_dates(samples: Sequence[str], formats: Sequence[str]) -> bool:
+    for value in samples:
+        read: set[date | None] = set()
+        for fmt in formats:
+            try:
+                read.add(parse_date(value, fmt))
+            except DateFormatError:
+                read.add(None)
+        if len(read) > 1:
+            return False
+    return True
 
 
 # ----------------------------------------------------------------------------------------------
@@ -271,7 +285,7 @@ def detect_date_format(
 
 def parse_dates(values: pa.Array | pa.ChunkedArray, date_format: str) -> pa.Array:
     """Parse a string column to date32; null where the cell is empty or not a valid date."""
-    text = trim(as_string_array(values))
+    text = trim(strip_invisible(as_string_array(values)))
     compiled = compile_date_format(date_format)
     if compiled.width is not None:
         fast = _parse_fixed(text, compiled)

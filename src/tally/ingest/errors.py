@@ -12,7 +12,8 @@ the sources service translates them (each carries ``reason``, ``row`` and ``colu
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -202,3 +203,58 @@ def raise_for_errors(errors: Sequence[RowError]) -> None:
     """Reject semantics: raise the first error as its ``IngestError`` subclass (nothing if none)."""
     if errors:
         raise errors[0].to_exception()
+
+
+# A table's first and last rows may be its preamble or footer (a starting balance, 'Pending'
+# entries, totals, disclaimers) rather than entries. Rows without any date that do not read as
+# entries, before the first entry (at most this many) or after the last one (at most this many),
+# are left out as skipped rows instead of failing the file. A failing row that holds a date is an
+# entry gone wrong, so its neighbours at that end are errors too.
+# A cell that starts like a date, valid or not ('2026-13-45' is an entry with a bad date, not a
+# footer), unlike 'Pending', 'Total' or 'Date downloaded 01/24/2023'.
+_DATE_SHAPE = re.compile(
+    r"^\s*(?:\d{1,4}[-./]\d{1,2}[-./]\d{1,4}|\d{8}(?:\D|$)|\d{1,2} [A-Za-z]{3})"
+)
+MAX_LEADING_ROWS = 5
+MAX_TRAILING_ROWS = 30
+
+
+def edge_rows(
+    failing: Collection[int],
+    first_good: int,
+    last_good: int,
+    cells: Mapping[int, Sequence[str]],
+    *,
+    leading: bool,
+    trailing: bool,
+) -> set[int]:
+    """Which of the ``failing`` row numbers are the table's preamble or footer (see above)."""
+
+    def dateless(rows: list[int]) -> bool:
+        return all(not any(_DATE_SHAPE.match(cell) for cell in cells.get(row, ())) for row in rows)
+
+    edge: set[int] = set()
+    before = sorted(row for row in failing if row < first_good)
+    if leading and before and len(before) <= MAX_LEADING_ROWS and dateless(before):
+        edge.update(before)
+    after = sorted(row for row in failing if row > last_good)
+    if trailing and after and len(after) <= MAX_TRAILING_ROWS and dateless(after):
+        edge.update(after)
+    return edge
+
+
+def split_edge_errors(
+    errors: Sequence[RowError],
+    cells: Mapping[int, Sequence[str]],
+    row_numbers: Sequence[int],
+    *,
+    trailing: bool,
+) -> tuple[list[RowError], list[int]]:
+    """(the errors to report, the edge rows left out) for rows ``row_numbers`` (in order, failing
+    or not) whose ``cells`` are known; trailing rows only count when they end the file."""
+    failing = {error.row for error in errors if error.row}
+    good = [number for number in row_numbers if number not in failing]
+    if not good or not failing:
+        return list(errors), []
+    edge = edge_rows(failing, good[0], good[-1], cells, leading=True, trailing=trailing)
+    return [error for error in errors if error.row not in edge], sorted(edge)

@@ -1,9 +1,12 @@
-"""Proposing a column mapping from header names (in several languages) and from the data itself.
+"""Proposing a column mapping from the data itself, with header names (in several languages).
 
-Header names are normalised (lower case, accents and punctuation removed) and compared with
-synonym lists; the data then vetoes impossible choices (a 'Date' column whose cells are not dates)
-and fills the gaps when there is no header (first date column -> booking_date, a signed numeric
-column -> amount). The proposal is only a proposal: the user confirms or corrects it.
+Columns are chosen by how well their values fit a field over the sampled rows: the share of rows
+that hold a value and, for dates and amounts, the share that parses as one. An empty column never
+wins, whatever its name. Header names (normalised: lower case, accents and punctuation removed,
+compared with synonym lists) only rank columns whose values fit equally well, and the data fills
+the gaps when no name matches (the best date column -> booking_date, a signed numeric column ->
+amount, a column of ISO codes -> currency, a column of D/C indicators on nearly every row ->
+direction). The proposal is only a proposal: the user confirms or corrects it.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from dataclasses import dataclass
 
 from tally.ingest.dates import EXCEL, DateFormatError, parse_date
 from tally.ingest.options import DEFAULT_CREDIT_MARKERS, DEFAULT_DEBIT_MARKERS
+from tally.ingest.records import MAPPABLE_FIELDS
 from tally.ingest.sniff import cell_kind
 
 # Most specific first; an exact match beats a match of whole words inside a longer name.
@@ -250,6 +254,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 _NOT_AMOUNT = re.compile(
     r"\b(balance|saldo|solde|kontostand|saldo na trn|price|quantity|fee|rate)\b"
 )
+# Names of the account holder's own account, never the counterparty's ('IBAN Auftragskonto').
+_OWN_ACCOUNT = re.compile(r"\b(auftragskonto|own account|my account|rekening)\b")
 # Which kind of data each field needs.
 _KIND = {
     "booking_date": "date",
@@ -259,6 +265,71 @@ _KIND = {
     "credit": "amount",
 }
 _MARKERS = frozenset(DEFAULT_DEBIT_MARKERS) | frozenset(DEFAULT_CREDIT_MARKERS)
+# Columns whose values may read 'credit'/'debit' without signing anything (Stripe's card_funding).
+_NOT_SIGN = re.compile(r"\b(card|funding|brand|category|method|product|network|payment|kind)\b")
+# A column holds the sign when nearly every row carries an indicator value.
+SIGN_SHARE = 0.9
+# Share buckets: values that fit within 5% of each other tie, and the names decide.
+_BUCKETS = 20
+CURRENCY_CODES = frozenset(
+    [
+        "AED",
+        "ARS",
+        "AUD",
+        "BGN",
+        "BHD",
+        "BRL",
+        "CAD",
+        "CHF",
+        "CLP",
+        "CNY",
+        "COP",
+        "CZK",
+        "DKK",
+        "EGP",
+        "EUR",
+        "GBP",
+        "HKD",
+        "HUF",
+        "IDR",
+        "ILS",
+        "INR",
+        "ISK",
+        "JOD",
+        "JPY",
+        "KES",
+        "KRW",
+        "KWD",
+        "LTL",
+        "LVL",
+        "MAD",
+        "MXN",
+        "MYR",
+        "NGN",
+        "NOK",
+        "NZD",
+        "OMR",
+        "PEN",
+        "PHP",
+        "PKR",
+        "PLN",
+        "QAR",
+        "RON",
+        "RSD",
+        "RUB",
+        "SAR",
+        "SEK",
+        "SGD",
+        "THB",
+        "TND",
+        "TRY",
+        "TWD",
+        "UAH",
+        "USD",
+        "VND",
+        "ZAR",
+    ]
+)
 
 
 def normalise_name(name: str) -> str:
@@ -266,6 +337,30 @@ def normalise_name(name: str) -> str:
     decomposed = unicodedata.normalize("NFKD", name.strip().lower())
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(re.sub(r"[^0-9a-z]+", " ", plain.replace("ß", "ss")).split())
+
+
+def named_like(field: str, columns: Sequence[str]) -> str | None:
+    """The column whose name fits ``field`` best, whatever its values (None: no name fits)."""
+    scored = [(_name_score(field, column), -rank, column) for rank, column in enumerate(columns)]
+    best = max(scored, default=(0, 0, ""))
+    return best[2] if best[0] else None
+
+
+def names_known_fields(cells: Sequence[str]) -> bool:
+    """Whether a row reads as a header: no date or amount in it, and at least two cells that
+    name a field exactly ('Buchungstag', 'Betrag', 'Currency')."""
+    if any(cell_kind(cell) in ("date", "amount") for cell in cells):
+        return False
+    named = 0
+    for cell in cells:
+        normalised = normalise_name(cell)
+        if normalised and any(
+            normalised == normalise_name(synonym)
+            for synonyms in SYNONYMS.values()
+            for synonym in synonyms
+        ):
+            named += 1
+    return named >= 2
 
 
 def _name_score(field: str, name: str) -> int:
@@ -297,9 +392,27 @@ class ColumnProfile:
     amounts: int
     negatives: int
     markers: int
+    rows: int = 0  # rows sampled (filled or not)
+    codes: int = 0  # cells that are ISO currency codes
 
     def share(self, count: int) -> float:
         return count / self.filled if self.filled else 0.0
+
+    def row_share(self, count: int) -> float:
+        return count / self.rows if self.rows else 0.0
+
+    def fit(self, field: str) -> float:
+        """Share of the sampled rows whose value fits ``field`` (parses, for typed fields)."""
+        needed = _KIND.get(field)
+        if needed == "date":
+            return self.row_share(self.dates)
+        if needed == "amount":
+            return self.row_share(self.amounts)
+        if field == "direction":
+            return self.row_share(self.markers)
+        if field == "currency":
+            return self.row_share(self.codes)
+        return self.row_share(self.filled)
 
     @property
     def kind(self) -> str:
@@ -339,6 +452,8 @@ def profile_columns(
                     and (value.startswith(("-", "(", "\u2212")) or value.endswith("-"))
                 ),
                 markers=sum(1 for value in values if value.lower() in _MARKERS),
+                rows=len(rows),
+                codes=sum(1 for value in values if value.upper() in CURRENCY_CODES),
             )
         )
     return profiles
@@ -356,9 +471,9 @@ def _is_date(value: str, date_format: str) -> bool:
 def propose_mapping(
     columns: Sequence[str], profiles: Sequence[ColumnProfile], *, has_header: bool
 ) -> dict[str, str]:
-    """Field -> column proposal from names (when there is a header) and data kinds."""
+    """Field -> column proposal from the values (first) and the header names (to break ties)."""
     by_name = {profile.name: profile for profile in profiles}
-    candidates: list[tuple[int, int, int, str, str]] = []
+    candidates: list[tuple[int, int, int, int, str, str]] = []
     if has_header:
         for field_rank, field in enumerate(SYNONYMS):
             for column_rank, column in enumerate(columns):
@@ -369,11 +484,16 @@ def propose_mapping(
                 needed = _KIND.get(field)
                 if needed == "amount" and _NOT_AMOUNT.search(normalise_name(column)):
                     continue
-                if needed and profile.filled and profile.kind != needed:
+                if field.startswith("counterparty") and _OWN_ACCOUNT.search(normalise_name(column)):
                     continue
-                if field == "direction" and profile.filled and profile.share(profile.markers) < 0.8:
+                if needed and profile.kind != needed:
+                    continue  # an empty column, or one whose values are not of the field's kind
+                if field == "direction" and profile.fit(field) < SIGN_SHARE:
                     continue
-                candidates.append((score, -field_rank, -column_rank, field, column))
+                if field == "currency" and profile.filled and profile.share(profile.codes) < 0.9:
+                    continue
+                quality = round(_BUCKETS * profile.fit(field))
+                candidates.append((quality, score, -field_rank, -column_rank, field, column))
     mapping: dict[str, str] = {}
     used: set[str] = set()
     for *_ranks, field, column in sorted(candidates, reverse=True):
@@ -384,7 +504,39 @@ def propose_mapping(
     _resolve_amount_fields(mapping)
     _fill_from_data(mapping, used, profiles)
     _drop_unneeded_direction(mapping, by_name, used)
+    if "booking_date" not in mapping and "value_date" in mapping:
+        # The only date a file gives is the date of its entries ('Date de valeur' alone).
+        mapping["booking_date"] = mapping.pop("value_date")
     return mapping
+
+
+def merge_mapping(given: Mapping[str, str], proposed: Mapping[str, str]) -> dict[str, str]:
+    """The user's (partial) mapping completed with the proposal: a field the user maps, or a
+    column the user uses, is theirs; an empty column name unmaps a field the proposal had. A
+    signed amount given replaces a proposed debit/credit pair and its direction, and a pair given
+    replaces a proposed amount."""
+    taken = {column for column in given.values() if column}
+    merged = {
+        field: column
+        for field, column in proposed.items()
+        if field not in given and column not in taken
+    }
+    if "amount" in given:
+        merged.pop("debit", None)
+        merged.pop("credit", None)
+        if given["amount"] != proposed.get("amount"):
+            merged.pop("direction", None)  # it signed the proposed amount, not this one
+    if "debit" in given or "credit" in given:
+        merged.pop("amount", None)
+        merged.pop("direction", None)
+    merged.update({field: column for field, column in given.items() if column})
+    return merged
+
+
+def exact_mapping(mapping: Mapping[str, str]) -> dict[str, str]:
+    """A mapping that detection must not complete (an import profile's, a source's own): every
+    field it leaves out is given as unmapped."""
+    return {**dict.fromkeys(MAPPABLE_FIELDS, ""), **mapping}
 
 
 def _resolve_amount_fields(mapping: dict[str, str]) -> None:
@@ -400,6 +552,8 @@ def _fill_from_data(
     free = [profile for profile in profiles if profile.name not in used]
     if "booking_date" not in mapping:
         dates = [profile for profile in free if profile.kind == "date"]
+        # The fullest date column first; the file's order breaks ties.
+        dates.sort(key=lambda profile: -round(_BUCKETS * profile.fit("booking_date")))
         if dates:
             mapping["booking_date"] = dates[0].name
             used.add(dates[0].name)
@@ -414,8 +568,10 @@ def _fill_from_data(
             and profile.kind == "amount"
             and not _NOT_AMOUNT.search(normalise_name(profile.name))
         ]
-        # A signed column is more likely the amount than a balance or a count.
-        numbers.sort(key=lambda profile: profile.negatives == 0)
+        # The fullest column first; a signed column is more likely the amount than a balance.
+        numbers.sort(
+            key=lambda profile: (-round(_BUCKETS * profile.fit("amount")), profile.negatives == 0)
+        )
         if numbers:
             mapping["amount"] = numbers[0].name
             used.add(numbers[0].name)
@@ -424,12 +580,21 @@ def _fill_from_data(
             profile
             for profile in profiles
             if profile.name not in used
-            and profile.filled
-            and profile.share(profile.markers) >= 0.95
+            and profile.fit("direction") >= SIGN_SHARE
+            and not _NOT_SIGN.search(normalise_name(profile.name))
         ]
         if markers:
             mapping["direction"] = markers[0].name
             used.add(markers[0].name)
+    if "currency" not in mapping:
+        codes = [
+            profile
+            for profile in profiles
+            if profile.name not in used and profile.fit("currency") >= SIGN_SHARE
+        ]
+        if codes:
+            mapping["currency"] = codes[0].name
+            used.add(codes[0].name)
 
 
 def _drop_unneeded_direction(

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from tally.ingest.amounts import detect_decimal_separator
+from tally.ingest.amounts import currency_of_symbols, detect_decimal_separator
 from tally.ingest.convert import RecordConverter
 from tally.ingest.dates import detect_date_format
 from tally.ingest.errors import (
@@ -28,8 +28,16 @@ from tally.ingest.errors import (
     LineTooLongError,
     NoDataError,
     RowError,
+    split_edge_errors,
 )
-from tally.ingest.mapping import profile_columns, propose_mapping
+from tally.ingest.mapping import (
+    ColumnProfile,
+    merge_mapping,
+    named_like,
+    names_known_fields,
+    profile_columns,
+    propose_mapping,
+)
 from tally.ingest.options import AMOUNT_FIELDS, DATE_FIELDS, ParseOptions, mapping_problems
 from tally.ingest.safety import is_formula_like
 from tally.ingest.sniff import (
@@ -118,7 +126,7 @@ class Hints:
     decimal_separator: str | None = None
     mapping: Mapping[str, str] | None = None
     default_currency: str | None = None
-    ragged_rows: str = "error"
+    ragged_rows: str | None = None  # None: "pad" when every short or long row is so by empty cells
 
 
 def preflight(
@@ -135,7 +143,7 @@ def preflight(
     decimal_separator: str | None = None,
     mapping: Mapping[str, str] | None = None,
     default_currency: str | None = None,
-    ragged_rows: str = "error",
+    ragged_rows: str | None = None,
 ) -> PreflightResult:
     """Sniff the first bytes of a CSV/TSV (optionally gzip) file and propose ParseOptions.
 
@@ -219,10 +227,19 @@ def analyse_rows(
     header_index, first_data = _locate_header(rows, dialect.field_count, hints)
     header = rows[header_index] if header_index is not None else None
     if header is not None:
-        columns, duplicates = column_names(header, dialect.field_count)
+        # Trailing header cells without a name are columns too when data rows reach them
+        # (Raiffeisen: 5 named columns, rows of 10 fields with a tag in the last).
+        widest = max((len(row) for row in rows[first_data : first_data + max_rows]), default=0)
+        header_width = max(dialect.field_count, min(len(header), widest))
+        columns, duplicates = column_names(header, header_width)
         for name in duplicates:
-            errors.append(
-                RowError(0, name, name, f"duplicate column name {name!r}", "duplicate_header")
+            warnings.append(
+                IngestWarning(
+                    "duplicate_header",
+                    f"the column name {name!r} appears twice; the second is read as "
+                    f"{name + ' (2)'!r}",
+                    column=name,
+                )
             )
     else:
         columns = generated_names(dialect.field_count)
@@ -233,11 +250,14 @@ def analyse_rows(
         raise LineTooLongError("no complete data row in the head of the file", row=1)
 
     width = len(columns)
+    # Exporters pad rows with trailing empty fields (or leave them off): read them, padded; a
+    # row whose surplus cells hold text is still an error.
+    ragged_rows = hints.ragged_rows or "pad"
     table_rows: list[list[str]] = []
     table_numbers: list[int] = []
     ragged = 0
     for number, cells in zip(numbers, data_rows, strict=True):
-        fitted = _fit(cells, width, hints.ragged_rows)
+        fitted = _fit(cells, width, ragged_rows)
         if fitted is None:
             ragged += 1
             reason = f"expected {width} fields, found {len(cells)}"
@@ -256,16 +276,23 @@ def analyse_rows(
     # Detection looks at every sampled row, cut or padded to the header's width.
     shaped = [(cells + [""] * width)[:width] for cells in data_rows]
     profiles = profile_columns(columns, shaped, hints.date_format)
-    mapping = (
-        dict(hints.mapping)
-        if hints.mapping is not None
-        else propose_mapping(columns, profiles, has_header=header is not None)
-    )
+    mapping = propose_mapping(columns, profiles, has_header=header is not None)
+    if hints.mapping is not None:
+        mapping = merge_mapping(hints.mapping, mapping)
     decimal = _decimal_separator(mapping, columns, shaped, dialect, hints, warnings)
     date_format, candidates = _date_format(mapping, columns, shaped, hints, warnings)
     currency = hints.default_currency
     if currency is None and "currency" not in mapping:
         currency = _currency_from_names(mapping, warnings)
+    if currency is None and "currency" not in mapping:
+        currency = currency_of_symbols(_column_values(mapping, AMOUNT_FIELDS, columns, shaped))
+        if currency is not None:
+            warnings.append(
+                IngestWarning(
+                    "currency_from_symbol",
+                    f"no currency column: using {currency} from the symbol next to the amounts",
+                )
+            )
 
     options = ParseOptions(
         mapping=mapping,
@@ -280,13 +307,40 @@ def analyse_rows(
         date_format=date_format,
         decimal_separator=decimal,
         default_currency=currency,
-        ragged_rows=hints.ragged_rows,
+        ragged_rows=ragged_rows,
     )
     problems = mapping_problems(mapping, columns)
     for column, reason in problems:
         errors.append(RowError(None, column, None, reason, "mapping"))
+    if problems:
+        errors.extend(_why_unmapped(mapping, columns, shaped))
+    if not problems and date_format is None and set(DATE_FIELDS) & set(mapping):
+        errors.append(
+            RowError(
+                None,
+                mapping.get("booking_date"),
+                None,
+                "the date format could not be decided from the data: choose date_format"
+                + (f" (one of {', '.join(candidates)})" if candidates else ""),
+                "options",
+            )
+        )
     if not problems and (date_format is not None or not set(DATE_FIELDS) & set(mapping)):
         errors.extend(_convert_sample(options, columns, table_rows, table_numbers))
+    errors = _name_empty_columns(errors, mapping, profiles, len(data_rows))
+    whole_table = complete and len(data_rows) < max_rows
+    cells_of = dict(zip(numbers, data_rows, strict=True))
+    errors, edges = split_edge_errors(errors, cells_of, numbers, trailing=whole_table)
+    if edges:
+        warnings.append(
+            IngestWarning(
+                "edge_rows",
+                f"{len(edges)} row(s) before the first or after the last entry do not read as "
+                f"entries (rows {', '.join(map(str, edges[:5]))}): a preamble or footer, left "
+                "out and listed with the skipped rows",
+                row=edges[0],
+            )
+        )
     errors.sort(key=lambda error: error.row if error.row is not None else -1)
     warnings.extend(_formula_warnings(columns, table_rows, table_numbers))
     return PreflightResult(
@@ -310,6 +364,63 @@ def analyse_rows(
     )
 
 
+def _why_unmapped(
+    mapping: Mapping[str, str], columns: list[str], rows: list[list[str]]
+) -> list[RowError]:
+    """For a required field left unmapped, the column named like it and why its values were not
+    taken ('Amount' holds 'ten'): the real cause, where the mapping error only says what is
+    missing."""
+    found: list[RowError] = []
+    wanted = [("booking_date", "dates")] if "booking_date" not in mapping else []
+    if not {"amount", "debit", "credit"} & set(mapping):
+        wanted.append(("amount", "amounts"))
+    for name, kind in wanted:
+        column = named_like(name, columns)
+        if column is None:
+            continue
+        index = columns.index(column)
+        values = [row[index].strip() for row in rows if row[index].strip()]
+        label = name.replace("_", " ")
+        reason = (
+            f"column {column!r} is named like {label} but is empty"
+            if not values
+            else f"column {column!r} is named like {label} but its values are not {kind} "
+            f"(e.g. {values[0]!r})"
+        )
+        found.append(RowError(None, column, values[0] if values else None, reason, "mapping"))
+    return found
+
+
+def _name_empty_columns(
+    errors: list[RowError],
+    mapping: Mapping[str, str],
+    profiles: Sequence[ColumnProfile],
+    sampled: int,
+) -> list[RowError]:
+    """One error naming a required field's column that is empty in every sampled row, instead of
+    an 'is empty' error on each row (the cause is the column, not the rows)."""
+    filled = {profile.name: profile.filled for profile in profiles}
+    empty = [
+        column
+        for field in ("booking_date", "amount")
+        if (column := mapping.get(field)) is not None and filled.get(column, 1) == 0
+    ]
+    if not empty:
+        return errors
+    kept = [e for e in errors if not (e.column in empty and e.code == "missing_value")]
+    named = [
+        RowError(
+            None,
+            column,
+            None,
+            f"column {column!r} is empty in all {sampled} sampled rows: map another column",
+            "mapping",
+        )
+        for column in empty
+    ]
+    return named + kept
+
+
 def _locate_header(
     rows: Sequence[Sequence[str]], field_count: int, hints: Hints
 ) -> tuple[int | None, int]:
@@ -323,6 +434,11 @@ def _locate_header(
     if guess.header_index is None and hints.has_header:
         return 0, 1
     if guess.header_index is None:
+        # A row that names the fields Tally knows ('Buchungstag', 'Betrag') is a header even
+        # when the rows below it do not look like data: it must never be read as an entry.
+        for index in range(guess.skip_rows, min(len(rows), guess.skip_rows + 1)):
+            if names_known_fields(rows[index]):
+                return index, index + 1
         return None, guess.skip_rows
     return guess.header_index, guess.header_index + 1
 

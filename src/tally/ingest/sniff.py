@@ -254,17 +254,27 @@ def detect_dialect(lines: Sequence[str]) -> Dialect:
         counts.pop(1, None)
         if not counts:
             continue
-        field_count, hits = max(counts.items(), key=lambda item: (item[1], item[0]))
-        score = (hits, field_count, -rank)
+        width = _table_width(counts)
+        # The delimiter that yields the biggest consistent table (in cells) wins: decimal commas
+        # inside a ';' file's quoted amounts make a few consistent 2-field lines, not a table.
+        score = (width * counts[width], counts[width], -rank)
         if best is None or score > best:
             best = score
-            chosen = Dialect(delimiter, quotechar, field_count, True)
+            chosen = Dialect(delimiter, quotechar, width, True)
     if chosen.quotechar == "'":
         # Only quote with apostrophes when that changes the fields (a delimiter inside '...').
         plain = Counter(len(parse_record(line, chosen.delimiter, '"')) for line in sample)
-        if plain[chosen.field_count] >= (best[0] if best else 0):
+        if plain[chosen.field_count] >= (best[1] if best else 0):
             chosen = Dialect(chosen.delimiter, '"', chosen.field_count, True)
     return chosen
+
+
+def _table_width(counts: Counter[int]) -> int:
+    """The table's width: of the field counts seen on at least two records, the one covering the
+    most cells. A key/value preamble can have more lines than a short table has rows (8 lines of
+    3 fields above 4 rows of 15), but never more cells."""
+    repeated = {count: hits for count, hits in counts.items() if hits >= 2} or counts
+    return max(repeated.items(), key=lambda item: (item[0] * item[1], item[1]))[0]
 
 
 def cell_kind(value: str) -> str:
@@ -352,3 +362,24 @@ def column_names(header: Sequence[str], field_count: int) -> tuple[list[str], li
 
 def generated_names(field_count: int) -> list[str]:
     return [f"column_{position}" for position in range(1, field_count + 1)]
+
+
+def looks_whole(head: bytes, head_limit: int) -> bool:
+    """Whether bytes sent without saying if they are the whole file probably are: shorter than
+    what preflight reads of a file (``head_limit``), and ending with a line break or with a last
+    line as wide as the rest (a file without a final newline), not with a cut row."""
+    if len(head) >= head_limit or detect_container(head) is not None:
+        return False
+    if head.endswith((b"\n", b"\r")):
+        return True
+    try:
+        text = decode_head(head, detect_encoding(head, complete=True), complete=True)
+    except (EncodingError, BinaryFileError):
+        return False
+    breaks = list(_LINE_BREAK.finditer(text))
+    if not breaks:
+        return True  # one line: nothing to compare it with
+    lines = rough_lines(text[: breaks[-1].end()], '"')
+    dialect = detect_dialect(lines)
+    last = parse_record(text[breaks[-1].end() :], dialect.delimiter, dialect.quotechar)
+    return len(last) >= dialect.field_count

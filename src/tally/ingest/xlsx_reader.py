@@ -9,17 +9,19 @@ the header, so data row n is sheet row (header row + n).
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from datetime import date, datetime, time
 from decimal import Decimal
+from pathlib import Path
 from typing import IO, Any
 
 import numpy as np
 import pyarrow as pa
 
-from tally.ingest.batches import ParsedBatch
+from tally.ingest.batches import ParsedBatch, without_edge_rows
 from tally.ingest.convert import RecordConverter
 from tally.ingest.errors import (
     BinaryFileError,
@@ -69,6 +71,10 @@ def cell_text(value: Any) -> str:
 def _open(source: Source) -> Any:
     from openpyxl import load_workbook
 
+    if isinstance(source, str | os.PathLike):
+        # openpyxl refuses a path without an .xlsx name (a spooled upload has none): hand it the
+        # open file instead, which it reads by content.
+        source = Path(source).open("rb")  # noqa: SIM115 - closed with the workbook
     stream = io.BytesIO(source) if isinstance(source, bytes | bytearray) else source
     if isinstance(source, bytes | bytearray) and not source:
         raise EmptyFileError("the file is empty")
@@ -165,7 +171,9 @@ def parse_xlsx(
         rows = _rows(worksheet)
         columns, header_row = _locate(rows, options)
         converter = RecordConverter(options, columns)
-        yield from _batches(rows, converter, columns, header_row, batch_rows, size, total_rows)
+        yield from without_edge_rows(
+            _batches(rows, converter, columns, header_row, batch_rows, size, total_rows)
+        )
     finally:
         workbook.close()
 

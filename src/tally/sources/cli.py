@@ -29,7 +29,7 @@ from tally.projects.auth import owner_access
 from tally.sources.ingestion import run_append, run_ingestion
 from tally.sources.progress import progress_board
 from tally.sources.reading import UploadOptions
-from tally.sources.service import DataSourceService
+from tally.sources.service import DataSourceService, InvalidFile
 from tally.sources.storage import append_path, spool_dir, upload_path
 
 console = Console(stderr=True)
@@ -63,18 +63,61 @@ def ingest(
         {**json.loads(options or "{}"), **({"mapping": json.loads(mapping)} if mapping else {})}
     )
     settings = get_settings()
-    if append_to is not None:
-        request = AppendRequest(append_to, profile, include_duplicates, dry_run)
-        asyncio.run(_append(settings, file, project, upload_options, request))
-        return
-    status, source = asyncio.run(_ingest(settings, file, project, name, upload_options, profile))
+    try:
+        if append_to is not None:
+            request = AppendRequest(append_to, profile, include_duplicates, dry_run)
+            asyncio.run(_append(settings, file, project, upload_options, request))
+            return
+        status, source = asyncio.run(
+            _ingest(settings, file, project, name, upload_options, profile)
+        )
+    except InvalidFile as error:
+        _print_problems(error.detail, error.fields)
+        raise typer.Exit(1) from None
     if status != DataSourceStatus.READY:
-        console.print(f"[red]Failed:[/red] {json.dumps(source.error, indent=2)}")
+        _print_problems("The file was not loaded", source.error or {})
         raise typer.Exit(1)
     console.print(
         f"Data source {source.id} ready: {source.row_count} records"
         + (f", {source.skipped_count} skipped" if source.skipped_count else "")
     )
+
+
+MAX_PRINTED_PROBLEMS = 5
+
+
+def _print_problems(message: str, detail: dict[str, Any]) -> None:
+    """A refused or failed file in a few lines: why, the first problems by row and column, and
+    what to do, instead of the whole preview."""
+    console.print(f"[red]{message}[/red]")
+    problem = detail.get("problem")
+    if isinstance(problem, dict) and problem.get("reason"):
+        console.print(f"  {_where(problem)}{problem['reason']}")
+    if detail.get("message") and detail.get("message") != message:
+        console.print(f"  {detail['message']}")
+    errors = list(detail.get("errors") or [])
+    for error in errors[:MAX_PRINTED_PROBLEMS]:
+        value = error.get("value")
+        shown = f" (value {value!r})" if value not in (None, "") else ""
+        console.print(f"  {_where(error)}{error.get('reason')}{shown}")
+    if len(errors) > MAX_PRINTED_PROBLEMS:
+        more = detail.get("error_count") or len(errors)
+        console.print(f"  ... and {more - MAX_PRINTED_PROBLEMS} more")
+    if errors:
+        console.print(
+            "Correct the mapping or options (--mapping, --options '{\"date_format\": ...}'), "
+            'or load the good rows with --options \'{"on_error": "skip"}\'; the web upload '
+            "page previews the file with every problem marked."
+        )
+
+
+def _where(error: dict[str, Any]) -> str:
+    parts = []
+    if error.get("row") is not None:
+        parts.append("header" if error["row"] == 0 else f"row {error['row']}")
+    if error.get("column"):
+        parts.append(f"column {error['column']!r}")
+    return ", ".join(parts) + ": " if parts else ""
 
 
 async def _ingest(
@@ -167,9 +210,7 @@ async def _append(
         await database.dispose()
     assert final is not None
     if final.status != DataSourceStatus.READY:
-        console.print(
-            f"[red]Failed, nothing was appended:[/red] {json.dumps(final.error, indent=2)}"
-        )
+        _print_problems("Failed, nothing was appended", final.error or {})
         raise typer.Exit(1)
     console.print(
         f"Appended to data source {final.data_source_id}: {final.rows_added:,} new rows, "

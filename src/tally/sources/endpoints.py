@@ -8,12 +8,13 @@ from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.cache import NOT_MODIFIED, cached_response, keys
+from tally.ingest.sniff import looks_whole
 from tally.kit.errors import Forbidden, TallyError, error_responses
 from tally.kit.tasks import TaskQueueDep
 from tally.kit.uploads import BadUpload, UploadTooLarge, received_upload
 from tally.profiles.service import ImportProfileNotFound
 from tally.projects.auth import ProjectEditor, ProjectNotFound, ProjectReader
-from tally.sources.reading import UploadOptions
+from tally.sources.reading import HEAD_BYTES, UploadOptions
 from tally.sources.schemas import DataSourceAppendRead, DataSourceRead
 from tally.sources.service import (
     APPEND_TASK,
@@ -111,8 +112,13 @@ async def _received_head(request: Request) -> tuple[bytes, PreflightChoices]:
     spool = spool_dir(request.app.state.settings)
     async with received_upload(request, spool, max_bytes=MAX_PREFLIGHT_BYTES) as upload:
         head = upload.path.read_bytes()
+    complete = (
+        _flag(upload.fields, "complete")
+        if "complete" in upload.fields
+        else looks_whole(head, HEAD_BYTES)
+    )
     return head, {
-        "complete": _flag(upload.fields, "complete"),
+        "complete": complete,
         "options": _options(upload.fields),
         "profile_id": upload.fields.get("profile_id") or None,
     }

@@ -38,10 +38,9 @@ from tally.sources.progress import progress_board
 from tally.sources.reading import (
     FileBatch,
     ReadPlan,
-    batch_sum,
+    StatementTally,
     describe_error,
     read_file,
-    statement_summary,
 )
 from tally.sources.repository import DataSourceRepository
 from tally.sources.storage import append_path, append_skipped_path, skipped_path, upload_path
@@ -89,8 +88,7 @@ class _Load:
     error_count: int = 0
     skipped: int = 0
     rows_read: int = 0
-    statements: list[dict[str, Any]] = field(default_factory=list)
-    statement_sum: int = 0
+    tally: StatementTally = field(default_factory=StatementTally)
     last_progress: float = 0.0
 
     @classmethod
@@ -165,7 +163,7 @@ async def _load(
         load.source_id,
         row_count=row_count,
         skipped_count=load.skipped,
-        statement={"statements": load.statements} if load.statements else None,
+        statement={"statements": load.tally.statements} if load.tally.statements else None,
         warnings=_warnings(load),
     )
     invalidate_data_sources(session, project_id)
@@ -230,7 +228,7 @@ async def _append(
         rows_added=rows_added,
         rows_already_imported=new_rows.already_imported,
         skipped_count=load.skipped,
-        statements=load.statements,
+        statements=load.tally.statements,
         warnings=_warnings(load),
     )
     invalidate_data_sources(session, project_id)
@@ -335,34 +333,20 @@ async def _records(
 
 
 def _track_statement(batch: FileBatch, load: _Load) -> None:
-    if batch.statement is None:
-        return
-    load.statement_sum += batch_sum(batch.records)
-    if batch.statement_complete:
-        load.statements.append(statement_summary(batch.statement, load.statement_sum))
-        load.statement_sum = 0
+    load.tally.add(batch.records, batch.statement, batch.statement_complete)
 
 
 def _check_statements(load: _Load) -> None:
-    unbalanced = [s for s in load.statements if s.get("balance", {}).get("status") == "unbalanced"]
-    if unbalanced and not load.accept_unbalanced:
-        first = unbalanced[0]
-        raise FileRejected(
-            {
-                "message": f"Statement {first['statement_id'] or first['index'] + 1} does not balance: "
-                f"opening {first['opening_balance']} + entries {first['balance']['entries_sum']} "
-                f"!= closing {first['closing_balance']} (difference {first['balance']['difference']}). "
-                "Upload it with accept_unbalanced to keep it anyway.",
-                "statements": load.statements,
-            }
-        )
+    message = load.tally.unbalanced_message()
+    if message is not None and not load.accept_unbalanced:
+        raise FileRejected({"message": message, "statements": load.tally.statements})
 
 
 def _warnings(load: _Load) -> list[str]:
     warnings = []
     if load.skipped:
         warnings.append(f"{load.skipped} rows were skipped; download them to fix and re-upload.")
-    for statement in load.statements:
+    for statement in load.tally.statements:
         if statement.get("balance", {}).get("status") == "unbalanced":
             warnings.append(f"Statement {statement['statement_id']} does not balance (accepted).")
     return warnings

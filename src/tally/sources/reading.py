@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 
 from tally.ingest.batches import ParsedBatch
 from tally.ingest.csv_reader import parse_csv
-from tally.ingest.errors import IngestError, RowError, SkippedRow
+from tally.ingest.errors import IngestError, OptionsError, RowError, SkippedRow
 from tally.ingest.formats import (
     PARSERS,
     FormatError,
@@ -54,7 +54,9 @@ class UploadOptions(BaseModel):
     decimal_separator: Literal[".", ","] | None = None
     default_currency: str | None = Field(None, min_length=3, max_length=3)
     sheet: str | None = None
-    ragged_rows: Literal["error", "pad"] = "error"
+    ragged_rows: Literal["error", "pad"] | None = Field(
+        None, description="pad: read rows short or long by empty cells; default: detected"
+    )
     on_error: Literal["reject", "skip"] = Field(
         "reject", description="reject: any bad row rejects the file; skip: load the rest"
     )
@@ -130,10 +132,19 @@ class Preview:
     records: list[dict[str, Any]] = field(default_factory=list)
     statements: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    statement_errors: list[RowError] = field(default_factory=list)
+    unchecked: list[str] = field(default_factory=list)
 
     @property
     def errors(self) -> list[RowError]:
-        return list(self.tabular.errors) if self.tabular else []
+        tabular = list(self.tabular.errors) if self.tabular else []
+        return tabular + self.statement_errors
+
+    @property
+    def ok(self) -> bool:
+        """Whether the load would succeed, as far as what preflight read can tell (``unchecked``
+        says what it could not tell)."""
+        return not self.errors
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -142,11 +153,12 @@ class Preview:
             "records": self.records,
             "statements": self.statements,
             "notes": self.notes,
-            "ok": not self.errors,
         }
         if self.tabular is not None:
             data.update(self.tabular.to_dict())
+        data["ok"] = self.ok
         data["errors"] = [error.to_dict() for error in self.errors]
+        data["unchecked"] = self.unchecked
         return data
 
 
@@ -159,6 +171,7 @@ def preview_file(
     sits at its end). Raises IngestError/FormatError for files that cannot be read at all.
     """
     detected = detect_format(head)
+    _refuse_ignored_options(detected, options)
     if detected == "csv":
         result = preflight(head, complete=complete, **options.csv_hints())
         return Preview("csv", ReadPlan("csv", result.options.to_dict()), tabular=result)
@@ -168,28 +181,114 @@ def preview_file(
         source: Any = path if path is not None else head
         result = preflight_xlsx(source, **options.xlsx_hints())
         return Preview("xlsx", ReadPlan("xlsx", result.options.to_dict()), tabular=result)
-    return _preview_statement(detected, head, complete=complete, path=path)
+    return _preview_statement(
+        detected,
+        head,
+        complete=complete,
+        path=path,
+        accept_unbalanced=options.accept_unbalanced,
+    )
 
 
-def _preview_statement(detected: str, head: bytes, *, complete: bool, path: Path | None) -> Preview:
+# The options each format reads; any other one given is refused rather than silently dropped.
+_CSV_OPTIONS = frozenset(UploadOptions().csv_hints()) | {"on_error"}
+_XLSX_OPTIONS = frozenset(UploadOptions().xlsx_hints()) | {"on_error"}
+_STATEMENT_OPTIONS = frozenset({"on_error", "accept_unbalanced"})
+
+
+def _refuse_ignored_options(detected: str, options: UploadOptions) -> None:
+    accepted = {"csv": _CSV_OPTIONS, "xlsx": _XLSX_OPTIONS}.get(detected, _STATEMENT_OPTIONS)
+    given = {
+        name
+        for name in options.model_fields_set
+        if getattr(options, name) is not None and name not in accepted
+    }
+    if given:
+        names = ", ".join(sorted(given))
+        raise OptionsError(
+            f"this is a{'n' if detected[0] in 'aefhilmnorsx' else ''} {detected.upper()} file, which "
+            f"does not use {names}: leave {'it' if len(given) == 1 else 'them'} out"
+        )
+
+
+def _preview_statement(
+    detected: str, head: bytes, *, complete: bool, path: Path | None, accept_unbalanced: bool
+) -> Preview:
+    """The first records of a statement file, and every balance check the load will make.
+
+    A whole file (on disk, or a head that is all of it) is read to its end, so each statement's
+    balance is checked as the load checks it; of a head alone only the statements it completes are.
+    """
     preview = Preview(detected, ReadPlan(detected))
     stream: Any = path.open("rb") if path is not None else io.BytesIO(head)
+    whole = complete or path is not None
+    tally = StatementTally()
     try:
         for batch in PARSERS[detected](stream, batch_rows=DEFAULT_MAX_ROWS):
             preview.records.extend(
                 _preview_rows(batch.records, DEFAULT_MAX_ROWS - len(preview.records))
             )
-            preview.statements.append(statement_summary(batch.statement, None))
             preview.notes.extend(str(issue) for issue in batch.errors)
-            if len(preview.records) >= DEFAULT_MAX_ROWS:
+            tally.add(batch.records, batch.statement, batch.complete)
+            if not whole and len(preview.records) >= DEFAULT_MAX_ROWS:
                 break
     except MalformedFileError:
         # The head of a big file ends mid-entry; what parsed before the cut is the preview.
-        if complete or path is not None or not preview.records:
+        if whole or not preview.records:
             raise
     finally:
         stream.close()
+    preview.statements = tally.statements
+    problem = None if accept_unbalanced else tally.unbalanced_message()
+    if problem is not None:
+        preview.statement_errors.append(RowError(None, None, None, problem, "unbalanced"))
+    for statement in tally.statements:
+        status = statement.get("balance", {}).get("status")
+        if status == "unverifiable":
+            preview.unchecked.append(
+                f"statement {_statement_name(statement)}: its balances cannot be checked "
+                "(no opening and closing balance in its currency, no declared total)"
+            )
+    if not whole:
+        preview.unchecked.append(
+            "only the head of the file was sent: statements it does not hold whole were not "
+            "balance-checked"
+        )
     return preview
+
+
+def _statement_name(statement: dict[str, Any]) -> str:
+    return str(statement.get("statement_id") or statement["index"] + 1)
+
+
+@dataclass
+class StatementTally:
+    """Sums each statement's entries as its batches stream by, and checks its balance at its end
+    (what the load does, and preflight too, so both give the same verdict)."""
+
+    statements: list[dict[str, Any]] = field(default_factory=list)
+    running: int = 0
+
+    def add(self, records: pa.RecordBatch, statement: Statement | None, complete: bool) -> None:
+        if statement is None:
+            return
+        self.running += batch_sum(records)
+        if complete:
+            self.statements.append(statement_summary(statement, self.running))
+            self.running = 0
+
+    def unbalanced_message(self) -> str | None:
+        """Why the load refuses the file (the first statement that does not balance), or None."""
+        for summary in self.statements:
+            if summary.get("balance", {}).get("status") == "unbalanced":
+                return (
+                    f"Statement {_statement_name(summary)} does not balance: opening "
+                    f"{summary['opening_balance']} + entries {summary['balance']['entries_sum']} "
+                    f"!= closing {summary['closing_balance']} (difference "
+                    f"{summary['balance']['difference']}). Upload it with accept_unbalanced to "
+                    "keep it anyway."
+                )
+        return None
 
 
 def _preview_rows(records: pa.RecordBatch, limit: int) -> list[dict[str, Any]]:
@@ -247,6 +346,20 @@ def _statement_batch(parsed: ParsedStatementBatch, rows_read: int) -> FileBatch:
         statement_complete=parsed.complete,
         notes=[str(issue) for issue in parsed.errors],
     )
+
+
+def load_verdict(batches: Iterator[FileBatch]) -> tuple[list[dict[str, Any]], str | None]:
+    """A small file's load collected in memory: (its records, why the load refuses it or None),
+    decided as ``sources.ingestion`` decides with the default options (any bad row rejects the
+    file; a statement that does not balance too). For tests and the first-try benchmark."""
+    records: list[dict[str, Any]] = []
+    tally = StatementTally()
+    for batch in batches:
+        if batch.errors:
+            return records, str(batch.errors[0].to_exception())
+        tally.add(batch.records, batch.statement, batch.statement_complete)
+        records.extend(batch.records.to_pylist())
+    return records, tally.unbalanced_message()
 
 
 def batch_sum(records: pa.RecordBatch) -> int:

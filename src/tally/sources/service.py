@@ -14,6 +14,7 @@ from tally.config import Settings
 from tally.ingest.duplicates import ImportedIdentities, record_keys
 from tally.ingest.errors import IngestError
 from tally.ingest.formats import FormatError
+from tally.ingest.mapping import exact_mapping
 from tally.kit.errors import Conflict, NotFound, TallyError
 from tally.kit.uploads import SpooledUpload
 from tally.models import DataSource, DataSourceAppend, DataSourceStatus
@@ -284,7 +285,11 @@ class DataSourceService:
         if not profile_id:
             return options
         profile = await ImportProfileService(self.session).get_profile(access, profile_id)
-        return with_profile(profile.options, options)
+        merged = with_profile(profile.options, options)
+        if merged.mapping and "mapping" not in options.model_fields_set:
+            # A profile's mapping says which fields the file has: detection adds none.
+            merged = merged.model_copy(update={"mapping": exact_mapping(merged.mapping)})
+        return merged
 
     async def _with_source_mapping(
         self, source: DataSource, head: bytes, complete: bool, options: UploadOptions
@@ -300,7 +305,7 @@ class DataSourceService:
         columns = first.tabular.columns if first.tabular is not None else []
         if not set(source.column_mapping.values()) <= set(columns):
             return options
-        return options.model_copy(update={"mapping": dict(source.column_mapping)})
+        return options.model_copy(update={"mapping": exact_mapping(source.column_mapping)})
 
     async def _described(self, access: ProjectAccess, preview: Preview) -> dict[str, Any]:
         described = preview.to_dict()

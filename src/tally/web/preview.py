@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from tally.ingest.dates import CANDIDATE_FORMATS, EXCEL
 from tally.ingest.records import MAPPABLE_FIELDS
 
 # The detections a user may correct; sent back as UploadOptions with the next preview and the
@@ -20,6 +21,10 @@ HINT_KEYS = (
     "date_format",
     "decimal_separator",
 )
+# A workbook has no encoding, delimiter or quote character to correct (and is refused with them).
+XLSX_HINT_KEYS = ("mapping", "has_header", "skip_rows", "date_format", "decimal_separator")
+# The date formats the preview's picker offers besides the ones that fit the sample.
+DATE_FORMATS = (*CANDIDATE_FORMATS, EXCEL)
 RECORD_COLUMNS = ("booking_date", "reference", "amount", "currency", "description", "counterparty")
 
 __all__ = ["MAPPABLE_FIELDS", "PreflightView", "preflight_view"]
@@ -52,6 +57,14 @@ class PreflightView:
     def field_for_column(self) -> dict[str, str]:
         return {column: name for name, column in self.mapping.items()}
 
+    @property
+    def date_formats(self) -> list[str]:
+        """The date format picker's choices: those that fit the sample first, then the rest."""
+        fitting = [*self.date_format_choices]
+        if self.date_format and self.date_format not in fitting:
+            fitting.insert(0, self.date_format)
+        return fitting + [fmt for fmt in DATE_FORMATS if fmt not in fitting]
+
 
 def preflight_view(data: dict[str, Any]) -> PreflightView:
     """Adapt ``Preview.to_dict()`` to the template: errors by (row, column), problems apart."""
@@ -70,16 +83,18 @@ def preflight_view(data: dict[str, Any]) -> PreflightView:
             row_errors.setdefault(int(row), reason)
     notes = [str(note) for note in data.get("notes") or ()]
     notes += [
-        str(w.get("reason", w)) if isinstance(w, dict) else str(w)
+        str(w.get("message") or w.get("reason") or w) if isinstance(w, dict) else str(w)
         for w in data.get("warnings") or ()
     ]
+    notes += [f"Not checked: {item}" for item in data.get("unchecked") or ()]
     for statement in data.get("statements") or ():
         notes.append(_statement_note(statement))
     if tabular:
         columns = [str(c) for c in data.get("columns") or ()]
         rows = [[str(c) for c in row] for row in data.get("rows") or ()][:100]
         row_numbers = [int(n) for n in data.get("row_numbers") or range(1, len(rows) + 1)]
-        hints = {key: data[key] for key in HINT_KEYS if data.get(key) is not None}
+        keys = XLSX_HINT_KEYS if data.get("format") == "xlsx" else HINT_KEYS
+        hints = {key: data[key] for key in keys if data.get(key) is not None}
     else:  # OFX, CAMT, MT940, BAI2: the parsed records; nothing to map
         records = list(data.get("records") or ())[:100]
         columns = [c for c in RECORD_COLUMNS if any(r.get(c) is not None for r in records)]

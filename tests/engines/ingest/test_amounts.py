@@ -74,7 +74,7 @@ def test_amount_formats(text: str, separator: str, units: int) -> None:
         ("(1", ".", "invalid_amount"),
         ("$", ".", "invalid_amount"),
         ("123456789012345", ".", "invalid_amount"),
-        ("12 CR", ".", "invalid_amount"),  # a CR/DR suffix is a sign convention we do not guess
+        ("-12 CR", ".", "invalid_amount"),  # two signs
         ("١٢", ".", "invalid_amount"),  # non-ASCII digits
     ],
 )

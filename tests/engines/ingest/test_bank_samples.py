@@ -172,32 +172,38 @@ def test_ing_de_preamble_and_duplicate_header() -> None:
         _read("fabolhak__ofxstatement-de-ing__test_with_saldo_1.csv")
     )
     assert result.header is not None and result.header[0] == "Buchung"
-    assert [(e.code, e.column) for e in result.errors] == [("duplicate_header", "Währung")]
+    assert not result.errors
+    assert [(w.code, w.column) for w in result.warnings if w.code == "duplicate_header"] == [
+        ("duplicate_header", "Währung")
+    ]
     assert result.mapping["amount"] == "Betrag"
     assert parsed.records.num_rows == 9
     assert column(parsed, "amount")[:2] == [-55_000, 500_000]
 
 
-def test_swedbank_csv_named_xls_needs_padding() -> None:
+def test_swedbank_csv_named_xls_is_padded_without_being_told() -> None:
     data = _read("bank2ynab__bank2ynab__test_swedebank_statement.xls")
-    strict, strict_parse = preflight_and_parse(data)
+    strict, strict_parse = preflight_and_parse(data, ragged_rows="error")
     assert {e.code for e in strict.errors} == {"column_count"}
     assert any(w.code == "ragged_rows" for w in strict.warnings)
     assert strict_parse.records.num_rows == 0
-    padded, parsed = preflight_and_parse(data, ragged_rows="pad")
+    padded, parsed = preflight_and_parse(data)
+    assert padded.options.ragged_rows == "pad"
     assert padded.ok and parsed.records.num_rows == 17
     assert column(parsed, "amount")[:2] == [103_740_400, -153_100]  # K = credit, D = debit
     assert set(column(parsed, "currency")) == {"LTL"}
 
 
-def test_pending_dates_are_reported_not_guessed() -> None:
-    _, parsed = preflight_and_parse(
+def test_pending_entries_are_skipped_not_guessed() -> None:
+    result, parsed = preflight_and_parse(
         _read("bank2ynab__bank2ynab__MS_JANE_SMITH_01-12-2019_14-12-2019.csv")
     )
-    assert [(e.row, e.code) for e in parsed.errors] == [
-        (1, "invalid_date"),
-        (2, "invalid_date"),
-        (3, "invalid_date"),
+    assert result.ok and [w.row for w in result.warnings if w.code == "edge_rows"] == [1]
+    assert not parsed.errors  # 'Pending' rows before the first booked entry: skipped, kept
+    assert [(row.row, row.cells[0]) for row in parsed.skipped] == [
+        (1, "Pending"),
+        (2, "Pending"),
+        (3, "Pending"),
     ]
     assert column(parsed, "amount")[0] == 11_832_300  # "£1,183.23"
 

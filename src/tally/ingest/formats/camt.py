@@ -331,6 +331,20 @@ class _CamtParser:
 
     # -- statement header ----------------------------------------------------------------------
 
+    @staticmethod
+    def _balance(
+        balances: dict[tuple[str, str | None], tuple[int, str | None, date | None]],
+        codes: tuple[str, ...],
+        currency: str | None,
+    ) -> tuple[int, str | None, date | None] | None:
+        """The first balance of one of ``codes`` in the statement's currency (or without one)."""
+        for code in codes:
+            for ccy in (currency, None):
+                found = balances.get((code, ccy))
+                if found is not None:
+                    return found
+        return None
+
     def _read_header(self) -> None:
         assert self.statement is not None
         q = self._q
@@ -354,10 +368,12 @@ class _CamtParser:
                 account.findtext(q("Svcr", "FinInstnId", "BIC"))
                 or account.findtext(q("Svcr", "FinInstnId", "BICFI"))
             )
-        balances: dict[str, tuple[int, str | None, date | None]] = {}
+        # Keyed by (type, currency): a statement may also report its balances in other currencies
+        # (a multi-currency account), which its entries cannot be checked against.
+        balances: dict[tuple[str, str | None], tuple[int, str | None, date | None]] = {}
         for number, balance in enumerate(box.iterfind(q("Bal")), start=1):
             code = clean(balance.findtext(q("Tp", "CdOrPrtry", "Cd")))
-            if code is None or code in balances:
+            if code is None:
                 continue
             balance_path = f"{path}/Bal[{number}]"
             amount_element = balance.find(q("Amt"))
@@ -368,13 +384,31 @@ class _CamtParser:
                     format=self._name,
                 )
             units, ccy = self._amount(amount_element, balance_path + "/Amt")
+            if (code, ccy) in balances:
+                continue
             sign = self._sign(
                 balance.findtext(q("CdtDbtInd")), balance, balance_path + "/CdtDbtInd"
             )
-            balances[code] = (sign * units, ccy, self._date(balance.find(q("Dt")), balance_path))
-        opening = balances.get("OPBD") or balances.get("PRCD")
-        closing = balances.get("CLBD")
-        available = balances.get("CLAV")
+            balances[(code, ccy)] = (
+                sign * units,
+                ccy,
+                self._date(balance.find(q("Dt")), balance_path),
+            )
+        if currency is None:
+            currency = next(
+                (ccy for (code, ccy) in balances if code in ("OPBD", "PRCD", "CLBD") and ccy),
+                None,
+            )
+        opening = self._balance(balances, ("OPBD", "PRCD"), currency)
+        closing = self._balance(balances, ("CLBD",), currency)
+        available = self._balance(balances, ("CLAV",), currency)
+        foreign = sorted({ccy for (_, ccy) in balances if ccy and currency and ccy != currency})
+        if foreign:
+            self.writer.issue(
+                self._position(box, path),
+                f"balances in {', '.join(foreign)} are not in the statement's currency "
+                f"{currency}: its entries cannot be checked against them",
+            )
         declared_net = None
         summary = box.find(q("TxsSummry", "TtlNtries"))
         if summary is not None:
@@ -390,11 +424,6 @@ class _CamtParser:
                     net_owner.findtext(q("CdtDbtInd")), net_owner, path + "/TxsSummry"
                 )
                 declared_net = sign * units
-        if currency is None:
-            for found in (opening, closing):
-                if found is not None and found[1]:
-                    currency = found[1]
-                    break
         self.statement = Statement(
             format=self.statement.format,
             index=self.statement.index,

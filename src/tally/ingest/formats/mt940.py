@@ -65,6 +65,9 @@ _BALANCE = re.compile(
 _FLOOR_LIMIT = re.compile(r"^(?P<currency>[A-Z]{3})(?P<mark>[CD])?(?P<amount>\d[\d,]*)$", re.ASCII)
 _SUMMARY = re.compile(r"^(?P<count>\d{1,5})(?P<currency>[A-Z]{3})(?P<amount>\d[\d,]*)$", re.ASCII)
 _DATE_TIME = re.compile(r"^(?P<date>\d{6})(?P<time>\d{4})(?P<zone>[+-]\d{4})?$", re.ASCII)
+# Lines some banks write before each statement, outside SWIFT's envelope: their BIC and the
+# message type (ABN AMRO's 'ABNANL2A' / '940' / 'ABNANL2A'), or a bare sequence number.
+_PREAMBLE = re.compile(r"^(?:[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?|9[0-9]{2}|[0-9]{1,6})$", re.ASCII)
 _ACCOUNT_CURRENCY = re.compile(r"^(?P<account>.+?)\s*(?P<currency>[A-Z]{3})$")
 _SIGNS = {"C": 1, "D": -1, "RC": -1, "RD": 1, "EC": 1, "ED": -1}
 _NO_REFERENCE = {"NONREF", "NONE", "NOTPROVIDED"}
@@ -160,6 +163,8 @@ class _SwiftReader:
                 if current is not None:
                     yield from self._field(current)
                 current = _Field(match.group(1), number, [match.group(2)])
+            elif current is None and _PREAMBLE.match(stripped):
+                continue  # a bank's own header line before a statement (ABN AMRO: ABNANL2A / 940)
             elif current is None:
                 raise self._error(
                     f"text {stripped[:20]!r} before the first tag (not an {self.kind} file?)",

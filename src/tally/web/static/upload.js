@@ -30,10 +30,28 @@
     preview();
   }
 
-  function currentMapping() {
+  // Every field is sent: an empty column says "not this field", so detection does not map it again
+  // (a partial mapping is completed by detection on the server).
+  function unmappedFields() {
     var mapping = {};
+    document.querySelectorAll("#preview .field-select").forEach(function (select) {
+      mapping[select.getAttribute("data-field")] = "";
+    });
+    return mapping;
+  }
+
+  function currentMapping() {
+    var mapping = unmappedFields();
     document.querySelectorAll("#preview .mapping-select").forEach(function (select) {
       if (select.value) mapping[select.value] = select.getAttribute("data-column");
+    });
+    return mapping;
+  }
+
+  function pickedMapping() {
+    var mapping = {};
+    document.querySelectorAll("#preview .field-select").forEach(function (select) {
+      mapping[select.getAttribute("data-field")] = select.value;
     });
     return mapping;
   }
@@ -103,7 +121,16 @@
         });
       }
       preview({ mapping: currentMapping() });
+    } else if (el.classList.contains("field-select")) {
+      // One field per column: choosing this column for a field releases it from the others.
+      if (el.value) {
+        document.querySelectorAll("#preview .field-select").forEach(function (other) {
+          if (other !== el && other.value === el.value) other.value = "";
+        });
+      }
+      preview({ mapping: pickedMapping() });
     } else if (el.hasAttribute("data-option")) {
+      if (!el.value) return;
       var change = {};
       change[el.getAttribute("data-option")] = el.value;
       preview(change);
