@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from itertools import pairwise
 
 import numpy as np
 import pyarrow as pa
@@ -277,6 +278,68 @@ def _same_dates(samples: Sequence[str], formats: Sequence[str]) -> bool:
         if len(read) > 1:
             return False
     return True
+
+
+def is_day_first(date_format: str) -> bool:
+    """Whether the day comes before the month in ``date_format`` (DD/MM/YYYY, not MM/DD/YYYY)."""
+    day, month = date_format.find("%d"), date_format.find("%m")
+    return day != -1 and month != -1 and day < month
+
+
+# A file's rows are in date order far more often than not (statements, ledgers, payouts): read in
+# the right format they move in one direction in small steps; read day-for-month they jump by
+# months. Each threshold keeps a tie unbroken rather than guessing.
+_ORDERED_SHARE = 0.95  # adjacent distinct dates going the same way
+_JUMBLED_SHARE = 0.8
+_MIN_DISTINCT = 3
+_SPAN_RATIO = 3  # the other reading spans at least this many times as many days ...
+_MIN_OTHER_SPAN_DAYS = 60  # ... and at least two months
+
+
+def date_order_tiebreak(
+    values_in_row_order: Sequence[str], candidates: Sequence[str]
+) -> str | None:
+    """The candidate format under which the dates of a column read as a chronological series.
+
+    For dates that fit DD/MM and MM/DD alike (every day <= 12), the reading in which the rows go
+    one way (oldest or newest first) while the other reading zigzags wins; when both go one way,
+    the reading spanning a few weeks wins over one spanning many months. None when neither is
+    clearly better: the user chooses.
+    """
+    readings: dict[str, list[date]] = {}
+    for fmt in candidates:
+        parsed = []
+        for value in values_in_row_order:
+            text = value.strip()
+            if not text:
+                continue
+            try:
+                parsed.append(parse_date(text, fmt))
+            except DateFormatError:
+                return None
+        readings[fmt] = parsed
+    shares: dict[str, float] = {}
+    spans: dict[str, int] = {}
+    for fmt, dates in readings.items():
+        steps = [b - a for a, b in pairwise(dates) if a != b]
+        if len(set(dates)) < _MIN_DISTINCT or not steps:
+            return None
+        forward = sum(step.days > 0 for step in steps)
+        shares[fmt] = max(forward, len(steps) - forward) / len(steps)
+        spans[fmt] = (max(dates) - min(dates)).days
+    ordered = [fmt for fmt in candidates if shares[fmt] >= _ORDERED_SHARE]
+    if len(ordered) == 1 and all(
+        shares[fmt] < _JUMBLED_SHARE for fmt in candidates if fmt != ordered[0]
+    ):
+        return ordered[0]
+    if len(ordered) == len(candidates):
+        narrowest = min(ordered, key=lambda fmt: spans[fmt])
+        others = [spans[fmt] for fmt in ordered if fmt != narrowest]
+        if all(
+            span >= max(_MIN_OTHER_SPAN_DAYS, _SPAN_RATIO * spans[narrowest]) for span in others
+        ):
+            return narrowest
+    return None
 
 
 # ----------------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from tally.ingest.amounts import currency_of_symbols, detect_decimal_separator
 from tally.ingest.convert import RecordConverter
-from tally.ingest.dates import detect_date_format
+from tally.ingest.dates import date_order_tiebreak, detect_date_format, is_day_first
 from tally.ingest.errors import (
     BinaryFileError,
     EmptyFileError,
@@ -280,7 +280,6 @@ def analyse_rows(
     if hints.mapping is not None:
         mapping = merge_mapping(hints.mapping, mapping)
     decimal = _decimal_separator(mapping, columns, shaped, dialect, hints, warnings)
-    date_format, candidates = _date_format(mapping, columns, shaped, hints, warnings)
     currency = hints.default_currency
     if currency is None and "currency" not in mapping:
         currency = _currency_from_names(mapping, warnings)
@@ -293,6 +292,9 @@ def analyse_rows(
                     f"no currency column: using {currency} from the symbol next to the amounts",
                 )
             )
+    date_format, candidates = _date_format(
+        mapping, columns, shaped, hints, warnings, decimal=decimal, currency=currency
+    )
 
     options = ParseOptions(
         mapping=mapping,
@@ -515,6 +517,9 @@ def _date_format(
     rows: list[list[str]],
     hints: Hints,
     warnings: list[IngestWarning],
+    *,
+    decimal: str,
+    currency: str | None,
 ) -> tuple[str | None, tuple[str, ...]]:
     if hints.date_format is not None:
         return hints.date_format, (hints.date_format,)
@@ -522,6 +527,25 @@ def _date_format(
     if not values:
         return None, ()
     detection = detect_date_format(values)
+    if detection.ambiguous:
+        booking = _column_values(mapping, ("booking_date",), columns, rows)
+        codes = [
+            code.strip().upper() for code in _column_values(mapping, ("currency",), columns, rows)
+        ]
+        usual_code = max(set(codes), key=codes.count) if codes else None
+        chosen, reason = _break_date_tie(
+            booking or values, detection.candidates, decimal, currency or usual_code
+        )
+        if chosen is not None:
+            warnings.append(
+                IngestWarning(
+                    "date_format_assumed",
+                    f"the dates fit {' and '.join(detection.candidates)}; reading them as "
+                    f"{chosen} because {reason} (set date_format to override)",
+                    column=mapping.get("booking_date"),
+                )
+            )
+            return chosen, detection.candidates
     if detection.ambiguous:
         warnings.append(
             IngestWarning(
@@ -541,6 +565,28 @@ def _date_format(
             )
         )
     return detection.format, detection.candidates
+
+
+# Currencies of countries that write the month first (the United States and a few others that
+# use its dollar); a decimal comma is never written with month-first dates.
+_MONTH_FIRST_CURRENCIES = frozenset({"USD"})
+
+
+def _break_date_tie(
+    values: list[str], candidates: tuple[str, ...], decimal: str, currency: str | None
+) -> tuple[str | None, str]:
+    """A DD/MM vs MM/DD tie decided by the rows' date order, else by the file's locale cues."""
+    by_order = date_order_tiebreak(values, candidates)
+    if by_order is not None:
+        return by_order, "the rows are in date order only when read that way"
+    day_first = [fmt for fmt in candidates if is_day_first(fmt)]
+    if len(day_first) != 1 or len(candidates) != 2:
+        return None, ""
+    if decimal == ",":
+        return day_first[0], "amounts use a decimal comma, which month-first locales never do"
+    if currency is not None and currency not in _MONTH_FIRST_CURRENCIES:
+        return day_first[0], f"the amounts are in {currency}, whose countries write the day first"
+    return None, ""
 
 
 def _currency_from_names(mapping: Mapping[str, str], warnings: list[IngestWarning]) -> str | None:

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from tally.ingest.dates import (
     DateFormatError,
     compile_date_format,
+    date_order_tiebreak,
     detect_date_format,
     parse_date,
     parse_dates,
@@ -119,3 +120,29 @@ def test_vectorised_round_trip(days: list[date], date_format: str, padded: bool)
         texts = [text.replace("/0", "/").replace(".0", ".").lstrip("0") for text in texts]
     assert parse_dates(pa.array(texts, pa.string()), date_format).to_pylist() == days
     assert [parse_date(text, date_format) for text in texts] == days
+
+
+def test_order_breaks_a_day_month_tie_when_one_reading_zigzags() -> None:
+    # A statement of 1-12 March, oldest first: read month-first it jumps between months.
+    values = [f"{day:02d}/03/2024" for day in (1, 1, 2, 4, 5, 5, 8, 11, 12)]
+    assert date_order_tiebreak(values, ("%d/%m/%Y", "%m/%d/%Y")) == "%d/%m/%Y"
+    # The same days, month first and newest first.
+    values = [f"03/{day:02d}/2024" for day in (12, 11, 8, 5, 5, 4, 2, 1, 1)]
+    assert date_order_tiebreak(values, ("%d/%m/%Y", "%m/%d/%Y")) == "%m/%d/%Y"
+
+
+def test_order_prefers_weeks_over_months_when_both_readings_are_ordered() -> None:
+    values = ["01/02/2024", "02/02/2024", "03/02/2024", "05/02/2024"]
+    # Day first: 1-5 February; month first: 2 January to 2 May. Both go one way.
+    assert date_order_tiebreak(values, ("%d/%m/%Y", "%m/%d/%Y")) == "%d/%m/%Y"
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["01/02/2024", "03/04/2024"],  # too few dates to tell an order
+        ["01/02/2024", "05/03/2024", "02/01/2024", "04/06/2024", "03/02/2024"],  # no order
+    ],
+)
+def test_order_leaves_a_real_tie_unbroken(values: list[str]) -> None:
+    assert date_order_tiebreak(values, ("%d/%m/%Y", "%m/%d/%Y")) is None

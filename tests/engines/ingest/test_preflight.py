@@ -243,3 +243,17 @@ def test_bad_input(data: bytes, error: type[Exception]) -> None:
 def test_unknown_explicit_encoding() -> None:
     with pytest.raises(EncodingError):
         preflight(SIMPLE.encode(), complete=True, encoding="klingon")
+
+
+def test_a_date_tie_is_read_from_the_order_of_the_rows() -> None:
+    rows = "".join(f"{day:02d}/03/2024,{day}.50\n" for day in (1, 2, 3, 6, 7, 9, 10, 12))
+    result = preflight(("Date,Amount\n" + rows).encode(), complete=True)
+    assert result.date_format == "%d/%m/%Y" and result.ok
+    assert "date_format_assumed" in [w.code for w in result.warnings]
+
+
+def test_a_date_tie_in_a_decimal_comma_file_reads_day_first() -> None:
+    text = "Datum;Betrag\n01/02/2024;1,50\n03/04/2024;2,00\n"
+    result = preflight(text.encode(), complete=True)
+    assert result.date_format == "%d/%m/%Y"
+    assert "date_format_assumed" in [w.code for w in result.warnings]
