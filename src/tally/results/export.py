@@ -1,8 +1,11 @@
 """Exporting a job's results as CSV (streamed) or XLSX (written to a temp file), in bounded memory.
 
-Both read the same keyset pages (``id > last`` on the tab's index), one page of matches plus all
-their records at a time, so a job with millions of rows never sits in memory. Every text cell a
-spreadsheet would run as a formula is escaped (tally.ingest.safety).
+XLSX, and CSV on SQLite, read keyset pages (``id > last`` on the tab's index), one page of matches
+plus all their records at a time, so a job with millions of rows never sits in memory. CSV on
+PostgreSQL streams each tab's one statement out with ``COPY ... TO STDOUT`` and shapes blocks of
+rows with Arrow (the keyset pages went through the driver and Python's csv row by row: 2.1 MB/s,
+197 s for a 1M x 1M job; bench/export). Every text cell a spreadsheet would run as a formula is
+escaped by the same rule on both paths (tally.ingest.safety).
 """
 
 from __future__ import annotations
@@ -21,18 +24,38 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import polars as pl
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 from fastapi.responses import FileResponse, Response, StreamingResponse
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from sqlalchemy import (
+    BigInteger,
+    Float,
+    Numeric,
+    Select,
+    String,
+    Text,
+    case,
+    cast,
+    func,
+    literal,
+    select,
+)
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.background import BackgroundTask
 
-from tally.ingest.safety import escape_formula
+from tally.ingest.safety import escape_formula, formula_like_mask
+from tally.kit.bulk import copy_out_blocks
 from tally.kit.db import Database
+from tally.kit.threads import iterate_in_thread
 from tally.models import MatchTab, ReconciliationJob
-from tally.money import from_units
-from tally.results.repository import ResultRepository
+from tally.money import AMOUNT_SCALE, from_units
+from tally.results.repository import EXPORT_START, ResultRepository
 from tally.results.schemas import (
     ExportFormat,
     MatchQuery,
@@ -137,7 +160,7 @@ async def export_pages(
                 max_amount=filters.max_amount,
                 q=filters.q,
             )
-            key: tuple[int, int] = (-(2**62), -(2**62))
+            key: tuple[int, int] = EXPORT_START
             while True:
                 rows = await repository.export_record_rows(
                     job, record_query, after=key, limit=EXPORT_PAGE_SIZE
@@ -228,12 +251,206 @@ async def csv_chunks(
     tabs: Sequence[ResultTab],
     filters: ExportFilter,
 ) -> AsyncIterator[bytes]:
-    """The CSV, one keyset page per chunk, read in a session of its own (the request's is closed
-    by the time a streamed body is sent). Starts with a BOM so Excel reads it as UTF-8."""
+    """The CSV, read in a session of its own (the request's is closed by the time a streamed body
+    is sent): COPY blocks on PostgreSQL, keyset pages on SQLite. Starts with a BOM so Excel reads
+    it as UTF-8."""
     yield ("\ufeff" + _csv_text([COLUMNS])).encode()
+    chunks = copy_csv_chunks if not database.is_sqlite else page_csv_chunks
+    async for chunk in chunks(database, job, tabs, filters):
+        yield chunk
+
+
+async def page_csv_chunks(
+    database: Database,
+    job: ReconciliationJob,
+    tabs: Sequence[ResultTab],
+    filters: ExportFilter,
+) -> AsyncIterator[bytes]:
+    """The CSV rows (no header), one keyset page per chunk."""
     async with database.sessionmaker() as session:
         async for rows in export_pages(session, job, tabs, filters):
             yield (await asyncio.to_thread(_csv_text, rows)).encode()
+
+
+# Rows per COPY block: ~10 MB of CSV at ~200 bytes a row, shaped in one Arrow pass.
+COPY_BLOCK_ROWS = 50_000
+# Columns of the COPY output: COLUMNS with the match's evidence where its explanation goes.
+_COPY_COLUMNS = (*COLUMNS[:-1], "evidence")
+_TEXT_COLUMNS = (
+    "tab",
+    "status",
+    "category",
+    "rule",
+    "side",
+    "reference",
+    "currency",
+    "description",
+    "counterparty",
+    "explanation",
+)
+_COPY_READ = pa_csv.ReadOptions(column_names=list(_COPY_COLUMNS), block_size=1 << 26)
+_COPY_PARSE = pa_csv.ParseOptions(newlines_in_values=True)
+_COPY_CONVERT = pa_csv.ConvertOptions(
+    column_types=dict.fromkeys(_COPY_COLUMNS, pa.string()), quoted_strings_can_be_null=False
+)
+
+
+async def copy_csv_chunks(
+    database: Database,
+    job: ReconciliationJob,
+    tabs: Sequence[ResultTab],
+    filters: ExportFilter,
+) -> AsyncIterator[bytes]:
+    """The CSV rows (no header) of each tab's one statement, streamed with COPY TO STDOUT in
+    blocks of whole rows, formula-escaped and explained per block (PostgreSQL; a finished job's
+    results are committed and no longer change, so a connection of its own may read them)."""
+    async with database.sessionmaker() as session:
+        connection = await session.connection()
+        repository = ResultRepository(session)
+        for query in _copy_queries(repository, connection.dialect, job, tabs, filters):
+            blocks = copy_out_blocks(connection, query, block_rows=COPY_BLOCK_ROWS)
+            async for block in iterate_in_thread(blocks):
+                yield await asyncio.to_thread(_safe_csv_block, block)
+
+
+def _copy_queries(
+    repository: ResultRepository,
+    dialect: Dialect,
+    job: ReconciliationJob,
+    tabs: Sequence[ResultTab],
+    filters: ExportFilter,
+) -> list[str]:
+    """Each tab's rows in COPY's column order (_COPY_COLUMNS) and the page path's row order, as
+    SQL text with its values inlined (COPY takes no parameters; SQLAlchemy renders them quoted)."""
+    queries = []
+    for tab in tabs:
+        if tab.value in _MATCH_TABS:
+            query = MatchQuery(
+                tab=MatchTab(tab.value),
+                rule=filters.rule,
+                min_amount=filters.min_amount,
+                max_amount=filters.max_amount,
+                q=filters.q,
+            )
+            statement = _match_copy_columns(
+                repository.export_match_statement(job, query, limit=None)
+            )
+        elif filters.rule is None:  # records outside any match have no rule
+            record_query = RecordQuery(
+                tab=RecordTab(tab.value),
+                min_amount=filters.min_amount,
+                max_amount=filters.max_amount,
+                q=filters.q,
+            )
+            statement = _record_copy_columns(
+                str(tab), repository.export_record_statement(job, record_query, limit=None)
+            )
+        else:
+            continue
+        compiled = statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True})
+        queries.append(str(compiled))
+    return queries
+
+
+def _units_text(units: Any) -> Any:
+    """Integer units as the page path's Decimal text: exact, four places (``-9.9900``)."""
+    return cast(cast(units, Numeric) / 10**AMOUNT_SCALE, Numeric(38, AMOUNT_SCALE))
+
+
+def _score_text(score: Any) -> Any:
+    """A score as Python's ``repr(round(score, 6))``: PostgreSQL prints floats shortest-exact too,
+    but a whole number without its ``.0``."""
+    rounded = cast(func.round(cast(score, Numeric), 6), Float)
+    return case(
+        (rounded == func.trunc(rounded), cast(cast(rounded, BigInteger), Text) + ".0"),
+        else_=cast(rounded, Text),
+    )
+
+
+def _match_copy_columns(statement: Select[Any]) -> Select[Any]:
+    # The statement's columns are COLUMNS' (evidence last); only numbers change shape. Its rows
+    # keep their order: the outer query is a plain projection of the ordered subquery.
+    page = statement.subquery()
+    c = list(page.c)
+    return _select_columns(
+        page,
+        *c[:5],
+        _score_text(c[5]),
+        *c[6:12],
+        _units_text(c[12]),
+        *c[13:17],
+        _units_text(c[17]),
+        *c[18:],
+    )
+
+
+def _record_copy_columns(tab: str, statement: Select[Any]) -> Select[Any]:
+    # side, record fields (id ... counterparty), duplicate group, match id.
+    page = statement.subquery()
+    side, record_id, row_number, reference, booked, valued, amount, *rest = list(page.c)
+    currency, description, counterparty, group, match_id = rest
+    text_null = literal(None, String)
+    return _select_columns(
+        page,
+        literal(tab, String),
+        match_id,
+        text_null,
+        text_null,
+        text_null,
+        text_null,
+        side,
+        record_id,
+        row_number,
+        reference,
+        booked,
+        valued,
+        _units_text(amount),
+        currency,
+        description,
+        counterparty,
+        group,
+        text_null,
+        text_null,
+        text_null,
+    )
+
+
+def _select_columns(page: Any, *columns: Any) -> Select[Any]:
+    return select(*columns).select_from(page)
+
+
+def _safe_csv_block(block: bytes) -> bytes:
+    """One block of COPY's CSV as the export's: evidence explained, text formula-escaped."""
+    table = pa_csv.read_csv(
+        pa.py_buffer(block),
+        read_options=_COPY_READ,
+        parse_options=_COPY_PARSE,
+        convert_options=_COPY_CONVERT,
+    )
+    evidence = table.column("evidence")
+    distinct = pc.unique(evidence)
+    explained = pa.array([_explanation(e) for e in distinct.to_pylist()], pa.string())
+    table = table.set_column(
+        len(_COPY_COLUMNS) - 1,
+        "explanation",
+        pc.take(explained, pc.index_in(evidence, value_set=distinct)),
+    )
+    for name in _TEXT_COLUMNS:
+        index = table.schema.get_field_index(name)
+        column = table.column(index)
+        escaped = pc.if_else(
+            formula_like_mask(column), pc.binary_join_element_wise("'", column, ""), column
+        )
+        table = table.set_column(index, name, escaped)
+    # Written by polars: Arrow's CSV writer quotes every string, Python's csv only where needed
+    # (and an empty cell not at all, as a null is written).
+    frame = pl.from_arrow(table)
+    assert isinstance(frame, pl.DataFrame)
+    return (
+        frame.with_columns(pl.all().replace("", None))
+        .write_csv(include_header=False, quote_style="necessary", line_terminator="\r\n")
+        .encode()
+    )
 
 
 # --- XLSX ---------------------------------------------------------------------------------------
