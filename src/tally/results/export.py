@@ -25,23 +25,13 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.csv as pa_csv
 from fastapi.responses import FileResponse, Response, StreamingResponse
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from sqlalchemy import (
-    BigInteger,
-    Float,
-    Numeric,
     Select,
     String,
-    Text,
-    case,
-    cast,
-    func,
     literal,
     select,
 )
@@ -288,11 +278,16 @@ _TEXT_COLUMNS = (
     "counterparty",
     "explanation",
 )
-_COPY_READ = pa_csv.ReadOptions(column_names=list(_COPY_COLUMNS), block_size=1 << 26)
-_COPY_PARSE = pa_csv.ParseOptions(newlines_in_values=True)
-_COPY_CONVERT = pa_csv.ConvertOptions(
-    column_types=dict.fromkeys(_COPY_COLUMNS, pa.string()), quoted_strings_can_be_null=False
-)
+# How COPY's columns are read: amounts and scores as numbers (formatted below as the page path
+# formats them), every other column as the text PostgreSQL wrote (ISO dates, plain integers).
+_COPY_SCHEMA = {
+    name: pl.Int64
+    if name in ("amount", "amount_difference")
+    else pl.Float64
+    if name == "score"
+    else pl.String
+    for name in _COPY_COLUMNS
+}
 
 
 async def copy_csv_chunks(
@@ -332,9 +327,7 @@ def _copy_queries(
                 max_amount=filters.max_amount,
                 q=filters.q,
             )
-            statement = _match_copy_columns(
-                repository.export_match_statement(job, query, limit=None)
-            )
+            statement = repository.export_match_statement(job, query, limit=None)
         elif filters.rule is None:  # records outside any match have no rule
             record_query = RecordQuery(
                 tab=RecordTab(tab.value),
@@ -350,38 +343,6 @@ def _copy_queries(
         compiled = statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True})
         queries.append(str(compiled))
     return queries
-
-
-def _units_text(units: Any) -> Any:
-    """Integer units as the page path's Decimal text: exact, four places (``-9.9900``)."""
-    return cast(cast(units, Numeric) / 10**AMOUNT_SCALE, Numeric(38, AMOUNT_SCALE))
-
-
-def _score_text(score: Any) -> Any:
-    """A score as Python's ``repr(round(score, 6))``: PostgreSQL prints floats shortest-exact too,
-    but a whole number without its ``.0``."""
-    rounded = cast(func.round(cast(score, Numeric), 6), Float)
-    return case(
-        (rounded == func.trunc(rounded), cast(cast(rounded, BigInteger), Text) + ".0"),
-        else_=cast(rounded, Text),
-    )
-
-
-def _match_copy_columns(statement: Select[Any]) -> Select[Any]:
-    # The statement's columns are COLUMNS' (evidence last); only numbers change shape. Its rows
-    # keep their order: the outer query is a plain projection of the ordered subquery.
-    page = statement.subquery()
-    c = list(page.c)
-    return _select_columns(
-        page,
-        *c[:5],
-        _score_text(c[5]),
-        *c[6:12],
-        _units_text(c[12]),
-        *c[13:17],
-        _units_text(c[17]),
-        *c[18:],
-    )
 
 
 def _record_copy_columns(tab: str, statement: Select[Any]) -> Select[Any]:
@@ -404,7 +365,7 @@ def _record_copy_columns(tab: str, statement: Select[Any]) -> Select[Any]:
         reference,
         booked,
         valued,
-        _units_text(amount),
+        amount,
         currency,
         description,
         counterparty,
@@ -420,37 +381,49 @@ def _select_columns(page: Any, *columns: Any) -> Select[Any]:
 
 
 def _safe_csv_block(block: bytes) -> bytes:
-    """One block of COPY's CSV as the export's: evidence explained, text formula-escaped."""
-    table = pa_csv.read_csv(
-        pa.py_buffer(block),
-        read_options=_COPY_READ,
-        parse_options=_COPY_PARSE,
-        convert_options=_COPY_CONVERT,
+    """One block of COPY's CSV as the export's (csv_cell's rules, vectorised): money as exact
+    four-place decimals, scores as Python prints them, evidence explained, text formula-escaped."""
+    frame = pl.read_csv(
+        block, has_header=False, new_columns=list(_COPY_COLUMNS), schema=_COPY_SCHEMA
     )
-    evidence = table.column("evidence")
-    distinct = pc.unique(evidence)
-    explained = pa.array([_explanation(e) for e in distinct.to_pylist()], pa.string())
-    table = table.set_column(
-        len(_COPY_COLUMNS) - 1,
-        "explanation",
-        pc.take(explained, pc.index_in(evidence, value_set=distinct)),
+    evidence = frame["evidence"]
+    explained = {text: _explanation(text) for text in evidence.unique().drop_nulls().to_list()}
+    frame = frame.with_columns(
+        _units_text("amount"),
+        _units_text("amount_difference"),
+        pl.col("score").round(6).cast(pl.String),
+        pl.col("evidence")
+        .replace_strict(explained, default=None, return_dtype=pl.String)
+        .alias("explanation"),
+    ).drop("evidence")
+    frame = frame.with_columns(
+        pl.when(pl.Series(formula_like_mask(frame[name].to_arrow())))
+        .then(pl.lit("'") + pl.col(name))
+        .otherwise(pl.col(name))
+        .alias(name)
+        for name in _TEXT_COLUMNS
     )
-    for name in _TEXT_COLUMNS:
-        index = table.schema.get_field_index(name)
-        column = table.column(index)
-        escaped = pc.if_else(
-            formula_like_mask(column), pc.binary_join_element_wise("'", column, ""), column
-        )
-        table = table.set_column(index, name, escaped)
-    # Written by polars: Arrow's CSV writer quotes every string, Python's csv only where needed
-    # (and an empty cell not at all, as a null is written).
-    frame = pl.from_arrow(table)
-    assert isinstance(frame, pl.DataFrame)
+    # Python's csv module (the page path) quotes only where needed and writes an empty string as
+    # it writes a null: nothing.
     return (
-        frame.with_columns(pl.all().replace("", None))
+        frame.select(COLUMNS)
+        .with_columns(pl.col(pl.String).replace("", None))
         .write_csv(include_header=False, quote_style="necessary", line_terminator="\r\n")
         .encode()
     )
+
+
+def _units_text(name: str) -> pl.Expr:
+    """Integer units as from_units prints them: exact, four places (``-9.9900``, ``-0.0500``)."""
+    units = pl.col(name)
+    magnitude = units.abs()
+    text = pl.concat_str(
+        pl.when(units < 0).then(pl.lit("-")).otherwise(pl.lit("")),
+        (magnitude // 10**AMOUNT_SCALE).cast(pl.String),
+        pl.lit("."),
+        (magnitude % 10**AMOUNT_SCALE).cast(pl.String).str.zfill(AMOUNT_SCALE),
+    )
+    return text.alias(name)
 
 
 # --- XLSX ---------------------------------------------------------------------------------------
