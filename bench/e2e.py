@@ -32,21 +32,14 @@ import httpx
 import polars as pl
 
 from bench._common import fresh_database
+from bench.ingest.bench_ingest import _seed
 from bench.ingest.bench_writers import PASSWORD, _Server
 from bench.jobs.bench_job import DUCKDB_SQL
-from tally.config import Settings
-from tally.kit.db import Database, run_in_transaction
-from tally.kit.migrate import upgrade_database
 from tally.matching.synthetic import generate_mixed
-from tally.projects.schemas import ProjectCreate
-from tally.projects.service import ProjectService
-from tally.users.auth import Principal
-from tally.users.schemas import UserCreate
-from tally.users.service import UserService
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
-EMAIL = "analyst@example.test"
+EMAIL = "bench@example.test"  # the user bench.ingest.bench_ingest._seed creates
 PAGES = (
     "/matches?tab=matched",
     "/matches?tab=review",
@@ -100,25 +93,6 @@ def duckdb_seconds(ledger: Path, bank: Path) -> tuple[float, int]:
         )
     (matched,) = connection.execute(DUCKDB_SQL).fetchone()  # type: ignore[misc]
     return time.perf_counter() - started, int(matched)
-
-
-async def _seed(url: str, data_dir: Path) -> int:
-    await upgrade_database(url)
-    database = Database(Settings(TALLY_ENV="production", TALLY_DATA_DIR=data_dir), url=url)
-    try:
-
-        async def seed(session):  # type: ignore[no-untyped-def]
-            user = await UserService(session).create_user(
-                UserCreate(email=EMAIL, password=PASSWORD, role="admin")
-            )
-            project = await ProjectService(session).create_project(
-                Principal(user.id, user.email, user.role, ""), ProjectCreate(name="e2e")
-            )
-            return project.id
-
-        return int(await run_in_transaction(database, seed))
-    finally:
-        await database.dispose()
 
 
 def _tally(env: dict[str, str], *args: str) -> tuple[float, str]:

@@ -124,14 +124,8 @@ async def export_pages(
     """Rows of ``COLUMNS``, one per record, a keyset page (one statement) at a time."""
     repository = ResultRepository(session)
     for tab in tabs:
-        if tab.value in _MATCH_TABS:
-            query = MatchQuery(
-                tab=MatchTab(tab.value),
-                rule=filters.rule,
-                min_amount=filters.min_amount,
-                max_amount=filters.max_amount,
-                q=filters.q,
-            )
+        query = _tab_query(tab, filters)
+        if isinstance(query, MatchQuery):
             after = 0
             while True:
                 rows = await repository.export_match_rows(
@@ -143,28 +137,43 @@ async def export_pages(
                 after = rows[-1].id
                 if len({row.id for row in rows}) < EXPORT_PAGE_SIZE:
                     break
-        elif filters.rule is None:  # records outside any match have no rule
-            record_query = RecordQuery(
-                tab=RecordTab(tab.value),
-                min_amount=filters.min_amount,
-                max_amount=filters.max_amount,
-                q=filters.q,
-            )
+        elif query is not None:
             key: tuple[int, int] = EXPORT_START
             while True:
                 rows = await repository.export_record_rows(
-                    job, record_query, after=key, limit=EXPORT_PAGE_SIZE
+                    job, query, after=key, limit=EXPORT_PAGE_SIZE
                 )
                 if not rows:
                     break
                 yield [_record_row(tab, row) for row in rows]
                 last = rows[-1]
-                if record_query.tab is RecordTab.DUPLICATES:
+                if query.tab is RecordTab.DUPLICATES:
                     key = (last.group_id, last.id)
                 else:
                     key = (last.row_number, last.id)
                 if len(rows) < EXPORT_PAGE_SIZE:
                     break
+
+
+def _tab_query(tab: ResultTab, filters: ExportFilter) -> MatchQuery | RecordQuery | None:
+    """The query of one exported tab under ``filters``; None when the tab has no row under them
+    (records outside any match have no rule)."""
+    if tab.value in _MATCH_TABS:
+        return MatchQuery(
+            tab=MatchTab(tab.value),
+            rule=filters.rule,
+            min_amount=filters.min_amount,
+            max_amount=filters.max_amount,
+            q=filters.q,
+        )
+    if filters.rule is not None:
+        return None
+    return RecordQuery(
+        tab=RecordTab(tab.value),
+        min_amount=filters.min_amount,
+        max_amount=filters.max_amount,
+        q=filters.q,
+    )
 
 
 def _match_row(row: Any) -> Row:
@@ -319,24 +328,12 @@ def _copy_queries(
     SQL text with its values inlined (COPY takes no parameters; SQLAlchemy renders them quoted)."""
     queries = []
     for tab in tabs:
-        if tab.value in _MATCH_TABS:
-            query = MatchQuery(
-                tab=MatchTab(tab.value),
-                rule=filters.rule,
-                min_amount=filters.min_amount,
-                max_amount=filters.max_amount,
-                q=filters.q,
-            )
+        query = _tab_query(tab, filters)
+        if isinstance(query, MatchQuery):
             statement = repository.export_match_statement(job, query, limit=None)
-        elif filters.rule is None:  # records outside any match have no rule
-            record_query = RecordQuery(
-                tab=RecordTab(tab.value),
-                min_amount=filters.min_amount,
-                max_amount=filters.max_amount,
-                q=filters.q,
-            )
+        elif query is not None:
             statement = _record_copy_columns(
-                str(tab), repository.export_record_statement(job, record_query, limit=None)
+                str(tab), repository.export_record_statement(job, query, limit=None)
             )
         else:
             continue
