@@ -121,29 +121,13 @@ async def _insert_many(
     columns: tuple[str, ...],
     batches: AsyncIterable[ArrowData],
 ) -> int:
-    # Each batch goes first into a TEMP table without indexes (SQLite's temp database: writing it
-    # takes no lock on the main file), then into the table with one INSERT ... SELECT. Only that
-    # statement holds the database's single write lock, so other writers find it free more often,
-    # and the whole load is faster too. 200k rows in batches of 10k on a loaded machine: 31.2 s
-    # straight into `record` (lock held all along), 5.0 s into the temp table + 20.4 s moving
-    # (`python -m bench.ingest.sqlite_write_parts`, bench/ingest/WRITERS.md).
-    names = ", ".join(columns)
-    staging = f"temp.bulk_{table}"
     placeholders = ", ".join("?" for _ in columns)
+    statement = f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES ({placeholders})'  # noqa: S608
     loaded = 0
-    await connection.exec_driver_sql(f"CREATE TEMP TABLE IF NOT EXISTS bulk_{table} ({names})")
-    await connection.exec_driver_sql(f"DELETE FROM {staging}")  # noqa: S608
     async for batch in batches:
         rows = await asyncio.to_thread(_python_rows, batch, columns)
         if rows:
-            await connection.exec_driver_sql(
-                f"INSERT INTO {staging} ({names}) VALUES ({placeholders})",  # noqa: S608
-                rows,
-            )
-            await connection.exec_driver_sql(
-                f'INSERT INTO main."{table}" ({names}) SELECT {names} FROM {staging}'  # noqa: S608
-            )
-            await connection.exec_driver_sql(f"DELETE FROM {staging}")  # noqa: S608
+            await connection.exec_driver_sql(statement, rows)
         loaded += batch.num_rows
     return loaded
 
