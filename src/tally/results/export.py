@@ -193,30 +193,19 @@ def _explanation(evidence: str | None) -> str:
 
 
 def _record_row(tab: ResultTab, row: Any) -> Row:
-    side, record_id, row_number, reference, booked, valued, amount, currency, *rest = row
-    description, counterparty, group, match_id = rest
-    return (
+    side, record_id, row_number, reference, booked, valued, amount, *rest = row
+    return _record_layout(
         str(tab),
-        match_id,
-        None,
-        None,
-        None,
-        None,
-        side,
-        record_id,
-        row_number,
-        reference,
-        booked,
-        valued,
-        from_units(amount),
-        currency,
-        description,
-        counterparty,
-        group,
-        None,
-        None,
+        (side, record_id, row_number, reference, booked, valued, from_units(amount), *rest),
         None,
     )
+
+
+def _record_layout(tab: Any, row: Sequence[Any], empty: Any) -> tuple[Any, ...]:
+    """A record tab's row (``side``, the record's exported fields, duplicate group, match id) in
+    COLUMNS order, with ``empty`` in the columns only a match has."""
+    side, *fields, group, match_id = row
+    return (tab, match_id, empty, empty, empty, empty, side, *fields, group, empty, empty, empty)
 
 
 # --- CSV ----------------------------------------------------------------------------------------
@@ -343,37 +332,8 @@ def _copy_queries(
 
 
 def _record_copy_columns(tab: str, statement: Select[Any]) -> Select[Any]:
-    # side, record fields (id ... counterparty), duplicate group, match id.
     page = statement.subquery()
-    side, record_id, row_number, reference, booked, valued, amount, *rest = list(page.c)
-    currency, description, counterparty, group, match_id = rest
-    text_null = literal(None, String)
-    return _select_columns(
-        page,
-        literal(tab, String),
-        match_id,
-        text_null,
-        text_null,
-        text_null,
-        text_null,
-        side,
-        record_id,
-        row_number,
-        reference,
-        booked,
-        valued,
-        amount,
-        currency,
-        description,
-        counterparty,
-        group,
-        text_null,
-        text_null,
-        text_null,
-    )
-
-
-def _select_columns(page: Any, *columns: Any) -> Select[Any]:
+    columns = _record_layout(literal(tab, String), list(page.c), literal(None, String))
     return select(*columns).select_from(page)
 
 
