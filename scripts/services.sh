@@ -38,9 +38,12 @@ start)
       --locale=C.UTF-8 >"$dir/pg/initdb.log" 2>&1
   fi
   # Durability off: these servers hold throw-away test data, and fsync would dominate the suite.
+  # TALLY_PG_DURABLE=1 keeps PostgreSQL's defaults (benchmarks measure what production runs).
+  durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  [ "${TALLY_PG_DURABLE:-0}" = 1 ] && durability=""
   as_user "$pg_user" "$bin/pg_ctl" -D "$dir/pg/data" -l "$dir/pg/server.log" -w -o \
-    "-c listen_addresses=127.0.0.1 -p $pg_port -k $dir/pg/sock -c fsync=off \
-     -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" start >/dev/null
+    "-c listen_addresses=127.0.0.1 -p $pg_port -k $dir/pg/sock $durability \
+     -c max_connections=200" start >/dev/null
   as_user "$redis_user" redis-server --bind 127.0.0.1 --port "$redis_port" --daemonize yes \
     --save '' --appendonly no --dir "$dir/redis" --pidfile "$dir/redis/redis.pid" \
     --logfile "$dir/redis/redis.log"

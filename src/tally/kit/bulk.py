@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import io
-from collections.abc import AsyncIterable, Iterable
+from collections.abc import AsyncIterable, Callable, Iterable, Iterator
 from typing import Any, TypeAlias
 
 import psycopg
@@ -70,6 +70,40 @@ async def copy_out(connection: AsyncConnection, query: str) -> bytes:
         url.render_as_string(hide_password=False),
         f"COPY ({query}) TO STDOUT (FORMAT csv)",
     )
+
+
+def copy_out_blocks(
+    connection: AsyncConnection, query: str, *, block_rows: int
+) -> Callable[[], Iterator[bytes]]:
+    """What ``COPY (query) TO STDOUT (FORMAT csv)`` sends, as blocks of whole rows (at most
+    ``block_rows`` each), from a connection of its own: pass the result to
+    tally.kit.threads.iterate_in_thread, so it runs in a thread a block or two ahead of the reader
+    and memory holds a few blocks whatever the size (PostgreSQL; committed rows only, as
+    copy_out). PostgreSQL sends each row in a CopyData message of its own (the protocol's
+    "always one per row"), so a block never ends inside a row, even one with a newline in a cell.
+    """
+    url = connection.engine.url.set(drivername="postgresql")
+    statement = f"COPY ({query}) TO STDOUT (FORMAT csv)"
+
+    def blocks() -> Iterator[bytes]:
+        with (
+            psycopg.connect(url.render_as_string(hide_password=False)) as raw,
+            raw.cursor() as cursor,
+            cursor.copy(statement) as copy,
+        ):
+            block = bytearray()
+            rows = 0
+            for row in copy:
+                block += row
+                rows += 1
+                if rows == block_rows:
+                    yield bytes(block)
+                    block.clear()
+                    rows = 0
+            if block:
+                yield bytes(block)
+
+    return blocks
 
 
 def _copy_out(url: str, statement: str) -> bytes:

@@ -77,6 +77,8 @@ _EXPORT_MATCH_FIELDS = (
     Match.date_difference_days,
     Match.evidence,
 )
+# Before the first (row_number, id) or (group_id, record_id) of any record tab.
+EXPORT_START = (-(2**62), -(2**62))
 _EXPORT_RECORD_FIELDS = (
     Record.id,
     Record.row_number,
@@ -211,6 +213,13 @@ class ResultRepository:
     ) -> list[Row[Any]]:
         """The next ``limit`` matches after ``after_id`` with all their records, one row per
         record (``EXPORT_MATCH_COLUMNS``), in one statement; plain rows, no ORM objects."""
+        statement = self.export_match_statement(job, query, after_id=after_id, limit=limit)
+        return list(await self.session.execute(statement))
+
+    def export_match_statement(
+        self, job: ReconciliationJob, query: MatchQuery, *, after_id: int = 0, limit: int | None
+    ) -> Select[Any]:
+        """The statement of export_match_rows; ``limit`` None: every match of the tab."""
         page = (
             self._match_filter(job, query)
             .with_only_columns(*_EXPORT_MATCH_FIELDS)
@@ -248,7 +257,7 @@ class ResultRepository:
             )
             .order_by(page.c.id, MatchRecord.side, Record.id)
         )
-        return list(await self.session.execute(statement))
+        return statement
 
     async def get_match(self, job_id: int, match_id: int) -> Match | None:
         return await self.session.scalar(
@@ -407,6 +416,18 @@ class ResultRepository:
     ) -> list[Row[Any]]:
         """The next ``limit`` rows after the (row_number, id) or (group_id, record_id) ``after``:
         ``side``, the record's exported fields, ``duplicate_group``, ``match_id``."""
+        statement = self.export_record_statement(job, query, after=after, limit=limit)
+        return list(await self.session.execute(statement))
+
+    def export_record_statement(
+        self,
+        job: ReconciliationJob,
+        query: RecordQuery,
+        *,
+        after: tuple[int, int] = EXPORT_START,
+        limit: int | None,
+    ) -> Select[Any]:
+        """The statement of export_record_rows; ``limit`` None: every row of the tab."""
         if unmatched_indexed(job, query):
             position = (UnmatchedRecord.row_number, UnmatchedRecord.record_id)
             keys = (
@@ -423,22 +444,19 @@ class ResultRepository:
                 literal(None, BigInteger),
             )
             page = self._records_of(job, keys, *columns)
-            return list(
-                await self.session.execute(page.order_by(keys.c.row_number, keys.c.record_id))
-            )
+            return page.order_by(keys.c.row_number, keys.c.record_id)
         statement = self._record_filter(job, query)
         side, group, match = list(statement.selected_columns)[-3:]
         if query.tab is RecordTab.DUPLICATES:
             key: tuple[Any, Any] = (RecordDuplicate.group_id, RecordDuplicate.record_id)
         else:
             key = (Record.row_number, Record.id)
-        statement = (
+        return (
             statement.with_only_columns(side, *_EXPORT_RECORD_FIELDS, group, match)
             .where(tuple_(*key) > tuple_(*after))
             .order_by(*key)
             .limit(limit)
         )
-        return list(await self.session.execute(statement))
 
 
 def _side(query: RecordQuery) -> str:

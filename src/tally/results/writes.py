@@ -247,6 +247,9 @@ class ResultWriter:
                     f"{partition_name(model, job_id)} FOR VALUES IN ({int(job_id)})"
                 )
             )
+            # Statistics now, not when autovacuum comes by: a 20k-match job's whole-tab export
+            # (one join of the new partitions) took 80 s planned without them, 2.4 s with.
+            await self.session.execute(text(f"ANALYZE {partition_name(model, job_id)}"))
 
 
 def _partition_index(index: Index, table: str) -> str:

@@ -1,9 +1,16 @@
 """Loading one uploaded file into its data source, or appending one to it: all or nothing.
 
-The whole load is one transaction (COPY on PostgreSQL, executemany on SQLite) that ends by marking
-the source `ready`: a bad file, a crash or a cancel rolls back every record it wrote, and the source
-is never visible half-loaded. Running it twice is safe — a source that is no longer `ingesting` is
-skipped, and a re-run starts from an empty source.
+On PostgreSQL the whole load is one transaction (COPY) that ends by marking the source `ready`: a
+bad file, a crash or a cancel rolls back every record it wrote, and other writers never wait for it
+(MVCC). SQLite has one writer at a time, and a load in one transaction held that lock for its whole
+run: every login and project create of every tenant waited behind it (30 s, then 503). There each
+batch is committed in a short transaction of its own while the source stays `ingesting`, and the
+transaction that marks it `ready` is what makes the rows visible: nothing reads the records of a
+source that is not ready (jobs refuse it, a source has no other reader of its rows). A refused or
+failed load deletes what it committed, in short transactions too, before the source turns `failed`;
+a crash leaves the source `ingesting`, and the re-run that start-up recovery enqueues deletes the
+leftovers first. Either way the source is never visible half-loaded. Running it twice is safe — a
+source that is no longer `ingesting` is skipped, and a re-run starts from an empty source.
 
 An append (DataSourceAppend) runs the same way while its source is `appending`: it adds only the
 rows the source does not hold yet (tally.ingest.duplicates), numbered after the source's last row,
@@ -118,11 +125,20 @@ async def run_ingestion(
     path = upload_path(settings, source_id)
     load, plan = _Load.of_upload(source_id, source.parse_options)
     started = time.perf_counter()
+
+    async def load_source() -> DataSourceStatus:
+        if database.is_sqlite:
+            return await _load_in_steps(database, settings, source.project_id, path, plan, load)
+        return await run_in_transaction(
+            database,
+            lambda session: _load(session, database, settings, source.project_id, path, plan, load),
+        )
+
     try:
         status = await _load_or_fail(
             database,
             path,
-            lambda session: _load(session, database, settings, source.project_id, path, plan, load),
+            load_source,
             lambda detail: _fail(database, source.project_id, source_id, detail),
             gone="The uploaded file is gone; upload it again.",
             crashed="Ingestion failed unexpectedly",
@@ -159,7 +175,46 @@ async def _load(
         records = _records(path, plan, load, skipped_writer, database, project_id)
         row_count = await repository.load_records(load.source_id, records)
     _check_statements(load)
-    await repository.mark_ready(
+    return await _mark_ready(session, project_id, load, row_count)
+
+
+async def _load_in_steps(
+    database: Database,
+    settings: Settings,
+    project_id: int,
+    path: Path,
+    plan: ReadPlan,
+    load: _Load,
+) -> DataSourceStatus:
+    """The SQLite load: one short transaction per batch, then one that marks the source ready
+    (see the module's docstring). The write lock is free while the next batch is parsed."""
+    await delete_records_in_steps(database, load.source_id)  # a re-run after a crash starts empty
+    row_count = 0
+    with _SkippedWriter(skipped_path(settings, load.source_id), plan) as skipped_writer:
+        async for batch in _records(path, plan, load, skipped_writer, database, project_id):
+            row_count += await run_in_transaction(database, _batch_loader(load.source_id, batch))
+    _check_statements(load)
+    return await run_in_transaction(
+        database, lambda session: _mark_ready(session, project_id, load, row_count)
+    )
+
+
+def _batch_loader(
+    source_id: int, batch: pa.RecordBatch
+) -> Callable[[AsyncSession], Awaitable[int]]:
+    async def one_batch() -> AsyncIterator[pa.RecordBatch]:
+        yield batch
+
+    def load_batch(session: AsyncSession) -> Awaitable[int]:
+        return DataSourceRepository(session).load_records(source_id, one_batch())
+
+    return load_batch
+
+
+async def _mark_ready(
+    session: AsyncSession, project_id: int, load: _Load, row_count: int
+) -> DataSourceStatus:
+    await DataSourceRepository(session).mark_ready(
         load.source_id,
         row_count=row_count,
         skipped_count=load.skipped,
@@ -168,6 +223,23 @@ async def _load(
     )
     invalidate_data_sources(session, project_id)
     return DataSourceStatus.READY
+
+
+# Rows deleted per transaction when a stepped load is undone: short enough that other writers
+# barely wait (the delete maintains three indexes).
+DELETE_STEP_ROWS = 20_000
+
+
+async def delete_records_in_steps(database: Database, source_id: int) -> None:
+    """Delete the records of a source that is not ready in short transactions (they are invisible
+    meanwhile: see the module's docstring)."""
+    while await run_in_transaction(
+        database,
+        lambda session: DataSourceRepository(session).delete_some_records(
+            source_id, DELETE_STEP_ROWS
+        ),
+    ):
+        pass
 
 
 async def run_append(database: Database, settings: Settings, append_id: int) -> str | None:
@@ -187,8 +259,11 @@ async def run_append(database: Database, settings: Settings, append_id: int) -> 
         status = await _load_or_fail(
             database,
             path,
-            lambda session: _append(
-                session, database, settings, source.project_id, append, path, plan, load
+            lambda: run_in_transaction(
+                database,
+                lambda session: _append(
+                    session, database, settings, source.project_id, append, path, plan, load
+                ),
             ),
             lambda detail: _fail_append(database, source.project_id, append, detail),
             gone="The appended file is gone; append it again.",
@@ -238,7 +313,7 @@ async def _append(
 async def _load_or_fail(
     database: Database,
     path: Path,
-    load: Callable[[AsyncSession], Awaitable[DataSourceStatus]],
+    load: Callable[[], Awaitable[DataSourceStatus]],
     fail: Callable[[dict[str, Any]], Awaitable[None]],
     *,
     gone: str,
@@ -246,13 +321,13 @@ async def _load_or_fail(
     crash_event: str,
     **log_fields: int,
 ) -> DataSourceStatus:
-    """Run ``load`` in its own transaction; when the file is gone, does not read or the load
-    crashes, its writes are rolled back and ``fail`` records why (``gone``, the reading error, or
+    """Run ``load`` (which owns its transactions); when the file is gone, does not read or the load
+    crashes, its writes are undone and ``fail`` records why (``gone``, the reading error, or
     ``crashed`` with the exception's type), and the status is `failed`."""
     try:
         if not await asyncio.to_thread(path.exists):
             raise FileRejected({"message": gone})
-        return await run_in_transaction(database, load)
+        return await load()
     except FileRejected as rejected:
         await fail(rejected.detail)
     except (IngestError, FormatError) as error:
@@ -373,6 +448,10 @@ async def _report_progress(load: _Load, database: Database, project_id: int) -> 
 async def _fail(
     database: Database, project_id: int, source_id: int, detail: dict[str, Any]
 ) -> None:
+    # What a stepped (SQLite) load committed goes first, while the source is still `ingesting`:
+    # a crash in between leaves it to the re-run that start-up recovery enqueues.
+    await delete_records_in_steps(database, source_id)
+
     async def mark(session: AsyncSession) -> None:
         await DataSourceRepository(session).mark_failed(source_id, detail)
         invalidate_data_sources(session, project_id)

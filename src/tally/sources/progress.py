@@ -1,8 +1,7 @@
 """Rows read so far by the ingestions running in this process.
 
-On SQLite the load's own transaction holds the only write lock, so progress cannot be written to
-the database while loading; the embedded server is a single process, so an in-process board is
-where its readers find it. PostgreSQL deployments also store it on the row (see ingestion).
+On SQLite progress is not written to the database (the IngestProgress upsert is PostgreSQL only);
+the embedded server is a single process, so an in-process board is where its readers find it. PostgreSQL deployments also store it on the row (see ingestion).
 """
 
 from __future__ import annotations

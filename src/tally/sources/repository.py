@@ -239,6 +239,18 @@ class DataSourceRepository:
             delete(RecordSearch).where(RecordSearch.data_source_id == source_id)
         )
 
+    async def delete_some_records(self, source_id: int, limit: int) -> int:
+        """Delete up to ``limit`` records of a source (and, once none is left, their searchable
+        copy); returns how many records went (on ix_record_data_source_id_row_number)."""
+        some = select(Record.id).where(Record.data_source_id == source_id).limit(limit)
+        result = await self.session.execute(delete(Record).where(Record.id.in_(some)))
+        deleted = int(getattr(result, "rowcount", 0))
+        if not deleted:
+            await self.session.execute(
+                delete(RecordSearch).where(RecordSearch.data_source_id == source_id)
+            )
+        return deleted
+
     async def count_records(self, source_id: int) -> int:
         statement = (
             select(func.count()).select_from(Record).where(Record.data_source_id == source_id)

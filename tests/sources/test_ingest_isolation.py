@@ -1,0 +1,263 @@
+"""An ingestion in progress hides its rows, lets every other writer through, and a crash or a
+refused file leaves nothing behind (SQLite loads in short transactions, PostgreSQL in one).
+
+The upload is fed through a named pipe: the test decides when the rest of the file arrives, so
+"during the ingestion" is a fact of ordering (the load cannot finish before the pipe is closed),
+not of timing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from httpx import AsyncClient
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tally.config import Settings
+from tally.kit.db import Database
+from tally.models import DataSource, DataSourceStatus, Project
+from tally.sources.ingestion import BATCH_ROWS, run_ingestion
+from tally.sources.progress import progress_board
+from tally.sources.reading import UploadOptions, preview_file
+from tally.sources.repository import DataSourceRepository
+from tally.sources.storage import upload_path
+from tests.helpers.projects import create_project
+from tests.helpers.sources import create_data_source
+from tests.helpers.users import DEFAULT_PASSWORD, AuthedUser, create_user
+
+HEADER = b"Date,Reference,Amount,Description\n"
+# Enough rows that the reader's first reads (a 1 MB head, then its blocks) are satisfied and at
+# least two batches are handed to the load before the pipe runs dry.
+FIRST_ROWS = 6 * BATCH_ROWS
+LAST_ROWS = 2 * BATCH_ROWS
+
+
+def _rows(start: int, count: int) -> bytes:
+    return b"".join(
+        b"2026-01-%02d,INV-%08d,%d.%02d,Invoice number %d of the test ledger\n"
+        % (1 + i % 28, i, i % 9_000, i % 100, i)
+        for i in range(start, start + count)
+    )
+
+
+class _PipeFeeder:
+    """Writes the upload into a named pipe in a thread: the head at once, the rest on release()."""
+
+    def __init__(self, path: Path, first: bytes, rest: bytes) -> None:
+        self.path = path
+        self.release_rest = threading.Event()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.unlink(missing_ok=True)
+        os.mkfifo(path)
+        self._thread = threading.Thread(target=self._feed, args=(first, rest), daemon=True)
+        self._thread.start()
+
+    def _feed(self, first: bytes, rest: bytes) -> None:
+        try:
+            with self.path.open("wb") as pipe:
+                pipe.write(first)
+                pipe.flush()
+                self.release_rest.wait()
+                pipe.write(rest)
+        except BrokenPipeError:  # the load stopped reading (a test that failed early)
+            return
+
+    async def finish(self) -> None:
+        self.release_rest.set()
+        if not self._thread.is_alive():
+            return
+        # A load that never opened the pipe would leave the writer blocked in open(): open it.
+        try:
+            reader = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK)
+        except FileNotFoundError:  # the load is over and removed its upload
+            reader = None
+        await asyncio.to_thread(self._thread.join, 30)
+        if reader is not None:
+            os.close(reader)
+
+
+@dataclass
+class _World:
+    owner: AuthedUser
+    project: Project
+    source: DataSource
+
+
+async def _ingesting_source(session: AsyncSession, settings: Settings) -> _World:
+    owner = await create_user(session)
+    project = await create_project(session, owner=owner)
+    sample = HEADER + _rows(0, 50)
+    preview = preview_file(sample, complete=True, options=UploadOptions(), path=None)
+    source = DataSource(
+        project_id=project.id,
+        name="Ledger",
+        file_name="ledger.csv",
+        status=DataSourceStatus.INGESTING,
+        parse_options={"plan": preview.plan.to_dict(), "on_error": "reject"},
+        created_by_id=owner.id,
+    )
+    session.add(source)
+    await session.commit()
+    upload_path(settings, source.id).unlink(missing_ok=True)
+    return _World(owner, project, source)
+
+
+async def _until_rows_read(source_id: int, rows: int, ingestion: asyncio.Task[object]) -> None:
+    """Wait for the load to have read ``rows`` (so it wrote the batches before them)."""
+    while (progress_board.rows_done(source_id) or 0) < rows:
+        assert not ingestion.done(), ingestion.result()
+        await asyncio.sleep(0.01)
+
+
+async def _stored(session: AsyncSession, source_id: int) -> DataSource:
+    source = await session.get(DataSource, source_id, populate_existing=True)
+    assert source is not None
+    return source
+
+
+@pytest.fixture
+async def pipe_feeders() -> AsyncIterator[list[_PipeFeeder]]:
+    feeders: list[_PipeFeeder] = []
+    yield feeders
+    for feeder in feeders:
+        await feeder.finish()
+
+
+async def test_other_writers_proceed_during_an_ingestion_that_shows_nothing(
+    client: AsyncClient,
+    session: AsyncSession,
+    db: Database,
+    test_settings: Settings,
+    pipe_feeders: list[_PipeFeeder],
+) -> None:
+    world = await _ingesting_source(session, test_settings)
+    other_tenant = await create_user(session)
+    ready = await create_data_source(session, project=world.project, name="Bank")
+    feeder = _PipeFeeder(
+        upload_path(test_settings, world.source.id),
+        HEADER + _rows(0, FIRST_ROWS),
+        _rows(FIRST_ROWS, LAST_ROWS),
+    )
+    pipe_feeders.append(feeder)
+    ingestion = asyncio.create_task(run_ingestion(db, test_settings, world.source.id))
+    await _until_rows_read(world.source.id, 2 * BATCH_ROWS, ingestion)
+
+    # The load is under way and cannot end before the rest of the file is released.
+    login = await client.post(
+        "/api/v1/auth/login", json={"email": other_tenant.email, "password": DEFAULT_PASSWORD}
+    )
+    assert login.status_code == 200, login.text
+    created = await client.post(
+        "/api/v1/projects", json={"name": "Another tenant"}, headers=other_tenant.headers
+    )
+    assert created.status_code == 201, created.text
+    own = await client.post(
+        "/api/v1/projects", json={"name": "Same tenant"}, headers=world.owner.headers
+    )
+    assert own.status_code == 201, own.text
+
+    url = f"/api/v1/projects/{world.project.id}/data-sources/{world.source.id}"
+    during = await client.get(url, headers=world.owner.headers)
+    assert during.json()["status"] == "ingesting"
+    assert during.json()["row_count"] == 0
+    job = await client.post(
+        f"/api/v1/projects/{world.project.id}/jobs",
+        json={"left_source_id": world.source.id, "right_source_id": ready.id},
+        headers=world.owner.headers,
+    )
+    assert job.status_code == 422, job.text  # no reader gets the rows of a source not ready
+    assert not ingestion.done()
+
+    await feeder.finish()
+    assert await ingestion == DataSourceStatus.READY
+    after = await client.get(url, headers=world.owner.headers)
+    assert after.json()["row_count"] == FIRST_ROWS + LAST_ROWS
+    assert await DataSourceRepository(session).count_records(world.source.id) == (
+        FIRST_ROWS + LAST_ROWS
+    )
+
+
+async def test_a_crashed_ingestion_shows_nothing_and_its_rerun_starts_clean(
+    session: AsyncSession,
+    db: Database,
+    test_settings: Settings,
+    pipe_feeders: list[_PipeFeeder],
+    backend: str,
+) -> None:
+    world = await _ingesting_source(session, test_settings)
+    path = upload_path(test_settings, world.source.id)
+    feeder = _PipeFeeder(path, HEADER + _rows(0, FIRST_ROWS), b"")
+    pipe_feeders.append(feeder)
+    ingestion = asyncio.create_task(run_ingestion(db, test_settings, world.source.id))
+    await _until_rows_read(world.source.id, 3 * BATCH_ROWS, ingestion)
+
+    ingestion.cancel()  # the worker dies between two batches
+    await feeder.finish()
+    with pytest.raises(asyncio.CancelledError):
+        await ingestion
+
+    repository = DataSourceRepository(session)
+    crashed = await _stored(session, world.source.id)
+    assert (crashed.status, crashed.row_count) == (DataSourceStatus.INGESTING, 0)
+    leftovers = await repository.count_records(world.source.id)
+    # SQLite committed the batches it had written (hidden: the source is not ready); PostgreSQL
+    # rolled its one transaction back.
+    assert leftovers >= BATCH_ROWS if backend == "sqlite" else leftovers == 0
+    await session.commit()
+
+    # Start-up recovery enqueues the ingestion again; the re-run clears what the crash left.
+    path.unlink()
+    path.write_bytes(HEADER + _rows(0, FIRST_ROWS + LAST_ROWS))
+    assert await run_ingestion(db, test_settings, world.source.id) == DataSourceStatus.READY
+    assert await repository.count_records(world.source.id) == FIRST_ROWS + LAST_ROWS
+    assert (await _stored(session, world.source.id)).row_count == FIRST_ROWS + LAST_ROWS
+
+
+async def test_a_bad_row_after_several_batches_leaves_no_record(
+    session: AsyncSession, db: Database, test_settings: Settings
+) -> None:
+    world = await _ingesting_source(session, test_settings)
+    bad = b"2026-01-02,INV-BAD,not money,broken row\n"
+    upload_path(test_settings, world.source.id).parent.mkdir(parents=True, exist_ok=True)
+    upload_path(test_settings, world.source.id).write_bytes(
+        HEADER + _rows(0, 3 * BATCH_ROWS) + bad + _rows(3 * BATCH_ROWS, 10)
+    )
+
+    assert await run_ingestion(db, test_settings, world.source.id) == DataSourceStatus.FAILED
+
+    repository = DataSourceRepository(session)
+    failed = await _stored(session, world.source.id)
+    assert failed.row_count == 0
+    assert "invalid rows" in (failed.error or {})["message"]
+    assert await repository.count_records(world.source.id) == 0
+
+
+async def test_two_ingestions_at_once_each_load_whole(
+    session: AsyncSession, db: Database, test_settings: Settings, pipe_feeders: list[_PipeFeeder]
+) -> None:
+    """Two loads at once (one per tenant) both finish whole, each with exactly its own rows."""
+    first = await _ingesting_source(session, test_settings)
+    second = await _ingesting_source(session, test_settings)
+    feeders = [
+        _PipeFeeder(upload_path(test_settings, world.source.id), HEADER + _rows(0, FIRST_ROWS), b"")
+        for world in (first, second)
+    ]
+    pipe_feeders.extend(feeders)
+    loads = [
+        asyncio.create_task(run_ingestion(db, test_settings, world.source.id))
+        for world in (first, second)
+    ]
+    for world, load in zip((first, second), loads, strict=True):
+        await _until_rows_read(world.source.id, 2 * BATCH_ROWS, load)
+    for feeder in feeders:
+        await feeder.finish()
+    assert await asyncio.gather(*loads) == [DataSourceStatus.READY] * 2
+    repository = DataSourceRepository(session)
+    for world in (first, second):
+        assert await repository.count_records(world.source.id) == FIRST_ROWS
