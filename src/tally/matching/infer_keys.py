@@ -1,0 +1,334 @@
+"""Key discovery for rule inference: which fields pair the two sides, found from values alone.
+
+Every text field of each side (and each ``extra.<name>`` the records carry) is read three ways:
+its whole value, the identifier-like tokens inside it (letters + digits, e.g. ``INV-1001`` or
+``2025/001234``) and the number part of those tokens, all normalised as the engine normalises
+keys (case, spaces, punctuation, leading zeros). One hash join of all of them finds, for every
+pair of (left reading, right reading), the records sharing a *rare* value (a value held by at
+most a few records of a side identifies; a customer name or a currency does not), and the share
+of those pairs whose amounts agree (a real key pairs records of related amounts, a coincidence of
+postcodes or dates does not). The best pair becomes the key; when a side's key sits inside free
+text, the shape of the tokens the sides share becomes a derived field's regex.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import polars as pl
+
+from tally.matching.fields import ROW, key_expr, normalise
+from tally.matching.rules import (
+    EXTRA_PREFIX,
+    TEXT_FIELDS,
+    AmountCondition,
+    DerivedField,
+    EqualsCondition,
+    Normaliser,
+    Rule,
+    RuleSet,
+)
+
+KEY_NORMALISERS: tuple[Normaliser, ...] = ("case", "whitespace", "punctuation", "leading_zeros")
+# An identifier-like token: an optional word of letters (a prefix such as INV or RE) and a number
+# of one or more digit runs joined by - _ / . (2025/001234).
+_TOKEN = r"(?i)\b(?:[a-z]{1,8}[-_/.#: ]{0,2})?\d+(?:[-_/.]\d+)*"
+_NUMBER = r"\d+(?:[-_/.]\d+)*$"
+RARE_PER_SIDE = 3  # a value shared by more records of one side does not identify a record
+_MIN_DIGITS = 3
+_MAX_EXTRA_KEYS = 12
+_READINGS = ("value", "token", "number")
+# Amounts of a keyed pair "agree" when within this share of the larger: fees and rounding pass,
+# while keys that only coincide (a date, a postcode) pair unrelated amounts.
+_AGREE_PPM = 100_000
+
+# field_expr/key_expr need a rule set only to resolve derived fields; plain fields need none.
+_PLAIN = RuleSet(rules=[Rule(name="plain", conditions=[AmountCondition()])])
+
+
+@dataclass(frozen=True)
+class Reading:
+    field: str
+    how: str  # value | token | number
+
+    @property
+    def label(self) -> str:
+        return f"{self.field} ({self.how})" if self.how != "value" else self.field
+
+
+@dataclass(frozen=True)
+class KeyCandidate:
+    left: Reading
+    right: Reading
+    pairs: int  # keyed pairs whose amounts agree (distinct records, the smaller side)
+    keyed: int  # keyed pairs in all
+    agreement: float  # share of keyed pairs with agreeing amounts
+
+
+@dataclass(frozen=True)
+class KeyChoice:
+    """The key inferred: its equals condition, the derived fields it reads, its evidence."""
+
+    condition: EqualsCondition
+    derived: tuple[DerivedField, ...]
+    best: KeyCandidate
+    runner_up: KeyCandidate | None
+    pairs: pl.DataFrame  # clean 1:1 keyed pairs: l_row, r_row (rows of the frames given)
+    note: str
+
+
+def text_fields(frame: pl.DataFrame) -> list[str]:
+    """Text fields with values in at least a fifth of the records, ``extra.<name>`` included."""
+    if frame.height == 0:
+        return []
+    filled = frame.select(
+        [
+            (pl.col(c).str.len_bytes() > 0).sum().alias(c)
+            for c in TEXT_FIELDS
+            if c in frame.columns and c != "currency"
+        ]
+    ).row(0, named=True)
+    names = [c for c, n in filled.items() if n >= frame.height / 5]
+    if "extra" in frame.columns:
+        keys: Counter[str] = Counter()
+        for row in frame["extra"].drop_nulls().head(2_000).to_list():
+            keys.update(re.findall(r'"([A-Za-z0-9_\-]{1,64})"\s*:', row))
+        seen = frame["extra"].drop_nulls().head(2_000).len()
+        names += [
+            f"{EXTRA_PREFIX}{k}" for k, n in keys.most_common(_MAX_EXTRA_KEYS) if n >= seen / 5
+        ]
+    return names
+
+
+def _readings(frame: pl.DataFrame, names: list[str], side: str) -> pl.DataFrame:
+    """(reading index, row, value, raw) for every reading of every field of one side."""
+    parts: list[pl.DataFrame] = []
+    for f, name in enumerate(names):
+        text = _field(name)
+        whole = frame.select(
+            pl.col(ROW).alias("row"),
+            normalise(text, KEY_NORMALISERS).alias("value"),
+            text.alias("raw"),
+        ).with_columns(pl.lit(f * 3, dtype=pl.Int32).alias("reading"))
+        tokens = (
+            frame.select(pl.col(ROW).alias("row"), text.str.extract_all(_TOKEN).alias("raw"))
+            .explode("raw")
+            .drop_nulls("raw")
+        )
+        token = tokens.with_columns(
+            normalise(pl.col("raw"), KEY_NORMALISERS).alias("value"),
+            pl.lit(f * 3 + 1, dtype=pl.Int32).alias("reading"),
+        )
+        number = tokens.with_columns(pl.col("raw").str.extract(f"({_NUMBER})").alias("raw"))
+        number = number.with_columns(
+            normalise(pl.col("raw"), KEY_NORMALISERS).alias("value"),
+            pl.lit(f * 3 + 2, dtype=pl.Int32).alias("reading"),
+        )
+        for part in (whole, token, number):
+            parts.append(part.select("reading", "row", "value", "raw"))
+    out = pl.concat(parts).filter(
+        pl.col("value").is_not_null()
+        & (pl.col("value").str.count_matches(r"\d") >= _MIN_DIGITS)
+    )
+    out = out.unique(["reading", "row", "value"], keep="first", maintain_order=True)
+    rare = pl.len().over("reading", "value") <= RARE_PER_SIDE
+    return out.filter(rare).rename({c: f"{side}_{c}" for c in ("reading", "row", "raw")})
+
+
+def _field(name: str) -> pl.Expr:
+    return key_expr(name, (), _PLAIN)
+
+
+def key_candidates(left: pl.DataFrame, right: pl.DataFrame) -> tuple[list[str], list[str], pl.DataFrame]:
+    """Every (left reading, right reading) pairing records by shared rare values, best first.
+
+    Returns the field names of each side and the keyed pairs (``l_reading``, ``l_row``,
+    ``r_reading``, ``r_row``, raws, ``agree``) for the caller to build the key from.
+    """
+    lnames, rnames = text_fields(left), text_fields(right)
+    if not lnames or not rnames:
+        return lnames, rnames, pl.DataFrame()
+    lv, rv = _readings(left, lnames, "l"), _readings(right, rnames, "r")
+    joined = lv.join(rv, on="value")
+    amounts_l = left.select(pl.col(ROW).alias("l_row"), pl.col("amount").abs().alias("_la"))
+    amounts_r = right.select(pl.col(ROW).alias("r_row"), pl.col("amount").abs().alias("_ra"))
+    joined = joined.join(amounts_l, on="l_row").join(amounts_r, on="r_row")
+    big = pl.max_horizontal("_la", "_ra", pl.lit(1))
+    joined = joined.with_columns(
+        ((pl.col("_la") - pl.col("_ra")).abs() * 1_000_000 // big <= _AGREE_PPM).alias("agree")
+    )
+    return lnames, rnames, joined
+
+
+def rank(joined: pl.DataFrame, lnames: list[str], rnames: list[str]) -> list[KeyCandidate]:
+    if joined.height == 0:
+        return []
+    per = (
+        joined.group_by("l_reading", "r_reading")
+        .agg(
+            pl.col("l_row").filter(pl.col("agree")).n_unique().alias("l_agree"),
+            pl.col("r_row").filter(pl.col("agree")).n_unique().alias("r_agree"),
+            pl.len().alias("keyed"),
+            pl.col("agree").mean().alias("agreement"),
+        )
+        .with_columns(pl.min_horizontal("l_agree", "r_agree").alias("pairs"))
+        .sort("pairs", "l_reading", "r_reading", descending=[True, False, False])
+    )
+    out = []
+    for row in per.iter_rows(named=True):
+        out.append(
+            KeyCandidate(
+                left=Reading(lnames[row["l_reading"] // 3], _READINGS[row["l_reading"] % 3]),
+                right=Reading(rnames[row["r_reading"] // 3], _READINGS[row["r_reading"] % 3]),
+                pairs=int(row["pairs"]),
+                keyed=int(row["keyed"]),
+                agreement=float(row["agreement"]),
+            )
+        )
+    return out
+
+
+def choose_key(
+    left: pl.DataFrame, right: pl.DataFrame, *, min_pairs: int
+) -> KeyChoice | None:
+    """The key pairing the most records with agreeing amounts, or None when none does."""
+    lnames, rnames, joined = key_candidates(left, right)
+    ranked = rank(joined, lnames, rnames)
+    if not ranked or ranked[0].pairs < min_pairs:
+        return None
+    top = ranked[0]
+    # The simplest reading of the winning fields that pairs nearly as many records: a whole
+    # value beats a token, a token beats its number part (fewer derived fields, fewer surprises).
+    same = [
+        c
+        for c in ranked
+        if c.left.field == top.left.field and c.right.field == top.right.field
+    ]
+    best = min(
+        (c for c in same if c.pairs >= 0.97 * top.pairs),
+        key=lambda c: (_READINGS.index(c.left.how) + _READINGS.index(c.right.how), -c.pairs),
+    )
+    runner_up = next(
+        (
+            c
+            for c in ranked
+            if (c.left.field, c.right.field) != (best.left.field, best.right.field)
+        ),
+        None,
+    )
+    lr = lnames.index(best.left.field) * 3 + _READINGS.index(best.left.how)
+    rr = rnames.index(best.right.field) * 3 + _READINGS.index(best.right.how)
+    shared = joined.filter(
+        (pl.col("l_reading") == lr) & (pl.col("r_reading") == rr) & pl.col("agree")
+    )
+    derived: list[DerivedField] = []
+    fields: list[str] = []
+    for side, reading, raws in (
+        ("left", best.left, shared["l_raw"]),
+        ("right", best.right, shared["r_raw"]),
+    ):
+        if reading.how == "value":
+            fields.append(reading.field)
+            continue
+        name = f"{side}_{_slug(reading.field)}_key"
+        derived.append(
+            DerivedField(
+                name=name,
+                source=reading.field,
+                pattern=token_pattern(raws.to_list(), number_only=reading.how == "number"),
+                normalisers=KEY_NORMALISERS,
+                multiple=True,
+            )
+        )
+        fields.append(name)
+    condition = EqualsCondition(
+        field=fields[0],
+        right_field=fields[1] if fields[1] != fields[0] else None,
+        normalisers=KEY_NORMALISERS,
+    )
+    rule_set = RuleSet(
+        rules=[Rule(name="key", conditions=[condition, AmountCondition()])],
+        derived_fields=derived,
+    )
+    pairs = keyed_pairs(left, right, condition, rule_set)
+    note = (
+        f"{best.left.label} (left) equals {best.right.label} (right) after normalising case, "
+        f"spaces, punctuation and leading zeros"
+    )
+    for d in derived:
+        note += f"; {d.name} = every match of {d.pattern} in {d.source}"
+    return KeyChoice(condition, tuple(derived), best, runner_up, pairs, note)
+
+
+def keyed_pairs(
+    left: pl.DataFrame, right: pl.DataFrame, condition: EqualsCondition, rule_set: RuleSet
+) -> pl.DataFrame:
+    """Pairs sharing a key value held by exactly one record of each side (``l_row``, ``r_row``),
+    computed with the engine's own key expressions (what the rules will really see)."""
+    sides = []
+    for frame, name, prefix in ((left, condition.field, "l"), (right, condition.other_field, "r")):
+        key = key_expr(name, condition.normalisers, rule_set)
+        values = frame.select(pl.col(ROW).alias(f"{prefix}_row"), key.alias("k"))
+        if values.schema["k"] == pl.List(pl.String):
+            values = values.explode("k")
+        values = values.drop_nulls("k").unique()
+        sides.append(values.filter(pl.len().over("k") == 1))
+    pairs = sides[0].join(sides[1], on="k").select("l_row", "r_row")
+    # a record keyed to several values pairs with several partners: not a clean 1:1 pair
+    return pairs.filter((pl.len().over("l_row") == 1) & (pl.len().over("r_row") == 1))
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_]", "_", name.removeprefix(EXTRA_PREFIX))[:40]
+
+
+def token_pattern(raws: list[str], *, number_only: bool) -> str:
+    """A regex with one named group ``value`` matching tokens shaped like ``raws``.
+
+    The shape is learned, not assumed: the letter prefixes seen (kept literally when a few cover
+    most tokens, e.g. ``INV`` or ``RE``), the separators, and per digit run its length range,
+    widened by one digit so that numbers keep matching as they grow.
+    """
+    shapes: Counter[tuple[str, tuple[str, ...]]] = Counter()
+    lengths: dict[tuple[str, tuple[str, ...]], list[list[int]]] = {}
+    for raw in raws:
+        number = re.search(_NUMBER, raw)
+        if number is None:
+            continue
+        prefix = "" if number_only else re.sub(r"[^A-Za-z]", "", raw[: number.start()]).upper()
+        runs = re.findall(r"\d+", number.group(0))
+        seps = tuple(re.findall(r"[-_/.]", number.group(0)))
+        key = (prefix, seps)
+        shapes[key] += 1
+        lengths.setdefault(key, []).append([len(r) for r in runs])
+    total = sum(shapes.values())
+    kept: list[tuple[str, tuple[str, ...]]] = []
+    covered = 0
+    for key, count in shapes.most_common():
+        if covered >= 0.98 * total or len(kept) >= 6:
+            break
+        kept.append(key)
+        covered += count
+    by_numbers: dict[str, set[str]] = {}
+    for prefix, seps in kept:
+        runs = list(zip(*lengths[(prefix, seps)], strict=True))
+        parts = []
+        for i, run in enumerate(runs):
+            low, high = max(1, min(run) - 1), max(run) + 1
+            parts.append(rf"\d{{{low},{high}}}")
+            if i < len(seps):
+                parts.append(rf"[-_/.]?")
+        by_numbers.setdefault("".join(parts), set()).add(prefix)
+    options = []
+    for number, prefixes in sorted(by_numbers.items()):
+        words = sorted(p for p in prefixes if p)
+        if words:
+            lead = "|".join(re.escape(w) for w in words)
+            optional = "?" if "" in prefixes else ""
+            options.append(rf"(?:\b(?:{lead})[-_/.#: ]{{0,2}}){optional}{number}")
+        else:
+            options.append(number)
+    body = options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")"
+    return rf"(?i)(?P<value>{body})"
