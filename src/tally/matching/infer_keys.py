@@ -43,6 +43,9 @@ _READINGS = ("value", "token", "number")
 # Amounts of a keyed pair "agree" when within this share of the larger: fees and rounding pass,
 # while keys that only coincide (a date, a postcode) pair unrelated amounts.
 _AGREE_PPM = 100_000
+# A simpler reading of the same fields is preferred when it pairs nearly every record the best
+# reading pairs (a multi-valued token reading also catches lines quoting several keys).
+_SIMPLER_SHARE = 0.995
 
 # field_expr/key_expr need a rule set only to resolve derived fields; plain fields need none.
 _PLAIN = RuleSet(rules=[Rule(name="plain", conditions=[AmountCondition()])])
@@ -207,7 +210,7 @@ def choose_key(
         if c.left.field == top.left.field and c.right.field == top.right.field
     ]
     best = min(
-        (c for c in same if c.pairs >= 0.97 * top.pairs),
+        (c for c in same if c.pairs >= _SIMPLER_SHARE * top.pairs),
         key=lambda c: (_READINGS.index(c.left.how) + _READINGS.index(c.right.how), -c.pairs),
     )
     runner_up = next(
