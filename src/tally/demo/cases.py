@@ -15,6 +15,7 @@ record frames as jobs load them (amounts in units of 1/10,000). ``truth`` holds 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from dataclasses import dataclass, field
 from typing import Literal
@@ -215,7 +216,7 @@ class _Gen:
 
     def build(self) -> None:
         spec = self.spec
-        kinds = list(spec.shares) + ["one_to_one"]
+        kinds = [*spec.shares, "one_to_one"]
         weights = [*spec.shares.values(), max(0.0, 1 - sum(spec.shares.values()))]
         picks = self.rng.choice(len(kinds), size=self.n, p=np.asarray(weights) / sum(weights))
         for pick in picks.tolist():
@@ -225,27 +226,29 @@ class _Gen:
                 members = [self.invoice(customer, day) for _ in range(int(self.rng.integers(2, 4)))]
                 total = sum(m[2] for m in members)
                 refs = [m[1] for m in members]
-                r = self.payment(customer, day + self.lag(), total, refs, self.text(refs, batch=True))
+                r = self.payment(
+                    customer, day + self.lag(), total, refs, self.text(refs, batch=True)
+                )
                 self.links += [(m[0], r, kind) for m in members]
             elif kind == "split":
                 li, ref, amount = self.invoice(customer, day)
                 k = int(self.rng.integers(2, 4))
                 cuts = sorted(self.rng.choice(np.arange(1, amount // 100), k - 1, replace=False))
                 bounds = [0, *[int(c) * 100 for c in cuts], amount]
-                for a, b in zip(bounds, bounds[1:], strict=False):
+                for a, b in itertools.pairwise(bounds):
                     r = self.payment(customer, day + self.lag(), b - a, [ref], self.text([ref]))
                     self.links.append((li, r, kind))
             else:
                 li, ref, amount = self.invoice(customer, day)
                 paid = amount - self.fee(amount)
                 quoted = self.typo(ref) if kind == "typo" else ref
-                if kind == "no_reference":
+                quoting = [] if kind == "no_reference" else [quoted]
+                if quoting:
+                    text = self.text(quoting)
+                else:
                     words = _FILLER[spec.language]
                     text = f"{customer} {words[int(self.rng.integers(len(words)))]}"
-                    refs: list[str] = []
-                else:
-                    text, refs = self.text([quoted]), [quoted]
-                r = self.payment(customer, day + self.lag(), paid, refs, text)
+                r = self.payment(customer, day + self.lag(), paid, quoting, text)
                 self.links.append((li, r, kind))
         for _ in range(int(self.n * spec.noise_share)):
             self.invoice(self.customer(), self.day())

@@ -207,8 +207,12 @@ def infer_rules(
         state.rules.append(fallback.model_copy(update={"auto": 1.0}))
         state.evidence.append(
             RuleEvidence(
-                "amount_date", 0, 0.0, None, None, "no key found: amounts and dates only, "
-                "every match a suggestion to review"
+                "amount_date",
+                0,
+                0.0,
+                None,
+                None,
+                "no key found: amounts and dates only, every match a suggestion to review",
             )
         )
     rule_set = RuleSet(
@@ -250,17 +254,15 @@ def _sample(
     hi = days[min(int((start + share) * (days.len() - 1)), days.len() - 1)]
     margin = pl.duration(days=limits.sample_margin_days)
     ls = left.filter(pl.col("booking_date").is_between(lo, hi))
-    rs = right.filter(
-        pl.col("booking_date").is_between(pl.lit(lo) - margin, pl.lit(hi) + margin)
-    )
+    rs = right.filter(pl.col("booking_date").is_between(pl.lit(lo) - margin, pl.lit(hi) + margin))
     return ls, rs
 
 
 def _sign_only(left: pl.DataFrame, right: pl.DataFrame) -> AmountModel:
     """Without keyed pairs: the sign convention from which sign dominates each side."""
-    lneg = (left["amount"] < 0).mean() or 0.0
-    rneg = (right["amount"] < 0).mean() or 0.0
-    opposite = (float(lneg) > 0.5) != (float(rneg) > 0.5)
+    lneg = int((left["amount"] < 0).sum()) * 2 > left.height
+    rneg = int((right["amount"] < 0).sum()) * 2 > right.height
+    opposite = lneg != rneg
     note = "no key: amounts must be equal" + (
         "; the right side carries the opposite sign" if opposite else ""
     )
@@ -332,8 +334,11 @@ def _candidates(
         out.append(
             _Candidate(
                 _amount_date_rule("amount_date_text", tolerance, dates, text, currency),
-                note=("exact amount" if tolerance.abs_units == tolerance.pct_ppm == 0 else
-                      "amount within the tolerance")
+                note=(
+                    "exact amount"
+                    if tolerance.abs_units == tolerance.pct_ppm == 0
+                    else "amount within the tolerance"
+                )
                 + " and date window"
                 + (f", {text.left_field}/{text.right_field} similar" if text else ""),
                 group="amount_date",
@@ -358,10 +363,7 @@ def _fuzzy_key(
 ) -> list[_Candidate]:
     """The key with typos: amount and date window, key texts similar (not equal). Neighbouring
     numbers are as similar as typos, so amounts decide: the fee tolerance first, else exact."""
-    return [
-        _fuzzy_key_with(key, tolerance, dates, currency)
-        for tolerance in _tolerances(amount)
-    ]
+    return [_fuzzy_key_with(key, tolerance, dates, currency) for tolerance in _tolerances(amount)]
 
 
 def _tolerances(amount: AmountModel) -> list[AmountCondition]:
@@ -568,8 +570,9 @@ def _try(state: _State, candidate: _Candidate) -> None:
         state.kept_groups.add(candidate.group)
     coverage = (matched_l + matched_r) / max(state.total, 1)
     state.evidence.append(
-        RuleEvidence(name, matches, round(coverage, 4), candidate.margin, round(precision, 4),
-                     candidate.note)
+        RuleEvidence(
+            name, matches, round(coverage, 4), candidate.margin, round(precision, 4), candidate.note
+        )
     )
     # Everything the rule took (ambiguous alternatives too) is no longer open to later rules.
     taken_keys = result.matches.filter(pl.col("category") == "matched").select("match_key")
@@ -591,17 +594,18 @@ def _duplicate_fields(left: pl.DataFrame, right: pl.DataFrame) -> list[str]:
     for name in TEXT_FIELDS:
         if name == "currency":
             continue
-        filled = max(
-            float((frame[name].str.len_bytes() > 0).mean() or 0.0) for frame in (left, right)
-        )
-        if filled >= 0.5:
+        if any(
+            int((f[name].str.len_bytes() > 0).sum()) * 2 >= max(f.height, 1) for f in (left, right)
+        ):
             names.append(name)
     return names or ["description"]
 
 
 def _duplicate_note(left: pl.DataFrame, right: pl.DataFrame, rule_set: RuleSet) -> str:
-    counts = [find_duplicates(frame, rule_set, side).height for frame, side in
-              ((left, "left"), (right, "right"))]
+    counts = [
+        find_duplicates(frame, rule_set, side).height
+        for frame, side in ((left, "left"), (right, "right"))
+    ]
     fields = ", ".join(rule_set.duplicate_fields or [])
     return (
         f"duplicates: records equal on {fields}, amount and booking date; "

@@ -34,7 +34,7 @@ from tally.matching.rules import (
 KEY_NORMALISERS: tuple[Normaliser, ...] = ("case", "whitespace", "punctuation", "leading_zeros")
 # An identifier-like token: an optional word of letters (a prefix such as INV or RE) and a number
 # of one or more digit runs joined by - _ / . (2025/001234).
-_TOKEN = r"(?i)\b(?:[a-z]{1,8}[-_/.#: ]{0,2})?\d+(?:[-_/.]\d+)*"
+_IDENTIFIER = r"(?i)\b(?:[a-z]{1,8}[-_/.#: ]{0,2})?\d+(?:[-_/.]\d+)*"
 _NUMBER = r"\d+(?:[-_/.]\d+)*$"
 RARE_PER_SIDE = 3  # a value shared by more records of one side does not identify a record
 _MIN_DIGITS = 3
@@ -116,7 +116,7 @@ def _readings(frame: pl.DataFrame, names: list[str], side: str) -> pl.DataFrame:
             text.alias("raw"),
         ).with_columns(pl.lit(f * 3, dtype=pl.Int32).alias("reading"))
         tokens = (
-            frame.select(pl.col(ROW).alias("row"), text.str.extract_all(_TOKEN).alias("raw"))
+            frame.select(pl.col(ROW).alias("row"), text.str.extract_all(_IDENTIFIER).alias("raw"))
             .explode("raw")
             .drop_nulls("raw")
         )
@@ -132,8 +132,7 @@ def _readings(frame: pl.DataFrame, names: list[str], side: str) -> pl.DataFrame:
         for part in (whole, token, number):
             parts.append(part.select("reading", "row", "value", "raw"))
     out = pl.concat(parts).filter(
-        pl.col("value").is_not_null()
-        & (pl.col("value").str.count_matches(r"\d") >= _MIN_DIGITS)
+        pl.col("value").is_not_null() & (pl.col("value").str.count_matches(r"\d") >= _MIN_DIGITS)
     )
     out = out.unique(["reading", "row", "value"], keep="first", maintain_order=True)
     rare = pl.len().over("reading", "value") <= RARE_PER_SIDE
@@ -144,7 +143,9 @@ def _field(name: str) -> pl.Expr:
     return key_expr(name, (), _PLAIN)
 
 
-def key_candidates(left: pl.DataFrame, right: pl.DataFrame) -> tuple[list[str], list[str], pl.DataFrame]:
+def key_candidates(
+    left: pl.DataFrame, right: pl.DataFrame
+) -> tuple[list[str], list[str], pl.DataFrame]:
     """Every (left reading, right reading) pairing records by shared rare values, best first.
 
     Returns the field names of each side and the keyed pairs (``l_reading``, ``l_row``,
@@ -193,9 +194,7 @@ def rank(joined: pl.DataFrame, lnames: list[str], rnames: list[str]) -> list[Key
     return out
 
 
-def choose_key(
-    left: pl.DataFrame, right: pl.DataFrame, *, min_pairs: int
-) -> KeyChoice | None:
+def choose_key(left: pl.DataFrame, right: pl.DataFrame, *, min_pairs: int) -> KeyChoice | None:
     """The key pairing the most records with agreeing amounts, or None when none does."""
     lnames, rnames, joined = key_candidates(left, right)
     ranked = rank(joined, lnames, rnames)
@@ -205,20 +204,14 @@ def choose_key(
     # The simplest reading of the winning fields that pairs nearly as many records: a whole
     # value beats a token, a token beats its number part (fewer derived fields, fewer surprises).
     same = [
-        c
-        for c in ranked
-        if c.left.field == top.left.field and c.right.field == top.right.field
+        c for c in ranked if c.left.field == top.left.field and c.right.field == top.right.field
     ]
     best = min(
         (c for c in same if c.pairs >= _SIMPLER_SHARE * top.pairs),
         key=lambda c: (_READINGS.index(c.left.how) + _READINGS.index(c.right.how), -c.pairs),
     )
     runner_up = next(
-        (
-            c
-            for c in ranked
-            if (c.left.field, c.right.field) != (best.left.field, best.right.field)
-        ),
+        (c for c in ranked if (c.left.field, c.right.field) != (best.left.field, best.right.field)),
         None,
     )
     lr = lnames.index(best.left.field) * 3 + _READINGS.index(best.left.how)
@@ -297,12 +290,12 @@ def token_pattern(raws: list[str], *, number_only: bool) -> str:
     shapes: Counter[tuple[str, tuple[str, ...]]] = Counter()
     lengths: dict[tuple[str, tuple[str, ...]], list[list[int]]] = {}
     for raw in raws:
-        number = re.search(_NUMBER, raw)
-        if number is None:
+        found = re.search(_NUMBER, raw)
+        if found is None:
             continue
-        prefix = "" if number_only else re.sub(r"[^A-Za-z]", "", raw[: number.start()]).upper()
-        runs = re.findall(r"\d+", number.group(0))
-        seps = tuple(re.findall(r"[-_/.]", number.group(0)))
+        prefix = "" if number_only else re.sub(r"[^A-Za-z]", "", raw[: found.start()]).upper()
+        runs = re.findall(r"\d+", found.group(0))
+        seps = tuple(re.findall(r"[-_/.]", found.group(0)))
         key = (prefix, seps)
         shapes[key] += 1
         lengths.setdefault(key, []).append([len(r) for r in runs])
@@ -322,7 +315,7 @@ def token_pattern(raws: list[str], *, number_only: bool) -> str:
             low, high = max(1, min(run) - 1), max(run) + 1
             parts.append(rf"\d{{{low},{high}}}")
             if i < len(seps):
-                parts.append(rf"[-_/.]?")
+                parts.append(r"[-_/.]?")
         by_numbers.setdefault("".join(parts), set()).add(prefix)
     options = []
     for number, prefixes in sorted(by_numbers.items()):

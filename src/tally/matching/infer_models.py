@@ -149,9 +149,9 @@ def date_model(facts: pl.DataFrame) -> DateModel | None:
     best: tuple[float, str, str, np.ndarray] | None = None
     for lf in DATE_FIELDS:
         for rf in DATE_FIELDS:
-            gaps = facts.select(
-                (pl.col(f"r_{rf}") - pl.col(f"l_{lf}")).dt.total_days().alias("g")
-            )["g"].drop_nulls()
+            gaps = facts.select((pl.col(f"r_{rf}") - pl.col(f"l_{lf}")).dt.total_days().alias("g"))[
+                "g"
+            ].drop_nulls()
             if gaps.len() < max(3, facts.height // 2):
                 continue
             arr = gaps.to_numpy().astype(np.int64)
