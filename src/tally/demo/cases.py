@@ -88,6 +88,7 @@ class Case:
     right: pl.DataFrame
     truth: pl.DataFrame  # left_id, right_id
     scenario: pl.DataFrame  # left_id, right_id, scenario (per true link)
+    twins: pl.DataFrame  # right_id, original_id: rows exported twice (identical to the original)
 
 
 CASES: dict[str, CaseSpec] = {
@@ -127,6 +128,7 @@ class _Gen:
         self.left: list[dict[str, object]] = []
         self.right: list[dict[str, object]] = []
         self.links: list[tuple[int, int, str]] = []
+        self.twins: list[tuple[int, int]] = []  # (copy, original) rows of the right side
         self.counter = int(self.rng.integers(1_000, 40_000))
         self.n = n
 
@@ -258,6 +260,7 @@ class _Gen:
             len(self.right), int(len(self.right) * spec.duplicate_share), replace=False
         ).tolist():
             self.right.append(dict(self.right[r]))
+            self.twins.append((len(self.right) - 1, r))
 
 
 def _frame(rows: list[dict[str, object]], ids: np.ndarray, currency: str) -> pl.DataFrame:
@@ -304,4 +307,11 @@ def generate_case(name: str | CaseSpec, n: int = 2_000, seed: int = 0) -> Case:
         },
         schema={"left_id": pl.Int64, "right_id": pl.Int64, "scenario": pl.String},
     ).sort("left_id", "right_id")
-    return Case(spec.name, left, right, links.select("left_id", "right_id"), links)
+    twins = pl.DataFrame(
+        {
+            "right_id": [int(rid[c]) for c, _ in gen.twins],
+            "original_id": [int(rid[o]) for _, o in gen.twins],
+        },
+        schema={"right_id": pl.Int64, "original_id": pl.Int64},
+    )
+    return Case(spec.name, left, right, links.select("left_id", "right_id"), links, twins)

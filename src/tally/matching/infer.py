@@ -35,7 +35,13 @@ from tally.matching.backtest import predicted_pairs
 from tally.matching.duplicates import find_duplicates
 from tally.matching.engine import reconcile
 from tally.matching.fields import ROW, prepare_side
-from tally.matching.infer_keys import KEY_NORMALISERS, KeyChoice, choose_key, text_fields
+from tally.matching.infer_keys import (
+    KEY_NORMALISERS,
+    KeyChoice,
+    chance_similarity,
+    choose_key,
+    text_fields,
+)
 from tally.matching.infer_models import (
     AmountModel,
     DateModel,
@@ -200,7 +206,8 @@ def infer_rules(
             notes.append(text.note)
     currency = _currency_condition(facts)
     state = _State(ls, rs, limits, total=ls.height + rs.height)
-    for candidate in _candidates(key, amount, dates, text, currency):
+    threshold = chance_similarity(ls, rs, key, limits.seed) if key is not None else 0.0
+    for candidate in _candidates(key, amount, dates, text, currency, threshold):
         _try(state, candidate)
     if not state.rules:  # nothing reliable: still a runnable set, every match a suggestion
         fallback = _amount_date_rule("amount_date", amount.condition(), dates, None, currency)
@@ -292,6 +299,7 @@ def _candidates(
     dates: DateModel | None,
     text: TextMatch | None,
     currency: EqualsCondition | None,
+    fuzzy_threshold: float,
 ) -> list[_Candidate]:
     out: list[_Candidate] = []
     if key is not None:
@@ -300,14 +308,6 @@ def _candidates(
         conds.append(amount.condition())
         if dates is not None:
             conds.append(dates.condition(required=False, weight=0.5))
-        out.append(
-            _Candidate(
-                Rule(name="key", conditions=_with(conds, currency)),
-                key.derived,
-                f"{key.note}; {amount.note}",
-                margin,
-            )
-        )
         group_conds: list[Condition] = [key.condition, _sum_condition(amount)]
         if dates is not None:
             group_conds.append(dates.condition())
@@ -326,7 +326,15 @@ def _candidates(
                     note=f"{what}, quoting the same key; sums within the amount tolerance",
                 )
             )
-        out += _fuzzy_key(key, amount, dates, currency)
+        out.append(
+            _Candidate(
+                Rule(name="key", conditions=_with(conds, currency)),
+                key.derived,
+                f"{key.note}; {amount.note}",
+                margin,
+            )
+        )
+        out += _fuzzy_key(key, amount, dates, currency, fuzzy_threshold)
         out += _prefix_groups(key, amount, dates, currency)
     if text is not None:
         out += _text_groups(text, amount, dates, currency)
@@ -360,10 +368,14 @@ def _fuzzy_key(
     amount: AmountModel,
     dates: DateModel | None,
     currency: EqualsCondition | None,
+    threshold: float,
 ) -> list[_Candidate]:
     """The key with typos: amount and date window, key texts similar (not equal). Neighbouring
     numbers are as similar as typos, so amounts decide: the fee tolerance first, else exact."""
-    return [_fuzzy_key_with(key, tolerance, dates, currency) for tolerance in _tolerances(amount)]
+    return [
+        _fuzzy_key_with(key, tolerance, dates, currency, threshold)
+        for tolerance in _tolerances(amount)
+    ]
 
 
 def _tolerances(amount: AmountModel) -> list[AmountCondition]:
@@ -378,6 +390,7 @@ def _fuzzy_key_with(
     amount: AmountCondition,
     dates: DateModel | None,
     currency: EqualsCondition | None,
+    threshold: float,
 ) -> _Candidate:
     cond = key.condition
     conds: list[Condition] = [
@@ -386,7 +399,7 @@ def _fuzzy_key_with(
             field=cond.field,
             right_field=cond.right_field,
             scorer="ratio",
-            threshold=80.0,
+            threshold=threshold,
             normalisers=KEY_NORMALISERS,
             weight=2.0,
         ),
@@ -396,7 +409,8 @@ def _fuzzy_key_with(
     return _Candidate(
         Rule(name="fuzzy_key", conditions=_with(conds, currency), auto=0.85),
         key.derived,
-        note="the key written with a typo (at least 80 % similar), "
+        note=f"the key written with a typo (at least {threshold:.0f} % similar; 1 % of unrelated "
+        "keys are more), "
         + ("same amount" if amount.abs_units == amount.pct_ppm == 0 else "amount tolerance")
         + " and date window",
         group="fuzzy_key",
@@ -410,7 +424,8 @@ def _prefix_groups(
     currency: EqualsCondition | None,
 ) -> list[_Candidate]:
     """Batches of consecutive keys (one transfer quoting the first invoice, "ff"): blocked on
-    the key without its last digit(s), so a batch's members share a block of 10 or 100."""
+    the key without its last digit(s), so a batch's members share a block of 10 or 100. Both
+    are tried: the coarser block finds the batches crossing a boundary of the finer one."""
     out = []
     for dropped in (1, 2):
         derived = []
@@ -436,14 +451,13 @@ def _prefix_groups(
             out.append(
                 _Candidate(
                     Rule(
-                        name=f"key_prefix_{cardinality.value}",
+                        name=f"key_prefix{dropped}_{cardinality.value}",
                         conditions=_with(conds, currency),
                         cardinality=cardinality,
                     ),
                     tuple(derived),
                     note=f"consecutive keys (equal but for the last {dropped} digit"
                     f"{'s' if dropped > 1 else ''}) summed",
-                    group=f"prefix_{cardinality.value}",
                 )
             )
     return out

@@ -17,7 +17,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
 import polars as pl
+from rapidfuzz import fuzz
+from rapidfuzz import process as rf_process
 
 from tally.matching.fields import ROW, key_expr, normalise
 from tally.matching.rules import (
@@ -40,6 +43,8 @@ RARE_PER_SIDE = 3  # a value shared by more records of one side does not identif
 _MIN_DIGITS = 3
 _MAX_EXTRA_KEYS = 12
 _READINGS = ("value", "token", "number")
+_CHANCE_SAMPLE = 400
+_FUZZY_FLOOR, _FUZZY_CEILING = 80.0, 95.0
 # Amounts of a keyed pair "agree" when within this share of the larger: fees and rounding pass,
 # while keys that only coincide (a date, a postcode) pair unrelated amounts.
 _AGREE_PPM = 100_000
@@ -328,3 +333,28 @@ def token_pattern(raws: list[str], *, number_only: bool) -> str:
             options.append(number)
     body = options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")"
     return rf"(?i)(?P<value>{body})"
+
+
+def chance_similarity(left: pl.DataFrame, right: pl.DataFrame, key: KeyChoice, seed: int) -> float:
+    """The fuzzy-key threshold: just above the similarity 99 % of unrelated key pairs stay
+    below (between 80 and 95). Keys of one shape (a fixed year, a long common prefix) look alike
+    by chance far more often than short varied ones."""
+    rule_set = RuleSet(
+        rules=[Rule(name="key", conditions=[key.condition, AmountCondition()])],
+        derived_fields=list(key.derived),
+    )
+    texts: list[list[str]] = []
+    for frame, name in ((left, key.condition.field), (right, key.condition.other_field)):
+        values = frame.select(key_expr(name, KEY_NORMALISERS, rule_set).alias("k"))["k"]
+        if values.dtype == pl.List(pl.String):
+            values = values.list.first()
+        values = values.drop_nulls()
+        texts.append(values.sample(min(values.len(), _CHANCE_SAMPLE), seed=seed).to_list())
+    if not texts[0] or not texts[1]:
+        return _FUZZY_FLOOR
+    sims = rf_process.cdist(texts[0], texts[1], scorer=fuzz.ratio, workers=1)
+    # the true pairs among them (equal keys) are not chance
+    chance = np.asarray(sims)[np.asarray(sims) < 100]
+    if chance.size == 0:
+        return _FUZZY_FLOOR
+    return float(min(max(np.quantile(chance, 0.99) + 1, _FUZZY_FLOOR), _FUZZY_CEILING))
