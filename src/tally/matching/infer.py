@@ -12,7 +12,7 @@ No labels are needed. The steps, each explained in the evidence it leaves:
    splits and batches summed over the key; a fuzzy key for typos; batches summed over a key
    prefix (consecutive numbers: "INV-1001 ff" paying INV-1001..1003) or the counterparty;
    amount + date + text similarity. A rule is kept when it matches enough records and its
-   *estimated precision* is high: the same rule run with the right side's amounts shuffled
+   *estimated precision* is high: the same rule run with the right side's amounts scrambled
    (a decoy keeping every value's distribution but no true pair) shows how many of its matches
    chance alone would produce.
 
@@ -32,6 +32,8 @@ import numpy as np
 import polars as pl
 
 from tally.matching.backtest import predicted_pairs
+from tally.matching.candidates import Limits, pair_candidates
+from tally.matching.conditions import block_spec, work_frames
 from tally.matching.duplicates import find_duplicates
 from tally.matching.engine import reconcile
 from tally.matching.fields import ROW, prepare_side
@@ -308,24 +310,29 @@ def _candidates(
         conds.append(amount.condition())
         if dates is not None:
             conds.append(dates.condition(required=False, weight=0.5))
-        group_conds: list[Condition] = [key.condition, _sum_condition(amount)]
-        if dates is not None:
-            group_conds.append(dates.condition())
-        for cardinality, what in (
-            (Cardinality.ONE_TO_MANY, "one left record paid by several right records"),
-            (Cardinality.MANY_TO_ONE, "several left records paid by one right record"),
-        ):
-            out.append(
-                _Candidate(
-                    Rule(
-                        name=f"key_{cardinality.value}",
-                        conditions=_with(group_conds, currency),
-                        cardinality=cardinality,
-                    ),
-                    key.derived,
-                    note=f"{what}, quoting the same key; sums within the amount tolerance",
+        # Exact sums first (a split's parts add up to the cent); with the fee tolerance after,
+        # on what exact sums left open (parts each with a fee deducted).
+        for tolerance in reversed(_tolerances(amount)):
+            exact = tolerance.abs_units == tolerance.pct_ppm == 0
+            group_conds: list[Condition] = [key.condition, tolerance]
+            if dates is not None:
+                group_conds.append(dates.condition())
+            for cardinality, what in (
+                (Cardinality.ONE_TO_MANY, "one left record paid by several right records"),
+                (Cardinality.MANY_TO_ONE, "several left records paid by one right record"),
+            ):
+                out.append(
+                    _Candidate(
+                        Rule(
+                            name=f"key_{cardinality.value}" + ("" if exact else "_fee"),
+                            conditions=_with(group_conds, currency),
+                            cardinality=cardinality,
+                        ),
+                        key.derived,
+                        note=f"{what}, quoting the same key; sums "
+                        + ("equal" if exact else "within the amount tolerance"),
+                    )
                 )
-            )
         out.append(
             _Candidate(
                 Rule(name="key", conditions=_with(conds, currency)),
@@ -559,23 +566,25 @@ def _try(state: _State, candidate: _Candidate) -> None:
     if matched_l + matched_r < needed:
         state.rejected.append(f"{name}: matched {matched_l + matched_r} records (< {needed})")
         return
-    shuffled = state.right.with_columns(pl.col("amount").shuffle(seed=state.limits.seed))
-    decoy = reconcile(state.left, shuffled, rule_set)
+    decoy_right = _decoy(state.right, state.limits.seed)
+    decoy = reconcile(state.left, decoy_right, rule_set)
     decoy_matches = int(
         decoy.matches.filter(
             (pl.col("category") == "matched") & pl.col("status").is_in(["auto", "suggested"])
         ).height
     )
-    # The decoy's matches are what chance finds when *no* record has its true partner; in the
-    # real run only records without one (about N - M + F of N) can be matched by chance, so
-    # F = D (N - M + F) / N, i.e. F = D (N - M) / (N - D).
-    n = min(state.left.height, state.right.height)
-    false = decoy_matches * max(n - matches, 0) / max(n - decoy_matches, 1)
+    # The decoy's D matches are what chance finds among its N_d records that have candidates
+    # when *no* record has its true partner. In the real run only the records with candidates
+    # that are not truly matched (N - M + F of them) can be matched by chance, at the same
+    # rate: F = D (N - M + F) / N_d, so F = D (N - M) / (N_d - D).
+    n = max(_open_records(state.left, state.right, rule_set), matches)
+    n_decoy = _open_records(state.left, decoy_right, rule_set)
+    false = decoy_matches * max(n - matches, 0) / max(n_decoy - decoy_matches, 1)
     precision = max(0.0, 1.0 - false / matches) if matches else 0.0
     if precision < state.limits.min_precision:
         state.rejected.append(
             f"{name}: estimated precision {precision:.3f} ({matches} matches, {decoy_matches} "
-            "with shuffled amounts)"
+            "with amounts scrambled)"
         )
         return
     state.rules.append(candidate.rule)
@@ -599,6 +608,30 @@ def _try(state: _State, candidate: _Candidate) -> None:
             state.left = frame
         else:
             state.right = frame
+
+
+def _open_records(left: pl.DataFrame, right: pl.DataFrame, rule_set: RuleSet) -> int:
+    """How many records the rule set's rule could match, by right or by chance: of a pair rule,
+    the records (of the side with fewer) with a candidate; of a grouped rule, the records of the
+    "one" side with at least two candidates on the other."""
+    rule = rule_set.rules[0]
+    lw, rw = work_frames(prepare_side(left, "left"), prepare_side(right, "right"), rule, rule_set)
+    found = pair_candidates(lw, rw, block_spec(rule, rule_set), Limits())
+    if rule.cardinality is Cardinality.ONE_TO_MANY:
+        return int((np.bincount(found.left) >= 2).sum()) if found.left.size else 0
+    if rule.cardinality is Cardinality.MANY_TO_ONE:
+        return int((np.bincount(found.right) >= 2).sum()) if found.right.size else 0
+    return min(np.unique(found.left).size, np.unique(found.right).size)
+
+
+def _decoy(frame: pl.DataFrame, seed: int) -> pl.DataFrame:
+    """The records with every amount scaled by a random factor in [0.5, 1.5) (whole cents): no
+    true pair or sum survives, while amounts stay as dense as they were, so what a rule still
+    matches is chance. (Shuffling amounts would not do: a sum moved to another record of the
+    same block still matches.)"""
+    factor = np.random.default_rng(seed).uniform(0.5, 1.5, frame.height)
+    scaled = np.round(frame["amount"].to_numpy() * factor / 100).astype(np.int64) * 100
+    return frame.with_columns(pl.Series("amount", scaled, dtype=pl.Int64))
 
 
 def _duplicate_fields(left: pl.DataFrame, right: pl.DataFrame) -> list[str]:

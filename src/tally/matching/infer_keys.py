@@ -337,8 +337,9 @@ def token_pattern(raws: list[str], *, number_only: bool) -> str:
 
 def chance_similarity(left: pl.DataFrame, right: pl.DataFrame, key: KeyChoice, seed: int) -> float:
     """The fuzzy-key threshold: just above the similarity 99 % of unrelated key pairs stay
-    below (between 80 and 95). Keys of one shape (a fixed year, a long common prefix) look alike
-    by chance far more often than short varied ones."""
+    below, but low enough for one wrong character of a typical key (between 80 and 95). Keys of
+    one shape (a fixed year, a long common prefix) look alike by chance far more often than
+    short varied ones; amounts and dates then tell a typo from a neighbouring number."""
     rule_set = RuleSet(
         rules=[Rule(name="key", conditions=[key.condition, AmountCondition()])],
         derived_fields=list(key.derived),
@@ -357,4 +358,8 @@ def chance_similarity(left: pl.DataFrame, right: pl.DataFrame, key: KeyChoice, s
     chance = np.asarray(sims)[np.asarray(sims) < 100]
     if chance.size == 0:
         return _FUZZY_FLOOR
-    return float(min(max(np.quantile(chance, 0.99) + 1, _FUZZY_FLOOR), _FUZZY_CEILING))
+    # A single typed-wrong character must pass: the similarity of one edit of a typical key.
+    length = float(np.median([len(t) for t in texts[0]]))
+    one_edit = 100.0 * (1 - 1 / max(length, 1.0)) - 0.1
+    threshold = min(float(np.quantile(chance, 0.99)) + 1, one_edit, _FUZZY_CEILING)
+    return max(threshold, _FUZZY_FLOOR)

@@ -23,6 +23,10 @@ from tally.money import format_units
 _CLOSE_PPM = 100_000  # pairs within 10 % are 1:1 payments (fees, rounding); others are parts
 _COVER = 0.99  # a tolerance covers this share of the close pairs
 _MAX_WINDOW = 60
+# When this share of the close pairs differs systematically (see _systematic), the tolerance is
+# set from those alone; else (fees of no pattern) from all of them.
+_SYSTEMATIC_SHARE = 0.97
+_MIN_REPEATS = 3
 SIMILARITY_SAMPLE = 2_000
 
 
@@ -92,6 +96,9 @@ def amount_model(facts: pl.DataFrame) -> AmountModel | None:
         return None
     diff, ppm, big = diff[close], ppm[close], big[close]
     exact_share = float((diff == 0).mean())
+    systematic = _systematic(diff, ppm)
+    if systematic.mean() >= _SYSTEMATIC_SHARE:
+        diff, ppm, big = diff[systematic], ppm[systematic], big[systematic]
     cover = math.ceil(_COVER * diff.size)
     # Candidates: absolute only, percentage only, or a percentage with an absolute floor/cap.
     options: list[tuple[int, int]] = []
@@ -132,6 +139,20 @@ def amount_model(facts: pl.DataFrame) -> AmountModel | None:
     return AmountModel(
         "opposite" if opposite else "same", abs_t, p, exact_share, int(diff.size), note
     )
+
+
+def _systematic(diff: np.ndarray, ppm: np.ndarray) -> np.ndarray:
+    """Pairs whose difference follows a pattern: none, or a value (a fixed fee, a cap, a cent of
+    rounding) or a percentage (to 0.05 %) that recurs. A keyed pair that is really a part of a
+    split or batch differs by an amount of its own, which no tolerance should be widened for."""
+    nonzero = diff > 0
+    needed = max(_MIN_REPEATS, int(nonzero.sum() * 0.02))
+    values, counts = np.unique(diff[nonzero], return_counts=True)
+    repeated_abs = np.isin(diff, values[counts >= needed])
+    bins = ppm // 500
+    values, counts = np.unique(bins[nonzero], return_counts=True)
+    repeated_pct = np.isin(bins, values[counts >= needed])
+    return np.asarray(~nonzero | repeated_abs | repeated_pct)
 
 
 def _round_ppm(ppm: int) -> int:
