@@ -86,6 +86,8 @@ def amount_radius(amounts: IntArray, cond: AmountCondition) -> IntArray:
         den = PPM - ppm
         q, rem = np.divmod(absval, den)
         pct = q * ppm + (rem * ppm + den - 1) // den
+        if cond.cap_units is not None:
+            pct = np.minimum(pct, cond.cap_units)
         radius = np.maximum(radius, pct)
     return radius
 

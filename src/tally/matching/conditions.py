@@ -142,7 +142,8 @@ def pair_frame(left: pl.DataFrame, right: pl.DataFrame, li: IntArray, ri: IntArr
 
 
 def amount_tolerance_expr(cond: AmountCondition, a_l: pl.Expr, a_r: pl.Expr) -> pl.Expr:
-    """The allowed |difference| for a pair: max(absolute, pct of the larger amount), in units.
+    """The allowed |difference| for a pair: max(absolute, pct of the larger amount capped at
+    ``max_abs``), in units.
 
     ``floor(M * ppm / 10^6)`` is computed split into quotient and remainder so it never
     overflows int64; comparing an integer difference with the floor is exact.
@@ -152,6 +153,8 @@ def amount_tolerance_expr(cond: AmountCondition, a_l: pl.Expr, a_r: pl.Expr) -> 
     if ppm:
         big = pl.max_horizontal(a_l.abs(), a_r.abs())
         pct = (big // PPM) * ppm + ((big % PPM) * ppm) // PPM
+        if cond.cap_units is not None:
+            pct = pl.min_horizontal(pct, pl.lit(cond.cap_units, dtype=pl.Int64))
         tol = pl.max_horizontal(tol, pct)
     return tol
 

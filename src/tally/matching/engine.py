@@ -100,6 +100,16 @@ def reconcile(
     stats.left_records, stats.right_records = state.left.height, state.right.height
     assignment = AssignmentStats()
     discrepancy_sources: list[tuple[int, Rule, pl.DataFrame]] = []
+    # Duplicates are known before matching: copies of a row exported twice must neither tie
+    # with their original (that is a duplicate, not a choice for review) nor join it in a group.
+    with state.timer.phase("duplicates"):
+        duplicates = pl.concat(
+            [
+                find_duplicates(state.left, rule_set, "left"),
+                find_duplicates(state.right, rule_set, "right"),
+            ]
+        ).sort("side", "group", "record_id")
+        state.mark_copies(duplicates)
     n_rules = len(rule_set.rules)
     for index, rule in enumerate(rule_set.rules):
         base, span = 0.05 + 0.8 * index / n_rules, 0.8 / n_rules
@@ -114,14 +124,6 @@ def reconcile(
     with state.timer.phase("discrepancies"):
         for index, rule, frame in discrepancy_sources:
             _run_discrepancies(state, index, rule, frame)
-    state.checkpoint(0.9)
-    with state.timer.phase("duplicates"):
-        duplicates = pl.concat(
-            [
-                find_duplicates(state.left, rule_set, "left"),
-                find_duplicates(state.right, rule_set, "right"),
-            ]
-        ).sort("side", "group", "record_id")
     state.checkpoint(0.95)
     with state.timer.phase("finalize"):
         result = _assemble(state, duplicates, assignment)
@@ -174,7 +176,12 @@ def _run_pair_rule(
         rs.passing = passing.height
     state.checkpoint(_progress_of(state, index, 0.7))
     with timer.phase("assignment"):
-        weights = np.maximum(as_int_array(passing["score_q"]), 1)
+        l_rows, r_rows = as_int_array(passing["L_row"]), as_int_array(passing["R_row"])
+        # Scores doubled, plus one where both records hold the same copy rank: a record prefers
+        # the original of a row exported twice over its copy (and the n-th copy the n-th), so a
+        # twin no longer ties; records that are no copies all get the same +1 and still tie.
+        same_rank = state.copy_rank_l[l_rows] == state.copy_rank_r[r_rows]
+        weights = 2 * np.maximum(as_int_array(passing["score_q"]), 1) + same_rank
         status, astats = assign(
             as_int_array(passing["l"]),
             as_int_array(passing["r"]),
@@ -296,6 +303,10 @@ def _run_discrepancies(state: RunState, index: int, rule: Rule, frame: pl.DataFr
 def _run_group_rule(state: RunState, index: int, rule: Rule, base: float, span: float) -> None:
     rs = _rule_stats(state, rule)
     left, right = state.free_frames()
+    # A copy of a row exported twice never joins a group: summed with its original it would
+    # pay the same invoices twice (at 100k every false split match was such a pair).
+    left = left.filter(pl.Series(state.copy_rank_l[as_int_array(left[ROW])] == 0))
+    right = right.filter(pl.Series(state.copy_rank_r[as_int_array(right[ROW])] == 0))
     started = time.perf_counter()
     lw, rw = work_frames(left, right, rule, state.rule_set)
     outcome = search_groups(

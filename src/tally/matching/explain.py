@@ -11,7 +11,7 @@ import polars as pl
 
 from tally.matching.conditions import SCORE_SCALE, evaluate, pair_frame, soft_score_expr, work_frame
 from tally.matching.evidence import explain_condition
-from tally.matching.fields import INPUT_COLUMNS, prepare_side
+from tally.matching.fields import INPUT_COLUMNS, ROW, prepare_side
 from tally.matching.rules import (
     AmountCondition,
     DateCondition,
@@ -56,14 +56,41 @@ def nearest_candidates(
     theirs = prepare_side(other_side_df, "right" if side == "left" else "left")
     if theirs.height == 0 or limit <= 0:
         return []
+    other = "right" if side == "left" else "left"
+    twins = prepare_side(theirs.filter(_twin_filter(mine, rule_set)).drop(ROW), other)
     best: dict[int, NearCandidate] = {}
     for rule in rule_set.rules:
-        for cand in _rule_candidates(mine, theirs, rule, rule_set, side, limit):
+        found = _rule_candidates(mine, theirs, rule, rule_set, side, limit)
+        if twins.height:
+            found += _rule_candidates(mine, twins, rule, rule_set, side, twins.height)
+        for cand in found:
             current = best.get(cand.record_id)
             if current is None or cand.closeness > current.closeness:
                 best[cand.record_id] = cand
     ranked = sorted(best.values(), key=lambda c: (-c.closeness, c.record_id))
-    return ranked[:limit]
+    # A record with the very same amount and date is what a reviewer looks for first, even when
+    # the rules score it low (its reference differs): it is always listed.
+    twin_ids = set(twins["id"].to_list())
+    first = [c for c in ranked if c.record_id in twin_ids][:limit]
+    rest = [c for c in ranked if c.record_id not in twin_ids]
+    return sorted([*first, *rest[: limit - len(first)]], key=lambda c: (-c.closeness, c.record_id))
+
+
+def _twin_filter(mine: pl.DataFrame, rule_set: RuleSet) -> pl.Expr:
+    """Records of the other side with the record's amount (under any sign convention of the rule
+    set's amount conditions) and booking date."""
+    amount = int(mine["amount"][0])
+    day = mine["booking_date"][0]
+    factors = {
+        c.sign_factor
+        for rule in rule_set.rules
+        for c in rule.conditions
+        if isinstance(c, AmountCondition)
+    } or {1}
+    if day is None:
+        return pl.lit(False)
+    same_date: pl.Expr = pl.col("booking_date") == pl.lit(day, dtype=pl.Date)
+    return pl.col("amount").is_in([amount * f for f in sorted(factors)]) & same_date
 
 
 def _one_row(record: Mapping[str, Any]) -> pl.DataFrame:

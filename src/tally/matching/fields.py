@@ -6,7 +6,14 @@ from collections.abc import Iterable
 
 import polars as pl
 
-from tally.matching.rules import DATE_FIELDS, EXTRA_PREFIX, TEXT_FIELDS, RuleSet
+from tally.matching.rules import (
+    DATE_FIELDS,
+    EXTRA_PREFIX,
+    TEXT_FIELDS,
+    EqualsCondition,
+    FuzzyCondition,
+    RuleSet,
+)
 
 INPUT_COLUMNS: dict[str, pl.DataType] = {
     "id": pl.Int64(),
@@ -115,14 +122,35 @@ def field_expr(name: str, rule_set: RuleSet) -> pl.Expr:
         raise KeyError(f"unknown field {name!r}")
     source = field_expr(derived.source, rule_set)
     group = derived.group_name
+    pattern = derived_pattern(name, rule_set)
     if derived.multiple:
-        value = pl.element().str.extract_groups(derived.pattern).struct.field(group)
-        values = source.str.extract_all(derived.pattern).list.eval(
-            normalise(value, derived.normalisers)
-        )
+        value = pl.element().str.extract_groups(pattern).struct.field(group)
+        values = source.str.extract_all(pattern).list.eval(normalise(value, derived.normalisers))
         return values.list.drop_nulls().list.unique(maintain_order=True)
-    value = source.str.extract_groups(derived.pattern).struct.field(group)
+    value = source.str.extract_groups(pattern).struct.field(group)
     return normalise(value, derived.normalisers)
+
+
+def derived_pattern(name: str, rule_set: RuleSet) -> str:
+    """The regex of derived field ``name``, case-insensitive when its values are compared
+    ignoring case: the field itself, or a condition reading it, has the ``case`` normaliser.
+
+    A user who asks for case to be ignored expects "inv-104233" in a bank text to be found by
+    ``INV-\\d+`` as well; without this the pattern stayed case-sensitive unless it said ``(?i)``.
+    """
+    derived = rule_set.derived(name)
+    if derived is None:
+        raise KeyError(f"unknown derived field {name!r}")
+    ignore_case = "case" in derived.normalisers or any(
+        "case" in cond.normalisers
+        for rule in rule_set.rules
+        for cond in rule.conditions
+        if isinstance(cond, EqualsCondition | FuzzyCondition)
+        and name in (cond.field, cond.other_field)
+    )
+    if ignore_case and not derived.pattern.startswith("(?i)"):
+        return "(?i)" + derived.pattern
+    return derived.pattern
 
 
 def key_expr(name: str, normalisers: Iterable[str], rule_set: RuleSet) -> pl.Expr:

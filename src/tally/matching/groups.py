@@ -158,9 +158,10 @@ def _one_to_many(
     tgt, val = f"{side[one]}{AMOUNT}", f"{side[many]}{AMOUNT}"
     radius_bound = pl.lit(amount.abs_units, dtype=pl.Int64)
     if amount.pct_ppm:
-        radius_bound = pl.max_horizontal(
-            radius_bound, (pl.col(tgt).abs() * amount.pct_ppm) // (1_000_000 - amount.pct_ppm) + 1
-        )
+        pct_bound = (pl.col(tgt).abs() * amount.pct_ppm) // (1_000_000 - amount.pct_ppm) + 1
+        if amount.cap_units is not None:
+            pct_bound = pl.min_horizontal(pct_bound, pl.lit(amount.cap_units, dtype=pl.Int64))
+        radius_bound = pl.max_horizontal(radius_bound, pct_bound)
     summary = ordered.group_by(one).agg(
         pl.len().alias("n"),
         pl.col(val).sum().alias("total"),

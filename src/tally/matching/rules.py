@@ -14,7 +14,14 @@ from enum import StrEnum
 from typing import Annotated, Literal, Self
 
 import polars as pl
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from tally.money import AmountPrecisionError, to_units
 
@@ -27,11 +34,16 @@ TEXT_FIELDS: tuple[str, ...] = (
     "transaction_id",
 )
 DATE_FIELDS: tuple[str, ...] = ("booking_date", "value_date")
+# Record fields that are not text; duplicate detection may compare them too.
+RECORD_VALUE_FIELDS: tuple[str, ...] = (*DATE_FIELDS, "amount")
 EXTRA_PREFIX = "extra."
 PPM = 1_000_000  # percentage tolerances are held as integer parts per million
 
 _NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
-_EXTRA_RE = re.compile(r"^extra\.[A-Za-z0-9_\-]{1,64}$")
+# ``extra.<column>`` names an unmapped column as the file's header spells it ("N° facture",
+# "Rechnungsnr Lieferant"): any character but quotes, backslashes and control characters, which
+# could not be written inside the JSON path that reads it (tally.matching.fields.field_expr).
+_EXTRA_RE = re.compile(r"^extra\.[^'\"\\\x00-\x1f]{1,64}$")
 
 Normaliser = Literal["case", "whitespace", "leading_zeros", "punctuation"]
 Scorer = Literal["ratio", "partial_ratio", "token_sort_ratio", "token_set_ratio", "WRatio"]
@@ -70,26 +82,42 @@ class EqualsCondition(_Condition):
 class AmountCondition(_Condition):
     """Amounts within an absolute and/or a percentage tolerance (the larger of the two applies).
 
-    The percentage is taken of the larger absolute amount of the pair, so it is symmetric. With
-    ``sign="opposite"`` the right amount is negated first (bank debit against ledger credit).
+    ``pct_tolerance`` is in percent ("2.5" means 2.5 %, not 0.025) of the larger absolute amount
+    of the pair, so it is symmetric; ``max_abs`` caps what the percentage allows ("2.5 % but at
+    most 5.00"). With ``sign="opposite"`` the right amount is negated first (bank debit against
+    ledger credit).
     """
 
     type: Literal["amount"] = "amount"
-    abs_tolerance: str = "0"
-    pct_tolerance: str | None = None
+    abs_tolerance: str = Field(
+        default="0", description="Allowed difference in currency units, e.g. '0.01'"
+    )
+    pct_tolerance: str | None = Field(
+        default=None,
+        description="Allowed difference in percent of the larger amount: '2.5' means 2.5 %",
+    )
+    max_abs: str | None = Field(
+        default=None,
+        description="Cap on what pct_tolerance allows, in currency units, e.g. '5.00'",
+    )
     sign: Literal["same", "opposite"] = "same"
 
-    @field_validator("abs_tolerance")
+    @field_validator("abs_tolerance", "max_abs")
     @classmethod
-    def _check_abs(cls, value: str) -> str:
+    def _check_abs(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return None
+        name = info.field_name
         try:
             units = to_units(value)
         except AmountPrecisionError as exc:
-            raise ValueError(f"abs_tolerance {value!r}: {exc}") from exc
+            raise ValueError(f"{name} {value!r}: {exc}") from exc
         except ValueError as exc:
-            raise ValueError(f"abs_tolerance {value!r} is not a decimal number") from exc
+            raise ValueError(
+                f"{name} {value!r} is not a decimal number of currency units (e.g. '5.00')"
+            ) from exc
         if units < 0:
-            raise ValueError(f"abs_tolerance must not be negative, got {value!r}")
+            raise ValueError(f"{name} must not be negative, got {value!r}")
         return value
 
     @field_validator("pct_tolerance")
@@ -102,7 +130,10 @@ class AmountCondition(_Condition):
         except InvalidOperation as exc:
             raise ValueError(f"pct_tolerance {value!r} is not a decimal number") from exc
         if not pct.is_finite() or pct < 0 or pct >= 100:
-            raise ValueError(f"pct_tolerance must be a percentage in [0, 100), got {value!r}")
+            raise ValueError(
+                f"pct_tolerance must be a percentage in [0, 100) ('2.5' means 2.5 percent, "
+                f"not 0.025), got {value!r}"
+            )
         scaled = pct.scaleb(4)
         if scaled != scaled.to_integral_value():
             raise ValueError(f"pct_tolerance {value!r} has more than 4 decimal places")
@@ -111,6 +142,19 @@ class AmountCondition(_Condition):
     @property
     def abs_units(self) -> int:
         return to_units(self.abs_tolerance)
+
+    @model_validator(mode="after")
+    def _check_cap(self) -> Self:
+        if self.max_abs is not None and self.pct_tolerance is None:
+            raise ValueError(
+                "max_abs caps pct_tolerance: set pct_tolerance too (or use abs_tolerance alone)"
+            )
+        return self
+
+    @property
+    def cap_units(self) -> int | None:
+        """The most the percentage may allow, in units (None: uncapped)."""
+        return None if self.max_abs is None else to_units(self.max_abs)
 
     @property
     def pct_ppm(self) -> int:
@@ -283,8 +327,9 @@ class RuleSet(_Model):
     version: int = Field(default=1, ge=1)
     rules: list[Rule] = Field(min_length=1, max_length=50)
     derived_fields: list[DerivedField] = Field(default_factory=list, max_length=50)
-    # Fields that (with amount and booking date) identify a duplicate within one source; the
-    # default is the key fields of the first rule that has any.
+    # Fields that (with amount and booking date) identify a duplicate within one source: any
+    # record field, extra.<column> or derived field. The default is the key fields of the first
+    # rule that has any.
     duplicate_fields: list[str] | None = None
 
     @model_validator(mode="after")
@@ -307,8 +352,11 @@ class RuleSet(_Model):
                                 f"{', '.join(TEXT_FIELDS)}, extra.<name> or a derived field"
                             )
         for name in self.duplicate_fields or ():
-            if not self._is_text_field(name, known):
-                raise ValueError(f"duplicate_fields: unknown field {name!r}")
+            if not (self._is_text_field(name, known) or name in RECORD_VALUE_FIELDS):
+                accepted = [*TEXT_FIELDS, *RECORD_VALUE_FIELDS, "extra.<column>", *derived]
+                raise ValueError(
+                    f"duplicate_fields: unknown field {name!r}; accepted: {', '.join(accepted)}"
+                )
         return self
 
     @staticmethod

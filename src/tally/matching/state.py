@@ -75,10 +75,32 @@ class RunState:
     batches: list[Batch] = field(default_factory=list)
     free_l: npt.NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, np.bool_))
     free_r: npt.NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, np.bool_))
+    # Per row: 0 for a record that is no flagged duplicate or the first (smallest id) of its
+    # duplicate group, 1.. for the further copies (rows exported twice).
+    copy_rank_l: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+    copy_rank_r: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
 
     def __post_init__(self) -> None:
         self.free_l = np.ones(self.left.height, np.bool_)
         self.free_r = np.ones(self.right.height, np.bool_)
+        self.copy_rank_l = np.zeros(self.left.height, np.int64)
+        self.copy_rank_r = np.zeros(self.right.height, np.int64)
+
+    def mark_copies(self, duplicates: pl.DataFrame) -> None:
+        """Rank every flagged duplicate within its group (DUPLICATE_SCHEMA rows), by id."""
+        for side, frame, ranks in (
+            ("left", self.left, self.copy_rank_l),
+            ("right", self.right, self.copy_rank_r),
+        ):
+            ranked = (
+                duplicates.filter(pl.col("side") == side)
+                .with_columns(pl.col("record_id").rank("ordinal").over("group").alias("_rank"))
+                .filter(pl.col("_rank") > 1)
+            )
+            if ranked.height:
+                ids = frame["id"].to_numpy()  # prepared frames are sorted by id
+                rows = np.searchsorted(ids, ranked["record_id"].to_numpy())
+                ranks[rows] = ranked["_rank"].to_numpy().astype(np.int64) - 1
 
     def checkpoint(self, fraction: float) -> None:
         """Cancel if asked to, then report progress (0..1)."""

@@ -33,12 +33,15 @@ class BudgetExceeded(Exception):
 
 
 def tolerance_for(cond: AmountCondition, a: IntArray, b: IntArray) -> IntArray:
-    """Allowed |difference| per pair of totals (max of absolute and % of the larger)."""
+    """Allowed |difference| per pair of totals (max of absolute and % of the larger, capped)."""
     tol = np.full(a.shape, cond.abs_units, dtype=np.int64)
     ppm = cond.pct_ppm
     if ppm:
         big = np.maximum(np.abs(a), np.abs(b))
-        tol = np.maximum(tol, (big // PPM) * ppm + ((big % PPM) * ppm) // PPM)
+        pct = (big // PPM) * ppm + ((big % PPM) * ppm) // PPM
+        if cond.cap_units is not None:
+            pct = np.minimum(pct, cond.cap_units)
+        tol = np.maximum(tol, pct)
     return tol
 
 

@@ -572,14 +572,18 @@ class ResultService:
                 exclude_id=record.id,
             ):
                 nearby[r.id] = r
-        for r in await self.reviews.records_near_amounts(
-            other_source,
-            ranges=ranges,
-            currency=record.currency,
-            limit=NEAR_LIMIT,
-            exclude_id=record.id,
-        ):
-            nearby[r.id] = r
+        # Records of exactly the amount first: in a dense source the windows below hold more
+        # than NEAR_LIMIT records and would otherwise miss a same-amount, same-date twin.
+        exact = [(record.amount * f, record.amount * f) for f in _sign_factors(rules)]
+        for near_ranges in (exact, ranges):
+            for r in await self.reviews.records_near_amounts(
+                other_source,
+                ranges=near_ranges,
+                currency=record.currency,
+                limit=NEAR_LIMIT,
+                exclude_id=record.id,
+            ):
+                nearby[r.id] = r
         found = await asyncio.to_thread(
             nearest_candidates,
             record_frame([record]),
@@ -744,8 +748,15 @@ def _near_amounts(amount: int, rules: RuleSet) -> list[tuple[int, int]]:
     conditions = [c for r in rules.rules for c in r.conditions if isinstance(c, AmountCondition)]
     widest = max((c.abs_units for c in conditions), default=0)
     radius = max(10 * widest, abs(amount) // 10, NEAR_MIN_RADIUS)
-    factors = sorted({c.sign_factor for c in conditions} or {1})
-    return sorted((amount * f - radius, amount * f + radius) for f in factors)
+    return sorted((amount * f - radius, amount * f + radius) for f in _sign_factors(rules))
+
+
+def _sign_factors(rules: RuleSet) -> list[int]:
+    """1 and/or -1: how the rules' amount conditions compare signs (same when none says)."""
+    factors = {
+        c.sign_factor for r in rules.rules for c in r.conditions if isinstance(c, AmountCondition)
+    }
+    return sorted(factors or {1})
 
 
 def _manual_match(job: ReconciliationJob, left: Sequence[Record], right: Sequence[Record]) -> Match:

@@ -151,7 +151,9 @@ def test_extra_and_derived_fields_match() -> None:
 def test_ties_go_to_review_instead_of_guessing() -> None:
     left = records({"reference": "A", "amount": "10"}, {"reference": "A", "amount": "10"})
     right = records({"id": 11, "reference": "A", "amount": "10"})
-    result = reconcile(left, right, rules(rule("r", equals(), amount())))
+    # Two records alike but not flagged as duplicates (no transaction id to compare): a real tie.
+    rs = rules(rule("r", equals(), amount()), duplicate_fields=["transaction_id"])
+    result = reconcile(left, right, rs)
     assert one_to_one(result) == {(1, 11): "ambiguous", (2, 11): "ambiguous"}
     assert result.unmatched_left_ids.len() == 0
     evidence = json.loads(result.matches["evidence"][0])

@@ -1,0 +1,116 @@
+"""REPORT.md of the quality benchmark, written from a run's results (bench.quality.run)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+METHOD_TITLES = {
+    "inferred": "no rules (inferred)",
+    "defaults": "no rules (pre-inference defaults)",
+    "hand": "hand-tuned rules",
+    "sql": "analyst's SQL (DuckDB)",
+}
+
+PREAMBLE = """\
+# Zero-configuration matching quality (issue 12)
+
+Each generator (`bench/quality/generators.py`) writes the two files a finance team holds, with the
+truth beside them; each file is read as an upload with nothing given (format detection, preflight's
+proposed mapping, the full read: `bench/quality/load.py`), and the records become the frames a job
+hands the matching engine. Precision, recall and F1 count the left x right pairs of **auto** matches
+(review items are not matches until someone confirms them; their count is listed). A copy of a row
+exported twice counts as the row it copies. Per-scenario recall splits the truth by how the pair
+was generated.
+
+Methods: **no rules (inferred)** = `tally.matching.infer.infer_rules(left, right).rule_set`, what a
+project without rules gets; **pre-inference defaults** = `tally.jobs.rules.DEFAULT_RULE_SET`, what
+a job used before; **hand-tuned** = the rules the team writes knowing the files
+(`bench/quality/hand_rules.py`, from `knowledge.py`); **SQL** = an analyst's queries in DuckDB over
+the same records (`bench/quality/sql_baseline.py`: reference regex + fee tolerance, sums by
+reference, counterparty + amount + 30 days, ambiguous candidates dropped).
+
+Target (issue 12): with no rules, F1 >= 0.98 and precision >= 0.995 on every generator.
+
+Generators: `bank_ledger_de` sales ledger (UTF-8, ISO dates) vs German bank export (cp1252, `;`,
+DD.MM.YYYY, 1.234,56; invoice number in the purpose text, fees, typos, 2-3 instalments, batches
+quoting the first invoice with "ff", transfers without a number, rows exported twice);
+`bank_ledger_fr` (French bank, `1 234,56`, DD/MM/YYYY, French ledger headers nothing maps to,
+`F2024/000123` numbers), `bank_ledger_nl` (Dutch bank, YYYYMMDD, bare 10-digit numbers, 5%
+exported twice), `bank_ledger_gb` (British bank with the text in `Reference`, a Swiss-formatted
+German ledger `1'234.56`, `104233-A` numbers, 15% open invoices, 25% unrelated bank rows);
+`payouts_orders` (shop orders with a Stripe payout id vs a German bank: one payout = 1-8 charges
+and refunds minus 1.4% + 0.25 per charge), `payouts_orders_adyen` (numeric batch ids, 2.9% + 0.30,
+British bank); `vendor_ap` / `vendor_ap_de` (AP invoices vs outgoing payments whose remittance
+lists the vendors' numbers, each vendor numbering its own way; 2-3% discounts, batches, credit
+notes, instalments, payments quoting the company's own document number).
+"""
+
+
+def _fmt(data: dict[str, Any]) -> str:
+    if "error" in data:
+        return str(data["error"]).split("\n")[0][:60]
+    return f"{data['precision']:.3f} / {data['recall']:.3f} / **{data['f1']:.3f}**"
+
+
+def write_report(run: dict[str, Any], path: Path) -> None:
+    lines = [PREAMBLE]
+    lines.append(
+        f"Run: `{run['command']}`, {run['started']} to {run['finished']} UTC, {run['machine']}; "
+        f"load average (1/5/15 min) before {run['load_average_before']}, after "
+        f"{run['load_average_after']} (the machine is shared; quality figures do not depend on "
+        "load, timings do)."
+    )
+    cases = run["cases"]
+    methods = [m for m in METHOD_TITLES if any(m in c["methods"] for c in cases)]
+    for n in sorted({c["n"] for c in cases}):
+        lines.append(f"\n## n = {n:,} (precision / recall / F1)\n")
+        header = "| generator | left / right rows | " + " | ".join(
+            METHOD_TITLES[m] for m in methods
+        )
+        lines.append(header + " |")
+        lines.append("|---|---|" + "---|" * len(methods))
+        for c in (c for c in cases if c["n"] == n):
+            cells = [_fmt(c["methods"].get(m, {"error": "-"})) for m in methods]
+            lines.append(
+                f"| {c['generator']} | {c['left_rows']:,} / {c['right_rows']:,} | "
+                + " | ".join(cells)
+                + " |"
+            )
+        lines.append("\nRecall per scenario:\n")
+        lines.append(
+            "| generator | scenario | " + " | ".join(METHOD_TITLES[m] for m in methods) + " |"
+        )
+        lines.append("|---|---|" + "---|" * len(methods))
+        for c in (c for c in cases if c["n"] == n):
+            scenarios = sorted(
+                {s for d in c["methods"].values() for s in d.get("per_scenario_recall", {})}
+            )
+            for s in scenarios:
+                cells = [
+                    f"{c['methods'].get(m, {}).get('per_scenario_recall', {}).get(s, float('nan')):.3f}"
+                    for m in methods
+                ]
+                lines.append(f"| {c['generator']} | {s} | " + " | ".join(cells) + " |")
+        lines.append("\nTimes (s): load = detection + full read of both files; match = engine.\n")
+        lines.append(
+            "| generator | load | "
+            + " | ".join(f"{m} match" for m in methods)
+            + " | inference (share of inference + match) | review items (hand) |"
+        )
+        lines.append("|---|---|" + "---|" * len(methods) + "---|---|")
+        for c in (c for c in cases if c["n"] == n):
+            inferred = c["methods"].get("inferred", {})
+            share = (
+                f"{inferred['seconds_infer']:.2f} ({inferred['infer_share']:.1%})"
+                if "seconds_infer" in inferred
+                else "-"
+            )
+            times = [str(c["methods"].get(m, {}).get("seconds_match", "-")) for m in methods]
+            review = c["methods"].get("hand", {}).get("review", "-")
+            lines.append(
+                f"| {c['generator']} | {c['seconds_load']} | "
+                + " | ".join(times)
+                + f" | {share} | {review} |"
+            )
+    path.write_text("\n".join(lines) + "\n")
