@@ -20,12 +20,15 @@ from tally.matching.fields import ROW, normalise
 from tally.matching.rules import DATE_FIELDS, AmountCondition, DateCondition
 from tally.money import format_units
 
-_CLOSE_PPM = 100_000  # pairs within 10 % are 1:1 payments (fees, rounding); others are parts
+# Keyed pairs within 25 % are payments of the whole amount (a fee can be a large share of a
+# small invoice); among them, parts of splits and batches differ by no recurring amount and are
+# set aside (_systematic).
+_CLOSE_PPM = 250_000
 _COVER = 0.99  # a tolerance covers this share of the close pairs
 _MAX_WINDOW = 60
-# When this share of the close pairs differs systematically (see _systematic), the tolerance is
-# set from those alone; else (fees of no pattern) from all of them.
-_SYSTEMATIC_SHARE = 0.97
+# Differences of no pattern are kept when they are this small (exchange rates, rounding): a part
+# of a split differs by more.
+_SMALL_PPM = 20_000
 _MIN_REPEATS = 3
 SIMILARITY_SAMPLE = 2_000
 
@@ -96,9 +99,8 @@ def amount_model(facts: pl.DataFrame) -> AmountModel | None:
         return None
     diff, ppm, big = diff[close], ppm[close], big[close]
     exact_share = float((diff == 0).mean())
-    systematic = _systematic(diff, ppm)
-    if systematic.mean() >= _SYSTEMATIC_SHARE:
-        diff, ppm, big = diff[systematic], ppm[systematic], big[systematic]
+    kept = _systematic(diff, ppm) | (ppm <= _SMALL_PPM)
+    diff, ppm, big = diff[kept], ppm[kept], big[kept]
     cover = math.ceil(_COVER * diff.size)
     # Candidates: absolute only, percentage only, or a percentage with an absolute floor/cap.
     options: list[tuple[int, int]] = []
