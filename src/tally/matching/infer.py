@@ -43,6 +43,7 @@ from tally.matching.infer_keys import (
     KeyChoice,
     chance_similarity,
     choose_key,
+    slug,
     text_fields,
 )
 from tally.matching.infer_models import (
@@ -201,7 +202,8 @@ def infer_rules(
         )
     min_pairs = max(3, min(ls.height, rs.height) // 200)
     key = choose_key(ls, rs, min_pairs=min_pairs)
-    facts = joined_pairs(ls, rs, key.pairs) if key is not None else None
+    fields = (text_fields(ls), text_fields(rs))
+    facts = joined_pairs(ls, rs, key.pairs, fields) if key is not None else None
     amount = amount_model(facts) if facts is not None else None
     amount = amount or _sign_only(ls, rs)
     dates = date_model(facts) if facts is not None else None
@@ -211,8 +213,8 @@ def infer_rules(
     text = None
     if facts is not None:
         key_fields = {key.best.left.field, key.best.right.field} if key else set()
-        lf = [f for f in text_fields(ls) if f not in key_fields or f == "counterparty"]
-        rf = [f for f in text_fields(rs) if f not in key_fields or f == "counterparty"]
+        lf = [f for f in fields[0] if f not in key_fields or f == "counterparty"]
+        rf = [f for f in fields[1] if f not in key_fields or f == "counterparty"]
         text = best_text_match(facts, lf, rf, limits.seed)
         if text is not None:
             notes.append(text.note)
@@ -401,7 +403,7 @@ def _tolerances(amount: AmountModel) -> list[AmountCondition]:
     """The amount model's condition, then (when it has a tolerance) exact amounts."""
     model = amount.condition()
     exact = AmountCondition(sign=model.sign)
-    return [model, exact] if model != exact else [model]
+    return [model, exact] if model.abs_units or model.pct_ppm else [exact]
 
 
 def _fuzzy_key_with(
@@ -521,7 +523,7 @@ def _text_groups(
     return [
         _Candidate(
             Rule(
-                name=f"{text.left_field}_{cardinality.value}",
+                name=f"{slug(text.left_field)}_{cardinality.value}",
                 conditions=_with(conds, currency),
                 cardinality=cardinality,
             ),

@@ -13,6 +13,7 @@ text, the shape of the tokens the sides share becomes a derived field's regex.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ _NUMBER = r"\d+(?:[-_/.]\d+)*$"
 RARE_PER_SIDE = 3  # a value shared by more records of one side does not identify a record
 _MIN_DIGITS = 3
 _MAX_EXTRA_KEYS = 12
+_EXTRA_NAME = re.compile(r"^[^'\"\\\x00-\x1f]{1,64}$")  # what extra.<name> accepts
 _READINGS = ("value", "token", "number")
 _CHANCE_SAMPLE = 400
 _FUZZY_FLOOR, _FUZZY_CEILING = 80.0, 95.0
@@ -101,11 +103,18 @@ def text_fields(frame: pl.DataFrame) -> list[str]:
     names = [c for c, n in filled.items() if n >= frame.height / 5]
     if "extra" in frame.columns:
         keys: Counter[str] = Counter()
-        for row in frame["extra"].drop_nulls().head(2_000).to_list():
-            keys.update(re.findall(r'"([A-Za-z0-9_\-]{1,64})"\s*:', row))
-        seen = frame["extra"].drop_nulls().head(2_000).len()
+        rows = frame["extra"].drop_nulls().head(2_000).to_list()
+        for row in rows:
+            try:
+                values = json.loads(row)
+            except ValueError:
+                continue
+            if isinstance(values, dict):
+                keys.update(k for k, v in values.items() if isinstance(v, str) and v)
         names += [
-            f"{EXTRA_PREFIX}{k}" for k, n in keys.most_common(_MAX_EXTRA_KEYS) if n >= seen / 5
+            f"{EXTRA_PREFIX}{k}"
+            for k, n in keys.most_common(_MAX_EXTRA_KEYS)
+            if n >= len(rows) / 5 and _EXTRA_NAME.match(k)
         ]
     return names
 
@@ -114,7 +123,7 @@ def _readings(frame: pl.DataFrame, names: list[str], side: str) -> pl.DataFrame:
     """(reading index, row, value, raw) for every reading of every field of one side."""
     parts: list[pl.DataFrame] = []
     for f, name in enumerate(names):
-        text = _field(name)
+        text = plain_field(name)
         whole = frame.select(
             pl.col(ROW).alias("row"),
             normalise(text, KEY_NORMALISERS).alias("value"),
@@ -144,7 +153,8 @@ def _readings(frame: pl.DataFrame, names: list[str], side: str) -> pl.DataFrame:
     return out.filter(rare).rename({c: f"{side}_{c}" for c in ("reading", "row", "raw")})
 
 
-def _field(name: str) -> pl.Expr:
+def plain_field(name: str) -> pl.Expr:
+    """A record field's text (a column or ``extra.<name>``), empty text as null."""
     return key_expr(name, (), _PLAIN)
 
 
@@ -233,7 +243,7 @@ def choose_key(left: pl.DataFrame, right: pl.DataFrame, *, min_pairs: int) -> Ke
         if reading.how == "value":
             fields.append(reading.field)
             continue
-        name = f"{side}_{_slug(reading.field)}_key"
+        name = f"{side}_{slug(reading.field)}_key"
         derived.append(
             DerivedField(
                 name=name,
@@ -281,8 +291,12 @@ def keyed_pairs(
     return pairs.filter((pl.len().over("l_row") == 1) & (pl.len().over("r_row") == 1))
 
 
-def _slug(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_]", "_", name.removeprefix(EXTRA_PREFIX))[:40]
+def slug(name: str) -> str:
+    """A field name as a piece of an identifier (rule and derived-field names)."""
+    slug = re.sub(
+        r"[^A-Za-z0-9_]", "_", name.removeprefix(EXTRA_PREFIX).encode("ascii", "ignore").decode()
+    )
+    return slug.strip("_")[:40] or "extra"
 
 
 def token_pattern(raws: list[str], *, number_only: bool) -> str:

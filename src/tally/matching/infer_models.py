@@ -17,7 +17,8 @@ from rapidfuzz import fuzz
 from rapidfuzz import process as rf_process
 
 from tally.matching.fields import ROW, normalise
-from tally.matching.rules import DATE_FIELDS, AmountCondition, DateCondition
+from tally.matching.infer_keys import plain_field
+from tally.matching.rules import DATE_FIELDS, EXTRA_PREFIX, AmountCondition, DateCondition
 from tally.money import format_units
 
 # Keyed pairs within 25 % are payments of the whole amount (a fee can be a large share of a
@@ -75,11 +76,22 @@ class DateModel:
         )
 
 
-def joined_pairs(left: pl.DataFrame, right: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
-    """The keyed pairs with both records' fields (``l_*``, ``r_*``)."""
-    lcols = left.rename({c: f"l_{c}" for c in left.columns if c != ROW}).rename({ROW: "l_row"})
-    rcols = right.rename({c: f"r_{c}" for c in right.columns if c != ROW}).rename({ROW: "r_row"})
-    return pairs.join(lcols, on="l_row").join(rcols, on="r_row")
+def joined_pairs(
+    left: pl.DataFrame,
+    right: pl.DataFrame,
+    pairs: pl.DataFrame,
+    extras: tuple[list[str], list[str]] = ([], []),
+) -> pl.DataFrame:
+    """The keyed pairs with both records' fields (``l_*``, ``r_*``), ``extra.<name>`` fields
+    of ``extras`` (left, right) included."""
+    sides = []
+    for frame, prefix, names in ((left, "l", extras[0]), (right, "r", extras[1])):
+        columns = [pl.col(c).alias(f"{prefix}_{c}") for c in frame.columns if c != ROW]
+        columns += [
+            plain_field(n).alias(f"{prefix}_{n}") for n in names if n.startswith(EXTRA_PREFIX)
+        ]
+        sides.append(frame.select(pl.col(ROW).alias(f"{prefix}_row"), *columns))
+    return pairs.join(sides[0], on="l_row").join(sides[1], on="r_row")
 
 
 def amount_model(facts: pl.DataFrame) -> AmountModel | None:
