@@ -22,6 +22,7 @@ found hold for the whole sources.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import re
@@ -71,6 +72,7 @@ from tally.matching.rules import (
 
 INFERRED_AUTHOR = "inferred from data"
 _SAMPLE_BLOCK_BUDGET_S = 0.02
+_MIN_GROUPS = 5  # key groups (splits, batches) needed to set the tolerance of sums
 # A rule estimated at least this precise decides its matches; a less sure one (kept with a lower
 # InferenceLimits.min_precision) leaves all but its best-scoring matches to review. The estimate
 # is conservative: rules estimated at 0.97 measured >= 0.995 on the benchmark's generators.
@@ -174,7 +176,6 @@ class _State:
     rejected: list[str] = field(default_factory=list)
     kept_groups: set[str] = field(default_factory=set)
     total: int = 0  # records of the sample (coverage is a share of these)
-    amounts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # right side's
 
     @property
     def records(self) -> int:
@@ -219,9 +220,7 @@ def infer_rules(
         if text is not None:
             notes.append(text.note)
     currency = _currency_condition(facts)
-    state = _State(
-        ls, rs, limits, total=ls.height + rs.height, amounts=rs["amount"].to_numpy().copy()
-    )
+    state = _State(ls, rs, limits, total=ls.height + rs.height)
     threshold = chance_similarity(ls, rs, key, limits.seed) if key is not None else 0.0
     for candidate in _candidates(key, amount, dates, text, currency, threshold):
         _try(state, candidate)
@@ -319,14 +318,21 @@ def _candidates(
 ) -> list[_Candidate]:
     out: list[_Candidate] = []
     if key is not None:
-        margin = key.best.pairs / key.runner_up.pairs if key.runner_up else None
+        margin = (
+            key.best.records / key.runner_up.records
+            if key.runner_up and key.runner_up.records
+            else None
+        )
         conds: list[Condition] = [key.condition.model_copy(update={"weight": 2.0})]
         conds.append(amount.condition())
         if dates is not None:
             conds.append(dates.condition(required=False, weight=0.5))
         # Exact sums first (a split's parts add up to the cent); with the fee tolerance after,
         # on what exact sums left open (parts each with a fee deducted).
-        for tolerance in reversed(_tolerances(amount)):
+        sums = amount_model(key.groups) if key.groups.height >= _MIN_GROUPS else None
+        if sums is not None:  # the sums' own tolerance, with the pairs' sign convention
+            sums = dataclasses.replace(sums, sign=amount.sign)
+        for tolerance in reversed(_tolerances(sums or amount)):
             exact = tolerance.abs_units == tolerance.pct_ppm == 0
             group_conds: list[Condition] = [key.condition, tolerance]
             if dates is not None:  # instalments of one key may come weeks apart: only scored
@@ -587,7 +593,7 @@ def _try(state: _State, candidate: _Candidate) -> None:
     if matched_l + matched_r < needed:
         state.rejected.append(f"{name}: matched {matched_l + matched_r} records (< {needed})")
         return
-    decoy_right = _decoy(state.right, state.amounts, state.limits.seed)
+    decoy_right = _decoy(state.right, state.right["amount"].to_numpy(), state.limits.seed)
     decoy = _run(state.left, decoy_right, rule_set)
     decoy_matches = int(
         decoy.matches.filter(
@@ -673,10 +679,10 @@ def _open_records(left: pl.DataFrame, right: pl.DataFrame, rule_set: RuleSet) ->
 
 
 def _decoy(frame: pl.DataFrame, pool: np.ndarray, seed: int) -> pl.DataFrame:
-    """The records with amounts drawn at random from every amount of their side: no true pair
-    or sum survives, while a wrong candidate's amount is as likely to pass as in real data.
-    (Permuting the open records' amounts would not do: with few of them open, a batch total
-    moved to another record of the same block still matches.)"""
+    """The records with amounts drawn at random from ``pool`` (the open records' own amounts):
+    no true pair or sum survives, while a wrong candidate's amount is as likely to pass as in
+    the real data. Drawn with replacement, not permuted: a permutation of a few open records
+    often moves a batch total to another record of the same block, where it still matches."""
     drawn = np.random.default_rng(seed).choice(pool, frame.height) if pool.size else pool
     return frame.with_columns(pl.Series("amount", drawn, dtype=pl.Int64))
 

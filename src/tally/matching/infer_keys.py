@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
@@ -40,7 +40,14 @@ KEY_NORMALISERS: tuple[Normaliser, ...] = ("case", "whitespace", "punctuation", 
 # of one or more digit runs joined by - _ / . (2025/001234).
 _IDENTIFIER = r"(?i)\b(?:[a-z]{1,8}[-_/.#: ]{0,2})?\d+(?:[-_/.]\d+)*"
 _NUMBER = r"\d+(?:[-_/.]\d+)*$"
-RARE_PER_SIDE = 3  # a value shared by more records of one side does not identify a record
+_PREFIXED_NUMBER = re.compile(r"(?i)[a-z]{0,8}[-_/.#: ]{0,2}\d+(?:[-_/.]\d+)*")
+# A key value identifies a record on one side (at most RARE_PER_SIDE records) and at most a
+# group on the other (GROUP_PER_SIDE): a customer name or a currency does neither.
+RARE_PER_SIDE = 3
+GROUP_PER_SIDE = 10
+# An identifier without a number: letters and digits mixed, this long (po_1xPOkr0gftoy0ZtI).
+_WORD = r"\b[A-Za-z0-9]+(?:[-_/.][A-Za-z0-9]+)*"
+_MIN_WORD = 8
 _MIN_DIGITS = 3
 _MAX_EXTRA_KEYS = 12
 _EXTRA_NAME = re.compile(r"^[^'\"\\\x00-\x1f]{1,64}$")  # what extra.<name> accepts
@@ -72,9 +79,10 @@ class Reading:
 class KeyCandidate:
     left: Reading
     right: Reading
-    pairs: int  # keyed pairs whose amounts agree (distinct records, the smaller side)
-    keyed: int  # keyed pairs in all
-    agreement: float  # share of keyed pairs with agreeing amounts
+    records: int  # records holding a shared value whose two sides' amounts agree
+    groups: int  # such values (a pair, a split, a batch: one each)
+    keyed: int  # shared values in all
+    agreement: float  # share of the shared values whose amounts agree
 
 
 @dataclass(frozen=True)
@@ -87,6 +95,9 @@ class KeyChoice:
     runner_up: KeyCandidate | None
     pairs: pl.DataFrame  # clean 1:1 keyed pairs: l_row, r_row (rows of the frames given)
     note: str
+    # Key values held by several records of a side whose totals agree: l_amount, r_amount (the
+    # totals) of each split, batch or payout, for the tolerance of sums.
+    groups: pl.DataFrame = field(default_factory=pl.DataFrame)
 
 
 def text_fields(frame: pl.DataFrame) -> list[str]:
@@ -129,8 +140,9 @@ def _readings(frame: pl.DataFrame, names: list[str], side: str) -> pl.DataFrame:
             normalise(text, KEY_NORMALISERS).alias("value"),
             text.alias("raw"),
         ).with_columns(pl.lit(f * 3, dtype=pl.Int32).alias("reading"))
+        found = pl.concat_list(text.str.extract_all(_IDENTIFIER), text.str.extract_all(_WORD))
         tokens = (
-            frame.select(pl.col(ROW).alias("row"), text.str.extract_all(_IDENTIFIER).alias("raw"))
+            frame.select(pl.col(ROW).alias("row"), found.alias("raw"))
             .explode("raw")
             .drop_nulls("raw")
         )
@@ -145,12 +157,25 @@ def _readings(frame: pl.DataFrame, names: list[str], side: str) -> pl.DataFrame:
         )
         for part in (whole, token, number):
             parts.append(part.select("reading", "row", "value", "raw"))
-    out = pl.concat(parts).filter(
-        pl.col("value").is_not_null() & (pl.col("value").str.count_matches(r"\d") >= _MIN_DIGITS)
+    value = pl.col("value")
+    digits = value.str.count_matches(r"\d")
+    identifier = (digits >= _MIN_DIGITS) | (
+        (digits >= 1) & (value.str.len_chars() >= _MIN_WORD) & value.str.contains(r"\p{L}")
     )
+    out = pl.concat(parts).filter(value.is_not_null() & identifier)
     out = out.unique(["reading", "row", "value"], keep="first", maintain_order=True)
-    rare = pl.len().over("reading", "value") <= RARE_PER_SIDE
-    return out.filter(rare).rename({c: f"{side}_{c}" for c in ("reading", "row", "raw")})
+    out = out.filter(pl.len().over("reading", "value") <= GROUP_PER_SIDE)
+    amounts = frame.select(pl.col(ROW).alias("row"), pl.col("amount"))
+    return (
+        out.join(amounts, on="row")
+        .group_by("reading", "value")
+        .agg(
+            pl.len().alias("n"),
+            pl.col("amount").sum().abs().alias("total"),
+            pl.col("raw").first(),
+        )
+        .rename({c: f"{side}_{c}" for c in ("reading", "n", "total", "raw")})
+    )
 
 
 def plain_field(name: str) -> pl.Expr:
@@ -161,39 +186,40 @@ def plain_field(name: str) -> pl.Expr:
 def key_candidates(
     left: pl.DataFrame, right: pl.DataFrame
 ) -> tuple[list[str], list[str], pl.DataFrame]:
-    """Every (left reading, right reading) pairing records by shared rare values, best first.
+    """Every value shared by a left and a right reading, with how many records hold it on each
+    side, their amounts' totals and whether those agree (a pair, a split, a batch or a payout
+    settles when its sides' sums agree).
 
-    Returns the field names of each side and the keyed pairs (``l_reading``, ``l_row``,
-    ``r_reading``, ``r_row``, raws, ``agree``) for the caller to build the key from.
+    Returns the field names of each side and one row per (``l_reading``, ``r_reading``,
+    ``value``) with ``l_n``, ``r_n``, ``l_raw``, ``r_raw`` and ``agree``.
     """
     lnames, rnames = text_fields(left), text_fields(right)
     if not lnames or not rnames:
         return lnames, rnames, pl.DataFrame()
     lv, rv = _readings(left, lnames, "l"), _readings(right, rnames, "r")
-    joined = lv.join(rv, on="value")
-    amounts_l = left.select(pl.col(ROW).alias("l_row"), pl.col("amount").abs().alias("_la"))
-    amounts_r = right.select(pl.col(ROW).alias("r_row"), pl.col("amount").abs().alias("_ra"))
-    joined = joined.join(amounts_l, on="l_row").join(amounts_r, on="r_row")
-    big = pl.max_horizontal("_la", "_ra", pl.lit(1))
-    joined = joined.with_columns(
-        ((pl.col("_la") - pl.col("_ra")).abs() * 1_000_000 // big <= _AGREE_PPM).alias("agree")
+    joined = lv.join(rv, on="value").filter(pl.min_horizontal("l_n", "r_n") <= RARE_PER_SIDE)
+    big = pl.max_horizontal("l_total", "r_total", pl.lit(1))
+    diff = (pl.col("l_total") - pl.col("r_total")).abs()
+    return (
+        lnames,
+        rnames,
+        joined.with_columns((diff * 1_000_000 // big <= _AGREE_PPM).alias("agree")),
     )
-    return lnames, rnames, joined
 
 
 def rank(joined: pl.DataFrame, lnames: list[str], rnames: list[str]) -> list[KeyCandidate]:
+    """Reading pairs by the records their agreeing values cover, most first."""
     if joined.height == 0:
         return []
     per = (
         joined.group_by("l_reading", "r_reading")
         .agg(
-            pl.col("l_row").filter(pl.col("agree")).n_unique().alias("l_agree"),
-            pl.col("r_row").filter(pl.col("agree")).n_unique().alias("r_agree"),
+            (pl.col("l_n") + pl.col("r_n")).filter(pl.col("agree")).sum().alias("records"),
+            pl.col("agree").sum().alias("groups"),
             pl.len().alias("keyed"),
             pl.col("agree").mean().alias("agreement"),
         )
-        .with_columns(pl.min_horizontal("l_agree", "r_agree").alias("pairs"))
-        .sort("pairs", "l_reading", "r_reading", descending=[True, False, False])
+        .sort("records", "l_reading", "r_reading", descending=[True, False, False])
     )
     out = []
     for row in per.iter_rows(named=True):
@@ -201,7 +227,8 @@ def rank(joined: pl.DataFrame, lnames: list[str], rnames: list[str]) -> list[Key
             KeyCandidate(
                 left=Reading(lnames[row["l_reading"] // 3], _READINGS[row["l_reading"] % 3]),
                 right=Reading(rnames[row["r_reading"] // 3], _READINGS[row["r_reading"] % 3]),
-                pairs=int(row["pairs"]),
+                records=int(row["records"]),
+                groups=int(row["groups"]),
                 keyed=int(row["keyed"]),
                 agreement=float(row["agreement"]),
             )
@@ -213,7 +240,7 @@ def choose_key(left: pl.DataFrame, right: pl.DataFrame, *, min_pairs: int) -> Ke
     """The key pairing the most records with agreeing amounts, or None when none does."""
     lnames, rnames, joined = key_candidates(left, right)
     ranked = rank(joined, lnames, rnames)
-    if not ranked or ranked[0].pairs < min_pairs:
+    if not ranked or ranked[0].groups < min_pairs:
         return None
     top = ranked[0]
     # The simplest reading of the winning fields that pairs nearly as many records: a whole
@@ -222,8 +249,8 @@ def choose_key(left: pl.DataFrame, right: pl.DataFrame, *, min_pairs: int) -> Ke
         c for c in ranked if c.left.field == top.left.field and c.right.field == top.right.field
     ]
     best = min(
-        (c for c in same if c.pairs >= _SIMPLER_SHARE * top.pairs),
-        key=lambda c: (_READINGS.index(c.left.how) + _READINGS.index(c.right.how), -c.pairs),
+        (c for c in same if c.records >= _SIMPLER_SHARE * top.records),
+        key=lambda c: (_READINGS.index(c.left.how) + _READINGS.index(c.right.how), -c.records),
     )
     runner_up = next(
         (c for c in ranked if (c.left.field, c.right.field) != (best.left.field, best.right.field)),
@@ -270,7 +297,10 @@ def choose_key(left: pl.DataFrame, right: pl.DataFrame, *, min_pairs: int) -> Ke
     )
     for d in derived:
         note += f"; {d.name} = every match of {d.pattern} in {d.source}"
-    return KeyChoice(condition, tuple(derived), best, runner_up, pairs, note)
+    groups = shared.filter(pl.max_horizontal("l_n", "r_n") > 1).select(
+        pl.col("l_total").alias("l_amount"), pl.col("r_total").alias("r_amount")
+    )
+    return KeyChoice(condition, tuple(derived), best, runner_up, pairs, note, groups)
 
 
 def keyed_pairs(
@@ -308,9 +338,11 @@ def token_pattern(raws: list[str], *, number_only: bool) -> str:
     """
     shapes: Counter[tuple[str, tuple[str, ...]]] = Counter()
     lengths: dict[tuple[str, tuple[str, ...]], list[list[int]]] = {}
+    words: list[str] = []  # identifiers of mixed letters and digits
     for raw in raws:
         found = re.search(_NUMBER, raw)
-        if found is None:
+        if found is None or not _PREFIXED_NUMBER.fullmatch(raw):
+            words.append(raw)
             continue
         prefix = "" if number_only else re.sub(r"[^A-Za-z]", "", raw[: found.start()]).upper()
         runs = re.findall(r"\d+", found.group(0))
@@ -338,15 +370,30 @@ def token_pattern(raws: list[str], *, number_only: bool) -> str:
         by_numbers.setdefault("".join(parts), set()).add(prefix)
     options = []
     for number, prefixes in sorted(by_numbers.items()):
-        words = sorted(p for p in prefixes if p)
-        if words:
-            lead = "|".join(re.escape(w) for w in words)
+        letters = sorted(p for p in prefixes if p)
+        if letters:
+            lead = "|".join(re.escape(w) for w in letters)
             optional = "?" if "" in prefixes else ""
             options.append(rf"(?:\b(?:{lead})[-_/.#: ]{{0,2}}){optional}{number}")
         else:
             options.append(number)
+    if len(words) > len(raws) // 4:
+        options.append(_word_pattern(words))
+    if not options:
+        return r"(?i)(?P<value>\b[A-Za-z0-9]{3,}\b)"
     body = options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")"
     return rf"(?i)(?P<value>{body})"
+
+
+def _word_pattern(words: list[str]) -> str:
+    """Identifiers of mixed letters and digits (po_1xPOkr0gftoy0ZtI): the literal prefix they
+    share before a separator, if any, then letters and digits of the lengths seen."""
+    heads = Counter(re.match(r"[A-Za-z]*[-_/.#]?", w).group(0) for w in words)  # type: ignore[union-attr]
+    head, count = heads.most_common(1)[0]
+    lead = re.escape(head) if head and count >= 0.9 * len(words) else ""
+    rest = [len(w) - len(head) if lead else len(w) for w in words]
+    low, high = max(1, min(rest) - 1), max(rest) + 1
+    return rf"\b{lead}[A-Za-z0-9]{{{low},{high}}}\b"
 
 
 def chance_similarity(left: pl.DataFrame, right: pl.DataFrame, key: KeyChoice, seed: int) -> float:
