@@ -60,6 +60,13 @@ def inferred_note(inferred: InferredRules) -> str:
     return text if len(text) <= NOTE_LENGTH else text[: NOTE_LENGTH - 1] + "…"
 
 
+def proposed_evidence(note: str) -> list[str] | None:
+    """The evidence lines of an inferred version's note (None for any other version)."""
+    if not note.startswith(PROPOSED_TITLE):
+        return None
+    return [line.lstrip("-* ").strip() for line in note.splitlines()[1:] if line.strip()]
+
+
 class RuleInferenceService:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
