@@ -73,6 +73,7 @@ from tally.matching.rules import (
 INFERRED_AUTHOR = "inferred from data"
 _SAMPLE_BLOCK_BUDGET_S = 0.02
 _MIN_GROUPS = 5  # key groups (splits, batches) needed to set the tolerance of sums
+_DEFAULT_GROUP_SIZE, _MAX_GROUP_SIZE = 5, 10  # Rule.max_group_size: its default and its limit
 # A rule estimated at least this precise decides its matches; a less sure one (kept with a lower
 # InferenceLimits.min_precision) leaves all but its best-scoring matches to review. The estimate
 # is conservative: rules estimated at 0.97 measured >= 0.995 on the benchmark's generators.
@@ -347,6 +348,7 @@ def _candidates(
                             name=f"key_{cardinality.value}" + ("" if exact else "_fee"),
                             conditions=_with(group_conds, currency),
                             cardinality=cardinality,
+                            max_group_size=_group_size(key),
                         ),
                         key.derived,
                         note=f"{what}, quoting the same key; sums "
@@ -380,6 +382,16 @@ def _candidates(
             )
         )
     return out
+
+
+def _group_size(key: KeyChoice) -> int:
+    """The most records sharing one key value (a batch of nine invoices, a payout of eight
+    charges and a refund), within what a rule allows: key blocks are small, so large groups
+    cost little to search."""
+    if key.groups.height == 0:
+        return _DEFAULT_GROUP_SIZE
+    largest = int(key.groups["size"].max())  # type: ignore[arg-type]
+    return min(max(largest, _DEFAULT_GROUP_SIZE), _MAX_GROUP_SIZE)
 
 
 def _sum_condition(amount: AmountModel) -> AmountCondition:

@@ -298,7 +298,9 @@ def choose_key(left: pl.DataFrame, right: pl.DataFrame, *, min_pairs: int) -> Ke
     for d in derived:
         note += f"; {d.name} = every match of {d.pattern} in {d.source}"
     groups = shared.filter(pl.max_horizontal("l_n", "r_n") > 1).select(
-        pl.col("l_total").alias("l_amount"), pl.col("r_total").alias("r_amount")
+        pl.col("l_total").alias("l_amount"),
+        pl.col("r_total").alias("r_amount"),
+        pl.max_horizontal("l_n", "r_n").alias("size"),
     )
     return KeyChoice(condition, tuple(derived), best, runner_up, pairs, note, groups)
 
