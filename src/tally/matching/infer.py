@@ -56,7 +56,6 @@ from tally.matching.infer_models import (
     date_model,
     joined_pairs,
 )
-from tally.matching.result import ReconcileResult
 from tally.matching.rules import (
     TEXT_FIELDS,
     AmountCondition,
@@ -71,7 +70,6 @@ from tally.matching.rules import (
 )
 
 INFERRED_AUTHOR = "inferred from data"
-_SAMPLE_BLOCK_BUDGET_S = 0.1
 _MIN_GROUPS = 5  # key groups (splits, batches) needed to set the tolerance of sums
 _DEFAULT_GROUP_SIZE, _MAX_GROUP_SIZE = 5, 10  # Rule.max_group_size: its default and its limit
 
@@ -596,7 +594,7 @@ def _try(state: _State, candidate: _Candidate) -> None:
     if open_records * per_match < needed:
         state.rejected.append(f"{name}: {open_records} records with candidates (too few)")
         return
-    result = _run(state.left, state.right, rule_set)
+    result = reconcile(state.left, state.right, rule_set)
     pairs = predicted_pairs(result)
     matched_l, matched_r = pairs["left_id"].n_unique(), pairs["right_id"].n_unique()
     matches = int(
@@ -608,7 +606,7 @@ def _try(state: _State, candidate: _Candidate) -> None:
         state.rejected.append(f"{name}: matched {matched_l + matched_r} records (< {needed})")
         return
     decoy_right = _decoy(state.right, state.right["amount"].to_numpy(), state.limits.seed)
-    decoy = _run(state.left, decoy_right, rule_set)
+    decoy = reconcile(state.left, decoy_right, rule_set)
     decoy_matches = int(
         decoy.matches.filter(
             (pl.col("category") == "matched") & pl.col("status").is_in(["auto", "suggested"])
@@ -675,12 +673,6 @@ def _decided(rule: Rule) -> Rule:
     return rule.model_copy(update={"auto": lowest, "suggest": lowest})
 
 
-def _run(left: pl.DataFrame, right: pl.DataFrame, rule_set: RuleSet) -> ReconcileResult:
-    """The engine on a sample, with a short sum-search budget per block: a block that needs
-    more is rare in a sample and only lowers a candidate's count, never its precision."""
-    return reconcile(left, right, rule_set, time_budget_per_block_s=_SAMPLE_BLOCK_BUDGET_S)
-
-
 def _open_records(left: pl.DataFrame, right: pl.DataFrame, rule_set: RuleSet) -> int:
     """How many records the rule set's rule could match, by right or by chance: of a pair rule,
     the records (of the side with fewer) with a candidate; of a grouped rule, the records of the
@@ -696,12 +688,19 @@ def _open_records(left: pl.DataFrame, right: pl.DataFrame, rule_set: RuleSet) ->
 
 
 def _decoy(frame: pl.DataFrame, pool: np.ndarray, seed: int) -> pl.DataFrame:
-    """The records with amounts drawn at random from ``pool`` (the open records' own amounts):
-    no true pair or sum survives, while a wrong candidate's amount is as likely to pass as in
-    the real data. Drawn with replacement, not permuted: a permutation of a few open records
-    often moves a batch total to another record of the same block, where it still matches."""
-    drawn = np.random.default_rng(seed).choice(pool, frame.height) if pool.size else pool
-    return frame.with_columns(pl.Series("amount", drawn, dtype=pl.Int64))
+    """The records with amounts drawn at random from ``pool`` (the open records' own amounts)
+    and moved 3-10 % up or down: no true pair or sum survives, while a wrong candidate's amount
+    is about as likely to pass as in the real data. The move keeps a drawn amount that is
+    another group's total (few open records, one block) from still matching that group."""
+    rng = np.random.default_rng(seed)
+    if not pool.size:
+        return frame
+    drawn = rng.choice(pool, frame.height).astype(np.float64)
+    moved = drawn * (
+        1 + rng.choice([-1.0, 1.0], frame.height) * rng.uniform(0.03, 0.1, frame.height)
+    )
+    units = np.round(moved / 100).astype(np.int64) * 100  # whole cents
+    return frame.with_columns(pl.Series("amount", units, dtype=pl.Int64))
 
 
 def _duplicate_fields(left: pl.DataFrame, right: pl.DataFrame) -> list[str]:
