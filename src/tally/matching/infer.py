@@ -56,6 +56,7 @@ from tally.matching.infer_models import (
     date_model,
     joined_pairs,
 )
+from tally.matching.result import ReconcileResult
 from tally.matching.rules import (
     TEXT_FIELDS,
     AmountCondition,
@@ -70,6 +71,8 @@ from tally.matching.rules import (
 )
 
 INFERRED_AUTHOR = "inferred from data"
+_SAMPLE_BLOCK_BUDGET_S = 0.05
+_SAMPLE_LIMITS = Limits(max_group_candidates=8)
 _MIN_GROUPS = 5  # key groups (splits, batches) needed to set the tolerance of sums
 _DEFAULT_GROUP_SIZE, _MAX_GROUP_SIZE = 5, 10  # Rule.max_group_size: its default and its limit
 
@@ -78,7 +81,7 @@ _DEFAULT_GROUP_SIZE, _MAX_GROUP_SIZE = 5, 10  # Rule.max_group_size: its default
 class InferenceLimits:
     """How much inference reads and how sure a rule must be to be proposed."""
 
-    sample_rows: int = 4_000  # per side; larger sources are read through a date window
+    sample_rows: int = 3_000  # per side; larger sources are read through a date window
     sample_margin_days: int = 5  # the right side's window reaches this far beyond
     # Estimated precision (decoy) a rule needs. The estimate is conservative (it counts every
     # record left open as a possible false match) and later rules cover few records, so 0.97
@@ -594,7 +597,7 @@ def _try(state: _State, candidate: _Candidate) -> None:
     if open_records * per_match < needed:
         state.rejected.append(f"{name}: {open_records} records with candidates (too few)")
         return
-    result = reconcile(state.left, state.right, rule_set)
+    result = _run(state.left, state.right, rule_set)
     pairs = predicted_pairs(result)
     matched_l, matched_r = pairs["left_id"].n_unique(), pairs["right_id"].n_unique()
     matches = int(
@@ -606,7 +609,7 @@ def _try(state: _State, candidate: _Candidate) -> None:
         state.rejected.append(f"{name}: matched {matched_l + matched_r} records (< {needed})")
         return
     decoy_right = _decoy(state.right, state.right["amount"].to_numpy(), state.limits.seed)
-    decoy = reconcile(state.left, decoy_right, rule_set)
+    decoy = _run(state.left, decoy_right, rule_set)
     decoy_matches = int(
         decoy.matches.filter(
             (pl.col("category") == "matched") & pl.col("status").is_in(["auto", "suggested"])
@@ -671,6 +674,20 @@ def _decided(rule: Rule) -> Rule:
             floor += c.weight
     lowest = max(0.0, math.floor(floor / total * 100) / 100 - 0.01)
     return rule.model_copy(update={"auto": lowest, "suggest": lowest})
+
+
+def _run(left: pl.DataFrame, right: pl.DataFrame, rule_set: RuleSet) -> ReconcileResult:
+    """The engine on the sample, with a short sum-search budget per block and fewer candidates
+    per record of a sum: a crowded block of a candidate rule (a counterparty with hundreds of
+    open invoices) otherwise costs the full search for every candidate tried (measured at 100k:
+    inference 37 s, 18 s of it in subset sums)."""
+    return reconcile(
+        left,
+        right,
+        rule_set,
+        time_budget_per_block_s=_SAMPLE_BLOCK_BUDGET_S,
+        limits=_SAMPLE_LIMITS,
+    )
 
 
 def _open_records(left: pl.DataFrame, right: pl.DataFrame, rule_set: RuleSet) -> int:
