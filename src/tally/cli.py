@@ -20,6 +20,7 @@ from tally.kit.logging import configure_logging
 from tally.kit.migrate import open_database, upgrade_database_sync
 from tally.kit.tasks import ProcrastinateQueue
 from tally.models import UserRole
+from tally.rule_sets.cli import rules_app
 from tally.sources.cli import ingest
 from tally.users.schemas import UserCreate
 from tally.users.service import UserService
@@ -31,6 +32,7 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 user_app = typer.Typer(help="Users.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
+app.add_typer(rules_app, name="rules")
 app.command()(ingest)
 app.command()(reconcile)
 app.command()(demo)

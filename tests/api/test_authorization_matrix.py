@@ -245,6 +245,13 @@ MATRIX = [
     Operation(
         "POST", f"{_RULE_SET}/suggestions/{{suggestion_id}}/dismiss", 200, project_scoped=True
     ),
+    Operation(
+        "POST",
+        f"{_RULE_SET}/infer",
+        201,
+        body={"left_source_id": "{source_id}", "right_source_id": "{other_source_id}"},
+        project_scoped=True,
+    ),
 ]
 
 

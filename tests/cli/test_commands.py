@@ -78,3 +78,34 @@ def test_user_ingest_and_reconcile_commands(tmp_path: Path, backend: str) -> Non
     )
     assert reconciled.returncode == 0, reconciled.stderr
     assert "completed" in reconciled.stderr
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_rules_infer_proposes_a_version_with_its_evidence(tmp_path: Path, backend: str) -> None:
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    url = "" if backend == "sqlite" else create_postgres_database(f"tally_test_infer_{worker}")
+    env, project = set_up_cli_project(tmp_path, url)
+    for name in ("bank_statement.csv", "ledger.csv"):
+        loaded = run_tally("ingest", str(DEMO / name), "--project", project, env=env)
+        assert loaded.returncode == 0, loaded.stderr
+
+    shown = run_tally(
+        "rules", "infer", "--project", project, "--left", "1", "--right", "2", env=env
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert "Rule-set version 1 (active)" in shown.stdout
+    assert "Proposed from your data" in shown.stdout
+    assert "estimated precision" in shown.stdout
+
+    as_json = run_tally(
+        "rules", "infer", "--project", project, "--left", "1", "--right", "2", "--json", env=env
+    )
+    proposed = json.loads(as_json.stdout)
+    assert (proposed["version"], proposed["status"]) == (2, "draft")
+    assert proposed["evidence"] and proposed["rule_set"]["rules"]
+
+    refused = run_tally(
+        "rules", "infer", "--project", project, "--left", "1", "--right", "1", env=env
+    )
+    assert refused.returncode == 1
+    assert "SourcesNotInferable" in refused.stderr

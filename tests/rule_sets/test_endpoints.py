@@ -182,7 +182,7 @@ async def test_matches_say_which_version_made_them(
     done = await wait_for(client, jobs, world.viewer.headers, until={"completed", "failed"})
     assert done["status"] == "completed" and done["rule_set_version"] == 1
     page = await client.get(f"{jobs}/matches?tab=matched", headers=world.viewer.headers)
-    [match] = page.json()["items"]
+    match = page.json()["items"][0]
     detail = await client.get(f"{jobs}/matches/{match['id']}", headers=world.viewer.headers)
     assert match["rule_set_version"] == detail.json()["rule_set_version"] == 1
     # A manual match was made by a reviewer, not by a version.

@@ -64,7 +64,7 @@ class JobService:
                     f"The {side} data source '{source.name}' is {source.status}, not ready"
                 )
         version, rules = await RuleSetService(self.session).version_for_job(
-            access, data.rule_set_version, data.rules
+            access, data.rule_set_version, data.rules, (data.left_source_id, data.right_source_id)
         )
         job = ReconciliationJob(
             project_id=access.project_id,

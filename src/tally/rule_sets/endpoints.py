@@ -9,6 +9,12 @@ from tally.kit.errors import Forbidden, error_responses
 from tally.kit.tasks import TaskQueueDep
 from tally.models import SuggestionStatus
 from tally.projects.auth import ProjectEditor, ProjectNotFound, ProjectReader
+from tally.rule_sets.inference import (
+    InferenceCreate,
+    InferenceRead,
+    RuleInferenceService,
+    SourcesNotInferable,
+)
 from tally.rule_sets.schemas import (
     BacktestCreate,
     BacktestRead,
@@ -30,6 +36,7 @@ from tally.rule_sets.service import (
     SuggestionService,
     TooManyRecordsForSuggestions,
     VersionNotEditable,
+    version_read,
 )
 from tally.users.auth import Session
 
@@ -206,3 +213,21 @@ async def dismiss_rule_suggestion(
     access: ProjectEditor, suggestion_id: SuggestionId, session: Session
 ) -> SuggestionRead:
     return await SuggestionService(session).dismiss(access, suggestion_id)
+
+
+@router.post(
+    "/infer",
+    response_model=InferenceRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(ProjectNotFound, Forbidden, SourcesNotInferable),
+)
+async def infer_rule_set(
+    access: ProjectEditor, data: InferenceCreate, session: Session
+) -> InferenceRead:
+    """Infer a rule set from two sources' records (no labels, no rules written) and store it as
+    a new version with its evidence: a draft to backtest and activate, or the active version when
+    `activate` is set or the project has none yet."""
+    version, inferred = await RuleInferenceService(session).propose(
+        access, data.left_source_id, data.right_source_id, activate=data.activate
+    )
+    return InferenceRead(version=version_read(version, None), evidence=inferred.to_dict())

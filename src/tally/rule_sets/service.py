@@ -34,6 +34,7 @@ from tally.models import (
 )
 from tally.projects.auth import ProjectAccess, ProjectNotFound
 from tally.rule_sets.backtest import ACCEPTED, REJECTED, decision_pairs
+from tally.rule_sets.inference import INFER_INLINE_MAX_RECORDS, RuleInferenceService
 from tally.rule_sets.repository import RuleSetRepository
 from tally.rule_sets.schemas import (
     BacktestRead,
@@ -123,14 +124,18 @@ class RuleSetService:
     # --- for jobs -------------------------------------------------------------------------------
 
     async def version_for_job(
-        self, access: ProjectAccess, number: int | None, rules: RuleSet | None
+        self,
+        access: ProjectAccess,
+        number: int | None,
+        rules: RuleSet | None,
+        sources: tuple[int, int] | None = None,
     ) -> tuple[int | None, RuleSet]:
         """The (version number, rules) a new job runs with.
 
         A named version must be released (active or retired). Rules given with the job that are
         not the active version's (or, without one, the built-in rules) run as no version.
-        Otherwise: the active version, created from the built-in rules the first time a project
-        needs one.
+        Otherwise: the active version, created the first time a project needs one from rules
+        inferred from the job's ``sources`` (the built-in rules when they are too large).
         """
         if number is not None:
             version = await self._version(access, number)
@@ -143,6 +148,10 @@ class RuleSetService:
         current = RuleSet.model_validate(active.rules) if active else DEFAULT_RULE_SET
         if rules is not None and rules != current:
             return None, rules
+        if active is None and sources is not None:
+            inference = RuleInferenceService(self.session)
+            if await self.repository.record_count(set(sources)) <= INFER_INLINE_MAX_RECORDS:
+                active, _ = await inference.propose(access, *sources, activate=True)
         if active is None:
             await self._lock(access)
             active = await self._release(access, DEFAULT_RULE_SET, BUILT_IN_NOTE)

@@ -13,11 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tally.jobs.service import JobService
 from tally.kit.tasks import TaskQueueDep
 from tally.matching.rules import RuleSet
-from tally.models import JobStatus, ReconciliationJob, RuleSetVersionStatus
+from tally.models import DataSourceStatus, JobStatus, ReconciliationJob, RuleSetVersionStatus
 from tally.projects.auth import ProjectAccess
 from tally.projects.service import ProjectService
+from tally.rule_sets.inference import RuleInferenceService, proposed_evidence
 from tally.rule_sets.schemas import BacktestRead, DraftCreate, DraftUpdate
 from tally.rule_sets.service import BACKTEST_TASK, RuleSetService, SuggestionService
+from tally.sources.schemas import DataSourceRead
+from tally.sources.service import DataSourceService
 from tally.users.auth import Session
 from tally.web.auth import WebProjectEditor, WebProjectReader, may_edit
 from tally.web.pages.jobs import validation_errors
@@ -43,9 +46,30 @@ async def get_rule_set_page(
             "versions": await RuleSetService(session).list_versions(access),
             "suggestions": await SuggestionService(session).list_suggestions(access),
             "jobs": await _reviewable_jobs(access, session),
+            "sources": await _ready_sources(access, session),
             "can_edit": await may_edit(access),
         },
     )
+
+
+async def _ready_sources(access: ProjectAccess, session: AsyncSession) -> list[DataSourceRead]:
+    sources = await DataSourceService(session).list_sources(access)
+    return [s for s in sources if s.status == DataSourceStatus.READY]
+
+
+@router.post("/projects/{project_id}/rule-set/infer", include_in_schema=False)
+async def infer_rules_page(
+    access: WebProjectEditor,
+    session: Session,
+    left_source_id: Annotated[int, Form(ge=1)],
+    right_source_id: Annotated[int, Form(ge=1)],
+) -> Response:
+    """Propose rules from two sources as the API does, and open the proposed version."""
+    version, _ = await RuleInferenceService(session).propose(
+        access, left_source_id, right_source_id
+    )
+    url = f"/projects/{access.project_id}/rule-set/versions/{version.number}"
+    return RedirectResponse(url, status_code=303)
 
 
 @router.post("/projects/{project_id}/rule-set/suggestions", include_in_schema=False)
@@ -116,6 +140,7 @@ async def get_version_page(
             "nav": "projects",
             "project": await ProjectService(session).get_project(access),
             "rule_version": version,  # "version" is the app's, in the page footer
+            "proposed": proposed_evidence(version.note),
             "is_draft": version.status == RuleSetVersionStatus.DRAFT,
             "rules": version.rules,
             "jobs": jobs,

@@ -1,0 +1,428 @@
+"""Key discovery for rule inference: which fields pair the two sides, found from values alone.
+
+Every text field of each side (and each ``extra.<name>`` the records carry) is read three ways:
+its whole value, the identifier-like tokens inside it (letters + digits, e.g. ``INV-1001`` or
+``2025/001234``) and the number part of those tokens, all normalised as the engine normalises
+keys (case, spaces, punctuation, leading zeros). One hash join of all of them finds, for every
+pair of (left reading, right reading), the records sharing a *rare* value (a value held by at
+most a few records of a side identifies; a customer name or a currency does not), and the share
+of those pairs whose amounts agree (a real key pairs records of related amounts, a coincidence of
+postcodes or dates does not). The best pair becomes the key; when a side's key sits inside free
+text, the shape of the tokens the sides share becomes a derived field's regex.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+from rapidfuzz import fuzz
+from rapidfuzz import process as rf_process
+
+from tally.matching.fields import ROW, key_expr, normalise
+from tally.matching.rules import (
+    EXTRA_PREFIX,
+    TEXT_FIELDS,
+    AmountCondition,
+    DerivedField,
+    EqualsCondition,
+    Normaliser,
+    Rule,
+    RuleSet,
+)
+
+KEY_NORMALISERS: tuple[Normaliser, ...] = ("case", "whitespace", "punctuation", "leading_zeros")
+# An identifier-like token: an optional word of letters (a prefix such as INV or RE) and a number
+# of one or more digit runs joined by - _ / . (2025/001234).
+_IDENTIFIER = r"(?i)\b(?:[a-z]{1,8}[-_/.#: ]{0,2})?\d+(?:[-_/.]\d+)*"
+_NUMBER = r"\d+(?:[-_/.]\d+)*$"
+_PREFIXED_NUMBER = re.compile(r"(?i)[a-z]{0,8}[-_/.#: ]{0,2}\d+(?:[-_/.]\d+)*")
+# A key value identifies a record on one side (at most RARE_PER_SIDE records) and at most a
+# group on the other (GROUP_PER_SIDE): a customer name or a currency does neither.
+RARE_PER_SIDE = 3
+GROUP_PER_SIDE = 10
+# An identifier without a number: letters and digits mixed, this long (po_1xPOkr0gftoy0ZtI).
+_WORD = r"\b[A-Za-z0-9]+(?:[-_/.][A-Za-z0-9]+)*"
+_MIN_WORD = 8
+_MIN_DIGITS = 3
+_MAX_EXTRA_KEYS = 12
+_EXTRA_NAME = re.compile(r"^[^'\"\\\x00-\x1f]{1,64}$")  # what extra.<name> accepts
+_READINGS = ("value", "token", "number")
+_CHANCE_SAMPLE = 400
+_FUZZY_FLOOR, _FUZZY_CEILING = 80.0, 95.0
+# Amounts of a keyed pair "agree" when within this share of the larger: fees and rounding pass,
+# while keys that only coincide (a date, a postcode) pair unrelated amounts.
+_AGREE_PPM = 100_000
+# A simpler reading of the same fields is preferred when it pairs nearly every record the best
+# reading pairs (a multi-valued token reading also catches lines quoting several keys).
+_SIMPLER_SHARE = 0.995
+
+# field_expr/key_expr need a rule set only to resolve derived fields; plain fields need none.
+_PLAIN = RuleSet(rules=[Rule(name="plain", conditions=[AmountCondition()])])
+
+
+@dataclass(frozen=True)
+class Reading:
+    field: str
+    how: str  # value | token | number
+
+    @property
+    def label(self) -> str:
+        return f"{self.field} ({self.how})" if self.how != "value" else self.field
+
+
+@dataclass(frozen=True)
+class KeyCandidate:
+    left: Reading
+    right: Reading
+    records: int  # records holding a shared value whose two sides' amounts agree
+    groups: int  # such values (a pair, a split, a batch: one each)
+    keyed: int  # shared values in all
+    agreement: float  # share of the shared values whose amounts agree
+
+
+@dataclass(frozen=True)
+class KeyChoice:
+    """The key inferred: its equals condition, the derived fields it reads, its evidence."""
+
+    condition: EqualsCondition
+    derived: tuple[DerivedField, ...]
+    best: KeyCandidate
+    runner_up: KeyCandidate | None
+    pairs: pl.DataFrame  # clean 1:1 keyed pairs: l_row, r_row (rows of the frames given)
+    note: str
+    # Key values held by several records of a side whose totals agree: l_amount, r_amount (the
+    # totals) of each split, batch or payout, for the tolerance of sums.
+    groups: pl.DataFrame = field(default_factory=pl.DataFrame)
+
+
+def text_fields(frame: pl.DataFrame) -> list[str]:
+    """Text fields with values in at least a fifth of the records, ``extra.<name>`` included."""
+    if frame.height == 0:
+        return []
+    filled = frame.select(
+        [
+            (pl.col(c).str.len_bytes() > 0).sum().alias(c)
+            for c in TEXT_FIELDS
+            if c in frame.columns and c != "currency"
+        ]
+    ).row(0, named=True)
+    names = [c for c, n in filled.items() if n >= frame.height / 5]
+    if "extra" in frame.columns:
+        keys: Counter[str] = Counter()
+        rows = frame["extra"].drop_nulls().head(2_000).to_list()
+        for row in rows:
+            try:
+                values = json.loads(row)
+            except ValueError:
+                continue
+            if isinstance(values, dict):
+                keys.update(k for k, v in values.items() if isinstance(v, str) and v)
+        names += [
+            f"{EXTRA_PREFIX}{k}"
+            for k, n in keys.most_common(_MAX_EXTRA_KEYS)
+            if n >= len(rows) / 5 and _EXTRA_NAME.match(k)
+        ]
+    return names
+
+
+def _readings(frame: pl.DataFrame, names: list[str], side: str) -> pl.DataFrame:
+    """(reading index, row, value, raw) for every reading of every field of one side."""
+    parts: list[pl.DataFrame] = []
+    for f, name in enumerate(names):
+        text = plain_field(name)
+        whole = frame.select(
+            pl.col(ROW).alias("row"),
+            normalise(text, KEY_NORMALISERS).alias("value"),
+            text.alias("raw"),
+        ).with_columns(pl.lit(f * 3, dtype=pl.Int32).alias("reading"))
+        found = pl.concat_list(text.str.extract_all(_IDENTIFIER), text.str.extract_all(_WORD))
+        tokens = (
+            frame.select(pl.col(ROW).alias("row"), found.alias("raw"))
+            .explode("raw")
+            .drop_nulls("raw")
+        )
+        token = tokens.with_columns(
+            normalise(pl.col("raw"), KEY_NORMALISERS).alias("value"),
+            pl.lit(f * 3 + 1, dtype=pl.Int32).alias("reading"),
+        )
+        number = tokens.with_columns(pl.col("raw").str.extract(f"({_NUMBER})").alias("raw"))
+        number = number.with_columns(
+            normalise(pl.col("raw"), KEY_NORMALISERS).alias("value"),
+            pl.lit(f * 3 + 2, dtype=pl.Int32).alias("reading"),
+        )
+        for part in (whole, token, number):
+            parts.append(part.select("reading", "row", "value", "raw"))
+    value = pl.col("value")
+    digits = value.str.count_matches(r"\d")
+    identifier = (digits >= _MIN_DIGITS) | (
+        (digits >= 1) & (value.str.len_chars() >= _MIN_WORD) & value.str.contains(r"\p{L}")
+    )
+    out = pl.concat(parts).filter(value.is_not_null() & identifier)
+    out = out.unique(["reading", "row", "value"], keep="first", maintain_order=True)
+    out = out.filter(pl.len().over("reading", "value") <= GROUP_PER_SIDE)
+    amounts = frame.select(pl.col(ROW).alias("row"), pl.col("amount"))
+    return (
+        out.join(amounts, on="row")
+        .group_by("reading", "value")
+        .agg(
+            pl.len().alias("n"),
+            pl.col("amount").sum().abs().alias("total"),
+            pl.col("raw").first(),
+        )
+        .rename({c: f"{side}_{c}" for c in ("reading", "n", "total", "raw")})
+    )
+
+
+def plain_field(name: str) -> pl.Expr:
+    """A record field's text (a column or ``extra.<name>``), empty text as null."""
+    return key_expr(name, (), _PLAIN)
+
+
+def key_candidates(
+    left: pl.DataFrame, right: pl.DataFrame
+) -> tuple[list[str], list[str], pl.DataFrame]:
+    """Every value shared by a left and a right reading, with how many records hold it on each
+    side, their amounts' totals and whether those agree (a pair, a split, a batch or a payout
+    settles when its sides' sums agree).
+
+    Returns the field names of each side and one row per (``l_reading``, ``r_reading``,
+    ``value``) with ``l_n``, ``r_n``, ``l_raw``, ``r_raw`` and ``agree``.
+    """
+    lnames, rnames = text_fields(left), text_fields(right)
+    if not lnames or not rnames:
+        return lnames, rnames, pl.DataFrame()
+    lv, rv = _readings(left, lnames, "l"), _readings(right, rnames, "r")
+    joined = lv.join(rv, on="value").filter(pl.min_horizontal("l_n", "r_n") <= RARE_PER_SIDE)
+    big = pl.max_horizontal("l_total", "r_total", pl.lit(1))
+    diff = (pl.col("l_total") - pl.col("r_total")).abs()
+    return (
+        lnames,
+        rnames,
+        joined.with_columns((diff * 1_000_000 // big <= _AGREE_PPM).alias("agree")),
+    )
+
+
+def rank(joined: pl.DataFrame, lnames: list[str], rnames: list[str]) -> list[KeyCandidate]:
+    """Reading pairs by the records their agreeing values cover, most first."""
+    if joined.height == 0:
+        return []
+    per = (
+        joined.group_by("l_reading", "r_reading")
+        .agg(
+            (pl.col("l_n") + pl.col("r_n")).filter(pl.col("agree")).sum().alias("records"),
+            pl.col("agree").sum().alias("groups"),
+            pl.len().alias("keyed"),
+            pl.col("agree").mean().alias("agreement"),
+        )
+        .sort("records", "l_reading", "r_reading", descending=[True, False, False])
+    )
+    out = []
+    for row in per.iter_rows(named=True):
+        out.append(
+            KeyCandidate(
+                left=Reading(lnames[row["l_reading"] // 3], _READINGS[row["l_reading"] % 3]),
+                right=Reading(rnames[row["r_reading"] // 3], _READINGS[row["r_reading"] % 3]),
+                records=int(row["records"]),
+                groups=int(row["groups"]),
+                keyed=int(row["keyed"]),
+                agreement=float(row["agreement"]),
+            )
+        )
+    return out
+
+
+def choose_key(left: pl.DataFrame, right: pl.DataFrame, *, min_pairs: int) -> KeyChoice | None:
+    """The key pairing the most records with agreeing amounts, or None when none does."""
+    lnames, rnames, joined = key_candidates(left, right)
+    ranked = rank(joined, lnames, rnames)
+    if not ranked or ranked[0].groups < min_pairs:
+        return None
+    top = ranked[0]
+    # The simplest reading of the winning fields that pairs nearly as many records: a whole
+    # value beats a token, a token beats its number part (fewer derived fields, fewer surprises).
+    same = [
+        c for c in ranked if c.left.field == top.left.field and c.right.field == top.right.field
+    ]
+    best = min(
+        (c for c in same if c.records >= _SIMPLER_SHARE * top.records),
+        key=lambda c: (_READINGS.index(c.left.how) + _READINGS.index(c.right.how), -c.records),
+    )
+    runner_up = next(
+        (c for c in ranked if (c.left.field, c.right.field) != (best.left.field, best.right.field)),
+        None,
+    )
+    lr = lnames.index(best.left.field) * 3 + _READINGS.index(best.left.how)
+    rr = rnames.index(best.right.field) * 3 + _READINGS.index(best.right.how)
+    shared = joined.filter(
+        (pl.col("l_reading") == lr) & (pl.col("r_reading") == rr) & pl.col("agree")
+    )
+    derived: list[DerivedField] = []
+    fields: list[str] = []
+    for side, reading, raws in (
+        ("left", best.left, shared["l_raw"]),
+        ("right", best.right, shared["r_raw"]),
+    ):
+        if reading.how == "value":
+            fields.append(reading.field)
+            continue
+        name = f"{side}_{slug(reading.field)}_key"
+        derived.append(
+            DerivedField(
+                name=name,
+                source=reading.field,
+                pattern=token_pattern(raws.to_list(), number_only=reading.how == "number"),
+                normalisers=KEY_NORMALISERS,
+                multiple=True,
+            )
+        )
+        fields.append(name)
+    condition = EqualsCondition(
+        field=fields[0],
+        right_field=fields[1] if fields[1] != fields[0] else None,
+        normalisers=KEY_NORMALISERS,
+    )
+    rule_set = RuleSet(
+        rules=[Rule(name="key", conditions=[condition, AmountCondition()])],
+        derived_fields=derived,
+    )
+    pairs = keyed_pairs(left, right, condition, rule_set)
+    note = (
+        f"{best.left.label} (left) equals {best.right.label} (right) after normalising case, "
+        f"spaces, punctuation and leading zeros"
+    )
+    for d in derived:
+        note += f"; {d.name} = every match of {d.pattern} in {d.source}"
+    groups = shared.filter(pl.max_horizontal("l_n", "r_n") > 1).select(
+        pl.col("l_total").alias("l_amount"),
+        pl.col("r_total").alias("r_amount"),
+        pl.max_horizontal("l_n", "r_n").alias("size"),
+    )
+    return KeyChoice(condition, tuple(derived), best, runner_up, pairs, note, groups)
+
+
+def keyed_pairs(
+    left: pl.DataFrame, right: pl.DataFrame, condition: EqualsCondition, rule_set: RuleSet
+) -> pl.DataFrame:
+    """Pairs sharing a key value held by exactly one record of each side (``l_row``, ``r_row``),
+    computed with the engine's own key expressions (what the rules will really see)."""
+    sides = []
+    for frame, name, prefix in ((left, condition.field, "l"), (right, condition.other_field, "r")):
+        key = key_expr(name, condition.normalisers, rule_set)
+        values = frame.select(pl.col(ROW).alias(f"{prefix}_row"), key.alias("k"))
+        if values.schema["k"] == pl.List(pl.String):
+            values = values.explode("k")
+        values = values.drop_nulls("k").unique()
+        sides.append(values.filter(pl.len().over("k") == 1))
+    pairs = sides[0].join(sides[1], on="k").select("l_row", "r_row")
+    # a record keyed to several values pairs with several partners: not a clean 1:1 pair
+    return pairs.filter((pl.len().over("l_row") == 1) & (pl.len().over("r_row") == 1))
+
+
+def slug(name: str) -> str:
+    """A field name as a piece of an identifier (rule and derived-field names)."""
+    slug = re.sub(
+        r"[^A-Za-z0-9_]", "_", name.removeprefix(EXTRA_PREFIX).encode("ascii", "ignore").decode()
+    )
+    return slug.strip("_")[:40] or "extra"
+
+
+def token_pattern(raws: list[str], *, number_only: bool) -> str:
+    """A regex with one named group ``value`` matching tokens shaped like ``raws``.
+
+    The shape is learned, not assumed: the letter prefixes seen (kept literally when a few cover
+    most tokens, e.g. ``INV`` or ``RE``), the separators, and per digit run its length range,
+    widened by one digit so that numbers keep matching as they grow.
+    """
+    shapes: Counter[tuple[str, tuple[str, ...]]] = Counter()
+    lengths: dict[tuple[str, tuple[str, ...]], list[list[int]]] = {}
+    words: list[str] = []  # identifiers of mixed letters and digits
+    for raw in raws:
+        found = re.search(_NUMBER, raw)
+        if found is None or not _PREFIXED_NUMBER.fullmatch(raw):
+            words.append(raw)
+            continue
+        prefix = "" if number_only else re.sub(r"[^A-Za-z]", "", raw[: found.start()]).upper()
+        runs = re.findall(r"\d+", found.group(0))
+        seps = tuple(re.findall(r"[-_/.]", found.group(0)))
+        key = (prefix, seps)
+        shapes[key] += 1
+        lengths.setdefault(key, []).append([len(r) for r in runs])
+    total = sum(shapes.values())
+    kept: list[tuple[str, tuple[str, ...]]] = []
+    covered = 0
+    for key, count in shapes.most_common():
+        if covered >= 0.98 * total or len(kept) >= 6:
+            break
+        kept.append(key)
+        covered += count
+    by_numbers: dict[str, set[str]] = {}
+    for prefix, seps in kept:
+        runs = list(zip(*lengths[(prefix, seps)], strict=True))
+        parts = []
+        for i, run in enumerate(runs):
+            low, high = max(1, min(run) - 1), max(run) + 1
+            parts.append(rf"\d{{{low},{high}}}")
+            if i < len(seps):
+                parts.append(r"[-_/.]?")
+        by_numbers.setdefault("".join(parts), set()).add(prefix)
+    options = []
+    for number, prefixes in sorted(by_numbers.items()):
+        letters = sorted(p for p in prefixes if p)
+        if letters:
+            lead = "|".join(re.escape(w) for w in letters)
+            optional = "?" if "" in prefixes else ""
+            options.append(rf"(?:\b(?:{lead})[-_/.#: ]{{0,2}}){optional}{number}")
+        else:
+            options.append(number)
+    if len(words) > len(raws) // 4:
+        options.append(_word_pattern(words))
+    if not options:
+        return r"(?i)(?P<value>\b[A-Za-z0-9]{3,}\b)"
+    body = options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")"
+    return rf"(?i)(?P<value>{body})"
+
+
+def _word_pattern(words: list[str]) -> str:
+    """Identifiers of mixed letters and digits (po_1xPOkr0gftoy0ZtI): the literal prefix they
+    share before a separator, if any, then letters and digits of the lengths seen."""
+    heads = Counter(re.match(r"[A-Za-z]*[-_/.#]?", w).group(0) for w in words)  # type: ignore[union-attr]
+    head, count = heads.most_common(1)[0]
+    lead = re.escape(head) if head and count >= 0.9 * len(words) else ""
+    rest = [len(w) - len(head) if lead else len(w) for w in words]
+    low, high = max(1, min(rest) - 1), max(rest) + 1
+    return rf"\b{lead}[A-Za-z0-9]{{{low},{high}}}\b"
+
+
+def chance_similarity(left: pl.DataFrame, right: pl.DataFrame, key: KeyChoice, seed: int) -> float:
+    """The fuzzy-key threshold: just above the similarity 99 % of unrelated key pairs stay
+    below, but low enough for one wrong character of a typical key (between 80 and 95). Keys of
+    one shape (a fixed year, a long common prefix) look alike by chance far more often than
+    short varied ones; amounts and dates then tell a typo from a neighbouring number."""
+    rule_set = RuleSet(
+        rules=[Rule(name="key", conditions=[key.condition, AmountCondition()])],
+        derived_fields=list(key.derived),
+    )
+    texts: list[list[str]] = []
+    for frame, name in ((left, key.condition.field), (right, key.condition.other_field)):
+        values = frame.select(key_expr(name, KEY_NORMALISERS, rule_set).alias("k"))["k"]
+        if values.dtype == pl.List(pl.String):
+            values = values.list.first()
+        values = values.drop_nulls()
+        texts.append(values.sample(min(values.len(), _CHANCE_SAMPLE), seed=seed).to_list())
+    if not texts[0] or not texts[1]:
+        return _FUZZY_FLOOR
+    sims = rf_process.cdist(texts[0], texts[1], scorer=fuzz.ratio, workers=1)
+    # the true pairs among them (equal keys) are not chance
+    chance = np.asarray(sims)[np.asarray(sims) < 100]
+    if chance.size == 0:
+        return _FUZZY_FLOOR
+    # A single typed-wrong character must pass: the similarity of one edit of a typical key.
+    length = float(np.median([len(t) for t in texts[0]]))
+    one_edit = 100.0 * (1 - 1 / max(length, 1.0)) - 0.1
+    threshold = min(float(np.quantile(chance, 0.99)) + 1, one_edit, _FUZZY_CEILING)
+    return max(threshold, _FUZZY_FLOOR)

@@ -1,0 +1,271 @@
+"""Amount, date and similarity models for rule inference, estimated from key-joined pairs.
+
+The pairs a key joins one-to-one are nearly all true (their amounts agree far more often than
+chance): their sign convention, amount differences and day gaps are the evidence from which the
+tolerances of every proposed rule are set, the way an analyst would read them off a sample.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+
+import numpy as np
+import polars as pl
+from rapidfuzz import fuzz
+from rapidfuzz import process as rf_process
+
+from tally.matching.fields import ROW, normalise
+from tally.matching.infer_keys import plain_field
+from tally.matching.rules import DATE_FIELDS, EXTRA_PREFIX, AmountCondition, DateCondition
+from tally.money import format_units
+
+# Keyed pairs within 25 % are payments of the whole amount (a fee can be a large share of a
+# small invoice); among them, parts of splits and batches differ by no recurring amount and are
+# set aside (_systematic).
+_CLOSE_PPM = 250_000
+_COVER = 0.99  # a tolerance covers this share of the close pairs
+_MAX_WINDOW = 60
+# Differences of no pattern are kept when they are this small (exchange rates, rounding): a part
+# of a split differs by more.
+_SMALL_PPM = 20_000
+_MIN_REPEATS = 3
+SIMILARITY_SAMPLE = 2_000
+
+
+@dataclass(frozen=True)
+class AmountModel:
+    sign: str  # same | opposite
+    abs_tolerance: int  # units
+    pct_ppm: int  # parts per million of the larger amount
+    exact_share: float
+    close_pairs: int
+    note: str
+
+    def condition(self, *, required: bool = True, weight: float = 1.0) -> AmountCondition:
+        pct = None
+        if self.pct_ppm:
+            pct = str((Decimal(self.pct_ppm) / 10_000).normalize())
+        return AmountCondition(
+            abs_tolerance=format_units(self.abs_tolerance).replace(",", ""),
+            pct_tolerance=pct,
+            sign="opposite" if self.sign == "opposite" else "same",
+            required=required,
+            weight=weight,
+        )
+
+
+@dataclass(frozen=True)
+class DateModel:
+    left_field: str
+    right_field: str
+    window_days: int
+    median_lag: float
+    note: str
+
+    def condition(self, *, required: bool = True, weight: float = 1.0) -> DateCondition:
+        return DateCondition.model_validate(
+            {
+                "field": self.left_field,
+                "right_field": self.right_field if self.right_field != self.left_field else None,
+                "window_days": self.window_days,
+                "required": required,
+                "weight": weight,
+            }
+        )
+
+
+def joined_pairs(
+    left: pl.DataFrame,
+    right: pl.DataFrame,
+    pairs: pl.DataFrame,
+    extras: tuple[list[str], list[str]] = ([], []),
+) -> pl.DataFrame:
+    """The keyed pairs with both records' fields (``l_*``, ``r_*``), ``extra.<name>`` fields
+    of ``extras`` (left, right) included."""
+    sides = []
+    for frame, prefix, names in ((left, "l", extras[0]), (right, "r", extras[1])):
+        columns = [pl.col(c).alias(f"{prefix}_{c}") for c in frame.columns if c != ROW]
+        columns += [
+            plain_field(n).alias(f"{prefix}_{n}") for n in names if n.startswith(EXTRA_PREFIX)
+        ]
+        sides.append(frame.select(pl.col(ROW).alias(f"{prefix}_row"), *columns))
+    return pairs.join(sides[0], on="l_row").join(sides[1], on="r_row")
+
+
+def amount_model(facts: pl.DataFrame) -> AmountModel | None:
+    """Sign convention and the tightest tolerance (absolute, percentage, or both) explaining the
+    differences of 99 % of the keyed pairs that are payments of the whole amount."""
+    if facts.height == 0:
+        return None
+    opposite = (facts["l_amount"] * facts["r_amount"] < 0).sum() * 2 > facts.height
+    sign = -1 if opposite else 1
+    la = facts["l_amount"].to_numpy().astype(np.int64)
+    ra = facts["r_amount"].to_numpy().astype(np.int64) * sign
+    diff = np.abs(ra - la)
+    big = np.maximum(np.maximum(np.abs(la), np.abs(ra)), 1)
+    ppm = diff * 1_000_000 // big
+    close = ppm <= _CLOSE_PPM
+    if close.sum() == 0:
+        return None
+    diff, ppm, big = diff[close], ppm[close], big[close]
+    exact_share = float((diff == 0).mean())
+    kept = _systematic(diff, ppm) | (ppm <= _SMALL_PPM)
+    diff, ppm, big = diff[kept], ppm[kept], big[kept]
+    cover = math.ceil(_COVER * diff.size)
+    # Candidates: absolute only, percentage only, or a percentage with an absolute floor/cap.
+    options: list[tuple[int, int]] = []
+    q_abs = int(np.sort(diff)[cover - 1])
+    options.append((q_abs, 0))
+    q_ppm = int(np.sort(ppm)[cover - 1])
+    options.append((0, _round_ppm(q_ppm)))
+    for pct_q in (0.9, 0.95):
+        p = _round_ppm(int(np.quantile(ppm, pct_q)))
+        over = diff[diff > big * p // 1_000_000]
+        if over.size:
+            options.append((int(np.sort(over)[min(over.size, cover) - 1]), p))
+    best = None
+    for abs_t, p in options:
+        tol = np.maximum(abs_t, big * p // 1_000_000)
+        covered = float((diff <= tol).mean())
+        if covered + 1e-9 < _COVER and (abs_t, p) != options[0]:
+            continue
+        cost = float(np.mean(tol))
+        if best is None or cost < best[0]:
+            best = (cost, abs_t, p)
+    assert best is not None
+    _, abs_t, p = best
+    abs_t = _round_units(abs_t)
+    parts = []
+    if abs_t == 0 and p == 0:
+        parts.append("amounts equal")
+    else:
+        if p:
+            parts.append(f"within {Decimal(p) / 10_000} % (a percentage fee)")
+        if abs_t:
+            parts.append(f"within {format_units(abs_t)} (a fixed fee or its cap)")
+    note = (
+        f"{' or '.join(parts)} in 99 % of {diff.size} keyed payments; "
+        f"{exact_share:.0%} exactly equal"
+        + ("; the right side carries the opposite sign" if opposite else "")
+    )
+    return AmountModel(
+        "opposite" if opposite else "same", abs_t, p, exact_share, int(diff.size), note
+    )
+
+
+def _systematic(diff: np.ndarray, ppm: np.ndarray) -> np.ndarray:
+    """Pairs whose difference follows a pattern: none, or a value (a fixed fee, a cap, a cent of
+    rounding) or a percentage (to 0.05 %) that recurs. A keyed pair that is really a part of a
+    split or batch differs by an amount of its own, which no tolerance should be widened for."""
+    nonzero = diff > 0
+    needed = max(_MIN_REPEATS, int(nonzero.sum() * 0.02))
+    values, counts = np.unique(diff[nonzero], return_counts=True)
+    repeated_abs = np.isin(diff, values[counts >= needed])
+    bins = ppm // 500
+    values, counts = np.unique(bins[nonzero], return_counts=True)
+    repeated_pct = np.isin(bins, values[counts >= needed])
+    return np.asarray(~nonzero | repeated_abs | repeated_pct)
+
+
+def _round_ppm(ppm: int) -> int:
+    """Up to the next 0.01 % (100 ppm): tolerances read as percentages with two decimals."""
+    return int(math.ceil(ppm / 100) * 100) if ppm else 0
+
+
+def _round_units(units: int) -> int:
+    """Up to the next cent (tolerances in whole cents)."""
+    return int(math.ceil(units / 100) * 100) if units else 0
+
+
+def date_model(facts: pl.DataFrame) -> DateModel | None:
+    """The date fields whose gaps are tightest and the window holding 99 % of the gaps."""
+    best: tuple[float, str, str, np.ndarray] | None = None
+    for lf in DATE_FIELDS:
+        for rf in DATE_FIELDS:
+            gaps = facts.select((pl.col(f"r_{rf}") - pl.col(f"l_{lf}")).dt.total_days().alias("g"))[
+                "g"
+            ].drop_nulls()
+            if gaps.len() < max(3, facts.height // 2):
+                continue
+            arr = gaps.to_numpy().astype(np.int64)
+            spread = float(np.quantile(np.abs(arr), 0.95))
+            if best is None or spread < best[0]:
+                best = (spread, lf, rf, arr)
+    if best is None:
+        return None
+    _, lf, rf, arr = best
+    window = min(int(np.quantile(np.abs(arr), _COVER, method="higher")), _MAX_WINDOW)
+    median = float(np.median(arr))
+    fields = lf if lf == rf else f"{lf} (left) and {rf} (right)"
+    note = (
+        f"{fields}: 99 % of {arr.size} keyed pairs within {window} days "
+        f"(median lag {median:+.0f} days)"
+    )
+    return DateModel(lf, rf, window, median, note)
+
+
+def similarity(left: list[str | None], right: list[str | None], scorer: str) -> np.ndarray:
+    scorers = {"ratio": fuzz.ratio, "token_set_ratio": fuzz.token_set_ratio}
+    missing = np.array([a is None or b is None for a, b in zip(left, right, strict=True)])
+    sims = np.asarray(
+        rf_process.cpdist(
+            [a or "" for a in left], [b or "" for b in right], scorer=scorers[scorer], workers=1
+        ),
+        dtype=np.float64,
+    )
+    sims[missing] = 0.0
+    return sims
+
+
+@dataclass(frozen=True)
+class TextMatch:
+    left_field: str
+    right_field: str
+    threshold: float
+    true_share: float  # keyed pairs at or above the threshold
+    chance_share: float  # shuffled pairs at or above it
+    note: str
+
+
+def best_text_match(
+    facts: pl.DataFrame, left_fields: list[str], right_fields: list[str], seed: int
+) -> TextMatch | None:
+    """The pair of text fields whose similarity best tells keyed pairs from shuffled ones."""
+    sample = facts.head(SIMILARITY_SAMPLE)
+    if sample.height < 5:
+        return None
+    order = np.random.default_rng(seed).permutation(sample.height)
+    best: TextMatch | None = None
+    norms = ("case", "punctuation")
+    for lf in left_fields:
+        for rf in right_fields:
+            if f"l_{lf}" not in sample.columns or f"r_{rf}" not in sample.columns:
+                continue
+            texts = sample.select(
+                normalise(pl.col(f"l_{lf}"), norms).alias("a"),
+                normalise(pl.col(f"r_{rf}"), norms).alias("b"),
+            )
+            a, b = texts["a"].to_list(), texts["b"].to_list()
+            true = similarity(a, b, "token_set_ratio")
+            chance = similarity(a, [b[i] for i in order], "token_set_ratio")
+            for threshold in (95.0, 90.0, 85.0):
+                t_share = float((true >= threshold).mean())
+                c_share = float((chance >= threshold).mean())
+                if c_share > 0.2:  # the field hardly varies (one payer, one text): no evidence
+                    continue
+                gain = t_share - c_share
+                if best is None or gain > best.true_share - best.chance_share:
+                    best = TextMatch(
+                        lf,
+                        rf,
+                        threshold,
+                        t_share,
+                        c_share,
+                        f"{lf} (left) and {rf} (right) at least {threshold:.0f} similar in "
+                        f"{t_share:.0%} of keyed pairs, {c_share:.0%} of shuffled pairs",
+                    )
+    if best is None or best.true_share - best.chance_share < 0.5:
+        return None
+    return best

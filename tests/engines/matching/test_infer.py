@@ -1,0 +1,256 @@
+"""Rule inference on small crafted frames: keys in free text, fee models, lag windows, groups."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+import polars as pl
+import pytest
+
+from tally.demo.cases import CASES, generate_case
+from tally.matching import AmountCondition, Cardinality, DateCondition, reconcile
+from tally.matching.backtest import precision_recall, predicted_pairs
+from tally.matching.infer import InferenceLimits, InferredRules, infer_rules
+from tally.matching.rules import RuleSet
+
+from .helpers import records
+
+
+class Pairs:
+    """A ledger (left) and a payment export (right) built pair by pair, with the truth."""
+
+    def __init__(self, seed: int = 7) -> None:
+        self.rng = np.random.default_rng(seed)
+        self.left: list[dict[str, Any]] = []
+        self.right: list[dict[str, Any]] = []
+        self.truth: list[tuple[int, int]] = []
+
+    def amount(self) -> int:
+        return int(self.rng.integers(2_000, 900_000)) * 100  # 20.00 .. 9,000.00 in units
+
+    def invoice(self, ref: str, amount: int, day: int, **fields: Any) -> int:
+        self.left.append({"id": len(self.left) + 1, "reference": ref, "amount": amount, **fields})
+        self.left[-1]["day"] = day
+        return len(self.left)
+
+    def payment(self, amount: int, day: int, **fields: Any) -> int:
+        row_id = 100_000 + len(self.right) + 1
+        self.right.append({"id": row_id, "amount": amount, "day": day, **fields})
+        return row_id
+
+    def pair(self, left_id: int, right_id: int) -> None:
+        self.truth.append((left_id, right_id))
+
+    def frames(self) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+        truth = pl.DataFrame(self.truth, schema=["left_id", "right_id"], orient="row")
+        return records(*self.left), records(*self.right), truth
+
+
+def _amount(result: InferredRules, rule: str) -> AmountCondition:
+    found = next(r for r in result.rule_set.rules if r.name == rule).amount_condition
+    assert found is not None
+    return found
+
+
+def _date(result: InferredRules, rule: str) -> DateCondition:
+    found = next(r for r in result.rule_set.rules if r.name == rule).date_condition
+    assert found is not None
+    return found
+
+
+def _simple(
+    n: int = 60,
+    *,
+    ref: str = "AB/2024/{:04d}",
+    text: str = "Pago fra. {} gracias",
+    fee: Any = None,
+    lag: int = 2,
+    sign: int = 1,
+) -> Pairs:
+    p = Pairs()
+    for i in range(n):
+        reference = ref.format(1017 + i * 3)
+        amount = p.amount()
+        day = int(p.rng.integers(0, 200))
+        left = p.invoice(reference, amount, day, counterparty=f"Customer {i % 7}")
+        paid = amount - (fee(amount) if fee else 0)
+        shift = int(p.rng.integers(0, lag + 1))
+        right = p.payment(sign * paid, day + shift, description=text.format(reference))
+        p.pair(left, right)
+    return p
+
+
+def _f1(left: pl.DataFrame, right: pl.DataFrame, truth: pl.DataFrame, rule_set: RuleSet) -> Any:
+    return precision_recall(reconcile(left, right, rule_set), truth)
+
+
+def test_a_key_inside_free_text_becomes_a_derived_field_learned_from_shared_tokens() -> None:
+    left, right, truth = _simple().frames()
+    inferred = infer_rules(left, right)
+    (derived,) = inferred.rule_set.derived_fields
+    assert derived.source == "description" and derived.multiple
+    assert "AB" in derived.pattern  # the literal prefix the shared tokens carry
+    key = next(r for r in inferred.rule_set.rules if r.name == "key")
+    assert {c.type for c in key.conditions} >= {"equals", "amount", "date"}
+    figures = _f1(left, right, truth, inferred.rule_set)
+    assert figures.precision == 1.0 and figures.recall == 1.0
+
+
+def test_the_key_is_found_by_values_not_names_and_a_decoy_column_loses() -> None:
+    p = _simple(text="Transfer ref {} thanks")
+    for i, row in enumerate(p.right):  # a column of numbers unrelated to the invoices
+        row["transaction_id"] = f"T{900_000 + i}"
+    for row in p.left:
+        row["transaction_id"] = f"T{910_000 + int(p.rng.integers(0, 1_000))}"
+    left, right, truth = p.frames()
+    inferred = infer_rules(left, right)
+    key = next(r for r in inferred.rule_set.rules if r.name == "key")
+    equals = key.key_conditions[0]
+    assert equals.field == "reference"
+    assert inferred.rule_set.derived(equals.other_field) is not None
+    assert _f1(left, right, truth, inferred.rule_set).f1 == 1.0
+
+
+def test_a_key_split_across_fields_pairs_by_its_number_with_leading_zeros() -> None:
+    p = _simple(text="Zahlung RE {} danke")
+    for row in p.left:  # the ledger holds the series and a zero-padded number apart
+        number = row.pop("reference").split("/")[-1]
+        row["extra"] = json.dumps({"series": "RE", "number": f"00{number}"})
+    for row in p.right:
+        row["description"] = row["description"].replace("AB/2024/", "")
+    left, right, truth = p.frames()
+    inferred = infer_rules(left, right)
+    key = next(r for r in inferred.rule_set.rules if r.name == "key").key_conditions[0]
+    assert key.field == "extra.number"
+    assert "leading_zeros" in key.normalisers
+    assert _f1(left, right, truth, inferred.rule_set).f1 == 1.0
+
+
+def test_a_percentage_fee_is_estimated_from_keyed_pairs() -> None:
+    left, right, truth = _simple(fee=lambda a: a * 2 // 100).frames()
+    inferred = infer_rules(left, right)
+    amount = _amount(inferred, "key")
+    assert amount.pct_tolerance is not None
+    assert Decimal("2") <= Decimal(amount.pct_tolerance) <= Decimal("2.05")
+    assert amount.abs_units == 0
+    assert _f1(left, right, truth, inferred.rule_set).f1 == 1.0
+
+
+def test_a_fixed_fee_is_an_absolute_tolerance() -> None:
+    left, right, _ = _simple(fee=lambda a: 15_000).frames()  # 1.50 deducted
+    amount = _amount(infer_rules(left, right), "key")
+    assert amount.abs_tolerance == "1.50" and amount.pct_tolerance is None
+
+
+def test_exact_amounts_need_no_tolerance_and_opposite_signs_are_seen() -> None:
+    left, right, _ = _simple(sign=-1).frames()
+    amount = _amount(infer_rules(left, right), "key")
+    assert amount.abs_units == 0 and amount.pct_tolerance is None
+    assert amount.sign == "opposite"
+
+
+def test_the_lag_window_comes_from_keyed_pairs() -> None:
+    left, right, _ = _simple(n=80, lag=6).frames()
+    date = _date(infer_rules(left, right), "key")
+    assert date.window_days == 6
+
+
+def test_splits_and_ff_batches_become_group_rules() -> None:
+    p = _simple(n=50, ref="INV-{}", text="Zahlung {}")
+    number = 5_000
+    for _ in range(10):  # one invoice paid in two or three transfers quoting it
+        number += 1
+        amount = p.amount()
+        left = p.invoice(f"INV-{number}", amount, 30)
+        first = amount // 100 * 37
+        for paid in (first, amount - first):
+            p.pair(left, p.payment(paid, 33, description=f"Teilzahlung INV-{number}"))
+    for _ in range(10):  # consecutive invoices paid by one transfer quoting the first, "ff"
+        members = []
+        for _k in range(3):
+            number += 1
+            members.append(p.invoice(f"INV-{number}", p.amount(), 60))
+        total = sum(p.left[m - 1]["amount"] for m in members)
+        first_ref = p.left[members[0] - 1]["reference"]
+        right = p.payment(total, 64, description=f"Sammelzahlung {first_ref} ff")
+        for m in members:
+            p.pair(m, right)
+    left, right, truth = p.frames()
+    inferred = infer_rules(left, right)
+    cardinalities = {r.cardinality for r in inferred.rule_set.rules}
+    assert Cardinality.ONE_TO_MANY in cardinalities  # splits: one invoice, several payments
+    assert Cardinality.MANY_TO_ONE in cardinalities  # batches: several invoices, one payment
+    figures = _f1(left, right, truth, inferred.rule_set)
+    assert figures.precision == 1.0 and figures.recall >= 0.95
+
+
+def test_typos_in_the_key_are_caught_by_a_fuzzy_key_rule() -> None:
+    p = _simple(n=120, ref="INV-{}", text="Zahlung {} danke")
+    for row in p.right[:12]:  # two digits swapped in the reference the payer typed
+        ref = row["description"].split()[1]
+        digits = ref[4:]
+        row["description"] = f"Zahlung INV-{digits[0]}{digits[2]}{digits[1]}{digits[3:]} danke"
+    left, right, truth = p.frames()
+    inferred = infer_rules(left, right)
+    assert "fuzzy_key" in [r.name for r in inferred.rule_set.rules]
+    figures = _f1(left, right, truth, inferred.rule_set)
+    assert figures.precision == 1.0 and figures.recall == 1.0
+
+
+def test_without_any_key_the_rule_set_still_runs_on_amounts_and_dates() -> None:
+    left = records(*({"amount": f"{10 + i}.00", "day": i} for i in range(30)))
+    right = records(*({"id": 1000 + i, "amount": f"{10 + i}.00", "day": i} for i in range(30)))
+    inferred = infer_rules(left, right)
+    assert inferred.rule_set.rules
+    reconcile(left, right, inferred.rule_set)  # runnable
+
+
+def test_evidence_explains_each_rule_and_is_json() -> None:
+    left, right, _ = _simple().frames()
+    inferred = infer_rules(left, right)
+    data = json.loads(inferred.to_json())
+    assert RuleSet.model_validate(data["rule_set"]) == inferred.rule_set
+    first = data["evidence"][0]
+    assert set(first) == {
+        "rule",
+        "supporting_pairs",
+        "coverage",
+        "margin",
+        "estimated_precision",
+        "note",
+    }
+    key = next(e for e in inferred.evidence if e.rule == "key")
+    assert key.supporting_pairs == 60 and key.coverage == 1.0
+    assert key.estimated_precision is not None and key.estimated_precision >= 0.99
+    assert "description" in key.note
+    assert "key" in inferred.describe()
+
+
+def test_large_inputs_are_read_through_a_date_window() -> None:
+    left, right, truth = _simple(n=400, lag=1).frames()
+    inferred = infer_rules(left, right, limits=InferenceLimits(sample_rows=150))
+    assert inferred.sampled_left < inferred.left_rows
+    assert _f1(left, right, truth, inferred.rule_set).f1 == 1.0
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_generated_cases_match_with_no_rules_written(name: str) -> None:
+    case = generate_case(dataclasses.replace(CASES[name], duplicate_share=0.0), 600, seed=3)
+    inferred = infer_rules(case.left, case.right)
+    result = reconcile(case.left, case.right, inferred.rule_set)
+    figures = precision_recall(result, case.truth)
+    assert figures.precision >= 0.995
+    assert figures.f1 >= 0.98
+
+
+def test_exported_twice_rows_are_found_as_duplicates() -> None:
+    case = generate_case("bank_de", 400, seed=5)
+    inferred = infer_rules(case.left, case.right)
+    result = reconcile(case.left, case.right, inferred.rule_set)
+    flagged = set(result.duplicates.filter(pl.col("side") == "right")["record_id"].to_list())
+    assert set(case.twins["right_id"].to_list()) <= flagged
+    assert predicted_pairs(result).height > 0
