@@ -75,6 +75,20 @@ async def cancel_reconciliation_job(
 
 
 @router.post(
+    "/{job_id}/archive",
+    response_model=JobRead,
+    responses=error_responses(ProjectNotFound, Forbidden, JobNotFound, JobStateConflict),
+)
+async def archive_reconciliation_job(
+    access: ProjectEditor, job_id: int, session: Session
+) -> JobRead:
+    """Archive a finished job: its matches, decisions and audit trail stay readable and become
+    final (no more review changes), result retention keeps them, and the data sources it
+    reconciled may then be deleted from the project. Archiving an archived job changes nothing."""
+    return JobRead.model_validate(await JobService(session).archive_job(access, job_id))
+
+
+@router.post(
     "/{job_id}/retry",
     response_model=JobRead,
     status_code=status.HTTP_202_ACCEPTED,

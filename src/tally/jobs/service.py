@@ -10,7 +10,12 @@ from tally.cache import invalidate_jobs
 from tally.jobs.repository import JobRepository
 from tally.jobs.schemas import JobCreate
 from tally.kit.errors import Conflict, NotFound, TallyError
-from tally.models import DataSourceStatus, JobStatus, ReconciliationJob
+from tally.models import (
+    FINISHED_JOB_STATUSES,
+    DataSourceStatus,
+    JobStatus,
+    ReconciliationJob,
+)
 from tally.projects.auth import ProjectAccess
 from tally.rule_sets.service import RuleSetService
 from tally.sources.repository import DataSourceRepository
@@ -91,6 +96,18 @@ class JobService:
             raise JobStateConflict(f"Job {job_id} is already {job.status}")
         await self.session.flush()
         invalidate_jobs(self.session, access.project_id)
+        return job
+
+    async def archive_job(self, access: ProjectAccess, job_id: int) -> ReconciliationJob:
+        """Freeze a finished job: its decisions and audit trail stay readable and final, retention
+        keeps its results, and the sources it reconciled may then be deleted."""
+        job = await self.get_job(access, job_id)
+        if job.status not in FINISHED_JOB_STATUSES:
+            raise JobStateConflict(f"Job {job_id} is {job.status}; only finished jobs are archived")
+        if job.archived_at is None:
+            job.archived_at = datetime.now(UTC)
+            await self.session.flush()
+            invalidate_jobs(self.session, access.project_id)
         return job
 
     async def retry_job(self, access: ProjectAccess, job_id: int) -> ReconciliationJob:

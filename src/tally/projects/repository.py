@@ -154,6 +154,8 @@ class ProjectRepository:
 
     async def source_counts(self, project_id: int) -> list[DataSource]:
         statement = (
-            select(DataSource).where(DataSource.project_id == project_id).order_by(DataSource.id)
+            select(DataSource)
+            .where(DataSource.project_id == project_id, DataSource.deleted_at.is_(None))
+            .order_by(DataSource.id)
         )
         return list(await self.session.scalars(statement))

@@ -362,6 +362,8 @@ class ResultService:
             )
         if job.results_expired:  # nothing to review, and no partition to write to (PostgreSQL)
             raise JobNotReviewable(f"Job {job_id}'s results have expired")
+        if job.archived_at is not None:
+            raise JobNotReviewable(f"Job {job_id} is archived; its decisions are final")
         return job
 
     async def _ensure_unclaimed(

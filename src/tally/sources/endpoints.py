@@ -25,6 +25,7 @@ from tally.sources.service import (
     NoSkippedRows,
     PreflightChoices,
     SourceBusy,
+    SourceInUse,
     read_source,
 )
 from tally.sources.storage import spool_dir
@@ -190,12 +191,18 @@ async def get_data_source(
 @router.delete(
     "/{source_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=error_responses(ProjectNotFound, Forbidden, DataSourceNotFound, SourceBusy),
+    responses=error_responses(
+        ProjectNotFound, Forbidden, DataSourceNotFound, SourceBusy, SourceInUse
+    ),
 )
 async def delete_data_source(
     access: ProjectEditor, source_id: int, session: Session, request: Request
 ) -> None:
-    """Delete a source with its records, and the jobs that reconciled it."""
+    """Delete a source with its records and the jobs without review decisions that reconciled it.
+
+    409 (`SourceInUse`, the job ids in `jobs`) while a job holding review decisions uses it and
+    is not archived, or a job using it is queued or running. Archived jobs stay readable whole:
+    the source leaves the project's lists, its records stay for them."""
     await DataSourceService(session, request.app.state.settings).delete_source(access, source_id)
 
 

@@ -1,0 +1,81 @@
+"""ids are never reused; jobs can be archived; sources can be deleted under archived jobs
+
+Revision ID: 0015_integrity
+Revises: 0011_rule_suggestions
+Create Date: 2026-12-07
+
+SQLite hands out the highest rowid again once its row is deleted, unless the key is declared
+AUTOINCREMENT, which only a rebuilt table can be: every table keyed by ``id`` is copied into a
+new one (foreign-key enforcement is off during migrations, so the copy cascades nothing), and the
+highest id it held is where its sequence starts. PostgreSQL sequences never go back: nothing to do
+there. ``reconciliation_job.archived_at`` and ``data_source.deleted_at`` are new.
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0015_integrity"
+down_revision: str | None = "0011_rule_suggestions"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+# Every table whose primary key is its own ``id`` (tally.models.base.Base.__init_subclass__).
+_ID_TABLES = (
+    "user",
+    "api_token",
+    "project",
+    "web_session",
+    "data_source",
+    "data_source_append",
+    "import_profile",
+    "rule_set_version",
+    "rule_suggestion",
+    "rule_set_backtest",
+    "reconciliation_job",
+    "audit_event",
+    "record",
+    "match",
+    "match_record",
+)
+# Partial indexes, which a batch copy does not carry over: dropped before and made again after.
+_PARTIAL_INDEXES = {
+    "match_record": (
+        "uq_match_record_job_id_record_id_claims",
+        ["job_id", "record_id"],
+        sa.text("claims"),
+    ),
+}
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("reconciliation_job") as batch_op:
+        batch_op.add_column(sa.Column("archived_at", sa.DateTime(timezone=True), nullable=True))
+    with op.batch_alter_table("data_source") as batch_op:
+        batch_op.add_column(sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True))
+    if op.get_bind().dialect.name == "sqlite":
+        _rebuild_sqlite_tables(autoincrement=True)
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        _rebuild_sqlite_tables(autoincrement=False)
+    with op.batch_alter_table("data_source") as batch_op:
+        batch_op.drop_column("deleted_at")
+    with op.batch_alter_table("reconciliation_job") as batch_op:
+        batch_op.drop_column("archived_at")
+
+
+def _rebuild_sqlite_tables(*, autoincrement: bool) -> None:
+    for table in _ID_TABLES:
+        partial = _PARTIAL_INDEXES.get(table)
+        if partial is not None:
+            op.drop_index(partial[0], table_name=table)
+        with op.batch_alter_table(
+            table, recreate="always", table_kwargs={"sqlite_autoincrement": autoincrement}
+        ):
+            pass
+        if partial is not None:
+            name, columns, where = partial
+            op.create_index(name, table, columns, unique=True, sqlite_where=where)
