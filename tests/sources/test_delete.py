@@ -95,6 +95,7 @@ async def test_jobs_without_decisions_go_with_the_source_and_no_id_comes_back(
     old_matches = list(await session.scalars(select(Match.id).where(Match.job_id == old_job)))
     assert old_matches
     highest_record = max(world.left.values())
+    await session.commit()  # end the read: dropping the job's partitions waits for its readers
 
     deleted = await client.delete(_sources(world, f"/{old_left}"), headers=world.editor.headers)
     assert deleted.status_code == 204

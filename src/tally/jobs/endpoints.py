@@ -14,6 +14,7 @@ from tally.jobs.service import (
     JobStateConflict,
     SourcesNotReconcilable,
 )
+from tally.kit.accepted import accepted_response, mark_accepted
 from tally.kit.errors import Forbidden, error_responses
 from tally.kit.tasks import TaskQueueDep
 from tally.projects.auth import ProjectEditor, ProjectNotFound, ProjectReader
@@ -42,17 +43,35 @@ async def get_reconciliation_jobs(access: ProjectReader, request: Request) -> Re
     "",
     response_model=JobRead,
     status_code=status.HTTP_202_ACCEPTED,
-    responses=error_responses(
-        ProjectNotFound, Forbidden, SourcesNotReconcilable, RuleSetVersionNotFound, VersionIsDraft
-    ),
+    responses={
+        **accepted_response("The job is queued: poll Location until it completes"),
+        **error_responses(
+            ProjectNotFound,
+            Forbidden,
+            SourcesNotReconcilable,
+            RuleSetVersionNotFound,
+            VersionIsDraft,
+        ),
+    },
 )
 async def create_reconciliation_job(
-    access: ProjectEditor, data: JobCreate, session: Session, queue: TaskQueueDep
+    access: ProjectEditor,
+    data: JobCreate,
+    session: Session,
+    queue: TaskQueueDep,
+    request: Request,
+    response: Response,
 ) -> JobRead:
     """Queue a job matching two ready data sources of the project; it runs in the background."""
     job = await JobService(session).create_job(access, data)
     await queue.enqueue(session, RECONCILE_TASK, job_id=job.id)
+    _poll_job(request, response, job.project_id, job.id)
     return JobRead.model_validate(job)
+
+
+def _poll_job(request: Request, response: Response, project_id: int, job_id: int) -> None:
+    route = "get_reconciliation_job"
+    mark_accepted(request, response, route, project_id=project_id, job_id=job_id)
 
 
 @router.get(
@@ -92,12 +111,21 @@ async def archive_reconciliation_job(
     "/{job_id}/retry",
     response_model=JobRead,
     status_code=status.HTTP_202_ACCEPTED,
-    responses=error_responses(ProjectNotFound, Forbidden, JobNotFound, JobStateConflict),
+    responses={
+        **accepted_response("The job is queued again: poll Location until it completes"),
+        **error_responses(ProjectNotFound, Forbidden, JobNotFound, JobStateConflict),
+    },
 )
 async def retry_reconciliation_job(
-    access: ProjectEditor, job_id: int, session: Session, queue: TaskQueueDep
+    access: ProjectEditor,
+    job_id: int,
+    session: Session,
+    queue: TaskQueueDep,
+    request: Request,
+    response: Response,
 ) -> JobRead:
     """Queue a failed or cancelled job again."""
     job = await JobService(session).retry_job(access, job_id)
     await queue.enqueue(session, RECONCILE_TASK, job_id=job.id)
+    _poll_job(request, response, job.project_id, job.id)
     return JobRead.model_validate(job)

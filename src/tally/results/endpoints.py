@@ -38,6 +38,7 @@ from tally.results.schemas import (
 )
 from tally.results.service import (
     MAX_CANDIDATES,
+    JobNotCompleted,
     JobRulesInvalid,
     MatchNotFound,
     RecordNotFound,
@@ -66,7 +67,7 @@ Text = Annotated[
     str | None,
     Query(min_length=1, max_length=200, description="Text in the reference or description"),
 ]
-_read_errors = error_responses(ProjectNotFound)
+_read_errors = error_responses(ProjectNotFound, JobNotFound, JobNotCompleted)
 _review_errors = error_responses(ProjectNotFound, Forbidden, ReviewConflict)
 
 
@@ -122,7 +123,7 @@ async def get_job_matches(
 @router.get(
     "/matches/{match_id}",
     response_model=MatchRead,
-    responses=error_responses(ProjectNotFound, MatchNotFound),
+    responses=error_responses(ProjectNotFound, JobNotCompleted, MatchNotFound),
 )
 async def get_job_match(
     access: ProjectReader, job_id: JobId, match_id: int, session: Session
@@ -229,7 +230,7 @@ async def get_job_quality(access: ProjectReader, job_id: JobId, session: Session
     response_class=StreamingResponse,
     response_model=None,
     responses={
-        **error_responses(ProjectNotFound, JobNotFound),
+        **error_responses(ProjectNotFound, JobNotFound, JobNotCompleted),
         200: {
             "content": {CSV_MEDIA_TYPE: {}, XLSX_MEDIA_TYPE: {}},
             "description": "One row per record, with its match, status, rule, score and "
@@ -250,6 +251,6 @@ async def export_job_results(
     q: Text = None,
 ) -> Response:
     """A job's results as CSV (streamed) or XLSX; text cells are formula-injection-safe."""
-    job = await ResultService(session).get_job(access, job_id)
+    job = await ResultService(session).completed_job(access, job_id)
     filters = ExportFilter(rule, _units(min_amount), _units(max_amount), q)
     return await export_response(get_database(request), session, job, format, tab, filters)

@@ -80,6 +80,9 @@ NEAR_MIN_RADIUS = 10_000  # 1.00 in units
 NEAR_LIMIT = 500  # records per window query
 MAX_CANDIDATES = 50
 
+# How long a client polling an unfinished job is asked to wait before asking again.
+JOB_RETRY_AFTER_SECONDS = 2
+
 _STATUSES = frozenset(s.value for s in MatchStatus)
 
 
@@ -93,6 +96,11 @@ class RecordNotFound(NotFound):
 
 class JobNotReviewable(Conflict):
     """Only a completed job's results can be reviewed."""
+
+
+class JobNotCompleted(Conflict):
+    """The job has not completed: it has no results to read yet (or never will, if it failed or
+    was cancelled). A queued or running job answers with Retry-After."""
 
 
 class ReviewConflict(Conflict):
@@ -130,6 +138,23 @@ class ResultService:
     async def get_job(self, access: ProjectAccess, job_id: int) -> ReconciliationJob:
         return await JobService(self.session).get_job(access, job_id)
 
+    async def completed_job(self, access: ProjectAccess, job_id: int) -> ReconciliationJob:
+        """The job, if its results can be read; JobNotCompleted (409) otherwise, never an empty
+        page a client could take for "nothing matched"."""
+        job = await self.get_job(access, job_id)
+        if job.status == JobStatus.COMPLETED:
+            return job
+        if job.status in (JobStatus.QUEUED, JobStatus.RUNNING):
+            raise JobNotCompleted(
+                f"Job {job_id} is {job.status}; its results are readable once it completes",
+                headers={"Retry-After": str(JOB_RETRY_AFTER_SECONDS)},
+                status=job.status,
+            )
+        raise JobNotCompleted(
+            f"Job {job_id} is {job.status}; it has no results (retry it to run it again)",
+            status=job.status,
+        )
+
     # --- result pages ---------------------------------------------------------------------------
 
     async def list_matches(
@@ -137,7 +162,7 @@ class ResultService:
     ) -> Page[MatchRead]:
         """One tab of matches, each with its records: the tab's size (stored for an unfiltered
         tab, counted otherwise), the page, and all the page's records in one statement."""
-        job = await self.get_job(access, job_id)
+        job = await self.completed_job(access, job_id)
         total = _stored_match_total(job, query)
         if total is None:
             total = await self.repository.count_matches(job, query)
@@ -147,7 +172,7 @@ class ResultService:
         return Page.of(await self._read_matches(job, matches), params, total)
 
     async def get_match(self, access: ProjectAccess, job_id: int, match_id: int) -> MatchRead:
-        job = await self.get_job(access, job_id)
+        job = await self.completed_job(access, job_id)
         match = await self._match(job, match_id)
         return (await self._read_matches(job, [match]))[0]
 
@@ -155,7 +180,7 @@ class ResultService:
         self, access: ProjectAccess, job_id: int, query: RecordQuery, params: PageParams
     ) -> Page[RecordItem]:
         """Unmatched records of one side, or the duplicates, with their duplicate group."""
-        job = await self.get_job(access, job_id)
+        job = await self.completed_job(access, job_id)
         total = _stored_record_total(job, query)
         if total is None:
             total = await self.repository.count_records(job, query)

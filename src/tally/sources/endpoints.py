@@ -8,6 +8,7 @@ from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.cache import NOT_MODIFIED, cached_response, keys
+from tally.kit.accepted import accepted_response, mark_accepted
 from tally.kit.errors import Forbidden, TallyError, error_responses
 from tally.kit.tasks import TaskQueueDep
 from tally.kit.uploads import BadUpload, UploadTooLarge, received_upload
@@ -154,12 +155,24 @@ async def preflight_data_source(
     response_model=DataSourceRead,
     status_code=status.HTTP_202_ACCEPTED,
     openapi_extra=_UPLOAD_FORM,
-    responses=error_responses(
-        ProjectNotFound, Forbidden, InvalidFile, BadUpload, UploadTooLarge, ImportProfileNotFound
-    ),
+    responses={
+        **accepted_response("The file is accepted: poll Location until the source is ready"),
+        **error_responses(
+            ProjectNotFound,
+            Forbidden,
+            InvalidFile,
+            BadUpload,
+            UploadTooLarge,
+            ImportProfileNotFound,
+        ),
+    },
 )
 async def upload_data_source(
-    access: ProjectEditor, request: Request, session: Session, queue: TaskQueueDep
+    access: ProjectEditor,
+    request: Request,
+    session: Session,
+    queue: TaskQueueDep,
+    response: Response,
 ) -> DataSourceRead:
     """Upload a file (streamed to disk, never held in memory). Its first 100 rows are checked before
     it is accepted; ingestion then runs in the background (status `ingesting` -> `ready`/`failed`)."""
@@ -174,6 +187,8 @@ async def upload_data_source(
             profile_id=upload.fields.get("profile_id") or None,
         )
         await queue.enqueue(session, INGEST_TASK, source_id=source.id)
+    route = "get_data_source"
+    mark_accepted(request, response, route, project_id=source.project_id, source_id=source.id)
     return read_source(source)
 
 
@@ -234,16 +249,19 @@ async def preflight_append(
     response_model=DataSourceAppendRead,
     status_code=status.HTTP_202_ACCEPTED,
     openapi_extra=_APPEND_FORM,
-    responses=error_responses(
-        ProjectNotFound,
-        Forbidden,
-        DataSourceNotFound,
-        SourceBusy,
-        InvalidFile,
-        BadUpload,
-        UploadTooLarge,
-        ImportProfileNotFound,
-    ),
+    responses={
+        **accepted_response("The file is accepted: poll Location until the append is ready"),
+        **error_responses(
+            ProjectNotFound,
+            Forbidden,
+            DataSourceNotFound,
+            SourceBusy,
+            InvalidFile,
+            BadUpload,
+            UploadTooLarge,
+            ImportProfileNotFound,
+        ),
+    },
 )
 async def append_to_data_source(
     access: ProjectEditor,
@@ -251,6 +269,7 @@ async def append_to_data_source(
     request: Request,
     session: Session,
     queue: TaskQueueDep,
+    response: Response,
 ) -> DataSourceAppendRead:
     """Append a file to a ready source: only rows it does not hold yet are added (the format's
     transaction id, else the row's content and its occurrence among identical rows), unless
@@ -268,6 +287,14 @@ async def append_to_data_source(
             profile_id=upload.fields.get("profile_id") or None,
         )
         await queue.enqueue(session, APPEND_TASK, append_id=append.id)
+    mark_accepted(
+        request,
+        response,
+        "get_data_source_append",
+        project_id=access.project_id,
+        source_id=source_id,
+        append_id=append.id,
+    )
     return DataSourceAppendRead.model_validate(append)
 
 
