@@ -177,6 +177,9 @@ MATRIX = [
         ids={"job_id": "queued_job_id"},
     ),
     Operation(
+        "POST", "/api/v1/projects/{project_id}/jobs/{job_id}/archive", 200, project_scoped=True
+    ),
+    Operation(
         "POST",
         "/api/v1/projects/{project_id}/jobs/{job_id}/retry",
         202,

@@ -1,4 +1,4 @@
-"""ids are never reused; jobs can be archived; sources can be deleted under archived jobs
+"""ids are never reused; archived jobs; sources deleted under archived jobs; idempotency keys
 
 Revision ID: 0015_integrity
 Revises: 0011_rule_suggestions
@@ -8,7 +8,8 @@ SQLite hands out the highest rowid again once its row is deleted, unless the key
 AUTOINCREMENT, which only a rebuilt table can be: every table keyed by ``id`` is copied into a
 new one (foreign-key enforcement is off during migrations, so the copy cascades nothing), and the
 highest id it held is where its sequence starts. PostgreSQL sequences never go back: nothing to do
-there. ``reconciliation_job.archived_at`` and ``data_source.deleted_at`` are new.
+there. ``reconciliation_job.archived_at``, ``data_source.deleted_at`` and the
+``idempotency_key`` table (tally.idempotency) are new.
 """
 
 from collections.abc import Sequence
@@ -21,6 +22,7 @@ down_revision: str | None = "0011_rule_suggestions"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 # Every table whose primary key is its own ``id`` (tally.models.base.Base.__init_subclass__).
 _ID_TABLES = (
     "user",
@@ -50,6 +52,29 @@ _PARTIAL_INDEXES = {
 
 
 def upgrade() -> None:
+    op.create_table(
+        "idempotency_key",
+        sa.Column("id", _ID, nullable=False),
+        sa.Column("user_id", _ID, nullable=False),
+        sa.Column("key", sa.String(length=255), nullable=False),
+        sa.Column("fingerprint", sa.String(length=64), nullable=True),
+        sa.Column("status_code", sa.Integer(), nullable=True),
+        sa.Column("response_body", sa.LargeBinary(), nullable=True),
+        sa.Column("response_headers", sa.JSON(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user.id"],
+            name=op.f("fk_idempotency_key_user_id_user"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_idempotency_key")),
+        sa.UniqueConstraint("user_id", "key", name=op.f("uq_idempotency_key_user_id_key")),
+        sqlite_autoincrement=True,
+    )
+    op.create_index(
+        op.f("ix_idempotency_key_created_at"), "idempotency_key", ["created_at"], unique=False
+    )
     with op.batch_alter_table("reconciliation_job") as batch_op:
         batch_op.add_column(sa.Column("archived_at", sa.DateTime(timezone=True), nullable=True))
     with op.batch_alter_table("data_source") as batch_op:
@@ -65,6 +90,8 @@ def downgrade() -> None:
         batch_op.drop_column("deleted_at")
     with op.batch_alter_table("reconciliation_job") as batch_op:
         batch_op.drop_column("archived_at")
+    op.drop_index(op.f("ix_idempotency_key_created_at"), table_name="idempotency_key")
+    op.drop_table("idempotency_key")
 
 
 def _rebuild_sqlite_tables(*, autoincrement: bool) -> None:
