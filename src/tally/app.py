@@ -16,6 +16,7 @@ from tally.cache import Cache
 from tally.config import Settings, get_settings
 from tally.fast_reads import FastReads
 from tally.health.endpoints import router as health_router
+from tally.idempotency.guard import install_idempotency
 from tally.jobs.endpoints import router as jobs_router
 from tally.kit.db import Database, install_database_error_handler
 from tally.kit.errors import NotAuthenticated, error_responses, install_error_handlers
@@ -52,7 +53,12 @@ SECURED_OPS_ROUTERS = (admin_router,)
 
 # Modules whose import registers background tasks (handlers, recoverers, retention hooks) into
 # tally.kit.tasks.task_registry; the server and `tally worker` both import them.
-TASK_MODULES: tuple[str, ...] = ("tally.jobs.tasks", "tally.sources.tasks", "tally.rule_sets.tasks")
+TASK_MODULES: tuple[str, ...] = (
+    "tally.jobs.tasks",
+    "tally.sources.tasks",
+    "tally.rule_sets.tasks",
+    "tally.idempotency.tasks",
+)
 
 
 def load_task_modules(settings: Settings, *extra: str) -> None:
@@ -125,6 +131,7 @@ def create_app(
         # Added before the metrics middleware, so it runs inside it: its hits are measured too.
         app.add_middleware(FastReads, prefix=API_PREFIX)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
+    install_idempotency(app)
 
     app.include_router(health_router)
     app.include_router(auth_router, prefix=API_PREFIX)

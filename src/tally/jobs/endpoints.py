@@ -6,6 +6,7 @@ from pydantic import TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.cache import NOT_MODIFIED, cached_response, keys
+from tally.idempotency.guard import IdempotentProjectWrite
 from tally.jobs.schemas import JobCreate, JobRead
 from tally.jobs.service import (
     RECONCILE_TASK,
@@ -55,7 +56,7 @@ async def get_reconciliation_jobs(access: ProjectReader, request: Request) -> Re
     },
 )
 async def create_reconciliation_job(
-    access: ProjectEditor,
+    access: IdempotentProjectWrite,
     data: JobCreate,
     session: Session,
     queue: TaskQueueDep,
@@ -117,7 +118,7 @@ async def archive_reconciliation_job(
     },
 )
 async def retry_reconciliation_job(
-    access: ProjectEditor,
+    access: IdempotentProjectWrite,
     job_id: int,
     session: Session,
     queue: TaskQueueDep,

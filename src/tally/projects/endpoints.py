@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.cache import NOT_MODIFIED, cached_response, keys
 from tally.cache.pages import cached_page, encode_index
+from tally.idempotency.guard import IdempotentCallerWrite
 from tally.kit.errors import Forbidden, error_responses
 from tally.kit.pagination import Page, PageParams, page_params
 from tally.matching.rules import RuleSet
@@ -70,7 +71,12 @@ async def _load_projects(session: AsyncSession, project_ids: list[int]) -> dict[
     return {project_id: project_json(project) for project_id, project in projects.items()}
 
 
-@router.post("", response_model=ProjectRead, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "",
+    response_model=ProjectRead,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[IdempotentCallerWrite],
+)
 async def create_project(
     principal: CurrentPrincipal, data: ProjectCreate, session: Session
 ) -> ProjectRead:

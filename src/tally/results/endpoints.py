@@ -6,13 +6,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request, status
 from fastapi.responses import Response, StreamingResponse
 
+from tally.idempotency.guard import IdempotentProjectWrite
 from tally.jobs.service import JobNotFound
 from tally.kit.db import get_database
 from tally.kit.errors import Forbidden, error_responses
 from tally.kit.pagination import Page, PageParams, page_params
 from tally.models import MatchTab
 from tally.money import to_units
-from tally.projects.auth import ProjectEditor, ProjectNotFound, ProjectReader
+from tally.projects.auth import ProjectNotFound, ProjectReader
 from tally.results.export import (
     CSV_MEDIA_TYPE,
     XLSX_MEDIA_TYPE,
@@ -137,7 +138,7 @@ async def get_job_match(
     responses={**_review_errors, **error_responses(MatchNotFound, RecordsAlreadyClaimed)},
 )
 async def confirm_match(
-    access: ProjectEditor,
+    access: IdempotentProjectWrite,
     job_id: JobId,
     match_id: int,
     session: Session,
@@ -154,7 +155,7 @@ async def confirm_match(
     responses={**_review_errors, **error_responses(MatchNotFound)},
 )
 async def reject_match(
-    access: ProjectEditor,
+    access: IdempotentProjectWrite,
     job_id: JobId,
     match_id: int,
     session: Session,
@@ -172,7 +173,7 @@ async def reject_match(
     responses=error_responses(ProjectNotFound, Forbidden, RecordsNotInJob, RecordsAlreadyClaimed),
 )
 async def create_manual_match(
-    access: ProjectEditor, job_id: JobId, data: ManualMatchCreate, session: Session
+    access: IdempotentProjectWrite, job_id: JobId, data: ManualMatchCreate, session: Session
 ) -> MatchRead:
     """Match unmatched records by hand: one or more on each side (1:1 or grouped).
 

@@ -8,6 +8,7 @@ from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.cache import NOT_MODIFIED, cached_response, keys
+from tally.idempotency.guard import IdempotentProjectWrite
 from tally.kit.accepted import accepted_response, mark_accepted
 from tally.kit.errors import Forbidden, TallyError, error_responses
 from tally.kit.tasks import TaskQueueDep
@@ -168,7 +169,7 @@ async def preflight_data_source(
     },
 )
 async def upload_data_source(
-    access: ProjectEditor,
+    access: IdempotentProjectWrite,
     request: Request,
     session: Session,
     queue: TaskQueueDep,
@@ -264,7 +265,7 @@ async def preflight_append(
     },
 )
 async def append_to_data_source(
-    access: ProjectEditor,
+    access: IdempotentProjectWrite,
     source_id: int,
     request: Request,
     session: Session,
