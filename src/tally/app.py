@@ -22,6 +22,7 @@ from tally.kit.db import Database, install_database_error_handler
 from tally.kit.errors import NotAuthenticated, error_responses, install_error_handlers
 from tally.kit.logging import configure_logging
 from tally.kit.migrate import upgrade_database
+from tally.kit.request_id import RequestIdMiddleware
 from tally.kit.tasks import TaskQueue, build_task_queue, import_task_modules
 from tally.profiles.endpoints import router as profiles_router
 from tally.projects.endpoints import router as projects_router
@@ -132,6 +133,7 @@ def create_app(
         app.add_middleware(FastReads, prefix=API_PREFIX)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     install_idempotency(app)
+    app.add_middleware(RequestIdMiddleware)  # last added, so outermost: every response has it
 
     app.include_router(health_router)
     app.include_router(auth_router, prefix=API_PREFIX)

@@ -6,6 +6,7 @@ from pydantic import TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.cache import NOT_MODIFIED, cached_response, keys
+from tally.cache.http import ETAG_HEADER, etag_response
 from tally.idempotency.guard import IdempotentProjectWrite
 from tally.jobs.schemas import JobCreate, JobRead
 from tally.jobs.service import (
@@ -76,10 +77,20 @@ def _poll_job(request: Request, response: Response, project_id: int, job_id: int
 
 
 @router.get(
-    "/{job_id}", response_model=JobRead, responses=error_responses(ProjectNotFound, JobNotFound)
+    "/{job_id}",
+    response_model=JobRead,
+    responses={
+        200: {"description": "The job", "headers": ETAG_HEADER},
+        **NOT_MODIFIED,
+        **error_responses(ProjectNotFound, JobNotFound),
+    },
 )
-async def get_reconciliation_job(access: ProjectReader, job_id: int, session: Session) -> JobRead:
-    return JobRead.model_validate(await JobService(session).get_job(access, job_id))
+async def get_reconciliation_job(
+    access: ProjectReader, job_id: int, session: Session, request: Request
+) -> Response:
+    """The job, its progress and summary. Poll it with If-None-Match: 304 while nothing changed."""
+    job = await JobService(session).get_job(access, job_id)
+    return etag_response(request, JobRead.model_validate(job).model_dump_json().encode())
 
 
 @router.post(

@@ -10,7 +10,9 @@ from tally.cache import (
     keys,
     write_through,
 )
-from tally.kit.errors import Conflict, NotFound
+from tally.cache.envelope import etag_for
+from tally.cache.http import etag_matches
+from tally.kit.errors import Conflict, NotFound, PreconditionFailed
 from tally.kit.pagination import Page, PageParams
 from tally.models import Project, ProjectMember, ProjectRole
 from tally.money import from_units
@@ -85,8 +87,22 @@ class ProjectService:
         invalidate_project_lifecycle(self.repository.session, project.id, [principal.user_id])
         return project
 
-    async def update_project(self, access: ProjectAccess, data: ProjectUpdate) -> Project:
+    async def update_project(
+        self, access: ProjectAccess, data: ProjectUpdate, *, if_match: str | None = None
+    ) -> Project:
+        """Apply ``data``; with ``if_match`` (an ETag of the project as the caller read it), only
+        if the project is still that version (PreconditionFailed otherwise): the row is locked
+        for the comparison, so two editors holding the same version cannot both write."""
         changes = data.model_dump(exclude_unset=True, exclude_none=True)
+        if if_match is not None:
+            current = await self.repository.get_for_update(access.project_id)
+            if current is None:
+                raise ProjectNotFound(f"Project {access.project_id} not found")
+            etag = etag_for(project_json(ProjectRead.model_validate(current)))
+            if not etag_matches(if_match, etag):
+                raise PreconditionFailed(
+                    f"Project {access.project_id} changed since it was read; read it again"
+                )
         if not changes:
             return await self.get_project(access)
         # The cache takes the updated row as the project's new entry (see WriteThrough).

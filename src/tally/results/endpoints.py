@@ -6,6 +6,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request, status
 from fastapi.responses import Response, StreamingResponse
 
+from tally.cache import NOT_MODIFIED
+from tally.cache.http import ETAG_HEADER, etag_response
 from tally.idempotency.guard import IdempotentProjectWrite
 from tally.jobs.service import JobNotFound
 from tally.kit.db import get_database
@@ -108,17 +110,28 @@ def record_query(
     )
 
 
-@router.get("/matches", response_model=Page[MatchRead], responses=_read_errors)
+@router.get(
+    "/matches",
+    response_model=Page[MatchRead],
+    responses={
+        200: {"description": "One page of the tab", "headers": ETAG_HEADER},
+        **NOT_MODIFIED,
+        **_read_errors,
+    },
+)
 async def get_job_matches(
     access: ProjectReader,
     job_id: JobId,
     session: Session,
     query: Annotated[MatchQuery, Depends(match_query)],
     params: Pages,
-) -> Page[MatchRead]:
+    request: Request,
+) -> Response:
     """One tab of matches (matched, review, discrepancies, rejected), each with its records,
-    rule, score, differences, evidence and the explanation sentence."""
-    return await ResultService(session).list_matches(access, job_id, query, params)
+    rule, score, differences, evidence and the explanation sentence. Poll it with
+    If-None-Match: 304 while the page did not change."""
+    page = await ResultService(session).list_matches(access, job_id, query, params)
+    return etag_response(request, page.model_dump_json().encode())
 
 
 @router.get(
