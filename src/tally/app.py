@@ -12,6 +12,7 @@ from tally import __version__
 from tally.admin.endpoints import metrics_router
 from tally.admin.endpoints import router as admin_router
 from tally.admin.metrics import Metrics, MetricsMiddleware
+from tally.apikeys.endpoints import router as api_keys_router
 from tally.cache import Cache
 from tally.config import Settings, get_settings
 from tally.fast_reads import FastReads
@@ -48,6 +49,7 @@ SECURED_ROUTERS = (
     results_router,
     rule_sets_router,
     users_router,
+    api_keys_router,
 )
 # Operations routes, at the root (/admin/...) but behind the same token check (and admin-only).
 SECURED_OPS_ROUTERS = (admin_router,)

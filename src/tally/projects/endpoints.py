@@ -12,6 +12,7 @@ from tally.cache.envelope import etag_for
 from tally.cache.http import ETAG_HEADER
 from tally.cache.pages import cached_page, encode_index
 from tally.idempotency.guard import IdempotentCallerWrite
+from tally.kit.db import get_database, run_in_transaction
 from tally.kit.errors import Forbidden, PreconditionFailed, error_responses
 from tally.kit.pagination import Page, PageParams, page_params
 from tally.matching.rules import RuleSet
@@ -53,6 +54,9 @@ async def get_projects(
             await ProjectService(session).list_projects(principal, params)
         )
 
+    if principal.key_project_id is not None:  # a project's API key: that project, uncached
+        body = await run_in_transaction(get_database(request), load_page)
+        return Response(body, media_type="application/json")
     scope = None if principal.is_admin else principal.user_id  # admins see every project
     # Cached as the page's ids, each project's bytes under its own key (tally.cache.pages).
     return await cached_page(

@@ -51,7 +51,10 @@ class ProjectService:
         self, principal: Principal, params: PageParams, *, search: str | None = None
     ) -> Page[ProjectRead]:
         """The projects the caller belongs to (every project for an admin), newest first,
-        optionally only those whose name contains ``search``."""
+        optionally only those whose name contains ``search``. A project's API key lists that
+        project alone (while its user is a member)."""
+        if principal.key_project_id is not None:
+            return await self._key_project(principal, params)
         user_filter = None if principal.is_admin else principal.user_id
         projects, total = await self.repository.page_for_user(
             user_filter, offset=params.offset, limit=params.per_page, search=(search or "").strip()
@@ -59,6 +62,13 @@ class ProjectService:
         return Page[ProjectRead].of(
             [ProjectRead.model_validate(p) for p in projects], params, total
         )
+
+    async def _key_project(self, principal: Principal, params: PageParams) -> Page[ProjectRead]:
+        assert principal.key_project_id is not None
+        _, role = await self.repository.access(principal.key_project_id, principal.user_id)
+        project = await self.repository.get(principal.key_project_id) if role else None
+        items = [ProjectRead.model_validate(project)] if project is not None else []
+        return Page[ProjectRead].of(items if params.page == 1 else [], params, len(items))
 
     async def page_index(self, principal: Principal, params: PageParams) -> tuple[list[int], int]:
         """The ids on a page of ``list_projects`` (no search) and the total."""

@@ -9,7 +9,8 @@ AUTOINCREMENT, which only a rebuilt table can be: every table keyed by ``id`` is
 new one (foreign-key enforcement is off during migrations, so the copy cascades nothing), and the
 highest id it held is where its sequence starts. PostgreSQL sequences never go back: nothing to do
 there. ``reconciliation_job.archived_at``, ``data_source.deleted_at`` and the
-``idempotency_key`` table (tally.idempotency) are new.
+``idempotency_key`` table (tally.idempotency) and the API-key columns of ``api_token``
+(tally.apikeys) are new.
 """
 
 from collections.abc import Sequence
@@ -75,6 +76,22 @@ def upgrade() -> None:
     op.create_index(
         op.f("ix_idempotency_key_created_at"), "idempotency_key", ["created_at"], unique=False
     )
+    with op.batch_alter_table("api_token") as batch_op:
+        batch_op.add_column(
+            sa.Column("kind", sa.String(length=8), server_default="login", nullable=False)
+        )
+        batch_op.add_column(sa.Column("project_id", _ID, nullable=True))
+        batch_op.add_column(sa.Column("role", sa.String(length=16), nullable=True))
+        batch_op.add_column(sa.Column("prefix", sa.String(length=16), nullable=True))
+        batch_op.add_column(sa.Column("last_used_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f("fk_api_token_project_id_project"),
+            "project",
+            ["project_id"],
+            ["id"],
+            ondelete="CASCADE",
+        )
+        batch_op.create_index(batch_op.f("ix_api_token_project_id"), ["project_id"], unique=False)
     with op.batch_alter_table("reconciliation_job") as batch_op:
         batch_op.add_column(sa.Column("archived_at", sa.DateTime(timezone=True), nullable=True))
     with op.batch_alter_table("data_source") as batch_op:
@@ -90,6 +107,11 @@ def downgrade() -> None:
         batch_op.drop_column("deleted_at")
     with op.batch_alter_table("reconciliation_job") as batch_op:
         batch_op.drop_column("archived_at")
+    with op.batch_alter_table("api_token") as batch_op:
+        batch_op.drop_index(batch_op.f("ix_api_token_project_id"))
+        batch_op.drop_constraint(batch_op.f("fk_api_token_project_id_project"), type_="foreignkey")
+        for column in ("last_used_at", "prefix", "role", "project_id", "kind"):
+            batch_op.drop_column(column)
     op.drop_index(op.f("ix_idempotency_key_created_at"), table_name="idempotency_key")
     op.drop_table("idempotency_key")
 
