@@ -18,6 +18,7 @@ from functools import partial
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, Request, Response
+from sqlalchemy.exc import IntegrityError
 
 from tally.idempotency.repository import IdempotencyRepository
 from tally.kit.db import Database, get_database, run_in_transaction
@@ -70,12 +71,15 @@ async def guard_write(request: Request, user_id: int) -> None:
     database = get_database(request)
     now = utcnow()
 
-    async def take(session: Any) -> int | None:
+    async def take(session: Any) -> int:
         return await IdempotencyRepository(session).take(
             user_id, write.key, now, now - KEY_LIFETIME
         )
 
-    row_id = await run_in_transaction(database, take)
+    try:
+        row_id = await run_in_transaction(database, take)
+    except IntegrityError:  # held already: answered, or still running
+        row_id = None
     if row_id is not None:
         write.finish = partial(_finish, database, row_id, write)
         return

@@ -4,7 +4,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.models import IdempotencyKey
@@ -14,11 +13,10 @@ class IdempotencyRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def take(
-        self, user_id: int, key: str, now: datetime, expired_before: datetime
-    ) -> int | None:
-        """Claim ``key`` for a first request (a pending row); None when the caller holds it
-        already, answered or still running. A key older than ``expired_before`` is free again."""
+    async def take(self, user_id: int, key: str, now: datetime, expired_before: datetime) -> int:
+        """Claim ``key`` for a first request (a pending row); IntegrityError when the caller
+        holds it already, answered or still running. A key older than ``expired_before`` is free
+        again."""
         await self.session.execute(
             delete(IdempotencyKey).where(
                 IdempotencyKey.user_id == user_id,
@@ -27,11 +25,8 @@ class IdempotencyRepository:
             )
         )
         row = IdempotencyKey(user_id=user_id, key=key, created_at=now)
-        try:
-            async with self.session.begin_nested():  # the unique key decides between racers
-                self.session.add(row)
-        except IntegrityError:
-            return None
+        self.session.add(row)
+        await self.session.flush()  # the unique key decides between racers
         return row.id
 
     async def get(self, user_id: int, key: str) -> IdempotencyKey | None:
