@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -149,8 +149,6 @@ def _require_login(principal: Principal) -> None:
 
 
 def _aware(moment: datetime | None) -> datetime | None:
-    from datetime import UTC
-
     if moment is not None and moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)  # SQLite hands timestamps back naive (UTC)
     return moment

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tally.cache import invalidate_jobs
 from tally.jobs.repository import JobRepository
 from tally.jobs.schemas import JobCreate
+from tally.kit.accepted import POLL_AFTER_SECONDS
 from tally.kit.errors import Conflict, NotFound, TallyError
 from tally.models import (
     FINISHED_JOB_STATUSES,
@@ -34,6 +35,11 @@ class SourcesNotReconcilable(TallyError):
     status_code = 422
 
 
+class JobNotCompleted(Conflict):
+    """The job has not completed: it has no results to read yet (or never will, if it failed or
+    was cancelled). A queued or running job answers with Retry-After."""
+
+
 class JobStateConflict(Conflict):
     """The job is not in a state that allows this action."""
 
@@ -52,6 +58,23 @@ class JobService:
         if job is None:
             raise JobNotFound(f"Job {job_id} not found in this project")
         return job
+
+    async def completed_job(self, access: ProjectAccess, job_id: int) -> ReconciliationJob:
+        """The job, if its results can be read; JobNotCompleted (409) otherwise, never an empty
+        page a client could take for "nothing matched"."""
+        job = await self.get_job(access, job_id)
+        if job.status == JobStatus.COMPLETED:
+            return job
+        if job.status in (JobStatus.QUEUED, JobStatus.RUNNING):
+            raise JobNotCompleted(
+                f"Job {job_id} is {job.status}; its results are readable once it completes",
+                headers={"Retry-After": str(POLL_AFTER_SECONDS)},
+                status=job.status,
+            )
+        raise JobNotCompleted(
+            f"Job {job_id} is {job.status}; it has no results (retry it to run it again)",
+            status=job.status,
+        )
 
     async def create_job(self, access: ProjectAccess, data: JobCreate) -> ReconciliationJob:
         """Validate the two sources and the rules, and store a queued job (the caller enqueues it)."""

@@ -9,7 +9,7 @@ from fastapi.responses import Response, StreamingResponse
 from tally.cache import NOT_MODIFIED
 from tally.cache.http import ETAG_HEADER, etag_response
 from tally.idempotency.guard import IdempotentProjectWrite
-from tally.jobs.service import JobNotFound
+from tally.jobs.service import JobNotCompleted, JobNotFound
 from tally.kit.db import get_database
 from tally.kit.errors import Forbidden, error_responses
 from tally.kit.pagination import Page, PageParams, page_params
@@ -41,7 +41,6 @@ from tally.results.schemas import (
 )
 from tally.results.service import (
     MAX_CANDIDATES,
-    JobNotCompleted,
     JobRulesInvalid,
     MatchNotFound,
     RecordNotFound,

@@ -80,9 +80,6 @@ NEAR_MIN_RADIUS = 10_000  # 1.00 in units
 NEAR_LIMIT = 500  # records per window query
 MAX_CANDIDATES = 50
 
-# How long a client polling an unfinished job is asked to wait before asking again.
-JOB_RETRY_AFTER_SECONDS = 2
-
 _STATUSES = frozenset(s.value for s in MatchStatus)
 
 
@@ -96,11 +93,6 @@ class RecordNotFound(NotFound):
 
 class JobNotReviewable(Conflict):
     """Only a completed job's results can be reviewed."""
-
-
-class JobNotCompleted(Conflict):
-    """The job has not completed: it has no results to read yet (or never will, if it failed or
-    was cancelled). A queued or running job answers with Retry-After."""
 
 
 class ReviewConflict(Conflict):
@@ -139,21 +131,7 @@ class ResultService:
         return await JobService(self.session).get_job(access, job_id)
 
     async def completed_job(self, access: ProjectAccess, job_id: int) -> ReconciliationJob:
-        """The job, if its results can be read; JobNotCompleted (409) otherwise, never an empty
-        page a client could take for "nothing matched"."""
-        job = await self.get_job(access, job_id)
-        if job.status == JobStatus.COMPLETED:
-            return job
-        if job.status in (JobStatus.QUEUED, JobStatus.RUNNING):
-            raise JobNotCompleted(
-                f"Job {job_id} is {job.status}; its results are readable once it completes",
-                headers={"Retry-After": str(JOB_RETRY_AFTER_SECONDS)},
-                status=job.status,
-            )
-        raise JobNotCompleted(
-            f"Job {job_id} is {job.status}; it has no results (retry it to run it again)",
-            status=job.status,
-        )
+        return await JobService(self.session).completed_job(access, job_id)
 
     # --- result pages ---------------------------------------------------------------------------
 

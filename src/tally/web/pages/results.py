@@ -11,6 +11,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response, StreamingRes
 from pydantic import ValidationError
 from starlette.background import BackgroundTask
 
+from tally.jobs.service import JobNotCompleted
 from tally.kit.db import get_database
 from tally.kit.pagination import Page, PageParams
 from tally.money import AmountPrecisionError, to_units
@@ -35,7 +36,7 @@ from tally.results.schemas import (
     RecordTab,
     ResultTab,
 )
-from tally.results.service import JobNotCompleted, ResultService
+from tally.results.service import ResultService
 from tally.sources.service import DataSourceService
 from tally.users.auth import Session
 from tally.web.auth import WebProjectEditor, WebProjectReader, may_edit
