@@ -112,8 +112,11 @@ async def _in_transaction(email: str, work: Any) -> Any:
     from tally.config import get_settings
     from tally.kit.db import run_in_transaction
     from tally.kit.errors import NotFound
+    from tally.kit.logging import configure_logging
 
-    database = await open_writing_database(get_settings())
+    settings = get_settings()
+    configure_logging(settings.log_level)  # log lines to stderr: stdout holds only the secret
+    database = await open_writing_database(settings)
     try:
 
         async def run(session: AsyncSession) -> Any:
