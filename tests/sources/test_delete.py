@@ -167,11 +167,8 @@ async def test_retention_keeps_decided_and_archived_jobs(
     async with db.sessionmaker() as cleanup:
         assert await expire_old_results(cleanup, settings) == 1
         await cleanup.commit()
-    expired = dict(
-        (await session.execute(select(ReconciliationJob.id, ReconciliationJob.results_expired)))
-        .tuples()
-        .all()
-    )
+    rows = await session.execute(select(ReconciliationJob.id, ReconciliationJob.results_expired))
+    expired = {job_id: flag for job_id, flag in rows}
     assert expired == {decided.job.id: False, archived.job.id: False, plain.job.id: True}
 
 
