@@ -12,15 +12,18 @@ from tally import __version__
 from tally.admin.endpoints import metrics_router
 from tally.admin.endpoints import router as admin_router
 from tally.admin.metrics import Metrics, MetricsMiddleware
+from tally.apikeys.endpoints import router as api_keys_router
 from tally.cache import Cache
 from tally.config import Settings, get_settings
 from tally.fast_reads import FastReads
 from tally.health.endpoints import router as health_router
+from tally.idempotency.guard import install_idempotency
 from tally.jobs.endpoints import router as jobs_router
 from tally.kit.db import Database, install_database_error_handler
 from tally.kit.errors import NotAuthenticated, error_responses, install_error_handlers
 from tally.kit.logging import configure_logging
 from tally.kit.migrate import upgrade_database
+from tally.kit.request_id import RequestIdMiddleware
 from tally.kit.tasks import TaskQueue, build_task_queue, import_task_modules
 from tally.profiles.endpoints import router as profiles_router
 from tally.projects.endpoints import router as projects_router
@@ -46,13 +49,19 @@ SECURED_ROUTERS = (
     results_router,
     rule_sets_router,
     users_router,
+    api_keys_router,
 )
 # Operations routes, at the root (/admin/...) but behind the same token check (and admin-only).
 SECURED_OPS_ROUTERS = (admin_router,)
 
 # Modules whose import registers background tasks (handlers, recoverers, retention hooks) into
 # tally.kit.tasks.task_registry; the server and `tally worker` both import them.
-TASK_MODULES: tuple[str, ...] = ("tally.jobs.tasks", "tally.sources.tasks", "tally.rule_sets.tasks")
+TASK_MODULES: tuple[str, ...] = (
+    "tally.jobs.tasks",
+    "tally.sources.tasks",
+    "tally.rule_sets.tasks",
+    "tally.idempotency.tasks",
+)
 
 
 def load_task_modules(settings: Settings, *extra: str) -> None:
@@ -125,6 +134,8 @@ def create_app(
         # Added before the metrics middleware, so it runs inside it: its hits are measured too.
         app.add_middleware(FastReads, prefix=API_PREFIX)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
+    install_idempotency(app)
+    app.add_middleware(RequestIdMiddleware)  # last added, so outermost: every response has it
 
     app.include_router(health_router)
     app.include_router(auth_router, prefix=API_PREFIX)

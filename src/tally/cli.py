@@ -9,6 +9,7 @@ import os
 import typer
 import uvicorn
 
+from tally.apikeys.cli import app as apikey_app
 from tally.app import load_task_modules
 from tally.cache import running_cache
 from tally.config import get_settings
@@ -33,6 +34,7 @@ user_app = typer.Typer(help="Users.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(rules_app, name="rules")
+app.add_typer(apikey_app, name="apikey")
 app.command()(ingest)
 app.command()(reconcile)
 app.command()(demo)

@@ -25,6 +25,7 @@ import structlog
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from tally.apikeys.usage import note_key_use
 from tally.cache import Cache, keys
 from tally.cache.envelope import decoded
 from tally.cache.http import respond
@@ -95,6 +96,8 @@ class FastReads:
                 return None
             if read_access(project_id, decoded(found[1][0], decode_role), principal) is None:
                 return None
+            if principal.is_api_key:
+                await note_key_use(scope["app"].state.database, digest)
             hits = [
                 (principal_key, found[0]),
                 (access_key, found[1]),
@@ -117,8 +120,8 @@ class FastReads:
         # whose own entries it is made of (tally.cache.pages).
         found_principal = await cache.peek(principal_key)
         principal = _principal(found_principal, token)
-        if principal is None:
-            return None
+        if principal is None or principal.key_project_id is not None:
+            return None  # (a project's API key lists its one project: the endpoint's work)
         scope_id = None if principal.is_admin else principal.user_id
         index_key = keys.projects_page(scope_id, page.page, page.per_page)
         found_index = await cache.peek(index_key)

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tally.app import create_app
 from tally.config import Settings
 from tally.models import (
+    ApiToken,
     DataSourceAppend,
     DataSourceStatus,
     ImportProfile,
@@ -177,6 +178,9 @@ MATRIX = [
         ids={"job_id": "queued_job_id"},
     ),
     Operation(
+        "POST", "/api/v1/projects/{project_id}/jobs/{job_id}/archive", 200, project_scoped=True
+    ),
+    Operation(
         "POST",
         "/api/v1/projects/{project_id}/jobs/{job_id}/retry",
         202,
@@ -208,6 +212,11 @@ MATRIX = [
     Operation("GET", f"{_JOB}/audit", 200, project_scoped=True),
     Operation("GET", f"{_JOB}/quality", 200, project_scoped=True),
     Operation("GET", f"{_JOB}/export", 200, project_scoped=True),
+    # API keys: the caller's own ("key_id" is the owner's; another user's answers 404).
+    Operation("POST", "/api/v1/api-keys", 201, body={"name": "ci", "role": "viewer"}),
+    Operation("GET", "/api/v1/api-keys", 200),
+    Operation("POST", "/api/v1/api-keys/{key_id}/rotate", 201, project_scoped=True),
+    Operation("DELETE", "/api/v1/api-keys/{key_id}", 204, project_scoped=True),
     # Rule-set versions: "number" is a draft, "backtest_id" a finished backtest of it,
     # "suggestion_id" an open rule suggestion.
     Operation("GET", f"{_RULE_SET}/versions", 200, project_scoped=True),
@@ -315,6 +324,11 @@ async def world(session: AsyncSession, test_settings: Settings) -> World:
     await session.commit()
     append_skipped_path(test_settings, appended.id).write_text("row,reasons\n3,bad date\n")
     rule_set = await seed_rule_set(session, project=project, job=job)
+    key = ApiToken(
+        token_hash="0" * 64, user_id=owner.id, name="ci", kind="key", role="viewer", prefix="tly_"
+    )
+    session.add(key)
+    await session.commit()
     values = {
         "project_id": project.id,
         "source_id": left.id,
@@ -324,6 +338,7 @@ async def world(session: AsyncSession, test_settings: Settings) -> World:
         "other_source_id": right.id,
         "spare_source_id": spare.id,
         "append_id": appended.id,
+        "key_id": key.id,
         "profile_id": profile.id,
         "user_id": viewer.id,
         "email": owner.email,

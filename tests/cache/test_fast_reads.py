@@ -74,7 +74,12 @@ async def test_fast_path_answers_exactly_like_the_endpoints(
                 answers = []
                 for client in (fast, slow):
                     await client.get(url, headers=headers)  # warm whatever can be cached
-                    response = await client.get(url, headers=headers)
+                    # One request id for both: error bodies quote it.
+                    same_id = {
+                        **headers,
+                        "X-Request-ID": f"{caller}-{PATHS.index(path)}".replace(" ", "-"),
+                    }
+                    response = await client.get(url, headers=same_id)
                     answers.append(
                         (response.status_code, response.content, response.headers.get("etag"))
                     )

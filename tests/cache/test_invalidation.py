@@ -12,6 +12,7 @@ from tally.kit.db import Database, StatementCounter, run_in_transaction
 from tally.models import ProjectRole, UserRole
 from tests.cache.conftest import AppFactory, cache_of
 from tests.helpers.projects import create_project
+from tests.helpers.results import LEDGER, reconciled_job
 from tests.helpers.users import DEFAULT_PASSWORD, create_user
 
 
@@ -224,3 +225,44 @@ async def test_an_edit_without_any_tier_to_store_in_is_a_plain_write(
         edited = await client.patch(url, json={"name": "after"}, headers=owner.headers)
         assert edited.status_code == 200, edited.text
         assert (await client.get(url, headers=owner.headers)).json()["name"] == "after"
+
+
+async def test_deleting_a_source_forgets_its_jobs_and_their_stats(
+    cached: tuple[FastAPI, AsyncClient], session: AsyncSession, db: Database
+) -> None:
+    """The source, the jobs that went with it and the stats they fed: none is served stale."""
+    _, client = cached
+    world = await reconciled_job(session, db)
+    project = f"/api/v1/projects/{world.project.id}"
+    left, right = world.job.left_source_id, world.job.right_source_id
+    for headers in (world.owner.headers, world.viewer.headers):  # warm every cached read
+        assert [j["id"] for j in (await client.get(f"{project}/jobs", headers=headers)).json()] == [
+            world.job.id
+        ]
+        sources = (await client.get(f"{project}/data-sources", headers=headers)).json()
+        assert [s["id"] for s in sources] == [left, right]
+        stats = (await client.get(f"{project}/stats", headers=headers)).json()
+        assert stats["last_job"]["id"] == world.job.id
+
+    deleted = await client.delete(f"{project}/data-sources/{left}", headers=world.editor.headers)
+    assert deleted.status_code == 204
+    for headers in (world.owner.headers, world.viewer.headers):
+        assert (await client.get(f"{project}/jobs", headers=headers)).json() == []
+        sources = (await client.get(f"{project}/data-sources", headers=headers)).json()
+        assert [s["id"] for s in sources] == [right]
+        stats = (await client.get(f"{project}/stats", headers=headers)).json()
+        assert stats["last_job"] is None
+        assert stats["record_count"] == len(LEDGER)
+        assert (stats["matched_count"], stats["unmatched_count"]) == (0, 0)
+
+
+async def test_archiving_a_job_shows_in_its_cached_list(
+    cached: tuple[FastAPI, AsyncClient], session: AsyncSession, db: Database
+) -> None:
+    _, client = cached
+    world = await reconciled_job(session, db)
+    jobs = f"/api/v1/projects/{world.project.id}/jobs"
+    assert (await client.get(jobs, headers=world.viewer.headers)).json()[0]["archived_at"] is None
+    assert (await client.post(world.url("/archive"), headers=world.editor.headers)).is_success
+    listed = (await client.get(jobs, headers=world.viewer.headers)).json()
+    assert listed[0]["archived_at"] is not None

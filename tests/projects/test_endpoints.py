@@ -56,7 +56,11 @@ async def test_viewer_cannot_update_but_editor_can(
     url = f"/api/v1/projects/{project.id}"
     denied = await client.patch(url, json={"name": "x"}, headers=viewer.headers)
     assert denied.status_code == 403
-    assert denied.json() == {"error": "Forbidden", "detail": "Editor role required on this project"}
+    assert denied.json() == {
+        "error": "Forbidden",
+        "detail": "Editor role required on this project",
+        "request_id": denied.headers["X-Request-ID"],
+    }
     allowed = await client.patch(url, json={"name": "renamed"}, headers=editor.headers)
     assert allowed.status_code == 200
     assert allowed.json()["name"] == "renamed"

@@ -184,6 +184,7 @@ async def test_jobs_holding_too_many_records_are_refused_with_the_cap(
         "detail": f"The 2 jobs to learn from hold {SUGGEST_MAX_RECORDS + 15} records; "
         f"suggestions learn from up to {SUGGEST_MAX_RECORDS} in one request: choose fewer "
         "jobs (job_ids)",
+        "request_id": refused.headers["X-Request-ID"],
     }
     fits = await client.post(url, json={"job_ids": [world.job.id]}, headers=world.editor.headers)
     assert fits.status_code == 201

@@ -37,7 +37,9 @@ async def test_wrong_password_is_401(client: AsyncClient, session: AsyncSession)
         "/api/v1/auth/login", json={"email": "bob@example.test", "password": "wrong password"}
     )
     assert response.status_code == 401
-    assert response.json() == {"error": "InvalidCredentials", "detail": "Invalid email or password"}
+    body = response.json()
+    assert body.pop("request_id") == response.headers["X-Request-ID"]
+    assert body == {"error": "InvalidCredentials", "detail": "Invalid email or password"}
 
 
 async def test_logout_revokes_the_token(client: AsyncClient, session: AsyncSession) -> None:

@@ -8,6 +8,7 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from tally.cache.core import Cache, Loader
+from tally.cache.envelope import etag_for
 from tally.cache.keys import Key
 from tally.cache.local import Entry
 
@@ -51,6 +52,25 @@ class _CachedBytes(Response):
             headers.append((b"content-length", str(len(body)).encode()))
             headers.append((b"content-type", b"application/json"))
         self.raw_headers = headers
+
+
+ETAG_HEADER: dict[str, Any] = {
+    "ETag": {
+        "description": "The representation's version: send it in If-None-Match to poll (304 "
+        "while unchanged) and in If-Match to write only over what was read (412 otherwise)",
+        "schema": {"type": "string"},
+    }
+}
+
+
+def etag_response(request: Request, body: bytes) -> Response:
+    """An uncached read with a strong ETag over its bytes: a poll whose answer did not change
+    gets a 304 with no body."""
+    etag = etag_for(body)
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is not None and etag_matches(if_none_match, etag):
+        return _CachedBytes(304, b"", etag.encode())
+    return _CachedBytes(200, body, etag.encode())
 
 
 def entry_response(request: Request, entry: Entry) -> Response:

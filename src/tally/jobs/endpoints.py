@@ -6,6 +6,8 @@ from pydantic import TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.cache import NOT_MODIFIED, cached_response, keys
+from tally.cache.http import ETAG_HEADER, etag_response
+from tally.idempotency.guard import IdempotentProjectWrite
 from tally.jobs.schemas import JobCreate, JobRead
 from tally.jobs.service import (
     RECONCILE_TASK,
@@ -14,6 +16,7 @@ from tally.jobs.service import (
     JobStateConflict,
     SourcesNotReconcilable,
 )
+from tally.kit.accepted import accepted_response, mark_accepted
 from tally.kit.errors import Forbidden, error_responses
 from tally.kit.tasks import TaskQueueDep
 from tally.projects.auth import ProjectEditor, ProjectNotFound, ProjectReader
@@ -42,24 +45,52 @@ async def get_reconciliation_jobs(access: ProjectReader, request: Request) -> Re
     "",
     response_model=JobRead,
     status_code=status.HTTP_202_ACCEPTED,
-    responses=error_responses(
-        ProjectNotFound, Forbidden, SourcesNotReconcilable, RuleSetVersionNotFound, VersionIsDraft
-    ),
+    responses={
+        **accepted_response("The job is queued: poll Location until it completes"),
+        **error_responses(
+            ProjectNotFound,
+            Forbidden,
+            SourcesNotReconcilable,
+            RuleSetVersionNotFound,
+            VersionIsDraft,
+        ),
+    },
 )
 async def create_reconciliation_job(
-    access: ProjectEditor, data: JobCreate, session: Session, queue: TaskQueueDep
+    access: IdempotentProjectWrite,
+    data: JobCreate,
+    session: Session,
+    queue: TaskQueueDep,
+    request: Request,
+    response: Response,
 ) -> JobRead:
     """Queue a job matching two ready data sources of the project; it runs in the background."""
     job = await JobService(session).create_job(access, data)
     await queue.enqueue(session, RECONCILE_TASK, job_id=job.id)
+    _poll_job(request, response, job.project_id, job.id)
     return JobRead.model_validate(job)
 
 
+def _poll_job(request: Request, response: Response, project_id: int, job_id: int) -> None:
+    route = "get_reconciliation_job"
+    mark_accepted(request, response, route, project_id=project_id, job_id=job_id)
+
+
 @router.get(
-    "/{job_id}", response_model=JobRead, responses=error_responses(ProjectNotFound, JobNotFound)
+    "/{job_id}",
+    response_model=JobRead,
+    responses={
+        200: {"description": "The job", "headers": ETAG_HEADER},
+        **NOT_MODIFIED,
+        **error_responses(ProjectNotFound, JobNotFound),
+    },
 )
-async def get_reconciliation_job(access: ProjectReader, job_id: int, session: Session) -> JobRead:
-    return JobRead.model_validate(await JobService(session).get_job(access, job_id))
+async def get_reconciliation_job(
+    access: ProjectReader, job_id: int, session: Session, request: Request
+) -> Response:
+    """The job, its progress and summary. Poll it with If-None-Match: 304 while nothing changed."""
+    job = await JobService(session).get_job(access, job_id)
+    return etag_response(request, JobRead.model_validate(job).model_dump_json().encode())
 
 
 @router.post(
@@ -75,15 +106,38 @@ async def cancel_reconciliation_job(
 
 
 @router.post(
+    "/{job_id}/archive",
+    response_model=JobRead,
+    responses=error_responses(ProjectNotFound, Forbidden, JobNotFound, JobStateConflict),
+)
+async def archive_reconciliation_job(
+    access: ProjectEditor, job_id: int, session: Session
+) -> JobRead:
+    """Archive a finished job: its matches, decisions and audit trail stay readable and become
+    final (no more review changes), result retention keeps them, and the data sources it
+    reconciled may then be deleted from the project. Archiving an archived job changes nothing."""
+    return JobRead.model_validate(await JobService(session).archive_job(access, job_id))
+
+
+@router.post(
     "/{job_id}/retry",
     response_model=JobRead,
     status_code=status.HTTP_202_ACCEPTED,
-    responses=error_responses(ProjectNotFound, Forbidden, JobNotFound, JobStateConflict),
+    responses={
+        **accepted_response("The job is queued again: poll Location until it completes"),
+        **error_responses(ProjectNotFound, Forbidden, JobNotFound, JobStateConflict),
+    },
 )
 async def retry_reconciliation_job(
-    access: ProjectEditor, job_id: int, session: Session, queue: TaskQueueDep
+    access: IdempotentProjectWrite,
+    job_id: int,
+    session: Session,
+    queue: TaskQueueDep,
+    request: Request,
+    response: Response,
 ) -> JobRead:
     """Queue a failed or cancelled job again."""
     job = await JobService(session).retry_job(access, job_id)
     await queue.enqueue(session, RECONCILE_TASK, job_id=job.id)
+    _poll_job(request, response, job.project_id, job.id)
     return JobRead.model_validate(job)

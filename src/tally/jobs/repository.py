@@ -1,12 +1,33 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tally.models import FINISHED_JOB_STATUSES, JobStatus, ReconciliationJob
+from tally.models import (
+    FINISHED_JOB_STATUSES,
+    AuditEvent,
+    JobStatus,
+    ProjectStats,
+    ReconciliationJob,
+)
+
+# A job holds review decisions once anything was recorded in its audit trail (every confirm,
+# reject and manual match writes one in its own transaction): by ix_audit_event_job_id_id.
+_HAS_DECISIONS = exists().where(AuditEvent.job_id == ReconciliationJob.id)
+
+
+@dataclass(frozen=True, slots=True)
+class JobUse:
+    """A job that reconciled a data source, and what deleting the source would do to it."""
+
+    id: int
+    status: str
+    archived: bool
+    has_decisions: bool
 
 
 class JobRepository:
@@ -28,6 +49,42 @@ class JobRepository:
             ReconciliationJob.id == job_id, ReconciliationJob.project_id == project_id
         )
         return await self.session.scalar(statement)
+
+    async def uses_of_source(self, source_id: int) -> list[JobUse]:
+        """Every job that reconciled the source (on ix_reconciliation_job_{left,right}_source_id)."""
+        statement = (
+            select(
+                ReconciliationJob.id,
+                ReconciliationJob.status,
+                ReconciliationJob.archived_at.is_not(None),
+                _HAS_DECISIONS,
+            )
+            .where(
+                or_(
+                    ReconciliationJob.left_source_id == source_id,
+                    ReconciliationJob.right_source_id == source_id,
+                )
+            )
+            .order_by(ReconciliationJob.id)
+        )
+        rows = await self.session.execute(statement)
+        return [JobUse(i, status, bool(archived), bool(held)) for i, status, archived, held in rows]
+
+    async def delete_jobs(self, project_id: int, job_ids: list[int]) -> None:
+        """Delete jobs (their results are gone already); stats describing one of them go too, so
+        the project's stats never count records of a job that no longer exists."""
+        if not job_ids:
+            return
+        await self.session.execute(
+            delete(ProjectStats).where(
+                ProjectStats.project_id == project_id, ProjectStats.last_job_id.in_(job_ids)
+            )
+        )
+        await self.session.execute(
+            delete(ReconciliationJob)
+            .where(ReconciliationJob.id.in_(job_ids))
+            .execution_options(synchronize_session=False)
+        )
 
     async def get(self, job_id: int) -> ReconciliationJob | None:
         return await self.session.get(ReconciliationJob, job_id)
@@ -99,6 +156,10 @@ class JobRepository:
             ReconciliationJob.status.in_(FINISHED_JOB_STATUSES),
             ReconciliationJob.finished_at < cutoff,
             ReconciliationJob.results_expired.is_(False),
+            # Decisions are never expired away: archived jobs and jobs with any review keep
+            # their matches.
+            ReconciliationJob.archived_at.is_(None),
+            ~_HAS_DECISIONS,
         )
         return list(await self.session.scalars(statement))
 

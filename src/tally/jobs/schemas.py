@@ -71,6 +71,11 @@ class JobRead(BaseModel):
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
+    archived_at: datetime | None = Field(
+        None,
+        description="When the job was archived: read-only from then on, its decisions and audit"
+        " trail kept, and its sources may be deleted from the project",
+    )
     results_indexed_at: datetime | None = Field(
         None,
         description="When the indexes of its results pages were built (after completion); until"

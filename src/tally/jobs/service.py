@@ -9,8 +9,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tally.cache import invalidate_jobs
 from tally.jobs.repository import JobRepository
 from tally.jobs.schemas import JobCreate
+from tally.kit.accepted import POLL_AFTER_SECONDS
 from tally.kit.errors import Conflict, NotFound, TallyError
-from tally.models import DataSourceStatus, JobStatus, ReconciliationJob
+from tally.models import (
+    FINISHED_JOB_STATUSES,
+    DataSourceStatus,
+    JobStatus,
+    ReconciliationJob,
+)
 from tally.projects.auth import ProjectAccess
 from tally.rule_sets.service import RuleSetService
 from tally.sources.repository import DataSourceRepository
@@ -27,6 +33,11 @@ class SourcesNotReconcilable(TallyError):
     """The chosen data sources cannot be reconciled (missing, identical or not ready)."""
 
     status_code = 422
+
+
+class JobNotCompleted(Conflict):
+    """The job has not completed: it has no results to read yet (or never will, if it failed or
+    was cancelled). A queued or running job answers with Retry-After."""
 
 
 class JobStateConflict(Conflict):
@@ -47,6 +58,23 @@ class JobService:
         if job is None:
             raise JobNotFound(f"Job {job_id} not found in this project")
         return job
+
+    async def completed_job(self, access: ProjectAccess, job_id: int) -> ReconciliationJob:
+        """The job, if its results can be read; JobNotCompleted (409) otherwise, never an empty
+        page a client could take for "nothing matched"."""
+        job = await self.get_job(access, job_id)
+        if job.status == JobStatus.COMPLETED:
+            return job
+        if job.status in (JobStatus.QUEUED, JobStatus.RUNNING):
+            raise JobNotCompleted(
+                f"Job {job_id} is {job.status}; its results are readable once it completes",
+                headers={"Retry-After": str(POLL_AFTER_SECONDS)},
+                status=job.status,
+            )
+        raise JobNotCompleted(
+            f"Job {job_id} is {job.status}; it has no results (retry it to run it again)",
+            status=job.status,
+        )
 
     async def create_job(self, access: ProjectAccess, data: JobCreate) -> ReconciliationJob:
         """Validate the two sources and the rules, and store a queued job (the caller enqueues it)."""
@@ -91,6 +119,18 @@ class JobService:
             raise JobStateConflict(f"Job {job_id} is already {job.status}")
         await self.session.flush()
         invalidate_jobs(self.session, access.project_id)
+        return job
+
+    async def archive_job(self, access: ProjectAccess, job_id: int) -> ReconciliationJob:
+        """Freeze a finished job: its decisions and audit trail stay readable and final, retention
+        keeps its results, and the sources it reconciled may then be deleted."""
+        job = await self.get_job(access, job_id)
+        if job.status not in FINISHED_JOB_STATUSES:
+            raise JobStateConflict(f"Job {job_id} is {job.status}; only finished jobs are archived")
+        if job.archived_at is None:
+            job.archived_at = datetime.now(UTC)
+            await self.session.flush()
+            invalidate_jobs(self.session, access.project_id)
         return job
 
     async def retry_job(self, access: ProjectAccess, job_id: int) -> ReconciliationJob:

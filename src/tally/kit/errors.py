@@ -10,6 +10,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from pydantic import BaseModel
 
+from tally.kit.request_id import current_request_id
+
 
 class TallyError(Exception):
     """Base of every error Tally expects and explains to the caller."""
@@ -59,6 +61,12 @@ class Conflict(TallyError):
     status_code = 409
 
 
+class PreconditionFailed(TallyError):
+    """If-Match named a version that is no longer current: read it again, then write."""
+
+    status_code = 412
+
+
 class ServiceUnavailable(TallyError):
     """A backing service (the database) is unreachable; the client should retry later."""
 
@@ -73,10 +81,14 @@ class ErrorBody(BaseModel):
 
     error: str
     detail: str | list[dict[str, Any]]
+    request_id: str | None = None  # the X-Request-ID of the request, to quote when reporting it
 
 
 def error_response(status_code: int, error: str, detail: Any, **extra: Any) -> Response:
     body = {"error": error, "detail": detail, **extra}
+    request_id = current_request_id.get()
+    if request_id is not None:
+        body["request_id"] = request_id
     return Response(
         orjson.dumps(body, default=str), status_code=status_code, media_type="application/json"
     )

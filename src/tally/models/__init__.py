@@ -5,6 +5,7 @@ from tally.models.audit_event import AuditEvent
 from tally.models.base import Base
 from tally.models.data_source import DataSource, DataSourceStatus
 from tally.models.data_source_append import DataSourceAppend
+from tally.models.idempotency_key import IdempotencyKey
 from tally.models.import_profile import ImportProfile
 from tally.models.ingest_progress import IngestProgress
 from tally.models.match import (
@@ -42,6 +43,7 @@ __all__ = [
     "DataSource",
     "DataSourceAppend",
     "DataSourceStatus",
+    "IdempotencyKey",
     "ImportProfile",
     "IngestProgress",
     "JobStatus",

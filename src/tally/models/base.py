@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import BigInteger, DateTime, Integer, MetaData
 from sqlalchemy.orm import DeclarativeBase
@@ -38,3 +39,13 @@ def utcnow() -> datetime:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        table = cls.__dict__.get("__table__")
+        if table is not None and [c.name for c in table.primary_key] == ["id"]:
+            # An id is never handed out twice, even after its row is deleted: SQLite reuses the
+            # highest rowid without AUTOINCREMENT (PostgreSQL sequences never go back). A
+            # confirmed match, a job or a source id that came back as another row would pass a
+            # client's stored decision to the wrong thing (migration 0015_integrity).
+            table.dialect_kwargs["sqlite_autoincrement"] = True

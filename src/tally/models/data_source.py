@@ -44,5 +44,8 @@ class DataSource(Base):
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user.id", ondelete="SET NULL"), index=True
     )
+    # Deleted from the project while archived jobs still read its records: the source is gone from
+    # every list and choice, its row and records stay for those jobs (DataSourceService.delete).
+    deleted_at: Mapped[datetime | None] = mapped_column(Timestamp)
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, onupdate=utcnow)

@@ -64,6 +64,9 @@ class ReconciliationJob(Base):
     # When the background step after completion built the indexes its results pages read
     # (unmatched_record, record_search; tally.results.indexing). None: the pages use the scans.
     results_indexed_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    # Archived: kept with its decisions and audit trail, read-only, exempt from result retention;
+    # the sources it reconciled may then be deleted from the project (their records stay for it).
+    archived_at: Mapped[datetime | None] = mapped_column(Timestamp)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     error: Mapped[str | None] = mapped_column(Text)

@@ -52,12 +52,26 @@ async def project_reader(
     return access
 
 
+ROLE_RANK = {ProjectRole.VIEWER: 0, ProjectRole.EDITOR: 1, ProjectRole.OWNER: 2}
+
+
+def capped_role(role: str, key_role: str | None) -> str:
+    """The role a caller acts with on a project: their membership, capped by their API key's."""
+    if key_role is None:
+        return role
+    if role in ROLE_RANK and ROLE_RANK[ProjectRole(role)] <= ROLE_RANK[ProjectRole(key_role)]:
+        return role
+    return key_role
+
+
 def read_access(project_id: int, role: str | None, principal: Principal) -> ProjectAccess | None:
     """Who may read: members (any role) and admins. ``role`` is the cached lookup: None when the
     project does not exist, "" when the caller is not a member. Also used by tally.fast_reads."""
     if role is None or (role == "" and not principal.is_admin):
         return None
-    return ProjectAccess(project_id, role or ADMIN_ROLE, principal)
+    if principal.key_project_id is not None and principal.key_project_id != project_id:
+        return None  # a project's API key reaches that project only
+    return ProjectAccess(project_id, capped_role(role or ADMIN_ROLE, principal.key_role), principal)
 
 
 async def _load_access(project_id: int, user_id: int, session: AsyncSession) -> bytes | None:

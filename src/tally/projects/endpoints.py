@@ -2,14 +2,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, status
+from fastapi import APIRouter, Depends, Header, Request, status
 from fastapi.responses import Response
 from pydantic import TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.cache import NOT_MODIFIED, cached_response, keys
+from tally.cache.envelope import etag_for
+from tally.cache.http import ETAG_HEADER
 from tally.cache.pages import cached_page, encode_index
-from tally.kit.errors import Forbidden, error_responses
+from tally.idempotency.guard import IdempotentCallerWrite
+from tally.kit.db import get_database, run_in_transaction
+from tally.kit.errors import Forbidden, PreconditionFailed, error_responses
 from tally.kit.pagination import Page, PageParams, page_params
 from tally.matching.rules import RuleSet
 from tally.projects.auth import ProjectEditor, ProjectNotFound, ProjectOwner, ProjectReader
@@ -50,6 +54,9 @@ async def get_projects(
             await ProjectService(session).list_projects(principal, params)
         )
 
+    if principal.key_project_id is not None:  # a project's API key: that project, uncached
+        body = await run_in_transaction(get_database(request), load_page)
+        return Response(body, media_type="application/json")
     scope = None if principal.is_admin else principal.user_id  # admins see every project
     # Cached as the page's ids, each project's bytes under its own key (tally.cache.pages).
     return await cached_page(
@@ -70,7 +77,12 @@ async def _load_projects(session: AsyncSession, project_ids: list[int]) -> dict[
     return {project_id: project_json(project) for project_id, project in projects.items()}
 
 
-@router.post("", response_model=ProjectRead, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "",
+    response_model=ProjectRead,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[IdempotentCallerWrite],
+)
 async def create_project(
     principal: CurrentPrincipal, data: ProjectCreate, session: Session
 ) -> ProjectRead:
@@ -86,11 +98,32 @@ async def get_project(access: ProjectReader, request: Request) -> Response:
     return await cached_response(request, keys.project(access.project_id), load)
 
 
-@router.patch("/{project_id}", response_model=ProjectRead, responses=_write_errors)
+@router.patch(
+    "/{project_id}",
+    response_model=ProjectRead,
+    responses={
+        200: {"description": "The project as updated", "headers": ETAG_HEADER},
+        **_write_errors,
+        **error_responses(PreconditionFailed),
+    },
+)
 async def update_project(
-    access: ProjectEditor, data: ProjectUpdate, session: Session
+    access: ProjectEditor,
+    data: ProjectUpdate,
+    session: Session,
+    response: Response,
+    if_match: Annotated[
+        str | None,
+        Header(
+            alias="If-Match",
+            description="The ETag of the project as read: 412 if it changed since",
+        ),
+    ] = None,
 ) -> ProjectRead:
-    return ProjectRead.model_validate(await ProjectService(session).update_project(access, data))
+    updated = await ProjectService(session).update_project(access, data, if_match=if_match)
+    view = ProjectRead.model_validate(updated)
+    response.headers["ETag"] = etag_for(project_json(view))
+    return view
 
 
 @router.delete("/{project_id}", status_code=status.HTTP_204_NO_CONTENT, responses=_write_errors)

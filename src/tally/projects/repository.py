@@ -87,6 +87,17 @@ class ProjectRepository:
     async def by_ids(self, project_ids: list[int]) -> list[Project]:
         return list(await self.session.scalars(select(Project).where(Project.id.in_(project_ids))))
 
+    async def get_for_update(self, project_id: int) -> Project | None:
+        """The project, its row locked until the transaction ends (PostgreSQL; SQLite has one
+        writer at a time)."""
+        statement = (
+            select(Project)
+            .where(Project.id == project_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        return await self.session.scalar(statement)
+
     async def update(self, project_id: int, values: dict[str, object]) -> Project | None:
         """Set ``values`` and return the updated row, in one statement (None: no such project)."""
         statement = (
@@ -154,6 +165,8 @@ class ProjectRepository:
 
     async def source_counts(self, project_id: int) -> list[DataSource]:
         statement = (
-            select(DataSource).where(DataSource.project_id == project_id).order_by(DataSource.id)
+            select(DataSource)
+            .where(DataSource.project_id == project_id, DataSource.deleted_at.is_(None))
+            .order_by(DataSource.id)
         )
         return list(await self.session.scalars(statement))

@@ -10,7 +10,9 @@ from tally.cache import (
     keys,
     write_through,
 )
-from tally.kit.errors import Conflict, NotFound
+from tally.cache.envelope import etag_for
+from tally.cache.http import etag_matches
+from tally.kit.errors import Conflict, NotFound, PreconditionFailed
 from tally.kit.pagination import Page, PageParams
 from tally.models import Project, ProjectMember, ProjectRole
 from tally.money import from_units
@@ -49,7 +51,10 @@ class ProjectService:
         self, principal: Principal, params: PageParams, *, search: str | None = None
     ) -> Page[ProjectRead]:
         """The projects the caller belongs to (every project for an admin), newest first,
-        optionally only those whose name contains ``search``."""
+        optionally only those whose name contains ``search``. A project's API key lists that
+        project alone (while its user is a member)."""
+        if principal.key_project_id is not None:
+            return await self._key_project(principal, params)
         user_filter = None if principal.is_admin else principal.user_id
         projects, total = await self.repository.page_for_user(
             user_filter, offset=params.offset, limit=params.per_page, search=(search or "").strip()
@@ -57,6 +62,13 @@ class ProjectService:
         return Page[ProjectRead].of(
             [ProjectRead.model_validate(p) for p in projects], params, total
         )
+
+    async def _key_project(self, principal: Principal, params: PageParams) -> Page[ProjectRead]:
+        assert principal.key_project_id is not None
+        _, role = await self.repository.access(principal.key_project_id, principal.user_id)
+        project = await self.repository.get(principal.key_project_id) if role else None
+        items = [ProjectRead.model_validate(project)] if project is not None else []
+        return Page[ProjectRead].of(items if params.page == 1 else [], params, len(items))
 
     async def page_index(self, principal: Principal, params: PageParams) -> tuple[list[int], int]:
         """The ids on a page of ``list_projects`` (no search) and the total."""
@@ -85,8 +97,22 @@ class ProjectService:
         invalidate_project_lifecycle(self.repository.session, project.id, [principal.user_id])
         return project
 
-    async def update_project(self, access: ProjectAccess, data: ProjectUpdate) -> Project:
+    async def update_project(
+        self, access: ProjectAccess, data: ProjectUpdate, *, if_match: str | None = None
+    ) -> Project:
+        """Apply ``data``; with ``if_match`` (an ETag of the project as the caller read it), only
+        if the project is still that version (PreconditionFailed otherwise): the row is locked
+        for the comparison, so two editors holding the same version cannot both write."""
         changes = data.model_dump(exclude_unset=True, exclude_none=True)
+        if if_match is not None:
+            current = await self.repository.get_for_update(access.project_id)
+            if current is None:
+                raise ProjectNotFound(f"Project {access.project_id} not found")
+            etag = etag_for(project_json(ProjectRead.model_validate(current)))
+            if not etag_matches(if_match, etag):
+                raise PreconditionFailed(
+                    f"Project {access.project_id} changed since it was read; read it again"
+                )
         if not changes:
             return await self.get_project(access)
         # The cache takes the updated row as the project's new entry (see WriteThrough).

@@ -6,13 +6,16 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request, status
 from fastapi.responses import Response, StreamingResponse
 
-from tally.jobs.service import JobNotFound
+from tally.cache import NOT_MODIFIED
+from tally.cache.http import ETAG_HEADER, etag_response
+from tally.idempotency.guard import IdempotentProjectWrite
+from tally.jobs.service import JobNotCompleted, JobNotFound
 from tally.kit.db import get_database
 from tally.kit.errors import Forbidden, error_responses
 from tally.kit.pagination import Page, PageParams, page_params
 from tally.models import MatchTab
 from tally.money import to_units
-from tally.projects.auth import ProjectEditor, ProjectNotFound, ProjectReader
+from tally.projects.auth import ProjectNotFound, ProjectReader
 from tally.results.export import (
     CSV_MEDIA_TYPE,
     XLSX_MEDIA_TYPE,
@@ -66,7 +69,7 @@ Text = Annotated[
     str | None,
     Query(min_length=1, max_length=200, description="Text in the reference or description"),
 ]
-_read_errors = error_responses(ProjectNotFound)
+_read_errors = error_responses(ProjectNotFound, JobNotFound, JobNotCompleted)
 _review_errors = error_responses(ProjectNotFound, Forbidden, ReviewConflict)
 
 
@@ -106,23 +109,34 @@ def record_query(
     )
 
 
-@router.get("/matches", response_model=Page[MatchRead], responses=_read_errors)
+@router.get(
+    "/matches",
+    response_model=Page[MatchRead],
+    responses={
+        200: {"description": "One page of the tab", "headers": ETAG_HEADER},
+        **NOT_MODIFIED,
+        **_read_errors,
+    },
+)
 async def get_job_matches(
     access: ProjectReader,
     job_id: JobId,
     session: Session,
     query: Annotated[MatchQuery, Depends(match_query)],
     params: Pages,
-) -> Page[MatchRead]:
+    request: Request,
+) -> Response:
     """One tab of matches (matched, review, discrepancies, rejected), each with its records,
-    rule, score, differences, evidence and the explanation sentence."""
-    return await ResultService(session).list_matches(access, job_id, query, params)
+    rule, score, differences, evidence and the explanation sentence. Poll it with
+    If-None-Match: 304 while the page did not change."""
+    page = await ResultService(session).list_matches(access, job_id, query, params)
+    return etag_response(request, page.model_dump_json().encode())
 
 
 @router.get(
     "/matches/{match_id}",
     response_model=MatchRead,
-    responses=error_responses(ProjectNotFound, MatchNotFound),
+    responses=error_responses(ProjectNotFound, JobNotCompleted, MatchNotFound),
 )
 async def get_job_match(
     access: ProjectReader, job_id: JobId, match_id: int, session: Session
@@ -136,7 +150,7 @@ async def get_job_match(
     responses={**_review_errors, **error_responses(MatchNotFound, RecordsAlreadyClaimed)},
 )
 async def confirm_match(
-    access: ProjectEditor,
+    access: IdempotentProjectWrite,
     job_id: JobId,
     match_id: int,
     session: Session,
@@ -153,7 +167,7 @@ async def confirm_match(
     responses={**_review_errors, **error_responses(MatchNotFound)},
 )
 async def reject_match(
-    access: ProjectEditor,
+    access: IdempotentProjectWrite,
     job_id: JobId,
     match_id: int,
     session: Session,
@@ -171,7 +185,7 @@ async def reject_match(
     responses=error_responses(ProjectNotFound, Forbidden, RecordsNotInJob, RecordsAlreadyClaimed),
 )
 async def create_manual_match(
-    access: ProjectEditor, job_id: JobId, data: ManualMatchCreate, session: Session
+    access: IdempotentProjectWrite, job_id: JobId, data: ManualMatchCreate, session: Session
 ) -> MatchRead:
     """Match unmatched records by hand: one or more on each side (1:1 or grouped).
 
@@ -229,7 +243,7 @@ async def get_job_quality(access: ProjectReader, job_id: JobId, session: Session
     response_class=StreamingResponse,
     response_model=None,
     responses={
-        **error_responses(ProjectNotFound, JobNotFound),
+        **error_responses(ProjectNotFound, JobNotFound, JobNotCompleted),
         200: {
             "content": {CSV_MEDIA_TYPE: {}, XLSX_MEDIA_TYPE: {}},
             "description": "One row per record, with its match, status, rule, score and "
@@ -250,6 +264,6 @@ async def export_job_results(
     q: Text = None,
 ) -> Response:
     """A job's results as CSV (streamed) or XLSX; text cells are formula-injection-safe."""
-    job = await ResultService(session).get_job(access, job_id)
+    job = await ResultService(session).completed_job(access, job_id)
     filters = ExportFilter(rule, _units(min_amount), _units(max_amount), q)
     return await export_response(get_database(request), session, job, format, tab, filters)

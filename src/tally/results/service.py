@@ -130,6 +130,9 @@ class ResultService:
     async def get_job(self, access: ProjectAccess, job_id: int) -> ReconciliationJob:
         return await JobService(self.session).get_job(access, job_id)
 
+    async def completed_job(self, access: ProjectAccess, job_id: int) -> ReconciliationJob:
+        return await JobService(self.session).completed_job(access, job_id)
+
     # --- result pages ---------------------------------------------------------------------------
 
     async def list_matches(
@@ -137,7 +140,7 @@ class ResultService:
     ) -> Page[MatchRead]:
         """One tab of matches, each with its records: the tab's size (stored for an unfiltered
         tab, counted otherwise), the page, and all the page's records in one statement."""
-        job = await self.get_job(access, job_id)
+        job = await self.completed_job(access, job_id)
         total = _stored_match_total(job, query)
         if total is None:
             total = await self.repository.count_matches(job, query)
@@ -147,7 +150,7 @@ class ResultService:
         return Page.of(await self._read_matches(job, matches), params, total)
 
     async def get_match(self, access: ProjectAccess, job_id: int, match_id: int) -> MatchRead:
-        job = await self.get_job(access, job_id)
+        job = await self.completed_job(access, job_id)
         match = await self._match(job, match_id)
         return (await self._read_matches(job, [match]))[0]
 
@@ -155,7 +158,7 @@ class ResultService:
         self, access: ProjectAccess, job_id: int, query: RecordQuery, params: PageParams
     ) -> Page[RecordItem]:
         """Unmatched records of one side, or the duplicates, with their duplicate group."""
-        job = await self.get_job(access, job_id)
+        job = await self.completed_job(access, job_id)
         total = _stored_record_total(job, query)
         if total is None:
             total = await self.repository.count_records(job, query)
@@ -362,6 +365,8 @@ class ResultService:
             )
         if job.results_expired:  # nothing to review, and no partition to write to (PostgreSQL)
             raise JobNotReviewable(f"Job {job_id}'s results have expired")
+        if job.archived_at is not None:
+            raise JobNotReviewable(f"Job {job_id} is archived; its decisions are final")
         return job
 
     async def _ensure_unclaimed(

@@ -190,8 +190,13 @@ class ResultWriter:
             # with nextval). Sequence values stay below the first block: the two never meet.
             first = job_id * ID_STRIDE + 1
             return list(range(first, first + count))
-        # SQLite has one writer at a time, and this transaction is it once it has written.
-        start = int(await self.session.scalar(select(func.coalesce(func.max(model.id), 0))) or 0)
+        # SQLite has one writer at a time, and this transaction is it once it has written. The
+        # block starts past every id the table ever held (AUTOINCREMENT's sqlite_sequence), not
+        # past the highest one left: a deleted match's id never comes back as another match.
+        highest = select(func.coalesce(func.max(model.id), 0)).scalar_subquery()
+        ever = text("SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = :name")
+        ever_held = await self.session.scalar(ever, {"name": model.__tablename__})
+        start = max(int(await self.session.scalar(select(highest)) or 0), int(ever_held or 0))
         return list(range(start + 1, start + count + 1))
 
     # --- PostgreSQL: staging and attaching a job's partitions -----------------------------------

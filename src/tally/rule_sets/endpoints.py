@@ -3,8 +3,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Annotated, TypeVar
 
-from fastapi import APIRouter, Body, Path, Query, status
+from fastapi import APIRouter, Body, Path, Query, Request, Response, status
 
+from tally.kit.accepted import accepted_response, mark_accepted
 from tally.kit.errors import Forbidden, error_responses
 from tally.kit.tasks import TaskQueueDep
 from tally.models import SuggestionStatus
@@ -109,13 +110,16 @@ async def activate_rule_set_version(
     "/versions/{number}/backtests",
     response_model=BacktestRead,
     status_code=status.HTTP_202_ACCEPTED,
-    responses=error_responses(
-        ProjectNotFound,
-        Forbidden,
-        RuleSetVersionNotFound,
-        BacktestJobNotFound,
-        JobNotBacktestable,
-    ),
+    responses={
+        **accepted_response("The backtest is queued: poll Location until it completes"),
+        **error_responses(
+            ProjectNotFound,
+            Forbidden,
+            RuleSetVersionNotFound,
+            BacktestJobNotFound,
+            JobNotBacktestable,
+        ),
+    },
 )
 async def create_rule_set_backtest(
     access: ProjectEditor,
@@ -123,12 +127,16 @@ async def create_rule_set_backtest(
     data: BacktestCreate,
     session: Session,
     queue: TaskQueueDep,
+    request: Request,
+    response: Response,
 ) -> BacktestRead:
     """Run the version over a completed job's inputs in the background, changing nothing; poll
     the backtest for its diff against the job's results and its precision and recall against
     the job's review decisions."""
     backtest = await RuleSetService(session).request_backtest(access, number, data.job_id)
     await queue.enqueue(session, BACKTEST_TASK, backtest_id=backtest.id)
+    route = "get_rule_set_backtest"
+    mark_accepted(request, response, route, project_id=access.project_id, backtest_id=backtest.id)
     return backtest
 
 

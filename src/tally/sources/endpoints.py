@@ -8,7 +8,9 @@ from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.cache import NOT_MODIFIED, cached_response, keys
+from tally.idempotency.guard import IdempotentProjectWrite
 from tally.ingest.sniff import looks_whole
+from tally.kit.accepted import accepted_response, mark_accepted
 from tally.kit.errors import Forbidden, TallyError, error_responses
 from tally.kit.tasks import TaskQueueDep
 from tally.kit.uploads import BadUpload, UploadTooLarge, received_upload
@@ -26,6 +28,7 @@ from tally.sources.service import (
     NoSkippedRows,
     PreflightChoices,
     SourceBusy,
+    SourceInUse,
     read_source,
 )
 from tally.sources.storage import spool_dir
@@ -159,12 +162,24 @@ async def preflight_data_source(
     response_model=DataSourceRead,
     status_code=status.HTTP_202_ACCEPTED,
     openapi_extra=_UPLOAD_FORM,
-    responses=error_responses(
-        ProjectNotFound, Forbidden, InvalidFile, BadUpload, UploadTooLarge, ImportProfileNotFound
-    ),
+    responses={
+        **accepted_response("The file is accepted: poll Location until the source is ready"),
+        **error_responses(
+            ProjectNotFound,
+            Forbidden,
+            InvalidFile,
+            BadUpload,
+            UploadTooLarge,
+            ImportProfileNotFound,
+        ),
+    },
 )
 async def upload_data_source(
-    access: ProjectEditor, request: Request, session: Session, queue: TaskQueueDep
+    access: IdempotentProjectWrite,
+    request: Request,
+    session: Session,
+    queue: TaskQueueDep,
+    response: Response,
 ) -> DataSourceRead:
     """Upload a file (streamed to disk, never held in memory). Its first 100 rows are checked before
     it is accepted; ingestion then runs in the background (status `ingesting` -> `ready`/`failed`)."""
@@ -179,6 +194,8 @@ async def upload_data_source(
             profile_id=upload.fields.get("profile_id") or None,
         )
         await queue.enqueue(session, INGEST_TASK, source_id=source.id)
+    route = "get_data_source"
+    mark_accepted(request, response, route, project_id=source.project_id, source_id=source.id)
     return read_source(source)
 
 
@@ -196,12 +213,18 @@ async def get_data_source(
 @router.delete(
     "/{source_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=error_responses(ProjectNotFound, Forbidden, DataSourceNotFound, SourceBusy),
+    responses=error_responses(
+        ProjectNotFound, Forbidden, DataSourceNotFound, SourceBusy, SourceInUse
+    ),
 )
 async def delete_data_source(
     access: ProjectEditor, source_id: int, session: Session, request: Request
 ) -> None:
-    """Delete a source with its records, and the jobs that reconciled it."""
+    """Delete a source with its records and the jobs without review decisions that reconciled it.
+
+    409 (`SourceInUse`, the job ids in `jobs`) while a job holding review decisions uses it and
+    is not archived, or a job using it is queued or running. Archived jobs stay readable whole:
+    the source leaves the project's lists, its records stay for them."""
     await DataSourceService(session, request.app.state.settings).delete_source(access, source_id)
 
 
@@ -233,23 +256,27 @@ async def preflight_append(
     response_model=DataSourceAppendRead,
     status_code=status.HTTP_202_ACCEPTED,
     openapi_extra=_APPEND_FORM,
-    responses=error_responses(
-        ProjectNotFound,
-        Forbidden,
-        DataSourceNotFound,
-        SourceBusy,
-        InvalidFile,
-        BadUpload,
-        UploadTooLarge,
-        ImportProfileNotFound,
-    ),
+    responses={
+        **accepted_response("The file is accepted: poll Location until the append is ready"),
+        **error_responses(
+            ProjectNotFound,
+            Forbidden,
+            DataSourceNotFound,
+            SourceBusy,
+            InvalidFile,
+            BadUpload,
+            UploadTooLarge,
+            ImportProfileNotFound,
+        ),
+    },
 )
 async def append_to_data_source(
-    access: ProjectEditor,
+    access: IdempotentProjectWrite,
     source_id: int,
     request: Request,
     session: Session,
     queue: TaskQueueDep,
+    response: Response,
 ) -> DataSourceAppendRead:
     """Append a file to a ready source: only rows it does not hold yet are added (the format's
     transaction id, else the row's content and its occurrence among identical rows), unless
@@ -267,6 +294,14 @@ async def append_to_data_source(
             profile_id=upload.fields.get("profile_id") or None,
         )
         await queue.enqueue(session, APPEND_TASK, append_id=append.id)
+    mark_accepted(
+        request,
+        response,
+        "get_data_source_append",
+        project_id=access.project_id,
+        source_id=source_id,
+        append_id=append.id,
+    )
     return DataSourceAppendRead.model_validate(append)
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import datetime
 from typing import Any
 
 import pyarrow as pa
@@ -32,7 +33,7 @@ class DataSourceRepository:
         statement = (
             select(DataSource, IngestProgress.rows_done)
             .outerjoin(IngestProgress, IngestProgress.data_source_id == DataSource.id)
-            .where(DataSource.project_id == project_id)
+            .where(DataSource.project_id == project_id, DataSource.deleted_at.is_(None))
             .order_by(DataSource.id)
         )
         return [(row[0], row[1]) for row in await self.session.execute(statement)]
@@ -42,8 +43,11 @@ class DataSourceRepository:
         return progress.rows_done if progress else None
 
     async def get_in_project(self, project_id: int, source_id: int) -> DataSource | None:
+        """The project's source, unless it was deleted (kept only for archived jobs)."""
         statement = select(DataSource).where(
-            DataSource.id == source_id, DataSource.project_id == project_id
+            DataSource.id == source_id,
+            DataSource.project_id == project_id,
+            DataSource.deleted_at.is_(None),
         )
         return await self.session.scalar(statement)
 
@@ -218,6 +222,11 @@ class DataSourceRepository:
         self.session.add(source)
         await self.session.flush()
         return source
+
+    async def retire(self, source: DataSource, now: datetime) -> None:
+        """Delete a source from the project but keep its row and records for archived jobs."""
+        source.deleted_at = now
+        await self.session.flush()
 
     async def delete(self, source: DataSource) -> None:
         """Records go in one indexed range delete (ix_record_data_source_id_row_number), not one by

@@ -9,15 +9,17 @@ from typing import Any, TypedDict
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tally.cache import invalidate_data_sources
+from tally.cache import invalidate_data_sources, invalidate_jobs
 from tally.config import Settings
 from tally.ingest.duplicates import ImportedIdentities, record_keys
 from tally.ingest.errors import IngestError
 from tally.ingest.formats import FormatError
 from tally.ingest.mapping import exact_mapping
+from tally.jobs.repository import JobRepository, JobUse
 from tally.kit.errors import Conflict, NotFound, TallyError
 from tally.kit.uploads import SpooledUpload
-from tally.models import DataSource, DataSourceAppend, DataSourceStatus
+from tally.models import FINISHED_JOB_STATUSES, DataSource, DataSourceAppend, DataSourceStatus
+from tally.models.base import utcnow
 from tally.profiles.service import ImportProfileService, with_profile
 from tally.projects.auth import ProjectAccess
 from tally.results.repository import ResultRepository
@@ -53,6 +55,10 @@ class InvalidFile(TallyError):
 
 class SourceBusy(Conflict):
     """The data source is being ingested or appended to (or, for an append, is not ready)."""
+
+
+class SourceInUse(Conflict):
+    """Jobs that hold review decisions (not archived yet) or are still running use the source."""
 
 
 class AppendNotFound(NotFound):
@@ -261,15 +267,33 @@ class DataSourceService:
         return path
 
     async def delete_source(self, access: ProjectAccess, source_id: int) -> None:
-        """Remove a source, its records (one range delete) and the jobs that used it."""
+        """Delete a source from the project, never a decision with it.
+
+        Refused (SourceInUse, naming the jobs) while a job that reconciled it holds review
+        decisions and is not archived, or is queued or running. Jobs without decisions go with
+        the source (and their results). Archived jobs stay whole: the source then leaves every
+        list and choice, but its row and records are kept for them; with none, it goes entirely.
+        """
         source = await self.get_source(access, source_id)
         if source.status in (DataSourceStatus.INGESTING, DataSourceStatus.APPENDING):
             raise SourceBusy(f"Data source {source_id} is still being ingested")
-        await ResultRepository(self.session).delete_results_of_source(source.id)
-        await self.repository.delete(source)
-        if self.settings is not None:
-            skipped_path(self.settings, source_id).unlink(missing_ok=True)
+        jobs = JobRepository(self.session)
+        uses = await jobs.uses_of_source(source.id)
+        _refuse_unsafe_delete(source_id, uses)
+        doomed = [use.id for use in uses if not use.archived]
+        results = ResultRepository(self.session)
+        for job_id in doomed:
+            await results.delete_results(job_id)
+        await jobs.delete_jobs(access.project_id, doomed)
+        if any(use.archived for use in uses):
+            await self.repository.retire(source, utcnow())
+        else:
+            await self.repository.delete(source)
+            if self.settings is not None:
+                skipped_path(self.settings, source_id).unlink(missing_ok=True)
         invalidate_data_sources(self.session, access.project_id)
+        if doomed:
+            invalidate_jobs(self.session, access.project_id)
 
     async def skipped_rows_file(self, access: ProjectAccess, source_id: int) -> Path:
         assert self.settings is not None
@@ -313,6 +337,23 @@ class DataSourceService:
         suggestions = await ImportProfileService(self.session).suggest(access, header)
         described["profiles"] = [suggestion.model_dump() for suggestion in suggestions]
         return described
+
+
+def _refuse_unsafe_delete(source_id: int, uses: list[JobUse]) -> None:
+    decided = [use.id for use in uses if use.has_decisions and not use.archived]
+    if decided:
+        raise SourceInUse(
+            f"Data source {source_id} is used by jobs with review decisions: "
+            f"{', '.join(map(str, decided))}; archive them first",
+            jobs=decided,
+        )
+    unfinished = [use.id for use in uses if use.status not in FINISHED_JOB_STATUSES]
+    if unfinished:
+        raise SourceInUse(
+            f"Data source {source_id} is used by jobs still queued or running: "
+            f"{', '.join(map(str, unfinished))}; cancel them or let them finish first",
+            jobs=unfinished,
+        )
 
 
 def read_source(source: DataSource, live_rows: int | None = None) -> DataSourceRead:

@@ -13,8 +13,9 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tally.apikeys.usage import API_KEY_KIND, note_key_use
 from tally.cache import get_cache, keys
-from tally.kit.db import request_session
+from tally.kit.db import get_database, request_session
 from tally.kit.errors import Forbidden, NotAuthenticated
 from tally.kit.security import token_digest
 from tally.models import UserRole
@@ -33,10 +34,19 @@ class Principal:
     email: str
     role: str
     token: str
+    # An API key's limits (tally.apikeys): the one project it reaches (None: every project of
+    # its user) and the highest project role it acts with. None for a login token.
+    key_project_id: int | None = None
+    key_role: str | None = None
 
     @property
     def is_admin(self) -> bool:
-        return self.role == UserRole.ADMIN
+        # An API key never carries its user's administrator rights.
+        return self.role == UserRole.ADMIN and self.key_role is None
+
+    @property
+    def is_api_key(self) -> bool:
+        return self.key_role is not None
 
 
 async def current_principal(
@@ -59,29 +69,36 @@ async def current_principal(
     if principal is None:
         raise NotAuthenticated("Invalid or expired token")
     request.state.principal = principal
+    if principal.is_api_key:
+        await note_key_use(get_database(request), digest)
     return principal
 
 
 def principal_from_identity(identity: list[Any] | None, token: str) -> Principal | None:
-    """The caller a cached identity ``[user id, email, role, expiry]`` authenticates, or None
-    (unknown token, or expired since it was cached). Also used by tally.fast_reads."""
+    """The caller a cached identity ``[user id, email, role, expiry, key project, key role]``
+    authenticates, or None (unknown token, or expired since it was cached). Also used by
+    tally.fast_reads. Identities cached before API keys existed have four items."""
     if identity is None:
         return None
-    user_id, email, role, expires_at = identity
+    user_id, email, role, expires_at, *key = identity
     if expires_at is not None and expires_at <= time.time():
         return None
-    return Principal(user_id, email, role, token)
+    key_project_id, key_role = [*key, None, None][:2]
+    return Principal(user_id, email, role, token, key_project_id, key_role)
 
 
 async def _load_identity(digest: str, session: AsyncSession) -> bytes | None:
     owner = await UserService(session).token_owner(digest)
     if owner is None:
         return None  # unknown tokens are not cached: nobody can fill the cache with garbage
-    user, expires_at = owner
+    user, token = owner
+    expires_at = token.expires_at
     if expires_at is not None and expires_at.tzinfo is None:
         expires_at = expires_at.replace(tzinfo=UTC)  # SQLite hands timestamps back naive (UTC)
     expiry = expires_at.timestamp() if expires_at is not None else None
     identity: list[Any] = [user.id, user.email, user.role, expiry]
+    if token.kind == API_KEY_KIND:
+        identity += [token.project_id, token.role]
     return orjson.dumps(identity)
 
 

@@ -49,10 +49,10 @@ class UserRepository:
         )
         return await self.session.scalar(statement)
 
-    async def token_owner(self, digest: str, now: datetime) -> tuple[User, datetime | None] | None:
-        """The active user owning a live token, and when the token expires: one indexed lookup."""
+    async def token_owner(self, digest: str, now: datetime) -> tuple[User, ApiToken] | None:
+        """The active user owning a live token, and the token: one indexed lookup."""
         statement = (
-            select(User, ApiToken.expires_at)
+            select(User, ApiToken)
             .join(ApiToken, ApiToken.user_id == User.id)
             .where(
                 ApiToken.token_hash == digest,

@@ -66,8 +66,8 @@ class UserService:
     async def user_for_token(self, token: str) -> User | None:
         return await self.repository.user_for_token(token_digest(token), datetime.now(UTC))
 
-    async def token_owner(self, digest: str) -> tuple[User, datetime | None] | None:
-        """The active user a live token (by digest) authenticates, and the token's expiry."""
+    async def token_owner(self, digest: str) -> tuple[User, ApiToken] | None:
+        """The active user a live token (by digest) authenticates, and the token."""
         return await self.repository.token_owner(digest, datetime.now(UTC))
 
     async def list_users(self, params: PageParams) -> Page[UserRead]:

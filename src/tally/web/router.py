@@ -11,6 +11,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from tally.web.auth import csrf_protect, web_user
 from tally.web.pages import (
     admin,
+    api_keys,
     auth,
     events,
     jobs,
@@ -42,6 +43,7 @@ SECURED_ROUTERS = (
     events.router,
     admin.router,
     rules_reference.router,
+    api_keys.router,
 )
 API_PATHS = ("/api/", "/healthz", "/readyz", "/docs", "/redoc", "/openapi.json")
 

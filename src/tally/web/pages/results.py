@@ -11,8 +11,9 @@ from fastapi.responses import FileResponse, JSONResponse, Response, StreamingRes
 from pydantic import ValidationError
 from starlette.background import BackgroundTask
 
+from tally.jobs.service import JobNotCompleted
 from tally.kit.db import get_database
-from tally.kit.pagination import PageParams
+from tally.kit.pagination import Page, PageParams
 from tally.money import AmountPrecisionError, to_units
 from tally.projects.auth import ProjectAccess
 from tally.projects.service import ProjectService
@@ -110,24 +111,28 @@ async def get_results_page(
             bounds[name] = None
             problems.append(f"“{text}” is not an amount; that filter is ignored.")
     search = q.strip() or None
-    if tab.value in RECORD_TABS:
-        record_sort = RecordSort(sort) if sort in RECORD_SORTS else RecordSort.ID
-        listing: Any = await results.list_records(
-            access,
-            job.id,
-            RecordQuery(tab=RecordTab(tab.value), q=search, sort=record_sort, **bounds),
-            params,
-        )
-        sorts = RECORD_SORTS
-    else:
-        match_sort = MatchSort(sort) if sort in MATCH_SORTS else MatchSort.ID
-        listing = await results.list_matches(
-            access,
-            job.id,
-            MatchQuery(tab=tab.value, rule=rule or None, q=search, sort=match_sort, **bounds),
-            params,
-        )
-        sorts = MATCH_SORTS
+    try:
+        if tab.value in RECORD_TABS:
+            record_sort = RecordSort(sort) if sort in RECORD_SORTS else RecordSort.ID
+            listing: Any = await results.list_records(
+                access,
+                job.id,
+                RecordQuery(tab=RecordTab(tab.value), q=search, sort=record_sort, **bounds),
+                params,
+            )
+            sorts = RECORD_SORTS
+        else:
+            match_sort = MatchSort(sort) if sort in MATCH_SORTS else MatchSort.ID
+            listing = await results.list_matches(
+                access,
+                job.id,
+                MatchQuery(tab=tab.value, rule=rule or None, q=search, sort=match_sort, **bounds),
+                params,
+            )
+            sorts = MATCH_SORTS
+    except JobNotCompleted:  # the page shows the job's state; no tab to list yet
+        listing = Page[Any].of([], params, 0)
+        sorts = RECORD_SORTS if tab.value in RECORD_TABS else MATCH_SORTS
     sources = {s.id: s for s in await DataSourceService(session).list_sources(access)}
     return render(
         request,

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tally.models import ApiToken
+
+KIND = "key"
+
+
+class ApiKeyRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, key: ApiToken) -> ApiToken:
+        self.session.add(key)
+        await self.session.flush()
+        return key
+
+    async def list_for_user(self, user_id: int) -> list[ApiToken]:
+        """The user's keys, newest first (on ix_api_token_user_id)."""
+        statement = (
+            select(ApiToken)
+            .where(ApiToken.user_id == user_id, ApiToken.kind == KIND)
+            .order_by(ApiToken.id.desc())
+        )
+        return list(await self.session.scalars(statement))
+
+    async def get_for_user(self, user_id: int, key_id: int) -> ApiToken | None:
+        statement = select(ApiToken).where(
+            ApiToken.id == key_id, ApiToken.user_id == user_id, ApiToken.kind == KIND
+        )
+        return await self.session.scalar(statement)
+
+    async def note_use(self, digest: str, now: datetime) -> None:
+        await self.session.execute(
+            update(ApiToken)
+            .where(ApiToken.token_hash == digest, ApiToken.kind == KIND)
+            .values(last_used_at=now)
+        )

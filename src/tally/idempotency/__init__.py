@@ -1,0 +1,1 @@
+"""Idempotent writes: a POST sent again with the same Idempotency-Key gets its first answer."""

@@ -1,0 +1,144 @@
+"""Every answer names its request; polled reads carry ETags; a stale If-Match is refused."""
+
+from __future__ import annotations
+
+import structlog
+from httpx import ASGITransport, AsyncClient
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
+
+from tally.kit.db import Database
+from tally.kit.logging import configure_logging
+from tally.kit.request_id import RequestIdMiddleware
+from tests.helpers.jobs import create_job_in_new_project
+from tests.helpers.projects import create_project
+from tests.helpers.results import reconciled_job
+from tests.helpers.users import create_user
+
+
+async def test_a_request_id_is_echoed_or_made_and_quoted_in_errors(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    owner = await create_user(session)
+    given = await client.get("/api/v1/projects", headers={**owner.headers, "X-Request-ID": "ab-1"})
+    assert given.headers["X-Request-ID"] == "ab-1"
+    made = await client.get("/api/v1/projects", headers=owner.headers)
+    assert len(made.headers["X-Request-ID"]) == 32
+    # An id unsafe to echo (spaces, a header injection attempt) is replaced, not repeated.
+    unsafe = await client.get(
+        "/api/v1/projects", headers={**owner.headers, "X-Request-ID": "a b<script>"}
+    )
+    assert unsafe.headers["X-Request-ID"] != "a b<script>"
+
+    for response in (
+        await client.get("/api/v1/projects/999999", headers={"X-Request-ID": "err-1"}),  # 401
+        await client.get(
+            "/api/v1/projects/999999", headers={**owner.headers, "X-Request-ID": "err-2"}
+        ),  # 404
+        await client.post(
+            "/api/v1/projects", json={"name": ""}, headers={**owner.headers, "X-Request-ID": "e3"}
+        ),  # 422
+    ):
+        body = response.json()
+        assert response.status_code >= 400
+        assert body["request_id"] == response.headers["X-Request-ID"]
+        assert body["request_id"] in ("err-1", "err-2", "e3")
+    health = await client.get("/healthz")
+    assert "X-Request-ID" in health.headers
+
+
+async def test_log_lines_of_a_request_carry_its_id() -> None:
+    """The id is bound to structlog's context for the request (configure_logging merges that
+    context into every line), and unbound after it."""
+    seen: list[dict[str, object]] = []
+
+    async def endpoint(request: Request) -> PlainTextResponse:
+        seen.append(dict(structlog.contextvars.get_contextvars()))
+        return PlainTextResponse("ok")
+
+    app = RequestIdMiddleware(Starlette(routes=[Route("/", endpoint)]))
+    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://t") as http:
+        response = await http.get("/", headers={"X-Request-ID": "log-me"})
+    assert response.headers["X-Request-ID"] == "log-me"
+    assert seen == [{"request_id": "log-me"}]
+    assert "request_id" not in structlog.contextvars.get_contextvars()
+    assert "merge_contextvars" in repr(_configured_processors())
+
+
+def _configured_processors() -> list[object]:
+    configure_logging("INFO")
+    try:
+        return list(structlog.get_config()["processors"])
+    finally:
+        structlog.reset_defaults()
+
+
+async def test_a_polled_job_is_not_modified_until_it_changes(
+    client: AsyncClient, session: AsyncSession, db: Database
+) -> None:
+    world = await reconciled_job(session, db)
+    first = await client.get(world.url(), headers=world.owner.headers)
+    etag = first.headers["ETag"]
+    same = await client.get(world.url(), headers={**world.owner.headers, "If-None-Match": etag})
+    assert same.status_code == 304 and same.content == b""
+    assert (await client.post(world.url("/archive"), headers=world.editor.headers)).is_success
+    changed = await client.get(world.url(), headers={**world.owner.headers, "If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+
+
+async def test_a_polled_matches_page_is_not_modified_until_a_review(
+    client: AsyncClient, session: AsyncSession, db: Database
+) -> None:
+    world = await reconciled_job(session, db)
+    url = world.url("/matches?tab=review")
+    first = await client.get(url, headers=world.owner.headers)
+    etag = first.headers["ETag"]
+    poll = {**world.owner.headers, "If-None-Match": etag}
+    assert (await client.get(url, headers=poll)).status_code == 304
+    match_id = next(m["id"] for m in first.json()["items"] if m["status"] == "suggested")
+    confirmed = await client.post(
+        world.url(f"/matches/{match_id}/confirm"), json={}, headers=world.editor.headers
+    )
+    assert confirmed.status_code == 200
+    assert (await client.get(url, headers=poll)).status_code == 200
+
+
+async def test_if_match_refuses_a_stale_project_edit(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    owner = await create_user(session)
+    project = await create_project(session, owner=owner, name="before")
+    url = f"/api/v1/projects/{project.id}"
+    read = await client.get(url, headers=owner.headers)
+    etag = read.headers["ETag"]
+    edited = await client.patch(
+        url, json={"name": "mine"}, headers={**owner.headers, "If-Match": etag}
+    )
+    assert edited.status_code == 200, edited.text
+    new_etag = edited.headers["ETag"]
+    assert new_etag != etag
+    assert (await client.get(url, headers=owner.headers)).headers["ETag"] == new_etag
+    stale = await client.patch(
+        url, json={"name": "theirs"}, headers={**owner.headers, "If-Match": etag}
+    )
+    assert stale.status_code == 412 and stale.json()["error"] == "PreconditionFailed"
+    assert (await client.get(url, headers=owner.headers)).json()["name"] == "mine"
+    # Without If-Match the edit goes through, as before.
+    plain = await client.patch(url, json={"name": "last"}, headers=owner.headers)
+    assert plain.status_code == 200
+
+
+async def test_an_unfinished_job_still_answers_its_poll(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    from tally.models import JobStatus
+
+    owner = await create_user(session)
+    job = await create_job_in_new_project(session, owner=owner, status=JobStatus.RUNNING)
+    url = f"/api/v1/projects/{job.project_id}/jobs/{job.id}"
+    response = await client.get(url, headers=owner.headers)
+    assert response.status_code == 200 and response.json()["status"] == "running"
+    assert response.headers["ETag"]
