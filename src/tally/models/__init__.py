@@ -7,6 +7,7 @@ from tally.models.data_source import DataSource, DataSourceStatus
 from tally.models.data_source_append import DataSourceAppend
 from tally.models.import_profile import ImportProfile
 from tally.models.ingest_progress import IngestProgress
+from tally.models.job_scope_record import JobScopeRecord
 from tally.models.match import (
     CLAIMING_STATUSES,
     Match,
@@ -18,13 +19,21 @@ from tally.models.match import (
     match_origin,
     match_tab,
 )
+from tally.models.open_item import OpenItem
 from tally.models.project import Project
 from tally.models.project_member import ProjectMember, ProjectRole
 from tally.models.project_stats import ProjectStats
-from tally.models.reconciliation_job import FINISHED_JOB_STATUSES, JobStatus, ReconciliationJob
+from tally.models.reconciliation import Reconciliation
+from tally.models.reconciliation_job import (
+    FINISHED_JOB_STATUSES,
+    JobMode,
+    JobStatus,
+    ReconciliationJob,
+)
 from tally.models.record import Record
 from tally.models.record_duplicate import RecordDuplicate
 from tally.models.record_search import RecordSearch
+from tally.models.rejected_pair import RejectedPair
 from tally.models.rule_set_backtest import BacktestStatus, RuleSetBacktest
 from tally.models.rule_set_version import RuleSetVersion, RuleSetVersionStatus
 from tally.models.rule_suggestion import RuleSuggestion, SuggestionStatus
@@ -44,6 +53,8 @@ __all__ = [
     "DataSourceStatus",
     "ImportProfile",
     "IngestProgress",
+    "JobMode",
+    "JobScopeRecord",
     "JobStatus",
     "Match",
     "MatchCategory",
@@ -51,14 +62,17 @@ __all__ = [
     "MatchRecord",
     "MatchStatus",
     "MatchTab",
+    "OpenItem",
     "Project",
     "ProjectMember",
     "ProjectRole",
     "ProjectStats",
+    "Reconciliation",
     "ReconciliationJob",
     "Record",
     "RecordDuplicate",
     "RecordSearch",
+    "RejectedPair",
     "RuleSetBacktest",
     "RuleSetVersion",
     "RuleSetVersionStatus",
