@@ -25,10 +25,11 @@ from tally.kit.db import Database, run_in_transaction
 from tally.matching.engine import reconcile
 from tally.matching.result import MatchingCancelled, ReconcileResult
 from tally.matching.rules import RuleSet
-from tally.models import JobStatus, ReconciliationJob
+from tally.models import JobMode, JobStatus, ReconciliationJob
+from tally.reconciliations.service import ReconciliationService, RunScope
 from tally.results.repository import ResultRepository
 from tally.results.stats_repository import StatsRepository
-from tally.results.totals import decisions_from_result, totals_from_result
+from tally.results.totals import decisions_from_result, totals_from_result, with_settled_before
 from tally.results.writes import ResultRows, ResultWriter
 from tally.sources.frames import load_record_frame
 
@@ -71,10 +72,13 @@ async def run_reconciliation(
     reporter = asyncio.create_task(_report_progress(database, job, progress))
     started = time.perf_counter()
     try:
-        result, left_keys, right_keys = await _match(database, job, progress, run_in_thread)
+        scope = await run_in_transaction(
+            database, lambda s: ReconciliationService(s).prepare_run(job)
+        )
+        result, left_keys, right_keys = await _match(database, job, scope, progress, run_in_thread)
         progress.fraction = _LOAD_SHARE + _MATCH_SHARE
         status = await _store(
-            database, job, result, (left_keys, right_keys), started, progress.phases
+            database, job, scope, result, (left_keys, right_keys), started, progress.phases
         )
     except MatchingCancelled:
         status = JobStatus.CANCELLED
@@ -95,13 +99,24 @@ async def run_reconciliation(
 
 
 async def _match(
-    database: Database, job: ReconciliationJob, progress: _Progress, run_in_thread: RunInThread
+    database: Database,
+    job: ReconciliationJob,
+    scope: RunScope | None,
+    progress: _Progress,
+    run_in_thread: RunInThread,
 ) -> tuple[ReconcileResult, pl.DataFrame, pl.DataFrame]:
     rules = RuleSet.model_validate(job.rules)
     phase = time.perf_counter()
-    left, right = await asyncio.gather(
-        _load(database, job.left_source_id), _load(database, job.right_source_id)
-    )
+    if scope is not None and scope.mode is JobMode.INCREMENTAL:
+        # The open items and the rows appended since the last job: not the whole sources.
+        left, right = await run_in_transaction(
+            database, lambda s: ReconciliationService(s).scope_frames(job, scope)
+        )
+        left, right = left.drop("row_number"), right.drop("row_number")
+    else:
+        left, right = await asyncio.gather(
+            _load(database, job.left_source_id), _load(database, job.right_source_id)
+        )
     progress.phases["load"] = time.perf_counter() - phase
     progress.fraction = _LOAD_SHARE
     phase = time.perf_counter()
@@ -112,6 +127,7 @@ async def _match(
         rules,
         progress=progress.on_match_progress,
         should_cancel=progress.cancel.is_set,
+        exclusions=scope.exclusions if scope is not None else None,
     )
     progress.phases["match"] = time.perf_counter() - phase
     # Each stored match gets its left side's amount and date from these, without a read-back.
@@ -132,6 +148,7 @@ async def _load(database: Database, source_id: int) -> pl.DataFrame:
 async def _store(
     database: Database,
     job: ReconciliationJob,
+    scope: RunScope | None,
     result: ReconcileResult,
     keys: tuple[pl.DataFrame, pl.DataFrame],
     started: float,
@@ -164,6 +181,18 @@ async def _store(
         phases["write"] = time.perf_counter() - phase
         stats_started = time.perf_counter()
         totals = totals_from_result(left_keys, right_keys, result.matches, result.links)
+        state: dict[str, Any] = {}
+        if scope is not None:
+            carried = await ReconciliationService(session).complete_run(
+                job, scope, (left_keys["id"], right_keys["id"]), result.matches, result.links
+            )
+            with_settled_before(totals, carried)
+            state = {
+                "mode": str(scope.mode),
+                "reconciliation_id": scope.reconciliation_id,
+                "scope": {"left": left_keys.height, "right": right_keys.height},
+                "settled_before": {"left": carried[0].records, "right": carried[1].records},
+            }
         await StatsRepository(session).save_project_stats(job.project_id, job.id, totals)
         phases["stats"] = time.perf_counter() - stats_started
         summary = {
@@ -171,6 +200,7 @@ async def _store(
             "decisions": decisions_from_result(result.matches),
             "engine": result.stats.as_dict(),
             "duplicates": result.duplicates.height,
+            **state,
             "seconds": round(time.perf_counter() - started, 3),
             "phases": {name: round(seconds, 3) for name, seconds in phases.items()},
         }

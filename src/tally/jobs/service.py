@@ -12,6 +12,7 @@ from tally.jobs.schemas import JobCreate
 from tally.kit.errors import Conflict, NotFound, TallyError
 from tally.models import DataSourceStatus, JobStatus, ReconciliationJob
 from tally.projects.auth import ProjectAccess
+from tally.reconciliations.service import ReconciliationService
 from tally.rule_sets.service import RuleSetService
 from tally.sources.repository import DataSourceRepository
 
@@ -66,8 +67,13 @@ class JobService:
         version, rules = await RuleSetService(self.session).version_for_job(
             access, data.rule_set_version, data.rules
         )
+        reconciliation = await ReconciliationService(self.session).for_sources(
+            access.project_id, data.left_source_id, data.right_source_id
+        )
         job = ReconciliationJob(
             project_id=access.project_id,
+            reconciliation_id=reconciliation.id,
+            mode=data.mode,
             left_source_id=data.left_source_id,
             right_source_id=data.right_source_id,
             rules=rules.model_dump(mode="json"),

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Integer, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tally.models.base import Base, BigId, Timestamp, utcnow
@@ -34,6 +34,9 @@ class Reconciliation(Base):
     # Rows numbered up to these have been through a completed job of this reconciliation.
     left_row_watermark: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     right_row_watermark: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # Moved by every change of the state (job completion, review decision, unsettle): an
+    # incremental job that started from another version completes as failed, to be retried.
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # The job whose completion last set the state (no foreign key: jobs point here).
     latest_job_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)

@@ -37,6 +37,7 @@ from tally.models import (
 )
 from tally.results.partitions import drop_partitions
 from tally.results.schemas import MatchQuery, MatchSort, RecordQuery, RecordSort, RecordTab
+from tally.results.scope import job_scope
 from tally.results.search_index import (
     RECORD_TEXT,
     SEARCH_TEXT,
@@ -303,6 +304,9 @@ class ResultRepository:
                 )
                 .where(Record.data_source_id == source_id, ~exists().where(claimed_by))
             )
+            scope = job_scope(job, side)
+            if scope is not None:
+                statement = statement.where(scope)
         if query.min_amount is not None:
             statement = statement.where(Record.amount >= query.min_amount)
         if query.max_amount is not None:

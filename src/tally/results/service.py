@@ -42,6 +42,7 @@ from tally.models import (
 )
 from tally.money import format_units, from_units
 from tally.projects.auth import ProjectAccess
+from tally.reconciliations.service import SETTLING_STATUSES, ReconciliationService
 from tally.results.repository import LinkedRecord, ResultRepository
 from tally.results.review_repository import ReviewRepository
 from tally.results.schemas import (
@@ -126,6 +127,7 @@ class ResultService:
         self.reviews = ReviewRepository(session)
         self.stats = StatsRepository(session)
         self.search_index = SearchIndexRepository(session)
+        self.state = ReconciliationService(session)
 
     async def get_job(self, access: ProjectAccess, job_id: int) -> ReconciliationJob:
         return await JobService(self.session).get_job(access, job_id)
@@ -203,8 +205,15 @@ class ResultService:
         match = await self._match(job, match_id)
         if match.status in (MatchStatus.CONFIRMED, MatchStatus.MANUAL):
             raise ReviewConflict(f"Match {match.id} is already {match.status}")
-        record_ids = [link.record_id for link in await self.reviews.links_of([match.id])]
+        own_links = await self.reviews.links_of([match.id])
+        record_ids = [link.record_id for link in own_links]
         await self._ensure_unclaimed(job, record_ids, except_match_ids=[match.id])
+        await self.state.ensure_open(
+            job,
+            record_ids,
+            settled_by_this=match.status == MatchStatus.AUTO
+            and match.category == MatchCategory.MATCHED,
+        )
         rivals = await self.reviews.open_alternatives(job.id, record_ids, except_match_id=match.id)
         alternatives = [i for i, _category in rivals]
         before = await self._side_totals(job, record_ids)
@@ -215,6 +224,10 @@ class ResultService:
         async with _claiming(record_ids):
             await self.reviews.set_status(alternatives, MatchStatus.REJECTED)
             await self.reviews.set_status([match.id], MatchStatus.CONFIRMED, category=category)
+        await self.state.settle(job, record_ids)
+        if previous == MatchStatus.REJECTED:
+            await self.state.forget_rejection(job, _sides(own_links))
+        await self._remember_rejected(job, alternatives)
         shifts = [
             (f"{match.category}:{previous}", f"{category or match.category}:confirmed"),
             *_rejections(rivals),
@@ -259,11 +272,18 @@ class ResultService:
         match = await self._match(job, match_id)
         if match.status == MatchStatus.REJECTED:
             raise ReviewConflict(f"Match {match.id} is already rejected")
-        record_ids = [link.record_id for link in await self.reviews.links_of([match.id])]
+        own_links = await self.reviews.links_of([match.id])
+        record_ids = [link.record_id for link in own_links]
         before = await self._side_totals(job, record_ids)
         decisions_before = await self.stats.decision_counts(job.id, [match.id])
-        previous = match.status
+        previous, settled = match.status, match.category == MatchCategory.MATCHED
         await self.reviews.set_status([match.id], MatchStatus.REJECTED)
+        if settled and previous in SETTLING_STATUSES:
+            # Its records are open items again; an undone manual match is no rejection.
+            rejected = None if previous == MatchStatus.MANUAL else match.id
+            await self.state.release(job, _sides(own_links), reject_match_id=rejected)
+        else:
+            await self.state.reject(job, {match.id: _sides(own_links)})
         action = "manual_match.undone" if previous == MatchStatus.MANUAL else "match.rejected"
         event = self._event(
             access,
@@ -307,11 +327,14 @@ class ResultService:
         if len(currencies) > 1:
             raise MixedCurrencies(f"The records are in different currencies: {currencies}")
         await self._ensure_unclaimed(job, record_ids)
+        await self.state.ensure_open(job, record_ids)
         rivals = await self.reviews.open_alternatives(job.id, record_ids)
         alternatives = [i for i, _category in rivals]
         before = await self._side_totals(job, record_ids)
         decisions_before = await self.stats.decision_counts(job.id, alternatives)
         await self.reviews.set_status(alternatives, MatchStatus.REJECTED)
+        await self._remember_rejected(job, alternatives)
+        await self.state.settle(job, record_ids)
         match = _manual_match(job, left, right)
         async with _claiming(record_ids):
             await self.reviews.add_match(
@@ -351,6 +374,15 @@ class ResultService:
             job, events, record_ids, before, shifts, [match.id, *alternatives], decisions_before
         )
         return (await self._read_matches(job, [match]))[0]
+
+    async def _remember_rejected(self, job: ReconciliationJob, match_ids: Sequence[int]) -> None:
+        """Alternatives rejected for another decision: never proposed again either."""
+        if not match_ids or job.reconciliation_id is None:
+            return
+        by_match: dict[int, list[MatchRecord]] = defaultdict(list)
+        for link in await self.reviews.links_of(match_ids):
+            by_match[link.match_id].append(link)
+        await self.state.reject(job, {m: _sides(links) for m, links in by_match.items()})
 
     async def _job_for_review(self, access: ProjectAccess, job_id: int) -> ReconciliationJob:
         job = await self.reviews.lock_job(access.project_id, job_id)
@@ -703,6 +735,10 @@ def _shifted(counts: dict[str, Any], shifts: Iterable[tuple[str | None, str]]) -
 
 
 # --- shaping ------------------------------------------------------------------------------------
+
+
+def _sides(links: Iterable[MatchRecord]) -> dict[int, str]:
+    return {link.record_id: link.side for link in links}
 
 
 def _source_of(found: dict[int, Record], record_id: int) -> int | None:

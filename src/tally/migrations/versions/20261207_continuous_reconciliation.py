@@ -34,6 +34,7 @@ def upgrade() -> None:
         sa.Column("right_source_id", _ID, nullable=False),
         sa.Column("left_row_watermark", sa.BigInteger(), server_default="0", nullable=False),
         sa.Column("right_row_watermark", sa.BigInteger(), server_default="0", nullable=False),
+        sa.Column("version", sa.Integer(), server_default="0", nullable=False),
         sa.Column("latest_job_id", sa.BigInteger(), nullable=True),
         sa.Column("created_at", _TS, nullable=False),
         sa.Column("updated_at", _TS, nullable=False),
@@ -63,9 +64,7 @@ def upgrade() -> None:
             name=op.f("uq_reconciliation_project_id_left_source_id_right_source_id"),
         ),
     )
-    op.create_index(
-        op.f("ix_reconciliation_left_source_id"), "reconciliation", ["left_source_id"]
-    )
+    op.create_index(op.f("ix_reconciliation_left_source_id"), "reconciliation", ["left_source_id"])
     op.create_index(
         op.f("ix_reconciliation_right_source_id"), "reconciliation", ["right_source_id"]
     )
