@@ -237,3 +237,50 @@ async def test_unsettle_returns_a_matchs_records_to_the_open_items(
     second = await run_job(client, world, "incremental")
     matched = await _matches(client, world, second["id"], "matched")
     assert [_pair(m) for m in matched] == [("INV-1", "INV-1")]
+
+
+async def test_a_full_rerun_matches_again_all_but_what_people_settled(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    world = await two_sources(session, BANK, LEDGER)
+    first = await run_job(client, world, "full")
+    reconciliation_id = first["reconciliation_id"]
+    bank = await ids_by_reference(session, world.bank)
+    ledger = await ids_by_reference(session, world.ledger)
+    [transfer] = await _matches(client, world, first["id"], "review")
+    await _post(client, world, f"/jobs/{first['id']}/matches/{transfer['id']}/confirm")
+    await _post(
+        client,
+        world,
+        f"/jobs/{first['id']}/matches",
+        {"left_record_ids": [bank["FEE"]], "right_record_ids": [ledger["INV-4"]]},
+        status=201,
+    )
+    assert await _open(client, world, reconciliation_id) == {}
+
+    second = await run_job(client, world, "full")
+    assert second["status"] == "completed", second["error"]
+    # The automatic matches are made again; the confirmed and the manual ones are carried.
+    assert second["summary"]["scope"] == {"left": 2, "right": 2}
+    assert second["summary"]["settled_before"] == {"left": 2, "right": 2}
+    matched = await _matches(client, world, second["id"], "matched")
+    assert sorted(_pair(m) for m in matched) == [("INV-1", "INV-1"), ("INV-2", "INV-2")]
+    assert await _matches(client, world, second["id"], "review") == []
+    for tab in ("unmatched_left", "unmatched_right"):
+        records = await _get(client, world, f"/jobs/{second['id']}/records?tab={tab}")
+        assert (records["total"], records["items"]) == (0, [])
+    left = second["summary"]["left"]
+    assert (left["records"], left["claimed"], left["matched"]) == (4, 4, 4)
+    assert await _open(client, world, reconciliation_id) == {}
+
+    # Undoing the manual match (in its job) makes its records open items for the next job.
+    [manual] = [
+        m for m in await _matches(client, world, first["id"], "matched") if m["rule"] == "manual"
+    ]
+    await _post(client, world, f"/jobs/{first['id']}/matches/{manual['id']}/reject")
+    assert set(await _open(client, world, reconciliation_id)) == {
+        ("left", "FEE"),
+        ("right", "INV-4"),
+    }
+    third = await run_job(client, world, "full")
+    assert third["summary"]["settled_before"] == {"left": 1, "right": 1}  # the transfer

@@ -7,7 +7,7 @@ from tally.models.data_source import DataSource, DataSourceStatus
 from tally.models.data_source_append import DataSourceAppend
 from tally.models.import_profile import ImportProfile
 from tally.models.ingest_progress import IngestProgress
-from tally.models.job_scope_record import JobScopeRecord
+from tally.models.job_scope_record import JobScopeRecord, ScopeKind
 from tally.models.match import (
     CLAIMING_STATUSES,
     Match,
@@ -37,6 +37,7 @@ from tally.models.rejected_pair import RejectedPair
 from tally.models.rule_set_backtest import BacktestStatus, RuleSetBacktest
 from tally.models.rule_set_version import RuleSetVersion, RuleSetVersionStatus
 from tally.models.rule_suggestion import RuleSuggestion, SuggestionStatus
+from tally.models.settlement import Settlement
 from tally.models.unmatched_record import UnmatchedRecord
 from tally.models.user import User, UserRole
 from tally.models.web_session import WebSession
@@ -77,6 +78,8 @@ __all__ = [
     "RuleSetVersion",
     "RuleSetVersionStatus",
     "RuleSuggestion",
+    "ScopeKind",
+    "Settlement",
     "SuggestionStatus",
     "UnmatchedRecord",
     "User",

@@ -8,7 +8,7 @@ from datetime import datetime
 
 import polars as pl
 import pyarrow as pa
-from sqlalchemy import and_, delete, func, insert, literal, or_, select, update
+from sqlalchemy import and_, delete, func, insert, literal, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.kit.bulk import bulk_insert
@@ -23,6 +23,8 @@ from tally.models import (
     ReconciliationJob,
     Record,
     RejectedPair,
+    ScopeKind,
+    Settlement,
 )
 from tally.models.base import utcnow
 
@@ -171,16 +173,25 @@ class ReconciliationRepository:
 
     # --- job scopes ----------------------------------------------------------------------------
 
-    async def snapshot_scope(self, job_id: int, reconciliation_id: int) -> None:
-        """Copy the reconciliation's open items into the job's scope rows (replacing an earlier
-        attempt's)."""
+    async def snapshot_scope(self, job_id: int, reconciliation_id: int, kind: ScopeKind) -> int:
+        """Copy the reconciliation's open items (``open``) or person-settled records
+        (``settled``) into the job's scope rows, replacing an earlier attempt's; returns how many."""
         await self.session.execute(delete(JobScopeRecord).where(JobScopeRecord.job_id == job_id))
-        rows = select(literal(job_id), OpenItem.record_id, OpenItem.side).where(
-            OpenItem.reconciliation_id == reconciliation_id
+        table = OpenItem if kind is ScopeKind.OPEN else Settlement
+        rows = select(literal(job_id), table.record_id, table.side, literal(str(kind))).where(
+            table.reconciliation_id == reconciliation_id
         )
-        await self.session.execute(
-            insert(JobScopeRecord).from_select(["job_id", "record_id", "side"], rows)
+        result = await self.session.execute(
+            insert(JobScopeRecord).from_select(["job_id", "record_id", "side", "kind"], rows)
         )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    async def settled_scope_ids(self, job_id: int) -> pl.Series:
+        """The person-settled records a full job leaves out."""
+        statement = select(JobScopeRecord.record_id).where(
+            JobScopeRecord.job_id == job_id, JobScopeRecord.kind == ScopeKind.SETTLED
+        )
+        return pl.Series("id", list(await self.session.scalars(statement)), pl.Int64)
 
     async def scope_frame(
         self, job_id: int, source_id: int, side: str, from_row: int, to_row: int
@@ -188,26 +199,25 @@ class ReconciliationRepository:
         """The engine's frame of one side of an incremental job: its carried open items and the
         rows numbered in (from_row, to_row]. Small (open items plus one append), so read through
         the driver on both backends."""
-        carried = select(JobScopeRecord.record_id).where(
-            JobScopeRecord.job_id == job_id, JobScopeRecord.side == side
-        )
         columns = [getattr(Record, name) for name in INPUT_COLUMNS]
-        statement = (
-            select(*columns, Record.row_number)
-            .where(
-                Record.data_source_id == source_id,
-                or_(
-                    and_(Record.row_number > from_row, Record.row_number <= to_row),
-                    Record.id.in_(carried),
-                ),
-            )
-            .order_by(Record.id)
+        # Two index-friendly halves (a range of row numbers, a primary-key lookup per carried
+        # item) rather than one OR, which PostgreSQL can only answer by scanning ``record``.
+        appended = select(*columns, Record.row_number).where(
+            Record.data_source_id == source_id,
+            Record.row_number > from_row,
+            Record.row_number <= to_row,
         )
-        rows = (await self.session.execute(statement)).all()
-        return pl.DataFrame(rows, schema={**INPUT_COLUMNS, "row_number": pl.Int64()}, orient="row")
+        carried = (
+            select(*columns, Record.row_number)
+            .join(JobScopeRecord, JobScopeRecord.record_id == Record.id)
+            .where(JobScopeRecord.job_id == job_id, JobScopeRecord.side == side)
+        )
+        rows = (await self.session.execute(union_all(appended, carried))).all()
+        frame = pl.DataFrame(rows, schema={**INPUT_COLUMNS, "row_number": pl.Int64()}, orient="row")
+        return frame.sort("id")
 
     async def scope_totals(self, job_id: int, side: str) -> SideTotals:
-        """Count and summed absolute amount of the open items a job carried on one side."""
+        """Count and summed absolute amount of a job's scope rows on one side."""
         statement = (
             select(func.count(), func.coalesce(func.sum(func.abs(Record.amount)), 0))
             .select_from(JobScopeRecord)
@@ -315,6 +325,32 @@ class ReconciliationRepository:
             .group_by(OpenItem.side, OpenItem.first_seen_at)
         )
         return [(str(s), t, int(n)) for s, t, n in await self.session.execute(statement)]
+
+    # --- settlements by people -----------------------------------------------------------------
+
+    async def add_settlements(
+        self, reconciliation_id: int, sides: dict[int, str], *, job_id: int, match_id: int
+    ) -> None:
+        await self.drop_settlements(reconciliation_id, list(sides))
+        self.session.add_all(
+            Settlement(
+                reconciliation_id=reconciliation_id,
+                record_id=record_id,
+                side=side,
+                job_id=job_id,
+                match_id=match_id,
+            )
+            for record_id, side in sides.items()
+        )
+        await self.session.flush()
+
+    async def drop_settlements(self, reconciliation_id: int, record_ids: Collection[int]) -> None:
+        await self.session.execute(
+            delete(Settlement).where(
+                Settlement.reconciliation_id == reconciliation_id,
+                Settlement.record_id.in_(record_ids),
+            )
+        )
 
     # --- rejected pairs ------------------------------------------------------------------------
 

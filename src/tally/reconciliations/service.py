@@ -33,6 +33,7 @@ from tally.models import (
     Reconciliation,
     ReconciliationJob,
     RejectedPair,
+    ScopeKind,
 )
 from tally.projects.auth import ProjectAccess
 from tally.reconciliations.repository import (
@@ -80,6 +81,7 @@ class RunScope:
     to_rows: tuple[int, int]  # the last row number of each side included in the run
     from_rows: tuple[int, int] = (0, 0)  # incremental: rows above these are new
     exclusions: Exclusions = field(default_factory=Exclusions)
+    leaves_out_settled: bool = False  # a full run without the records people settled
 
 
 class ReconciliationService:
@@ -132,8 +134,25 @@ class ReconciliationService:
                 reconciliation.right_row_watermark,
             )
             await self.repository.set_job_from_rows(job.id, scope.from_rows)
-            await self.repository.snapshot_scope(job.id, reconciliation.id)
+            await self.repository.snapshot_scope(job.id, reconciliation.id, ScopeKind.OPEN)
+        elif await self.repository.snapshot_scope(job.id, reconciliation.id, ScopeKind.SETTLED):
+            # A full run matches every record again but those people settled: their decisions
+            # carry forward. Its watermarks of 0 mark that the job has a scope.
+            await self.repository.set_job_from_rows(job.id, (0, 0))
+            scope.leaves_out_settled = True
         return scope
+
+    async def without_settled(
+        self, job: ReconciliationJob, scope: RunScope, frames: tuple[pl.DataFrame, pl.DataFrame]
+    ) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """A full run's frames less the records people settled before it."""
+        if not scope.leaves_out_settled:
+            return frames
+        settled = (await self.repository.settled_scope_ids(job.id)).implode()
+        return (
+            frames[0].filter(~pl.col("id").is_in(settled)),
+            frames[1].filter(~pl.col("id").is_in(settled)),
+        )
 
     async def scope_frames(
         self, job: ReconciliationJob, scope: RunScope
@@ -197,6 +216,11 @@ class ReconciliationService:
                 await self._settled_before(job, job.left_source_id, scope.from_rows[0], "left"),
                 await self._settled_before(job, job.right_source_id, scope.from_rows[1], "right"),
             )
+        elif scope.leaves_out_settled:
+            carried = (
+                await self.repository.scope_totals(job.id, "left"),
+                await self.repository.scope_totals(job.id, "right"),
+            )
         reconciliation.left_row_watermark, reconciliation.right_row_watermark = scope.to_rows
         reconciliation.latest_job_id = job.id
         reconciliation.version += 1
@@ -243,10 +267,17 @@ class ReconciliationService:
                 record_ids=closed,
             )
 
-    async def settle(self, job: ReconciliationJob, record_ids: Collection[int]) -> None:
-        if job.reconciliation_id is not None and record_ids:
-            await self.repository.close_items(job.reconciliation_id, record_ids)
-            await self.repository.bump_version(job.reconciliation_id)
+    async def settle(
+        self, job: ReconciliationJob, sides: Mapping[int, str], *, match_id: int
+    ) -> None:
+        """A person settled these records (id -> side) with match ``match_id``."""
+        if job.reconciliation_id is None or not sides:
+            return
+        await self.repository.close_items(job.reconciliation_id, list(sides))
+        await self.repository.add_settlements(
+            job.reconciliation_id, dict(sides), job_id=job.id, match_id=match_id
+        )
+        await self.repository.bump_version(job.reconciliation_id)
 
     async def release(
         self,
@@ -259,6 +290,7 @@ class ReconciliationService:
         match was rejected (not an undone manual match), its proposal is never made again."""
         if job.reconciliation_id is None or not sides:
             return
+        await self.repository.drop_settlements(job.reconciliation_id, list(sides))
         await self.repository.reopen_items(
             job.reconciliation_id,
             dict(sides),
@@ -398,6 +430,7 @@ class ReconciliationService:
             match_id, job_id = settling.match_id, settling.job_id
             sides.update(settling.sides)
             first_seen_at = settling.job_started_at or first_seen_at
+        await self.repository.drop_settlements(locked.id, list(sides))
         await self.repository.reopen_items(
             locked.id,
             sides,

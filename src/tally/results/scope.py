@@ -4,17 +4,27 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, case, exists, or_
 
-from tally.models import JobMode, JobScopeRecord, ReconciliationJob, Record
+from tally.models import JobMode, JobScopeRecord, ReconciliationJob, Record, ScopeKind
 
 
 def job_scope(job: ReconciliationJob, side: str | None = None) -> ColumnElement[bool] | None:
-    """The condition on ``record`` of the records an incremental job covered (its carried open
-    items and the rows numbered above its watermarks), on one ``side`` or both; None when the
-    job covered whole sources. Records settled before the job are outside it: they are not the
-    job's unmatched records."""
-    if job.mode != JobMode.INCREMENTAL or job.left_from_row is None or job.right_from_row is None:
+    """The condition on ``record`` of the records a job covered, on one ``side`` or both; None
+    when it covered whole sources. An incremental job covered its carried open items and the
+    rows numbered above its watermarks; a full job every record but those people had settled
+    before it. Records outside are not the job's unmatched records."""
+    if job.left_from_row is None or job.right_from_row is None:
         return None
-    carried = exists().where(JobScopeRecord.job_id == job.id, JobScopeRecord.record_id == Record.id)
+
+    def scoped(kind: ScopeKind) -> ColumnElement[bool]:
+        return exists().where(
+            JobScopeRecord.job_id == job.id,
+            JobScopeRecord.record_id == Record.id,
+            JobScopeRecord.kind == kind,
+        )
+
+    if job.mode == JobMode.FULL:
+        return ~scoped(ScopeKind.SETTLED)
+    carried = scoped(ScopeKind.OPEN)
     if side == "left":
         return or_(Record.row_number > job.left_from_row, carried)
     if side == "right":

@@ -224,7 +224,7 @@ class ResultService:
         async with _claiming(record_ids):
             await self.reviews.set_status(alternatives, MatchStatus.REJECTED)
             await self.reviews.set_status([match.id], MatchStatus.CONFIRMED, category=category)
-        await self.state.settle(job, record_ids)
+        await self.state.settle(job, _sides(own_links), match_id=match.id)
         if previous == MatchStatus.REJECTED:
             await self.state.forget_rejection(job, _sides(own_links))
         await self._remember_rejected(job, alternatives)
@@ -334,7 +334,6 @@ class ResultService:
         decisions_before = await self.stats.decision_counts(job.id, alternatives)
         await self.reviews.set_status(alternatives, MatchStatus.REJECTED)
         await self._remember_rejected(job, alternatives)
-        await self.state.settle(job, record_ids)
         match = _manual_match(job, left, right)
         async with _claiming(record_ids):
             await self.reviews.add_match(
@@ -344,6 +343,11 @@ class ResultService:
                     *(MatchRecord(job_id=job.id, record_id=r.id, side="right") for r in right),
                 ],
             )
+        await self.state.settle(
+            job,
+            {**{r.id: "left" for r in left}, **{r.id: "right" for r in right}},
+            match_id=match.id,
+        )
         events = [
             self._event(
                 access,

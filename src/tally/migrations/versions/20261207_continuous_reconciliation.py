@@ -1,4 +1,4 @@
-"""state that persists across jobs: reconciliations, open items, rejected pairs, job scopes
+"""state that persists across jobs: reconciliations, open items, rejected pairs, settlements, job scopes
 
 Revision ID: 0018_continuous
 Revises: 0011_rule_suggestions
@@ -105,6 +105,22 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("reconciliation_id", "signature", name=op.f("pk_rejected_pair")),
     )
+    op.create_table(
+        "settlement",
+        sa.Column("reconciliation_id", _ID, nullable=False),
+        sa.Column("record_id", sa.BigInteger(), nullable=False),
+        sa.Column("side", sa.String(length=5), nullable=False),
+        sa.Column("job_id", sa.BigInteger(), nullable=False),
+        sa.Column("match_id", sa.BigInteger(), nullable=False),
+        sa.Column("settled_at", _TS, nullable=False),
+        sa.ForeignKeyConstraint(
+            ["reconciliation_id"],
+            ["reconciliation.id"],
+            name=op.f("fk_settlement_reconciliation_id_reconciliation"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("reconciliation_id", "record_id", name=op.f("pk_settlement")),
+    )
     with op.batch_alter_table("reconciliation_job") as batch_op:
         batch_op.add_column(
             sa.Column("mode", sa.String(length=16), server_default="full", nullable=False)
@@ -127,6 +143,7 @@ def upgrade() -> None:
         sa.Column("job_id", _ID, nullable=False),
         sa.Column("record_id", sa.BigInteger(), nullable=False),
         sa.Column("side", sa.String(length=5), nullable=False),
+        sa.Column("kind", sa.String(length=8), server_default="open", nullable=False),
         sa.ForeignKeyConstraint(
             ["job_id"],
             ["reconciliation_job.id"],
@@ -149,6 +166,7 @@ def downgrade() -> None:
         batch_op.drop_column("left_from_row")
         batch_op.drop_column("reconciliation_id")
         batch_op.drop_column("mode")
+    op.drop_table("settlement")
     op.drop_table("rejected_pair")
     op.drop_index("ix_open_item_reconciliation_id_side_first_seen_at", table_name="open_item")
     op.drop_table("open_item")
