@@ -13,6 +13,7 @@ from tally.kit.pagination import Page, PageParams, page_params
 from tally.models import MatchTab
 from tally.money import to_units
 from tally.projects.auth import ProjectEditor, ProjectNotFound, ProjectReader
+from tally.reconciliations.service import RecordsSettled
 from tally.results.export import (
     CSV_MEDIA_TYPE,
     XLSX_MEDIA_TYPE,
@@ -39,6 +40,7 @@ from tally.results.schemas import (
 from tally.results.service import (
     MAX_CANDIDATES,
     JobRulesInvalid,
+    MatchChanged,
     MatchNotFound,
     RecordNotFound,
     RecordsAlreadyClaimed,
@@ -67,7 +69,7 @@ Text = Annotated[
     Query(min_length=1, max_length=200, description="Text in the reference or description"),
 ]
 _read_errors = error_responses(ProjectNotFound)
-_review_errors = error_responses(ProjectNotFound, Forbidden, ReviewConflict)
+_review_errors = error_responses(ProjectNotFound, Forbidden, ReviewConflict, MatchChanged)
 
 
 def _units(value: Decimal | None) -> int | None:
@@ -133,7 +135,10 @@ async def get_job_match(
 @router.post(
     "/matches/{match_id}/confirm",
     response_model=ReviewOutcome,
-    responses={**_review_errors, **error_responses(MatchNotFound, RecordsAlreadyClaimed)},
+    responses={
+        **_review_errors,
+        **error_responses(MatchNotFound, RecordsAlreadyClaimed, RecordsSettled),
+    },
 )
 async def confirm_match(
     access: ProjectEditor,
@@ -143,8 +148,8 @@ async def confirm_match(
     data: ReviewNote | None = None,
 ) -> ReviewOutcome:
     """Confirm a match; ambiguous alternatives sharing its records are rejected."""
-    note = data.note if data else None
-    return await ResultService(session).confirm_match(access, job_id, match_id, note)
+    note, version = (data.note, data.version) if data else (None, None)
+    return await ResultService(session).confirm_match(access, job_id, match_id, note, version)
 
 
 @router.post(
@@ -160,15 +165,17 @@ async def reject_match(
     data: ReviewNote | None = None,
 ) -> ReviewOutcome:
     """Reject a match, or undo a manual one: its records become unmatched again."""
-    note = data.note if data else None
-    return await ResultService(session).reject_match(access, job_id, match_id, note)
+    note, version = (data.note, data.version) if data else (None, None)
+    return await ResultService(session).reject_match(access, job_id, match_id, note, version)
 
 
 @router.post(
     "/matches",
     response_model=MatchRead,
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(ProjectNotFound, Forbidden, RecordsNotInJob, RecordsAlreadyClaimed),
+    responses=error_responses(
+        ProjectNotFound, Forbidden, RecordsNotInJob, RecordsAlreadyClaimed, RecordsSettled
+    ),
 )
 async def create_manual_match(
     access: ProjectEditor, job_id: JobId, data: ManualMatchCreate, session: Session

@@ -123,11 +123,20 @@ class MatchRead(BaseModel):
     explanation: str
     left: list[RecordRead]
     right: list[RecordRead]
+    version: int = Field(
+        0, description="Moved by every review change; send it back with a decision (409 if stale)"
+    )
     created_at: datetime
 
 
 class ReviewNote(BaseModel):
     note: str | None = Field(None, max_length=1000, description="Why; kept in the audit trail")
+    version: int | None = Field(
+        None,
+        ge=0,
+        description="The match's version the decision was made on: when it has changed since"
+        " (another reviewer acted), 409 MatchChanged with the match as it is now",
+    )
 
 
 class ReviewOutcome(BaseModel):

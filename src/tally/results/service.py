@@ -100,6 +100,10 @@ class ReviewConflict(Conflict):
     """The match is not in a state that allows this action."""
 
 
+class MatchChanged(Conflict):
+    """The match changed since the version the decision was made on (another reviewer acted)."""
+
+
 class RecordsAlreadyClaimed(Conflict):
     """A record is already used by another match of this job."""
 
@@ -194,7 +198,12 @@ class ResultService:
     # --- review ---------------------------------------------------------------------------------
 
     async def confirm_match(
-        self, access: ProjectAccess, job_id: int, match_id: int, note: str | None = None
+        self,
+        access: ProjectAccess,
+        job_id: int,
+        match_id: int,
+        note: str | None = None,
+        version: int | None = None,
     ) -> ReviewOutcome:
         """Confirm a match; its ambiguous alternatives (sharing a record) are rejected.
 
@@ -203,8 +212,11 @@ class ResultService:
         """
         job = await self._job_for_review(access, job_id)
         match = await self._match(job, match_id)
+        seen = await self._check_version(job, match, version)
         if match.status in (MatchStatus.CONFIRMED, MatchStatus.MANUAL):
-            raise ReviewConflict(f"Match {match.id} is already {match.status}")
+            raise await self._conflict(
+                ReviewConflict, job, match, f"Match {match.id} is already {match.status}"
+            )
         own_links = await self.reviews.links_of([match.id])
         record_ids = [link.record_id for link in own_links]
         await self._ensure_unclaimed(job, record_ids, except_match_ids=[match.id])
@@ -222,8 +234,12 @@ class ResultService:
         previous = match.status
         category = MatchCategory.MATCHED if match.category == MatchCategory.DISCREPANCY else None
         async with _claiming(record_ids):
+            changed = await self.reviews.set_status(
+                [match.id], MatchStatus.CONFIRMED, category=category, expected_version=seen
+            )
+            if not changed:
+                raise await self._changed(job, match)
             await self.reviews.set_status(alternatives, MatchStatus.REJECTED)
-            await self.reviews.set_status([match.id], MatchStatus.CONFIRMED, category=category)
         await self.state.settle(job, _sides(own_links), match_id=match.id)
         if previous == MatchStatus.REJECTED:
             await self.state.forget_rejection(job, _sides(own_links))
@@ -265,19 +281,30 @@ class ResultService:
         return ReviewOutcome(match=read, rejected_match_ids=alternatives)
 
     async def reject_match(
-        self, access: ProjectAccess, job_id: int, match_id: int, note: str | None = None
+        self,
+        access: ProjectAccess,
+        job_id: int,
+        match_id: int,
+        note: str | None = None,
+        version: int | None = None,
     ) -> ReviewOutcome:
         """Reject a match (or undo a manual one): its records are released for other matches."""
         job = await self._job_for_review(access, job_id)
         match = await self._match(job, match_id)
+        seen = await self._check_version(job, match, version)
         if match.status == MatchStatus.REJECTED:
-            raise ReviewConflict(f"Match {match.id} is already rejected")
+            raise await self._conflict(
+                ReviewConflict, job, match, f"Match {match.id} is already rejected"
+            )
         own_links = await self.reviews.links_of([match.id])
         record_ids = [link.record_id for link in own_links]
         before = await self._side_totals(job, record_ids)
         decisions_before = await self.stats.decision_counts(job.id, [match.id])
         previous, settled = match.status, match.category == MatchCategory.MATCHED
-        await self.reviews.set_status([match.id], MatchStatus.REJECTED)
+        if not await self.reviews.set_status(
+            [match.id], MatchStatus.REJECTED, expected_version=seen
+        ):
+            raise await self._changed(job, match)
         if settled and previous in SETTLING_STATUSES:
             # Its records are open items again; an undone manual match is no rejection.
             rejected = None if previous == MatchStatus.MANUAL else match.id
@@ -378,6 +405,33 @@ class ResultService:
             job, events, record_ids, before, shifts, [match.id, *alternatives], decisions_before
         )
         return (await self._read_matches(job, [match]))[0]
+
+    async def _check_version(
+        self, job: ReconciliationJob, match: Match, version: int | None
+    ) -> int:
+        """The version the decision is made on: the caller's, which must still be current."""
+        if version is not None and version != match.version:
+            raise await self._changed(job, match)
+        return match.version if version is None else version
+
+    async def _changed(self, job: ReconciliationJob, match: Match) -> Conflict:
+        return await self._conflict(
+            MatchChanged,
+            job,
+            match,
+            f"Match {match.id} was changed by someone else meanwhile; its current state is"
+            " attached",
+        )
+
+    async def _conflict(
+        self, error: type[Conflict], job: ReconciliationJob, match: Match, detail: str
+    ) -> Conflict:
+        """A 409 carrying the match as it is now, so the caller can show it (the page refreshes
+        the row)."""
+        current = await self.repository.get_match(job.id, match.id)
+        assert current is not None  # matches are deleted only with their job's results
+        read = (await self._read_matches(job, [await self.reviews.refresh(current)]))[0]
+        return error(detail, match=read.model_dump(mode="json"))
 
     async def _remember_rejected(self, job: ReconciliationJob, match_ids: Sequence[int]) -> None:
         """Alternatives rejected for another decision: never proposed again either."""

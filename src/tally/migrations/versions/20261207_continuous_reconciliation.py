@@ -138,6 +138,9 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_reconciliation_job_reconciliation_id"), ["reconciliation_id"]
         )
+    # On PostgreSQL ``match`` is partitioned by job: the column reaches every partition.
+    with op.batch_alter_table("match") as batch_op:
+        batch_op.add_column(sa.Column("version", sa.Integer(), server_default="0", nullable=False))
     op.create_table(
         "job_scope_record",
         sa.Column("job_id", _ID, nullable=False),
@@ -156,6 +159,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("job_scope_record")
+    with op.batch_alter_table("match") as batch_op:
+        batch_op.drop_column("version")
     with op.batch_alter_table("reconciliation_job") as batch_op:
         batch_op.drop_index(batch_op.f("ix_reconciliation_job_reconciliation_id"))
         batch_op.drop_constraint(

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Path, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.background import BackgroundTask
 
 from tally.kit.db import get_database
@@ -35,7 +36,7 @@ from tally.results.schemas import (
     RecordTab,
     ResultTab,
 )
-from tally.results.service import ResultService
+from tally.results.service import MatchChanged, ResultService, ReviewConflict
 from tally.sources.service import DataSourceService
 from tally.users.auth import Session
 from tally.web.auth import WebProjectEditor, WebProjectReader, may_edit
@@ -175,9 +176,13 @@ async def confirm_match(
     job_id: JobId,
     match_id: Annotated[int, Path(ge=1)],
     session: Session,
+    version: Annotated[int | None, Query(ge=0)] = None,
 ) -> Response:
     results = ResultService(session)
-    outcome = await results.confirm_match(access, job_id, match_id)
+    try:
+        outcome = await results.confirm_match(access, job_id, match_id, version=version)
+    except (MatchChanged, ReviewConflict):
+        return await _current_row(request, access, job_id, match_id, session)
     # Alternatives the confirmation rejected change on the page too (htmx out-of-band swaps).
     others = [await results.get_match(access, job_id, i) for i in outcome.rejected_match_ids]
     return render(
@@ -202,9 +207,35 @@ async def reject_match(
     job_id: JobId,
     match_id: Annotated[int, Path(ge=1)],
     session: Session,
+    version: Annotated[int | None, Query(ge=0)] = None,
 ) -> Response:
-    outcome = await ResultService(session).reject_match(access, job_id, match_id)
+    try:
+        outcome = await ResultService(session).reject_match(
+            access, job_id, match_id, version=version
+        )
+    except (MatchChanged, ReviewConflict):
+        return await _current_row(request, access, job_id, match_id, session)
     return _row(request, access, outcome.match, True)
+
+
+async def _current_row(
+    request: Request, access: ProjectAccess, job_id: int, match_id: int, session: AsyncSession
+) -> Response:
+    """Another reviewer acted first: the row as it is now, saying so (nothing was changed)."""
+    await session.rollback()
+    match = await ResultService(session).get_match(access, job_id, match_id)
+    return render(
+        request,
+        "results/_match_row.html",
+        {
+            "match": match,
+            "others": [],
+            "project_id": access.project_id,
+            "can_edit": True,
+            "updated": True,
+            "conflict": True,
+        },
+    )
 
 
 @router.post("/projects/{project_id}/jobs/{job_id}/manual-matches", include_in_schema=False)
