@@ -22,6 +22,7 @@ from tally.models import (
     JobStatus,
     UserRole,
 )
+from tally.reconciliations.service import ReconciliationService
 from tally.sources.storage import append_skipped_path, skipped_path
 from tests.helpers.jobs import create_job
 from tests.helpers.projects import create_project
@@ -52,6 +53,7 @@ _SOURCES = "/api/v1/projects/{project_id}/data-sources"
 
 _JOB = "/api/v1/projects/{project_id}/jobs/{job_id}"
 _RULE_SET = "/api/v1/projects/{project_id}/rule-set"
+_RECONCILIATIONS = "/api/v1/projects/{project_id}/reconciliations"
 _SOURCE_OPERATIONS = [
     Operation("POST", f"{_SOURCES}/preflight", 200, project_scoped=True, upload=_CSV),
     Operation("POST", _SOURCES, 202, project_scoped=True, upload=_CSV),
@@ -197,6 +199,13 @@ MATRIX = [
         body={"left_record_ids": ["{left_b}"], "right_record_ids": ["{right_b}"]},
         project_scoped=True,
     ),
+    Operation(
+        "POST",
+        f"{_JOB}/matches/bulk",
+        200,
+        body={"action": "reject", "match_ids": ["{match_id}"]},
+        project_scoped=True,
+    ),
     Operation("GET", f"{_JOB}/records", 200, project_scoped=True),
     Operation(
         "GET",
@@ -208,6 +217,20 @@ MATRIX = [
     Operation("GET", f"{_JOB}/audit", 200, project_scoped=True),
     Operation("GET", f"{_JOB}/quality", 200, project_scoped=True),
     Operation("GET", f"{_JOB}/export", 200, project_scoped=True),
+    # Reconciliations of a pair of sources; the record to unsettle is not settled (409 past auth).
+    Operation("GET", _RECONCILIATIONS, 200, project_scoped=True),
+    Operation("GET", f"{_RECONCILIATIONS}/{{reconciliation_id}}", 200, project_scoped=True),
+    Operation(
+        "GET", f"{_RECONCILIATIONS}/{{reconciliation_id}}/open-items", 200, project_scoped=True
+    ),
+    Operation(
+        "POST",
+        f"{_RECONCILIATIONS}/{{reconciliation_id}}/records/{{record_id}}/unsettle",
+        409,
+        body={"reason": "check"},
+        project_scoped=True,
+        ids={"record_id": "left_b"},
+    ),
     # Rule-set versions: "number" is a draft, "backtest_id" a finished backtest of it,
     # "suggestion_id" an open rule suggestion.
     Operation("GET", f"{_RULE_SET}/versions", 200, project_scoped=True),
@@ -308,6 +331,8 @@ async def world(session: AsyncSession, test_settings: Settings) -> World:
     await session.commit()
     append_skipped_path(test_settings, appended.id).write_text("row,reasons\n3,bad date\n")
     rule_set = await seed_rule_set(session, project=project, job=job)
+    reconciliation = await ReconciliationService(session).for_sources(project.id, left.id, right.id)
+    await session.commit()
     values = {
         "project_id": project.id,
         "source_id": left.id,
@@ -321,6 +346,7 @@ async def world(session: AsyncSession, test_settings: Settings) -> World:
         "user_id": viewer.id,
         "email": owner.email,
         "other_email": outsider.email,
+        "reconciliation_id": reconciliation.id,
         **results,
         **rule_set,
     }

@@ -22,6 +22,8 @@ from tally.results.export import (
 )
 from tally.results.schemas import (
     AuditEventRead,
+    BulkOutcome,
+    BulkReview,
     CandidatesRead,
     ExportFormat,
     ManualMatchCreate,
@@ -39,6 +41,7 @@ from tally.results.schemas import (
 )
 from tally.results.service import (
     MAX_CANDIDATES,
+    BulkRefused,
     JobRulesInvalid,
     MatchChanged,
     MatchNotFound,
@@ -150,6 +153,20 @@ async def confirm_match(
     """Confirm a match; ambiguous alternatives sharing its records are rejected."""
     note, version = (data.note, data.version) if data else (None, None)
     return await ResultService(session).confirm_match(access, job_id, match_id, note, version)
+
+
+@router.post(
+    "/matches/bulk",
+    response_model=BulkOutcome,
+    responses={**_review_errors, **error_responses(MatchNotFound, BulkRefused)},
+)
+async def bulk_review_matches(
+    access: ProjectEditor, job_id: JobId, data: BulkReview, session: Session
+) -> BulkOutcome:
+    """Confirm or reject a list of matches, or every match a filter chooses (e.g. the
+    suggestions of a rule at or above a score), in one transaction; each decision is audited.
+    409 BulkRefused, naming the match, when one of them cannot take it (nothing changes)."""
+    return await ResultService(session).bulk_review(access, job_id, data)
 
 
 @router.post(
