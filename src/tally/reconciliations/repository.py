@@ -249,7 +249,7 @@ class ReconciliationRepository:
         )
         connection = await self.session.connection()
         if connection.dialect.name == "postgresql":
-            await bulk_insert(connection, "open_item", OPEN_ITEM_COLUMNS, _chunks(rows))
+            await bulk_insert(connection, "open_item", OPEN_ITEM_COLUMNS, _batches(rows.to_arrow()))
             return
         # SQLite: through the ORM's column types, which store timestamps as the model reads them.
         for offset in range(0, rows.height, _CHUNK_ROWS):
@@ -389,6 +389,6 @@ class ReconciliationRepository:
         return int(await self.session.scalar(statement) or 0)
 
 
-async def _chunks(frame: pl.DataFrame) -> AsyncIterator[pa.Table]:
-    for offset in range(0, frame.height, _CHUNK_ROWS):
-        yield frame.slice(offset, _CHUNK_ROWS).to_arrow()
+async def _batches(table: pa.Table) -> AsyncIterator[pa.RecordBatch]:
+    for batch in table.to_batches(max_chunksize=_CHUNK_ROWS):
+        yield batch

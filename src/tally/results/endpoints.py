@@ -14,6 +14,7 @@ from tally.models import MatchTab
 from tally.money import to_units
 from tally.projects.auth import ProjectEditor, ProjectNotFound, ProjectReader
 from tally.reconciliations.service import RecordsSettled
+from tally.results.bulk import BulkRefused, BulkReviewService
 from tally.results.export import (
     CSV_MEDIA_TYPE,
     XLSX_MEDIA_TYPE,
@@ -41,7 +42,6 @@ from tally.results.schemas import (
 )
 from tally.results.service import (
     MAX_CANDIDATES,
-    BulkRefused,
     JobRulesInvalid,
     MatchChanged,
     MatchNotFound,
@@ -166,7 +166,7 @@ async def bulk_review_matches(
     """Confirm or reject a list of matches, or every match a filter chooses (e.g. the
     suggestions of a rule at or above a score), in one transaction; each decision is audited.
     409 BulkRefused, naming the match, when one of them cannot take it (nothing changes)."""
-    return await ResultService(session).bulk_review(access, job_id, data)
+    return await BulkReviewService(session).bulk_review(access, job_id, data)
 
 
 @router.post(

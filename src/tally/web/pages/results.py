@@ -17,6 +17,7 @@ from tally.kit.pagination import PageParams
 from tally.money import AmountPrecisionError, to_units
 from tally.projects.auth import ProjectAccess
 from tally.projects.service import ProjectService
+from tally.results.bulk import BulkReviewService
 from tally.results.export import (
     CSV_MEDIA_TYPE,
     XLSX_MEDIA_TYPE,
@@ -27,6 +28,9 @@ from tally.results.export import (
     write_xlsx,
 )
 from tally.results.schemas import (
+    BulkAction,
+    BulkReview,
+    BulkSelection,
     ExportFormat,
     ManualMatchCreate,
     MatchQuery,
@@ -236,6 +240,28 @@ async def _current_row(
             "conflict": True,
         },
     )
+
+
+@router.post("/projects/{project_id}/jobs/{job_id}/bulk-confirm", include_in_schema=False)
+async def bulk_confirm(
+    request: Request, access: WebProjectEditor, job_id: JobId, session: Session
+) -> Response:
+    """The review tab's "confirm every suggestion of a rule at or above a score": the API's
+    bulk review (one transaction, each confirmation audited); the page reloads to show it."""
+    form = await request.form()
+    try:
+        data = BulkReview(
+            action=BulkAction.CONFIRM,
+            selection=BulkSelection(
+                rule=str(form.get("rule") or "") or None,
+                min_score=float(str(form.get("min_score") or "0")),
+            ),
+            note="bulk confirmation from the review page",
+        )
+    except (ValidationError, ValueError):
+        return JSONResponse({"errors": ["choose a score between 0 and 1"]}, status_code=422)
+    await BulkReviewService(session).bulk_review(access, job_id, data)
+    return Response(status_code=204, headers={"HX-Refresh": "true"})
 
 
 @router.post("/projects/{project_id}/jobs/{job_id}/manual-matches", include_in_schema=False)
