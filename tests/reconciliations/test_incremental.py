@@ -79,6 +79,8 @@ async def test_incremental_job_matches_open_items_and_appended_rows_only(
     state = await _get(client, world, f"/reconciliations/{reconciliation_id}")
     assert (state["left_row_watermark"], state["right_row_watermark"]) == (4, 4)
     assert (state["open_left"], state["open_right"], state["latest_job_id"]) == (2, 2, first["id"])
+    assert state["ageing"][0] == {"label": "0-7 days", "left": 2, "right": 2}
+    assert sum(b["left"] + b["right"] for b in state["ageing"]) == 4
     opened = await _open(client, world, reconciliation_id)
     assert set(opened) == {
         ("left", "TRF"),

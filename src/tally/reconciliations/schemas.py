@@ -10,6 +10,12 @@ from pydantic import BaseModel, Field
 from tally.results.schemas import RecordRead
 
 
+class AgeBucket(BaseModel):
+    label: str
+    left: int = Field(description="Open items of the left source first seen this long ago")
+    right: int
+
+
 class ReconciliationRead(BaseModel):
     id: int
     project_id: int
@@ -23,6 +29,7 @@ class ReconciliationRead(BaseModel):
     open_left: int = Field(description="Open items of the left source")
     open_right: int
     rejected_pairs: int = Field(description="Rejected proposals no job makes again")
+    ageing: list[AgeBucket] = Field(description="Open items by days since first seen")
     created_at: datetime
     updated_at: datetime
 

@@ -42,6 +42,7 @@ from tally.reconciliations.repository import (
     SideTotals,
 )
 from tally.reconciliations.schemas import (
+    AgeBucket,
     OpenItemRead,
     OpenSide,
     ReconciliationRead,
@@ -368,6 +369,7 @@ class ReconciliationService:
             open_left=await self.repository.count_open_items(reconciliation.id, "left"),
             open_right=await self.repository.count_open_items(reconciliation.id, "right"),
             rejected_pairs=await self.repository.count_rejections(reconciliation.id),
+            ageing=_ageing(await self.repository.open_ages(reconciliation.id), datetime.now(UTC)),
             created_at=reconciliation.created_at,
             updated_at=reconciliation.updated_at,
         )
@@ -456,6 +458,21 @@ class ReconciliationService:
         )
         await self.session.flush()
         return UnsettleOutcome(reopened_record_ids=sorted(sides), match_id=match_id, job_id=job_id)
+
+
+# Ageing buckets of open items: (label, oldest age in days it holds).
+AGE_BUCKETS = (("0-7 days", 7), ("8-30 days", 30), ("31-60 days", 60), ("61-90 days", 90))
+OLDEST_BUCKET = "over 90 days"
+
+
+def _ageing(ages: list[tuple[str, datetime, int]], now: datetime) -> list[AgeBucket]:
+    counts = {label: {"left": 0, "right": 0} for label, _days in AGE_BUCKETS}
+    counts[OLDEST_BUCKET] = {"left": 0, "right": 0}
+    for side, first_seen, n in ages:
+        days = (now - _aware(first_seen)).days
+        label = next((label for label, most in AGE_BUCKETS if days <= most), OLDEST_BUCKET)
+        counts[label][side] += n
+    return [AgeBucket(label=label, **sides) for label, sides in counts.items()]
 
 
 def _aware(moment: datetime) -> datetime:
