@@ -45,6 +45,15 @@ from tally.sources.repository import DataSourceRepository
 HERE = Path(__file__).resolve().parent
 TARGET_RATIO = 0.10  # the bar: the incremental job costs <= 10% of the full job
 _CHUNK = 100_000
+_STATE_COLUMNS = (
+    "left_row_watermark",
+    "right_row_watermark",
+    "left_records",
+    "left_size",
+    "right_records",
+    "right_size",
+    "version",
+)
 
 
 def _database(url: str) -> Database:
@@ -164,10 +173,9 @@ async def _restore(session, reconciliation_id: int) -> None:  # type: ignore[no-
     for statement in (
         f"DELETE FROM open_item WHERE reconciliation_id = {reconciliation_id}",
         "INSERT INTO open_item SELECT * FROM bench_open_item",
-        "UPDATE reconciliation SET left_row_watermark = (SELECT left_row_watermark FROM "
-        "bench_reconciliation), right_row_watermark = (SELECT right_row_watermark FROM "
-        "bench_reconciliation), version = (SELECT version FROM bench_reconciliation) "
-        f"WHERE id = {reconciliation_id}",
+        "UPDATE reconciliation SET "
+        + ", ".join(f"{c} = (SELECT {c} FROM bench_reconciliation)" for c in _STATE_COLUMNS)
+        + f" WHERE id = {reconciliation_id}",
     ):
         await session.execute(text(statement))
 

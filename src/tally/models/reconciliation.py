@@ -34,6 +34,12 @@ class Reconciliation(Base):
     # Rows numbered up to these have been through a completed job of this reconciliation.
     left_row_watermark: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     right_row_watermark: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # Count and summed absolute amount of each side's rows up to its watermark, kept as the
+    # watermarks move: an incremental job's figures add the settled records without reading them.
+    left_records: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    left_size: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    right_records: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    right_size: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     # Moved by every change of the state (job completion, review decision, unsettle): an
     # incremental job that started from another version completes as failed, to be retried.
     version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -120,12 +120,15 @@ class ReconciliationRepository:
         statement = select(func.max(Record.row_number)).where(Record.data_source_id == source_id)
         return int(await self.session.scalar(statement) or 0)
 
-    async def totals_through(self, source_id: int, last_row: int) -> SideTotals:
-        """Count and summed absolute amount of a source's rows numbered up to ``last_row``."""
-        if last_row <= 0:
+    async def totals_between(self, source_id: int, after_row: int, last_row: int) -> SideTotals:
+        """Count and summed absolute amount of a source's rows numbered in (after_row, last_row]
+        (an index range: only the rows appended since the last job, for an incremental one)."""
+        if last_row <= after_row:
             return SideTotals(0, 0)
         statement = select(func.count(), func.coalesce(func.sum(func.abs(Record.amount)), 0)).where(
-            Record.data_source_id == source_id, Record.row_number <= last_row
+            Record.data_source_id == source_id,
+            Record.row_number > after_row,
+            Record.row_number <= last_row,
         )
         row = (await self.session.execute(statement)).one()
         return SideTotals(int(row[0]), int(row[1]))

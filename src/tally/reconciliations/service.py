@@ -14,6 +14,7 @@ that table.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -180,7 +181,9 @@ class ReconciliationService:
         rest of its scope are the open items (keeping their first-seen date), the watermarks move
         to the rows it included. Returns the records an incremental run left out as settled
         before it, per side, for the job's totals (zero for a full run)."""
+        started = time.perf_counter()
         reconciliation = await self.repository.lock(scope.reconciliation_id)
+        locked_s = time.perf_counter() - started
         if reconciliation is None:
             raise StateMovedOn(f"Job {job.id}: its reconciliation was deleted meanwhile")
         # A full run starts over (its result replaces the state); an incremental one is only
@@ -203,6 +206,7 @@ class ReconciliationService:
             ]
         ).cast({"record_id": pl.Int64, "side": pl.String})
         previous = await self.repository.open_item_frame(reconciliation.id)
+        read_s = time.perf_counter() - started - locked_s
         still_open = scoped.filter(~pl.col("record_id").is_in(settled.implode())).join(
             previous.drop("side"), on="record_id", how="left"
         )
@@ -210,18 +214,40 @@ class ReconciliationService:
             pl.col("first_seen_at").fill_null(pl.lit(now, OPEN_ITEM_SCHEMA["first_seen_at"])),
             pl.col("first_job_id").fill_null(job.id),
         ).select(list(OPEN_ITEM_SCHEMA))
+        written = time.perf_counter()
         await self.repository.replace_open_items(reconciliation.id, open_items)
+        write_s = time.perf_counter() - written
         carried = (SideTotals(0, 0), SideTotals(0, 0))
         if scope.mode is JobMode.INCREMENTAL:
             carried = (
-                await self._settled_before(job, job.left_source_id, scope.from_rows[0], "left"),
-                await self._settled_before(job, job.right_source_id, scope.from_rows[1], "right"),
+                _less(
+                    SideTotals(reconciliation.left_records, reconciliation.left_size),
+                    await self.repository.scope_totals(job.id, "left"),
+                ),
+                _less(
+                    SideTotals(reconciliation.right_records, reconciliation.right_size),
+                    await self.repository.scope_totals(job.id, "right"),
+                ),
             )
         elif scope.leaves_out_settled:
             carried = (
                 await self.repository.scope_totals(job.id, "left"),
                 await self.repository.scope_totals(job.id, "right"),
             )
+        # The rows up to the new watermarks: the appended ones added to the stored totals (a
+        # full run counts from the first row).
+        after = scope.from_rows if scope.mode is JobMode.INCREMENTAL else (0, 0)
+        left = await self.repository.totals_between(job.left_source_id, after[0], scope.to_rows[0])
+        right = await self.repository.totals_between(
+            job.right_source_id, after[1], scope.to_rows[1]
+        )
+        if scope.mode is not JobMode.INCREMENTAL:
+            reconciliation.left_records = reconciliation.left_size = 0
+            reconciliation.right_records = reconciliation.right_size = 0
+        reconciliation.left_records += left.records
+        reconciliation.left_size += left.size
+        reconciliation.right_records += right.records
+        reconciliation.right_size += right.size
         reconciliation.left_row_watermark, reconciliation.right_row_watermark = scope.to_rows
         reconciliation.latest_job_id = job.id
         reconciliation.version += 1
@@ -234,16 +260,12 @@ class ReconciliationService:
             mode=scope.mode,
             open_items=open_items.height,
             settled=settled.len(),
+            lock_s=round(locked_s, 3),
+            read_s=round(read_s, 3),
+            write_s=round(write_s, 3),
+            seconds=round(time.perf_counter() - started, 3),
         )
         return carried
-
-    async def _settled_before(
-        self, job: ReconciliationJob, source_id: int, from_row: int, side: str
-    ) -> SideTotals:
-        """Rows up to ``from_row`` less the open items carried into the run: settled before it."""
-        through = await self.repository.totals_through(source_id, from_row)
-        carried = await self.repository.scope_totals(job.id, side)
-        return SideTotals(through.records - carried.records, through.size - carried.size)
 
     # --- review changes ------------------------------------------------------------------------
 
@@ -463,6 +485,10 @@ class ReconciliationService:
 # Ageing buckets of open items: (label, oldest age in days it holds).
 AGE_BUCKETS = (("0-7 days", 7), ("8-30 days", 30), ("31-60 days", 60), ("61-90 days", 90))
 OLDEST_BUCKET = "over 90 days"
+
+
+def _less(total: SideTotals, part: SideTotals) -> SideTotals:
+    return SideTotals(total.records - part.records, total.size - part.size)
 
 
 def _ageing(ages: list[tuple[str, datetime, int]], now: datetime) -> list[AgeBucket]:
