@@ -27,6 +27,7 @@ from tally.kit.request_id import RequestIdMiddleware
 from tally.kit.tasks import TaskQueue, build_task_queue, import_task_modules
 from tally.profiles.endpoints import router as profiles_router
 from tally.projects.endpoints import router as projects_router
+from tally.reconciliations.endpoints import router as reconciliations_router
 from tally.results.endpoints import router as results_router
 from tally.rule_sets.endpoints import router as rule_sets_router
 from tally.sources.endpoints import router as sources_router
@@ -50,6 +51,7 @@ SECURED_ROUTERS = (
     rule_sets_router,
     users_router,
     api_keys_router,
+    reconciliations_router,
 )
 # Operations routes, at the root (/admin/...) but behind the same token check (and admin-only).
 SECURED_OPS_ROUTERS = (admin_router,)

@@ -23,6 +23,7 @@ from tally.models import (
     JobStatus,
     UserRole,
 )
+from tally.reconciliations.service import ReconciliationService
 from tally.sources.storage import append_skipped_path, skipped_path
 from tests.helpers.jobs import create_job
 from tests.helpers.projects import create_project
@@ -53,6 +54,7 @@ _SOURCES = "/api/v1/projects/{project_id}/data-sources"
 
 _JOB = "/api/v1/projects/{project_id}/jobs/{job_id}"
 _RULE_SET = "/api/v1/projects/{project_id}/rule-set"
+_RECONCILIATIONS = "/api/v1/projects/{project_id}/reconciliations"
 _SOURCE_OPERATIONS = [
     Operation("POST", f"{_SOURCES}/preflight", 200, project_scoped=True, upload=_CSV),
     Operation("POST", _SOURCES, 202, project_scoped=True, upload=_CSV),
@@ -201,6 +203,13 @@ MATRIX = [
         body={"left_record_ids": ["{left_b}"], "right_record_ids": ["{right_b}"]},
         project_scoped=True,
     ),
+    Operation(
+        "POST",
+        f"{_JOB}/matches/bulk",
+        200,
+        body={"action": "reject", "match_ids": ["{match_id}"]},
+        project_scoped=True,
+    ),
     Operation("GET", f"{_JOB}/records", 200, project_scoped=True),
     Operation(
         "GET",
@@ -217,6 +226,20 @@ MATRIX = [
     Operation("GET", "/api/v1/api-keys", 200),
     Operation("POST", "/api/v1/api-keys/{key_id}/rotate", 201, project_scoped=True),
     Operation("DELETE", "/api/v1/api-keys/{key_id}", 204, project_scoped=True),
+    # Reconciliations of a pair of sources; the record to unsettle is not settled (409 past auth).
+    Operation("GET", _RECONCILIATIONS, 200, project_scoped=True),
+    Operation("GET", f"{_RECONCILIATIONS}/{{reconciliation_id}}", 200, project_scoped=True),
+    Operation(
+        "GET", f"{_RECONCILIATIONS}/{{reconciliation_id}}/open-items", 200, project_scoped=True
+    ),
+    Operation(
+        "POST",
+        f"{_RECONCILIATIONS}/{{reconciliation_id}}/records/{{record_id}}/unsettle",
+        409,
+        body={"reason": "check"},
+        project_scoped=True,
+        ids={"record_id": "left_b"},
+    ),
     # Rule-set versions: "number" is a draft, "backtest_id" a finished backtest of it,
     # "suggestion_id" an open rule suggestion.
     Operation("GET", f"{_RULE_SET}/versions", 200, project_scoped=True),
@@ -328,6 +351,7 @@ async def world(session: AsyncSession, test_settings: Settings) -> World:
         token_hash="0" * 64, user_id=owner.id, name="ci", kind="key", role="viewer", prefix="tly_"
     )
     session.add(key)
+    reconciliation = await ReconciliationService(session).for_sources(project.id, left.id, right.id)
     await session.commit()
     values = {
         "project_id": project.id,
@@ -343,6 +367,7 @@ async def world(session: AsyncSession, test_settings: Settings) -> World:
         "user_id": viewer.id,
         "email": owner.email,
         "other_email": outsider.email,
+        "reconciliation_id": reconciliation.id,
         **results,
         **rule_set,
     }

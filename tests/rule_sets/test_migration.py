@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from alembic import command
@@ -14,10 +15,10 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
 from tally.kit.migrate import alembic_config, upgrade_database
-from tally.models import JobStatus
 from tests.conftest import _worker, create_postgres_database
-from tests.helpers.jobs import create_job_in_new_project
-from tests.helpers.users import create_user
+from tests.helpers.projects import create_project
+from tests.helpers.sources import create_data_source
+from tests.helpers.users import AuthedUser, create_user
 
 _RULES = {"rules": [{"name": "ref", "conditions": [{"type": "equals", "field": "reference"}]}]}
 
@@ -103,7 +104,7 @@ async def test_a_suggestions_job_becomes_its_per_job_figures_and_back(
     async with _migrated(backend, tmp_path, "0010_result_write") as (url, engine):
         async with AsyncSession(engine, expire_on_commit=False) as session:
             owner = await create_user(session)
-            job = await create_job_in_new_project(session, owner=owner, status=JobStatus.COMPLETED)
+            job = await _job_at_0010(session, owner)
             await session.execute(
                 text(
                     "INSERT INTO rule_suggestion (project_id, job_id, status, rule, "
@@ -126,3 +127,27 @@ async def test_a_suggestions_job_becomes_its_per_job_figures_and_back(
         async with engine.connect() as connection:
             back = (await connection.execute(text("SELECT job_id FROM rule_suggestion"))).all()
         assert back == [(job.id,)]
+
+
+@dataclass(frozen=True)
+class _Job:
+    id: int
+    project_id: int
+
+
+async def _job_at_0010(session: AsyncSession, owner: AuthedUser) -> _Job:
+    """A completed job written with the columns revision 0010 has (the model has more now)."""
+    project = await create_project(session, owner=owner)
+    left = await create_data_source(session, project=project, name="a")
+    right = await create_data_source(session, project=project, name="b")
+    job_id = await session.scalar(
+        text(
+            "INSERT INTO reconciliation_job (project_id, left_source_id, right_source_id, rules, "
+            "status, progress, cancel_requested, results_expired, attempts, created_at) VALUES "
+            "(:project, :left, :right, '{}', 'completed', 1.0, false, false, 1, "
+            "CURRENT_TIMESTAMP) RETURNING id"
+        ),
+        {"project": project.id, "left": left.id, "right": right.id},
+    )
+    await session.commit()
+    return _Job(int(job_id or 0), project.id)

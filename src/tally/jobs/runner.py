@@ -26,10 +26,11 @@ from tally.matching.engine import reconcile
 from tally.matching.guards import JobWarning, job_warnings
 from tally.matching.result import MatchingCancelled, ReconcileResult
 from tally.matching.rules import RuleSet
-from tally.models import JobStatus, ReconciliationJob
+from tally.models import JobMode, JobStatus, ReconciliationJob
+from tally.reconciliations.service import ReconciliationService, RunScope
 from tally.results.repository import ResultRepository
 from tally.results.stats_repository import StatsRepository
-from tally.results.totals import decisions_from_result, totals_from_result
+from tally.results.totals import decisions_from_result, totals_from_result, with_settled_before
 from tally.results.writes import ResultRows, ResultWriter
 from tally.sources.frames import load_record_frame
 
@@ -72,12 +73,22 @@ async def run_reconciliation(
     reporter = asyncio.create_task(_report_progress(database, job, progress))
     started = time.perf_counter()
     try:
+        scope = await run_in_transaction(
+            database, lambda s: ReconciliationService(s).prepare_run(job)
+        )
         result, left_keys, right_keys, warnings = await _match(
-            database, job, progress, run_in_thread
+            database, job, scope, progress, run_in_thread
         )
         progress.fraction = _LOAD_SHARE + _MATCH_SHARE
         status = await _store(
-            database, job, result, (left_keys, right_keys), started, progress.phases, warnings
+            database,
+            job,
+            scope,
+            result,
+            (left_keys, right_keys),
+            started,
+            progress.phases,
+            warnings,
         )
     except MatchingCancelled:
         status = JobStatus.CANCELLED
@@ -98,13 +109,29 @@ async def run_reconciliation(
 
 
 async def _match(
-    database: Database, job: ReconciliationJob, progress: _Progress, run_in_thread: RunInThread
+    database: Database,
+    job: ReconciliationJob,
+    scope: RunScope | None,
+    progress: _Progress,
+    run_in_thread: RunInThread,
 ) -> tuple[ReconcileResult, pl.DataFrame, pl.DataFrame, list[dict[str, Any]]]:
     rules = RuleSet.model_validate(job.rules)
     phase = time.perf_counter()
-    left, right = await asyncio.gather(
-        _load(database, job.left_source_id), _load(database, job.right_source_id)
-    )
+    if scope is not None and scope.mode is JobMode.INCREMENTAL:
+        # The open items and the rows appended since the last job: not the whole sources.
+        left, right = await run_in_transaction(
+            database, lambda s: ReconciliationService(s).scope_frames(job, scope)
+        )
+        left, right = left.drop("row_number"), right.drop("row_number")
+    else:
+        left, right = await asyncio.gather(
+            _load(database, job.left_source_id), _load(database, job.right_source_id)
+        )
+        if scope is not None:
+            left, right = await run_in_transaction(
+                database,
+                lambda s: ReconciliationService(s).without_settled(job, scope, (left, right)),
+            )
     progress.phases["load"] = time.perf_counter() - phase
     progress.fraction = _LOAD_SHARE
     phase = time.perf_counter()
@@ -115,6 +142,7 @@ async def _match(
         rules,
         progress=progress.on_match_progress,
         should_cancel=progress.cancel.is_set,
+        exclusions=scope.exclusions if scope is not None else None,
     )
     progress.phases["match"] = time.perf_counter() - phase
     warnings: list[JobWarning] = await run_in_thread(job_warnings, left, right, rules, result)
@@ -137,6 +165,7 @@ async def _load(database: Database, source_id: int) -> pl.DataFrame:
 async def _store(
     database: Database,
     job: ReconciliationJob,
+    scope: RunScope | None,
     result: ReconcileResult,
     keys: tuple[pl.DataFrame, pl.DataFrame],
     started: float,
@@ -170,14 +199,29 @@ async def _store(
         phases["write"] = time.perf_counter() - phase
         stats_started = time.perf_counter()
         totals = totals_from_result(left_keys, right_keys, result.matches, result.links)
+        state: dict[str, Any] = {}
+        if scope is not None:
+            state_started = time.perf_counter()
+            carried = await ReconciliationService(session).complete_run(
+                job, scope, (left_keys["id"], right_keys["id"]), result.matches, result.links
+            )
+            with_settled_before(totals, carried)
+            phases["state"] = time.perf_counter() - state_started
+            state = {
+                "mode": str(scope.mode),
+                "reconciliation_id": scope.reconciliation_id,
+                "scope": {"left": left_keys.height, "right": right_keys.height},
+                "settled_before": {"left": carried[0].records, "right": carried[1].records},
+            }
         await StatsRepository(session).save_project_stats(job.project_id, job.id, totals)
-        phases["stats"] = time.perf_counter() - stats_started
+        phases["stats"] = time.perf_counter() - stats_started - phases.get("state", 0.0)
         summary = {
             **totals,
             "decisions": decisions_from_result(result.matches),
             "warnings": warnings,
             "engine": result.stats.as_dict(),
             "duplicates": result.duplicates.height,
+            **state,
             "seconds": round(time.perf_counter() - started, 3),
             "phases": {name: round(seconds, 3) for name, seconds in phases.items()},
         }

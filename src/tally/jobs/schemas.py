@@ -6,7 +6,7 @@ from typing import Any, Self
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from tally.matching.rules import RuleSet
-from tally.models import JobStatus
+from tally.models import JobMode, JobStatus
 from tally.money import format_units
 
 # Summary figures held as integer units (tally.money) that a reader sees as decimal amounts.
@@ -40,6 +40,12 @@ class JobCreate(BaseModel):
     rule_set_version: int | None = Field(
         None, ge=1, description="A released version of the project's rule set to match with"
     )
+    mode: JobMode = Field(
+        JobMode.FULL,
+        description="full: match every record of both sources (decisions of earlier jobs on"
+        " rejected pairs still hold); incremental: match only the open items of the two sources'"
+        " reconciliation and the rows appended since its last job (settled records stay settled)",
+    )
 
     @model_validator(mode="after")
     def _one_rule_source(self) -> Self:
@@ -56,6 +62,10 @@ class JobRead(BaseModel):
     left_source_id: int
     right_source_id: int
     status: JobStatus
+    mode: JobMode = Field(JobMode.FULL, description="full or incremental (see JobCreate)")
+    reconciliation_id: int | None = Field(
+        None, description="The reconciliation of its two sources whose state the job advances"
+    )
     progress: float
     cancel_requested: bool
     attempts: int

@@ -18,6 +18,7 @@ from tally.models import (
     ReconciliationJob,
 )
 from tally.projects.auth import ProjectAccess
+from tally.reconciliations.service import ReconciliationService
 from tally.rule_sets.service import RuleSetService
 from tally.sources.repository import DataSourceRepository
 
@@ -94,8 +95,13 @@ class JobService:
         version, rules = await RuleSetService(self.session).version_for_job(
             access, data.rule_set_version, data.rules, (data.left_source_id, data.right_source_id)
         )
+        reconciliation = await ReconciliationService(self.session).for_sources(
+            access.project_id, data.left_source_id, data.right_source_id
+        )
         job = ReconciliationJob(
             project_id=access.project_id,
+            reconciliation_id=reconciliation.id,
+            mode=data.mode,
             left_source_id=data.left_source_id,
             right_source_id=data.right_source_id,
             rules=rules.model_dump(mode="json"),

@@ -51,7 +51,15 @@ from tally.matching.rules import (
     Rule,
     RuleSet,
 )
-from tally.matching.state import BATCH_COLUMNS, BATCH_LINKS, Batch, PhaseTimer, RunState
+from tally.matching.state import (
+    BATCH_COLUMNS,
+    BATCH_LINKS,
+    Batch,
+    Exclusions,
+    PhaseTimer,
+    RunState,
+    proposal_signature,
+)
 
 DEFAULT_BLOCK_BUDGET_S = 0.25
 
@@ -66,6 +74,7 @@ def reconcile(
     time_budget_per_block_s: float = DEFAULT_BLOCK_BUDGET_S,
     strategy: Strategy | str = Strategy.OPTIMAL,
     limits: Limits | None = None,
+    exclusions: Exclusions | None = None,
 ) -> ReconcileResult:
     """Match ``left`` against ``right`` with ``rule_set`` (rules in priority order).
 
@@ -75,6 +84,7 @@ def reconcile(
     when ``should_cancel()`` returns True, :class:`MatchingCancelled` is raised. The sum search
     spends at most ``time_budget_per_block_s`` per block; blocks that hit it are counted in
     ``stats.blocks_over_budget``. ``strategy`` other than ``optimal`` is for benchmarks only.
+    ``exclusions`` are proposals rejected earlier: never made again, as matches or discrepancies.
 
     Raises :class:`RecordFrameError` when a frame lacks the record columns or has bad types.
     """
@@ -93,6 +103,7 @@ def reconcile(
         progress=progress,
         should_cancel=should_cancel,
         timer=timer,
+        exclusions=exclusions or Exclusions(),
     )
     state.checkpoint(0.0)
     stats = state.stats
@@ -173,6 +184,7 @@ def _run_pair_rule(
             rs.discrepancy_candidates = discrepancies.height
         suggest_q = round(rule.suggest * SCORE_SCALE)
         passing = scored.filter(pl.col("all_pass") & (pl.col("score_q") >= suggest_q))
+        passing = _without_rejected(state, passing)
         rs.passing = passing.height
     state.checkpoint(_progress_of(state, index, 0.7))
     with timer.phase("assignment"):
@@ -197,6 +209,12 @@ def _run_pair_rule(
     _count_statuses(rs, batch.matches)
     state.consume(as_int_array(chosen["L_row"]), as_int_array(chosen["R_row"]))
     return discrepancies
+
+
+def _without_rejected(state: RunState, pairs: pl.DataFrame) -> pl.DataFrame:
+    if not state.exclusions or pairs.height == 0:
+        return pairs
+    return pairs.join(state.exclusions.pairs, on=["L_id", "R_id"], how="anti")
 
 
 def _progress_of(state: RunState, index: int, within: float) -> float:
@@ -283,6 +301,7 @@ def _pair_batch(chosen: pl.DataFrame, rule: Rule, index: int, category: str) -> 
 
 def _run_discrepancies(state: RunState, index: int, rule: Rule, frame: pl.DataFrame) -> None:
     """Pairs equal on the keys but outside tolerance, among records still unmatched."""
+    frame = _without_rejected(state, frame)
     if frame.height == 0:
         return
     free = state.free_l[as_int_array(frame["L_row"])] & state.free_r[as_int_array(frame["R_row"])]
@@ -327,14 +346,21 @@ def _run_group_rule(state: RunState, index: int, rule: Rule, base: float, span: 
     state.stats.blocks_over_budget += outcome.over_budget
     state.stats.group_candidates_truncated += outcome.truncated
     with state.timer.phase("scoring"):
-        batch, left_rows, right_rows = _group_batch(outcome, rule, index, lw, rw)
+        batch, left_rows, right_rows = _group_batch(
+            outcome, rule, index, lw, rw, state.exclusions.signatures
+        )
     state.batches.append(batch)
     _count_statuses(rs, batch.matches)
     state.consume(left_rows, right_rows)
 
 
 def _group_batch(
-    outcome: GroupOutcome, rule: Rule, index: int, lw: pl.DataFrame, rw: pl.DataFrame
+    outcome: GroupOutcome,
+    rule: Rule,
+    index: int,
+    lw: pl.DataFrame,
+    rw: pl.DataFrame,
+    rejected: frozenset[str],
 ) -> tuple[Batch, IntArray, IntArray]:
     lid, rid = as_int_array(lw["id"]), as_int_array(rw["id"])
     lrow, rrow = as_int_array(lw[ROW]), as_int_array(rw[ROW])
@@ -345,10 +371,14 @@ def _group_batch(
     used_l: list[int] = []
     used_r: list[int] = []
     edge_values = EdgeValues(outcome.edges, rule)
-    for mk, group in enumerate(outcome.groups):
-        evidence, days = group_evidence(group, rule, edge_values, lamt, ramt)
+    mk = 0
+    for group in outcome.groups:
         left_ids = sorted(int(lid[i]) for i in group.left)
         right_ids = sorted(int(rid[i]) for i in group.right)
+        signature = proposal_signature(left_ids, right_ids)
+        if signature in rejected:  # its records stay free
+            continue
+        evidence, days = group_evidence(group, rule, edge_values, lamt, ramt)
         status = "ambiguous" if group.tie else ("auto" if group.score_q >= auto_q else "suggested")
         rows.append(
             {
@@ -363,13 +393,14 @@ def _group_batch(
                 "evidence": json.dumps(evidence, separators=(",", ":")),
                 "_lmin": left_ids[0],
                 "_rmin": right_ids[0],
-                "_sig": ",".join(map(str, left_ids)) + "|" + ",".join(map(str, right_ids)),
+                "_sig": signature,
             }
         )
         members = [(i, "left") for i in left_ids] + [(i, "right") for i in right_ids]
         links += [(mk, at, i, side) for at, (i, side) in enumerate(members)]
         used_l += [int(lrow[i]) for i in group.left]
         used_r += [int(rrow[i]) for i in group.right]
+        mk += 1
     matches = pl.DataFrame(rows, schema=BATCH_COLUMNS)
     link_frame = pl.DataFrame(links, schema=BATCH_LINKS, orient="row")
     return (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -36,6 +36,36 @@ BATCH_LINKS: dict[str, pl.DataType] = {
     "record_id": pl.Int64(),
     "side": pl.String(),
 }
+
+
+@dataclass(frozen=True)
+class Exclusions:
+    """Proposals a reviewer rejected in an earlier job: a run never proposes them again.
+
+    ``signatures`` name each rejected proposal's records ("left ids|right ids", ids sorted and
+    comma-separated, as a group match's ``_sig``); the one-to-one ones are also ``pairs``
+    (``L_id``, ``R_id``), which the pair rules remove from their candidates before assignment,
+    so the records stay free for another partner.
+    """
+
+    signatures: frozenset[str] = frozenset()
+
+    @property
+    def pairs(self) -> pl.DataFrame:
+        rows = []
+        for signature in self.signatures:
+            left, _, right = signature.partition("|")
+            if left and right and "," not in left and "," not in right:
+                rows.append((int(left), int(right)))
+        return pl.DataFrame(rows, schema={"L_id": pl.Int64, "R_id": pl.Int64}, orient="row")
+
+    def __bool__(self) -> bool:
+        return bool(self.signatures)
+
+
+def proposal_signature(left_ids: Iterable[int], right_ids: Iterable[int]) -> str:
+    """The records of a proposal as one text: what Exclusions compares."""
+    return ",".join(map(str, sorted(left_ids))) + "|" + ",".join(map(str, sorted(right_ids)))
 
 
 @dataclass
@@ -72,6 +102,7 @@ class RunState:
     should_cancel: Callable[[], bool] | None = None
     stats: ReconcileStats = field(default_factory=ReconcileStats)
     timer: PhaseTimer = field(default_factory=PhaseTimer)
+    exclusions: Exclusions = field(default_factory=Exclusions)
     batches: list[Batch] = field(default_factory=list)
     free_l: npt.NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, np.bool_))
     free_r: npt.NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, np.bool_))

@@ -8,6 +8,7 @@ from tally.models.data_source_append import DataSourceAppend
 from tally.models.idempotency_key import IdempotencyKey
 from tally.models.import_profile import ImportProfile
 from tally.models.ingest_progress import IngestProgress
+from tally.models.job_scope_record import JobScopeRecord, ScopeKind
 from tally.models.match import (
     CLAIMING_STATUSES,
     Match,
@@ -19,16 +20,25 @@ from tally.models.match import (
     match_origin,
     match_tab,
 )
+from tally.models.open_item import OpenItem
 from tally.models.project import Project
 from tally.models.project_member import ProjectMember, ProjectRole
 from tally.models.project_stats import ProjectStats
-from tally.models.reconciliation_job import FINISHED_JOB_STATUSES, JobStatus, ReconciliationJob
+from tally.models.reconciliation import Reconciliation
+from tally.models.reconciliation_job import (
+    FINISHED_JOB_STATUSES,
+    JobMode,
+    JobStatus,
+    ReconciliationJob,
+)
 from tally.models.record import Record
 from tally.models.record_duplicate import RecordDuplicate
 from tally.models.record_search import RecordSearch
+from tally.models.rejected_pair import RejectedPair
 from tally.models.rule_set_backtest import BacktestStatus, RuleSetBacktest
 from tally.models.rule_set_version import RuleSetVersion, RuleSetVersionStatus
 from tally.models.rule_suggestion import RuleSuggestion, SuggestionStatus
+from tally.models.settlement import Settlement
 from tally.models.unmatched_record import UnmatchedRecord
 from tally.models.user import User, UserRole
 from tally.models.web_session import WebSession
@@ -46,6 +56,8 @@ __all__ = [
     "IdempotencyKey",
     "ImportProfile",
     "IngestProgress",
+    "JobMode",
+    "JobScopeRecord",
     "JobStatus",
     "Match",
     "MatchCategory",
@@ -53,18 +65,23 @@ __all__ = [
     "MatchRecord",
     "MatchStatus",
     "MatchTab",
+    "OpenItem",
     "Project",
     "ProjectMember",
     "ProjectRole",
     "ProjectStats",
+    "Reconciliation",
     "ReconciliationJob",
     "Record",
     "RecordDuplicate",
     "RecordSearch",
+    "RejectedPair",
     "RuleSetBacktest",
     "RuleSetVersion",
     "RuleSetVersionStatus",
     "RuleSuggestion",
+    "ScopeKind",
+    "Settlement",
     "SuggestionStatus",
     "UnmatchedRecord",
     "User",

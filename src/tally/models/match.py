@@ -104,6 +104,9 @@ class Match(Base):
     # Derived from category and status by match_tab(); stored so every tab is one index range.
     tab: Mapped[str] = mapped_column(String(16), default=MatchTab.MATCHED, server_default="matched")
     origin: Mapped[str] = mapped_column(String(16), default=MatchOrigin.AUTO, server_default="auto")
+    # Moved by every review change: a decision made on an older version is refused (409), so of
+    # two reviewers acting at once one wins and the other sees what changed.
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # A server default: results are bulk-loaded with COPY, which bypasses Python-side defaults.
     created_at: Mapped[datetime] = mapped_column(
         Timestamp, default=utcnow, server_default=func.now()

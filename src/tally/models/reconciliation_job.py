@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Float,
     ForeignKey,
@@ -29,6 +30,11 @@ class JobStatus(StrEnum):
 
 
 FINISHED_JOB_STATUSES = (JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED)
+
+
+class JobMode(StrEnum):
+    FULL = "full"  # every record of both sources
+    INCREMENTAL = "incremental"  # the reconciliation's open items and the rows appended since
 
 
 class ReconciliationJob(Base):
@@ -57,6 +63,14 @@ class ReconciliationJob(Base):
     # The project's rule-set version these rules are (None: rules given with the job itself).
     rule_set_version: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16), default=JobStatus.QUEUED)
+    mode: Mapped[str] = mapped_column(String(16), default=JobMode.FULL, server_default="full")
+    # The running reconciliation of its two sources whose state the job reads and advances.
+    reconciliation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reconciliation.id", ondelete="SET NULL"), index=True
+    )
+    # An incremental job's scope: rows numbered above these, and its job_scope_record rows.
+    left_from_row: Mapped[int | None] = mapped_column(BigInteger)
+    right_from_row: Mapped[int | None] = mapped_column(BigInteger)
     progress: Mapped[float] = mapped_column(Float, default=0.0)
     cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
     # Set when the retention cleanup removed this job's matches (the summary stays).

@@ -15,7 +15,9 @@ from tally.kit.errors import Forbidden, error_responses
 from tally.kit.pagination import Page, PageParams, page_params
 from tally.models import MatchTab
 from tally.money import to_units
-from tally.projects.auth import ProjectNotFound, ProjectReader
+from tally.projects.auth import ProjectEditor, ProjectNotFound, ProjectReader
+from tally.reconciliations.service import RecordsSettled
+from tally.results.bulk import BulkRefused, BulkReviewService
 from tally.results.export import (
     CSV_MEDIA_TYPE,
     XLSX_MEDIA_TYPE,
@@ -24,6 +26,8 @@ from tally.results.export import (
 )
 from tally.results.schemas import (
     AuditEventRead,
+    BulkOutcome,
+    BulkReview,
     CandidatesRead,
     ExportFormat,
     ManualMatchCreate,
@@ -42,6 +46,7 @@ from tally.results.schemas import (
 from tally.results.service import (
     MAX_CANDIDATES,
     JobRulesInvalid,
+    MatchChanged,
     MatchNotFound,
     RecordNotFound,
     RecordsAlreadyClaimed,
@@ -69,8 +74,8 @@ Text = Annotated[
     str | None,
     Query(min_length=1, max_length=200, description="Text in the reference or description"),
 ]
-_read_errors = error_responses(ProjectNotFound, JobNotFound, JobNotCompleted)
-_review_errors = error_responses(ProjectNotFound, Forbidden, ReviewConflict)
+_read_errors = error_responses(ProjectNotFound)
+_review_errors = error_responses(ProjectNotFound, Forbidden, ReviewConflict, MatchChanged)
 
 
 def _units(value: Decimal | None) -> int | None:
@@ -147,7 +152,10 @@ async def get_job_match(
 @router.post(
     "/matches/{match_id}/confirm",
     response_model=ReviewOutcome,
-    responses={**_review_errors, **error_responses(MatchNotFound, RecordsAlreadyClaimed)},
+    responses={
+        **_review_errors,
+        **error_responses(MatchNotFound, RecordsAlreadyClaimed, RecordsSettled),
+    },
 )
 async def confirm_match(
     access: IdempotentProjectWrite,
@@ -157,8 +165,22 @@ async def confirm_match(
     data: ReviewNote | None = None,
 ) -> ReviewOutcome:
     """Confirm a match; ambiguous alternatives sharing its records are rejected."""
-    note = data.note if data else None
-    return await ResultService(session).confirm_match(access, job_id, match_id, note)
+    note, version = (data.note, data.version) if data else (None, None)
+    return await ResultService(session).confirm_match(access, job_id, match_id, note, version)
+
+
+@router.post(
+    "/matches/bulk",
+    response_model=BulkOutcome,
+    responses={**_review_errors, **error_responses(MatchNotFound, BulkRefused)},
+)
+async def bulk_review_matches(
+    access: ProjectEditor, job_id: JobId, data: BulkReview, session: Session
+) -> BulkOutcome:
+    """Confirm or reject a list of matches, or every match a filter chooses (e.g. the
+    suggestions of a rule at or above a score), in one transaction; each decision is audited.
+    409 BulkRefused, naming the match, when one of them cannot take it (nothing changes)."""
+    return await BulkReviewService(session).bulk_review(access, job_id, data)
 
 
 @router.post(
@@ -174,15 +196,17 @@ async def reject_match(
     data: ReviewNote | None = None,
 ) -> ReviewOutcome:
     """Reject a match, or undo a manual one: its records become unmatched again."""
-    note = data.note if data else None
-    return await ResultService(session).reject_match(access, job_id, match_id, note)
+    note, version = (data.note, data.version) if data else (None, None)
+    return await ResultService(session).reject_match(access, job_id, match_id, note, version)
 
 
 @router.post(
     "/matches",
     response_model=MatchRead,
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(ProjectNotFound, Forbidden, RecordsNotInJob, RecordsAlreadyClaimed),
+    responses=error_responses(
+        ProjectNotFound, Forbidden, RecordsNotInJob, RecordsAlreadyClaimed, RecordsSettled
+    ),
 )
 async def create_manual_match(
     access: IdempotentProjectWrite, job_id: JobId, data: ManualMatchCreate, session: Session

@@ -37,6 +37,7 @@ from tally.models import (
 )
 from tally.results.partitions import drop_partitions
 from tally.results.schemas import MatchQuery, MatchSort, RecordQuery, RecordSort, RecordTab
+from tally.results.scope import job_scope
 from tally.results.search_index import (
     RECORD_TEXT,
     SEARCH_TEXT,
@@ -193,6 +194,23 @@ class ResultRepository:
             )
         return statement
 
+    async def bulk_match_ids(
+        self,
+        job: ReconciliationJob,
+        query: MatchQuery,
+        *,
+        min_score: float | None,
+        statuses: Sequence[str] | None,
+        limit: int,
+    ) -> list[int]:
+        """Ids of the tab's matches a bulk review chose, in id order, at most ``limit``."""
+        statement = self._match_filter(job, query).with_only_columns(Match.id)
+        if min_score is not None:
+            statement = statement.where(Match.score >= min_score)
+        if statuses is not None:
+            statement = statement.where(Match.status.in_(statuses))
+        return list(await self.session.scalars(statement.order_by(Match.id).limit(limit)))
+
     async def count_matches(self, job: ReconciliationJob, query: MatchQuery) -> int:
         inner = self._match_filter(job, query).with_only_columns(Match.id).subquery()
         return int(await self.session.scalar(select(func.count()).select_from(inner)) or 0)
@@ -312,6 +330,9 @@ class ResultRepository:
                 )
                 .where(Record.data_source_id == source_id, ~exists().where(claimed_by))
             )
+            scope = job_scope(job, side)
+            if scope is not None:
+                statement = statement.where(scope)
         if query.min_amount is not None:
             statement = statement.where(Record.amount >= query.min_amount)
         if query.max_amount is not None:

@@ -95,15 +95,19 @@ class ReviewRepository:
         status: MatchStatus,
         *,
         category: MatchCategory | None = None,
-    ) -> None:
-        """Set status (and category), the tab they imply, and the links' ``claims`` with them.
+        expected_version: int | None = None,
+    ) -> int:
+        """Set status (and category), the tab they imply, and the links' ``claims`` with them;
+        every match moves to its next version. Returns how many matches changed.
 
         ``category`` moves a confirmed discrepancy to the matched results: the reviewer accepted
-        its difference.
+        its difference. ``expected_version`` changes the matches only if still at that version:
+        the one write that decides which of two concurrent review changes wins (on SQLite as
+        well, where nothing locks the job row between the reads and this).
         """
         if not match_ids:
-            return
-        values: dict[str, Any] = {"status": status}
+            return 0
+        values: dict[str, Any] = {"status": status, "version": Match.version + 1}
         if category is not None:
             values["category"] = category
             values["tab"] = str(match_tab(category, status))
@@ -112,18 +116,21 @@ class ReviewRepository:
                 *[(Match.category == c, str(match_tab(c, status))) for c in MatchCategory],
                 else_=Match.tab,
             )
-        await self.session.execute(
-            update(Match)
-            .where(Match.id.in_(match_ids))
-            .values(**values)
-            .execution_options(synchronize_session=False)
+        statement = update(Match).where(Match.id.in_(match_ids))
+        if expected_version is not None:
+            statement = statement.where(Match.version == expected_version)
+        result = await self.session.execute(
+            statement.values(**values).execution_options(synchronize_session=False)
         )
-        await self.session.execute(
-            update(MatchRecord)
-            .where(MatchRecord.match_id.in_(match_ids))
-            .values(claims=status in CLAIMING_STATUSES)
-            .execution_options(synchronize_session=False)
-        )
+        changed = int(result.rowcount)  # type: ignore[attr-defined]
+        if changed:
+            await self.session.execute(
+                update(MatchRecord)
+                .where(MatchRecord.match_id.in_(match_ids))
+                .values(claims=status in CLAIMING_STATUSES)
+                .execution_options(synchronize_session=False)
+            )
+        return changed
 
     async def records_by_ids(self, record_ids: Collection[int]) -> list[Record]:
         statement = select(Record).where(Record.id.in_(record_ids)).order_by(Record.id)

@@ -7,7 +7,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from tally.models import MatchTab
 
@@ -123,11 +123,70 @@ class MatchRead(BaseModel):
     explanation: str
     left: list[RecordRead]
     right: list[RecordRead]
+    version: int = Field(
+        0, description="Moved by every review change; send it back with a decision (409 if stale)"
+    )
     created_at: datetime
 
 
 class ReviewNote(BaseModel):
     note: str | None = Field(None, max_length=1000, description="Why; kept in the audit trail")
+    version: int | None = Field(
+        None,
+        ge=0,
+        description="The match's version the decision was made on: when it has changed since"
+        " (another reviewer acted), 409 MatchChanged with the match as it is now",
+    )
+
+
+MAX_BULK_MATCHES = 10_000  # per request: one transaction, each decision audited
+
+
+class BulkAction(StrEnum):
+    CONFIRM = "confirm"
+    REJECT = "reject"
+
+
+class BulkSelection(BaseModel):
+    """A filter choosing matches of one tab: e.g. every suggestion of a rule at or above a score."""
+
+    tab: MatchTab = MatchTab.REVIEW
+    rule: str | None = Field(None, description="Only matches made by this rule")
+    min_score: float | None = Field(None, ge=0, le=1, description="Only scores at or above this")
+    min_amount: Decimal | None = Field(None, description="Only left totals at or above this")
+    max_amount: Decimal | None = Field(None, description="Only left totals at or below this")
+    suggestions_only: bool = Field(
+        True,
+        description="In the review tab, leave out ambiguous alternatives (confirming one rejects"
+        " its rivals, so they are decided one at a time)",
+    )
+
+
+class BulkReview(BaseModel):
+    """Confirm or reject many matches in one request: listed by id, or chosen by a filter."""
+
+    action: BulkAction
+    match_ids: list[int] | None = Field(
+        None, min_length=1, max_length=MAX_BULK_MATCHES, description="These matches"
+    )
+    selection: BulkSelection | None = Field(None, description="Or every match this filter chooses")
+    note: str | None = Field(None, max_length=1000, description="Why; kept with each decision")
+
+    @model_validator(mode="after")
+    def _one_choice(self) -> BulkReview:
+        if (self.match_ids is None) == (self.selection is None):
+            raise ValueError("give either match_ids or selection")
+        return self
+
+
+class BulkOutcome(BaseModel):
+    action: BulkAction
+    changed: list[int] = Field(description="Matches decided by this request, each audited")
+    unchanged: list[int] = Field(description="Matches already in the requested state")
+    rejected_match_ids: list[int] = Field(
+        default_factory=list,
+        description="Ambiguous alternatives rejected because a confirmed match shares records",
+    )
 
 
 class ReviewOutcome(BaseModel):

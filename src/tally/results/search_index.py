@@ -32,6 +32,7 @@ from tally.models import MatchRecord, ReconciliationJob, Record, RecordSearch, U
 from tally.models.base import utcnow
 from tally.models.record_search import search_partition
 from tally.results.schemas import RecordQuery, RecordSort, RecordTab
+from tally.results.scope import job_scope
 
 # pg_advisory_xact_lock(_SEARCH_LOCK, source_id): one search-text build per source at a time.
 _SEARCH_LOCK = 7_000_001
@@ -131,6 +132,9 @@ class SearchIndexRepository:
         )
         if record_ids is not None:
             rows = rows.where(Record.id.in_(record_ids))
+        scope = job_scope(job)
+        if scope is not None:
+            rows = rows.where(scope)
         columns = ["job_id", "record_id", "side", "row_number", "amount", "booking_date"]
         await self.session.execute(insert(UnmatchedRecord).from_select(columns, rows))
         connection = await self.session.connection()

@@ -42,6 +42,7 @@ from tally.models import (
 )
 from tally.money import format_units, from_units
 from tally.projects.auth import ProjectAccess
+from tally.reconciliations.service import SETTLING_STATUSES, ReconciliationService
 from tally.results.repository import LinkedRecord, ResultRepository
 from tally.results.review_repository import ReviewRepository
 from tally.results.schemas import (
@@ -99,6 +100,10 @@ class ReviewConflict(Conflict):
     """The match is not in a state that allows this action."""
 
 
+class MatchChanged(Conflict):
+    """The match changed since the version the decision was made on (another reviewer acted)."""
+
+
 class RecordsAlreadyClaimed(Conflict):
     """A record is already used by another match of this job."""
 
@@ -126,6 +131,7 @@ class ResultService:
         self.reviews = ReviewRepository(session)
         self.stats = StatsRepository(session)
         self.search_index = SearchIndexRepository(session)
+        self.state = ReconciliationService(session)
 
     async def get_job(self, access: ProjectAccess, job_id: int) -> ReconciliationJob:
         return await JobService(self.session).get_job(access, job_id)
@@ -195,7 +201,12 @@ class ResultService:
     # --- review ---------------------------------------------------------------------------------
 
     async def confirm_match(
-        self, access: ProjectAccess, job_id: int, match_id: int, note: str | None = None
+        self,
+        access: ProjectAccess,
+        job_id: int,
+        match_id: int,
+        note: str | None = None,
+        version: int | None = None,
     ) -> ReviewOutcome:
         """Confirm a match; its ambiguous alternatives (sharing a record) are rejected.
 
@@ -204,10 +215,20 @@ class ResultService:
         """
         job = await self._job_for_review(access, job_id)
         match = await self._match(job, match_id)
+        seen = await self._check_version(job, match, version)
         if match.status in (MatchStatus.CONFIRMED, MatchStatus.MANUAL):
-            raise ReviewConflict(f"Match {match.id} is already {match.status}")
-        record_ids = [link.record_id for link in await self.reviews.links_of([match.id])]
+            raise await self._conflict(
+                ReviewConflict, job, match, f"Match {match.id} is already {match.status}"
+            )
+        own_links = await self.reviews.links_of([match.id])
+        record_ids = [link.record_id for link in own_links]
         await self._ensure_unclaimed(job, record_ids, except_match_ids=[match.id])
+        await self.state.ensure_open(
+            job,
+            record_ids,
+            settled_by_this=match.status == MatchStatus.AUTO
+            and match.category == MatchCategory.MATCHED,
+        )
         rivals = await self.reviews.open_alternatives(job.id, record_ids, except_match_id=match.id)
         alternatives = [i for i, _category in rivals]
         before = await self._side_totals(job, record_ids)
@@ -216,8 +237,16 @@ class ResultService:
         previous = match.status
         category = MatchCategory.MATCHED if match.category == MatchCategory.DISCREPANCY else None
         async with _claiming(record_ids):
+            changed = await self.reviews.set_status(
+                [match.id], MatchStatus.CONFIRMED, category=category, expected_version=seen
+            )
+            if not changed:
+                raise await self._changed(job, match)
             await self.reviews.set_status(alternatives, MatchStatus.REJECTED)
-            await self.reviews.set_status([match.id], MatchStatus.CONFIRMED, category=category)
+        await self.state.settle(job, _sides(own_links), match_id=match.id)
+        if previous == MatchStatus.REJECTED:
+            await self.state.forget_rejection(job, _sides(own_links))
+        await self._remember_rejected(job, alternatives)
         shifts = [
             (f"{match.category}:{previous}", f"{category or match.category}:confirmed"),
             *_rejections(rivals),
@@ -255,18 +284,36 @@ class ResultService:
         return ReviewOutcome(match=read, rejected_match_ids=alternatives)
 
     async def reject_match(
-        self, access: ProjectAccess, job_id: int, match_id: int, note: str | None = None
+        self,
+        access: ProjectAccess,
+        job_id: int,
+        match_id: int,
+        note: str | None = None,
+        version: int | None = None,
     ) -> ReviewOutcome:
         """Reject a match (or undo a manual one): its records are released for other matches."""
         job = await self._job_for_review(access, job_id)
         match = await self._match(job, match_id)
+        seen = await self._check_version(job, match, version)
         if match.status == MatchStatus.REJECTED:
-            raise ReviewConflict(f"Match {match.id} is already rejected")
-        record_ids = [link.record_id for link in await self.reviews.links_of([match.id])]
+            raise await self._conflict(
+                ReviewConflict, job, match, f"Match {match.id} is already rejected"
+            )
+        own_links = await self.reviews.links_of([match.id])
+        record_ids = [link.record_id for link in own_links]
         before = await self._side_totals(job, record_ids)
         decisions_before = await self.stats.decision_counts(job.id, [match.id])
-        previous = match.status
-        await self.reviews.set_status([match.id], MatchStatus.REJECTED)
+        previous, settled = match.status, match.category == MatchCategory.MATCHED
+        if not await self.reviews.set_status(
+            [match.id], MatchStatus.REJECTED, expected_version=seen
+        ):
+            raise await self._changed(job, match)
+        if settled and previous in SETTLING_STATUSES:
+            # Its records are open items again; an undone manual match is no rejection.
+            rejected = None if previous == MatchStatus.MANUAL else match.id
+            await self.state.release(job, _sides(own_links), reject_match_id=rejected)
+        else:
+            await self.state.reject(job, {match.id: _sides(own_links)})
         action = "manual_match.undone" if previous == MatchStatus.MANUAL else "match.rejected"
         event = self._event(
             access,
@@ -310,11 +357,13 @@ class ResultService:
         if len(currencies) > 1:
             raise MixedCurrencies(f"The records are in different currencies: {currencies}")
         await self._ensure_unclaimed(job, record_ids)
+        await self.state.ensure_open(job, record_ids)
         rivals = await self.reviews.open_alternatives(job.id, record_ids)
         alternatives = [i for i, _category in rivals]
         before = await self._side_totals(job, record_ids)
         decisions_before = await self.stats.decision_counts(job.id, alternatives)
         await self.reviews.set_status(alternatives, MatchStatus.REJECTED)
+        await self._remember_rejected(job, alternatives)
         match = _manual_match(job, left, right)
         async with _claiming(record_ids):
             await self.reviews.add_match(
@@ -324,6 +373,11 @@ class ResultService:
                     *(MatchRecord(job_id=job.id, record_id=r.id, side="right") for r in right),
                 ],
             )
+        await self.state.settle(
+            job,
+            {**{r.id: "left" for r in left}, **{r.id: "right" for r in right}},
+            match_id=match.id,
+        )
         events = [
             self._event(
                 access,
@@ -354,6 +408,42 @@ class ResultService:
             job, events, record_ids, before, shifts, [match.id, *alternatives], decisions_before
         )
         return (await self._read_matches(job, [match]))[0]
+
+    async def _check_version(
+        self, job: ReconciliationJob, match: Match, version: int | None
+    ) -> int:
+        """The version the decision is made on: the caller's, which must still be current."""
+        if version is not None and version != match.version:
+            raise await self._changed(job, match)
+        return match.version if version is None else version
+
+    async def _changed(self, job: ReconciliationJob, match: Match) -> Conflict:
+        return await self._conflict(
+            MatchChanged,
+            job,
+            match,
+            f"Match {match.id} was changed by someone else meanwhile; its current state is"
+            " attached",
+        )
+
+    async def _conflict(
+        self, error: type[Conflict], job: ReconciliationJob, match: Match, detail: str
+    ) -> Conflict:
+        """A 409 carrying the match as it is now, so the caller can show it (the page refreshes
+        the row)."""
+        current = await self.repository.get_match(job.id, match.id)
+        assert current is not None  # matches are deleted only with their job's results
+        read = (await self._read_matches(job, [await self.reviews.refresh(current)]))[0]
+        return error(detail, match=read.model_dump(mode="json"))
+
+    async def _remember_rejected(self, job: ReconciliationJob, match_ids: Sequence[int]) -> None:
+        """Alternatives rejected for another decision: never proposed again either."""
+        if not match_ids or job.reconciliation_id is None:
+            return
+        by_match: dict[int, list[MatchRecord]] = defaultdict(list)
+        for link in await self.reviews.links_of(match_ids):
+            by_match[link.match_id].append(link)
+        await self.state.reject(job, {m: _sides(links) for m, links in by_match.items()})
 
     async def _job_for_review(self, access: ProjectAccess, job_id: int) -> ReconciliationJob:
         job = await self.reviews.lock_job(access.project_id, job_id)
@@ -712,6 +802,10 @@ def _shifted(counts: dict[str, Any], shifts: Iterable[tuple[str | None, str]]) -
 
 
 # --- shaping ------------------------------------------------------------------------------------
+
+
+def _sides(links: Iterable[MatchRecord]) -> dict[int, str]:
+    return {link.record_id: link.side for link in links}
 
 
 def _source_of(found: dict[int, Record], record_id: int) -> int | None:

@@ -71,6 +71,7 @@ def match_read(
         explanation=explain(evidence),
         left=left,
         right=right,
+        version=match.version,
         created_at=match.created_at,
     )
 

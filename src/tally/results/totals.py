@@ -7,11 +7,13 @@ seconds, this takes milliseconds. A test keeps the two equal.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import polars as pl
 
 from tally.models import CLAIMING_STATUSES, MatchCategory, match_origin
+from tally.reconciliations.repository import SideTotals
 from tally.results.stats_repository import SETTLED_STATUSES
 
 
@@ -42,6 +44,18 @@ def totals_from_result(
             for row in counts.iter_rows(named=True)
         },
     }
+
+
+def with_settled_before(totals: dict[str, Any], carried: Sequence[SideTotals]) -> None:
+    """Add to an incremental run's totals the records settled before it (outside its scope), so
+    that the job's and the project's figures describe the whole sources; the unmatched count
+    (records - claimed) stays the run's."""
+    for side, settled in zip(("left", "right"), carried, strict=True):
+        figures = totals[side]
+        figures["records"] += settled.records
+        figures["claimed"] += settled.records
+        figures["matched"] += settled.records
+        figures["matched_amount"] += settled.size
 
 
 def decisions_from_result(matches: pl.DataFrame) -> list[list[Any]]:

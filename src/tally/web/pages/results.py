@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Path, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.background import BackgroundTask
 
 from tally.jobs.service import JobNotCompleted
@@ -17,6 +18,7 @@ from tally.kit.pagination import Page, PageParams
 from tally.money import AmountPrecisionError, to_units
 from tally.projects.auth import ProjectAccess
 from tally.projects.service import ProjectService
+from tally.results.bulk import BulkReviewService
 from tally.results.export import (
     CSV_MEDIA_TYPE,
     XLSX_MEDIA_TYPE,
@@ -27,6 +29,9 @@ from tally.results.export import (
     write_xlsx,
 )
 from tally.results.schemas import (
+    BulkAction,
+    BulkReview,
+    BulkSelection,
     ExportFormat,
     ManualMatchCreate,
     MatchQuery,
@@ -36,7 +41,7 @@ from tally.results.schemas import (
     RecordTab,
     ResultTab,
 )
-from tally.results.service import ResultService
+from tally.results.service import MatchChanged, ResultService, ReviewConflict
 from tally.sources.service import DataSourceService
 from tally.users.auth import Session
 from tally.web.auth import WebProjectEditor, WebProjectReader, may_edit
@@ -180,9 +185,13 @@ async def confirm_match(
     job_id: JobId,
     match_id: Annotated[int, Path(ge=1)],
     session: Session,
+    version: Annotated[int | None, Query(ge=0)] = None,
 ) -> Response:
     results = ResultService(session)
-    outcome = await results.confirm_match(access, job_id, match_id)
+    try:
+        outcome = await results.confirm_match(access, job_id, match_id, version=version)
+    except (MatchChanged, ReviewConflict):
+        return await _current_row(request, access, job_id, match_id, session)
     # Alternatives the confirmation rejected change on the page too (htmx out-of-band swaps).
     others = [await results.get_match(access, job_id, i) for i in outcome.rejected_match_ids]
     return render(
@@ -207,9 +216,57 @@ async def reject_match(
     job_id: JobId,
     match_id: Annotated[int, Path(ge=1)],
     session: Session,
+    version: Annotated[int | None, Query(ge=0)] = None,
 ) -> Response:
-    outcome = await ResultService(session).reject_match(access, job_id, match_id)
+    try:
+        outcome = await ResultService(session).reject_match(
+            access, job_id, match_id, version=version
+        )
+    except (MatchChanged, ReviewConflict):
+        return await _current_row(request, access, job_id, match_id, session)
     return _row(request, access, outcome.match, True)
+
+
+async def _current_row(
+    request: Request, access: ProjectAccess, job_id: int, match_id: int, session: AsyncSession
+) -> Response:
+    """Another reviewer acted first: the row as it is now, saying so (nothing was changed)."""
+    await session.rollback()
+    match = await ResultService(session).get_match(access, job_id, match_id)
+    return render(
+        request,
+        "results/_match_row.html",
+        {
+            "match": match,
+            "others": [],
+            "project_id": access.project_id,
+            "can_edit": True,
+            "updated": True,
+            "conflict": True,
+        },
+    )
+
+
+@router.post("/projects/{project_id}/jobs/{job_id}/bulk-confirm", include_in_schema=False)
+async def bulk_confirm(
+    request: Request, access: WebProjectEditor, job_id: JobId, session: Session
+) -> Response:
+    """The review tab's "confirm every suggestion of a rule at or above a score": the API's
+    bulk review (one transaction, each confirmation audited); the page reloads to show it."""
+    form = await request.form()
+    try:
+        data = BulkReview(
+            action=BulkAction.CONFIRM,
+            selection=BulkSelection(
+                rule=str(form.get("rule") or "") or None,
+                min_score=float(str(form.get("min_score") or "0")),
+            ),
+            note="bulk confirmation from the review page",
+        )
+    except (ValidationError, ValueError):
+        return JSONResponse({"errors": ["choose a score between 0 and 1"]}, status_code=422)
+    await BulkReviewService(session).bulk_review(access, job_id, data)
+    return Response(status_code=204, headers={"HX-Refresh": "true"})
 
 
 @router.post("/projects/{project_id}/jobs/{job_id}/manual-matches", include_in_schema=False)

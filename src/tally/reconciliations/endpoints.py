@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query
+
+from tally.kit.errors import Forbidden, NotFound, error_responses
+from tally.kit.pagination import Page, PageParams, page_params
+from tally.projects.auth import ProjectEditor, ProjectNotFound, ProjectReader
+from tally.reconciliations.schemas import (
+    OpenItemRead,
+    OpenSide,
+    ReconciliationRead,
+    UnsettleOutcome,
+    UnsettleRequest,
+)
+from tally.reconciliations.service import (
+    ReconciliationNotFound,
+    ReconciliationService,
+    RecordNotSettled,
+)
+from tally.users.auth import Session
+
+router = APIRouter(prefix="/projects/{project_id}/reconciliations", tags=["reconciliations"])
+
+ReconciliationId = Annotated[int, Path(ge=1)]
+Pages = Annotated[PageParams, Depends(page_params)]
+
+
+@router.get("", response_model=list[ReconciliationRead], responses=error_responses(ProjectNotFound))
+async def list_reconciliations(access: ProjectReader, session: Session) -> list[ReconciliationRead]:
+    """The project's reconciliations (one per pair of sources a job ran on), with their state."""
+    return await ReconciliationService(session).list_reconciliations(access)
+
+
+@router.get(
+    "/{reconciliation_id}",
+    response_model=ReconciliationRead,
+    responses=error_responses(ProjectNotFound, ReconciliationNotFound),
+)
+async def get_reconciliation(
+    access: ProjectReader, reconciliation_id: ReconciliationId, session: Session
+) -> ReconciliationRead:
+    return await ReconciliationService(session).get_reconciliation(access, reconciliation_id)
+
+
+@router.get(
+    "/{reconciliation_id}/open-items",
+    response_model=Page[OpenItemRead],
+    responses=error_responses(ProjectNotFound, ReconciliationNotFound),
+)
+async def list_open_items(
+    access: ProjectReader,
+    reconciliation_id: ReconciliationId,
+    session: Session,
+    pages: Pages,
+    side: Annotated[OpenSide | None, Query(description="Only this side's open items")] = None,
+) -> Page[OpenItemRead]:
+    """Records nothing settles yet, oldest first, with the date a job first saw them."""
+    return await ReconciliationService(session).list_open_items(
+        access, reconciliation_id, side, pages
+    )
+
+
+@router.post(
+    "/{reconciliation_id}/records/{record_id}/unsettle",
+    response_model=UnsettleOutcome,
+    responses=error_responses(
+        ProjectNotFound, Forbidden, ReconciliationNotFound, NotFound, RecordNotSettled
+    ),
+)
+async def unsettle_record(
+    access: ProjectEditor,
+    reconciliation_id: ReconciliationId,
+    record_id: Annotated[int, Path(ge=1)],
+    data: UnsettleRequest,
+    session: Session,
+) -> UnsettleOutcome:
+    """Return a settled record (with the other records of the match that settled it) to the
+    open items; audited with the reason."""
+    return await ReconciliationService(session).unsettle(
+        access, reconciliation_id, record_id, data.reason
+    )
