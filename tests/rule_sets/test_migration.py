@@ -16,9 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engin
 
 from tally.kit.migrate import alembic_config, upgrade_database
 from tests.conftest import _worker, create_postgres_database
-from tests.helpers.projects import create_project
-from tests.helpers.sources import create_data_source
-from tests.helpers.users import AuthedUser, create_user
 
 _RULES = {"rules": [{"name": "ref", "conditions": [{"type": "equals", "field": "reference"}]}]}
 
@@ -103,8 +100,7 @@ async def test_a_suggestions_job_becomes_its_per_job_figures_and_back(
     """Revision 0011: ``job_id`` and the suggestion's figures become its one entry of ``jobs``."""
     async with _migrated(backend, tmp_path, "0010_result_write") as (url, engine):
         async with AsyncSession(engine, expire_on_commit=False) as session:
-            owner = await create_user(session)
-            job = await _job_at_0010(session, owner)
+            job = await _job_at_0010(session)
             await session.execute(
                 text(
                     "INSERT INTO rule_suggestion (project_id, job_id, status, rule, "
@@ -135,19 +131,37 @@ class _Job:
     project_id: int
 
 
-async def _job_at_0010(session: AsyncSession, owner: AuthedUser) -> _Job:
-    """A completed job written with the columns revision 0010 has (the model has more now)."""
-    project = await create_project(session, owner=owner)
-    left = await create_data_source(session, project=project, name="a")
-    right = await create_data_source(session, project=project, name="b")
+async def _job_at_0010(session: AsyncSession) -> _Job:
+    """A completed job written in SQL with the columns revision 0010 has: the models of the user,
+    source and job tables have columns later revisions add."""
+    now = "CURRENT_TIMESTAMP"
+    await session.execute(
+        text(
+            'INSERT INTO "user" (id, email, password_hash, role, is_active, created_at) '
+            f"VALUES (7, 'o@example.test', 'x', 'member', true, {now})"
+        )
+    )
+    await session.execute(
+        text(
+            "INSERT INTO project (id, name, description, owner_id, created_at, updated_at) "
+            f"VALUES (3, 'p', '', 7, {now}, {now})"
+        )
+    )
+    for source_id in (11, 12):
+        await session.execute(
+            text(
+                "INSERT INTO data_source (id, project_id, name, file_name, format, size_bytes, "
+                "row_count, rows_done, skipped_count, status, created_at, updated_at) VALUES "
+                f"(:id, 3, 's', 's.csv', 'csv', 0, 0, 0, 0, 'ready', {now}, {now})"
+            ),
+            {"id": source_id},
+        )
     job_id = await session.scalar(
         text(
             "INSERT INTO reconciliation_job (project_id, left_source_id, right_source_id, rules, "
             "status, progress, cancel_requested, results_expired, attempts, created_at) VALUES "
-            "(:project, :left, :right, '{}', 'completed', 1.0, false, false, 1, "
-            "CURRENT_TIMESTAMP) RETURNING id"
-        ),
-        {"project": project.id, "left": left.id, "right": right.id},
+            f"(3, 11, 12, '{{}}', 'completed', 1.0, false, false, 1, {now}) RETURNING id"
+        )
     )
     await session.commit()
-    return _Job(int(job_id or 0), project.id)
+    return _Job(int(job_id or 0), 3)
