@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from tally.kit.cli import amount_text, (
+from tally.kit.cli import (
     JSON_HELP,
+    amount_text,
     print_fields,
     print_json,
     print_table,
