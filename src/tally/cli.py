@@ -27,7 +27,8 @@ import os
 import typer
 import typer.main
 from typer import _click as click
-from typer.completion import completion_init, install_callback, show_callback
+from typer._completion_classes import completion_init
+from typer.completion import install_callback, show_callback
 
 from tally.demo.cli import demo
 from tally.jobs.cli import job_app, reconcile
