@@ -109,6 +109,9 @@ class Settings(BaseSettings):
     )
     task_history_hours: int = Field(24, alias="TALLY_TASK_HISTORY_HOURS", ge=0)
     task_cleanup_seconds: int = Field(3600, alias="TALLY_TASK_CLEANUP_SECONDS", ge=1)
+    # How often the server and `tally worker` look for due inboxes (0: they never poll; each
+    # inbox keeps its own schedule, tally.intake).
+    intake_tick_seconds: int = Field(15, alias="TALLY_INTAKE_TICK_SECONDS", ge=0)
 
     @model_validator(mode="after")
     def _apply_environment_defaults(self) -> Settings:

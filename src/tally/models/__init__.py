@@ -6,6 +6,8 @@ from tally.models.base import Base
 from tally.models.data_source import DataSource, DataSourceStatus
 from tally.models.data_source_append import DataSourceAppend
 from tally.models.import_profile import ImportProfile
+from tally.models.inbox import Inbox
+from tally.models.inbox_file import InboxFile
 from tally.models.ingest_progress import IngestProgress
 from tally.models.match import (
     CLAIMING_STATUSES,
@@ -43,6 +45,8 @@ __all__ = [
     "DataSourceAppend",
     "DataSourceStatus",
     "ImportProfile",
+    "Inbox",
+    "InboxFile",
     "IngestProgress",
     "JobStatus",
     "Match",
