@@ -31,6 +31,7 @@ from typer._completion_classes import completion_init
 from typer.completion import install_callback, show_callback
 
 from tally.demo.cli import demo
+from tally.intake.cli import inbox_app, watch
 from tally.jobs.cli import job_app, reconcile
 from tally.projects.cli import project_app
 from tally.sources.cli import ingest, source_app
@@ -47,8 +48,10 @@ app.add_typer(project_app, name="project")
 app.add_typer(source_app, name="source")
 app.add_typer(job_app, name="job")
 app.add_typer(user_app, name="user")
+app.add_typer(inbox_app, name="inbox")
 app.command()(ingest)
 app.command()(reconcile)
+app.command()(watch)
 app.command()(demo)
 
 
@@ -156,6 +159,7 @@ def worker(
 async def _run_worker(concurrency: int | None) -> None:
     from tally.cache import running_cache
     from tally.config import get_settings
+    from tally.intake.poller import start_intake
     from tally.kit.db import Database
     from tally.kit.tasks import ProcrastinateQueue
 
@@ -165,7 +169,12 @@ async def _run_worker(concurrency: int | None) -> None:
     try:
         # Tasks' writes (job progress, results, stats) invalidate the servers' caches via Redis.
         async with running_cache(settings, database):
-            await queue.run_worker()
+            intake = start_intake(database, settings, queue)  # inboxes polled in the workers too
+            try:
+                await queue.run_worker()
+            finally:
+                if intake is not None:
+                    intake.cancel()
     finally:
         await queue.stop()
         await database.dispose()

@@ -129,14 +129,27 @@ async def poll_inbox(
     return arrivals
 
 
-async def run_intake(database: Database, settings: Settings, queue: TaskQueue | None) -> None:
-    """Poll due inboxes every TALLY_INTAKE_TICK_SECONDS until cancelled (server, worker)."""
+async def run_intake(
+    database: Database, settings: Settings, queue: TaskQueue | None, tick_seconds: float
+) -> None:
+    """Poll due inboxes every ``tick_seconds`` until cancelled (server, worker)."""
     while True:
         try:
             await poll_due_inboxes(database, settings, queue)
         except Exception as error:  # the database away for a moment: try again next tick
             log.warning("intake.tick_failed", error=str(error))
-        await asyncio.sleep(settings.intake_tick_seconds)
+        await asyncio.sleep(tick_seconds)
+
+
+def start_intake(
+    database: Database, settings: Settings, queue: TaskQueue | None
+) -> asyncio.Task[None] | None:
+    """Run ``run_intake`` in the background of a server or worker (None: TALLY_INTAKE_TICK_SECONDS
+    is 0). The caller cancels the task on shutdown."""
+    tick = settings.intake_tick_seconds
+    if not tick:
+        return None
+    return asyncio.create_task(run_intake(database, settings, queue, tick), name="tally-intake")
 
 
 def _due(inbox: Inbox, now: datetime) -> bool:

@@ -90,19 +90,16 @@ class InboxRepository:
         )
         return list(found)
 
-    async def latest_pair(self, source_id: int) -> tuple[int, int] | None:
-        """(left, right) of the newest job that reconciled ``source_id`` with another source."""
-        row = (
-            await self.session.execute(
-                select(ReconciliationJob.left_source_id, ReconciliationJob.right_source_id)
-                .where(
-                    or_(
-                        ReconciliationJob.left_source_id == source_id,
-                        ReconciliationJob.right_source_id == source_id,
-                    )
+    async def latest_job_of(self, source_id: int) -> ReconciliationJob | None:
+        """The newest job that reconciled ``source_id`` with another source."""
+        return await self.session.scalar(
+            select(ReconciliationJob)
+            .where(
+                or_(
+                    ReconciliationJob.left_source_id == source_id,
+                    ReconciliationJob.right_source_id == source_id,
                 )
-                .order_by(ReconciliationJob.id.desc())
-                .limit(1)
             )
-        ).first()
-        return (row[0], row[1]) if row is not None else None
+            .order_by(ReconciliationJob.id.desc())
+            .limit(1)
+        )

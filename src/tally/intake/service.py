@@ -11,6 +11,7 @@ from tally.intake.schemas import InboxCreate, InboxUpdate
 from tally.jobs.schemas import JobCreate
 from tally.jobs.service import JobService
 from tally.kit.errors import NotFound, TallyError
+from tally.matching.rules import RuleSet
 from tally.models import Inbox, ReconciliationJob
 from tally.projects.auth import ProjectAccess
 from tally.sources.repository import DataSourceRepository
@@ -82,23 +83,19 @@ class InboxService:
 
         The one place intake asks for a reconciliation: when jobs become incremental, this is the
         call to change."""
-        pair = await self._pair(inbox)
+        latest = await self.repository.latest_job_of(inbox.data_source_id)
+        pair = _pair(inbox, latest)
         if pair is None:
             return None
         left, right = pair
-        job = await JobService(self.session).create_job(
-            access, JobCreate(left_source_id=left, right_source_id=right)
+        # The rules the pair was last reconciled with, when they were the job's own; otherwise
+        # the project's active rule-set version (JobService's default).
+        rules = None
+        if latest is not None and latest.rule_set_version is None and pair == _sides(latest):
+            rules = RuleSet.model_validate(latest.rules)
+        return await JobService(self.session).create_job(
+            access, JobCreate(left_source_id=left, right_source_id=right, rules=rules)
         )
-        return job
-
-    async def _pair(self, inbox: Inbox) -> tuple[int, int] | None:
-        latest = await self.repository.latest_pair(inbox.data_source_id)
-        partner = inbox.counterpart_source_id
-        if partner is None:
-            return latest
-        if latest is not None and latest == (partner, inbox.data_source_id):
-            return latest
-        return inbox.data_source_id, partner
 
     async def _check_sources(
         self, access: ProjectAccess, source_id: int, counterpart_id: int | None
@@ -112,6 +109,21 @@ class InboxService:
                 raise InvalidInbox(f"The {label} {wanted} is not in this project")
         if counterpart_id == source_id:
             raise InvalidInbox("The counterpart must be another data source")
+
+
+def _sides(job: ReconciliationJob) -> tuple[int, int]:
+    return job.left_source_id, job.right_source_id
+
+
+def _pair(inbox: Inbox, latest: ReconciliationJob | None) -> tuple[int, int] | None:
+    """(left, right): the configured counterpart, in the orientation of the latest job when that
+    job reconciled the same two sources; else the latest job's pair; else nothing yet."""
+    partner = inbox.counterpart_source_id
+    if partner is None:
+        return _sides(latest) if latest is not None else None
+    if latest is not None and _sides(latest) == (partner, inbox.data_source_id):
+        return partner, inbox.data_source_id
+    return inbox.data_source_id, partner
 
 
 def _check_url(url: str) -> None:
