@@ -13,6 +13,7 @@ def run_tally(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[st
     return subprocess.run(
         [sys.executable, "-m", "tally.cli", *args],
         env={**os.environ, "TALLY_LOG_LEVEL": "WARNING", **env},
+        stdin=subprocess.DEVNULL,  # as from a script: a confirmation prompt is refused, not awaited
         capture_output=True,
         text=True,
         timeout=180,
