@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import fsspec
+import fsspec.config
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -45,6 +47,7 @@ class Drop:
 
     def names(self, folder: str = "") -> set[str]:
         path = f"{self.root}/{folder}".rstrip("/")
+        self.fs.invalidate_cache()
         if not self.fs.exists(path):
             return set()
         return {
@@ -55,12 +58,39 @@ class Drop:
         return bytes(self.fs.cat_file(f"{self.root}/{path}")).decode()
 
 
-@pytest.fixture(params=["local", "memory"])
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """A local S3-compatible server (moto's), which s3:// inboxes reach through fsspec's config
+    (FSSPEC_S3_ENDPOINT_URL in production, docs/automation.md)."""
+    moto_server = pytest.importorskip("moto.server")
+    pytest.importorskip("s3fs")
+    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    saved = fsspec.config.conf.get("s3")
+    fsspec.config.conf["s3"] = {"endpoint_url": endpoint, "key": "test", "secret": "test"}
+    try:
+        yield endpoint
+    finally:
+        if saved is None:
+            fsspec.config.conf.pop("s3", None)
+        else:
+            fsspec.config.conf["s3"] = saved
+        server.stop()
+
+
+@pytest.fixture(params=["local", "memory", "s3"])
 def drop(request: pytest.FixtureRequest, tmp_path: Path) -> Drop:
     if request.param == "local":
         folder = tmp_path / "drop"
         folder.mkdir()
         return Drop(str(folder))
+    if request.param == "s3":
+        request.getfixturevalue("s3_endpoint")
+        bucket = f"drops-{uuid.uuid4().hex[:12]}"
+        fsspec.filesystem("s3").mkdir(bucket)
+        return Drop(f"s3://{bucket}/statements")
     url = f"memory://inbox-{uuid.uuid4().hex}"
     fsspec.filesystem("memory").makedirs(url.removeprefix("memory://"), exist_ok=True)
     return Drop(url)

@@ -162,8 +162,13 @@ def _due(inbox: Inbox, now: datetime) -> bool:
 
 
 def _waiting_files(fs: AbstractFileSystem, root: str, pattern: str) -> list[str]:
+    fs.invalidate_cache(root)  # object stores' listings are cached per instance (s3fs)
+    try:
+        entries = fs.ls(root, detail=True)
+    except FileNotFoundError:  # an object-store prefix exists once its first file does
+        return []
     names = []
-    for entry in fs.ls(root, detail=True):
+    for entry in entries:
         name = posixpath.basename(str(entry["name"]).rstrip("/"))
         if entry.get("type") != "file" or name.startswith("."):
             continue
