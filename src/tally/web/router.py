@@ -9,7 +9,17 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tally.web.auth import csrf_protect, web_user
-from tally.web.pages import admin, auth, events, jobs, projects, results, rule_sets, sources
+from tally.web.pages import (
+    admin,
+    auth,
+    events,
+    inboxes,
+    jobs,
+    projects,
+    results,
+    rule_sets,
+    sources,
+)
 from tally.web.routing import (
     WebRoute,
     error_page,
@@ -31,6 +41,7 @@ SECURED_ROUTERS = (
     results.router,
     events.router,
     admin.router,
+    inboxes.router,
 )
 API_PATHS = ("/api/", "/healthz", "/readyz", "/docs", "/redoc", "/openapi.json")
 
