@@ -6,7 +6,14 @@ from typing import Any
 
 import typer
 
-from tally.kit.cli import JSON_HELP, print_json, print_table, reports_errors, run_async
+from tally.kit.cli import (
+    JsonOutput,
+    ProjectId,
+    print_json,
+    print_table,
+    reports_errors,
+    run_async,
+)
 
 inbox_app = typer.Typer(
     help="Inboxes: where statements land, polled by `tally watch`.", no_args_is_help=True
@@ -53,8 +60,8 @@ def watch(
 @inbox_app.command("create")
 @reports_errors
 def inbox_create(
+    project: ProjectId,
     url: str = typer.Argument(..., help="A folder, sftp://user@host/path, s3://bucket/prefix."),
-    project: int = typer.Option(..., "--project", help="Project id."),
     source: int = typer.Option(..., "--source", help="Data source each new file is appended to."),
     counterpart: int = typer.Option(
         None, "--counterpart", help="Source to reconcile with (default: that of its latest job)."
@@ -63,7 +70,7 @@ def inbox_create(
     profile: str = typer.Option(None, help="Import profile id (a number, or builtin:<key>)."),
     poll_seconds: int = typer.Option(300, help="How often to look (seconds)."),
     name: str = typer.Option(None, help="A name (default: the URL)."),
-    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
+    json_output: JsonOutput = False,
 ) -> None:
     """Configure an inbox for a data source."""
     from tally.intake import commands
@@ -87,8 +94,8 @@ def inbox_create(
 @inbox_app.command("list")
 @reports_errors
 def inbox_list(
-    project: int = typer.Option(..., "--project", help="Project id."),
-    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
+    project: ProjectId,
+    json_output: JsonOutput = False,
 ) -> None:
     """A project's inboxes."""
     from tally.intake import commands

@@ -8,7 +8,8 @@ from pathlib import Path
 import typer
 
 from tally.kit.cli import (
-    JSON_HELP,
+    JsonOutput,
+    ProjectId,
     print_fields,
     print_json,
     print_table,
@@ -19,7 +20,6 @@ from tally.kit.cli import (
 job_app = typer.Typer(
     help="Reconciliation jobs (start one with `tally reconcile`).", no_args_is_help=True
 )
-PROJECT_OPTION_HELP = "Project id."
 
 
 class ExportFormatChoice(StrEnum):
@@ -29,7 +29,7 @@ class ExportFormatChoice(StrEnum):
 
 @reports_errors
 def reconcile(
-    project: int = typer.Option(..., "--project", help=PROJECT_OPTION_HELP),
+    project: ProjectId,
     left: int = typer.Option(..., "--left", help="Left data source id."),
     right: int = typer.Option(..., "--right", help="Right data source id."),
     rules: Path = typer.Option(None, "--rules", exists=True, dir_okay=False, help="Rule set JSON."),
@@ -45,8 +45,8 @@ def reconcile(
 @job_app.command("list")
 @reports_errors
 def job_list(
-    project: int = typer.Option(..., "--project", help=PROJECT_OPTION_HELP),
-    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
+    project: ProjectId,
+    json_output: JsonOutput = False,
 ) -> None:
     """A project's most recent jobs, newest first."""
     from tally.jobs import commands
@@ -75,9 +75,9 @@ def job_list(
 @job_app.command("show")
 @reports_errors
 def job_show(
+    project: ProjectId,
     job: int = typer.Argument(..., help="Job id."),
-    project: int = typer.Option(..., "--project", help=PROJECT_OPTION_HELP),
-    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
+    json_output: JsonOutput = False,
 ) -> None:
     """A job: its status, progress, error and (once completed) its summary."""
     from tally.jobs import commands
@@ -111,9 +111,9 @@ def job_show(
 @job_app.command("cancel")
 @reports_errors
 def job_cancel(
+    project: ProjectId,
     job: int = typer.Argument(..., help="Job id."),
-    project: int = typer.Option(..., "--project", help=PROJECT_OPTION_HELP),
-    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
+    json_output: JsonOutput = False,
 ) -> None:
     """Cancel a queued job, or ask a running one to stop (exit 4 if it already finished)."""
     from tally.jobs import commands
@@ -130,9 +130,9 @@ def job_cancel(
 @job_app.command("retry")
 @reports_errors
 def job_retry(
+    project: ProjectId,
     job: int = typer.Argument(..., help="Job id."),
-    project: int = typer.Option(..., "--project", help=PROJECT_OPTION_HELP),
-    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
+    json_output: JsonOutput = False,
 ) -> None:
     """Queue a failed or cancelled job again (exit 4 for any other job)."""
     from tally.jobs import commands
@@ -147,8 +147,8 @@ def job_retry(
 @job_app.command("export")
 @reports_errors
 def job_export(
+    project: ProjectId,
     job: int = typer.Argument(..., help="Job id."),
-    project: int = typer.Option(..., "--project", help=PROJECT_OPTION_HELP),
     export_format: ExportFormatChoice = typer.Option(
         ExportFormatChoice.CSV, "--format", help="csv (streamed) or xlsx (with a quality sheet)."
     ),

@@ -12,7 +12,7 @@ import json
 import sys
 from collections.abc import Callable, Coroutine, Iterable, Sequence
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 
@@ -26,6 +26,10 @@ EXIT_NOT_FOUND = 3
 EXIT_CONFLICT = 4
 
 JSON_HELP = "Print machine-readable JSON on stdout instead of a table."
+# Parameter types every command spells the same way: `json_output: JsonOutput = False`,
+# `project: ProjectId` (required; put it before the parameters that have defaults).
+JsonOutput = Annotated[bool, typer.Option("--json", help=JSON_HELP)]
+ProjectId = Annotated[int, typer.Option("--project", help="Project id.")]
 
 
 def exit_code_for(status_code: int) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from tally.kit.cli import (
-    JSON_HELP,
+    JsonOutput,
     amount_text,
     print_fields,
     print_json,
@@ -23,7 +23,7 @@ def project_create(
     name: str = typer.Argument(..., help="The project's name."),
     owner: str = typer.Option(..., "--owner", help="Email of the user who owns the project."),
     description: str = typer.Option("", help="A description."),
-    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
+    json_output: JsonOutput = False,
 ) -> None:
     """Create a project owned by a user (made with `tally user create`)."""
     from tally.projects import commands
@@ -40,7 +40,7 @@ def project_create(
 def project_list(
     member: str = typer.Option(None, "--member", help="Only the projects of this user (email)."),
     search: str = typer.Option(None, help="Only projects whose name contains this text."),
-    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
+    json_output: JsonOutput = False,
 ) -> None:
     """List projects, newest first."""
     from tally.projects import commands
@@ -59,7 +59,7 @@ def project_list(
 @reports_errors
 def project_show(
     project: int = typer.Argument(..., help="Project id."),
-    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
+    json_output: JsonOutput = False,
 ) -> None:
     """A project with its stats (as of its last completed job)."""
     from tally.projects import commands
@@ -95,7 +95,7 @@ def project_members(
     add: str = typer.Option(None, "--add", help="Add this user (email), or change their role."),
     role: str = typer.Option("viewer", help="With --add: viewer or editor."),
     remove: str = typer.Option(None, "--remove", help="Remove this user (email)."),
-    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
+    json_output: JsonOutput = False,
 ) -> None:
     """List a project's members; --add / --remove change them first."""
     from tally.projects import commands

@@ -7,7 +7,8 @@ from pathlib import Path
 import typer
 
 from tally.kit.cli import (
-    JSON_HELP,
+    JsonOutput,
+    ProjectId,
     print_fields,
     print_json,
     print_table,
@@ -18,13 +19,12 @@ from tally.kit.cli import (
 source_app = typer.Typer(
     help="Data sources (load files with `tally ingest`).", no_args_is_help=True
 )
-PROJECT_OPTION_HELP = "Project id."
 
 
 @reports_errors
 def ingest(
+    project: ProjectId,
     file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True),
-    project: int = typer.Option(..., "--project", help=PROJECT_OPTION_HELP),
     name: str = typer.Option(None, help="Data source name (default: the file name)."),
     mapping: str = typer.Option(None, help='JSON mapping, e.g. \'{"amount": "Betrag"}\'.'),
     options: str = typer.Option(None, help="JSON upload options (date_format, on_error, ...)."),
@@ -54,8 +54,8 @@ def ingest(
 @source_app.command("list")
 @reports_errors
 def source_list(
-    project: int = typer.Option(..., "--project", help=PROJECT_OPTION_HELP),
-    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
+    project: ProjectId,
+    json_output: JsonOutput = False,
 ) -> None:
     """List a project's data sources."""
     from tally.sources import commands
@@ -84,9 +84,9 @@ def source_list(
 @source_app.command("show")
 @reports_errors
 def source_show(
+    project: ProjectId,
     source: int = typer.Argument(..., help="Data source id."),
-    project: int = typer.Option(..., "--project", help=PROJECT_OPTION_HELP),
-    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
+    json_output: JsonOutput = False,
 ) -> None:
     """A data source: its status, counts, column mapping and the files appended to it."""
     from tally.sources import commands
@@ -124,8 +124,8 @@ def source_show(
 @source_app.command("delete")
 @reports_errors
 def source_delete(
+    project: ProjectId,
     source: int = typer.Argument(..., help="Data source id."),
-    project: int = typer.Option(..., "--project", help=PROJECT_OPTION_HELP),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
 ) -> None:
     """Delete a data source with its records and the jobs that used it."""

@@ -6,7 +6,7 @@ import getpass
 
 import typer
 
-from tally.kit.cli import JSON_HELP, print_json, print_table, reports_errors, run_async
+from tally.kit.cli import JsonOutput, print_json, print_table, reports_errors, run_async
 
 user_app = typer.Typer(help="Users.", no_args_is_help=True)
 
@@ -17,7 +17,7 @@ def user_create(
     email: str,
     password: str = typer.Option(None, help="Prompted for when omitted."),
     admin: bool = typer.Option(False, "--admin", help="Grant the administrator role."),
-    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
+    json_output: JsonOutput = False,
 ) -> None:
     """Create a user who can log in to the API and the web app."""
     from tally.users import commands
@@ -32,7 +32,7 @@ def user_create(
 
 @user_app.command("list")
 @reports_errors
-def user_list(json_output: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
+def user_list(json_output: JsonOutput = False) -> None:
     """List every user."""
     from tally.users import commands
 
@@ -51,7 +51,7 @@ def user_list(json_output: bool = typer.Option(False, "--json", help=JSON_HELP))
 def user_deactivate(
     email: str,
     reactivate: bool = typer.Option(False, "--reactivate", help="Let the user log in again."),
-    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
+    json_output: JsonOutput = False,
 ) -> None:
     """Stop a user from logging in (their tokens stop working at once); --reactivate undoes it."""
     from tally.users import commands
