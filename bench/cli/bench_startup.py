@@ -29,6 +29,7 @@ COMMANDS = [
     ["ingest"],
     ["reconcile"],
     ["watch"],
+    ["inbox"],
     ["db"],
     ["user"],
     ["project"],
