@@ -46,6 +46,7 @@ def watch(
             + (f", job {arrival.job_id}" if arrival.job_id else ""),
             "failed": f"FAILED: {arrival.reason}",
             "duplicate": f"ignored, {arrival.reason}",
+            "waiting": f"left for the next poll: {arrival.reason}",
         }[arrival.status]
         typer.echo(f"inbox {arrival.inbox_id}: {arrival.name}: {outcome}", err=True)
 

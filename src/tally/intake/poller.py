@@ -42,13 +42,14 @@ from tally.projects.auth import owner_access
 from tally.results.indexing import index_results
 from tally.sources.ingestion import run_append
 from tally.sources.reading import UploadOptions
-from tally.sources.service import DataSourceService
+from tally.sources.service import DataSourceService, SourceBusy
 from tally.sources.storage import spool_dir
 
 log = structlog.get_logger()
 
 PROCESSED = "processed"
 FAILED = "failed"
+WAITING = "waiting"  # left where it is, taken at a later poll
 LEASE = timedelta(minutes=30)  # longer than any one poll; a crashed poller's lease runs out
 # Names a sender writes before renaming into place, and our own reason files.
 _IN_FLIGHT = ("*.part", "*.partial", "*.tmp", "*.filepart", "*.crdownload", "*.reason.json")
@@ -57,7 +58,8 @@ _CHUNK = 1 << 20
 
 @dataclass(frozen=True, slots=True)
 class Arrival:
-    """What happened to one file: ``processed``, ``failed`` or ``duplicate`` (taken before)."""
+    """What happened to one file: ``processed``, ``failed``, ``duplicate`` (taken before) or
+    ``waiting`` (its source was busy with another append; left for the next poll)."""
 
     inbox_id: int
     name: str
@@ -201,6 +203,8 @@ async def _take(
             append = await run_in_transaction(
                 database, lambda s: _create_append(s, settings, inbox, upload)
             )
+        except SourceBusy as busy:  # another append is loading: the file waits for the next poll
+            return Arrival(inbox.id, name, WAITING, reason=busy.detail)
         except TallyError as error:
             detail = {"error": type(error).__name__, "detail": error.detail, **error.fields}
             return await _failed(database, inbox, fs, root, name, upload.size, sha256, detail)
