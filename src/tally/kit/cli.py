@@ -45,10 +45,12 @@ def exit_code_for(status_code: int) -> int:
 
 def reports_errors(command: F) -> F:
     """Show an expected error as its message and details (as the API would), not a traceback, and
-    exit with the code of its kind: bad input 2, not found 3, conflict 4, anything else 1."""
+    exit with the code of its kind: bad input 2, not found 3, conflict 4, anything else 1. Also
+    sends the command's log lines to stderr."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        _log_to_stderr()
         try:
             return command(*args, **kwargs)
         except Exception as error:
@@ -72,6 +74,15 @@ def reports_errors(command: F) -> F:
             raise
 
     return wrapper  # type: ignore[return-value]
+
+
+def _log_to_stderr() -> None:
+    """Log lines go to stderr, readable, at TALLY_LOG_LEVEL: stdout is the command's output
+    (JSON a script parses). Imported here, once a command runs, not for --help."""
+    from tally.config import get_settings
+    from tally.kit.logging import configure_logging
+
+    configure_logging(get_settings().log_level, json=False)
 
 
 def run_async(work: Coroutine[Any, Any, T]) -> T:
