@@ -12,6 +12,7 @@ from tally.config import get_settings
 from tally.intake.poller import Arrival, poll_due_inboxes
 from tally.intake.schemas import InboxCreate, InboxRead
 from tally.intake.service import InboxService
+from tally.jobs.tasks import reconcile as reconcile_task
 from tally.kit.tasks import TaskQueue, build_task_queue
 from tally.projects.auth import owner_access
 
@@ -60,3 +61,7 @@ async def list_inboxes(project_id: int) -> list[dict[str, Any]]:
         return [InboxRead.model_validate(i).model_dump(mode="json") for i in inboxes]
 
     return await run_command(get_settings(), work)
+
+
+# Enqueueing checks the task is registered; importing the jobs' task module registers it.
+REGISTERED_TASKS = (reconcile_task,)

@@ -18,6 +18,7 @@ from tally.config import Settings, get_settings
 from tally.jobs.runner import run_reconciliation
 from tally.jobs.schemas import JobCreate, JobRead
 from tally.jobs.service import RECONCILE_TASK, JobService
+from tally.jobs.tasks import reconcile as reconcile_task
 from tally.kit.cli import EXIT_FAILURE, print_json, print_table
 from tally.kit.db import Database, run_in_transaction
 from tally.kit.tasks import build_task_queue
@@ -214,3 +215,7 @@ async def export_job(project_id: int, job_id: int, fmt: str, output: Path) -> No
     finally:
         partial.unlink(missing_ok=True)
         await database.dispose()
+
+
+# Enqueueing checks the task is registered; importing the jobs' task module registers it.
+REGISTERED_TASKS = (reconcile_task,)

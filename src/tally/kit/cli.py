@@ -79,10 +79,14 @@ def reports_errors(command: F) -> F:
 def _log_to_stderr() -> None:
     """Log lines go to stderr, readable, at TALLY_LOG_LEVEL: stdout is the command's output
     (JSON a script parses). Imported here, once a command runs, not for --help."""
+    import logging
+
     from tally.config import get_settings
     from tally.kit.logging import configure_logging
 
     configure_logging(get_settings().log_level, json=False)
+    for library in ("alembic", "sqlalchemy"):  # their INFO lines are not the command's business
+        logging.getLogger(library).setLevel(logging.WARNING)
 
 
 def run_async(work: Coroutine[Any, Any, T]) -> T:
