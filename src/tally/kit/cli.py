@@ -81,12 +81,17 @@ def _log_to_stderr() -> None:
     (JSON a script parses). Imported here, once a command runs, not for --help."""
     import logging
 
-    from tally.config import get_settings
-    from tally.kit.logging import configure_logging
+    import structlog
 
-    configure_logging(get_settings().log_level, json=False)
-    for library in ("alembic", "sqlalchemy"):  # their INFO lines are not the command's business
-        logging.getLogger(library).setLevel(logging.WARNING)
+    from tally.config import get_settings
+
+    level = logging.getLevelName(get_settings().log_level.upper())
+    structlog.configure(
+        wrapper_class=structlog.make_filtering_bound_logger(
+            level if isinstance(level, int) else logging.INFO
+        ),
+        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+    )
 
 
 def run_async(work: Coroutine[Any, Any, T]) -> T:
