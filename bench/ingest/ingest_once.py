@@ -26,7 +26,7 @@ from tally.config import Settings
 from tally.kit.db import Database, run_in_transaction
 from tally.models import DataSource, DataSourceStatus, Record
 from tally.money import to_units
-from tally.sources.cli import create_source_from_file
+from tally.sources.commands import create_source_from_file
 from tally.sources.ingestion import run_ingestion
 from tally.sources.reading import UploadOptions
 

@@ -18,6 +18,8 @@ from tally.config import Settings, get_settings
 from tally.fast_reads import FastReads
 from tally.health.endpoints import router as health_router
 from tally.idempotency.guard import install_idempotency
+from tally.intake.endpoints import router as intake_router
+from tally.intake.poller import start_intake
 from tally.jobs.endpoints import router as jobs_router
 from tally.kit.db import Database, install_database_error_handler
 from tally.kit.errors import NotAuthenticated, error_responses, install_error_handlers
@@ -52,6 +54,7 @@ SECURED_ROUTERS = (
     users_router,
     api_keys_router,
     reconciliations_router,
+    intake_router,
 )
 # Operations routes, at the root (/admin/...) but behind the same token check (and admin-only).
 SECURED_OPS_ROUTERS = (admin_router,)
@@ -106,11 +109,15 @@ def create_app(
             cache=cache.mode,
             **settings.pool_summary,
         )
+        intake = None
         try:
             if owns_tasks:
                 await queue.start()  # embedded: in-process workers, then recovery
+                intake = start_intake(db, settings, queue)
             yield
         finally:
+            if intake is not None:
+                intake.cancel()
             if owns_tasks:
                 await queue.stop()
             metrics.detach()

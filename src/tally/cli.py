@@ -1,78 +1,97 @@
-"""The `tally` command line."""
+"""The `tally` command line.
+
+Adding commands
+---------------
+Each feature keeps its commands in its own ``<feature>/cli.py`` and this file registers them, one
+line per group (plus its import)::
+
+    from tally.rule_sets.cli import rules_app
+    app.add_typer(rules_app, name="rules")        # tally rules infer ...
+
+    from tally.sources.cli import ingest
+    app.command()(ingest)                         # a single top-level command
+
+The rule that keeps `tally --help` (and every `tally X --help`) under 0.3 s: a ``cli.py`` imports
+only the standard library, typer and ``tally.kit.cli`` at module level, and imports what a command
+runs (settings, the database, services, pydantic schemas) inside the command's function, usually
+from a sibling ``commands.py`` holding the async work. Annotations of command parameters must be
+builtins or stdlib types, because typer evaluates them. tests/cli/test_startup.py fails when
+``import tally.cli`` or a ``--help`` pulls in SQLAlchemy, pydantic, FastAPI or polars;
+``bench/cli`` measures the start-up a user sees.
+"""
 
 from __future__ import annotations
 
-import asyncio
-import getpass
 import os
 
 import typer
-import uvicorn
+import typer.main
+from typer import _click as click
+from typer._completion_classes import completion_init
+from typer.completion import install_callback, show_callback
 
 from tally.apikeys.cli import app as apikey_app
-from tally.app import load_task_modules
-from tally.cache import running_cache
-from tally.config import get_settings
 from tally.demo.cli import demo
-from tally.jobs.cli import reconcile
-from tally.kit.cli import reports_errors
-from tally.kit.db import Database, run_in_transaction
-from tally.kit.logging import configure_logging
-from tally.kit.migrate import open_database, upgrade_database_sync
-from tally.kit.tasks import ProcrastinateQueue
-from tally.models import UserRole
+from tally.intake.cli import inbox_app, watch
+from tally.jobs.cli import job_app, reconcile
+from tally.projects.cli import project_app
 from tally.rule_sets.cli import rules_app
-from tally.sources.cli import ingest
-from tally.users.schemas import UserCreate
-from tally.users.service import UserService
+from tally.sources.cli import ingest, source_app
+from tally.users.cli import user_app
 
 app = typer.Typer(
-    help="Tally: reconcile two record sets and prove that they tally.", no_args_is_help=True
+    no_args_is_help=True,
+    add_completion=False,  # typer's own pair coerces its None defaults through pydantic: +0.3 s
 )
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
-user_app = typer.Typer(help="Users.", no_args_is_help=True)
+completion_init()  # typer's completion classes, as add_completion=True would register them
 app.add_typer(db_app, name="db")
+app.add_typer(project_app, name="project")
+app.add_typer(source_app, name="source")
+app.add_typer(job_app, name="job")
 app.add_typer(user_app, name="user")
 app.add_typer(rules_app, name="rules")
 app.add_typer(apikey_app, name="apikey")
+app.add_typer(inbox_app, name="inbox")
 app.command()(ingest)
 app.command()(reconcile)
+app.command()(watch)
 app.command()(demo)
+
+
+@app.callback()
+def root_options(
+    install_completion: bool = typer.Option(
+        False,
+        "--install-completion",
+        is_eager=True,
+        expose_value=False,
+        callback=install_callback,
+        help="Install completion for the current shell.",
+    ),
+    show_completion: bool = typer.Option(
+        False,
+        "--show-completion",
+        is_eager=True,
+        expose_value=False,
+        callback=show_callback,
+        help="Show completion for the current shell, to copy it or customize the installation.",
+    ),
+) -> None:
+    """Tally: reconcile two record sets and prove that they tally."""
 
 
 @db_app.command("upgrade")
 def db_upgrade(revision: str = "head") -> None:
     """Apply migrations up to REVISION (default: the latest)."""
+    from tally.config import get_settings
+    from tally.kit.migrate import upgrade_database_sync
+
     settings = get_settings()
     if settings.is_sqlite:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     upgrade_database_sync(settings.effective_database_url, revision)
     typer.echo(f"Database at {_safe_url(settings.effective_database_url)} is at {revision}.")
-
-
-@user_app.command("create")
-@reports_errors
-def user_create(
-    email: str,
-    password: str = typer.Option(None, help="Prompted for when omitted."),
-    admin: bool = typer.Option(False, "--admin", help="Grant the administrator role."),
-) -> None:
-    """Create a user who can log in to the API and the web app."""
-    password = password or getpass.getpass("Password: ")
-    role = UserRole.ADMIN if admin else UserRole.MEMBER
-    user = asyncio.run(_create_user(UserCreate(email=email, password=password, role=role)))
-    typer.echo(f"Created user {user} ({role}).")
-
-
-async def _create_user(data: UserCreate) -> int:
-    settings = get_settings()
-    database = await open_database(settings)
-    try:
-        async with running_cache(settings, database):  # servers' cached user pages: invalidated
-            user = await run_in_transaction(database, lambda s: UserService(s).create_user(data))
-        return user.id
-    finally:
-        await database.dispose()
 
 
 @app.command()
@@ -84,6 +103,11 @@ def serve(
     workers: int = typer.Option(1, help="Worker processes."),
 ) -> None:
     """Run the HTTP server (API under /api/v1, OpenAPI at /docs)."""
+    import uvicorn
+
+    from tally.config import get_settings
+    from tally.kit.logging import configure_logging
+
     settings = get_settings()
     configure_logging(settings.log_level)
     if workers > 1 and settings.effective_task_backend == "embedded":
@@ -119,6 +143,12 @@ def worker(
     ),
 ) -> None:
     """Run background tasks from the PostgreSQL queue until SIGINT/SIGTERM (any number of them)."""
+    import asyncio
+
+    from tally.app import load_task_modules
+    from tally.config import get_settings
+    from tally.kit.logging import configure_logging
+
     settings = get_settings()
     configure_logging(settings.log_level)
     if settings.is_sqlite:
@@ -131,13 +161,24 @@ def worker(
 
 
 async def _run_worker(concurrency: int | None) -> None:
+    from tally.cache import running_cache
+    from tally.config import get_settings
+    from tally.intake.poller import start_intake
+    from tally.kit.db import Database
+    from tally.kit.tasks import ProcrastinateQueue
+
     settings = get_settings()
     database = Database(settings)
     queue = ProcrastinateQueue(settings=settings, database=database, concurrency=concurrency)
     try:
         # Tasks' writes (job progress, results, stats) invalidate the servers' caches via Redis.
         async with running_cache(settings, database):
-            await queue.run_worker()
+            intake = start_intake(database, settings, queue)  # inboxes polled in the workers too
+            try:
+                await queue.run_worker()
+            finally:
+                if intake is not None:
+                    intake.cancel()
     finally:
         await queue.stop()
         await database.dispose()
@@ -150,5 +191,25 @@ def _safe_url(url: str) -> str:
     return url
 
 
+def run() -> None:
+    """The `tally` entry point: the app's click command, with every --help flag defaulting to False.
+
+    typer 0.29 passes an unset --help flag (None) of each group on the command line through a
+    pydantic TypeAdapter, so `tally job export --help` imported pydantic and built adapters: 0.3 s
+    before any output. A False default is a bool already, which typer passes through untouched.
+    """
+    command = typer.main.get_command(app)
+    _default_help_off(command)
+    command()
+
+
+def _default_help_off(command: click.Command) -> None:
+    option = command.get_help_option(click.Context(command))
+    if option is not None:
+        option.default = False
+    for child in getattr(command, "commands", {}).values():
+        _default_help_off(child)
+
+
 if __name__ == "__main__":
-    app()
+    run()

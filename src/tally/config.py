@@ -109,12 +109,18 @@ class Settings(BaseSettings):
     )
     task_history_hours: int = Field(24, alias="TALLY_TASK_HISTORY_HOURS", ge=0)
     task_cleanup_seconds: int = Field(3600, alias="TALLY_TASK_CLEANUP_SECONDS", ge=1)
+    # How often the server and `tally worker` look for due inboxes (0: they never poll; each
+    # inbox keeps its own schedule, tally.intake). Default 15 s; 0 under TALLY_ENV=test, where a
+    # poll in the background would land in the statements a test counts.
+    intake_tick_seconds: int | None = Field(None, alias="TALLY_INTAKE_TICK_SECONDS", ge=0)
 
     @model_validator(mode="after")
     def _apply_environment_defaults(self) -> Settings:
         for name, value in _POOL_DEFAULTS[self.env].items():
             if getattr(self, name) is None:
                 setattr(self, name, value)
+        if self.intake_tick_seconds is None:
+            self.intake_tick_seconds = 0 if self.env == "test" else 15
         # A live worker must never look stalled: it beats at least twice per stall window.
         if self.task_stalled_after_seconds < 2 * self.task_heartbeat_seconds:
             raise ValueError(

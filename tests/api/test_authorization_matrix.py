@@ -20,6 +20,7 @@ from tally.models import (
     DataSourceAppend,
     DataSourceStatus,
     ImportProfile,
+    Inbox,
     JobStatus,
     UserRole,
 )
@@ -106,9 +107,28 @@ _PROFILE_OPERATIONS = [
     Operation("DELETE", f"{_PROFILES}/{{profile_id}}", 204, project_scoped=True),
 ]
 
+_INBOXES = "/api/v1/projects/{project_id}/inboxes"
+_INBOX_OPERATIONS = [
+    Operation("GET", _INBOXES, 200, project_scoped=True),
+    Operation(
+        "POST",
+        _INBOXES,
+        201,
+        body={"name": "drop", "url": "memory://drop", "data_source_id": "{source_id}"},
+        project_scoped=True,
+    ),
+    Operation("GET", f"{_INBOXES}/{{inbox_id}}", 200, project_scoped=True),
+    Operation(
+        "PATCH", f"{_INBOXES}/{{inbox_id}}", 200, body={"enabled": False}, project_scoped=True
+    ),
+    Operation("DELETE", f"{_INBOXES}/{{inbox_id}}", 204, project_scoped=True),
+    Operation("GET", f"{_INBOXES}/{{inbox_id}}/files", 200, project_scoped=True),
+]
+
 MATRIX = [
     *_SOURCE_OPERATIONS,
     *_PROFILE_OPERATIONS,
+    *_INBOX_OPERATIONS,
     Operation("GET", "/healthz", 200, public=True),
     Operation("GET", "/readyz", 200, public=True),
     Operation("GET", "/metrics", 200, public=True),  # scrapers carry no user token (see tally.app)
@@ -343,7 +363,8 @@ async def world(session: AsyncSession, test_settings: Settings) -> World:
     profile = ImportProfile(
         project_id=project.id, name="Bank A", options={}, header=["Date", "Amount"]
     )
-    session.add_all([appended, profile])
+    inbox = Inbox(project_id=project.id, name="drop", url="memory://drop", data_source_id=left.id)
+    session.add_all([appended, profile, inbox])
     await session.commit()
     append_skipped_path(test_settings, appended.id).write_text("row,reasons\n3,bad date\n")
     rule_set = await seed_rule_set(session, project=project, job=job)
@@ -364,6 +385,7 @@ async def world(session: AsyncSession, test_settings: Settings) -> World:
         "append_id": appended.id,
         "key_id": key.id,
         "profile_id": profile.id,
+        "inbox_id": inbox.id,
         "user_id": viewer.id,
         "email": owner.email,
         "other_email": outsider.email,

@@ -2,36 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
-
-# Made through the API's service layer by a tiny script: the command line has no `project create`.
-_CREATE_PROJECT = """
-import asyncio
-from tally.config import get_settings
-from tally.kit.migrate import open_database
-from tally.kit.db import run_in_transaction
-from tally.projects.service import ProjectService
-from tally.projects.schemas import ProjectCreate
-from tally.users.auth import Principal
-async def main():
-    db = await open_database(get_settings())
-    principal = Principal(1, 'ops@example.test', 'member', '')
-    p = await run_in_transaction(
-        db, lambda s: ProjectService(s).create_project(principal, ProjectCreate(name='cli'))
-    )
-    print(p.id)
-    await db.dispose()
-asyncio.run(main())
-"""
 
 
 def run_tally(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "tally.cli", *args],
         env={**os.environ, "TALLY_LOG_LEVEL": "WARNING", **env},
+        stdin=subprocess.DEVNULL,  # as from a script: a confirmation prompt is refused, not awaited
         capture_output=True,
         text=True,
         timeout=180,
@@ -40,7 +22,7 @@ def run_tally(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[st
 
 def set_up_cli_project(data_dir: Path, database_url: str) -> tuple[dict[str, str], str]:
     """A migrated database (SQLite in ``data_dir`` when ``database_url`` is empty) whose user
-    ops@example.test, made by `tally user create`, owns a project 'cli'. Returns the environment to
+    ops@example.test, made by `tally user create`, owns a project 'cli' (`tally project create`). Returns the environment to
     run `tally` in and the project's id."""
     env = {
         "TALLY_DATA_DIR": str(data_dir),
@@ -53,12 +35,6 @@ def set_up_cli_project(data_dir: Path, database_url: str) -> tuple[dict[str, str
         "user", "create", "ops@example.test", "--password", "long enough pw", env=env
     )
     assert created.returncode == 0, created.stderr
-    made = subprocess.run(
-        [sys.executable, "-c", _CREATE_PROJECT],
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    made = run_tally("project", "create", "cli", "--owner", "ops@example.test", "--json", env=env)
     assert made.returncode == 0, made.stderr
-    return env, made.stdout.strip().splitlines()[-1]
+    return env, str(json.loads(made.stdout)["id"])

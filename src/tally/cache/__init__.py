@@ -128,7 +128,7 @@ from tally.cache.invalidation import (
     invalidate_users,
     write_through,
 )
-from tally.cache.writers import open_writing_database, running_cache
+from tally.cache.writers import open_writing_database, run_command, running_cache
 
 __all__ = [
     "NOT_MODIFIED",
@@ -146,6 +146,7 @@ __all__ = [
     "invalidate_users",
     "keys",
     "open_writing_database",
+    "run_command",
     "running_cache",
     "write_through",
 ]

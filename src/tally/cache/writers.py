@@ -4,12 +4,17 @@ every server through Redis at once."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.cache.core import Cache
 from tally.config import Settings
-from tally.kit.db import Database
+from tally.kit.db import Database, run_in_transaction
 from tally.kit.migrate import open_database
+
+T = TypeVar("T")
 
 
 @contextlib.asynccontextmanager
@@ -37,3 +42,13 @@ async def open_writing_database(settings: Settings) -> Database:
     await cache.start()
     database.on_dispose(cache.stop)
     return database
+
+
+async def run_command(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """One transaction of a command-line command: the database opened for writing (invalidations
+    delivered as the server's own writes are), ``work`` run and committed, the database closed."""
+    database = await open_writing_database(settings)
+    try:
+        return await run_in_transaction(database, work)
+    finally:
+        await database.dispose()

@@ -1,119 +1,163 @@
-"""`tally reconcile`: queue (and optionally run and watch) a reconciliation job."""
+"""`tally reconcile` and `tally job ...`: run, watch, list, cancel, retry and export jobs."""
 
 from __future__ import annotations
 
-import asyncio
-import json
+from enum import StrEnum
 from pathlib import Path
 
 import typer
-from pydantic import ValidationError
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
-from tally.cache import open_writing_database
-from tally.config import Settings, get_settings
-from tally.jobs.runner import run_reconciliation
-from tally.jobs.schemas import JobCreate, present_summary
-from tally.jobs.service import RECONCILE_TASK, JobService
-from tally.kit.cli import reports_errors
-from tally.kit.db import Database, run_in_transaction
-from tally.kit.tasks import build_task_queue
-from tally.matching.rules import RuleSet
-from tally.models import JobStatus, ReconciliationJob
-from tally.projects.auth import owner_access
-from tally.results.indexing import index_results
+from tally.kit.cli import (
+    JsonOutput,
+    ProjectId,
+    print_fields,
+    print_json,
+    print_table,
+    reports_errors,
+    run_async,
+)
 
-console = Console(stderr=True)
+job_app = typer.Typer(
+    help="Reconciliation jobs (start one with `tally reconcile`).", no_args_is_help=True
+)
+
+
+class ExportFormatChoice(StrEnum):
+    CSV = "csv"
+    XLSX = "xlsx"
 
 
 @reports_errors
 def reconcile(
-    project: int = typer.Option(..., "--project", help="Project id."),
+    project: ProjectId,
     left: int = typer.Option(..., "--left", help="Left data source id."),
     right: int = typer.Option(..., "--right", help="Right data source id."),
     rules: Path = typer.Option(None, "--rules", exists=True, dir_okay=False, help="Rule set JSON."),
     wait: bool = typer.Option(False, "--wait", help="Run the job here and show its progress."),
+    json_output: bool = typer.Option(False, "--json", help="Print the job as JSON on stdout."),
 ) -> None:
     """Reconcile two data sources of a project (as the project's owner)."""
-    rule_set = _read_rules(rules) if rules else None
-    data = JobCreate(left_source_id=left, right_source_id=right, rules=rule_set)
-    job = asyncio.run(_reconcile(get_settings(), project, data, wait))
-    if not wait:
-        console.print(
-            f"Job {job.id} queued. Workers (`tally worker`, or the embedded server) run it."
-        )
+    from tally.jobs.commands import run_reconcile
+
+    run_reconcile(project, left, right, rules, wait, json_output)
+
+
+@job_app.command("list")
+@reports_errors
+def job_list(
+    project: ProjectId,
+    json_output: JsonOutput = False,
+) -> None:
+    """A project's most recent jobs, newest first."""
+    from tally.jobs import commands
+
+    jobs = run_async(commands.list_jobs(project))
+    if json_output:
+        print_json(jobs)
         return
-    summary = present_summary(job.summary) or {}
-    console.print(f"Job {job.id} {job.status}.")
-    if job.status == JobStatus.COMPLETED:
-        console.print_json(
-            json.dumps({k: summary.get(k) for k in ("left", "right", "matches", "seconds")})
-        )
-        for warning in summary.get("warnings") or []:
-            console.print(
-                f"[yellow]Warning:[/yellow] {warning['message']} What to do: {warning['action']}",
-                highlight=False,
-                soft_wrap=True,  # one line per warning: greppable, whatever the terminal width
+    print_table(
+        ("id", "status", "left", "right", "progress", "created", "finished"),
+        (
+            (
+                j["id"],
+                j["status"],
+                j["left_source_id"],
+                j["right_source_id"],
+                f"{j['progress']:.0%}",
+                j["created_at"],
+                j["finished_at"],
             )
-    else:
-        console.print(f"[red]{job.error or job.status}[/red]")
-        raise typer.Exit(1)
-
-
-def _read_rules(path: Path) -> RuleSet:
-    """The rule set in ``path``, or a usage error listing what is wrong where (no traceback)."""
-    try:
-        return RuleSet.model_validate_json(path.read_text())
-    except ValidationError as error:
-        problems = "\n".join(
-            f"  {'.'.join(str(part) for part in e['loc']) or '(rule set)'}: {e['msg']}"
-            for e in error.errors()
-        )
-        raise typer.BadParameter(
-            f"{path} is not a valid rule set:\n{problems}", param_hint="--rules"
-        ) from None
-
-
-async def _reconcile(
-    settings: Settings, project_id: int, data: JobCreate, wait: bool
-) -> ReconciliationJob:
-    database = await open_writing_database(settings)
-    try:
-        queue = None if wait else build_task_queue(settings, database)
-
-        async def create(session):  # type: ignore[no-untyped-def]
-            access = await owner_access(session, project_id)
-            job = await JobService(session).create_job(access, data)
-            if queue is not None:
-                await queue.enqueue(session, RECONCILE_TASK, job_id=job.id)
-            return job
-
-        job: ReconciliationJob = await run_in_transaction(database, create)
-        if wait:
-            await _run_with_progress(database, job.id)
-        final = await run_in_transaction(database, lambda s: s.get(ReconciliationJob, job.id))
-        assert final is not None
-        return final
-    finally:
-        await database.dispose()
-
-
-async def _run_with_progress(database: Database, job_id: int) -> None:
-    task = asyncio.create_task(run_reconciliation(database, job_id))
-    columns = (
-        TextColumn("Job {task.fields[job]}"),
-        BarColumn(),
-        TaskProgressColumn(),
-        TimeElapsedColumn(),
+            for j in jobs
+        ),
     )
-    with Progress(*columns, console=console) as progress:
-        bar = progress.add_task("reconcile", total=1.0, job=job_id)
-        while not task.done():
-            await asyncio.sleep(0.5)
-            job = await run_in_transaction(database, lambda s: s.get(ReconciliationJob, job_id))
-            if job is not None:
-                progress.update(bar, completed=job.progress)
-        await task
-        progress.update(bar, completed=1.0)
-    await index_results(database, job_id)  # as the job's task does after completion
+
+
+@job_app.command("show")
+@reports_errors
+def job_show(
+    project: ProjectId,
+    job: int = typer.Argument(..., help="Job id."),
+    json_output: JsonOutput = False,
+) -> None:
+    """A job: its status, progress, error and (once completed) its summary."""
+    from tally.jobs import commands
+
+    found = run_async(commands.show_job(project, job))
+    if json_output:
+        print_json(found)
+        return
+    print_fields(
+        (key, found[key])
+        for key in (
+            "id",
+            "status",
+            "left_source_id",
+            "right_source_id",
+            "progress",
+            "attempts",
+            "rule_set_version",
+            "error",
+            "created_at",
+            "started_at",
+            "finished_at",
+        )
+    )
+    if found["summary"]:
+        from tally.jobs.commands import print_summary
+
+        print_summary(found["summary"])
+
+
+@job_app.command("cancel")
+@reports_errors
+def job_cancel(
+    project: ProjectId,
+    job: int = typer.Argument(..., help="Job id."),
+    json_output: JsonOutput = False,
+) -> None:
+    """Cancel a queued job, or ask a running one to stop (exit 4 if it already finished)."""
+    from tally.jobs import commands
+
+    found = run_async(commands.cancel_job(project, job))
+    if json_output:
+        print_json(found)
+    elif found["status"] == "running":
+        typer.echo(f"Job {job} asked to stop; it stops at its next check.")
+    else:
+        typer.echo(f"Job {job} {found['status']}.")
+
+
+@job_app.command("retry")
+@reports_errors
+def job_retry(
+    project: ProjectId,
+    job: int = typer.Argument(..., help="Job id."),
+    json_output: JsonOutput = False,
+) -> None:
+    """Queue a failed or cancelled job again (exit 4 for any other job)."""
+    from tally.jobs import commands
+
+    found = run_async(commands.retry_job(project, job))
+    if json_output:
+        print_json(found)
+    else:
+        typer.echo(f"Job {job} queued again.")
+
+
+@job_app.command("export")
+@reports_errors
+def job_export(
+    project: ProjectId,
+    job: int = typer.Argument(..., help="Job id."),
+    export_format: ExportFormatChoice = typer.Option(
+        ExportFormatChoice.CSV, "--format", help="csv (streamed) or xlsx (with a quality sheet)."
+    ),
+    output: Path = typer.Option(
+        ..., "--output", "-o", dir_okay=False, writable=True, help="The file to write."
+    ),
+) -> None:
+    """Export a job's results, one row per record with its match and explanation."""
+    from tally.jobs import commands
+
+    run_async(commands.export_job(project, job, export_format.value, output))
+    typer.echo(f"Wrote {output} ({output.stat().st_size:,} bytes).")

@@ -7,6 +7,8 @@ from tally.models.data_source import DataSource, DataSourceStatus
 from tally.models.data_source_append import DataSourceAppend
 from tally.models.idempotency_key import IdempotencyKey
 from tally.models.import_profile import ImportProfile
+from tally.models.inbox import Inbox
+from tally.models.inbox_file import InboxFile
 from tally.models.ingest_progress import IngestProgress
 from tally.models.job_scope_record import JobScopeRecord, ScopeKind
 from tally.models.match import (
@@ -55,6 +57,8 @@ __all__ = [
     "DataSourceStatus",
     "IdempotencyKey",
     "ImportProfile",
+    "Inbox",
+    "InboxFile",
     "IngestProgress",
     "JobMode",
     "JobScopeRecord",

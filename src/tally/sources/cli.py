@@ -1,45 +1,30 @@
-"""`tally ingest`: load a file into a new data source (or append it to one) from the command line,
-with live progress."""
+"""`tally ingest` and `tally source ...`: load files into data sources, list, show, delete them."""
 
 from __future__ import annotations
 
-import asyncio
-import json
-import os
-import shutil
-import time
-import uuid
-from collections.abc import Coroutine
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from tally.cache import open_writing_database
-from tally.config import Settings, get_settings
-from tally.kit.cli import reports_errors
-from tally.kit.db import run_in_transaction
-from tally.kit.uploads import SpooledUpload
-from tally.models import DataSource, DataSourceAppend, DataSourceStatus
-from tally.projects.auth import owner_access
-from tally.sources.ingestion import run_append, run_ingestion
-from tally.sources.progress import progress_board
-from tally.sources.reading import UploadOptions
-from tally.sources.service import DataSourceService, InvalidFile
-from tally.sources.storage import append_path, spool_dir, upload_path
+from tally.kit.cli import (
+    JsonOutput,
+    ProjectId,
+    print_fields,
+    print_json,
+    print_table,
+    reports_errors,
+    run_async,
+)
 
-console = Console(stderr=True)
-T = TypeVar("T")
+source_app = typer.Typer(
+    help="Data sources (load files with `tally ingest`).", no_args_is_help=True
+)
 
 
 @reports_errors
 def ingest(
+    project: ProjectId,
     file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True),
-    project: int = typer.Option(..., "--project", help="Project id."),
     name: str = typer.Option(None, help="Data source name (default: the file name)."),
     mapping: str = typer.Option(None, help='JSON mapping, e.g. \'{"amount": "Betrag"}\'.'),
     options: str = typer.Option(None, help="JSON upload options (date_format, on_error, ...)."),
@@ -59,252 +44,94 @@ def ingest(
     ),
 ) -> None:
     """Load FILE into a new data source of a project, or append it to one (as the project's owner)."""
-    upload_options = UploadOptions.model_validate(
-        {**json.loads(options or "{}"), **({"mapping": json.loads(mapping)} if mapping else {})}
-    )
-    settings = get_settings()
-    try:
-        if append_to is not None:
-            request = AppendRequest(append_to, profile, include_duplicates, dry_run)
-            asyncio.run(_append(settings, file, project, upload_options, request))
-            return
-        status, source = asyncio.run(
-            _ingest(settings, file, project, name, upload_options, profile)
-        )
-    except InvalidFile as error:
-        _print_problems(error.detail, error.fields)
-        raise typer.Exit(1) from None
-    if status != DataSourceStatus.READY:
-        _print_problems("The file was not loaded", source.error or {})
-        raise typer.Exit(1)
-    console.print(
-        f"Data source {source.id} ready: {source.row_count} records"
-        + (f", {source.skipped_count} skipped" if source.skipped_count else "")
+    from tally.sources.commands import run_ingest
+
+    run_ingest(
+        file, project, name, mapping, options, profile, append_to, include_duplicates, dry_run
     )
 
 
-MAX_PRINTED_PROBLEMS = 5
+@source_app.command("list")
+@reports_errors
+def source_list(
+    project: ProjectId,
+    json_output: JsonOutput = False,
+) -> None:
+    """List a project's data sources."""
+    from tally.sources import commands
+
+    sources = run_async(commands.list_sources(project))
+    if json_output:
+        print_json(sources)
+        return
+    print_table(
+        ("id", "name", "format", "status", "rows", "skipped", "file"),
+        (
+            (
+                s["id"],
+                s["name"],
+                s["format"],
+                s["status"],
+                s["row_count"],
+                s["skipped_count"],
+                s["file_name"],
+            )
+            for s in sources
+        ),
+    )
 
 
-def _print_problems(message: str, detail: dict[str, Any]) -> None:
-    """A refused or failed file in a few lines: why, the first problems by row and column, and
-    what to do, instead of the whole preview."""
-    console.print(f"[red]{message}[/red]")
-    problem = detail.get("problem")
-    if isinstance(problem, dict) and problem.get("reason"):
-        console.print(f"  {_where(problem)}{problem['reason']}")
-    if detail.get("message") and detail.get("message") != message:
-        console.print(f"  {detail['message']}")
-    errors = list(detail.get("errors") or [])
-    for error in errors[:MAX_PRINTED_PROBLEMS]:
-        value = error.get("value")
-        shown = f" (value {value!r})" if value not in (None, "") else ""
-        console.print(f"  {_where(error)}{error.get('reason')}{shown}")
-    if len(errors) > MAX_PRINTED_PROBLEMS:
-        more = detail.get("error_count") or len(errors)
-        console.print(f"  ... and {more - MAX_PRINTED_PROBLEMS} more")
-    if errors:
-        console.print(
-            "Correct the mapping or options (--mapping, --options '{\"date_format\": ...}'), "
-            'or load the good rows with --options \'{"on_error": "skip"}\'; the web upload '
-            "page previews the file with every problem marked."
+@source_app.command("show")
+@reports_errors
+def source_show(
+    project: ProjectId,
+    source: int = typer.Argument(..., help="Data source id."),
+    json_output: JsonOutput = False,
+) -> None:
+    """A data source: its status, counts, column mapping and the files appended to it."""
+    from tally.sources import commands
+
+    found = run_async(commands.show_source(project, source))
+    if json_output:
+        print_json(found)
+        return
+    print_fields(
+        (key, found[key])
+        for key in (
+            "id",
+            "name",
+            "file_name",
+            "format",
+            "status",
+            "row_count",
+            "skipped_count",
+            "column_mapping",
+            "warnings",
+            "error",
+            "created_at",
         )
-
-
-def _where(error: dict[str, Any]) -> str:
-    parts = []
-    if error.get("row") is not None:
-        parts.append("header" if error["row"] == 0 else f"row {error['row']}")
-    if error.get("column"):
-        parts.append(f"column {error['column']!r}")
-    return ", ".join(parts) + ": " if parts else ""
-
-
-async def _ingest(
-    settings: Settings,
-    file: Path,
-    project_id: int,
-    name: str | None,
-    options: UploadOptions,
-    profile_id: str | None,
-) -> tuple[DataSourceStatus | None, DataSource]:
-    database = await open_writing_database(settings)
-    try:
-        source = await run_in_transaction(
-            database,
-            lambda s: create_source_from_file(
-                s, settings, project_id, file, name=name, options=options, profile_id=profile_id
+    )
+    if found["appends"]:
+        print_table(
+            ("append", "file", "status", "added", "already imported"),
+            (
+                (a["id"], a["file_name"], a["status"], a["rows_added"], a["rows_already_imported"])
+                for a in found["appends"]
             ),
         )
-        status = await _run_with_progress(
-            settings,
-            source,
-            upload_path(settings, source.id),
-            run_ingestion(database, settings, source.id),
-        )
-        final = await run_in_transaction(database, lambda s: s.get(DataSource, source.id))
-        assert final is not None
-        return status, final
-    finally:
-        await database.dispose()
 
 
-async def create_source_from_file(
-    session: AsyncSession,
-    settings: Settings,
-    project_id: int,
-    file: Path,
-    *,
-    name: str | None,
-    options: UploadOptions,
-    profile_id: str | None = None,
-) -> DataSource:
-    """Accept a local file as an upload to a project, acting as its owner (command line, demo).
-
-    The file is hard-linked (or copied) into the spool, because ingestion consumes its own copy.
-    """
-    upload = await asyncio.to_thread(_spool, settings, file)
-    access = await owner_access(session, project_id)
-    try:
-        return await DataSourceService(session, settings).create_source(
-            access, upload, name=name, options=options, profile_id=profile_id
-        )
-    finally:
-        upload.discard()
-
-
-@dataclass(frozen=True)
-class AppendRequest:
-    source_id: int
-    profile_id: str | None
-    include_duplicates: bool
-    dry_run: bool
-
-
-async def _append(
-    settings: Settings, file: Path, project_id: int, options: UploadOptions, request: AppendRequest
+@source_app.command("delete")
+@reports_errors
+def source_delete(
+    project: ProjectId,
+    source: int = typer.Argument(..., help="Data source id."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
 ) -> None:
-    database = await open_writing_database(settings)
-    try:
-        if request.dry_run:
-            counts = await run_in_transaction(
-                database,
-                lambda s: _count_new_rows(s, settings, project_id, file, options, request),
-            )
-            console.print(
-                f"{counts['new']:,} new, {counts['already_imported']:,} already imported "
-                f"(whole file, {counts['rows_checked']:,} rows); nothing was changed."
-            )
-            return
-        append = await run_in_transaction(
-            database, lambda s: _create_append(s, settings, project_id, file, options, request)
-        )
-        source = await run_in_transaction(
-            database, lambda s: s.get(DataSource, append.data_source_id)
-        )
-        assert source is not None
-        task = run_append(database, settings, append.id)
-        await _run_with_progress(settings, source, append_path(settings, append.id), task)
-        final = await run_in_transaction(database, lambda s: s.get(DataSourceAppend, append.id))
-    finally:
-        await database.dispose()
-    assert final is not None
-    if final.status != DataSourceStatus.READY:
-        _print_problems("Failed, nothing was appended", final.error or {})
-        raise typer.Exit(1)
-    console.print(
-        f"Appended to data source {final.data_source_id}: {final.rows_added:,} new rows, "
-        f"{final.rows_already_imported:,} already imported"
-        + (" (imported anyway)" if final.include_duplicates else "")
-    )
+    """Delete a data source with its records and the jobs that used it."""
+    from tally.sources import commands
 
-
-async def _create_append(
-    session: AsyncSession,
-    settings: Settings,
-    project_id: int,
-    file: Path,
-    options: UploadOptions,
-    request: AppendRequest,
-) -> DataSourceAppend:
-    upload = await asyncio.to_thread(_spool, settings, file)
-    access = await owner_access(session, project_id)
-    try:
-        return await DataSourceService(session, settings).create_append(
-            access,
-            request.source_id,
-            upload,
-            options=options,
-            include_duplicates=request.include_duplicates,
-            profile_id=request.profile_id,
-        )
-    finally:
-        upload.discard()
-
-
-async def _count_new_rows(
-    session: AsyncSession,
-    settings: Settings,
-    project_id: int,
-    file: Path,
-    options: UploadOptions,
-    request: AppendRequest,
-) -> dict[str, int]:
-    access = await owner_access(session, project_id)
-    return await DataSourceService(session, settings).count_new_rows(
-        access, request.source_id, file, options=options, profile_id=request.profile_id
-    )
-
-
-def _spool(settings: Settings, file: Path) -> SpooledUpload:
-    target = spool_dir(settings) / f"cli-{uuid.uuid4().hex}"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(file, target)
-    except OSError:
-        shutil.copyfile(file, target)
-    return SpooledUpload(path=target, filename=file.name, size=file.stat().st_size)
-
-
-async def _run_with_progress(
-    settings: Settings, source: DataSource, path: Path, load: Coroutine[Any, Any, T]
-) -> T:
-    # Total rows are unknown until the end: estimate them from the file size and the head's lines.
-    estimate = _estimated_rows(path)
-    task = asyncio.create_task(load)
-    started = time.monotonic()
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed:,.0f} rows"),
-        TextColumn("{task.fields[rate]}"),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-    )
-    with Progress(*columns, console=console, transient=False) as progress:
-        bar = progress.add_task(f"Ingesting {source.file_name}", total=estimate, rate="")
-        while not task.done():
-            await asyncio.sleep(0.2)
-            rows = progress_board.rows_done(source.id) or 0
-            elapsed = time.monotonic() - started
-            rate = f"{rows / elapsed:,.0f} rows/s" if elapsed > 0 and rows else ""
-            if estimate is not None and rows > estimate:
-                estimate = None  # the guess was low: show an open bar rather than a wrong ETA
-                progress.update(bar, total=None)
-            progress.update(bar, completed=rows, rate=rate)
-        status = await task
-        progress.update(bar, total=progress.tasks[0].completed or 1)
-    return status
-
-
-def _estimated_rows(path: Path) -> int | None:
-    try:
-        size_bytes = path.stat().st_size
-        with path.open("rb") as stream:
-            head = stream.read(1 << 20)
-    except OSError:
-        return None
-    lines = head.count(b"\n")
-    if lines < 2 or head[:2] == b"\x1f\x8b":  # too little to judge, or compressed
-        return None
-    return max(1, int(size_bytes / (len(head) / lines)))
+    if not yes:
+        typer.confirm(f"Delete data source {source} and the jobs that used it?", abort=True)
+    run_async(commands.delete_source(project, source))
+    typer.echo(f"Deleted data source {source}.")

@@ -68,3 +68,10 @@ class UserRepository:
         await self.session.execute(
             update(ApiToken).where(ApiToken.token_hash == digest).values(revoked_at=now)
         )
+
+    async def revoke_tokens_of(self, user_id: int, now: datetime) -> None:
+        await self.session.execute(
+            update(ApiToken)
+            .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )

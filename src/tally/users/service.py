@@ -80,6 +80,20 @@ class UserService:
             raise UserNotFound(f"User {user_id} not found")
         return user
 
+    async def get_user_by_email(self, email: str) -> User:
+        user = await self.repository.get_by_email(email.strip().lower())
+        if user is None:
+            raise UserNotFound(f"No user with email {email}")
+        return user
+
+    async def reset_password(self, user_id: int, password: str) -> User:
+        """Set a new password and revoke every token the user holds (sessions end everywhere)."""
+        user = await self.get_user(user_id)
+        user.password_hash = hash_password(password)
+        await self.repository.revoke_tokens_of(user.id, datetime.now(UTC))
+        invalidate_users(self.repository.session, auth=True)
+        return user
+
     async def update_user(self, user_id: int, data: UserUpdate) -> User:
         user = await self.get_user(user_id)
         if data.role is not None:

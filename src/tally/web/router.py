@@ -14,6 +14,7 @@ from tally.web.pages import (
     api_keys,
     auth,
     events,
+    inboxes,
     jobs,
     projects,
     results,
@@ -44,6 +45,7 @@ SECURED_ROUTERS = (
     admin.router,
     rules_reference.router,
     api_keys.router,
+    inboxes.router,
 )
 API_PATHS = ("/api/", "/healthz", "/readyz", "/docs", "/redoc", "/openapi.json")
 

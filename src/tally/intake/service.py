@@ -1,0 +1,135 @@
+"""The rules about inboxes: what may be configured, and what follows a file's arrival."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tally.intake.repository import InboxRepository
+from tally.intake.schemas import InboxCreate, InboxUpdate
+from tally.jobs.schemas import JobCreate
+from tally.jobs.service import JobService
+from tally.kit.errors import NotFound, TallyError
+from tally.matching.rules import RuleSet
+from tally.models import Inbox, ReconciliationJob
+from tally.projects.auth import ProjectAccess
+from tally.sources.repository import DataSourceRepository
+
+INBOX_FILES_LIMIT = 100
+
+
+class InboxNotFound(NotFound):
+    """No such inbox in this project."""
+
+
+class InvalidInbox(TallyError):
+    """The inbox's URL, sources or schedule cannot work."""
+
+    status_code = 422
+
+
+class InboxService:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.repository = InboxRepository(session)
+
+    async def list_inboxes(self, access: ProjectAccess) -> list[Inbox]:
+        return await self.repository.list_for_project(access.project_id)
+
+    async def get_inbox(self, access: ProjectAccess, inbox_id: int) -> Inbox:
+        inbox = await self.repository.get_in_project(access.project_id, inbox_id)
+        if inbox is None:
+            raise InboxNotFound(f"Inbox {inbox_id} not found in this project")
+        return inbox
+
+    async def create_inbox(self, access: ProjectAccess, data: InboxCreate) -> Inbox:
+        """Configure an inbox: its URL must name a file system fsspec knows, its sources must be
+        two different sources of this project."""
+        _check_url(data.url)
+        await self._check_sources(access, data.data_source_id, data.counterpart_source_id)
+        inbox = Inbox(project_id=access.project_id, **data.model_dump())
+        return await self.repository.add(inbox)
+
+    async def update_inbox(self, access: ProjectAccess, inbox_id: int, data: InboxUpdate) -> Inbox:
+        inbox = await self.get_inbox(access, inbox_id)
+        changes = data.model_dump(exclude_unset=True)
+        if changes.get("url") is not None:
+            _check_url(changes["url"])
+        if "counterpart_source_id" in changes:
+            await self._check_sources(
+                access, inbox.data_source_id, changes["counterpart_source_id"]
+            )
+        for field, value in changes.items():
+            if value is not None or field in ("counterpart_source_id", "profile_id"):
+                setattr(inbox, field, value)
+        await self.session.flush()
+        return inbox
+
+    async def delete_inbox(self, access: ProjectAccess, inbox_id: int) -> None:
+        await self.repository.delete(await self.get_inbox(access, inbox_id))
+
+    async def list_files(self, access: ProjectAccess, inbox_id: int) -> list[Any]:
+        """The files the inbox took, newest first (the last INBOX_FILES_LIMIT)."""
+        inbox = await self.get_inbox(access, inbox_id)
+        return await self.repository.files(inbox.id, INBOX_FILES_LIMIT)
+
+    async def reconcile_after_arrival(
+        self, access: ProjectAccess, inbox: Inbox
+    ) -> ReconciliationJob | None:
+        """The job that follows a file appended to the inbox's source: the source against its
+        counterpart (the other side of its latest job when none is configured), in the same
+        orientation as before. None when the source has no partner yet. The caller enqueues it.
+
+        The one place intake asks for a reconciliation: when jobs become incremental, this is the
+        call to change."""
+        latest = await self.repository.latest_job_of(inbox.data_source_id)
+        pair = _pair(inbox, latest)
+        if pair is None:
+            return None
+        left, right = pair
+        # The rules the pair was last reconciled with, when they were the job's own; otherwise
+        # the project's active rule-set version (JobService's default).
+        rules = None
+        if latest is not None and latest.rule_set_version is None and pair == _sides(latest):
+            rules = RuleSet.model_validate(latest.rules)
+        return await JobService(self.session).create_job(
+            access, JobCreate(left_source_id=left, right_source_id=right, rules=rules)
+        )
+
+    async def _check_sources(
+        self, access: ProjectAccess, source_id: int, counterpart_id: int | None
+    ) -> None:
+        sources = DataSourceRepository(self.session)
+        for label, wanted in (("data source", source_id), ("counterpart source", counterpart_id)):
+            if (
+                wanted is not None
+                and await sources.get_in_project(access.project_id, wanted) is None
+            ):
+                raise InvalidInbox(f"The {label} {wanted} is not in this project")
+        if counterpart_id == source_id:
+            raise InvalidInbox("The counterpart must be another data source")
+
+
+def _sides(job: ReconciliationJob) -> tuple[int, int]:
+    return job.left_source_id, job.right_source_id
+
+
+def _pair(inbox: Inbox, latest: ReconciliationJob | None) -> tuple[int, int] | None:
+    """(left, right): the configured counterpart, in the orientation of the latest job when that
+    job reconciled the same two sources; else the latest job's pair; else nothing yet."""
+    partner = inbox.counterpart_source_id
+    if partner is None:
+        return _sides(latest) if latest is not None else None
+    if latest is not None and _sides(latest) == (partner, inbox.data_source_id):
+        return partner, inbox.data_source_id
+    return inbox.data_source_id, partner
+
+
+def _check_url(url: str) -> None:
+    from fsspec.core import split_protocol
+    from fsspec.registry import known_implementations, registry
+
+    protocol = split_protocol(url)[0] or "file"
+    if protocol not in known_implementations and protocol not in registry:
+        raise InvalidInbox(f"Unknown file system '{protocol}' in {url}")
