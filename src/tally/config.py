@@ -83,6 +83,9 @@ class Settings(BaseSettings):
     db_pool_recycle: int | None = Field(None, alias="DB_POOL_RECYCLE")
     db_pool_pre_ping: bool | None = Field(None, alias="DB_POOL_PRE_PING")
     db_connect_timeout: float = Field(2.0, alias="DB_CONNECT_TIMEOUT", gt=0)
+    # The longest one checkout waits for a connection, retries and back-off included; then 503.
+    # Without it the production pool (30 s time-out, 3 retries) keeps a request about 2 minutes.
+    db_pool_max_wait: float = Field(3.0, alias="DB_POOL_MAX_WAIT", gt=0)
     db_pool_warn_ratio: float = Field(0.8, alias="DB_POOL_WARN_RATIO", gt=0, le=1)
 
     token_ttl_days: int = Field(30, alias="TALLY_TOKEN_TTL_DAYS", ge=1)

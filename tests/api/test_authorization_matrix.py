@@ -1,4 +1,4 @@
-"""Every route in the OpenAPI spec, called as an anonymous user, a non-member and a member.
+"""Every route in the OpenAPI spec, called as an anonymous user, a non-member, a viewer and a member.
 
 The table below must name every operation the app exposes: a new route fails
 `test_every_operation_is_in_the_matrix` until someone decides who may call it.
@@ -436,6 +436,19 @@ async def test_non_member(client: AsyncClient, world: World, op: Operation) -> N
     else:
         expected = op.member_status
     assert await _call(client, op, world, world.outsider) == expected
+
+
+@pytest.mark.parametrize(
+    "op", [op for op in MATRIX if not op.public], ids=lambda op: f"{op.method} {op.path}"
+)
+async def test_project_viewer(client: AsyncClient, world: World, op: Operation) -> None:
+    """A viewer of the project may read everything in it and change nothing; outside the project
+    the viewer is any signed-in user."""
+    if op.admin_only or (op.project_scoped and op.method != "GET"):
+        expected = 403
+    else:
+        expected = op.member_status
+    assert await _call(client, op, world, world.viewer) == expected
 
 
 @pytest.mark.parametrize("op", MATRIX, ids=lambda op: f"{op.method} {op.path}")

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import exc, text
+from sqlalchemy.ext.asyncio import AsyncSession
 from structlog.testing import capture_logs
 
 from tally.config import Settings
 from tally.kit.db import Database
+from tests.helpers.apps import running_app
 from tests.helpers.processes import free_port
+from tests.helpers.users import AuthedUser, create_user
 
 
 def _settings(**overrides: object) -> Settings:
@@ -32,6 +36,42 @@ async def test_pool_timeout_is_retried_three_times_then_raised(database_url: str
         assert (counters.timeouts, counters.retries) == (4, 3)
         # 4 waits of 50 ms plus back-off of about 10 + 20 + 40 ms.
         assert elapsed >= 0.2 + 0.07 * 0.8
+    finally:
+        await database.dispose()
+
+
+async def test_a_request_waits_for_a_connection_no_longer_than_the_budget_at_production_defaults(
+    database_url: str, session: AsyncSession, tmp_path: Path
+) -> None:
+    """Without the budget, a production pool (30 s time-out, 3 retries) keeps a request about
+    2 minutes before its 503. Only the pool is made small, so the test can exhaust it."""
+    user: AuthedUser = await create_user(session)
+    settings = Settings(
+        TALLY_ENV="production",
+        TALLY_DATA_DIR=tmp_path,
+        TALLY_TASK_BACKEND="embedded",
+        ENABLE_CACHE=False,  # the principal is read from the database, through the pool
+        DB_POOL_SIZE=1,
+        DB_MAX_OVERFLOW=0,
+    )
+    assert (settings.db_pool_timeout, settings.db_pool_max_wait) == (30.0, 3.0)
+    database = Database(settings, url=database_url)
+    try:
+        async with (
+            running_app(database, settings) as (_app, http),
+            database.engine.connect() as held,  # the pool's only connection
+        ):
+            await held.execute(text("SELECT 1"))
+            started = time.monotonic()
+            response = await http.get("/api/v1/projects", headers=user.headers)
+            waited = time.monotonic() - started
+        assert response.status_code == 503, response.text
+        assert response.headers["Retry-After"] == "1"
+        assert response.json()["error"] == "ServiceUnavailable"
+        counters = database.pool.counters
+        # One wait, cut from 30 s to the 3 s budget; no retry after the budget is spent.
+        assert (counters.timeouts, counters.retries, counters.unavailable) == (1, 0, 1)
+        assert waited < settings.db_pool_timeout  # a generous bound: the budget is 10 times less
     finally:
         await database.dispose()
 

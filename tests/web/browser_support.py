@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import importlib.util
+import os
 import shutil
 import time
 from collections.abc import Coroutine
@@ -10,6 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
+
+import pytest
 
 from tally.config import Settings
 from tally.kit.db import Database
@@ -22,12 +26,30 @@ from tests.helpers.results import BANK, LEDGER
 from tests.helpers.users import DEFAULT_PASSWORD, AuthedUser, create_user
 
 T = TypeVar("T")
-CHROMIUM = "/usr/bin/chromium"
 PASSWORD = DEFAULT_PASSWORD
 
 
-def chromium_available() -> bool:
-    return Path(CHROMIUM).exists() or shutil.which("chromium") is not None
+def chromium_path() -> str | None:
+    """Debian's Chromium (scripts/test installs it), or the browser TALLY_TEST_CHROMIUM names."""
+    path = os.environ.get("TALLY_TEST_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    return path if Path(path).is_file() else None
+
+
+def require_browser() -> None:
+    """Skip the calling test module, with the reason, where Chromium or Playwright is missing; in
+    CI (the runner sets CI=true) fail instead: there a missing browser is a broken set-up, and a
+    skipped browser suite would pass without having opened a page."""
+    missing = []
+    if chromium_path() is None:
+        missing.append("Chromium (apt-get install chromium, or set TALLY_TEST_CHROMIUM)")
+    if importlib.util.find_spec("playwright") is None:
+        missing.append("Playwright (bash scripts/setup-venv dev)")
+    if not missing:
+        return
+    reason = "the browser tests need " + " and ".join(missing)
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}: CI must run them", pytrace=False)
+    pytest.skip(reason, allow_module_level=True)
 
 
 @dataclass(frozen=True)

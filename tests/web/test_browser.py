@@ -15,13 +15,11 @@ import pytest
 
 from tests.conftest import create_postgres_database
 from tests.helpers.processes import TallyServer
-from tests.web.browser_support import CHROMIUM, PASSWORD, Seeded, chromium_available, start_server
+from tests.web.browser_support import PASSWORD, Seeded, chromium_path, require_browser, start_server
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not chromium_available(), reason="Chromium is not installed"),
-]
-playwright_api = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.browser
+require_browser()
+playwright_api = pytest.importorskip("playwright.sync_api")  # present: require_browser checked
 Page = playwright_api.Page
 expect = playwright_api.expect
 
@@ -56,7 +54,11 @@ def base_url(tally: tuple[TallyServer, Seeded]) -> str:
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     # Playwright's own browser download is not reachable here: Debian's Chromium works with it.
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": ["--no-sandbox"]}
+    return {
+        **browser_type_launch_args,
+        "executable_path": chromium_path(),
+        "args": ["--no-sandbox"],
+    }
 
 
 @pytest.fixture(autouse=True)

@@ -48,30 +48,35 @@ class PoolCounters:
 
 
 class RetryingQueuePool(AsyncAdaptedQueuePool):
-    """A queue pool whose checkout retries with exponential back-off and jitter.
+    """A queue pool whose checkout retries with exponential back-off and jitter, within a budget.
 
     Only pool time-outs and failures to connect are retried (10/20/40 ms): they are the transient
-    faults of an exhausted pool or a restarting server. Anything else surfaces at once.
+    faults of an exhausted pool or a restarting server. Anything else surfaces at once. The whole
+    checkout, every wait and back-off included, ends within ``max_wait`` seconds (DB_POOL_MAX_WAIT):
+    each wait for a free connection is cut to what remains of it, and no retry starts after it.
     """
 
     counters: PoolCounters
     warn_ratio: float
+    max_wait: float
+    attempt_timeout: float  # DB_POOL_TIMEOUT: one attempt's longest wait for a free connection
 
     def _do_get(self) -> ConnectionPoolEntry:
         self.counters.waiting += 1
+        deadline = time.monotonic() + self.max_wait
         try:
             for attempt, delay in enumerate((*RETRY_DELAYS_S, None)):
                 try:
-                    entry = super()._do_get()
+                    entry = self._get_before(deadline)
                 except exc.TimeoutError:
                     self.counters.timeouts += 1
-                    if delay is None:
+                    if delay is None or deadline - time.monotonic() <= delay:
                         raise
                 except Exception as error:  # the DBAPI's own connect error, not yet wrapped
                     if not _is_connect_error(error):
                         raise
                     self.counters.connect_errors += 1
-                    if delay is None:
+                    if delay is None or deadline - time.monotonic() <= delay:
                         raise
                 else:
                     self._warn_if_busy()
@@ -82,6 +87,18 @@ class RetryingQueuePool(AsyncAdaptedQueuePool):
             raise AssertionError("unreachable")
         finally:
             self.counters.waiting -= 1
+
+    def _get_before(self, deadline: float) -> ConnectionPoolEntry:
+        """One checkout attempt whose wait for a free connection ends by ``deadline``.
+
+        QueuePool reads its time-out from ``self._timeout`` when it starts waiting, synchronously,
+        so setting it just before is safe between coroutines; it is put back for ``timeout()``.
+        """
+        self._timeout = max(min(self.attempt_timeout, deadline - time.monotonic()), 0.0)
+        try:
+            return super()._do_get()
+        finally:
+            self._timeout = self.attempt_timeout
 
     def _warn_if_busy(self) -> None:
         capacity = self.size() + max(self._max_overflow, 0)
@@ -116,6 +133,8 @@ class Database:
         assert isinstance(pool, RetryingQueuePool)
         pool.counters = PoolCounters()
         pool.warn_ratio = settings.db_pool_warn_ratio
+        pool.max_wait = settings.db_pool_max_wait
+        pool.attempt_timeout = pool.timeout()
         self.pool: RetryingQueuePool = pool
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _configure_sqlite)
@@ -145,7 +164,8 @@ class Database:
             "retries": pool.counters.retries,
             "unavailable_responses": pool.counters.unavailable,
             "high_usage_warnings": pool.counters.high_usage_warnings,
-            "timeout_s": pool.timeout(),
+            "timeout_s": pool.attempt_timeout,
+            "max_wait_s": pool.max_wait,
         }
 
     async def dispose(self) -> None:
