@@ -17,11 +17,13 @@ from tally.config import Settings, get_settings
 from tally.fast_reads import FastReads
 from tally.health.endpoints import router as health_router
 from tally.jobs.endpoints import router as jobs_router
+from tally.kit.body_limit import BodyLimit
 from tally.kit.db import Database, install_database_error_handler
 from tally.kit.errors import NotAuthenticated, error_responses, install_error_handlers
 from tally.kit.logging import configure_logging
 from tally.kit.migrate import upgrade_database
 from tally.kit.tasks import TaskQueue, build_task_queue, import_task_modules
+from tally.kit.transport import StrictTransportSecurity
 from tally.profiles.endpoints import router as profiles_router
 from tally.projects.endpoints import router as projects_router
 from tally.results.endpoints import router as results_router
@@ -35,9 +37,9 @@ from tally.web.router import install_web
 log = structlog.get_logger("tally.app")
 API_PREFIX = "/api/v1"
 
-# Every router here sits behind the token check; the only public routes are the health probes,
-# login and /metrics, mounted separately in create_app, so a new router is authenticated unless
-# someone decides otherwise on purpose.
+# Every router here sits behind the token check; the only public routes are the health probes
+# and login (/metrics checks its own token), mounted separately in create_app, so a new router is
+# authenticated unless someone decides otherwise on purpose.
 SECURED_ROUTERS = (
     projects_router,
     sources_router,
@@ -121,16 +123,18 @@ def create_app(
         app.state.tasks = tasks
     install_error_handlers(app)
     install_database_error_handler(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     if settings.cache_fast_path:
         # Added before the metrics middleware, so it runs inside it: its hits are measured too.
         app.add_middleware(FastReads, prefix=API_PREFIX)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
+    if settings.env == "production":
+        app.add_middleware(StrictTransportSecurity)
 
     app.include_router(health_router)
     app.include_router(auth_router, prefix=API_PREFIX)
-    # Public on purpose: Prometheus scrapers carry no user token, and the figures are aggregate
-    # counts and latencies by route template (no tenant data, ids or paths). Set METRICS_TOKEN to
-    # require a static scrape token, or keep the port off the public network.
+    # Outside the secured routers because Prometheus scrapers carry no user token: the route itself
+    # requires METRICS_TOKEN or an administrator's token.
     app.include_router(metrics_router)
     secured = APIRouter(
         prefix=API_PREFIX,

@@ -80,6 +80,8 @@ def serve(
     workers: int = typer.Option(1, help="Worker processes."),
 ) -> None:
     """Run the HTTP server (API under /api/v1, OpenAPI at /docs)."""
+    from tally.kit.server import server_options
+
     settings = get_settings()
     configure_logging(settings.log_level)
     if workers > 1 and settings.effective_task_backend == "embedded":
@@ -102,6 +104,7 @@ def serve(
         port=port or settings.port,
         workers=workers,
         log_level=settings.log_level.lower(),
+        **server_options(settings),
     )
 
 

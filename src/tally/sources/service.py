@@ -158,7 +158,7 @@ class DataSourceService:
         source = await self.repository.add(
             DataSource(
                 project_id=access.project_id,
-                name=name or upload.filename or "Untitled source",
+                name=name or upload.filename[:200] or "Untitled source",
                 file_name=upload.filename,
                 format=preview.format,
                 column_mapping=(preview.plan.options or {}).get("mapping"),

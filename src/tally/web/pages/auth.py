@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from tally.kit.transport import is_https
 from tally.users.auth import Session
 from tally.users.service import InvalidCredentials
 from tally.web.auth import LOGIN_CSRF_COOKIE, SESSION_COOKIE, CsrfRejected, CurrentWebUser
@@ -27,7 +28,9 @@ def safe_next(target: str | None) -> str:
 
 
 def secure_cookies(request: Request) -> bool:
-    return bool(request.app.state.settings.env == "production")
+    """Cookies only travel over HTTPS when the request came over HTTPS (a trusted proxy's
+    X-Forwarded-Proto counts), and always in production."""
+    return is_https(request) or request.app.state.settings.env == "production"
 
 
 def _login_page(
