@@ -22,6 +22,7 @@ from tally.kit.db import Database, install_database_error_handler
 from tally.kit.errors import NotAuthenticated, error_responses, install_error_handlers
 from tally.kit.logging import configure_logging
 from tally.kit.migrate import upgrade_database
+from tally.kit.security import PasswordPool
 from tally.kit.tasks import TaskQueue, build_task_queue, import_task_modules
 from tally.kit.transport import StrictTransportSecurity
 from tally.profiles.endpoints import router as profiles_router
@@ -32,6 +33,7 @@ from tally.sources.endpoints import router as sources_router
 from tally.users.auth import current_principal
 from tally.users.endpoints import public_router as auth_router
 from tally.users.endpoints import router as users_router
+from tally.users.throttle import LoginThrottle
 from tally.web.router import install_web
 
 log = structlog.get_logger("tally.app")
@@ -78,6 +80,8 @@ def create_app(
             settings.data_dir.mkdir(parents=True, exist_ok=True)
             await upgrade_database(db.url)  # the embedded default migrates itself
         app.state.database = db
+        app.state.passwords = PasswordPool(settings.password_threads)
+        app.state.login_throttle = LoginThrottle(settings)
         # Before the task queue: work it runs must find the cache to invalidate after commit.
         cache = Cache(settings, db)
         await cache.start()
@@ -105,6 +109,8 @@ def create_app(
             if owns_tasks:
                 await queue.stop()
             metrics.detach()
+            await app.state.login_throttle.close()
+            app.state.passwords.shutdown()
             await cache.stop()
             if owned:
                 await db.dispose()

@@ -10,7 +10,9 @@ from fastapi.responses import RedirectResponse, Response
 
 from tally.kit.transport import is_https
 from tally.users.auth import Session
+from tally.users.login import sign_in as sign_in_user
 from tally.users.service import InvalidCredentials
+from tally.users.throttle import TooManyLogins
 from tally.web.auth import LOGIN_CSRF_COOKIE, SESSION_COOKIE, CsrfRejected, CurrentWebUser
 from tally.web.routing import WebRoute
 from tally.web.service import SESSION_TTL, WebSessionService
@@ -76,7 +78,7 @@ async def sign_in(
     if not expected or not secrets.compare_digest(expected, csrf_token):
         raise CsrfRejected("The sign-in form expired; reload the page and sign in again")
     try:
-        signed_in = await WebSessionService(session).sign_in(email, password)
+        user = await sign_in_user(request, session, email, password)
     except InvalidCredentials:
         return _login_page(
             request,
@@ -85,6 +87,13 @@ async def sign_in(
             error="That email and password do not match an active account.",
             status_code=401,
         )
+    except TooManyLogins as paused:
+        page = _login_page(
+            request, next_url=safe_next(next), email=email, error=paused.detail, status_code=429
+        )
+        page.headers.update(paused.headers)
+        return page
+    signed_in = await WebSessionService(session).open_session(user)
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
