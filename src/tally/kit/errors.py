@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match, Route
+from starlette.routing import Match
 
 log = structlog.get_logger("tally.errors")
 
@@ -109,15 +109,21 @@ def error_name(status_code: int) -> str:
     return "".join(word.capitalize() for word in phrase.replace("-", " ").split())
 
 
+_HTTP_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
+
+
 def allowed_methods(request: Request) -> list[str]:
-    """Every method some route serves at this path (Starlette names only the first route's)."""
-    methods: set[str] = set()
-    for route in request.app.router.routes:
-        if isinstance(route, Route) and route.methods:
-            match, _ = route.matches({**request.scope, "method": "GET"})
-            if match is not Match.NONE:
-                methods |= route.methods
-    return sorted(methods)
+    """Every method some route serves at this path (the router names only the first route's),
+    found by asking the routes, so nested routers are covered however they are composed."""
+    routes = request.app.router.routes
+    return [
+        method
+        for method in _HTTP_METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL
+            for route in routes
+        )
+    ]
 
 
 def is_out_of_range(error: BaseException) -> bool:
