@@ -92,7 +92,7 @@ async def test_malformed_multipart_is_a_400(client: AsyncClient, session: AsyncS
             f"--{boundary}--\r\n"
         ).encode(),
         "5,000-character filename": (
-            f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
             f'filename="{"a" * 5000}.csv"\r\n\r\namount\n1\r\n--{boundary}--\r\n'
         ).encode(),
     }
