@@ -12,6 +12,7 @@ from tally import __version__
 from tally.admin.endpoints import metrics_router
 from tally.admin.endpoints import router as admin_router
 from tally.admin.metrics import Metrics, MetricsMiddleware
+from tally.audit.endpoints import router as audit_router
 from tally.cache import Cache
 from tally.config import Settings, get_settings
 from tally.fast_reads import FastReads
@@ -52,7 +53,7 @@ SECURED_ROUTERS = (
     users_router,
 )
 # Operations routes, at the root (/admin/...) but behind the same token check (and admin-only).
-SECURED_OPS_ROUTERS = (admin_router,)
+SECURED_OPS_ROUTERS = (admin_router, audit_router)
 
 # Modules whose import registers background tasks (handlers, recoverers, retention hooks) into
 # tally.kit.tasks.task_registry; the server and `tally worker` both import them.

@@ -10,6 +10,7 @@ import typer
 import uvicorn
 
 from tally.app import load_task_modules
+from tally.audit.cli import audit_app
 from tally.cache import running_cache
 from tally.config import get_settings
 from tally.demo.cli import demo
@@ -34,6 +35,7 @@ app.add_typer(user_app, name="user")
 app.command()(ingest)
 app.command()(reconcile)
 app.command()(demo)
+app.add_typer(audit_app, name="audit")
 
 
 @db_app.command("upgrade")

@@ -120,8 +120,7 @@ def allowed_methods(request: Request) -> list[str]:
         method
         for method in _HTTP_METHODS
         if any(
-            route.matches({**request.scope, "method": method})[0] is Match.FULL
-            for route in routes
+            route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes
         )
     ]
 
