@@ -96,6 +96,9 @@ class Settings(BaseSettings):
     max_expanded_bytes: int = Field(20 * 1024**3, alias="TALLY_MAX_EXPANDED_BYTES", ge=1)
     max_source_rows: int = Field(50_000_000, alias="TALLY_MAX_SOURCE_ROWS", ge=1)
     max_columns: int = Field(1000, alias="TALLY_MAX_COLUMNS", ge=1)
+    # Compressed uploads (gzip, XLSX parts) expanding more than this many times are bombs.
+    max_compression_ratio: int = Field(200, alias="TALLY_MAX_COMPRESSION_RATIO", ge=2)
+    max_sheet_bytes: int = Field(2 * 1024**3, alias="TALLY_MAX_SHEET_BYTES", ge=1)
     # Failed logins before a pause, counted per account and per client address, in a window.
     login_max_failures: int = Field(10, alias="TALLY_LOGIN_MAX_FAILURES", ge=1)
     login_address_max_failures: int = Field(50, alias="TALLY_LOGIN_ADDRESS_MAX_FAILURES", ge=1)

@@ -160,7 +160,8 @@ async def preflight_data_source(
     mapping, and every problem in its first 100 rows (row, column, value, reason), plus the import
     profiles that fit its header (``profiles``). Stores nothing."""
     head, choices = await _received_head(request)
-    return await DataSourceService(session).preflight(access, head, **choices)
+    settings = request.app.state.settings
+    return await DataSourceService(session, settings).preflight(access, head, **choices)
 
 
 @router.post(
@@ -234,7 +235,8 @@ async def preflight_append(
     how many of the rows sent are new and how many the source already holds (the whole file when
     ``complete``). Stores nothing."""
     head, choices = await _received_head(request)
-    return await DataSourceService(session).preflight_append(access, source_id, head, **choices)
+    service = DataSourceService(session, request.app.state.settings)
+    return await service.preflight_append(access, source_id, head, **choices)
 
 
 @router.post(
