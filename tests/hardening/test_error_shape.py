@@ -133,3 +133,11 @@ async def test_timestamps_read_back_end_in_z(client: AsyncClient, session: Async
     users = await client.get("/api/v1/users", headers=admin.headers)
     for user in users.json()["items"]:
         assert RFC3339_UTC.match(user["created_at"]), user
+
+
+async def test_a_nul_character_is_a_validation_error_not_a_500(client: AsyncClient) -> None:
+    response = await client.post(
+        "/api/v1/auth/login", json={"email": "a\u0000b@example.test", "password": "x"}
+    )
+    assert response.status_code in {401, 422}, response.text  # SQLite stores NUL; PostgreSQL won't
+    assert_error_shape(response.json())

@@ -126,12 +126,13 @@ def allowed_methods(request: Request) -> list[str]:
 
 
 def is_out_of_range(error: BaseException) -> bool:
-    """A value too large for its column: SQLite's OverflowError for integers, PostgreSQL's
-    numeric_value_out_of_range (22003) and string_data_right_truncation (22001)."""
-    cause = error.orig if isinstance(error, sa_exc.StatementError) else error
-    if isinstance(cause, OverflowError):
+    """A value the database cannot take: SQLite's OverflowError for integers beyond 64 bits, and
+    every DataError (PostgreSQL: a number out of range, a string too long for its column, a NUL
+    character in text)."""
+    if isinstance(error, sa_exc.DataError):
         return True
-    return getattr(cause, "sqlstate", None) in {"22003", "22001"}
+    cause = error.orig if isinstance(error, sa_exc.StatementError) else error
+    return isinstance(cause, OverflowError)
 
 
 def _exceeds_max_id(text: str) -> bool:
@@ -179,7 +180,7 @@ def install_error_handlers(app: FastAPI) -> None:
             too_large = [part for part in request.url.path.split("/") if _exceeds_max_id(part)]
             if too_large:
                 return error_response(404, "NotFound", f"Nothing has the id {too_large[0]}")
-            message = f"A value is too large (numbers at most {MAX_ID})"
+            message = f"A value cannot be stored: too large (numbers at most {MAX_ID}) or invalid (NUL characters)"
             detail = [{"loc": ["body"], "msg": message, "type": "too_large"}]
             return error_response(422, "ValidationError", detail)
         return await on_unexpected_error(request, exc)
