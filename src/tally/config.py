@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -103,8 +104,13 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(10, alias="TALLY_LOGIN_MAX_FAILURES", ge=1)
     login_address_max_failures: int = Field(50, alias="TALLY_LOGIN_ADDRESS_MAX_FAILURES", ge=1)
     login_window_seconds: int = Field(900, alias="TALLY_LOGIN_WINDOW_SECONDS", ge=1)
-    # Password verifications running at once (argon2 takes ~50 ms of CPU and 64 MiB each).
-    password_threads: int = Field(2, alias="TALLY_PASSWORD_THREADS", ge=1)
+    # Password verifications running at once (argon2 takes ~50 ms of CPU and 64 MiB each); the
+    # default leaves one core to the event loop, so logins never starve other requests.
+    password_threads: int = Field(
+        default_factory=lambda: max(1, (os.cpu_count() or 2) - 1),
+        alias="TALLY_PASSWORD_THREADS",
+        ge=1,
+    )
     # Trust X-Forwarded-Proto/-For from these proxy addresses (comma-separated; "*" for any).
     forwarded_allow_ips: str = Field("127.0.0.1", alias="TALLY_FORWARDED_ALLOW_IPS")
     # Seconds a client may take to send its request headers / stay idle between requests.
