@@ -111,6 +111,7 @@ MATRIX = [
     Operation("GET", "/metrics", 200, admin_only=True),  # or METRICS_TOKEN (tests/hardening)
     Operation("GET", "/admin/cache/stats", 200, admin_only=True),
     Operation("GET", "/admin/db/pool", 200, admin_only=True),
+    Operation("GET", "/admin/audit/verify", 200, admin_only=True),
     Operation(
         "POST",
         "/api/v1/auth/login",
