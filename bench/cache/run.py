@@ -289,7 +289,7 @@ def mixed_requests(world: World, rng: np.random.Generator, size: int = 100_000) 
 # --- measuring ----------------------------------------------------------------------------------
 def server_counters(server: Server, admin_token: str) -> dict[str, Any]:
     headers = {"Authorization": f"Bearer {admin_token}"}
-    metrics = httpx.get(f"{server.base}/metrics", timeout=10).text
+    metrics = httpx.get(f"{server.base}/metrics", headers=headers, timeout=10).text
     statements = {
         kind: float(value)
         for kind, value in re.findall(

@@ -13,6 +13,7 @@ from tally.admin.endpoints import metrics_router
 from tally.admin.endpoints import router as admin_router
 from tally.admin.metrics import Metrics, MetricsMiddleware
 from tally.apikeys.endpoints import router as api_keys_router
+from tally.audit.endpoints import router as audit_router
 from tally.cache import Cache
 from tally.config import Settings, get_settings
 from tally.fast_reads import FastReads
@@ -21,12 +22,15 @@ from tally.idempotency.guard import install_idempotency
 from tally.intake.endpoints import router as intake_router
 from tally.intake.poller import start_intake
 from tally.jobs.endpoints import router as jobs_router
+from tally.kit.body_limit import BodyLimit
 from tally.kit.db import Database, install_database_error_handler
 from tally.kit.errors import NotAuthenticated, error_responses, install_error_handlers
 from tally.kit.logging import configure_logging
 from tally.kit.migrate import upgrade_database
 from tally.kit.request_id import RequestIdMiddleware
+from tally.kit.security import PasswordPool
 from tally.kit.tasks import TaskQueue, build_task_queue, import_task_modules
+from tally.kit.transport import StrictTransportSecurity
 from tally.profiles.endpoints import router as profiles_router
 from tally.projects.endpoints import router as projects_router
 from tally.reconciliations.endpoints import router as reconciliations_router
@@ -36,14 +40,15 @@ from tally.sources.endpoints import router as sources_router
 from tally.users.auth import current_principal
 from tally.users.endpoints import public_router as auth_router
 from tally.users.endpoints import router as users_router
+from tally.users.throttle import LoginThrottle
 from tally.web.router import install_web
 
 log = structlog.get_logger("tally.app")
 API_PREFIX = "/api/v1"
 
-# Every router here sits behind the token check; the only public routes are the health probes,
-# login and /metrics, mounted separately in create_app, so a new router is authenticated unless
-# someone decides otherwise on purpose.
+# Every router here sits behind the token check; the only public routes are the health probes
+# and login (/metrics checks its own token), mounted separately in create_app, so a new router is
+# authenticated unless someone decides otherwise on purpose.
 SECURED_ROUTERS = (
     projects_router,
     sources_router,
@@ -57,7 +62,7 @@ SECURED_ROUTERS = (
     intake_router,
 )
 # Operations routes, at the root (/admin/...) but behind the same token check (and admin-only).
-SECURED_OPS_ROUTERS = (admin_router,)
+SECURED_OPS_ROUTERS = (admin_router, audit_router)
 
 # Modules whose import registers background tasks (handlers, recoverers, retention hooks) into
 # tally.kit.tasks.task_registry; the server and `tally worker` both import them.
@@ -90,6 +95,8 @@ def create_app(
             settings.data_dir.mkdir(parents=True, exist_ok=True)
             await upgrade_database(db.url)  # the embedded default migrates itself
         app.state.database = db
+        app.state.passwords = PasswordPool(settings.password_threads)
+        app.state.login_throttle = LoginThrottle(settings)
         # Before the task queue: work it runs must find the cache to invalidate after commit.
         cache = Cache(settings, db)
         await cache.start()
@@ -121,6 +128,8 @@ def create_app(
             if owns_tasks:
                 await queue.stop()
             metrics.detach()
+            await app.state.login_throttle.close()
+            app.state.passwords.shutdown()
             await cache.stop()
             if owned:
                 await db.dispose()
@@ -139,18 +148,20 @@ def create_app(
         app.state.tasks = tasks
     install_error_handlers(app)
     install_database_error_handler(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     if settings.cache_fast_path:
         # Added before the metrics middleware, so it runs inside it: its hits are measured too.
         app.add_middleware(FastReads, prefix=API_PREFIX)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     install_idempotency(app)
     app.add_middleware(RequestIdMiddleware)  # last added, so outermost: every response has it
+    if settings.env == "production":
+        app.add_middleware(StrictTransportSecurity)
 
     app.include_router(health_router)
     app.include_router(auth_router, prefix=API_PREFIX)
-    # Public on purpose: Prometheus scrapers carry no user token, and the figures are aggregate
-    # counts and latencies by route template (no tenant data, ids or paths). Set METRICS_TOKEN to
-    # require a static scrape token, or keep the port off the public network.
+    # Outside the secured routers because Prometheus scrapers carry no user token: the route itself
+    # requires METRICS_TOKEN or an administrator's token.
     app.include_router(metrics_router)
     secured = APIRouter(
         prefix=API_PREFIX,

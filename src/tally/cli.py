@@ -31,6 +31,7 @@ from typer._completion_classes import completion_init
 from typer.completion import install_callback, show_callback
 
 from tally.apikeys.cli import app as apikey_app
+from tally.audit.cli import audit_app
 from tally.demo.cli import demo
 from tally.intake.cli import inbox_app, watch
 from tally.jobs.cli import job_app, reconcile
@@ -57,6 +58,7 @@ app.command()(ingest)
 app.command()(reconcile)
 app.command()(watch)
 app.command()(demo)
+app.add_typer(audit_app, name="audit")
 
 
 @app.callback()
@@ -107,6 +109,7 @@ def serve(
 
     from tally.config import get_settings
     from tally.kit.logging import configure_logging
+    from tally.kit.server import server_options
 
     settings = get_settings()
     configure_logging(settings.log_level)
@@ -130,6 +133,7 @@ def serve(
         port=port or settings.port,
         workers=workers,
         log_level=settings.log_level.lower(),
+        **server_options(settings),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -74,7 +75,7 @@ class Settings(BaseSettings):
     cache_fast_path: bool = Field(True, alias="CACHE_FAST_PATH")
     # How often the in-process tier checks that its invalidation subscription is alive.
     cache_heartbeat: float = Field(0.1, alias="CACHE_HEARTBEAT", gt=0)
-    # Optional static bearer token for GET /metrics (scrapers); unset, /metrics is public.
+    # Static bearer token for GET /metrics (scrapers); unset, only an administrator's token works.
     metrics_token: str | None = Field(None, alias="METRICS_TOKEN")
 
     db_pool_size: int | None = Field(None, alias="DB_POOL_SIZE", ge=1)
@@ -93,6 +94,31 @@ class Settings(BaseSettings):
     # the job row and its summary stay. 0 keeps results forever.
     result_retention_days: int = Field(90, alias="TALLY_RESULT_RETENTION_DAYS", ge=0)
     max_upload_bytes: int = Field(5 * 1024**3, alias="TALLY_MAX_UPLOAD_BYTES", ge=1)
+    # Any request body that is not a file upload (JSON, forms), refused before it is parsed.
+    max_body_bytes: int = Field(1024**2, alias="TALLY_MAX_BODY_BYTES", ge=1024)
+    # What one source may expand to: bytes after decompression, rows, columns (every format).
+    max_expanded_bytes: int = Field(20 * 1024**3, alias="TALLY_MAX_EXPANDED_BYTES", ge=1)
+    max_source_rows: int = Field(50_000_000, alias="TALLY_MAX_SOURCE_ROWS", ge=1)
+    max_columns: int = Field(1000, alias="TALLY_MAX_COLUMNS", ge=1)
+    # Compressed uploads (gzip, XLSX parts) expanding more than this many times are bombs.
+    max_compression_ratio: int = Field(200, alias="TALLY_MAX_COMPRESSION_RATIO", ge=2)
+    max_sheet_bytes: int = Field(2 * 1024**3, alias="TALLY_MAX_SHEET_BYTES", ge=1)
+    # Failed logins before a pause, counted per account and per client address, in a window.
+    login_max_failures: int = Field(10, alias="TALLY_LOGIN_MAX_FAILURES", ge=1)
+    login_address_max_failures: int = Field(50, alias="TALLY_LOGIN_ADDRESS_MAX_FAILURES", ge=1)
+    login_window_seconds: int = Field(900, alias="TALLY_LOGIN_WINDOW_SECONDS", ge=1)
+    # Password verifications running at once (argon2 takes ~50 ms of CPU and 64 MiB each); the
+    # default leaves one core to the event loop, so logins never starve other requests.
+    password_threads: int = Field(
+        default_factory=lambda: max(1, (os.cpu_count() or 2) - 1),
+        alias="TALLY_PASSWORD_THREADS",
+        ge=1,
+    )
+    # Trust X-Forwarded-Proto/-For from these proxy addresses (comma-separated; "*" for any).
+    forwarded_allow_ips: str = Field("127.0.0.1", alias="TALLY_FORWARDED_ALLOW_IPS")
+    # Seconds a client may take to send its request headers / stay idle between requests.
+    header_timeout_seconds: float = Field(10.0, alias="TALLY_HEADER_TIMEOUT_SECONDS", gt=0)
+    keep_alive_seconds: int = Field(5, alias="TALLY_KEEP_ALIVE_SECONDS", ge=1)
     host: str = Field("127.0.0.1", alias="TALLY_HOST")
     port: int = Field(8000, alias="TALLY_PORT")
     log_level: str = Field("INFO", alias="TALLY_LOG_LEVEL")

@@ -66,10 +66,11 @@ async def test_metrics_expose_cache_pool_http_and_statement_figures(
     client: AsyncClient, session: AsyncSession
 ) -> None:
     owner = await create_user(session)
+    admin = await create_user(session, role=UserRole.ADMIN)
     project = await create_project(session, owner=owner)
     for _ in range(3):
         await client.get(f"/api/v1/projects/{project.id}", headers=owner.headers)
-    response = await client.get("/metrics")
+    response = await client.get("/metrics", headers=admin.headers)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")
     text = response.text

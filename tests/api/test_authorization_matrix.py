@@ -131,9 +131,10 @@ MATRIX = [
     *_INBOX_OPERATIONS,
     Operation("GET", "/healthz", 200, public=True),
     Operation("GET", "/readyz", 200, public=True),
-    Operation("GET", "/metrics", 200, public=True),  # scrapers carry no user token (see tally.app)
+    Operation("GET", "/metrics", 200, admin_only=True),  # or METRICS_TOKEN (tests/hardening)
     Operation("GET", "/admin/cache/stats", 200, admin_only=True),
     Operation("GET", "/admin/db/pool", 200, admin_only=True),
+    Operation("GET", "/admin/audit/verify", 200, admin_only=True),
     Operation(
         "POST",
         "/api/v1/auth/login",
@@ -142,6 +143,20 @@ MATRIX = [
         public=True,
     ),
     Operation("POST", "/api/v1/auth/logout", 204),
+    Operation("POST", "/api/v1/auth/logout-everywhere", 204),
+    Operation(
+        "POST",
+        "/api/v1/users/me/password",
+        204,
+        body={"current_password": DEFAULT_PASSWORD, "new_password": "another secret"},
+    ),
+    Operation(
+        "POST",
+        "/api/v1/users/{user_id}/password",
+        204,
+        body={"new_password": "another secret"},
+        admin_only=True,
+    ),
     Operation("GET", "/api/v1/users/me", 200),
     Operation("GET", "/api/v1/users", 200, admin_only=True),
     Operation(

@@ -192,7 +192,8 @@ def cheap_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
         return stored == hash_password(password)
 
     monkeypatch.setattr("tally.users.service.hash_password", hash_password)
-    monkeypatch.setattr("tally.users.service.verify_password", verify_password)
+    monkeypatch.setattr("tally.kit.security.hash_password", hash_password)
+    monkeypatch.setattr("tally.kit.security.verify_password", verify_password)
 
 
 @settings(

@@ -100,7 +100,9 @@ class PostgresCluster:
 class TallyServer:
     """`tally serve` in a subprocess, talking to whatever DATABASE_URL it is given."""
 
-    def __init__(self, env: dict[str, str], log_path: Path) -> None:
+    def __init__(
+        self, env: dict[str, str], log_path: Path, *, startup_timeout: float = 30.0
+    ) -> None:
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self._log = log_path.open("wb")
@@ -111,7 +113,7 @@ class TallyServer:
             stdout=self._log,
             stderr=subprocess.STDOUT,
         )
-        self._wait_until_up()
+        self._wait_until_up(startup_timeout)
 
     def _wait_until_up(self, timeout: float = 30.0) -> None:
         deadline = time.monotonic() + timeout

@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from tally.admin.metrics import Metrics
 from tally.cache import get_cache
 from tally.kit.db import get_database
 from tally.kit.errors import Forbidden, NotAuthenticated, error_responses
-from tally.users.auth import AdminPrincipal
+from tally.users.auth import AdminPrincipal, current_principal
 
 # Behind the token check (mounted with the secured routers, at /admin), administrators only.
 router = APIRouter(prefix="/admin", tags=["admin"], responses=error_responses(Forbidden))
 
-# Public (see tally.app for why); METRICS_TOKEN, when set, is required as a bearer token.
+# Outside the token-checked routers: scrapers present METRICS_TOKEN, people an admin's token.
 metrics_router = APIRouter(tags=["admin"])
+_metrics_bearer = HTTPBearer(
+    auto_error=False, description="METRICS_TOKEN, or an administrator's token"
+)
 
 
 @router.get("/cache/stats")
@@ -39,18 +43,21 @@ async def get_db_pool(_admin: AdminPrincipal, request: Request) -> dict[str, Any
     response_class=Response,
     responses={
         200: {"content": {CONTENT_TYPE_LATEST: {}}, "description": "Prometheus text format"},
-        **error_responses(NotAuthenticated),
+        **error_responses(NotAuthenticated, Forbidden),
     },
 )
-async def get_metrics(request: Request) -> Response:
-    """Prometheus exposition: HTTP, cache, connection-pool and SQL statement figures."""
+async def get_metrics(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_metrics_bearer)],
+) -> Response:
+    """Prometheus exposition: HTTP, cache, connection-pool and SQL statement figures.
+
+    Requires the bearer token METRICS_TOKEN (for scrapers) or an administrator's token."""
     expected: str | None = request.app.state.settings.metrics_token
-    if expected is not None:
-        header = request.headers.get("authorization", "")
-        scheme, _, presented = header.partition(" ")
-        if scheme.lower() != "bearer" or not secrets.compare_digest(
-            presented.encode(), expected.encode()
-        ):
-            raise NotAuthenticated("METRICS_TOKEN required")
+    presented = credentials.credentials if credentials is not None else ""
+    if not (expected and secrets.compare_digest(presented.encode(), expected.encode())):
+        principal = await current_principal(request, credentials)
+        if not principal.is_admin:
+            raise Forbidden("METRICS_TOKEN or an administrator's token required")
     metrics: Metrics = request.app.state.metrics
     return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)

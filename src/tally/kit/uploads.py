@@ -17,11 +17,14 @@ from typing import IO
 
 from fastapi import Request
 from python_multipart import MultipartParser
+from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import parse_options_header
 
 from tally.kit.errors import TallyError
 
 MAX_FIELD_BYTES = 1024 * 1024
+# What file systems allow for one name; longer names are garbage, not files someone exported.
+MAX_FILENAME_CHARS = 255
 
 
 class UploadTooLarge(TallyError):
@@ -82,6 +85,8 @@ class _Receiver:
         self._name = options.get(b"name", b"").decode("utf-8", "replace")
         raw_filename = options.get(b"filename")
         self._filename = raw_filename.decode("utf-8", "replace") if raw_filename else None
+        if self._filename is not None and len(self._filename) > MAX_FILENAME_CHARS:
+            raise BadUpload(f"The file name is longer than {MAX_FILENAME_CHARS} characters")
         self._text = bytearray()
         if self._filename is not None and self._name == self.file_field:
             if self.upload is not None:
@@ -146,6 +151,11 @@ async def receive_upload(
         async for chunk in request.stream():
             parser.write(chunk)
         parser.finalize()
+    except MultipartParseError as error:
+        receiver.close()
+        if receiver.upload is not None:
+            receiver.upload.discard()
+        raise BadUpload(f"The multipart body is malformed: {error}") from error
     except BaseException:
         receiver.close()
         if receiver.upload is not None:

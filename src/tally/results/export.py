@@ -39,9 +39,11 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.background import BackgroundTask
 
+from tally.audit.service import AuditService
 from tally.ingest.safety import escape_formula, formula_like_mask
 from tally.kit.bulk import copy_out_blocks
 from tally.kit.db import Database
+from tally.kit.hash_chain import GENESIS
 from tally.kit.threads import iterate_in_thread
 from tally.models import MatchTab, ReconciliationJob
 from tally.money import AMOUNT_SCALE, from_units
@@ -57,6 +59,7 @@ from tally.results.schemas import (
 from tally.results.service import ResultService
 from tally.results.shaping import explain
 
+AUDIT_HEAD_HEADER = "X-Tally-Audit-Head"
 EXPORT_PAGE_SIZE = 1_000  # matches (or records) per keyset page
 XLSX_MAX_ROWS = 1_048_576  # per sheet, header included; more rows continue on a new sheet
 ALL_TABS = (
@@ -467,12 +470,16 @@ async def export_response(
     built in the request (so an error is still a proper error response) and sent from disk."""
     tabs = export_tabs(tab)
     filters = filters or ExportFilter()
+    # The project's audit chain head as of this export: `tally audit verify --head` checks later
+    # that no review decision up to it was edited, deleted or reordered.
+    head = await AuditService(session).head(job.project_id)
+    audit_head = {AUDIT_HEAD_HEADER: f"{head.seq}:{head.hash}" if head else f"0:{GENESIS}"}
     if fmt is ExportFormat.CSV:
         name = export_filename(job, tab, "csv")
         return StreamingResponse(
             csv_chunks(database, job, tabs, filters),
             media_type=CSV_MEDIA_TYPE,
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+            headers={"Content-Disposition": f'attachment; filename="{name}"', **audit_head},
         )
     quality = await ResultService(session).quality_of(job)
     path = await write_xlsx(session, job, tabs, filters, quality)
@@ -480,5 +487,6 @@ async def export_response(
         path,
         media_type=XLSX_MEDIA_TYPE,
         filename=export_filename(job, tab, "xlsx"),
+        headers=audit_head,
         background=BackgroundTask(path.unlink, missing_ok=True),
     )

@@ -39,6 +39,7 @@ router = APIRouter(prefix="/projects/{project_id}/data-sources", tags=["data sou
 _SOURCES = TypeAdapter(list[DataSourceRead])
 # Preflight reads only the head of a file: the browser sends a slice, the CLI the first bytes.
 MAX_PREFLIGHT_BYTES = 8 * 1024 * 1024
+MAX_SOURCE_NAME_CHARS = 200  # the width of data_source.name
 _UPLOAD_FORM = {
     "requestBody": {
         "content": {
@@ -110,6 +111,20 @@ def _options(fields: dict[str, str]) -> UploadOptions:
         raise TallyError("Invalid upload options", status_code=422, errors=detail) from None
 
 
+def _source_name(fields: dict[str, str]) -> str | None:
+    name = fields.get("name")
+    if name is not None and len(name) > MAX_SOURCE_NAME_CHARS:
+        detail = [
+            {
+                "loc": ["name"],
+                "msg": f"At most {MAX_SOURCE_NAME_CHARS} characters",
+                "type": "string_too_long",
+            }
+        ]
+        raise TallyError("Invalid source name", status_code=422, errors=detail)
+    return name
+
+
 async def _received_head(request: Request) -> tuple[bytes, PreflightChoices]:
     """The head of a file sent to preflight (small enough to read whole) and how to read it."""
     spool = spool_dir(request.app.state.settings)
@@ -154,7 +169,8 @@ async def preflight_data_source(
     mapping, and every problem in its first 100 rows (row, column, value, reason), plus the import
     profiles that fit its header (``profiles``). Stores nothing."""
     head, choices = await _received_head(request)
-    return await DataSourceService(session).preflight(access, head, **choices)
+    settings = request.app.state.settings
+    return await DataSourceService(session, settings).preflight(access, head, **choices)
 
 
 @router.post(
@@ -189,7 +205,7 @@ async def upload_data_source(
         source = await DataSourceService(session, settings).create_source(
             access,
             upload,
-            name=upload.fields.get("name"),
+            name=_source_name(upload.fields),
             options=_options(upload.fields),
             profile_id=upload.fields.get("profile_id") or None,
         )
@@ -248,7 +264,8 @@ async def preflight_append(
     how many of the rows sent are new and how many the source already holds (the whole file when
     ``complete``). Stores nothing."""
     head, choices = await _received_head(request)
-    return await DataSourceService(session).preflight_append(access, source_id, head, **choices)
+    service = DataSourceService(session, request.app.state.settings)
+    return await service.preflight_append(access, source_id, head, **choices)
 
 
 @router.post(

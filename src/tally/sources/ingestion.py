@@ -41,6 +41,7 @@ from tally.ingest.formats import FormatError
 from tally.kit.db import Database, run_in_transaction
 from tally.kit.threads import iterate_in_thread
 from tally.models import DataSourceAppend, DataSourceStatus
+from tally.sources.limits import ExpansionTooLarge, SourceLimits, check_whole_file
 from tally.sources.progress import progress_board
 from tally.sources.reading import (
     FileBatch,
@@ -97,6 +98,7 @@ class _Load:
     rows_read: int = 0
     tally: StatementTally = field(default_factory=StatementTally)
     last_progress: float = 0.0
+    max_rows: int | None = None  # rows this load may add (TALLY_MAX_SOURCE_ROWS less those held)
 
     @classmethod
     def of_upload(
@@ -171,6 +173,8 @@ async def _load(
 ) -> DataSourceStatus:
     repository = DataSourceRepository(session)
     await repository.delete_records(load.source_id)  # a re-run after a crash starts empty
+    load.max_rows = settings.max_source_rows
+    await _check_expansion(path, settings)
     with _SkippedWriter(skipped_path(settings, load.source_id), plan) as skipped_writer:
         records = _records(path, plan, load, skipped_writer, database, project_id)
         row_count = await repository.load_records(load.source_id, records)
@@ -289,10 +293,11 @@ async def _append(
     load: _Load,
 ) -> DataSourceStatus:
     repository = DataSourceRepository(session)
+    last_row = await repository.last_row_number(append.data_source_id)
+    load.max_rows = settings.max_source_rows - last_row
+    await _check_expansion(path, settings)
     held = await load_identities(repository, append.data_source_id)
-    new_rows = _NewRows(
-        held, await repository.last_row_number(append.data_source_id), append.include_duplicates
-    )
+    new_rows = _NewRows(held, last_row, append.include_duplicates)
     with _SkippedWriter(append_skipped_path(settings, append.id), plan) as skipped_writer:
         records = _records(path, plan, load, skipped_writer, database, project_id)
         rows_added = await repository.load_records(load.source_id, new_rows.filter(records))
@@ -338,6 +343,21 @@ async def _load_or_fail(
     return DataSourceStatus.FAILED
 
 
+async def _check_expansion(path: Path, settings: Settings) -> None:
+    """The whole stored file against the expansion limits, before any row is parsed."""
+    try:
+        await asyncio.to_thread(check_whole_file, path, SourceLimits.of(settings))
+    except ExpansionTooLarge as refused:
+        raise FileRejected({"message": refused.detail}) from None
+
+
+def _rows_limit_message(load: _Load) -> str:
+    return (
+        f"The file has more rows than this source may still hold ({load.max_rows}, "
+        "TALLY_MAX_SOURCE_ROWS); nothing was loaded. Split the file."
+    )
+
+
 async def load_identities(repository: DataSourceRepository, source_id: int) -> ImportedIdentities:
     """The identity keys of every row a source holds, as one compact sorted array."""
     chunks = [
@@ -381,6 +401,8 @@ async def _records(
     rejecting = False
     async for batch in iterate_in_thread(lambda: read_file(path, plan, batch_rows=BATCH_ROWS)):
         load.rows_read = batch.rows_read
+        if load.max_rows is not None and load.rows_read > load.max_rows:
+            raise FileRejected({"message": _rows_limit_message(load)})
         if batch.errors:
             load.note_errors(batch.errors)
             if load.on_error == "reject":

@@ -10,7 +10,7 @@ from typing import Any, TypedDict
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.cache import invalidate_data_sources, invalidate_jobs
-from tally.config import Settings
+from tally.config import Settings, get_settings
 from tally.ingest.duplicates import ImportedIdentities, record_keys
 from tally.ingest.errors import IngestError
 from tally.ingest.formats import FormatError
@@ -24,6 +24,7 @@ from tally.profiles.service import ImportProfileService, with_profile
 from tally.projects.auth import ProjectAccess
 from tally.results.repository import ResultRepository
 from tally.sources.ingestion import BATCH_ROWS, load_identities
+from tally.sources.limits import SourceLimits, check_upload
 from tally.sources.progress import progress_board
 from tally.sources.reading import (
     HEAD_BYTES,
@@ -81,6 +82,7 @@ class DataSourceService:
     def __init__(self, session: AsyncSession, settings: Settings | None = None) -> None:
         self.session = session
         self.settings = settings
+        self.limits = SourceLimits.of(settings or get_settings())
         self.repository = DataSourceRepository(session)
 
     async def list_sources(self, access: ProjectAccess) -> list[DataSourceRead]:
@@ -115,7 +117,9 @@ class DataSourceService:
         explicitly win). The answer lists the profiles that fit the file's header (``profiles``).
         """
         options = await self._with_profile(access, options, profile_id)
-        preview = await _preview(head, complete=complete, options=options, path=None)
+        preview = await _preview(
+            head, complete=complete, options=options, path=None, limits=self.limits
+        )
         return await self._described(access, preview)
 
     async def preflight_append(
@@ -136,7 +140,9 @@ class DataSourceService:
         source = await self.get_source(access, source_id)
         options = await self._with_profile(access, options, profile_id)
         options = await self._with_source_mapping(source, head, complete, options)
-        preview = await _preview(head, complete=complete, options=options, path=None)
+        preview = await _preview(
+            head, complete=complete, options=options, path=None, limits=self.limits
+        )
         held = await load_identities(self.repository, source.id)
         batches = read_head(head, preview.plan, complete=complete)
         counts = await asyncio.to_thread(_count_new_rows, batches, held)
@@ -161,11 +167,11 @@ class DataSourceService:
         """
         assert self.settings is not None
         options = await self._with_profile(access, options, profile_id)
-        preview = await _accepted_preview(upload, options)
+        preview = await _accepted_preview(upload, options, self.limits)
         source = await self.repository.add(
             DataSource(
                 project_id=access.project_id,
-                name=name or upload.filename or "Untitled source",
+                name=name or upload.filename[:200] or "Untitled source",
                 file_name=upload.filename,
                 format=preview.format,
                 column_mapping=(preview.plan.options or {}).get("mapping"),
@@ -195,7 +201,9 @@ class DataSourceService:
         head = await asyncio.to_thread(_read_head, path)
         complete = len(head) < HEAD_BYTES
         options = await self._with_source_mapping(source, head, complete, options)
-        preview = await _preview(head, complete=complete, options=options, path=path)
+        preview = await _preview(
+            head, complete=complete, options=options, path=path, limits=self.limits
+        )
         held = await load_identities(self.repository, source.id)
         batches = read_file(path, preview.plan, batch_rows=BATCH_ROWS)
         return await asyncio.to_thread(_count_new_rows, batches, held)
@@ -223,7 +231,7 @@ class DataSourceService:
         options = await self._with_profile(access, options, profile_id)
         head = await asyncio.to_thread(_read_head, upload.path)
         options = await self._with_source_mapping(source, head, upload.size <= len(head), options)
-        preview = await _accepted_preview(upload, options)
+        preview = await _accepted_preview(upload, options, self.limits)
         if not await self.repository.start_append(source.id):
             raise SourceBusy(f"Data source {source_id} is {source.status}; append once it is ready")
         append = await self.repository.add_append(
@@ -323,7 +331,9 @@ class DataSourceService:
         if options.mapping is not None or not source.column_mapping:
             return options
         try:
-            first = await _preview(head, complete=complete, options=options, path=None)
+            first = await _preview(
+                head, complete=complete, options=options, path=None, limits=self.limits
+            )
         except InvalidFile:
             return options  # the real preview reports it
         columns = first.tabular.columns if first.tabular is not None else []
@@ -371,11 +381,13 @@ def _read_head(path: Path) -> bytes:
         return stream.read(HEAD_BYTES)
 
 
-async def _accepted_preview(upload: SpooledUpload, options: UploadOptions) -> Preview:
+async def _accepted_preview(
+    upload: SpooledUpload, options: UploadOptions, limits: SourceLimits
+) -> Preview:
     """The preview of an upload whose first rows parse (or may be skipped); else InvalidFile."""
     head = await asyncio.to_thread(_read_head, upload.path)
     preview = await _preview(
-        head, complete=upload.size <= len(head), options=options, path=upload.path
+        head, complete=upload.size <= len(head), options=options, path=upload.path, limits=limits
     )
     if preview.errors and options.on_error == "reject":
         raise InvalidFile(
@@ -412,12 +424,18 @@ def _count_new_rows(batches: Iterator[FileBatch], held: ImportedIdentities) -> d
 
 
 async def _preview(
-    head: bytes, *, complete: bool, options: UploadOptions, path: Path | None
+    head: bytes, *, complete: bool, options: UploadOptions, path: Path | None, limits: SourceLimits
 ) -> Preview:
+    """Preflight ``head`` (and the file at ``path``), refusing first what would expand beyond
+    ``limits`` (tally.sources.limits): a bomb never reaches the parsers."""
+    await asyncio.to_thread(check_upload, head, path, limits)
     try:
-        return await asyncio.to_thread(
+        preview = await asyncio.to_thread(
             preview_file, head, complete=complete, options=options, path=path
         )
     except (IngestError, FormatError) as error:
         detail: dict[str, Any] = describe_error(error)
         raise InvalidFile(str(error), problem=detail) from None
+    if preview.tabular is not None:
+        limits.check_columns(len(preview.tabular.columns))
+    return preview

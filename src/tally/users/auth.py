@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import UTC
 from functools import partial
 from typing import Annotated, Any
 
@@ -93,8 +92,6 @@ async def _load_identity(digest: str, session: AsyncSession) -> bytes | None:
         return None  # unknown tokens are not cached: nobody can fill the cache with garbage
     user, token = owner
     expires_at = token.expires_at
-    if expires_at is not None and expires_at.tzinfo is None:
-        expires_at = expires_at.replace(tzinfo=UTC)  # SQLite hands timestamps back naive (UTC)
     expiry = expires_at.timestamp() if expires_at is not None else None
     identity: list[Any] = [user.id, user.email, user.role, expiry]
     if token.kind == API_KEY_KIND:

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tally.cache import run_command
 from tally.config import get_settings
 from tally.kit.pagination import MAX_PER_PAGE, PageParams
+from tally.kit.security import PasswordPool
 from tally.models import UserRole
 from tally.users.schemas import UserCreate, UserRead, UserUpdate
 from tally.users.service import UserService
@@ -46,7 +47,10 @@ async def set_active(email: str, active: bool) -> dict[str, Any]:
     async def work(session: AsyncSession) -> dict[str, Any]:
         service = UserService(session)
         user = await service.get_user_by_email(email)
-        return _user_json(await service.update_user(user.id, UserUpdate(is_active=active)))
+        # The command line acts as the operator, not as a user (id 0 is never one), so no
+        # "cannot deactivate yourself" rule applies to it.
+        update = UserUpdate(is_active=active)
+        return _user_json(await service.update_user(user.id, update, actor_id=0))
 
     return await run_command(get_settings(), work)
 
@@ -57,7 +61,12 @@ async def reset_password(email: str, password: str) -> dict[str, Any]:
     async def work(session: AsyncSession) -> dict[str, Any]:
         service = UserService(session)
         user = await service.get_user_by_email(email)
-        return _user_json(await service.reset_password(user.id, password))
+        passwords = PasswordPool(threads=1)
+        try:
+            await service.reset_password(user.id, password, passwords)
+        finally:
+            passwords.shutdown()
+        return _user_json(user)
 
     return await run_command(get_settings(), work)
 

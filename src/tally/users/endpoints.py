@@ -12,8 +12,25 @@ from tally.cache import NOT_MODIFIED, cached_response, keys
 from tally.kit.errors import error_responses
 from tally.kit.pagination import Page, PageParams, page_params
 from tally.users.auth import AdminPrincipal, CurrentPrincipal, Session
-from tally.users.schemas import LoginRequest, TokenResponse, UserCreate, UserRead, UserUpdate
-from tally.users.service import EmailTaken, InvalidCredentials, UserNotFound, UserService
+from tally.users.login import Passwords, sign_in
+from tally.users.schemas import (
+    LoginRequest,
+    PasswordChange,
+    PasswordReset,
+    TokenResponse,
+    UserCreate,
+    UserRead,
+    UserUpdate,
+)
+from tally.users.service import (
+    EmailTaken,
+    InvalidCredentials,
+    OwnAccessIsPermanent,
+    UserNotFound,
+    UserService,
+    WrongPassword,
+)
+from tally.users.throttle import TooManyLogins
 
 # Public: the only route reachable without a token.
 public_router = APIRouter(prefix="/auth", tags=["auth"])
@@ -22,18 +39,64 @@ _USERS_PAGE = TypeAdapter(Page[UserRead])
 
 
 @public_router.post(
-    "/login", response_model=TokenResponse, responses=error_responses(InvalidCredentials)
+    "/login",
+    response_model=TokenResponse,
+    responses=error_responses(InvalidCredentials, TooManyLogins),
 )
 async def login(data: LoginRequest, session: Session, request: Request) -> TokenResponse:
+    """A bearer token for an email and password. Failed attempts are throttled per account and
+    per client address (429 with Retry-After)."""
     settings = request.app.state.settings
-    return await UserService(session).login(
-        data.email, data.password, token_ttl=timedelta(days=settings.token_ttl_days)
+    user = await sign_in(request, session, data.email, data.password)
+    return await UserService(session).issue_token(
+        user, token_ttl=timedelta(days=settings.token_ttl_days)
     )
 
 
 @router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT)
 async def logout(principal: CurrentPrincipal, session: Session) -> None:
     await UserService(session).logout(principal.token)
+
+
+@router.post("/auth/logout-everywhere", status_code=status.HTTP_204_NO_CONTENT)
+async def logout_everywhere(principal: CurrentPrincipal, session: Session) -> None:
+    """End every token and browser session of the caller, this token included."""
+    await UserService(session).sign_out_everywhere(principal.user_id)
+
+
+@router.post(
+    "/users/me/password",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(WrongPassword),
+)
+async def change_own_password(
+    principal: CurrentPrincipal, data: PasswordChange, session: Session, passwords: Passwords
+) -> None:
+    """Change one's password (the current one is required). Every other token and browser
+    session of the caller ends; the token used here stays valid."""
+    await UserService(session).change_password(
+        principal.user_id,
+        data.current_password,
+        data.new_password,
+        passwords,
+        keep_token=principal.token,
+    )
+
+
+@router.post(
+    "/users/{user_id}/password",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(UserNotFound),
+)
+async def reset_password(
+    _admin: AdminPrincipal,
+    user_id: int,
+    data: PasswordReset,
+    session: Session,
+    passwords: Passwords,
+) -> None:
+    """Set a user's password (administrators); every token and session of the user ends."""
+    await UserService(session).reset_password(user_id, data.new_password, passwords)
 
 
 @router.get("/users/me", response_model=UserRead)
@@ -66,8 +129,15 @@ async def get_user(_admin: AdminPrincipal, user_id: int, session: Session) -> Us
     return UserRead.model_validate(await UserService(session).get_user(user_id))
 
 
-@router.patch("/users/{user_id}", response_model=UserRead, responses=error_responses(UserNotFound))
+@router.patch(
+    "/users/{user_id}",
+    response_model=UserRead,
+    responses=error_responses(UserNotFound, OwnAccessIsPermanent),
+)
 async def update_user(
-    _admin: AdminPrincipal, user_id: int, data: UserUpdate, session: Session
+    admin: AdminPrincipal, user_id: int, data: UserUpdate, session: Session
 ) -> UserRead:
-    return UserRead.model_validate(await UserService(session).update_user(user_id, data))
+    """Change a user's role or active flag. Deactivating revokes the user's tokens and sessions
+    for good; administrators cannot demote or deactivate themselves (409)."""
+    user = await UserService(session).update_user(user_id, data, actor_id=admin.user_id)
+    return UserRead.model_validate(user)

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tally.models import ApiToken, User
+from tally.models import ApiToken, User, WebSession
 
 
 class UserRepository:
@@ -69,9 +69,18 @@ class UserRepository:
             update(ApiToken).where(ApiToken.token_hash == digest).values(revoked_at=now)
         )
 
-    async def revoke_tokens_of(self, user_id: int, now: datetime) -> None:
-        await self.session.execute(
-            update(ApiToken)
-            .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
-            .values(revoked_at=now)
+    async def revoke_all_tokens(
+        self, user_id: int, now: datetime, *, keep_digest: str | None = None
+    ) -> None:
+        """Revoke every live bearer token of a user (but ``keep_digest``) and end every browser
+        session: revoked for good, so reactivating the account brings none of them back."""
+        statement = update(ApiToken).where(
+            ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None)
         )
+        if keep_digest is not None:
+            statement = statement.where(ApiToken.token_hash != keep_digest)
+        await self.session.execute(statement.values(revoked_at=now))
+        sessions = delete(WebSession).where(WebSession.user_id == user_id)
+        if keep_digest is not None:
+            sessions = sessions.where(WebSession.token_hash != keep_digest)
+        await self.session.execute(sessions)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, FastAPI, Request
-from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from tally.kit.errors import http_error_response
 from tally.web.auth import csrf_protect, web_user
 from tally.web.pages import (
     admin,
@@ -68,7 +68,7 @@ def install_web(app: FastAPI) -> None:
         # Unknown paths outside the API get the designed page; the API keeps its JSON errors.
         assert isinstance(error, StarletteHTTPException)
         if request.url.path.startswith(API_PATHS) or error.status_code != 404:
-            return await http_exception_handler(request, error)
+            return await http_error_response(request, error)
         return with_security_headers(error_page(request, 404, "There is no page at this address."))
 
     app.add_exception_handler(StarletteHTTPException, not_found_page)

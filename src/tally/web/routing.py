@@ -9,7 +9,7 @@ from urllib.parse import quote
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import PlainTextResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from fastapi.routing import APIRoute
 from sqlalchemy import exc as sa_exc
 
@@ -144,7 +144,7 @@ def install_page_error_handlers(app: FastAPI) -> None:
 
     async def on_unexpected_error(request: Request, error: Exception) -> Response:
         if not is_page(request):
-            return PlainTextResponse("Internal Server Error", status_code=500)
+            return await _call(delegate(Exception), request, error)
         log.error("web.unhandled_error", path=request.url.path, error=type(error).__name__)
         return with_security_headers(
             error_page(request, 500, "Tally could not finish this request. It has been logged.")

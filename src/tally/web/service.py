@@ -8,10 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tally.kit.security import token_digest, verify_password
+from tally.kit.security import token_digest
 from tally.models import User, WebSession
-from tally.users.repository import UserRepository
-from tally.users.service import InvalidCredentials
 from tally.web.repository import WebSessionRepository
 
 SESSION_TTL = timedelta(hours=12)
@@ -28,17 +26,10 @@ class SignedIn:
 class WebSessionService:
     def __init__(self, session: AsyncSession) -> None:
         self.repository = WebSessionRepository(session)
-        self.users = UserRepository(session)
 
-    async def sign_in(self, email: str, password: str) -> SignedIn:
-        """Check the password of an active user and open a session; InvalidCredentials otherwise.
-
-        The same rule as the API's token login (tally.users.service.UserService.login), which
-        issues a bearer token instead of a session.
-        """
-        user = await self.users.get_by_email(email.strip().lower())
-        if user is None or not user.is_active or not verify_password(user.password_hash, password):
-            raise InvalidCredentials()
+    async def open_session(self, user: User) -> SignedIn:
+        """A browser session for a user signed in by tally.users.login.sign_in (the API's token
+        login runs the same check and issues a bearer token instead)."""
         now = datetime.now(UTC)
         await self.repository.delete_expired(now)
         token = secrets.token_urlsafe(32)

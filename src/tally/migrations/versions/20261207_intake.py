@@ -54,6 +54,7 @@ def upgrade() -> None:
             ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_inbox")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("inbox") as batch_op:
         batch_op.create_index(batch_op.f("ix_inbox_project_id"), ["project_id"], unique=False)
@@ -101,6 +102,7 @@ def upgrade() -> None:
             "content_sha256",
             name=op.f("uq_inbox_file_inbox_id_name_size_bytes_content_sha256"),
         ),
+        sqlite_autoincrement=True,
     )
 
 

@@ -13,7 +13,7 @@ from tally.kit.pagination import PageParams
 from tally.models import UserRole
 from tally.users.auth import Session
 from tally.users.schemas import UserCreate, UserUpdate
-from tally.users.service import UserService
+from tally.users.service import OwnAccessIsPermanent, UserService
 from tally.web.auth import WebAdmin
 from tally.web.routing import WebRoute
 from tally.web.templating import render
@@ -98,15 +98,14 @@ async def update_user(
     active: Annotated[str | None, Form()] = None,
 ) -> Response:
     is_active = None if active is None else active == "true"
-    if user_id == admin.principal.user_id and (is_active is False or role == UserRole.MEMBER):
-        return await _users_page(
-            request,
-            session,
-            1,
-            errors={"self": "You cannot deactivate or demote yourself; ask another admin."},
-            status_code=409,
+    try:
+        await UserService(session).update_user(
+            user_id, UserUpdate(role=role, is_active=is_active), actor_id=admin.principal.user_id
         )
-    await UserService(session).update_user(user_id, UserUpdate(role=role, is_active=is_active))
+    except OwnAccessIsPermanent as refused:
+        return await _users_page(
+            request, session, 1, errors={"self": refused.detail}, status_code=409
+        )
     return RedirectResponse("/admin/users", status_code=303)
 
 

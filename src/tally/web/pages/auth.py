@@ -8,8 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from tally.kit.transport import is_https
 from tally.users.auth import Session
+from tally.users.login import sign_in as sign_in_user
 from tally.users.service import InvalidCredentials
+from tally.users.throttle import TooManyLogins
 from tally.web.auth import LOGIN_CSRF_COOKIE, SESSION_COOKIE, CsrfRejected, CurrentWebUser
 from tally.web.routing import WebRoute
 from tally.web.service import SESSION_TTL, WebSessionService
@@ -27,7 +30,9 @@ def safe_next(target: str | None) -> str:
 
 
 def secure_cookies(request: Request) -> bool:
-    return bool(request.app.state.settings.env == "production")
+    """Cookies only travel over HTTPS when the request came over HTTPS (a trusted proxy's
+    X-Forwarded-Proto counts), and always in production."""
+    return is_https(request) or request.app.state.settings.env == "production"
 
 
 def _login_page(
@@ -73,7 +78,7 @@ async def sign_in(
     if not expected or not secrets.compare_digest(expected, csrf_token):
         raise CsrfRejected("The sign-in form expired; reload the page and sign in again")
     try:
-        signed_in = await WebSessionService(session).sign_in(email, password)
+        user = await sign_in_user(request, session, email, password)
     except InvalidCredentials:
         return _login_page(
             request,
@@ -82,6 +87,13 @@ async def sign_in(
             error="That email and password do not match an active account.",
             status_code=401,
         )
+    except TooManyLogins as paused:
+        page = _login_page(
+            request, next_url=safe_next(next), email=email, error=paused.detail, status_code=429
+        )
+        page.headers.update(paused.headers)
+        return page
+    signed_in = await WebSessionService(session).open_session(user)
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,

@@ -63,7 +63,9 @@ async def get_add_source_page(
 async def preview_source(request: Request, access: WebProjectEditor, session: Session) -> Response:
     """Render the preview of the head of a file the browser has not uploaded yet."""
     head, choices = await _head_of(request)
-    preview = await DataSourceService(session).preflight(access, head, **choices)
+    preview = await DataSourceService(session, request.app.state.settings).preflight(
+        access, head, **choices
+    )
     return _render_preview(request, preview)
 
 
@@ -118,7 +120,8 @@ async def preview_append(
 ) -> Response:
     """The preview of a file to append, with "N new, M already imported"."""
     head, choices = await _head_of(request)
-    preview = await DataSourceService(session).preflight_append(access, source_id, head, **choices)
+    service = DataSourceService(session, request.app.state.settings)
+    preview = await service.preflight_append(access, source_id, head, **choices)
     return _render_preview(request, preview)
 
 
