@@ -47,4 +47,4 @@ def test_create_list_rotate_and_revoke(tmp_path: Path, backend: str) -> None:
         "apikey", "create", *user, "--name", "x", "--role", "owner", "--project", "999999",
         env=env,
     )  # fmt: skip
-    assert above.returncode == 1 and "ProjectNotFound" in above.stderr
+    assert above.returncode == 3 and "ProjectNotFound" in above.stderr  # not found

@@ -107,5 +107,5 @@ def test_rules_infer_proposes_a_version_with_its_evidence(tmp_path: Path, backen
     refused = run_tally(
         "rules", "infer", "--project", project, "--left", "1", "--right", "1", env=env
     )
-    assert refused.returncode == 1
+    assert refused.returncode == 2  # bad input: the same source on both sides
     assert "SourcesNotInferable" in refused.stderr

@@ -33,8 +33,8 @@ def test_invalid_rules_print_the_validation_message_not_a_traceback(tmp_path: Pa
 
 @pytest.mark.slow
 def test_reconcile_wait_prints_the_warnings_and_decimal_amounts(tmp_path: Path) -> None:
-    # A bank export of date, text and amount against a ledger with an invoice column: the
-    # default rules key on a reference the bank file does not have.
+    # A bank export of date, text and amount against a ledger with an invoice column, reconciled
+    # with a rule keyed on a reference the bank file does not have.
     env, project = set_up_cli_project(tmp_path, "")
     bank = tmp_path / "bank.csv"
     bank.write_text(
@@ -49,11 +49,19 @@ def test_reconcile_wait_prints_the_warnings_and_decimal_amounts(tmp_path: Path) 
     for path in (bank, ledger):
         loaded = run_tally("ingest", str(path), "--project", project, env=env)
         assert loaded.returncode == 0, loaded.stderr
+    rules = tmp_path / "rules.json"
+    by_reference = {"type": "equals", "field": "reference"}
+    rules.write_text(json.dumps({"rules": [{"name": "ref", "conditions": [by_reference]}]}))
     run = run_tally(
-        "reconcile", "--project", project, "--left", "1", "--right", "2", "--wait", env=env
-    )
+        "reconcile", "--project", project, "--left", "1", "--right", "2", "--wait",
+        "--rules", str(rules), env=env,
+    )  # fmt: skip
     assert run.returncode == 0, run.stderr
+    # The summary is a table on stdout, amounts as decimals (not integer units); the warnings
+    # follow it on stderr, one line each.
+    assert "unmatched amount" in run.stdout
+    (left,) = [line for line in run.stdout.splitlines() if " left " in line]
+    assert "2220.00" in left.split()  # 20 records, 101.50 + ... + 120.50, none matched
     warnings = [line for line in run.stderr.splitlines() if line.startswith("Warning:")]
     assert any("empty in every record of the left source" in line for line in warnings)
     assert all("What to do:" in line for line in warnings)
-    assert '"unmatched_amount": "' in run.stderr  # a decimal string, not integer units

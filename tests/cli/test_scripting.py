@@ -144,6 +144,12 @@ def test_sources_and_jobs(cli_env: tuple[dict[str, str], str], tmp_path: Path) -
     assert again["status"] == "queued"
 
     assert _exit_code("source", "delete", str(ledger), "--project", project, env=env) != 0
+    # A source a queued job reads is not deleted (a conflict) until the job is cancelled.
+    in_use = run_tally("source", "delete", str(ledger), "--project", project, "--yes", env=env)
+    assert in_use.returncode == 4 and "SourceInUse" in in_use.stderr
+    assert _json("job", "cancel", str(again["id"]), "--project", project, env=env)["status"] == (
+        "cancelled"
+    )
     deleted = run_tally("source", "delete", str(ledger), "--project", project, "--yes", env=env)
     assert deleted.returncode == 0, deleted.stderr
     assert [s["id"] for s in _json("source", "list", "--project", project, env=env)] == [

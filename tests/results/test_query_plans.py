@@ -162,4 +162,11 @@ async def test_text_search_and_unmatched_tabs_use_their_indexes(
         async with db.engine.connect() as connection:
             result = await connection.exec_driver_sql(f"EXPLAIN {page}", parameters)
             plan = "\n".join(row[0] for row in result)
-        assert index in plan and "Seq Scan" not in plan, f"{path}\n{page}\n--- plan ---\n{plan}"
+        # record_duplicate holds the job's few flagged duplicates (none of the large rows): reading
+        # that small table whole is the planner's right choice; every large table must use an index.
+        large_scans = [
+            line
+            for line in plan.splitlines()
+            if "Seq Scan" in line and "record_duplicate" not in line
+        ]
+        assert index in plan and not large_scans, f"{path}\n{page}\n--- plan ---\n{plan}"

@@ -10,15 +10,19 @@ import time
 from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
 
+from tally import models
 from tally.config import Settings
+from tally.jobs.rules import DEFAULT_RULE_SET
 from tally.kit.db import Database
 from tally.kit.migrate import upgrade_database
 from tally.models import UserRole
+from tally.rule_sets.service import BUILT_IN_NOTE
 from tests.helpers.processes import TallyServer
 from tests.helpers.projects import create_project
 from tests.helpers.records import create_source_with_rows
@@ -74,6 +78,20 @@ async def _seed(url: str, data_dir: Path) -> Seeded:
             await create_source_with_rows(
                 session, project=project, name="General ledger", rows=list(LEDGER.values())
             )
+            # The built-in rules as the active version 1: the pages are checked against those
+            # rules' known results (tests/helpers/results.py), not against rules a project's first
+            # job would infer from its data (tests/rule_sets/test_inference.py covers those).
+            session.add(
+                models.RuleSetVersion(
+                    project_id=project.id,
+                    number=1,
+                    status=models.RuleSetVersionStatus.ACTIVE,
+                    rules=DEFAULT_RULE_SET.model_dump(mode="json"),
+                    note=BUILT_IN_NOTE,
+                    activated_at=datetime.now(UTC),
+                )
+            )
+            await session.commit()
             return Seeded(admin, alice, mallory, project.id)
     finally:
         await database.dispose()

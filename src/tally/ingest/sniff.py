@@ -368,8 +368,13 @@ def looks_whole(head: bytes, head_limit: int) -> bool:
     """Whether bytes sent without saying if they are the whole file probably are: shorter than
     what preflight reads of a file (``head_limit``), and ending with a line break or with a last
     line as wide as the rest (a file without a final newline), not with a cut row."""
-    if len(head) >= head_limit or detect_container(head) is not None:
+    if len(head) >= head_limit:
         return False
+    try:
+        if detect_container(head) is not None:
+            return False
+    except BinaryFileError:
+        return False  # not text at all: preflight refuses it, naming what it is (a 422, not a 500)
     if head.endswith((b"\n", b"\r")):
         return True
     try:

@@ -193,6 +193,8 @@ async def _load_in_steps(
     """The SQLite load: one short transaction per batch, then one that marks the source ready
     (see the module's docstring). The write lock is free while the next batch is parsed."""
     await delete_records_in_steps(database, load.source_id)  # a re-run after a crash starts empty
+    load.max_rows = settings.max_source_rows  # as _load: a refused load deletes what it committed
+    await _check_expansion(path, settings)
     row_count = 0
     with _SkippedWriter(skipped_path(settings, load.source_id), plan) as skipped_writer:
         async for batch in _records(path, plan, load, skipped_writer, database, project_id):

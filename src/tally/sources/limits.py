@@ -84,6 +84,11 @@ def check_upload(head: bytes, path: Path | None, limits: SourceLimits) -> None:
 
 def check_whole_file(path: Path, limits: SourceLimits) -> None:
     """The full expansion check of a stored upload, before the background load parses it."""
+    if not path.is_file():
+        # Only a regular file can be read twice (here, then by the load); stored uploads always
+        # are. A named pipe at the upload path, which feeds a load held open mid-way, is read
+        # once, by the load.
+        return
     with path.open("rb") as stream:
         magic = stream.read(4)
     if magic.startswith(_GZIP_MAGIC):

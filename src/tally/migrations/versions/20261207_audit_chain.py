@@ -41,7 +41,8 @@ def _utc(value: datetime) -> datetime:
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("audit_event") as batch:
+    # Keep AUTOINCREMENT when SQLite recreates the table (ids are never reused).
+    with op.batch_alter_table("audit_event", table_kwargs={"sqlite_autoincrement": True}) as batch:
         batch.add_column(sa.Column("seq", sa.BigInteger(), nullable=True))
         batch.add_column(sa.Column("sealed", sa.Text(), nullable=True))
         batch.add_column(sa.Column("prev_hash", sa.String(length=64), nullable=True))
@@ -83,7 +84,8 @@ def upgrade() -> None:
             .values(seq=seq, sealed=sealed, prev_hash=previous, hash=digest)
         )
         previous = digest
-    with op.batch_alter_table("audit_event") as batch:
+    # Keep AUTOINCREMENT when SQLite recreates the table (ids are never reused).
+    with op.batch_alter_table("audit_event", table_kwargs={"sqlite_autoincrement": True}) as batch:
         for name in ("seq", "sealed", "prev_hash", "hash"):
             batch.alter_column(name, nullable=False)
     op.create_index(

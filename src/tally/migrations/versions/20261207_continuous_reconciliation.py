@@ -126,7 +126,10 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("reconciliation_id", "record_id", name=op.f("pk_settlement")),
     )
-    with op.batch_alter_table("reconciliation_job") as batch_op:
+    # Keep AUTOINCREMENT when SQLite recreates the table (ids are never reused).
+    with op.batch_alter_table(
+        "reconciliation_job", table_kwargs={"sqlite_autoincrement": True}
+    ) as batch_op:
         batch_op.add_column(
             sa.Column("mode", sa.String(length=16), server_default="full", nullable=False)
         )
@@ -144,7 +147,8 @@ def upgrade() -> None:
             batch_op.f("ix_reconciliation_job_reconciliation_id"), ["reconciliation_id"]
         )
     # On PostgreSQL ``match`` is partitioned by job: the column reaches every partition.
-    with op.batch_alter_table("match") as batch_op:
+    # Keep AUTOINCREMENT when SQLite recreates the table (ids are never reused).
+    with op.batch_alter_table("match", table_kwargs={"sqlite_autoincrement": True}) as batch_op:
         batch_op.add_column(sa.Column("version", sa.Integer(), server_default="0", nullable=False))
     op.create_table(
         "job_scope_record",

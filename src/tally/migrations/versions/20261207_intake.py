@@ -56,7 +56,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_inbox")),
         sqlite_autoincrement=True,
     )
-    with op.batch_alter_table("inbox") as batch_op:
+    # Keep AUTOINCREMENT when SQLite recreates the table (ids are never reused).
+    with op.batch_alter_table("inbox", table_kwargs={"sqlite_autoincrement": True}) as batch_op:
         batch_op.create_index(batch_op.f("ix_inbox_project_id"), ["project_id"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_inbox_data_source_id"), ["data_source_id"], unique=False
