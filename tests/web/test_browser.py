@@ -383,7 +383,7 @@ def test_backtest_a_changed_rule_set_then_activate_it(page: Page, seeded: Seeded
 
     page.get_by_role("button", name="Run backtest").click()
     panel = page.locator("article.backtest").first
-    expect(panel.get_by_text("newly matched")).to_be_visible(timeout=30_000)
+    expect(panel.get_by_text("newly matched", exact=True)).to_be_visible(timeout=30_000)
     expect(panel.get_by_role("table", name=re.compile("Precision and recall"))).to_be_visible()
     shot(page, "18-rules-backtest")
     page.get_by_role("button", name=re.compile(r"Activate v\d+")).click()

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from tally.idempotency.repository import IdempotencyRepository
 from tally.kit.db import Database, get_database, run_in_transaction
-from tally.kit.errors import Conflict, TallyError
+from tally.kit.errors import Conflict, TallyError, error_responses
 from tally.kit.idempotency import HEADER, STATE_KEY, IdempotencyMiddleware, KeyedWrite
 from tally.models.base import utcnow
 from tally.projects.auth import ProjectAccess, ProjectEditor
@@ -49,6 +49,11 @@ class IdempotencyKeyReused(TallyError):
 
 class IdempotentRequestInProgress(Conflict):
     """A request with this Idempotency-Key is still running; retry after it."""
+
+
+# The `responses=` entry of a write that takes a key: its 422s are Tally's error body, not only
+# FastAPI's validation error (list the route's own errors after it).
+IDEMPOTENCY_ERRORS = error_responses(InvalidIdempotencyKey, IdempotencyKeyReused)
 
 
 class StoredResponse(Exception):

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.cache import NOT_MODIFIED, cached_response, keys
 from tally.cache.http import ETAG_HEADER, etag_response
-from tally.idempotency.guard import IdempotentProjectWrite
+from tally.idempotency.guard import IDEMPOTENCY_ERRORS, IdempotentProjectWrite
 from tally.jobs.schemas import JobCreate, JobRead
 from tally.jobs.service import (
     RECONCILE_TASK,
@@ -125,6 +125,7 @@ async def archive_reconciliation_job(
     status_code=status.HTTP_202_ACCEPTED,
     responses={
         **accepted_response("The job is queued again: poll Location until it completes"),
+        **IDEMPOTENCY_ERRORS,
         **error_responses(ProjectNotFound, Forbidden, JobNotFound, JobStateConflict),
     },
 )

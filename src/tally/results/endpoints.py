@@ -8,7 +8,7 @@ from fastapi.responses import Response, StreamingResponse
 
 from tally.cache import NOT_MODIFIED
 from tally.cache.http import ETAG_HEADER, etag_response
-from tally.idempotency.guard import IdempotentProjectWrite
+from tally.idempotency.guard import IDEMPOTENCY_ERRORS, IdempotentProjectWrite
 from tally.jobs.service import JobNotCompleted, JobNotFound
 from tally.kit.db import get_database
 from tally.kit.errors import Forbidden, error_responses
@@ -154,6 +154,7 @@ async def get_job_match(
     response_model=ReviewOutcome,
     responses={
         **_review_errors,
+        **IDEMPOTENCY_ERRORS,
         **error_responses(MatchNotFound, RecordsAlreadyClaimed, RecordsSettled),
     },
 )
@@ -186,7 +187,7 @@ async def bulk_review_matches(
 @router.post(
     "/matches/{match_id}/reject",
     response_model=ReviewOutcome,
-    responses={**_review_errors, **error_responses(MatchNotFound)},
+    responses={**_review_errors, **IDEMPOTENCY_ERRORS, **error_responses(MatchNotFound)},
 )
 async def reject_match(
     access: IdempotentProjectWrite,
