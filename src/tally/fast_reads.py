@@ -31,20 +31,24 @@ from tally.cache.envelope import decoded
 from tally.cache.http import respond
 from tally.cache.local import Entry
 from tally.cache.pages import index_of, page_entry
-from tally.kit.pagination import MAX_PAGE, MAX_PER_PAGE, PageParams
+from tally.kit.pagination import DEFAULT_LIMIT, MAX_PAGE, MAX_PER_PAGE, Cursor, PageParams
 from tally.kit.security import token_digest
 from tally.projects.auth import decode_role, read_access
 from tally.users.auth import Principal, principal_from_identity
 
 log = structlog.get_logger("tally.fast_reads")
 
-_PROJECT_READS: dict[str, tuple[Callable[[int], keys.Key], str]] = {
-    "": (keys.project, "/projects/{project_id}"),
-    "/stats": (keys.stats, "/projects/{project_id}/stats"),
+_PROJECT_READS: dict[str, tuple[Callable[[int, Cursor], keys.Key], str]] = {
+    "": (lambda project_id, _: keys.project(project_id), "/projects/{project_id}"),
+    "/stats": (lambda project_id, _: keys.stats(project_id), "/projects/{project_id}/stats"),
     "/jobs": (keys.jobs, "/projects/{project_id}/jobs"),
     "/data-sources": (keys.data_sources, "/projects/{project_id}/data-sources"),
 }
+# The cursor lists' query parameters; any other (created_since, ...) is the endpoint's work.
+_CURSOR_PARAMETERS = ("starting_after", "ending_before", "limit")
 _DIGITS = re.compile(r"[0-9]{1,7}")
+# Ids up to 10^18 - 1: every one fits in 64 bits, as the endpoint's bound (MAX_ID) requires.
+_ID_DIGITS = re.compile(r"[1-9][0-9]{0,17}")
 
 
 class FastReads:
@@ -87,10 +91,16 @@ class FastReads:
         if project is not None:
             project_id = int(project.group(1))
             key_for, template = _PROJECT_READS[project.group(2)]
+            cursor = Cursor()
+            if project.group(2) in ("/jobs", "/data-sources"):
+                found_cursor = _cursor(scope["query_string"])
+                if found_cursor is None:
+                    return None
+                cursor = found_cursor
             access_key = keys.access(project_id, digest)
             # Every key is known from the request alone: one lookup (one Redis round trip when
             # there is no in-process tier). Nothing is served before the checks below pass.
-            found = await cache.peek_many([principal_key, access_key, key_for(project_id)])
+            found = await cache.peek_many([principal_key, access_key, key_for(project_id, cursor)])
             principal = _principal(found[0], token)
             if principal is None or found[1] is None or found[2] is None:
                 return None
@@ -101,7 +111,7 @@ class FastReads:
             hits = [
                 (principal_key, found[0]),
                 (access_key, found[1]),
-                (key_for(project_id), found[2]),
+                (key_for(project_id, cursor), found[2]),
             ]
             return self._respond(cache, scope, hits, found[2][0], template, if_none_match)
         page = _page_params(scope["query_string"])
@@ -177,12 +187,33 @@ def _headers(scope: Scope) -> tuple[str | None, str | None]:
     return token, if_none_match
 
 
+def _cursor(query_string: bytes) -> Cursor | None:
+    """The cursor of a jobs or sources page when its parameters are plainly valid and nothing
+    else is asked; None for anything else, which FastAPI then validates itself."""
+    values: dict[str, int] = {}
+    for name, value in parse_qsl(query_string.decode("latin-1"), keep_blank_values=True):
+        if name not in _CURSOR_PARAMETERS:
+            if name in ("created_since", "updated_since"):
+                return None
+            continue  # ignored by the endpoint too
+        if name in values or not _ID_DIGITS.fullmatch(value):
+            return None
+        values[name] = int(value)
+    limit = values.get("limit", DEFAULT_LIMIT)
+    after, before = values.get("starting_after"), values.get("ending_before")
+    if not 1 <= limit <= MAX_PER_PAGE or (after is not None and before is not None):
+        return None
+    return Cursor(limit=limit, starting_after=after, ending_before=before)
+
+
 def _page_params(query_string: bytes) -> PageParams | None:
     """``page`` and ``per_page`` when plainly valid (FastAPI would accept them as they are);
-    None for anything else, which FastAPI then validates itself."""
+    None for anything else, which FastAPI then validates itself (the cursor form too)."""
     values = {"page": 1, "per_page": 20}
     seen = set()
     for name, value in parse_qsl(query_string.decode("latin-1"), keep_blank_values=True):
+        if name in _CURSOR_PARAMETERS:
+            return None
         if name not in values:
             continue  # ignored by the endpoint too
         if name in seen or not _DIGITS.fullmatch(value):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import Request
@@ -11,6 +12,7 @@ from tally.cache.core import Cache, Loader
 from tally.cache.envelope import etag_for
 from tally.cache.keys import Key
 from tally.cache.local import Entry
+from tally.kit.db import get_database, run_in_transaction
 
 # Responses are per caller (bearer token): browsers may keep them but must revalidate every time,
 # which If-None-Match makes a cheap 304; shared caches must not keep them at all.
@@ -38,6 +40,17 @@ async def cached_response(request: Request, key: Key, load: Loader) -> Response:
     if entry is None:
         raise RuntimeError(f"loader for {key.name} returned nothing to serve")
     return entry_response(request, entry)
+
+
+async def cached_unless_polled(
+    request: Request, key: Key, load: Loader, *, polled: bool
+) -> Response:
+    """``cached_response``, except for a poll's read (``updated_since``/``created_since``: a
+    moment of its own each time, never read twice), which is loaded and not stored."""
+    if not polled:
+        return await cached_response(request, key, load)
+    body = await run_in_transaction(get_database(request), load)
+    return Response(body, media_type="application/json")
 
 
 class _CachedBytes(Response):
@@ -71,6 +84,19 @@ def etag_response(request: Request, body: bytes) -> Response:
     if if_none_match is not None and etag_matches(if_none_match, etag):
         return _CachedBytes(304, b"", etag.encode())
     return _CachedBytes(200, body, etag.encode())
+
+
+async def versioned_response(
+    request: Request, version: str, render: Callable[[], Awaitable[bytes]]
+) -> Response:
+    """A read whose ETag derives from the version of what it shows (e.g. a row's updated_at and
+    the query), not from its bytes: a poll whose answer did not change gets a 304 without the
+    answer being loaded or encoded at all."""
+    etag = etag_for(version.encode())
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is not None and etag_matches(if_none_match, etag):
+        return _CachedBytes(304, b"", etag.encode())
+    return _CachedBytes(200, await render(), etag.encode())
 
 
 def entry_response(request: Request, entry: Entry) -> Response:

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from tally.kit.pagination import DEFAULT_LIMIT, Cursor
+
 
 class Family(StrEnum):
     """Kinds of cached values: each has its own TTL and its own line in the stats."""
@@ -111,13 +113,31 @@ def project(project_id: int) -> Key:
     return Key(Family.PROJECT, f"project:{project_id}", (project_ns(project_id),))
 
 
-def jobs(project_id: int) -> Key:
-    return Key(Family.JOBS, f"jobs:project:{project_id}", (project_jobs_ns(project_id),))
+def jobs(project_id: int, cursor: Cursor | None = None) -> Key:
+    """A cursor page of the project's jobs; the first page of the default size keeps the key
+    the whole list had (``jobs:project:{id}``)."""
+    name = f"jobs:project:{project_id}{cursor_suffix(cursor)}"
+    return Key(Family.JOBS, name, (project_jobs_ns(project_id),))
 
 
-def data_sources(project_id: int) -> Key:
-    name = f"data_sources:project:{project_id}"
+def data_sources(project_id: int, cursor: Cursor | None = None) -> Key:
+    name = f"data_sources:project:{project_id}{cursor_suffix(cursor)}"
     return Key(Family.DATA_SOURCES, name, (project_sources_ns(project_id),))
+
+
+def cursor_suffix(cursor: Cursor | None) -> str:
+    """What sets one cursor page of a list apart from its first page of the default size: the
+    same namespaces cover every page, so one bump forgets them all."""
+    if cursor is None:
+        return ""
+    suffix = ""
+    if cursor.starting_after is not None:
+        suffix += f":after:{cursor.starting_after}"
+    if cursor.ending_before is not None:
+        suffix += f":before:{cursor.ending_before}"
+    if cursor.limit != DEFAULT_LIMIT:
+        suffix += f":limit:{cursor.limit}"
+    return suffix
 
 
 def stats(project_id: int) -> Key:

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, status
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, status
 from fastapi.responses import Response
 from pydantic import TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tally.cache import NOT_MODIFIED, cached_response, keys
-from tally.cache.http import ETAG_HEADER, etag_response
+from tally.cache import NOT_MODIFIED, keys
+from tally.cache.http import ETAG_HEADER, cached_unless_polled, versioned_response
 from tally.idempotency.guard import IDEMPOTENCY_ERRORS, IdempotentProjectWrite
 from tally.jobs.schemas import JobCreate, JobRead
 from tally.jobs.service import (
@@ -18,7 +20,17 @@ from tally.jobs.service import (
 )
 from tally.kit.accepted import accepted_response, mark_accepted
 from tally.kit.errors import Forbidden, error_responses
+from tally.kit.pagination import (
+    NO_SINCE,
+    Cursor,
+    CursorPage,
+    InvalidCursor,
+    Since,
+    cursor_params,
+    since_params,
+)
 from tally.kit.tasks import TaskQueueDep
+from tally.models import ReconciliationJob
 from tally.projects.auth import ProjectEditor, ProjectNotFound, ProjectReader
 from tally.rule_sets.service import RuleSetVersionNotFound, VersionIsDraft
 from tally.users.auth import Session
@@ -26,19 +38,33 @@ from tally.users.auth import Session
 router = APIRouter(prefix="/projects/{project_id}/jobs", tags=["reconciliation jobs"])
 
 
-_JOBS = TypeAdapter(list[JobRead])
+_JOBS = TypeAdapter(CursorPage[JobRead])
 
 
 @router.get(
-    "", response_model=list[JobRead], responses={**error_responses(ProjectNotFound), **NOT_MODIFIED}
+    "",
+    response_model=CursorPage[JobRead],
+    responses={**error_responses(ProjectNotFound, InvalidCursor), **NOT_MODIFIED},
 )
-async def get_reconciliation_jobs(access: ProjectReader, request: Request) -> Response:
-    # Cached: every change to a job must call tally.cache.invalidate_jobs(session, project_id).
-    async def load(session: AsyncSession) -> bytes:
-        jobs = await JobService(session).list_jobs(access)
-        return _JOBS.dump_json([JobRead.model_validate(job) for job in jobs])
+async def get_reconciliation_jobs(
+    access: ProjectReader,
+    request: Request,
+    cursor: Annotated[Cursor, Depends(cursor_params)],
+    since: Annotated[Since, Depends(since_params)],
+) -> Response:
+    """The project's jobs, newest first, by cursor (starting_after: older jobs)."""
 
-    return await cached_response(request, keys.jobs(access.project_id), load)
+    async def load(session: AsyncSession) -> bytes:
+        jobs, has_more = await JobService(session).page_jobs(access, cursor, since)
+        return _JOBS.dump_json(
+            CursorPage[JobRead](
+                items=[JobRead.model_validate(job) for job in jobs], has_more=has_more
+            )
+        )
+
+    # Cached: every change to a job must call tally.cache.invalidate_jobs(session, project_id).
+    key = keys.jobs(access.project_id, cursor)
+    return await cached_unless_polled(request, key, load, polled=since != NO_SINCE)
 
 
 @router.post(
@@ -90,7 +116,16 @@ async def get_reconciliation_job(
 ) -> Response:
     """The job, its progress and summary. Poll it with If-None-Match: 304 while nothing changed."""
     job = await JobService(session).get_job(access, job_id)
-    return etag_response(request, JobRead.model_validate(job).model_dump_json().encode())
+
+    async def render() -> bytes:
+        return JobRead.model_validate(job).model_dump_json().encode()
+
+    return await versioned_response(request, job_version(job), render)
+
+
+def job_version(job: ReconciliationJob) -> str:
+    """What the job's ETag derives from: its row changes with every change to the job."""
+    return f"job:{job.id}:{job.updated_at.isoformat()}"
 
 
 @router.post(

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tally.kit.pagination import Cursor, Since, cut, keyset
 from tally.models import (
     FINISHED_JOB_STATUSES,
     AuditEvent,
@@ -34,15 +35,19 @@ class JobRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def list_for_project(self, project_id: int, *, limit: int) -> list[ReconciliationJob]:
-        # One statement, newest first, on ix_reconciliation_job_project_id_id.
-        statement = (
-            select(ReconciliationJob)
-            .where(ReconciliationJob.project_id == project_id)
-            .order_by(ReconciliationJob.id.desc())
-            .limit(limit)
+    async def page_for_project(
+        self, project_id: int, cursor: Cursor, since: Since
+    ) -> tuple[list[ReconciliationJob], bool]:
+        """A cursor page of the project's jobs, newest first, and whether more follow: one
+        statement on ix_reconciliation_job_project_id_id."""
+        statement = select(ReconciliationJob).where(
+            ReconciliationJob.project_id == project_id,
+            *since.conditions(ReconciliationJob.created_at, ReconciliationJob.updated_at),
         )
-        return list(await self.session.scalars(statement))
+        rows = await self.session.scalars(
+            keyset(statement, ReconciliationJob.id, cursor, descending=True)
+        )
+        return cut(list(rows), cursor)
 
     async def get_in_project(self, project_id: int, job_id: int) -> ReconciliationJob | None:
         statement = select(ReconciliationJob).where(

@@ -79,6 +79,7 @@ class JobRead(BaseModel):
     )
     error: str | None
     created_at: datetime
+    updated_at: datetime = Field(description="The job's last change (of any field or a review)")
     started_at: datetime | None
     finished_at: datetime | None
     archived_at: datetime | None = Field(

@@ -11,6 +11,7 @@ from tally.jobs.repository import JobRepository
 from tally.jobs.schemas import JobCreate
 from tally.kit.accepted import POLL_AFTER_SECONDS
 from tally.kit.errors import Conflict, NotFound, TallyError
+from tally.kit.pagination import NO_SINCE, Cursor, Since
 from tally.models import (
     FINISHED_JOB_STATUSES,
     DataSourceStatus,
@@ -50,9 +51,16 @@ class JobService:
         self.session = session
         self.repository = JobRepository(session)
 
+    async def page_jobs(
+        self, access: ProjectAccess, cursor: Cursor, since: Since = NO_SINCE
+    ) -> tuple[list[ReconciliationJob], bool]:
+        """A page of the project's jobs, newest first, and whether more follow."""
+        return await self.repository.page_for_project(access.project_id, cursor, since)
+
     async def list_jobs(self, access: ProjectAccess) -> list[ReconciliationJob]:
         """The project's most recent jobs, newest first."""
-        return await self.repository.list_for_project(access.project_id, limit=RECENT_JOBS_LIMIT)
+        jobs, _ = await self.page_jobs(access, Cursor(limit=RECENT_JOBS_LIMIT))
+        return jobs
 
     async def get_job(self, access: ProjectAccess, job_id: int) -> ReconciliationJob:
         job = await self.repository.get_in_project(access.project_id, job_id)

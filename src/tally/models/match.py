@@ -111,6 +111,9 @@ class Match(Base):
     created_at: Mapped[datetime] = mapped_column(
         Timestamp, default=utcnow, server_default=func.now()
     )
+    # Set by every review change; None: unchanged since the job wrote it (created_at). Not a
+    # server default: a bulk load must not pay for a second timestamp per match.
+    updated_at: Mapped[datetime | None] = mapped_column(Timestamp, onupdate=utcnow)
 
 
 # Match statuses whose records are held exclusively. Ambiguous alternatives share records until a

@@ -88,5 +88,8 @@ class ReconciliationJob(Base):
         ForeignKey("user.id", ondelete="SET NULL"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    # Moved by every change to the job's row, which every review of its results also makes (the
+    # stored counts): what updated_since filters on and the polled reads' ETags derive from.
+    updated_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, onupdate=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(Timestamp)
     finished_at: Mapped[datetime | None] = mapped_column(Timestamp)

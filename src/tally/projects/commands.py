@@ -49,7 +49,7 @@ async def list_projects(member_email: str | None, search: str | None) -> list[di
             params = PageParams(page=page, per_page=MAX_PER_PAGE)
             batch = await service.list_projects(principal, params, search=search)
             found.extend(p.model_dump(mode="json") for p in batch.items)
-            if page >= batch.pages:
+            if not batch.has_more:
                 return found
             page += 1
 

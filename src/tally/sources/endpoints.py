@@ -1,17 +1,27 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Depends, Request, status
 from fastapi.responses import FileResponse, Response
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tally.cache import NOT_MODIFIED, cached_response, keys
+from tally.cache import NOT_MODIFIED, keys
+from tally.cache.http import cached_unless_polled
 from tally.idempotency.guard import IdempotentProjectWrite
 from tally.ingest.sniff import looks_whole
 from tally.kit.accepted import accepted_response, mark_accepted
 from tally.kit.errors import Forbidden, TallyError, error_responses
+from tally.kit.pagination import (
+    NO_SINCE,
+    Cursor,
+    CursorPage,
+    InvalidCursor,
+    Since,
+    cursor_params,
+    since_params,
+)
 from tally.kit.tasks import TaskQueueDep
 from tally.kit.uploads import BadUpload, UploadTooLarge, received_upload
 from tally.profiles.service import ImportProfileNotFound
@@ -36,7 +46,7 @@ from tally.users.auth import Session
 
 router = APIRouter(prefix="/projects/{project_id}/data-sources", tags=["data sources"])
 
-_SOURCES = TypeAdapter(list[DataSourceRead])
+_SOURCES = TypeAdapter(CursorPage[DataSourceRead])
 # Preflight reads only the head of a file: the browser sends a slice, the CLI the first bytes.
 MAX_PREFLIGHT_BYTES = 8 * 1024 * 1024
 MAX_SOURCE_NAME_CHARS = 200  # the width of data_source.name
@@ -144,15 +154,24 @@ async def _received_head(request: Request) -> tuple[bytes, PreflightChoices]:
 
 @router.get(
     "",
-    response_model=list[DataSourceRead],
-    responses={**error_responses(ProjectNotFound), **NOT_MODIFIED},
+    response_model=CursorPage[DataSourceRead],
+    responses={**error_responses(ProjectNotFound, InvalidCursor), **NOT_MODIFIED},
 )
-async def get_project_data_sources(access: ProjectReader, request: Request) -> Response:
-    # Cached: uploads, deletions and status changes must call tally.cache.invalidate_data_sources.
-    async def load(session: AsyncSession) -> bytes:
-        return _SOURCES.dump_json(await DataSourceService(session).list_sources(access))
+async def get_project_data_sources(
+    access: ProjectReader,
+    request: Request,
+    cursor: Annotated[Cursor, Depends(cursor_params)],
+    since: Annotated[Since, Depends(since_params)],
+) -> Response:
+    """The project's data sources in id order (upload order), by cursor."""
 
-    return await cached_response(request, keys.data_sources(access.project_id), load)
+    async def load(session: AsyncSession) -> bytes:
+        items, has_more = await DataSourceService(session).page_sources(access, cursor, since)
+        return _SOURCES.dump_json(CursorPage[DataSourceRead](items=items, has_more=has_more))
+
+    # Cached: uploads, deletions and status changes must call tally.cache.invalidate_data_sources.
+    key = keys.data_sources(access.project_id, cursor)
+    return await cached_unless_polled(request, key, load, polled=since != NO_SINCE)
 
 
 @router.post(

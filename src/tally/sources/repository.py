@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.ingest.records import RECORD_COLUMNS
 from tally.kit.bulk import bulk_insert, with_constant
+from tally.kit.pagination import Cursor, Since, cut, keyset
 from tally.models import (
     DataSource,
     DataSourceAppend,
@@ -27,16 +28,22 @@ class DataSourceRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def list_for_project(self, project_id: int) -> list[tuple[DataSource, int | None]]:
-        """The project's sources with the live row count of any running ingestion (one statement,
-        on ix_data_source_project_id_id)."""
+    async def page_for_project(
+        self, project_id: int, cursor: Cursor, since: Since
+    ) -> tuple[list[tuple[DataSource, int | None]], bool]:
+        """A cursor page of the project's sources in id order, each with the live row count of
+        any running ingestion (one statement, on ix_data_source_project_id_id)."""
         statement = (
             select(DataSource, IngestProgress.rows_done)
             .outerjoin(IngestProgress, IngestProgress.data_source_id == DataSource.id)
-            .where(DataSource.project_id == project_id, DataSource.deleted_at.is_(None))
-            .order_by(DataSource.id)
+            .where(
+                DataSource.project_id == project_id,
+                DataSource.deleted_at.is_(None),
+                *since.conditions(DataSource.created_at, DataSource.updated_at),
+            )
         )
-        return [(row[0], row[1]) for row in await self.session.execute(statement)]
+        rows = await self.session.execute(keyset(statement, DataSource.id, cursor))
+        return cut([(row[0], row[1]) for row in rows], cursor)
 
     async def live_rows(self, source_id: int) -> int | None:
         progress = await self.session.get(IngestProgress, source_id)

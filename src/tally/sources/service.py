@@ -17,6 +17,7 @@ from tally.ingest.formats import FormatError
 from tally.ingest.mapping import exact_mapping
 from tally.jobs.repository import JobRepository, JobUse
 from tally.kit.errors import Conflict, NotFound, TallyError
+from tally.kit.pagination import NO_SINCE, Cursor, Since, read_all
 from tally.kit.uploads import SpooledUpload
 from tally.models import FINISHED_JOB_STATUSES, DataSource, DataSourceAppend, DataSourceStatus
 from tally.models.base import utcnow
@@ -85,9 +86,16 @@ class DataSourceService:
         self.limits = SourceLimits.of(settings or get_settings())
         self.repository = DataSourceRepository(session)
 
+    async def page_sources(
+        self, access: ProjectAccess, cursor: Cursor, since: Since = NO_SINCE
+    ) -> tuple[list[DataSourceRead], bool]:
+        """A page of the project's sources in id order, and whether more follow."""
+        rows, has_more = await self.repository.page_for_project(access.project_id, cursor, since)
+        return [read_source(source, live) for source, live in rows], has_more
+
     async def list_sources(self, access: ProjectAccess) -> list[DataSourceRead]:
-        sources = await self.repository.list_for_project(access.project_id)
-        return [read_source(source, live) for source, live in sources]
+        """Every source of the project, in id order."""
+        return await read_all(lambda cursor: self.page_sources(access, cursor), _id)
 
     async def read(self, access: ProjectAccess, source_id: int) -> DataSourceRead:
         source = await self.get_source(access, source_id)
@@ -439,3 +447,7 @@ async def _preview(
     if preview.tabular is not None:
         limits.check_columns(len(preview.tabular.columns))
     return preview
+
+
+def _id(source: DataSourceRead) -> int:
+    return source.id

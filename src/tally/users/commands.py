@@ -36,7 +36,7 @@ async def list_users() -> list[dict[str, Any]]:
         while True:
             batch = await service.list_users(PageParams(page=page, per_page=MAX_PER_PAGE))
             found.extend(u.model_dump(mode="json") for u in batch.items)
-            if page >= batch.pages:
+            if not batch.has_more:
                 return found
             page += 1
 
