@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request, status
+from fastapi import APIRouter, Request, status
 from fastapi.responses import Response
 from pydantic import TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,15 +18,7 @@ from tally.jobs.service import (
 )
 from tally.kit.accepted import accepted_response, mark_accepted
 from tally.kit.errors import Forbidden, error_responses
-from tally.kit.pagination import (
-    NO_SINCE,
-    Cursor,
-    CursorPage,
-    InvalidCursor,
-    Since,
-    cursor_params,
-    since_params,
-)
+from tally.kit.pagination import NO_SINCE, CursorPage, CursorQuery, InvalidCursor, SinceQuery
 from tally.kit.tasks import TaskQueueDep
 from tally.models import ReconciliationJob
 from tally.projects.auth import ProjectEditor, ProjectNotFound, ProjectReader
@@ -49,8 +39,8 @@ _JOBS = TypeAdapter(CursorPage[JobRead])
 async def get_reconciliation_jobs(
     access: ProjectReader,
     request: Request,
-    cursor: Annotated[Cursor, Depends(cursor_params)],
-    since: Annotated[Since, Depends(since_params)],
+    cursor: CursorQuery,
+    since: SinceQuery,
 ) -> Response:
     """The project's jobs, newest first, by cursor (starting_after: older jobs)."""
 

@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated, Any, Generic, TypeVar, Unpack
+from typing import Annotated, Any, Generic, TypeVar
 
-from fastapi import Query
+from fastapi import Depends, Query
 from pydantic import AwareDatetime, BaseModel, Field
 from sqlalchemy import ColumnElement, Select, SQLColumnExpression
 
@@ -24,7 +24,7 @@ from tally.kit.errors import MAX_ID, TallyError
 
 ItemT = TypeVar("ItemT")
 RowT = TypeVar("RowT")
-SelectT = TypeVar("SelectT", bound=Select[Unpack[tuple[Any, ...]]])
+SelectT = TypeVar("SelectT", bound=Select[*tuple[Any, ...]])
 MAX_PER_PAGE = 200
 MAX_PAGE = 1_000_000
 DEFAULT_LIMIT = 20
@@ -266,3 +266,8 @@ async def read_all(
         if not has_more or not page:
             return items
         cursor = Cursor(limit=MAX_PER_PAGE, starting_after=id_of(page[-1]))
+
+
+# What an endpoint declares to read a list by cursor, and the created/updated filters.
+CursorQuery = Annotated[Cursor, Depends(cursor_params)]
+SinceQuery = Annotated[Since, Depends(since_params)]

@@ -14,7 +14,14 @@ from tally.cache.pages import cached_page, encode_index
 from tally.idempotency.guard import IdempotentCallerWrite
 from tally.kit.db import get_database, run_in_transaction
 from tally.kit.errors import Forbidden, PreconditionFailed, error_responses
-from tally.kit.pagination import Page, PageParams, page_params
+from tally.kit.pagination import (
+    CursorPage,
+    CursorQuery,
+    InvalidCursor,
+    Page,
+    PageParams,
+    page_params,
+)
 from tally.matching.rules import RuleSet
 from tally.projects.auth import ProjectEditor, ProjectNotFound, ProjectOwner, ProjectReader
 from tally.projects.schemas import (
@@ -147,9 +154,17 @@ async def get_project_stats(access: ProjectReader, request: Request) -> Response
     return await cached_response(request, keys.stats(access.project_id), load)
 
 
-@router.get("/{project_id}/members", response_model=list[MemberRead], responses=_project_errors)
-async def list_members(access: ProjectReader, session: Session) -> list[MemberRead]:
-    return await ProjectService(session).list_members(access)
+@router.get(
+    "/{project_id}/members",
+    response_model=CursorPage[MemberRead],
+    responses=error_responses(ProjectNotFound, InvalidCursor),
+)
+async def list_members(
+    access: ProjectReader, session: Session, cursor: CursorQuery
+) -> CursorPage[MemberRead]:
+    """The project's members in user id order, by cursor (starting_after: a user id)."""
+    members, has_more = await ProjectService(session).page_members(access, cursor)
+    return CursorPage[MemberRead](items=members, has_more=has_more)
 
 
 @router.post(

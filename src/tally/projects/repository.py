@@ -3,6 +3,7 @@ from __future__ import annotations
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tally.kit.pagination import Cursor, cut, keyset
 from tally.models import (
     DataSource,
     Project,
@@ -117,14 +118,17 @@ class ProjectRepository:
         # removed the bulk tables' rows (records, matches), which have no foreign keys.
         await self.session.execute(delete(Project).where(Project.id == project.id))
 
-    async def members(self, project_id: int) -> list[tuple[ProjectMember, User]]:
+    async def page_members(
+        self, project_id: int, cursor: Cursor
+    ) -> tuple[list[tuple[ProjectMember, User]], bool]:
+        """A cursor page of the project's members in user id order (on the primary key)."""
         statement = (
             select(ProjectMember, User)
             .join(User, User.id == ProjectMember.user_id)
             .where(ProjectMember.project_id == project_id)
-            .order_by(ProjectMember.user_id)
         )
-        return [(row[0], row[1]) for row in await self.session.execute(statement)]
+        rows = await self.session.execute(keyset(statement, ProjectMember.user_id, cursor))
+        return cut([(row[0], row[1]) for row in rows], cursor)
 
     async def member_ids(self, project_id: int) -> list[int]:
         """Who belongs to the project (on the primary key): whose cached lists a change touches."""

@@ -13,7 +13,7 @@ from tally.cache import (
 from tally.cache.envelope import etag_for
 from tally.cache.http import etag_matches
 from tally.kit.errors import Conflict, NotFound, PreconditionFailed
-from tally.kit.pagination import Page, PageParams
+from tally.kit.pagination import Cursor, Page, PageParams, read_all
 from tally.models import Project, ProjectMember, ProjectRole
 from tally.money import from_units
 from tally.projects.auth import ProjectAccess, ProjectNotFound
@@ -132,11 +132,20 @@ class ProjectService:
         await self.repository.delete(project)
         invalidate_project_lifecycle(self.repository.session, project.id, members)
 
-    async def list_members(self, access: ProjectAccess) -> list[MemberRead]:
-        return [
+    async def page_members(
+        self, access: ProjectAccess, cursor: Cursor
+    ) -> tuple[list[MemberRead], bool]:
+        """A page of the project's members in user id order, and whether more follow."""
+        rows, has_more = await self.repository.page_members(access.project_id, cursor)
+        members = [
             MemberRead(user_id=user.id, email=user.email, role=ProjectRole(member.role))
-            for member, user in await self.repository.members(access.project_id)
+            for member, user in rows
         ]
+        return members, has_more
+
+    async def list_members(self, access: ProjectAccess) -> list[MemberRead]:
+        """Every member of the project, in user id order."""
+        return await read_all(lambda cursor: self.page_members(access, cursor), _user_id)
 
     async def add_member(self, access: ProjectAccess, data: MemberAdd) -> MemberRead:
         """Add a user by email, or change the role of an existing member."""
@@ -187,3 +196,7 @@ class ProjectService:
             last_job=LastJob.model_validate(last_job) if last_job else None,
             computed_at=stats.computed_at if stats else None,
         )
+
+
+def _user_id(member: MemberRead) -> int:
+    return member.user_id

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Body, Path, Query, Request, Response, status
 
 from tally.kit.accepted import accepted_response, mark_accepted
 from tally.kit.errors import Forbidden, error_responses
+from tally.kit.pagination import CursorPage, CursorQuery, InvalidCursor
 from tally.kit.tasks import TaskQueueDep
 from tally.models import SuggestionStatus
 from tally.projects.auth import ProjectEditor, ProjectNotFound, ProjectReader
@@ -51,12 +52,18 @@ _draft_errors = error_responses(
 )
 
 
-@router.get("/versions", response_model=list[RuleSetVersionRead], responses=_read_errors)
+@router.get(
+    "/versions",
+    response_model=CursorPage[RuleSetVersionRead],
+    responses={**_read_errors, **error_responses(InvalidCursor)},
+)
 async def get_rule_set_versions(
-    access: ProjectReader, session: Session
-) -> list[RuleSetVersionRead]:
-    """Every version of the project's rule set, newest first; one of them is `active`."""
-    return await RuleSetService(session).list_versions(access)
+    access: ProjectReader, session: Session, cursor: CursorQuery
+) -> CursorPage[RuleSetVersionRead]:
+    """The versions of the project's rule set, newest first (one of them is `active`), by
+    cursor: starting_after and ending_before take version numbers."""
+    versions, has_more = await RuleSetService(session).page_versions(access, cursor)
+    return CursorPage[RuleSetVersionRead](items=versions, has_more=has_more)
 
 
 @router.post(
@@ -141,13 +148,16 @@ async def create_rule_set_backtest(
 
 
 @router.get(
-    "/versions/{number}/backtests", response_model=list[BacktestRead], responses=_read_errors
+    "/versions/{number}/backtests",
+    response_model=CursorPage[BacktestRead],
+    responses={**_read_errors, **error_responses(InvalidCursor)},
 )
 async def get_rule_set_backtests(
-    access: ProjectReader, number: Number, session: Session
-) -> list[BacktestRead]:
-    """The version's recent backtests, newest first."""
-    return await RuleSetService(session).list_backtests(access, number)
+    access: ProjectReader, number: Number, session: Session, cursor: CursorQuery
+) -> CursorPage[BacktestRead]:
+    """The version's backtests, newest first, by cursor."""
+    backtests, has_more = await RuleSetService(session).page_backtests(access, number, cursor)
+    return CursorPage[BacktestRead](items=backtests, has_more=has_more)
 
 
 @router.get(
@@ -162,15 +172,19 @@ async def get_rule_set_backtest(
 
 
 @router.get(
-    "/suggestions", response_model=list[SuggestionRead], responses=error_responses(ProjectNotFound)
+    "/suggestions",
+    response_model=CursorPage[SuggestionRead],
+    responses=error_responses(ProjectNotFound, InvalidCursor),
 )
 async def get_rule_suggestions(
     access: ProjectReader,
     session: Session,
+    cursor: CursorQuery,
     state: Annotated[SuggestionStatus, Query(alias="status")] = SuggestionStatus.OPEN,
-) -> list[SuggestionRead]:
+) -> CursorPage[SuggestionRead]:
     """Rules proposed from review decisions, newest first, with coverage and precision."""
-    return await SuggestionService(session).list_suggestions(access, state)
+    suggestions, has_more = await SuggestionService(session).page_suggestions(access, state, cursor)
+    return CursorPage[SuggestionRead](items=suggestions, has_more=has_more)
 
 
 @router.post(

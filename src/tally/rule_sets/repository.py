@@ -7,6 +7,7 @@ import polars as pl
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tally.kit.pagination import Cursor, cut, keyset
 from tally.models import (
     BacktestStatus,
     DataSource,
@@ -23,8 +24,6 @@ from tally.models import (
     User,
 )
 
-RECENT_BACKTESTS_LIMIT = 20
-
 
 class RuleSetRepository:
     def __init__(self, session: AsyncSession) -> None:
@@ -40,15 +39,20 @@ class RuleSetRepository:
         statement = select(Project.id).where(Project.id == project_id).with_for_update()
         return await self.session.scalar(statement) is not None
 
-    async def list_with_authors(self, project_id: int) -> list[tuple[RuleSetVersion, str | None]]:
-        """Every version of the project, newest first, with its author's email."""
+    async def page_with_authors(
+        self, project_id: int, cursor: Cursor
+    ) -> tuple[list[tuple[RuleSetVersion, str | None]], bool]:
+        """A cursor page of the project's versions, newest first (keyset on the version
+        number, which names a version in its project), each with its author's email."""
         statement = (
             select(RuleSetVersion, User.email)
             .outerjoin(User, User.id == RuleSetVersion.author_id)
             .where(RuleSetVersion.project_id == project_id)
-            .order_by(RuleSetVersion.number.desc())
         )
-        return [(row[0], row[1]) for row in await self.session.execute(statement)]
+        rows = await self.session.execute(
+            keyset(statement, RuleSetVersion.number, cursor, descending=True)
+        )
+        return cut([(row[0], row[1]) for row in rows], cursor)
 
     async def get(self, project_id: int, number: int) -> RuleSetVersion | None:
         statement = select(RuleSetVersion).where(
@@ -106,14 +110,15 @@ class RuleSetRepository:
         )
         return await self.session.scalar(statement)
 
-    async def backtests_of(self, version_id: int) -> list[RuleSetBacktest]:
-        statement = (
-            select(RuleSetBacktest)
-            .where(RuleSetBacktest.version_id == version_id)
-            .order_by(RuleSetBacktest.id.desc())
-            .limit(RECENT_BACKTESTS_LIMIT)
+    async def page_backtests(
+        self, version_id: int, cursor: Cursor
+    ) -> tuple[list[RuleSetBacktest], bool]:
+        """A cursor page of the version's backtests, newest first."""
+        statement = select(RuleSetBacktest).where(RuleSetBacktest.version_id == version_id)
+        rows = await self.session.scalars(
+            keyset(statement, RuleSetBacktest.id, cursor, descending=True)
         )
-        return list(await self.session.scalars(statement))
+        return cut(list(rows), cursor)
 
     async def get_by_id(self, version_id: int) -> RuleSetVersion | None:
         return await self.session.get(RuleSetVersion, version_id)
@@ -151,13 +156,17 @@ class RuleSetRepository:
 
     # --- suggestions ----------------------------------------------------------------------------
 
-    async def suggestions(self, project_id: int, status: SuggestionStatus) -> list[RuleSuggestion]:
-        statement = (
-            select(RuleSuggestion)
-            .where(RuleSuggestion.project_id == project_id, RuleSuggestion.status == status)
-            .order_by(RuleSuggestion.id.desc())
+    async def page_suggestions(
+        self, project_id: int, status: SuggestionStatus, cursor: Cursor
+    ) -> tuple[list[RuleSuggestion], bool]:
+        """A cursor page of the project's suggestions in one status, newest first."""
+        statement = select(RuleSuggestion).where(
+            RuleSuggestion.project_id == project_id, RuleSuggestion.status == status
         )
-        return list(await self.session.scalars(statement))
+        rows = await self.session.scalars(
+            keyset(statement, RuleSuggestion.id, cursor, descending=True)
+        )
+        return cut(list(rows), cursor)
 
     async def get_suggestion(self, project_id: int, suggestion_id: int) -> RuleSuggestion | None:
         statement = select(RuleSuggestion).where(

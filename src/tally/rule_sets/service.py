@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tally.jobs.repository import JobRepository
 from tally.jobs.rules import DEFAULT_RULE_SET
 from tally.kit.errors import Conflict, NotFound, TallyError
+from tally.kit.pagination import Cursor, read_all
 from tally.matching.rules import RuleSet
 from tally.matching.suggest import JobReview, RuleFigures, RuleProposal, propose_rules
 from tally.models import (
@@ -46,6 +47,7 @@ from tally.rule_sets.schemas import (
 from tally.sources.frames import load_record_frame
 
 BACKTEST_TASK = "backtest_rule_set"
+RECENT_BACKTESTS_LIMIT = 20  # the rule sets page lists the most recent
 DEFAULT_RULES_NOTE = "Set as the project's default rules (activated without a backtest)."
 # The records of all the jobs suggestions learn from at once (each source counted once); see
 # SuggestionService.suggest.
@@ -101,10 +103,16 @@ class RuleSetService:
 
     # --- reading --------------------------------------------------------------------------------
 
+    async def page_versions(
+        self, access: ProjectAccess, cursor: Cursor
+    ) -> tuple[list[RuleSetVersionRead], bool]:
+        """A page of the project's rule-set versions, newest first (``cursor`` on numbers)."""
+        rows, has_more = await self.repository.page_with_authors(access.project_id, cursor)
+        return [version_read(version, email) for version, email in rows], has_more
+
     async def list_versions(self, access: ProjectAccess) -> list[RuleSetVersionRead]:
         """Every version of the project's rule set, newest first."""
-        rows = await self.repository.list_with_authors(access.project_id)
-        return [version_read(version, email) for version, email in rows]
+        return await read_all(lambda cursor: self.page_versions(access, cursor), _number)
 
     async def get_version(self, access: ProjectAccess, number: int) -> RuleSetVersionRead:
         version = await self._version(access, number)
@@ -268,10 +276,18 @@ class RuleSetService:
         assert version is not None  # the backtest cascades with its version
         return _backtest_read(backtest, version)
 
+    async def page_backtests(
+        self, access: ProjectAccess, number: int, cursor: Cursor
+    ) -> tuple[list[BacktestRead], bool]:
+        """A page of the version's backtests, newest first, and whether more follow."""
+        version = await self._version(access, number)
+        backtests, has_more = await self.repository.page_backtests(version.id, cursor)
+        return [_backtest_read(b, version) for b in backtests], has_more
+
     async def list_backtests(self, access: ProjectAccess, number: int) -> list[BacktestRead]:
         """The version's most recent backtests, newest first."""
-        version = await self._version(access, number)
-        return [_backtest_read(b, version) for b in await self.repository.backtests_of(version.id)]
+        backtests, _ = await self.page_backtests(access, number, Cursor(RECENT_BACKTESTS_LIMIT))
+        return backtests
 
 
 def _backtest_read(backtest: RuleSetBacktest, version: RuleSetVersion) -> BacktestRead:
@@ -313,13 +329,18 @@ class SuggestionService:
         self.session = session
         self.repository = RuleSetRepository(session)
 
+    async def page_suggestions(
+        self, access: ProjectAccess, status: SuggestionStatus, cursor: Cursor
+    ) -> tuple[list[SuggestionRead], bool]:
+        """A page of the project's suggestions in ``status``, newest first."""
+        rows, has_more = await self.repository.page_suggestions(access.project_id, status, cursor)
+        return [SuggestionRead.model_validate(s) for s in rows], has_more
+
     async def list_suggestions(
         self, access: ProjectAccess, status: SuggestionStatus = SuggestionStatus.OPEN
     ) -> list[SuggestionRead]:
-        return [
-            SuggestionRead.model_validate(s)
-            for s in await self.repository.suggestions(access.project_id, status)
-        ]
+        """Every suggestion of the project in ``status``, newest first."""
+        return await read_all(lambda cursor: self.page_suggestions(access, status, cursor), _id)
 
     async def suggest(
         self, access: ProjectAccess, job_ids: list[int] | None = None
@@ -471,3 +492,11 @@ def _unique(name: str, taken: set[str]) -> str:
     while candidate in taken:
         candidate, n = f"{name}_{n}", n + 1
     return candidate
+
+
+def _number(version: RuleSetVersionRead) -> int:
+    return version.number
+
+
+def _id(suggestion: SuggestionRead) -> int:
+    return suggestion.id

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request, status
+from fastapi import APIRouter, Request, status
 from fastapi.responses import FileResponse, Response
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,15 +13,7 @@ from tally.idempotency.guard import IdempotentProjectWrite
 from tally.ingest.sniff import looks_whole
 from tally.kit.accepted import accepted_response, mark_accepted
 from tally.kit.errors import Forbidden, TallyError, error_responses
-from tally.kit.pagination import (
-    NO_SINCE,
-    Cursor,
-    CursorPage,
-    InvalidCursor,
-    Since,
-    cursor_params,
-    since_params,
-)
+from tally.kit.pagination import NO_SINCE, CursorPage, CursorQuery, InvalidCursor, SinceQuery
 from tally.kit.tasks import TaskQueueDep
 from tally.kit.uploads import BadUpload, UploadTooLarge, received_upload
 from tally.profiles.service import ImportProfileNotFound
@@ -160,8 +152,8 @@ async def _received_head(request: Request) -> tuple[bytes, PreflightChoices]:
 async def get_project_data_sources(
     access: ProjectReader,
     request: Request,
-    cursor: Annotated[Cursor, Depends(cursor_params)],
-    since: Annotated[Since, Depends(since_params)],
+    cursor: CursorQuery,
+    since: SinceQuery,
 ) -> Response:
     """The project's data sources in id order (upload order), by cursor."""
 
