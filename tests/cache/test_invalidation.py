@@ -236,10 +236,9 @@ async def test_deleting_a_source_forgets_its_jobs_and_their_stats(
     project = f"/api/v1/projects/{world.project.id}"
     left, right = world.job.left_source_id, world.job.right_source_id
     for headers in (world.owner.headers, world.viewer.headers):  # warm every cached read
-        assert [j["id"] for j in (await client.get(f"{project}/jobs", headers=headers)).json()] == [
-            world.job.id
-        ]
-        sources = (await client.get(f"{project}/data-sources", headers=headers)).json()
+        jobs = (await client.get(f"{project}/jobs", headers=headers)).json()["items"]
+        assert [j["id"] for j in jobs] == [world.job.id]
+        sources = (await client.get(f"{project}/data-sources", headers=headers)).json()["items"]
         assert [s["id"] for s in sources] == [left, right]
         stats = (await client.get(f"{project}/stats", headers=headers)).json()
         assert stats["last_job"]["id"] == world.job.id
@@ -247,8 +246,8 @@ async def test_deleting_a_source_forgets_its_jobs_and_their_stats(
     deleted = await client.delete(f"{project}/data-sources/{left}", headers=world.editor.headers)
     assert deleted.status_code == 204
     for headers in (world.owner.headers, world.viewer.headers):
-        assert (await client.get(f"{project}/jobs", headers=headers)).json() == []
-        sources = (await client.get(f"{project}/data-sources", headers=headers)).json()
+        assert (await client.get(f"{project}/jobs", headers=headers)).json()["items"] == []
+        sources = (await client.get(f"{project}/data-sources", headers=headers)).json()["items"]
         assert [s["id"] for s in sources] == [right]
         stats = (await client.get(f"{project}/stats", headers=headers)).json()
         assert stats["last_job"] is None
@@ -262,7 +261,9 @@ async def test_archiving_a_job_shows_in_its_cached_list(
     _, client = cached
     world = await reconciled_job(session, db)
     jobs = f"/api/v1/projects/{world.project.id}/jobs"
-    assert (await client.get(jobs, headers=world.viewer.headers)).json()[0]["archived_at"] is None
+    assert (await client.get(jobs, headers=world.viewer.headers)).json()["items"][0][
+        "archived_at"
+    ] is None
     assert (await client.post(world.url("/archive"), headers=world.editor.headers)).is_success
-    listed = (await client.get(jobs, headers=world.viewer.headers)).json()
+    listed = (await client.get(jobs, headers=world.viewer.headers)).json()["items"]
     assert listed[0]["archived_at"] is not None

@@ -98,7 +98,7 @@ async def test_uploads_and_preflight_refuse_bombs_and_wide_files(
         assert status == 422 and body["error"] == "TooManyColumns", (path, body)
         assert "TALLY_MAX_COLUMNS" in str(body["detail"])
     listed = await client.get(f"/api/v1/projects/{project.id}/data-sources", headers=owner.headers)
-    assert listed.json() == []  # nothing was stored
+    assert listed.json()["items"] == []  # nothing was stored
 
 
 async def test_expanded_bytes_and_rows_per_source_are_configurable(

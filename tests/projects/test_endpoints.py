@@ -152,6 +152,6 @@ async def test_default_rules_are_validated_and_stored(
     versions = await client.get(
         f"/api/v1/projects/{project.id}/rule-set/versions", headers=owner.headers
     )
-    [active] = versions.json()
+    [active] = versions.json()["items"]
     assert (active["number"], active["status"]) == (1, "active")
     assert active["rules"]["rules"][0]["name"] == "ref"

@@ -122,7 +122,7 @@ async def test_backtest_of_a_changed_rule_set_shows_its_diff_and_precision(
     listed = await client.get(
         f"{_versions(world)}/{number}/backtests", headers=world.viewer.headers
     )
-    assert [(b["id"], b["outdated"]) for b in listed.json()] == [(done["id"], False)]
+    assert [(b["id"], b["outdated"]) for b in listed.json()["items"]] == [(done["id"], False)]
     # Editing the draft afterwards marks the backtest as measured on an earlier edit.
     await client.put(
         f"{_versions(world)}/{number}", json={"rules": RULES}, headers=world.editor.headers

@@ -37,12 +37,16 @@ async def test_draft_then_activate_and_jobs_record_the_version(
     client: AsyncClient, reconciled: Reconciled
 ) -> None:
     world = reconciled
-    assert (await client.get(_url(world, "/versions"), headers=world.viewer.headers)).json() == []
+    assert (await client.get(_url(world, "/versions"), headers=world.viewer.headers)).json() == {
+        "items": [],
+        "has_more": False,
+    }
 
     # A project without versions gets the built-in rules as its version 1 with its first job.
     first = await _new_job(client, world)
     assert first["rule_set_version"] == 1
-    [v1] = (await client.get(_url(world, "/versions"), headers=world.viewer.headers)).json()
+    listed = await client.get(_url(world, "/versions"), headers=world.viewer.headers)
+    [v1] = listed.json()["items"]
     assert (v1["number"], v1["status"]) == (1, "active")
 
     draft = await client.post(
@@ -84,7 +88,9 @@ async def test_draft_then_activate_and_jobs_record_the_version(
     assert activated.json()["status"] == "active" and activated.json()["activated_at"]
     statuses = [
         (v["number"], v["status"])
-        for v in (await client.get(_url(world, "/versions"), headers=world.viewer.headers)).json()
+        for v in (await client.get(_url(world, "/versions"), headers=world.viewer.headers)).json()[
+            "items"
+        ]
     ]
     assert statuses == [(2, "active"), (1, "retired")]
 
@@ -145,7 +151,8 @@ async def test_readers_read_and_editors_write(client: AsyncClient, reconciled: R
         response = await client.request(method, _url(world, path), json=body, headers=viewer)
         assert response.status_code == 403, (method, path)
     assert (await client.get(_url(world, "/versions/1"), headers=viewer)).status_code == 200
-    assert (await client.get(_url(world, "/versions/1/backtests"), headers=viewer)).json() == []
+    backtests = await client.get(_url(world, "/versions/1/backtests"), headers=viewer)
+    assert backtests.json() == {"items": [], "has_more": False}
 
 
 async def test_backtests_need_a_completed_job_of_the_project(

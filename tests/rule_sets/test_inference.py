@@ -140,7 +140,7 @@ async def test_infer_refuses_one_source_twice_foreign_sources_and_viewers(
     )
     assert forbidden.status_code == 403
     listed = await client.get(world.url("/rule-set/versions"), headers=world.viewer.headers)
-    assert listed.json() == []
+    assert listed.json()["items"] == []
 
 
 async def test_the_rules_page_proposes_rules_and_shows_their_evidence(

@@ -55,7 +55,7 @@ async def test_manual_matches_become_a_suggested_rule_that_goes_into_a_draft(
     [on_job] = suggestion["jobs"]
     assert (on_job["job_id"], _figures(on_job)) == (world.job.id, _figures(suggestion))
     listed = await client.get(url, headers=world.viewer.headers)
-    assert [s["id"] for s in listed.json()] == [suggestion["id"]]
+    assert [s["id"] for s in listed.json()["items"]] == [suggestion["id"]]
 
     accepted = await client.post(f"{url}/{suggestion['id']}/accept", headers=world.editor.headers)
     assert accepted.status_code == 200
@@ -153,7 +153,8 @@ async def test_a_pattern_once_in_each_of_three_jobs_is_suggested_and_judged_on_e
 
     # Learning again replaces the open suggestion; accepting and dismissing still decide one.
     [again] = (await client.post(url, headers=headers)).json()
-    assert [s["id"] for s in (await client.get(url, headers=headers)).json()] == [again["id"]]
+    listed = (await client.get(url, headers=headers)).json()["items"]
+    assert [s["id"] for s in listed] == [again["id"]]
     accepted = await client.post(f"{url}/{again['id']}/accept", headers=headers)
     assert (accepted.status_code, accepted.json()["draft_version"]) == (200, 1)
     [last] = (

@@ -59,7 +59,7 @@ async def test_a_source_under_decisions_is_deleted_only_after_its_jobs_are_archi
     deleted = await client.delete(_sources(world, f"/{left}"), headers=world.editor.headers)
     assert deleted.status_code == 204
     listed = await client.get(_sources(world), headers=world.owner.headers)
-    assert [s["id"] for s in listed.json()] == [world.job.right_source_id]
+    assert [s["id"] for s in listed.json()["items"]] == [world.job.right_source_id]
     gone = await client.get(_sources(world, f"/{left}"), headers=world.owner.headers)
     assert gone.status_code == 404
 
@@ -103,7 +103,7 @@ async def test_jobs_without_decisions_go_with_the_source_and_no_id_comes_back(
     jobs = await client.get(
         f"/api/v1/projects/{world.project.id}/jobs", headers=world.owner.headers
     )
-    assert jobs.json() == []
+    assert jobs.json() == {"items": [], "has_more": False}
     stats = await client.get(
         f"/api/v1/projects/{world.project.id}/stats", headers=world.owner.headers
     )

@@ -62,7 +62,7 @@ async def test_upload_ingests_in_the_background(client: AsyncClient, session: As
     assert await DataSourceRepository(session).count_records(source["id"]) == 176
 
     listed = await client.get(f"/api/v1/projects/{project_id}/data-sources", headers=owner.headers)
-    assert [s["status"] for s in listed.json()] == ["ready"]
+    assert [s["status"] for s in listed.json()["items"]] == ["ready"]
 
 
 async def test_gzip_csv_is_accepted(client: AsyncClient, session: AsyncSession) -> None:
@@ -94,7 +94,7 @@ async def test_preflight_reports_rows_and_errors_and_stores_nothing(
     assert body["ok"] is False
     assert [(e["row"], e["column"], e["value"]) for e in body["errors"]] == [(2, "Amount", "abc")]
     listed = await client.get(f"/api/v1/projects/{project_id}/data-sources", headers=owner.headers)
-    assert listed.json() == []
+    assert listed.json()["items"] == []
 
 
 async def test_bad_first_rows_are_refused_before_upload_is_accepted(
@@ -109,7 +109,7 @@ async def test_bad_first_rows_are_refused_before_upload_is_accepted(
     assert body["errors"][0]["row"] == 2
     assert body["errors"][0]["column"] == "Date"
     listed = await client.get(f"/api/v1/projects/{project_id}/data-sources", headers=owner.headers)
-    assert listed.json() == []
+    assert listed.json()["items"] == []
 
 
 async def test_a_bad_row_deep_in_the_file_rejects_it_whole(
@@ -165,7 +165,7 @@ async def test_bad_files_get_a_clear_4xx_and_nothing_is_written(
     assert response.status_code in (400, 422), response.text
     assert fragment in response.text.lower()
     listed = await client.get(f"/api/v1/projects/{project_id}/data-sources", headers=owner.headers)
-    assert listed.json() == []
+    assert listed.json()["items"] == []
 
 
 async def test_upload_over_the_size_limit_is_413(
