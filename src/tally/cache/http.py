@@ -76,16 +76,6 @@ ETAG_HEADER: dict[str, Any] = {
 }
 
 
-def etag_response(request: Request, body: bytes) -> Response:
-    """An uncached read with a strong ETag over its bytes: a poll whose answer did not change
-    gets a 304 with no body."""
-    etag = etag_for(body)
-    if_none_match = request.headers.get("if-none-match")
-    if if_none_match is not None and etag_matches(if_none_match, etag):
-        return _CachedBytes(304, b"", etag.encode())
-    return _CachedBytes(200, body, etag.encode())
-
-
 async def versioned_response(
     request: Request, version: str, render: Callable[[], Awaitable[bytes]]
 ) -> Response:

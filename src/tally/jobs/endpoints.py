@@ -15,12 +15,12 @@ from tally.jobs.service import (
     JobService,
     JobStateConflict,
     SourcesNotReconcilable,
+    job_version,
 )
 from tally.kit.accepted import accepted_response, mark_accepted
 from tally.kit.errors import Forbidden, error_responses
 from tally.kit.pagination import NO_SINCE, CursorPage, CursorQuery, InvalidCursor, SinceQuery
 from tally.kit.tasks import TaskQueueDep
-from tally.models import ReconciliationJob
 from tally.projects.auth import ProjectEditor, ProjectNotFound, ProjectReader
 from tally.rule_sets.service import RuleSetVersionNotFound, VersionIsDraft
 from tally.users.auth import Session
@@ -111,11 +111,6 @@ async def get_reconciliation_job(
         return JobRead.model_validate(job).model_dump_json().encode()
 
     return await versioned_response(request, job_version(job), render)
-
-
-def job_version(job: ReconciliationJob) -> str:
-    """What the job's ETag derives from: its row changes with every change to the job."""
-    return f"job:{job.id}:{job.updated_at.isoformat()}"
 
 
 @router.post(

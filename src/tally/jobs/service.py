@@ -162,3 +162,9 @@ class JobService:
         await self.session.flush()
         invalidate_jobs(self.session, access.project_id)
         return job
+
+
+def job_version(job: ReconciliationJob) -> str:
+    """What the ETags of the job and of its results pages derive from: the job's row changes
+    with every change to the job, every run and every review of its results (their counts)."""
+    return f"job:{job.id}:{job.updated_at.isoformat()}"

@@ -7,12 +7,20 @@ from fastapi import APIRouter, Depends, Path, Query, Request, status
 from fastapi.responses import Response, StreamingResponse
 
 from tally.cache import NOT_MODIFIED
-from tally.cache.http import ETAG_HEADER, etag_response
+from tally.cache.http import ETAG_HEADER, versioned_response
 from tally.idempotency.guard import IDEMPOTENCY_ERRORS, IdempotentProjectWrite
-from tally.jobs.service import JobNotCompleted, JobNotFound
+from tally.jobs.service import JobNotCompleted, JobNotFound, job_version
 from tally.kit.db import get_database
 from tally.kit.errors import Forbidden, error_responses
-from tally.kit.pagination import Page, PageParams, page_params
+from tally.kit.pagination import (
+    InvalidCursor,
+    Page,
+    PageParams,
+    Paging,
+    SinceQuery,
+    page_params,
+    paging_params,
+)
 from tally.models import MatchTab
 from tally.money import to_units
 from tally.projects.auth import ProjectEditor, ProjectNotFound, ProjectReader
@@ -121,6 +129,7 @@ def record_query(
         200: {"description": "One page of the tab", "headers": ETAG_HEADER},
         **NOT_MODIFIED,
         **_read_errors,
+        **error_responses(InvalidCursor),
     },
 )
 async def get_job_matches(
@@ -128,14 +137,25 @@ async def get_job_matches(
     job_id: JobId,
     session: Session,
     query: Annotated[MatchQuery, Depends(match_query)],
-    params: Pages,
+    params: Annotated[Paging, Depends(paging_params)],
+    since: SinceQuery,
     request: Request,
 ) -> Response:
     """One tab of matches (matched, review, discrepancies, rejected), each with its records,
-    rule, score, differences, evidence and the explanation sentence. Poll it with
-    If-None-Match: 304 while the page did not change."""
-    page = await ResultService(session).list_matches(access, job_id, query, params)
-    return etag_response(request, page.model_dump_json().encode())
+    rule, score, differences, evidence and the explanation sentence. By page (page/per_page)
+    or by cursor (starting_after/ending_before/limit, in id order: what a reviewer paging
+    while deciding uses, as decided matches leave the tab without shifting the next page).
+    Poll it with If-None-Match: 304 while the job's results did not change."""
+    service = ResultService(session)
+    job = await service.completed_job(access, job_id)
+
+    async def render() -> bytes:
+        page = await service.list_matches(access, job_id, query, params, since)
+        return page.model_dump_json().encode()
+
+    # Every change to a job's results (a run, a review) moves the job's updated_at.
+    version = f"{job_version(job)}:{request.url.query}"
+    return await versioned_response(request, version, render)
 
 
 @router.get(

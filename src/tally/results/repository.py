@@ -27,6 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tally.kit.pagination import NO_SINCE, Cursor, Since, cut, keyset
 from tally.models import (
     Match,
     MatchRecord,
@@ -211,20 +212,49 @@ class ResultRepository:
             statement = statement.where(Match.status.in_(statuses))
         return list(await self.session.scalars(statement.order_by(Match.id).limit(limit)))
 
-    async def count_matches(self, job: ReconciliationJob, query: MatchQuery) -> int:
-        inner = self._match_filter(job, query).with_only_columns(Match.id).subquery()
+    def _changed_filter(
+        self, job: ReconciliationJob, query: MatchQuery, since: Since
+    ) -> Select[Match]:
+        """The tab's filters and created_since/updated_since (a match never reviewed is as its
+        job created it)."""
+        changed_at = func.coalesce(Match.updated_at, Match.created_at)
+        return self._match_filter(job, query).where(*since.conditions(Match.created_at, changed_at))
+
+    async def count_matches(
+        self, job: ReconciliationJob, query: MatchQuery, since: Since = NO_SINCE
+    ) -> int:
+        statement = self._changed_filter(job, query, since)
+        inner = statement.with_only_columns(Match.id).subquery()
         return int(await self.session.scalar(select(func.count()).select_from(inner)) or 0)
 
     async def match_page(
-        self, job: ReconciliationJob, query: MatchQuery, *, offset: int, limit: int
+        self,
+        job: ReconciliationJob,
+        query: MatchQuery,
+        *,
+        offset: int,
+        limit: int,
+        since: Since = NO_SINCE,
     ) -> list[Match]:
         statement = (
-            self._match_filter(job, query)
+            self._changed_filter(job, query, since)
             .order_by(*_MATCH_ORDER[query.sort])
             .offset(offset)
             .limit(limit)
         )
         return list(await self.session.scalars(statement))
+
+    async def match_page_by_cursor(
+        self, job: ReconciliationJob, query: MatchQuery, cursor: Cursor, since: Since
+    ) -> tuple[list[Match], bool]:
+        """A cursor page of the tab in id order (``query.sort`` id or -id), on the
+        (job_id, tab, id) index: matches leaving the tab while it is read skip nothing."""
+        statement = self._changed_filter(job, query, since)
+        descending = query.sort == MatchSort.ID_DESC
+        rows = await self.session.scalars(
+            keyset(statement, Match.id, cursor, descending=descending)
+        )
+        return cut(list(rows), cursor)
 
     async def export_match_rows(
         self, job: ReconciliationJob, query: MatchQuery, *, after_id: int, limit: int

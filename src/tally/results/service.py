@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tally.cache.invalidation import invalidate_jobs
 from tally.jobs.service import JobNotFound, JobService
 from tally.kit.errors import Conflict, NotFound, TallyError
-from tally.kit.pagination import Page, PageParams
+from tally.kit.pagination import NO_SINCE, Cursor, InvalidCursor, Page, PageParams, Paging, Since
 from tally.matching.explain import nearest_candidates
 from tally.matching.rules import AmountCondition, DateCondition, RuleSet
 from tally.models import (
@@ -52,6 +52,7 @@ from tally.results.schemas import (
     ManualMatchCreate,
     MatchQuery,
     MatchRead,
+    MatchSort,
     NearCandidateRead,
     QualityReport,
     RecordItem,
@@ -142,16 +143,28 @@ class ResultService:
     # --- result pages ---------------------------------------------------------------------------
 
     async def list_matches(
-        self, access: ProjectAccess, job_id: int, query: MatchQuery, params: PageParams
+        self,
+        access: ProjectAccess,
+        job_id: int,
+        query: MatchQuery,
+        params: Paging,
+        since: Since = NO_SINCE,
     ) -> Page[MatchRead]:
-        """One tab of matches, each with its records: the tab's size (stored for an unfiltered
-        tab, counted otherwise), the page, and all the page's records in one statement."""
+        """One tab of matches, each with its records, and all the page's records in one
+        statement. By page: with the tab's size (stored for an unfiltered tab, counted
+        otherwise). By cursor: in id order (sort id or -id), so that reviewing while paging
+        skips nothing."""
         job = await self.completed_job(access, job_id)
-        total = _stored_match_total(job, query)
+        if isinstance(params, Cursor):
+            if query.sort not in (MatchSort.ID, MatchSort.ID_DESC):
+                raise InvalidCursor("A cursor pages in id order: sort=id or sort=-id")
+            found, has_more = await self.repository.match_page_by_cursor(job, query, params, since)
+            return Page.by_cursor(await self._read_matches(job, found), has_more)
+        total = _stored_match_total(job, query) if since == NO_SINCE else None
         if total is None:
-            total = await self.repository.count_matches(job, query)
+            total = await self.repository.count_matches(job, query, since)
         matches = await self.repository.match_page(
-            job, query, offset=params.offset, limit=params.per_page
+            job, query, offset=params.offset, limit=params.per_page, since=since
         )
         return Page.of(await self._read_matches(job, matches), params, total)
 
