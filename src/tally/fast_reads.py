@@ -133,7 +133,7 @@ class FastReads:
         if principal is None or principal.key_project_id is not None:
             return None  # (a project's API key lists its one project: the endpoint's work)
         scope_id = None if principal.is_admin else principal.user_id
-        index_key = keys.projects_page(scope_id, page.page, page.per_page)
+        index_key = keys.projects_page(scope_id, page)
         found_index = await cache.peek(index_key)
         if found_principal is None or found_index is None:
             return None

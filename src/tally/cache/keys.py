@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from tally.kit.pagination import DEFAULT_LIMIT, Cursor
+from tally.kit.pagination import DEFAULT_LIMIT, Cursor, PageParams
 
 
 class Family(StrEnum):
@@ -99,13 +99,17 @@ class Key:
     namespaces: tuple[str, ...]
 
 
-def projects_page(user_id: int | None, page: int, per_page: int) -> Key:
-    """A page of the caller's projects; ``user_id=None`` is the administrators' view of all."""
+def projects_page(user_id: int | None, params: PageParams | Cursor) -> Key:
+    """A page of the caller's projects, by number or by cursor; ``user_id=None`` is the
+    administrators' view of all."""
     if user_id is None:
         scope, namespace = "admin", PROJECTS_ADMIN
     else:
         scope, namespace = f"user:{user_id}", projects_of_ns(user_id)
-    name = f"projects:page:{scope}:{page}:per_page:{per_page}"
+    if isinstance(params, Cursor):
+        name = f"projects:cursor:{scope}{cursor_suffix(params)}"
+    else:
+        name = f"projects:page:{scope}:{params.page}:per_page:{params.per_page}"
     return Key(Family.PROJECTS_PAGE, name, (namespace,))
 
 
@@ -146,6 +150,11 @@ def stats(project_id: int) -> Key:
 
 def users_page(page: int, per_page: int) -> Key:
     return Key(Family.USERS_PAGE, f"users:page:{page}:per_page:{per_page}", (USERS,))
+
+
+def users_cursor(cursor: Cursor) -> Key:
+    """A cursor page of the users list: the same namespace as its numbered pages."""
+    return Key(Family.USERS_PAGE, f"users:cursor{cursor_suffix(cursor)}", (USERS,))
 
 
 def principal(token_digest: str) -> Key:

@@ -20,11 +20,11 @@ from tally.cache.envelope import decoded, etag_for
 from tally.cache.http import entry_response, get_cache, respond
 from tally.cache.keys import Key
 from tally.cache.local import Entry
-from tally.kit.pagination import PageParams, page_json
+from tally.kit.pagination import Cursor, Paging, cursor_page_json, page_json
 
 
 def encode_index(ids: list[int], total: int) -> bytes:
-    """``<total> <id> <id> ...``"""
+    """``<total> <id> <id> ...`` (a cursor page's index holds 1 or 0, whether more follow)."""
     return b" ".join([b"%d" % total, *(b"%d" % item for item in ids)])
 
 
@@ -39,15 +39,20 @@ def index_of(entry: Entry) -> tuple[list[int], int]:
     return index
 
 
-def page_entry(entries: list[Entry], params: PageParams, total: int) -> Entry:
-    """The page's bytes and ETag, from its items' entries in page order."""
-    body = page_json([entry.body for entry in entries], params, total)
+def page_entry(entries: list[Entry], params: Paging, number: int) -> Entry:
+    """The page's bytes and ETag, from its items' entries in page order; ``number`` is the
+    index's count: the list's total (page form) or whether more follow (cursor form, 1 or 0)."""
+    bodies = [entry.body for entry in entries]
+    if isinstance(params, Cursor):
+        body = cursor_page_json(bodies, bool(number))
+    else:
+        body = page_json(bodies, params, number)
     return Entry(body=body, etag=etag_for(body), expires_at=0.0, refresh_at=0.0)
 
 
 async def cached_page(
     request: Request,
-    params: PageParams,
+    params: Paging,
     *,
     index_key: Key,
     load_index: Loader,

@@ -183,6 +183,14 @@ def page_json(items: list[bytes], params: PageParams, total: int) -> bytes:
     )
 
 
+def cursor_page_json(items: list[bytes], has_more: bool) -> bytes:
+    """The JSON bytes ``Page.by_cursor`` would serialize to, from each item's JSON bytes."""
+    return b'{"items":[%s],"has_more":%s,"page":null,"per_page":null,"total":null,"pages":null}' % (
+        b",".join(items),
+        b"true" if has_more else b"false",
+    )
+
+
 def keyset(
     statement: SelectT,
     id_column: SQLColumnExpression[int],

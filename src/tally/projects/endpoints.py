@@ -19,8 +19,8 @@ from tally.kit.pagination import (
     CursorQuery,
     InvalidCursor,
     Page,
-    PageParams,
-    page_params,
+    Paging,
+    paging_params,
 )
 from tally.matching.rules import RuleSet
 from tally.projects.auth import ProjectEditor, ProjectNotFound, ProjectOwner, ProjectReader
@@ -47,12 +47,19 @@ _PROJECTS_PAGE = TypeAdapter(Page[ProjectRead])
 _STATS = TypeAdapter(ProjectStatsRead)
 
 
-@router.get("", response_model=Page[ProjectRead], responses=NOT_MODIFIED)
+@router.get(
+    "",
+    response_model=Page[ProjectRead],
+    responses={**NOT_MODIFIED, **error_responses(InvalidCursor)},
+)
 async def get_projects(
     principal: CurrentPrincipal,
-    params: Annotated[PageParams, Depends(page_params)],
+    params: Annotated[Paging, Depends(paging_params)],
     request: Request,
 ) -> Response:
+    """The caller's projects, newest first: by page (page/per_page) or by cursor
+    (starting_after: older projects; limit)."""
+
     async def load_index(session: AsyncSession) -> bytes:
         return encode_index(*await ProjectService(session).page_index(principal, params))
 
@@ -69,7 +76,7 @@ async def get_projects(
     return await cached_page(
         request,
         params,
-        index_key=keys.projects_page(scope, params.page, params.per_page),
+        index_key=keys.projects_page(scope, params),
         load_index=load_index,
         item_key=keys.project,
         load_items=_load_projects,

@@ -85,6 +85,17 @@ class ProjectRepository:
             return [], await self.session.scalar(total) or 0
         return [row[0] for row in rows], rows[0][1]
 
+    async def ids_by_cursor(self, user_id: int | None, cursor: Cursor) -> tuple[list[int], bool]:
+        """The ids on one cursor page of the projects (newest first) a user belongs to (every
+        project: ``user_id=None``), and whether more follow; index-only as ``page_ids``."""
+        if user_id is None:
+            id_column, statement = Project.id, select(Project.id)
+        else:
+            id_column = ProjectMember.project_id
+            statement = select(id_column).where(ProjectMember.user_id == user_id)
+        rows = await self.session.scalars(keyset(statement, id_column, cursor, descending=True))
+        return cut(list(rows), cursor)
+
     async def by_ids(self, project_ids: list[int]) -> list[Project]:
         return list(await self.session.scalars(select(Project).where(Project.id.in_(project_ids))))
 

@@ -13,7 +13,7 @@ from tally.cache import (
 from tally.cache.envelope import etag_for
 from tally.cache.http import etag_matches
 from tally.kit.errors import Conflict, NotFound, PreconditionFailed
-from tally.kit.pagination import Cursor, Page, PageParams, read_all
+from tally.kit.pagination import Cursor, Page, Paging, read_all
 from tally.models import Project, ProjectMember, ProjectRole
 from tally.money import from_units
 from tally.projects.auth import ProjectAccess, ProjectNotFound
@@ -48,14 +48,18 @@ class ProjectService:
         self.repository = ProjectRepository(session)
 
     async def list_projects(
-        self, principal: Principal, params: PageParams, *, search: str | None = None
+        self, principal: Principal, params: Paging, *, search: str | None = None
     ) -> Page[ProjectRead]:
-        """The projects the caller belongs to (every project for an admin), newest first,
-        optionally only those whose name contains ``search``. A project's API key lists that
-        project alone (while its user is a member)."""
+        """The projects the caller belongs to (every project for an admin), newest first, by
+        page or by cursor, optionally (by page) only those whose name contains ``search``. A
+        project's API key lists that project alone (while its user is a member)."""
         if principal.key_project_id is not None:
             return await self._key_project(principal, params)
         user_filter = None if principal.is_admin else principal.user_id
+        if isinstance(params, Cursor):
+            ids, has_more = await self.repository.ids_by_cursor(user_filter, params)
+            found = await self.projects_by_id(ids)
+            return Page[ProjectRead].by_cursor([found[i] for i in ids if i in found], has_more)
         projects, total = await self.repository.page_for_user(
             user_filter, offset=params.offset, limit=params.per_page, search=(search or "").strip()
         )
@@ -63,16 +67,29 @@ class ProjectService:
             [ProjectRead.model_validate(p) for p in projects], params, total
         )
 
-    async def _key_project(self, principal: Principal, params: PageParams) -> Page[ProjectRead]:
+    async def _key_project(self, principal: Principal, params: Paging) -> Page[ProjectRead]:
         assert principal.key_project_id is not None
         _, role = await self.repository.access(principal.key_project_id, principal.user_id)
         project = await self.repository.get(principal.key_project_id) if role else None
         items = [ProjectRead.model_validate(project)] if project is not None else []
+        if isinstance(params, Cursor):
+            # The one project is the whole list: on the first page, or after a newer id.
+            after, before = params.starting_after, params.ending_before
+            shown = [
+                p
+                for p in items
+                if (after is None or p.id < after) and (before is None or p.id > before)
+            ]
+            return Page[ProjectRead].by_cursor(shown, False)
         return Page[ProjectRead].of(items if params.page == 1 else [], params, len(items))
 
-    async def page_index(self, principal: Principal, params: PageParams) -> tuple[list[int], int]:
-        """The ids on a page of ``list_projects`` (no search) and the total."""
+    async def page_index(self, principal: Principal, params: Paging) -> tuple[list[int], int]:
+        """The ids on a page of ``list_projects`` (no search) and the total (by cursor:
+        1 if more follow, else 0)."""
         user_filter = None if principal.is_admin else principal.user_id
+        if isinstance(params, Cursor):
+            ids, has_more = await self.repository.ids_by_cursor(user_filter, params)
+            return ids, int(has_more)
         return await self.repository.page_ids(
             user_filter, offset=params.offset, limit=params.per_page
         )

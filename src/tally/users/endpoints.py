@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.cache import NOT_MODIFIED, cached_response, keys
 from tally.kit.errors import error_responses
-from tally.kit.pagination import Page, PageParams, page_params
+from tally.kit.pagination import Cursor, InvalidCursor, Page, Paging, paging_params
 from tally.users.auth import AdminPrincipal, CurrentPrincipal, Session
 from tally.users.login import Passwords, sign_in
 from tally.users.schemas import (
@@ -104,14 +104,24 @@ async def get_me(principal: CurrentPrincipal, session: Session) -> UserRead:
     return UserRead.model_validate(await UserService(session).get_user(principal.user_id))
 
 
-@router.get("/users", response_model=Page[UserRead], responses=NOT_MODIFIED)
+@router.get(
+    "/users",
+    response_model=Page[UserRead],
+    responses={**NOT_MODIFIED, **error_responses(InvalidCursor)},
+)
 async def get_users(
-    _admin: AdminPrincipal, params: Annotated[PageParams, Depends(page_params)], request: Request
+    _admin: AdminPrincipal, params: Annotated[Paging, Depends(paging_params)], request: Request
 ) -> Response:
+    """Every user in id order: by page (page/per_page) or by cursor (starting_after, limit)."""
+
     async def load(session: AsyncSession) -> bytes:
         return _USERS_PAGE.dump_json(await UserService(session).list_users(params))
 
-    return await cached_response(request, keys.users_page(params.page, params.per_page), load)
+    if isinstance(params, Cursor):
+        key = keys.users_cursor(params)
+    else:
+        key = keys.users_page(params.page, params.per_page)
+    return await cached_response(request, key, load)
 
 
 @router.post(

@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tally.kit.pagination import Cursor, cut, keyset
 from tally.models import ApiToken, User, WebSession
 
 
@@ -25,6 +26,10 @@ class UserRepository:
         )
         total = await self.session.scalar(select(func.count()).select_from(User))
         return list(users), total or 0
+
+    async def page_by_cursor(self, cursor: Cursor) -> tuple[list[User], bool]:
+        """A cursor page of every user in id order (on the primary key)."""
+        return cut(list(await self.session.scalars(keyset(select(User), User.id, cursor))), cursor)
 
     async def add(self, user: User) -> User:
         self.session.add(user)

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.cache import invalidate_token, invalidate_users
 from tally.kit.errors import Conflict, Forbidden, NotAuthenticated, NotFound
-from tally.kit.pagination import Page, PageParams
+from tally.kit.pagination import Cursor, Page, Paging
 from tally.kit.security import PasswordPool, hash_password, new_token, token_digest
 from tally.models import ApiToken, User, UserRole
 from tally.users.repository import UserRepository
@@ -92,7 +92,11 @@ class UserService:
         """The active user a live token (by digest) authenticates, and the token."""
         return await self.repository.token_owner(digest, datetime.now(UTC))
 
-    async def list_users(self, params: PageParams) -> Page[UserRead]:
+    async def list_users(self, params: Paging) -> Page[UserRead]:
+        """Every user in id order, by page or by cursor."""
+        if isinstance(params, Cursor):
+            found, has_more = await self.repository.page_by_cursor(params)
+            return Page[UserRead].by_cursor([UserRead.model_validate(u) for u in found], has_more)
         users, total = await self.repository.page(offset=params.offset, limit=params.per_page)
         return Page[UserRead].of([UserRead.model_validate(u) for u in users], params, total)
 
