@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Header, Request
 from fastapi.responses import Response
+from pydantic import BaseModel
 
 from tally.cache.core import Cache, Loader
 from tally.cache.envelope import etag_for
 from tally.cache.keys import Key
 from tally.cache.local import Entry
 from tally.kit.db import get_database, run_in_transaction
+from tally.kit.errors import PreconditionFailed
 
 # Responses are per caller (bearer token): browsers may keep them but must revalidate every time,
 # which If-None-Match makes a cheap 304; shared caches must not keep them at all.
@@ -65,6 +67,27 @@ class _CachedBytes(Response):
             headers.append((b"content-length", str(len(body)).encode()))
             headers.append((b"content-type", b"application/json"))
         self.raw_headers = headers
+
+
+IfMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-Match",
+        description="The ETag of the resource as read: the write applies only if it is still "
+        "that version, 412 otherwise (optional: without it the write applies as before)",
+    ),
+]
+
+
+def representation_etag(view: BaseModel) -> str:
+    """The ETag of a resource as its read renders it (small rows: hashing them is cheap)."""
+    return etag_for(view.model_dump_json().encode())
+
+
+def require_current(if_match: str | None, current: BaseModel, what: str) -> None:
+    """Refuse a write made over an older version than ``current`` (412), given If-Match."""
+    if if_match is not None and not etag_matches(if_match, representation_etag(current)):
+        raise PreconditionFailed(f"{what} changed since it was read; read it again")
 
 
 ETAG_HEADER: dict[str, Any] = {

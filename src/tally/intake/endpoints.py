@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
+from tally.cache.http import ETAG_HEADER, IfMatch, representation_etag
 from tally.intake.schemas import InboxCreate, InboxFileRead, InboxRead, InboxUpdate
 from tally.intake.service import InboxNotFound, InboxService, InvalidInbox
-from tally.kit.errors import Forbidden, error_responses
+from tally.kit.errors import Forbidden, PreconditionFailed, error_responses
 from tally.projects.auth import ProjectNotFound, ProjectOwner, ProjectReader
 from tally.users.auth import Session
 
@@ -38,24 +39,43 @@ async def create_inbox(access: ProjectOwner, data: InboxCreate, session: Session
 @router.get(
     "/{inbox_id}",
     response_model=InboxRead,
-    responses=error_responses(ProjectNotFound, InboxNotFound),
+    responses={
+        200: {"description": "The inbox", "headers": ETAG_HEADER},
+        **error_responses(ProjectNotFound, InboxNotFound),
+    },
 )
-async def get_inbox(access: ProjectReader, inbox_id: int, session: Session) -> InboxRead:
-    return InboxRead.model_validate(await InboxService(session).get_inbox(access, inbox_id))
+async def get_inbox(
+    access: ProjectReader, inbox_id: int, session: Session, response: Response
+) -> InboxRead:
+    view = InboxRead.model_validate(await InboxService(session).get_inbox(access, inbox_id))
+    response.headers["ETag"] = representation_etag(view)
+    return view
 
 
 @router.patch(
     "/{inbox_id}",
     response_model=InboxRead,
-    responses=error_responses(ProjectNotFound, Forbidden, InboxNotFound, InvalidInbox),
+    responses={
+        200: {"description": "The inbox as updated", "headers": ETAG_HEADER},
+        **error_responses(
+            ProjectNotFound, Forbidden, InboxNotFound, InvalidInbox, PreconditionFailed
+        ),
+    },
 )
 async def update_inbox(
-    access: ProjectOwner, inbox_id: int, data: InboxUpdate, session: Session
+    access: ProjectOwner,
+    inbox_id: int,
+    data: InboxUpdate,
+    session: Session,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> InboxRead:
     """Change an inbox's URL, pattern, counterpart, profile, schedule or pause it."""
-    inbox = await InboxService(session).update_inbox(access, inbox_id, data)
+    inbox = await InboxService(session).update_inbox(access, inbox_id, data, if_match=if_match)
     await session.refresh(inbox)
-    return InboxRead.model_validate(inbox)
+    view = InboxRead.model_validate(inbox)
+    response.headers["ETag"] = representation_etag(view)
+    return view
 
 
 @router.delete(

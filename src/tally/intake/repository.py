@@ -18,10 +18,15 @@ class InboxRepository:
         )
         return list(found)
 
-    async def get_in_project(self, project_id: int, inbox_id: int) -> Inbox | None:
-        return await self.session.scalar(
-            select(Inbox).where(Inbox.project_id == project_id, Inbox.id == inbox_id)
-        )
+    async def get_in_project(
+        self, project_id: int, inbox_id: int, *, lock: bool = False
+    ) -> Inbox | None:
+        """The inbox; ``lock``: its row locked until the transaction ends (PostgreSQL), so an
+        If-Match comparison holds until the write."""
+        statement = select(Inbox).where(Inbox.project_id == project_id, Inbox.id == inbox_id)
+        if lock:
+            statement = statement.with_for_update().execution_options(populate_existing=True)
+        return await self.session.scalar(statement)
 
     async def get(self, inbox_id: int) -> Inbox | None:
         return await self.session.get(Inbox, inbox_id)

@@ -6,8 +6,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tally.cache.http import require_current
 from tally.intake.repository import InboxRepository
-from tally.intake.schemas import InboxCreate, InboxUpdate
+from tally.intake.schemas import InboxCreate, InboxRead, InboxUpdate
 from tally.jobs.schemas import JobCreate
 from tally.jobs.service import JobService
 from tally.kit.errors import NotFound, TallyError
@@ -51,8 +52,20 @@ class InboxService:
         inbox = Inbox(project_id=access.project_id, **data.model_dump())
         return await self.repository.add(inbox)
 
-    async def update_inbox(self, access: ProjectAccess, inbox_id: int, data: InboxUpdate) -> Inbox:
-        inbox = await self.get_inbox(access, inbox_id)
+    async def update_inbox(
+        self,
+        access: ProjectAccess,
+        inbox_id: int,
+        data: InboxUpdate,
+        *,
+        if_match: str | None = None,
+    ) -> Inbox:
+        """Apply ``data``; with ``if_match`` (the inbox's ETag as read) only if the inbox is
+        still that version."""
+        inbox = await self.repository.get_in_project(access.project_id, inbox_id, lock=True)
+        if inbox is None:
+            raise InboxNotFound(f"Inbox {inbox_id} not found in this project")
+        require_current(if_match, InboxRead.model_validate(inbox), f"Inbox {inbox_id}")
         changes = data.model_dump(exclude_unset=True)
         if changes.get("url") is not None:
             _check_url(changes["url"])

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Response, status
 
-from tally.kit.errors import Forbidden, error_responses
+from tally.cache.http import ETAG_HEADER, IfMatch, representation_etag
+from tally.kit.errors import Forbidden, PreconditionFailed, error_responses
 from tally.profiles.schemas import ImportProfileCreate, ImportProfileRead, ImportProfileUpdate
 from tally.profiles.service import (
     ImportProfileNotFound,
@@ -38,26 +39,48 @@ async def create_import_profile(
 @router.get(
     "/{profile_id}",
     response_model=ImportProfileRead,
-    responses=error_responses(ProjectNotFound, ImportProfileNotFound),
+    responses={
+        200: {"description": "The profile", "headers": ETAG_HEADER},
+        **error_responses(ProjectNotFound, ImportProfileNotFound),
+    },
 )
 async def get_import_profile(
-    access: ProjectReader, profile_id: str, session: Session
+    access: ProjectReader, profile_id: str, session: Session, response: Response
 ) -> ImportProfileRead:
-    return await ImportProfileService(session).get_profile(access, profile_id)
+    view = await ImportProfileService(session).get_profile(access, profile_id)
+    response.headers["ETag"] = representation_etag(view)
+    return view
 
 
 @router.patch(
     "/{profile_id}",
     response_model=ImportProfileRead,
-    responses=error_responses(
-        ProjectNotFound, Forbidden, ImportProfileNotFound, ProfileNameTaken, InvalidProfile
-    ),
+    responses={
+        200: {"description": "The profile as updated", "headers": ETAG_HEADER},
+        **error_responses(
+            ProjectNotFound,
+            Forbidden,
+            ImportProfileNotFound,
+            ProfileNameTaken,
+            InvalidProfile,
+            PreconditionFailed,
+        ),
+    },
 )
 async def update_import_profile(
-    access: ProjectEditor, profile_id: int, data: ImportProfileUpdate, session: Session
+    access: ProjectEditor,
+    profile_id: int,
+    data: ImportProfileUpdate,
+    session: Session,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> ImportProfileRead:
     """Rename a saved profile or change its options or header (built-in ones are read-only)."""
-    return await ImportProfileService(session).update_profile(access, profile_id, data)
+    view = await ImportProfileService(session).update_profile(
+        access, profile_id, data, if_match=if_match
+    )
+    response.headers["ETag"] = representation_etag(view)
+    return view
 
 
 @router.delete(

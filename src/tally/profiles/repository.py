@@ -18,10 +18,16 @@ class ImportProfileRepository:
         )
         return list(await self.session.scalars(statement))
 
-    async def get_in_project(self, project_id: int, profile_id: int) -> ImportProfile | None:
+    async def get_in_project(
+        self, project_id: int, profile_id: int, *, lock: bool = False
+    ) -> ImportProfile | None:
+        """The profile; ``lock``: its row locked until the transaction ends (PostgreSQL; SQLite
+        has one writer at a time), so an If-Match comparison holds until the write."""
         statement = select(ImportProfile).where(
             ImportProfile.id == profile_id, ImportProfile.project_id == project_id
         )
+        if lock:
+            statement = statement.with_for_update().execution_options(populate_existing=True)
         return await self.session.scalar(statement)
 
     async def name_taken(self, project_id: int, name: str, *, except_id: int | None = None) -> bool:

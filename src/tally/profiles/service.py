@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tally.cache.http import require_current
 from tally.ingest.records import MAPPABLE_FIELDS
 from tally.kit.errors import Conflict, NotFound, TallyError
 from tally.models import ImportProfile
@@ -103,9 +104,17 @@ class ImportProfileService:
         return _read(profile)
 
     async def update_profile(
-        self, access: ProjectAccess, profile_id: int, data: ImportProfileUpdate
+        self,
+        access: ProjectAccess,
+        profile_id: int,
+        data: ImportProfileUpdate,
+        *,
+        if_match: str | None = None,
     ) -> ImportProfileRead:
-        profile = await self._get(access, profile_id)
+        """Apply ``data``; with ``if_match`` (the profile's ETag as read) only if the profile is
+        still that version."""
+        profile = await self._get(access, profile_id, lock=True)
+        require_current(if_match, _read(profile), f"Import profile {profile_id}")
         options = data.options or UploadOptions.model_validate(profile.options)
         header = data.header or profile.header
         _check(options, header)
@@ -142,8 +151,10 @@ class ImportProfileService:
         fitting.sort(key=lambda suggestion: (-suggestion.score, suggestion.builtin))
         return fitting[:MAX_SUGGESTIONS]
 
-    async def _get(self, access: ProjectAccess, profile_id: int) -> ImportProfile:
-        profile = await self.repository.get_in_project(access.project_id, profile_id)
+    async def _get(
+        self, access: ProjectAccess, profile_id: int, *, lock: bool = False
+    ) -> ImportProfile:
+        profile = await self.repository.get_in_project(access.project_id, profile_id, lock=lock)
         if profile is None:
             raise ImportProfileNotFound(f"Import profile {profile_id} not found in this project")
         return profile

@@ -9,7 +9,8 @@ from pydantic import TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.cache import NOT_MODIFIED, cached_response, keys
-from tally.kit.errors import error_responses
+from tally.cache.http import ETAG_HEADER, IfMatch, representation_etag
+from tally.kit.errors import PreconditionFailed, error_responses
 from tally.kit.pagination import Cursor, InvalidCursor, Page, Paging, paging_params
 from tally.users.auth import AdminPrincipal, CurrentPrincipal, Session
 from tally.users.login import Passwords, sign_in
@@ -134,20 +135,43 @@ async def create_user(_admin: AdminPrincipal, data: UserCreate, session: Session
     return UserRead.model_validate(await UserService(session).create_user(data))
 
 
-@router.get("/users/{user_id}", response_model=UserRead, responses=error_responses(UserNotFound))
-async def get_user(_admin: AdminPrincipal, user_id: int, session: Session) -> UserRead:
-    return UserRead.model_validate(await UserService(session).get_user(user_id))
+@router.get(
+    "/users/{user_id}",
+    response_model=UserRead,
+    responses={
+        200: {"description": "The user", "headers": ETAG_HEADER},
+        **error_responses(UserNotFound),
+    },
+)
+async def get_user(
+    _admin: AdminPrincipal, user_id: int, session: Session, response: Response
+) -> UserRead:
+    view = UserRead.model_validate(await UserService(session).get_user(user_id))
+    response.headers["ETag"] = representation_etag(view)
+    return view
 
 
 @router.patch(
     "/users/{user_id}",
     response_model=UserRead,
-    responses=error_responses(UserNotFound, OwnAccessIsPermanent),
+    responses={
+        200: {"description": "The user as updated", "headers": ETAG_HEADER},
+        **error_responses(UserNotFound, OwnAccessIsPermanent, PreconditionFailed),
+    },
 )
 async def update_user(
-    admin: AdminPrincipal, user_id: int, data: UserUpdate, session: Session
+    admin: AdminPrincipal,
+    user_id: int,
+    data: UserUpdate,
+    session: Session,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> UserRead:
     """Change a user's role or active flag. Deactivating revokes the user's tokens and sessions
     for good; administrators cannot demote or deactivate themselves (409)."""
-    user = await UserService(session).update_user(user_id, data, actor_id=admin.user_id)
-    return UserRead.model_validate(user)
+    user = await UserService(session).update_user(
+        user_id, data, actor_id=admin.user_id, if_match=if_match
+    )
+    view = UserRead.model_validate(user)
+    response.headers["ETag"] = representation_etag(view)
+    return view

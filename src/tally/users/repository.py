@@ -16,6 +16,17 @@ class UserRepository:
     async def get(self, user_id: int) -> User | None:
         return await self.session.get(User, user_id)
 
+    async def get_for_update(self, user_id: int) -> User | None:
+        """The user, the row locked until the transaction ends (PostgreSQL; SQLite has one
+        writer at a time): an If-Match comparison holds until the write."""
+        statement = (
+            select(User)
+            .where(User.id == user_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        return await self.session.scalar(statement)
+
     async def get_by_email(self, email: str) -> User | None:
         return await self.session.scalar(select(User).where(User.email == email))
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.cache import invalidate_token, invalidate_users
+from tally.cache.http import require_current
 from tally.kit.errors import Conflict, Forbidden, NotAuthenticated, NotFound
 from tally.kit.pagination import Cursor, Page, Paging
 from tally.kit.security import PasswordPool, hash_password, new_token, token_digest
@@ -112,10 +113,16 @@ class UserService:
             raise UserNotFound(f"No user with email {email}")
         return user
 
-    async def update_user(self, user_id: int, data: UserUpdate, *, actor_id: int) -> User:
-        """Change a user's role or active flag. Deactivating revokes every token and session of
-        the user for good: reactivation brings none back."""
-        user = await self.get_user(user_id)
+    async def update_user(
+        self, user_id: int, data: UserUpdate, *, actor_id: int, if_match: str | None = None
+    ) -> User:
+        """Change a user's role or active flag; with ``if_match`` (the user's ETag as read) only
+        if the user is still that version. Deactivating revokes every token and session of the
+        user for good: reactivation brings none back."""
+        user = await self.repository.get_for_update(user_id)
+        if user is None:
+            raise UserNotFound(f"User {user_id} not found")
+        require_current(if_match, UserRead.model_validate(user), f"User {user_id}")
         if user_id == actor_id and (data.is_active is False or data.role == UserRole.MEMBER):
             raise OwnAccessIsPermanent(
                 "You cannot deactivate or demote yourself; ask another administrator"
