@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 import structlog
 from httpx import ASGITransport, AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,9 +16,11 @@ from starlette.routing import Route
 from tally.kit.db import Database
 from tally.kit.logging import configure_logging
 from tally.kit.request_id import RequestIdMiddleware
+from tally.models import JobStatus, UserRole
 from tests.helpers.jobs import create_job_in_new_project
 from tests.helpers.projects import create_project
 from tests.helpers.results import reconciled_job
+from tests.helpers.sources import create_data_source
 from tests.helpers.users import create_user
 
 
@@ -134,11 +139,96 @@ async def test_if_match_refuses_a_stale_project_edit(
 async def test_an_unfinished_job_still_answers_its_poll(
     client: AsyncClient, session: AsyncSession
 ) -> None:
-    from tally.models import JobStatus
-
     owner = await create_user(session)
     job = await create_job_in_new_project(session, owner=owner, status=JobStatus.RUNNING)
     url = f"/api/v1/projects/{job.project_id}/jobs/{job.id}"
     response = await client.get(url, headers=owner.headers)
     assert response.status_code == 200 and response.json()["status"] == "running"
     assert response.headers["ETag"]
+
+
+async def _if_match_round(
+    client: AsyncClient,
+    url: str,
+    headers: dict[str, str],
+    first: dict[str, Any],
+    second: dict[str, Any],
+) -> None:
+    """Read, write with the read's ETag (200, a new ETag), write again with the old one (412,
+    nothing changed), write without If-Match (applies, as before)."""
+    read = await client.get(url, headers=headers)
+    assert read.status_code == 200, read.text
+    etag = read.headers["ETag"]
+    edited = await client.patch(url, json=first, headers={**headers, "If-Match": etag})
+    assert edited.status_code == 200, edited.text
+    assert edited.headers["ETag"] != etag
+    assert (await client.get(url, headers=headers)).headers["ETag"] == edited.headers["ETag"]
+    stale = await client.patch(url, json=second, headers={**headers, "If-Match": etag})
+    assert stale.status_code == 412 and stale.json()["error"] == "PreconditionFailed"
+    assert (await client.get(url, headers=headers)).json() == edited.json()
+    assert (await client.patch(url, json=second, headers=headers)).status_code == 200
+
+
+async def test_if_match_refuses_stale_edits_on_every_patch(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    admin = await create_user(session, role=UserRole.ADMIN)
+    member = await create_user(session)
+    await _if_match_round(
+        client,
+        f"/api/v1/users/{member.id}",
+        admin.headers,
+        {"role": "admin"},
+        {"role": "member"},
+    )
+
+    project = await create_project(session, owner=member)
+    base = f"/api/v1/projects/{project.id}"
+    profile = {
+        "name": "Bank CSV",
+        "options": {"mapping": {"amount": "Amount", "date": "Date"}},
+        "header": ["Date", "Amount"],
+    }
+    created = await client.post(f"{base}/import-profiles", json=profile, headers=member.headers)
+    assert created.status_code == 201, created.text
+    await _if_match_round(
+        client,
+        f"{base}/import-profiles/{created.json()['id']}",
+        member.headers,
+        {"name": "Bank CSV 2"},
+        {"name": "Bank CSV 3"},
+    )
+
+    bank = await create_data_source(session, project=project, name="bank")
+    inbox = {"name": "drop", "url": "memory://drop", "data_source_id": bank.id}
+    added = await client.post(f"{base}/inboxes", json=inbox, headers=member.headers)
+    assert added.status_code == 201, added.text
+    await _if_match_round(
+        client,
+        f"{base}/inboxes/{added.json()['id']}",
+        member.headers,
+        {"pattern": "*.csv"},
+        {"pattern": "*.txt"},
+    )
+
+
+async def test_jobs_and_sources_list_what_changed_since(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    owner = await create_user(session)
+    job = await create_job_in_new_project(session, owner=owner, status=JobStatus.QUEUED)
+    base = f"/api/v1/projects/{job.project_id}"
+    since = {"updated_since": datetime.now(UTC).isoformat()}
+    jobs = await client.get(f"{base}/jobs", params=since, headers=owner.headers)
+    sources = await client.get(f"{base}/data-sources", params=since, headers=owner.headers)
+    assert jobs.json()["items"] == [] and sources.json()["items"] == []
+    assert (await client.post(f"{base}/jobs/{job.id}/cancel", headers=owner.headers)).is_success
+    jobs = await client.get(f"{base}/jobs", params=since, headers=owner.headers)
+    assert [j["id"] for j in jobs.json()["items"]] == [job.id]
+    assert jobs.json()["items"][0]["updated_at"] >= since["updated_since"][:19]
+    created = {"created_since": since["updated_since"]}
+    assert (await client.get(f"{base}/jobs", params=created, headers=owner.headers)).json()[
+        "items"
+    ] == []
+    everything = await client.get(f"{base}/data-sources", headers=owner.headers)
+    assert len(everything.json()["items"]) == 2
