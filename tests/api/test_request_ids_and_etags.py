@@ -186,7 +186,7 @@ async def test_if_match_refuses_stale_edits_on_every_patch(
     base = f"/api/v1/projects/{project.id}"
     profile = {
         "name": "Bank CSV",
-        "options": {"mapping": {"amount": "Amount", "date": "Date"}},
+        "options": {"mapping": {"amount": "Amount", "booking_date": "Date"}},
         "header": ["Date", "Amount"],
     }
     created = await client.post(f"{base}/import-profiles", json=profile, headers=member.headers)
