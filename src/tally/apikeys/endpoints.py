@@ -10,6 +10,7 @@ from tally.apikeys.service import (
     KeysNeedALogin,
 )
 from tally.kit.errors import error_responses
+from tally.kit.pagination import CursorPage, CursorQuery, InvalidCursor
 from tally.projects.auth import ProjectNotFound
 from tally.users.auth import CurrentPrincipal, Session
 
@@ -34,14 +35,18 @@ async def create_api_key(
 
 @router.get(
     "",
-    response_model=list[ApiKeyRead],
-    responses=error_responses(KeysNeedALogin),
+    response_model=CursorPage[ApiKeyRead],
+    responses=error_responses(KeysNeedALogin, InvalidCursor),
     operation_id="api_keys_list",
 )
-async def list_api_keys(principal: CurrentPrincipal, session: Session) -> list[ApiKeyRead]:
-    """Your keys, newest first, with when each was last used (to the minute)."""
-    keys = await ApiKeyService(session).list_keys(principal)
-    return [ApiKeyRead.model_validate(key) for key in keys]
+async def list_api_keys(
+    principal: CurrentPrincipal, session: Session, cursor: CursorQuery
+) -> CursorPage[ApiKeyRead]:
+    """Your keys, newest first, with when each was last used (to the minute), by cursor."""
+    keys, has_more = await ApiKeyService(session).page_keys(principal, cursor)
+    return CursorPage[ApiKeyRead](
+        items=[ApiKeyRead.model_validate(key) for key in keys], has_more=has_more
+    )
 
 
 @router.post(

@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tally.kit.pagination import Cursor, cut, keyset
 from tally.models import ApiToken
 
 KIND = "key"
@@ -19,14 +20,11 @@ class ApiKeyRepository:
         await self.session.flush()
         return key
 
-    async def list_for_user(self, user_id: int) -> list[ApiToken]:
-        """The user's keys, newest first (on ix_api_token_user_id)."""
-        statement = (
-            select(ApiToken)
-            .where(ApiToken.user_id == user_id, ApiToken.kind == KIND)
-            .order_by(ApiToken.id.desc())
-        )
-        return list(await self.session.scalars(statement))
+    async def page_for_user(self, user_id: int, cursor: Cursor) -> tuple[list[ApiToken], bool]:
+        """A cursor page of the user's keys, newest first (on ix_api_token_user_id)."""
+        statement = select(ApiToken).where(ApiToken.user_id == user_id, ApiToken.kind == KIND)
+        rows = await self.session.scalars(keyset(statement, ApiToken.id, cursor, descending=True))
+        return cut(list(rows), cursor)
 
     async def get_for_user(self, user_id: int, key_id: int) -> ApiToken | None:
         statement = select(ApiToken).where(

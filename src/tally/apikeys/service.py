@@ -11,6 +11,7 @@ from tally.apikeys.repository import KIND, ApiKeyRepository
 from tally.apikeys.schemas import ApiKeyCreate, ApiKeyRotate
 from tally.cache import invalidate_token
 from tally.kit.errors import Conflict, Forbidden, NotFound
+from tally.kit.pagination import Cursor, read_all
 from tally.kit.security import new_token
 from tally.models import ApiToken, AuditEvent, ProjectRole
 from tally.models.base import utcnow
@@ -63,9 +64,14 @@ class ApiKeyService:
         self._audit(principal, key, "api_key.created")
         return key, secret
 
-    async def list_keys(self, principal: Principal) -> list[ApiToken]:
+    async def page_keys(self, principal: Principal, cursor: Cursor) -> tuple[list[ApiToken], bool]:
+        """A page of the caller's keys, newest first, and whether more follow."""
         _require_login(principal)
-        return await self.repository.list_for_user(principal.user_id)
+        return await self.repository.page_for_user(principal.user_id, cursor)
+
+    async def list_keys(self, principal: Principal) -> list[ApiToken]:
+        """Every key of the caller, newest first."""
+        return await read_all(lambda cursor: self.page_keys(principal, cursor), _id)
 
     async def rotate(
         self, principal: Principal, key_id: int, data: ApiKeyRotate
@@ -159,3 +165,7 @@ def _lifetime(key: ApiToken) -> timedelta | None:
     if expires_at is None or created_at is None:
         return None
     return expires_at - created_at
+
+
+def _id(key: ApiToken) -> int:
+    return key.id

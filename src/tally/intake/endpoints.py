@@ -8,17 +8,27 @@ from tally.cache.http import ETAG_HEADER, IfMatch, representation_etag
 from tally.intake.schemas import InboxCreate, InboxFileRead, InboxRead, InboxUpdate
 from tally.intake.service import InboxNotFound, InboxService, InvalidInbox
 from tally.kit.errors import Forbidden, PreconditionFailed, error_responses
+from tally.kit.pagination import CursorPage, CursorQuery, InvalidCursor
 from tally.projects.auth import ProjectNotFound, ProjectOwner, ProjectReader
 from tally.users.auth import Session
 
 router = APIRouter(prefix="/projects/{project_id}/inboxes", tags=["statement intake"])
 
 
-@router.get("", response_model=list[InboxRead], responses=error_responses(ProjectNotFound))
-async def get_inboxes(access: ProjectReader, session: Session) -> list[InboxRead]:
-    """The project's inboxes (polled by the server, `tally worker` and `tally watch`)."""
-    inboxes = await InboxService(session).list_inboxes(access)
-    return [InboxRead.model_validate(inbox) for inbox in inboxes]
+@router.get(
+    "",
+    response_model=CursorPage[InboxRead],
+    responses=error_responses(ProjectNotFound, InvalidCursor),
+)
+async def get_inboxes(
+    access: ProjectReader, session: Session, cursor: CursorQuery
+) -> CursorPage[InboxRead]:
+    """The project's inboxes (polled by the server, `tally worker` and `tally watch`), oldest
+    first, by cursor."""
+    inboxes, has_more = await InboxService(session).page_inboxes(access, cursor)
+    return CursorPage[InboxRead](
+        items=[InboxRead.model_validate(inbox) for inbox in inboxes], has_more=has_more
+    )
 
 
 @router.post(
@@ -90,12 +100,14 @@ async def delete_inbox(access: ProjectOwner, inbox_id: int, session: Session) ->
 
 @router.get(
     "/{inbox_id}/files",
-    response_model=list[InboxFileRead],
-    responses=error_responses(ProjectNotFound, InboxNotFound),
+    response_model=CursorPage[InboxFileRead],
+    responses=error_responses(ProjectNotFound, InboxNotFound, InvalidCursor),
 )
 async def get_inbox_files(
-    access: ProjectReader, inbox_id: int, session: Session
-) -> list[InboxFileRead]:
+    access: ProjectReader, inbox_id: int, session: Session, cursor: CursorQuery
+) -> CursorPage[InboxFileRead]:
     """The files the inbox took, newest first: processed or failed, with the reason."""
-    files = await InboxService(session).list_files(access, inbox_id)
-    return [InboxFileRead.model_validate(f) for f in files]
+    files, has_more = await InboxService(session).page_files(access, inbox_id, cursor)
+    return CursorPage[InboxFileRead](
+        items=[InboxFileRead.model_validate(f) for f in files], has_more=has_more
+    )

@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tally.kit.pagination import Cursor, cut, keyset
 from tally.models import Inbox, InboxFile, ReconciliationJob
 
 
@@ -12,11 +13,10 @@ class InboxRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def list_for_project(self, project_id: int) -> list[Inbox]:
-        found = await self.session.scalars(
-            select(Inbox).where(Inbox.project_id == project_id).order_by(Inbox.id)
-        )
-        return list(found)
+    async def page_for_project(self, project_id: int, cursor: Cursor) -> tuple[list[Inbox], bool]:
+        """A cursor page of the project's inboxes, oldest first."""
+        statement = select(Inbox).where(Inbox.project_id == project_id)
+        return cut(list(await self.session.scalars(keyset(statement, Inbox.id, cursor))), cursor)
 
     async def get_in_project(
         self, project_id: int, inbox_id: int, *, lock: bool = False
@@ -86,14 +86,11 @@ class InboxRepository:
         await self.session.flush()
         return taken
 
-    async def files(self, inbox_id: int, limit: int) -> list[InboxFile]:
-        found = await self.session.scalars(
-            select(InboxFile)
-            .where(InboxFile.inbox_id == inbox_id)
-            .order_by(InboxFile.id.desc())
-            .limit(limit)
-        )
-        return list(found)
+    async def page_files(self, inbox_id: int, cursor: Cursor) -> tuple[list[InboxFile], bool]:
+        """A cursor page of the files the inbox took, newest first."""
+        statement = select(InboxFile).where(InboxFile.inbox_id == inbox_id)
+        rows = await self.session.scalars(keyset(statement, InboxFile.id, cursor, descending=True))
+        return cut(list(rows), cursor)
 
     async def latest_job_of(self, source_id: int) -> ReconciliationJob | None:
         """The newest job that reconciled ``source_id`` with another source."""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.cache.http import require_current
@@ -12,8 +10,9 @@ from tally.intake.schemas import InboxCreate, InboxRead, InboxUpdate
 from tally.jobs.schemas import JobCreate
 from tally.jobs.service import JobService
 from tally.kit.errors import NotFound, TallyError
+from tally.kit.pagination import Cursor, read_all
 from tally.matching.rules import RuleSet
-from tally.models import Inbox, ReconciliationJob
+from tally.models import Inbox, InboxFile, ReconciliationJob
 from tally.projects.auth import ProjectAccess
 from tally.sources.repository import DataSourceRepository
 
@@ -35,8 +34,13 @@ class InboxService:
         self.session = session
         self.repository = InboxRepository(session)
 
+    async def page_inboxes(self, access: ProjectAccess, cursor: Cursor) -> tuple[list[Inbox], bool]:
+        """A page of the project's inboxes, oldest first, and whether more follow."""
+        return await self.repository.page_for_project(access.project_id, cursor)
+
     async def list_inboxes(self, access: ProjectAccess) -> list[Inbox]:
-        return await self.repository.list_for_project(access.project_id)
+        """Every inbox of the project, oldest first."""
+        return await read_all(lambda cursor: self.page_inboxes(access, cursor), _id)
 
     async def get_inbox(self, access: ProjectAccess, inbox_id: int) -> Inbox:
         inbox = await self.repository.get_in_project(access.project_id, inbox_id)
@@ -82,10 +86,17 @@ class InboxService:
     async def delete_inbox(self, access: ProjectAccess, inbox_id: int) -> None:
         await self.repository.delete(await self.get_inbox(access, inbox_id))
 
-    async def list_files(self, access: ProjectAccess, inbox_id: int) -> list[Any]:
-        """The files the inbox took, newest first (the last INBOX_FILES_LIMIT)."""
+    async def page_files(
+        self, access: ProjectAccess, inbox_id: int, cursor: Cursor
+    ) -> tuple[list[InboxFile], bool]:
+        """A page of the files the inbox took, newest first, and whether more follow."""
         inbox = await self.get_inbox(access, inbox_id)
-        return await self.repository.files(inbox.id, INBOX_FILES_LIMIT)
+        return await self.repository.page_files(inbox.id, cursor)
+
+    async def list_files(self, access: ProjectAccess, inbox_id: int) -> list[InboxFile]:
+        """The files the inbox took, newest first (the last INBOX_FILES_LIMIT)."""
+        files, _ = await self.page_files(access, inbox_id, Cursor(limit=INBOX_FILES_LIMIT))
+        return files
 
     async def reconcile_after_arrival(
         self, access: ProjectAccess, inbox: Inbox
@@ -146,3 +157,7 @@ def _check_url(url: str) -> None:
     protocol = split_protocol(url)[0] or "file"
     if protocol not in known_implementations and protocol not in registry:
         raise InvalidInbox(f"Unknown file system '{protocol}' in {url}")
+
+
+def _id(inbox: Inbox) -> int:
+    return inbox.id

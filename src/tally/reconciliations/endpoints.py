@@ -5,7 +5,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 
 from tally.kit.errors import Forbidden, NotFound, error_responses
-from tally.kit.pagination import Page, PageParams, page_params
+from tally.kit.pagination import (
+    CursorPage,
+    CursorQuery,
+    InvalidCursor,
+    Page,
+    PageParams,
+    page_params,
+)
 from tally.projects.auth import ProjectEditor, ProjectNotFound, ProjectReader
 from tally.reconciliations.schemas import (
     OpenItemRead,
@@ -27,10 +34,18 @@ ReconciliationId = Annotated[int, Path(ge=1)]
 Pages = Annotated[PageParams, Depends(page_params)]
 
 
-@router.get("", response_model=list[ReconciliationRead], responses=error_responses(ProjectNotFound))
-async def list_reconciliations(access: ProjectReader, session: Session) -> list[ReconciliationRead]:
-    """The project's reconciliations (one per pair of sources a job ran on), with their state."""
-    return await ReconciliationService(session).list_reconciliations(access)
+@router.get(
+    "",
+    response_model=CursorPage[ReconciliationRead],
+    responses=error_responses(ProjectNotFound, InvalidCursor),
+)
+async def list_reconciliations(
+    access: ProjectReader, session: Session, cursor: CursorQuery
+) -> CursorPage[ReconciliationRead]:
+    """The project's reconciliations (one per pair of sources a job ran on), with their state,
+    oldest first, by cursor."""
+    found, has_more = await ReconciliationService(session).page_reconciliations(access, cursor)
+    return CursorPage[ReconciliationRead](items=found, has_more=has_more)
 
 
 @router.get(

@@ -12,6 +12,7 @@ from sqlalchemy import and_, delete, func, insert, literal, select, union_all, u
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.kit.bulk import bulk_insert
+from tally.kit.pagination import Cursor, cut, keyset
 from tally.matching.fields import INPUT_COLUMNS
 from tally.models import (
     JobScopeRecord,
@@ -83,13 +84,13 @@ class ReconciliationRepository:
         )
         return await self.session.scalar(statement)
 
-    async def list_for_project(self, project_id: int) -> list[Reconciliation]:
-        statement = (
-            select(Reconciliation)
-            .where(Reconciliation.project_id == project_id)
-            .order_by(Reconciliation.id)
-        )
-        return list(await self.session.scalars(statement))
+    async def page_for_project(
+        self, project_id: int, cursor: Cursor
+    ) -> tuple[list[Reconciliation], bool]:
+        """A cursor page of the project's reconciliations, oldest first."""
+        statement = select(Reconciliation).where(Reconciliation.project_id == project_id)
+        rows = await self.session.scalars(keyset(statement, Reconciliation.id, cursor))
+        return cut(list(rows), cursor)
 
     async def lock(self, reconciliation_id: int) -> Reconciliation | None:
         """The reconciliation, locked until the transaction ends: a job's completion and review

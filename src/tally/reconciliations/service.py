@@ -24,7 +24,7 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.kit.errors import Conflict, NotFound
-from tally.kit.pagination import Page, PageParams
+from tally.kit.pagination import Cursor, Page, PageParams
 from tally.matching.state import Exclusions, proposal_signature
 from tally.models import (
     AuditEvent,
@@ -361,10 +361,12 @@ class ReconciliationService:
 
     # --- reading and unsettling ----------------------------------------------------------------
 
-    async def list_reconciliations(self, access: ProjectAccess) -> list[ReconciliationRead]:
-        return [
-            await self._read(r) for r in await self.repository.list_for_project(access.project_id)
-        ]
+    async def page_reconciliations(
+        self, access: ProjectAccess, cursor: Cursor
+    ) -> tuple[list[ReconciliationRead], bool]:
+        """A page of the project's reconciliations, oldest first, with their state."""
+        found, has_more = await self.repository.page_for_project(access.project_id, cursor)
+        return [await self._read(r) for r in found], has_more
 
     async def get_reconciliation(
         self, access: ProjectAccess, reconciliation_id: int

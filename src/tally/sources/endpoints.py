@@ -335,15 +335,18 @@ async def append_to_data_source(
 
 @router.get(
     "/{source_id}/appends",
-    response_model=list[DataSourceAppendRead],
-    responses=error_responses(ProjectNotFound, DataSourceNotFound),
+    response_model=CursorPage[DataSourceAppendRead],
+    responses=error_responses(ProjectNotFound, DataSourceNotFound, InvalidCursor),
 )
 async def get_data_source_appends(
-    access: ProjectReader, source_id: int, session: Session
-) -> list[DataSourceAppendRead]:
-    """The files appended to a source, oldest first."""
-    appends = await DataSourceService(session).list_appends(access, source_id)
-    return [DataSourceAppendRead.model_validate(append) for append in appends]
+    access: ProjectReader, source_id: int, session: Session, cursor: CursorQuery
+) -> CursorPage[DataSourceAppendRead]:
+    """The files appended to a source, oldest first, by cursor."""
+    appends, has_more = await DataSourceService(session).page_appends(access, source_id, cursor)
+    return CursorPage[DataSourceAppendRead](
+        items=[DataSourceAppendRead.model_validate(append) for append in appends],
+        has_more=has_more,
+    )
 
 
 @router.get(

@@ -126,13 +126,13 @@ class DataSourceRepository:
     async def get_append(self, append_id: int) -> DataSourceAppend | None:
         return await self.session.get(DataSourceAppend, append_id)
 
-    async def list_appends(self, source_id: int) -> list[DataSourceAppend]:
-        statement = (
-            select(DataSourceAppend)
-            .where(DataSourceAppend.data_source_id == source_id)
-            .order_by(DataSourceAppend.id)
-        )
-        return list(await self.session.scalars(statement))
+    async def page_appends(
+        self, source_id: int, cursor: Cursor
+    ) -> tuple[list[DataSourceAppend], bool]:
+        """A cursor page of the source's appends, oldest first."""
+        statement = select(DataSourceAppend).where(DataSourceAppend.data_source_id == source_id)
+        rows = await self.session.scalars(keyset(statement, DataSourceAppend.id, cursor))
+        return cut(list(rows), cursor)
 
     async def running_append_ids(self) -> list[int]:
         """Appends whose load had not finished (start-up recovery)."""

@@ -258,10 +258,16 @@ class DataSourceService:
         invalidate_data_sources(self.session, access.project_id)
         return append
 
-    async def list_appends(self, access: ProjectAccess, source_id: int) -> list[DataSourceAppend]:
-        """The files appended to a source, oldest first, with what each added."""
+    async def page_appends(
+        self, access: ProjectAccess, source_id: int, cursor: Cursor
+    ) -> tuple[list[DataSourceAppend], bool]:
+        """A page of the files appended to a source, oldest first, with what each added."""
         source = await self.get_source(access, source_id)
-        return await self.repository.list_appends(source.id)
+        return await self.repository.page_appends(source.id, cursor)
+
+    async def list_appends(self, access: ProjectAccess, source_id: int) -> list[DataSourceAppend]:
+        """Every file appended to a source, oldest first."""
+        return await read_all(lambda cursor: self.page_appends(access, source_id, cursor), _id)
 
     async def get_append(
         self, access: ProjectAccess, source_id: int, append_id: int
@@ -449,5 +455,5 @@ async def _preview(
     return preview
 
 
-def _id(source: DataSourceRead) -> int:
-    return source.id
+def _id(item: DataSourceRead | DataSourceAppend) -> int:
+    return item.id
