@@ -111,7 +111,7 @@ async def test_rotation_overlaps_and_revocation_is_immediate(
     assert rotated.json()["key"]["name"] == "deploy"
     assert (await client.get(url, headers=old)).status_code == 200  # the overlap
     assert (await client.get(url, headers=new)).status_code == 200
-    listed = (await client.get("/api/v1/api-keys", headers=owner.headers)).json()
+    listed = (await client.get("/api/v1/api-keys", headers=owner.headers)).json()["items"]
     assert [k["id"] for k in listed] == [rotated.json()["key"]["id"], made["key"]["id"]]
     assert all("secret" not in k and "token_hash" not in k for k in listed)
 
@@ -148,7 +148,7 @@ async def test_an_expired_key_stops_and_use_is_noted_and_audited(
     assert made["key"]["last_used_at"] is None
     url = f"/api/v1/projects/{project.id}"
     assert (await client.get(url, headers=_bearer(made["secret"]))).status_code == 200
-    listed = (await client.get("/api/v1/api-keys", headers=owner.headers)).json()
+    listed = (await client.get("/api/v1/api-keys", headers=owner.headers)).json()["items"]
     assert listed[0]["last_used_at"] is not None
 
     events = await session.scalars(

@@ -98,7 +98,7 @@ async def test_append_adds_only_the_new_rows(client: AsyncClient, session: Async
         (3, "INV-3", 72_500),
     ]
     listed = await client.get(f"{api.base}/{source['id']}/appends", headers=api.user.headers)
-    assert [a["rows_added"] for a in listed.json()] == [1]
+    assert [a["rows_added"] for a in listed.json()["items"]] == [1]
 
 
 async def test_the_same_file_twice_adds_nothing(client: AsyncClient, session: AsyncSession) -> None:
