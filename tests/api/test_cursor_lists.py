@@ -22,7 +22,7 @@ from tests.helpers.users import AuthedUser, create_user
 # audit chains' verification are results of one request, not lists of stored items.
 NOT_PAGED = {
     ("get", "/api/v1/projects/{project_id}/import-profiles"),
-    ("get", "/api/v1/admin/audit/verify"),
+    ("get", "/admin/audit/verify"),
 }
 
 

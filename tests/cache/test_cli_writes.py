@@ -33,7 +33,7 @@ async def test_tally_ingest_is_seen_by_a_running_server_at_once(
         for _ in range(2):  # loaded, then served from the cache
             response = await client.get(url, headers=owner.headers)
             assert response.status_code == 200, response.text
-            assert response.json() == []
+            assert response.json()["items"] == []
         assert cache_of(app).stats.families["data_sources"].hits == 1
 
         env = {
@@ -56,5 +56,5 @@ async def test_tally_ingest_is_seen_by_a_running_server_at_once(
         )
         assert ingested.returncode == 0, ingested.stderr
 
-        listed = (await client.get(url, headers=owner.headers)).json()
+        listed = (await client.get(url, headers=owner.headers)).json()["items"]
         assert [(source["name"], source["row_count"]) for source in listed] == [("bank", 2)]
