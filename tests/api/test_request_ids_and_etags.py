@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
-from tally.kit.db import Database
+from tally.kit.db import Database, StatementCounter
 from tally.kit.logging import configure_logging
 from tally.kit.request_id import RequestIdMiddleware
 from tally.models import JobStatus, UserRole
@@ -109,6 +109,24 @@ async def test_a_polled_matches_page_is_not_modified_until_a_review(
     )
     assert confirmed.status_code == 200
     assert (await client.get(url, headers=poll)).status_code == 200
+
+
+async def test_a_current_matches_poll_reads_no_match(
+    client: AsyncClient, session: AsyncSession, db: Database
+) -> None:
+    """The matches ETag derives from the job's version: a 304 costs the statements that find the
+    caller and the job, never the page's matches and records."""
+    world = await reconciled_job(session, db)
+    url = world.url("/matches?tab=matched&per_page=200")
+    first = await client.get(url, headers=world.owner.headers)
+    with StatementCounter(db.engine) as full:
+        assert (await client.get(url, headers=world.owner.headers)).status_code == 200
+    poll = {**world.owner.headers, "If-None-Match": first.headers["ETag"]}
+    with StatementCounter(db.engine) as conditional:
+        assert (await client.get(url, headers=poll)).status_code == 304
+    with StatementCounter(db.engine) as job_only:
+        assert (await client.get(world.url(), headers=world.owner.headers)).status_code == 200
+    assert conditional.count == job_only.count < full.count
 
 
 async def test_if_match_refuses_a_stale_project_edit(
