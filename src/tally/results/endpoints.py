@@ -269,11 +269,19 @@ async def get_record_candidates(
     return await ResultService(session).nearest_candidates(access, job_id, record_id, limit)
 
 
-@router.get("/audit", response_model=Page[AuditEventRead], responses=_read_errors)
+@router.get(
+    "/audit",
+    response_model=Page[AuditEventRead],
+    responses={**_read_errors, **error_responses(InvalidCursor)},
+)
 async def get_job_audit_events(
-    access: ProjectReader, job_id: JobId, session: Session, params: Pages
+    access: ProjectReader,
+    job_id: JobId,
+    session: Session,
+    params: Annotated[Paging, Depends(paging_params)],
 ) -> Page[AuditEventRead]:
-    """Review changes of this job (who, when, what), newest first."""
+    """Review changes of this job (who, when, what), newest first: by page, or by cursor
+    (starting_after: older events)."""
     return await ResultService(session).list_audit_events(access, job_id, params)
 
 

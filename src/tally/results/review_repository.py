@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tally.kit.pagination import Cursor, Paging, cut, keyset
 from tally.models import (
     CLAIMING_STATUSES,
     AuditEvent,
@@ -165,18 +166,24 @@ class ReviewRepository:
         return int(await self.session.scalar(statement) or 0)
 
     async def audit_page(
-        self, job_id: int, *, offset: int, limit: int
-    ) -> list[tuple[AuditEvent, str | None]]:
-        """Newest first, with the actor's email (ix_audit_event_job_id_id)."""
+        self, job_id: int, params: Paging
+    ) -> tuple[list[tuple[AuditEvent, str | None]], bool]:
+        """Newest first, with the actor's email (ix_audit_event_job_id_id), by page or cursor;
+        and whether more follow (by cursor; by page the caller counts)."""
         statement = (
             select(AuditEvent, User.email)
             .outerjoin(User, User.id == AuditEvent.actor_id)
             .where(AuditEvent.job_id == job_id)
-            .order_by(AuditEvent.id.desc())
-            .offset(offset)
-            .limit(limit)
         )
-        return [(event, email) for event, email in await self.session.execute(statement)]
+        if isinstance(params, Cursor):
+            rows = await self.session.execute(
+                keyset(statement, AuditEvent.id, params, descending=True)
+            )
+            return cut([(event, email) for event, email in rows], params)
+        statement = (
+            statement.order_by(AuditEvent.id.desc()).offset(params.offset).limit(params.per_page)
+        )
+        return [(event, email) for event, email in await self.session.execute(statement)], False
 
     # --- nearest candidates ---------------------------------------------------------------------
 

@@ -581,12 +581,11 @@ class ResultService:
     # --- audit trail and quality ----------------------------------------------------------------
 
     async def list_audit_events(
-        self, access: ProjectAccess, job_id: int, params: PageParams
+        self, access: ProjectAccess, job_id: int, params: Paging
     ) -> Page[AuditEventRead]:
-        """The job's review changes, newest first."""
+        """The job's review changes, newest first, by page or by cursor."""
         job = await self.get_job(access, job_id)
-        total = await self.reviews.count_audit_events(job.id)
-        rows = await self.reviews.audit_page(job.id, offset=params.offset, limit=params.per_page)
+        rows, has_more = await self.reviews.audit_page(job.id, params)
         items = [
             AuditEventRead(
                 id=event.id,
@@ -600,7 +599,9 @@ class ResultService:
             )
             for event, email in rows
         ]
-        return Page.of(items, params, total)
+        if isinstance(params, Cursor):
+            return Page.by_cursor(items, has_more)
+        return Page.of(items, params, await self.reviews.count_audit_events(job.id))
 
     async def quality_report(self, access: ProjectAccess, job_id: int) -> QualityReport:
         """Precision of automatic matches, manual share and ambiguity, per rule and overall,
