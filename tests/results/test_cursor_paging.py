@@ -95,6 +95,20 @@ async def test_confirming_each_cursor_page_leaves_nothing_unseen(
     remaining = await client.get(world.url("/matches?tab=review"), headers=world.viewer.headers)
     assert remaining.json()["total"] == 0
 
+    # The audit trail of those decisions, by cursor (newest first): every event once.
+    counted = await client.get(world.url("/audit?per_page=1"), headers=world.viewer.headers)
+    assert counted.json()["total"] >= REVIEW_ITEMS
+    events: list[int] = []
+    url = world.url("/audit?limit=200")
+    while True:
+        page = (await client.get(url, headers=world.viewer.headers)).json()
+        events += [event["id"] for event in page["items"]]
+        if not page["has_more"]:
+            break
+        url = world.url(f"/audit?limit=200&starting_after={events[-1]}")
+    assert events == sorted(set(events), reverse=True)
+    assert len(events) == counted.json()["total"]
+
 
 async def test_a_cursor_page_reads_backwards_and_in_either_order(
     client: AsyncClient, reconciled: Reconciled
