@@ -13,7 +13,12 @@ from tally.users.auth import Session
 router = APIRouter(prefix="/projects/{project_id}/inboxes", tags=["statement intake"])
 
 
-@router.get("", response_model=list[InboxRead], responses=error_responses(ProjectNotFound))
+@router.get(
+    "",
+    operation_id="inboxes_list",
+    response_model=list[InboxRead],
+    responses=error_responses(ProjectNotFound),
+)
 async def get_inboxes(access: ProjectReader, session: Session) -> list[InboxRead]:
     """The project's inboxes (polled by the server, `tally worker` and `tally watch`)."""
     inboxes = await InboxService(session).list_inboxes(access)
@@ -22,6 +27,7 @@ async def get_inboxes(access: ProjectReader, session: Session) -> list[InboxRead
 
 @router.post(
     "",
+    operation_id="inboxes_create",
     response_model=InboxRead,
     status_code=status.HTTP_201_CREATED,
     responses=error_responses(ProjectNotFound, Forbidden, InvalidInbox),
@@ -37,6 +43,7 @@ async def create_inbox(access: ProjectOwner, data: InboxCreate, session: Session
 
 @router.get(
     "/{inbox_id}",
+    operation_id="inboxes_get",
     response_model=InboxRead,
     responses=error_responses(ProjectNotFound, InboxNotFound),
 )
@@ -46,6 +53,7 @@ async def get_inbox(access: ProjectReader, inbox_id: int, session: Session) -> I
 
 @router.patch(
     "/{inbox_id}",
+    operation_id="inboxes_update",
     response_model=InboxRead,
     responses=error_responses(ProjectNotFound, Forbidden, InboxNotFound, InvalidInbox),
 )
@@ -60,6 +68,7 @@ async def update_inbox(
 
 @router.delete(
     "/{inbox_id}",
+    operation_id="inboxes_delete",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=error_responses(ProjectNotFound, Forbidden, InboxNotFound),
 )
@@ -70,6 +79,7 @@ async def delete_inbox(access: ProjectOwner, inbox_id: int, session: Session) ->
 
 @router.get(
     "/{inbox_id}/files",
+    operation_id="inbox_files_list",
     response_model=list[InboxFileRead],
     responses=error_responses(ProjectNotFound, InboxNotFound),
 )

@@ -30,7 +30,10 @@ _JOBS = TypeAdapter(list[JobRead])
 
 
 @router.get(
-    "", response_model=list[JobRead], responses={**error_responses(ProjectNotFound), **NOT_MODIFIED}
+    "",
+    operation_id="jobs_list",
+    response_model=list[JobRead],
+    responses={**error_responses(ProjectNotFound), **NOT_MODIFIED},
 )
 async def get_reconciliation_jobs(access: ProjectReader, request: Request) -> Response:
     # Cached: every change to a job must call tally.cache.invalidate_jobs(session, project_id).
@@ -43,6 +46,7 @@ async def get_reconciliation_jobs(access: ProjectReader, request: Request) -> Re
 
 @router.post(
     "",
+    operation_id="jobs_create",
     response_model=JobRead,
     status_code=status.HTTP_202_ACCEPTED,
     responses={
@@ -78,6 +82,7 @@ def _poll_job(request: Request, response: Response, project_id: int, job_id: int
 
 @router.get(
     "/{job_id}",
+    operation_id="jobs_get",
     response_model=JobRead,
     responses={
         200: {"description": "The job", "headers": ETAG_HEADER},
@@ -95,6 +100,7 @@ async def get_reconciliation_job(
 
 @router.post(
     "/{job_id}/cancel",
+    operation_id="jobs_cancel",
     response_model=JobRead,
     responses=error_responses(ProjectNotFound, Forbidden, JobNotFound, JobStateConflict),
 )
@@ -107,6 +113,7 @@ async def cancel_reconciliation_job(
 
 @router.post(
     "/{job_id}/archive",
+    operation_id="jobs_archive",
     response_model=JobRead,
     responses=error_responses(ProjectNotFound, Forbidden, JobNotFound, JobStateConflict),
 )
@@ -121,6 +128,7 @@ async def archive_reconciliation_job(
 
 @router.post(
     "/{job_id}/retry",
+    operation_id="jobs_retry",
     response_model=JobRead,
     status_code=status.HTTP_202_ACCEPTED,
     responses={

@@ -16,7 +16,12 @@ from tally.users.auth import Session
 router = APIRouter(prefix="/projects/{project_id}/import-profiles", tags=["import profiles"])
 
 
-@router.get("", response_model=list[ImportProfileRead], responses=error_responses(ProjectNotFound))
+@router.get(
+    "",
+    operation_id="import_profiles_list",
+    response_model=list[ImportProfileRead],
+    responses=error_responses(ProjectNotFound),
+)
 async def get_import_profiles(access: ProjectReader, session: Session) -> list[ImportProfileRead]:
     """The project's saved import profiles, then Tally's built-in ones (ids ``builtin:<key>``)."""
     return await ImportProfileService(session).list_profiles(access)
@@ -24,6 +29,7 @@ async def get_import_profiles(access: ProjectReader, session: Session) -> list[I
 
 @router.post(
     "",
+    operation_id="import_profiles_create",
     response_model=ImportProfileRead,
     status_code=status.HTTP_201_CREATED,
     responses=error_responses(ProjectNotFound, Forbidden, ProfileNameTaken, InvalidProfile),
@@ -37,6 +43,7 @@ async def create_import_profile(
 
 @router.get(
     "/{profile_id}",
+    operation_id="import_profiles_get",
     response_model=ImportProfileRead,
     responses=error_responses(ProjectNotFound, ImportProfileNotFound),
 )
@@ -48,6 +55,7 @@ async def get_import_profile(
 
 @router.patch(
     "/{profile_id}",
+    operation_id="import_profiles_update",
     response_model=ImportProfileRead,
     responses=error_responses(
         ProjectNotFound, Forbidden, ImportProfileNotFound, ProfileNameTaken, InvalidProfile
@@ -62,6 +70,7 @@ async def update_import_profile(
 
 @router.delete(
     "/{profile_id}",
+    operation_id="import_profiles_delete",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=error_responses(ProjectNotFound, Forbidden, ImportProfileNotFound),
 )

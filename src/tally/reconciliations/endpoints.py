@@ -27,7 +27,12 @@ ReconciliationId = Annotated[int, Path(ge=1)]
 Pages = Annotated[PageParams, Depends(page_params)]
 
 
-@router.get("", response_model=list[ReconciliationRead], responses=error_responses(ProjectNotFound))
+@router.get(
+    "",
+    operation_id="reconciliations_list",
+    response_model=list[ReconciliationRead],
+    responses=error_responses(ProjectNotFound),
+)
 async def list_reconciliations(access: ProjectReader, session: Session) -> list[ReconciliationRead]:
     """The project's reconciliations (one per pair of sources a job ran on), with their state."""
     return await ReconciliationService(session).list_reconciliations(access)
@@ -35,6 +40,7 @@ async def list_reconciliations(access: ProjectReader, session: Session) -> list[
 
 @router.get(
     "/{reconciliation_id}",
+    operation_id="reconciliations_get",
     response_model=ReconciliationRead,
     responses=error_responses(ProjectNotFound, ReconciliationNotFound),
 )
@@ -46,6 +52,7 @@ async def get_reconciliation(
 
 @router.get(
     "/{reconciliation_id}/open-items",
+    operation_id="open_items_list",
     response_model=Page[OpenItemRead],
     responses=error_responses(ProjectNotFound, ReconciliationNotFound),
 )
@@ -64,6 +71,7 @@ async def list_open_items(
 
 @router.post(
     "/{reconciliation_id}/records/{record_id}/unsettle",
+    operation_id="reconciliations_unsettle_record",
     response_model=UnsettleOutcome,
     responses=error_responses(
         ProjectNotFound, Forbidden, ReconciliationNotFound, NotFound, RecordNotSettled

@@ -116,6 +116,7 @@ def record_query(
 
 @router.get(
     "/matches",
+    operation_id="matches_list",
     response_model=Page[MatchRead],
     responses={
         200: {"description": "One page of the tab", "headers": ETAG_HEADER},
@@ -140,6 +141,7 @@ async def get_job_matches(
 
 @router.get(
     "/matches/{match_id}",
+    operation_id="matches_get",
     response_model=MatchRead,
     responses=error_responses(ProjectNotFound, JobNotCompleted, MatchNotFound),
 )
@@ -151,6 +153,7 @@ async def get_job_match(
 
 @router.post(
     "/matches/{match_id}/confirm",
+    operation_id="matches_confirm",
     response_model=ReviewOutcome,
     responses={
         **_review_errors,
@@ -172,6 +175,7 @@ async def confirm_match(
 
 @router.post(
     "/matches/bulk",
+    operation_id="matches_bulk_review",
     response_model=BulkOutcome,
     responses={**_review_errors, **error_responses(MatchNotFound, BulkRefused)},
 )
@@ -186,6 +190,7 @@ async def bulk_review_matches(
 
 @router.post(
     "/matches/{match_id}/reject",
+    operation_id="matches_reject",
     response_model=ReviewOutcome,
     responses={**_review_errors, **IDEMPOTENCY_ERRORS, **error_responses(MatchNotFound)},
 )
@@ -203,6 +208,7 @@ async def reject_match(
 
 @router.post(
     "/matches",
+    operation_id="matches_create",
     response_model=MatchRead,
     status_code=status.HTTP_201_CREATED,
     responses=error_responses(
@@ -220,7 +226,9 @@ async def create_manual_match(
     return await ResultService(session).create_manual_match(access, job_id, data)
 
 
-@router.get("/records", response_model=Page[RecordItem], responses=_read_errors)
+@router.get(
+    "/records", operation_id="records_list", response_model=Page[RecordItem], responses=_read_errors
+)
 async def get_job_records(
     access: ProjectReader,
     job_id: JobId,
@@ -235,6 +243,7 @@ async def get_job_records(
 
 @router.get(
     "/records/{record_id}/candidates",
+    operation_id="records_list_candidates",
     response_model=CandidatesRead,
     responses=error_responses(ProjectNotFound, RecordNotFound, JobRulesInvalid),
 )
@@ -249,7 +258,12 @@ async def get_record_candidates(
     return await ResultService(session).nearest_candidates(access, job_id, record_id, limit)
 
 
-@router.get("/audit", response_model=Page[AuditEventRead], responses=_read_errors)
+@router.get(
+    "/audit",
+    operation_id="jobs_list_audit_events",
+    response_model=Page[AuditEventRead],
+    responses=_read_errors,
+)
 async def get_job_audit_events(
     access: ProjectReader, job_id: JobId, session: Session, params: Pages
 ) -> Page[AuditEventRead]:
@@ -257,7 +271,12 @@ async def get_job_audit_events(
     return await ResultService(session).list_audit_events(access, job_id, params)
 
 
-@router.get("/quality", response_model=QualityReport, responses=_read_errors)
+@router.get(
+    "/quality",
+    operation_id="jobs_get_quality",
+    response_model=QualityReport,
+    responses=_read_errors,
+)
 async def get_job_quality(access: ProjectReader, job_id: JobId, session: Session) -> QualityReport:
     """Precision of automatic matches, manual share and ambiguity rate, overall and per rule."""
     return await ResultService(session).quality_report(access, job_id)
@@ -265,6 +284,7 @@ async def get_job_quality(access: ProjectReader, job_id: JobId, session: Session
 
 @router.get(
     "/export",
+    operation_id="jobs_export",
     response_class=StreamingResponse,
     response_model=None,
     responses={

@@ -51,7 +51,12 @@ _draft_errors = error_responses(
 )
 
 
-@router.get("/versions", response_model=list[RuleSetVersionRead], responses=_read_errors)
+@router.get(
+    "/versions",
+    operation_id="rule_sets_list_versions",
+    response_model=list[RuleSetVersionRead],
+    responses=_read_errors,
+)
 async def get_rule_set_versions(
     access: ProjectReader, session: Session
 ) -> list[RuleSetVersionRead]:
@@ -61,6 +66,7 @@ async def get_rule_set_versions(
 
 @router.post(
     "/versions",
+    operation_id="rule_sets_create_draft",
     response_model=RuleSetVersionRead,
     status_code=status.HTTP_201_CREATED,
     responses=error_responses(ProjectNotFound, Forbidden, RuleSetVersionNotFound),
@@ -72,14 +78,24 @@ async def create_rule_set_draft(
     return await RuleSetService(session).create_draft(access, data)
 
 
-@router.get("/versions/{number}", response_model=RuleSetVersionRead, responses=_read_errors)
+@router.get(
+    "/versions/{number}",
+    operation_id="rule_sets_get_version",
+    response_model=RuleSetVersionRead,
+    responses=_read_errors,
+)
 async def get_rule_set_version(
     access: ProjectReader, number: Number, session: Session
 ) -> RuleSetVersionRead:
     return await RuleSetService(session).get_version(access, number)
 
 
-@router.put("/versions/{number}", response_model=RuleSetVersionRead, responses=_draft_errors)
+@router.put(
+    "/versions/{number}",
+    operation_id="rule_sets_update_draft",
+    response_model=RuleSetVersionRead,
+    responses=_draft_errors,
+)
 async def update_rule_set_draft(
     access: ProjectEditor, number: Number, data: DraftUpdate, session: Session
 ) -> RuleSetVersionRead:
@@ -88,7 +104,10 @@ async def update_rule_set_draft(
 
 
 @router.delete(
-    "/versions/{number}", status_code=status.HTTP_204_NO_CONTENT, responses=_draft_errors
+    "/versions/{number}",
+    operation_id="rule_sets_delete_draft",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=_draft_errors,
 )
 async def delete_rule_set_draft(access: ProjectEditor, number: Number, session: Session) -> None:
     await RuleSetService(session).delete_draft(access, number)
@@ -96,6 +115,7 @@ async def delete_rule_set_draft(access: ProjectEditor, number: Number, session: 
 
 @router.post(
     "/versions/{number}/activate",
+    operation_id="rule_sets_activate_version",
     response_model=RuleSetVersionRead,
     responses=error_responses(ProjectNotFound, Forbidden, RuleSetVersionNotFound),
 )
@@ -108,6 +128,7 @@ async def activate_rule_set_version(
 
 @router.post(
     "/versions/{number}/backtests",
+    operation_id="backtests_create",
     response_model=BacktestRead,
     status_code=status.HTTP_202_ACCEPTED,
     responses={
@@ -141,7 +162,10 @@ async def create_rule_set_backtest(
 
 
 @router.get(
-    "/versions/{number}/backtests", response_model=list[BacktestRead], responses=_read_errors
+    "/versions/{number}/backtests",
+    operation_id="backtests_list",
+    response_model=list[BacktestRead],
+    responses=_read_errors,
 )
 async def get_rule_set_backtests(
     access: ProjectReader, number: Number, session: Session
@@ -152,6 +176,7 @@ async def get_rule_set_backtests(
 
 @router.get(
     "/backtests/{backtest_id}",
+    operation_id="backtests_get",
     response_model=BacktestRead,
     responses=error_responses(ProjectNotFound, BacktestNotFound),
 )
@@ -162,7 +187,10 @@ async def get_rule_set_backtest(
 
 
 @router.get(
-    "/suggestions", response_model=list[SuggestionRead], responses=error_responses(ProjectNotFound)
+    "/suggestions",
+    operation_id="suggestions_list",
+    response_model=list[SuggestionRead],
+    responses=error_responses(ProjectNotFound),
 )
 async def get_rule_suggestions(
     access: ProjectReader,
@@ -175,6 +203,7 @@ async def get_rule_suggestions(
 
 @router.post(
     "/suggestions",
+    operation_id="suggestions_create",
     response_model=list[SuggestionRead],
     status_code=status.HTTP_201_CREATED,
     responses=error_responses(
@@ -201,6 +230,7 @@ async def create_rule_suggestions(
 def _decision_route(verb: str) -> Callable[[Endpoint], Endpoint]:
     return router.post(
         f"/suggestions/{{suggestion_id}}/{verb}",
+        operation_id=f"suggestions_{verb}",
         response_model=SuggestionRead,
         responses=error_responses(
             ProjectNotFound, Forbidden, SuggestionNotFound, SuggestionDecided
@@ -225,6 +255,7 @@ async def dismiss_rule_suggestion(
 
 @router.post(
     "/infer",
+    operation_id="rule_sets_infer",
     response_model=InferenceRead,
     status_code=status.HTTP_201_CREATED,
     responses=error_responses(ProjectNotFound, Forbidden, SourcesNotInferable),

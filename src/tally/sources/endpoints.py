@@ -144,6 +144,7 @@ async def _received_head(request: Request) -> tuple[bytes, PreflightChoices]:
 
 @router.get(
     "",
+    operation_id="sources_list",
     response_model=list[DataSourceRead],
     responses={**error_responses(ProjectNotFound), **NOT_MODIFIED},
 )
@@ -157,6 +158,7 @@ async def get_project_data_sources(access: ProjectReader, request: Request) -> R
 
 @router.post(
     "/preflight",
+    operation_id="sources_preflight",
     openapi_extra=_UPLOAD_FORM,
     responses=error_responses(
         ProjectNotFound, Forbidden, InvalidFile, BadUpload, UploadTooLarge, ImportProfileNotFound
@@ -175,6 +177,7 @@ async def preflight_data_source(
 
 @router.post(
     "",
+    operation_id="sources_upload",
     response_model=DataSourceRead,
     status_code=status.HTTP_202_ACCEPTED,
     openapi_extra=_UPLOAD_FORM,
@@ -217,6 +220,7 @@ async def upload_data_source(
 
 @router.get(
     "/{source_id}",
+    operation_id="sources_get",
     response_model=DataSourceRead,
     responses=error_responses(ProjectNotFound, DataSourceNotFound),
 )
@@ -228,6 +232,7 @@ async def get_data_source(
 
 @router.delete(
     "/{source_id}",
+    operation_id="sources_delete",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=error_responses(
         ProjectNotFound, Forbidden, DataSourceNotFound, SourceBusy, SourceInUse
@@ -246,6 +251,7 @@ async def delete_data_source(
 
 @router.post(
     "/{source_id}/append/preflight",
+    operation_id="sources_preflight_append",
     openapi_extra=_APPEND_FORM,
     responses=error_responses(
         ProjectNotFound,
@@ -270,6 +276,7 @@ async def preflight_append(
 
 @router.post(
     "/{source_id}/append",
+    operation_id="sources_append",
     response_model=DataSourceAppendRead,
     status_code=status.HTTP_202_ACCEPTED,
     openapi_extra=_APPEND_FORM,
@@ -324,6 +331,7 @@ async def append_to_data_source(
 
 @router.get(
     "/{source_id}/appends",
+    operation_id="appends_list",
     response_model=list[DataSourceAppendRead],
     responses=error_responses(ProjectNotFound, DataSourceNotFound),
 )
@@ -337,6 +345,7 @@ async def get_data_source_appends(
 
 @router.get(
     "/{source_id}/appends/{append_id}",
+    operation_id="appends_get",
     response_model=DataSourceAppendRead,
     responses=error_responses(ProjectNotFound, DataSourceNotFound, AppendNotFound),
 )
@@ -349,6 +358,7 @@ async def get_data_source_append(
 
 @router.get(
     "/{source_id}/appends/{append_id}/skipped",
+    operation_id="appends_download_skipped_rows",
     response_class=FileResponse,
     responses=error_responses(ProjectNotFound, DataSourceNotFound, AppendNotFound, NoSkippedRows),
 )
@@ -366,6 +376,7 @@ async def download_append_skipped_rows(
 
 @router.get(
     "/{source_id}/skipped",
+    operation_id="sources_download_skipped_rows",
     response_class=FileResponse,
     responses=error_responses(ProjectNotFound, DataSourceNotFound, NoSkippedRows),
 )

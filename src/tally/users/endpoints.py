@@ -40,6 +40,7 @@ _USERS_PAGE = TypeAdapter(Page[UserRead])
 
 @public_router.post(
     "/login",
+    operation_id="auth_login",
     response_model=TokenResponse,
     responses=error_responses(InvalidCredentials, TooManyLogins),
 )
@@ -53,12 +54,16 @@ async def login(data: LoginRequest, session: Session, request: Request) -> Token
     )
 
 
-@router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/auth/logout", operation_id="auth_logout", status_code=status.HTTP_204_NO_CONTENT)
 async def logout(principal: CurrentPrincipal, session: Session) -> None:
     await UserService(session).logout(principal.token)
 
 
-@router.post("/auth/logout-everywhere", status_code=status.HTTP_204_NO_CONTENT)
+@router.post(
+    "/auth/logout-everywhere",
+    operation_id="auth_logout_everywhere",
+    status_code=status.HTTP_204_NO_CONTENT,
+)
 async def logout_everywhere(principal: CurrentPrincipal, session: Session) -> None:
     """End every token and browser session of the caller, this token included."""
     await UserService(session).sign_out_everywhere(principal.user_id)
@@ -66,6 +71,7 @@ async def logout_everywhere(principal: CurrentPrincipal, session: Session) -> No
 
 @router.post(
     "/users/me/password",
+    operation_id="users_change_own_password",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=error_responses(WrongPassword),
 )
@@ -85,6 +91,7 @@ async def change_own_password(
 
 @router.post(
     "/users/{user_id}/password",
+    operation_id="users_reset_password",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=error_responses(UserNotFound),
 )
@@ -99,12 +106,14 @@ async def reset_password(
     await UserService(session).reset_password(user_id, data.new_password, passwords)
 
 
-@router.get("/users/me", response_model=UserRead)
+@router.get("/users/me", operation_id="users_get_me", response_model=UserRead)
 async def get_me(principal: CurrentPrincipal, session: Session) -> UserRead:
     return UserRead.model_validate(await UserService(session).get_user(principal.user_id))
 
 
-@router.get("/users", response_model=Page[UserRead], responses=NOT_MODIFIED)
+@router.get(
+    "/users", operation_id="users_list", response_model=Page[UserRead], responses=NOT_MODIFIED
+)
 async def get_users(
     _admin: AdminPrincipal, params: Annotated[PageParams, Depends(page_params)], request: Request
 ) -> Response:
@@ -116,6 +125,7 @@ async def get_users(
 
 @router.post(
     "/users",
+    operation_id="users_create",
     response_model=UserRead,
     status_code=status.HTTP_201_CREATED,
     responses=error_responses(EmailTaken),
@@ -124,13 +134,19 @@ async def create_user(_admin: AdminPrincipal, data: UserCreate, session: Session
     return UserRead.model_validate(await UserService(session).create_user(data))
 
 
-@router.get("/users/{user_id}", response_model=UserRead, responses=error_responses(UserNotFound))
+@router.get(
+    "/users/{user_id}",
+    operation_id="users_get",
+    response_model=UserRead,
+    responses=error_responses(UserNotFound),
+)
 async def get_user(_admin: AdminPrincipal, user_id: int, session: Session) -> UserRead:
     return UserRead.model_validate(await UserService(session).get_user(user_id))
 
 
 @router.patch(
     "/users/{user_id}",
+    operation_id="users_update",
     response_model=UserRead,
     responses=error_responses(UserNotFound, OwnAccessIsPermanent),
 )
