@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from tally.matching.rules import RuleSet
 from tally.models import BacktestStatus, RuleSetVersionStatus, SuggestionStatus
+from tally.money import CurrencyCode, Money
 
 NOTE_LENGTH = 2000
 
@@ -47,7 +47,8 @@ class RecordBrief(BaseModel):
     id: int
     reference: str | None
     booking_date: date | None
-    amount: Decimal
+    amount: Money
+    currency: CurrencyCode | None = None
     description: str | None
 
 

@@ -17,7 +17,7 @@ from tally.kit.uploads import BadUpload, UploadTooLarge, received_upload
 from tally.profiles.service import ImportProfileNotFound
 from tally.projects.auth import ProjectEditor, ProjectNotFound, ProjectReader
 from tally.sources.reading import HEAD_BYTES, UploadOptions
-from tally.sources.schemas import DataSourceAppendRead, DataSourceRead
+from tally.sources.schemas import DataSourceAppendRead, DataSourceRead, PreflightRead
 from tally.sources.service import (
     APPEND_TASK,
     INGEST_TASK,
@@ -51,8 +51,9 @@ _UPLOAD_FORM = {
                         "file": {"type": "string", "format": "binary"},
                         "name": {"type": "string"},
                         "options": {
-                            "type": "string",
-                            "description": "JSON of UploadOptions (mapping, date_format, on_error, ...)",
+                            "$ref": "#/components/schemas/UploadOptions",
+                            "description": "How to read the file (mapping, date_format, on_error,"
+                            " ...), as a JSON part; default: detected",
                         },
                         "complete": {
                             "type": "boolean",
@@ -64,7 +65,8 @@ _UPLOAD_FORM = {
                             "(options given explicitly win)",
                         },
                     },
-                }
+                },
+                "encoding": {"options": {"contentType": "application/json"}},
             }
         },
         "required": True,
@@ -88,7 +90,8 @@ _APPEND_FORM = {
                             "description": "import every row, even those the source already holds",
                         },
                     },
-                }
+                },
+                "encoding": {"options": {"contentType": "application/json"}},
             }
         },
         "required": True,
@@ -159,6 +162,7 @@ async def get_project_data_sources(access: ProjectReader, request: Request) -> R
 @router.post(
     "/preflight",
     operation_id="sources_preflight",
+    response_model=PreflightRead,
     openapi_extra=_UPLOAD_FORM,
     responses=error_responses(
         ProjectNotFound, Forbidden, InvalidFile, BadUpload, UploadTooLarge, ImportProfileNotFound
@@ -252,6 +256,7 @@ async def delete_data_source(
 @router.post(
     "/{source_id}/append/preflight",
     operation_id="sources_preflight_append",
+    response_model=PreflightRead,
     openapi_extra=_APPEND_FORM,
     responses=error_responses(
         ProjectNotFound,
