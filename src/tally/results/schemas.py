@@ -8,7 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from tally.models import MatchCategory, MatchOrigin, MatchStatus, MatchTab
 from tally.money import CurrencyCode, Money
@@ -80,7 +80,25 @@ class RecordQuery(BaseModel):
     sort: RecordSort = RecordSort.ID
 
 
+_RECORD_EXAMPLE: dict[str, Any] = {
+    "id": 1001,
+    "side": "left",
+    "row_number": 14,
+    "reference": "INV-2026-0042",
+    "booking_date": "2026-11-30",
+    "value_date": "2026-11-30",
+    "amount": "1250.00",
+    "currency": "EUR",
+    "description": "Invoice 42",
+    "counterparty": "Acme GmbH",
+    "counterparty_account": "DE89370400440532013000",
+    "transaction_id": "TX-88213",
+}
+
+
 class RecordRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [_RECORD_EXAMPLE]})
+
     id: int
     side: Literal["left", "right"]
     row_number: int
@@ -143,6 +161,43 @@ class Evidence(BaseModel):
 
 
 class MatchRead(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": 5012,
+                    "job_id": 12,
+                    "tab": "matched",
+                    "status": "auto",
+                    "category": "matched",
+                    "origin": "auto",
+                    "rule": "reference",
+                    "rule_set_version": 3,
+                    "score": 0.98,
+                    "amount": "1250.00",
+                    "amount_difference": "0.00",
+                    "currency": "EUR",
+                    "date_difference_days": 1,
+                    "booking_date": "2026-11-30",
+                    "evidence": {
+                        "kind": "pair",
+                        "conditions": [
+                            {"type": "equals", "field": "reference", "exact": True},
+                            {"type": "amount", "difference": "0.00", "tolerance": "0.01"},
+                            {"type": "date", "field": "booking_date", "days": 1, "window": 3},
+                        ],
+                        "tie": False,
+                    },
+                    "explanation": "reference equal; amount equal; booked 1 day later",
+                    "left": [_RECORD_EXAMPLE],
+                    "right": [{**_RECORD_EXAMPLE, "id": 2077, "side": "right", "row_number": 3}],
+                    "version": 0,
+                    "created_at": "2026-12-07T09:30:00Z",
+                }
+            ]
+        }
+    )
+
     id: int
     job_id: int
     tab: MatchTab

@@ -15,7 +15,7 @@ from typing import Any, BinaryIO, Literal
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from tally.ingest.batches import ParsedBatch
 from tally.ingest.csv_reader import parse_csv
@@ -41,6 +41,20 @@ HEAD_BATCH_ROWS = 20_000
 
 class UploadOptions(BaseModel):
     """What the user may say about a file; anything left out is detected."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "mapping": {"booking_date": "Buchungstag", "amount": "Betrag"},
+                    "date_format": "%d.%m.%Y",
+                    "decimal_separator": ",",
+                    "default_currency": "EUR",
+                    "on_error": "skip",
+                }
+            ]
+        }
+    )
 
     mapping: dict[str, str] | None = Field(
         None, description="Tally field -> file column, e.g. {'amount': 'Betrag'}"

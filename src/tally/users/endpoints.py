@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tally.cache import NOT_MODIFIED, cached_response, keys
 from tally.kit.errors import error_responses
 from tally.kit.pagination import Page, PageParams, page_params
-from tally.users.auth import AdminPrincipal, CurrentPrincipal, Session
+from tally.users.auth import AdminPrincipal, AdminRequired, CurrentPrincipal, Session
 from tally.users.login import Passwords, sign_in
 from tally.users.schemas import (
     LoginRequest,
@@ -93,7 +93,7 @@ async def change_own_password(
     "/users/{user_id}/password",
     operation_id="users_reset_password",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=error_responses(UserNotFound),
+    responses=error_responses(AdminRequired, UserNotFound),
 )
 async def reset_password(
     _admin: AdminPrincipal,
@@ -112,7 +112,10 @@ async def get_me(principal: CurrentPrincipal, session: Session) -> UserRead:
 
 
 @router.get(
-    "/users", operation_id="users_list", response_model=Page[UserRead], responses=NOT_MODIFIED
+    "/users",
+    operation_id="users_list",
+    response_model=Page[UserRead],
+    responses={**error_responses(AdminRequired), **NOT_MODIFIED},
 )
 async def get_users(
     _admin: AdminPrincipal, params: Annotated[PageParams, Depends(page_params)], request: Request
@@ -128,7 +131,7 @@ async def get_users(
     operation_id="users_create",
     response_model=UserRead,
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(EmailTaken),
+    responses=error_responses(AdminRequired, EmailTaken),
 )
 async def create_user(_admin: AdminPrincipal, data: UserCreate, session: Session) -> UserRead:
     return UserRead.model_validate(await UserService(session).create_user(data))
@@ -138,7 +141,7 @@ async def create_user(_admin: AdminPrincipal, data: UserCreate, session: Session
     "/users/{user_id}",
     operation_id="users_get",
     response_model=UserRead,
-    responses=error_responses(UserNotFound),
+    responses=error_responses(AdminRequired, UserNotFound),
 )
 async def get_user(_admin: AdminPrincipal, user_id: int, session: Session) -> UserRead:
     return UserRead.model_validate(await UserService(session).get_user(user_id))
@@ -148,7 +151,7 @@ async def get_user(_admin: AdminPrincipal, user_id: int, session: Session) -> Us
     "/users/{user_id}",
     operation_id="users_update",
     response_model=UserRead,
-    responses=error_responses(UserNotFound, OwnAccessIsPermanent),
+    responses=error_responses(AdminRequired, UserNotFound, OwnAccessIsPermanent),
 )
 async def update_user(
     admin: AdminPrincipal, user_id: int, data: UserUpdate, session: Session
