@@ -29,7 +29,7 @@ class SideSummary(BaseModel):
     unmatched_amount: Money = Field("0.00", description="Sum of the open records' absolute amounts")
 
 
-class AgeBucket(BaseModel):
+class SummaryAgeBucket(BaseModel):
     label: str = Field(description="e.g. 0-7 days, aged against the newest date in the data")
     count: int
 
@@ -91,7 +91,7 @@ class JobSummary(BaseModel):
     matches: dict[str, int] = Field(
         default_factory=dict, description="Matches per category:status, e.g. matched:auto"
     )
-    unmatched_by_age: list[AgeBucket] | None = None
+    unmatched_by_age: list[SummaryAgeBucket] | None = None
     decisions: list[DecisionCount] = Field(default_factory=list)
     warnings: list[SummaryWarning] = Field(default_factory=list)
     duplicates: int | None = Field(None, description="Records with a twin on their own side")
