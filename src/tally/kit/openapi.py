@@ -86,6 +86,19 @@ def error_response(description: str, *, headers: dict[str, Any] | None = None) -
     return response
 
 
+def file_response(description: str, *media_types: str) -> dict[int | str, dict[str, Any]]:
+    """The `responses=` entry of a download: a file of one of ``media_types``, named in
+    Content-Disposition."""
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    return {
+        200: {
+            "description": description,
+            "content": {media_type: binary for media_type in media_types},
+            "headers": dict(CONTENT_DISPOSITION_HEADER),
+        }
+    }
+
+
 def install_openapi(app: FastAPI) -> None:
     """Complete ``app``'s OpenAPI document (built and cached by FastAPI) the first time it is
     read after the routes change."""

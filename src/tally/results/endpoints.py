@@ -12,6 +12,7 @@ from tally.idempotency.guard import IDEMPOTENCY_ERRORS, IdempotentProjectWrite
 from tally.jobs.service import JobNotCompleted, JobNotFound
 from tally.kit.db import get_database
 from tally.kit.errors import Forbidden, error_responses
+from tally.kit.openapi import file_response
 from tally.kit.pagination import Page, PageParams, page_params
 from tally.models import MatchTab
 from tally.money import to_units
@@ -289,11 +290,12 @@ async def get_job_quality(access: ProjectReader, job_id: JobId, session: Session
     response_model=None,
     responses={
         **error_responses(ProjectNotFound, JobNotFound, JobNotCompleted),
-        200: {
-            "content": {CSV_MEDIA_TYPE: {}, XLSX_MEDIA_TYPE: {}},
-            "description": "One row per record, with its match, status, rule, score and "
-            "explanation; XLSX adds a quality sheet",
-        },
+        **file_response(
+            "One row per record, with its match, status, rule, score and explanation; XLSX"
+            " adds a quality sheet",
+            CSV_MEDIA_TYPE,
+            XLSX_MEDIA_TYPE,
+        ),
     },
 )
 async def export_job_results(

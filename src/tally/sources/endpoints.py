@@ -12,6 +12,7 @@ from tally.idempotency.guard import IdempotentProjectWrite
 from tally.ingest.sniff import looks_whole
 from tally.kit.accepted import accepted_response, mark_accepted
 from tally.kit.errors import Forbidden, TallyError, error_responses
+from tally.kit.openapi import file_response
 from tally.kit.tasks import TaskQueueDep
 from tally.kit.uploads import BadUpload, UploadTooLarge, received_upload
 from tally.profiles.service import ImportProfileNotFound
@@ -365,7 +366,10 @@ async def get_data_source_append(
     "/{source_id}/appends/{append_id}/skipped",
     operation_id="appends_download_skipped_rows",
     response_class=FileResponse,
-    responses=error_responses(ProjectNotFound, DataSourceNotFound, AppendNotFound, NoSkippedRows),
+    responses={
+        **error_responses(ProjectNotFound, DataSourceNotFound, AppendNotFound, NoSkippedRows),
+        **file_response("The skipped rows, with their reasons", "text/csv"),
+    },
 )
 async def download_append_skipped_rows(
     access: ProjectReader, source_id: int, append_id: int, session: Session, request: Request
@@ -383,7 +387,10 @@ async def download_append_skipped_rows(
     "/{source_id}/skipped",
     operation_id="sources_download_skipped_rows",
     response_class=FileResponse,
-    responses=error_responses(ProjectNotFound, DataSourceNotFound, NoSkippedRows),
+    responses={
+        **error_responses(ProjectNotFound, DataSourceNotFound, NoSkippedRows),
+        **file_response("The skipped rows, with their reasons", "text/csv"),
+    },
 )
 async def download_skipped_rows(
     access: ProjectReader, source_id: int, session: Session, request: Request

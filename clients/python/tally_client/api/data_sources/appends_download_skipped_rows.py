@@ -1,5 +1,6 @@
 from http import HTTPStatus
-from typing import Any, cast
+from io import BytesIO
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -7,7 +8,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_body import ErrorBody
-from ...types import Response
+from ...types import File, Response
 
 
 def _get_kwargs(
@@ -30,9 +31,10 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | ErrorBody | None:
+) -> ErrorBody | File | None:
     if response.status_code == 200:
-        response_200 = cast(Any, None)
+        response_200 = File(payload=BytesIO(response.text))
+
         return response_200
 
     if response.status_code == 401:
@@ -63,7 +65,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | ErrorBody]:
+) -> Response[ErrorBody | File]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -78,7 +80,7 @@ def sync_detailed(
     append_id: int,
     *,
     client: AuthenticatedClient,
-) -> Response[Any | ErrorBody]:
+) -> Response[ErrorBody | File]:
     """Download Append Skipped Rows
 
      The rows of an append skipped under on_error=skip, as CSV, with their reasons.
@@ -93,7 +95,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ErrorBody]
+        Response[ErrorBody | File]
     """
 
     kwargs = _get_kwargs(
@@ -115,7 +117,7 @@ def sync(
     append_id: int,
     *,
     client: AuthenticatedClient,
-) -> Any | ErrorBody | None:
+) -> ErrorBody | File | None:
     """Download Append Skipped Rows
 
      The rows of an append skipped under on_error=skip, as CSV, with their reasons.
@@ -130,7 +132,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorBody
+        ErrorBody | File
     """
 
     return sync_detailed(
@@ -147,7 +149,7 @@ async def asyncio_detailed(
     append_id: int,
     *,
     client: AuthenticatedClient,
-) -> Response[Any | ErrorBody]:
+) -> Response[ErrorBody | File]:
     """Download Append Skipped Rows
 
      The rows of an append skipped under on_error=skip, as CSV, with their reasons.
@@ -162,7 +164,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ErrorBody]
+        Response[ErrorBody | File]
     """
 
     kwargs = _get_kwargs(
@@ -182,7 +184,7 @@ async def asyncio(
     append_id: int,
     *,
     client: AuthenticatedClient,
-) -> Any | ErrorBody | None:
+) -> ErrorBody | File | None:
     """Download Append Skipped Rows
 
      The rows of an append skipped under on_error=skip, as CSV, with their reasons.
@@ -197,7 +199,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorBody
+        ErrorBody | File
     """
 
     return (

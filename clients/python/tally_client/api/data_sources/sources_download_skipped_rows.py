@@ -1,5 +1,6 @@
 from http import HTTPStatus
-from typing import Any, cast
+from io import BytesIO
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -7,7 +8,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_body import ErrorBody
-from ...types import Response
+from ...types import File, Response
 
 
 def _get_kwargs(
@@ -28,9 +29,10 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | ErrorBody | None:
+) -> ErrorBody | File | None:
     if response.status_code == 200:
-        response_200 = cast(Any, None)
+        response_200 = File(payload=BytesIO(response.text))
+
         return response_200
 
     if response.status_code == 401:
@@ -61,7 +63,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | ErrorBody]:
+) -> Response[ErrorBody | File]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -75,7 +77,7 @@ def sync_detailed(
     source_id: int,
     *,
     client: AuthenticatedClient,
-) -> Response[Any | ErrorBody]:
+) -> Response[ErrorBody | File]:
     """Download Skipped Rows
 
      The rows skipped under on_error=skip, as CSV (formula-escaped), with their reasons.
@@ -89,7 +91,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ErrorBody]
+        Response[ErrorBody | File]
     """
 
     kwargs = _get_kwargs(
@@ -109,7 +111,7 @@ def sync(
     source_id: int,
     *,
     client: AuthenticatedClient,
-) -> Any | ErrorBody | None:
+) -> ErrorBody | File | None:
     """Download Skipped Rows
 
      The rows skipped under on_error=skip, as CSV (formula-escaped), with their reasons.
@@ -123,7 +125,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorBody
+        ErrorBody | File
     """
 
     return sync_detailed(
@@ -138,7 +140,7 @@ async def asyncio_detailed(
     source_id: int,
     *,
     client: AuthenticatedClient,
-) -> Response[Any | ErrorBody]:
+) -> Response[ErrorBody | File]:
     """Download Skipped Rows
 
      The rows skipped under on_error=skip, as CSV (formula-escaped), with their reasons.
@@ -152,7 +154,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ErrorBody]
+        Response[ErrorBody | File]
     """
 
     kwargs = _get_kwargs(
@@ -170,7 +172,7 @@ async def asyncio(
     source_id: int,
     *,
     client: AuthenticatedClient,
-) -> Any | ErrorBody | None:
+) -> ErrorBody | File | None:
     """Download Skipped Rows
 
      The rows skipped under on_error=skip, as CSV (formula-escaped), with their reasons.
@@ -184,7 +186,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorBody
+        ErrorBody | File
     """
 
     return (

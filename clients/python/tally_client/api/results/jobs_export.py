@@ -1,5 +1,6 @@
 from http import HTTPStatus
-from typing import Any, cast
+from io import BytesIO
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -9,7 +10,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.error_body import ErrorBody
 from ...models.export_format import ExportFormat
 from ...models.result_tab import ResultTab
-from ...types import UNSET, Response, Unset
+from ...types import UNSET, File, Response, Unset
 
 
 def _get_kwargs(
@@ -85,9 +86,10 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | ErrorBody | None:
+) -> ErrorBody | File | None:
     if response.status_code == 200:
-        response_200 = cast(Any, None)
+        response_200 = File(payload=BytesIO(response.text))
+
         return response_200
 
     if response.status_code == 401:
@@ -123,7 +125,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | ErrorBody]:
+) -> Response[ErrorBody | File]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -143,7 +145,7 @@ def sync_detailed(
     min_amount: float | None | str | Unset = UNSET,
     max_amount: float | None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
-) -> Response[Any | ErrorBody]:
+) -> Response[ErrorBody | File]:
     """Export Job Results
 
      A job's results as CSV (streamed) or XLSX; text cells are formula-injection-safe.
@@ -163,7 +165,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ErrorBody]
+        Response[ErrorBody | File]
     """
 
     kwargs = _get_kwargs(
@@ -195,7 +197,7 @@ def sync(
     min_amount: float | None | str | Unset = UNSET,
     max_amount: float | None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
-) -> Any | ErrorBody | None:
+) -> ErrorBody | File | None:
     """Export Job Results
 
      A job's results as CSV (streamed) or XLSX; text cells are formula-injection-safe.
@@ -215,7 +217,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorBody
+        ErrorBody | File
     """
 
     return sync_detailed(
@@ -242,7 +244,7 @@ async def asyncio_detailed(
     min_amount: float | None | str | Unset = UNSET,
     max_amount: float | None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
-) -> Response[Any | ErrorBody]:
+) -> Response[ErrorBody | File]:
     """Export Job Results
 
      A job's results as CSV (streamed) or XLSX; text cells are formula-injection-safe.
@@ -262,7 +264,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ErrorBody]
+        Response[ErrorBody | File]
     """
 
     kwargs = _get_kwargs(
@@ -292,7 +294,7 @@ async def asyncio(
     min_amount: float | None | str | Unset = UNSET,
     max_amount: float | None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
-) -> Any | ErrorBody | None:
+) -> ErrorBody | File | None:
     """Export Job Results
 
      A job's results as CSV (streamed) or XLSX; text cells are formula-injection-safe.
@@ -312,7 +314,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorBody
+        ErrorBody | File
     """
 
     return (
