@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, status
 from fastapi.responses import Response, StreamingResponse
+from pydantic import AfterValidator
 
 from tally.cache import NOT_MODIFIED
 from tally.cache.http import ETAG_HEADER, etag_response
@@ -61,15 +62,26 @@ router = APIRouter(prefix="/projects/{project_id}/jobs/{job_id}", tags=["results
 
 JobId = Annotated[int, Path(ge=1)]
 Pages = Annotated[PageParams, Depends(page_params)]
-# |amount| <= 10^14 keeps every bound inside a 64-bit count of 1/10,000 units.
+# |amount| <= 10^14 with at most 4 places keeps every bound inside a 64-bit count of 1/10,000
+# units. Documented as a decimal string (as amounts are read), never a float.
+AMOUNT_PATTERN = r"^-?\d{1,15}(\.\d{1,4})?$"
+MAX_FILTER_AMOUNT = Decimal(10**14)
+
+
+def _within_range(value: str | None) -> str | None:
+    if value is not None and abs(Decimal(value)) > MAX_FILTER_AMOUNT:
+        raise ValueError(f"at most {MAX_FILTER_AMOUNT} either way")
+    return value
+
+
 Amount = Annotated[
-    Decimal | None,
+    str | None,
     Query(
-        ge=-(10**14),
-        le=10**14,
-        decimal_places=4,
-        description="Decimal string, e.g. 100.50; inclusive",
+        pattern=AMOUNT_PATTERN,
+        description="Decimal string, e.g. 100.50 (at most 4 places); inclusive",
+        examples=["100.50"],
     ),
+    AfterValidator(_within_range),
 ]
 Text = Annotated[
     str | None,
@@ -79,7 +91,7 @@ _read_errors = error_responses(ProjectNotFound)
 _review_errors = error_responses(ProjectNotFound, Forbidden, ReviewConflict, MatchChanged)
 
 
-def _units(value: Decimal | None) -> int | None:
+def _units(value: str | None) -> int | None:
     return None if value is None else to_units(value)
 
 

@@ -4,7 +4,6 @@ exponent (tally.money.Money), with the currency beside it; never a float."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -251,8 +250,8 @@ class BulkSelection(BaseModel):
     tab: MatchTab = MatchTab.REVIEW
     rule: str | None = Field(None, description="Only matches made by this rule")
     min_score: float | None = Field(None, ge=0, le=1, description="Only scores at or above this")
-    min_amount: Decimal | None = Field(None, description="Only left totals at or above this")
-    max_amount: Decimal | None = Field(None, description="Only left totals at or below this")
+    min_amount: Money | None = Field(None, description="Only left totals at or above this")
+    max_amount: Money | None = Field(None, description="Only left totals at or below this")
     suggestions_only: bool = Field(
         True,
         description="In the review tab, leave out ambiguous alternatives (confirming one rejects"
