@@ -17,8 +17,8 @@ class BulkSelection:
     """A filter choosing matches of one tab: e.g. every suggestion of a rule at or above a score.
 
     Attributes:
-        max_amount (float | None | str | Unset): Only left totals at or below this
-        min_amount (float | None | str | Unset): Only left totals at or above this
+        max_amount (None | str | Unset): Only left totals at or below this
+        min_amount (None | str | Unset): Only left totals at or above this
         min_score (float | None | Unset): Only scores at or above this
         rule (None | str | Unset): Only matches made by this rule
         suggestions_only (bool | Unset): In the review tab, leave out ambiguous alternatives (confirming one rejects its
@@ -26,8 +26,8 @@ class BulkSelection:
         tab (MatchTab | Unset): The results tab a match is listed under; a function of its category and status.
     """
 
-    max_amount: float | None | str | Unset = UNSET
-    min_amount: float | None | str | Unset = UNSET
+    max_amount: None | str | Unset = UNSET
+    min_amount: None | str | Unset = UNSET
     min_score: float | None | Unset = UNSET
     rule: None | str | Unset = UNSET
     suggestions_only: bool | Unset = True
@@ -35,13 +35,13 @@ class BulkSelection:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        max_amount: float | None | str | Unset
+        max_amount: None | str | Unset
         if isinstance(self.max_amount, Unset):
             max_amount = UNSET
         else:
             max_amount = self.max_amount
 
-        min_amount: float | None | str | Unset
+        min_amount: None | str | Unset
         if isinstance(self.min_amount, Unset):
             min_amount = UNSET
         else:
@@ -87,21 +87,21 @@ class BulkSelection:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
 
-        def _parse_max_amount(data: object) -> float | None | str | Unset:
+        def _parse_max_amount(data: object) -> None | str | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(float | None | str | Unset, data)
+            return cast(None | str | Unset, data)
 
         max_amount = _parse_max_amount(d.pop("max_amount", UNSET))
 
-        def _parse_min_amount(data: object) -> float | None | str | Unset:
+        def _parse_min_amount(data: object) -> None | str | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(float | None | str | Unset, data)
+            return cast(None | str | Unset, data)
 
         min_amount = _parse_min_amount(d.pop("min_amount", UNSET))
 

@@ -20,8 +20,8 @@ def _get_kwargs(
     format_: ExportFormat | Unset = UNSET,
     tab: None | ResultTab | Unset = UNSET,
     rule: None | str | Unset = UNSET,
-    min_amount: float | None | str | Unset = UNSET,
-    max_amount: float | None | str | Unset = UNSET,
+    min_amount: None | str | Unset = UNSET,
+    max_amount: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
 
@@ -49,14 +49,14 @@ def _get_kwargs(
         json_rule = rule
     params["rule"] = json_rule
 
-    json_min_amount: float | None | str | Unset
+    json_min_amount: None | str | Unset
     if isinstance(min_amount, Unset):
         json_min_amount = UNSET
     else:
         json_min_amount = min_amount
     params["min_amount"] = json_min_amount
 
-    json_max_amount: float | None | str | Unset
+    json_max_amount: None | str | Unset
     if isinstance(max_amount, Unset):
         json_max_amount = UNSET
     else:
@@ -142,8 +142,8 @@ def sync_detailed(
     format_: ExportFormat | Unset = UNSET,
     tab: None | ResultTab | Unset = UNSET,
     rule: None | str | Unset = UNSET,
-    min_amount: float | None | str | Unset = UNSET,
-    max_amount: float | None | str | Unset = UNSET,
+    min_amount: None | str | Unset = UNSET,
+    max_amount: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
 ) -> Response[ErrorBody | File]:
     """Export Job Results
@@ -156,8 +156,8 @@ def sync_detailed(
         format_ (ExportFormat | Unset):
         tab (None | ResultTab | Unset): Default: every tab
         rule (None | str | Unset):
-        min_amount (float | None | str | Unset): Decimal string, e.g. 100.50; inclusive
-        max_amount (float | None | str | Unset): Decimal string, e.g. 100.50; inclusive
+        min_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
+        max_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
         q (None | str | Unset): Text in the reference or description
 
     Raises:
@@ -194,8 +194,8 @@ def sync(
     format_: ExportFormat | Unset = UNSET,
     tab: None | ResultTab | Unset = UNSET,
     rule: None | str | Unset = UNSET,
-    min_amount: float | None | str | Unset = UNSET,
-    max_amount: float | None | str | Unset = UNSET,
+    min_amount: None | str | Unset = UNSET,
+    max_amount: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
 ) -> ErrorBody | File | None:
     """Export Job Results
@@ -208,8 +208,8 @@ def sync(
         format_ (ExportFormat | Unset):
         tab (None | ResultTab | Unset): Default: every tab
         rule (None | str | Unset):
-        min_amount (float | None | str | Unset): Decimal string, e.g. 100.50; inclusive
-        max_amount (float | None | str | Unset): Decimal string, e.g. 100.50; inclusive
+        min_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
+        max_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
         q (None | str | Unset): Text in the reference or description
 
     Raises:
@@ -241,8 +241,8 @@ async def asyncio_detailed(
     format_: ExportFormat | Unset = UNSET,
     tab: None | ResultTab | Unset = UNSET,
     rule: None | str | Unset = UNSET,
-    min_amount: float | None | str | Unset = UNSET,
-    max_amount: float | None | str | Unset = UNSET,
+    min_amount: None | str | Unset = UNSET,
+    max_amount: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
 ) -> Response[ErrorBody | File]:
     """Export Job Results
@@ -255,8 +255,8 @@ async def asyncio_detailed(
         format_ (ExportFormat | Unset):
         tab (None | ResultTab | Unset): Default: every tab
         rule (None | str | Unset):
-        min_amount (float | None | str | Unset): Decimal string, e.g. 100.50; inclusive
-        max_amount (float | None | str | Unset): Decimal string, e.g. 100.50; inclusive
+        min_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
+        max_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
         q (None | str | Unset): Text in the reference or description
 
     Raises:
@@ -291,8 +291,8 @@ async def asyncio(
     format_: ExportFormat | Unset = UNSET,
     tab: None | ResultTab | Unset = UNSET,
     rule: None | str | Unset = UNSET,
-    min_amount: float | None | str | Unset = UNSET,
-    max_amount: float | None | str | Unset = UNSET,
+    min_amount: None | str | Unset = UNSET,
+    max_amount: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
 ) -> ErrorBody | File | None:
     """Export Job Results
@@ -305,8 +305,8 @@ async def asyncio(
         format_ (ExportFormat | Unset):
         tab (None | ResultTab | Unset): Default: every tab
         rule (None | str | Unset):
-        min_amount (float | None | str | Unset): Decimal string, e.g. 100.50; inclusive
-        max_amount (float | None | str | Unset): Decimal string, e.g. 100.50; inclusive
+        min_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
+        max_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
         q (None | str | Unset): Text in the reference or description
 
     Raises:

@@ -19,8 +19,8 @@ def _get_kwargs(
     *,
     tab: MatchTab | Unset = UNSET,
     rule: None | str | Unset = UNSET,
-    min_amount: float | None | str | Unset = UNSET,
-    max_amount: float | None | str | Unset = UNSET,
+    min_amount: None | str | Unset = UNSET,
+    max_amount: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
     sort: MatchSort | Unset = UNSET,
     page: int | Unset = 1,
@@ -42,14 +42,14 @@ def _get_kwargs(
         json_rule = rule
     params["rule"] = json_rule
 
-    json_min_amount: float | None | str | Unset
+    json_min_amount: None | str | Unset
     if isinstance(min_amount, Unset):
         json_min_amount = UNSET
     else:
         json_min_amount = min_amount
     params["min_amount"] = json_min_amount
 
-    json_max_amount: float | None | str | Unset
+    json_max_amount: None | str | Unset
     if isinstance(max_amount, Unset):
         json_max_amount = UNSET
     else:
@@ -143,8 +143,8 @@ def sync_detailed(
     client: AuthenticatedClient,
     tab: MatchTab | Unset = UNSET,
     rule: None | str | Unset = UNSET,
-    min_amount: float | None | str | Unset = UNSET,
-    max_amount: float | None | str | Unset = UNSET,
+    min_amount: None | str | Unset = UNSET,
+    max_amount: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
     sort: MatchSort | Unset = UNSET,
     page: int | Unset = 1,
@@ -162,8 +162,8 @@ def sync_detailed(
         tab (MatchTab | Unset): The results tab a match is listed under; a function of its
             category and status.
         rule (None | str | Unset):
-        min_amount (float | None | str | Unset): Decimal string, e.g. 100.50; inclusive
-        max_amount (float | None | str | Unset): Decimal string, e.g. 100.50; inclusive
+        min_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
+        max_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
         q (None | str | Unset): Text in the reference or description
         sort (MatchSort | Unset):
         page (int | Unset): 1-based page number Default: 1.
@@ -204,8 +204,8 @@ def sync(
     client: AuthenticatedClient,
     tab: MatchTab | Unset = UNSET,
     rule: None | str | Unset = UNSET,
-    min_amount: float | None | str | Unset = UNSET,
-    max_amount: float | None | str | Unset = UNSET,
+    min_amount: None | str | Unset = UNSET,
+    max_amount: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
     sort: MatchSort | Unset = UNSET,
     page: int | Unset = 1,
@@ -223,8 +223,8 @@ def sync(
         tab (MatchTab | Unset): The results tab a match is listed under; a function of its
             category and status.
         rule (None | str | Unset):
-        min_amount (float | None | str | Unset): Decimal string, e.g. 100.50; inclusive
-        max_amount (float | None | str | Unset): Decimal string, e.g. 100.50; inclusive
+        min_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
+        max_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
         q (None | str | Unset): Text in the reference or description
         sort (MatchSort | Unset):
         page (int | Unset): 1-based page number Default: 1.
@@ -260,8 +260,8 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     tab: MatchTab | Unset = UNSET,
     rule: None | str | Unset = UNSET,
-    min_amount: float | None | str | Unset = UNSET,
-    max_amount: float | None | str | Unset = UNSET,
+    min_amount: None | str | Unset = UNSET,
+    max_amount: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
     sort: MatchSort | Unset = UNSET,
     page: int | Unset = 1,
@@ -279,8 +279,8 @@ async def asyncio_detailed(
         tab (MatchTab | Unset): The results tab a match is listed under; a function of its
             category and status.
         rule (None | str | Unset):
-        min_amount (float | None | str | Unset): Decimal string, e.g. 100.50; inclusive
-        max_amount (float | None | str | Unset): Decimal string, e.g. 100.50; inclusive
+        min_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
+        max_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
         q (None | str | Unset): Text in the reference or description
         sort (MatchSort | Unset):
         page (int | Unset): 1-based page number Default: 1.
@@ -319,8 +319,8 @@ async def asyncio(
     client: AuthenticatedClient,
     tab: MatchTab | Unset = UNSET,
     rule: None | str | Unset = UNSET,
-    min_amount: float | None | str | Unset = UNSET,
-    max_amount: float | None | str | Unset = UNSET,
+    min_amount: None | str | Unset = UNSET,
+    max_amount: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
     sort: MatchSort | Unset = UNSET,
     page: int | Unset = 1,
@@ -338,8 +338,8 @@ async def asyncio(
         tab (MatchTab | Unset): The results tab a match is listed under; a function of its
             category and status.
         rule (None | str | Unset):
-        min_amount (float | None | str | Unset): Decimal string, e.g. 100.50; inclusive
-        max_amount (float | None | str | Unset): Decimal string, e.g. 100.50; inclusive
+        min_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
+        max_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
         q (None | str | Unset): Text in the reference or description
         sort (MatchSort | Unset):
         page (int | Unset): 1-based page number Default: 1.

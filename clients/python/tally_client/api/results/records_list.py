@@ -18,8 +18,8 @@ def _get_kwargs(
     job_id: int,
     *,
     tab: RecordTab | Unset = UNSET,
-    min_amount: float | None | str | Unset = UNSET,
-    max_amount: float | None | str | Unset = UNSET,
+    min_amount: None | str | Unset = UNSET,
+    max_amount: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
     sort: RecordSort | Unset = UNSET,
     page: int | Unset = 1,
@@ -34,14 +34,14 @@ def _get_kwargs(
 
     params["tab"] = json_tab
 
-    json_min_amount: float | None | str | Unset
+    json_min_amount: None | str | Unset
     if isinstance(min_amount, Unset):
         json_min_amount = UNSET
     else:
         json_min_amount = min_amount
     params["min_amount"] = json_min_amount
 
-    json_max_amount: float | None | str | Unset
+    json_max_amount: None | str | Unset
     if isinstance(max_amount, Unset):
         json_max_amount = UNSET
     else:
@@ -130,8 +130,8 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     tab: RecordTab | Unset = UNSET,
-    min_amount: float | None | str | Unset = UNSET,
-    max_amount: float | None | str | Unset = UNSET,
+    min_amount: None | str | Unset = UNSET,
+    max_amount: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
     sort: RecordSort | Unset = UNSET,
     page: int | Unset = 1,
@@ -146,8 +146,8 @@ def sync_detailed(
         project_id (int):
         job_id (int):
         tab (RecordTab | Unset):
-        min_amount (float | None | str | Unset): Decimal string, e.g. 100.50; inclusive
-        max_amount (float | None | str | Unset): Decimal string, e.g. 100.50; inclusive
+        min_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
+        max_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
         q (None | str | Unset): Text in the reference or description
         sort (RecordSort | Unset):
         page (int | Unset): 1-based page number Default: 1.
@@ -186,8 +186,8 @@ def sync(
     *,
     client: AuthenticatedClient,
     tab: RecordTab | Unset = UNSET,
-    min_amount: float | None | str | Unset = UNSET,
-    max_amount: float | None | str | Unset = UNSET,
+    min_amount: None | str | Unset = UNSET,
+    max_amount: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
     sort: RecordSort | Unset = UNSET,
     page: int | Unset = 1,
@@ -202,8 +202,8 @@ def sync(
         project_id (int):
         job_id (int):
         tab (RecordTab | Unset):
-        min_amount (float | None | str | Unset): Decimal string, e.g. 100.50; inclusive
-        max_amount (float | None | str | Unset): Decimal string, e.g. 100.50; inclusive
+        min_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
+        max_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
         q (None | str | Unset): Text in the reference or description
         sort (RecordSort | Unset):
         page (int | Unset): 1-based page number Default: 1.
@@ -237,8 +237,8 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     tab: RecordTab | Unset = UNSET,
-    min_amount: float | None | str | Unset = UNSET,
-    max_amount: float | None | str | Unset = UNSET,
+    min_amount: None | str | Unset = UNSET,
+    max_amount: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
     sort: RecordSort | Unset = UNSET,
     page: int | Unset = 1,
@@ -253,8 +253,8 @@ async def asyncio_detailed(
         project_id (int):
         job_id (int):
         tab (RecordTab | Unset):
-        min_amount (float | None | str | Unset): Decimal string, e.g. 100.50; inclusive
-        max_amount (float | None | str | Unset): Decimal string, e.g. 100.50; inclusive
+        min_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
+        max_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
         q (None | str | Unset): Text in the reference or description
         sort (RecordSort | Unset):
         page (int | Unset): 1-based page number Default: 1.
@@ -291,8 +291,8 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     tab: RecordTab | Unset = UNSET,
-    min_amount: float | None | str | Unset = UNSET,
-    max_amount: float | None | str | Unset = UNSET,
+    min_amount: None | str | Unset = UNSET,
+    max_amount: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
     sort: RecordSort | Unset = UNSET,
     page: int | Unset = 1,
@@ -307,8 +307,8 @@ async def asyncio(
         project_id (int):
         job_id (int):
         tab (RecordTab | Unset):
-        min_amount (float | None | str | Unset): Decimal string, e.g. 100.50; inclusive
-        max_amount (float | None | str | Unset): Decimal string, e.g. 100.50; inclusive
+        min_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
+        max_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
         q (None | str | Unset): Text in the reference or description
         sort (RecordSort | Unset):
         page (int | Unset): 1-based page number Default: 1.
