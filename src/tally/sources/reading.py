@@ -212,10 +212,12 @@ _STATEMENT_OPTIONS = frozenset({"on_error", "accept_unbalanced"})
 
 def _refuse_ignored_options(detected: str, options: UploadOptions) -> None:
     accepted = {"csv": _CSV_OPTIONS, "xlsx": _XLSX_OPTIONS}.get(detected, _STATEMENT_OPTIONS)
+    # An option sent at its default asks for nothing (a typed client sends every field).
+    defaults = UploadOptions()
     given = {
         name
         for name in options.model_fields_set
-        if getattr(options, name) is not None and name not in accepted
+        if getattr(options, name) != getattr(defaults, name) and name not in accepted
     }
     if given:
         names = ", ".join(sorted(given))
