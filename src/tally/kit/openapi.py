@@ -38,6 +38,10 @@ RETRY_AFTER_HEADER = {
         "schema": {"type": "integer"},
     }
 }
+_RETRY_WHEN_TRANSIENT = {
+    "description": "When the conflict passes by itself (work still running): seconds to wait",
+    "schema": {"type": "integer"},
+}
 REPLAYED_HEADER = {
     "Idempotent-Replayed": {
         "description": "true when this is the stored first answer to a retried Idempotency-Key",
@@ -160,6 +164,8 @@ def _complete_operation(operation: dict[str, Any]) -> None:
         headers.update(REQUEST_ID_HEADER)
         if status in ("429", "503"):
             headers.update(RETRY_AFTER_HEADER)
+        if status == "409":  # some conflicts pass (a job still running, a key in use)
+            headers.setdefault("Retry-After", _RETRY_WHEN_TRANSIENT)
         if "304" in responses and status in ("200", "304"):
             headers.setdefault("ETag", ETAG_HEADER["ETag"])
         if takes_key and status.startswith("2"):

@@ -88,6 +88,8 @@ Text = Annotated[
     Query(min_length=1, max_length=200, description="Text in the reference or description"),
 ]
 _read_errors = error_responses(ProjectNotFound)
+# A job's result pages: 409 (with Retry-After while queued or running) until it has completed.
+_results_errors = error_responses(ProjectNotFound, JobNotCompleted)
 _review_errors = error_responses(ProjectNotFound, Forbidden, ReviewConflict, MatchChanged)
 
 
@@ -134,7 +136,7 @@ def record_query(
     responses={
         200: {"description": "One page of the tab", "headers": ETAG_HEADER},
         **NOT_MODIFIED,
-        **_read_errors,
+        **_results_errors,
     },
 )
 async def get_job_matches(
@@ -240,7 +242,10 @@ async def create_manual_match(
 
 
 @router.get(
-    "/records", operation_id="records_list", response_model=Page[RecordItem], responses=_read_errors
+    "/records",
+    operation_id="records_list",
+    response_model=Page[RecordItem],
+    responses=_results_errors,
 )
 async def get_job_records(
     access: ProjectReader,

@@ -134,7 +134,6 @@ from .rule import Rule
 from .rule_quality import RuleQuality
 from .rule_set import RuleSet
 from .rule_set_version_read import RuleSetVersionRead
-from .rule_set_version_read_rules import RuleSetVersionReadRules
 from .rule_set_version_status import RuleSetVersionStatus
 from .side_summary import SideSummary
 from .source_count import SourceCount
@@ -144,8 +143,6 @@ from .sources_preflight_body import SourcesPreflightBody
 from .sources_upload_body import SourcesUploadBody
 from .suggestion_create import SuggestionCreate
 from .suggestion_read import SuggestionRead
-from .suggestion_read_derived_fields_item import SuggestionReadDerivedFieldsItem
-from .suggestion_read_rule import SuggestionReadRule
 from .suggestion_status import SuggestionStatus
 from .summary_age_bucket import SummaryAgeBucket
 from .summary_warning import SummaryWarning
@@ -295,7 +292,6 @@ __all__ = (
     "RuleQuality",
     "RuleSet",
     "RuleSetVersionRead",
-    "RuleSetVersionReadRules",
     "RuleSetVersionStatus",
     "SideSummary",
     "SourceCount",
@@ -305,8 +301,6 @@ __all__ = (
     "SourcesUploadBody",
     "SuggestionCreate",
     "SuggestionRead",
-    "SuggestionReadDerivedFieldsItem",
-    "SuggestionReadRule",
     "SuggestionStatus",
     "SummaryAgeBucket",
     "SummaryWarning",

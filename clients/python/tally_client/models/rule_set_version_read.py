@@ -10,7 +10,7 @@ from attrs import field as _attrs_field
 from ..models.rule_set_version_status import RuleSetVersionStatus
 
 if TYPE_CHECKING:
-    from ..models.rule_set_version_read_rules import RuleSetVersionReadRules
+    from ..models.rule_set import RuleSet
 
 
 T = TypeVar("T", bound="RuleSetVersionRead")
@@ -26,7 +26,7 @@ class RuleSetVersionRead:
         created_at (datetime.datetime):
         note (str):
         number (int):
-        rules (RuleSetVersionReadRules):
+        rules (RuleSet): An ordered list of rules (priority = order) plus derived fields they may reference.
         status (RuleSetVersionStatus):
         updated_at (datetime.datetime):
     """
@@ -37,7 +37,7 @@ class RuleSetVersionRead:
     created_at: datetime.datetime
     note: str
     number: int
-    rules: RuleSetVersionReadRules
+    rules: RuleSet
     status: RuleSetVersionStatus
     updated_at: datetime.datetime
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -87,7 +87,7 @@ class RuleSetVersionRead:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.rule_set_version_read_rules import RuleSetVersionReadRules  # noqa: PLC0415
+        from ..models.rule_set import RuleSet  # noqa: PLC0415
 
         d = dict(src_dict)
 
@@ -126,7 +126,7 @@ class RuleSetVersionRead:
 
         number = d.pop("number")
 
-        rules = RuleSetVersionReadRules.from_dict(d.pop("rules"))
+        rules = RuleSet.from_dict(d.pop("rules"))
 
         status = RuleSetVersionStatus(d.pop("status"))
 

@@ -10,11 +10,9 @@ from attrs import field as _attrs_field
 from ..models.suggestion_status import SuggestionStatus
 
 if TYPE_CHECKING:
+    from ..models.derived_field import DerivedField
     from ..models.job_suggestion_figures import JobSuggestionFigures
-    from ..models.suggestion_read_derived_fields_item import (
-        SuggestionReadDerivedFieldsItem,
-    )
-    from ..models.suggestion_read_rule import SuggestionReadRule
+    from ..models.rule import Rule
 
 
 T = TypeVar("T", bound="SuggestionRead")
@@ -30,7 +28,7 @@ class SuggestionRead:
         coverage (float): found / pairs
         created_at (datetime.datetime):
         decided_at (datetime.datetime | None):
-        derived_fields (list[SuggestionReadDerivedFieldsItem]): Derived fields the rule reads
+        derived_fields (list[DerivedField]): Derived fields the rule reads
         description (str): The rule in words
         draft_version (int | None): The draft version accepting it created
         found (int):
@@ -40,7 +38,7 @@ class SuggestionRead:
         precision (float | None):
         predicted (int):
         rejected (int):
-        rule (SuggestionReadRule): The proposed rule, as a rule set's rules hold it
+        rule (Rule): One matching rule: all required conditions must hold; the score ranks what passes.
         status (SuggestionStatus):
         support (int): Pairs learned from (of all the jobs) showing its pattern
     """
@@ -50,7 +48,7 @@ class SuggestionRead:
     coverage: float
     created_at: datetime.datetime
     decided_at: datetime.datetime | None
-    derived_fields: list[SuggestionReadDerivedFieldsItem]
+    derived_fields: list[DerivedField]
     description: str
     draft_version: int | None
     found: int
@@ -60,7 +58,7 @@ class SuggestionRead:
     precision: float | None
     predicted: int
     rejected: int
-    rule: SuggestionReadRule
+    rule: Rule
     status: SuggestionStatus
     support: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -143,11 +141,9 @@ class SuggestionRead:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.derived_field import DerivedField  # noqa: PLC0415
         from ..models.job_suggestion_figures import JobSuggestionFigures  # noqa: PLC0415
-        from ..models.suggestion_read_derived_fields_item import (
-            SuggestionReadDerivedFieldsItem,  # noqa: PLC0415
-        )
-        from ..models.suggestion_read_rule import SuggestionReadRule  # noqa: PLC0415
+        from ..models.rule import Rule  # noqa: PLC0415
 
         d = dict(src_dict)
         confirmed = d.pop("confirmed")
@@ -176,9 +172,7 @@ class SuggestionRead:
         derived_fields = []
         _derived_fields = d.pop("derived_fields")
         for derived_fields_item_data in _derived_fields:
-            derived_fields_item = SuggestionReadDerivedFieldsItem.from_dict(
-                derived_fields_item_data
-            )
+            derived_fields_item = DerivedField.from_dict(derived_fields_item_data)
 
             derived_fields.append(derived_fields_item)
 
@@ -215,7 +209,7 @@ class SuggestionRead:
 
         rejected = d.pop("rejected")
 
-        rule = SuggestionReadRule.from_dict(d.pop("rule"))
+        rule = Rule.from_dict(d.pop("rule"))
 
         status = SuggestionStatus(d.pop("status"))
 
