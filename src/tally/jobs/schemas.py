@@ -196,5 +196,5 @@ class JobRead(BaseModel):
 
     @field_validator("summary", mode="before")
     @classmethod
-    def _decimal_amounts(cls, value: Any) -> Any:
+    def _presented(cls, value: Any) -> Any:
         return present_summary(value) if isinstance(value, dict) or value is None else value
