@@ -1,5 +1,5 @@
 # One task runner. `make run` and `make test` are the README's two quick-start commands.
-.PHONY: run test lint types bench format
+.PHONY: run test lint types bench format client
 
 run:
 	bash scripts/run
@@ -22,3 +22,7 @@ types:
 
 bench:
 	bash scripts/bench $(BENCH)
+
+# The OpenAPI document and the generated Python client (checked in; CI fails when they are stale).
+client:
+	bash scripts/gen-client

@@ -27,6 +27,7 @@ from tally.kit.db import Database, install_database_error_handler
 from tally.kit.errors import NotAuthenticated, error_responses, install_error_handlers
 from tally.kit.logging import configure_logging
 from tally.kit.migrate import upgrade_database
+from tally.kit.openapi import install_openapi
 from tally.kit.request_id import RequestIdMiddleware
 from tally.kit.security import PasswordPool
 from tally.kit.tasks import TaskQueue, build_task_queue, import_task_modules
@@ -180,4 +181,5 @@ def create_app(
     # The web app: pages under / (each behind the browser session and CSRF checks, except sign-in)
     # and its assets under /static.
     install_web(app)
+    install_openapi(app)
     return app

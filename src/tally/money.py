@@ -7,7 +7,11 @@ on plain int64 columns instead of floats or slow decimal objects.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
+from typing import Annotated
+
+from pydantic import Field
 
 AMOUNT_SCALE = 4
 AMOUNT_FACTOR = 10**AMOUNT_SCALE
@@ -43,3 +47,66 @@ def format_units(units: int) -> str:
     whole, _, frac = text.partition(".")
     frac = frac.rstrip("0").ljust(2, "0")
     return f"{whole}.{frac}"
+
+
+# ISO 4217 minor units of every currency whose exponent is not 2 (the list maintained by SIX,
+# https://www.six-group.com/en/products-services/financial-information/data-standards.html).
+# Written out rather than read from Babel (not a dependency): Babel carries CLDR's *display*
+# digits, which are a formatting choice, not ISO's minor units (CLDR shows IQD with 0 digits,
+# ISO gives it 3), and an amount's exponent is a fact of the currency, not of a locale.
+_EXPONENTS: dict[str, int] = {
+    **dict.fromkeys(
+        (
+            "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI",
+            "VND", "VUV", "XAF", "XOF", "XPF",
+        ),
+        0,
+    ),
+    **dict.fromkeys(("BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"), 3),
+    **dict.fromkeys(("CLF", "UYW"), 4),
+}  # fmt: skip
+DEFAULT_EXPONENT = 2
+
+
+def currency_exponent(currency: str | None) -> int:
+    """The ISO 4217 minor units of ``currency`` (JPY 0, EUR 2, BHD 3); 2 when it is unknown."""
+    if currency is None:
+        return DEFAULT_EXPONENT
+    return _EXPONENTS.get(currency.upper(), DEFAULT_EXPONENT)
+
+
+def format_amount(units: int, currency: str | None) -> str:
+    """Integer units as the decimal string an API reader gets: the currency's own number of
+    places (JPY "1200", EUR "12.50", BHD "1.250"), more only when the amount has more (a rate or
+    a fee of "0.0125" EUR is never rounded)."""
+    exact = from_units(units).normalize()
+    exponent = exact.as_tuple().exponent
+    assert isinstance(exponent, int)  # a finite number: integer units always are
+    places = max(currency_exponent(currency), -min(exponent, 0))
+    return f"{exact.quantize(Decimal(1).scaleb(-places)):f}"
+
+
+Money = Annotated[
+    str,
+    Field(
+        pattern=r"^-?\d+(\.\d+)?$",
+        description="A decimal amount as a string (never a float), with the currency's own number"
+        " of decimal places (JPY 0, EUR 2, BHD 3), more only when the amount has more",
+        examples=["1250.00"],
+    ),
+]
+CurrencyCode = Annotated[
+    str,
+    Field(
+        pattern=r"^[A-Z]{3}$",
+        description="ISO 4217 code of the amounts beside it",
+        examples=["EUR"],
+    ),
+]
+
+
+def single_currency(codes: Iterable[str | None]) -> str | None:
+    """The one currency that ``codes`` name (blanks aside), or None when they name none or
+    several: the currency amounts summed over those records are in."""
+    named = {code for code in codes if code}
+    return named.pop() if len(named) == 1 else None

@@ -332,6 +332,13 @@ def _spec_operations() -> set[tuple[str, str]]:
     }
 
 
+_DOCUMENTED_STATUSES = {
+    (method.upper(), path): set(operation["responses"])
+    for path, item in create_app(Settings(TALLY_ENV="test")).openapi()["paths"].items()
+    for method, operation in item.items()
+}
+
+
 def test_every_operation_is_in_the_matrix() -> None:
     assert _spec_operations() == {(op.method, op.path) for op in MATRIX}
 
@@ -431,6 +438,9 @@ async def _call(client: AsyncClient, op: Operation, world: World, user: AuthedUs
         data={"complete": "true"} if op.upload is not None else None,
         headers=headers,
     )
+    # Each call is also a check of the contract: its status is one the operation documents.
+    documented = _DOCUMENTED_STATUSES[(op.method, op.path)]
+    assert str(response.status_code) in documented, (op.method, op.path, response.status_code)
     return response.status_code
 
 

@@ -1,6 +1,7 @@
 """Schemathesis over the whole OpenAPI against a real `tally serve`, as a plain user and as an
 admin, on SQLite and PostgreSQL: no request may get a 500, and every response must match the
-documented schema and content type. Bounded (a few examples per operation) to fit the suite."""
+documented schema and content type, with a status the operation documents. Bounded (a few
+examples per operation) to fit the suite."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
+    status_code_conformance,
 )
 
 from tally.app import create_app
@@ -34,7 +36,12 @@ from tests.helpers.users import create_user
 pytestmark = pytest.mark.slow
 
 EXAMPLES_PER_OPERATION = 6
-CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
+CHECKS = [
+    not_a_server_error,
+    response_schema_conformance,
+    content_type_conformance,
+    status_code_conformance,
+]
 # Calls that end the caller's own access (the run goes on with the same token), and the one
 # that deletes everything the run reads.
 SKIPPED = {

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tally.jobs.runner import run_reconciliation
 from tally.kit.db import Database
 from tally.models import JobStatus, ReconciliationJob
+from tally.web.pages.jobs import job_state
 from tests.helpers.jobs import create_job
 from tests.helpers.projects import create_project
 from tests.helpers.records import Row, create_source_with_rows
@@ -78,3 +79,6 @@ async def test_api_and_job_page_show_the_warnings_and_decimal_amounts(
     assert page.status_code == 200
     assert "Check before trusting this result" in page.text
     assert "What to do:" in page.text and "empty in every record of the left source" in page.text
+    # The page reads the same presenter: decimal amounts, never the stored integer units.
+    assert "1060.00 open" in page.text and "10600000" not in page.text
+    assert job_state(job)["left"] == summary["left"]

@@ -39,7 +39,7 @@ async def test_match_tabs_list_what_the_engine_decided(
         "auto",
         "reference",
     )
-    assert auto["amount"] == "100.0000" and auto["amount_difference"] == "0.0000"
+    assert auto["amount"] == "100.00" and auto["amount_difference"] == "0.00"
     assert auto["date_difference_days"] == -1 and auto["booking_date"] == "2026-01-02"
     assert auto["evidence"]["kind"] == "pair"
     assert auto["explanation"] == "reference equal; amount equal; booked 1 day earlier"
@@ -62,7 +62,7 @@ async def test_match_tabs_list_what_the_engine_decided(
 
     discrepancies = await _get(client, reconciled, "/matches?tab=discrepancies")
     (discrepancy,) = discrepancies["items"]
-    assert discrepancy["amount_difference"] == "5.0000"
+    assert discrepancy["amount_difference"] == "5.00"
     assert "amount off by 5.00 (tolerance 0.01)" in discrepancy["explanation"]
 
     assert (await _get(client, reconciled, "/matches?tab=rejected"))["items"] == []
@@ -141,7 +141,7 @@ async def test_sorting(client: AsyncClient, reconciled: Reconciled) -> None:
     assert by_id == sorted(by_id)
     assert ids(await _get(client, reconciled, "/matches?tab=review&sort=-id")) == by_id[::-1]
     by_amount = await _get(client, reconciled, "/matches?tab=review&sort=-amount")
-    assert by_amount["items"][0]["amount"] == "75.0000"
+    assert by_amount["items"][0]["amount"] == "75.00"
     by_score = await _get(client, reconciled, "/matches?tab=review&sort=score")
     assert by_score["items"][0]["status"] == "suggested"  # 0.9, the least certain
     by_date = await _get(client, reconciled, "/matches?tab=review&sort=-date")
@@ -149,11 +149,11 @@ async def test_sorting(client: AsyncClient, reconciled: Reconciled) -> None:
 
     records = await _get(client, reconciled, "/records?tab=unmatched_left&sort=amount")
     assert [r["amount"] for r in records["items"]] == [
-        "-9.9900",
-        "12.0000",
-        "12.0000",
-        "40.0000",
-        "40.0000",
+        "-9.99",
+        "12.00",
+        "12.00",
+        "40.00",
+        "40.00",
     ]
     records = await _get(client, reconciled, "/records?tab=unmatched_right&sort=-date")
     assert records["items"][0]["id"] == reconciled.right["inv9"]
@@ -206,7 +206,7 @@ async def test_nearest_candidates_say_what_failed(
     assert window["currency"] == "EUR"
     # Widest date window of the rules is 5 days: three times that either side.
     assert (window["date_from"], window["date_to"]) == ("2026-01-07", "2026-02-06")
-    assert window["amount_ranges"] == [["10.8000", "13.2000"]]  # 10 % of 12.00
+    assert window["amount_ranges"] == [["10.80", "13.20"]]  # 10 % of 12.00
     assert 1 <= window["records_compared"] <= 6
     best = body["candidates"][0]
     # inv9: same amount, 3 days later; it comes closest under the reference rule, whose only

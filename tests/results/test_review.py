@@ -97,7 +97,7 @@ async def test_confirm_a_suggestion(
     assert match_id not in await _tab_ids(client, reconciled, "/matches?tab=review")
     after = await _stats(client, reconciled)
     assert (after["matched_count"], after["unmatched_count"]) == (4, 10)
-    assert after["matched_amount"] == "175.0000"
+    assert after["matched_amount"] == "175.00"
     await _assert_totals_match_a_full_recount(db, reconciled)
 
 
@@ -191,7 +191,7 @@ async def test_manual_one_to_one_and_undo(
         "manual",
         "matched",
     )
-    assert match["amount"] == "-9.9900" and match["amount_difference"] == "21.9900"
+    assert match["amount"] == "-9.99" and match["amount_difference"] == "21.99"
     assert match["date_difference_days"] == 4
     assert match["explanation"] == "matched manually: -9.99 ≈ 12.00 (difference +21.99)"
     assert left["fee"] not in await _tab_ids(client, reconciled, "/records?tab=unmatched_left")
@@ -223,7 +223,7 @@ async def test_manual_grouped_match(client: AsyncClient, reconciled: Reconciled)
     assert response.status_code == 201, response.text
     match = response.json()
     assert [r["id"] for r in match["left"]] == sorted([left["dup_a"], left["dup_b"]])
-    assert match["amount"] == "24.0000" and match["amount_difference"] == "-12.0000"
+    assert match["amount"] == "24.00" and match["amount_difference"] == "-12.00"
     assert match["explanation"] == "matched manually: 12.00 + 12.00 ≈ 12.00 (difference -12.00)"
     assert all(r["duplicate_group"] == left["dup_a"] for r in match["left"])
 

@@ -97,7 +97,7 @@ async def test_backtest_of_a_changed_rule_set_shows_its_diff_and_precision(
     assert samples["lost"][0]["old_status"] == "suggested"
     [changed] = samples["changed"]
     assert changed["left"][0]["id"] == left["b"] and changed["old_rule"] == "reference"
-    assert changed["left"][0]["amount"] == "250.5000"
+    assert changed["left"][0]["amount"] == "250.50"
     assert report["decisions"] == {"positives": 3, "negatives": 1}
     assert report["current"] == {
         "predicted": 2,

@@ -26,13 +26,13 @@ _metrics_bearer = HTTPBearer(
 )
 
 
-@router.get("/cache/stats")
+@router.get("/cache/stats", operation_id="admin_cache_stats")
 async def get_cache_stats(_admin: AdminPrincipal, request: Request) -> dict[str, Any]:
     """Hits, misses and hit ratio per key family, evictions, errors, breaker state, memory."""
     return await get_cache(request).snapshot()
 
 
-@router.get("/db/pool")
+@router.get("/db/pool", operation_id="admin_db_pool")
 async def get_db_pool(_admin: AdminPrincipal, request: Request) -> dict[str, Any]:
     """Pool size, checked out, overflow, waiters, timeouts, retries and usage %."""
     return get_database(request).pool_status()
@@ -40,6 +40,7 @@ async def get_db_pool(_admin: AdminPrincipal, request: Request) -> dict[str, Any
 
 @metrics_router.get(
     "/metrics",
+    operation_id="metrics_get",
     response_class=Response,
     responses={
         200: {"content": {CONTENT_TYPE_LATEST: {}}, "description": "Prometheus text format"},

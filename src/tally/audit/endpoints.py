@@ -15,6 +15,7 @@ router = APIRouter(prefix="/admin/audit", tags=["admin"], responses=error_respon
 
 @router.get(
     "/verify",
+    operation_id="audit_verify",
     response_model=list[ChainVerification],
     responses=error_responses(AuditProjectNotFound),
 )

@@ -10,13 +10,13 @@ from tally.kit.errors import ServiceUnavailable, error_responses
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz")
+@router.get("/healthz", operation_id="health_live")
 async def healthz() -> dict[str, str]:
     """The process is up and serving."""
     return {"status": "ok"}
 
 
-@router.get("/readyz", responses=error_responses(ServiceUnavailable))
+@router.get("/readyz", operation_id="health_ready", responses=error_responses(ServiceUnavailable))
 async def readyz(request: Request) -> Response:
     """The database answers a trivial query."""
     database = get_database(request)

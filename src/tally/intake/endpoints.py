@@ -17,6 +17,7 @@ router = APIRouter(prefix="/projects/{project_id}/inboxes", tags=["statement int
 
 @router.get(
     "",
+    operation_id="inboxes_list",
     response_model=CursorPage[InboxRead],
     responses=error_responses(ProjectNotFound, InvalidCursor),
 )
@@ -33,6 +34,7 @@ async def get_inboxes(
 
 @router.post(
     "",
+    operation_id="inboxes_create",
     response_model=InboxRead,
     status_code=status.HTTP_201_CREATED,
     responses=error_responses(ProjectNotFound, Forbidden, InvalidInbox),
@@ -48,6 +50,7 @@ async def create_inbox(access: ProjectOwner, data: InboxCreate, session: Session
 
 @router.get(
     "/{inbox_id}",
+    operation_id="inboxes_get",
     response_model=InboxRead,
     responses={
         200: {"description": "The inbox", "headers": ETAG_HEADER},
@@ -64,6 +67,7 @@ async def get_inbox(
 
 @router.patch(
     "/{inbox_id}",
+    operation_id="inboxes_update",
     response_model=InboxRead,
     responses={
         200: {"description": "The inbox as updated", "headers": ETAG_HEADER},
@@ -90,6 +94,7 @@ async def update_inbox(
 
 @router.delete(
     "/{inbox_id}",
+    operation_id="inboxes_delete",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=error_responses(ProjectNotFound, Forbidden, InboxNotFound),
 )
@@ -100,6 +105,7 @@ async def delete_inbox(access: ProjectOwner, inbox_id: int, session: Session) ->
 
 @router.get(
     "/{inbox_id}/files",
+    operation_id="inbox_files_list",
     response_model=CursorPage[InboxFileRead],
     responses=error_responses(ProjectNotFound, InboxNotFound, InvalidCursor),
 )

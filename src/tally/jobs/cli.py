@@ -104,8 +104,9 @@ def job_show(
     )
     if found["summary"]:
         from tally.jobs.commands import print_summary
+        from tally.jobs.schemas import JobSummary
 
-        print_summary(found["summary"])
+        print_summary(JobSummary.model_validate(found["summary"]))
 
 
 @job_app.command("cancel")

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tally.cache import open_writing_database, run_command
 from tally.config import Settings, get_settings
 from tally.jobs.runner import run_reconciliation
-from tally.jobs.schemas import JobCreate, JobRead
+from tally.jobs.schemas import JobCreate, JobRead, JobSummary, present_summary
 from tally.jobs.service import RECONCILE_TASK, JobService
 from tally.jobs.tasks import reconcile as reconcile_task
 from tally.kit.cli import EXIT_FAILURE, print_json, print_table
@@ -25,7 +25,6 @@ from tally.kit.db import Database, run_in_transaction
 from tally.kit.tasks import build_task_queue
 from tally.matching.rules import RuleSet
 from tally.models import JobStatus, ReconciliationJob
-from tally.money import format_units
 from tally.projects.auth import owner_access
 from tally.results.export import ExportFilter, csv_chunks, export_tabs, write_xlsx
 from tally.results.indexing import index_results
@@ -50,11 +49,12 @@ def run_reconcile(
         )
     else:
         console.print(f"Job {job.id} {job.status}.")
-        if job.status == JobStatus.COMPLETED:
-            print_summary(job.summary or {})
-            for warning in (job.summary or {}).get("warnings") or []:
+        summary = present_summary(job.summary)
+        if job.status == JobStatus.COMPLETED and summary is not None:
+            print_summary(summary)
+            for warning in summary.warnings:
                 console.print(
-                    f"[yellow]Warning:[/yellow] {warning['message']} What to do: {warning['action']}",
+                    f"[yellow]Warning:[/yellow] {warning.message} What to do: {warning.action}",
                     highlight=False,
                     soft_wrap=True,  # one line per warning: greppable, whatever the terminal width
                 )
@@ -79,48 +79,40 @@ def _read_rules(path: Path) -> RuleSet:
 
 
 def job_json(job: ReconciliationJob) -> dict[str, Any]:
-    """A job as `GET .../jobs/{id}` shows it, with the amounts of its summary as decimal strings."""
-    data = JobRead.model_validate(job).model_dump(mode="json")
-    data["summary"] = decimal_amounts(data["summary"])
-    return data
+    """A job as `GET .../jobs/{id}` shows it (the same presenter: tally.jobs.schemas)."""
+    return JobRead.model_validate(job).model_dump(mode="json")
 
 
-def decimal_amounts(value: Any) -> Any:
-    """A summary whose ``*_amount`` figures (integer units, tally.money) read as decimals."""
-    if isinstance(value, dict):
-        return {
-            key: format_units(item)
-            if key.endswith("amount") and isinstance(item, int)
-            else decimal_amounts(item)
-            for key, item in value.items()
-        }
-    if isinstance(value, list):
-        return [decimal_amounts(item) for item in value]
-    return value
-
-
-def print_summary(summary: dict[str, Any]) -> None:
-    """Per side: records, matched and unmatched, with their amounts as decimals."""
-    readable = decimal_amounts(summary)
+def print_summary(summary: JobSummary) -> None:
+    """Per side: records, matched and unmatched, with their amounts and currency."""
     rows = [
         (
             side,
-            readable[side].get("records"),
-            readable[side].get("matched"),
-            readable[side].get("matched_amount"),
-            readable[side].get("unmatched"),
-            readable[side].get("unmatched_amount"),
+            figures.records,
+            figures.matched,
+            figures.matched_amount,
+            figures.unmatched,
+            figures.unmatched_amount,
+            figures.currency or "",
         )
-        for side in ("left", "right")
-        if isinstance(readable.get(side), dict)
+        for side, figures in (("left", summary.left), ("right", summary.right))
     ]
     print_table(
-        ("side", "records", "matched", "matched amount", "unmatched", "unmatched amount"), rows
+        (
+            "side",
+            "records",
+            "matched",
+            "matched amount",
+            "unmatched",
+            "unmatched amount",
+            "currency",
+        ),
+        rows,
     )
     console.print(
         "Matches: "
-        + ", ".join(f"{k} {v}" for k, v in (readable.get("matches") or {}).items())
-        + f" ({readable.get('seconds')} s)"
+        + ", ".join(f"{k} {v}" for k, v in summary.matches.items())
+        + f" ({summary.seconds} s)"
     )
 
 

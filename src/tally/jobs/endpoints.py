@@ -33,6 +33,7 @@ _JOBS = TypeAdapter(CursorPage[JobRead])
 
 @router.get(
     "",
+    operation_id="jobs_list",
     response_model=CursorPage[JobRead],
     responses={**error_responses(ProjectNotFound, InvalidCursor), **NOT_MODIFIED},
 )
@@ -59,6 +60,7 @@ async def get_reconciliation_jobs(
 
 @router.post(
     "",
+    operation_id="jobs_create",
     response_model=JobRead,
     status_code=status.HTTP_202_ACCEPTED,
     responses={
@@ -94,6 +96,7 @@ def _poll_job(request: Request, response: Response, project_id: int, job_id: int
 
 @router.get(
     "/{job_id}",
+    operation_id="jobs_get",
     response_model=JobRead,
     responses={
         200: {"description": "The job", "headers": ETAG_HEADER},
@@ -115,6 +118,7 @@ async def get_reconciliation_job(
 
 @router.post(
     "/{job_id}/cancel",
+    operation_id="jobs_cancel",
     response_model=JobRead,
     responses=error_responses(ProjectNotFound, Forbidden, JobNotFound, JobStateConflict),
 )
@@ -127,6 +131,7 @@ async def cancel_reconciliation_job(
 
 @router.post(
     "/{job_id}/archive",
+    operation_id="jobs_archive",
     response_model=JobRead,
     responses=error_responses(ProjectNotFound, Forbidden, JobNotFound, JobStateConflict),
 )
@@ -141,6 +146,7 @@ async def archive_reconciliation_job(
 
 @router.post(
     "/{job_id}/retry",
+    operation_id="jobs_retry",
     response_model=JobRead,
     status_code=status.HTTP_202_ACCEPTED,
     responses={

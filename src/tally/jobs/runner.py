@@ -146,11 +146,13 @@ async def _match(
     )
     progress.phases["match"] = time.perf_counter() - phase
     warnings: list[JobWarning] = await run_in_thread(job_warnings, left, right, rules, result)
-    # Each stored match gets its left side's amount and date from these, without a read-back.
+    # Each stored match gets its left side's amount and date from these, without a read-back;
+    # the summary names each side's currency from them.
+    keys = ("id", "amount", "booking_date", "currency")
     return (
         result,
-        left.select("id", "amount", "booking_date"),
-        right.select("id", "amount", "booking_date"),
+        left.select(c for c in keys if c in left.columns),
+        right.select(c for c in keys if c in right.columns),
         [warning.as_dict() for warning in warnings],
     )
 

@@ -6,29 +6,131 @@ from typing import Any, Self
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from tally.matching.rules import RuleSet
-from tally.models import JobMode, JobStatus
-from tally.money import format_units
+from tally.models import JobMode, JobStatus, MatchOrigin, MatchStatus
+from tally.money import CurrencyCode, Money, format_amount
 
 # Summary figures held as integer units (tally.money) that a reader sees as decimal amounts.
 _AMOUNT_KEYS = ("matched_amount", "unmatched_amount")
 
 
-def present_summary(summary: dict[str, Any] | None) -> dict[str, Any] | None:
-    """A job's stored summary as users read it: amounts as decimal strings ("1234.50"), never
-    the integer units of 1/10,000 the summary keeps for exact arithmetic."""
+class SideSummary(BaseModel):
+    """One source's records in a job: how many, how many matched, and their amounts."""
+
+    records: int = 0
+    claimed: int = Field(0, description="Held by a match of any status (not in the unmatched tabs)")
+    matched: int = Field(0, description="Settled: auto, confirmed or manual matches")
+    unmatched: int = 0
+    currency: CurrencyCode | None = Field(
+        None, description="The currency of its amounts (None when its records name none or several)"
+    )
+    matched_amount: Money = Field(
+        "0.00", description="Sum of the matched records' absolute amounts"
+    )
+    unmatched_amount: Money = Field("0.00", description="Sum of the open records' absolute amounts")
+
+
+class SummaryAgeBucket(BaseModel):
+    label: str = Field(description="e.g. 0-7 days, aged against the newest date in the data")
+    count: int
+
+
+class SummaryWarning(BaseModel):
+    """Something about the run a person should act on."""
+
+    code: str = Field(description="field_empty, no_candidates, group_candidates_truncated, ...")
+    message: str = Field(description="What happened, with the figures")
+    action: str = Field(description="What to do about it")
+    rule: str | None = None
+
+
+class DecisionCount(BaseModel):
+    """Matches of one rule by origin and current status: what the quality report counts."""
+
+    rule: str
+    rule_index: int
+    origin: MatchOrigin
+    status: MatchStatus
+    count: int
+
+
+class JobSummary(BaseModel):
+    """A finished job's figures. Amounts are decimal strings beside their currency."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "left": {
+                        "records": 1200,
+                        "claimed": 1180,
+                        "matched": 1170,
+                        "unmatched": 30,
+                        "currency": "EUR",
+                        "matched_amount": "184220.50",
+                        "unmatched_amount": "2310.00",
+                    },
+                    "right": {
+                        "records": 1190,
+                        "claimed": 1180,
+                        "matched": 1170,
+                        "unmatched": 20,
+                        "currency": "EUR",
+                        "matched_amount": "184220.50",
+                        "unmatched_amount": "1120.40",
+                    },
+                    "matches": {"matched:auto": 1160, "matched:suggested": 10},
+                    "warnings": [],
+                    "seconds": 1.8,
+                }
+            ]
+        }
+    )
+
+    left: SideSummary = Field(default_factory=SideSummary)
+    right: SideSummary = Field(default_factory=SideSummary)
+    matches: dict[str, int] = Field(
+        default_factory=dict, description="Matches per category:status, e.g. matched:auto"
+    )
+    unmatched_by_age: list[SummaryAgeBucket] | None = None
+    decisions: list[DecisionCount] = Field(default_factory=list)
+    warnings: list[SummaryWarning] = Field(default_factory=list)
+    duplicates: int | None = Field(None, description="Records with a twin on their own side")
+    mode: JobMode | None = None
+    reconciliation_id: int | None = None
+    scope: dict[str, int] | None = Field(
+        None, description="incremental: the records per side the run matched"
+    )
+    settled_before: dict[str, int] | None = Field(
+        None, description="incremental: the records per side settled by earlier runs"
+    )
+    engine: dict[str, Any] | None = Field(None, description="The matching engine's statistics")
+    seconds: float | None = None
+    phases: dict[str, float] | None = Field(None, description="Seconds per phase of the run")
+    reviewed_at: datetime | None = Field(None, description="The last review that moved a figure")
+
+
+def present_summary(summary: dict[str, Any] | None) -> JobSummary | None:
+    """A job's stored summary as every reader sees it (API, job page, CLI): amounts as decimal
+    strings in their currency's exponent, never the integer units of 1/10,000 the summary keeps
+    for exact arithmetic; decision rows as named objects."""
     if summary is None:
         return None
     shown = dict(summary)
     for side in ("left", "right"):
         figures = shown.get(side)
         if isinstance(figures, dict):
+            currency = figures.get("currency")
             shown[side] = {
-                key: format_units(value)
+                key: format_amount(value, currency)
                 if key in _AMOUNT_KEYS and isinstance(value, int)
                 else value
                 for key, value in figures.items()
             }
-    return shown
+    decisions = shown.get("decisions")
+    if isinstance(decisions, list):
+        names = ("rule", "rule_index", "origin", "status", "count")
+        shown["decisions"] = [dict(zip(names, row, strict=True)) for row in decisions]
+    return JobSummary.model_validate(shown)
 
 
 class JobCreate(BaseModel):
@@ -69,13 +171,13 @@ class JobRead(BaseModel):
     progress: float
     cancel_requested: bool
     attempts: int
-    rules: dict[str, Any]
+    rules: RuleSet
     rule_set_version: int | None = Field(
         description="The project's rule-set version the job ran with (None: its own rules)"
     )
-    summary: dict[str, Any] | None = Field(
-        description="Counts, decimal amounts (matched_amount, unmatched_amount), warnings with "
-        "what to do, and the engine's statistics of a finished job"
+    summary: JobSummary | None = Field(
+        description="A finished job's counts, amounts with their currency, warnings with what to"
+        " do, and the engine's statistics"
     )
     error: str | None
     created_at: datetime
@@ -95,5 +197,5 @@ class JobRead(BaseModel):
 
     @field_validator("summary", mode="before")
     @classmethod
-    def _decimal_amounts(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
-        return present_summary(value)
+    def _presented(cls, value: Any) -> Any:
+        return present_summary(value) if isinstance(value, dict) or value is None else value

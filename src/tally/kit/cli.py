@@ -117,13 +117,6 @@ def stop(message: str, exit_code: int) -> typer.Exit:
     return typer.Exit(exit_code)
 
 
-def amount_text(value: str | Decimal) -> str:
-    """A decimal amount for a person: exact, with at least two places and no padding zeros beyond
-    (``775543.4200`` -> ``775543.42``, ``0.1250`` -> ``0.125``)."""
-    whole, _, fraction = f"{Decimal(value):f}".partition(".")
-    return f"{whole}.{fraction.rstrip('0').ljust(2, '0')}"
-
-
 def print_json(data: Any) -> None:
     """``data`` as JSON on stdout: Decimals as strings (money stays exact), dates in ISO form."""
     print(json.dumps(data, default=_json_default, indent=2))

@@ -10,7 +10,7 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
@@ -87,7 +87,26 @@ class ServiceUnavailable(TallyError):
 
 
 class ErrorBody(BaseModel):
-    """What every 4xx/5xx response carries."""
+    """What every 4xx/5xx response carries; a 422's ``detail`` lists each problem."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "error": "JobNotFound",
+                    "detail": "No job 12 in this project",
+                    "request_id": "5f0c3a9e2b7d4c1a",
+                },
+                {
+                    "error": "ValidationError",
+                    "detail": [
+                        {"loc": ["body", "name"], "msg": "Field required", "type": "missing"}
+                    ],
+                    "request_id": "5f0c3a9e2b7d4c1b",
+                },
+            ]
+        }
+    )
 
     error: str
     detail: str | list[dict[str, Any]]

@@ -17,7 +17,12 @@ from tally.users.auth import Session
 router = APIRouter(prefix="/projects/{project_id}/import-profiles", tags=["import profiles"])
 
 
-@router.get("", response_model=list[ImportProfileRead], responses=error_responses(ProjectNotFound))
+@router.get(
+    "",
+    operation_id="import_profiles_list",
+    response_model=list[ImportProfileRead],
+    responses=error_responses(ProjectNotFound),
+)
 async def get_import_profiles(access: ProjectReader, session: Session) -> list[ImportProfileRead]:
     """The project's saved import profiles, then Tally's built-in ones (ids ``builtin:<key>``)."""
     return await ImportProfileService(session).list_profiles(access)
@@ -25,6 +30,7 @@ async def get_import_profiles(access: ProjectReader, session: Session) -> list[I
 
 @router.post(
     "",
+    operation_id="import_profiles_create",
     response_model=ImportProfileRead,
     status_code=status.HTTP_201_CREATED,
     responses=error_responses(ProjectNotFound, Forbidden, ProfileNameTaken, InvalidProfile),
@@ -38,6 +44,7 @@ async def create_import_profile(
 
 @router.get(
     "/{profile_id}",
+    operation_id="import_profiles_get",
     response_model=ImportProfileRead,
     responses={
         200: {"description": "The profile", "headers": ETAG_HEADER},
@@ -54,6 +61,7 @@ async def get_import_profile(
 
 @router.patch(
     "/{profile_id}",
+    operation_id="import_profiles_update",
     response_model=ImportProfileRead,
     responses={
         200: {"description": "The profile as updated", "headers": ETAG_HEADER},
@@ -85,6 +93,7 @@ async def update_import_profile(
 
 @router.delete(
     "/{profile_id}",
+    operation_id="import_profiles_delete",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=error_responses(ProjectNotFound, Forbidden, ImportProfileNotFound),
 )

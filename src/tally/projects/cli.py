@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
 from tally.kit.cli import (
     JsonOutput,
-    amount_text,
     print_fields,
     print_json,
     print_table,
@@ -69,6 +70,11 @@ def project_show(
         print_json(found)
         return
     stats = found["stats"]
+
+    def money(figures: dict[str, Any], key: str) -> str:
+        # As the API presents it: the currency's own places, the currency beside the amount.
+        return f"{figures[key]} {figures['currency'] or ''}".rstrip()
+
     print_fields(
         [
             ("id", found["id"]),
@@ -76,8 +82,8 @@ def project_show(
             ("description", found["description"]),
             ("owner", found["owner_id"]),
             ("records", stats["record_count"]),
-            ("matched", f"{stats['matched_count']} ({amount_text(stats['matched_amount'])})"),
-            ("unmatched", f"{stats['unmatched_count']} ({amount_text(stats['unmatched_amount'])})"),
+            ("matched", f"{stats['matched_count']} ({money(stats, 'matched_amount')})"),
+            ("unmatched", f"{stats['unmatched_count']} ({money(stats, 'unmatched_amount')})"),
             ("match rate", f"{stats['match_rate']:.1%}"),
             ("last job", (stats["last_job"] or {}).get("id")),
         ]

@@ -49,6 +49,7 @@ _STATS = TypeAdapter(ProjectStatsRead)
 
 @router.get(
     "",
+    operation_id="projects_list",
     response_model=Page[ProjectRead],
     responses={**NOT_MODIFIED, **error_responses(InvalidCursor)},
 )
@@ -93,6 +94,7 @@ async def _load_projects(session: AsyncSession, project_ids: list[int]) -> dict[
 
 @router.post(
     "",
+    operation_id="projects_create",
     response_model=ProjectRead,
     status_code=status.HTTP_201_CREATED,
     dependencies=[IdempotentCallerWrite],
@@ -103,7 +105,9 @@ async def create_project(
     return ProjectRead.model_validate(await ProjectService(session).create_project(principal, data))
 
 
-@router.get("/{project_id}", response_model=ProjectRead, responses=_cached_read)
+@router.get(
+    "/{project_id}", operation_id="projects_get", response_model=ProjectRead, responses=_cached_read
+)
 async def get_project(access: ProjectReader, request: Request) -> Response:
     async def load(session: AsyncSession) -> bytes:
         project = await ProjectService(session).get_project(access)
@@ -114,6 +118,7 @@ async def get_project(access: ProjectReader, request: Request) -> Response:
 
 @router.patch(
     "/{project_id}",
+    operation_id="projects_update",
     response_model=ProjectRead,
     responses={
         200: {"description": "The project as updated", "headers": ETAG_HEADER},
@@ -140,12 +145,22 @@ async def update_project(
     return view
 
 
-@router.delete("/{project_id}", status_code=status.HTTP_204_NO_CONTENT, responses=_write_errors)
+@router.delete(
+    "/{project_id}",
+    operation_id="projects_delete",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=_write_errors,
+)
 async def delete_project(access: ProjectOwner, session: Session) -> None:
     await ProjectService(session).delete_project(access)
 
 
-@router.put("/{project_id}/default-rules", response_model=ProjectRead, responses=_write_errors)
+@router.put(
+    "/{project_id}/default-rules",
+    operation_id="projects_set_default_rules",
+    response_model=ProjectRead,
+    responses=_write_errors,
+)
 async def set_default_rules(access: ProjectEditor, rules: RuleSet, session: Session) -> ProjectRead:
     """Store ``rules`` as a new rule-set version and activate it at once, without a backtest
     (the rule-set API under ``/rule-set`` offers drafts and backtests before activation)."""
@@ -153,7 +168,12 @@ async def set_default_rules(access: ProjectEditor, rules: RuleSet, session: Sess
     return ProjectRead.model_validate(await ProjectService(session).get_project(access))
 
 
-@router.get("/{project_id}/stats", response_model=ProjectStatsRead, responses=_cached_read)
+@router.get(
+    "/{project_id}/stats",
+    operation_id="projects_get_stats",
+    response_model=ProjectStatsRead,
+    responses=_cached_read,
+)
 async def get_project_stats(access: ProjectReader, request: Request) -> Response:
     async def load(session: AsyncSession) -> bytes:
         return _STATS.dump_json(await ProjectService(session).get_stats(access))
@@ -163,6 +183,7 @@ async def get_project_stats(access: ProjectReader, request: Request) -> Response
 
 @router.get(
     "/{project_id}/members",
+    operation_id="members_list",
     response_model=CursorPage[MemberRead],
     responses=error_responses(ProjectNotFound, InvalidCursor),
 )
@@ -176,6 +197,7 @@ async def list_members(
 
 @router.post(
     "/{project_id}/members",
+    operation_id="members_add",
     response_model=MemberRead,
     status_code=status.HTTP_201_CREATED,
     responses=error_responses(ProjectNotFound, Forbidden, MemberNotFound, OwnerIsPermanent),
@@ -186,6 +208,7 @@ async def add_member(access: ProjectOwner, data: MemberAdd, session: Session) ->
 
 @router.delete(
     "/{project_id}/members/{user_id}",
+    operation_id="members_remove",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=error_responses(ProjectNotFound, Forbidden, MemberNotFound, OwnerIsPermanent),
 )

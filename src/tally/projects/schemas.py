@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from tally.models import ProjectRole
+from tally.money import CurrencyCode, Money
 
 
 class ProjectCreate(BaseModel):
@@ -71,8 +71,11 @@ class ProjectStatsRead(BaseModel):
     record_count: int
     matched_count: int
     unmatched_count: int
-    matched_amount: Decimal
-    unmatched_amount: Decimal
+    currency: CurrencyCode | None = Field(
+        description="The currency of both amounts (None when the sources name none or differ)"
+    )
+    matched_amount: Money = Field(description="Matched money, counted once (the left side)")
+    unmatched_amount: Money = Field(description="Open items of both sides")
     match_rate: float = Field(description="Share of the last completed job's records matched, 0-1")
     last_job: LastJob | None
     computed_at: datetime | None

@@ -36,6 +36,7 @@ Pages = Annotated[PageParams, Depends(page_params)]
 
 @router.get(
     "",
+    operation_id="reconciliations_list",
     response_model=CursorPage[ReconciliationRead],
     responses=error_responses(ProjectNotFound, InvalidCursor),
 )
@@ -50,6 +51,7 @@ async def list_reconciliations(
 
 @router.get(
     "/{reconciliation_id}",
+    operation_id="reconciliations_get",
     response_model=ReconciliationRead,
     responses=error_responses(ProjectNotFound, ReconciliationNotFound),
 )
@@ -61,6 +63,7 @@ async def get_reconciliation(
 
 @router.get(
     "/{reconciliation_id}/open-items",
+    operation_id="open_items_list",
     response_model=Page[OpenItemRead],
     responses=error_responses(ProjectNotFound, ReconciliationNotFound),
 )
@@ -79,6 +82,7 @@ async def list_open_items(
 
 @router.post(
     "/{reconciliation_id}/records/{record_id}/unsettle",
+    operation_id="reconciliations_unsettle_record",
     response_model=UnsettleOutcome,
     responses=error_responses(
         ProjectNotFound, Forbidden, ReconciliationNotFound, NotFound, RecordNotSettled

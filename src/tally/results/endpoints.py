@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, status
 from fastapi.responses import Response, StreamingResponse
+from pydantic import AfterValidator
 
 from tally.cache import NOT_MODIFIED
 from tally.cache.http import ETAG_HEADER, versioned_response
@@ -12,6 +13,7 @@ from tally.idempotency.guard import IDEMPOTENCY_ERRORS, IdempotentProjectWrite
 from tally.jobs.service import JobNotCompleted, JobNotFound, job_version
 from tally.kit.db import get_database
 from tally.kit.errors import Forbidden, error_responses
+from tally.kit.openapi import file_response
 from tally.kit.pagination import (
     InvalidCursor,
     Page,
@@ -68,25 +70,38 @@ router = APIRouter(prefix="/projects/{project_id}/jobs/{job_id}", tags=["results
 
 JobId = Annotated[int, Path(ge=1)]
 Pages = Annotated[PageParams, Depends(page_params)]
-# |amount| <= 10^14 keeps every bound inside a 64-bit count of 1/10,000 units.
+# |amount| <= 10^14 with at most 4 places keeps every bound inside a 64-bit count of 1/10,000
+# units. Documented as a decimal string (as amounts are read), never a float.
+AMOUNT_PATTERN = r"^-?\d{1,15}(\.\d{1,4})?$"
+MAX_FILTER_AMOUNT = Decimal(10**14)
+
+
+def _within_range(value: str | None) -> str | None:
+    if value is not None and abs(Decimal(value)) > MAX_FILTER_AMOUNT:
+        raise ValueError(f"at most {MAX_FILTER_AMOUNT} either way")
+    return value
+
+
 Amount = Annotated[
-    Decimal | None,
+    str | None,
     Query(
-        ge=-(10**14),
-        le=10**14,
-        decimal_places=4,
-        description="Decimal string, e.g. 100.50; inclusive",
+        pattern=AMOUNT_PATTERN,
+        description="Decimal string, e.g. 100.50 (at most 4 places); inclusive",
+        examples=["100.50"],
     ),
+    AfterValidator(_within_range),
 ]
 Text = Annotated[
     str | None,
     Query(min_length=1, max_length=200, description="Text in the reference or description"),
 ]
 _read_errors = error_responses(ProjectNotFound)
+# A job's result pages: 409 (with Retry-After while queued or running) until it has completed.
+_results_errors = error_responses(ProjectNotFound, JobNotCompleted)
 _review_errors = error_responses(ProjectNotFound, Forbidden, ReviewConflict, MatchChanged)
 
 
-def _units(value: Decimal | None) -> int | None:
+def _units(value: str | None) -> int | None:
     return None if value is None else to_units(value)
 
 
@@ -124,11 +139,12 @@ def record_query(
 
 @router.get(
     "/matches",
+    operation_id="matches_list",
     response_model=Page[MatchRead],
     responses={
         200: {"description": "One page of the tab", "headers": ETAG_HEADER},
         **NOT_MODIFIED,
-        **_read_errors,
+        **_results_errors,
         **error_responses(InvalidCursor),
     },
 )
@@ -160,6 +176,7 @@ async def get_job_matches(
 
 @router.get(
     "/matches/{match_id}",
+    operation_id="matches_get",
     response_model=MatchRead,
     responses=error_responses(ProjectNotFound, JobNotCompleted, MatchNotFound),
 )
@@ -171,6 +188,7 @@ async def get_job_match(
 
 @router.post(
     "/matches/{match_id}/confirm",
+    operation_id="matches_confirm",
     response_model=ReviewOutcome,
     responses={
         **_review_errors,
@@ -192,6 +210,7 @@ async def confirm_match(
 
 @router.post(
     "/matches/bulk",
+    operation_id="matches_bulk_review",
     response_model=BulkOutcome,
     responses={**_review_errors, **error_responses(MatchNotFound, BulkRefused)},
 )
@@ -206,6 +225,7 @@ async def bulk_review_matches(
 
 @router.post(
     "/matches/{match_id}/reject",
+    operation_id="matches_reject",
     response_model=ReviewOutcome,
     responses={**_review_errors, **IDEMPOTENCY_ERRORS, **error_responses(MatchNotFound)},
 )
@@ -223,6 +243,7 @@ async def reject_match(
 
 @router.post(
     "/matches",
+    operation_id="matches_create",
     response_model=MatchRead,
     status_code=status.HTTP_201_CREATED,
     responses=error_responses(
@@ -240,7 +261,12 @@ async def create_manual_match(
     return await ResultService(session).create_manual_match(access, job_id, data)
 
 
-@router.get("/records", response_model=Page[RecordItem], responses=_read_errors)
+@router.get(
+    "/records",
+    operation_id="records_list",
+    response_model=Page[RecordItem],
+    responses=_results_errors,
+)
 async def get_job_records(
     access: ProjectReader,
     job_id: JobId,
@@ -255,6 +281,7 @@ async def get_job_records(
 
 @router.get(
     "/records/{record_id}/candidates",
+    operation_id="records_list_candidates",
     response_model=CandidatesRead,
     responses=error_responses(ProjectNotFound, RecordNotFound, JobRulesInvalid),
 )
@@ -271,6 +298,7 @@ async def get_record_candidates(
 
 @router.get(
     "/audit",
+    operation_id="jobs_list_audit_events",
     response_model=Page[AuditEventRead],
     responses={**_read_errors, **error_responses(InvalidCursor)},
 )
@@ -285,7 +313,12 @@ async def get_job_audit_events(
     return await ResultService(session).list_audit_events(access, job_id, params)
 
 
-@router.get("/quality", response_model=QualityReport, responses=_read_errors)
+@router.get(
+    "/quality",
+    operation_id="jobs_get_quality",
+    response_model=QualityReport,
+    responses=_read_errors,
+)
 async def get_job_quality(access: ProjectReader, job_id: JobId, session: Session) -> QualityReport:
     """Precision of automatic matches, manual share and ambiguity rate, overall and per rule."""
     return await ResultService(session).quality_report(access, job_id)
@@ -293,15 +326,17 @@ async def get_job_quality(access: ProjectReader, job_id: JobId, session: Session
 
 @router.get(
     "/export",
+    operation_id="jobs_export",
     response_class=StreamingResponse,
     response_model=None,
     responses={
         **error_responses(ProjectNotFound, JobNotFound, JobNotCompleted),
-        200: {
-            "content": {CSV_MEDIA_TYPE: {}, XLSX_MEDIA_TYPE: {}},
-            "description": "One row per record, with its match, status, rule, score and "
-            "explanation; XLSX adds a quality sheet",
-        },
+        **file_response(
+            "One row per record, with its match, status, rule, score and explanation; XLSX"
+            " adds a quality sheet",
+            CSV_MEDIA_TYPE,
+            XLSX_MEDIA_TYPE,
+        ),
     },
 )
 async def export_job_results(

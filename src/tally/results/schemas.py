@@ -1,15 +1,16 @@
-"""What the results API reads and returns. Money is a decimal string (4 places), never a float."""
+"""What the results API reads and returns. Money is a decimal string in the currency's own
+exponent (tally.money.Money), with the currency beside it; never a float."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from tally.models import MatchTab
+from tally.models import MatchCategory, MatchOrigin, MatchStatus, MatchTab
+from tally.money import CurrencyCode, Money
 
 MAX_GROUP_RECORDS = 50  # per side of a manual match: a reviewer's selection, not a batch job
 
@@ -78,15 +79,33 @@ class RecordQuery(BaseModel):
     sort: RecordSort = RecordSort.ID
 
 
+_RECORD_EXAMPLE: dict[str, Any] = {
+    "id": 1001,
+    "side": "left",
+    "row_number": 14,
+    "reference": "INV-2026-0042",
+    "booking_date": "2026-11-30",
+    "value_date": "2026-11-30",
+    "amount": "1250.00",
+    "currency": "EUR",
+    "description": "Invoice 42",
+    "counterparty": "Acme GmbH",
+    "counterparty_account": "DE89370400440532013000",
+    "transaction_id": "TX-88213",
+}
+
+
 class RecordRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [_RECORD_EXAMPLE]})
+
     id: int
     side: Literal["left", "right"]
     row_number: int
     reference: str | None
     booking_date: date | None
     value_date: date | None
-    amount: Decimal
-    currency: str | None
+    amount: Money
+    currency: CurrencyCode | None
     description: str | None
     counterparty: str | None
     counterparty_account: str | None
@@ -100,26 +119,104 @@ class RecordItem(RecordRead):
     match_id: int | None = Field(None, description="The match that claims this record, if any")
 
 
+class EvidenceKind(StrEnum):
+    PAIR = "pair"
+    GROUP = "group"
+    DISCREPANCY = "discrepancy"
+    MANUAL = "manual"
+
+
+class ConditionEvidence(BaseModel):
+    """What one condition of the rule measured on the match (fields by condition type)."""
+
+    type: Literal["equals", "amount", "date", "fuzzy"]
+    field: str | None = None
+    right_field: str | None = Field(None, description="The right side's field, when it differs")
+    passed: bool = True
+    required: bool = True
+    exact: bool | None = Field(None, description="equals: equal before normalising")
+    normalisers: list[str] | None = Field(None, description="equals: what made them equal")
+    difference: Money | None = Field(None, description="amount: right minus left")
+    tolerance: Money | None = Field(None, description="amount: the difference allowed")
+    sign: Literal["opposite"] | None = Field(None, description="amount: right amounts negated")
+    days: int | None = Field(None, description="date: right minus left, in days")
+    max_days: int | None = Field(None, description="date, in a group: the largest gap")
+    window: int | None = Field(None, description="date: the days allowed")
+    similarity: float | None = Field(None, description="fuzzy: 0-100")
+    threshold: float | None = Field(None, description="fuzzy: the similarity required")
+
+
+class Evidence(BaseModel):
+    """Why the match was made: each condition's measurement, and a group's arithmetic."""
+
+    kind: EvidenceKind
+    conditions: list[ConditionEvidence] = Field(default_factory=list)
+    tie: bool = Field(False, description="Another candidate had the same score")
+    left: list[Money] | None = Field(None, description="group, manual: the left amounts")
+    right: list[Money] | None = Field(None, description="group, manual: the right amounts")
+    difference: Money | None = Field(None, description="group, manual: right minus left total")
+    tolerance: Money | None = Field(None, description="group: the difference allowed")
+    sign: Literal["opposite"] | None = Field(None, description="Right amounts negated")
+
+
 class MatchRead(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": 5012,
+                    "job_id": 12,
+                    "tab": "matched",
+                    "status": "auto",
+                    "category": "matched",
+                    "origin": "auto",
+                    "rule": "reference",
+                    "rule_set_version": 3,
+                    "score": 0.98,
+                    "amount": "1250.00",
+                    "amount_difference": "0.00",
+                    "currency": "EUR",
+                    "date_difference_days": 1,
+                    "booking_date": "2026-11-30",
+                    "evidence": {
+                        "kind": "pair",
+                        "conditions": [
+                            {"type": "equals", "field": "reference", "exact": True},
+                            {"type": "amount", "difference": "0.00", "tolerance": "0.01"},
+                            {"type": "date", "field": "booking_date", "days": 1, "window": 3},
+                        ],
+                        "tie": False,
+                    },
+                    "explanation": "reference equal; amount equal; booked 1 day later",
+                    "left": [_RECORD_EXAMPLE],
+                    "right": [{**_RECORD_EXAMPLE, "id": 2077, "side": "right", "row_number": 3}],
+                    "version": 0,
+                    "created_at": "2026-12-07T09:30:00Z",
+                }
+            ]
+        }
+    )
+
     id: int
     job_id: int
     tab: MatchTab
-    status: str
-    category: str
-    origin: str = Field(
-        description="What produced it: auto, suggested, ambiguous, discrepancy, manual"
-    )
+    status: MatchStatus
+    category: MatchCategory
+    origin: MatchOrigin = Field(description="What produced it (kept when a reviewer decides)")
     rule: str
     rule_set_version: int | None = Field(
         description="The project's rule-set version that made it (None: manual, or the job's own "
         "rules)"
     )
     score: float
-    amount: Decimal = Field(description="The left side's total")
-    amount_difference: Decimal = Field(description="Right total minus left total")
+    amount: Money = Field(description="The left side's total")
+    amount_difference: Money = Field(description="Right total minus left total")
+    currency: CurrencyCode | None = Field(
+        description="The currency of its amounts (None when its records name none or several)"
+    )
     date_difference_days: int | None
     booking_date: date | None
-    evidence: dict[str, Any] | None
+    evidence: Evidence | None
     explanation: str
     left: list[RecordRead]
     right: list[RecordRead]
@@ -153,8 +250,8 @@ class BulkSelection(BaseModel):
     tab: MatchTab = MatchTab.REVIEW
     rule: str | None = Field(None, description="Only matches made by this rule")
     min_score: float | None = Field(None, ge=0, le=1, description="Only scores at or above this")
-    min_amount: Decimal | None = Field(None, description="Only left totals at or above this")
-    max_amount: Decimal | None = Field(None, description="Only left totals at or below this")
+    min_amount: Money | None = Field(None, description="Only left totals at or above this")
+    max_amount: Money | None = Field(None, description="Only left totals at or below this")
     suggestions_only: bool = Field(
         True,
         description="In the review tab, leave out ambiguous alternatives (confirming one rejects"
@@ -282,8 +379,8 @@ class CandidateWindow(BaseModel):
     source_id: int
     date_from: date | None
     date_to: date | None
-    amount_ranges: list[tuple[Decimal, Decimal]]
-    currency: str | None
+    amount_ranges: list[tuple[Money, Money]]
+    currency: CurrencyCode | None
     records_compared: int
 
 

@@ -40,7 +40,7 @@ from tally.models import (
     Record,
     match_tab,
 )
-from tally.money import format_units, from_units
+from tally.money import format_amount, format_units
 from tally.projects.auth import ProjectAccess
 from tally.reconciliations.service import SETTLING_STATUSES, ReconciliationService
 from tally.results.repository import LinkedRecord, ResultRepository
@@ -527,12 +527,14 @@ class ResultService:
                     key: int(summary[side][key]) - before[side][key] + after[side][key]
                     for key in SIDE_TOTALS
                 }
+                | {"currency": summary[side].get("currency")}  # a review moves no record
                 for side in ("left", "right")
             }
             matches = _shifted(counts, shifts)
         else:
-            sides = await self.stats.side_totals(job.id, job.left_source_id, job.right_source_id)
-            matches = await self.stats.match_counts(job.id)
+            recount = await self.stats.job_totals(job.id, job.left_source_id, job.right_source_id)
+            sides = {side: recount[side] for side in ("left", "right")}
+            matches = recount["matches"]
         stored_decisions = _stored_decisions(summary)
         if stored_decisions is None:
             decisions = await self.stats.decision_counts(job.id)
@@ -712,7 +714,10 @@ class ResultService:
                 source_id=other_source,
                 date_from=date_from,
                 date_to=date_to,
-                amount_ranges=[(from_units(low), from_units(high)) for low, high in ranges],
+                amount_ranges=[
+                    (format_amount(low, record.currency), format_amount(high, record.currency))
+                    for low, high in ranges
+                ],
                 currency=record.currency,
                 records_compared=len(nearby),
             ),

@@ -13,9 +13,9 @@ import polars as pl
 from tally.matching.evidence import explain_evidence
 from tally.matching.fields import INPUT_COLUMNS
 from tally.models import Match, MatchOrigin, MatchStatus, MatchTab, Record
-from tally.money import format_units, from_units
+from tally.money import format_amount, format_units, single_currency
 from tally.results.repository import LinkedRecord
-from tally.results.schemas import MatchRead, QualityFigures, RecordRead
+from tally.results.schemas import Evidence, MatchRead, QualityFigures, RecordRead
 from tally.results.stats_repository import SETTLED_STATUSES
 
 Side = Literal["left", "right"]
@@ -33,7 +33,7 @@ def record_read(record: Record, side: Side, duplicate_group: int | None = None) 
         reference=record.reference,
         booking_date=record.booking_date,
         value_date=record.value_date,
-        amount=from_units(record.amount),
+        amount=format_amount(record.amount, record.currency),
         currency=record.currency,
         description=record.description,
         counterparty=record.counterparty,
@@ -53,6 +53,9 @@ def match_read(
     for link in links:
         read = record_read(link.record, as_side(link.side), link.duplicate_group)
         (left if link.side == "left" else right).append(read)
+    # The left side's currency: the match's amount is its total, and the right side agrees
+    # whenever the rules compare currencies.
+    currency = single_currency(r.currency for r in left)
     return MatchRead(
         id=match.id,
         job_id=match.job_id,
@@ -63,17 +66,41 @@ def match_read(
         rule=match.rule,
         rule_set_version=None if match.origin == MatchOrigin.MANUAL else rule_set_version,
         score=match.score,
-        amount=from_units(match.amount),
-        amount_difference=from_units(match.amount_difference),
+        amount=format_amount(match.amount, currency),
+        amount_difference=format_amount(match.amount_difference, currency),
+        currency=currency,
         date_difference_days=match.date_difference_days,
         booking_date=match.booking_date,
-        evidence=evidence,
+        evidence=present_evidence(evidence, currency),
         explanation=explain(evidence),
         left=left,
         right=right,
         version=match.version,
         created_at=match.created_at,
     )
+
+
+# Evidence figures stored as integer units (tally.money), shown as decimal amounts.
+_EVIDENCE_AMOUNTS = ("difference", "tolerance")
+
+
+def present_evidence(evidence: dict[str, Any] | None, currency: str | None) -> Evidence | None:
+    """Stored evidence as the API shows it: its integer units as decimal amounts."""
+    if evidence is None:
+        return None
+
+    def amounts(figures: dict[str, Any]) -> dict[str, Any]:
+        shown = dict(figures)
+        for key in _EVIDENCE_AMOUNTS:
+            if isinstance(shown.get(key), int):
+                shown[key] = format_amount(shown[key], currency)
+        for key in ("left", "right"):
+            if isinstance(shown.get(key), list):
+                shown[key] = [format_amount(int(units), currency) for units in shown[key]]
+        return shown
+
+    conditions = [amounts(c) for c in evidence.get("conditions") or ()]
+    return Evidence.model_validate({**amounts(evidence), "conditions": conditions})
 
 
 def explain(evidence: dict[str, Any] | None) -> str:

@@ -27,10 +27,22 @@ class StatsRepository:
         self, job_id: int, left_source_id: int, right_source_id: int
     ) -> dict[str, Any]:
         """Per-side record counts and amounts, settled vs open, straight from the stored results."""
-        return {
-            **await self.side_totals(job_id, left_source_id, right_source_id),
-            "matches": await self.match_counts(job_id),
-        }
+        sides: dict[str, dict[str, Any]] = dict(
+            await self.side_totals(job_id, left_source_id, right_source_id)
+        )
+        currencies = await self.source_currencies((left_source_id, right_source_id))
+        sides["left"] = {**sides["left"], "currency": currencies.get(left_source_id)}
+        sides["right"] = {**sides["right"], "currency": currencies.get(right_source_id)}
+        return {**sides, "matches": await self.match_counts(job_id)}
+
+    async def source_currencies(self, source_ids: Collection[int]) -> dict[int, str | None]:
+        """The one currency each source's records name (tally.money.single_currency)."""
+        rows = await self.session.execute(
+            select(Record.data_source_id, func.min(Record.currency), func.max(Record.currency))
+            .where(Record.data_source_id.in_(source_ids))
+            .group_by(Record.data_source_id)
+        )
+        return {source: low if low == high else None for source, low, high in rows}
 
     async def side_totals(
         self,

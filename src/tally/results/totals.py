@@ -13,6 +13,7 @@ from typing import Any
 import polars as pl
 
 from tally.models import CLAIMING_STATUSES, MatchCategory, match_origin
+from tally.money import single_currency
 from tally.reconciliations.repository import SideTotals
 from tally.results.stats_repository import SETTLED_STATUSES
 
@@ -20,7 +21,8 @@ from tally.results.stats_repository import SETTLED_STATUSES
 def totals_from_result(
     left: pl.DataFrame, right: pl.DataFrame, matches: pl.DataFrame, links: pl.DataFrame
 ) -> dict[str, Any]:
-    """``left``/``right`` need ``id`` and ``amount``; ``matches``/``links`` are the engine's."""
+    """``left``/``right`` need ``id`` and ``amount`` (and ``currency``, to name the currency of
+    their amounts); ``matches``/``links`` are the engine's."""
     status = matches.select(
         "match_key",
         pl.col("status").is_in([str(s) for s in CLAIMING_STATUSES]).alias("claims"),
@@ -70,7 +72,7 @@ def decisions_from_result(matches: pl.DataFrame) -> list[list[Any]]:
     return [[*key, n] for key, n in sorted(count.items())]
 
 
-def _side(records: pl.DataFrame, claimed: pl.DataFrame) -> dict[str, int]:
+def _side(records: pl.DataFrame, claimed: pl.DataFrame) -> dict[str, Any]:
     joined = records.select("id", pl.col("amount").abs().alias("size")).join(
         claimed.select(pl.col("record_id").alias("id"), "settled"), on="id", how="left"
     )
@@ -91,6 +93,9 @@ def _side(records: pl.DataFrame, claimed: pl.DataFrame) -> dict[str, int]:
         "unmatched": total - matched,
         "matched_amount": int(row["matched_amount"] or 0),
         "unmatched_amount": int(row["unmatched_amount"] or 0),
+        "currency": single_currency(records["currency"].unique().to_list())
+        if "currency" in records.columns
+        else None,
     }
 
 

@@ -30,7 +30,7 @@ from tally.matching.engine import reconcile
 from tally.matching.result import ReconcileResult
 from tally.matching.rules import RuleSet
 from tally.models import BacktestStatus, MatchOrigin, MatchStatus, RuleSetBacktest
-from tally.money import from_units
+from tally.money import format_amount
 from tally.rule_sets.repository import RuleSetRepository
 from tally.rule_sets.schemas import (
     BacktestReport,
@@ -45,7 +45,7 @@ log = structlog.get_logger("tally.rule_sets")
 
 SAMPLES_PER_KIND = 10
 RunInThread = Callable[..., Awaitable[Any]]
-_BRIEF_COLUMNS = ("id", "reference", "booking_date", "amount", "description")
+_BRIEF_COLUMNS = ("id", "reference", "booking_date", "amount", "currency", "description")
 
 
 async def run_backtest(
@@ -229,7 +229,8 @@ def _briefs(frame: pl.DataFrame, ids: set[int]) -> dict[int, RecordBrief]:
             id=row["id"],
             reference=row["reference"],
             booking_date=row["booking_date"],
-            amount=from_units(row["amount"]),
+            amount=format_amount(row["amount"], row["currency"]),
+            currency=row["currency"],
             description=row["description"],
         )
         for row in rows.iter_rows(named=True)

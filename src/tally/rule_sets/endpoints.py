@@ -54,6 +54,7 @@ _draft_errors = error_responses(
 
 @router.get(
     "/versions",
+    operation_id="rule_sets_list_versions",
     response_model=CursorPage[RuleSetVersionRead],
     responses={**_read_errors, **error_responses(InvalidCursor)},
 )
@@ -68,6 +69,7 @@ async def get_rule_set_versions(
 
 @router.post(
     "/versions",
+    operation_id="rule_sets_create_draft",
     response_model=RuleSetVersionRead,
     status_code=status.HTTP_201_CREATED,
     responses=error_responses(ProjectNotFound, Forbidden, RuleSetVersionNotFound),
@@ -79,14 +81,24 @@ async def create_rule_set_draft(
     return await RuleSetService(session).create_draft(access, data)
 
 
-@router.get("/versions/{number}", response_model=RuleSetVersionRead, responses=_read_errors)
+@router.get(
+    "/versions/{number}",
+    operation_id="rule_sets_get_version",
+    response_model=RuleSetVersionRead,
+    responses=_read_errors,
+)
 async def get_rule_set_version(
     access: ProjectReader, number: Number, session: Session
 ) -> RuleSetVersionRead:
     return await RuleSetService(session).get_version(access, number)
 
 
-@router.put("/versions/{number}", response_model=RuleSetVersionRead, responses=_draft_errors)
+@router.put(
+    "/versions/{number}",
+    operation_id="rule_sets_update_draft",
+    response_model=RuleSetVersionRead,
+    responses=_draft_errors,
+)
 async def update_rule_set_draft(
     access: ProjectEditor, number: Number, data: DraftUpdate, session: Session
 ) -> RuleSetVersionRead:
@@ -95,7 +107,10 @@ async def update_rule_set_draft(
 
 
 @router.delete(
-    "/versions/{number}", status_code=status.HTTP_204_NO_CONTENT, responses=_draft_errors
+    "/versions/{number}",
+    operation_id="rule_sets_delete_draft",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=_draft_errors,
 )
 async def delete_rule_set_draft(access: ProjectEditor, number: Number, session: Session) -> None:
     await RuleSetService(session).delete_draft(access, number)
@@ -103,6 +118,7 @@ async def delete_rule_set_draft(access: ProjectEditor, number: Number, session: 
 
 @router.post(
     "/versions/{number}/activate",
+    operation_id="rule_sets_activate_version",
     response_model=RuleSetVersionRead,
     responses=error_responses(ProjectNotFound, Forbidden, RuleSetVersionNotFound),
 )
@@ -115,6 +131,7 @@ async def activate_rule_set_version(
 
 @router.post(
     "/versions/{number}/backtests",
+    operation_id="backtests_create",
     response_model=BacktestRead,
     status_code=status.HTTP_202_ACCEPTED,
     responses={
@@ -149,6 +166,7 @@ async def create_rule_set_backtest(
 
 @router.get(
     "/versions/{number}/backtests",
+    operation_id="backtests_list",
     response_model=CursorPage[BacktestRead],
     responses={**_read_errors, **error_responses(InvalidCursor)},
 )
@@ -162,6 +180,7 @@ async def get_rule_set_backtests(
 
 @router.get(
     "/backtests/{backtest_id}",
+    operation_id="backtests_get",
     response_model=BacktestRead,
     responses=error_responses(ProjectNotFound, BacktestNotFound),
 )
@@ -173,6 +192,7 @@ async def get_rule_set_backtest(
 
 @router.get(
     "/suggestions",
+    operation_id="suggestions_list",
     response_model=CursorPage[SuggestionRead],
     responses=error_responses(ProjectNotFound, InvalidCursor),
 )
@@ -189,6 +209,7 @@ async def get_rule_suggestions(
 
 @router.post(
     "/suggestions",
+    operation_id="suggestions_create",
     response_model=list[SuggestionRead],
     status_code=status.HTTP_201_CREATED,
     responses=error_responses(
@@ -215,6 +236,7 @@ async def create_rule_suggestions(
 def _decision_route(verb: str) -> Callable[[Endpoint], Endpoint]:
     return router.post(
         f"/suggestions/{{suggestion_id}}/{verb}",
+        operation_id=f"suggestions_{verb}",
         response_model=SuggestionRead,
         responses=error_responses(
             ProjectNotFound, Forbidden, SuggestionNotFound, SuggestionDecided
@@ -239,6 +261,7 @@ async def dismiss_rule_suggestion(
 
 @router.post(
     "/infer",
+    operation_id="rule_sets_infer",
     response_model=InferenceRead,
     status_code=status.HTTP_201_CREATED,
     responses=error_responses(ProjectNotFound, Forbidden, SourcesNotInferable),

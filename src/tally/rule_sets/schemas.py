@@ -1,13 +1,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
-from tally.matching.rules import RuleSet
+from tally.matching.rules import DerivedField, Rule, RuleSet
 from tally.models import BacktestStatus, RuleSetVersionStatus, SuggestionStatus
+from tally.money import CurrencyCode, Money
 
 NOTE_LENGTH = 2000
 
@@ -30,7 +29,7 @@ class DraftUpdate(BaseModel):
 class RuleSetVersionRead(BaseModel):
     number: int
     status: RuleSetVersionStatus
-    rules: dict[str, Any]
+    rules: RuleSet
     note: str
     author_id: int | None
     author_email: str | None
@@ -47,7 +46,8 @@ class RecordBrief(BaseModel):
     id: int
     reference: str | None
     booking_date: date | None
-    amount: Decimal
+    amount: Money
+    currency: CurrencyCode | None = None
     description: str | None
 
 
@@ -153,8 +153,8 @@ class SuggestionRead(SuggestionFigures):
 
     id: int
     status: SuggestionStatus
-    rule: dict[str, Any] = Field(description="The proposed rule, as a rule set's rules hold it")
-    derived_fields: list[dict[str, Any]] = Field(description="Derived fields the rule reads")
+    rule: Rule = Field(description="The proposed rule, as a rule set's rules hold it")
+    derived_fields: list[DerivedField] = Field(description="Derived fields the rule reads")
     description: str = Field(description="The rule in words")
     support: int = Field(description="Pairs learned from (of all the jobs) showing its pattern")
     jobs: list[JobSuggestionFigures] = Field(description="The figures on each job, newest first")

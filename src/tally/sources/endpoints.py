@@ -13,13 +13,14 @@ from tally.idempotency.guard import IdempotentProjectWrite
 from tally.ingest.sniff import looks_whole
 from tally.kit.accepted import accepted_response, mark_accepted
 from tally.kit.errors import Forbidden, TallyError, error_responses
+from tally.kit.openapi import file_response
 from tally.kit.pagination import NO_SINCE, CursorPage, CursorQuery, InvalidCursor, SinceQuery
 from tally.kit.tasks import TaskQueueDep
 from tally.kit.uploads import BadUpload, UploadTooLarge, received_upload
 from tally.profiles.service import ImportProfileNotFound
 from tally.projects.auth import ProjectEditor, ProjectNotFound, ProjectReader
 from tally.sources.reading import HEAD_BYTES, UploadOptions
-from tally.sources.schemas import DataSourceAppendRead, DataSourceRead
+from tally.sources.schemas import DataSourceAppendRead, DataSourceRead, PreflightRead
 from tally.sources.service import (
     APPEND_TASK,
     INGEST_TASK,
@@ -53,8 +54,9 @@ _UPLOAD_FORM = {
                         "file": {"type": "string", "format": "binary"},
                         "name": {"type": "string"},
                         "options": {
-                            "type": "string",
-                            "description": "JSON of UploadOptions (mapping, date_format, on_error, ...)",
+                            "$ref": "#/components/schemas/UploadOptions",
+                            "description": "How to read the file (mapping, date_format, on_error,"
+                            " ...), as a JSON part; default: detected",
                         },
                         "complete": {
                             "type": "boolean",
@@ -66,7 +68,8 @@ _UPLOAD_FORM = {
                             "(options given explicitly win)",
                         },
                     },
-                }
+                },
+                "encoding": {"options": {"contentType": "application/json"}},
             }
         },
         "required": True,
@@ -90,7 +93,8 @@ _APPEND_FORM = {
                             "description": "import every row, even those the source already holds",
                         },
                     },
-                }
+                },
+                "encoding": {"options": {"contentType": "application/json"}},
             }
         },
         "required": True,
@@ -146,6 +150,7 @@ async def _received_head(request: Request) -> tuple[bytes, PreflightChoices]:
 
 @router.get(
     "",
+    operation_id="sources_list",
     response_model=CursorPage[DataSourceRead],
     responses={**error_responses(ProjectNotFound, InvalidCursor), **NOT_MODIFIED},
 )
@@ -168,6 +173,8 @@ async def get_project_data_sources(
 
 @router.post(
     "/preflight",
+    operation_id="sources_preflight",
+    response_model=PreflightRead,
     openapi_extra=_UPLOAD_FORM,
     responses=error_responses(
         ProjectNotFound, Forbidden, InvalidFile, BadUpload, UploadTooLarge, ImportProfileNotFound
@@ -186,6 +193,7 @@ async def preflight_data_source(
 
 @router.post(
     "",
+    operation_id="sources_upload",
     response_model=DataSourceRead,
     status_code=status.HTTP_202_ACCEPTED,
     openapi_extra=_UPLOAD_FORM,
@@ -228,6 +236,7 @@ async def upload_data_source(
 
 @router.get(
     "/{source_id}",
+    operation_id="sources_get",
     response_model=DataSourceRead,
     responses=error_responses(ProjectNotFound, DataSourceNotFound),
 )
@@ -239,6 +248,7 @@ async def get_data_source(
 
 @router.delete(
     "/{source_id}",
+    operation_id="sources_delete",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=error_responses(
         ProjectNotFound, Forbidden, DataSourceNotFound, SourceBusy, SourceInUse
@@ -257,6 +267,8 @@ async def delete_data_source(
 
 @router.post(
     "/{source_id}/append/preflight",
+    operation_id="sources_preflight_append",
+    response_model=PreflightRead,
     openapi_extra=_APPEND_FORM,
     responses=error_responses(
         ProjectNotFound,
@@ -281,6 +293,7 @@ async def preflight_append(
 
 @router.post(
     "/{source_id}/append",
+    operation_id="sources_append",
     response_model=DataSourceAppendRead,
     status_code=status.HTTP_202_ACCEPTED,
     openapi_extra=_APPEND_FORM,
@@ -335,6 +348,7 @@ async def append_to_data_source(
 
 @router.get(
     "/{source_id}/appends",
+    operation_id="appends_list",
     response_model=CursorPage[DataSourceAppendRead],
     responses=error_responses(ProjectNotFound, DataSourceNotFound, InvalidCursor),
 )
@@ -351,6 +365,7 @@ async def get_data_source_appends(
 
 @router.get(
     "/{source_id}/appends/{append_id}",
+    operation_id="appends_get",
     response_model=DataSourceAppendRead,
     responses=error_responses(ProjectNotFound, DataSourceNotFound, AppendNotFound),
 )
@@ -363,8 +378,12 @@ async def get_data_source_append(
 
 @router.get(
     "/{source_id}/appends/{append_id}/skipped",
+    operation_id="appends_download_skipped_rows",
     response_class=FileResponse,
-    responses=error_responses(ProjectNotFound, DataSourceNotFound, AppendNotFound, NoSkippedRows),
+    responses={
+        **error_responses(ProjectNotFound, DataSourceNotFound, AppendNotFound, NoSkippedRows),
+        **file_response("The skipped rows, with their reasons", "text/csv"),
+    },
 )
 async def download_append_skipped_rows(
     access: ProjectReader, source_id: int, append_id: int, session: Session, request: Request
@@ -380,8 +399,12 @@ async def download_append_skipped_rows(
 
 @router.get(
     "/{source_id}/skipped",
+    operation_id="sources_download_skipped_rows",
     response_class=FileResponse,
-    responses=error_responses(ProjectNotFound, DataSourceNotFound, NoSkippedRows),
+    responses={
+        **error_responses(ProjectNotFound, DataSourceNotFound, NoSkippedRows),
+        **file_response("The skipped rows, with their reasons", "text/csv"),
+    },
 )
 async def download_skipped_rows(
     access: ProjectReader, source_id: int, session: Session, request: Request

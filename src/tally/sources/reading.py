@@ -15,7 +15,7 @@ from typing import Any, BinaryIO, Literal
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from tally.ingest.batches import ParsedBatch
 from tally.ingest.csv_reader import parse_csv
@@ -41,6 +41,20 @@ HEAD_BATCH_ROWS = 20_000
 
 class UploadOptions(BaseModel):
     """What the user may say about a file; anything left out is detected."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "mapping": {"booking_date": "Buchungstag", "amount": "Betrag"},
+                    "date_format": "%d.%m.%Y",
+                    "decimal_separator": ",",
+                    "default_currency": "EUR",
+                    "on_error": "skip",
+                }
+            ]
+        }
+    )
 
     mapping: dict[str, str] | None = Field(
         None, description="Tally field -> file column, e.g. {'amount': 'Betrag'}"
@@ -198,10 +212,12 @@ _STATEMENT_OPTIONS = frozenset({"on_error", "accept_unbalanced"})
 
 def _refuse_ignored_options(detected: str, options: UploadOptions) -> None:
     accepted = {"csv": _CSV_OPTIONS, "xlsx": _XLSX_OPTIONS}.get(detected, _STATEMENT_OPTIONS)
+    # An option sent at its default asks for nothing (a typed client sends every field).
+    defaults = UploadOptions()
     given = {
         name
         for name in options.model_fields_set
-        if getattr(options, name) is not None and name not in accepted
+        if getattr(options, name) != getattr(defaults, name) and name not in accepted
     }
     if given:
         names = ", ".join(sorted(given))

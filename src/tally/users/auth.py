@@ -102,9 +102,13 @@ async def _load_identity(digest: str, session: AsyncSession) -> bytes | None:
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
+class AdminRequired(Forbidden):
+    """Only administrators may do this."""
+
+
 async def require_admin(principal: CurrentPrincipal) -> Principal:
     if not principal.is_admin:
-        raise Forbidden("Administrator role required")
+        raise AdminRequired("Administrator role required")
     return principal
 
 

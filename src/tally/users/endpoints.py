@@ -11,8 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tally.cache import NOT_MODIFIED, cached_response, keys
 from tally.cache.http import ETAG_HEADER, IfMatch, representation_etag
 from tally.kit.errors import PreconditionFailed, error_responses
-from tally.kit.pagination import Cursor, InvalidCursor, Page, Paging, paging_params
-from tally.users.auth import AdminPrincipal, CurrentPrincipal, Session
+from tally.kit.pagination import (
+    Cursor,
+    InvalidCursor,
+    Page,
+    Paging,
+    paging_params,
+)
+from tally.users.auth import AdminPrincipal, AdminRequired, CurrentPrincipal, Session
 from tally.users.login import Passwords, sign_in
 from tally.users.schemas import (
     LoginRequest,
@@ -41,6 +47,7 @@ _USERS_PAGE = TypeAdapter(Page[UserRead])
 
 @public_router.post(
     "/login",
+    operation_id="auth_login",
     response_model=TokenResponse,
     responses=error_responses(InvalidCredentials, TooManyLogins),
 )
@@ -54,12 +61,16 @@ async def login(data: LoginRequest, session: Session, request: Request) -> Token
     )
 
 
-@router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/auth/logout", operation_id="auth_logout", status_code=status.HTTP_204_NO_CONTENT)
 async def logout(principal: CurrentPrincipal, session: Session) -> None:
     await UserService(session).logout(principal.token)
 
 
-@router.post("/auth/logout-everywhere", status_code=status.HTTP_204_NO_CONTENT)
+@router.post(
+    "/auth/logout-everywhere",
+    operation_id="auth_logout_everywhere",
+    status_code=status.HTTP_204_NO_CONTENT,
+)
 async def logout_everywhere(principal: CurrentPrincipal, session: Session) -> None:
     """End every token and browser session of the caller, this token included."""
     await UserService(session).sign_out_everywhere(principal.user_id)
@@ -67,6 +78,7 @@ async def logout_everywhere(principal: CurrentPrincipal, session: Session) -> No
 
 @router.post(
     "/users/me/password",
+    operation_id="users_change_own_password",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=error_responses(WrongPassword),
 )
@@ -86,8 +98,9 @@ async def change_own_password(
 
 @router.post(
     "/users/{user_id}/password",
+    operation_id="users_reset_password",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=error_responses(UserNotFound),
+    responses=error_responses(AdminRequired, UserNotFound),
 )
 async def reset_password(
     _admin: AdminPrincipal,
@@ -100,15 +113,16 @@ async def reset_password(
     await UserService(session).reset_password(user_id, data.new_password, passwords)
 
 
-@router.get("/users/me", response_model=UserRead)
+@router.get("/users/me", operation_id="users_get_me", response_model=UserRead)
 async def get_me(principal: CurrentPrincipal, session: Session) -> UserRead:
     return UserRead.model_validate(await UserService(session).get_user(principal.user_id))
 
 
 @router.get(
     "/users",
+    operation_id="users_list",
     response_model=Page[UserRead],
-    responses={**NOT_MODIFIED, **error_responses(InvalidCursor)},
+    responses={**NOT_MODIFIED, **error_responses(AdminRequired, InvalidCursor)},
 )
 async def get_users(
     _admin: AdminPrincipal, params: Annotated[Paging, Depends(paging_params)], request: Request
@@ -127,9 +141,10 @@ async def get_users(
 
 @router.post(
     "/users",
+    operation_id="users_create",
     response_model=UserRead,
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(EmailTaken),
+    responses=error_responses(AdminRequired, EmailTaken),
 )
 async def create_user(_admin: AdminPrincipal, data: UserCreate, session: Session) -> UserRead:
     return UserRead.model_validate(await UserService(session).create_user(data))
@@ -137,10 +152,11 @@ async def create_user(_admin: AdminPrincipal, data: UserCreate, session: Session
 
 @router.get(
     "/users/{user_id}",
+    operation_id="users_get",
     response_model=UserRead,
     responses={
         200: {"description": "The user", "headers": ETAG_HEADER},
-        **error_responses(UserNotFound),
+        **error_responses(AdminRequired, UserNotFound),
     },
 )
 async def get_user(
@@ -153,10 +169,11 @@ async def get_user(
 
 @router.patch(
     "/users/{user_id}",
+    operation_id="users_update",
     response_model=UserRead,
     responses={
         200: {"description": "The user as updated", "headers": ETAG_HEADER},
-        **error_responses(UserNotFound, OwnAccessIsPermanent, PreconditionFailed),
+        **error_responses(AdminRequired, UserNotFound, OwnAccessIsPermanent, PreconditionFailed),
     },
 )
 async def update_user(

@@ -36,9 +36,16 @@ def static_url(path: str) -> str:
 
 
 def money(value: int | Decimal | str | None, *, units: bool = True) -> str:
-    """1234567 units -> '123.4567'; Decimal('1234.5') -> '1,234.50'. Never through float."""
+    """1234567 units -> '123.4567'; Decimal('1234.5') -> '1,234.50'; '1200' (JPY) -> '1,200'.
+    Never through float."""
     if value is None or value == "":
         return MISSING
+    if isinstance(value, str):
+        # An amount as the API presents it (tally.money.format_amount): already in its currency's
+        # places (JPY "1200", BHD "1.250"), which the page keeps.
+        shown = Decimal(value)
+        places = -min(int(shown.as_tuple().exponent), 0)
+        return f"{shown:,.{places}f}"
     amount = from_units(value) if units and isinstance(value, int) else Decimal(str(value))
     text = f"{amount:,.4f}"
     whole, _, frac = text.partition(".")

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Body, Path, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from tally.jobs.schemas import JobCreate
+from tally.jobs.schemas import JobCreate, present_summary
 from tally.jobs.service import RECONCILE_TASK, JobService
 from tally.kit.tasks import TaskQueueDep
 from tally.matching.rules import RuleSet
@@ -107,7 +107,8 @@ async def start_job(
 
 def job_state(job: ReconciliationJob) -> dict[str, Any]:
     """What the live job panel shows."""
-    summary = job.summary or {}
+    presented = present_summary(job.summary)
+    summary = presented.model_dump(mode="json") if presented is not None else {}
     return {
         "status": str(job.status),
         "finished": str(job.status) in ("completed", "failed", "cancelled"),

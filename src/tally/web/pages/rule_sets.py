@@ -142,7 +142,7 @@ async def get_version_page(
             "rule_version": version,  # "version" is the app's, in the page footer
             "proposed": proposed_evidence(version.note),
             "is_draft": version.status == RuleSetVersionStatus.DRAFT,
-            "rules": version.rules,
+            "rules": version.rules.model_dump(mode="json"),
             "jobs": jobs,
             "backtests": await service.list_backtests(access, number),
             "can_edit": await may_edit(access),

@@ -1,0 +1,242 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_body import ErrorBody
+from ...models.preflight_read import PreflightRead
+from ...models.sources_preflight_append_body import SourcesPreflightAppendBody
+from ...types import Response
+
+
+def _get_kwargs(
+    project_id: int,
+    source_id: int,
+    *,
+    body: SourcesPreflightAppendBody,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/projects/{project_id}/data-sources/{source_id}/append/preflight".format(
+            project_id=quote(str(project_id), safe=""),
+            source_id=quote(str(source_id), safe=""),
+        ),
+    }
+
+    _kwargs["files"] = body.to_multipart()
+
+    headers["Content-Type"] = "multipart/form-data; boundary=+++"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorBody | PreflightRead | None:
+    if response.status_code == 200:
+        response_200 = PreflightRead.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorBody.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorBody.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorBody.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 413:
+        response_413 = ErrorBody.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = ErrorBody.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 503:
+        response_503 = ErrorBody.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorBody | PreflightRead]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    project_id: int,
+    source_id: int,
+    *,
+    client: AuthenticatedClient,
+    body: SourcesPreflightAppendBody,
+) -> Response[ErrorBody | PreflightRead]:
+    """Preflight Append
+
+     Preflight a file to append: the same answer as the upload's preflight, plus ``duplicates``:
+    how many of the rows sent are new and how many the source already holds (the whole file when
+    ``complete``). Stores nothing.
+
+    Args:
+        project_id (int):
+        source_id (int):
+        body (SourcesPreflightAppendBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | PreflightRead]
+    """
+
+    kwargs = _get_kwargs(
+        project_id=project_id,
+        source_id=source_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    project_id: int,
+    source_id: int,
+    *,
+    client: AuthenticatedClient,
+    body: SourcesPreflightAppendBody,
+) -> ErrorBody | PreflightRead | None:
+    """Preflight Append
+
+     Preflight a file to append: the same answer as the upload's preflight, plus ``duplicates``:
+    how many of the rows sent are new and how many the source already holds (the whole file when
+    ``complete``). Stores nothing.
+
+    Args:
+        project_id (int):
+        source_id (int):
+        body (SourcesPreflightAppendBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | PreflightRead
+    """
+
+    return sync_detailed(
+        project_id=project_id,
+        source_id=source_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    project_id: int,
+    source_id: int,
+    *,
+    client: AuthenticatedClient,
+    body: SourcesPreflightAppendBody,
+) -> Response[ErrorBody | PreflightRead]:
+    """Preflight Append
+
+     Preflight a file to append: the same answer as the upload's preflight, plus ``duplicates``:
+    how many of the rows sent are new and how many the source already holds (the whole file when
+    ``complete``). Stores nothing.
+
+    Args:
+        project_id (int):
+        source_id (int):
+        body (SourcesPreflightAppendBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | PreflightRead]
+    """
+
+    kwargs = _get_kwargs(
+        project_id=project_id,
+        source_id=source_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    project_id: int,
+    source_id: int,
+    *,
+    client: AuthenticatedClient,
+    body: SourcesPreflightAppendBody,
+) -> ErrorBody | PreflightRead | None:
+    """Preflight Append
+
+     Preflight a file to append: the same answer as the upload's preflight, plus ``duplicates``:
+    how many of the rows sent are new and how many the source already holds (the whole file when
+    ``complete``). Stores nothing.
+
+    Args:
+        project_id (int):
+        source_id (int):
+        body (SourcesPreflightAppendBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | PreflightRead
+    """
+
+    return (
+        await asyncio_detailed(
+            project_id=project_id,
+            source_id=source_id,
+            client=client,
+            body=body,
+        )
+    ).parsed

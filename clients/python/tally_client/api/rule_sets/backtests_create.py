@@ -1,0 +1,242 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.backtest_create import BacktestCreate
+from ...models.backtest_read import BacktestRead
+from ...models.error_body import ErrorBody
+from ...types import Response
+
+
+def _get_kwargs(
+    project_id: int,
+    number: int,
+    *,
+    body: BacktestCreate,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/projects/{project_id}/rule-set/versions/{number}/backtests".format(
+            project_id=quote(str(project_id), safe=""),
+            number=quote(str(number), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> BacktestRead | ErrorBody | None:
+    if response.status_code == 202:
+        response_202 = BacktestRead.from_dict(response.json())
+
+        return response_202
+
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorBody.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorBody.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = ErrorBody.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = ErrorBody.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = ErrorBody.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 503:
+        response_503 = ErrorBody.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[BacktestRead | ErrorBody]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    project_id: int,
+    number: int,
+    *,
+    client: AuthenticatedClient,
+    body: BacktestCreate,
+) -> Response[BacktestRead | ErrorBody]:
+    """Create Rule Set Backtest
+
+     Run the version over a completed job's inputs in the background, changing nothing; poll
+    the backtest for its diff against the job's results and its precision and recall against
+    the job's review decisions.
+
+    Args:
+        project_id (int):
+        number (int): The version number within the project
+        body (BacktestCreate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[BacktestRead | ErrorBody]
+    """
+
+    kwargs = _get_kwargs(
+        project_id=project_id,
+        number=number,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    project_id: int,
+    number: int,
+    *,
+    client: AuthenticatedClient,
+    body: BacktestCreate,
+) -> BacktestRead | ErrorBody | None:
+    """Create Rule Set Backtest
+
+     Run the version over a completed job's inputs in the background, changing nothing; poll
+    the backtest for its diff against the job's results and its precision and recall against
+    the job's review decisions.
+
+    Args:
+        project_id (int):
+        number (int): The version number within the project
+        body (BacktestCreate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        BacktestRead | ErrorBody
+    """
+
+    return sync_detailed(
+        project_id=project_id,
+        number=number,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    project_id: int,
+    number: int,
+    *,
+    client: AuthenticatedClient,
+    body: BacktestCreate,
+) -> Response[BacktestRead | ErrorBody]:
+    """Create Rule Set Backtest
+
+     Run the version over a completed job's inputs in the background, changing nothing; poll
+    the backtest for its diff against the job's results and its precision and recall against
+    the job's review decisions.
+
+    Args:
+        project_id (int):
+        number (int): The version number within the project
+        body (BacktestCreate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[BacktestRead | ErrorBody]
+    """
+
+    kwargs = _get_kwargs(
+        project_id=project_id,
+        number=number,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    project_id: int,
+    number: int,
+    *,
+    client: AuthenticatedClient,
+    body: BacktestCreate,
+) -> BacktestRead | ErrorBody | None:
+    """Create Rule Set Backtest
+
+     Run the version over a completed job's inputs in the background, changing nothing; poll
+    the backtest for its diff against the job's results and its precision and recall against
+    the job's review decisions.
+
+    Args:
+        project_id (int):
+        number (int): The version number within the project
+        body (BacktestCreate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        BacktestRead | ErrorBody
+    """
+
+    return (
+        await asyncio_detailed(
+            project_id=project_id,
+            number=number,
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,11 @@
+from enum import StrEnum
+
+
+class EqualsConditionNormalisersItem(StrEnum):
+    CASE = "case"
+    LEADING_ZEROS = "leading_zeros"
+    PUNCTUATION = "punctuation"
+    WHITESPACE = "whitespace"
+
+    def __str__(self) -> str:
+        return str(self.value)
