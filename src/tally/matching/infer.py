@@ -25,7 +25,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-import re
 import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -390,9 +389,9 @@ def _group_size(key: KeyChoice) -> int:
     """The most records sharing one key value (a batch of nine invoices, a payout of eight
     charges and a refund), within what a rule allows: key blocks are small, so large groups
     cost little to search."""
-    if key.groups.height == 0:
-        return _DEFAULT_GROUP_SIZE
-    largest = int(key.groups["size"].max())  # type: ignore[arg-type]
+    largest = key.fan_out
+    if key.groups.height:
+        largest = max(largest, int(key.groups["size"].max()))  # type: ignore[arg-type]
     return min(max(largest, _DEFAULT_GROUP_SIZE), _MAX_GROUP_SIZE)
 
 
@@ -472,11 +471,11 @@ def _prefix_groups(
         derived = []
         names = []
         for side, name in (("left", key.condition.field), ("right", key.condition.other_field)):
-            source, pattern = _prefix_source(key, name)
+            source, pattern = _prefix_source(key, name, dropped)
             prefix = DerivedField(
                 name=f"{side}_key_prefix{dropped}",
                 source=source,
-                pattern=_without_last_digits(pattern, dropped),
+                pattern=pattern,
                 normalisers=KEY_NORMALISERS,
                 multiple=True,
             )
@@ -504,22 +503,13 @@ def _prefix_groups(
     return out
 
 
-def _prefix_source(key: KeyChoice, name: str) -> tuple[str, str]:
-    """The text a key field is read from and the regex of its tokens."""
+def _prefix_source(key: KeyChoice, name: str, dropped: int) -> tuple[str, str]:
+    """The text a key field is read from and the regex of its tokens less their last
+    ``dropped`` digits."""
     derived = next((d for d in key.derived if d.name == name), None)
     if derived is not None:
-        return derived.source, derived.pattern
-    return name, r"(?i)(?P<value>.*\d)"
-
-
-def _without_last_digits(pattern: str, dropped: int) -> str:
-    """The token regex with its value ending ``dropped`` digits before the token does."""
-    runs = list(re.finditer(r"\\d\{(\d+),(\d+)\}", pattern))
-    if runs:
-        last = runs[-1]
-        pattern = f"{pattern[: last.start()]}\\d{{1,{last.group(2)}}}{pattern[last.end() :]}"
-    body = pattern.removeprefix("(?i)(?P<value>").removesuffix(")")
-    return rf"(?i)(?P<value>(?:{body}))\d{{{dropped}}}\b"
+        return derived.source, key.shapes[name].pattern(drop_digits=dropped)
+    return name, rf"(?i)(?P<value>.*\d)\d{{{dropped}}}\b"
 
 
 def _text_groups(
