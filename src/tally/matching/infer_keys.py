@@ -528,11 +528,12 @@ def token_shapes(raws: list[str], *, number_only: bool) -> TokenShapes:
         prefix = "" if number_only else " ".join(words_of)
         number, suffix = found["number"], found["suffix"] or ""
         seps = tuple(re.findall(r"[-_/.]", number))
-        letters = re.sub(r"[^A-Za-z]", "", suffix)
-        key = (prefix, seps, "-" if suffix and len(suffix) > len(letters) else "." * bool(suffix))
+        suffix_letters = re.sub(r"[^A-Za-z]", "", suffix)
+        joined_by = len(suffix) > len(suffix_letters)
+        key = (prefix, seps, "-" if joined_by else "." * bool(suffix))
         shapes[key] += 1
         lengths.setdefault(key, []).append([len(r) for r in re.findall(r"\d+", number)])
-        suffixes.setdefault(key, []).append(len(letters))
+        suffixes.setdefault(key, []).append(len(suffix_letters))
     # Every shape seen more than by chance is kept (a credit note's CN- before each vendor's
     # numbering is rare but systematic); a one-off token is not.
     least = max(_MIN_SHAPE_TOKENS, math.ceil(_MIN_SHAPE_SHARE * sum(shapes.values())))
