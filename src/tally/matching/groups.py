@@ -156,6 +156,7 @@ def _one_to_many(
     if ordered.height == 0:
         return []
     tgt, val = f"{side[one]}{AMOUNT}", f"{side[many]}{AMOUNT}"
+    orient = -1 if one == "r" else 1  # difference is always right minus left
     radius_bound = pl.lit(amount.abs_units, dtype=pl.Int64)
     if amount.pct_ppm:
         pct_bound = (pl.col(tgt).abs() * amount.pct_ppm) // (1_000_000 - amount.pct_ppm) + 1
@@ -197,6 +198,46 @@ def _one_to_many(
         lset, rset = tuple(sorted(set(ls))), tuple(sorted(set(rs)))
         proposals.append(GroupMatch(lset, rset, score_q, 0, tol, tuple(es)))
     out.blocks += settled.height
+    # A block whose records all together are within tolerance is one group: every record
+    # quoting a payout's id belongs to that payout, even when a subset of them happens to come
+    # closer to its net amount (one payout of charges less a fee per charge).
+    whole = summary.join(settled.select(one), on=one, how="anti").filter(
+        (pl.col("n") <= k)
+        & (pl.col("target") != 0)
+        & ((pl.col("total") - pl.col("target")).abs() <= pl.col("radius"))
+    )
+    if whole.height:
+        whole_groups = (
+            ordered.join(whole.select(one), on=one, how="inner")
+            .group_by(one)
+            .agg(
+                pl.col("l").alias("_ls"),
+                pl.col("r").alias("_rs"),
+                pl.col("_e"),
+                pl.col("_ms").mean(),
+                pl.first(tgt).alias("target"),
+                pl.col(val).sum().alias("total"),
+            )
+            .sort(one)
+        )
+        for _o, ls, rs, es, ms, target, total in whole_groups.iter_rows():
+            tol = _tol(amount, int(target), int(total))
+            diff = int(total) - int(target)
+            if abs(diff) > tol:  # the radius bounds the tolerance from above
+                continue
+            fit = float(amount_score(np.array([diff]), np.array([tol]))[0])
+            proposals.append(
+                GroupMatch(
+                    tuple(sorted(set(ls))),
+                    tuple(sorted(set(rs))),
+                    round(min(amount_weight * fit + ms, 1.0) * SCORE_SCALE),
+                    orient * diff,
+                    tol,
+                    tuple(es),
+                )
+            )
+        out.blocks += whole.height
+        settled = pl.concat([settled.select(one), whole.select(one)])
 
     rest = ordered.join(settled.select(one), on=one, how="anti")
     out.truncated += int(
@@ -211,7 +252,6 @@ def _one_to_many(
         pl.first(tgt).alias("_target"),
         pl.col("_ms"),
     )
-    orient = -1 if one == "r" else 1  # difference is always right minus left
     for n_done, (_o, ls, rs, es, vals, target, ms) in enumerate(grouped.iter_rows()):
         if n_done % 256 == 0:
             checkpoint(n_done / max(grouped.height, 1))

@@ -330,7 +330,7 @@ def _candidates(
             conds.append(dates.condition(required=False, weight=0.5))
         # Exact sums first (a split's parts add up to the cent); with the fee tolerance after,
         # on what exact sums left open (parts each with a fee deducted).
-        sums = amount_model(key.groups) if key.groups.height >= _MIN_GROUPS else None
+        sums = amount_model(key.groups, sums=True) if key.groups.height >= _MIN_GROUPS else None
         if sums is not None:  # the sums' own tolerance, with the pairs' sign convention
             sums = dataclasses.replace(sums, sign=amount.sign)
         for tolerance in reversed(_tolerances(sums or amount)):

@@ -31,6 +31,7 @@ _MAX_WINDOW = 60
 # of a split differs by more.
 _SMALL_PPM = 20_000
 _MIN_REPEATS = 3
+_MIN_LINEAR = 10  # paid pairs needed to read a rate-plus-fixed fee off the differences
 SIMILARITY_SAMPLE = 2_000
 
 
@@ -94,9 +95,14 @@ def joined_pairs(
     return pairs.join(sides[0], on="l_row").join(sides[1], on="r_row")
 
 
-def amount_model(facts: pl.DataFrame) -> AmountModel | None:
+def amount_model(facts: pl.DataFrame, *, sums: bool = False) -> AmountModel | None:
     """Sign convention and the tightest tolerance (absolute, percentage, or both) explaining the
-    differences of 99 % of the keyed pairs that are payments of the whole amount."""
+    differences of 99 % of the keyed pairs that are payments of the whole amount.
+
+    With ``sums`` the pairs are totals of key groups (a payout's charges and refunds against
+    its credit): when most differ, their differences follow no single value or rate (a fee per
+    charge on the charges, not on the net), so every one of them counts, not only recurring
+    ones."""
     if facts.height == 0:
         return None
     opposite = (facts["l_amount"] * facts["r_amount"] < 0).sum() * 2 > facts.height
@@ -111,7 +117,10 @@ def amount_model(facts: pl.DataFrame) -> AmountModel | None:
         return None
     diff, ppm, big = diff[close], ppm[close], big[close]
     exact_share = float((diff == 0).mean())
-    kept = _systematic(diff, ppm) | (ppm <= _SMALL_PPM)
+    # Sums that mostly differ (fees on every payout) count whole; where most sums are exact
+    # (splits), a differing one is a coincidence of keys more often than a fee.
+    every = sums and exact_share < 0.5
+    kept = np.ones(diff.size, np.bool_) if every else _systematic(diff, ppm) | (ppm <= _SMALL_PPM)
     diff, ppm, big = diff[kept], ppm[kept], big[kept]
     cover = math.ceil(_COVER * diff.size)
     # Candidates: absolute only, percentage only, or a percentage with an absolute floor/cap.
@@ -136,6 +145,9 @@ def amount_model(facts: pl.DataFrame) -> AmountModel | None:
             best = (cost, abs_t, p)
     assert best is not None
     _, abs_t, p = best
+    linear = None if sums else _linear_fee(diff, big, exact_share)
+    if linear is not None:  # a rate plus a fixed part: the envelope holds beyond the sample
+        abs_t, p = linear
     abs_t = _round_units(abs_t)
     parts = []
     if abs_t == 0 and p == 0:
@@ -153,6 +165,31 @@ def amount_model(facts: pl.DataFrame) -> AmountModel | None:
     return AmountModel(
         "opposite" if opposite else "same", abs_t, p, exact_share, int(diff.size), note
     )
+
+
+def _linear_fee(diff: np.ndarray, big: np.ndarray, exact_share: float) -> tuple[int, int] | None:
+    """A fee of a rate plus a fixed part per payment (1.4 % + 0.25), when the differences
+    follow one: the tolerance (the larger of an absolute and a percentage part) that holds the
+    line's upper envelope at every amount, not only at the amounts of the sample. Tolerances
+    fit to the sample alone missed the smallest payments, where the fixed part dominates.
+
+    With the envelope ``rate * a + top`` and the median amount ``m``, ``max(rate * m + top,
+    (rate + top / m) * a)`` is above it everywhere."""
+    paid = diff > 0
+    if exact_share >= 0.5 or int(paid.sum()) < _MIN_LINEAR:
+        return None
+    x, y = big[paid].astype(np.float64), diff[paid].astype(np.float64)
+    if float(np.ptp(x)) == 0.0:
+        return None
+    rate, _ = np.polyfit(x, y, 1)
+    rest = y - rate * x
+    top, bottom = float(rest.max()), float(rest.min())
+    # One line: a positive rate and fixed part, the differences within a tenth of the fixed
+    # part of it (rounding), not a mixture of fixed fees and percentages.
+    if rate <= 0 or bottom <= 0 or top - bottom > 0.1 * top:
+        return None
+    middle = float(np.median(x))
+    return math.ceil(rate * middle + top), _round_ppm(math.ceil((rate + top / middle) * 1e6))
 
 
 def _systematic(diff: np.ndarray, ppm: np.ndarray) -> np.ndarray:
