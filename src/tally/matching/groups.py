@@ -9,7 +9,9 @@ key, the date window, fuzzy text); the amount condition is applied to sums.
   without search (vectorised); otherwise a meet-in-the-middle search over integer units.
 * ``many_to_many``: each connected component of edges is one block; if the whole component
   balances (at most k per side) it is one group, else subsets of both sides are paired by sum,
-  best first, until none is left or the block's time budget is spent.
+  best first, until none is left or the block's search budget (a count of subset sums built
+  and compared, :class:`tally.matching.sums.SearchBudget`) is spent: the same input gives the
+  same groups on any machine.
 
 Proposals compete for records greedily by score; proposals tied at the same score that share a
 record are all marked ambiguous (never decided by row order).
@@ -53,6 +55,7 @@ from tally.matching.rules import (
 )
 from tally.matching.sums import (
     BudgetExceeded,
+    SearchBudget,
     amount_score,
     best_balanced,
     best_subsets,
@@ -89,7 +92,7 @@ def search_groups(
     rule: Rule,
     rule_set: RuleSet,
     limits: Limits,
-    budget_s: float,
+    search_budget: int,
     checkpoint: Callable[[float], None],
 ) -> GroupOutcome:
     """All groups a grouped rule finds among the (free) records of ``lw`` and ``rw``."""
@@ -121,11 +124,11 @@ def search_groups(
     amount_weight = amount.weight / total_w
     start = time.perf_counter()
     if rule.cardinality is Cardinality.MANY_TO_MANY:
-        proposals = _many_to_many(edges, amount, amount_weight, rule, limits, budget_s, out)
+        proposals = _many_to_many(edges, amount, amount_weight, rule, search_budget, out)
     else:
         one = "l" if rule.cardinality is Cardinality.ONE_TO_MANY else "r"
         proposals = _one_to_many(
-            edges, one, amount, amount_weight, rule, limits, budget_s, out, checkpoint
+            edges, one, amount, amount_weight, rule, limits, search_budget, out, checkpoint
         )
     suggest_q = round(rule.suggest * SCORE_SCALE)
     out.groups = _resolve([g for g in proposals if g.score_q >= suggest_q])
@@ -140,7 +143,7 @@ def _one_to_many(
     amount_weight: float,
     rule: Rule,
     limits: Limits,
-    budget_s: float,
+    search_budget: int,
     out: GroupOutcome,
     checkpoint: Callable[[float], None],
 ) -> list[GroupMatch]:
@@ -256,7 +259,6 @@ def _one_to_many(
         if n_done % 256 == 0:
             checkpoint(n_done / max(grouped.height, 1))
         out.blocks += 1
-        began = time.perf_counter()
         try:
             hits = best_subsets(
                 np.asarray(vals, np.int64),
@@ -266,11 +268,9 @@ def _one_to_many(
                 amount_weight=amount_weight,
                 min_size=2,
                 max_size=k,
+                budget=SearchBudget(search_budget),
             )
         except BudgetExceeded:
-            out.over_budget += 1
-            continue
-        if time.perf_counter() - began > budget_s:
             out.over_budget += 1
             continue
         for hit in hits:
@@ -298,8 +298,7 @@ def _many_to_many(
     amount: AmountCondition,
     amount_weight: float,
     rule: Rule,
-    limits: Limits,
-    budget_s: float,
+    search_budget: int,
     out: GroupOutcome,
 ) -> list[GroupMatch]:
     if edges.height == 0:
@@ -329,7 +328,6 @@ def _many_to_many(
         edge_rows = slice(edge_cuts[c], edge_cuts[c + 1])
         if lpos.size + rpos.size < 3:
             continue
-        began = time.perf_counter()
         if lpos.size <= k and rpos.size <= k:
             diff = int(rval.sum()) - int(lval.sum())
             tol = _tol(amount, int(lval.sum()), int(rval.sum()))
@@ -352,10 +350,8 @@ def _many_to_many(
             continue
         free_l = np.ones(lpos.size, np.bool_)
         free_r = np.ones(rpos.size, np.bool_)
+        budget = SearchBudget(search_budget)  # one per component, across its rounds
         while free_l.any() and free_r.any():
-            if time.perf_counter() - began > budget_s:
-                out.over_budget += 1
-                break
             fl, fr = np.flatnonzero(free_l), np.flatnonzero(free_r)
             try:
                 hits = best_balanced(
@@ -366,6 +362,7 @@ def _many_to_many(
                     amount,
                     amount_weight=amount_weight,
                     max_size=k,
+                    budget=budget,
                 )
             except BudgetExceeded:
                 out.over_budget += 1
