@@ -551,7 +551,7 @@ def token_shapes(raws: list[str], *, number_only: bool) -> TokenShapes:
         for i, run in enumerate(runs[:-1]):
             parts.append(rf"\d{{{max(1, min(run) - 1)},{max(run) + 1}}}")
             if i < len(seps):
-                parts.append(r"[-_/.]?")
+                parts.append(r"[-_/. ]?")  # a payer may write a space for the separator
         tail = ""
         if suffix_sep:
             most = max(suffixes[shape])
