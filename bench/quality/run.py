@@ -111,6 +111,8 @@ def run_case(name: str, n: int, seed: int, out: Path, methods: tuple[str, ...]) 
 
 
 def _run_method(method: str, loaded: LoadedCase, name: str) -> dict[str, Any]:
+    if method in ("hand", "sql") and name not in KNOWLEDGE:
+        return {"error": "not written: a case the team has not seen"}
     if method == "sql":
         started = time.perf_counter()
         pairs = sql_pairs(loaded, KNOWLEDGE[name])

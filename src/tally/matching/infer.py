@@ -23,6 +23,7 @@ found hold for the whole sources.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import math
 import time
@@ -43,10 +44,12 @@ from tally.matching.infer_keys import (
     KeyChoice,
     chance_similarity,
     choose_key,
+    key_values,
     slug,
     text_fields,
 )
 from tally.matching.infer_models import (
+    MAX_WINDOW_DAYS,
     AmountModel,
     DateModel,
     TextMatch,
@@ -74,6 +77,7 @@ INFERRED_AUTHOR = "inferred from data"
 # counterparty with hundreds of open invoices) otherwise costs the full search for every
 # candidate rule tried.
 _SAMPLE_SEARCH_BUDGET = 200_000
+_LAG_MARGIN_DAYS = 3  # the right sample reaches this far beyond the keyed pairs' lags
 _MIN_GROUPS = 5  # key groups (splits, batches) needed to set the tolerance of sums
 _DEFAULT_GROUP_SIZE, _MAX_GROUP_SIZE = 5, 10  # Rule.max_group_size: its default and its limit
 
@@ -83,7 +87,6 @@ class InferenceLimits:
     """How much inference reads and how sure a rule must be to be proposed."""
 
     sample_rows: int = 3_000  # per side; larger sources are read through a date window
-    sample_margin_days: int = 5  # the right side's window reaches this far beyond
     # Estimated precision (decoy) a rule needs. The estimate is conservative (it counts every
     # record left open as a possible false match) and later rules cover few records, so 0.97
     # per rule measured >= 0.998 overall on the generated cases (bench/infer/REPORT.md).
@@ -198,15 +201,19 @@ def infer_rules(
     started = time.perf_counter()
     limits = limits or InferenceLimits()
     full_left, full_right = prepare_side(left, "left"), prepare_side(right, "right")
-    ls, rs = _sample(full_left, full_right, limits)
+    ls, wide, window = _sample(full_left, full_right, limits)
+    min_pairs = max(3, min(ls.height, wide.height) // 200)
+    key = choose_key(ls, wide, min_pairs=min_pairs)
+    rs = wide
+    if window is not None and key is not None:
+        rs = _reach(full_left, ls, wide, key, window)
     notes: list[str] = []
     if ls.height < full_left.height or rs.height < full_right.height:
         notes.append(
             f"read {ls.height} of {full_left.height} left and {rs.height} of "
-            f"{full_right.height} right records (a date window)"
+            f"{full_right.height} right records (a date window, and the right records its "
+            "left records' keys and lags reach)"
         )
-    min_pairs = max(3, min(ls.height, rs.height) // 200)
-    key = choose_key(ls, rs, min_pairs=min_pairs)
     fields = (text_fields(ls), text_fields(rs))
     facts = joined_pairs(ls, rs, key.pairs, fields) if key is not None else None
     amount = amount_model(facts) if facts is not None else None
@@ -262,26 +269,66 @@ def infer_rules(
 
 def _sample(
     left: pl.DataFrame, right: pl.DataFrame, limits: InferenceLimits
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Both sides whole when small; else the records of one date window (left) and that window
-    widened by a margin (right), so records paired across a few days stay together."""
+) -> tuple[pl.DataFrame, pl.DataFrame, tuple[dt.date, dt.date] | None]:
+    """Both sides whole when small; else the left records of one date window, the right ones
+    of that window widened by the longest lag a rule may allow, and the window."""
     size = limits.sample_rows
     if left.height <= size and right.height <= size:
-        return left, right
+        return left, right, None
     days = left["booking_date"].drop_nulls().sort()
     if days.len() < left.height // 2 or right["booking_date"].null_count() > right.height // 2:
         return (
             left.sample(min(size, left.height), seed=limits.seed).sort(ROW),
             right.sample(min(size, right.height), seed=limits.seed).sort(ROW),
+            None,
         )
     share = size / max(left.height, right.height)
     start = float(np.random.default_rng(limits.seed).uniform(0, max(0.0, 1 - share)))
     lo = days[int(start * (days.len() - 1))]
     hi = days[min(int((start + share) * (days.len() - 1)), days.len() - 1)]
-    margin = pl.duration(days=limits.sample_margin_days)
+    margin = pl.duration(days=MAX_WINDOW_DAYS)
     ls = left.filter(pl.col("booking_date").is_between(lo, hi))
     rs = right.filter(pl.col("booking_date").is_between(pl.lit(lo) - margin, pl.lit(hi) + margin))
-    return ls, rs
+    return ls, rs, (lo, hi)
+
+
+def _reach(
+    full_left: pl.DataFrame,
+    ls: pl.DataFrame,
+    wide: pl.DataFrame,
+    key: KeyChoice,
+    window: tuple[dt.date, dt.date],
+) -> pl.DataFrame:
+    """The right records of ``wide`` the sampled left records can pair with: within the lags
+    their keyed pairs show (a payment 5-40 days after its invoice lies outside a window of 12
+    days of invoices widened by a few days), and not quoting only keys of left records outside
+    the sample (their partners are not in it: by chance alone they would be matched or left
+    open, and every estimate would shift with the size of the sources)."""
+    pairs = key.pairs.join(
+        ls.select(pl.col(ROW).alias("l_row"), pl.col("booking_date").alias("l")), on="l_row"
+    ).join(wide.select(pl.col(ROW).alias("r_row"), pl.col("booking_date").alias("r")), on="r_row")
+    gaps = pairs.select((pl.col("r") - pl.col("l")).dt.total_days().alias("g"))["g"].drop_nulls()
+    if gaps.len() < _MIN_GROUPS:
+        return wide
+    early = max(int(np.quantile(gaps.to_numpy(), 0.005)), -MAX_WINDOW_DAYS)
+    late = min(int(np.quantile(gaps.to_numpy(), 0.995)), MAX_WINDOW_DAYS)
+    lo, hi = window
+    reach = pl.col("booking_date").is_between(
+        pl.lit(lo) + pl.duration(days=early - _LAG_MARGIN_DAYS),
+        pl.lit(hi) + pl.duration(days=late + _LAG_MARGIN_DAYS),
+    )
+    rule_set = RuleSet(
+        rules=[Rule(name="key", conditions=[key.condition, AmountCondition()])],
+        derived_fields=list(key.derived),
+    )
+    inside = key_values(ls, key.condition.field, key.condition.normalisers, rule_set)
+    everywhere = key_values(full_left, key.condition.field, key.condition.normalisers, rule_set)
+    outside = everywhere.join(inside, on="k", how="anti")
+    quoted = key_values(wide, key.condition.other_field, key.condition.normalisers, rule_set, ROW)
+    elsewhere = quoted.join(outside, on="k", how="semi").join(inside, on="k", how="anti")
+    here = quoted.join(inside, on="k", how="semi")
+    away = elsewhere.join(here, on=ROW, how="anti")[ROW].unique().implode()
+    return wide.filter(reach & ~pl.col(ROW).is_in(away))
 
 
 def _sign_only(left: pl.DataFrame, right: pl.DataFrame) -> AmountModel:
@@ -367,6 +414,20 @@ def _candidates(
                 margin,
             )
         )
+        if key.second is not None:
+            second: list[Condition] = [
+                key.second.condition.model_copy(update={"weight": 2.0}),
+                amount.condition(),
+            ]
+            if dates is not None:
+                second.append(dates.condition(required=False, weight=0.5))
+            out.append(
+                _Candidate(
+                    Rule(name="second_key", conditions=_with(second, currency)),
+                    key.second.derived,
+                    f"{key.second.note}; {amount.note}",
+                )
+            )
         out += _fuzzy_key(key, amount, dates, currency, fuzzy_threshold)
         out += _prefix_groups(key, amount, dates, currency)
     if text is not None:

@@ -105,6 +105,14 @@ class KeyChoice:
     # The most records of one side one record's key values reach with agreeing amounts.
     fan_out: int = 1
     shapes: dict[str, TokenShapes] = field(default_factory=dict)  # of each derived key field
+    second: SecondKey | None = None  # another pair of fields that is a key for other records
+
+
+@dataclass(frozen=True)
+class SecondKey:
+    condition: EqualsCondition
+    derived: tuple[DerivedField, ...]
+    note: str
 
 
 def text_fields(frame: pl.DataFrame) -> list[str]:
@@ -274,6 +282,18 @@ def choose_key(left: pl.DataFrame, right: pl.DataFrame, *, min_pairs: int) -> Ke
         (c for c in ranked if (c.left.field, c.right.field) != (best.left.field, best.right.field)),
         None,
     )
+    second = None
+    # A second pair of fields sharing rare values with agreeing amounts is a key of its own
+    # (a credit note naming its order in another column than orders hold their number).
+    if runner_up is not None and runner_up.groups >= min_pairs:
+        built_second = _built_key(runner_up, joined, lnames, rnames, left, right, tag="key2")
+        if built_second.support:
+            second = SecondKey(
+                built_second.condition,
+                built_second.derived,
+                f"{runner_up.left.label} (left) equals {runner_up.right.label} (right), "
+                f"{runner_up.groups} shared values with agreeing amounts",
+            )
     pairs = keyed_pairs(left, right, chosen.condition, chosen.rule_set)
     note = (
         f"{best.left.label} (left) equals {best.right.label} (right) after normalising case, "
@@ -291,6 +311,7 @@ def choose_key(left: pl.DataFrame, right: pl.DataFrame, *, min_pairs: int) -> Ke
         chosen.groups,
         chosen.fan_out,
         chosen.shapes,
+        second,
     )
 
 
@@ -313,6 +334,8 @@ def _built_key(
     rnames: list[str],
     left: pl.DataFrame,
     right: pl.DataFrame,
+    *,
+    tag: str = "key",
 ) -> _BuiltKey:
     """A reading pair as the equals condition and derived fields a rule reads, with what the
     engine's key expressions pair."""
@@ -331,7 +354,7 @@ def _built_key(
         if reading.how == "value":
             fields.append(reading.field)
             continue
-        name = f"{side}_{slug(reading.field)}_key"
+        name = f"{side}_{slug(reading.field)}_{tag}"
         shapes[name] = token_shapes(raws.to_list(), number_only=reading.how == "number")
         derived.append(
             DerivedField(
@@ -370,7 +393,7 @@ def _engine_keys(
     """The key values the engine reads on both sides, rare on one side and shared.
 
     Returns one row per shared value (``l_n``, ``r_n``, ``l_total``, ``r_total``, ``agree``)
-    and the record links they make (``l_row``, ``l_amount``, ``r_row``, ``r_amount``)."""
+    and the record links they make (``l_row``, ``r_row``, ``k``)."""
     sides = []
     for frame, name, prefix in ((left, condition.field, "l"), (right, condition.other_field, "r")):
         key = key_expr(name, condition.normalisers, rule_set)
@@ -399,7 +422,7 @@ def _engine_keys(
         .join(per_value[1], on="k")
         .with_columns(_agree(pl.col("l_total"), pl.col("r_total")).alias("agree"))
     )
-    return values, links.select("l_row", "l_amount", "r_row", "r_amount").unique()
+    return values, links.select("l_row", "r_row", "k").unique()
 
 
 def _agree(a: pl.Expr, b: pl.Expr) -> pl.Expr:
@@ -408,20 +431,34 @@ def _agree(a: pl.Expr, b: pl.Expr) -> pl.Expr:
 
 
 def _fan_out(links: pl.DataFrame) -> int:
-    """The most records of one side that one record's key values reach on the other with
-    amounts that agree in total: a payment quoting six invoices (one of them a credit note),
-    a payout of nine charges and refunds."""
+    """The most key values one record shares with the other side: a payment quoting the
+    numbers of six invoices (one of them a credit note) is a group of up to six. Values, not
+    records, are counted, and amounts are not asked to agree: in large sources numbers repeat
+    (every vendor numbers its own invoices), so one quoted number may reach several records
+    and their total says nothing. (One value held by many records, a payout's id, is a key
+    group of its own.)"""
     largest = 1
-    for one, many in (("l", "r"), ("r", "l")):
-        reach = links.group_by(f"{one}_row").agg(
-            pl.first(f"{one}_amount").abs().alias("target"),
-            pl.col(f"{many}_amount").sum().abs().alias("total"),
-            pl.len().alias("size"),
-        )
-        agreeing = reach.filter(_agree(pl.col("target"), pl.col("total")))["size"]
-        if agreeing.len():
-            largest = max(largest, int(agreeing.max()))  # type: ignore[arg-type]
+    for one in ("l", "r"):
+        reach = links.group_by(f"{one}_row").agg(pl.col("k").n_unique().alias("size"))
+        if reach.height:
+            largest = max(largest, int(reach["size"].max()))  # type: ignore[arg-type]
     return largest
+
+
+def key_values(
+    frame: pl.DataFrame,
+    name: str,
+    normalisers: tuple[Normaliser, ...],
+    rule_set: RuleSet,
+    row: str | None = None,
+) -> pl.DataFrame:
+    """The distinct key values (``k``) the engine reads from field ``name`` of ``frame``, with
+    the record's ``row`` column beside each when asked."""
+    columns = [pl.col(row)] if row else []
+    values = frame.select(*columns, key_expr(name, normalisers, rule_set).alias("k"))
+    if values.schema["k"] == pl.List(pl.String):
+        values = values.explode("k")
+    return values.drop_nulls("k").unique()
 
 
 def keyed_pairs(

@@ -26,7 +26,7 @@ from tally.money import format_units
 # set aside (_systematic).
 _CLOSE_PPM = 250_000
 _COVER = 0.99  # a tolerance covers this share of the close pairs
-_MAX_WINDOW = 60
+MAX_WINDOW_DAYS = 60
 # Differences of no pattern are kept when they are this small (exchange rates, rounding): a part
 # of a split differs by more.
 _SMALL_PPM = 20_000
@@ -233,7 +233,7 @@ def date_model(facts: pl.DataFrame) -> DateModel | None:
     if best is None:
         return None
     _, lf, rf, arr = best
-    window = min(int(np.quantile(np.abs(arr), _COVER, method="higher")), _MAX_WINDOW)
+    window = min(int(np.quantile(np.abs(arr), _COVER, method="higher")), MAX_WINDOW_DAYS)
     median = float(np.median(arr))
     fields = lf if lf == rf else f"{lf} (left) and {rf} (right)"
     note = (
