@@ -51,6 +51,7 @@ _WORD = r"\b[A-Za-z0-9]+(?:[-_/.][A-Za-z0-9]+)*"
 _MIN_WORD = 8
 _MIN_DIGITS = 3
 _MAX_EXTRA_KEYS = 12
+_MIN_FILLED = 0.05  # share of the records a text field must be filled in to be read
 _EXTRA_NAME = re.compile(r"^[^'\"\\\x00-\x1f]{1,64}$")  # what extra.<name> accepts
 _READINGS = ("value", "token", "number")
 _CHANCE_SAMPLE = 400
@@ -116,7 +117,9 @@ class SecondKey:
 
 
 def text_fields(frame: pl.DataFrame) -> list[str]:
-    """Text fields with values in at least a fifth of the records, ``extra.<name>`` included."""
+    """Text fields with values in at least a twentieth of the records, ``extra.<name>``
+    included: a key may be held by a minority of the records (credit notes naming their order
+    in a column of their own)."""
     if frame.height == 0:
         return []
     filled = frame.select(
@@ -126,7 +129,7 @@ def text_fields(frame: pl.DataFrame) -> list[str]:
             if c in frame.columns and c != "currency"
         ]
     ).row(0, named=True)
-    names = [c for c, n in filled.items() if n >= frame.height / 5]
+    names = [c for c, n in filled.items() if n >= frame.height * _MIN_FILLED]
     if "extra" in frame.columns:
         keys: Counter[str] = Counter()
         rows = frame["extra"].drop_nulls().head(2_000).to_list()
@@ -140,7 +143,7 @@ def text_fields(frame: pl.DataFrame) -> list[str]:
         names += [
             f"{EXTRA_PREFIX}{k}"
             for k, n in keys.most_common(_MAX_EXTRA_KEYS)
-            if n >= len(rows) / 5 and _EXTRA_NAME.match(k)
+            if n >= len(rows) * _MIN_FILLED and _EXTRA_NAME.match(k)
         ]
     return names
 
@@ -187,9 +190,10 @@ def _readings(frame: pl.DataFrame, names: list[str], side: str) -> pl.DataFrame:
         .agg(
             pl.len().alias("n"),
             pl.col("amount").sum().abs().alias("total"),
+            pl.col("amount").abs().alias("amounts"),
             pl.col("raw").first(),
         )
-        .rename({c: f"{side}_{c}" for c in ("reading", "n", "total", "raw")})
+        .rename({c: f"{side}_{c}" for c in ("reading", "n", "total", "amounts", "raw")})
     )
 
 
@@ -213,24 +217,45 @@ def key_candidates(
         return lnames, rnames, pl.DataFrame()
     lv, rv = _readings(left, lnames, "l"), _readings(right, rnames, "r")
     joined = lv.join(rv, on="value").filter(pl.min_horizontal("l_n", "r_n") <= RARE_PER_SIDE)
-    return (
-        lnames,
-        rnames,
-        joined.with_columns(_agree(pl.col("l_total"), pl.col("r_total")).alias("agree")),
+    joined = joined.with_columns(_agree(pl.col("l_total"), pl.col("r_total")).alias("agree"))
+    # A value a record shares with a few records of the other side, one of which it pays: an
+    # order's number quoted by its sale, its refund and a chargeback (whose total is nothing).
+    few = (pl.min_horizontal("l_n", "r_n") == 1) & (
+        pl.max_horizontal("l_n", "r_n") <= RARE_PER_SIDE
     )
+    pairwise = (
+        joined.with_row_index("_i")
+        .filter(few & ~pl.col("agree"))
+        .select("_i", "l_amounts", "r_amounts")
+        .explode("l_amounts")
+        .explode("r_amounts")
+        .filter(_agree(pl.col("l_amounts"), pl.col("r_amounts")))
+        .select("_i")
+        .unique()
+    )
+    joined = (
+        joined.with_row_index("_i")
+        .with_columns(pl.col("_i").is_in(pairwise["_i"].implode()).alias("agree_pair"))
+        .drop("_i", "l_amounts", "r_amounts")
+    )
+    return lnames, rnames, joined
 
 
-def rank(joined: pl.DataFrame, lnames: list[str], rnames: list[str]) -> list[KeyCandidate]:
-    """Reading pairs by the records their agreeing values cover, most first."""
+def rank(
+    joined: pl.DataFrame, lnames: list[str], rnames: list[str], *, pairwise: bool = False
+) -> list[KeyCandidate]:
+    """Reading pairs by the records their agreeing values cover, most first (with
+    ``pairwise``, a value also agrees when one of its pairs of records does)."""
     if joined.height == 0:
         return []
+    agree = pl.col("agree") | pl.col("agree_pair") if pairwise else pl.col("agree")
     per = (
         joined.group_by("l_reading", "r_reading")
         .agg(
-            (pl.col("l_n") + pl.col("r_n")).filter(pl.col("agree")).sum().alias("records"),
-            pl.col("agree").sum().alias("groups"),
+            (pl.col("l_n") + pl.col("r_n")).filter(agree).sum().alias("records"),
+            agree.sum().alias("groups"),
             pl.len().alias("keyed"),
-            pl.col("agree").mean().alias("agreement"),
+            agree.mean().alias("agreement"),
         )
         .sort("records", "l_reading", "r_reading", descending=[True, False, False])
     )
@@ -278,22 +303,29 @@ def choose_key(left: pl.DataFrame, right: pl.DataFrame, *, min_pairs: int) -> Ke
         ),
     )
     best = chosen.candidate
+    fields = (best.left.field, best.right.field)
+    runner_up = next((c for c in ranked if (c.left.field, c.right.field) != fields), None)
+    # The second key is ranked by pairs too: its values are often quoted by several records
+    # the first key pairs already (the sale of an order refunded later).
     runner_up = next(
-        (c for c in ranked if (c.left.field, c.right.field) != (best.left.field, best.right.field)),
-        None,
+        (
+            c
+            for c in rank(joined, lnames, rnames, pairwise=True)
+            if (c.left.field, c.right.field) != fields and c.left.field != fields[0]
+        ),
+        runner_up,
     )
     second = None
     # A second pair of fields sharing rare values with agreeing amounts is a key of its own
     # (a credit note naming its order in another column than orders hold their number).
     if runner_up is not None and runner_up.groups >= min_pairs:
         built_second = _built_key(runner_up, joined, lnames, rnames, left, right, tag="key2")
-        if built_second.support:
-            second = SecondKey(
-                built_second.condition,
-                built_second.derived,
-                f"{runner_up.left.label} (left) equals {runner_up.right.label} (right), "
-                f"{runner_up.groups} shared values with agreeing amounts",
-            )
+        second = SecondKey(
+            built_second.condition,
+            built_second.derived,
+            f"{runner_up.left.label} (left) equals {runner_up.right.label} (right), "
+            f"{runner_up.groups} shared values with agreeing amounts",
+        )
     pairs = keyed_pairs(left, right, chosen.condition, chosen.rule_set)
     note = (
         f"{best.left.label} (left) equals {best.right.label} (right) after normalising case, "
