@@ -4,9 +4,9 @@ Edges are candidate pairs that meet every required condition except the amount (
 key, the date window, fuzzy text); the amount condition is applied to sums.
 
 * ``one_to_many`` / ``many_to_one``: for each record on the "one" side, the subsets of 2..k of its
-  neighbours whose sum is within tolerance. If all neighbours together sum exactly and no proper
-  subset can (same sign, smallest member larger than twice the tolerance) the answer is settled
-  without search (vectorised); otherwise a meet-in-the-middle search over integer units.
+  neighbours whose sum is within tolerance. If all neighbours together are within tolerance the
+  answer is the whole block, settled without search (vectorised: every record sharing the key
+  belongs to the group); otherwise a meet-in-the-middle search over integer units.
 * ``many_to_many``: each connected component of edges is one block; if the whole component
   balances (at most k per side) it is one group, else subsets of both sides are paired by sum,
   best first, until none is left or the block's search budget (a count of subset sums built
@@ -170,77 +170,48 @@ def _one_to_many(
         pl.len().alias("n"),
         pl.col(val).sum().alias("total"),
         pl.first(tgt).alias("target"),
-        (pl.col(val).sign() == pl.first(tgt).sign()).all().alias("same_sign"),
-        pl.col(val).abs().min().alias("smallest"),
         radius_bound.first().alias("radius"),
         pl.col("_ms").mean().alias("ms"),
     )
+    # A block whose records all together are within tolerance is one group, settled without
+    # search: every record quoting a payout's id belongs to that payout, even when a subset of
+    # them happens to come closer to its net amount (charges less a fee per charge).
     settled = summary.filter(
         (pl.col("n") <= k)
-        & (pl.col("total") == pl.col("target"))
-        & pl.col("same_sign")
         & (pl.col("target") != 0)
-        & (pl.col("smallest") > 2 * pl.col("radius"))
+        & ((pl.col("total") - pl.col("target")).abs() <= pl.col("radius"))
     )
     proposals: list[GroupMatch] = []
-    members = (
-        ordered.join(settled.select(one, "target"), on=one, how="inner")
+    whole = (
+        ordered.join(settled.select(one), on=one, how="inner")
         .group_by(one)
         .agg(
             pl.col("l").alias("_ls"),
             pl.col("r").alias("_rs"),
             pl.col("_e"),
             pl.col("_ms").mean(),
-            pl.first("target"),
+            pl.first(tgt).alias("target"),
+            pl.col(val).sum().alias("total"),
         )
         .sort(one)
     )
-    for _o, ls, rs, es, ms, target in members.iter_rows():
-        score_q = round(min(amount_weight + ms, 1.0) * SCORE_SCALE)
-        tol = _tol(amount, int(target), int(target))
-        lset, rset = tuple(sorted(set(ls))), tuple(sorted(set(rs)))
-        proposals.append(GroupMatch(lset, rset, score_q, 0, tol, tuple(es)))
-    out.blocks += settled.height
-    # A block whose records all together are within tolerance is one group: every record
-    # quoting a payout's id belongs to that payout, even when a subset of them happens to come
-    # closer to its net amount (one payout of charges less a fee per charge).
-    whole = summary.join(settled.select(one), on=one, how="anti").filter(
-        (pl.col("n") <= k)
-        & (pl.col("target") != 0)
-        & ((pl.col("total") - pl.col("target")).abs() <= pl.col("radius"))
-    )
-    if whole.height:
-        whole_groups = (
-            ordered.join(whole.select(one), on=one, how="inner")
-            .group_by(one)
-            .agg(
-                pl.col("l").alias("_ls"),
-                pl.col("r").alias("_rs"),
-                pl.col("_e"),
-                pl.col("_ms").mean(),
-                pl.first(tgt).alias("target"),
-                pl.col(val).sum().alias("total"),
+    for _o, ls, rs, es, ms, target, total in whole.iter_rows():
+        tol = _tol(amount, int(target), int(total))
+        diff = int(total) - int(target)
+        if abs(diff) > tol:  # the radius bounds the tolerance from above
+            continue
+        fit = float(amount_score(np.array([diff]), np.array([tol]))[0])
+        proposals.append(
+            GroupMatch(
+                tuple(sorted(set(ls))),
+                tuple(sorted(set(rs))),
+                round(min(amount_weight * fit + ms, 1.0) * SCORE_SCALE),
+                orient * diff,
+                tol,
+                tuple(es),
             )
-            .sort(one)
         )
-        for _o, ls, rs, es, ms, target, total in whole_groups.iter_rows():
-            tol = _tol(amount, int(target), int(total))
-            diff = int(total) - int(target)
-            if abs(diff) > tol:  # the radius bounds the tolerance from above
-                continue
-            fit = float(amount_score(np.array([diff]), np.array([tol]))[0])
-            proposals.append(
-                GroupMatch(
-                    tuple(sorted(set(ls))),
-                    tuple(sorted(set(rs))),
-                    round(min(amount_weight * fit + ms, 1.0) * SCORE_SCALE),
-                    orient * diff,
-                    tol,
-                    tuple(es),
-                )
-            )
-        out.blocks += whole.height
-        settled = pl.concat([settled.select(one), whole.select(one)])
+    out.blocks += settled.height
 
     rest = ordered.join(settled.select(one), on=one, how="anti")
     out.truncated += int(

@@ -78,6 +78,7 @@ INFERRED_AUTHOR = "inferred from data"
 # candidate rule tried.
 _SAMPLE_SEARCH_BUDGET = 200_000
 _LAG_MARGIN_DAYS = 3  # the right sample reaches this far beyond the keyed pairs' lags
+_REPEATED = 0.02  # share of repeated left key values above which key rules need the party
 _MIN_GROUPS = 5  # key groups (splits, batches) needed to set the tolerance of sums
 _DEFAULT_GROUP_SIZE, _MAX_GROUP_SIZE = 5, 10  # Rule.max_group_size: its default and its limit
 
@@ -231,9 +232,17 @@ def infer_rules(
         if text is not None:
             notes.append(text.note)
     currency = _currency_condition(facts)
+    party = None
+    if key is not None and text is not None and _repeated_share(full_left, key) > _REPEATED:
+        party = _party_condition(text)
+        notes.append(
+            f"key values repeat across the left records (more than {_REPEATED:.0%} of them): "
+            f"key rules also need {text.left_field} and {text.right_field} at least "
+            f"{text.floor:.0f} similar"
+        )
     state = _State(ls, rs, limits, total=ls.height + rs.height)
     threshold = chance_similarity(ls, rs, key, limits.seed) if key is not None else 0.0
-    for candidate in _candidates(key, amount, dates, text, currency, threshold):
+    for candidate in _candidates(key, amount, dates, text, currency, threshold, party):
         _try(state, candidate)
     if not state.rules:  # nothing reliable: still a runnable set, every match a suggestion
         fallback = _amount_date_rule("amount_date", amount.condition(), dates, None, currency)
@@ -355,8 +364,35 @@ def _currency_condition(facts: pl.DataFrame | None) -> EqualsCondition | None:
     return EqualsCondition(field="currency", normalisers=("case",), weight=0.5)
 
 
-def _with(conditions: list[Condition], currency: EqualsCondition | None) -> list[Condition]:
-    return [*conditions, currency] if currency is not None else conditions
+def _with(
+    conditions: list[Condition], more: EqualsCondition | FuzzyCondition | None
+) -> list[Condition]:
+    return [*conditions, more] if more is not None else conditions
+
+
+def _repeated_share(left: pl.DataFrame, key: KeyChoice) -> float:
+    """The share of the left key values held by several left records, over the whole source:
+    in large sources document numbers repeat (every vendor numbers its own invoices), which a
+    sample of a few thousand records does not show."""
+    rule_set = RuleSet(
+        rules=[Rule(name="key", conditions=[key.condition, AmountCondition()])],
+        derived_fields=list(key.derived),
+    )
+    values = key_values(left, key.condition.field, key.condition.normalisers, rule_set, ROW)
+    if values.height == 0:
+        return 0.0
+    held = values.group_by("k").len()
+    return float((held["len"] > 1).mean())  # type: ignore[arg-type]
+
+
+def _party_condition(text: TextMatch) -> FuzzyCondition:
+    return FuzzyCondition(
+        field=text.left_field,
+        right_field=text.right_field if text.right_field != text.left_field else None,
+        threshold=text.floor,
+        scorer="token_set_ratio",
+        weight=0.5,
+    )
 
 
 def _candidates(
@@ -366,9 +402,12 @@ def _candidates(
     text: TextMatch | None,
     currency: EqualsCondition | None,
     fuzzy_threshold: float,
+    party: FuzzyCondition | None = None,
 ) -> list[_Candidate]:
     out: list[_Candidate] = []
     if key is not None:
+        # With repeated key values, the key identifies a record only together with its party.
+        keyed = _with(_with([], currency), party)
         margin = (
             key.best.records / key.runner_up.records
             if key.runner_up and key.runner_up.records
@@ -396,7 +435,7 @@ def _candidates(
                     _Candidate(
                         Rule(
                             name=f"key_{cardinality.value}" + ("" if exact else "_fee"),
-                            conditions=_with(group_conds, currency),
+                            conditions=[*group_conds, *keyed],
                             cardinality=cardinality,
                             max_group_size=_group_size(key),
                         ),
@@ -408,7 +447,7 @@ def _candidates(
                 )
         out.append(
             _Candidate(
-                Rule(name="key", conditions=_with(conds, currency)),
+                Rule(name="key", conditions=[*conds, *keyed]),
                 key.derived,
                 f"{key.note}; {amount.note}",
                 margin,
@@ -423,7 +462,7 @@ def _candidates(
                 second.append(dates.condition(required=False, weight=0.5))
             out.append(
                 _Candidate(
-                    Rule(name="second_key", conditions=_with(second, currency)),
+                    Rule(name="second_key", conditions=[*second, *keyed]),
                     key.second.derived,
                     f"{key.second.note}; {amount.note}",
                 )

@@ -563,7 +563,7 @@ class TokenShapes:
 # or digit, or a joiner followed by one). polars' regex has no look-ahead: the character is
 # consumed, outside the value group.
 _WORD_END = r"(?:$|[^A-Za-z0-9_\-/.]|[-_/.](?:$|[^A-Za-z0-9]))"
-_MIN_SHAPE_TOKENS, _MIN_SHAPE_SHARE, _MAX_SHAPES = 3, 0.005, 16
+_MIN_SHAPE_TOKENS, _MIN_SHAPE_SHARE, _MAX_SHAPES = 3, 0.001, 16
 _LETTER_SUFFIX = r"(?:[-_/.]?[A-Za-z]{1,3})"
 _SHAPE = re.compile(
     r"(?i)^(?P<prefix>(?:[a-z]{1,8}[-_/.#: ]{0,2}){0,2})(?P<number>\d+(?:[-_/.]\d+)*)"

@@ -33,6 +33,7 @@ _SMALL_PPM = 20_000
 _MIN_REPEATS = 3
 _MIN_LINEAR = 10  # paid pairs needed to read a rate-plus-fixed fee off the differences
 SIMILARITY_SAMPLE = 2_000
+_FLOOR_MIN = 50.0
 
 
 @dataclass(frozen=True)
@@ -264,6 +265,10 @@ class TextMatch:
     true_share: float  # keyed pairs at or above the threshold
     chance_share: float  # shuffled pairs at or above it
     note: str
+    # The similarity 95 % of shuffled pairs stay below: enough to tell records of another
+    # party apart among those a key already pairs (below ``threshold``, which must tell them
+    # apart among all records).
+    floor: float = 0.0
 
 
 def best_text_match(
@@ -294,6 +299,7 @@ def best_text_match(
                     continue
                 gain = t_share - c_share
                 if best is None or gain > best.true_share - best.chance_share:
+                    floor = float(np.quantile(chance, 0.95)) + 1
                     best = TextMatch(
                         lf,
                         rf,
@@ -302,6 +308,7 @@ def best_text_match(
                         c_share,
                         f"{lf} (left) and {rf} (right) at least {threshold:.0f} similar in "
                         f"{t_share:.0%} of keyed pairs, {c_share:.0%} of shuffled pairs",
+                        min(max(floor, _FLOOR_MIN), threshold),
                     )
     if best is None or best.true_share - best.chance_share < 0.5:
         return None
