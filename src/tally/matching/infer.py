@@ -23,7 +23,6 @@ found hold for the whole sources.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import json
 import math
 import time
@@ -38,18 +37,16 @@ from tally.matching.candidates import Limits, pair_candidates
 from tally.matching.conditions import EDGE_SCORE, block_spec, work_frames
 from tally.matching.duplicates import find_duplicates
 from tally.matching.engine import reconcile
-from tally.matching.fields import ROW, prepare_side
+from tally.matching.fields import prepare_side
 from tally.matching.infer_keys import (
     KEY_NORMALISERS,
     KeyChoice,
     chance_similarity,
     choose_key,
-    key_values,
     slug,
     text_fields,
 )
 from tally.matching.infer_models import (
-    MAX_WINDOW_DAYS,
     AmountModel,
     DateModel,
     TextMatch,
@@ -58,6 +55,7 @@ from tally.matching.infer_models import (
     date_model,
     joined_pairs,
 )
+from tally.matching.infer_sample import reach, repeated_share, sample
 from tally.matching.result import ReconcileResult
 from tally.matching.rules import (
     TEXT_FIELDS,
@@ -77,7 +75,6 @@ INFERRED_AUTHOR = "inferred from data"
 # counterparty with hundreds of open invoices) otherwise costs the full search for every
 # candidate rule tried.
 _SAMPLE_SEARCH_BUDGET = 200_000
-_LAG_MARGIN_DAYS = 3  # the right sample reaches this far beyond the keyed pairs' lags
 _REPEATED = 0.02  # share of repeated left key values above which key rules need the party
 _MIN_GROUPS = 5  # key groups (splits, batches) needed to set the tolerance of sums
 _DEFAULT_GROUP_SIZE, _MAX_GROUP_SIZE = 5, 10  # Rule.max_group_size: its default and its limit
@@ -202,12 +199,12 @@ def infer_rules(
     started = time.perf_counter()
     limits = limits or InferenceLimits()
     full_left, full_right = prepare_side(left, "left"), prepare_side(right, "right")
-    ls, wide, window = _sample(full_left, full_right, limits)
+    ls, wide, window = sample(full_left, full_right, limits.sample_rows, limits.seed)
     min_pairs = max(3, min(ls.height, wide.height) // 200)
     key = choose_key(ls, wide, min_pairs=min_pairs)
     rs = wide
     if window is not None and key is not None:
-        rs = _reach(full_left, ls, wide, key, window)
+        rs = reach(full_left, ls, wide, key, window)
     notes: list[str] = []
     if ls.height < full_left.height or rs.height < full_right.height:
         notes.append(
@@ -233,7 +230,7 @@ def infer_rules(
             notes.append(text.note)
     currency = _currency_condition(facts)
     party = None
-    if key is not None and text is not None and _repeated_share(full_left, key) > _REPEATED:
+    if key is not None and text is not None and repeated_share(full_left, key) > _REPEATED:
         party = _party_condition(text)
         notes.append(
             f"key values repeat across the left records (more than {_REPEATED:.0%} of them): "
@@ -276,70 +273,6 @@ def infer_rules(
     )
 
 
-def _sample(
-    left: pl.DataFrame, right: pl.DataFrame, limits: InferenceLimits
-) -> tuple[pl.DataFrame, pl.DataFrame, tuple[dt.date, dt.date] | None]:
-    """Both sides whole when small; else the left records of one date window, the right ones
-    of that window widened by the longest lag a rule may allow, and the window."""
-    size = limits.sample_rows
-    if left.height <= size and right.height <= size:
-        return left, right, None
-    days = left["booking_date"].drop_nulls().sort()
-    if days.len() < left.height // 2 or right["booking_date"].null_count() > right.height // 2:
-        return (
-            left.sample(min(size, left.height), seed=limits.seed).sort(ROW),
-            right.sample(min(size, right.height), seed=limits.seed).sort(ROW),
-            None,
-        )
-    share = size / max(left.height, right.height)
-    start = float(np.random.default_rng(limits.seed).uniform(0, max(0.0, 1 - share)))
-    lo = days[int(start * (days.len() - 1))]
-    hi = days[min(int((start + share) * (days.len() - 1)), days.len() - 1)]
-    margin = pl.duration(days=MAX_WINDOW_DAYS)
-    ls = left.filter(pl.col("booking_date").is_between(lo, hi))
-    rs = right.filter(pl.col("booking_date").is_between(pl.lit(lo) - margin, pl.lit(hi) + margin))
-    return ls, rs, (lo, hi)
-
-
-def _reach(
-    full_left: pl.DataFrame,
-    ls: pl.DataFrame,
-    wide: pl.DataFrame,
-    key: KeyChoice,
-    window: tuple[dt.date, dt.date],
-) -> pl.DataFrame:
-    """The right records of ``wide`` the sampled left records can pair with: within the lags
-    their keyed pairs show (a payment 5-40 days after its invoice lies outside a window of 12
-    days of invoices widened by a few days), and not quoting only keys of left records outside
-    the sample (their partners are not in it: by chance alone they would be matched or left
-    open, and every estimate would shift with the size of the sources)."""
-    pairs = key.pairs.join(
-        ls.select(pl.col(ROW).alias("l_row"), pl.col("booking_date").alias("l")), on="l_row"
-    ).join(wide.select(pl.col(ROW).alias("r_row"), pl.col("booking_date").alias("r")), on="r_row")
-    gaps = pairs.select((pl.col("r") - pl.col("l")).dt.total_days().alias("g"))["g"].drop_nulls()
-    if gaps.len() < _MIN_GROUPS:
-        return wide
-    early = max(int(np.quantile(gaps.to_numpy(), 0.005)), -MAX_WINDOW_DAYS)
-    late = min(int(np.quantile(gaps.to_numpy(), 0.995)), MAX_WINDOW_DAYS)
-    lo, hi = window
-    reach = pl.col("booking_date").is_between(
-        pl.lit(lo) + pl.duration(days=early - _LAG_MARGIN_DAYS),
-        pl.lit(hi) + pl.duration(days=late + _LAG_MARGIN_DAYS),
-    )
-    rule_set = RuleSet(
-        rules=[Rule(name="key", conditions=[key.condition, AmountCondition()])],
-        derived_fields=list(key.derived),
-    )
-    inside = key_values(ls, key.condition.field, key.condition.normalisers, rule_set)
-    everywhere = key_values(full_left, key.condition.field, key.condition.normalisers, rule_set)
-    outside = everywhere.join(inside, on="k", how="anti")
-    quoted = key_values(wide, key.condition.other_field, key.condition.normalisers, rule_set, ROW)
-    elsewhere = quoted.join(outside, on="k", how="semi").join(inside, on="k", how="anti")
-    here = quoted.join(inside, on="k", how="semi")
-    away = elsewhere.join(here, on=ROW, how="anti")[ROW].unique().implode()
-    return wide.filter(reach & ~pl.col(ROW).is_in(away))
-
-
 def _sign_only(left: pl.DataFrame, right: pl.DataFrame) -> AmountModel:
     """Without keyed pairs: the sign convention from which sign dominates each side."""
     lneg = int((left["amount"] < 0).sum()) * 2 > left.height
@@ -368,21 +301,6 @@ def _with(
     conditions: list[Condition], more: EqualsCondition | FuzzyCondition | None
 ) -> list[Condition]:
     return [*conditions, more] if more is not None else conditions
-
-
-def _repeated_share(left: pl.DataFrame, key: KeyChoice) -> float:
-    """The share of the left key values held by several left records, over the whole source:
-    in large sources document numbers repeat (every vendor numbers its own invoices), which a
-    sample of a few thousand records does not show."""
-    rule_set = RuleSet(
-        rules=[Rule(name="key", conditions=[key.condition, AmountCondition()])],
-        derived_fields=list(key.derived),
-    )
-    values = key_values(left, key.condition.field, key.condition.normalisers, rule_set, ROW)
-    if values.height == 0:
-        return 0.0
-    held = values.group_by("k").len()
-    return float((held["len"] > 1).mean())  # type: ignore[arg-type]
 
 
 def _party_condition(text: TextMatch) -> FuzzyCondition:

@@ -17,6 +17,7 @@ import json
 import math
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -107,6 +108,17 @@ class KeyChoice:
     fan_out: int = 1
     shapes: dict[str, TokenShapes] = field(default_factory=dict)  # of each derived key field
     second: SecondKey | None = None  # another pair of fields that is a key for other records
+
+    def rule_set(self) -> RuleSet:
+        """A rule set holding the key and its derived fields (what the engine reads)."""
+        return key_rule_set(self.condition, self.derived)
+
+
+def key_rule_set(condition: EqualsCondition, derived: Sequence[DerivedField]) -> RuleSet:
+    return RuleSet(
+        rules=[Rule(name="key", conditions=[condition, AmountCondition()])],
+        derived_fields=list(derived),
+    )
 
 
 @dataclass(frozen=True)
@@ -403,10 +415,7 @@ def _built_key(
         right_field=fields[1] if fields[1] != fields[0] else None,
         normalisers=KEY_NORMALISERS,
     )
-    rule_set = RuleSet(
-        rules=[Rule(name="key", conditions=[condition, AmountCondition()])],
-        derived_fields=derived,
-    )
+    rule_set = key_rule_set(condition, derived)
     values, links = _engine_keys(left, right, condition, rule_set)
     support = int(values.filter(pl.col("agree")).select(pl.col("l_n") + pl.col("r_n")).sum().item())
     groups = values.filter(pl.col("agree") & (pl.max_horizontal("l_n", "r_n") > 1)).select(
@@ -659,10 +668,7 @@ def chance_similarity(left: pl.DataFrame, right: pl.DataFrame, key: KeyChoice, s
     below, but low enough for one wrong character of a typical key (between 80 and 95). Keys of
     one shape (a fixed year, a long common prefix) look alike by chance far more often than
     short varied ones; amounts and dates then tell a typo from a neighbouring number."""
-    rule_set = RuleSet(
-        rules=[Rule(name="key", conditions=[key.condition, AmountCondition()])],
-        derived_fields=list(key.derived),
-    )
+    rule_set = key.rule_set()
     texts: list[list[str]] = []
     for frame, name in ((left, key.condition.field), (right, key.condition.other_field)):
         values = frame.select(key_expr(name, KEY_NORMALISERS, rule_set).alias("k"))["k"]
