@@ -76,6 +76,7 @@ INFERRED_AUTHOR = "inferred from data"
 # candidate rule tried.
 _SAMPLE_SEARCH_BUDGET = 200_000
 _REPEATED = 0.02  # share of repeated left key values above which key rules need the party
+_PARTY_AGREES = 0.9  # share of keyed pairs whose parties are similar for key rules to ask it
 _MIN_GROUPS = 5  # key groups (splits, batches) needed to set the tolerance of sums
 _DEFAULT_GROUP_SIZE, _MAX_GROUP_SIZE = 5, 10  # Rule.max_group_size: its default and its limit
 
@@ -230,13 +231,18 @@ def infer_rules(
             notes.append(text.note)
     currency = _currency_condition(facts)
     party = None
-    if key is not None and text is not None and repeated_share(full_left, key) > _REPEATED:
-        party = _party_condition(text)
-        notes.append(
-            f"key values repeat across the left records (more than {_REPEATED:.0%} of them): "
-            f"key rules also need {text.left_field} and {text.right_field} at least "
-            f"{text.floor:.0f} similar"
-        )
+    # The key pairs a record with its partner's party too: when the parties of keyed pairs
+    # agree (or key values repeat, every vendor numbering its own invoices), a key rule also
+    # asks for it, so that a number typed wrong into another customer's number, more likely
+    # the larger the sources, is not taken for a match.
+    if key is not None and text is not None:
+        repeated = repeated_share(full_left, key)
+        if text.true_share >= _PARTY_AGREES or repeated > _REPEATED:
+            party = _party_condition(text)
+            notes.append(
+                f"key rules also need {text.left_field} and {text.right_field} at least "
+                f"{text.floor:.0f} similar ({repeated:.1%} of the left key values repeat)"
+            )
     state = _State(ls, rs, limits, total=ls.height + rs.height)
     threshold = chance_similarity(ls, rs, key, limits.seed) if key is not None else 0.0
     for candidate in _candidates(key, amount, dates, text, currency, threshold, party):
