@@ -58,6 +58,10 @@ def _fmt(data: dict[str, Any]) -> str:
     return f"{data['precision']:.3f} / {data['recall']:.3f} / **{data['f1']:.3f}**"
 
 
+def _recall(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
 def write_report(run: dict[str, Any], path: Path) -> None:
     lines = [PREAMBLE]
     lines.append(
@@ -93,7 +97,7 @@ def write_report(run: dict[str, Any], path: Path) -> None:
             )
             for s in scenarios:
                 cells = [
-                    f"{c['methods'].get(m, {}).get('per_scenario_recall', {}).get(s, float('nan')):.3f}"
+                    _recall(c["methods"].get(m, {}).get("per_scenario_recall", {}).get(s))
                     for m in methods
                 ]
                 lines.append(f"| {c['generator']} | {s} | " + " | ".join(cells) + " |")
