@@ -380,3 +380,26 @@ def test_a_large_sample_reaches_the_payments_its_invoices_lag_to() -> None:
     assert inferred.sampled_left < inferred.left_rows
     assert "key" in [r.name for r in inferred.rule_set.rules]
     assert _f1(left, right, truth, inferred.rule_set).f1 == 1.0
+
+
+def test_repeated_key_values_make_key_rules_ask_for_the_party() -> None:
+    # Every vendor numbers its own invoices: the same numbers come back for other vendors, and
+    # a payment quoting a number must also name the vendor that wrote it.
+    vendors = [f"{name} {trade} GmbH" for name in ("Adler", "Blau", "Stern") for trade in
+               ("Bau", "Druck", "Optik")]  # fmt: skip
+    p = Pairs()
+    for i in range(90):
+        vendor = vendors[i % len(vendors)]
+        ref = f"RE-{1000 + i - 3 * (i % 3 == 0 and i > 0)}"  # a third written twice
+        amount = p.amount()
+        left = p.invoice(ref, amount, i, counterparty=vendor)
+        p.pair(left, p.payment(-amount, i + 4, description=f"Rechnung {ref}",
+                               counterparty=vendor.upper()))  # fmt: skip
+    left, right, truth = p.frames()
+    inferred = infer_rules(left, right)
+    key = next(r for r in inferred.rule_set.rules if r.name == "key")
+    party = [c for c in key.conditions if c.type == "fuzzy" and c.field == "counterparty"]
+    assert party and party[0].required
+    assert any("key rules also need counterparty" in note for note in inferred.notes)
+    figures = _f1(left, right, truth, inferred.rule_set)
+    assert figures.precision == 1.0 and figures.recall >= 0.95
