@@ -20,7 +20,6 @@ headers of the exporting system); nothing here knows how Tally will read them.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import random
 import string
 import unicodedata
@@ -41,30 +40,15 @@ from bench.quality.formats import (
     Style,
     fill,
 )
+from bench.quality.marketplace import MarketplaceOrders
+from bench.quality.sampling import customers as _customers
+from bench.quality.sampling import date_formats as _formats
+from bench.quality.sampling import log_amount as _amount
+from bench.quality.sampling import pick as _pick
 from bench.quality.tokens import SHAPES, TokenShape
 
 START = dt.date(2024, 1, 1)
-_STEMS = (
-    "Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker", "Schulz",
-    "Hoffmann", "Koch", "Richter", "Klein", "Wolf", "Schröder", "Neumann", "Schwarz", "Braun",
-    "Zimmermann", "Krüger", "Hartmann", "Lange", "Werner", "Krause", "Lehmann", "Köhler",
-    "Dubois", "Lefèvre", "Moreau", "Laurent", "Garnier", "De Vries", "Janssen", "Bakker", "Visser",
-    "Smith", "Jones", "Taylor", "Brown", "Wilson", "Evans", "Nordlicht", "Alpen", "Rhein", "Elbe",
-    "Hansa", "Sonnen", "Blau", "Grün", "Stern", "Adler",
-)  # fmt: skip
-_TRADES = (
-    "Bau", "Logistik", "Elektro", "Metall", "Druck", "Handel", "Technik", "Software", "Holz",
-    "Feinkost", "Optik", "Textil", "Medien", "Transport", "Consulting", "Automation",
-)  # fmt: skip
-_FORMS = ("GmbH", "AG", "KG", "GmbH & Co. KG", "e.K.", "SARL", "B.V.", "Ltd", "SE", "OHG")
 _FIRST = ("Anna", "Jonas", "Lena", "Lukas", "Marie", "Paul", "Sophie", "Leon", "Emma", "Felix")
-
-
-def _customers(rng: random.Random, n: int) -> list[str]:
-    names: set[str] = set()
-    while len(names) < n:
-        names.add(f"{rng.choice(_STEMS)} {rng.choice(_TRADES)} {rng.choice(_FORMS)}")
-    return sorted(names)
 
 
 def _bank_name(name: str, rng: random.Random) -> str:
@@ -78,11 +62,6 @@ def _bank_name(name: str, rng: random.Random) -> str:
         else unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     )
     return spelled.upper()[:27]
-
-
-def _amount(rng: random.Random, low: float = 15.0, high: float = 15_000.0) -> int:
-    """Cents, log-uniform: many small invoices, a few large ones."""
-    return max(int(math.exp(rng.uniform(math.log(low * 100), math.log(high * 100)))), 100)
 
 
 def _partition(rng: random.Random, total: int, parts: int) -> list[int]:
@@ -108,20 +87,6 @@ def _bank_export(bank: Style) -> SideWriter:
     """A bank's account export: booking and value date, kind, party, account, purpose, amount."""
     columns = ("booking", "value", "kind", "party", "account", "purpose", "amount", "currency")
     return SideWriter("bank.csv", [bank.word(k) for k in columns], bank.encoding, bank.delimiter)
-
-
-def _formats(left: Style, right: Style) -> dict[str, object]:
-    """The date formats the files are written in: what a user answers when the upload asks."""
-    return {"date_formats": {"left": left.date_format, "right": right.date_format}}
-
-
-def _pick(rng: random.Random, mix: dict[str, float]) -> str:
-    roll = rng.random() * sum(mix.values())
-    for name, share in mix.items():
-        roll -= share
-        if roll <= 0:
-            return name
-    return next(iter(mix))
 
 
 # -- bank export vs sales ledger -----------------------------------------------------------------
@@ -537,7 +502,7 @@ class VendorAP:
         return case.write(directory)
 
 
-Generator = BankLedger | PayoutsOrders | VendorAP
+Generator = BankLedger | PayoutsOrders | VendorAP | MarketplaceOrders
 
 GENERATORS: dict[str, Generator] = {
     # (a) the case of the issue: German bank export (cp1252, ';', 1.234,56) vs an ISO ledger.
@@ -613,6 +578,9 @@ GENERATORS: dict[str, Generator] = {
             "own_document_no": 0.10,
         },
     ),
+    # (e) a case of another shape, written to check inference generalises
+    # (bench.quality.marketplace); no hand-tuned rules or SQL exist for it.
+    "marketplace_es": MarketplaceOrders(),
 }
 
 WriteCase = Callable[[str, int, int, Path], Case]

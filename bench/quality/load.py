@@ -25,6 +25,10 @@ from tally.sources.reading import HEAD_BYTES, UploadOptions, preview_file, read_
 RIGHT_ID_OFFSET = 1_000_000_000
 
 
+class _DateRowsError(ValueError):
+    """The full read met dates the format chosen from the file's head cannot read."""
+
+
 @dataclass(frozen=True)
 class LoadedSide:
     frame: pl.DataFrame
@@ -55,8 +59,13 @@ def load_file(path: Path, id_offset: int = 0, date_format: str | None = None) ->
     asked: dict[str, str] = {}
     try:
         options, batches = _read(path, head, UploadOptions())
-    except OptionsError as error:
-        if date_format is None or "date_format" not in str(error):
+    except (OptionsError, _DateRowsError) as error:
+        # Detection could not decide the date format (it asks), or decided it from a head
+        # whose days were all <= 12 and the read failed further down (the user, told the row,
+        # gives the format): either way the user answers with the file's format.
+        if date_format is None or not (
+            isinstance(error, _DateRowsError) or "date_format" in str(error)
+        ):
             raise
         asked["date_format"] = f"{date_format} (detection: {error})"
         options, batches = _read(path, head, UploadOptions(date_format=date_format))
@@ -83,6 +92,11 @@ def _read(
         raise ValueError(f"{path.name}: preflight errors {preview.errors[:3]}")
     batches: list[pa.RecordBatch] = []
     for batch in read_file(path, preview.plan, batch_rows=100_000):
+        if batch.errors and all(e.code == "invalid_date" for e in batch.errors):
+            first = batch.errors[0]
+            raise _DateRowsError(
+                f"the head's date format fails at row {first.row} ({first.value!r})"
+            )
         if batch.errors:
             raise ValueError(f"{path.name}: {batch.errors[:3]}")
         batches.append(batch.records)

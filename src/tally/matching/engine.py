@@ -60,8 +60,7 @@ from tally.matching.state import (
     RunState,
     proposal_signature,
 )
-
-DEFAULT_BLOCK_BUDGET_S = 0.25
+from tally.matching.sums import DEFAULT_SEARCH_BUDGET
 
 
 def reconcile(
@@ -71,7 +70,7 @@ def reconcile(
     *,
     progress: Callable[[float], None] | None = None,
     should_cancel: Callable[[], bool] | None = None,
-    time_budget_per_block_s: float = DEFAULT_BLOCK_BUDGET_S,
+    search_budget_per_block: int = DEFAULT_SEARCH_BUDGET,
     strategy: Strategy | str = Strategy.OPTIMAL,
     limits: Limits | None = None,
     exclusions: Exclusions | None = None,
@@ -82,8 +81,9 @@ def reconcile(
     only ambiguous alternatives may share a record) or the unmatched ids. The result does not
     depend on the input row order. ``progress(fraction)`` is called between phases and blocks;
     when ``should_cancel()`` returns True, :class:`MatchingCancelled` is raised. The sum search
-    spends at most ``time_budget_per_block_s`` per block; blocks that hit it are counted in
-    ``stats.blocks_over_budget``. ``strategy`` other than ``optimal`` is for benchmarks only.
+    builds and compares at most ``search_budget_per_block`` subset sums per block (a count, so
+    the result does not depend on the machine's speed); blocks that hit it are skipped and
+    counted in ``stats.blocks_over_budget``. ``strategy`` other than ``optimal`` is for benchmarks only.
     ``exclusions`` are proposals rejected earlier: never made again, as matches or discrepancies.
 
     Raises :class:`RecordFrameError` when a frame lacks the record columns or has bad types.
@@ -99,7 +99,7 @@ def reconcile(
         rule_set=rule_set,
         limits=limits or Limits(),
         strategy=Strategy(strategy),
-        budget_s=time_budget_per_block_s,
+        search_budget=search_budget_per_block,
         progress=progress,
         should_cancel=should_cancel,
         timer=timer,
@@ -108,6 +108,7 @@ def reconcile(
     state.checkpoint(0.0)
     stats = state.stats
     stats.strategy = state.strategy.value
+    stats.search_budget_per_block = search_budget_per_block
     stats.left_records, stats.right_records = state.left.height, state.right.height
     assignment = AssignmentStats()
     discrepancy_sources: list[tuple[int, Rule, pl.DataFrame]] = []
@@ -334,7 +335,7 @@ def _run_group_rule(state: RunState, index: int, rule: Rule, base: float, span: 
         rule,
         state.rule_set,
         state.limits,
-        state.budget_s,
+        state.search_budget,
         lambda f: state.checkpoint(base + span * f),
     )
     state.timer.add("sum_search", outcome.search_seconds)

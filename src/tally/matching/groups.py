@@ -4,12 +4,14 @@ Edges are candidate pairs that meet every required condition except the amount (
 key, the date window, fuzzy text); the amount condition is applied to sums.
 
 * ``one_to_many`` / ``many_to_one``: for each record on the "one" side, the subsets of 2..k of its
-  neighbours whose sum is within tolerance. If all neighbours together sum exactly and no proper
-  subset can (same sign, smallest member larger than twice the tolerance) the answer is settled
-  without search (vectorised); otherwise a meet-in-the-middle search over integer units.
+  neighbours whose sum is within tolerance. If all neighbours together are within tolerance the
+  answer is the whole block, settled without search (vectorised: every record sharing the key
+  belongs to the group); otherwise a meet-in-the-middle search over integer units.
 * ``many_to_many``: each connected component of edges is one block; if the whole component
   balances (at most k per side) it is one group, else subsets of both sides are paired by sum,
-  best first, until none is left or the block's time budget is spent.
+  best first, until none is left or the block's search budget (a count of subset sums built
+  and compared, :class:`tally.matching.sums.SearchBudget`) is spent: the same input gives the
+  same groups on any machine.
 
 Proposals compete for records greedily by score; proposals tied at the same score that share a
 record are all marked ambiguous (never decided by row order).
@@ -53,6 +55,7 @@ from tally.matching.rules import (
 )
 from tally.matching.sums import (
     BudgetExceeded,
+    SearchBudget,
     amount_score,
     best_balanced,
     best_subsets,
@@ -89,7 +92,7 @@ def search_groups(
     rule: Rule,
     rule_set: RuleSet,
     limits: Limits,
-    budget_s: float,
+    search_budget: int,
     checkpoint: Callable[[float], None],
 ) -> GroupOutcome:
     """All groups a grouped rule finds among the (free) records of ``lw`` and ``rw``."""
@@ -121,11 +124,11 @@ def search_groups(
     amount_weight = amount.weight / total_w
     start = time.perf_counter()
     if rule.cardinality is Cardinality.MANY_TO_MANY:
-        proposals = _many_to_many(edges, amount, amount_weight, rule, limits, budget_s, out)
+        proposals = _many_to_many(edges, amount, amount_weight, rule, search_budget, out)
     else:
         one = "l" if rule.cardinality is Cardinality.ONE_TO_MANY else "r"
         proposals = _one_to_many(
-            edges, one, amount, amount_weight, rule, limits, budget_s, out, checkpoint
+            edges, one, amount, amount_weight, rule, limits, search_budget, out, checkpoint
         )
     suggest_q = round(rule.suggest * SCORE_SCALE)
     out.groups = _resolve([g for g in proposals if g.score_q >= suggest_q])
@@ -140,7 +143,7 @@ def _one_to_many(
     amount_weight: float,
     rule: Rule,
     limits: Limits,
-    budget_s: float,
+    search_budget: int,
     out: GroupOutcome,
     checkpoint: Callable[[float], None],
 ) -> list[GroupMatch]:
@@ -156,6 +159,7 @@ def _one_to_many(
     if ordered.height == 0:
         return []
     tgt, val = f"{side[one]}{AMOUNT}", f"{side[many]}{AMOUNT}"
+    orient = -1 if one == "r" else 1  # difference is always right minus left
     radius_bound = pl.lit(amount.abs_units, dtype=pl.Int64)
     if amount.pct_ppm:
         pct_bound = (pl.col(tgt).abs() * amount.pct_ppm) // (1_000_000 - amount.pct_ppm) + 1
@@ -166,36 +170,47 @@ def _one_to_many(
         pl.len().alias("n"),
         pl.col(val).sum().alias("total"),
         pl.first(tgt).alias("target"),
-        (pl.col(val).sign() == pl.first(tgt).sign()).all().alias("same_sign"),
-        pl.col(val).abs().min().alias("smallest"),
         radius_bound.first().alias("radius"),
         pl.col("_ms").mean().alias("ms"),
     )
+    # A block whose records all together are within tolerance is one group, settled without
+    # search: every record quoting a payout's id belongs to that payout, even when a subset of
+    # them happens to come closer to its net amount (charges less a fee per charge).
     settled = summary.filter(
         (pl.col("n") <= k)
-        & (pl.col("total") == pl.col("target"))
-        & pl.col("same_sign")
         & (pl.col("target") != 0)
-        & (pl.col("smallest") > 2 * pl.col("radius"))
+        & ((pl.col("total") - pl.col("target")).abs() <= pl.col("radius"))
     )
     proposals: list[GroupMatch] = []
-    members = (
-        ordered.join(settled.select(one, "target"), on=one, how="inner")
+    whole = (
+        ordered.join(settled.select(one), on=one, how="inner")
         .group_by(one)
         .agg(
             pl.col("l").alias("_ls"),
             pl.col("r").alias("_rs"),
             pl.col("_e"),
             pl.col("_ms").mean(),
-            pl.first("target"),
+            pl.first(tgt).alias("target"),
+            pl.col(val).sum().alias("total"),
         )
         .sort(one)
     )
-    for _o, ls, rs, es, ms, target in members.iter_rows():
-        score_q = round(min(amount_weight + ms, 1.0) * SCORE_SCALE)
-        tol = _tol(amount, int(target), int(target))
-        lset, rset = tuple(sorted(set(ls))), tuple(sorted(set(rs)))
-        proposals.append(GroupMatch(lset, rset, score_q, 0, tol, tuple(es)))
+    for _o, ls, rs, es, ms, target, total in whole.iter_rows():
+        tol = _tol(amount, int(target), int(total))
+        diff = int(total) - int(target)
+        if abs(diff) > tol:  # the radius bounds the tolerance from above
+            continue
+        fit = float(amount_score(np.array([diff]), np.array([tol]))[0])
+        proposals.append(
+            GroupMatch(
+                tuple(sorted(set(ls))),
+                tuple(sorted(set(rs))),
+                round(min(amount_weight * fit + ms, 1.0) * SCORE_SCALE),
+                orient * diff,
+                tol,
+                tuple(es),
+            )
+        )
     out.blocks += settled.height
 
     rest = ordered.join(settled.select(one), on=one, how="anti")
@@ -211,12 +226,10 @@ def _one_to_many(
         pl.first(tgt).alias("_target"),
         pl.col("_ms"),
     )
-    orient = -1 if one == "r" else 1  # difference is always right minus left
     for n_done, (_o, ls, rs, es, vals, target, ms) in enumerate(grouped.iter_rows()):
         if n_done % 256 == 0:
             checkpoint(n_done / max(grouped.height, 1))
         out.blocks += 1
-        began = time.perf_counter()
         try:
             hits = best_subsets(
                 np.asarray(vals, np.int64),
@@ -226,11 +239,9 @@ def _one_to_many(
                 amount_weight=amount_weight,
                 min_size=2,
                 max_size=k,
+                budget=SearchBudget(search_budget),
             )
         except BudgetExceeded:
-            out.over_budget += 1
-            continue
-        if time.perf_counter() - began > budget_s:
             out.over_budget += 1
             continue
         for hit in hits:
@@ -258,8 +269,7 @@ def _many_to_many(
     amount: AmountCondition,
     amount_weight: float,
     rule: Rule,
-    limits: Limits,
-    budget_s: float,
+    search_budget: int,
     out: GroupOutcome,
 ) -> list[GroupMatch]:
     if edges.height == 0:
@@ -289,7 +299,6 @@ def _many_to_many(
         edge_rows = slice(edge_cuts[c], edge_cuts[c + 1])
         if lpos.size + rpos.size < 3:
             continue
-        began = time.perf_counter()
         if lpos.size <= k and rpos.size <= k:
             diff = int(rval.sum()) - int(lval.sum())
             tol = _tol(amount, int(lval.sum()), int(rval.sum()))
@@ -312,10 +321,8 @@ def _many_to_many(
             continue
         free_l = np.ones(lpos.size, np.bool_)
         free_r = np.ones(rpos.size, np.bool_)
+        budget = SearchBudget(search_budget)  # one per component, across its rounds
         while free_l.any() and free_r.any():
-            if time.perf_counter() - began > budget_s:
-                out.over_budget += 1
-                break
             fl, fr = np.flatnonzero(free_l), np.flatnonzero(free_r)
             try:
                 hits = best_balanced(
@@ -326,6 +333,7 @@ def _many_to_many(
                     amount,
                     amount_weight=amount_weight,
                     max_size=k,
+                    budget=budget,
                 )
             except BudgetExceeded:
                 out.over_budget += 1

@@ -29,7 +29,9 @@ LOW_MATCH_SHARE = 0.2  # under a fifth of a side matched: the rules probably do 
 
 @dataclass(frozen=True)
 class JobWarning:
-    code: str  # field_empty | no_candidates | group_candidates_truncated | low_match_rate
+    # field_empty | no_candidates | group_candidates_truncated | group_search_over_budget |
+    # low_match_rate
+    code: str
     message: str  # what happened, with the figures
     action: str  # what to do about it
     rule: str | None = None
@@ -72,6 +74,18 @@ def job_warnings(
                 "search takes; groups among the candidates left out were not looked for.",
                 "Narrow the grouped rule's block: an equals condition on a more specific key "
                 "(a reference or its prefix, the counterparty) or a shorter date window.",
+            )
+        )
+    over = result.stats.blocks_over_budget
+    if over:
+        warnings.append(
+            JobWarning(
+                "group_search_over_budget",
+                f"{over:,} blocks of grouped rules needed more subset sums than the search "
+                f"budget ({result.stats.search_budget_per_block:,} per block) allows; they "
+                "were skipped, and groups inside them were not looked for.",
+                "Narrow the grouped rule's block (a more specific key or a shorter date "
+                "window), lower its max_group_size, or tighten its amount tolerance.",
             )
         )
     warnings += _low_match_rate(left.height, right.height, result)

@@ -25,7 +25,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-import re
 import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -38,7 +37,7 @@ from tally.matching.candidates import Limits, pair_candidates
 from tally.matching.conditions import EDGE_SCORE, block_spec, work_frames
 from tally.matching.duplicates import find_duplicates
 from tally.matching.engine import reconcile
-from tally.matching.fields import ROW, prepare_side
+from tally.matching.fields import prepare_side
 from tally.matching.infer_keys import (
     KEY_NORMALISERS,
     KeyChoice,
@@ -56,6 +55,7 @@ from tally.matching.infer_models import (
     date_model,
     joined_pairs,
 )
+from tally.matching.infer_sample import reach, repeated_share, sample
 from tally.matching.result import ReconcileResult
 from tally.matching.rules import (
     TEXT_FIELDS,
@@ -71,7 +71,12 @@ from tally.matching.rules import (
 )
 
 INFERRED_AUTHOR = "inferred from data"
-_SAMPLE_BLOCK_BUDGET_S = 0.05
+# A candidate rule's sum search may spend a tenth of a job's per block: a crowded block (a
+# counterparty with hundreds of open invoices) otherwise costs the full search for every
+# candidate rule tried.
+_SAMPLE_SEARCH_BUDGET = 200_000
+_REPEATED = 0.02  # share of repeated left key values above which key rules need the party
+_PARTY_AGREES = 0.9  # share of keyed pairs whose parties are similar for key rules to ask it
 _MIN_GROUPS = 5  # key groups (splits, batches) needed to set the tolerance of sums
 _DEFAULT_GROUP_SIZE, _MAX_GROUP_SIZE = 5, 10  # Rule.max_group_size: its default and its limit
 
@@ -81,7 +86,6 @@ class InferenceLimits:
     """How much inference reads and how sure a rule must be to be proposed."""
 
     sample_rows: int = 3_000  # per side; larger sources are read through a date window
-    sample_margin_days: int = 5  # the right side's window reaches this far beyond
     # Estimated precision (decoy) a rule needs. The estimate is conservative (it counts every
     # record left open as a possible false match) and later rules cover few records, so 0.97
     # per rule measured >= 0.998 overall on the generated cases (bench/infer/REPORT.md).
@@ -196,15 +200,19 @@ def infer_rules(
     started = time.perf_counter()
     limits = limits or InferenceLimits()
     full_left, full_right = prepare_side(left, "left"), prepare_side(right, "right")
-    ls, rs = _sample(full_left, full_right, limits)
+    ls, wide, window = sample(full_left, full_right, limits.sample_rows, limits.seed)
+    min_pairs = max(3, min(ls.height, wide.height) // 200)
+    key = choose_key(ls, wide, min_pairs=min_pairs)
+    rs = wide
+    if window is not None and key is not None:
+        rs = reach(full_left, ls, wide, key, window)
     notes: list[str] = []
     if ls.height < full_left.height or rs.height < full_right.height:
         notes.append(
             f"read {ls.height} of {full_left.height} left and {rs.height} of "
-            f"{full_right.height} right records (a date window)"
+            f"{full_right.height} right records (a date window, and the right records its "
+            "left records' keys and lags reach)"
         )
-    min_pairs = max(3, min(ls.height, rs.height) // 200)
-    key = choose_key(ls, rs, min_pairs=min_pairs)
     fields = (text_fields(ls), text_fields(rs))
     facts = joined_pairs(ls, rs, key.pairs, fields) if key is not None else None
     amount = amount_model(facts) if facts is not None else None
@@ -222,9 +230,22 @@ def infer_rules(
         if text is not None:
             notes.append(text.note)
     currency = _currency_condition(facts)
+    party = None
+    # The key pairs a record with its partner's party too: when the parties of keyed pairs
+    # agree (or key values repeat, every vendor numbering its own invoices), a key rule also
+    # asks for it, so that a number typed wrong into another customer's number, more likely
+    # the larger the sources, is not taken for a match.
+    if key is not None and text is not None:
+        repeated = repeated_share(full_left, key)
+        if text.true_share >= _PARTY_AGREES or repeated > _REPEATED:
+            party = _party_condition(text)
+            notes.append(
+                f"key rules also need {text.left_field} and {text.right_field} at least "
+                f"{text.floor:.0f} similar ({repeated:.1%} of the left key values repeat)"
+            )
     state = _State(ls, rs, limits, total=ls.height + rs.height)
     threshold = chance_similarity(ls, rs, key, limits.seed) if key is not None else 0.0
-    for candidate in _candidates(key, amount, dates, text, currency, threshold):
+    for candidate in _candidates(key, amount, dates, text, currency, threshold, party):
         _try(state, candidate)
     if not state.rules:  # nothing reliable: still a runnable set, every match a suggestion
         fallback = _amount_date_rule("amount_date", amount.condition(), dates, None, currency)
@@ -258,30 +279,6 @@ def infer_rules(
     )
 
 
-def _sample(
-    left: pl.DataFrame, right: pl.DataFrame, limits: InferenceLimits
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Both sides whole when small; else the records of one date window (left) and that window
-    widened by a margin (right), so records paired across a few days stay together."""
-    size = limits.sample_rows
-    if left.height <= size and right.height <= size:
-        return left, right
-    days = left["booking_date"].drop_nulls().sort()
-    if days.len() < left.height // 2 or right["booking_date"].null_count() > right.height // 2:
-        return (
-            left.sample(min(size, left.height), seed=limits.seed).sort(ROW),
-            right.sample(min(size, right.height), seed=limits.seed).sort(ROW),
-        )
-    share = size / max(left.height, right.height)
-    start = float(np.random.default_rng(limits.seed).uniform(0, max(0.0, 1 - share)))
-    lo = days[int(start * (days.len() - 1))]
-    hi = days[min(int((start + share) * (days.len() - 1)), days.len() - 1)]
-    margin = pl.duration(days=limits.sample_margin_days)
-    ls = left.filter(pl.col("booking_date").is_between(lo, hi))
-    rs = right.filter(pl.col("booking_date").is_between(pl.lit(lo) - margin, pl.lit(hi) + margin))
-    return ls, rs
-
-
 def _sign_only(left: pl.DataFrame, right: pl.DataFrame) -> AmountModel:
     """Without keyed pairs: the sign convention from which sign dominates each side."""
     lneg = int((left["amount"] < 0).sum()) * 2 > left.height
@@ -306,8 +303,20 @@ def _currency_condition(facts: pl.DataFrame | None) -> EqualsCondition | None:
     return EqualsCondition(field="currency", normalisers=("case",), weight=0.5)
 
 
-def _with(conditions: list[Condition], currency: EqualsCondition | None) -> list[Condition]:
-    return [*conditions, currency] if currency is not None else conditions
+def _with(
+    conditions: list[Condition], more: EqualsCondition | FuzzyCondition | None
+) -> list[Condition]:
+    return [*conditions, more] if more is not None else conditions
+
+
+def _party_condition(text: TextMatch) -> FuzzyCondition:
+    return FuzzyCondition(
+        field=text.left_field,
+        right_field=text.right_field if text.right_field != text.left_field else None,
+        threshold=text.floor,
+        scorer="token_set_ratio",
+        weight=0.5,
+    )
 
 
 def _candidates(
@@ -317,9 +326,12 @@ def _candidates(
     text: TextMatch | None,
     currency: EqualsCondition | None,
     fuzzy_threshold: float,
+    party: FuzzyCondition | None = None,
 ) -> list[_Candidate]:
     out: list[_Candidate] = []
     if key is not None:
+        # With repeated key values, the key identifies a record only together with its party.
+        keyed = _with(_with([], currency), party)
         margin = (
             key.best.records / key.runner_up.records
             if key.runner_up and key.runner_up.records
@@ -331,7 +343,7 @@ def _candidates(
             conds.append(dates.condition(required=False, weight=0.5))
         # Exact sums first (a split's parts add up to the cent); with the fee tolerance after,
         # on what exact sums left open (parts each with a fee deducted).
-        sums = amount_model(key.groups) if key.groups.height >= _MIN_GROUPS else None
+        sums = amount_model(key.groups, sums=True) if key.groups.height >= _MIN_GROUPS else None
         if sums is not None:  # the sums' own tolerance, with the pairs' sign convention
             sums = dataclasses.replace(sums, sign=amount.sign)
         for tolerance in reversed(_tolerances(sums or amount)):
@@ -347,7 +359,7 @@ def _candidates(
                     _Candidate(
                         Rule(
                             name=f"key_{cardinality.value}" + ("" if exact else "_fee"),
-                            conditions=_with(group_conds, currency),
+                            conditions=[*group_conds, *keyed],
                             cardinality=cardinality,
                             max_group_size=_group_size(key),
                         ),
@@ -359,12 +371,26 @@ def _candidates(
                 )
         out.append(
             _Candidate(
-                Rule(name="key", conditions=_with(conds, currency)),
+                Rule(name="key", conditions=[*conds, *keyed]),
                 key.derived,
                 f"{key.note}; {amount.note}",
                 margin,
             )
         )
+        if key.second is not None:
+            second: list[Condition] = [
+                key.second.condition.model_copy(update={"weight": 2.0}),
+                amount.condition(),
+            ]
+            if dates is not None:
+                second.append(dates.condition(required=False, weight=0.5))
+            out.append(
+                _Candidate(
+                    Rule(name="second_key", conditions=[*second, *keyed]),
+                    key.second.derived,
+                    f"{key.second.note}; {amount.note}",
+                )
+            )
         out += _fuzzy_key(key, amount, dates, currency, fuzzy_threshold)
         out += _prefix_groups(key, amount, dates, currency)
     if text is not None:
@@ -390,9 +416,9 @@ def _group_size(key: KeyChoice) -> int:
     """The most records sharing one key value (a batch of nine invoices, a payout of eight
     charges and a refund), within what a rule allows: key blocks are small, so large groups
     cost little to search."""
-    if key.groups.height == 0:
-        return _DEFAULT_GROUP_SIZE
-    largest = int(key.groups["size"].max())  # type: ignore[arg-type]
+    largest = key.fan_out
+    if key.groups.height:
+        largest = max(largest, int(key.groups["size"].max()))  # type: ignore[arg-type]
     return min(max(largest, _DEFAULT_GROUP_SIZE), _MAX_GROUP_SIZE)
 
 
@@ -472,11 +498,11 @@ def _prefix_groups(
         derived = []
         names = []
         for side, name in (("left", key.condition.field), ("right", key.condition.other_field)):
-            source, pattern = _prefix_source(key, name)
+            source, pattern = _prefix_source(key, name, dropped)
             prefix = DerivedField(
                 name=f"{side}_key_prefix{dropped}",
                 source=source,
-                pattern=_without_last_digits(pattern, dropped),
+                pattern=pattern,
                 normalisers=KEY_NORMALISERS,
                 multiple=True,
             )
@@ -504,22 +530,13 @@ def _prefix_groups(
     return out
 
 
-def _prefix_source(key: KeyChoice, name: str) -> tuple[str, str]:
-    """The text a key field is read from and the regex of its tokens."""
+def _prefix_source(key: KeyChoice, name: str, dropped: int) -> tuple[str, str]:
+    """The text a key field is read from and the regex of its tokens less their last
+    ``dropped`` digits."""
     derived = next((d for d in key.derived if d.name == name), None)
     if derived is not None:
-        return derived.source, derived.pattern
-    return name, r"(?i)(?P<value>.*\d)"
-
-
-def _without_last_digits(pattern: str, dropped: int) -> str:
-    """The token regex with its value ending ``dropped`` digits before the token does."""
-    runs = list(re.finditer(r"\\d\{(\d+),(\d+)\}", pattern))
-    if runs:
-        last = runs[-1]
-        pattern = f"{pattern[: last.start()]}\\d{{1,{last.group(2)}}}{pattern[last.end() :]}"
-    body = pattern.removeprefix("(?i)(?P<value>").removesuffix(")")
-    return rf"(?i)(?P<value>(?:{body}))\d{{{dropped}}}\b"
+        return derived.source, key.shapes[name].pattern(drop_digits=dropped)
+    return name, rf"(?i)(?P<value>.*\d)\d{{{dropped}}}\b"
 
 
 def _text_groups(
@@ -681,7 +698,7 @@ def _run(left: pl.DataFrame, right: pl.DataFrame, rule_set: RuleSet) -> Reconcil
     search for every candidate tried (measured at 100k: inference 37 s, 18 s of it in subset
     sums). Fewer candidates per sum (Limits.max_group_candidates 8) halved that but changed
     which rules were kept on the payouts generator (precision 0.99 -> 0.97): not done."""
-    return reconcile(left, right, rule_set, time_budget_per_block_s=_SAMPLE_BLOCK_BUDGET_S)
+    return reconcile(left, right, rule_set, search_budget_per_block=_SAMPLE_SEARCH_BUDGET)
 
 
 def _open_records(left: pl.DataFrame, right: pl.DataFrame, rule_set: RuleSet) -> int:

@@ -14,8 +14,10 @@ text, the shape of the tokens the sides share becomes a derived field's regex.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -39,8 +41,8 @@ KEY_NORMALISERS: tuple[Normaliser, ...] = ("case", "whitespace", "punctuation", 
 # An identifier-like token: an optional word of letters (a prefix such as INV or RE) and a number
 # of one or more digit runs joined by - _ / . (2025/001234).
 _IDENTIFIER = r"(?i)\b(?:[a-z]{1,8}[-_/.#: ]{0,2})?\d+(?:[-_/.]\d+)*"
-_NUMBER = r"\d+(?:[-_/.]\d+)*$"
-_PREFIXED_NUMBER = re.compile(r"(?i)[a-z]{0,8}[-_/.#: ]{0,2}\d+(?:[-_/.]\d+)*")
+# The number part of a token: its digit runs, before a letter suffix if any (104233-A).
+_NUMBER = r"(\d+(?:[-_/.]\d+)*)(?:[-_/.]?[A-Za-z]{1,3})?$"
 # A key value identifies a record on one side (at most RARE_PER_SIDE records) and at most a
 # group on the other (GROUP_PER_SIDE): a customer name or a currency does neither.
 RARE_PER_SIDE = 3
@@ -50,6 +52,7 @@ _WORD = r"\b[A-Za-z0-9]+(?:[-_/.][A-Za-z0-9]+)*"
 _MIN_WORD = 8
 _MIN_DIGITS = 3
 _MAX_EXTRA_KEYS = 12
+_MIN_FILLED = 0.05  # share of the records a text field must be filled in to be read
 _EXTRA_NAME = re.compile(r"^[^'\"\\\x00-\x1f]{1,64}$")  # what extra.<name> accepts
 _READINGS = ("value", "token", "number")
 _CHANCE_SAMPLE = 400
@@ -60,6 +63,9 @@ _AGREE_PPM = 100_000
 # A simpler reading of the same fields is preferred when it pairs nearly every record the best
 # reading pairs (a multi-valued token reading also catches lines quoting several keys).
 _SIMPLER_SHARE = 0.995
+# Readings of the winning fields pairing at least this share of its records are built as
+# derived fields and compared by what the engine's key expressions pair.
+_CONSIDER_SHARE = 0.5
 
 # field_expr/key_expr need a rule set only to resolve derived fields; plain fields need none.
 _PLAIN = RuleSet(rules=[Rule(name="plain", conditions=[AmountCondition()])])
@@ -98,10 +104,34 @@ class KeyChoice:
     # Key values held by several records of a side whose totals agree: l_amount, r_amount (the
     # totals) of each split, batch or payout, for the tolerance of sums.
     groups: pl.DataFrame = field(default_factory=pl.DataFrame)
+    # The most records of one side one record's key values reach with agreeing amounts.
+    fan_out: int = 1
+    shapes: dict[str, TokenShapes] = field(default_factory=dict)  # of each derived key field
+    second: SecondKey | None = None  # another pair of fields that is a key for other records
+
+    def rule_set(self) -> RuleSet:
+        """A rule set holding the key and its derived fields (what the engine reads)."""
+        return key_rule_set(self.condition, self.derived)
+
+
+def key_rule_set(condition: EqualsCondition, derived: Sequence[DerivedField]) -> RuleSet:
+    return RuleSet(
+        rules=[Rule(name="key", conditions=[condition, AmountCondition()])],
+        derived_fields=list(derived),
+    )
+
+
+@dataclass(frozen=True)
+class SecondKey:
+    condition: EqualsCondition
+    derived: tuple[DerivedField, ...]
+    note: str
 
 
 def text_fields(frame: pl.DataFrame) -> list[str]:
-    """Text fields with values in at least a fifth of the records, ``extra.<name>`` included."""
+    """Text fields with values in at least a twentieth of the records, ``extra.<name>``
+    included: a key may be held by a minority of the records (credit notes naming their order
+    in a column of their own)."""
     if frame.height == 0:
         return []
     filled = frame.select(
@@ -111,7 +141,7 @@ def text_fields(frame: pl.DataFrame) -> list[str]:
             if c in frame.columns and c != "currency"
         ]
     ).row(0, named=True)
-    names = [c for c, n in filled.items() if n >= frame.height / 5]
+    names = [c for c, n in filled.items() if n >= frame.height * _MIN_FILLED]
     if "extra" in frame.columns:
         keys: Counter[str] = Counter()
         rows = frame["extra"].drop_nulls().head(2_000).to_list()
@@ -125,7 +155,7 @@ def text_fields(frame: pl.DataFrame) -> list[str]:
         names += [
             f"{EXTRA_PREFIX}{k}"
             for k, n in keys.most_common(_MAX_EXTRA_KEYS)
-            if n >= len(rows) / 5 and _EXTRA_NAME.match(k)
+            if n >= len(rows) * _MIN_FILLED and _EXTRA_NAME.match(k)
         ]
     return names
 
@@ -150,7 +180,7 @@ def _readings(frame: pl.DataFrame, names: list[str], side: str) -> pl.DataFrame:
             normalise(pl.col("raw"), KEY_NORMALISERS).alias("value"),
             pl.lit(f * 3 + 1, dtype=pl.Int32).alias("reading"),
         )
-        number = tokens.with_columns(pl.col("raw").str.extract(f"({_NUMBER})").alias("raw"))
+        number = tokens.with_columns(pl.col("raw").str.extract(_NUMBER).alias("raw"))
         number = number.with_columns(
             normalise(pl.col("raw"), KEY_NORMALISERS).alias("value"),
             pl.lit(f * 3 + 2, dtype=pl.Int32).alias("reading"),
@@ -172,9 +202,10 @@ def _readings(frame: pl.DataFrame, names: list[str], side: str) -> pl.DataFrame:
         .agg(
             pl.len().alias("n"),
             pl.col("amount").sum().abs().alias("total"),
+            pl.col("amount").abs().alias("amounts"),
             pl.col("raw").first(),
         )
-        .rename({c: f"{side}_{c}" for c in ("reading", "n", "total", "raw")})
+        .rename({c: f"{side}_{c}" for c in ("reading", "n", "total", "amounts", "raw")})
     )
 
 
@@ -198,26 +229,45 @@ def key_candidates(
         return lnames, rnames, pl.DataFrame()
     lv, rv = _readings(left, lnames, "l"), _readings(right, rnames, "r")
     joined = lv.join(rv, on="value").filter(pl.min_horizontal("l_n", "r_n") <= RARE_PER_SIDE)
-    big = pl.max_horizontal("l_total", "r_total", pl.lit(1))
-    diff = (pl.col("l_total") - pl.col("r_total")).abs()
-    return (
-        lnames,
-        rnames,
-        joined.with_columns((diff * 1_000_000 // big <= _AGREE_PPM).alias("agree")),
+    joined = joined.with_columns(_agree(pl.col("l_total"), pl.col("r_total")).alias("agree"))
+    # A value a record shares with a few records of the other side, one of which it pays: an
+    # order's number quoted by its sale, its refund and a chargeback (whose total is nothing).
+    few = (pl.min_horizontal("l_n", "r_n") == 1) & (
+        pl.max_horizontal("l_n", "r_n") <= RARE_PER_SIDE
     )
+    pairwise = (
+        joined.with_row_index("_i")
+        .filter(few & ~pl.col("agree"))
+        .select("_i", "l_amounts", "r_amounts")
+        .explode("l_amounts")
+        .explode("r_amounts")
+        .filter(_agree(pl.col("l_amounts"), pl.col("r_amounts")))
+        .select("_i")
+        .unique()
+    )
+    joined = (
+        joined.with_row_index("_i")
+        .with_columns(pl.col("_i").is_in(pairwise["_i"].implode()).alias("agree_pair"))
+        .drop("_i", "l_amounts", "r_amounts")
+    )
+    return lnames, rnames, joined
 
 
-def rank(joined: pl.DataFrame, lnames: list[str], rnames: list[str]) -> list[KeyCandidate]:
-    """Reading pairs by the records their agreeing values cover, most first."""
+def rank(
+    joined: pl.DataFrame, lnames: list[str], rnames: list[str], *, pairwise: bool = False
+) -> list[KeyCandidate]:
+    """Reading pairs by the records their agreeing values cover, most first (with
+    ``pairwise``, a value also agrees when one of its pairs of records does)."""
     if joined.height == 0:
         return []
+    agree = pl.col("agree") | pl.col("agree_pair") if pairwise else pl.col("agree")
     per = (
         joined.group_by("l_reading", "r_reading")
         .agg(
-            (pl.col("l_n") + pl.col("r_n")).filter(pl.col("agree")).sum().alias("records"),
-            pl.col("agree").sum().alias("groups"),
+            (pl.col("l_n") + pl.col("r_n")).filter(agree).sum().alias("records"),
+            agree.sum().alias("groups"),
             pl.len().alias("keyed"),
-            pl.col("agree").mean().alias("agreement"),
+            agree.mean().alias("agreement"),
         )
         .sort("records", "l_reading", "r_reading", descending=[True, False, False])
     )
@@ -243,39 +293,118 @@ def choose_key(left: pl.DataFrame, right: pl.DataFrame, *, min_pairs: int) -> Ke
     if not ranked or ranked[0].groups < min_pairs:
         return None
     top = ranked[0]
-    # The simplest reading of the winning fields that pairs nearly as many records: a whole
-    # value beats a token, a token beats its number part (fewer derived fields, fewer surprises).
+    # Each reading of the winning fields becomes the derived fields a rule would read, and is
+    # judged by what the engine's own key expressions then pair: a learned regex can read a
+    # token other than the one the reading join saw (the bank's "INV" word taken as the prefix
+    # of a vendor's "102683-F"). The simplest reading that pairs nearly as many records wins:
+    # a whole value beats a token, a token beats its number part.
     same = [
-        c for c in ranked if c.left.field == top.left.field and c.right.field == top.right.field
+        c
+        for c in ranked
+        if c.left.field == top.left.field
+        and c.right.field == top.right.field
+        and c.records >= _CONSIDER_SHARE * top.records
     ]
-    best = min(
-        (c for c in same if c.records >= _SIMPLER_SHARE * top.records),
-        key=lambda c: (_READINGS.index(c.left.how) + _READINGS.index(c.right.how), -c.records),
+    built = [_built_key(c, joined, lnames, rnames, left, right) for c in same]
+    most = max(b.support for b in built)
+    chosen = min(
+        (b for b in built if b.support >= _SIMPLER_SHARE * most),
+        key=lambda b: (
+            _READINGS.index(b.candidate.left.how) + _READINGS.index(b.candidate.right.how),
+            -b.support,
+        ),
     )
+    best = chosen.candidate
+    fields = (best.left.field, best.right.field)
+    runner_up = next((c for c in ranked if (c.left.field, c.right.field) != fields), None)
+    # The second key is ranked by pairs too: its values are often quoted by several records
+    # the first key pairs already (the sale of an order refunded later).
     runner_up = next(
-        (c for c in ranked if (c.left.field, c.right.field) != (best.left.field, best.right.field)),
-        None,
+        (
+            c
+            for c in rank(joined, lnames, rnames, pairwise=True)
+            if (c.left.field, c.right.field) != fields and c.left.field != fields[0]
+        ),
+        runner_up,
     )
-    lr = lnames.index(best.left.field) * 3 + _READINGS.index(best.left.how)
-    rr = rnames.index(best.right.field) * 3 + _READINGS.index(best.right.how)
-    shared = joined.filter(
-        (pl.col("l_reading") == lr) & (pl.col("r_reading") == rr) & pl.col("agree")
+    second = None
+    # A second pair of fields sharing rare values with agreeing amounts is a key of its own
+    # (a credit note naming its order in another column than orders hold their number).
+    if runner_up is not None and runner_up.groups >= min_pairs:
+        built_second = _built_key(runner_up, joined, lnames, rnames, left, right, tag="key2")
+        second = SecondKey(
+            built_second.condition,
+            built_second.derived,
+            f"{runner_up.left.label} (left) equals {runner_up.right.label} (right), "
+            f"{runner_up.groups} shared values with agreeing amounts",
+        )
+    pairs = keyed_pairs(left, right, chosen.condition, chosen.rule_set)
+    note = (
+        f"{best.left.label} (left) equals {best.right.label} (right) after normalising case, "
+        f"spaces, punctuation and leading zeros"
     )
+    for d in chosen.derived:
+        note += f"; {d.name} = every match of {d.pattern} in {d.source}"
+    return KeyChoice(
+        chosen.condition,
+        chosen.derived,
+        best,
+        runner_up,
+        pairs,
+        note,
+        chosen.groups,
+        chosen.fan_out,
+        chosen.shapes,
+        second,
+    )
+
+
+@dataclass(frozen=True)
+class _BuiltKey:
+    candidate: KeyCandidate
+    condition: EqualsCondition
+    derived: tuple[DerivedField, ...]
+    rule_set: RuleSet
+    support: int  # records holding an engine key value whose sides' amounts agree
+    groups: pl.DataFrame
+    fan_out: int
+    shapes: dict[str, TokenShapes]
+
+
+def _built_key(
+    candidate: KeyCandidate,
+    joined: pl.DataFrame,
+    lnames: list[str],
+    rnames: list[str],
+    left: pl.DataFrame,
+    right: pl.DataFrame,
+    *,
+    tag: str = "key",
+) -> _BuiltKey:
+    """A reading pair as the equals condition and derived fields a rule reads, with what the
+    engine's key expressions pair."""
+    lr = lnames.index(candidate.left.field) * 3 + _READINGS.index(candidate.left.how)
+    rr = rnames.index(candidate.right.field) * 3 + _READINGS.index(candidate.right.how)
+    # Shapes are learned from every value the readings share, not only those whose amounts
+    # agree alone: a credit note's number is quoted in a batch payment it only reduces.
+    shared = joined.filter((pl.col("l_reading") == lr) & (pl.col("r_reading") == rr))
     derived: list[DerivedField] = []
     fields: list[str] = []
+    shapes: dict[str, TokenShapes] = {}
     for side, reading, raws in (
-        ("left", best.left, shared["l_raw"]),
-        ("right", best.right, shared["r_raw"]),
+        ("left", candidate.left, shared["l_raw"]),
+        ("right", candidate.right, shared["r_raw"]),
     ):
         if reading.how == "value":
             fields.append(reading.field)
             continue
-        name = f"{side}_{slug(reading.field)}_key"
+        name = f"{side}_{slug(reading.field)}_{tag}"
+        shapes[name] = token_shapes(raws.to_list(), number_only=reading.how == "number")
         derived.append(
             DerivedField(
                 name=name,
                 source=reading.field,
-                pattern=token_pattern(raws.to_list(), number_only=reading.how == "number"),
+                pattern=shapes[name].pattern(),
                 normalisers=KEY_NORMALISERS,
                 multiple=True,
             )
@@ -286,23 +415,91 @@ def choose_key(left: pl.DataFrame, right: pl.DataFrame, *, min_pairs: int) -> Ke
         right_field=fields[1] if fields[1] != fields[0] else None,
         normalisers=KEY_NORMALISERS,
     )
-    rule_set = RuleSet(
-        rules=[Rule(name="key", conditions=[condition, AmountCondition()])],
-        derived_fields=derived,
-    )
-    pairs = keyed_pairs(left, right, condition, rule_set)
-    note = (
-        f"{best.left.label} (left) equals {best.right.label} (right) after normalising case, "
-        f"spaces, punctuation and leading zeros"
-    )
-    for d in derived:
-        note += f"; {d.name} = every match of {d.pattern} in {d.source}"
-    groups = shared.filter(pl.max_horizontal("l_n", "r_n") > 1).select(
+    rule_set = key_rule_set(condition, derived)
+    values, links = _engine_keys(left, right, condition, rule_set)
+    support = int(values.filter(pl.col("agree")).select(pl.col("l_n") + pl.col("r_n")).sum().item())
+    groups = values.filter(pl.col("agree") & (pl.max_horizontal("l_n", "r_n") > 1)).select(
         pl.col("l_total").alias("l_amount"),
         pl.col("r_total").alias("r_amount"),
         pl.max_horizontal("l_n", "r_n").alias("size"),
     )
-    return KeyChoice(condition, tuple(derived), best, runner_up, pairs, note, groups)
+    return _BuiltKey(
+        candidate, condition, tuple(derived), rule_set, support, groups, _fan_out(links), shapes
+    )
+
+
+def _engine_keys(
+    left: pl.DataFrame, right: pl.DataFrame, condition: EqualsCondition, rule_set: RuleSet
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The key values the engine reads on both sides, rare on one side and shared.
+
+    Returns one row per shared value (``l_n``, ``r_n``, ``l_total``, ``r_total``, ``agree``)
+    and the record links they make (``l_row``, ``r_row``, ``k``)."""
+    sides = []
+    for frame, name, prefix in ((left, condition.field, "l"), (right, condition.other_field, "r")):
+        key = key_expr(name, condition.normalisers, rule_set)
+        values = frame.select(
+            pl.col(ROW).alias(f"{prefix}_row"),
+            pl.col("amount").alias(f"{prefix}_amount"),
+            key.alias("k"),
+        )
+        if values.schema["k"] == pl.List(pl.String):
+            values = values.explode("k")
+        values = values.drop_nulls("k").unique([f"{prefix}_row", "k"])
+        sides.append(
+            values.with_columns(pl.len().over("k").alias(f"{prefix}_n")).filter(
+                pl.col(f"{prefix}_n") <= GROUP_PER_SIDE
+            )
+        )
+    links = sides[0].join(sides[1], on="k").filter(pl.min_horizontal("l_n", "r_n") <= RARE_PER_SIDE)
+    per_value = [
+        side.join(links.select("k").unique(), on="k")
+        .group_by("k")
+        .agg(pl.first(f"{p}_n"), pl.col(f"{p}_amount").sum().abs().alias(f"{p}_total"))
+        for side, p in ((sides[0], "l"), (sides[1], "r"))
+    ]
+    values = (
+        per_value[0]
+        .join(per_value[1], on="k")
+        .with_columns(_agree(pl.col("l_total"), pl.col("r_total")).alias("agree"))
+    )
+    return values, links.select("l_row", "r_row", "k").unique()
+
+
+def _agree(a: pl.Expr, b: pl.Expr) -> pl.Expr:
+    big = pl.max_horizontal(a, b, pl.lit(1))
+    return (a - b).abs() * 1_000_000 // big <= _AGREE_PPM
+
+
+def _fan_out(links: pl.DataFrame) -> int:
+    """The most key values one record shares with the other side: a payment quoting the
+    numbers of six invoices (one of them a credit note) is a group of up to six. Values, not
+    records, are counted, and amounts are not asked to agree: in large sources numbers repeat
+    (every vendor numbers its own invoices), so one quoted number may reach several records
+    and their total says nothing. (One value held by many records, a payout's id, is a key
+    group of its own.)"""
+    largest = 1
+    for one in ("l", "r"):
+        reach = links.group_by(f"{one}_row").agg(pl.col("k").n_unique().alias("size"))
+        if reach.height:
+            largest = max(largest, int(reach["size"].max()))  # type: ignore[arg-type]
+    return largest
+
+
+def key_values(
+    frame: pl.DataFrame,
+    name: str,
+    normalisers: tuple[Normaliser, ...],
+    rule_set: RuleSet,
+    row: str | None = None,
+) -> pl.DataFrame:
+    """The distinct key values (``k``) the engine reads from field ``name`` of ``frame``, with
+    the record's ``row`` column beside each when asked."""
+    columns = [pl.col(row)] if row else []
+    values = frame.select(*columns, key_expr(name, normalisers, rule_set).alias("k"))
+    if values.schema["k"] == pl.List(pl.String):
+        values = values.explode("k")
+    return values.drop_nulls("k").unique()
 
 
 def keyed_pairs(
@@ -331,60 +528,128 @@ def slug(name: str) -> str:
     return slug.strip("_")[:40] or "extra"
 
 
-def token_pattern(raws: list[str], *, number_only: bool) -> str:
-    """A regex with one named group ``value`` matching tokens shaped like ``raws``.
+@dataclass(frozen=True)
+class TokenShapes:
+    """The token shapes learned from the shared tokens of a key field, as regex alternatives.
 
-    The shape is learned, not assumed: the letter prefixes seen (kept literally when a few cover
-    most tokens, e.g. ``INV`` or ``RE``), the separators, and per digit run its length range,
-    widened by one digit so that numbers keep matching as they grow.
+    Each alternative is a letter prefix (literal, optional or none), digit runs joined by
+    separators, with its last digit run kept apart so that blocks of consecutive numbers can
+    drop its last digits (:meth:`pattern`), and an optional letter suffix (``104233-A``).
     """
-    shapes: Counter[tuple[str, tuple[str, ...]]] = Counter()
-    lengths: dict[tuple[str, tuple[str, ...]], list[list[int]]] = {}
+
+    options: tuple[tuple[str, int, int, str], ...]  # (head, last run low, high, tail)
+    # The number part only is the value: a letter prefix or suffix around it is read past.
+    number_only: bool = False
+
+    def pattern(self, drop_digits: int = 0) -> str:
+        """The regex of a token whose ``value`` group is the token (less its last
+        ``drop_digits`` digits, which must follow). Every token ends where a word does not
+        go on: without that, a number longer than the lengths seen ("INV 4500001168" against
+        a learned INV + 5-7 digits) would match cut short, and the bank's word "INV" before
+        another vendor's "102683-F" would be read as that number's prefix."""
+        if not self.options:
+            return rf"(?i)(?P<value>\b[A-Za-z0-9]{{3,}}){_WORD_END}"
+        alternatives = []
+        for head, low, high, tail in self.options:
+            if drop_digits:
+                if high <= drop_digits:  # a word, or a number too short to drop digits of
+                    continue
+                low, high = max(1, low - drop_digits), high - drop_digits
+                alternatives.append(rf"{head}\d{{{low},{high}}}")
+                continue
+            run = rf"\d{{{low},{high}}}" if high else ""
+            alternatives.append(f"{head}{run}{tail}")
+        if not alternatives:
+            return self.pattern()
+        body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+        end = _LETTER_SUFFIX + "?" + _WORD_END if self.number_only else _WORD_END
+        if drop_digits:
+            return rf"(?i)(?P<value>{body})\d{{{drop_digits}}}{end}"
+        return rf"(?i)(?P<value>{body}){end}"
+
+
+# A token ends at the end of the text or at a character that does not continue it (a letter
+# or digit, or a joiner followed by one). polars' regex has no look-ahead: the character is
+# consumed, outside the value group.
+_WORD_END = r"(?:$|[^A-Za-z0-9_\-/.]|[-_/.](?:$|[^A-Za-z0-9]))"
+_MIN_SHAPE_TOKENS, _MIN_SHAPE_SHARE, _MAX_SHAPES = 3, 0.001, 16
+_LETTER_SUFFIX = r"(?:[-_/.]?[A-Za-z]{1,3})"
+_SHAPE = re.compile(
+    r"(?i)^(?P<prefix>(?:[a-z]{1,8}[-_/.#: ]{0,2}){0,2})(?P<number>\d+(?:[-_/.]\d+)*)"
+    r"(?P<suffix>[-_/.]?[a-z]{1,3})?$"
+)
+
+
+def token_pattern(raws: list[str], *, number_only: bool) -> str:
+    """A regex with one named group ``value`` matching tokens shaped like ``raws``."""
+    return token_shapes(raws, number_only=number_only).pattern()
+
+
+def token_shapes(raws: list[str], *, number_only: bool) -> TokenShapes:
+    """The shapes of ``raws``, learned, not assumed: the letter prefixes seen (kept literally,
+    e.g. ``INV`` or ``RE``), the separators, per digit run its length range (widened by one
+    digit so that numbers keep matching as they grow) and letter suffixes."""
+    Shape = tuple[str, tuple[str, ...], str]  # prefix, separators, suffix separator (or "")
+    shapes: Counter[Shape | None] = Counter()
+    lengths: dict[Shape, list[list[int]]] = {}
+    suffixes: dict[Shape, list[int]] = {}
     words: list[str] = []  # identifiers of mixed letters and digits
     for raw in raws:
-        found = re.search(_NUMBER, raw)
-        if found is None or not _PREFIXED_NUMBER.fullmatch(raw):
+        found = _SHAPE.match(raw)
+        if found is None:
             words.append(raw)
+            shapes[None] += 1
             continue
-        prefix = "" if number_only else re.sub(r"[^A-Za-z]", "", raw[: found.start()]).upper()
-        runs = re.findall(r"\d+", found.group(0))
-        seps = tuple(re.findall(r"[-_/.]", found.group(0)))
-        key = (prefix, seps)
+        # A prefix of letter words (CN-F2024/004729: a credit note of F2024/004729) is kept as
+        # its words, any separator allowed between them.
+        words_of = re.findall(r"[A-Za-z]+", found["prefix"].upper())
+        prefix = "" if number_only else " ".join(words_of)
+        number, suffix = found["number"], found["suffix"] or ""
+        seps = tuple(re.findall(r"[-_/.]", number))
+        suffix_letters = re.sub(r"[^A-Za-z]", "", suffix)
+        joined_by = len(suffix) > len(suffix_letters)
+        key = (prefix, seps, "-" if joined_by else "." * bool(suffix))
         shapes[key] += 1
-        lengths.setdefault(key, []).append([len(r) for r in runs])
-    total = sum(shapes.values())
-    kept: list[tuple[str, tuple[str, ...]]] = []
-    covered = 0
-    for key, count in shapes.most_common():
-        if covered >= 0.98 * total or len(kept) >= 6:
-            break
-        kept.append(key)
-        covered += count
-    by_numbers: dict[str, set[str]] = {}
-    for prefix, seps in kept:
-        runs = list(zip(*lengths[(prefix, seps)], strict=True))
+        lengths.setdefault(key, []).append([len(r) for r in re.findall(r"\d+", number)])
+        suffixes.setdefault(key, []).append(len(suffix_letters))
+    # Every shape seen more than by chance is kept (a credit note's CN- before each vendor's
+    # numbering is rare but systematic); a one-off token is not.
+    least = max(_MIN_SHAPE_TOKENS, math.ceil(_MIN_SHAPE_SHARE * sum(shapes.values())))
+    kept = [s for s, n in shapes.most_common(_MAX_SHAPES) if n >= least]
+    kept = kept or [s for s, _ in shapes.most_common(1)]
+    by_numbers: dict[tuple[str, int, int, str], set[str]] = {}
+    options: list[tuple[str, int, int, str]] = []
+    for shape in kept:
+        if shape is None:
+            options.append((_word_pattern(words), 0, 0, ""))
+            continue
+        prefix, seps, suffix_sep = shape
+        runs = list(zip(*lengths[shape], strict=True))
         parts = []
-        for i, run in enumerate(runs):
-            low, high = max(1, min(run) - 1), max(run) + 1
-            parts.append(rf"\d{{{low},{high}}}")
+        for i, run in enumerate(runs[:-1]):
+            parts.append(rf"\d{{{max(1, min(run) - 1)},{max(run) + 1}}}")
             if i < len(seps):
-                parts.append(r"[-_/.]?")
-        by_numbers.setdefault("".join(parts), set()).add(prefix)
-    options = []
-    for number, prefixes in sorted(by_numbers.items()):
+                parts.append(r"[-_/. ]?")  # a payer may write a space for the separator
+        tail = ""
+        if suffix_sep:
+            most = max(suffixes[shape])
+            tail = ("[-_/.]?" if suffix_sep == "-" else "") + rf"[A-Za-z]{{1,{most}}}"
+        last = runs[-1]
+        shaped = ("".join(parts), max(1, min(last) - 1), max(last) + 1, tail)
+        by_numbers.setdefault(shaped, set()).add(prefix)
+    for (number, low, high, tail), prefixes in sorted(by_numbers.items()):
         letters = sorted(p for p in prefixes if p)
+        head = number
         if letters:
-            lead = "|".join(re.escape(w) for w in letters)
+            lead = "|".join(
+                r"[-_/.#: ]{0,2}".join(re.escape(w) for w in p.split()) for p in letters
+            )
             optional = "?" if "" in prefixes else ""
-            options.append(rf"(?:\b(?:{lead})[-_/.#: ]{{0,2}}){optional}{number}")
-        else:
-            options.append(number)
-    if len(words) > len(raws) // 4:
-        options.append(_word_pattern(words))
-    if not options:
-        return r"(?i)(?P<value>\b[A-Za-z0-9]{3,}\b)"
-    body = options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")"
-    return rf"(?i)(?P<value>{body})"
+            head = rf"(?:\b(?:{lead})[-_/.#: ]{{0,2}}){optional}{number}"
+        elif not number:
+            head = r"\b"
+        options.append((head, low, high, tail))
+    return TokenShapes(tuple(options), number_only)
 
 
 def _word_pattern(words: list[str]) -> str:
@@ -395,7 +660,7 @@ def _word_pattern(words: list[str]) -> str:
     lead = re.escape(head) if head and count >= 0.9 * len(words) else ""
     rest = [len(w) - len(head) if lead else len(w) for w in words]
     low, high = max(1, min(rest) - 1), max(rest) + 1
-    return rf"\b{lead}[A-Za-z0-9]{{{low},{high}}}\b"
+    return rf"\b{lead}[A-Za-z0-9]{{{low},{high}}}"
 
 
 def chance_similarity(left: pl.DataFrame, right: pl.DataFrame, key: KeyChoice, seed: int) -> float:
@@ -403,10 +668,7 @@ def chance_similarity(left: pl.DataFrame, right: pl.DataFrame, key: KeyChoice, s
     below, but low enough for one wrong character of a typical key (between 80 and 95). Keys of
     one shape (a fixed year, a long common prefix) look alike by chance far more often than
     short varied ones; amounts and dates then tell a typo from a neighbouring number."""
-    rule_set = RuleSet(
-        rules=[Rule(name="key", conditions=[key.condition, AmountCondition()])],
-        derived_fields=list(key.derived),
-    )
+    rule_set = key.rule_set()
     texts: list[list[str]] = []
     for frame, name in ((left, key.condition.field), (right, key.condition.other_field)):
         values = frame.select(key_expr(name, KEY_NORMALISERS, rule_set).alias("k"))["k"]

@@ -26,12 +26,14 @@ from tally.money import format_units
 # set aside (_systematic).
 _CLOSE_PPM = 250_000
 _COVER = 0.99  # a tolerance covers this share of the close pairs
-_MAX_WINDOW = 60
+MAX_WINDOW_DAYS = 60
 # Differences of no pattern are kept when they are this small (exchange rates, rounding): a part
 # of a split differs by more.
 _SMALL_PPM = 20_000
 _MIN_REPEATS = 3
+_MIN_LINEAR = 10  # paid pairs needed to read a rate-plus-fixed fee off the differences
 SIMILARITY_SAMPLE = 2_000
+_FLOOR_MIN = 50.0
 
 
 @dataclass(frozen=True)
@@ -94,9 +96,14 @@ def joined_pairs(
     return pairs.join(sides[0], on="l_row").join(sides[1], on="r_row")
 
 
-def amount_model(facts: pl.DataFrame) -> AmountModel | None:
+def amount_model(facts: pl.DataFrame, *, sums: bool = False) -> AmountModel | None:
     """Sign convention and the tightest tolerance (absolute, percentage, or both) explaining the
-    differences of 99 % of the keyed pairs that are payments of the whole amount."""
+    differences of 99 % of the keyed pairs that are payments of the whole amount.
+
+    With ``sums`` the pairs are totals of key groups (a payout's charges and refunds against
+    its credit): when most differ, their differences follow no single value or rate (a fee per
+    charge on the charges, not on the net), so every one of them counts, not only recurring
+    ones."""
     if facts.height == 0:
         return None
     opposite = (facts["l_amount"] * facts["r_amount"] < 0).sum() * 2 > facts.height
@@ -111,7 +118,10 @@ def amount_model(facts: pl.DataFrame) -> AmountModel | None:
         return None
     diff, ppm, big = diff[close], ppm[close], big[close]
     exact_share = float((diff == 0).mean())
-    kept = _systematic(diff, ppm) | (ppm <= _SMALL_PPM)
+    # Sums that mostly differ (fees on every payout) count whole; where most sums are exact
+    # (splits), a differing one is a coincidence of keys more often than a fee.
+    every = sums and exact_share < 0.5
+    kept = np.ones(diff.size, np.bool_) if every else _systematic(diff, ppm) | (ppm <= _SMALL_PPM)
     diff, ppm, big = diff[kept], ppm[kept], big[kept]
     cover = math.ceil(_COVER * diff.size)
     # Candidates: absolute only, percentage only, or a percentage with an absolute floor/cap.
@@ -136,6 +146,9 @@ def amount_model(facts: pl.DataFrame) -> AmountModel | None:
             best = (cost, abs_t, p)
     assert best is not None
     _, abs_t, p = best
+    linear = None if sums else _linear_fee(diff, big, exact_share)
+    if linear is not None:  # a rate plus a fixed part: the envelope holds beyond the sample
+        abs_t, p = linear
     abs_t = _round_units(abs_t)
     parts = []
     if abs_t == 0 and p == 0:
@@ -153,6 +166,31 @@ def amount_model(facts: pl.DataFrame) -> AmountModel | None:
     return AmountModel(
         "opposite" if opposite else "same", abs_t, p, exact_share, int(diff.size), note
     )
+
+
+def _linear_fee(diff: np.ndarray, big: np.ndarray, exact_share: float) -> tuple[int, int] | None:
+    """A fee of a rate plus a fixed part per payment (1.4 % + 0.25), when the differences
+    follow one: the tolerance (the larger of an absolute and a percentage part) that holds the
+    line's upper envelope at every amount, not only at the amounts of the sample. Tolerances
+    fit to the sample alone missed the smallest payments, where the fixed part dominates.
+
+    With the envelope ``rate * a + top`` and the median amount ``m``, ``max(rate * m + top,
+    (rate + top / m) * a)`` is above it everywhere."""
+    paid = diff > 0
+    if exact_share >= 0.5 or int(paid.sum()) < _MIN_LINEAR:
+        return None
+    x, y = big[paid].astype(np.float64), diff[paid].astype(np.float64)
+    if float(np.ptp(x)) == 0.0:
+        return None
+    rate, _ = np.polyfit(x, y, 1)
+    rest = y - rate * x
+    top, bottom = float(rest.max()), float(rest.min())
+    # One line: a positive rate and fixed part, the differences within a tenth of the fixed
+    # part of it (rounding), not a mixture of fixed fees and percentages.
+    if rate <= 0 or bottom <= 0 or top - bottom > 0.1 * top:
+        return None
+    middle = float(np.median(x))
+    return math.ceil(rate * middle + top), _round_ppm(math.ceil((rate + top / middle) * 1e6))
 
 
 def _systematic(diff: np.ndarray, ppm: np.ndarray) -> np.ndarray:
@@ -196,7 +234,7 @@ def date_model(facts: pl.DataFrame) -> DateModel | None:
     if best is None:
         return None
     _, lf, rf, arr = best
-    window = min(int(np.quantile(np.abs(arr), _COVER, method="higher")), _MAX_WINDOW)
+    window = min(int(np.quantile(np.abs(arr), _COVER, method="higher")), MAX_WINDOW_DAYS)
     median = float(np.median(arr))
     fields = lf if lf == rf else f"{lf} (left) and {rf} (right)"
     note = (
@@ -227,6 +265,10 @@ class TextMatch:
     true_share: float  # keyed pairs at or above the threshold
     chance_share: float  # shuffled pairs at or above it
     note: str
+    # The similarity 95 % of shuffled pairs stay below: enough to tell records of another
+    # party apart among those a key already pairs (below ``threshold``, which must tell them
+    # apart among all records).
+    floor: float = 0.0
 
 
 def best_text_match(
@@ -257,6 +299,7 @@ def best_text_match(
                     continue
                 gain = t_share - c_share
                 if best is None or gain > best.true_share - best.chance_share:
+                    floor = float(np.quantile(chance, 0.95)) + 1
                     best = TextMatch(
                         lf,
                         rf,
@@ -265,6 +308,7 @@ def best_text_match(
                         c_share,
                         f"{lf} (left) and {rf} (right) at least {threshold:.0f} similar in "
                         f"{t_share:.0%} of keyed pairs, {c_share:.0%} of shuffled pairs",
+                        min(max(floor, _FLOOR_MIN), threshold),
                     )
     if best is None or best.true_share - best.chance_share < 0.5:
         return None

@@ -67,7 +67,8 @@ class ReconcileStats:
     skipped_keys: int = 0  # frequent key values that could not be narrowed and were skipped
     group_candidates_truncated: int = 0
     blocks_searched: int = 0  # sum-search blocks (a record's candidate set or a component)
-    blocks_over_budget: int = 0  # blocks whose sum search hit the time budget
+    blocks_over_budget: int = 0  # blocks whose sum search hit the search budget (skipped)
+    search_budget_per_block: int = 0  # subset sums a block's search may build and compare
     timings: dict[str, float] = field(default_factory=dict)  # seconds per phase and total
 
     def as_dict(self) -> dict[str, Any]:

@@ -97,7 +97,7 @@ class RunState:
     rule_set: RuleSet
     limits: Limits
     strategy: Strategy
-    budget_s: float
+    search_budget: int  # subset sums one block's sum search may build and compare
     progress: Callable[[float], None] | None = None
     should_cancel: Callable[[], bool] | None = None
     stats: ReconcileStats = field(default_factory=ReconcileStats)

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tally.matching import AmountCondition, reconcile
-from tally.matching.sums import BudgetExceeded, best_balanced, best_subsets
+from tally.matching.sums import BudgetExceeded, SearchBudget, best_balanced, best_subsets
 
 from .helpers import amount, date, equals, match_rows, pairs, records, rule, rules
 
@@ -174,9 +174,51 @@ def test_budget_is_reported_per_block() -> None:
     left = records({"reference": "R", "amount": "10.00"})
     right = records(*({"id": 10 + i, "reference": "R", "amount": "1.00"} for i in range(20)))
     rs = rules(split_rule(max_group_size=10), duplicate_fields=NOT_FLAGGED)
-    result = reconcile(left, right, rs, time_budget_per_block_s=0.0)
+    result = reconcile(left, right, rs, search_budget_per_block=0)
     assert result.stats.blocks_over_budget == 1
+    assert result.stats.search_budget_per_block == 0
     assert result.matches.height == 0
+
+
+def test_the_search_budget_is_a_count_so_results_do_not_depend_on_speed() -> None:
+    # 20 candidates of 1.00 for 10.00: reachable many ways. The search spends a count of
+    # subset sums, so every run gives the same outcome (no clock is read), and the budget
+    # decides it: enough to search the block finds the (tied, so ambiguous) groups, less skips
+    # the block and says so.
+    left = records({"reference": "R", "amount": "10.00"})
+    right = records(*({"id": 10 + i, "reference": "R", "amount": "1.00"} for i in range(20)))
+    rs = rules(split_rule(max_group_size=10), duplicate_fields=NOT_FLAGGED)
+    outcomes = set()
+    for _ in range(3):
+        result = reconcile(left, right, rs, search_budget_per_block=10_000_000)
+        outcomes.add((match_rows(result).__repr__(), result.stats.blocks_over_budget))
+    assert len(outcomes) == 1
+    assert next(iter(outcomes))[1] == 0
+    searched = reconcile(left, right, rs, search_budget_per_block=10_000_000)
+    assert searched.matches.height > 0
+    small = reconcile(left, right, rs, search_budget_per_block=1_000)
+    assert small.stats.blocks_over_budget == 1
+    assert small.matches.height == 0
+
+
+def test_a_block_summing_within_tolerance_as_a_whole_is_one_group() -> None:
+    # A payout: four charges less a fee per charge. Three of the charges alone come closer to
+    # the net amount than all four, but every record quoting the payout belongs to it.
+    left = records(
+        *(
+            {"id": i + 1, "reference": "PO-7", "amount": amount}
+            for i, amount in enumerate(("100.00", "50.00", "20.00", "3.00"))
+        )
+    )
+    right = records({"id": 11, "reference": "PO-7", "amount": "169.00"})
+    rs = rules(
+        rule(
+            "payout", equals("reference"), amount(abs_tolerance="5.00"), cardinality="many_to_one"
+        ),
+        duplicate_fields=NOT_FLAGGED,
+    )
+    result = reconcile(left, right, rs)
+    assert set(pairs(result)) == {((1, 2, 3, 4), (11,))}
 
 
 def test_group_rule_respects_records_taken_by_earlier_rules() -> None:
@@ -249,7 +291,7 @@ def test_budget_exceeded_raises_for_huge_searches() -> None:
             amount_weight=1.0,
             min_size=2,
             max_size=10,
-            max_pairs=1000,
+            budget=SearchBudget(1000),
         )
 
 

@@ -45,3 +45,16 @@ def test_truncated_group_candidates_and_a_good_run_without_warnings() -> None:
     good_left = records({"id": 1, "reference": "A", "amount": "10"})
     good_right = records({"id": 11, "reference": "A", "amount": "10"})
     assert _codes(good_left, good_right, rules(rule("r", equals(), amount()))) == {}
+
+
+def test_a_group_search_over_its_budget_says_so_and_what_to_do() -> None:
+    left = records({"id": 1, "reference": "R", "amount": "10.00"})
+    right = records(*({"id": 10 + i, "reference": "R", "amount": "1.00"} for i in range(20)))
+    grouped = rule("split", equals(), amount(), cardinality="one_to_many", max_group_size=10)
+    # transaction_id (empty) tells the twenty 1.00 records apart: none is a duplicate.
+    rule_set = rules(grouped, duplicate_fields=["transaction_id"])
+    found = _codes(left, right, rule_set, search_budget_per_block=1_000)
+    warning = found["group_search_over_budget", None]
+    assert "1 blocks of grouped rules" in warning.message
+    assert "(1,000 per block)" in warning.message
+    assert "Narrow the grouped rule's block" in warning.action

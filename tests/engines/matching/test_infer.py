@@ -14,7 +14,10 @@ import pytest
 from tally.demo.cases import CASES, generate_case
 from tally.matching import AmountCondition, Cardinality, DateCondition, reconcile
 from tally.matching.backtest import precision_recall, predicted_pairs
+from tally.matching.fields import key_expr
 from tally.matching.infer import InferenceLimits, InferredRules, infer_rules
+from tally.matching.infer_keys import token_pattern, token_shapes
+from tally.matching.infer_models import _linear_fee
 from tally.matching.rules import RuleSet
 
 from .helpers import records
@@ -254,3 +257,149 @@ def test_exported_twice_rows_are_found_as_duplicates() -> None:
     flagged = set(result.duplicates.filter(pl.col("side") == "right")["record_id"].to_list())
     assert set(case.twins["right_id"].to_list()) <= flagged
     assert predicted_pairs(result).height > 0
+
+
+def test_a_learned_token_ends_where_the_word_ends_and_keeps_its_suffix() -> None:
+    # Vendors number their invoices their own ways; the payer writes "INV" before each.
+    raws = ["INV-100123", "INV-100456", "INV-100789", "102683-F", "104233-A", "104500-C"]
+    raws += ["4500001168", "4500002637", "4500003801", "CN-4500005437", "CN-4500005653"]
+    raws += ["CN-4500005660"]
+    pattern = token_pattern(raws, number_only=False)
+    texts = pl.Series(
+        [
+            "INV 102683-F",
+            "INV 4500001168",
+            "INV INV-100123.",
+            "REMITTANCE 4500002637, CN-4500005437",
+        ]
+    )
+    found = records(*({"id": i, "description": t} for i, t in enumerate(texts, 1)))
+    rule_set = RuleSet.model_validate(
+        {
+            "rules": [{"name": "k", "conditions": [{"type": "equals", "field": "k"}]}],
+            "derived_fields": [
+                {"name": "k", "pattern": pattern, "normalisers": ["case", "punctuation"],
+                 "multiple": True}
+            ],
+        }
+    )  # fmt: skip
+    values = found.select(key_expr("k", ("case", "punctuation"), rule_set).alias("k"))
+    assert values["k"].to_list() == [
+        ["102683F"],  # not "INV102683": the bank's word is no prefix of this shape
+        ["4500001168"],  # not "INV4500001": a number longer than INV's is not cut
+        ["INV100123"],
+        ["4500002637", "CN4500005437"],
+    ]
+
+
+def test_consecutive_key_blocks_drop_the_last_digits_of_every_shape() -> None:
+    shapes = token_shapes(["RE2024-004740", "RE2024-004741", "4500001168", "4500001169"] * 2,
+                          number_only=False)  # fmt: skip
+    blocks = pl.Series(["RE2024-004740", "Gehalt 01/2024", "4500001168"]).str.extract_groups(
+        shapes.pattern(drop_digits=2)
+    )
+    # Each shape loses its own last two digits; a date is no token of any shape.
+    assert blocks.struct.field("value").to_list() == ["RE2024-0047", None, "45000011"]
+
+
+def test_the_reading_of_the_key_is_chosen_by_what_the_engine_pairs() -> None:
+    # The bank writes "INV " before every vendor's number; one vendor's numbers end in a letter.
+    p = Pairs()
+    for i in range(60):
+        ref = f"{100_000 + 7 * i}-{'ABC'[i % 3]}" if i % 2 else f"INV-{200_000 + 7 * i}"
+        amount = p.amount()
+        left = p.invoice(ref, amount, i)
+        p.pair(left, p.payment(-amount, i + 3, description=f"INV {ref}"))
+    left, right, truth = p.frames()
+    inferred = infer_rules(left, right)
+    assert _f1(left, right, truth, inferred.rule_set).f1 == 1.0
+
+
+def test_a_payout_is_all_its_charges_less_a_rate_plus_fixed_fee() -> None:
+    # One payout: 2-8 charges (and sometimes a refund) less 1.4 % + 0.25 per charge; its id in
+    # each order row and in the bank text.
+    p = Pairs()
+    for n in range(40):
+        payout = f"po_{n:04d}xQk{n * 7919 % 10_000:04d}"
+        count = 1 if n % 5 == 0 else 2 + n % 7
+        charges = [int(p.rng.integers(500, 90_000)) * 100 for _ in range(count)]
+        members = [p.invoice("", c, n, extra=json.dumps({"Payout": payout})) for c in charges]
+        net = sum(c - c * 14 // 1_000 - 2_500 for c in charges)
+        if n % 4 == 1:
+            refund = -charges[0] // 2
+            members.append(p.invoice("", refund, n, extra=json.dumps({"Payout": payout})))
+            net += refund
+        bank = p.payment(net, n + 2, description=f"STRIPE PAYMENTS {payout} SHOP")
+        for m in members:
+            p.pair(m, bank)
+    left, right, truth = p.frames()
+    inferred = infer_rules(left, right)
+    figures = _f1(left, right, truth, inferred.rule_set)
+    assert figures.precision == 1.0 and figures.recall == 1.0
+
+
+def test_a_rate_plus_fixed_fee_gives_a_tolerance_that_holds_at_every_amount() -> None:
+    rng = np.random.default_rng(3)
+    big = rng.integers(1_000, 1_000_000, 60).astype(np.int64) * 100
+    diff = big * 14 // 1_000 + 2_500  # 1.4 % + 0.25
+    fee = _linear_fee(diff, big, exact_share=0.0)
+    assert fee is not None
+    abs_units, ppm = fee
+    for amount in (50_000, 100_000_000):  # smaller and larger than any amount seen
+        allowed = max(abs_units, amount * ppm // 1_000_000)
+        assert allowed >= amount * 14 // 1_000 + 2_500
+    mixed = np.where(np.arange(60) % 2 == 0, 1_500, big * 8 // 1_000)  # fixed fees and a rate
+    assert _linear_fee(mixed, big, exact_share=0.0) is None
+
+
+def test_credit_notes_naming_their_order_in_another_column_are_a_second_key() -> None:
+    p = Pairs()
+    for i in range(80):
+        order = f"408-{1_000_000 + 37 * i}-{i:07d}"
+        amount = p.amount()
+        p.pair(p.invoice("", amount, i, extra=json.dumps({"Pedido": order})),
+               p.payment(amount, i + 2, reference=order))  # fmt: skip
+        if i % 3 == 0:  # refunded: a credit note naming the order, a refund row quoting it
+            note = p.invoice(
+                "", -amount, i + 20, extra=json.dumps({"Pedido": f"AB-{i:05d}", "Ref": order})
+            )
+            p.pair(note, p.payment(-amount, i + 22, reference=order))
+    left, right, truth = p.frames()
+    inferred = infer_rules(left, right)
+    assert "second_key" in [r.name for r in inferred.rule_set.rules]
+    figures = _f1(left, right, truth, inferred.rule_set)
+    assert figures.precision == 1.0 and figures.recall == 1.0
+
+
+def test_a_large_sample_reaches_the_payments_its_invoices_lag_to() -> None:
+    # Payments 20-30 days after their invoices: a date window of invoices widened by a few days
+    # on the right holds almost none of its payments.
+    left, right, truth = _simple(n=400, lag=10).frames()
+    right = right.with_columns(pl.col("booking_date") + pl.duration(days=20))
+    inferred = infer_rules(left, right, limits=InferenceLimits(sample_rows=120))
+    assert inferred.sampled_left < inferred.left_rows
+    assert "key" in [r.name for r in inferred.rule_set.rules]
+    assert _f1(left, right, truth, inferred.rule_set).f1 == 1.0
+
+
+def test_repeated_key_values_make_key_rules_ask_for_the_party() -> None:
+    # Every vendor numbers its own invoices: the same numbers come back for other vendors, and
+    # a payment quoting a number must also name the vendor that wrote it.
+    vendors = [f"{name} {trade} GmbH" for name in ("Adler", "Blau", "Stern") for trade in
+               ("Bau", "Druck", "Optik")]  # fmt: skip
+    p = Pairs()
+    for i in range(90):
+        vendor = vendors[i % len(vendors)]
+        ref = f"RE-{1000 + i - 3 * (i % 3 == 0 and i > 0)}"  # a third written twice
+        amount = p.amount()
+        left = p.invoice(ref, amount, i, counterparty=vendor)
+        p.pair(left, p.payment(-amount, i + 4, description=f"Rechnung {ref}",
+                               counterparty=vendor.upper()))  # fmt: skip
+    left, right, truth = p.frames()
+    inferred = infer_rules(left, right)
+    key = next(r for r in inferred.rule_set.rules if r.name == "key")
+    party = [c for c in key.conditions if c.type == "fuzzy" and c.field == "counterparty"]
+    assert party and party[0].required
+    assert any("key rules also need counterparty" in note for note in inferred.notes)
+    figures = _f1(left, right, truth, inferred.rule_set)
+    assert figures.precision == 1.0 and figures.recall >= 0.95

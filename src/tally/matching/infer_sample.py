@@ -1,0 +1,92 @@
+"""How rule inference reads large sources: a sample whose estimates do not shift with size.
+
+The left side is read through one date window; the right side through the records that window's
+keys and lags reach (:func:`reach`). Facts that only the whole source shows (document numbers
+repeating across vendors) are measured on the whole source (:func:`repeated_share`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import polars as pl
+
+from tally.matching.fields import ROW
+from tally.matching.infer_keys import KeyChoice, key_values
+from tally.matching.infer_models import MAX_WINDOW_DAYS
+
+_LAG_MARGIN_DAYS = 3  # the right sample reaches this far beyond the keyed pairs' lags
+_MIN_GAPS = 5  # keyed pairs needed to read the lags off
+
+
+def sample(
+    left: pl.DataFrame, right: pl.DataFrame, size: int, seed: int
+) -> tuple[pl.DataFrame, pl.DataFrame, tuple[dt.date, dt.date] | None]:
+    """Both sides whole when small; else the left records of one date window, the right ones
+    of that window widened by the longest lag a rule may allow, and the window."""
+    if left.height <= size and right.height <= size:
+        return left, right, None
+    days = left["booking_date"].drop_nulls().sort()
+    if days.len() < left.height // 2 or right["booking_date"].null_count() > right.height // 2:
+        return (
+            left.sample(min(size, left.height), seed=seed).sort(ROW),
+            right.sample(min(size, right.height), seed=seed).sort(ROW),
+            None,
+        )
+    share = size / max(left.height, right.height)
+    start = float(np.random.default_rng(seed).uniform(0, max(0.0, 1 - share)))
+    lo = days[int(start * (days.len() - 1))]
+    hi = days[min(int((start + share) * (days.len() - 1)), days.len() - 1)]
+    margin = pl.duration(days=MAX_WINDOW_DAYS)
+    ls = left.filter(pl.col("booking_date").is_between(lo, hi))
+    rs = right.filter(pl.col("booking_date").is_between(pl.lit(lo) - margin, pl.lit(hi) + margin))
+    return ls, rs, (lo, hi)
+
+
+def reach(
+    full_left: pl.DataFrame,
+    ls: pl.DataFrame,
+    wide: pl.DataFrame,
+    key: KeyChoice,
+    window: tuple[dt.date, dt.date],
+) -> pl.DataFrame:
+    """The right records of ``wide`` the sampled left records can pair with: within the lags
+    their keyed pairs show (a payment 5-40 days after its invoice lies outside a window of 12
+    days of invoices widened by a few days), and not quoting only keys of left records outside
+    the sample (their partners are not in it: by chance alone they would be matched or left
+    open, and every estimate would shift with the size of the sources)."""
+    pairs = key.pairs.join(
+        ls.select(pl.col(ROW).alias("l_row"), pl.col("booking_date").alias("l")), on="l_row"
+    ).join(wide.select(pl.col(ROW).alias("r_row"), pl.col("booking_date").alias("r")), on="r_row")
+    gaps = pairs.select((pl.col("r") - pl.col("l")).dt.total_days().alias("g"))["g"].drop_nulls()
+    if gaps.len() < _MIN_GAPS:
+        return wide
+    early = max(int(np.quantile(gaps.to_numpy(), 0.005)), -MAX_WINDOW_DAYS)
+    late = min(int(np.quantile(gaps.to_numpy(), 0.995)), MAX_WINDOW_DAYS)
+    lo, hi = window
+    reach = pl.col("booking_date").is_between(
+        pl.lit(lo) + pl.duration(days=early - _LAG_MARGIN_DAYS),
+        pl.lit(hi) + pl.duration(days=late + _LAG_MARGIN_DAYS),
+    )
+    rule_set = key.rule_set()
+    inside = key_values(ls, key.condition.field, key.condition.normalisers, rule_set)
+    everywhere = key_values(full_left, key.condition.field, key.condition.normalisers, rule_set)
+    outside = everywhere.join(inside, on="k", how="anti")
+    quoted = key_values(wide, key.condition.other_field, key.condition.normalisers, rule_set, ROW)
+    elsewhere = quoted.join(outside, on="k", how="semi").join(inside, on="k", how="anti")
+    here = quoted.join(inside, on="k", how="semi")
+    away = elsewhere.join(here, on=ROW, how="anti")[ROW].unique().implode()
+    return wide.filter(reach & ~pl.col(ROW).is_in(away))
+
+
+def repeated_share(left: pl.DataFrame, key: KeyChoice) -> float:
+    """The share of the left key values held by several left records, over the whole source:
+    in large sources document numbers repeat (every vendor numbers its own invoices), which a
+    sample of a few thousand records does not show."""
+    rule_set = key.rule_set()
+    values = key_values(left, key.condition.field, key.condition.normalisers, rule_set, ROW)
+    if values.height == 0:
+        return 0.0
+    held = values.group_by("k").len()
+    return float((held["len"] > 1).mean())  # type: ignore[arg-type]
