@@ -78,9 +78,9 @@ async def test_manual_matches_become_a_suggested_rule_that_goes_into_a_draft(
     [fresh] = (await client.post(url, headers=world.editor.headers)).json()
     dismissed = await client.post(f"{url}/{fresh['id']}/dismiss", headers=world.editor.headers)
     assert dismissed.json()["status"] == "dismissed"
-    assert (await client.get(url, headers=world.viewer.headers)).json() == []
+    assert (await client.get(url, headers=world.viewer.headers)).json()["items"] == []
     by_status = await client.get(f"{url}?status=dismissed", headers=world.viewer.headers)
-    assert [s["id"] for s in by_status.json()] == [fresh["id"]]
+    assert [s["id"] for s in by_status.json()["items"]] == [fresh["id"]]
 
 
 async def test_too_few_manual_matches_suggest_nothing(
