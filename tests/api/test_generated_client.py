@@ -1,7 +1,7 @@
 """The Python client generated from the OpenAPI (clients/python): current with the routes,
 generated without warnings, and working through an integration's scripted flow against a live
 `tally serve` on SQLite and PostgreSQL: login -> API key -> idempotent upload -> job -> wait ->
-every match, page by page -> bulk confirm -> export. docs/api.md shows the same flow."""
+every match, by cursor -> bulk confirm -> export. docs/api.md shows the same flow."""
 
 from __future__ import annotations
 
@@ -151,7 +151,7 @@ def test_scripted_flow_through_the_generated_client(server: Any, tally_client: A
         SourcesUploadBody,
         UploadOptions,
     )
-    from tally_client.types import File
+    from tally_client.types import UNSET, File
 
     base_url, email = server
     # A person logs in once to make a key; the integration runs on the key from then on.
@@ -185,7 +185,7 @@ def test_scripted_flow_through_the_generated_client(server: Any, tally_client: A
     assert retried.headers["Idempotent-Replayed"] == "true"
     ledger = upload(DEMO / "ledger.csv", UploadOptions(), str(uuid.uuid4()))
     sources = sources_list.sync(project.id, client=api)
-    assert sorted(s.name for s in sources) == ["bank_statement", "ledger"]  # one bank source
+    assert sorted(s.name for s in sources.items) == ["bank_statement", "ledger"]  # one bank
 
     for source_id in (first.parsed.id, ledger.parsed.id):
         source = _wait(
@@ -213,24 +213,24 @@ def test_scripted_flow_through_the_generated_client(server: Any, tally_client: A
     raw_job = jobs_get.sync_detailed(project.id, job.id, client=api)
     assert _timestamps_end_in_z(orjson.loads(raw_job.content)) == []
 
-    # Every match of the review tab and the matched tab, a small page at a time.
+    # Every match of the review tab and the matched tab, by cursor, a small page at a time.
     seen: dict[MatchTab, list[Any]] = {}
     for tab in (MatchTab.REVIEW, MatchTab.MATCHED):
-        page_number, items = 1, []
+        items: list[Any] = []
         while True:
+            after = items[-1].id if items else UNSET
             page = matches_list.sync(
-                project.id, job.id, client=api, tab=tab, page=page_number, per_page=25
+                project.id, job.id, client=api, tab=tab, starting_after=after, limit=25
             )
             items += page.items
-            if page_number >= page.pages:
+            if not page.has_more:
                 break
-            page_number += 1
-        assert len(items) == page.total
+        assert len({m.id for m in items}) == len(items)  # each match once
         seen[tab] = items
     assert len(seen[MatchTab.MATCHED]) > 25  # more than one page was read
     match = seen[MatchTab.MATCHED][0]
     assert match.currency == "EUR" and re.fullmatch(r"-?\d+\.\d\d", match.amount)
-    raw_page = matches_list.sync_detailed(project.id, job.id, client=api, per_page=5)
+    raw_page = matches_list.sync_detailed(project.id, job.id, client=api, limit=5)
     assert _timestamps_end_in_z(orjson.loads(raw_page.content)) == []
 
     review_ids = [m.id for m in seen[MatchTab.REVIEW]]

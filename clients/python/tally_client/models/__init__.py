@@ -32,6 +32,17 @@ from .chain_link import ChainLink
 from .chain_verification import ChainVerification
 from .condition_evidence import ConditionEvidence
 from .condition_evidence_type import ConditionEvidenceType
+from .cursor_page_api_key_read import CursorPageApiKeyRead
+from .cursor_page_backtest_read import CursorPageBacktestRead
+from .cursor_page_data_source_append_read import CursorPageDataSourceAppendRead
+from .cursor_page_data_source_read import CursorPageDataSourceRead
+from .cursor_page_inbox_file_read import CursorPageInboxFileRead
+from .cursor_page_inbox_read import CursorPageInboxRead
+from .cursor_page_job_read import CursorPageJobRead
+from .cursor_page_member_read import CursorPageMemberRead
+from .cursor_page_reconciliation_read import CursorPageReconciliationRead
+from .cursor_page_rule_set_version_read import CursorPageRuleSetVersionRead
+from .cursor_page_suggestion_read import CursorPageSuggestionRead
 from .data_source_append_read import DataSourceAppendRead
 from .data_source_append_read_error_type_0 import DataSourceAppendReadErrorType0
 from .data_source_read import DataSourceRead
@@ -190,6 +201,17 @@ __all__ = (
     "ChainVerification",
     "ConditionEvidence",
     "ConditionEvidenceType",
+    "CursorPageApiKeyRead",
+    "CursorPageBacktestRead",
+    "CursorPageDataSourceAppendRead",
+    "CursorPageDataSourceRead",
+    "CursorPageInboxFileRead",
+    "CursorPageInboxRead",
+    "CursorPageJobRead",
+    "CursorPageMemberRead",
+    "CursorPageReconciliationRead",
+    "CursorPageRuleSetVersionRead",
+    "CursorPageSuggestionRead",
     "DataSourceAppendRead",
     "DataSourceAppendReadErrorType0",
     "DataSourceRead",

@@ -39,6 +39,7 @@ class JobRead:
         status (JobStatus):
         summary (JobSummary | None): A finished job's counts, amounts with their currency, warnings with what to do, and
             the engine's statistics
+        updated_at (datetime.datetime): The job's last change (of any field or a review)
         archived_at (datetime.datetime | None | Unset): When the job was archived: read-only from then on, its decisions
             and audit trail kept, and its sources may be deleted from the project
         mode (JobMode | Unset):
@@ -62,6 +63,7 @@ class JobRead:
     started_at: datetime.datetime | None
     status: JobStatus
     summary: JobSummary | None
+    updated_at: datetime.datetime
     archived_at: datetime.datetime | None | Unset = UNSET
     mode: JobMode | Unset = UNSET
     reconciliation_id: int | None | Unset = UNSET
@@ -115,6 +117,8 @@ class JobRead:
         else:
             summary = self.summary
 
+        updated_at = self.updated_at.isoformat()
+
         archived_at: None | str | Unset
         if isinstance(self.archived_at, Unset):
             archived_at = UNSET
@@ -160,6 +164,7 @@ class JobRead:
                 "started_at": started_at,
                 "status": status,
                 "summary": summary,
+                "updated_at": updated_at,
             }
         )
         if archived_at is not UNSET:
@@ -258,6 +263,8 @@ class JobRead:
 
         summary = _parse_summary(d.pop("summary"))
 
+        updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
+
         def _parse_archived_at(data: object) -> datetime.datetime | None | Unset:
             if data is None:
                 return data
@@ -326,6 +333,7 @@ class JobRead:
             started_at=started_at,
             status=status,
             summary=summary,
+            updated_at=updated_at,
             archived_at=archived_at,
             mode=mode,
             reconciliation_id=reconciliation_id,

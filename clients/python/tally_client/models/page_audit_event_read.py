@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.audit_event_read import AuditEventRead
@@ -17,45 +19,71 @@ T = TypeVar("T", bound="PageAuditEventRead")
 class PageAuditEventRead:
     """
     Attributes:
+        has_more (bool): More items follow in the direction read: pass the last item's id as starting_after (or, reading
+            backwards, the first item's id as ending_before)
         items (list[AuditEventRead]):
-        page (int):
-        pages (int):
-        per_page (int):
-        total (int):
+        page (int | None | Unset): The page form's page number; null by cursor
+        pages (int | None | Unset): Pages in the list (page form); null by cursor
+        per_page (int | None | Unset): The page form's page size; null by cursor
+        total (int | None | Unset): Items in the list (page form); null by cursor
     """
 
+    has_more: bool
     items: list[AuditEventRead]
-    page: int
-    pages: int
-    per_page: int
-    total: int
+    page: int | None | Unset = UNSET
+    pages: int | None | Unset = UNSET
+    per_page: int | None | Unset = UNSET
+    total: int | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        has_more = self.has_more
+
         items = []
         for items_item_data in self.items:
             items_item = items_item_data.to_dict()
             items.append(items_item)
 
-        page = self.page
+        page: int | None | Unset
+        if isinstance(self.page, Unset):
+            page = UNSET
+        else:
+            page = self.page
 
-        pages = self.pages
+        pages: int | None | Unset
+        if isinstance(self.pages, Unset):
+            pages = UNSET
+        else:
+            pages = self.pages
 
-        per_page = self.per_page
+        per_page: int | None | Unset
+        if isinstance(self.per_page, Unset):
+            per_page = UNSET
+        else:
+            per_page = self.per_page
 
-        total = self.total
+        total: int | None | Unset
+        if isinstance(self.total, Unset):
+            total = UNSET
+        else:
+            total = self.total
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "has_more": has_more,
                 "items": items,
-                "page": page,
-                "pages": pages,
-                "per_page": per_page,
-                "total": total,
             }
         )
+        if page is not UNSET:
+            field_dict["page"] = page
+        if pages is not UNSET:
+            field_dict["pages"] = pages
+        if per_page is not UNSET:
+            field_dict["per_page"] = per_page
+        if total is not UNSET:
+            field_dict["total"] = total
 
         return field_dict
 
@@ -64,6 +92,8 @@ class PageAuditEventRead:
         from ..models.audit_event_read import AuditEventRead  # noqa: PLC0415
 
         d = dict(src_dict)
+        has_more = d.pop("has_more")
+
         items = []
         _items = d.pop("items")
         for items_item_data in _items:
@@ -71,15 +101,44 @@ class PageAuditEventRead:
 
             items.append(items_item)
 
-        page = d.pop("page")
+        def _parse_page(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
 
-        pages = d.pop("pages")
+        page = _parse_page(d.pop("page", UNSET))
 
-        per_page = d.pop("per_page")
+        def _parse_pages(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
 
-        total = d.pop("total")
+        pages = _parse_pages(d.pop("pages", UNSET))
+
+        def _parse_per_page(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        per_page = _parse_per_page(d.pop("per_page", UNSET))
+
+        def _parse_total(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        total = _parse_total(d.pop("total", UNSET))
 
         page_audit_event_read = cls(
+            has_more=has_more,
             items=items,
             page=page,
             pages=pages,

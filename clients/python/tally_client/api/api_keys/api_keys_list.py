@@ -5,16 +5,42 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.api_key_read import ApiKeyRead
+from ...models.cursor_page_api_key_read import CursorPageApiKeyRead
 from ...models.error_body import ErrorBody
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs() -> dict[str, Any]:
+def _get_kwargs(
+    *,
+    starting_after: int | None | Unset = UNSET,
+    ending_before: int | None | Unset = UNSET,
+    limit: int | Unset = 20,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    json_starting_after: int | None | Unset
+    if isinstance(starting_after, Unset):
+        json_starting_after = UNSET
+    else:
+        json_starting_after = starting_after
+    params["starting_after"] = json_starting_after
+
+    json_ending_before: int | None | Unset
+    if isinstance(ending_before, Unset):
+        json_ending_before = UNSET
+    else:
+        json_ending_before = ending_before
+    params["ending_before"] = json_ending_before
+
+    params["limit"] = limit
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/api/v1/api-keys",
+        "params": params,
     }
 
     return _kwargs
@@ -22,16 +48,16 @@ def _get_kwargs() -> dict[str, Any]:
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorBody | list[ApiKeyRead] | None:
+) -> CursorPageApiKeyRead | ErrorBody | None:
     if response.status_code == 200:
-        response_200 = []
-        _response_200 = response.json()
-        for response_200_item_data in _response_200:
-            response_200_item = ApiKeyRead.from_dict(response_200_item_data)
-
-            response_200.append(response_200_item)
+        response_200 = CursorPageApiKeyRead.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorBody.from_dict(response.json())
+
+        return response_400
 
     if response.status_code == 401:
         response_401 = ErrorBody.from_dict(response.json())
@@ -42,6 +68,11 @@ def _parse_response(
         response_403 = ErrorBody.from_dict(response.json())
 
         return response_403
+
+    if response.status_code == 422:
+        response_422 = ErrorBody.from_dict(response.json())
+
+        return response_422
 
     if response.status_code == 503:
         response_503 = ErrorBody.from_dict(response.json())
@@ -56,7 +87,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorBody | list[ApiKeyRead]]:
+) -> Response[CursorPageApiKeyRead | ErrorBody]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -68,20 +99,34 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[ErrorBody | list[ApiKeyRead]]:
+    starting_after: int | None | Unset = UNSET,
+    ending_before: int | None | Unset = UNSET,
+    limit: int | Unset = 20,
+) -> Response[CursorPageApiKeyRead | ErrorBody]:
     """List Api Keys
 
-     Your keys, newest first, with when each was last used (to the minute).
+     Your keys, newest first, with when each was last used (to the minute), by cursor.
+
+    Args:
+        starting_after (int | None | Unset): An item's id: the page of items after it in the
+            list's order
+        ending_before (int | None | Unset): An item's id: the page of items before it in the
+            list's order
+        limit (int | Unset): Items per page, at most 200 Default: 20.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorBody | list[ApiKeyRead]]
+        Response[CursorPageApiKeyRead | ErrorBody]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = _get_kwargs(
+        starting_after=starting_after,
+        ending_before=ending_before,
+        limit=limit,
+    )
 
     response = client.get_httpx_client().request(
         **kwargs,
@@ -93,41 +138,68 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-) -> ErrorBody | list[ApiKeyRead] | None:
+    starting_after: int | None | Unset = UNSET,
+    ending_before: int | None | Unset = UNSET,
+    limit: int | Unset = 20,
+) -> CursorPageApiKeyRead | ErrorBody | None:
     """List Api Keys
 
-     Your keys, newest first, with when each was last used (to the minute).
+     Your keys, newest first, with when each was last used (to the minute), by cursor.
+
+    Args:
+        starting_after (int | None | Unset): An item's id: the page of items after it in the
+            list's order
+        ending_before (int | None | Unset): An item's id: the page of items before it in the
+            list's order
+        limit (int | Unset): Items per page, at most 200 Default: 20.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorBody | list[ApiKeyRead]
+        CursorPageApiKeyRead | ErrorBody
     """
 
     return sync_detailed(
         client=client,
+        starting_after=starting_after,
+        ending_before=ending_before,
+        limit=limit,
     ).parsed
 
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[ErrorBody | list[ApiKeyRead]]:
+    starting_after: int | None | Unset = UNSET,
+    ending_before: int | None | Unset = UNSET,
+    limit: int | Unset = 20,
+) -> Response[CursorPageApiKeyRead | ErrorBody]:
     """List Api Keys
 
-     Your keys, newest first, with when each was last used (to the minute).
+     Your keys, newest first, with when each was last used (to the minute), by cursor.
+
+    Args:
+        starting_after (int | None | Unset): An item's id: the page of items after it in the
+            list's order
+        ending_before (int | None | Unset): An item's id: the page of items before it in the
+            list's order
+        limit (int | Unset): Items per page, at most 200 Default: 20.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorBody | list[ApiKeyRead]]
+        Response[CursorPageApiKeyRead | ErrorBody]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = _get_kwargs(
+        starting_after=starting_after,
+        ending_before=ending_before,
+        limit=limit,
+    )
 
     response = await client.get_async_httpx_client().request(**kwargs)
 
@@ -137,21 +209,34 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-) -> ErrorBody | list[ApiKeyRead] | None:
+    starting_after: int | None | Unset = UNSET,
+    ending_before: int | None | Unset = UNSET,
+    limit: int | Unset = 20,
+) -> CursorPageApiKeyRead | ErrorBody | None:
     """List Api Keys
 
-     Your keys, newest first, with when each was last used (to the minute).
+     Your keys, newest first, with when each was last used (to the minute), by cursor.
+
+    Args:
+        starting_after (int | None | Unset): An item's id: the page of items after it in the
+            list's order
+        ending_before (int | None | Unset): An item's id: the page of items before it in the
+            list's order
+        limit (int | Unset): Items per page, at most 200 Default: 20.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorBody | list[ApiKeyRead]
+        CursorPageApiKeyRead | ErrorBody
     """
 
     return (
         await asyncio_detailed(
             client=client,
+            starting_after=starting_after,
+            ending_before=ending_before,
+            limit=limit,
         )
     ).parsed

@@ -9,7 +9,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.error_body import ErrorBody
 from ...models.import_profile_read import ImportProfileRead
 from ...models.import_profile_update import ImportProfileUpdate
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
@@ -17,8 +17,11 @@ def _get_kwargs(
     profile_id: int,
     *,
     body: ImportProfileUpdate,
+    if_match: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(if_match, Unset):
+        headers["If-Match"] = if_match
 
     _kwargs: dict[str, Any] = {
         "method": "patch",
@@ -64,6 +67,11 @@ def _parse_response(
 
         return response_409
 
+    if response.status_code == 412:
+        response_412 = ErrorBody.from_dict(response.json())
+
+        return response_412
+
     if response.status_code == 413:
         response_413 = ErrorBody.from_dict(response.json())
 
@@ -102,6 +110,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: ImportProfileUpdate,
+    if_match: None | str | Unset = UNSET,
 ) -> Response[ErrorBody | ImportProfileRead]:
     """Update Import Profile
 
@@ -110,6 +119,8 @@ def sync_detailed(
     Args:
         project_id (int):
         profile_id (int):
+        if_match (None | str | Unset): The ETag of the resource as read: the write applies only if
+            it is still that version, 412 otherwise (optional: without it the write applies as before)
         body (ImportProfileUpdate):
 
     Raises:
@@ -124,6 +135,7 @@ def sync_detailed(
         project_id=project_id,
         profile_id=profile_id,
         body=body,
+        if_match=if_match,
     )
 
     response = client.get_httpx_client().request(
@@ -139,6 +151,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: ImportProfileUpdate,
+    if_match: None | str | Unset = UNSET,
 ) -> ErrorBody | ImportProfileRead | None:
     """Update Import Profile
 
@@ -147,6 +160,8 @@ def sync(
     Args:
         project_id (int):
         profile_id (int):
+        if_match (None | str | Unset): The ETag of the resource as read: the write applies only if
+            it is still that version, 412 otherwise (optional: without it the write applies as before)
         body (ImportProfileUpdate):
 
     Raises:
@@ -162,6 +177,7 @@ def sync(
         profile_id=profile_id,
         client=client,
         body=body,
+        if_match=if_match,
     ).parsed
 
 
@@ -171,6 +187,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: ImportProfileUpdate,
+    if_match: None | str | Unset = UNSET,
 ) -> Response[ErrorBody | ImportProfileRead]:
     """Update Import Profile
 
@@ -179,6 +196,8 @@ async def asyncio_detailed(
     Args:
         project_id (int):
         profile_id (int):
+        if_match (None | str | Unset): The ETag of the resource as read: the write applies only if
+            it is still that version, 412 otherwise (optional: without it the write applies as before)
         body (ImportProfileUpdate):
 
     Raises:
@@ -193,6 +212,7 @@ async def asyncio_detailed(
         project_id=project_id,
         profile_id=profile_id,
         body=body,
+        if_match=if_match,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -206,6 +226,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: ImportProfileUpdate,
+    if_match: None | str | Unset = UNSET,
 ) -> ErrorBody | ImportProfileRead | None:
     """Update Import Profile
 
@@ -214,6 +235,8 @@ async def asyncio(
     Args:
         project_id (int):
         profile_id (int):
+        if_match (None | str | Unset): The ETag of the resource as read: the write applies only if
+            it is still that version, 412 otherwise (optional: without it the write applies as before)
         body (ImportProfileUpdate):
 
     Raises:
@@ -230,5 +253,6 @@ async def asyncio(
             profile_id=profile_id,
             client=client,
             body=body,
+            if_match=if_match,
         )
     ).parsed

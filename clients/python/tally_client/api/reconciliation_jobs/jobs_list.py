@@ -1,3 +1,4 @@
+import datetime
 from http import HTTPStatus
 from typing import Any, cast
 from urllib.parse import quote
@@ -6,20 +7,65 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.cursor_page_job_read import CursorPageJobRead
 from ...models.error_body import ErrorBody
-from ...models.job_read import JobRead
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     project_id: int,
+    *,
+    starting_after: int | None | Unset = UNSET,
+    ending_before: int | None | Unset = UNSET,
+    limit: int | Unset = 20,
+    created_since: datetime.datetime | None | Unset = UNSET,
+    updated_since: datetime.datetime | None | Unset = UNSET,
 ) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    json_starting_after: int | None | Unset
+    if isinstance(starting_after, Unset):
+        json_starting_after = UNSET
+    else:
+        json_starting_after = starting_after
+    params["starting_after"] = json_starting_after
+
+    json_ending_before: int | None | Unset
+    if isinstance(ending_before, Unset):
+        json_ending_before = UNSET
+    else:
+        json_ending_before = ending_before
+    params["ending_before"] = json_ending_before
+
+    params["limit"] = limit
+
+    json_created_since: None | str | Unset
+    if isinstance(created_since, Unset):
+        json_created_since = UNSET
+    elif isinstance(created_since, datetime.datetime):
+        json_created_since = created_since.isoformat()
+    else:
+        json_created_since = created_since
+    params["created_since"] = json_created_since
+
+    json_updated_since: None | str | Unset
+    if isinstance(updated_since, Unset):
+        json_updated_since = UNSET
+    elif isinstance(updated_since, datetime.datetime):
+        json_updated_since = updated_since.isoformat()
+    else:
+        json_updated_since = updated_since
+    params["updated_since"] = json_updated_since
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/api/v1/projects/{project_id}/jobs".format(
             project_id=quote(str(project_id), safe=""),
         ),
+        "params": params,
     }
 
     return _kwargs
@@ -27,20 +73,20 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | ErrorBody | list[JobRead] | None:
+) -> Any | CursorPageJobRead | ErrorBody | None:
     if response.status_code == 200:
-        response_200 = []
-        _response_200 = response.json()
-        for response_200_item_data in _response_200:
-            response_200_item = JobRead.from_dict(response_200_item_data)
-
-            response_200.append(response_200_item)
+        response_200 = CursorPageJobRead.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 304:
         response_304 = cast(Any, None)
         return response_304
+
+    if response.status_code == 400:
+        response_400 = ErrorBody.from_dict(response.json())
+
+        return response_400
 
     if response.status_code == 401:
         response_401 = ErrorBody.from_dict(response.json())
@@ -70,7 +116,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | ErrorBody | list[JobRead]]:
+) -> Response[Any | CursorPageJobRead | ErrorBody]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -83,22 +129,43 @@ def sync_detailed(
     project_id: int,
     *,
     client: AuthenticatedClient,
-) -> Response[Any | ErrorBody | list[JobRead]]:
+    starting_after: int | None | Unset = UNSET,
+    ending_before: int | None | Unset = UNSET,
+    limit: int | Unset = 20,
+    created_since: datetime.datetime | None | Unset = UNSET,
+    updated_since: datetime.datetime | None | Unset = UNSET,
+) -> Response[Any | CursorPageJobRead | ErrorBody]:
     """Get Reconciliation Jobs
+
+     The project's jobs, newest first, by cursor (starting_after: older jobs).
 
     Args:
         project_id (int):
+        starting_after (int | None | Unset): An item's id: the page of items after it in the
+            list's order
+        ending_before (int | None | Unset): An item's id: the page of items before it in the
+            list's order
+        limit (int | Unset): Items per page, at most 200 Default: 20.
+        created_since (datetime.datetime | None | Unset): RFC 3339 with a zone: only items created
+            at or after it
+        updated_since (datetime.datetime | None | Unset): RFC 3339 with a zone: only items changed
+            (or created) at or after it
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ErrorBody | list[JobRead]]
+        Response[Any | CursorPageJobRead | ErrorBody]
     """
 
     kwargs = _get_kwargs(
         project_id=project_id,
+        starting_after=starting_after,
+        ending_before=ending_before,
+        limit=limit,
+        created_since=created_since,
+        updated_since=updated_since,
     )
 
     response = client.get_httpx_client().request(
@@ -112,23 +179,44 @@ def sync(
     project_id: int,
     *,
     client: AuthenticatedClient,
-) -> Any | ErrorBody | list[JobRead] | None:
+    starting_after: int | None | Unset = UNSET,
+    ending_before: int | None | Unset = UNSET,
+    limit: int | Unset = 20,
+    created_since: datetime.datetime | None | Unset = UNSET,
+    updated_since: datetime.datetime | None | Unset = UNSET,
+) -> Any | CursorPageJobRead | ErrorBody | None:
     """Get Reconciliation Jobs
+
+     The project's jobs, newest first, by cursor (starting_after: older jobs).
 
     Args:
         project_id (int):
+        starting_after (int | None | Unset): An item's id: the page of items after it in the
+            list's order
+        ending_before (int | None | Unset): An item's id: the page of items before it in the
+            list's order
+        limit (int | Unset): Items per page, at most 200 Default: 20.
+        created_since (datetime.datetime | None | Unset): RFC 3339 with a zone: only items created
+            at or after it
+        updated_since (datetime.datetime | None | Unset): RFC 3339 with a zone: only items changed
+            (or created) at or after it
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorBody | list[JobRead]
+        Any | CursorPageJobRead | ErrorBody
     """
 
     return sync_detailed(
         project_id=project_id,
         client=client,
+        starting_after=starting_after,
+        ending_before=ending_before,
+        limit=limit,
+        created_since=created_since,
+        updated_since=updated_since,
     ).parsed
 
 
@@ -136,22 +224,43 @@ async def asyncio_detailed(
     project_id: int,
     *,
     client: AuthenticatedClient,
-) -> Response[Any | ErrorBody | list[JobRead]]:
+    starting_after: int | None | Unset = UNSET,
+    ending_before: int | None | Unset = UNSET,
+    limit: int | Unset = 20,
+    created_since: datetime.datetime | None | Unset = UNSET,
+    updated_since: datetime.datetime | None | Unset = UNSET,
+) -> Response[Any | CursorPageJobRead | ErrorBody]:
     """Get Reconciliation Jobs
+
+     The project's jobs, newest first, by cursor (starting_after: older jobs).
 
     Args:
         project_id (int):
+        starting_after (int | None | Unset): An item's id: the page of items after it in the
+            list's order
+        ending_before (int | None | Unset): An item's id: the page of items before it in the
+            list's order
+        limit (int | Unset): Items per page, at most 200 Default: 20.
+        created_since (datetime.datetime | None | Unset): RFC 3339 with a zone: only items created
+            at or after it
+        updated_since (datetime.datetime | None | Unset): RFC 3339 with a zone: only items changed
+            (or created) at or after it
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ErrorBody | list[JobRead]]
+        Response[Any | CursorPageJobRead | ErrorBody]
     """
 
     kwargs = _get_kwargs(
         project_id=project_id,
+        starting_after=starting_after,
+        ending_before=ending_before,
+        limit=limit,
+        created_since=created_since,
+        updated_since=updated_since,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -163,23 +272,44 @@ async def asyncio(
     project_id: int,
     *,
     client: AuthenticatedClient,
-) -> Any | ErrorBody | list[JobRead] | None:
+    starting_after: int | None | Unset = UNSET,
+    ending_before: int | None | Unset = UNSET,
+    limit: int | Unset = 20,
+    created_since: datetime.datetime | None | Unset = UNSET,
+    updated_since: datetime.datetime | None | Unset = UNSET,
+) -> Any | CursorPageJobRead | ErrorBody | None:
     """Get Reconciliation Jobs
+
+     The project's jobs, newest first, by cursor (starting_after: older jobs).
 
     Args:
         project_id (int):
+        starting_after (int | None | Unset): An item's id: the page of items after it in the
+            list's order
+        ending_before (int | None | Unset): An item's id: the page of items before it in the
+            list's order
+        limit (int | Unset): Items per page, at most 200 Default: 20.
+        created_since (datetime.datetime | None | Unset): RFC 3339 with a zone: only items created
+            at or after it
+        updated_since (datetime.datetime | None | Unset): RFC 3339 with a zone: only items changed
+            (or created) at or after it
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorBody | list[JobRead]
+        Any | CursorPageJobRead | ErrorBody
     """
 
     return (
         await asyncio_detailed(
             project_id=project_id,
             client=client,
+            starting_after=starting_after,
+            ending_before=ending_before,
+            limit=limit,
+            created_since=created_since,
+            updated_since=updated_since,
         )
     ).parsed

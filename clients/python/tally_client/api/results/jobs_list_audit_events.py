@@ -15,15 +15,49 @@ def _get_kwargs(
     project_id: int,
     job_id: int,
     *,
-    page: int | Unset = 1,
-    per_page: int | Unset = 20,
+    page: int | None | Unset = UNSET,
+    per_page: int | None | Unset = UNSET,
+    starting_after: int | None | Unset = UNSET,
+    ending_before: int | None | Unset = UNSET,
+    limit: int | None | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
 
-    params["page"] = page
+    json_page: int | None | Unset
+    if isinstance(page, Unset):
+        json_page = UNSET
+    else:
+        json_page = page
+    params["page"] = json_page
 
-    params["per_page"] = per_page
+    json_per_page: int | None | Unset
+    if isinstance(per_page, Unset):
+        json_per_page = UNSET
+    else:
+        json_per_page = per_page
+    params["per_page"] = json_per_page
+
+    json_starting_after: int | None | Unset
+    if isinstance(starting_after, Unset):
+        json_starting_after = UNSET
+    else:
+        json_starting_after = starting_after
+    params["starting_after"] = json_starting_after
+
+    json_ending_before: int | None | Unset
+    if isinstance(ending_before, Unset):
+        json_ending_before = UNSET
+    else:
+        json_ending_before = ending_before
+    params["ending_before"] = json_ending_before
+
+    json_limit: int | None | Unset
+    if isinstance(limit, Unset):
+        json_limit = UNSET
+    else:
+        json_limit = limit
+    params["limit"] = json_limit
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -46,6 +80,11 @@ def _parse_response(
         response_200 = PageAuditEventRead.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorBody.from_dict(response.json())
+
+        return response_400
 
     if response.status_code == 401:
         response_401 = ErrorBody.from_dict(response.json())
@@ -89,18 +128,27 @@ def sync_detailed(
     job_id: int,
     *,
     client: AuthenticatedClient,
-    page: int | Unset = 1,
-    per_page: int | Unset = 20,
+    page: int | None | Unset = UNSET,
+    per_page: int | None | Unset = UNSET,
+    starting_after: int | None | Unset = UNSET,
+    ending_before: int | None | Unset = UNSET,
+    limit: int | None | Unset = UNSET,
 ) -> Response[ErrorBody | PageAuditEventRead]:
     """Get Job Audit Events
 
-     Review changes of this job (who, when, what), newest first.
+     Review changes of this job (who, when, what), newest first: by page, or by cursor
+    (starting_after: older events).
 
     Args:
         project_id (int):
         job_id (int):
-        page (int | Unset): 1-based page number Default: 1.
-        per_page (int | Unset): items per page Default: 20.
+        page (int | None | Unset): 1-based page number (the page form)
+        per_page (int | None | Unset): Items per page (the page form)
+        starting_after (int | None | Unset): An item's id: the page of items after it in the
+            list's order
+        ending_before (int | None | Unset): An item's id: the page of items before it in the
+            list's order
+        limit (int | None | Unset): Items per page (the cursor form), at most 200
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -115,6 +163,9 @@ def sync_detailed(
         job_id=job_id,
         page=page,
         per_page=per_page,
+        starting_after=starting_after,
+        ending_before=ending_before,
+        limit=limit,
     )
 
     response = client.get_httpx_client().request(
@@ -129,18 +180,27 @@ def sync(
     job_id: int,
     *,
     client: AuthenticatedClient,
-    page: int | Unset = 1,
-    per_page: int | Unset = 20,
+    page: int | None | Unset = UNSET,
+    per_page: int | None | Unset = UNSET,
+    starting_after: int | None | Unset = UNSET,
+    ending_before: int | None | Unset = UNSET,
+    limit: int | None | Unset = UNSET,
 ) -> ErrorBody | PageAuditEventRead | None:
     """Get Job Audit Events
 
-     Review changes of this job (who, when, what), newest first.
+     Review changes of this job (who, when, what), newest first: by page, or by cursor
+    (starting_after: older events).
 
     Args:
         project_id (int):
         job_id (int):
-        page (int | Unset): 1-based page number Default: 1.
-        per_page (int | Unset): items per page Default: 20.
+        page (int | None | Unset): 1-based page number (the page form)
+        per_page (int | None | Unset): Items per page (the page form)
+        starting_after (int | None | Unset): An item's id: the page of items after it in the
+            list's order
+        ending_before (int | None | Unset): An item's id: the page of items before it in the
+            list's order
+        limit (int | None | Unset): Items per page (the cursor form), at most 200
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -156,6 +216,9 @@ def sync(
         client=client,
         page=page,
         per_page=per_page,
+        starting_after=starting_after,
+        ending_before=ending_before,
+        limit=limit,
     ).parsed
 
 
@@ -164,18 +227,27 @@ async def asyncio_detailed(
     job_id: int,
     *,
     client: AuthenticatedClient,
-    page: int | Unset = 1,
-    per_page: int | Unset = 20,
+    page: int | None | Unset = UNSET,
+    per_page: int | None | Unset = UNSET,
+    starting_after: int | None | Unset = UNSET,
+    ending_before: int | None | Unset = UNSET,
+    limit: int | None | Unset = UNSET,
 ) -> Response[ErrorBody | PageAuditEventRead]:
     """Get Job Audit Events
 
-     Review changes of this job (who, when, what), newest first.
+     Review changes of this job (who, when, what), newest first: by page, or by cursor
+    (starting_after: older events).
 
     Args:
         project_id (int):
         job_id (int):
-        page (int | Unset): 1-based page number Default: 1.
-        per_page (int | Unset): items per page Default: 20.
+        page (int | None | Unset): 1-based page number (the page form)
+        per_page (int | None | Unset): Items per page (the page form)
+        starting_after (int | None | Unset): An item's id: the page of items after it in the
+            list's order
+        ending_before (int | None | Unset): An item's id: the page of items before it in the
+            list's order
+        limit (int | None | Unset): Items per page (the cursor form), at most 200
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -190,6 +262,9 @@ async def asyncio_detailed(
         job_id=job_id,
         page=page,
         per_page=per_page,
+        starting_after=starting_after,
+        ending_before=ending_before,
+        limit=limit,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -202,18 +277,27 @@ async def asyncio(
     job_id: int,
     *,
     client: AuthenticatedClient,
-    page: int | Unset = 1,
-    per_page: int | Unset = 20,
+    page: int | None | Unset = UNSET,
+    per_page: int | None | Unset = UNSET,
+    starting_after: int | None | Unset = UNSET,
+    ending_before: int | None | Unset = UNSET,
+    limit: int | None | Unset = UNSET,
 ) -> ErrorBody | PageAuditEventRead | None:
     """Get Job Audit Events
 
-     Review changes of this job (who, when, what), newest first.
+     Review changes of this job (who, when, what), newest first: by page, or by cursor
+    (starting_after: older events).
 
     Args:
         project_id (int):
         job_id (int):
-        page (int | Unset): 1-based page number Default: 1.
-        per_page (int | Unset): items per page Default: 20.
+        page (int | None | Unset): 1-based page number (the page form)
+        per_page (int | None | Unset): Items per page (the page form)
+        starting_after (int | None | Unset): An item's id: the page of items after it in the
+            list's order
+        ending_before (int | None | Unset): An item's id: the page of items before it in the
+            list's order
+        limit (int | None | Unset): Items per page (the cursor form), at most 200
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -230,5 +314,8 @@ async def asyncio(
             client=client,
             page=page,
             per_page=per_page,
+            starting_after=starting_after,
+            ending_before=ending_before,
+            limit=limit,
         )
     ).parsed

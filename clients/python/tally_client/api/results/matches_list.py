@@ -1,3 +1,4 @@
+import datetime
 from http import HTTPStatus
 from typing import Any, cast
 from urllib.parse import quote
@@ -23,8 +24,13 @@ def _get_kwargs(
     max_amount: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
     sort: MatchSort | Unset = UNSET,
-    page: int | Unset = 1,
-    per_page: int | Unset = 20,
+    page: int | None | Unset = UNSET,
+    per_page: int | None | Unset = UNSET,
+    starting_after: int | None | Unset = UNSET,
+    ending_before: int | None | Unset = UNSET,
+    limit: int | None | Unset = UNSET,
+    created_since: datetime.datetime | None | Unset = UNSET,
+    updated_since: datetime.datetime | None | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -69,9 +75,58 @@ def _get_kwargs(
 
     params["sort"] = json_sort
 
-    params["page"] = page
+    json_page: int | None | Unset
+    if isinstance(page, Unset):
+        json_page = UNSET
+    else:
+        json_page = page
+    params["page"] = json_page
 
-    params["per_page"] = per_page
+    json_per_page: int | None | Unset
+    if isinstance(per_page, Unset):
+        json_per_page = UNSET
+    else:
+        json_per_page = per_page
+    params["per_page"] = json_per_page
+
+    json_starting_after: int | None | Unset
+    if isinstance(starting_after, Unset):
+        json_starting_after = UNSET
+    else:
+        json_starting_after = starting_after
+    params["starting_after"] = json_starting_after
+
+    json_ending_before: int | None | Unset
+    if isinstance(ending_before, Unset):
+        json_ending_before = UNSET
+    else:
+        json_ending_before = ending_before
+    params["ending_before"] = json_ending_before
+
+    json_limit: int | None | Unset
+    if isinstance(limit, Unset):
+        json_limit = UNSET
+    else:
+        json_limit = limit
+    params["limit"] = json_limit
+
+    json_created_since: None | str | Unset
+    if isinstance(created_since, Unset):
+        json_created_since = UNSET
+    elif isinstance(created_since, datetime.datetime):
+        json_created_since = created_since.isoformat()
+    else:
+        json_created_since = created_since
+    params["created_since"] = json_created_since
+
+    json_updated_since: None | str | Unset
+    if isinstance(updated_since, Unset):
+        json_updated_since = UNSET
+    elif isinstance(updated_since, datetime.datetime):
+        json_updated_since = updated_since.isoformat()
+    else:
+        json_updated_since = updated_since
+    params["updated_since"] = json_updated_since
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -98,6 +153,11 @@ def _parse_response(
     if response.status_code == 304:
         response_304 = cast(Any, None)
         return response_304
+
+    if response.status_code == 400:
+        response_400 = ErrorBody.from_dict(response.json())
+
+        return response_400
 
     if response.status_code == 401:
         response_401 = ErrorBody.from_dict(response.json())
@@ -152,14 +212,21 @@ def sync_detailed(
     max_amount: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
     sort: MatchSort | Unset = UNSET,
-    page: int | Unset = 1,
-    per_page: int | Unset = 20,
+    page: int | None | Unset = UNSET,
+    per_page: int | None | Unset = UNSET,
+    starting_after: int | None | Unset = UNSET,
+    ending_before: int | None | Unset = UNSET,
+    limit: int | None | Unset = UNSET,
+    created_since: datetime.datetime | None | Unset = UNSET,
+    updated_since: datetime.datetime | None | Unset = UNSET,
 ) -> Response[Any | ErrorBody | PageMatchRead]:
     """Get Job Matches
 
      One tab of matches (matched, review, discrepancies, rejected), each with its records,
-    rule, score, differences, evidence and the explanation sentence. Poll it with
-    If-None-Match: 304 while the page did not change.
+    rule, score, differences, evidence and the explanation sentence. By page (page/per_page)
+    or by cursor (starting_after/ending_before/limit, in id order: what a reviewer paging
+    while deciding uses, as decided matches leave the tab without shifting the next page).
+    Poll it with If-None-Match: 304 while the job's results did not change.
 
     Args:
         project_id (int):
@@ -171,8 +238,17 @@ def sync_detailed(
         max_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
         q (None | str | Unset): Text in the reference or description
         sort (MatchSort | Unset):
-        page (int | Unset): 1-based page number Default: 1.
-        per_page (int | Unset): items per page Default: 20.
+        page (int | None | Unset): 1-based page number (the page form)
+        per_page (int | None | Unset): Items per page (the page form)
+        starting_after (int | None | Unset): An item's id: the page of items after it in the
+            list's order
+        ending_before (int | None | Unset): An item's id: the page of items before it in the
+            list's order
+        limit (int | None | Unset): Items per page (the cursor form), at most 200
+        created_since (datetime.datetime | None | Unset): RFC 3339 with a zone: only items created
+            at or after it
+        updated_since (datetime.datetime | None | Unset): RFC 3339 with a zone: only items changed
+            (or created) at or after it
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -193,6 +269,11 @@ def sync_detailed(
         sort=sort,
         page=page,
         per_page=per_page,
+        starting_after=starting_after,
+        ending_before=ending_before,
+        limit=limit,
+        created_since=created_since,
+        updated_since=updated_since,
     )
 
     response = client.get_httpx_client().request(
@@ -213,14 +294,21 @@ def sync(
     max_amount: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
     sort: MatchSort | Unset = UNSET,
-    page: int | Unset = 1,
-    per_page: int | Unset = 20,
+    page: int | None | Unset = UNSET,
+    per_page: int | None | Unset = UNSET,
+    starting_after: int | None | Unset = UNSET,
+    ending_before: int | None | Unset = UNSET,
+    limit: int | None | Unset = UNSET,
+    created_since: datetime.datetime | None | Unset = UNSET,
+    updated_since: datetime.datetime | None | Unset = UNSET,
 ) -> Any | ErrorBody | PageMatchRead | None:
     """Get Job Matches
 
      One tab of matches (matched, review, discrepancies, rejected), each with its records,
-    rule, score, differences, evidence and the explanation sentence. Poll it with
-    If-None-Match: 304 while the page did not change.
+    rule, score, differences, evidence and the explanation sentence. By page (page/per_page)
+    or by cursor (starting_after/ending_before/limit, in id order: what a reviewer paging
+    while deciding uses, as decided matches leave the tab without shifting the next page).
+    Poll it with If-None-Match: 304 while the job's results did not change.
 
     Args:
         project_id (int):
@@ -232,8 +320,17 @@ def sync(
         max_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
         q (None | str | Unset): Text in the reference or description
         sort (MatchSort | Unset):
-        page (int | Unset): 1-based page number Default: 1.
-        per_page (int | Unset): items per page Default: 20.
+        page (int | None | Unset): 1-based page number (the page form)
+        per_page (int | None | Unset): Items per page (the page form)
+        starting_after (int | None | Unset): An item's id: the page of items after it in the
+            list's order
+        ending_before (int | None | Unset): An item's id: the page of items before it in the
+            list's order
+        limit (int | None | Unset): Items per page (the cursor form), at most 200
+        created_since (datetime.datetime | None | Unset): RFC 3339 with a zone: only items created
+            at or after it
+        updated_since (datetime.datetime | None | Unset): RFC 3339 with a zone: only items changed
+            (or created) at or after it
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -255,6 +352,11 @@ def sync(
         sort=sort,
         page=page,
         per_page=per_page,
+        starting_after=starting_after,
+        ending_before=ending_before,
+        limit=limit,
+        created_since=created_since,
+        updated_since=updated_since,
     ).parsed
 
 
@@ -269,14 +371,21 @@ async def asyncio_detailed(
     max_amount: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
     sort: MatchSort | Unset = UNSET,
-    page: int | Unset = 1,
-    per_page: int | Unset = 20,
+    page: int | None | Unset = UNSET,
+    per_page: int | None | Unset = UNSET,
+    starting_after: int | None | Unset = UNSET,
+    ending_before: int | None | Unset = UNSET,
+    limit: int | None | Unset = UNSET,
+    created_since: datetime.datetime | None | Unset = UNSET,
+    updated_since: datetime.datetime | None | Unset = UNSET,
 ) -> Response[Any | ErrorBody | PageMatchRead]:
     """Get Job Matches
 
      One tab of matches (matched, review, discrepancies, rejected), each with its records,
-    rule, score, differences, evidence and the explanation sentence. Poll it with
-    If-None-Match: 304 while the page did not change.
+    rule, score, differences, evidence and the explanation sentence. By page (page/per_page)
+    or by cursor (starting_after/ending_before/limit, in id order: what a reviewer paging
+    while deciding uses, as decided matches leave the tab without shifting the next page).
+    Poll it with If-None-Match: 304 while the job's results did not change.
 
     Args:
         project_id (int):
@@ -288,8 +397,17 @@ async def asyncio_detailed(
         max_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
         q (None | str | Unset): Text in the reference or description
         sort (MatchSort | Unset):
-        page (int | Unset): 1-based page number Default: 1.
-        per_page (int | Unset): items per page Default: 20.
+        page (int | None | Unset): 1-based page number (the page form)
+        per_page (int | None | Unset): Items per page (the page form)
+        starting_after (int | None | Unset): An item's id: the page of items after it in the
+            list's order
+        ending_before (int | None | Unset): An item's id: the page of items before it in the
+            list's order
+        limit (int | None | Unset): Items per page (the cursor form), at most 200
+        created_since (datetime.datetime | None | Unset): RFC 3339 with a zone: only items created
+            at or after it
+        updated_since (datetime.datetime | None | Unset): RFC 3339 with a zone: only items changed
+            (or created) at or after it
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -310,6 +428,11 @@ async def asyncio_detailed(
         sort=sort,
         page=page,
         per_page=per_page,
+        starting_after=starting_after,
+        ending_before=ending_before,
+        limit=limit,
+        created_since=created_since,
+        updated_since=updated_since,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -328,14 +451,21 @@ async def asyncio(
     max_amount: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
     sort: MatchSort | Unset = UNSET,
-    page: int | Unset = 1,
-    per_page: int | Unset = 20,
+    page: int | None | Unset = UNSET,
+    per_page: int | None | Unset = UNSET,
+    starting_after: int | None | Unset = UNSET,
+    ending_before: int | None | Unset = UNSET,
+    limit: int | None | Unset = UNSET,
+    created_since: datetime.datetime | None | Unset = UNSET,
+    updated_since: datetime.datetime | None | Unset = UNSET,
 ) -> Any | ErrorBody | PageMatchRead | None:
     """Get Job Matches
 
      One tab of matches (matched, review, discrepancies, rejected), each with its records,
-    rule, score, differences, evidence and the explanation sentence. Poll it with
-    If-None-Match: 304 while the page did not change.
+    rule, score, differences, evidence and the explanation sentence. By page (page/per_page)
+    or by cursor (starting_after/ending_before/limit, in id order: what a reviewer paging
+    while deciding uses, as decided matches leave the tab without shifting the next page).
+    Poll it with If-None-Match: 304 while the job's results did not change.
 
     Args:
         project_id (int):
@@ -347,8 +477,17 @@ async def asyncio(
         max_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
         q (None | str | Unset): Text in the reference or description
         sort (MatchSort | Unset):
-        page (int | Unset): 1-based page number Default: 1.
-        per_page (int | Unset): items per page Default: 20.
+        page (int | None | Unset): 1-based page number (the page form)
+        per_page (int | None | Unset): Items per page (the page form)
+        starting_after (int | None | Unset): An item's id: the page of items after it in the
+            list's order
+        ending_before (int | None | Unset): An item's id: the page of items before it in the
+            list's order
+        limit (int | None | Unset): Items per page (the cursor form), at most 200
+        created_since (datetime.datetime | None | Unset): RFC 3339 with a zone: only items created
+            at or after it
+        updated_since (datetime.datetime | None | Unset): RFC 3339 with a zone: only items changed
+            (or created) at or after it
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -371,5 +510,10 @@ async def asyncio(
             sort=sort,
             page=page,
             per_page=per_page,
+            starting_after=starting_after,
+            ending_before=ending_before,
+            limit=limit,
+            created_since=created_since,
+            updated_since=updated_since,
         )
     ).parsed

@@ -6,15 +6,39 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.backtest_read import BacktestRead
+from ...models.cursor_page_backtest_read import CursorPageBacktestRead
 from ...models.error_body import ErrorBody
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     project_id: int,
     number: int,
+    *,
+    starting_after: int | None | Unset = UNSET,
+    ending_before: int | None | Unset = UNSET,
+    limit: int | Unset = 20,
 ) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    json_starting_after: int | None | Unset
+    if isinstance(starting_after, Unset):
+        json_starting_after = UNSET
+    else:
+        json_starting_after = starting_after
+    params["starting_after"] = json_starting_after
+
+    json_ending_before: int | None | Unset
+    if isinstance(ending_before, Unset):
+        json_ending_before = UNSET
+    else:
+        json_ending_before = ending_before
+    params["ending_before"] = json_ending_before
+
+    params["limit"] = limit
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -22,6 +46,7 @@ def _get_kwargs(
             project_id=quote(str(project_id), safe=""),
             number=quote(str(number), safe=""),
         ),
+        "params": params,
     }
 
     return _kwargs
@@ -29,16 +54,16 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorBody | list[BacktestRead] | None:
+) -> CursorPageBacktestRead | ErrorBody | None:
     if response.status_code == 200:
-        response_200 = []
-        _response_200 = response.json()
-        for response_200_item_data in _response_200:
-            response_200_item = BacktestRead.from_dict(response_200_item_data)
-
-            response_200.append(response_200_item)
+        response_200 = CursorPageBacktestRead.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorBody.from_dict(response.json())
+
+        return response_400
 
     if response.status_code == 401:
         response_401 = ErrorBody.from_dict(response.json())
@@ -68,7 +93,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorBody | list[BacktestRead]]:
+) -> Response[CursorPageBacktestRead | ErrorBody]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -82,26 +107,37 @@ def sync_detailed(
     number: int,
     *,
     client: AuthenticatedClient,
-) -> Response[ErrorBody | list[BacktestRead]]:
+    starting_after: int | None | Unset = UNSET,
+    ending_before: int | None | Unset = UNSET,
+    limit: int | Unset = 20,
+) -> Response[CursorPageBacktestRead | ErrorBody]:
     """Get Rule Set Backtests
 
-     The version's recent backtests, newest first.
+     The version's backtests, newest first, by cursor.
 
     Args:
         project_id (int):
         number (int): The version number within the project
+        starting_after (int | None | Unset): An item's id: the page of items after it in the
+            list's order
+        ending_before (int | None | Unset): An item's id: the page of items before it in the
+            list's order
+        limit (int | Unset): Items per page, at most 200 Default: 20.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorBody | list[BacktestRead]]
+        Response[CursorPageBacktestRead | ErrorBody]
     """
 
     kwargs = _get_kwargs(
         project_id=project_id,
         number=number,
+        starting_after=starting_after,
+        ending_before=ending_before,
+        limit=limit,
     )
 
     response = client.get_httpx_client().request(
@@ -116,27 +152,38 @@ def sync(
     number: int,
     *,
     client: AuthenticatedClient,
-) -> ErrorBody | list[BacktestRead] | None:
+    starting_after: int | None | Unset = UNSET,
+    ending_before: int | None | Unset = UNSET,
+    limit: int | Unset = 20,
+) -> CursorPageBacktestRead | ErrorBody | None:
     """Get Rule Set Backtests
 
-     The version's recent backtests, newest first.
+     The version's backtests, newest first, by cursor.
 
     Args:
         project_id (int):
         number (int): The version number within the project
+        starting_after (int | None | Unset): An item's id: the page of items after it in the
+            list's order
+        ending_before (int | None | Unset): An item's id: the page of items before it in the
+            list's order
+        limit (int | Unset): Items per page, at most 200 Default: 20.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorBody | list[BacktestRead]
+        CursorPageBacktestRead | ErrorBody
     """
 
     return sync_detailed(
         project_id=project_id,
         number=number,
         client=client,
+        starting_after=starting_after,
+        ending_before=ending_before,
+        limit=limit,
     ).parsed
 
 
@@ -145,26 +192,37 @@ async def asyncio_detailed(
     number: int,
     *,
     client: AuthenticatedClient,
-) -> Response[ErrorBody | list[BacktestRead]]:
+    starting_after: int | None | Unset = UNSET,
+    ending_before: int | None | Unset = UNSET,
+    limit: int | Unset = 20,
+) -> Response[CursorPageBacktestRead | ErrorBody]:
     """Get Rule Set Backtests
 
-     The version's recent backtests, newest first.
+     The version's backtests, newest first, by cursor.
 
     Args:
         project_id (int):
         number (int): The version number within the project
+        starting_after (int | None | Unset): An item's id: the page of items after it in the
+            list's order
+        ending_before (int | None | Unset): An item's id: the page of items before it in the
+            list's order
+        limit (int | Unset): Items per page, at most 200 Default: 20.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorBody | list[BacktestRead]]
+        Response[CursorPageBacktestRead | ErrorBody]
     """
 
     kwargs = _get_kwargs(
         project_id=project_id,
         number=number,
+        starting_after=starting_after,
+        ending_before=ending_before,
+        limit=limit,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -177,21 +235,29 @@ async def asyncio(
     number: int,
     *,
     client: AuthenticatedClient,
-) -> ErrorBody | list[BacktestRead] | None:
+    starting_after: int | None | Unset = UNSET,
+    ending_before: int | None | Unset = UNSET,
+    limit: int | Unset = 20,
+) -> CursorPageBacktestRead | ErrorBody | None:
     """Get Rule Set Backtests
 
-     The version's recent backtests, newest first.
+     The version's backtests, newest first, by cursor.
 
     Args:
         project_id (int):
         number (int): The version number within the project
+        starting_after (int | None | Unset): An item's id: the page of items after it in the
+            list's order
+        ending_before (int | None | Unset): An item's id: the page of items before it in the
+            list's order
+        limit (int | Unset): Items per page, at most 200 Default: 20.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorBody | list[BacktestRead]
+        CursorPageBacktestRead | ErrorBody
     """
 
     return (
@@ -199,5 +265,8 @@ async def asyncio(
             project_id=project_id,
             number=number,
             client=client,
+            starting_after=starting_after,
+            ending_before=ending_before,
+            limit=limit,
         )
     ).parsed

@@ -6,8 +6,8 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.cursor_page_suggestion_read import CursorPageSuggestionRead
 from ...models.error_body import ErrorBody
-from ...models.suggestion_read import SuggestionRead
 from ...models.suggestion_status import SuggestionStatus
 from ...types import UNSET, Response, Unset
 
@@ -16,6 +16,9 @@ def _get_kwargs(
     project_id: int,
     *,
     status: SuggestionStatus | Unset = UNSET,
+    starting_after: int | None | Unset = UNSET,
+    ending_before: int | None | Unset = UNSET,
+    limit: int | Unset = 20,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -25,6 +28,22 @@ def _get_kwargs(
         json_status = status.value
 
     params["status"] = json_status
+
+    json_starting_after: int | None | Unset
+    if isinstance(starting_after, Unset):
+        json_starting_after = UNSET
+    else:
+        json_starting_after = starting_after
+    params["starting_after"] = json_starting_after
+
+    json_ending_before: int | None | Unset
+    if isinstance(ending_before, Unset):
+        json_ending_before = UNSET
+    else:
+        json_ending_before = ending_before
+    params["ending_before"] = json_ending_before
+
+    params["limit"] = limit
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -41,16 +60,16 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorBody | list[SuggestionRead] | None:
+) -> CursorPageSuggestionRead | ErrorBody | None:
     if response.status_code == 200:
-        response_200 = []
-        _response_200 = response.json()
-        for response_200_item_data in _response_200:
-            response_200_item = SuggestionRead.from_dict(response_200_item_data)
-
-            response_200.append(response_200_item)
+        response_200 = CursorPageSuggestionRead.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorBody.from_dict(response.json())
+
+        return response_400
 
     if response.status_code == 401:
         response_401 = ErrorBody.from_dict(response.json())
@@ -80,7 +99,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorBody | list[SuggestionRead]]:
+) -> Response[CursorPageSuggestionRead | ErrorBody]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -94,7 +113,10 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     status: SuggestionStatus | Unset = UNSET,
-) -> Response[ErrorBody | list[SuggestionRead]]:
+    starting_after: int | None | Unset = UNSET,
+    ending_before: int | None | Unset = UNSET,
+    limit: int | Unset = 20,
+) -> Response[CursorPageSuggestionRead | ErrorBody]:
     """Get Rule Suggestions
 
      Rules proposed from review decisions, newest first, with coverage and precision.
@@ -102,18 +124,26 @@ def sync_detailed(
     Args:
         project_id (int):
         status (SuggestionStatus | Unset):
+        starting_after (int | None | Unset): An item's id: the page of items after it in the
+            list's order
+        ending_before (int | None | Unset): An item's id: the page of items before it in the
+            list's order
+        limit (int | Unset): Items per page, at most 200 Default: 20.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorBody | list[SuggestionRead]]
+        Response[CursorPageSuggestionRead | ErrorBody]
     """
 
     kwargs = _get_kwargs(
         project_id=project_id,
         status=status,
+        starting_after=starting_after,
+        ending_before=ending_before,
+        limit=limit,
     )
 
     response = client.get_httpx_client().request(
@@ -128,7 +158,10 @@ def sync(
     *,
     client: AuthenticatedClient,
     status: SuggestionStatus | Unset = UNSET,
-) -> ErrorBody | list[SuggestionRead] | None:
+    starting_after: int | None | Unset = UNSET,
+    ending_before: int | None | Unset = UNSET,
+    limit: int | Unset = 20,
+) -> CursorPageSuggestionRead | ErrorBody | None:
     """Get Rule Suggestions
 
      Rules proposed from review decisions, newest first, with coverage and precision.
@@ -136,19 +169,27 @@ def sync(
     Args:
         project_id (int):
         status (SuggestionStatus | Unset):
+        starting_after (int | None | Unset): An item's id: the page of items after it in the
+            list's order
+        ending_before (int | None | Unset): An item's id: the page of items before it in the
+            list's order
+        limit (int | Unset): Items per page, at most 200 Default: 20.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorBody | list[SuggestionRead]
+        CursorPageSuggestionRead | ErrorBody
     """
 
     return sync_detailed(
         project_id=project_id,
         client=client,
         status=status,
+        starting_after=starting_after,
+        ending_before=ending_before,
+        limit=limit,
     ).parsed
 
 
@@ -157,7 +198,10 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     status: SuggestionStatus | Unset = UNSET,
-) -> Response[ErrorBody | list[SuggestionRead]]:
+    starting_after: int | None | Unset = UNSET,
+    ending_before: int | None | Unset = UNSET,
+    limit: int | Unset = 20,
+) -> Response[CursorPageSuggestionRead | ErrorBody]:
     """Get Rule Suggestions
 
      Rules proposed from review decisions, newest first, with coverage and precision.
@@ -165,18 +209,26 @@ async def asyncio_detailed(
     Args:
         project_id (int):
         status (SuggestionStatus | Unset):
+        starting_after (int | None | Unset): An item's id: the page of items after it in the
+            list's order
+        ending_before (int | None | Unset): An item's id: the page of items before it in the
+            list's order
+        limit (int | Unset): Items per page, at most 200 Default: 20.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorBody | list[SuggestionRead]]
+        Response[CursorPageSuggestionRead | ErrorBody]
     """
 
     kwargs = _get_kwargs(
         project_id=project_id,
         status=status,
+        starting_after=starting_after,
+        ending_before=ending_before,
+        limit=limit,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -189,7 +241,10 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     status: SuggestionStatus | Unset = UNSET,
-) -> ErrorBody | list[SuggestionRead] | None:
+    starting_after: int | None | Unset = UNSET,
+    ending_before: int | None | Unset = UNSET,
+    limit: int | Unset = 20,
+) -> CursorPageSuggestionRead | ErrorBody | None:
     """Get Rule Suggestions
 
      Rules proposed from review decisions, newest first, with coverage and precision.
@@ -197,13 +252,18 @@ async def asyncio(
     Args:
         project_id (int):
         status (SuggestionStatus | Unset):
+        starting_after (int | None | Unset): An item's id: the page of items after it in the
+            list's order
+        ending_before (int | None | Unset): An item's id: the page of items before it in the
+            list's order
+        limit (int | Unset): Items per page, at most 200 Default: 20.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorBody | list[SuggestionRead]
+        CursorPageSuggestionRead | ErrorBody
     """
 
     return (
@@ -211,5 +271,8 @@ async def asyncio(
             project_id=project_id,
             client=client,
             status=status,
+            starting_after=starting_after,
+            ending_before=ending_before,
+            limit=limit,
         )
     ).parsed

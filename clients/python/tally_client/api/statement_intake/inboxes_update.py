@@ -9,7 +9,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.error_body import ErrorBody
 from ...models.inbox_read import InboxRead
 from ...models.inbox_update import InboxUpdate
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
@@ -17,8 +17,11 @@ def _get_kwargs(
     inbox_id: int,
     *,
     body: InboxUpdate,
+    if_match: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(if_match, Unset):
+        headers["If-Match"] = if_match
 
     _kwargs: dict[str, Any] = {
         "method": "patch",
@@ -59,6 +62,11 @@ def _parse_response(
 
         return response_404
 
+    if response.status_code == 412:
+        response_412 = ErrorBody.from_dict(response.json())
+
+        return response_412
+
     if response.status_code == 413:
         response_413 = ErrorBody.from_dict(response.json())
 
@@ -97,6 +105,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: InboxUpdate,
+    if_match: None | str | Unset = UNSET,
 ) -> Response[ErrorBody | InboxRead]:
     """Update Inbox
 
@@ -105,6 +114,8 @@ def sync_detailed(
     Args:
         project_id (int):
         inbox_id (int):
+        if_match (None | str | Unset): The ETag of the resource as read: the write applies only if
+            it is still that version, 412 otherwise (optional: without it the write applies as before)
         body (InboxUpdate):
 
     Raises:
@@ -119,6 +130,7 @@ def sync_detailed(
         project_id=project_id,
         inbox_id=inbox_id,
         body=body,
+        if_match=if_match,
     )
 
     response = client.get_httpx_client().request(
@@ -134,6 +146,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: InboxUpdate,
+    if_match: None | str | Unset = UNSET,
 ) -> ErrorBody | InboxRead | None:
     """Update Inbox
 
@@ -142,6 +155,8 @@ def sync(
     Args:
         project_id (int):
         inbox_id (int):
+        if_match (None | str | Unset): The ETag of the resource as read: the write applies only if
+            it is still that version, 412 otherwise (optional: without it the write applies as before)
         body (InboxUpdate):
 
     Raises:
@@ -157,6 +172,7 @@ def sync(
         inbox_id=inbox_id,
         client=client,
         body=body,
+        if_match=if_match,
     ).parsed
 
 
@@ -166,6 +182,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: InboxUpdate,
+    if_match: None | str | Unset = UNSET,
 ) -> Response[ErrorBody | InboxRead]:
     """Update Inbox
 
@@ -174,6 +191,8 @@ async def asyncio_detailed(
     Args:
         project_id (int):
         inbox_id (int):
+        if_match (None | str | Unset): The ETag of the resource as read: the write applies only if
+            it is still that version, 412 otherwise (optional: without it the write applies as before)
         body (InboxUpdate):
 
     Raises:
@@ -188,6 +207,7 @@ async def asyncio_detailed(
         project_id=project_id,
         inbox_id=inbox_id,
         body=body,
+        if_match=if_match,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -201,6 +221,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: InboxUpdate,
+    if_match: None | str | Unset = UNSET,
 ) -> ErrorBody | InboxRead | None:
     """Update Inbox
 
@@ -209,6 +230,8 @@ async def asyncio(
     Args:
         project_id (int):
         inbox_id (int):
+        if_match (None | str | Unset): The ETag of the resource as read: the write applies only if
+            it is still that version, 412 otherwise (optional: without it the write applies as before)
         body (InboxUpdate):
 
     Raises:
@@ -225,5 +248,6 @@ async def asyncio(
             inbox_id=inbox_id,
             client=client,
             body=body,
+            if_match=if_match,
         )
     ).parsed

@@ -12,15 +12,49 @@ from ...types import UNSET, Response, Unset
 
 def _get_kwargs(
     *,
-    page: int | Unset = 1,
-    per_page: int | Unset = 20,
+    page: int | None | Unset = UNSET,
+    per_page: int | None | Unset = UNSET,
+    starting_after: int | None | Unset = UNSET,
+    ending_before: int | None | Unset = UNSET,
+    limit: int | None | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
 
-    params["page"] = page
+    json_page: int | None | Unset
+    if isinstance(page, Unset):
+        json_page = UNSET
+    else:
+        json_page = page
+    params["page"] = json_page
 
-    params["per_page"] = per_page
+    json_per_page: int | None | Unset
+    if isinstance(per_page, Unset):
+        json_per_page = UNSET
+    else:
+        json_per_page = per_page
+    params["per_page"] = json_per_page
+
+    json_starting_after: int | None | Unset
+    if isinstance(starting_after, Unset):
+        json_starting_after = UNSET
+    else:
+        json_starting_after = starting_after
+    params["starting_after"] = json_starting_after
+
+    json_ending_before: int | None | Unset
+    if isinstance(ending_before, Unset):
+        json_ending_before = UNSET
+    else:
+        json_ending_before = ending_before
+    params["ending_before"] = json_ending_before
+
+    json_limit: int | None | Unset
+    if isinstance(limit, Unset):
+        json_limit = UNSET
+    else:
+        json_limit = limit
+    params["limit"] = json_limit
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -44,6 +78,11 @@ def _parse_response(
     if response.status_code == 304:
         response_304 = cast(Any, None)
         return response_304
+
+    if response.status_code == 400:
+        response_400 = ErrorBody.from_dict(response.json())
+
+        return response_400
 
     if response.status_code == 401:
         response_401 = ErrorBody.from_dict(response.json())
@@ -85,14 +124,24 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-    page: int | Unset = 1,
-    per_page: int | Unset = 20,
+    page: int | None | Unset = UNSET,
+    per_page: int | None | Unset = UNSET,
+    starting_after: int | None | Unset = UNSET,
+    ending_before: int | None | Unset = UNSET,
+    limit: int | None | Unset = UNSET,
 ) -> Response[Any | ErrorBody | PageUserRead]:
     """Get Users
 
+     Every user in id order: by page (page/per_page) or by cursor (starting_after, limit).
+
     Args:
-        page (int | Unset): 1-based page number Default: 1.
-        per_page (int | Unset): items per page Default: 20.
+        page (int | None | Unset): 1-based page number (the page form)
+        per_page (int | None | Unset): Items per page (the page form)
+        starting_after (int | None | Unset): An item's id: the page of items after it in the
+            list's order
+        ending_before (int | None | Unset): An item's id: the page of items before it in the
+            list's order
+        limit (int | None | Unset): Items per page (the cursor form), at most 200
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -105,6 +154,9 @@ def sync_detailed(
     kwargs = _get_kwargs(
         page=page,
         per_page=per_page,
+        starting_after=starting_after,
+        ending_before=ending_before,
+        limit=limit,
     )
 
     response = client.get_httpx_client().request(
@@ -117,14 +169,24 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-    page: int | Unset = 1,
-    per_page: int | Unset = 20,
+    page: int | None | Unset = UNSET,
+    per_page: int | None | Unset = UNSET,
+    starting_after: int | None | Unset = UNSET,
+    ending_before: int | None | Unset = UNSET,
+    limit: int | None | Unset = UNSET,
 ) -> Any | ErrorBody | PageUserRead | None:
     """Get Users
 
+     Every user in id order: by page (page/per_page) or by cursor (starting_after, limit).
+
     Args:
-        page (int | Unset): 1-based page number Default: 1.
-        per_page (int | Unset): items per page Default: 20.
+        page (int | None | Unset): 1-based page number (the page form)
+        per_page (int | None | Unset): Items per page (the page form)
+        starting_after (int | None | Unset): An item's id: the page of items after it in the
+            list's order
+        ending_before (int | None | Unset): An item's id: the page of items before it in the
+            list's order
+        limit (int | None | Unset): Items per page (the cursor form), at most 200
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -138,20 +200,33 @@ def sync(
         client=client,
         page=page,
         per_page=per_page,
+        starting_after=starting_after,
+        ending_before=ending_before,
+        limit=limit,
     ).parsed
 
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-    page: int | Unset = 1,
-    per_page: int | Unset = 20,
+    page: int | None | Unset = UNSET,
+    per_page: int | None | Unset = UNSET,
+    starting_after: int | None | Unset = UNSET,
+    ending_before: int | None | Unset = UNSET,
+    limit: int | None | Unset = UNSET,
 ) -> Response[Any | ErrorBody | PageUserRead]:
     """Get Users
 
+     Every user in id order: by page (page/per_page) or by cursor (starting_after, limit).
+
     Args:
-        page (int | Unset): 1-based page number Default: 1.
-        per_page (int | Unset): items per page Default: 20.
+        page (int | None | Unset): 1-based page number (the page form)
+        per_page (int | None | Unset): Items per page (the page form)
+        starting_after (int | None | Unset): An item's id: the page of items after it in the
+            list's order
+        ending_before (int | None | Unset): An item's id: the page of items before it in the
+            list's order
+        limit (int | None | Unset): Items per page (the cursor form), at most 200
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -164,6 +239,9 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         page=page,
         per_page=per_page,
+        starting_after=starting_after,
+        ending_before=ending_before,
+        limit=limit,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -174,14 +252,24 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-    page: int | Unset = 1,
-    per_page: int | Unset = 20,
+    page: int | None | Unset = UNSET,
+    per_page: int | None | Unset = UNSET,
+    starting_after: int | None | Unset = UNSET,
+    ending_before: int | None | Unset = UNSET,
+    limit: int | None | Unset = UNSET,
 ) -> Any | ErrorBody | PageUserRead | None:
     """Get Users
 
+     Every user in id order: by page (page/per_page) or by cursor (starting_after, limit).
+
     Args:
-        page (int | Unset): 1-based page number Default: 1.
-        per_page (int | Unset): items per page Default: 20.
+        page (int | None | Unset): 1-based page number (the page form)
+        per_page (int | None | Unset): Items per page (the page form)
+        starting_after (int | None | Unset): An item's id: the page of items after it in the
+            list's order
+        ending_before (int | None | Unset): An item's id: the page of items before it in the
+            list's order
+        limit (int | None | Unset): Items per page (the cursor form), at most 200
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -196,5 +284,8 @@ async def asyncio(
             client=client,
             page=page,
             per_page=per_page,
+            starting_after=starting_after,
+            ending_before=ending_before,
+            limit=limit,
         )
     ).parsed

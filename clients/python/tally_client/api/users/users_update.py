@@ -9,15 +9,18 @@ from ...client import AuthenticatedClient, Client
 from ...models.error_body import ErrorBody
 from ...models.user_read import UserRead
 from ...models.user_update import UserUpdate
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     user_id: int,
     *,
     body: UserUpdate,
+    if_match: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(if_match, Unset):
+        headers["If-Match"] = if_match
 
     _kwargs: dict[str, Any] = {
         "method": "patch",
@@ -62,6 +65,11 @@ def _parse_response(
 
         return response_409
 
+    if response.status_code == 412:
+        response_412 = ErrorBody.from_dict(response.json())
+
+        return response_412
+
     if response.status_code == 413:
         response_413 = ErrorBody.from_dict(response.json())
 
@@ -99,6 +107,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: UserUpdate,
+    if_match: None | str | Unset = UNSET,
 ) -> Response[ErrorBody | UserRead]:
     """Update User
 
@@ -107,6 +116,8 @@ def sync_detailed(
 
     Args:
         user_id (int):
+        if_match (None | str | Unset): The ETag of the resource as read: the write applies only if
+            it is still that version, 412 otherwise (optional: without it the write applies as before)
         body (UserUpdate):
 
     Raises:
@@ -120,6 +131,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         user_id=user_id,
         body=body,
+        if_match=if_match,
     )
 
     response = client.get_httpx_client().request(
@@ -134,6 +146,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: UserUpdate,
+    if_match: None | str | Unset = UNSET,
 ) -> ErrorBody | UserRead | None:
     """Update User
 
@@ -142,6 +155,8 @@ def sync(
 
     Args:
         user_id (int):
+        if_match (None | str | Unset): The ETag of the resource as read: the write applies only if
+            it is still that version, 412 otherwise (optional: without it the write applies as before)
         body (UserUpdate):
 
     Raises:
@@ -156,6 +171,7 @@ def sync(
         user_id=user_id,
         client=client,
         body=body,
+        if_match=if_match,
     ).parsed
 
 
@@ -164,6 +180,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: UserUpdate,
+    if_match: None | str | Unset = UNSET,
 ) -> Response[ErrorBody | UserRead]:
     """Update User
 
@@ -172,6 +189,8 @@ async def asyncio_detailed(
 
     Args:
         user_id (int):
+        if_match (None | str | Unset): The ETag of the resource as read: the write applies only if
+            it is still that version, 412 otherwise (optional: without it the write applies as before)
         body (UserUpdate):
 
     Raises:
@@ -185,6 +204,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         user_id=user_id,
         body=body,
+        if_match=if_match,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -197,6 +217,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: UserUpdate,
+    if_match: None | str | Unset = UNSET,
 ) -> ErrorBody | UserRead | None:
     """Update User
 
@@ -205,6 +226,8 @@ async def asyncio(
 
     Args:
         user_id (int):
+        if_match (None | str | Unset): The ETag of the resource as read: the write applies only if
+            it is still that version, 412 otherwise (optional: without it the write applies as before)
         body (UserUpdate):
 
     Raises:
@@ -220,5 +243,6 @@ async def asyncio(
             user_id=user_id,
             client=client,
             body=body,
+            if_match=if_match,
         )
     ).parsed
