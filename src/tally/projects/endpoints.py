@@ -18,7 +18,6 @@ from tally.kit.pagination import Page, PageParams, page_params
 from tally.matching.rules import RuleSet
 from tally.projects.auth import ProjectEditor, ProjectNotFound, ProjectOwner, ProjectReader
 from tally.projects.schemas import (
-    MemberAdd,
     MemberRead,
     ProjectCreate,
     ProjectRead,
@@ -150,16 +149,6 @@ async def get_project_stats(access: ProjectReader, request: Request) -> Response
 @router.get("/{project_id}/members", response_model=list[MemberRead], responses=_project_errors)
 async def list_members(access: ProjectReader, session: Session) -> list[MemberRead]:
     return await ProjectService(session).list_members(access)
-
-
-@router.post(
-    "/{project_id}/members",
-    response_model=MemberRead,
-    status_code=status.HTTP_201_CREATED,
-    responses=error_responses(ProjectNotFound, Forbidden, MemberNotFound, OwnerIsPermanent),
-)
-async def add_member(access: ProjectOwner, data: MemberAdd, session: Session) -> MemberRead:
-    return await ProjectService(session).add_member(access, data)
 
 
 @router.delete(

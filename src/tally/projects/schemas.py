@@ -39,7 +39,7 @@ def project_json(project: ProjectRead) -> bytes:
 
 
 class MemberAdd(BaseModel):
-    email: str
+    email: str = Field(min_length=3, max_length=320, pattern=r"^\s*[^@\s]+@[^@\s]+\s*$")
     role: ProjectRole = ProjectRole.VIEWER
 
 
