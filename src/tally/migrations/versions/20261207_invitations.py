@@ -1,4 +1,5 @@
-"""project invitations: adding a member by email invites the address, known or not
+"""project invitations: adding a member by email invites the address, known or not; and the
+open items of a reconciliation listed oldest first from an index
 
 Revision ID: 0027_invitations
 Revises: 0016_hardening
@@ -68,7 +69,15 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_project_invitation_accepted_by_id"), ["accepted_by_id"], unique=False
         )
+    with op.batch_alter_table("open_item") as batch_op:
+        batch_op.create_index(
+            "ix_open_item_reconciliation_id_first_seen_at_record_id",
+            ["reconciliation_id", "first_seen_at", "record_id"],
+            unique=False,
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("open_item") as batch_op:
+        batch_op.drop_index("ix_open_item_reconciliation_id_first_seen_at_record_id")
     op.drop_table("project_invitation")
