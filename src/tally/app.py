@@ -21,6 +21,8 @@ from tally.health.endpoints import router as health_router
 from tally.idempotency.guard import install_idempotency
 from tally.intake.endpoints import router as intake_router
 from tally.intake.poller import start_intake
+from tally.invitations.endpoints import public_router as invitations_public_router
+from tally.invitations.endpoints import router as invitations_router
 from tally.jobs.endpoints import router as jobs_router
 from tally.kit.body_limit import BodyLimit
 from tally.kit.db import Database, install_database_error_handler
@@ -47,9 +49,9 @@ from tally.web.router import install_web
 log = structlog.get_logger("tally.app")
 API_PREFIX = "/api/v1"
 
-# Every router here sits behind the token check; the only public routes are the health probes
-# and login (/metrics checks its own token), mounted separately in create_app, so a new router is
-# authenticated unless someone decides otherwise on purpose.
+# Every router here sits behind the token check; the only public routes are the health probes,
+# login and accepting an invitation (/metrics checks its own token), mounted separately in
+# create_app, so a new router is authenticated unless someone decides otherwise on purpose.
 SECURED_ROUTERS = (
     projects_router,
     sources_router,
@@ -61,6 +63,7 @@ SECURED_ROUTERS = (
     api_keys_router,
     reconciliations_router,
     intake_router,
+    invitations_router,
 )
 # Operations routes, at the root (/admin/...) but behind the same token check (and admin-only).
 SECURED_OPS_ROUTERS = (admin_router, audit_router)
@@ -161,6 +164,7 @@ def create_app(
 
     app.include_router(health_router)
     app.include_router(auth_router, prefix=API_PREFIX)
+    app.include_router(invitations_public_router, prefix=API_PREFIX)  # a link's holder accepts
     # Outside the secured routers because Prometheus scrapers carry no user token: the route itself
     # requires METRICS_TOKEN or an administrator's token.
     app.include_router(metrics_router)

@@ -90,6 +90,8 @@ class Settings(BaseSettings):
     db_pool_warn_ratio: float = Field(0.8, alias="DB_POOL_WARN_RATIO", gt=0, le=1)
 
     token_ttl_days: int = Field(30, alias="TALLY_TOKEN_TTL_DAYS", ge=1)
+    # How long a project invitation's link stays valid.
+    invitation_ttl_days: int = Field(7, alias="TALLY_INVITATION_TTL_DAYS", ge=1)
     # Results (matches, links) of finished jobs older than this are removed by the cleanup task;
     # the job row and its summary stay. 0 keeps results forever.
     result_retention_days: int = Field(90, alias="TALLY_RESULT_RETENTION_DAYS", ge=0)

@@ -6,7 +6,9 @@ The table below must name every operation the app exposes: a new route fails
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -15,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.app import create_app
 from tally.config import Settings
+from tally.kit.security import token_digest
 from tally.models import (
     ApiToken,
     DataSourceAppend,
@@ -22,6 +25,7 @@ from tally.models import (
     ImportProfile,
     Inbox,
     JobStatus,
+    ProjectInvitation,
     UserRole,
 )
 from tally.reconciliations.service import ReconciliationService
@@ -43,6 +47,7 @@ class Operation:
     public: bool = False
     project_scoped: bool = False
     admin_only: bool = False
+    owner_only: bool = False  # a project-scoped read only its owners may make
     # Path parameters to fill from another world value (e.g. a job in the right state).
     ids: dict[str, str] = field(default_factory=dict)
     # A file to send as multipart `file` (uploads and preflight) instead of a JSON body.
@@ -180,9 +185,29 @@ MATRIX = [
     Operation(
         "POST",
         "/api/v1/projects/{project_id}/members",
-        201,
+        202,
         body={"email": "{other_email}", "role": "viewer"},
         project_scoped=True,
+    ),
+    Operation(
+        "GET",
+        "/api/v1/projects/{project_id}/invitations",
+        200,
+        project_scoped=True,
+        owner_only=True,
+    ),
+    Operation(
+        "DELETE",
+        "/api/v1/projects/{project_id}/invitations/{invitation_id}",
+        204,
+        project_scoped=True,
+    ),
+    Operation(
+        "POST",
+        "/api/v1/invitations/accept",
+        200,
+        body={"token": "{invitation_token}", "password": "a new secret"},
+        public=True,
     ),
     Operation(
         "DELETE", "/api/v1/projects/{project_id}/members/{user_id}", 204, project_scoped=True
@@ -386,7 +411,15 @@ async def world(session: AsyncSession, test_settings: Settings) -> World:
         project_id=project.id, name="Bank A", options={}, header=["Date", "Amount"]
     )
     inbox = Inbox(project_id=project.id, name="drop", url="memory://drop", data_source_id=left.id)
-    session.add_all([appended, profile, inbox])
+    invitation_token = f"tlyi_{secrets.token_urlsafe(16)}"
+    invitation = ProjectInvitation(
+        project_id=project.id,
+        email=f"invited-{secrets.token_hex(4)}@example.test",
+        role="viewer",
+        token_hash=token_digest(invitation_token),
+        expires_at=datetime.now(UTC) + timedelta(days=1),
+    )
+    session.add_all([appended, profile, inbox, invitation])
     await session.commit()
     append_skipped_path(test_settings, appended.id).write_text("row,reasons\n3,bad date\n")
     rule_set = await seed_rule_set(session, project=project, job=job)
@@ -408,6 +441,8 @@ async def world(session: AsyncSession, test_settings: Settings) -> World:
         "key_id": key.id,
         "profile_id": profile.id,
         "inbox_id": inbox.id,
+        "invitation_id": invitation.id,
+        "invitation_token": invitation_token,
         "user_id": viewer.id,
         "email": owner.email,
         "other_email": outsider.email,
@@ -471,7 +506,7 @@ async def test_project_viewer(client: AsyncClient, world: World, op: Operation) 
     the viewer is any signed-in user."""
     if op.path.startswith("/api/v1/api-keys/"):
         expected = 404  # "key_id" is the owner's key: another user's key does not leak
-    elif op.admin_only or (op.project_scoped and op.method != "GET"):
+    elif op.admin_only or (op.project_scoped and (op.method != "GET" or op.owner_only)):
         expected = 403
     else:
         expected = op.member_status

@@ -11,6 +11,7 @@ from tally.cache import invalidate, keys
 from tally.kit.db import Database, StatementCounter, run_in_transaction
 from tally.models import ProjectRole, UserRole
 from tests.cache.conftest import AppFactory, cache_of
+from tests.helpers.invitations import join_by_invitation
 from tests.helpers.projects import create_project
 from tests.helpers.results import LEDGER, reconciled_job
 from tests.helpers.users import DEFAULT_PASSWORD, create_user
@@ -103,10 +104,9 @@ async def test_members_added_removed_and_role_changed(
 
     assert (await client.get(url, headers=colleague.headers)).status_code == 404  # negative path
     assert await _names(client, colleague.headers) == []
-    added = await client.post(
-        members, json={"email": colleague.email, "role": "viewer"}, headers=owner.headers
+    await join_by_invitation(
+        client, owner=owner, project_id=project.id, member=colleague, role="viewer"
     )
-    assert added.status_code == 201
     assert (await client.get(url, headers=colleague.headers)).status_code == 200
     assert await _names(client, colleague.headers) == ["shared"]
     assert (
@@ -116,7 +116,7 @@ async def test_members_added_removed_and_role_changed(
     promoted = await client.post(
         members, json={"email": colleague.email, "role": "editor"}, headers=owner.headers
     )
-    assert promoted.status_code == 201
+    assert promoted.status_code == 200
     assert (
         await client.patch(url, json={"name": "by colleague"}, headers=colleague.headers)
     ).status_code == 200

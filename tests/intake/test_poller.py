@@ -1,11 +1,12 @@
 """Statement intake: files dropped into an inbox are each appended once, re-drops are ignored, a
 broken file lands in failed/ with its reason and leaves the source as it was, and the source's
-pair is reconciled after each arrival. On SQLite and PostgreSQL, through a local folder and
-fsspec's memory file system."""
+pair is reconciled after each arrival. On SQLite and PostgreSQL, through a local folder, fsspec's
+memory file system, a local S3-compatible server (moto) and a real OpenSSH server (sftp://)."""
 
 from __future__ import annotations
 
 import json
+import subprocess
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +26,7 @@ from tally.sources.commands import create_source_from_file
 from tally.sources.ingestion import run_ingestion
 from tally.sources.reading import UploadOptions
 from tests.helpers.projects import create_project
+from tests.helpers.sftp_server import SftpServer
 from tests.helpers.users import create_user
 
 HEADER = "Date,Reference,Amount,Description\n"
@@ -80,8 +82,39 @@ def s3_endpoint() -> Iterator[str]:
         server.stop()
 
 
-@pytest.fixture(params=["local", "memory", "s3"])
+@pytest.fixture(scope="session")
+def sftp_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SftpServer]:
+    """OpenSSH's sshd on a loopback port, reached as the current user with a generated key, the
+    way a production inbox reaches a bank's SFTP drop with ``FSSPEC_SFTP`` (docs/automation.md)."""
+    pytest.importorskip("paramiko")  # fsspec's SFTP file system (the tally[sftp] extra)
+    try:
+        server = SftpServer(tmp_path_factory.mktemp("sshd"))
+        server.start()
+    except (RuntimeError, OSError, subprocess.CalledProcessError) as error:
+        pytest.skip(f"no local SFTP server: {error}")
+    saved = fsspec.config.conf.get("sftp")
+    fsspec.config.conf["sftp"] = {
+        "key_filename": str(server.client_key),
+        "look_for_keys": False,
+        "allow_agent": False,
+    }
+    try:
+        yield server
+    finally:
+        if saved is None:
+            fsspec.config.conf.pop("sftp", None)
+        else:
+            fsspec.config.conf["sftp"] = saved
+        server.stop()
+
+
+@pytest.fixture(params=["local", "memory", "s3", "sftp"])
 def drop(request: pytest.FixtureRequest, tmp_path: Path) -> Drop:
+    if request.param == "sftp":
+        server: SftpServer = request.getfixturevalue("sftp_server")
+        folder = tmp_path / "sftp-drop"
+        folder.mkdir()
+        return Drop(server.url(folder))
     if request.param == "local":
         folder = tmp_path / "drop"
         folder.mkdir()

@@ -4,6 +4,7 @@ from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.models import ProjectRole
+from tests.helpers.invitations import join_by_invitation
 from tests.helpers.projects import create_project
 from tests.helpers.users import create_user
 
@@ -77,10 +78,9 @@ async def test_members_can_be_added_and_removed_by_the_owner(
     assert (
         await client.get(f"/api/v1/projects/{project.id}", headers=colleague.headers)
     ).status_code == 404
-    added = await client.post(
-        url, json={"email": colleague.email, "role": "editor"}, headers=owner.headers
+    await join_by_invitation(
+        client, owner=owner, project_id=project.id, member=colleague, role="editor"
     )
-    assert added.status_code == 201, added.text
     assert (
         await client.get(f"/api/v1/projects/{project.id}", headers=colleague.headers)
     ).status_code == 200

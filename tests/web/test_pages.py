@@ -95,6 +95,7 @@ async def test_non_members_get_404_on_every_project_page(
         f"{base}/jobs/{job.id}/audit",
         f"{base}/jobs/{job.id}/export.csv",
         f"{base}/jobs/{job.id}/records/{record}/candidates",
+        f"{base}/members",
     ]
     for path in pages:
         response = await client.get(path)

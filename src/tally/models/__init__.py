@@ -24,6 +24,7 @@ from tally.models.match import (
 )
 from tally.models.open_item import OpenItem
 from tally.models.project import Project
+from tally.models.project_invitation import ProjectInvitation
 from tally.models.project_member import ProjectMember, ProjectRole
 from tally.models.project_stats import ProjectStats
 from tally.models.reconciliation import Reconciliation
@@ -71,6 +72,7 @@ __all__ = [
     "MatchTab",
     "OpenItem",
     "Project",
+    "ProjectInvitation",
     "ProjectMember",
     "ProjectRole",
     "ProjectStats",

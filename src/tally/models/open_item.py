@@ -23,6 +23,14 @@ class OpenItem(Base):
             "side",
             "first_seen_at",
         ),
+        # Every open item of a reconciliation, oldest first (the worklist's first page): without
+        # it each page sorted all the open items (tests/results/test_plans_at_scale.py).
+        Index(
+            "ix_open_item_reconciliation_id_first_seen_at_record_id",
+            "reconciliation_id",
+            "first_seen_at",
+            "record_id",
+        ),
     )
 
     reconciliation_id: Mapped[int] = mapped_column(

@@ -74,7 +74,10 @@ async def project_members(
         access = await owner_access(session, project_id)
         service = ProjectService(session)
         if add:
-            await service.add_member(access, MemberAdd.model_validate({"email": add, "role": role}))
+            # An operator with the server's database: no invitation, the user joins at once.
+            data = MemberAdd.model_validate({"email": add, "role": role})
+            user = await UserService(session).get_user_by_email(data.email)
+            await service.set_member_role(access.project_id, user, data.role)
         if remove:
             user = await UserService(session).get_user_by_email(remove)
             await service.remove_member(access, user.id)

@@ -25,7 +25,6 @@ from tally.kit.pagination import (
 from tally.matching.rules import RuleSet
 from tally.projects.auth import ProjectEditor, ProjectNotFound, ProjectOwner, ProjectReader
 from tally.projects.schemas import (
-    MemberAdd,
     MemberRead,
     ProjectCreate,
     ProjectRead,
@@ -193,17 +192,6 @@ async def list_members(
     """The project's members in user id order, by cursor (starting_after: a user id)."""
     members, has_more = await ProjectService(session).page_members(access, cursor)
     return CursorPage[MemberRead](items=members, has_more=has_more)
-
-
-@router.post(
-    "/{project_id}/members",
-    operation_id="members_add",
-    response_model=MemberRead,
-    status_code=status.HTTP_201_CREATED,
-    responses=error_responses(ProjectNotFound, Forbidden, MemberNotFound, OwnerIsPermanent),
-)
-async def add_member(access: ProjectOwner, data: MemberAdd, session: Session) -> MemberRead:
-    return await ProjectService(session).add_member(access, data)
 
 
 @router.delete(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
 
 from tally.models import ProjectRole
 from tally.money import CurrencyCode, Money
@@ -39,8 +39,17 @@ def project_json(project: ProjectRead) -> bytes:
 
 
 class MemberAdd(BaseModel):
-    email: str
+    email: str = Field(min_length=3, max_length=320, pattern=r"^\s*[^@\s]+@[^@\s]+\s*$")
     role: ProjectRole = ProjectRole.VIEWER
+
+    @field_validator("email")
+    @classmethod
+    def _normalised(cls, email: str) -> str:
+        """Stored and compared trimmed and in lower case; lowering may lengthen some letters."""
+        email = email.strip().lower()
+        if len(email) > 320:
+            raise ValueError("An email address has at most 320 characters")
+        return email
 
 
 class MemberRead(BaseModel):

@@ -14,13 +14,12 @@ from tally.cache.envelope import etag_for
 from tally.cache.http import etag_matches
 from tally.kit.errors import Conflict, NotFound, PreconditionFailed
 from tally.kit.pagination import Cursor, Page, Paging, read_all
-from tally.models import Project, ProjectMember, ProjectRole
+from tally.models import Project, ProjectMember, ProjectRole, User
 from tally.money import format_amount
 from tally.projects.auth import ProjectAccess, ProjectNotFound
 from tally.projects.repository import ProjectRepository
 from tally.projects.schemas import (
     LastJob,
-    MemberAdd,
     MemberRead,
     ProjectCreate,
     ProjectRead,
@@ -32,11 +31,10 @@ from tally.projects.schemas import (
 from tally.results.repository import ResultRepository
 from tally.sources.repository import DataSourceRepository
 from tally.users.auth import Principal
-from tally.users.repository import UserRepository
 
 
 class MemberNotFound(NotFound):
-    """No such member in this project, or no user with that email."""
+    """No such member in this project."""
 
 
 class OwnerIsPermanent(Conflict):
@@ -164,26 +162,23 @@ class ProjectService:
         """Every member of the project, in user id order."""
         return await read_all(lambda cursor: self.page_members(access, cursor), _user_id)
 
-    async def add_member(self, access: ProjectAccess, data: MemberAdd) -> MemberRead:
-        """Add a user by email, or change the role of an existing member."""
-        if data.role == ProjectRole.OWNER:
+    async def set_member_role(self, project_id: int, user: User, role: ProjectRole) -> MemberRead:
+        """Make ``user`` a member with ``role``, or change their role (never the owner's).
+        Adding by email goes through an invitation (tally.invitations); this is its last step,
+        and what an operator's ``tally project members --add`` does directly."""
+        if role == ProjectRole.OWNER:
             raise OwnerIsPermanent("A project has exactly one owner")
-        user = await UserRepository(self.repository.session).get_by_email(
-            data.email.strip().lower()
-        )
-        if user is None:
-            raise MemberNotFound(f"No user with email {data.email}")
-        member = await self.repository.get_member(access.project_id, user.id)
+        member = await self.repository.get_member(project_id, user.id)
         if member is None:
-            member = ProjectMember(project_id=access.project_id, user_id=user.id, role=data.role)
+            member = ProjectMember(project_id=project_id, user_id=user.id, role=role)
             await self.repository.add_member(member)
         elif member.role == ProjectRole.OWNER:
             raise OwnerIsPermanent("The owner's role cannot change")
         else:
-            member.role = data.role
+            member.role = role
             await self.repository.session.flush()
-        invalidate_membership(self.repository.session, access.project_id, user.id)
-        return MemberRead(user_id=user.id, email=user.email, role=data.role)
+        invalidate_membership(self.repository.session, project_id, user.id)
+        return MemberRead(user_id=user.id, email=user.email, role=role)
 
     async def remove_member(self, access: ProjectAccess, user_id: int) -> None:
         member = await self.repository.get_member(access.project_id, user_id)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import case, func, or_, select, update
+from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.kit.pagination import Cursor, Paging, cut, keyset
@@ -48,10 +48,12 @@ class ReviewRepository:
         )
         return await self.session.scalar(statement)
 
-    async def links_of(self, match_ids: Collection[int]) -> list[MatchRecord]:
+    async def links_of(self, job_id: int, match_ids: Collection[int]) -> list[MatchRecord]:
+        """The links of these matches of the job. Every statement here names the job: on
+        PostgreSQL it selects the job's partition, without it each partition is searched."""
         statement = (
             select(MatchRecord)
-            .where(MatchRecord.match_id.in_(match_ids))
+            .where(MatchRecord.job_id == job_id, MatchRecord.match_id.in_(match_ids))
             .order_by(MatchRecord.match_id, MatchRecord.side, MatchRecord.record_id)
         )
         return list(await self.session.scalars(statement))
@@ -77,8 +79,12 @@ class ReviewRepository:
         alternatives a claim on them rules out."""
         statement = (
             select(Match.id, Match.category)
-            .join(MatchRecord, MatchRecord.match_id == Match.id)
+            .join(
+                MatchRecord,
+                and_(MatchRecord.job_id == Match.job_id, MatchRecord.match_id == Match.id),
+            )
             .where(
+                Match.job_id == job_id,
                 MatchRecord.job_id == job_id,
                 MatchRecord.record_id.in_(record_ids),
                 Match.status == MatchStatus.AMBIGUOUS,
@@ -92,6 +98,7 @@ class ReviewRepository:
 
     async def set_status(
         self,
+        job_id: int,
         match_ids: Collection[int],
         status: MatchStatus,
         *,
@@ -117,7 +124,7 @@ class ReviewRepository:
                 *[(Match.category == c, str(match_tab(c, status))) for c in MatchCategory],
                 else_=Match.tab,
             )
-        statement = update(Match).where(Match.id.in_(match_ids))
+        statement = update(Match).where(Match.job_id == job_id, Match.id.in_(match_ids))
         if expected_version is not None:
             statement = statement.where(Match.version == expected_version)
         result = await self.session.execute(
@@ -127,7 +134,7 @@ class ReviewRepository:
         if changed:
             await self.session.execute(
                 update(MatchRecord)
-                .where(MatchRecord.match_id.in_(match_ids))
+                .where(MatchRecord.job_id == job_id, MatchRecord.match_id.in_(match_ids))
                 .values(claims=status in CLAIMING_STATUSES)
                 .execution_options(synchronize_session=False)
             )
@@ -148,8 +155,14 @@ class ReviewRepository:
         return match
 
     async def refresh(self, match: Match) -> Match:
-        await self.session.refresh(match)
-        return match
+        """The match as stored now. Not ``session.refresh``: the ORM knows a match by its id
+        alone, which reaches every job's partition; (job_id, id) is the partitions' key."""
+        statement = (
+            select(Match)
+            .where(Match.job_id == match.job_id, Match.id == match.id)
+            .execution_options(populate_existing=True)
+        )
+        return (await self.session.scalars(statement)).one()
 
     async def update_job_summary(self, job: ReconciliationJob, values: dict[str, Any]) -> None:
         job.summary = {**(job.summary or {}), **values}

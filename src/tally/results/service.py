@@ -233,7 +233,7 @@ class ResultService:
             raise await self._conflict(
                 ReviewConflict, job, match, f"Match {match.id} is already {match.status}"
             )
-        own_links = await self.reviews.links_of([match.id])
+        own_links = await self.reviews.links_of(job.id, [match.id])
         record_ids = [link.record_id for link in own_links]
         await self._ensure_unclaimed(job, record_ids, except_match_ids=[match.id])
         await self.state.ensure_open(
@@ -251,11 +251,11 @@ class ResultService:
         category = MatchCategory.MATCHED if match.category == MatchCategory.DISCREPANCY else None
         async with _claiming(record_ids):
             changed = await self.reviews.set_status(
-                [match.id], MatchStatus.CONFIRMED, category=category, expected_version=seen
+                job.id, [match.id], MatchStatus.CONFIRMED, category=category, expected_version=seen
             )
             if not changed:
                 raise await self._changed(job, match)
-            await self.reviews.set_status(alternatives, MatchStatus.REJECTED)
+            await self.reviews.set_status(job.id, alternatives, MatchStatus.REJECTED)
         await self.state.settle(job, _sides(own_links), match_id=match.id)
         if previous == MatchStatus.REJECTED:
             await self.state.forget_rejection(job, _sides(own_links))
@@ -312,13 +312,13 @@ class ResultService:
             raise await self._conflict(
                 ReviewConflict, job, match, f"Match {match.id} is already rejected"
             )
-        own_links = await self.reviews.links_of([match.id])
+        own_links = await self.reviews.links_of(job.id, [match.id])
         record_ids = [link.record_id for link in own_links]
         before = await self._side_totals(job, record_ids)
         decisions_before = await self.stats.decision_counts(job.id, [match.id])
         previous, settled = match.status, match.category == MatchCategory.MATCHED
         if not await self.reviews.set_status(
-            [match.id], MatchStatus.REJECTED, expected_version=seen
+            job.id, [match.id], MatchStatus.REJECTED, expected_version=seen
         ):
             raise await self._changed(job, match)
         if settled and previous in SETTLING_STATUSES:
@@ -375,7 +375,7 @@ class ResultService:
         alternatives = [i for i, _category in rivals]
         before = await self._side_totals(job, record_ids)
         decisions_before = await self.stats.decision_counts(job.id, alternatives)
-        await self.reviews.set_status(alternatives, MatchStatus.REJECTED)
+        await self.reviews.set_status(job.id, alternatives, MatchStatus.REJECTED)
         await self._remember_rejected(job, alternatives)
         match = _manual_match(job, left, right)
         async with _claiming(record_ids):
@@ -454,7 +454,7 @@ class ResultService:
         if not match_ids or job.reconciliation_id is None:
             return
         by_match: dict[int, list[MatchRecord]] = defaultdict(list)
-        for link in await self.reviews.links_of(match_ids):
+        for link in await self.reviews.links_of(job.id, match_ids):
             by_match[link.match_id].append(link)
         await self.state.reject(job, {m: _sides(links) for m, links in by_match.items()})
 

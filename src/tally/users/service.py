@@ -55,7 +55,20 @@ class UserService:
             raise EmailTaken(f"A user with email {email} already exists")
         # Off the event loop (argon2 takes ~50 ms of CPU); admins only, so not pooled.
         password_hash = await asyncio.to_thread(hash_password, data.password)
-        user = User(email=email, password_hash=password_hash, role=data.role)
+        return await self._add(email, password_hash, data.role)
+
+    async def add_account(
+        self, email: str, password: str, passwords: PasswordPool, *, role: UserRole
+    ) -> User:
+        """An account someone opens for themselves (accepting an invitation): hashed in the
+        password pool, as anyone may reach this."""
+        email = email.strip().lower()
+        if await self.repository.get_by_email(email) is not None:
+            raise EmailTaken(f"A user with email {email} already exists")
+        return await self._add(email, await passwords.hash(password), role)
+
+    async def _add(self, email: str, password_hash: str, role: UserRole) -> User:
+        user = User(email=email, password_hash=password_hash, role=role)
         await self.repository.add(user)
         invalidate_users(self.repository.session, auth=False)
         return user

@@ -16,6 +16,7 @@ from tally.web.pages import (
     events,
     inboxes,
     jobs,
+    members,
     projects,
     results,
     rule_sets,
@@ -30,10 +31,10 @@ from tally.web.routing import (
 )
 from tally.web.templating import STATIC_DIR
 
-# Public pages: sign-in only (static files are mounted beside the routers). Everything else sits
-# behind the session check and the CSRF check, so a new page is protected unless someone decides
-# otherwise on purpose.
-PUBLIC_ROUTERS = (auth.public_router,)
+# Public pages: sign-in and accepting an invitation by its link (static files are mounted beside
+# the routers). Everything else sits behind the session check and the CSRF check, so a new page is
+# protected unless someone decides otherwise on purpose.
+PUBLIC_ROUTERS = (auth.public_router, members.public_router)
 SECURED_ROUTERS = (
     auth.router,
     projects.router,
@@ -46,6 +47,7 @@ SECURED_ROUTERS = (
     rules_reference.router,
     api_keys.router,
     inboxes.router,
+    members.router,
 )
 API_PATHS = ("/api/", "/healthz", "/readyz", "/docs", "/redoc", "/openapi.json")
 

@@ -7,8 +7,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.kit.transport import is_https
+from tally.models import User
 from tally.users.auth import Session
 from tally.users.login import sign_in as sign_in_user
 from tally.users.service import InvalidCredentials
@@ -48,16 +50,24 @@ def _login_page(
         {"login_csrf": token, "next": next_url, "email": email, "error": error, "notice": notice},
         status_code=status_code,
     )
+    set_form_token(request, response, LOGIN_CSRF_COOKIE, token, path="/login")
+    return response
+
+
+def set_form_token(
+    request: Request, response: Response, cookie: str, token: str, *, path: str
+) -> None:
+    """The double-submit cookie of a form shown before any session exists (sign-in, accepting
+    an invitation): the form posts ``token`` back, and only this site can have set the cookie."""
     response.set_cookie(
-        LOGIN_CSRF_COOKIE,
+        cookie,
         token,
         max_age=3600,
-        path="/login",
+        path=path,
         httponly=True,
         samesite="strict",
         secure=secure_cookies(request),
     )
-    return response
 
 
 @public_router.get("/login", include_in_schema=False)
@@ -93,8 +103,17 @@ async def sign_in(
         )
         page.headers.update(paused.headers)
         return page
-    signed_in = await WebSessionService(session).open_session(user)
     response = RedirectResponse(safe_next(next), status_code=303)
+    await open_web_session(request, session, user, response)
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
+    return response
+
+
+async def open_web_session(
+    request: Request, session: AsyncSession, user: User, response: Response
+) -> None:
+    """Sign ``user`` in to the browser that ``response`` answers."""
+    signed_in = await WebSessionService(session).open_session(user)
     response.set_cookie(
         SESSION_COOKIE,
         signed_in.token,
@@ -104,8 +123,6 @@ async def sign_in(
         samesite="lax",
         secure=secure_cookies(request),
     )
-    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
-    return response
 
 
 @router.post("/logout", include_in_schema=False)

@@ -1,0 +1,1 @@
+"""Invitations: how an address joins a project without the answer saying who has an account."""
