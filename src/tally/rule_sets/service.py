@@ -52,6 +52,8 @@ DEFAULT_RULES_NOTE = "Set as the project's default rules (activated without a ba
 # SuggestionService.suggest.
 SUGGEST_MAX_RECORDS = 200_000
 BUILT_IN_NOTE = "Tally's built-in rules: the project had no rule-set version yet."
+# The note of the draft the run page keeps its edits in (saved as they are made).
+RUN_PAGE_NOTE = "Edited on the run page."
 
 
 class RuleSetVersionNotFound(NotFound):
@@ -91,6 +93,14 @@ class JobRules:
     infer: bool = False
 
 
+@dataclass(frozen=True)
+class EditorRules:
+    """What the run page's editor shows: the rules a job started there runs with."""
+
+    version: RuleSetVersionRead | None  # None: no version yet (proposed from the sources)
+    newer_draft: int | None = None  # a run-page draft newer than the active version
+
+
 def version_read(version: RuleSetVersion, author_email: str | None) -> RuleSetVersionRead:
     return RuleSetVersionRead(
         number=version.number,
@@ -125,6 +135,31 @@ class RuleSetService:
         """What a new job uses when it names no rules: the active version, else the built-in."""
         active = await self.repository.active(access.project_id)
         return RuleSet.model_validate(active.rules) if active else DEFAULT_RULE_SET
+
+    async def editor_rules(self, access: ProjectAccess, draft: int | None = None) -> EditorRules:
+        """The version the run page edits: draft ``draft`` when it is still a draft (edits made
+        there are kept in it), else the active version, offering the newest run-page draft if
+        it is newer; no version when the project has none (its rules are then proposed from the
+        sources, as its first job would infer them)."""
+        if draft is not None:
+            version = await self.repository.get(access.project_id, draft)
+            if version is not None and version.status == RuleSetVersionStatus.DRAFT:
+                return EditorRules(version_read(version, None))
+        active = await self.repository.active(access.project_id)
+        if active is None:
+            return EditorRules(None)
+        newest = await self.repository.get(
+            access.project_id, await self.repository.next_number(access.project_id) - 1
+        )
+        newer = (
+            newest.number
+            if newest is not None
+            and newest.status == RuleSetVersionStatus.DRAFT
+            and newest.note == RUN_PAGE_NOTE
+            and newest.number > active.number
+            else None
+        )
+        return EditorRules(version_read(active, None), newer)
 
     async def _version(self, access: ProjectAccess, number: int) -> RuleSetVersion:
         version = await self.repository.get(access.project_id, number)
