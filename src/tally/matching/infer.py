@@ -279,7 +279,43 @@ def _sample(
     margin = pl.duration(days=limits.sample_margin_days)
     ls = left.filter(pl.col("booking_date").is_between(lo, hi))
     rs = right.filter(pl.col("booking_date").is_between(pl.lit(lo) - margin, pl.lit(hi) + margin))
+    if rs.height > _MAX_RIGHT_SHARE * size:
+        rs = _thin_margin(ls, rs, lo, hi)
     return ls, rs
+
+
+# When the sources are dense (1M records over a year hold thousands a day), the left window is a
+# single day but the right one still spans the margin: ~40k records at 1M, which made inference
+# ~20 % of the job's time (bench/infer/REPORT.md). Beyond this many times ``sample_rows`` the
+# margin keeps only the records that quote a number some left record of the window quotes.
+_MAX_RIGHT_SHARE = 3
+_NUMBER = r"\d{4,}"  # a run of at least four digits: invoice, order and document numbers
+_COMMON_NUMBER_SHARE = 0.005  # a number quoted by more left records than this names no record
+
+
+def _numbers(frame: pl.DataFrame) -> pl.DataFrame:
+    """(ROW, number) for every long digit run of a record's text fields, leading zeros dropped."""
+    columns = [c for c in (*TEXT_FIELDS, "extra") if c in frame.columns and c != "currency"]
+    text = pl.concat_str([pl.col(c).fill_null("") for c in columns], separator=" ")
+    return (
+        frame.select(ROW, text.str.extract_all(_NUMBER).alias("number"))
+        .explode("number")
+        .drop_nulls("number")
+        .with_columns(pl.col("number").str.strip_chars_start("0"))
+        .unique()
+    )
+
+
+def _thin_margin(left: pl.DataFrame, right: pl.DataFrame, lo: Any, hi: Any) -> pl.DataFrame:
+    """The right window's records inside the left's dates, and those of its margin that share a
+    rare number with a left record: the left window's partners stay (their lags measured whole),
+    the margin's records that pair with left records outside the sample go."""
+    quoted = _numbers(left)
+    common = max(3, int(_COMMON_NUMBER_SHARE * left.height))
+    rare = quoted.group_by("number").len().filter(pl.col("len") <= common).select("number")
+    partners = _numbers(right).join(rare, on="number", how="semi").select(ROW).unique()
+    inside = pl.col("booking_date").is_between(lo, hi)
+    return right.filter(inside | pl.col(ROW).is_in(partners[ROW].implode()))
 
 
 def _sign_only(left: pl.DataFrame, right: pl.DataFrame) -> AmountModel:
