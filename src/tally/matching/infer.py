@@ -276,6 +276,9 @@ def _sample(
     start = float(np.random.default_rng(limits.seed).uniform(0, max(0.0, 1 - share)))
     lo = days[int(start * (days.len() - 1))]
     hi = days[min(int((start + share) * (days.len() - 1)), days.len() - 1)]
+    if hi > lo and int(days.is_between(lo, hi).sum()) > _MAX_LEFT_SHARE * size:
+        # Dense dates: whole days of thousands of records each would double the window.
+        hi = lo
     margin = pl.duration(days=limits.sample_margin_days)
     ls = left.filter(pl.col("booking_date").is_between(lo, hi))
     rs = right.filter(pl.col("booking_date").is_between(pl.lit(lo) - margin, pl.lit(hi) + margin))
@@ -289,6 +292,7 @@ def _sample(
 # ~20 % of the job's time (bench/infer/REPORT.md). Beyond this many times ``sample_rows`` the
 # margin keeps only the records that quote a number some left record of the window quotes.
 _MAX_RIGHT_SHARE = 3
+_MAX_LEFT_SHARE = 1.5
 _NUMBER = r"\d{4,}"  # a run of at least four digits: invoice, order and document numbers
 _COMMON_NUMBER_SHARE = 0.005  # a number quoted by more left records than this names no record
 

@@ -271,7 +271,7 @@ async def infer_rule_set(
         await queue.enqueue(session, INFER_TASK, run_id=run.id)
         response.status_code = status.HTTP_202_ACCEPTED
         route = "get_rule_inference"
-        mark_accepted(request, response, route, project_id=access.project_id, run_id=run.id)
+        mark_accepted(request, response, route, project_id=access.project_id, inference_id=run.id)
         return inference_run_read(run)
     version, inferred = await service.propose(
         access, data.left_source_id, data.right_source_id, activate=data.activate
@@ -280,26 +280,26 @@ async def infer_rule_set(
 
 
 @router.get(
-    "/inferences/{run_id}",
+    "/inferences/{inference_id}",
     response_model=InferenceRunRead,
     responses=error_responses(ProjectNotFound, InferenceNotFound),
 )
 async def get_rule_inference(
-    access: ProjectReader, run_id: Annotated[int, Path(ge=1)], session: Session
+    access: ProjectReader, inference_id: Annotated[int, Path(ge=1)], session: Session
 ) -> InferenceRunRead:
     """An inference running in the background: its phase and progress, then its version and
     evidence (completed) or its error (failed)."""
-    return await RuleInferenceService(session).get_run(access, run_id)
+    return await RuleInferenceService(session).get_run(access, inference_id)
 
 
 @router.post(
-    "/inferences/{run_id}/cancel",
+    "/inferences/{inference_id}/cancel",
     response_model=InferenceRunRead,
     responses=error_responses(ProjectNotFound, Forbidden, InferenceNotFound, InferenceFinished),
 )
 async def cancel_rule_inference(
-    access: ProjectEditor, run_id: Annotated[int, Path(ge=1)], session: Session
+    access: ProjectEditor, inference_id: Annotated[int, Path(ge=1)], session: Session
 ) -> InferenceRunRead:
     """Cancel a queued inference at once, a running one at its next phase (nothing is stored).
     A job's own inference is cancelled with the job."""
-    return await RuleInferenceService(session).cancel_run(access, run_id)
+    return await RuleInferenceService(session).cancel_run(access, inference_id)
