@@ -47,11 +47,16 @@ async def propose(project_id: int, left: int, right: int, activate: bool) -> Pro
 
         async def start(session: AsyncSession) -> Proposed | int:
             access = await owner_access(session, project_id)
-            service = RuleInferenceService(session)
-            await service.check_sources(access, left, right)
-            if await service.too_large_inline(left, right, settings.infer_inline_max_records):
-                return (await service.request(access, left, right, activate=activate)).id
-            version, inferred = await service.propose(access, left, right, activate=activate)
+            started = await RuleInferenceService(session).propose_or_request(
+                access,
+                left,
+                right,
+                inline_max_records=settings.infer_inline_max_records,
+                activate=activate,
+            )
+            if isinstance(started, RuleInferenceRun):
+                return started.id
+            version, inferred = started
             return Proposed(
                 version.number,
                 str(version.status),

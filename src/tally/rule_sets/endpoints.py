@@ -8,7 +8,7 @@ from fastapi import APIRouter, Body, Path, Query, Request, Response, status
 from tally.kit.accepted import accepted_response, mark_accepted
 from tally.kit.errors import Forbidden, error_responses
 from tally.kit.tasks import TaskQueueDep
-from tally.models import SuggestionStatus
+from tally.models import RuleInferenceRun, SuggestionStatus
 from tally.projects.auth import ProjectEditor, ProjectNotFound, ProjectReader
 from tally.rule_sets.inference import (
     INFER_TASK,
@@ -256,26 +256,23 @@ async def infer_rule_set(
     When the sources hold more records together than the server's inline limit (setting
     TALLY_INFER_INLINE_MAX_RECORDS), or `background` is set, it runs in the background like a
     backtest: 202 with Location (the inference to poll) and Retry-After."""
-    service = RuleInferenceService(session)
-    limit = request.app.state.settings.infer_inline_max_records
-    background = data.background
-    if background is None:
-        await service.check_sources(access, data.left_source_id, data.right_source_id)
-        background = await service.too_large_inline(
-            data.left_source_id, data.right_source_id, limit
-        )
-    if background:
-        run = await service.request(
-            access, data.left_source_id, data.right_source_id, activate=data.activate
-        )
-        await queue.enqueue(session, INFER_TASK, run_id=run.id)
+    started = await RuleInferenceService(session).propose_or_request(
+        access,
+        data.left_source_id,
+        data.right_source_id,
+        inline_max_records=request.app.state.settings.infer_inline_max_records,
+        activate=data.activate,
+        background=data.background,
+    )
+    if isinstance(started, RuleInferenceRun):
+        await queue.enqueue(session, INFER_TASK, run_id=started.id)
         response.status_code = status.HTTP_202_ACCEPTED
         route = "get_rule_inference"
-        mark_accepted(request, response, route, project_id=access.project_id, inference_id=run.id)
-        return inference_run_read(run)
-    version, inferred = await service.propose(
-        access, data.left_source_id, data.right_source_id, activate=data.activate
-    )
+        mark_accepted(
+            request, response, route, project_id=access.project_id, inference_id=started.id
+        )
+        return inference_run_read(started)
+    version, inferred = started
     return InferenceRead(version=version_read(version, None), evidence=inferred.to_dict())
 
 

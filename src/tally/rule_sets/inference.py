@@ -232,6 +232,28 @@ class RuleInferenceService:
             )
         )
 
+    async def propose_or_request(
+        self,
+        access: ProjectAccess,
+        left_source_id: int,
+        right_source_id: int,
+        *,
+        inline_max_records: int,
+        activate: bool = False,
+        background: bool | None = None,
+    ) -> tuple[RuleSetVersion, InferredRules] | RuleInferenceRun:
+        """Infer now and store the version when the sources hold at most ``inline_max_records``
+        records together, else store a queued run for the background (the caller enqueues it);
+        ``background`` decides instead when given."""
+        await self.check_sources(access, left_source_id, right_source_id)
+        if background is None:
+            background = await self.too_large_inline(
+                left_source_id, right_source_id, inline_max_records
+            )
+        if background:
+            return await self.request(access, left_source_id, right_source_id, activate=activate)
+        return await self.propose(access, left_source_id, right_source_id, activate=activate)
+
     async def get_run(self, access: ProjectAccess, run_id: int) -> InferenceRunRead:
         return inference_run_read(await self._run(access, run_id))
 

@@ -11,13 +11,15 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.jobs.service import JobService
-from tally.kit.tasks import TaskQueueDep
+from tally.kit.tasks import TaskQueue, TaskQueueDep
 from tally.matching.rules import RuleSet
 from tally.models import (
     DataSourceStatus,
     InferenceStatus,
     JobStatus,
     ReconciliationJob,
+    RuleInferenceRun,
+    RuleSetVersion,
     RuleSetVersionStatus,
 )
 from tally.projects.auth import ProjectAccess
@@ -86,16 +88,34 @@ async def infer_rules_page(
 ) -> Response:
     """Propose rules from two sources as the API does, and open the proposed version; large
     sources are inferred in the background, shown in progress on the rules page."""
-    service = RuleInferenceService(session)
-    await service.check_sources(access, left_source_id, right_source_id)
-    limit = request.app.state.settings.infer_inline_max_records
-    if await service.too_large_inline(left_source_id, right_source_id, limit):
-        run = await service.request(access, left_source_id, right_source_id)
-        await queue.enqueue(session, INFER_TASK, run_id=run.id)
+    started = await _propose_or_queue(
+        request, access, session, queue, left_source_id, right_source_id
+    )
+    if isinstance(started, RuleInferenceRun):
         return RedirectResponse(f"/projects/{access.project_id}/rule-set#inference", 303)
-    version, _ = await service.propose(access, left_source_id, right_source_id)
-    url = f"/projects/{access.project_id}/rule-set/versions/{version.number}"
+    url = f"/projects/{access.project_id}/rule-set/versions/{started.number}"
     return RedirectResponse(url, status_code=303)
+
+
+async def _propose_or_queue(
+    request: Request,
+    access: ProjectAccess,
+    session: AsyncSession,
+    queue: TaskQueue,
+    left_source_id: int,
+    right_source_id: int,
+) -> RuleSetVersion | RuleInferenceRun:
+    """The proposed version, or the inference queued for large sources (as the API decides)."""
+    started = await RuleInferenceService(session).propose_or_request(
+        access,
+        left_source_id,
+        right_source_id,
+        inline_max_records=request.app.state.settings.infer_inline_max_records,
+    )
+    if isinstance(started, RuleInferenceRun):
+        await queue.enqueue(session, INFER_TASK, run_id=started.id)
+        return started
+    return started[0]
 
 
 @router.post("/projects/{project_id}/rules/proposal", include_in_schema=False)
@@ -110,17 +130,15 @@ async def propose_rules_for_run(
     """The run page of a project with no rules yet asks for them: inferred now (the page
     reloads to edit them), or in the background for large sources (a panel polling until
     they are ready). A project that has an active version by now just reloads."""
-    service = RuleInferenceService(session)
     if await RuleSetService(session).editor_rules(access) != EditorRules(None):
         return Response(headers={"HX-Refresh": "true"})
-    limit = request.app.state.settings.infer_inline_max_records
-    await service.check_sources(access, left_source_id, right_source_id)
-    if not await service.too_large_inline(left_source_id, right_source_id, limit):
-        await service.propose(access, left_source_id, right_source_id)
-        return Response(headers={"HX-Refresh": "true"})
-    run = await service.request(access, left_source_id, right_source_id)
-    await queue.enqueue(session, INFER_TASK, run_id=run.id)
-    return _inference_panel(request, access.project_id, inference_run_read(run), reload=True)
+    started = await _propose_or_queue(
+        request, access, session, queue, left_source_id, right_source_id
+    )
+    if isinstance(started, RuleInferenceRun):
+        panel = inference_run_read(started)
+        return _inference_panel(request, access.project_id, panel, reload=True)
+    return Response(headers={"HX-Refresh": "true"})
 
 
 @router.get("/projects/{project_id}/rule-set/inferences/{run_id}", include_in_schema=False)
