@@ -95,6 +95,11 @@ class Settings(BaseSettings):
     # Results (matches, links) of finished jobs older than this are removed by the cleanup task;
     # the job row and its summary stay. 0 keeps results forever.
     result_retention_days: int = Field(90, alias="TALLY_RESULT_RETENTION_DAYS", ge=0)
+    # Sources holding more records than this together have their rules inferred in the
+    # background (the infer endpoint answers 202; a first job infers them in its own task);
+    # below it, within the request. Inference reads a bounded sample, so the wait inline is
+    # mostly loading the records (bench/infer/REPORT.md).
+    infer_inline_max_records: int = Field(100_000, alias="TALLY_INFER_INLINE_MAX_RECORDS", ge=0)
     max_upload_bytes: int = Field(5 * 1024**3, alias="TALLY_MAX_UPLOAD_BYTES", ge=1)
     # Any request body that is not a file upload (JSON, forms), refused before it is parsed.
     max_body_bytes: int = Field(1024**2, alias="TALLY_MAX_BODY_BYTES", ge=1024)

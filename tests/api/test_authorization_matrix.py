@@ -344,6 +344,9 @@ MATRIX = [
         body={"left_source_id": "{source_id}", "right_source_id": "{other_source_id}"},
         project_scoped=True,
     ),
+    # "inference_id": a queued rule inference.
+    Operation("GET", f"{_RULE_SET}/inferences/{{inference_id}}", 200, project_scoped=True),
+    Operation("POST", f"{_RULE_SET}/inferences/{{inference_id}}/cancel", 200, project_scoped=True),
 ]
 
 

@@ -109,3 +109,21 @@ def test_rules_infer_proposes_a_version_with_its_evidence(tmp_path: Path, backen
     )
     assert refused.returncode == 2  # bad input: the same source on both sides
     assert "SourcesNotInferable" in refused.stderr
+
+    # Above the inline limit the command runs the inference as a background run, with a bar.
+    background = run_tally(
+        "rules",
+        "infer",
+        "--project",
+        project,
+        "--left",
+        "1",
+        "--right",
+        "2",
+        "--activate",
+        env={**env, "TALLY_INFER_INLINE_MAX_RECORDS": "0"},
+    )
+    assert background.returncode == 0, background.stderr
+    assert "Inferring rules" in background.stderr  # the progress bar
+    assert "Rule-set version 3 (active)" in background.stdout
+    assert "estimated precision" in background.stdout

@@ -1,5 +1,5 @@
-"""Rule-set versions, a finished backtest and an open suggestion, written directly, for
-authorization tests; another job run in an existing project, for suggestions learned across jobs."""
+"""Rule-set versions, a finished backtest, an open suggestion and a queued inference, written
+directly, for authorization tests; another job run in an existing project, for suggestions learned across jobs."""
 
 from __future__ import annotations
 
@@ -52,8 +52,8 @@ async def another_job(
 async def seed_rule_set(
     session: AsyncSession, *, project: models.Project, job: models.ReconciliationJob
 ) -> dict[str, int]:
-    """Version 1 active, version 2 a draft with a finished backtest against ``job``, and an open
-    suggestion learned from ``job``."""
+    """Version 1 active, version 2 a draft with a finished backtest against ``job``, an open
+    suggestion learned from ``job``, and a queued inference from ``job``'s sources."""
     rules = DEFAULT_RULE_SET.model_dump(mode="json")
     active = models.RuleSetVersion(
         project_id=project.id, number=1, status=models.RuleSetVersionStatus.ACTIVE, rules=rules
@@ -86,6 +86,17 @@ async def seed_rule_set(
         support=3,
         jobs=[{"job_id": job.id, **figures}],
     )
-    session.add_all([backtest, suggestion])
+    inference = models.RuleInferenceRun(
+        project_id=project.id,
+        left_source_id=job.left_source_id,
+        right_source_id=job.right_source_id,
+        status=models.InferenceStatus.QUEUED,
+    )
+    session.add_all([backtest, suggestion, inference])
     await session.commit()
-    return {"number": draft.number, "backtest_id": backtest.id, "suggestion_id": suggestion.id}
+    return {
+        "number": draft.number,
+        "backtest_id": backtest.id,
+        "suggestion_id": suggestion.id,
+        "inference_id": inference.id,
+    }

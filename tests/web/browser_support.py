@@ -100,8 +100,10 @@ async def _seed(url: str, data_dir: Path) -> Seeded:
 class BrowserServer(TallyServer):
     """`tally serve` given longer to start: importing Tally takes seconds, more on a busy CI."""
 
-    def _wait_until_up(self, timeout: float = 90.0) -> None:
-        super()._wait_until_up(timeout)
+    def __init__(self, env: dict[str, str], log_path: Path) -> None:
+        # TallyServer passes its own startup_timeout, so overriding _wait_until_up's default
+        # never took effect: 30 s were too few on a loaded machine.
+        super().__init__(env, log_path, startup_timeout=90.0)
 
 
 def run_async(work: Coroutine[Any, Any, T]) -> T:

@@ -388,3 +388,34 @@ def test_backtest_a_changed_rule_set_then_activate_it(page: Page, seeded: Seeded
     shot(page, "18-rules-backtest")
     page.get_by_role("button", name=re.compile(r"Activate v\d+")).click()
     expect(page.locator("h1 .status-active")).to_be_visible()
+
+
+def test_rules_edited_on_the_run_page_are_kept_and_run(page: Page, seeded: Seeded) -> None:
+    sign_in(page, seeded.alice.email)
+    page.goto(f"/projects/{seeded.project_id}/jobs/new")
+    expect(
+        page.get_by_role("heading", name=re.compile(r"2\. Rules v\d+ \(active\)"))
+    ).to_be_visible()
+    expect(page.get_by_text("The rules are valid.")).to_be_visible()
+
+    # Each valid edit is kept in a draft as it is made; the address remembers which.
+    page.locator("#rule-name-0").fill("reference_edited_here")
+    expect(page.get_by_text(re.compile(r"Edits kept in draft v\d+\."))).to_be_visible()
+    expect(page).to_have_url(re.compile(r"\?draft=\d+$"))
+    number = page.url.rsplit("=", 1)[1]
+    shot(page, "19-run-page-edits-kept")
+    page.reload()
+    expect(page.get_by_role("heading", name=f"2. Rules: draft v{number} (earlier rules win)"))
+    expect(page.locator("#rule-name-0")).to_have_value("reference_edited_here")
+    page.locator("#c-abs-0-1").fill("0.02")  # saved in place, in the same draft
+    expect(page.get_by_text(f"Edits kept in draft v{number}.")).to_be_visible()
+
+    # A later visit shows the active rules and offers the kept edits.
+    page.goto(f"/projects/{seeded.project_id}/jobs/new")
+    page.get_by_role("link", name="continue editing them").click()
+    expect(page.locator("#rule-name-0")).to_have_value("reference_edited_here")
+    expect(page.locator("#c-abs-0-1")).to_have_value("0.02")
+    page.get_by_role("button", name="Start reconciliation").click()
+    expect(page.get_by_role("heading", name=re.compile(r"Reconciliation #\d+"))).to_be_visible()
+    expect(page.get_by_text("Completed")).to_be_visible(timeout=30_000)
+    shot(page, "20-run-page-edited-job")

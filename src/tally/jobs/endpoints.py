@@ -83,7 +83,8 @@ async def create_reconciliation_job(
     response: Response,
 ) -> JobRead:
     """Queue a job matching two ready data sources of the project; it runs in the background."""
-    job = await JobService(session).create_job(access, data)
+    limit = request.app.state.settings.infer_inline_max_records
+    job = await JobService(session).create_job(access, data, inline_inference_max_records=limit)
     await queue.enqueue(session, RECONCILE_TASK, job_id=job.id)
     _poll_job(request, response, job.project_id, job.id)
     return JobRead.model_validate(job)

@@ -32,6 +32,7 @@ from tally.results.repository import ResultRepository
 from tally.results.stats_repository import StatsRepository
 from tally.results.totals import decisions_from_result, totals_from_result, with_settled_before
 from tally.results.writes import ResultRows, ResultWriter
+from tally.rule_sets.inference_runs import infer_job_rules
 from tally.sources.frames import load_record_frame
 
 log = structlog.get_logger("tally.jobs")
@@ -135,6 +136,11 @@ async def _match(
     progress.phases["load"] = time.perf_counter() - phase
     progress.fraction = _LOAD_SHARE
     phase = time.perf_counter()
+    inferred = await infer_job_rules(database, job, left, right, run_in_thread)
+    if inferred is not None:
+        rules = inferred
+        progress.phases["infer"] = time.perf_counter() - phase
+        phase = time.perf_counter()
     result: ReconcileResult = await run_in_thread(
         reconcile,
         left,

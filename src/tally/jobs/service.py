@@ -20,6 +20,7 @@ from tally.models import (
 )
 from tally.projects.auth import ProjectAccess
 from tally.reconciliations.service import ReconciliationService
+from tally.rule_sets.inference import RuleInferenceService
 from tally.rule_sets.service import RuleSetService
 from tally.sources.repository import DataSourceRepository
 
@@ -85,8 +86,18 @@ class JobService:
             status=job.status,
         )
 
-    async def create_job(self, access: ProjectAccess, data: JobCreate) -> ReconciliationJob:
-        """Validate the two sources and the rules, and store a queued job (the caller enqueues it)."""
+    async def create_job(
+        self,
+        access: ProjectAccess,
+        data: JobCreate,
+        *,
+        inline_inference_max_records: int | None = None,
+    ) -> ReconciliationJob:
+        """Validate the two sources and the rules, and store a queued job (the caller enqueues it).
+
+        A project's first job with no rules given infers them from its sources: here when they
+        hold at most ``inline_inference_max_records`` (default: the setting), else in the job's
+        task (tally.rule_sets.inference_runs.infer_job_rules)."""
         if data.left_source_id == data.right_source_id:
             raise SourcesNotReconcilable("Choose two different data sources")
         sources = DataSourceRepository(self.session)
@@ -100,8 +111,13 @@ class JobService:
                 raise SourcesNotReconcilable(
                     f"The {side} data source '{source.name}' is {source.status}, not ready"
                 )
-        version, rules = await RuleSetService(self.session).version_for_job(
-            access, data.rule_set_version, data.rules, (data.left_source_id, data.right_source_id)
+        pair = (data.left_source_id, data.right_source_id)
+        chosen = await RuleSetService(self.session).version_for_job(
+            access,
+            data.rule_set_version,
+            data.rules,
+            pair,
+            inline_max_records=inline_inference_max_records,
         )
         reconciliation = await ReconciliationService(self.session).for_sources(
             access.project_id, data.left_source_id, data.right_source_id
@@ -112,12 +128,14 @@ class JobService:
             mode=data.mode,
             left_source_id=data.left_source_id,
             right_source_id=data.right_source_id,
-            rules=rules.model_dump(mode="json"),
-            rule_set_version=version,
+            rules=chosen.rules.model_dump(mode="json"),
+            rule_set_version=chosen.version,
             status=JobStatus.QUEUED,
             created_by_id=access.principal.user_id,
         )
         job = await self.repository.add(job)
+        if chosen.infer:
+            await RuleInferenceService(self.session).request(access, *pair, job_id=job.id)
         invalidate_jobs(self.session, access.project_id)
         return job
 

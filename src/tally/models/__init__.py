@@ -38,6 +38,7 @@ from tally.models.record import Record
 from tally.models.record_duplicate import RecordDuplicate
 from tally.models.record_search import RecordSearch
 from tally.models.rejected_pair import RejectedPair
+from tally.models.rule_inference_run import InferenceStatus, RuleInferenceRun
 from tally.models.rule_set_backtest import BacktestStatus, RuleSetBacktest
 from tally.models.rule_set_version import RuleSetVersion, RuleSetVersionStatus
 from tally.models.rule_suggestion import RuleSuggestion, SuggestionStatus
@@ -60,6 +61,7 @@ __all__ = [
     "ImportProfile",
     "Inbox",
     "InboxFile",
+    "InferenceStatus",
     "IngestProgress",
     "JobMode",
     "JobScopeRecord",
@@ -82,6 +84,7 @@ __all__ = [
     "RecordDuplicate",
     "RecordSearch",
     "RejectedPair",
+    "RuleInferenceRun",
     "RuleSetBacktest",
     "RuleSetVersion",
     "RuleSetVersionStatus",

@@ -9,13 +9,18 @@ from tally.kit.accepted import accepted_response, mark_accepted
 from tally.kit.errors import Forbidden, error_responses
 from tally.kit.pagination import CursorPage, CursorQuery, InvalidCursor
 from tally.kit.tasks import TaskQueueDep
-from tally.models import SuggestionStatus
+from tally.models import RuleInferenceRun, SuggestionStatus
 from tally.projects.auth import ProjectEditor, ProjectNotFound, ProjectReader
 from tally.rule_sets.inference import (
+    INFER_TASK,
     InferenceCreate,
+    InferenceFinished,
+    InferenceNotFound,
     InferenceRead,
+    InferenceRunRead,
     RuleInferenceService,
     SourcesNotInferable,
+    inference_run_read,
 )
 from tally.rule_sets.schemas import (
     BacktestCreate,
@@ -262,17 +267,75 @@ async def dismiss_rule_suggestion(
 @router.post(
     "/infer",
     operation_id="rule_sets_infer",
-    response_model=InferenceRead,
+    response_model=InferenceRead | InferenceRunRead,
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(ProjectNotFound, Forbidden, SourcesNotInferable),
+    responses={
+        201: {"model": InferenceRead, "description": "Inferred within the request and stored"},
+        **accepted_response(
+            "Large sources: the inference is queued (an InferenceRunRead); poll Location until "
+            "it completes, then read its version"
+        ),
+        **error_responses(ProjectNotFound, Forbidden, SourcesNotInferable),
+    },
 )
 async def infer_rule_set(
-    access: ProjectEditor, data: InferenceCreate, session: Session
-) -> InferenceRead:
+    access: ProjectEditor,
+    data: InferenceCreate,
+    session: Session,
+    queue: TaskQueueDep,
+    request: Request,
+    response: Response,
+) -> InferenceRead | InferenceRunRead:
     """Infer a rule set from two sources' records (no labels, no rules written) and store it as
     a new version with its evidence: a draft to backtest and activate, or the active version when
-    `activate` is set or the project has none yet."""
-    version, inferred = await RuleInferenceService(session).propose(
-        access, data.left_source_id, data.right_source_id, activate=data.activate
+    `activate` is set or the project has none yet.
+
+    When the sources hold more records together than the server's inline limit (setting
+    TALLY_INFER_INLINE_MAX_RECORDS), or `background` is set, it runs in the background like a
+    backtest: 202 with Location (the inference to poll) and Retry-After."""
+    started = await RuleInferenceService(session).propose_or_request(
+        access,
+        data.left_source_id,
+        data.right_source_id,
+        inline_max_records=request.app.state.settings.infer_inline_max_records,
+        activate=data.activate,
+        background=data.background,
     )
+    if isinstance(started, RuleInferenceRun):
+        await queue.enqueue(session, INFER_TASK, run_id=started.id)
+        response.status_code = status.HTTP_202_ACCEPTED
+        route = "get_rule_inference"
+        mark_accepted(
+            request, response, route, project_id=access.project_id, inference_id=started.id
+        )
+        return inference_run_read(started)
+    version, inferred = started
     return InferenceRead(version=version_read(version, None), evidence=inferred.to_dict())
+
+
+@router.get(
+    "/inferences/{inference_id}",
+    operation_id="rule_sets_get_inference",
+    response_model=InferenceRunRead,
+    responses=error_responses(ProjectNotFound, InferenceNotFound),
+)
+async def get_rule_inference(
+    access: ProjectReader, inference_id: Annotated[int, Path(ge=1)], session: Session
+) -> InferenceRunRead:
+    """An inference running in the background: its phase and progress, then its version and
+    evidence (completed) or its error (failed)."""
+    return await RuleInferenceService(session).get_run(access, inference_id)
+
+
+@router.post(
+    "/inferences/{inference_id}/cancel",
+    operation_id="rule_sets_cancel_inference",
+    response_model=InferenceRunRead,
+    responses=error_responses(ProjectNotFound, Forbidden, InferenceNotFound, InferenceFinished),
+)
+async def cancel_rule_inference(
+    access: ProjectEditor, inference_id: Annotated[int, Path(ge=1)], session: Session
+) -> InferenceRunRead:
+    """Cancel a queued inference at once, a running one at its next phase (nothing is stored).
+    A job's own inference is cancelled with the job."""
+    return await RuleInferenceService(session).cancel_run(access, inference_id)

@@ -11,11 +11,13 @@ from tally.kit.pagination import Cursor, cut, keyset
 from tally.models import (
     BacktestStatus,
     DataSource,
+    InferenceStatus,
     JobStatus,
     Match,
     MatchRecord,
     Project,
     ReconciliationJob,
+    RuleInferenceRun,
     RuleSetBacktest,
     RuleSetVersion,
     RuleSetVersionStatus,
@@ -23,6 +25,9 @@ from tally.models import (
     SuggestionStatus,
     User,
 )
+
+RECENT_BACKTESTS_LIMIT = 20
+UNFINISHED_INFERENCES = (InferenceStatus.QUEUED, InferenceStatus.RUNNING)
 
 
 class RuleSetRepository:
@@ -242,3 +247,89 @@ class RuleSetRepository:
                 orient="row",
             ),
         )
+
+    # --- inference runs -------------------------------------------------------------------------
+
+    async def add_inference(self, run: RuleInferenceRun) -> RuleInferenceRun:
+        self.session.add(run)
+        await self.session.flush()
+        return run
+
+    async def get_inference(self, project_id: int, run_id: int) -> RuleInferenceRun | None:
+        statement = select(RuleInferenceRun).where(
+            RuleInferenceRun.id == run_id, RuleInferenceRun.project_id == project_id
+        )
+        return await self.session.scalar(statement)
+
+    async def inference_of_job(self, job_id: int) -> RuleInferenceRun | None:
+        statement = select(RuleInferenceRun).where(RuleInferenceRun.job_id == job_id)
+        return await self.session.scalar(statement)
+
+    async def latest_inference(self, project_id: int) -> RuleInferenceRun | None:
+        """The project's newest inference run (the rules page shows it while it runs)."""
+        statement = (
+            select(RuleInferenceRun)
+            .where(RuleInferenceRun.project_id == project_id)
+            .order_by(RuleInferenceRun.id.desc())
+            .limit(1)
+        )
+        return await self.session.scalar(statement)
+
+    async def claim_inference(
+        self, run_id: int, now: datetime, *, again: tuple[InferenceStatus, ...] = ()
+    ) -> RuleInferenceRun | None:
+        """Mark a queued (or crashed-while-running) run running, or one in an ``again`` status
+        (a retried job's failed inference); None otherwise."""
+        statuses = (*UNFINISHED_INFERENCES, *again)
+        result = await self.session.execute(
+            update(RuleInferenceRun)
+            .where(RuleInferenceRun.id == run_id, RuleInferenceRun.status.in_(statuses))
+            .values(
+                status=InferenceStatus.RUNNING,
+                error=None,
+                started_at=now,
+                attempts=RuleInferenceRun.attempts + 1,
+            )
+        )
+        if not result.rowcount:  # type: ignore[attr-defined]
+            return None
+        return await self.session.get(RuleInferenceRun, run_id)
+
+    async def set_inference_progress(self, run_id: int, phase: str, progress: float) -> bool:
+        """Record the phase reached; True if a cancellation was asked for meanwhile."""
+        await self.session.execute(
+            update(RuleInferenceRun)
+            .where(RuleInferenceRun.id == run_id)
+            .values(phase=phase, progress=progress)
+        )
+        statement = select(RuleInferenceRun.cancel_requested).where(RuleInferenceRun.id == run_id)
+        return bool(await self.session.scalar(statement))
+
+    async def finish_inference(
+        self, run_id: int, status: InferenceStatus, now: datetime, **values: Any
+    ) -> None:
+        await self.session.execute(
+            update(RuleInferenceRun)
+            .where(RuleInferenceRun.id == run_id)
+            .values(status=status, phase=str(status), finished_at=now, **values)
+        )
+
+    async def record_job_rules(self, job_id: int, rules: dict[str, Any], version: int) -> None:
+        """The rules a job runs with once its first rules were inferred by its own task."""
+        await self.session.execute(
+            update(ReconciliationJob)
+            .where(ReconciliationJob.id == job_id)
+            .values(rules=rules, rule_set_version=version)
+        )
+
+    async def unfinished_inference_ids(self) -> list[int]:
+        """Runs of their own (not a job's: the job's task runs those) still to do."""
+        statement = (
+            select(RuleInferenceRun.id)
+            .where(
+                RuleInferenceRun.status.in_(UNFINISHED_INFERENCES),
+                RuleInferenceRun.job_id.is_(None),
+            )
+            .order_by(RuleInferenceRun.id)
+        )
+        return list(await self.session.scalars(statement))

@@ -7,7 +7,7 @@ Backtests run in the background (``tally.rule_sets.tasks``) and change nothing b
 from __future__ import annotations
 
 import asyncio
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,6 +15,7 @@ import polars as pl
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tally.config import get_settings
 from tally.jobs.repository import JobRepository
 from tally.jobs.rules import DEFAULT_RULE_SET
 from tally.kit.errors import Conflict, NotFound, TallyError
@@ -35,7 +36,7 @@ from tally.models import (
 )
 from tally.projects.auth import ProjectAccess, ProjectNotFound
 from tally.rule_sets.backtest import ACCEPTED, REJECTED, decision_pairs
-from tally.rule_sets.inference import INFER_INLINE_MAX_RECORDS, RuleInferenceService
+from tally.rule_sets.inference import RuleInferenceService
 from tally.rule_sets.repository import RuleSetRepository
 from tally.rule_sets.schemas import (
     BacktestRead,
@@ -53,6 +54,8 @@ DEFAULT_RULES_NOTE = "Set as the project's default rules (activated without a ba
 # SuggestionService.suggest.
 SUGGEST_MAX_RECORDS = 200_000
 BUILT_IN_NOTE = "Tally's built-in rules: the project had no rule-set version yet."
+# The note of the draft the run page keeps its edits in (saved as they are made).
+RUN_PAGE_NOTE = "Edited on the run page."
 
 
 class RuleSetVersionNotFound(NotFound):
@@ -80,6 +83,24 @@ class BacktestJobNotFound(NotFound):
 class JobNotBacktestable(Conflict):
     """The job has no stored results to compare with or learn from (not completed, or its
     results expired)."""
+
+
+@dataclass(frozen=True)
+class JobRules:
+    """What a new job runs with: a version (None: its own rules) and the rules; ``infer``: the
+    rules are inferred from its sources by its own task first (``rules`` is a placeholder)."""
+
+    version: int | None
+    rules: RuleSet
+    infer: bool = False
+
+
+@dataclass(frozen=True)
+class EditorRules:
+    """What the run page's editor shows: the rules a job started there runs with."""
+
+    version: RuleSetVersionRead | None  # None: no version yet (proposed from the sources)
+    newer_draft: int | None = None  # a run-page draft newer than the active version
 
 
 def version_read(version: RuleSetVersion, author_email: str | None) -> RuleSetVersionRead:
@@ -123,6 +144,31 @@ class RuleSetService:
         active = await self.repository.active(access.project_id)
         return RuleSet.model_validate(active.rules) if active else DEFAULT_RULE_SET
 
+    async def editor_rules(self, access: ProjectAccess, draft: int | None = None) -> EditorRules:
+        """The version the run page edits: draft ``draft`` when it is still a draft (edits made
+        there are kept in it), else the active version, offering the newest run-page draft if
+        it is newer; no version when the project has none (its rules are then proposed from the
+        sources, as its first job would infer them)."""
+        if draft is not None:
+            version = await self.repository.get(access.project_id, draft)
+            if version is not None and version.status == RuleSetVersionStatus.DRAFT:
+                return EditorRules(version_read(version, None))
+        active = await self.repository.active(access.project_id)
+        if active is None:
+            return EditorRules(None)
+        newest = await self.repository.get(
+            access.project_id, await self.repository.next_number(access.project_id) - 1
+        )
+        newer = (
+            newest.number
+            if newest is not None
+            and newest.status == RuleSetVersionStatus.DRAFT
+            and newest.note == RUN_PAGE_NOTE
+            and newest.number > active.number
+            else None
+        )
+        return EditorRules(version_read(active, None), newer)
+
     async def _version(self, access: ProjectAccess, number: int) -> RuleSetVersion:
         version = await self.repository.get(access.project_id, number)
         if version is None:
@@ -137,13 +183,18 @@ class RuleSetService:
         number: int | None,
         rules: RuleSet | None,
         sources: tuple[int, int] | None = None,
-    ) -> tuple[int | None, RuleSet]:
+        *,
+        inline_max_records: int | None = None,
+    ) -> JobRules:
         """The (version number, rules) a new job runs with.
 
         A named version must be released (active or retired). Rules given with the job that are
-        not the active version's (or, without one, the built-in rules) run as no version.
+        not the active version's (or, without one, what the job would run) run as no version.
         Otherwise: the active version, created the first time a project needs one from rules
-        inferred from the job's ``sources`` (the built-in rules when they are too large).
+        inferred from the job's ``sources``: here when they hold at most ``inline_max_records``
+        records together (default: the setting), else by the job's own task first
+        (``JobRules.infer``: the job is created with the built-in rules as a placeholder and
+        the task records the inferred version on it before matching).
         """
         if number is not None:
             version = await self._version(access, number)
@@ -151,19 +202,23 @@ class RuleSetService:
                 raise VersionIsDraft(
                     f"Version {number} is a draft: backtest it, then activate it to run jobs"
                 )
-            return version.number, RuleSet.model_validate(version.rules)
+            return JobRules(version.number, RuleSet.model_validate(version.rules))
         active = await self.repository.active(access.project_id)
         current = RuleSet.model_validate(active.rules) if active else DEFAULT_RULE_SET
         if rules is not None and rules != current:
-            return None, rules
+            return JobRules(None, rules)
         if active is None and sources is not None:
+            limit = inline_max_records
+            if limit is None:
+                limit = get_settings().infer_inline_max_records
             inference = RuleInferenceService(self.session)
-            if await self.repository.record_count(set(sources)) <= INFER_INLINE_MAX_RECORDS:
-                active, _ = await inference.propose(access, *sources, activate=True)
+            if await inference.too_large_inline(*sources, limit):
+                return JobRules(None, DEFAULT_RULE_SET, infer=True)
+            active, _ = await inference.propose(access, *sources, activate=True)
         if active is None:
             await self._lock(access)
             active = await self._release(access, DEFAULT_RULE_SET, BUILT_IN_NOTE)
-        return active.number, RuleSet.model_validate(active.rules)
+        return JobRules(active.number, RuleSet.model_validate(active.rules))
 
     # --- writing --------------------------------------------------------------------------------
 

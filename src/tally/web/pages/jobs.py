@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Path, Request
+from fastapi import APIRouter, Body, Path, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -13,10 +13,11 @@ from tally.jobs.schemas import JobCreate, present_summary
 from tally.jobs.service import RECONCILE_TASK, JobService
 from tally.kit.tasks import TaskQueueDep
 from tally.matching.rules import RuleSet
-from tally.models import DataSourceStatus, ReconciliationJob
+from tally.models import DataSourceStatus, InferenceStatus, ReconciliationJob
 from tally.projects.service import ProjectService
+from tally.rule_sets.inference import RuleInferenceService
 from tally.rule_sets.schemas import DraftCreate
-from tally.rule_sets.service import RuleSetService
+from tally.rule_sets.service import RUN_PAGE_NOTE, RuleSetService
 from tally.sources.service import DataSourceService
 from tally.users.auth import Session
 from tally.web.auth import WebProjectEditor, WebProjectReader, may_edit
@@ -25,6 +26,7 @@ from tally.web.templating import render
 
 router = APIRouter(route_class=WebRoute)
 JobId = Annotated[int, Path(ge=1)]
+UNFINISHED = (InferenceStatus.QUEUED, InferenceStatus.RUNNING)
 
 
 def validation_errors(error: ValidationError) -> list[dict[str, Any]]:
@@ -37,11 +39,22 @@ def validation_errors(error: ValidationError) -> list[dict[str, Any]]:
 
 @router.get("/projects/{project_id}/jobs/new", include_in_schema=False)
 async def get_new_job_page(
-    request: Request, access: WebProjectEditor, session: Session
+    request: Request,
+    access: WebProjectEditor,
+    session: Session,
+    draft: Annotated[int | None, Query(ge=1)] = None,
 ) -> Response:
+    """The rules shown are the ones the job runs: the active version, or the run page's draft
+    (``draft``) its edits are kept in; with no version yet, a proposal inferred from the sources
+    (started by the page, in the background for large sources)."""
     project = await ProjectService(session).get_project(access)
     sources = await DataSourceService(session).list_sources(access)
-    rules = await RuleSetService(session).active_rules(access)
+    editing = await RuleSetService(session).editor_rules(access, draft)
+    inference = None
+    if editing.version is None:
+        latest = await RuleInferenceService(session).latest_run(access)
+        if latest is not None and latest.status in UNFINISHED:
+            inference = latest
     ready = [s for s in sources if s.status == DataSourceStatus.READY]
     return render(
         request,
@@ -51,7 +64,9 @@ async def get_new_job_page(
             "project": project,
             "sources": ready,
             "not_ready": [s for s in sources if s.status != DataSourceStatus.READY],
-            "rules": rules.model_dump(mode="json"),
+            "editing": editing,
+            "rules": editing.version.rules if editing.version else None,
+            "inference": inference,
         },
     )
 
@@ -71,20 +86,24 @@ async def validate_rules(
 async def save_rules_draft(
     access: WebProjectEditor, session: Session, rules: Annotated[dict[str, Any], Body(embed=True)]
 ) -> Response:
-    """Keep the edited rules as a new draft version, to backtest and activate on the rules page."""
+    """Keep the run page's edited rules as a new draft version (its later edits are saved in
+    place), to backtest and activate on the rules page."""
     try:
         rule_set = RuleSet.model_validate(rules)
     except ValidationError as error:
         return JSONResponse({"valid": False, "errors": validation_errors(error)}, status_code=422)
     draft = await RuleSetService(session).create_draft(
-        access, DraftCreate(rules=rule_set, note="Saved from the run page.")
+        access, DraftCreate(rules=rule_set, note=RUN_PAGE_NOTE)
     )
-    url = f"/projects/{access.project_id}/rules/{draft.number}"
-    return JSONResponse({"valid": True, "errors": [], "number": draft.number, "url": url})
+    url = f"/projects/{access.project_id}/rule-set/versions/{draft.number}"
+    return JSONResponse(
+        {"valid": True, "errors": [], "number": draft.number, "url": url, "save_url": url}
+    )
 
 
 @router.post("/projects/{project_id}/jobs", include_in_schema=False)
 async def start_job(
+    request: Request,
     access: WebProjectEditor,
     session: Session,
     queue: TaskQueueDep,
@@ -100,7 +119,8 @@ async def start_job(
             for e in validation_errors(error)
         ]
         return JSONResponse({"valid": False, "errors": errors}, status_code=422)
-    job = await JobService(session).create_job(access, data)
+    limit = request.app.state.settings.infer_inline_max_records
+    job = await JobService(session).create_job(access, data, inline_inference_max_records=limit)
     await queue.enqueue(session, RECONCILE_TASK, job_id=job.id)
     return JSONResponse({"id": job.id, "url": f"/projects/{access.project_id}/jobs/{job.id}"})
 

@@ -11,14 +11,33 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.jobs.service import JobService
-from tally.kit.tasks import TaskQueueDep
+from tally.kit.tasks import TaskQueue, TaskQueueDep
 from tally.matching.rules import RuleSet
-from tally.models import DataSourceStatus, JobStatus, ReconciliationJob, RuleSetVersionStatus
+from tally.models import (
+    DataSourceStatus,
+    InferenceStatus,
+    JobStatus,
+    ReconciliationJob,
+    RuleInferenceRun,
+    RuleSetVersion,
+    RuleSetVersionStatus,
+)
 from tally.projects.auth import ProjectAccess
 from tally.projects.service import ProjectService
-from tally.rule_sets.inference import RuleInferenceService, proposed_evidence
+from tally.rule_sets.inference import (
+    INFER_TASK,
+    InferenceRunRead,
+    RuleInferenceService,
+    inference_run_read,
+    proposed_evidence,
+)
 from tally.rule_sets.schemas import BacktestRead, DraftCreate, DraftUpdate
-from tally.rule_sets.service import BACKTEST_TASK, RuleSetService, SuggestionService
+from tally.rule_sets.service import (
+    BACKTEST_TASK,
+    EditorRules,
+    RuleSetService,
+    SuggestionService,
+)
 from tally.sources.schemas import DataSourceRead
 from tally.sources.service import DataSourceService
 from tally.users.auth import Session
@@ -47,6 +66,7 @@ async def get_rule_set_page(
             "suggestions": await SuggestionService(session).list_suggestions(access),
             "jobs": await _reviewable_jobs(access, session),
             "sources": await _ready_sources(access, session),
+            "inference": await RuleInferenceService(session).latest_run(access),
             "can_edit": await may_edit(access),
         },
     )
@@ -59,17 +79,90 @@ async def _ready_sources(access: ProjectAccess, session: AsyncSession) -> list[D
 
 @router.post("/projects/{project_id}/rule-set/infer", include_in_schema=False)
 async def infer_rules_page(
+    request: Request,
     access: WebProjectEditor,
     session: Session,
+    queue: TaskQueueDep,
     left_source_id: Annotated[int, Form(ge=1)],
     right_source_id: Annotated[int, Form(ge=1)],
 ) -> Response:
-    """Propose rules from two sources as the API does, and open the proposed version."""
-    version, _ = await RuleInferenceService(session).propose(
-        access, left_source_id, right_source_id
+    """Propose rules from two sources as the API does, and open the proposed version; large
+    sources are inferred in the background, shown in progress on the rules page."""
+    started = await _propose_or_queue(
+        request, access, session, queue, left_source_id, right_source_id
     )
-    url = f"/projects/{access.project_id}/rule-set/versions/{version.number}"
+    if isinstance(started, RuleInferenceRun):
+        return RedirectResponse(f"/projects/{access.project_id}/rule-set#inference", 303)
+    url = f"/projects/{access.project_id}/rule-set/versions/{started.number}"
     return RedirectResponse(url, status_code=303)
+
+
+async def _propose_or_queue(
+    request: Request,
+    access: ProjectAccess,
+    session: AsyncSession,
+    queue: TaskQueue,
+    left_source_id: int,
+    right_source_id: int,
+) -> RuleSetVersion | RuleInferenceRun:
+    """The proposed version, or the inference queued for large sources (as the API decides)."""
+    started = await RuleInferenceService(session).propose_or_request(
+        access,
+        left_source_id,
+        right_source_id,
+        inline_max_records=request.app.state.settings.infer_inline_max_records,
+    )
+    if isinstance(started, RuleInferenceRun):
+        await queue.enqueue(session, INFER_TASK, run_id=started.id)
+        return started
+    return started[0]
+
+
+@router.post("/projects/{project_id}/rules/proposal", include_in_schema=False)
+async def propose_rules_for_run(
+    request: Request,
+    access: WebProjectEditor,
+    session: Session,
+    queue: TaskQueueDep,
+    left_source_id: Annotated[int, Form(ge=1)],
+    right_source_id: Annotated[int, Form(ge=1)],
+) -> Response:
+    """The run page of a project with no rules yet asks for them: inferred now (the page
+    reloads to edit them), or in the background for large sources (a panel polling until
+    they are ready). A project that has an active version by now just reloads."""
+    if await RuleSetService(session).editor_rules(access) != EditorRules(None):
+        return Response(headers={"HX-Refresh": "true"})
+    started = await _propose_or_queue(
+        request, access, session, queue, left_source_id, right_source_id
+    )
+    if isinstance(started, RuleInferenceRun):
+        panel = inference_run_read(started)
+        return _inference_panel(request, access.project_id, panel, reload=True)
+    return Response(headers={"HX-Refresh": "true"})
+
+
+@router.get("/projects/{project_id}/rule-set/inferences/{run_id}", include_in_schema=False)
+async def get_inference_panel(
+    request: Request,
+    access: WebProjectReader,
+    run_id: Annotated[int, Path(ge=1)],
+    session: Session,
+    reload: bool = False,
+) -> Response:
+    run = await RuleInferenceService(session).get_run(access, run_id)
+    if reload and run.status == InferenceStatus.COMPLETED:
+        return Response(headers={"HX-Refresh": "true"})
+    return _inference_panel(request, access.project_id, run, reload=reload)
+
+
+def _inference_panel(
+    request: Request, project_id: int, run: InferenceRunRead, *, reload: bool
+) -> Response:
+    return render(
+        request,
+        "rule_sets/_inference.html",
+        {"project_id": project_id, "run": run, "reload": reload},
+    )
 
 
 @router.post("/projects/{project_id}/rule-set/suggestions", include_in_schema=False)

@@ -1,7 +1,8 @@
-// The rules editor (Alpine): edits the rule set as JSON, asks the server to validate it with the
-// same model the API uses, shows each error beside its rule or condition, saves it as a draft
-// version of the project's rule set (new from the run page, in place on a draft's page) and
-// starts a job.
+// The rules editor (Alpine), one component for the run page and a draft's page: edits the rule
+// set as JSON, asks the server to validate it with the same model the API uses, shows each error
+// beside its rule or condition, and keeps every valid edit in a draft version as it is made (the
+// run page creates its draft on the first edit, then saves in place like a draft's page). The
+// run page also starts a job with the rules shown (none yet: the job infers them).
 document.addEventListener("alpine:init", function () {
   "use strict";
   var nextKey = 1;
@@ -36,8 +37,11 @@ document.addEventListener("alpine:init", function () {
 
   Alpine.data("rulesEditor", function () {
     return {
-      rules: { rules: [] },
+      rules: null,
       errors: [],
+      saved: "",
+      draftNumber: null,
+      autosave: false,
       valid: true,
       busy: false,
       status: "",
@@ -53,9 +57,14 @@ document.addEventListener("alpine:init", function () {
         this.urls = {
           validate: root.getAttribute("data-validate-url"),
           draft: root.getAttribute("data-draft-url"),
+          create: root.getAttribute("data-create-url"),
           start: root.getAttribute("data-start-url"),
         };
-        this.rules = keyed(JSON.parse(document.getElementById("rules-data").textContent));
+        this.autosave = root.hasAttribute("data-autosave");
+        var number = root.getAttribute("data-draft-number");
+        this.draftNumber = number ? Number(number) : null;
+        var data = JSON.parse(document.getElementById("rules-data").textContent);
+        this.rules = data ? keyed(data) : null;
         var l = document.getElementById("left-source"), r = document.getElementById("right-source");
         if (l && r) { this.left = Number(l.value); this.right = Number(r.value); }
         this.validate();
@@ -66,15 +75,17 @@ document.addEventListener("alpine:init", function () {
         var self = this;
         self.status = "Checking…";
         clearTimeout(self.timer);
-        self.timer = setTimeout(function () { self.validate(); }, 300);
+        self.timer = setTimeout(function () { self.validate(true); }, 300);
       },
-      validate: function () {
+      validate: function (edited) {
         var self = this;
+        if (!self.rules) return Promise.resolve();
         return post(self.url("validate"), { rules: plain(self.rules) })
           .then(function (response) { return response.json(); })
           .then(function (result) {
             self.errors = result.errors; self.valid = result.valid;
             self.status = result.valid ? "The rules are valid." : "Fix the problems marked below.";
+            if (edited && result.valid && self.autosave) self.save();
           })
           .catch(function () { self.status = "The rules could not be checked; check your connection."; });
       },
@@ -120,30 +131,48 @@ document.addEventListener("alpine:init", function () {
         this.changed();
       },
 
-      // The server answers {"url"} for a new draft (opened next, to backtest it) and
-      // {"saved"} for the draft being edited.
-      saveDraft: function () {
-        var self = this;
-        self.status = "Saving…";
-        post(self.url("draft"), { rules: plain(self.rules) }).then(function (response) {
+      // Saves in place once there is a draft (data-draft-url, or the one created here);
+      // else creates one (data-create-url: the run page), whose number the URL then keeps so a
+      // reload or a later visit edits it again.
+      save: function () {
+        var self = this, creating = !self.urls.draft;
+        self.saved = "Saving…";
+        return post(creating ? self.url("create") : self.url("draft"), { rules: plain(self.rules) }).then(function (response) {
           if (response.ok) {
             return response.json().then(function (result) {
-              if (result.url) { window.location.assign(result.url); return; }
-              self.status = "Draft saved. Backtest it below before activating it.";
+              if (creating) {
+                self.urls.draft = result.save_url;
+                self.draftNumber = result.number;
+                var here = new URL(window.location.href);
+                here.searchParams.set("draft", result.number);
+                window.history.replaceState(null, "", here.toString());
+              }
+              self.saved = "Edits kept in draft v" + self.draftNumber + ".";
+              return true;
             });
           }
           return response.text().then(function (text) {
-            self.status = "Not saved.";
+            self.saved = "Not saved.";
             if (response.status === 422) { var r = JSON.parse(text); self.errors = r.errors; self.valid = false; }
             else Tally.flash(text);
+            return false;
           });
+        }).catch(function () { self.saved = "Not saved: Tally could not be reached."; return false; });
+      },
+      // The draft page's explicit button: the same save, then what to do next.
+      saveDraft: function () {
+        var self = this;
+        return self.save().then(function (ok) {
+          if (ok) self.saved = "Draft saved. Backtest it below before activating it.";
         });
       },
       start: function () {
         var self = this;
         self.busy = true;
         self.status = "Starting…";
-        post(self.url("start"), { left_source_id: self.left, right_source_id: self.right, rules: plain(self.rules) })
+        var body = { left_source_id: self.left, right_source_id: self.right };
+        if (self.rules) body.rules = plain(self.rules);
+        post(self.url("start"), body)
           .then(function (response) {
             if (response.ok) return response.json().then(function (job) { window.location.assign(job.url); });
             return response.text().then(function (text) {
