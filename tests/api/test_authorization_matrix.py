@@ -185,7 +185,7 @@ MATRIX = [
     Operation(
         "POST",
         "/api/v1/projects/{project_id}/members",
-        202,
+        201,
         body={"email": "{other_email}", "role": "viewer"},
         project_scoped=True,
     ),

@@ -37,7 +37,7 @@ async def test_known_and_unknown_addresses_get_the_same_answer(
         url, json={"email": "nobody-here@example.test", "role": "editor"}, headers=owner.headers
     )
 
-    assert for_known.status_code == for_unknown.status_code == 202
+    assert for_known.status_code == for_unknown.status_code == 201
     assert for_known.headers.keys() == for_unknown.headers.keys()
     assert _shape(for_known.json()) == _shape(for_unknown.json())
     assert set(for_known.json()) == set(for_unknown.json())

@@ -45,9 +45,9 @@ def accept_url(request: Request, token: str) -> str:
 @router.post(
     "/{project_id}/members",
     operation_id="members_add",
-    status_code=status.HTTP_202_ACCEPTED,
+    status_code=status.HTTP_201_CREATED,
     responses={
-        202: {
+        201: {
             "model": InvitationCreated,
             "description": "Invited: the same answer whether or not the address has an account",
         },

@@ -1,7 +1,7 @@
 """rule inference runs: rules inferred in the background from large sources
 
 Revision ID: 0021_inference_runs
-Revises: 0016_hardening
+Revises: 0022_paging
 Create Date: 2026-12-07
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0021_inference_runs"
-down_revision: str | None = "0016_hardening"
+down_revision: str | None = "0022_paging"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

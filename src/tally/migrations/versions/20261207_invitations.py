@@ -2,7 +2,7 @@
 open items of a reconciliation listed oldest first from an index
 
 Revision ID: 0027_invitations
-Revises: 0016_hardening
+Revises: 0021_inference_runs
 Create Date: 2026-12-07
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0027_invitations"
-down_revision: str | None = "0016_hardening"
+down_revision: str | None = "0021_inference_runs"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
