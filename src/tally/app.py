@@ -16,6 +16,7 @@ from tally.apikeys.endpoints import router as api_keys_router
 from tally.audit.endpoints import router as audit_router
 from tally.cache import Cache
 from tally.config import Settings, get_settings
+from tally.exceptions.endpoints import router as exceptions_router
 from tally.fast_reads import FastReads
 from tally.health.endpoints import router as health_router
 from tally.idempotency.guard import install_idempotency
@@ -60,6 +61,7 @@ SECURED_ROUTERS = (
     api_keys_router,
     reconciliations_router,
     intake_router,
+    exceptions_router,
 )
 # Operations routes, at the root (/admin/...) but behind the same token check (and admin-only).
 SECURED_OPS_ROUTERS = (admin_router, audit_router)
