@@ -1,0 +1,93 @@
+"""A reconciliation with open items after one job, and calls on its exceptions through the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from httpx import AsyncClient, Response
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tally.models import ExceptionItem
+from tests.helpers.reconciliations import Ledgers, run_job, two_sources
+from tests.helpers.records import Row
+from tests.helpers.users import AuthedUser
+
+# One job leaves four open items: the transfer pair (a suggestion), a bank fee, an unpaid invoice.
+BANK = [
+    Row("INV-1", "2026-01-02", "100.00", "Payment INV-1", "Acme"),
+    Row("INV-2", "2026-01-03", "250.50", "Payment INV-2", "Globex"),
+    Row("TRF", "2026-01-20", "75.00", "Transfer", "Initech"),
+    Row("FEE", "2026-01-21", "-9.99", "Bank fee", "Bank"),
+]
+LEDGER = [
+    Row("INV-1", "2026-01-01", "100.00", "Invoice 1", "Acme"),
+    Row("INV-2", "2026-01-02", "250.50", "Invoice 2", "Globex"),
+    Row("XFER", "2026-01-23", "75.00", "Transfer", "Initech Ltd"),
+    Row("INV-4", "2026-01-04", "500.00", "Invoice 4", "Hooli"),
+]
+
+
+@dataclass(frozen=True)
+class Worked:
+    world: Ledgers
+    job: dict[str, Any]
+
+    @property
+    def reconciliation_id(self) -> int:
+        return int(self.job["reconciliation_id"])
+
+    def url(self, path: str) -> str:
+        return f"{self.world.url}{path}"
+
+
+async def worked(client: AsyncClient, session: AsyncSession) -> Worked:
+    world = await two_sources(session, BANK, LEDGER)
+    job = await run_job(client, world, "full")
+    assert job["status"] == "completed", job
+    return Worked(world, job)
+
+
+async def call(
+    client: AsyncClient,
+    w: Worked,
+    method: str,
+    path: str,
+    body: Any = None,
+    *,
+    user: AuthedUser | None = None,
+    status: int = 200,
+) -> Any:
+    response = await send(client, w, method, path, body, user=user)
+    assert response.status_code == status, response.text
+    return response.json()
+
+
+async def send(
+    client: AsyncClient,
+    w: Worked,
+    method: str,
+    path: str,
+    body: Any = None,
+    *,
+    user: AuthedUser | None = None,
+) -> Response:
+    headers = (user or w.world.editor).headers
+    return await client.request(method, w.url(path), json=body, headers=headers)
+
+
+async def by_reference(client: AsyncClient, w: Worked, query: str = "") -> dict[str, Any]:
+    body = await call(client, w, "GET", f"/exceptions?per_page=200{query}")
+    return {item["record"]["reference"]: item for item in body["items"]}
+
+
+async def age(session: AsyncSession, exception_id: int, days: int) -> None:
+    """Make an exception first seen ``days`` ago (as if its job had run then)."""
+    await session.execute(
+        update(ExceptionItem)
+        .where(ExceptionItem.id == exception_id)
+        .values(first_seen_at=datetime.now(UTC) - timedelta(days=days, hours=1))
+    )
+    await session.commit()
