@@ -32,6 +32,7 @@ from tally.kit.request_id import RequestIdMiddleware
 from tally.kit.security import PasswordPool
 from tally.kit.tasks import TaskQueue, build_task_queue, import_task_modules
 from tally.kit.transport import StrictTransportSecurity
+from tally.periods.endpoints import router as periods_router
 from tally.profiles.endpoints import router as profiles_router
 from tally.projects.endpoints import router as projects_router
 from tally.reconciliations.endpoints import router as reconciliations_router
@@ -62,6 +63,7 @@ SECURED_ROUTERS = (
     reconciliations_router,
     intake_router,
     exceptions_router,
+    periods_router,
 )
 # Operations routes, at the root (/admin/...) but behind the same token check (and admin-only).
 SECURED_OPS_ROUTERS = (admin_router, audit_router)
