@@ -25,7 +25,8 @@ UNRESOLVED = [ExceptionStatus.OPEN, ExceptionStatus.INVESTIGATING]
 
 
 class BulkExceptionsRefused(TallyError):
-    """One exception of a bulk action cannot take it, so none was changed."""
+    """One exception of a bulk action cannot take it, so none was changed (the status is that
+    exception's own refusal: 409 locked or changed, 404 gone, 422 not a member)."""
 
     status_code = 409
 
@@ -55,7 +56,7 @@ class BulkExceptionService:
             except TallyError as error:
                 raise BulkExceptionsRefused(
                     f"Exception {exception_id}: {error.detail}; nothing was changed",
-                    status_code=error.status_code if error.status_code != 422 else 409,
+                    status_code=error.status_code,
                     exception_id=exception_id,
                     reason=type(error).__name__,
                 ) from error
