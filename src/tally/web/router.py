@@ -14,6 +14,7 @@ from tally.web.pages import (
     api_keys,
     auth,
     events,
+    exceptions,
     inboxes,
     jobs,
     projects,
@@ -46,6 +47,7 @@ SECURED_ROUTERS = (
     rules_reference.router,
     api_keys.router,
     inboxes.router,
+    exceptions.router,
 )
 API_PATHS = ("/api/", "/healthz", "/readyz", "/docs", "/redoc", "/openapi.json")
 
