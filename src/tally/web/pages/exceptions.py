@@ -15,8 +15,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
-from tally.exceptions.bulk import BulkExceptionService
-from tally.exceptions.endpoints import Filter
+from tally.exceptions.bulk import UNRESOLVED, BulkExceptionService
 from tally.exceptions.schemas import (
     BulkExceptions,
     CommentCreate,
@@ -74,11 +73,21 @@ async def get_exceptions_page(
     request: Request,
     access: WebProjectReader,
     session: Session,
-    query: Filter,
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
 ) -> Response:
-    if not request.query_params.getlist("status"):
-        query = query.model_copy(update={"status": ["open", "investigating"]})
+    """The worklist; a form's empty fields mean "any" (unresolved exceptions by default)."""
+    params = request.query_params
+    chosen: dict[str, Any] = {
+        name: params[name] for name in FILTER_FIELDS if params.get(name) and name != "status"
+    }
+    chosen["status"] = [s for s in params.getlist("status") if s] or list(UNRESOLVED)
+    try:
+        query = ExceptionFilter.model_validate(chosen)
+    except ValidationError as error:
+        default = ExceptionFilter(status=list(UNRESOLVED))
+        return await _list_page(
+            request, access, session, default, 1, error=_errors(error), status_code=422
+        )
     return await _list_page(request, access, session, query, page)
 
 
