@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from httpx import AsyncClient, Response
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tally.models import ExceptionItem
+from tally.models import ExceptionItem, Reconciliation, Record
+from tally.periods.schemas import SignoffCreate
+from tally.periods.service import PeriodService
+from tally.projects.auth import owner_access
 from tests.helpers.reconciliations import Ledgers, run_job, two_sources
 from tests.helpers.records import Row
 from tests.helpers.users import AuthedUser
@@ -91,3 +95,31 @@ async def age(session: AsyncSession, exception_id: int, days: int) -> None:
         .values(first_seen_at=datetime.now(UTC) - timedelta(days=days, hours=1))
     )
     await session.commit()
+
+
+async def seed_exception_and_signoff(
+    session: AsyncSession, reconciliation: Reconciliation, *, record_id: int
+) -> dict[str, int]:
+    """An open exception of ``record_id`` (written directly) and a standing sign-off of the
+    reconciliation's empty period to 2025-12-31 (through the service); returns their ids."""
+    record = await session.get(Record, record_id)
+    assert record is not None
+    item = ExceptionItem(
+        project_id=reconciliation.project_id,
+        reconciliation_id=reconciliation.id,
+        record_id=record.id,
+        side="left",
+        amount=record.amount,
+        currency=record.currency,
+        booking_date=record.booking_date,
+        first_seen_at=datetime.now(UTC),
+    )
+    session.add(item)
+    await session.flush()
+    access = await owner_access(session, reconciliation.project_id)
+    signed = await PeriodService(session).sign_off(
+        access,
+        reconciliation.id,
+        SignoffCreate(as_of_date=date(2025, 12, 31), statement_balance=Decimal(0)),
+    )
+    return {"exception_id": item.id, "signoff_id": signed.id}

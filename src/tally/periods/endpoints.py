@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 
 from tally.kit.errors import Forbidden, error_responses
@@ -39,10 +39,16 @@ _read_errors = error_responses(ProjectNotFound, StatementReconciliationNotFound)
 
 
 async def statement_input(
-    as_of: date, statement_balance: Decimal | None = None, ledger_balance: Decimal | None = None
+    as_of: Annotated[
+        date | None, Query(description="The period's last day (default: today)")
+    ] = None,
+    statement_balance: Decimal | None = None,
+    ledger_balance: Decimal | None = None,
 ) -> StatementInput:
     return StatementInput(
-        as_of_date=as_of, statement_balance=statement_balance, ledger_balance=ledger_balance
+        as_of_date=as_of or datetime.now(UTC).date(),
+        statement_balance=statement_balance,
+        ledger_balance=ledger_balance,
     )
 
 

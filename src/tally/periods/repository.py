@@ -37,6 +37,11 @@ class PeriodRepository:
     async def source(self, source_id: int) -> DataSource | None:
         return await self.session.get(DataSource, source_id)
 
+    async def email(self, user_id: int | None) -> str | None:
+        if user_id is None:
+            return None
+        return await self.session.scalar(select(User.email).where(User.id == user_id))
+
     async def job_rules(self, job_id: int | None) -> dict[str, object] | None:
         if job_id is None:
             return None

@@ -85,7 +85,8 @@ class PeriodService:
         statement = await self._statement(reconciliation, data)
         standing = await self.locks.signed_through(reconciliation.id)
         if standing is not None and data.as_of_date <= standing.as_of_date:
-            statement.signed_off = _read(standing, None)
+            signer = await self.repository.email(standing.signed_by_id)
+            statement.signed_off = _read(standing, signer)
         return statement
 
     async def sign_off(

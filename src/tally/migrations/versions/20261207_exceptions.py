@@ -121,6 +121,19 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_write_off_exception_id"), "write_off", ["exception_id"])
     op.create_index(op.f("ix_write_off_created_by_id"), "write_off", ["created_by_id"])
+    # The open items of reconciliations that existed before: open exceptions from now on.
+    op.execute(
+        """
+        INSERT INTO exception_item (project_id, reconciliation_id, record_id, side, amount,
+            currency, booking_date, first_seen_at, status, version, created_at, updated_at)
+        SELECT r.project_id, o.reconciliation_id, o.record_id, o.side, rec.amount,
+            rec.currency, rec.booking_date, o.first_seen_at, 'open', 0,
+            CURRENT_TIMESTAMP, CURRENT_TIMESTAMP
+        FROM open_item o
+        JOIN reconciliation r ON r.id = o.reconciliation_id
+        JOIN record rec ON rec.id = o.record_id
+        """
+    )
 
 
 def downgrade() -> None:
