@@ -15,23 +15,8 @@ from tally.models import ExceptionItem, Reconciliation, Record
 from tally.periods.schemas import SignoffCreate
 from tally.periods.service import PeriodService
 from tally.projects.auth import owner_access
-from tests.helpers.reconciliations import Ledgers, run_job, two_sources
-from tests.helpers.records import Row
+from tests.helpers.reconciliations import BANK, LEDGER, Ledgers, run_job, two_sources
 from tests.helpers.users import AuthedUser
-
-# One job leaves four open items: the transfer pair (a suggestion), a bank fee, an unpaid invoice.
-BANK = [
-    Row("INV-1", "2026-01-02", "100.00", "Payment INV-1", "Acme"),
-    Row("INV-2", "2026-01-03", "250.50", "Payment INV-2", "Globex"),
-    Row("TRF", "2026-01-20", "75.00", "Transfer", "Initech"),
-    Row("FEE", "2026-01-21", "-9.99", "Bank fee", "Bank"),
-]
-LEDGER = [
-    Row("INV-1", "2026-01-01", "100.00", "Invoice 1", "Acme"),
-    Row("INV-2", "2026-01-02", "250.50", "Invoice 2", "Globex"),
-    Row("XFER", "2026-01-23", "75.00", "Transfer", "Initech Ltd"),
-    Row("INV-4", "2026-01-04", "500.00", "Invoice 4", "Hooli"),
-]
 
 
 @dataclass(frozen=True)

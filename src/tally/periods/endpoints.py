@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated
@@ -9,7 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 
 from tally.kit.errors import Forbidden, error_responses
-from tally.periods.export import XLSX_MEDIA_TYPE, statement_filename, statement_xlsx
+from tally.periods.export import statement_download
 from tally.periods.schemas import (
     ReconciliationStatement,
     SignoffCreate,
@@ -27,6 +26,7 @@ from tally.periods.service import (
     StatementReconciliationNotFound,
 )
 from tally.projects.auth import ProjectNotFound, ProjectOwner, ProjectReader
+from tally.results.export import XLSX_MEDIA_TYPE
 from tally.users.auth import Session
 
 router = APIRouter(
@@ -74,13 +74,7 @@ async def export_statement(
 ) -> Response:
     """The statement as an XLSX workbook."""
     statement = await PeriodService(session).statement(access, reconciliation_id, data)
-    body = await asyncio.to_thread(statement_xlsx, statement)
-    name = statement_filename(statement, "xlsx")
-    return Response(
-        body,
-        media_type=XLSX_MEDIA_TYPE,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return await statement_download(statement)
 
 
 @router.get("/sign-offs", response_model=list[SignoffRead], responses=_read_errors)

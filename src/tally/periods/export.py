@@ -3,16 +3,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 from collections.abc import Iterator
 from typing import Any
 
+from fastapi.responses import Response
 from openpyxl import Workbook
 
 from tally.periods.schemas import ReconciliationStatement, StatementSection, WriteOffSection
 from tally.results.export import XLSX_MEDIA_TYPE, xlsx_cell
-
-__all__ = ["XLSX_MEDIA_TYPE", "statement_filename", "statement_rows", "statement_xlsx"]
 
 
 def statement_filename(statement: ReconciliationStatement, extension: str) -> str:
@@ -88,3 +88,14 @@ def statement_xlsx(statement: ReconciliationStatement) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+async def statement_download(statement: ReconciliationStatement) -> Response:
+    """The XLSX download of a statement, for the API and the web page alike."""
+    body = await asyncio.to_thread(statement_xlsx, statement)
+    name = statement_filename(statement, "xlsx")
+    return Response(
+        body,
+        media_type=XLSX_MEDIA_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

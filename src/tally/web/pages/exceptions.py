@@ -4,7 +4,6 @@ sign-off. Each form calls the same service as the API."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -27,7 +26,7 @@ from tally.exceptions.schemas import (
 from tally.exceptions.service import ExceptionService
 from tally.kit.errors import TallyError
 from tally.kit.pagination import PageParams
-from tally.periods.export import XLSX_MEDIA_TYPE, statement_filename, statement_xlsx
+from tally.periods.export import statement_download
 from tally.periods.schemas import SignoffCreate, SignoffReopen, StatementInput
 from tally.periods.service import PeriodService
 from tally.projects.auth import ProjectAccess, project_owner
@@ -377,13 +376,7 @@ async def download_statement(
 ) -> Response:
     data = _statement_input(request) or StatementInput(as_of_date=date.today())
     statement = await PeriodService(session).statement(access, reconciliation_id, data)
-    body = await asyncio.to_thread(statement_xlsx, statement)
-    name = statement_filename(statement, "xlsx")
-    return Response(
-        body,
-        media_type=XLSX_MEDIA_TYPE,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return await statement_download(statement)
 
 
 async def owner_of(access: WebProjectReader) -> ProjectAccess:
