@@ -77,7 +77,10 @@ Filter = Annotated[ExceptionFilter, Depends(exception_filter)]
 
 
 @router.get(
-    "/exceptions", response_model=Page[ExceptionRead], responses=error_responses(ProjectNotFound)
+    "/exceptions",
+    operation_id="exceptions_list",
+    response_model=Page[ExceptionRead],
+    responses=error_responses(ProjectNotFound),
 )
 async def list_exceptions(
     access: ProjectReader, session: Session, query: Filter, pages: Pages
@@ -89,6 +92,7 @@ async def list_exceptions(
 
 @router.get(
     "/exceptions/ageing",
+    operation_id="exceptions_ageing",
     response_model=list[AgeingBucket],
     responses=error_responses(ProjectNotFound),
 )
@@ -99,6 +103,7 @@ async def get_exception_ageing(access: ProjectReader, session: Session) -> list[
 
 @router.post(
     "/exceptions/bulk",
+    operation_id="exceptions_bulk_update",
     response_model=BulkExceptionOutcome,
     responses=error_responses(ProjectNotFound, Forbidden, BulkExceptionsRefused),
 )
@@ -113,6 +118,7 @@ async def bulk_update_exceptions(
 
 @router.get(
     "/exceptions/{exception_id}",
+    operation_id="exceptions_get",
     response_model=ExceptionDetail,
     responses=error_responses(ProjectNotFound, ExceptionNotFound),
 )
@@ -125,6 +131,7 @@ async def get_exception(
 
 @router.patch(
     "/exceptions/{exception_id}",
+    operation_id="exceptions_update",
     response_model=ExceptionDetail,
     responses={**_change_errors, **error_responses(ExceptionResolved, NotAMember)},
 )
@@ -138,6 +145,7 @@ async def update_exception(
 
 @router.post(
     "/exceptions/{exception_id}/comments",
+    operation_id="exceptions_add_comment",
     response_model=ExceptionCommentRead,
     status_code=201,
     responses=error_responses(ProjectNotFound, Forbidden, ExceptionNotFound, PeriodLocked),
@@ -151,6 +159,7 @@ async def add_exception_comment(
 
 @router.post(
     "/exceptions/{exception_id}/resolve",
+    operation_id="exceptions_resolve",
     response_model=ExceptionDetail,
     responses={**_change_errors, **error_responses(ExceptionResolved, UnknownReasonCode)},
 )
@@ -164,6 +173,7 @@ async def resolve_exception(
 
 @router.post(
     "/exceptions/{exception_id}/reopen",
+    operation_id="exceptions_reopen",
     response_model=ExceptionDetail,
     responses={**_change_errors, **error_responses(ExceptionResolved, ExceptionNotResolved)},
 )
@@ -175,7 +185,10 @@ async def reopen_exception(
 
 
 @router.get(
-    "/exception-reasons", response_model=ReasonCodes, responses=error_responses(ProjectNotFound)
+    "/exception-reasons",
+    operation_id="exception_reasons_get",
+    response_model=ReasonCodes,
+    responses=error_responses(ProjectNotFound),
 )
 async def get_exception_reasons(access: ProjectReader, session: Session) -> ReasonCodes:
     """The reason codes exceptions may carry (the defaults until the project sets its own)."""
@@ -184,6 +197,7 @@ async def get_exception_reasons(access: ProjectReader, session: Session) -> Reas
 
 @router.put(
     "/exception-reasons",
+    operation_id="exception_reasons_set",
     response_model=ReasonCodes,
     responses=error_responses(ProjectNotFound, Forbidden, UnknownReasonCode),
 )

@@ -55,7 +55,12 @@ async def statement_input(
 Input = Annotated[StatementInput, Depends(statement_input)]
 
 
-@router.get("/statement", response_model=ReconciliationStatement, responses=_read_errors)
+@router.get(
+    "/statement",
+    operation_id="statements_get",
+    response_model=ReconciliationStatement,
+    responses=_read_errors,
+)
 async def get_statement(
     access: ProjectReader, reconciliation_id: ReconciliationId, data: Input, session: Session
 ) -> ReconciliationStatement:
@@ -66,6 +71,7 @@ async def get_statement(
 
 @router.get(
     "/statement.xlsx",
+    operation_id="statements_export",
     responses={**_read_errors, 200: {"content": {XLSX_MEDIA_TYPE: {}}}},
     response_class=Response,
 )
@@ -77,7 +83,12 @@ async def export_statement(
     return await statement_download(statement)
 
 
-@router.get("/sign-offs", response_model=list[SignoffRead], responses=_read_errors)
+@router.get(
+    "/sign-offs",
+    operation_id="signoffs_list",
+    response_model=list[SignoffRead],
+    responses=_read_errors,
+)
 async def list_signoffs(
     access: ProjectReader, reconciliation_id: ReconciliationId, session: Session
 ) -> list[SignoffRead]:
@@ -87,6 +98,7 @@ async def list_signoffs(
 
 @router.post(
     "/sign-offs",
+    operation_id="signoffs_create",
     response_model=SignoffDetail,
     status_code=201,
     responses={
@@ -105,6 +117,7 @@ async def sign_off_period(
 
 @router.get(
     "/sign-offs/{signoff_id}",
+    operation_id="signoffs_get",
     response_model=SignoffDetail,
     responses={**_read_errors, **error_responses(SignoffNotFound)},
 )
@@ -120,6 +133,7 @@ async def get_signoff(
 
 @router.post(
     "/sign-offs/{signoff_id}/reopen",
+    operation_id="signoffs_reopen",
     response_model=SignoffDetail,
     responses={
         **_read_errors,
