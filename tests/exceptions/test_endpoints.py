@@ -227,6 +227,10 @@ async def test_filters_by_status_assignee_age_and_amount(
     assert set(await by_reference(client, w, "&max_amount=-5")) == {"FEE"}
     assert set(await by_reference(client, w, "&max_amount=-5&ignore_sign=true")) == set()
     assert set(await by_reference(client, w, "&min_amount=9.99&max_amount=75")) == {"TRF", "XFER"}
+    # More places than amounts are kept to is a clear 422, not a rounding.
+    await call(client, w, "GET", "/exceptions?min_amount=1.123456", status=422)
+    statement = f"/reconciliations/{w.reconciliation_id}/statement?statement_balance=0.00001"
+    await call(client, w, "GET", statement, status=422)
     ageing = await call(client, w, "GET", "/exceptions/ageing")
     assert [(b["label"], b["count"]) for b in ageing] == [
         ("0-7 days", 2),

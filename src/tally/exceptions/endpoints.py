@@ -7,6 +7,8 @@ from fastapi import APIRouter, Depends, Path, Query
 
 from tally.exceptions.bulk import BulkExceptionService, BulkExceptionsRefused
 from tally.exceptions.schemas import (
+    MONEY_DIGITS,
+    MONEY_PLACES,
     AgeingBucket,
     BulkExceptionOutcome,
     BulkExceptions,
@@ -54,8 +56,12 @@ async def exception_filter(
     reason_code: str | None = None,
     min_age_days: Annotated[int | None, Query(ge=0)] = None,
     max_age_days: Annotated[int | None, Query(ge=0)] = None,
-    min_amount: Decimal | None = None,
-    max_amount: Decimal | None = None,
+    min_amount: Annotated[
+        Decimal | None, Query(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES)
+    ] = None,
+    max_amount: Annotated[
+        Decimal | None, Query(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES)
+    ] = None,
     ignore_sign: Annotated[bool, Query(description="Bounds apply to the absolute amount")] = False,
 ) -> ExceptionFilter:
     return ExceptionFilter(

@@ -13,6 +13,9 @@ from tally.models import ExceptionResolution, ExceptionStatus
 from tally.results.schemas import RecordRead
 
 MAX_BULK_EXCEPTIONS = 10_000  # per request: one transaction, each change audited
+# Amounts a person types: at most four decimal places (tally.money's scale) and small enough
+# that their units fit a 64-bit integer column.
+MONEY_DIGITS, MONEY_PLACES = 18, 4
 
 
 class ExceptionFilter(BaseModel):
@@ -28,8 +31,18 @@ class ExceptionFilter(BaseModel):
     reason_code: str | None = None
     min_age_days: int | None = Field(None, ge=0, description="First seen at least this long ago")
     max_age_days: int | None = Field(None, ge=0, description="First seen at most this long ago")
-    min_amount: Decimal | None = Field(None, description="Amount at or above this")
-    max_amount: Decimal | None = Field(None, description="Amount at or below this")
+    min_amount: Decimal | None = Field(
+        None,
+        description="Amount at or above this",
+        max_digits=MONEY_DIGITS,
+        decimal_places=MONEY_PLACES,
+    )
+    max_amount: Decimal | None = Field(
+        None,
+        description="Amount at or below this",
+        max_digits=MONEY_DIGITS,
+        decimal_places=MONEY_PLACES,
+    )
     ignore_sign: bool = Field(
         False, description="Compare the amount bounds with the amount's absolute value"
     )
@@ -110,7 +123,10 @@ class CommentCreate(BaseModel):
 
 class WriteOffCreate(BaseModel):
     amount: Decimal | None = Field(
-        None, description="Amount written off (default: the record's whole amount)"
+        None,
+        description="Amount written off (default: the record's whole amount)",
+        max_digits=MONEY_DIGITS,
+        decimal_places=MONEY_PLACES,
     )
     reason: str = Field(min_length=1, max_length=1000)
     account: str = Field(min_length=1, max_length=200, description="The ledger account charged")

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 
+from tally.exceptions.schemas import MONEY_DIGITS, MONEY_PLACES
 from tally.kit.errors import Forbidden, error_responses
 from tally.periods.export import statement_download
 from tally.periods.schemas import (
@@ -42,8 +43,12 @@ async def statement_input(
     as_of: Annotated[
         date | None, Query(description="The period's last day (default: today)")
     ] = None,
-    statement_balance: Decimal | None = None,
-    ledger_balance: Decimal | None = None,
+    statement_balance: Annotated[
+        Decimal | None, Query(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES)
+    ] = None,
+    ledger_balance: Annotated[
+        Decimal | None, Query(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES)
+    ] = None,
 ) -> StatementInput:
     return StatementInput(
         as_of_date=as_of or datetime.now(UTC).date(),

@@ -8,16 +8,22 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from tally.exceptions.schemas import MONEY_DIGITS, MONEY_PLACES
+
 
 class StatementInput(BaseModel):
     as_of_date: date = Field(description="The period's last day")
     statement_balance: Decimal | None = Field(
         None,
+        max_digits=MONEY_DIGITS,
+        decimal_places=MONEY_PLACES,
         description="The bank statement's closing balance on that day, when the statement "
         "source holds none (overrides a stored one)",
     )
     ledger_balance: Decimal | None = Field(
         None,
+        max_digits=MONEY_DIGITS,
+        decimal_places=MONEY_PLACES,
         description="The ledger's balance on that day (default: the ledger source's records "
         "booked up to it)",
     )

@@ -162,10 +162,11 @@ async def bulk_exceptions(request: Request, access: WebProjectEditor, session: S
     else:
         payload["selection"] = selection
     back = {k: v for k, v in selection.items() if k != "status"}
-    query = ExceptionFilter(**selection) if not ticked else ExceptionFilter()
     try:
         data = BulkExceptions.model_validate(payload)
+        query = data.selection or ExceptionFilter()
     except ValidationError as error:
+        query = ExceptionFilter(status=list(UNRESOLVED))
         return await _list_page(
             request, access, session, query, 1, error=_errors(error), status_code=422
         )
