@@ -16,6 +16,7 @@ from tally.apikeys.endpoints import router as api_keys_router
 from tally.audit.endpoints import router as audit_router
 from tally.cache import Cache
 from tally.config import Settings, get_settings
+from tally.exceptions.endpoints import router as exceptions_router
 from tally.fast_reads import FastReads
 from tally.health.endpoints import router as health_router
 from tally.idempotency.guard import install_idempotency
@@ -34,6 +35,7 @@ from tally.kit.request_id import RequestIdMiddleware
 from tally.kit.security import PasswordPool
 from tally.kit.tasks import TaskQueue, build_task_queue, import_task_modules
 from tally.kit.transport import StrictTransportSecurity
+from tally.periods.endpoints import router as periods_router
 from tally.profiles.endpoints import router as profiles_router
 from tally.projects.endpoints import router as projects_router
 from tally.reconciliations.endpoints import router as reconciliations_router
@@ -64,6 +66,8 @@ SECURED_ROUTERS = (
     reconciliations_router,
     intake_router,
     invitations_router,
+    exceptions_router,
+    periods_router,
 )
 # Operations routes, at the root (/admin/...) but behind the same token check (and admin-only).
 SECURED_OPS_ROUTERS = (admin_router, audit_router)

@@ -30,6 +30,7 @@ from tally.models import (
 )
 from tally.reconciliations.service import ReconciliationService
 from tally.sources.storage import append_skipped_path, skipped_path
+from tests.helpers.exceptions import seed_exception_and_signoff
 from tests.helpers.jobs import create_job
 from tests.helpers.projects import create_project
 from tests.helpers.results import seed_results
@@ -61,6 +62,7 @@ _SOURCES = "/api/v1/projects/{project_id}/data-sources"
 _JOB = "/api/v1/projects/{project_id}/jobs/{job_id}"
 _RULE_SET = "/api/v1/projects/{project_id}/rule-set"
 _RECONCILIATIONS = "/api/v1/projects/{project_id}/reconciliations"
+_EXCEPTIONS = "/api/v1/projects/{project_id}/exceptions"
 _SOURCE_OPERATIONS = [
     Operation("POST", f"{_SOURCES}/preflight", 200, project_scoped=True, upload=_CSV),
     Operation("POST", _SOURCES, 202, project_scoped=True, upload=_CSV),
@@ -300,6 +302,84 @@ MATRIX = [
         project_scoped=True,
         ids={"record_id": "left_b"},
     ),
+    # Exceptions: "exception_id" is an open one; reopening it is refused (409 past auth).
+    Operation("GET", _EXCEPTIONS, 200, project_scoped=True),
+    Operation("GET", f"{_EXCEPTIONS}/ageing", 200, project_scoped=True),
+    Operation(
+        "POST",
+        f"{_EXCEPTIONS}/bulk",
+        200,
+        body={"action": "comment", "exception_ids": ["{exception_id}"], "body": "seen"},
+        project_scoped=True,
+    ),
+    Operation("GET", f"{_EXCEPTIONS}/{{exception_id}}", 200, project_scoped=True),
+    Operation(
+        "PATCH",
+        f"{_EXCEPTIONS}/{{exception_id}}",
+        200,
+        body={"status": "investigating"},
+        project_scoped=True,
+    ),
+    Operation(
+        "POST",
+        f"{_EXCEPTIONS}/{{exception_id}}/comments",
+        201,
+        body={"body": "seen"},
+        project_scoped=True,
+    ),
+    Operation(
+        "POST",
+        f"{_EXCEPTIONS}/{{exception_id}}/resolve",
+        200,
+        body={"resolution": "explained", "expected_clear_date": "2026-02-01"},
+        project_scoped=True,
+    ),
+    Operation(
+        "POST",
+        f"{_EXCEPTIONS}/{{exception_id}}/reopen",
+        409,
+        body={"reason": "check"},
+        project_scoped=True,
+    ),
+    Operation("GET", "/api/v1/projects/{project_id}/exception-reasons", 200, project_scoped=True),
+    Operation(
+        "PUT",
+        "/api/v1/projects/{project_id}/exception-reasons",
+        200,
+        body={"reasons": [{"code": "fx", "label": "FX difference"}]},
+        project_scoped=True,
+    ),
+    # The statement and sign-offs: "signoff_id" stands; a new one finds no statement balance
+    # (409 past auth).
+    Operation(
+        "GET", f"{_RECONCILIATIONS}/{{reconciliation_id}}/statement", 200, project_scoped=True
+    ),
+    Operation(
+        "GET", f"{_RECONCILIATIONS}/{{reconciliation_id}}/statement.xlsx", 200, project_scoped=True
+    ),
+    Operation(
+        "GET", f"{_RECONCILIATIONS}/{{reconciliation_id}}/sign-offs", 200, project_scoped=True
+    ),
+    Operation(
+        "POST",
+        f"{_RECONCILIATIONS}/{{reconciliation_id}}/sign-offs",
+        409,
+        body={"as_of_date": "2026-01-31"},
+        project_scoped=True,
+    ),
+    Operation(
+        "GET",
+        f"{_RECONCILIATIONS}/{{reconciliation_id}}/sign-offs/{{signoff_id}}",
+        200,
+        project_scoped=True,
+    ),
+    Operation(
+        "POST",
+        f"{_RECONCILIATIONS}/{{reconciliation_id}}/sign-offs/{{signoff_id}}/reopen",
+        200,
+        body={"reason": "check"},
+        project_scoped=True,
+    ),
     # Rule-set versions: "number" is a draft, "backtest_id" a finished backtest of it,
     # "suggestion_id" an open rule suggestion.
     Operation("GET", f"{_RULE_SET}/versions", 200, project_scoped=True),
@@ -431,6 +511,9 @@ async def world(session: AsyncSession, test_settings: Settings) -> World:
     )
     session.add(key)
     reconciliation = await ReconciliationService(session).for_sources(project.id, left.id, right.id)
+    exceptions = await seed_exception_and_signoff(
+        session, reconciliation, record_id=results["left_b"]
+    )
     await session.commit()
     values = {
         "project_id": project.id,
@@ -452,6 +535,7 @@ async def world(session: AsyncSession, test_settings: Settings) -> World:
         "reconciliation_id": reconciliation.id,
         **results,
         **rule_set,
+        **exceptions,
     }
     return World(owner, outsider, admin, viewer, values)
 

@@ -21,6 +21,21 @@ from tests.helpers.results import RULES
 from tests.helpers.users import AuthedUser, create_user
 from tests.helpers.waiting import wait_for
 
+# Day 1: two invoices pay automatically, a transfer is a suggestion (3 days apart, no reference),
+# the bank fee and invoice 4 stay open.
+BANK = [
+    Row("INV-1", "2026-01-02", "100.00", "Payment INV-1", "Acme"),
+    Row("INV-2", "2026-01-03", "250.50", "Payment INV-2", "Globex"),
+    Row("TRF", "2026-01-20", "75.00", "Transfer", "Initech"),
+    Row("FEE", "2026-01-21", "-9.99", "Bank fee", "Bank"),
+]
+LEDGER = [
+    Row("INV-1", "2026-01-01", "100.00", "Invoice 1", "Acme"),
+    Row("INV-2", "2026-01-02", "250.50", "Invoice 2", "Globex"),
+    Row("XFER", "2026-01-23", "75.00", "Transfer", "Initech Ltd"),
+    Row("INV-4", "2026-01-04", "500.00", "Invoice 4", "Hooli"),
+]
+
 
 @dataclass(frozen=True)
 class Ledgers:

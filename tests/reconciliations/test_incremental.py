@@ -8,6 +8,8 @@ from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.helpers.reconciliations import (
+    BANK,
+    LEDGER,
     Ledgers,
     append_rows,
     ids_by_reference,
@@ -16,20 +18,6 @@ from tests.helpers.reconciliations import (
 )
 from tests.helpers.records import Row
 
-# Day 1: two invoices pay automatically, a transfer is a suggestion (3 days apart, no reference),
-# the bank fee and invoice 4 stay open.
-BANK = [
-    Row("INV-1", "2026-01-02", "100.00", "Payment INV-1", "Acme"),
-    Row("INV-2", "2026-01-03", "250.50", "Payment INV-2", "Globex"),
-    Row("TRF", "2026-01-20", "75.00", "Transfer", "Initech"),
-    Row("FEE", "2026-01-21", "-9.99", "Bank fee", "Bank"),
-]
-LEDGER = [
-    Row("INV-1", "2026-01-01", "100.00", "Invoice 1", "Acme"),
-    Row("INV-2", "2026-01-02", "250.50", "Invoice 2", "Globex"),
-    Row("XFER", "2026-01-23", "75.00", "Transfer", "Initech Ltd"),
-    Row("INV-4", "2026-01-04", "500.00", "Invoice 4", "Hooli"),
-]
 # Day 2: invoice 4 is paid, invoice 5 appears on both sides.
 BANK_APPEND = [
     Row("INV-4", "2026-01-05", "500.00", "Payment INV-4", "Hooli"),

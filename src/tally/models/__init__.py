@@ -5,6 +5,9 @@ from tally.models.audit_event import AuditEvent
 from tally.models.base import Base
 from tally.models.data_source import DataSource, DataSourceStatus
 from tally.models.data_source_append import DataSourceAppend
+from tally.models.exception_comment import ExceptionComment
+from tally.models.exception_item import ExceptionItem, ExceptionResolution, ExceptionStatus
+from tally.models.exception_reason import ExceptionReason
 from tally.models.idempotency_key import IdempotencyKey
 from tally.models.import_profile import ImportProfile
 from tally.models.inbox import Inbox
@@ -23,6 +26,7 @@ from tally.models.match import (
     match_tab,
 )
 from tally.models.open_item import OpenItem
+from tally.models.period_signoff import PeriodSignoff
 from tally.models.project import Project
 from tally.models.project_invitation import ProjectInvitation
 from tally.models.project_member import ProjectMember, ProjectRole
@@ -46,6 +50,7 @@ from tally.models.settlement import Settlement
 from tally.models.unmatched_record import UnmatchedRecord
 from tally.models.user import User, UserRole
 from tally.models.web_session import WebSession
+from tally.models.write_off import WriteOff
 
 __all__ = [
     "CLAIMING_STATUSES",
@@ -57,6 +62,11 @@ __all__ = [
     "DataSource",
     "DataSourceAppend",
     "DataSourceStatus",
+    "ExceptionComment",
+    "ExceptionItem",
+    "ExceptionReason",
+    "ExceptionResolution",
+    "ExceptionStatus",
     "IdempotencyKey",
     "ImportProfile",
     "Inbox",
@@ -73,6 +83,7 @@ __all__ = [
     "MatchStatus",
     "MatchTab",
     "OpenItem",
+    "PeriodSignoff",
     "Project",
     "ProjectInvitation",
     "ProjectMember",
@@ -96,6 +107,7 @@ __all__ = [
     "User",
     "UserRole",
     "WebSession",
+    "WriteOff",
     "match_origin",
     "match_tab",
 ]

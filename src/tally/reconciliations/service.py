@@ -23,8 +23,9 @@ import polars as pl
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tally.exceptions.repository import ExceptionRepository
 from tally.kit.errors import Conflict, NotFound
-from tally.kit.pagination import Cursor, Page, PageParams
+from tally.kit.pagination import Cursor, Page, PageParams, read_all
 from tally.matching.state import Exclusions, proposal_signature
 from tally.models import (
     AuditEvent,
@@ -36,6 +37,7 @@ from tally.models import (
     RejectedPair,
     ScopeKind,
 )
+from tally.periods.locks import PeriodLocks
 from tally.projects.auth import ProjectAccess
 from tally.reconciliations.repository import (
     OPEN_ITEM_SCHEMA,
@@ -90,6 +92,7 @@ class ReconciliationService:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
         self.repository = ReconciliationRepository(session)
+        self.exceptions = ExceptionRepository(session)
 
     # --- jobs ----------------------------------------------------------------------------------
 
@@ -253,6 +256,7 @@ class ReconciliationService:
         reconciliation.version += 1
         reconciliation.updated_at = now
         await self.session.flush()
+        await self.exceptions.sync(reconciliation.project_id, reconciliation.id)
         log.info(
             "reconciliations.advanced",
             reconciliation_id=reconciliation.id,
@@ -301,6 +305,7 @@ class ReconciliationService:
             job.reconciliation_id, dict(sides), job_id=job.id, match_id=match_id
         )
         await self.repository.bump_version(job.reconciliation_id)
+        await self.exceptions.sync(job.project_id, job.reconciliation_id)
 
     async def release(
         self,
@@ -321,6 +326,7 @@ class ReconciliationService:
             first_job_id=job.id,
         )
         await self.repository.bump_version(job.reconciliation_id)
+        await self.exceptions.sync(job.project_id, job.reconciliation_id)
         if reject_match_id is not None:
             await self.reject(job, {reject_match_id: sides})
 
@@ -367,6 +373,12 @@ class ReconciliationService:
         """A page of the project's reconciliations, oldest first, with their state."""
         found, has_more = await self.repository.page_for_project(access.project_id, cursor)
         return [await self._read(r) for r in found], has_more
+
+    async def list_reconciliations(self, access: ProjectAccess) -> list[ReconciliationRead]:
+        """Every reconciliation of the project, oldest first (the web pages' pickers)."""
+        return await read_all(
+            lambda cursor: self.page_reconciliations(access, cursor), lambda read: read.id
+        )
 
     async def get_reconciliation(
         self, access: ProjectAccess, reconciliation_id: int
@@ -448,6 +460,7 @@ class ReconciliationService:
             locked.id, [record_id]
         ):
             raise RecordNotSettled(f"Record {record_id} is not settled")
+        await PeriodLocks(self.session).ensure_unlocked(locked.id, record_ids=[record_id])
         settling = await self.repository.settling_match(locked.id, record_id, SETTLING_STATUSES)
         sides = {record_id: side}
         match_id = job_id = None
@@ -465,6 +478,7 @@ class ReconciliationService:
         )
         locked.updated_at = datetime.now(UTC)
         locked.version += 1
+        await self.exceptions.sync(locked.project_id, locked.id)
         self.session.add(
             AuditEvent(
                 project_id=locked.project_id,

@@ -41,6 +41,7 @@ from tally.models import (
     match_tab,
 )
 from tally.money import format_amount, format_units
+from tally.periods.locks import PeriodLocks
 from tally.projects.auth import ProjectAccess
 from tally.reconciliations.service import SETTLING_STATUSES, ReconciliationService
 from tally.results.repository import LinkedRecord, ResultRepository
@@ -133,6 +134,7 @@ class ResultService:
         self.stats = StatsRepository(session)
         self.search_index = SearchIndexRepository(session)
         self.state = ReconciliationService(session)
+        self.locks = PeriodLocks(session)
 
     async def get_job(self, access: ProjectAccess, job_id: int) -> ReconciliationJob:
         return await JobService(self.session).get_job(access, job_id)
@@ -235,6 +237,7 @@ class ResultService:
             )
         own_links = await self.reviews.links_of(job.id, [match.id])
         record_ids = [link.record_id for link in own_links]
+        await self.locks.ensure_unlocked(job.reconciliation_id, record_ids=record_ids)
         await self._ensure_unclaimed(job, record_ids, except_match_ids=[match.id])
         await self.state.ensure_open(
             job,
@@ -314,6 +317,7 @@ class ResultService:
             )
         own_links = await self.reviews.links_of(job.id, [match.id])
         record_ids = [link.record_id for link in own_links]
+        await self.locks.ensure_unlocked(job.reconciliation_id, record_ids=record_ids)
         before = await self._side_totals(job, record_ids)
         decisions_before = await self.stats.decision_counts(job.id, [match.id])
         previous, settled = match.status, match.category == MatchCategory.MATCHED
@@ -369,6 +373,7 @@ class ResultService:
         currencies = sorted({r.currency for r in (*left, *right) if r.currency})
         if len(currencies) > 1:
             raise MixedCurrencies(f"The records are in different currencies: {currencies}")
+        await self.locks.ensure_unlocked(job.reconciliation_id, record_ids=record_ids)
         await self._ensure_unclaimed(job, record_ids)
         await self.state.ensure_open(job, record_ids)
         rivals = await self.reviews.open_alternatives(job.id, record_ids)

@@ -14,6 +14,7 @@ from tally.web.pages import (
     api_keys,
     auth,
     events,
+    exceptions,
     inboxes,
     jobs,
     members,
@@ -48,6 +49,7 @@ SECURED_ROUTERS = (
     api_keys.router,
     inboxes.router,
     members.router,
+    exceptions.router,
 )
 API_PATHS = ("/api/", "/healthz", "/readyz", "/docs", "/redoc", "/openapi.json")
 

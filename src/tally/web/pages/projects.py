@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
+from tally.exceptions.service import ExceptionService
 from tally.jobs.service import JobService
 from tally.kit.pagination import PageParams
 from tally.models import JobStatus, ReconciliationJob
@@ -179,5 +180,6 @@ async def get_project_page(
             "charts": chart_data(stats, jobs),
             "activity": activity(sources, jobs, reviews),
             "can_edit": await may_edit(access),
+            "exception_ageing": await ExceptionService(session).ageing(access),
         },
     )

@@ -1,0 +1,1 @@
+"""Exceptions: open items worked to resolution by people."""

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tally.models.base import Base
+
+
+class ExceptionReason(Base):
+    """A reason code a project offers for its exceptions. A project without rows offers the
+    defaults (tally.exceptions.service.DEFAULT_REASONS)."""
+
+    __tablename__ = "exception_reason"
+
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), primary_key=True
+    )
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    label: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,1 @@
+"""Period sign-off: the reconciliation statement as of a date, signing it off, reopening it."""

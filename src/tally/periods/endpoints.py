@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import Response
+
+from tally.exceptions.schemas import MONEY_DIGITS, MONEY_PLACES
+from tally.kit.errors import Forbidden, error_responses
+from tally.periods.export import statement_download
+from tally.periods.schemas import (
+    ReconciliationStatement,
+    SignoffCreate,
+    SignoffDetail,
+    SignoffRead,
+    SignoffReopen,
+    StatementInput,
+)
+from tally.periods.service import (
+    PeriodAlreadySigned,
+    PeriodNotBalanced,
+    PeriodService,
+    SignoffAlreadyReopened,
+    SignoffNotFound,
+    StatementReconciliationNotFound,
+)
+from tally.projects.auth import ProjectNotFound, ProjectOwner, ProjectReader
+from tally.results.export import XLSX_MEDIA_TYPE
+from tally.users.auth import Session
+
+router = APIRouter(
+    prefix="/projects/{project_id}/reconciliations/{reconciliation_id}", tags=["periods"]
+)
+
+ReconciliationId = Annotated[int, Path(ge=1)]
+SignoffId = Annotated[int, Path(ge=1)]
+_read_errors = error_responses(ProjectNotFound, StatementReconciliationNotFound)
+
+
+async def statement_input(
+    as_of: Annotated[
+        date | None, Query(description="The period's last day (default: today)")
+    ] = None,
+    statement_balance: Annotated[
+        Decimal | None, Query(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES)
+    ] = None,
+    ledger_balance: Annotated[
+        Decimal | None, Query(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES)
+    ] = None,
+) -> StatementInput:
+    return StatementInput(
+        as_of_date=as_of or datetime.now(UTC).date(),
+        statement_balance=statement_balance,
+        ledger_balance=ledger_balance,
+    )
+
+
+Input = Annotated[StatementInput, Depends(statement_input)]
+
+
+@router.get(
+    "/statement",
+    operation_id="statements_get",
+    response_model=ReconciliationStatement,
+    responses=_read_errors,
+)
+async def get_statement(
+    access: ProjectReader, reconciliation_id: ReconciliationId, data: Input, session: Session
+) -> ReconciliationStatement:
+    """The reconciliation statement as of a date: statement and ledger balances, open items of
+    each side, write-offs, and the unexplained difference, exact to the cent."""
+    return await PeriodService(session).statement(access, reconciliation_id, data)
+
+
+@router.get(
+    "/statement.xlsx",
+    operation_id="statements_export",
+    responses={**_read_errors, 200: {"content": {XLSX_MEDIA_TYPE: {}}}},
+    response_class=Response,
+)
+async def export_statement(
+    access: ProjectReader, reconciliation_id: ReconciliationId, data: Input, session: Session
+) -> Response:
+    """The statement as an XLSX workbook."""
+    statement = await PeriodService(session).statement(access, reconciliation_id, data)
+    return await statement_download(statement)
+
+
+@router.get(
+    "/sign-offs",
+    operation_id="signoffs_list",
+    response_model=list[SignoffRead],
+    responses=_read_errors,
+)
+async def list_signoffs(
+    access: ProjectReader, reconciliation_id: ReconciliationId, session: Session
+) -> list[SignoffRead]:
+    """Every sign-off of the reconciliation, newest first (reopened ones too)."""
+    return await PeriodService(session).list_signoffs(access, reconciliation_id)
+
+
+@router.post(
+    "/sign-offs",
+    operation_id="signoffs_create",
+    response_model=SignoffDetail,
+    status_code=201,
+    responses={
+        **_read_errors,
+        **error_responses(Forbidden, PeriodNotBalanced, PeriodAlreadySigned),
+    },
+)
+async def sign_off_period(
+    access: ProjectOwner, reconciliation_id: ReconciliationId, data: SignoffCreate, session: Session
+) -> SignoffDetail:
+    """Sign the period to ``as_of_date`` off (owners). 409 PeriodNotBalanced, with the statement,
+    unless its difference is exactly zero. Then decisions on records dated within it answer
+    409 PeriodLocked until it is reopened."""
+    return await PeriodService(session).sign_off(access, reconciliation_id, data)
+
+
+@router.get(
+    "/sign-offs/{signoff_id}",
+    operation_id="signoffs_get",
+    response_model=SignoffDetail,
+    responses={**_read_errors, **error_responses(SignoffNotFound)},
+)
+async def get_signoff(
+    access: ProjectReader,
+    reconciliation_id: ReconciliationId,
+    signoff_id: SignoffId,
+    session: Session,
+) -> SignoffDetail:
+    """A sign-off with the statement as it was signed."""
+    return await PeriodService(session).get_signoff(access, reconciliation_id, signoff_id)
+
+
+@router.post(
+    "/sign-offs/{signoff_id}/reopen",
+    operation_id="signoffs_reopen",
+    response_model=SignoffDetail,
+    responses={
+        **_read_errors,
+        **error_responses(Forbidden, SignoffNotFound, SignoffAlreadyReopened),
+    },
+)
+async def reopen_period(
+    access: ProjectOwner,
+    reconciliation_id: ReconciliationId,
+    signoff_id: SignoffId,
+    data: SignoffReopen,
+    session: Session,
+) -> SignoffDetail:
+    """Reopen a signed-off period with a reason (owners; audited): its decisions unlock."""
+    return await PeriodService(session).reopen(access, reconciliation_id, signoff_id, data)

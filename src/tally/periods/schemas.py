@@ -1,0 +1,122 @@
+"""What the statement and sign-off API reads and returns. Money is exact: Decimal strings."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from tally.exceptions.schemas import MONEY_DIGITS, MONEY_PLACES
+
+
+class StatementInput(BaseModel):
+    as_of_date: date = Field(description="The period's last day")
+    statement_balance: Decimal | None = Field(
+        None,
+        max_digits=MONEY_DIGITS,
+        decimal_places=MONEY_PLACES,
+        description="The bank statement's closing balance on that day, when the statement "
+        "source holds none (overrides a stored one)",
+    )
+    ledger_balance: Decimal | None = Field(
+        None,
+        max_digits=MONEY_DIGITS,
+        decimal_places=MONEY_PLACES,
+        description="The ledger's balance on that day (default: the ledger source's records "
+        "booked up to it)",
+    )
+
+
+class StatementLine(BaseModel):
+    record_id: int
+    reference: str | None
+    booking_date: date | None
+    description: str | None
+    amount: Decimal
+    exception_id: int | None
+    exception_status: str | None
+    resolution: str | None = Field(description="explained: expected to clear")
+    expected_clear_date: date | None = None
+
+
+class StatementSection(BaseModel):
+    count: int
+    amount: Decimal
+    lines: list[StatementLine] = Field(description="Oldest first (at most 5,000 listed)")
+
+
+class WriteOffLine(BaseModel):
+    write_off_id: int
+    exception_id: int
+    record_id: int
+    booking_date: date | None
+    amount: Decimal
+    reason: str
+    account: str
+
+
+class WriteOffSection(BaseModel):
+    count: int
+    amount: Decimal
+    lines: list[WriteOffLine]
+
+
+class ReconciliationStatement(BaseModel):
+    """Adjusted statement balance = statement balance - open statement items + open ledger
+    items; adjusted ledger balance = ledger balance + statement write-offs - ledger write-offs;
+    the difference of the two is what nothing explains."""
+
+    reconciliation_id: int
+    as_of_date: date
+    statement_source: str
+    ledger_source: str
+    statement_balance: Decimal | None = Field(description="None: neither stored nor entered")
+    statement_balance_basis: str = Field(description="Where the statement balance came from")
+    ledger_balance: Decimal
+    ledger_balance_basis: str
+    ledger_sign: Literal[1, -1] = Field(
+        description="-1 when the rules compare the ledger with opposite signs: its amounts are "
+        "negated here"
+    )
+    open_statement_items: StatementSection = Field(
+        description="On the statement, not in the ledger"
+    )
+    open_ledger_items: StatementSection = Field(description="In the ledger, not on the statement")
+    statement_write_offs: WriteOffSection
+    ledger_write_offs: WriteOffSection
+    adjusted_statement_balance: Decimal | None
+    adjusted_ledger_balance: Decimal
+    difference: Decimal | None = Field(description="Unexplained: zero to sign off")
+    signed_off: SignoffRead | None = Field(
+        None, description="The standing sign-off covering this date, if any"
+    )
+
+
+class SignoffCreate(StatementInput):
+    pass
+
+
+class SignoffReopen(BaseModel):
+    reason: str = Field(min_length=1, max_length=1000, description="Why (audited)")
+
+
+class SignoffRead(BaseModel):
+    id: int
+    reconciliation_id: int
+    as_of_date: date
+    signed_by_id: int | None
+    signed_by_email: str | None
+    signed_at: datetime
+    reopened_at: datetime | None
+    reopened_by_id: int | None
+    reopen_reason: str | None
+    difference: Decimal = Field(description="Zero: a period is signed off only when it is")
+
+
+class SignoffDetail(SignoffRead):
+    statement: ReconciliationStatement = Field(description="The statement as it was signed")
+
+
+ReconciliationStatement.model_rebuild()

@@ -1,0 +1,362 @@
+"""The reconciliation statement as of a date, and signing a period off.
+
+The statement (all in exact units):
+
+    adjusted statement balance = statement balance - open statement items + open ledger items
+    adjusted ledger balance    = ledger balance + statement write-offs - ledger write-offs
+    difference                 = adjusted statement balance - adjusted ledger balance
+
+Open items and write-offs count when their record is booked on or before the date. The
+statement balance is the statement source's stored closing balance (the latest on or before the
+date, plus the statement's records booked after it up to the date), or one the user enters; the
+ledger balance sums the ledger source's records booked up to the date, or is entered.
+
+An owner signs a period off only when the difference is exactly zero; the statement is kept as
+signed, and decisions on records dated within the period lock (tally.periods.locks) until the
+period is reopened with a reason. Both are audit events.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import structlog
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tally.kit.errors import Conflict, NotFound
+from tally.matching.rules import AmountCondition, RuleSet
+from tally.models import AuditEvent, DataSource, PeriodSignoff, Reconciliation, WriteOff
+from tally.models.base import utcnow
+from tally.money import format_units, from_units, to_units
+from tally.periods.locks import PeriodLocks
+from tally.periods.repository import PeriodRepository
+from tally.periods.schemas import (
+    ReconciliationStatement,
+    SignoffCreate,
+    SignoffDetail,
+    SignoffRead,
+    SignoffReopen,
+    StatementInput,
+    StatementLine,
+    StatementSection,
+    WriteOffLine,
+    WriteOffSection,
+)
+from tally.projects.auth import ProjectAccess
+from tally.reconciliations.repository import ReconciliationRepository
+
+log = structlog.get_logger("tally.periods")
+
+
+class StatementReconciliationNotFound(NotFound):
+    """No such reconciliation in this project."""
+
+
+class SignoffNotFound(NotFound):
+    """No such sign-off of this reconciliation."""
+
+
+class PeriodNotBalanced(Conflict):
+    """The statement's difference is not zero (or its balance is unknown): it cannot be signed."""
+
+
+class PeriodAlreadySigned(Conflict):
+    """A standing sign-off already covers this date; reopen it first."""
+
+
+class SignoffAlreadyReopened(Conflict):
+    """This sign-off was reopened already."""
+
+
+class PeriodService:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.repository = PeriodRepository(session)
+        self.locks = PeriodLocks(session)
+
+    async def statement(
+        self, access: ProjectAccess, reconciliation_id: int, data: StatementInput
+    ) -> ReconciliationStatement:
+        """The reconciliation statement as of ``data.as_of_date``, exact to the unit."""
+        reconciliation = await self._reconciliation(access, reconciliation_id)
+        statement = await self._statement(reconciliation, data)
+        standing = await self.locks.signed_through(reconciliation.id)
+        if standing is not None and data.as_of_date <= standing.as_of_date:
+            signer = await self.repository.email(standing.signed_by_id)
+            statement.signed_off = _read(standing, signer)
+        return statement
+
+    async def sign_off(
+        self, access: ProjectAccess, reconciliation_id: int, data: SignoffCreate
+    ) -> SignoffDetail:
+        """Sign the period to ``as_of_date`` off (owners): refused unless the difference is
+        exactly zero. The statement is kept as signed; decisions dated within it lock."""
+        reconciliation = await self._reconciliation(access, reconciliation_id)
+        # One sign-off at a time per reconciliation: its row lock (SQLite: one writer anyway).
+        await self._lock(reconciliation.id)
+        standing = await self.locks.signed_through(reconciliation.id)
+        if standing is not None and data.as_of_date <= standing.as_of_date:
+            raise PeriodAlreadySigned(
+                f"The period to {standing.as_of_date.isoformat()} is signed off already "
+                f"(sign-off {standing.id})",
+                signoff_id=standing.id,
+            )
+        statement = await self._statement(reconciliation, data)
+        if statement.difference is None or statement.difference != 0:
+            why = (
+                "the statement balance is unknown: enter it"
+                if statement.difference is None
+                else f"the unexplained difference is {statement.difference}, not zero"
+            )
+            raise PeriodNotBalanced(
+                f"The period to {data.as_of_date.isoformat()} cannot be signed off: {why}",
+                statement=statement.model_dump(mode="json"),
+            )
+        signoff = await self.repository.add(
+            PeriodSignoff(
+                project_id=access.project_id,
+                reconciliation_id=reconciliation.id,
+                as_of_date=data.as_of_date,
+                statement=statement.model_dump(mode="json"),
+                signed_by_id=access.principal.user_id,
+                signed_at=utcnow(),
+            )
+        )
+        self._audit(
+            access,
+            "period.signed_off",
+            signoff,
+            as_of_date=data.as_of_date.isoformat(),
+            statement_balance=str(statement.statement_balance),
+            ledger_balance=str(statement.ledger_balance),
+        )
+        await self.session.flush()
+        log.info("periods.signed_off", signoff_id=signoff.id, as_of=str(data.as_of_date))
+        return self._detail(signoff, access.principal.email)
+
+    async def reopen(
+        self, access: ProjectAccess, reconciliation_id: int, signoff_id: int, data: SignoffReopen
+    ) -> SignoffDetail:
+        """Reopen a signed-off period (owners), with a reason: its decisions unlock."""
+        reconciliation = await self._reconciliation(access, reconciliation_id)
+        found = await self.repository.signoff(reconciliation.id, signoff_id)
+        if found is None:
+            raise SignoffNotFound(f"Sign-off {signoff_id} not found for this reconciliation")
+        signoff, email = found
+        if signoff.reopened_at is not None:
+            raise SignoffAlreadyReopened(f"Sign-off {signoff_id} was reopened already")
+        signoff.reopened_at = utcnow()
+        signoff.reopened_by_id = access.principal.user_id
+        signoff.reopen_reason = data.reason
+        self._audit(
+            access,
+            "period.reopened",
+            signoff,
+            as_of_date=signoff.as_of_date.isoformat(),
+            reason=data.reason,
+        )
+        await self.session.flush()
+        return self._detail(signoff, email)
+
+    async def list_signoffs(
+        self, access: ProjectAccess, reconciliation_id: int
+    ) -> list[SignoffRead]:
+        reconciliation = await self._reconciliation(access, reconciliation_id)
+        return [_read(s, email) for s, email in await self.repository.signoffs(reconciliation.id)]
+
+    async def get_signoff(
+        self, access: ProjectAccess, reconciliation_id: int, signoff_id: int
+    ) -> SignoffDetail:
+        reconciliation = await self._reconciliation(access, reconciliation_id)
+        for signoff, email in await self.repository.signoffs(reconciliation.id):
+            if signoff.id == signoff_id:
+                return self._detail(signoff, email)
+        raise SignoffNotFound(f"Sign-off {signoff_id} not found for this reconciliation")
+
+    # --- the statement -------------------------------------------------------------------------
+
+    async def _statement(
+        self, reconciliation: Reconciliation, data: StatementInput
+    ) -> ReconciliationStatement:
+        through = data.as_of_date
+        bank = await self.repository.source(reconciliation.left_source_id)
+        ledger = await self.repository.source(reconciliation.right_source_id)
+        assert bank is not None and ledger is not None  # a reconciliation goes with its sources
+        sign = _ledger_sign(await self.repository.job_rules(reconciliation.latest_job_id))
+        statement_units, statement_basis = await self._statement_balance(bank, data)
+        if data.ledger_balance is not None:
+            ledger_units, ledger_basis = to_units(data.ledger_balance), "entered"
+        else:
+            ledger_units = sign * await self.repository.booked_total(ledger.id, None, through)
+            ledger_basis = f"the ledger's records booked up to {through.isoformat()}"
+        open_bank = await self._section(reconciliation.id, "left", through, 1)
+        open_ledger = await self._section(reconciliation.id, "right", through, sign)
+        write_offs = await self.repository.write_offs(reconciliation.id, through)
+        bank_offs = _write_off_section([w for w in write_offs if w.side == "left"], 1)
+        ledger_offs = _write_off_section([w for w in write_offs if w.side == "right"], sign)
+        adjusted_ledger = ledger_units + to_units(bank_offs.amount) - to_units(ledger_offs.amount)
+        adjusted_statement = None
+        difference = None
+        if statement_units is not None:
+            adjusted_statement = (
+                statement_units - to_units(open_bank.amount) + to_units(open_ledger.amount)
+            )
+            difference = adjusted_statement - adjusted_ledger
+        return ReconciliationStatement(
+            reconciliation_id=reconciliation.id,
+            as_of_date=through,
+            statement_source=bank.name,
+            ledger_source=ledger.name,
+            statement_balance=_money(statement_units),
+            statement_balance_basis=statement_basis,
+            ledger_balance=from_units(ledger_units),
+            ledger_balance_basis=ledger_basis,
+            ledger_sign=sign,
+            open_statement_items=open_bank,
+            open_ledger_items=open_ledger,
+            statement_write_offs=bank_offs,
+            ledger_write_offs=ledger_offs,
+            adjusted_statement_balance=_money(adjusted_statement),
+            adjusted_ledger_balance=from_units(adjusted_ledger),
+            difference=_money(difference),
+        )
+
+    async def _statement_balance(
+        self, bank: DataSource, data: StatementInput
+    ) -> tuple[int | None, str]:
+        if data.statement_balance is not None:
+            return to_units(data.statement_balance), "entered"
+        closing = _latest_closing(bank.statement, data.as_of_date)
+        if closing is None:
+            return None, "none stored on or before this date: enter it"
+        on, units, name = closing
+        after = await self.repository.booked_total(bank.id, on, data.as_of_date)
+        basis = f"closing balance of statement {name} on {on.isoformat()}"
+        if on != data.as_of_date:
+            basis += f", plus {format_units(after)} booked after it"
+        return units + after, basis
+
+    async def _section(
+        self, reconciliation_id: int, side: str, through: date, sign: int
+    ) -> StatementSection:
+        count, amount = await self.repository.open_totals(reconciliation_id, side, through)
+        lines = [
+            StatementLine(
+                record_id=record.id,
+                reference=record.reference,
+                booking_date=record.booking_date,
+                description=record.description,
+                amount=from_units(sign * record.amount),
+                exception_id=item.id if item else None,
+                exception_status=item.status if item else None,
+                resolution=item.resolution if item else None,
+                expected_clear_date=item.expected_clear_date if item else None,
+            )
+            for record, item in await self.repository.open_lines(reconciliation_id, side, through)
+        ]
+        return StatementSection(count=count, amount=from_units(sign * amount), lines=lines)
+
+    # --- helpers -------------------------------------------------------------------------------
+
+    async def _reconciliation(
+        self, access: ProjectAccess, reconciliation_id: int
+    ) -> Reconciliation:
+        found = await self.repository.reconciliation(access.project_id, reconciliation_id)
+        if found is None:
+            raise StatementReconciliationNotFound(
+                f"Reconciliation {reconciliation_id} not found in this project"
+            )
+        return found
+
+    async def _lock(self, reconciliation_id: int) -> None:
+        await ReconciliationRepository(self.session).lock(reconciliation_id)
+
+    def _audit(
+        self, access: ProjectAccess, action: str, signoff: PeriodSignoff, **detail: Any
+    ) -> None:
+        self.session.add(
+            AuditEvent(
+                project_id=signoff.project_id,
+                actor_id=access.principal.user_id,
+                action=action,
+                target=f"signoff:{signoff.id}",
+                detail={"reconciliation_id": signoff.reconciliation_id, **detail},
+            )
+        )
+
+    def _detail(self, signoff: PeriodSignoff, email: str | None) -> SignoffDetail:
+        return SignoffDetail(
+            **_read(signoff, email).model_dump(),
+            statement=ReconciliationStatement.model_validate(signoff.statement),
+        )
+
+
+def _read(signoff: PeriodSignoff, email: str | None) -> SignoffRead:
+    return SignoffRead(
+        id=signoff.id,
+        reconciliation_id=signoff.reconciliation_id,
+        as_of_date=signoff.as_of_date,
+        signed_by_id=signoff.signed_by_id,
+        signed_by_email=email,
+        signed_at=signoff.signed_at,
+        reopened_at=signoff.reopened_at,
+        reopened_by_id=signoff.reopened_by_id,
+        reopen_reason=signoff.reopen_reason,
+        difference=Decimal(str(signoff.statement.get("difference") or "0")),
+    )
+
+
+def _money(units: int | None) -> Decimal | None:
+    return None if units is None else from_units(units)
+
+
+def _write_off_section(write_offs: list[WriteOff], sign: int) -> WriteOffSection:
+    total = sum(w.amount for w in write_offs)
+    return WriteOffSection(
+        count=len(write_offs),
+        amount=from_units(sign * total),
+        lines=[
+            WriteOffLine(
+                write_off_id=w.id,
+                exception_id=w.exception_id,
+                record_id=w.record_id,
+                booking_date=w.booking_date,
+                amount=from_units(sign * w.amount),
+                reason=w.reason,
+                account=w.account,
+            )
+            for w in write_offs
+        ],
+    )
+
+
+def _latest_closing(stored: dict[str, Any] | None, through: date) -> tuple[date, int, str] | None:
+    """The latest closing balance a statement file gave on or before ``through``: (its date,
+    units, statement id). Statements without a closing balance or an end date are skipped."""
+    best: tuple[date, int, str] | None = None
+    for summary in (stored or {}).get("statements") or []:
+        closing, to_date = summary.get("closing_balance"), summary.get("to_date")
+        if closing is None or to_date is None:
+            continue
+        on = date.fromisoformat(to_date)
+        if on <= through and (best is None or on >= best[0]):
+            best = (on, to_units(closing), str(summary.get("statement_id") or summary.get("index")))
+    return best
+
+
+def _ledger_sign(rules: dict[str, Any] | None) -> int:
+    """-1 when the reconciliation's rules compare ledger amounts with opposite signs."""
+    try:
+        rule_set = RuleSet.model_validate(rules or {})
+    except ValidationError:
+        return 1
+    signs = {
+        c.sign_factor
+        for rule in rule_set.rules
+        for c in rule.conditions
+        if isinstance(c, AmountCondition)
+    }
+    return -1 if signs == {-1} else 1

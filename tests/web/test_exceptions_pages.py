@@ -1,0 +1,141 @@
+"""The exceptions pages: worklist with filters and bulk actions, one exception's forms, the
+statement with its sign-off and reopening; each form goes through the API's services."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from httpx import AsyncClient
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tally.models import AuditEvent, WriteOff
+from tests.helpers.exceptions import by_reference, call, worked
+from tests.web.conftest import sign_in
+
+
+async def test_worklist_filters_and_bulk_assign(client: AsyncClient, session: AsyncSession) -> None:
+    w = await worked(client, session)
+    token = await sign_in(client, w.world.editor)
+    base = f"/projects/{w.world.project.id}/exceptions"
+    page = await client.get(base)
+    assert page.status_code == 200
+    for reference in ("TRF", "FEE", "XFER", "INV-4"):
+        assert f">{reference}</a>" in page.text
+    assert 'id="exception-ageing"' in page.text and "over 90 days" in page.text
+    small = await client.get(f"{base}?max_amount=10&ignore_sign=true")
+    assert ">FEE</a>" in small.text and ">TRF</a>" not in small.text
+    response = await client.post(
+        f"{base}/bulk",
+        data={
+            "csrf_token": token,
+            "max_amount": "100",
+            "ignore_sign": "true",
+            "action": "assign",
+            "assignee_id_to": str(w.world.owner.id),
+        },
+    )
+    assert response.status_code == 303, response.text
+    after = await client.get(response.headers["location"])
+    assert "3 changed, 0 already so" in after.text
+    found = await by_reference(client, w)
+    assert {found[r]["assignee_id"] for r in ("TRF", "XFER", "FEE")} == {w.world.owner.id}
+    assert found["INV-4"]["assignee_id"] is None
+    missing = await client.post(
+        f"{base}/bulk", data={"csrf_token": token, "action": "write_off", "reason": "x"}
+    )
+    assert missing.status_code == 422 and "write_off needs reason and account" in missing.text
+    overview = await client.get(f"/projects/{w.world.project.id}")
+    assert 'id="overview-exception-ageing"' in overview.text
+
+
+async def test_exception_page_comment_assign_write_off_and_reopen(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    w = await worked(client, session)
+    fee = (await by_reference(client, w))["FEE"]
+    token = await sign_in(client, w.world.editor)
+    url = f"/projects/{w.world.project.id}/exceptions/{fee['id']}"
+    page = await client.get(url)
+    assert page.status_code == 200 and "Exception #" in page.text
+    posted = await client.post(f"{url}/comment", data={"csrf_token": token, "body": "Checking"})
+    assert posted.status_code == 303
+    saved = await client.post(
+        f"{url}/update",
+        data={
+            "csrf_token": token,
+            "version": "0",
+            "assign": "1",
+            "status": "investigating",
+            "assignee_id": str(w.world.editor.id),
+            "reason_code": "bank_fee",
+        },
+    )
+    assert saved.status_code == 303
+    # A form made on the old version is refused, showing the exception as it is now.
+    stale = await client.post(
+        f"{url}/update",
+        data={"csrf_token": token, "version": "0", "assign": "1", "status": "open"},
+    )
+    assert stale.status_code == 409
+    assert "changed by someone else" in stale.text and "investigating" in stale.text
+    resolved = await client.post(
+        f"{url}/resolve",
+        data={
+            "csrf_token": token,
+            "version": "1",
+            "resolution": "written_off",
+            "reason": "Monthly fee",
+            "account": "6810 Bank charges",
+        },
+    )
+    assert resolved.status_code == 303, resolved.text
+    page = await client.get(url)
+    assert "Checking" in page.text and "6810 Bank charges" in page.text
+    assert "written off" in page.text
+    reopened = await client.post(
+        f"{url}/reopen", data={"csrf_token": token, "version": "2", "reason": "Wrong account"}
+    )
+    assert reopened.status_code == 303, reopened.text
+    write_off = (await session.scalars(select(WriteOff))).one()
+    assert write_off.void_reason == "Wrong account"
+
+
+async def test_statement_page_sign_off_and_reopen(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    w = await worked(client, session)
+    await sign_in(client, w.world.editor)
+    url = f"/projects/{w.world.project.id}/reconciliations/{w.reconciliation_id}/statement"
+    page = await client.get(f"{url}?as_of=2026-01-31&statement_balance=415.51")
+    assert page.status_code == 200
+    assert 'id="statement-difference">0.00<' in page.text
+    assert 'id="signoff-submit"' not in page.text  # editors do not sign off
+    xlsx = await client.get(f"{url}.xlsx?as_of=2026-01-31&statement_balance=415.51")
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+
+    token = await sign_in(client, w.world.owner)
+    unbalanced = await client.post(
+        f"{url.rsplit('/', 1)[0]}/sign-offs",
+        data={"csrf_token": token, "as_of": "2026-01-31", "statement_balance": "415.50"},
+    )
+    assert unbalanced.status_code == 409 and "not zero" in unbalanced.text
+    signed = await client.post(
+        f"{url.rsplit('/', 1)[0]}/sign-offs",
+        data={"csrf_token": token, "as_of": "2026-01-31", "statement_balance": "415.51"},
+    )
+    assert signed.status_code == 303, signed.text
+    page = await client.get(signed.headers["location"])
+    assert 'id="statement-signed"' in page.text and "Signed off" in page.text
+    signoffs = await call(client, w, "GET", f"/reconciliations/{w.reconciliation_id}/sign-offs")
+    (signoff,) = signoffs
+    assert Decimal(signoff["difference"]) == 0
+    reopened = await client.post(
+        f"{url.rsplit('/', 1)[0]}/sign-offs/{signoff['id']}/reopen",
+        data={"csrf_token": token, "as_of": "2026-01-31", "reason": "Late bank fee"},
+    )
+    assert reopened.status_code == 303, reopened.text
+    actions = list(
+        await session.scalars(select(AuditEvent.action).where(AuditEvent.action.like("period.%")))
+    )
+    assert actions == ["period.signed_off", "period.reopened"]
