@@ -148,8 +148,9 @@ def _money_fields(schema: dict[str, Any]) -> list[str]:
     return [name for name in schema.get("properties", {}) if name.endswith("amount")]
 
 
-# Request bodies whose amounts are filters, not figures (read as any decimal).
-_AMOUNT_INPUTS = {"BulkSelection"}
+# Request bodies whose amounts are read as any decimal (filters, a write-off of the record's
+# own currency), not figures shown beside a currency.
+_AMOUNT_INPUTS = {"BulkSelection", "ExceptionFilter", "WriteOffCreate"}
 
 
 @pytest.mark.parametrize(

@@ -219,11 +219,13 @@ class ExceptionRepository:
         )
         return await self.session.scalar(statement) is not None
 
-    async def ages(self, project_id: int) -> list[tuple[datetime, int, int]]:
-        """(first_seen_at, count, summed absolute amount) of the unresolved exceptions."""
+    async def ages(self, project_id: int) -> list[tuple[datetime, str | None, int, int]]:
+        """(first_seen_at, currency, count, summed absolute amount) of the unresolved
+        exceptions."""
         statement = (
             select(
                 ExceptionItem.first_seen_at,
+                ExceptionItem.currency,
                 func.count(),
                 func.coalesce(func.sum(func.abs(ExceptionItem.amount)), 0),
             )
@@ -231,9 +233,9 @@ class ExceptionRepository:
                 ExceptionItem.project_id == project_id,
                 ExceptionItem.status != ExceptionStatus.RESOLVED,
             )
-            .group_by(ExceptionItem.first_seen_at)
+            .group_by(ExceptionItem.first_seen_at, ExceptionItem.currency)
         )
-        return [(t, int(n), int(a)) for t, n, a in await self.session.execute(statement)]
+        return [(t, c, int(n), int(a)) for t, c, n, a in await self.session.execute(statement)]
 
     # --- changing ------------------------------------------------------------------------------
 

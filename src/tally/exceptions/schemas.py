@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, model_validator
 
 from tally.models import ExceptionResolution, ExceptionStatus
+from tally.money import CurrencyCode, Money
 from tally.results.schemas import RecordRead
 
 MAX_BULK_EXCEPTIONS = 10_000  # per request: one transaction, each change audited
@@ -61,8 +62,8 @@ class WriteOffRead(BaseModel):
     exception_id: int
     record_id: int
     side: Literal["left", "right"]
-    amount: Decimal
-    currency: str | None
+    amount: Money
+    currency: CurrencyCode | None
     booking_date: date | None
     reason: str
     account: str
@@ -175,7 +176,10 @@ class ReasonCodes(BaseModel):
 class AgeingBucket(BaseModel):
     label: str
     count: int = Field(description="Unresolved exceptions first seen this long ago")
-    amount: Decimal = Field(description="Their summed absolute amount")
+    amount: Money = Field(description="Their summed absolute amount")
+    currency: CurrencyCode | None = Field(
+        description="The currency of the amount (None when the exceptions name none or several)"
+    )
 
 
 class BulkExceptionAction(StrEnum):

@@ -46,7 +46,7 @@ from tally.models import (
     WriteOff,
 )
 from tally.models.base import utcnow
-from tally.money import format_units, from_units, to_units
+from tally.money import format_amount, format_units, single_currency, to_units
 from tally.periods.locks import PeriodLocks
 from tally.projects.auth import ProjectAccess
 from tally.reconciliations.repository import ReconciliationRepository
@@ -127,13 +127,17 @@ class ExceptionService:
         now = datetime.now(UTC)
         buckets = {label: [0, 0] for label, _days in AGE_BUCKETS}
         buckets[OLDEST_BUCKET] = [0, 0]
-        for first_seen, count, amount in await self.repository.ages(access.project_id):
+        ages = await self.repository.ages(access.project_id)
+        currency = single_currency(code for _, code, _, _ in ages)
+        for first_seen, _currency, count, amount in ages:
             days = max((now - first_seen).days, 0)
             label = next((name for name, most in AGE_BUCKETS if days <= most), OLDEST_BUCKET)
             buckets[label][0] += count
             buckets[label][1] += amount
         return [
-            AgeingBucket(label=label, count=count, amount=from_units(amount))
+            AgeingBucket(
+                label=label, count=count, amount=format_amount(amount, currency), currency=currency
+            )
             for label, (count, amount) in buckets.items()
         ]
 
@@ -507,7 +511,7 @@ def write_off_read(write_off: WriteOff) -> WriteOffRead:
         exception_id=write_off.exception_id,
         record_id=write_off.record_id,
         side=as_side(write_off.side),
-        amount=from_units(write_off.amount),
+        amount=format_amount(write_off.amount, write_off.currency),
         currency=write_off.currency,
         booking_date=write_off.booking_date,
         reason=write_off.reason,

@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from tally.exceptions.schemas import MONEY_DIGITS, MONEY_PLACES
+from tally.money import CurrencyCode, Money
 
 
 class StatementInput(BaseModel):
@@ -34,7 +35,8 @@ class StatementLine(BaseModel):
     reference: str | None
     booking_date: date | None
     description: str | None
-    amount: Decimal
+    amount: Money
+    currency: CurrencyCode | None
     exception_id: int | None
     exception_status: str | None
     resolution: str | None = Field(description="explained: expected to clear")
@@ -43,7 +45,8 @@ class StatementLine(BaseModel):
 
 class StatementSection(BaseModel):
     count: int
-    amount: Decimal
+    amount: Money
+    currency: CurrencyCode | None
     lines: list[StatementLine] = Field(description="Oldest first (at most 5,000 listed)")
 
 
@@ -52,14 +55,16 @@ class WriteOffLine(BaseModel):
     exception_id: int
     record_id: int
     booking_date: date | None
-    amount: Decimal
+    amount: Money
+    currency: CurrencyCode | None
     reason: str
     account: str
 
 
 class WriteOffSection(BaseModel):
     count: int
-    amount: Decimal
+    amount: Money
+    currency: CurrencyCode | None
     lines: list[WriteOffLine]
 
 

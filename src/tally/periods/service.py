@@ -30,7 +30,7 @@ from tally.kit.errors import Conflict, NotFound
 from tally.matching.rules import AmountCondition, RuleSet
 from tally.models import AuditEvent, DataSource, PeriodSignoff, Reconciliation, WriteOff
 from tally.models.base import utcnow
-from tally.money import format_units, from_units, to_units
+from tally.money import format_amount, format_units, from_units, single_currency, to_units
 from tally.periods.locks import PeriodLocks
 from tally.periods.repository import PeriodRepository
 from tally.periods.schemas import (
@@ -243,21 +243,29 @@ class PeriodService:
         self, reconciliation_id: int, side: str, through: date, sign: int
     ) -> StatementSection:
         count, amount = await self.repository.open_totals(reconciliation_id, side, through)
+        listed = await self.repository.open_lines(reconciliation_id, side, through)
         lines = [
             StatementLine(
                 record_id=record.id,
                 reference=record.reference,
                 booking_date=record.booking_date,
                 description=record.description,
-                amount=from_units(sign * record.amount),
+                amount=format_amount(sign * record.amount, record.currency),
+                currency=record.currency,
                 exception_id=item.id if item else None,
                 exception_status=item.status if item else None,
                 resolution=item.resolution if item else None,
                 expected_clear_date=item.expected_clear_date if item else None,
             )
-            for record, item in await self.repository.open_lines(reconciliation_id, side, through)
+            for record, item in listed
         ]
-        return StatementSection(count=count, amount=from_units(sign * amount), lines=lines)
+        currency = single_currency(record.currency for record, _ in listed)
+        return StatementSection(
+            count=count,
+            amount=format_amount(sign * amount, currency),
+            currency=currency,
+            lines=lines,
+        )
 
     # --- helpers -------------------------------------------------------------------------------
 
@@ -315,16 +323,19 @@ def _money(units: int | None) -> Decimal | None:
 
 def _write_off_section(write_offs: list[WriteOff], sign: int) -> WriteOffSection:
     total = sum(w.amount for w in write_offs)
+    currency = single_currency(w.currency for w in write_offs)
     return WriteOffSection(
         count=len(write_offs),
-        amount=from_units(sign * total),
+        amount=format_amount(sign * total, currency),
+        currency=currency,
         lines=[
             WriteOffLine(
                 write_off_id=w.id,
                 exception_id=w.exception_id,
                 record_id=w.record_id,
                 booking_date=w.booking_date,
-                amount=from_units(sign * w.amount),
+                amount=format_amount(sign * w.amount, w.currency),
+                currency=w.currency,
                 reason=w.reason,
                 account=w.account,
             )
