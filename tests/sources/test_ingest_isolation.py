@@ -21,12 +21,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.config import Settings
 from tally.kit.db import Database
-from tally.models import DataSource, DataSourceStatus, Project
-from tally.sources.ingestion import BATCH_ROWS, run_ingestion
+from tally.models import DataSource, DataSourceAppend, DataSourceStatus, Project
+from tally.reconciliations.repository import ReconciliationRepository
+from tally.results.stats_repository import StatsRepository
+from tally.sources.frames import load_record_frame
+from tally.sources.ingestion import BATCH_ROWS, run_append, run_ingestion, staging_source_id
 from tally.sources.progress import progress_board
 from tally.sources.reading import UploadOptions, preview_file
 from tally.sources.repository import DataSourceRepository
-from tally.sources.storage import upload_path
+from tally.sources.storage import append_path, upload_path
 from tests.helpers.projects import create_project
 from tests.helpers.sources import create_data_source
 from tests.helpers.users import DEFAULT_PASSWORD, AuthedUser, create_user
@@ -183,12 +186,11 @@ async def test_other_writers_proceed_during_an_ingestion_that_shows_nothing(
     )
 
 
-async def test_a_crashed_ingestion_shows_nothing_and_its_rerun_starts_clean(
+async def test_a_cancelled_ingestion_leaves_nothing_and_its_rerun_loads_whole(
     session: AsyncSession,
     db: Database,
     test_settings: Settings,
     pipe_feeders: list[_PipeFeeder],
-    backend: str,
 ) -> None:
     world = await _ingesting_source(session, test_settings)
     path = upload_path(test_settings, world.source.id)
@@ -197,18 +199,17 @@ async def test_a_crashed_ingestion_shows_nothing_and_its_rerun_starts_clean(
     ingestion = asyncio.create_task(run_ingestion(db, test_settings, world.source.id))
     await _until_rows_read(world.source.id, 3 * BATCH_ROWS, ingestion)
 
-    ingestion.cancel()  # the worker dies between two batches
+    ingestion.cancel()  # the worker stops between two batches
     await feeder.finish()
     with pytest.raises(asyncio.CancelledError):
         await ingestion
 
     repository = DataSourceRepository(session)
-    crashed = await _stored(session, world.source.id)
-    assert (crashed.status, crashed.row_count) == (DataSourceStatus.INGESTING, 0)
-    leftovers = await repository.count_records(world.source.id)
-    # SQLite committed the batches it had written (hidden: the source is not ready); PostgreSQL
-    # rolled its one transaction back.
-    assert leftovers >= BATCH_ROWS if backend == "sqlite" else leftovers == 0
+    cancelled = await _stored(session, world.source.id)
+    assert (cancelled.status, cancelled.row_count) == (DataSourceStatus.INGESTING, 0)
+    # SQLite deleted the steps it had committed before the cancel went on; PostgreSQL rolled its
+    # one transaction back.
+    assert await repository.count_records(world.source.id) == 0
     await session.commit()
 
     # Start-up recovery enqueues the ingestion again; the re-run clears what the crash left.
@@ -261,3 +262,138 @@ async def test_two_ingestions_at_once_each_load_whole(
     repository = DataSourceRepository(session)
     for world in (first, second):
         assert await repository.count_records(world.source.id) == FIRST_ROWS
+
+
+@dataclass
+class _Appending:
+    world: _World
+    append: DataSourceAppend
+    rows_before: int
+    last_row_before: int
+
+
+async def _appending_source(
+    session: AsyncSession, db: Database, settings: Settings, rows_before: int
+) -> _Appending:
+    """A ready source of ``rows_before`` rows, and an append to it that has not started."""
+    world = await _ingesting_source(session, settings)
+    upload = upload_path(settings, world.source.id)
+    upload.parent.mkdir(parents=True, exist_ok=True)
+    upload.write_bytes(HEADER + _rows(0, rows_before))
+    assert await run_ingestion(db, settings, world.source.id) == DataSourceStatus.READY
+    repository = DataSourceRepository(session)
+    assert await repository.start_append(world.source.id)
+    append = await repository.add_append(
+        DataSourceAppend(
+            data_source_id=world.source.id,
+            file_name="more.csv",
+            parse_options=world.source.parse_options,
+            status=DataSourceStatus.INGESTING,
+        )
+    )
+    await session.commit()
+    last_row = await ReconciliationRepository(session).last_row_number(world.source.id)
+    return _Appending(world, append, rows_before, last_row)
+
+
+async def _what_readers_see(session: AsyncSession, source_id: int) -> tuple[int, ...]:
+    """The source's rows as each reader of records counts them: the engine's frame (jobs), a
+    job's side totals (stats, unmatched tabs), an incremental job's watermark (continuous
+    reconciliation) and a plain count."""
+    frame = await load_record_frame(session, source_id)
+    totals = await StatsRepository(session).side_totals(0, source_id, source_id)
+    last_row = await ReconciliationRepository(session).last_row_number(source_id)
+    count = await DataSourceRepository(session).count_records(source_id)
+    await session.commit()  # end the read: a reader holds no snapshot across the load's steps
+    return frame.height, totals["left"]["records"], last_row, count
+
+
+async def test_an_append_in_progress_shows_none_of_its_rows_and_lets_writers_through(
+    client: AsyncClient,
+    session: AsyncSession,
+    db: Database,
+    test_settings: Settings,
+    pipe_feeders: list[_PipeFeeder],
+) -> None:
+    appending = await _appending_source(session, db, test_settings, BATCH_ROWS)
+    source_id = appending.world.source.id
+    before = await _what_readers_see(session, source_id)
+    assert before == (BATCH_ROWS, BATCH_ROWS, appending.last_row_before, BATCH_ROWS)
+    other_tenant = await create_user(session)
+    added = FIRST_ROWS + LAST_ROWS
+    feeder = _PipeFeeder(
+        append_path(test_settings, appending.append.id),
+        HEADER + _rows(BATCH_ROWS, FIRST_ROWS),
+        _rows(BATCH_ROWS + FIRST_ROWS, LAST_ROWS),
+    )
+    pipe_feeders.append(feeder)
+    loading = asyncio.create_task(run_append(db, test_settings, appending.append.id))
+    await _until_rows_read(source_id, 3 * BATCH_ROWS, loading)
+
+    assert await _what_readers_see(session, source_id) == before
+    login = await client.post(
+        "/api/v1/auth/login", json={"email": other_tenant.email, "password": DEFAULT_PASSWORD}
+    )
+    assert login.status_code == 200, login.text
+    created = await client.post(
+        "/api/v1/projects", json={"name": "Another tenant"}, headers=other_tenant.headers
+    )
+    assert created.status_code == 201, created.text
+    assert not loading.done()
+
+    await feeder.finish()
+    assert await loading == DataSourceStatus.READY
+    frame_rows, totals, last_row, count = await _what_readers_see(session, source_id)
+    assert (frame_rows, totals, count) == (BATCH_ROWS + added,) * 3
+    assert last_row > appending.last_row_before
+    assert (await _stored(session, source_id)).row_count == BATCH_ROWS + added
+
+
+async def test_a_refused_append_after_several_steps_leaves_the_source_as_it_was(
+    session: AsyncSession, db: Database, test_settings: Settings
+) -> None:
+    appending = await _appending_source(session, db, test_settings, BATCH_ROWS)
+    source_id = appending.world.source.id
+    before = await _what_readers_see(session, source_id)
+    bad = b"2026-01-02,INV-BAD,not money,broken row\n"
+    append_path(test_settings, appending.append.id).write_bytes(
+        HEADER + _rows(BATCH_ROWS, 3 * BATCH_ROWS) + bad
+    )
+
+    assert await run_append(db, test_settings, appending.append.id) == DataSourceStatus.FAILED
+
+    assert await _what_readers_see(session, source_id) == before
+    staged = staging_source_id(appending.append.id)
+    assert await DataSourceRepository(session).count_records(staged) == 0
+    assert (await _stored(session, source_id)).status == DataSourceStatus.READY
+
+
+async def test_a_cancelled_append_leaves_nothing_and_its_rerun_adds_whole(
+    session: AsyncSession,
+    db: Database,
+    test_settings: Settings,
+    pipe_feeders: list[_PipeFeeder],
+) -> None:
+    appending = await _appending_source(session, db, test_settings, BATCH_ROWS)
+    source_id = appending.world.source.id
+    before = await _what_readers_see(session, source_id)
+    path = append_path(test_settings, appending.append.id)
+    feeder = _PipeFeeder(path, HEADER + _rows(BATCH_ROWS, FIRST_ROWS), b"")
+    pipe_feeders.append(feeder)
+    loading = asyncio.create_task(run_append(db, test_settings, appending.append.id))
+    await _until_rows_read(source_id, 3 * BATCH_ROWS, loading)
+
+    loading.cancel()
+    await feeder.finish()
+    with pytest.raises(asyncio.CancelledError):
+        await loading
+
+    assert await _what_readers_see(session, source_id) == before
+    staged = staging_source_id(appending.append.id)
+    assert await DataSourceRepository(session).count_records(staged) == 0
+    # Still `appending`: start-up recovery loads the append again, from nothing.
+    assert (await _stored(session, source_id)).status == DataSourceStatus.APPENDING
+    path.unlink()
+    path.write_bytes(HEADER + _rows(BATCH_ROWS, FIRST_ROWS))
+    assert await run_append(db, test_settings, appending.append.id) == DataSourceStatus.READY
+    assert (await _what_readers_see(session, source_id))[3] == BATCH_ROWS + FIRST_ROWS
