@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
+import sys
 import threading
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from httpx import AsyncClient
@@ -25,7 +28,13 @@ from tally.models import DataSource, DataSourceAppend, DataSourceStatus, Project
 from tally.reconciliations.repository import ReconciliationRepository
 from tally.results.stats_repository import StatsRepository
 from tally.sources.frames import load_record_frame
-from tally.sources.ingestion import BATCH_ROWS, run_append, run_ingestion, staging_source_id
+from tally.sources.ingestion import (
+    BATCH_ROWS,
+    WRITE_STEP_ROWS,
+    run_append,
+    run_ingestion,
+    staging_source_id,
+)
 from tally.sources.progress import progress_board
 from tally.sources.reading import UploadOptions, preview_file
 from tally.sources.repository import DataSourceRepository
@@ -397,3 +406,122 @@ async def test_a_cancelled_append_leaves_nothing_and_its_rerun_adds_whole(
     path.write_bytes(HEADER + _rows(BATCH_ROWS, FIRST_ROWS))
     assert await run_append(db, test_settings, appending.append.id) == DataSourceStatus.READY
     assert (await _what_readers_see(session, source_id))[3] == BATCH_ROWS + FIRST_ROWS
+
+
+_CHILD_LOAD = """
+import asyncio, sys
+from pathlib import Path
+from tally.config import Settings
+from tally.kit.db import Database
+from tally.sources.ingestion import run_append, run_ingestion
+
+url, data_dir, kind, row_id = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+settings = Settings(TALLY_ENV="test", TALLY_DATA_DIR=Path(data_dir))
+
+async def main():
+    database = Database(settings, url=url)
+    load = run_ingestion if kind == "ingest" else run_append
+    await load(database, settings, row_id)
+
+asyncio.run(main())
+"""
+
+
+async def _until_published(
+    session: AsyncSession, source_id: int, rows: int, child: Any, *, sqlite: bool
+) -> None:
+    """Wait until the child's load has written ``rows`` rows: committed hidden steps (SQLite) or
+    published progress (PostgreSQL, whose one transaction shows nothing else)."""
+    repository = DataSourceRepository(session)
+    while True:
+        assert child.poll() is None, "the load ended before it was killed"
+        if sqlite:
+            done = await repository.count_records(source_id)
+        else:
+            done = await repository.live_rows(source_id) or 0
+        await session.commit()
+        if done >= rows:
+            return
+        await asyncio.sleep(0.05)
+
+
+async def test_a_killed_ingestion_shows_nothing_and_recovery_loads_it_whole(
+    client: AsyncClient,
+    session: AsyncSession,
+    db: Database,
+    test_settings: Settings,
+    pipe_feeders: list[_PipeFeeder],
+) -> None:
+    """A load process killed outright (no cleanup runs) leaves its source `ingesting`, with no
+    row any reader sees; the re-run that start-up recovery enqueues starts clean."""
+    world = await _ingesting_source(session, test_settings)
+    ready = await create_data_source(session, project=world.project, name="Bank")
+    path = upload_path(test_settings, world.source.id)
+    feeder = _PipeFeeder(path, HEADER + _rows(0, FIRST_ROWS), b"")
+    pipe_feeders.append(feeder)
+    child = subprocess.Popen(
+        [sys.executable, "-c", _CHILD_LOAD, db.url, str(test_settings.data_dir), "ingest",
+         str(world.source.id)],
+    )  # fmt: skip
+    try:
+        await _until_published(
+            session, world.source.id, 2 * WRITE_STEP_ROWS, child, sqlite=db.is_sqlite
+        )
+    finally:
+        child.kill()
+        child.wait()
+    await feeder.finish()
+
+    url = f"/api/v1/projects/{world.project.id}/data-sources/{world.source.id}"
+    crashed = (await client.get(url, headers=world.owner.headers)).json()
+    assert (crashed["status"], crashed["row_count"]) == ("ingesting", 0)
+    job = await client.post(
+        f"/api/v1/projects/{world.project.id}/jobs",
+        json={"left_source_id": world.source.id, "right_source_id": ready.id},
+        headers=world.owner.headers,
+    )
+    assert job.status_code == 422, job.text
+
+    path.unlink(missing_ok=True)
+    path.write_bytes(HEADER + _rows(0, FIRST_ROWS + LAST_ROWS))
+    assert await DataSourceRepository(session).ingesting_ids() == [world.source.id]
+    await session.commit()
+    assert await run_ingestion(db, test_settings, world.source.id) == DataSourceStatus.READY
+    assert await DataSourceRepository(session).count_records(world.source.id) == (
+        FIRST_ROWS + LAST_ROWS
+    )
+
+
+async def test_a_killed_append_shows_nothing_and_recovery_adds_it_whole(
+    session: AsyncSession,
+    db: Database,
+    test_settings: Settings,
+    pipe_feeders: list[_PipeFeeder],
+) -> None:
+    appending = await _appending_source(session, db, test_settings, BATCH_ROWS)
+    source_id = appending.world.source.id
+    before = await _what_readers_see(session, source_id)
+    path = append_path(test_settings, appending.append.id)
+    feeder = _PipeFeeder(path, HEADER + _rows(BATCH_ROWS, FIRST_ROWS), b"")
+    pipe_feeders.append(feeder)
+    child = subprocess.Popen(
+        [sys.executable, "-c", _CHILD_LOAD, db.url, str(test_settings.data_dir), "append",
+         str(appending.append.id)],
+    )  # fmt: skip
+    staged = staging_source_id(appending.append.id)
+    watched = staged if db.is_sqlite else source_id
+    try:
+        await _until_published(session, watched, 2 * WRITE_STEP_ROWS, child, sqlite=db.is_sqlite)
+    finally:
+        child.kill()
+        child.wait()
+    await feeder.finish()
+
+    assert await _what_readers_see(session, source_id) == before
+    assert await DataSourceRepository(session).running_append_ids() == [appending.append.id]
+    await session.commit()
+    path.unlink(missing_ok=True)
+    path.write_bytes(HEADER + _rows(BATCH_ROWS, FIRST_ROWS))
+    assert await run_append(db, test_settings, appending.append.id) == DataSourceStatus.READY
+    assert (await _what_readers_see(session, source_id))[3] == BATCH_ROWS + FIRST_ROWS
+    assert await DataSourceRepository(session).count_records(staged) == 0
