@@ -184,6 +184,14 @@ async def test_other_writers_proceed_during_an_ingestion_that_shows_nothing(
         headers=world.owner.headers,
     )
     assert job.status_code == 422, job.text  # no reader gets the rows of a source not ready
+    # Counting a file's new rows against the source would count the hidden ones.
+    preflight = await client.post(
+        f"{url}/append/preflight",
+        files={"file": ("more.csv", HEADER + _rows(0, 5), "text/csv")},
+        data={"complete": "true"},
+        headers=world.owner.headers,
+    )
+    assert preflight.status_code == 409, preflight.text
     assert not ingestion.done()
 
     await feeder.finish()
