@@ -4,7 +4,7 @@ the same rows, in the same run, with the peak RSS of the command.
     python -m bench.ingest.bench_sqlite_ratio --rows 1000000 --repeat 5 [--report PATH]
 
 Each run: a fresh SQLite file (migrated, one user and project), `tally ingest FILE --project N`
-as a user runs it (wall time and peak RSS of that process, from wait4); then, in this process,
+as a user runs it (wall time, and its peak RSS from /usr/bin/time); then, in this process,
 the rows it stored are read back 10k at a time and each block is inserted by one `executemany`
 into a bare table of the same columns (no index; WAL, synchronous=NORMAL as Tally's connections;
 one transaction): only the executemany calls are timed. Prints min / median / max of >= 5 runs
@@ -39,20 +39,25 @@ BLOCK_ROWS = 10_000
 
 
 def _tally_ingest(data_dir: Path, url: str, project: int, file: Path) -> tuple[float, float]:
-    """Seconds and peak RSS (MB) of `tally ingest` in a process of its own."""
+    """Seconds and peak RSS (MB) of `tally ingest` in a process of its own.
+
+    The peak comes from /usr/bin/time: a child forked from this process would inherit this
+    process's high-water mark through exec (Linux keeps ru_maxrss across it), and this process
+    held the generated rows."""
     env = {**os.environ, "DATABASE_URL": url, "TALLY_DATA_DIR": str(data_dir)}
     env["TALLY_LOG_LEVEL"] = "WARNING"
     tally = str(Path(sys.executable).with_name("tally"))
+    peak_file = data_dir / "peak_rss_kb"
     started = time.perf_counter()
-    process = subprocess.Popen(
-        [tally, "ingest", str(file), "--project", str(project)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    finished = subprocess.run(
+        ["/usr/bin/time", "-f", "%M", "-o", str(peak_file),
+         tally, "ingest", str(file), "--project", str(project)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False,
     )  # fmt: skip
-    _pid, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
-    if status != 0:
-        raise RuntimeError(f"tally ingest failed: {process.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
-    return elapsed, usage.ru_maxrss / 1024
+    if finished.returncode != 0:
+        raise RuntimeError(f"tally ingest failed: {finished.stderr.decode()[-2000:]}")
+    return elapsed, int(peak_file.read_text().split()[-1]) / 1024
 
 
 def _bare_executemany(tally_db: Path, bare_db: Path) -> tuple[float, int]:

@@ -127,6 +127,19 @@ async def _until_rows_read(source_id: int, rows: int, ingestion: asyncio.Task[ob
         await asyncio.sleep(0.01)
 
 
+async def _another_tenant_logs_in_and_creates_a_project(
+    client: AsyncClient, other_tenant: AuthedUser
+) -> None:
+    login = await client.post(
+        "/api/v1/auth/login", json={"email": other_tenant.email, "password": DEFAULT_PASSWORD}
+    )
+    assert login.status_code == 200, login.text
+    created = await client.post(
+        "/api/v1/projects", json={"name": "Another tenant"}, headers=other_tenant.headers
+    )
+    assert created.status_code == 201, created.text
+
+
 async def _stored(session: AsyncSession, source_id: int) -> DataSource:
     source = await session.get(DataSource, source_id, populate_existing=True)
     assert source is not None
@@ -161,14 +174,7 @@ async def test_other_writers_proceed_during_an_ingestion_that_shows_nothing(
     await _until_rows_read(world.source.id, 2 * BATCH_ROWS, ingestion)
 
     # The load is under way and cannot end before the rest of the file is released.
-    login = await client.post(
-        "/api/v1/auth/login", json={"email": other_tenant.email, "password": DEFAULT_PASSWORD}
-    )
-    assert login.status_code == 200, login.text
-    created = await client.post(
-        "/api/v1/projects", json={"name": "Another tenant"}, headers=other_tenant.headers
-    )
-    assert created.status_code == 201, created.text
+    await _another_tenant_logs_in_and_creates_a_project(client, other_tenant)
     own = await client.post(
         "/api/v1/projects", json={"name": "Same tenant"}, headers=world.owner.headers
     )
@@ -313,6 +319,19 @@ async def _appending_source(
     return _Appending(world, append, rows_before, last_row)
 
 
+async def _append_fed_by_pipe(
+    session: AsyncSession, db: Database, settings: Settings, pipe_feeders: list[_PipeFeeder]
+) -> tuple[_Appending, tuple[int, ...], _PipeFeeder]:
+    """An append of FIRST_ROWS new rows whose file arrives through a pipe that stays open, and
+    what the readers saw of its source before."""
+    appending = await _appending_source(session, db, settings, BATCH_ROWS)
+    before = await _what_readers_see(session, appending.world.source.id)
+    path = append_path(settings, appending.append.id)
+    feeder = _PipeFeeder(path, HEADER + _rows(BATCH_ROWS, FIRST_ROWS), b"")
+    pipe_feeders.append(feeder)
+    return appending, before, feeder
+
+
 async def _what_readers_see(session: AsyncSession, source_id: int) -> tuple[int, ...]:
     """The source's rows as each reader of records counts them: the engine's frame (jobs), a
     job's side totals (stats, unmatched tabs), an incremental job's watermark (continuous
@@ -348,14 +367,7 @@ async def test_an_append_in_progress_shows_none_of_its_rows_and_lets_writers_thr
     await _until_rows_read(source_id, 3 * BATCH_ROWS, loading)
 
     assert await _what_readers_see(session, source_id) == before
-    login = await client.post(
-        "/api/v1/auth/login", json={"email": other_tenant.email, "password": DEFAULT_PASSWORD}
-    )
-    assert login.status_code == 200, login.text
-    created = await client.post(
-        "/api/v1/projects", json={"name": "Another tenant"}, headers=other_tenant.headers
-    )
-    assert created.status_code == 201, created.text
+    await _another_tenant_logs_in_and_creates_a_project(client, other_tenant)
     assert not loading.done()
 
     await feeder.finish()
@@ -391,12 +403,9 @@ async def test_a_cancelled_append_leaves_nothing_and_its_rerun_adds_whole(
     test_settings: Settings,
     pipe_feeders: list[_PipeFeeder],
 ) -> None:
-    appending = await _appending_source(session, db, test_settings, BATCH_ROWS)
+    appending, before, feeder = await _append_fed_by_pipe(session, db, test_settings, pipe_feeders)
     source_id = appending.world.source.id
-    before = await _what_readers_see(session, source_id)
-    path = append_path(test_settings, appending.append.id)
-    feeder = _PipeFeeder(path, HEADER + _rows(BATCH_ROWS, FIRST_ROWS), b"")
-    pipe_feeders.append(feeder)
+    path = feeder.path
     loading = asyncio.create_task(run_append(db, test_settings, appending.append.id))
     await _until_rows_read(source_id, 3 * BATCH_ROWS, loading)
 
@@ -506,12 +515,9 @@ async def test_a_killed_append_shows_nothing_and_recovery_adds_it_whole(
     test_settings: Settings,
     pipe_feeders: list[_PipeFeeder],
 ) -> None:
-    appending = await _appending_source(session, db, test_settings, BATCH_ROWS)
+    appending, before, feeder = await _append_fed_by_pipe(session, db, test_settings, pipe_feeders)
     source_id = appending.world.source.id
-    before = await _what_readers_see(session, source_id)
-    path = append_path(test_settings, appending.append.id)
-    feeder = _PipeFeeder(path, HEADER + _rows(BATCH_ROWS, FIRST_ROWS), b"")
-    pipe_feeders.append(feeder)
+    path = feeder.path
     child = subprocess.Popen(
         [sys.executable, "-c", _CHILD_LOAD, db.url, str(test_settings.data_dir), "append",
          str(appending.append.id)],
