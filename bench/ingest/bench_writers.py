@@ -222,14 +222,19 @@ class _UploadIngest:
         self.source_id: int | None = None
 
     async def _upload(self, file: Path, owner: dict[str, str]) -> int:
+        """Upload as a user would: again after a 503's Retry-After (an overloaded machine)."""
         async with httpx.AsyncClient(base_url=self.base, timeout=600) as uploader:
-            with file.open("rb") as stream:
-                response = await uploader.post(
-                    f"/api/v1/projects/{self.project_id}/data-sources",
-                    files={"file": (file.name, stream, "text/csv")},
-                    data={"name": "ledger"},
-                    headers=owner,
-                )
+            while True:
+                with file.open("rb") as stream:
+                    response = await uploader.post(
+                        f"/api/v1/projects/{self.project_id}/data-sources",
+                        files={"file": (file.name, stream, "text/csv")},
+                        data={"name": "ledger"},
+                        headers=owner,
+                    )
+                if response.status_code != 503:
+                    break
+                await asyncio.sleep(float(response.headers.get("Retry-After", "1")))
         response.raise_for_status()
         return int(response.json()["id"])
 
@@ -330,8 +335,8 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--backend", nargs="+", default=["sqlite", "postgresql"])
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--login-rate", type=float, default=2.0, help="logins per second")
-    parser.add_argument("--create-rate", type=float, default=10.0, help="project creates per s")
+    parser.add_argument("--login-rate", type=float, default=1.0, help="logins per second")
+    parser.add_argument("--create-rate", type=float, default=5.0, help="project creates per s")
     parser.add_argument(
         "--via",
         choices=("upload", "cli"),
