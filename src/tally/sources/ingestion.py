@@ -215,7 +215,7 @@ async def _load_in_steps(
     with _SkippedWriter(skipped_path(settings, load.source_id), plan) as skipped_writer:
         records = _records(path, plan, load, skipped_writer, database, project_id)
         row_count = await _undone_if_cancelled(
-            write_in_steps(database, load.source_id, records),
+            _write_in_steps(database, load.source_id, records),
             lambda: delete_records_in_steps(database, load.source_id),
         )
     _check_statements(load)
@@ -224,7 +224,7 @@ async def _load_in_steps(
     )
 
 
-async def write_in_steps(
+async def _write_in_steps(
     database: Database, source_id: int, batches: AsyncIterator[pa.RecordBatch]
 ) -> int:
     """Write every batch under ``source_id`` in transactions of at most WRITE_STEP_ROWS rows,
@@ -377,7 +377,7 @@ async def _append_in_steps(
     with _SkippedWriter(append_skipped_path(settings, append.id), plan) as skipped_writer:
         records = new_rows.filter(_records(path, plan, load, skipped_writer, database, project_id))
         rows_added = await _undone_if_cancelled(
-            write_in_steps(database, staging, records),
+            _write_in_steps(database, staging, records),
             lambda: delete_records_in_steps(database, staging),
         )
     _check_statements(load)
