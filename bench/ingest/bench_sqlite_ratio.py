@@ -105,7 +105,7 @@ def _one_run(file: Path, rows: int) -> dict[str, Any]:
 
 def _spread(runs: list[dict[str, Any]], key: str) -> str:
     values = [run[key] for run in runs]
-    return f"{min(values)} / {statistics.median(values)} / {max(values)}"
+    return f"{min(values)} / {round(statistics.median(values), 2)} / {max(values)}"
 
 
 def main() -> None:
