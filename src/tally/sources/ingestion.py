@@ -87,9 +87,12 @@ _return_arrow_memory_promptly()
 BATCH_ROWS = 10_000
 # SQLite steps: rows per write transaction, and the pause after each that lets other writers in.
 # 5k rows hold the lock ~0.1 s with record's three indexes; a 25 ms gap outlasts every poll
-# interval of a writer that has waited < 128 ms. (`python -m bench.ingest.bench_writers`)
+# interval of a writer that has waited < 128 ms. On a starved machine a step holds the lock far
+# longer and waiters poll every 100 ms, so the gap is also at least LOCK_GAP_SHARE of the hold.
+# (`python -m bench.ingest.bench_writers`)
 WRITE_STEP_ROWS = 5_000
 LOCK_GAP_S = 0.025
+LOCK_GAP_SHARE = 0.25
 MAX_REPORTED_ERRORS = 100
 PROGRESS_INTERVAL_S = 1.0
 
@@ -228,17 +231,20 @@ async def _write_in_steps(
     database: Database, source_id: int, batches: AsyncIterator[pa.RecordBatch]
 ) -> int:
     """Write every batch under ``source_id`` in transactions of at most WRITE_STEP_ROWS rows,
-    leaving the write lock free for LOCK_GAP_S after each (SQLite); returns the row count."""
+    leaving the write lock free after each for LOCK_GAP_S or LOCK_GAP_SHARE of the time it was
+    held, whichever is longer (SQLite); returns the row count."""
     written = 0
-    last_commit = 0.0
+    last_commit = gap = 0.0
     async for batch in batches:
         for offset in range(0, batch.num_rows, WRITE_STEP_ROWS):
             step = batch.slice(offset, WRITE_STEP_ROWS)
-            pause = LOCK_GAP_S - (time.monotonic() - last_commit)
+            pause = gap - (time.monotonic() - last_commit)
             if pause > 0:
                 await asyncio.sleep(pause)
+            started = time.monotonic()
             written += await run_in_transaction(database, _step_loader(source_id, step))
             last_commit = time.monotonic()
+            gap = max(LOCK_GAP_S, LOCK_GAP_SHARE * (last_commit - started))
     return written
 
 
