@@ -132,14 +132,19 @@ class _Writers:
     async def one(self, kind: str) -> None:
         self.count += 1
         started = time.perf_counter()
-        if kind == "login":
-            response = await self.http.post(
-                "/api/v1/auth/login", json={"email": "other@example.test", "password": PASSWORD}
-            )
-        else:
-            response = await self.http.post(
-                "/api/v1/projects", json={"name": f"p{self.count}"}, headers=self.headers
-            )
+        try:
+            if kind == "login":
+                response = await self.http.post(
+                    "/api/v1/auth/login",
+                    json={"email": "other@example.test", "password": PASSWORD},
+                )
+            else:
+                response = await self.http.post(
+                    "/api/v1/projects", json={"name": f"p{self.count}"}, headers=self.headers
+                )
+        except httpx.TransportError:  # the server dropped the connection: a failure, no sample
+            self.failures.append(0)
+            return
         elapsed = time.perf_counter() - started
         if response.status_code >= 300:
             self.failures.append(response.status_code)
