@@ -198,6 +198,10 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets readers run beside the one writer; foreign keys make ON DELETE CASCADE work.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
+    # NORMAL in WAL mode syncs at checkpoints, not at each commit: a process crash loses nothing
+    # committed; a power or OS failure may lose the last commits, never the file's consistency
+    # (https://www.sqlite.org/pragma.html#pragma_synchronous). A load's short steps commit often,
+    # and FULL would sync each of them.
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")

@@ -8,6 +8,7 @@ parsing and loading overlap instead of taking turns. The queue is bounded: memor
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import queue
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -57,3 +58,7 @@ async def iterate_in_thread(
                 items.get_nowait()
             except queue.Empty:
                 await asyncio.sleep(0.01)
+        # A consumer cancelled while awaiting the next item leaves a worker thread blocked in
+        # items.get(): hand it an item, or the event loop's executor never shuts down.
+        with contextlib.suppress(queue.Full):
+            items.put_nowait(_DONE)

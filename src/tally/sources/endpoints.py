@@ -278,6 +278,7 @@ async def delete_data_source(
         BadUpload,
         UploadTooLarge,
         ImportProfileNotFound,
+        SourceBusy,
     ),
 )
 async def preflight_append(

@@ -12,10 +12,21 @@ a crash leaves the source `ingesting`, and the re-run that start-up recovery enq
 leftovers first. Either way the source is never visible half-loaded. Running it twice is safe — a
 source that is no longer `ingesting` is skipped, and a re-run starts from an empty source.
 
-An append (DataSourceAppend) runs the same way while its source is `appending`: it adds only the
-rows the source does not hold yet (tally.ingest.duplicates), numbered after the source's last row,
-in one transaction that also sets the new row count. A refused or crashed append leaves the source
-`ready` with exactly the rows it had; jobs keep their results on those rows.
+On SQLite a writer that finds the lock taken polls for it (the busy handler sleeps 1, 2, 5, ...
+25 ms, later 50 and 100 ms), so a load that commits and starts its next transaction at once keeps
+it from them: each step therefore writes at most WRITE_STEP_ROWS rows and then leaves the lock
+free for LOCK_GAP_S, longer than the handler's early polls (measured in bench/ingest/WRITERS.md).
+
+An append (DataSourceAppend) runs while its source is `appending` and stays `ready` for every
+reader: it adds only the rows the source does not hold yet (tally.ingest.duplicates), numbered
+after the source's last row. On PostgreSQL one transaction loads them and sets the new row count.
+On SQLite they are written in the same short steps under the append's staging id
+(``-append_id``: no reader asks for a negative source), and the transaction that records the
+append moves them to the source in one UPDATE. A refused, cancelled or crashed append leaves the
+source `ready` with exactly the rows it had; jobs keep their results on those rows.
+
+A cancelled load (a worker stopping, Ctrl-C on `tally ingest`) deletes what it had committed
+before it ends, and leaves its source `ingesting` for start-up recovery to load again.
 """
 
 from __future__ import annotations
@@ -25,7 +36,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -54,6 +65,7 @@ from tally.sources.repository import DataSourceRepository
 from tally.sources.storage import append_path, append_skipped_path, skipped_path, upload_path
 
 log = structlog.get_logger("tally.sources")
+T = TypeVar("T")
 
 
 def _return_arrow_memory_promptly() -> None:
@@ -73,6 +85,14 @@ _return_arrow_memory_promptly()
 # at 20k rows, 76 MB at 10k, 70 MB at 5k (50k once peaked at ~400 MB in all); 10k is as fast as
 # 20k, 5k slower. Parsing stays ahead of COPY at 10k.
 BATCH_ROWS = 10_000
+# SQLite steps: rows per write transaction, and the pause after each that lets other writers in.
+# 5k rows hold the lock ~0.1 s with record's three indexes; a 25 ms gap outlasts every poll
+# interval of a writer that has waited < 128 ms. On a starved machine a step holds the lock far
+# longer and waiters poll every 100 ms, so the gap is also at least LOCK_GAP_SHARE of the hold.
+# (`python -m bench.ingest.bench_writers`)
+WRITE_STEP_ROWS = 5_000
+LOCK_GAP_S = 0.025
+LOCK_GAP_SHARE = 0.25
 MAX_REPORTED_ERRORS = 100
 PROGRESS_INTERVAL_S = 1.0
 
@@ -195,26 +215,57 @@ async def _load_in_steps(
     await delete_records_in_steps(database, load.source_id)  # a re-run after a crash starts empty
     load.max_rows = settings.max_source_rows  # as _load: a refused load deletes what it committed
     await _check_expansion(path, settings)
-    row_count = 0
     with _SkippedWriter(skipped_path(settings, load.source_id), plan) as skipped_writer:
-        async for batch in _records(path, plan, load, skipped_writer, database, project_id):
-            row_count += await run_in_transaction(database, _batch_loader(load.source_id, batch))
+        records = _records(path, plan, load, skipped_writer, database, project_id)
+        row_count = await _undone_if_cancelled(
+            _write_in_steps(database, load.source_id, records),
+            lambda: delete_records_in_steps(database, load.source_id),
+        )
     _check_statements(load)
     return await run_in_transaction(
         database, lambda session: _mark_ready(session, project_id, load, row_count)
     )
 
 
-def _batch_loader(
-    source_id: int, batch: pa.RecordBatch
-) -> Callable[[AsyncSession], Awaitable[int]]:
-    async def one_batch() -> AsyncIterator[pa.RecordBatch]:
-        yield batch
+async def _write_in_steps(
+    database: Database, source_id: int, batches: AsyncIterator[pa.RecordBatch]
+) -> int:
+    """Write every batch under ``source_id`` in transactions of at most WRITE_STEP_ROWS rows,
+    leaving the write lock free after each for LOCK_GAP_S or LOCK_GAP_SHARE of the time it was
+    held, whichever is longer (SQLite); returns the row count."""
+    written = 0
+    last_commit = gap = 0.0
+    async for batch in batches:
+        for offset in range(0, batch.num_rows, WRITE_STEP_ROWS):
+            step = batch.slice(offset, WRITE_STEP_ROWS)
+            pause = gap - (time.monotonic() - last_commit)
+            if pause > 0:
+                await asyncio.sleep(pause)
+            started = time.monotonic()
+            written += await run_in_transaction(database, _step_loader(source_id, step))
+            last_commit = time.monotonic()
+            gap = max(LOCK_GAP_S, LOCK_GAP_SHARE * (last_commit - started))
+    return written
 
-    def load_batch(session: AsyncSession) -> Awaitable[int]:
-        return DataSourceRepository(session).load_records(source_id, one_batch())
 
-    return load_batch
+def _step_loader(source_id: int, step: pa.RecordBatch) -> Callable[[AsyncSession], Awaitable[int]]:
+    async def one_step() -> AsyncIterator[pa.RecordBatch]:
+        yield step
+
+    def load_step(session: AsyncSession) -> Awaitable[int]:
+        return DataSourceRepository(session).load_records(source_id, one_step())
+
+    return load_step
+
+
+async def _undone_if_cancelled(work: Awaitable[T], undo: Callable[[], Awaitable[None]]) -> T:
+    """``work``'s result; when the task is cancelled meanwhile, ``undo()`` runs to its end
+    (shielded from the cancel) before the cancel goes on."""
+    try:
+        return await work
+    except asyncio.CancelledError:
+        await asyncio.shield(undo())
+        raise
 
 
 async def _mark_ready(
@@ -261,16 +312,24 @@ async def run_append(database: Database, settings: Settings, append_id: int) -> 
     assert source is not None  # deleting a source waits for its append (SourceBusy)
     path = append_path(settings, append_id)
     load, plan = _Load.of_upload(source.id, append.parse_options)
+
+    async def append_rows() -> DataSourceStatus:
+        if database.is_sqlite:
+            return await _append_in_steps(
+                database, settings, source.project_id, append, path, plan, load
+            )
+        return await run_in_transaction(
+            database,
+            lambda session: _append(
+                session, database, settings, source.project_id, append, path, plan, load
+            ),
+        )
+
     try:
         status = await _load_or_fail(
             database,
             path,
-            lambda: run_in_transaction(
-                database,
-                lambda session: _append(
-                    session, database, settings, source.project_id, append, path, plan, load
-                ),
-            ),
+            append_rows,
             lambda detail: _fail_append(database, source.project_id, append, detail),
             gone="The appended file is gone; append it again.",
             crashed="The append failed unexpectedly",
@@ -295,16 +354,78 @@ async def _append(
     load: _Load,
 ) -> DataSourceStatus:
     repository = DataSourceRepository(session)
-    last_row = await repository.last_row_number(append.data_source_id)
-    load.max_rows = settings.max_source_rows - last_row
-    await _check_expansion(path, settings)
-    held = await load_identities(repository, append.data_source_id)
-    new_rows = _NewRows(held, last_row, append.include_duplicates)
+    new_rows = await _new_rows_of(repository, settings, append, path, load)
     with _SkippedWriter(append_skipped_path(settings, append.id), plan) as skipped_writer:
         records = _records(path, plan, load, skipped_writer, database, project_id)
         rows_added = await repository.load_records(load.source_id, new_rows.filter(records))
     _check_statements(load)
-    await repository.finish_append(
+    return await _finish_append(session, project_id, append, load, new_rows, rows_added)
+
+
+async def _append_in_steps(
+    database: Database,
+    settings: Settings,
+    project_id: int,
+    append: DataSourceAppend,
+    path: Path,
+    plan: ReadPlan,
+    load: _Load,
+) -> DataSourceStatus:
+    """The SQLite append: the new rows are written in steps under the append's staging id, and
+    the transaction that records the append moves them to the source (see the module's
+    docstring)."""
+    staging = staging_source_id(append.id)
+    await delete_records_in_steps(database, staging)  # a re-run after a crash starts empty
+    new_rows = await run_in_transaction(
+        database,
+        lambda session: _new_rows_of(DataSourceRepository(session), settings, append, path, load),
+    )
+    with _SkippedWriter(append_skipped_path(settings, append.id), plan) as skipped_writer:
+        records = new_rows.filter(_records(path, plan, load, skipped_writer, database, project_id))
+        rows_added = await _undone_if_cancelled(
+            _write_in_steps(database, staging, records),
+            lambda: delete_records_in_steps(database, staging),
+        )
+    _check_statements(load)
+
+    async def finish(session: AsyncSession) -> DataSourceStatus:
+        await DataSourceRepository(session).move_records(staging, append.data_source_id)
+        return await _finish_append(session, project_id, append, load, new_rows, rows_added)
+
+    return await run_in_transaction(database, finish)
+
+
+def staging_source_id(append_id: int) -> int:
+    """Where a SQLite append writes its rows until it is recorded: no source has this id, so no
+    reader of a source's records sees them."""
+    return -append_id
+
+
+async def _new_rows_of(
+    repository: DataSourceRepository,
+    settings: Settings,
+    append: DataSourceAppend,
+    path: Path,
+    load: _Load,
+) -> _NewRows:
+    """What an append needs before its first row: the source's last row number and identities,
+    the rows it may still add, and the file checked against the expansion limits."""
+    last_row = await repository.last_row_number(append.data_source_id)
+    load.max_rows = settings.max_source_rows - last_row
+    await _check_expansion(path, settings)
+    held = await load_identities(repository, append.data_source_id)
+    return _NewRows(held, last_row, append.include_duplicates)
+
+
+async def _finish_append(
+    session: AsyncSession,
+    project_id: int,
+    append: DataSourceAppend,
+    load: _Load,
+    new_rows: _NewRows,
+    rows_added: int,
+) -> DataSourceStatus:
+    await DataSourceRepository(session).finish_append(
         append,
         rows_read=load.rows_read,
         rows_added=rows_added,
@@ -487,6 +608,9 @@ async def _fail(
 async def _fail_append(
     database: Database, project_id: int, append: DataSourceAppend, detail: dict[str, Any]
 ) -> None:
+    # What a stepped (SQLite) append committed goes first, as in _fail.
+    await delete_records_in_steps(database, staging_source_id(append.id))
+
     async def mark(session: AsyncSession) -> None:
         await DataSourceRepository(session).fail_append(append, detail)
         invalidate_data_sources(session, project_id)

@@ -267,6 +267,16 @@ class DataSourceRepository:
             )
         return deleted
 
+    async def move_records(self, from_source_id: int, to_source_id: int) -> int:
+        """Give every record of ``from_source_id`` to ``to_source_id`` (a SQLite append's staged
+        rows, on ix_record_data_source_id_row_number); returns how many moved."""
+        result = await self.session.execute(
+            update(Record)
+            .where(Record.data_source_id == from_source_id)
+            .values(data_source_id=to_source_id)
+        )
+        return int(getattr(result, "rowcount", 0))
+
     async def count_records(self, source_id: int) -> int:
         statement = (
             select(func.count()).select_from(Record).where(Record.data_source_id == source_id)

@@ -151,7 +151,7 @@ class DataSourceService:
         preview = await _preview(
             head, complete=complete, options=options, path=None, limits=self.limits
         )
-        held = await load_identities(self.repository, source.id)
+        held = await self._visible_identities(source)
         batches = read_head(head, preview.plan, complete=complete)
         counts = await asyncio.to_thread(_count_new_rows, batches, held)
         described = await self._described(access, preview)
@@ -212,7 +212,7 @@ class DataSourceService:
         preview = await _preview(
             head, complete=complete, options=options, path=path, limits=self.limits
         )
-        held = await load_identities(self.repository, source.id)
+        held = await self._visible_identities(source)
         batches = read_file(path, preview.plan, batch_rows=BATCH_ROWS)
         return await asyncio.to_thread(_count_new_rows, batches, held)
 
@@ -324,6 +324,15 @@ class DataSourceService:
         if not source.skipped_count or not path.exists():
             raise NoSkippedRows(f"Data source {source_id} has no skipped rows")
         return path
+
+    async def _visible_identities(self, source: DataSource) -> ImportedIdentities:
+        """The identities a file to append is compared with. Raises SourceBusy while the source
+        is loading: its committed rows are hidden until it is ready (tally.sources.ingestion),
+        and a count against them would show them. An append in progress writes under its own
+        staging id, so an appending source's identities are exactly its visible rows."""
+        if source.status not in (DataSourceStatus.READY, DataSourceStatus.APPENDING):
+            raise SourceBusy(f"Data source {source.id} is {source.status}; append once it is ready")
+        return await load_identities(self.repository, source.id)
 
     async def _with_profile(
         self, access: ProjectAccess, options: UploadOptions, profile_id: str | None
