@@ -44,6 +44,9 @@ from tally.models.settlement import Settlement
 from tally.models.unmatched_record import UnmatchedRecord
 from tally.models.user import User, UserRole
 from tally.models.web_session import WebSession
+from tally.models.webhook import Webhook
+from tally.models.webhook_attempt import WebhookAttempt
+from tally.models.webhook_delivery import DeliveryStatus, WebhookDelivery
 
 __all__ = [
     "CLAIMING_STATUSES",
@@ -55,6 +58,7 @@ __all__ = [
     "DataSource",
     "DataSourceAppend",
     "DataSourceStatus",
+    "DeliveryStatus",
     "IdempotencyKey",
     "ImportProfile",
     "Inbox",
@@ -91,6 +95,9 @@ __all__ = [
     "User",
     "UserRole",
     "WebSession",
+    "Webhook",
+    "WebhookAttempt",
+    "WebhookDelivery",
     "match_origin",
     "match_tab",
 ]
