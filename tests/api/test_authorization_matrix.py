@@ -7,6 +7,7 @@ The table below must name every operation the app exposes: a new route fails
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -23,6 +24,7 @@ from tally.models import (
     Inbox,
     JobStatus,
     UserRole,
+    Webhook,
 )
 from tally.reconciliations.service import ReconciliationService
 from tally.sources.storage import append_skipped_path, skipped_path
@@ -125,8 +127,26 @@ _INBOX_OPERATIONS = [
     Operation("GET", f"{_INBOXES}/{{inbox_id}}/files", 200, project_scoped=True),
 ]
 
+_WEBHOOKS = "/api/v1/projects/{project_id}/webhooks"
+_WEBHOOK_OPERATIONS = [
+    Operation("GET", _WEBHOOKS, 200, project_scoped=True),
+    Operation(
+        "POST",
+        _WEBHOOKS,
+        201,
+        body={"url": "https://93.184.215.14/hook", "events": ["job.completed"]},
+        project_scoped=True,
+    ),
+    Operation("GET", f"{_WEBHOOKS}/{{webhook_id}}", 200, project_scoped=True),
+    Operation("DELETE", f"{_WEBHOOKS}/{{webhook_id}}", 204, project_scoped=True),
+    Operation("POST", f"{_WEBHOOKS}/{{webhook_id}}/rotate-secret", 200, project_scoped=True),
+    Operation("POST", f"{_WEBHOOKS}/{{webhook_id}}/test", 202, project_scoped=True),
+    Operation("GET", f"{_WEBHOOKS}/{{webhook_id}}/deliveries", 200, project_scoped=True),
+]
+
 MATRIX = [
     *_SOURCE_OPERATIONS,
+    *_WEBHOOK_OPERATIONS,
     *_PROFILE_OPERATIONS,
     *_INBOX_OPERATIONS,
     Operation("GET", "/healthz", 200, public=True),
@@ -379,7 +399,15 @@ async def world(session: AsyncSession, test_settings: Settings) -> World:
         project_id=project.id, name="Bank A", options={}, header=["Date", "Amount"]
     )
     inbox = Inbox(project_id=project.id, name="drop", url="memory://drop", data_source_id=left.id)
-    session.add_all([appended, profile, inbox])
+    webhook = Webhook(
+        project_id=project.id,
+        # Not a public address: its test delivery is refused before any request leaves.
+        url="https://192.0.2.1/hook",
+        events=["job.completed"],
+        secret="whsec_matrix",
+        created_at=datetime.now(UTC),
+    )
+    session.add_all([appended, profile, inbox, webhook])
     await session.commit()
     append_skipped_path(test_settings, appended.id).write_text("row,reasons\n3,bad date\n")
     rule_set = await seed_rule_set(session, project=project, job=job)
@@ -401,6 +429,7 @@ async def world(session: AsyncSession, test_settings: Settings) -> World:
         "key_id": key.id,
         "profile_id": profile.id,
         "inbox_id": inbox.id,
+        "webhook_id": webhook.id,
         "user_id": viewer.id,
         "email": owner.email,
         "other_email": outsider.email,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -38,13 +37,22 @@ class WebhookRepository:
         await self.session.execute(delete(Webhook).where(Webhook.id == hook.id))
 
     async def add_delivery(self, delivery: WebhookDelivery) -> WebhookDelivery | None:
-        """Insert ``delivery``; None when its hook already has this event (same key)."""
-        try:
-            async with self.session.begin_nested():
-                self.session.add(delivery)
-                await self.session.flush()
-        except IntegrityError:
+        """Insert ``delivery``; None when its hook already has this event (same key).
+
+        Two transactions emitting the same new event at the same moment would both pass the
+        check: the unique key then fails the second one, which sends nothing twice. (No
+        savepoint to absorb it: SQLite's driver commits on RELEASE outside an explicit BEGIN.)
+        """
+        existing = await self.session.scalar(
+            select(WebhookDelivery.id).where(
+                WebhookDelivery.webhook_id == delivery.webhook_id,
+                WebhookDelivery.event_key == delivery.event_key,
+            )
+        )
+        if existing is not None:
             return None
+        self.session.add(delivery)
+        await self.session.flush()
         return delivery
 
     async def get_delivery(self, delivery_id: int) -> WebhookDelivery | None:
