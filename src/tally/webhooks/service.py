@@ -145,7 +145,9 @@ class WebhookService:
             if await self._deliver(queue, hook, event, key, data, now) is not None:
                 queued += 1
         if queued:
-            log.info("webhooks.emitted", event_name=event, key=key, project_id=project_id, hooks=queued)
+            log.info(
+                "webhooks.emitted", event_name=event, key=key, project_id=project_id, hooks=queued
+            )
         return queued
 
     async def _deliver(
