@@ -21,6 +21,7 @@ from tally.web.pages import (
     rule_sets,
     rules_reference,
     sources,
+    webhooks,
 )
 from tally.web.routing import (
     WebRoute,
@@ -46,6 +47,7 @@ SECURED_ROUTERS = (
     rules_reference.router,
     api_keys.router,
     inboxes.router,
+    webhooks.router,
 )
 API_PATHS = ("/api/", "/healthz", "/readyz", "/docs", "/redoc", "/openapi.json")
 
