@@ -101,7 +101,8 @@ class BrowserServer(TallyServer):
     """`tally serve` given longer to start: importing Tally takes seconds, more on a busy CI."""
 
     def _wait_until_up(self, timeout: float = 90.0) -> None:
-        super()._wait_until_up(timeout)
+        # The constructor passes its own 30 s default: keep at least 90.
+        super()._wait_until_up(max(timeout, 90.0))
 
 
 def run_async(work: Coroutine[Any, Any, T]) -> T:

@@ -169,9 +169,30 @@ def test_review_confirm_reject_manual_match_and_export(page: Page, seeded: Seede
     first = rows.first
     expect(first).to_be_focused()
     match_id = first.get_attribute("data-match")
+    # Mark the header and the tabs: the review's answer must replace them (out-of-band swaps).
+    page.evaluate(
+        "document.getElementById('result-tabs').dataset.stale = '1';"
+        "document.getElementById('results-summary').dataset.stale = '1'"
+    )
     page.keyboard.press("c")
     expect(page.locator(f"#match-{match_id}")).to_have_attribute("data-status", "confirmed")
-    expect(page.locator(f"#match-{match_id}")).to_be_focused()  # focus stays where it was
+    # Focus moves on to the next match still waiting for a decision.
+    pending = '[data-status="suggested"], [data-status="ambiguous"]'
+    focused = page.locator("#results-table tbody tr:focus")
+    expect(focused).to_have_count(1)
+    assert focused.get_attribute("data-match") != match_id
+    assert focused.evaluate(f"row => row.matches('{pending}')")
+    expect(page.locator("#result-tabs[data-stale]")).to_have_count(0)
+    expect(page.locator("#results-summary[data-stale]")).to_have_count(0)
+    # Every tab's count is current: the review tab counts the rows still pending on the page
+    # (they all fit on it), the rejected tab those the confirmation rejected.
+    still_pending = page.locator(f"#results-table tbody tr:is({pending})").count()
+    rejected_now = page.locator('#results-table tbody tr[data-status="rejected"]').count()
+    expect(page.locator('[data-tab-count="review"]')).to_have_text(str(still_pending))
+    if rejected_now:
+        expect(page.locator('[data-tab-count="rejected"]')).to_have_text(str(rejected_now))
+    for tab in ("matched", "review", "discrepancies", "rejected", "unmatched_left"):
+        expect(page.locator(f'[data-tab-count="{tab}"]')).to_have_count(1)
     # A button: reject the next open one.
     open_row = page.locator(
         '#results-table tbody tr[data-status="ambiguous"], #results-table tbody tr[data-status="suggested"]'
@@ -215,9 +236,45 @@ def test_review_confirm_reject_manual_match_and_export(page: Page, seeded: Seede
     xlsx = page.request.get(str(page.get_by_role("link", name="Export XLSX").get_attribute("href")))
     assert xlsx.status == 200 and xlsx.body()[:2] == b"PK"
 
+    # Undoing the manual match shows it as undone, with nothing to confirm.
+    manual = page.locator("#results-table tbody tr", has_text="INV-9")
+    manual.get_by_role("button", name=re.compile("^Reject match")).click()
+    expect(manual).to_have_attribute("data-status", "undone")
+    expect(manual.locator(".status")).to_have_text("undone")
+    expect(manual.locator("button.confirm")).to_have_count(0)
+
     page.goto(f"/projects/{seeded.project_id}")
     expect(page.locator("[data-chart=match_rate] canvas")).to_be_visible()
     shot(page, "18-project-overview")
+
+
+def test_the_second_reviewer_gets_the_current_row(page: Page, seeded: Seeded) -> None:
+    """Two reviewers, one match: the one who acts second sees the row as the first left it."""
+    sign_in(page, seeded.alice.email)
+    page.goto(f"/projects/{seeded.project_id}/jobs/new")
+    page.get_by_role("button", name="Start reconciliation").click()
+    expect(page.get_by_text("Completed")).to_be_visible(timeout=30_000)
+    job_url = page.url
+    page.goto(job_url + "/results?tab=review")
+    row = page.locator(
+        '#results-table tbody tr[data-status="suggested"], #results-table tbody tr[data-status="ambiguous"]'
+    ).first
+    match_id = row.get_attribute("data-match")
+    api = job_url.replace("/projects/", "/api/v1/projects/")
+    # The other reviewer rejects it through the API while this page still offers Confirm.
+    other = page.request.post(
+        f"{api}/matches/{match_id}/reject",
+        data={"version": 0},
+        headers={"Authorization": f"Bearer {seeded.alice.token}"},
+    )
+    assert other.status == 200, other.text()
+    stale = page.locator(f"#match-{match_id}")
+    with page.expect_response(re.compile(rf"/matches/{match_id}/confirm")) as answer:
+        stale.get_by_role("button", name=f"Confirm match {match_id}").click()
+    assert answer.value.status == 409
+    expect(stale).to_have_attribute("data-status", "rejected")
+    expect(stale).to_contain_text("Changed by someone else")
+    shot(page, "19-review-conflict")
 
 
 FILES = Path(__file__).resolve().parent / "files"

@@ -57,6 +57,7 @@ from tally.results.schemas import (
     RecordItem,
     RecordQuery,
     RecordTab,
+    ResultTab,
     ReviewOutcome,
     RuleQuality,
 )
@@ -762,6 +763,20 @@ def _stored_record_total(job: ReconciliationJob, query: RecordQuery) -> int | No
     if not isinstance(side, dict) or "claimed" not in side or "records" not in side:
         return None
     return int(side["records"]) - int(side["claimed"])
+
+
+def tab_counts(job: ReconciliationJob) -> dict[str, int | None]:
+    """Every tab's size from the job's stored totals (None where they do not tell), so a page
+    shows and refreshes them all after each review at no query's cost."""
+    counts: dict[str, int | None] = {ResultTab.DUPLICATES.value: None}  # counted when listed
+    for tab in ResultTab:
+        if tab is ResultTab.DUPLICATES:
+            continue
+        if tab.value in {t.value for t in RecordTab}:
+            counts[tab.value] = _stored_record_total(job, RecordQuery(tab=RecordTab(tab.value)))
+        else:
+            counts[tab.value] = _stored_match_total(job, MatchQuery(tab=MatchTab(tab.value)))
+    return counts
 
 
 def _rejections(rivals: Iterable[tuple[int, str]]) -> list[tuple[str | None, str]]:

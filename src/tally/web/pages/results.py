@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
+from urllib.parse import parse_qs, urlsplit
 
 from fastapi import APIRouter, Body, Path, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
@@ -41,7 +42,7 @@ from tally.results.schemas import (
     RecordTab,
     ResultTab,
 )
-from tally.results.service import MatchChanged, ResultService, ReviewConflict
+from tally.results.service import MatchChanged, ResultService, ReviewConflict, tab_counts
 from tally.sources.service import DataSourceService
 from tally.users.auth import Session
 from tally.web.auth import WebProjectEditor, WebProjectReader, may_edit
@@ -158,21 +159,54 @@ async def get_results_page(
             "problems": problems,
             "can_edit": await may_edit(access),
             "summary": job.summary or {},
+            "counts": tab_counts(job),
         },
     )
 
 
-def _row(request: Request, access: ProjectAccess, match: Any, can_edit: bool) -> Response:
+async def _counts(
+    request: Request, access: ProjectAccess, job_id: int, session: AsyncSession
+) -> dict[str, Any]:
+    """What the row's response swaps out-of-band: the header's totals and every tab's count,
+    as the review just left them (the job's summary is kept current by each decision)."""
+    job = await ResultService(session).get_job(access, job_id)
+    sources = {s.id: s for s in await DataSourceService(session).list_sources(access)}
+    # The page the reviewer is on (htmx sends its URL) says which tab is current.
+    current = parse_qs(urlsplit(request.headers.get("HX-Current-URL", "")).query)
+    return {
+        "counts": tab_counts(job),
+        "tabs": TAB_LABELS,
+        "tab": (current.get("tab") or [ResultTab.MATCHED.value])[0],
+        "left": sources.get(job.left_source_id),
+        "right": sources.get(job.right_source_id),
+        "summary": job.summary or {},
+    }
+
+
+async def _reviewed_row(
+    request: Request,
+    access: ProjectAccess,
+    job_id: int,
+    session: AsyncSession,
+    match: Any,
+    others: list[Any],
+    *,
+    conflict: bool = False,
+) -> Response:
     return render(
         request,
         "results/_match_row.html",
         {
             "match": match,
-            "others": [],
+            "others": others,
             "project_id": access.project_id,
-            "can_edit": can_edit,
+            "can_edit": True,
             "updated": True,
+            "conflict": conflict,
+            **await _counts(request, access, job_id, session),
         },
+        # The loser of a race gets 409 with the row as it is now; results.js swaps it in.
+        status_code=409 if conflict else 200,
     )
 
 
@@ -194,17 +228,7 @@ async def confirm_match(
         return await _current_row(request, access, job_id, match_id, session)
     # Alternatives the confirmation rejected change on the page too (htmx out-of-band swaps).
     others = [await results.get_match(access, job_id, i) for i in outcome.rejected_match_ids]
-    return render(
-        request,
-        "results/_match_row.html",
-        {
-            "match": outcome.match,
-            "others": others,
-            "project_id": access.project_id,
-            "can_edit": True,
-            "updated": True,
-        },
-    )
+    return await _reviewed_row(request, access, job_id, session, outcome.match, others)
 
 
 @router.post(
@@ -224,7 +248,7 @@ async def reject_match(
         )
     except (MatchChanged, ReviewConflict):
         return await _current_row(request, access, job_id, match_id, session)
-    return _row(request, access, outcome.match, True)
+    return await _reviewed_row(request, access, job_id, session, outcome.match, [])
 
 
 async def _current_row(
@@ -233,18 +257,7 @@ async def _current_row(
     """Another reviewer acted first: the row as it is now, saying so (nothing was changed)."""
     await session.rollback()
     match = await ResultService(session).get_match(access, job_id, match_id)
-    return render(
-        request,
-        "results/_match_row.html",
-        {
-            "match": match,
-            "others": [],
-            "project_id": access.project_id,
-            "can_edit": True,
-            "updated": True,
-            "conflict": True,
-        },
-    )
+    return await _reviewed_row(request, access, job_id, session, match, [], conflict=True)
 
 
 @router.post("/projects/{project_id}/jobs/{job_id}/bulk-confirm", include_in_schema=False)

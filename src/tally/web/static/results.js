@@ -82,6 +82,16 @@
 
   function rows() { return Array.prototype.slice.call(document.querySelectorAll("#results-table tbody tr[tabindex]")); }
 
+  var PENDING = ["suggested", "ambiguous"];
+  function nextPending(row) {
+    var list = rows(), start = list.indexOf(row);
+    for (var step = 1; step < list.length; step++) {
+      var candidate = list[(start + step) % list.length];
+      if (PENDING.indexOf(candidate.getAttribute("data-status")) !== -1) return candidate;
+    }
+    return null;
+  }
+
   function onKey(event) {
     var target = event.target;
     if (event.ctrlKey || event.metaKey || event.altKey) return;
@@ -109,12 +119,19 @@
     if (notice) { sessionStorage.removeItem("tally-flash"); Tally.flash(notice, "ok"); }
     document.addEventListener("keydown", onKey);
     document.documentElement.setAttribute("data-keys", "ready");
-    // A swapped row keeps keyboard focus where the reviewer was.
+    // Another reviewer acted first: the server answers 409 with the row as it is now; show it.
+    document.addEventListener("htmx:beforeSwap", function (event) {
+      if (event.detail.xhr.status === 409) { event.detail.shouldSwap = true; event.detail.isError = false; }
+    });
+    // After a decision, focus moves on to the next match still waiting for one; a row refreshed
+    // by a conflict keeps the focus, so the reviewer sees what changed.
     document.addEventListener("htmx:afterSwap", function (event) {
       var row = event.detail.target;
       if (row && row.id && row.id.indexOf("match-") === 0) {
         var fresh = document.getElementById(row.id);
-        if (fresh) fresh.focus();
+        var next = event.detail.xhr.status === 200 && fresh ? nextPending(fresh) : null;
+        if (next) next.focus();
+        else if (fresh) fresh.focus();
       } else { render(); }
     });
     bar = document.getElementById("manual-bar");
