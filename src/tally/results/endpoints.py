@@ -78,6 +78,15 @@ _read_errors = error_responses(ProjectNotFound)
 _review_errors = error_responses(ProjectNotFound, Forbidden, ReviewConflict, MatchChanged)
 
 
+AnySign = Annotated[
+    bool,
+    Query(
+        description="min_amount/max_amount bound the amount's size, whatever its sign "
+        "(1338.29 finds -1338.29 too)"
+    ),
+]
+
+
 def _units(value: Decimal | None) -> int | None:
     return None if value is None else to_units(value)
 
@@ -87,6 +96,7 @@ def match_query(
     rule: Annotated[str | None, Query(max_length=200)] = None,
     min_amount: Amount = None,
     max_amount: Amount = None,
+    any_sign: AnySign = False,
     q: Text = None,
     sort: MatchSort = MatchSort.ID,
 ) -> MatchQuery:
@@ -95,6 +105,7 @@ def match_query(
         rule=rule,
         min_amount=_units(min_amount),
         max_amount=_units(max_amount),
+        any_sign=any_sign,
         q=q,
         sort=sort,
     )
@@ -104,13 +115,19 @@ def record_query(
     tab: RecordTab = RecordTab.UNMATCHED_LEFT,
     min_amount: Amount = None,
     max_amount: Amount = None,
+    any_sign: AnySign = False,
     q: Text = None,
     sort: Annotated[
         RecordSort, Query(description="id is file order; the duplicates tab is ordered by group")
     ] = RecordSort.ID,
 ) -> RecordQuery:
     return RecordQuery(
-        tab=tab, min_amount=_units(min_amount), max_amount=_units(max_amount), q=q, sort=sort
+        tab=tab,
+        min_amount=_units(min_amount),
+        max_amount=_units(max_amount),
+        any_sign=any_sign,
+        q=q,
+        sort=sort,
     )
 
 

@@ -64,6 +64,7 @@ class MatchQuery(BaseModel):
     rule: str | None = None
     min_amount: int | None = None
     max_amount: int | None = None
+    any_sign: bool = False  # the bounds apply to the amount's size (debits and credits)
     q: str | None = None
     sort: MatchSort = MatchSort.ID
 
@@ -74,6 +75,7 @@ class RecordQuery(BaseModel):
     tab: RecordTab = RecordTab.UNMATCHED_LEFT
     min_amount: int | None = None
     max_amount: int | None = None
+    any_sign: bool = False  # the bounds apply to the amount's size (debits and credits)
     q: str | None = None
     sort: RecordSort = RecordSort.ID
 

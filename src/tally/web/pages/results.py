@@ -3,6 +3,7 @@ nearest candidates of an unmatched record; confirm/reject; manual matching; audi
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 from urllib.parse import parse_qs, urlsplit
@@ -80,6 +81,22 @@ RECORD_SORTS["id"] = "File order"
 RECORD_SORTS["-id"] = "File order, reversed"
 
 
+# What a person types to find an amount: 1338.29, -1,338.29, 1338 (a number alone is also
+# searched as text, since it may be a reference).
+_AMOUNT_TYPED = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d{1,4})?$")
+
+
+def typed_amount(text: str) -> int | None:
+    """The amount ``text`` spells, in units, when it is only a number; None otherwise."""
+    cleaned = text.strip()
+    if not _AMOUNT_TYPED.match(cleaned):
+        return None
+    try:
+        return amount_filter(cleaned.lstrip("+"))
+    except ValueError:
+        return None
+
+
 def amount_filter(text: str) -> int | None:
     """A decimal typed by the user as integer units; None when blank. ValueError if unreadable."""
     cleaned = text.strip().replace(",", "")
@@ -104,6 +121,7 @@ async def get_results_page(
     min: Annotated[str, Query(max_length=40)] = "",
     max: Annotated[str, Query(max_length=40)] = "",
     q: Annotated[str, Query(max_length=200)] = "",
+    any_sign: Annotated[str, Query(max_length=5, alias="abs")] = "",
 ) -> Response:
     results = ResultService(session)
     job = await results.get_job(access, job_id)
@@ -117,13 +135,25 @@ async def get_results_page(
             bounds[name] = None
             problems.append(f"“{text}” is not an amount; that filter is ignored.")
     search = q.strip() or None
+    ignore_sign = any_sign in ("1", "on", "true")
+    searched_amount = typed_amount(q) if search else None
+    if searched_amount is not None and "." in q and bounds["min_amount"] is None:
+        # "1338.29" in the search box is an amount: look for it, debit or credit, not for text.
+        bounds = {"min_amount": abs(searched_amount), "max_amount": abs(searched_amount)}
+        ignore_sign, search = True, None
     try:
         if tab.value in RECORD_TABS:
             record_sort = RecordSort(sort) if sort in RECORD_SORTS else RecordSort.ID
             listing: Any = await results.list_records(
                 access,
                 job.id,
-                RecordQuery(tab=RecordTab(tab.value), q=search, sort=record_sort, **bounds),
+                RecordQuery(
+                    tab=RecordTab(tab.value),
+                    q=search,
+                    sort=record_sort,
+                    any_sign=ignore_sign,
+                    **bounds,
+                ),
                 params,
             )
             sorts = RECORD_SORTS
@@ -132,7 +162,14 @@ async def get_results_page(
             listing = await results.list_matches(
                 access,
                 job.id,
-                MatchQuery(tab=tab.value, rule=rule or None, q=search, sort=match_sort, **bounds),
+                MatchQuery(
+                    tab=tab.value,
+                    rule=rule or None,
+                    q=search,
+                    sort=match_sort,
+                    any_sign=ignore_sign,
+                    **bounds,
+                ),
                 params,
             )
             sorts = MATCH_SORTS
@@ -154,7 +191,15 @@ async def get_results_page(
             "is_record_tab": tab.value in RECORD_TABS,
             "page": listing,
             "sorts": sorts,
-            "filters": {"sort": sort, "rule": rule, "min": min, "max": max, "q": q},
+            "filters": {
+                "sort": sort,
+                "rule": rule,
+                "min": min,
+                "max": max,
+                "q": q,
+                "abs": ignore_sign,
+                "amount_search": searched_amount is not None and search is None,
+            },
             "rules": [r.get("name") for r in (job.rules or {}).get("rules", [])] + ["manual"],
             "problems": problems,
             "can_edit": await may_edit(access),
