@@ -445,3 +445,74 @@ def test_backtest_a_changed_rule_set_then_activate_it(page: Page, seeded: Seeded
     shot(page, "18-rules-backtest")
     page.get_by_role("button", name=re.compile(r"Activate v\d+")).click()
     expect(page.locator("h1 .status-active")).to_be_visible()
+
+
+WIDE_CSV = (
+    "Booking date;Value date;Amount;Currency;Reference;Counterparty name;Counterparty IBAN;"
+    "Purpose of payment;Bank reference;End to end id;Mandate;Creditor id\n"
+    + "".join(
+        f"2026-01-{day:02d};2026-01-{day:02d};1.338,{day:02d};EUR;RF18-0000-{day:04d}-LONG-REFERENCE;"
+        f"Counterparty with a very long registered company name number {day} GmbH & Co. KG;"
+        f"DE89370400440532013{day:03d};Invoice {day} of January for consulting services rendered "
+        f"in the period without any line break at all;BANKREF{day:012d};E2E-{day:024d};"
+        f"MANDATE-{day:010d};DE98ZZZ09999999999\n"
+        for day in range(1, 8)
+    )
+)
+
+
+@pytest.mark.parametrize("viewport", [(1366, 768), (390, 844)], ids=["laptop", "phone"])
+def test_the_upload_preview_never_widens_the_page(
+    page: Page, seeded: Seeded, tmp_path: Path, viewport: tuple[int, int]
+) -> None:
+    width, height = viewport
+    page.set_viewport_size({"width": width, "height": height})
+    sign_in(page, seeded.alice.email)
+    wide = tmp_path / "wide-statement.csv"
+    wide.write_text(WIDE_CSV)
+    page.goto(f"/projects/{seeded.project_id}/sources/new")
+    page.locator("#file-input").set_input_files(str(wide))
+    expect(page.locator(".preview-table tbody tr")).to_have_count(7)
+    shot(page, f"23-wide-preview-{width}")
+    scroll = page.evaluate("document.documentElement.scrollWidth")
+    inner = page.evaluate("window.innerWidth")
+    culprits = page.evaluate(
+        """width => [...document.querySelectorAll('body *')]
+            .filter(el => el.getBoundingClientRect().right > width + 1)
+            .slice(0, 8).map(el => el.tagName + '.' + el.className + '#' + el.id + ' ' + Math.round(el.getBoundingClientRect().right))""",
+        inner,
+    )
+    assert scroll <= inner, f"the preview widens the page to {scroll}px at {inner}px: {culprits}"
+    # The table itself scrolls inside its frame, where the reader can reach every column.
+    frame = page.locator(".preview-scroll").first
+    assert frame.evaluate("el => el.scrollWidth > el.clientWidth")
+
+
+def test_the_manual_match_bar_never_covers_the_selected_row(page: Page, seeded: Seeded) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, seeded.alice.email)
+    page.goto(f"/projects/{seeded.project_id}/jobs/new")
+    page.get_by_role("button", name="Start reconciliation").click()
+    expect(page.get_by_text("Completed")).to_be_visible(timeout=30_000)
+    page.goto(page.url + "/results?tab=unmatched_left")
+    rows = page.locator("#results-table tbody tr[id^=record-]")
+    last = rows.last
+    last.scroll_into_view_if_needed()
+    # Bring the row to the bottom edge of the window, where the bar appears, then select it.
+    page.evaluate(
+        "row => window.scrollBy(0, row.getBoundingClientRect().bottom - window.innerHeight + 2)",
+        last.element_handle(),
+    )
+    last.get_by_role("checkbox").check()
+    bar = page.locator("#manual-bar")
+    expect(bar).to_be_visible()
+    page.wait_for_function(
+        "() => { const r = document.querySelector('#results-table tbody tr.is-selected');"
+        " const b = document.getElementById('manual-bar');"
+        " return r && b && r.getBoundingClientRect().bottom <= b.getBoundingClientRect().top; }"
+    )  # results.js moves the row out from under the bar once it appears
+    box = last.bounding_box()
+    bar_box = bar.bounding_box()
+    assert box is not None and bar_box is not None
+    shot(page, "24-manual-bar-phone", full_page=False)
+    assert box["y"] + box["height"] <= bar_box["y"], "the bar covers the selected row"

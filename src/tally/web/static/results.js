@@ -56,6 +56,16 @@
     else delete selection[id];
     save(selection);
     render();
+    if (box.checked) keepClearOfBar(box.closest("tr"));
+  }
+
+  // The sticky bar sits at the bottom of the window: on a phone it would cover the row just
+  // selected there. Scroll that row up above it, and keep keyboard focus scrolling clear too.
+  function keepClearOfBar(row) {
+    if (!row || bar.hidden) return;
+    var top = bar.getBoundingClientRect().top, bottom = row.getBoundingClientRect().bottom;
+    document.documentElement.style.scrollPaddingBottom = bar.offsetHeight + 16 + "px";
+    if (bottom > top) window.scrollBy(0, bottom - top + 8);
   }
 
   function createMatch() {
