@@ -5,6 +5,7 @@ Every test saves a screenshot of each page it visits to test-artifacts/screensho
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Iterator
@@ -516,3 +517,24 @@ def test_the_manual_match_bar_never_covers_the_selected_row(page: Page, seeded: 
     assert box is not None and bar_box is not None
     shot(page, "24-manual-bar-phone", full_page=False)
     assert box["y"] + box["height"] <= bar_box["y"], "the bar covers the selected row"
+
+
+def test_overview_charts_read_true_amounts_and_ages(page: Page, seeded: Seeded) -> None:
+    sign_in(page, seeded.alice.email)
+    page.goto(f"/projects/{seeded.project_id}/jobs/new")
+    page.get_by_role("button", name="Start reconciliation").click()
+    expect(page.get_by_text("Completed")).to_be_visible(timeout=30_000)
+    for width, height in ((1280, 800), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(f"/projects/{seeded.project_id}")
+        amounts = page.locator("[data-chart=amounts]")
+        expect(amounts).to_have_attribute("data-ticks", re.compile(r"^\[.+\]$"))
+        ticks = json.loads(str(amounts.get_attribute("data-ticks")))
+        assert ticks[0] == "0", f"the amount axis starts at {ticks[0]}, not at zero"
+        assert len(set(ticks)) == len(ticks) >= 2, f"amount ticks repeat: {ticks}"
+        ages = page.locator("[data-chart=ages]")
+        expect(ages).to_have_attribute("data-labels", re.compile("level|turned"))
+        if ages.get_attribute("data-labels") == "level":  # level labels fit their slots
+            label = int(str(ages.get_attribute("data-label-width")))
+            assert label + 8 <= int(str(ages.get_attribute("data-slot-width")))
+        shot(page, f"25-overview-charts-{width}")
