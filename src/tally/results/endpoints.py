@@ -30,6 +30,7 @@ from tally.results.schemas import (
     BulkReview,
     CandidatesRead,
     ExportFormat,
+    ExportLayout,
     ManualMatchCreate,
     MatchQuery,
     MatchRead,
@@ -304,8 +305,12 @@ async def export_job_results(
     min_amount: Amount = None,
     max_amount: Amount = None,
     q: Text = None,
+    layout: Annotated[
+        ExportLayout,
+        Query(description="records: a row per record; pairs: a row per pair, sides side by side"),
+    ] = ExportLayout.RECORDS,
 ) -> Response:
     """A job's results as CSV (streamed) or XLSX; text cells are formula-injection-safe."""
     job = await ResultService(session).completed_job(access, job_id)
     filters = ExportFilter(rule, _units(min_amount), _units(max_amount), q)
-    return await export_response(get_database(request), session, job, format, tab, filters)
+    return await export_response(get_database(request), session, job, format, tab, filters, layout)

@@ -57,6 +57,13 @@ class ExportFormat(StrEnum):
     XLSX = "xlsx"
 
 
+class ExportLayout(StrEnum):
+    """records: one row per record; pairs: one row per pair, left and right side by side."""
+
+    RECORDS = "records"
+    PAIRS = "pairs"
+
+
 class MatchQuery(BaseModel):
     """Filters of a match tab; amounts in integer units (tally.money)."""
 

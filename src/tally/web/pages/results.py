@@ -9,10 +9,9 @@ from typing import Annotated, Any
 from urllib.parse import parse_qs, urlsplit
 
 from fastapi import APIRouter, Body, Path, Query, Request
-from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
-from starlette.background import BackgroundTask
 
 from tally.jobs.service import JobNotCompleted
 from tally.kit.db import get_database
@@ -21,20 +20,13 @@ from tally.money import AmountPrecisionError, to_units
 from tally.projects.auth import ProjectAccess
 from tally.projects.service import ProjectService
 from tally.results.bulk import BulkReviewService
-from tally.results.export import (
-    CSV_MEDIA_TYPE,
-    XLSX_MEDIA_TYPE,
-    ExportFilter,
-    csv_chunks,
-    export_filename,
-    export_tabs,
-    write_xlsx,
-)
+from tally.results.export import export_response
 from tally.results.schemas import (
     BulkAction,
     BulkReview,
     BulkSelection,
     ExportFormat,
+    ExportLayout,
     ManualMatchCreate,
     MatchQuery,
     MatchSort,
@@ -399,25 +391,9 @@ async def export_results(
     job_id: JobId,
     fmt: ExportFormat,
     session: Session,
+    layout: ExportLayout = ExportLayout.RECORDS,
 ) -> Response:
-    """Every tab of the job, as GET /api/v1/.../export builds it: CSV streamed, XLSX from a
-    temporary file; both read keyset pages, never the whole job."""
-    service = ResultService(session)
-    job = await service.get_job(access, job_id)
-    tabs = export_tabs(None)
-    filters = ExportFilter(None, None, None, None)
-    if fmt is ExportFormat.CSV:
-        return StreamingResponse(
-            csv_chunks(get_database(request), job, tabs, filters),
-            media_type=CSV_MEDIA_TYPE,
-            headers={
-                "Content-Disposition": f'attachment; filename="{export_filename(job, None, "csv")}"'
-            },
-        )
-    path = await write_xlsx(session, job, tabs, filters, await service.quality_of(job))
-    return FileResponse(
-        path,
-        media_type=XLSX_MEDIA_TYPE,
-        filename=export_filename(job, None, "xlsx"),
-        background=BackgroundTask(path.unlink, missing_ok=True),
-    )
+    """Every tab of the job, as GET /api/v1/.../export builds it (a row per record, or per
+    pair with ``layout=pairs``)."""
+    job = await ResultService(session).get_job(access, job_id)
+    return await export_response(get_database(request), session, job, fmt, None, None, layout)
