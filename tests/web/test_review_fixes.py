@@ -93,3 +93,34 @@ async def test_an_empty_project_claims_no_match_rate(
     assert page.status_code == 200
     assert "matched in the last job" not in page.text and "0.0%" not in page.text
     assert "no reconciliation yet" in page.text
+
+
+async def test_a_manual_match_beyond_the_tolerance_needs_a_reason_on_the_page(
+    client: AsyncClient, reconciled: Reconciled
+) -> None:
+    world = reconciled
+    headers = world.editor.headers
+    right = (await client.get(world.url("/records?tab=unmatched_right"), headers=headers)).json()
+    others = [r["id"] for r in right["items"] if r["id"] != world.right["inv9"]]
+    # DUP-7 (12.00) against INV-9 (12.00): equal. The fee (-9.99) against another open record
+    # on the right: beyond any rule's tolerance.
+    equal = {"left_record_ids": [world.left["dup_a"]], "right_record_ids": [world.right["inv9"]]}
+    wide = {"left_record_ids": [world.left["fee"]], "right_record_ids": others[:1]}
+    token = await sign_in(client, world.editor)
+    web = f"/projects/{world.project.id}/jobs/{world.job.id}/manual-matches"
+    page_headers = {"X-CSRF-Token": token, "HX-Request": "true"}
+    page = await client.get(f"/projects/{world.project.id}/jobs/{world.job.id}/results")
+    assert 'id="manual-note"' in page.text
+
+    refused = await client.post(web, json=wide, headers=page_headers)
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["needs_reason"] is True
+    assert "say why" in refused.json()["errors"][0]
+    assert (await client.post(web, json=equal, headers=page_headers)).status_code == 200
+    explained = await client.post(
+        web, json={**wide, "note": "fee refunded on the invoice"}, headers=page_headers
+    )
+    assert explained.status_code == 200, explained.text
+    audit = (await client.get(world.url("/audit"), headers=headers)).json()["items"]
+    created = [e for e in audit if e["action"] == "manual_match.created"]
+    assert {e["detail"].get("note") for e in created} == {None, "fee refunded on the invoice"}

@@ -35,7 +35,13 @@ from tally.results.schemas import (
     RecordTab,
     ResultTab,
 )
-from tally.results.service import MatchChanged, ResultService, ReviewConflict, tab_counts
+from tally.results.service import (
+    DifferenceNeedsReason,
+    MatchChanged,
+    ResultService,
+    ReviewConflict,
+    tab_counts,
+)
 from tally.sources.service import DataSourceService
 from tally.users.auth import Session
 from tally.web.auth import WebProjectEditor, WebProjectReader, may_edit
@@ -330,7 +336,13 @@ async def create_manual_match(
         data = ManualMatchCreate.model_validate(payload)
     except ValidationError as error:
         return JSONResponse({"errors": validation_errors(error)}, status_code=422)
-    match = await ResultService(session).create_manual_match(access, job_id, data)
+    try:
+        match = await ResultService(session).create_manual_match(
+            access, job_id, data, reason_beyond_tolerance=True
+        )
+    except DifferenceNeedsReason as error:
+        # The bar shows its note field, focused, with the reason asked for.
+        return JSONResponse({"errors": [error.detail], "needs_reason": True}, status_code=422)
     return JSONResponse(
         {
             "id": match.id,

@@ -74,7 +74,7 @@
     fetch(bar.getAttribute("data-url"), {
       method: "POST", credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRF-Token": Tally.csrfToken(), "HX-Request": "true" },
-      body: JSON.stringify({ left_record_ids: left, right_record_ids: right }),
+      body: JSON.stringify({ left_record_ids: left, right_record_ids: right, note: noteText() }),
     }).then(function (response) {
       if (response.ok) {
         return response.json().then(function (match) {
@@ -84,10 +84,23 @@
         });
       }
       return response.text().then(function (text) {
-        if (text.charAt(0) === "<") Tally.flash(text);
+        var answer = null;
+        try { answer = JSON.parse(text); } catch (e) { answer = null; }
+        if (answer && answer.needs_reason) {
+          // The difference is more than the rules allow: ask why, then the reviewer tries again.
+          document.getElementById("manual-note-field").hidden = false;
+          document.getElementById("manual-note").focus();
+          Tally.flash(answer.errors[0], "error");
+        } else if (text.charAt(0) === "<") Tally.flash(text);
         else Tally.flash("The records could not be matched (" + response.status + ").", "error");
       });
     });
+  }
+
+  function noteText() {
+    var field = document.getElementById("manual-note");
+    var text = field ? field.value.trim() : "";
+    return text || null;
   }
 
   function rows() { return Array.prototype.slice.call(document.querySelectorAll("#results-table tbody tr[tabindex]")); }
