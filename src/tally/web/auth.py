@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import Depends, Path, Request
 
 from tally.kit.errors import Forbidden, TallyError
-from tally.projects.auth import ProjectAccess, project_editor, project_reader
+from tally.projects.auth import ProjectAccess, project_editor, project_owner, project_reader
 from tally.users.auth import Principal, Session
 from tally.web.service import WebSessionService
 
@@ -104,6 +104,13 @@ async def web_project_editor(access: WebProjectReader) -> ProjectAccess:
 
 
 WebProjectEditor = Annotated[ProjectAccess, Depends(web_project_editor)]
+
+
+async def web_project_owner(access: WebProjectReader) -> ProjectAccess:
+    return await project_owner(access)
+
+
+WebProjectOwner = Annotated[ProjectAccess, Depends(web_project_owner)]
 
 
 async def may_edit(access: ProjectAccess) -> bool:

@@ -4,30 +4,23 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Path, Request
+from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.intake.schemas import InboxCreate, InboxUpdate
 from tally.intake.service import InboxService, InvalidInbox
-from tally.projects.auth import ProjectAccess, project_owner
+from tally.projects.auth import ProjectAccess
 from tally.projects.service import ProjectService
 from tally.sources.service import DataSourceService
 from tally.users.auth import Session
-from tally.web.auth import WebProjectReader
+from tally.web.auth import WebProjectOwner, WebProjectReader
 from tally.web.routing import WebRoute
 from tally.web.templating import render
 
 router = APIRouter(route_class=WebRoute)
 InboxId = Annotated[int, Path(ge=1)]
-
-
-async def _web_project_owner(access: WebProjectReader) -> ProjectAccess:
-    return await project_owner(access)
-
-
-WebProjectOwner = Annotated[ProjectAccess, Depends(_web_project_owner)]
 
 
 async def _page(

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Path, Request
+from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.config import Settings
 from tally.kit.tasks import TaskQueueDep
-from tally.projects.auth import ProjectAccess, project_owner
+from tally.projects.auth import ProjectAccess
 from tally.projects.service import ProjectService
 from tally.users.auth import Session
-from tally.web.auth import WebProjectReader
+from tally.web.auth import WebProjectOwner, WebProjectReader
 from tally.web.routing import WebRoute
 from tally.web.templating import render
 from tally.webhooks.addresses import UnsafeWebhookUrl
@@ -32,13 +32,6 @@ EVENT_LABELS = {
     "period.signed_off": "A period was signed off",
     "exceptions.threshold_exceeded": "A job left many new exceptions",
 }
-
-
-async def _web_project_owner(access: WebProjectReader) -> ProjectAccess:
-    return await project_owner(access)
-
-
-WebProjectOwner = Annotated[ProjectAccess, Depends(_web_project_owner)]
 
 
 async def _page(
