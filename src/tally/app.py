@@ -47,6 +47,7 @@ from tally.users.endpoints import public_router as auth_router
 from tally.users.endpoints import router as users_router
 from tally.users.throttle import LoginThrottle
 from tally.web.router import install_web
+from tally.webhooks.endpoints import router as webhooks_router
 
 log = structlog.get_logger("tally.app")
 API_PREFIX = "/api/v1"
@@ -68,6 +69,7 @@ SECURED_ROUTERS = (
     invitations_router,
     exceptions_router,
     periods_router,
+    webhooks_router,
 )
 # Operations routes, at the root (/admin/...) but behind the same token check (and admin-only).
 SECURED_OPS_ROUTERS = (admin_router, audit_router)
@@ -79,6 +81,7 @@ TASK_MODULES: tuple[str, ...] = (
     "tally.sources.tasks",
     "tally.rule_sets.tasks",
     "tally.idempotency.tasks",
+    "tally.webhooks.tasks",
 )
 
 

@@ -149,6 +149,18 @@ class Settings(BaseSettings):
     # inbox keeps its own schedule, tally.intake). Default 15 s; 0 under TALLY_ENV=test, where a
     # poll in the background would land in the statements a test counts.
     intake_tick_seconds: int | None = Field(None, alias="TALLY_INTAKE_TICK_SECONDS", ge=0)
+    # Webhooks (tally.webhooks). A hook's URL must be https and resolve to a public address:
+    # private, loopback and link-local targets are refused (SSRF) unless ALLOW_PRIVATE is set,
+    # and plain http is accepted only towards loopback names, or anywhere with ALLOW_HTTP.
+    webhook_allow_private_addresses: bool = Field(
+        False, alias="TALLY_WEBHOOK_ALLOW_PRIVATE_ADDRESSES"
+    )
+    webhook_allow_http: bool = Field(False, alias="TALLY_WEBHOOK_ALLOW_HTTP")
+    webhook_timeout_seconds: float = Field(10.0, alias="TALLY_WEBHOOK_TIMEOUT_SECONDS", gt=0)
+    webhook_max_attempts: int = Field(8, alias="TALLY_WEBHOOK_MAX_ATTEMPTS", ge=1, le=20)
+    # Attempt n+1 waits BASE * 2**(n-1) seconds after attempt n (30 s, 1 min, 2 min, ... ~1 h).
+    webhook_retry_base_seconds: float = Field(30.0, alias="TALLY_WEBHOOK_RETRY_BASE_SECONDS", gt=0)
+    webhook_log_days: int = Field(30, alias="TALLY_WEBHOOK_LOG_DAYS", ge=1)
 
     @model_validator(mode="after")
     def _apply_environment_defaults(self) -> Settings:

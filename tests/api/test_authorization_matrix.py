@@ -27,6 +27,7 @@ from tally.models import (
     JobStatus,
     ProjectInvitation,
     UserRole,
+    Webhook,
 )
 from tally.reconciliations.service import ReconciliationService
 from tally.sources.storage import append_skipped_path, skipped_path
@@ -132,8 +133,26 @@ _INBOX_OPERATIONS = [
     Operation("GET", f"{_INBOXES}/{{inbox_id}}/files", 200, project_scoped=True),
 ]
 
+_WEBHOOKS = "/api/v1/projects/{project_id}/webhooks"
+_WEBHOOK_OPERATIONS = [
+    Operation("GET", _WEBHOOKS, 200, project_scoped=True),
+    Operation(
+        "POST",
+        _WEBHOOKS,
+        201,
+        body={"url": "https://93.184.215.14/hook", "events": ["job.completed"]},
+        project_scoped=True,
+    ),
+    Operation("GET", f"{_WEBHOOKS}/{{webhook_id}}", 200, project_scoped=True),
+    Operation("DELETE", f"{_WEBHOOKS}/{{webhook_id}}", 204, project_scoped=True),
+    Operation("POST", f"{_WEBHOOKS}/{{webhook_id}}/rotate-secret", 200, project_scoped=True),
+    Operation("POST", f"{_WEBHOOKS}/{{webhook_id}}/test", 202, project_scoped=True),
+    Operation("GET", f"{_WEBHOOKS}/{{webhook_id}}/deliveries", 200, project_scoped=True),
+]
+
 MATRIX = [
     *_SOURCE_OPERATIONS,
+    *_WEBHOOK_OPERATIONS,
     *_PROFILE_OPERATIONS,
     *_INBOX_OPERATIONS,
     Operation("GET", "/healthz", 200, public=True),
@@ -502,7 +521,15 @@ async def world(session: AsyncSession, test_settings: Settings) -> World:
         token_hash=token_digest(invitation_token),
         expires_at=datetime.now(UTC) + timedelta(days=1),
     )
-    session.add_all([appended, profile, inbox, invitation])
+    webhook = Webhook(
+        project_id=project.id,
+        # Not a public address: its test delivery is refused before any request leaves.
+        url="https://192.0.2.1/hook",
+        events=["job.completed"],
+        secret="whsec_matrix",
+        created_at=datetime.now(UTC),
+    )
+    session.add_all([appended, profile, inbox, invitation, webhook])
     await session.commit()
     append_skipped_path(test_settings, appended.id).write_text("row,reasons\n3,bad date\n")
     rule_set = await seed_rule_set(session, project=project, job=job)
@@ -529,6 +556,7 @@ async def world(session: AsyncSession, test_settings: Settings) -> World:
         "inbox_id": inbox.id,
         "invitation_id": invitation.id,
         "invitation_token": invitation_token,
+        "webhook_id": webhook.id,
         "user_id": viewer.id,
         "email": owner.email,
         "other_email": outsider.email,

@@ -5,6 +5,7 @@ Every test saves a screenshot of each page it visits to test-artifacts/screensho
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Iterator
@@ -169,9 +170,30 @@ def test_review_confirm_reject_manual_match_and_export(page: Page, seeded: Seede
     first = rows.first
     expect(first).to_be_focused()
     match_id = first.get_attribute("data-match")
+    # Mark the header and the tabs: the review's answer must replace them (out-of-band swaps).
+    page.evaluate(
+        "document.getElementById('result-tabs').dataset.stale = '1';"
+        "document.getElementById('results-summary').dataset.stale = '1'"
+    )
     page.keyboard.press("c")
     expect(page.locator(f"#match-{match_id}")).to_have_attribute("data-status", "confirmed")
-    expect(page.locator(f"#match-{match_id}")).to_be_focused()  # focus stays where it was
+    # Focus moves on to the next match still waiting for a decision.
+    pending = '[data-status="suggested"], [data-status="ambiguous"]'
+    focused = page.locator("#results-table tbody tr:focus")
+    expect(focused).to_have_count(1)
+    assert focused.get_attribute("data-match") != match_id
+    assert focused.evaluate(f"row => row.matches('{pending}')")
+    expect(page.locator("#result-tabs[data-stale]")).to_have_count(0)
+    expect(page.locator("#results-summary[data-stale]")).to_have_count(0)
+    # Every tab's count is current: the review tab counts the rows still pending on the page
+    # (they all fit on it), the rejected tab those the confirmation rejected.
+    still_pending = page.locator(f"#results-table tbody tr:is({pending})").count()
+    rejected_now = page.locator('#results-table tbody tr[data-status="rejected"]').count()
+    expect(page.locator('[data-tab-count="review"]')).to_have_text(str(still_pending))
+    if rejected_now:
+        expect(page.locator('[data-tab-count="rejected"]')).to_have_text(str(rejected_now))
+    for tab in ("matched", "review", "discrepancies", "rejected", "unmatched_left"):
+        expect(page.locator(f'[data-tab-count="{tab}"]')).to_have_count(1)
     # A button: reject the next open one.
     open_row = page.locator(
         '#results-table tbody tr[data-status="ambiguous"], #results-table tbody tr[data-status="suggested"]'
@@ -215,9 +237,45 @@ def test_review_confirm_reject_manual_match_and_export(page: Page, seeded: Seede
     xlsx = page.request.get(str(page.get_by_role("link", name="Export XLSX").get_attribute("href")))
     assert xlsx.status == 200 and xlsx.body()[:2] == b"PK"
 
+    # Undoing the manual match shows it as undone, with nothing to confirm.
+    manual = page.locator("#results-table tbody tr", has_text="INV-9")
+    manual.get_by_role("button", name=re.compile("^Reject match")).click()
+    expect(manual).to_have_attribute("data-status", "undone")
+    expect(manual.locator(".status")).to_have_text("undone")
+    expect(manual.locator("button.confirm")).to_have_count(0)
+
     page.goto(f"/projects/{seeded.project_id}")
     expect(page.locator("[data-chart=match_rate] canvas")).to_be_visible()
     shot(page, "18-project-overview")
+
+
+def test_the_second_reviewer_gets_the_current_row(page: Page, seeded: Seeded) -> None:
+    """Two reviewers, one match: the one who acts second sees the row as the first left it."""
+    sign_in(page, seeded.alice.email)
+    page.goto(f"/projects/{seeded.project_id}/jobs/new")
+    page.get_by_role("button", name="Start reconciliation").click()
+    expect(page.get_by_text("Completed")).to_be_visible(timeout=30_000)
+    job_url = page.url
+    page.goto(job_url + "/results?tab=review")
+    row = page.locator(
+        '#results-table tbody tr[data-status="suggested"], #results-table tbody tr[data-status="ambiguous"]'
+    ).first
+    match_id = row.get_attribute("data-match")
+    api = job_url.replace("/projects/", "/api/v1/projects/")
+    # The other reviewer rejects it through the API while this page still offers Confirm.
+    other = page.request.post(
+        f"{api}/matches/{match_id}/reject",
+        data={"version": 0},
+        headers={"Authorization": f"Bearer {seeded.alice.token}"},
+    )
+    assert other.status == 200, other.text()
+    stale = page.locator(f"#match-{match_id}")
+    with page.expect_response(re.compile(rf"/matches/{match_id}/confirm")) as answer:
+        stale.get_by_role("button", name=f"Confirm match {match_id}").click()
+    assert answer.value.status == 409
+    expect(stale).to_have_attribute("data-status", "rejected")
+    expect(stale).to_contain_text("Changed by someone else")
+    shot(page, "19-review-conflict")
 
 
 FILES = Path(__file__).resolve().parent / "files"
@@ -419,3 +477,95 @@ def test_rules_edited_on_the_run_page_are_kept_and_run(page: Page, seeded: Seede
     expect(page.get_by_role("heading", name=re.compile(r"Reconciliation #\d+"))).to_be_visible()
     expect(page.get_by_text("Completed")).to_be_visible(timeout=30_000)
     shot(page, "20-run-page-edited-job")
+
+
+WIDE_CSV = (
+    "Booking date;Value date;Amount;Currency;Reference;Counterparty name;Counterparty IBAN;"
+    "Purpose of payment;Bank reference;End to end id;Mandate;Creditor id\n"
+    + "".join(
+        f"2026-01-{day:02d};2026-01-{day:02d};1.338,{day:02d};EUR;RF18-0000-{day:04d}-LONG-REFERENCE;"
+        f"Counterparty with a very long registered company name number {day} GmbH & Co. KG;"
+        f"DE89370400440532013{day:03d};Invoice {day} of January for consulting services rendered "
+        f"in the period without any line break at all;BANKREF{day:012d};E2E-{day:024d};"
+        f"MANDATE-{day:010d};DE98ZZZ09999999999\n"
+        for day in range(1, 8)
+    )
+)
+
+
+@pytest.mark.parametrize("viewport", [(1366, 768), (390, 844)], ids=["laptop", "phone"])
+def test_the_upload_preview_never_widens_the_page(
+    page: Page, seeded: Seeded, tmp_path: Path, viewport: tuple[int, int]
+) -> None:
+    width, height = viewport
+    page.set_viewport_size({"width": width, "height": height})
+    sign_in(page, seeded.alice.email)
+    wide = tmp_path / "wide-statement.csv"
+    wide.write_text(WIDE_CSV)
+    page.goto(f"/projects/{seeded.project_id}/sources/new")
+    page.locator("#file-input").set_input_files(str(wide))
+    expect(page.locator(".preview-table tbody tr")).to_have_count(7)
+    shot(page, f"23-wide-preview-{width}")
+    scroll = page.evaluate("document.documentElement.scrollWidth")
+    inner = page.evaluate("window.innerWidth")
+    culprits = page.evaluate(
+        """width => [...document.querySelectorAll('body *')]
+            .filter(el => el.getBoundingClientRect().right > width + 1)
+            .slice(0, 8).map(el => el.tagName + '.' + el.className + '#' + el.id + ' ' + Math.round(el.getBoundingClientRect().right))""",
+        inner,
+    )
+    assert scroll <= inner, f"the preview widens the page to {scroll}px at {inner}px: {culprits}"
+    # The table itself scrolls inside its frame, where the reader can reach every column.
+    frame = page.locator(".preview-scroll").first
+    assert frame.evaluate("el => el.scrollWidth > el.clientWidth")
+
+
+def test_the_manual_match_bar_never_covers_the_selected_row(page: Page, seeded: Seeded) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, seeded.alice.email)
+    page.goto(f"/projects/{seeded.project_id}/jobs/new")
+    page.get_by_role("button", name="Start reconciliation").click()
+    expect(page.get_by_text("Completed")).to_be_visible(timeout=30_000)
+    page.goto(page.url + "/results?tab=unmatched_left")
+    rows = page.locator("#results-table tbody tr[id^=record-]")
+    last = rows.last
+    last.scroll_into_view_if_needed()
+    # Bring the row to the bottom edge of the window, where the bar appears, then select it.
+    page.evaluate(
+        "row => window.scrollBy(0, row.getBoundingClientRect().bottom - window.innerHeight + 2)",
+        last.element_handle(),
+    )
+    last.get_by_role("checkbox").check()
+    bar = page.locator("#manual-bar")
+    expect(bar).to_be_visible()
+    page.wait_for_function(
+        "() => { const r = document.querySelector('#results-table tbody tr.is-selected');"
+        " const b = document.getElementById('manual-bar');"
+        " return r && b && r.getBoundingClientRect().bottom <= b.getBoundingClientRect().top; }"
+    )  # results.js moves the row out from under the bar once it appears
+    box = last.bounding_box()
+    bar_box = bar.bounding_box()
+    assert box is not None and bar_box is not None
+    shot(page, "24-manual-bar-phone", full_page=False)
+    assert box["y"] + box["height"] <= bar_box["y"], "the bar covers the selected row"
+
+
+def test_overview_charts_read_true_amounts_and_ages(page: Page, seeded: Seeded) -> None:
+    sign_in(page, seeded.alice.email)
+    page.goto(f"/projects/{seeded.project_id}/jobs/new")
+    page.get_by_role("button", name="Start reconciliation").click()
+    expect(page.get_by_text("Completed")).to_be_visible(timeout=30_000)
+    for width, height in ((1280, 800), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(f"/projects/{seeded.project_id}")
+        amounts = page.locator("[data-chart=amounts]")
+        expect(amounts).to_have_attribute("data-ticks", re.compile(r"^\[.+\]$"))
+        ticks = json.loads(str(amounts.get_attribute("data-ticks")))
+        assert ticks[0] == "0", f"the amount axis starts at {ticks[0]}, not at zero"
+        assert len(set(ticks)) == len(ticks) >= 2, f"amount ticks repeat: {ticks}"
+        ages = page.locator("[data-chart=ages]")
+        expect(ages).to_have_attribute("data-labels", re.compile("level|turned"))
+        if ages.get_attribute("data-labels") == "level":  # level labels fit their slots
+            label = int(str(ages.get_attribute("data-label-width")))
+            assert label + 8 <= int(str(ages.get_attribute("data-slot-width")))
+        shot(page, f"25-overview-charts-{width}")

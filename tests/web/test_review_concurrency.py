@@ -44,7 +44,7 @@ async def test_a_stale_decision_refreshes_the_row_instead(
     headers = {"X-CSRF-Token": token, "HX-Request": "true"}
     base = f"/projects/{world.project.id}/jobs/{world.job.id}"
     page = await client.post(f"{base}/matches/{match_id}/confirm?version=0", headers=headers)
-    assert page.status_code == 200
+    assert page.status_code == 409  # the loser learns it lost, and gets the row as it is now
     assert 'data-status="rejected"' in page.text  # the row as it is now
     assert "Changed by someone else" in page.text
     assert f"/matches/{match_id}/confirm?version=1" in page.text  # the next try is current

@@ -50,6 +50,9 @@ from tally.models.settlement import Settlement
 from tally.models.unmatched_record import UnmatchedRecord
 from tally.models.user import User, UserRole
 from tally.models.web_session import WebSession
+from tally.models.webhook import Webhook
+from tally.models.webhook_attempt import WebhookAttempt
+from tally.models.webhook_delivery import DeliveryStatus, WebhookDelivery
 from tally.models.write_off import WriteOff
 
 __all__ = [
@@ -62,6 +65,7 @@ __all__ = [
     "DataSource",
     "DataSourceAppend",
     "DataSourceStatus",
+    "DeliveryStatus",
     "ExceptionComment",
     "ExceptionItem",
     "ExceptionReason",
@@ -107,6 +111,9 @@ __all__ = [
     "User",
     "UserRole",
     "WebSession",
+    "Webhook",
+    "WebhookAttempt",
+    "WebhookDelivery",
     "WriteOff",
     "match_origin",
     "match_tab",

@@ -40,6 +40,7 @@ from tally.results.schemas import (
     BulkReview,
     CandidatesRead,
     ExportFormat,
+    ExportLayout,
     ManualMatchCreate,
     MatchQuery,
     MatchRead,
@@ -101,6 +102,15 @@ _results_errors = error_responses(ProjectNotFound, JobNotCompleted)
 _review_errors = error_responses(ProjectNotFound, Forbidden, ReviewConflict, MatchChanged)
 
 
+AnySign = Annotated[
+    bool,
+    Query(
+        description="min_amount/max_amount bound the amount's size, whatever its sign "
+        "(1338.29 finds -1338.29 too)"
+    ),
+]
+
+
 def _units(value: str | None) -> int | None:
     return None if value is None else to_units(value)
 
@@ -110,6 +120,7 @@ def match_query(
     rule: Annotated[str | None, Query(max_length=200)] = None,
     min_amount: Amount = None,
     max_amount: Amount = None,
+    any_sign: AnySign = False,
     q: Text = None,
     sort: MatchSort = MatchSort.ID,
 ) -> MatchQuery:
@@ -118,6 +129,7 @@ def match_query(
         rule=rule,
         min_amount=_units(min_amount),
         max_amount=_units(max_amount),
+        any_sign=any_sign,
         q=q,
         sort=sort,
     )
@@ -127,13 +139,19 @@ def record_query(
     tab: RecordTab = RecordTab.UNMATCHED_LEFT,
     min_amount: Amount = None,
     max_amount: Amount = None,
+    any_sign: AnySign = False,
     q: Text = None,
     sort: Annotated[
         RecordSort, Query(description="id is file order; the duplicates tab is ordered by group")
     ] = RecordSort.ID,
 ) -> RecordQuery:
     return RecordQuery(
-        tab=tab, min_amount=_units(min_amount), max_amount=_units(max_amount), q=q, sort=sort
+        tab=tab,
+        min_amount=_units(min_amount),
+        max_amount=_units(max_amount),
+        any_sign=any_sign,
+        q=q,
+        sort=sort,
     )
 
 
@@ -350,8 +368,12 @@ async def export_job_results(
     min_amount: Amount = None,
     max_amount: Amount = None,
     q: Text = None,
+    layout: Annotated[
+        ExportLayout,
+        Query(description="records: a row per record; pairs: a row per pair, sides side by side"),
+    ] = ExportLayout.RECORDS,
 ) -> Response:
     """A job's results as CSV (streamed) or XLSX; text cells are formula-injection-safe."""
     job = await ResultService(session).completed_job(access, job_id)
     filters = ExportFilter(rule, _units(min_amount), _units(max_amount), q)
-    return await export_response(get_database(request), session, job, format, tab, filters)
+    return await export_response(get_database(request), session, job, format, tab, filters, layout)

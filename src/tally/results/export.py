@@ -50,6 +50,7 @@ from tally.money import AMOUNT_SCALE, from_units
 from tally.results.repository import EXPORT_START, ResultRepository
 from tally.results.schemas import (
     ExportFormat,
+    ExportLayout,
     MatchQuery,
     QualityReport,
     RecordQuery,
@@ -91,6 +92,14 @@ COLUMNS = (
     "amount_difference",
     "date_difference_days",
     "explanation",
+)
+# The pairs layout: a match's columns, then a record's fields for each side, side by side.
+RECORD_FIELDS = COLUMNS[COLUMNS.index("record_id") : COLUMNS.index("amount_difference")]
+PAIR_COLUMNS = (
+    *COLUMNS[: COLUMNS.index("side")],
+    *(f"left_{name}" for name in RECORD_FIELDS),
+    *(f"right_{name}" for name in RECORD_FIELDS),
+    *COLUMNS[COLUMNS.index("amount_difference") :],
 )
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -204,6 +213,37 @@ def _record_row(tab: ResultTab, row: Any) -> Row:
     )
 
 
+def as_pairs(rows: Sequence[Row]) -> list[Row]:
+    """Rows of ``COLUMNS`` (one per record, a match's records together) as rows of
+    ``PAIR_COLUMNS``: a match's left and right records side by side, the i-th left beside the
+    i-th right when a side has several (blank where the other side has fewer); an unmatched
+    record beside nothing. A page of the export holds whole matches, so pages convert alone."""
+    side, first, last = COLUMNS.index("side"), RECORD_FIELDS[0], RECORD_FIELDS[-1]
+    start, stop = COLUMNS.index(first), COLUMNS.index(last) + 1
+    blank = (None,) * len(RECORD_FIELDS)
+    paired: list[Row] = []
+    group: list[Row] = []
+
+    def flush() -> None:
+        lefts = [row[start:stop] for row in group if row[side] == "left"]
+        rights = [row[start:stop] for row in group if row[side] == "right"]
+        head, tail = group[0][:side], group[0][stop:]
+        for i in range(max(len(lefts), len(rights))):
+            left = lefts[i] if i < len(lefts) else blank
+            right = rights[i] if i < len(rights) else blank
+            paired.append((*head, *left, *right, *tail))
+
+    for row in rows:
+        same_match = group and row[1] is not None and row[:2] == group[0][:2]
+        if group and not same_match:
+            flush()
+            group = []
+        group.append(row)
+    if group:
+        flush()
+    return paired
+
+
 def _record_layout(tab: Any, row: Sequence[Any], empty: Any) -> tuple[Any, ...]:
     """A record tab's row (``side``, the record's exported fields, duplicate group, match id) in
     COLUMNS order, with ``empty`` in the columns only a match has."""
@@ -241,10 +281,17 @@ async def csv_chunks(
     job: ReconciliationJob,
     tabs: Sequence[ResultTab],
     filters: ExportFilter,
+    layout: ExportLayout = ExportLayout.RECORDS,
 ) -> AsyncIterator[bytes]:
     """The CSV, read in a session of its own (the request's is closed by the time a streamed body
-    is sent): COPY blocks on PostgreSQL, keyset pages on SQLite. Starts with a BOM so Excel reads
-    it as UTF-8."""
+    is sent): COPY blocks on PostgreSQL, keyset pages on SQLite (and for the pairs layout on
+    both). Starts with a BOM so Excel reads it as UTF-8."""
+    if layout is ExportLayout.PAIRS:
+        yield ("\ufeff" + _csv_text([PAIR_COLUMNS])).encode()
+        async with database.sessionmaker() as session:
+            async for rows in export_pages(session, job, tabs, filters):
+                yield (await asyncio.to_thread(_csv_text, as_pairs(rows))).encode()
+        return
     yield ("\ufeff" + _csv_text([COLUMNS])).encode()
     chunks = copy_csv_chunks if not database.is_sqlite else page_csv_chunks
     async for chunk in chunks(database, job, tabs, filters):
@@ -399,7 +446,8 @@ def xlsx_cell(value: Any) -> Any:
 class _Sheets:
     """A write-only workbook whose results continue on a new sheet at Excel's row limit."""
 
-    def __init__(self) -> None:
+    def __init__(self, header: Sequence[str] = COLUMNS) -> None:
+        self.header = header
         self.workbook = Workbook(write_only=True)
         self.count = 0
         self.rows = 0
@@ -409,7 +457,7 @@ class _Sheets:
         self.count += 1
         title = "Results" if self.count == 1 else f"Results {self.count}"
         sheet: WriteOnlyWorksheet = self.workbook.create_sheet(title)
-        sheet.append(COLUMNS)
+        sheet.append(list(self.header))
         self.rows = 1
         return sheet
 
@@ -437,6 +485,7 @@ async def write_xlsx(
     tabs: Sequence[ResultTab],
     filters: ExportFilter,
     quality: QualityReport,
+    layout: ExportLayout = ExportLayout.RECORDS,
 ) -> Path:
     """The workbook as a temp file (the caller deletes it after sending): results sheets and a
     quality sheet. openpyxl's write-only mode streams rows to disk as they are appended."""
@@ -444,9 +493,10 @@ async def write_xlsx(
     os.close(handle)
     path = Path(name)
     try:
-        sheets = _Sheets()
+        pairs = layout is ExportLayout.PAIRS
+        sheets = _Sheets(PAIR_COLUMNS if pairs else COLUMNS)
         async for rows in export_pages(session, job, tabs, filters):
-            await asyncio.to_thread(sheets.append, rows)
+            await asyncio.to_thread(sheets.append, as_pairs(rows) if pairs else rows)
         sheets.add_quality(quality)
         await asyncio.to_thread(sheets.workbook.save, path)
     except BaseException:
@@ -465,6 +515,7 @@ async def export_response(
     fmt: ExportFormat,
     tab: ResultTab | None = None,
     filters: ExportFilter | None = None,
+    layout: ExportLayout = ExportLayout.RECORDS,
 ) -> Response:
     """The download for the API and the web app alike: CSV streamed from its own session, XLSX
     built in the request (so an error is still a proper error response) and sent from disk."""
@@ -477,12 +528,12 @@ async def export_response(
     if fmt is ExportFormat.CSV:
         name = export_filename(job, tab, "csv")
         return StreamingResponse(
-            csv_chunks(database, job, tabs, filters),
+            csv_chunks(database, job, tabs, filters, layout),
             media_type=CSV_MEDIA_TYPE,
             headers={"Content-Disposition": f'attachment; filename="{name}"', **audit_head},
         )
     quality = await ResultService(session).quality_of(job)
-    path = await write_xlsx(session, job, tabs, filters, quality)
+    path = await write_xlsx(session, job, tabs, filters, quality, layout)
     return FileResponse(
         path,
         media_type=XLSX_MEDIA_TYPE,

@@ -177,10 +177,8 @@ class ResultRepository:
         statement = select(Match).where(Match.job_id == job.id, Match.tab == query.tab)
         if query.rule is not None:
             statement = statement.where(Match.rule == query.rule)
-        if query.min_amount is not None:
-            statement = statement.where(Match.amount >= query.min_amount)
-        if query.max_amount is not None:
-            statement = statement.where(Match.amount <= query.max_amount)
+        if (amounts := amount_filter(Match.amount, query)) is not None:
+            statement = statement.where(amounts)
         if query.q:
             # Records found by the text (trigram index) -> their links -> matches of this tab;
             # or, for a selection most records pass, this tab in order checking each match.
@@ -363,10 +361,8 @@ class ResultRepository:
             scope = job_scope(job, side)
             if scope is not None:
                 statement = statement.where(scope)
-        if query.min_amount is not None:
-            statement = statement.where(Record.amount >= query.min_amount)
-        if query.max_amount is not None:
-            statement = statement.where(Record.amount <= query.max_amount)
+        if (amounts := amount_filter(Record.amount, query)) is not None:
+            statement = statement.where(amounts)
         if query.q:
             searched = searched_text(job)
             if searched is RECORD_TEXT:
@@ -395,10 +391,8 @@ class ResultRepository:
             UnmatchedRecord.amount,
             UnmatchedRecord.booking_date,
         ).where(UnmatchedRecord.job_id == job.id, UnmatchedRecord.side == _side(query))
-        if query.min_amount is not None:
-            statement = statement.where(UnmatchedRecord.amount >= query.min_amount)
-        if query.max_amount is not None:
-            statement = statement.where(UnmatchedRecord.amount <= query.max_amount)
+        if (amounts := amount_filter(UnmatchedRecord.amount, query)) is not None:
+            statement = statement.where(amounts)
         if query.q:
             statement = statement.where(
                 exists().where(
@@ -512,3 +506,27 @@ class ResultRepository:
 
 def _side(query: RecordQuery) -> str:
     return "left" if query.tab is RecordTab.UNMATCHED_LEFT else "right"
+
+
+def amount_filter(
+    column: ColumnElement[int] | Any, query: MatchQuery | RecordQuery
+) -> ColumnElement[bool] | None:
+    """The query's amount bounds on ``column``; with ``any_sign`` they bound the amount's size,
+    so 1338.29 finds a debit of -1,338.29 too (both ranges use the amount's index, unlike abs())."""
+    low, high = query.min_amount, query.max_amount
+    if low is None and high is None:
+        return None
+    direct = _between(column, low, high)
+    if not query.any_sign:
+        return direct
+    mirrored = _between(column, None if high is None else -high, None if low is None else -low)
+    return or_(direct, mirrored)
+
+
+def _between(column: Any, low: int | None, high: int | None) -> ColumnElement[bool]:
+    bounds = []
+    if low is not None:
+        bounds.append(column >= low)
+    if high is not None:
+        bounds.append(column <= high)
+    return and_(*bounds)

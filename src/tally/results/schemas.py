@@ -58,6 +58,13 @@ class ExportFormat(StrEnum):
     XLSX = "xlsx"
 
 
+class ExportLayout(StrEnum):
+    """records: one row per record; pairs: one row per pair, left and right side by side."""
+
+    RECORDS = "records"
+    PAIRS = "pairs"
+
+
 class MatchQuery(BaseModel):
     """Filters of a match tab; amounts in integer units (tally.money)."""
 
@@ -65,6 +72,7 @@ class MatchQuery(BaseModel):
     rule: str | None = None
     min_amount: int | None = None
     max_amount: int | None = None
+    any_sign: bool = False  # the bounds apply to the amount's size (debits and credits)
     q: str | None = None
     sort: MatchSort = MatchSort.ID
 
@@ -75,6 +83,7 @@ class RecordQuery(BaseModel):
     tab: RecordTab = RecordTab.UNMATCHED_LEFT
     min_amount: int | None = None
     max_amount: int | None = None
+    any_sign: bool = False  # the bounds apply to the amount's size (debits and credits)
     q: str | None = None
     sort: RecordSort = RecordSort.ID
 

@@ -26,7 +26,7 @@ from tally.jobs.service import JobNotFound, JobService
 from tally.kit.errors import Conflict, NotFound, TallyError
 from tally.kit.pagination import NO_SINCE, Cursor, InvalidCursor, Page, PageParams, Paging, Since
 from tally.matching.explain import nearest_candidates
-from tally.matching.rules import AmountCondition, DateCondition, RuleSet
+from tally.matching.rules import PPM, AmountCondition, DateCondition, RuleSet
 from tally.models import (
     AuditEvent,
     JobStatus,
@@ -59,6 +59,7 @@ from tally.results.schemas import (
     RecordItem,
     RecordQuery,
     RecordTab,
+    ResultTab,
     ReviewOutcome,
     RuleQuality,
 )
@@ -118,6 +119,13 @@ class RecordsNotInJob(TallyError):
 
 class MixedCurrencies(TallyError):
     """The records of a manual match are in different currencies."""
+
+    status_code = 422
+
+
+class DifferenceNeedsReason(TallyError):
+    """On the review page, a manual match whose amounts differ by more than the rules'
+    tolerance needs a note saying why (the difference is then explained in the audit trail)."""
 
     status_code = 422
 
@@ -350,11 +358,18 @@ class ResultService:
         return ReviewOutcome(match=(await self._read_matches(job, [match]))[0])
 
     async def create_manual_match(
-        self, access: ProjectAccess, job_id: int, data: ManualMatchCreate
+        self,
+        access: ProjectAccess,
+        job_id: int,
+        data: ManualMatchCreate,
+        *,
+        reason_beyond_tolerance: bool = False,
     ) -> MatchRead:
         """Match records a reviewer selected (one or more per side) that no match holds yet.
 
         Ambiguous alternatives that used any of them are rejected: each record is used once.
+        With ``reason_beyond_tolerance`` (the review page), amounts that differ by more than the
+        rules' tolerance need a note saying why (DifferenceNeedsReason).
         """
         job = await self._job_for_review(access, job_id)
         record_ids = [*data.left_record_ids, *data.right_record_ids]
@@ -383,6 +398,15 @@ class ResultService:
         await self.reviews.set_status(job.id, alternatives, MatchStatus.REJECTED)
         await self._remember_rejected(job, alternatives)
         match = _manual_match(job, left, right)
+        tolerance = _amount_tolerance(job, left, right) if reason_beyond_tolerance else 0
+        beyond = abs(match.amount_difference) > tolerance
+        if reason_beyond_tolerance and beyond and not (data.note or "").strip():
+            raise DifferenceNeedsReason(
+                f"The amounts differ by {format_units(abs(match.amount_difference))}, more than "
+                f"the rules allow ({format_units(tolerance)}): say why in a note",
+                difference=format_units(abs(match.amount_difference)),
+                tolerance=format_units(tolerance),
+            )
         async with _claiming(record_ids):
             await self.reviews.add_match(
                 match,
@@ -788,6 +812,20 @@ def _stored_record_total(job: ReconciliationJob, query: RecordQuery) -> int | No
     return int(side["records"]) - int(side["claimed"])
 
 
+def tab_counts(job: ReconciliationJob) -> dict[str, int | None]:
+    """Every tab's size from the job's stored totals (None where they do not tell), so a page
+    shows and refreshes them all after each review at no query's cost."""
+    counts: dict[str, int | None] = {ResultTab.DUPLICATES.value: None}  # counted when listed
+    for tab in ResultTab:
+        if tab is ResultTab.DUPLICATES:
+            continue
+        if tab.value in {t.value for t in RecordTab}:
+            counts[tab.value] = _stored_record_total(job, RecordQuery(tab=RecordTab(tab.value)))
+        else:
+            counts[tab.value] = _stored_match_total(job, MatchQuery(tab=MatchTab(tab.value)))
+    return counts
+
+
 def _rejections(rivals: Iterable[tuple[int, str]]) -> list[tuple[str | None, str]]:
     return [(f"{c}:{MatchStatus.AMBIGUOUS}", f"{c}:{MatchStatus.REJECTED}") for _i, c in rivals]
 
@@ -872,6 +910,26 @@ def _near_amounts(amount: int, rules: RuleSet) -> list[tuple[int, int]]:
     widest = max((c.abs_units for c in conditions), default=0)
     radius = max(10 * widest, abs(amount) // 10, NEAR_MIN_RADIUS)
     return sorted((amount * f - radius, amount * f + radius) for f in _sign_factors(rules))
+
+
+def _amount_tolerance(
+    job: ReconciliationJob, left: Sequence[Record], right: Sequence[Record]
+) -> int:
+    """The largest amount difference any of the job's rules accepts for these records, in units
+    (0 when no rule compares amounts, or the stored rules cannot be read)."""
+    try:
+        rules = RuleSet.model_validate(job.rules)
+    except ValidationError:
+        return 0
+    larger = max(abs(sum(r.amount for r in left)), abs(sum(r.amount for r in right)))
+    widest = 0
+    for condition in (c for r in rules.rules for c in r.conditions):
+        if isinstance(condition, AmountCondition):
+            share = larger * condition.pct_ppm // PPM
+            if condition.cap_units is not None:
+                share = min(share, condition.cap_units)
+            widest = max(widest, condition.abs_units, share)
+    return widest
 
 
 def _sign_factors(rules: RuleSet) -> list[int]:

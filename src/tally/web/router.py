@@ -23,6 +23,7 @@ from tally.web.pages import (
     rule_sets,
     rules_reference,
     sources,
+    webhooks,
 )
 from tally.web.routing import (
     WebRoute,
@@ -50,6 +51,7 @@ SECURED_ROUTERS = (
     inboxes.router,
     members.router,
     exceptions.router,
+    webhooks.router,
 )
 API_PATHS = ("/api/", "/healthz", "/readyz", "/docs", "/redoc", "/openapi.json")
 

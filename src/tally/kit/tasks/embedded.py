@@ -58,6 +58,9 @@ class EmbeddedQueue(TaskQueue):
             settings=settings, database=database, registry=registry, concurrency=concurrency
         )
         self._pending: asyncio.Queue[TaskRun] = asyncio.Queue()
+        # Tasks enqueued with a delay, until they fall due (then they join _pending).
+        self._waiting: dict[str, asyncio.TimerHandle] = {}
+        self._nothing_waiting = asyncio.Event()
         self._active: dict[str, TaskRun] = {}
         self._finished: OrderedDict[str, TaskRun] = OrderedDict()
         self._workers: dict[asyncio.Task[None], TaskRun | None] = {}
@@ -73,6 +76,28 @@ class EmbeddedQueue(TaskQueue):
 
         after_commit(session, submit)
         return run.id
+
+    async def enqueue_in(
+        self, session: AsyncSession, delay_seconds: float, task: str, /, **kwargs: Any
+    ) -> str:
+        self.registry.handler(task)
+        run = TaskRun(id=uuid.uuid4().hex, task=task, kwargs=as_json_kwargs(task, kwargs))
+
+        async def submit_later() -> None:
+            self._active[run.id] = run
+            self._waiting[run.id] = asyncio.get_running_loop().call_later(
+                max(0.0, delay_seconds), self._due, run
+            )
+
+        after_commit(session, submit_later)
+        return run.id
+
+    def _due(self, run: TaskRun) -> None:
+        self._waiting.pop(run.id, None)
+        if not self._stopping:
+            self._pending.put_nowait(run)
+        if not self._waiting:
+            self._nothing_waiting.set()
 
     def submit(self, run: TaskRun) -> None:
         """Hand a committed task to the workers (the after-commit half of ``enqueue``)."""
@@ -109,6 +134,9 @@ class EmbeddedQueue(TaskQueue):
         re-enqueue them at the next start.
         """
         self._stopping = True
+        for timer in self._waiting.values():
+            timer.cancel()  # their rows say they are due: recovery schedules them again
+        self._waiting.clear()
         if self._cleanup_loop is not None:
             self._cleanup_loop.cancel()
         idle = [worker for worker, run in self._workers.items() if run is None]
@@ -157,13 +185,20 @@ class EmbeddedQueue(TaskQueue):
             self._finished.popitem(last=False)
 
     async def join(self) -> None:
-        """Wait until every submitted task has finished (tests, CLI ``--wait``)."""
-        await self._pending.join()
+        """Wait until every submitted task has finished (tests, CLI ``--wait``), including
+        delayed ones and those that finished tasks enqueued meanwhile."""
+        while True:
+            await self._pending.join()
+            if not self._waiting:
+                return
+            self._nothing_waiting.clear()
+            await self._nothing_waiting.wait()
 
     def stats(self) -> dict[str, int]:
         running = sum(1 for run in self._workers.values() if run is not None)
         return {
             "queued": self._pending.qsize(),
+            "waiting": len(self._waiting),
             "running": running,
             "active": len(self._active),
             "finished": len(self._finished),

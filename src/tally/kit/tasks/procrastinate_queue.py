@@ -84,12 +84,26 @@ class ProcrastinateQueue(TaskQueue):
         self._add_cleanup_task()
 
     async def enqueue(self, session: AsyncSession, task: str, /, **kwargs: Any) -> str:
+        return await self._defer(session, task, None, kwargs)
+
+    async def enqueue_in(
+        self, session: AsyncSession, delay_seconds: float, task: str, /, **kwargs: Any
+    ) -> str:
+        # procrastinate stores the due time with the job: workers skip it until then.
+        return await self._defer(session, task, max(0.0, delay_seconds), kwargs)
+
+    async def _defer(
+        self, session: AsyncSession, task: str, delay_seconds: float | None, kwargs: dict[str, Any]
+    ) -> str:
         self.registry.handler(task)
         payload = as_json_kwargs(task, kwargs)
         self._sync_tasks()
         connection = await (await session.connection()).get_raw_connection()
         # The session's own psycopg connection: the INSERT joins its open transaction.
-        deferrer = self.app.configure_task(task, connection=connection.driver_connection)
+        options: dict[str, Any] = {}
+        if delay_seconds is not None:
+            options["schedule_in"] = {"seconds": delay_seconds}
+        deferrer = self.app.configure_task(task, connection=connection.driver_connection, **options)
         job_id = await deferrer.defer_async(**payload)
         return str(job_id)
 

@@ -76,6 +76,14 @@ class TaskQueue(ABC):
         """
 
     @abstractmethod
+    async def enqueue_in(
+        self, session: AsyncSession, delay_seconds: float, task: str, /, **kwargs: Any
+    ) -> str:
+        """Like ``enqueue``, but the task becomes due ``delay_seconds`` after the commit (retries
+        with back-off). The embedded backend keeps the wait in memory: a feature that schedules
+        this way recovers its due rows at start-up, as it does for every unfinished task."""
+
+    @abstractmethod
     async def start(self) -> None:
         """Begin serving (server lifespan)."""
 

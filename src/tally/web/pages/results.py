@@ -3,14 +3,15 @@ nearest candidates of an unmatched record; confirm/reject; manual matching; audi
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
+from urllib.parse import parse_qs, urlsplit
 
 from fastapi import APIRouter, Body, Path, Query, Request
-from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
-from starlette.background import BackgroundTask
 
 from tally.jobs.service import JobNotCompleted
 from tally.kit.db import get_database
@@ -19,20 +20,13 @@ from tally.money import AmountPrecisionError, to_units
 from tally.projects.auth import ProjectAccess
 from tally.projects.service import ProjectService
 from tally.results.bulk import BulkReviewService
-from tally.results.export import (
-    CSV_MEDIA_TYPE,
-    XLSX_MEDIA_TYPE,
-    ExportFilter,
-    csv_chunks,
-    export_filename,
-    export_tabs,
-    write_xlsx,
-)
+from tally.results.export import export_response
 from tally.results.schemas import (
     BulkAction,
     BulkReview,
     BulkSelection,
     ExportFormat,
+    ExportLayout,
     ManualMatchCreate,
     MatchQuery,
     MatchSort,
@@ -41,7 +35,13 @@ from tally.results.schemas import (
     RecordTab,
     ResultTab,
 )
-from tally.results.service import MatchChanged, ResultService, ReviewConflict
+from tally.results.service import (
+    DifferenceNeedsReason,
+    MatchChanged,
+    ResultService,
+    ReviewConflict,
+    tab_counts,
+)
 from tally.sources.service import DataSourceService
 from tally.users.auth import Session
 from tally.web.auth import WebProjectEditor, WebProjectReader, may_edit
@@ -79,6 +79,22 @@ RECORD_SORTS["id"] = "File order"
 RECORD_SORTS["-id"] = "File order, reversed"
 
 
+# What a person types to find an amount: 1338.29, -1,338.29, 1338 (a number alone is also
+# searched as text, since it may be a reference).
+_AMOUNT_TYPED = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d{1,4})?$")
+
+
+def typed_amount(text: str) -> int | None:
+    """The amount ``text`` spells, in units, when it is only a number; None otherwise."""
+    cleaned = text.strip()
+    if not _AMOUNT_TYPED.match(cleaned):
+        return None
+    try:
+        return amount_filter(cleaned.lstrip("+"))
+    except ValueError:
+        return None
+
+
 def amount_filter(text: str) -> int | None:
     """A decimal typed by the user as integer units; None when blank. ValueError if unreadable."""
     cleaned = text.strip().replace(",", "")
@@ -103,6 +119,7 @@ async def get_results_page(
     min: Annotated[str, Query(max_length=40)] = "",
     max: Annotated[str, Query(max_length=40)] = "",
     q: Annotated[str, Query(max_length=200)] = "",
+    any_sign: Annotated[str, Query(max_length=5, alias="abs")] = "",
 ) -> Response:
     results = ResultService(session)
     job = await results.get_job(access, job_id)
@@ -116,13 +133,25 @@ async def get_results_page(
             bounds[name] = None
             problems.append(f"“{text}” is not an amount; that filter is ignored.")
     search = q.strip() or None
+    ignore_sign = any_sign in ("1", "on", "true")
+    searched_amount = typed_amount(q) if search else None
+    if searched_amount is not None and "." in q and bounds["min_amount"] is None:
+        # "1338.29" in the search box is an amount: look for it, debit or credit, not for text.
+        bounds = {"min_amount": abs(searched_amount), "max_amount": abs(searched_amount)}
+        ignore_sign, search = True, None
     try:
         if tab.value in RECORD_TABS:
             record_sort = RecordSort(sort) if sort in RECORD_SORTS else RecordSort.ID
             listing: Any = await results.list_records(
                 access,
                 job.id,
-                RecordQuery(tab=RecordTab(tab.value), q=search, sort=record_sort, **bounds),
+                RecordQuery(
+                    tab=RecordTab(tab.value),
+                    q=search,
+                    sort=record_sort,
+                    any_sign=ignore_sign,
+                    **bounds,
+                ),
                 params,
             )
             sorts = RECORD_SORTS
@@ -131,7 +160,14 @@ async def get_results_page(
             listing = await results.list_matches(
                 access,
                 job.id,
-                MatchQuery(tab=tab.value, rule=rule or None, q=search, sort=match_sort, **bounds),
+                MatchQuery(
+                    tab=tab.value,
+                    rule=rule or None,
+                    q=search,
+                    sort=match_sort,
+                    any_sign=ignore_sign,
+                    **bounds,
+                ),
                 params,
             )
             sorts = MATCH_SORTS
@@ -153,26 +189,67 @@ async def get_results_page(
             "is_record_tab": tab.value in RECORD_TABS,
             "page": listing,
             "sorts": sorts,
-            "filters": {"sort": sort, "rule": rule, "min": min, "max": max, "q": q},
+            "filters": {
+                "sort": sort,
+                "rule": rule,
+                "min": min,
+                "max": max,
+                "q": q,
+                "abs": ignore_sign,
+                "amount_search": searched_amount is not None and search is None,
+            },
             "rules": [r.get("name") for r in (job.rules or {}).get("rules", [])] + ["manual"],
             "problems": problems,
             "can_edit": await may_edit(access),
             "summary": job.summary or {},
+            "counts": tab_counts(job),
         },
     )
 
 
-def _row(request: Request, access: ProjectAccess, match: Any, can_edit: bool) -> Response:
+async def _counts(
+    request: Request, access: ProjectAccess, job_id: int, session: AsyncSession
+) -> dict[str, Any]:
+    """What the row's response swaps out-of-band: the header's totals and every tab's count,
+    as the review just left them (the job's summary is kept current by each decision)."""
+    job = await ResultService(session).get_job(access, job_id)
+    sources = {s.id: s for s in await DataSourceService(session).list_sources(access)}
+    # The page the reviewer is on (htmx sends its URL) says which tab is current.
+    current = parse_qs(urlsplit(request.headers.get("HX-Current-URL", "")).query)
+    return {
+        "counts": tab_counts(job),
+        "tabs": TAB_LABELS,
+        "tab": (current.get("tab") or [ResultTab.MATCHED.value])[0],
+        "left": sources.get(job.left_source_id),
+        "right": sources.get(job.right_source_id),
+        "summary": job.summary or {},
+    }
+
+
+async def _reviewed_row(
+    request: Request,
+    access: ProjectAccess,
+    job_id: int,
+    session: AsyncSession,
+    match: Any,
+    others: list[Any],
+    *,
+    conflict: bool = False,
+) -> Response:
     return render(
         request,
         "results/_match_row.html",
         {
             "match": match,
-            "others": [],
+            "others": others,
             "project_id": access.project_id,
-            "can_edit": can_edit,
+            "can_edit": True,
             "updated": True,
+            "conflict": conflict,
+            **await _counts(request, access, job_id, session),
         },
+        # The loser of a race gets 409 with the row as it is now; results.js swaps it in.
+        status_code=409 if conflict else 200,
     )
 
 
@@ -194,17 +271,7 @@ async def confirm_match(
         return await _current_row(request, access, job_id, match_id, session)
     # Alternatives the confirmation rejected change on the page too (htmx out-of-band swaps).
     others = [await results.get_match(access, job_id, i) for i in outcome.rejected_match_ids]
-    return render(
-        request,
-        "results/_match_row.html",
-        {
-            "match": outcome.match,
-            "others": others,
-            "project_id": access.project_id,
-            "can_edit": True,
-            "updated": True,
-        },
-    )
+    return await _reviewed_row(request, access, job_id, session, outcome.match, others)
 
 
 @router.post(
@@ -224,7 +291,7 @@ async def reject_match(
         )
     except (MatchChanged, ReviewConflict):
         return await _current_row(request, access, job_id, match_id, session)
-    return _row(request, access, outcome.match, True)
+    return await _reviewed_row(request, access, job_id, session, outcome.match, [])
 
 
 async def _current_row(
@@ -233,18 +300,7 @@ async def _current_row(
     """Another reviewer acted first: the row as it is now, saying so (nothing was changed)."""
     await session.rollback()
     match = await ResultService(session).get_match(access, job_id, match_id)
-    return render(
-        request,
-        "results/_match_row.html",
-        {
-            "match": match,
-            "others": [],
-            "project_id": access.project_id,
-            "can_edit": True,
-            "updated": True,
-            "conflict": True,
-        },
-    )
+    return await _reviewed_row(request, access, job_id, session, match, [], conflict=True)
 
 
 @router.post("/projects/{project_id}/jobs/{job_id}/bulk-confirm", include_in_schema=False)
@@ -280,7 +336,13 @@ async def create_manual_match(
         data = ManualMatchCreate.model_validate(payload)
     except ValidationError as error:
         return JSONResponse({"errors": validation_errors(error)}, status_code=422)
-    match = await ResultService(session).create_manual_match(access, job_id, data)
+    try:
+        match = await ResultService(session).create_manual_match(
+            access, job_id, data, reason_beyond_tolerance=True
+        )
+    except DifferenceNeedsReason as error:
+        # The bar shows its note field, focused, with the reason asked for.
+        return JSONResponse({"errors": [error.detail], "needs_reason": True}, status_code=422)
     return JSONResponse(
         {
             "id": match.id,
@@ -341,25 +403,9 @@ async def export_results(
     job_id: JobId,
     fmt: ExportFormat,
     session: Session,
+    layout: ExportLayout = ExportLayout.RECORDS,
 ) -> Response:
-    """Every tab of the job, as GET /api/v1/.../export builds it: CSV streamed, XLSX from a
-    temporary file; both read keyset pages, never the whole job."""
-    service = ResultService(session)
-    job = await service.get_job(access, job_id)
-    tabs = export_tabs(None)
-    filters = ExportFilter(None, None, None, None)
-    if fmt is ExportFormat.CSV:
-        return StreamingResponse(
-            csv_chunks(get_database(request), job, tabs, filters),
-            media_type=CSV_MEDIA_TYPE,
-            headers={
-                "Content-Disposition": f'attachment; filename="{export_filename(job, None, "csv")}"'
-            },
-        )
-    path = await write_xlsx(session, job, tabs, filters, await service.quality_of(job))
-    return FileResponse(
-        path,
-        media_type=XLSX_MEDIA_TYPE,
-        filename=export_filename(job, None, "xlsx"),
-        background=BackgroundTask(path.unlink, missing_ok=True),
-    )
+    """Every tab of the job, as GET /api/v1/.../export builds it (a row per record, or per
+    pair with ``layout=pairs``)."""
+    job = await ResultService(session).get_job(access, job_id)
+    return await export_response(get_database(request), session, job, fmt, None, None, layout)

@@ -6,7 +6,7 @@ import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
@@ -240,6 +240,7 @@ def source_state(source: Any, rows_per_second: float | None = None) -> dict[str,
     errors = error.get("errors") if isinstance(error, dict) else None
     return {
         "status": str(source.status),
+        "source_id": source.id,
         "finished": str(source.status) in ("ready", "failed"),
         "rows_done": int(source.rows_done or 0),
         "row_count": int(source.row_count or 0),
@@ -250,3 +251,35 @@ def source_state(source: Any, rows_per_second: float | None = None) -> dict[str,
         else str(error),
         "errors": list(errors or [])[:100],
     }
+
+
+@router.get("/projects/{project_id}/sources/{source_id}/skipped.csv", include_in_schema=False)
+async def download_skipped_rows(
+    request: Request, access: WebProjectReader, source_id: SourceId, session: Session
+) -> Response:
+    """The upload's skipped rows with their reasons, as GET /api/v1/.../skipped serves them."""
+    path = await DataSourceService(session, request.app.state.settings).skipped_rows_file(
+        access, source_id
+    )
+    return FileResponse(
+        path, media_type="text/csv", filename=f"skipped-rows-source-{source_id}.csv"
+    )
+
+
+@router.get(
+    "/projects/{project_id}/sources/{source_id}/appends/{append_id}/skipped.csv",
+    include_in_schema=False,
+)
+async def download_append_skipped_rows(
+    request: Request,
+    access: WebProjectReader,
+    source_id: SourceId,
+    append_id: Annotated[int, Path(ge=1)],
+    session: Session,
+) -> Response:
+    """An appended statement's skipped rows with their reasons."""
+    service = DataSourceService(session, request.app.state.settings)
+    path = await service.append_skipped_rows_file(access, source_id, append_id)
+    return FileResponse(
+        path, media_type="text/csv", filename=f"skipped-rows-append-{append_id}.csv"
+    )

@@ -15,6 +15,25 @@
     };
   }
 
+  // Axis numbers as people read amounts: 0, 250, 1.5K, 2.4M (never "0,000" on every tick).
+  var compact = new Intl.NumberFormat(undefined, { notation: "compact", maximumFractionDigits: 1 });
+
+  // Category labels wider than their slot overlap: measure them with the axis font and turn them
+  // when they would. The decision is left on the element (data-labels) for tests and styling.
+  function fittedAxis(el, labels, plotWidth) {
+    var context = document.createElement("canvas").getContext("2d");
+    context.font = "12px system-ui, -apple-system, Segoe UI, Roboto, sans-serif";
+    var widest = labels.reduce(function (w, l) { return Math.max(w, context.measureText(l).width); }, 0);
+    var slot = plotWidth / Math.max(labels.length, 1);
+    var fits = widest + 8 <= slot;
+    el.setAttribute("data-labels", fits ? "level" : "turned");
+    el.setAttribute("data-label-width", Math.ceil(widest));
+    el.setAttribute("data-slot-width", Math.floor(slot));
+    var axis = categoryAxis(labels);
+    if (!fits) { axis.rotate = -40; axis.size = Math.ceil(widest * 0.7) + 14; }
+    return axis;
+  }
+
   function size(el) {
     return { width: Math.max(el.clientWidth, 240), height: 200 };
   }
@@ -37,8 +56,16 @@
       var labels = ["Matched", "Open"];
       return new uPlot({
         width: dims.width, height: dims.height, legend: { show: false },
-        scales: { x: { time: false, range: [-0.5, 1.5] } },
-        axes: [categoryAxis(labels), {}],
+        // From zero: bars compared by their height must start at the same baseline.
+        scales: { x: { time: false, range: [-0.5, 1.5] }, y: { range: function (_u, _min, max) { return [0, max > 0 ? max * 1.1 : 1]; } } },
+        axes: [categoryAxis(labels), {
+          size: 56,
+          values: function (_u, ticks) {
+            var shown = ticks.map(function (v) { return compact.format(v); });
+            el.setAttribute("data-ticks", JSON.stringify(shown));
+            return shown;
+          },
+        }],
         series: [{}, { label: "Amount", fill: "#2f7d4f", stroke: "#17663a", paths: barPaths(), points: { show: false } }],
       }, [[0, 1], [Number(data.amounts.matched), Number(data.amounts.unmatched)]], el);
     }
@@ -47,8 +74,9 @@
       var names = buckets.map(function (b) { return b.label; });
       return new uPlot({
         width: dims.width, height: dims.height, legend: { show: false },
-        scales: { x: { time: false, range: [-0.5, buckets.length - 0.5] } },
-        axes: [categoryAxis(names), {}],
+        padding: [12, 28, 0, 0],  // room for the last label when it is turned
+        scales: { x: { time: false, range: [-0.5, buckets.length - 0.5] }, y: { range: function (_u, _min, max) { return [0, max > 0 ? max * 1.1 : 1]; } } },
+        axes: [fittedAxis(el, names, dims.width - 60), { values: function (_u, ticks) { return ticks.map(function (v) { return Number.isInteger(v) ? compact.format(v) : ""; }); } }],
         series: [{}, { label: "Records", fill: "#b86e00", stroke: "#8a4b00", paths: barPaths(), points: { show: false } }],
       }, [buckets.map(function (_, i) { return i; }), buckets.map(function (b) { return b.count; })], el);
     }

@@ -56,6 +56,16 @@
     else delete selection[id];
     save(selection);
     render();
+    if (box.checked) keepClearOfBar(box.closest("tr"));
+  }
+
+  // The sticky bar sits at the bottom of the window: on a phone it would cover the row just
+  // selected there. Scroll that row up above it, and keep keyboard focus scrolling clear too.
+  function keepClearOfBar(row) {
+    if (!row || bar.hidden) return;
+    var top = bar.getBoundingClientRect().top, bottom = row.getBoundingClientRect().bottom;
+    document.documentElement.style.scrollPaddingBottom = bar.offsetHeight + 16 + "px";
+    if (bottom > top) window.scrollBy(0, bottom - top + 8);
   }
 
   function createMatch() {
@@ -64,7 +74,7 @@
     fetch(bar.getAttribute("data-url"), {
       method: "POST", credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRF-Token": Tally.csrfToken(), "HX-Request": "true" },
-      body: JSON.stringify({ left_record_ids: left, right_record_ids: right }),
+      body: JSON.stringify({ left_record_ids: left, right_record_ids: right, note: noteText() }),
     }).then(function (response) {
       if (response.ok) {
         return response.json().then(function (match) {
@@ -74,13 +84,36 @@
         });
       }
       return response.text().then(function (text) {
-        if (text.charAt(0) === "<") Tally.flash(text);
+        var answer = null;
+        try { answer = JSON.parse(text); } catch (e) { answer = null; }
+        if (answer && answer.needs_reason) {
+          // The difference is more than the rules allow: ask why, then the reviewer tries again.
+          document.getElementById("manual-note-field").hidden = false;
+          document.getElementById("manual-note").focus();
+          Tally.flash(answer.errors[0], "error");
+        } else if (text.charAt(0) === "<") Tally.flash(text);
         else Tally.flash("The records could not be matched (" + response.status + ").", "error");
       });
     });
   }
 
+  function noteText() {
+    var field = document.getElementById("manual-note");
+    var text = field ? field.value.trim() : "";
+    return text || null;
+  }
+
   function rows() { return Array.prototype.slice.call(document.querySelectorAll("#results-table tbody tr[tabindex]")); }
+
+  var PENDING = ["suggested", "ambiguous"];
+  function nextPending(row) {
+    var list = rows(), start = list.indexOf(row);
+    for (var step = 1; step < list.length; step++) {
+      var candidate = list[(start + step) % list.length];
+      if (PENDING.indexOf(candidate.getAttribute("data-status")) !== -1) return candidate;
+    }
+    return null;
+  }
 
   function onKey(event) {
     var target = event.target;
@@ -109,12 +142,19 @@
     if (notice) { sessionStorage.removeItem("tally-flash"); Tally.flash(notice, "ok"); }
     document.addEventListener("keydown", onKey);
     document.documentElement.setAttribute("data-keys", "ready");
-    // A swapped row keeps keyboard focus where the reviewer was.
+    // Another reviewer acted first: the server answers 409 with the row as it is now; show it.
+    document.addEventListener("htmx:beforeSwap", function (event) {
+      if (event.detail.xhr.status === 409) { event.detail.shouldSwap = true; event.detail.isError = false; }
+    });
+    // After a decision, focus moves on to the next match still waiting for one; a row refreshed
+    // by a conflict keeps the focus, so the reviewer sees what changed.
     document.addEventListener("htmx:afterSwap", function (event) {
       var row = event.detail.target;
       if (row && row.id && row.id.indexOf("match-") === 0) {
         var fresh = document.getElementById(row.id);
-        if (fresh) fresh.focus();
+        var next = event.detail.xhr.status === 200 && fresh ? nextPending(fresh) : null;
+        if (next) next.focus();
+        else if (fresh) fresh.focus();
       } else { render(); }
     });
     bar = document.getElementById("manual-bar");
