@@ -17,7 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.app import create_app
 from tally.config import Settings
+from tally.kit.db import Database
 from tally.kit.security import token_digest
+from tally.kit.tasks.embedded import EmbeddedQueue
 from tally.models import (
     ApiToken,
     DataSourceAppend,
@@ -480,7 +482,7 @@ class World:
 
 
 @pytest.fixture
-async def world(session: AsyncSession, test_settings: Settings) -> World:
+async def world(session: AsyncSession, test_settings: Settings, db: Database) -> World:
     owner = await create_user(session)
     outsider = await create_user(session)
     viewer = await create_user(session)
@@ -538,8 +540,10 @@ async def world(session: AsyncSession, test_settings: Settings) -> World:
     )
     session.add(key)
     reconciliation = await ReconciliationService(session).for_sources(project.id, left.id, right.id)
+    # The world's webhook hears of jobs only: the sign-off enqueues no delivery.
+    queue = EmbeddedQueue(settings=test_settings, database=db)
     exceptions = await seed_exception_and_signoff(
-        session, reconciliation, record_id=results["left_b"]
+        session, reconciliation, record_id=results["left_b"], queue=queue
     )
     await session.commit()
     values = {

@@ -11,6 +11,7 @@ from httpx import AsyncClient, Response
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tally.kit.tasks import TaskQueue
 from tally.models import ExceptionItem, Reconciliation, Record
 from tally.periods.schemas import SignoffCreate
 from tally.periods.service import PeriodService
@@ -83,7 +84,7 @@ async def age(session: AsyncSession, exception_id: int, days: int) -> None:
 
 
 async def seed_exception_and_signoff(
-    session: AsyncSession, reconciliation: Reconciliation, *, record_id: int
+    session: AsyncSession, reconciliation: Reconciliation, *, record_id: int, queue: TaskQueue
 ) -> dict[str, int]:
     """An open exception of ``record_id`` (written directly) and a standing sign-off of the
     reconciliation's empty period to 2025-12-31 (through the service); returns their ids."""
@@ -106,5 +107,6 @@ async def seed_exception_and_signoff(
         access,
         reconciliation.id,
         SignoffCreate(as_of_date=date(2025, 12, 31), statement_balance=Decimal(0)),
+        queue,
     )
     return {"exception_id": item.id, "signoff_id": signed.id}

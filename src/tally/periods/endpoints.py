@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from tally.exceptions.schemas import MONEY_DIGITS, MONEY_PLACES
 from tally.kit.errors import Forbidden, error_responses
+from tally.kit.tasks import TaskQueueDep
 from tally.periods.export import statement_download
 from tally.periods.schemas import (
     ReconciliationStatement,
@@ -112,12 +113,16 @@ async def list_signoffs(
     },
 )
 async def sign_off_period(
-    access: ProjectOwner, reconciliation_id: ReconciliationId, data: SignoffCreate, session: Session
+    access: ProjectOwner,
+    reconciliation_id: ReconciliationId,
+    data: SignoffCreate,
+    session: Session,
+    queue: TaskQueueDep,
 ) -> SignoffDetail:
     """Sign the period to ``as_of_date`` off (owners). 409 PeriodNotBalanced, with the statement,
     unless its difference is exactly zero. Then decisions on records dated within it answer
     409 PeriodLocked until it is reopened."""
-    return await PeriodService(session).sign_off(access, reconciliation_id, data)
+    return await PeriodService(session).sign_off(access, reconciliation_id, data, queue)
 
 
 @router.get(

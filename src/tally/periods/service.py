@@ -27,6 +27,7 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.kit.errors import Conflict, NotFound
+from tally.kit.tasks import TaskQueue
 from tally.matching.rules import AmountCondition, RuleSet
 from tally.models import AuditEvent, DataSource, PeriodSignoff, Reconciliation, WriteOff
 from tally.models.base import utcnow
@@ -47,6 +48,7 @@ from tally.periods.schemas import (
 )
 from tally.projects.auth import ProjectAccess
 from tally.reconciliations.repository import ReconciliationRepository
+from tally.webhooks.emit import emit_period_signed_off
 
 log = structlog.get_logger("tally.periods")
 
@@ -90,10 +92,15 @@ class PeriodService:
         return statement
 
     async def sign_off(
-        self, access: ProjectAccess, reconciliation_id: int, data: SignoffCreate
+        self,
+        access: ProjectAccess,
+        reconciliation_id: int,
+        data: SignoffCreate,
+        queue: TaskQueue,
     ) -> SignoffDetail:
         """Sign the period to ``as_of_date`` off (owners): refused unless the difference is
-        exactly zero. The statement is kept as signed; decisions dated within it lock."""
+        exactly zero. The statement is kept as signed; decisions dated within it lock; the
+        project's webhooks hear of it once this transaction commits."""
         reconciliation = await self._reconciliation(access, reconciliation_id)
         # One sign-off at a time per reconciliation: its row lock (SQLite: one writer anyway).
         await self._lock(reconciliation.id)
@@ -134,6 +141,16 @@ class PeriodService:
             ledger_balance=str(statement.ledger_balance),
         )
         await self.session.flush()
+        await emit_period_signed_off(
+            self.session,
+            queue,
+            access.project_id,
+            period_id=signoff.id,
+            as_of=data.as_of_date,
+            signed_off_by=signoff.signed_by_id,
+            signed_off_at=signoff.signed_at,
+            statement=signoff.statement,
+        )
         log.info("periods.signed_off", signoff_id=signoff.id, as_of=str(data.as_of_date))
         return self._detail(signoff, access.principal.email)
 

@@ -26,6 +26,7 @@ from tally.exceptions.schemas import (
 from tally.exceptions.service import ExceptionService
 from tally.kit.errors import TallyError
 from tally.kit.pagination import PageParams
+from tally.kit.tasks import TaskQueueDep
 from tally.periods.export import statement_download
 from tally.periods.schemas import SignoffCreate, SignoffReopen, StatementInput
 from tally.periods.service import PeriodService
@@ -428,6 +429,7 @@ async def sign_off_period(
     access: WebProjectOwner,
     reconciliation_id: ReconciliationId,
     session: Session,
+    queue: TaskQueueDep,
 ) -> Response:
     async def sign(form: dict[str, str]) -> object:
         data = SignoffCreate.model_validate(
@@ -437,7 +439,7 @@ async def sign_off_period(
                 "ledger_balance": form.get("ledger_balance"),
             }
         )
-        return await PeriodService(session).sign_off(access, reconciliation_id, data)
+        return await PeriodService(session).sign_off(access, reconciliation_id, data, queue)
 
     return await _period_change(request, access, session, reconciliation_id, sign, "Signed off")
 
