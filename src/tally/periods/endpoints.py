@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from tally.exceptions.schemas import MONEY_DIGITS, MONEY_PLACES
 from tally.kit.errors import Forbidden, error_responses
+from tally.kit.openapi import file_response
 from tally.kit.tasks import TaskQueueDep
 from tally.periods.export import statement_download
 from tally.periods.schemas import (
@@ -78,7 +79,10 @@ async def get_statement(
 @router.get(
     "/statement.xlsx",
     operation_id="statements_export",
-    responses={**_read_errors, 200: {"content": {XLSX_MEDIA_TYPE: {}}}},
+    responses={
+        **_read_errors,
+        **file_response("The reconciliation statement as an XLSX workbook", XLSX_MEDIA_TYPE),
+    },
     response_class=Response,
 )
 async def export_statement(

@@ -5,12 +5,14 @@ from .admin_cache_stats_response_admin_cache_stats import (
 )
 from .admin_db_pool_response_admin_db_pool import AdminDbPoolResponseAdminDbPool
 from .age_bucket import AgeBucket
+from .ageing_bucket import AgeingBucket
 from .amount_condition import AmountCondition
 from .amount_condition_sign import AmountConditionSign
 from .api_key_create import ApiKeyCreate
 from .api_key_created import ApiKeyCreated
 from .api_key_read import ApiKeyRead
 from .api_key_rotate import ApiKeyRotate
+from .attempt_read import AttemptRead
 from .audit_event_read import AuditEventRead
 from .audit_event_read_detail_type_0 import AuditEventReadDetailType0
 from .backtest_create import BacktestCreate
@@ -22,6 +24,9 @@ from .backtest_report_samples import BacktestReportSamples
 from .backtest_status import BacktestStatus
 from .broken_link import BrokenLink
 from .bulk_action import BulkAction
+from .bulk_exception_action import BulkExceptionAction
+from .bulk_exception_outcome import BulkExceptionOutcome
+from .bulk_exceptions import BulkExceptions
 from .bulk_outcome import BulkOutcome
 from .bulk_review import BulkReview
 from .bulk_selection import BulkSelection
@@ -30,6 +35,7 @@ from .candidates_read import CandidatesRead
 from .cardinality import Cardinality
 from .chain_link import ChainLink
 from .chain_verification import ChainVerification
+from .comment_create import CommentCreate
 from .condition_evidence import ConditionEvidence
 from .condition_evidence_type import ConditionEvidenceType
 from .cursor_page_api_key_read import CursorPageApiKeyRead
@@ -38,6 +44,7 @@ from .cursor_page_data_source_append_read import CursorPageDataSourceAppendRead
 from .cursor_page_data_source_read import CursorPageDataSourceRead
 from .cursor_page_inbox_file_read import CursorPageInboxFileRead
 from .cursor_page_inbox_read import CursorPageInboxRead
+from .cursor_page_invitation_read import CursorPageInvitationRead
 from .cursor_page_job_read import CursorPageJobRead
 from .cursor_page_member_read import CursorPageMemberRead
 from .cursor_page_reconciliation_read import CursorPageReconciliationRead
@@ -55,6 +62,8 @@ from .date_condition_field import DateConditionField
 from .date_condition_right_field_type_0 import DateConditionRightFieldType0
 from .decision_count import DecisionCount
 from .decision_figures import DecisionFigures
+from .delivery_read import DeliveryRead
+from .delivery_status import DeliveryStatus
 from .derived_field import DerivedField
 from .derived_field_normalisers_item import DerivedFieldNormalisersItem
 from .diff_counts import DiffCounts
@@ -67,12 +76,25 @@ from .error_body import ErrorBody
 from .error_body_detail_type_1_item import ErrorBodyDetailType1Item
 from .evidence import Evidence
 from .evidence_kind import EvidenceKind
+from .exception_comment_read import ExceptionCommentRead
+from .exception_detail import ExceptionDetail
+from .exception_filter import ExceptionFilter
+from .exception_filter_side_type_0 import ExceptionFilterSideType0
+from .exception_read import ExceptionRead
+from .exception_resolution import ExceptionResolution
+from .exception_status import ExceptionStatus
+from .exception_update import ExceptionUpdate
+from .exception_update_status_type_0 import ExceptionUpdateStatusType0
+from .exceptions_list_side_type_0 import ExceptionsListSideType0
 from .export_format import ExportFormat
+from .export_layout import ExportLayout
 from .file_warning import FileWarning
 from .fuzzy_condition import FuzzyCondition
 from .fuzzy_condition_normalisers_item import FuzzyConditionNormalisersItem
 from .fuzzy_condition_scorer import FuzzyConditionScorer
 from .health_live_response_health_live import HealthLiveResponseHealthLive
+from .history_entry import HistoryEntry
+from .history_entry_detail_type_0 import HistoryEntryDetailType0
 from .import_profile_create import ImportProfileCreate
 from .import_profile_read import ImportProfileRead
 from .import_profile_update import ImportProfileUpdate
@@ -84,6 +106,15 @@ from .inbox_update import InboxUpdate
 from .inference_create import InferenceCreate
 from .inference_read import InferenceRead
 from .inference_read_evidence import InferenceReadEvidence
+from .inference_run_read import InferenceRunRead
+from .inference_run_read_evidence_type_0 import InferenceRunReadEvidenceType0
+from .inference_status import InferenceStatus
+from .invitation_accept import InvitationAccept
+from .invitation_accepted import InvitationAccepted
+from .invitation_created import InvitationCreated
+from .invitation_created_status import InvitationCreatedStatus
+from .invitation_read import InvitationRead
+from .invitation_read_status import InvitationReadStatus
 from .job_create import JobCreate
 from .job_mode import JobMode
 from .job_read import JobRead
@@ -111,6 +142,7 @@ from .new_row_counts import NewRowCounts
 from .open_item_read import OpenItemRead
 from .open_items_list_side_type_0 import OpenItemsListSideType0
 from .page_audit_event_read import PageAuditEventRead
+from .page_exception_read import PageExceptionRead
 from .page_match_read import PageMatchRead
 from .page_open_item_read import PageOpenItemRead
 from .page_project_read import PageProjectRead
@@ -129,7 +161,11 @@ from .project_stats_read import ProjectStatsRead
 from .project_update import ProjectUpdate
 from .quality_figures import QualityFigures
 from .quality_report import QualityReport
+from .reason_code import ReasonCode
+from .reason_codes import ReasonCodes
 from .reconciliation_read import ReconciliationRead
+from .reconciliation_statement import ReconciliationStatement
+from .reconciliation_statement_ledger_sign import ReconciliationStatementLedgerSign
 from .record_brief import RecordBrief
 from .record_item import RecordItem
 from .record_item_side import RecordItemSide
@@ -137,6 +173,9 @@ from .record_read import RecordRead
 from .record_read_side import RecordReadSide
 from .record_sort import RecordSort
 from .record_tab import RecordTab
+from .reopen_request import ReopenRequest
+from .resolution import Resolution
+from .resolve_request import ResolveRequest
 from .result_tab import ResultTab
 from .review_note import ReviewNote
 from .review_outcome import ReviewOutcome
@@ -147,11 +186,17 @@ from .rule_set import RuleSet
 from .rule_set_version_read import RuleSetVersionRead
 from .rule_set_version_status import RuleSetVersionStatus
 from .side_summary import SideSummary
+from .signoff_create import SignoffCreate
+from .signoff_detail import SignoffDetail
+from .signoff_read import SignoffRead
+from .signoff_reopen import SignoffReopen
 from .source_count import SourceCount
 from .sources_append_body import SourcesAppendBody
 from .sources_preflight_append_body import SourcesPreflightAppendBody
 from .sources_preflight_body import SourcesPreflightBody
 from .sources_upload_body import SourcesUploadBody
+from .statement_line import StatementLine
+from .statement_section import StatementSection
 from .suggestion_create import SuggestionCreate
 from .suggestion_read import SuggestionRead
 from .suggestion_status import SuggestionStatus
@@ -169,17 +214,28 @@ from .user_create import UserCreate
 from .user_read import UserRead
 from .user_role import UserRole
 from .user_update import UserUpdate
+from .webhook_create import WebhookCreate
+from .webhook_create_events_item import WebhookCreateEventsItem
+from .webhook_created import WebhookCreated
+from .webhook_read import WebhookRead
+from .write_off_create import WriteOffCreate
+from .write_off_line import WriteOffLine
+from .write_off_read import WriteOffRead
+from .write_off_read_side import WriteOffReadSide
+from .write_off_section import WriteOffSection
 
 __all__ = (
     "AdminCacheStatsResponseAdminCacheStats",
     "AdminDbPoolResponseAdminDbPool",
     "AgeBucket",
+    "AgeingBucket",
     "AmountCondition",
     "AmountConditionSign",
     "ApiKeyCreate",
     "ApiKeyCreated",
     "ApiKeyRead",
     "ApiKeyRotate",
+    "AttemptRead",
     "AuditEventRead",
     "AuditEventReadDetailType0",
     "BacktestCreate",
@@ -191,6 +247,9 @@ __all__ = (
     "BacktestStatus",
     "BrokenLink",
     "BulkAction",
+    "BulkExceptionAction",
+    "BulkExceptionOutcome",
+    "BulkExceptions",
     "BulkOutcome",
     "BulkReview",
     "BulkSelection",
@@ -199,6 +258,7 @@ __all__ = (
     "Cardinality",
     "ChainLink",
     "ChainVerification",
+    "CommentCreate",
     "ConditionEvidence",
     "ConditionEvidenceType",
     "CursorPageApiKeyRead",
@@ -207,6 +267,7 @@ __all__ = (
     "CursorPageDataSourceRead",
     "CursorPageInboxFileRead",
     "CursorPageInboxRead",
+    "CursorPageInvitationRead",
     "CursorPageJobRead",
     "CursorPageMemberRead",
     "CursorPageReconciliationRead",
@@ -224,6 +285,8 @@ __all__ = (
     "DateConditionRightFieldType0",
     "DecisionCount",
     "DecisionFigures",
+    "DeliveryRead",
+    "DeliveryStatus",
     "DerivedField",
     "DerivedFieldNormalisersItem",
     "DiffCounts",
@@ -236,12 +299,25 @@ __all__ = (
     "ErrorBodyDetailType1Item",
     "Evidence",
     "EvidenceKind",
+    "ExceptionCommentRead",
+    "ExceptionDetail",
+    "ExceptionFilter",
+    "ExceptionFilterSideType0",
+    "ExceptionRead",
+    "ExceptionResolution",
+    "ExceptionsListSideType0",
+    "ExceptionStatus",
+    "ExceptionUpdate",
+    "ExceptionUpdateStatusType0",
     "ExportFormat",
+    "ExportLayout",
     "FileWarning",
     "FuzzyCondition",
     "FuzzyConditionNormalisersItem",
     "FuzzyConditionScorer",
     "HealthLiveResponseHealthLive",
+    "HistoryEntry",
+    "HistoryEntryDetailType0",
     "ImportProfileCreate",
     "ImportProfileRead",
     "ImportProfileUpdate",
@@ -253,6 +329,15 @@ __all__ = (
     "InferenceCreate",
     "InferenceRead",
     "InferenceReadEvidence",
+    "InferenceRunRead",
+    "InferenceRunReadEvidenceType0",
+    "InferenceStatus",
+    "InvitationAccept",
+    "InvitationAccepted",
+    "InvitationCreated",
+    "InvitationCreatedStatus",
+    "InvitationRead",
+    "InvitationReadStatus",
     "JobCreate",
     "JobMode",
     "JobRead",
@@ -280,6 +365,7 @@ __all__ = (
     "OpenItemRead",
     "OpenItemsListSideType0",
     "PageAuditEventRead",
+    "PageExceptionRead",
     "PageMatchRead",
     "PageOpenItemRead",
     "PageProjectRead",
@@ -298,7 +384,11 @@ __all__ = (
     "ProjectUpdate",
     "QualityFigures",
     "QualityReport",
+    "ReasonCode",
+    "ReasonCodes",
     "ReconciliationRead",
+    "ReconciliationStatement",
+    "ReconciliationStatementLedgerSign",
     "RecordBrief",
     "RecordItem",
     "RecordItemSide",
@@ -306,6 +396,9 @@ __all__ = (
     "RecordReadSide",
     "RecordSort",
     "RecordTab",
+    "ReopenRequest",
+    "Resolution",
+    "ResolveRequest",
     "ResultTab",
     "ReviewNote",
     "ReviewOutcome",
@@ -316,11 +409,17 @@ __all__ = (
     "RuleSetVersionRead",
     "RuleSetVersionStatus",
     "SideSummary",
+    "SignoffCreate",
+    "SignoffDetail",
+    "SignoffRead",
+    "SignoffReopen",
     "SourceCount",
     "SourcesAppendBody",
     "SourcesPreflightAppendBody",
     "SourcesPreflightBody",
     "SourcesUploadBody",
+    "StatementLine",
+    "StatementSection",
     "SuggestionCreate",
     "SuggestionRead",
     "SuggestionStatus",
@@ -338,4 +437,13 @@ __all__ = (
     "UserRead",
     "UserRole",
     "UserUpdate",
+    "WebhookCreate",
+    "WebhookCreated",
+    "WebhookCreateEventsItem",
+    "WebhookRead",
+    "WriteOffCreate",
+    "WriteOffLine",
+    "WriteOffRead",
+    "WriteOffReadSide",
+    "WriteOffSection",
 )

@@ -7,6 +7,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_body import ErrorBody
+from ...models.invitation_created import InvitationCreated
 from ...models.member_add import MemberAdd
 from ...models.member_read import MemberRead
 from ...types import Response
@@ -36,9 +37,14 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorBody | MemberRead | None:
+) -> ErrorBody | InvitationCreated | MemberRead | None:
+    if response.status_code == 200:
+        response_200 = MemberRead.from_dict(response.json())
+
+        return response_200
+
     if response.status_code == 201:
-        response_201 = MemberRead.from_dict(response.json())
+        response_201 = InvitationCreated.from_dict(response.json())
 
         return response_201
 
@@ -85,7 +91,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorBody | MemberRead]:
+) -> Response[ErrorBody | InvitationCreated | MemberRead]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -99,8 +105,12 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: MemberAdd,
-) -> Response[ErrorBody | MemberRead]:
+) -> Response[ErrorBody | InvitationCreated | MemberRead]:
     """Add Member
+
+     Invite an address to the project. Whether or not it has an account, the answer is a
+    pending invitation with a link (shown this once) that the invitee opens to join; a current
+    member's role is changed at once instead (200).
 
     Args:
         project_id (int):
@@ -111,7 +121,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorBody | MemberRead]
+        Response[ErrorBody | InvitationCreated | MemberRead]
     """
 
     kwargs = _get_kwargs(
@@ -131,8 +141,12 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: MemberAdd,
-) -> ErrorBody | MemberRead | None:
+) -> ErrorBody | InvitationCreated | MemberRead | None:
     """Add Member
+
+     Invite an address to the project. Whether or not it has an account, the answer is a
+    pending invitation with a link (shown this once) that the invitee opens to join; a current
+    member's role is changed at once instead (200).
 
     Args:
         project_id (int):
@@ -143,7 +157,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorBody | MemberRead
+        ErrorBody | InvitationCreated | MemberRead
     """
 
     return sync_detailed(
@@ -158,8 +172,12 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: MemberAdd,
-) -> Response[ErrorBody | MemberRead]:
+) -> Response[ErrorBody | InvitationCreated | MemberRead]:
     """Add Member
+
+     Invite an address to the project. Whether or not it has an account, the answer is a
+    pending invitation with a link (shown this once) that the invitee opens to join; a current
+    member's role is changed at once instead (200).
 
     Args:
         project_id (int):
@@ -170,7 +188,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorBody | MemberRead]
+        Response[ErrorBody | InvitationCreated | MemberRead]
     """
 
     kwargs = _get_kwargs(
@@ -188,8 +206,12 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: MemberAdd,
-) -> ErrorBody | MemberRead | None:
+) -> ErrorBody | InvitationCreated | MemberRead | None:
     """Add Member
+
+     Invite an address to the project. Whether or not it has an account, the answer is a
+    pending invitation with a link (shown this once) that the invitee opens to join; a current
+    member's role is changed at once instead (200).
 
     Args:
         project_id (int):
@@ -200,7 +222,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorBody | MemberRead
+        ErrorBody | InvitationCreated | MemberRead
     """
 
     return (

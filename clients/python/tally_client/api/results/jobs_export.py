@@ -9,6 +9,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_body import ErrorBody
 from ...models.export_format import ExportFormat
+from ...models.export_layout import ExportLayout
 from ...models.result_tab import ResultTab
 from ...types import UNSET, File, Response, Unset
 
@@ -23,6 +24,7 @@ def _get_kwargs(
     min_amount: None | str | Unset = UNSET,
     max_amount: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
+    layout: ExportLayout | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -69,6 +71,12 @@ def _get_kwargs(
     else:
         json_q = q
     params["q"] = json_q
+
+    json_layout: str | Unset = UNSET
+    if not isinstance(layout, Unset):
+        json_layout = layout.value
+
+    params["layout"] = json_layout
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -145,6 +153,7 @@ def sync_detailed(
     min_amount: None | str | Unset = UNSET,
     max_amount: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
+    layout: ExportLayout | Unset = UNSET,
 ) -> Response[ErrorBody | File]:
     """Export Job Results
 
@@ -159,6 +168,8 @@ def sync_detailed(
         min_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
         max_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
         q (None | str | Unset): Text in the reference or description
+        layout (ExportLayout | Unset): records: one row per record; pairs: one row per pair, left
+            and right side by side.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -177,6 +188,7 @@ def sync_detailed(
         min_amount=min_amount,
         max_amount=max_amount,
         q=q,
+        layout=layout,
     )
 
     response = client.get_httpx_client().request(
@@ -197,6 +209,7 @@ def sync(
     min_amount: None | str | Unset = UNSET,
     max_amount: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
+    layout: ExportLayout | Unset = UNSET,
 ) -> ErrorBody | File | None:
     """Export Job Results
 
@@ -211,6 +224,8 @@ def sync(
         min_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
         max_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
         q (None | str | Unset): Text in the reference or description
+        layout (ExportLayout | Unset): records: one row per record; pairs: one row per pair, left
+            and right side by side.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -230,6 +245,7 @@ def sync(
         min_amount=min_amount,
         max_amount=max_amount,
         q=q,
+        layout=layout,
     ).parsed
 
 
@@ -244,6 +260,7 @@ async def asyncio_detailed(
     min_amount: None | str | Unset = UNSET,
     max_amount: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
+    layout: ExportLayout | Unset = UNSET,
 ) -> Response[ErrorBody | File]:
     """Export Job Results
 
@@ -258,6 +275,8 @@ async def asyncio_detailed(
         min_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
         max_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
         q (None | str | Unset): Text in the reference or description
+        layout (ExportLayout | Unset): records: one row per record; pairs: one row per pair, left
+            and right side by side.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -276,6 +295,7 @@ async def asyncio_detailed(
         min_amount=min_amount,
         max_amount=max_amount,
         q=q,
+        layout=layout,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -294,6 +314,7 @@ async def asyncio(
     min_amount: None | str | Unset = UNSET,
     max_amount: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
+    layout: ExportLayout | Unset = UNSET,
 ) -> ErrorBody | File | None:
     """Export Job Results
 
@@ -308,6 +329,8 @@ async def asyncio(
         min_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
         max_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
         q (None | str | Unset): Text in the reference or description
+        layout (ExportLayout | Unset): records: one row per record; pairs: one row per pair, left
+            and right side by side.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -328,5 +351,6 @@ async def asyncio(
             min_amount=min_amount,
             max_amount=max_amount,
             q=q,
+            layout=layout,
         )
     ).parsed

@@ -22,6 +22,7 @@ def _get_kwargs(
     rule: None | str | Unset = UNSET,
     min_amount: None | str | Unset = UNSET,
     max_amount: None | str | Unset = UNSET,
+    any_sign: bool | Unset = False,
     q: None | str | Unset = UNSET,
     sort: MatchSort | Unset = UNSET,
     page: int | None | Unset = UNSET,
@@ -61,6 +62,8 @@ def _get_kwargs(
     else:
         json_max_amount = max_amount
     params["max_amount"] = json_max_amount
+
+    params["any_sign"] = any_sign
 
     json_q: None | str | Unset
     if isinstance(q, Unset):
@@ -210,6 +213,7 @@ def sync_detailed(
     rule: None | str | Unset = UNSET,
     min_amount: None | str | Unset = UNSET,
     max_amount: None | str | Unset = UNSET,
+    any_sign: bool | Unset = False,
     q: None | str | Unset = UNSET,
     sort: MatchSort | Unset = UNSET,
     page: int | None | Unset = UNSET,
@@ -236,6 +240,8 @@ def sync_detailed(
         rule (None | str | Unset):
         min_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
         max_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
+        any_sign (bool | Unset): min_amount/max_amount bound the amount's size, whatever its sign
+            (1338.29 finds -1338.29 too) Default: False.
         q (None | str | Unset): Text in the reference or description
         sort (MatchSort | Unset):
         page (int | None | Unset): 1-based page number (the page form)
@@ -265,6 +271,7 @@ def sync_detailed(
         rule=rule,
         min_amount=min_amount,
         max_amount=max_amount,
+        any_sign=any_sign,
         q=q,
         sort=sort,
         page=page,
@@ -292,6 +299,7 @@ def sync(
     rule: None | str | Unset = UNSET,
     min_amount: None | str | Unset = UNSET,
     max_amount: None | str | Unset = UNSET,
+    any_sign: bool | Unset = False,
     q: None | str | Unset = UNSET,
     sort: MatchSort | Unset = UNSET,
     page: int | None | Unset = UNSET,
@@ -318,6 +326,8 @@ def sync(
         rule (None | str | Unset):
         min_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
         max_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
+        any_sign (bool | Unset): min_amount/max_amount bound the amount's size, whatever its sign
+            (1338.29 finds -1338.29 too) Default: False.
         q (None | str | Unset): Text in the reference or description
         sort (MatchSort | Unset):
         page (int | None | Unset): 1-based page number (the page form)
@@ -348,6 +358,7 @@ def sync(
         rule=rule,
         min_amount=min_amount,
         max_amount=max_amount,
+        any_sign=any_sign,
         q=q,
         sort=sort,
         page=page,
@@ -369,6 +380,7 @@ async def asyncio_detailed(
     rule: None | str | Unset = UNSET,
     min_amount: None | str | Unset = UNSET,
     max_amount: None | str | Unset = UNSET,
+    any_sign: bool | Unset = False,
     q: None | str | Unset = UNSET,
     sort: MatchSort | Unset = UNSET,
     page: int | None | Unset = UNSET,
@@ -395,6 +407,8 @@ async def asyncio_detailed(
         rule (None | str | Unset):
         min_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
         max_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
+        any_sign (bool | Unset): min_amount/max_amount bound the amount's size, whatever its sign
+            (1338.29 finds -1338.29 too) Default: False.
         q (None | str | Unset): Text in the reference or description
         sort (MatchSort | Unset):
         page (int | None | Unset): 1-based page number (the page form)
@@ -424,6 +438,7 @@ async def asyncio_detailed(
         rule=rule,
         min_amount=min_amount,
         max_amount=max_amount,
+        any_sign=any_sign,
         q=q,
         sort=sort,
         page=page,
@@ -449,6 +464,7 @@ async def asyncio(
     rule: None | str | Unset = UNSET,
     min_amount: None | str | Unset = UNSET,
     max_amount: None | str | Unset = UNSET,
+    any_sign: bool | Unset = False,
     q: None | str | Unset = UNSET,
     sort: MatchSort | Unset = UNSET,
     page: int | None | Unset = UNSET,
@@ -475,6 +491,8 @@ async def asyncio(
         rule (None | str | Unset):
         min_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
         max_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
+        any_sign (bool | Unset): min_amount/max_amount bound the amount's size, whatever its sign
+            (1338.29 finds -1338.29 too) Default: False.
         q (None | str | Unset): Text in the reference or description
         sort (MatchSort | Unset):
         page (int | None | Unset): 1-based page number (the page form)
@@ -506,6 +524,7 @@ async def asyncio(
             rule=rule,
             min_amount=min_amount,
             max_amount=max_amount,
+            any_sign=any_sign,
             q=q,
             sort=sort,
             page=page,

@@ -20,6 +20,7 @@ def _get_kwargs(
     tab: RecordTab | Unset = UNSET,
     min_amount: None | str | Unset = UNSET,
     max_amount: None | str | Unset = UNSET,
+    any_sign: bool | Unset = False,
     q: None | str | Unset = UNSET,
     sort: RecordSort | Unset = UNSET,
     page: int | Unset = 1,
@@ -47,6 +48,8 @@ def _get_kwargs(
     else:
         json_max_amount = max_amount
     params["max_amount"] = json_max_amount
+
+    params["any_sign"] = any_sign
 
     json_q: None | str | Unset
     if isinstance(q, Unset):
@@ -137,6 +140,7 @@ def sync_detailed(
     tab: RecordTab | Unset = UNSET,
     min_amount: None | str | Unset = UNSET,
     max_amount: None | str | Unset = UNSET,
+    any_sign: bool | Unset = False,
     q: None | str | Unset = UNSET,
     sort: RecordSort | Unset = UNSET,
     page: int | Unset = 1,
@@ -153,6 +157,8 @@ def sync_detailed(
         tab (RecordTab | Unset):
         min_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
         max_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
+        any_sign (bool | Unset): min_amount/max_amount bound the amount's size, whatever its sign
+            (1338.29 finds -1338.29 too) Default: False.
         q (None | str | Unset): Text in the reference or description
         sort (RecordSort | Unset):
         page (int | Unset): 1-based page number Default: 1.
@@ -172,6 +178,7 @@ def sync_detailed(
         tab=tab,
         min_amount=min_amount,
         max_amount=max_amount,
+        any_sign=any_sign,
         q=q,
         sort=sort,
         page=page,
@@ -193,6 +200,7 @@ def sync(
     tab: RecordTab | Unset = UNSET,
     min_amount: None | str | Unset = UNSET,
     max_amount: None | str | Unset = UNSET,
+    any_sign: bool | Unset = False,
     q: None | str | Unset = UNSET,
     sort: RecordSort | Unset = UNSET,
     page: int | Unset = 1,
@@ -209,6 +217,8 @@ def sync(
         tab (RecordTab | Unset):
         min_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
         max_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
+        any_sign (bool | Unset): min_amount/max_amount bound the amount's size, whatever its sign
+            (1338.29 finds -1338.29 too) Default: False.
         q (None | str | Unset): Text in the reference or description
         sort (RecordSort | Unset):
         page (int | Unset): 1-based page number Default: 1.
@@ -229,6 +239,7 @@ def sync(
         tab=tab,
         min_amount=min_amount,
         max_amount=max_amount,
+        any_sign=any_sign,
         q=q,
         sort=sort,
         page=page,
@@ -244,6 +255,7 @@ async def asyncio_detailed(
     tab: RecordTab | Unset = UNSET,
     min_amount: None | str | Unset = UNSET,
     max_amount: None | str | Unset = UNSET,
+    any_sign: bool | Unset = False,
     q: None | str | Unset = UNSET,
     sort: RecordSort | Unset = UNSET,
     page: int | Unset = 1,
@@ -260,6 +272,8 @@ async def asyncio_detailed(
         tab (RecordTab | Unset):
         min_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
         max_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
+        any_sign (bool | Unset): min_amount/max_amount bound the amount's size, whatever its sign
+            (1338.29 finds -1338.29 too) Default: False.
         q (None | str | Unset): Text in the reference or description
         sort (RecordSort | Unset):
         page (int | Unset): 1-based page number Default: 1.
@@ -279,6 +293,7 @@ async def asyncio_detailed(
         tab=tab,
         min_amount=min_amount,
         max_amount=max_amount,
+        any_sign=any_sign,
         q=q,
         sort=sort,
         page=page,
@@ -298,6 +313,7 @@ async def asyncio(
     tab: RecordTab | Unset = UNSET,
     min_amount: None | str | Unset = UNSET,
     max_amount: None | str | Unset = UNSET,
+    any_sign: bool | Unset = False,
     q: None | str | Unset = UNSET,
     sort: RecordSort | Unset = UNSET,
     page: int | Unset = 1,
@@ -314,6 +330,8 @@ async def asyncio(
         tab (RecordTab | Unset):
         min_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
         max_amount (None | str | Unset): Decimal string, e.g. 100.50 (at most 4 places); inclusive
+        any_sign (bool | Unset): min_amount/max_amount bound the amount's size, whatever its sign
+            (1338.29 finds -1338.29 too) Default: False.
         q (None | str | Unset): Text in the reference or description
         sort (RecordSort | Unset):
         page (int | Unset): 1-based page number Default: 1.
@@ -335,6 +353,7 @@ async def asyncio(
             tab=tab,
             min_amount=min_amount,
             max_amount=max_amount,
+            any_sign=any_sign,
             q=q,
             sort=sort,
             page=page,

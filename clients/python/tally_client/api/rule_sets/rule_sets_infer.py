@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
@@ -36,11 +36,15 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorBody | InferenceRead | None:
+) -> Any | ErrorBody | InferenceRead | None:
     if response.status_code == 201:
         response_201 = InferenceRead.from_dict(response.json())
 
         return response_201
+
+    if response.status_code == 202:
+        response_202 = cast(Any, None)
+        return response_202
 
     if response.status_code == 401:
         response_401 = ErrorBody.from_dict(response.json())
@@ -80,7 +84,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorBody | InferenceRead]:
+) -> Response[Any | ErrorBody | InferenceRead]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -94,12 +98,16 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: InferenceCreate,
-) -> Response[ErrorBody | InferenceRead]:
+) -> Response[Any | ErrorBody | InferenceRead]:
     """Infer Rule Set
 
      Infer a rule set from two sources' records (no labels, no rules written) and store it as
     a new version with its evidence: a draft to backtest and activate, or the active version when
     `activate` is set or the project has none yet.
+
+    When the sources hold more records together than the server's inline limit (setting
+    TALLY_INFER_INLINE_MAX_RECORDS), or `background` is set, it runs in the background like a
+    backtest: 202 with Location (the inference to poll) and Retry-After.
 
     Args:
         project_id (int):
@@ -110,7 +118,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorBody | InferenceRead]
+        Response[Any | ErrorBody | InferenceRead]
     """
 
     kwargs = _get_kwargs(
@@ -130,12 +138,16 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: InferenceCreate,
-) -> ErrorBody | InferenceRead | None:
+) -> Any | ErrorBody | InferenceRead | None:
     """Infer Rule Set
 
      Infer a rule set from two sources' records (no labels, no rules written) and store it as
     a new version with its evidence: a draft to backtest and activate, or the active version when
     `activate` is set or the project has none yet.
+
+    When the sources hold more records together than the server's inline limit (setting
+    TALLY_INFER_INLINE_MAX_RECORDS), or `background` is set, it runs in the background like a
+    backtest: 202 with Location (the inference to poll) and Retry-After.
 
     Args:
         project_id (int):
@@ -146,7 +158,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorBody | InferenceRead
+        Any | ErrorBody | InferenceRead
     """
 
     return sync_detailed(
@@ -161,12 +173,16 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: InferenceCreate,
-) -> Response[ErrorBody | InferenceRead]:
+) -> Response[Any | ErrorBody | InferenceRead]:
     """Infer Rule Set
 
      Infer a rule set from two sources' records (no labels, no rules written) and store it as
     a new version with its evidence: a draft to backtest and activate, or the active version when
     `activate` is set or the project has none yet.
+
+    When the sources hold more records together than the server's inline limit (setting
+    TALLY_INFER_INLINE_MAX_RECORDS), or `background` is set, it runs in the background like a
+    backtest: 202 with Location (the inference to poll) and Retry-After.
 
     Args:
         project_id (int):
@@ -177,7 +193,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorBody | InferenceRead]
+        Response[Any | ErrorBody | InferenceRead]
     """
 
     kwargs = _get_kwargs(
@@ -195,12 +211,16 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: InferenceCreate,
-) -> ErrorBody | InferenceRead | None:
+) -> Any | ErrorBody | InferenceRead | None:
     """Infer Rule Set
 
      Infer a rule set from two sources' records (no labels, no rules written) and store it as
     a new version with its evidence: a draft to backtest and activate, or the active version when
     `activate` is set or the project has none yet.
+
+    When the sources hold more records together than the server's inline limit (setting
+    TALLY_INFER_INLINE_MAX_RECORDS), or `background` is set, it runs in the background like a
+    backtest: 202 with Location (the inference to poll) and Retry-After.
 
     Args:
         project_id (int):
@@ -211,7 +231,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorBody | InferenceRead
+        Any | ErrorBody | InferenceRead
     """
 
     return (

@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="AttemptRead")
+
+
+@_attrs_define
+class AttemptRead:
+    """
+    Attributes:
+        error (None | str):
+        latency_ms (int | None):
+        number (int):
+        started_at (datetime.datetime):
+        status_code (int | None): The receiver's answer; null when none came
+    """
+
+    error: None | str
+    latency_ms: int | None
+    number: int
+    started_at: datetime.datetime
+    status_code: int | None
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        error: None | str
+        error = self.error
+
+        latency_ms: int | None
+        latency_ms = self.latency_ms
+
+        number = self.number
+
+        started_at = self.started_at.isoformat()
+
+        status_code: int | None
+        status_code = self.status_code
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "error": error,
+                "latency_ms": latency_ms,
+                "number": number,
+                "started_at": started_at,
+                "status_code": status_code,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+
+        def _parse_error(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        error = _parse_error(d.pop("error"))
+
+        def _parse_latency_ms(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        latency_ms = _parse_latency_ms(d.pop("latency_ms"))
+
+        number = d.pop("number")
+
+        started_at = datetime.datetime.fromisoformat(d.pop("started_at"))
+
+        def _parse_status_code(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        status_code = _parse_status_code(d.pop("status_code"))
+
+        attempt_read = cls(
+            error=error,
+            latency_ms=latency_ms,
+            number=number,
+            started_at=started_at,
+            status_code=status_code,
+        )
+
+        attempt_read.additional_properties = d
+        return attempt_read
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
