@@ -15,6 +15,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    func,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -90,6 +91,8 @@ class ReconciliationJob(Base):
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     # Moved by every change to the job's row, which every review of its results also makes (the
     # stored counts): what updated_since filters on and the polled reads' ETags derive from.
-    updated_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        Timestamp, default=utcnow, onupdate=utcnow, server_default=func.now()
+    )
     started_at: Mapped[datetime | None] = mapped_column(Timestamp)
     finished_at: Mapped[datetime | None] = mapped_column(Timestamp)

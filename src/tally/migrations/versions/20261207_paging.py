@@ -30,7 +30,12 @@ def upgrade() -> None:
     with op.batch_alter_table(
         "reconciliation_job", table_kwargs={"sqlite_autoincrement": True}
     ) as batch:
-        batch.alter_column("updated_at", existing_type=sa.DateTime(timezone=True), nullable=False)
+        batch.alter_column(
+            "updated_at",
+            existing_type=sa.DateTime(timezone=True),
+            nullable=False,
+            server_default=sa.func.now(),  # rows written by SQL alone (bulk seeds) get one too
+        )
     # On PostgreSQL ``match`` is partitioned: the column reaches every partition.
     op.add_column("match", sa.Column("updated_at", sa.DateTime(timezone=True), nullable=True))
 
