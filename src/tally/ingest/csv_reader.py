@@ -246,6 +246,34 @@ def parse_csv(
     row-level problems come back in each batch's ``errors`` and never stop the parse.
     """
     options.validate()
+    opened = _open_data(stream, options)
+    block = block_size if block_size is not None else _block_size(opened.sample, batch_rows)
+    yield from without_edge_rows(
+        _parse_rows(
+            opened.data,
+            opened.counting,
+            options,
+            opened.columns,
+            opened.encoding,
+            batch_rows,
+            block,
+        )
+    )
+
+
+@dataclass(frozen=True)
+class _OpenedData:
+    """A CSV stream positioned at its first data row, with what reading it needs."""
+
+    data: Readable
+    counting: CountingReader
+    columns: list[str]
+    encoding: str  # pyarrow's name for it
+    sample: bytes  # the head's data rows
+
+
+def _open_data(stream: IO[bytes] | Readable, options: ParseOptions) -> _OpenedData:
+    """Skip the preamble and header (checked against ``options``): the data rows follow."""
     counting = CountingReader(stream)
     head, complete = read_up_to(counting, HEAD_BYTES)
     if not head:
@@ -273,11 +301,41 @@ def parse_csv(
     else:
         data_offset = len(text[: start.data_offset].encode(options.python_encoding))
     data = PrefixedReader(head[data_offset:], source)
-    if block_size is None:
-        block_size = _block_size(head[data_offset:], batch_rows)
-    yield from without_edge_rows(
-        _parse_rows(data, counting, options, start.columns, arrow_encoding, batch_rows, block_size)
-    )
+    return _OpenedData(data, counting, start.columns, arrow_encoding, head[data_offset:])
+
+
+def read_column_values(
+    stream: IO[bytes] | Readable, options: ParseOptions, columns: list[str], *, max_bytes: int
+) -> Iterator[tuple[np.ndarray, list[pa.Array]]]:
+    """The raw text of some columns with the rows' 1-based data row numbers, a block at a time,
+    until about ``max_bytes`` of the file are read: a look down columns without converting rows
+    (rows with the wrong number of fields are left out)."""
+    opened = _open_data(stream, options)
+    indices = [opened.columns.index(name) for name in columns if name in opened.columns]
+    if not indices:
+        return
+    names = [f"c{i}" for i in range(len(opened.columns))]
+    block = _block_size(opened.sample, DEFAULT_BATCH_ROWS)
+    ragged = _RaggedRows()
+    reader = _open_reader(opened.data, options, names, opened.encoding, block, ragged)
+    good_rows = 0
+    while opened.counting.count <= max_bytes:
+        batch = _next_batch_of(reader, block)
+        if batch is None:
+            return
+        numbers = ragged.row_numbers(good_rows + 1, batch.num_rows)
+        good_rows += batch.num_rows
+        ragged.take_until(None)  # their text is not needed; keep memory flat
+        yield numbers, [batch.column(index) for index in indices]
+
+
+def _next_batch_of(reader: pacsv.CSVStreamingReader, block_size: int) -> pa.RecordBatch | None:
+    try:
+        return reader.read_next_batch()
+    except StopIteration:
+        return None
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+        raise _translate(exc, block_size, 0) from None
 
 
 def _block_size(sample: bytes, batch_rows: int) -> int:
