@@ -47,7 +47,13 @@ from tally.ingest.sniff import (
     parse_record,
     read_records,
 )
-from tally.ingest.streams import CountingReader, PrefixedReader, Readable, read_up_to
+from tally.ingest.streams import (
+    CountingReader,
+    LineBoundedReader,
+    PrefixedReader,
+    Readable,
+    read_up_to,
+)
 
 HEAD_BYTES = 1 << 20  # where the header must be found; also the longest preamble + header
 DEFAULT_BATCH_ROWS = 65_536
@@ -308,8 +314,8 @@ def read_column_values(
     stream: IO[bytes] | Readable, options: ParseOptions, columns: list[str], *, max_bytes: int
 ) -> Iterator[tuple[np.ndarray, list[pa.Array]]]:
     """The raw text of some columns with the rows' 1-based data row numbers, a block at a time,
-    until about ``max_bytes`` of the file are read: a look down columns without converting rows
-    (rows with the wrong number of fields are left out)."""
+    in the rows within the first ``max_bytes`` of the data (whole rows): a look down columns
+    without converting rows (rows with the wrong number of fields are left out)."""
     opened = _open_data(stream, options)
     indices = [opened.columns.index(name) for name in columns if name in opened.columns]
     if not indices:
@@ -317,9 +323,12 @@ def read_column_values(
     names = [f"c{i}" for i in range(len(opened.columns))]
     block = _block_size(opened.sample, DEFAULT_BATCH_ROWS)
     ragged = _RaggedRows()
-    reader = _open_reader(opened.data, options, names, opened.encoding, block, ragged)
+    # Bounded by the bytes handed to pyarrow (which reads ahead on its own), not by a count of
+    # what it has read so far, so the rows looked at do not depend on timing.
+    data = LineBoundedReader(opened.data, max_bytes)
+    reader = _open_reader(data, options, names, opened.encoding, block, ragged)
     good_rows = 0
-    while opened.counting.count <= max_bytes:
+    while True:
         batch = _next_batch_of(reader, block)
         if batch is None:
             return
