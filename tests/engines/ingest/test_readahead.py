@@ -74,3 +74,24 @@ def test_a_gzip_file_with_a_ragged_row_is_read_ahead() -> None:
     options = _options(plain)
     evidence = read_ahead_date_format(io.BytesIO(gzip.compress(plain)), options, [DMY, MDY])
     assert evidence is not None and (evidence.date_format, evidence.row) == (MDY, 302)
+
+
+def test_the_byte_bound_stops_at_whole_rows() -> None:
+    data = _csv([*_ambiguous(300), "03/17/2024"])
+    options = _options(data)
+    last_row_starts = data.index(b"03/17/2024")
+    header_end = data.index(b"\n") + 1
+    short = last_row_starts - header_end + 5  # ends inside the deciding row: it is not read
+    assert read_ahead_date_format(io.BytesIO(data), options, [DMY, MDY], max_bytes=short) is None
+    whole = len(data) - header_end
+    found = read_ahead_date_format(io.BytesIO(data), options, [DMY, MDY], max_bytes=whole)
+    assert found is not None and found.row == 301
+
+
+def test_dates_whose_day_equals_their_month_leave_the_order_assumed() -> None:
+    data = _csv(["01/01/2024", "02/02/2024", "03/03/2024"] * 40 + ["03/17/2024"])
+    result = preflight(data[:1000], complete=False)
+    assert (result.date_format, result.date_format_choices) == (DMY, [DMY, MDY])
+    assert [w.code for w in result.warnings] == ["date_format_assumed"]
+    evidence = read_ahead_date_format(io.BytesIO(data), result.options, [DMY, MDY])
+    assert evidence is not None and evidence.date_format == MDY
