@@ -25,17 +25,14 @@ from tally.sources.reading import HEAD_BYTES, UploadOptions, preview_file, read_
 RIGHT_ID_OFFSET = 1_000_000_000
 
 
-class _DateRowsError(ValueError):
-    """The full read met dates the format chosen from the file's head cannot read."""
-
-
 @dataclass(frozen=True)
 class LoadedSide:
     frame: pl.DataFrame
     mapping: dict[str, str]  # what detection mapped: Tally field -> file column
     options: dict[str, Any]
     # What the upload had to ask the user (detection could not decide it), e.g. the date format
-    # of a file whose first rows all have days <= 12; empty when nothing was asked.
+    # of a file whose dates fit DD/MM and MM/DD alike all the way through the read-ahead (see
+    # tally.ingest.readahead); empty when nothing was asked.
     asked: dict[str, str] = field(default_factory=dict)
 
 
@@ -59,13 +56,10 @@ def load_file(path: Path, id_offset: int = 0, date_format: str | None = None) ->
     asked: dict[str, str] = {}
     try:
         options, batches = _read(path, head, UploadOptions())
-    except (OptionsError, _DateRowsError) as error:
-        # Detection could not decide the date format (it asks), or decided it from a head
-        # whose days were all <= 12 and the read failed further down (the user, told the row,
-        # gives the format): either way the user answers with the file's format.
-        if date_format is None or not (
-            isinstance(error, _DateRowsError) or "date_format" in str(error)
-        ):
+    except OptionsError as error:
+        # Detection could not decide the date format (it asks): the user answers with the
+        # file's format.
+        if date_format is None or "date_format" not in str(error):
             raise
         asked["date_format"] = f"{date_format} (detection: {error})"
         options, batches = _read(path, head, UploadOptions(date_format=date_format))
@@ -92,11 +86,6 @@ def _read(
         raise ValueError(f"{path.name}: preflight errors {preview.errors[:3]}")
     batches: list[pa.RecordBatch] = []
     for batch in read_file(path, preview.plan, batch_rows=100_000):
-        if batch.errors and all(e.code == "invalid_date" for e in batch.errors):
-            first = batch.errors[0]
-            raise _DateRowsError(
-                f"the head's date format fails at row {first.row} ({first.value!r})"
-            )
         if batch.errors:
             raise ValueError(f"{path.name}: {batch.errors[:3]}")
         batches.append(batch.records)

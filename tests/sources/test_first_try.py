@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.models import Record
+from tally.sources.reading import HEAD_BYTES
 from tests.helpers.projects import create_project
 from tests.helpers.users import AuthedUser, create_user
 from tests.helpers.waiting import wait_for
@@ -172,3 +173,53 @@ async def test_a_repeated_header_name_loads_with_a_warning(
     assert [w["code"] for w in body["warnings"]] == ["duplicate_header"]
     ready = await _loaded(client, owner, base, await _upload(client, owner, base, content, "f"))
     assert (ready["status"], ready["row_count"]) == ("ready", 1), ready
+
+
+def _month_first_payouts(*later: str) -> bytes:
+    """A month-first export in euros: the first 12,000 rows (beyond the head preflight reads) all
+    have days <= 12 and are in no date order, so the head alone assumes day-first."""
+    filler = "x" * 60
+    rows = [
+        f"{(i * 5) % 12 + 1:02d}/{(i * 7) % 12 + 1:02d}/2024,{i}.25,EUR,{filler}{i}"
+        for i in range(12_000)
+    ]
+    rows.extend(f"{value},1.00,EUR,later" for value in later)
+    return ("\n".join(["Date,Amount,Currency,Reference", *rows]) + "\n").encode()
+
+
+async def test_dates_the_head_cannot_order_are_settled_further_down(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    owner, base = await _setup(session)
+    content = _month_first_payouts("03/17/2024")
+    assert content.find(b"03/17/2024") > HEAD_BYTES
+    head = await _preflight(client, owner, base, content[:HEAD_BYTES], complete=False)
+    assert "date_format_assumed" in {warning["code"] for warning in head["warnings"]}
+    upload = await _upload(client, owner, base, content, "payouts.csv")
+    ready = await _loaded(client, owner, base, upload)
+    assert (ready["status"], ready["row_count"]) == ("ready", 12_001), ready
+    stored = await _stored(session, ready["id"])
+    assert stored[0][0] == date(2024, 1, 1) and stored[1][0] == date(2024, 6, 8)
+    assert stored[-1][0] == date(2024, 3, 17)
+
+
+async def test_a_date_the_detected_format_cannot_read_names_the_format_to_pick(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    # Both orders further down: nothing settles the order, day-first stays assumed, and the load
+    # fails at the first month-first date, naming it and the format that reads it.
+    owner, base = await _setup(session)
+    content = _month_first_payouts("03/17/2024", "17/03/2024")
+    failed = await _loaded(client, owner, base, await _upload(client, owner, base, content, "p"))
+    assert failed["status"] == "failed", failed
+    error = failed["error"]
+    assert error["errors"][0]["code"] == "invalid_date"
+    assert error["date_format"] == {
+        "detected": "%d/%m/%Y",
+        "choices": ["%d/%m/%Y", "%m/%d/%Y"],
+        "suggested": "%m/%d/%Y",
+        "row": 12_001,
+        "column": "Date",
+        "value": "03/17/2024",
+    }
+    assert "date_format %m/%d/%Y" in error["message"]

@@ -47,7 +47,13 @@ from tally.ingest.sniff import (
     parse_record,
     read_records,
 )
-from tally.ingest.streams import CountingReader, PrefixedReader, Readable, read_up_to
+from tally.ingest.streams import (
+    CountingReader,
+    LineBoundedReader,
+    PrefixedReader,
+    Readable,
+    read_up_to,
+)
 
 HEAD_BYTES = 1 << 20  # where the header must be found; also the longest preamble + header
 DEFAULT_BATCH_ROWS = 65_536
@@ -246,6 +252,34 @@ def parse_csv(
     row-level problems come back in each batch's ``errors`` and never stop the parse.
     """
     options.validate()
+    opened = _open_data(stream, options)
+    block = block_size if block_size is not None else _block_size(opened.sample, batch_rows)
+    yield from without_edge_rows(
+        _parse_rows(
+            opened.data,
+            opened.counting,
+            options,
+            opened.columns,
+            opened.encoding,
+            batch_rows,
+            block,
+        )
+    )
+
+
+@dataclass(frozen=True)
+class _OpenedData:
+    """A CSV stream positioned at its first data row, with what reading it needs."""
+
+    data: Readable
+    counting: CountingReader
+    columns: list[str]
+    encoding: str  # pyarrow's name for it
+    sample: bytes  # the head's data rows
+
+
+def _open_data(stream: IO[bytes] | Readable, options: ParseOptions) -> _OpenedData:
+    """Skip the preamble and header (checked against ``options``): the data rows follow."""
     counting = CountingReader(stream)
     head, complete = read_up_to(counting, HEAD_BYTES)
     if not head:
@@ -273,11 +307,44 @@ def parse_csv(
     else:
         data_offset = len(text[: start.data_offset].encode(options.python_encoding))
     data = PrefixedReader(head[data_offset:], source)
-    if block_size is None:
-        block_size = _block_size(head[data_offset:], batch_rows)
-    yield from without_edge_rows(
-        _parse_rows(data, counting, options, start.columns, arrow_encoding, batch_rows, block_size)
-    )
+    return _OpenedData(data, counting, start.columns, arrow_encoding, head[data_offset:])
+
+
+def read_column_values(
+    stream: IO[bytes] | Readable, options: ParseOptions, columns: list[str], *, max_bytes: int
+) -> Iterator[tuple[np.ndarray, list[pa.Array]]]:
+    """The raw text of some columns with the rows' 1-based data row numbers, a block at a time,
+    in the rows within the first ``max_bytes`` of the data (whole rows): a look down columns
+    without converting rows (rows with the wrong number of fields are left out)."""
+    opened = _open_data(stream, options)
+    indices = [opened.columns.index(name) for name in columns if name in opened.columns]
+    if not indices:
+        return
+    names = [f"c{i}" for i in range(len(opened.columns))]
+    block = _block_size(opened.sample, DEFAULT_BATCH_ROWS)
+    ragged = _RaggedRows()
+    # Bounded by the bytes handed to pyarrow (which reads ahead on its own), not by a count of
+    # what it has read so far, so the rows looked at do not depend on timing.
+    data = LineBoundedReader(opened.data, max_bytes)
+    reader = _open_reader(data, options, names, opened.encoding, block, ragged)
+    good_rows = 0
+    while True:
+        batch = _next_batch_of(reader, block)
+        if batch is None:
+            return
+        numbers = ragged.row_numbers(good_rows + 1, batch.num_rows)
+        good_rows += batch.num_rows
+        ragged.take_until(None)  # their text is not needed; keep memory flat
+        yield numbers, [batch.column(index) for index in indices]
+
+
+def _next_batch_of(reader: pacsv.CSVStreamingReader, block_size: int) -> pa.RecordBatch | None:
+    try:
+        return reader.read_next_batch()
+    except StopIteration:
+        return None
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+        raise _translate(exc, block_size, 0) from None
 
 
 def _block_size(sample: bytes, batch_rows: int) -> int:

@@ -263,7 +263,10 @@ def detect_date_format(
     winners = tuple(fmt for fmt in formats if scores[fmt] == best)
     if len(winners) == 1 or _same_dates(samples, winners):
         # Formats that read every value as the same date ('%d %b %Y', '%d %B %Y') are one answer.
-        return DateDetection(winners[0], winners[:1], False)
+        # When that is only because every day equals its month (01/01/2024), the other order stays
+        # a candidate: the sample did not decide it (the caller says the first is assumed).
+        other_order = [fmt for fmt in winners if is_day_first(fmt) != is_day_first(winners[0])]
+        return DateDetection(winners[0], (winners[0], *other_order[:1]), False)
     return DateDetection(None, winners, True)
 
 

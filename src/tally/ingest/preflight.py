@@ -527,6 +527,17 @@ def _date_format(
     if not values:
         return None, ()
     detection = detect_date_format(values)
+    if detection.format is not None and len(detection.candidates) > 1:
+        warnings.append(
+            IngestWarning(
+                "date_format_assumed",
+                f"every sampled date has its day equal to its month, so they fit "
+                f"{' and '.join(detection.candidates)} alike; reading them as {detection.format} "
+                "(set date_format to override)",
+                column=mapping.get("booking_date"),
+            )
+        )
+        return detection.format, detection.candidates
     if detection.ambiguous:
         booking = _column_values(mapping, ("booking_date",), columns, rows)
         codes = [

@@ -60,6 +60,34 @@ class PrefixedReader(io.RawIOBase):
         return len(data)
 
 
+class LineBoundedReader(io.RawIOBase):
+    """Reads through to ``source`` until about ``limit`` bytes, ending at the last line break
+    before the limit (so the rows read are whole): a deterministic bound on a look ahead."""
+
+    def __init__(self, source: Readable, limit: int) -> None:
+        super().__init__()
+        self._source = source
+        self._left = limit
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1, /) -> bytes:
+        if self._left <= 0:
+            return b""
+        wanted = self._left if size is None or size < 0 else min(size, self._left)
+        data = bytes(self._source.read(wanted))
+        self._left -= len(data)
+        if self._left <= 0 and data:
+            data = data[: data.rfind(b"\n") + 1]
+        return data
+
+    def readinto(self, buffer: memoryview | bytearray) -> int:  # type: ignore[override]
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
 def read_up_to(source: Readable, size: int) -> tuple[bytes, bool]:
     """Read ``size`` bytes (fewer only at the end): (data, whether the end was reached)."""
     chunks: list[bytes] = []

@@ -46,6 +46,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tally.cache import invalidate_data_sources
 from tally.config import Settings
 from tally.ingest.batches import skipped_rows_csv
+from tally.ingest.dates import DateFormatError, parse_date
 from tally.ingest.duplicates import ImportedIdentities, identity_keys, record_keys
 from tally.ingest.errors import IngestError, RowError
 from tally.ingest.formats import FormatError
@@ -119,6 +120,7 @@ class _Load:
     tally: StatementTally = field(default_factory=StatementTally)
     last_progress: float = 0.0
     max_rows: int | None = None  # rows this load may add (TALLY_MAX_SOURCE_ROWS less those held)
+    date_format_choices: list[str] = field(default_factory=list)  # detected among these, if any
 
     @classmethod
     def of_upload(
@@ -127,7 +129,10 @@ class _Load:
         """The load of a file accepted with ``parse_options``, and the plan to read it with."""
         options = parse_options or {}
         load = cls(
-            source_id, options.get("on_error", "reject"), options.get("accept_unbalanced", False)
+            source_id,
+            options.get("on_error", "reject"),
+            options.get("accept_unbalanced", False),
+            date_format_choices=list(options.get("date_format_choices") or []),
         )
         return load, ReadPlan.from_dict(options["plan"])
 
@@ -541,15 +546,51 @@ async def _records(
         await _report_progress(load, database, project_id)
         yield batch.records
     if rejecting:
-        raise FileRejected(
-            {
-                "message": f"The file has invalid rows; nothing was loaded. First {len(load.errors)} "
-                f"of {load.error_count}{'+' if len(load.errors) >= MAX_REPORTED_ERRORS else ''} "
-                "errors listed.",
-                "errors": load.errors,
-                "error_count": load.error_count,
-            }
-        )
+        detail: dict[str, Any] = {
+            "message": f"The file has invalid rows; nothing was loaded. First {len(load.errors)} "
+            f"of {load.error_count}{'+' if len(load.errors) >= MAX_REPORTED_ERRORS else ''} "
+            "errors listed.",
+            "errors": load.errors,
+            "error_count": load.error_count,
+        }
+        detected = _detected_date_format_failure(load, plan)
+        if detected is not None:
+            detail["message"] += " " + detected.pop("message")
+            detail["date_format"] = detected
+        raise FileRejected(detail)
+
+
+def _detected_date_format_failure(load: _Load, plan: ReadPlan) -> dict[str, Any] | None:
+    """When the load meets a date the detected date format cannot read but another format the
+    file's first rows fit can, which row failed and that format (for the user to pick)."""
+    used = (plan.options or {}).get("date_format")
+    failed = next((e for e in load.errors if e.get("code") == "invalid_date"), None)
+    if used is None or failed is None or len(load.date_format_choices) < 2:
+        return None
+    value = str(failed.get("value") or "")
+    suggested = next((fmt for fmt in load.date_format_choices if _reads(value, fmt)), None)
+    if suggested is None:
+        return None  # not a date in any format: a bad row, not a wrong detection
+    return {
+        "message": f"Row {failed.get('row')} has the date {value!r}, which the date format "
+        f"{used} cannot read: that format was detected from the file's first rows, which fit "
+        f"{' and '.join(load.date_format_choices)} alike. Upload the file again with "
+        f"date_format {suggested}.",
+        "detected": used,
+        "choices": load.date_format_choices,
+        "suggested": suggested,
+        "row": failed.get("row"),
+        "column": failed.get("column"),
+        "value": value,
+    }
+
+
+def _reads(value: str, date_format: str) -> bool:
+    try:
+        parse_date(value, date_format)
+    except DateFormatError:
+        return False
+    return True
 
 
 def _track_statement(batch: FileBatch, load: _Load) -> None:

@@ -30,7 +30,8 @@ from tally.ingest.formats import (
     detect_format,
 )
 from tally.ingest.options import ParseOptions
-from tally.ingest.preflight import DEFAULT_MAX_ROWS, PreflightResult, preflight
+from tally.ingest.preflight import DEFAULT_MAX_ROWS, IngestWarning, PreflightResult, preflight
+from tally.ingest.readahead import read_ahead_date_format
 from tally.ingest.xlsx_reader import parse_xlsx, preflight_xlsx
 from tally.money import format_units
 
@@ -188,6 +189,8 @@ def preview_file(
     _refuse_ignored_options(detected, options)
     if detected == "csv":
         result = preflight(head, complete=complete, **options.csv_hints())
+        if path is not None and not complete and options.date_format is None:
+            result = _date_order_from_whole_file(result, head, options, path)
         return Preview("csv", ReadPlan("csv", result.options.to_dict()), tabular=result)
     if detected == "xlsx":
         if path is None and not complete:
@@ -202,6 +205,39 @@ def preview_file(
         path=path,
         accept_unbalanced=options.accept_unbalanced,
     )
+
+
+def _date_order_from_whole_file(
+    result: PreflightResult, head: bytes, options: UploadOptions, path: Path
+) -> PreflightResult:
+    """A day/month order the head left undecided or only assumed, settled by reading ahead down
+    the file's date columns (tally.ingest.readahead); the result unchanged when nothing there
+    settles it."""
+    undecided = result.date_format is None and len(result.date_format_choices) > 1
+    assumed = any(warning.code == "date_format_assumed" for warning in result.warnings)
+    if not (undecided or assumed):
+        return result
+    candidates = list(result.date_format_choices)
+    try:
+        with path.open("rb") as stream:
+            evidence = read_ahead_date_format(stream, result.options, candidates)
+    except IngestError:
+        return result  # the load reports what is wrong with the file further down
+    if evidence is None:
+        return result
+    hints = options.csv_hints() | {"date_format": evidence.date_format}
+    decided = preflight(head, complete=False, **hints)
+    decided.date_format_choices = candidates
+    decided.warnings.append(
+        IngestWarning(
+            "date_format_read_ahead",
+            f"{evidence.explain(candidates)}: reading the dates as {evidence.date_format} "
+            "(set date_format to override)",
+            column=evidence.column,
+            row=evidence.row,
+        )
+    )
+    return decided
 
 
 # The options each format reads; any other one given is refused rather than silently dropped.

@@ -423,12 +423,18 @@ async def _accepted_preview(
 
 
 def _parse_options(preview: Preview, options: UploadOptions) -> dict[str, Any]:
-    """What the background load needs to read an accepted file again: its plan and error policy."""
-    return {
+    """What the background load needs to read an accepted file again: its plan and error policy,
+    and the date formats the file's first rows fit when the user gave none and several fit (so a
+    date the detected format cannot read further down is reported as a detection to correct)."""
+    parse_options: dict[str, Any] = {
         "plan": preview.plan.to_dict(),
         "on_error": options.on_error,
         "accept_unbalanced": options.accept_unbalanced,
     }
+    choices = preview.tabular.date_format_choices if preview.tabular is not None else []
+    if options.date_format is None and len(choices) > 1:
+        parse_options["date_format_choices"] = list(choices)
+    return parse_options
 
 
 def _move_into_place(upload: SpooledUpload, target: Path) -> None:

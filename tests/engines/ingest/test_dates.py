@@ -146,3 +146,11 @@ def test_order_prefers_weeks_over_months_when_both_readings_are_ordered() -> Non
 )
 def test_order_leaves_a_real_tie_unbroken(values: list[str]) -> None:
     assert date_order_tiebreak(values, ("%d/%m/%Y", "%m/%d/%Y")) is None
+
+
+def test_days_equal_to_months_keep_the_other_order_a_candidate() -> None:
+    detection = detect_date_format(["01/01/2024", "02/02/2024"])
+    assert (detection.format, detection.candidates) == ("%d/%m/%Y", ("%d/%m/%Y", "%m/%d/%Y"))
+    assert not detection.ambiguous
+    named = detect_date_format(["12 Dec 2019", "03 Jan 2020"])
+    assert named.candidates == (named.format,)
