@@ -16,7 +16,7 @@ async def join_by_invitation(
         json={"email": member.email, "role": role},
         headers=owner.headers,
     )
-    assert invited.status_code == 202, invited.text
+    assert invited.status_code == 201, invited.text
     accepted = await client.post(
         "/api/v1/invitations/accept",
         json={"token": invited.json()["token"], "password": DEFAULT_PASSWORD},

@@ -43,7 +43,7 @@ async def test_known_and_unknown_addresses_get_the_same_answer(
     assert set(for_known.json()) == set(for_unknown.json())
     assert for_known.json()["status"] == "pending"
     # Nobody joined: the members list shows no difference between the two either.
-    members = (await client.get(url, headers=owner.headers)).json()
+    members = (await client.get(url, headers=owner.headers)).json()["items"]
     assert [m["email"] for m in members] == [owner.email]
     # The token is shown once and stored only as its digest.
     token = for_unknown.json()["token"]
@@ -157,7 +157,8 @@ async def test_revoked_replaced_and_expired_links_stop_working(
         await client.post(members, json={"email": "x@example.test"}, headers=owner.headers)
     ).json()
     listed = {
-        i["id"]: i["status"] for i in (await client.get(invitations, headers=owner.headers)).json()
+        i["id"]: i["status"]
+        for i in (await client.get(invitations, headers=owner.headers)).json()["items"]
     }
     assert listed == {first["id"]: "revoked", second["id"]: "pending"}
 

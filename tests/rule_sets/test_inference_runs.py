@@ -146,7 +146,7 @@ async def test_a_failed_inference_says_why_and_stores_nothing(
     assert (body["status"], body["version"]) == ("failed", None)
     assert body["error"] == "RuntimeError: the worker's thread pool is gone"
     versions = await client.get(world.url("/rule-set/versions"), headers=world.viewer.headers)
-    assert versions.json() == []
+    assert versions.json()["items"] == []
     assert await run_inference(db, run_id) is None  # a finished run is not run again
 
 
@@ -188,7 +188,7 @@ async def test_inferences_are_cancelled_queued_at_once_and_running_at_their_next
     )
     assert (stopped.json()["status"], stopped.json()["version"]) == ("cancelled", None)
     versions = await client.get(world.url("/rule-set/versions"), headers=world.viewer.headers)
-    assert versions.json() == []
+    assert versions.json()["items"] == []
 
 
 async def test_a_first_job_over_large_sources_infers_its_rules_in_its_own_task(
@@ -228,4 +228,4 @@ async def test_a_first_job_over_large_sources_infers_its_rules_in_its_own_task(
     )
     assert "infer" not in finished["summary"]["phases"]
     versions = await client.get(world.url("/rule-set/versions"), headers=world.viewer.headers)
-    assert [v["number"] for v in versions.json()] == [1]
+    assert [v["number"] for v in versions.json()["items"]] == [1]

@@ -90,10 +90,9 @@ def print_summary(summary: JobSummary) -> None:
             side,
             figures.records,
             figures.matched,
-            figures.matched_amount,
+            f"{figures.matched_amount} {figures.currency or ''}".rstrip(),
             figures.unmatched,
-            figures.unmatched_amount,
-            figures.currency or "",
+            f"{figures.unmatched_amount} {figures.currency or ''}".rstrip(),
         )
         for side, figures in (("left", summary.left), ("right", summary.right))
     ]
@@ -105,7 +104,6 @@ def print_summary(summary: JobSummary) -> None:
             "matched amount",
             "unmatched",
             "unmatched amount",
-            "currency",
         ),
         rows,
     )

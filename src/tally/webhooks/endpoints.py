@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response, status
 
 from tally.config import Settings
+from tally.kit.accepted import accepted_response, mark_accepted
 from tally.kit.errors import Forbidden, error_responses
 from tally.kit.tasks import TaskQueueDep
 from tally.projects.auth import ProjectNotFound, ProjectOwner, ProjectReader
@@ -90,14 +91,29 @@ async def rotate_webhook_secret(
     "/{webhook_id}/test",
     response_model=DeliveryRead,
     status_code=status.HTTP_202_ACCEPTED,
-    responses=error_responses(ProjectNotFound, Forbidden, WebhookNotFound),
+    responses={
+        **accepted_response("Queued: follow the delivery in the hook's log (Location)"),
+        **error_responses(ProjectNotFound, Forbidden, WebhookNotFound),
+    },
     operation_id="webhooks_send_test",
 )
 async def send_test_webhook(
-    access: ProjectOwner, webhook_id: int, session: Session, queue: TaskQueueDep
+    access: ProjectOwner,
+    webhook_id: int,
+    session: Session,
+    queue: TaskQueueDep,
+    request: Request,
+    response: Response,
 ) -> DeliveryRead:
     """Queue a ``webhook.test`` delivery; follow it in the delivery log."""
     delivery = await WebhookService(session).send_test(access, webhook_id, queue)
+    mark_accepted(
+        request,
+        response,
+        "list_webhook_deliveries",
+        project_id=access.project_id,
+        webhook_id=webhook_id,
+    )
     return DeliveryRead.model_validate(delivery)
 
 

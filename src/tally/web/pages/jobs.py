@@ -65,7 +65,7 @@ async def get_new_job_page(
             "sources": ready,
             "not_ready": [s for s in sources if s.status != DataSourceStatus.READY],
             "editing": editing,
-            "rules": editing.version.rules if editing.version else None,
+            "rules": editing.version.rules.model_dump(mode="json") if editing.version else None,
             "inference": inference,
         },
     )
