@@ -182,7 +182,7 @@ async def test_revoked_replaced_and_expired_links_stop_working(
     assert stored is not None
     stored.expires_at = stored.created_at
     await session.commit()
-    expired = (await client.get(invitations, headers=owner.headers)).json()
+    expired = (await client.get(invitations, headers=owner.headers)).json()["items"]
     assert {i["id"]: i["status"] for i in expired}[third["id"]] == "expired"
 
     for token in (first["token"], second["token"], third["token"], "tlyi_made-up"):

@@ -75,7 +75,7 @@ async def test_without_rules_the_run_page_proposes_them_from_the_sources_and_the
     )
     assert again.headers["hx-refresh"] == "true"
     versions = await client.get(world.url("/rule-set/versions"), headers=world.viewer.headers)
-    assert [v["number"] for v in versions.json()] == [1]
+    assert [v["number"] for v in versions.json()["items"]] == [1]
 
 
 async def test_large_sources_are_proposed_in_the_background_on_the_run_and_rules_pages(
