@@ -345,7 +345,8 @@ def _candidates(
         # on what exact sums left open (parts each with a fee deducted).
         sums = amount_model(key.groups, sums=True) if key.groups.height >= _MIN_GROUPS else None
         if sums is not None:  # the sums' own tolerance, with the pairs' sign convention
-            sums = dataclasses.replace(sums, sign=amount.sign)
+            sums = _sums_model(sums, amount)
+        retried: list[_Candidate] = []
         for tolerance in reversed(_tolerances(sums or amount)):
             exact = tolerance.abs_units == tolerance.pct_ppm == 0
             group_conds: list[Condition] = [key.condition, tolerance]
@@ -355,10 +356,11 @@ def _candidates(
                 (Cardinality.ONE_TO_MANY, "one left record paid by several right records"),
                 (Cardinality.MANY_TO_ONE, "several left records paid by one right record"),
             ):
+                name = f"key_{cardinality.value}" + ("" if exact else "_fee")
                 out.append(
                     _Candidate(
                         Rule(
-                            name=f"key_{cardinality.value}" + ("" if exact else "_fee"),
+                            name=name,
                             conditions=[*group_conds, *keyed],
                             cardinality=cardinality,
                             max_group_size=_group_size(key),
@@ -367,8 +369,11 @@ def _candidates(
                         key_group=True,
                         note=f"{what}, quoting the same key; sums "
                         + ("equal" if exact else "within the amount tolerance"),
+                        group=name,
                     )
                 )
+                if not exact:
+                    retried.append(dataclasses.replace(out[-1]))
         out.append(
             _Candidate(
                 Rule(name="key", conditions=[*conds, *keyed]),
@@ -377,6 +382,11 @@ def _candidates(
                 margin,
             )
         )
+        # Sums within a tolerance are tried again once the key has settled whole payments: a
+        # sale and its refund or chargeback quoting one order are a block of several records
+        # too, where chance sums of the decoy count against the rule though no true sum of
+        # them exists. Without them the blocks left are the splits' and batches' own.
+        out += retried
         if key.second is not None:
             second: list[Condition] = [
                 key.second.condition.model_copy(update={"weight": 2.0}),
@@ -410,6 +420,14 @@ def _candidates(
             )
         )
     return out
+
+
+def _sums_model(sums: AmountModel, pairs: AmountModel) -> AmountModel:
+    """The key groups' tolerance, with the pairs' sign convention and at least their percentage
+    fee: parts of a split each pay the fee a whole payment pays, while the groups the sums were
+    read from are those whose totals agree within the key's 10 %, so a larger fee never shows
+    in them."""
+    return dataclasses.replace(sums, sign=pairs.sign, pct_ppm=max(sums.pct_ppm, pairs.pct_ppm))
 
 
 def _group_size(key: KeyChoice) -> int:
