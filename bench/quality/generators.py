@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.quality.acquirer import AcquirerSettlement
 from bench.quality.case import Case, CaseWriter, SideWriter
 from bench.quality.formats import (
     BRITISH_BANK,
@@ -502,7 +503,7 @@ class VendorAP:
         return case.write(directory)
 
 
-Generator = BankLedger | PayoutsOrders | VendorAP | MarketplaceOrders
+Generator = BankLedger | PayoutsOrders | VendorAP | MarketplaceOrders | AcquirerSettlement
 
 GENERATORS: dict[str, Generator] = {
     # (a) the case of the issue: German bank export (cp1252, ';', 1.234,56) vs an ISO ledger.
@@ -581,6 +582,9 @@ GENERATORS: dict[str, Generator] = {
     # (e) a case of another shape, written to check inference generalises
     # (bench.quality.marketplace); no hand-tuned rules or SQL exist for it.
     "marketplace_es": MarketplaceOrders(),
+    # (f) a card acquirer's settlement report vs a shop's terminal export
+    # (bench.quality.acquirer), written the same way: no hand-tuned rules or SQL exist for it.
+    "acquirer_de": AcquirerSettlement(),
 }
 
 WriteCase = Callable[[str, int, int, Path], Case]

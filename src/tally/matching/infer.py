@@ -37,7 +37,7 @@ from tally.matching.candidates import Limits, pair_candidates
 from tally.matching.conditions import EDGE_SCORE, block_spec, work_frames
 from tally.matching.duplicates import find_duplicates
 from tally.matching.engine import reconcile
-from tally.matching.fields import prepare_side
+from tally.matching.fields import field_expr, prepare_side
 from tally.matching.infer_keys import (
     KEY_NORMALISERS,
     KeyChoice,
@@ -58,6 +58,7 @@ from tally.matching.infer_models import (
 from tally.matching.infer_sample import reach, repeated_share, sample
 from tally.matching.result import ReconcileResult
 from tally.matching.rules import (
+    EXTRA_PREFIX,
     TEXT_FIELDS,
     AmountCondition,
     Cardinality,
@@ -260,11 +261,8 @@ def infer_rules(
                 "no key found: amounts and dates only, every match a suggestion to review",
             )
         )
-    rule_set = RuleSet(
-        rules=state.rules,
-        derived_fields=state.derived,
-        duplicate_fields=_duplicate_fields(ls, rs),
-    )
+    rule_set = RuleSet(rules=state.rules, derived_fields=state.derived)
+    rule_set = rule_set.model_copy(update={"duplicate_fields": _duplicate_fields(ls, rs, rule_set)})
     notes.append(_duplicate_note(ls, rs, rule_set))
     return InferredRules(
         rule_set=rule_set,
@@ -749,18 +747,33 @@ def _decoy(frame: pl.DataFrame, pool: np.ndarray, seed: int) -> pl.DataFrame:
     return frame.with_columns(pl.Series("amount", units, dtype=pl.Int64))
 
 
-def _duplicate_fields(left: pl.DataFrame, right: pl.DataFrame) -> list[str]:
+def _duplicate_fields(left: pl.DataFrame, right: pl.DataFrame, rule_set: RuleSet) -> list[str]:
     """The text fields that describe a record on either side (filled in half of it): with amount
-    and date they tell an exported-twice row from a genuinely repeated payment."""
-    names = []
-    for name in TEXT_FIELDS:
-        if name == "currency":
+    and date they tell an exported-twice row from a genuinely repeated payment. A side that no
+    such field describes (a card terminal's export: card, receipt number and authorisation code
+    each in a column of its own) is described by its own columns: without them its rows
+    exported twice are never found, and each twin ties with its original for one partner."""
+    names = [
+        name
+        for name in TEXT_FIELDS
+        if name != "currency" and any(_filled_half(f, pl.col(name)) for f in (left, right))
+    ]
+    for frame in (left, right):
+        if any(_filled_half(frame, field_expr(name, rule_set)) for name in names):
             continue
-        if any(
-            int((f[name].str.len_bytes() > 0).sum()) * 2 >= max(f.height, 1) for f in (left, right)
-        ):
-            names.append(name)
+        names += [
+            name
+            for name in text_fields(frame)
+            if name.startswith(EXTRA_PREFIX)
+            and name not in names
+            and _filled_half(frame, field_expr(name, rule_set))
+        ]
     return names or ["description"]
+
+
+def _filled_half(frame: pl.DataFrame, value: pl.Expr) -> bool:
+    filled = frame.select((value.str.len_bytes() > 0).sum()).item()
+    return int(filled or 0) * 2 >= max(frame.height, 1)
 
 
 def _duplicate_note(left: pl.DataFrame, right: pl.DataFrame, rule_set: RuleSet) -> str:
