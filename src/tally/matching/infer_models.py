@@ -48,7 +48,7 @@ class AmountModel:
     def condition(self, *, required: bool = True, weight: float = 1.0) -> AmountCondition:
         pct = None
         if self.pct_ppm:
-            pct = str((Decimal(self.pct_ppm) / 10_000).normalize())
+            pct = format((Decimal(self.pct_ppm) / 10_000).normalize(), "f")  # "10", not "1E+1"
         return AmountCondition(
             abs_tolerance=format_units(self.abs_tolerance).replace(",", ""),
             pct_tolerance=pct,

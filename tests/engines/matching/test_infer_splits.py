@@ -82,8 +82,11 @@ def test_the_sums_tolerance_is_at_least_the_fee_each_part_pays() -> None:
     pairs = AmountModel("opposite", 0, 150_300, 0.0, 400, "pairs")
     widened = _sums_model(sums, pairs)
     assert widened.pct_ppm == 150_300 and widened.sign == "opposite"
+    assert widened.condition().pct_tolerance == "15.03"
     narrow = AmountModel("same", 2_500, 14_000, 0.0, 400, "pairs")
-    assert _sums_model(sums, narrow).pct_ppm == 100_000  # the sums' own, when larger
+    kept = _sums_model(sums, narrow)
+    assert kept.pct_ppm == 100_000  # the sums' own, when larger
+    assert kept.condition().pct_tolerance == "10"  # a percentage a person reads, not "1E+1"
 
 
 def test_rows_exported_twice_are_told_by_a_sides_own_columns() -> None:
