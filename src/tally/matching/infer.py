@@ -37,12 +37,15 @@ from tally.matching.candidates import Limits, pair_candidates
 from tally.matching.conditions import EDGE_SCORE, block_spec, work_frames
 from tally.matching.duplicates import find_duplicates
 from tally.matching.engine import reconcile
-from tally.matching.fields import field_expr, prepare_side
+from tally.matching.fields import ROW, field_expr, prepare_side
 from tally.matching.infer_keys import (
     KEY_NORMALISERS,
     KeyChoice,
+    SecondKey,
     chance_similarity,
     choose_key,
+    key_rule_set,
+    key_values,
     slug,
     text_fields,
 )
@@ -207,6 +210,8 @@ def infer_rules(
     rs = wide
     if window is not None and key is not None:
         rs = reach(full_left, ls, wide, key, window)
+        if key.second is not None:
+            rs = _second_reach(ls, wide, rs, key.second)
     notes: list[str] = []
     if ls.height < full_left.height or rs.height < full_right.height:
         notes.append(
@@ -275,6 +280,22 @@ def infer_rules(
         sampled_right=rs.height,
         seconds=time.perf_counter() - started,
     )
+
+
+def _second_reach(
+    ls: pl.DataFrame, wide: pl.DataFrame, rs: pl.DataFrame, second: SecondKey
+) -> pl.DataFrame:
+    """The right sample with the records quoting a second-key value a sampled left record holds:
+    a refund quoting its order comes weeks after the order, beyond the lags of the first key,
+    while its credit note (naming the order in a column of its own) is in the sample. Without
+    them the second key finds no candidates in a sample, though it pairs a tenth of the
+    records of the whole sources (the marketplace case at 100k in bench/quality/REPORT.md)."""
+    cond = second.condition
+    rule_set = key_rule_set(cond, second.derived)
+    held = key_values(ls, cond.field, cond.normalisers, rule_set)
+    quoted = key_values(wide, cond.other_field, cond.normalisers, rule_set, ROW)
+    rows = quoted.join(held, on="k", how="semi")[ROW].implode()
+    return wide.filter(pl.col(ROW).is_in(rs[ROW].implode()) | pl.col(ROW).is_in(rows))
 
 
 def _sign_only(left: pl.DataFrame, right: pl.DataFrame) -> AmountModel:
