@@ -9,7 +9,7 @@ import polars as pl
 
 from tally.matching import reconcile
 from tally.matching.backtest import precision_recall
-from tally.matching.infer import _sums_model, infer_rules
+from tally.matching.infer import InferenceLimits, _sums_model, infer_rules
 from tally.matching.infer_models import AmountModel
 
 from .helpers import records
@@ -115,5 +115,36 @@ def test_rows_exported_twice_are_told_by_a_sides_own_columns() -> None:
     flagged = set(result.duplicates.filter(pl.col("side") == "left")["record_id"].to_list())
     assert len(flagged) == 30  # fifteen rows and their copies
     assert result.matches.filter(pl.col("status") == "ambiguous").height == 0
+    figures = precision_recall(result, pl.DataFrame(truth, ["left_id", "right_id"], orient="row"))
+    assert figures.precision == 1.0 and figures.recall == 1.0
+
+
+def test_a_sample_reaches_the_records_a_second_key_pairs_weeks_later() -> None:
+    # Refunds 47 days after their orders quote the order; the credit notes in the sample name
+    # the order in a column of their own. The first key's lags (2 days) do not reach them.
+    rng = np.random.default_rng(3)
+    left: list[dict[str, object]] = []
+    right: list[dict[str, object]] = []
+    truth: list[tuple[int, int]] = []
+    for i in range(600):
+        order = f"408-{1_000_000 + 37 * i}-{i:07d}"
+        amount = int(rng.integers(2_000, 900_000)) * 100
+        day = i // 3
+        left.append({"id": len(left) + 1, "amount": amount, "day": day,
+                     "extra": json.dumps({"Pedido": order})})  # fmt: skip
+        right.append({"id": 100_000 + len(right), "amount": amount, "day": day + 2,
+                      "reference": order})  # fmt: skip
+        truth.append((len(left), 100_000 + len(right) - 1))
+        if i % 3 == 0:
+            left.append({"id": len(left) + 1, "amount": -amount, "day": day + 45,
+                         "extra": json.dumps({"Pedido": f"AB-{i:05d}", "Ref": order})})  # fmt: skip
+            right.append({"id": 100_000 + len(right), "amount": -amount, "day": day + 47,
+                          "reference": order})  # fmt: skip
+            truth.append((len(left), 100_000 + len(right) - 1))
+    lf, rf = records(*left), records(*right)
+    inferred = infer_rules(lf, rf, limits=InferenceLimits(sample_rows=150))
+    assert inferred.sampled_left < inferred.left_rows
+    assert "second_key" in [r.name for r in inferred.rule_set.rules]
+    result = reconcile(lf, rf, inferred.rule_set)
     figures = precision_recall(result, pl.DataFrame(truth, ["left_id", "right_id"], orient="row"))
     assert figures.precision == 1.0 and figures.recall == 1.0
