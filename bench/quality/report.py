@@ -48,7 +48,12 @@ notes, instalments, payments quoting the company's own document number); `market
 exist for it: a Spanish seller's order book `;`, DD/MM/YY, `1.234,56`, orders in EUR and GBP,
 credit notes naming their order in a column of their own, vs a marketplace settlement report
 `05-Mar-2024`, `1,234.56`: commission by category 7-15 %, split shipments, refunds, chargebacks,
-sale rows without the order id, rows exported twice).
+sale rows without the order id, rows exported twice); `acquirer_de` (`bench/quality/acquirer.py`,
+written the same way: a German shop's card terminal export, cp1252, `;`, DD.MM.YYYY, vs its card
+acquirer's settlement report, ISO dates: fees by card type 0.9-2.4 % + 0.08, tips added after
+authorisation, cards charged in USD/GBP/CHF settled in EUR, refunds and offline payments without
+an authorisation code on one side, American Express settled as one row per terminal and day,
+chargebacks, terminal rental, terminal rows exported twice).
 """
 
 
