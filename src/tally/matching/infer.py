@@ -35,9 +35,9 @@ import polars as pl
 from tally.matching.backtest import predicted_pairs
 from tally.matching.candidates import Limits, pair_candidates
 from tally.matching.conditions import EDGE_SCORE, block_spec, work_frames
-from tally.matching.duplicates import find_duplicates
 from tally.matching.engine import reconcile
-from tally.matching.fields import ROW, field_expr, prepare_side
+from tally.matching.fields import ROW, prepare_side
+from tally.matching.infer_duplicates import duplicate_fields, duplicate_note
 from tally.matching.infer_keys import (
     KEY_NORMALISERS,
     KeyChoice,
@@ -61,8 +61,6 @@ from tally.matching.infer_models import (
 from tally.matching.infer_sample import reach, repeated_share, sample
 from tally.matching.result import ReconcileResult
 from tally.matching.rules import (
-    EXTRA_PREFIX,
-    TEXT_FIELDS,
     AmountCondition,
     Cardinality,
     Condition,
@@ -267,8 +265,8 @@ def infer_rules(
             )
         )
     rule_set = RuleSet(rules=state.rules, derived_fields=state.derived)
-    rule_set = rule_set.model_copy(update={"duplicate_fields": _duplicate_fields(ls, rs, rule_set)})
-    notes.append(_duplicate_note(ls, rs, rule_set))
+    rule_set = rule_set.model_copy(update={"duplicate_fields": duplicate_fields(ls, rs, rule_set)})
+    notes.append(duplicate_note(ls, rs, rule_set))
     return InferredRules(
         rule_set=rule_set,
         evidence=tuple(state.evidence),
@@ -766,44 +764,3 @@ def _decoy(frame: pl.DataFrame, pool: np.ndarray, seed: int) -> pl.DataFrame:
     )
     units = np.round(moved / 100).astype(np.int64) * 100  # whole cents
     return frame.with_columns(pl.Series("amount", units, dtype=pl.Int64))
-
-
-def _duplicate_fields(left: pl.DataFrame, right: pl.DataFrame, rule_set: RuleSet) -> list[str]:
-    """The text fields that describe a record on either side (filled in half of it): with amount
-    and date they tell an exported-twice row from a genuinely repeated payment. A side that no
-    such field describes (a card terminal's export: card, receipt number and authorisation code
-    each in a column of its own) is described by its own columns: without them its rows
-    exported twice are never found, and each twin ties with its original for one partner."""
-    names = [
-        name
-        for name in TEXT_FIELDS
-        if name != "currency" and any(_filled_half(f, pl.col(name)) for f in (left, right))
-    ]
-    for frame in (left, right):
-        if any(_filled_half(frame, field_expr(name, rule_set)) for name in names):
-            continue
-        names += [
-            name
-            for name in text_fields(frame)
-            if name.startswith(EXTRA_PREFIX)
-            and name not in names
-            and _filled_half(frame, field_expr(name, rule_set))
-        ]
-    return names or ["description"]
-
-
-def _filled_half(frame: pl.DataFrame, value: pl.Expr) -> bool:
-    filled = frame.select((value.str.len_bytes() > 0).sum()).item()
-    return int(filled or 0) * 2 >= max(frame.height, 1)
-
-
-def _duplicate_note(left: pl.DataFrame, right: pl.DataFrame, rule_set: RuleSet) -> str:
-    counts = [
-        find_duplicates(frame, rule_set, side).height
-        for frame, side in ((left, "left"), (right, "right"))
-    ]
-    fields = ", ".join(rule_set.duplicate_fields or [])
-    return (
-        f"duplicates: records equal on {fields}, amount and booking date; "
-        f"{counts[0]} left and {counts[1]} right records have a twin"
-    )
