@@ -45,6 +45,7 @@ ROOT = HERE.parents[1]
 DATA = HERE.parent / "data"
 PASSWORD = "bench password"
 IDLE_SAMPLES = 60
+SAMPLES_LOG: Path | None = None  # --samples-log
 
 
 def _free_port() -> int:
@@ -149,6 +150,9 @@ class _Writers:
         if response.status_code >= 300:
             self.failures.append(response.status_code)
         self.samples[kind].append(elapsed * 1000)
+        if SAMPLES_LOG is not None:  # every sample as it comes: a run cut short still tells
+            with SAMPLES_LOG.open("a") as out:
+                out.write(f"{time.time():.3f} {kind} {response.status_code} {elapsed * 1000:.1f}\n")
 
     async def run_until(self, done: Callable[[], Awaitable[bool]]) -> None:
         """Issue requests on schedule until ``done()`` (polled every 0.5 s) says so; then wait
@@ -361,7 +365,10 @@ def main() -> None:
         "another process while the server serves",
     )
     parser.add_argument("--report", type=Path, default=HERE / "WRITERS.md")
+    parser.add_argument("--samples-log", type=Path, help="append each sample to this file")
     args = parser.parse_args()
+    global SAMPLES_LOG
+    SAMPLES_LOG = args.samples_log
     backends = [
         b for b in args.backend if b == "sqlite" or os.environ.get("TALLY_TEST_DATABASE_URL")
     ]
