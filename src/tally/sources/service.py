@@ -24,7 +24,7 @@ from tally.models.base import utcnow
 from tally.profiles.service import ImportProfileService, with_profile
 from tally.projects.auth import ProjectAccess
 from tally.results.repository import ResultRepository
-from tally.sources.ingestion import BATCH_ROWS, load_identities
+from tally.sources.ingestion import BATCH_ROWS, DELETE_STEP_ROWS, load_identities
 from tally.sources.limits import SourceLimits, check_upload
 from tally.sources.progress import progress_board
 from tally.sources.reading import (
@@ -296,7 +296,8 @@ class DataSourceService:
         On SQLite a delete of millions of records in one statement held the write lock for its
         whole run (every tenant's writers waited): there the source is hidden here and its records
         go in short steps afterwards (tally.sources.ingestion.purge_source). PostgreSQL deletes
-        them here, in the request's transaction (MVCC: no other writer waits).
+        them here, in the request's transaction (MVCC: no other writer waits), and so does SQLite
+        for a source no bigger than one step.
 
         Refused (SourceInUse, naming the jobs) while a job that reconciled it holds review
         decisions and is not archived, or is queued or running. Jobs without decisions go with
@@ -317,7 +318,9 @@ class DataSourceService:
         purge_later = False
         if any(use.archived for use in uses):
             await self.repository.retire(source, utcnow())
-        elif self.session.get_bind().dialect.name == "sqlite":
+        elif (
+            self.session.get_bind().dialect.name == "sqlite" and source.row_count > DELETE_STEP_ROWS
+        ):
             await self.repository.hide_for_deletion(source, utcnow())
             purge_later = True
         else:
