@@ -12,10 +12,15 @@ a crash leaves the source `ingesting`, and the re-run that start-up recovery enq
 leftovers first. Either way the source is never visible half-loaded. Running it twice is safe — a
 source that is no longer `ingesting` is skipped, and a re-run starts from an empty source.
 
-On SQLite a writer that finds the lock taken polls for it (the busy handler sleeps 1, 2, 5, ...
-25 ms, later 50 and 100 ms), so a load that commits and starts its next transaction at once keeps
-it from them: each step therefore writes at most WRITE_STEP_ROWS rows and then leaves the lock
-free for LOCK_GAP_S, longer than the handler's early polls (measured in bench/ingest/WRITERS.md).
+On SQLite each step writes at most WRITE_STEP_ROWS rows. The writers of this process take turns
+with the load's steps at the write gate (tally.kit.db.SqliteWriteGate, arrival order), so one
+waits for at most the step before it. A writer of another process polls for the lock in SQLite's
+busy handler (sleeps of 1, 2, 5, ... 25 ms, later 50 and 100 ms): for it, each step leaves the lock
+free for LOCK_GAP_S, longer than the handler's early polls (bench/ingest/WRITERS.md).
+
+Deleting a big source (purge_source) goes the same way on SQLite: the source is hidden first
+(deleted_at, status `deleting`), its records go in steps of DELETE_STEP_ROWS, its row last; a
+restart finishes a deletion cut short (start-up recovery enqueues it again).
 
 An append (DataSourceAppend) runs while its source is `appending` and stays `ready` for every
 reader: it adds only the rows the source does not hold yet (tally.ingest.duplicates), numbered
