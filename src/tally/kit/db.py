@@ -239,10 +239,15 @@ class SqliteWriteGate:
     def __init__(self, timeout_s: float) -> None:
         self.timeout_s = timeout_s
         self._locks: dict[asyncio.AbstractEventLoop, asyncio.Lock] = {}
+        self._waiting = 0
 
     def install(self, engine: AsyncEngine) -> None:
         event.listen(engine.sync_engine, "before_cursor_execute", self._before_execute)
         event.listen(engine.sync_engine.pool, "checkin", self._on_checkin)
+
+    def waiting(self) -> int:
+        """How many connections wait for their turn to write."""
+        return self._waiting
 
     def _lock(self) -> asyncio.Lock:
         loop = asyncio.get_running_loop()
@@ -268,8 +273,12 @@ class SqliteWriteGate:
 
     async def _acquire(self, lock: asyncio.Lock) -> None:
         # asyncio.timeout, not wait_for: a lock granted as the time runs out is handed on, not lost.
-        async with asyncio.timeout(self.timeout_s):
-            await lock.acquire()
+        self._waiting += 1
+        try:
+            async with asyncio.timeout(self.timeout_s):
+                await lock.acquire()
+        finally:
+            self._waiting -= 1
 
     def _on_checkin(self, _dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
         held = record.info.pop("write_gate", None)
