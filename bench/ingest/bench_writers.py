@@ -45,6 +45,7 @@ ROOT = HERE.parents[1]
 DATA = HERE.parent / "data"
 PASSWORD = "bench password"
 IDLE_SAMPLES = 60
+SAMPLES_LOG: Path | None = None  # --samples-log
 
 
 def _free_port() -> int:
@@ -149,6 +150,9 @@ class _Writers:
         if response.status_code >= 300:
             self.failures.append(response.status_code)
         self.samples[kind].append(elapsed * 1000)
+        if SAMPLES_LOG is not None:  # every sample as it comes: a run cut short still tells
+            with SAMPLES_LOG.open("a") as out:
+                out.write(f"{time.time():.3f} {kind} {response.status_code} {elapsed * 1000:.1f}\n")
 
     async def run_until(self, done: Callable[[], Awaitable[bool]]) -> None:
         """Issue requests on schedule until ``done()`` (polled every 0.5 s) says so; then wait
@@ -201,13 +205,24 @@ async def _one_run(
             loaded = _CliIngest(server, file, project_id)
         else:
             loaded = _UploadIngest(base, file, project_id, owner)
-        await writers.run_until(loaded.finished)
+        load_avgs: list[float] = []
+
+        async def finished() -> bool:
+            load_avgs.append(os.getloadavg()[0])
+            return await loaded.finished()
+
+        await writers.run_until(finished)
         seconds = time.perf_counter() - started
         source = await loaded.source(http, owner)
         assert source["status"] == "ready" and source["row_count"] == rows, source
         return {
             "via": via,
             "ingest_s": round(seconds, 2),
+            "load_avg_1m_during": {
+                "min": round(min(load_avgs), 2),
+                "median": round(statistics.median(load_avgs), 2),
+                "max": round(max(load_avgs), 2),
+            },
             "idle": _summary(idle),
             "during": _summary(writers),
         }
@@ -287,7 +302,7 @@ class _CliIngest:
         return body
 
 
-P99_MIN_SAMPLES = 500  # fewer samples give a maximum, not a 99th percentile
+P99_MIN_SAMPLES = 1000  # fewer samples give a maximum, not a 99th percentile
 
 
 def _p99(ordered: list[float]) -> float | None:
@@ -340,7 +355,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--backend", nargs="+", default=["sqlite", "postgresql"])
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--login-rate", type=float, default=1.0, help="logins per second")
+    parser.add_argument("--login-rate", type=float, default=5.0, help="logins per second")
     parser.add_argument("--create-rate", type=float, default=5.0, help="project creates per s")
     parser.add_argument(
         "--via",
@@ -350,7 +365,10 @@ def main() -> None:
         "another process while the server serves",
     )
     parser.add_argument("--report", type=Path, default=HERE / "WRITERS.md")
+    parser.add_argument("--samples-log", type=Path, help="append each sample to this file")
     args = parser.parse_args()
+    global SAMPLES_LOG
+    SAMPLES_LOG = args.samples_log
     backends = [
         b for b in args.backend if b == "sqlite" or os.environ.get("TALLY_TEST_DATABASE_URL")
     ]
@@ -362,15 +380,19 @@ def main() -> None:
 def _pooled(runs: list[dict[str, Any]], phase: str, kind: str, stat: str) -> str:
     values = [run[phase][kind][stat] for run in runs]
     if any(value is None for value in values):
-        return "n < 500: see max"
+        return f"n < {P99_MIN_SAMPLES}: see max"
     return f"{min(values)} / {statistics.median(values)} / {max(values)}"
 
 
 def _all_samples(runs: list[dict[str, Any]], phase: str, kind: str) -> str:
+    """min / median / p99 / max over every run's samples (p99 only from enough of them)."""
     ordered = sorted(value for run in runs for value in run[phase][kind]["samples_ms"])
     p99 = _p99(ordered)
-    shown = f"p99 {p99}" if p99 is not None else "max"
-    return f"{shown if p99 is not None else f'max {ordered[-1]}'} (n={len(ordered)})"
+    shown = f"{p99}" if p99 is not None else "(n too small)"
+    return (
+        f"{ordered[0]} / {round(statistics.median(ordered), 1)} / {shown} / {ordered[-1]} "
+        f"(n={len(ordered)})"
+    )
 
 
 def _report(results: dict[str, list[dict[str, Any]]], args: argparse.Namespace) -> None:
@@ -398,7 +420,7 @@ def _report(results: dict[str, list[dict[str, Any]]], args: argparse.Namespace) 
         "hash (argon2), the same in both phases.",
         "",
         "| backend | request | phase | per-run median ms | per-run p99 ms | per-run max ms | "
-        "all runs | non-2xx |",
+        "all runs: min / median / p99 / max ms | non-2xx |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for backend, runs in results.items():
@@ -412,9 +434,11 @@ def _report(results: dict[str, list[dict[str, Any]]], args: argparse.Namespace) 
                     f"| {_all_samples(runs, phase, kind)} | {failures} |"
                 )
         seconds = [run["ingest_s"] for run in runs]
+        loads = [run["load_avg_1m_during"] for run in runs]
         lines.append(
             f"| {backend} | ingest s | | {min(seconds)} / {statistics.median(seconds)} / "
-            f"{max(seconds)} | | | | |"
+            f"{max(seconds)} | | | 1-min load average during: "
+            f"{min(load['min'] for load in loads)}-{max(load['max'] for load in loads)} | |"
         )
     lines.append("")
     args.report.write_text("\n".join(lines))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -138,6 +139,10 @@ class Database:
         self.pool: RetryingQueuePool = pool
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _configure_sqlite)
+            self.write_gate: SqliteWriteGate | None = SqliteWriteGate(SQLITE_BUSY_TIMEOUT_S)
+            self.write_gate.install(self.engine)
+        else:
+            self.write_gate = None
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
         self._on_dispose: list[Callable[[], Awaitable[None]]] = []
 
@@ -184,7 +189,7 @@ def _engine_options(settings: Settings, database: Database) -> dict[str, Any]:
         "pool_pre_ping": settings.db_pool_pre_ping,
     }
     if database.is_sqlite:
-        options["connect_args"] = {"timeout": 30}
+        options["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_S}
     else:
         options["connect_args"] = {
             "application_name": APPLICATION_NAME,
@@ -204,8 +209,95 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     # and FULL would sync each of them.
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
     cursor.close()
+
+
+SQLITE_BUSY_TIMEOUT_S = 30
+# The statements that take SQLite's write lock (pysqlite begins the transaction before the first
+# of them; a SELECT runs outside any write transaction).
+_WRITE_STATEMENT = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER)\b", re.I)
+
+
+class SqliteWriteGate:
+    """One writing connection at a time in this process, served in arrival order.
+
+    SQLite has one writer; a connection that finds the lock taken polls for it in its busy handler
+    (sleeps of 1, 2, 5, ... 25 ms, then 50 and 100 ms), so a waiting login only gets the lock if one
+    of its polls falls between two steps of a load, and its wait is a lottery with a long tail (a
+    project create's p99 was 1.3-2.0 s beside a 300k-row load at 5k-row steps, bench/ingest/
+    WRITERS.md). Here a connection waits for this FIFO lock before its first write statement and
+    frees it when it goes back to the pool (after its commit or rollback): the process's writers
+    take turns, and a request waits at most for the writes queued before it - one step of a load.
+    The busy handler still arbitrates between processes (`tally ingest` beside `tally serve`).
+
+    A wait longer than the busy timeout fails like SQLite's own (OperationalError: 503), so a
+    connection that writes while its own task holds another's write transaction fails as before
+    instead of waiting for ever.
+    """
+
+    def __init__(self, timeout_s: float) -> None:
+        self.timeout_s = timeout_s
+        self._locks: dict[asyncio.AbstractEventLoop, asyncio.Lock] = {}
+        self._waiting = 0
+
+    def install(self, engine: AsyncEngine) -> None:
+        event.listen(engine.sync_engine, "before_cursor_execute", self._before_execute)
+        event.listen(engine.sync_engine.pool, "checkin", self._on_checkin)
+
+    def waiting(self) -> int:
+        """How many connections wait for their turn to write."""
+        return self._waiting
+
+    def _lock(self) -> asyncio.Lock:
+        loop = asyncio.get_running_loop()
+        lock = self._locks.get(loop)
+        if lock is None:
+            # One lock per event loop (a test suite runs several; a server runs one).
+            self._locks = {
+                known: held for known, held in self._locks.items() if not known.is_closed()
+            }
+            lock = self._locks[loop] = asyncio.Lock()
+        return lock
+
+    def _before_execute(self, connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        info = connection.connection.info  # the pooled connection's: kept until checkin
+        if "write_gate" in info or not _WRITE_STATEMENT.match(statement):
+            return
+        lock = self._lock()
+        try:
+            await_only(self._acquire(lock))
+        except TimeoutError:
+            raise exc.OperationalError(statement, None, _GateTimeout()) from None
+        info["write_gate"] = (lock, asyncio.get_running_loop())
+
+    async def _acquire(self, lock: asyncio.Lock) -> None:
+        # asyncio.timeout, not wait_for: a lock granted as the time runs out is handed on, not lost.
+        self._waiting += 1
+        try:
+            async with asyncio.timeout(self.timeout_s):
+                await lock.acquire()
+        finally:
+            self._waiting -= 1
+
+    def _on_checkin(self, _dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+        held = record.info.pop("write_gate", None)
+        if held is None:
+            return
+        lock, loop = held
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            lock.release()
+        elif not loop.is_closed():  # a connection collected outside its loop's thread
+            loop.call_soon_threadsafe(lock.release)
+
+
+class _GateTimeout(Exception):
+    def __init__(self) -> None:
+        super().__init__("database is locked (waited for this process's other writers)")
 
 
 AfterCommit = Callable[[], Awaitable[None]]

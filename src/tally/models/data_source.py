@@ -19,6 +19,11 @@ class DataSourceStatus(StrEnum):
     FAILED = "failed"
 
 
+# The status of a source deleted and hidden (deleted_at set) whose records are being deleted in
+# short steps (SQLite), its row last. Not a DataSourceStatus: no reader is ever shown such a source.
+SOURCE_DELETING = "deleting"
+
+
 class DataSource(Base):
     __tablename__ = "data_source"
     __table_args__ = (

@@ -26,7 +26,7 @@ from tally.kit.db import run_in_transaction
 from tally.kit.uploads import SpooledUpload
 from tally.models import DataSource, DataSourceAppend, DataSourceStatus
 from tally.projects.auth import owner_access
-from tally.sources.ingestion import run_append, run_ingestion
+from tally.sources.ingestion import purge_source, run_append, run_ingestion
 from tally.sources.progress import progress_board
 from tally.sources.reading import UploadOptions
 from tally.sources.schemas import DataSourceAppendRead
@@ -134,11 +134,19 @@ async def show_source(project_id: int, source_id: int) -> dict[str, Any]:
 
 
 async def delete_source(project_id: int, source_id: int) -> None:
-    async def work(session: AsyncSession) -> None:
-        access = await owner_access(session, project_id)
-        await DataSourceService(session, get_settings()).delete_source(access, source_id)
+    """Delete a source; on SQLite its records then go in steps, here (see delete_source)."""
+    settings = get_settings()
 
-    await run_command(get_settings(), work)
+    async def work(session: AsyncSession) -> bool:
+        access = await owner_access(session, project_id)
+        return await DataSourceService(session, settings).delete_source(access, source_id)
+
+    database = await open_writing_database(settings)
+    try:
+        if await run_in_transaction(database, work):
+            await purge_source(database, settings, source_id)
+    finally:
+        await database.dispose()
 
 
 async def _ingest(

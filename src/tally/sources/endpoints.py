@@ -24,6 +24,7 @@ from tally.sources.schemas import DataSourceAppendRead, DataSourceRead, Prefligh
 from tally.sources.service import (
     APPEND_TASK,
     INGEST_TASK,
+    PURGE_TASK,
     AppendNotFound,
     DataSourceNotFound,
     DataSourceService,
@@ -255,14 +256,16 @@ async def get_data_source(
     ),
 )
 async def delete_data_source(
-    access: ProjectEditor, source_id: int, session: Session, request: Request
+    access: ProjectEditor, source_id: int, session: Session, request: Request, queue: TaskQueueDep
 ) -> None:
     """Delete a source with its records and the jobs without review decisions that reconciled it.
 
     409 (`SourceInUse`, the job ids in `jobs`) while a job holding review decisions uses it and
     is not archived, or a job using it is queued or running. Archived jobs stay readable whole:
     the source leaves the project's lists, its records stay for them."""
-    await DataSourceService(session, request.app.state.settings).delete_source(access, source_id)
+    service = DataSourceService(session, request.app.state.settings)
+    if await service.delete_source(access, source_id):
+        await queue.enqueue(session, PURGE_TASK, source_id=source_id)
 
 
 @router.post(

@@ -12,10 +12,15 @@ a crash leaves the source `ingesting`, and the re-run that start-up recovery enq
 leftovers first. Either way the source is never visible half-loaded. Running it twice is safe — a
 source that is no longer `ingesting` is skipped, and a re-run starts from an empty source.
 
-On SQLite a writer that finds the lock taken polls for it (the busy handler sleeps 1, 2, 5, ...
-25 ms, later 50 and 100 ms), so a load that commits and starts its next transaction at once keeps
-it from them: each step therefore writes at most WRITE_STEP_ROWS rows and then leaves the lock
-free for LOCK_GAP_S, longer than the handler's early polls (measured in bench/ingest/WRITERS.md).
+On SQLite each step writes at most WRITE_STEP_ROWS rows. The writers of this process take turns
+with the load's steps at the write gate (tally.kit.db.SqliteWriteGate, arrival order), so one
+waits for at most the step before it. A writer of another process polls for the lock in SQLite's
+busy handler (sleeps of 1, 2, 5, ... 25 ms, later 50 and 100 ms): for it, each step leaves the lock
+free for LOCK_GAP_S, longer than the handler's early polls (bench/ingest/WRITERS.md).
+
+Deleting a big source (purge_source) goes the same way on SQLite: the source is hidden first
+(deleted_at, status `deleting`), its records go in steps of DELETE_STEP_ROWS, its row last; a
+restart finishes a deletion cut short (start-up recovery enqueues it again).
 
 An append (DataSourceAppend) runs while its source is `appending` and stays `ready` for every
 reader: it adds only the rows the source does not hold yet (tally.ingest.duplicates), numbered
@@ -53,6 +58,7 @@ from tally.ingest.formats import FormatError
 from tally.kit.db import Database, run_in_transaction
 from tally.kit.threads import iterate_in_thread
 from tally.models import DataSourceAppend, DataSourceStatus
+from tally.models.data_source import SOURCE_DELETING
 from tally.sources.limits import ExpansionTooLarge, SourceLimits, check_whole_file
 from tally.sources.progress import progress_board
 from tally.sources.reading import (
@@ -235,22 +241,36 @@ async def _load_in_steps(
 async def _write_in_steps(
     database: Database, source_id: int, batches: AsyncIterator[pa.RecordBatch]
 ) -> int:
-    """Write every batch under ``source_id`` in transactions of at most WRITE_STEP_ROWS rows,
-    leaving the write lock free after each for LOCK_GAP_S or LOCK_GAP_SHARE of the time it was
-    held, whichever is longer (SQLite); returns the row count."""
+    """Write every batch under ``source_id`` in transactions of at most WRITE_STEP_ROWS rows, with
+    a lock gap after each (_LockGaps); returns the row count."""
     written = 0
-    last_commit = gap = 0.0
+    gaps = _LockGaps()
     async for batch in batches:
         for offset in range(0, batch.num_rows, WRITE_STEP_ROWS):
             step = batch.slice(offset, WRITE_STEP_ROWS)
-            pause = gap - (time.monotonic() - last_commit)
-            if pause > 0:
-                await asyncio.sleep(pause)
-            started = time.monotonic()
-            written += await run_in_transaction(database, _step_loader(source_id, step))
-            last_commit = time.monotonic()
-            gap = max(LOCK_GAP_S, LOCK_GAP_SHARE * (last_commit - started))
+            written += await gaps.step(run_in_transaction(database, _step_loader(source_id, step)))
     return written
+
+
+class _LockGaps:
+    """Runs SQLite write steps one after another, leaving the write lock free after each for
+    LOCK_GAP_S or LOCK_GAP_SHARE of the time it was held, whichever is longer (for writers of
+    other processes: those of this one take turns at the write gate, tally.kit.db)."""
+
+    def __init__(self) -> None:
+        self.last_commit = 0.0
+        self.gap = 0.0
+
+    async def step(self, work: Awaitable[T]) -> T:
+        pause = self.gap - (time.monotonic() - self.last_commit)
+        if pause > 0:
+            await asyncio.sleep(pause)
+        started = time.monotonic()
+        try:
+            return await work
+        finally:
+            self.last_commit = time.monotonic()
+            self.gap = max(LOCK_GAP_S, LOCK_GAP_SHARE * (self.last_commit - started))
 
 
 def _step_loader(source_id: int, step: pa.RecordBatch) -> Callable[[AsyncSession], Awaitable[int]]:
@@ -287,21 +307,49 @@ async def _mark_ready(
     return DataSourceStatus.READY
 
 
-# Rows deleted per transaction when a stepped load is undone: short enough that other writers
-# barely wait (the delete maintains three indexes).
-DELETE_STEP_ROWS = 20_000
+# Rows deleted per transaction when a stepped load is undone or a source deleted (SQLite): as
+# short as a load's steps (the delete maintains three indexes).
+DELETE_STEP_ROWS = WRITE_STEP_ROWS
 
 
-async def delete_records_in_steps(database: Database, source_id: int) -> None:
-    """Delete the records of a source that is not ready in short transactions (they are invisible
-    meanwhile: see the module's docstring)."""
-    while await run_in_transaction(
-        database,
-        lambda session: DataSourceRepository(session).delete_some_records(
-            source_id, DELETE_STEP_ROWS
-        ),
-    ):
-        pass
+async def delete_records_in_steps(
+    database: Database,
+    source_id: int,
+    *,
+    after_step: Callable[[], Awaitable[None]] | None = None,
+) -> None:
+    """Delete the records of a source that no reader sees (not ready, or hidden for deletion) in
+    short transactions with lock gaps; ``after_step`` runs between two of them."""
+    gaps = _LockGaps()
+
+    def delete_some(session: AsyncSession) -> Awaitable[int]:
+        return DataSourceRepository(session).delete_some_records(source_id, DELETE_STEP_ROWS)
+
+    while await gaps.step(run_in_transaction(database, delete_some)):
+        if after_step is not None:
+            await after_step()
+
+
+async def purge_source(
+    database: Database,
+    settings: Settings,
+    source_id: int,
+    *,
+    after_step: Callable[[], Awaitable[None]] | None = None,
+) -> bool:
+    """Finish deleting a source hidden for deletion (DataSourceService.delete_source): its
+    records in short steps, then its row and its skipped rows. Safe to run twice, and after a
+    crash: only a source still `deleting` is touched, and what is left of it goes. Returns
+    whether there was such a source."""
+    source = await run_in_transaction(database, lambda s: DataSourceRepository(s).get(source_id))
+    if source is None or source.status != SOURCE_DELETING:
+        return False
+    started = time.perf_counter()
+    await delete_records_in_steps(database, source_id, after_step=after_step)
+    await run_in_transaction(database, lambda s: DataSourceRepository(s).delete_row(source_id))
+    await asyncio.to_thread(skipped_path(settings, source_id).unlink, missing_ok=True)
+    log.info("sources.purged", source_id=source_id, seconds=round(time.perf_counter() - started, 3))
+    return True
 
 
 async def run_append(database: Database, settings: Settings, append_id: int) -> str | None:

@@ -20,6 +20,7 @@ from tally.models import (
     Record,
     RecordSearch,
 )
+from tally.models.data_source import SOURCE_DELETING
 
 _LOAD_COLUMNS = ("data_source_id", *RECORD_COLUMNS)
 
@@ -235,6 +236,22 @@ class DataSourceRepository:
         source.deleted_at = now
         await self.session.flush()
 
+    async def hide_for_deletion(self, source: DataSource, now: datetime) -> None:
+        """Take a source out of every list and lookup (deleted_at) and mark its records for the
+        stepped deletion that follows (tally.sources.ingestion.purge_source)."""
+        source.deleted_at = now
+        source.status = SOURCE_DELETING
+        await self.session.flush()
+
+    async def deleting_ids(self) -> list[int]:
+        """Sources hidden for a deletion that had not finished (start-up recovery)."""
+        statement = select(DataSource.id).where(DataSource.status == SOURCE_DELETING)
+        return list(await self.session.scalars(statement))
+
+    async def delete_row(self, source_id: int) -> None:
+        """The source's own row, once its records are gone."""
+        await self.session.execute(delete(DataSource).where(DataSource.id == source_id))
+
     async def delete(self, source: DataSource) -> None:
         """Records go in one indexed range delete (ix_record_data_source_id_row_number), not one by
         one; the caller has removed the results of jobs that used them (no foreign keys there)."""
@@ -256,16 +273,25 @@ class DataSourceRepository:
         )
 
     async def delete_some_records(self, source_id: int, limit: int) -> int:
-        """Delete up to ``limit`` records of a source (and, once none is left, their searchable
-        copy); returns how many records went (on ix_record_data_source_id_row_number)."""
+        """Delete up to ``limit`` rows of a source's searchable copy or, once none is left, of its
+        records; returns how many went (0: nothing left). On the primary key of record_search and
+        ix_record_data_source_id_row_number."""
+        searchable = (
+            select(RecordSearch.record_id)
+            .where(RecordSearch.data_source_id == source_id)
+            .limit(limit)
+        )
+        result = await self.session.execute(
+            delete(RecordSearch).where(
+                RecordSearch.data_source_id == source_id, RecordSearch.record_id.in_(searchable)
+            )
+        )
+        deleted = int(getattr(result, "rowcount", 0))
+        if deleted:
+            return deleted
         some = select(Record.id).where(Record.data_source_id == source_id).limit(limit)
         result = await self.session.execute(delete(Record).where(Record.id.in_(some)))
-        deleted = int(getattr(result, "rowcount", 0))
-        if not deleted:
-            await self.session.execute(
-                delete(RecordSearch).where(RecordSearch.data_source_id == source_id)
-            )
-        return deleted
+        return int(getattr(result, "rowcount", 0))
 
     async def move_records(self, from_source_id: int, to_source_id: int) -> int:
         """Give every record of ``from_source_id`` to ``to_source_id`` (a SQLite append's staged

@@ -24,7 +24,7 @@ from tally.models.base import utcnow
 from tally.profiles.service import ImportProfileService, with_profile
 from tally.projects.auth import ProjectAccess
 from tally.results.repository import ResultRepository
-from tally.sources.ingestion import BATCH_ROWS, load_identities
+from tally.sources.ingestion import BATCH_ROWS, DELETE_STEP_ROWS, load_identities
 from tally.sources.limits import SourceLimits, check_upload
 from tally.sources.progress import progress_board
 from tally.sources.reading import (
@@ -42,6 +42,7 @@ from tally.sources.schemas import DataSourceRead
 from tally.sources.storage import append_path, append_skipped_path, skipped_path, upload_path
 
 INGEST_TASK = "ingest"
+PURGE_TASK = "sources.purge"
 APPEND_TASK = "append"
 
 
@@ -288,8 +289,15 @@ class DataSourceService:
             raise NoSkippedRows(f"Append {append_id} has no skipped rows")
         return path
 
-    async def delete_source(self, access: ProjectAccess, source_id: int) -> None:
-        """Delete a source from the project, never a decision with it.
+    async def delete_source(self, access: ProjectAccess, source_id: int) -> bool:
+        """Delete a source from the project, never a decision with it; True when its records are
+        left for PURGE_TASK, which the caller enqueues in the same transaction.
+
+        On SQLite a delete of millions of records in one statement held the write lock for its
+        whole run (every tenant's writers waited): there the source is hidden here and its records
+        go in short steps afterwards (tally.sources.ingestion.purge_source). PostgreSQL deletes
+        them here, in the request's transaction (MVCC: no other writer waits), and so does SQLite
+        for a source no bigger than one step.
 
         Refused (SourceInUse, naming the jobs) while a job that reconciled it holds review
         decisions and is not archived, or is queued or running. Jobs without decisions go with
@@ -307,8 +315,14 @@ class DataSourceService:
         for job_id in doomed:
             await results.delete_results(job_id)
         await jobs.delete_jobs(access.project_id, doomed)
+        purge_later = False
         if any(use.archived for use in uses):
             await self.repository.retire(source, utcnow())
+        elif (
+            self.session.get_bind().dialect.name == "sqlite" and source.row_count > DELETE_STEP_ROWS
+        ):
+            await self.repository.hide_for_deletion(source, utcnow())
+            purge_later = True
         else:
             await self.repository.delete(source)
             if self.settings is not None:
@@ -316,6 +330,7 @@ class DataSourceService:
         invalidate_data_sources(self.session, access.project_id)
         if doomed:
             invalidate_jobs(self.session, access.project_id)
+        return purge_later
 
     async def skipped_rows_file(self, access: ProjectAccess, source_id: int) -> Path:
         assert self.settings is not None

@@ -1,0 +1,52 @@
+"""Password checks run in a bounded pool of their own threads, never on the event loop: while every
+password thread is busy, logins wait there and every other request is still answered.
+
+"While busy" is a fact of ordering: the pool's one thread is held by the test until released.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+from httpx import ASGITransport, AsyncClient
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tally.app import create_app
+from tally.config import Settings
+from tally.kit.db import Database
+from tests.helpers.users import create_user
+
+PARALLEL_LOGINS = 8
+
+
+async def test_logins_queue_for_the_password_threads_and_the_loop_keeps_answering(
+    db: Database, session: AsyncSession, test_settings: Settings
+) -> None:
+    user = await create_user(session)
+    await session.commit()
+    app = create_app(test_settings.model_copy(update={"password_threads": 1}), database=db)
+    release = threading.Event()
+    async with (
+        app.router.lifespan_context(app),
+        AsyncClient(transport=ASGITransport(app=app), base_url="http://tally.test") as http,
+    ):
+        # The pool's one thread is busy: a check run on the loop would not wait for it.
+        held = app.state.passwords._executor.submit(release.wait)
+        try:
+            logins = [
+                asyncio.create_task(
+                    http.post("/api/v1/auth/login", json={"email": user.email, "password": "nope"})
+                )
+                for _ in range(PARALLEL_LOGINS)
+            ]
+            for _ in range(3):
+                assert (await http.get("/healthz")).status_code == 200
+                listed = await http.get("/api/v1/projects", headers=user.headers)
+                assert listed.status_code == 200, listed.text
+            assert not any(login.done() for login in logins)
+        finally:
+            release.set()
+        answers = await asyncio.gather(*logins)
+        held.result()
+    assert [answer.status_code for answer in answers] == [401] * PARALLEL_LOGINS
