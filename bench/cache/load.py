@@ -48,7 +48,8 @@ class _Connection(asyncio.Protocol):
                 head = bytes(self.buffer[:end]).lower()
                 self.status = int(head[9:12])
                 start = head.find(b"content-length:")
-                length = int(head[start + 15 : head.find(b"\r\n", start)]) if start >= 0 else 0
+                stop = head.find(b"\r\n", start)  # -1: the header ends the head
+                length = int(head[start + 15 : stop if stop >= 0 else len(head)]) if start >= 0 else 0
                 self.expected = end + 4 + length
             if len(self.buffer) < self.expected:
                 return
@@ -137,4 +138,78 @@ async def run_load(
     for protocol in protocols:
         assert protocol.transport is not None
         protocol.transport.close()
+    return result
+
+
+@dataclass
+class TimedResult:
+    """An open-loop run: per request, its scheduled offset (s), kind, latency (ns) and status."""
+
+    duration_s: float
+    offsets_s: list[float] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    latencies_ns: list[int] = field(default_factory=list)
+    statuses: list[int] = field(default_factory=list)
+
+
+async def run_fixed_rate(
+    host: str,
+    port: int,
+    requests: list[Request],
+    *,
+    rate: float,
+    seconds: float,
+    connections: int = 64,
+) -> TimedResult:
+    """Open loop: request i is due at ``i / rate`` seconds, whatever the server's pace, and its
+    latency counts from that moment (waiting for a free connection included), so a slow server
+    cannot slow the load down and hide its queue (no coordinated omission). Connections are
+    opened as needed, at most ``connections``."""
+    loop = asyncio.get_running_loop()
+    idle: asyncio.Queue[_Connection] = asyncio.Queue()
+    opened = 0
+    result = TimedResult(duration_s=seconds)
+    sequence = itertools.cycle(requests)
+    tasks: set[asyncio.Task[None]] = set()
+
+    async def connection() -> _Connection:
+        nonlocal opened
+        if idle.empty() and opened < connections:
+            opened += 1
+            _, protocol = await loop.create_connection(_Connection, host, port)
+            return protocol
+        return await idle.get()
+
+    async def one(request: Request, due_ns: int, offset_s: float) -> None:
+        nonlocal opened
+        conn = await connection()
+        try:
+            status = await conn.send(request.raw)
+            idle.put_nowait(conn)
+        except (ConnectionError, OSError):  # the server closed it: counted, then replaced
+            status = 0
+            opened -= 1
+        result.offsets_s.append(offset_s)
+        result.kinds.append(request.kind)
+        result.latencies_ns.append(time.perf_counter_ns() - due_ns)
+        result.statuses.append(status)
+
+    start_ns = time.perf_counter_ns()
+    total = int(rate * seconds)
+    for i in range(total):
+        offset_s = i / rate
+        due_ns = start_ns + int(offset_s * 1e9)
+        wait = (due_ns - time.perf_counter_ns()) / 1e9
+        if wait > 0:
+            await asyncio.sleep(wait)
+        task = asyncio.create_task(one(next(sequence), due_ns, offset_s))
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+    if tasks:
+        await asyncio.gather(*tasks)
+    result.duration_s = (time.perf_counter_ns() - start_ns) / 1e9
+    while not idle.empty():
+        conn = idle.get_nowait()
+        assert conn.transport is not None
+        conn.transport.close()
     return result
