@@ -92,8 +92,8 @@ def missing(name: str, command: str) -> list[str]:
 
 
 # --- readers ------------------------------------------------------------------------------------
-def ingest() -> Section:
-    data = load(BENCH / "ingest/results.json")
+def ingest(root: Path) -> Section:
+    data = load(root / "ingest/results.json")
     title = "Ingestion (`tally ingest` into PostgreSQL and SQLite) — [ingest/REPORT.md](ingest/REPORT.md)"
     if not isinstance(data, dict) or not isinstance(data.get("postgresql"), dict):
         return Section(title, missing("ingest/results.json", "scripts/bench ingest"))
@@ -140,8 +140,8 @@ def ingest() -> Section:
     return Section(title, lines, {name: lambda path: size_plot(path, "rows", series)})
 
 
-def jobs() -> Section:
-    data = load(BENCH / "jobs/results.json")
+def jobs(root: Path) -> Section:
+    data = load(root / "jobs/results.json")
     title = "Reconciliation job, the whole task (`tally reconcile`) — [jobs/REPORT.md](jobs/REPORT.md)"
     if not isinstance(data, dict) or not isinstance(data.get("sizes"), list):
         return Section(title, missing("jobs/results.json", "scripts/bench jobs"))
@@ -171,9 +171,9 @@ def jobs() -> Section:
     return Section(title, lines, {name: lambda path: size_plot(path, "records per side", series)})
 
 
-def export() -> Section:
+def export(root: Path) -> Section:
     """Export: read generically (size entries holding runs of seconds and peak RSS)."""
-    data = load(BENCH / "export/results.json")
+    data = load(root / "export/results.json")
     title = "CSV export — [export/REPORT.md](export/REPORT.md)"
     if not isinstance(data, dict):
         return Section(title, missing("export/results.json", "scripts/bench export"))
@@ -191,7 +191,8 @@ def export() -> Section:
     for size, runs in entries:
         cells = " | ".join(spread(r.get(k) for r in runs) for k in keys)
         lines.append(f"| {size:,} | {cells} | {spread((r.get('peak_rss_mb') for r in runs), 1)} |")
-        points.append((size, [r.get(keys[0]) for r in runs] if keys else [], [r.get("peak_rss_mb") for r in runs]))
+        timed = "tally_s" if "tally_s" in keys else (keys[0] if keys else "")
+        points.append((size, [r.get(timed) for r in runs], [r.get("peak_rss_mb") for r in runs]))
     name = "export.png"
     lines += ["", f"![export time and peak RSS against size]({PLOTS}/{name})"]
     return Section(title, lines, {name: lambda path: size_plot(path, "matches", {"export": points})})
@@ -216,8 +217,8 @@ def _size_entries(data: Any) -> list[tuple[int, list[dict[str, Any]]]]:
     return out
 
 
-def formats() -> Section:
-    data = load(BENCH / "formats/results.json")
+def formats(root: Path) -> Section:
+    data = load(root / "formats/results.json")
     title = "Statement formats: CAMT.053 vs CSV ingestion — [formats/REPORT.md](formats/REPORT.md)"
     if not isinstance(data, dict) or "csv" not in data or "camt" not in data:
         return Section(title, missing("formats/results.json", "scripts/bench formats"))
@@ -242,8 +243,8 @@ def formats() -> Section:
     return Section(title, lines)
 
 
-def quality() -> Section:
-    data = load(BENCH / "quality/results.json")
+def quality(root: Path) -> Section:
+    data = load(root / "quality/results.json")
     title = "Matching quality with no rules written — [quality/REPORT.md](quality/REPORT.md)"
     if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
         return Section(title, missing("quality/results.json", "python -m bench.quality.run"))
@@ -253,7 +254,7 @@ def quality() -> Section:
         "",
         "One run per generator and size (seeded); precision / recall / F1 against the known truth.",
         "",
-        "| generator | pairs | " + " | ".join(f"{m} P / R / F1" for m in methods) + " |",
+        "| generator | size | " + " | ".join(f"{m} P / R / F1" for m in methods) + " |",
         "|---|---|" + "---|" * len(methods),
     ]
     scenarios: dict[str, dict[str, float]] = {}
@@ -261,9 +262,10 @@ def quality() -> Section:
         cells = []
         for method in methods:
             m = case.get("methods", {}).get(method)
-            cells.append(
-                "-" if not m else f"{m['precision']:.3f} / {m['recall']:.3f} / {m['f1']:.3f}"
-            )
+            if not m or "f1" not in m:
+                cells.append(str((m or {}).get("error", "-")))
+            else:
+                cells.append(f"{m['precision']:.3f} / {m['recall']:.3f} / {m['f1']:.3f}")
         lines.append(f"| {case['generator']} | {case['n']:,} | " + " | ".join(cells) + " |")
         inferred = case.get("methods", {}).get("inferred") or {}
         label = f"{case['generator']} ({case['n']:,})"
@@ -281,8 +283,8 @@ CACHE_NAMES = {
 }
 
 
-def cache() -> Section:
-    data = load(BENCH / "cache/soak.json")
+def cache(root: Path) -> Section:
+    data = load(root / "cache/soak.json")
     title = "Cache: the six reads from a cold start, 32 minutes at a fixed rate — [cache/SOAK.md](cache/SOAK.md)"
     if not isinstance(data, dict) or not isinstance(data.get("soak"), dict):
         return Section(title, missing("cache/soak.json", "scripts/bench cache-soak"))
@@ -296,13 +298,13 @@ def cache() -> Section:
     return Section(title, lines, {name: lambda path: cache_plot(path, data["soak"])})
 
 
-def other_results() -> Section:
+def other_results(root: Path) -> Section:
     """Every other stored result: its command, date and number of runs."""
     read = {"ingest/results.json", "jobs/results.json", "export/results.json",
             "formats/results.json", "quality/results.json", "cache/soak.json"}  # fmt: skip
     lines = ["| stored result | command | taken | runs |", "|---|---|---|---|"]
-    for path in sorted(BENCH.rglob("*.json")):
-        relative = path.relative_to(BENCH).as_posix()
+    for path in sorted(root.rglob("*.json")):
+        relative = path.relative_to(root).as_posix()
         if relative in read or "corpus" in relative or relative.endswith("_expected.json"):
             continue
         data = load(path)
@@ -326,7 +328,7 @@ def _count_runs(data: Any) -> int:
     return 0
 
 
-READERS: tuple[Callable[[], Section], ...] = (ingest, jobs, export, formats, quality, cache)
+READERS: tuple[Callable[[Path], Section], ...] = (ingest, jobs, export, formats, quality, cache)
 
 
 # --- plots --------------------------------------------------------------------------------------
@@ -379,21 +381,22 @@ def size_plot(
 
 
 def scenario_plot(path: Path, scenarios: dict[str, dict[str, float]]) -> None:
-    """Recall per scenario, one group of bars per generator and size."""
+    """Recall per scenario as a heat map: one row per generator and size, one column per
+    scenario, the value written in each cell (blank: the generator has no such scenario)."""
     plt = _pyplot()
     names = sorted({s for values in scenarios.values() for s in values})
-    figure, axis = plt.subplots(figsize=(10, 0.3 * max(len(scenarios), 4) + 1.5))
-    height = 0.8 / max(len(names), 1)
     labels = list(scenarios)
-    for offset, scenario in enumerate(names):
-        ys = [i + offset * height for i in range(len(labels))]
-        axis.barh(ys, [scenarios[label].get(scenario, 0) for label in labels], height, label=scenario)
-    axis.set_yticks([i + 0.4 - height / 2 for i in range(len(labels))], labels)
-    axis.invert_yaxis()
-    axis.set_xlim(0, 1)
-    axis.set_xlabel("recall of the inferred rules")
-    axis.legend(loc="lower left", ncols=min(len(names), 4), fontsize=7)
-    axis.grid(True, axis="x", alpha=0.3)
+    grid = [[scenarios[label].get(name, float("nan")) for name in names] for label in labels]
+    figure, axis = plt.subplots(figsize=(1.0 + 0.62 * len(names) + 2, 0.32 * len(labels) + 1.6))
+    image = axis.imshow(grid, cmap="RdYlGn", vmin=0.5, vmax=1.0, aspect="auto")
+    for row, values in enumerate(grid):
+        for column, value in enumerate(values):
+            if value == value:  # not NaN
+                axis.text(column, row, f"{value:.2f}", ha="center", va="center", fontsize=7)
+    axis.set_xticks(range(len(names)), names, rotation=40, ha="right")
+    axis.set_yticks(range(len(labels)), labels)
+    axis.set_title("recall per scenario, rules inferred with nothing given")
+    figure.colorbar(image, ax=axis, fraction=0.03)
     _save(plt, figure, path)
 
 
@@ -419,12 +422,22 @@ def cache_plot(path: Path, soak: dict[str, Any]) -> None:
 
 
 # --- the README ---------------------------------------------------------------------------------
-def sections() -> list[Section]:
-    return [reader() for reader in READERS] + [other_results()]
+UNREADABLE = "stored results in a shape this report does not read"
 
 
-def render(parts: list[Section]) -> str:
-    head = (BENCH / "README.in.md").read_text().rstrip("\n")
+def sections(root: Path = BENCH) -> list[Section]:
+    """Every reader's section; one that fails says so in the README (the test fails on it)."""
+    out = []
+    for reader in (*READERS, other_results):
+        try:
+            out.append(reader(root))
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            out.append(Section(reader.__name__, [f"{UNREADABLE}: {error!r}."]))
+    return out
+
+
+def render(parts: list[Section], root: Path = BENCH) -> str:
+    head = (root / "README.in.md").read_text().rstrip("\n")
     body = [head, "", GENERATED, "", "## Headline figures (from the stored results)", ""]
     for part in parts:
         body += [f"### {part.title}", "", *part.lines, ""]
