@@ -133,7 +133,9 @@ def ingest(root: Path) -> Section:
                 f"| {int(rows):,} | {spread(r['seconds'] for r in runs)} "
                 f"| {spread((r['peak_rss_mb'] for r in runs), 1)} |"
             )
-            points.append((int(rows), [r["seconds"] for r in runs], [r["peak_rss_mb"] for r in runs]))
+            points.append(
+                (int(rows), [r["seconds"] for r in runs], [r["peak_rss_mb"] for r in runs])
+            )
         series["SQLite"] = points
     name = "ingest.png"
     lines += ["", f"![ingest time and peak RSS against rows]({PLOTS}/{name})"]
@@ -142,7 +144,9 @@ def ingest(root: Path) -> Section:
 
 def jobs(root: Path) -> Section:
     data = load(root / "jobs/results.json")
-    title = "Reconciliation job, the whole task (`tally reconcile`) — [jobs/REPORT.md](jobs/REPORT.md)"
+    title = (
+        "Reconciliation job, the whole task (`tally reconcile`) — [jobs/REPORT.md](jobs/REPORT.md)"
+    )
     if not isinstance(data, dict) or not isinstance(data.get("sizes"), list):
         return Section(title, missing("jobs/results.json", "scripts/bench jobs"))
     lines = provenance(data, settings_text(data.get("settings")))
@@ -152,7 +156,7 @@ def jobs(root: Path) -> Section:
         "| DuckDB SQL s | ratio task/DuckDB | peak RSS MB |",
         "|---|---|---|---|---|---|---|---|",
     ]
-    series: dict[str, list[tuple[int, list[float], list[float]]]] = {}
+    series: dict[str, list[tuple[int, list[Any], list[Any]]]] = {}
     for row in data["sizes"]:
         runs = row.get("runs", [])
         task = [r["task_s"] for r in runs]
@@ -179,7 +183,9 @@ def export(root: Path) -> Section:
         return Section(title, missing("export/results.json", "scripts/bench export"))
     entries = [e for e in _size_entries(data) if e[1]]
     if not entries:
-        return Section(title, missing("export/results.json (no sized runs)", "scripts/bench export"))
+        return Section(
+            title, missing("export/results.json (no sized runs)", "scripts/bench export")
+        )
     lines = provenance(data, settings_text(data.get("settings")))
     keys = sorted({k for _, runs in entries for r in runs for k in r if k.endswith("_s")})
     lines += [
@@ -195,19 +201,27 @@ def export(root: Path) -> Section:
         points.append((size, [r.get(timed) for r in runs], [r.get("peak_rss_mb") for r in runs]))
     name = "export.png"
     lines += ["", f"![export time and peak RSS against size]({PLOTS}/{name})"]
-    return Section(title, lines, {name: lambda path: size_plot(path, "matches", {"export": points})})
+    return Section(
+        title, lines, {name: lambda path: size_plot(path, "matches", {"export": points})}
+    )
 
 
 def _size_entries(data: Any) -> list[tuple[int, list[dict[str, Any]]]]:
     """(size, runs) wherever a dict names a size (n, rows, matches or a numeric key) and runs."""
     out: list[tuple[int, list[dict[str, Any]]]] = []
     if isinstance(data, dict):
-        size = next((data[k] for k in ("n", "rows", "matches") if isinstance(data.get(k), int)), None)
+        size = next(
+            (data[k] for k in ("n", "rows", "matches") if isinstance(data.get(k), int)), None
+        )
         if size is not None and isinstance(data.get("runs"), list):
             out.append((size, [r for r in data["runs"] if isinstance(r, dict)]))
             return out
         for key, value in data.items():
-            if str(key).isdigit() and isinstance(value, dict) and isinstance(value.get("runs"), list):
+            if (
+                str(key).isdigit()
+                and isinstance(value, dict)
+                and isinstance(value.get("runs"), list)
+            ):
                 out.append((int(key), [r for r in value["runs"] if isinstance(r, dict)]))
             else:
                 out += _size_entries(value)
@@ -351,7 +365,7 @@ def _save(plt: Any, figure: Any, path: Path) -> None:
 
 
 def size_plot(
-    path: Path, unit: str, series: dict[str, list[tuple[int, list[float], list[float]]]]
+    path: Path, unit: str, series: dict[str, list[tuple[int, list[Any], list[Any]]]]
 ) -> None:
     """Time and peak RSS against size, both axes logarithmic; median with min-max bars."""
     plt = _pyplot()
@@ -359,20 +373,25 @@ def size_plot(
     for label, points in series.items():
         for axis, index in ((time_axis, 1), (rss_axis, 2)):
             xs, medians, low, high = [], [], [], []
-            for point in sorted(points):
-                values = [float(v) for v in point[index] if isinstance(v, (int, float))]
+            for size, seconds, rss in sorted(points, key=lambda point: point[0]):
+                measured = seconds if index == 1 else rss
+                values = [float(v) for v in measured if isinstance(v, (int, float))]
                 if not values:
                     continue
-                xs.append(point[0])
+                xs.append(size)
                 median = statistics.median(values)
                 medians.append(median)
                 low.append(median - min(values))
                 high.append(max(values) - median)
             if xs:
                 axis.errorbar(xs, medians, yerr=[low, high], marker="o", capsize=3, label=label)
+    from matplotlib.ticker import FormatStrFormatter, NullFormatter
+
     for axis, ylabel in ((time_axis, "seconds"), (rss_axis, "peak RSS (MB)")):
         axis.set_xscale("log")
         axis.set_yscale("log")
+        axis.yaxis.set_major_formatter(FormatStrFormatter("%g"))  # 240, not 2.4 x 10^2
+        axis.yaxis.set_minor_formatter(NullFormatter())
         axis.set_xlabel(unit)
         axis.set_ylabel(ylabel)
         axis.grid(True, which="both", alpha=0.3)
@@ -408,8 +427,14 @@ def cache_plot(path: Path, soak: dict[str, Any]) -> None:
         series = run.get("series", [])
         minutes = [point["t_s"] / 60 for point in series]
         if name != "off":
-            hits.plot(minutes, [point["hit_ratio"] for point in series], label=CACHE_NAMES.get(name, name))
-        sql.plot(minutes, [point["sql_per_request"] for point in series], label=CACHE_NAMES.get(name, name))
+            hits.plot(
+                minutes, [point["hit_ratio"] for point in series], label=CACHE_NAMES.get(name, name)
+            )
+        sql.plot(
+            minutes,
+            [point["sql_per_request"] for point in series],
+            label=CACHE_NAMES.get(name, name),
+        )
     hits.set_ylim(0, 1)
     hits.set_ylabel("hit ratio, six reads")
     sql.set_yscale("log")

@@ -20,7 +20,6 @@ from fastapi.responses import Response
 
 from tally.app import create_app
 
-
 _BODY = {"bytes": b"{}"}
 
 

@@ -49,7 +49,9 @@ class _Connection(asyncio.Protocol):
                 self.status = int(head[9:12])
                 start = head.find(b"content-length:")
                 stop = head.find(b"\r\n", start)  # -1: the header ends the head
-                length = int(head[start + 15 : stop if stop >= 0 else len(head)]) if start >= 0 else 0
+                length = (
+                    int(head[start + 15 : stop if stop >= 0 else len(head)]) if start >= 0 else 0
+                )
                 self.expected = end + 4 + length
             if len(self.buffer) < self.expected:
                 return

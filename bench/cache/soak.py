@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import statistics
@@ -76,12 +77,10 @@ def _ms(values: list[int]) -> dict[str, float | int]:
     return out
 
 
-def _series(
-    samples: list[dict[str, Any]], load: TimedResult, sample_s: float
-) -> list[dict[str, Any]]:
+def _series(samples: list[dict[str, Any]], load: TimedResult) -> list[dict[str, Any]]:
     """Per sampling interval: requests, SQL per request, hit ratio (all six, and per family)."""
     out = []
-    for before, after in zip(samples, samples[1:], strict=False):
+    for before, after in itertools.pairwise(samples):
         start, end = before["t"], after["t"]
         inside = [
             i for i, offset in enumerate(load.offsets_s) if start <= offset < end
@@ -174,7 +173,7 @@ async def _soak_one(
         "hit_ratio": hits / lookups if lookups else None,
         "read_ms": _ms([load.latencies_ns[i] for i in reads]),
         "ms_by_kind": by_kind,
-        "series": _series(samples, load, args.sample),
+        "series": _series(samples, load),
     }
 
 

@@ -56,7 +56,9 @@ def soak_tables(data: dict[str, Any]) -> str:
             if off_sql and name != "off"
             else "-"
         )
-        late = [p["hit_ratio"] for p in _settled(run.get("series", []), 5) if p["hit_ratio"] is not None]
+        late = [
+            p["hit_ratio"] for p in _settled(run.get("series", []), 5) if p["hit_ratio"] is not None
+        ]
         late_text = f"{min(late):.3f}-{max(late):.3f}" if late else "-"
         hit = run.get("hit_ratio")
         lines.append(

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from bench import report
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -55,8 +56,10 @@ def results_tree(tmp_path: Path) -> Path:
         "command": "python -m bench.ingest.bench_ingest --rows 1000 10000 --repeat 5",
         "date": "2026-12-07 15:00 UTC",
         "settings": {"postgresql": settings, "sqlite": {"backend": "sqlite"}},
-        "postgresql": {str(n): {"file_mb": n / 1e4, "runs": _runs(n / 1e5, 230, **copies)}
-                       for n in (1000, 10000)},  # fmt: skip
+        "postgresql": {
+            str(n): {"file_mb": n / 1e4, "runs": _runs(n / 1e5, 230, **copies)}
+            for n in (1000, 10000)
+        },
         "sqlite": {"1000": [{"seconds": 1.0 + i, "peak_rss_mb": 240} for i in range(5)]},
     }
     jobs = {
