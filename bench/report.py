@@ -290,13 +290,6 @@ def quality(root: Path) -> Section:
     return Section(title, lines, {name: lambda path: scenario_plot(path, scenarios)})
 
 
-CACHE_NAMES = {
-    "redis": "Redis",
-    "local": "in-process, no Redis",
-    "off": "caching off",
-}
-
-
 def cache(root: Path) -> Section:
     data = load(root / "cache/soak.json")
     title = "Cache: the six reads from a cold start, 32 minutes at a fixed rate — [cache/SOAK.md](cache/SOAK.md)"
@@ -421,6 +414,8 @@ def scenario_plot(path: Path, scenarios: dict[str, dict[str, float]]) -> None:
 
 def cache_plot(path: Path, soak: dict[str, Any]) -> None:
     """Hit ratio and SQL statements per request over the soak, one line per configuration."""
+    from bench.cache.soak_report import NAMES
+
     plt = _pyplot()
     figure, (hits, sql) = plt.subplots(1, 2, figsize=(9, 3.4))
     for name, run in soak.items():
@@ -428,12 +423,12 @@ def cache_plot(path: Path, soak: dict[str, Any]) -> None:
         minutes = [point["t_s"] / 60 for point in series]
         if name != "off":
             hits.plot(
-                minutes, [point["hit_ratio"] for point in series], label=CACHE_NAMES.get(name, name)
+                minutes, [point["hit_ratio"] for point in series], label=NAMES.get(name, name)
             )
         sql.plot(
             minutes,
             [point["sql_per_request"] for point in series],
-            label=CACHE_NAMES.get(name, name),
+            label=NAMES.get(name, name),
         )
     hits.set_ylim(0, 1)
     hits.set_ylabel("hit ratio, six reads")

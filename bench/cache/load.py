@@ -152,6 +152,7 @@ class TimedResult:
     kinds: list[str] = field(default_factory=list)
     latencies_ns: list[int] = field(default_factory=list)
     statuses: list[int] = field(default_factory=list)
+    unanswered: int = 0  # still queued or in flight ``drain_s`` after the last was due
 
 
 async def run_fixed_rate(
@@ -162,11 +163,13 @@ async def run_fixed_rate(
     rate: float,
     seconds: float,
     connections: int = 64,
+    drain_s: float = 60.0,
 ) -> TimedResult:
     """Open loop: request i is due at ``i / rate`` seconds, whatever the server's pace, and its
     latency counts from that moment (waiting for a free connection included), so a slow server
     cannot slow the load down and hide its queue (no coordinated omission). Connections are
-    opened as needed, at most ``connections``."""
+    opened as needed, at most ``connections``. Requests still unanswered ``drain_s`` after the
+    last one was due are cancelled and counted in ``unanswered``."""
     loop = asyncio.get_running_loop()
     idle: asyncio.Queue[_Connection] = asyncio.Queue()
     opened = 0
@@ -207,8 +210,12 @@ async def run_fixed_rate(
         task = asyncio.create_task(one(next(sequence), due_ns, offset_s))
         tasks.add(task)
         task.add_done_callback(tasks.discard)
-    if tasks:
-        await asyncio.gather(*tasks)
+    if tasks:  # a bounded drain: an overloaded server's backlog is counted, not waited out
+        _, late = await asyncio.wait(tasks, timeout=drain_s)
+        for task in late:
+            task.cancel()
+        await asyncio.gather(*late, return_exceptions=True)
+        result.unanswered = len(late)
     result.duration_s = (time.perf_counter_ns() - start_ns) / 1e9
     while not idle.empty():
         conn = idle.get_nowait()

@@ -164,6 +164,7 @@ async def _soak_one(
         "reads": len(reads),
         "writes": writes,
         "errors": errors,
+        "unanswered": load.unanswered,
         "duration_s": round(load.duration_s, 1),
         "achieved_rate": round(len(load.kinds) / load.duration_s, 2),
         "statements": statements,

@@ -44,7 +44,7 @@ def soak_tables(data: dict[str, Any]) -> str:
         f"the three side by side on the same machine. Read latency min / median / p99 / max ms "
         f"from each request's due time.",
         "",
-        "| cache | requests (errors) | SQL / request | database load vs off (SQL/request, cached / off) "
+        "| cache | answered (errors; unanswered at the end) | SQL / request | database load vs off (SQL/request, cached / off) "
         "| SQL / read | SQL / write | hit ratio, six reads (whole window) "
         "| hit ratio after minute 5 | read latency ms |",
         "|---|---|---|---|---|---|---|---|---|",
@@ -62,7 +62,8 @@ def soak_tables(data: dict[str, Any]) -> str:
         late_text = f"{min(late):.3f}-{max(late):.3f}" if late else "-"
         hit = run.get("hit_ratio")
         lines.append(
-            f"| {NAMES.get(name, name)} | {run['requests']:,} ({run['errors']}) | **{sql:.3f}** "
+            f"| {NAMES.get(name, name)} | {run['requests']:,} ({run['errors']}; "
+            f"{run.get('unanswered', 0):,} unanswered) | **{sql:.3f}** "
             f"| {reduction} | {run['sql_per_read']:.3f} | {run['sql_per_write']:.2f} "
             f"| {'-' if hit is None else f'{hit:.3f}'} | {late_text} | {_ms(run['read_ms'])} |"
         )
