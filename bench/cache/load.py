@@ -187,13 +187,18 @@ async def run_fixed_rate(
 
     async def one(request: Request, due_ns: int, offset_s: float) -> None:
         nonlocal opened
-        conn = await connection()
         try:
-            status = await conn.send(request.raw)
-            idle.put_nowait(conn)
-        except (ConnectionError, OSError):  # the server closed it: counted, then replaced
-            status = 0
+            conn = await connection()
+        except OSError:  # the server refuses connections: counted, the slot freed
             opened -= 1
+            status = 0
+        else:
+            try:
+                status = await conn.send(request.raw)
+                idle.put_nowait(conn)
+            except (ConnectionError, OSError):  # the server closed it: counted, then replaced
+                status = 0
+                opened -= 1
         result.offsets_s.append(offset_s)
         result.kinds.append(request.kind)
         result.latencies_ns.append(time.perf_counter_ns() - due_ns)
