@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import itertools
 import json
 import os
@@ -134,7 +135,10 @@ async def _soak_one(
     async def sampler() -> None:
         while True:
             await asyncio.sleep(args.sample)
-            await asyncio.to_thread(snapshot)
+            try:
+                await asyncio.to_thread(snapshot)
+            except httpx.HTTPError:  # an overloaded server: this sample is skipped, not the rest
+                continue
 
     snapshot()  # cold: nothing read yet
     started = time.perf_counter()
@@ -144,7 +148,8 @@ async def _soak_one(
         "127.0.0.1", server.port, requests, rate=args.rate, seconds=args.minutes * 60
     )
     task.cancel()
-    await asyncio.to_thread(snapshot)
+    with contextlib.suppress(httpx.HTTPError):
+        await asyncio.to_thread(snapshot)
     first, last = samples[0], samples[-1]
     statements = {
         k: last["statements"].get(k, 0) - first["statements"].get(k, 0) for k in ("read", "write")
