@@ -152,7 +152,7 @@ class Server:
             cwd=ROOT, env={**os.environ, "PYTHONPATH": _python_path(), **env},
             stdout=self.log, stderr=subprocess.STDOUT,
         )  # fmt: skip
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # a loaded machine imports the app slowly
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited; see {log}")
