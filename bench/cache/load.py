@@ -179,7 +179,14 @@ async def run_fixed_rate(
 
     async def connection() -> _Connection:
         nonlocal opened
-        if idle.empty() and opened < connections:
+        # At a low rate the server closes idle keep-alive connections (uvicorn: after 5 s):
+        # those are dropped here, never written to.
+        while not idle.empty():
+            conn = idle.get_nowait()
+            if conn.transport is not None and not conn.transport.is_closing():
+                return conn
+            opened -= 1
+        if opened < connections:
             opened += 1
             _, protocol = await loop.create_connection(_Connection, host, port)
             return protocol
@@ -196,7 +203,7 @@ async def run_fixed_rate(
             try:
                 status = await conn.send(request.raw)
                 idle.put_nowait(conn)
-            except (ConnectionError, OSError):  # the server closed it: counted, then replaced
+            except (ConnectionError, OSError, RuntimeError):  # closed under us: counted, replaced
                 status = 0
                 opened -= 1
         result.offsets_s.append(offset_s)
