@@ -48,7 +48,10 @@ class _Connection(asyncio.Protocol):
                 head = bytes(self.buffer[:end]).lower()
                 self.status = int(head[9:12])
                 start = head.find(b"content-length:")
-                length = int(head[start + 15 : head.find(b"\r\n", start)]) if start >= 0 else 0
+                stop = head.find(b"\r\n", start)  # -1: the header ends the head
+                length = (
+                    int(head[start + 15 : stop if stop >= 0 else len(head)]) if start >= 0 else 0
+                )
                 self.expected = end + 4 + length
             if len(self.buffer) < self.expected:
                 return
@@ -137,4 +140,97 @@ async def run_load(
     for protocol in protocols:
         assert protocol.transport is not None
         protocol.transport.close()
+    return result
+
+
+@dataclass
+class TimedResult:
+    """An open-loop run: per request, its scheduled offset (s), kind, latency (ns) and status."""
+
+    duration_s: float
+    offsets_s: list[float] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    latencies_ns: list[int] = field(default_factory=list)
+    statuses: list[int] = field(default_factory=list)
+    unanswered: int = 0  # still queued or in flight ``drain_s`` after the last was due
+
+
+async def run_fixed_rate(
+    host: str,
+    port: int,
+    requests: list[Request],
+    *,
+    rate: float,
+    seconds: float,
+    connections: int = 64,
+    drain_s: float = 60.0,
+) -> TimedResult:
+    """Open loop: request i is due at ``i / rate`` seconds, whatever the server's pace, and its
+    latency counts from that moment (waiting for a free connection included), so a slow server
+    cannot slow the load down and hide its queue (no coordinated omission). Connections are
+    opened as needed, at most ``connections``. Requests still unanswered ``drain_s`` after the
+    last one was due are cancelled and counted in ``unanswered``."""
+    loop = asyncio.get_running_loop()
+    idle: asyncio.Queue[_Connection] = asyncio.Queue()
+    opened = 0
+    result = TimedResult(duration_s=seconds)
+    sequence = itertools.cycle(requests)
+    tasks: set[asyncio.Task[None]] = set()
+
+    async def connection() -> _Connection:
+        nonlocal opened
+        # At a low rate the server closes idle keep-alive connections (uvicorn: after 5 s):
+        # those are dropped here, never written to.
+        while not idle.empty():
+            conn = idle.get_nowait()
+            if conn.transport is not None and not conn.transport.is_closing():
+                return conn
+            opened -= 1
+        if opened < connections:
+            opened += 1
+            _, protocol = await loop.create_connection(_Connection, host, port)
+            return protocol
+        return await idle.get()
+
+    async def one(request: Request, due_ns: int, offset_s: float) -> None:
+        nonlocal opened
+        try:
+            conn = await connection()
+        except OSError:  # the server refuses connections: counted, the slot freed
+            opened -= 1
+            status = 0
+        else:
+            try:
+                status = await conn.send(request.raw)
+                idle.put_nowait(conn)
+            except (ConnectionError, OSError, RuntimeError):  # closed under us: counted, replaced
+                status = 0
+                opened -= 1
+        result.offsets_s.append(offset_s)
+        result.kinds.append(request.kind)
+        result.latencies_ns.append(time.perf_counter_ns() - due_ns)
+        result.statuses.append(status)
+
+    start_ns = time.perf_counter_ns()
+    total = int(rate * seconds)
+    for i in range(total):
+        offset_s = i / rate
+        due_ns = start_ns + int(offset_s * 1e9)
+        wait = (due_ns - time.perf_counter_ns()) / 1e9
+        if wait > 0:
+            await asyncio.sleep(wait)
+        task = asyncio.create_task(one(next(sequence), due_ns, offset_s))
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+    if tasks:  # a bounded drain: an overloaded server's backlog is counted, not waited out
+        _, late = await asyncio.wait(tasks, timeout=drain_s)
+        for task in late:
+            task.cancel()
+        await asyncio.gather(*late, return_exceptions=True)
+        result.unanswered = len(late)
+    result.duration_s = (time.perf_counter_ns() - start_ns) / 1e9
+    while not idle.empty():
+        conn = idle.get_nowait()
+        assert conn.transport is not None
+        conn.transport.close()
     return result

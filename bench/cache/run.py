@@ -64,6 +64,8 @@ READ_MIX = {
     "get_project_data_sources": 0.15,
     "get_users": 0.10,
 }
+# A job's rules as the API validates them on the way out (one rule at least).
+RULES = {"rules": [{"name": "ref", "conditions": [{"type": "equals", "field": "reference"}]}]}
 RESPONSE_FAMILIES = ("projects_page", "project", "jobs", "data_sources", "stats", "users_page")
 
 
@@ -83,18 +85,18 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def create_database(admin_url: str) -> str:
+def create_database(admin_url: str, name: str = DATABASE) -> str:
     plain = admin_url.replace("postgresql+psycopg://", "postgresql://", 1)
     with psycopg.connect(plain, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{DATABASE}"')
-    return admin_url.rsplit("/", 1)[0] + f"/{DATABASE}"
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return admin_url.rsplit("/", 1)[0] + f"/{name}"
 
 
-def drop_database(admin_url: str) -> None:
+def drop_database(admin_url: str, name: str = DATABASE) -> None:
     plain = admin_url.replace("postgresql+psycopg://", "postgresql://", 1)
     with psycopg.connect(plain, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 class Redis:
@@ -137,18 +139,20 @@ def wait_for_port(port: int, timeout: float = 30) -> None:
 class Server:
     """One uvicorn worker serving bench.cache.app, as `tally serve` would (uvloop, httptools)."""
 
-    def __init__(self, env: dict[str, str], log: Path) -> None:
+    def __init__(
+        self, env: dict[str, str], log: Path, app: str = "bench.cache.app:create_bench_app"
+    ) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = log.open("wb")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "bench.cache.app:create_bench_app", "--factory",
+            [sys.executable, "-m", "uvicorn", app, "--factory",
              "--host", "127.0.0.1", "--port", str(self.port), "--loop", "uvloop",
              "--http", "httptools", "--no-access-log", "--log-level", "warning"],
             cwd=ROOT, env={**os.environ, "PYTHONPATH": _python_path(), **env},
             stdout=self.log, stderr=subprocess.STDOUT,
         )  # fmt: skip
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # a loaded machine imports the app slowly
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited; see {log}")
@@ -217,7 +221,7 @@ async def seed(url: str, rng: np.random.Generator) -> World:
                                 "created_at": now, "updated_at": now})  # fmt: skip
             for _ in range(3):
                 jobs.append({"project_id": project_id, "left_source_id": 2 * project_id - 1,
-                             "right_source_id": 2 * project_id, "rules": {"rules": []},
+                             "right_source_id": 2 * project_id, "rules": RULES,
                              "status": "completed", "progress": 1.0, "created_at": now,
                              # Indexed (there are no results): otherwise every server started
                              # re-queues the indexing of all 3,000 jobs and runs it while measured.
