@@ -409,11 +409,17 @@ class Cache:
         # The flight is keyed by the *versioned* key: a request that read newer generations (it
         # started after an invalidation) never joins a load that may have started before it.
         flight = self._flights.get(storage_key)
+        joined_refresh = flight is not None and flight in self._tasks
         if flight is None:
             flight = asyncio.create_task(self._load_and_store(key, storage_key, load, coherence))
             self._flights[storage_key] = flight
             flight.add_done_callback(lambda done: self._end_flight(storage_key, done))
-        return await asyncio.shield(flight)
+        entry = await asyncio.shield(flight)
+        if entry is None and joined_refresh:
+            # An early refresh gives up quietly (its load failed, or another process refreshes):
+            # this caller still needs the value, or its own load's error (a 503, never a 500).
+            return await self._load(key, load)
+        return entry
 
     def _end_flight(self, storage_key: str, flight: asyncio.Task[Entry | None]) -> None:
         if self._flights.get(storage_key) is flight:
