@@ -86,7 +86,7 @@ def spread(values: list[float]) -> dict[str, float]:
 def spread_text(values: list[float], unit: str = "s", digits: int = 2) -> str:
     """`min / median / max unit` for a report cell."""
     s = spread(values)
-    return f"{s['min']:.{digits}f} / **{s['median']:.{digits}f}** / {s['max']:.{digits}f} {unit}"
+    return f"{s['min']:.{digits}f} / **{s['median']:.{digits}f}** / {s['max']:.{digits}f} {unit}".rstrip()
 
 
 def load_average() -> float:

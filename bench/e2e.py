@@ -31,7 +31,13 @@ import duckdb
 import httpx
 import polars as pl
 
-from bench._common import fresh_database
+from bench._common import (
+    fresh_database,
+    load_average,
+    server_settings,
+    settings_text,
+    write_results,
+)
 from bench.ingest.bench_ingest import _seed
 from bench.ingest.bench_writers import PASSWORD, _Server
 from bench.jobs.bench_job import DUCKDB_SQL
@@ -189,14 +195,22 @@ def main() -> None:
     for backend in backends:
         results[backend] = []
         for _ in range(args.repeat):
+            load = load_average()
             run = one_run(backend, args.rows, files)
-            run["load_avg_1m"] = round(os.getloadavg()[0], 1)
+            run["load_average_1m"] = load
             print(backend, json.dumps(run), flush=True)
             results[backend].append(run)
-    args.report.with_suffix(".json").write_text(
-        json.dumps({"duckdb_s": duck_s, "runs": results}, indent=1)
+    settings = {"sqlite": server_settings("sqlite")}
+    if "postgresql" in backends:
+        settings["postgresql"] = server_settings(os.environ["TALLY_TEST_DATABASE_URL"])
+    write_results(
+        args.report.with_suffix(".json"),
+        command=f"python -m bench.e2e {' '.join(sys.argv[1:])}".strip(),
+        settings=settings,
+        duckdb_s=duck_s,
+        runs=results,
     )
-    _report(args, files, duck_s, results)
+    _report(args, files, duck_s, results, settings)
 
 
 def _report(
@@ -204,6 +218,7 @@ def _report(
     files: tuple[Path, Path, Path],
     duck_s: float,
     results: dict[str, list[dict[str, Any]]],
+    settings: dict[str, Any],
 ) -> None:
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     sizes = " / ".join(f"{path.stat().st_size / 1e6:.0f} MB" for path in files[:2])
@@ -212,8 +227,11 @@ def _report(
         "",
         f"`python -m bench.e2e --rows {args.rows} --repeat {args.repeat} --backend "
         f"{' '.join(args.backend)}` ({when}; {args.rows:,} ledger rows and their bank export, "
-        f"{sizes}; 1-minute load average after each run in the JSON, the machine is shared). "
-        f"DuckDB over the same files: {duck_s:.2f} s (median). Cells: min / median / max s.",
+        f"{sizes}; the machine is shared: 1-minute load average as each run started in the JSON). "
+        f"Servers: {'; '.join(settings_text(s) for s in settings.values())}. "
+        f"DuckDB over the same files: {duck_s:.2f} s (median). Cells: min / median / max s of "
+        f"{args.repeat} runs; `reconcile --wait` is the whole job task (job, result writing, "
+        "index_results) through the CLI, its start-up included.",
         "",
         "| step | " + " | ".join(results) + " |",
         "|---|" + "---|" * len(results),
@@ -225,6 +243,11 @@ def _report(
             values = [run["steps"][step] for run in runs]
             cells.append(f"{min(values):.2f} / {statistics.median(values):.2f} / {max(values):.2f}")
         lines.append(f"| {step} | " + " | ".join(cells) + " |")
+    loads = [
+        f"{min(r['load_average_1m'] for r in runs)}-{max(r['load_average_1m'] for r in runs)}"
+        for runs in results.values()
+    ]
+    lines.append("| load average (1 min) | " + " | ".join(loads) + " |")
     totals = []
     for runs in results.values():
         total = statistics.median(sum(run["steps"].values()) for run in runs)

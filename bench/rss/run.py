@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,7 @@ DATA = ROOT / "bench" / "data"
 TALLY = str(Path(sys.executable).with_name("tally"))
 EMAIL, PASSWORD = "bench@example.test", "bench password"  # the user bench.ingest._seed creates
 TARGET_MB = 300
+Measure = Callable[[str, Path, int, Path], dict[str, Any]]
 
 
 def _env(url: str, data_dir: Path, **extra: str) -> dict[str, str]:
@@ -74,7 +76,16 @@ def cli_ingest(url: str, data_dir: Path, project: int, file: Path) -> dict[str, 
     """`tally ingest` under /usr/bin/time: its own peak RSS and wall time."""
     started = time.perf_counter()
     out = subprocess.run(
-        ["/usr/bin/time", "-f", "peak_kb=%M", TALLY, "ingest", str(file), "--project", str(project)],
+        [
+            "/usr/bin/time",
+            "-f",
+            "peak_kb=%M",
+            TALLY,
+            "ingest",
+            str(file),
+            "--project",
+            str(project),
+        ],
         env=_env(url, data_dir, COLUMNS="200"),
         capture_output=True,
         text=True,
@@ -114,9 +125,7 @@ class _Process:
 
 def _serve(env: dict[str, str], data_dir: Path) -> tuple[_Process, str]:
     port = _free_port()
-    server = _Process(
-        "serve", ["serve", "--host", "127.0.0.1", "--port", str(port)], env, data_dir
-    )
+    server = _Process("serve", ["serve", "--host", "127.0.0.1", "--port", str(port)], env, data_dir)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
@@ -214,27 +223,24 @@ def main() -> None:
         if not file.exists():
             write_csv(file, rows)
         for attempt in range(args.repeat):
-            cases = {
-                "tally ingest (PostgreSQL)": lambda: cli_ingest(pg_url, pg_dir, pg_project, file),
-                "tally worker (PostgreSQL, procrastinate)": lambda: worker_ingest(
-                    pg_url, pg_dir, pg_project, file
-                ),
-            }
             sqlite_url, sqlite_dir, sqlite_project = _sqlite(work, f"sqlite-{rows}-{attempt}")
-            cases["tally ingest (SQLite)"] = lambda: cli_ingest(
-                sqlite_url, sqlite_dir, sqlite_project, file
-            )
-            cases["tally serve, embedded worker (SQLite)"] = lambda: embedded_ingest(
-                sqlite_url, sqlite_dir, sqlite_project, file
-            )
-            for command, measure in cases.items():
+            cases: list[tuple[str, Measure, tuple[str, Path, int]]] = [
+                ("tally ingest (PostgreSQL)", cli_ingest, (pg_url, pg_dir, pg_project)),
+                ("tally worker (PostgreSQL, procrastinate)", worker_ingest, (pg_url, pg_dir, pg_project)),
+                ("tally ingest (SQLite)", cli_ingest, (sqlite_url, sqlite_dir, sqlite_project)),
+                ("tally serve, embedded worker (SQLite)", embedded_ingest, (sqlite_url, sqlite_dir, sqlite_project)),
+            ]  # fmt: skip
+            for command, measure, (url, data_dir, project) in cases:
                 load = load_average()
-                run = {"command": command, "rows": rows, "load_average_1m": load, **measure()}
+                run = {"command": command, "rows": rows, "load_average_1m": load}
+                run.update(measure(url, data_dir, project, file))
                 runs.append(run)
                 print(run, flush=True)
     settings = {"postgresql": server_settings(pg_url), "sqlite": server_settings("sqlite")}
     command = f"python -m bench.rss.run {' '.join(sys.argv[1:])}".strip()
-    write_results(args.report.with_name("results.json"), command=command, settings=settings, runs=runs)
+    write_results(
+        args.report.with_name("results.json"), command=command, settings=settings, runs=runs
+    )
     _report(args.report, command, settings, runs, args.rows)
 
 
@@ -257,7 +263,8 @@ def _report(
         "its RSS before the upload. Load = the 1-minute load average as the run started (2 cores, "
         "shared).",
         "",
-        "| command | " + " | ".join(f"{rows:,} rows: peak (idle), seconds, load" for rows in sizes)
+        "| command | "
+        + " | ".join(f"{rows:,} rows: peak (idle), seconds, load" for rows in sizes)
         + " | under target |",
         "|---|" + "---|" * (len(sizes) + 1),
     ]
@@ -267,7 +274,9 @@ def _report(
             mine = [r for r in runs if r["command"] == command_name and r["rows"] == rows]
             peak = max(r["peak_rss_mb"] for r in mine)
             worst = max(worst, peak)
-            idle = f" ({max(r['idle_rss_mb'] for r in mine)} MB)" if "idle_rss_mb" in mine[0] else ""
+            idle = (
+                f" ({max(r['idle_rss_mb'] for r in mine)} MB)" if "idle_rss_mb" in mine[0] else ""
+            )
             seconds = ", ".join(f"{r['seconds']}" for r in mine)
             loads = ", ".join(f"{r['load_average_1m']}" for r in mine)
             cells.append(f"**{peak} MB**{idle}, {seconds} s, load {loads}")
