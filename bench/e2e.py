@@ -177,6 +177,10 @@ def one_run(backend: str, rows: int, files: tuple[Path, Path, Path]) -> dict[str
     return {"steps": steps, "export_mb": round(size / 1e6, 1), "job_summary": out.strip()[-300:]}
 
 
+def _admin_url(backend: str) -> str:
+    return "sqlite" if backend == "sqlite" else os.environ["TALLY_TEST_DATABASE_URL"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -191,26 +195,25 @@ def main() -> None:
     backends = [
         b for b in args.backend if b == "sqlite" or os.environ.get("TALLY_TEST_DATABASE_URL")
     ]
-    results: dict[str, list[dict[str, Any]]] = {}
-    for backend in backends:
-        results[backend] = []
-        for _ in range(args.repeat):
+    settings = {backend: server_settings(_admin_url(backend)) for backend in backends}
+    results: dict[str, list[dict[str, Any]]] = {backend: [] for backend in backends}
+    # Backends take turns and the report is rewritten after every run, so a run cut short (the
+    # machine is shared) still leaves every finished run reported, with its count.
+    for _ in range(args.repeat):
+        for backend in backends:
             load = load_average()
             run = one_run(backend, args.rows, files)
             run["load_average_1m"] = load
             print(backend, json.dumps(run), flush=True)
             results[backend].append(run)
-    settings = {"sqlite": server_settings("sqlite")}
-    if "postgresql" in backends:
-        settings["postgresql"] = server_settings(os.environ["TALLY_TEST_DATABASE_URL"])
-    write_results(
-        args.report.with_suffix(".json"),
-        command=f"python -m bench.e2e {' '.join(sys.argv[1:])}".strip(),
-        settings=settings,
-        duckdb_s=duck_s,
-        runs=results,
-    )
-    _report(args, files, duck_s, results, settings)
+            write_results(
+                args.report.with_suffix(".json"),
+                command=f"python -m bench.e2e {' '.join(sys.argv[1:])}".strip(),
+                settings=settings,
+                duckdb_s=duck_s,
+                runs=results,
+            )
+            _report(args, files, duck_s, results, settings)
 
 
 def _report(
@@ -230,13 +233,14 @@ def _report(
         f"{sizes}; the machine is shared: 1-minute load average as each run started in the JSON). "
         f"Servers: {'; '.join(settings_text(s) for s in settings.values())}. "
         f"DuckDB over the same files: {duck_s:.2f} s (median). Cells: min / median / max s of "
-        f"{args.repeat} runs; `reconcile --wait` is the whole job task (job, result writing, "
+        f"the runs; `reconcile --wait` is the whole job task (job, result writing, "
         "index_results) through the CLI, its start-up included.",
         "",
         "| step | " + " | ".join(results) + " |",
         "|---|" + "---|" * len(results),
     ]
     step_names = list(next(iter(results.values()))[0]["steps"]) if results else []
+    lines.append("| runs | " + " | ".join(str(len(runs)) for runs in results.values()) + " |")
     for step in step_names:
         cells = []
         for runs in results.values():

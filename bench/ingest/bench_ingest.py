@@ -72,9 +72,9 @@ async def _seed(url: str, data_dir: Path) -> int:
 
 HISTORY = """## Dated historical notes (taken by hand; no script re-runs them)
 
-The COPY-time-per-index table is scripted above (`--per-index`). These were not, and the code has
-moved since (the CSV reader's batches are 65,536 rows today, `DEFAULT_BATCH_ROWS`): read them as
-what led to a decision on the day, not as current figures.
+The COPY-time-per-index table is scripted above (`--per-index`). These were not: read them as
+what led to a decision on the day (10k-row batches, `tally.sources.ingestion.BATCH_ROWS`; jemalloc
+for Arrow), not as current figures; re-checking them means editing those constants and re-running.
 
 - 2026-12-07: the ingesting process had grown to 325.5 MB at 1M rows (2026-11-28 re-check). Two
   causes: (1) ingesting imported the matching engine (polars, scipy, rapidfuzz) through the loader
