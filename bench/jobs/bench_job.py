@@ -311,28 +311,35 @@ def _grouped(args: argparse.Namespace) -> None:
             "matches": median["counts"].get("matches"),
             "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
             "runs_s": [round(r["seconds"], 2) for r in runs],
+            "task_runs_s": [round(r["task_s"], 2) for r in runs],
+            "loads": [r["load_average_1m"] for r in runs],
         }
         rows.append(row)
         print(json.dumps(row), flush=True)
-    _grouped_report(rows, args)
+    command = f"python -m bench.jobs.bench_job {' '.join(sys.argv[1:])}".strip()
+    settings = server_settings(url)
+    write_results(HERE / "results-grouped.json", command=command, settings=settings, sizes=rows)
+    _grouped_report(rows, command, settings)
 
 
-def _grouped_report(rows: list[dict[str, Any]], args: argparse.Namespace) -> None:
+def _grouped_report(rows: list[dict[str, Any]], command: str, settings: dict[str, Any]) -> None:
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     lines = [
         "# Reconciliation job benchmark: grouped rules (sum search)",
         "",
-        f"`python -m bench.jobs.bench_job --scenario grouped --sizes {' '.join(map(str, args.sizes))} "
-        f"--repeat {args.repeat}`. Medians; each job run is a fresh worker process on PostgreSQL, "
-        "as in REPORT.md. Data (bench/jobs/grouped.py): the realistic mix of REPORT.md with "
+        f"`{command}`, {when}, {settings_text(settings)}. Job and whole task (with "
+        "index_results) as min / **median** / max of the runs, the rest from the median run; each "
+        "run is a fresh worker process, as in REPORT.md (raw runs and load averages in "
+        "results-grouped.json). Data (bench/jobs/grouped.py): the realistic mix of REPORT.md with "
         f"{SPLIT_SHARE:.0%} of bank lines paying 2-3 ledger parts (rule `split`, one-to-many) and "
         f"{SETTLEMENT_SHARE:.0%} as many settlements of 2-3 bank x 2-3 ledger lines (rule "
         f"`settlement`, many-to-many); {STRAY_SHARE:.0%} of both carry a stray line in their block, "
         "which forces a subset search. No DuckDB column: its two rules have no grouped counterpart.",
         "",
-        "| records (left / right) | job (end to end) | vs 30 s | load | match | write | stats | "
+        "| records (left / right) | whole task | job | median vs 30 s | load | match | write | stats | "
         "candidates | scoring | assignment | sums | scoring + assignment + sums | blocks searched "
         "| over budget | grouped matches | worker peak RSS |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         p, t = r["phases"] or {}, r["engine_timings"]
@@ -340,7 +347,8 @@ def _grouped_report(rows: list[dict[str, Any]], args: argparse.Namespace) -> Non
         share = 100 * engine / r["job_s"] if r["job_s"] else 0.0
         budget = r["job_s"] - JOB_BUDGET_S
         lines.append(
-            f"| {r['left']:,} / {r['right']:,} | **{r['job_s']} s** | "
+            f"| {r['left']:,} / {r['right']:,} | {spread_text(r['task_runs_s'])} | "
+            f"{spread_text(r['runs_s'])} | "
             f"{f'+{budget:.1f} s over' if budget > 0 else f'{-budget:.1f} s under'} | "
             f"{p.get('load', 0):.2f} s | {p.get('match', 0):.2f} s | {p.get('write', 0):.2f} s | "
             f"{p.get('stats', 0):.2f} s | {t.get('candidates', 0):.2f} s | "
@@ -352,9 +360,7 @@ def _grouped_report(rows: list[dict[str, Any]], args: argparse.Namespace) -> Non
         )
     lines += [
         "",
-        "Runs (s): " + json.dumps({r["n"]: r["runs_s"] for r in rows}),
-        "",
-        "Shares are of the whole job (end to end). `candidates` is the one-to-one rules' candidate "
+        "Shares are of the job (median run) (end to end). `candidates` is the one-to-one rules' candidate "
         "generation; a grouped rule's candidate pairs and edge scoring are counted in `scoring`, "
         "its subset search (per block: one record's candidates, or a settlement component) in "
         "`sums`. Over budget: blocks whose sum search hit the per-block time budget (records it "

@@ -18,7 +18,6 @@ import argparse
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -37,6 +36,7 @@ from bench._common import (
     write_results,
 )
 from bench.ingest.bench_ingest import _seed
+from bench.ingest.bench_writers import _free_port
 from bench.synthetic_csv import write_csv
 
 HERE = Path(__file__).resolve().parent
@@ -64,12 +64,6 @@ def _status_mb(pid: int, field: str) -> float:
         if line.startswith(field):
             return round(int(line.split()[1]) / 1024, 1)
     raise RuntimeError(f"no {field} for process {pid}")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def cli_ingest(url: str, data_dir: Path, project: int, file: Path) -> dict[str, Any]:
