@@ -360,7 +360,7 @@ def _grouped_report(rows: list[dict[str, Any]], command: str, settings: dict[str
         )
     lines += [
         "",
-        "Shares are of the job (median run) (end to end). `candidates` is the one-to-one rules' candidate "
+        "Shares are of the job (median run). `candidates` is the one-to-one rules' candidate "
         "generation; a grouped rule's candidate pairs and edge scoring are counted in `scoring`, "
         "its subset search (per block: one record's candidates, or a settlement component) in "
         "`sums`. Over budget: blocks whose sum search hit the per-block time budget (records it "
