@@ -223,6 +223,7 @@ def _report(
     results: dict[str, list[dict[str, Any]]],
     settings: dict[str, Any],
 ) -> None:
+    results = {backend: runs for backend, runs in results.items() if runs}
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     sizes = " / ".join(f"{path.stat().st_size / 1e6:.0f} MB" for path in files[:2])
     lines = [
