@@ -187,6 +187,9 @@ def main() -> None:
     parser.add_argument("--backend", nargs="+", default=["postgresql", "sqlite"])
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--report", type=Path, default=HERE / "e2e.md")
+    parser.add_argument(
+        "--resume", action="store_true", help="keep the finished runs of the report's JSON"
+    )
     args = parser.parse_args()
     files = write_files(args.rows)
     duck = [duckdb_seconds(files[0], files[1]) for _ in range(max(args.repeat, 3))]
@@ -197,10 +200,16 @@ def main() -> None:
     ]
     settings = {backend: server_settings(_admin_url(backend)) for backend in backends}
     results: dict[str, list[dict[str, Any]]] = {backend: [] for backend in backends}
-    # Backends take turns and the report is rewritten after every run, so a run cut short (the
+    stored = args.report.with_suffix(".json")
+    if args.resume and stored.exists():
+        for backend, runs in json.loads(stored.read_text())["runs"].items():
+            results[backend] = runs
+    # Backends take turns (until each has --repeat runs) and the report is rewritten after every run, so a run cut short (the
     # machine is shared) still leaves every finished run reported, with its count.
     for _ in range(args.repeat):
-        for backend in backends:
+        for backend in sorted(backends, key=lambda b: len(results[b])):
+            if len(results[backend]) >= args.repeat:
+                continue
             load = load_average()
             run = one_run(backend, args.rows, files)
             run["load_average_1m"] = load
