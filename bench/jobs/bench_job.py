@@ -274,6 +274,7 @@ def _run_repeated(url: str, project: int, scenario: Scenario, repeat: int) -> li
             asyncio.run(_requeue(url, job_id))
         load = load_average()
         runs.append({**_run_job(url, job_id), "load_average_1m": load})
+        print("run", json.dumps(runs[-1]), flush=True)  # a run cut short still leaves these
     return runs
 
 
