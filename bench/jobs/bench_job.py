@@ -223,7 +223,16 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--scenario", choices=("mixed", "grouped"), default="mixed")
     parser.add_argument("--backend", nargs="+", default=["postgresql", "sqlite"])
+    parser.add_argument(
+        "--from-logs",
+        nargs="+",
+        metavar="BACKEND=LOG",
+        help="report the `run` lines that runs cut short printed (one size per log, --sizes N)",
+    )
     args = parser.parse_args()
+    if args.from_logs:
+        _report_from_logs(args)
+        return
     if args.scenario == "grouped":
         _grouped(args)
         return
@@ -239,28 +248,52 @@ def main() -> None:
             scenario = generate_mixed(n, seed=7)
             runs = _run_repeated(url, project, scenario, args.repeat)
             duck = [_duckdb(scenario.left, scenario.right)[0] for _ in range(args.repeat)]
-            median = _median_run(runs)
-            row = {
-                "backend": backend,
-                "n": n,
-                "phases": median["phases"],
-                "engine_timings": median["engine_timings"],
-                "matches": median["counts"].get("matches"),
-                "duckdb_runs_s": [round(x, 3) for x in duck],
-                "runs": [
-                    {
-                        "load_average_1m": r["load_average_1m"],
-                        "task_s": round(r["task_s"], 3),
-                        "job_s": round(r["seconds"], 3),
-                        "index_results_s": round(r["index_results_s"], 3),
-                        "peak_rss_mb": r["peak_rss_mb"],
-                    }
-                    for r in runs
-                ],
-            }
+            row = _rows(backend, n, runs, duck)
             rows.append(row)
             print(json.dumps(row), flush=True)
     command = f"python -m bench.jobs.bench_job {' '.join(sys.argv[1:])}".strip()
+    write_results(HERE / "results.json", command=command, settings=settings, sizes=rows)
+    _report(rows, command, settings)
+
+
+def _rows(backend: str, n: int, runs: list[dict[str, Any]], duck: list[float]) -> dict[str, Any]:
+    median = _median_run(runs)
+    return {
+        "backend": backend,
+        "n": n,
+        "phases": median["phases"],
+        "engine_timings": median["engine_timings"],
+        "matches": median["counts"].get("matches"),
+        "duckdb_runs_s": [round(x, 3) for x in duck],
+        "runs": [
+            {
+                "load_average_1m": r["load_average_1m"],
+                "task_s": round(r["task_s"], 3),
+                "job_s": round(r["seconds"], 3),
+                "index_results_s": round(r["index_results_s"], 3),
+                "peak_rss_mb": r["peak_rss_mb"],
+            }
+            for r in runs
+        ],
+    }
+
+
+def _report_from_logs(args: argparse.Namespace) -> None:
+    """The report of runs whose benchmark was stopped early, from the lines each run printed."""
+    rows, settings = [], {}
+    for item in args.from_logs:
+        backend, log = item.split("=", 1)
+        lines = Path(log).read_text().splitlines()
+        runs = [json.loads(line[4:]) for line in lines if line.startswith("run ")]
+        if runs:
+            rows.append(_rows(backend, args.sizes[0], runs, []))
+            settings[backend] = server_settings(
+                "sqlite" if backend == "sqlite" else os.environ["TALLY_TEST_DATABASE_URL"]
+            )
+    command = (
+        f"python -m bench.jobs.bench_job --sizes {args.sizes[0]} --repeat {args.repeat} "
+        f"--backend BACKEND, one process per backend at once, stopped after the runs shown"
+    )
     write_results(HERE / "results.json", command=command, settings=settings, sizes=rows)
     _report(rows, command, settings)
 
@@ -377,7 +410,7 @@ def _report(rows: list[dict[str, Any]], command: str, settings: dict[str, Any]) 
     lines = [
         "# Reconciliation job benchmark",
         "",
-        f"`{command}` (through `scripts/bench jobs`), {when}, on this 2-core machine shared with "
+        f"`{command}`, {when}, on this 2-core machine shared with "
         "other work (1-minute load average per run in results.json). Servers: "
         + "; ".join(settings_text(s) for s in settings.values())
         + ". Cells: min / **median** / max of the runs. Each run is a fresh worker process doing "
@@ -399,14 +432,17 @@ def _report(rows: list[dict[str, Any]], command: str, settings: dict[str, Any]) 
         p = r["phases"] or {}
         task = [x["task_s"] for x in r["runs"]]
         loads = [x["load_average_1m"] for x in r["runs"]]
-        duck = statistics.median(r["duckdb_runs_s"])
+        duck_runs = r["duckdb_runs_s"]
+        duck_cell = spread_text(duck_runs) if duck_runs else "not run"
+        ratio = (
+            f"{statistics.median(task) / statistics.median(duck_runs):.1f}x" if duck_runs else "-"
+        )
         lines.append(
             f"| {r['backend']} | {r['n']:,} | {len(task)} | {spread_text(task)} | "
             f"{spread_text([x['job_s'] for x in r['runs']])} | "
             f"{spread_text([x['index_results_s'] for x in r['runs']])} | "
             f"{p.get('load', 0):.2f} s | {p.get('match', 0):.2f} s | {p.get('write', 0):.2f} s | "
-            f"{p.get('stats', 0):.2f} s | {spread_text(r['duckdb_runs_s'])} | "
-            f"{statistics.median(task) / duck:.1f}x | {r['matches']:,} | "
+            f"{p.get('stats', 0):.2f} s | {duck_cell} | {ratio} | {r['matches']:,} | "
             f"{max(x['peak_rss_mb'] for x in r['runs'])} MB | {min(loads)}-{max(loads)} |"
         )
     lines += [
