@@ -8,7 +8,7 @@ pairs without reference, late ones, noise; about 100 bytes a row) as CSV files, 
 job's task does) as separate commands, then `tally serve` answering the first page of each result
 tab and streaming the CSV export through the API. DuckDB runs the same two rules as SQL over the
 two files (bench.jobs.bench_job.DUCKDB_SQL, reading the CSVs included). PostgreSQL needs
-TALLY_TEST_DATABASE_URL (`scripts/bench e2e` starts one; TALLY_PG_DURABLE=1 keeps its defaults).
+TALLY_TEST_DATABASE_URL (`scripts/bench e2e` starts one, durable unless `--not-durable`).
 Writes bench/e2e.md (and .json).
 """
 
