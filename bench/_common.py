@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import statistics
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -70,3 +72,57 @@ def _status_mb(field: str) -> float:
         if line.startswith(field):
             return int(line.split()[1]) / 1024
     raise RuntimeError(f"no {field} in /proc/self/status")
+
+
+def spread(values: list[float]) -> dict[str, float]:
+    """min / median / max of a benchmark's runs (with few runs a high percentile is the max)."""
+    return {
+        "min": round(min(values), 3),
+        "median": round(statistics.median(values), 3),
+        "max": round(max(values), 3),
+    }
+
+
+def spread_text(values: list[float], unit: str = "s", digits: int = 2) -> str:
+    """`min / median / max unit` for a report cell."""
+    s = spread(values)
+    return f"{s['min']:.{digits}f} / **{s['median']:.{digits}f}** / {s['max']:.{digits}f} {unit}".rstrip()
+
+
+def load_average() -> float:
+    """The 1-minute load average now (the machine is shared: each figure says what it ran beside)."""
+    return round(os.getloadavg()[0], 2)
+
+
+def server_settings(url: str) -> dict[str, Any]:
+    """The durability settings of the database at ``url``, stated beside every figure."""
+    if url.startswith("sqlite"):
+        return {"backend": "sqlite", "durable": True, "synchronous": "default of the engine"}
+    names = ("fsync", "synchronous_commit", "full_page_writes", "server_version")
+    with psycopg.connect(plain_url(url), autocommit=True) as connection:
+        values = {name: str(connection.execute(f"SHOW {name}").fetchone()[0]) for name in names}  # type: ignore[index]
+    durable = all(values[name] == "on" for name in names[:3])
+    return {"backend": "postgresql", "durable": durable, **values}
+
+
+def settings_text(settings: dict[str, Any]) -> str:
+    """How a report names the server a figure ran against."""
+    if settings["backend"] == "sqlite":
+        return "SQLite (Tally's own settings)"
+    state = "durable: PostgreSQL's defaults" if settings["durable"] else "NOT durable"
+    return (
+        f"PostgreSQL {settings['server_version']} ({state}; fsync={settings['fsync']}, "
+        f"synchronous_commit={settings['synchronous_commit']}, "
+        f"full_page_writes={settings['full_page_writes']})"
+    )
+
+
+def write_results(path: Path, *, command: str, **payload: Any) -> None:
+    """The raw runs behind a report, stored beside it (``scripts/bench report`` reads them)."""
+    body = {
+        "command": command,
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "load_average_1m_at_end": load_average(),
+        **payload,
+    }
+    path.write_text(json.dumps(body, indent=1, default=str) + "\n")

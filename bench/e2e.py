@@ -8,7 +8,7 @@ pairs without reference, late ones, noise; about 100 bytes a row) as CSV files, 
 job's task does) as separate commands, then `tally serve` answering the first page of each result
 tab and streaming the CSV export through the API. DuckDB runs the same two rules as SQL over the
 two files (bench.jobs.bench_job.DUCKDB_SQL, reading the CSVs included). PostgreSQL needs
-TALLY_TEST_DATABASE_URL (`scripts/bench e2e` starts one; TALLY_PG_DURABLE=1 keeps its defaults).
+TALLY_TEST_DATABASE_URL (`scripts/bench e2e` starts one, durable unless `--not-durable`).
 Writes bench/e2e.md (and .json).
 """
 
@@ -31,7 +31,13 @@ import duckdb
 import httpx
 import polars as pl
 
-from bench._common import fresh_database
+from bench._common import (
+    fresh_database,
+    load_average,
+    server_settings,
+    settings_text,
+    write_results,
+)
 from bench.ingest.bench_ingest import _seed
 from bench.ingest.bench_writers import PASSWORD, _Server
 from bench.jobs.bench_job import DUCKDB_SQL
@@ -171,12 +177,19 @@ def one_run(backend: str, rows: int, files: tuple[Path, Path, Path]) -> dict[str
     return {"steps": steps, "export_mb": round(size / 1e6, 1), "job_summary": out.strip()[-300:]}
 
 
+def _admin_url(backend: str) -> str:
+    return "sqlite" if backend == "sqlite" else os.environ["TALLY_TEST_DATABASE_URL"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--backend", nargs="+", default=["postgresql", "sqlite"])
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--report", type=Path, default=HERE / "e2e.md")
+    parser.add_argument(
+        "--resume", action="store_true", help="keep the finished runs of the report's JSON"
+    )
     args = parser.parse_args()
     files = write_files(args.rows)
     duck = [duckdb_seconds(files[0], files[1]) for _ in range(max(args.repeat, 3))]
@@ -185,18 +198,31 @@ def main() -> None:
     backends = [
         b for b in args.backend if b == "sqlite" or os.environ.get("TALLY_TEST_DATABASE_URL")
     ]
-    results: dict[str, list[dict[str, Any]]] = {}
-    for backend in backends:
-        results[backend] = []
-        for _ in range(args.repeat):
+    settings = {backend: server_settings(_admin_url(backend)) for backend in backends}
+    results: dict[str, list[dict[str, Any]]] = {backend: [] for backend in backends}
+    stored = args.report.with_suffix(".json")
+    if args.resume and stored.exists():
+        for backend, runs in json.loads(stored.read_text())["runs"].items():
+            results[backend] = runs
+    # Backends take turns (until each has --repeat runs) and the report is rewritten after every run, so a run cut short (the
+    # machine is shared) still leaves every finished run reported, with its count.
+    for _ in range(args.repeat):
+        for backend in sorted(backends, key=lambda b: len(results[b])):
+            if len(results[backend]) >= args.repeat:
+                continue
+            load = load_average()
             run = one_run(backend, args.rows, files)
-            run["load_avg_1m"] = round(os.getloadavg()[0], 1)
+            run["load_average_1m"] = load
             print(backend, json.dumps(run), flush=True)
             results[backend].append(run)
-    args.report.with_suffix(".json").write_text(
-        json.dumps({"duckdb_s": duck_s, "runs": results}, indent=1)
-    )
-    _report(args, files, duck_s, results)
+            write_results(
+                args.report.with_suffix(".json"),
+                command=f"python -m bench.e2e {' '.join(sys.argv[1:])}".strip(),
+                settings=settings,
+                duckdb_s=duck_s,
+                runs=results,
+            )
+            _report(args, files, duck_s, results, settings)
 
 
 def _report(
@@ -204,7 +230,9 @@ def _report(
     files: tuple[Path, Path, Path],
     duck_s: float,
     results: dict[str, list[dict[str, Any]]],
+    settings: dict[str, Any],
 ) -> None:
+    results = {backend: runs for backend, runs in results.items() if runs}
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     sizes = " / ".join(f"{path.stat().st_size / 1e6:.0f} MB" for path in files[:2])
     lines = [
@@ -212,19 +240,28 @@ def _report(
         "",
         f"`python -m bench.e2e --rows {args.rows} --repeat {args.repeat} --backend "
         f"{' '.join(args.backend)}` ({when}; {args.rows:,} ledger rows and their bank export, "
-        f"{sizes}; 1-minute load average after each run in the JSON, the machine is shared). "
-        f"DuckDB over the same files: {duck_s:.2f} s (median). Cells: min / median / max s.",
+        f"{sizes}; the machine is shared: 1-minute load average as each run started in the JSON). "
+        f"Servers: {'; '.join(settings_text(s) for s in settings.values())}. "
+        f"DuckDB over the same files: {duck_s:.2f} s (median). Cells: min / median / max s of "
+        f"the runs; `reconcile --wait` is the whole job task (job, result writing, "
+        "index_results) through the CLI, its start-up included.",
         "",
         "| step | " + " | ".join(results) + " |",
         "|---|" + "---|" * len(results),
     ]
     step_names = list(next(iter(results.values()))[0]["steps"]) if results else []
+    lines.append("| runs | " + " | ".join(str(len(runs)) for runs in results.values()) + " |")
     for step in step_names:
         cells = []
         for runs in results.values():
             values = [run["steps"][step] for run in runs]
             cells.append(f"{min(values):.2f} / {statistics.median(values):.2f} / {max(values):.2f}")
         lines.append(f"| {step} | " + " | ".join(cells) + " |")
+    loads = [
+        f"{min(r['load_average_1m'] for r in runs)}-{max(r['load_average_1m'] for r in runs)}"
+        for runs in results.values()
+    ]
+    lines.append("| load average (1 min) | " + " | ".join(loads) + " |")
     totals = []
     for runs in results.values():
         total = statistics.median(sum(run["steps"].values()) for run in runs)

@@ -1,10 +1,10 @@
 """Ingest one file through Tally's own code path, in a process of its own, and report as JSON.
 
-    python -m bench.ingest.ingest_once DATABASE_URL DATA_DIR PROJECT_ID FILE [--old-orm|--worker]
+    python -m bench.ingest.ingest_once DATABASE_URL DATA_DIR PROJECT_ID FILE [--old-orm]
 
 The default path is the one the background `ingest` task runs (create_source, then
-run_ingestion), in a process that imports what that task needs. `--worker` first imports every
-task module, as `tally worker` does (the matching engine with polars and scipy among them).
+run_ingestion), in a process that imports what that task needs (the peak RSS of the commands
+users run, `tally ingest`, `tally worker` and `tally serve`, is bench/rss/run.py's).
 `--old-orm` is the predecessor's approach for comparison: Python's csv module, Decimal conversion,
 and ORM objects flushed in batches of 1000 rows.
 """
@@ -86,10 +86,6 @@ async def old_orm_path(database: Database, project_id: int, file: Path) -> dict[
 async def main() -> None:
     url, data_dir, project, file = sys.argv[1:5]
     settings = Settings(TALLY_ENV="production", TALLY_DATA_DIR=data_dir, DATABASE_URL=url)
-    if "--worker" in sys.argv:
-        from tally.app import load_task_modules
-
-        load_task_modules(settings)
     idle_rss = rss_mb()  # before any work: what the imports cost
     database = Database(settings)
     try:

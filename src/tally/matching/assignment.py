@@ -26,14 +26,27 @@ from enum import StrEnum
 import numpy as np
 import numpy.typing as npt
 import polars as pl
-from scipy.optimize import linear_sum_assignment
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from tally.matching.candidates import IntArray, Limits
 
 UNASSIGNED, FIRM, AMBIGUOUS = 0, 1, 2
 StatusArray = npt.NDArray[np.int8]
+
+
+def bipartite_components(left: IntArray, right: IntArray, n_left: int, n_right: int) -> IntArray:
+    """The connected component of every node of the graph whose edges join ``left[i]`` (of
+    ``n_left`` nodes) and ``right[i]`` (of ``n_right``): labels of the left nodes first, then the
+    right ones."""
+    # scipy is imported when a job matches, not with the package: it is ~45 MB of RSS that the
+    # server and `tally worker` would otherwise hold while they only ingest (bench/rss/REPORT.md).
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    graph = coo_matrix(
+        (np.ones(left.size, np.int8), (left, n_left + right)), shape=(n_left + n_right,) * 2
+    )
+    labels: IntArray = connected_components(graph, directed=False)[1].astype(np.int64)
+    return labels
 
 
 class Strategy(StrEnum):
@@ -103,10 +116,7 @@ def assign(
     if rest.size == 0:
         return status, stats
 
-    graph = coo_matrix(
-        (np.ones(rest.size, np.int8), (lid[rest], n_l + rid[rest])), shape=(n_l + n_r,) * 2
-    )
-    _, labels = connected_components(graph, directed=False)
+    labels = bipartite_components(lid[rest], rid[rest], n_l, n_r)
     comp = labels[lid[rest]]
     frame = pl.DataFrame(
         {"e": rest, "c": comp, "l": lid[rest], "r": rid[rest], "w": weight[rest]}
@@ -230,6 +240,8 @@ def _optimum(matrix: npt.NDArray[np.int64]) -> tuple[int, IntArray, IntArray]:
     if matrix.size == 0:
         empty = np.zeros(0, np.int64)
         return 0, empty, empty
+    from scipy.optimize import linear_sum_assignment  # see bipartite_components
+
     rows, cols = linear_sum_assignment(matrix, maximize=True)
     return int(matrix[rows, cols].sum()), rows.astype(np.int64), cols.astype(np.int64)
 

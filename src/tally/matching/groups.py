@@ -27,9 +27,8 @@ from typing import Any
 
 import numpy as np
 import polars as pl
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
+from tally.matching.assignment import bipartite_components
 from tally.matching.candidates import (
     AMOUNT,
     DATE,
@@ -279,10 +278,7 @@ def _many_to_many(
     ri = edges["r"].to_numpy()
     lu, lid = np.unique(li, return_inverse=True)
     ru, rid = np.unique(ri, return_inverse=True)
-    graph = coo_matrix(
-        (np.ones(li.size, np.int8), (lid, lu.size + rid)), shape=(lu.size + ru.size,) * 2
-    )
-    _, labels = connected_components(graph, directed=False)
+    labels = bipartite_components(lid, rid, lu.size, ru.size)
     frame = edges.with_columns(pl.Series("_c", labels[lid])).sort("_c", "l", "r")
     # Every component's nodes and edges in one pass, then sliced per component: a polars call per
     # component costs more than the sum search itself when there are thousands of small ones.

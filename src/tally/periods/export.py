@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from fastapi.responses import Response
-from openpyxl import Workbook
 
 from tally.periods.schemas import ReconciliationStatement, StatementSection, WriteOffSection
 from tally.results.export import XLSX_MEDIA_TYPE, xlsx_cell
@@ -81,6 +80,8 @@ def _write_offs(title: str, section: WriteOffSection) -> Iterator[list[Any]]:
 
 def statement_xlsx(statement: ReconciliationStatement) -> bytes:
     """A one-sheet workbook of the statement (small: open items and write-offs only)."""
+    from openpyxl import Workbook  # imported when a workbook is written (results.export)
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Statement")
     for row in statement_rows(statement):

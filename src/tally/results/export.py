@@ -15,6 +15,7 @@ import csv
 import io
 import json
 import os
+import re
 import tempfile
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
@@ -22,13 +23,10 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 from fastapi.responses import FileResponse, Response, StreamingResponse
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from sqlalchemy import (
     Select,
     String,
@@ -59,6 +57,9 @@ from tally.results.schemas import (
 )
 from tally.results.service import ResultService
 from tally.results.shaping import explain
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 AUDIT_HEAD_HEADER = "X-Tally-Audit-Head"
 EXPORT_PAGE_SIZE = 1_000  # matches (or records) per keyset page
@@ -439,14 +440,26 @@ def _units_text(name: str) -> pl.Expr:
 def xlsx_cell(value: Any) -> Any:
     """Numbers and dates stay typed; text is escaped and stripped of characters XML forbids."""
     if isinstance(value, str):
-        return escape_formula(ILLEGAL_CHARACTERS_RE.sub("", value))
+        return escape_formula(_illegal_characters().sub("", value))
     return value
+
+
+@lru_cache(maxsize=1)
+def _illegal_characters() -> re.Pattern[str]:
+    # openpyxl is imported when a workbook is written, not with the app: the server and `tally
+    # worker` would otherwise hold its ~10 MB of RSS while they ingest (bench/rss/REPORT.md).
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    pattern: re.Pattern[str] = ILLEGAL_CHARACTERS_RE
+    return pattern
 
 
 class _Sheets:
     """A write-only workbook whose results continue on a new sheet at Excel's row limit."""
 
     def __init__(self, header: Sequence[str] = COLUMNS) -> None:
+        from openpyxl import Workbook  # see _illegal_characters
+
         self.header = header
         self.workbook = Workbook(write_only=True)
         self.count = 0

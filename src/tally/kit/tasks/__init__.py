@@ -60,14 +60,13 @@ The contract handlers must honour:
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, Request
 
 from tally.config import Settings
 from tally.kit.db import Database
 from tally.kit.tasks.embedded import EmbeddedQueue
-from tally.kit.tasks.procrastinate_queue import ProcrastinateQueue
 from tally.kit.tasks.queue import CleanupReport, TaskQueue
 from tally.kit.tasks.registry import (
     Handler,
@@ -80,6 +79,9 @@ from tally.kit.tasks.registry import (
     import_task_modules,
     task_registry,
 )
+
+if TYPE_CHECKING:
+    from tally.kit.tasks.procrastinate_queue import ProcrastinateQueue
 
 __all__ = [
     "CleanupReport",
@@ -109,10 +111,22 @@ def build_task_queue(
     concurrency: int | None = None,
 ) -> TaskQueue:
     """The queue TALLY_TASK_BACKEND asks for, over ``database``."""
-    backend = (
-        ProcrastinateQueue if settings.effective_task_backend == "procrastinate" else EmbeddedQueue
-    )
+    backend: type[TaskQueue] = EmbeddedQueue
+    if settings.effective_task_backend == "procrastinate":
+        from tally.kit.tasks.procrastinate_queue import ProcrastinateQueue
+
+        backend = ProcrastinateQueue
     return backend(settings=settings, database=database, registry=registry, concurrency=concurrency)
+
+
+def __getattr__(name: str) -> Any:
+    # procrastinate is imported only by what uses it: a server on the embedded backend (SQLite)
+    # does not hold its ~12 MB of RSS (bench/rss/REPORT.md).
+    if name == "ProcrastinateQueue":
+        from tally.kit.tasks.procrastinate_queue import ProcrastinateQueue
+
+        return ProcrastinateQueue
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def get_task_queue(request: Request) -> TaskQueue:
