@@ -55,7 +55,7 @@ from tally.matching.infer_models import (
     date_model,
     joined_pairs,
 )
-from tally.matching.infer_sample import reach, repeated_share, sample
+from tally.matching.infer_sample import quoting, reach, repeated_share, sample
 from tally.matching.result import ReconcileResult
 from tally.matching.rules import (
     TEXT_FIELDS,
@@ -202,7 +202,11 @@ def infer_rules(
     full_left, full_right = prepare_side(left, "left"), prepare_side(right, "right")
     ls, wide, window = sample(full_left, full_right, limits.sample_rows, limits.seed)
     min_pairs = max(3, min(ls.height, wide.height) // 200)
-    key = choose_key(ls, wide, min_pairs=min_pairs)
+    # Keys are found among the right records quoting a value of the sample; the right side's
+    # fields are still read off its whole window.
+    rnames = text_fields(wide)
+    near = wide if window is None else quoting(wide, rnames, ls)
+    key = choose_key(ls, near, min_pairs=min_pairs, right_fields=rnames)
     rs = wide
     if window is not None and key is not None:
         rs = reach(full_left, ls, wide, key, window)

@@ -12,8 +12,14 @@ import datetime as dt
 import numpy as np
 import polars as pl
 
-from tally.matching.fields import ROW
-from tally.matching.infer_keys import KeyChoice, key_values
+from tally.matching.fields import ROW, normalise
+from tally.matching.infer_keys import (
+    KEY_NORMALISERS,
+    KeyChoice,
+    key_values,
+    plain_field,
+    reading_values,
+)
 from tally.matching.infer_models import MAX_WINDOW_DAYS
 
 _LAG_MARGIN_DAYS = 3  # the right sample reaches this far beyond the keyed pairs' lags
@@ -42,6 +48,25 @@ def sample(
     ls = left.filter(pl.col("booking_date").is_between(lo, hi))
     rs = right.filter(pl.col("booking_date").is_between(pl.lit(lo) - margin, pl.lit(hi) + margin))
     return ls, rs, (lo, hi)
+
+
+def quoting(frame: pl.DataFrame, names: list[str], sample: pl.DataFrame) -> pl.DataFrame:
+    """The records of ``frame`` whose text fields ``names`` quote a value some reading of
+    ``sample``'s text fields holds (:func:`tally.matching.infer_keys.reading_values`).
+
+    Key discovery counts, for each value the two sides share, every record holding it and its
+    amount; a record quoting none of the sample's values adds to no such count, so dropping it
+    leaves every count unchanged while the records read shrink from the date window's whole
+    margin (60 days a side) to the partners of the sample. A normalised value (case, spaces,
+    punctuation and leading zeros dropped) is a substring of its record's normalised text, so
+    one multi-pattern scan finds every holder.
+    """
+    values = reading_values(sample).unique()
+    if not names or values.len() == 0:
+        return frame.clear()
+    text = pl.concat_str([plain_field(n) for n in names], separator=" ", ignore_nulls=True)
+    holds = normalise(text, KEY_NORMALISERS).str.contains_any(values.to_list())
+    return frame.filter(holds.fill_null(False))
 
 
 def reach(
