@@ -55,7 +55,7 @@ from tally.matching.infer_models import (
     date_model,
     joined_pairs,
 )
-from tally.matching.infer_sample import quoting, reach, repeated_share, sample
+from tally.matching.infer_sample import left_keys, quoting, reach, repeated_share, sample
 from tally.matching.result import ReconcileResult
 from tally.matching.rules import (
     TEXT_FIELDS,
@@ -208,8 +208,9 @@ def infer_rules(
     near = wide if window is None else quoting(wide, rnames, ls)
     key = choose_key(ls, near, min_pairs=min_pairs, right_fields=rnames)
     rs = wide
-    if window is not None and key is not None:
-        rs = reach(full_left, ls, wide, key, window)
+    held = left_keys(full_left, key) if key is not None else None
+    if window is not None and held is not None and key is not None:
+        rs = reach(held, ls, wide, key, window)
     notes: list[str] = []
     if ls.height < full_left.height or rs.height < full_right.height:
         notes.append(
@@ -239,8 +240,8 @@ def infer_rules(
     # agree (or key values repeat, every vendor numbering its own invoices), a key rule also
     # asks for it, so that a number typed wrong into another customer's number, more likely
     # the larger the sources, is not taken for a match.
-    if key is not None and text is not None:
-        repeated = repeated_share(full_left, key)
+    if held is not None and text is not None:
+        repeated = repeated_share(held)
         if text.true_share >= _PARTY_AGREES or repeated > _REPEATED:
             party = _party_condition(text)
             notes.append(

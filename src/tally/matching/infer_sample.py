@@ -69,8 +69,15 @@ def quoting(frame: pl.DataFrame, names: list[str], sample: pl.DataFrame) -> pl.D
     return frame.filter(holds.fill_null(False))
 
 
+def left_keys(full_left: pl.DataFrame, key: KeyChoice) -> pl.DataFrame:
+    """The key values (``k``) of every left record (``ROW``), read once over the whole source
+    for :func:`reach` and :func:`repeated_share`."""
+    rule_set = key.rule_set()
+    return key_values(full_left, key.condition.field, key.condition.normalisers, rule_set, ROW)
+
+
 def reach(
-    full_left: pl.DataFrame,
+    held: pl.DataFrame,
     ls: pl.DataFrame,
     wide: pl.DataFrame,
     key: KeyChoice,
@@ -80,7 +87,8 @@ def reach(
     their keyed pairs show (a payment 5-40 days after its invoice lies outside a window of 12
     days of invoices widened by a few days), and not quoting only keys of left records outside
     the sample (their partners are not in it: by chance alone they would be matched or left
-    open, and every estimate would shift with the size of the sources)."""
+    open, and every estimate would shift with the size of the sources). ``held`` are the key
+    values of the whole left source (:func:`left_keys`)."""
     pairs = key.pairs.join(
         ls.select(pl.col(ROW).alias("l_row"), pl.col("booking_date").alias("l")), on="l_row"
     ).join(wide.select(pl.col(ROW).alias("r_row"), pl.col("booking_date").alias("r")), on="r_row")
@@ -90,28 +98,29 @@ def reach(
     early = max(int(np.quantile(gaps.to_numpy(), 0.005)), -MAX_WINDOW_DAYS)
     late = min(int(np.quantile(gaps.to_numpy(), 0.995)), MAX_WINDOW_DAYS)
     lo, hi = window
-    reach = pl.col("booking_date").is_between(
-        pl.lit(lo) + pl.duration(days=early - _LAG_MARGIN_DAYS),
-        pl.lit(hi) + pl.duration(days=late + _LAG_MARGIN_DAYS),
+    # Only the records within the lags are read for keys: the window's 60-day margins are
+    # mostly outside them.
+    near = wide.filter(
+        pl.col("booking_date").is_between(
+            pl.lit(lo) + pl.duration(days=early - _LAG_MARGIN_DAYS),
+            pl.lit(hi) + pl.duration(days=late + _LAG_MARGIN_DAYS),
+        )
     )
     rule_set = key.rule_set()
     inside = key_values(ls, key.condition.field, key.condition.normalisers, rule_set)
-    everywhere = key_values(full_left, key.condition.field, key.condition.normalisers, rule_set)
-    outside = everywhere.join(inside, on="k", how="anti")
-    quoted = key_values(wide, key.condition.other_field, key.condition.normalisers, rule_set, ROW)
+    outside = held.select("k").unique().join(inside, on="k", how="anti")
+    quoted = key_values(near, key.condition.other_field, key.condition.normalisers, rule_set, ROW)
     elsewhere = quoted.join(outside, on="k", how="semi").join(inside, on="k", how="anti")
     here = quoted.join(inside, on="k", how="semi")
     away = elsewhere.join(here, on=ROW, how="anti")[ROW].unique().implode()
-    return wide.filter(reach & ~pl.col(ROW).is_in(away))
+    return near.filter(~pl.col(ROW).is_in(away))
 
 
-def repeated_share(left: pl.DataFrame, key: KeyChoice) -> float:
-    """The share of the left key values held by several left records, over the whole source:
-    in large sources document numbers repeat (every vendor numbers its own invoices), which a
-    sample of a few thousand records does not show."""
-    rule_set = key.rule_set()
-    values = key_values(left, key.condition.field, key.condition.normalisers, rule_set, ROW)
-    if values.height == 0:
+def repeated_share(held: pl.DataFrame) -> float:
+    """The share of the left key values held by several left records, over the whole source
+    (``held``: :func:`left_keys`): in large sources document numbers repeat (every vendor
+    numbers its own invoices), which a sample of a few thousand records does not show."""
+    if held.height == 0:
         return 0.0
-    held = values.group_by("k").len()
-    return float((held["len"] > 1).mean())  # type: ignore[arg-type]
+    counts = held.group_by("k").len()
+    return float((counts["len"] > 1).mean())  # type: ignore[arg-type]
