@@ -1,8 +1,12 @@
 """How rule inference reads large sources: a sample whose estimates do not shift with size.
 
-The left side is read through one date window; the right side through the records that window's
-keys and lags reach (:func:`reach`). Facts that only the whole source shows (document numbers
-repeating across vendors) are measured on the whole source (:func:`repeated_share`).
+The left side is read through one date window; the right side through the records quoting a
+value of that window (:func:`quoting`: every count key discovery makes stays what the whole right
+side gives) and then through the records that window's keys and lags reach (:func:`reach`).
+Facts that only the whole source shows (document numbers repeating across vendors) are measured
+on the key values of the whole left source, read once (:func:`left_keys`,
+:func:`repeated_share`). What inference reads thus grows with the sources' density in time, not
+with their size; its cost at 1M x 1M is in bench/infer/REPORT.md (``python -m bench.infer.cost``).
 """
 
 from __future__ import annotations
