@@ -76,15 +76,19 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--results", type=Path, default=HERE / "cost.json")
     args = parser.parse_args()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for n in args.sizes:
         for name in args.cases:
-            row = measure(name, n, args.repeat, args.seed)
-            rows.append(row)
-            print(json.dumps(row), flush=True)
-            # written after every case: a long run stopped part-way keeps what it measured
-            meta = {"taken": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
-            args.results.write_text(json.dumps({"meta": meta, "runs": rows}, indent=1) + "\n")
+            keep(rows, measure(name, n, args.repeat, args.seed), args.results)
+
+
+def keep(rows: list[dict[str, Any]], row: dict[str, Any], results: Path) -> None:
+    """Print a measured row and write every row so far: a long run stopped part-way keeps
+    what it measured."""
+    rows.append(row)
+    print(json.dumps(row), flush=True)
+    meta = {"taken": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+    results.write_text(json.dumps({"meta": meta, "runs": rows}, indent=1) + "\n")
 
 
 if __name__ == "__main__":

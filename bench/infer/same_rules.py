@@ -16,10 +16,10 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
+from bench.infer.cost import keep
 from bench.quality.generate import DEFAULT_OUT
 from bench.quality.generators import GENERATORS
 from tally.demo.cases import CASES
@@ -73,7 +73,7 @@ def main() -> None:
     parser.add_argument("--results", type=Path, default=HERE / "same_rules.json")
     parser.add_argument("--only", nargs="*", default=[], help="generators or cases to run")
     args = parser.parse_args()
-    rows = []
+    rows: list[dict[str, Any]] = []
     cases = [("quality", g) for g in GENERATORS] + [("demo", c) for c in CASES]
     cases = [(kind, name) for kind, name in cases if not args.only or name in args.only]
     for n in args.sizes:
@@ -91,10 +91,7 @@ def main() -> None:
                 "seconds": {"base": base["seconds"], "this": this["seconds"]},
                 "load_average": [round(x, 2) for x in os.getloadavg()],
             }
-            rows.append(row)
-            print(json.dumps(row), flush=True)
-            meta = {"taken": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
-            args.results.write_text(json.dumps({"meta": meta, "runs": rows}, indent=1) + "\n")
+            keep(rows, row, args.results)
 
 
 if __name__ == "__main__":
