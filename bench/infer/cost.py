@@ -3,9 +3,12 @@
 ``python -m bench.infer.cost --sizes 100000 1000000 --repeat 5`` generates a case of
 ``tally.demo.cases`` per size, runs ``infer_rules`` ``--repeat`` times (min/median/max seconds and
 the records it read: its sample), then matches the whole case once with the inferred rules
-(``reconcile``, the job's match phase) and reports inference's share of inference + matching.
-Loading and writing, which the job also spends, are left out: the share is an upper bound of the
-share of the job. Results go to ``cost.json`` beside this file.
+(``reconcile``, the job's match phase) and reports inference's share of the job a first run is:
+inference + matching. Loading the sources and writing the results, which the job also spends,
+are left out of the denominator, so the share is an upper bound of the share of the whole job.
+Wall seconds and CPU seconds (``time.process_time``: every thread of the process) are both
+kept: on a shared machine the wall clock mostly measures the other processes. Results go to
+``cost.json`` beside this file.
 """
 
 from __future__ import annotations
@@ -27,15 +30,18 @@ HERE = Path(__file__).resolve().parent
 
 def measure(name: str, n: int, repeat: int, seed: int) -> dict[str, Any]:
     case = generate_case(name, n, seed)
-    seconds = []
+    load_before = [round(x, 2) for x in os.getloadavg()]
+    seconds, cpu = [], []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         inferred = infer_rules(case.left, case.right)
         seconds.append(time.perf_counter() - started)
-    started = time.perf_counter()
+        cpu.append(time.process_time() - cpu_started)
+    started, cpu_started = time.perf_counter(), time.process_time()
     reconcile(case.left, case.right, inferred.rule_set)
     match_s = time.perf_counter() - started
-    median = statistics.median(seconds)
+    match_cpu = time.process_time() - cpu_started
+    median, median_cpu = statistics.median(seconds), statistics.median(cpu)
     return {
         "case": name,
         "n": n,
@@ -47,9 +53,18 @@ def measure(name: str, n: int, repeat: int, seed: int) -> dict[str, Any]:
             "max": round(max(seconds), 3),
             "runs": len(seconds),
         },
+        "infer_cpu_s": {
+            "min": round(min(cpu), 3),
+            "median": round(median_cpu, 3),
+            "max": round(max(cpu), 3),
+            "runs": len(cpu),
+        },
         "match_s": round(match_s, 3),
+        "match_cpu_s": round(match_cpu, 3),
         "infer_share": round(median / (median + match_s), 4),
-        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "infer_share_cpu": round(median_cpu / (median_cpu + match_cpu), 4),
+        "load_average_before": load_before,
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
     }
 
 
@@ -61,14 +76,19 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--results", type=Path, default=HERE / "cost.json")
     args = parser.parse_args()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for n in args.sizes:
         for name in args.cases:
-            row = measure(name, n, args.repeat, args.seed)
-            rows.append(row)
-            print(json.dumps(row), flush=True)
+            keep(rows, measure(name, n, args.repeat, args.seed), args.results)
+
+
+def keep(rows: list[dict[str, Any]], row: dict[str, Any], results: Path) -> None:
+    """Print a measured row and write every row so far: a long run stopped part-way keeps
+    what it measured."""
+    rows.append(row)
+    print(json.dumps(row), flush=True)
     meta = {"taken": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
-    args.results.write_text(json.dumps({"meta": meta, "runs": rows}, indent=1) + "\n")
+    results.write_text(json.dumps({"meta": meta, "runs": rows}, indent=1) + "\n")
 
 
 if __name__ == "__main__":

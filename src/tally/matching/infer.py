@@ -58,7 +58,7 @@ from tally.matching.infer_models import (
     date_model,
     joined_pairs,
 )
-from tally.matching.infer_sample import reach, repeated_share, sample
+from tally.matching.infer_sample import left_keys, quoting, reach, repeated_share, sample
 from tally.matching.result import ReconcileResult
 from tally.matching.rules import (
     AmountCondition,
@@ -204,10 +204,15 @@ def infer_rules(
     full_left, full_right = prepare_side(left, "left"), prepare_side(right, "right")
     ls, wide, window = sample(full_left, full_right, limits.sample_rows, limits.seed)
     min_pairs = max(3, min(ls.height, wide.height) // 200)
-    key = choose_key(ls, wide, min_pairs=min_pairs)
+    # Keys are found among the right records quoting a value of the sample; the right side's
+    # fields are still read off its whole window.
+    rnames = text_fields(wide)
+    near = wide if window is None else quoting(wide, rnames, ls)
+    key = choose_key(ls, near, min_pairs=min_pairs, right_fields=rnames)
     rs = wide
-    if window is not None and key is not None:
-        rs = reach(full_left, ls, wide, key, window)
+    held = left_keys(full_left, key) if key is not None else None
+    if window is not None and held is not None and key is not None:
+        rs = reach(held, ls, wide, key, window)
         if key.second is not None:
             rs = _second_reach(ls, wide, rs, key.second)
     notes: list[str] = []
@@ -239,8 +244,8 @@ def infer_rules(
     # agree (or key values repeat, every vendor numbering its own invoices), a key rule also
     # asks for it, so that a number typed wrong into another customer's number, more likely
     # the larger the sources, is not taken for a match.
-    if key is not None and text is not None:
-        repeated = repeated_share(full_left, key)
+    if held is not None and text is not None:
+        repeated = repeated_share(held)
         if text.true_share >= _PARTY_AGREES or repeated > _REPEATED:
             party = _party_condition(text)
             notes.append(

@@ -209,13 +209,22 @@ def _readings(frame: pl.DataFrame, names: list[str], side: str) -> pl.DataFrame:
     )
 
 
+def reading_values(frame: pl.DataFrame) -> pl.Series:
+    """Every value a reading of ``frame``'s text fields can share with the other side (rare
+    on this side), normalised as keys are."""
+    names = text_fields(frame)
+    if not names:
+        return pl.Series("value", [], dtype=pl.String)
+    return _readings(frame, names, "l")["value"]
+
+
 def plain_field(name: str) -> pl.Expr:
     """A record field's text (a column or ``extra.<name>``), empty text as null."""
     return key_expr(name, (), _PLAIN)
 
 
 def key_candidates(
-    left: pl.DataFrame, right: pl.DataFrame
+    left: pl.DataFrame, right: pl.DataFrame, right_fields: list[str] | None = None
 ) -> tuple[list[str], list[str], pl.DataFrame]:
     """Every value shared by a left and a right reading, with how many records hold it on each
     side, their amounts' totals and whether those agree (a pair, a split, a batch or a payout
@@ -286,9 +295,15 @@ def rank(
     return out
 
 
-def choose_key(left: pl.DataFrame, right: pl.DataFrame, *, min_pairs: int) -> KeyChoice | None:
+def choose_key(
+    left: pl.DataFrame,
+    right: pl.DataFrame,
+    *,
+    min_pairs: int,
+    right_fields: list[str] | None = None,
+) -> KeyChoice | None:
     """The key pairing the most records with agreeing amounts, or None when none does."""
-    lnames, rnames, joined = key_candidates(left, right)
+    lnames, rnames, joined = key_candidates(left, right, right_fields)
     ranked = rank(joined, lnames, rnames)
     if not ranked or ranked[0].groups < min_pairs:
         return None

@@ -1,8 +1,12 @@
 """How rule inference reads large sources: a sample whose estimates do not shift with size.
 
-The left side is read through one date window; the right side through the records that window's
-keys and lags reach (:func:`reach`). Facts that only the whole source shows (document numbers
-repeating across vendors) are measured on the whole source (:func:`repeated_share`).
+The left side is read through one date window; the right side through the records quoting a
+value of that window (:func:`quoting`: every count key discovery makes stays what the whole right
+side gives) and then through the records that window's keys and lags reach (:func:`reach`).
+Facts that only the whole source shows (document numbers repeating across vendors) are measured
+on the key values of the whole left source, read once (:func:`left_keys`,
+:func:`repeated_share`). What inference reads thus grows with the sources' density in time, not
+with their size; its cost at 1M x 1M is in bench/infer/REPORT.md (``python -m bench.infer.cost``).
 """
 
 from __future__ import annotations
@@ -12,8 +16,14 @@ import datetime as dt
 import numpy as np
 import polars as pl
 
-from tally.matching.fields import ROW
-from tally.matching.infer_keys import KeyChoice, key_values
+from tally.matching.fields import ROW, normalise
+from tally.matching.infer_keys import (
+    KEY_NORMALISERS,
+    KeyChoice,
+    key_values,
+    plain_field,
+    reading_values,
+)
 from tally.matching.infer_models import MAX_WINDOW_DAYS
 
 _LAG_MARGIN_DAYS = 3  # the right sample reaches this far beyond the keyed pairs' lags
@@ -44,8 +54,34 @@ def sample(
     return ls, rs, (lo, hi)
 
 
+def quoting(frame: pl.DataFrame, names: list[str], sample: pl.DataFrame) -> pl.DataFrame:
+    """The records of ``frame`` whose text fields ``names`` quote a value some reading of
+    ``sample``'s text fields holds (:func:`tally.matching.infer_keys.reading_values`).
+
+    Key discovery counts, for each value the two sides share, every record holding it and its
+    amount; a record quoting none of the sample's values adds to no such count, so dropping it
+    leaves every count unchanged while the records read shrink from the date window's whole
+    margin (60 days a side) to the partners of the sample. A normalised value (case, spaces,
+    punctuation and leading zeros dropped) is a substring of its record's normalised text, so
+    one multi-pattern scan finds every holder.
+    """
+    values = reading_values(sample).unique()
+    if not names or values.len() == 0:
+        return frame.clear()
+    text = pl.concat_str([plain_field(n) for n in names], separator=" ", ignore_nulls=True)
+    holds = normalise(text, KEY_NORMALISERS).str.contains_any(values.to_list())
+    return frame.filter(holds.fill_null(False))
+
+
+def left_keys(full_left: pl.DataFrame, key: KeyChoice) -> pl.DataFrame:
+    """The key values (``k``) of every left record (``ROW``), read once over the whole source
+    for :func:`reach` and :func:`repeated_share`."""
+    rule_set = key.rule_set()
+    return key_values(full_left, key.condition.field, key.condition.normalisers, rule_set, ROW)
+
+
 def reach(
-    full_left: pl.DataFrame,
+    held: pl.DataFrame,
     ls: pl.DataFrame,
     wide: pl.DataFrame,
     key: KeyChoice,
@@ -55,7 +91,8 @@ def reach(
     their keyed pairs show (a payment 5-40 days after its invoice lies outside a window of 12
     days of invoices widened by a few days), and not quoting only keys of left records outside
     the sample (their partners are not in it: by chance alone they would be matched or left
-    open, and every estimate would shift with the size of the sources)."""
+    open, and every estimate would shift with the size of the sources). ``held`` are the key
+    values of the whole left source (:func:`left_keys`)."""
     pairs = key.pairs.join(
         ls.select(pl.col(ROW).alias("l_row"), pl.col("booking_date").alias("l")), on="l_row"
     ).join(wide.select(pl.col(ROW).alias("r_row"), pl.col("booking_date").alias("r")), on="r_row")
@@ -65,28 +102,29 @@ def reach(
     early = max(int(np.quantile(gaps.to_numpy(), 0.005)), -MAX_WINDOW_DAYS)
     late = min(int(np.quantile(gaps.to_numpy(), 0.995)), MAX_WINDOW_DAYS)
     lo, hi = window
-    reach = pl.col("booking_date").is_between(
-        pl.lit(lo) + pl.duration(days=early - _LAG_MARGIN_DAYS),
-        pl.lit(hi) + pl.duration(days=late + _LAG_MARGIN_DAYS),
+    # Only the records within the lags are read for keys: the window's 60-day margins are
+    # mostly outside them.
+    near = wide.filter(
+        pl.col("booking_date").is_between(
+            pl.lit(lo) + pl.duration(days=early - _LAG_MARGIN_DAYS),
+            pl.lit(hi) + pl.duration(days=late + _LAG_MARGIN_DAYS),
+        )
     )
     rule_set = key.rule_set()
     inside = key_values(ls, key.condition.field, key.condition.normalisers, rule_set)
-    everywhere = key_values(full_left, key.condition.field, key.condition.normalisers, rule_set)
-    outside = everywhere.join(inside, on="k", how="anti")
-    quoted = key_values(wide, key.condition.other_field, key.condition.normalisers, rule_set, ROW)
+    outside = held.select("k").unique().join(inside, on="k", how="anti")
+    quoted = key_values(near, key.condition.other_field, key.condition.normalisers, rule_set, ROW)
     elsewhere = quoted.join(outside, on="k", how="semi").join(inside, on="k", how="anti")
     here = quoted.join(inside, on="k", how="semi")
     away = elsewhere.join(here, on=ROW, how="anti")[ROW].unique().implode()
-    return wide.filter(reach & ~pl.col(ROW).is_in(away))
+    return near.filter(~pl.col(ROW).is_in(away))
 
 
-def repeated_share(left: pl.DataFrame, key: KeyChoice) -> float:
-    """The share of the left key values held by several left records, over the whole source:
-    in large sources document numbers repeat (every vendor numbers its own invoices), which a
-    sample of a few thousand records does not show."""
-    rule_set = key.rule_set()
-    values = key_values(left, key.condition.field, key.condition.normalisers, rule_set, ROW)
-    if values.height == 0:
+def repeated_share(held: pl.DataFrame) -> float:
+    """The share of the left key values held by several left records, over the whole source
+    (``held``: :func:`left_keys`): in large sources document numbers repeat (every vendor
+    numbers its own invoices), which a sample of a few thousand records does not show."""
+    if held.height == 0:
         return 0.0
-    held = values.group_by("k").len()
-    return float((held["len"] > 1).mean())  # type: ignore[arg-type]
+    counts = held.group_by("k").len()
+    return float((counts["len"] > 1).mean())  # type: ignore[arg-type]
