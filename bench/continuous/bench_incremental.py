@@ -250,11 +250,15 @@ def main() -> None:
         )
         prepare_s = time.perf_counter() - started
         runs: dict[JobMode, list[dict[str, Any]]] = {JobMode.INCREMENTAL: [], JobMode.FULL: []}
+        load_before = os.getloadavg()
         for _ in range(args.repeat):
             for mode in (JobMode.INCREMENTAL, JobMode.FULL):
-                runs[mode].append(
-                    asyncio.run(_measure(url, project, (left, right), reconciliation, rules, mode))
+                run = asyncio.run(
+                    _measure(url, project, (left, right), reconciliation, rules, mode)
                 )
+                runs[mode].append(run)
+                # Each run as it ends, so a long benchmark stopped early still shows its runs.
+                print(json.dumps({"backend": backend, "mode": str(mode), **run}), flush=True)
         incremental, full = _figures(runs[JobMode.INCREMENTAL]), _figures(runs[JobMode.FULL])
         row = {
             "backend": backend,
@@ -264,6 +268,7 @@ def main() -> None:
             "incremental": incremental,
             "full": full,
             "ratio": round(incremental["median_s"] / full["median_s"], 4),
+            "load_average": {"before": load_before, "after": os.getloadavg()},
         }
         rows.append(row)
         print(json.dumps(row), flush=True)
