@@ -274,3 +274,36 @@ async def test_a_full_rerun_matches_again_all_but_what_people_settled(
     }
     third = await run_job(client, world, "full")
     assert third["summary"]["settled_before"] == {"left": 1, "right": 1}  # the transfer
+
+
+async def test_an_incremental_job_adds_its_unsettled_appended_rows_and_drops_what_it_settled(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    """The open items move by the run's changes only: an appended row nothing settles joins
+    them first seen by this job, a carried item the run settles leaves, and the carried items
+    still open keep their first job."""
+    world = await two_sources(session, BANK, LEDGER)
+    first = await run_job(client, world, "full")
+    reconciliation_id = first["reconciliation_id"]
+    await append_rows(
+        session, world.bank, [*BANK_APPEND, Row("FEE-2", "2026-01-07", "-3.50", "Bank fee", "Bank")]
+    )
+    await append_rows(session, world.ledger, LEDGER_APPEND)
+    second = await run_job(client, world, "incremental")
+    assert second["status"] == "completed", second["error"]
+    assert second["summary"]["scope"] == {"left": 5, "right": 3}
+    opened = await _open(client, world, reconciliation_id)
+    assert set(opened) == {
+        ("left", "TRF"),
+        ("left", "FEE"),
+        ("left", "FEE-2"),
+        ("right", "XFER"),
+    }
+    assert opened[("left", "FEE-2")]["first_job_id"] == second["id"]
+    assert {opened[key]["first_job_id"] for key in opened if key[1] != "FEE-2"} == {first["id"]}
+    state = await _get(client, world, f"/reconciliations/{reconciliation_id}")
+    assert (state["open_left"], state["open_right"]) == (3, 1)
+    assert (state["left_row_watermark"], state["right_row_watermark"]) == (7, 5)
+    # The next job carries exactly those open items, nothing else.
+    third = await run_job(client, world, "incremental")
+    assert third["summary"]["scope"] == {"left": 3, "right": 1}

@@ -123,7 +123,6 @@ async def _match(
         left, right = await run_in_transaction(
             database, lambda s: ReconciliationService(s).scope_frames(job, scope)
         )
-        left, right = left.drop("row_number"), right.drop("row_number")
     else:
         left, right = await asyncio.gather(
             _load(database, job.left_source_id), _load(database, job.right_source_id)

@@ -8,7 +8,7 @@ from datetime import datetime
 
 import polars as pl
 import pyarrow as pa
-from sqlalchemy import and_, delete, func, insert, literal, select, union_all, update
+from sqlalchemy import and_, delete, func, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.kit.bulk import bulk_insert
@@ -28,6 +28,7 @@ from tally.models import (
     Settlement,
 )
 from tally.models.base import utcnow
+from tally.sources.frames import query_record_frame
 
 OPEN_ITEM_COLUMNS = ("reconciliation_id", "record_id", "side", "first_seen_at", "first_job_id")
 OPEN_ITEM_SCHEMA: dict[str, pl.DataType] = {
@@ -37,6 +38,8 @@ OPEN_ITEM_SCHEMA: dict[str, pl.DataType] = {
     "first_job_id": pl.Int64(),
 }
 _CHUNK_ROWS = 100_000
+# Ids bound in one IN list: under SQLite's 32,766 and PostgreSQL's 65,535 parameters.
+_ID_CHUNK = 10_000
 
 
 @dataclass(frozen=True)
@@ -200,25 +203,24 @@ class ReconciliationRepository:
     async def scope_frame(
         self, job_id: int, source_id: int, side: str, from_row: int, to_row: int
     ) -> pl.DataFrame:
-        """The engine's frame of one side of an incremental job: its carried open items and the
-        rows numbered in (from_row, to_row]. Small (open items plus one append), so read through
-        the driver on both backends."""
-        columns = [getattr(Record, name) for name in INPUT_COLUMNS]
+        """The engine's frame of one side of an incremental job (sorted by id, with
+        ``row_number``): its carried open items and the rows numbered in (from_row, to_row].
+        Read like a whole source (COPY on PostgreSQL: the scope rows were committed when the run
+        started), so it costs what its rows do, not a driver round of type conversions per value."""
+        columns = ", ".join(f"record.{name}" for name in INPUT_COLUMNS)
         # Two index-friendly halves (a range of row numbers, a primary-key lookup per carried
         # item) rather than one OR, which PostgreSQL can only answer by scanning ``record``.
-        appended = select(*columns, Record.row_number).where(
-            Record.data_source_id == source_id,
-            Record.row_number > from_row,
-            Record.row_number <= to_row,
+        query = (
+            f"SELECT {columns}, record.row_number FROM record "  # noqa: S608
+            f"WHERE record.data_source_id = {int(source_id)} "
+            f"AND record.row_number > {int(from_row)} AND record.row_number <= {int(to_row)} "
+            f"UNION ALL SELECT {columns}, record.row_number FROM job_scope_record "
+            "JOIN record ON record.id = job_scope_record.record_id "
+            f"WHERE job_scope_record.job_id = {int(job_id)} "
+            f"AND job_scope_record.side = '{_side(side)}'"
         )
-        carried = (
-            select(*columns, Record.row_number)
-            .join(JobScopeRecord, JobScopeRecord.record_id == Record.id)
-            .where(JobScopeRecord.job_id == job_id, JobScopeRecord.side == side)
-        )
-        rows = (await self.session.execute(union_all(appended, carried))).all()
-        frame = pl.DataFrame(rows, schema={**INPUT_COLUMNS, "row_number": pl.Int64()}, orient="row")
-        return frame.sort("id")
+        schema = {**INPUT_COLUMNS, "row_number": pl.Int64()}
+        return (await query_record_frame(self.session, query, schema)).sort("id")
 
     async def scope_totals(self, job_id: int, side: str) -> SideTotals:
         """Count and summed absolute amount of a job's scope rows on one side."""
@@ -245,6 +247,10 @@ class ReconciliationRepository:
         await self.session.execute(
             delete(OpenItem).where(OpenItem.reconciliation_id == reconciliation_id)
         )
+        await self.add_open_items(reconciliation_id, items)
+
+    async def add_open_items(self, reconciliation_id: int, items: pl.DataFrame) -> None:
+        """Add ``items`` (OPEN_ITEM_SCHEMA columns, none of them open yet) to the open items."""
         if items.height == 0:
             return
         rows = items.select(
@@ -269,12 +275,17 @@ class ReconciliationRepository:
         return set(await self.session.scalars(statement))
 
     async def close_items(self, reconciliation_id: int, record_ids: Collection[int]) -> None:
-        await self.session.execute(
-            delete(OpenItem).where(
-                OpenItem.reconciliation_id == reconciliation_id,
-                OpenItem.record_id.in_(record_ids),
+        """Remove these records from the open items (those that are not open are skipped): a
+        primary-key lookup each, in statements of at most _ID_CHUNK ids, under both backends'
+        limits on bound parameters."""
+        ids = list(record_ids)
+        for offset in range(0, len(ids), _ID_CHUNK):
+            await self.session.execute(
+                delete(OpenItem).where(
+                    OpenItem.reconciliation_id == reconciliation_id,
+                    OpenItem.record_id.in_(ids[offset : offset + _ID_CHUNK]),
+                )
             )
-        )
 
     async def reopen_items(
         self,
@@ -391,6 +402,12 @@ class ReconciliationRepository:
     async def count_rejections(self, reconciliation_id: int) -> int:
         statement = select(func.count()).where(RejectedPair.reconciliation_id == reconciliation_id)
         return int(await self.session.scalar(statement) or 0)
+
+
+def _side(side: str) -> str:
+    if side not in ("left", "right"):
+        raise ValueError(f"not a side: {side!r}")
+    return side
 
 
 async def _batches(table: pa.Table) -> AsyncIterator[pa.RecordBatch]:

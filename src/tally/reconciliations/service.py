@@ -86,6 +86,8 @@ class RunScope:
     from_rows: tuple[int, int] = (0, 0)  # incremental: rows above these are new
     exclusions: Exclusions = field(default_factory=Exclusions)
     leaves_out_settled: bool = False  # a full run without the records people settled
+    # incremental: the ids of the rows appended above the watermarks, per side (scope_frames)
+    appended_ids: tuple[pl.Series, pl.Series] | None = None
 
 
 class ReconciliationService:
@@ -162,8 +164,9 @@ class ReconciliationService:
     async def scope_frames(
         self, job: ReconciliationJob, scope: RunScope
     ) -> tuple[pl.DataFrame, pl.DataFrame]:
-        """An incremental job's input frames (engine columns plus ``row_number``)."""
-        return (
+        """An incremental job's input frames (the engine's columns), noting in ``scope`` which of
+        their records were appended (not carried open items): the ones complete_run adds."""
+        left, right = (
             await self.repository.scope_frame(
                 job.id, job.left_source_id, "left", scope.from_rows[0], scope.to_rows[0]
             ),
@@ -171,6 +174,11 @@ class ReconciliationService:
                 job.id, job.right_source_id, "right", scope.from_rows[1], scope.to_rows[1]
             ),
         )
+        scope.appended_ids = (
+            left.filter(pl.col("row_number") > scope.from_rows[0])["id"],
+            right.filter(pl.col("row_number") > scope.from_rows[1])["id"],
+        )
+        return left.drop("row_number"), right.drop("row_number")
 
     async def complete_run(
         self,
@@ -202,23 +210,25 @@ class ReconciliationService:
         ).select("match_key")
         settled = links.join(settled_keys, on="match_key", how="semi")["record_id"]
         now = datetime.now(UTC)
-        scoped = pl.concat(
-            [
-                pl.DataFrame({"record_id": record_ids[0], "side": "left"}),
-                pl.DataFrame({"record_id": record_ids[1], "side": "right"}),
-            ]
-        ).cast({"record_id": pl.Int64, "side": pl.String})
-        previous = await self.repository.open_item_frame(reconciliation.id)
-        read_s = time.perf_counter() - started - locked_s
-        still_open = scoped.filter(~pl.col("record_id").is_in(settled.implode())).join(
-            previous.drop("side"), on="record_id", how="left"
-        )
-        open_items = still_open.with_columns(
-            pl.col("first_seen_at").fill_null(pl.lit(now, OPEN_ITEM_SCHEMA["first_seen_at"])),
-            pl.col("first_job_id").fill_null(job.id),
-        ).select(list(OPEN_ITEM_SCHEMA))
-        written = time.perf_counter()
-        await self.repository.replace_open_items(reconciliation.id, open_items)
+        if scope.mode is JobMode.INCREMENTAL:
+            read_s = 0.0
+            written = time.perf_counter()
+            open_items = await self._advance_open_items(reconciliation.id, job.id, scope, settled)
+        else:
+            scoped = pl.concat(
+                [
+                    pl.DataFrame({"record_id": record_ids[0], "side": "left"}),
+                    pl.DataFrame({"record_id": record_ids[1], "side": "right"}),
+                ]
+            ).cast({"record_id": pl.Int64, "side": pl.String})
+            previous = await self.repository.open_item_frame(reconciliation.id)
+            read_s = time.perf_counter() - started - locked_s
+            still_open = scoped.filter(~pl.col("record_id").is_in(settled.implode())).join(
+                previous.drop("side"), on="record_id", how="left"
+            )
+            open_items = _first_seen(still_open, now, job.id)
+            written = time.perf_counter()
+            await self.repository.replace_open_items(reconciliation.id, open_items)
         write_s = time.perf_counter() - written
         carried = (SideTotals(0, 0), SideTotals(0, 0))
         if scope.mode is JobMode.INCREMENTAL:
@@ -262,7 +272,7 @@ class ReconciliationService:
             reconciliation_id=reconciliation.id,
             job_id=job.id,
             mode=scope.mode,
-            open_items=open_items.height,
+            open_items_added=open_items.height,
             settled=settled.len(),
             lock_s=round(locked_s, 3),
             read_s=round(read_s, 3),
@@ -270,6 +280,32 @@ class ReconciliationService:
             seconds=round(time.perf_counter() - started, 3),
         )
         return carried
+
+    async def _advance_open_items(
+        self, reconciliation_id: int, job_id: int, scope: RunScope, settled: pl.Series
+    ) -> pl.DataFrame:
+        """An incremental run's change to the open items, in rows proportional to its scope: the
+        carried items it settled leave, its appended rows it did not settle join (first seen
+        now); the carried items still open keep their rows and their age. Exact because the run
+        only completes on the state it started from (the version check). Returns the added."""
+        assert scope.appended_ids is not None, "scope_frames sets the appended rows"
+        appended = pl.concat(
+            [
+                pl.DataFrame({"record_id": scope.appended_ids[0], "side": "left"}),
+                pl.DataFrame({"record_id": scope.appended_ids[1], "side": "right"}),
+            ]
+        ).cast({"record_id": pl.Int64, "side": pl.String})
+        closed = settled.to_frame("record_id").filter(
+            ~pl.col("record_id").is_in(appended["record_id"].implode())
+        )["record_id"]
+        await self.repository.close_items(reconciliation_id, closed.to_list())
+        added = _first_seen(
+            appended.filter(~pl.col("record_id").is_in(settled.implode())),
+            datetime.now(UTC),
+            job_id,
+        )
+        await self.repository.add_open_items(reconciliation_id, added)
+        return added
 
     # --- review changes ------------------------------------------------------------------------
 
@@ -501,6 +537,21 @@ class ReconciliationService:
 # Ageing buckets of open items: (label, oldest age in days it holds).
 AGE_BUCKETS = (("0-7 days", 7), ("8-30 days", 30), ("31-60 days", 60), ("61-90 days", 90))
 OLDEST_BUCKET = "over 90 days"
+
+
+def _first_seen(items: pl.DataFrame, now: datetime, job_id: int) -> pl.DataFrame:
+    """Open items (record_id, side, maybe first_seen_at/first_job_id) as OPEN_ITEM_SCHEMA rows,
+    those not seen before first seen now by ``job_id``."""
+    for name, dtype in (
+        ("first_seen_at", OPEN_ITEM_SCHEMA["first_seen_at"]),
+        ("first_job_id", pl.Int64()),
+    ):
+        if name not in items.columns:
+            items = items.with_columns(pl.lit(None, dtype).alias(name))
+    return items.with_columns(
+        pl.col("first_seen_at").fill_null(pl.lit(now, OPEN_ITEM_SCHEMA["first_seen_at"])),
+        pl.col("first_job_id").fill_null(job_id),
+    ).select(list(OPEN_ITEM_SCHEMA))
 
 
 def _less(total: SideTotals, part: SideTotals) -> SideTotals:
