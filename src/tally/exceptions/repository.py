@@ -141,6 +141,24 @@ class ExceptionRepository:
             .execution_options(synchronize_session=False)
         )
 
+    async def opened_by_job(self, reconciliation_id: int, job_id: int) -> tuple[int, int]:
+        """(exceptions the job opened, unresolved exceptions of the reconciliation): an open item
+        the job saw first (new, or open again after a match let it go) is one it opened."""
+        opened = await self.session.scalar(
+            select(func.count())
+            .select_from(OpenItem)
+            .where(OpenItem.reconciliation_id == reconciliation_id, OpenItem.first_job_id == job_id)
+        )
+        unresolved = await self.session.scalar(
+            select(func.count())
+            .select_from(ExceptionItem)
+            .where(
+                ExceptionItem.reconciliation_id == reconciliation_id,
+                ExceptionItem.status != ExceptionStatus.RESOLVED,
+            )
+        )
+        return int(opened or 0), int(unresolved or 0)
+
     # --- reading -------------------------------------------------------------------------------
 
     async def get(self, project_id: int, exception_id: int) -> ExceptionItem | None:
