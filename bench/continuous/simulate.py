@@ -167,6 +167,7 @@ class Reviewer:
         self.confirmed: set[int] = set()  # records of confirmed and manual matches
         self.unsettled: set[int] = set()
         self.resettled: set[int] = set()
+        self.confirmed_reproposed = 0  # later proposals holding a confirmed record
 
     def _truth(self, match: dict[str, Any]) -> str:
         """true (a whole group), partial (part of a group not yet complete), or false."""
@@ -184,7 +185,7 @@ class Reviewer:
         if records in self.rejected:
             self.outcome.rejected_reproposed += 1
         if records & self.confirmed:
-            self.outcome.confirmations_lost += 1
+            self.confirmed_reproposed += 1
         if match["status"] in ("auto", "confirmed", "manual"):
             self.resettled |= records & self.unsettled
 
@@ -339,8 +340,9 @@ async def _load(api: Api, books: Books, day: int, sources: dict[str, int]) -> No
 
 async def simulate(
     client: AsyncClient, headers: dict[str, str], project_id: int, books: Books
-) -> Outcome:
-    """Run the books' days through the API; return the figures and the checks' failures."""
+) -> Reviewer:
+    """Run the books' days through the API, then the end-of-month checks; the reviewer's
+    ``outcome`` holds the figures and the checks' failures."""
     api = Api(client, headers, project_id)
     outcome = Outcome()
     reviewer = Reviewer(api, books, outcome)
@@ -383,11 +385,15 @@ async def simulate(
                 **figures,
             )
         )
-    await _check(api, books, reviewer, outcome)
-    return outcome
+    await check_month(reviewer)
+    return reviewer
 
 
-async def _check(api: Api, books: Books, reviewer: Reviewer, outcome: Outcome) -> None:
+async def check_month(reviewer: Reviewer) -> None:
+    """The end-of-month checks, against the state the API shows now (run again after a change,
+    they say what it broke): ``reviewer.outcome.failures`` lists what does not hold."""
+    api, books, outcome = reviewer.api, reviewer.books, reviewer.outcome
+    outcome.failures = []
     last = books.days - 1
     items = await api.all_pages(f"/reconciliations/{reviewer.reconciliation_id}/open-items")
     open_lines = {_line_id(item["record"]) for item in items}
@@ -401,7 +407,7 @@ async def _check(api: Api, books: Books, reviewer: Reviewer, outcome: Outcome) -
         )
     open_ids = {item["record"]["id"] for item in items}
     lost = reviewer.confirmed & open_ids
-    outcome.confirmations_lost += len(lost)
+    outcome.confirmations_lost = reviewer.confirmed_reproposed + len(lost)
     outcome.confirmed_records = len(reviewer.confirmed)
     outcome.rejected_pairs = len(reviewer.rejected)
     outcome.unsettled = len(reviewer.unsettled)
@@ -523,7 +529,7 @@ async def _main(args: argparse.Namespace) -> int:
     books = generate(args.days, args.lines, args.seed)
     started = time.perf_counter()
     async with _app(args.backend) as (client, headers, project_id):
-        outcome = await simulate(client, headers, project_id, books)
+        outcome = (await simulate(client, headers, project_id, books)).outcome
     report = _report(outcome, args, time.perf_counter() - started)
     Path(args.report).write_text(report)
     print(report)
