@@ -8,8 +8,8 @@ bank fees, wrong amounts corrected later, duplicates, missing and mistyped refer
 uploaded (day 1) or appended to two sources of one project; a job runs (full on day 1,
 incremental after); then a scripted reviewer works the results through the API as a user would:
 it confirms true suggestions, rejects false ones (auto matches included), matches by hand what
-the engine could not pair, writes off bank fees and duplicates with reason codes, explains
-timing differences, and on a few days unsettles a settled record (the next job settles it again).
+the engine could not pair, writes off bank fees and duplicates with reason codes (bulk), explains
+timing differences that waited two days (all of them on the last day), and on a few days unsettles a settled record (the next job settles it again).
 
 At the end it checks, and the command fails unless all hold:
 - the open items are exactly the lines whose other side has not arrived yet;
@@ -31,7 +31,7 @@ import logging
 import os
 import tempfile
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -78,6 +78,7 @@ RULES: dict[str, Any] = {
 }
 UNSETTLE_DAYS = (1, 3)  # days on which the reviewer unsettles a few auto-matched records
 UNSETTLE_PER_DAY = 3
+MAX_BULK = 10_000  # exceptions per bulk request (tally.exceptions.schemas)
 
 
 class SimulationFailed(AssertionError):
@@ -281,39 +282,45 @@ class Reviewer:
         exceptions = await self.api.all_pages(
             f"/exceptions?reconciliation_id={self.reconciliation_id}&status=open"
         )
+        write_offs: dict[str, list[int]] = {"fee": [], "duplicate": []}
+        last_day = day == self.books.days - 1
         for exception in exceptions:
             line = self.books.lines[_line_id(exception["record"])]
-            path = f"/exceptions/{exception['id']}/resolve"
-            if line.kind in ("fee", "duplicate"):
-                fee = line.kind == "fee"
-                await self.api.call(
+            if line.kind in write_offs:
+                write_offs[line.kind].append(exception["id"])
+                continue
+            # A timing difference is explained once it has waited two days, and at month end.
+            waited = line.day <= day - 2 or last_day
+            if line.group in matched or self.books.complete(line.group, day) or not waited:
+                continue
+            expected = self.books.start + timedelta(days=day + 5)
+            await self.api.call(
+                "POST",
+                f"/exceptions/{exception['id']}/resolve",
+                json={
+                    "version": exception["version"],
+                    "resolution": "explained",
+                    "reason_code": "timing_difference",
+                    "note": "The other side books it in the next days",
+                    "expected_clear_date": expected.isoformat(),
+                },
+            )
+            figures["explained"] += 1
+        for kind, ids in write_offs.items():
+            fee = kind == "fee"
+            for chunk in range(0, len(ids), MAX_BULK):
+                body = await self.api.call(
                     "POST",
-                    path,
+                    "/exceptions/bulk",
                     json={
-                        "version": exception["version"],
-                        "resolution": "written_off",
+                        "action": "write_off",
+                        "exception_ids": ids[chunk : chunk + MAX_BULK],
                         "reason_code": "bank_fee" if fee else "duplicate",
-                        "write_off": {
-                            "reason": "Bank charge" if fee else "Entry booked twice",
-                            "account": "6810 Bank charges" if fee else "1200 Suspense",
-                        },
+                        "reason": "Bank charge" if fee else "Entry booked twice",
+                        "account": "6810 Bank charges" if fee else "1200 Suspense",
                     },
                 )
-                figures["written_off"] += 1
-            elif line.group not in matched and not self.books.complete(line.group, day):
-                expected = self.books.start + timedelta(days=day + 5)
-                await self.api.call(
-                    "POST",
-                    path,
-                    json={
-                        "version": exception["version"],
-                        "resolution": "explained",
-                        "reason_code": "timing_difference",
-                        "note": "The other side books it in the next days",
-                        "expected_clear_date": expected.isoformat(),
-                    },
-                )
-                figures["explained"] += 1
+                figures["written_off"] += len(body["changed"])
 
 
 async def _load(api: Api, books: Books, day: int, sources: dict[str, int]) -> None:
@@ -339,7 +346,11 @@ async def _load(api: Api, books: Books, day: int, sources: dict[str, int]) -> No
 
 
 async def simulate(
-    client: AsyncClient, headers: dict[str, str], project_id: int, books: Books
+    client: AsyncClient,
+    headers: dict[str, str],
+    project_id: int,
+    books: Books,
+    on_day: Callable[[Outcome], None] | None = None,
 ) -> Reviewer:
     """Run the books' days through the API, then the end-of-month checks; the reviewer's
     ``outcome`` holds the figures and the checks' failures."""
@@ -385,6 +396,8 @@ async def simulate(
                 **figures,
             )
         )
+        if on_day is not None:
+            on_day(outcome)
     await check_month(reviewer)
     return reviewer
 
@@ -528,8 +541,14 @@ async def _main(args: argparse.Namespace) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request otherwise
     books = generate(args.days, args.lines, args.seed)
     started = time.perf_counter()
+
+    def progress(outcome: Outcome) -> None:  # the days so far, should the run be stopped
+        elapsed = time.perf_counter() - started
+        Path(args.report).write_text(_report(outcome, args, elapsed) + "\n(in progress)\n")
+        print(f"day {len(outcome.days)} done at {elapsed:.0f} s", flush=True)
+
     async with _app(args.backend) as (client, headers, project_id):
-        outcome = (await simulate(client, headers, project_id, books)).outcome
+        outcome = (await simulate(client, headers, project_id, books, progress)).outcome
     report = _report(outcome, args, time.perf_counter() - started)
     Path(args.report).write_text(report)
     print(report)
