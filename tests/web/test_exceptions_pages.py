@@ -139,3 +139,36 @@ async def test_statement_page_sign_off_and_reopen(
         await session.scalars(select(AuditEvent.action).where(AuditEvent.action.like("period.%")))
     )
     assert actions == ["period.signed_off", "period.reopened"]
+
+
+async def test_statement_page_shows_one_section_per_currency_and_signs_off(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    from tests.helpers.reconciliations import run_job, two_sources
+    from tests.periods.test_endpoints import MIXED_BANK, MIXED_LEDGER
+
+    world = await two_sources(session, MIXED_BANK, MIXED_LEDGER)
+    job = await run_job(client, world, "full")
+    project = world.project.id
+    url = f"/projects/{project}/reconciliations/{job['reconciliation_id']}/statement"
+    token = await sign_in(client, world.owner)
+    single = await client.get(f"{url}?as_of=2026-02-28&statement_balance=1")
+    assert single.status_code == 422 and "enter a balance per currency" in single.text
+    query = "as_of=2026-02-28&statement_balance.EUR=90.01&statement_balance.USD=250.00"
+    page = await client.get(f"{url}?{query}")
+    assert page.status_code == 200, page.text
+    assert 'data-currency="EUR"' in page.text and 'data-currency="USD"' in page.text
+    assert 'id="statement-difference-EUR">0.00<' in page.text
+    assert 'id="statement-difference-USD">0.00<' in page.text
+    assert 'name="statement_balance.USD" value="250.00"' in page.text
+    signed = await client.post(
+        f"{url.rsplit('/', 1)[0]}/sign-offs",
+        data={
+            "csrf_token": token,
+            "as_of": "2026-02-28",
+            "statement_balance.EUR": "90.01",
+            "statement_balance.USD": "250.00",
+        },
+    )
+    assert signed.status_code == 303, signed.text
+    assert "statement_balance.USD=250.00" in signed.headers["location"]
