@@ -338,12 +338,16 @@ class ExceptionRepository:
         )
         return list(await self.session.scalars(statement))
 
-    async def replace_reasons(self, project_id: int, reasons: Sequence[tuple[str, str]]) -> None:
+    async def replace_reasons(
+        self, project_id: int, reasons: Sequence[tuple[str, str, bool]]
+    ) -> None:
         await self.session.execute(
             delete(ExceptionReason).where(ExceptionReason.project_id == project_id)
         )
         self.session.add_all(
-            ExceptionReason(project_id=project_id, code=code, label=label, position=i)
-            for i, (code, label) in enumerate(reasons)
+            ExceptionReason(
+                project_id=project_id, code=code, label=label, position=i, active=active
+            )
+            for i, (code, label, active) in enumerate(reasons)
         )
         await self.session.flush()

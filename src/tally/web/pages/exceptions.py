@@ -114,7 +114,7 @@ async def _list_page(
             "chosen": query,
             "filters": _filter_values(query),
             "members": await projects.list_members(access),
-            "reasons": (await service.reason_codes(access)).reasons,
+            "reasons": [r for r in (await service.reason_codes(access)).reasons if r.active],
             "ageing": await service.ageing(access),
             "reconciliations": await ReconciliationService(session).list_reconciliations(access),
             "can_edit": await may_edit(access),
@@ -203,15 +203,21 @@ async def _detail_page(
 ) -> Response:
     service = ExceptionService(session)
     projects = ProjectService(session)
+    item = await service.get_exception(access, exception_id)
     return render(
         request,
         "exceptions/detail.html",
         {
             "nav": "projects",
             "project": await projects.get_project(access),
-            "item": await service.get_exception(access, exception_id),
+            "item": item,
             "members": await projects.list_members(access),
-            "reasons": (await service.reason_codes(access)).reasons,
+            # The active codes, and the one the exception carries even if deactivated since.
+            "reasons": [
+                r
+                for r in (await service.reason_codes(access)).reasons
+                if r.active or r.code == item.reason_code
+            ],
             "can_edit": await may_edit(access),
             "error": error,
             "today": date.today().isoformat(),
