@@ -104,72 +104,54 @@ def generate(days: int, lines_per_day: int, seed: int, start: date = date(2026, 
     rng = random.Random(seed)
     books = Books(days=days, start=start)
     counters = {LEFT: 0, RIGHT: 0}
-    invoice = 0
-
-    def line(side: str, day: int, booked_day: int, **values: object) -> Line:
-        counters[side] += 1
-        line_id = f"{'B' if side == LEFT else 'L'}{counters[side]}"
-        text = str(values.pop("text"))
-        created = Line(
-            line_id=line_id,
-            side=side,
-            day=day,
-            booked=start + timedelta(days=booked_day),
-            description=f"{line_id} {text}",
-            **values,  # type: ignore[arg-type]
-        )
-        books.add(created)
-        return created
 
     def amount() -> int:
         units = rng.randint(100, 2_000_000)
         return -units if rng.random() < 0.3 else units
 
     for day in range(days):
-        for _ in range(lines_per_day):
-            invoice += 1
+        for event in range(lines_per_day):
+            invoice = day * lines_per_day + event + 1
             reference = f"INV-{invoice:07d}"
-            group = f"g{invoice}"
             party = rng.choice(COUNTERPARTIES)
+
+            def line(
+                side: str,
+                on: int,
+                units: int,
+                text: str,
+                *,
+                reference: str | None = reference,
+                kind: str = "pair",
+                group: str = f"g{invoice}",
+                party: str = party,
+            ) -> None:
+                counters[side] += 1
+                line_id = f"{'B' if side == LEFT else 'L'}{counters[side]}"
+                books.add(
+                    Line(
+                        line_id=line_id,
+                        side=side,
+                        day=on,
+                        booked=start + timedelta(days=on),
+                        reference=reference,
+                        units=units,
+                        description=f"{line_id} {text}",
+                        counterparty=party,
+                        group=group,
+                        kind=kind,
+                    )
+                )
+
             roll = rng.random()
             units = amount()
             if roll < 0.02:  # a bank fee
-                line(
-                    LEFT,
-                    day,
-                    day,
-                    reference=None,
-                    units=-rng.randint(50, 2500),
-                    text="Bank fee",
-                    counterparty="Bank",
-                    group=group,
-                    kind="fee",
-                )
+                fee = -rng.randint(50, 2500)
+                line(LEFT, day, fee, "Bank fee", reference=None, kind="fee", party="Bank")
                 continue
             if roll < 0.05:  # the ledger books it 1-3 days after the bank
-                lag = rng.randint(1, 3)
-                line(
-                    LEFT,
-                    day,
-                    day,
-                    reference=reference,
-                    units=units,
-                    text="Payment",
-                    counterparty=party,
-                    group=group,
-                    kind="pair",
-                )
-                line(
-                    RIGHT,
-                    day + lag,
-                    day + lag,
-                    reference=reference,
-                    units=units,
-                    text="Invoice",
-                    counterparty=party,
-                    group=group,
-                    kind="pair",
-                )
+                line(LEFT, day, units, "Payment")
+                line(RIGHT, day + rng.randint(1, 3), units, "Invoice")
                 continue
             lag = rng.choices((0, 1, 2, 3, 4), weights=(70, 15, 8, 5, 2))[0]
             bank_reference: str | None = reference
@@ -179,64 +161,13 @@ def generate(days: int, lines_per_day: int, seed: int, start: date = date(2026, 
                 digits = list(reference)
                 digits[-1], digits[-2] = digits[-2], digits[-1]
                 bank_reference = "".join(digits) if digits[-1] != digits[-2] else reference + "X"
-            line(
-                LEFT,
-                day + lag,
-                day + lag,
-                reference=bank_reference,
-                units=units,
-                text="Payment",
-                counterparty=party,
-                group=group,
-                kind="pair",
-            )
+            line(LEFT, day + lag, units, "Payment", reference=bank_reference)
             if roll < 0.06:  # the ledger books a wrong amount, corrected 1-2 days later
                 wrong = units + rng.choice((-1, 1)) * rng.randint(1, 900) * 100
-                fix = rng.randint(1, 2)
-                line(
-                    RIGHT,
-                    day,
-                    day,
-                    reference=reference,
-                    units=wrong,
-                    text="Invoice",
-                    counterparty=party,
-                    group=group,
-                    kind="pair",
-                )
-                line(
-                    RIGHT,
-                    day + fix,
-                    day + fix,
-                    reference=reference,
-                    units=units - wrong,
-                    text="Correction",
-                    counterparty=party,
-                    group=group,
-                    kind="correction",
-                )
+                line(RIGHT, day, wrong, "Invoice")
+                line(RIGHT, day + rng.randint(1, 2), units - wrong, "Correction", kind="correction")
                 continue
-            line(
-                RIGHT,
-                day,
-                day,
-                reference=reference,
-                units=units,
-                text="Invoice",
-                counterparty=party,
-                group=group,
-                kind="pair",
-            )
+            line(RIGHT, day, units, "Invoice")
             if roll < 0.07:  # booked twice
-                line(
-                    RIGHT,
-                    day,
-                    day,
-                    reference=reference,
-                    units=units,
-                    text="Invoice",
-                    counterparty=party,
-                    group=f"dup{invoice}",
-                    kind="duplicate",
-                )
+                line(RIGHT, day, units, "Invoice", kind="duplicate", group=f"dup{invoice}")
     return books
