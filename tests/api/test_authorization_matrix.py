@@ -146,6 +146,13 @@ _WEBHOOK_OPERATIONS = [
         project_scoped=True,
     ),
     Operation("GET", f"{_WEBHOOKS}/{{webhook_id}}", 200, project_scoped=True),
+    Operation(
+        "PATCH",
+        f"{_WEBHOOKS}/{{webhook_id}}",
+        200,
+        body={"exceptions_threshold": 5},
+        project_scoped=True,
+    ),
     Operation("DELETE", f"{_WEBHOOKS}/{{webhook_id}}", 204, project_scoped=True),
     Operation("POST", f"{_WEBHOOKS}/{{webhook_id}}/rotate-secret", 200, project_scoped=True),
     Operation("POST", f"{_WEBHOOKS}/{{webhook_id}}/test", 202, project_scoped=True),

@@ -315,3 +315,31 @@ async def test_viewers_read_but_do_not_change_and_owners_set_reason_codes(
     )
     other = await create_user(session)
     await call(client, w, "GET", f"/exceptions/{fee['id']}", user=other, status=404)
+
+
+async def test_a_deactivated_reason_code_stays_on_its_exceptions_but_is_not_offered(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    w = await worked(client, session)
+    fee = (await by_reference(client, w))["FEE"]
+    tagged = await call(client, w, "PATCH", f"/exceptions/{fee['id']}", {"reason_code": "other"})
+    assert tagged["reason_code"] == "other"
+    codes = {
+        "reasons": [
+            {"code": "bank_fee", "label": "Bank charge"},
+            {"code": "other", "label": "Other", "active": False},
+        ]
+    }
+    saved = await call(client, w, "PUT", "/exception-reasons", codes, user=w.world.owner)
+    assert [(r["code"], r["label"], r["active"]) for r in saved["reasons"]] == [
+        ("bank_fee", "Bank charge", True),
+        ("other", "Other", False),
+    ]
+    kept = await call(client, w, "GET", f"/exceptions/{fee['id']}")
+    assert kept["reason_code"] == "other"
+    invoice = (await by_reference(client, w))["INV-4"]
+    await call(
+        client, w, "PATCH", f"/exceptions/{invoice['id']}", {"reason_code": "other"}, status=422
+    )
+    none_active = {"reasons": [{"code": "other", "label": "Other", "active": False}]}
+    await call(client, w, "PUT", "/exception-reasons", none_active, user=w.world.owner, status=422)

@@ -33,15 +33,17 @@ async def test_statement_is_exact_and_a_write_off_keeps_it_balanced(
 ) -> None:
     w = await worked(client, session)
     statement = await _statement(client, w, f"&statement_balance={CLOSING}")
-    assert Decimal(statement["statement_balance"]) == Decimal(CLOSING)
-    assert statement["statement_balance_basis"] == "entered"
-    assert Decimal(statement["ledger_balance"]) == Decimal("925.50")
-    assert statement["open_statement_items"]["count"] == 2
-    assert Decimal(statement["open_statement_items"]["amount"]) == Decimal("65.01")
-    assert Decimal(statement["open_ledger_items"]["amount"]) == Decimal("575.00")
-    assert Decimal(statement["adjusted_statement_balance"]) == Decimal("925.50")
-    assert Decimal(statement["difference"]) == 0
-    assert {line["reference"] for line in statement["open_statement_items"]["lines"]} == {
+    assert Decimal(statement["currencies"][0]["statement_balance"]) == Decimal(CLOSING)
+    assert statement["currencies"][0]["statement_balance_basis"] == "entered"
+    assert Decimal(statement["currencies"][0]["ledger_balance"]) == Decimal("925.50")
+    assert statement["currencies"][0]["open_statement_items"]["count"] == 2
+    assert Decimal(statement["currencies"][0]["open_statement_items"]["amount"]) == Decimal("65.01")
+    assert Decimal(statement["currencies"][0]["open_ledger_items"]["amount"]) == Decimal("575.00")
+    assert Decimal(statement["currencies"][0]["adjusted_statement_balance"]) == Decimal("925.50")
+    assert Decimal(statement["currencies"][0]["difference"]) == 0
+    assert {
+        line["reference"] for line in statement["currencies"][0]["open_statement_items"]["lines"]
+    } == {
         "TRF",
         "FEE",
     }
@@ -54,22 +56,22 @@ async def test_statement_is_exact_and_a_write_off_keeps_it_balanced(
         {"resolution": "written_off", "write_off": {"reason": "fee", "account": "6810"}},
     )
     after = await _statement(client, w, f"&statement_balance={CLOSING}")
-    assert after["open_statement_items"]["count"] == 1
-    assert Decimal(after["statement_write_offs"]["amount"]) == Decimal("-9.99")
-    assert after["statement_write_offs"]["lines"][0]["account"] == "6810"
-    assert Decimal(after["adjusted_statement_balance"]) == Decimal("915.51")
-    assert Decimal(after["adjusted_ledger_balance"]) == Decimal("915.51")
-    assert Decimal(after["difference"]) == 0
+    assert after["currencies"][0]["open_statement_items"]["count"] == 1
+    assert Decimal(after["currencies"][0]["statement_write_offs"]["amount"]) == Decimal("-9.99")
+    assert after["currencies"][0]["statement_write_offs"]["lines"][0]["account"] == "6810"
+    assert Decimal(after["currencies"][0]["adjusted_statement_balance"]) == Decimal("915.51")
+    assert Decimal(after["currencies"][0]["adjusted_ledger_balance"]) == Decimal("915.51")
+    assert Decimal(after["currencies"][0]["difference"]) == 0
     # A cent off is a cent of difference, never rounded away.
     off = await _statement(client, w, "&statement_balance=415.50")
-    assert Decimal(off["difference"]) == Decimal("-0.01")
+    assert Decimal(off["currencies"][0]["difference"]) == Decimal("-0.01")
     # An earlier date leaves out what was booked after it.
     early = await call(
         client, w, "GET", _path(w, "/statement?as_of=2026-01-10&statement_balance=350.50")
     )
-    assert Decimal(early["ledger_balance"]) == Decimal("850.50")
-    assert early["open_statement_items"]["count"] == 0
-    assert Decimal(early["difference"]) == 0
+    assert Decimal(early["currencies"][0]["ledger_balance"]) == Decimal("850.50")
+    assert early["currencies"][0]["open_statement_items"]["count"] == 0
+    assert Decimal(early["currencies"][0]["difference"]) == 0
 
 
 async def test_statement_balance_from_the_stored_statement_closing_balance(
@@ -77,7 +79,10 @@ async def test_statement_balance_from_the_stored_statement_closing_balance(
 ) -> None:
     w = await worked(client, session)
     missing = await _statement(client, w, "")
-    assert missing["statement_balance"] is None and missing["difference"] is None
+    assert (
+        missing["currencies"][0]["statement_balance"] is None
+        and missing["currencies"][0]["difference"] is None
+    )
     stored = {
         "statements": [
             {"statement_id": "S-1", "closing_balance": "350.50", "to_date": "2026-01-15"},
@@ -90,9 +95,9 @@ async def test_statement_balance_from_the_stored_statement_closing_balance(
     await session.commit()
     statement = await _statement(client, w, "")
     # 350.50 on the 15th, plus the transfer and the fee booked after it.
-    assert Decimal(statement["statement_balance"]) == Decimal(CLOSING)
-    assert "S-1" in statement["statement_balance_basis"]
-    assert Decimal(statement["difference"]) == 0
+    assert Decimal(statement["currencies"][0]["statement_balance"]) == Decimal(CLOSING)
+    assert "S-1" in statement["currencies"][0]["statement_balance_basis"]
+    assert Decimal(statement["currencies"][0]["difference"]) == 0
 
 
 async def test_sign_off_refused_unless_balanced_then_locks_until_reopened(
@@ -114,12 +119,12 @@ async def test_sign_off_refused_unless_balanced_then_locks_until_reopened(
         user=owner,
         status=409,
     )
-    assert Decimal(unbalanced["statement"]["difference"]) == Decimal("-0.01")
+    assert Decimal(unbalanced["statement"]["currencies"][0]["difference"]) == Decimal("-0.01")
     body = {"as_of_date": "2026-01-31", "statement_balance": CLOSING}
     await call(client, w, "POST", sign_offs, body, status=403)  # editors do not sign off
     signed = await call(client, w, "POST", sign_offs, body, user=owner, status=201)
     assert (signed["as_of_date"], signed["signed_by_email"]) == ("2026-01-31", owner.email)
-    assert Decimal(signed["statement"]["difference"]) == 0
+    assert Decimal(signed["statement"]["currencies"][0]["difference"]) == 0
     again = await call(client, w, "POST", sign_offs, body, user=owner, status=409)
     assert again["error"] == "PeriodAlreadySigned"
 
@@ -207,3 +212,87 @@ async def test_statement_xlsx_holds_the_exact_figures(
     assert rows["Unexplained difference"][0] == 0
     assert Decimal(str(rows["Statement balance"][0])) == Decimal(CLOSING)
     assert Decimal(str(rows["Ledger balance"][0])) == Decimal("925.5")
+
+
+# Two currencies on one account pair: EUR pays and a USD transfer match; a EUR fee and a USD
+# invoice stay open.
+MIXED_BANK = [
+    Row("INV-1", "2026-02-02", "100.00", "Payment INV-1", "Acme"),
+    Row("INV-2", "2026-02-03", "250.00", "Payment INV-2", "Globex", currency="USD"),
+    Row("FEE", "2026-02-04", "-9.99", "Bank fee", "Bank"),
+]
+MIXED_LEDGER = [
+    Row("INV-1", "2026-02-01", "100.00", "Invoice 1", "Acme"),
+    Row("INV-2", "2026-02-02", "250.00", "Invoice 2", "Globex", currency="USD"),
+    Row("INV-3", "2026-02-05", "40.00", "Invoice 3", "Hooli", currency="USD"),
+]
+
+
+async def test_a_statement_in_several_currencies_has_a_section_per_currency(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    from tests.helpers.reconciliations import two_sources
+
+    world = await two_sources(session, MIXED_BANK, MIXED_LEDGER)
+    job = await run_job(client, world, "full")
+    assert job["status"] == "completed", job["error"]
+    base = f"{world.url}/reconciliations/{job['reconciliation_id']}"
+    headers = world.owner.headers
+
+    # One balance for a reconciliation in two currencies cannot say which: a clear 422.
+    single = await client.get(
+        f"{base}/statement?as_of=2026-02-28&statement_balance=1", headers=headers
+    )
+    assert single.status_code == 422 and single.json()["error"] == "BalanceNeedsCurrency"
+    bad = await client.get(
+        f"{base}/statement?as_of=2026-02-28&statement_balances=EUR-1", headers=headers
+    )
+    assert bad.status_code == 422
+
+    query = "as_of=2026-02-28&statement_balances=EUR:90.01&statement_balances=USD:250.00"
+    response = await client.get(f"{base}/statement?{query}", headers=headers)
+    assert response.status_code == 200, response.text
+    statement = response.json()
+    eur, usd = statement["currencies"]
+    assert (eur["currency"], usd["currency"]) == ("EUR", "USD")
+    # Each currency's figures are its own, never summed with the other's.
+    assert Decimal(eur["ledger_balance"]) == Decimal("100.00")
+    assert Decimal(usd["ledger_balance"]) == Decimal("290.00")
+    assert [line["reference"] for line in eur["open_statement_items"]["lines"]] == ["FEE"]
+    assert Decimal(eur["open_statement_items"]["amount"]) == Decimal("-9.99")
+    assert eur["open_ledger_items"]["count"] == 0
+    assert [line["reference"] for line in usd["open_ledger_items"]["lines"]] == ["INV-3"]
+    assert Decimal(usd["open_ledger_items"]["amount"]) == Decimal("40.00")
+    assert Decimal(eur["difference"]) == 0 and Decimal(usd["difference"]) == 0
+    assert statement["balanced"] is True
+
+    # A cent off in one currency is that currency's difference only; the period cannot sign.
+    off = "as_of=2026-02-28&statement_balances=EUR:90.01&statement_balances=USD:250.01"
+    unbalanced = (await client.get(f"{base}/statement?{off}", headers=headers)).json()
+    assert Decimal(unbalanced["currencies"][0]["difference"]) == 0
+    assert Decimal(unbalanced["currencies"][1]["difference"]) == Decimal("0.01")
+    assert unbalanced["balanced"] is False
+    refused = await client.post(
+        f"{base}/sign-offs",
+        json={"as_of_date": "2026-02-28", "statement_balances": {"EUR": "90.01", "USD": "250.01"}},
+        headers=headers,
+    )
+    assert refused.status_code == 409 and "USD" in refused.json()["detail"]
+
+    xlsx = await client.get(f"{base}/statement.xlsx?{query}", headers=headers)
+    assert xlsx.status_code == 200, xlsx.text
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet is not None
+    rows = [row for row in sheet.iter_rows(values_only=True) if row and row[0]]
+    assert [row[1] for row in rows if row[0] == "Currency"] == ["EUR", "USD"]
+    assert [row[1] for row in rows if row[0] == "Unexplained difference"] == [0, 0]
+    ledger = [Decimal(str(row[1])) for row in rows if row[0] == "Ledger balance"]
+    assert ledger == [Decimal("100"), Decimal("290")]
+
+    signed = await client.post(
+        f"{base}/sign-offs",
+        json={"as_of_date": "2026-02-28", "statement_balances": {"EUR": "90.01", "USD": "250.00"}},
+        headers=headers,
+    )
+    assert signed.status_code == 201, signed.text
+    assert [c["currency"] for c in signed.json()["statement"]["currencies"]] == ["EUR", "USD"]

@@ -104,7 +104,7 @@ def test_work_an_exception_sign_off_and_reopen(page: Page, seeded: Seeded, base_
         # The closing balance that makes the statement tally (the difference is linear in it).
         statement_url = f"/reconciliations/{reconciliation_id}/statement"
         probe = api.get(f"{statement_url}?as_of=2026-01-31&statement_balance=0").json()
-        closing = -Decimal(probe["difference"])
+        closing = -Decimal(probe["currencies"][0]["difference"])
         page.goto(f"/projects/{seeded.project_id}{statement_url}?as_of=2026-01-31")
         page.locator("#statement-balance").fill(str(closing))
         page.locator("#statement-show").click()

@@ -139,3 +139,91 @@ async def test_statement_page_sign_off_and_reopen(
         await session.scalars(select(AuditEvent.action).where(AuditEvent.action.like("period.%")))
     )
     assert actions == ["period.signed_off", "period.reopened"]
+
+
+async def test_statement_page_shows_one_section_per_currency_and_signs_off(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    from tests.helpers.reconciliations import run_job, two_sources
+    from tests.periods.test_endpoints import MIXED_BANK, MIXED_LEDGER
+
+    world = await two_sources(session, MIXED_BANK, MIXED_LEDGER)
+    job = await run_job(client, world, "full")
+    project = world.project.id
+    url = f"/projects/{project}/reconciliations/{job['reconciliation_id']}/statement"
+    token = await sign_in(client, world.owner)
+    single = await client.get(f"{url}?as_of=2026-02-28&statement_balance=1")
+    assert single.status_code == 422 and "enter a balance per currency" in single.text
+    query = "as_of=2026-02-28&statement_balance.EUR=90.01&statement_balance.USD=250.00"
+    page = await client.get(f"{url}?{query}")
+    assert page.status_code == 200, page.text
+    assert 'data-currency="EUR"' in page.text and 'data-currency="USD"' in page.text
+    assert 'id="statement-difference-EUR">0.00<' in page.text
+    assert 'id="statement-difference-USD">0.00<' in page.text
+    assert 'name="statement_balance.USD" value="250.00"' in page.text
+    signed = await client.post(
+        f"{url.rsplit('/', 1)[0]}/sign-offs",
+        data={
+            "csrf_token": token,
+            "as_of": "2026-02-28",
+            "statement_balance.EUR": "90.01",
+            "statement_balance.USD": "250.00",
+        },
+    )
+    assert signed.status_code == 303, signed.text
+    assert "statement_balance.USD=250.00" in signed.headers["location"]
+
+
+async def test_exception_pages_offer_active_reason_codes_and_the_one_carried(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    w = await worked(client, session)
+    found = await by_reference(client, w)
+    fee, invoice = found["FEE"], found["INV-4"]
+    await call(client, w, "PATCH", f"/exceptions/{fee['id']}", {"reason_code": "duplicate"})
+    codes = {
+        "reasons": [
+            {"code": "bank_fee", "label": "Bank fee"},
+            {"code": "duplicate", "label": "Duplicate", "active": False},
+        ]
+    }
+    await call(client, w, "PUT", "/exception-reasons", codes, user=w.world.owner)
+    await sign_in(client, w.world.editor)
+    base = f"/projects/{w.world.project.id}/exceptions"
+    other = await client.get(f"{base}/{invoice['id']}")
+    assert other.status_code == 200
+    assert 'value="bank_fee"' in other.text and 'value="duplicate"' not in other.text
+    carried = await client.get(f"{base}/{fee['id']}")
+    assert 'value="duplicate" selected' in carried.text
+    worklist = await client.get(base)
+    assert 'value="duplicate"' not in worklist.text
+
+    owner_token = await sign_in(client, w.world.owner)
+    settings = f"/projects/{w.world.project.id}/reason-codes"
+    page = await client.get(settings)
+    assert page.status_code == 200 and 'data-code="duplicate"' in page.text
+    renamed = await client.post(
+        settings,
+        data={"csrf_token": owner_token, "action": "rename", "code": "bank_fee", "label": "Fees"},
+    )
+    assert renamed.status_code == 303
+    unknown = await client.post(
+        settings,
+        data={"csrf_token": owner_token, "action": "deactivate", "code": "nope", "label": ""},
+    )
+    assert unknown.status_code == 422 and "No reason code" in unknown.text
+    last = await client.post(
+        settings,
+        data={"csrf_token": owner_token, "action": "deactivate", "code": "bank_fee", "label": ""},
+    )
+    assert last.status_code == 422 and "at least one" in last.text
+    saved = await call(client, w, "GET", "/exception-reasons")
+    assert [(r["code"], r["label"], r["active"]) for r in saved["reasons"]] == [
+        ("bank_fee", "Fees", True),
+        ("duplicate", "Duplicate", False),
+    ]
+    editor_token = await sign_in(client, w.world.editor)
+    refused = await client.post(
+        settings, data={"csrf_token": editor_token, "action": "add", "code": "", "label": "X"}
+    )
+    assert refused.status_code == 403

@@ -110,3 +110,41 @@ async def test_owner_manages_webhooks_and_reads_the_log(
     _, second = receiver.received
     verify_signature(secret, second.headers["Tally-Signature"], second.body)
     assert json.loads(second.body)["type"] == "webhook.test"
+
+
+async def test_owner_changes_a_hooks_exceptions_threshold(
+    db: Database, test_settings: Settings, session: AsyncSession
+) -> None:
+    owner = await create_user(session)
+    project = await create_project(session, owner=owner)
+    base = f"/projects/{project.id}/webhooks"
+    settings = settings_with(test_settings, TALLY_WEBHOOK_ALLOW_PRIVATE_ADDRESSES=True)
+    with webhook_receiver() as receiver:
+        async with running_app(db, settings) as (_app, client):
+            token = await sign_in(client, owner)
+            added = await client.post(
+                base,
+                data={
+                    "csrf_token": token,
+                    "url": receiver.url,
+                    "events": ["exceptions.threshold_exceeded"],
+                    "exceptions_threshold": "25",
+                },
+            )
+            assert added.status_code == 201 and "(at least 25)" in added.text
+            (hook,) = (await session.scalars(select(Webhook))).all()
+            assert f'id="threshold-{hook.id}"' in added.text
+            zero = await client.post(
+                f"{base}/{hook.id}",
+                data={"csrf_token": token, "action": "threshold", "exceptions_threshold": "0"},
+            )
+            assert zero.status_code == 422 and f'id="threshold-{hook.id}-error"' in zero.text
+            changed = await client.post(
+                f"{base}/{hook.id}",
+                data={"csrf_token": token, "action": "threshold", "exceptions_threshold": "3"},
+            )
+            assert changed.status_code == 303
+            page = await client.get(base)
+            assert "(at least 3)" in page.text
+    await session.refresh(hook)
+    assert hook.exceptions_threshold == 3

@@ -394,3 +394,68 @@ async def test_a_rolled_back_emission_sends_nothing(
         await drain(app)
     assert receiver.received == []
     assert await deliveries(client, owner, project, created["webhook"]["id"]) == []
+
+
+async def test_a_job_opening_many_exceptions_reaches_the_hooks_whose_threshold_it_meets(
+    app_client: tuple[FastAPI, AsyncClient], session: AsyncSession
+) -> None:
+    from tests.helpers.reconciliations import BANK, LEDGER, append_rows
+
+    app, client = app_client
+    world = await two_sources(session, BANK, LEDGER)
+    url = f"/api/v1/projects/{world.project.id}/webhooks"
+    with webhook_receiver() as receiver:
+        hooks = {}
+        for threshold in (4, 5):
+            response = await client.post(
+                url,
+                json={
+                    "url": receiver.url,
+                    "events": ["exceptions.threshold_exceeded"],
+                    "exceptions_threshold": threshold,
+                },
+                headers=world.owner.headers,
+            )
+            assert response.status_code == 201, response.text
+            hooks[threshold] = response.json()
+        # Day 1 leaves four open items (a suggestion's two records, a fee, an unpaid invoice).
+        first = await run_job(client, world, "full")
+        assert first["status"] == "completed", first["error"]
+        await drain(app)
+        [day_one] = receiver.received
+        verify_signature(hooks[4]["secret"], day_one.headers["Tally-Signature"], day_one.body)
+        event = json.loads(day_one.body)
+        assert event["type"] == "exceptions.threshold_exceeded"
+        assert event["data"]["exceptions"] == {"new": 4, "open": 4, "job_id": first["id"]}
+        assert await deliveries(client, world.owner, world.project, hooks[5]["webhook"]["id"]) == []
+
+        # An editor may not change a hook; its owner lowers the second hook's threshold.
+        high_id = hooks[5]["webhook"]["id"]
+        refused = await client.patch(
+            f"{url}/{high_id}", json={"exceptions_threshold": 1}, headers=world.editor.headers
+        )
+        assert refused.status_code == 403, refused.text
+        changed = await client.patch(
+            f"{url}/{high_id}", json={"exceptions_threshold": 1}, headers=world.owner.headers
+        )
+        assert changed.status_code == 200, changed.text
+        assert changed.json()["exceptions_threshold"] == 1
+        invalid = await client.patch(
+            f"{url}/{high_id}", json={"exceptions_threshold": 0}, headers=world.owner.headers
+        )
+        assert invalid.status_code == 422
+
+        # Day 2: one new bank line nobody booked; a job with nothing new opens nothing.
+        await append_rows(session, world.bank, [Row("CHG", "2026-01-22", "-2.50", "Charge")])
+        second = await run_job(client, world, "incremental")
+        third = await run_job(client, world, "incremental")
+        assert second["status"] == third["status"] == "completed"
+        await drain(app)
+    assert len(receiver.received) == 2
+    day_two = json.loads(receiver.received[1].body)
+    assert day_two["data"]["exceptions"] == {"new": 1, "open": 5, "job_id": second["id"]}
+    verify_signature(
+        hooks[5]["secret"],
+        receiver.received[1].headers["Tally-Signature"],
+        receiver.received[1].body,
+    )

@@ -141,6 +141,24 @@ class ExceptionRepository:
             .execution_options(synchronize_session=False)
         )
 
+    async def opened_by_job(self, reconciliation_id: int, job_id: int) -> tuple[int, int]:
+        """(exceptions the job opened, unresolved exceptions of the reconciliation): an open item
+        the job saw first (new, or open again after a match let it go) is one it opened."""
+        opened = await self.session.scalar(
+            select(func.count())
+            .select_from(OpenItem)
+            .where(OpenItem.reconciliation_id == reconciliation_id, OpenItem.first_job_id == job_id)
+        )
+        unresolved = await self.session.scalar(
+            select(func.count())
+            .select_from(ExceptionItem)
+            .where(
+                ExceptionItem.reconciliation_id == reconciliation_id,
+                ExceptionItem.status != ExceptionStatus.RESOLVED,
+            )
+        )
+        return int(opened or 0), int(unresolved or 0)
+
     # --- reading -------------------------------------------------------------------------------
 
     async def get(self, project_id: int, exception_id: int) -> ExceptionItem | None:
@@ -320,12 +338,16 @@ class ExceptionRepository:
         )
         return list(await self.session.scalars(statement))
 
-    async def replace_reasons(self, project_id: int, reasons: Sequence[tuple[str, str]]) -> None:
+    async def replace_reasons(
+        self, project_id: int, reasons: Sequence[tuple[str, str, bool]]
+    ) -> None:
         await self.session.execute(
             delete(ExceptionReason).where(ExceptionReason.project_id == project_id)
         )
         self.session.add_all(
-            ExceptionReason(project_id=project_id, code=code, label=label, position=i)
-            for i, (code, label) in enumerate(reasons)
+            ExceptionReason(
+                project_id=project_id, code=code, label=label, position=i, active=active
+            )
+            for i, (code, label, active) in enumerate(reasons)
         )
         await self.session.flush()

@@ -166,6 +166,11 @@ class ReopenRequest(BaseModel):
 class ReasonCode(BaseModel):
     code: str = Field(min_length=1, max_length=40, pattern=r"^[a-z0-9_]+$")
     label: str = Field(min_length=1, max_length=200)
+    active: bool = Field(
+        True,
+        description="Offered for new decisions; an inactive code stays on the exceptions that "
+        "carry it",
+    )
 
 
 class ReasonCodes(BaseModel):

@@ -148,13 +148,18 @@ class ExceptionService:
                 reasons=[ReasonCode(code=c, label=label) for c, label in DEFAULT_REASONS],
                 defaults=True,
             )
-        return ReasonCodes(reasons=[ReasonCode(code=r.code, label=r.label) for r in stored])
+        return ReasonCodes(
+            reasons=[ReasonCode(code=r.code, label=r.label, active=r.active) for r in stored]
+        )
 
     async def set_reason_codes(self, access: ProjectAccess, data: ReasonCodes) -> ReasonCodes:
-        """Replace the project's reason codes (exceptions keep the codes they carry)."""
-        codes = [(r.code, r.label) for r in data.reasons]
-        if len({c for c, _label in codes}) != len(codes):
+        """Replace the project's reason codes (exceptions keep the codes they carry, also one
+        removed or deactivated): rename by a new label, deactivate by ``active: false``."""
+        codes = [(r.code, r.label, r.active) for r in data.reasons]
+        if len({c for c, _label, _active in codes}) != len(codes):
             raise UnknownReasonCode("Each reason code may appear once")
+        if not any(active for _c, _label, active in codes):
+            raise UnknownReasonCode("Keep at least one reason code active")
         await self.repository.replace_reasons(access.project_id, codes)
         self.session.add(
             AuditEvent(
@@ -162,7 +167,10 @@ class ExceptionService:
                 actor_id=access.principal.user_id,
                 action="exception_reasons.set",
                 target=f"project:{access.project_id}",
-                detail={"codes": [c for c, _label in codes]},
+                detail={
+                    "codes": [c for c, _label, _active in codes],
+                    "inactive": [c for c, _label, active in codes if not active],
+                },
             )
         )
         await self.session.flush()
@@ -423,7 +431,7 @@ class ExceptionService:
             raise NotAMember(f"User {user_id} is not a member of this project")
 
     async def _ensure_reason(self, access: ProjectAccess, code: str) -> None:
-        offered = {r.code for r in (await self.reason_codes(access)).reasons}
+        offered = {r.code for r in (await self.reason_codes(access)).reasons if r.active}
         if code not in offered:
             raise UnknownReasonCode(
                 f"Reason code {code!r} is not one of this project's: {sorted(offered)}"

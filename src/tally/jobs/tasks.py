@@ -15,7 +15,7 @@ from tally.kit.tasks.queue import TaskQueue
 from tally.kit.tasks.registry import TaskContext, task_registry
 from tally.results.indexing import index_results
 from tally.results.repository import ResultRepository
-from tally.webhooks.emit import emit_job_finished
+from tally.webhooks.emit import emit_job_exceptions, emit_job_finished
 
 log = structlog.get_logger("tally.jobs")
 
@@ -26,7 +26,7 @@ async def reconcile(ctx: TaskContext, *, job_id: int) -> None:
     Once the job is completed (its results readable), the same task indexes them for the
     results pages, also when a redelivery finds the job already finished but not yet indexed;
     a failure there only leaves the pages on their scans. Then the project's webhooks hear
-    that it completed or failed.
+    that it completed or failed, and whether it opened many new exceptions.
     """
     await run_reconciliation(ctx.database, job_id, run_in_thread=ctx.run_in_thread)
     try:
@@ -40,11 +40,13 @@ async def reconcile(ctx: TaskContext, *, job_id: int) -> None:
 
 
 async def _emit_finished(session: AsyncSession, queue: TaskQueue, job_id: int) -> None:
-    """job.completed / job.failed to the project's webhooks. Also when a redelivery finds the
-    job already finished: the event's key makes a second emission a no-op."""
+    """job.completed / job.failed to the project's webhooks, and exceptions.threshold_exceeded
+    when the job opened enough exceptions. Also when a redelivery finds the job already
+    finished: the events' keys make a second emission a no-op."""
     job = await JobRepository(session).get(job_id)
     if job is not None:
         await emit_job_finished(session, queue, job)
+        await emit_job_exceptions(session, queue, job)
 
 
 async def recover_unfinished_jobs(session: AsyncSession, queue: TaskQueue) -> None:

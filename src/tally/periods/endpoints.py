@@ -5,7 +5,9 @@ from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from pydantic import ValidationError
 
 from tally.exceptions.schemas import MONEY_DIGITS, MONEY_PLACES
 from tally.kit.errors import Forbidden, error_responses
@@ -13,14 +15,17 @@ from tally.kit.openapi import file_response
 from tally.kit.tasks import TaskQueueDep
 from tally.periods.export import statement_download
 from tally.periods.schemas import (
+    BalancesNotUnderstood,
     ReconciliationStatement,
     SignoffCreate,
     SignoffDetail,
     SignoffRead,
     SignoffReopen,
     StatementInput,
+    parse_balances,
 )
 from tally.periods.service import (
+    BalanceNeedsCurrency,
     PeriodAlreadySigned,
     PeriodNotBalanced,
     PeriodService,
@@ -39,6 +44,9 @@ router = APIRouter(
 ReconciliationId = Annotated[int, Path(ge=1)]
 SignoffId = Annotated[int, Path(ge=1)]
 _read_errors = error_responses(ProjectNotFound, StatementReconciliationNotFound)
+_statement_errors = error_responses(
+    ProjectNotFound, StatementReconciliationNotFound, BalanceNeedsCurrency
+)
 
 
 async def statement_input(
@@ -51,12 +59,26 @@ async def statement_input(
     ledger_balance: Annotated[
         Decimal | None, Query(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES)
     ] = None,
+    statement_balances: Annotated[
+        list[str] | None,
+        Query(description="Per currency, repeated: EUR:1200.50 (a reconciliation in several)"),
+    ] = None,
+    ledger_balances: Annotated[
+        list[str] | None, Query(description="Per currency, repeated: EUR:1200.50")
+    ] = None,
 ) -> StatementInput:
-    return StatementInput(
-        as_of_date=as_of or datetime.now(UTC).date(),
-        statement_balance=statement_balance,
-        ledger_balance=ledger_balance,
-    )
+    try:
+        return StatementInput(
+            as_of_date=as_of or datetime.now(UTC).date(),
+            statement_balance=statement_balance,
+            ledger_balance=ledger_balance,
+            statement_balances=parse_balances(statement_balances or []),
+            ledger_balances=parse_balances(ledger_balances or []),
+        )
+    except (BalancesNotUnderstood, ValidationError) as error:
+        raise RequestValidationError(
+            [{"loc": ("query",), "msg": str(error), "type": "value_error"}]
+        ) from error
 
 
 Input = Annotated[StatementInput, Depends(statement_input)]
@@ -66,7 +88,7 @@ Input = Annotated[StatementInput, Depends(statement_input)]
     "/statement",
     operation_id="statements_get",
     response_model=ReconciliationStatement,
-    responses=_read_errors,
+    responses=_statement_errors,
 )
 async def get_statement(
     access: ProjectReader, reconciliation_id: ReconciliationId, data: Input, session: Session
@@ -80,7 +102,7 @@ async def get_statement(
     "/statement.xlsx",
     operation_id="statements_export",
     responses={
-        **_read_errors,
+        **_statement_errors,
         **file_response("The reconciliation statement as an XLSX workbook", XLSX_MEDIA_TYPE),
     },
     response_class=Response,
@@ -112,7 +134,7 @@ async def list_signoffs(
     response_model=SignoffDetail,
     status_code=201,
     responses={
-        **_read_errors,
+        **_statement_errors,
         **error_responses(Forbidden, PeriodNotBalanced, PeriodAlreadySigned),
     },
 )

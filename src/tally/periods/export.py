@@ -10,7 +10,12 @@ from typing import Any
 
 from fastapi.responses import Response
 
-from tally.periods.schemas import ReconciliationStatement, StatementSection, WriteOffSection
+from tally.periods.schemas import (
+    CurrencyStatement,
+    ReconciliationStatement,
+    StatementSection,
+    WriteOffSection,
+)
 from tally.results.export import XLSX_MEDIA_TYPE, xlsx_cell
 
 
@@ -22,28 +27,42 @@ def statement_filename(statement: ReconciliationStatement, extension: str) -> st
 
 
 def statement_rows(statement: ReconciliationStatement) -> Iterator[list[Any]]:
-    """The statement as rows: the summary, then each section's lines (amounts as Decimals, so
-    the sheet holds the exact figures)."""
+    """The statement as rows: per currency, the summary then each section's lines (amounts as
+    Decimals, so the sheet holds the exact figures)."""
     yield ["Reconciliation statement", statement.reconciliation_id]
     yield ["As of", statement.as_of_date]
     if statement.signed_off is not None:
         yield ["Signed off", statement.signed_off.signed_at.isoformat()]
+    for section in statement.currencies:
+        yield from _currency(statement, section)
+
+
+def _currency(
+    statement: ReconciliationStatement, section: CurrencyStatement
+) -> Iterator[list[Any]]:
+    """One currency's summary and its lines (amounts of different currencies never share a
+    total)."""
     yield []
-    yield ["Statement balance", statement.statement_balance, statement.statement_balance_basis]
-    yield ["Less: open statement items", statement.open_statement_items.amount]
-    yield ["Plus: open ledger items", statement.open_ledger_items.amount]
-    yield ["Adjusted statement balance", statement.adjusted_statement_balance]
-    yield ["Ledger balance", statement.ledger_balance, statement.ledger_balance_basis]
-    yield ["Plus: statement write-offs", statement.statement_write_offs.amount]
-    yield ["Less: ledger write-offs", statement.ledger_write_offs.amount]
-    yield ["Adjusted ledger balance", statement.adjusted_ledger_balance]
-    yield ["Unexplained difference", statement.difference]
+    yield ["Currency", section.currency or "none named"]
+    yield ["Statement balance", section.statement_balance, section.statement_balance_basis]
+    yield ["Less: open statement items", section.open_statement_items.amount]
+    yield ["Plus: open ledger items", section.open_ledger_items.amount]
+    yield ["Adjusted statement balance", section.adjusted_statement_balance]
+    yield ["Ledger balance", section.ledger_balance, section.ledger_balance_basis]
+    yield ["Plus: statement write-offs", section.statement_write_offs.amount]
+    yield ["Less: ledger write-offs", section.ledger_write_offs.amount]
+    yield ["Adjusted ledger balance", section.adjusted_ledger_balance]
+    yield ["Unexplained difference", section.difference]
+    code = section.currency or ""
     yield from _section(
-        f"Open items of {statement.statement_source}", statement.open_statement_items
+        f"Open items of {statement.statement_source} {code}".rstrip(),
+        section.open_statement_items,
     )
-    yield from _section(f"Open items of {statement.ledger_source}", statement.open_ledger_items)
-    yield from _write_offs("Statement write-offs", statement.statement_write_offs)
-    yield from _write_offs("Ledger write-offs", statement.ledger_write_offs)
+    yield from _section(
+        f"Open items of {statement.ledger_source} {code}".rstrip(), section.open_ledger_items
+    )
+    yield from _write_offs(f"Statement write-offs {code}".rstrip(), section.statement_write_offs)
+    yield from _write_offs(f"Ledger write-offs {code}".rstrip(), section.ledger_write_offs)
 
 
 def _section(title: str, section: StatementSection) -> Iterator[list[Any]]:

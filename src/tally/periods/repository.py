@@ -49,21 +49,29 @@ class PeriodRepository:
             select(ReconciliationJob.rules).where(ReconciliationJob.id == job_id)
         )
 
-    async def booked_total(self, source_id: int, after: date | None, through: date) -> int:
-        """Summed amount of a source's records booked in (after, through] (an index range on
-        (data_source_id, booking_date))."""
-        statement = select(func.coalesce(func.sum(Record.amount), 0)).where(
-            Record.data_source_id == source_id, Record.booking_date <= through
+    async def booked_totals(
+        self, source_id: int, after: date | None, through: date
+    ) -> dict[str | None, int]:
+        """Summed amount of a source's records booked in (after, through], per currency (an
+        index range on (data_source_id, booking_date))."""
+        statement = (
+            select(Record.currency, func.sum(Record.amount))
+            .where(Record.data_source_id == source_id, Record.booking_date <= through)
+            .group_by(Record.currency)
         )
         if after is not None:
             statement = statement.where(Record.booking_date > after)
-        return int(await self.session.scalar(statement) or 0)
+        return {
+            currency: int(total or 0) for currency, total in await self.session.execute(statement)
+        }
 
     async def open_totals(
         self, reconciliation_id: int, side: str, through: date
-    ) -> tuple[int, int]:
+    ) -> dict[str | None, tuple[int, int]]:
+        """(count, summed amount) of a side's open items booked up to ``through``, per
+        currency."""
         statement = (
-            select(func.count(), func.coalesce(func.sum(Record.amount), 0))
+            select(Record.currency, func.count(), func.sum(Record.amount))
             .select_from(OpenItem)
             .join(Record, Record.id == OpenItem.record_id)
             .where(
@@ -71,13 +79,18 @@ class PeriodRepository:
                 OpenItem.side == side,
                 Record.booking_date <= through,
             )
+            .group_by(Record.currency)
         )
-        count, amount = (await self.session.execute(statement)).one()
-        return int(count), int(amount)
+        return {
+            currency: (int(count), int(amount or 0))
+            for currency, count, amount in await self.session.execute(statement)
+        }
 
     async def open_lines(
-        self, reconciliation_id: int, side: str, through: date
+        self, reconciliation_id: int, side: str, through: date, currency: str | None
     ) -> list[tuple[Record, ExceptionItem | None]]:
+        """A side's open items in ``currency`` booked up to ``through``, oldest first (the first
+        MAX_LINES)."""
         statement = (
             select(Record, ExceptionItem)
             .select_from(OpenItem)
@@ -91,6 +104,7 @@ class PeriodRepository:
                 OpenItem.reconciliation_id == reconciliation_id,
                 OpenItem.side == side,
                 Record.booking_date <= through,
+                Record.currency.is_(None) if currency is None else Record.currency == currency,
             )
             .order_by(Record.booking_date, Record.id)
             .limit(MAX_LINES)

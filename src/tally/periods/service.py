@@ -1,6 +1,7 @@
 """The reconciliation statement as of a date, and signing a period off.
 
-The statement (all in exact units):
+The statement has a section per currency the records carry (currencies are never summed), each
+computed in exact integer units until it is presented:
 
     adjusted statement balance = statement balance - open statement items + open ledger items
     adjusted ledger balance    = ledger balance + statement write-offs - ledger write-offs
@@ -11,9 +12,9 @@ statement balance is the statement source's stored closing balance (the latest o
 date, plus the statement's records booked after it up to the date), or one the user enters; the
 ledger balance sums the ledger source's records booked up to the date, or is entered.
 
-An owner signs a period off only when the difference is exactly zero; the statement is kept as
-signed, and decisions on records dated within the period lock (tally.periods.locks) until the
-period is reopened with a reason. Both are audit events.
+An owner signs a period off only when every currency's difference is exactly zero; the
+statement is kept as signed, and decisions on records dated within the period lock
+(tally.periods.locks) until the period is reopened with a reason. Both are audit events.
 """
 
 from __future__ import annotations
@@ -26,15 +27,16 @@ import structlog
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tally.kit.errors import Conflict, NotFound
+from tally.kit.errors import Conflict, NotFound, TallyError
 from tally.kit.tasks import TaskQueue
 from tally.matching.rules import AmountCondition, RuleSet
 from tally.models import AuditEvent, DataSource, PeriodSignoff, Reconciliation, WriteOff
 from tally.models.base import utcnow
-from tally.money import format_amount, format_units, from_units, single_currency, to_units
+from tally.money import format_amount, from_units, to_units
 from tally.periods.locks import PeriodLocks
 from tally.periods.repository import PeriodRepository
 from tally.periods.schemas import (
+    CurrencyStatement,
     ReconciliationStatement,
     SignoffCreate,
     SignoffDetail,
@@ -112,11 +114,16 @@ class PeriodService:
                 signoff_id=standing.id,
             )
         statement = await self._statement(reconciliation, data)
-        if statement.difference is None or statement.difference != 0:
-            why = (
-                "the statement balance is unknown: enter it"
-                if statement.difference is None
-                else f"the unexplained difference is {statement.difference}, not zero"
+        if not statement.balanced:
+            why = "; ".join(
+                f"{section.currency or 'no currency'}: "
+                + (
+                    "the statement balance is unknown: enter it"
+                    if section.difference is None
+                    else f"the unexplained difference is {section.difference}, not zero"
+                )
+                for section in statement.currencies
+                if section.difference != 0
             )
             raise PeriodNotBalanced(
                 f"The period to {data.as_of_date.isoformat()} cannot be signed off: {why}",
@@ -137,8 +144,13 @@ class PeriodService:
             "period.signed_off",
             signoff,
             as_of_date=data.as_of_date.isoformat(),
-            statement_balance=str(statement.statement_balance),
-            ledger_balance=str(statement.ledger_balance),
+            balances={
+                section.currency or "": {
+                    "statement": str(section.statement_balance),
+                    "ledger": str(section.ledger_balance),
+                }
+                for section in statement.currencies
+            },
         )
         await self.session.flush()
         await emit_period_signed_off(
@@ -203,64 +215,116 @@ class PeriodService:
         ledger = await self.repository.source(reconciliation.right_source_id)
         assert bank is not None and ledger is not None  # a reconciliation goes with its sources
         sign = _ledger_sign(await self.repository.job_rules(reconciliation.latest_job_id))
-        statement_units, statement_basis = await self._statement_balance(bank, data)
-        if data.ledger_balance is not None:
-            ledger_units, ledger_basis = to_units(data.ledger_balance), "entered"
-        else:
-            ledger_units = sign * await self.repository.booked_total(ledger.id, None, through)
-            ledger_basis = f"the ledger's records booked up to {through.isoformat()}"
-        open_bank = await self._section(reconciliation.id, "left", through, 1)
-        open_ledger = await self._section(reconciliation.id, "right", through, sign)
+        bank_booked = await self.repository.booked_totals(bank.id, None, through)
+        ledger_booked = await self.repository.booked_totals(ledger.id, None, through)
+        open_bank = await self.repository.open_totals(reconciliation.id, "left", through)
+        open_ledger = await self.repository.open_totals(reconciliation.id, "right", through)
         write_offs = await self.repository.write_offs(reconciliation.id, through)
-        bank_offs = _write_off_section([w for w in write_offs if w.side == "left"], 1)
-        ledger_offs = _write_off_section([w for w in write_offs if w.side == "right"], sign)
-        adjusted_ledger = ledger_units + to_units(bank_offs.amount) - to_units(ledger_offs.amount)
-        adjusted_statement = None
-        difference = None
-        if statement_units is not None:
-            adjusted_statement = (
-                statement_units - to_units(open_bank.amount) + to_units(open_ledger.amount)
+        closings = _latest_closings(bank.statement, through)
+        found = (
+            set(bank_booked)
+            | set(ledger_booked)
+            | set(open_bank)
+            | set(open_ledger)
+            | {w.currency for w in write_offs}
+            | set(data.statement_balances)
+            | set(data.ledger_balances)
+            | {currency for currency in closings if currency is not None}
+        )
+        currencies = sorted(found, key=lambda code: code or "") or [None]
+        entered_statement = _entered(data.statement_balance, data.statement_balances, currencies)
+        entered_ledger = _entered(data.ledger_balance, data.ledger_balances, currencies)
+        sections = []
+        for currency in currencies:
+            if currency in entered_statement:
+                statement_units: int | None = entered_statement[currency]
+                statement_basis = "entered"
+            else:
+                closing = closings.get(currency) or (
+                    closings.get(None) if len(currencies) == 1 else None
+                )
+                statement_units, statement_basis = await self._closing(
+                    bank, closing, currency, through
+                )
+            if currency in entered_ledger:
+                ledger_units, ledger_basis = entered_ledger[currency], "entered"
+            else:
+                ledger_units = sign * ledger_booked.get(currency, 0)
+                ledger_basis = f"the ledger's records booked up to {through.isoformat()}"
+            bank_units, bank_section = await self._section(
+                reconciliation.id, "left", through, 1, currency, open_bank.get(currency)
             )
-            difference = adjusted_statement - adjusted_ledger
+            ledger_open_units, ledger_section = await self._section(
+                reconciliation.id, "right", through, sign, currency, open_ledger.get(currency)
+            )
+            offs = [w for w in write_offs if w.currency == currency]
+            bank_off_units, bank_offs = _write_off_section(
+                [w for w in offs if w.side == "left"], 1, currency
+            )
+            ledger_off_units, ledger_offs = _write_off_section(
+                [w for w in offs if w.side == "right"], sign, currency
+            )
+            adjusted_ledger = ledger_units + bank_off_units - ledger_off_units
+            adjusted_statement = difference = None
+            if statement_units is not None:
+                adjusted_statement = statement_units - bank_units + ledger_open_units
+                difference = adjusted_statement - adjusted_ledger
+            sections.append(
+                CurrencyStatement(
+                    currency=currency,
+                    statement_balance=_money(statement_units),
+                    statement_balance_basis=statement_basis,
+                    ledger_balance=from_units(ledger_units),
+                    ledger_balance_basis=ledger_basis,
+                    open_statement_items=bank_section,
+                    open_ledger_items=ledger_section,
+                    statement_write_offs=bank_offs,
+                    ledger_write_offs=ledger_offs,
+                    adjusted_statement_balance=_money(adjusted_statement),
+                    adjusted_ledger_balance=from_units(adjusted_ledger),
+                    difference=_money(difference),
+                )
+            )
         return ReconciliationStatement(
             reconciliation_id=reconciliation.id,
             as_of_date=through,
             statement_source=bank.name,
             ledger_source=ledger.name,
-            statement_balance=_money(statement_units),
-            statement_balance_basis=statement_basis,
-            ledger_balance=from_units(ledger_units),
-            ledger_balance_basis=ledger_basis,
             ledger_sign=sign,
-            open_statement_items=open_bank,
-            open_ledger_items=open_ledger,
-            statement_write_offs=bank_offs,
-            ledger_write_offs=ledger_offs,
-            adjusted_statement_balance=_money(adjusted_statement),
-            adjusted_ledger_balance=from_units(adjusted_ledger),
-            difference=_money(difference),
+            currencies=sections,
+            balanced=all(section.difference == 0 for section in sections),
         )
 
-    async def _statement_balance(
-        self, bank: DataSource, data: StatementInput
+    async def _closing(
+        self,
+        bank: DataSource,
+        closing: tuple[date, int, str] | None,
+        currency: str | None,
+        through: date,
     ) -> tuple[int | None, str]:
-        if data.statement_balance is not None:
-            return to_units(data.statement_balance), "entered"
-        closing = _latest_closing(bank.statement, data.as_of_date)
+        """A currency's statement balance from the latest stored closing balance on or before
+        ``through``, plus the statement's records in that currency booked after it."""
         if closing is None:
             return None, "none stored on or before this date: enter it"
         on, units, name = closing
-        after = await self.repository.booked_total(bank.id, on, data.as_of_date)
+        after = (await self.repository.booked_totals(bank.id, on, through)).get(currency, 0)
         basis = f"closing balance of statement {name} on {on.isoformat()}"
-        if on != data.as_of_date:
-            basis += f", plus {format_units(after)} booked after it"
+        if on != through:
+            basis += f", plus {format_amount(after, currency)} booked after it"
         return units + after, basis
 
     async def _section(
-        self, reconciliation_id: int, side: str, through: date, sign: int
-    ) -> StatementSection:
-        count, amount = await self.repository.open_totals(reconciliation_id, side, through)
-        listed = await self.repository.open_lines(reconciliation_id, side, through)
+        self,
+        reconciliation_id: int,
+        side: str,
+        through: date,
+        sign: int,
+        currency: str | None,
+        totals: tuple[int, int] | None,
+    ) -> tuple[int, StatementSection]:
+        """A side's open items in one currency: their signed total in units, and the section."""
+        count, amount = totals or (0, 0)
+        listed = await self.repository.open_lines(reconciliation_id, side, through, currency)
         lines = [
             StatementLine(
                 record_id=record.id,
@@ -276,13 +340,13 @@ class PeriodService:
             )
             for record, item in listed
         ]
-        currency = single_currency(record.currency for record, _ in listed)
-        return StatementSection(
+        section = StatementSection(
             count=count,
             amount=format_amount(sign * amount, currency),
             currency=currency,
             lines=lines,
         )
+        return sign * amount, section
 
     # --- helpers -------------------------------------------------------------------------------
 
@@ -330,7 +394,8 @@ def _read(signoff: PeriodSignoff, email: str | None) -> SignoffRead:
         reopened_at=signoff.reopened_at,
         reopened_by_id=signoff.reopened_by_id,
         reopen_reason=signoff.reopen_reason,
-        difference=Decimal(str(signoff.statement.get("difference") or "0")),
+        # Signed only when every currency's difference was zero.
+        difference=Decimal(0),
     )
 
 
@@ -338,12 +403,15 @@ def _money(units: int | None) -> Decimal | None:
     return None if units is None else from_units(units)
 
 
-def _write_off_section(write_offs: list[WriteOff], sign: int) -> WriteOffSection:
-    total = sum(w.amount for w in write_offs)
-    currency = single_currency(w.currency for w in write_offs)
-    return WriteOffSection(
+def _write_off_section(
+    write_offs: list[WriteOff], sign: int, currency: str | None
+) -> tuple[int, WriteOffSection]:
+    """One side's standing write-offs in one currency: their signed total in units, and the
+    section."""
+    total = sign * sum(w.amount for w in write_offs)
+    return total, WriteOffSection(
         count=len(write_offs),
-        amount=format_amount(sign * total, currency),
+        amount=format_amount(total, currency),
         currency=currency,
         lines=[
             WriteOffLine(
@@ -361,17 +429,47 @@ def _write_off_section(write_offs: list[WriteOff], sign: int) -> WriteOffSection
     )
 
 
-def _latest_closing(stored: dict[str, Any] | None, through: date) -> tuple[date, int, str] | None:
-    """The latest closing balance a statement file gave on or before ``through``: (its date,
-    units, statement id). Statements without a closing balance or an end date are skipped."""
-    best: tuple[date, int, str] | None = None
+class BalanceNeedsCurrency(TallyError):
+    """A single entered balance for a reconciliation in several currencies: enter one per
+    currency."""
+
+    status_code = 422
+
+
+def _entered(
+    single: Decimal | None, per_currency: dict[str, Decimal], currencies: list[str | None]
+) -> dict[str | None, int]:
+    """Entered balances in units by currency: the per-currency ones, or the single one when the
+    reconciliation holds one currency."""
+    entered: dict[str | None, int] = {code: to_units(v) for code, v in per_currency.items()}
+    if single is not None:
+        if len(currencies) != 1:
+            named = ", ".join(code or "none" for code in currencies)
+            raise BalanceNeedsCurrency(
+                f"This reconciliation holds several currencies ({named}): enter a balance per "
+                "currency"
+            )
+        entered.setdefault(currencies[0], to_units(single))
+    return entered
+
+
+def _latest_closings(
+    stored: dict[str, Any] | None, through: date
+) -> dict[str | None, tuple[date, int, str]]:
+    """Per currency, the latest closing balance a statement file gave on or before ``through``:
+    (its date, units, statement id). Statements without a closing balance or an end date are
+    skipped; a statement naming no currency is keyed None."""
+    best: dict[str | None, tuple[date, int, str]] = {}
     for summary in (stored or {}).get("statements") or []:
         closing, to_date = summary.get("closing_balance"), summary.get("to_date")
         if closing is None or to_date is None:
             continue
         on = date.fromisoformat(to_date)
-        if on <= through and (best is None or on >= best[0]):
-            best = (on, to_units(closing), str(summary.get("statement_id") or summary.get("index")))
+        currency = summary.get("currency") or None
+        known = best.get(currency)
+        if on <= through and (known is None or on >= known[0]):
+            name = str(summary.get("statement_id") or summary.get("index"))
+            best[currency] = (on, to_units(closing), name)
     return best
 
 

@@ -19,6 +19,7 @@ from tally.web.pages import (
     jobs,
     members,
     projects,
+    reasons,
     results,
     rule_sets,
     rules_reference,
@@ -52,6 +53,7 @@ SECURED_ROUTERS = (
     members.router,
     exceptions.router,
     webhooks.router,
+    reasons.router,
 )
 API_PATHS = ("/api/", "/healthz", "/readyz", "/docs", "/redoc", "/openapi.json")
 

@@ -13,8 +13,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tally.exceptions.repository import ExceptionRepository
 from tally.kit.tasks.queue import TaskQueue
-from tally.models import ReconciliationJob
+from tally.models import JobStatus, ReconciliationJob
 from tally.webhooks.events import (
     EXCEPTIONS_THRESHOLD_EXCEEDED,
     JOB_COMPLETED,
@@ -83,6 +84,29 @@ async def emit_period_signed_off(
     )
 
 
+async def emit_job_exceptions(
+    session: AsyncSession, queue: TaskQueue, job: ReconciliationJob
+) -> int:
+    """exceptions.threshold_exceeded for a completed job of a reconciliation, counting the
+    exceptions it opened (its open items seen first by it), to the hooks whose threshold that
+    count reaches. A job that opened none emits nothing."""
+    if job.status != JobStatus.COMPLETED or job.reconciliation_id is None:
+        return 0
+    opened, unresolved = await ExceptionRepository(session).opened_by_job(
+        job.reconciliation_id, job.id
+    )
+    if opened == 0:
+        return 0
+    return await emit_exceptions_threshold_exceeded(
+        session,
+        queue,
+        job.project_id,
+        new_exceptions=opened,
+        job_id=job.id,
+        open_exceptions=unresolved,
+    )
+
+
 async def emit_exceptions_threshold_exceeded(
     session: AsyncSession,
     queue: TaskQueue,
@@ -92,8 +116,8 @@ async def emit_exceptions_threshold_exceeded(
     job_id: int | None,
     open_exceptions: int | None = None,
 ) -> int:
-    """exceptions.threshold_exceeded, to the hooks whose threshold ``new_exceptions`` reaches:
-    call it in the transaction that opens the exceptions (once per job)."""
+    """exceptions.threshold_exceeded, to the hooks whose threshold ``new_exceptions`` reaches;
+    emitted again for the same job it is delivered once (its key)."""
     data = {
         "exceptions": {
             "new": new_exceptions,

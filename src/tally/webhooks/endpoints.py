@@ -11,7 +11,13 @@ from tally.kit.tasks import TaskQueueDep
 from tally.projects.auth import ProjectNotFound, ProjectOwner, ProjectReader
 from tally.users.auth import Session
 from tally.webhooks.addresses import UnsafeWebhookUrl
-from tally.webhooks.schemas import DeliveryRead, WebhookCreate, WebhookCreated, WebhookRead
+from tally.webhooks.schemas import (
+    DeliveryRead,
+    WebhookCreate,
+    WebhookCreated,
+    WebhookRead,
+    WebhookUpdate,
+)
 from tally.webhooks.service import WebhookNotFound, WebhookService
 
 router = APIRouter(prefix="/projects/{project_id}/webhooks", tags=["webhooks"])
@@ -59,6 +65,19 @@ async def create_webhook(
 )
 async def get_webhook(access: ProjectReader, webhook_id: int, session: Session) -> WebhookRead:
     return WebhookRead.of(await WebhookService(session).get_hook(access, webhook_id))
+
+
+@router.patch(
+    "/{webhook_id}",
+    response_model=WebhookRead,
+    responses=error_responses(ProjectNotFound, Forbidden, WebhookNotFound),
+    operation_id="webhooks_update",
+)
+async def update_webhook(
+    access: ProjectOwner, webhook_id: int, data: WebhookUpdate, session: Session
+) -> WebhookRead:
+    """Change the events, the description or the exceptions threshold. Owners only."""
+    return WebhookRead.of(await WebhookService(session).update_hook(access, webhook_id, data))
 
 
 @router.delete(

@@ -35,6 +35,24 @@ class WebhookCreate(BaseModel):
         return list(dict.fromkeys(events))
 
 
+class WebhookUpdate(BaseModel):
+    """What an owner may change on a hook (the URL and secret have their own ways)."""
+
+    events: list[EventName] | None = Field(None, min_length=1)
+    description: str | None = Field(None, max_length=200)
+    exceptions_threshold: int | None = Field(
+        None,
+        ge=1,
+        description="exceptions.threshold_exceeded fires when a job leaves at least this many "
+        "new exceptions",
+    )
+
+    @field_validator("events")
+    @classmethod
+    def _distinct(cls, events: list[EventName] | None) -> list[EventName] | None:
+        return None if events is None else list(dict.fromkeys(events))
+
+
 class WebhookRead(BaseModel):
     id: int
     project_id: int

@@ -26,7 +26,7 @@ from tally.projects.auth import ProjectAccess
 from tally.webhooks.addresses import resolve_target
 from tally.webhooks.events import EXCEPTIONS_THRESHOLD_EXCEEDED, TEST_EVENT
 from tally.webhooks.repository import WebhookRepository
-from tally.webhooks.schemas import WebhookCreate
+from tally.webhooks.schemas import WebhookCreate, WebhookUpdate
 from tally.webhooks.sending import Outcome, Outgoing
 from tally.webhooks.signing import new_secret
 
@@ -83,6 +83,21 @@ class WebhookService:
         hook = await self.repository.get_in_project(access.project_id, hook_id)
         if hook is None:
             raise WebhookNotFound(f"Webhook {hook_id} not found in this project")
+        return hook
+
+    async def update_hook(
+        self, access: ProjectAccess, hook_id: int, data: WebhookUpdate
+    ) -> Webhook:
+        """Change the hook's events, description or exceptions threshold (audited)."""
+        hook = await self.get_hook(access, hook_id)
+        changes = data.model_dump(exclude_none=True)
+        if "events" in changes:
+            changes["events"] = list(changes["events"])
+        for name, value in changes.items():
+            setattr(hook, name, value)
+        await self.session.flush()
+        if changes:
+            self._audit(access, hook, "webhook.updated", **changes)
         return hook
 
     async def delete_hook(self, access: ProjectAccess, hook_id: int) -> None:

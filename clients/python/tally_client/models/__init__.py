@@ -38,6 +38,7 @@ from .chain_verification import ChainVerification
 from .comment_create import CommentCreate
 from .condition_evidence import ConditionEvidence
 from .condition_evidence_type import ConditionEvidenceType
+from .currency_statement import CurrencyStatement
 from .cursor_page_api_key_read import CursorPageApiKeyRead
 from .cursor_page_backtest_read import CursorPageBacktestRead
 from .cursor_page_data_source_append_read import CursorPageDataSourceAppendRead
@@ -187,6 +188,8 @@ from .rule_set_version_read import RuleSetVersionRead
 from .rule_set_version_status import RuleSetVersionStatus
 from .side_summary import SideSummary
 from .signoff_create import SignoffCreate
+from .signoff_create_ledger_balances import SignoffCreateLedgerBalances
+from .signoff_create_statement_balances import SignoffCreateStatementBalances
 from .signoff_detail import SignoffDetail
 from .signoff_read import SignoffRead
 from .signoff_reopen import SignoffReopen
@@ -218,6 +221,8 @@ from .webhook_create import WebhookCreate
 from .webhook_create_events_item import WebhookCreateEventsItem
 from .webhook_created import WebhookCreated
 from .webhook_read import WebhookRead
+from .webhook_update import WebhookUpdate
+from .webhook_update_events_type_0_item import WebhookUpdateEventsType0Item
 from .write_off_create import WriteOffCreate
 from .write_off_line import WriteOffLine
 from .write_off_read import WriteOffRead
@@ -261,6 +266,7 @@ __all__ = (
     "CommentCreate",
     "ConditionEvidence",
     "ConditionEvidenceType",
+    "CurrencyStatement",
     "CursorPageApiKeyRead",
     "CursorPageBacktestRead",
     "CursorPageDataSourceAppendRead",
@@ -410,6 +416,8 @@ __all__ = (
     "RuleSetVersionStatus",
     "SideSummary",
     "SignoffCreate",
+    "SignoffCreateLedgerBalances",
+    "SignoffCreateStatementBalances",
     "SignoffDetail",
     "SignoffRead",
     "SignoffReopen",
@@ -441,6 +449,8 @@ __all__ = (
     "WebhookCreated",
     "WebhookCreateEventsItem",
     "WebhookRead",
+    "WebhookUpdate",
+    "WebhookUpdateEventsType0Item",
     "WriteOffCreate",
     "WriteOffLine",
     "WriteOffRead",

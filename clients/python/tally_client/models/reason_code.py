@@ -6,6 +6,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 T = TypeVar("T", bound="ReasonCode")
 
 
@@ -15,16 +17,21 @@ class ReasonCode:
     Attributes:
         code (str):
         label (str):
+        active (bool | Unset): Offered for new decisions; an inactive code stays on the exceptions that carry it
+            Default: True.
     """
 
     code: str
     label: str
+    active: bool | Unset = True
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         code = self.code
 
         label = self.label
+
+        active = self.active
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -34,6 +41,8 @@ class ReasonCode:
                 "label": label,
             }
         )
+        if active is not UNSET:
+            field_dict["active"] = active
 
         return field_dict
 
@@ -44,9 +53,12 @@ class ReasonCode:
 
         label = d.pop("label")
 
+        active = d.pop("active", UNSET)
+
         reason_code = cls(
             code=code,
             label=label,
+            active=active,
         )
 
         reason_code.additional_properties = d

@@ -13,9 +13,8 @@ from ..models.reconciliation_statement_ledger_sign import (
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.currency_statement import CurrencyStatement
     from ..models.signoff_read import SignoffRead
-    from ..models.statement_section import StatementSection
-    from ..models.write_off_section import WriteOffSection
 
 
 T = TypeVar("T", bound="ReconciliationStatement")
@@ -23,87 +22,50 @@ T = TypeVar("T", bound="ReconciliationStatement")
 
 @_attrs_define
 class ReconciliationStatement:
-    """Adjusted statement balance = statement balance - open statement items + open ledger
-    items; adjusted ledger balance = ledger balance + statement write-offs - ledger write-offs;
-    the difference of the two is what nothing explains.
+    """The reconciliation statement as of a date: one section per currency the two sources'
+    records carry. A period signs off when every currency's difference is zero.
 
         Attributes:
-            adjusted_ledger_balance (str):
-            adjusted_statement_balance (None | str):
             as_of_date (datetime.date):
-            difference (None | str): Unexplained: zero to sign off
-            ledger_balance (str):
-            ledger_balance_basis (str):
+            balanced (bool): Every currency's statement balance is known and its difference is zero
+            currencies (list[CurrencyStatement]): One section per currency, by currency code (at least one)
             ledger_sign (ReconciliationStatementLedgerSign): -1 when the rules compare the ledger with opposite signs: its
                 amounts are negated here
             ledger_source (str):
-            ledger_write_offs (WriteOffSection):
-            open_ledger_items (StatementSection):
-            open_statement_items (StatementSection):
             reconciliation_id (int):
-            statement_balance (None | str): None: neither stored nor entered
-            statement_balance_basis (str): Where the statement balance came from
             statement_source (str):
-            statement_write_offs (WriteOffSection):
             signed_off (None | SignoffRead | Unset): The standing sign-off covering this date, if any
     """
 
-    adjusted_ledger_balance: str
-    adjusted_statement_balance: None | str
     as_of_date: datetime.date
-    difference: None | str
-    ledger_balance: str
-    ledger_balance_basis: str
+    balanced: bool
+    currencies: list[CurrencyStatement]
     ledger_sign: ReconciliationStatementLedgerSign
     ledger_source: str
-    ledger_write_offs: WriteOffSection
-    open_ledger_items: StatementSection
-    open_statement_items: StatementSection
     reconciliation_id: int
-    statement_balance: None | str
-    statement_balance_basis: str
     statement_source: str
-    statement_write_offs: WriteOffSection
     signed_off: None | SignoffRead | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.signoff_read import SignoffRead  # noqa: PLC0415
 
-        adjusted_ledger_balance = self.adjusted_ledger_balance
-
-        adjusted_statement_balance: None | str
-        adjusted_statement_balance = self.adjusted_statement_balance
-
         as_of_date = self.as_of_date.isoformat()
 
-        difference: None | str
-        difference = self.difference
+        balanced = self.balanced
 
-        ledger_balance = self.ledger_balance
-
-        ledger_balance_basis = self.ledger_balance_basis
+        currencies = []
+        for currencies_item_data in self.currencies:
+            currencies_item = currencies_item_data.to_dict()
+            currencies.append(currencies_item)
 
         ledger_sign = self.ledger_sign.value
 
         ledger_source = self.ledger_source
 
-        ledger_write_offs = self.ledger_write_offs.to_dict()
-
-        open_ledger_items = self.open_ledger_items.to_dict()
-
-        open_statement_items = self.open_statement_items.to_dict()
-
         reconciliation_id = self.reconciliation_id
 
-        statement_balance: None | str
-        statement_balance = self.statement_balance
-
-        statement_balance_basis = self.statement_balance_basis
-
         statement_source = self.statement_source
-
-        statement_write_offs = self.statement_write_offs.to_dict()
 
         signed_off: dict[str, Any] | None | Unset
         if isinstance(self.signed_off, Unset):
@@ -117,22 +79,13 @@ class ReconciliationStatement:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "adjusted_ledger_balance": adjusted_ledger_balance,
-                "adjusted_statement_balance": adjusted_statement_balance,
                 "as_of_date": as_of_date,
-                "difference": difference,
-                "ledger_balance": ledger_balance,
-                "ledger_balance_basis": ledger_balance_basis,
+                "balanced": balanced,
+                "currencies": currencies,
                 "ledger_sign": ledger_sign,
                 "ledger_source": ledger_source,
-                "ledger_write_offs": ledger_write_offs,
-                "open_ledger_items": open_ledger_items,
-                "open_statement_items": open_statement_items,
                 "reconciliation_id": reconciliation_id,
-                "statement_balance": statement_balance,
-                "statement_balance_basis": statement_balance_basis,
                 "statement_source": statement_source,
-                "statement_write_offs": statement_write_offs,
             }
         )
         if signed_off is not UNSET:
@@ -142,59 +95,28 @@ class ReconciliationStatement:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.currency_statement import CurrencyStatement  # noqa: PLC0415
         from ..models.signoff_read import SignoffRead  # noqa: PLC0415
-        from ..models.statement_section import StatementSection  # noqa: PLC0415
-        from ..models.write_off_section import WriteOffSection  # noqa: PLC0415
 
         d = dict(src_dict)
-        adjusted_ledger_balance = d.pop("adjusted_ledger_balance")
-
-        def _parse_adjusted_statement_balance(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
-
-        adjusted_statement_balance = _parse_adjusted_statement_balance(
-            d.pop("adjusted_statement_balance")
-        )
-
         as_of_date = datetime.date.fromisoformat(d.pop("as_of_date"))
 
-        def _parse_difference(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
+        balanced = d.pop("balanced")
 
-        difference = _parse_difference(d.pop("difference"))
+        currencies = []
+        _currencies = d.pop("currencies")
+        for currencies_item_data in _currencies:
+            currencies_item = CurrencyStatement.from_dict(currencies_item_data)
 
-        ledger_balance = d.pop("ledger_balance")
-
-        ledger_balance_basis = d.pop("ledger_balance_basis")
+            currencies.append(currencies_item)
 
         ledger_sign = ReconciliationStatementLedgerSign(d.pop("ledger_sign"))
 
         ledger_source = d.pop("ledger_source")
 
-        ledger_write_offs = WriteOffSection.from_dict(d.pop("ledger_write_offs"))
-
-        open_ledger_items = StatementSection.from_dict(d.pop("open_ledger_items"))
-
-        open_statement_items = StatementSection.from_dict(d.pop("open_statement_items"))
-
         reconciliation_id = d.pop("reconciliation_id")
 
-        def _parse_statement_balance(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
-
-        statement_balance = _parse_statement_balance(d.pop("statement_balance"))
-
-        statement_balance_basis = d.pop("statement_balance_basis")
-
         statement_source = d.pop("statement_source")
-
-        statement_write_offs = WriteOffSection.from_dict(d.pop("statement_write_offs"))
 
         def _parse_signed_off(data: object) -> None | SignoffRead | Unset:
             if data is None:
@@ -214,22 +136,13 @@ class ReconciliationStatement:
         signed_off = _parse_signed_off(d.pop("signed_off", UNSET))
 
         reconciliation_statement = cls(
-            adjusted_ledger_balance=adjusted_ledger_balance,
-            adjusted_statement_balance=adjusted_statement_balance,
             as_of_date=as_of_date,
-            difference=difference,
-            ledger_balance=ledger_balance,
-            ledger_balance_basis=ledger_balance_basis,
+            balanced=balanced,
+            currencies=currencies,
             ledger_sign=ledger_sign,
             ledger_source=ledger_source,
-            ledger_write_offs=ledger_write_offs,
-            open_ledger_items=open_ledger_items,
-            open_statement_items=open_statement_items,
             reconciliation_id=reconciliation_id,
-            statement_balance=statement_balance,
-            statement_balance_basis=statement_balance_basis,
             statement_source=statement_source,
-            statement_write_offs=statement_write_offs,
             signed_off=signed_off,
         )
 

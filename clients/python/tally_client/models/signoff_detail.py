@@ -28,10 +28,9 @@ class SignoffDetail:
         signed_at (datetime.datetime):
         signed_by_email (None | str):
         signed_by_id (int | None):
-        statement (ReconciliationStatement): Adjusted statement balance = statement balance - open statement items +
-            open ledger
-            items; adjusted ledger balance = ledger balance + statement write-offs - ledger write-offs;
-            the difference of the two is what nothing explains.
+        statement (ReconciliationStatement): The reconciliation statement as of a date: one section per currency the two
+            sources'
+            records carry. A period signs off when every currency's difference is zero.
     """
 
     as_of_date: datetime.date

@@ -4,9 +4,8 @@ sign-off. Each form calls the same service as the API."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -29,7 +28,7 @@ from tally.kit.pagination import PageParams
 from tally.kit.tasks import TaskQueueDep
 from tally.periods.export import statement_download
 from tally.periods.schemas import SignoffCreate, SignoffReopen, StatementInput
-from tally.periods.service import PeriodService
+from tally.periods.service import BalanceNeedsCurrency, PeriodService
 from tally.projects.auth import ProjectAccess, project_owner
 from tally.projects.service import ProjectService
 from tally.reconciliations.service import ReconciliationService
@@ -115,7 +114,7 @@ async def _list_page(
             "chosen": query,
             "filters": _filter_values(query),
             "members": await projects.list_members(access),
-            "reasons": (await service.reason_codes(access)).reasons,
+            "reasons": [r for r in (await service.reason_codes(access)).reasons if r.active],
             "ageing": await service.ageing(access),
             "reconciliations": await ReconciliationService(session).list_reconciliations(access),
             "can_edit": await may_edit(access),
@@ -204,15 +203,21 @@ async def _detail_page(
 ) -> Response:
     service = ExceptionService(session)
     projects = ProjectService(session)
+    item = await service.get_exception(access, exception_id)
     return render(
         request,
         "exceptions/detail.html",
         {
             "nav": "projects",
             "project": await projects.get_project(access),
-            "item": await service.get_exception(access, exception_id),
+            "item": item,
             "members": await projects.list_members(access),
-            "reasons": (await service.reason_codes(access)).reasons,
+            # The active codes, and the one the exception carries even if deactivated since.
+            "reasons": [
+                r
+                for r in (await service.reason_codes(access)).reasons
+                if r.active or r.code == item.reason_code
+            ],
             "can_edit": await may_edit(access),
             "error": error,
             "today": date.today().isoformat(),
@@ -303,18 +308,31 @@ async def change_exception(
 # --- the statement and its sign-off -------------------------------------------------------------
 
 
+def _entered_balances(values: Mapping[str, str], field: str) -> dict[str, str]:
+    """A form's per-currency balances: fields named ``<field>.<currency>``."""
+    prefix = f"{field}."
+    return {
+        key.removeprefix(prefix).upper(): value.strip()
+        for key, value in values.items()
+        if key.startswith(prefix) and value.strip()
+    }
+
+
+def _statement_data(values: Mapping[str, str]) -> dict[str, Any]:
+    """StatementInput's fields from a query string or a form (validated by the schema)."""
+    return {
+        "as_of_date": values.get("as_of") or date.today().isoformat(),
+        "statement_balance": values.get("statement_balance", "").strip() or None,
+        "ledger_balance": values.get("ledger_balance", "").strip() or None,
+        "statement_balances": _entered_balances(values, "statement_balance"),
+        "ledger_balances": _entered_balances(values, "ledger_balance"),
+    }
+
+
 def _statement_input(request: Request) -> StatementInput | None:
-    params = request.query_params
     try:
-        as_of = date.fromisoformat(params.get("as_of") or date.today().isoformat())
-        balance = params.get("statement_balance") or None
-        ledger = params.get("ledger_balance") or None
-        return StatementInput(
-            as_of_date=as_of,
-            statement_balance=Decimal(balance) if balance else None,
-            ledger_balance=Decimal(ledger) if ledger else None,
-        )
-    except (ValueError, InvalidOperation, ValidationError):
+        return StatementInput.model_validate(_statement_data(request.query_params))
+    except ValidationError:
         return None
 
 
@@ -347,7 +365,12 @@ async def _statement_page(
         data = StatementInput(as_of_date=date.today())
         status_code = 422 if status_code == 200 else status_code
     service = PeriodService(session)
-    statement = await service.statement(access, reconciliation_id, data)
+    try:
+        statement = await service.statement(access, reconciliation_id, data)
+    except BalanceNeedsCurrency as refused:
+        error, status_code = refused.detail, 422
+        data = StatementInput(as_of_date=data.as_of_date)
+        statement = await service.statement(access, reconciliation_id, data)
     return render(
         request,
         "exceptions/statement.html",
@@ -356,6 +379,7 @@ async def _statement_page(
             "project": await ProjectService(session).get_project(access),
             "statement": statement,
             "entered": data,
+            "entered_fields": _entered_fields(data),
             "signoffs": await service.list_signoffs(access, reconciliation_id),
             "can_own": await _may_own(access),
             "xlsx_query": request.url.query,
@@ -388,7 +412,28 @@ async def owner_of(access: WebProjectReader) -> ProjectAccess:
 WebProjectOwner = Annotated[ProjectAccess, Depends(owner_of)]
 
 
-STATEMENT_FIELDS = ("as_of", "statement_balance", "ledger_balance")
+def _entered_fields(data: StatementInput) -> list[tuple[str, str]]:
+    """The balances a user entered, as the form fields that carry them to the next request."""
+    fields = [
+        (name, str(value))
+        for name, value in (
+            ("statement_balance", data.statement_balance),
+            ("ledger_balance", data.ledger_balance),
+        )
+        if value is not None
+    ]
+    fields += [(f"statement_balance.{c}", str(v)) for c, v in data.statement_balances.items()]
+    fields += [(f"ledger_balance.{c}", str(v)) for c, v in data.ledger_balances.items()]
+    return fields
+
+
+def _statement_fields(form: Mapping[str, str]) -> dict[str, str]:
+    """The statement's date and entered balances of a form, for the statement shown after it."""
+    return {
+        key: value
+        for key, value in form.items()
+        if key == "as_of" or key.startswith(("statement_balance", "ledger_balance"))
+    }
 
 
 async def _period_change(
@@ -402,7 +447,7 @@ async def _period_change(
     """Run a sign-off form's change, then show the statement again (with the refusal, if any,
     and the nothing-changed state)."""
     form = await _form(request)
-    query: dict[str, str] = {k: form[k] for k in STATEMENT_FIELDS if k in form}
+    query = _statement_fields(form)
     try:
         await change(form)
     except (ValidationError, TallyError) as error:
@@ -432,13 +477,7 @@ async def sign_off_period(
     queue: TaskQueueDep,
 ) -> Response:
     async def sign(form: dict[str, str]) -> object:
-        data = SignoffCreate.model_validate(
-            {
-                "as_of_date": form.get("as_of"),
-                "statement_balance": form.get("statement_balance"),
-                "ledger_balance": form.get("ledger_balance"),
-            }
-        )
+        data = SignoffCreate.model_validate(_statement_data(form))
         return await PeriodService(session).sign_off(access, reconciliation_id, data, queue)
 
     return await _period_change(request, access, session, reconciliation_id, sign, "Signed off")

@@ -19,7 +19,7 @@ from tally.web.routing import WebRoute
 from tally.web.templating import render
 from tally.webhooks.addresses import UnsafeWebhookUrl
 from tally.webhooks.events import EVENTS
-from tally.webhooks.schemas import WebhookCreate
+from tally.webhooks.schemas import WebhookCreate, WebhookUpdate
 from tally.webhooks.service import WebhookService
 
 router = APIRouter(route_class=WebRoute)
@@ -111,9 +111,26 @@ async def change_webhook(
     queue: TaskQueueDep,
     webhook_id: WebhookId,
     action: Annotated[str, Form()] = "",
+    exceptions_threshold: Annotated[str, Form()] = "",
 ) -> Response:
-    """Send a test, rotate the secret (shown once, here) or remove the hook."""
+    """Send a test, rotate the secret (shown once, here), change the exceptions threshold or
+    remove the hook."""
     service = WebhookService(session)
+    if action == "threshold":
+        try:
+            change = WebhookUpdate.model_validate(
+                {"exceptions_threshold": exceptions_threshold.strip() or None}
+            )
+        except ValidationError as error:
+            message = str(error.errors()[0]["msg"])
+            return await _page(
+                request,
+                access,
+                session,
+                errors={f"threshold-{webhook_id}": message},
+                status_code=422,
+            )
+        await service.update_hook(access, webhook_id, change)
     if action == "rotate":
         hook, secret = await service.rotate_secret(access, webhook_id)
         return await _page(request, access, session, secret=(hook.id, secret))

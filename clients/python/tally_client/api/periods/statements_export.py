@@ -19,6 +19,8 @@ def _get_kwargs(
     as_of: datetime.date | None | Unset = UNSET,
     statement_balance: float | None | str | Unset = UNSET,
     ledger_balance: float | None | str | Unset = UNSET,
+    statement_balances: list[str] | None | Unset = UNSET,
+    ledger_balances: list[str] | None | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -45,6 +47,26 @@ def _get_kwargs(
     else:
         json_ledger_balance = ledger_balance
     params["ledger_balance"] = json_ledger_balance
+
+    json_statement_balances: list[str] | None | Unset
+    if isinstance(statement_balances, Unset):
+        json_statement_balances = UNSET
+    elif isinstance(statement_balances, list):
+        json_statement_balances = statement_balances
+
+    else:
+        json_statement_balances = statement_balances
+    params["statement_balances"] = json_statement_balances
+
+    json_ledger_balances: list[str] | None | Unset
+    if isinstance(ledger_balances, Unset):
+        json_ledger_balances = UNSET
+    elif isinstance(ledger_balances, list):
+        json_ledger_balances = ledger_balances
+
+    else:
+        json_ledger_balances = ledger_balances
+    params["ledger_balances"] = json_ledger_balances
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -113,6 +135,8 @@ def sync_detailed(
     as_of: datetime.date | None | Unset = UNSET,
     statement_balance: float | None | str | Unset = UNSET,
     ledger_balance: float | None | str | Unset = UNSET,
+    statement_balances: list[str] | None | Unset = UNSET,
+    ledger_balances: list[str] | None | Unset = UNSET,
 ) -> Response[ErrorBody | File]:
     """Export Statement
 
@@ -124,6 +148,9 @@ def sync_detailed(
         as_of (datetime.date | None | Unset): The period's last day (default: today)
         statement_balance (float | None | str | Unset):
         ledger_balance (float | None | str | Unset):
+        statement_balances (list[str] | None | Unset): Per currency, repeated: EUR:1200.50 (a
+            reconciliation in several)
+        ledger_balances (list[str] | None | Unset): Per currency, repeated: EUR:1200.50
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -139,6 +166,8 @@ def sync_detailed(
         as_of=as_of,
         statement_balance=statement_balance,
         ledger_balance=ledger_balance,
+        statement_balances=statement_balances,
+        ledger_balances=ledger_balances,
     )
 
     response = client.get_httpx_client().request(
@@ -156,6 +185,8 @@ def sync(
     as_of: datetime.date | None | Unset = UNSET,
     statement_balance: float | None | str | Unset = UNSET,
     ledger_balance: float | None | str | Unset = UNSET,
+    statement_balances: list[str] | None | Unset = UNSET,
+    ledger_balances: list[str] | None | Unset = UNSET,
 ) -> ErrorBody | File | None:
     """Export Statement
 
@@ -167,6 +198,9 @@ def sync(
         as_of (datetime.date | None | Unset): The period's last day (default: today)
         statement_balance (float | None | str | Unset):
         ledger_balance (float | None | str | Unset):
+        statement_balances (list[str] | None | Unset): Per currency, repeated: EUR:1200.50 (a
+            reconciliation in several)
+        ledger_balances (list[str] | None | Unset): Per currency, repeated: EUR:1200.50
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -183,6 +217,8 @@ def sync(
         as_of=as_of,
         statement_balance=statement_balance,
         ledger_balance=ledger_balance,
+        statement_balances=statement_balances,
+        ledger_balances=ledger_balances,
     ).parsed
 
 
@@ -194,6 +230,8 @@ async def asyncio_detailed(
     as_of: datetime.date | None | Unset = UNSET,
     statement_balance: float | None | str | Unset = UNSET,
     ledger_balance: float | None | str | Unset = UNSET,
+    statement_balances: list[str] | None | Unset = UNSET,
+    ledger_balances: list[str] | None | Unset = UNSET,
 ) -> Response[ErrorBody | File]:
     """Export Statement
 
@@ -205,6 +243,9 @@ async def asyncio_detailed(
         as_of (datetime.date | None | Unset): The period's last day (default: today)
         statement_balance (float | None | str | Unset):
         ledger_balance (float | None | str | Unset):
+        statement_balances (list[str] | None | Unset): Per currency, repeated: EUR:1200.50 (a
+            reconciliation in several)
+        ledger_balances (list[str] | None | Unset): Per currency, repeated: EUR:1200.50
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -220,6 +261,8 @@ async def asyncio_detailed(
         as_of=as_of,
         statement_balance=statement_balance,
         ledger_balance=ledger_balance,
+        statement_balances=statement_balances,
+        ledger_balances=ledger_balances,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -235,6 +278,8 @@ async def asyncio(
     as_of: datetime.date | None | Unset = UNSET,
     statement_balance: float | None | str | Unset = UNSET,
     ledger_balance: float | None | str | Unset = UNSET,
+    statement_balances: list[str] | None | Unset = UNSET,
+    ledger_balances: list[str] | None | Unset = UNSET,
 ) -> ErrorBody | File | None:
     """Export Statement
 
@@ -246,6 +291,9 @@ async def asyncio(
         as_of (datetime.date | None | Unset): The period's last day (default: today)
         statement_balance (float | None | str | Unset):
         ledger_balance (float | None | str | Unset):
+        statement_balances (list[str] | None | Unset): Per currency, repeated: EUR:1200.50 (a
+            reconciliation in several)
+        ledger_balances (list[str] | None | Unset): Per currency, repeated: EUR:1200.50
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -263,5 +311,7 @@ async def asyncio(
             as_of=as_of,
             statement_balance=statement_balance,
             ledger_balance=ledger_balance,
+            statement_balances=statement_balances,
+            ledger_balances=ledger_balances,
         )
     ).parsed

@@ -19,6 +19,8 @@ def _get_kwargs(
     as_of: datetime.date | None | Unset = UNSET,
     statement_balance: float | None | str | Unset = UNSET,
     ledger_balance: float | None | str | Unset = UNSET,
+    statement_balances: list[str] | None | Unset = UNSET,
+    ledger_balances: list[str] | None | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -45,6 +47,26 @@ def _get_kwargs(
     else:
         json_ledger_balance = ledger_balance
     params["ledger_balance"] = json_ledger_balance
+
+    json_statement_balances: list[str] | None | Unset
+    if isinstance(statement_balances, Unset):
+        json_statement_balances = UNSET
+    elif isinstance(statement_balances, list):
+        json_statement_balances = statement_balances
+
+    else:
+        json_statement_balances = statement_balances
+    params["statement_balances"] = json_statement_balances
+
+    json_ledger_balances: list[str] | None | Unset
+    if isinstance(ledger_balances, Unset):
+        json_ledger_balances = UNSET
+    elif isinstance(ledger_balances, list):
+        json_ledger_balances = ledger_balances
+
+    else:
+        json_ledger_balances = ledger_balances
+    params["ledger_balances"] = json_ledger_balances
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -113,6 +135,8 @@ def sync_detailed(
     as_of: datetime.date | None | Unset = UNSET,
     statement_balance: float | None | str | Unset = UNSET,
     ledger_balance: float | None | str | Unset = UNSET,
+    statement_balances: list[str] | None | Unset = UNSET,
+    ledger_balances: list[str] | None | Unset = UNSET,
 ) -> Response[ErrorBody | ReconciliationStatement]:
     """Get Statement
 
@@ -125,6 +149,9 @@ def sync_detailed(
         as_of (datetime.date | None | Unset): The period's last day (default: today)
         statement_balance (float | None | str | Unset):
         ledger_balance (float | None | str | Unset):
+        statement_balances (list[str] | None | Unset): Per currency, repeated: EUR:1200.50 (a
+            reconciliation in several)
+        ledger_balances (list[str] | None | Unset): Per currency, repeated: EUR:1200.50
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -140,6 +167,8 @@ def sync_detailed(
         as_of=as_of,
         statement_balance=statement_balance,
         ledger_balance=ledger_balance,
+        statement_balances=statement_balances,
+        ledger_balances=ledger_balances,
     )
 
     response = client.get_httpx_client().request(
@@ -157,6 +186,8 @@ def sync(
     as_of: datetime.date | None | Unset = UNSET,
     statement_balance: float | None | str | Unset = UNSET,
     ledger_balance: float | None | str | Unset = UNSET,
+    statement_balances: list[str] | None | Unset = UNSET,
+    ledger_balances: list[str] | None | Unset = UNSET,
 ) -> ErrorBody | ReconciliationStatement | None:
     """Get Statement
 
@@ -169,6 +200,9 @@ def sync(
         as_of (datetime.date | None | Unset): The period's last day (default: today)
         statement_balance (float | None | str | Unset):
         ledger_balance (float | None | str | Unset):
+        statement_balances (list[str] | None | Unset): Per currency, repeated: EUR:1200.50 (a
+            reconciliation in several)
+        ledger_balances (list[str] | None | Unset): Per currency, repeated: EUR:1200.50
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -185,6 +219,8 @@ def sync(
         as_of=as_of,
         statement_balance=statement_balance,
         ledger_balance=ledger_balance,
+        statement_balances=statement_balances,
+        ledger_balances=ledger_balances,
     ).parsed
 
 
@@ -196,6 +232,8 @@ async def asyncio_detailed(
     as_of: datetime.date | None | Unset = UNSET,
     statement_balance: float | None | str | Unset = UNSET,
     ledger_balance: float | None | str | Unset = UNSET,
+    statement_balances: list[str] | None | Unset = UNSET,
+    ledger_balances: list[str] | None | Unset = UNSET,
 ) -> Response[ErrorBody | ReconciliationStatement]:
     """Get Statement
 
@@ -208,6 +246,9 @@ async def asyncio_detailed(
         as_of (datetime.date | None | Unset): The period's last day (default: today)
         statement_balance (float | None | str | Unset):
         ledger_balance (float | None | str | Unset):
+        statement_balances (list[str] | None | Unset): Per currency, repeated: EUR:1200.50 (a
+            reconciliation in several)
+        ledger_balances (list[str] | None | Unset): Per currency, repeated: EUR:1200.50
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -223,6 +264,8 @@ async def asyncio_detailed(
         as_of=as_of,
         statement_balance=statement_balance,
         ledger_balance=ledger_balance,
+        statement_balances=statement_balances,
+        ledger_balances=ledger_balances,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -238,6 +281,8 @@ async def asyncio(
     as_of: datetime.date | None | Unset = UNSET,
     statement_balance: float | None | str | Unset = UNSET,
     ledger_balance: float | None | str | Unset = UNSET,
+    statement_balances: list[str] | None | Unset = UNSET,
+    ledger_balances: list[str] | None | Unset = UNSET,
 ) -> ErrorBody | ReconciliationStatement | None:
     """Get Statement
 
@@ -250,6 +295,9 @@ async def asyncio(
         as_of (datetime.date | None | Unset): The period's last day (default: today)
         statement_balance (float | None | str | Unset):
         ledger_balance (float | None | str | Unset):
+        statement_balances (list[str] | None | Unset): Per currency, repeated: EUR:1200.50 (a
+            reconciliation in several)
+        ledger_balances (list[str] | None | Unset): Per currency, repeated: EUR:1200.50
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -267,5 +315,7 @@ async def asyncio(
             as_of=as_of,
             statement_balance=statement_balance,
             ledger_balance=ledger_balance,
+            statement_balances=statement_balances,
+            ledger_balances=ledger_balances,
         )
     ).parsed
