@@ -160,6 +160,10 @@ class JobRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
+    number: int = Field(
+        description='1, 2, 3 within the project, never reused, what people call it ("job 7"); '
+        "the id stays its key in URLs"
+    )
     project_id: int
     left_source_id: int
     right_source_id: int

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from tally.exceptions.schemas import MONEY_DIGITS, MONEY_PLACES
 from tally.kit.errors import Forbidden, error_responses
 from tally.kit.openapi import file_response
+from tally.kit.pagination import CursorPage, CursorQuery, InvalidCursor
 from tally.kit.tasks import TaskQueueDep
 from tally.periods.export import statement_download
 from tally.periods.schemas import (
@@ -96,14 +97,20 @@ async def export_statement(
 @router.get(
     "/sign-offs",
     operation_id="signoffs_list",
-    response_model=list[SignoffRead],
-    responses=_read_errors,
+    response_model=CursorPage[SignoffRead],
+    responses={**_read_errors, **error_responses(InvalidCursor)},
 )
 async def list_signoffs(
-    access: ProjectReader, reconciliation_id: ReconciliationId, session: Session
-) -> list[SignoffRead]:
-    """Every sign-off of the reconciliation, newest first (reopened ones too)."""
-    return await PeriodService(session).list_signoffs(access, reconciliation_id)
+    access: ProjectReader,
+    reconciliation_id: ReconciliationId,
+    session: Session,
+    cursor: CursorQuery,
+) -> CursorPage[SignoffRead]:
+    """The reconciliation's sign-offs, newest first (reopened ones too), by cursor."""
+    signoffs, has_more = await PeriodService(session).page_signoffs(
+        access, reconciliation_id, cursor
+    )
+    return CursorPage[SignoffRead](items=signoffs, has_more=has_more)
 
 
 @router.post(

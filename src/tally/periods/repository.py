@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tally.kit.pagination import Cursor, cut, keyset
 from tally.models import (
     DataSource,
     ExceptionItem,
@@ -116,14 +117,33 @@ class PeriodRepository:
         await self.session.flush()
         return signoff
 
-    async def signoffs(self, reconciliation_id: int) -> list[tuple[PeriodSignoff, str | None]]:
+    async def page_signoffs(
+        self, reconciliation_id: int, cursor: Cursor
+    ) -> tuple[list[tuple[PeriodSignoff, str | None]], bool]:
+        """A page of the reconciliation's sign-offs, newest first, each with its signer's email."""
         statement = (
             select(PeriodSignoff, User.email)
             .outerjoin(User, User.id == PeriodSignoff.signed_by_id)
             .where(PeriodSignoff.reconciliation_id == reconciliation_id)
-            .order_by(PeriodSignoff.id.desc())
         )
-        return [(s, email) for s, email in await self.session.execute(statement)]
+        rows = await self.session.execute(
+            keyset(statement, PeriodSignoff.id, cursor, descending=True)
+        )
+        return cut([(s, email) for s, email in rows], cursor)
+
+    async def signoff_with_signer(
+        self, reconciliation_id: int, signoff_id: int
+    ) -> tuple[PeriodSignoff, str | None] | None:
+        statement = (
+            select(PeriodSignoff, User.email)
+            .outerjoin(User, User.id == PeriodSignoff.signed_by_id)
+            .where(
+                PeriodSignoff.reconciliation_id == reconciliation_id,
+                PeriodSignoff.id == signoff_id,
+            )
+        )
+        found = (await self.session.execute(statement)).first()
+        return None if found is None else (found[0], found[1])
 
     async def signoff(
         self, reconciliation_id: int, signoff_id: int

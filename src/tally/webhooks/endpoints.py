@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request, Response, status
 from tally.config import Settings
 from tally.kit.accepted import accepted_response, mark_accepted
 from tally.kit.errors import Forbidden, error_responses
+from tally.kit.pagination import CursorPage, CursorQuery, InvalidCursor
 from tally.kit.tasks import TaskQueueDep
 from tally.projects.auth import ProjectNotFound, ProjectOwner, ProjectReader
 from tally.users.auth import Session
@@ -24,13 +25,18 @@ def _settings(request: Request) -> Settings:
 
 @router.get(
     "",
-    response_model=list[WebhookRead],
-    responses=error_responses(ProjectNotFound),
+    response_model=CursorPage[WebhookRead],
+    responses=error_responses(ProjectNotFound, InvalidCursor),
     operation_id="webhooks_list",
 )
-async def list_webhooks(access: ProjectReader, session: Session) -> list[WebhookRead]:
-    """The project's webhooks (their secrets are never shown again)."""
-    return [WebhookRead.of(hook) for hook in await WebhookService(session).list_hooks(access)]
+async def list_webhooks(
+    access: ProjectReader, session: Session, cursor: CursorQuery
+) -> CursorPage[WebhookRead]:
+    """The project's webhooks, oldest first, by cursor (their secrets are never shown again)."""
+    hooks, has_more = await WebhookService(session).page_hooks(access, cursor)
+    return CursorPage[WebhookRead](
+        items=[WebhookRead.of(hook) for hook in hooks], has_more=has_more
+    )
 
 
 @router.post(
@@ -119,14 +125,17 @@ async def send_test_webhook(
 
 @router.get(
     "/{webhook_id}/deliveries",
-    response_model=list[DeliveryRead],
-    responses=error_responses(ProjectNotFound, WebhookNotFound),
+    response_model=CursorPage[DeliveryRead],
+    responses=error_responses(ProjectNotFound, WebhookNotFound, InvalidCursor),
     operation_id="webhooks_list_deliveries",
 )
 async def list_webhook_deliveries(
-    access: ProjectReader, webhook_id: int, session: Session
-) -> list[DeliveryRead]:
-    """The hook's last 100 deliveries, newest first, each with every attempt: status code,
-    latency and error."""
-    deliveries = await WebhookService(session).deliveries(access, webhook_id)
-    return [DeliveryRead.model_validate(delivery) for delivery in deliveries]
+    access: ProjectReader, webhook_id: int, session: Session, cursor: CursorQuery
+) -> CursorPage[DeliveryRead]:
+    """The hook's deliveries, newest first, by cursor, each with every attempt: status code,
+    latency and error. Finished deliveries leave the log after the retention period."""
+    deliveries, has_more = await WebhookService(session).page_deliveries(access, webhook_id, cursor)
+    return CursorPage[DeliveryRead](
+        items=[DeliveryRead.model_validate(delivery) for delivery in deliveries],
+        has_more=has_more,
+    )
