@@ -38,10 +38,13 @@ from .chain_verification import ChainVerification
 from .comment_create import CommentCreate
 from .condition_evidence import ConditionEvidence
 from .condition_evidence_type import ConditionEvidenceType
+from .currency_amounts import CurrencyAmounts
+from .currency_figures import CurrencyFigures
 from .cursor_page_api_key_read import CursorPageApiKeyRead
 from .cursor_page_backtest_read import CursorPageBacktestRead
 from .cursor_page_data_source_append_read import CursorPageDataSourceAppendRead
 from .cursor_page_data_source_read import CursorPageDataSourceRead
+from .cursor_page_delivery_read import CursorPageDeliveryRead
 from .cursor_page_inbox_file_read import CursorPageInboxFileRead
 from .cursor_page_inbox_read import CursorPageInboxRead
 from .cursor_page_invitation_read import CursorPageInvitationRead
@@ -49,7 +52,9 @@ from .cursor_page_job_read import CursorPageJobRead
 from .cursor_page_member_read import CursorPageMemberRead
 from .cursor_page_reconciliation_read import CursorPageReconciliationRead
 from .cursor_page_rule_set_version_read import CursorPageRuleSetVersionRead
+from .cursor_page_signoff_read import CursorPageSignoffRead
 from .cursor_page_suggestion_read import CursorPageSuggestionRead
+from .cursor_page_webhook_read import CursorPageWebhookRead
 from .data_source_append_read import DataSourceAppendRead
 from .data_source_append_read_error_type_0 import DataSourceAppendReadErrorType0
 from .data_source_read import DataSourceRead
@@ -261,10 +266,13 @@ __all__ = (
     "CommentCreate",
     "ConditionEvidence",
     "ConditionEvidenceType",
+    "CurrencyAmounts",
+    "CurrencyFigures",
     "CursorPageApiKeyRead",
     "CursorPageBacktestRead",
     "CursorPageDataSourceAppendRead",
     "CursorPageDataSourceRead",
+    "CursorPageDeliveryRead",
     "CursorPageInboxFileRead",
     "CursorPageInboxRead",
     "CursorPageInvitationRead",
@@ -272,7 +280,9 @@ __all__ = (
     "CursorPageMemberRead",
     "CursorPageReconciliationRead",
     "CursorPageRuleSetVersionRead",
+    "CursorPageSignoffRead",
     "CursorPageSuggestionRead",
+    "CursorPageWebhookRead",
     "DataSourceAppendRead",
     "DataSourceAppendReadErrorType0",
     "DataSourceRead",
