@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 
 from tally.exceptions.schemas import MONEY_DIGITS, MONEY_PLACES
+from tally.idempotency.guard import IDEMPOTENCY_ERRORS, IdempotentProjectOwnerWrite
 from tally.kit.errors import Forbidden, error_responses
 from tally.kit.openapi import file_response
 from tally.kit.pagination import CursorPage, CursorQuery, InvalidCursor
@@ -29,7 +30,7 @@ from tally.periods.service import (
     SignoffNotFound,
     StatementReconciliationNotFound,
 )
-from tally.projects.auth import ProjectNotFound, ProjectOwner, ProjectReader
+from tally.projects.auth import ProjectNotFound, ProjectReader
 from tally.results.export import XLSX_MEDIA_TYPE
 from tally.users.auth import Session
 
@@ -119,12 +120,13 @@ async def list_signoffs(
     response_model=SignoffDetail,
     status_code=201,
     responses={
+        **IDEMPOTENCY_ERRORS,
         **_read_errors,
         **error_responses(Forbidden, PeriodNotBalanced, PeriodAlreadySigned),
     },
 )
 async def sign_off_period(
-    access: ProjectOwner,
+    access: IdempotentProjectOwnerWrite,
     reconciliation_id: ReconciliationId,
     data: SignoffCreate,
     session: Session,
@@ -157,12 +159,13 @@ async def get_signoff(
     operation_id="signoffs_reopen",
     response_model=SignoffDetail,
     responses={
+        **IDEMPOTENCY_ERRORS,
         **_read_errors,
         **error_responses(Forbidden, SignoffNotFound, SignoffAlreadyReopened),
     },
 )
 async def reopen_period(
-    access: ProjectOwner,
+    access: IdempotentProjectOwnerWrite,
     reconciliation_id: ReconciliationId,
     signoff_id: SignoffId,
     data: SignoffReopen,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response, status
 
 from tally.config import Settings
+from tally.idempotency.guard import IDEMPOTENCY_ERRORS, IdempotentProjectOwnerWrite
 from tally.kit.accepted import accepted_response, mark_accepted
 from tally.kit.errors import Forbidden, error_responses
 from tally.kit.pagination import CursorPage, CursorQuery, InvalidCursor
@@ -43,11 +44,14 @@ async def list_webhooks(
     "",
     response_model=WebhookCreated,
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(ProjectNotFound, Forbidden, UnsafeWebhookUrl),
+    responses={
+        **IDEMPOTENCY_ERRORS,
+        **error_responses(ProjectNotFound, Forbidden, UnsafeWebhookUrl),
+    },
     operation_id="webhooks_create",
 )
 async def create_webhook(
-    access: ProjectOwner, data: WebhookCreate, session: Session, request: Request
+    access: IdempotentProjectOwnerWrite, data: WebhookCreate, session: Session, request: Request
 ) -> WebhookCreated:
     """Send the chosen events to an https URL on a public address, each delivery signed with
     the secret in this answer (its only appearance): header ``Tally-Signature: t=<unix
@@ -82,11 +86,14 @@ async def delete_webhook(access: ProjectOwner, webhook_id: int, session: Session
 @router.post(
     "/{webhook_id}/rotate-secret",
     response_model=WebhookCreated,
-    responses=error_responses(ProjectNotFound, Forbidden, WebhookNotFound),
+    responses={
+        **IDEMPOTENCY_ERRORS,
+        **error_responses(ProjectNotFound, Forbidden, WebhookNotFound),
+    },
     operation_id="webhooks_rotate_secret",
 )
 async def rotate_webhook_secret(
-    access: ProjectOwner, webhook_id: int, session: Session
+    access: IdempotentProjectOwnerWrite, webhook_id: int, session: Session
 ) -> WebhookCreated:
     """A new secret, shown this once; every attempt from now on is signed with it."""
     hook, secret = await WebhookService(session).rotate_secret(access, webhook_id)
@@ -98,13 +105,14 @@ async def rotate_webhook_secret(
     response_model=DeliveryRead,
     status_code=status.HTTP_202_ACCEPTED,
     responses={
+        **IDEMPOTENCY_ERRORS,
         **accepted_response("Queued: follow the delivery in the hook's log (Location)"),
         **error_responses(ProjectNotFound, Forbidden, WebhookNotFound),
     },
     operation_id="webhooks_send_test",
 )
 async def send_test_webhook(
-    access: ProjectOwner,
+    access: IdempotentProjectOwnerWrite,
     webhook_id: int,
     session: Session,
     queue: TaskQueueDep,
