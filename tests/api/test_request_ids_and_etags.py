@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,7 +16,7 @@ from starlette.routing import Route
 
 from tally.kit.db import Database, StatementCounter
 from tally.kit.logging import configure_logging
-from tally.kit.request_id import RequestIdMiddleware
+from tally.kit.request_id import RequestIdMiddleware, current_request_id
 from tally.models import JobStatus, UserRole
 from tests.helpers.jobs import create_job_in_new_project
 from tests.helpers.projects import create_project
@@ -71,6 +72,31 @@ async def test_log_lines_of_a_request_carry_its_id() -> None:
     assert seen == [{"request_id": "log-me"}]
     assert "request_id" not in structlog.contextvars.get_contextvars()
     assert "merge_contextvars" in repr(_configured_processors())
+
+
+def test_the_servers_own_log_lines_carry_the_request_id() -> None:
+    """uvicorn's access line of a request (plain logging, not structlog) ends with its id."""
+    configure_logging("INFO")
+    lines: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(record.getMessage())
+
+    access = logging.getLogger("uvicorn.access")
+    collect = Collect()
+    access.addHandler(collect)
+    token = current_request_id.set("seen-in-access")
+    try:
+        access.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1", "GET", "/health", "1.1", 200)
+        current_request_id.reset(token)
+        access.info("outside a request")
+    finally:
+        access.removeHandler(collect)
+    assert lines == [
+        '127.0.0.1 - "GET /health HTTP/1.1" 200 request_id=seen-in-access',
+        "outside a request",
+    ]
 
 
 def _configured_processors() -> list[object]:
