@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 from datetime import UTC, datetime
 from typing import Any
@@ -13,9 +14,10 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
+from uvicorn.logging import AccessFormatter
 
 from tally.kit.db import Database, StatementCounter
-from tally.kit.logging import configure_logging
+from tally.kit.logging import configure_logging, server_log_config
 from tally.kit.request_id import RequestIdMiddleware, current_request_id
 from tally.models import JobStatus, UserRole
 from tests.helpers.jobs import create_job_in_new_project
@@ -74,29 +76,27 @@ async def test_log_lines_of_a_request_carry_its_id() -> None:
     assert "merge_contextvars" in repr(_configured_processors())
 
 
-def test_the_servers_own_log_lines_carry_the_request_id() -> None:
-    """uvicorn's access line of a request (plain logging, not structlog) ends with its id."""
-    configure_logging("INFO")
-    lines: list[str] = []
-
-    class Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            lines.append(record.getMessage())
-
-    access = logging.getLogger("uvicorn.access")
-    collect = Collect()
-    access.addHandler(collect)
+def test_the_servers_access_lines_carry_the_request_id() -> None:
+    """uvicorn's access line of a request (plain logging, not structlog) ends with its id, as
+    `tally serve` configures it."""
+    config = server_log_config()
+    handler = logging.StreamHandler(stream := io.StringIO())
+    fmt = config["formatters"]["access"]["fmt"]
+    handler.setFormatter(AccessFormatter(fmt, use_colors=False))
+    handler.addFilter(config["filters"]["request_id"]["()"]())
+    access = logging.getLogger("tally.test.access")
+    access.addHandler(handler)
+    access.setLevel(logging.INFO)
+    access.propagate = False
     token = current_request_id.set("seen-in-access")
     try:
-        access.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1", "GET", "/health", "1.1", 200)
-        current_request_id.reset(token)
-        access.info("outside a request")
+        access.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "GET", "/health", "1.1", 200)
     finally:
-        access.removeHandler(collect)
-    assert lines == [
-        '127.0.0.1 - "GET /health HTTP/1.1" 200 request_id=seen-in-access',
-        "outside a request",
-    ]
+        current_request_id.reset(token)
+    access.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "GET", "/", "1.1", 200)
+    lines = stream.getvalue().splitlines()
+    assert lines[0].endswith('"GET /health HTTP/1.1" 200 OK request_id=seen-in-access'), lines
+    assert lines[1].endswith("request_id=-"), lines
 
 
 def _configured_processors() -> list[object]:

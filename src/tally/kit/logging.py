@@ -2,27 +2,33 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import sys
+from typing import Any
 
 import structlog
+from uvicorn.config import LOGGING_CONFIG
 
 from tally.kit.request_id import current_request_id
 
-# The server's own lines (uvicorn's access and error logs) are plain logging records, not
-# structlog events: they get the request's id appended by a filter instead.
-_SERVER_LOGGERS = ("uvicorn.access", "uvicorn.error")
-
 
 class RequestIdFilter(logging.Filter):
-    """Appends ``request_id=<X-Request-ID>`` to a record logged while a request is handled."""
+    """Gives a plain logging record the ``request_id`` of the request being handled ("-" when
+    none): uvicorn's access lines are not structlog events, their formatter prints it."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        request_id = current_request_id.get()
-        if request_id is not None and not getattr(record, "request_id", None):
-            record.request_id = request_id
-            record.msg = f"{record.msg} request_id={request_id}"
+        record.request_id = current_request_id.get() or "-"
         return True
+
+
+def server_log_config() -> dict[str, Any]:
+    """uvicorn's own logging configuration, with each access line ending in its request id."""
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["formatters"]["access"]["fmt"] += " request_id=%(request_id)s"
+    config.setdefault("filters", {})["request_id"] = {"()": RequestIdFilter}
+    config["handlers"]["access"]["filters"] = ["request_id"]
+    return config
 
 
 def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
@@ -30,10 +36,6 @@ def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
     if not isinstance(numeric_level, int):
         numeric_level = logging.INFO
     logging.basicConfig(format="%(message)s", stream=sys.stderr, level=numeric_level, force=True)
-    for name in _SERVER_LOGGERS:
-        server_logger = logging.getLogger(name)
-        if not any(isinstance(f, RequestIdFilter) for f in server_logger.filters):
-            server_logger.addFilter(RequestIdFilter())
     renderer: structlog.typing.Processor = (
         structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer()
     )
