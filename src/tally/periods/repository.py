@@ -131,23 +131,11 @@ class PeriodRepository:
         )
         return cut([(s, email) for s, email in rows], cursor)
 
-    async def signoff_with_signer(
-        self, reconciliation_id: int, signoff_id: int
-    ) -> tuple[PeriodSignoff, str | None] | None:
-        statement = (
-            select(PeriodSignoff, User.email)
-            .outerjoin(User, User.id == PeriodSignoff.signed_by_id)
-            .where(
-                PeriodSignoff.reconciliation_id == reconciliation_id,
-                PeriodSignoff.id == signoff_id,
-            )
-        )
-        found = (await self.session.execute(statement)).first()
-        return None if found is None else (found[0], found[1])
-
     async def signoff(
-        self, reconciliation_id: int, signoff_id: int
+        self, reconciliation_id: int, signoff_id: int, *, for_update: bool = True
     ) -> tuple[PeriodSignoff, str | None] | None:
+        """A sign-off with its signer's email; locked for a change unless ``for_update`` is off
+        (a read)."""
         statement = (
             select(PeriodSignoff, User.email)
             .outerjoin(User, User.id == PeriodSignoff.signed_by_id)
@@ -155,8 +143,10 @@ class PeriodRepository:
                 PeriodSignoff.reconciliation_id == reconciliation_id,
                 PeriodSignoff.id == signoff_id,
             )
-            .with_for_update(of=PeriodSignoff)
-            .execution_options(populate_existing=True)
         )
+        if for_update:
+            statement = statement.with_for_update(of=PeriodSignoff).execution_options(
+                populate_existing=True
+            )
         found = (await self.session.execute(statement)).first()
         return None if found is None else (found[0], found[1])

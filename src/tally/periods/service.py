@@ -200,7 +200,7 @@ class PeriodService:
         self, access: ProjectAccess, reconciliation_id: int, signoff_id: int
     ) -> SignoffDetail:
         reconciliation = await self._reconciliation(access, reconciliation_id)
-        found = await self.repository.signoff_with_signer(reconciliation.id, signoff_id)
+        found = await self.repository.signoff(reconciliation.id, signoff_id, for_update=False)
         if found is not None:
             return self._detail(*found)
         raise SignoffNotFound(f"Sign-off {signoff_id} not found for this reconciliation")
