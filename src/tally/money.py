@@ -54,7 +54,7 @@ def format_units(units: int) -> str:
 # Written out rather than read from Babel (not a dependency): Babel carries CLDR's *display*
 # digits, which are a formatting choice, not ISO's minor units (CLDR shows IQD with 0 digits,
 # ISO gives it 3), and an amount's exponent is a fact of the currency, not of a locale.
-_EXPONENTS: dict[str, int] = {
+EXPONENTS: dict[str, int] = {
     **dict.fromkeys(
         (
             "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI",
@@ -72,7 +72,7 @@ def currency_exponent(currency: str | None) -> int:
     """The ISO 4217 minor units of ``currency`` (JPY 0, EUR 2, BHD 3); 2 when it is unknown."""
     if currency is None:
         return DEFAULT_EXPONENT
-    return _EXPONENTS.get(currency.upper(), DEFAULT_EXPONENT)
+    return EXPONENTS.get(currency.upper(), DEFAULT_EXPONENT)
 
 
 def format_amount(units: int, currency: str | None) -> str:
@@ -84,6 +84,12 @@ def format_amount(units: int, currency: str | None) -> str:
     assert isinstance(exponent, int)  # a finite number: integer units always are
     places = max(currency_exponent(currency), -min(exponent, 0))
     return f"{exact.quantize(Decimal(1).scaleb(-places)):f}"
+
+
+def amount_decimal(units: int, currency: str | None) -> Decimal:
+    """Integer units as a Decimal carrying format_amount's places (JPY ``Decimal("1200")``, EUR
+    ``Decimal("12.50")``): what exports write, as numbers a spreadsheet keeps exact."""
+    return Decimal(format_amount(units, currency))
 
 
 Money = Annotated[

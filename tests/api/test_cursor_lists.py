@@ -3,6 +3,7 @@ by page returns each item once, in order, and an item added meanwhile never show
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from httpx import AsyncClient
@@ -12,7 +13,15 @@ from tally.app import create_app
 from tally.config import Settings
 from tally.jobs.rules import DEFAULT_RULE_SET
 from tally.kit.db import Database
-from tally.models import ProjectRole
+from tally.models import (
+    DataSource,
+    PeriodSignoff,
+    Project,
+    ProjectRole,
+    Reconciliation,
+    Webhook,
+    WebhookDelivery,
+)
 from tests.helpers.projects import create_project
 from tests.helpers.sources import create_data_source
 from tests.helpers.users import AuthedUser, create_user
@@ -25,11 +34,6 @@ NOT_PAGED = {
     ("get", "/admin/audit/verify"),
     # Five fixed buckets, not a list of items.
     ("get", "/api/v1/projects/{project_id}/exceptions/ageing"),
-    # Not paged yet (issue 20 item 4 is open for them): a project's hooks, a hook's delivery
-    # log and a reconciliation's sign-offs.
-    ("get", "/api/v1/projects/{project_id}/webhooks"),
-    ("get", "/api/v1/projects/{project_id}/webhooks/{webhook_id}/deliveries"),
-    ("get", "/api/v1/projects/{project_id}/reconciliations/{reconciliation_id}/sign-offs"),
 }
 
 
@@ -118,11 +122,82 @@ async def test_each_list_walks_by_cursor_once_in_order(
             "items": [],
             "has_more": False,
         }
+    hook_ids, delivery_ids, signoff_ids = await _hooks_and_signoffs(session, project, sources)
+
+    async def add_hook() -> None:
+        await _add_hook(session, project)
+
+    walked_hooks = await _walk(client, f"{base}/webhooks", owner, 2, insert=add_hook)
+    assert walked_hooks[:3] == hook_ids and len(walked_hooks) == 4  # oldest first; late one once
+    log = f"{base}/webhooks/{hook_ids[0]}/deliveries"
+    assert await _walk(client, log, owner, 2) == delivery_ids[::-1]  # newest first
+    assert await _walk(client, log, owner, 10) == delivery_ids[::-1]
+    sign_offs = f"{base}/reconciliations/{signoff_ids[0][0]}/sign-offs"
+    assert await _walk(client, sign_offs, owner, 2) == [i for _, i in signoff_ids][::-1]
+    backwards = await client.get(
+        f"{log}?limit=2&ending_before={delivery_ids[0]}", headers=owner.headers
+    )
+    assert [d["id"] for d in backwards.json()["items"]] == delivery_ids[2:0:-1]
+
     # Another tenant's cursor reaches nothing of this project.
     stranger = await create_user(session)
-    for path in ("/members", "/data-sources", "/rule-set/versions", "/inboxes"):
+    for path in (
+        "/members",
+        "/data-sources",
+        "/rule-set/versions",
+        "/inboxes",
+        "/webhooks",
+        f"/webhooks/{hook_ids[0]}/deliveries",
+        f"/reconciliations/{signoff_ids[0][0]}/sign-offs",
+    ):
         refused = await client.get(f"{base}{path}?starting_after=1", headers=stranger.headers)
         assert refused.status_code == 404, path
+
+
+async def _add_hook(session: AsyncSession, project: Project) -> Webhook:
+    hook = Webhook(
+        project_id=project.id,
+        url="https://hooks.example.com/tally",
+        events=["job.completed"],
+        secret="whsec_test",
+    )
+    session.add(hook)
+    await session.commit()
+    return hook
+
+
+async def _hooks_and_signoffs(
+    session: AsyncSession, project: Project, sources: list[DataSource]
+) -> tuple[list[int], list[int], list[tuple[int, int]]]:
+    """Three hooks, five deliveries of the first, and three sign-offs of one reconciliation
+    (as (reconciliation id, sign-off id)), committed as the services' requests would."""
+    hooks = [await _add_hook(session, project) for _ in range(3)]
+    deliveries = []
+    for n in range(5):
+        delivery = WebhookDelivery(
+            webhook_id=hooks[0].id, event="job.completed", event_key=f"job:{n}", payload="{}"
+        )
+        session.add(delivery)
+        await session.flush()
+        deliveries.append(delivery.id)
+    reconciliation = Reconciliation(
+        project_id=project.id, left_source_id=sources[0].id, right_source_id=sources[1].id
+    )
+    session.add(reconciliation)
+    await session.flush()
+    signoffs = []
+    for day in (10, 20, 30):
+        signoff = PeriodSignoff(
+            project_id=project.id,
+            reconciliation_id=reconciliation.id,
+            as_of_date=date(2026, 1, day),
+            statement={"difference": "0.00"},
+        )
+        session.add(signoff)
+        await session.flush()
+        signoffs.append((reconciliation.id, signoff.id))
+    await session.commit()
+    return [hook.id for hook in hooks], deliveries, signoffs
 
 
 async def test_no_list_is_a_bare_array(db: Database, test_settings: Settings) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import logging
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,10 +14,11 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
+from uvicorn.logging import AccessFormatter
 
 from tally.kit.db import Database, StatementCounter
-from tally.kit.logging import configure_logging
-from tally.kit.request_id import RequestIdMiddleware
+from tally.kit.logging import configure_logging, server_log_config
+from tally.kit.request_id import RequestIdMiddleware, current_request_id
 from tally.models import JobStatus, UserRole
 from tests.helpers.jobs import create_job_in_new_project
 from tests.helpers.projects import create_project
@@ -71,6 +74,29 @@ async def test_log_lines_of_a_request_carry_its_id() -> None:
     assert seen == [{"request_id": "log-me"}]
     assert "request_id" not in structlog.contextvars.get_contextvars()
     assert "merge_contextvars" in repr(_configured_processors())
+
+
+def test_the_servers_access_lines_carry_the_request_id() -> None:
+    """uvicorn's access line of a request (plain logging, not structlog) ends with its id, as
+    `tally serve` configures it."""
+    config = server_log_config()
+    handler = logging.StreamHandler(stream := io.StringIO())
+    fmt = config["formatters"]["access"]["fmt"]
+    handler.setFormatter(AccessFormatter(fmt, use_colors=False))
+    handler.addFilter(config["filters"]["request_id"]["()"]())
+    access = logging.getLogger("tally.test.access")
+    access.addHandler(handler)
+    access.setLevel(logging.INFO)
+    access.propagate = False
+    token = current_request_id.set("seen-in-access")
+    try:
+        access.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "GET", "/health", "1.1", 200)
+    finally:
+        current_request_id.reset(token)
+    access.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "GET", "/", "1.1", 200)
+    lines = stream.getvalue().splitlines()
+    assert lines[0].endswith('"GET /health HTTP/1.1" 200 OK request_id=seen-in-access'), lines
+    assert lines[1].endswith("request_id=-"), lines
 
 
 def _configured_processors() -> list[object]:

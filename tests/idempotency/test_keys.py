@@ -3,20 +3,33 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from httpx import AsyncClient
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tally.app import create_app
 from tally.config import Settings
 from tally.idempotency.tasks import forget_expired_keys
+from tally.jobs.rules import DEFAULT_RULE_SET
 from tally.kit.db import Database
-from tally.models import DataSource, IdempotencyKey, Project, ReconciliationJob
+from tally.models import (
+    DataSource,
+    ExceptionComment,
+    IdempotencyKey,
+    Project,
+    ProjectInvitation,
+    ReconciliationJob,
+    RuleSetVersion,
+    WriteOff,
+)
 from tally.models.base import utcnow
+from tests.helpers.exceptions import by_reference, worked
 from tests.helpers.projects import create_project
 from tests.helpers.results import reconciled_job
 from tests.helpers.sources import create_data_source
-from tests.helpers.users import create_user
+from tests.helpers.users import AuthedUser, create_user
 
 _CSV = b"Date,Amount,Reference\n2026-01-02,10.00,A\n2026-01-03,11.00,B\n"
 
@@ -153,3 +166,92 @@ async def test_keys_are_checked_after_authorization_and_expire_after_a_day(
         assert await forget_expired_keys(cleanup, test_settings) == 1
         await cleanup.commit()
     assert await _count(session, IdempotencyKey) == 0
+
+
+# POSTs that create or decide yet take no key, and why. Every other POST of the API takes one.
+_UNKEYED_POSTS = {
+    # Sessions and credentials: a retried login is another session; a key's or a password's
+    # secret must not be stored in plain text in the replay table for a day.
+    "auth_login",
+    "auth_logout",
+    "auth_logout_everywhere",
+    "api_keys_create",
+    "api_keys_rotate",
+    "users_create",
+    "users_change_own_password",
+    "users_reset_password",
+    "invitations_accept",
+    # Reads sent as POST (a file to examine), and state changes that a retry repeats harmlessly
+    # (cancel, archive, activate, accept or dismiss a suggestion, cancel an inference: the
+    # second attempt finds the state reached and answers so).
+    "sources_preflight",
+    "sources_preflight_append",
+    "jobs_cancel",
+    "jobs_archive",
+    "rule_sets_activate_version",
+    "suggestions_accept",
+    "suggestions_dismiss",
+    "rule_sets_infer",
+    "rule_sets_cancel_inference",
+}
+
+
+async def test_every_post_that_creates_or_decides_takes_a_key(
+    db: Database, test_settings: Settings
+) -> None:
+    schema = create_app(test_settings, database=db).openapi()
+    unkeyed = set()
+    for operations in schema["paths"].values():
+        post = operations.get("post")
+        if post is None:
+            continue
+        names = {parameter["name"] for parameter in post.get("parameters", [])}
+        if "Idempotency-Key" not in names:
+            unkeyed.add(post["operationId"])
+    assert unkeyed == _UNKEYED_POSTS
+
+
+async def test_retried_newer_writes_write_once(client: AsyncClient, session: AsyncSession) -> None:
+    """An invitation, a rule draft, a comment on an exception, a write-off and a bulk decision:
+    each retried with its key answers the first answer and writes once."""
+    w = await worked(client, session)
+    owner, editor = w.world.owner, w.world.editor
+
+    async def twice(path: str, body: dict[str, Any], user: AuthedUser, key: str) -> Any:
+        headers = {**user.headers, "Idempotency-Key": key}
+        first = await client.post(w.url(path), json=body, headers=headers)
+        again = await client.post(w.url(path), json=body, headers=headers)
+        assert first.status_code < 300, first.text
+        assert (again.status_code, again.json()) == (first.status_code, first.json())
+        assert again.headers["Idempotent-Replayed"] == "true"
+        return first.json()
+
+    await twice("/members", {"email": "new@example.test", "role": "viewer"}, owner, "invite")
+    assert await _count(session, ProjectInvitation, project_id=w.world.project.id) == 1
+
+    rules = DEFAULT_RULE_SET.model_dump(mode="json")
+    await twice("/rule-set/versions", {"rules": rules, "note": "once"}, editor, "draft")
+    assert await _count(session, RuleSetVersion, project_id=w.world.project.id) == 1
+
+    exceptions = await by_reference(client, w)
+    first, second = list(exceptions.values())[:2]
+    comment = {"body": "Asked the bank"}
+    await twice(f"/exceptions/{first['id']}/comments", comment, editor, "comment")
+    assert await _count(session, ExceptionComment, exception_id=first["id"]) == 1
+
+    write_off = {
+        "resolution": "written_off",
+        "write_off": {"reason": "Monthly account fee", "account": "6810 Bank charges"},
+    }
+    await twice(f"/exceptions/{second['id']}/resolve", write_off, editor, "write-off")
+    assert await _count(session, WriteOff, exception_id=second["id"]) == 1
+
+    job_id = w.job["id"]
+    review = await client.get(
+        w.url(f"/jobs/{job_id}/matches?tab=review&limit=200"), headers=editor.headers
+    )
+    ids = [m["id"] for m in review.json()["items"]][:2]
+    if ids:
+        bulk = {"action": "confirm", "match_ids": ids}
+        outcome = await twice(f"/jobs/{job_id}/matches/bulk", bulk, editor, "bulk")
+        assert outcome

@@ -190,7 +190,7 @@ async def test_sign_off_refused_unless_balanced_then_locks_until_reopened(
         )
     )
     assert events == ["period.signed_off", "period.reopened"]
-    listed = await call(client, w, "GET", sign_offs)
+    listed = (await call(client, w, "GET", sign_offs))["items"]
     assert [s["id"] for s in listed] == [signed["id"]] and listed[0]["reopened_at"] is not None
     count = await session.scalar(select(func.count()).select_from(AuditEvent))
     assert count

@@ -10,6 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from httpx import AsyncClient
+from sqlalchemy.ext.asyncio import AsyncSession
 
 import tally.results.export as export
 from tally.kit.db import Database, StatementCounter
@@ -23,7 +24,8 @@ from tally.results.export import (
     page_csv_chunks,
 )
 from tally.results.schemas import ResultTab
-from tests.helpers.results import Reconciled
+from tests.helpers.records import Row
+from tests.helpers.results import Reconciled, reconciled_job
 
 # 7 matches of 2 records each, 5 unmatched on the left, 3 on the right.
 ALL_ROWS = 7 * 2 + 5 + 3
@@ -51,7 +53,7 @@ async def test_csv_export_content(client: AsyncClient, reconciled: Reconciled) -
     auto = [r for r in rows if r["tab"] == "matched"]
     assert {r["side"] for r in auto} == {"left", "right"}
     assert auto[0]["status"] == "auto" and auto[0]["rule"] == "reference"
-    assert auto[0]["score"] == "0.98" and auto[0]["amount"] == "100.0000"
+    assert auto[0]["score"] == "0.98" and auto[0]["amount"] == "100.00"
     assert auto[0]["explanation"] == "reference equal; amount equal; booked 1 day earlier"
     assert auto[0]["match_id"] == auto[1]["match_id"] != ""
 
@@ -60,7 +62,7 @@ async def test_csv_export_content(client: AsyncClient, reconciled: Reconciled) -
     assert fee["tab"] == "unmatched_left" and fee["match_id"] == ""
     # Formula-like text is escaped; a negative amount is a plain number and is not.
     assert fee["description"] == '\'=HYPERLINK("http://evil.test","fee")'
-    assert fee["amount"] == "-9.9900"
+    assert fee["amount"] == "-9.99"
     assert by_record[reconciled.right["inv9"]]["description"] == "'+cmd|' /C calc'!A0"
     assert by_record[reconciled.left["dup_a"]]["duplicate_group"] == str(reconciled.left["dup_a"])
 
@@ -218,3 +220,69 @@ async def test_xlsx_continues_on_a_new_sheet_at_the_row_limit(
         len(list(workbook[name].iter_rows(values_only=True))) for name in workbook.sheetnames[:2]
     ]
     assert counts == [10, 1 + 1]  # 10 data rows of the review tab: 9 + 1, each sheet with header
+
+
+# One pair each in yen, euro and dinar: each amount in its currency's own places (a fee of a
+# hundredth of a cent keeps its digits), the same in CSV (pages and COPY), pairs and XLSX.
+_CURRENCIES_BANK = {
+    "yen": Row("JP-1", "2026-02-02", "1200", "Yen", "Kobe", currency="JPY"),
+    "euro": Row("EU-1", "2026-02-02", "12.5", "Euro", "Lyon", currency="EUR"),
+    "dinar": Row("BH-1", "2026-02-02", "1.25", "Dinar", "Manama", currency="BHD"),
+    "rate": Row("EU-2", "2026-02-03", "0.0125", "Rate", "Lyon", currency="EUR"),
+}
+_CURRENCIES_LEDGER = {
+    "yen": Row("JP-1", "2026-02-02", "1200", "Yen", "Kobe", currency="JPY"),
+    "euro": Row("EU-1", "2026-02-02", "12.5", "Euro", "Lyon", currency="EUR"),
+    "dinar": Row("BH-1", "2026-02-02", "1.25", "Dinar", "Manama", currency="BHD"),
+}
+_SHOWN = {"yen": "1200", "euro": "12.50", "dinar": "1.250", "rate": "0.0125"}
+
+
+async def test_each_amount_is_exported_in_its_currencys_places(
+    client: AsyncClient,
+    session: AsyncSession,
+    db: Database,
+    backend: str,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    world = await reconciled_job(session, db, bank=_CURRENCIES_BANK, ledger=_CURRENCIES_LEDGER)
+    headers = world.owner.headers
+    rows = _rows((await client.get(world.url("/export"), headers=headers)).text)
+    by_record = {int(r["record_id"]): r for r in rows}
+    for label, shown in _SHOWN.items():
+        assert by_record[world.left[label]]["amount"] == shown, label
+    for label in ("yen", "euro", "dinar"):
+        assert by_record[world.right[label]]["amount"] == _SHOWN[label], label
+    assert {
+        by_record[world.left[label]]["amount_difference"] for label in ("yen", "euro", "dinar")
+    } == {"0", "0.00", "0.000"}
+
+    pairs = _rows((await client.get(world.url("/export?layout=pairs"), headers=headers)).text)
+    assert {p["left_amount"] for p in pairs} == set(_SHOWN.values())
+
+    if backend == "postgresql":  # the COPY path prints what the page path prints
+        async with db.sessionmaker() as own:
+            job = await own.get(ReconciliationJob, world.job.id)
+        assert job is not None
+        tabs = export_tabs(None)
+        pages = [c async for c in page_csv_chunks(db, job, tabs, ExportFilter())]
+        blocks = [c async for c in copy_csv_chunks(db, job, tabs, ExportFilter())]
+        assert b"".join(blocks) == b"".join(pages)
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    response = await client.get(world.url("/export?format=xlsx"), headers=headers)
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content))["Results"]
+    amount_at = COLUMNS.index("amount") + 1
+    formats = {
+        sheet.cell(row, COLUMNS.index("record_id") + 1).value: sheet.cell(row, amount_at)
+        for row in range(2, sheet.max_row + 1)
+    }
+    for label, number_format in (
+        ("yen", "0"),
+        ("euro", "0.00"),
+        ("dinar", "0.000"),
+        ("rate", "0.0000"),
+    ):
+        cell = formats[world.left[label]]
+        assert cell.number_format == number_format and isinstance(cell.value, (int, float)), label

@@ -128,7 +128,7 @@ async def test_statement_page_sign_off_and_reopen(
     page = await client.get(signed.headers["location"])
     assert 'id="statement-signed"' in page.text and "Signed off" in page.text
     signoffs = await call(client, w, "GET", f"/reconciliations/{w.reconciliation_id}/sign-offs")
-    (signoff,) = signoffs
+    (signoff,) = signoffs["items"]
     assert Decimal(signoff["difference"]) == 0
     reopened = await client.post(
         f"{url.rsplit('/', 1)[0]}/sign-offs/{signoff['id']}/reopen",

@@ -94,7 +94,7 @@ async def test_the_api_refuses_an_internal_hook(client: AsyncClient, session: As
         assert response.status_code == 422, response.text
         assert response.json()["error"] == "UnsafeWebhookUrl"
     listed = await client.get(f"/api/v1/projects/{project.id}/webhooks", headers=owner.headers)
-    assert listed.json() == []
+    assert listed.json() == {"items": [], "has_more": False}
 
 
 async def test_an_unknown_event_is_refused(client: AsyncClient, session: AsyncSession) -> None:

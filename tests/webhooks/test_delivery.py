@@ -83,7 +83,7 @@ async def deliveries(
         f"/api/v1/projects/{project.id}/webhooks/{hook_id}/deliveries", headers=owner.headers
     )
     assert response.status_code == 200, response.text
-    body: list[dict[str, Any]] = response.json()
+    body: list[dict[str, Any]] = response.json()["items"]
     return body
 
 
@@ -280,7 +280,7 @@ async def test_deleting_a_hook_removes_it_and_its_log(
     assert (await client.get(url, headers=owner.headers)).status_code == 404
     assert (await client.get(f"{url}/deliveries", headers=owner.headers)).status_code == 404
     listed = await client.get(f"/api/v1/projects/{project.id}/webhooks", headers=owner.headers)
-    assert listed.json() == []
+    assert listed.json() == {"items": [], "has_more": False}
 
 
 async def test_pending_deliveries_are_sent_after_a_restart(

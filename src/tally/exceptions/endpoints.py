@@ -31,6 +31,7 @@ from tally.exceptions.service import (
     NotAMember,
     UnknownReasonCode,
 )
+from tally.idempotency.guard import IDEMPOTENCY_ERRORS, IdempotentProjectWrite
 from tally.kit.errors import Forbidden, error_responses
 from tally.kit.pagination import Page, PageParams, page_params
 from tally.models import ExceptionStatus
@@ -111,10 +112,13 @@ async def get_exception_ageing(access: ProjectReader, session: Session) -> list[
     "/exceptions/bulk",
     operation_id="exceptions_bulk_update",
     response_model=BulkExceptionOutcome,
-    responses=error_responses(ProjectNotFound, Forbidden, BulkExceptionsRefused),
+    responses={
+        **IDEMPOTENCY_ERRORS,
+        **error_responses(ProjectNotFound, Forbidden, BulkExceptionsRefused),
+    },
 )
 async def bulk_update_exceptions(
-    access: ProjectEditor, data: BulkExceptions, session: Session
+    access: IdempotentProjectWrite, data: BulkExceptions, session: Session
 ) -> BulkExceptionOutcome:
     """Assign, comment on or write off listed exceptions, or every unresolved one a filter
     chooses (e.g. all open items below an amount), in one transaction; each change audited.
@@ -154,10 +158,13 @@ async def update_exception(
     operation_id="exceptions_add_comment",
     response_model=ExceptionCommentRead,
     status_code=201,
-    responses=error_responses(ProjectNotFound, Forbidden, ExceptionNotFound, PeriodLocked),
+    responses={
+        **IDEMPOTENCY_ERRORS,
+        **error_responses(ProjectNotFound, Forbidden, ExceptionNotFound, PeriodLocked),
+    },
 )
 async def add_exception_comment(
-    access: ProjectEditor, exception_id: ExceptionId, data: CommentCreate, session: Session
+    access: IdempotentProjectWrite, exception_id: ExceptionId, data: CommentCreate, session: Session
 ) -> ExceptionCommentRead:
     """Add a comment (audited; shown in the order written)."""
     return await ExceptionService(session).add_comment(access, exception_id, data)
@@ -167,10 +174,17 @@ async def add_exception_comment(
     "/exceptions/{exception_id}/resolve",
     operation_id="exceptions_resolve",
     response_model=ExceptionDetail,
-    responses={**_change_errors, **error_responses(ExceptionResolved, UnknownReasonCode)},
+    responses={
+        **IDEMPOTENCY_ERRORS,
+        **_change_errors,
+        **error_responses(ExceptionResolved, UnknownReasonCode),
+    },
 )
 async def resolve_exception(
-    access: ProjectEditor, exception_id: ExceptionId, data: ResolveRequest, session: Session
+    access: IdempotentProjectWrite,
+    exception_id: ExceptionId,
+    data: ResolveRequest,
+    session: Session,
 ) -> ExceptionDetail:
     """Write it off (amount, reason, account: a write-off record the statement adds) or explain
     it (expected to clear by a date)."""
@@ -181,10 +195,14 @@ async def resolve_exception(
     "/exceptions/{exception_id}/reopen",
     operation_id="exceptions_reopen",
     response_model=ExceptionDetail,
-    responses={**_change_errors, **error_responses(ExceptionResolved, ExceptionNotResolved)},
+    responses={
+        **IDEMPOTENCY_ERRORS,
+        **_change_errors,
+        **error_responses(ExceptionResolved, ExceptionNotResolved),
+    },
 )
 async def reopen_exception(
-    access: ProjectEditor, exception_id: ExceptionId, data: ReopenRequest, session: Session
+    access: IdempotentProjectWrite, exception_id: ExceptionId, data: ReopenRequest, session: Session
 ) -> ExceptionDetail:
     """Undo a write-off or an explanation, with a reason (audited)."""
     return await ExceptionService(session).reopen(access, exception_id, data)

@@ -25,7 +25,7 @@ from tally.kit.db import Database, get_database, run_in_transaction
 from tally.kit.errors import Conflict, TallyError, error_responses
 from tally.kit.idempotency import HEADER, STATE_KEY, IdempotencyMiddleware, KeyedWrite
 from tally.models.base import utcnow
-from tally.projects.auth import ProjectAccess, ProjectEditor
+from tally.projects.auth import ProjectAccess, ProjectEditor, ProjectOwner
 from tally.users.auth import CurrentPrincipal
 
 KEY_LIFETIME = timedelta(hours=24)
@@ -168,6 +168,13 @@ async def _project_write(
     return access
 
 
+async def _project_owner_write(
+    request: Request, access: ProjectOwner, key: KeyHeader = None
+) -> ProjectAccess:
+    await guard_write(request, access.principal.user_id)
+    return access
+
+
 async def _caller_write(
     request: Request, principal: CurrentPrincipal, key: KeyHeader = None
 ) -> None:
@@ -176,4 +183,5 @@ async def _caller_write(
 
 # Declared by each write that takes a key, after the access check it depends on.
 IdempotentProjectWrite = Annotated[ProjectAccess, Depends(_project_write)]
+IdempotentProjectOwnerWrite = Annotated[ProjectAccess, Depends(_project_owner_write)]
 IdempotentCallerWrite = Depends(_caller_write)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response, status
 
 from tally.cache.http import ETAG_HEADER, IfMatch, representation_etag
+from tally.idempotency.guard import IDEMPOTENCY_ERRORS, IdempotentProjectOwnerWrite
 from tally.intake.schemas import InboxCreate, InboxFileRead, InboxRead, InboxUpdate
 from tally.intake.service import InboxNotFound, InboxService, InvalidInbox
 from tally.kit.errors import Forbidden, PreconditionFailed, error_responses
@@ -37,9 +38,11 @@ async def get_inboxes(
     operation_id="inboxes_create",
     response_model=InboxRead,
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(ProjectNotFound, Forbidden, InvalidInbox),
+    responses={**IDEMPOTENCY_ERRORS, **error_responses(ProjectNotFound, Forbidden, InvalidInbox)},
 )
-async def create_inbox(access: ProjectOwner, data: InboxCreate, session: Session) -> InboxRead:
+async def create_inbox(
+    access: IdempotentProjectOwnerWrite, data: InboxCreate, session: Session
+) -> InboxRead:
     """Watch a folder, an SFTP drop or an object store for a data source's new files.
 
     Owners only: an inbox reads from wherever its URL points, with the server's credentials."""

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response, status
 
+from tally.idempotency.guard import IDEMPOTENCY_ERRORS, IdempotentProjectOwnerWrite
 from tally.invitations.acceptance import accept_invitation
 from tally.invitations.schemas import (
     InvitationAccept,
@@ -47,6 +48,7 @@ def accept_url(request: Request, token: str) -> str:
     operation_id="members_add",
     status_code=status.HTTP_201_CREATED,
     responses={
+        **IDEMPOTENCY_ERRORS,
         201: {
             "model": InvitationCreated,
             "description": "Invited: the same answer whether or not the address has an account",
@@ -56,7 +58,11 @@ def accept_url(request: Request, token: str) -> str:
     },
 )
 async def add_member(
-    access: ProjectOwner, data: MemberAdd, session: Session, request: Request, response: Response
+    access: IdempotentProjectOwnerWrite,
+    data: MemberAdd,
+    session: Session,
+    request: Request,
+    response: Response,
 ) -> InvitationCreated | MemberRead:
     """Invite an address to the project. Whether or not it has an account, the answer is a
     pending invitation with a link (shown this once) that the invitee opens to join; a current

@@ -56,9 +56,10 @@ def job_list(
         print_json(jobs)
         return
     print_table(
-        ("id", "status", "left", "right", "progress", "created", "finished"),
+        ("number", "id", "status", "left", "right", "progress", "created", "finished"),
         (
             (
+                j["number"],
                 j["id"],
                 j["status"],
                 j["left_source_id"],
@@ -89,6 +90,7 @@ def job_show(
     print_fields(
         (key, found[key])
         for key in (
+            "number",
             "id",
             "status",
             "left_source_id",

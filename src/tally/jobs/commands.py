@@ -45,10 +45,11 @@ def run_reconcile(
         print_json(job_json(job))
     elif not wait:
         console.print(
-            f"Job {job.id} queued. Workers (`tally worker`, or the embedded server) run it."
+            f"Job {job.number} (id {job.id}) queued. Workers (`tally worker`, or the embedded "
+            "server) run it."
         )
     else:
-        console.print(f"Job {job.id} {job.status}.")
+        console.print(f"Job {job.number} (id {job.id}) {job.status}.")
         summary = present_summary(job.summary)
         if job.status == JobStatus.COMPLETED and summary is not None:
             print_summary(summary)

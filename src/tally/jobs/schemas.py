@@ -13,6 +13,17 @@ from tally.money import CurrencyCode, Money, format_amount
 _AMOUNT_KEYS = ("matched_amount", "unmatched_amount")
 
 
+class CurrencyFigures(BaseModel):
+    """One currency's records of a side: amounts of different currencies are never added."""
+
+    currency: CurrencyCode | None = Field(description="None: records that name no currency")
+    records: int
+    matched: int
+    unmatched: int
+    matched_amount: Money
+    unmatched_amount: Money
+
+
 class SideSummary(BaseModel):
     """One source's records in a job: how many, how many matched, and their amounts."""
 
@@ -23,10 +34,21 @@ class SideSummary(BaseModel):
     currency: CurrencyCode | None = Field(
         None, description="The currency of its amounts (None when its records name none or several)"
     )
-    matched_amount: Money = Field(
-        "0.00", description="Sum of the matched records' absolute amounts"
+    matched_amount: Money | None = Field(
+        "0.00",
+        description="Sum of the matched records' absolute amounts; null when the records are in "
+        "several currencies (see by_currency)",
     )
-    unmatched_amount: Money = Field("0.00", description="Sum of the open records' absolute amounts")
+    unmatched_amount: Money | None = Field(
+        "0.00",
+        description="Sum of the open records' absolute amounts; null when the records are in "
+        "several currencies (see by_currency)",
+    )
+    by_currency: list[CurrencyFigures] | None = Field(
+        None,
+        description="Per currency, when the records are in several; null when in one (the "
+        "amounts above are then that currency's)",
+    )
 
 
 class SummaryAgeBucket(BaseModel):
@@ -119,18 +141,44 @@ def present_summary(summary: dict[str, Any] | None) -> JobSummary | None:
     for side in ("left", "right"):
         figures = shown.get(side)
         if isinstance(figures, dict):
-            currency = figures.get("currency")
-            shown[side] = {
-                key: format_amount(value, currency)
-                if key in _AMOUNT_KEYS and isinstance(value, int)
-                else value
-                for key, value in figures.items()
-            }
+            shown[side] = present_side(figures)
     decisions = shown.get("decisions")
     if isinstance(decisions, list):
         names = ("rule", "rule_index", "origin", "status", "count")
         shown["decisions"] = [dict(zip(names, row, strict=True)) for row in decisions]
     return JobSummary.model_validate(shown)
+
+
+def present_side(figures: dict[str, Any]) -> dict[str, Any]:
+    """A side's stored totals as shown: amounts in their currency's places. A side in several
+    currencies shows each currency's figures and no sum across them; one whose split is unknown
+    (settled records carried into an incremental run) shows no amounts rather than a sum."""
+    currency = figures.get("currency")
+    split = figures.get("by_currency")
+    shown = {
+        key: format_amount(value, currency)
+        if key in _AMOUNT_KEYS and isinstance(value, int)
+        else value
+        for key, value in figures.items()
+        if key != "by_currency"
+    }
+    unsplittable = "by_currency" in figures and split is None and currency is None
+    if isinstance(split, dict) and len(split) > 1:
+        shown |= dict.fromkeys(_AMOUNT_KEYS, None)
+        shown["by_currency"] = [
+            CurrencyFigures(
+                currency=code or None,
+                records=part["records"],
+                matched=part["matched"],
+                unmatched=part["unmatched"],
+                matched_amount=format_amount(part["matched_amount"], code or None),
+                unmatched_amount=format_amount(part["unmatched_amount"], code or None),
+            )
+            for code, part in sorted(split.items())
+        ]
+    elif unsplittable and figures.get("records"):
+        shown |= dict.fromkeys(_AMOUNT_KEYS, None)
+    return shown
 
 
 class JobCreate(BaseModel):
@@ -160,6 +208,10 @@ class JobRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
+    number: int = Field(
+        description='1, 2, 3 within the project, never reused, what people call it ("job 7"); '
+        "the id stays its key in URLs"
+    )
     project_id: int
     left_source_id: int
     right_source_id: int

@@ -17,6 +17,7 @@ from typing import Any
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from tally.config import Settings, get_settings
+from tally.kit.logging import server_log_config
 
 
 def server_options(settings: Settings) -> dict[str, Any]:
@@ -27,6 +28,7 @@ def server_options(settings: Settings) -> dict[str, Any]:
         "timeout_keep_alive": settings.keep_alive_seconds,
         "proxy_headers": True,
         "forwarded_allow_ips": settings.forwarded_allow_ips,
+        "log_config": server_log_config(),
     }
 
 

@@ -28,6 +28,7 @@ from tally.models.match import (
 from tally.models.open_item import OpenItem
 from tally.models.period_signoff import PeriodSignoff
 from tally.models.project import Project
+from tally.models.project_counter import ProjectCounter, take_numbers
 from tally.models.project_invitation import ProjectInvitation
 from tally.models.project_member import ProjectMember, ProjectRole
 from tally.models.project_stats import ProjectStats
@@ -89,6 +90,7 @@ __all__ = [
     "OpenItem",
     "PeriodSignoff",
     "Project",
+    "ProjectCounter",
     "ProjectInvitation",
     "ProjectMember",
     "ProjectRole",
@@ -117,4 +119,5 @@ __all__ = [
     "WriteOff",
     "match_origin",
     "match_tab",
+    "take_numbers",
 ]

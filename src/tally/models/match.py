@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -12,12 +13,17 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    event,
     func,
+    select,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Mapped, Mapper, mapped_column
 
 from tally.models.base import Base, BigId, Timestamp, utcnow
+from tally.models.project_counter import take_numbers
+from tally.models.reconciliation_job import ReconciliationJob
 
 
 class MatchStatus(StrEnum):
@@ -89,6 +95,9 @@ class Match(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     job_id: Mapped[int] = mapped_column(BigInteger)  # no foreign key: see BULK_TABLES_NOTE
+    # 1, 2, 3 within the project: a job's matches take one range when its results are written
+    # (tally.models.project_counter). None only for a row written outside those paths.
+    number: Mapped[int | None] = mapped_column(BigInteger)
     rule: Mapped[str] = mapped_column(String(200))
     rule_index: Mapped[int] = mapped_column(Integer, default=0)
     score: Mapped[float] = mapped_column(Float, default=1.0)
@@ -114,6 +123,18 @@ class Match(Base):
     # Set by every review change; None: unchanged since the job wrote it (created_at). Not a
     # server default: a bulk load must not pay for a second timestamp per match.
     updated_at: Mapped[datetime | None] = mapped_column(Timestamp, onupdate=utcnow)
+
+
+@event.listens_for(Match, "before_insert")
+def _number_match(mapper: Mapper[Any], connection: Connection, match: Match) -> None:
+    """A match inserted one at a time (a manual match) takes its project's next number; a job's
+    bulk-written matches come numbered (tally.results.writes)."""
+    if match.number is None:
+        project_id = connection.execute(
+            select(ReconciliationJob.project_id).where(ReconciliationJob.id == match.job_id)
+        ).scalar_one()
+        statement = take_numbers(connection.dialect.name, project_id, "match", 1)
+        match.number = int(connection.execute(statement).one()[0])
 
 
 # Match statuses whose records are held exclusively. Ambiguous alternatives share records until a

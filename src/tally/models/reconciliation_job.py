@@ -15,11 +15,14 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    event,
     func,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Mapped, Mapper, mapped_column
 
 from tally.models.base import Base, BigId, Timestamp, utcnow
+from tally.models.project_counter import take_numbers
 
 
 class JobStatus(StrEnum):
@@ -43,6 +46,8 @@ class ReconciliationJob(Base):
     __table_args__ = (
         # get_reconciliation_jobs: WHERE project_id = ? ORDER BY id DESC.
         Index("ix_reconciliation_job_project_id_id", "project_id", "id"),
+        # A job's number within its project is its own (tally.models.project_counter).
+        Index("ix_reconciliation_job_project_id_number", "project_id", "number", unique=True),
         # Start-up recovery looks for queued/running jobs; retention for old finished ones.
         Index("ix_reconciliation_job_status_finished_at", "status", "finished_at"),
         # The rule-set version the job ran with, by its number within the project.
@@ -54,6 +59,8 @@ class ReconciliationJob(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    # 1, 2, 3 within the project, given as the row is inserted (_number_job); never reused.
+    number: Mapped[int] = mapped_column(BigInteger)
     left_source_id: Mapped[int] = mapped_column(
         ForeignKey("data_source.id", ondelete="CASCADE"), index=True
     )
@@ -96,3 +103,12 @@ class ReconciliationJob(Base):
     )
     started_at: Mapped[datetime | None] = mapped_column(Timestamp)
     finished_at: Mapped[datetime | None] = mapped_column(Timestamp)
+
+
+@event.listens_for(ReconciliationJob, "before_insert")
+def _number_job(mapper: Mapper[Any], connection: Connection, job: ReconciliationJob) -> None:
+    """Every job inserted takes its project's next number, in the inserting transaction: a job
+    rolled back leaves a gap rather than a number given twice."""
+    if job.number is None:
+        statement = take_numbers(connection.dialect.name, job.project_id, "job", 1)
+        job.number = int(connection.execute(statement).one()[0])

@@ -10,8 +10,10 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 
 from tally.exceptions.schemas import MONEY_DIGITS, MONEY_PLACES
+from tally.idempotency.guard import IDEMPOTENCY_ERRORS, IdempotentProjectOwnerWrite
 from tally.kit.errors import Forbidden, error_responses
 from tally.kit.openapi import file_response
+from tally.kit.pagination import CursorPage, CursorQuery, InvalidCursor
 from tally.kit.tasks import TaskQueueDep
 from tally.periods.export import statement_download
 from tally.periods.schemas import (
@@ -33,7 +35,7 @@ from tally.periods.service import (
     SignoffNotFound,
     StatementReconciliationNotFound,
 )
-from tally.projects.auth import ProjectNotFound, ProjectOwner, ProjectReader
+from tally.projects.auth import ProjectNotFound, ProjectReader
 from tally.results.export import XLSX_MEDIA_TYPE
 from tally.users.auth import Session
 
@@ -118,14 +120,20 @@ async def export_statement(
 @router.get(
     "/sign-offs",
     operation_id="signoffs_list",
-    response_model=list[SignoffRead],
-    responses=_read_errors,
+    response_model=CursorPage[SignoffRead],
+    responses={**_read_errors, **error_responses(InvalidCursor)},
 )
 async def list_signoffs(
-    access: ProjectReader, reconciliation_id: ReconciliationId, session: Session
-) -> list[SignoffRead]:
-    """Every sign-off of the reconciliation, newest first (reopened ones too)."""
-    return await PeriodService(session).list_signoffs(access, reconciliation_id)
+    access: ProjectReader,
+    reconciliation_id: ReconciliationId,
+    session: Session,
+    cursor: CursorQuery,
+) -> CursorPage[SignoffRead]:
+    """The reconciliation's sign-offs, newest first (reopened ones too), by cursor."""
+    signoffs, has_more = await PeriodService(session).page_signoffs(
+        access, reconciliation_id, cursor
+    )
+    return CursorPage[SignoffRead](items=signoffs, has_more=has_more)
 
 
 @router.post(
@@ -134,12 +142,13 @@ async def list_signoffs(
     response_model=SignoffDetail,
     status_code=201,
     responses={
+        **IDEMPOTENCY_ERRORS,
         **_statement_errors,
         **error_responses(Forbidden, PeriodNotBalanced, PeriodAlreadySigned),
     },
 )
 async def sign_off_period(
-    access: ProjectOwner,
+    access: IdempotentProjectOwnerWrite,
     reconciliation_id: ReconciliationId,
     data: SignoffCreate,
     session: Session,
@@ -172,12 +181,13 @@ async def get_signoff(
     operation_id="signoffs_reopen",
     response_model=SignoffDetail,
     responses={
+        **IDEMPOTENCY_ERRORS,
         **_read_errors,
         **error_responses(Forbidden, SignoffNotFound, SignoffAlreadyReopened),
     },
 )
 async def reopen_period(
-    access: ProjectOwner,
+    access: IdempotentProjectOwnerWrite,
     reconciliation_id: ReconciliationId,
     signoff_id: SignoffId,
     data: SignoffReopen,

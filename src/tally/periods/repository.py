@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tally.kit.pagination import Cursor, cut, keyset
 from tally.models import (
     DataSource,
     ExceptionItem,
@@ -130,18 +131,25 @@ class PeriodRepository:
         await self.session.flush()
         return signoff
 
-    async def signoffs(self, reconciliation_id: int) -> list[tuple[PeriodSignoff, str | None]]:
+    async def page_signoffs(
+        self, reconciliation_id: int, cursor: Cursor
+    ) -> tuple[list[tuple[PeriodSignoff, str | None]], bool]:
+        """A page of the reconciliation's sign-offs, newest first, each with its signer's email."""
         statement = (
             select(PeriodSignoff, User.email)
             .outerjoin(User, User.id == PeriodSignoff.signed_by_id)
             .where(PeriodSignoff.reconciliation_id == reconciliation_id)
-            .order_by(PeriodSignoff.id.desc())
         )
-        return [(s, email) for s, email in await self.session.execute(statement)]
+        rows = await self.session.execute(
+            keyset(statement, PeriodSignoff.id, cursor, descending=True)
+        )
+        return cut([(s, email) for s, email in rows], cursor)
 
     async def signoff(
-        self, reconciliation_id: int, signoff_id: int
+        self, reconciliation_id: int, signoff_id: int, *, for_update: bool = True
     ) -> tuple[PeriodSignoff, str | None] | None:
+        """A sign-off with its signer's email; locked for a change unless ``for_update`` is off
+        (a read)."""
         statement = (
             select(PeriodSignoff, User.email)
             .outerjoin(User, User.id == PeriodSignoff.signed_by_id)
@@ -149,8 +157,10 @@ class PeriodRepository:
                 PeriodSignoff.reconciliation_id == reconciliation_id,
                 PeriodSignoff.id == signoff_id,
             )
-            .with_for_update(of=PeriodSignoff)
-            .execution_options(populate_existing=True)
         )
+        if for_update:
+            statement = statement.with_for_update(of=PeriodSignoff).execution_options(
+                populate_existing=True
+            )
         found = (await self.session.execute(statement)).first()
         return None if found is None else (found[0], found[1])

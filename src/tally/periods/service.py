@@ -28,6 +28,7 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.kit.errors import Conflict, NotFound, TallyError
+from tally.kit.pagination import Cursor, read_all
 from tally.kit.tasks import TaskQueue
 from tally.matching.rules import AmountCondition, RuleSet
 from tally.models import AuditEvent, DataSource, PeriodSignoff, Reconciliation, WriteOff
@@ -190,19 +191,30 @@ class PeriodService:
         await self.session.flush()
         return self._detail(signoff, email)
 
+    async def page_signoffs(
+        self, access: ProjectAccess, reconciliation_id: int, cursor: Cursor
+    ) -> tuple[list[SignoffRead], bool]:
+        """A page of the reconciliation's sign-offs, newest first, and whether more follow."""
+        reconciliation = await self._reconciliation(access, reconciliation_id)
+        rows, has_more = await self.repository.page_signoffs(reconciliation.id, cursor)
+        return [_read(s, email) for s, email in rows], has_more
+
     async def list_signoffs(
         self, access: ProjectAccess, reconciliation_id: int
     ) -> list[SignoffRead]:
-        reconciliation = await self._reconciliation(access, reconciliation_id)
-        return [_read(s, email) for s, email in await self.repository.signoffs(reconciliation.id)]
+        """Every sign-off of the reconciliation, newest first."""
+        return await read_all(
+            lambda cursor: self.page_signoffs(access, reconciliation_id, cursor),
+            lambda signoff: signoff.id,
+        )
 
     async def get_signoff(
         self, access: ProjectAccess, reconciliation_id: int, signoff_id: int
     ) -> SignoffDetail:
         reconciliation = await self._reconciliation(access, reconciliation_id)
-        for signoff, email in await self.repository.signoffs(reconciliation.id):
-            if signoff.id == signoff_id:
-                return self._detail(signoff, email)
+        found = await self.repository.signoff(reconciliation.id, signoff_id, for_update=False)
+        if found is not None:
+            return self._detail(*found)
         raise SignoffNotFound(f"Sign-off {signoff_id} not found for this reconciliation")
 
     # --- the statement -------------------------------------------------------------------------

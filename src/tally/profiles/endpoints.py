@@ -3,6 +3,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response, status
 
 from tally.cache.http import ETAG_HEADER, IfMatch, representation_etag
+from tally.idempotency.guard import IDEMPOTENCY_ERRORS, IdempotentProjectWrite
 from tally.kit.errors import Forbidden, PreconditionFailed, error_responses
 from tally.profiles.schemas import ImportProfileCreate, ImportProfileRead, ImportProfileUpdate
 from tally.profiles.service import (
@@ -33,10 +34,13 @@ async def get_import_profiles(access: ProjectReader, session: Session) -> list[I
     operation_id="import_profiles_create",
     response_model=ImportProfileRead,
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(ProjectNotFound, Forbidden, ProfileNameTaken, InvalidProfile),
+    responses={
+        **IDEMPOTENCY_ERRORS,
+        **error_responses(ProjectNotFound, Forbidden, ProfileNameTaken, InvalidProfile),
+    },
 )
 async def create_import_profile(
-    access: ProjectEditor, data: ImportProfileCreate, session: Session
+    access: IdempotentProjectWrite, data: ImportProfileCreate, session: Session
 ) -> ImportProfileRead:
     """Save a mapping and parse options under a name; ``header`` is the file's columns."""
     return await ImportProfileService(session).create_profile(access, data)

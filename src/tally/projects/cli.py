@@ -72,7 +72,12 @@ def project_show(
     stats = found["stats"]
 
     def money(figures: dict[str, Any], key: str) -> str:
-        # As the API presents it: the currency's own places, the currency beside the amount.
+        # As the API presents it: the currency's own places, the currency beside the amount;
+        # a project in several currencies shows each, never their sum.
+        if figures["by_currency"]:
+            return ", ".join(
+                f"{part[key]} {part['currency'] or ''}".rstrip() for part in figures["by_currency"]
+            )
         return f"{figures[key]} {figures['currency'] or ''}".rstrip()
 
     print_fields(

@@ -15,7 +15,6 @@ from tally.cache.http import etag_matches
 from tally.kit.errors import Conflict, NotFound, PreconditionFailed
 from tally.kit.pagination import Cursor, Page, Paging, read_all
 from tally.models import Project, ProjectMember, ProjectRole, User
-from tally.money import format_amount
 from tally.projects.auth import ProjectAccess, ProjectNotFound
 from tally.projects.repository import ProjectRepository
 from tally.projects.schemas import (
@@ -26,6 +25,7 @@ from tally.projects.schemas import (
     ProjectStatsRead,
     ProjectUpdate,
     SourceCount,
+    project_amounts,
     project_json,
 )
 from tally.results.repository import ResultRepository
@@ -194,9 +194,9 @@ class ProjectService:
         stats, last_job = await self.repository.stats(access.project_id)
         sources = await self.repository.source_counts(access.project_id)
         detail = (stats.detail if stats else None) or {}
-        # The sums add both sides: in one currency only when both sides name the same one.
-        named = {(detail.get(side) or {}).get("currency") for side in ("left", "right")}
-        currency = named.pop() if len(named) == 1 else None
+        amounts = project_amounts(
+            stats.matched_amount if stats else 0, stats.unmatched_amount if stats else 0, detail
+        )
         return ProjectStatsRead(
             project_id=access.project_id,
             sources=[
@@ -206,9 +206,7 @@ class ProjectService:
             record_count=sum(s.row_count for s in sources),
             matched_count=stats.matched_count if stats else 0,
             unmatched_count=stats.unmatched_count if stats else 0,
-            currency=currency,
-            matched_amount=format_amount(stats.matched_amount if stats else 0, currency),
-            unmatched_amount=format_amount(stats.unmatched_amount if stats else 0, currency),
+            **amounts,
             match_rate=stats.match_rate if stats else 0.0,
             last_job=LastJob.model_validate(last_job) if last_job else None,
             computed_at=stats.computed_at if stats else None,

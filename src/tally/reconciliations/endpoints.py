@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
 
+from tally.idempotency.guard import IDEMPOTENCY_ERRORS, IdempotentProjectWrite
 from tally.kit.errors import Forbidden, NotFound, error_responses
 from tally.kit.pagination import (
     CursorPage,
@@ -13,7 +14,7 @@ from tally.kit.pagination import (
     PageParams,
     page_params,
 )
-from tally.projects.auth import ProjectEditor, ProjectNotFound, ProjectReader
+from tally.projects.auth import ProjectNotFound, ProjectReader
 from tally.reconciliations.schemas import (
     OpenItemRead,
     OpenSide,
@@ -84,12 +85,15 @@ async def list_open_items(
     "/{reconciliation_id}/records/{record_id}/unsettle",
     operation_id="reconciliations_unsettle_record",
     response_model=UnsettleOutcome,
-    responses=error_responses(
-        ProjectNotFound, Forbidden, ReconciliationNotFound, NotFound, RecordNotSettled
-    ),
+    responses={
+        **IDEMPOTENCY_ERRORS,
+        **error_responses(
+            ProjectNotFound, Forbidden, ReconciliationNotFound, NotFound, RecordNotSettled
+        ),
+    },
 )
 async def unsettle_record(
-    access: ProjectEditor,
+    access: IdempotentProjectWrite,
     reconciliation_id: ReconciliationId,
     record_id: Annotated[int, Path(ge=1)],
     data: UnsettleRequest,

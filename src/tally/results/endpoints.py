@@ -25,7 +25,7 @@ from tally.kit.pagination import (
 )
 from tally.models import MatchTab
 from tally.money import to_units
-from tally.projects.auth import ProjectEditor, ProjectNotFound, ProjectReader
+from tally.projects.auth import ProjectNotFound, ProjectReader
 from tally.reconciliations.service import RecordsSettled
 from tally.results.bulk import BulkRefused, BulkReviewService
 from tally.results.export import (
@@ -230,10 +230,14 @@ async def confirm_match(
     "/matches/bulk",
     operation_id="matches_bulk_review",
     response_model=BulkOutcome,
-    responses={**_review_errors, **error_responses(MatchNotFound, BulkRefused)},
+    responses={
+        **IDEMPOTENCY_ERRORS,
+        **_review_errors,
+        **error_responses(MatchNotFound, BulkRefused),
+    },
 )
 async def bulk_review_matches(
-    access: ProjectEditor, job_id: JobId, data: BulkReview, session: Session
+    access: IdempotentProjectWrite, job_id: JobId, data: BulkReview, session: Session
 ) -> BulkOutcome:
     """Confirm or reject a list of matches, or every match a filter chooses (e.g. the
     suggestions of a rule at or above a score), in one transaction; each decision is audited.

@@ -44,7 +44,7 @@ from tally.kit.db import Database
 from tally.kit.hash_chain import GENESIS
 from tally.kit.threads import iterate_in_thread
 from tally.models import MatchTab, ReconciliationJob
-from tally.money import AMOUNT_SCALE, from_units
+from tally.money import AMOUNT_FACTOR, AMOUNT_SCALE, DEFAULT_EXPONENT, EXPONENTS, amount_decimal
 from tally.results.repository import EXPORT_START, ResultRepository
 from tally.results.schemas import (
     ExportFormat,
@@ -190,12 +190,15 @@ def _tab_query(tab: ResultTab, filters: ExportFilter) -> MatchQuery | RecordQuer
 
 
 def _match_row(row: Any) -> Row:
-    # The repository's columns, in COLUMNS order, with the evidence turned into its sentence.
+    # The repository's columns, in COLUMNS order, with the evidence turned into its sentence and
+    # the amounts in the record's currency's places.
     *fields, evidence = row
     amount_at = COLUMNS.index("amount")
     difference_at = COLUMNS.index("amount_difference")
-    fields[amount_at] = None if fields[amount_at] is None else from_units(fields[amount_at])
-    fields[difference_at] = from_units(fields[difference_at])
+    currency = fields[COLUMNS.index("currency")]
+    amount = fields[amount_at]
+    fields[amount_at] = None if amount is None else amount_decimal(amount, currency)
+    fields[difference_at] = amount_decimal(fields[difference_at], currency)
     return (*fields, _explanation(evidence))
 
 
@@ -206,10 +209,11 @@ def _explanation(evidence: str | None) -> str:
 
 
 def _record_row(tab: ResultTab, row: Any) -> Row:
-    side, record_id, row_number, reference, booked, valued, amount, *rest = row
+    side, record_id, row_number, reference, booked, valued, amount, currency, *rest = row
+    shown = amount_decimal(amount, currency)
     return _record_layout(
         str(tab),
-        (side, record_id, row_number, reference, booked, valued, from_units(amount), *rest),
+        (side, record_id, row_number, reference, booked, valued, shown, currency, *rest),
         None,
     )
 
@@ -390,7 +394,7 @@ def _record_copy_columns(tab: str, statement: Select[Any]) -> Select[Any]:
 
 def _safe_csv_block(block: bytes) -> bytes:
     """One block of COPY's CSV as the export's (csv_cell's rules, vectorised): money as exact
-    four-place decimals, scores as Python prints them, evidence explained, text formula-escaped."""
+    decimals in each row's currency's places, scores as Python prints them, evidence explained, text formula-escaped."""
     frame = pl.read_csv(
         block, has_header=False, new_columns=list(_COPY_COLUMNS), schema=_COPY_SCHEMA
     )
@@ -422,14 +426,23 @@ def _safe_csv_block(block: bytes) -> bytes:
 
 
 def _units_text(name: str) -> pl.Expr:
-    """Integer units as from_units prints them: exact, four places (``-9.9900``, ``-0.0500``)."""
+    """Integer units as amount_decimal prints them, by the row's ``currency``: its own places,
+    more only when the amount has more (``-9.99`` EUR, ``1200`` JPY, ``1.250`` BHD)."""
     units = pl.col(name)
     magnitude = units.abs()
+    digits = (magnitude % AMOUNT_FACTOR).cast(pl.String).str.zfill(AMOUNT_SCALE)
+    needed = digits.str.strip_chars_end("0").str.len_chars()
+    exponent = (
+        pl.col("currency")
+        .str.to_uppercase()
+        .replace_strict(EXPONENTS, default=DEFAULT_EXPONENT, return_dtype=pl.UInt32)
+        .fill_null(DEFAULT_EXPONENT)
+    )
+    places = pl.max_horizontal(exponent, needed)
     text = pl.concat_str(
         pl.when(units < 0).then(pl.lit("-")).otherwise(pl.lit("")),
-        (magnitude // 10**AMOUNT_SCALE).cast(pl.String),
-        pl.lit("."),
-        (magnitude % 10**AMOUNT_SCALE).cast(pl.String).str.zfill(AMOUNT_SCALE),
+        (magnitude // AMOUNT_FACTOR).cast(pl.String),
+        pl.when(places > 0).then(pl.lit(".") + digits.str.slice(0, places)).otherwise(pl.lit("")),
     )
     return text.alias(name)
 
@@ -454,14 +467,26 @@ def _illegal_characters() -> re.Pattern[str]:
     return pattern
 
 
+@lru_cache(maxsize=8)
+def _places_format(places: int) -> str:
+    return "0." + "0" * places if places > 0 else "0"
+
+
+def _number_format(value: Decimal) -> str:
+    exponent = value.as_tuple().exponent
+    return _places_format(-exponent if isinstance(exponent, int) and exponent < 0 else 0)
+
+
 class _Sheets:
     """A write-only workbook whose results continue on a new sheet at Excel's row limit."""
 
     def __init__(self, header: Sequence[str] = COLUMNS) -> None:
         from openpyxl import Workbook  # see _illegal_characters
+        from openpyxl.cell.cell import WriteOnlyCell
 
         self.header = header
         self.workbook = Workbook(write_only=True)
+        self.cell_type = WriteOnlyCell
         self.count = 0
         self.rows = 0
         self.sheet = self._new_sheet()
@@ -478,8 +503,16 @@ class _Sheets:
         for row in rows:
             if self.rows >= XLSX_MAX_ROWS:
                 self.sheet = self._new_sheet()
-            self.sheet.append([xlsx_cell(v) for v in row])
+            self.sheet.append([self._cell(v) for v in row])
             self.rows += 1
+
+    def _cell(self, value: Any) -> Any:
+        """An amount shows its currency's places (a number format: the value stays a number)."""
+        if not isinstance(value, Decimal):
+            return xlsx_cell(value)
+        cell = self.cell_type(self.sheet, value=value)
+        cell.number_format = _number_format(value)
+        return cell
 
     def add_quality(self, report: QualityReport) -> None:
         sheet = self.workbook.create_sheet("Quality")

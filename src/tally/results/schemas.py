@@ -174,6 +174,7 @@ class MatchRead(BaseModel):
             "examples": [
                 {
                     "id": 5012,
+                    "number": 214,
                     "job_id": 12,
                     "tab": "matched",
                     "status": "auto",
@@ -207,6 +208,10 @@ class MatchRead(BaseModel):
     )
 
     id: int
+    number: int | None = Field(
+        description='1, 2, 3 within the project, what people call it ("match 214"); the id '
+        "stays its key in URLs"
+    )
     job_id: int
     tab: MatchTab
     status: MatchStatus

@@ -518,7 +518,7 @@ class ResultService:
 
     async def _side_totals(
         self, job: ReconciliationJob, record_ids: Collection[int]
-    ) -> dict[str, dict[str, int]]:
+    ) -> dict[str, dict[str, Any]]:
         return await self.stats.side_totals(
             job.id, job.left_source_id, job.right_source_id, record_ids
         )
@@ -528,7 +528,7 @@ class ResultService:
         job: ReconciliationJob,
         events: Sequence[AuditEvent],
         record_ids: Collection[int],
-        before: dict[str, dict[str, int]],
+        before: dict[str, dict[str, Any]],
         shifts: Sequence[tuple[str | None, str]],
         match_ids: Collection[int],
         decisions_before: Sequence[Decision],
@@ -552,11 +552,9 @@ class ResultService:
             counts, dict
         ):
             sides: dict[str, Any] = {
-                side: {
-                    key: int(summary[side][key]) - before[side][key] + after[side][key]
-                    for key in SIDE_TOTALS
-                }
-                | {"currency": summary[side].get("currency")}  # a review moves no record
+                side: _moved(summary[side], before[side], after[side])
+                # a review moves no record from one currency to another
+                | {"currency": summary[side].get("currency")}
                 for side in ("left", "right")
             }
             matches = _shifted(counts, shifts)
@@ -930,6 +928,28 @@ def _amount_tolerance(
                 share = min(share, condition.cap_units)
             widest = max(widest, condition.abs_units, share)
     return widest
+
+
+def _moved(stored: dict[str, Any], before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """A side's stored totals, with the touched records counted ``before`` a review replaced by
+    their count ``after`` it: overall and per currency (when the stored totals have that split)."""
+    moved: dict[str, Any] = {
+        key: int(stored[key]) - before[key] + after[key] for key in SIDE_TOTALS
+    }
+    split = stored.get("by_currency")
+    if isinstance(split, dict):
+        by_currency: dict[str, dict[str, int]] = {}
+        for code in {*split, *before["by_currency"], *after["by_currency"]}:
+            empty = dict.fromkeys(SIDE_TOTALS, 0)
+            was, then, now = (
+                source.get(code, empty)
+                for source in (split, before["by_currency"], after["by_currency"])
+            )
+            by_currency[code] = {key: int(was[key]) - then[key] + now[key] for key in SIDE_TOTALS}
+        moved["by_currency"] = by_currency
+    else:
+        moved["by_currency"] = split  # none stored (an older summary) or not splittable
+    return moved
 
 
 def _sign_factors(rules: RuleSet) -> list[int]:

@@ -58,6 +58,7 @@ def match_read(
     currency = single_currency(r.currency for r in left)
     return MatchRead(
         id=match.id,
+        number=match.number,
         job_id=match.job_id,
         tab=MatchTab(match.tab),
         status=match.status,

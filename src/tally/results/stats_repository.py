@@ -50,9 +50,10 @@ class StatsRepository:
         left_source_id: int,
         right_source_id: int,
         record_ids: Collection[int] | None = None,
-    ) -> dict[str, dict[str, int]]:
+    ) -> dict[str, dict[str, Any]]:
         """``left``/``right``: records; claimed (held by a match: not in the unmatched tabs);
-        matched (settled) and unmatched, and their amounts.
+        matched (settled) and unmatched, and their amounts; ``by_currency`` the same per
+        currency the records name ("" for none), since amounts of two currencies never add.
 
         One pass: a record has at most one claiming link per job (the partial unique index), so
         joining the claiming links needs no grouping. With ``record_ids``, only those records
@@ -72,6 +73,7 @@ class StatsRepository:
         statement = (
             select(
                 Record.data_source_id,
+                Record.currency,
                 func.count().label("records"),
                 func.count(claims.c.record_id).label("claimed"),
                 func.coalesce(func.sum(claims.c.settled), 0).label("matched"),
@@ -84,24 +86,28 @@ class StatsRepository:
             )
             .outerjoin(claims, claims.c.record_id == Record.id)
             .where(Record.data_source_id.in_((left_source_id, right_source_id)))
-            .group_by(Record.data_source_id)
+            .group_by(Record.data_source_id, Record.currency)
         )
         if record_ids is not None:
             statement = statement.where(Record.id.in_(record_ids))
-        sides = {row.data_source_id: row for row in await self.session.execute(statement)}
+        groups: dict[int, dict[str, dict[str, int]]] = {}
+        for row in await self.session.execute(statement):
+            by_currency = groups.setdefault(row.data_source_id, {})
+            figures = by_currency.setdefault(row.currency or "", dict.fromkeys(SIDE_TOTALS, 0))
+            for key, value in (
+                ("records", row.records),
+                ("claimed", row.claimed),
+                ("matched", row.matched),
+                ("unmatched", row.records - row.matched),
+                ("matched_amount", row.matched_amount),
+                ("unmatched_amount", row.unmatched_amount),
+            ):
+                figures[key] += int(value)
 
-        def side(source_id: int) -> dict[str, int]:
-            row = sides.get(source_id)
-            if row is None:
-                return dict.fromkeys(SIDE_TOTALS, 0)
-            return {
-                "records": int(row.records),
-                "claimed": int(row.claimed),
-                "matched": int(row.matched),
-                "unmatched": int(row.records - row.matched),
-                "matched_amount": int(row.matched_amount),
-                "unmatched_amount": int(row.unmatched_amount),
-            }
+        def side(source_id: int) -> dict[str, Any]:
+            by_currency = groups.get(source_id, {})
+            totals = {key: sum(f[key] for f in by_currency.values()) for key in SIDE_TOTALS}
+            return {**totals, "by_currency": by_currency}
 
         return {"left": side(left_source_id), "right": side(right_source_id)}
 

@@ -15,7 +15,7 @@ import polars as pl
 from tally.models import CLAIMING_STATUSES, MatchCategory, match_origin
 from tally.money import single_currency
 from tally.reconciliations.repository import SideTotals
-from tally.results.stats_repository import SETTLED_STATUSES
+from tally.results.stats_repository import SETTLED_STATUSES, SIDE_TOTALS
 
 
 def totals_from_result(
@@ -58,6 +58,22 @@ def with_settled_before(totals: dict[str, Any], carried: Sequence[SideTotals]) -
         figures["claimed"] += settled.records
         figures["matched"] += settled.records
         figures["matched_amount"] += settled.size
+        by_currency = figures.get("by_currency")
+        if not settled.records or by_currency is None:
+            continue
+        if len(by_currency) <= 1:
+            # The running totals carry no currency: they join the side's one currency (or, with
+            # no record in the run's scope, stand alone). A side in several currencies cannot be
+            # split so and loses its breakdown: its amounts then show as unknown, never as a sum
+            # of different currencies (tally.jobs.schemas.present_side).
+            alone = by_currency.setdefault(
+                next(iter(by_currency), ""), dict.fromkeys(SIDE_TOTALS, 0)
+            )
+            for key in ("records", "claimed", "matched"):
+                alone[key] += settled.records
+            alone["matched_amount"] += settled.size
+        else:
+            figures["by_currency"] = None
 
 
 def decisions_from_result(matches: pl.DataFrame) -> list[list[Any]]:
@@ -73,29 +89,33 @@ def decisions_from_result(matches: pl.DataFrame) -> list[list[Any]]:
 
 
 def _side(records: pl.DataFrame, claimed: pl.DataFrame) -> dict[str, Any]:
-    joined = records.select("id", pl.col("amount").abs().alias("size")).join(
-        claimed.select(pl.col("record_id").alias("id"), "settled"), on="id", how="left"
-    )
+    currency = pl.col("currency") if "currency" in records.columns else pl.lit(None, pl.String)
+    joined = records.select(
+        "id", pl.col("amount").abs().alias("size"), currency.fill_null("").alias("currency")
+    ).join(claimed.select(pl.col("record_id").alias("id"), "settled"), on="id", how="left")
     settled = pl.col("settled").fill_null(False)
-    row = joined.select(
+    groups = joined.group_by("currency").agg(
         pl.len().alias("records"),
         pl.col("settled").is_not_null().sum().alias("claimed"),
         settled.sum().alias("matched"),
         pl.when(settled).then(pl.col("size")).otherwise(0).sum().alias("matched_amount"),
         pl.when(settled).then(0).otherwise(pl.col("size")).sum().alias("unmatched_amount"),
-    ).row(0, named=True)
-    total = int(row["records"])
-    matched = int(row["matched"] or 0)
+    )
+    by_currency = {
+        str(row["currency"]): {
+            "records": int(row["records"]),
+            "claimed": int(row["claimed"] or 0),
+            "matched": int(row["matched"] or 0),
+            "unmatched": int(row["records"]) - int(row["matched"] or 0),
+            "matched_amount": int(row["matched_amount"] or 0),
+            "unmatched_amount": int(row["unmatched_amount"] or 0),
+        }
+        for row in groups.iter_rows(named=True)
+    }
     return {
-        "records": total,
-        "claimed": int(row["claimed"] or 0),
-        "matched": matched,
-        "unmatched": total - matched,
-        "matched_amount": int(row["matched_amount"] or 0),
-        "unmatched_amount": int(row["unmatched_amount"] or 0),
-        "currency": single_currency(records["currency"].unique().to_list())
-        if "currency" in records.columns
-        else None,
+        **{key: sum(figures[key] for figures in by_currency.values()) for key in SIDE_TOTALS},
+        "currency": single_currency(by_currency),
+        "by_currency": by_currency,
     }
 
 

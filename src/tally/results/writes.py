@@ -26,8 +26,10 @@ from tally.models import (
     MatchCategory,
     MatchRecord,
     MatchStatus,
+    ReconciliationJob,
     match_origin,
     match_tab,
+    take_numbers,
 )
 from tally.models.base import Base
 from tally.results.partitions import PARTITIONED, partition_name
@@ -36,6 +38,7 @@ from tally.results.repository import ResultRepository
 MATCH_COLUMNS = (
     "id",
     "job_id",
+    "number",
     "rule",
     "rule_index",
     "score",
@@ -163,6 +166,7 @@ class ResultWriter:
             .with_columns(
                 pl.Series("id", await self._new_ids(Match, job_id, matches.height), pl.Int64),
                 pl.lit(job_id, pl.Int64).alias("job_id"),
+                await self._new_numbers(job_id, matches.height),
                 pl.col("amount").fill_null(0).cast(pl.Int64),
                 status_key.replace_strict(_TAB_OF, return_dtype=pl.String).alias("tab"),
                 status_key.replace_strict(_ORIGIN_OF, return_dtype=pl.String).alias("origin"),
@@ -181,6 +185,19 @@ class ResultWriter:
         return ResultRows(
             job_id, keyed.select(MATCH_COLUMNS), link_rows.select(LINK_COLUMNS), duplicate_rows
         )
+
+    async def _new_numbers(self, job_id: int, count: int) -> pl.Series:
+        """The numbers of the job's ``count`` matches within its project: one range, taken in one
+        statement whatever its size (tally.models.project_counter)."""
+        project_id = (
+            await self.session.execute(
+                select(ReconciliationJob.project_id).where(ReconciliationJob.id == job_id)
+            )
+        ).scalar_one()
+        dialect = (await self.session.connection()).dialect.name
+        taken = await self.session.execute(take_numbers(dialect, project_id, "match", count))
+        last = int(taken.one()[0])
+        return pl.int_range(last - count + 1, last + 1, dtype=pl.Int64, eager=True).alias("number")
 
     async def _new_ids(
         self, model: type[Match] | type[MatchRecord], job_id: int, count: int

@@ -5,6 +5,7 @@ from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Body, Path, Query, Request, Response, status
 
+from tally.idempotency.guard import IDEMPOTENCY_ERRORS, IdempotentProjectWrite
 from tally.kit.accepted import accepted_response, mark_accepted
 from tally.kit.errors import Forbidden, error_responses
 from tally.kit.pagination import CursorPage, CursorQuery, InvalidCursor
@@ -77,10 +78,13 @@ async def get_rule_set_versions(
     operation_id="rule_sets_create_draft",
     response_model=RuleSetVersionRead,
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(ProjectNotFound, Forbidden, RuleSetVersionNotFound),
+    responses={
+        **IDEMPOTENCY_ERRORS,
+        **error_responses(ProjectNotFound, Forbidden, RuleSetVersionNotFound),
+    },
 )
 async def create_rule_set_draft(
-    access: ProjectEditor, data: DraftCreate, session: Session
+    access: IdempotentProjectWrite, data: DraftCreate, session: Session
 ) -> RuleSetVersionRead:
     """A new draft version (given rules, or a copy of a version); backtest it, then activate."""
     return await RuleSetService(session).create_draft(access, data)
@@ -140,6 +144,7 @@ async def activate_rule_set_version(
     response_model=BacktestRead,
     status_code=status.HTTP_202_ACCEPTED,
     responses={
+        **IDEMPOTENCY_ERRORS,
         **accepted_response("The backtest is queued: poll Location until it completes"),
         **error_responses(
             ProjectNotFound,
@@ -151,7 +156,7 @@ async def activate_rule_set_version(
     },
 )
 async def create_rule_set_backtest(
-    access: ProjectEditor,
+    access: IdempotentProjectWrite,
     number: Number,
     data: BacktestCreate,
     session: Session,
@@ -217,16 +222,19 @@ async def get_rule_suggestions(
     operation_id="suggestions_create",
     response_model=list[SuggestionRead],
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(
-        ProjectNotFound,
-        Forbidden,
-        BacktestJobNotFound,
-        JobNotBacktestable,
-        TooManyRecordsForSuggestions,
-    ),
+    responses={
+        **IDEMPOTENCY_ERRORS,
+        **error_responses(
+            ProjectNotFound,
+            Forbidden,
+            BacktestJobNotFound,
+            JobNotBacktestable,
+            TooManyRecordsForSuggestions,
+        ),
+    },
 )
 async def create_rule_suggestions(
-    access: ProjectEditor,
+    access: IdempotentProjectWrite,
     session: Session,
     data: Annotated[SuggestionCreate | None, Body()] = None,
 ) -> list[SuggestionRead]:

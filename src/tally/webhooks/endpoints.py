@@ -5,8 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response, status
 
 from tally.config import Settings
+from tally.idempotency.guard import IDEMPOTENCY_ERRORS, IdempotentProjectOwnerWrite
 from tally.kit.accepted import accepted_response, mark_accepted
 from tally.kit.errors import Forbidden, error_responses
+from tally.kit.pagination import CursorPage, CursorQuery, InvalidCursor
 from tally.kit.tasks import TaskQueueDep
 from tally.projects.auth import ProjectNotFound, ProjectOwner, ProjectReader
 from tally.users.auth import Session
@@ -30,24 +32,32 @@ def _settings(request: Request) -> Settings:
 
 @router.get(
     "",
-    response_model=list[WebhookRead],
-    responses=error_responses(ProjectNotFound),
+    response_model=CursorPage[WebhookRead],
+    responses=error_responses(ProjectNotFound, InvalidCursor),
     operation_id="webhooks_list",
 )
-async def list_webhooks(access: ProjectReader, session: Session) -> list[WebhookRead]:
-    """The project's webhooks (their secrets are never shown again)."""
-    return [WebhookRead.of(hook) for hook in await WebhookService(session).list_hooks(access)]
+async def list_webhooks(
+    access: ProjectReader, session: Session, cursor: CursorQuery
+) -> CursorPage[WebhookRead]:
+    """The project's webhooks, oldest first, by cursor (their secrets are never shown again)."""
+    hooks, has_more = await WebhookService(session).page_hooks(access, cursor)
+    return CursorPage[WebhookRead](
+        items=[WebhookRead.of(hook) for hook in hooks], has_more=has_more
+    )
 
 
 @router.post(
     "",
     response_model=WebhookCreated,
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(ProjectNotFound, Forbidden, UnsafeWebhookUrl),
+    responses={
+        **IDEMPOTENCY_ERRORS,
+        **error_responses(ProjectNotFound, Forbidden, UnsafeWebhookUrl),
+    },
     operation_id="webhooks_create",
 )
 async def create_webhook(
-    access: ProjectOwner, data: WebhookCreate, session: Session, request: Request
+    access: IdempotentProjectOwnerWrite, data: WebhookCreate, session: Session, request: Request
 ) -> WebhookCreated:
     """Send the chosen events to an https URL on a public address, each delivery signed with
     the secret in this answer (its only appearance): header ``Tally-Signature: t=<unix
@@ -95,11 +105,14 @@ async def delete_webhook(access: ProjectOwner, webhook_id: int, session: Session
 @router.post(
     "/{webhook_id}/rotate-secret",
     response_model=WebhookCreated,
-    responses=error_responses(ProjectNotFound, Forbidden, WebhookNotFound),
+    responses={
+        **IDEMPOTENCY_ERRORS,
+        **error_responses(ProjectNotFound, Forbidden, WebhookNotFound),
+    },
     operation_id="webhooks_rotate_secret",
 )
 async def rotate_webhook_secret(
-    access: ProjectOwner, webhook_id: int, session: Session
+    access: IdempotentProjectOwnerWrite, webhook_id: int, session: Session
 ) -> WebhookCreated:
     """A new secret, shown this once; every attempt from now on is signed with it."""
     hook, secret = await WebhookService(session).rotate_secret(access, webhook_id)
@@ -111,13 +124,14 @@ async def rotate_webhook_secret(
     response_model=DeliveryRead,
     status_code=status.HTTP_202_ACCEPTED,
     responses={
+        **IDEMPOTENCY_ERRORS,
         **accepted_response("Queued: follow the delivery in the hook's log (Location)"),
         **error_responses(ProjectNotFound, Forbidden, WebhookNotFound),
     },
     operation_id="webhooks_send_test",
 )
 async def send_test_webhook(
-    access: ProjectOwner,
+    access: IdempotentProjectOwnerWrite,
     webhook_id: int,
     session: Session,
     queue: TaskQueueDep,
@@ -138,14 +152,17 @@ async def send_test_webhook(
 
 @router.get(
     "/{webhook_id}/deliveries",
-    response_model=list[DeliveryRead],
-    responses=error_responses(ProjectNotFound, WebhookNotFound),
+    response_model=CursorPage[DeliveryRead],
+    responses=error_responses(ProjectNotFound, WebhookNotFound, InvalidCursor),
     operation_id="webhooks_list_deliveries",
 )
 async def list_webhook_deliveries(
-    access: ProjectReader, webhook_id: int, session: Session
-) -> list[DeliveryRead]:
-    """The hook's last 100 deliveries, newest first, each with every attempt: status code,
-    latency and error."""
-    deliveries = await WebhookService(session).deliveries(access, webhook_id)
-    return [DeliveryRead.model_validate(delivery) for delivery in deliveries]
+    access: ProjectReader, webhook_id: int, session: Session, cursor: CursorQuery
+) -> CursorPage[DeliveryRead]:
+    """The hook's deliveries, newest first, by cursor, each with every attempt: status code,
+    latency and error. Finished deliveries leave the log after the retention period."""
+    deliveries, has_more = await WebhookService(session).page_deliveries(access, webhook_id, cursor)
+    return CursorPage[DeliveryRead](
+        items=[DeliveryRead.model_validate(delivery) for delivery in deliveries],
+        has_more=has_more,
+    )

@@ -8,9 +8,8 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from tally.kit.pagination import Cursor, cut, keyset
 from tally.models import DeliveryStatus, Webhook, WebhookAttempt, WebhookDelivery
-
-DELIVERY_LOG_LIMIT = 100
 
 
 class WebhookRepository:
@@ -23,10 +22,15 @@ class WebhookRepository:
         return hook
 
     async def list_for_project(self, project_id: int) -> list[Webhook]:
+        """Every hook of the project (the ones an event goes to)."""
         rows = await self.session.scalars(
             select(Webhook).where(Webhook.project_id == project_id).order_by(Webhook.id)
         )
         return list(rows)
+
+    async def page_for_project(self, project_id: int, cursor: Cursor) -> tuple[list[Webhook], bool]:
+        statement = select(Webhook).where(Webhook.project_id == project_id)
+        return cut(list(await self.session.scalars(keyset(statement, Webhook.id, cursor))), cursor)
 
     async def get_in_project(self, project_id: int, hook_id: int) -> Webhook | None:
         hook = await self.session.get(Webhook, hook_id)
@@ -58,18 +62,19 @@ class WebhookRepository:
     async def get_delivery(self, delivery_id: int) -> WebhookDelivery | None:
         return await self.session.get(WebhookDelivery, delivery_id)
 
-    async def deliveries(
-        self, hook_id: int, *, limit: int = DELIVERY_LOG_LIMIT
-    ) -> list[WebhookDelivery]:
-        """The hook's deliveries, newest first, each with its attempts."""
-        rows = await self.session.scalars(
+    async def page_deliveries(
+        self, hook_id: int, cursor: Cursor
+    ) -> tuple[list[WebhookDelivery], bool]:
+        """A page of the hook's deliveries, newest first, each with its attempts."""
+        statement = (
             select(WebhookDelivery)
             .where(WebhookDelivery.webhook_id == hook_id)
             .options(selectinload(WebhookDelivery.attempt_log))
-            .order_by(WebhookDelivery.id.desc())
-            .limit(limit)
         )
-        return list(rows)
+        rows = await self.session.scalars(
+            keyset(statement, WebhookDelivery.id, cursor, descending=True)
+        )
+        return cut(list(rows), cursor)
 
     async def delivery_with_log(self, delivery_id: int) -> WebhookDelivery | None:
         return await self.session.scalar(

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.config import Settings
 from tally.kit.errors import NotFound
+from tally.kit.pagination import Cursor, read_all
 from tally.kit.tasks.queue import TaskQueue
 from tally.models import (
     AuditEvent,
@@ -76,8 +77,13 @@ class WebhookService:
         self._audit(access, hook, "webhook.created", url=hook.url, events=hook.events)
         return hook, secret
 
+    async def page_hooks(self, access: ProjectAccess, cursor: Cursor) -> tuple[list[Webhook], bool]:
+        """A page of the project's hooks, oldest first, and whether more follow."""
+        return await self.repository.page_for_project(access.project_id, cursor)
+
     async def list_hooks(self, access: ProjectAccess) -> list[Webhook]:
-        return await self.repository.list_for_project(access.project_id)
+        """Every hook of the project, oldest first."""
+        return await read_all(lambda cursor: self.page_hooks(access, cursor), _id)
 
     async def get_hook(self, access: ProjectAccess, hook_id: int) -> Webhook:
         hook = await self.repository.get_in_project(access.project_id, hook_id)
@@ -130,10 +136,12 @@ class WebhookService:
         assert loaded is not None
         return loaded
 
-    async def deliveries(self, access: ProjectAccess, hook_id: int) -> list[WebhookDelivery]:
-        """The hook's delivery log, newest first, each delivery with its attempts."""
+    async def page_deliveries(
+        self, access: ProjectAccess, hook_id: int, cursor: Cursor
+    ) -> tuple[list[WebhookDelivery], bool]:
+        """A page of the hook's delivery log, newest first, each delivery with its attempts."""
         hook = await self.get_hook(access, hook_id)
-        return await self.repository.deliveries(hook.id)
+        return await self.repository.page_deliveries(hook.id, cursor)
 
     async def emit(
         self,
@@ -297,3 +305,7 @@ class WebhookService:
                 detail=detail,
             )
         )
+
+
+def _id(hook: Webhook) -> int:
+    return hook.id

@@ -38,11 +38,14 @@ from .chain_verification import ChainVerification
 from .comment_create import CommentCreate
 from .condition_evidence import ConditionEvidence
 from .condition_evidence_type import ConditionEvidenceType
+from .currency_amounts import CurrencyAmounts
+from .currency_figures import CurrencyFigures
 from .currency_statement import CurrencyStatement
 from .cursor_page_api_key_read import CursorPageApiKeyRead
 from .cursor_page_backtest_read import CursorPageBacktestRead
 from .cursor_page_data_source_append_read import CursorPageDataSourceAppendRead
 from .cursor_page_data_source_read import CursorPageDataSourceRead
+from .cursor_page_delivery_read import CursorPageDeliveryRead
 from .cursor_page_inbox_file_read import CursorPageInboxFileRead
 from .cursor_page_inbox_read import CursorPageInboxRead
 from .cursor_page_invitation_read import CursorPageInvitationRead
@@ -50,7 +53,9 @@ from .cursor_page_job_read import CursorPageJobRead
 from .cursor_page_member_read import CursorPageMemberRead
 from .cursor_page_reconciliation_read import CursorPageReconciliationRead
 from .cursor_page_rule_set_version_read import CursorPageRuleSetVersionRead
+from .cursor_page_signoff_read import CursorPageSignoffRead
 from .cursor_page_suggestion_read import CursorPageSuggestionRead
+from .cursor_page_webhook_read import CursorPageWebhookRead
 from .data_source_append_read import DataSourceAppendRead
 from .data_source_append_read_error_type_0 import DataSourceAppendReadErrorType0
 from .data_source_read import DataSourceRead
@@ -266,11 +271,14 @@ __all__ = (
     "CommentCreate",
     "ConditionEvidence",
     "ConditionEvidenceType",
+    "CurrencyAmounts",
+    "CurrencyFigures",
     "CurrencyStatement",
     "CursorPageApiKeyRead",
     "CursorPageBacktestRead",
     "CursorPageDataSourceAppendRead",
     "CursorPageDataSourceRead",
+    "CursorPageDeliveryRead",
     "CursorPageInboxFileRead",
     "CursorPageInboxRead",
     "CursorPageInvitationRead",
@@ -278,7 +286,9 @@ __all__ = (
     "CursorPageMemberRead",
     "CursorPageReconciliationRead",
     "CursorPageRuleSetVersionRead",
+    "CursorPageSignoffRead",
     "CursorPageSuggestionRead",
+    "CursorPageWebhookRead",
     "DataSourceAppendRead",
     "DataSourceAppendReadErrorType0",
     "DataSourceRead",

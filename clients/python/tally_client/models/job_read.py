@@ -30,6 +30,8 @@ class JobRead:
         finished_at (datetime.datetime | None):
         id (int):
         left_source_id (int):
+        number (int): 1, 2, 3 within the project, never reused, what people call it ("job 7"); the id stays its key in
+            URLs
         progress (float):
         project_id (int):
         right_source_id (int):
@@ -55,6 +57,7 @@ class JobRead:
     finished_at: datetime.datetime | None
     id: int
     left_source_id: int
+    number: int
     progress: float
     project_id: int
     right_source_id: int
@@ -91,6 +94,8 @@ class JobRead:
         id = self.id
 
         left_source_id = self.left_source_id
+
+        number = self.number
 
         progress = self.progress
 
@@ -156,6 +161,7 @@ class JobRead:
                 "finished_at": finished_at,
                 "id": id,
                 "left_source_id": left_source_id,
+                "number": number,
                 "progress": progress,
                 "project_id": project_id,
                 "right_source_id": right_source_id,
@@ -215,6 +221,8 @@ class JobRead:
         id = d.pop("id")
 
         left_source_id = d.pop("left_source_id")
+
+        number = d.pop("number")
 
         progress = d.pop("progress")
 
@@ -325,6 +333,7 @@ class JobRead:
             finished_at=finished_at,
             id=id,
             left_source_id=left_source_id,
+            number=number,
             progress=progress,
             project_id=project_id,
             right_source_id=right_source_id,

@@ -37,6 +37,7 @@ class MatchRead:
         id (int):
         job_id (int):
         left (list[RecordRead]):
+        number (int | None): 1, 2, 3 within the project, what people call it ("match 214"); the id stays its key in URLs
         origin (MatchOrigin): What produced a match; kept when a reviewer changes its status, for the quality report.
         right (list[RecordRead]):
         rule (str):
@@ -60,6 +61,7 @@ class MatchRead:
     id: int
     job_id: int
     left: list[RecordRead]
+    number: int | None
     origin: MatchOrigin
     right: list[RecordRead]
     rule: str
@@ -110,6 +112,9 @@ class MatchRead:
             left_item = left_item_data.to_dict()
             left.append(left_item)
 
+        number: int | None
+        number = self.number
+
         origin = self.origin.value
 
         right = []
@@ -146,6 +151,7 @@ class MatchRead:
                 "id": id,
                 "job_id": job_id,
                 "left": left,
+                "number": number,
                 "origin": origin,
                 "right": right,
                 "rule": rule,
@@ -233,6 +239,13 @@ class MatchRead:
 
             left.append(left_item)
 
+        def _parse_number(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        number = _parse_number(d.pop("number"))
+
         origin = MatchOrigin(d.pop("origin"))
 
         right = []
@@ -272,6 +285,7 @@ class MatchRead:
             id=id,
             job_id=job_id,
             left=left,
+            number=number,
             origin=origin,
             right=right,
             rule=rule,

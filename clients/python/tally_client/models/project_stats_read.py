@@ -7,7 +7,10 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
+    from ..models.currency_amounts import CurrencyAmounts
     from ..models.last_job import LastJob
     from ..models.source_count import SourceCount
 
@@ -20,29 +23,33 @@ class ProjectStatsRead:
     """
     Attributes:
         computed_at (datetime.datetime | None):
-        currency (None | str): The currency of both amounts (None when the sources name none or differ)
+        currency (None | str): The currency of both amounts (None when the sources name none or several)
         last_job (LastJob | None):
         match_rate (float): Share of the last completed job's records matched, 0-1
-        matched_amount (str): Matched money, counted once (the left side)
+        matched_amount (None | str): Matched money, counted once (the left side); null when the records are in several
+            currencies (see by_currency)
         matched_count (int):
         project_id (int):
         record_count (int):
         sources (list[SourceCount]):
-        unmatched_amount (str): Open items of both sides
+        unmatched_amount (None | str): Open items of both sides; null when the records are in several currencies
         unmatched_count (int):
+        by_currency (list[CurrencyAmounts] | None | Unset): Per currency, when the records are in several (amounts of
+            different currencies are never added); null when in one
     """
 
     computed_at: datetime.datetime | None
     currency: None | str
     last_job: LastJob | None
     match_rate: float
-    matched_amount: str
+    matched_amount: None | str
     matched_count: int
     project_id: int
     record_count: int
     sources: list[SourceCount]
-    unmatched_amount: str
+    unmatched_amount: None | str
     unmatched_count: int
+    by_currency: list[CurrencyAmounts] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -65,6 +72,7 @@ class ProjectStatsRead:
 
         match_rate = self.match_rate
 
+        matched_amount: None | str
         matched_amount = self.matched_amount
 
         matched_count = self.matched_count
@@ -78,9 +86,22 @@ class ProjectStatsRead:
             sources_item = sources_item_data.to_dict()
             sources.append(sources_item)
 
+        unmatched_amount: None | str
         unmatched_amount = self.unmatched_amount
 
         unmatched_count = self.unmatched_count
+
+        by_currency: list[dict[str, Any]] | None | Unset
+        if isinstance(self.by_currency, Unset):
+            by_currency = UNSET
+        elif isinstance(self.by_currency, list):
+            by_currency = []
+            for by_currency_type_0_item_data in self.by_currency:
+                by_currency_type_0_item = by_currency_type_0_item_data.to_dict()
+                by_currency.append(by_currency_type_0_item)
+
+        else:
+            by_currency = self.by_currency
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -99,11 +120,14 @@ class ProjectStatsRead:
                 "unmatched_count": unmatched_count,
             }
         )
+        if by_currency is not UNSET:
+            field_dict["by_currency"] = by_currency
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.currency_amounts import CurrencyAmounts  # noqa: PLC0415
         from ..models.last_job import LastJob  # noqa: PLC0415
         from ..models.source_count import SourceCount  # noqa: PLC0415
 
@@ -148,7 +172,12 @@ class ProjectStatsRead:
 
         match_rate = d.pop("match_rate")
 
-        matched_amount = d.pop("matched_amount")
+        def _parse_matched_amount(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        matched_amount = _parse_matched_amount(d.pop("matched_amount"))
 
         matched_count = d.pop("matched_count")
 
@@ -163,9 +192,38 @@ class ProjectStatsRead:
 
             sources.append(sources_item)
 
-        unmatched_amount = d.pop("unmatched_amount")
+        def _parse_unmatched_amount(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        unmatched_amount = _parse_unmatched_amount(d.pop("unmatched_amount"))
 
         unmatched_count = d.pop("unmatched_count")
+
+        def _parse_by_currency(data: object) -> list[CurrencyAmounts] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                by_currency_type_0 = []
+                _by_currency_type_0 = data
+                for by_currency_type_0_item_data in _by_currency_type_0:
+                    by_currency_type_0_item = CurrencyAmounts.from_dict(
+                        by_currency_type_0_item_data
+                    )
+
+                    by_currency_type_0.append(by_currency_type_0_item)
+
+                return by_currency_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[CurrencyAmounts] | None | Unset, data)
+
+        by_currency = _parse_by_currency(d.pop("by_currency", UNSET))
 
         project_stats_read = cls(
             computed_at=computed_at,
@@ -179,6 +237,7 @@ class ProjectStatsRead:
             sources=sources,
             unmatched_amount=unmatched_amount,
             unmatched_count=unmatched_count,
+            by_currency=by_currency,
         )
 
         project_stats_read.additional_properties = d

@@ -2,7 +2,7 @@
 signed statements are stored one section per currency (``currencies``), as the API now reads them
 
 Revision ID: 0029_simulation
-Revises: 0025_webhooks
+Revises: 0028_numbering
 Create Date: 2026-12-07
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0029_simulation"
-down_revision: str | None = "0025_webhooks"
+down_revision: str | None = "0028_numbering"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

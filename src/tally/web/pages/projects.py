@@ -106,7 +106,12 @@ def job_match_rate(job: ReconciliationJob) -> float | None:
 def chart_data(stats: ProjectStatsRead, jobs: list[ReconciliationJob]) -> dict[str, Any]:
     """What the three overview charts plot; every series also renders as a table for readers."""
     rates = [
-        {"t": int(job.finished_at.timestamp()), "job": job.id, "rate": round(rate * 100, 2)}
+        {
+            "t": int(job.finished_at.timestamp()),
+            "job": job.id,
+            "number": job.number,
+            "rate": round(rate * 100, 2),
+        }
         for job in reversed(jobs)
         if job.finished_at is not None and (rate := job_match_rate(job)) is not None
     ]
@@ -117,10 +122,10 @@ def chart_data(stats: ProjectStatsRead, jobs: list[ReconciliationJob]) -> dict[s
     ages = detail.get("unmatched_by_age") or []
     return {
         "match_rate": rates,
-        "amounts": {
-            "matched": str(stats.matched_amount),
-            "unmatched": str(stats.unmatched_amount),
-        },
+        # One currency's amounts; several currencies show as a table, never one chart's sum.
+        "amounts": None
+        if stats.by_currency or stats.matched_amount is None
+        else {"matched": str(stats.matched_amount), "unmatched": str(stats.unmatched_amount)},
         "ages": ages,
     }
 

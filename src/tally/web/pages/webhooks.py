@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.config import Settings
+from tally.kit.pagination import Cursor
 from tally.kit.tasks import TaskQueueDep
 from tally.projects.auth import ProjectAccess
 from tally.projects.service import ProjectService
@@ -46,7 +47,10 @@ async def _page(
 ) -> Response:
     service = WebhookService(session)
     hooks = await service.list_hooks(access)
-    log = {hook.id: (await service.deliveries(access, hook.id))[:LOG_ROWS] for hook in hooks}
+    log = {
+        hook.id: (await service.page_deliveries(access, hook.id, Cursor(limit=LOG_ROWS)))[0]
+        for hook in hooks
+    }
     return render(
         request,
         "webhooks/list.html",

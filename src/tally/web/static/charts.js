@@ -44,7 +44,7 @@
     if (kind === "match_rate") {
       // One point per completed job, oldest first; the x axis names the job.
       var points = data.match_rate;
-      var jobs = points.map(function (p) { return "#" + p.job; });
+      var jobs = points.map(function (p) { return "#" + p.number; });
       return new uPlot({
         width: dims.width, height: dims.height, legend: { show: false },
         scales: { x: { time: false, range: [-0.5, points.length - 0.5] }, y: { range: [0, 100] } },

@@ -9,15 +9,18 @@ from ...client import AuthenticatedClient, Client
 from ...models.bulk_exception_outcome import BulkExceptionOutcome
 from ...models.bulk_exceptions import BulkExceptions
 from ...models.error_body import ErrorBody
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     project_id: int,
     *,
     body: BulkExceptions,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -99,6 +102,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: BulkExceptions,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[BulkExceptionOutcome | ErrorBody]:
     """Bulk Update Exceptions
 
@@ -108,6 +112,8 @@ def sync_detailed(
 
     Args:
         project_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (BulkExceptions): Assign, comment on or write off many exceptions in one transaction:
             listed by id, or
             every unresolved exception a filter chooses (e.g. all open items below an amount).
@@ -123,6 +129,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         project_id=project_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -137,6 +144,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: BulkExceptions,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> BulkExceptionOutcome | ErrorBody | None:
     """Bulk Update Exceptions
 
@@ -146,6 +154,8 @@ def sync(
 
     Args:
         project_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (BulkExceptions): Assign, comment on or write off many exceptions in one transaction:
             listed by id, or
             every unresolved exception a filter chooses (e.g. all open items below an amount).
@@ -162,6 +172,7 @@ def sync(
         project_id=project_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -170,6 +181,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: BulkExceptions,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[BulkExceptionOutcome | ErrorBody]:
     """Bulk Update Exceptions
 
@@ -179,6 +191,8 @@ async def asyncio_detailed(
 
     Args:
         project_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (BulkExceptions): Assign, comment on or write off many exceptions in one transaction:
             listed by id, or
             every unresolved exception a filter chooses (e.g. all open items below an amount).
@@ -194,6 +208,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         project_id=project_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -206,6 +221,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: BulkExceptions,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> BulkExceptionOutcome | ErrorBody | None:
     """Bulk Update Exceptions
 
@@ -215,6 +231,8 @@ async def asyncio(
 
     Args:
         project_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (BulkExceptions): Assign, comment on or write off many exceptions in one transaction:
             listed by id, or
             every unresolved exception a filter chooses (e.g. all open items below an amount).
@@ -232,5 +250,6 @@ async def asyncio(
             project_id=project_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -9,7 +9,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.error_body import ErrorBody
 from ...models.exception_detail import ExceptionDetail
 from ...models.reopen_request import ReopenRequest
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
@@ -17,8 +17,11 @@ def _get_kwargs(
     exception_id: int,
     *,
     body: ReopenRequest,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -102,6 +105,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: ReopenRequest,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[ErrorBody | ExceptionDetail]:
     """Reopen Exception
 
@@ -110,6 +114,8 @@ def sync_detailed(
     Args:
         project_id (int):
         exception_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (ReopenRequest):
 
     Raises:
@@ -124,6 +130,7 @@ def sync_detailed(
         project_id=project_id,
         exception_id=exception_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -139,6 +146,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: ReopenRequest,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> ErrorBody | ExceptionDetail | None:
     """Reopen Exception
 
@@ -147,6 +155,8 @@ def sync(
     Args:
         project_id (int):
         exception_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (ReopenRequest):
 
     Raises:
@@ -162,6 +172,7 @@ def sync(
         exception_id=exception_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -171,6 +182,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: ReopenRequest,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[ErrorBody | ExceptionDetail]:
     """Reopen Exception
 
@@ -179,6 +191,8 @@ async def asyncio_detailed(
     Args:
         project_id (int):
         exception_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (ReopenRequest):
 
     Raises:
@@ -193,6 +207,7 @@ async def asyncio_detailed(
         project_id=project_id,
         exception_id=exception_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -206,6 +221,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: ReopenRequest,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> ErrorBody | ExceptionDetail | None:
     """Reopen Exception
 
@@ -214,6 +230,8 @@ async def asyncio(
     Args:
         project_id (int):
         exception_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (ReopenRequest):
 
     Raises:
@@ -230,5 +248,6 @@ async def asyncio(
             exception_id=exception_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -9,7 +9,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.error_body import ErrorBody
 from ...models.exception_detail import ExceptionDetail
 from ...models.resolve_request import ResolveRequest
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
@@ -17,8 +17,11 @@ def _get_kwargs(
     exception_id: int,
     *,
     body: ResolveRequest,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -102,6 +105,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: ResolveRequest,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[ErrorBody | ExceptionDetail]:
     """Resolve Exception
 
@@ -111,6 +115,8 @@ def sync_detailed(
     Args:
         project_id (int):
         exception_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (ResolveRequest): Resolve an exception by a write-off or an explanation. (Matched is
             reached by matching
             the record: a job, a confirmation or a manual match resolves it.)
@@ -127,6 +133,7 @@ def sync_detailed(
         project_id=project_id,
         exception_id=exception_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -142,6 +149,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: ResolveRequest,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> ErrorBody | ExceptionDetail | None:
     """Resolve Exception
 
@@ -151,6 +159,8 @@ def sync(
     Args:
         project_id (int):
         exception_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (ResolveRequest): Resolve an exception by a write-off or an explanation. (Matched is
             reached by matching
             the record: a job, a confirmation or a manual match resolves it.)
@@ -168,6 +178,7 @@ def sync(
         exception_id=exception_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -177,6 +188,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: ResolveRequest,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[ErrorBody | ExceptionDetail]:
     """Resolve Exception
 
@@ -186,6 +198,8 @@ async def asyncio_detailed(
     Args:
         project_id (int):
         exception_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (ResolveRequest): Resolve an exception by a write-off or an explanation. (Matched is
             reached by matching
             the record: a job, a confirmation or a manual match resolves it.)
@@ -202,6 +216,7 @@ async def asyncio_detailed(
         project_id=project_id,
         exception_id=exception_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -215,6 +230,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: ResolveRequest,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> ErrorBody | ExceptionDetail | None:
     """Resolve Exception
 
@@ -224,6 +240,8 @@ async def asyncio(
     Args:
         project_id (int):
         exception_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (ResolveRequest): Resolve an exception by a write-off or an explanation. (Matched is
             reached by matching
             the record: a job, a confirmation or a manual match resolves it.)
@@ -242,5 +260,6 @@ async def asyncio(
             exception_id=exception_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -9,15 +9,18 @@ from ...client import AuthenticatedClient, Client
 from ...models.error_body import ErrorBody
 from ...models.import_profile_create import ImportProfileCreate
 from ...models.import_profile_read import ImportProfileRead
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     project_id: int,
     *,
     body: ImportProfileCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -99,6 +102,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: ImportProfileCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[ErrorBody | ImportProfileRead]:
     """Create Import Profile
 
@@ -106,6 +110,8 @@ def sync_detailed(
 
     Args:
         project_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (ImportProfileCreate):
 
     Raises:
@@ -119,6 +125,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         project_id=project_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -133,6 +140,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: ImportProfileCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> ErrorBody | ImportProfileRead | None:
     """Create Import Profile
 
@@ -140,6 +148,8 @@ def sync(
 
     Args:
         project_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (ImportProfileCreate):
 
     Raises:
@@ -154,6 +164,7 @@ def sync(
         project_id=project_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -162,6 +173,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: ImportProfileCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[ErrorBody | ImportProfileRead]:
     """Create Import Profile
 
@@ -169,6 +181,8 @@ async def asyncio_detailed(
 
     Args:
         project_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (ImportProfileCreate):
 
     Raises:
@@ -182,6 +196,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         project_id=project_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -194,6 +209,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: ImportProfileCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> ErrorBody | ImportProfileRead | None:
     """Create Import Profile
 
@@ -201,6 +217,8 @@ async def asyncio(
 
     Args:
         project_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (ImportProfileCreate):
 
     Raises:
@@ -216,5 +234,6 @@ async def asyncio(
             project_id=project_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

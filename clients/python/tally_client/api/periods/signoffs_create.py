@@ -9,7 +9,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.error_body import ErrorBody
 from ...models.signoff_create import SignoffCreate
 from ...models.signoff_detail import SignoffDetail
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
@@ -17,8 +17,11 @@ def _get_kwargs(
     reconciliation_id: int,
     *,
     body: SignoffCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -102,6 +105,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: SignoffCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[ErrorBody | SignoffDetail]:
     """Sign Off Period
 
@@ -112,6 +116,8 @@ def sync_detailed(
     Args:
         project_id (int):
         reconciliation_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (SignoffCreate):
 
     Raises:
@@ -126,6 +132,7 @@ def sync_detailed(
         project_id=project_id,
         reconciliation_id=reconciliation_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -141,6 +148,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: SignoffCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> ErrorBody | SignoffDetail | None:
     """Sign Off Period
 
@@ -151,6 +159,8 @@ def sync(
     Args:
         project_id (int):
         reconciliation_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (SignoffCreate):
 
     Raises:
@@ -166,6 +176,7 @@ def sync(
         reconciliation_id=reconciliation_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -175,6 +186,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: SignoffCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[ErrorBody | SignoffDetail]:
     """Sign Off Period
 
@@ -185,6 +197,8 @@ async def asyncio_detailed(
     Args:
         project_id (int):
         reconciliation_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (SignoffCreate):
 
     Raises:
@@ -199,6 +213,7 @@ async def asyncio_detailed(
         project_id=project_id,
         reconciliation_id=reconciliation_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -212,6 +227,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: SignoffCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> ErrorBody | SignoffDetail | None:
     """Sign Off Period
 
@@ -222,6 +238,8 @@ async def asyncio(
     Args:
         project_id (int):
         reconciliation_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (SignoffCreate):
 
     Raises:
@@ -238,5 +256,6 @@ async def asyncio(
             reconciliation_id=reconciliation_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -6,15 +6,39 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.cursor_page_signoff_read import CursorPageSignoffRead
 from ...models.error_body import ErrorBody
-from ...models.signoff_read import SignoffRead
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     project_id: int,
     reconciliation_id: int,
+    *,
+    starting_after: int | None | Unset = UNSET,
+    ending_before: int | None | Unset = UNSET,
+    limit: int | Unset = 20,
 ) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    json_starting_after: int | None | Unset
+    if isinstance(starting_after, Unset):
+        json_starting_after = UNSET
+    else:
+        json_starting_after = starting_after
+    params["starting_after"] = json_starting_after
+
+    json_ending_before: int | None | Unset
+    if isinstance(ending_before, Unset):
+        json_ending_before = UNSET
+    else:
+        json_ending_before = ending_before
+    params["ending_before"] = json_ending_before
+
+    params["limit"] = limit
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -22,6 +46,7 @@ def _get_kwargs(
             project_id=quote(str(project_id), safe=""),
             reconciliation_id=quote(str(reconciliation_id), safe=""),
         ),
+        "params": params,
     }
 
     return _kwargs
@@ -29,16 +54,16 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorBody | list[SignoffRead] | None:
+) -> CursorPageSignoffRead | ErrorBody | None:
     if response.status_code == 200:
-        response_200 = []
-        _response_200 = response.json()
-        for response_200_item_data in _response_200:
-            response_200_item = SignoffRead.from_dict(response_200_item_data)
-
-            response_200.append(response_200_item)
+        response_200 = CursorPageSignoffRead.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorBody.from_dict(response.json())
+
+        return response_400
 
     if response.status_code == 401:
         response_401 = ErrorBody.from_dict(response.json())
@@ -68,7 +93,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorBody | list[SignoffRead]]:
+) -> Response[CursorPageSignoffRead | ErrorBody]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -82,26 +107,37 @@ def sync_detailed(
     reconciliation_id: int,
     *,
     client: AuthenticatedClient,
-) -> Response[ErrorBody | list[SignoffRead]]:
+    starting_after: int | None | Unset = UNSET,
+    ending_before: int | None | Unset = UNSET,
+    limit: int | Unset = 20,
+) -> Response[CursorPageSignoffRead | ErrorBody]:
     """List Signoffs
 
-     Every sign-off of the reconciliation, newest first (reopened ones too).
+     The reconciliation's sign-offs, newest first (reopened ones too), by cursor.
 
     Args:
         project_id (int):
         reconciliation_id (int):
+        starting_after (int | None | Unset): An item's id: the page of items after it in the
+            list's order
+        ending_before (int | None | Unset): An item's id: the page of items before it in the
+            list's order
+        limit (int | Unset): Items per page, at most 200 Default: 20.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorBody | list[SignoffRead]]
+        Response[CursorPageSignoffRead | ErrorBody]
     """
 
     kwargs = _get_kwargs(
         project_id=project_id,
         reconciliation_id=reconciliation_id,
+        starting_after=starting_after,
+        ending_before=ending_before,
+        limit=limit,
     )
 
     response = client.get_httpx_client().request(
@@ -116,27 +152,38 @@ def sync(
     reconciliation_id: int,
     *,
     client: AuthenticatedClient,
-) -> ErrorBody | list[SignoffRead] | None:
+    starting_after: int | None | Unset = UNSET,
+    ending_before: int | None | Unset = UNSET,
+    limit: int | Unset = 20,
+) -> CursorPageSignoffRead | ErrorBody | None:
     """List Signoffs
 
-     Every sign-off of the reconciliation, newest first (reopened ones too).
+     The reconciliation's sign-offs, newest first (reopened ones too), by cursor.
 
     Args:
         project_id (int):
         reconciliation_id (int):
+        starting_after (int | None | Unset): An item's id: the page of items after it in the
+            list's order
+        ending_before (int | None | Unset): An item's id: the page of items before it in the
+            list's order
+        limit (int | Unset): Items per page, at most 200 Default: 20.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorBody | list[SignoffRead]
+        CursorPageSignoffRead | ErrorBody
     """
 
     return sync_detailed(
         project_id=project_id,
         reconciliation_id=reconciliation_id,
         client=client,
+        starting_after=starting_after,
+        ending_before=ending_before,
+        limit=limit,
     ).parsed
 
 
@@ -145,26 +192,37 @@ async def asyncio_detailed(
     reconciliation_id: int,
     *,
     client: AuthenticatedClient,
-) -> Response[ErrorBody | list[SignoffRead]]:
+    starting_after: int | None | Unset = UNSET,
+    ending_before: int | None | Unset = UNSET,
+    limit: int | Unset = 20,
+) -> Response[CursorPageSignoffRead | ErrorBody]:
     """List Signoffs
 
-     Every sign-off of the reconciliation, newest first (reopened ones too).
+     The reconciliation's sign-offs, newest first (reopened ones too), by cursor.
 
     Args:
         project_id (int):
         reconciliation_id (int):
+        starting_after (int | None | Unset): An item's id: the page of items after it in the
+            list's order
+        ending_before (int | None | Unset): An item's id: the page of items before it in the
+            list's order
+        limit (int | Unset): Items per page, at most 200 Default: 20.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorBody | list[SignoffRead]]
+        Response[CursorPageSignoffRead | ErrorBody]
     """
 
     kwargs = _get_kwargs(
         project_id=project_id,
         reconciliation_id=reconciliation_id,
+        starting_after=starting_after,
+        ending_before=ending_before,
+        limit=limit,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -177,21 +235,29 @@ async def asyncio(
     reconciliation_id: int,
     *,
     client: AuthenticatedClient,
-) -> ErrorBody | list[SignoffRead] | None:
+    starting_after: int | None | Unset = UNSET,
+    ending_before: int | None | Unset = UNSET,
+    limit: int | Unset = 20,
+) -> CursorPageSignoffRead | ErrorBody | None:
     """List Signoffs
 
-     Every sign-off of the reconciliation, newest first (reopened ones too).
+     The reconciliation's sign-offs, newest first (reopened ones too), by cursor.
 
     Args:
         project_id (int):
         reconciliation_id (int):
+        starting_after (int | None | Unset): An item's id: the page of items after it in the
+            list's order
+        ending_before (int | None | Unset): An item's id: the page of items before it in the
+            list's order
+        limit (int | Unset): Items per page, at most 200 Default: 20.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorBody | list[SignoffRead]
+        CursorPageSignoffRead | ErrorBody
     """
 
     return (
@@ -199,5 +265,8 @@ async def asyncio(
             project_id=project_id,
             reconciliation_id=reconciliation_id,
             client=client,
+            starting_after=starting_after,
+            ending_before=ending_before,
+            limit=limit,
         )
     ).parsed

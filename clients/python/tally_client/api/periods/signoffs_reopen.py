@@ -9,7 +9,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.error_body import ErrorBody
 from ...models.signoff_detail import SignoffDetail
 from ...models.signoff_reopen import SignoffReopen
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
@@ -18,8 +18,11 @@ def _get_kwargs(
     signoff_id: int,
     *,
     body: SignoffReopen,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -105,6 +108,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: SignoffReopen,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[ErrorBody | SignoffDetail]:
     """Reopen Period
 
@@ -114,6 +118,8 @@ def sync_detailed(
         project_id (int):
         reconciliation_id (int):
         signoff_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (SignoffReopen):
 
     Raises:
@@ -129,6 +135,7 @@ def sync_detailed(
         reconciliation_id=reconciliation_id,
         signoff_id=signoff_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -145,6 +152,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: SignoffReopen,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> ErrorBody | SignoffDetail | None:
     """Reopen Period
 
@@ -154,6 +162,8 @@ def sync(
         project_id (int):
         reconciliation_id (int):
         signoff_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (SignoffReopen):
 
     Raises:
@@ -170,6 +180,7 @@ def sync(
         signoff_id=signoff_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -180,6 +191,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: SignoffReopen,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[ErrorBody | SignoffDetail]:
     """Reopen Period
 
@@ -189,6 +201,8 @@ async def asyncio_detailed(
         project_id (int):
         reconciliation_id (int):
         signoff_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (SignoffReopen):
 
     Raises:
@@ -204,6 +218,7 @@ async def asyncio_detailed(
         reconciliation_id=reconciliation_id,
         signoff_id=signoff_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -218,6 +233,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: SignoffReopen,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> ErrorBody | SignoffDetail | None:
     """Reopen Period
 
@@ -227,6 +243,8 @@ async def asyncio(
         project_id (int):
         reconciliation_id (int):
         signoff_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (SignoffReopen):
 
     Raises:
@@ -244,5 +262,6 @@ async def asyncio(
             signoff_id=signoff_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -10,15 +10,18 @@ from ...models.error_body import ErrorBody
 from ...models.invitation_created import InvitationCreated
 from ...models.member_add import MemberAdd
 from ...models.member_read import MemberRead
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     project_id: int,
     *,
     body: MemberAdd,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -105,6 +108,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: MemberAdd,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[ErrorBody | InvitationCreated | MemberRead]:
     """Add Member
 
@@ -114,6 +118,8 @@ def sync_detailed(
 
     Args:
         project_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (MemberAdd):
 
     Raises:
@@ -127,6 +133,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         project_id=project_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -141,6 +148,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: MemberAdd,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> ErrorBody | InvitationCreated | MemberRead | None:
     """Add Member
 
@@ -150,6 +158,8 @@ def sync(
 
     Args:
         project_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (MemberAdd):
 
     Raises:
@@ -164,6 +174,7 @@ def sync(
         project_id=project_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -172,6 +183,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: MemberAdd,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[ErrorBody | InvitationCreated | MemberRead]:
     """Add Member
 
@@ -181,6 +193,8 @@ async def asyncio_detailed(
 
     Args:
         project_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (MemberAdd):
 
     Raises:
@@ -194,6 +208,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         project_id=project_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -206,6 +221,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: MemberAdd,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> ErrorBody | InvitationCreated | MemberRead | None:
     """Add Member
 
@@ -215,6 +231,8 @@ async def asyncio(
 
     Args:
         project_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (MemberAdd):
 
     Raises:
@@ -230,5 +248,6 @@ async def asyncio(
             project_id=project_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -9,7 +9,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.error_body import ErrorBody
 from ...models.unsettle_outcome import UnsettleOutcome
 from ...models.unsettle_request import UnsettleRequest
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
@@ -18,8 +18,11 @@ def _get_kwargs(
     record_id: int,
     *,
     body: UnsettleRequest,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -105,6 +108,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: UnsettleRequest,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[ErrorBody | UnsettleOutcome]:
     """Unsettle Record
 
@@ -115,6 +119,8 @@ def sync_detailed(
         project_id (int):
         reconciliation_id (int):
         record_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (UnsettleRequest):
 
     Raises:
@@ -130,6 +136,7 @@ def sync_detailed(
         reconciliation_id=reconciliation_id,
         record_id=record_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -146,6 +153,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: UnsettleRequest,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> ErrorBody | UnsettleOutcome | None:
     """Unsettle Record
 
@@ -156,6 +164,8 @@ def sync(
         project_id (int):
         reconciliation_id (int):
         record_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (UnsettleRequest):
 
     Raises:
@@ -172,6 +182,7 @@ def sync(
         record_id=record_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -182,6 +193,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: UnsettleRequest,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[ErrorBody | UnsettleOutcome]:
     """Unsettle Record
 
@@ -192,6 +204,8 @@ async def asyncio_detailed(
         project_id (int):
         reconciliation_id (int):
         record_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (UnsettleRequest):
 
     Raises:
@@ -207,6 +221,7 @@ async def asyncio_detailed(
         reconciliation_id=reconciliation_id,
         record_id=record_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -221,6 +236,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: UnsettleRequest,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> ErrorBody | UnsettleOutcome | None:
     """Unsettle Record
 
@@ -231,6 +247,8 @@ async def asyncio(
         project_id (int):
         reconciliation_id (int):
         record_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (UnsettleRequest):
 
     Raises:
@@ -248,5 +266,6 @@ async def asyncio(
             record_id=record_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

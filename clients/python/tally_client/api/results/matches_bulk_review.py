@@ -9,7 +9,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.bulk_outcome import BulkOutcome
 from ...models.bulk_review import BulkReview
 from ...models.error_body import ErrorBody
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
@@ -17,8 +17,11 @@ def _get_kwargs(
     job_id: int,
     *,
     body: BulkReview,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -102,6 +105,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: BulkReview,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[BulkOutcome | ErrorBody]:
     """Bulk Review Matches
 
@@ -112,6 +116,8 @@ def sync_detailed(
     Args:
         project_id (int):
         job_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (BulkReview): Confirm or reject many matches in one request: listed by id, or chosen
             by a filter.
 
@@ -127,6 +133,7 @@ def sync_detailed(
         project_id=project_id,
         job_id=job_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -142,6 +149,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: BulkReview,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> BulkOutcome | ErrorBody | None:
     """Bulk Review Matches
 
@@ -152,6 +160,8 @@ def sync(
     Args:
         project_id (int):
         job_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (BulkReview): Confirm or reject many matches in one request: listed by id, or chosen
             by a filter.
 
@@ -168,6 +178,7 @@ def sync(
         job_id=job_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -177,6 +188,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: BulkReview,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[BulkOutcome | ErrorBody]:
     """Bulk Review Matches
 
@@ -187,6 +199,8 @@ async def asyncio_detailed(
     Args:
         project_id (int):
         job_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (BulkReview): Confirm or reject many matches in one request: listed by id, or chosen
             by a filter.
 
@@ -202,6 +216,7 @@ async def asyncio_detailed(
         project_id=project_id,
         job_id=job_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -215,6 +230,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: BulkReview,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> BulkOutcome | ErrorBody | None:
     """Bulk Review Matches
 
@@ -225,6 +241,8 @@ async def asyncio(
     Args:
         project_id (int):
         job_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (BulkReview): Confirm or reject many matches in one request: listed by id, or chosen
             by a filter.
 
@@ -242,5 +260,6 @@ async def asyncio(
             job_id=job_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -9,15 +9,18 @@ from ...client import AuthenticatedClient, Client
 from ...models.draft_create import DraftCreate
 from ...models.error_body import ErrorBody
 from ...models.rule_set_version_read import RuleSetVersionRead
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     project_id: int,
     *,
     body: DraftCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -57,6 +60,11 @@ def _parse_response(
 
         return response_404
 
+    if response.status_code == 409:
+        response_409 = ErrorBody.from_dict(response.json())
+
+        return response_409
+
     if response.status_code == 413:
         response_413 = ErrorBody.from_dict(response.json())
 
@@ -94,6 +102,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: DraftCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[ErrorBody | RuleSetVersionRead]:
     """Create Rule Set Draft
 
@@ -101,6 +110,8 @@ def sync_detailed(
 
     Args:
         project_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (DraftCreate):
 
     Raises:
@@ -114,6 +125,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         project_id=project_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -128,6 +140,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: DraftCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> ErrorBody | RuleSetVersionRead | None:
     """Create Rule Set Draft
 
@@ -135,6 +148,8 @@ def sync(
 
     Args:
         project_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (DraftCreate):
 
     Raises:
@@ -149,6 +164,7 @@ def sync(
         project_id=project_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -157,6 +173,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: DraftCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[ErrorBody | RuleSetVersionRead]:
     """Create Rule Set Draft
 
@@ -164,6 +181,8 @@ async def asyncio_detailed(
 
     Args:
         project_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (DraftCreate):
 
     Raises:
@@ -177,6 +196,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         project_id=project_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -189,6 +209,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: DraftCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> ErrorBody | RuleSetVersionRead | None:
     """Create Rule Set Draft
 
@@ -196,6 +217,8 @@ async def asyncio(
 
     Args:
         project_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (DraftCreate):
 
     Raises:
@@ -211,5 +234,6 @@ async def asyncio(
             project_id=project_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -16,8 +16,11 @@ def _get_kwargs(
     project_id: int,
     *,
     body: None | SuggestionCreate | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -107,6 +110,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: None | SuggestionCreate | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[ErrorBody | list[SuggestionRead]]:
     """Create Rule Suggestions
 
@@ -117,6 +121,8 @@ def sync_detailed(
 
     Args:
         project_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (None | SuggestionCreate | Unset):
 
     Raises:
@@ -130,6 +136,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         project_id=project_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -144,6 +151,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: None | SuggestionCreate | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> ErrorBody | list[SuggestionRead] | None:
     """Create Rule Suggestions
 
@@ -154,6 +162,8 @@ def sync(
 
     Args:
         project_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (None | SuggestionCreate | Unset):
 
     Raises:
@@ -168,6 +178,7 @@ def sync(
         project_id=project_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -176,6 +187,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: None | SuggestionCreate | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[ErrorBody | list[SuggestionRead]]:
     """Create Rule Suggestions
 
@@ -186,6 +198,8 @@ async def asyncio_detailed(
 
     Args:
         project_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (None | SuggestionCreate | Unset):
 
     Raises:
@@ -199,6 +213,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         project_id=project_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -211,6 +226,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: None | SuggestionCreate | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> ErrorBody | list[SuggestionRead] | None:
     """Create Rule Suggestions
 
@@ -221,6 +237,8 @@ async def asyncio(
 
     Args:
         project_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (None | SuggestionCreate | Unset):
 
     Raises:
@@ -236,5 +254,6 @@ async def asyncio(
             project_id=project_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

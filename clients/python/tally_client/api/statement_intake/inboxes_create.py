@@ -9,15 +9,18 @@ from ...client import AuthenticatedClient, Client
 from ...models.error_body import ErrorBody
 from ...models.inbox_create import InboxCreate
 from ...models.inbox_read import InboxRead
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     project_id: int,
     *,
     body: InboxCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -57,6 +60,11 @@ def _parse_response(
 
         return response_404
 
+    if response.status_code == 409:
+        response_409 = ErrorBody.from_dict(response.json())
+
+        return response_409
+
     if response.status_code == 413:
         response_413 = ErrorBody.from_dict(response.json())
 
@@ -94,6 +102,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: InboxCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[ErrorBody | InboxRead]:
     """Create Inbox
 
@@ -103,6 +112,8 @@ def sync_detailed(
 
     Args:
         project_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (InboxCreate):
 
     Raises:
@@ -116,6 +127,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         project_id=project_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -130,6 +142,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: InboxCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> ErrorBody | InboxRead | None:
     """Create Inbox
 
@@ -139,6 +152,8 @@ def sync(
 
     Args:
         project_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (InboxCreate):
 
     Raises:
@@ -153,6 +168,7 @@ def sync(
         project_id=project_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -161,6 +177,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: InboxCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[ErrorBody | InboxRead]:
     """Create Inbox
 
@@ -170,6 +187,8 @@ async def asyncio_detailed(
 
     Args:
         project_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (InboxCreate):
 
     Raises:
@@ -183,6 +202,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         project_id=project_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -195,6 +215,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: InboxCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> ErrorBody | InboxRead | None:
     """Create Inbox
 
@@ -204,6 +225,8 @@ async def asyncio(
 
     Args:
         project_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (InboxCreate):
 
     Raises:
@@ -219,5 +242,6 @@ async def asyncio(
             project_id=project_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -9,15 +9,18 @@ from ...client import AuthenticatedClient, Client
 from ...models.error_body import ErrorBody
 from ...models.webhook_create import WebhookCreate
 from ...models.webhook_created import WebhookCreated
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     project_id: int,
     *,
     body: WebhookCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -57,6 +60,11 @@ def _parse_response(
 
         return response_404
 
+    if response.status_code == 409:
+        response_409 = ErrorBody.from_dict(response.json())
+
+        return response_409
+
     if response.status_code == 413:
         response_413 = ErrorBody.from_dict(response.json())
 
@@ -94,6 +102,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: WebhookCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[ErrorBody | WebhookCreated]:
     """Create Webhook
 
@@ -104,6 +113,8 @@ def sync_detailed(
 
     Args:
         project_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (WebhookCreate):
 
     Raises:
@@ -117,6 +128,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         project_id=project_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -131,6 +143,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: WebhookCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> ErrorBody | WebhookCreated | None:
     """Create Webhook
 
@@ -141,6 +154,8 @@ def sync(
 
     Args:
         project_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (WebhookCreate):
 
     Raises:
@@ -155,6 +170,7 @@ def sync(
         project_id=project_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -163,6 +179,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: WebhookCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[ErrorBody | WebhookCreated]:
     """Create Webhook
 
@@ -173,6 +190,8 @@ async def asyncio_detailed(
 
     Args:
         project_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (WebhookCreate):
 
     Raises:
@@ -186,6 +205,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         project_id=project_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -198,6 +218,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: WebhookCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> ErrorBody | WebhookCreated | None:
     """Create Webhook
 
@@ -208,6 +229,8 @@ async def asyncio(
 
     Args:
         project_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
         body (WebhookCreate):
 
     Raises:
@@ -223,5 +246,6 @@ async def asyncio(
             project_id=project_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -6,20 +6,45 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.cursor_page_webhook_read import CursorPageWebhookRead
 from ...models.error_body import ErrorBody
-from ...models.webhook_read import WebhookRead
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     project_id: int,
+    *,
+    starting_after: int | None | Unset = UNSET,
+    ending_before: int | None | Unset = UNSET,
+    limit: int | Unset = 20,
 ) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    json_starting_after: int | None | Unset
+    if isinstance(starting_after, Unset):
+        json_starting_after = UNSET
+    else:
+        json_starting_after = starting_after
+    params["starting_after"] = json_starting_after
+
+    json_ending_before: int | None | Unset
+    if isinstance(ending_before, Unset):
+        json_ending_before = UNSET
+    else:
+        json_ending_before = ending_before
+    params["ending_before"] = json_ending_before
+
+    params["limit"] = limit
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/api/v1/projects/{project_id}/webhooks".format(
             project_id=quote(str(project_id), safe=""),
         ),
+        "params": params,
     }
 
     return _kwargs
@@ -27,16 +52,16 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorBody | list[WebhookRead] | None:
+) -> CursorPageWebhookRead | ErrorBody | None:
     if response.status_code == 200:
-        response_200 = []
-        _response_200 = response.json()
-        for response_200_item_data in _response_200:
-            response_200_item = WebhookRead.from_dict(response_200_item_data)
-
-            response_200.append(response_200_item)
+        response_200 = CursorPageWebhookRead.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorBody.from_dict(response.json())
+
+        return response_400
 
     if response.status_code == 401:
         response_401 = ErrorBody.from_dict(response.json())
@@ -66,7 +91,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorBody | list[WebhookRead]]:
+) -> Response[CursorPageWebhookRead | ErrorBody]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -79,24 +104,35 @@ def sync_detailed(
     project_id: int,
     *,
     client: AuthenticatedClient,
-) -> Response[ErrorBody | list[WebhookRead]]:
+    starting_after: int | None | Unset = UNSET,
+    ending_before: int | None | Unset = UNSET,
+    limit: int | Unset = 20,
+) -> Response[CursorPageWebhookRead | ErrorBody]:
     """List Webhooks
 
-     The project's webhooks (their secrets are never shown again).
+     The project's webhooks, oldest first, by cursor (their secrets are never shown again).
 
     Args:
         project_id (int):
+        starting_after (int | None | Unset): An item's id: the page of items after it in the
+            list's order
+        ending_before (int | None | Unset): An item's id: the page of items before it in the
+            list's order
+        limit (int | Unset): Items per page, at most 200 Default: 20.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorBody | list[WebhookRead]]
+        Response[CursorPageWebhookRead | ErrorBody]
     """
 
     kwargs = _get_kwargs(
         project_id=project_id,
+        starting_after=starting_after,
+        ending_before=ending_before,
+        limit=limit,
     )
 
     response = client.get_httpx_client().request(
@@ -110,25 +146,36 @@ def sync(
     project_id: int,
     *,
     client: AuthenticatedClient,
-) -> ErrorBody | list[WebhookRead] | None:
+    starting_after: int | None | Unset = UNSET,
+    ending_before: int | None | Unset = UNSET,
+    limit: int | Unset = 20,
+) -> CursorPageWebhookRead | ErrorBody | None:
     """List Webhooks
 
-     The project's webhooks (their secrets are never shown again).
+     The project's webhooks, oldest first, by cursor (their secrets are never shown again).
 
     Args:
         project_id (int):
+        starting_after (int | None | Unset): An item's id: the page of items after it in the
+            list's order
+        ending_before (int | None | Unset): An item's id: the page of items before it in the
+            list's order
+        limit (int | Unset): Items per page, at most 200 Default: 20.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorBody | list[WebhookRead]
+        CursorPageWebhookRead | ErrorBody
     """
 
     return sync_detailed(
         project_id=project_id,
         client=client,
+        starting_after=starting_after,
+        ending_before=ending_before,
+        limit=limit,
     ).parsed
 
 
@@ -136,24 +183,35 @@ async def asyncio_detailed(
     project_id: int,
     *,
     client: AuthenticatedClient,
-) -> Response[ErrorBody | list[WebhookRead]]:
+    starting_after: int | None | Unset = UNSET,
+    ending_before: int | None | Unset = UNSET,
+    limit: int | Unset = 20,
+) -> Response[CursorPageWebhookRead | ErrorBody]:
     """List Webhooks
 
-     The project's webhooks (their secrets are never shown again).
+     The project's webhooks, oldest first, by cursor (their secrets are never shown again).
 
     Args:
         project_id (int):
+        starting_after (int | None | Unset): An item's id: the page of items after it in the
+            list's order
+        ending_before (int | None | Unset): An item's id: the page of items before it in the
+            list's order
+        limit (int | Unset): Items per page, at most 200 Default: 20.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorBody | list[WebhookRead]]
+        Response[CursorPageWebhookRead | ErrorBody]
     """
 
     kwargs = _get_kwargs(
         project_id=project_id,
+        starting_after=starting_after,
+        ending_before=ending_before,
+        limit=limit,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -165,25 +223,36 @@ async def asyncio(
     project_id: int,
     *,
     client: AuthenticatedClient,
-) -> ErrorBody | list[WebhookRead] | None:
+    starting_after: int | None | Unset = UNSET,
+    ending_before: int | None | Unset = UNSET,
+    limit: int | Unset = 20,
+) -> CursorPageWebhookRead | ErrorBody | None:
     """List Webhooks
 
-     The project's webhooks (their secrets are never shown again).
+     The project's webhooks, oldest first, by cursor (their secrets are never shown again).
 
     Args:
         project_id (int):
+        starting_after (int | None | Unset): An item's id: the page of items after it in the
+            list's order
+        ending_before (int | None | Unset): An item's id: the page of items before it in the
+            list's order
+        limit (int | Unset): Items per page, at most 200 Default: 20.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorBody | list[WebhookRead]
+        CursorPageWebhookRead | ErrorBody
     """
 
     return (
         await asyncio_detailed(
             project_id=project_id,
             client=client,
+            starting_after=starting_after,
+            ending_before=ending_before,
+            limit=limit,
         )
     ).parsed

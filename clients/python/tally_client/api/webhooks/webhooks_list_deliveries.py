@@ -6,15 +6,39 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.delivery_read import DeliveryRead
+from ...models.cursor_page_delivery_read import CursorPageDeliveryRead
 from ...models.error_body import ErrorBody
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     project_id: int,
     webhook_id: int,
+    *,
+    starting_after: int | None | Unset = UNSET,
+    ending_before: int | None | Unset = UNSET,
+    limit: int | Unset = 20,
 ) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    json_starting_after: int | None | Unset
+    if isinstance(starting_after, Unset):
+        json_starting_after = UNSET
+    else:
+        json_starting_after = starting_after
+    params["starting_after"] = json_starting_after
+
+    json_ending_before: int | None | Unset
+    if isinstance(ending_before, Unset):
+        json_ending_before = UNSET
+    else:
+        json_ending_before = ending_before
+    params["ending_before"] = json_ending_before
+
+    params["limit"] = limit
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -22,6 +46,7 @@ def _get_kwargs(
             project_id=quote(str(project_id), safe=""),
             webhook_id=quote(str(webhook_id), safe=""),
         ),
+        "params": params,
     }
 
     return _kwargs
@@ -29,16 +54,16 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorBody | list[DeliveryRead] | None:
+) -> CursorPageDeliveryRead | ErrorBody | None:
     if response.status_code == 200:
-        response_200 = []
-        _response_200 = response.json()
-        for response_200_item_data in _response_200:
-            response_200_item = DeliveryRead.from_dict(response_200_item_data)
-
-            response_200.append(response_200_item)
+        response_200 = CursorPageDeliveryRead.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorBody.from_dict(response.json())
+
+        return response_400
 
     if response.status_code == 401:
         response_401 = ErrorBody.from_dict(response.json())
@@ -68,7 +93,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorBody | list[DeliveryRead]]:
+) -> Response[CursorPageDeliveryRead | ErrorBody]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -82,27 +107,38 @@ def sync_detailed(
     webhook_id: int,
     *,
     client: AuthenticatedClient,
-) -> Response[ErrorBody | list[DeliveryRead]]:
+    starting_after: int | None | Unset = UNSET,
+    ending_before: int | None | Unset = UNSET,
+    limit: int | Unset = 20,
+) -> Response[CursorPageDeliveryRead | ErrorBody]:
     """List Webhook Deliveries
 
-     The hook's last 100 deliveries, newest first, each with every attempt: status code,
-    latency and error.
+     The hook's deliveries, newest first, by cursor, each with every attempt: status code,
+    latency and error. Finished deliveries leave the log after the retention period.
 
     Args:
         project_id (int):
         webhook_id (int):
+        starting_after (int | None | Unset): An item's id: the page of items after it in the
+            list's order
+        ending_before (int | None | Unset): An item's id: the page of items before it in the
+            list's order
+        limit (int | Unset): Items per page, at most 200 Default: 20.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorBody | list[DeliveryRead]]
+        Response[CursorPageDeliveryRead | ErrorBody]
     """
 
     kwargs = _get_kwargs(
         project_id=project_id,
         webhook_id=webhook_id,
+        starting_after=starting_after,
+        ending_before=ending_before,
+        limit=limit,
     )
 
     response = client.get_httpx_client().request(
@@ -117,28 +153,39 @@ def sync(
     webhook_id: int,
     *,
     client: AuthenticatedClient,
-) -> ErrorBody | list[DeliveryRead] | None:
+    starting_after: int | None | Unset = UNSET,
+    ending_before: int | None | Unset = UNSET,
+    limit: int | Unset = 20,
+) -> CursorPageDeliveryRead | ErrorBody | None:
     """List Webhook Deliveries
 
-     The hook's last 100 deliveries, newest first, each with every attempt: status code,
-    latency and error.
+     The hook's deliveries, newest first, by cursor, each with every attempt: status code,
+    latency and error. Finished deliveries leave the log after the retention period.
 
     Args:
         project_id (int):
         webhook_id (int):
+        starting_after (int | None | Unset): An item's id: the page of items after it in the
+            list's order
+        ending_before (int | None | Unset): An item's id: the page of items before it in the
+            list's order
+        limit (int | Unset): Items per page, at most 200 Default: 20.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorBody | list[DeliveryRead]
+        CursorPageDeliveryRead | ErrorBody
     """
 
     return sync_detailed(
         project_id=project_id,
         webhook_id=webhook_id,
         client=client,
+        starting_after=starting_after,
+        ending_before=ending_before,
+        limit=limit,
     ).parsed
 
 
@@ -147,27 +194,38 @@ async def asyncio_detailed(
     webhook_id: int,
     *,
     client: AuthenticatedClient,
-) -> Response[ErrorBody | list[DeliveryRead]]:
+    starting_after: int | None | Unset = UNSET,
+    ending_before: int | None | Unset = UNSET,
+    limit: int | Unset = 20,
+) -> Response[CursorPageDeliveryRead | ErrorBody]:
     """List Webhook Deliveries
 
-     The hook's last 100 deliveries, newest first, each with every attempt: status code,
-    latency and error.
+     The hook's deliveries, newest first, by cursor, each with every attempt: status code,
+    latency and error. Finished deliveries leave the log after the retention period.
 
     Args:
         project_id (int):
         webhook_id (int):
+        starting_after (int | None | Unset): An item's id: the page of items after it in the
+            list's order
+        ending_before (int | None | Unset): An item's id: the page of items before it in the
+            list's order
+        limit (int | Unset): Items per page, at most 200 Default: 20.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorBody | list[DeliveryRead]]
+        Response[CursorPageDeliveryRead | ErrorBody]
     """
 
     kwargs = _get_kwargs(
         project_id=project_id,
         webhook_id=webhook_id,
+        starting_after=starting_after,
+        ending_before=ending_before,
+        limit=limit,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -180,22 +238,30 @@ async def asyncio(
     webhook_id: int,
     *,
     client: AuthenticatedClient,
-) -> ErrorBody | list[DeliveryRead] | None:
+    starting_after: int | None | Unset = UNSET,
+    ending_before: int | None | Unset = UNSET,
+    limit: int | Unset = 20,
+) -> CursorPageDeliveryRead | ErrorBody | None:
     """List Webhook Deliveries
 
-     The hook's last 100 deliveries, newest first, each with every attempt: status code,
-    latency and error.
+     The hook's deliveries, newest first, by cursor, each with every attempt: status code,
+    latency and error. Finished deliveries leave the log after the retention period.
 
     Args:
         project_id (int):
         webhook_id (int):
+        starting_after (int | None | Unset): An item's id: the page of items after it in the
+            list's order
+        ending_before (int | None | Unset): An item's id: the page of items before it in the
+            list's order
+        limit (int | Unset): Items per page, at most 200 Default: 20.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorBody | list[DeliveryRead]
+        CursorPageDeliveryRead | ErrorBody
     """
 
     return (
@@ -203,5 +269,8 @@ async def asyncio(
             project_id=project_id,
             webhook_id=webhook_id,
             client=client,
+            starting_after=starting_after,
+            ending_before=ending_before,
+            limit=limit,
         )
     ).parsed

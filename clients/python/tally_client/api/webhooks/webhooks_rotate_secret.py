@@ -8,13 +8,18 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_body import ErrorBody
 from ...models.webhook_created import WebhookCreated
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     project_id: int,
     webhook_id: int,
+    *,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -24,6 +29,7 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -49,6 +55,11 @@ def _parse_response(
         response_404 = ErrorBody.from_dict(response.json())
 
         return response_404
+
+    if response.status_code == 409:
+        response_409 = ErrorBody.from_dict(response.json())
+
+        return response_409
 
     if response.status_code == 422:
         response_422 = ErrorBody.from_dict(response.json())
@@ -82,6 +93,7 @@ def sync_detailed(
     webhook_id: int,
     *,
     client: AuthenticatedClient,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[ErrorBody | WebhookCreated]:
     """Rotate Webhook Secret
 
@@ -90,6 +102,8 @@ def sync_detailed(
     Args:
         project_id (int):
         webhook_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -102,6 +116,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         project_id=project_id,
         webhook_id=webhook_id,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -116,6 +131,7 @@ def sync(
     webhook_id: int,
     *,
     client: AuthenticatedClient,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> ErrorBody | WebhookCreated | None:
     """Rotate Webhook Secret
 
@@ -124,6 +140,8 @@ def sync(
     Args:
         project_id (int):
         webhook_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -137,6 +155,7 @@ def sync(
         project_id=project_id,
         webhook_id=webhook_id,
         client=client,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -145,6 +164,7 @@ async def asyncio_detailed(
     webhook_id: int,
     *,
     client: AuthenticatedClient,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[ErrorBody | WebhookCreated]:
     """Rotate Webhook Secret
 
@@ -153,6 +173,8 @@ async def asyncio_detailed(
     Args:
         project_id (int):
         webhook_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -165,6 +187,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         project_id=project_id,
         webhook_id=webhook_id,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -177,6 +200,7 @@ async def asyncio(
     webhook_id: int,
     *,
     client: AuthenticatedClient,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> ErrorBody | WebhookCreated | None:
     """Rotate Webhook Secret
 
@@ -185,6 +209,8 @@ async def asyncio(
     Args:
         project_id (int):
         webhook_id (int):
+        idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
+            key and body within 24 h returns the first answer instead of writing twice
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -199,5 +225,6 @@ async def asyncio(
             project_id=project_id,
             webhook_id=webhook_id,
             client=client,
+            idempotency_key=idempotency_key,
         )
     ).parsed
