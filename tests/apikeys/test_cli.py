@@ -1,24 +1,20 @@
-"""`tally apikey`, run as a user would: a real subprocess against SQLite and PostgreSQL."""
+"""`tally apikey`, run as a user would: a real subprocess against SQLite (keys on both backends:
+tests/apikeys/test_endpoints.py)."""
 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import create_postgres_database
 from tests.helpers.cli import run_tally, set_up_cli_project
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
-def test_create_list_rotate_and_revoke(tmp_path: Path, backend: str) -> None:
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    url = "" if backend == "sqlite" else create_postgres_database(f"tally_test_apikey_{worker}")
-    env, project = set_up_cli_project(tmp_path, url)
+def test_create_list_rotate_and_revoke(tmp_path: Path) -> None:
+    env, project = set_up_cli_project(tmp_path, "")
     user = ("--user", "ops@example.test")
 
     made = run_tally(

@@ -1,23 +1,19 @@
-"""`tally ingest --append-to`: a dry run counts, a real run adds only the new rows."""
+"""`tally ingest --append-to`: a dry run counts, a real run adds only the new rows. On SQLite (the
+append on both backends: tests/sources/test_append.py)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import create_postgres_database
 from tests.helpers.cli import run_tally, set_up_cli_project
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
-def test_append_from_the_command_line(tmp_path: Path, backend: str) -> None:
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    url = "" if backend == "sqlite" else create_postgres_database(f"tally_test_cli_append_{worker}")
-    env, project = set_up_cli_project(tmp_path, url)
+def test_append_from_the_command_line(tmp_path: Path) -> None:
+    env, project = set_up_cli_project(tmp_path, "")
     january = tmp_path / "january.csv"
     january.write_text("Date,Reference,Amount\n2026-01-02,INV-1,100.00\n2026-01-03,INV-2,-5.50\n")
     more = tmp_path / "more.csv"

@@ -1,15 +1,15 @@
-"""The command line, run as a user would: real subprocesses against SQLite and PostgreSQL."""
+"""The command line, run as a user would: real subprocesses against SQLite (ingest and reconcile on
+both backends: tests/cli/test_scripting.py::test_sources_and_jobs; inference on both backends:
+tests/rule_sets/test_inference*.py)."""
 
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import create_postgres_database
 from tests.helpers.cli import run_tally, set_up_cli_project
 
 DEMO = Path(__file__).resolve().parents[2] / "src" / "tally" / "demo"
@@ -39,52 +39,8 @@ def test_demo_sets_up_a_reconciled_project_once(tmp_path: Path) -> None:
         assert db.execute("SELECT count(*) FROM match WHERE status = 'suggested'").fetchone()[0] > 0
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
-def test_user_ingest_and_reconcile_commands(tmp_path: Path, backend: str) -> None:
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    url = "" if backend == "sqlite" else create_postgres_database(f"tally_test_cli_{worker}")
-    env, project = set_up_cli_project(tmp_path, url)
-
-    bank = run_tally(
-        "ingest", str(DEMO / "bank_statement.csv"), "--project", project, "--name", "bank", env=env
-    )
-    assert bank.returncode == 0, bank.stderr
-    assert "ready: 176 records" in bank.stderr
-    ledger = run_tally("ingest", str(DEMO / "ledger.csv"), "--project", project, env=env)
-    assert ledger.returncode == 0, ledger.stderr
-
-    bad = tmp_path / "bad.csv"
-    bad.write_text("Date,Amount\n2026-01-01,ten\n")
-    refused = run_tally("ingest", str(bad), "--project", project, env=env)
-    assert refused.returncode != 0
-    assert "Amount" in refused.stderr
-    assert "'ten'" in refused.stderr  # the real cause: the column's values are not amounts
-    assert len(refused.stderr.splitlines()) <= 12  # a short message, not the whole preview
-
-    rules = tmp_path / "rules.json"
-    rules.write_text((DEMO / "rules.json").read_text())
-    reconciled = run_tally(
-        "reconcile",
-        "--project",
-        project,
-        "--left",
-        "1",
-        "--right",
-        "2",
-        "--rules",
-        str(rules),
-        "--wait",
-        env=env,
-    )
-    assert reconciled.returncode == 0, reconciled.stderr
-    assert "completed" in reconciled.stderr
-
-
-@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
-def test_rules_infer_proposes_a_version_with_its_evidence(tmp_path: Path, backend: str) -> None:
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    url = "" if backend == "sqlite" else create_postgres_database(f"tally_test_infer_{worker}")
-    env, project = set_up_cli_project(tmp_path, url)
+def test_rules_infer_proposes_a_version_with_its_evidence(tmp_path: Path) -> None:
+    env, project = set_up_cli_project(tmp_path, "")
     for name in ("bank_statement.csv", "ledger.csv"):
         loaded = run_tally("ingest", str(DEMO / name), "--project", project, env=env)
         assert loaded.returncode == 0, loaded.stderr

@@ -1,5 +1,7 @@
 """The command line as a script drives it: every read with --json parsed, every failure with the exit
-code of its kind (bad input 2, not found 3, conflict 4), on SQLite and PostgreSQL."""
+code of its kind (bad input 2, not found 3, conflict 4). Sources and jobs run on SQLite and
+PostgreSQL (COPY ingest, partitioned result write, COPY export differ); users and projects, plain
+ORM reads and writes tested on both backends in tests/users and tests/projects, on SQLite."""
 
 from __future__ import annotations
 
@@ -37,6 +39,7 @@ def cli_env(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[dict[str, s
     return set_up_cli_project(tmp_path, url)
 
 
+@pytest.mark.parametrize("cli_env", ["sqlite"], indirect=True)
 def test_projects_users_and_members(cli_env: tuple[dict[str, str], str]) -> None:
     env, project = cli_env
     users = _json("user", "list", env=env)
@@ -90,9 +93,14 @@ def test_sources_and_jobs(cli_env: tuple[dict[str, str], str], tmp_path: Path) -
             "ingest", str(DEMO / file), "--project", project, "--name", name, env=env
         )
         assert loaded.returncode == 0, loaded.stderr
+        assert f"ready: {176 if name == 'bank' else 180} records" in loaded.stderr
     bad = tmp_path / "bad.csv"
     bad.write_text("Date,Amount\n2026-01-01,ten\n")
-    assert _exit_code("ingest", str(bad), "--project", project, env=env) == 2
+    refused = run_tally("ingest", str(bad), "--project", project, env=env)
+    assert refused.returncode == 2
+    assert "Amount" in refused.stderr
+    assert "'ten'" in refused.stderr  # the real cause: the column's values are not amounts
+    assert len(refused.stderr.splitlines()) <= 12  # a short message, not the whole preview
 
     sources = _json("source", "list", "--project", project, env=env)
     ready = {s["name"]: s for s in sources if s["status"] == "ready"}
@@ -107,6 +115,7 @@ def test_sources_and_jobs(cli_env: tuple[dict[str, str], str], tmp_path: Path) -
     reconcile = ("reconcile", "--project", project, "--left", str(bank), "--right", str(ledger))
     done = run_tally(*reconcile, "--rules", str(rules), "--wait", env=env)
     assert done.returncode == 0, done.stderr
+    assert "completed" in done.stderr
     assert "matched amount" in done.stdout
     assert not any(f"{n}0000" in done.stdout for n in range(10))  # decimals, not scaled units
     assert _exit_code(*reconcile[:-2], "--right", str(bank), env=env) == 2  # same source twice

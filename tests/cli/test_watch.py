@@ -1,26 +1,22 @@
-"""`tally inbox create` and `tally watch --once` as a cron job runs them, on SQLite and PostgreSQL:
-a statement dropped into a folder is appended once and reconciled; a broken one fails the run."""
+"""`tally inbox create` and `tally watch --once` as a cron job runs them: a statement dropped into a
+folder is appended once and reconciled; a broken one fails the run. On SQLite (the PostgreSQL paths
+under the command: tests/intake/test_poller.py, tests/sources/test_append.py)."""
 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import create_postgres_database
 from tests.helpers.cli import run_tally, set_up_cli_project
 
 DEMO = Path(__file__).resolve().parents[2] / "src" / "tally" / "demo"
 pytestmark = pytest.mark.slow
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
-def test_watch_once_takes_each_statement_once(tmp_path: Path, backend: str) -> None:
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    url = "" if backend == "sqlite" else create_postgres_database(f"tally_test_watch_{worker}")
-    env, project = set_up_cli_project(tmp_path / "data", url)
+def test_watch_once_takes_each_statement_once(tmp_path: Path) -> None:
+    env, project = set_up_cli_project(tmp_path / "data", "")
     bank_lines = (DEMO / "bank_statement.csv").read_text(encoding="utf-8").splitlines()
     first, later = tmp_path / "first.csv", "\n".join([bank_lines[0], *bank_lines[150:]]) + "\n"
     first.write_text("\n".join(bank_lines[:150]) + "\n", encoding="utf-8")

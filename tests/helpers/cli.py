@@ -1,4 +1,11 @@
-"""The command line as a user runs it: `python -m tally.cli` in a subprocess."""
+"""The command line as a user runs it: `python -m tally.cli` in a subprocess.
+
+Each subprocess costs ~1.5 s of imports, so the CLI tests prove the command line (arguments, exit
+codes, output) once, on SQLite, and run on PostgreSQL only what goes through backend-specific
+paths (tests/cli/test_scripting.py::test_sources_and_jobs: COPY ingest, partitioned result write,
+COPY export, source delete). The services under every command run on both backends in their
+feature's tests.
+"""
 
 from __future__ import annotations
 
