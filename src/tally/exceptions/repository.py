@@ -18,6 +18,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    true,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -48,17 +49,22 @@ class ExceptionRepository:
 
     # --- in step with the open items -----------------------------------------------------------
 
-    async def sync(self, project_id: int, reconciliation_id: int) -> None:
+    async def sync(
+        self, project_id: int, reconciliation_id: int, record_ids: Sequence[int] | None = None
+    ) -> None:
         """Make the exceptions follow the reconciliation's open items: a new open item becomes an
         open exception; a record that is open again reopens its exception (voiding a write-off);
         an exception whose record a match settled is resolved as matched. Set-based statements
         over the open items and the unresolved exceptions only, never over ``record``'s whole
-        sources."""
+        sources. ``record_ids``: only these records changed (a review decision), so only their
+        exceptions are looked at: a decision then costs what it touches, not the open items."""
         now = utcnow()
         open_row = and_(
             OpenItem.reconciliation_id == ExceptionItem.reconciliation_id,
             OpenItem.record_id == ExceptionItem.record_id,
         )
+        only_items = true() if record_ids is None else OpenItem.record_id.in_(record_ids)
+        only_exceptions = true() if record_ids is None else ExceptionItem.record_id.in_(record_ids)
         new_items = (
             select(
                 literal(project_id),
@@ -77,6 +83,7 @@ class ExceptionRepository:
             .join(Record, Record.id == OpenItem.record_id)
             .where(
                 OpenItem.reconciliation_id == reconciliation_id,
+                only_items,
                 ~exists().where(open_row),
             )
         )
@@ -103,6 +110,7 @@ class ExceptionRepository:
             await self.session.scalars(
                 select(ExceptionItem.id).where(
                     ExceptionItem.reconciliation_id == reconciliation_id,
+                    only_exceptions,
                     ExceptionItem.resolution.in_([str(r) for r in _UNDONE_BY_REOPENING]),
                     exists().where(open_row),
                 )
@@ -125,6 +133,7 @@ class ExceptionRepository:
             update(ExceptionItem)
             .where(
                 ExceptionItem.reconciliation_id == reconciliation_id,
+                only_exceptions,
                 or_(
                     ExceptionItem.resolution.is_(None),
                     ExceptionItem.resolution == ExceptionResolution.EXPLAINED,

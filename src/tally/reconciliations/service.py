@@ -341,7 +341,7 @@ class ReconciliationService:
             job.reconciliation_id, dict(sides), job_id=job.id, match_id=match_id
         )
         await self.repository.bump_version(job.reconciliation_id)
-        await self.exceptions.sync(job.project_id, job.reconciliation_id)
+        await self.exceptions.sync(job.project_id, job.reconciliation_id, list(sides))
 
     async def release(
         self,
@@ -362,7 +362,7 @@ class ReconciliationService:
             first_job_id=job.id,
         )
         await self.repository.bump_version(job.reconciliation_id)
-        await self.exceptions.sync(job.project_id, job.reconciliation_id)
+        await self.exceptions.sync(job.project_id, job.reconciliation_id, list(sides))
         if reject_match_id is not None:
             await self.reject(job, {reject_match_id: sides})
 
