@@ -28,6 +28,7 @@ from tally.kit.db import Database
 from tally.kit.migrate import upgrade_database
 from tally.kit.pagination import PageParams
 from tally.projects.auth import ProjectAccess
+from tally.results.candidates import CandidateService
 from tally.results.export import ExportFilter, csv_chunks
 from tally.results.review_repository import ReviewRepository
 from tally.results.schemas import (
@@ -40,6 +41,7 @@ from tally.results.schemas import (
 )
 from tally.results.service import ResultService
 from tally.results.stats_repository import StatsRepository
+from tally.results.summary import QualityService
 from tally.results.writes import ResultWriter
 from tally.users.auth import Principal
 
@@ -158,6 +160,7 @@ async def _run(url: str, n: int, *, write: bool) -> None:
         await session.commit()
 
         service = ResultService(session)
+        candidates = CandidateService(session)
         first, deep = PageParams(page=1, per_page=50), PageParams(page=2_000, per_page=50)
         reads: dict[str, Callable[[], Awaitable[Any]]] = {
             "matches matched sort=id page 1": lambda: service.list_matches(
@@ -191,10 +194,10 @@ async def _run(url: str, n: int, *, write: bool) -> None:
                 RecordQuery(tab=RecordTab.UNMATCHED_RIGHT, sort=RecordSort.AMOUNT_DESC),
                 first,
             ),
-            "candidates of an unmatched record": lambda: service.nearest_candidates(
+            "candidates of an unmatched record": lambda: candidates.nearest_candidates(
                 access, 1, n + 7, 10
             ),
-            "quality report": lambda: service.quality_report(access, 1),
+            "quality report": lambda: QualityService(session).quality_report(access, 1),
         }
         for name, call in reads.items():
             figures[name] = await _median(call)

@@ -30,6 +30,7 @@ from tally.results.export import ExportFilter, csv_chunks, export_tabs, write_xl
 from tally.results.indexing import index_results
 from tally.results.schemas import ExportFormat
 from tally.results.service import ResultService
+from tally.results.summary import QualityService
 
 console = Console(stderr=True)
 
@@ -220,7 +221,7 @@ async def export_job(project_id: int, job_id: int, fmt: str, output: Path) -> No
                     async for chunk in csv_chunks(database, job, tabs, ExportFilter()):
                         await asyncio.to_thread(stream.write, chunk)
             else:
-                quality = await ResultService(session).quality_of(job)
+                quality = await QualityService(session).quality_of(job)
                 built = await write_xlsx(session, job, tabs, ExportFilter(), quality)
                 await asyncio.to_thread(shutil.move, built, partial)
         partial.replace(output)

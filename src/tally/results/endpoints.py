@@ -28,6 +28,7 @@ from tally.money import to_units
 from tally.projects.auth import ProjectNotFound, ProjectReader
 from tally.reconciliations.service import RecordsSettled
 from tally.results.bulk import BulkRefused, BulkReviewService
+from tally.results.candidates import MAX_CANDIDATES, CandidateService, JobRulesInvalid
 from tally.results.export import (
     CSV_MEDIA_TYPE,
     XLSX_MEDIA_TYPE,
@@ -55,8 +56,6 @@ from tally.results.schemas import (
     ReviewOutcome,
 )
 from tally.results.service import (
-    MAX_CANDIDATES,
-    JobRulesInvalid,
     MatchChanged,
     MatchNotFound,
     RecordNotFound,
@@ -65,6 +64,7 @@ from tally.results.service import (
     ResultService,
     ReviewConflict,
 )
+from tally.results.summary import QualityService
 from tally.users.auth import Session
 
 router = APIRouter(prefix="/projects/{project_id}/jobs/{job_id}", tags=["results"])
@@ -315,7 +315,7 @@ async def get_record_candidates(
     limit: Annotated[int, Query(ge=1, le=MAX_CANDIDATES)] = 10,
 ) -> CandidatesRead:
     """The closest records of the other side and which condition each failed, by how much."""
-    return await ResultService(session).nearest_candidates(access, job_id, record_id, limit)
+    return await CandidateService(session).nearest_candidates(access, job_id, record_id, limit)
 
 
 @router.get(
@@ -343,7 +343,7 @@ async def get_job_audit_events(
 )
 async def get_job_quality(access: ProjectReader, job_id: JobId, session: Session) -> QualityReport:
     """Precision of automatic matches, manual share and ambiguity rate, overall and per rule."""
-    return await ResultService(session).quality_report(access, job_id)
+    return await QualityService(session).quality_report(access, job_id)
 
 
 @router.get(

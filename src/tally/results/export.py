@@ -55,8 +55,8 @@ from tally.results.schemas import (
     RecordTab,
     ResultTab,
 )
-from tally.results.service import ResultService
 from tally.results.shaping import explain
+from tally.results.summary import QualityService
 
 if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -578,7 +578,7 @@ async def export_response(
             media_type=CSV_MEDIA_TYPE,
             headers={"Content-Disposition": f'attachment; filename="{name}"', **audit_head},
         )
-    quality = await ResultService(session).quality_of(job)
+    quality = await QualityService(session).quality_of(job)
     path = await write_xlsx(session, job, tabs, filters, quality, layout)
     return FileResponse(
         path,

@@ -8,12 +8,11 @@ transaction.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections import defaultdict
 from collections.abc import AsyncIterator, Collection, Iterable, Sequence
 from contextlib import asynccontextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import structlog
@@ -25,8 +24,7 @@ from tally.cache.invalidation import invalidate_jobs
 from tally.jobs.service import JobNotFound, JobService
 from tally.kit.errors import Conflict, NotFound, TallyError
 from tally.kit.pagination import NO_SINCE, Cursor, InvalidCursor, Page, PageParams, Paging, Since
-from tally.matching.explain import nearest_candidates
-from tally.matching.rules import PPM, AmountCondition, DateCondition, RuleSet
+from tally.matching.rules import PPM, AmountCondition, RuleSet
 from tally.models import (
     AuditEvent,
     JobStatus,
@@ -40,7 +38,7 @@ from tally.models import (
     Record,
     match_tab,
 )
-from tally.money import format_amount, format_units
+from tally.money import format_units
 from tally.periods.locks import PeriodLocks
 from tally.projects.auth import ProjectAccess
 from tally.reconciliations.service import SETTLING_STATUSES, ReconciliationService
@@ -48,41 +46,34 @@ from tally.results.repository import LinkedRecord, ResultRepository
 from tally.results.review_repository import ReviewRepository
 from tally.results.schemas import (
     AuditEventRead,
-    CandidatesRead,
-    CandidateWindow,
     ManualMatchCreate,
     MatchQuery,
     MatchRead,
     MatchSort,
-    NearCandidateRead,
-    QualityReport,
     RecordItem,
     RecordQuery,
     RecordTab,
     ResultTab,
     ReviewOutcome,
-    RuleQuality,
 )
 from tally.results.search_index import SearchIndexRepository
 from tally.results.shaping import (
-    Side,
     as_side,
     match_read,
-    quality_figures,
-    record_frame,
     record_read,
 )
 from tally.results.stats_repository import SIDE_TOTALS, Decision, StatsRepository
+from tally.results.summary import (
+    MANUAL_RULE_INDEX,
+    decision_rows,
+    moved_decisions,
+    stored_decisions,
+    stored_totals,
+)
 
 log = structlog.get_logger("tally.results")
 
 MANUAL_RULE = "manual"
-MANUAL_RULE_INDEX = -1
-# Nearest candidates: how much of the other source is compared, at most.
-NEAR_MIN_DAYS, NEAR_MAX_DAYS = 7, 90
-NEAR_MIN_RADIUS = 10_000  # 1.00 in units
-NEAR_LIMIT = 500  # records per window query
-MAX_CANDIDATES = 50
 
 _STATUSES = frozenset(s.value for s in MatchStatus)
 
@@ -128,10 +119,6 @@ class DifferenceNeedsReason(TallyError):
     tolerance needs a note saying why (the difference is then explained in the audit trail)."""
 
     status_code = 422
-
-
-class JobRulesInvalid(Conflict):
-    """The job's stored rule set cannot be read, so nothing can be compared under it."""
 
 
 class ResultService:
@@ -562,19 +549,19 @@ class ResultService:
             recount = await self.stats.job_totals(job.id, job.left_source_id, job.right_source_id)
             sides = {side: recount[side] for side in ("left", "right")}
             matches = recount["matches"]
-        stored_decisions = _stored_decisions(summary)
-        if stored_decisions is None:
+        kept = stored_decisions(summary)
+        if kept is None:
             decisions = await self.stats.decision_counts(job.id)
         else:
             after_decisions = await self.stats.decision_counts(job.id, match_ids)
-            decisions = _moved_decisions(stored_decisions, decisions_before, after_decisions)
+            decisions = moved_decisions(kept, decisions_before, after_decisions)
         # Ages of open items are recomputed by the next run; a review keeps the last ones.
         totals = {**sides, "matches": matches, "unmatched_by_age": summary.get("unmatched_by_age")}
         await self.reviews.update_job_summary(
             job,
             {
                 **totals,
-                "decisions": _decision_rows(decisions),
+                "decisions": decision_rows(decisions),
                 "reviewed_at": datetime.now(UTC).isoformat(),
             },
         )
@@ -632,136 +619,6 @@ class ResultService:
             return Page.by_cursor(items, has_more)
         return Page.of(items, params, await self.reviews.count_audit_events(job.id))
 
-    async def quality_report(self, access: ProjectAccess, job_id: int) -> QualityReport:
-        """Precision of automatic matches, manual share and ambiguity, per rule and overall,
-        from the reviewers' decisions so far."""
-        job = await self.get_job(access, job_id)
-        return await self.quality_of(job)
-
-    async def quality_of(self, job: ReconciliationJob) -> QualityReport:
-        rows = await self._decisions(job)
-        by_rule: dict[tuple[int, str], list[tuple[str, str, int]]] = defaultdict(list)
-        for rule, rule_index, origin, status, n in rows:
-            by_rule[(rule_index, rule)].append((origin, status, n))
-        # Engine rules in priority order, manual matches last.
-        ordered = sorted(by_rule, key=lambda k: (k[0] == MANUAL_RULE_INDEX, k[0], k[1]))
-        return QualityReport(
-            job_id=job.id,
-            overall=quality_figures((o, s, n) for _r, _i, o, s, n in rows),
-            rules=[
-                RuleQuality(
-                    rule=rule, rule_index=index, figures=quality_figures(by_rule[(index, rule)])
-                )
-                for index, rule in ordered
-            ],
-        )
-
-    async def _decisions(self, job: ReconciliationJob) -> list[Decision]:
-        """The job's decision counts as its summary keeps them (set by the run, moved by every
-        review). A job completed before the summary kept them is counted once and they are
-        stored, under the job's lock so that a review meanwhile is not overwritten."""
-        stored = _stored_decisions(job.summary)
-        if stored is not None:
-            return stored
-        if _stored_totals(job) is None:  # not completed or expired: nothing to keep current
-            return await self.stats.decision_counts(job.id)
-        locked = await self.reviews.lock_job(job.project_id, job.id)
-        assert locked is not None  # the caller just read it; jobs are deleted with their project
-        stored = _stored_decisions(locked.summary)
-        if stored is not None:
-            return stored
-        decisions = await self.stats.decision_counts(job.id)
-        await self.reviews.update_job_summary(locked, {"decisions": _decision_rows(decisions)})
-        # The job's summary changed: cached job reads go.
-        invalidate_jobs(self.session, job.project_id)
-        return decisions
-
-    # --- nearest candidates ---------------------------------------------------------------------
-
-    async def nearest_candidates(
-        self, access: ProjectAccess, job_id: int, record_id: int, limit: int
-    ) -> CandidatesRead:
-        """The records of the other side closest to ``record_id`` and what each one failed.
-
-        Only a bounded window of the other source is read (same currency, booking date or amount
-        near the record's, through indexes); the engine ranks it under the job's rules.
-        """
-        job = await self.get_job(access, job_id)
-        sources = (job.left_source_id, job.right_source_id)
-        record = await self.reviews.record_in_sources(record_id, sources)
-        if record is None:
-            raise RecordNotFound(f"Record {record_id} is not in a source of job {job.id}")
-        side: Side = "left" if record.data_source_id == job.left_source_id else "right"
-        other_source = job.right_source_id if side == "left" else job.left_source_id
-        rules = _rule_set(job)
-        days = _near_days(rules)
-        ranges = _near_amounts(record.amount, rules)
-        nearby: dict[int, Record] = {}
-        date_from = date_to = None
-        if record.booking_date is not None:
-            date_from = date.fromordinal(record.booking_date.toordinal() - days)
-            date_to = date.fromordinal(record.booking_date.toordinal() + days)
-            for r in await self.reviews.records_near_date(
-                other_source,
-                start=date_from,
-                end=date_to,
-                currency=record.currency,
-                limit=NEAR_LIMIT,
-                exclude_id=record.id,
-            ):
-                nearby[r.id] = r
-        # Records of exactly the amount first: in a dense source the windows below hold more
-        # than NEAR_LIMIT records and would otherwise miss a same-amount, same-date twin.
-        exact = [(record.amount * f, record.amount * f) for f in _sign_factors(rules)]
-        for near_ranges in (exact, ranges):
-            for r in await self.reviews.records_near_amounts(
-                other_source,
-                ranges=near_ranges,
-                currency=record.currency,
-                limit=NEAR_LIMIT,
-                exclude_id=record.id,
-            ):
-                nearby[r.id] = r
-        found = await asyncio.to_thread(
-            nearest_candidates,
-            record_frame([record]),
-            record_frame(nearby.values()),
-            rules,
-            limit,
-            side=side,
-        )
-        claimed = {
-            c.record_id: c.match_id
-            for c in await self.reviews.claims_on(job.id, [c.record_id for c in found])
-        }
-        other: Side = "right" if side == "left" else "left"
-        return CandidatesRead(
-            record=record_read(record, side),
-            window=CandidateWindow(
-                source_id=other_source,
-                date_from=date_from,
-                date_to=date_to,
-                amount_ranges=[
-                    (format_amount(low, record.currency), format_amount(high, record.currency))
-                    for low, high in ranges
-                ],
-                currency=record.currency,
-                records_compared=len(nearby),
-            ),
-            candidates=[
-                NearCandidateRead(
-                    record=record_read(nearby[c.record_id], other),
-                    rule=c.rule,
-                    closeness=round(c.closeness, 6),
-                    matches_rule=c.matches_rule,
-                    failed=c.failed,
-                    passed=c.passed,
-                    match_id=claimed.get(c.record_id),
-                )
-                for c in found
-            ],
-        )
-
 
 @asynccontextmanager
 async def _claiming(record_ids: Collection[int]) -> AsyncIterator[None]:
@@ -774,16 +631,9 @@ async def _claiming(record_ids: Collection[int]) -> AsyncIterator[None]:
         ) from error
 
 
-def _stored_totals(job: ReconciliationJob) -> dict[str, Any] | None:
-    """The job's summary when it describes stored results (kept current by every review)."""
-    if job.status != JobStatus.COMPLETED or getattr(job, "results_expired", False):
-        return None
-    return job.summary
-
-
 def _stored_match_total(job: ReconciliationJob, query: MatchQuery) -> int | None:
     """An unfiltered tab's size from the stored per-status counts: no count over the tab."""
-    summary = _stored_totals(job)
+    summary = stored_totals(job)
     counts = summary.get("matches") if summary else None
     if not isinstance(counts, dict) or any(
         v is not None for v in (query.rule, query.min_amount, query.max_amount, query.q)
@@ -799,7 +649,7 @@ def _stored_match_total(job: ReconciliationJob, query: MatchQuery) -> int | None
 
 def _stored_record_total(job: ReconciliationJob, query: RecordQuery) -> int | None:
     """An unfiltered unmatched tab's size: the side's records less those claimed."""
-    summary = _stored_totals(job)
+    summary = stored_totals(job)
     if query.tab is RecordTab.DUPLICATES or summary is None:
         return None
     if any(v is not None for v in (query.min_amount, query.max_amount, query.q)):
@@ -828,30 +678,6 @@ def _rejections(rivals: Iterable[tuple[int, str]]) -> list[tuple[str | None, str
     return [(f"{c}:{MatchStatus.AMBIGUOUS}", f"{c}:{MatchStatus.REJECTED}") for _i, c in rivals]
 
 
-def _stored_decisions(summary: dict[str, Any] | None) -> list[Decision] | None:
-    """The summary's ``decisions`` rows, or None when it has none (a job run before they were
-    kept)."""
-    rows = (summary or {}).get("decisions")
-    if not isinstance(rows, list):
-        return None
-    return [(str(r), int(i), str(o), str(s), int(n)) for r, i, o, s, n in rows]
-
-
-def _moved_decisions(
-    stored: Iterable[Decision], before: Iterable[Decision], after: Iterable[Decision]
-) -> list[Decision]:
-    """The stored counts less the touched matches' ``before`` counts plus their ``after`` ones."""
-    count: dict[tuple[str, int, str, str], int] = defaultdict(int)
-    for sign, rows in ((1, stored), (-1, before), (1, after)):
-        for rule, rule_index, origin, status, n in rows:
-            count[(rule, rule_index, origin, status)] += sign * n
-    return [(*key, n) for key, n in sorted(count.items()) if n]
-
-
-def _decision_rows(decisions: Iterable[Decision]) -> list[list[Any]]:
-    return [list(row) for row in decisions]
-
-
 def _shifted(counts: dict[str, Any], shifts: Iterable[tuple[str | None, str]]) -> dict[str, int]:
     moved = {key: int(n) for key, n in counts.items()}
     for old, new in shifts:
@@ -873,15 +699,6 @@ def _source_of(found: dict[int, Record], record_id: int) -> int | None:
     return record.data_source_id if record is not None else None
 
 
-def _rule_set(job: ReconciliationJob) -> RuleSet:
-    try:
-        return RuleSet.model_validate(job.rules)
-    except ValidationError as error:
-        raise JobRulesInvalid(
-            f"Job {job.id} has no valid rule set: {error.error_count()} errors"
-        ) from error
-
-
 def _amount_sign(job: ReconciliationJob) -> int:
     """-1 when the job's rules compare amounts with opposite signs (bank debit vs ledger credit)."""
     try:
@@ -892,22 +709,6 @@ def _amount_sign(job: ReconciliationJob) -> int:
         c.sign_factor for r in rules.rules for c in r.conditions if isinstance(c, AmountCondition)
     }
     return -1 if signs == {-1} else 1
-
-
-def _near_days(rules: RuleSet) -> int:
-    windows = [
-        c.window_days for r in rules.rules for c in r.conditions if isinstance(c, DateCondition)
-    ]
-    return min(NEAR_MAX_DAYS, max(NEAR_MIN_DAYS, 3 * max(windows, default=3)))
-
-
-def _near_amounts(amount: int, rules: RuleSet) -> list[tuple[int, int]]:
-    """Amount ranges of the other side worth comparing: around the amount (or its negation under
-    an opposite-sign rule), ten times the widest tolerance or 10 %, at least 1.00."""
-    conditions = [c for r in rules.rules for c in r.conditions if isinstance(c, AmountCondition)]
-    widest = max((c.abs_units for c in conditions), default=0)
-    radius = max(10 * widest, abs(amount) // 10, NEAR_MIN_RADIUS)
-    return sorted((amount * f - radius, amount * f + radius) for f in _sign_factors(rules))
 
 
 def _amount_tolerance(
@@ -950,14 +751,6 @@ def _moved(stored: dict[str, Any], before: dict[str, Any], after: dict[str, Any]
     else:
         moved["by_currency"] = split  # none stored (an older summary) or not splittable
     return moved
-
-
-def _sign_factors(rules: RuleSet) -> list[int]:
-    """1 and/or -1: how the rules' amount conditions compare signs (same when none says)."""
-    factors = {
-        c.sign_factor for r in rules.rules for c in r.conditions if isinstance(c, AmountCondition)
-    }
-    return sorted(factors or {1})
 
 
 def _manual_match(job: ReconciliationJob, left: Sequence[Record], right: Sequence[Record]) -> Match:

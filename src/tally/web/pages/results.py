@@ -20,6 +20,7 @@ from tally.money import AmountPrecisionError, to_units
 from tally.projects.auth import ProjectAccess
 from tally.projects.service import ProjectService
 from tally.results.bulk import BulkReviewService
+from tally.results.candidates import CandidateService
 from tally.results.export import export_response
 from tally.results.schemas import (
     BulkAction,
@@ -42,6 +43,7 @@ from tally.results.service import (
     ReviewConflict,
     tab_counts,
 )
+from tally.results.summary import QualityService
 from tally.sources.service import DataSourceService
 from tally.users.auth import Session
 from tally.web.auth import WebProjectEditor, WebProjectReader, may_edit
@@ -363,7 +365,9 @@ async def get_candidates(
     record_id: Annotated[int, Path(ge=1)],
     session: Session,
 ) -> Response:
-    found = await ResultService(session).nearest_candidates(access, job_id, record_id, CANDIDATES)
+    found = await CandidateService(session).nearest_candidates(
+        access, job_id, record_id, CANDIDATES
+    )
     return render(
         request,
         "results/_candidates.html",
@@ -382,7 +386,7 @@ async def get_audit_page(
     results = ResultService(session)
     job = await results.get_job(access, job_id)
     events = await results.list_audit_events(access, job.id, PageParams(page=page, per_page=50))
-    quality = await results.quality_report(access, job.id)
+    quality = await QualityService(session).quality_report(access, job.id)
     return render(
         request,
         "results/audit.html",
