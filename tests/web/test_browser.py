@@ -1,5 +1,4 @@
-"""The web app in a real Chromium against a real `tally serve` (SQLite, and PostgreSQL for what
-runs jobs or reads results), as a person uses it.
+"""The web app in a real Chromium against a real `tally serve` (SQLite), as a person uses it.
 
 Every test saves a screenshot of each page it visits to test-artifacts/screenshots/.
 """
@@ -26,10 +25,6 @@ Page = playwright_api.Page
 expect = playwright_api.expect
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-# Layout, sign-in and access checks: what they prove is the same on both backends (the endpoints
-# under them run on both in tests/web/test_pages.py and the feature tests), so they run on the
-# SQLite server only. Tests that run jobs, ingest, review, export or chart amounts keep both.
-ON_SQLITE = pytest.mark.parametrize("tally", ["sqlite"], indirect=True)
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
@@ -93,7 +88,6 @@ def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
     expect(page.get_by_role("heading", name="Projects", exact=True)).to_be_visible()
 
 
-@ON_SQLITE
 def test_sign_in_create_a_project_and_sign_out(page: Page, seeded: Seeded) -> None:
     page.goto("/projects")
     expect(page).to_have_url(re.compile(r"/login\?next=%2Fprojects$"))
@@ -390,7 +384,6 @@ def test_append_a_statement_and_apply_a_suggested_profile(page: Page, seeded: Se
     shot(page, "24-profile-applied")
 
 
-@ON_SQLITE
 def test_a_non_member_gets_404_and_a_post_without_csrf_is_403(page: Page, seeded: Seeded) -> None:
     sign_in(page, seeded.mallory.email)
     response = page.goto(f"/projects/{seeded.project_id}")
@@ -409,7 +402,6 @@ def test_a_non_member_gets_404_and_a_post_without_csrf_is_403(page: Page, seeded
     assert status == 403
 
 
-@ON_SQLITE
 def test_admin_pages(page: Page, seeded: Seeded) -> None:
     sign_in(page, seeded.admin.email)
     page.get_by_role("link", name="Users").click()
@@ -426,7 +418,6 @@ def test_admin_pages(page: Page, seeded: Seeded) -> None:
     shot(page, "15-admin-system")
 
 
-@ON_SQLITE
 def test_pages_fit_a_phone(page: Page, seeded: Seeded) -> None:
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, seeded.alice.email)
@@ -508,7 +499,6 @@ WIDE_CSV = (
 )
 
 
-@ON_SQLITE
 @pytest.mark.parametrize("viewport", [(1366, 768), (390, 844)], ids=["laptop", "phone"])
 def test_the_upload_preview_never_widens_the_page(
     page: Page, seeded: Seeded, tmp_path: Path, viewport: tuple[int, int]
@@ -536,7 +526,6 @@ def test_the_upload_preview_never_widens_the_page(
     assert frame.evaluate("el => el.scrollWidth > el.clientWidth")
 
 
-@ON_SQLITE
 def test_the_manual_match_bar_never_covers_the_selected_row(page: Page, seeded: Seeded) -> None:
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, seeded.alice.email)
