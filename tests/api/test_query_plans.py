@@ -70,9 +70,9 @@ _OTHER_TENANTS = (
     " rows_done, skipped_count, status, created_at, updated_at) SELECT 1000000 + n,"
     " 1000000 + (n + 1) / 2, 'source ' || n, 'f.csv', 'csv', 0, 0, 0, 0, 'ready', now(), now()"
     " FROM generate_series(1, 20000) AS n",
-    "INSERT INTO reconciliation_job (id, project_id, left_source_id, right_source_id, rules,"
-    " status, progress, cancel_requested, results_expired, attempts, created_at) SELECT"
-    " 1000000 + n, 1000000 + n, 999999 + 2 * n, 1000000 + 2 * n, '{}', 'completed', 1, false,"
+    "INSERT INTO reconciliation_job (id, project_id, number, left_source_id, right_source_id,"
+    " rules, status, progress, cancel_requested, results_expired, attempts, created_at) SELECT"
+    " 1000000 + n, 1000000 + n, 1, 999999 + 2 * n, 1000000 + 2 * n, '{}', 'completed', 1, false,"
     " false, 0, now() FROM generate_series(1, 10000) AS n",
     "INSERT INTO project_stats (project_id, last_job_id, matched_count, unmatched_count,"
     " matched_amount, unmatched_amount, match_rate, computed_at) SELECT 1000000 + n, 1000000 + n,"

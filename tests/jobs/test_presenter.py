@@ -76,6 +76,7 @@ def test_one_presenter_turns_units_into_decimal_strings_with_their_currency() ->
         "currency": "JPY",
         "matched_amount": "1200",
         "unmatched_amount": "0.5",  # half a yen survives: the places the amount itself has
+        "by_currency": None,  # one currency: no split
     }
     assert (shown["right"]["matched_amount"], shown["right"]["currency"]) == ("1.2345", "BHD")
     assert shown["decisions"] == [
