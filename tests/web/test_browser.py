@@ -6,17 +6,12 @@ Every test saves a screenshot of each page it visits to test-artifacts/screensho
 from __future__ import annotations
 
 import json
-import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.conftest import create_postgres_database
-from tests.helpers.processes import TallyServer
-from tests.web.browser_support import PASSWORD, Seeded, chromium_path, require_browser, start_server
+from tests.web.browser_support import PASSWORD, Seeded, require_browser
 
 pytestmark = pytest.mark.browser
 require_browser()
@@ -27,52 +22,12 @@ expect = playwright_api.expect
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def tally(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[TallyServer, Seeded]]:
-    """`tally serve` on the embedded SQLite default, then on PostgreSQL (a database of its own)."""
-    url = None
-    if request.param == "postgresql":
-        url = create_postgres_database(
-            f"tally_browser_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
-        )
-    server, seeded = start_server(tmp_path_factory.mktemp(f"browser-{request.param}"), url)
-    yield server, seeded
-    server.stop()
-
-
-@pytest.fixture(scope="session")
-def seeded(tally: tuple[TallyServer, Seeded]) -> Seeded:
-    return tally[1]
-
-
-@pytest.fixture(scope="session")
-def base_url(tally: tuple[TallyServer, Seeded]) -> str:
-    return tally[0].base_url
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
-    # Playwright's own browser download is not reachable here: Debian's Chromium works with it.
-    return {
-        **browser_type_launch_args,
-        "executable_path": chromium_path(),
-        "args": ["--no-sandbox"],
-    }
-
-
 @pytest.fixture(autouse=True)
 def patient_expectations(page: Page) -> None:
     # The suite shares two cores with everything else CI runs: wait longer than the default 5 s
     # before calling a page broken.
     expect.set_options(timeout=15_000)
     page.set_default_timeout(20_000)
-
-
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
-    return {**browser_context_args, "viewport": {"width": 1280, "height": 800}}
 
 
 def shot(page: Page, name: str, *, full_page: bool = True) -> None:

@@ -15,14 +15,9 @@ import pytest
 from tests.helpers.results import RULES
 from tests.web.browser_support import Seeded, require_browser
 from tests.web.test_browser import (  # noqa: F401  (the browser suite's server and fixtures)
-    base_url,
-    browser_context_args,
-    browser_type_launch_args,
     patient_expectations,
-    seeded,
     shot,
     sign_in,
-    tally,
 )
 
 pytestmark = pytest.mark.browser
@@ -64,7 +59,7 @@ def _completed_job(api: httpx.Client) -> dict[str, Any]:
     raise AssertionError("the job did not finish")
 
 
-def test_work_an_exception_sign_off_and_reopen(page: Page, seeded: Seeded, base_url: str) -> None:  # noqa: F811
+def test_work_an_exception_sign_off_and_reopen(page: Page, seeded: Seeded, base_url: str) -> None:
     with _api(base_url, seeded) as api:
         job = _completed_job(api)
         reconciliation_id = job["reconciliation_id"]

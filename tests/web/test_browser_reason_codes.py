@@ -8,14 +8,9 @@ import pytest
 
 from tests.web.browser_support import Seeded, require_browser
 from tests.web.test_browser import (  # noqa: F401  (the browser suite's server and fixtures)
-    base_url,
-    browser_context_args,
-    browser_type_launch_args,
     patient_expectations,
-    seeded,
     shot,
     sign_in,
-    tally,
 )
 
 pytestmark = pytest.mark.browser
@@ -37,8 +32,8 @@ def _codes(base: str, world: Seeded) -> dict[str, bool]:
 
 def test_owner_adds_renames_and_deactivates_reason_codes(
     page: Page,
-    seeded: Seeded,  # noqa: F811
-    base_url: str,  # noqa: F811
+    seeded: Seeded,
+    base_url: str,
 ) -> None:
     before = httpx.get(
         f"{base_url}/api/v1/projects/{seeded.project_id}/exception-reasons",
