@@ -43,6 +43,7 @@ from tally.models import (
     ApiToken,
     DataSource,
     Project,
+    ProjectCounter,
     ProjectMember,
     ProjectStats,
     ReconciliationJob,
@@ -219,8 +220,9 @@ async def seed(url: str, rng: np.random.Generator) -> World:
                                 "name": ("bank", "ledger")[side], "file_name": "export.csv",
                                 "status": "ready", "row_count": int(rng.integers(100, 100_000)),
                                 "created_at": now, "updated_at": now})  # fmt: skip
-            for _ in range(3):
-                jobs.append({"project_id": project_id, "left_source_id": 2 * project_id - 1,
+            for number in (1, 2, 3):
+                jobs.append({"project_id": project_id, "number": number,
+                             "left_source_id": 2 * project_id - 1,
                              "right_source_id": 2 * project_id, "rules": RULES,
                              "status": "completed", "progress": 1.0, "created_at": now,
                              # Indexed (there are no results): otherwise every server started
@@ -234,6 +236,13 @@ async def seed(url: str, rng: np.random.Generator) -> World:
         await connection.execute(insert(DataSource), sources)
         await connection.execute(insert(ReconciliationJob), jobs)
         await connection.execute(insert(ProjectStats), stats)
+        await connection.execute(
+            insert(ProjectCounter),
+            [
+                {"project_id": p["id"], "last_job_number": 3, "last_match_number": 0}
+                for p in projects
+            ],
+        )
     await engine.dispose()
     return World(
         admin_token=tokens[USERS + 1],
