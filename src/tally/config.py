@@ -59,6 +59,11 @@ class Settings(BaseSettings):
     cache_ttls: dict[str, int] = Field(default_factory=dict, alias="CACHE_TTLS")
     # Prefix of every Redis key and of the invalidation channel (several deployments, one Redis).
     cache_key_prefix: str = Field("tally:", alias="CACHE_KEY_PREFIX", min_length=1)
+    # Tags every value stored in Redis (not the generations, which all versions share so that a
+    # write through a new server invalidates what an old one serves during a rolling deploy).
+    # Unset: a fingerprint of the running code, so a deploy never reads a value an older version
+    # stored in another shape (tally.cache.shape).
+    cache_shape: str | None = Field(None, alias="CACHE_SHAPE", min_length=1)
     # The in-process tier's size limit; 0 turns the tier off (then every hit is a Redis GET).
     cache_local_max_bytes: int = Field(64 * 1024**2, alias="CACHE_LOCAL_MAX_BYTES", ge=0)
     # Budget of one Redis call (connect, send and reply), after which it counts as failed.

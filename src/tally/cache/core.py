@@ -25,6 +25,7 @@ from tally.cache.keys import DEFAULT_TTLS, EPOCH, Key
 from tally.cache.listener import InvalidationListener
 from tally.cache.local import Entry, LocalTier
 from tally.cache.redis_tier import RedisTier, RedisUnavailable
+from tally.cache.shape import code_fingerprint
 from tally.cache.stats import CacheStats
 from tally.config import Settings
 from tally.kit.db import Database
@@ -85,6 +86,7 @@ class Cache:
             self.redis = RedisTier(
                 settings.redis_url,
                 prefix=settings.cache_key_prefix,
+                shape=settings.cache_shape or code_fingerprint(),
                 timeout=settings.cache_redis_timeout,
                 breaker=self.breaker,
                 stats=self.stats,

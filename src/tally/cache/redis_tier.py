@@ -173,12 +173,14 @@ class RedisTier:
         url: str,
         *,
         prefix: str,
+        shape: str,
         timeout: float,
         breaker: CircuitBreaker,
         stats: CacheStats,
         on_breaker_open: Callable[[], None],
     ) -> None:
         self.prefix = prefix
+        self.values_prefix = f"{prefix}v:{shape}:"
         self.timeout = timeout
         self.breaker = breaker
         self.stats = stats
@@ -210,10 +212,11 @@ class RedisTier:
 
     # --- keys -----------------------------------------------------------------------------------
     def value_key(self, storage_key: str) -> str:
-        return f"{self.prefix}v:{storage_key}"
+        return f"{self.values_prefix}{storage_key}"
 
     def lock_key(self, storage_key: str) -> str:
-        return f"{self.prefix}lock:{storage_key}"
+        # Per shape like the value: two versions loading one key each store their own shape.
+        return f"{self.values_prefix}lock:{storage_key}"
 
     def generation_key(self, namespace: str) -> str:
         return f"{self.prefix}gen:{namespace}"
