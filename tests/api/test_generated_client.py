@@ -86,7 +86,7 @@ async def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
         "TALLY_ENV": "test",
         "TALLY_TASK_BACKEND": "embedded",
     }
-    process = TallyServer(env, data_dir / "server.log", startup_timeout=120)
+    process = TallyServer(env, data_dir / "server.log")
     try:
         yield process.base_url, user.email
     finally:

@@ -86,7 +86,7 @@ async def target(
         # Generated logins must not pause the run's own calls.
         "TALLY_LOGIN_ADDRESS_MAX_FAILURES": "100000",
     }
-    server = TallyServer(env, data_dir / "server.log", startup_timeout=180)
+    server = TallyServer(env, data_dir / "server.log")
     ids = {role: _existing_ids(server.base_url, world) for role, world in worlds.items()}
     try:
         tokens = {"member": worlds["member"].owner.token, "admin": admin.token}

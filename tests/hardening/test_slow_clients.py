@@ -33,7 +33,7 @@ def test_stalled_heads_and_bodies_are_cut_off(tmp_path: Path) -> None:
         "DATABASE_URL": "",
         "TALLY_HEADER_TIMEOUT_SECONDS": "1",
     }
-    server = TallyServer(env, tmp_path / "server.log", startup_timeout=180)
+    server = TallyServer(env, tmp_path / "server.log")
     try:
         assert _closed_by_server(server.port, b"")  # connected, never sent a byte
         assert _closed_by_server(server.port, b"GET /healthz HTTP/1.1\r\nHost: t\r\n")

@@ -101,8 +101,10 @@ class TallyServer:
     """`tally serve` in a subprocess, talking to whatever DATABASE_URL it is given."""
 
     def __init__(
-        self, env: dict[str, str], log_path: Path, *, startup_timeout: float = 30.0
+        self, env: dict[str, str], log_path: Path, *, startup_timeout: float = 180.0
     ) -> None:
+        """``startup_timeout`` only tells a server that never comes up from a slow start: start-up
+        is mostly imports, which take minutes on a machine loaded far beyond its cores."""
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self._log = log_path.open("wb")
@@ -115,7 +117,7 @@ class TallyServer:
         )
         self._wait_until_up(startup_timeout)
 
-    def _wait_until_up(self, timeout: float = 30.0) -> None:
+    def _wait_until_up(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -97,15 +97,6 @@ async def _seed(url: str, data_dir: Path) -> Seeded:
         await database.dispose()
 
 
-class BrowserServer(TallyServer):
-    """`tally serve` given longer to start: importing Tally takes seconds, more on a busy CI."""
-
-    def __init__(self, env: dict[str, str], log_path: Path) -> None:
-        # TallyServer passes its own startup_timeout, so overriding _wait_until_up's default
-        # never took effect: 30 s were too few on a loaded machine.
-        super().__init__(env, log_path, startup_timeout=90.0)
-
-
 def run_async(work: Coroutine[Any, Any, T]) -> T:
     """Run a coroutine to completion from sync code, even while Playwright's sync API holds the
     thread's event loop: in a thread of its own."""
@@ -125,7 +116,7 @@ def start_server(directory: Path, database_url: str | None = None) -> tuple[Tall
     if database_url:
         env["DATABASE_URL"] = database_url
         run_async(upgrade_database(database_url))  # only the embedded SQLite migrates itself
-    server = BrowserServer(env, directory / "server.log")
+    server = TallyServer(env, directory / "server.log")
     url = database_url or f"sqlite+aiosqlite:///{directory / 'tally.db'}"
     deadline = time.monotonic() + 10
     while True:  # the embedded server migrates on start; /healthz can answer just before
