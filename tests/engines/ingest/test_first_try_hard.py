@@ -1,0 +1,58 @@
+"""Harder exports load right with nothing given: one test per detection mechanism.
+
+Each test feeds the smallest file showing one layout seen in real exports (see
+``bench/firsttry/hard_cases.py`` for the full files and where they come from).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tally.ingest.dates import detect_date_format, parse_date
+
+from .helpers import column, preflight_and_parse
+
+
+# -- dates ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "date_format", "expected"),
+    [
+        ("02 ene. 2024", "%d %b %Y", date(2024, 1, 2)),
+        ("14 ago. 2024", "%d %b %Y", date(2024, 8, 14)),
+        ("20 dic 2024", "%d %b %Y", date(2024, 12, 20)),
+        ("3 gennaio 2024", "%d %B %Y", date(2024, 1, 3)),
+        ("15 settembre 2024", "%d %B %Y", date(2024, 9, 15)),
+        ("1 septiembre 2024", "%d %B %Y", date(2024, 9, 1)),
+        ("04/17/2023 as of 04/15/2023", "%m/%d/%Y", date(2023, 4, 17)),
+        ("01.03.2024 bis 31.03.2024", "%d.%m.%Y", date(2024, 3, 1)),
+    ],
+)
+def test_month_names_and_annotated_dates(text: str, date_format: str, expected: date) -> None:
+    assert parse_date(text, date_format) == expected
+
+
+def test_spanish_and_italian_month_names_are_detected() -> None:
+    detection = detect_date_format(["02 ene. 2024", "14 ago. 2024", "20 dic. 2024"])
+    assert detection.format == "%d %b %Y"
+    italian = detect_date_format(["3 gennaio 2024", "2 dicembre 2024"]).format
+    assert italian is not None
+    assert parse_date("2 dicembre 2024", italian) == date(2024, 12, 2)
+
+
+def test_a_date_cell_annotated_with_a_second_date_loads_as_the_first() -> None:
+    data = (
+        b'"Date","Action","Amount"\n'
+        b'"04/27/2023","Buy","-$3320.05"\n'
+        b'"04/17/2023 as of 04/15/2023","Bank Interest","$0.03"\n'
+    )
+    result, parsed = preflight_and_parse(data)
+    assert result.mapping["booking_date"] == "Date"
+    assert column(parsed, "booking_date") == [date(2023, 4, 27), date(2023, 4, 17)]
+
+
+def test_text_with_a_date_inside_is_not_a_date() -> None:
+    assert detect_date_format(["CB CARREFOUR 11/03/2024", "PRLV EDF 05/03/2024"]).format is None
