@@ -597,10 +597,14 @@ def _fill_from_data(
             mapping["direction"] = markers[0].name
             used.add(markers[0].name)
     if "currency" not in mapping:
+        # Every filled cell a code, on at least half the rows: totals and rule lines between the
+        # entries leave the column's cells empty, they do not make its codes something else.
         codes = [
             profile
             for profile in profiles
-            if profile.name not in used and profile.fit("currency") >= SIGN_SHARE
+            if profile.name not in used
+            and profile.share(profile.codes) >= SIGN_SHARE
+            and profile.fit("currency") >= 0.5
         ]
         if codes:
             mapping["currency"] = codes[0].name

@@ -327,12 +327,16 @@ def analyse_rows(
                 "options",
             )
         )
+    notes: set[int] = set()
     if not problems and (date_format is not None or not set(DATE_FIELDS) & set(mapping)):
-        errors.extend(_convert_sample(options, columns, table_rows, table_numbers))
+        sample_errors, notes = _convert_sample(options, columns, table_rows, table_numbers)
+        errors.extend(sample_errors)
     errors = _name_empty_columns(errors, mapping, profiles, len(data_rows))
     whole_table = complete and len(data_rows) < max_rows
     cells_of = dict(zip(numbers, data_rows, strict=True))
-    errors, edges = split_edge_errors(errors, cells_of, numbers, trailing=whole_table)
+    # Notes and page furniture are neither entries nor errors: the edges are around the entries.
+    entries = [number for number in numbers if number not in notes]
+    errors, edges = split_edge_errors(errors, cells_of, entries, trailing=whole_table)
     if edges:
         warnings.append(
             IngestWarning(
@@ -624,17 +628,20 @@ def _currency_from_names(mapping: Mapping[str, str], warnings: list[IngestWarnin
 
 def _convert_sample(
     options: ParseOptions, columns: list[str], rows: list[list[str]], numbers: list[int]
-) -> list[RowError]:
+) -> tuple[list[RowError], set[int]]:
+    """The sample's row errors, and the rows left out without an error (notes, page furniture)."""
     if not rows:
-        return []
+        return [], set()
     try:
         converter = RecordConverter(options, columns)
     except IngestError as exc:
-        return [RowError(None, exc.column, None, exc.reason, exc.code)]
+        return [RowError(None, exc.column, None, exc.reason, exc.code)], set()
     table = pa.table(
         {f"c{i}": pa.array([row[i] for row in rows], pa.string()) for i in range(len(columns))}
     )
-    return converter.convert(table, np.asarray(numbers, dtype=np.int64)).errors
+    converted = converter.convert(table, np.asarray(numbers, dtype=np.int64))
+    failing = {error.row for error in converted.errors}
+    return converted.errors, {row.row for row in converted.skipped if row.row not in failing}
 
 
 def _formula_warnings(

@@ -51,10 +51,8 @@ NOT_YET = {
     "bank_xlsx_merged_two_row_header.xlsx",
     "credit_agricole_fr_nbsp.csv",
     "excel_saved_csv_serial_dates.csv",
-    "printed_statement_page_breaks.csv",
     "psp_settlement_summary_sheet_first.xlsx",
     "raiffeisen_ch_typographic_apostrophe.csv",
-    "sap_alv_list_pipes.txt",
     "xero_account_transactions.csv",
 }
 

@@ -56,3 +56,50 @@ def test_a_date_cell_annotated_with_a_second_date_loads_as_the_first() -> None:
 
 def test_text_with_a_date_inside_is_not_a_date() -> None:
     assert detect_date_format(["CB CARREFOUR 11/03/2024", "PRLV EDF 05/03/2024"]).format is None
+
+
+# -- rows that are not entries ---------------------------------------------------------------
+
+
+def test_a_header_repeated_at_a_page_break_and_page_lines_are_skipped_not_errors() -> None:
+    data = (
+        b"Date,Details,Amount,Balance\n"
+        b"02/04/2024,EFTPOS,-62.35,937.65\n"
+        b",Balance carried forward,,937.65\n"
+        b"Page 2 of 2\n"
+        b"Date,Details,Amount,Balance\n"
+        b"19/04/2024,RENT,-600.00,337.65\n"
+    )
+    result, parsed = preflight_and_parse(data)
+    assert result.ok, result.errors
+    assert not parsed.errors
+    assert column(parsed, "amount") == [-623_500, -6_000_000]
+    reasons = {row.row: row.reasons[0] for row in parsed.skipped}
+    assert set(reasons) == {2, 3, 4}
+    assert "header repeated" in reasons[4]
+
+
+def test_a_row_with_a_date_among_page_lines_is_still_an_error() -> None:
+    data = b"Date,Details,Amount\n02/04/2024,A,-1.00\n33/04/2024\n19/04/2024,B,-2.00\n"
+    result, parsed = preflight_and_parse(data)
+    assert {error.row for error in parsed.errors} == {2}
+
+
+def test_sap_list_printout_with_pipes_rules_and_a_total_row() -> None:
+    data = (
+        "12.03.2024   Dynamische Listenausgabe   1\n"
+        "-----------------------------------------------\n"
+        "|Belegnr   |Buch.dat. |   Betrag in HW|HWäh|\n"
+        "-----------------------------------------------\n"
+        "|1400000123|01.03.2024|       1.500,00|EUR |\n"
+        "|1400000124|04.03.2024|         254,10-|EUR |\n"
+        "-----------------------------------------------\n"
+        "|*         |          |       1.245,90|EUR |\n"
+        "-----------------------------------------------\n"
+    ).encode()
+    result, parsed = preflight_and_parse(data)
+    assert result.ok, result.errors
+    assert not parsed.errors
+    assert column(parsed, "booking_date") == [date(2024, 3, 1), date(2024, 3, 4)]
+    assert column(parsed, "amount") == [15_000_000, -2_541_000]
+    assert column(parsed, "currency") == ["EUR", "EUR"]
