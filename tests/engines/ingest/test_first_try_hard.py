@@ -103,3 +103,19 @@ def test_sap_list_printout_with_pipes_rules_and_a_total_row() -> None:
     assert column(parsed, "booking_date") == [date(2024, 3, 1), date(2024, 3, 4)]
     assert column(parsed, "amount") == [15_000_000, -2_541_000]
     assert column(parsed, "currency") == ["EUR", "EUR"]
+
+
+def test_a_balance_line_above_the_header_is_preamble_not_the_first_entry() -> None:
+    data = (
+        "Téléchargement du 15/03/2024;;;;\n"
+        "Solde au 14/03/2024;8\u00a0254,10 €;;;\n"
+        "\n"
+        "Date;Libellé;Débit euros;Crédit euros;\n"
+        '01/03/2024;"VIR SEPA RECU\nDE: SARL DUPONT";;2\u00a0500,00 €;\n'
+        "05/03/2024;PRLV SEPA EDF;78,45 €;;\n"
+    ).encode("cp1252")
+    result, parsed = preflight_and_parse(data)
+    assert result.ok, result.errors
+    assert result.mapping["booking_date"] == "Date"
+    assert column(parsed, "amount") == [25_000_000, -784_500]
+    assert column(parsed, "currency") == ["EUR", "EUR"]
