@@ -31,6 +31,7 @@ from tally.ingest.errors import (
     split_edge_errors,
 )
 from tally.ingest.mapping import (
+    CURRENCY_CODES,
     ColumnProfile,
     merge_mapping,
     named_like,
@@ -283,6 +284,9 @@ def analyse_rows(
     currency = hints.default_currency
     if currency is None and "currency" not in mapping:
         currency = _currency_from_names(mapping, warnings)
+    if currency is None and "currency" not in mapping:
+        above = rows[: header_index if header_index is not None else first_data]
+        currency = _currency_from_preamble(above, warnings)
     if currency is None and "currency" not in mapping:
         currency = currency_of_symbols(_column_values(mapping, AMOUNT_FIELDS, columns, shaped))
         if currency is not None:
@@ -624,6 +628,28 @@ def _currency_from_names(mapping: Mapping[str, str], warnings: list[IngestWarnin
             )
             return code
     return None
+
+
+def _currency_from_preamble(
+    preamble: Sequence[Sequence[str]], warnings: list[IngestWarning]
+) -> str | None:
+    """The one currency a key/value preamble states ('Währung;CHF', 'Valued in:;CHF')."""
+    codes = {
+        cell.strip()
+        for row in preamble
+        for cell in row
+        if cell.strip() in CURRENCY_CODES and cell.strip().isupper()
+    }
+    if len(codes) != 1:
+        return None
+    code = codes.pop()
+    warnings.append(
+        IngestWarning(
+            "currency_from_preamble",
+            f"no currency column: using {code}, stated above the table",
+        )
+    )
+    return code
 
 
 def _convert_sample(

@@ -51,7 +51,6 @@ NOT_YET = {
     "bank_xlsx_merged_two_row_header.xlsx",
     "excel_saved_csv_serial_dates.csv",
     "psp_settlement_summary_sheet_first.xlsx",
-    "raiffeisen_ch_typographic_apostrophe.csv",
     "xero_account_transactions.csv",
 }
 

@@ -119,3 +119,31 @@ def test_a_balance_line_above_the_header_is_preamble_not_the_first_entry() -> No
     assert result.mapping["booking_date"] == "Date"
     assert column(parsed, "amount") == [25_000_000, -784_500]
     assert column(parsed, "currency") == ["EUR", "EUR"]
+
+
+# -- currency ------------------------------------------------------------------------------------
+
+
+def _preamble_file(*lines: str) -> bytes:
+    return (
+        "\n".join(lines)
+        + "\n\nBuchungsdatum;Valuta;Buchungstext;Betrag;Saldo\n"
+        "01.02.24;01.02.24;Gutschrift;12\u2019400.00;15\u2019120.55\n"
+        "07.02.24;07.02.24;Swisscom;-89.90;15\u2019030.65\n"
+        "26.02.24;25.02.24;Miete;-2\u2019150.00;12\u2019880.65\n"
+    ).encode()
+
+
+def test_the_currency_stated_once_above_the_table_is_the_files() -> None:
+    data = _preamble_file("IBAN;CH93 0076 2011 6238 5295 7", "Währung;CHF")
+    result, parsed = preflight_and_parse(data)
+    assert result.options.default_currency == "CHF"
+    assert any(w.code == "currency_from_preamble" for w in result.warnings)
+    assert column(parsed, "currency") == ["CHF", "CHF", "CHF"]
+    assert column(parsed, "amount") == [124_000_000, -899_000, -21_500_000]
+
+
+def test_two_currencies_above_the_table_decide_nothing() -> None:
+    data = _preamble_file("Kontowährung;CHF", "Fremdwährung;EUR")
+    result, _ = preflight_and_parse(data)
+    assert result.options.default_currency is None
