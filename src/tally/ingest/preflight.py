@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from tally.ingest.amounts import currency_of_symbols, detect_decimal_separator
 from tally.ingest.convert import RecordConverter
-from tally.ingest.dates import date_order_tiebreak, detect_date_format, is_day_first
+from tally.ingest.dates import EXCEL, date_order_tiebreak, detect_date_format, is_day_first
 from tally.ingest.errors import (
     BinaryFileError,
     EmptyFileError,
@@ -276,6 +276,18 @@ def analyse_rows(
         )
     # Detection looks at every sampled row, cut or padded to the header's width.
     shaped = [(cells + [""] * width)[:width] for cells in data_rows]
+    if hints.date_format is None and header is not None:
+        serial = _serial_date_column(columns, shaped)
+        if serial is not None:
+            hints = replace(hints, date_format=EXCEL)
+            warnings.append(
+                IngestWarning(
+                    "date_serials",
+                    f"the date column {serial!r} holds spreadsheet day numbers: reading them as "
+                    "dates (set date_format to override)",
+                    column=serial,
+                )
+            )
     profiles = profile_columns(columns, shaped, hints.date_format)
     mapping = propose_mapping(columns, profiles, has_header=header is not None)
     if hints.mapping is not None:
@@ -627,6 +639,29 @@ def _currency_from_names(mapping: Mapping[str, str], warnings: list[IngestWarnin
                 )
             )
             return code
+    return None
+
+
+# Spreadsheet day numbers of 1990-01-01 .. 2099-12-31: a column named like a date whose every
+# value is one of these was saved from a spreadsheet with the cells formatted as numbers.
+_SERIAL = re.compile(r"^[0-9]{5}(?:\.[0-9]+)?$")
+_SERIAL_RANGE = (32874, 73050)
+
+
+def _serial_date_column(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str | None:
+    """The column named like a booking or value date that holds only spreadsheet serials."""
+    for date_field in DATE_FIELDS:
+        column = named_like(date_field, columns)
+        if column is None:
+            continue
+        index = columns.index(column)
+        values = [row[index].strip() for row in rows if row[index].strip()]
+        if values and all(
+            _SERIAL.match(value)
+            and _SERIAL_RANGE[0] <= int(value.split(".")[0]) <= _SERIAL_RANGE[1]
+            for value in values
+        ):
+            return column
     return None
 
 

@@ -147,3 +147,25 @@ def test_two_currencies_above_the_table_decide_nothing() -> None:
     data = _preamble_file("Kontowährung;CHF", "Fremdwährung;EUR")
     result, _ = preflight_and_parse(data)
     assert result.options.default_currency is None
+
+
+# -- spreadsheet serials in a text file ----------------------------------------------------------
+
+
+def test_a_date_column_of_spreadsheet_serials_reads_as_dates() -> None:
+    data = (
+        b"Document No,Posting Date,Customer,Amount\n"
+        b'SI-1001,45352,Acme Ltd,"1,250.00"\n'
+        b"SI-1002,45355,Globex,-310.40\n"
+    )
+    result, parsed = preflight_and_parse(data)
+    assert result.options.date_format == "excel"
+    assert any(w.code == "date_serials" for w in result.warnings)
+    assert column(parsed, "booking_date") == [date(2024, 3, 1), date(2024, 3, 4)]
+
+
+def test_numbers_in_a_column_not_named_like_a_date_stay_numbers() -> None:
+    data = b"Date,Invoice,Amount\n2024-03-01,45352,1.00\n2024-03-04,45355,2.00\n"
+    result, parsed = preflight_and_parse(data)
+    assert result.options.date_format == "%Y-%m-%d"
+    assert column(parsed, "booking_date") == [date(2024, 3, 1), date(2024, 3, 4)]
