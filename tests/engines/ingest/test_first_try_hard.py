@@ -6,11 +6,15 @@ Each test feeds the smallest file showing one layout seen in real exports (see
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pytest
+from openpyxl import Workbook
 
+from tally.ingest.batches import collect
 from tally.ingest.dates import detect_date_format, parse_date
+from tally.ingest.xlsx_reader import parse_xlsx, preflight_xlsx
 
 from .helpers import column, preflight_and_parse
 
@@ -169,3 +173,41 @@ def test_numbers_in_a_column_not_named_like_a_date_stay_numbers() -> None:
     result, parsed = preflight_and_parse(data)
     assert result.options.date_format == "%Y-%m-%d"
     assert column(parsed, "booking_date") == [date(2024, 3, 1), date(2024, 3, 4)]
+
+
+# -- workbooks -----------------------------------------------------------------------------------
+
+
+def _saved(workbook: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_summary_sheet_before_the_entries_is_passed_over() -> None:
+    workbook = Workbook()
+    summary = workbook.active
+    summary.title = "Summary"
+    summary.append(["Settlement report"])
+    summary.append(["Gross sales", 2540.0])
+    details = workbook.create_sheet("Transactions")
+    details.append(["Settlement date", "Reference", "Gross", "Currency"])
+    details.append([date(2024, 3, 4), "PSP-881", 1200.0, "GBP"])
+    details.append([date(2024, 3, 18), "PSP-883", -200.0, "GBP"])
+    data = _saved(workbook)
+    result = preflight_xlsx(data)
+    assert result.ok, result.errors
+    assert result.options.sheet == "Transactions"
+    assert any(w.code == "sheet" for w in result.warnings)
+    parsed = collect(parse_xlsx(data, result.options))
+    assert parsed.records.column("amount").to_pylist() == [12_000_000, -2_000_000]
+
+
+def test_a_named_sheet_is_read_even_without_a_table() -> None:
+    workbook = Workbook()
+    workbook.active.append(["Settlement report"])
+    workbook.active.append(["Gross sales", 2540.0])
+    workbook.create_sheet("Transactions").append(["Date", "Amount"])
+    result = preflight_xlsx(_saved(workbook), sheet="Sheet")
+    assert result.options.sheet == "Sheet"
+    assert not result.ok
