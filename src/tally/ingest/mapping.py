@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from tally.ingest.amounts import AmountFormatError, parse_amount
 from tally.ingest.dates import EXCEL, DateFormatError, parse_date
 from tally.ingest.options import DEFAULT_CREDIT_MARKERS, DEFAULT_DEBIT_MARKERS
 from tally.ingest.records import MAPPABLE_FIELDS
@@ -620,3 +621,49 @@ def _drop_unneeded_direction(
     amount = by_name.get(mapping.get("amount", ""))
     if amount is None or amount.negatives:
         used.discard(mapping.pop("direction"))
+
+
+def _units(text: str, decimal: str) -> int | None:
+    try:
+        return parse_amount(text, decimal) if text.strip() else None
+    except AmountFormatError:
+        return None
+
+
+def reversed_pair_total(
+    mapping: Mapping[str, str],
+    columns: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    profiles: Sequence[ColumnProfile],
+    decimal: str,
+) -> str | None:
+    """A signed column equal to debit minus credit on every row: the pair is a ledger's view.
+
+    Accounting tools export a bank account's lines with the money coming in under 'Debit' (the
+    asset grows) and a signed total beside them (Xero's 'Gross'); read as a bank's Debit/Credit the
+    signs come out reversed. The signed column states them, so it is the amount. None when no
+    column shows that (a total equal to credit minus debit agrees with the pair as read).
+    """
+    if "amount" in mapping or "debit" not in mapping or "credit" not in mapping:
+        return None
+    debit, credit = columns.index(mapping["debit"]), columns.index(mapping["credit"])
+    used = set(mapping.values())
+    for profile in profiles:
+        if profile.name in used or profile.kind != "amount" or not profile.negatives:
+            continue
+        if _NOT_AMOUNT.search(normalise_name(profile.name)):
+            continue
+        index = columns.index(profile.name)
+        agreeing = 0
+        for row in rows:
+            out, into = _units(row[debit], decimal), _units(row[credit], decimal)
+            if out is None and into is None:
+                continue
+            total = _units(row[index], decimal)
+            if total is None or total != abs(out or 0) - abs(into or 0):
+                break
+            agreeing += 1
+        else:
+            if agreeing >= 2:
+                return profile.name
+    return None

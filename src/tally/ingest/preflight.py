@@ -38,6 +38,7 @@ from tally.ingest.mapping import (
     names_known_fields,
     profile_columns,
     propose_mapping,
+    reversed_pair_total,
 )
 from tally.ingest.options import AMOUNT_FIELDS, DATE_FIELDS, ParseOptions, mapping_problems
 from tally.ingest.safety import is_formula_like
@@ -293,6 +294,20 @@ def analyse_rows(
     if hints.mapping is not None:
         mapping = merge_mapping(hints.mapping, mapping)
     decimal = _decimal_separator(mapping, columns, shaped, dialect, hints, warnings)
+    signed = (
+        None if hints.mapping else reversed_pair_total(mapping, columns, shaped, profiles, decimal)
+    )
+    if signed is not None:
+        warnings.append(
+            IngestWarning(
+                "signed_total",
+                f"{signed!r} equals {mapping['debit']!r} minus {mapping['credit']!r} on every "
+                f"row (a ledger's debit and credit): reading the amount from {signed!r}",
+                column=signed,
+            )
+        )
+        mapping = {f: c for f, c in mapping.items() if f not in ("debit", "credit")}
+        mapping["amount"] = signed
     currency = hints.default_currency
     if currency is None and "currency" not in mapping:
         currency = _currency_from_names(mapping, warnings)

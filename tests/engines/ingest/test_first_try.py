@@ -49,7 +49,6 @@ def _expected(name: str) -> Counter[tuple[date, int, str | None]]:
 # that makes one load must take it off this list.
 NOT_YET = {
     "bank_xlsx_merged_two_row_header.xlsx",
-    "xero_account_transactions.csv",
 }
 
 

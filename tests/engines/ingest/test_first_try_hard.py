@@ -211,3 +211,32 @@ def test_a_named_sheet_is_read_even_without_a_table() -> None:
     result = preflight_xlsx(_saved(workbook), sheet="Sheet")
     assert result.options.sheet == "Sheet"
     assert not result.ok
+
+
+# -- signs -----------------------------------------------------------------------------------
+
+
+def test_a_ledger_debit_credit_pair_reads_its_sign_from_the_signed_total() -> None:
+    data = (
+        b"Date,Description,Debit,Credit,Gross\n"
+        b'01 Mar 2024,Ridgeway University,"$6,187.50",,"$6,187.50"\n'
+        b"04 Mar 2024,Melrose Parking,,$15.00,($15.00)\n"
+        b"19 Mar 2024,PowerDirect,,$108.60,($108.60)\n"
+    )
+    result, parsed = preflight_and_parse(data)
+    assert result.mapping["amount"] == "Gross"
+    assert "debit" not in result.mapping
+    assert any(w.code == "signed_total" for w in result.warnings)
+    assert column(parsed, "amount") == [61_875_000, -150_000, -1_086_000]
+
+
+def test_a_bank_pair_agreeing_with_its_signed_column_keeps_the_pair() -> None:
+    data = (
+        b"Date,Description,Debit,Credit,Net\n"
+        b"2024-03-01,Salary,,2500.00,2500.00\n"
+        b"2024-03-04,Rent,900.00,,-900.00\n"
+        b"2024-03-05,Food,12.00,,-12.00\n"
+    )
+    result, parsed = preflight_and_parse(data)
+    assert (result.mapping["debit"], result.mapping["credit"]) == ("Debit", "Credit")
+    assert column(parsed, "amount") == [25_000_000, -9_000_000, -120_000]
