@@ -45,20 +45,7 @@ def _expected(name: str) -> Counter[tuple[date, int, str | None]]:
     )
 
 
-# Hard cases that do not load right yet (bench/firsttry/REPORT.md says why): strict, so a fix
-# that makes one load must take it off this list.
-NOT_YET = {
-    "bank_xlsx_merged_two_row_header.xlsx",
-}
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(name, marks=pytest.mark.xfail(strict=True)) if name in NOT_YET else name
-        for name in CORPUS_FILES
-    ],
-)
+@pytest.mark.parametrize("name", CORPUS_FILES)
 def test_corpus_file_loads_with_nothing_given_as_preflight_said(name: str) -> None:
     path = CORPUS / name
     head = path.read_bytes()[:HEAD_BYTES]

@@ -240,3 +240,47 @@ def test_a_bank_pair_agreeing_with_its_signed_column_keeps_the_pair() -> None:
     result, parsed = preflight_and_parse(data)
     assert (result.mapping["debit"], result.mapping["credit"]) == ("Debit", "Credit")
     assert column(parsed, "amount") == [25_000_000, -9_000_000, -120_000]
+
+
+def test_a_two_row_header_names_the_columns_under_a_merged_cell() -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Kontoauszug"])
+    sheet.append([])
+    sheet.append(["Buchungstag", "Verwendungszweck", "Betrag (EUR)", None, "Saldo"])
+    sheet.append([None, None, "Soll", "Haben", None])
+    sheet.merge_cells("C3:D3")
+    sheet.append([date(2024, 3, 1), "Gehalt", None, 3200, 4100.55])
+    sheet.append([date(2024, 3, 5), "Telekom", 39.95, None, 4060.6])
+    data = _saved(workbook)
+    result = preflight_xlsx(data)
+    assert result.ok, result.errors
+    assert (result.mapping["debit"], result.mapping["credit"]) == ("Soll (EUR)", "Haben (EUR)")
+    parsed = collect(parse_xlsx(data, result.options))
+    assert not parsed.errors
+    assert parsed.records.column("amount").to_pylist() == [32_000_000, -399_500]
+    assert parsed.records.column("currency").to_pylist() == ["EUR", "EUR"]
+
+
+def test_a_csv_two_row_header_loads_alike() -> None:
+    data = (
+        b"Date;Text;Amount;;Balance\n"
+        b";;Debit;Credit;\n"
+        b"01.03.2024;Salary;;3200,00;4100,55\n"
+        b"05.03.2024;Phone;39,95;;4060,60\n"
+    )
+    result, parsed = preflight_and_parse(data)
+    assert (result.mapping["debit"], result.mapping["credit"]) == ("Debit", "Credit")
+    assert not parsed.errors
+    assert column(parsed, "amount") == [32_000_000, -399_500]
+
+
+def test_a_section_row_below_the_header_is_not_a_second_header_row() -> None:
+    data = (
+        b"Date,Description,Debit,Credit\n"
+        b"Business Bank Account,,,\n"
+        b"2024-03-01,Salary,,3200.00\n"
+        b"2024-03-05,Phone,39.95,\n"
+    )
+    result, _ = preflight_and_parse(data)
+    assert result.options.columns == ["Date", "Description", "Debit", "Credit"]
