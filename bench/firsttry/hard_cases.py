@@ -15,6 +15,8 @@ from datetime import date, datetime
 
 from bench.firsttry.write_corpus import NBSP, Case, _case
 
+RSQUO = "\u2019"  # typographic apostrophe
+
 HARD_CASES: list[Case] = [
     _case(
         "sap_alv_list_pipes.txt",
@@ -90,17 +92,17 @@ Total Business Bank Account,,,,"$6,187.50",$123.60,"$6,063.90"
     _case(
         "raiffeisen_ch_typographic_apostrophe.csv",
         "A Swiss bank's e-banking CSV (typographic apostrophe as thousands separator)",
-        "U+2019 thousands (1’234.56) as Excel writes Swiss numbers; two-digit years DD.MM.YY; "
+        "U+2019 thousands (1\u2019234.56) as Excel writes Swiss numbers; two-digit years DD.MM.YY; "
         "IBAN and period on key;value lines above the header",
-        """
+        f"""
 IBAN;CH93 0076 2011 6238 5295 7
 Zeitraum;01.02.24 - 29.02.24
 Währung;CHF
 
 Buchungsdatum;Valuta;Buchungstext;Betrag;Saldo
-01.02.24;01.02.24;Gutschrift Müller AG;12’400.00;15’120.55
-07.02.24;07.02.24;Zahlung Swisscom;-89.90;15’030.65
-26.02.24;25.02.24;Miete Februar;-2’150.00;12’880.65
+01.02.24;01.02.24;Gutschrift Müller AG;12{RSQUO}400.00;15{RSQUO}120.55
+07.02.24;07.02.24;Zahlung Swisscom;-89.90;15{RSQUO}030.65
+26.02.24;25.02.24;Miete Februar;-2{RSQUO}150.00;12{RSQUO}880.65
 """,
         [
             ("2024-02-01", "12400.00", "CHF"),
@@ -477,8 +479,11 @@ XLSX_HARD_CASES = [
         "A German bank's Excel download with a two-row header",
         "title block; 'Betrag (EUR)' merged across the Soll/Haben sub-header below it; datetime "
         "cells with a time of day; a 'Summe' total row",
-        [("2024-03-01", "3200.00", "EUR"), ("2024-03-05", "-39.95", "EUR"),
-         ("2024-03-28", "-1250.00", "EUR")],
+        [
+            ("2024-03-01", "3200.00", "EUR"),
+            ("2024-03-05", "-39.95", "EUR"),
+            ("2024-03-28", "-1250.00", "EUR"),
+        ],
         _merged_header_workbook,
     ),
     (
@@ -486,8 +491,11 @@ XLSX_HARD_CASES = [
         "A payment processor's settlement workbook (summary sheet before the details)",
         "first sheet is a key/value summary; the transactions table is on the second sheet; "
         "Gross, Fee and Net columns",
-        [("2024-03-04", "1200.00", "GBP"), ("2024-03-11", "1340.00", "GBP"),
-         ("2024-03-18", "-200.00", "GBP")],
+        [
+            ("2024-03-04", "1200.00", "GBP"),
+            ("2024-03-11", "1340.00", "GBP"),
+            ("2024-03-18", "-200.00", "GBP"),
+        ],
         _summary_first_workbook,
     ),
 ]

@@ -18,7 +18,6 @@ from tally.ingest.xlsx_reader import parse_xlsx, preflight_xlsx
 
 from .helpers import column, preflight_and_parse
 
-
 # -- dates ---------------------------------------------------------------------------------------
 
 
@@ -85,7 +84,7 @@ def test_a_header_repeated_at_a_page_break_and_page_lines_are_skipped_not_errors
 
 def test_a_row_with_a_date_among_page_lines_is_still_an_error() -> None:
     data = b"Date,Details,Amount\n02/04/2024,A,-1.00\n33/04/2024\n19/04/2024,B,-2.00\n"
-    result, parsed = preflight_and_parse(data)
+    _, parsed = preflight_and_parse(data)
     assert {error.row for error in parsed.errors} == {2}
 
 
@@ -130,8 +129,7 @@ def test_a_balance_line_above_the_header_is_preamble_not_the_first_entry() -> No
 
 def _preamble_file(*lines: str) -> bytes:
     return (
-        "\n".join(lines)
-        + "\n\nBuchungsdatum;Valuta;Buchungstext;Betrag;Saldo\n"
+        "\n".join(lines) + "\n\nBuchungsdatum;Valuta;Buchungstext;Betrag;Saldo\n"
         "01.02.24;01.02.24;Gutschrift;12\u2019400.00;15\u2019120.55\n"
         "07.02.24;07.02.24;Swisscom;-89.90;15\u2019030.65\n"
         "26.02.24;25.02.24;Miete;-2\u2019150.00;12\u2019880.65\n"
