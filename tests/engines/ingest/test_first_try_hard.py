@@ -84,8 +84,9 @@ def test_a_header_repeated_at_a_page_break_and_page_lines_are_skipped_not_errors
 
 def test_a_row_with_a_date_among_page_lines_is_still_an_error() -> None:
     data = b"Date,Details,Amount\n02/04/2024,A,-1.00\n33/04/2024\n19/04/2024,B,-2.00\n"
-    _, parsed = preflight_and_parse(data)
-    assert {error.row for error in parsed.errors} == {2}
+    result, parsed = preflight_and_parse(data)
+    assert not result.ok
+    assert {(error.row, error.column) for error in parsed.errors} == {(2, "Date"), (2, "Amount")}
 
 
 def test_sap_list_printout_with_pipes_rules_and_a_total_row() -> None:
