@@ -109,7 +109,8 @@ def run_pair(bank: Path, lines: list[Line]) -> dict[str, object]:
     }
     found = {
         (a, b)
-        for a, b in sides["left"].join(sides["right"], on="match_key")
+        for a, b in sides["left"]
+        .join(sides["right"], on="match_key")
         .select("left_id", "right_id")
         .iter_rows()
     }
