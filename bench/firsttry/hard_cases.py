@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 from datetime import date, datetime
+from typing import Any
 
 from bench.firsttry.write_corpus import NBSP, Case, _case
 
@@ -426,6 +427,12 @@ NEWFILEUID:NONE
 ]
 
 
+def _saved(workbook: Any) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 def _merged_header_workbook() -> bytes:
     """A bank's Excel download: title block, a two-row header whose top cell spans two columns."""
     from openpyxl import Workbook
@@ -444,9 +451,7 @@ def _merged_header_workbook() -> bytes:
     sheet.append([datetime(2024, 3, 5, 0, 0), "Lastschrift Telekom", 39.95, None, 4060.6])
     sheet.append([datetime(2024, 3, 28, 16, 5), "Miete", 1250, None, 2810.6])
     sheet.append([None, "Summe", 1289.95, 3200, None])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return _saved(workbook)
 
 
 def _summary_first_workbook() -> bytes:
@@ -467,9 +472,7 @@ def _summary_first_workbook() -> bytes:
     details.append([date(2024, 3, 4), "PSP-881", "Sale", 1200.0, -36.0, 1164.0, "GBP"])
     details.append([date(2024, 3, 11), "PSP-882", "Sale", 1340.0, -40.2, 1299.8, "GBP"])
     details.append([date(2024, 3, 18), "PSP-883", "Refund", -200.0, 0.0, -200.0, "GBP"])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return _saved(workbook)
 
 
 # (name, origin, quirks, records, builder)
