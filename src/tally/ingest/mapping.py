@@ -667,3 +667,42 @@ def reversed_pair_total(
             if agreeing >= 2:
                 return profile.name
     return None
+
+
+def complementary_pair(
+    mapping: Mapping[str, str],
+    columns: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    profiles: Sequence[ColumnProfile],
+) -> tuple[str, str] | None:
+    """(debit, credit) columns found from the values when no name said so.
+
+    Two amount columns of which every entry fills exactly one, one holding negative amounts and
+    the other none, are money out and money in ('Wpływy' / 'Wydatki', whatever the language): the
+    amount chosen alone would leave every other row empty.
+    """
+    if "amount" not in mapping or "debit" in mapping or "credit" in mapping:
+        return None
+    by_name = {profile.name: profile for profile in profiles}
+    chosen = by_name[mapping["amount"]]
+    used = set(mapping.values())
+    first = columns.index(chosen.name)
+    for profile in profiles:
+        if profile.name in used or profile.kind != "amount":
+            continue
+        if _NOT_AMOUNT.search(normalise_name(profile.name)):
+            continue
+        if (chosen.negatives > 0) == (profile.negatives > 0):
+            continue  # both signed, or neither: nothing says which way the money goes
+        second = columns.index(profile.name)
+        counts = [0, 0]
+        for row in rows:
+            filled = (bool(row[first].strip()), bool(row[second].strip()))
+            if filled[0] == filled[1]:
+                break
+            counts[filled[1]] += 1
+        else:
+            if min(counts) >= 2:
+                debit, credit = (chosen, profile) if chosen.negatives else (profile, chosen)
+                return debit.name, credit.name
+    return None

@@ -33,6 +33,7 @@ from tally.ingest.errors import (
 from tally.ingest.mapping import (
     CURRENCY_CODES,
     ColumnProfile,
+    complementary_pair,
     merge_mapping,
     named_like,
     names_known_fields,
@@ -305,6 +306,18 @@ def analyse_rows(
     mapping = propose_mapping(columns, profiles, has_header=header is not None)
     if hints.mapping is not None:
         mapping = merge_mapping(hints.mapping, mapping)
+    pair = None if hints.mapping else complementary_pair(mapping, columns, shaped, profiles)
+    if pair is not None:
+        warnings.append(
+            IngestWarning(
+                "debit_credit_pair",
+                f"every entry fills one of {pair[0]!r} (negative amounts) and {pair[1]!r}: "
+                "reading them as money out and money in",
+                column=pair[0],
+            )
+        )
+        mapping = {f: c for f, c in mapping.items() if f not in ("amount", "direction")}
+        mapping["debit"], mapping["credit"] = pair
     decimal = _decimal_separator(mapping, columns, shaped, dialect, hints, warnings)
     signed = (
         None if hints.mapping else reversed_pair_total(mapping, columns, shaped, profiles, decimal)

@@ -283,3 +283,29 @@ def test_a_section_row_below_the_header_is_not_a_second_header_row() -> None:
     )
     result, _ = preflight_and_parse(data)
     assert result.options.columns == ["Date", "Description", "Debit", "Credit"]
+
+
+def test_money_in_and_out_columns_are_found_from_the_values_whatever_their_names() -> None:
+    data = (
+        "Data;Opis;Wpływy;Wydatki;Saldo\n"
+        "01.03.2024;Pensja;8450,00;;9000,00\n"
+        "04.03.2024;Żabka;;-23,49;8976,51\n"
+        "10.03.2024;Czynsz;;-2100,00;6876,51\n"
+        "12.03.2024;Zwrot;15,00;;6891,51\n"
+    ).encode()
+    result, parsed = preflight_and_parse(data)
+    assert result.ok, result.errors
+    assert (result.mapping["debit"], result.mapping["credit"]) == ("Wydatki", "Wpływy")
+    assert any(w.code == "debit_credit_pair" for w in result.warnings)
+    assert column(parsed, "amount") == [84_500_000, -234_900, -21_000_000, 150_000]
+
+
+def test_two_unsigned_columns_filled_in_turn_say_nothing_about_direction() -> None:
+    data = (
+        b"Date;Text;X;Y\n"
+        b"01.03.2024;a;8450,00;\n04.03.2024;b;;23,49\n"
+        b"10.03.2024;c;;2100,00\n12.03.2024;d;15,00;\n"
+    )
+    result, _ = preflight_and_parse(data)
+    assert "debit" not in result.mapping
+    assert not any(w.code == "debit_credit_pair" for w in result.warnings)
