@@ -630,6 +630,17 @@ def _units(text: str, decimal: str) -> int | None:
         return None
 
 
+def _free_amounts(profiles: Sequence[ColumnProfile], used: set[str]) -> list[ColumnProfile]:
+    """Unmapped columns of amounts that are not balances, prices or fees."""
+    return [
+        profile
+        for profile in profiles
+        if profile.name not in used
+        and profile.kind == "amount"
+        and not _NOT_AMOUNT.search(normalise_name(profile.name))
+    ]
+
+
 def reversed_pair_total(
     mapping: Mapping[str, str],
     columns: Sequence[str],
@@ -648,10 +659,8 @@ def reversed_pair_total(
         return None
     debit, credit = columns.index(mapping["debit"]), columns.index(mapping["credit"])
     used = set(mapping.values())
-    for profile in profiles:
-        if profile.name in used or profile.kind != "amount" or not profile.negatives:
-            continue
-        if _NOT_AMOUNT.search(normalise_name(profile.name)):
+    for profile in _free_amounts(profiles, used):
+        if not profile.negatives:
             continue
         index = columns.index(profile.name)
         agreeing = 0
@@ -687,11 +696,7 @@ def complementary_pair(
     chosen = by_name[mapping["amount"]]
     used = set(mapping.values())
     first = columns.index(chosen.name)
-    for profile in profiles:
-        if profile.name in used or profile.kind != "amount":
-            continue
-        if _NOT_AMOUNT.search(normalise_name(profile.name)):
-            continue
+    for profile in _free_amounts(profiles, used):
         if (chosen.negatives > 0) == (profile.negatives > 0):
             continue  # both signed, or neither: nothing says which way the money goes
         second = columns.index(profile.name)
