@@ -36,6 +36,7 @@ if not SAMPLES.is_dir():
     SAMPLES = Path("/work/shared/bank-samples")
 
 Key = tuple[date | None, int, str | None]
+NOTES = "## Findings"
 
 
 @dataclass
@@ -215,6 +216,10 @@ def main(argv: list[str] | None = None) -> int:
             "",
         ]
         text = "\n".join([*preamble, *summary, "", *table]) + "\n"
+        # Hand-written findings below the table survive a re-run.
+        old = args.report.read_text(encoding="utf-8") if args.report.exists() else ""
+        if NOTES in old:
+            text += "\n" + old[old.index(NOTES) :]
         args.report.write_text(text, encoding="utf-8")
     return 0 if honest == total else 1
 

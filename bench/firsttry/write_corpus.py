@@ -821,7 +821,18 @@ def write() -> int:
     name, origin, quirks, records = XLSX_CASE
     (CORPUS / name).write_bytes(_xlsx_export())
     _expect(name, origin, quirks, records)
-    return count + 1
+    count += 1
+    from bench.firsttry.hard_cases import HARD_CASES, STATEMENT_HARD_CASES, XLSX_HARD_CASES
+
+    for case in [*HARD_CASES, *STATEMENT_HARD_CASES]:
+        (CORPUS / case.name).write_bytes(case.data())
+        _expect(case.name, case.origin, case.quirks, case.records)
+        count += 1
+    for name, origin, quirks, records, build in XLSX_HARD_CASES:
+        (CORPUS / name).write_bytes(build())
+        _expect(name, origin, quirks, records)
+        count += 1
+    return count
 
 
 def _expect(

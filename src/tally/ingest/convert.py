@@ -26,7 +26,7 @@ from tally.ingest.arrays import (
     value_bytes,
 )
 from tally.ingest.dates import DateFormatError, parse_date, parse_dates
-from tally.ingest.errors import OptionsError, RowError, SkippedRow
+from tally.ingest.errors import DATE_SHAPE, OptionsError, RowError, SkippedRow
 from tally.ingest.identity import content_hashes
 from tally.ingest.options import DATE_FIELDS, TEXT_FIELDS, ParseOptions, check_mapping
 from tally.ingest.records import RECORD_SCHEMA
@@ -178,13 +178,22 @@ class RecordConverter:
         # A row with neither a date nor an amount is a note or the continuation of the entry above
         # (Raiffeisen puts an entry's details on the next line): not an entry, and not an error.
         notes = failing & ~blank & ~filled["booking_date"] & ~self._any_amount(filled)
+        # Printouts saved as a table repeat the header on every page and put a page number or a
+        # rule line on a line of its own: neither is an entry, wherever it sits.
+        furniture = np.zeros(count, dtype=bool)
+        if (failing & ~blank & ~notes).any():
+            furniture = failing & ~blank & ~notes & self._page_furniture(raw, booking, filled)
         keep = ~failing
         errors, skipped = self._explain(
-            problems, failing & ~blank & ~notes, raw, trimmed, row_numbers
+            problems, failing & ~blank & ~notes & ~furniture, raw, trimmed, row_numbers
         )
         if notes.any():
-            skipped.extend(self._note_rows(notes, raw, row_numbers))
-            skipped.sort(key=lambda row: row.row)
+            reason = "no date and no amount: a note or continuation row, not an entry"
+            skipped.extend(self._note_rows(notes, raw, row_numbers, reason))
+        if furniture.any():
+            reason = "the header repeated, or a line of its own (page number, rule): not an entry"
+            skipped.extend(self._note_rows(furniture, raw, row_numbers, reason))
+        skipped.sort(key=lambda row: row.row)
 
         texts = {
             field: null_where_empty(trimmed[field], filled[field])
@@ -236,14 +245,33 @@ class RecordConverter:
                 mask |= filled[field]
         return mask
 
+    def _page_furniture(
+        self, raw: list[pa.Array], booking: pa.Array, filled: dict[str, np.ndarray]
+    ) -> np.ndarray:
+        """Rows that repeat the header, or hold one cell that is neither a date nor an amount
+        (and does not even start like a date: '33/04/2024' alone is an entry gone wrong)."""
+        cells = [trim(values) for values in raw]
+        filled_cells = sum(filled_mask(values).astype(np.int64) for values in cells)
+        lone = (filled_cells == 1) & np.asarray(booking.is_null()) & ~self._any_amount(filled)
+        for values in cells:
+            dated = pc.match_substring_regex(values, DATE_SHAPE.pattern)
+            lone &= ~np.asarray(pc.fill_null(dated, False))
+        header = self.options.header
+        if not header or len(header) != len(cells):
+            return np.asarray(lone, dtype=bool)
+        repeated = np.ones(len(booking), dtype=bool)
+        for values, name in zip(cells, header, strict=True):
+            same = pc.equal(pc.utf8_lower(values), name.strip().lower())
+            repeated &= np.asarray(pc.fill_null(same, False))
+        return np.asarray(lone | repeated, dtype=bool)
+
     @staticmethod
     def _note_rows(
-        notes: np.ndarray, raw: list[pa.Array], row_numbers: np.ndarray
+        notes: np.ndarray, raw: list[pa.Array], row_numbers: np.ndarray, reason: str
     ) -> list[SkippedRow]:
         indices = np.flatnonzero(notes)
         taken = pa.array(indices)
         cells = [values.take(taken).to_pylist() for values in raw]
-        reason = "no date and no amount: a note or continuation row, not an entry"
         return [
             SkippedRow(
                 int(row_numbers[index]), [column[offset] or "" for column in cells], [reason]

@@ -1,11 +1,13 @@
 """Dates: strftime-style formats compiled to one regular expression, parsed vectorised to date32.
 
-Supported directives: ``%Y %y %m %d %b %B`` (English, German, French and Dutch month names) and
-``%H %I %M %S %f %p`` (matched, then ignored: records carry dates). ``%y`` follows POSIX (69-99 ->
-19xx, 00-68 -> 20xx). A format without a time part also accepts a time of day after the date
-(``2020-01-01T13:00:00``, ``12/31/2021 10:28 am``, DB2's ``2013-07-03-08.21.36.47192``), which is
-ignored. ``"excel"`` reads spreadsheet serial day numbers. Days and months must exist: unlike
-pyarrow's ``strptime``, 31/02/2020 is an error, not the 2nd of March.
+Supported directives: ``%Y %y %m %d %b %B`` (English, German, French, Dutch, Spanish and Italian
+month names) and ``%H %I %M %S %f %p`` (matched, then ignored: records carry dates). ``%y``
+follows POSIX (69-99 -> 19xx, 00-68 -> 20xx). A format without a time part also accepts a time of
+day after the date (``2020-01-01T13:00:00``, ``12/31/2021 10:28 am``, DB2's
+``2013-07-03-08.21.36.47192``), which is ignored, and so is a second date annotated after the first
+in a few words (Schwab's ``04/17/2023 as of 04/15/2023``): the first is the entry's. ``"excel"``
+reads spreadsheet serial day numbers. Days and months must exist: unlike pyarrow's ``strptime``,
+31/02/2020 is an error, not the 2nd of March.
 
 The scalar ``parse_date`` uses the same regular expression as the vectorised ``parse_dates`` (a
 pattern valid for both Python ``re`` and RE2), so preflight, error reasons and bulk parsing agree.
@@ -60,18 +62,18 @@ CANDIDATE_FORMATS: tuple[str, ...] = (
 _MONTHS: dict[str, int] = {}
 for _number, _names in enumerate(
     (
-        "jan january janv januar janvier januari jän jänner",
-        "feb february febr februar février fevrier februari févr",
-        "mar march mär märz mrz mars maart mrt",
-        "apr april avr avril",
-        "may mai mei",
-        "jun june juni juin",
-        "jul july juli juil juillet",
-        "aug august août aout augustus",
-        "sep sept september septembre",
-        "oct october okt oktober octobre",
-        "nov november novembre",
-        "dec december dez dezember déc décembre",
+        "jan january janv januar janvier januari jän jänner ene enero gen gennaio",
+        "feb february febr februar février fevrier februari févr febrero febbraio",
+        "mar march mär märz mrz mars maart mrt marzo",
+        "apr april avr avril abr abril aprile",
+        "may mai mei mayo mag maggio",
+        "jun june juni juin junio giu giugno",
+        "jul july juli juil juillet julio lug luglio",
+        "aug august août aout augustus ago agosto",
+        "sep sept september septembre septiembre setiembre set settembre",
+        "oct october okt oktober octobre octubre ott ottobre",
+        "nov november novembre noviembre",
+        "dec december dez dezember déc décembre dic diciembre dicembre",
     ),
     start=1,
 ):
@@ -84,13 +86,17 @@ _TIME_SUFFIX = (
     r"(?:[ T-]+[0-9]{1,2}[:.][0-9]{2}(?:[:.][0-9]{2}(?:[.,][0-9]+)?)?"
     r"(?: ?[AaPp][Mm])?(?: ?(?:Z|[+-][0-9]{2}:?[0-9]{2}|[A-Z]{3,4}))?)?"
 )
+# A second date after the entry's own, joined by one to three words ('as of', 'bis', 'au').
+_ANNOTATED_DATE = (
+    r"(?:[ ]+[A-Za-zÀ-ÿ]+(?:[ ][A-Za-zÀ-ÿ]+){0,2}[ ]+[0-9]{1,4}[-./][0-9]{1,2}[-./][0-9]{1,4})?"
+)
 _DIRECTIVES = {
     "Y": "(?P<Y>[0-9]{4})",
     "y": "(?P<y>[0-9]{2})",
     "m": "(?P<m>[0-9]{1,2})",
     "d": "(?P<d>[0-9]{1,2})",
-    "b": "(?P<b>[A-Za-zÀ-ÿ]{3,9}\\.?)",
-    "B": "(?P<b>[A-Za-zÀ-ÿ]{3,9}\\.?)",
+    "b": "(?P<b>[A-Za-zÀ-ÿ]{3,10}\\.?)",
+    "B": "(?P<b>[A-Za-zÀ-ÿ]{3,10}\\.?)",
     "H": "[0-9]{1,2}",
     "I": "[0-9]{1,2}",
     "M": "[0-9]{2}",
@@ -173,7 +179,7 @@ def compile_date_format(date_format: str) -> CompiledDateFormat:
     has_month = bool(seen & {"m", "b"})
     if not (has_year and has_month and "d" in seen):
         raise OptionsError(f"a date format needs a year, a month and a day: {date_format!r}")
-    suffix = "" if seen & _TIME_DIRECTIVES else _TIME_SUFFIX
+    suffix = ("" if seen & _TIME_DIRECTIVES else _TIME_SUFFIX) + _ANNOTATED_DATE
     pattern = "^" + "".join(pieces) + suffix + "$"
     fixed = position is not None and set(starts) == {"Y", "m", "d"}
     return CompiledDateFormat(

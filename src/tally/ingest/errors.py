@@ -212,7 +212,7 @@ def raise_for_errors(errors: Sequence[RowError]) -> None:
 # entry gone wrong, so its neighbours at that end are errors too.
 # A cell that starts like a date, valid or not ('2026-13-45' is an entry with a bad date, not a
 # footer), unlike 'Pending', 'Total' or 'Date downloaded 01/24/2023'.
-_DATE_SHAPE = re.compile(
+DATE_SHAPE = re.compile(
     r"^\s*(?:\d{1,4}[-./]\d{1,2}[-./]\d{1,4}|\d{8}(?:\D|$)|\d{1,2} [A-Za-z]{3})"
 )
 MAX_LEADING_ROWS = 5
@@ -231,7 +231,7 @@ def edge_rows(
     """Which of the ``failing`` row numbers are the table's preamble or footer (see above)."""
 
     def dateless(rows: list[int]) -> bool:
-        return all(not any(_DATE_SHAPE.match(cell) for cell in cells.get(row, ())) for row in rows)
+        return all(not any(DATE_SHAPE.match(cell) for cell in cells.get(row, ())) for row in rows)
 
     edge: set[int] = set()
     before = sorted(row for row in failing if row < first_good)

@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from tally.ingest.amounts import AmountFormatError, parse_amount
 from tally.ingest.dates import EXCEL, DateFormatError, parse_date
 from tally.ingest.options import DEFAULT_CREDIT_MARKERS, DEFAULT_DEBIT_MARKERS
 from tally.ingest.records import MAPPABLE_FIELDS
@@ -100,7 +101,12 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "afschrijving",
         "af",
         "cargo",
+        "debe",
+        "gastos",
         "addebito",
+        "uscite",
+        "dare",
+        "ausgaben",
     ),
     "credit": (
         "credit",
@@ -119,7 +125,12 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "bijschrijving",
         "bij",
         "abono",
+        "haber",
+        "ingresos",
         "accredito",
+        "entrate",
+        "avere",
+        "einnahmen",
     ),
     "direction": (
         "credit debit",
@@ -587,10 +598,14 @@ def _fill_from_data(
             mapping["direction"] = markers[0].name
             used.add(markers[0].name)
     if "currency" not in mapping:
+        # Every filled cell a code, on at least half the rows: totals and rule lines between the
+        # entries leave the column's cells empty, they do not make its codes something else.
         codes = [
             profile
             for profile in profiles
-            if profile.name not in used and profile.fit("currency") >= SIGN_SHARE
+            if profile.name not in used
+            and profile.share(profile.codes) >= SIGN_SHARE
+            and profile.fit("currency") >= 0.5
         ]
         if codes:
             mapping["currency"] = codes[0].name
@@ -606,3 +621,93 @@ def _drop_unneeded_direction(
     amount = by_name.get(mapping.get("amount", ""))
     if amount is None or amount.negatives:
         used.discard(mapping.pop("direction"))
+
+
+def _units(text: str, decimal: str) -> int | None:
+    try:
+        return parse_amount(text, decimal) if text.strip() else None
+    except AmountFormatError:
+        return None
+
+
+def _free_amounts(profiles: Sequence[ColumnProfile], used: set[str]) -> list[ColumnProfile]:
+    """Unmapped columns of amounts that are not balances, prices or fees."""
+    return [
+        profile
+        for profile in profiles
+        if profile.name not in used
+        and profile.kind == "amount"
+        and not _NOT_AMOUNT.search(normalise_name(profile.name))
+    ]
+
+
+def reversed_pair_total(
+    mapping: Mapping[str, str],
+    columns: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    profiles: Sequence[ColumnProfile],
+    decimal: str,
+) -> str | None:
+    """A signed column equal to debit minus credit on every row: the pair is a ledger's view.
+
+    Accounting tools export a bank account's lines with the money coming in under 'Debit' (the
+    asset grows) and a signed total beside them (Xero's 'Gross'); read as a bank's Debit/Credit the
+    signs come out reversed. The signed column states them, so it is the amount. None when no
+    column shows that (a total equal to credit minus debit agrees with the pair as read).
+    """
+    if "amount" in mapping or "debit" not in mapping or "credit" not in mapping:
+        return None
+    debit, credit = columns.index(mapping["debit"]), columns.index(mapping["credit"])
+    used = set(mapping.values())
+    for profile in _free_amounts(profiles, used):
+        if not profile.negatives:
+            continue
+        index = columns.index(profile.name)
+        agreeing = 0
+        for row in rows:
+            out, into = _units(row[debit], decimal), _units(row[credit], decimal)
+            if out is None and into is None:
+                continue
+            total = _units(row[index], decimal)
+            if total is None or total != abs(out or 0) - abs(into or 0):
+                break
+            agreeing += 1
+        else:
+            if agreeing >= 2:
+                return profile.name
+    return None
+
+
+def complementary_pair(
+    mapping: Mapping[str, str],
+    columns: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    profiles: Sequence[ColumnProfile],
+) -> tuple[str, str] | None:
+    """(debit, credit) columns found from the values when no name said so.
+
+    Two amount columns of which every entry fills exactly one, one holding negative amounts and
+    the other none, are money out and money in ('Wpływy' / 'Wydatki', whatever the language): the
+    amount chosen alone would leave every other row empty.
+    """
+    if "amount" not in mapping or "debit" in mapping or "credit" in mapping:
+        return None
+    by_name = {profile.name: profile for profile in profiles}
+    chosen = by_name[mapping["amount"]]
+    used = set(mapping.values())
+    first = columns.index(chosen.name)
+    for profile in _free_amounts(profiles, used):
+        if (chosen.negatives > 0) == (profile.negatives > 0):
+            continue  # both signed, or neither: nothing says which way the money goes
+        second = columns.index(profile.name)
+        counts = [0, 0]
+        for row in rows:
+            filled = (bool(row[first].strip()), bool(row[second].strip()))
+            if filled[0] == filled[1]:
+                break
+            counts[filled[1]] += 1
+        else:
+            if min(counts) >= 2:
+                debit, credit = (chosen, profile) if chosen.negatives else (profile, chosen)
+                return debit.name, credit.name
+    return None

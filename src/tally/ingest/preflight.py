@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from tally.ingest.amounts import currency_of_symbols, detect_decimal_separator
 from tally.ingest.convert import RecordConverter
-from tally.ingest.dates import date_order_tiebreak, detect_date_format, is_day_first
+from tally.ingest.dates import EXCEL, date_order_tiebreak, detect_date_format, is_day_first
 from tally.ingest.errors import (
     BinaryFileError,
     EmptyFileError,
@@ -31,18 +31,22 @@ from tally.ingest.errors import (
     split_edge_errors,
 )
 from tally.ingest.mapping import (
+    CURRENCY_CODES,
     ColumnProfile,
+    complementary_pair,
     merge_mapping,
     named_like,
     names_known_fields,
     profile_columns,
     propose_mapping,
+    reversed_pair_total,
 )
 from tally.ingest.options import AMOUNT_FIELDS, DATE_FIELDS, ParseOptions, mapping_problems
 from tally.ingest.safety import is_formula_like
 from tally.ingest.sniff import (
     HEADER_SEARCH_RECORDS,
     Dialect,
+    cell_kind,
     check_not_binary,
     column_names,
     decode_head,
@@ -241,6 +245,17 @@ def analyse_rows(
                     column=name,
                 )
             )
+        below = rows[first_data] if first_data < len(rows) else []
+        named = _sub_header_names(columns, below)
+        if named is not None and hints.mapping is None:
+            columns = named
+            warnings.append(
+                IngestWarning(
+                    "two_row_header",
+                    "the row below the header names the columns under a merged cell: "
+                    f"reading them as {', '.join(repr(name) for name in named)}",
+                )
+            )
     else:
         columns = generated_names(dialect.field_count)
     data_rows, numbers = _sample_rows(rows[first_data:], max_rows)
@@ -275,14 +290,55 @@ def analyse_rows(
         )
     # Detection looks at every sampled row, cut or padded to the header's width.
     shaped = [(cells + [""] * width)[:width] for cells in data_rows]
+    if hints.date_format is None and header is not None:
+        serial = _serial_date_column(columns, shaped)
+        if serial is not None:
+            hints = replace(hints, date_format=EXCEL)
+            warnings.append(
+                IngestWarning(
+                    "date_serials",
+                    f"the date column {serial!r} holds spreadsheet day numbers: reading them as "
+                    "dates (set date_format to override)",
+                    column=serial,
+                )
+            )
     profiles = profile_columns(columns, shaped, hints.date_format)
     mapping = propose_mapping(columns, profiles, has_header=header is not None)
     if hints.mapping is not None:
         mapping = merge_mapping(hints.mapping, mapping)
+    pair = None if hints.mapping else complementary_pair(mapping, columns, shaped, profiles)
+    if pair is not None:
+        warnings.append(
+            IngestWarning(
+                "debit_credit_pair",
+                f"every entry fills one of {pair[0]!r} (negative amounts) and {pair[1]!r}: "
+                "reading them as money out and money in",
+                column=pair[0],
+            )
+        )
+        mapping = {f: c for f, c in mapping.items() if f not in ("amount", "direction")}
+        mapping["debit"], mapping["credit"] = pair
     decimal = _decimal_separator(mapping, columns, shaped, dialect, hints, warnings)
+    signed = (
+        None if hints.mapping else reversed_pair_total(mapping, columns, shaped, profiles, decimal)
+    )
+    if signed is not None:
+        warnings.append(
+            IngestWarning(
+                "signed_total",
+                f"{signed!r} equals {mapping['debit']!r} minus {mapping['credit']!r} on every "
+                f"row (a ledger's debit and credit): reading the amount from {signed!r}",
+                column=signed,
+            )
+        )
+        mapping = {f: c for f, c in mapping.items() if f not in ("debit", "credit")}
+        mapping["amount"] = signed
     currency = hints.default_currency
     if currency is None and "currency" not in mapping:
         currency = _currency_from_names(mapping, warnings)
+    if currency is None and "currency" not in mapping:
+        above = rows[: header_index if header_index is not None else first_data]
+        currency = _currency_from_preamble(above, warnings)
     if currency is None and "currency" not in mapping:
         currency = currency_of_symbols(_column_values(mapping, AMOUNT_FIELDS, columns, shaped))
         if currency is not None:
@@ -327,12 +383,16 @@ def analyse_rows(
                 "options",
             )
         )
+    notes: set[int] = set()
     if not problems and (date_format is not None or not set(DATE_FIELDS) & set(mapping)):
-        errors.extend(_convert_sample(options, columns, table_rows, table_numbers))
+        sample_errors, notes = _convert_sample(options, columns, table_rows, table_numbers)
+        errors.extend(sample_errors)
     errors = _name_empty_columns(errors, mapping, profiles, len(data_rows))
     whole_table = complete and len(data_rows) < max_rows
     cells_of = dict(zip(numbers, data_rows, strict=True))
-    errors, edges = split_edge_errors(errors, cells_of, numbers, trailing=whole_table)
+    # Notes and page furniture are neither entries nor errors: the edges are around the entries.
+    entries = [number for number in numbers if number not in notes]
+    errors, edges = split_edge_errors(errors, cells_of, entries, trailing=whole_table)
     if edges:
         warnings.append(
             IngestWarning(
@@ -622,19 +682,98 @@ def _currency_from_names(mapping: Mapping[str, str], warnings: list[IngestWarnin
     return None
 
 
+# Spreadsheet day numbers of 1990-01-01 .. 2099-12-31: a column named like a date whose every
+# value is one of these was saved from a spreadsheet with the cells formatted as numbers.
+_SERIAL = re.compile(r"^[0-9]{5}(?:\.[0-9]+)?$")
+_SERIAL_RANGE = (32874, 73050)
+
+
+def _serial_date_column(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str | None:
+    """The column named like a booking or value date that holds only spreadsheet serials."""
+    for date_field in DATE_FIELDS:
+        column = named_like(date_field, columns)
+        if column is None:
+            continue
+        index = columns.index(column)
+        values = [row[index].strip() for row in rows if row[index].strip()]
+        if values and all(
+            _SERIAL.match(value)
+            and _SERIAL_RANGE[0] <= int(value.split(".")[0]) <= _SERIAL_RANGE[1]
+            for value in values
+        ):
+            return column
+    return None
+
+
+_UNIT_IN_NAME = re.compile(r"\(([^()]+)\)\s*$")
+
+
+def _sub_header_names(columns: Sequence[str], below: Sequence[str]) -> list[str] | None:
+    """Column names from a two-row header, or None when the row below the header is not one.
+
+    A spreadsheet header often spans a merged top cell over two sub-columns ('Amount' over
+    'Debit' | 'Credit'): the top row leaves the second cell empty (read as ``column_N``), the row
+    below holds only labels, one of them under that empty cell. Each label then names its column,
+    with the unit in parentheses of the top cell it sits under (the nearest named one to the
+    left: 'Betrag (EUR)' over 'Soll' gives 'Soll (EUR)'; the top cell's own words would name the
+    sub-columns alike). The label row stays the table's first row, left out as the table's edge.
+    """
+    labels = [cell.strip() for cell in below][: len(columns)]
+    if not any(labels) or any(cell_kind(label) in ("date", "amount") for label in labels if label):
+        return None
+    generated = {f"column_{position}" for position in range(1, len(columns) + 1)}
+    if not any(label and columns[i] in generated for i, label in enumerate(labels)):
+        return None
+    names: list[str] = []
+    parent = ""
+    for index, name in enumerate(columns):
+        if name not in generated:
+            parent = name
+        label = labels[index] if index < len(labels) else ""
+        unit = _UNIT_IN_NAME.search(parent)
+        names.append(f"{label} ({unit.group(1)})" if label and unit else label or name)
+    unique, _ = column_names(names, len(names))
+    return unique
+
+
+def _currency_from_preamble(
+    preamble: Sequence[Sequence[str]], warnings: list[IngestWarning]
+) -> str | None:
+    """The one currency a key/value preamble states ('Währung;CHF', 'Valued in:;CHF')."""
+    codes = {
+        cell.strip()
+        for row in preamble
+        for cell in row
+        if cell.strip() in CURRENCY_CODES and cell.strip().isupper()
+    }
+    if len(codes) != 1:
+        return None
+    code = codes.pop()
+    warnings.append(
+        IngestWarning(
+            "currency_from_preamble",
+            f"no currency column: using {code}, stated above the table",
+        )
+    )
+    return code
+
+
 def _convert_sample(
     options: ParseOptions, columns: list[str], rows: list[list[str]], numbers: list[int]
-) -> list[RowError]:
+) -> tuple[list[RowError], set[int]]:
+    """The sample's row errors, and the rows left out without an error (notes, page furniture)."""
     if not rows:
-        return []
+        return [], set()
     try:
         converter = RecordConverter(options, columns)
     except IngestError as exc:
-        return [RowError(None, exc.column, None, exc.reason, exc.code)]
+        return [RowError(None, exc.column, None, exc.reason, exc.code)], set()
     table = pa.table(
         {f"c{i}": pa.array([row[i] for row in rows], pa.string()) for i in range(len(columns))}
     )
-    return converter.convert(table, np.asarray(numbers, dtype=np.int64)).errors
+    converted = converter.convert(table, np.asarray(numbers, dtype=np.int64))
+    failing = {error.row for error in converted.errors}
+    return converted.errors, {row.row for row in converted.skipped if row.row not in failing}
 
 
 def _formula_warnings(

@@ -307,6 +307,14 @@ def _is_data_like(cells: Sequence[str], field_count: int) -> bool:
     return any(cell_kind(cell) in ("date", "amount") for cell in cells)
 
 
+def _is_entry_like(cells: Sequence[str], field_count: int) -> bool:
+    """A row that starts a table without a header: two typed cells at least (a date and an amount,
+    or two amounts). One value alone is a preamble's key/value line ('Solde au 14/03;8 254,10')."""
+    if len(cells) < max(2, field_count // 2):
+        return False
+    return sum(cell_kind(cell) in ("date", "amount") for cell in cells) >= 2
+
+
 @dataclass(frozen=True)
 class HeaderGuess:
     """Where the table starts: the header row index (None: no header) and the records skipped."""
@@ -328,7 +336,7 @@ def find_header(rows: Sequence[Sequence[str]], field_count: int) -> HeaderGuess:
             following = rows[index + 1 : index + 4]
             if not following or any(_is_data_like(row, field_count) for row in following):
                 return HeaderGuess(index, index)
-        if _is_data_like(cells, field_count) and len(cells) >= field_count - 1:
+        if _is_entry_like(cells, field_count) and len(cells) >= field_count - 1:
             return HeaderGuess(None, index)
     return HeaderGuess(None, 0)
 

@@ -33,7 +33,13 @@ from tally.ingest.errors import (
     SkippedRow,
 )
 from tally.ingest.options import ParseOptions
-from tally.ingest.preflight import DEFAULT_MAX_ROWS, Hints, PreflightResult, analyse_rows
+from tally.ingest.preflight import (
+    DEFAULT_MAX_ROWS,
+    Hints,
+    IngestWarning,
+    PreflightResult,
+    analyse_rows,
+)
 from tally.ingest.sniff import HEADER_SEARCH_RECORDS, Dialect, column_names
 
 DEFAULT_BATCH_ROWS = 65_536
@@ -122,24 +128,20 @@ def preflight_xlsx(
     mapping: Mapping[str, str] | None = None,
     default_currency: str | None = None,
 ) -> PreflightResult:
-    """Preflight one sheet of a workbook (the first unless ``sheet`` names another)."""
+    """Preflight one sheet of a workbook: ``sheet``, or else the first that holds a table of
+    entries (a report's summary sheet often comes before its details)."""
+    limit = (skip_rows or 0) + HEADER_SEARCH_RECORDS + max_rows + 1
     workbook = _open(source)
     try:
-        worksheet = _sheet(workbook, sheet)
-        rows: list[list[str]] = []
-        limit = (skip_rows or 0) + HEADER_SEARCH_RECORDS + max_rows + 1
-        for cells in _rows(worksheet):
-            rows.append(cells)
-            if len(rows) >= limit:
-                break
         sheets = list(workbook.sheetnames)
-        sheet_name = worksheet.title
+        heads = [
+            (worksheet.title, _head(worksheet, limit))
+            for worksheet in (
+                [_sheet(workbook, sheet)] if sheet is not None else workbook.worksheets
+            )
+        ]
     finally:
         workbook.close()
-    if not any(cell.strip() for row in rows for cell in row):
-        raise EmptyFileError("the sheet is empty")
-    counts = [len(row) for row in rows if len(row) > 1]
-    field_count = max(set(counts), key=counts.count) if counts else 1
     hints = Hints(
         has_header=has_header,
         skip_rows=skip_rows,
@@ -149,12 +151,54 @@ def preflight_xlsx(
         default_currency=default_currency,
         ragged_rows="pad",
     )
+    first: PreflightResult | EmptyFileError | None = None
+    for sheet_name, rows in heads:
+        try:
+            result = _analyse_sheet(rows, hints, limit, max_rows)
+        except EmptyFileError as exc:
+            result_or_error: PreflightResult | EmptyFileError = exc
+        else:
+            result.sheets = sheets
+            result.options = replace(
+                result.options, format="xlsx", sheet=sheet_name, encoding="utf-8"
+            )
+            if not any(error.code == "mapping" for error in result.errors):
+                if first is not None:
+                    result.warnings.append(
+                        IngestWarning(
+                            "sheet",
+                            f"the first sheet holds no table of entries: reading sheet "
+                            f"{sheet_name!r} (set sheet to override)",
+                        )
+                    )
+                return result
+            result_or_error = result
+        if first is None:
+            first = result_or_error
+    if isinstance(first, EmptyFileError) or first is None:
+        raise first or EmptyFileError("the sheet is empty")
+    return first
+
+
+def _head(worksheet: Any, limit: int) -> list[list[str]]:
+    rows: list[list[str]] = []
+    for cells in _rows(worksheet):
+        rows.append(cells)
+        if len(rows) >= limit:
+            break
+    return rows
+
+
+def _analyse_sheet(
+    rows: list[list[str]], hints: Hints, limit: int, max_rows: int
+) -> PreflightResult:
+    if not any(cell.strip() for row in rows for cell in row):
+        raise EmptyFileError("the sheet is empty")
+    counts = [len(row) for row in rows if len(row) > 1]
+    field_count = max(set(counts), key=counts.count) if counts else 1
     dialect = Dialect(",", '"', field_count, True)
-    complete = len(rows) < limit
-    result = analyse_rows(rows, dialect, hints, "utf-8", None, complete, max_rows)
+    result = analyse_rows(rows, dialect, hints, "utf-8", None, len(rows) < limit, max_rows)
     result.format = "xlsx"
-    result.sheets = sheets
-    result.options = replace(result.options, format="xlsx", sheet=sheet_name, encoding="utf-8")
     return result
 
 

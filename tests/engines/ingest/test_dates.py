@@ -59,7 +59,8 @@ def test_date_formats(text: str, date_format: str, expected: date) -> None:
         ("2020-13-01", "%Y-%m-%d"),
         ("2020021", "%Y%m%d"),  # no separator: widths are fixed
         ("Pending", "%d-%b-%Y"),
-        ("04/17/2023 as of 04/15/2023", "%m/%d/%Y"),
+        ("04/17/2023 as of", "%m/%d/%Y"),  # words without the second date: not an annotation
+        ("04/17/2023 CB CARREFOUR", "%m/%d/%Y"),
         ("31.12.2023", "%Y-%m-%d"),
         ("0", "excel"),
     ],

@@ -1,0 +1,311 @@
+"""Harder exports load right with nothing given: one test per detection mechanism.
+
+Each test feeds the smallest file showing one layout seen in real exports (see
+``bench/firsttry/hard_cases.py`` for the full files and where they come from).
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from openpyxl import Workbook
+
+from tally.ingest.batches import collect
+from tally.ingest.dates import detect_date_format, parse_date
+from tally.ingest.xlsx_reader import parse_xlsx, preflight_xlsx
+
+from .helpers import column, preflight_and_parse
+
+# -- dates ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "date_format", "expected"),
+    [
+        ("02 ene. 2024", "%d %b %Y", date(2024, 1, 2)),
+        ("14 ago. 2024", "%d %b %Y", date(2024, 8, 14)),
+        ("20 dic 2024", "%d %b %Y", date(2024, 12, 20)),
+        ("3 gennaio 2024", "%d %B %Y", date(2024, 1, 3)),
+        ("15 settembre 2024", "%d %B %Y", date(2024, 9, 15)),
+        ("1 septiembre 2024", "%d %B %Y", date(2024, 9, 1)),
+        ("04/17/2023 as of 04/15/2023", "%m/%d/%Y", date(2023, 4, 17)),
+        ("01.03.2024 bis 31.03.2024", "%d.%m.%Y", date(2024, 3, 1)),
+    ],
+)
+def test_month_names_and_annotated_dates(text: str, date_format: str, expected: date) -> None:
+    assert parse_date(text, date_format) == expected
+
+
+def test_spanish_and_italian_month_names_are_detected() -> None:
+    detection = detect_date_format(["02 ene. 2024", "14 ago. 2024", "20 dic. 2024"])
+    assert detection.format == "%d %b %Y"
+    italian = detect_date_format(["3 gennaio 2024", "2 dicembre 2024"]).format
+    assert italian is not None
+    assert parse_date("2 dicembre 2024", italian) == date(2024, 12, 2)
+
+
+def test_a_date_cell_annotated_with_a_second_date_loads_as_the_first() -> None:
+    data = (
+        b'"Date","Action","Amount"\n'
+        b'"04/27/2023","Buy","-$3320.05"\n'
+        b'"04/17/2023 as of 04/15/2023","Bank Interest","$0.03"\n'
+    )
+    result, parsed = preflight_and_parse(data)
+    assert result.mapping["booking_date"] == "Date"
+    assert column(parsed, "booking_date") == [date(2023, 4, 27), date(2023, 4, 17)]
+
+
+def test_text_with_a_date_inside_is_not_a_date() -> None:
+    assert detect_date_format(["CB CARREFOUR 11/03/2024", "PRLV EDF 05/03/2024"]).format is None
+
+
+# -- rows that are not entries ---------------------------------------------------------------
+
+
+def test_a_header_repeated_at_a_page_break_and_page_lines_are_skipped_not_errors() -> None:
+    data = (
+        b"Date,Details,Amount,Balance\n"
+        b"02/04/2024,EFTPOS,-62.35,937.65\n"
+        b",Balance carried forward,,937.65\n"
+        b"Page 2 of 2\n"
+        b"Date,Details,Amount,Balance\n"
+        b"19/04/2024,RENT,-600.00,337.65\n"
+    )
+    result, parsed = preflight_and_parse(data)
+    assert result.ok, result.errors
+    assert not parsed.errors
+    assert column(parsed, "amount") == [-623_500, -6_000_000]
+    reasons = {row.row: row.reasons[0] for row in parsed.skipped}
+    assert set(reasons) == {2, 3, 4}
+    assert "header repeated" in reasons[4]
+
+
+def test_a_row_with_a_date_among_page_lines_is_still_an_error() -> None:
+    data = b"Date,Details,Amount\n02/04/2024,A,-1.00\n33/04/2024\n19/04/2024,B,-2.00\n"
+    result, parsed = preflight_and_parse(data)
+    assert not result.ok
+    assert {(error.row, error.column) for error in parsed.errors} == {(2, "Date"), (2, "Amount")}
+
+
+def test_sap_list_printout_with_pipes_rules_and_a_total_row() -> None:
+    data = (
+        "12.03.2024   Dynamische Listenausgabe   1\n"
+        "-----------------------------------------------\n"
+        "|Belegnr   |Buch.dat. |   Betrag in HW|HWäh|\n"
+        "-----------------------------------------------\n"
+        "|1400000123|01.03.2024|       1.500,00|EUR |\n"
+        "|1400000124|04.03.2024|         254,10-|EUR |\n"
+        "-----------------------------------------------\n"
+        "|*         |          |       1.245,90|EUR |\n"
+        "-----------------------------------------------\n"
+    ).encode()
+    result, parsed = preflight_and_parse(data)
+    assert result.ok, result.errors
+    assert not parsed.errors
+    assert column(parsed, "booking_date") == [date(2024, 3, 1), date(2024, 3, 4)]
+    assert column(parsed, "amount") == [15_000_000, -2_541_000]
+    assert column(parsed, "currency") == ["EUR", "EUR"]
+
+
+def test_a_balance_line_above_the_header_is_preamble_not_the_first_entry() -> None:
+    data = (
+        "Téléchargement du 15/03/2024;;;;\n"
+        "Solde au 14/03/2024;8\u00a0254,10 €;;;\n"
+        "\n"
+        "Date;Libellé;Débit euros;Crédit euros;\n"
+        '01/03/2024;"VIR SEPA RECU\nDE: SARL DUPONT";;2\u00a0500,00 €;\n'
+        "05/03/2024;PRLV SEPA EDF;78,45 €;;\n"
+    ).encode("cp1252")
+    result, parsed = preflight_and_parse(data)
+    assert result.ok, result.errors
+    assert result.mapping["booking_date"] == "Date"
+    assert column(parsed, "amount") == [25_000_000, -784_500]
+    assert column(parsed, "currency") == ["EUR", "EUR"]
+
+
+# -- currency ------------------------------------------------------------------------------------
+
+
+def _preamble_file(*lines: str) -> bytes:
+    return (
+        "\n".join(lines) + "\n\nBuchungsdatum;Valuta;Buchungstext;Betrag;Saldo\n"
+        "01.02.24;01.02.24;Gutschrift;12\u2019400.00;15\u2019120.55\n"
+        "07.02.24;07.02.24;Swisscom;-89.90;15\u2019030.65\n"
+        "26.02.24;25.02.24;Miete;-2\u2019150.00;12\u2019880.65\n"
+    ).encode()
+
+
+def test_the_currency_stated_once_above_the_table_is_the_files() -> None:
+    data = _preamble_file("IBAN;CH93 0076 2011 6238 5295 7", "Währung;CHF")
+    result, parsed = preflight_and_parse(data)
+    assert result.options.default_currency == "CHF"
+    assert any(w.code == "currency_from_preamble" for w in result.warnings)
+    assert column(parsed, "currency") == ["CHF", "CHF", "CHF"]
+    assert column(parsed, "amount") == [124_000_000, -899_000, -21_500_000]
+
+
+def test_two_currencies_above_the_table_decide_nothing() -> None:
+    data = _preamble_file("Kontowährung;CHF", "Fremdwährung;EUR")
+    result, _ = preflight_and_parse(data)
+    assert result.options.default_currency is None
+
+
+# -- spreadsheet serials in a text file ----------------------------------------------------------
+
+
+def test_a_date_column_of_spreadsheet_serials_reads_as_dates() -> None:
+    data = (
+        b"Document No,Posting Date,Customer,Amount\n"
+        b'SI-1001,45352,Acme Ltd,"1,250.00"\n'
+        b"SI-1002,45355,Globex,-310.40\n"
+    )
+    result, parsed = preflight_and_parse(data)
+    assert result.options.date_format == "excel"
+    assert any(w.code == "date_serials" for w in result.warnings)
+    assert column(parsed, "booking_date") == [date(2024, 3, 1), date(2024, 3, 4)]
+
+
+def test_numbers_in_a_column_not_named_like_a_date_stay_numbers() -> None:
+    data = b"Date,Invoice,Amount\n2024-03-01,45352,1.00\n2024-03-04,45355,2.00\n"
+    result, parsed = preflight_and_parse(data)
+    assert result.options.date_format == "%Y-%m-%d"
+    assert column(parsed, "booking_date") == [date(2024, 3, 1), date(2024, 3, 4)]
+
+
+# -- workbooks -----------------------------------------------------------------------------------
+
+
+def _saved(workbook: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_summary_sheet_before_the_entries_is_passed_over() -> None:
+    workbook = Workbook()
+    summary = workbook.active
+    summary.title = "Summary"
+    summary.append(["Settlement report"])
+    summary.append(["Gross sales", 2540.0])
+    details = workbook.create_sheet("Transactions")
+    details.append(["Settlement date", "Reference", "Gross", "Currency"])
+    details.append([date(2024, 3, 4), "PSP-881", 1200.0, "GBP"])
+    details.append([date(2024, 3, 18), "PSP-883", -200.0, "GBP"])
+    data = _saved(workbook)
+    result = preflight_xlsx(data)
+    assert result.ok, result.errors
+    assert result.options.sheet == "Transactions"
+    assert any(w.code == "sheet" for w in result.warnings)
+    parsed = collect(parse_xlsx(data, result.options))
+    assert parsed.records.column("amount").to_pylist() == [12_000_000, -2_000_000]
+
+
+def test_a_named_sheet_is_read_even_without_a_table() -> None:
+    workbook = Workbook()
+    workbook.active.append(["Settlement report"])
+    workbook.active.append(["Gross sales", 2540.0])
+    workbook.create_sheet("Transactions").append(["Date", "Amount"])
+    result = preflight_xlsx(_saved(workbook), sheet="Sheet")
+    assert result.options.sheet == "Sheet"
+    assert not result.ok
+
+
+# -- signs -----------------------------------------------------------------------------------
+
+
+def test_a_ledger_debit_credit_pair_reads_its_sign_from_the_signed_total() -> None:
+    data = (
+        b"Date,Description,Debit,Credit,Gross\n"
+        b'01 Mar 2024,Ridgeway University,"$6,187.50",,"$6,187.50"\n'
+        b"04 Mar 2024,Melrose Parking,,$15.00,($15.00)\n"
+        b"19 Mar 2024,PowerDirect,,$108.60,($108.60)\n"
+    )
+    result, parsed = preflight_and_parse(data)
+    assert result.mapping["amount"] == "Gross"
+    assert "debit" not in result.mapping
+    assert any(w.code == "signed_total" for w in result.warnings)
+    assert column(parsed, "amount") == [61_875_000, -150_000, -1_086_000]
+
+
+def test_a_bank_pair_agreeing_with_its_signed_column_keeps_the_pair() -> None:
+    data = (
+        b"Date,Description,Debit,Credit,Net\n"
+        b"2024-03-01,Salary,,2500.00,2500.00\n"
+        b"2024-03-04,Rent,900.00,,-900.00\n"
+        b"2024-03-05,Food,12.00,,-12.00\n"
+    )
+    result, parsed = preflight_and_parse(data)
+    assert (result.mapping["debit"], result.mapping["credit"]) == ("Debit", "Credit")
+    assert column(parsed, "amount") == [25_000_000, -9_000_000, -120_000]
+
+
+def test_a_two_row_header_names_the_columns_under_a_merged_cell() -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Kontoauszug"])
+    sheet.append([])
+    sheet.append(["Buchungstag", "Verwendungszweck", "Betrag (EUR)", None, "Saldo"])
+    sheet.append([None, None, "Soll", "Haben", None])
+    sheet.merge_cells("C3:D3")
+    sheet.append([date(2024, 3, 1), "Gehalt", None, 3200, 4100.55])
+    sheet.append([date(2024, 3, 5), "Telekom", 39.95, None, 4060.6])
+    data = _saved(workbook)
+    result = preflight_xlsx(data)
+    assert result.ok, result.errors
+    assert (result.mapping["debit"], result.mapping["credit"]) == ("Soll (EUR)", "Haben (EUR)")
+    parsed = collect(parse_xlsx(data, result.options))
+    assert not parsed.errors
+    assert parsed.records.column("amount").to_pylist() == [32_000_000, -399_500]
+    assert parsed.records.column("currency").to_pylist() == ["EUR", "EUR"]
+
+
+def test_a_csv_two_row_header_loads_alike() -> None:
+    data = (
+        b"Date;Text;Amount;;Balance\n"
+        b";;Debit;Credit;\n"
+        b"01.03.2024;Salary;;3200,00;4100,55\n"
+        b"05.03.2024;Phone;39,95;;4060,60\n"
+    )
+    result, parsed = preflight_and_parse(data)
+    assert (result.mapping["debit"], result.mapping["credit"]) == ("Debit", "Credit")
+    assert not parsed.errors
+    assert column(parsed, "amount") == [32_000_000, -399_500]
+
+
+def test_a_section_row_below_the_header_is_not_a_second_header_row() -> None:
+    data = (
+        b"Date,Description,Debit,Credit\n"
+        b"Business Bank Account,,,\n"
+        b"2024-03-01,Salary,,3200.00\n"
+        b"2024-03-05,Phone,39.95,\n"
+    )
+    result, _ = preflight_and_parse(data)
+    assert result.options.columns == ["Date", "Description", "Debit", "Credit"]
+
+
+def test_money_in_and_out_columns_are_found_from_the_values_whatever_their_names() -> None:
+    data = (
+        "Data;Opis;Wpływy;Wydatki;Saldo\n"
+        "01.03.2024;Pensja;8450,00;;9000,00\n"
+        "04.03.2024;Żabka;;-23,49;8976,51\n"
+        "10.03.2024;Czynsz;;-2100,00;6876,51\n"
+        "12.03.2024;Zwrot;15,00;;6891,51\n"
+    ).encode()
+    result, parsed = preflight_and_parse(data)
+    assert result.ok, result.errors
+    assert (result.mapping["debit"], result.mapping["credit"]) == ("Wydatki", "Wpływy")
+    assert any(w.code == "debit_credit_pair" for w in result.warnings)
+    assert column(parsed, "amount") == [84_500_000, -234_900, -21_000_000, 150_000]
+
+
+def test_two_unsigned_columns_filled_in_turn_say_nothing_about_direction() -> None:
+    data = (
+        b"Date;Text;X;Y\n"
+        b"01.03.2024;a;8450,00;\n04.03.2024;b;;23,49\n"
+        b"10.03.2024;c;;2100,00\n12.03.2024;d;15,00;\n"
+    )
+    result, _ = preflight_and_parse(data)
+    assert "debit" not in result.mapping
+    assert not any(w.code == "debit_credit_pair" for w in result.warnings)
