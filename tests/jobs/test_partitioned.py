@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from httpx import AsyncClient
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,8 +25,10 @@ from tally.models import (
 )
 from tally.web.pages.jobs import job_state
 from tests.helpers.projects import create_project
+from tests.helpers.reconciliations import Ledgers, append_rows, two_sources
 from tests.helpers.records import Row, create_source_with_rows
 from tests.helpers.users import create_user
+from tests.helpers.waiting import wait_for
 
 KEY = {"type": "equals", "field": "reference", "normalisers": ["case", "punctuation"]}
 KEYED_RULES = RuleSet.model_validate(
@@ -196,3 +199,69 @@ async def test_auto_partitions_only_from_the_configured_size(
     assert first is not None and first.partitions is None
     assert second is not None and second.partitions is not None
     assert second.partitions["parts"] == -(-total // 40)
+
+
+async def _api_job(
+    client: AsyncClient, world: Ledgers, mode: str, partitioning: str
+) -> dict[str, Any]:
+    response = await client.post(
+        f"{world.url}/jobs",
+        json={
+            "left_source_id": world.bank.id,
+            "right_source_id": world.ledger.id,
+            "rules": KEYED_RULES.model_dump(mode="json"),
+            "mode": mode,
+            "partitioning": partitioning,
+        },
+        headers=world.editor.headers,
+    )
+    assert response.status_code == 202, response.text
+    done = await wait_for(
+        client,
+        f"{world.url}/jobs/{response.json()['id']}",
+        world.editor.headers,
+        until={"completed", "failed", "cancelled"},
+    )
+    assert done["status"] == "completed", done["error"]
+    assert done["partitioning"] == partitioning
+    return done
+
+
+async def _pairs(client: AsyncClient, world: Ledgers, job_id: int) -> list[Any]:
+    pairs = []
+    for tab in ("matched", "review"):
+        response = await client.get(
+            f"{world.url}/jobs/{job_id}/matches?tab={tab}&per_page=200",
+            headers=world.editor.headers,
+        )
+        assert response.status_code == 200, response.text
+        for match in response.json()["items"]:
+            sides = tuple(
+                tuple(sorted((r["reference"], r["amount"], r["booking_date"]) for r in match[s]))
+                for s in ("left", "right")
+            )
+            pairs.append((tab, match["rule"], match["status"], sides))
+    return sorted(pairs)
+
+
+async def test_an_incremental_job_partitions_its_open_items_alike(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    """Only the open items and the appended rows are partitioned; the carried-forward state
+    gives the partitioned incremental job the same matches as the one-part job."""
+    bank_rows, ledger_rows = _rows()
+    worlds = [await two_sources(session, bank_rows[:30], ledger_rows[:30]) for _ in range(2)]
+    for world in worlds:
+        await _api_job(client, world, "full", "off")
+        await append_rows(session, world.bank, bank_rows[30:])
+        await append_rows(session, world.ledger, ledger_rows[30:])
+        await session.commit()
+    whole = await _api_job(client, worlds[0], "incremental", "off")
+    split = await _api_job(client, worlds[1], "incremental", "on")
+
+    assert whole["partitions"] is None
+    assert split["partitions"]["parts"] == 2 and split["partitions"]["key"] == "reference"
+    assert split["summary"]["scope"] == whole["summary"]["scope"]
+    assert sum(split["partitions"]["records_per_part"]) == sum(whole["summary"]["scope"].values())
+    expected = await _pairs(client, worlds[0], whole["id"])
+    assert expected and await _pairs(client, worlds[1], split["id"]) == expected
