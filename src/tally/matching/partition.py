@@ -30,7 +30,7 @@ import numpy.typing as npt
 import polars as pl
 
 from tally.matching.candidates import Limits
-from tally.matching.fields import is_multi, key_expr, prepare_side
+from tally.matching.fields import INPUT_COLUMNS, is_multi, key_expr
 from tally.matching.rules import Cardinality, EqualsCondition, RuleSet
 
 IntArray = npt.NDArray[np.int64]
@@ -169,11 +169,15 @@ def _units(
 ) -> tuple[IntArray, IntArray, int, int, int]:
     """Each record's unit (a key value, or a date piece of a large one) as a dense number."""
     norms = key.normalisers
+    # Both sides at once (normalising keys is the costly part), each key value as its hash: two
+    # values sharing a hash share a unit, which only makes that unit coarser, never inexact.
     both = pl.concat(
-        [
-            _unit_frame(left, key_expr(key.left_field, norms, rule_set), "left"),
-            _unit_frame(right, key_expr(key.right_field, norms, rule_set), "right"),
-        ]
+        pl.collect_all(
+            [
+                _unit_frame(left, key_expr(key.left_field, norms, rule_set), "left"),
+                _unit_frame(right, key_expr(key.right_field, norms, rule_set), "right"),
+            ]
+        )
     )
     both = both.with_columns(pl.col("_key").rank("dense").cast(pl.Int64).alias("_unit"))
     counts = both.group_by("_unit").len()
@@ -202,21 +206,23 @@ def _units(
     return dense[: left.height], dense[left.height :], n_units, split, oversized
 
 
-def _unit_frame(frame: pl.DataFrame, key: pl.Expr, side: str) -> pl.DataFrame:
-    prepared = _prepared(frame, side)
+def _unit_frame(frame: pl.DataFrame, key: pl.Expr, side: str) -> pl.LazyFrame:
+    # The columns the engine reads, absent ones as nulls (prepare_side validates them later).
+    missing = [
+        pl.lit(None, dtype=dtype).alias(name)
+        for name, dtype in INPUT_COLUMNS.items()
+        if name not in frame.columns
+    ]
     # Null keys meet nobody: they form one unit of their own (their duplicates were found apart).
-    return prepared.select(
-        key.fill_null("").alias("_key"),
-        pl.col("booking_date"),
-        pl.lit(side).alias("_side"),
+    return (
+        frame.lazy()
+        .with_columns(missing)
+        .select(
+            key.hash().alias("_key"),
+            pl.col("booking_date").cast(pl.Date),
+            pl.lit(side).alias("_side"),
+        )
     )
-
-
-def _prepared(frame: pl.DataFrame, side: str) -> pl.DataFrame:
-    # The plan must read the columns the engine reads (absent ones as nulls), in the caller's
-    # row order: prepare_side sorts by id, so the order is restored after.
-    order = frame.select(pl.col("id").rank("ordinal").cast(pl.Int64) - 1)["id"].to_numpy()
-    return prepare_side(frame, side)[order]
 
 
 def _date_reach(rule_set: RuleSet) -> int | None:
