@@ -18,7 +18,7 @@ import numpy as np
 import polars as pl
 
 from tally.matching.assignment import Strategy
-from tally.matching.candidates import Limits
+from tally.matching.candidates import IntArray, Limits
 from tally.matching.duplicates import find_duplicates
 from tally.matching.engine import reconcile
 from tally.matching.fields import prepare_side
@@ -64,6 +64,9 @@ def reconcile_partitioned(
             find_duplicates(prepare_side(right, "right"), rule_set, "right"),
         ]
     ).sort("side", "group", "record_id")
+    # One pass per side cuts every part (a filter per part would read the whole frame each time).
+    left_parts = _split(left, plan.left_part)
+    right_parts = _split(right, plan.right_part)
     weights = np.asarray(plan.records_per_part, np.float64)
     weights = weights / max(weights.sum(), 1.0)
     done = np.zeros(plan.parts, np.float64)
@@ -80,8 +83,8 @@ def reconcile_partitioned(
                 progress(overall)
 
         return reconcile(
-            left.filter(pl.Series(plan.left_part == part)),
-            right.filter(pl.Series(plan.right_part == part)),
+            left_parts.get(part, left.clear()),
+            right_parts.get(part, right.clear()),
             rule_set,
             progress=report,
             should_cancel=should_cancel,
@@ -100,6 +103,13 @@ def reconcile_partitioned(
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="partition") as pool:
             results = list(pool.map(run, busy))
     return merge_results(results, duplicates)
+
+
+def _split(frame: pl.DataFrame, parts: IntArray) -> dict[int, pl.DataFrame]:
+    split = frame.with_columns(pl.Series("_part", parts)).partition_by(
+        "_part", as_dict=True, include_key=False, maintain_order=True
+    )
+    return {int(key[0]): part for key, part in split.items()}
 
 
 def merge_results(results: list[ReconcileResult], duplicates: pl.DataFrame) -> ReconcileResult:
