@@ -96,6 +96,7 @@ def _report(
     base = runs["unpartitioned"]
     base_job = statistics.median(r["seconds"] for r in base)
     base_match = statistics.median(r["phases"]["match"] for r in base)
+    base_cpu = statistics.median(r["cpu_s"] for r in base)
     lines = [
         "# Partitioned matching: overhead of parts on one worker",
         "",
@@ -106,17 +107,19 @@ def _report(
         "it, in a process of its own; parts matched by ONE thread. min / median / max of the runs;",
         "ratios are medians against the unpartitioned median of the same benchmark run.",
         "",
-        "| mode | runs | job (s) | match phase (s) | job ratio | match ratio | matches | "
-        "peak RSS (MB) | load avg |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| mode | runs | job (s) | match phase (s) | job CPU (s) | job ratio | match ratio | "
+        "CPU ratio | matches | peak RSS (MB) | load avg |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for label, items in runs.items():
         job = [r["seconds"] for r in items]
         match = [r["phases"]["match"] for r in items]
+        cpu = [r["cpu_s"] for r in items]
         lines.append(
             f"| {label} | {len(items)} | {spread_text(job)} | {spread_text(match)} | "
-            f"{statistics.median(job) / base_job:.3f} | "
+            f"{spread_text(cpu)} | {statistics.median(job) / base_job:.3f} | "
             f"{statistics.median(match) / base_match:.3f} | "
+            f"{statistics.median(cpu) / base_cpu:.3f} | "
             f"{sorted({r['matches'] for r in items})} | "
             f"{statistics.median(r['peak_rss_mb'] for r in items):.0f} | "
             f"{statistics.median(r['load_average_1m'] for r in items):.1f} |"

@@ -73,6 +73,17 @@ def _rows() -> tuple[list[Row], list[Row]]:
     return bank, ledger
 
 
+async def _world(session: AsyncSession) -> tuple[Project, tuple[DataSource, DataSource]]:
+    owner = await create_user(session)
+    project = await create_project(session, owner=owner)
+    bank_rows, ledger_rows = _rows()
+    bank = await create_source_with_rows(session, project=project, name="bank", rows=bank_rows)
+    ledger = await create_source_with_rows(
+        session, project=project, name="ledger", rows=ledger_rows
+    )
+    return project, (bank, ledger)
+
+
 async def _job(
     session: AsyncSession,
     project: Project,
@@ -120,13 +131,8 @@ async def _stored(db: Database, job_id: int) -> list[tuple[Any, ...]]:
 async def test_a_partitioned_job_stores_exactly_the_single_run_results(
     session: AsyncSession, db: Database
 ) -> None:
-    owner = await create_user(session)
-    project = await create_project(session, owner=owner)
+    project, (bank, ledger) = await _world(session)
     bank_rows, ledger_rows = _rows()
-    bank = await create_source_with_rows(session, project=project, name="bank", rows=bank_rows)
-    ledger = await create_source_with_rows(
-        session, project=project, name="ledger", rows=ledger_rows
-    )
     whole = await _job(session, project, (bank, ledger), Partitioning.OFF, KEYED_RULES)
     split = await _job(session, project, (bank, ledger), Partitioning.ON, KEYED_RULES)
     options = PartitionOptions(part_records=30, workers=2)
@@ -155,13 +161,7 @@ async def test_a_partitioned_job_stores_exactly_the_single_run_results(
 async def test_forced_on_without_a_shared_key_runs_in_one_part_and_says_why(
     session: AsyncSession, db: Database
 ) -> None:
-    owner = await create_user(session)
-    project = await create_project(session, owner=owner)
-    bank_rows, ledger_rows = _rows()
-    bank = await create_source_with_rows(session, project=project, name="bank", rows=bank_rows)
-    ledger = await create_source_with_rows(
-        session, project=project, name="ledger", rows=ledger_rows
-    )
+    project, (bank, ledger) = await _world(session)
     job = await _job(session, project, (bank, ledger), Partitioning.ON, DEFAULT_RULE_SET)
 
     assert await run_reconciliation(db, job.id) == JobStatus.COMPLETED
@@ -175,13 +175,8 @@ async def test_forced_on_without_a_shared_key_runs_in_one_part_and_says_why(
 async def test_auto_partitions_only_from_the_configured_size(
     session: AsyncSession, db: Database
 ) -> None:
-    owner = await create_user(session)
-    project = await create_project(session, owner=owner)
+    project, (bank, ledger) = await _world(session)
     bank_rows, ledger_rows = _rows()
-    bank = await create_source_with_rows(session, project=project, name="bank", rows=bank_rows)
-    ledger = await create_source_with_rows(
-        session, project=project, name="ledger", rows=ledger_rows
-    )
     small = await _job(session, project, (bank, ledger), Partitioning.AUTO, KEYED_RULES)
     large = await _job(session, project, (bank, ledger), Partitioning.AUTO, KEYED_RULES)
     total = len(bank_rows) + len(ledger_rows)
