@@ -150,6 +150,12 @@ class Settings(BaseSettings):
     )
     task_history_hours: int = Field(24, alias="TALLY_TASK_HISTORY_HOURS", ge=0)
     task_cleanup_seconds: int = Field(3600, alias="TALLY_TASK_CLEANUP_SECONDS", ge=1)
+    # Partitioned matching (tally.matching.partition): jobs with partitioning "auto" split from
+    # this many records (both sides), into parts of about PARTITION_RECORDS, matched by up to
+    # PARTITION_WORKERS threads of the job's worker.
+    partition_min_records: int = Field(2_000_000, alias="TALLY_PARTITION_MIN_RECORDS", ge=1)
+    partition_records: int = Field(500_000, alias="TALLY_PARTITION_RECORDS", ge=1)
+    partition_workers: int = Field(2, alias="TALLY_PARTITION_WORKERS", ge=1)
     # How often the server and `tally worker` look for due inboxes (0: they never poll; each
     # inbox keeps its own schedule, tally.intake). Default 15 s; 0 under TALLY_ENV=test, where a
     # poll in the background would land in the statements a test counts.

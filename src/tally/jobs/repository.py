@@ -117,12 +117,18 @@ class JobRepository:
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
-    async def set_progress(self, job_id: int, progress: float) -> bool:
-        """Store progress; returns whether a cancel was requested meanwhile."""
+    async def set_progress(
+        self, job_id: int, progress: float, *, partitions: dict[str, Any] | None = None
+    ) -> bool:
+        """Store progress (and the partition plan's, when partitioned); returns whether a cancel
+        was requested meanwhile."""
+        values: dict[str, Any] = {"progress": progress}
+        if partitions is not None:
+            values["partitions"] = partitions
         await self.session.execute(
             update(ReconciliationJob)
             .where(ReconciliationJob.id == job_id, ReconciliationJob.status == JobStatus.RUNNING)
-            .values(progress=progress)
+            .values(**values)
         )
         return bool(
             await self.session.scalar(

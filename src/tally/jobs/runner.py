@@ -20,13 +20,13 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.cache import invalidate_jobs
+from tally.jobs.partitioning import PartitionOptions, PartitionStatus, match_job
 from tally.jobs.repository import JobRepository
 from tally.kit.db import Database, run_in_transaction
-from tally.matching.engine import reconcile
 from tally.matching.guards import JobWarning, job_warnings
 from tally.matching.result import MatchingCancelled, ReconcileResult
 from tally.matching.rules import RuleSet
-from tally.models import JobMode, JobStatus, ReconciliationJob
+from tally.models import JobMode, JobStatus, Partitioning, ReconciliationJob
 from tally.reconciliations.service import ReconciliationService, RunScope
 from tally.results.repository import ResultRepository
 from tally.results.stats_repository import StatsRepository
@@ -51,18 +51,24 @@ class _Progress:
         self.fraction = 0.0
         self.cancel = threading.Event()
         self.phases: dict[str, float] = {}  # seconds per phase, for the job's summary
+        self.partitions = PartitionStatus()
 
     def on_match_progress(self, fraction: float) -> None:
         self.fraction = _LOAD_SHARE + _MATCH_SHARE * max(0.0, min(1.0, fraction))
 
 
 async def run_reconciliation(
-    database: Database, job_id: int, *, run_in_thread: RunInThread = asyncio.to_thread
+    database: Database,
+    job_id: int,
+    *,
+    run_in_thread: RunInThread = asyncio.to_thread,
+    partition_options: PartitionOptions | None = None,
 ) -> JobStatus | None:
     """Run job ``job_id`` to a finished state; returns it, or None if there was nothing to do.
 
     The CPU-heavy matching runs through ``run_in_thread`` (the task queue's own pool), never on
-    the event loop.
+    the event loop; in parts on ``partition_options.workers`` threads when the job's
+    ``partitioning`` says so (tally.jobs.partitioning).
     """
     now = datetime.now(UTC)
     job = await run_in_transaction(database, lambda s: _claim(s, job_id, now))
@@ -78,7 +84,7 @@ async def run_reconciliation(
             database, lambda s: ReconciliationService(s).prepare_run(job)
         )
         result, left_keys, right_keys, warnings = await _match(
-            database, job, scope, progress, run_in_thread
+            database, job, scope, progress, run_in_thread, partition_options or PartitionOptions()
         )
         progress.fraction = _LOAD_SHARE + _MATCH_SHARE
         status = await _store(
@@ -115,6 +121,7 @@ async def _match(
     scope: RunScope | None,
     progress: _Progress,
     run_in_thread: RunInThread,
+    partition_options: PartitionOptions,
 ) -> tuple[ReconcileResult, pl.DataFrame, pl.DataFrame, list[dict[str, Any]]]:
     rules = RuleSet.model_validate(job.rules)
     phase = time.perf_counter()
@@ -141,15 +148,19 @@ async def _match(
         progress.phases["infer"] = time.perf_counter() - phase
         phase = time.perf_counter()
     result: ReconcileResult = await run_in_thread(
-        reconcile,
+        match_job,
         left,
         right,
         rules,
+        Partitioning(job.partitioning),
+        partition_options,
+        progress.partitions,
         progress=progress.on_match_progress,
         should_cancel=progress.cancel.is_set,
         exclusions=scope.exclusions if scope is not None else None,
     )
     progress.phases["match"] = time.perf_counter() - phase
+    await _save_partitions(database, job, progress)
     warnings: list[JobWarning] = await run_in_thread(job_warnings, left, right, rules, result)
     # Each stored match gets its left side's amount and date from these, without a read-back;
     # the summary names each side's currency from them.
@@ -279,9 +290,11 @@ async def _report_progress(database: Database, job: ReconciliationJob, progress:
     while True:
         await asyncio.sleep(PROGRESS_INTERVAL_S)
         fraction = round(progress.fraction, 4)
+        partitions = progress.partitions.snapshot()
         try:
             cancel = await run_in_transaction(
-                database, partial(_save_progress, job=job, fraction=fraction)
+                database,
+                partial(_save_progress, job=job, fraction=fraction, partitions=partitions),
             )
         except Exception:  # progress is best effort; the job itself reports real failures
             log.warning("jobs.progress_not_saved", job_id=job.id)
@@ -290,6 +303,22 @@ async def _report_progress(database: Database, job: ReconciliationJob, progress:
             progress.cancel.set()
 
 
-async def _save_progress(session: AsyncSession, *, job: ReconciliationJob, fraction: float) -> bool:
+async def _save_progress(
+    session: AsyncSession,
+    *,
+    job: ReconciliationJob,
+    fraction: float,
+    partitions: dict[str, Any] | None = None,
+) -> bool:
     invalidate_jobs(session, job.project_id)
-    return await JobRepository(session).set_progress(job.id, fraction)
+    return await JobRepository(session).set_progress(job.id, fraction, partitions=partitions)
+
+
+async def _save_partitions(database: Database, job: ReconciliationJob, progress: _Progress) -> None:
+    """The plan with every part done, before the results are written (the page shows it)."""
+    partitions = progress.partitions.snapshot()
+    if partitions is not None:
+        await run_in_transaction(
+            database,
+            partial(_save_progress, job=job, fraction=progress.fraction, partitions=partitions),
+        )

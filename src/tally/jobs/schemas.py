@@ -6,7 +6,7 @@ from typing import Any, Self
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from tally.matching.rules import RuleSet
-from tally.models import JobMode, JobStatus, MatchOrigin, MatchStatus
+from tally.models import JobMode, JobStatus, MatchOrigin, MatchStatus, Partitioning
 from tally.money import CurrencyCode, Money, format_amount
 
 # Summary figures held as integer units (tally.money) that a reader sees as decimal amounts.
@@ -196,6 +196,11 @@ class JobCreate(BaseModel):
         " rejected pairs still hold); incremental: match only the open items of the two sources'"
         " reconciliation and the rows appended since its last job (settled records stay settled)",
     )
+    partitioning: Partitioning = Field(
+        Partitioning.AUTO,
+        description="Split the matching into parts by the key every rule shares, with exactly"
+        " one run's result: auto (from TALLY_PARTITION_MIN_RECORDS records), on or off",
+    )
 
     @model_validator(mode="after")
     def _one_rule_source(self) -> Self:
@@ -221,6 +226,12 @@ class JobRead(BaseModel):
         None, description="The reconciliation of its two sources whose state the job advances"
     )
     progress: float
+    partitioning: Partitioning = Field(Partitioning.AUTO, description="auto, on or off")
+    partitions: dict[str, Any] | None = Field(
+        None,
+        description="The partition plan (parts, key, records per part, boundary share) and each"
+        " part's progress; None when the job ran in one part",
+    )
     cancel_requested: bool
     attempts: int
     rules: RuleSet

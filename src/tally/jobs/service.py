@@ -126,6 +126,7 @@ class JobService:
             project_id=access.project_id,
             reconciliation_id=reconciliation.id,
             mode=data.mode,
+            partitioning=data.partitioning,
             left_source_id=data.left_source_id,
             right_source_id=data.right_source_id,
             rules=chosen.rules.model_dump(mode="json"),

@@ -8,6 +8,7 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.config import Settings
+from tally.jobs.partitioning import PartitionOptions
 from tally.jobs.repository import JobRepository
 from tally.jobs.runner import run_reconciliation
 from tally.jobs.service import RECONCILE_TASK
@@ -28,7 +29,12 @@ async def reconcile(ctx: TaskContext, *, job_id: int) -> None:
     a failure there only leaves the pages on their scans. Then the project's webhooks hear
     that it completed or failed, and whether it opened many new exceptions.
     """
-    await run_reconciliation(ctx.database, job_id, run_in_thread=ctx.run_in_thread)
+    await run_reconciliation(
+        ctx.database,
+        job_id,
+        run_in_thread=ctx.run_in_thread,
+        partition_options=PartitionOptions.from_settings(ctx.settings),
+    )
     try:
         await index_results(ctx.database, job_id)
     except Exception:

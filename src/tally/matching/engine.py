@@ -74,6 +74,7 @@ def reconcile(
     strategy: Strategy | str = Strategy.OPTIMAL,
     limits: Limits | None = None,
     exclusions: Exclusions | None = None,
+    duplicates: pl.DataFrame | None = None,
 ) -> ReconcileResult:
     """Match ``left`` against ``right`` with ``rule_set`` (rules in priority order).
 
@@ -85,6 +86,9 @@ def reconcile(
     the result does not depend on the machine's speed); blocks that hit it are skipped and
     counted in ``stats.blocks_over_budget``. ``strategy`` other than ``optimal`` is for benchmarks only.
     ``exclusions`` are proposals rejected earlier: never made again, as matches or discrepancies.
+    ``duplicates`` (``DUPLICATE_SCHEMA`` rows) are the duplicates of a larger record set these
+    frames are a part of (a partition): they replace the search within these frames, so a copy
+    keeps the rank it has in the whole set; the result lists those of these frames' records.
 
     Raises :class:`RecordFrameError` when a frame lacks the record columns or has bad types.
     """
@@ -115,13 +119,14 @@ def reconcile(
     # Duplicates are known before matching: copies of a row exported twice must neither tie
     # with their original (that is a duplicate, not a choice for review) nor join it in a group.
     with state.timer.phase("duplicates"):
-        duplicates = pl.concat(
-            [
-                find_duplicates(state.left, rule_set, "left"),
-                find_duplicates(state.right, rule_set, "right"),
-            ]
-        ).sort("side", "group", "record_id")
-        state.mark_copies(duplicates)
+        if duplicates is None:
+            duplicates = pl.concat(
+                [
+                    find_duplicates(state.left, rule_set, "left"),
+                    find_duplicates(state.right, rule_set, "right"),
+                ]
+            ).sort("side", "group", "record_id")
+        duplicates = state.mark_copies(duplicates)
     n_rules = len(rule_set.rules)
     for index, rule in enumerate(rule_set.rules):
         base, span = 0.05 + 0.8 * index / n_rules, 0.8 / n_rules

@@ -117,21 +117,28 @@ class RunState:
         self.copy_rank_l = np.zeros(self.left.height, np.int64)
         self.copy_rank_r = np.zeros(self.right.height, np.int64)
 
-    def mark_copies(self, duplicates: pl.DataFrame) -> None:
-        """Rank every flagged duplicate within its group (DUPLICATE_SCHEMA rows), by id."""
+    def mark_copies(self, duplicates: pl.DataFrame) -> pl.DataFrame:
+        """Rank every flagged duplicate within its group (DUPLICATE_SCHEMA rows), by id.
+
+        The rows may cover records beyond this run's (a partition gets the whole job's): ranks
+        are taken over all of them, and the rows of this run's records are returned.
+        """
+        kept: list[pl.DataFrame] = []
         for side, frame, ranks in (
             ("left", self.left, self.copy_rank_l),
             ("right", self.right, self.copy_rank_r),
         ):
-            ranked = (
-                duplicates.filter(pl.col("side") == side)
-                .with_columns(pl.col("record_id").rank("ordinal").over("group").alias("_rank"))
-                .filter(pl.col("_rank") > 1)
+            ranked = duplicates.filter(pl.col("side") == side).with_columns(
+                pl.col("record_id").rank("ordinal").over("group").alias("_rank")
             )
-            if ranked.height:
+            ranked = ranked.filter(pl.col("record_id").is_in(frame["id"].implode()))
+            kept.append(ranked.drop("_rank"))
+            copies = ranked.filter(pl.col("_rank") > 1)
+            if copies.height:
                 ids = frame["id"].to_numpy()  # prepared frames are sorted by id
-                rows = np.searchsorted(ids, ranked["record_id"].to_numpy())
-                ranks[rows] = ranked["_rank"].to_numpy().astype(np.int64) - 1
+                rows = np.searchsorted(ids, copies["record_id"].to_numpy())
+                ranks[rows] = copies["_rank"].to_numpy().astype(np.int64) - 1
+        return pl.concat(kept)
 
     def checkpoint(self, fraction: float) -> None:
         """Cancel if asked to, then report progress (0..1)."""

@@ -37,6 +37,7 @@ from tally.models.reconciliation_job import (
     FINISHED_JOB_STATUSES,
     JobMode,
     JobStatus,
+    Partitioning,
     ReconciliationJob,
 )
 from tally.models.record import Record
@@ -88,6 +89,7 @@ __all__ = [
     "MatchStatus",
     "MatchTab",
     "OpenItem",
+    "Partitioning",
     "PeriodSignoff",
     "Project",
     "ProjectCounter",

@@ -41,6 +41,14 @@ class JobMode(StrEnum):
     INCREMENTAL = "incremental"  # the reconciliation's open items and the rows appended since
 
 
+class Partitioning(StrEnum):
+    """Whether a job's matching is split into parts (tally.matching.partition)."""
+
+    AUTO = "auto"  # when the job holds at least TALLY_PARTITION_MIN_RECORDS records
+    ON = "on"
+    OFF = "off"
+
+
 class ReconciliationJob(Base):
     __tablename__ = "reconciliation_job"
     __table_args__ = (
@@ -80,6 +88,11 @@ class ReconciliationJob(Base):
     left_from_row: Mapped[int | None] = mapped_column(BigInteger)
     right_from_row: Mapped[int | None] = mapped_column(BigInteger)
     progress: Mapped[float] = mapped_column(Float, default=0.0)
+    partitioning: Mapped[str] = mapped_column(
+        String(8), default=Partitioning.AUTO, server_default="auto"
+    )
+    # The partition plan the run made and each part's progress (None: not partitioned).
+    partitions: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
     # Set when the retention cleanup removed this job's matches (the summary stays).
     results_expired: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -124,6 +124,7 @@ from .invitation_read_status import InvitationReadStatus
 from .job_create import JobCreate
 from .job_mode import JobMode
 from .job_read import JobRead
+from .job_read_partitions_type_0 import JobReadPartitionsType0
 from .job_status import JobStatus
 from .job_suggestion_figures import JobSuggestionFigures
 from .job_summary import JobSummary
@@ -154,6 +155,7 @@ from .page_open_item_read import PageOpenItemRead
 from .page_project_read import PageProjectRead
 from .page_record_item import PageRecordItem
 from .page_user_read import PageUserRead
+from .partitioning import Partitioning
 from .password_change import PasswordChange
 from .password_reset import PasswordReset
 from .preflight_read import PreflightRead
@@ -357,6 +359,7 @@ __all__ = (
     "JobCreate",
     "JobMode",
     "JobRead",
+    "JobReadPartitionsType0",
     "JobStatus",
     "JobSuggestionFigures",
     "JobSummary",
@@ -387,6 +390,7 @@ __all__ = (
     "PageProjectRead",
     "PageRecordItem",
     "PageUserRead",
+    "Partitioning",
     "PasswordChange",
     "PasswordReset",
     "PreflightRead",

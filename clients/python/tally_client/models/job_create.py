@@ -7,6 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.job_mode import JobMode
+from ..models.partitioning import Partitioning
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -23,6 +24,7 @@ class JobCreate:
         left_source_id (int):
         right_source_id (int):
         mode (JobMode | Unset):
+        partitioning (Partitioning | Unset): Whether a job's matching is split into parts (tally.matching.partition).
         rule_set_version (int | None | Unset): A released version of the project's rule set to match with
         rules (None | RuleSet | Unset): The rules to match with; default: the project's active rule-set version
     """
@@ -30,6 +32,7 @@ class JobCreate:
     left_source_id: int
     right_source_id: int
     mode: JobMode | Unset = UNSET
+    partitioning: Partitioning | Unset = UNSET
     rule_set_version: int | None | Unset = UNSET
     rules: None | RuleSet | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -44,6 +47,10 @@ class JobCreate:
         mode: str | Unset = UNSET
         if not isinstance(self.mode, Unset):
             mode = self.mode.value
+
+        partitioning: str | Unset = UNSET
+        if not isinstance(self.partitioning, Unset):
+            partitioning = self.partitioning.value
 
         rule_set_version: int | None | Unset
         if isinstance(self.rule_set_version, Unset):
@@ -69,6 +76,8 @@ class JobCreate:
         )
         if mode is not UNSET:
             field_dict["mode"] = mode
+        if partitioning is not UNSET:
+            field_dict["partitioning"] = partitioning
         if rule_set_version is not UNSET:
             field_dict["rule_set_version"] = rule_set_version
         if rules is not UNSET:
@@ -91,6 +100,13 @@ class JobCreate:
             mode = UNSET
         else:
             mode = JobMode(_mode)
+
+        _partitioning = d.pop("partitioning", UNSET)
+        partitioning: Partitioning | Unset
+        if isinstance(_partitioning, Unset):
+            partitioning = UNSET
+        else:
+            partitioning = Partitioning(_partitioning)
 
         def _parse_rule_set_version(data: object) -> int | None | Unset:
             if data is None:
@@ -122,6 +138,7 @@ class JobCreate:
             left_source_id=left_source_id,
             right_source_id=right_source_id,
             mode=mode,
+            partitioning=partitioning,
             rule_set_version=rule_set_version,
             rules=rules,
         )

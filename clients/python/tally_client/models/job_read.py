@@ -9,9 +9,11 @@ from attrs import field as _attrs_field
 
 from ..models.job_mode import JobMode
 from ..models.job_status import JobStatus
+from ..models.partitioning import Partitioning
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.job_read_partitions_type_0 import JobReadPartitionsType0
     from ..models.job_summary import JobSummary
     from ..models.rule_set import RuleSet
 
@@ -45,6 +47,9 @@ class JobRead:
         archived_at (datetime.datetime | None | Unset): When the job was archived: read-only from then on, its decisions
             and audit trail kept, and its sources may be deleted from the project
         mode (JobMode | Unset):
+        partitioning (Partitioning | Unset): Whether a job's matching is split into parts (tally.matching.partition).
+        partitions (JobReadPartitionsType0 | None | Unset): The partition plan (parts, key, records per part, boundary
+            share) and each part's progress; None when the job ran in one part
         reconciliation_id (int | None | Unset): The reconciliation of its two sources whose state the job advances
         results_indexed_at (datetime.datetime | None | Unset): When the indexes of its results pages were built (after
             completion); until then a text search (q) over its results scans every record
@@ -69,11 +74,14 @@ class JobRead:
     updated_at: datetime.datetime
     archived_at: datetime.datetime | None | Unset = UNSET
     mode: JobMode | Unset = UNSET
+    partitioning: Partitioning | Unset = UNSET
+    partitions: JobReadPartitionsType0 | None | Unset = UNSET
     reconciliation_id: int | None | Unset = UNSET
     results_indexed_at: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.job_read_partitions_type_0 import JobReadPartitionsType0  # noqa: PLC0415
         from ..models.job_summary import JobSummary  # noqa: PLC0415
 
         attempts = self.attempts
@@ -136,6 +144,18 @@ class JobRead:
         if not isinstance(self.mode, Unset):
             mode = self.mode.value
 
+        partitioning: str | Unset = UNSET
+        if not isinstance(self.partitioning, Unset):
+            partitioning = self.partitioning.value
+
+        partitions: dict[str, Any] | None | Unset
+        if isinstance(self.partitions, Unset):
+            partitions = UNSET
+        elif isinstance(self.partitions, JobReadPartitionsType0):
+            partitions = self.partitions.to_dict()
+        else:
+            partitions = self.partitions
+
         reconciliation_id: int | None | Unset
         if isinstance(self.reconciliation_id, Unset):
             reconciliation_id = UNSET
@@ -177,6 +197,10 @@ class JobRead:
             field_dict["archived_at"] = archived_at
         if mode is not UNSET:
             field_dict["mode"] = mode
+        if partitioning is not UNSET:
+            field_dict["partitioning"] = partitioning
+        if partitions is not UNSET:
+            field_dict["partitions"] = partitions
         if reconciliation_id is not UNSET:
             field_dict["reconciliation_id"] = reconciliation_id
         if results_indexed_at is not UNSET:
@@ -186,6 +210,7 @@ class JobRead:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.job_read_partitions_type_0 import JobReadPartitionsType0  # noqa: PLC0415
         from ..models.job_summary import JobSummary  # noqa: PLC0415
         from ..models.rule_set import RuleSet  # noqa: PLC0415
 
@@ -297,6 +322,30 @@ class JobRead:
         else:
             mode = JobMode(_mode)
 
+        _partitioning = d.pop("partitioning", UNSET)
+        partitioning: Partitioning | Unset
+        if isinstance(_partitioning, Unset):
+            partitioning = UNSET
+        else:
+            partitioning = Partitioning(_partitioning)
+
+        def _parse_partitions(data: object) -> JobReadPartitionsType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                partitions_type_0 = JobReadPartitionsType0.from_dict(data)
+
+                return partitions_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(JobReadPartitionsType0 | None | Unset, data)
+
+        partitions = _parse_partitions(d.pop("partitions", UNSET))
+
         def _parse_reconciliation_id(data: object) -> int | None | Unset:
             if data is None:
                 return data
@@ -345,6 +394,8 @@ class JobRead:
             updated_at=updated_at,
             archived_at=archived_at,
             mode=mode,
+            partitioning=partitioning,
+            partitions=partitions,
             reconciliation_id=reconciliation_id,
             results_indexed_at=results_indexed_at,
         )

@@ -140,6 +140,7 @@ def job_state(job: ReconciliationJob) -> dict[str, Any]:
         "seconds": summary.get("seconds"),
         "duplicates": summary.get("duplicates"),
         "warnings": summary.get("warnings") or [],
+        "partitions": job.partitions,
     }
 
 
