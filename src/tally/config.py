@@ -152,8 +152,9 @@ class Settings(BaseSettings):
     task_cleanup_seconds: int = Field(3600, alias="TALLY_TASK_CLEANUP_SECONDS", ge=1)
     # Partitioned matching (tally.matching.partition): jobs with partitioning "auto" split from
     # this many records (both sides), into parts of about PARTITION_RECORDS, matched by up to
-    # PARTITION_WORKERS threads of the job's worker.
-    partition_min_records: int = Field(2_000_000, alias="TALLY_PARTITION_MIN_RECORDS", ge=1)
+    # PARTITION_WORKERS threads of the job's worker. Below ~10M records parts only add CPU
+    # (bench/partition/REPORT.md): one worker holds a 1M x 1M job.
+    partition_min_records: int = Field(10_000_000, alias="TALLY_PARTITION_MIN_RECORDS", ge=1)
     partition_records: int = Field(500_000, alias="TALLY_PARTITION_RECORDS", ge=1)
     partition_workers: int = Field(2, alias="TALLY_PARTITION_WORKERS", ge=1)
     # How often the server and `tally worker` look for due inboxes (0: they never poll; each

@@ -31,7 +31,7 @@ log = structlog.get_logger("tally.jobs")
 class PartitionOptions:
     """The settings of partitioned matching (TALLY_PARTITION_*)."""
 
-    min_records: int = 2_000_000
+    min_records: int = 10_000_000
     part_records: int = 500_000
     workers: int = 2
 
