@@ -142,6 +142,8 @@ async def _runs(
         "python_cpu_s": round(statistics.median(own_cpu), 2),
         "server_cpu_s": round(statistics.median(pg_cpu), 2),
         "runs_s": [round(s, 2) for s in seconds],
+        "python_cpu_runs_s": [round(c, 2) for c in own_cpu],
+        "server_cpu_runs_s": [round(c, 2) for c in pg_cpu],
         "load": loads,
     }
     print(result, flush=True)
@@ -256,11 +258,29 @@ def main() -> None:
             ).fetchall()
         )
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    tally, bare = results[0], results[1]
+    runs = [
+        {
+            "tally_s": seconds,
+            "bare_copy_s": bare["runs_s"][i],
+            "tally_python_cpu_s": tally["python_cpu_runs_s"][i],
+            "tally_server_cpu_s": tally["server_cpu_runs_s"][i],
+            "load": tally["load"][i],
+        }
+        for i, seconds in enumerate(tally["runs_s"])
+    ]
     saved = {
+        "command": (
+            f"python -m bench.export.bench_export --matches {args.matches} --repeat "
+            f"{args.repeat} --page-repeat {args.page_repeat} --xlsx-matches {args.xlsx_matches}"
+        ),
         "date": when,
         "args": {k: v for k, v in vars(args).items() if k not in ("report", "xlsx_child")},
         "load_average": {"start": load_start, "end": load_average()},
+        "load_average_1m_at_end": load_average(),
         "server_settings": settings,
+        # The shape bench/report.py reads: a size and its runs.
+        "sizes": [{"matches": args.matches, "runs": runs}],
         "csv": results,
         "xlsx": xlsx,
     }
