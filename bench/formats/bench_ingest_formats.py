@@ -164,6 +164,13 @@ def _report(result: dict[str, Any], args: argparse.Namespace) -> None:
         "bench_parsers.py measures the parse alone against a compiled extractor "
         "(PARSERS.md).",
         "",
+        "A statement file is parsed twice on this path: the upload's preview "
+        "(tally.sources.reading._preview_statement) reads a whole file on disk to its end so that "
+        "an unbalanced statement is refused when it is uploaded, and the background load parses "
+        "it again; a CSV's preview reads its head only. That is why the statement's ingest CPU is "
+        "about twice its parse alone (PARSERS.md), and why its ingest time grows twice as fast as "
+        "the parser's cost.",
+        "",
         "Peak RSS is each process's own VmHWM, not `ru_maxrss`: Linux carries ru_maxrss across "
         "exec from the parent, so a child of a large parent would report the parent's peak.",
         "",
