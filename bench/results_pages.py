@@ -66,9 +66,9 @@ def _seed_sql(n: int, extra: int) -> list[str]:
             f"({sid}, 1, 's{sid}', 's{sid}.csv', 'csv', 0, {per_side}, {per_side}, 0, 'ready', now(), now())"
             for sid in (1, 2)
         ),
-        f"""INSERT INTO reconciliation_job (id, project_id, left_source_id, right_source_id, rules,
-            status, progress, cancel_requested, results_expired, attempts, created_at)
-            VALUES (1, 1, 1, 2, '{_json(RULES)}', 'completed', 1, false, false, 1, now())""",
+        f"""INSERT INTO reconciliation_job (id, project_id, number, left_source_id, right_source_id,
+            rules, status, progress, cancel_requested, results_expired, attempts, created_at)
+            VALUES (1, 1, 1, 1, 2, '{_json(RULES)}', 'completed', 1, false, false, 1, now())""",
         # Left record i and right record per_side + i belong together for i <= n.
         *(
             f"""INSERT INTO record (id, data_source_id, row_number, reference, booking_date, amount,
@@ -79,10 +79,10 @@ def _seed_sql(n: int, extra: int) -> list[str]:
             FROM generate_series(1::bigint, {per_side}) AS i"""
             for sid, offset in ((1, 0), (2, per_side))
         ),
-        f"""INSERT INTO match (id, job_id, rule, rule_index, score, status, category,
+        f"""INSERT INTO match (id, number, job_id, rule, rule_index, score, status, category,
                 amount_difference, date_difference_days, evidence, created_at, amount, booking_date,
                 tab, origin)
-            SELECT i, 1, CASE WHEN i % 10 = 0 THEN 'amount_date' ELSE 'reference' END,
+            SELECT i, i, 1, CASE WHEN i % 10 = 0 THEN 'amount_date' ELSE 'reference' END,
                    CASE WHEN i % 10 = 0 THEN 1 ELSE 0 END,
                    CASE WHEN i % 100 < 95 THEN 0.98 ELSE 0.8 END,
                    CASE WHEN i % 100 < 95 THEN 'auto' ELSE 'suggested' END,
@@ -99,6 +99,8 @@ def _seed_sql(n: int, extra: int) -> list[str]:
             SELECT 1, i, i, 'left', true FROM generate_series(1::bigint, {n}) AS i
             UNION ALL
             SELECT 1, i, {per_side} + i, 'right', true FROM generate_series(1::bigint, {n}) AS i""",
+        "INSERT INTO project_counter (project_id, last_job_number, last_match_number) "
+        f"VALUES (1, 1, {n})",
         "SELECT setval(pg_get_serial_sequence('match', 'id'), (SELECT max(id) FROM match))",
         "SELECT setval(pg_get_serial_sequence('record', 'id'), (SELECT max(id) FROM record))",
         "SELECT setval(pg_get_serial_sequence('user', 'id'), 1)",

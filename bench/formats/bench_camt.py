@@ -43,22 +43,34 @@ def _cents(n: int) -> int:
     return (n * 7919) % 500_000 + 1
 
 
-def write_camt(path: Path, entries: int) -> tuple[int, int]:
-    """Write a balanced CAMT.053 with ``entries`` Ntry; return (records expected, net cents)."""
+# message -> (namespace message, root element, statement container)
+MESSAGES = {
+    "camt.053": ("camt.053.001.08", "BkToCstmrStmt", "Stmt"),
+    "camt.052": ("camt.052.001.08", "BkToCstmrAcctRpt", "Rpt"),
+    "camt.054": ("camt.054.001.08", "BkToCstmrDbtCdtNtfctn", "Ntfctn"),
+}
+
+
+def write_camt(path: Path, entries: int, message: str = "camt.053") -> tuple[int, int]:
+    """Write a balanced CAMT.053 (or the same entries as a CAMT.052 report or CAMT.054
+    notification) with ``entries`` Ntry; return (records expected, net cents)."""
+    namespace, root, container = MESSAGES[message]
     net = 0
     records = 0
     with path.open("w", encoding="utf-8") as out:
         out.write(
             '<?xml version="1.0" encoding="UTF-8"?>\n'
-            '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt>'
+            f'<Document xmlns="urn:iso:std:iso:20022:tech:xsd:{namespace}"><{root}>'
             "<GrpHdr><MsgId>BENCH</MsgId><CreDtTm>2024-12-31T00:00:00</CreDtTm></GrpHdr>"
-            "<Stmt><Id>BENCH-1</Id><Acct><Id><IBAN>DE89370400440532013000</IBAN></Id>"
+            f"<{container}><Id>BENCH-1</Id><Acct><Id><IBAN>DE89370400440532013000</IBAN></Id>"
             "<Ccy>EUR</Ccy></Acct>"
         )
         for n in range(entries):
             net += _cents(n) if n % 3 else -_cents(n)
         closing = 1_000_000 + net
-        for code, cents in (("OPBD", 1_000_000), ("CLBD", closing)):
+        # A notification carries no balances.
+        balances = () if message == "camt.054" else (("OPBD", 1_000_000), ("CLBD", closing))
+        for code, cents in balances:
             out.write(
                 f"<Bal><Tp><CdOrPrtry><Cd>{code}</Cd></CdOrPrtry></Tp>"
                 f'<Amt Ccy="EUR">{abs(cents) // 100}.{abs(cents) % 100:02d}</Amt>'
@@ -91,8 +103,52 @@ def write_camt(path: Path, entries: int) -> tuple[int, int]:
                 out.write("".join(chunk))
                 chunk.clear()
         out.write("".join(chunk))
-        out.write("</Stmt></BkToCstmrStmt></Document>\n")
+        out.write(f"</{container}></{root}></Document>\n")
     return records, net
+
+
+def write_mt940(path: Path, entries: int) -> tuple[int, int]:
+    """Write a balanced MT940 with ``entries`` :61:/:86: pairs in the German structured form
+    (``?NN`` sub-fields, SEPA ``EREF+``/``SVWZ+`` keys, counterparty IBAN and name) most banks
+    send; return (records expected, net cents). Amounts and dates follow write_camt's."""
+    net = sum(_cents(n) if n % 3 else -_cents(n) for n in range(entries))
+    opening, closing = 1_000_000, 1_000_000 + net
+
+    def balance(tag: str, cents: int) -> str:
+        mark = "C" if cents >= 0 else "D"
+        return f":{tag}:{mark}241231EUR{abs(cents) // 100},{abs(cents) % 100:02d}\r\n"
+
+    with path.open("w", encoding="latin-1", newline="") as out:
+        out.write(":20:BENCH-1\r\n:25:DE89370400440532013000\r\n:28C:1/1\r\n")
+        out.write(balance("60F", opening))
+        chunk: list[str] = []
+        for n in range(entries):
+            cents = _cents(n)
+            mark = "C" if n % 3 else "D"
+            day = f"{n % 12 + 1:02d}{n % 28 + 1:02d}"
+            info = (
+                f"166?00GUTSCHRIFT?20EREF+E2E-{n}-0?21SVWZ+Invoice {n}-0 payment for ?22services "
+                f"rendered?30COBADEFFXXX?31DE89370400440532013000?32Customer {n} GmbH"
+            )
+            lines = [
+                f":61:24{day}{day}{mark}{cents // 100},{cents % 100:02d}NTRFM-{n}//ASR{n:012d}",
+                *(
+                    (":86:" if i == 0 else "") + info[i : i + (61 if i == 0 else 65)]
+                    for i in _wraps(len(info))
+                ),
+            ]
+            chunk.append("\r\n".join(lines) + "\r\n")
+            if len(chunk) == 10_000:
+                out.write("".join(chunk))
+                chunk.clear()
+        out.write("".join(chunk))
+        out.write(balance("62F", closing) + "-\r\n")
+    return entries, net
+
+
+def _wraps(length: int) -> list[int]:
+    """Start offsets of a :86: field's physical lines (61 characters after the tag, then 65)."""
+    return [0, *range(61, length, 65)]
 
 
 def parse_child(path: str) -> None:

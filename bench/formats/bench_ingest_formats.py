@@ -1,14 +1,17 @@
-"""CAMT.053 vs CSV through the real ingestion path, same records, same PostgreSQL, same run.
+"""Statement formats vs CSV through the real ingestion path, same records, same PostgreSQL, same run.
 
     python -m bench.formats.bench_ingest_formats [--entries 1000000] [--repeat 1]
+        [--formats camt.053 camt.052 camt.054 mt940]
 
-Writes a balanced CAMT.053 with ``--entries`` entries (bench_camt.write_camt: every tenth entry a
-batch of three details, so 1,000,000 entries are 1,200,000 records), parses it once to write a CSV
-holding exactly the records the CAMT file yields (every record field as a column, the CAMT extras
-as further columns), then ingests each file alternately, ``--repeat`` times, in a fresh process
-doing what the background `ingest` task does (bench.ingest.ingest_once.tally_path: create_source_from_file,
-stream-parse, COPY in one transaction, mark ready). Reports medians, the CAMT/CSV time ratio and
-each process's peak RSS (VmHWM, target < 300 MB) into bench/formats/REPORT.md.
+For each format, writes a balanced file with ``--entries`` entries (bench_camt.write_camt: every
+tenth entry a batch of three details, so 1,000,000 entries are 1,200,000 records; the same entries
+as a CAMT.052 report or CAMT.054 notification; bench_camt.write_mt940: German structured :86:
+fields, one record an entry), parses it once to write a CSV holding exactly the records the file
+yields (every record field as a column, the format's extras as further columns), then ingests
+each file alternately, ``--repeat`` times, in a fresh process doing what the background `ingest`
+task does (bench.ingest.ingest_once.tally_path: create_source_from_file, stream-parse, COPY in one
+transaction, mark ready). Reports medians, each format's time ratio to its CSV and each process's
+peak RSS (VmHWM, target < 300 MB) into bench/formats/REPORT.md, with the load average of each run.
 
 Needs TALLY_TEST_DATABASE_URL (PostgreSQL; `scripts/bench formats` starts one).
 """
@@ -30,12 +33,12 @@ from typing import Any
 import polars as pl
 import pyarrow as pa
 
-from bench._common import fresh_database, peak_rss_mb, run_json_child
-from bench.formats.bench_camt import write_camt
+from bench._common import fresh_database, load_average, peak_rss_mb, run_json_child
+from bench.formats.bench_camt import write_camt, write_mt940
 from bench.ingest.bench_ingest import _seed, _sql
 from bench.ingest.ingest_once import tally_path
 from tally.config import Settings
-from tally.ingest.formats import parse_camt053
+from tally.ingest.formats import parse_statement
 from tally.ingest.records import RECORD_COLUMNS
 from tally.kit.db import Database
 
@@ -43,22 +46,6 @@ HERE = Path(__file__).resolve().parent
 # The record's own fields, as a CSV maps them (row_number, row_hash and extra are derived).
 RECORD_FIELDS = tuple(
     name for name in RECORD_COLUMNS if name not in {"row_number", "row_hash", "extra"}
-)
-
-# The extra fields the CAMT parser writes (tally.ingest.formats.camt), as fixed CSV columns.
-CAMT_EXTRAS = pl.Struct(
-    {
-        "entry_ref": pl.String,
-        "status": pl.String,
-        "reversal": pl.Boolean,
-        "bank_transaction_code": pl.String,
-        "batch_ref": pl.String,
-        "batch_size": pl.Int64,
-        "batch_item": pl.Int64,
-        "creditor_reference": pl.String,
-        "mandate_id": pl.String,
-        "counterparty_bank": pl.String,
-    }
 )
 
 
@@ -72,14 +59,19 @@ def _amount_text(units: pl.Expr) -> pl.Expr:
     )
 
 
-def write_same_records_csv(camt: Path, csv: Path) -> int:
-    """The records the CAMT file yields, as a CSV Tally maps on its own; returns the row count."""
+def write_same_records_csv(statement: Path, csv: Path) -> int:
+    """The records the statement file yields, as a CSV Tally maps on its own; returns the row
+    count. The ``extra`` JSON becomes one column a key (the keys of the first batch, which in
+    these generated files every batch shares)."""
     rows = 0
-    with camt.open("rb") as stream, csv.open("wb") as out:
-        for batch in parse_camt053(stream, batch_rows=100_000):
+    extras: pl.DataType | None = None
+    with statement.open("rb") as stream, csv.open("wb") as out:
+        for batch in parse_statement(stream, batch_rows=100_000):
             frame = pl.from_arrow(pa.Table.from_batches([batch.records]))
             assert isinstance(frame, pl.DataFrame)
-            extras = frame.get_column("extra").str.json_decode(CAMT_EXTRAS)
+            if extras is None:
+                extras = frame.get_column("extra").str.json_decode(infer_schema_length=None).dtype
+            decoded = frame.get_column("extra").str.json_decode(extras)
             table = frame.select(
                 *(
                     _amount_text(pl.col("amount")).alias("amount")
@@ -87,10 +79,16 @@ def write_same_records_csv(camt: Path, csv: Path) -> int:
                     else pl.col(name)
                     for name in RECORD_FIELDS
                 )
-            ).with_columns(extras.struct.unnest())
+            ).with_columns(decoded.struct.unnest())
             table.write_csv(out, include_header=rows == 0)
             rows += frame.height
     return rows
+
+
+def write_statement(kind: str, path: Path, entries: int) -> int:
+    """The generated file of one format; returns the records it yields."""
+    records, _ = write_mt940(path, entries) if kind == "mt940" else write_camt(path, entries, kind)
+    return records
 
 
 async def _child(url: str, data_dir: Path, project: int, file: Path) -> dict[str, Any]:
@@ -103,6 +101,7 @@ async def _child(url: str, data_dir: Path, project: int, file: Path) -> dict[str
     finally:
         await database.dispose()
     result["peak_rss_mb"] = peak_rss_mb()
+    result["load"] = load_average()
     return result
 
 
@@ -114,58 +113,66 @@ def _ingest(url: str, data_dir: Path, project: int, file: Path) -> dict[str, Any
 
 
 def _report(result: dict[str, Any], args: argparse.Namespace) -> None:
-    csv, camt = result["csv"], result["camt"]
     lines = [
-        "# Statement formats: CAMT.053 vs CSV ingestion",
+        "# Statement formats vs CSV ingestion",
         "",
         f"`python -m bench.formats.bench_ingest_formats --entries {args.entries} --repeat "
-        f"{args.repeat}` on {result['date']} ({platform.machine()}, {os.cpu_count()} cores, shared "
-        "with other work), PostgreSQL from TALLY_TEST_DATABASE_URL.",
+        f"{args.repeat} --formats {' '.join(args.formats)}` on {result['date']} "
+        f"({platform.machine()}, {os.cpu_count()} cores, shared with other work: 1-minute load "
+        f"average {result['load'][0]} at the start, {result['load'][1]} at the end), PostgreSQL "
+        "from TALLY_TEST_DATABASE_URL.",
         "",
-        f"One CAMT.053 statement with {args.entries:,} entries ({result['records']:,} records: every "
-        "tenth entry is a batch of three details) and a CSV of exactly the records that file yields, "
-        "each ingested through the path the background `ingest` task runs (create_source_from_file, "
-        "stream-parse, COPY in one transaction, balance check, mark ready), in a fresh process, "
-        "alternately, into the same database. Times are medians of the runs listed.",
+        f"Each file holds {args.entries:,} entries (CAMT: every tenth entry a batch of three "
+        "details, so 1.2 records an entry; MT940: one record an entry) and its CSV exactly the "
+        "records that file yields, each ingested through the path the background `ingest` task "
+        "runs (create_source_from_file, stream-parse, COPY in one transaction, balance check, "
+        "mark ready), in a fresh process, alternately, into the same database. Times are medians "
+        "of the runs listed; CPU time is the ingesting process's (the server's COPY work is the "
+        "same for a file and its CSV).",
         "",
-        "| file | size | ingest time | CPU time | records/s | peak RSS (< 300 MB) |",
-        "|---|---|---|---|---|---|",
+        "| file | records | size | ingest time | CPU time | records/s | peak RSS (< 300 MB) | "
+        "time / its CSV | CPU / its CSV |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
-    for name, run in (("CAMT.053", camt), ("CSV, same records", csv)):
-        lines.append(
-            f"| {name} | {run['file_mb']:.0f} MB | {run['seconds']:.1f} s | {run['cpu_s']:.1f} s | "
-            f"{result['records'] / run['seconds']:,.0f} | {run['peak_rss_mb']:.0f} MB |"
+    runs_text = []
+    for kind in args.formats:
+        pair = result["formats"][kind]
+        fmt, csv = pair["file"], pair["csv"]
+        for name, run in ((kind.upper(), fmt), (f"CSV of {kind}", csv)):
+            ratio = f"**{fmt['seconds'] / csv['seconds']:.2f}**" if run is fmt else ""
+            cpu_ratio = f"{fmt['cpu_s'] / csv['cpu_s']:.2f}" if run is fmt else ""
+            lines.append(
+                f"| {name} | {pair['records']:,} | {run['file_mb']:.0f} MB | {run['seconds']:.1f} s | "
+                f"{run['cpu_s']:.1f} s | {pair['records'] / run['seconds']:,.0f} | "
+                f"{run['peak_rss_mb']:.0f} MB | {ratio} | {cpu_ratio} |"
+            )
+        runs_text.append(
+            f"{kind}: "
+            + ", ".join(f"{s:.1f}" for s in fmt["runs"])
+            + "; its CSV: "
+            + ", ".join(f"{s:.1f}" for s in csv["runs"])
+            + f" (load {min(fmt['loads'] + csv['loads'])}-{max(fmt['loads'] + csv['loads'])})"
         )
     lines += [
         "",
-        f"**CAMT.053 / CSV ingest time ratio: {camt['seconds'] / csv['seconds']:.2f}** "
-        f"(CPU time ratio {camt['cpu_s'] / csv['cpu_s']:.2f}).",
+        "Runs (seconds): " + ". ".join(runs_text) + ".",
         "",
-        "Runs (seconds): CAMT "
-        + ", ".join(f"{s:.1f}" for s in camt["runs"])
-        + "; CSV "
-        + ", ".join(f"{s:.1f}" for s in csv["runs"])
-        + ".",
+        "Why the gap: the CSV is parsed by Arrow's multi-threaded C++ reader, while every "
+        "statement entry goes through a Python mapping step (CAMT: lxml's iterparse, flatten the "
+        "Ntry, sign and split amounts, build the record; MT940: line reading and the :86: "
+        "sub-field parse); the COPY into PostgreSQL is the same for both. bench/formats/"
+        "bench_parsers.py measures the parse alone against a compiled extractor "
+        "(PARSERS.md).",
         "",
-        "Why the gap: the CSV is parsed by Arrow's multi-threaded C++ reader, while every CAMT entry "
-        "goes through lxml's iterparse and a Python mapping step (flatten the Ntry, sign and split "
-        "amounts, build the record); the COPY into PostgreSQL is the same for both. The XML is also "
-        f"{camt['file_mb'] / csv['file_mb']:.1f}x the bytes of the CSV.",
+        "A statement file is parsed twice on this path: the upload's preview "
+        "(tally.sources.reading._preview_statement) reads a whole file on disk to its end so that "
+        "an unbalanced statement is refused when it is uploaded, and the background load parses "
+        "it again; a CSV's preview reads its head only. That is why the statement's ingest CPU is "
+        "about twice its parse alone (PARSERS.md), and why its ingest time grows twice as fast as "
+        "the parser's cost.",
         "",
-        "Dated historical note (2026-12-07, cProfile by hand; this script does not re-run it): "
-        "where the CAMT parser's time went (cProfile and process CPU time, 30,000 entries / 36,000 "
-        "records, 2.26 CPU-s without the profiler): lxml's iterparse with its tag filter 0.39 s "
-        "(17%), flattening each Ntry into a path -> text dict 0.84 s (37%), the rest of the mapping "
-        "(amount signs and batch splits, dates, extras as JSON, record columns) about 1.0 s. A "
-        "rewrite of the flattening as one C-level `iterdescendants()` walk measured the same (0.86 s "
-        "vs 0.84 s), so no cheap change was made: a real gain needs the mapping out of Python "
-        "(an XSLT or compiled extension), which this issue did not take on.",
-        "",
-        "Peak RSS is each process's own VmHWM, not `ru_maxrss`: Linux carries ru_maxrss across exec "
-        "from the parent, so a child of a large parent would report the parent's peak. The CSV "
-        "path's peak here is above the ingestion benchmark's for its 6-column file (234 MB at 1M "
-        "rows, bench/ingest/REPORT.md): these records have 19 columns, 10 of them folded into each "
-        "row's `extra` JSON, so each 10k-row batch in flight is larger.",
+        "Peak RSS is each process's own VmHWM, not `ru_maxrss`: Linux carries ru_maxrss across "
+        "exec from the parent, so a child of a large parent would report the parent's peak.",
         "",
     ]
     (HERE / "REPORT.md").write_text("\n".join(lines))
@@ -175,6 +182,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--entries", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument(
+        "--formats",
+        nargs="+",
+        default=["camt.053"],
+        choices=["camt.053", "camt.052", "camt.054", "mt940"],
+    )
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     parser.add_argument(
         "--report-only", action="store_true", help="rewrite REPORT.md from results.json"
@@ -192,37 +205,42 @@ def main() -> None:
     url = fresh_database(admin, "tally_bench_formats")
     work = Path(tempfile.mkdtemp(prefix="tally-bench-formats-"))
     project = asyncio.run(_seed(url, work))
-    camt = work / f"camt053-{args.entries}.xml"
-    csv = work / f"camt053-{args.entries}.csv"
-    started = time.perf_counter()
-    records, _ = write_camt(camt, args.entries)
-    assert write_same_records_csv(camt, csv) == records
-    print(f"files written in {time.perf_counter() - started:.0f} s", flush=True)
-
-    runs: dict[str, list[dict[str, Any]]] = {"camt": [], "csv": []}
-    for _ in range(args.repeat):
-        for name, file in (("csv", csv), ("camt", camt)):
-            run = _ingest(url, work, project, file)
-            assert run["rows"] == records, run
-            runs[name].append(run)
-            print(name, run, flush=True)
-            _sql(url, f"DELETE FROM record WHERE data_source_id = {run['source_id']}")
-            _sql(url, f"DELETE FROM data_source WHERE id = {run['source_id']}")
-            _sql(url, "VACUUM record")
-    result: dict[str, Any] = {"records": records, "date": datetime.now(UTC).date().isoformat()}
-    for name, file in (("csv", csv), ("camt", camt)):
-        seconds = [run["seconds"] for run in runs[name]]
-        result[name] = {
-            "file_mb": file.stat().st_size / 1e6,
-            "seconds": statistics.median(seconds),
-            "cpu_s": statistics.median(run["cpu_s"] for run in runs[name]),
-            "peak_rss_mb": max(run["peak_rss_mb"] for run in runs[name]),
-            "runs": seconds,
-        }
+    load_start = load_average()
+    result: dict[str, Any] = {"date": datetime.now(UTC).date().isoformat(), "formats": {}}
+    for kind in args.formats:
+        statement = work / f"{kind}-{args.entries}.{'sta' if kind == 'mt940' else 'xml'}"
+        csv = work / f"{kind}-{args.entries}.csv"
+        started = time.perf_counter()
+        records = write_statement(kind, statement, args.entries)
+        assert write_same_records_csv(statement, csv) == records
+        print(f"{kind}: files written in {time.perf_counter() - started:.0f} s", flush=True)
+        runs: dict[str, list[dict[str, Any]]] = {"file": [], "csv": []}
+        for _ in range(args.repeat):
+            for name, file in (("csv", csv), ("file", statement)):
+                run = _ingest(url, work, project, file)
+                assert run["rows"] == records, run
+                runs[name].append(run)
+                print(kind, name, run, flush=True)
+                _sql(url, f"DELETE FROM record WHERE data_source_id = {run['source_id']}")
+                _sql(url, f"DELETE FROM data_source WHERE id = {run['source_id']}")
+                _sql(url, "VACUUM record")
+        pair: dict[str, Any] = {"records": records}
+        for name, file in (("csv", csv), ("file", statement)):
+            seconds = [run["seconds"] for run in runs[name]]
+            pair[name] = {
+                "file_mb": file.stat().st_size / 1e6,
+                "seconds": statistics.median(seconds),
+                "cpu_s": statistics.median(run["cpu_s"] for run in runs[name]),
+                "peak_rss_mb": max(run["peak_rss_mb"] for run in runs[name]),
+                "runs": seconds,
+                "loads": [run["load"] for run in runs[name]],
+            }
+        result["formats"][kind] = pair
+        statement.unlink()
+        csv.unlink()
+    result["load"] = [load_start, load_average()]
     (HERE / "results.json").write_text(json.dumps({**result, "args": vars(args)}, indent=1))
     _report(result, args)
-    camt.unlink()
-    csv.unlink()
 
 
 if __name__ == "__main__":

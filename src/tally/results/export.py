@@ -319,18 +319,9 @@ async def page_csv_chunks(
 COPY_BLOCK_ROWS = 50_000
 # Columns of the COPY output: COLUMNS with the match's evidence where its explanation goes.
 _COPY_COLUMNS = (*COLUMNS[:-1], "evidence")
-_TEXT_COLUMNS = (
-    "tab",
-    "status",
-    "category",
-    "rule",
-    "side",
-    "reference",
-    "currency",
-    "description",
-    "counterparty",
-    "explanation",
-)
+# The text columns a user's data or rules can fill (tab, status, category and side are Tally's own
+# words; the explanation is escaped once per distinct text): formula-escaped row by row.
+_FREE_TEXT_COLUMNS = ("rule", "reference", "currency", "description", "counterparty")
 # How COPY's columns are read: amounts and scores as numbers (formatted below as the page path
 # formats them), every other column as the text PostgreSQL wrote (ISO dates, plain integers).
 _COPY_SCHEMA = {
@@ -357,8 +348,9 @@ async def copy_csv_chunks(
         repository = ResultRepository(session)
         for query in _copy_queries(repository, connection.dialect, job, tabs, filters):
             blocks = copy_out_blocks(connection, query, block_rows=COPY_BLOCK_ROWS)
+            carried = _Carried()
             async for block in iterate_in_thread(blocks):
-                yield await asyncio.to_thread(_safe_csv_block, block)
+                yield await asyncio.to_thread(_safe_csv_block, block, carried)
 
 
 def _copy_queries(
@@ -374,7 +366,9 @@ def _copy_queries(
     for tab in tabs:
         query = _tab_query(tab, filters)
         if isinstance(query, MatchQuery):
-            statement = repository.export_match_statement(job, query, limit=None)
+            statement = repository.export_match_statement(
+                job, query, limit=None, evidence_once=True
+            )
         elif query is not None:
             statement = _record_copy_columns(
                 str(tab), repository.export_record_statement(job, query, limit=None)
@@ -392,14 +386,42 @@ def _record_copy_columns(tab: str, statement: Select[Any]) -> Select[Any]:
     return select(*columns).select_from(page)
 
 
-def _safe_csv_block(block: bytes) -> bytes:
+@dataclass(slots=True)
+class _Carried:
+    """The last match of the previous block of one COPY statement and its evidence: a match's
+    rows may continue in the next block, whose rows then carry no evidence of their own."""
+
+    match_id: str | None = None
+    evidence: str = ""
+
+
+def _safe_csv_block(block: bytes, carried: _Carried) -> bytes:
     """One block of COPY's CSV as the export's (csv_cell's rules, vectorised): money as exact
-    decimals in each row's currency's places, scores as Python prints them, evidence explained, text formula-escaped."""
+    decimals in each row's currency's places, scores as Python prints them, evidence explained
+    (sent on each match's first row only, spread here to its others), text
+    formula-escaped."""
     frame = pl.read_csv(
         block, has_header=False, new_columns=list(_COPY_COLUMNS), schema=_COPY_SCHEMA
     )
-    evidence = frame["evidence"]
-    explained = {text: _explanation(text) for text in evidence.unique().drop_nulls().to_list()}
+    # A null and an empty evidence both explain as "": the empty string marks a match's first
+    # row so that forward-filling never reaches into the match before it.
+    match_id = pl.col("match_id")
+    first = match_id.ne_missing(match_id.shift(1, fill_value=carried.match_id))
+    evidence = (
+        pl.when(first)
+        .then(pl.col("evidence").fill_null(""))
+        .otherwise(pl.col("evidence"))
+        .forward_fill()
+        .fill_null(carried.evidence)
+    )
+    frame = frame.with_columns(evidence.alias("evidence"))
+    if frame.height:
+        last = frame.row(frame.height - 1, named=True)
+        carried.match_id, carried.evidence = last["match_id"], last["evidence"]
+    explained = {
+        text: escape_formula(_explanation(text))
+        for text in frame["evidence"].unique().drop_nulls().to_list()
+    }
     frame = frame.with_columns(
         _units_text("amount"),
         _units_text("amount_difference"),
@@ -413,7 +435,7 @@ def _safe_csv_block(block: bytes) -> bytes:
         .then(pl.lit("'") + pl.col(name))
         .otherwise(pl.col(name))
         .alias(name)
-        for name in _TEXT_COLUMNS
+        for name in _FREE_TEXT_COLUMNS
     )
     # Python's csv module (the page path) quotes only where needed and writes an empty string as
     # it writes a null: nothing.

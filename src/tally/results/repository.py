@@ -16,10 +16,12 @@ from sqlalchemy import (
     String,
     Subquery,
     and_,
+    case,
     delete,
     exists,
     func,
     literal,
+    null,
     or_,
     select,
     tuple_,
@@ -263,9 +265,20 @@ class ResultRepository:
         return list(await self.session.execute(statement))
 
     def export_match_statement(
-        self, job: ReconciliationJob, query: MatchQuery, *, after_id: int = 0, limit: int | None
+        self,
+        job: ReconciliationJob,
+        query: MatchQuery,
+        *,
+        after_id: int = 0,
+        limit: int | None,
+        evidence_once: bool = False,
     ) -> Select[Any]:
-        """The statement of export_match_rows; ``limit`` None: every match of the tab."""
+        """The statement of export_match_rows; ``limit`` None: every match of the tab.
+
+        ``evidence_once``: each match's evidence on its first row only, null on the rows after
+        it (the COPY export spreads it back): the JSON evidence is a match's largest column, and
+        repeating it on every record made the COPY output twice the export's size (bench/export).
+        """
         page = (
             self._match_filter(job, query)
             .with_only_columns(*_EXPORT_MATCH_FIELDS)
@@ -274,6 +287,11 @@ class ResultRepository:
             .limit(limit)
             .subquery()
         )
+        order = (page.c.id, MatchRecord.side, Record.id)
+        evidence: Any = page.c.evidence
+        if evidence_once:
+            previous = func.lag(page.c.id).over(order_by=order)
+            evidence = case((previous == page.c.id, null()), else_=page.c.evidence)
         statement = (
             select(
                 page.c.tab,
@@ -287,7 +305,7 @@ class ResultRepository:
                 RecordDuplicate.group_id,
                 page.c.amount_difference,
                 page.c.date_difference_days,
-                page.c.evidence,
+                evidence,
             )
             .select_from(page)
             .outerjoin(
@@ -301,7 +319,7 @@ class ResultRepository:
                     RecordDuplicate.record_id == MatchRecord.record_id,
                 ),
             )
-            .order_by(page.c.id, MatchRecord.side, Record.id)
+            .order_by(*order)
         )
         return statement
 
