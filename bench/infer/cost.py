@@ -21,6 +21,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import polars as pl
+
 from tally.demo.cases import CASES, generate_case
 from tally.matching.engine import reconcile
 from tally.matching.infer import infer_rules
@@ -28,24 +30,38 @@ from tally.matching.infer import infer_rules
 HERE = Path(__file__).resolve().parent
 
 
-def measure(name: str, n: int, repeat: int, seed: int) -> dict[str, Any]:
+def frames(name: str, n: int, seed: int, keep: Path | None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The case's two record frames, generated (minutes at 1M on a shared machine) or read
+    back from ``keep`` where an earlier run wrote them."""
+    where = keep / f"{name}-{n}-{seed}" if keep is not None else None
+    if where is not None and (where / "right.parquet").exists():
+        return pl.read_parquet(where / "left.parquet"), pl.read_parquet(where / "right.parquet")
     case = generate_case(name, n, seed)
+    if where is not None:
+        where.mkdir(parents=True, exist_ok=True)
+        case.left.write_parquet(where / "left.parquet")
+        case.right.write_parquet(where / "right.parquet")
+    return case.left, case.right
+
+
+def measure(name: str, n: int, repeat: int, seed: int, keep: Path | None = None) -> dict[str, Any]:
+    left, right = frames(name, n, seed, keep)
     load_before = [round(x, 2) for x in os.getloadavg()]
     seconds, cpu = [], []
     for _ in range(repeat):
         started, cpu_started = time.perf_counter(), time.process_time()
-        inferred = infer_rules(case.left, case.right)
+        inferred = infer_rules(left, right)
         seconds.append(time.perf_counter() - started)
         cpu.append(time.process_time() - cpu_started)
     started, cpu_started = time.perf_counter(), time.process_time()
-    reconcile(case.left, case.right, inferred.rule_set)
+    reconcile(left, right, inferred.rule_set)
     match_s = time.perf_counter() - started
     match_cpu = time.process_time() - cpu_started
     median, median_cpu = statistics.median(seconds), statistics.median(cpu)
     return {
         "case": name,
         "n": n,
-        "rows": {"left": case.left.height, "right": case.right.height},
+        "rows": {"left": left.height, "right": right.height},
         "sampled": {"left": inferred.sampled_left, "right": inferred.sampled_right},
         "infer_s": {
             "min": round(min(seconds), 3),
@@ -75,11 +91,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--results", type=Path, default=HERE / "cost.json")
+    parser.add_argument("--keep", type=Path, help="write the generated cases here, read them back")
     args = parser.parse_args()
     rows: list[dict[str, Any]] = []
     for n in args.sizes:
         for name in args.cases:
-            keep(rows, measure(name, n, args.repeat, args.seed), args.results)
+            keep(rows, measure(name, n, args.repeat, args.seed, args.keep), args.results)
 
 
 def keep(rows: list[dict[str, Any]], row: dict[str, Any], results: Path) -> None:

@@ -58,7 +58,14 @@ from tally.matching.infer_models import (
     date_model,
     joined_pairs,
 )
-from tally.matching.infer_sample import left_keys, quoting, reach, repeated_share, sample
+from tally.matching.infer_sample import (
+    holding,
+    left_keys,
+    quoting,
+    reach,
+    repeated_share,
+    sample,
+)
 from tally.matching.result import ReconcileResult
 from tally.matching.rules import (
     AmountCondition,
@@ -296,7 +303,13 @@ def _second_reach(
     cond = second.condition
     rule_set = key_rule_set(cond, second.derived)
     held = key_values(ls, cond.field, cond.normalisers, rule_set)
-    quoted = key_values(wide, cond.other_field, cond.normalisers, rule_set, ROW)
+    quoted = key_values(
+        holding(wide, cond.other_field, cond.normalisers, held["k"], rule_set),
+        cond.other_field,
+        cond.normalisers,
+        rule_set,
+        ROW,
+    )
     rows = quoted.join(held, on="k", how="semi")[ROW].implode()
     return wide.filter(pl.col(ROW).is_in(rs[ROW].implode()) | pl.col(ROW).is_in(rows))
 

@@ -593,6 +593,10 @@ _SHAPE = re.compile(
     r"(?i)^(?P<prefix>(?:[a-z]{1,8}[-_/.#: ]{0,2}){0,2})(?P<number>\d+(?:[-_/.]\d+)*)"
     r"(?P<suffix>[-_/.]?[a-z]{1,3})?$"
 )
+# Compiled once: token_shapes reads every shared token (tens of thousands at 1M x 1M), and the
+# re module's cache lookup per call cost more than the matching (0.7 of 2.2 CPU s, profiled).
+_LETTERS, _NOT_LETTER = re.compile(r"[A-Za-z]+"), re.compile(r"[^A-Za-z]")
+_SEPARATOR, _DIGITS = re.compile(r"[-_/.]"), re.compile(r"\d+")
 
 
 def token_pattern(raws: list[str], *, number_only: bool) -> str:
@@ -617,15 +621,15 @@ def token_shapes(raws: list[str], *, number_only: bool) -> TokenShapes:
             continue
         # A prefix of letter words (CN-F2024/004729: a credit note of F2024/004729) is kept as
         # its words, any separator allowed between them.
-        words_of = re.findall(r"[A-Za-z]+", found["prefix"].upper())
+        words_of = _LETTERS.findall(found["prefix"].upper())
         prefix = "" if number_only else " ".join(words_of)
         number, suffix = found["number"], found["suffix"] or ""
-        seps = tuple(re.findall(r"[-_/.]", number))
-        suffix_letters = re.sub(r"[^A-Za-z]", "", suffix)
+        seps = tuple(_SEPARATOR.findall(number))
+        suffix_letters = _NOT_LETTER.sub("", suffix)
         joined_by = len(suffix) > len(suffix_letters)
         key = (prefix, seps, "-" if joined_by else "." * bool(suffix))
         shapes[key] += 1
-        lengths.setdefault(key, []).append([len(r) for r in re.findall(r"\d+", number)])
+        lengths.setdefault(key, []).append([len(r) for r in _DIGITS.findall(number)])
         suffixes.setdefault(key, []).append(len(suffix_letters))
     # Every shape seen more than by chance is kept (a credit note's CN- before each vendor's
     # numbering is rare but systematic); a one-off token is not.

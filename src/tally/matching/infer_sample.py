@@ -25,6 +25,7 @@ from tally.matching.infer_keys import (
     reading_values,
 )
 from tally.matching.infer_models import MAX_WINDOW_DAYS
+from tally.matching.rules import EXTRA_PREFIX, TEXT_FIELDS, Normaliser, RuleSet
 
 _LAG_MARGIN_DAYS = 3  # the right sample reaches this far beyond the keyed pairs' lags
 _MIN_GAPS = 5  # keyed pairs needed to read the lags off
@@ -71,6 +72,35 @@ def quoting(frame: pl.DataFrame, names: list[str], sample: pl.DataFrame) -> pl.D
     text = pl.concat_str([plain_field(n) for n in names], separator=" ", ignore_nulls=True)
     holds = normalise(text, KEY_NORMALISERS).str.contains_any(values.to_list())
     return frame.filter(holds.fill_null(False))
+
+
+def holding(
+    frame: pl.DataFrame,
+    name: str,
+    normalisers: tuple[Normaliser, ...],
+    values: pl.Series,
+    rule_set: RuleSet,
+) -> pl.DataFrame:
+    """The records of ``frame`` whose field ``name`` (read with ``normalisers``) may hold one of
+    the key ``values``: a superset of those that do, found by one multi-pattern scan of the
+    source text instead of reading every record's derived values (the second key's values
+    over the window's whole margin: 1.30 CPU s at 1M x 1M, 0.85 with the scan). A value read
+    with the key normalisers is a substring of its source text read with them (see
+    :func:`quoting`), so no holder is dropped; a field read otherwise is not filtered."""
+    keys = set(KEY_NORMALISERS)
+    derived = rule_set.derived(name)
+    if derived is None:
+        source, keyed = name, set(normalisers) == keys
+    else:  # its values already carry the key normalisers: the condition's change nothing
+        source, keyed = derived.source, set(derived.normalisers) == keys >= set(normalisers)
+    if not keyed or not (source in TEXT_FIELDS or source.startswith(EXTRA_PREFIX)):
+        return frame
+    patterns = pl.select(normalise(pl.lit(values), KEY_NORMALISERS).alias("v"))["v"]
+    patterns = patterns.drop_nulls().unique()
+    if patterns.len() == 0:
+        return frame.clear()
+    text = normalise(plain_field(source), KEY_NORMALISERS)
+    return frame.filter(text.str.contains_any(patterns.to_list()).fill_null(False))
 
 
 def left_keys(full_left: pl.DataFrame, key: KeyChoice) -> pl.DataFrame:

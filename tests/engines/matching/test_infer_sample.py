@@ -10,8 +10,23 @@ import pytest
 from tally.demo.cases import CASES, generate_case
 from tally.matching.fields import ROW, prepare_side
 from tally.matching.infer import InferenceLimits, infer_rules
-from tally.matching.infer_keys import choose_key, key_candidates, keyed_pairs, text_fields
-from tally.matching.infer_sample import left_keys, quoting, reach, repeated_share, sample
+from tally.matching.infer_keys import (
+    choose_key,
+    key_candidates,
+    key_rule_set,
+    key_values,
+    keyed_pairs,
+    text_fields,
+)
+from tally.matching.infer_sample import (
+    holding,
+    left_keys,
+    quoting,
+    reach,
+    repeated_share,
+    sample,
+)
+from tally.matching.rules import EqualsCondition
 
 from .helpers import records
 
@@ -94,6 +109,41 @@ def test_the_reached_right_records_hold_every_keyed_partner_of_the_sample(name: 
     kept = lags["r_row"].is_in(rs[ROW].implode())
     assert lags.height > 0
     assert kept.mean() >= 0.99  # the lags' 0.5 % tails on either side may fall outside
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_the_records_holding_key_values_are_those_whose_values_hold_them(name: str) -> None:
+    # The scan of the source text keeps every record whose key values (derived, normalised)
+    # include one of the values asked: the same records the values themselves give.
+    _, ls, wide, _ = _window(name)
+    key = choose_key(ls, quoting(wide, text_fields(wide), ls), min_pairs=3)
+    assert key is not None
+    keys = [(key.condition, key.derived)]
+    if key.second is not None:
+        keys.append((key.second.condition, key.second.derived))
+    for cond, derived in keys:
+        rule_set = key_rule_set(cond, derived)
+        held = key_values(ls, cond.field, cond.normalisers, rule_set)["k"]
+        kept = holding(wide, cond.other_field, cond.normalisers, held, rule_set)
+        assert kept.height < wide.height
+        whole, scanned = (
+            key_values(frame, cond.other_field, cond.normalisers, rule_set, ROW)
+            .filter(pl.col("k").is_in(held.implode()))
+            .sort(ROW, "k")
+            for frame in (wide, kept)
+        )
+        assert whole.height > 0
+        assert scanned.equals(whole)
+
+
+def test_a_field_read_with_other_normalisers_than_the_keys_is_not_filtered() -> None:
+    # "5-0012" read with leading zeros only is "5-12", which the key normalisers read as "512":
+    # not a substring of the text's "50012", so no scan may decide for this field.
+    right = prepare_side(records({"reference": "5-0012"}, {"reference": "7"}), "right")
+    cond = EqualsCondition(field="reference", normalisers=("leading_zeros",))
+    rule_set = key_rule_set(cond, ())
+    kept = holding(right, "reference", cond.normalisers, pl.Series(["5-12"]), rule_set)
+    assert kept.height == 2
 
 
 def test_repeated_key_values_are_counted_over_the_whole_left_source() -> None:
