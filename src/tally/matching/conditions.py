@@ -159,6 +159,21 @@ def amount_tolerance_expr(cond: AmountCondition, a_l: pl.Expr, a_r: pl.Expr) -> 
     return tol
 
 
+def fee_rate_difference(cond: AmountCondition, a_l: pl.Expr, a_r: pl.Expr) -> pl.Expr:
+    """Under ``fee_rates``: how far the smaller amount of a pair is from the larger less the
+    nearest of the rates (signed; amounts of opposite signs never pass). In units, with the
+    fee floored to a unit (the tolerance holds its rounding)."""
+    big = pl.max_horizontal(a_l.abs(), a_r.abs())
+    small = pl.min_horizontal(a_l.abs(), a_r.abs())
+    gaps = [
+        small - (big - ((big // PPM) * ppm + ((big % PPM) * ppm) // PPM)) for ppm in cond.rate_ppms
+    ]
+    nearest = pl.min_horizontal([g.abs() for g in gaps])
+    # Amounts of opposite signs (or one zero against a non-zero) are as far as they can be.
+    same_sign = (a_l.sign() == a_r.sign()) | (big == 0)
+    return pl.when(same_sign).then(nearest).otherwise(big + 1)
+
+
 def evaluate(
     pairs: pl.DataFrame, rule: Rule, rule_set: RuleSet, *, keys_verified: bool = False
 ) -> pl.DataFrame:
@@ -205,7 +220,7 @@ def _condition_columns(i: int, cond: Any, multi: bool, known: bool) -> list[pl.E
         ]
     if isinstance(cond, AmountCondition):
         a_l, a_r = pl.col(f"L{AMOUNT}"), pl.col(f"R{AMOUNT}")
-        diff = a_r - a_l
+        diff = fee_rate_difference(cond, a_l, a_r) if cond.fee_rates else a_r - a_l
         tol = amount_tolerance_expr(cond, a_l, a_r)
         ratio = diff.abs().cast(pl.Float64) / tol.cast(pl.Float64)
         score = pl.when(tol > 0).then(1.0 - (1.0 - EDGE_SCORE) * ratio).otherwise(1.0)

@@ -38,6 +38,7 @@ from tally.matching.conditions import EDGE_SCORE, block_spec, work_frames
 from tally.matching.engine import reconcile
 from tally.matching.fields import ROW, prepare_side
 from tally.matching.infer_duplicates import duplicate_fields, duplicate_note
+from tally.matching.infer_fallback import fallback_candidates
 from tally.matching.infer_keys import (
     KEY_NORMALISERS,
     KeyChoice,
@@ -231,6 +232,8 @@ def infer_rules(
     if dates is not None:
         notes.append(dates.note)
     text = None
+    lf: list[str] = []
+    rf: list[str] = []
     if facts is not None:
         key_fields = {key.best.left.field, key.best.right.field} if key else set()
         lf = [f for f in fields[0] if f not in key_fields or f == "counterparty"]
@@ -239,6 +242,11 @@ def infer_rules(
         if text is not None:
             notes.append(text.note)
     currency = _currency_condition(facts)
+    # Tried last, on what every other rule left open (records without a key).
+    fallbacks = [
+        _Candidate(rule, note=note, group="amount_fee")
+        for rule, note in fallback_candidates(facts, (lf, rf), amount, dates, currency, limits.seed)
+    ]
     party = None
     # The key pairs a record with its partner's party too: when the parties of keyed pairs
     # agree (or key values repeat, every vendor numbering its own invoices), a key rule also
@@ -254,7 +262,7 @@ def infer_rules(
             )
     state = _State(ls, rs, limits, total=ls.height + rs.height)
     threshold = chance_similarity(ls, rs, key, limits.seed) if key is not None else 0.0
-    for candidate in _candidates(key, amount, dates, text, currency, threshold, party):
+    for candidate in _candidates(key, amount, dates, text, currency, threshold, party) + fallbacks:
         _try(state, candidate)
     if not state.rules:  # nothing reliable: still a runnable set, every match a suggestion
         fallback = _amount_date_rule("amount_date", amount.condition(), dates, None, currency)
