@@ -244,8 +244,10 @@ def infer_rules(
     currency = _currency_condition(facts)
     # Tried last, on what every other rule left open (records without a key).
     fallbacks = [
-        _Candidate(rule, note=note, group="amount_fee")
-        for rule, note in fallback_candidates(facts, (lf, rf), amount, dates, currency, limits.seed)
+        _Candidate(rule, key.derived if key else (), note, group="amount_fee")
+        for rule, note in fallback_candidates(
+            facts, (lf, rf), amount, dates, currency, limits.seed, key.condition if key else None
+        )
     ]
     party = None
     # The key pairs a record with its partner's party too: when the parties of keyed pairs

@@ -54,6 +54,7 @@ _THRESHOLDS = (95.0, 90.0, 85.0, 80.0, 75.0, 70.0, 65.0, 60.0)
 _TEXT_TRUE = 0.95
 _TEXT_CHANCE = 0.5
 _TEXT_NORMALISERS = ("case", "punctuation")
+_ONE_WAY = 0.01  # share of keyed pairs whose lag runs the other way, for a one-way window
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class FeeRates:
     """A fee schedule read off keyed pairs: the larger amount less one of ``rates_ppm``."""
 
     rates_ppm: tuple[int, ...]
+    fee_from: str  # left | right: the gross side
     abs_units: int  # the fee's rounding
     covered: float  # share of the close keyed pairs the rates explain
     pairs: int
@@ -71,6 +73,7 @@ class FeeRates:
         return AmountCondition(
             abs_tolerance=format_units(self.abs_units).replace(",", ""),
             fee_rates=rates,
+            fee_from="right" if self.fee_from == "right" else "left",
             sign="opposite" if sign == "opposite" else "same",
         )
 
@@ -95,10 +98,12 @@ def fee_rates(facts: pl.DataFrame, sign: str) -> FeeRates | None:
     la = facts["l_amount"].to_numpy().astype(np.int64)
     ra = facts["r_amount"].to_numpy().astype(np.int64) * factor
     same = (np.sign(la) == np.sign(ra)) & (la != 0)
-    big = np.maximum(np.abs(la), np.abs(ra))[same]
-    small = np.minimum(np.abs(la), np.abs(ra))[same]
+    la, ra = np.abs(la[same]), np.abs(ra[same])
+    # The gross side: the one whose amount is the larger in most pairs (the fee is taken from it).
+    fee_from = "left" if int((la > ra).sum()) >= int((ra > la).sum()) else "right"
+    big, small = (la, ra) if fee_from == "left" else (ra, la)
     ppm = (big - small) * PPM // np.maximum(big, 1)
-    close = ppm <= _CLOSE_PPM
+    close = (ppm >= 0) & (ppm <= _CLOSE_PPM)
     big, small, ppm = big[close], small[close], ppm[close]
     if big.size < _MIN_PAIRS:
         return None
@@ -132,10 +137,10 @@ def fee_rates(facts: pl.DataFrame, sign: str) -> FeeRates | None:
     abs_units = max(_CENT, math.ceil(rounding / _CENT) * _CENT)
     shown = ", ".join(f"{Decimal(r) / 10_000} %" for r in rates)
     note = (
-        f"fees of {shown} (to {format_units(abs_units)}) explain {covered:.0%} of "
-        f"{big.size} keyed payments"
+        f"the {fee_from} amount less a fee of {shown} (to {format_units(abs_units)}) in "
+        f"{covered:.0%} of {big.size} keyed payments"
     )
-    return FeeRates(rates, abs_units, covered, int(big.size), note)
+    return FeeRates(rates, fee_from, abs_units, covered, int(big.size), note)
 
 
 def shared_text(
@@ -178,20 +183,36 @@ def shared_text(
     return best
 
 
+def lag_direction(dates: DateModel) -> str:
+    """Which way the right date lies from the left in (nearly) every keyed pair: a fallback
+    rule without a key halves its chance candidates by looking one way only."""
+    if dates.lags_before <= _ONE_WAY and dates.median_lag > 0:
+        return "right_after"
+    if dates.lags_after <= _ONE_WAY and dates.median_lag < 0:
+        return "right_before"
+    return "either"
+
+
 def fallback_rule(
     rates: FeeRates,
     amount: AmountModel,
     dates: DateModel | None,
     text: SharedText | None,
     currency: EqualsCondition | None,
+    key: EqualsCondition | None = None,
 ) -> tuple[Rule, str]:
     """Amount less one of the fee rates, date within the keyed pairs' window, the shared text
-    similar: the rule (auto at its lowest passing score, as inference decides every kept rule)
-    and the note of its evidence."""
+    similar and the key not contradicted (equal where both sides hold one): the rule and the
+    note of its evidence."""
     conds: list[Condition] = [rates.condition(amount.sign)]
     parts = [rates.note]
+    if key is not None:
+        # A record quoting another record's key (a copy of a row exported twice whose original
+        # the key rule took, a payment for an order not in the books) is not its partner.
+        conds.append(key.model_copy(update={"missing": "pass", "weight": 0.5}))
+        parts.append(f"{key.field} equal where both sides hold one")
     if dates is not None:
-        conds.append(dates.condition())
+        conds.append(dates.condition().model_copy(update={"direction": lag_direction(dates)}))
         parts.append(f"date within {dates.window_days} days")
     if text is not None:
         conds.append(
@@ -217,6 +238,7 @@ def fallback_candidates(
     dates: DateModel | None,
     currency: EqualsCondition | None,
     seed: int,
+    key: EqualsCondition | None = None,
 ) -> list[tuple[Rule, str]]:
     """The fallback rules worth trying on what the key rules left open (none without a fee
     schedule: equal amounts and single fees have their amount + date rule already)."""
@@ -226,4 +248,4 @@ def fallback_candidates(
     if rates is None:
         return []
     text = shared_text(facts, *fields, seed)
-    return [fallback_rule(rates, amount, dates, text, currency)]
+    return [fallback_rule(rates, amount, dates, text, currency, key)]

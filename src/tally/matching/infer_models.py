@@ -65,6 +65,9 @@ class DateModel:
     window_days: int
     median_lag: float
     note: str
+    # Shares of the keyed pairs whose right date is before / after the left one.
+    lags_before: float = 0.5
+    lags_after: float = 0.5
 
     def condition(self, *, required: bool = True, weight: float = 1.0) -> DateCondition:
         return DateCondition.model_validate(
@@ -241,7 +244,8 @@ def date_model(facts: pl.DataFrame) -> DateModel | None:
         f"{fields}: 99 % of {arr.size} keyed pairs within {window} days "
         f"(median lag {median:+.0f} days)"
     )
-    return DateModel(lf, rf, window, median, note)
+    before, after = float((arr < 0).mean()), float((arr > 0).mean())
+    return DateModel(lf, rf, window, median, note, before, after)
 
 
 def similarity(left: list[str | None], right: list[str | None], scorer: str) -> np.ndarray:

@@ -74,6 +74,17 @@ class EqualsCondition(_Condition):
     field: str
     right_field: str | None = None
     normalisers: tuple[Normaliser, ...] = ()
+    # "pass": a pair whose value is missing on either side passes; only values present on both
+    # sides must agree (a fallback rule pairing records without an order id must not pair two
+    # that quote different ones). Such a condition blocks no candidates.
+    missing: Literal["fail", "pass"] = Field(
+        default="fail", exclude_if=lambda missing: missing == "fail"
+    )
+
+    @property
+    def blocks(self) -> bool:
+        """Whether candidates are found by this condition's key (required, never missing)."""
+        return self.required and self.missing == "fail"
 
     @property
     def other_field(self) -> str:
@@ -106,9 +117,9 @@ class AmountCondition(_Condition):
     ledger credit).
 
     ``fee_rates`` instead of ``pct_tolerance``: a fee deducted at one of a few known percentages
-    (a marketplace's commission by product category: "7", "10", "15"). The smaller amount of the
-    pair must be the larger less one of the rates, within ``abs_tolerance`` (the fee's rounding),
-    both amounts of one sign. Far tighter than a percentage tolerance as wide as the largest
+    (a marketplace's commission by product category: "7", "10", "15"). The amount of the other
+    side must be the ``fee_from`` side's (the gross amount) less one of the rates, within
+    ``abs_tolerance`` (the fee's rounding). Far tighter than a percentage tolerance as wide as the largest
     rate, which admits every amount in between. Pair rules only (a sum pays its fee per part).
     """
 
@@ -127,11 +138,16 @@ class AmountCondition(_Condition):
     sign: Literal["same", "opposite"] = "same"
     fee_rates: tuple[str, ...] | None = Field(
         default=None,
-        description="Fee percentages one of which is deducted from the larger amount: "
+        description="Fee percentages one of which is deducted from the gross side's amount: "
         "['7', '10', '15'] (exclusive with pct_tolerance; pair rules only)",
         # Unset, it is left out: rule sets written before fee rates keep their exact JSON
         # (stored versions, comparisons of inferred rule sets).
         exclude_if=lambda rates: rates is None,
+    )
+    fee_from: Literal["left", "right"] = Field(
+        default="left",
+        description="The gross side under fee_rates: its amount less the fee is the other's",
+        exclude_if=lambda side: side == "left",
     )
 
     @field_validator("abs_tolerance", "max_abs")
@@ -213,12 +229,17 @@ class AmountCondition(_Condition):
 
 
 class DateCondition(_Condition):
-    """Dates at most ``window_days`` apart (either direction)."""
+    """Dates at most ``window_days`` apart (either direction, unless ``direction`` says)."""
 
     type: Literal["date"] = "date"
     field: Literal["booking_date", "value_date"] = "booking_date"
     right_field: Literal["booking_date", "value_date"] | None = None
     window_days: int = Field(default=3, ge=0, le=366)
+    # "right_after": the right date is the left date or up to window_days later (a payout
+    # follows its order), "right_before" the other way round.
+    direction: Literal["either", "right_after", "right_before"] = Field(
+        default="either", exclude_if=lambda direction: direction == "either"
+    )
 
     @property
     def other_field(self) -> str:
@@ -352,7 +373,7 @@ class Rule(_Model):
 
     @property
     def key_conditions(self) -> list[EqualsCondition]:
-        return [c for c in self.conditions if isinstance(c, EqualsCondition) and c.required]
+        return [c for c in self.conditions if isinstance(c, EqualsCondition) and c.blocks]
 
     @property
     def amount_condition(self) -> AmountCondition | None:
