@@ -59,6 +59,7 @@ from tally.matching.infer_models import (
     date_model,
     joined_pairs,
 )
+from tally.matching.infer_periodic import periodic_key
 from tally.matching.infer_sample import left_keys, quoting, reach, repeated_share, sample
 from tally.matching.result import ReconcileResult
 from tally.matching.rules import (
@@ -210,13 +211,18 @@ def infer_rules(
     rnames = text_fields(wide)
     near = wide if window is None else quoting(wide, rnames, ls)
     key = choose_key(ls, near, min_pairs=min_pairs, right_fields=rnames)
+    notes: list[str] = []
+    if key is None:  # no value rare over the sample: one rare within a period?
+        found = periodic_key(ls, near, min_pairs=min_pairs, right_fields=rnames)
+        if found is not None:
+            key, periodic_note = found
+            notes.append(periodic_note)
     rs = wide
     held = left_keys(full_left, key) if key is not None else None
     if window is not None and held is not None and key is not None:
         rs = reach(held, ls, wide, key, window)
         if key.second is not None:
             rs = _second_reach(ls, wide, rs, key.second)
-    notes: list[str] = []
     if ls.height < full_left.height or rs.height < full_right.height:
         notes.append(
             f"read {ls.height} of {full_left.height} left and {rs.height} of "

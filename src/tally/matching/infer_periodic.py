@@ -1,0 +1,58 @@
+"""Keys that repeat every period: an employee's number on each month's pay, a contract's on
+each instalment.
+
+:func:`tally.matching.infer_keys.choose_key` looks for values rare on each side (an invoice's
+number, paid once): a value held by a dozen records on each side pairs nothing by itself, so a
+payroll register against its bank statement (the employee's number on every month's salary)
+showed no key at all and was matched by amounts and dates only. Within one period, though, such
+a value is as rare as an invoice number. When no key is found over the whole sample, the key is
+looked for within one period of it (the left records within a week of the busiest day, the
+right records within a fortnight); the key found there is a key of the whole sources, and the key
+rules tell the periods apart by their date (the pair with the nearest date scores highest, and
+the engine's assignment keeps every record in one pair).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from tally.matching.infer_keys import KeyChoice, choose_key
+
+# A fortnight of left records and a week more of right ones: one pay run of a monthly payroll,
+# with its transfers a few days either side, and not the next one.
+HALF_PERIOD_DAYS = 7
+MARGIN_DAYS = 7
+_MIN_REPEAT = 2.0  # left records per key value over the whole sample, for a key of periods
+
+
+def periodic_key(
+    left: pl.DataFrame,
+    right: pl.DataFrame,
+    *,
+    min_pairs: int,
+    right_fields: list[str] | None = None,
+) -> tuple[KeyChoice, str] | None:
+    """The key found around the busiest day of ``left`` (the left records of a fortnight, the
+    right records of four weeks), with a note, when its values repeat over the whole sample;
+    None otherwise."""
+    dates = left["booking_date"].drop_nulls()
+    if dates.len() == 0:
+        return None
+    busiest = dates.mode().sort()[0]
+    half = dt.timedelta(days=HALF_PERIOD_DAYS)
+    period = left.filter(pl.col("booking_date").is_between(busiest - half, busiest + half))
+    reach = half + dt.timedelta(days=MARGIN_DAYS)
+    near = right.filter(pl.col("booking_date").is_between(busiest - reach, busiest + reach))
+    key = choose_key(period, near, min_pairs=min_pairs, right_fields=right_fields)
+    if key is None:
+        return None
+    repeat = left.height / max(period.height, 1)
+    if key.pairs.height < min_pairs or repeat < _MIN_REPEAT:
+        return None
+    note = (
+        f"key values repeat every period: found within {HALF_PERIOD_DAYS} days of {busiest} "
+        f"({period.height} of {left.height} left records); the date tells the periods apart"
+    )
+    return key, note
