@@ -212,10 +212,11 @@ def infer_rules(
     near = wide if window is None else quoting(wide, rnames, ls)
     key = choose_key(ls, near, min_pairs=min_pairs, right_fields=rnames)
     notes: list[str] = []
+    period = None
     if key is None:  # no value rare over the sample: one rare within a period?
         found = periodic_key(ls, near, min_pairs=min_pairs, right_fields=rnames)
         if found is not None:
-            key, periodic_note = found
+            key, period, periodic_note = found
             notes.append(periodic_note)
     rs = wide
     held = left_keys(full_left, key) if key is not None else None
@@ -270,7 +271,8 @@ def infer_rules(
             )
     state = _State(ls, rs, limits, total=ls.height + rs.height)
     threshold = chance_similarity(ls, rs, key, limits.seed) if key is not None else 0.0
-    for candidate in _candidates(key, amount, dates, text, currency, threshold, party) + fallbacks:
+    tried = _candidates(key, amount, dates, text, currency, threshold, party, period)
+    for candidate in tried + fallbacks:
         _try(state, candidate)
     if not state.rules:  # nothing reliable: still a runnable set, every match a suggestion
         fallback = _amount_date_rule("amount_date", amount.condition(), dates, None, currency)
@@ -365,6 +367,7 @@ def _candidates(
     currency: EqualsCondition | None,
     fuzzy_threshold: float,
     party: FuzzyCondition | None = None,
+    period: int | None = None,
 ) -> list[_Candidate]:
     out: list[_Candidate] = []
     if key is not None:
@@ -378,7 +381,7 @@ def _candidates(
         conds: list[Condition] = [key.condition.model_copy(update={"weight": 2.0})]
         conds.append(amount.condition())
         if dates is not None:
-            conds.append(dates.condition(required=False, weight=0.5))
+            conds.append(_key_date(dates, period))
         # Exact sums first (a split's parts add up to the cent); with the fee tolerance after,
         # on what exact sums left open (parts each with a fee deducted).
         sums = amount_model(key.groups, sums=True) if key.groups.height >= _MIN_GROUPS else None
@@ -389,7 +392,7 @@ def _candidates(
             exact = tolerance.abs_units == tolerance.pct_ppm == 0
             group_conds: list[Condition] = [key.condition, tolerance]
             if dates is not None:  # instalments of one key may come weeks apart: only scored
-                group_conds.append(dates.condition(required=False, weight=0.5))
+                group_conds.append(_key_date(dates, period))
             for cardinality, what in (
                 (Cardinality.ONE_TO_MANY, "one left record paid by several right records"),
                 (Cardinality.MANY_TO_ONE, "several left records paid by one right record"),
@@ -431,7 +434,7 @@ def _candidates(
                 amount.condition(),
             ]
             if dates is not None:
-                second.append(dates.condition(required=False, weight=0.5))
+                second.append(_key_date(dates, period))
             out.append(
                 _Candidate(
                     Rule(name="second_key", conditions=[*second, *keyed]),
@@ -458,6 +461,17 @@ def _candidates(
             )
         )
     return out
+
+
+def _key_date(dates: DateModel, period: int | None) -> DateCondition:
+    """The date of key rules: only scored (instalments of one key may come weeks apart), but
+    required within two thirds of the period when key values repeat every period (the pay of
+    another month quotes the same employee number): an advance paid mid-month is within it,
+    the previous or next month's pay a period away is not."""
+    if period is None:
+        return dates.condition(required=False, weight=0.5)
+    window = max(dates.window_days, period * 2 // 3)
+    return dates.condition(weight=0.5).model_copy(update={"window_days": window})
 
 
 def _sums_model(sums: AmountModel, pairs: AmountModel) -> AmountModel:

@@ -33,10 +33,10 @@ def periodic_key(
     *,
     min_pairs: int,
     right_fields: list[str] | None = None,
-) -> tuple[KeyChoice, str] | None:
+) -> tuple[KeyChoice, int, str] | None:
     """The key found around the busiest day of ``left`` (the left records of a fortnight, the
-    right records of four weeks), with a note, when its values repeat over the whole sample;
-    None otherwise."""
+    right records of four weeks), the period in days and a note, when its values repeat over
+    the whole sample; None otherwise."""
     dates = left["booking_date"].drop_nulls()
     if dates.len() == 0:
         return None
@@ -51,8 +51,15 @@ def periodic_key(
     repeat = left.height / max(period.height, 1)
     if key.pairs.height < min_pairs or repeat < _MIN_REPEAT:
         return None
+    # The period: the sample's span shared by the times a value repeats (12 pay runs a year:
+    # a month). Key rules need the date within two thirds of it.
+    first, last = dates.min(), dates.max()
+    assert isinstance(first, dt.date) and isinstance(last, dt.date)
+    span = (last - first).days + 1
+    days = max(round(span / repeat), 2 * HALF_PERIOD_DAYS)
     note = (
-        f"key values repeat every period: found within {HALF_PERIOD_DAYS} days of {busiest} "
-        f"({period.height} of {left.height} left records); the date tells the periods apart"
+        f"key values repeat every period (about {days} days): found within {HALF_PERIOD_DAYS} "
+        f"days of {busiest} ({period.height} of {left.height} left records); key rules need "
+        "the date within two thirds of a period"
     )
-    return key, note
+    return key, days, note
