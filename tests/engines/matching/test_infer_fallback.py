@@ -3,6 +3,7 @@ contradicted; each mechanism on crafted frames, then inference end to end."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import numpy as np
@@ -12,13 +13,15 @@ from pydantic import ValidationError
 
 from tally.matching import reconcile
 from tally.matching.backtest import precision_recall
+from tally.matching.fields import prepare_side
 from tally.matching.infer import infer_rules
 from tally.matching.infer_fallback import fee_rates, lag_direction, shared_text
 from tally.matching.infer_models import DateModel
+from tally.matching.infer_periodic import periodic_key
 from tally.matching.rules import AmountCondition, RuleSet
 from tally.money import to_units
 
-from .helpers import amount, date, equals, pairs, records, rule, rules
+from .helpers import DAY0, amount, date, equals, pairs, records, rule, rules
 
 _RATES = (0.07, 0.10, 0.15)
 _GIVEN = ("Lucía", "Hugo", "Martina", "Mateo", "Sofía", "Leo", "Julia", "Daniel")
@@ -229,3 +232,54 @@ def test_two_equally_good_partners_go_to_review_not_to_a_guess() -> None:
     decided = pairs(result, "auto")
     assert not any(99_001 in r for _, r in decided)
     assert any(99_001 in r for _, r in pairs(result))  # offered for review
+
+
+# --- keys that repeat every period ---------------------------------------------------------------
+
+
+def _payroll(seed: int = 9) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """A register of 40 employees' monthly net pay (the same each month for most) against the
+    transfers quoting the employee number in their title; a tenth paid in two parts (an
+    advance mid-month and the rest on the pay day)."""
+    rng = np.random.default_rng(seed)
+    left: list[dict[str, object]] = []
+    right: list[dict[str, object]] = []
+    truth: list[tuple[int, int]] = []
+    pay = {e: int(rng.integers(3_500, 14_000)) * 10_000 for e in range(40)}
+    for month in range(12):
+        payday = 30 * month + 27
+        for e, net in pay.items():
+            number = f"E{1000 + e:05d}"
+            left.append({"id": len(left) + 1, "amount": net, "day": payday,
+                         "extra": json.dumps({"Employee ID": number})})  # fmt: skip
+            title = f"Salary {month + 1:02d}/2024 {number}"
+            parts = [net] if (e + month) % 10 else [net // 4, net - net // 4]
+            for k, part in enumerate(parts):
+                day = payday - 12 if len(parts) == 2 and k == 0 else payday + int(e % 2)
+                right.append({"id": 100_000 + len(right), "amount": -part, "day": day,
+                              "description": title})  # fmt: skip
+                truth.append((len(left), 100_000 + len(right) - 1))
+    return records(*left), records(*right), pl.DataFrame(truth, ["left_id", "right_id"],
+                                                         orient="row")  # fmt: skip
+
+
+def test_a_key_repeating_every_period_is_found_within_one_and_dates_tell_periods_apart() -> None:
+    left, right, truth = _payroll()
+    inferred = infer_rules(left, right)
+    assert any("repeat every period" in note for note in inferred.notes)
+    key_rule = next(r for r in inferred.rule_set.rules if r.name == "key")
+    key_date = key_rule.date_condition
+    assert key_date is not None and key_date.required
+    assert 15 <= key_date.window_days < 28  # the advance is in, last month's pay is not
+    result = reconcile(left, right, inferred.rule_set)
+    figures = precision_recall(result, truth)
+    assert figures.precision == 1.0 and figures.recall >= 0.98
+
+
+def test_values_rare_over_the_whole_sample_are_no_periodic_key() -> None:
+    frames = _payroll()
+    left, right = prepare_side(frames[0], "left"), prepare_side(frames[1], "right")
+    first_month = left.filter(pl.col("booking_date") < DAY0 + dt.timedelta(days=40))
+    assert periodic_key(first_month, right, min_pairs=3) is None  # seen once: not periodic
+    found = periodic_key(left, right, min_pairs=3)
+    assert found is not None and 28 <= found[1] <= 32  # a month
