@@ -59,7 +59,7 @@ from tally.matching.infer_models import (
     date_model,
     joined_pairs,
 )
-from tally.matching.infer_periodic import periodic_key
+from tally.matching.infer_periodic import key_date, periodic_key
 from tally.matching.infer_sample import left_keys, quoting, reach, repeated_share, sample
 from tally.matching.result import ReconcileResult
 from tally.matching.rules import (
@@ -381,7 +381,7 @@ def _candidates(
         conds: list[Condition] = [key.condition.model_copy(update={"weight": 2.0})]
         conds.append(amount.condition())
         if dates is not None:
-            conds.append(_key_date(dates, period))
+            conds.append(key_date(dates, period))
         # Exact sums first (a split's parts add up to the cent); with the fee tolerance after,
         # on what exact sums left open (parts each with a fee deducted).
         sums = amount_model(key.groups, sums=True) if key.groups.height >= _MIN_GROUPS else None
@@ -392,7 +392,7 @@ def _candidates(
             exact = tolerance.abs_units == tolerance.pct_ppm == 0
             group_conds: list[Condition] = [key.condition, tolerance]
             if dates is not None:  # instalments of one key may come weeks apart: only scored
-                group_conds.append(_key_date(dates, period))
+                group_conds.append(key_date(dates, period))
             for cardinality, what in (
                 (Cardinality.ONE_TO_MANY, "one left record paid by several right records"),
                 (Cardinality.MANY_TO_ONE, "several left records paid by one right record"),
@@ -434,7 +434,7 @@ def _candidates(
                 amount.condition(),
             ]
             if dates is not None:
-                second.append(_key_date(dates, period))
+                second.append(key_date(dates, period))
             out.append(
                 _Candidate(
                     Rule(name="second_key", conditions=[*second, *keyed]),
@@ -461,17 +461,6 @@ def _candidates(
             )
         )
     return out
-
-
-def _key_date(dates: DateModel, period: int | None) -> DateCondition:
-    """The date of key rules: only scored (instalments of one key may come weeks apart), but
-    required within two thirds of the period when key values repeat every period (the pay of
-    another month quotes the same employee number): an advance paid mid-month is within it,
-    the previous or next month's pay a period away is not."""
-    if period is None:
-        return dates.condition(required=False, weight=0.5)
-    window = max(dates.window_days, period * 2 // 3)
-    return dates.condition(weight=0.5).model_copy(update={"window_days": window})
 
 
 def _sums_model(sums: AmountModel, pairs: AmountModel) -> AmountModel:
