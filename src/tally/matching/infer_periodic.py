@@ -9,7 +9,7 @@ a value is as rare as an invoice number. When no key is found over the whole sam
 looked for within one period of it (the left records within a week of the busiest day, the
 right records within a fortnight); the key found there is a key of the whole sources, and the key
 rules tell the periods apart by their date (:func:`key_date`). Measured on the payroll generator
-(bench/quality/REPORT.md): no key and F1 0.30 before, F1 0.996 at 2k and 0.989 at 100k after.
+(bench/quality/REPORT.md): no key and F1 0.31 before, F1 0.996 at 2k and 0.989 at 100k after.
 """
 
 from __future__ import annotations
