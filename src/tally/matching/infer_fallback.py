@@ -29,8 +29,12 @@ from decimal import Decimal
 import numpy as np
 import polars as pl
 
-from tally.matching.fields import normalise
-from tally.matching.infer_models import SIMILARITY_SAMPLE, AmountModel, DateModel, similarity
+from tally.matching.infer_models import (
+    SIMILARITY_SAMPLE,
+    AmountModel,
+    DateModel,
+    keyed_similarities,
+)
 from tally.matching.rules import (
     PPM,
     AmountCondition,
@@ -151,35 +155,24 @@ def shared_text(
     sample = facts.head(SIMILARITY_SAMPLE)
     if sample.height < _MIN_PAIRS:
         return None
-    order = np.random.default_rng(seed).permutation(sample.height)
     best: SharedText | None = None
-    for lf in left_fields:
-        for rf in right_fields:
-            if f"l_{lf}" not in sample.columns or f"r_{rf}" not in sample.columns:
+    for lf, rf, true, chance in keyed_similarities(sample, left_fields, right_fields, seed):
+        for threshold in _THRESHOLDS:
+            t_share = float((true >= threshold).mean())
+            c_share = float((chance >= threshold).mean())
+            if t_share < _TEXT_TRUE or c_share > _TEXT_CHANCE:
                 continue
-            texts = sample.select(
-                normalise(pl.col(f"l_{lf}"), _TEXT_NORMALISERS).alias("a"),
-                normalise(pl.col(f"r_{rf}"), _TEXT_NORMALISERS).alias("b"),
-            )
-            a, b = texts["a"].to_list(), texts["b"].to_list()
-            true = similarity(a, b, "token_set_ratio")
-            chance = similarity(a, [b[i] for i in order], "token_set_ratio")
-            for threshold in _THRESHOLDS:
-                t_share = float((true >= threshold).mean())
-                c_share = float((chance >= threshold).mean())
-                if t_share < _TEXT_TRUE or c_share > _TEXT_CHANCE:
-                    continue
-                if best is None or t_share - c_share > best.true_share - best.chance_share:
-                    best = SharedText(
-                        lf,
-                        rf,
-                        threshold,
-                        t_share,
-                        c_share,
-                        f"{lf} (left) and {rf} (right) at least {threshold:.0f} similar in "
-                        f"{t_share:.0%} of keyed pairs, {c_share:.0%} of shuffled pairs",
-                    )
-                break  # the highest threshold holding for the true pairs cuts chance most
+            if best is None or t_share - c_share > best.true_share - best.chance_share:
+                best = SharedText(
+                    lf,
+                    rf,
+                    threshold,
+                    t_share,
+                    c_share,
+                    f"{lf} (left) and {rf} (right) at least {threshold:.0f} similar in "
+                    f"{t_share:.0%} of keyed pairs, {c_share:.0%} of shuffled pairs",
+                )
+            break  # the highest threshold holding for the true pairs cuts chance most
     return best
 
 
