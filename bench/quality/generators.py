@@ -42,6 +42,7 @@ from bench.quality.formats import (
     fill,
 )
 from bench.quality.marketplace import MarketplaceOrders
+from bench.quality.payroll import PayrollBank
 from bench.quality.sampling import customers as _customers
 from bench.quality.sampling import date_formats as _formats
 from bench.quality.sampling import log_amount as _amount
@@ -503,7 +504,9 @@ class VendorAP:
         return case.write(directory)
 
 
-Generator = BankLedger | PayoutsOrders | VendorAP | MarketplaceOrders | AcquirerSettlement
+Generator = (
+    BankLedger | PayoutsOrders | VendorAP | MarketplaceOrders | AcquirerSettlement | PayrollBank
+)
 
 GENERATORS: dict[str, Generator] = {
     # (a) the case of the issue: German bank export (cp1252, ';', 1.234,56) vs an ISO ledger.
@@ -585,6 +588,9 @@ GENERATORS: dict[str, Generator] = {
     # (f) a card acquirer's settlement report vs a shop's terminal export
     # (bench.quality.acquirer), written the same way: no hand-tuned rules or SQL exist for it.
     "acquirer_de": AcquirerSettlement(),
+    # (g) an HR payroll register vs a Polish bank statement (bench.quality.payroll): employee
+    # numbers that repeat every month, transfers naming only the payee; no hand rules or SQL.
+    "payroll_pl": PayrollBank(),
 }
 
 WriteCase = Callable[[str, int, int, Path], Case]

@@ -81,14 +81,15 @@ def amount_radius(amounts: IntArray, cond: AmountCondition) -> IntArray:
     """
     absval = np.abs(amounts)
     radius = np.full(amounts.shape, cond.abs_units, dtype=np.int64)
-    ppm = cond.pct_ppm
+    ppm = cond.widest_ppm
     if ppm:
         den = PPM - ppm
         q, rem = np.divmod(absval, den)
         pct = q * ppm + (rem * ppm + den - 1) // den
         if cond.cap_units is not None:
             pct = np.minimum(pct, cond.cap_units)
-        radius = np.maximum(radius, pct)
+        # Under fee rates the rounding tolerance comes on top of the largest fee.
+        radius = radius + pct if cond.fee_rates else np.maximum(radius, pct)
     return radius
 
 

@@ -47,7 +47,7 @@ def block_spec(rule: Rule, rule_set: RuleSet) -> BlockSpec:
     keys: list[str] = []
     lists: list[bool] = []
     for i, cond in enumerate(rule.conditions):
-        if isinstance(cond, EqualsCondition) and cond.required:
+        if isinstance(cond, EqualsCondition) and cond.blocks:
             keys.append(f"_k{i}")
             lists.append(_cond_is_multi(cond, rule_set))
     amount = rule.amount_condition
@@ -159,6 +159,18 @@ def amount_tolerance_expr(cond: AmountCondition, a_l: pl.Expr, a_r: pl.Expr) -> 
     return tol
 
 
+def fee_rate_difference(cond: AmountCondition, a_l: pl.Expr, a_r: pl.Expr) -> pl.Expr:
+    """Under ``fee_rates``: how far the net side's amount is from the gross side's less the
+    nearest of the rates, in units (the fee floored to a unit: the tolerance holds its
+    rounding; a fee of a negative amount is negative, so refunds net the same way)."""
+    gross, net = (a_l, a_r) if cond.fee_from == "left" else (a_r, a_l)
+    gaps = [
+        net - (gross - ((gross // PPM) * ppm + ((gross % PPM) * ppm) // PPM))
+        for ppm in cond.rate_ppms
+    ]
+    return pl.min_horizontal([g.abs() for g in gaps])
+
+
 def evaluate(
     pairs: pl.DataFrame, rule: Rule, rule_set: RuleSet, *, keys_verified: bool = False
 ) -> pl.DataFrame:
@@ -173,7 +185,7 @@ def evaluate(
     cols: list[pl.Expr] = []
     for i, cond in enumerate(rule.conditions):
         multi = isinstance(cond, EqualsCondition) and _cond_is_multi(cond, rule_set)
-        known = keys_verified and cond.required
+        known = keys_verified and isinstance(cond, EqualsCondition) and cond.blocks
         cols += _condition_columns(i, cond, multi, known)
     out = pairs.with_columns(cols)
     fuzzy = [(i, c) for i, c in enumerate(rule.conditions) if isinstance(c, FuzzyCondition)]
@@ -198,6 +210,11 @@ def _condition_columns(i: int, cond: Any, multi: bool, known: bool) -> list[pl.E
             equal, exact = key_l == key_r, raw_l == raw_r
         if known:
             equal = pl.lit(True)
+        elif cond.missing == "pass":
+            present = (key_l.list.len() > 0) & (key_r.list.len() > 0) if multi else None
+            if present is None:
+                present = key_l.is_not_null() & key_r.is_not_null()
+            equal = equal.fill_null(False) | ~present.fill_null(False)
         return [
             equal.fill_null(False).alias(f"p{i}"),
             pl.lit(1.0).alias(f"s{i}"),
@@ -205,7 +222,7 @@ def _condition_columns(i: int, cond: Any, multi: bool, known: bool) -> list[pl.E
         ]
     if isinstance(cond, AmountCondition):
         a_l, a_r = pl.col(f"L{AMOUNT}"), pl.col(f"R{AMOUNT}")
-        diff = a_r - a_l
+        diff = fee_rate_difference(cond, a_l, a_r) if cond.fee_rates else a_r - a_l
         tol = amount_tolerance_expr(cond, a_l, a_r)
         ratio = diff.abs().cast(pl.Float64) / tol.cast(pl.Float64)
         score = pl.when(tol > 0).then(1.0 - (1.0 - EDGE_SCORE) * ratio).otherwise(1.0)
@@ -220,9 +237,12 @@ def _condition_columns(i: int, cond: Any, multi: bool, known: bool) -> list[pl.E
         window = cond.window_days
         ratio = days.abs().cast(pl.Float64) / max(window, 1)
         score = 1.0 - (1.0 - EDGE_SCORE) * ratio if window else pl.lit(1.0)
+        within = days.abs() <= window
+        if cond.direction != "either":
+            within = within & (days >= 0 if cond.direction == "right_after" else days <= 0)
         return [
             days.alias(f"v{i}_days"),
-            (days.abs() <= window).fill_null(False).alias(f"p{i}"),
+            within.fill_null(False).alias(f"p{i}"),
             pl.when(days.is_null()).then(0.0).otherwise(score).clip(0.0, 1.0).alias(f"s{i}"),
         ]
     return []  # fuzzy: computed with rapidfuzz outside polars

@@ -38,6 +38,7 @@ from tally.matching.conditions import EDGE_SCORE, block_spec, work_frames
 from tally.matching.engine import reconcile
 from tally.matching.fields import ROW, prepare_side
 from tally.matching.infer_duplicates import duplicate_fields, duplicate_note
+from tally.matching.infer_fallback import fallback_candidates
 from tally.matching.infer_keys import (
     KEY_NORMALISERS,
     KeyChoice,
@@ -58,6 +59,7 @@ from tally.matching.infer_models import (
     date_model,
     joined_pairs,
 )
+from tally.matching.infer_periodic import key_date, periodic_key
 from tally.matching.infer_sample import (
     holding,
     left_keys,
@@ -216,13 +218,19 @@ def infer_rules(
     rnames = text_fields(wide)
     near = wide if window is None else quoting(wide, rnames, ls)
     key = choose_key(ls, near, min_pairs=min_pairs, right_fields=rnames)
+    notes: list[str] = []
+    period = None
+    if key is None:  # no value rare over the sample: one rare within a period?
+        found = periodic_key(ls, near, min_pairs=min_pairs, right_fields=rnames)
+        if found is not None:
+            key, period, periodic_note = found
+            notes.append(periodic_note)
     rs = wide
     held = left_keys(full_left, key) if key is not None else None
     if window is not None and held is not None and key is not None:
         rs = reach(held, ls, wide, key, window)
         if key.second is not None:
             rs = _second_reach(ls, wide, rs, key.second)
-    notes: list[str] = []
     if ls.height < full_left.height or rs.height < full_right.height:
         notes.append(
             f"read {ls.height} of {full_left.height} left and {rs.height} of "
@@ -238,6 +246,8 @@ def infer_rules(
     if dates is not None:
         notes.append(dates.note)
     text = None
+    lf: list[str] = []
+    rf: list[str] = []
     if facts is not None:
         key_fields = {key.best.left.field, key.best.right.field} if key else set()
         lf = [f for f in fields[0] if f not in key_fields or f == "counterparty"]
@@ -246,6 +256,13 @@ def infer_rules(
         if text is not None:
             notes.append(text.note)
     currency = _currency_condition(facts)
+    # Tried last, on what every other rule left open (records without a key).
+    fallbacks = [
+        _Candidate(rule, key.derived if key else (), note, group="amount_fee")
+        for rule, note in fallback_candidates(
+            facts, (lf, rf), amount, dates, currency, limits.seed, key.condition if key else None
+        )
+    ]
     party = None
     # The key pairs a record with its partner's party too: when the parties of keyed pairs
     # agree (or key values repeat, every vendor numbering its own invoices), a key rule also
@@ -261,7 +278,8 @@ def infer_rules(
             )
     state = _State(ls, rs, limits, total=ls.height + rs.height)
     threshold = chance_similarity(ls, rs, key, limits.seed) if key is not None else 0.0
-    for candidate in _candidates(key, amount, dates, text, currency, threshold, party):
+    tried = _candidates(key, amount, dates, text, currency, threshold, party, period)
+    for candidate in tried + fallbacks:
         _try(state, candidate)
     if not state.rules:  # nothing reliable: still a runnable set, every match a suggestion
         fallback = _amount_date_rule("amount_date", amount.condition(), dates, None, currency)
@@ -362,6 +380,7 @@ def _candidates(
     currency: EqualsCondition | None,
     fuzzy_threshold: float,
     party: FuzzyCondition | None = None,
+    period: int | None = None,
 ) -> list[_Candidate]:
     out: list[_Candidate] = []
     if key is not None:
@@ -375,7 +394,7 @@ def _candidates(
         conds: list[Condition] = [key.condition.model_copy(update={"weight": 2.0})]
         conds.append(amount.condition())
         if dates is not None:
-            conds.append(dates.condition(required=False, weight=0.5))
+            conds.append(key_date(dates, period))
         # Exact sums first (a split's parts add up to the cent); with the fee tolerance after,
         # on what exact sums left open (parts each with a fee deducted).
         sums = amount_model(key.groups, sums=True) if key.groups.height >= _MIN_GROUPS else None
@@ -386,7 +405,7 @@ def _candidates(
             exact = tolerance.abs_units == tolerance.pct_ppm == 0
             group_conds: list[Condition] = [key.condition, tolerance]
             if dates is not None:  # instalments of one key may come weeks apart: only scored
-                group_conds.append(dates.condition(required=False, weight=0.5))
+                group_conds.append(key_date(dates, period))
             for cardinality, what in (
                 (Cardinality.ONE_TO_MANY, "one left record paid by several right records"),
                 (Cardinality.MANY_TO_ONE, "several left records paid by one right record"),
@@ -428,7 +447,7 @@ def _candidates(
                 amount.condition(),
             ]
             if dates is not None:
-                second.append(dates.condition(required=False, weight=0.5))
+                second.append(key_date(dates, period))
             out.append(
                 _Candidate(
                     Rule(name="second_key", conditions=[*second, *keyed]),

@@ -8,6 +8,7 @@ tolerances of every proposed rule are set, the way an analyst would read them of
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -65,6 +66,9 @@ class DateModel:
     window_days: int
     median_lag: float
     note: str
+    # Shares of the keyed pairs whose right date is before / after the left one.
+    lags_before: float = 0.5
+    lags_after: float = 0.5
 
     def condition(self, *, required: bool = True, weight: float = 1.0) -> DateCondition:
         return DateCondition.model_validate(
@@ -241,7 +245,8 @@ def date_model(facts: pl.DataFrame) -> DateModel | None:
         f"{fields}: 99 % of {arr.size} keyed pairs within {window} days "
         f"(median lag {median:+.0f} days)"
     )
-    return DateModel(lf, rf, window, median, note)
+    before, after = float((arr < 0).mean()), float((arr > 0).mean())
+    return DateModel(lf, rf, window, median, note, before, after)
 
 
 def similarity(left: list[str | None], right: list[str | None], scorer: str) -> np.ndarray:
@@ -255,6 +260,26 @@ def similarity(left: list[str | None], right: list[str | None], scorer: str) -> 
     )
     sims[missing] = 0.0
     return sims
+
+
+def keyed_similarities(
+    sample: pl.DataFrame, left_fields: list[str], right_fields: list[str], seed: int
+) -> Iterator[tuple[str, str, np.ndarray, np.ndarray]]:
+    """For each pair of text fields both in ``sample`` (keyed pairs, ``l_*``/``r_*``): the
+    token-set similarity of the keyed pairs and of the same pairs shuffled (chance)."""
+    order = np.random.default_rng(seed).permutation(sample.height)
+    norms = ("case", "punctuation")
+    for lf in left_fields:
+        for rf in right_fields:
+            if f"l_{lf}" not in sample.columns or f"r_{rf}" not in sample.columns:
+                continue
+            texts = sample.select(
+                normalise(pl.col(f"l_{lf}"), norms).alias("a"),
+                normalise(pl.col(f"r_{rf}"), norms).alias("b"),
+            )
+            a, b = texts["a"].to_list(), texts["b"].to_list()
+            true = similarity(a, b, "token_set_ratio")
+            yield lf, rf, true, similarity(a, [b[i] for i in order], "token_set_ratio")
 
 
 @dataclass(frozen=True)
@@ -278,38 +303,26 @@ def best_text_match(
     sample = facts.head(SIMILARITY_SAMPLE)
     if sample.height < 5:
         return None
-    order = np.random.default_rng(seed).permutation(sample.height)
     best: TextMatch | None = None
-    norms = ("case", "punctuation")
-    for lf in left_fields:
-        for rf in right_fields:
-            if f"l_{lf}" not in sample.columns or f"r_{rf}" not in sample.columns:
+    for lf, rf, true, chance in keyed_similarities(sample, left_fields, right_fields, seed):
+        for threshold in (95.0, 90.0, 85.0):
+            t_share = float((true >= threshold).mean())
+            c_share = float((chance >= threshold).mean())
+            if c_share > 0.2:  # the field hardly varies (one payer, one text): no evidence
                 continue
-            texts = sample.select(
-                normalise(pl.col(f"l_{lf}"), norms).alias("a"),
-                normalise(pl.col(f"r_{rf}"), norms).alias("b"),
-            )
-            a, b = texts["a"].to_list(), texts["b"].to_list()
-            true = similarity(a, b, "token_set_ratio")
-            chance = similarity(a, [b[i] for i in order], "token_set_ratio")
-            for threshold in (95.0, 90.0, 85.0):
-                t_share = float((true >= threshold).mean())
-                c_share = float((chance >= threshold).mean())
-                if c_share > 0.2:  # the field hardly varies (one payer, one text): no evidence
-                    continue
-                gain = t_share - c_share
-                if best is None or gain > best.true_share - best.chance_share:
-                    floor = float(np.quantile(chance, 0.95)) + 1
-                    best = TextMatch(
-                        lf,
-                        rf,
-                        threshold,
-                        t_share,
-                        c_share,
-                        f"{lf} (left) and {rf} (right) at least {threshold:.0f} similar in "
-                        f"{t_share:.0%} of keyed pairs, {c_share:.0%} of shuffled pairs",
-                        min(max(floor, _FLOOR_MIN), threshold),
-                    )
+            gain = t_share - c_share
+            if best is None or gain > best.true_share - best.chance_share:
+                floor = float(np.quantile(chance, 0.95)) + 1
+                best = TextMatch(
+                    lf,
+                    rf,
+                    threshold,
+                    t_share,
+                    c_share,
+                    f"{lf} (left) and {rf} (right) at least {threshold:.0f} similar in "
+                    f"{t_share:.0%} of keyed pairs, {c_share:.0%} of shuffled pairs",
+                    min(max(floor, _FLOOR_MIN), threshold),
+                )
     if best is None or best.true_share - best.chance_share < 0.5:
         return None
     return best

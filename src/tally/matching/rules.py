@@ -38,6 +38,7 @@ DATE_FIELDS: tuple[str, ...] = ("booking_date", "value_date")
 RECORD_VALUE_FIELDS: tuple[str, ...] = (*DATE_FIELDS, "amount")
 EXTRA_PREFIX = "extra."
 PPM = 1_000_000  # percentage tolerances are held as integer parts per million
+_MAX_FEE_RATES = 10
 
 _NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 # ``extra.<column>`` names an unmapped column as the file's header spells it ("N° facture",
@@ -73,10 +74,38 @@ class EqualsCondition(_Condition):
     field: str
     right_field: str | None = None
     normalisers: tuple[Normaliser, ...] = ()
+    # "pass": a pair whose value is missing on either side passes; only values present on both
+    # sides must agree (a fallback rule pairing records without an order id must not pair two
+    # that quote different ones). Such a condition blocks no candidates.
+    missing: Literal["fail", "pass"] = Field(
+        default="fail", exclude_if=lambda missing: missing == "fail"
+    )
+
+    @property
+    def blocks(self) -> bool:
+        """Whether candidates are found by this condition's key (required, never missing)."""
+        return self.required and self.missing == "fail"
 
     @property
     def other_field(self) -> str:
         return self.right_field or self.field
+
+
+def _check_pct(value: str, name: str) -> str:
+    """A percentage as text: a decimal in [0, 100) with at most 4 decimal places."""
+    try:
+        pct = Decimal(value)
+    except InvalidOperation as exc:
+        raise ValueError(f"{name} {value!r} is not a decimal number") from exc
+    if not pct.is_finite() or pct < 0 or pct >= 100:
+        raise ValueError(
+            f"{name} must be a percentage in [0, 100) ('2.5' means 2.5 percent, "
+            f"not 0.025), got {value!r}"
+        )
+    scaled = pct.scaleb(4)
+    if scaled != scaled.to_integral_value():
+        raise ValueError(f"{name} {value!r} has more than 4 decimal places")
+    return value
 
 
 class AmountCondition(_Condition):
@@ -86,6 +115,12 @@ class AmountCondition(_Condition):
     of the pair, so it is symmetric; ``max_abs`` caps what the percentage allows ("2.5 % but at
     most 5.00"). With ``sign="opposite"`` the right amount is negated first (bank debit against
     ledger credit).
+
+    ``fee_rates`` instead of ``pct_tolerance``: a fee deducted at one of a few known percentages
+    (a marketplace's commission by product category: "7", "10", "15"). The amount of the other
+    side must be the ``fee_from`` side's (the gross amount) less one of the rates, within
+    ``abs_tolerance`` (the fee's rounding). Far tighter than a percentage tolerance as wide as the largest
+    rate, which admits every amount in between. Pair rules only (a sum pays its fee per part).
     """
 
     type: Literal["amount"] = "amount"
@@ -101,6 +136,19 @@ class AmountCondition(_Condition):
         description="Cap on what pct_tolerance allows, in currency units, e.g. '5.00'",
     )
     sign: Literal["same", "opposite"] = "same"
+    fee_rates: tuple[str, ...] | None = Field(
+        default=None,
+        description="Fee percentages one of which is deducted from the gross side's amount: "
+        "['7', '10', '15'] (exclusive with pct_tolerance; pair rules only)",
+        # Unset, it is left out: rule sets written before fee rates keep their exact JSON
+        # (stored versions, comparisons of inferred rule sets).
+        exclude_if=lambda rates: rates is None,
+    )
+    fee_from: Literal["left", "right"] = Field(
+        default="left",
+        description="The gross side under fee_rates: its amount less the fee is the other's",
+        exclude_if=lambda side: side == "left",
+    )
 
     @field_validator("abs_tolerance", "max_abs")
     @classmethod
@@ -122,21 +170,18 @@ class AmountCondition(_Condition):
 
     @field_validator("pct_tolerance")
     @classmethod
-    def _check_pct(cls, value: str | None) -> str | None:
+    def _check_pct_tolerance(cls, value: str | None) -> str | None:
+        return None if value is None else _check_pct(value, "pct_tolerance")
+
+    @field_validator("fee_rates")
+    @classmethod
+    def _check_rates(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
         if value is None:
             return None
-        try:
-            pct = Decimal(value)
-        except InvalidOperation as exc:
-            raise ValueError(f"pct_tolerance {value!r} is not a decimal number") from exc
-        if not pct.is_finite() or pct < 0 or pct >= 100:
-            raise ValueError(
-                f"pct_tolerance must be a percentage in [0, 100) ('2.5' means 2.5 percent, "
-                f"not 0.025), got {value!r}"
-            )
-        scaled = pct.scaleb(4)
-        if scaled != scaled.to_integral_value():
-            raise ValueError(f"pct_tolerance {value!r} has more than 4 decimal places")
+        if not 1 <= len(value) <= _MAX_FEE_RATES:
+            raise ValueError(f"fee_rates lists 1 to {_MAX_FEE_RATES} percentages, got {len(value)}")
+        for rate in value:
+            _check_pct(rate, "fee_rates")
         return value
 
     @property
@@ -149,7 +194,22 @@ class AmountCondition(_Condition):
             raise ValueError(
                 "max_abs caps pct_tolerance: set pct_tolerance too (or use abs_tolerance alone)"
             )
+        if self.fee_rates is not None and self.pct_tolerance is not None:
+            raise ValueError(
+                "fee_rates and pct_tolerance exclude each other: a fee at one of the rates, "
+                "or any difference up to a percentage"
+            )
         return self
+
+    @property
+    def rate_ppms(self) -> tuple[int, ...]:
+        """The fee rates in parts per million (empty when unset)."""
+        return tuple(int(Decimal(r).scaleb(4)) for r in self.fee_rates or ())
+
+    @property
+    def widest_ppm(self) -> int:
+        """The largest share of the larger amount the condition lets the amounts differ by."""
+        return max((self.pct_ppm, *self.rate_ppms))
 
     @property
     def cap_units(self) -> int | None:
@@ -169,12 +229,17 @@ class AmountCondition(_Condition):
 
 
 class DateCondition(_Condition):
-    """Dates at most ``window_days`` apart (either direction)."""
+    """Dates at most ``window_days`` apart (either direction, unless ``direction`` says)."""
 
     type: Literal["date"] = "date"
     field: Literal["booking_date", "value_date"] = "booking_date"
     right_field: Literal["booking_date", "value_date"] | None = None
     window_days: int = Field(default=3, ge=0, le=366)
+    # "right_after": the right date is the left date or up to window_days later (a payout
+    # follows its order), "right_before" the other way round.
+    direction: Literal["either", "right_after", "right_before"] = Field(
+        default="either", exclude_if=lambda direction: direction == "either"
+    )
 
     @property
     def other_field(self) -> str:
@@ -299,11 +364,16 @@ class Rule(_Model):
                     f"rule {self.name!r}: {self.cardinality.value} rules need a required amount "
                     "condition (it is applied to the sums)"
                 )
+            if amounts[0].fee_rates is not None:
+                raise ValueError(
+                    f"rule {self.name!r}: fee_rates apply to pair rules only (each part of a "
+                    "sum pays its own fee): use pct_tolerance for sums"
+                )
         return self
 
     @property
     def key_conditions(self) -> list[EqualsCondition]:
-        return [c for c in self.conditions if isinstance(c, EqualsCondition) and c.required]
+        return [c for c in self.conditions if isinstance(c, EqualsCondition) and c.blocks]
 
     @property
     def amount_condition(self) -> AmountCondition | None:

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tally.jobs.service import JobService
 from tally.kit.errors import Conflict
 from tally.matching.explain import nearest_candidates
-from tally.matching.rules import AmountCondition, DateCondition, RuleSet
+from tally.matching.rules import PPM, AmountCondition, DateCondition, RuleSet
 from tally.models import ReconciliationJob, Record
 from tally.money import format_amount
 from tally.projects.auth import ProjectAccess
@@ -141,10 +141,13 @@ def _near_days(rules: RuleSet) -> int:
 
 def _near_amounts(amount: int, rules: RuleSet) -> list[tuple[int, int]]:
     """Amount ranges of the other side worth comparing: around the amount (or its negation under
-    an opposite-sign rule), ten times the widest tolerance or 10 %, at least 1.00."""
+    an opposite-sign rule), ten times the widest tolerance or 10 %, at least 1.00, and at least
+    what the widest percentage or fee rate of the rules reaches (a 15 % commission)."""
     conditions = [c for r in rules.rules for c in r.conditions if isinstance(c, AmountCondition)]
     widest = max((c.abs_units for c in conditions), default=0)
-    radius = max(10 * widest, abs(amount) // 10, NEAR_MIN_RADIUS)
+    ppm = max((c.widest_ppm for c in conditions), default=0)
+    share = abs(amount) * ppm // (PPM - ppm) + widest
+    radius = max(10 * widest, abs(amount) // 10, share, NEAR_MIN_RADIUS)
     return sorted((amount * f - radius, amount * f + radius) for f in _sign_factors(rules))
 
 

@@ -724,7 +724,7 @@ def _amount_tolerance(
     widest = 0
     for condition in (c for r in rules.rules for c in r.conditions):
         if isinstance(condition, AmountCondition):
-            share = larger * condition.pct_ppm // PPM
+            share = larger * condition.widest_ppm // PPM
             if condition.cap_units is not None:
                 share = min(share, condition.cap_units)
             widest = max(widest, condition.abs_units, share)

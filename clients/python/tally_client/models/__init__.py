@@ -7,6 +7,7 @@ from .admin_db_pool_response_admin_db_pool import AdminDbPoolResponseAdminDbPool
 from .age_bucket import AgeBucket
 from .ageing_bucket import AgeingBucket
 from .amount_condition import AmountCondition
+from .amount_condition_fee_from import AmountConditionFeeFrom
 from .amount_condition_sign import AmountConditionSign
 from .api_key_create import ApiKeyCreate
 from .api_key_created import ApiKeyCreated
@@ -64,6 +65,7 @@ from .data_source_read_error_type_0 import DataSourceReadErrorType0
 from .data_source_read_statement_type_0 import DataSourceReadStatementType0
 from .data_source_status import DataSourceStatus
 from .date_condition import DateCondition
+from .date_condition_direction import DateConditionDirection
 from .date_condition_field import DateConditionField
 from .date_condition_right_field_type_0 import DateConditionRightFieldType0
 from .decision_count import DecisionCount
@@ -77,6 +79,7 @@ from .diff_sample import DiffSample
 from .draft_create import DraftCreate
 from .draft_update import DraftUpdate
 from .equals_condition import EqualsCondition
+from .equals_condition_missing import EqualsConditionMissing
 from .equals_condition_normalisers_item import EqualsConditionNormalisersItem
 from .error_body import ErrorBody
 from .error_body_detail_type_1_item import ErrorBodyDetailType1Item
@@ -242,6 +245,7 @@ __all__ = (
     "AgeBucket",
     "AgeingBucket",
     "AmountCondition",
+    "AmountConditionFeeFrom",
     "AmountConditionSign",
     "ApiKeyCreate",
     "ApiKeyCreated",
@@ -299,6 +303,7 @@ __all__ = (
     "DataSourceReadStatementType0",
     "DataSourceStatus",
     "DateCondition",
+    "DateConditionDirection",
     "DateConditionField",
     "DateConditionRightFieldType0",
     "DecisionCount",
@@ -312,6 +317,7 @@ __all__ = (
     "DraftCreate",
     "DraftUpdate",
     "EqualsCondition",
+    "EqualsConditionMissing",
     "EqualsConditionNormalisersItem",
     "ErrorBody",
     "ErrorBodyDetailType1Item",

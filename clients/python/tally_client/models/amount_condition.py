@@ -10,6 +10,7 @@ from typing import (
 
 from attrs import define as _attrs_define
 
+from ..models.amount_condition_fee_from import AmountConditionFeeFrom
 from ..models.amount_condition_sign import AmountConditionSign
 from ..types import UNSET, Unset
 
@@ -25,8 +26,18 @@ class AmountCondition:
     most 5.00"). With ``sign="opposite"`` the right amount is negated first (bank debit against
     ledger credit).
 
+    ``fee_rates`` instead of ``pct_tolerance``: a fee deducted at one of a few known percentages
+    (a marketplace's commission by product category: "7", "10", "15"). The amount of the other
+    side must be the ``fee_from`` side's (the gross amount) less one of the rates, within
+    ``abs_tolerance`` (the fee's rounding). Far tighter than a percentage tolerance as wide as the largest
+    rate, which admits every amount in between. Pair rules only (a sum pays its fee per part).
+
         Attributes:
             abs_tolerance (str | Unset): Allowed difference in currency units, e.g. '0.01' Default: '0'.
+            fee_from (AmountConditionFeeFrom | Unset): The gross side under fee_rates: its amount less the fee is the
+                other's Default: AmountConditionFeeFrom.LEFT.
+            fee_rates (list[str] | None | Unset): Fee percentages one of which is deducted from the gross side's amount:
+                ['7', '10', '15'] (exclusive with pct_tolerance; pair rules only)
             max_abs (None | str | Unset): Cap on what pct_tolerance allows, in currency units, e.g. '5.00'
             pct_tolerance (None | str | Unset): Allowed difference in percent of the larger amount: '2.5' means 2.5 %
             required (bool | Unset):  Default: True.
@@ -36,6 +47,8 @@ class AmountCondition:
     """
 
     abs_tolerance: str | Unset = "0"
+    fee_from: AmountConditionFeeFrom | Unset = AmountConditionFeeFrom.LEFT
+    fee_rates: list[str] | None | Unset = UNSET
     max_abs: None | str | Unset = UNSET
     pct_tolerance: None | str | Unset = UNSET
     required: bool | Unset = True
@@ -45,6 +58,19 @@ class AmountCondition:
 
     def to_dict(self) -> dict[str, Any]:
         abs_tolerance = self.abs_tolerance
+
+        fee_from: str | Unset = UNSET
+        if not isinstance(self.fee_from, Unset):
+            fee_from = self.fee_from.value
+
+        fee_rates: list[str] | None | Unset
+        if isinstance(self.fee_rates, Unset):
+            fee_rates = UNSET
+        elif isinstance(self.fee_rates, list):
+            fee_rates = self.fee_rates
+
+        else:
+            fee_rates = self.fee_rates
 
         max_abs: None | str | Unset
         if isinstance(self.max_abs, Unset):
@@ -73,6 +99,10 @@ class AmountCondition:
         field_dict.update({})
         if abs_tolerance is not UNSET:
             field_dict["abs_tolerance"] = abs_tolerance
+        if fee_from is not UNSET:
+            field_dict["fee_from"] = fee_from
+        if fee_rates is not UNSET:
+            field_dict["fee_rates"] = fee_rates
         if max_abs is not UNSET:
             field_dict["max_abs"] = max_abs
         if pct_tolerance is not UNSET:
@@ -92,6 +122,30 @@ class AmountCondition:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         abs_tolerance = d.pop("abs_tolerance", UNSET)
+
+        _fee_from = d.pop("fee_from", UNSET)
+        fee_from: AmountConditionFeeFrom | Unset
+        if isinstance(_fee_from, Unset):
+            fee_from = UNSET
+        else:
+            fee_from = AmountConditionFeeFrom(_fee_from)
+
+        def _parse_fee_rates(data: object) -> list[str] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                fee_rates_type_0 = cast(list[str], data)
+
+                return fee_rates_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[str] | None | Unset, data)
+
+        fee_rates = _parse_fee_rates(d.pop("fee_rates", UNSET))
 
         def _parse_max_abs(data: object) -> None | str | Unset:
             if data is None:
@@ -128,6 +182,8 @@ class AmountCondition:
 
         amount_condition = cls(
             abs_tolerance=abs_tolerance,
+            fee_from=fee_from,
+            fee_rates=fee_rates,
             max_abs=max_abs,
             pct_tolerance=pct_tolerance,
             required=required,

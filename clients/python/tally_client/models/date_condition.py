@@ -10,6 +10,7 @@ from typing import (
 
 from attrs import define as _attrs_define
 
+from ..models.date_condition_direction import DateConditionDirection
 from ..models.date_condition_field import DateConditionField
 from ..models.date_condition_right_field_type_0 import DateConditionRightFieldType0
 from ..types import UNSET, Unset
@@ -19,9 +20,10 @@ T = TypeVar("T", bound="DateCondition")
 
 @_attrs_define
 class DateCondition:
-    """Dates at most ``window_days`` apart (either direction).
+    """Dates at most ``window_days`` apart (either direction, unless ``direction`` says).
 
     Attributes:
+        direction (DateConditionDirection | Unset):  Default: DateConditionDirection.EITHER.
         field (DateConditionField | Unset):  Default: DateConditionField.BOOKING_DATE.
         required (bool | Unset):  Default: True.
         right_field (DateConditionRightFieldType0 | None | Unset):
@@ -30,6 +32,7 @@ class DateCondition:
         window_days (int | Unset):  Default: 3.
     """
 
+    direction: DateConditionDirection | Unset = DateConditionDirection.EITHER
     field: DateConditionField | Unset = DateConditionField.BOOKING_DATE
     required: bool | Unset = True
     right_field: DateConditionRightFieldType0 | None | Unset = UNSET
@@ -38,6 +41,10 @@ class DateCondition:
     window_days: int | Unset = 3
 
     def to_dict(self) -> dict[str, Any]:
+        direction: str | Unset = UNSET
+        if not isinstance(self.direction, Unset):
+            direction = self.direction.value
+
         field: str | Unset = UNSET
         if not isinstance(self.field, Unset):
             field = self.field.value
@@ -61,6 +68,8 @@ class DateCondition:
         field_dict: dict[str, Any] = {}
 
         field_dict.update({})
+        if direction is not UNSET:
+            field_dict["direction"] = direction
         if field is not UNSET:
             field_dict["field"] = field
         if required is not UNSET:
@@ -79,6 +88,13 @@ class DateCondition:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        _direction = d.pop("direction", UNSET)
+        direction: DateConditionDirection | Unset
+        if isinstance(_direction, Unset):
+            direction = UNSET
+        else:
+            direction = DateConditionDirection(_direction)
+
         _field = d.pop("field", UNSET)
         field: DateConditionField | Unset
         if isinstance(_field, Unset):
@@ -116,6 +132,7 @@ class DateCondition:
         window_days = d.pop("window_days", UNSET)
 
         date_condition = cls(
+            direction=direction,
             field=field,
             required=required,
             right_field=right_field,

@@ -10,6 +10,7 @@ from typing import (
 
 from attrs import define as _attrs_define
 
+from ..models.equals_condition_missing import EqualsConditionMissing
 from ..models.equals_condition_normalisers_item import EqualsConditionNormalisersItem
 from ..types import UNSET, Unset
 
@@ -22,6 +23,7 @@ class EqualsCondition:
 
     Attributes:
         field (str):
+        missing (EqualsConditionMissing | Unset):  Default: EqualsConditionMissing.FAIL.
         normalisers (list[EqualsConditionNormalisersItem] | Unset):
         required (bool | Unset):  Default: True.
         right_field (None | str | Unset):
@@ -30,6 +32,7 @@ class EqualsCondition:
     """
 
     field: str
+    missing: EqualsConditionMissing | Unset = EqualsConditionMissing.FAIL
     normalisers: list[EqualsConditionNormalisersItem] | Unset = UNSET
     required: bool | Unset = True
     right_field: None | str | Unset = UNSET
@@ -38,6 +41,10 @@ class EqualsCondition:
 
     def to_dict(self) -> dict[str, Any]:
         field = self.field
+
+        missing: str | Unset = UNSET
+        if not isinstance(self.missing, Unset):
+            missing = self.missing.value
 
         normalisers: list[str] | Unset = UNSET
         if not isinstance(self.normalisers, Unset):
@@ -65,6 +72,8 @@ class EqualsCondition:
                 "field": field,
             }
         )
+        if missing is not UNSET:
+            field_dict["missing"] = missing
         if normalisers is not UNSET:
             field_dict["normalisers"] = normalisers
         if required is not UNSET:
@@ -82,6 +91,13 @@ class EqualsCondition:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         field = d.pop("field")
+
+        _missing = d.pop("missing", UNSET)
+        missing: EqualsConditionMissing | Unset
+        if isinstance(_missing, Unset):
+            missing = UNSET
+        else:
+            missing = EqualsConditionMissing(_missing)
 
         _normalisers = d.pop("normalisers", UNSET)
         normalisers: list[EqualsConditionNormalisersItem] | Unset = UNSET
@@ -111,6 +127,7 @@ class EqualsCondition:
 
         equals_condition = cls(
             field=field,
+            missing=missing,
             normalisers=normalisers,
             required=required,
             right_field=right_field,
