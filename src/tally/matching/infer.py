@@ -38,6 +38,7 @@ from tally.matching.conditions import EDGE_SCORE, block_spec, work_frames
 from tally.matching.engine import reconcile
 from tally.matching.fields import ROW, prepare_side
 from tally.matching.infer_duplicates import duplicate_fields, duplicate_note
+from tally.matching.infer_identity import identified_amount, without_missing
 from tally.matching.infer_keys import (
     KEY_NORMALISERS,
     KeyChoice,
@@ -254,7 +255,10 @@ def infer_rules(
             )
     state = _State(ls, rs, limits, total=ls.height + rs.height)
     threshold = chance_similarity(ls, rs, key, limits.seed) if key is not None else 0.0
-    for candidate in _candidates(key, amount, dates, text, currency, threshold, party):
+    candidates = _candidates(key, amount, dates, text, currency, threshold, party)
+    if facts is not None and text is not None and party is not None:
+        candidates = _identity(candidates, facts, text, amount, dates, ls, rs)
+    for candidate in candidates:
         _try(state, candidate)
     if not state.rules:  # nothing reliable: still a runnable set, every match a suggestion
         fallback = _amount_date_rule("amount_date", amount.condition(), dates, None, currency)
@@ -442,6 +446,47 @@ def _candidates(
             )
         )
     return out
+
+
+def _identity(
+    candidates: list[_Candidate],
+    facts: pl.DataFrame,
+    party: TextMatch,
+    amount: AmountModel,
+    dates: DateModel | None,
+    left: pl.DataFrame,
+    right: pl.DataFrame,
+) -> list[_Candidate]:
+    """After the key rule (which asks for the party): the key rule with the amounts of pairs
+    the key and the party identify, then the key rule without the party where it is missing
+    (:mod:`tally.matching.infer_identity`)."""
+    at = next((i for i, c in enumerate(candidates) if c.rule.name == "key"), None)
+    if at is None:
+        return candidates
+    key = candidates[at]
+    more: list[_Candidate] = []
+    wide = identified_amount(facts, party, amount)
+    if wide is not None:
+        conditions = [wide.condition() if isinstance(c, AmountCondition) else c
+                      for c in key.rule.conditions]  # fmt: skip
+        more.append(
+            _Candidate(
+                key.rule.model_copy(update={"name": "key_identified", "conditions": conditions}),
+                key.derived,
+                wide.note,
+            )
+        )
+    fallback = without_missing(key.rule, left, right, dates)
+    if fallback is not None:
+        more.append(
+            _Candidate(
+                fallback,
+                key.derived,
+                f"the key rule for the records missing {party.left_field} or "
+                f"{party.right_field}, the date window required",
+            )
+        )
+    return [*candidates[: at + 1], *more, *candidates[at + 1 :]]
 
 
 def _sums_model(sums: AmountModel, pairs: AmountModel) -> AmountModel:
