@@ -26,6 +26,7 @@ import dataclasses
 import json
 import math
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -37,6 +38,7 @@ from tally.matching.candidates import Limits, pair_candidates
 from tally.matching.conditions import EDGE_SCORE, block_spec, work_frames
 from tally.matching.engine import reconcile
 from tally.matching.fields import ROW, prepare_side
+from tally.matching.infer_batches import batch_rule, correspondence
 from tally.matching.infer_duplicates import duplicate_fields, duplicate_note
 from tally.matching.infer_identity import identified_amount, without_missing
 from tally.matching.infer_keys import (
@@ -172,6 +174,9 @@ class _Candidate:
     margin: float | None = None
     group: str = ""  # candidates of one group compete: the first kept wins
     key_group: bool = False  # sums within one value of the inferred key
+    # Builds the rule (and its note) from the records still open when it is tried: a tolerance
+    # read off what the rules before it left (None: not tried).
+    build: Callable[[pl.DataFrame, pl.DataFrame], tuple[Rule, str] | None] | None = None
 
 
 @dataclass
@@ -258,6 +263,8 @@ def infer_rules(
     candidates = _candidates(key, amount, dates, text, currency, threshold, party)
     if facts is not None and text is not None and party is not None:
         candidates = _identity(candidates, facts, text, amount, dates, ls, rs)
+    if facts is not None and dates is not None:
+        candidates += _keyless_batches(facts, fields, amount, dates, limits.seed)
     for candidate in candidates:
         _try(state, candidate)
     if not state.rules:  # nothing reliable: still a runnable set, every match a suggestion
@@ -489,6 +496,39 @@ def _identity(
     return [*candidates[: at + 1], *more, *candidates[at + 1 :]]
 
 
+def _keyless_batches(
+    facts: pl.DataFrame,
+    fields: tuple[list[str], list[str]],
+    amount: AmountModel,
+    dates: DateModel,
+    seed: int,
+) -> list[_Candidate]:
+    """Sums per day and category value (:mod:`tally.matching.infer_batches`): one-to-one for
+    blocks of one member, then many-to-one and one-to-many, each with the tolerance the open
+    records' block totals show when it is tried."""
+    corr = correspondence(facts, fields[0], fields[1], seed)
+    if corr is None:
+        return []
+    out = []
+    for cardinality in (Cardinality.ONE_TO_ONE, Cardinality.MANY_TO_ONE, Cardinality.ONE_TO_MANY):
+
+        def build(
+            left: pl.DataFrame, right: pl.DataFrame, cardinality: Cardinality = cardinality
+        ) -> tuple[Rule, str] | None:
+            return batch_rule(corr, dates, amount.sign, cardinality, left, right)
+
+        placeholder = Rule(
+            name=f"{slug(corr.left.source)}_date_{cardinality.value}",
+            conditions=[corr.condition(), AmountCondition(), dates.condition()],
+            cardinality=cardinality,
+        )
+        # Like sums within one key value, the members of a block of one category and day
+        # belong together: the decoy's risk is a wrong subset of an open block (or, of blocks
+        # of one open record each side, a handful of decoy candidates), which it overstates.
+        out.append(_Candidate(placeholder, (corr.left, corr.right), key_group=True, build=build))
+    return out
+
+
 def _sums_model(sums: AmountModel, pairs: AmountModel) -> AmountModel:
     """The key groups' tolerance, with the pairs' sign convention and at least their percentage
     fee: parts of a split each pay the fee a whole payment pays, while the groups the sums were
@@ -683,6 +723,12 @@ def _try(state: _State, candidate: _Candidate) -> None:
     with a high estimated precision."""
     if candidate.group and candidate.group in state.kept_groups:
         return
+    if candidate.build is not None:
+        built = candidate.build(state.left, state.right)
+        if built is None:
+            state.rejected.append(f"{candidate.rule.name}: no tolerance in the open records")
+            return
+        candidate.rule, candidate.note = built
     name = candidate.rule.name
     taken = {r.name for r in state.rules}
     if name in taken:
@@ -690,6 +736,9 @@ def _try(state: _State, candidate: _Candidate) -> None:
         candidate.rule = candidate.rule.model_copy(update={"name": name})
     derived = state.derived + [d for d in candidate.derived if d not in state.derived]
     rule_set = RuleSet(rules=[candidate.rule], derived_fields=derived)
+    rule_set = rule_set.model_copy(
+        update={"duplicate_fields": duplicate_fields(state.left, state.right, rule_set)}
+    )
     needed = max(2, int(state.limits.min_share * state.records))
     # Each match takes at least two records (a group three): skip the search when the records
     # with candidates could not reach the minimum anyway.
