@@ -162,7 +162,7 @@ def batch_rule(
     pct = format((Decimal(ppm) / 10_000).normalize(), "f")
     conditions: list[Condition] = [
         corr.condition(),
-        AmountCondition(pct_tolerance=pct, abs_tolerance="0.01", sign=sign),  # type: ignore[arg-type]
+        AmountCondition(pct_tolerance=pct, abs_tolerance="0.01", sign=sign),
         dates.condition(),
     ]
     rule = Rule(
