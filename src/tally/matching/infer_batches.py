@@ -133,7 +133,10 @@ def _agreement(
     if present.mean() < _PRESENT:
         return None
     values = a.drop_nulls().n_unique()
-    if values < 2 or values > most_values or b.drop_nulls().n_unique() > most_values:
+    # The fields themselves are categories (a few terminals), not identifiers whose last
+    # digits happen to take few values.
+    whole = max(facts[f"l_{lf}"].n_unique(), facts[f"r_{rf}"].n_unique())
+    if values < 2 or whole > most_values:
         return None
     av, bv = np.asarray(a.to_list(), dtype=object), np.asarray(b.to_list(), dtype=object)
     agree = float((av[present] == bv[present]).mean())
