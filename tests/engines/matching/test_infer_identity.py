@@ -50,8 +50,8 @@ def test_pairs_identified_by_key_and_party_read_a_wider_tolerance() -> None:
     # Without the party agreeing, the differences are no evidence: the fee model stays.
     assert identified_amount(_facts(rng, 200, agree=False), _PARTY, _FEE) is None
     # A model already as wide is not widened again; too few pairs say nothing.
-    assert identified_amount(_facts(rng, 200, agree=True), _PARTY, _FEE.__class__(
-        "same", 0, 200_000, 0.0, 100, "")) is None  # fmt: skip
+    as_wide = AmountModel("same", 0, 200_000, 0.0, 100, "within 20 %")
+    assert identified_amount(_facts(rng, 200, agree=True), _PARTY, as_wide) is None
     assert identified_amount(_facts(rng, 5, agree=True), _PARTY, _FEE) is None
 
 
@@ -68,7 +68,7 @@ def _party_rule() -> Rule:
                     "field": "extra.Approval",
                     "right_field": "extra.Approval no",
                     "threshold": 60,
-                },  # fmt: skip
+                },
             ],
         }
     )
