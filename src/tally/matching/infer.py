@@ -40,7 +40,14 @@ from tally.matching.engine import reconcile
 from tally.matching.fields import ROW, prepare_side
 from tally.matching.infer_batches import batch_rule, correspondence
 from tally.matching.infer_duplicates import duplicate_fields, duplicate_note
-from tally.matching.infer_identity import identified_amount, without_missing
+from tally.matching.infer_identity import (
+    dated_rule,
+    identified_amount,
+    missing_anywhere,
+    party_agrees,
+    second_key_agrees,
+    without_missing,
+)
 from tally.matching.infer_keys import (
     KEY_NORMALISERS,
     KeyChoice,
@@ -261,8 +268,10 @@ def infer_rules(
     state = _State(ls, rs, limits, total=ls.height + rs.height)
     threshold = chance_similarity(ls, rs, key, limits.seed) if key is not None else 0.0
     candidates = _candidates(key, amount, dates, text, currency, threshold, party)
-    if facts is not None and text is not None and party is not None:
-        candidates = _identity(candidates, facts, text, amount, dates, ls, rs)
+    if facts is not None and key is not None:
+        candidates = _identity(
+            candidates, facts, key, text if party else None, amount, dates, ls, rs
+        )
     if facts is not None and dates is not None:
         candidates += _keyless_batches(facts, fields, amount, dates, limits.seed)
     for candidate in candidates:
@@ -458,42 +467,69 @@ def _candidates(
 def _identity(
     candidates: list[_Candidate],
     facts: pl.DataFrame,
-    party: TextMatch,
+    key: KeyChoice,
+    party: TextMatch | None,
     amount: AmountModel,
     dates: DateModel | None,
     left: pl.DataFrame,
     right: pl.DataFrame,
 ) -> list[_Candidate]:
-    """After the key rule (which asks for the party): the key rule with the amounts of pairs
-    the key and the party identify, then the key rule without the party where it is missing
-    (:mod:`tally.matching.infer_identity`)."""
-    at = next((i for i, c in enumerate(candidates) if c.rule.name == "key"), None)
-    if at is None:
+    """The rules of :mod:`tally.matching.infer_identity`: after the key rule, the key rule
+    with the amounts of pairs the key and the party (or the second key) identify together and
+    the key rule without a party some records miss; after the second key's rule, the same with
+    the date window required, when the key is missing on some records."""
+    names = [c.rule.name for c in candidates]
+    if "key" not in names:
         return candidates
-    key = candidates[at]
+    at = names.index("key")
+    rule = candidates[at].rule
     more: list[_Candidate] = []
-    wide = identified_amount(facts, party, amount)
+    agree, what, extra, derived = None, "", [], key.derived
+    if party is not None:
+        agree, what = party_agrees(facts, party), f"{party.left_field} and {party.right_field}"
+    elif key.second is not None:
+        agree = second_key_agrees(facts, left, right, key.second)
+        cond = key.second.condition
+        what, extra = f"{cond.field} and {cond.other_field}", [cond]
+        derived = (*key.derived, *(d for d in key.second.derived if d not in key.derived))
+    wide = identified_amount(facts, agree, what, amount) if agree is not None else None
     if wide is not None:
         conditions = [wide.condition() if isinstance(c, AmountCondition) else c
-                      for c in key.rule.conditions]  # fmt: skip
+                      for c in rule.conditions]  # fmt: skip
         more.append(
             _Candidate(
-                key.rule.model_copy(update={"name": "key_identified", "conditions": conditions}),
-                key.derived,
+                rule.model_copy(
+                    update={"name": "key_identified", "conditions": [*conditions, *extra]}
+                ),
+                derived,
                 wide.note,
             )
         )
-    fallback = without_missing(key.rule, left, right, dates)
+    fallback = without_missing(rule, left, right, dates) if party is not None else None
     if fallback is not None:
         more.append(
             _Candidate(
                 fallback,
                 key.derived,
-                f"the key rule for the records missing {party.left_field} or "
-                f"{party.right_field}, the date window required",
+                f"the key rule for the records missing {what}, the date window required",
             )
         )
-    return [*candidates[: at + 1], *more, *candidates[at + 1 :]]
+    out = [*candidates[: at + 1], *more, *candidates[at + 1 :]]
+    if "second_key" in names and key.second is not None and dates is not None:
+        cond = key.condition
+        if missing_anywhere(left, right, cond.field, cond.other_field, key.derived):
+            at = [c.rule.name for c in out].index("second_key")
+            second = out[at]
+            dated = dated_rule(second.rule, dates, "second_key_dated")
+            out.insert(
+                at + 1,
+                _Candidate(
+                    dated,
+                    second.derived,
+                    f"{second.note}; for the records missing the key, the date window required",
+                ),
+            )
+    return out
 
 
 def _keyless_batches(

@@ -22,15 +22,29 @@ clears the bar, like every other candidate.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from decimal import Decimal
 
 import numpy as np
 import polars as pl
 
-from tally.matching.fields import normalise
-from tally.matching.infer_keys import plain_field, slug
+from tally.matching.fields import ROW, key_expr, normalise
+from tally.matching.infer_keys import (
+    SecondKey,
+    key_rule_set,
+    key_values,
+    plain_field,
+    slug,
+)
 from tally.matching.infer_models import AmountModel, DateModel, TextMatch, similarity
-from tally.matching.rules import Condition, DateCondition, FuzzyCondition, Rule
+from tally.matching.rules import (
+    AmountCondition,
+    DateCondition,
+    DerivedField,
+    FuzzyCondition,
+    Rule,
+    RuleSet,
+)
 
 _MIN_PAIRS = 10  # keyed pairs with agreeing parties needed to read their amounts
 _COVER = 0.99
@@ -39,14 +53,11 @@ _STEP_PPM = 10_000  # identified tolerances are read in whole percents
 # A field is "missing on some records" when this share of a side's records lack it (and the
 # share of records having it is not negligible either).
 _MISSING_SHARE = 0.01
+_PLACEHOLDER = Rule(name="fields", conditions=[AmountCondition()])  # a rule set needs a rule
 
 
-def identified_amount(
-    facts: pl.DataFrame, party: TextMatch, model: AmountModel
-) -> AmountModel | None:
-    """The amount tolerance of the keyed pairs whose parties agree (at least ``party.floor``
-    similar), when it is wider than ``model``'s: those pairs are identified by key and party
-    together, so their differences are the relation of the two sides' amounts, not chance."""
+def party_agrees(facts: pl.DataFrame, party: TextMatch) -> np.ndarray | None:
+    """Which keyed pairs' parties are at least ``party.floor`` similar (None: not in facts)."""
     lname, rname = f"l_{party.left_field}", f"r_{party.right_field}"
     if lname not in facts.columns or rname not in facts.columns:
         return None
@@ -54,11 +65,36 @@ def identified_amount(
         normalise(pl.col(lname).cast(pl.String), ("case", "punctuation")).alias("a"),
         normalise(pl.col(rname).cast(pl.String), ("case", "punctuation")).alias("b"),
     )
-    agree = similarity(texts["a"].to_list(), texts["b"].to_list(), "token_set_ratio")
+    sims = similarity(texts["a"].to_list(), texts["b"].to_list(), "token_set_ratio")
+    return np.asarray(sims >= party.floor)
+
+
+def second_key_agrees(
+    facts: pl.DataFrame, left: pl.DataFrame, right: pl.DataFrame, second: SecondKey
+) -> np.ndarray:
+    """Which keyed pairs (``l_row``, ``r_row`` of ``left`` and ``right``) also share a value of
+    the second key."""
+    cond = second.condition
+    rule_set = key_rule_set(cond, second.derived)
+    lv = key_values(left, cond.field, cond.normalisers, rule_set, ROW).rename({ROW: "l_row"})
+    rv = key_values(right, cond.other_field, cond.normalisers, rule_set, ROW)
+    both = lv.join(rv.rename({ROW: "r_row"}), on="k").select("l_row", "r_row").unique()
+    marked = facts.select("l_row", "r_row").join(
+        both.with_columns(pl.lit(True).alias("agree")), on=["l_row", "r_row"], how="left"
+    )
+    return marked["agree"].fill_null(False).to_numpy()
+
+
+def identified_amount(
+    facts: pl.DataFrame, agree: np.ndarray, what: str, model: AmountModel
+) -> AmountModel | None:
+    """The amount tolerance of the keyed pairs that ``agree`` on ``what`` too, when it is wider
+    than ``model``'s: those pairs are identified by two fields together, so their differences
+    are the relation of the two sides' amounts, not chance."""
     sign = -1 if model.sign == "opposite" else 1
     la = facts["l_amount"].to_numpy().astype(np.int64)
     ra = facts["r_amount"].to_numpy().astype(np.int64) * sign
-    kept = (agree >= party.floor) & (la * ra > 0)
+    kept = agree & (la * ra > 0)
     if int(kept.sum()) < _MIN_PAIRS:
         return None
     la, ra = la[kept], ra[kept]
@@ -69,52 +105,69 @@ def identified_amount(
     if pct <= model.pct_ppm or pct >= _MAX_PPM:
         return None
     note = (
-        f"within {Decimal(pct) / 10_000} % in 99 % of {ppm.size} keyed pairs whose "
-        f"{party.left_field} and {party.right_field} agree (tips, exchange rates, fees by "
-        "type: the key and the party identify the pair)"
+        f"within {Decimal(pct) / 10_000} % in 99 % of {ppm.size} keyed pairs whose {what} "
+        "agree too (tips, exchange rates, fees by type: two fields identify the pair)"
     )
     exact = float((ppm == 0).mean())
     return AmountModel(model.sign, model.abs_tolerance, pct, exact, int(ppm.size), note)
 
 
-def missing_share(frame: pl.DataFrame, name: str) -> float:
-    """The share of ``frame``'s records whose field ``name`` (a column or ``extra.<name>``) is
-    empty."""
+def missing_share(frame: pl.DataFrame, name: str, derived: Sequence[DerivedField] = ()) -> float:
+    """The share of ``frame``'s records with no value in field ``name`` (a column,
+    ``extra.<name>`` or one of ``derived``)."""
     if frame.height == 0:
         return 0.0
+    if name in {d.name for d in derived}:
+        rule_set = RuleSet(rules=[_PLACEHOLDER], derived_fields=list(derived))
+        values = frame.select(key_expr(name, (), rule_set).alias("v"))["v"]
+        if values.dtype == pl.List(pl.String):
+            values = values.list.first()
+        return float(values.is_null().mean())  # type: ignore[arg-type]
     values = frame.select(plain_field(name).cast(pl.String).str.strip_chars().alias("v"))["v"]
     return float((values.is_null() | (values == "")).mean())  # type: ignore[arg-type]
+
+
+def missing_anywhere(
+    left: pl.DataFrame,
+    right: pl.DataFrame,
+    left_field: str,
+    right_field: str,
+    derived: Sequence[DerivedField] = (),
+) -> bool:
+    """Whether some records of either side (but not nearly all of both) lack the field."""
+    shares = (missing_share(left, left_field, derived), missing_share(right, right_field, derived))
+    return max(shares) >= _MISSING_SHARE and min(shares) < 1.0 - _MISSING_SHARE
+
+
+def dated_rule(rule: Rule, dates: DateModel | None, name: str) -> Rule:
+    """``rule`` with its date window required (added from ``dates`` when it has none): without
+    a field that identifies the pair, a key and an amount alone pair many records of one card
+    or customer over a year."""
+    conditions = list(rule.conditions)
+    dated = False
+    for i, c in enumerate(conditions):
+        if isinstance(c, DateCondition):
+            conditions[i] = c.model_copy(update={"required": True, "weight": 1.0})
+            dated = True
+    if not dated and dates is not None:
+        conditions.append(dates.condition())
+    return rule.model_copy(update={"name": name, "conditions": conditions})
 
 
 def without_missing(
     rule: Rule, left: pl.DataFrame, right: pl.DataFrame, dates: DateModel | None
 ) -> Rule | None:
     """``rule`` without its fuzzy conditions on fields empty on some records of either side,
-    with the date window then required (a required key and amount alone pair many records of
-    one card or customer over a year); None when no condition reads such a field."""
-    dropped: list[str] = []
-    kept: list[Condition] = []
-    for c in rule.conditions:
-        if isinstance(c, FuzzyCondition) and c.required:
-            shares = (missing_share(left, c.field), missing_share(right, c.other_field))
-            if max(shares) >= _MISSING_SHARE and min(shares) < 1.0 - _MISSING_SHARE:
-                dropped.append(c.field)
-                continue
-        kept.append(c)
-    if not dropped:
+    with the date window required; None when no condition reads such a field."""
+    dropped = [
+        c
+        for c in rule.conditions
+        if isinstance(c, FuzzyCondition)
+        and c.required
+        and missing_anywhere(left, right, c.field, c.other_field)
+    ]
+    if not dropped or (dates is None and rule.date_condition is None):
         return None
-    has_date = False
-    for i, c in enumerate(kept):
-        if isinstance(c, DateCondition):
-            kept[i] = c.model_copy(update={"required": True, "weight": 1.0})
-            has_date = True
-    if not has_date:
-        if dates is None:
-            return None
-        kept.append(dates.condition())
-    return rule.model_copy(
-        update={
-            "name": f"{rule.name}_without_{'_'.join(slug(d) for d in dropped)}",
-            "conditions": kept,
-        }
-    )
+    kept = rule.model_copy(update={"conditions": [c for c in rule.conditions if c not in dropped]})
+    name = f"{rule.name}_without_{'_'.join(slug(c.field) for c in dropped)}"
+    return dated_rule(kept, dates, name)
