@@ -43,6 +43,7 @@ from tally.matching.infer_duplicates import duplicate_fields, duplicate_note
 from tally.matching.infer_identity import (
     dated_rule,
     identified_amount,
+    identity_decoy,
     missing_anywhere,
     party_agrees,
     second_key_agrees,
@@ -181,6 +182,7 @@ class _Candidate:
     margin: float | None = None
     group: str = ""  # candidates of one group compete: the first kept wins
     key_group: bool = False  # sums within one value of the inferred key
+    identified: bool = False  # its fields identify pairs: the decoy shuffles them, not amounts
     # Builds the rule (and its note) from the records still open when it is tried: a tolerance
     # read off what the rules before it left (None: not tried).
     build: Callable[[pl.DataFrame, pl.DataFrame], tuple[Rule, str] | None] | None = None
@@ -494,8 +496,7 @@ def _identity(
         derived = (*key.derived, *(d for d in key.second.derived if d not in key.derived))
     wide = identified_amount(facts, agree, what, amount) if agree is not None else None
     if wide is not None:
-        conditions = [wide.condition() if isinstance(c, AmountCondition) else c
-                      for c in rule.conditions]  # fmt: skip
+        conditions = [_identifying(c, wide, party) for c in rule.conditions]
         more.append(
             _Candidate(
                 rule.model_copy(
@@ -503,6 +504,7 @@ def _identity(
                 ),
                 derived,
                 wide.note,
+                identified=True,
             )
         )
     fallback = without_missing(rule, left, right, dates) if party is not None else None
@@ -532,6 +534,17 @@ def _identity(
     return out
 
 
+def _identifying(condition: Condition, wide: AmountModel, party: TextMatch | None) -> Condition:
+    """A condition of the key rule as the identified rule needs it: the wide amounts, and the
+    party at the similarity of identified pairs (a key rule's floor lets similar strangers'
+    codes through, which wide amounts no longer tell apart)."""
+    if isinstance(condition, AmountCondition):
+        return wide.condition()
+    if isinstance(condition, FuzzyCondition) and party is not None:
+        return condition.model_copy(update={"threshold": party.threshold})
+    return condition
+
+
 def _keyless_batches(
     facts: pl.DataFrame,
     fields: tuple[list[str], list[str]],
@@ -542,7 +555,7 @@ def _keyless_batches(
     """Sums per day and category value (:mod:`tally.matching.infer_batches`): one-to-one for
     blocks of one member, then many-to-one and one-to-many, each with the tolerance the open
     records' block totals show when it is tried."""
-    corr = correspondence(facts, fields[0], fields[1], seed)
+    corr = correspondence(facts, fields[0], fields[1], dates, seed)
     if corr is None:
         return []
     out = []
@@ -794,7 +807,10 @@ def _try(state: _State, candidate: _Candidate) -> None:
     if matched_l + matched_r < needed:
         state.rejected.append(f"{name}: matched {matched_l + matched_r} records (< {needed})")
         return
-    decoy_right = _decoy(state.right, state.right["amount"].to_numpy(), state.limits.seed)
+    if candidate.identified:
+        decoy_right = identity_decoy(state.right, state.limits.seed)
+    else:
+        decoy_right = _decoy(state.right, state.right["amount"].to_numpy(), state.limits.seed)
     decoy = _run(state.left, decoy_right, rule_set)
     decoy_matches = int(
         decoy.matches.filter(
@@ -808,6 +824,8 @@ def _try(state: _State, candidate: _Candidate) -> None:
     n = max(open_records, matches)
     n_decoy = _open_records(state.left, decoy_right, rule_set)
     false = decoy_matches * max(n - matches, 0) / max(n_decoy - decoy_matches, 1)
+    if candidate.identified:  # every decoy match a coincidence of the fields: an upper bound
+        false = decoy_matches
     precision = max(0.0, 1.0 - false / matches) if matches else 0.0
     needed_precision = (
         state.limits.min_key_group_precision if candidate.key_group else state.limits.min_precision

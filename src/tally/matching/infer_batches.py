@@ -21,6 +21,7 @@ blocks are a day of one category value: small, so the sum search stays within it
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from decimal import Decimal
@@ -41,11 +42,13 @@ from tally.matching.rules import (
 
 _MAX_DIGITS = 4
 _AGREE = 0.98  # share of keyed pairs whose trailing digits must agree
+_CLOSE_PPM = 100_000  # keyed pairs within 10 % are read (fees, rounding)
 _CHANCE = 0.6  # at most this share of shuffled pairs may agree (two values: 0.5)
 _PRESENT = 0.9  # share of keyed pairs holding digits on both sides
 _MIN_PAIRS = 20
 _MIN_BLOCKS = 5  # blocks of one open right record needed to read the sums' tolerance
-_COVER = 0.8  # the tolerance covers this share of those blocks (the rest hold strays)
+_WINDOW_COVER = 0.95  # of the close keyed pairs' day gaps (a few strangers remain among them)
+_BIN_PPM = 1_000  # block differences are read in bins of 0.1 %
 _MAX_PPM = 100_000  # sums differing by more than a tenth are not a fee
 MAX_MEMBERS = 10  # Rule.max_group_size's limit
 
@@ -60,6 +63,7 @@ class Correspondence:
     agree: float
     chance: float
     values: int
+    window_days: int  # the date window of the keyed pairs whose amounts agree
 
     @property
     def note(self) -> str:
@@ -80,12 +84,33 @@ def _digits_pattern(digits: int) -> str:
 
 
 def correspondence(
-    facts: pl.DataFrame, left_fields: list[str], right_fields: list[str], seed: int
+    facts: pl.DataFrame,
+    left_fields: list[str],
+    right_fields: list[str],
+    dates: DateModel,
+    seed: int,
 ) -> Correspondence | None:
     """The pair of low-cardinality text fields whose trailing digits agree in keyed pairs (the
-    most digits, then the fewest chance agreements), or None."""
+    most digits, then the fewest chance agreements), or None. Its date window is read off the
+    keyed pairs whose amounts agree: a key of a few digits also pairs strangers months apart,
+    which widen the key rule's window but would make a day's block a season's."""
+    # Pairs whose amounts agree: a key of a few digits also pairs strangers, whose categories
+    # agree only by chance.
+    la, ra = pl.col("l_amount").abs(), pl.col("r_amount").abs()
+    facts = facts.filter((la - ra).abs() * 1_000_000 <= pl.max_horizontal(la, ra) * _CLOSE_PPM)
     if facts.height < _MIN_PAIRS:
         return None
+    gaps = (
+        facts.select(
+            (pl.col(f"r_{dates.right_field}") - pl.col(f"l_{dates.left_field}"))
+            .dt.total_days()
+            .abs()
+        )
+        .to_series()
+        .drop_nulls()
+    )
+    window = math.ceil(float(gaps.quantile(_WINDOW_COVER) or 0)) if gaps.len() else 0
+    window = min(window, dates.window_days)
     most_values = max(2, math.isqrt(facts.height))
     order = np.random.default_rng(seed).permutation(facts.height)
     best: Correspondence | None = None
@@ -116,6 +141,7 @@ def correspondence(
                         agree,
                         chance,
                         values,
+                        window,
                     )
     return best
 
@@ -158,6 +184,7 @@ def batch_rule(
 ) -> tuple[Rule, str] | None:
     """The rule summing the open records of one category value and day, with the tolerance
     the open blocks' totals show (None when too few blocks show one)."""
+    dates = dataclasses.replace(dates, window_days=corr.window_days)
     tolerance = _block_tolerance(corr, dates, sign, left, right)
     if tolerance is None:
         return None
@@ -206,8 +233,25 @@ def _block_tolerance(
     la = joined["total"].to_numpy().astype(np.int64)
     ra = joined["total_r"].to_numpy().astype(np.int64) * (-1 if sign == "opposite" else 1)
     big = np.maximum(np.maximum(np.abs(la), np.abs(ra)), 1)
-    ppm = np.sort(np.abs(ra - la) * 1_000_000 // big)
-    top = int(ppm[math.ceil(_COVER * ppm.size) - 1])
-    if top > _MAX_PPM:
+    ppm = np.abs(ra - la) * 1_000_000 // big
+    top = _cluster_top(ppm[ppm <= _MAX_PPM])
+    if top is None:
         return None
-    return int(math.ceil((top + 1) / 1_000) * 1_000), int(ppm.size)
+    return top, int(ppm.size)
+
+
+def _cluster_top(ppm: np.ndarray) -> int | None:
+    """The upper end (ppm, to the next 0.1 %) of the densest cluster of differences: blocks
+    holding a stray record (a payment not settled yet, a row exported twice) differ by any
+    amount, while those holding just a settlement's members differ by its fee. The cluster is
+    the run of 0.1 % bins around the fullest one holding at least a tenth of its count."""
+    if ppm.size < _MIN_BLOCKS:
+        return None
+    bins = np.bincount(ppm // _BIN_PPM)
+    mode = int(bins.argmax())
+    if bins[mode] < _MIN_BLOCKS:
+        return None
+    end = mode
+    while end + 1 < bins.size and bins[end + 1] * 10 >= bins[mode]:
+        end += 1
+    return (end + 1) * _BIN_PPM

@@ -15,8 +15,10 @@ pairs and tried after the key rule:
   that requires it. A fallback rule without it, the date window then required, is tried on what
   the rules before it left open.
 
-Neither is kept unless its estimated precision (the decoy of :func:`tally.matching.infer._try`)
-clears the bar, like every other candidate.
+Neither is kept unless its estimated precision clears the bar, like every other candidate. The
+identified rule's evidence is its fields, not its amounts: its decoy (:func:`identity_decoy`)
+shuffles the right records' text fields among them, keeping amounts and dates, so that what it
+matches is what coincidences of key and party alone would produce.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from tally.matching.infer_keys import (
 )
 from tally.matching.infer_models import AmountModel, DateModel, TextMatch, similarity
 from tally.matching.rules import (
+    TEXT_FIELDS,
     AmountCondition,
     DateCondition,
     DerivedField,
@@ -53,11 +56,37 @@ _STEP_PPM = 10_000  # identified tolerances are read in whole percents
 # A field is "missing on some records" when this share of a side's records lack it (and the
 # share of records having it is not negligible either).
 _MISSING_SHARE = 0.01
+EXTRA_COLUMN = "extra"
 _PLACEHOLDER = Rule(name="fields", conditions=[AmountCondition()])  # a rule set needs a rule
 
 
+def identity_decoy(frame: pl.DataFrame, seed: int) -> pl.DataFrame:
+    """The records with each text field, and each ``extra`` column, moved to other records at
+    random, every one by its own permutation: no record keeps the combination of values that
+    identifies its partner (a card number and an authorisation code land on different
+    records), while amounts, dates and each field's values stay as they are."""
+    if frame.height < 2:
+        return frame
+    rng = np.random.default_rng(seed)
+    moved = [
+        frame[c].gather(rng.permutation(frame.height))
+        for c in TEXT_FIELDS
+        if c in frame.columns and c != "currency"
+    ]
+    if EXTRA_COLUMN in frame.columns and frame[EXTRA_COLUMN].drop_nulls().len():
+        fields = frame[EXTRA_COLUMN].str.json_decode(infer_schema_length=None).struct.unnest()
+        fields = fields.select(
+            fields[c].gather(rng.permutation(frame.height)) for c in fields.columns
+        )
+        encoded = fields.select(pl.struct(pl.all()).struct.json_encode().alias(EXTRA_COLUMN))
+        moved.append(encoded[EXTRA_COLUMN])
+    return frame.with_columns(moved)
+
+
 def party_agrees(facts: pl.DataFrame, party: TextMatch) -> np.ndarray | None:
-    """Which keyed pairs' parties are at least ``party.floor`` similar (None: not in facts)."""
+    """Which keyed pairs' parties are at least ``party.threshold`` similar, the similarity that
+    tells pairs from chance among all records, not only among those a key pairs (None: the
+    fields are not in ``facts``)."""
     lname, rname = f"l_{party.left_field}", f"r_{party.right_field}"
     if lname not in facts.columns or rname not in facts.columns:
         return None
@@ -66,7 +95,7 @@ def party_agrees(facts: pl.DataFrame, party: TextMatch) -> np.ndarray | None:
         normalise(pl.col(rname).cast(pl.String), ("case", "punctuation")).alias("b"),
     )
     sims = similarity(texts["a"].to_list(), texts["b"].to_list(), "token_set_ratio")
-    return np.asarray(sims >= party.floor)
+    return np.asarray(sims >= party.threshold)
 
 
 def second_key_agrees(

@@ -3,6 +3,7 @@ records missing the party, and batches of a day and a category both sides spell 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import numpy as np
@@ -12,11 +13,16 @@ from tally.matching import reconcile
 from tally.matching.backtest import precision_recall
 from tally.matching.infer import infer_rules
 from tally.matching.infer_batches import batch_rule, correspondence
-from tally.matching.infer_identity import identified_amount, without_missing
+from tally.matching.infer_identity import (
+    identified_amount,
+    identity_decoy,
+    party_agrees,
+    without_missing,
+)
 from tally.matching.infer_models import AmountModel, DateModel, TextMatch
 from tally.matching.rules import Cardinality, DateCondition, FuzzyCondition, Rule
 
-from .helpers import records
+from .helpers import DAY0, records
 
 _PARTY = TextMatch("extra.Approval", "extra.Approval no", 95.0, 0.9, 0.0, "", floor=60.0)
 _FEE = AmountModel("same", 1_000, 20_000, 0.0, 100, "within 2 %")
@@ -42,17 +48,41 @@ def _facts(rng: np.random.Generator, n: int, *, agree: bool) -> pl.DataFrame:
 
 def test_pairs_identified_by_key_and_party_read_a_wider_tolerance() -> None:
     rng = np.random.default_rng(3)
-    wide = identified_amount(_facts(rng, 200, agree=True), _PARTY, _FEE)
+    facts = _facts(rng, 200, agree=True)
+    agree = party_agrees(facts, _PARTY)
+    assert agree is not None and agree.all()
+    wide = identified_amount(facts, agree, "approval codes", _FEE)
     assert wide is not None
     # 14 % more is 12.3 % of the larger amount, read in whole percents
     assert 120_000 <= wide.pct_ppm <= 130_000
     assert wide.sign == "same"
     # Without the party agreeing, the differences are no evidence: the fee model stays.
-    assert identified_amount(_facts(rng, 200, agree=False), _PARTY, _FEE) is None
+    other = _facts(rng, 200, agree=False)
+    disagree = party_agrees(other, _PARTY)
+    assert disagree is not None and not disagree.any()
+    assert identified_amount(other, disagree, "codes", _FEE) is None
     # A model already as wide is not widened again; too few pairs say nothing.
     as_wide = AmountModel("same", 0, 200_000, 0.0, 100, "within 20 %")
-    assert identified_amount(_facts(rng, 200, agree=True), _PARTY, as_wide) is None
-    assert identified_amount(_facts(rng, 5, agree=True), _PARTY, _FEE) is None
+    assert identified_amount(facts, agree, "codes", as_wide) is None
+    assert identified_amount(facts.head(5), agree[:5], "codes", _FEE) is None
+
+
+def test_the_identity_decoy_scatters_each_field_on_its_own() -> None:
+    # A card number and its approval code must not land on one record together: what the
+    # decoy still matches is a coincidence of fields, not a true pair with its amount moved.
+    rows = [
+        {"amount": str(i + 1), "reference": f"R{i}",
+         "extra": json.dumps({"Card": f"{i:04d}", "Auth": f"A{i:05d}"})}
+        for i in range(200)
+    ]  # fmt: skip
+    frame = records(*rows)
+    decoy = identity_decoy(frame, seed=1)
+    assert decoy["amount"].to_list() == frame["amount"].to_list()
+    assert sorted(decoy["reference"].to_list()) == sorted(frame["reference"].to_list())
+    pairs = [json.loads(e) for e in decoy["extra"].to_list()]
+    together = sum(int(p["Card"]) == int(p["Auth"][1:]) for p in pairs)
+    assert together <= 3
+    assert sorted(p["Card"] for p in pairs) == [f"{i:04d}" for i in range(200)]
 
 
 def _party_rule() -> Rule:
@@ -163,10 +193,14 @@ def test_tips_offline_payments_and_keyless_batches_are_matched_without_rules() -
 def _terminal_facts(rng: np.random.Generator, n: int, mapped: bool) -> pl.DataFrame:
     tills = rng.integers(1, 6, n)
     other = tills if mapped else rng.permutation(tills)
+    amounts = rng.integers(1_000, 9_000, n) * 100
+    days = [DAY0 + dt.timedelta(days=int(d)) for d in rng.integers(0, 90, n)]
     return pl.DataFrame(
         {
-            "l_amount": rng.integers(1_000, 9_000, n) * 100,
-            "r_amount": rng.integers(1_000, 9_000, n) * 100,
+            "l_amount": amounts,
+            "r_amount": amounts - amounts // 50,
+            "l_booking_date": days,
+            "r_booking_date": days,
             "l_extra.Kasse": [f"Kasse {t}" for t in tills],
             "r_extra.TID": [f"TID-{t:06d}" for t in other],
             "l_extra.Beleg": [f"{i:05d}" for i in range(n)],  # many values: not a category
@@ -178,16 +212,18 @@ def _terminal_facts(rng: np.random.Generator, n: int, mapped: bool) -> pl.DataFr
 def test_a_category_is_matched_by_its_trailing_digits_in_keyed_pairs() -> None:
     rng = np.random.default_rng(8)
     fields = (["extra.Kasse", "extra.Beleg"], ["extra.TID", "extra.Beleg"])
-    corr = correspondence(_terminal_facts(rng, 300, True), *fields, seed=0)
+    corr = correspondence(_terminal_facts(rng, 300, True), *fields, _DATES, seed=0)
     assert corr is not None
     assert (corr.left.source, corr.right.source, corr.digits) == ("extra.Kasse", "extra.TID", 1)
     # Tills that do not follow their terminals are no category of the pair.
-    assert correspondence(_terminal_facts(rng, 300, False), *fields, seed=0) is None
+    assert correspondence(_terminal_facts(rng, 300, False), *fields, _DATES, seed=0) is None
 
 
 def test_the_batch_tolerance_is_read_off_the_open_blocks_totals() -> None:
     rng = np.random.default_rng(8)
-    corr = correspondence(_terminal_facts(rng, 300, True), ["extra.Kasse"], ["extra.TID"], 0)
+    corr = correspondence(
+        _terminal_facts(rng, 300, True), ["extra.Kasse"], ["extra.TID"], _DATES, 0
+    )
     assert corr is not None
     left, right = [], []
     for block in range(30):  # each till and day: 2-4 receipts, one settlement less 3.1 %
