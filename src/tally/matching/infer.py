@@ -38,17 +38,9 @@ from tally.matching.candidates import Limits, pair_candidates
 from tally.matching.conditions import EDGE_SCORE, block_spec, work_frames
 from tally.matching.engine import reconcile
 from tally.matching.fields import ROW, prepare_side
-from tally.matching.infer_batches import batch_rule, correspondence
+from tally.matching.infer_batches import batch_candidates
 from tally.matching.infer_duplicates import duplicate_fields, duplicate_note
-from tally.matching.infer_identity import (
-    dated_rule,
-    identified_amount,
-    identity_decoy,
-    missing_anywhere,
-    party_agrees,
-    second_key_agrees,
-    without_missing,
-)
+from tally.matching.infer_identity import identity_decoy, identity_proposals
 from tally.matching.infer_keys import (
     KEY_NORMALISERS,
     KeyChoice,
@@ -476,73 +468,19 @@ def _identity(
     left: pl.DataFrame,
     right: pl.DataFrame,
 ) -> list[_Candidate]:
-    """The rules of :mod:`tally.matching.infer_identity`: after the key rule, the key rule
-    with the amounts of pairs the key and the party (or the second key) identify together and
-    the key rule without a party some records miss; after the second key's rule, the same with
-    the date window required, when the key is missing on some records."""
-    names = [c.rule.name for c in candidates]
-    if "key" not in names:
+    """The candidates with :mod:`tally.matching.infer_identity`'s rules each inserted right
+    after the candidate it follows."""
+    rules = {c.rule.name: c.rule for c in candidates}
+    if "key" not in rules:
         return candidates
-    at = names.index("key")
-    rule = candidates[at].rule
-    more: list[_Candidate] = []
-    agree, what, extra, derived = None, "", [], key.derived
-    if party is not None:
-        agree, what = party_agrees(facts, party), f"{party.left_field} and {party.right_field}"
-    elif key.second is not None:
-        agree = second_key_agrees(facts, left, right, key.second)
-        cond = key.second.condition
-        what, extra = f"{cond.field} and {cond.other_field}", [cond]
-        derived = (*key.derived, *(d for d in key.second.derived if d not in key.derived))
-    wide = identified_amount(facts, agree, what, amount) if agree is not None else None
-    if wide is not None:
-        conditions = [_identifying(c, wide, party) for c in rule.conditions]
-        more.append(
-            _Candidate(
-                rule.model_copy(
-                    update={"name": "key_identified", "conditions": [*conditions, *extra]}
-                ),
-                derived,
-                wide.note,
-                identified=True,
-            )
-        )
-    fallback = without_missing(rule, left, right, dates) if party is not None else None
-    if fallback is not None:
-        more.append(
-            _Candidate(
-                fallback,
-                key.derived,
-                f"the key rule for the records missing {what}, the date window required",
-            )
-        )
-    out = [*candidates[: at + 1], *more, *candidates[at + 1 :]]
-    if "second_key" in names and key.second is not None and dates is not None:
-        cond = key.condition
-        if missing_anywhere(left, right, cond.field, cond.other_field, key.derived):
-            at = [c.rule.name for c in out].index("second_key")
-            second = out[at]
-            dated = dated_rule(second.rule, dates, "second_key_dated")
-            out.insert(
-                at + 1,
-                _Candidate(
-                    dated,
-                    second.derived,
-                    f"{second.note}; for the records missing the key, the date window required",
-                ),
-            )
+    proposals = identity_proposals(
+        rules["key"], rules.get("second_key"), facts, key, party, amount, dates, left, right
+    )
+    out = list(candidates)
+    for p in reversed(proposals):  # each inserted first after its anchor: keeps their order
+        at = [c.rule.name for c in out].index(p.after)
+        out.insert(at + 1, _Candidate(p.rule, p.derived, p.note, identified=p.identified))
     return out
-
-
-def _identifying(condition: Condition, wide: AmountModel, party: TextMatch | None) -> Condition:
-    """A condition of the key rule as the identified rule needs it: the wide amounts, and the
-    party at the similarity of identified pairs (a key rule's floor lets similar strangers'
-    codes through, which wide amounts no longer tell apart)."""
-    if isinstance(condition, AmountCondition):
-        return wide.condition()
-    if isinstance(condition, FuzzyCondition) and party is not None:
-        return condition.model_copy(update={"threshold": party.threshold})
-    return condition
 
 
 def _keyless_batches(
@@ -552,30 +490,14 @@ def _keyless_batches(
     dates: DateModel,
     seed: int,
 ) -> list[_Candidate]:
-    """Sums per day and category value (:mod:`tally.matching.infer_batches`): one-to-one for
-    blocks of one member, then many-to-one and one-to-many, each with the tolerance the open
-    records' block totals show when it is tried."""
-    corr = correspondence(facts, fields[0], fields[1], dates, seed)
-    if corr is None:
-        return []
-    out = []
-    for cardinality in (Cardinality.ONE_TO_ONE, Cardinality.MANY_TO_ONE, Cardinality.ONE_TO_MANY):
-
-        def build(
-            left: pl.DataFrame, right: pl.DataFrame, cardinality: Cardinality = cardinality
-        ) -> tuple[Rule, str] | None:
-            return batch_rule(corr, dates, amount.sign, cardinality, left, right)
-
-        placeholder = Rule(
-            name=f"{slug(corr.left.source)}_date_{cardinality.value}",
-            conditions=[corr.condition(), AmountCondition(), dates.condition()],
-            cardinality=cardinality,
-        )
-        # Like sums within one key value, the members of a block of one category and day
-        # belong together: the decoy's risk is a wrong subset of an open block (or, of blocks
-        # of one open record each side, a handful of decoy candidates), which it overstates.
-        out.append(_Candidate(placeholder, (corr.left, corr.right), key_group=True, build=build))
-    return out
+    """Sums per day and category value (:mod:`tally.matching.infer_batches`). Like sums within
+    one key value, the members of a block of one category and day belong together: the decoy's
+    risk is a wrong subset of an open block (or, of blocks of one open record each side, a
+    handful of decoy candidates), which it overstates."""
+    return [
+        _Candidate(rule, derived, key_group=True, build=build)
+        for rule, derived, build in batch_candidates(facts, fields, amount.sign, dates, seed)
+    ]
 
 
 def _sums_model(sums: AmountModel, pairs: AmountModel) -> AmountModel:

@@ -22,7 +22,9 @@ blocks are a day of one category value: small, so the sum search stays within it
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -255,3 +257,33 @@ def _cluster_top(ppm: np.ndarray) -> int | None:
     while end + 1 < bins.size and bins[end + 1] * 10 >= bins[mode]:
         end += 1
     return (end + 1) * _BIN_PPM
+
+
+Build = Callable[[pl.DataFrame, pl.DataFrame], tuple[Rule, str] | None]
+
+
+def batch_candidates(
+    facts: pl.DataFrame,
+    fields: tuple[list[str], list[str]],
+    sign: str,
+    dates: DateModel,
+    seed: int,
+) -> list[tuple[Rule, tuple[DerivedField, ...], Build]]:
+    """Sums per day and category value: one-to-one for blocks of one member, then many-to-one
+    and one-to-many. Each is a placeholder rule (its name and blocks), its derived fields and
+    the function building it, with the tolerance the open records' block totals show, when it
+    is tried."""
+    corr = correspondence(facts, fields[0], fields[1], dates, seed)
+    if corr is None:
+        return []
+    out: list[tuple[Rule, tuple[DerivedField, ...], Build]] = []
+    for cardinality in (Cardinality.ONE_TO_ONE, Cardinality.MANY_TO_ONE, Cardinality.ONE_TO_MANY):
+        build = functools.partial(batch_rule, corr, dates, sign, cardinality)
+
+        placeholder = Rule(
+            name=f"{slug(corr.left.source)}_date_{cardinality.value}",
+            conditions=[corr.condition(), AmountCondition(), dates.condition()],
+            cardinality=cardinality,
+        )
+        out.append((placeholder, (corr.left, corr.right), build))
+    return out

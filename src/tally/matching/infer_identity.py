@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 import numpy as np
@@ -32,6 +33,7 @@ import polars as pl
 
 from tally.matching.fields import ROW, key_expr, normalise
 from tally.matching.infer_keys import (
+    KeyChoice,
     SecondKey,
     key_rule_set,
     key_values,
@@ -42,6 +44,7 @@ from tally.matching.infer_models import AmountModel, DateModel, TextMatch, simil
 from tally.matching.rules import (
     TEXT_FIELDS,
     AmountCondition,
+    Condition,
     DateCondition,
     DerivedField,
     FuzzyCondition,
@@ -200,3 +203,71 @@ def without_missing(
     kept = rule.model_copy(update={"conditions": [c for c in rule.conditions if c not in dropped]})
     name = f"{rule.name}_without_{'_'.join(slug(c.field) for c in dropped)}"
     return dated_rule(kept, dates, name)
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A candidate rule to try right after the candidate named ``after``."""
+
+    after: str
+    rule: Rule
+    derived: tuple[DerivedField, ...]
+    note: str
+    identified: bool = False  # its fields identify pairs: its decoy is :func:`identity_decoy`
+
+
+def identity_proposals(
+    key_rule: Rule,
+    second_rule: Rule | None,
+    facts: pl.DataFrame,
+    key: KeyChoice,
+    party: TextMatch | None,
+    amount: AmountModel,
+    dates: DateModel | None,
+    left: pl.DataFrame,
+    right: pl.DataFrame,
+) -> list[Proposal]:
+    """After the key rule: the key rule with the amounts of pairs the key and the party (or
+    the second key) identify together, and the key rule without a party some records miss.
+    After the second key's rule: the same with the date window required, when the key is
+    missing on some records."""
+    out: list[Proposal] = []
+    agree, what, extra, derived = None, "", [], key.derived
+    if party is not None:
+        agree, what = party_agrees(facts, party), f"{party.left_field} and {party.right_field}"
+    elif key.second is not None:
+        agree = second_key_agrees(facts, left, right, key.second)
+        cond = key.second.condition
+        what, extra = f"{cond.field} and {cond.other_field}", [cond]
+        derived = (*key.derived, *(d for d in key.second.derived if d not in key.derived))
+    wide = identified_amount(facts, agree, what, amount) if agree is not None else None
+    if wide is not None:
+        conditions = [*(_identifying(c, wide, party) for c in key_rule.conditions), *extra]
+        rule = key_rule.model_copy(update={"name": "key_identified", "conditions": conditions})
+        out.append(Proposal(key_rule.name, rule, derived, wide.note, identified=True))
+    fallback = without_missing(key_rule, left, right, dates) if party is not None else None
+    if fallback is not None:
+        note = f"the key rule for the records missing {what}, the date window required"
+        out.append(Proposal(key_rule.name, fallback, key.derived, note))
+    cond = key.condition
+    if (
+        second_rule is not None
+        and key.second is not None
+        and dates is not None
+        and missing_anywhere(left, right, cond.field, cond.other_field, key.derived)
+    ):
+        dated = dated_rule(second_rule, dates, f"{second_rule.name}_dated")
+        note = f"{key.second.note}; for the records missing the key, the date window required"
+        out.append(Proposal(second_rule.name, dated, key.second.derived, note))
+    return out
+
+
+def _identifying(condition: Condition, wide: AmountModel, party: TextMatch | None) -> Condition:
+    """A condition of the key rule as the identified rule needs it: the wide amounts, and the
+    party at the similarity of identified pairs (a key rule's floor lets similar strangers'
+    codes through, which wide amounts no longer tell apart)."""
+    if isinstance(condition, AmountCondition):
+        return wide.condition()
+    if isinstance(condition, FuzzyCondition) and party is not None:
+        return condition.model_copy(update={"threshold": party.threshold})
+    return condition
