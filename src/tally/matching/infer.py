@@ -40,7 +40,7 @@ from tally.matching.engine import reconcile
 from tally.matching.fields import ROW, prepare_side
 from tally.matching.infer_batches import batch_candidates
 from tally.matching.infer_duplicates import duplicate_fields, duplicate_note
-from tally.matching.infer_identity import identity_decoy, identity_proposals
+from tally.matching.infer_identity import Proposal, identity_decoy, identity_proposals
 from tally.matching.infer_keys import (
     KEY_NORMALISERS,
     KeyChoice,
@@ -262,12 +262,26 @@ def infer_rules(
     state = _State(ls, rs, limits, total=ls.height + rs.height)
     threshold = chance_similarity(ls, rs, key, limits.seed) if key is not None else 0.0
     candidates = _candidates(key, amount, dates, text, currency, threshold, party)
-    if facts is not None and key is not None:
-        candidates = _identity(
-            candidates, facts, key, text if party else None, amount, dates, ls, rs
-        )
+    rules = {c.rule.name: c.rule for c in candidates}
+    if facts is not None and key is not None and "key" in rules:
+        candidates = _inserted(
+            candidates,
+            identity_proposals(
+                rules["key"], rules.get("second_key"), facts, key, text if party else None,
+                amount, dates, ls, rs,
+            ),
+        )  # fmt: skip
     if facts is not None and dates is not None:
-        candidates += _keyless_batches(facts, fields, amount, dates, limits.seed)
+        # Sums per day and category (:mod:`tally.matching.infer_batches`). Like sums within one
+        # key value, a block's members belong together: the decoy's risk is a wrong subset of
+        # an open block (or, of blocks of one open record each side, a handful of decoy
+        # candidates), which it overstates.
+        candidates += [
+            _Candidate(rule, derived, key_group=True, build=build)
+            for rule, derived, build in batch_candidates(
+                facts, fields, amount.sign, dates, limits.seed
+            )
+        ]
     for candidate in candidates:
         _try(state, candidate)
     if not state.rules:  # nothing reliable: still a runnable set, every match a suggestion
@@ -458,46 +472,14 @@ def _candidates(
     return out
 
 
-def _identity(
-    candidates: list[_Candidate],
-    facts: pl.DataFrame,
-    key: KeyChoice,
-    party: TextMatch | None,
-    amount: AmountModel,
-    dates: DateModel | None,
-    left: pl.DataFrame,
-    right: pl.DataFrame,
-) -> list[_Candidate]:
-    """The candidates with :mod:`tally.matching.infer_identity`'s rules each inserted right
-    after the candidate it follows."""
-    rules = {c.rule.name: c.rule for c in candidates}
-    if "key" not in rules:
-        return candidates
-    proposals = identity_proposals(
-        rules["key"], rules.get("second_key"), facts, key, party, amount, dates, left, right
-    )
+def _inserted(candidates: list[_Candidate], proposals: list[Proposal]) -> list[_Candidate]:
+    """The candidates with each proposal (:mod:`tally.matching.infer_identity`) right after
+    the candidate it follows, in the proposals' order."""
     out = list(candidates)
     for p in reversed(proposals):  # each inserted first after its anchor: keeps their order
         at = [c.rule.name for c in out].index(p.after)
         out.insert(at + 1, _Candidate(p.rule, p.derived, p.note, identified=p.identified))
     return out
-
-
-def _keyless_batches(
-    facts: pl.DataFrame,
-    fields: tuple[list[str], list[str]],
-    amount: AmountModel,
-    dates: DateModel,
-    seed: int,
-) -> list[_Candidate]:
-    """Sums per day and category value (:mod:`tally.matching.infer_batches`). Like sums within
-    one key value, the members of a block of one category and day belong together: the decoy's
-    risk is a wrong subset of an open block (or, of blocks of one open record each side, a
-    handful of decoy candidates), which it overstates."""
-    return [
-        _Candidate(rule, derived, key_group=True, build=build)
-        for rule, derived, build in batch_candidates(facts, fields, amount.sign, dates, seed)
-    ]
 
 
 def _sums_model(sums: AmountModel, pairs: AmountModel) -> AmountModel:
