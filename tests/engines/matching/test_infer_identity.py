@@ -11,16 +11,27 @@ import polars as pl
 
 from tally.matching import reconcile
 from tally.matching.backtest import precision_recall
+from tally.matching.fields import prepare_side
 from tally.matching.infer import infer_rules
 from tally.matching.infer_batches import batch_rule, correspondence
 from tally.matching.infer_identity import (
     identified_amount,
     identity_decoy,
+    missing_anywhere,
     party_agrees,
+    second_key_agrees,
     without_missing,
 )
+from tally.matching.infer_keys import SecondKey
 from tally.matching.infer_models import AmountModel, DateModel, TextMatch
-from tally.matching.rules import Cardinality, DateCondition, FuzzyCondition, Rule
+from tally.matching.rules import (
+    Cardinality,
+    DateCondition,
+    DerivedField,
+    EqualsCondition,
+    FuzzyCondition,
+    Rule,
+)
 
 from .helpers import DAY0, records
 
@@ -240,3 +251,30 @@ def test_the_batch_tolerance_is_read_off_the_open_blocks_totals() -> None:
     assert rule.amount_condition is not None
     assert rule.amount_condition.pct_tolerance == "3.1"  # the fee, to the next 0.1 %
     assert "30 such blocks" in note
+
+
+def test_keyed_pairs_agreeing_on_the_second_key_are_marked() -> None:
+    # When no party is asked, the second key (the card digits beside an approval code) is what
+    # identifies a keyed pair together with the key.
+    left = prepare_side(
+        records(*({"extra": json.dumps({"Karte": f"VISA ****{i:04d}"})} for i in range(6))),
+        "left",
+    )
+    right = prepare_side(
+        records(*({"extra": json.dumps({"PAN": f"4111 **** **** {i % 4:04d}"})} for i in range(6))),
+        "right",
+    )
+    second = SecondKey(
+        EqualsCondition(field="card", right_field="card_r"),
+        (
+            DerivedField(name="card", source="extra.Karte", pattern=r"(?P<v>\d{4})$"),
+            DerivedField(name="card_r", source="extra.PAN", pattern=r"(?P<v>\d{4})$"),
+        ),
+        "card digits",
+    )
+    facts = pl.DataFrame({"l_row": list(range(6)), "r_row": list(range(6))})
+    agree = second_key_agrees(facts, left, right, second)
+    assert agree.tolist() == [True, True, True, True, False, False]
+    # A key missing on some records calls for the dated second-key rule.
+    assert missing_anywhere(left, right, "extra.Karte", "extra.Auth")
+    assert not missing_anywhere(left, right, "extra.Karte", "extra.PAN")
