@@ -52,6 +52,8 @@ _STATE_COLUMNS = (
     "left_size",
     "right_records",
     "right_size",
+    "left_currency_totals",
+    "right_currency_totals",
     "version",
 )
 
@@ -157,12 +159,16 @@ async def _queue(
     return int(await run_in_transaction(database, add))
 
 
-# The state after the append, kept aside so every measured run starts from it.
+# The state after the append (open items, their exceptions, the running totals), kept aside
+# so every measured run starts from it.
 async def _snapshot(session, reconciliation_id: int) -> None:  # type: ignore[no-untyped-def]
     for statement in (
         "DROP TABLE IF EXISTS bench_open_item",
+        "DROP TABLE IF EXISTS bench_exception_item",
         "DROP TABLE IF EXISTS bench_reconciliation",
         "CREATE TABLE bench_open_item AS SELECT * FROM open_item "
+        f"WHERE reconciliation_id = {reconciliation_id}",
+        "CREATE TABLE bench_exception_item AS SELECT * FROM exception_item "
         f"WHERE reconciliation_id = {reconciliation_id}",
         f"CREATE TABLE bench_reconciliation AS SELECT * FROM reconciliation WHERE id = {reconciliation_id}",
     ):
@@ -173,6 +179,8 @@ async def _restore(session, reconciliation_id: int) -> None:  # type: ignore[no-
     for statement in (
         f"DELETE FROM open_item WHERE reconciliation_id = {reconciliation_id}",
         "INSERT INTO open_item SELECT * FROM bench_open_item",
+        f"DELETE FROM exception_item WHERE reconciliation_id = {reconciliation_id}",
+        "INSERT INTO exception_item SELECT * FROM bench_exception_item",
         "UPDATE reconciliation SET "
         + ", ".join(f"{c} = (SELECT {c} FROM bench_reconciliation)" for c in _STATE_COLUMNS)
         + f" WHERE id = {reconciliation_id}",

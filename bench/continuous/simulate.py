@@ -39,7 +39,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from httpx import AsyncClient
+from httpx import AsyncClient, Response
 
 from bench.continuous.books import LEFT, RIGHT, Books, generate
 
@@ -63,6 +63,7 @@ class Day:
     load_s: float
     job_s: float
     review_s: float
+    decision_ms: float  # mean time of one decision request (confirm, reject, manual, resolve)
     proposals: int
     confirmed: int
     rejected: int
@@ -94,6 +95,16 @@ class Api:
         self.client = client
         self.headers = headers
         self.base = f"/api/v1/projects/{project_id}"
+        self.decisions = 0  # decision requests made, and the seconds they took
+        self.decision_s = 0.0
+
+    async def decide(self, path: str, **kw: Any) -> Response:
+        """A reviewer's decision on one item (timed: its cost must not grow with the days)."""
+        started = time.perf_counter()
+        response = await self.client.post(self.base + path, headers=self.headers, **kw)
+        self.decision_s += time.perf_counter() - started
+        self.decisions += 1
+        return response
 
     async def call(
         self, method: str, path: str, expect: tuple[int, ...] = (200,), **kw: Any
@@ -176,9 +187,7 @@ class Reviewer:
             if self._truth(match) == "true":
                 if ids & self.confirmed:
                     continue
-                answer = await self.api.client.post(
-                    f"{self.api.base}{jobs}/matches/{match['id']}/confirm", headers=self.api.headers
-                )
+                answer = await self.api.decide(f"{jobs}/matches/{match['id']}/confirm")
                 if answer.status_code == 200:
                     self.confirmed |= ids
                     figures["confirmed"] += 1
@@ -196,9 +205,7 @@ class Reviewer:
     async def _reject(
         self, jobs: str, match: dict[str, Any], ids: frozenset[int], figures: dict[str, int]
     ) -> None:
-        answer = await self.api.client.post(
-            f"{self.api.base}{jobs}/matches/{match['id']}/reject", headers=self.api.headers
-        )
+        answer = await self.api.decide(f"{jobs}/matches/{match['id']}/reject")
         if answer.status_code == 200:  # 409: an alternative's confirmation rejected it already
             self.rejected.add(ids)
             figures["rejected"] += 1
@@ -246,7 +253,9 @@ class Reviewer:
                 ],
                 "note": "Matched by hand: same payment",
             }
-            await self.api.call("POST", f"/jobs/{job_id}/matches", expect=(201,), json=body)
+            made = await self.api.decide(f"/jobs/{job_id}/matches", json=body)
+            if made.status_code != 201:
+                raise RuntimeError(f"manual match: {made.status_code} {made.text[:500]}")
             self.confirmed |= {open_lines[i] for i in group}
             figures["manual"] += 1
         exceptions = await self.api.all_pages(
@@ -264,8 +273,7 @@ class Reviewer:
             if line.group in matched or self.books.complete(line.group, day) or not waited:
                 continue
             expected = self.books.start + timedelta(days=day + 5)
-            await self.api.call(
-                "POST",
+            resolved = await self.api.decide(
                 f"/exceptions/{exception['id']}/resolve",
                 json={
                     "version": exception["version"],
@@ -275,6 +283,8 @@ class Reviewer:
                     "expected_clear_date": expected.isoformat(),
                 },
             )
+            if resolved.status_code != 200:
+                raise RuntimeError(f"resolve: {resolved.status_code} {resolved.text[:500]}")
             figures["explained"] += 1
         for kind, ids in write_offs.items():
             fee = kind == "fee"
@@ -347,6 +357,7 @@ async def simulate(
             raise RuntimeError(f"day {day + 1}: job {job['id']} {job['status']}: {job['error']}")
         reviewer.reconciliation_id = job["reconciliation_id"]
         ran = time.perf_counter()
+        decisions, decision_s = api.decisions, api.decision_s
         figures = dict.fromkeys(
             ("proposals", "confirmed", "rejected", "manual", "written_off", "explained"), 0
         )
@@ -361,6 +372,9 @@ async def simulate(
                 load_s=loaded - started,
                 job_s=ran - loaded,
                 review_s=time.perf_counter() - ran,
+                decision_ms=1000
+                * (api.decision_s - decision_s)
+                / max(1, api.decisions - decisions),
                 open_items=state["open_left"] + state["open_right"],
                 **figures,
             )
@@ -481,14 +495,14 @@ def _report(outcome: Outcome, args: argparse.Namespace, seconds: float) -> str:
         f"{load[0]:.1f} at the end; other work ran meanwhile, so times are indicative). "
         f"Total {seconds:.0f} s.",
         "",
-        "| day | bank lines | ledger lines | load s | job s | review s | proposals | confirmed "
-        "| rejected | manual | written off | explained | open items |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| day | bank lines | ledger lines | load s | job s | review s | ms/decision | proposals "
+        "| confirmed | rejected | manual | written off | explained | open items |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for d in outcome.days:
         lines.append(
             f"| {d.day} | {d.bank_lines} | {d.ledger_lines} | {d.load_s:.1f} | {d.job_s:.1f} | "
-            f"{d.review_s:.1f} | {d.proposals} | {d.confirmed} | {d.rejected} | {d.manual} | "
+            f"{d.review_s:.1f} | {d.decision_ms:.0f} | {d.proposals} | {d.confirmed} | {d.rejected} | {d.manual} | "
             f"{d.written_off} | {d.explained} | {d.open_items} |"
         )
     lines += [

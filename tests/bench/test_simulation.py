@@ -37,6 +37,7 @@ async def test_a_small_month_passes_every_check_and_the_checks_can_fail(
         for name in ("confirmed", "rejected", "manual", "written_off", "explained")
     }
     assert all(totals.values()), totals
+    assert all(day.decision_ms > 0 for day in outcome.days)  # each day's decisions were timed
 
     # Someone unsettles a record a reviewer had matched: the checks see the lost decision and the
     # open items that should not be.

@@ -307,3 +307,66 @@ async def test_an_incremental_job_adds_its_unsettled_appended_rows_and_drops_wha
     # The next job carries exactly those open items, nothing else.
     third = await run_job(client, world, "incremental")
     assert third["summary"]["scope"] == {"left": 3, "right": 1}
+
+
+# Two currencies: yen and euro invoices pay on day 1, one of each stays open; day 2 adds euros.
+_MIXED_BANK = [
+    Row("JP-1", "2026-02-02", "1200", "Yen", "Kobe", currency="JPY"),
+    Row("EU-1", "2026-02-02", "12.5", "Euro", "Lyon", currency="EUR"),
+    Row("EU-9", "2026-02-09", "7.25", "Open", "Nice", currency="EUR"),
+]
+_MIXED_LEDGER = [
+    Row("JP-1", "2026-02-02", "1200", "Yen", "Kobe", currency="JPY"),
+    Row("EU-1", "2026-02-02", "12.5", "Euro", "Lyon", currency="EUR"),
+    Row("JP-9", "2026-02-12", "300", "Open", "Nara", currency="JPY"),
+]
+_MIXED_APPEND = [Row("EU-2", "2026-02-15", "20.00", "Euro 2", "Metz", currency="EUR")]
+
+
+async def test_an_incremental_job_keeps_each_currencys_figures_like_a_full_job(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    """The records settled before an incremental run join their own currency's figures: the
+    run's scope holds only euros on the bank side, yet the yen settled on day 1 stay in the yen
+    figures, and the summary equals a full job's over the same records."""
+    world = await two_sources(session, _MIXED_BANK, _MIXED_LEDGER)
+    first = await run_job(client, world, "full")
+    assert first["status"] == "completed", first["error"]
+    await append_rows(session, world.bank, _MIXED_APPEND)
+    await append_rows(session, world.ledger, _MIXED_APPEND)
+    second = await run_job(client, world, "incremental")
+    assert second["status"] == "completed", second["error"]
+    summary = second["summary"]
+    assert summary["scope"] == {"left": 2, "right": 2}  # EU-9, EU-2 | JP-9, EU-2
+    left = summary["left"]
+    assert left["currency"] is None and left["matched_amount"] is None  # never a sum
+    assert left["by_currency"] == [
+        {
+            "currency": "EUR",
+            "records": 3,
+            "matched": 2,
+            "unmatched": 1,
+            "matched_amount": "32.50",
+            "unmatched_amount": "7.25",
+        },
+        {
+            "currency": "JPY",
+            "records": 1,
+            "matched": 1,
+            "unmatched": 0,
+            "matched_amount": "1200",
+            "unmatched_amount": "0",
+        },
+    ]
+    stats = await _get(client, world, "/stats")
+    assert stats["by_currency"] == [
+        {"currency": "EUR", "matched_amount": "32.50", "unmatched_amount": "7.25"},
+        {"currency": "JPY", "matched_amount": "1200", "unmatched_amount": "300"},
+    ]
+    third = await run_job(client, world, "full")
+    for side in ("left", "right"):
+        assert third["summary"][side] == summary[side], side
+    # The next incremental run, with nothing new, still splits by currency.
+    fourth = await run_job(client, world, "incremental")
+    for side in ("left", "right"):
+        assert fourth["summary"][side] == summary[side], side

@@ -39,6 +39,8 @@ from tally.models import (
 from tally.models.base import utcnow
 from tally.money import to_units
 
+# Ids bound in one IN list: under SQLite's 32,766 and PostgreSQL's 65,535 parameters.
+_ID_CHUNK = 10_000
 # Resolutions a record's return to the open items undoes (an explanation still stands).
 _UNDONE_BY_REOPENING = (ExceptionResolution.MATCHED, ExceptionResolution.WRITTEN_OFF)
 
@@ -58,6 +60,14 @@ class ExceptionRepository:
         over the open items and the unresolved exceptions only, never over ``record``'s whole
         sources. ``record_ids``: only these records changed (a review decision), so only their
         exceptions are looked at: a decision then costs what it touches, not the open items."""
+        if record_ids is not None and len(record_ids) > _ID_CHUNK:
+            for offset in range(0, len(record_ids), _ID_CHUNK):
+                await self.sync(
+                    project_id, reconciliation_id, record_ids[offset : offset + _ID_CHUNK]
+                )
+            return
+        if record_ids is not None and not record_ids:
+            return
         now = utcnow()
         open_row = and_(
             OpenItem.reconciliation_id == ExceptionItem.reconciliation_id,

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tally.models.base import Base, BigId, Timestamp, utcnow
@@ -40,6 +41,11 @@ class Reconciliation(Base):
     left_size: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     right_records: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     right_size: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # The same per currency ({"EUR": [records, size]}, "" for rows without one), so an
+    # incremental job of a side in several currencies keeps its per-currency figures. NULL: not
+    # known (kept before this was stored) until the next full job.
+    left_currency_totals: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=dict)
+    right_currency_totals: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=dict)
     # Moved by every change of the state (job completion, review decision, unsettle): an
     # incremental job that started from another version completes as failed, to be retried.
     version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

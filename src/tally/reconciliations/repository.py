@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Collection, Iterable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Collection, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import polars as pl
 import pyarrow as pa
@@ -38,16 +39,62 @@ OPEN_ITEM_SCHEMA: dict[str, pl.DataType] = {
     "first_job_id": pl.Int64(),
 }
 _CHUNK_ROWS = 100_000
+# How many records and their summed absolute amount (SideTotals).
+_COUNT_AND_SIZE = (func.count(), func.coalesce(func.sum(func.abs(Record.amount)), 0))
 # Ids bound in one IN list: under SQLite's 32,766 and PostgreSQL's 65,535 parameters.
 _ID_CHUNK = 10_000
 
 
 @dataclass(frozen=True)
 class SideTotals:
-    """Records of one side up to a row number: how many, and their summed absolute amount."""
+    """Records of one side up to a row number: how many, and their summed absolute amount; and
+    the same per currency ("" for records without one), None when that split is not known."""
 
     records: int
     size: int
+    by_currency: Mapping[str, tuple[int, int]] | None = field(default_factory=dict)
+
+    @classmethod
+    def of_rows(cls, rows: Iterable[tuple[str | None, int, int]]) -> SideTotals:
+        """From (currency, records, size) rows, one per currency."""
+        by_currency: dict[str, tuple[int, int]] = {}
+        for currency, records, size in rows:
+            was = by_currency.get(currency or "", (0, 0))
+            by_currency[currency or ""] = (was[0] + int(records), was[1] + int(size))
+        return cls(
+            sum(part[0] for part in by_currency.values()),
+            sum(part[1] for part in by_currency.values()),
+            by_currency,
+        )
+
+    @classmethod
+    def stored(cls, records: int, size: int, split: Mapping[str, Any] | None) -> SideTotals:
+        """A reconciliation's running totals and their stored split (``Reconciliation``)."""
+        if split is None:
+            return cls(records, size, None)
+        return cls(records, size, {code: (int(n), int(s)) for code, (n, s) in split.items()})
+
+    def stored_split(self) -> dict[str, list[int]] | None:
+        """``by_currency`` as the reconciliation stores it."""
+        if self.by_currency is None:
+            return None
+        return {code: [n, s] for code, (n, s) in sorted(self.by_currency.items()) if n or s}
+
+    def plus(self, other: SideTotals) -> SideTotals:
+        return self._combine(other, 1)
+
+    def less(self, other: SideTotals) -> SideTotals:
+        return self._combine(other, -1)
+
+    def _combine(self, other: SideTotals, sign: int) -> SideTotals:
+        split: dict[str, tuple[int, int]] | None = None
+        if self.by_currency is not None and other.by_currency is not None:
+            split = {}
+            for code in {*self.by_currency, *other.by_currency}:
+                mine = self.by_currency.get(code, (0, 0))
+                theirs = other.by_currency.get(code, (0, 0))
+                split[code] = (mine[0] + sign * theirs[0], mine[1] + sign * theirs[1])
+        return SideTotals(self.records + sign * other.records, self.size + sign * other.size, split)
 
 
 @dataclass(frozen=True)
@@ -129,13 +176,16 @@ class ReconciliationRepository:
         (an index range: only the rows appended since the last job, for an incremental one)."""
         if last_row <= after_row:
             return SideTotals(0, 0)
-        statement = select(func.count(), func.coalesce(func.sum(func.abs(Record.amount)), 0)).where(
-            Record.data_source_id == source_id,
-            Record.row_number > after_row,
-            Record.row_number <= last_row,
+        statement = (
+            select(Record.currency, *_COUNT_AND_SIZE)
+            .where(
+                Record.data_source_id == source_id,
+                Record.row_number > after_row,
+                Record.row_number <= last_row,
+            )
+            .group_by(Record.currency)
         )
-        row = (await self.session.execute(statement)).one()
-        return SideTotals(int(row[0]), int(row[1]))
+        return SideTotals.of_rows((await self.session.execute(statement)).all())
 
     async def record_in_sources(self, record_id: int, source_ids: Collection[int]) -> Record | None:
         statement = select(Record).where(
@@ -225,13 +275,13 @@ class ReconciliationRepository:
     async def scope_totals(self, job_id: int, side: str) -> SideTotals:
         """Count and summed absolute amount of a job's scope rows on one side."""
         statement = (
-            select(func.count(), func.coalesce(func.sum(func.abs(Record.amount)), 0))
+            select(Record.currency, *_COUNT_AND_SIZE)
             .select_from(JobScopeRecord)
             .join(Record, Record.id == JobScopeRecord.record_id)
             .where(JobScopeRecord.job_id == job_id, JobScopeRecord.side == side)
+            .group_by(Record.currency)
         )
-        row = (await self.session.execute(statement)).one()
-        return SideTotals(int(row[0]), int(row[1]))
+        return SideTotals.of_rows((await self.session.execute(statement)).all())
 
     # --- open items ----------------------------------------------------------------------------
 

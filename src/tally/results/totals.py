@@ -50,8 +50,8 @@ def totals_from_result(
 
 def with_settled_before(totals: dict[str, Any], carried: Sequence[SideTotals]) -> None:
     """Add to an incremental run's totals the records settled before it (outside its scope), so
-    that the job's and the project's figures describe the whole sources; the unmatched count
-    (records - claimed) stays the run's."""
+    that the job's and the project's figures describe the whole sources, per currency when
+    their split is known; the unmatched count (records - claimed) stays the run's."""
     for side, settled in zip(("left", "right"), carried, strict=True):
         figures = totals[side]
         figures["records"] += settled.records
@@ -61,7 +61,17 @@ def with_settled_before(totals: dict[str, Any], carried: Sequence[SideTotals]) -
         by_currency = figures.get("by_currency")
         if not settled.records or by_currency is None:
             continue
-        if len(by_currency) <= 1:
+        if settled.by_currency is not None:
+            # Each currency's settled records join that currency's figures.
+            for code, (records, size) in settled.by_currency.items():
+                if not records and not size:
+                    continue
+                part = by_currency.setdefault(code, dict.fromkeys(SIDE_TOTALS, 0))
+                for key in ("records", "claimed", "matched"):
+                    part[key] += records
+                part["matched_amount"] += size
+            figures["currency"] = single_currency(by_currency)
+        elif len(by_currency) <= 1:
             # The running totals carry no currency: they join the side's one currency (or, with
             # no record in the run's scope, stand alone). A side in several currencies cannot be
             # split so and loses its breakdown: its amounts then show as unknown, never as a sum
