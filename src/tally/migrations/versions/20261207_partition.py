@@ -2,7 +2,7 @@
 each part's progress while it runs
 
 Revision ID: 0032_partition
-Revises: 0029_simulation
+Revises: 0030_incr
 Create Date: 2026-12-07
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0032_partition"
-down_revision: str | None = "0029_simulation"
+down_revision: str | None = "0030_incr"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
