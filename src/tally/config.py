@@ -134,8 +134,8 @@ class Settings(BaseSettings):
     # (`tally worker`); unset means procrastinate on PostgreSQL outside tests, embedded otherwise.
     task_backend: TaskBackend | None = Field(None, alias="TALLY_TASK_BACKEND")
     task_concurrency: int = Field(2, alias="TALLY_TASK_CONCURRENCY", ge=1)
-    # Where the embedded server loads uploads: "child" (a process of its own at niceness
-    # TALLY_INGEST_NICE, so parsing never competes with requests) or "inline" (in the server).
+    # Where the embedded server loads uploads: "child" (a process of its own, so parsing never
+    # holds the server's GIL; at niceness TALLY_INGEST_NICE on PostgreSQL) or "inline".
     ingest_process: Literal["child", "inline"] = Field("child", alias="TALLY_INGEST_PROCESS")
     ingest_nice: int = Field(10, alias="TALLY_INGEST_NICE", ge=0, le=19)
     task_imports: str = Field("", alias="TALLY_TASK_IMPORTS")  # extra modules, comma-separated

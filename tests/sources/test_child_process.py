@@ -15,17 +15,21 @@ import signal
 import subprocess
 import sys
 
+import psutil
 import pytest
 from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.config import Settings
 from tally.kit.db import Database
+from tally.kit.tasks.embedded import EmbeddedQueue
 from tally.models import DataSourceStatus
 from tally.sources.child_process import run_in_child
 from tally.sources.ingestion import BATCH_ROWS
 from tally.sources.repository import DataSourceRepository
+from tally.sources.service import INGEST_TASK
 from tally.sources.storage import upload_path
+from tally.sources.tasks import ingest
 from tests.helpers.users import create_user
 from tests.sources.test_ingest_isolation import (
     FIRST_ROWS,
@@ -185,3 +189,34 @@ def _alive(pid: int) -> bool:
     # A child reparented to a non-reaping init stays a zombie: that is dead too.
     with open(f"/proc/{pid}/stat") as stat:
         return stat.read().split(") ")[-1][0] != "Z"
+
+
+async def test_a_child_killed_outright_fails_the_load_and_leaves_no_row(
+    session: AsyncSession,
+    db: Database,
+    child_settings: Settings,
+    pipe_feeders: list[_PipeFeeder],  # noqa: F811 (the fixture imported above)
+) -> None:
+    """Out of memory or a signal: the child cannot undo, so the server does, and says so."""
+    world = await _ingesting_source(session, child_settings)
+    feeder = _PipeFeeder(
+        upload_path(child_settings, world.source.id), HEADER + _rows(0, FIRST_ROWS), b""
+    )
+    pipe_feeders.append(feeder)
+    context = EmbeddedQueue(settings=child_settings, database=db).context(INGEST_TASK, "t", 1)
+    load = asyncio.create_task(ingest(context, source_id=world.source.id))
+    await _until_progress(session, world.source.id, 2 * BATCH_ROWS, load)
+
+    (child,) = [
+        process
+        for process in psutil.Process().children()
+        if "tally.sources.child_process" in process.cmdline()
+    ]
+    child.kill()
+    await load
+    await feeder.finish()
+
+    failed = await _stored(session, world.source.id)
+    assert (failed.status, failed.row_count) == (DataSourceStatus.FAILED, 0)
+    assert failed.error is not None and "killed by signal 9" in failed.error["message"]
+    assert await DataSourceRepository(session).count_records(world.source.id) == 0

@@ -3,7 +3,8 @@
 Parsing a file and converting its batches is CPU work that holds the GIL: in the server's process
 it competed with every request (a 10M-row SQLite ingest pushed login p99 to 490 ms and project
 create p99 to 373 ms on an otherwise quiet machine, bench/ingest/WRITERS_10M_SQLITE.md). In a
-child, the load has its own interpreter, and ``os.nice`` lets the kernel serve the server first.
+child, the load has its own interpreter; on PostgreSQL, ``os.nice`` also lets the kernel serve the
+server first (not on SQLite: see _main).
 
 The child runs the same load (tally.sources.ingestion) on its own engine, so every guarantee is
 the same: all or nothing, bounded memory, short SQLite write steps with lock gaps (between two
@@ -14,8 +15,9 @@ writers). Its lifetime is tied to the server's:
   End of stdin, whether the parent closed it (its task was cancelled) or died (killed, crashed),
   cancels the child's load, which deletes what it had committed before the child exits: the
   source stays `ingesting` for start-up recovery, exactly as for a cancelled load in process.
-- A child that dies without undoing (killed itself) leaves committed steps of a source that no
-  reader sees; the re-run that start-up recovery enqueues deletes them first.
+- A child killed itself (out of memory, a signal) cannot undo: the parent then deletes what it
+  wrote and marks the load failed, as a crash inside the load would have (ingestion's
+  fail_abandoned). If the server dies too, the re-run that start-up recovery enqueues deletes them.
 
 The child's progress reaches readers through the database (IngestProgress), and the parent bumps
 the source list's cache namespaces while it waits and once the child is done (the child has no
@@ -54,7 +56,16 @@ ChildWork = Callable[..., Coroutine[Any, Any, Any]]
 
 
 class ChildFailed(Exception):
-    """The child process ended without finishing its work (a crash, or killed)."""
+    """The child process ended without finishing its work (killed, or a crash outside the load);
+    ``message`` says so for the user."""
+
+    def __init__(self, pid: int, code: int) -> None:
+        killed = f"killed by signal {-code}" if code < 0 else f"ended with code {code}"
+        super().__init__(f"the loading process {pid} {killed}")
+        self.message = (
+            f"The load stopped unexpectedly (its process was {killed}: out of memory, or "
+            "stopped by the system); nothing was loaded. Upload the file again."
+        )
 
 
 def use_child_process(settings: Settings, database: Database) -> bool:
@@ -111,7 +122,7 @@ async def run_in_child(
             turns.log_summary(pid=process.pid, **kwargs)
         await asyncio.shield(_invalidate_sources(database, project_id))
     if code != 0:
-        raise ChildFailed(f"the child process {process.pid} of {work} ended with {code}")
+        raise ChildFailed(process.pid, code)
 
 
 class _TurnsForChild:
@@ -205,7 +216,12 @@ def _main() -> int:
     (length,) = _LENGTH.unpack(_read_exactly(_LENGTH.size))
     # The only writer of this stdin is the parent server that started this process.
     work, settings, url, turns, kwargs = pickle.loads(_read_exactly(length))  # noqa: S301
-    os.nice(settings.ingest_nice)
+    if not url.startswith("sqlite"):
+        # Not on SQLite: there the child holds the write lock the server's writers wait for, and
+        # a niced holder is descheduled whenever the machine is busy (priority inversion). At a
+        # load average of 40 on 2 cores a child at niceness 10 got 0.5% of a core and a 10M-row
+        # load exhausted the server's pool with writers queued behind its steps.
+        os.nice(settings.ingest_nice)
     from tally.kit.logging import configure_logging
 
     configure_logging(settings.log_level)

@@ -682,6 +682,38 @@ async def _report_progress(load: _Load, database: Database, project_id: int) -> 
     await run_in_transaction(database, publish)
 
 
+async def fail_abandoned(
+    database: Database,
+    settings: Settings,
+    message: str,
+    *,
+    source_id: int | None = None,
+    append_id: int | None = None,
+) -> None:
+    """Mark a load whose process ended without finishing (killed: out of memory, a signal) as
+    failed with ``message``, undoing what it wrote, as a crash inside the load would have been.
+    Only a load still `ingesting` is touched."""
+    if append_id is not None:
+        append = await run_in_transaction(
+            database, lambda s: DataSourceRepository(s).get_append(append_id)
+        )
+        if append is None or append.status != DataSourceStatus.INGESTING:
+            return
+        source = await run_in_transaction(
+            database, lambda s: DataSourceRepository(s).get(append.data_source_id)
+        )
+        assert source is not None  # deleting a source waits for its append (SourceBusy)
+        await _fail_append(database, source.project_id, append, {"message": message})
+        append_path(settings, append_id).unlink(missing_ok=True)
+        return
+    assert source_id is not None
+    found = await run_in_transaction(database, lambda s: DataSourceRepository(s).get(source_id))
+    if found is None or found.status != DataSourceStatus.INGESTING:
+        return
+    await _fail(database, found.project_id, source_id, {"message": message})
+    upload_path(settings, source_id).unlink(missing_ok=True)
+
+
 async def _fail(
     database: Database, project_id: int, source_id: int, detail: dict[str, Any]
 ) -> None:

@@ -8,8 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tally.kit.db import run_in_transaction
 from tally.kit.tasks.queue import TaskQueue
 from tally.kit.tasks.registry import TaskContext, task_registry
-from tally.sources.child_process import run_in_child, use_child_process
-from tally.sources.ingestion import purge_source, run_append, run_ingestion
+from tally.sources.child_process import ChildFailed, run_in_child, use_child_process
+from tally.sources.ingestion import fail_abandoned, purge_source, run_append, run_ingestion
 from tally.sources.repository import DataSourceRepository
 from tally.sources.service import APPEND_TASK, INGEST_TASK, PURGE_TASK
 
@@ -23,7 +23,9 @@ async def ingest(ctx: TaskContext, *, source_id: int) -> None:
     source = await run_in_transaction(
         ctx.database, lambda s: DataSourceRepository(s).get(source_id)
     )
-    if source is not None:
+    if source is None:
+        return
+    try:
         await run_in_child(
             ctx.database,
             ctx.settings,
@@ -31,6 +33,8 @@ async def ingest(ctx: TaskContext, *, source_id: int) -> None:
             project_id=source.project_id,
             source_id=source_id,
         )
+    except ChildFailed as failed:
+        await fail_abandoned(ctx.database, ctx.settings, failed.message, source_id=source_id)
 
 
 async def append(ctx: TaskContext, *, append_id: int) -> None:
@@ -47,7 +51,9 @@ async def append(ctx: TaskContext, *, append_id: int) -> None:
         return source.project_id if source is not None else None
 
     project_id = await run_in_transaction(ctx.database, project_of_append)
-    if project_id is not None:
+    if project_id is None:
+        return
+    try:
         await run_in_child(
             ctx.database,
             ctx.settings,
@@ -55,6 +61,8 @@ async def append(ctx: TaskContext, *, append_id: int) -> None:
             project_id=project_id,
             append_id=append_id,
         )
+    except ChildFailed as failed:
+        await fail_abandoned(ctx.database, ctx.settings, failed.message, append_id=append_id)
 
 
 def _in_child(ctx: TaskContext) -> bool:
