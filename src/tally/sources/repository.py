@@ -49,8 +49,12 @@ class DataSourceRepository:
         return cut([(row[0], row[1]) for row in rows], cursor)
 
     async def live_rows(self, source_id: int) -> int | None:
-        progress = await self.session.get(IngestProgress, source_id)
-        return progress.rows_done if progress else None
+        # A query, not session.get: the identity map would answer a long-lived session's later
+        # calls with the value it first read.
+        statement = select(IngestProgress.rows_done).where(
+            IngestProgress.data_source_id == source_id
+        )
+        return await self.session.scalar(statement)
 
     async def get_in_project(self, project_id: int, source_id: int) -> DataSource | None:
         """The project's source, unless it was deleted (kept only for archived jobs)."""
