@@ -133,8 +133,10 @@ import asyncio, sys
 from pathlib import Path
 from tally.config import Settings
 from tally.kit.db import Database
+from tally.kit.logging import configure_logging
 from tally.sources.child_process import run_in_child
 
+configure_logging()  # JSON lines on stderr: the test reads the child's pid from them
 url, data_dir, project_id, source_id = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 settings = Settings(TALLY_ENV="test", TALLY_DATA_DIR=Path(data_dir), TALLY_INGEST_PROCESS="child")
 
@@ -165,7 +167,10 @@ async def test_a_server_killed_outright_takes_its_load_with_it(
         stderr=subprocess.PIPE,
     )  # fmt: skip
     assert server.stderr is not None
-    started = await asyncio.to_thread(server.stderr.readline)
+    started = b""
+    while b"sources.child_started" not in started:
+        started = await asyncio.to_thread(server.stderr.readline)
+        assert started, "the server ended before it started its child"
     child_pid = int(re.search(rb'"pid": (\d+)', started).group(1))  # type: ignore[union-attr]
     try:
         await _until_progress(session, world.source.id, 2 * BATCH_ROWS)
