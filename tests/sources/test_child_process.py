@@ -49,7 +49,8 @@ INGEST = "tally.sources.ingestion:run_ingestion"
 
 @pytest.fixture
 def child_settings(test_settings: Settings) -> Settings:
-    return test_settings.model_copy(update={"ingest_process": "child"})
+    # At the server's priority: on a busy machine a niced child (PostgreSQL) would crawl.
+    return test_settings.model_copy(update={"ingest_process": "child", "ingest_nice": 0})
 
 
 async def _until_progress(
@@ -138,7 +139,9 @@ from tally.sources.child_process import run_in_child
 
 configure_logging()  # JSON lines on stderr: the test reads the child's pid from them
 url, data_dir, project_id, source_id = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-settings = Settings(TALLY_ENV="test", TALLY_DATA_DIR=Path(data_dir), TALLY_INGEST_PROCESS="child")
+settings = Settings(
+    TALLY_ENV="test", TALLY_DATA_DIR=Path(data_dir), TALLY_INGEST_PROCESS="child", TALLY_INGEST_NICE=0
+)
 
 async def main():
     database = Database(settings, url=url)
