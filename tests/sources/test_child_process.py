@@ -65,6 +65,16 @@ async def _until_progress(
     await session.commit()
 
 
+async def _source_fed_its_head(
+    session: AsyncSession, settings: Settings, feeders: list[_PipeFeeder]
+) -> tuple[_World, _PipeFeeder]:
+    """A source whose upload sends its first rows, then nothing until the feeder finishes."""
+    world = await _ingesting_source(session, settings)
+    feeder = _PipeFeeder(upload_path(settings, world.source.id), HEADER + _rows(0, FIRST_ROWS), b"")
+    feeders.append(feeder)
+    return world, feeder
+
+
 def _load_in_child(db: Database, settings: Settings, world: _World) -> asyncio.Task[None]:
     return asyncio.create_task(
         run_in_child(db, settings, INGEST, project_id=world.project.id, source_id=world.source.id)
@@ -111,11 +121,7 @@ async def test_cancelling_the_load_undoes_the_childs_writes(
     child_settings: Settings,
     pipe_feeders: list[_PipeFeeder],  # noqa: F811 (the fixture imported above)
 ) -> None:
-    world = await _ingesting_source(session, child_settings)
-    feeder = _PipeFeeder(
-        upload_path(child_settings, world.source.id), HEADER + _rows(0, FIRST_ROWS), b""
-    )
-    pipe_feeders.append(feeder)
+    world, feeder = await _source_fed_its_head(session, child_settings, pipe_feeders)
     load = _load_in_child(db, child_settings, world)
     await _until_progress(session, world.source.id, 3 * BATCH_ROWS, load)
 
@@ -159,11 +165,7 @@ async def test_a_server_killed_outright_takes_its_load_with_it(
     pipe_feeders: list[_PipeFeeder],  # noqa: F811 (the fixture imported above)
 ) -> None:
     """The child notices its parent's death (end of its stdin), undoes its steps and exits."""
-    world = await _ingesting_source(session, child_settings)
-    feeder = _PipeFeeder(
-        upload_path(child_settings, world.source.id), HEADER + _rows(0, FIRST_ROWS), b""
-    )
-    pipe_feeders.append(feeder)
+    world, feeder = await _source_fed_its_head(session, child_settings, pipe_feeders)
     server = subprocess.Popen(
         [sys.executable, "-c", _SERVER, db.url, str(child_settings.data_dir),
          str(world.project.id), str(world.source.id)],
@@ -206,11 +208,7 @@ async def test_a_child_killed_outright_fails_the_load_and_leaves_no_row(
     pipe_feeders: list[_PipeFeeder],  # noqa: F811 (the fixture imported above)
 ) -> None:
     """Out of memory or a signal: the child cannot undo, so the server does, and says so."""
-    world = await _ingesting_source(session, child_settings)
-    feeder = _PipeFeeder(
-        upload_path(child_settings, world.source.id), HEADER + _rows(0, FIRST_ROWS), b""
-    )
-    pipe_feeders.append(feeder)
+    world, feeder = await _source_fed_its_head(session, child_settings, pipe_feeders)
     context = EmbeddedQueue(settings=child_settings, database=db).context(INGEST_TASK, "t", 1)
     load = asyncio.create_task(ingest(context, source_id=world.source.id))
     await _until_progress(session, world.source.id, 2 * BATCH_ROWS, load)
