@@ -36,7 +36,11 @@ def _worker() -> str:
 
 @pytest.fixture(scope="session")
 def test_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return Settings(TALLY_ENV="test", TALLY_DATA_DIR=tmp_path_factory.mktemp("data"))
+    return Settings(
+        TALLY_ENV="test",
+        TALLY_DATA_DIR=tmp_path_factory.mktemp("data"),
+        TALLY_INGEST_PROCESS="inline",  # tests/sources/test_child_process.py runs the child
+    )
 
 
 def _plain_postgres_url(url: str) -> str:

@@ -139,6 +139,10 @@ class Settings(BaseSettings):
     # (`tally worker`); unset means procrastinate on PostgreSQL outside tests, embedded otherwise.
     task_backend: TaskBackend | None = Field(None, alias="TALLY_TASK_BACKEND")
     task_concurrency: int = Field(2, alias="TALLY_TASK_CONCURRENCY", ge=1)
+    # Where the embedded server loads uploads: "child" (a process of its own, so parsing never
+    # holds the server's GIL; at niceness TALLY_INGEST_NICE on PostgreSQL) or "inline".
+    ingest_process: Literal["child", "inline"] = Field("child", alias="TALLY_INGEST_PROCESS")
+    ingest_nice: int = Field(10, alias="TALLY_INGEST_NICE", ge=0, le=19)
     task_imports: str = Field("", alias="TALLY_TASK_IMPORTS")  # extra modules, comma-separated
     task_heartbeat_seconds: float = Field(10.0, alias="TALLY_TASK_HEARTBEAT_SECONDS", gt=0)
     task_stalled_after_seconds: float = Field(30.0, alias="TALLY_TASK_STALLED_AFTER_SECONDS", gt=0)

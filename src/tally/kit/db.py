@@ -8,7 +8,7 @@ import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import structlog
 from fastapi import FastAPI, Request
@@ -240,6 +240,9 @@ class SqliteWriteGate:
         self.timeout_s = timeout_s
         self._locks: dict[asyncio.AbstractEventLoop, asyncio.Lock] = {}
         self._waiting = 0
+        # Another process's gate this one takes turns at too (a child load of the server's, see
+        # tally.sources.child_process): a connection writes once it holds both.
+        self.outer: OuterWriteTurns | None = None
 
     def install(self, engine: AsyncEngine) -> None:
         event.listen(engine.sync_engine, "before_cursor_execute", self._before_execute)
@@ -277,22 +280,49 @@ class SqliteWriteGate:
         try:
             async with asyncio.timeout(self.timeout_s):
                 await lock.acquire()
+            if self.outer is not None:
+                try:
+                    await self.outer.acquire()
+                except BaseException:
+                    lock.release()
+                    raise
         finally:
             self._waiting -= 1
+
+    async def take_turn(self) -> None:
+        """Wait for a turn to write on behalf of another process's writer (no time limit)."""
+        await self._lock().acquire()
+
+    def end_turn(self) -> None:
+        self._lock().release()
 
     def _on_checkin(self, _dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
         held = record.info.pop("write_gate", None)
         if held is None:
             return
         lock, loop = held
+
+        def release() -> None:
+            if self.outer is not None:
+                self.outer.release()
+            lock.release()
+
         try:
             running = asyncio.get_running_loop()
         except RuntimeError:
             running = None
         if running is loop:
-            lock.release()
+            release()
         elif not loop.is_closed():  # a connection collected outside its loop's thread
-            loop.call_soon_threadsafe(lock.release)
+            loop.call_soon_threadsafe(release)
+
+
+class OuterWriteTurns(Protocol):
+    """Turns to write granted by another process (SqliteWriteGate.outer)."""
+
+    async def acquire(self) -> None: ...
+
+    def release(self) -> None: ...
 
 
 class _GateTimeout(Exception):

@@ -9,7 +9,7 @@ from tally.models.base import Base, Timestamp, utcnow
 
 
 class IngestProgress(Base):
-    """Rows read so far by a running ingestion (PostgreSQL deployments; removed when it ends).
+    """Rows read so far by a running ingestion, for readers in other processes (removed when it ends).
 
     Deliberately apart from ``data_source`` and without a foreign key: the load's COPY holds a
     key-share lock on its data_source row for every record it checks, and rewriting that row once a

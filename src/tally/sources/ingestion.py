@@ -14,9 +14,11 @@ source that is no longer `ingesting` is skipped, and a re-run starts from an emp
 
 On SQLite each step writes at most WRITE_STEP_ROWS rows. The writers of this process take turns
 with the load's steps at the write gate (tally.kit.db.SqliteWriteGate, arrival order), so one
-waits for at most the step before it. A writer of another process polls for the lock in SQLite's
-busy handler (sleeps of 1, 2, 5, ... 25 ms, later 50 and 100 ms): for it, each step leaves the lock
-free for LOCK_GAP_S, longer than the handler's early polls (bench/ingest/WRITERS.md).
+waits for at most the step before it; the embedded server runs its loads in a child process
+(tally.sources.child_process) whose steps take their turns at the server's gate too. A writer of
+any other process polls for the lock in SQLite's busy handler (sleeps of 1, 2, 5, ... 25 ms, later
+50 and 100 ms): for it, each step leaves the lock free for LOCK_GAP_S, longer than the handler's
+early polls (bench/ingest/WRITERS.md).
 
 Deleting a big source (purge_source) goes the same way on SQLite: the source is hidden first
 (deleted_at, status `deleting`), its records go in steps of DELETE_STEP_ROWS, its row last; a
@@ -93,11 +95,13 @@ _return_arrow_memory_promptly()
 # 20k, 5k slower. Parsing stays ahead of COPY at 10k.
 BATCH_ROWS = 10_000
 # SQLite steps: rows per write transaction, and the pause after each that lets other writers in.
-# 5k rows hold the lock ~0.1 s with record's three indexes; a 25 ms gap outlasts every poll
-# interval of a writer that has waited < 128 ms. On a starved machine a step holds the lock far
-# longer and waiters poll every 100 ms, so the gap is also at least LOCK_GAP_SHARE of the hold.
+# 5k rows held the lock ~0.1 s with record's three indexes (the embedded server's child load logs
+# its holds: sources.child_write_turns); 2k keep a login's or project create's wait for the step
+# before it at ~40 ms. A 25 ms gap outlasts every poll interval of a writer of another process
+# that has waited < 128 ms. On a starved machine a step holds the lock far longer and waiters poll
+# every 100 ms, so the gap is also at least LOCK_GAP_SHARE of the hold.
 # (`python -m bench.ingest.bench_writers`)
-WRITE_STEP_ROWS = 5_000
+WRITE_STEP_ROWS = 2_000
 LOCK_GAP_S = 0.025
 LOCK_GAP_SHARE = 0.25
 MAX_REPORTED_ERRORS = 100
@@ -662,9 +666,9 @@ def _warnings(load: _Load) -> list[str]:
 
 
 async def _report_progress(load: _Load, database: Database, project_id: int) -> None:
-    """Publish rows read: in this process always; in the database (for other processes) on
-    PostgreSQL, in a short transaction of its own. SQLite's single writer is busy with the load, so
-    there the in-process board is the only record — and the only reader is this same process."""
+    """Publish rows read: in this process, and in the database for other processes (the
+    embedded server runs its loads in a child process, tally.sources.child_process), in a short
+    transaction of its own (on SQLite, between two of the load's steps)."""
     progress_board.update(load.source_id, load.rows_read)
     now = time.monotonic()
     if now - load.last_progress < PROGRESS_INTERVAL_S:
@@ -672,11 +676,42 @@ async def _report_progress(load: _Load, database: Database, project_id: int) -> 
     load.last_progress = now
 
     async def publish(session: AsyncSession) -> None:
-        if not database.is_sqlite:
-            await DataSourceRepository(session).set_rows_done(load.source_id, load.rows_read)
+        await DataSourceRepository(session).set_rows_done(load.source_id, load.rows_read)
         invalidate_data_sources(session, project_id)
 
     await run_in_transaction(database, publish)
+
+
+async def fail_abandoned(
+    database: Database,
+    settings: Settings,
+    message: str,
+    *,
+    source_id: int | None = None,
+    append_id: int | None = None,
+) -> None:
+    """Mark a load whose process ended without finishing (killed: out of memory, a signal) as
+    failed with ``message``, undoing what it wrote, as a crash inside the load would have been.
+    Only a load still `ingesting` is touched."""
+    if append_id is not None:
+        append = await run_in_transaction(
+            database, lambda s: DataSourceRepository(s).get_append(append_id)
+        )
+        if append is None or append.status != DataSourceStatus.INGESTING:
+            return
+        source = await run_in_transaction(
+            database, lambda s: DataSourceRepository(s).get(append.data_source_id)
+        )
+        assert source is not None  # deleting a source waits for its append (SourceBusy)
+        await _fail_append(database, source.project_id, append, {"message": message})
+        append_path(settings, append_id).unlink(missing_ok=True)
+        return
+    assert source_id is not None
+    found = await run_in_transaction(database, lambda s: DataSourceRepository(s).get(source_id))
+    if found is None or found.status != DataSourceStatus.INGESTING:
+        return
+    await _fail(database, found.project_id, source_id, {"message": message})
+    upload_path(settings, source_id).unlink(missing_ok=True)
 
 
 async def _fail(

@@ -1,8 +1,6 @@
-"""Rows read so far by the ingestions running in this process.
-
-On SQLite progress is not written to the database (the IngestProgress upsert is PostgreSQL only);
-the embedded server is a single process, so an in-process board is where its readers find it. PostgreSQL deployments also store it on the row (see ingestion).
-"""
+"""Rows read so far by the ingestions running in this process (`tally ingest` shows its bar from
+it); every load also publishes its progress in the database (IngestProgress) for other processes:
+the embedded server loads in a child process (tally.sources.child_process)."""
 
 from __future__ import annotations
 

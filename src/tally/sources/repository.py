@@ -7,6 +7,7 @@ from typing import Any
 import pyarrow as pa
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.ingest.records import RECORD_COLUMNS
@@ -20,6 +21,7 @@ from tally.models import (
     Record,
     RecordSearch,
 )
+from tally.models.base import utcnow
 from tally.models.data_source import SOURCE_DELETING
 
 _LOAD_COLUMNS = ("data_source_id", *RECORD_COLUMNS)
@@ -47,8 +49,12 @@ class DataSourceRepository:
         return cut([(row[0], row[1]) for row in rows], cursor)
 
     async def live_rows(self, source_id: int) -> int | None:
-        progress = await self.session.get(IngestProgress, source_id)
-        return progress.rows_done if progress else None
+        # A query, not session.get: the identity map would answer a long-lived session's later
+        # calls with the value it first read.
+        statement = select(IngestProgress.rows_done).where(
+            IngestProgress.data_source_id == source_id
+        )
+        return await self.session.scalar(statement)
 
     async def get_in_project(self, project_id: int, source_id: int) -> DataSource | None:
         """The project's source, unless it was deleted (kept only for archived jobs)."""
@@ -95,12 +101,16 @@ class DataSourceRepository:
         await self._end_progress(source_id)
 
     async def set_rows_done(self, source_id: int, rows_done: int) -> None:
-        """Publish a running ingestion's progress (PostgreSQL; see IngestProgress for why apart)."""
-        statement = pg_insert(IngestProgress).values(data_source_id=source_id, rows_done=rows_done)
+        """Publish a running ingestion's progress (see IngestProgress for why apart)."""
+        postgresql = self.session.get_bind().dialect.name == "postgresql"
+        dialect_insert = pg_insert if postgresql else sqlite_insert
+        statement = dialect_insert(IngestProgress).values(
+            data_source_id=source_id, rows_done=rows_done
+        )
         await self.session.execute(
             statement.on_conflict_do_update(
                 index_elements=[IngestProgress.data_source_id],
-                set_={"rows_done": rows_done, "updated_at": func.now()},
+                set_={"rows_done": rows_done, "updated_at": utcnow()},
             )
         )
 

@@ -406,7 +406,7 @@ def _refuse_unsafe_delete(source_id: int, uses: list[JobUse]) -> None:
 
 def read_source(source: DataSource, live_rows: int | None = None) -> DataSourceRead:
     """The API view of a source. While it ingests, ``rows_done`` is the furthest progress known:
-    published in the database (PostgreSQL) or on this process's board (the embedded default)."""
+    published in the database, or on this process's board (a load this process runs)."""
     view = DataSourceRead.model_validate(source)
     if source.status in (DataSourceStatus.INGESTING, DataSourceStatus.APPENDING):
         known = [view.rows_done, live_rows or 0, progress_board.rows_done(source.id) or 0]
