@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import threading
 
+from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -50,3 +51,53 @@ async def test_logins_queue_for_the_password_threads_and_the_loop_keeps_answerin
         answers = await asyncio.gather(*logins)
         held.result()
     assert [answer.status_code for answer in answers] == [401] * PARALLEL_LOGINS
+
+
+async def test_logins_waiting_for_a_password_thread_hold_no_database_connection(
+    session: AsyncSession, test_settings: Settings, database_url: str
+) -> None:
+    """Two pooled connections, eight logins stuck behind a busy password thread: the other
+    requests still get a connection (before, each waiting login held one and they got 503)."""
+    user = await create_user(session)
+    await session.commit()
+    settings = test_settings.model_copy(
+        update={"password_threads": 1, "db_pool_size": 2, "db_max_overflow": 0}
+    )
+    small = Database(settings, url=database_url)
+    app = create_app(settings, database=small)
+    release = threading.Event()
+    try:
+        async with (
+            app.router.lifespan_context(app),
+            AsyncClient(transport=ASGITransport(app=app), base_url="http://tally.test") as http,
+        ):
+            held = app.state.passwords._executor.submit(release.wait)
+            try:
+                logins = [
+                    asyncio.create_task(
+                        http.post(
+                            "/api/v1/auth/login", json={"email": user.email, "password": "nope"}
+                        )
+                    )
+                    for _ in range(PARALLEL_LOGINS)
+                ]
+                # Ordering, not timing: one login checks (its thread busy), the others wait.
+                await asyncio.wait_for(_waiting_for_a_turn(app, PARALLEL_LOGINS - 1), 120)
+                for _ in range(3):
+                    listed = await http.get("/api/v1/projects", headers=user.headers)
+                    assert listed.status_code == 200, listed.text
+                assert small.pool.checkedout() <= 1
+                assert not any(login.done() for login in logins)
+            finally:
+                release.set()
+            answers = await asyncio.gather(*logins)
+            held.result()
+    finally:
+        await small.dispose()
+    assert [answer.status_code for answer in answers] == [401] * PARALLEL_LOGINS
+
+
+async def _waiting_for_a_turn(app: FastAPI, count: int) -> None:
+    turns = app.state.passwords.turn()
+    while len(turns._waiters or ()) < count:
+        await asyncio.sleep(0.01)

@@ -41,6 +41,15 @@ class PasswordPool:
 
     def __init__(self, threads: int) -> None:
         self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="password")
+        self._turns = asyncio.Semaphore(threads)
+
+    def turn(self) -> asyncio.Semaphore:
+        """``async with passwords.turn():`` around a sign-in's user lookup and its check: logins
+        beyond the pool's threads wait here, before their lookup takes a database connection.
+        Waiting for a thread with the lookup's connection held, a few slow checks a second (a
+        guessing flood, or argon2 on a starved CPU) held every pooled connection and every other
+        request got 503."""
+        return self._turns
 
     async def verify(self, password_hash: str | None, password: str) -> bool:
         """Whether ``password`` matches; with no hash (unknown user) a dummy hash is verified,

@@ -77,8 +77,9 @@ class UserService:
         """The active user with this email and password, or InvalidCredentials. The password is
         verified in every case (against a dummy hash for an unknown email), so the answer takes
         as long whether or not the account exists. The rule of API and web sign-in alike."""
-        user = await self.repository.get_by_email(email.strip().lower())
-        matches = await passwords.verify(user.password_hash if user else None, password)
+        async with passwords.turn():
+            user = await self.repository.get_by_email(email.strip().lower())
+            matches = await passwords.verify(user.password_hash if user else None, password)
         if user is None or not matches or not user.is_active:
             raise InvalidCredentials()
         return user
