@@ -58,6 +58,7 @@ from tally.matching.infer_models import (
     DateModel,
     TextMatch,
     amount_model,
+    anchored_date_model,
     best_text_match,
     date_model,
     joined_pairs,
@@ -249,6 +250,8 @@ def infer_rules(
     amount = amount_model(facts) if facts is not None else None
     amount = amount or _sign_only(ls, rs)
     dates = date_model(facts) if facts is not None else None
+    if dates is None:
+        dates = anchored_date_model(ls, rs, amount.sign)
     notes += [amount.note]
     if dates is not None:
         notes.append(dates.note)

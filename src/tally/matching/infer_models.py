@@ -28,6 +28,7 @@ from tally.money import format_units
 _CLOSE_PPM = 250_000
 _COVER = 0.99  # a tolerance covers this share of the close pairs
 MAX_WINDOW_DAYS = 60
+_MIN_ANCHORS = 20  # pairs of once-seen amounts a window is read from when no key pairs the sides
 # Differences of no pattern are kept when they are this small (exchange rates, rounding): a part
 # of a split differs by more.
 _SMALL_PPM = 20_000
@@ -221,7 +222,7 @@ def _round_units(units: int) -> int:
     return int(math.ceil(units / 100) * 100) if units else 0
 
 
-def date_model(facts: pl.DataFrame) -> DateModel | None:
+def date_model(facts: pl.DataFrame, pairs_name: str = "keyed pairs") -> DateModel | None:
     """The date fields whose gaps are tightest and the window holding 99 % of the gaps."""
     best: tuple[float, str, str, np.ndarray] | None = None
     for lf in DATE_FIELDS:
@@ -242,11 +243,33 @@ def date_model(facts: pl.DataFrame) -> DateModel | None:
     median = float(np.median(arr))
     fields = lf if lf == rf else f"{lf} (left) and {rf} (right)"
     note = (
-        f"{fields}: 99 % of {arr.size} keyed pairs within {window} days "
+        f"{fields}: 99 % of {arr.size} {pairs_name} within {window} days "
         f"(median lag {median:+.0f} days)"
     )
     before, after = float((arr < 0).mean()), float((arr > 0).mean())
     return DateModel(lf, rf, window, median, note, before, after)
+
+
+def anchored_date_model(left: pl.DataFrame, right: pl.DataFrame, sign: str) -> DateModel | None:
+    """The date window when no key pairs the sides: read off the anchors, each the only record of
+    its amount on its side paired with the only one of that amount on the other. An amount seen
+    once in each file is far more often one payment seen twice than a coincidence, so their lags
+    give the window an amount + date rule needs (without one, equal amounts months apart tie).
+    Fewer than ``_MIN_ANCHORS`` anchors: no window."""
+    factor = -1 if sign == "opposite" else 1
+    sides = []
+    for frame, prefix, times in ((left, "l", 1), (right, "r", factor)):
+        dates = [pl.col(f).alias(f"{prefix}_{f}") for f in DATE_FIELDS if f in frame.columns]
+        once = (
+            frame.filter(pl.col("amount") != 0)
+            .select((pl.col("amount") * times).alias("anchor"), *dates)
+            .filter(pl.len().over("anchor") == 1)
+        )
+        sides.append(once)
+    anchors = sides[0].join(sides[1], on="anchor")
+    if anchors.height < _MIN_ANCHORS:
+        return None
+    return date_model(anchors, "pairs of amounts found once on each side")
 
 
 def similarity(left: list[str | None], right: list[str | None], scorer: str) -> np.ndarray:

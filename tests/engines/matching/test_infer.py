@@ -403,3 +403,29 @@ def test_repeated_key_values_make_key_rules_ask_for_the_party() -> None:
     assert any("key rules also need counterparty" in note for note in inferred.notes)
     figures = _f1(left, right, truth, inferred.rule_set)
     assert figures.precision == 1.0 and figures.recall >= 0.95
+
+
+def test_without_a_key_the_date_window_is_read_off_amounts_seen_once_on_each_side() -> None:
+    """No field pairs the sides, and the same rent and subscriptions recur every month: the lag of
+    the payments whose amount occurs once on each side gives the window, so each month's rent
+    pairs with that month's debit instead of tying with the eleven others."""
+    p = Pairs(seed=11)
+    recurring = [120_000_00, 4_990_0, 89_00_00, 15_50_00, 310_00_00]  # in units of 1/10,000
+    for month in range(12):
+        for n, amount in enumerate(recurring):
+            day = month * 30 + 3 + n
+            p.pair(p.invoice(None, -amount, day), p.payment(-amount, day + month % 3))
+    for n in range(140):
+        day = int(p.rng.integers(0, 360))
+        amount = p.amount()
+        p.pair(p.invoice(None, amount, day), p.payment(amount, day + n % 3))
+    left, right, truth = p.frames()
+
+    inferred = infer_rules(left, right)
+    fallback = inferred.rule_set.rules[-1]
+    window = fallback.date_condition
+    assert window is not None and 2 <= window.window_days <= 3, fallback
+    assert any("found once on each side" in note for note in inferred.notes)
+    result = reconcile(left, right, inferred.rule_set)
+    figures = precision_recall(result, truth, statuses=("auto",))
+    assert figures.precision == 1.0 and figures.recall >= 0.95, figures
