@@ -62,6 +62,7 @@ from tally.matching.infer_models import (
     best_text_match,
     date_model,
     joined_pairs,
+    similar_text,
 )
 from tally.matching.infer_periodic import key_date, periodic_key
 from tally.matching.infer_sample import (
@@ -394,13 +395,7 @@ def _with(
 
 
 def _party_condition(text: TextMatch) -> FuzzyCondition:
-    return FuzzyCondition(
-        field=text.left_field,
-        right_field=text.right_field if text.right_field != text.left_field else None,
-        threshold=text.floor,
-        scorer="token_set_ratio",
-        weight=0.5,
-    )
+    return similar_text(text.left_field, text.right_field, text.floor, weight=0.5)
 
 
 def _candidates(
@@ -695,14 +690,7 @@ def _amount_date_rule(
     if dates is not None:
         conds.append(dates.condition())
     if text is not None:
-        conds.append(
-            FuzzyCondition(
-                field=text.left_field,
-                right_field=text.right_field if text.right_field != text.left_field else None,
-                threshold=text.threshold,
-                scorer="token_set_ratio",
-            )
-        )
+        conds.append(similar_text(text.left_field, text.right_field, text.threshold))
     return Rule(name=name, conditions=_with(conds, currency), auto=0.95)
 
 

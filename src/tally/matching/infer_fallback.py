@@ -34,13 +34,13 @@ from tally.matching.infer_models import (
     AmountModel,
     DateModel,
     keyed_similarities,
+    similar_text,
 )
 from tally.matching.rules import (
     PPM,
     AmountCondition,
     Condition,
     EqualsCondition,
-    FuzzyCondition,
     Rule,
 )
 from tally.money import format_units, to_units
@@ -57,7 +57,6 @@ _CENT = to_units("0.01")
 _THRESHOLDS = (95.0, 90.0, 85.0, 80.0, 75.0, 70.0, 65.0, 60.0)
 _TEXT_TRUE = 0.95
 _TEXT_CHANCE = 0.5
-_TEXT_NORMALISERS = ("case", "punctuation")
 _ONE_WAY = 0.01  # share of keyed pairs whose lag runs the other way, for a one-way window
 
 
@@ -208,15 +207,7 @@ def fallback_rule(
         conds.append(dates.condition().model_copy(update={"direction": lag_direction(dates)}))
         parts.append(f"date within {dates.window_days} days")
     if text is not None:
-        conds.append(
-            FuzzyCondition(
-                field=text.left_field,
-                right_field=text.right_field if text.right_field != text.left_field else None,
-                threshold=text.threshold,
-                scorer="token_set_ratio",
-                normalisers=_TEXT_NORMALISERS,
-            )
-        )
+        conds.append(similar_text(text.left_field, text.right_field, text.threshold))
         parts.append(text.note)
     if currency is not None:
         conds.append(currency)

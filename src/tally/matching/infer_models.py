@@ -19,7 +19,13 @@ from rapidfuzz import process as rf_process
 
 from tally.matching.fields import ROW, normalise
 from tally.matching.infer_keys import plain_field
-from tally.matching.rules import DATE_FIELDS, EXTRA_PREFIX, AmountCondition, DateCondition
+from tally.matching.rules import (
+    DATE_FIELDS,
+    EXTRA_PREFIX,
+    AmountCondition,
+    DateCondition,
+    FuzzyCondition,
+)
 from tally.money import format_units
 
 # Keyed pairs within 25 % are payments of the whole amount (a fee can be a large share of a
@@ -270,6 +276,20 @@ def anchored_date_model(left: pl.DataFrame, right: pl.DataFrame, sign: str) -> D
     if anchors.height < _MIN_ANCHORS:
         return None
     return date_model(anchors, "pairs of amounts found once on each side")
+
+
+def similar_text(
+    left_field: str, right_field: str, threshold: float, *, weight: float = 1.0
+) -> FuzzyCondition:
+    """The two text fields' token-set similarity at or above ``threshold`` (one field named once
+    when both sides use it)."""
+    return FuzzyCondition(
+        field=left_field,
+        right_field=right_field if right_field != left_field else None,
+        threshold=threshold,
+        scorer="token_set_ratio",
+        weight=weight,
+    )
 
 
 def similarity(left: list[str | None], right: list[str | None], scorer: str) -> np.ndarray:
