@@ -312,7 +312,10 @@ def other_results(root: Path) -> Section:
     lines = ["| stored result | command | taken | runs |", "|---|---|---|---|"]
     for path in sorted(root.rglob("*.json")):
         relative = path.relative_to(root).as_posix()
-        if relative in read or "corpus" in relative or relative.endswith("_expected.json"):
+        # bench/data/ holds generated cases (inputs, ignored by git), never results.
+        if relative.startswith("data/") or relative in read or "corpus" in relative:
+            continue
+        if relative.endswith("_expected.json"):
             continue
         data = load(path)
         if data is None:

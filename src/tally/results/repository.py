@@ -439,6 +439,15 @@ class ResultRepository:
     async def count_records(self, job: ReconciliationJob, query: RecordQuery) -> int:
         if unmatched_indexed(job, query):
             inner = self._unmatched_keys(job, query).subquery()
+        elif (
+            query.tab is RecordTab.DUPLICATES
+            and not query.q
+            and amount_filter(Record.amount, query) is None
+        ):
+            # Unfiltered, the tab is the job's duplicate rows alone: counted on their index,
+            # never by joining every record of the sources (a hash join over them whole).
+            duplicates = select(RecordDuplicate.record_id).where(RecordDuplicate.job_id == job.id)
+            inner = duplicates.subquery()
         else:
             inner = self._record_filter(job, query).with_only_columns(Record.id).subquery()
         return int(await self.session.scalar(select(func.count()).select_from(inner)) or 0)

@@ -252,7 +252,7 @@ async def _write_in_steps(
     async for batch in batches:
         for offset in range(0, batch.num_rows, WRITE_STEP_ROWS):
             step = batch.slice(offset, WRITE_STEP_ROWS)
-            written += await gaps.step(run_in_transaction(database, _step_loader(source_id, step)))
+            written += await gaps.step(database, _step_loader(source_id, step))
     return written
 
 
@@ -265,13 +265,15 @@ class _LockGaps:
         self.last_commit = 0.0
         self.gap = 0.0
 
-    async def step(self, work: Awaitable[T]) -> T:
+    async def step(self, database: Database, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+        """``work`` in a transaction of its own once the gap after the last one has passed (the
+        transaction begins only then: a step cancelled during its gap never started)."""
         pause = self.gap - (time.monotonic() - self.last_commit)
         if pause > 0:
             await asyncio.sleep(pause)
         started = time.monotonic()
         try:
-            return await work
+            return await run_in_transaction(database, work)
         finally:
             self.last_commit = time.monotonic()
             self.gap = max(LOCK_GAP_S, LOCK_GAP_SHARE * (self.last_commit - started))
@@ -329,7 +331,7 @@ async def delete_records_in_steps(
     def delete_some(session: AsyncSession) -> Awaitable[int]:
         return DataSourceRepository(session).delete_some_records(source_id, DELETE_STEP_ROWS)
 
-    while await gaps.step(run_in_transaction(database, delete_some)):
+    while await gaps.step(database, delete_some):
         if after_step is not None:
             await after_step()
 
