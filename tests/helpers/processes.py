@@ -115,7 +115,11 @@ class TallyServer:
             stdout=self._log,
             stderr=subprocess.STDOUT,
         )
-        self._wait_until_up(startup_timeout)
+        try:
+            self._wait_until_up(startup_timeout)
+        except BaseException:
+            self.stop()  # one that never answered is not left running behind the test
+            raise
 
     def _wait_until_up(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
