@@ -9,14 +9,18 @@ from __future__ import annotations
 import asyncio
 import threading
 
+from argon2 import PasswordHasher
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.app import create_app
 from tally.config import Settings
 from tally.kit.db import Database
-from tests.helpers.users import create_user
+from tally.kit.security import needs_rehash, verify_password
+from tally.models import User
+from tests.helpers.users import DEFAULT_PASSWORD, create_user
 
 PARALLEL_LOGINS = 8
 
@@ -101,3 +105,39 @@ async def _waiting_for_a_turn(app: FastAPI, count: int) -> None:
     turns = app.state.passwords.turn()
     while len(turns._waiters or ()) < count:
         await asyncio.sleep(0.01)
+
+
+async def test_a_hash_made_under_older_parameters_is_replaced_at_sign_in(
+    db: Database, session: AsyncSession, test_settings: Settings
+) -> None:
+    """A password hashed before today's argon2 parameters still signs in, and leaves with a hash
+    of today's parameters (the next sign-in costs what every other does)."""
+    user = await create_user(session)
+    older = PasswordHasher(time_cost=3, memory_cost=65_536, parallelism=4)
+    await session.execute(
+        update(User).where(User.id == user.id).values(password_hash=older.hash(DEFAULT_PASSWORD))
+    )
+    await session.commit()
+    app = create_app(test_settings, database=db)
+    async with (
+        app.router.lifespan_context(app),
+        AsyncClient(transport=ASGITransport(app=app), base_url="http://tally.test") as http,
+    ):
+        wrong = await http.post(
+            "/api/v1/auth/login", json={"email": user.email, "password": "not it"}
+        )
+        assert wrong.status_code == 401
+        assert needs_rehash(await _stored_hash(db, user.id))  # a failed sign-in changes nothing
+        signed_in = await http.post(
+            "/api/v1/auth/login", json={"email": user.email, "password": DEFAULT_PASSWORD}
+        )
+        assert signed_in.status_code == 200, signed_in.text
+    renewed = await _stored_hash(db, user.id)
+    assert not needs_rehash(renewed) and verify_password(renewed, DEFAULT_PASSWORD)
+
+
+async def _stored_hash(db: Database, user_id: int) -> str:
+    async with db.sessionmaker() as session:
+        found = await session.scalar(select(User.password_hash).where(User.id == user_id))
+    assert found is not None
+    return found

@@ -11,7 +11,12 @@ from functools import cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-_hasher = PasswordHasher()
+# argon2id at one of the configurations OWASP's Password Storage Cheat Sheet gives as equivalent
+# (m=46 MiB, t=1, p=1): ~70 ms of one core. argon2-cffi's default (m=64 MiB, t=3, p=4) took
+# ~130 ms in four threads, and on a 2-core server loading a 10M-row file beside it, sign-in's
+# p99 rose to 345 ms (bench/ingest/WRITERS_10M_SQLITE_CHILD.md). Hashes made under other
+# parameters still verify (each hash names its own) and are replaced at the next sign-in.
+_hasher = PasswordHasher(time_cost=1, memory_cost=47_104, parallelism=1)
 TOKEN_PREFIX = "tly_"  # noqa: S105 - a public prefix that makes leaked tokens greppable
 
 
@@ -24,6 +29,11 @@ def verify_password(password_hash: str, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    """Whether the hash was made under other parameters than today's (replace it at sign-in)."""
+    return _hasher.check_needs_rehash(password_hash)
 
 
 @cache

@@ -22,11 +22,9 @@ found hold for the whole sources.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import math
 import time
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -39,32 +37,33 @@ from tally.matching.conditions import EDGE_SCORE, block_spec, work_frames
 from tally.matching.engine import reconcile
 from tally.matching.fields import ROW, prepare_side
 from tally.matching.infer_batches import batch_candidates
+from tally.matching.infer_candidates import (
+    Candidate,
+    amount_date_rule,
+    candidate_rules,
+    inserted,
+    party_condition,
+)
 from tally.matching.infer_duplicates import duplicate_fields, duplicate_note
 from tally.matching.infer_fallback import fallback_candidates
-from tally.matching.infer_identity import Proposal, identity_decoy, identity_proposals
+from tally.matching.infer_identity import identity_decoy, identity_proposals
 from tally.matching.infer_keys import (
-    KEY_NORMALISERS,
-    KeyChoice,
     SecondKey,
     chance_similarity,
     choose_key,
     key_rule_set,
     key_values,
-    slug,
     text_fields,
 )
 from tally.matching.infer_models import (
     AmountModel,
-    DateModel,
-    TextMatch,
     amount_model,
     anchored_date_model,
     best_text_match,
     date_model,
     joined_pairs,
-    similar_text,
 )
-from tally.matching.infer_periodic import key_date, periodic_key
+from tally.matching.infer_periodic import periodic_key
 from tally.matching.infer_sample import (
     holding,
     left_keys,
@@ -77,7 +76,6 @@ from tally.matching.result import ReconcileResult
 from tally.matching.rules import (
     AmountCondition,
     Cardinality,
-    Condition,
     DateCondition,
     DerivedField,
     EqualsCondition,
@@ -93,8 +91,6 @@ INFERRED_AUTHOR = "inferred from data"
 _SAMPLE_SEARCH_BUDGET = 200_000
 _REPEATED = 0.02  # share of repeated left key values above which key rules need the party
 _PARTY_AGREES = 0.9  # share of keyed pairs whose parties are similar for key rules to ask it
-_MIN_GROUPS = 5  # key groups (splits, batches) needed to set the tolerance of sums
-_DEFAULT_GROUP_SIZE, _MAX_GROUP_SIZE = 5, 10  # Rule.max_group_size: its default and its limit
 
 
 @dataclass(frozen=True)
@@ -178,20 +174,6 @@ class InferredRules:
 
 
 @dataclass
-class _Candidate:
-    rule: Rule
-    derived: tuple[DerivedField, ...] = ()
-    note: str = ""
-    margin: float | None = None
-    group: str = ""  # candidates of one group compete: the first kept wins
-    key_group: bool = False  # sums within one value of the inferred key
-    identified: bool = False  # its fields identify pairs: the decoy shuffles them, not amounts
-    # Builds the rule (and its note) from the records still open when it is tried: a tolerance
-    # read off what the rules before it left (None: not tried).
-    build: Callable[[pl.DataFrame, pl.DataFrame], tuple[Rule, str] | None] | None = None
-
-
-@dataclass
 class _State:
     left: pl.DataFrame
     right: pl.DataFrame
@@ -269,7 +251,7 @@ def infer_rules(
     currency = _currency_condition(facts)
     # Tried last, on what every other rule left open (records without a key).
     fallbacks = [
-        _Candidate(rule, key.derived if key else (), note, group="amount_fee")
+        Candidate(rule, key.derived if key else (), note, group="amount_fee")
         for rule, note in fallback_candidates(
             facts, (lf, rf), amount, dates, currency, limits.seed, key.condition if key else None
         )
@@ -282,17 +264,17 @@ def infer_rules(
     if held is not None and text is not None:
         repeated = repeated_share(held)
         if text.true_share >= _PARTY_AGREES or repeated > _REPEATED:
-            party = _party_condition(text)
+            party = party_condition(text)
             notes.append(
                 f"key rules also need {text.left_field} and {text.right_field} at least "
                 f"{text.floor:.0f} similar ({repeated:.1%} of the left key values repeat)"
             )
     state = _State(ls, rs, limits, total=ls.height + rs.height)
     threshold = chance_similarity(ls, rs, key, limits.seed) if key is not None else 0.0
-    candidates = _candidates(key, amount, dates, text, currency, threshold, party, period)
+    candidates = candidate_rules(key, amount, dates, text, currency, threshold, party, period)
     rules = {c.rule.name: c.rule for c in candidates}
     if facts is not None and key is not None and "key" in rules:
-        candidates = _inserted(
+        candidates = inserted(
             candidates,
             identity_proposals(
                 rules["key"], rules.get("second_key"), facts, key, text if party else None,
@@ -305,7 +287,7 @@ def infer_rules(
         # an open block (or, of blocks of one open record each side, a handful of decoy
         # candidates), which it overstates.
         candidates += [
-            _Candidate(rule, derived, key_group=True, build=build)
+            Candidate(rule, derived, key_group=True, build=build)
             for rule, derived, build in batch_candidates(
                 facts, fields, amount.sign, dates, limits.seed
             )
@@ -314,7 +296,7 @@ def infer_rules(
     for candidate in candidates + fallbacks:
         _try(state, candidate)
     if not state.rules:  # nothing reliable: still a runnable set, every match a suggestion
-        fallback = _amount_date_rule("amount_date", amount.condition(), dates, None, currency)
+        fallback = amount_date_rule("amount_date", amount.condition(), dates, None, currency)
         state.rules.append(fallback.model_copy(update={"auto": 1.0}))
         state.evidence.append(
             RuleEvidence(
@@ -388,313 +370,7 @@ def _currency_condition(facts: pl.DataFrame | None) -> EqualsCondition | None:
     return EqualsCondition(field="currency", normalisers=("case",), weight=0.5)
 
 
-def _with(
-    conditions: list[Condition], more: EqualsCondition | FuzzyCondition | None
-) -> list[Condition]:
-    return [*conditions, more] if more is not None else conditions
-
-
-def _party_condition(text: TextMatch) -> FuzzyCondition:
-    return similar_text(text.left_field, text.right_field, text.floor, weight=0.5)
-
-
-def _candidates(
-    key: KeyChoice | None,
-    amount: AmountModel,
-    dates: DateModel | None,
-    text: TextMatch | None,
-    currency: EqualsCondition | None,
-    fuzzy_threshold: float,
-    party: FuzzyCondition | None = None,
-    period: int | None = None,
-) -> list[_Candidate]:
-    out: list[_Candidate] = []
-    if key is not None:
-        # With repeated key values, the key identifies a record only together with its party.
-        keyed = _with(_with([], currency), party)
-        margin = (
-            key.best.records / key.runner_up.records
-            if key.runner_up and key.runner_up.records
-            else None
-        )
-        conds: list[Condition] = [key.condition.model_copy(update={"weight": 2.0})]
-        conds.append(amount.condition())
-        if dates is not None:
-            conds.append(key_date(dates, period))
-        # Exact sums first (a split's parts add up to the cent); with the fee tolerance after,
-        # on what exact sums left open (parts each with a fee deducted).
-        sums = amount_model(key.groups, sums=True) if key.groups.height >= _MIN_GROUPS else None
-        if sums is not None:  # the sums' own tolerance, with the pairs' sign convention
-            sums = _sums_model(sums, amount)
-        retried: list[_Candidate] = []
-        for tolerance in reversed(_tolerances(sums or amount)):
-            exact = tolerance.abs_units == tolerance.pct_ppm == 0
-            group_conds: list[Condition] = [key.condition, tolerance]
-            if dates is not None:  # instalments of one key may come weeks apart: only scored
-                group_conds.append(key_date(dates, period))
-            for cardinality, what in (
-                (Cardinality.ONE_TO_MANY, "one left record paid by several right records"),
-                (Cardinality.MANY_TO_ONE, "several left records paid by one right record"),
-            ):
-                name = f"key_{cardinality.value}" + ("" if exact else "_fee")
-                out.append(
-                    _Candidate(
-                        Rule(
-                            name=name,
-                            conditions=[*group_conds, *keyed],
-                            cardinality=cardinality,
-                            max_group_size=_group_size(key),
-                        ),
-                        key.derived,
-                        key_group=True,
-                        note=f"{what}, quoting the same key; sums "
-                        + ("equal" if exact else "within the amount tolerance"),
-                        group=name,
-                    )
-                )
-                if not exact:
-                    retried.append(dataclasses.replace(out[-1]))
-        out.append(
-            _Candidate(
-                Rule(name="key", conditions=[*conds, *keyed]),
-                key.derived,
-                f"{key.note}; {amount.note}",
-                margin,
-            )
-        )
-        # Sums within a tolerance are tried again once the key has settled whole payments: a
-        # sale and its refund or chargeback quoting one order are a block of several records
-        # too, where chance sums of the decoy count against the rule though no true sum of
-        # them exists. Without them the blocks left are the splits' and batches' own.
-        out += retried
-        if key.second is not None:
-            second: list[Condition] = [
-                key.second.condition.model_copy(update={"weight": 2.0}),
-                amount.condition(),
-            ]
-            if dates is not None:
-                second.append(key_date(dates, period))
-            out.append(
-                _Candidate(
-                    Rule(name="second_key", conditions=[*second, *keyed]),
-                    key.second.derived,
-                    f"{key.second.note}; {amount.note}",
-                )
-            )
-        out += _fuzzy_key(key, amount, dates, currency, fuzzy_threshold)
-        out += _prefix_groups(key, amount, dates, currency)
-    if text is not None:
-        out += _text_groups(text, amount, dates, currency)
-    for tolerance in _tolerances(amount):
-        out.append(
-            _Candidate(
-                _amount_date_rule("amount_date_text", tolerance, dates, text, currency),
-                note=(
-                    "exact amount"
-                    if tolerance.abs_units == tolerance.pct_ppm == 0
-                    else "amount within the tolerance"
-                )
-                + " and date window"
-                + (f", {text.left_field}/{text.right_field} similar" if text else ""),
-                group="amount_date",
-            )
-        )
-    return out
-
-
-def _inserted(candidates: list[_Candidate], proposals: list[Proposal]) -> list[_Candidate]:
-    """The candidates with each proposal (:mod:`tally.matching.infer_identity`) right after
-    the candidate it follows, in the proposals' order."""
-    out = list(candidates)
-    for p in reversed(proposals):  # each inserted first after its anchor: keeps their order
-        at = [c.rule.name for c in out].index(p.after)
-        out.insert(at + 1, _Candidate(p.rule, p.derived, p.note, identified=p.identified))
-    return out
-
-
-def _sums_model(sums: AmountModel, pairs: AmountModel) -> AmountModel:
-    """The key groups' tolerance, with the pairs' sign convention and at least their percentage
-    fee: parts of a split each pay the fee a whole payment pays, while the groups the sums were
-    read from are those whose totals agree within the key's 10 %, so a larger fee never shows
-    in them."""
-    return dataclasses.replace(sums, sign=pairs.sign, pct_ppm=max(sums.pct_ppm, pairs.pct_ppm))
-
-
-def _group_size(key: KeyChoice) -> int:
-    """The most records sharing one key value (a batch of nine invoices, a payout of eight
-    charges and a refund), within what a rule allows: key blocks are small, so large groups
-    cost little to search."""
-    largest = key.fan_out
-    if key.groups.height:
-        largest = max(largest, int(key.groups["size"].max()))  # type: ignore[arg-type]
-    return min(max(largest, _DEFAULT_GROUP_SIZE), _MAX_GROUP_SIZE)
-
-
-def _sum_condition(amount: AmountModel) -> AmountCondition:
-    """Sums must be exact when most single payments are: a tolerance widens every subset sum
-    search and lets chance combinations through."""
-    if amount.exact_share >= 0.5:
-        return AmountCondition(sign="opposite" if amount.sign == "opposite" else "same")
-    return amount.condition()
-
-
-def _fuzzy_key(
-    key: KeyChoice,
-    amount: AmountModel,
-    dates: DateModel | None,
-    currency: EqualsCondition | None,
-    threshold: float,
-) -> list[_Candidate]:
-    """The key with typos: amount and date window, key texts similar (not equal). Neighbouring
-    numbers are as similar as typos, so amounts decide: the fee tolerance first, else exact."""
-    return [
-        _fuzzy_key_with(key, tolerance, dates, currency, threshold)
-        for tolerance in _tolerances(amount)
-    ]
-
-
-def _tolerances(amount: AmountModel) -> list[AmountCondition]:
-    """The amount model's condition, then (when it has a tolerance) exact amounts."""
-    model = amount.condition()
-    exact = AmountCondition(sign=model.sign)
-    return [model, exact] if model.abs_units or model.pct_ppm else [exact]
-
-
-def _fuzzy_key_with(
-    key: KeyChoice,
-    amount: AmountCondition,
-    dates: DateModel | None,
-    currency: EqualsCondition | None,
-    threshold: float,
-) -> _Candidate:
-    cond = key.condition
-    conds: list[Condition] = [
-        amount,
-        FuzzyCondition(
-            field=cond.field,
-            right_field=cond.right_field,
-            scorer="ratio",
-            threshold=threshold,
-            normalisers=KEY_NORMALISERS,
-            weight=2.0,
-        ),
-    ]
-    if dates is not None:
-        conds.append(dates.condition())
-    return _Candidate(
-        Rule(name="fuzzy_key", conditions=_with(conds, currency), auto=0.85),
-        key.derived,
-        note=f"the key written with a typo (at least {threshold:.0f} % similar; 1 % of unrelated "
-        "keys are more), "
-        + ("same amount" if amount.abs_units == amount.pct_ppm == 0 else "amount tolerance")
-        + " and date window",
-        group="fuzzy_key",
-    )
-
-
-def _prefix_groups(
-    key: KeyChoice,
-    amount: AmountModel,
-    dates: DateModel | None,
-    currency: EqualsCondition | None,
-) -> list[_Candidate]:
-    """Batches of consecutive keys (one transfer quoting the first invoice, "ff"): blocked on
-    the key without its last digit(s), so a batch's members share a block of 10 or 100. Both
-    are tried: the coarser block finds the batches crossing a boundary of the finer one."""
-    out = []
-    for dropped in (1, 2):
-        derived = []
-        names = []
-        for side, name in (("left", key.condition.field), ("right", key.condition.other_field)):
-            source, pattern = _prefix_source(key, name, dropped)
-            prefix = DerivedField(
-                name=f"{side}_key_prefix{dropped}",
-                source=source,
-                pattern=pattern,
-                normalisers=KEY_NORMALISERS,
-                multiple=True,
-            )
-            derived.append(prefix)
-            names.append(prefix.name)
-        conds: list[Condition] = [
-            EqualsCondition(field=names[0], right_field=names[1], normalisers=KEY_NORMALISERS),
-            _sum_condition(amount),
-        ]
-        if dates is not None:
-            conds.append(dates.condition())
-        for cardinality in (Cardinality.MANY_TO_ONE, Cardinality.ONE_TO_MANY):
-            out.append(
-                _Candidate(
-                    Rule(
-                        name=f"key_prefix{dropped}_{cardinality.value}",
-                        conditions=_with(conds, currency),
-                        cardinality=cardinality,
-                    ),
-                    tuple(derived),
-                    note=f"consecutive keys (equal but for the last {dropped} digit"
-                    f"{'s' if dropped > 1 else ''}) summed",
-                )
-            )
-    return out
-
-
-def _prefix_source(key: KeyChoice, name: str, dropped: int) -> tuple[str, str]:
-    """The text a key field is read from and the regex of its tokens less their last
-    ``dropped`` digits."""
-    derived = next((d for d in key.derived if d.name == name), None)
-    if derived is not None:
-        return derived.source, key.shapes[name].pattern(drop_digits=dropped)
-    return name, rf"(?i)(?P<value>.*\d)\d{{{dropped}}}\b"
-
-
-def _text_groups(
-    text: TextMatch,
-    amount: AmountModel,
-    dates: DateModel | None,
-    currency: EqualsCondition | None,
-) -> list[_Candidate]:
-    """Batches summed per counterparty (when its text is equal on both sides) and date window."""
-    if dates is None:
-        return []
-    conds: list[Condition] = [
-        EqualsCondition(
-            field=text.left_field,
-            right_field=text.right_field if text.right_field != text.left_field else None,
-            normalisers=("case", "whitespace", "punctuation"),
-        ),
-        _sum_condition(amount),
-        dates.condition(),
-    ]
-    return [
-        _Candidate(
-            Rule(
-                name=f"{slug(text.left_field)}_{cardinality.value}",
-                conditions=_with(conds, currency),
-                cardinality=cardinality,
-            ),
-            note=f"several records of one {text.left_field} summed within the date window",
-            group=f"text_{cardinality.value}",
-        )
-        for cardinality in (Cardinality.MANY_TO_ONE, Cardinality.ONE_TO_MANY)
-    ]
-
-
-def _amount_date_rule(
-    name: str,
-    amount: AmountCondition,
-    dates: DateModel | None,
-    text: TextMatch | None,
-    currency: EqualsCondition | None,
-) -> Rule:
-    conds: list[Condition] = [amount]
-    if dates is not None:
-        conds.append(dates.condition())
-    if text is not None:
-        conds.append(similar_text(text.left_field, text.right_field, text.threshold))
-    return Rule(name=name, conditions=_with(conds, currency), auto=0.95)
-
-
-def _try(state: _State, candidate: _Candidate) -> None:
+def _try(state: _State, candidate: Candidate) -> None:
     """Run the candidate on what the kept rules left open; keep it if it matches enough records
     with a high estimated precision."""
     if candidate.group and candidate.group in state.kept_groups:

@@ -11,7 +11,13 @@ from tally.cache import invalidate_token, invalidate_users
 from tally.cache.http import require_current
 from tally.kit.errors import Conflict, Forbidden, NotAuthenticated, NotFound
 from tally.kit.pagination import Cursor, Page, Paging
-from tally.kit.security import PasswordPool, hash_password, new_token, token_digest
+from tally.kit.security import (
+    PasswordPool,
+    hash_password,
+    needs_rehash,
+    new_token,
+    token_digest,
+)
 from tally.models import ApiToken, User, UserRole
 from tally.users.repository import UserRepository
 from tally.users.schemas import TokenResponse, UserCreate, UserRead, UserUpdate
@@ -82,6 +88,9 @@ class UserService:
             matches = await passwords.verify(user.password_hash if user else None, password)
         if user is None or not matches or not user.is_active:
             raise InvalidCredentials()
+        if needs_rehash(user.password_hash):
+            # The password is at hand only now: its hash takes today's parameters.
+            user.password_hash = await passwords.hash(password)
         return user
 
     async def issue_token(self, user: User, *, token_ttl: timedelta) -> TokenResponse:
