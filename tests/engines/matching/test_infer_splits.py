@@ -9,7 +9,8 @@ import polars as pl
 
 from tally.matching import reconcile
 from tally.matching.backtest import precision_recall
-from tally.matching.infer import InferenceLimits, _sums_model, infer_rules
+from tally.matching.infer import InferenceLimits, infer_rules
+from tally.matching.infer_candidates import _sums_model
 from tally.matching.infer_models import AmountModel
 
 from .helpers import records
