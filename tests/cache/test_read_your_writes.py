@@ -7,12 +7,12 @@ each answer is compared with the database itself (the oracle), read afresh.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi import FastAPI
 from httpx import AsyncClient
 from hypothesis import HealthCheck, given, settings
@@ -183,17 +183,11 @@ async def _token_user(session: AsyncSession, headers: dict[str, str]) -> User | 
 
 @pytest.fixture
 def cheap_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
-    """argon2 would dominate this test (users are created and log in at every example)."""
-
-    def hash_password(password: str) -> str:
-        return hashlib.sha256(password.encode()).hexdigest()
-
-    def verify_password(stored: str, password: str) -> bool:
-        return stored == hash_password(password)
-
-    monkeypatch.setattr("tally.users.service.hash_password", hash_password)
-    monkeypatch.setattr("tally.kit.security.hash_password", hash_password)
-    monkeypatch.setattr("tally.kit.security.verify_password", verify_password)
+    """argon2 at its production cost would dominate this test (users are created and log in at
+    every example): the same argon2id code runs with the smallest parameters."""
+    monkeypatch.setattr(
+        "tally.kit.security._hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    )
 
 
 @settings(

@@ -313,7 +313,9 @@ def test_huge_line_is_refused_with_bounded_reading() -> None:
     stream = _Endless(b"Date,Amount,Description\n2024-01-01,1,")
     with pytest.raises(LineTooLongError):
         list(parse_csv(stream, BASIC, block_size=1 << 20))
-    assert stream.served <= 32 << 20  # the head and some blocks, never the whole (endless) line
+    # The head and the blocks pyarrow reads ahead (how many depends on the machine's thread
+    # pools: 36 one-MiB blocks were seen on an 8-core machine), never the whole endless line.
+    assert stream.served <= 128 << 20
     with pytest.raises(LineTooLongError):
         list(parse_csv(_Endless(b""), BASIC))
 
