@@ -32,6 +32,7 @@ import psycopg
 
 from bench._common import load_average, peak_rss_mb, plain_url, run_json_child, scratch_database
 from bench.results_pages import _seed_sql
+from tally.audit.service import AuditService
 from tally.config import Settings
 from tally.kit.bulk import copy_out_blocks
 from tally.kit.db import Database
@@ -194,10 +195,11 @@ async def _xlsx_child(url: str) -> dict[str, Any]:
             job = await session.get(ReconciliationJob, 1)
             assert job is not None
             quality = await QualityService(session).quality_of(job)
+            head = await AuditService(session).export_head(job.project_id)
             idle = peak_rss_mb()
             started, cpu = time.perf_counter(), time.process_time()
             path = await export.write_xlsx(
-                session, job, export.ALL_TABS, export.ExportFilter(), quality
+                session, job, export.ALL_TABS, export.ExportFilter(), quality, head
             )
             seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     finally:

@@ -142,7 +142,14 @@ def test_sources_and_jobs(cli_env: tuple[dict[str, str], str], tmp_path: Path) -
     lines = csv_file.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith("tab,match_id,status")
     assert len(lines) - 1 == 176 + 180  # one row per record (no duplicates in the demo files)
-    assert "Quality" in " ".join(load_workbook(xlsx_file, read_only=True).sheetnames)
+    workbook = load_workbook(xlsx_file, read_only=True)
+    assert "Quality" in workbook.sheetnames
+    # The saved copies carry the audit chain head, and the chain still holds it.
+    sheet_head = dict(workbook["Audit"].iter_rows(values_only=True))["audit chain head"]
+    file_head = (tmp_path / "out.csv.audit-head").read_text().splitlines()[0]
+    assert sheet_head == file_head and f"--head {file_head}" in exported.stderr
+    verify = ("audit", "verify", "--project", project, "--head", file_head)
+    assert _exit_code(*verify, env=env) == 0
     assert _exit_code("job", "export", "999", "--project", project, "-o", "x.csv", env=env) == 3
 
     queued = _json(*reconcile, "--rules", str(rules), env=env)

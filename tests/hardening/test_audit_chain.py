@@ -4,9 +4,11 @@ reordering rows directly in the database breaks it, and verification names the f
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from httpx import AsyncClient
+from openpyxl import load_workbook
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -154,6 +156,12 @@ async def test_admin_api_and_export_head(
     assert export.status_code == 200
     seq, _, digest = export.headers["x-tally-audit-head"].partition(":")
     assert int(seq) >= 1 and len(digest) == 64
+    # A saved workbook carries the head itself (the header is gone once the file is saved).
+    workbook = await client.get(world.url("/export?format=xlsx"), headers=world.owner.headers)
+    sheet = load_workbook(io.BytesIO(workbook.content), read_only=True)["Audit"]
+    carried = dict(sheet.iter_rows(values_only=True))
+    assert carried["audit chain head"] == f"{seq}:{digest}"
+    assert carried["verify with"].endswith(f"--head {seq}:{digest}")
 
     url = "/admin/audit/verify"
     assert (await client.get(url, headers=world.owner.headers)).status_code == 403

@@ -189,7 +189,7 @@ async def test_xlsx_export(
     assert f"tally-job-{reconciled.job.id}-results.xlsx" in response.headers["content-disposition"]
     assert list(tmp_path.iterdir()) == []  # the temp file is gone once sent
     workbook = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
-    assert workbook.sheetnames == ["Results", "Quality"]
+    assert workbook.sheetnames == ["Results", "Quality", "Audit"]
     rows = list(workbook["Results"].iter_rows(values_only=True))
     assert rows[0] == COLUMNS
     assert len(rows) == ALL_ROWS + 1
@@ -215,7 +215,7 @@ async def test_xlsx_continues_on_a_new_sheet_at_the_row_limit(
     )
     assert response.status_code == 200
     workbook = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
-    assert workbook.sheetnames == ["Results", "Results 2", "Quality"]
+    assert workbook.sheetnames == ["Results", "Results 2", "Quality", "Audit"]
     counts = [
         len(list(workbook[name].iter_rows(values_only=True))) for name in workbook.sheetnames[:2]
     ]

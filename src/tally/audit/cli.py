@@ -25,10 +25,9 @@ def verify(
 
     expected = None
     if head is not None:
-        seq, _, digest = head.partition(":")
-        if project is None or not seq.isdigit() or len(digest) != 64:
+        expected = ChainLink.parse(head)
+        if project is None or expected is None:
             raise typer.BadParameter("use --project ID --head SEQ:HASH", param_hint="--head")
-        expected = ChainLink(seq=int(seq), hash=digest)
 
     async def run() -> list[ChainVerification]:
         database = await open_database(get_settings())
@@ -42,7 +41,7 @@ def verify(
     results = asyncio.run(run())
     for result in results:
         if result.first_broken is None:
-            head_text = f"{result.head.seq}:{result.head.hash}" if result.head else "empty"
+            head_text = result.head.token if result.head else "empty"
             typer.echo(f"project {result.project_id}: ok, {result.events} events, head {head_text}")
         else:
             broken = result.first_broken

@@ -7,6 +7,23 @@ class ChainLink(BaseModel):
     seq: int = Field(description="Position in the project's chain (1, 2, ...)")
     hash: str = Field(description="SHA-256 of the link (hex)")
 
+    @property
+    def token(self) -> str:
+        """``SEQ:HASH``, as exports carry it and ``tally audit verify --head`` reads it."""
+        return f"{self.seq}:{self.hash}"
+
+    @classmethod
+    def parse(cls, token: str) -> ChainLink | None:
+        seq, _, digest = token.strip().partition(":")
+        if not seq.isdigit() or len(digest) != 64:
+            return None
+        return cls(seq=int(seq), hash=digest)
+
+
+def verify_command(project_id: int, head: ChainLink) -> str:
+    """The command that checks, later, that the chain still holds ``head``."""
+    return f"tally audit verify --project {project_id} --head {head.token}"
+
 
 class BrokenLink(BaseModel):
     seq: int = Field(description="The first position where the chain no longer holds")

@@ -68,6 +68,11 @@ class AuditService:
         found = await self.repository.head(project_id)
         return ChainLink(seq=found[0], hash=found[1]) if found is not None else None
 
+    async def export_head(self, project_id: int) -> ChainLink:
+        """The head an export carries: link 0 (the genesis hash) while the chain is empty, so a
+        later verification still proves that no decision existed at export time was removed."""
+        return await self.head(project_id) or ChainLink(seq=0, hash=GENESIS)
+
     async def _fault(self, event: AuditEvent, expected_seq: int, previous: str) -> str | None:
         """Why ``event`` does not fit at ``expected_seq`` after a link hashed ``previous``."""
         if event.seq != expected_seq:

@@ -14,6 +14,8 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tally.audit.schemas import verify_command
+from tally.audit.service import AuditService
 from tally.cache import open_writing_database, run_command
 from tally.config import Settings, get_settings
 from tally.jobs.runner import run_reconciliation
@@ -206,7 +208,9 @@ async def export_job(project_id: int, job_id: int, fmt: str, output: Path) -> No
     """Write the job's results (every tab, as the API's export) to ``output``.
 
     Written to a temporary file beside ``output`` and renamed into place: a failed export never
-    leaves a half-written file under the name a script reads."""
+    leaves a half-written file under the name a script reads. The project's audit chain head as of
+    the export goes with it (a sheet of the workbook; ``OUTPUT.audit-head`` beside a CSV), so the
+    saved copy can be checked later with ``tally audit verify --head``."""
     export_format = ExportFormat(fmt)
     settings = get_settings()
     database = await open_writing_database(settings)
@@ -215,6 +219,7 @@ async def export_job(project_id: int, job_id: int, fmt: str, output: Path) -> No
         async with database.sessionmaker() as session:
             access = await owner_access(session, project_id)
             job = await ResultService(session).get_job(access, job_id)
+            head = await AuditService(session).export_head(job.project_id)
             tabs = export_tabs(None)
             if export_format is ExportFormat.CSV:
                 with partial.open("wb") as stream:
@@ -222,9 +227,15 @@ async def export_job(project_id: int, job_id: int, fmt: str, output: Path) -> No
                         await asyncio.to_thread(stream.write, chunk)
             else:
                 quality = await QualityService(session).quality_of(job)
-                built = await write_xlsx(session, job, tabs, ExportFilter(), quality)
+                built = await write_xlsx(session, job, tabs, ExportFilter(), quality, head)
                 await asyncio.to_thread(shutil.move, built, partial)
         partial.replace(output)
+        verify = verify_command(job.project_id, head)
+        if export_format is ExportFormat.CSV:
+            output.with_name(f"{output.name}.audit-head").write_text(f"{head.token}\n# {verify}\n")
+        console.print(
+            f"Audit chain head {head.token}; check this copy later with: {verify}", soft_wrap=True
+        )
     finally:
         partial.unlink(missing_ok=True)
         await database.dispose()

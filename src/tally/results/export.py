@@ -37,11 +37,11 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.background import BackgroundTask
 
+from tally.audit.schemas import ChainLink, verify_command
 from tally.audit.service import AuditService
 from tally.ingest.safety import escape_formula, formula_like_mask
 from tally.kit.bulk import copy_out_blocks
 from tally.kit.db import Database
-from tally.kit.hash_chain import GENESIS
 from tally.kit.threads import iterate_in_thread
 from tally.models import MatchTab, ReconciliationJob
 from tally.money import AMOUNT_FACTOR, AMOUNT_SCALE, DEFAULT_EXPONENT, EXPONENTS, amount_decimal
@@ -536,6 +536,15 @@ class _Sheets:
         cell.number_format = _number_format(value)
         return cell
 
+    def add_audit_head(self, job: ReconciliationJob, head: ChainLink) -> None:
+        """The audit chain head as of the export, inside the file, so a saved copy can be checked
+        later against the live chain (the HTTP header is lost once the file is saved)."""
+        sheet = self.workbook.create_sheet("Audit")
+        sheet.append(["project", job.project_id])
+        sheet.append(["job", job.id])
+        sheet.append(["audit chain head", head.token])
+        sheet.append(["verify with", verify_command(job.project_id, head)])
+
     def add_quality(self, report: QualityReport) -> None:
         sheet = self.workbook.create_sheet("Quality")
         fields = list(type(report.overall).model_fields)
@@ -553,6 +562,7 @@ async def write_xlsx(
     tabs: Sequence[ResultTab],
     filters: ExportFilter,
     quality: QualityReport,
+    audit_head: ChainLink,
     layout: ExportLayout = ExportLayout.RECORDS,
 ) -> Path:
     """The workbook as a temp file (the caller deletes it after sending): results sheets and a
@@ -566,6 +576,7 @@ async def write_xlsx(
         async for rows in export_pages(session, job, tabs, filters):
             await asyncio.to_thread(sheets.append, as_pairs(rows) if pairs else rows)
         sheets.add_quality(quality)
+        sheets.add_audit_head(job, audit_head)
         await asyncio.to_thread(sheets.workbook.save, path)
     except BaseException:
         await asyncio.to_thread(path.unlink, missing_ok=True)
@@ -591,8 +602,8 @@ async def export_response(
     filters = filters or ExportFilter()
     # The project's audit chain head as of this export: `tally audit verify --head` checks later
     # that no review decision up to it was edited, deleted or reordered.
-    head = await AuditService(session).head(job.project_id)
-    audit_head = {AUDIT_HEAD_HEADER: f"{head.seq}:{head.hash}" if head else f"0:{GENESIS}"}
+    head = await AuditService(session).export_head(job.project_id)
+    audit_head = {AUDIT_HEAD_HEADER: head.token}
     if fmt is ExportFormat.CSV:
         name = export_filename(job, tab, "csv")
         return StreamingResponse(
@@ -601,7 +612,7 @@ async def export_response(
             headers={"Content-Disposition": f'attachment; filename="{name}"', **audit_head},
         )
     quality = await QualityService(session).quality_of(job)
-    path = await write_xlsx(session, job, tabs, filters, quality, layout)
+    path = await write_xlsx(session, job, tabs, filters, quality, head, layout)
     return FileResponse(
         path,
         media_type=XLSX_MEDIA_TYPE,
