@@ -134,6 +134,8 @@ def amount_model(facts: pl.DataFrame, *, sums: bool = False) -> AmountModel | No
     every = sums and exact_share < 0.5
     kept = np.ones(diff.size, np.bool_) if every else _systematic(diff, ppm) | (ppm <= _SMALL_PPM)
     diff, ppm, big = diff[kept], ppm[kept], big[kept]
+    if diff.size == 0:  # a few keyed pairs, each differing its own way: no model to learn
+        return None
     cover = math.ceil(_COVER * diff.size)
     # Candidates: absolute only, percentage only, or a percentage with an absolute floor/cap.
     options: list[tuple[int, int]] = []

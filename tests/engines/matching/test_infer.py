@@ -17,7 +17,7 @@ from tally.matching.backtest import precision_recall, predicted_pairs
 from tally.matching.fields import key_expr
 from tally.matching.infer import InferenceLimits, InferredRules, infer_rules
 from tally.matching.infer_keys import token_pattern, token_shapes
-from tally.matching.infer_models import _linear_fee
+from tally.matching.infer_models import _linear_fee, amount_model
 from tally.matching.rules import RuleSet
 
 from .helpers import records
@@ -429,3 +429,10 @@ def test_without_a_key_the_date_window_is_read_off_amounts_seen_once_on_each_sid
     result = reconcile(left, right, inferred.rule_set)
     figures = precision_recall(result, truth, statuses=("auto",))
     assert figures.precision == 1.0 and figures.recall >= 0.95, figures
+
+
+def test_few_keyed_pairs_each_differing_its_own_way_give_no_amount_model() -> None:
+    # Two keyed pairs 5 % and 9 % apart: neither difference recurs nor is small, so no tolerance
+    # may be learned from them (a small first upload crashed here instead).
+    facts = pl.DataFrame({"l_amount": [100_000, 200_000], "r_amount": [95_000, 182_000]})
+    assert amount_model(facts) is None
