@@ -6,8 +6,8 @@ ledger an accounting tool booked from it. The ledger side is written at run time
 folder as an accounting tool exports it (ISO dates, one signed amount, the text), never into the
 project. Both files load with nothing given, rules are inferred from the two frames
 (``tally.matching.infer.infer_rules``, what a project with no rules gets), and the job's auto
-matches are scored against the truth: the n-th bank record of a (date, amount) with the n-th
-ledger line of the same (date, amount).
+matches are scored against the truth: a bank record and a ledger line of the same date and
+amount whose texts agree; the rest of a (date, amount) in file order (the n-th with the n-th).
 
     .venv/bin/python -m bench.firsttry.pairs
 """
@@ -77,16 +77,31 @@ def _write_ledger(lines: list[Line], folder: Path) -> Path:
 
 
 def _truth(left: pl.DataFrame, right: pl.DataFrame) -> set[tuple[int, int]]:
-    """The n-th left record of a (date, amount) with the n-th right one of the same."""
-    queues: dict[tuple[date, int], list[int]] = defaultdict(list)
-    for row in right.select("id", "booking_date", "amount").iter_rows():
-        queues[(row[1], abs(row[2]))].append(row[0])
-    truth = set()
-    for row in left.select("id", "booking_date", "amount").iter_rows():
-        queue = queues.get((row[1], abs(row[2])))
+    """Records of one (date, amount) whose texts agree (one holds the other: the books may add
+    a word) pair first; the rest of a (date, amount) pair in file order (the n-th bank record
+    with the n-th ledger line)."""
+    queues: dict[tuple[date, int], list[tuple[int, str]]] = defaultdict(list)
+    for row in right.select("id", "booking_date", "amount", "description").iter_rows():
+        queues[(row[1], abs(row[2]))].append((row[0], _text(row[3])))
+    truth: set[tuple[int, int]] = set()
+    rest = []
+    for row in left.select("id", "booking_date", "amount", "description").iter_rows():
+        queue, text = queues[(row[1], abs(row[2]))], _text(row[3])
+        agreeing = next((c for c in queue if text and (text in c[1] or c[1] in text)), None)
+        if agreeing is None:
+            rest.append(row)
+            continue
+        queue.remove(agreeing)
+        truth.add((row[0], agreeing[0]))
+    for row in rest:
+        queue = queues[(row[1], abs(row[2]))]
         if queue:
-            truth.add((row[0], queue.pop(0)))
+            truth.add((row[0], queue.pop(0)[0]))
     return truth
+
+
+def _text(value: str | None) -> str:
+    return " ".join((value or "").casefold().split())
 
 
 def run_pair(bank: Path, lines: list[Line]) -> dict[str, object]:

@@ -205,9 +205,11 @@ def _condition_columns(i: int, cond: Any, multi: bool, known: bool) -> list[pl.E
         raw_l, raw_r = pl.col(f"L_x{i}"), pl.col(f"R_x{i}")
         if multi:
             equal = key_l.list.set_intersection(key_r).list.len() > 0
-            exact = raw_l.list.set_intersection(raw_r).list.len() > 0
+            shared = raw_l.list.set_intersection(raw_r).list.len()
+            exact = shared > 0
         else:
             equal, exact = key_l == key_r, raw_l == raw_r
+            shared = exact.cast(pl.UInt32)
         if known:
             equal = pl.lit(True)
         elif cond.missing == "pass":
@@ -219,6 +221,7 @@ def _condition_columns(i: int, cond: Any, multi: bool, known: bool) -> list[pl.E
             equal.fill_null(False).alias(f"p{i}"),
             pl.lit(1.0).alias(f"s{i}"),
             exact.fill_null(False).alias(f"v{i}_exact"),
+            shared.fill_null(0).cast(pl.UInt32).alias(f"v{i}_shared"),
         ]
     if isinstance(cond, AmountCondition):
         a_l, a_r = pl.col(f"L{AMOUNT}"), pl.col(f"R{AMOUNT}")
@@ -351,6 +354,12 @@ def condition_evidence(rule: Rule) -> list[pl.Expr]:
             norms = json.dumps(list(cond.normalisers), separators=(",", ":"))
             loose = f',"exact":false,"normalisers":{norms}' if cond.normalisers else ""
             items.append(_either(pl.col(f"v{i}_exact"), ',"exact":true', loose))
+            shared = pl.col(f"v{i}_shared")
+            items.append(
+                pl.when(shared > 1)
+                .then(pl.concat_str(pl.lit(',"shared_values":'), shared.cast(pl.String)))
+                .otherwise(pl.lit(""))
+            )
         elif isinstance(cond, AmountCondition):
             items += [
                 pl.lit(',"difference":'),

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from tally.matching.assignment import AMBIGUOUS, AssignmentStats, Strategy, assign
@@ -48,6 +49,7 @@ from tally.matching.rules import (
     AmountCondition,
     Cardinality,
     DateCondition,
+    EqualsCondition,
     Rule,
     RuleSet,
 )
@@ -200,6 +202,10 @@ def _run_pair_rule(
         # twin no longer ties; records that are no copies all get the same +1 and still tie.
         same_rank = state.copy_rank_l[l_rows] == state.copy_rank_r[r_rows]
         weights = 2 * np.maximum(as_int_array(passing["score_q"]), 1) + same_rank
+        # Last, more values in common (a text naming several references) set apart candidates
+        # that score alike: a fee booked twice a day with two different mandate numbers pairs
+        # with the ledger line naming its own, instead of tying with the other's.
+        weights = weights * _SHARED_SCALE + _shared_values(passing, rule)
         status, astats = assign(
             as_int_array(passing["l"]),
             as_int_array(passing["r"]),
@@ -215,6 +221,22 @@ def _run_pair_rule(
     _count_statuses(rs, batch.matches)
     state.consume(as_int_array(chosen["L_row"]), as_int_array(chosen["R_row"]))
     return discrepancies
+
+
+_SHARED_SCALE = 64  # below a score step and a copy rank: only ties are broken
+
+
+def _shared_values(pairs: pl.DataFrame, rule: Rule) -> npt.NDArray[np.int64]:
+    """Per pair: the values its equals conditions have in common, capped below the scale."""
+    counts = [
+        pl.col(f"v{i}_shared").cast(pl.Int64)
+        for i, cond in enumerate(rule.conditions)
+        if isinstance(cond, EqualsCondition)
+    ]
+    if not counts or pairs.height == 0:
+        return np.zeros(pairs.height, np.int64)
+    total = pairs.select(pl.sum_horizontal(counts).clip(0, _SHARED_SCALE - 1))
+    return total.to_series().to_numpy().astype(np.int64)
 
 
 def _without_rejected(state: RunState, pairs: pl.DataFrame) -> pl.DataFrame:

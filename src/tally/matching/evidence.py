@@ -56,9 +56,12 @@ def explain_condition(cond: Mapping[str, Any]) -> str:
         if not passed:
             return f"{_label(cond)} differs"
         norms = [_NORMALISER_WORDS.get(n, n) for n in cond.get("normalisers", ())]
+        shared = int(cond.get("shared_values") or 0)
+        # Several values in common set a pair apart from candidates sharing fewer (a tie-break).
+        common = f" ({shared} values in common)" if shared > 1 else ""
         if cond.get("exact") or not norms:
-            return f"{_label(cond)} equal"
-        return f"{_label(cond)} equal after normalising {', '.join(norms)}"
+            return f"{_label(cond)} equal{common}"
+        return f"{_label(cond)} equal after normalising {', '.join(norms)}{common}"
     if kind == "amount":
         diff = int(cond.get("difference") or 0)
         tol = int(cond.get("tolerance") or 0)

@@ -164,6 +164,8 @@ def _condition_evidence(i: int, cond: Any, row: Mapping[str, Any]) -> dict[str, 
             ev["right_field"] = cond.right_field
     if isinstance(cond, EqualsCondition):
         ev["exact"] = bool(row[f"v{i}_exact"])
+        if (row.get(f"v{i}_shared") or 0) > 1:
+            ev["shared_values"] = int(row[f"v{i}_shared"])
         ev["normalisers"] = list(cond.normalisers)
     elif isinstance(cond, AmountCondition):
         ev["difference"] = row[f"v{i}_diff"]

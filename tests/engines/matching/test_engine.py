@@ -331,3 +331,28 @@ def test_candidate_truncation_is_counted() -> None:
     assert result.stats.candidates_truncated == 1
     assert len(one_to_one(result)) == 4  # a tie among the four kept candidates
     assert set(one_to_one(result).values()) == {"ambiguous"}
+
+
+def test_candidates_scoring_alike_are_told_apart_by_the_values_they_share() -> None:
+    # Two fees of one day and amount, each naming its own mandate: every ledger line shares the
+    # account with both, but its mandate with one alone. Not a tie for review: the pair with
+    # more values in common wins, and its evidence says so.
+    rs = rules(
+        rule("r", equals("ref", right_field="ref"), amount("0"), auto=0.5, suggest=0.5),
+        derived_fields=[{"name": "ref", "source": "description", "pattern": r"(?P<v>\d{4,})",
+                         "multiple": True}],
+    )  # fmt: skip
+    left = records(
+        {"description": "FEE MANDATE 7477 ACCOUNT 44021", "amount": "-5"},
+        {"description": "FEE MANDATE 2177 ACCOUNT 44021", "amount": "-5"},
+    )
+    right = records(
+        {"id": 11, "description": "fee 2177 account 44021", "amount": "-5"},
+        {"id": 12, "description": "fee 7477 account 44021", "amount": "-5"},
+    )
+    result = reconcile(left, right, rs)
+    assert result.matches["status"].to_list() == ["auto", "auto"]
+    pairs = result.links.pivot(on="side", index="match_key", values="record_id")
+    assert sorted(pairs.select("left", "right").iter_rows()) == [(1, 12), (2, 11)]
+    evidence = [json.loads(e)["conditions"][0] for e in result.matches["evidence"]]
+    assert [e.get("shared_values") for e in evidence] == [2, 2]
