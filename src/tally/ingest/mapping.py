@@ -386,7 +386,8 @@ def _name_score(field: str, name: str) -> int:
         target = normalise_name(synonym)
         if not target:
             continue
-        if normalised == target:
+        # 'Counter Party' is 'Counterparty', 'Payee Name' is 'Payeename'.
+        if normalised == target or normalised.replace(" ", "") == target.replace(" ", ""):
             best = max(best, 1000 - position)
         elif f" {target} " in words and len(target) > 2:
             best = max(best, 100 * len(target.split()) + len(target) - position)
@@ -405,6 +406,16 @@ class ColumnProfile:
     markers: int
     rows: int = 0  # rows sampled (filled or not)
     codes: int = 0  # cells that are ISO currency codes
+    zeros: int = 0  # amounts without a non-zero digit ('0.00', '$0.00')
+    counter: bool = False  # whole numbers counting the rows (1, 2, 3...): a row number
+    mean_length: float = 0.0  # of the filled cells
+    distinct: int = 0  # distinct filled values
+
+    @property
+    def money(self) -> bool:
+        """Whether the column can hold the amounts: some non-zero amount, and not a row counter
+        (PayPal's 'Insurance Amount' is 0.00 on every row; ICICI's 'S No.' counts 1, 2, 3)."""
+        return self.kind == "amount" and self.zeros < self.amounts and not self.counter
 
     def share(self, count: int) -> float:
         return count / self.filled if self.filled else 0.0
@@ -465,9 +476,29 @@ def profile_columns(
                 markers=sum(1 for value in values if value.lower() in _MARKERS),
                 rows=len(rows),
                 codes=sum(1 for value in values if value.upper() in CURRENCY_CODES),
+                zeros=sum(
+                    1
+                    for value, kind in zip(values, kinds, strict=True)
+                    if kind == "amount" and not _NON_ZERO.search(value)
+                ),
+                counter=_counts_rows(values),
+                mean_length=sum(map(len, values)) / len(values) if values else 0.0,
+                distinct=len(set(values)),
             )
         )
     return profiles
+
+
+_NON_ZERO = re.compile(r"[1-9]")
+
+
+def _counts_rows(values: Sequence[str]) -> bool:
+    """Whether the values are whole numbers going up (or down) by one from row to row."""
+    if len(values) < 3 or not all(value.isdigit() for value in values):
+        return False
+    numbers = [int(value) for value in values]
+    steps = {later - earlier for earlier, later in zip(numbers, numbers[1:], strict=False)}
+    return steps in ({1}, {-1})
 
 
 def _is_date(value: str, date_format: str) -> bool:
@@ -495,6 +526,8 @@ def propose_mapping(
                 needed = _KIND.get(field)
                 if needed == "amount" and _NOT_AMOUNT.search(normalise_name(column)):
                     continue
+                if field == "amount" and (not profile.money or _names_one_direction(column)):
+                    continue  # 'Withdrawal Amount' is money out, not a signed amount
                 if field.startswith("counterparty") and _OWN_ACCOUNT.search(normalise_name(column)):
                     continue
                 if needed and profile.kind != needed:
@@ -550,6 +583,11 @@ def exact_mapping(mapping: Mapping[str, str]) -> dict[str, str]:
     return {**dict.fromkeys(MAPPABLE_FIELDS, ""), **mapping}
 
 
+def _names_one_direction(column: str) -> bool:
+    """Whether a name says money out or money in (not both, as 'Credit/Debit Amount' does)."""
+    return bool(_name_score("debit", column)) != bool(_name_score("credit", column))
+
+
 def _resolve_amount_fields(mapping: dict[str, str]) -> None:
     """One signed amount wins over a debit/credit pair; a lone debit or credit is kept."""
     if "amount" in mapping:
@@ -576,7 +614,7 @@ def _fill_from_data(
             profile
             for profile in profiles
             if profile.name not in used
-            and profile.kind == "amount"
+            and profile.money
             and not _NOT_AMOUNT.search(normalise_name(profile.name))
         ]
         # The fullest column first; a signed column is more likely the amount than a balance.
