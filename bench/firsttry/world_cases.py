@@ -420,7 +420,7 @@ Lp.;Nazwisko i imię;Numer rachunku;Kwota;Tytuł przelewu;Data realizacji
         ],
         encoding="gb18030",
         newline="\r\n",
-        mapping={"amount": "金额（元）", "direction": "收/支", "counterparty": "交易对方"},
+        mapping={"amount": "金额（元）", "direction": "收/支"},
         expect_encoding="gb18030",
     ),
     _case(

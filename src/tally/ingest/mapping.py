@@ -280,6 +280,8 @@ _MARKERS = frozenset(DEFAULT_DEBIT_MARKERS) | frozenset(DEFAULT_CREDIT_MARKERS)
 _NOT_SIGN = re.compile(r"\b(card|funding|brand|category|method|product|network|payment|kind)\b")
 # A column holds the sign when nearly every row carries an indicator value.
 SIGN_SHARE = 0.9
+# A column of shorter texts (codes, statuses, types) is not an entry's description.
+DESCRIPTION_LENGTH = 8
 # Share buckets: values that fit within 5% of each other tie, and the names decide.
 _BUCKETS = 20
 CURRENCY_CODES = frozenset(
@@ -410,6 +412,7 @@ class ColumnProfile:
     counter: bool = False  # whole numbers counting the rows (1, 2, 3...): a row number
     mean_length: float = 0.0  # of the filled cells
     distinct: int = 0  # distinct filled values
+    worded: int = 0  # cells reading as words, not one code ('MobilePay Jens', 'Løn', not 'T200P12')
 
     @property
     def money(self) -> bool:
@@ -484,12 +487,19 @@ def profile_columns(
                 counter=_counts_rows(values),
                 mean_length=sum(map(len, values)) / len(values) if values else 0.0,
                 distinct=len(set(values)),
+                worded=sum(1 for value in values if _worded(value)),
             )
         )
     return profiles
 
 
 _NON_ZERO = re.compile(r"[1-9]")
+
+
+def _worded(value: str) -> bool:
+    """Words rather than one code: a space between letters, or a letter beyond ASCII."""
+    letters = [ch for ch in value if ch.isalpha()]
+    return bool(letters) and (" " in value.strip() or any(ord(ch) > 0x7F for ch in letters))
 
 
 def _counts_rows(values: Sequence[str]) -> bool:
@@ -625,16 +635,37 @@ def _fill_from_data(
             mapping["amount"] = numbers[0].name
             used.add(numbers[0].name)
     if "direction" not in mapping and "amount" in mapping:
+        # An indicator on nearly every row that holds an amount: a summary block below the table
+        # (Alipay's totals) holds no amount in that column and no indicator either.
+        amounts = next(profile for profile in profiles if profile.name == mapping["amount"])
         markers = [
             profile
             for profile in profiles
             if profile.name not in used
-            and profile.fit("direction") >= SIGN_SHARE
+            and profile.markers >= SIGN_SHARE * max(amounts.filled, 1)
+            and profile.share(profile.markers) >= SIGN_SHARE
             and not _NOT_SIGN.search(normalise_name(profile.name))
         ]
         if markers:
             mapping["direction"] = markers[0].name
             used.add(markers[0].name)
+    if "description" not in mapping:
+        # The text column with the longest varied values: the bank's own words for each entry
+        # (Wells Fargo's headerless fifth column, Danske's 'Tekst', ICICI's 'Transaction Remarks').
+        texts = [
+            profile
+            for profile in profiles
+            if profile.name not in used
+            and profile.kind == "text"
+            and profile.fit("description") >= 0.5
+            and profile.distinct >= max(2, profile.filled // 2)
+            and profile.share(profile.worded) >= 0.5
+            and profile.mean_length >= DESCRIPTION_LENGTH
+        ]
+        if texts:
+            longest = max(texts, key=lambda profile: profile.mean_length)
+            mapping["description"] = longest.name
+            used.add(longest.name)
     if "currency" not in mapping:
         # Every filled cell a code, on at least half the rows: totals and rule lines between the
         # entries leave the column's cells empty, they do not make its codes something else.
