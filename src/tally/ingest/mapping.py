@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import combinations
 
 from tally.ingest.amounts import AmountFormatError, parse_amount
 from tally.ingest.dates import EXCEL, DateFormatError, parse_date
@@ -780,3 +781,71 @@ def complementary_pair(
                 debit, credit = (chosen, profile) if chosen.negatives else (profile, chosen)
                 return debit.name, credit.name
     return None
+
+
+def balance_signed_pair(
+    mapping: Mapping[str, str],
+    columns: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    profiles: Sequence[ColumnProfile],
+) -> tuple[str, str] | None:
+    """(debit, credit) of two unsigned amount columns filled in turn, told apart by a running
+    balance: the column whose amounts the balance goes up by is money in.
+
+    Japanese banks export 支払い金額 / 預かり金額 beside 差引残高, names no synonym list holds; the
+    balance says which way each column goes, whatever the language and whether the file lists
+    the oldest entry first or the newest.
+    """
+    if "debit" in mapping or "credit" in mapping:
+        return None
+    unsigned = [profile for profile in profiles if profile.money and not profile.negatives]
+    amounts = [profile for profile in profiles if profile.kind == "amount"]
+    for first, second in combinations(unsigned, 2):
+        x, y = columns.index(first.name), columns.index(second.name)
+        for balance in amounts:
+            if balance.name in (first.name, second.name):
+                continue
+            b = columns.index(balance.name)
+            for decimal in (".", ","):
+                credit = _balance_credit(rows, x, y, b, decimal)
+                if credit is not None:
+                    return (second.name, first.name) if credit == x else (first.name, second.name)
+    return None
+
+
+def _balance_credit(
+    rows: Sequence[Sequence[str]], x: int, y: int, b: int, decimal: str
+) -> int | None:
+    """Which of columns ``x``/``y`` raises balance ``b`` on every row (None: neither, or no
+    balance): rows whose balance is empty are left aside, each other row must fill one of x/y."""
+    steps: list[tuple[int, int, int]] = []  # (balance, money in x, money in y) per entry row
+    for row in rows:
+        balance = _units(row[b], decimal)
+        if balance is None:
+            continue
+        into_x, into_y = _units(row[x], decimal), _units(row[y], decimal)
+        if (into_x is None) == (into_y is None):
+            return None
+        steps.append((balance, into_x or 0, into_y or 0))
+    if len(steps) < 3:
+        return None
+    for credit in (x, y):
+        for newest_first in (False, True):
+            if all(
+                _balance_moves(earlier, later, credit == x, newest_first)
+                for earlier, later in zip(steps, steps[1:], strict=False)
+            ):
+                return credit
+    return None
+
+
+def _balance_moves(
+    earlier: tuple[int, int, int], later: tuple[int, int, int], x_in: bool, newest_first: bool
+) -> bool:
+    moved = later[0] - earlier[0]
+    if newest_first:  # the earlier row's balance already includes its own entry
+        _, out_x, out_y = earlier
+        change = out_x - out_y if x_in else out_y - out_x
+        return moved == -change
+    _, in_x, in_y = later
+    return moved == (in_x - in_y if x_in else in_y - in_x)

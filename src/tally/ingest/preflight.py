@@ -33,6 +33,7 @@ from tally.ingest.errors import (
 from tally.ingest.mapping import (
     CURRENCY_CODES,
     ColumnProfile,
+    balance_signed_pair,
     complementary_pair,
     merge_mapping,
     named_like,
@@ -318,6 +319,25 @@ def analyse_rows(
         )
         mapping = {f: c for f, c in mapping.items() if f not in ("amount", "direction")}
         mapping["debit"], mapping["credit"] = pair
+    by_balance = (
+        None if hints.mapping or pair else balance_signed_pair(mapping, columns, shaped, profiles)
+    )
+    if by_balance is not None:
+        warnings.append(
+            IngestWarning(
+                "debit_credit_balance",
+                f"every entry fills one of {by_balance[0]!r} and {by_balance[1]!r}, and the "
+                f"running balance goes down by the first and up by the second: reading them as "
+                "money out and money in",
+                column=by_balance[0],
+            )
+        )
+        mapping = {
+            f: c
+            for f, c in mapping.items()
+            if f not in ("amount", "direction") and c not in by_balance
+        }
+        mapping["debit"], mapping["credit"] = by_balance
     decimal = _decimal_separator(mapping, columns, shaped, dialect, hints, warnings)
     signed = (
         None if hints.mapping else reversed_pair_total(mapping, columns, shaped, profiles, decimal)
