@@ -341,6 +341,14 @@ def find_header(rows: Sequence[Sequence[str]], field_count: int) -> HeaderGuess:
         if _is_header_like(cells, field_count):
             following = rows[index + 1 : index + 4]
             if not following or any(_is_data_like(row, field_count) for row in following):
+                if len(cells) < field_count and not any(len(r) >= field_count for r in following):
+                    # A narrower table above the main one (Bank of America's summary block of
+                    # balances and totals): the header of the full-width table is further down.
+                    wider = find_header(rows[index + 1 : limit], field_count)
+                    if wider.header_index is not None:
+                        return HeaderGuess(
+                            index + 1 + wider.header_index, index + 1 + wider.skip_rows
+                        )
                 return HeaderGuess(index, index)
         if _is_entry_like(cells, field_count) and len(cells) >= field_count - 1:
             return HeaderGuess(None, index)
