@@ -494,7 +494,7 @@ def profile_columns(
     return profiles
 
 
-_NON_ZERO = re.compile(r"[1-9]")
+_NON_ZERO = re.compile(r"[^\D0\uff10]")  # a digit other than zero, ASCII or full-width
 
 
 def _worded(value: str) -> bool:
