@@ -826,7 +826,6 @@ def write() -> int:
     _expect(name, origin, quirks, records)
     count += 1
     from bench.firsttry.hard_cases import HARD_CASES, STATEMENT_HARD_CASES, XLSX_HARD_CASES
-
     from bench.firsttry.world_cases import WORLD_CASES
 
     for case in [*HARD_CASES, *STATEMENT_HARD_CASES, *WORLD_CASES]:

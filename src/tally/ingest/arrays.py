@@ -74,7 +74,7 @@ _INVISIBLE_CLASS = "[" + INVISIBLE_MARKS + "]"
 
 
 # Japanese and Chinese exports write digits, commas, slashes and minus signs in their full-width
-# forms (U+FF01-U+FF5E, '１２，０００') and use the ideographic space: NFKC reads them as ASCII.
+# forms (U+FF01-U+FF5E: U+FF11 U+FF12 U+FF0C is '12,') and use the ideographic space: NFKC reads them as ASCII.
 _FULL_WIDTH_CLASS = "[\uff01-\uff5e\u3000]"
 _FULL_WIDTH = re.compile(_FULL_WIDTH_CLASS)
 

@@ -70,9 +70,8 @@ def misplaced_characters(text: str) -> int:
         if not (before.isalpha() and after.isalpha()):
             continue
         category = unicodedata.category(ch)
-        if not category.startswith("L"):
-            count += 1
-        elif category == "Lu" and before.islower() and after.islower():
+        symbol = not category.startswith("L")
+        if symbol or (category == "Lu" and before.islower() and after.islower()):
             count += 1
     return count
 

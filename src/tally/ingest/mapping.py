@@ -15,7 +15,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, pairwise
 
 from tally.ingest.amounts import AmountFormatError, parse_amount
 from tally.ingest.dates import EXCEL, DateFormatError, parse_date
@@ -508,7 +508,7 @@ def _counts_rows(values: Sequence[str]) -> bool:
     if len(values) < 3 or not all(value.isdigit() for value in values):
         return False
     numbers = [int(value) for value in values]
-    steps = {later - earlier for earlier, later in zip(numbers, numbers[1:], strict=False)}
+    steps = {later - earlier for earlier, later in pairwise(numbers)}
     return steps in ({1}, {-1})
 
 
@@ -833,7 +833,7 @@ def _balance_credit(
         for newest_first in (False, True):
             if all(
                 _balance_moves(earlier, later, credit == x, newest_first)
-                for earlier, later in zip(steps, steps[1:], strict=False)
+                for earlier, later in pairwise(steps)
             ):
                 return credit
     return None
