@@ -177,6 +177,13 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "umsatztext",
         "details de comptabilisation",
         "libelle",
+        "tekst",
+        "transaction remarks",
+        "remarks",
+        "narration",
+        "particulars",
+        "lancamento",
+        "historico",
         "concepto",
         "causale",
         "details",
@@ -557,7 +564,7 @@ def propose_mapping(
         mapping[field] = column
         used.add(column)
     _resolve_amount_fields(mapping)
-    _fill_from_data(mapping, used, profiles)
+    _fill_from_data(mapping, used, profiles, has_header=has_header)
     _drop_unneeded_direction(mapping, by_name, used)
     if "booking_date" not in mapping and "value_date" in mapping:
         # The only date a file gives is the date of its entries ('Date de valeur' alone).
@@ -607,7 +614,7 @@ def _resolve_amount_fields(mapping: dict[str, str]) -> None:
 
 
 def _fill_from_data(
-    mapping: dict[str, str], used: set[str], profiles: Sequence[ColumnProfile]
+    mapping: dict[str, str], used: set[str], profiles: Sequence[ColumnProfile], *, has_header: bool
 ) -> None:
     free = [profile for profile in profiles if profile.name not in used]
     if "booking_date" not in mapping:
@@ -650,9 +657,10 @@ def _fill_from_data(
         if markers:
             mapping["direction"] = markers[0].name
             used.add(markers[0].name)
-    if "description" not in mapping:
+    if "description" not in mapping and not has_header:
         # The text column with the longest varied values: the bank's own words for each entry
-        # (Wells Fargo's headerless fifth column, Danske's 'Tekst', ICICI's 'Transaction Remarks').
+        # (Wells Fargo's headerless fifth column). Under a header, a column no name calls a
+        # description stays unmapped (a customer or card column reads as words too).
         texts = [
             profile
             for profile in profiles
