@@ -8,7 +8,8 @@ choice is made from what the decoded text looks like:
 - multi-byte text (CJK) has its bytes >= 0x80 side by side (a character is two bytes, characters
   come in runs), while Latin text has them alone between ASCII letters ('Müller', 'Wpływy');
 - Japanese decoded as Shift-JIS holds kana (hiragana, full-width katakana); Chinese decoded as
-  Shift-JIS holds almost none (its byte pairs fall on kanji and half-width katakana);
+  Shift-JIS holds almost none (its byte pairs fall on kanji and half-width katakana); Chinese
+  decoded as GB18030 is nearly all common (GB2312) characters, Japanese without kana is not;
 - a Latin text read with the wrong code page puts symbols inside words ('Wp³ywy', 'Op³ata',
   '¿abka'), or a capital between small letters ('Ÿród³o'); the right one reads letters.
 
@@ -31,6 +32,8 @@ CHINESE = "gb18030"
 PAIRED_SHARE = 0.8
 # Share of kana among the non-ASCII characters that makes a Shift-JIS reading Japanese.
 KANA_SHARE = 0.1
+# Share of common (GB2312) characters that makes a GB18030 reading Chinese.
+COMMON_SHARE = 0.8
 
 
 def _decodes(head: bytes, encoding: str, *, complete: bool) -> str | None:
@@ -104,6 +107,24 @@ def _multi_byte_encoding(head: bytes, *, complete: bool) -> str | None:
     japanese = _decodes(head, JAPANESE, complete=complete)
     if japanese is not None and kana_share(japanese) >= KANA_SHARE:
         return JAPANESE
-    if _decodes(head, CHINESE, complete=complete) is not None:
+    chinese = _decodes(head, CHINESE, complete=complete)
+    if chinese is not None and (japanese is None or common_hanzi_share(chinese) >= COMMON_SHARE):
         return CHINESE
     return JAPANESE if japanese is not None else None
+
+
+def common_hanzi_share(text: str) -> float:
+    """Share of the non-ASCII characters that GB2312 holds (the common simplified characters
+    and punctuation). Chinese text is nearly all of them; Japanese read as GB18030 is not: the
+    Shift-JIS lead bytes below 0xA1 land on GBK's rare extension characters."""
+    wide = [ch for ch in text if ord(ch) >= 0x80]
+    if not wide:
+        return 0.0
+    common = 0
+    for ch in wide:
+        try:
+            ch.encode("gb2312")
+        except UnicodeEncodeError:
+            continue
+        common += 1
+    return common / len(wide)
