@@ -15,9 +15,8 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from itertools import combinations, pairwise
+from itertools import pairwise
 
-from tally.ingest.amounts import AmountFormatError, parse_amount
 from tally.ingest.dates import EXCEL, DateFormatError, parse_date
 from tally.ingest.options import DEFAULT_CREDIT_MARKERS, DEFAULT_DEBIT_MARKERS
 from tally.ingest.records import MAPPABLE_FIELDS
@@ -270,7 +269,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 # Names that look like an amount but never are one.
-_NOT_AMOUNT = re.compile(
+NOT_AMOUNT = re.compile(
     r"\b(balance|saldo|solde|kontostand|saldo na trn|price|quantity|fee|rate)\b"
 )
 # Names of the account holder's own account, never the counterparty's ('IBAN Auftragskonto').
@@ -542,7 +541,7 @@ def propose_mapping(
                     continue
                 profile = by_name[column]
                 needed = _KIND.get(field)
-                if needed == "amount" and _NOT_AMOUNT.search(normalise_name(column)):
+                if needed == "amount" and NOT_AMOUNT.search(normalise_name(column)):
                     continue
                 if field == "amount" and (not profile.money or _names_one_direction(column)):
                     continue  # 'Withdrawal Amount' is money out, not a signed amount
@@ -633,7 +632,7 @@ def _fill_from_data(
             for profile in profiles
             if profile.name not in used
             and profile.money
-            and not _NOT_AMOUNT.search(normalise_name(profile.name))
+            and not NOT_AMOUNT.search(normalise_name(profile.name))
         ]
         # The fullest column first; a signed column is more likely the amount than a balance.
         numbers.sort(
@@ -699,161 +698,3 @@ def _drop_unneeded_direction(
     amount = by_name.get(mapping.get("amount", ""))
     if amount is None or amount.negatives:
         used.discard(mapping.pop("direction"))
-
-
-def _units(text: str, decimal: str) -> int | None:
-    try:
-        return parse_amount(text, decimal) if text.strip() else None
-    except AmountFormatError:
-        return None
-
-
-def _free_amounts(profiles: Sequence[ColumnProfile], used: set[str]) -> list[ColumnProfile]:
-    """Unmapped columns of amounts that are not balances, prices or fees."""
-    return [
-        profile
-        for profile in profiles
-        if profile.name not in used
-        and profile.kind == "amount"
-        and not _NOT_AMOUNT.search(normalise_name(profile.name))
-    ]
-
-
-def reversed_pair_total(
-    mapping: Mapping[str, str],
-    columns: Sequence[str],
-    rows: Sequence[Sequence[str]],
-    profiles: Sequence[ColumnProfile],
-    decimal: str,
-) -> str | None:
-    """A signed column equal to debit minus credit on every row: the pair is a ledger's view.
-
-    Accounting tools export a bank account's lines with the money coming in under 'Debit' (the
-    asset grows) and a signed total beside them (Xero's 'Gross'); read as a bank's Debit/Credit the
-    signs come out reversed. The signed column states them, so it is the amount. None when no
-    column shows that (a total equal to credit minus debit agrees with the pair as read).
-    """
-    if "amount" in mapping or "debit" not in mapping or "credit" not in mapping:
-        return None
-    debit, credit = columns.index(mapping["debit"]), columns.index(mapping["credit"])
-    used = set(mapping.values())
-    for profile in _free_amounts(profiles, used):
-        if not profile.negatives:
-            continue
-        index = columns.index(profile.name)
-        agreeing = 0
-        for row in rows:
-            out, into = _units(row[debit], decimal), _units(row[credit], decimal)
-            if out is None and into is None:
-                continue
-            total = _units(row[index], decimal)
-            if total is None or total != abs(out or 0) - abs(into or 0):
-                break
-            agreeing += 1
-        else:
-            if agreeing >= 2:
-                return profile.name
-    return None
-
-
-def complementary_pair(
-    mapping: Mapping[str, str],
-    columns: Sequence[str],
-    rows: Sequence[Sequence[str]],
-    profiles: Sequence[ColumnProfile],
-) -> tuple[str, str] | None:
-    """(debit, credit) columns found from the values when no name said so.
-
-    Two amount columns of which every entry fills exactly one, one holding negative amounts and
-    the other none, are money out and money in ('Wpływy' / 'Wydatki', whatever the language): the
-    amount chosen alone would leave every other row empty.
-    """
-    if "amount" not in mapping or "debit" in mapping or "credit" in mapping:
-        return None
-    by_name = {profile.name: profile for profile in profiles}
-    chosen = by_name[mapping["amount"]]
-    used = set(mapping.values())
-    first = columns.index(chosen.name)
-    for profile in _free_amounts(profiles, used):
-        if (chosen.negatives > 0) == (profile.negatives > 0):
-            continue  # both signed, or neither: nothing says which way the money goes
-        second = columns.index(profile.name)
-        counts = [0, 0]
-        for row in rows:
-            filled = (bool(row[first].strip()), bool(row[second].strip()))
-            if filled[0] == filled[1]:
-                break
-            counts[filled[1]] += 1
-        else:
-            if min(counts) >= 2:
-                debit, credit = (chosen, profile) if chosen.negatives else (profile, chosen)
-                return debit.name, credit.name
-    return None
-
-
-def balance_signed_pair(
-    mapping: Mapping[str, str],
-    columns: Sequence[str],
-    rows: Sequence[Sequence[str]],
-    profiles: Sequence[ColumnProfile],
-) -> tuple[str, str] | None:
-    """(debit, credit) of two unsigned amount columns filled in turn, told apart by a running
-    balance: the column whose amounts the balance goes up by is money in.
-
-    Japanese banks export 支払い金額 / 預かり金額 beside 差引残高, names no synonym list holds; the
-    balance says which way each column goes, whatever the language and whether the file lists
-    the oldest entry first or the newest.
-    """
-    if "debit" in mapping or "credit" in mapping:
-        return None
-    unsigned = [profile for profile in profiles if profile.money and not profile.negatives]
-    amounts = [profile for profile in profiles if profile.kind == "amount"]
-    for first, second in combinations(unsigned, 2):
-        x, y = columns.index(first.name), columns.index(second.name)
-        for balance in amounts:
-            if balance.name in (first.name, second.name):
-                continue
-            b = columns.index(balance.name)
-            for decimal in (".", ","):
-                credit = _balance_credit(rows, x, y, b, decimal)
-                if credit is not None:
-                    return (second.name, first.name) if credit == x else (first.name, second.name)
-    return None
-
-
-def _balance_credit(
-    rows: Sequence[Sequence[str]], x: int, y: int, b: int, decimal: str
-) -> int | None:
-    """Which of columns ``x``/``y`` raises balance ``b`` on every row (None: neither, or no
-    balance): rows whose balance is empty are left aside, each other row must fill one of x/y."""
-    steps: list[tuple[int, int, int]] = []  # (balance, money in x, money in y) per entry row
-    for row in rows:
-        balance = _units(row[b], decimal)
-        if balance is None:
-            continue
-        into_x, into_y = _units(row[x], decimal), _units(row[y], decimal)
-        if (into_x is None) == (into_y is None):
-            return None
-        steps.append((balance, into_x or 0, into_y or 0))
-    if len(steps) < 3:
-        return None
-    for credit in (x, y):
-        for newest_first in (False, True):
-            if all(
-                _balance_moves(earlier, later, credit == x, newest_first)
-                for earlier, later in pairwise(steps)
-            ):
-                return credit
-    return None
-
-
-def _balance_moves(
-    earlier: tuple[int, int, int], later: tuple[int, int, int], x_in: bool, newest_first: bool
-) -> bool:
-    moved = later[0] - earlier[0]
-    if newest_first:  # the earlier row's balance already includes its own entry
-        _, out_x, out_y = earlier
-        change = out_x - out_y if x_in else out_y - out_x
-        return moved == -change
-    _, in_x, in_y = later
-    return moved == (in_x - in_y if x_in else in_y - in_x)
