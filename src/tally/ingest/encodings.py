@@ -1,12 +1,15 @@
 """Choosing the legacy encoding of a file that is not UTF-8, from its bytes.
 
 Files that are not UTF-8 come from Windows code pages: cp1252 (Western Europe, the Americas),
-cp1250 (Polish, Czech, Hungarian... payroll and bank files), cp932 (Shift-JIS, Japanese banks) and
-GB18030 (Chinese exports such as Alipay's). Each decodes most byte strings without an error, so the
+cp1250 (Polish, Czech, Hungarian... payroll and bank files), cp1251 (Russian, Ukrainian,
+Bulgarian banks), cp932 (Shift-JIS, Japanese banks) and GB18030 (Chinese exports such as
+Alipay's). Each decodes most byte strings without an error, so the
 choice is made from what the decoded text looks like:
 
 - multi-byte text (CJK) has its bytes >= 0x80 side by side (a character is two bytes, characters
   come in runs), while Latin text has them alone between ASCII letters ('Müller', 'Wpływy');
+  Cyrillic is paired too (a word is all high bytes): read as cp1251 it is Cyrillic words with
+  capitals only at their start, where Chinese read so mixes cases and symbols at random;
 - Japanese decoded as Shift-JIS holds kana (hiragana, full-width katakana); Chinese decoded as
   Shift-JIS holds almost none (its byte pairs fall on kanji and half-width katakana); Chinese
   decoded as GB18030 is nearly all common (GB2312) characters, Japanese without kana is not;
@@ -28,10 +31,14 @@ WESTERN = "cp1252"
 CENTRAL_EUROPEAN = "cp1250"
 JAPANESE = "cp932"
 CHINESE = "gb18030"
+CYRILLIC = "cp1251"
 # Share of bytes >= 0x80 that must sit next to another one for the text to be read as CJK.
 PAIRED_SHARE = 0.8
 # Share of kana among the non-ASCII characters that makes a Shift-JIS reading Japanese.
 KANA_SHARE = 0.1
+# Share of Cyrillic letters among the non-ASCII characters of a cp1251 reading that is Cyrillic.
+CYRILLIC_SHARE = 0.9
+BASIC_CYRILLIC_SHARE = 0.7
 # Share of common (GB2312) characters that makes a GB18030 reading Chinese.
 COMMON_SHARE = 0.8
 
@@ -51,6 +58,24 @@ def paired_high_share(head: bytes) -> float:
     marks = set(high)
     paired = sum(1 for index in high if index - 1 in marks or index + 1 in marks)
     return paired / len(high)
+
+
+def reads_as_cyrillic(text: str) -> bool:
+    """Whether a cp1251 reading is Cyrillic words: nearly all its non-ASCII characters Cyrillic
+    letters, and none misplaced. Chinese read as cp1251 mixes capitals and small letters at random
+    and puts symbols (» ± №, its trail bytes) inside the 'words'."""
+    wide = [ch for ch in text if ord(ch) >= 0x80]
+    if not wide:
+        return False
+    letters = sum(1 for ch in wide if 0x400 <= ord(ch) <= 0x4FF)
+    # Most letters of any Cyrillic language are in U+0410-U+044F; bytes that only land on the rarer
+    # letters of the block (Ѓ Ќ ђ for 0x81 0x8D 0x90) are not text.
+    basic = sum(1 for ch in wide if 0x410 <= ord(ch) <= 0x44F)
+    return (
+        letters >= CYRILLIC_SHARE * len(wide)
+        and basic >= BASIC_CYRILLIC_SHARE * len(wide)
+        and misplaced_characters(text) * 100 <= len(wide)
+    )
 
 
 def kana_share(text: str) -> float:
@@ -81,15 +106,18 @@ def misplaced_characters(text: str) -> int:
 
 def legacy_encoding(head: bytes, *, complete: bool) -> str | None:
     """The code page the head (not UTF-8) reads best in; None when none decodes it."""
+    # Kana first: Shift-JIS puts ASCII second bytes after many lead bytes (full-width digits,
+    # some kanji), so Japanese is not always 'paired'; Latin text read as Shift-JIS has no kana.
+    japanese = _decodes(head, JAPANESE, complete=complete)
+    if japanese is not None and kana_share(japanese) >= KANA_SHARE:
+        return JAPANESE
     readings = {
         encoding: text
         for encoding in (WESTERN, CENTRAL_EUROPEAN)
         if (text := _decodes(head, encoding, complete=complete)) is not None
     }
     if not readings or paired_high_share(head) >= PAIRED_SHARE:
-        # Full-width digits and punctuation in Shift-JIS have an ASCII second byte, so Japanese
-        # made of them is not 'paired': no Latin page decoding it says multi-byte as well.
-        multi_byte = _multi_byte_encoding(head, complete=complete)
+        multi_byte = _paired_encoding(head, japanese, complete=complete)
         if multi_byte is not None:
             return multi_byte
     if not readings:
@@ -103,10 +131,11 @@ def legacy_encoding(head: bytes, *, complete: bool) -> str | None:
     return WESTERN
 
 
-def _multi_byte_encoding(head: bytes, *, complete: bool) -> str | None:
-    japanese = _decodes(head, JAPANESE, complete=complete)
-    if japanese is not None and kana_share(japanese) >= KANA_SHARE:
-        return JAPANESE
+def _paired_encoding(head: bytes, japanese: str | None, *, complete: bool) -> str | None:
+    """Cyrillic, Chinese or (kana-less) Japanese for text whose high bytes come in runs."""
+    cyrillic = _decodes(head, CYRILLIC, complete=complete)
+    if cyrillic is not None and reads_as_cyrillic(cyrillic):
+        return CYRILLIC
     chinese = _decodes(head, CHINESE, complete=complete)
     if chinese is not None and (japanese is None or common_hanzi_share(chinese) >= COMMON_SHARE):
         return CHINESE

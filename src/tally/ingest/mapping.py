@@ -183,6 +183,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "particulars",
         "lancamento",
         "historico",
+        "описание",
+        "назначение платежа",
         "concepto",
         "causale",
         "details",
@@ -356,7 +358,8 @@ def normalise_name(name: str) -> str:
     """Lower case, accents and punctuation removed, single spaces: 'Währung ' -> 'wahrung'."""
     decomposed = unicodedata.normalize("NFKD", name.strip().lower())
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", plain.replace("ß", "ss")).split())
+    # Letters of every script stay (Cyrillic names match Cyrillic synonyms); punctuation goes.
+    return " ".join(re.sub(r"[\W_]+", " ", plain.replace("ß", "ss")).split())
 
 
 def named_like(field: str, columns: Sequence[str]) -> str | None:

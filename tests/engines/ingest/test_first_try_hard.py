@@ -328,6 +328,13 @@ def test_two_unsigned_columns_filled_in_turn_say_nothing_about_direction() -> No
         ("日付,摘要,支払い金額,預かり金額,差引残高\n2024/3/1,ｶ)ｱｸﾒ,振込\n", "cp932", "cp932"),
         ("取扱日付,受入金額（円）\n2024年03月01日,２５０，０００\n", "cp932", "cp932"),
         ("交易创建时间,交易对方,金额（元）,收/支\n星巴克咖啡,支出\n", "gb18030", "gb18030"),
+        (
+            "Дата операции;Сумма операции;Описание\n01.03.2024;-1234,56;Пятёрочка\n",
+            "cp1251",
+            "cp1251",
+        ),
+        ("Дата;Сума;Опис\n01.03.2024;-120,00;Сільпо Київ\n", "cp1251", "cp1251"),
+        ("日付,摘要,支払い金額\n", "cp932", "cp932"),
     ],
 )
 def test_the_code_page_is_chosen_from_the_bytes(text: str, encoding: str, expected: str) -> None:
@@ -497,3 +504,15 @@ def test_full_width_digits_and_nen_gappi_dates() -> None:
     assert result.ok, result.errors
     assert column(parsed, "booking_date") == [date(2024, 3, 1), date(2024, 3, 5)]
     assert column(parsed, "amount") == [2_500_000_000, -120_000_000]
+
+
+def test_a_cyrillic_header_names_its_fields() -> None:
+    data = (
+        "Дата операции;Сумма операции;Валюта операции;Описание\n"
+        "28.03.2024 19:22:41;-1250,00;RUB;Пятёрочка\n"
+        "21.03.2024 08:05:10;85000,00;RUB;Зарплата\n"
+    ).encode("cp1251")
+    result, parsed = preflight_and_parse(data)
+    assert result.encoding == "cp1251"
+    assert result.mapping["description"] == "Описание"
+    assert column(parsed, "description") == ["Пятёрочка", "Зарплата"]
