@@ -25,6 +25,7 @@ no model and say why they chose.
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 
 WESTERN = "cp1252"
@@ -32,6 +33,9 @@ CENTRAL_EUROPEAN = "cp1250"
 JAPANESE = "cp932"
 CHINESE = "gb18030"
 CYRILLIC = "cp1251"
+# The scores read this much of the head (every byte of it must still decode): a megabyte scored
+# in Python took a second; 64k characters decide as well.
+SAMPLE_CHARS = 1 << 16
 # Share of bytes >= 0x80 that must sit next to another one for the text to be read as CJK.
 PAIRED_SHARE = 0.8
 # Share of kana among the non-ASCII characters that makes a Shift-JIS reading Japanese.
@@ -44,10 +48,15 @@ COMMON_SHARE = 0.8
 
 
 def _decodes(head: bytes, encoding: str, *, complete: bool) -> str | None:
+    """The head decoded (strictly: every byte must be valid), cut to the sample that is scored."""
     try:
-        return codecs.getincrementaldecoder(encoding)().decode(head, final=complete)
+        text = codecs.getincrementaldecoder(encoding)().decode(head, final=complete)
     except UnicodeDecodeError:
         return None
+    return text[:SAMPLE_CHARS]
+
+
+_WIDE = re.compile(r"[^\x00-\x7f]")
 
 
 def paired_high_share(head: bytes) -> float:
@@ -64,7 +73,7 @@ def reads_as_cyrillic(text: str) -> bool:
     """Whether a cp1251 reading is Cyrillic words: nearly all its non-ASCII characters Cyrillic
     letters, and none misplaced. Chinese read as cp1251 mixes capitals and small letters at random
     and puts symbols (» ± №, its trail bytes) inside the 'words'."""
-    wide = [ch for ch in text if ord(ch) >= 0x80]
+    wide = _WIDE.findall(text)
     if not wide:
         return False
     letters = sum(1 for ch in wide if 0x400 <= ord(ch) <= 0x4FF)
@@ -80,7 +89,7 @@ def reads_as_cyrillic(text: str) -> bool:
 
 def kana_share(text: str) -> float:
     """Share of hiragana and full-width katakana among the text's non-ASCII characters."""
-    wide = [ch for ch in text if ord(ch) >= 0x80]
+    wide = _WIDE.findall(text)
     if not wide:
         return 0.0
     return sum(1 for ch in wide if 0x3041 <= ord(ch) <= 0x30FF) / len(wide)
@@ -90,18 +99,16 @@ def misplaced_characters(text: str) -> int:
     """Non-ASCII characters a right reading would not give: a symbol with a letter on both sides,
     or a capital letter between two small letters."""
     count = 0
-    for index in range(1, len(text) - 1):
-        ch = text[index]
-        if ord(ch) < 0x80:
-            continue
-        before, after = text[index - 1], text[index + 1]
-        if not (before.isalpha() and after.isalpha()):
-            continue
+    for match in _BETWEEN_LETTERS.finditer(text):
+        before, ch, after = match.group(1), match.group(2), match.group(3)
         category = unicodedata.category(ch)
         symbol = not category.startswith("L")
         if symbol or (category == "Lu" and before.islower() and after.islower()):
             count += 1
     return count
+
+
+_BETWEEN_LETTERS = re.compile(r"([^\W\d_])(?=([^\x00-\x7f])([^\W\d_]))")
 
 
 def legacy_encoding(head: bytes, *, complete: bool) -> str | None:
@@ -116,7 +123,7 @@ def legacy_encoding(head: bytes, *, complete: bool) -> str | None:
         for encoding in (WESTERN, CENTRAL_EUROPEAN)
         if (text := _decodes(head, encoding, complete=complete)) is not None
     }
-    if not readings or paired_high_share(head) >= PAIRED_SHARE:
+    if not readings or paired_high_share(head[:SAMPLE_CHARS]) >= PAIRED_SHARE:
         multi_byte = _paired_encoding(head, japanese, complete=complete)
         if multi_byte is not None:
             return multi_byte
@@ -146,7 +153,7 @@ def common_hanzi_share(text: str) -> float:
     """Share of the non-ASCII characters that GB2312 holds (the common simplified characters
     and punctuation). Chinese text is nearly all of them; Japanese read as GB18030 is not: the
     Shift-JIS lead bytes below 0xA1 land on GBK's rare extension characters."""
-    wide = [ch for ch in text if ord(ch) >= 0x80]
+    wide = _WIDE.findall(text)
     if not wide:
         return 0.0
     common = 0
