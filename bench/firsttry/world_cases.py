@@ -492,4 +492,31 @@ TOTAL,,,,,,,"$841.42",
         },
         expect_encoding="cp1251",
     ),
+    _case(
+        "kb_kookmin_kr_cp949.csv",
+        "KB Kookmin Bank (Korea) 거래내역 download saved as CSV",
+        "cp949 (EUC-KR) Hangul throughout; three title lines (account, period) above the header; "
+        "'YYYY.MM.DD HH:MM:SS' dates; won without decimals; unsigned 출금액 (out) / 입금액 (in) "
+        "with 0 on the other side, the sign readable only from the balance 잔액; newest first",
+        """
+거래내역조회
+계좌번호,123456-01-234567
+조회기간,2024.03.01 ~ 2024.03.31
+거래일시,적요,보낸분/받는분,송금메모,출금액,입금액,잔액,거래점
+2024.03.28 18:02:11,체크카드,스타벅스 강남점,,"6,500",0,"3,348,300",KB
+2024.03.25 09:00:00,급여,주식회사 한빛,3월 급여,0,"3,200,000","3,354,800",KB
+2024.03.10 12:30:45,자동이체,한국전력공사,전기요금,"45,200",0,"154,800",KB
+2024.03.02 08:15:00,타행이체,김민수,월세,"800,000",0,"200,000",KB
+""",
+        [
+            ("2024-03-28", "-6500", None),
+            ("2024-03-25", "3200000", None),
+            ("2024-03-10", "-45200", None),
+            ("2024-03-02", "-800000", None),
+        ],
+        encoding="cp949",
+        newline="\r\n",
+        mapping={"debit": "출금액", "credit": "입금액"},
+        expect_encoding="cp949",
+    ),
 ]

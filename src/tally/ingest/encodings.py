@@ -2,14 +2,16 @@
 
 Files that are not UTF-8 come from Windows code pages: cp1252 (Western Europe, the Americas),
 cp1250 (Polish, Czech, Hungarian... payroll and bank files), cp1251 (Russian, Ukrainian,
-Bulgarian banks), cp932 (Shift-JIS, Japanese banks) and GB18030 (Chinese exports such as
-Alipay's). Each decodes most byte strings without an error, so the
+Bulgarian banks), cp932 (Shift-JIS, Japanese banks), cp949 (Korean banks) and GB18030 (Chinese
+exports such as Alipay's). Each decodes most byte strings without an error, so the
 choice is made from what the decoded text looks like:
 
 - multi-byte text (CJK) has its bytes >= 0x80 side by side (a character is two bytes, characters
   come in runs), while Latin text has them alone between ASCII letters ('Müller', 'Wpływy');
   Cyrillic is paired too (a word is all high bytes): read as cp1251 it is Cyrillic words with
   capitals only at their start, where Chinese read so mixes cases and symbols at random;
+- Korean read as cp949 is nearly all Hangul syllables; Chinese read so (EUC-KR and GB2312 share
+  their byte ranges) falls on Hanja for about half its characters;
 - Japanese decoded as Shift-JIS holds kana (hiragana, full-width katakana); Chinese decoded as
   Shift-JIS holds almost none (its byte pairs fall on kanji and half-width katakana); Chinese
   decoded as GB18030 is nearly all common (GB2312) characters, Japanese without kana is not;
@@ -33,6 +35,7 @@ CENTRAL_EUROPEAN = "cp1250"
 JAPANESE = "cp932"
 CHINESE = "gb18030"
 CYRILLIC = "cp1251"
+KOREAN = "cp949"
 # The scores read this much of the head (every byte of it must still decode): a megabyte scored
 # in Python took a second; 64k characters decide as well.
 SAMPLE_CHARS = 1 << 16
@@ -43,6 +46,8 @@ KANA_SHARE = 0.1
 # Share of Cyrillic letters among the non-ASCII characters of a cp1251 reading that is Cyrillic.
 CYRILLIC_SHARE = 0.9
 BASIC_CYRILLIC_SHARE = 0.7
+# Share of Hangul syllables that makes a cp949 reading Korean.
+HANGUL_SHARE = 0.9
 # Share of common (GB2312) characters that makes a GB18030 reading Chinese.
 COMMON_SHARE = 0.8
 
@@ -85,6 +90,15 @@ def reads_as_cyrillic(text: str) -> bool:
         and basic >= BASIC_CYRILLIC_SHARE * len(wide)
         and misplaced_characters(text) * 100 <= len(wide)
     )
+
+
+def hangul_share(text: str) -> float:
+    """Share of Hangul syllables among the text's non-ASCII characters. Korean is nearly all
+    Hangul; Chinese read as cp949 (the same byte ranges) lands on Hanja for half its lead bytes."""
+    wide = _WIDE.findall(text)
+    if not wide:
+        return 0.0
+    return sum(1 for ch in wide if 0xAC00 <= ord(ch) <= 0xD7A3) / len(wide)
 
 
 def kana_share(text: str) -> float:
@@ -139,10 +153,13 @@ def legacy_encoding(head: bytes, *, complete: bool) -> str | None:
 
 
 def _paired_encoding(head: bytes, japanese: str | None, *, complete: bool) -> str | None:
-    """Cyrillic, Chinese or (kana-less) Japanese for text whose high bytes come in runs."""
+    """Cyrillic, Korean, Chinese or (kana-less) Japanese for text whose high bytes come in runs."""
     cyrillic = _decodes(head, CYRILLIC, complete=complete)
     if cyrillic is not None and reads_as_cyrillic(cyrillic):
         return CYRILLIC
+    korean = _decodes(head, KOREAN, complete=complete)
+    if korean is not None and hangul_share(korean) >= HANGUL_SHARE:
+        return KOREAN
     chinese = _decodes(head, CHINESE, complete=complete)
     if chinese is not None and (japanese is None or common_hanzi_share(chinese) >= COMMON_SHARE):
         return CHINESE

@@ -148,7 +148,8 @@ def balance_signed_pair(
     profiles: Sequence[ColumnProfile],
 ) -> tuple[str, str] | None:
     """(debit, credit) of two unsigned amount columns filled in turn, told apart by a running
-    balance: the column whose amounts the balance goes up by is money in.
+    balance: the column whose amounts the balance goes up by is money in (the other side of
+    each row empty or 0).
 
     Japanese banks export 支払い金額 / 預かり金額 beside 差引残高, names no synonym list holds; the
     balance says which way each column goes, whatever the language and whether the file lists
@@ -181,7 +182,8 @@ def _balance_credit(
         balance = _units(row[b], decimal)
         if balance is None:
             continue
-        into_x, into_y = _units(row[x], decimal), _units(row[y], decimal)
+        # 0 on the other side (Korean and Indian banks) is as empty as an empty cell.
+        into_x, into_y = _units(row[x], decimal) or None, _units(row[y], decimal) or None
         if (into_x is None) == (into_y is None):
             return None
         steps.append((balance, into_x or 0, into_y or 0))

@@ -92,7 +92,7 @@ def detect_encoding(head: bytes, *, complete: bool) -> str:
         except UnicodeDecodeError as exc:
             raise EncodingError(
                 f"unknown text encoding: neither UTF-8 nor a Windows code page (cp1252, cp1250, "
-                f"cp932, GB18030) (byte 0x{head[exc.start]:02x} at offset {exc.start}); set the "
+                f"cp1251, cp932, cp949, GB18030) (byte 0x{head[exc.start]:02x} at offset {exc.start}); set the "
                 "encoding explicitly"
             ) from None
         return "cp1252"

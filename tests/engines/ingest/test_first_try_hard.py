@@ -335,6 +335,11 @@ def test_two_unsigned_columns_filled_in_turn_say_nothing_about_direction() -> No
         ),
         ("Дата;Сума;Опис\n01.03.2024;-120,00;Сільпо Київ\n", "cp1251", "cp1251"),
         ("日付,摘要,支払い金額\n", "cp932", "cp932"),
+        (
+            "거래일시,적요,보낸분/받는분,출금액,입금액,잔액\n스타벅스 강남점,급여\n",
+            "cp949",
+            "cp949",
+        ),
     ],
 )
 def test_the_code_page_is_chosen_from_the_bytes(text: str, encoding: str, expected: str) -> None:
@@ -516,3 +521,17 @@ def test_a_cyrillic_header_names_its_fields() -> None:
     assert result.encoding == "cp1251"
     assert result.mapping["description"] == "Описание"
     assert column(parsed, "description") == ["Пятёрочка", "Зарплата"]
+
+
+def test_a_running_balance_orients_a_pair_written_with_zeros_on_the_other_side() -> None:
+    data = (
+        "거래일시,적요,출금액,입금액,잔액\n"
+        '2024.03.28 18:02:11,체크카드,"6,500",0,"3,348,300"\n'
+        '2024.03.25 09:00:00,급여,0,"3,200,000","3,354,800"\n'
+        '2024.03.10 12:30:45,자동이체,"45,200",0,"154,800"\n'
+        '2024.03.02 08:15:00,타행이체,"800,000",0,"200,000"\n'
+    ).encode("cp949")
+    result, parsed = preflight_and_parse(data)
+    assert result.encoding == "cp949"
+    assert (result.mapping["debit"], result.mapping["credit"]) == ("출금액", "입금액")
+    assert column(parsed, "amount") == [-65_000_000, 32_000_000_000, -452_000_000, -8_000_000_000]
