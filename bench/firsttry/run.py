@@ -13,6 +13,7 @@ expectations come from the ``.expected.*`` sidecars or ``real_expected.json``).
 from __future__ import annotations
 
 import argparse
+import codecs
 import json
 import re
 import sys
@@ -46,6 +47,8 @@ class Expected:
     compare_dates: bool = True
     compare_currency: bool = True
     truth: str = ""
+    mapping: dict[str, str] | None = None  # fields detection must map to these columns
+    encoding: str | None = None  # the encoding detection must choose
 
 
 @dataclass
@@ -74,6 +77,8 @@ def corpus_expectation(path: Path) -> Expected:
     rows = spec["records"]
     currencies = any(row[2] is not None for row in rows)
     expected = Expected(None, len(rows), True, currencies, spec["quirks"])
+    expected.mapping = spec.get("mapping")
+    expected.encoding = spec.get("encoding")
     expected.records = Counter(
         _key(date.fromisoformat(d), to_units(Decimal(a)), c, expected) for d, a, c in rows
     )
@@ -135,6 +140,9 @@ def run_file(path: Path, expected: Expected) -> Outcome:
         return Outcome(path.name, verdict, "failed", False, f"load failed: {error}")
     if problem is not None:
         return Outcome(path.name, verdict, "failed", False, f"load failed: {problem}")
+    misread = _misread(preview.plan.options or {}, expected)
+    if misread:
+        return Outcome(path.name, verdict, "loaded", False, misread)
     got: Counter[Key] = Counter(
         _key(row["booking_date"], row["amount"], row["currency"], expected) for row in records
     )
@@ -147,6 +155,24 @@ def run_file(path: Path, expected: Expected) -> Outcome:
         extra = got - expected.records
         detail = "" if correct else f"missing {list(missing)[:3]} extra {list(extra)[:3]}"
     return Outcome(path.name, verdict, "loaded", correct, detail)
+
+
+def _codec(name: str) -> str:
+    return codecs.lookup(name).name
+
+
+def _misread(options: dict[str, Any], expected: Expected) -> str:
+    """What detection chose differently from the stated mapping and encoding ('' when nothing)."""
+    found = options.get("mapping") or {}
+    wrong = [
+        f"{field}={found.get(field)!r} (expected {column!r})"
+        for field, column in (expected.mapping or {}).items()
+        if found.get(field) != column
+    ]
+    encoding = options.get("encoding")
+    if expected.encoding and _codec(expected.encoding) != _codec(encoding or "ascii"):
+        wrong.append(f"encoding={encoding!r} (expected {expected.encoding!r})")
+    return "; ".join(wrong)
 
 
 def corpus_files() -> list[tuple[str, Path, Expected]]:

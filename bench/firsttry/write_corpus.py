@@ -31,6 +31,9 @@ class Case:
     records: list[tuple[str, str, str | None]]
     encoding: str = "utf-8"
     newline: str = "\n"
+    # Columns detection must map (field -> column) and the encoding it must choose, where stated.
+    mapping: dict[str, str] | None = None
+    expect_encoding: str | None = None
 
     def data(self) -> bytes:
         text = self.text.replace("\n", self.newline)
@@ -823,10 +826,13 @@ def write() -> int:
     _expect(name, origin, quirks, records)
     count += 1
     from bench.firsttry.hard_cases import HARD_CASES, STATEMENT_HARD_CASES, XLSX_HARD_CASES
+    from bench.firsttry.world_cases import WORLD_CASES
 
-    for case in [*HARD_CASES, *STATEMENT_HARD_CASES]:
+    for case in [*HARD_CASES, *STATEMENT_HARD_CASES, *WORLD_CASES]:
         (CORPUS / case.name).write_bytes(case.data())
-        _expect(case.name, case.origin, case.quirks, case.records)
+        _expect(
+            case.name, case.origin, case.quirks, case.records, case.mapping, case.expect_encoding
+        )
         count += 1
     for name, origin, quirks, records, build in XLSX_HARD_CASES:
         (CORPUS / name).write_bytes(build())
@@ -836,13 +842,22 @@ def write() -> int:
 
 
 def _expect(
-    name: str, origin: str, quirks: str, records: list[tuple[str, str, str | None]]
+    name: str,
+    origin: str,
+    quirks: str,
+    records: list[tuple[str, str, str | None]],
+    mapping: dict[str, str] | None = None,
+    encoding: str | None = None,
 ) -> None:
-    expected = {
+    expected: dict[str, object] = {
         "origin": origin,
         "quirks": quirks,
         "records": [list(record) for record in records],
     }
+    if mapping:
+        expected["mapping"] = mapping
+    if encoding:
+        expected["encoding"] = encoding
     text = json.dumps(expected, ensure_ascii=False, indent=1) + "\n"
     (CORPUS / f"{name}.expected.json").write_text(text, encoding="utf-8")
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -70,25 +73,40 @@ _INVISIBLE_UTF8 = tuple(mark.encode() for mark in INVISIBLE_MARKS)
 _INVISIBLE_CLASS = "[" + INVISIBLE_MARKS + "]"
 
 
+# Japanese and Chinese exports write digits, commas, slashes and minus signs in their full-width
+# forms (U+FF01-U+FF5E: U+FF11 U+FF12 U+FF0C is '12,') and use the ideographic space: NFKC reads them as ASCII.
+_FULL_WIDTH_CLASS = "[\uff01-\uff5e\u3000]"
+_FULL_WIDTH = re.compile(_FULL_WIDTH_CLASS)
+
+
 def strip_invisible_text(text: str) -> str:
-    """One cell without the invisible marks (see ``INVISIBLE_MARKS``)."""
+    """One cell without the invisible marks (see ``INVISIBLE_MARKS``), full-width forms folded
+    to ASCII."""
     if text.isascii():
         return text
-    return text.translate(_INVISIBLE_TABLE)
+    text = text.translate(_INVISIBLE_TABLE)
+    if _FULL_WIDTH.search(text):
+        text = unicodedata.normalize("NFKC", text)
+    return text
 
 
 _INVISIBLE_TABLE = {ord(mark): None for mark in INVISIBLE_MARKS}
 
 
 def strip_invisible(values: pa.Array) -> pa.Array:
-    """The column without invisible marks; no copy when it holds none (the usual case)."""
+    """The column without invisible marks and with full-width forms folded to ASCII; no copy
+    when it holds neither (the usual case)."""
     data = value_bytes(values)
     if not data.size or not (data >= 0xD8).any():
         return values
     raw = data.tobytes()
-    if not any(mark in raw for mark in _INVISIBLE_UTF8):
-        return values
-    return pc.replace_substring_regex(values, _INVISIBLE_CLASS, "")
+    if any(mark in raw for mark in _INVISIBLE_UTF8):
+        values = pc.replace_substring_regex(values, _INVISIBLE_CLASS, "")
+    if b"\xef\xbc" in raw or b"\xef\xbd" in raw or b"\xe3\x80\x80" in raw:
+        wide = pc.fill_null(pc.match_substring_regex(values, _FULL_WIDTH_CLASS), False)
+        if pc.any(wide).as_py():
+            values = pc.if_else(wide, pc.utf8_normalize(values, form="NFKC"), values)
+    return values
 
 
 def null_where_empty(values: pa.Array, filled: np.ndarray) -> pa.Array:

@@ -32,6 +32,8 @@ from tally.ingest.options import DATE_FIELDS, TEXT_FIELDS, ParseOptions, check_m
 from tally.ingest.records import RECORD_SCHEMA
 
 _CURRENCY_SYMBOLS = {"€": "EUR", "£": "GBP", "¥": "JPY", "₣": "CHF", "₹": "INR", "zł": "PLN"}
+# A sum of money with cents after the decimal separator, whatever surrounds it ('R$ 2.345,67').
+_CENTS = {".": r"\d\.\d\d(?:\D|$)", ",": r"\d,\d\d(?:\D|$)"}
 _JSON_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 
 
@@ -183,10 +185,26 @@ class RecordConverter:
         furniture = np.zeros(count, dtype=bool)
         if (failing & ~blank & ~notes).any():
             furniture = failing & ~blank & ~notes & self._page_furniture(raw, booking, filled)
+        # A dated row with no amount but a balance is the statement's opening or closing balance
+        # line (Bank of America's 'Beginning balance as of', Itaú's 'SALDO ANTERIOR').
+        balances = np.zeros(count, dtype=bool)
+        if (failing & ~blank & ~notes & ~furniture).any():
+            balances = (
+                failing
+                & ~blank
+                & ~notes
+                & ~furniture
+                & ~np.asarray(booking.is_null())
+                & ~self._any_amount(filled)
+                & self._money_elsewhere(raw)
+            )
         keep = ~failing
         errors, skipped = self._explain(
-            problems, failing & ~blank & ~notes & ~furniture, raw, trimmed, row_numbers
+            problems, failing & ~blank & ~notes & ~furniture & ~balances, raw, trimmed, row_numbers
         )
+        if balances.any():
+            reason = "a date and a balance but no amount: a balance line, not an entry"
+            skipped.extend(self._note_rows(balances, raw, row_numbers, reason))
         if notes.any():
             reason = "no date and no amount: a note or continuation row, not an entry"
             skipped.extend(self._note_rows(notes, raw, row_numbers, reason))
@@ -244,6 +262,17 @@ class RecordConverter:
             if field in filled:
                 mask |= filled[field]
         return mask
+
+    def _money_elsewhere(self, raw: list[pa.Array]) -> np.ndarray:
+        """Rows holding, outside the mapped columns, a sum of money with cents ('5,120.44',
+        'R$ 2.345,67'): a check number or a count is not one."""
+        found = np.zeros(len(raw[0]) if raw else 0, dtype=bool)
+        for name in self.extra_columns:
+            values = trim(raw[self.position[name]])
+            cents = pc.match_substring_regex(values, _CENTS[self.decimal])
+            parsed = parse_amounts(values, self.decimal)
+            found |= np.asarray(pc.fill_null(cents, False)) & ~np.asarray(parsed.is_null())
+        return found
 
     def _page_furniture(
         self, raw: list[pa.Array], booking: pa.Array, filled: dict[str, np.ndarray]

@@ -44,6 +44,7 @@ CANDIDATE_FORMATS: tuple[str, ...] = (
     "%Y/%m/%d",
     "%Y.%m.%d",
     "%Y%m%d",
+    "%Y年%m月%d日",  # Japanese and Chinese (2024年3月1日)
     "%d.%m.%y",
     "%d/%m/%y",
     "%m/%d/%y",

@@ -15,8 +15,8 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
-from tally.ingest.amounts import AmountFormatError, parse_amount
 from tally.ingest.dates import EXCEL, DateFormatError, parse_date
 from tally.ingest.options import DEFAULT_CREDIT_MARKERS, DEFAULT_DEBIT_MARKERS
 from tally.ingest.records import MAPPABLE_FIELDS
@@ -176,6 +176,15 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "umsatztext",
         "details de comptabilisation",
         "libelle",
+        "tekst",
+        "transaction remarks",
+        "remarks",
+        "narration",
+        "particulars",
+        "lancamento",
+        "historico",
+        "описание",
+        "назначение платежа",
         "concepto",
         "causale",
         "details",
@@ -262,7 +271,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 # Names that look like an amount but never are one.
-_NOT_AMOUNT = re.compile(
+NOT_AMOUNT = re.compile(
     r"\b(balance|saldo|solde|kontostand|saldo na trn|price|quantity|fee|rate)\b"
 )
 # Names of the account holder's own account, never the counterparty's ('IBAN Auftragskonto').
@@ -280,6 +289,8 @@ _MARKERS = frozenset(DEFAULT_DEBIT_MARKERS) | frozenset(DEFAULT_CREDIT_MARKERS)
 _NOT_SIGN = re.compile(r"\b(card|funding|brand|category|method|product|network|payment|kind)\b")
 # A column holds the sign when nearly every row carries an indicator value.
 SIGN_SHARE = 0.9
+# A column of shorter texts (codes, statuses, types) is not an entry's description.
+DESCRIPTION_LENGTH = 8
 # Share buckets: values that fit within 5% of each other tie, and the names decide.
 _BUCKETS = 20
 CURRENCY_CODES = frozenset(
@@ -347,7 +358,8 @@ def normalise_name(name: str) -> str:
     """Lower case, accents and punctuation removed, single spaces: 'Währung ' -> 'wahrung'."""
     decomposed = unicodedata.normalize("NFKD", name.strip().lower())
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", plain.replace("ß", "ss")).split())
+    # Letters of every script stay (Cyrillic names match Cyrillic synonyms); punctuation goes.
+    return " ".join(re.sub(r"[\W_]+", " ", plain.replace("ß", "ss")).split())
 
 
 def named_like(field: str, columns: Sequence[str]) -> str | None:
@@ -386,7 +398,8 @@ def _name_score(field: str, name: str) -> int:
         target = normalise_name(synonym)
         if not target:
             continue
-        if normalised == target:
+        # 'Counter Party' is 'Counterparty', 'Payee Name' is 'Payeename'.
+        if normalised == target or normalised.replace(" ", "") == target.replace(" ", ""):
             best = max(best, 1000 - position)
         elif f" {target} " in words and len(target) > 2:
             best = max(best, 100 * len(target.split()) + len(target) - position)
@@ -405,6 +418,17 @@ class ColumnProfile:
     markers: int
     rows: int = 0  # rows sampled (filled or not)
     codes: int = 0  # cells that are ISO currency codes
+    zeros: int = 0  # amounts without a non-zero digit ('0.00', '$0.00')
+    counter: bool = False  # whole numbers counting the rows (1, 2, 3...): a row number
+    mean_length: float = 0.0  # of the filled cells
+    distinct: int = 0  # distinct filled values
+    worded: int = 0  # cells reading as words, not one code ('MobilePay Jens', 'Løn', not 'T200P12')
+
+    @property
+    def money(self) -> bool:
+        """Whether the column can hold the amounts: some non-zero amount, and not a row counter
+        (PayPal's 'Insurance Amount' is 0.00 on every row; ICICI's 'S No.' counts 1, 2, 3)."""
+        return self.kind == "amount" and self.zeros < self.amounts and not self.counter
 
     def share(self, count: int) -> float:
         return count / self.filled if self.filled else 0.0
@@ -465,9 +489,36 @@ def profile_columns(
                 markers=sum(1 for value in values if value.lower() in _MARKERS),
                 rows=len(rows),
                 codes=sum(1 for value in values if value.upper() in CURRENCY_CODES),
+                zeros=sum(
+                    1
+                    for value, kind in zip(values, kinds, strict=True)
+                    if kind == "amount" and not _NON_ZERO.search(value)
+                ),
+                counter=_counts_rows(values),
+                mean_length=sum(map(len, values)) / len(values) if values else 0.0,
+                distinct=len(set(values)),
+                worded=sum(1 for value in values if _worded(value)),
             )
         )
     return profiles
+
+
+_NON_ZERO = re.compile(r"[^\D0\uff10]")  # a digit other than zero, ASCII or full-width
+
+
+def _worded(value: str) -> bool:
+    """Words rather than one code: a space between letters, or a letter beyond ASCII."""
+    letters = [ch for ch in value if ch.isalpha()]
+    return bool(letters) and (" " in value.strip() or any(ord(ch) > 0x7F for ch in letters))
+
+
+def _counts_rows(values: Sequence[str]) -> bool:
+    """Whether the values are whole numbers going up (or down) by one from row to row."""
+    if len(values) < 3 or not all(value.isdigit() for value in values):
+        return False
+    numbers = [int(value) for value in values]
+    steps = {later - earlier for earlier, later in pairwise(numbers)}
+    return steps in ({1}, {-1})
 
 
 def _is_date(value: str, date_format: str) -> bool:
@@ -493,8 +544,10 @@ def propose_mapping(
                     continue
                 profile = by_name[column]
                 needed = _KIND.get(field)
-                if needed == "amount" and _NOT_AMOUNT.search(normalise_name(column)):
+                if needed == "amount" and NOT_AMOUNT.search(normalise_name(column)):
                     continue
+                if field == "amount" and (not profile.money or _names_one_direction(column)):
+                    continue  # 'Withdrawal Amount' is money out, not a signed amount
                 if field.startswith("counterparty") and _OWN_ACCOUNT.search(normalise_name(column)):
                     continue
                 if needed and profile.kind != needed:
@@ -513,7 +566,7 @@ def propose_mapping(
         mapping[field] = column
         used.add(column)
     _resolve_amount_fields(mapping)
-    _fill_from_data(mapping, used, profiles)
+    _fill_from_data(mapping, used, profiles, has_header=has_header)
     _drop_unneeded_direction(mapping, by_name, used)
     if "booking_date" not in mapping and "value_date" in mapping:
         # The only date a file gives is the date of its entries ('Date de valeur' alone).
@@ -550,6 +603,11 @@ def exact_mapping(mapping: Mapping[str, str]) -> dict[str, str]:
     return {**dict.fromkeys(MAPPABLE_FIELDS, ""), **mapping}
 
 
+def _names_one_direction(column: str) -> bool:
+    """Whether a name says money out or money in (not both, as 'Credit/Debit Amount' does)."""
+    return bool(_name_score("debit", column)) != bool(_name_score("credit", column))
+
+
 def _resolve_amount_fields(mapping: dict[str, str]) -> None:
     """One signed amount wins over a debit/credit pair; a lone debit or credit is kept."""
     if "amount" in mapping:
@@ -558,7 +616,7 @@ def _resolve_amount_fields(mapping: dict[str, str]) -> None:
 
 
 def _fill_from_data(
-    mapping: dict[str, str], used: set[str], profiles: Sequence[ColumnProfile]
+    mapping: dict[str, str], used: set[str], profiles: Sequence[ColumnProfile], *, has_header: bool
 ) -> None:
     free = [profile for profile in profiles if profile.name not in used]
     if "booking_date" not in mapping:
@@ -576,8 +634,8 @@ def _fill_from_data(
             profile
             for profile in profiles
             if profile.name not in used
-            and profile.kind == "amount"
-            and not _NOT_AMOUNT.search(normalise_name(profile.name))
+            and profile.money
+            and not NOT_AMOUNT.search(normalise_name(profile.name))
         ]
         # The fullest column first; a signed column is more likely the amount than a balance.
         numbers.sort(
@@ -587,16 +645,38 @@ def _fill_from_data(
             mapping["amount"] = numbers[0].name
             used.add(numbers[0].name)
     if "direction" not in mapping and "amount" in mapping:
+        # An indicator on nearly every row that holds an amount: a summary block below the table
+        # (Alipay's totals) holds no amount in that column and no indicator either.
+        amounts = next(profile for profile in profiles if profile.name == mapping["amount"])
         markers = [
             profile
             for profile in profiles
             if profile.name not in used
-            and profile.fit("direction") >= SIGN_SHARE
+            and profile.markers >= SIGN_SHARE * max(amounts.filled, 1)
+            and profile.share(profile.markers) >= SIGN_SHARE
             and not _NOT_SIGN.search(normalise_name(profile.name))
         ]
         if markers:
             mapping["direction"] = markers[0].name
             used.add(markers[0].name)
+    if "description" not in mapping and not has_header:
+        # The text column with the longest varied values: the bank's own words for each entry
+        # (Wells Fargo's headerless fifth column). Under a header, a column no name calls a
+        # description stays unmapped (a customer or card column reads as words too).
+        texts = [
+            profile
+            for profile in profiles
+            if profile.name not in used
+            and profile.kind == "text"
+            and profile.fit("description") >= 0.5
+            and profile.distinct >= max(2, profile.filled // 2)
+            and profile.share(profile.worded) >= 0.5
+            and profile.mean_length >= DESCRIPTION_LENGTH
+        ]
+        if texts:
+            longest = max(texts, key=lambda profile: profile.mean_length)
+            mapping["description"] = longest.name
+            used.add(longest.name)
     if "currency" not in mapping:
         # Every filled cell a code, on at least half the rows: totals and rule lines between the
         # entries leave the column's cells empty, they do not make its codes something else.
@@ -621,93 +701,3 @@ def _drop_unneeded_direction(
     amount = by_name.get(mapping.get("amount", ""))
     if amount is None or amount.negatives:
         used.discard(mapping.pop("direction"))
-
-
-def _units(text: str, decimal: str) -> int | None:
-    try:
-        return parse_amount(text, decimal) if text.strip() else None
-    except AmountFormatError:
-        return None
-
-
-def _free_amounts(profiles: Sequence[ColumnProfile], used: set[str]) -> list[ColumnProfile]:
-    """Unmapped columns of amounts that are not balances, prices or fees."""
-    return [
-        profile
-        for profile in profiles
-        if profile.name not in used
-        and profile.kind == "amount"
-        and not _NOT_AMOUNT.search(normalise_name(profile.name))
-    ]
-
-
-def reversed_pair_total(
-    mapping: Mapping[str, str],
-    columns: Sequence[str],
-    rows: Sequence[Sequence[str]],
-    profiles: Sequence[ColumnProfile],
-    decimal: str,
-) -> str | None:
-    """A signed column equal to debit minus credit on every row: the pair is a ledger's view.
-
-    Accounting tools export a bank account's lines with the money coming in under 'Debit' (the
-    asset grows) and a signed total beside them (Xero's 'Gross'); read as a bank's Debit/Credit the
-    signs come out reversed. The signed column states them, so it is the amount. None when no
-    column shows that (a total equal to credit minus debit agrees with the pair as read).
-    """
-    if "amount" in mapping or "debit" not in mapping or "credit" not in mapping:
-        return None
-    debit, credit = columns.index(mapping["debit"]), columns.index(mapping["credit"])
-    used = set(mapping.values())
-    for profile in _free_amounts(profiles, used):
-        if not profile.negatives:
-            continue
-        index = columns.index(profile.name)
-        agreeing = 0
-        for row in rows:
-            out, into = _units(row[debit], decimal), _units(row[credit], decimal)
-            if out is None and into is None:
-                continue
-            total = _units(row[index], decimal)
-            if total is None or total != abs(out or 0) - abs(into or 0):
-                break
-            agreeing += 1
-        else:
-            if agreeing >= 2:
-                return profile.name
-    return None
-
-
-def complementary_pair(
-    mapping: Mapping[str, str],
-    columns: Sequence[str],
-    rows: Sequence[Sequence[str]],
-    profiles: Sequence[ColumnProfile],
-) -> tuple[str, str] | None:
-    """(debit, credit) columns found from the values when no name said so.
-
-    Two amount columns of which every entry fills exactly one, one holding negative amounts and
-    the other none, are money out and money in ('Wpływy' / 'Wydatki', whatever the language): the
-    amount chosen alone would leave every other row empty.
-    """
-    if "amount" not in mapping or "debit" in mapping or "credit" in mapping:
-        return None
-    by_name = {profile.name: profile for profile in profiles}
-    chosen = by_name[mapping["amount"]]
-    used = set(mapping.values())
-    first = columns.index(chosen.name)
-    for profile in _free_amounts(profiles, used):
-        if (chosen.negatives > 0) == (profile.negatives > 0):
-            continue  # both signed, or neither: nothing says which way the money goes
-        second = columns.index(profile.name)
-        counts = [0, 0]
-        for row in rows:
-            filled = (bool(row[first].strip()), bool(row[second].strip()))
-            if filled[0] == filled[1]:
-                break
-            counts[filled[1]] += 1
-        else:
-            if min(counts) >= 2:
-                debit, credit = (chosen, profile) if chosen.negatives else (profile, chosen)
-                return debit.name, credit.name
-    return None

@@ -33,6 +33,9 @@ DEFAULT_DEBIT_MARKERS: tuple[str, ...] = (
     "belastung",
     "out",
     "-",
+    "支出",  # Chinese: paid out (Alipay's 收/支), and the ledger's 借 (debit)
+    "借",
+    "出金",  # Japanese: withdrawal
 )
 DEFAULT_CREDIT_MARKERS: tuple[str, ...] = (
     "c",
@@ -47,6 +50,9 @@ DEFAULT_CREDIT_MARKERS: tuple[str, ...] = (
     "gutschrift",
     "in",
     "+",
+    "收入",  # Chinese: received, and the ledger's 贷 (credit)
+    "贷",
+    "入金",  # Japanese: deposit
 )
 
 DATE_FIELDS = ("booking_date", "value_date")

@@ -33,14 +33,13 @@ from tally.ingest.errors import (
 from tally.ingest.mapping import (
     CURRENCY_CODES,
     ColumnProfile,
-    complementary_pair,
     merge_mapping,
     named_like,
     names_known_fields,
     profile_columns,
     propose_mapping,
-    reversed_pair_total,
 )
+from tally.ingest.money_columns import debit_credit_from_values, reversed_pair_total
 from tally.ingest.options import AMOUNT_FIELDS, DATE_FIELDS, ParseOptions, mapping_problems
 from tally.ingest.safety import is_formula_like
 from tally.ingest.sniff import (
@@ -306,18 +305,15 @@ def analyse_rows(
     mapping = propose_mapping(columns, profiles, has_header=header is not None)
     if hints.mapping is not None:
         mapping = merge_mapping(hints.mapping, mapping)
-    pair = None if hints.mapping else complementary_pair(mapping, columns, shaped, profiles)
-    if pair is not None:
-        warnings.append(
-            IngestWarning(
-                "debit_credit_pair",
-                f"every entry fills one of {pair[0]!r} (negative amounts) and {pair[1]!r}: "
-                "reading them as money out and money in",
-                column=pair[0],
-            )
-        )
-        mapping = {f: c for f, c in mapping.items() if f not in ("amount", "direction")}
-        mapping["debit"], mapping["credit"] = pair
+    found = None if hints.mapping else debit_credit_from_values(mapping, columns, shaped, profiles)
+    if found is not None:
+        warnings.append(IngestWarning(found.code, found.message, column=found.debit))
+        mapping = {
+            f: c
+            for f, c in mapping.items()
+            if f not in ("amount", "direction") and c not in (found.debit, found.credit)
+        }
+        mapping["debit"], mapping["credit"] = found.debit, found.credit
     decimal = _decimal_separator(mapping, columns, shaped, dialect, hints, warnings)
     signed = (
         None if hints.mapping else reversed_pair_total(mapping, columns, shaped, profiles, decimal)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from tally.ingest.amounts import looks_like_amount
 from tally.ingest.dates import looks_like_date
+from tally.ingest.encodings import legacy_encoding
 from tally.ingest.errors import (
     BinaryFileError,
     EmptyFileError,
@@ -67,10 +68,11 @@ def gunzip_head(head: bytes, limit: int) -> tuple[bytes, bool]:
 
 
 def detect_encoding(head: bytes, *, complete: bool) -> str:
-    """The text encoding of the head: utf-8-sig, utf-16 (with BOM), utf-8 or cp1252.
+    """The text encoding of the head: utf-8-sig, utf-16 (with BOM), utf-8 or a legacy code page.
 
-    cp1252 reads latin-1 text identically (and also its 0x80-0x9F letters: euro sign, quotes); a
-    file that is neither valid UTF-8 nor cp1252 is refused rather than decoded into mojibake.
+    Text that is not valid UTF-8 is read in the code page it reads best in (``encodings``:
+    cp1252, cp1250, cp932 or GB18030); a file that none decodes is refused rather than decoded
+    into mojibake.
     """
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
@@ -83,14 +85,18 @@ def detect_encoding(head: bytes, *, complete: bool) -> str:
         pass
     else:
         return "utf-8"
-    try:
-        head.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        raise EncodingError(
-            f"unknown text encoding: neither UTF-8 nor Windows-1252/Latin-1 "
-            f"(byte 0x{head[exc.start]:02x} at offset {exc.start}); set the encoding explicitly"
-        ) from None
-    return "cp1252"
+    encoding = legacy_encoding(head, complete=complete)
+    if encoding is None:
+        try:
+            head.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            raise EncodingError(
+                f"unknown text encoding: neither UTF-8 nor a Windows code page (cp1252, cp1250, "
+                f"cp1251, cp932, cp949, GB18030) (byte 0x{head[exc.start]:02x} at offset {exc.start}); set the "
+                "encoding explicitly"
+            ) from None
+        return "cp1252"
+    return encoding
 
 
 def check_not_binary(head: bytes) -> None:
@@ -335,6 +341,14 @@ def find_header(rows: Sequence[Sequence[str]], field_count: int) -> HeaderGuess:
         if _is_header_like(cells, field_count):
             following = rows[index + 1 : index + 4]
             if not following or any(_is_data_like(row, field_count) for row in following):
+                if len(cells) < field_count and not any(len(r) >= field_count for r in following):
+                    # A narrower table above the main one (Bank of America's summary block of
+                    # balances and totals): the header of the full-width table is further down.
+                    wider = find_header(rows[index + 1 : limit], field_count)
+                    if wider.header_index is not None:
+                        return HeaderGuess(
+                            index + 1 + wider.header_index, index + 1 + wider.skip_rows
+                        )
                 return HeaderGuess(index, index)
         if _is_entry_like(cells, field_count) and len(cells) >= field_count - 1:
             return HeaderGuess(None, index)

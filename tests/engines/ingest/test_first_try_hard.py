@@ -1,3 +1,5 @@
+# ruff: noqa: RUF001
+# (full-width digits and brackets as Japanese and Chinese exports write them)
 """Harder exports load right with nothing given: one test per detection mechanism.
 
 Each test feeds the smallest file showing one layout seen in real exports (see
@@ -14,6 +16,7 @@ from openpyxl import Workbook
 
 from tally.ingest.batches import collect
 from tally.ingest.dates import detect_date_format, parse_date
+from tally.ingest.sniff import detect_encoding
 from tally.ingest.xlsx_reader import parse_xlsx, preflight_xlsx
 
 from .helpers import column, preflight_and_parse
@@ -309,3 +312,226 @@ def test_two_unsigned_columns_filled_in_turn_say_nothing_about_direction() -> No
     result, _ = preflight_and_parse(data)
     assert "debit" not in result.mapping
     assert not any(w.code == "debit_credit_pair" for w in result.warnings)
+
+
+# -- exports from further afield (bench/firsttry/world_cases.py) ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding", "expected"),
+    [
+        ("Opłata za prowadzenie rachunku;Żabka Łódź;wpływy\n", "cp1250", "cp1250"),
+        ("Wąsowska Małgorzata;Ślęzak Józef\n", "cp1250", "cp1250"),
+        ("Libellé;Débit euros;Crédit à régler;Noël\n", "cp1252", "cp1252"),
+        ("Dankort-køb Netto;Løn;Husleje;Afstemt;Beløb\n", "cp1252", "cp1252"),
+        ("Überweisung Müller;Gebühr;Straße\n", "cp1252", "cp1252"),
+        ("日付,摘要,支払い金額,預かり金額,差引残高\n2024/3/1,ｶ)ｱｸﾒ,振込\n", "cp932", "cp932"),
+        ("取扱日付,受入金額（円）\n2024年03月01日,２５０，０００\n", "cp932", "cp932"),
+        ("交易创建时间,交易对方,金额（元）,收/支\n星巴克咖啡,支出\n", "gb18030", "gb18030"),
+        (
+            "Дата операции;Сумма операции;Описание\n01.03.2024;-1234,56;Пятёрочка\n",
+            "cp1251",
+            "cp1251",
+        ),
+        ("Дата;Сума;Опис\n01.03.2024;-120,00;Сільпо Київ\n", "cp1251", "cp1251"),
+        ("日付,摘要,支払い金額\n", "cp932", "cp932"),
+        (
+            "거래일시,적요,보낸분/받는분,출금액,입금액,잔액\n스타벅스 강남점,급여\n",
+            "cp949",
+            "cp949",
+        ),
+    ],
+)
+def test_the_code_page_is_chosen_from_the_bytes(text: str, encoding: str, expected: str) -> None:
+    assert detect_encoding(text.encode(encoding), complete=True) == expected
+
+
+def test_a_polish_file_in_cp1250_reads_its_letters() -> None:
+    data = (
+        "Data;Description;Kwota\n"
+        "2024-03-04;Płatność kartą Żabka;-45,99\n"
+        "2024-03-15;Opłata miesięczna;-9,00\n"
+    ).encode("cp1250")
+    result, parsed = preflight_and_parse(data)
+    assert result.encoding == "cp1250"
+    assert column(parsed, "description") == ["Płatność kartą Żabka", "Opłata miesięczna"]
+
+
+def test_a_column_of_zeros_named_like_an_amount_is_not_the_amount() -> None:
+    data = (
+        b"Date,Name,Gross,Fee,Shipping and Handling Amount\n"
+        b'3/1/2024,Jane,"1,250.00",-36.55,0.00\n'
+        b"3/14/2024,Adobe,-54.99,0.00,0.00\n"
+        b"3/28/2024,Bank,-100.00,0.00,0.00\n"
+    )
+    result, parsed = preflight_and_parse(data)
+    assert result.mapping["amount"] == "Gross"
+    assert column(parsed, "amount") == [12_500_000, -549_900, -1_000_000]
+
+
+def test_a_row_counter_is_not_the_amount() -> None:
+    data = (
+        "Lp.;Nazwisko i imię;Kwota;Data realizacji\n"
+        "1;Wąsowska Małgorzata;6 850,00;29.02.2024\n"
+        "2;Żółkiewski Łukasz;5 420,50;29.02.2024\n"
+        "3;Kręcisz Paweł;4 980,00;01.03.2024\n"
+    ).encode("cp1250")
+    result, parsed = preflight_and_parse(data)
+    assert result.mapping["amount"] == "Kwota"
+    assert column(parsed, "amount") == [68_500_000, 54_205_000, 49_800_000]
+
+
+def test_a_name_saying_money_out_or_in_is_not_a_signed_amount() -> None:
+    data = (
+        b"Date,Remarks,Withdrawal Amount (INR ),Deposit Amount (INR ),Balance (INR )\n"
+        b'01/03/2024,NEFT SALARY,0.00,"1,25,000.00","3,45,210.55"\n'
+        b'05/03/2024,UPI Swiggy,235.00,0.00,"3,44,975.55"\n'
+        b'28/03/2024,IMPS Ramesh,"1,12,500.00",0.00,"2,32,475.55"\n'
+    )
+    result, parsed = preflight_and_parse(data)
+    assert result.mapping["debit"] == "Withdrawal Amount (INR )"
+    assert result.mapping["credit"] == "Deposit Amount (INR )"
+    assert "amount" not in result.mapping
+    assert column(parsed, "amount") == [1_250_000_000, -2_350_000, -1_125_000_000]
+    assert column(parsed, "currency") == ["INR"] * 3
+
+
+def test_a_name_written_in_two_words_matches_the_one_word_synonym() -> None:
+    data = (
+        b"Date,Counter Party,Reference,Amount (GBP)\n"
+        b"01/03/2024,TESCO STORES,TESCO,-12.45\n"
+        b"23/03/2024,J SMITH,DINNER,24.50\n"
+    )
+    result, _ = preflight_and_parse(data)
+    assert result.mapping["counterparty"] == "Counter Party"
+
+
+def test_without_a_header_the_longest_varied_text_is_the_description() -> None:
+    data = (
+        b'"03/01/2024","-45.17","*","","PURCHASE AUTHORIZED ON 02/28 SAFEWAY"\n'
+        b'"03/05/2024","-1200.00","*","1051","CHECK # 1051"\n'
+        b'"03/18/2024","-12.00","*","","MONTHLY SERVICE FEE"\n'
+    )
+    result, parsed = preflight_and_parse(data)
+    assert result.mapping["description"] == "column_5"
+    assert column(parsed, "description")[2] == "MONTHLY SERVICE FEE"
+
+
+def test_under_a_header_an_unnamed_text_column_is_not_made_the_description() -> None:
+    data = b"Datum,Karte,Betrag\n01.03.2024,VISA Gold 1234,10.00\n02.03.2024,Master Card 99,5.00\n"
+    result, _ = preflight_and_parse(data)
+    assert "description" not in result.mapping
+
+
+def test_chinese_in_out_indicator_signs_the_amount_above_a_summary_block() -> None:
+    data = (
+        "交易号,交易创建时间,交易对方,金额（元）,收/支,\n"
+        "20240301220014\t,2024-03-01 12:01:33 ,星巴克咖啡 ,32.00   ,支出      ,\n"
+        "20240310220014\t,2024-03-10 18:45:12 ,上海某某科技 ,5000.00 ,收入      ,\n"
+        "20240328220014\t,2024-03-28 20:11:09 ,美团外卖 ,50.50   ,支出      ,\n"
+        "------------------------------------\n"
+        "共3笔记录\n"
+        "已收入:1笔,5000.00元\n"
+        "已支出:2笔,82.50元\n"
+    ).encode("gb18030")
+    result, parsed = preflight_and_parse(data)
+    assert result.encoding == "gb18030"
+    assert result.mapping["direction"] == "收/支"
+    assert column(parsed, "amount") == [-320_000, 50_000_000, -505_000]
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+def test_a_running_balance_tells_money_in_from_money_out(newest_first: bool) -> None:
+    rows = [
+        '2024/3/1,振込,,"350,000","1,584,567"',
+        '2024/3/4,カード,"4,980",,"1,579,587"',
+        '2024/3/11,口座振替,"8,215",,"1,571,372"',
+        '2024/3/27,振込,,"12,000","1,583,372"',
+    ]
+    if newest_first:
+        rows.reverse()
+    data = ("日付,摘要,支払い金額,預かり金額,差引残高\n" + "\n".join(rows) + "\n").encode("cp932")
+    result, parsed = preflight_and_parse(data)
+    assert (result.mapping["debit"], result.mapping["credit"]) == ("支払い金額", "預かり金額")
+    assert any(w.code == "debit_credit_balance" for w in result.warnings)
+    amounts = [3_500_000_000, -49_800_000, -82_150_000, 120_000_000]
+    assert column(parsed, "amount") == (amounts[::-1] if newest_first else amounts)
+
+
+def test_a_balance_that_does_not_follow_the_columns_decides_nothing() -> None:
+    data = (
+        b"Date;Text;X;Y;Z\n"
+        b"01.03.2024;a;8450,00;;100,00\n04.03.2024;b;;23,49;200,00\n"
+        b"10.03.2024;c;;2100,00;300,00\n12.03.2024;d;15,00;;400,00\n"
+    )
+    result, _ = preflight_and_parse(data)
+    assert "debit" not in result.mapping
+    assert not any(w.code == "debit_credit_balance" for w in result.warnings)
+
+
+def test_a_narrower_summary_table_above_the_entries_is_not_their_header() -> None:
+    data = (
+        b"Description,,Summary Amt.\n"
+        b'Beginning balance as of 03/01/2024,,"5,120.44"\n'
+        b'Total credits,,"3,150.00"\n'
+        b'Ending balance as of 03/31/2024,,"8,070.44"\n'
+        b"\n"
+        b"Date,Description,Amount,Running Bal.\n"
+        b'03/01/2024,Beginning balance as of 03/01/2024,,"5,120.44"\n'
+        b'03/04/2024,"ACME CORP DES:PAYROLL","3,150.00","8,270.44"\n'
+        b'03/15/2024,"PGANDE DES:WEB ONLINE","-200.00","8,070.44"\n'
+    )
+    result, parsed = preflight_and_parse(data)
+    assert result.ok, result.errors
+    assert result.columns == ["Date", "Description", "Amount", "Running Bal."]
+    assert column(parsed, "amount") == [31_500_000, -2_000_000]
+    assert [row.reasons for row in parsed.skipped] == [
+        ["a date and a balance but no amount: a balance line, not an entry"]
+    ]
+
+
+def test_a_dated_row_without_amount_or_balance_is_still_an_error() -> None:
+    data = b"Date,Description,Amount,Balance\n03/13/2024,Coffee,-3.50,96.50\n03/14/2024,Lunch,,\n"
+    result, _ = preflight_and_parse(data)
+    assert not result.ok
+    assert result.errors[0].row == 2
+
+
+def test_full_width_digits_and_nen_gappi_dates() -> None:
+    assert parse_date("2024年3月1日", "%Y年%m月%d日") == date(2024, 3, 1)
+    assert detect_date_format(["2024年03月01日", "2024年03月29日"]).format == "%Y年%m月%d日"
+    data = (
+        "取扱日付,金額,詳細\n"
+        "2024年03月01日,２５０，０００,振込\n"
+        "2024年03月05日,－１２，０００,カード\n"
+    ).encode("cp932")
+    result, parsed = preflight_and_parse(data)
+    assert result.ok, result.errors
+    assert column(parsed, "booking_date") == [date(2024, 3, 1), date(2024, 3, 5)]
+    assert column(parsed, "amount") == [2_500_000_000, -120_000_000]
+
+
+def test_a_cyrillic_header_names_its_fields() -> None:
+    data = (
+        "Дата операции;Сумма операции;Валюта операции;Описание\n"
+        "28.03.2024 19:22:41;-1250,00;RUB;Пятёрочка\n"
+        "21.03.2024 08:05:10;85000,00;RUB;Зарплата\n"
+    ).encode("cp1251")
+    result, parsed = preflight_and_parse(data)
+    assert result.encoding == "cp1251"
+    assert result.mapping["description"] == "Описание"
+    assert column(parsed, "description") == ["Пятёрочка", "Зарплата"]
+
+
+def test_a_running_balance_orients_a_pair_written_with_zeros_on_the_other_side() -> None:
+    data = (
+        "거래일시,적요,출금액,입금액,잔액\n"
+        '2024.03.28 18:02:11,체크카드,"6,500",0,"3,348,300"\n'
+        '2024.03.25 09:00:00,급여,0,"3,200,000","3,354,800"\n'
+        '2024.03.10 12:30:45,자동이체,"45,200",0,"154,800"\n'
+        '2024.03.02 08:15:00,타행이체,"800,000",0,"200,000"\n'
+    ).encode("cp949")
+    result, parsed = preflight_and_parse(data)
+    assert result.encoding == "cp949"
+    assert (result.mapping["debit"], result.mapping["credit"]) == ("출금액", "입금액")
+    assert column(parsed, "amount") == [-65_000_000, 32_000_000_000, -452_000_000, -8_000_000_000]

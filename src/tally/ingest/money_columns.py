@@ -1,0 +1,211 @@
+"""Money columns read from the values: which columns are money out and money in, and when a
+ledger's signed total is the amount.
+
+Detection in ``mapping`` proposes columns from names and kinds; these checks look at the amounts
+row by row (pairs filled in turn, a running balance, a total equal to debit minus credit), so
+they run on the sampled rows after the proposal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from itertools import combinations, pairwise
+
+from tally.ingest.amounts import AmountFormatError, parse_amount
+from tally.ingest.mapping import NOT_AMOUNT, ColumnProfile, normalise_name
+
+
+@dataclass(frozen=True)
+class PairFound:
+    """A debit/credit pair found from the values, with the warning that says how."""
+
+    debit: str
+    credit: str
+    code: str
+    message: str
+
+
+def debit_credit_from_values(
+    mapping: Mapping[str, str],
+    columns: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    profiles: Sequence[ColumnProfile],
+) -> PairFound | None:
+    """Money out / money in columns no name announced: one signed column and one unsigned
+    filled in turn, or two unsigned ones a running balance tells apart (None: neither)."""
+    pair = complementary_pair(mapping, columns, rows, profiles)
+    if pair is not None:
+        message = (
+            f"every entry fills one of {pair[0]!r} (negative amounts) and {pair[1]!r}: "
+            "reading them as money out and money in"
+        )
+        return PairFound(pair[0], pair[1], "debit_credit_pair", message)
+    pair = balance_signed_pair(mapping, columns, rows, profiles)
+    if pair is not None:
+        message = (
+            f"every entry fills one of {pair[0]!r} and {pair[1]!r}, and the running balance "
+            "goes down by the first and up by the second: reading them as money out and money in"
+        )
+        return PairFound(pair[0], pair[1], "debit_credit_balance", message)
+    return None
+
+
+def _units(text: str, decimal: str) -> int | None:
+    try:
+        return parse_amount(text, decimal) if text.strip() else None
+    except AmountFormatError:
+        return None
+
+
+def _free_amounts(profiles: Sequence[ColumnProfile], used: set[str]) -> list[ColumnProfile]:
+    """Unmapped columns of amounts that are not balances, prices or fees."""
+    return [
+        profile
+        for profile in profiles
+        if profile.name not in used
+        and profile.kind == "amount"
+        and not NOT_AMOUNT.search(normalise_name(profile.name))
+    ]
+
+
+def reversed_pair_total(
+    mapping: Mapping[str, str],
+    columns: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    profiles: Sequence[ColumnProfile],
+    decimal: str,
+) -> str | None:
+    """A signed column equal to debit minus credit on every row: the pair is a ledger's view.
+
+    Accounting tools export a bank account's lines with the money coming in under 'Debit' (the
+    asset grows) and a signed total beside them (Xero's 'Gross'); read as a bank's Debit/Credit the
+    signs come out reversed. The signed column states them, so it is the amount. None when no
+    column shows that (a total equal to credit minus debit agrees with the pair as read).
+    """
+    if "amount" in mapping or "debit" not in mapping or "credit" not in mapping:
+        return None
+    debit, credit = columns.index(mapping["debit"]), columns.index(mapping["credit"])
+    used = set(mapping.values())
+    for profile in _free_amounts(profiles, used):
+        if not profile.negatives:
+            continue
+        index = columns.index(profile.name)
+        agreeing = 0
+        for row in rows:
+            out, into = _units(row[debit], decimal), _units(row[credit], decimal)
+            if out is None and into is None:
+                continue
+            total = _units(row[index], decimal)
+            if total is None or total != abs(out or 0) - abs(into or 0):
+                break
+            agreeing += 1
+        else:
+            if agreeing >= 2:
+                return profile.name
+    return None
+
+
+def complementary_pair(
+    mapping: Mapping[str, str],
+    columns: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    profiles: Sequence[ColumnProfile],
+) -> tuple[str, str] | None:
+    """(debit, credit) columns found from the values when no name said so.
+
+    Two amount columns of which every entry fills exactly one, one holding negative amounts and
+    the other none, are money out and money in ('Wpływy' / 'Wydatki', whatever the language): the
+    amount chosen alone would leave every other row empty.
+    """
+    if "amount" not in mapping or "debit" in mapping or "credit" in mapping:
+        return None
+    by_name = {profile.name: profile for profile in profiles}
+    chosen = by_name[mapping["amount"]]
+    used = set(mapping.values())
+    first = columns.index(chosen.name)
+    for profile in _free_amounts(profiles, used):
+        if (chosen.negatives > 0) == (profile.negatives > 0):
+            continue  # both signed, or neither: nothing says which way the money goes
+        second = columns.index(profile.name)
+        counts = [0, 0]
+        for row in rows:
+            filled = (bool(row[first].strip()), bool(row[second].strip()))
+            if filled[0] == filled[1]:
+                break
+            counts[filled[1]] += 1
+        else:
+            if min(counts) >= 2:
+                debit, credit = (chosen, profile) if chosen.negatives else (profile, chosen)
+                return debit.name, credit.name
+    return None
+
+
+def balance_signed_pair(
+    mapping: Mapping[str, str],
+    columns: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    profiles: Sequence[ColumnProfile],
+) -> tuple[str, str] | None:
+    """(debit, credit) of two unsigned amount columns filled in turn, told apart by a running
+    balance: the column whose amounts the balance goes up by is money in (the other side of
+    each row empty or 0).
+
+    Japanese banks export 支払い金額 / 預かり金額 beside 差引残高, names no synonym list holds; the
+    balance says which way each column goes, whatever the language and whether the file lists
+    the oldest entry first or the newest.
+    """
+    if "debit" in mapping or "credit" in mapping:
+        return None
+    unsigned = [profile for profile in profiles if profile.money and not profile.negatives]
+    amounts = [profile for profile in profiles if profile.kind == "amount"]
+    for first, second in combinations(unsigned, 2):
+        x, y = columns.index(first.name), columns.index(second.name)
+        for balance in amounts:
+            if balance.name in (first.name, second.name):
+                continue
+            b = columns.index(balance.name)
+            for decimal in (".", ","):
+                credit = _balance_credit(rows, x, y, b, decimal)
+                if credit is not None:
+                    return (second.name, first.name) if credit == x else (first.name, second.name)
+    return None
+
+
+def _balance_credit(
+    rows: Sequence[Sequence[str]], x: int, y: int, b: int, decimal: str
+) -> int | None:
+    """Which of columns ``x``/``y`` raises balance ``b`` on every row (None: neither, or no
+    balance): rows whose balance is empty are left aside, each other row must fill one of x/y."""
+    steps: list[tuple[int, int, int]] = []  # (balance, money in x, money in y) per entry row
+    for row in rows:
+        balance = _units(row[b], decimal)
+        if balance is None:
+            continue
+        # 0 on the other side (Korean and Indian banks) is as empty as an empty cell.
+        into_x, into_y = _units(row[x], decimal) or None, _units(row[y], decimal) or None
+        if (into_x is None) == (into_y is None):
+            return None
+        steps.append((balance, into_x or 0, into_y or 0))
+    if len(steps) < 3:
+        return None
+    for credit in (x, y):
+        for newest_first in (False, True):
+            if all(
+                _balance_moves(earlier, later, credit == x, newest_first)
+                for earlier, later in pairwise(steps)
+            ):
+                return credit
+    return None
+
+
+def _balance_moves(
+    earlier: tuple[int, int, int], later: tuple[int, int, int], x_in: bool, newest_first: bool
+) -> bool:
+    moved = later[0] - earlier[0]
+    if newest_first:  # the earlier row's balance already includes its own entry
+        _, out_x, out_y = earlier
+        change = out_x - out_y if x_in else out_y - out_x
+        return moved == -change
+    _, in_x, in_y = later
+    return moved == (in_x - in_y if x_in else in_y - in_x)
