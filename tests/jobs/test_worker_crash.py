@@ -41,7 +41,9 @@ async def queue(db: Database, test_settings: Settings) -> AsyncIterator[Procrast
 
 
 async def _wait_for(condition: Callable[[], Awaitable[bool]], what: str) -> None:
-    deadline = asyncio.get_running_loop().time() + 30
+    # A guard against a hang, not a timing claim: a worker process starting on a loaded 2-core
+    # machine took over 30 s to import, pick the job up and reach the lock.
+    deadline = asyncio.get_running_loop().time() + 120
     while not await condition():
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
