@@ -59,6 +59,7 @@ from tally.matching.infer_models import (
     AmountModel,
     amount_model,
     anchored_date_model,
+    anchored_text_match,
     best_text_match,
     date_model,
     joined_pairs,
@@ -248,6 +249,11 @@ def infer_rules(
         text = best_text_match(facts, lf, rf, limits.seed)
         if text is not None:
             notes.append(text.note)
+    fallback_text = text
+    if text is None and dates is not None:
+        fallback_text = anchored_text_match(ls, rs, amount.sign, fields, dates, limits.seed)
+        if fallback_text is not None:
+            notes.append(f"{fallback_text.note} (anchors: amounts found once on each side)")
     currency = _currency_condition(facts)
     # Tried last, on what every other rule left open (records without a key).
     fallbacks = [
@@ -271,7 +277,9 @@ def infer_rules(
             )
     state = _State(ls, rs, limits, total=ls.height + rs.height)
     threshold = chance_similarity(ls, rs, key, limits.seed) if key is not None else 0.0
-    candidates = candidate_rules(key, amount, dates, text, currency, threshold, party, period)
+    candidates = candidate_rules(
+        key, amount, dates, text, currency, threshold, party, period, fallback_text
+    )
     rules = {c.rule.name: c.rule for c in candidates}
     if facts is not None and key is not None and "key" in rules:
         candidates = inserted(

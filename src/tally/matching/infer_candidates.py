@@ -75,8 +75,12 @@ def candidate_rules(
     fuzzy_threshold: float,
     party: FuzzyCondition | None = None,
     period: int | None = None,
+    fallback_text: TextMatch | None = None,
 ) -> list[Candidate]:
+    """The rules to try, in order. ``fallback_text`` (by default ``text``) is the text the
+    amount + date rule asks for."""
     out: list[Candidate] = []
+    fallback_text = fallback_text or text
     if key is not None:
         # With repeated key values, the key identifies a record only together with its party.
         keyed = _with(_with([], currency), party)
@@ -156,14 +160,18 @@ def candidate_rules(
     for tolerance in _tolerances(amount):
         out.append(
             Candidate(
-                amount_date_rule("amount_date_text", tolerance, dates, text, currency),
+                amount_date_rule("amount_date_text", tolerance, dates, fallback_text, currency),
                 note=(
                     "exact amount"
                     if tolerance.abs_units == tolerance.pct_ppm == 0
                     else "amount within the tolerance"
                 )
                 + " and date window"
-                + (f", {text.left_field}/{text.right_field} similar" if text else ""),
+                + (
+                    f", {fallback_text.left_field}/{fallback_text.right_field} similar"
+                    if fallback_text
+                    else ""
+                ),
                 group="amount_date",
             )
         )

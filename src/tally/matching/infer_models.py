@@ -35,6 +35,9 @@ _CLOSE_PPM = 250_000
 _COVER = 0.99  # a tolerance covers this share of the close pairs
 MAX_WINDOW_DAYS = 60
 _MIN_ANCHORS = 20  # pairs of once-seen amounts a window is read from when no key pairs the sides
+# The anchors' texts must agree this often to be required of the amount + date rule: a text the
+# books reword now and then would leave its true pairs unmatched.
+_ANCHOR_TEXT_SHARE = 0.95
 # Differences of no pattern are kept when they are this small (exchange rates, rounding): a part
 # of a split differs by more.
 _SMALL_PPM = 20_000
@@ -258,26 +261,62 @@ def date_model(facts: pl.DataFrame, pairs_name: str = "keyed pairs") -> DateMode
     return DateModel(lf, rf, window, median, note, before, after)
 
 
-def anchored_date_model(left: pl.DataFrame, right: pl.DataFrame, sign: str) -> DateModel | None:
-    """The date window when no key pairs the sides: read off the anchors, each the only record of
-    its amount on its side paired with the only one of that amount on the other. An amount seen
-    once in each file is far more often one payment seen twice than a coincidence, so their lags
-    give the window an amount + date rule needs (without one, equal amounts months apart tie).
-    Fewer than ``_MIN_ANCHORS`` anchors: no window."""
+def anchored_pairs(
+    left: pl.DataFrame, right: pl.DataFrame, sign: str, fields: tuple[list[str], list[str]]
+) -> pl.DataFrame:
+    """The anchors, each the only record of its amount on its side paired with the only one of
+    that amount on the other, with their date fields and ``fields`` (left, right) as ``l_*`` and
+    ``r_*``. An amount seen once in each file is far more often one payment seen twice than a
+    coincidence."""
     factor = -1 if sign == "opposite" else 1
     sides = []
-    for frame, prefix, times in ((left, "l", 1), (right, "r", factor)):
-        dates = [pl.col(f).alias(f"{prefix}_{f}") for f in DATE_FIELDS if f in frame.columns]
+    for frame, prefix, times, names in (
+        (left, "l", 1, fields[0]),
+        (right, "r", factor, fields[1]),
+    ):
+        kept = [f for f in (*DATE_FIELDS, *names) if f in frame.columns]
         once = (
             frame.filter(pl.col("amount") != 0)
-            .select((pl.col("amount") * times).alias("anchor"), *dates)
+            .select(
+                (pl.col("amount") * times).alias("anchor"),
+                *(pl.col(f).alias(f"{prefix}_{f}") for f in kept),
+            )
             .filter(pl.len().over("anchor") == 1)
         )
         sides.append(once)
-    anchors = sides[0].join(sides[1], on="anchor")
+    return sides[0].join(sides[1], on="anchor")
+
+
+def anchored_date_model(left: pl.DataFrame, right: pl.DataFrame, sign: str) -> DateModel | None:
+    """The date window when no key pairs the sides, read off the anchors' lags (without one,
+    equal amounts months apart tie). Fewer than ``_MIN_ANCHORS`` anchors: no window."""
+    anchors = anchored_pairs(left, right, sign, ([], []))
     if anchors.height < _MIN_ANCHORS:
         return None
     return date_model(anchors, "pairs of amounts found once on each side")
+
+
+def anchored_text_match(
+    left: pl.DataFrame,
+    right: pl.DataFrame,
+    sign: str,
+    fields: tuple[list[str], list[str]],
+    dates: DateModel,
+    seed: int,
+) -> TextMatch | None:
+    """Text fields that agree on nearly every anchor within the date window, for the amount +
+    date rule when keyed pairs give no text evidence (the key is read from the only text, whose
+    similarity on keyed pairs would only restate the key). Same-day payments of one amount are
+    then told apart by their texts instead of tying."""
+    anchors = anchored_pairs(left, right, sign, fields).filter(
+        (pl.col(f"r_{dates.right_field}") - pl.col(f"l_{dates.left_field}")).dt.total_days().abs()
+        <= dates.window_days
+    )
+    if anchors.height < _MIN_ANCHORS:
+        return None
+    # Fields of the raw extra columns are not read here (``extra.<name>``: not a frame column).
+    text = best_text_match(anchors, *fields, seed)
+    return text if text is not None and text.true_share >= _ANCHOR_TEXT_SHARE else None
 
 
 def similar_text(

@@ -17,7 +17,7 @@ from tally.matching.backtest import precision_recall, predicted_pairs
 from tally.matching.fields import key_expr
 from tally.matching.infer import InferenceLimits, InferredRules, infer_rules
 from tally.matching.infer_keys import token_pattern, token_shapes
-from tally.matching.infer_models import _linear_fee, amount_model
+from tally.matching.infer_models import DateModel, _linear_fee, amount_model, anchored_text_match
 from tally.matching.rules import RuleSet
 
 from .helpers import records
@@ -436,3 +436,21 @@ def test_few_keyed_pairs_each_differing_its_own_way_give_no_amount_model() -> No
     # may be learned from them (a small first upload crashed here instead).
     facts = pl.DataFrame({"l_amount": [100_000, 200_000], "r_amount": [95_000, 182_000]})
     assert amount_model(facts) is None
+
+
+def test_texts_that_agree_on_the_anchors_are_asked_of_the_amount_date_rule() -> None:
+    # No key: 30 payments each of its own amount (the anchors) carry the payer's name on both
+    # sides; two same-day payments of one amount are told apart only by it.
+    names = [f"Gutschrift Kunde{n} Person{n * 7}" for n in range(32)]
+    amounts = [1000 + 37 * n for n in range(30)] + [5000, 5000]
+    left = records(*({"description": t, "amount": str(a), "day": n % 5} for n, (t, a) in
+                     enumerate(zip(names, amounts, strict=True))))  # fmt: skip
+    right = records(*({"description": t, "amount": str(a), "day": n % 5, "id": 100 + n} for n, (t, a)
+                      in enumerate(zip(names, amounts, strict=True))))  # fmt: skip
+    dates = DateModel("booking_date", "booking_date", 0, 0.0, "same day")
+    fields = (["description"], ["description"])
+    text = anchored_text_match(left, right, "same", fields, dates, seed=1)
+    assert text is not None and text.left_field == text.right_field == "description"
+    # A reworded text on the ledger side: the anchors no longer agree, nothing is asked.
+    reworded = right.with_columns(pl.lit("Zahlungseingang").alias("description"))
+    assert anchored_text_match(left, reworded, "same", fields, dates, seed=1) is None
