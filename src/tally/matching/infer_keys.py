@@ -514,6 +514,9 @@ def key_values(
     values = frame.select(*columns, key_expr(name, normalisers, rule_set).alias("k"))
     if values.schema["k"] == pl.List(pl.String):
         values = values.explode("k")
+    elif row:  # one value per record: its (row, value) pairs are distinct already (the whole
+        # left source at 1M x 1M: 0.23 of 0.51 CPU s went on finding that out)
+        return values.drop_nulls("k")
     return values.drop_nulls("k").unique()
 
 
