@@ -32,8 +32,8 @@ import numpy as np
 import polars as pl
 
 from tally.matching.backtest import predicted_pairs
-from tally.matching.candidates import Limits, pair_candidates, reads_amounts
-from tally.matching.conditions import EDGE_SCORE, block_spec, work_frames
+from tally.matching.candidates import AMOUNT, DATE, POS, Limits, pair_candidates, reads_amounts
+from tally.matching.conditions import EDGE_SCORE, block_spec, work_exprs
 from tally.matching.engine import reconcile
 from tally.matching.fields import ROW, prepare_side
 from tally.matching.infer_batches import batch_candidates
@@ -53,6 +53,7 @@ from tally.matching.infer_keys import (
     choose_key,
     key_rule_set,
     key_values,
+    readings,
     text_fields,
 )
 from tally.matching.infer_models import (
@@ -207,8 +208,10 @@ def infer_rules(
     # Keys are found among the right records quoting a value of the sample; the right side's
     # fields are still read off its whole window.
     rnames = text_fields(wide)
-    near = wide if window is None else quoting(wide, rnames, ls)
-    key = choose_key(ls, near, min_pairs=min_pairs, right_fields=rnames)
+    # The sample's readings are read once, for the quoting scan and for the key.
+    sampled = readings(ls)
+    near = wide if window is None else quoting(wide, rnames, ls, sampled)
+    key = choose_key(ls, near, min_pairs=min_pairs, right_fields=rnames, left_readings=sampled)
     notes: list[str] = []
     period = None
     if key is None:  # no value rare over the sample: one rare within a period?
@@ -505,10 +508,22 @@ def _open_records(left: pl.DataFrame, right: pl.DataFrame, rule_set: RuleSet) ->
     amounts: when not, a decoy (other amounts, every other value kept) has the same count.
 
     The frames are the sample's, already prepared (typed, sorted by id): preparing them again
-    only renumbered their rows, which candidates do not read."""
+    only renumbered their rows, which candidates do not read. Of the rule's work columns only
+    those candidates read are built: not the raw values that tell "equal" from "equal after
+    normalising" nor fuzzy texts (a derived key's raw values are its regex read once more)."""
     rule = rule_set.rules[0]
     spec = block_spec(rule, rule_set)
-    lw, rw = work_frames(left, right, rule, rule_set)
+    needed = {POS, AMOUNT, DATE, *spec.keys}
+    lw, rw = pl.collect_all(
+        [
+            frame.lazy().select(
+                e
+                for e in work_exprs(frame.columns, rule, rule_set, side)
+                if e.meta.output_name() in needed
+            )
+            for frame, side in ((left, "left"), (right, "right"))
+        ]
+    )
     found = pair_candidates(lw, rw, spec, Limits())
     read = reads_amounts(spec, found.stats)
     if rule.cardinality is Cardinality.ONE_TO_MANY:

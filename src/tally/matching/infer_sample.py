@@ -55,7 +55,12 @@ def sample(
     return ls, rs, (lo, hi)
 
 
-def quoting(frame: pl.DataFrame, names: list[str], sample: pl.DataFrame) -> pl.DataFrame:
+def quoting(
+    frame: pl.DataFrame,
+    names: list[str],
+    sample: pl.DataFrame,
+    sample_readings: pl.DataFrame | None = None,
+) -> pl.DataFrame:
     """The records of ``frame`` whose text fields ``names`` quote a value some reading of
     ``sample``'s text fields holds (:func:`tally.matching.infer_keys.reading_values`).
 
@@ -64,9 +69,13 @@ def quoting(frame: pl.DataFrame, names: list[str], sample: pl.DataFrame) -> pl.D
     leaves every count unchanged while the records read shrink from the date window's whole
     margin (60 days a side) to the partners of the sample. A normalised value (case, spaces,
     punctuation and leading zeros dropped) is a substring of its record's normalised text, so
-    one multi-pattern scan finds every holder.
+    one multi-pattern scan finds every holder. ``sample_readings`` are
+    :func:`tally.matching.infer_keys.readings` of ``sample``, when the caller has them.
     """
-    values = reading_values(sample).unique()
+    if sample_readings is None:
+        values = reading_values(sample).unique()
+    else:
+        values = sample_readings["value"].unique()
     if not names or values.len() == 0:
         return frame.clear()
     text = pl.concat_str([plain_field(n) for n in names], separator=" ", ignore_nulls=True)
