@@ -143,6 +143,14 @@ def pair_candidates(
     return _finish(li, ri, keyed, stats, unique=len(parts_l) == 1 and not any(spec.list_keys))
 
 
+def reads_amounts(spec: BlockSpec, stats: CandidateStats) -> bool:
+    """Whether :func:`pair_candidates` read the amounts to find these candidates: only a sorted
+    window on amounts does (no key, or key values too frequent to join), never a grouped
+    rule's (its window is on dates)."""
+    windowed = not spec.keys or stats.frequent_keys > 0
+    return spec.amount is not None and not spec.grouped and windowed
+
+
 def _finish(
     li: IntArray, ri: IntArray, keyed: BoolArray, stats: CandidateStats, *, unique: bool = False
 ) -> Candidates:

@@ -32,8 +32,8 @@ import numpy as np
 import polars as pl
 
 from tally.matching.backtest import predicted_pairs
-from tally.matching.candidates import Limits, pair_candidates
-from tally.matching.conditions import EDGE_SCORE, block_spec, work_frames
+from tally.matching.candidates import AMOUNT, DATE, POS, Limits, pair_candidates, reads_amounts
+from tally.matching.conditions import EDGE_SCORE, block_spec, work_exprs
 from tally.matching.engine import reconcile
 from tally.matching.fields import ROW, prepare_side
 from tally.matching.infer_batches import batch_candidates
@@ -53,6 +53,7 @@ from tally.matching.infer_keys import (
     choose_key,
     key_rule_set,
     key_values,
+    readings,
     text_fields,
 )
 from tally.matching.infer_models import (
@@ -208,8 +209,10 @@ def infer_rules(
     # Keys are found among the right records quoting a value of the sample; the right side's
     # fields are still read off its whole window.
     rnames = text_fields(wide)
-    near = wide if window is None else quoting(wide, rnames, ls)
-    key = choose_key(ls, near, min_pairs=min_pairs, right_fields=rnames)
+    # The sample's readings are read once, for the quoting scan and for the key.
+    sampled = readings(ls)
+    near = wide if window is None else quoting(wide, rnames, ls, sampled)
+    key = choose_key(ls, near, min_pairs=min_pairs, right_fields=rnames, left_readings=sampled)
     notes: list[str] = []
     period = None
     if key is None:  # no value rare over the sample: one rare within a period?
@@ -406,7 +409,7 @@ def _try(state: _State, candidate: Candidate) -> None:
     needed = max(2, int(state.limits.min_share * state.records))
     # Each match takes at least two records (a group three): skip the search when the records
     # with candidates could not reach the minimum anyway.
-    open_records = _open_records(state.left, state.right, rule_set)
+    open_records, amounts_read = _open_records(state.left, state.right, rule_set)
     per_match = 2 if candidate.rule.cardinality is Cardinality.ONE_TO_ONE else 3
     if open_records * per_match < needed:
         state.rejected.append(f"{name}: {open_records} records with candidates (too few)")
@@ -437,7 +440,9 @@ def _try(state: _State, candidate: Candidate) -> None:
     # that are not truly matched (N - M + F of them) can be matched by chance, at the same
     # rate: F = D (N - M + F) / N_d, so F = D (N - M) / (N_d - D).
     n = max(open_records, matches)
-    n_decoy = _open_records(state.left, decoy_right, rule_set)
+    n_decoy = open_records
+    if candidate.identified or amounts_read:  # else the decoy's candidates are the real ones
+        n_decoy = _open_records(state.left, decoy_right, rule_set)[0]
     false = decoy_matches * max(n - matches, 0) / max(n_decoy - decoy_matches, 1)
     if candidate.identified:  # every decoy match a coincidence of the fields: an upper bound
         false = decoy_matches
@@ -504,18 +509,36 @@ def _run(left: pl.DataFrame, right: pl.DataFrame, rule_set: RuleSet) -> Reconcil
     return reconcile(left, right, rule_set, search_budget_per_block=_SAMPLE_SEARCH_BUDGET)
 
 
-def _open_records(left: pl.DataFrame, right: pl.DataFrame, rule_set: RuleSet) -> int:
+def _open_records(left: pl.DataFrame, right: pl.DataFrame, rule_set: RuleSet) -> tuple[int, bool]:
     """How many records the rule set's rule could match, by right or by chance: of a pair rule,
     the records (of the side with fewer) with a candidate; of a grouped rule, the records of the
-    "one" side with at least two candidates on the other."""
+    "one" side with at least two candidates on the other. Also whether the candidates read the
+    amounts: when not, a decoy (other amounts, every other value kept) has the same count.
+
+    The frames are the sample's, already prepared (typed, sorted by id): preparing them again
+    only renumbered their rows, which candidates do not read. Of the rule's work columns only
+    those candidates read are built: not the raw values that tell "equal" from "equal after
+    normalising" nor fuzzy texts (a derived key's raw values are its regex read once more)."""
     rule = rule_set.rules[0]
-    lw, rw = work_frames(prepare_side(left, "left"), prepare_side(right, "right"), rule, rule_set)
-    found = pair_candidates(lw, rw, block_spec(rule, rule_set), Limits())
+    spec = block_spec(rule, rule_set)
+    needed = {POS, AMOUNT, DATE, *spec.keys}
+    lw, rw = pl.collect_all(
+        [
+            frame.lazy().select(
+                e
+                for e in work_exprs(frame.columns, rule, rule_set, side)
+                if e.meta.output_name() in needed
+            )
+            for frame, side in ((left, "left"), (right, "right"))
+        ]
+    )
+    found = pair_candidates(lw, rw, spec, Limits())
+    read = reads_amounts(spec, found.stats)
     if rule.cardinality is Cardinality.ONE_TO_MANY:
-        return int((np.bincount(found.left) >= 2).sum()) if found.left.size else 0
+        return (int((np.bincount(found.left) >= 2).sum()) if found.left.size else 0), read
     if rule.cardinality is Cardinality.MANY_TO_ONE:
-        return int((np.bincount(found.right) >= 2).sum()) if found.right.size else 0
-    return min(np.unique(found.left).size, np.unique(found.right).size)
+        return (int((np.bincount(found.right) >= 2).sum()) if found.right.size else 0), read
+    return min(np.unique(found.left).size, np.unique(found.right).size), read
 
 
 def _decoy(frame: pl.DataFrame, pool: np.ndarray, seed: int) -> pl.DataFrame:

@@ -55,7 +55,12 @@ def sample(
     return ls, rs, (lo, hi)
 
 
-def quoting(frame: pl.DataFrame, names: list[str], sample: pl.DataFrame) -> pl.DataFrame:
+def quoting(
+    frame: pl.DataFrame,
+    names: list[str],
+    sample: pl.DataFrame,
+    sample_readings: pl.DataFrame | None = None,
+) -> pl.DataFrame:
     """The records of ``frame`` whose text fields ``names`` quote a value some reading of
     ``sample``'s text fields holds (:func:`tally.matching.infer_keys.reading_values`).
 
@@ -64,9 +69,13 @@ def quoting(frame: pl.DataFrame, names: list[str], sample: pl.DataFrame) -> pl.D
     leaves every count unchanged while the records read shrink from the date window's whole
     margin (60 days a side) to the partners of the sample. A normalised value (case, spaces,
     punctuation and leading zeros dropped) is a substring of its record's normalised text, so
-    one multi-pattern scan finds every holder.
+    one multi-pattern scan finds every holder. ``sample_readings`` are
+    :func:`tally.matching.infer_keys.readings` of ``sample``, when the caller has them.
     """
-    values = reading_values(sample).unique()
+    if sample_readings is None:
+        values = reading_values(sample).unique()
+    else:
+        values = sample_readings["value"].unique()
     if not names or values.len() == 0:
         return frame.clear()
     text = pl.concat_str([plain_field(n) for n in names], separator=" ", ignore_nulls=True)
@@ -142,9 +151,11 @@ def reach(
     )
     rule_set = key.rule_set()
     inside = key_values(ls, key.condition.field, key.condition.normalisers, rule_set)
-    outside = held.select("k").unique().join(inside, on="k", how="anti")
     quoted = key_values(near, key.condition.other_field, key.condition.normalisers, rule_set, ROW)
-    elsewhere = quoted.join(outside, on="k", how="semi").join(inside, on="k", how="anti")
+    # Of the whole left source's values only those quoted here are looked up: one scan of it,
+    # not its distinct values (0.18 CPU s at 1M x 1M).
+    known = held.filter(pl.col("k").is_in(quoted["k"].unique().implode()))
+    elsewhere = quoted.join(known, on="k", how="semi").join(inside, on="k", how="anti")
     here = quoted.join(inside, on="k", how="semi")
     away = elsewhere.join(here, on=ROW, how="anti")[ROW].unique().implode()
     return near.filter(~pl.col(ROW).is_in(away))

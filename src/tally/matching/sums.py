@@ -74,18 +74,35 @@ def amount_score(diff: IntArray, tol: IntArray) -> FloatArray:
 def subset_table(
     values: IntArray, scores: FloatArray, max_size: int
 ) -> tuple[IntArray, IntArray, FloatArray, IntArray]:
-    """(sums, sizes, score sums, masks) of every subset of at most ``max_size`` members."""
-    sums = np.zeros(1, np.int64)
-    sizes = np.zeros(1, np.int64)
-    sc = np.zeros(1, np.float64)
-    masks = np.zeros(1, np.int64)
-    for i, (v, s) in enumerate(zip(values.tolist(), scores.tolist(), strict=True)):
-        keep = sizes < max_size
-        sums = np.concatenate([sums, sums[keep] + v])
-        sizes = np.concatenate([sizes, sizes[keep] + 1])
+    """(sums, sizes, score sums, masks) of every subset of at most ``max_size`` members.
+
+    Each member doubles the table (the subsets without it, then those with it), so subsets come
+    in increasing mask order and each score sum adds its members in index order. Sum, size and
+    mask are one integer table, doubled in place while every subset grows: a search makes two
+    tables per target, thousands per rule tried on a sample, and growing four arrays apart took
+    twice the CPU (3,000 tables of 10 members: 0.30 -> 0.15 s; bench/infer/REPORT.md)."""
+    n = values.size
+    members = np.stack(
+        [
+            values.astype(np.int64),
+            np.ones(n, np.int64),
+            np.left_shift(1, np.arange(n, dtype=np.int64)),
+        ],
+        axis=1,
+    )
+    # While no subset has max_size members every one grows: the table doubles in place.
+    whole = min(n, max(max_size, 0))
+    table = np.zeros((1 << whole, 3), np.int64)
+    sc = np.zeros(1 << whole, np.float64)
+    for i, s in enumerate(scores[:whole].tolist()):
+        half = 1 << i
+        table[half : 2 * half] = table[:half] + members[i]
+        sc[half : 2 * half] = sc[:half] + s
+    for i, s in enumerate(scores[whole:].tolist(), start=whole):
+        keep = table[:, 1] < max_size
+        table = np.concatenate([table, table[keep] + members[i]])
         sc = np.concatenate([sc, sc[keep] + s])
-        masks = np.concatenate([masks, masks[keep] | (1 << i)])
-    return sums, sizes, sc, masks
+    return table[:, 0], table[:, 1], sc, table[:, 2]
 
 
 def best_subsets(

@@ -7,7 +7,13 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tally.matching.candidates import Candidates, Limits, pair_candidates, window_search
+from tally.matching.candidates import (
+    Candidates,
+    Limits,
+    pair_candidates,
+    reads_amounts,
+    window_search,
+)
 from tally.matching.conditions import block_spec, work_frame
 from tally.matching.fields import prepare_side
 from tally.matching.rules import RuleSet
@@ -129,3 +135,45 @@ def test_sign_opposite_compares_negated_right_amounts() -> None:
     right = records({"amount": "12.50"})
     cand = _candidates(left, right, rs)
     assert cand.left.tolist() == [0]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    refs=st.lists(st.sampled_from(["A", "B", "N/A", None]), min_size=1, max_size=30),
+    amounts=st.lists(st.integers(1, 40), min_size=60, max_size=60),
+    moved=st.lists(st.integers(1, 40), min_size=60, max_size=60),
+    keyed=st.booleans(),
+    grouped=st.booleans(),
+)
+def test_candidates_that_read_no_amounts_do_not_change_with_them(
+    refs: list[str | None], amounts: list[int], moved: list[int], keyed: bool, grouped: bool
+) -> None:
+    # Rule inference counts a decoy's candidates (the right amounts moved) only when
+    # reads_amounts says the candidates read them: otherwise they are the real run's.
+    half = len(refs) // 2
+    keyed = keyed or grouped  # a grouped rule searches within a key
+    conditions = [equals()] if keyed else []
+    cardinality = "one_to_many" if grouped else "one_to_one"
+    rs = rules(rule("r", *conditions, amount("2"), date(4), cardinality=cardinality))
+    left = records(
+        *(
+            {"reference": r, "amount": str(a), "day": i % 5}
+            for i, (r, a) in enumerate(zip(refs[:half], amounts, strict=False))
+        )
+    )
+    found = []
+    for values in (amounts, moved):
+        right = records(
+            *(
+                {"reference": r, "amount": str(a), "day": i % 7}
+                for i, (r, a) in enumerate(zip(refs[half:], values[half:], strict=False))
+            )
+        )
+        found.append(_candidates(left, right, rs, Limits(key_join_max_per_side=3)))
+    spec = block_spec(rs.rules[0], rs)
+    if not reads_amounts(spec, found[0].stats):
+        assert found[0].left.tolist() == found[1].left.tolist()
+        assert found[0].right.tolist() == found[1].right.tolist()
+    assert reads_amounts(spec, found[0].stats) == (
+        not grouped and (not keyed or found[0].stats.frequent_keys > 0)
+    )

@@ -11,7 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tally.matching import AmountCondition, reconcile
-from tally.matching.sums import BudgetExceeded, SearchBudget, best_balanced, best_subsets
+from tally.matching.sums import (
+    BudgetExceeded,
+    SearchBudget,
+    best_balanced,
+    best_subsets,
+    subset_table,
+)
 
 from .helpers import amount, date, equals, match_rows, pairs, records, rule, rules
 
@@ -304,3 +310,34 @@ def test_group_below_the_suggest_threshold_is_not_proposed() -> None:
     # Key 1.0, amount exact 1.0, dates at the edge of the window 0.7: score 0.9.
     assert len(pairs(reconcile(left, right, rules(split_rule(suggest=0.9))))) == 1
     assert pairs(reconcile(left, right, rules(split_rule(suggest=0.91, auto=0.95)))) == {}
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    values=st.lists(st.integers(-(10**12), 10**12), max_size=12),
+    k=st.integers(0, 12),
+    data=st.data(),
+)
+def test_subset_table_lists_every_small_subset_in_mask_order(
+    values: list[int], k: int, data: st.DataObject
+) -> None:
+    scores = data.draw(
+        st.lists(st.floats(0, 1), min_size=len(values), max_size=len(values)), label="scores"
+    )
+    sums, sizes, score_sums, masks = subset_table(
+        np.array(values, np.int64), np.array(scores, np.float64), k
+    )
+    # Ascending masks and each score sum added in member order: which of tied subsets a search
+    # reports, and its score to the last bit, depend on both.
+    want = [m for m in range(1 << len(values)) if bin(m).count("1") <= k]
+    assert masks.tolist() == want
+    members = [[i for i in range(len(values)) if (m >> i) & 1] for m in want]
+    assert sums.tolist() == [sum(values[i] for i in ms) for ms in members]
+    assert sizes.tolist() == [len(ms) for ms in members]
+    added = []
+    for ms in members:
+        total = 0.0
+        for i in ms:
+            total += scores[i]
+        added.append(total)
+    assert score_sums.tolist() == added
