@@ -141,17 +141,23 @@ async def run_part(
     """Match one part and count it done; the last part queues the merge. Does nothing for a part
     already done, or when the job is no longer running this attempt."""
 
-    async def load(session: AsyncSession) -> tuple[JobStage, bytes] | None:
+    async def load(session: AsyncSession) -> tuple[JobStage, bytes, bool] | None:
         repository = FanoutRepository(session)
         stage = await repository.live_stage(job_id, attempt)
         records = await repository.pending_records(job_id, part, attempt)
-        return None if stage is None or records is None else (stage, records)
+        job = await JobRepository(session).get(job_id)
+        if stage is None or records is None or job is None:
+            return None
+        return stage, records, job.cancel_requested
 
     loaded = await run_in_transaction(database, load)
     if loaded is None:
         log.info("jobs.part_skipped", job_id=job_id, part=part, attempt=attempt)
         return
-    stage, records = loaded
+    stage, records, cancel_requested = loaded
+    if cancel_requested:
+        await _stop(database, job_id, JobStatus.CANCELLED)
+        return
     cancel = threading.Event()
     watcher = asyncio.create_task(_watch_cancel(database, job_id, cancel))
     try:
