@@ -16,7 +16,7 @@ import tally.jobs.tasks  # noqa: F401  (registers the job tasks with task_regist
 from tally.config import Settings
 from tally.jobs.fanout import fan_out_for, merge_job, run_part
 from tally.jobs.partitioning import PartitionOptions
-from tally.jobs.runner import run_reconciliation
+from tally.jobs.runner import LOAD_SHARE, MATCH_SHARE, run_reconciliation
 from tally.jobs.service import RECONCILE_TASK
 from tally.kit.db import Database, run_in_transaction
 from tally.kit.tasks import EmbeddedQueue, task_registry
@@ -95,6 +95,7 @@ async def test_a_fanned_out_job_stores_exactly_the_single_worker_results(
     plan = fanned.partitions
     assert plan is not None and plan["parts"] == 3 and plan["key"] == "reference"
     assert plan["progress"] == [1.0] * 3 and fanned.progress == 1.0
+    assert (plan["tasks"], plan["tasks_done"]) == (3, 3)
     bank_rows, ledger_rows = keyed_rows()
     assert sum(plan["records_per_part"]) == len(bank_rows) + len(ledger_rows)
     assert one.summary is not None and fanned.summary is not None
@@ -125,6 +126,10 @@ async def test_parts_run_twice_count_once_and_the_merge_runs_once(
     async with db.sessionmaker() as check:
         stage = await check.get(JobStage, split.id)
         assert stage is not None and stage.parts_done == 1
+    running = await _job(db, split.id)
+    assert running.partitions is not None and running.partitions["tasks_done"] == 1
+    assert running.partitions["progress"] == [1.0, 0.0, 0.0]
+    assert running.progress == pytest.approx(LOAD_SHARE + MATCH_SHARE / 3)
     for part in (1, 2, 2):
         await run_part(db, queue, split.id, part, attempt, run_in_thread=asyncio.to_thread)
     assert queue.stats()["queued"] == parts + 1  # the last part queued the merge, once

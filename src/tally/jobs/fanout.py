@@ -87,6 +87,10 @@ async def stage_parts(
     shared, parts = await run_in_thread(_staged, left, right, rules, plan, scope)
     status = PartitionStatus()
     status.start(plan)
+    for part in range(plan.parts):
+        if part not in parts:
+            status.part_progress(part, 1.0)  # empty: nothing to run
+    partitions = {**(status.snapshot() or {}), "tasks": len(parts), "tasks_done": 0}
     phases["stage"] = time.perf_counter() - started
     stage = JobStage(
         job_id=job.id,
@@ -101,7 +105,7 @@ async def stage_parts(
 
     async def stage_and_queue(session: AsyncSession) -> None:
         await FanoutRepository(session).replace_stage(stage, parts)
-        await JobRepository(session).set_progress(job.id, LOAD_SHARE, partitions=status.snapshot())
+        await JobRepository(session).set_progress(job.id, LOAD_SHARE, partitions=partitions)
         invalidate_jobs(session, job.project_id)
         for part in parts:
             await queue.enqueue(session, PART_TASK, job_id=job.id, part=part, attempt=job.attempts)
@@ -213,6 +217,7 @@ async def _part_progress(
         return
     partitions: dict[str, Any] = {**job.partitions, "progress": list(job.partitions["progress"])}
     partitions["progress"][part] = 1.0
+    partitions["tasks_done"] = done
     await JobRepository(session).set_progress(
         job_id, LOAD_SHARE + MATCH_SHARE * done / parts, partitions=partitions
     )
