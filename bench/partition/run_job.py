@@ -4,6 +4,8 @@ python -m bench.partition.run_job DATABASE_URL JOB_ID MODE PART_RECORDS
 
 MODE is the job's ``partitioning`` (off | on); with ``on`` the job is cut into parts of about
 PART_RECORDS records matched by ONE worker thread: what the overhead of partitioning is measured on.
+MODE ``queue`` runs the job partitioned as a task queue runs it (tally.jobs.fanout: staged parts,
+one task per part, the merge), on an embedded queue of ONE worker.
 """
 
 from __future__ import annotations
@@ -37,13 +39,21 @@ async def main() -> None:
         job.partitioning = mode
         job.partitions = None
 
+    async def set_on(session):  # type: ignore[no-untyped-def]
+        job = await session.get(ReconciliationJob, job_id)
+        job.partitioning = "on"
+        job.partitions = None
+
     try:
-        await run_in_transaction(database, set_mode)
+        await run_in_transaction(database, set_mode if mode != "queue" else set_on)
         options = PartitionOptions(min_records=1, part_records=part_records, workers=1)
         started, cpu = time.perf_counter(), time.process_time()
-        status = await run_reconciliation(
-            database, job_id, run_in_thread=in_thread, partition_options=options
-        )
+        if mode == "queue":
+            status = await _run_on_queue(database, job_id, part_records)
+        else:
+            status = await run_reconciliation(
+                database, job_id, run_in_thread=in_thread, partition_options=options
+            )
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         job = await run_in_transaction(database, lambda s: s.get(ReconciliationJob, job_id))
     finally:
@@ -66,6 +76,32 @@ async def main() -> None:
             }
         )
     )
+
+
+async def _run_on_queue(database: Database, job_id: int, part_records: int) -> str:
+    """The job's reconcile task on an embedded queue of one worker: its parts and merge run as
+    tasks of their own; returns the job's final status."""
+    import tally.jobs.tasks  # noqa: F401  (registers the job tasks)
+    from tally.jobs.service import RECONCILE_TASK
+    from tally.kit.tasks import EmbeddedQueue
+
+    settings = Settings(
+        TALLY_ENV="production",
+        DATABASE_URL=database.url,
+        TALLY_PARTITION_MIN_RECORDS=1,
+        TALLY_PARTITION_RECORDS=part_records,
+    )
+    queue = EmbeddedQueue(settings=settings, database=database, concurrency=1)
+    await queue.start()
+    try:
+        await run_in_transaction(
+            database, lambda s: queue.enqueue(s, RECONCILE_TASK, job_id=job_id)
+        )
+        await queue.join()
+    finally:
+        await queue.stop()
+    job = await run_in_transaction(database, lambda s: s.get(ReconciliationJob, job_id))
+    return str(job.status if job else None)
 
 
 if __name__ == "__main__":
