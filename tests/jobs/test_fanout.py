@@ -9,6 +9,7 @@ import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
+from httpx import AsyncClient
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,7 +21,15 @@ from tally.jobs.runner import LOAD_SHARE, MATCH_SHARE, run_reconciliation
 from tally.jobs.service import RECONCILE_TASK
 from tally.kit.db import Database, run_in_transaction
 from tally.kit.tasks import EmbeddedQueue, task_registry
-from tally.models import JobPart, JobStage, JobStatus, Match, Partitioning, ReconciliationJob
+from tally.models import (
+    JobPart,
+    JobStage,
+    JobStatus,
+    Match,
+    Partitioning,
+    ReconciliationJob,
+    UserRole,
+)
 from tests.helpers.partitioned import (
     KEYED_RULES,
     create_job,
@@ -29,6 +38,8 @@ from tests.helpers.partitioned import (
     stored_matches,
     stored_outcome,
 )
+from tests.helpers.users import create_user
+from tests.web.conftest import sign_in
 
 PART_RECORDS = 30  # the keyed ledgers' 88 records in three parts
 
@@ -75,16 +86,18 @@ async def _planned(
 
 
 async def test_a_fanned_out_job_stores_exactly_the_single_worker_results(
-    session: AsyncSession, db: Database, queue: EmbeddedQueue
+    session: AsyncSession, db: Database, queue: EmbeddedQueue, client: AsyncClient
 ) -> None:
     await queue.start()  # before the jobs exist: its recovery must not queue them as well
     project, sides = await keyed_world(session)
     whole = await create_job(session, project, sides, Partitioning.OFF, KEYED_RULES)
     split = await create_job(session, project, sides, Partitioning.ON, KEYED_RULES)
-    for job in (whole, split):
-        await run_in_transaction(
-            db, lambda s, job_id=job.id: queue.enqueue(s, RECONCILE_TASK, job_id=job_id)
-        )
+
+    async def enqueue(session: AsyncSession) -> None:
+        for job in (whole, split):
+            await queue.enqueue(session, RECONCILE_TASK, job_id=job.id)
+
+    await run_in_transaction(db, enqueue)
     await queue.join()
 
     one, fanned = await _job(db, whole.id), await _job(db, split.id)
@@ -105,6 +118,10 @@ async def test_a_fanned_out_job_stores_exactly_the_single_worker_results(
     assert {k: v for k, v in fanned.summary["engine"].items() if k != "timings"} == engine
     assert {"load", "stage", "match", "merge", "write"} <= set(fanned.summary["phases"])
     assert fanned.results_indexed_at is not None and await _staged_rows(db, split.id) == 0
+    await sign_in(client, await create_user(session, role=UserRole.ADMIN))
+    page = await client.get(f"/projects/{project.id}/jobs/{split.id}")
+    assert "3 partitions by reference" in page.text
+    assert "3 of 3 part tasks done on the workers" in page.text
 
 
 async def test_parts_run_twice_count_once_and_the_merge_runs_once(
