@@ -10,9 +10,9 @@ write results, stats), each run in a process of its own, the modes interleaved s
 them alike. Partitioned runs must store the same number of matches (equality itself is proven by
 tests/engines/matching/test_partition.py). Writes bench/partition/REPORT.md and results.json.
 
-With ``--queue`` the partitioned runs go through the task queue's fan-out instead (staged parts,
-one task per part, the merge; tally.jobs.fanout) on ONE worker, and the report is
-REPORT-queue.md / results-queue.json.
+With ``--queue`` every run goes through an embedded task queue of ONE worker (the partitioned runs
+through its fan-out: staged parts, one task per part, the merge; tally.jobs.fanout), and the
+report is REPORT-queue.md / results-queue.json.
 """
 
 from __future__ import annotations
@@ -66,8 +66,8 @@ def main() -> None:
     rules = keyed_rules(scenario.rule_set)
     total = scenario.left.height + scenario.right.height
     job_id = asyncio.run(_load_pair(url, project, scenario.left, scenario.right, rules))
-    split = "queue" if args.queue else "on"
-    modes = [("off", total)] + [(split, -(-total // parts)) for parts in args.parts]
+    runner = "@queue" if args.queue else ""
+    modes = [(f"off{runner}", total)] + [(f"on{runner}", -(-total // p)) for p in args.parts]
     runs: dict[str, list[dict[str, Any]]] = {}
     first = True
     for _ in range(args.repeat):
@@ -82,7 +82,7 @@ def main() -> None:
             if run["status"] != "completed":
                 raise RuntimeError(run)
             run["load_average_1m"] = load
-            label = "unpartitioned" if mode == "off" else f"{run['parts']} parts ({mode})"
+            label = "unpartitioned" if mode.startswith("off") else f"{run['parts']} parts"
             runs.setdefault(label, []).append(run)
             print("run", label, json.dumps(run), flush=True)
     command = f"python -m bench.partition.overhead {' '.join(sys.argv[1:])}".strip()

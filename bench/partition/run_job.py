@@ -4,8 +4,9 @@ python -m bench.partition.run_job DATABASE_URL JOB_ID MODE PART_RECORDS
 
 MODE is the job's ``partitioning`` (off | on); with ``on`` the job is cut into parts of about
 PART_RECORDS records matched by ONE worker thread: what the overhead of partitioning is measured on.
-MODE ``queue`` runs the job partitioned as a task queue runs it (tally.jobs.fanout: staged parts,
-one task per part, the merge), on an embedded queue of ONE worker.
+MODE ``off@queue`` / ``on@queue`` runs the job as a task queue runs it, on an embedded queue of
+ONE worker: its task, then (``on``) its parts as tasks of their own and the merge (tally.jobs.fanout),
+then the results' indexing.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from tally.models import ReconciliationJob
 
 
 async def main() -> None:
-    url, job_id, mode, part_records = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+    url, job_id, part_records = sys.argv[1], int(sys.argv[2]), int(sys.argv[4])
+    mode, _, runner = sys.argv[3].partition("@")
     database = Database(Settings(TALLY_ENV="production", DATABASE_URL=url))
     executor = ThreadPoolExecutor(max_workers=1)
 
@@ -39,16 +41,11 @@ async def main() -> None:
         job.partitioning = mode
         job.partitions = None
 
-    async def set_on(session):  # type: ignore[no-untyped-def]
-        job = await session.get(ReconciliationJob, job_id)
-        job.partitioning = "on"
-        job.partitions = None
-
     try:
-        await run_in_transaction(database, set_mode if mode != "queue" else set_on)
+        await run_in_transaction(database, set_mode)
         options = PartitionOptions(min_records=1, part_records=part_records, workers=1)
         started, cpu = time.perf_counter(), time.process_time()
-        if mode == "queue":
+        if runner == "queue":
             status = await _run_on_queue(database, job_id, part_records)
         else:
             status = await run_reconciliation(
@@ -64,7 +61,7 @@ async def main() -> None:
         json.dumps(
             {
                 "status": str(status),
-                "mode": mode,
+                "mode": sys.argv[3],
                 "parts": (job.partitions or {}).get("parts", 1) if job else None,
                 "seconds": seconds,
                 # This process's CPU (every thread), PostgreSQL's not: on a shared, overloaded
@@ -82,7 +79,6 @@ async def _run_on_queue(database: Database, job_id: int, part_records: int) -> s
     """The job's reconcile task on an embedded queue of one worker: its parts and merge run as
     tasks of their own; returns the job's final status."""
     import tally.jobs.tasks  # noqa: F401  (registers the job tasks)
-    from tally.jobs.service import RECONCILE_TASK
     from tally.kit.tasks import EmbeddedQueue
 
     settings = Settings(
@@ -92,11 +88,8 @@ async def _run_on_queue(database: Database, job_id: int, part_records: int) -> s
         TALLY_PARTITION_RECORDS=part_records,
     )
     queue = EmbeddedQueue(settings=settings, database=database, concurrency=1)
-    await queue.start()
+    await queue.start()  # its start-up recovery queues the job's task (the job is queued)
     try:
-        await run_in_transaction(
-            database, lambda s: queue.enqueue(s, RECONCILE_TASK, job_id=job_id)
-        )
         await queue.join()
     finally:
         await queue.stop()
