@@ -247,27 +247,20 @@ async def merge_job(
     if job.cancel_requested:
         await _stop(database, job_id, JobStatus.CANCELLED)
         return JobStatus.CANCELLED
+    assert job.started_at is not None
     started = time.perf_counter()
+    # The job's clock (its summary's seconds) started with its first task, maybe elsewhere.
+    job_started = started - (datetime.now(UTC) - job.started_at).total_seconds()
+    phases = dict(stage.phases)
+    phases["match"] = started - job_started - sum(phases.values())  # plan to merge, queue hops in
     try:
         result, left, right, scope, rules = await run_in_thread(_merged, stage, payloads)
-        phases = dict(stage.phases)
-        assert job.started_at is not None
-        phases["match"] = (datetime.now(UTC) - job.started_at).total_seconds() - sum(
-            phases.values()
-        )
         left_keys, right_keys, warnings = await result_inputs(
             left, right, rules, result, run_in_thread
         )
         phases["merge"] = time.perf_counter() - started
         status = await store_result(
-            database,
-            job,
-            scope,
-            result,
-            (left_keys, right_keys),
-            started - (datetime.now(UTC) - job.started_at).total_seconds(),
-            phases,
-            warnings,
+            database, job, scope, result, (left_keys, right_keys), job_started, phases, warnings
         )
     except Exception as error:
         log.exception("jobs.failed", job_id=job_id)
@@ -304,10 +297,9 @@ async def _stop(database: Database, job_id: int, status: JobStatus, **values: An
 
     async def stop(session: AsyncSession) -> None:
         job = await JobRepository(session).get(job_id)
-        if job is not None and job.status == JobStatus.RUNNING:
-            await FanoutRepository(session).clear(job_id)
-        else:
-            return
+        if job is None or job.status != JobStatus.RUNNING:
+            return  # another part stopped it first, or the merge finished it
+        await FanoutRepository(session).clear(job_id)
         await JobRepository(session).finish(job_id, status, datetime.now(UTC), **values)
         invalidate_jobs(session, job.project_id)
 
