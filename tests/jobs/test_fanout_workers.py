@@ -17,7 +17,8 @@ from tally.config import Settings
 from tally.jobs.fanout import fan_out_for
 from tally.jobs.partitioning import PartitionOptions
 from tally.jobs.runner import run_reconciliation
-from tally.kit.db import Database
+from tally.jobs.service import RECONCILE_TASK
+from tally.kit.db import Database, run_in_transaction
 from tally.kit.tasks import ProcrastinateQueue
 from tally.models import JobStatus, Partitioning, ReconciliationJob
 from tally.results.indexing import index_results
@@ -90,6 +91,33 @@ async def _finished(db: Database, job_id: int) -> ReconciliationJob:
         job = await check.get(ReconciliationJob, job_id)
     assert job is not None
     return job
+
+
+async def test_a_queued_job_is_planned_matched_in_parts_and_merged_by_a_worker(
+    db: Database, session: AsyncSession, tmp_path: Path, queue: ProcrastinateQueue
+) -> None:
+    project, sides = await keyed_world(session)
+    whole = await create_job(session, project, sides, Partitioning.OFF, KEYED_RULES)
+    split = await create_job(session, project, sides, Partitioning.ON, KEYED_RULES)
+
+    async def enqueue(session: AsyncSession) -> None:
+        for job in (whole, split):
+            await queue.enqueue(session, RECONCILE_TASK, job_id=job.id)
+
+    await run_in_transaction(db, enqueue)
+    log = tmp_path / "worker.log"
+    worker = WorkerProcess(db.url, log, TALLY_PARTITION_RECORDS="30")
+    try:
+        job = await _finished(db, split.id)
+        await _finished(db, whole.id)
+    finally:
+        worker.close()
+
+    assert job.status == JobStatus.COMPLETED and job.partitions is not None
+    assert (job.partitions["tasks"], job.partitions["tasks_done"]) == (PARTS, PARTS)
+    assert await stored_outcome(db, split.id) == await stored_outcome(db, whole.id)
+    assert len(job_events(log, "jobs.parts_queued", split.id)) == 1
+    assert len(job_events(log, "jobs.part_done", split.id)) == PARTS
 
 
 async def test_two_workers_share_the_parts_of_one_job(
