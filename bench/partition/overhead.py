@@ -1,6 +1,6 @@
 """Overhead of partitioned matching: one job run unpartitioned and in parts on ONE worker thread.
 
-    python -m bench.partition.overhead [--size 100000] [--parts 4 16] [--repeat 5]
+    python -m bench.partition.overhead [--size 100000] [--parts 4 16] [--repeat 5] [--queue]
 
 A synthetic bank/ledger pair (tally.matching.synthetic.generate_mixed with 5% split payments)
 under rules sharing the reference key (the reference rule and the one-to-many split rule; the
@@ -9,6 +9,10 @@ mix's amount + date fallback shares no key, so it is left out) is loaded into Po
 write results, stats), each run in a process of its own, the modes interleaved so load drifts hit
 them alike. Partitioned runs must store the same number of matches (equality itself is proven by
 tests/engines/matching/test_partition.py). Writes bench/partition/REPORT.md and results.json.
+
+With ``--queue`` every run goes through an embedded task queue of ONE worker (the partitioned runs
+through its fan-out: staged parts, one task per part, the merge; tally.jobs.fanout), and the
+report is REPORT-queue.md / results-queue.json.
 """
 
 from __future__ import annotations
@@ -51,7 +55,9 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--parts", type=int, nargs="+", default=[4, 16])
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--queue", action="store_true", help="parts as tasks of a queue")
     args = parser.parse_args()
+    suffix = "-queue" if args.queue else ""
     url = fresh_database(os.environ["TALLY_TEST_DATABASE_URL"], "tally_bench_partition")
     work = Path(os.environ.get("TMPDIR", "/tmp")) / "tally-bench-partition"
     work.mkdir(exist_ok=True)
@@ -60,7 +66,8 @@ def main() -> None:
     rules = keyed_rules(scenario.rule_set)
     total = scenario.left.height + scenario.right.height
     job_id = asyncio.run(_load_pair(url, project, scenario.left, scenario.right, rules))
-    modes = [("off", total)] + [("on", -(-total // parts)) for parts in args.parts]
+    runner = "@queue" if args.queue else ""
+    modes = [(f"off{runner}", total)] + [(f"on{runner}", -(-total // p)) for p in args.parts]
     runs: dict[str, list[dict[str, Any]]] = {}
     first = True
     for _ in range(args.repeat):
@@ -75,15 +82,19 @@ def main() -> None:
             if run["status"] != "completed":
                 raise RuntimeError(run)
             run["load_average_1m"] = load
-            label = "unpartitioned" if mode == "off" else f"{run['parts']} parts"
+            label = "unpartitioned" if mode.startswith("off") else f"{run['parts']} parts"
             runs.setdefault(label, []).append(run)
             print("run", label, json.dumps(run), flush=True)
     command = f"python -m bench.partition.overhead {' '.join(sys.argv[1:])}".strip()
     settings = server_settings(url)
     write_results(
-        HERE / "results.json", command=command, settings=settings, size=args.size, runs=runs
+        HERE / f"results{suffix}.json",
+        command=command,
+        settings=settings,
+        size=args.size,
+        runs=runs,
     )
-    _report(runs, command, settings, args.size, total)
+    _report(runs, command, settings, args.size, total, HERE / f"REPORT{suffix}.md")
 
 
 def _report(
@@ -92,6 +103,7 @@ def _report(
     settings: dict[str, Any],
     size: int,
     total: int,
+    path: Path,
 ) -> None:
     base = runs["unpartitioned"]
     base_job = statistics.median(r["seconds"] for r in base)
@@ -104,7 +116,8 @@ def _report(
         "",
         f"Job of {size:,} bank lines against their ledger ({total:,} records), rules sharing the",
         "reference key (reference + one-to-many split). Each run: the job as `tally worker` runs",
-        "it, in a process of its own; parts matched by ONE thread. min / median / max of the runs;",
+        "it, in a process of its own; parts matched by ONE thread (with --queue: as tasks of an",
+        "embedded queue of ONE worker). min / median / max of the runs;",
         "ratios are medians against the unpartitioned median of the same benchmark run.",
         "",
         "| mode | runs | job (s) | match phase (s) | job CPU (s) | job ratio | match ratio | "
@@ -125,7 +138,7 @@ def _report(
             f"{statistics.median(r['load_average_1m'] for r in items):.1f} |"
         )
     lines += ["", "PostgreSQL settings: " + settings_text(settings), ""]
-    (HERE / "REPORT.md").write_text("\n".join(lines))
+    path.write_text("\n".join(lines))
 
 
 if __name__ == "__main__":

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from httpx import AsyncClient
@@ -13,139 +12,41 @@ from tally.jobs.partitioning import PartitionOptions
 from tally.jobs.rules import DEFAULT_RULE_SET
 from tally.jobs.runner import run_reconciliation
 from tally.kit.db import Database
-from tally.matching.rules import RuleSet
 from tally.models import (
-    DataSource,
     JobStatus,
-    Match,
-    MatchRecord,
     Partitioning,
-    Project,
     ReconciliationJob,
 )
 from tally.web.pages.jobs import job_state
-from tests.helpers.projects import create_project
-from tests.helpers.reconciliations import Ledgers, append_rows, two_sources
-from tests.helpers.records import Row, create_source_with_rows
-from tests.helpers.users import create_user
-from tests.helpers.waiting import wait_for
-
-KEY = {"type": "equals", "field": "reference", "normalisers": ["case", "punctuation"]}
-KEYED_RULES = RuleSet.model_validate(
-    {
-        "rules": [
-            {"name": "reference", "conditions": [KEY, {"type": "amount"}, {"type": "date"}]},
-            {
-                "name": "reference_fee",
-                "suggest": 0.5,
-                "conditions": [KEY, {"type": "amount", "abs_tolerance": "2.00"}, {"type": "date"}],
-            },
-            {
-                "name": "instalments",
-                "cardinality": "one_to_many",
-                "conditions": [KEY, {"type": "amount"}, {"type": "date", "window_days": 10}],
-            },
-        ]
-    }
+from tests.helpers.partitioned import (
+    KEYED_RULES,
+    create_job,
+    keyed_rows,
+    keyed_world,
+    stored_matches,
 )
-
-
-def _rows() -> tuple[list[Row], list[Row]]:
-    """Keyed pairs, fee deductions, instalments, twins on one busy reference, a duplicate."""
-    bank: list[Row] = []
-    ledger: list[Row] = []
-    day = dt.date(2026, 1, 1)
-    for n in range(40):
-        on = (day + dt.timedelta(days=n % 9)).isoformat()
-        ref = "BUSY" if n % 4 == 0 else f"INV-{n:03d}"
-        cents = 100 if ref == "BUSY" else 1000 + n
-        bank.append(Row(ref, on, f"{cents}.00"))
-        if ref == "BUSY":  # a day later: two bank lines two days apart tie for it
-            later = (day + dt.timedelta(days=n % 9 + 1)).isoformat()
-            ledger.append(Row(ref, later, f"{cents}.00"))
-        elif n % 7 == 3:  # paid in two instalments
-            ledger += [Row(ref.lower(), on, f"{cents - 400}.00"), Row(ref, on, "400.00")]
-        elif n % 5 == 1:  # a fee deducted
-            ledger.append(Row(ref, on, f"{cents - 1}.50"))
-        else:
-            ledger.append(Row(ref, on, f"{cents}.00"))
-    ledger.append(ledger[0])  # exported twice
-    return bank, ledger
-
-
-async def _world(session: AsyncSession) -> tuple[Project, tuple[DataSource, DataSource]]:
-    owner = await create_user(session)
-    project = await create_project(session, owner=owner)
-    bank_rows, ledger_rows = _rows()
-    bank = await create_source_with_rows(session, project=project, name="bank", rows=bank_rows)
-    ledger = await create_source_with_rows(
-        session, project=project, name="ledger", rows=ledger_rows
-    )
-    return project, (bank, ledger)
-
-
-async def _job(
-    session: AsyncSession,
-    project: Project,
-    sides: tuple[DataSource, DataSource],
-    partitioning: Partitioning,
-    rules: RuleSet,
-) -> ReconciliationJob:
-    job = ReconciliationJob(
-        project_id=project.id,
-        left_source_id=sides[0].id,
-        right_source_id=sides[1].id,
-        rules=rules.model_dump(mode="json"),
-        status=JobStatus.QUEUED,
-        partitioning=partitioning,
-    )
-    session.add(job)
-    await session.commit()
-    return job
-
-
-async def _stored(db: Database, job_id: int) -> list[tuple[Any, ...]]:
-    async with db.sessionmaker() as check:
-        matches = (await check.scalars(select(Match).where(Match.job_id == job_id))).all()
-        links = (await check.scalars(select(MatchRecord).where(MatchRecord.job_id == job_id))).all()
-    members: dict[int, list[tuple[str, int]]] = {}
-    for link in links:
-        members.setdefault(link.match_id, []).append((link.side, link.record_id))
-    # Match numbers run on through the project: compare their order, not their values.
-    order = {m.id: at for at, m in enumerate(sorted(matches, key=lambda m: m.number or 0))}
-    return sorted(
-        (
-            order[m.id],
-            m.rule,
-            m.status,
-            m.category,
-            m.score,
-            m.amount_difference,
-            m.evidence,
-            tuple(sorted(members[m.id])),
-        )
-        for m in matches
-    )
+from tests.helpers.reconciliations import Ledgers, append_rows, two_sources
+from tests.helpers.waiting import wait_for
 
 
 async def test_a_partitioned_job_stores_exactly_the_single_run_results(
     session: AsyncSession, db: Database
 ) -> None:
-    project, (bank, ledger) = await _world(session)
-    bank_rows, ledger_rows = _rows()
-    whole = await _job(session, project, (bank, ledger), Partitioning.OFF, KEYED_RULES)
-    split = await _job(session, project, (bank, ledger), Partitioning.ON, KEYED_RULES)
+    project, (bank, ledger) = await keyed_world(session)
+    bank_rows, ledger_rows = keyed_rows()
+    whole = await create_job(session, project, (bank, ledger), Partitioning.OFF, KEYED_RULES)
+    split = await create_job(session, project, (bank, ledger), Partitioning.ON, KEYED_RULES)
     options = PartitionOptions(part_records=30, workers=2)
 
     for job in (whole, split):
         status = await run_reconciliation(db, job.id, partition_options=options)
         assert status == JobStatus.COMPLETED
 
-    expected = await _stored(db, whole.id)
+    expected = await stored_matches(db, whole.id)
     assert len(expected) > 30
     assert {m[1] for m in expected} == {"reference", "reference_fee", "instalments"}
     assert {m[2] for m in expected} >= {"auto", "ambiguous"}
-    assert await _stored(db, split.id) == expected
+    assert await stored_matches(db, split.id) == expected
     async with db.sessionmaker() as check:
         done = {j.id: j for j in (await check.scalars(select(ReconciliationJob))).all()}
     assert done[whole.id].partitions is None
@@ -161,8 +62,8 @@ async def test_a_partitioned_job_stores_exactly_the_single_run_results(
 async def test_forced_on_without_a_shared_key_runs_in_one_part_and_says_why(
     session: AsyncSession, db: Database
 ) -> None:
-    project, (bank, ledger) = await _world(session)
-    job = await _job(session, project, (bank, ledger), Partitioning.ON, DEFAULT_RULE_SET)
+    project, (bank, ledger) = await keyed_world(session)
+    job = await create_job(session, project, (bank, ledger), Partitioning.ON, DEFAULT_RULE_SET)
 
     assert await run_reconciliation(db, job.id) == JobStatus.COMPLETED
 
@@ -175,10 +76,10 @@ async def test_forced_on_without_a_shared_key_runs_in_one_part_and_says_why(
 async def test_auto_partitions_only_from_the_configured_size(
     session: AsyncSession, db: Database
 ) -> None:
-    project, (bank, ledger) = await _world(session)
-    bank_rows, ledger_rows = _rows()
-    small = await _job(session, project, (bank, ledger), Partitioning.AUTO, KEYED_RULES)
-    large = await _job(session, project, (bank, ledger), Partitioning.AUTO, KEYED_RULES)
+    project, (bank, ledger) = await keyed_world(session)
+    bank_rows, ledger_rows = keyed_rows()
+    small = await create_job(session, project, (bank, ledger), Partitioning.AUTO, KEYED_RULES)
+    large = await create_job(session, project, (bank, ledger), Partitioning.AUTO, KEYED_RULES)
     total = len(bank_rows) + len(ledger_rows)
 
     await run_reconciliation(
@@ -196,7 +97,7 @@ async def test_auto_partitions_only_from_the_configured_size(
     assert second.partitions["parts"] == -(-total // 40)
 
 
-async def _api_job(
+async def _apicreate_job(
     client: AsyncClient, world: Ledgers, mode: str, partitioning: str
 ) -> dict[str, Any]:
     response = await client.post(
@@ -244,15 +145,15 @@ async def test_an_incremental_job_partitions_its_open_items_alike(
 ) -> None:
     """Only the open items and the appended rows are partitioned; the carried-forward state
     gives the partitioned incremental job the same matches as the one-part job."""
-    bank_rows, ledger_rows = _rows()
+    bank_rows, ledger_rows = keyed_rows()
     worlds = [await two_sources(session, bank_rows[:30], ledger_rows[:30]) for _ in range(2)]
     for world in worlds:
-        await _api_job(client, world, "full", "off")
+        await _apicreate_job(client, world, "full", "off")
         await append_rows(session, world.bank, bank_rows[30:])
         await append_rows(session, world.ledger, ledger_rows[30:])
         await session.commit()
-    whole = await _api_job(client, worlds[0], "incremental", "off")
-    split = await _api_job(client, worlds[1], "incremental", "on")
+    whole = await _apicreate_job(client, worlds[0], "incremental", "off")
+    split = await _apicreate_job(client, worlds[1], "incremental", "on")
 
     assert whole["partitions"] is None
     assert split["partitions"]["parts"] == 2 and split["partitions"]["key"] == "reference"

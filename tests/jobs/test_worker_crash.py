@@ -4,7 +4,7 @@ runs the job again, and its results are exactly those of a clean run (PostgreSQL
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -16,38 +16,20 @@ import tally.jobs.tasks  # noqa: F401  (registers the reconcile task with task_r
 from tally.config import Settings
 from tally.jobs.service import RECONCILE_TASK
 from tally.kit.db import Database, run_in_transaction
-from tally.kit.tasks import ProcrastinateQueue, task_registry
+from tally.kit.tasks import ProcrastinateQueue
 from tally.models import JobStatus, Match, MatchRecord, ReconciliationJob, RecordDuplicate
 from tally.results.writes import ID_STRIDE
 from tests.helpers.processes import WorkerProcess
+from tests.helpers.procrastinate import empty_queue, job_events, wait_until
 from tests.helpers.results import reconciled_job
 
 pytestmark = pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 
-_QUEUE_TABLES = "procrastinate_events, procrastinate_periodic_defers, procrastinate_jobs"
-
 
 @pytest.fixture
 async def queue(db: Database, test_settings: Settings) -> AsyncIterator[ProcrastinateQueue]:
-    async def empty() -> None:
-        async with db.engine.begin() as connection:
-            await connection.execute(text(f"TRUNCATE {_QUEUE_TABLES} CASCADE"))
-
-    await empty()
-    queue = ProcrastinateQueue(settings=test_settings, database=db, registry=task_registry)
-    yield queue
-    await queue.stop()
-    await empty()
-
-
-async def _wait_for(condition: Callable[[], Awaitable[bool]], what: str) -> None:
-    # A guard against a hang, not a timing claim: a worker process starting on a loaded 2-core
-    # machine took over 30 s to import, pick the job up and reach the lock.
-    deadline = asyncio.get_running_loop().time() + 120
-    while not await condition():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.1)
+    async with empty_queue(db, test_settings) as queue:
+        yield queue
 
 
 async def _stored(session: AsyncSession, job_id: int) -> dict[str, Any]:
@@ -102,14 +84,6 @@ def _totals(summary: dict[str, Any] | None) -> dict[str, Any]:
     return {k: summary[k] for k in ("left", "right", "matches", "duplicates")} | {"engine": engine}
 
 
-def _events(log: Path, event: str, job_id: int) -> list[str]:
-    return [
-        line
-        for line in log.read_text().splitlines()
-        if f'"event": "{event}"' in line and f'"job_id": {job_id},' in line
-    ]
-
-
 async def test_worker_killed_mid_job_is_retried_with_the_results_of_a_clean_run(
     db: Database, session: AsyncSession, tmp_path: Path, queue: ProcrastinateQueue
 ) -> None:
@@ -148,7 +122,7 @@ async def test_worker_killed_mid_job_is_retried_with_the_results_of_a_clean_run(
                     )
                 return bool(waiting)
 
-            await _wait_for(attaching, "the first worker to wait to attach the job's results")
+            await wait_until(attaching, "the first worker to wait to attach the job's results")
             staged = await blocker.scalar(
                 text(
                     "SELECT count(*) FROM pg_tables WHERE schemaname = 'job_results' AND tablename IN (:m, :l)"
@@ -169,7 +143,7 @@ async def test_worker_killed_mid_job_is_retried_with_the_results_of_a_clean_run(
                 job = await check.get(ReconciliationJob, job_id)
                 return job is not None and job.status != JobStatus.RUNNING
 
-        await _wait_for(finished, "the second worker to finish the job")
+        await wait_until(finished, "the second worker to finish the job")
         await asyncio.sleep(1.5)  # several more stall checks: nothing may run it again
     finally:
         second.close()
@@ -194,6 +168,6 @@ async def test_worker_killed_mid_job_is_retried_with_the_results_of_a_clean_run(
             (f"match_{job_id}", "match"),
             (f"match_record_{job_id}", "match_record"),
         ]
-    assert _events(tmp_path / "worker-1.log", "jobs.finished", job_id) == []
-    assert len(_events(tmp_path / "worker-2.log", "jobs.finished", job_id)) == 1
-    assert '"attempt": 2' in _events(tmp_path / "worker-2.log", "jobs.started", job_id)[0]
+    assert job_events(tmp_path / "worker-1.log", "jobs.finished", job_id) == []
+    assert len(job_events(tmp_path / "worker-2.log", "jobs.finished", job_id)) == 1
+    assert '"attempt": 2' in job_events(tmp_path / "worker-2.log", "jobs.started", job_id)[0]

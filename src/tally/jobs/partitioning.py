@@ -1,6 +1,8 @@
 """Whether and how a job's matching is split into parts (tally.matching.partition).
 
-The embedded default runs the parts on threads of the job's own worker; the result is exactly
+A job run by the task queue fans its parts out as tasks of their own (tally.jobs.fanout); run
+directly (``run_reconciliation`` without a queue), the parts run on threads of its worker. The
+result is exactly
 one run's (tests/engines/matching/test_partition.py), so a job reads the same either way. The
 plan and each part's progress are published for the job page while the job runs.
 """
@@ -96,7 +98,7 @@ def match_job(
     left: pl.DataFrame,
     right: pl.DataFrame,
     rules: RuleSet,
-    partitioning: Partitioning,
+    plan: PartitionPlan | None,
     options: PartitionOptions,
     status: PartitionStatus,
     *,
@@ -104,8 +106,8 @@ def match_job(
     should_cancel: Callable[[], bool],
     exclusions: Exclusions | None,
 ) -> ReconcileResult:
-    """Match one job's records: in parts when its plan says so, else in one ``reconcile``."""
-    plan = plan_for_job(left, right, rules, partitioning, options)
+    """Match one job's records: in parts on threads when ``plan`` (plan_for_job) has several,
+    else in one ``reconcile``."""
     if plan is None or plan.parts == 1:
         report = progress
         if plan is not None:

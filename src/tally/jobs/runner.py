@@ -20,10 +20,11 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.cache import invalidate_jobs
-from tally.jobs.partitioning import PartitionOptions, PartitionStatus, match_job
+from tally.jobs.partitioning import PartitionOptions, PartitionStatus, match_job, plan_for_job
 from tally.jobs.repository import JobRepository
 from tally.kit.db import Database, run_in_transaction
 from tally.matching.guards import JobWarning, job_warnings
+from tally.matching.partition import PartitionPlan
 from tally.matching.result import MatchingCancelled, ReconcileResult
 from tally.matching.rules import RuleSet
 from tally.models import JobMode, JobStatus, Partitioning, ReconciliationJob
@@ -39,9 +40,25 @@ log = structlog.get_logger("tally.jobs")
 
 PROGRESS_INTERVAL_S = 0.5
 # Share of the progress bar each phase fills: loading, matching, then writing results.
-_LOAD_SHARE, _MATCH_SHARE = 0.15, 0.7
+LOAD_SHARE, MATCH_SHARE = 0.15, 0.7
 
 RunInThread = Callable[..., Awaitable[Any]]
+FanOut = Callable[
+    [
+        ReconciliationJob,
+        RunScope | None,
+        RuleSet,
+        PartitionPlan,
+        tuple[pl.DataFrame, pl.DataFrame],
+        dict[str, float],
+    ],
+    Awaitable[None],
+]
+"""Stage a job's parts and queue a task for each (tally.jobs.fanout.stage_parts)."""
+
+
+class _FannedOut(Exception):
+    """The job's parts went to the queue: the run ends here, the job stays running."""
 
 
 class _Progress:
@@ -54,7 +71,7 @@ class _Progress:
         self.partitions = PartitionStatus()
 
     def on_match_progress(self, fraction: float) -> None:
-        self.fraction = _LOAD_SHARE + _MATCH_SHARE * max(0.0, min(1.0, fraction))
+        self.fraction = LOAD_SHARE + MATCH_SHARE * max(0.0, min(1.0, fraction))
 
 
 async def run_reconciliation(
@@ -63,12 +80,14 @@ async def run_reconciliation(
     *,
     run_in_thread: RunInThread = asyncio.to_thread,
     partition_options: PartitionOptions | None = None,
+    fan_out: FanOut | None = None,
 ) -> JobStatus | None:
     """Run job ``job_id`` to a finished state; returns it, or None if there was nothing to do.
 
     The CPU-heavy matching runs through ``run_in_thread`` (the task queue's own pool), never on
-    the event loop; in parts on ``partition_options.workers`` threads when the job's
-    ``partitioning`` says so (tally.jobs.partitioning).
+    the event loop. When the job's ``partitioning`` gives it several parts, ``fan_out`` hands
+    them to the queue and the job is returned still ``running`` (its merge task finishes it);
+    without ``fan_out`` they run on ``partition_options.workers`` threads here.
     """
     now = datetime.now(UTC)
     job = await run_in_transaction(database, lambda s: _claim(s, job_id, now))
@@ -84,10 +103,16 @@ async def run_reconciliation(
             database, lambda s: ReconciliationService(s).prepare_run(job)
         )
         result, left_keys, right_keys, warnings = await _match(
-            database, job, scope, progress, run_in_thread, partition_options or PartitionOptions()
+            database,
+            job,
+            scope,
+            progress,
+            run_in_thread,
+            partition_options or PartitionOptions(),
+            fan_out,
         )
-        progress.fraction = _LOAD_SHARE + _MATCH_SHARE
-        status = await _store(
+        progress.fraction = LOAD_SHARE + MATCH_SHARE
+        status = await store_result(
             database,
             job,
             scope,
@@ -97,13 +122,16 @@ async def run_reconciliation(
             progress.phases,
             warnings,
         )
+    except _FannedOut:
+        log.info("jobs.fanned_out", job_id=job_id)
+        return JobStatus.RUNNING
     except MatchingCancelled:
         status = JobStatus.CANCELLED
-        await _finish(database, job, status)
+        await finish_job(database, job, status)
     except Exception as error:
         status = JobStatus.FAILED
         log.exception("jobs.failed", job_id=job_id)
-        await _finish(database, job, status, error=f"{type(error).__name__}: {error}")
+        await finish_job(database, job, status, error=f"{type(error).__name__}: {error}")
     finally:
         reporter.cancel()
     log.info(
@@ -122,6 +150,7 @@ async def _match(
     progress: _Progress,
     run_in_thread: RunInThread,
     partition_options: PartitionOptions,
+    fan_out: FanOut | None,
 ) -> tuple[ReconcileResult, pl.DataFrame, pl.DataFrame, list[dict[str, Any]]]:
     rules = RuleSet.model_validate(job.rules)
     phase = time.perf_counter()
@@ -140,19 +169,25 @@ async def _match(
                 lambda s: ReconciliationService(s).without_settled(job, scope, (left, right)),
             )
     progress.phases["load"] = time.perf_counter() - phase
-    progress.fraction = _LOAD_SHARE
+    progress.fraction = LOAD_SHARE
     phase = time.perf_counter()
     inferred = await infer_job_rules(database, job, left, right, run_in_thread)
     if inferred is not None:
         rules = inferred
         progress.phases["infer"] = time.perf_counter() - phase
         phase = time.perf_counter()
+    plan: PartitionPlan | None = await run_in_thread(
+        plan_for_job, left, right, rules, Partitioning(job.partitioning), partition_options
+    )
+    if fan_out is not None and plan is not None and plan.parts > 1:
+        await fan_out(job, scope, rules, plan, (left, right), progress.phases)
+        raise _FannedOut
     result: ReconcileResult = await run_in_thread(
         match_job,
         left,
         right,
         rules,
-        Partitioning(job.partitioning),
+        plan,
         partition_options,
         progress.partitions,
         progress=progress.on_match_progress,
@@ -161,12 +196,22 @@ async def _match(
     )
     progress.phases["match"] = time.perf_counter() - phase
     await _save_partitions(database, job, progress)
+    return (result, *await result_inputs(left, right, rules, result, run_in_thread))
+
+
+async def result_inputs(
+    left: pl.DataFrame,
+    right: pl.DataFrame,
+    rules: RuleSet,
+    result: ReconcileResult,
+    run_in_thread: RunInThread,
+) -> tuple[pl.DataFrame, pl.DataFrame, list[dict[str, Any]]]:
+    """What ``store_result`` takes besides the result: each side's keys and the job's warnings."""
     warnings: list[JobWarning] = await run_in_thread(job_warnings, left, right, rules, result)
     # Each stored match gets its left side's amount and date from these, without a read-back;
     # the summary names each side's currency from them.
     keys = ("id", "amount", "booking_date", "currency")
     return (
-        result,
         left.select(c for c in keys if c in left.columns),
         right.select(c for c in keys if c in right.columns),
         [warning.as_dict() for warning in warnings],
@@ -180,7 +225,7 @@ async def _load(database: Database, source_id: int) -> pl.DataFrame:
         return await load_record_frame(session, source_id)
 
 
-async def _store(
+async def store_result(
     database: Database,
     job: ReconciliationJob,
     scope: RunScope | None,
@@ -275,7 +320,7 @@ async def _claim(session: AsyncSession, job_id: int, now: datetime) -> Reconcili
     return job
 
 
-async def _finish(
+async def finish_job(
     database: Database, job: ReconciliationJob, status: JobStatus, **values: Any
 ) -> None:
     async def finish(session: AsyncSession) -> None:

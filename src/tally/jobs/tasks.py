@@ -8,12 +8,14 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.config import Settings
+from tally.jobs.fanout import MERGE_TASK, PART_TASK, fan_out_for, merge_job, run_part
 from tally.jobs.partitioning import PartitionOptions
 from tally.jobs.repository import JobRepository
 from tally.jobs.runner import run_reconciliation
 from tally.jobs.service import RECONCILE_TASK
 from tally.kit.tasks.queue import TaskQueue
 from tally.kit.tasks.registry import TaskContext, task_registry
+from tally.models import JobStatus
 from tally.results.indexing import index_results
 from tally.results.repository import ResultRepository
 from tally.webhooks.emit import emit_job_exceptions, emit_job_finished
@@ -29,12 +31,31 @@ async def reconcile(ctx: TaskContext, *, job_id: int) -> None:
     a failure there only leaves the pages on their scans. Then the project's webhooks hear
     that it completed or failed, and whether it opened many new exceptions.
     """
-    await run_reconciliation(
+    status = await run_reconciliation(
         ctx.database,
         job_id,
         run_in_thread=ctx.run_in_thread,
         partition_options=PartitionOptions.from_settings(ctx.settings),
+        fan_out=fan_out_for(ctx.database, ctx.queue, ctx.run_in_thread),
     )
+    if status is JobStatus.RUNNING:
+        return  # fanned out: its parts run as tasks of their own, and the merge finishes it
+    await _after_finish(ctx, job_id)
+
+
+async def reconcile_part(ctx: TaskContext, *, job_id: int, part: int, attempt: int) -> None:
+    """Match one part of a fanned-out job (tally.jobs.fanout); safe to run twice."""
+    await run_part(ctx.database, ctx.queue, job_id, part, attempt, run_in_thread=ctx.run_in_thread)
+
+
+async def reconcile_merge(ctx: TaskContext, *, job_id: int, attempt: int) -> None:
+    """Merge a fanned-out job's parts into its results, then index and announce them as
+    ``reconcile`` does; safe to run twice."""
+    await merge_job(ctx.database, job_id, attempt, run_in_thread=ctx.run_in_thread)
+    await _after_finish(ctx, job_id)
+
+
+async def _after_finish(ctx: TaskContext, job_id: int) -> None:
     try:
         await index_results(ctx.database, job_id)
     except Exception:
@@ -76,5 +97,7 @@ async def expire_old_results(session: AsyncSession, settings: Settings) -> int |
 
 
 task_registry.register(RECONCILE_TASK, reconcile)
+task_registry.register(PART_TASK, reconcile_part)
+task_registry.register(MERGE_TASK, reconcile_merge)
 task_registry.register_recovery(recover_unfinished_jobs)
 task_registry.register_retention(expire_old_results)

@@ -57,16 +57,8 @@ def reconcile_partitioned(
 
     ``part_progress(part, fraction)`` reports each part; ``progress`` the whole (by records).
     """
-    # Duplicates are a property of the whole sets: found once, handed to every part.
-    duplicates = pl.concat(
-        [
-            find_duplicates(prepare_side(left, "left"), rule_set, "left"),
-            find_duplicates(prepare_side(right, "right"), rule_set, "right"),
-        ]
-    ).sort("side", "group", "record_id")
-    # One pass per side cuts every part (a filter per part would read the whole frame each time).
-    left_parts = _split(left, plan.left_part)
-    right_parts = _split(right, plan.right_part)
+    duplicates = whole_duplicates(left, right, rule_set)
+    sides = split_parts(left, right, plan)
     weights = np.asarray(plan.records_per_part, np.float64)
     weights = weights / max(weights.sum(), 1.0)
     done = np.zeros(plan.parts, np.float64)
@@ -83,8 +75,7 @@ def reconcile_partitioned(
                 progress(overall)
 
         return reconcile(
-            left_parts.get(part, left.clear()),
-            right_parts.get(part, right.clear()),
+            *sides[part],
             rule_set,
             progress=report,
             should_cancel=should_cancel,
@@ -95,14 +86,38 @@ def reconcile_partitioned(
             duplicates=duplicates,
         )
 
-    # A part left empty (fewer key values than parts) is not run; one part always is.
-    busy = [p for p, n in enumerate(plan.records_per_part) if n] or [0]
+    busy = list(sides)
     if workers <= 1 or len(busy) == 1:
         results = [run(part) for part in busy]
     else:
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="partition") as pool:
             results = list(pool.map(run, busy))
     return merge_results(results, duplicates)
+
+
+def whole_duplicates(left: pl.DataFrame, right: pl.DataFrame, rule_set: RuleSet) -> pl.DataFrame:
+    """Duplicates are a property of the whole sets: found once, handed to every part."""
+    return pl.concat(
+        [
+            find_duplicates(prepare_side(left, "left"), rule_set, "left"),
+            find_duplicates(prepare_side(right, "right"), rule_set, "right"),
+        ]
+    ).sort("side", "group", "record_id")
+
+
+def split_parts(
+    left: pl.DataFrame, right: pl.DataFrame, plan: PartitionPlan
+) -> dict[int, tuple[pl.DataFrame, pl.DataFrame]]:
+    """Each part's records, by part in order. A part left empty (fewer key values than parts) is
+    not run, so it is not here; one part always is."""
+    # One pass per side cuts every part (a filter per part would read the whole frame each time).
+    left_parts = _split(left, plan.left_part)
+    right_parts = _split(right, plan.right_part)
+    busy = [p for p, n in enumerate(plan.records_per_part) if n] or [0]
+    return {
+        part: (left_parts.get(part, left.clear()), right_parts.get(part, right.clear()))
+        for part in busy
+    }
 
 
 def _split(frame: pl.DataFrame, parts: IntArray) -> dict[int, pl.DataFrame]:

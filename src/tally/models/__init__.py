@@ -13,7 +13,9 @@ from tally.models.import_profile import ImportProfile
 from tally.models.inbox import Inbox
 from tally.models.inbox_file import InboxFile
 from tally.models.ingest_progress import IngestProgress
+from tally.models.job_part import JobPart, PartState
 from tally.models.job_scope_record import JobScopeRecord, ScopeKind
+from tally.models.job_stage import JobStage
 from tally.models.match import (
     CLAIMING_STATUSES,
     Match,
@@ -80,7 +82,9 @@ __all__ = [
     "InferenceStatus",
     "IngestProgress",
     "JobMode",
+    "JobPart",
     "JobScopeRecord",
+    "JobStage",
     "JobStatus",
     "Match",
     "MatchCategory",
@@ -89,6 +93,7 @@ __all__ = [
     "MatchStatus",
     "MatchTab",
     "OpenItem",
+    "PartState",
     "Partitioning",
     "PeriodSignoff",
     "Project",
