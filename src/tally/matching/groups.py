@@ -58,6 +58,9 @@ from tally.matching.sums import (
     amount_score,
     best_balanced,
     best_subsets,
+    block_exclusions,
+    fit_score,
+    sum_fit,
     tolerance_for,
 )
 
@@ -159,12 +162,19 @@ def _one_to_many(
         return []
     tgt, val = f"{side[one]}{AMOUNT}", f"{side[many]}{AMOUNT}"
     orient = -1 if one == "r" else 1  # difference is always right minus left
+    # Under fee rates the group's total is the gross amount when the fee comes off the many side.
+    fee_on_sums = (amount.fee_from == "left") == (many == "l")
     radius_bound = pl.lit(amount.abs_units, dtype=pl.Int64)
-    if amount.pct_ppm:
-        pct_bound = (pl.col(tgt).abs() * amount.pct_ppm) // (1_000_000 - amount.pct_ppm) + 1
+    ppm = amount.widest_ppm
+    if ppm:
+        pct_bound = (pl.col(tgt).abs() * ppm) // (1_000_000 - ppm) + 1
         if amount.cap_units is not None:
             pct_bound = pl.min_horizontal(pct_bound, pl.lit(amount.cap_units, dtype=pl.Int64))
-        radius_bound = pl.max_horizontal(radius_bound, pct_bound)
+        radius_bound = (
+            radius_bound + pct_bound
+            if amount.fee_rates
+            else pl.max_horizontal(radius_bound, pct_bound)
+        )
     summary = ordered.group_by(one).agg(
         pl.len().alias("n"),
         pl.col(val).sum().alias("total"),
@@ -195,11 +205,11 @@ def _one_to_many(
         .sort(one)
     )
     for _o, ls, rs, es, ms, target, total in whole.iter_rows():
-        tol = _tol(amount, int(target), int(total))
+        gap, tol = _fit(amount, int(target), int(total), fee_on_sums)
         diff = int(total) - int(target)
-        if abs(diff) > tol:  # the radius bounds the tolerance from above
+        if abs(gap) > tol:  # the radius bounds the tolerance from above
             continue
-        fit = float(amount_score(np.array([diff]), np.array([tol]))[0])
+        fit = float(fit_score(amount, np.array([gap]), np.array([tol]))[0])
         proposals.append(
             GroupMatch(
                 tuple(sorted(set(ls))),
@@ -213,6 +223,61 @@ def _one_to_many(
     out.blocks += settled.height
 
     rest = ordered.join(settled.select(one), on=one, how="anti")
+    # Blocks the nearest-candidates search cannot see whole (more candidates than it takes), and
+    # every block of a fee rule (a total less a fee is exact, so a few strays less is too): the
+    # whole block less a few strays first.
+    wide = rest.filter(
+        pl.lit(bool(amount.fee_rates)) | (pl.col("_n") > limits.max_group_candidates)
+    )
+    searched: set[int] = set()
+    if wide.height:
+        blocks = wide.group_by(one, maintain_order=True).agg(
+            pl.col("l").alias("_ls"),
+            pl.col("r").alias("_rs"),
+            pl.col("_e"),
+            pl.col(val).alias("_vals"),
+            pl.first(tgt).alias("_target"),
+            pl.col("_ms"),
+        )
+        for o, ls, rs, es, vals, target, ms in blocks.iter_rows():
+            out.blocks += 1
+            try:
+                found = block_exclusions(
+                    np.asarray(vals, np.int64),
+                    np.asarray(ms, np.float64),
+                    int(target),
+                    amount,
+                    amount_weight=amount_weight,
+                    max_excluded=limits.max_block_strays,
+                    min_size=2,
+                    max_size=k,
+                    fee_on_sums=fee_on_sums,
+                    budget=SearchBudget(search_budget),
+                )
+            except BudgetExceeded:
+                out.over_budget += 1
+                continue
+            # A hit chance could have produced as well is for review under a fee (exact) and
+            # left to the nearest-candidates search under a percentage (as before this step).
+            if not found.hits or (not found.trusted and not amount.fee_rates):
+                continue
+            searched.add(int(o))
+            tie = len(found.hits) > 1 or not found.trusted
+            for hit in found.hits:
+                pick = list(hit.members)
+                proposals.append(
+                    GroupMatch(
+                        tuple(sorted({ls[i] for i in pick})),
+                        tuple(sorted({rs[i] for i in pick})),
+                        hit.score_q,
+                        orient * hit.difference,
+                        hit.tolerance,
+                        tuple(es[i] for i in pick),
+                        tie=tie,
+                    )
+                )
+    if searched:
+        rest = rest.filter(~pl.col(one).is_in(sorted(searched)))
     out.truncated += int(
         rest.group_by(one).agg(pl.len()).filter(pl.col("len") > limits.max_group_candidates).height
     )
@@ -239,6 +304,7 @@ def _one_to_many(
                 min_size=2,
                 max_size=k,
                 budget=SearchBudget(search_budget),
+                fee_on_sums=fee_on_sums,
             )
         except BudgetExceeded:
             out.over_budget += 1
@@ -257,6 +323,13 @@ def _one_to_many(
                 )
             )
     return proposals
+
+
+def _fit(amount: AmountCondition, target: int, total: int, fee_on_sums: bool) -> tuple[int, int]:
+    gap, tol = sum_fit(
+        amount, np.array([target], np.int64), np.array([total], np.int64), fee_on_sums=fee_on_sums
+    )
+    return int(gap[0]), int(tol[0])
 
 
 def _tol(amount: AmountCondition, a: int, b: int) -> int:
