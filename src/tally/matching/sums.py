@@ -193,7 +193,7 @@ def best_subsets(
 # Blocks less strays (block_exclusions). A hit is taken as a match only when chance would put
 # fewer than this many of the block's other totals within the tolerance: the totals near the
 # target, counted in a window _CHANCE_WIDTH times as wide, tell how crowded the sums are there.
-CHANCE_HITS = 0.02
+CHANCE_HITS = 0.05
 _CHANCE_WIDTH = 500
 _MAX_BLOCK = 62  # members are bits of an int64 mask
 
