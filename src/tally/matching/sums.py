@@ -238,6 +238,7 @@ def block_exclusions(
     if n < min_size or n > _MAX_BLOCK:
         return BlockHits([], 0, False)
     budget = budget or SearchBudget()
+    budget.spend(1)  # the whole block's total
     total = int(values.sum())
     score_total = float(member_scores.sum())
     # Totals of the block less each subset of s records, grown one stray at a time.
