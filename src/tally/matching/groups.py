@@ -53,6 +53,7 @@ from tally.matching.rules import (
     RuleSet,
 )
 from tally.matching.sums import (
+    CHANCE_HITS,
     BudgetExceeded,
     SearchBudget,
     amount_score,
@@ -240,7 +241,6 @@ def _one_to_many(
             pl.col("_ms"),
         )
         for o, ls, rs, es, vals, target, ms in blocks.iter_rows():
-            out.blocks += 1
             try:
                 found = block_exclusions(
                     np.asarray(vals, np.int64),
@@ -257,11 +257,12 @@ def _one_to_many(
             except BudgetExceeded:
                 out.over_budget += 1
                 continue
-            # A hit chance could have produced as well is for review under a fee (exact) and
-            # left to the nearest-candidates search under a percentage (as before this step).
+            # A hit chance could have produced as well is for review under a fee (exact); a
+            # block left open goes on to the subset search of its nearest candidates.
             if not found.hits or (not found.trusted and not amount.fee_rates):
                 continue
             searched.add(int(o))
+            out.blocks += 1
             tie = len(found.hits) > 1 or not found.trusted
             for hit in found.hits:
                 pick = list(hit.members)
@@ -319,7 +320,7 @@ def _one_to_many(
                     orient * hit.difference,
                     hit.tolerance,
                     tuple(es[i] for i in pick),
-                    tie=len(hits) > 1,
+                    tie=len(hits) > 1 or hit.chance > CHANCE_HITS,
                 )
             )
     return proposals

@@ -32,6 +32,9 @@ class SubsetHit:
     difference: int  # sum(subset) - target, in units
     tolerance: int
     score_q: int
+    # Under fee rates: how many hits chance alone would give the search (its sums near the
+    # target, spread evenly over the tolerance); above CHANCE_HITS a lone hit is for review.
+    chance: float = 0.0
 
 
 class BudgetExceeded(Exception):
@@ -183,10 +186,13 @@ def best_subsets(
     best = score_q.max()
     winners = np.flatnonzero(score_q == best)[:MAX_ALTERNATIVES]
     masks = a_masks[ia[winners]] | (b_masks[ib[winners]] << half)
+    chance = 0.0
+    if cond.fee_rates:  # every sum within the radius, spread over it evenly
+        chance = total * (2 * cond.abs_units + 1) / (2 * radius + 1)
     hits = []
     for k, mask in zip(winners.tolist(), masks.tolist(), strict=True):
         members = tuple(i for i in range(n) if (mask >> i) & 1)
-        hits.append(SubsetHit(members, int(diff[k]), int(tol[k]), int(score_q[k])))
+        hits.append(SubsetHit(members, int(diff[k]), int(tol[k]), int(score_q[k]), chance))
     return sorted(hits, key=lambda h: h.members)
 
 
