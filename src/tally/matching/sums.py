@@ -158,6 +158,9 @@ def best_subsets(
     order = np.argsort(b_sums, kind="stable")
     b_sums, b_sizes, b_sc, b_masks = b_sums[order], b_sizes[order], b_sc[order], b_masks[order]
     radius = int(amount_radius(np.array([target], np.int64), cond)[0])
+    if cond.fee_rates:  # the rounding tolerance is grossed up with the amount
+        lo, hi = _fee_window(cond, target, fee_on_sums)
+        radius = max(radius, target - lo, hi - target)
     start = np.searchsorted(b_sums, target - radius - a_sums, side="left")
     end = np.searchsorted(b_sums, target + radius - a_sums, side="right")
     counts = end - start
@@ -165,6 +168,17 @@ def best_subsets(
     budget.spend(total)
     if total == 0:
         return []
+    chance = 0.0
+    if cond.fee_rates:
+        # Every sum within the radius, spread over it evenly: what chance puts within the fee's
+        # rounding. Only the sums near the gross (or net) amount of each rate are compared.
+        chance = total * (2 * cond.abs_units + 1) / (2 * radius + 1)
+        start = np.searchsorted(b_sums, lo - a_sums, side="left")
+        end = np.searchsorted(b_sums, hi - a_sums, side="right")
+        counts = np.maximum(end - start, 0)
+        total = int(counts.sum())
+        if total == 0:
+            return []
     ia = np.repeat(np.arange(a_sums.size), counts)
     offsets = np.cumsum(counts) - counts
     ib = np.repeat(start, counts) + (np.arange(total) - np.repeat(offsets, counts))
@@ -186,9 +200,6 @@ def best_subsets(
     best = score_q.max()
     winners = np.flatnonzero(score_q == best)[:MAX_ALTERNATIVES]
     masks = a_masks[ia[winners]] | (b_masks[ib[winners]] << half)
-    chance = 0.0
-    if cond.fee_rates:  # every sum within the radius, spread over it evenly
-        chance = total * (2 * cond.abs_units + 1) / (2 * radius + 1)
     hits = []
     for k, mask in zip(winners.tolist(), masks.tolist(), strict=True):
         members = tuple(i for i in range(n) if (mask >> i) & 1)
@@ -196,10 +207,25 @@ def best_subsets(
     return sorted(hits, key=lambda h: h.members)
 
 
+def _fee_window(cond: AmountCondition, target: int, fee_on_sums: bool) -> tuple[int, int]:
+    """The sums (lowest, highest) that can be within ``abs_tolerance`` of ``target`` under one
+    of the fee rates: ``target`` less the fee, or the gross amount ``target`` is the net of, a
+    unit wider each way for the flooring."""
+    tol = cond.abs_units
+    ends: list[int] = []
+    for ppm in cond.rate_ppms:
+        if fee_on_sums:  # s - fee(s) = target +- tol: s = (target +- tol) / (1 - rate)
+            ends += [(target - tol) * PPM // (PPM - ppm), -((-(target + tol) * PPM) // (PPM - ppm))]
+        else:
+            net = target - int(fee_of(np.array([target], np.int64), ppm)[0])
+            ends += [net - tol, net + tol]
+    return min(ends) - 2, max(ends) + 2
+
+
 # Blocks less strays (block_exclusions). A hit is taken as a match only when chance would put
 # fewer than this many of the block's other totals within the tolerance: the totals near the
 # target, counted in a window _CHANCE_WIDTH times as wide, tell how crowded the sums are there.
-CHANCE_HITS = 0.05
+CHANCE_HITS = 0.1
 _CHANCE_WIDTH = 500
 _MAX_BLOCK = 62  # members are bits of an int64 mask
 

@@ -16,6 +16,7 @@ from tally.matching.infer_batches import block_fee
 from tally.matching.sums import (
     BudgetExceeded,
     SearchBudget,
+    best_subsets,
     block_exclusions,
     exclusion_count,
     fee_of,
@@ -172,3 +173,38 @@ def test_the_fee_rate_is_read_off_blocks_with_strays() -> None:
     fee = block_fee(pl.DataFrame(lefts), pl.DataFrame(rights), "same")
     assert fee is not None
     assert (fee.rate, fee.fee_from, fee.blocks) == ("2.6", "left", 12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    values=st.lists(st.integers(-300, 900), min_size=2, max_size=8),
+    rate=st.sampled_from(["2.6", "1.5", "9"]),
+    extra=st.integers(-2, 2),
+    fee_on_sums=st.booleans(),
+)
+def test_subset_search_under_a_fee_agrees_with_brute_force(
+    values: list[int], rate: str, extra: int, fee_on_sums: bool
+) -> None:
+    cond = AmountCondition(abs_tolerance="0.01", fee_rates=(rate,))
+    units = [v * 100 for v in values]
+    ppm = cond.rate_ppms[0]
+    # A target some subset may hit: the first two records' total less the fee (or grossed up).
+    base = sum(units[:2])
+    if fee_on_sums:
+        target = base - int(fee_of(np.array([base], np.int64), ppm)[0]) + extra * 100
+    else:
+        target = base * 1_000_000 // (1_000_000 - ppm) + extra * 100
+    hits = best_subsets(
+        np.asarray(units, np.int64), np.zeros(len(units)), target, cond,
+        amount_weight=1.0, min_size=2, max_size=len(units), fee_on_sums=fee_on_sums,
+    )  # fmt: skip
+    expected = set()
+    for size in range(2, len(units) + 1):
+        for kept in itertools.combinations(range(len(units)), size):
+            total = np.array([sum(units[i] for i in kept)], np.int64)
+            one = np.array([target], np.int64)
+            gap, tol = sum_fit(cond, one, total, fee_on_sums=fee_on_sums)
+            if abs(int(gap[0])) <= int(tol[0]):
+                expected.add(kept)
+    got = {h.members for h in hits}
+    assert got <= expected and len(got) == min(len(expected), 10)  # every hit ties: none chosen
