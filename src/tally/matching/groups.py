@@ -558,4 +558,7 @@ def group_evidence(
     }
     if amount is not None and amount.sign == "opposite":
         evidence["sign"] = "opposite"
+    if amount is not None and amount.fee_rates:
+        # The difference is the fee itself; the tolerance is its rounding.
+        evidence["fee_rates"] = list(amount.fee_rates)
     return evidence, days

@@ -225,6 +225,10 @@ def _fee_window(cond: AmountCondition, target: int, fee_on_sums: bool) -> tuple[
 # Blocks less strays (block_exclusions). A hit is taken as a match only when chance would put
 # fewer than this many of the block's other totals within the tolerance: the totals near the
 # target, counted in a window _CHANCE_WIDTH times as wide, tell how crowded the sums are there.
+# Measured on the acquirer case at 100k (`python -m bench.quality.run --sizes 100000
+# --generators acquirer_de --methods inferred`): the blocks a bar of 0.1 adds to one of 0.05 were
+# right 97 % of the time (the bar a rule's estimated precision must clear), overall precision
+# 0.9996; 0.02 left a third of the batches to review.
 CHANCE_HITS = 0.1
 _CHANCE_WIDTH = 500
 _MAX_BLOCK = 62  # members are bits of an int64 mask

@@ -208,3 +208,15 @@ def test_subset_search_under_a_fee_agrees_with_brute_force(
                 expected.add(kept)
     got = {h.members for h in hits}
     assert got <= expected and len(got) == min(len(expected), 10)  # every hit ties: none chosen
+
+
+def test_a_fee_groups_explanation_names_the_fee() -> None:
+    members = [1_234_500, 2_345_600, 3_456_700]
+    left = records(*_receipts(members))
+    right = records({"id": 100, "reference": "T01", "amount": _net(members)})
+    result = reconcile(left, right, rules(_batch_rule(), duplicate_fields=NOT_FLAGGED))
+    assert pairs(result) == {((1, 2, 3), (100,)): "auto"}
+    text = result.with_explanations().row(0, named=True)["explanation"]
+    assert text.startswith(
+        "123.45 + 234.56 + 345.67 ≈ 685.3844 (difference -18.2956: a fee of 2.6 %, to 0.01)"
+    )
