@@ -283,7 +283,10 @@ def block_exclusions(
     ex_masks = np.zeros(1, np.int64)
     ex_last = np.full(1, -1, np.int64)  # highest excluded index (each subset built once)
     chance = 0.0
-    for excluded in range(min(max_excluded, n - min_size) + 1):
+    most = min(max_excluded, n - min_size)
+    if not _reachable(values, total, target, cond, fee_on_sums, most):
+        return BlockHits([], most, True)
+    for excluded in range(most + 1):
         if excluded:
             ex_sums, ex_sc, ex_masks, ex_last = _one_more(
                 values, member_scores, ex_sums, ex_sc, ex_masks, ex_last, budget
@@ -310,6 +313,23 @@ def block_exclusions(
     return BlockHits([], max_excluded, True)
 
 
+def _reachable(
+    values: IntArray, total: int, target: int, cond: AmountCondition, fee_on_sums: bool, most: int
+) -> bool:
+    """Whether the block less at most ``most`` records can come within reach of the target:
+    its totals lie between the total less the ``most`` largest and less the ``most`` smallest
+    (a settlement row of another kind, a rental fee, is not worth enumerating)."""
+    ordered = np.sort(values)
+    low = total - int(np.maximum(ordered[::-1][:most], 0).sum())  # less the positive largest
+    high = total - int(np.minimum(ordered[:most], 0).sum())  # less the negative smallest
+    radius = int(amount_radius(np.array([target], np.int64), cond)[0])
+    lo, hi = target - radius, target + radius
+    if cond.fee_rates:
+        fee_lo, fee_hi = _fee_window(cond, target, fee_on_sums)
+        lo, hi = min(lo, fee_lo), max(hi, fee_hi)
+    return high >= lo and low <= hi
+
+
 def _one_more(
     values: IntArray,
     scores: FloatArray,
@@ -319,14 +339,18 @@ def _one_more(
     last: IntArray,
     budget: SearchBudget,
 ) -> tuple[IntArray, FloatArray, IntArray, IntArray]:
-    """The subsets of one more record: each subset extended by a record after its last one."""
-    parts = [last < i for i in range(values.size)]
-    budget.spend(sum(int(p.sum()) for p in parts))
+    """The subsets of one more record: each subset extended by each record after its last one."""
+    grow = values.size - 1 - last
+    count = int(grow.sum())
+    budget.spend(count)
+    parent = np.repeat(np.arange(sums.size), grow)
+    offsets = np.cumsum(grow) - grow
+    added = last[parent] + 1 + (np.arange(count) - np.repeat(offsets, grow))
     return (
-        np.concatenate([sums[p] + int(v) for p, v in zip(parts, values.tolist(), strict=True)]),
-        np.concatenate([sc[p] + s for p, s in zip(parts, scores.tolist(), strict=True)]),
-        np.concatenate([masks[p] | (1 << i) for i, p in enumerate(parts)]),
-        np.concatenate([np.full(int(p.sum()), i, np.int64) for i, p in enumerate(parts)]),
+        sums[parent] + values[added],
+        sc[parent] + scores[added],
+        masks[parent] | (np.int64(1) << added),
+        added,
     )
 
 

@@ -112,7 +112,7 @@ def test_the_budget_is_a_count_spent_before_the_work() -> None:
     scores = np.zeros(values.size)
     budget = exclusion_count(40, 2) - 1  # every total of at most two left out, less one
     with pytest.raises(BudgetExceeded):
-        block_exclusions(values, scores, 1, cond, amount_weight=1.0, max_excluded=2,
+        block_exclusions(values, scores, int(values.sum()) - 500, cond, amount_weight=1.0, max_excluded=2,
                          min_size=2, max_size=40, budget=SearchBudget(budget))  # fmt: skip
 
 
