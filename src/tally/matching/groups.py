@@ -56,6 +56,7 @@ from tally.matching.sums import (
     CHANCE_HITS,
     BudgetExceeded,
     SearchBudget,
+    SubsetHit,
     amount_score,
     best_balanced,
     best_subsets,
@@ -232,15 +233,10 @@ def _one_to_many(
     )
     searched: set[int] = set()
     if wide.height:
-        blocks = wide.group_by(one, maintain_order=True).agg(
-            pl.col("l").alias("_ls"),
-            pl.col("r").alias("_rs"),
-            pl.col("_e"),
-            pl.col(val).alias("_vals"),
-            pl.first(tgt).alias("_target"),
-            pl.col("_ms"),
-        )
-        for o, ls, rs, es, vals, target, ms in blocks.iter_rows():
+        blocks = _block_lists(wide, one, val, tgt)
+        for n_done, (o, ls, rs, es, vals, target, ms) in enumerate(blocks.iter_rows()):
+            if n_done % 256 == 0:
+                checkpoint(0.5 * n_done / max(blocks.height, 1))
             try:
                 found = block_exclusions(
                     np.asarray(vals, np.int64),
@@ -264,36 +260,18 @@ def _one_to_many(
             searched.add(int(o))
             out.blocks += 1
             tie = len(found.hits) > 1 or not found.trusted
-            for hit in found.hits:
-                pick = list(hit.members)
-                proposals.append(
-                    GroupMatch(
-                        tuple(sorted({ls[i] for i in pick})),
-                        tuple(sorted({rs[i] for i in pick})),
-                        hit.score_q,
-                        orient * hit.difference,
-                        hit.tolerance,
-                        tuple(es[i] for i in pick),
-                        tie=tie,
-                    )
-                )
+            proposals += _proposals(found.hits, (ls, rs, es), orient, tie)
     if searched:
         rest = rest.filter(~pl.col(one).is_in(sorted(searched)))
     out.truncated += int(
         rest.group_by(one).agg(pl.len()).filter(pl.col("len") > limits.max_group_candidates).height
     )
     rest = rest.filter(pl.col("_rank") < limits.max_group_candidates)
-    grouped = rest.group_by(one, maintain_order=True).agg(
-        pl.col("l").alias("_ls"),
-        pl.col("r").alias("_rs"),
-        pl.col("_e"),
-        pl.col(val).alias("_vals"),
-        pl.first(tgt).alias("_target"),
-        pl.col("_ms"),
-    )
+    grouped = _block_lists(rest, one, val, tgt)
     for n_done, (_o, ls, rs, es, vals, target, ms) in enumerate(grouped.iter_rows()):
         if n_done % 256 == 0:
-            checkpoint(n_done / max(grouped.height, 1))
+            done = n_done / max(grouped.height, 1)
+            checkpoint(0.5 + 0.5 * done if wide.height else done)
         out.blocks += 1
         try:
             hits = best_subsets(
@@ -310,20 +288,40 @@ def _one_to_many(
         except BudgetExceeded:
             out.over_budget += 1
             continue
-        for hit in hits:
-            pick = list(hit.members)
-            proposals.append(
-                GroupMatch(
-                    tuple(sorted({ls[i] for i in pick})),
-                    tuple(sorted({rs[i] for i in pick})),
-                    hit.score_q,
-                    orient * hit.difference,
-                    hit.tolerance,
-                    tuple(es[i] for i in pick),
-                    tie=len(hits) > 1 or hit.chance > CHANCE_HITS,
-                )
-            )
+        tie = len(hits) > 1 or any(hit.chance > CHANCE_HITS for hit in hits)
+        proposals += _proposals(hits, (ls, rs, es), orient, tie)
     return proposals
+
+
+def _block_lists(frame: pl.DataFrame, one: str, val: str, tgt: str) -> pl.DataFrame:
+    """One row per "one" record: its candidates' positions, edges, amounts and scores."""
+    return frame.group_by(one, maintain_order=True).agg(
+        pl.col("l").alias("_ls"),
+        pl.col("r").alias("_rs"),
+        pl.col("_e"),
+        pl.col(val).alias("_vals"),
+        pl.first(tgt).alias("_target"),
+        pl.col("_ms"),
+    )
+
+
+def _proposals(
+    hits: list[SubsetHit], block: tuple[list[int], list[int], list[int]], orient: int, tie: bool
+) -> list[GroupMatch]:
+    """The groups of a block's hits (indices into its candidate lists ``block``)."""
+    ls, rs, es = block
+    return [
+        GroupMatch(
+            tuple(sorted({ls[i] for i in hit.members})),
+            tuple(sorted({rs[i] for i in hit.members})),
+            hit.score_q,
+            orient * hit.difference,
+            hit.tolerance,
+            tuple(es[i] for i in hit.members),
+            tie=tie,
+        )
+        for hit in hits
+    ]
 
 
 def _fit(amount: AmountCondition, target: int, total: int, fee_on_sums: bool) -> tuple[int, int]:
