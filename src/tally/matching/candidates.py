@@ -41,6 +41,9 @@ class Limits:
     group_key_max_per_side: int = 48  # grouped rules: larger key groups use the date window
     max_candidates: int = 32  # per left record in a sorted window
     max_group_candidates: int = 20  # per "one" record in a one-to-many sum search
+    # Records a block search may leave out of a block (tally.matching.sums.block_exclusions);
+    # chance and the search budget usually stop it sooner.
+    max_block_strays: int = 6
     exact_component_nodes: int = 60  # components above this use the greedy fallback
     exact_component_edges: int = 600
 

@@ -101,7 +101,14 @@ def _group_arithmetic(data: Mapping[str, Any]) -> str:
     rhs = " + ".join(format_units(int(a)) for a in right)
     text = f"{lhs} = {rhs}"
     diff = int(data.get("difference") or 0)
-    if diff:
+    rates = data.get("fee_rates")
+    if rates:
+        shown = ", ".join(f"{r} %" for r in rates)
+        text = (
+            f"{lhs} ≈ {rhs} (difference {_signed(diff)}: a fee of {shown}, to "
+            f"{format_units(int(data.get('tolerance') or 0))})"
+        )
+    elif diff:
         text = f"{lhs} ≈ {rhs} (difference {_signed(diff)}, within {format_units(int(data.get('tolerance') or 0))})"
     if data.get("sign") == "opposite":
         text += " (right amounts negated)"

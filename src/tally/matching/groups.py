@@ -53,11 +53,16 @@ from tally.matching.rules import (
     RuleSet,
 )
 from tally.matching.sums import (
+    CHANCE_HITS,
     BudgetExceeded,
     SearchBudget,
+    SubsetHit,
     amount_score,
     best_balanced,
     best_subsets,
+    block_exclusions,
+    fit_score,
+    sum_fit,
     tolerance_for,
 )
 
@@ -159,12 +164,19 @@ def _one_to_many(
         return []
     tgt, val = f"{side[one]}{AMOUNT}", f"{side[many]}{AMOUNT}"
     orient = -1 if one == "r" else 1  # difference is always right minus left
+    # Under fee rates the group's total is the gross amount when the fee comes off the many side.
+    fee_on_sums = (amount.fee_from == "left") == (many == "l")
     radius_bound = pl.lit(amount.abs_units, dtype=pl.Int64)
-    if amount.pct_ppm:
-        pct_bound = (pl.col(tgt).abs() * amount.pct_ppm) // (1_000_000 - amount.pct_ppm) + 1
+    ppm = amount.widest_ppm
+    if ppm:
+        pct_bound = (pl.col(tgt).abs() * ppm) // (1_000_000 - ppm) + 1
         if amount.cap_units is not None:
             pct_bound = pl.min_horizontal(pct_bound, pl.lit(amount.cap_units, dtype=pl.Int64))
-        radius_bound = pl.max_horizontal(radius_bound, pct_bound)
+        radius_bound = (
+            radius_bound + pct_bound
+            if amount.fee_rates
+            else pl.max_horizontal(radius_bound, pct_bound)
+        )
     summary = ordered.group_by(one).agg(
         pl.len().alias("n"),
         pl.col(val).sum().alias("total"),
@@ -195,11 +207,11 @@ def _one_to_many(
         .sort(one)
     )
     for _o, ls, rs, es, ms, target, total in whole.iter_rows():
-        tol = _tol(amount, int(target), int(total))
+        gap, tol = _fit(amount, int(target), int(total), fee_on_sums)
         diff = int(total) - int(target)
-        if abs(diff) > tol:  # the radius bounds the tolerance from above
+        if abs(gap) > tol:  # the radius bounds the tolerance from above
             continue
-        fit = float(amount_score(np.array([diff]), np.array([tol]))[0])
+        fit = float(fit_score(amount, np.array([gap]), np.array([tol]))[0])
         proposals.append(
             GroupMatch(
                 tuple(sorted(set(ls))),
@@ -213,21 +225,53 @@ def _one_to_many(
     out.blocks += settled.height
 
     rest = ordered.join(settled.select(one), on=one, how="anti")
+    # Blocks the nearest-candidates search cannot see whole (more candidates than it takes), and
+    # every block of a fee rule (a total less a fee is exact, so a few strays less is too): the
+    # whole block less a few strays first.
+    wide = rest.filter(
+        pl.lit(bool(amount.fee_rates)) | (pl.col("_n") > limits.max_group_candidates)
+    )
+    searched: set[int] = set()
+    if wide.height:
+        blocks = _block_lists(wide, one, val, tgt)
+        for n_done, (o, ls, rs, es, vals, target, ms) in enumerate(blocks.iter_rows()):
+            if n_done % 256 == 0:
+                checkpoint(0.5 * n_done / max(blocks.height, 1))
+            try:
+                found = block_exclusions(
+                    np.asarray(vals, np.int64),
+                    np.asarray(ms, np.float64),
+                    int(target),
+                    amount,
+                    amount_weight=amount_weight,
+                    max_excluded=limits.max_block_strays,
+                    min_size=2,
+                    max_size=k,
+                    fee_on_sums=fee_on_sums,
+                    budget=SearchBudget(search_budget),
+                )
+            except BudgetExceeded:
+                out.over_budget += 1
+                continue
+            # A hit chance could have produced as well is for review under a fee (exact); a
+            # block left open goes on to the subset search of its nearest candidates.
+            if not found.hits or (not found.trusted and not amount.fee_rates):
+                continue
+            searched.add(int(o))
+            out.blocks += 1
+            tie = len(found.hits) > 1 or not found.trusted
+            proposals += _proposals(found.hits, (ls, rs, es), orient, tie)
+    if searched:
+        rest = rest.filter(~pl.col(one).is_in(sorted(searched)))
     out.truncated += int(
         rest.group_by(one).agg(pl.len()).filter(pl.col("len") > limits.max_group_candidates).height
     )
     rest = rest.filter(pl.col("_rank") < limits.max_group_candidates)
-    grouped = rest.group_by(one, maintain_order=True).agg(
-        pl.col("l").alias("_ls"),
-        pl.col("r").alias("_rs"),
-        pl.col("_e"),
-        pl.col(val).alias("_vals"),
-        pl.first(tgt).alias("_target"),
-        pl.col("_ms"),
-    )
+    grouped = _block_lists(rest, one, val, tgt)
     for n_done, (_o, ls, rs, es, vals, target, ms) in enumerate(grouped.iter_rows()):
         if n_done % 256 == 0:
-            checkpoint(n_done / max(grouped.height, 1))
+            done = n_done / max(grouped.height, 1)
+            checkpoint(0.5 + 0.5 * done if wide.height else done)
         out.blocks += 1
         try:
             hits = best_subsets(
@@ -239,24 +283,52 @@ def _one_to_many(
                 min_size=2,
                 max_size=k,
                 budget=SearchBudget(search_budget),
+                fee_on_sums=fee_on_sums,
             )
         except BudgetExceeded:
             out.over_budget += 1
             continue
-        for hit in hits:
-            pick = list(hit.members)
-            proposals.append(
-                GroupMatch(
-                    tuple(sorted({ls[i] for i in pick})),
-                    tuple(sorted({rs[i] for i in pick})),
-                    hit.score_q,
-                    orient * hit.difference,
-                    hit.tolerance,
-                    tuple(es[i] for i in pick),
-                    tie=len(hits) > 1,
-                )
-            )
+        tie = len(hits) > 1 or any(hit.chance > CHANCE_HITS for hit in hits)
+        proposals += _proposals(hits, (ls, rs, es), orient, tie)
     return proposals
+
+
+def _block_lists(frame: pl.DataFrame, one: str, val: str, tgt: str) -> pl.DataFrame:
+    """One row per "one" record: its candidates' positions, edges, amounts and scores."""
+    return frame.group_by(one, maintain_order=True).agg(
+        pl.col("l").alias("_ls"),
+        pl.col("r").alias("_rs"),
+        pl.col("_e"),
+        pl.col(val).alias("_vals"),
+        pl.first(tgt).alias("_target"),
+        pl.col("_ms"),
+    )
+
+
+def _proposals(
+    hits: list[SubsetHit], block: tuple[list[int], list[int], list[int]], orient: int, tie: bool
+) -> list[GroupMatch]:
+    """The groups of a block's hits (indices into its candidate lists ``block``)."""
+    ls, rs, es = block
+    return [
+        GroupMatch(
+            tuple(sorted({ls[i] for i in hit.members})),
+            tuple(sorted({rs[i] for i in hit.members})),
+            hit.score_q,
+            orient * hit.difference,
+            hit.tolerance,
+            tuple(es[i] for i in hit.members),
+            tie=tie,
+        )
+        for hit in hits
+    ]
+
+
+def _fit(amount: AmountCondition, target: int, total: int, fee_on_sums: bool) -> tuple[int, int]:
+    gap, tol = sum_fit(
+        amount, np.array([target], np.int64), np.array([total], np.int64), fee_on_sums=fee_on_sums
+    )
+    return int(gap[0]), int(tol[0])
 
 
 def _tol(amount: AmountCondition, a: int, b: int) -> int:
@@ -484,4 +556,7 @@ def group_evidence(
     }
     if amount is not None and amount.sign == "opposite":
         evidence["sign"] = "opposite"
+    if amount is not None and amount.fee_rates:
+        # The difference is the fee itself; the tolerance is its rounding.
+        evidence["fee_rates"] = list(amount.fee_rates)
     return evidence, days

@@ -13,10 +13,18 @@ the data:
 - **Tolerance of the sums**: read when the rule is tried, off what the rules before it left
   open: per block (category value and date), the open right record's amount against the open
   left records' total. A scheme's own fee rate, which no keyed pair shows, clusters there.
+- **The fee rate exactly** (:func:`block_fee`): when blocks are crowded, nearly every one holds
+  a stray (a payment never settled, a receipt another rule missed) and no cluster forms. The
+  block's total less each one or two of its records is compared with the open right record:
+  the rate (to 0.01 %) that leaves the right amount to the cent in the most blocks is the
+  scheme's. The batch rule then asks for the total less that rate to the cent
+  (``AmountCondition.fee_rates``), which lets the engine find a block less its strays
+  (:func:`tally.matching.sums.block_exclusions`) without mistaking one stray for another.
+- **Size**: the largest open block (to a high quantile) bounds the groups: a scheme settling a
+  busy terminal's day has dozens of members.
 
 The rule is a many-to-one sum within each block (and a one-to-one rule first, for blocks of one
-member), kept only when its estimated precision clears the bar like every other candidate. Its
-blocks are a day of one category value: small, so the sum search stays within its budget.
+member), kept only when its estimated precision clears the bar like every other candidate.
 """
 
 from __future__ import annotations
@@ -27,6 +35,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Literal
 
 import numpy as np
 import polars as pl
@@ -34,13 +43,16 @@ import polars as pl
 from tally.matching.infer_keys import KEY_NORMALISERS, plain_field, slug
 from tally.matching.infer_models import DateModel
 from tally.matching.rules import (
+    MAX_GROUP_SIZE,
+    PPM,
     AmountCondition,
     Cardinality,
-    Condition,
     DerivedField,
     EqualsCondition,
     Rule,
 )
+from tally.matching.sums import fee_of
+from tally.money import to_units
 
 _MAX_DIGITS = 4
 _AGREE = 0.98  # share of keyed pairs whose trailing digits must agree
@@ -52,7 +64,13 @@ _MIN_BLOCKS = 5  # blocks of one open right record needed to read the sums' tole
 _WINDOW_COVER = 0.95  # of the close keyed pairs' day gaps (a few strangers remain among them)
 _BIN_PPM = 1_000  # block differences are read in bins of 0.1 %
 _MAX_PPM = 100_000  # sums differing by more than a tenth are not a fee
-MAX_MEMBERS = 10  # Rule.max_group_size's limit
+MAX_MEMBERS = 10  # groups of blocks no larger than this need no learned size
+_RATE_STEP_PPM = 100  # fee rates are read to 0.01 %
+_RATE_STRAYS = 2  # records left out of a block when reading its fee rate
+_RATE_BLOCK = 40  # larger blocks are not read for the rate (their subsets are many)
+_RATE_MARGIN = 3  # the rate leaves this many times more blocks to the cent than any other
+_SIZE_QUANTILE = 0.99  # of the open blocks' sizes: the largest group a batch rule looks for
+_CENT = to_units("0.01")
 
 
 @dataclass(frozen=True)
@@ -187,34 +205,125 @@ def batch_rule(
     """The rule summing the open records of one category value and day, with the tolerance
     the open blocks' totals show (None when too few blocks show one)."""
     dates = dataclasses.replace(dates, window_days=corr.window_days)
-    tolerance = _block_tolerance(corr, dates, sign, left, right)
-    if tolerance is None:
+    lblocks, rblocks = _blocks(corr, dates, left, right)
+    tolerance = _block_tolerance(lblocks, rblocks, sign)
+    fee = block_fee(lblocks, rblocks, sign)
+    if tolerance is None and fee is None:
         return None
+    if tolerance is None:
+        assert fee is not None
+        # The band a pair of one member needs: the rate, to the next 0.1 % (as a cluster's end).
+        tolerance = ((fee.rate_ppm // _BIN_PPM + 1) * _BIN_PPM, fee.blocks)
     ppm, blocks = tolerance
     pct = format((Decimal(ppm) / 10_000).normalize(), "f")
-    conditions: list[Condition] = [
-        corr.condition(),
-        AmountCondition(pct_tolerance=pct, abs_tolerance="0.01", sign=sign),
-        dates.condition(),
-    ]
+    amount = AmountCondition(pct_tolerance=pct, abs_tolerance="0.01", sign=sign)
+    note = f"summed within {pct} % (the open records' totals of {blocks} such blocks)"
+    size = 5
+    if cardinality is not Cardinality.ONE_TO_ONE:
+        size = _group_size(lblocks if cardinality is Cardinality.MANY_TO_ONE else rblocks)
+        if fee is not None:
+            amount = AmountCondition(
+                abs_tolerance="0.01", fee_rates=(fee.rate,), fee_from=fee.fee_from, sign=sign
+            )
+            note = fee.note
     rule = Rule(
         name=f"{slug(corr.left.source)}_date_{cardinality.value}",
-        conditions=conditions,
+        conditions=[corr.condition(), amount, dates.condition()],
         cardinality=cardinality,
-        max_group_size=MAX_MEMBERS if cardinality is not Cardinality.ONE_TO_ONE else 5,
+        max_group_size=size,
     )
+    return rule, f"records of one day and one {corr.note}, {note}"
+
+
+def _group_size(blocks: pl.DataFrame) -> int:
+    """The largest group worth looking for: the open blocks' sizes, to a high quantile."""
+    if blocks.height == 0:
+        return MAX_MEMBERS
+    top = blocks["n"].quantile(_SIZE_QUANTILE, "higher")
+    return int(min(max(MAX_MEMBERS, int(top or 0)), MAX_GROUP_SIZE))
+
+
+@dataclass(frozen=True)
+class BlockFee:
+    """A fee rate taken off a block's total, read to the cent off the open blocks."""
+
+    rate_ppm: int
+    fee_from: Literal["left", "right"]
+    blocks: int  # blocks it leaves to the cent (less at most _RATE_STRAYS records)
+    runner_up: int
+    note: str
+
+    @property
+    def rate(self) -> str:
+        return format((Decimal(self.rate_ppm) / 10_000).normalize(), "f")
+
+
+def block_fee(lblocks: pl.DataFrame, rblocks: pl.DataFrame, sign: str) -> BlockFee | None:
+    """The fee rate (to 0.01 %) which, taken off the total of a block's open left records less
+    at most two of them, leaves an open right record of the block to the cent in the most
+    blocks, far more than any other rate does (None otherwise). A block less one or two strays
+    counts: in crowded blocks nearly every total holds one."""
+    joined = lblocks.join(rblocks, on=["c", "d"], suffix="_r").filter(pl.col("n") <= _RATE_BLOCK)
+    factor = -1 if sign == "opposite" else 1
+    hits: dict[tuple[str, int], set[int]] = {}
+    for block, (amounts, rights) in enumerate(
+        zip(joined["amounts"].to_list(), joined["amounts_r"].to_list(), strict=True)
+    ):
+        totals = _totals_less_strays(np.asarray(amounts, np.int64))
+        for right in rights:
+            one = np.full(totals.shape, int(right) * factor, np.int64)
+            # The fee comes off the left total (a scheme's batch) or off the right record.
+            for side, gross, net in (("left", totals, one), ("right", one, totals)):
+                for rate in _exact_rates(gross, net):
+                    hits.setdefault((side, rate), set()).add(block)
+    if not hits:
+        return None
+    ranked = sorted(hits.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    (side, rate), blocks = ranked[0]
+    others = [len(b) for (s, r), b in ranked[1:] if s != side or abs(r - rate) > _RATE_STEP_PPM]
+    runner_up = max(others, default=0)
+    if len(blocks) < _MIN_BLOCKS or len(blocks) < _RATE_MARGIN * runner_up:
+        return None
+    fee_from: Literal["left", "right"] = "left" if side == "left" else "right"
+    shown = format((Decimal(rate) / 10_000).normalize(), "f")
     note = (
-        f"records of one day and one {corr.note}, summed within {pct} % (the open records' "
-        f"totals of {blocks} such blocks)"
+        f"the {fee_from} total less a fee of {shown} % to the cent ({len(blocks)} of "
+        f"{joined.height} open blocks, less at most {_RATE_STRAYS} records each; the next "
+        f"rate {runner_up})"
     )
-    return rule, note
+    return BlockFee(rate, fee_from, len(blocks), runner_up, note)
 
 
-def _block_tolerance(
-    corr: Correspondence, dates: DateModel, sign: str, left: pl.DataFrame, right: pl.DataFrame
-) -> tuple[int, int] | None:
-    """The percentage (ppm, rounded up to 0.1 %) within which the open right record of a block
-    of one open right record matches the total of its open left records, and the blocks read."""
+def _exact_rates(gross: np.ndarray, net: np.ndarray) -> list[int]:
+    """The rates (to 0.01 %, at most _MAX_PPM) leaving some ``net`` to the cent of its gross."""
+    ok = (gross != 0) & (np.sign(gross) == np.sign(net)) & (np.abs(net) < np.abs(gross))
+    gross, net = gross[ok], net[ok]
+    ppm = (np.abs(gross) - np.abs(net)) * PPM // np.maximum(np.abs(gross), 1)
+    step = (ppm + _RATE_STEP_PPM // 2) // _RATE_STEP_PPM * _RATE_STEP_PPM
+    found = []
+    for rate in np.unique(step[(step > 0) & (step <= _MAX_PPM)]).tolist():
+        rows = step == rate
+        gap = net[rows] - (gross[rows] - fee_of(gross[rows], int(rate)))
+        if bool((np.abs(gap) <= _CENT).any()):
+            found.append(int(rate))
+    return found
+
+
+def _totals_less_strays(amounts: np.ndarray) -> np.ndarray:
+    """The block's total less each subset of at most _RATE_STRAYS of its records."""
+    total = int(amounts.sum())
+    parts = [np.array([total], np.int64), total - amounts]
+    if _RATE_STRAYS >= 2 and amounts.size >= 2:
+        i, j = np.triu_indices(amounts.size, 1)
+        parts.append(total - amounts[i] - amounts[j])
+    return np.concatenate(parts).astype(np.int64)
+
+
+def _blocks(
+    corr: Correspondence, dates: DateModel, left: pl.DataFrame, right: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Each side's open records per block (category value ``c``, date ``d``): their total,
+    count and amounts."""
     pattern = rf"(\d{{{corr.digits}}})\D*$"
     blocks = []
     for frame, source, date in ((left, corr.left.source, dates.left_field),
@@ -227,9 +336,22 @@ def _block_tolerance(
             )
             .drop_nulls()
             .group_by("c", "d")
-            .agg(pl.col("amount").sum().alias("total"), pl.len().alias("n"))
+            .agg(
+                pl.col("amount").sum().alias("total"),
+                pl.len().alias("n"),
+                pl.col("amount").alias("amounts"),
+            )
+            .sort("c", "d")
         )
-    joined = blocks[0].join(blocks[1].filter(pl.col("n") == 1), on=["c", "d"], suffix="_r")
+    return blocks[0], blocks[1]
+
+
+def _block_tolerance(
+    lblocks: pl.DataFrame, rblocks: pl.DataFrame, sign: str
+) -> tuple[int, int] | None:
+    """The percentage (ppm, rounded up to 0.1 %) within which the open right record of a block
+    of one open right record matches the total of its open left records, and the blocks read."""
+    joined = lblocks.join(rblocks.filter(pl.col("n") == 1), on=["c", "d"], suffix="_r")
     if joined.height < _MIN_BLOCKS:
         return None
     la = joined["total"].to_numpy().astype(np.int64)

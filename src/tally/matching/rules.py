@@ -39,6 +39,9 @@ RECORD_VALUE_FIELDS: tuple[str, ...] = (*DATE_FIELDS, "amount")
 EXTRA_PREFIX = "extra."
 PPM = 1_000_000  # percentage tolerances are held as integer parts per million
 _MAX_FEE_RATES = 10
+# A group's members: a card scheme settles a terminal's whole day (dozens of receipts) as one
+# row. Searches stay bounded by counts whatever the size (tally.matching.sums.SearchBudget).
+MAX_GROUP_SIZE = 60
 
 _NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 # ``extra.<column>`` names an unmapped column as the file's header spells it ("N° facture",
@@ -120,7 +123,8 @@ class AmountCondition(_Condition):
     (a marketplace's commission by product category: "7", "10", "15"). The amount of the other
     side must be the ``fee_from`` side's (the gross amount) less one of the rates, within
     ``abs_tolerance`` (the fee's rounding). Far tighter than a percentage tolerance as wide as the largest
-    rate, which admits every amount in between. Pair rules only (a sum pays its fee per part).
+    rate, which admits every amount in between. In a one-to-many or many-to-one rule the fee is
+    taken off the group's total (a card scheme settling a terminal's day net of its rate).
     """
 
     type: Literal["amount"] = "amount"
@@ -139,7 +143,7 @@ class AmountCondition(_Condition):
     fee_rates: tuple[str, ...] | None = Field(
         default=None,
         description="Fee percentages one of which is deducted from the gross side's amount: "
-        "['7', '10', '15'] (exclusive with pct_tolerance; pair rules only)",
+        "['7', '10', '15'] (exclusive with pct_tolerance; not in many_to_many rules)",
         # Unset, it is left out: rule sets written before fee rates keep their exact JSON
         # (stored versions, comparisons of inferred rule sets).
         exclude_if=lambda rates: rates is None,
@@ -330,7 +334,7 @@ class Rule(_Model):
     name: str = Field(min_length=1, max_length=100)
     conditions: list[Condition] = Field(min_length=1, max_length=20)
     cardinality: Cardinality = Cardinality.ONE_TO_ONE
-    max_group_size: int = Field(default=5, ge=2, le=10)
+    max_group_size: int = Field(default=5, ge=2, le=MAX_GROUP_SIZE)
     auto: float = Field(default=0.9, ge=0, le=1)
     suggest: float = Field(default=0.6, ge=0, le=1)
     # Report pairs equal on the key conditions but outside the amount/date tolerance.
@@ -364,10 +368,10 @@ class Rule(_Model):
                     f"rule {self.name!r}: {self.cardinality.value} rules need a required amount "
                     "condition (it is applied to the sums)"
                 )
-            if amounts[0].fee_rates is not None:
+            if amounts[0].fee_rates is not None and self.cardinality is Cardinality.MANY_TO_MANY:
                 raise ValueError(
-                    f"rule {self.name!r}: fee_rates apply to pair rules only (each part of a "
-                    "sum pays its own fee): use pct_tolerance for sums"
+                    f"rule {self.name!r}: fee_rates apply to pair, one_to_many and many_to_one "
+                    "rules (the fee comes off one total): use pct_tolerance for many_to_many"
                 )
         return self
 

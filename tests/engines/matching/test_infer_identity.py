@@ -249,8 +249,15 @@ def test_the_batch_tolerance_is_read_off_the_open_blocks_totals() -> None:
     assert built is not None
     rule, note = built
     assert rule.amount_condition is not None
-    assert rule.amount_condition.pct_tolerance == "3.1"  # the fee, to the next 0.1 %
-    assert "30 such blocks" in note
+    # The sum asks for the total less the fee to the cent, read off the blocks.
+    assert rule.amount_condition.fee_rates == ("3.1",)
+    assert rule.amount_condition.fee_from == "left"
+    assert "30 of 30 open blocks" in note
+    single = batch_rule(corr, _DATES, "same", Cardinality.ONE_TO_ONE, records(*left),
+                        records(*right))  # fmt: skip
+    assert single is not None and single[0].amount_condition is not None
+    assert single[0].amount_condition.pct_tolerance == "3.1"  # the fee, to the next 0.1 %
+    assert "30 such blocks" in single[1]
 
 
 def test_keyed_pairs_agreeing_on_the_second_key_are_marked() -> None:

@@ -85,7 +85,7 @@ def test_bad_tolerances_are_explained(payload: dict[str, str], message: str) -> 
             {},
             "need a required amount condition",
         ),
-        ([rule("r", equals(), max_group_size=11)], {}, "less than or equal to 10"),
+        ([rule("r", equals(), max_group_size=61)], {}, "less than or equal to 60"),
         ([rule("r", fuzzy(threshold=120), amount())], {}, "less than or equal to 100"),
         (
             [rule("r", equals("inv"))],
