@@ -64,6 +64,7 @@ from tally.matching.infer_models import (
     joined_pairs,
 )
 from tally.matching.infer_periodic import periodic_key
+from tally.matching.infer_references import reference_candidates
 from tally.matching.infer_sample import (
     holding,
     left_keys,
@@ -281,6 +282,13 @@ def infer_rules(
                 amount, dates, ls, rs,
             ),
         )  # fmt: skip
+    # Structured creditor references naming a number through check digits, tried first.
+    references, reference_notes = reference_candidates(
+        ls, rs, min_pairs=min_pairs, amount=amount, dates=dates, currency=currency,
+        party=party, period=period,
+    )  # fmt: skip
+    candidates = references + candidates
+    notes += reference_notes
     if facts is not None and dates is not None:
         # Sums per day and category (:mod:`tally.matching.infer_batches`). Like sums within one
         # key value, a block's members belong together: the decoy's risk is a wrong subset of
