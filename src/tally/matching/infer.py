@@ -65,6 +65,7 @@ from tally.matching.infer_models import (
 )
 from tally.matching.infer_periodic import periodic_key
 from tally.matching.infer_references import reference_candidates
+from tally.matching.infer_remittance import after_second_key, second_key_candidates
 from tally.matching.infer_sample import (
     holding,
     left_keys,
@@ -287,7 +288,13 @@ def infer_rules(
         ls, rs, min_pairs=min_pairs, amount=amount, dates=dates, currency=currency,
         party=party, period=period,
     )  # fmt: skip
-    candidates = references + candidates
+    candidates = references + after_second_key(
+        candidates,
+        second_key_candidates(
+            ls, rs, key, amount=amount, dates=dates, currency=currency, party=party,
+            period=period, fuzzy_threshold=threshold,
+        ),
+    )  # fmt: skip
     notes += reference_notes
     if facts is not None and dates is not None:
         # Sums per day and category (:mod:`tally.matching.infer_batches`). Like sums within one

@@ -24,31 +24,27 @@ its invoice as surely as the invoice number does.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import polars as pl
 
 from tally.matching.fields import ROW, normalise
-from tally.matching.infer_candidates import Candidate, candidate_rules
+from tally.matching.infer_candidates import Candidate
 from tally.matching.infer_keys import (
     _IDENTIFIER,
     _NUMBER,
     KEY_NORMALISERS,
-    KeyCandidate,
     KeyChoice,
     Reading,
     TokenShapes,
     _agree,
-    _engine_keys,
-    _fan_out,
-    key_rule_set,
-    keyed_pairs,
     plain_field,
     slug,
     text_fields,
     token_shapes,
 )
 from tally.matching.infer_models import AmountModel, DateModel
+from tally.matching.infer_remittance import built_key, key_family, own_amount
 from tally.matching.rules import DerivedField, EqualsCondition, FuzzyCondition
 
 # A run of digits grouped by single spaces or slashes, optionally after an RF head.
@@ -323,7 +319,7 @@ def reference_key_choice(
         )
     ]
     # Shapes only feed the fuzzy and prefix rules, which a reference key does not propose.
-    shapes = {ref_name: TokenShapes(())}
+    shapes: dict[str, TokenShapes] = {}
     number_side = "left" if found.ref_side == "right" else "right"
     number_name = found.number_field
     if found.number_whole < _MIN_VALID:
@@ -340,16 +336,6 @@ def reference_key_choice(
         )
     fields = (number_name, ref_name) if found.ref_side == "right" else (ref_name, number_name)
     condition = EqualsCondition(field=fields[0], right_field=fields[1], normalisers=KEY_NORMALISERS)
-    rule_set = key_rule_set(condition, derived)
-    values, links = _engine_keys(left, right, condition, rule_set)
-    support = int(values.filter(pl.col("agree")).height)
-    if support < _MIN_BUILT * found.numbers:
-        return None
-    groups = values.filter(pl.col("agree") & (pl.max_horizontal("l_n", "r_n") > 1)).select(
-        pl.col("l_total").alias("l_amount"),
-        pl.col("r_total").alias("r_amount"),
-        pl.max_horizontal("l_n", "r_n").alias("size"),
-    )
     what = "the whole payload" if found.tail is None else f"its last {found.tail} digits"
     readings = (
         (Reading(found.number_field, "number"), Reading(found.ref_field, "reference"))
@@ -362,17 +348,10 @@ def reference_key_choice(
         f"the paired ones valid) whose payload ({what}) is {found.number_field}'s number; "
         f"{found.pairs} pairs with agreeing amounts"
     )
-    return KeyChoice(
-        condition,
-        tuple(derived),
-        KeyCandidate(readings[0], readings[1], found.pairs, support, support, 1.0),
-        None,
-        keyed_pairs(left, right, condition, rule_set),
-        note,
-        groups,
-        _fan_out(links),
-        shapes,
-    )
+    key = built_key(left, right, condition, tuple(derived), note, readings, shapes)
+    if key.best.groups < _MIN_BUILT * found.numbers:
+        return None  # the regex no longer pairs what discovery found
+    return key
 
 
 def reference_candidates(
@@ -396,14 +375,14 @@ def reference_candidates(
         if key is None:
             continue
         notes.append(key.note)
-        for candidate in candidate_rules(key, amount, dates, None, currency, 100.0, party, period):
-            if not candidate.rule.name.startswith("key"):
-                continue  # a typo in a reference fails its check digit: no fuzzy or prefix rule
-            name = prefix + candidate.rule.name.removeprefix("key")
-            rule = candidate.rule.model_copy(update={"name": name})
-            note = (
-                f"{key.note}; {candidate.note}" if candidate.rule.name == "key" else candidate.note
-            )
-            group = prefix + candidate.group.removeprefix("key") if candidate.group else ""
-            out.append(replace(candidate, rule=rule, note=note, group=group))
+        # A typo in a reference fails its check digit: no fuzzy rule.
+        out += key_family(
+            key,
+            prefix,
+            amount=own_amount(left, right, key, amount),
+            dates=dates,
+            currency=currency,
+            party=party,
+            period=period,
+        )
     return out, notes
