@@ -158,13 +158,13 @@ class ReferenceKey:
 def find_reference_keys(
     left: pl.DataFrame, right: pl.DataFrame, *, min_pairs: int
 ) -> list[ReferenceKey]:
-    """The best reference key of each direction (references on the right naming left numbers,
-    and the reverse), when one pairs at least ``min_pairs`` records with agreeing amounts."""
+    """The best reference key of each field holding references, in each direction (references
+    on the right naming left numbers, and the reverse), when it pairs at least ``min_pairs``
+    records with agreeing amounts: a bank may put the reference in a column of its own for some
+    payments and inside the description for others."""
     found = []
     for ref_side, refs, numbers in (("right", right, left), ("left", left, right)):
-        key = _best_direction(ref_side, refs, numbers, min_pairs)
-        if key is not None:
-            found.append(key)
+        found += _best_direction(ref_side, refs, numbers, min_pairs)
     return sorted(found, key=lambda k: -k.pairs)
 
 
@@ -224,21 +224,21 @@ def _reference_values(frame: pl.DataFrame, names: list[str], lengths: list[int])
 
 def _best_direction(
     ref_side: str, refs: pl.DataFrame, numbers: pl.DataFrame, min_pairs: int
-) -> ReferenceKey | None:
+) -> list[ReferenceKey]:
     rnames, nnames = text_fields(refs), text_fields(numbers)
     if not rnames or not nnames:
-        return None
+        return []
     nv = _number_values(numbers, nnames)
     if nv.height == 0:
-        return None
+        return []
     common = nv["v"].str.len_chars().value_counts(sort=True).head(_MAX_LENGTHS)
     lengths = [int(x) for x in common[common.columns[0]].to_list()]
     rv = _reference_values(refs, rnames, lengths)
     if rv.height == 0:
-        return None
+        return []
     joined = rv.join(nv, on="v").filter(_agree(pl.col("r_amount").abs(), pl.col("n_amount").abs()))
     if joined.height == 0:
-        return None
+        return []
     per = (
         joined.group_by("r_field", "n_field", "check", "tail")
         .agg(
@@ -248,13 +248,26 @@ def _best_direction(
         .filter((pl.col("pairs") >= min_pairs) & (pl.col("valid_share") >= _MIN_VALID))
         .sort("pairs", "tail", descending=[True, False])
     )
-    if per.height == 0:
-        return None
+    out = []
+    for field in per["r_field"].unique(maintain_order=True).to_list():
+        mine = per.filter(pl.col("r_field") == field)
+        out.append(_reference_key(ref_side, mine, joined, refs, rnames, nnames))
+    return out
+
+
+def _reference_key(
+    ref_side: str,
+    per: pl.DataFrame,
+    joined: pl.DataFrame,
+    refs: pl.DataFrame,
+    rnames: list[str],
+    nnames: list[str],
+) -> ReferenceKey:
+    """The best reading of one reference field (``per``: its readings, most pairs first)."""
     top = per.row(0, named=True)
     # The whole payload is the simpler reading: preferred when it pairs nearly as many.
     whole = per.filter(
-        (pl.col("r_field") == top["r_field"])
-        & (pl.col("n_field") == top["n_field"])
+        (pl.col("n_field") == top["n_field"])
         & (pl.col("check") == top["check"])
         & (pl.col("tail") == 0)
         & (pl.col("pairs") >= _SIMPLER * top["pairs"])

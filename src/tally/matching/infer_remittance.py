@@ -96,12 +96,11 @@ def key_family(
     party: FuzzyCondition | None,
     period: int | None,
     fuzzy_threshold: float | None = None,
-    one_to_one: bool = True,
 ) -> list[Candidate]:
-    """The key rules of ``key`` (1:1 unless ``one_to_one`` is False, splits, batches and, with a
-    ``fuzzy_threshold``, typos), named ``prefix`` + what follows ``key`` in the usual names, so
+    """The key rules of ``key`` (1:1, splits, batches and, with a ``fuzzy_threshold``, typos),
+    named ``prefix`` + what follows ``key`` in the usual names, so
     that they compete with the inferred key's rules by name and group as separate rules."""
-    wanted = set(_FAMILY if one_to_one else _FAMILY[1:])
+    wanted = set(_FAMILY)
     if fuzzy_threshold is not None:
         wanted.add("fuzzy_key")
     out: list[Candidate] = []
@@ -132,8 +131,8 @@ def second_key_candidates(
     period: int | None,
     fuzzy_threshold: float,
 ) -> list[Candidate]:
-    """The second key's splits, batches and typos (its 1:1 rule is the inferred key's
-    ``second_key``), with its own amount model."""
+    """The second key's splits, batches and typos, and its 1:1 rule again with its own amount
+    model (the inferred key's ``second_key`` reads the inferred key's)."""
     if key is None or key.second is None:
         return []
     second = key.second
@@ -149,7 +148,6 @@ def second_key_candidates(
         party=party,
         period=period,
         fuzzy_threshold=fuzzy_threshold,
-        one_to_one=False,
     )
 
 
