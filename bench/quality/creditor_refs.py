@@ -195,7 +195,6 @@ class Country:
     single: tuple[str, ...]  # an unstructured message quoting one number
     netted: tuple[str, ...]  # "{inv}" and "{cn}"
     anonymous: tuple[str, ...]  # a message with no number
-    joiner: str  # the word joining the last number of a list ("ja", "en", "und", "og")
     own_iban: str
 
 
@@ -249,7 +248,6 @@ FINLAND = Country(
     single=("Lasku {inv}", "Laskun {inv} maksu", "Lasku nro {inv} kiitos"),
     netted=("Lasku {inv} - hyvitys {cn}", "Lasku {inv} vähennetty hyvityslasku {cn}"),
     anonymous=("Maksu", "Laskun maksu", ""),
-    joiner="ja",
     own_iban="FI4950009420028730",
 )
 
@@ -292,7 +290,6 @@ BELGIUM = Country(
     single=("Factuur {inv}", "Betaling factuur {inv}", "Fact {inv} bedankt"),
     netted=("Factuur {inv} min creditnota {cn}", "Fact. {inv} - CN {cn}"),
     anonymous=("Betaling", "Facturen", ""),
-    joiner="en",
     own_iban="BE68539007547034",
 )
 
@@ -335,7 +332,6 @@ SWITZERLAND = Country(
     single=("Rechnung {inv}", "Zahlung Rg. {inv}", "Rechnung Nr. {inv} Besten Dank"),
     netted=("Rechnung {inv} abzgl. Gutschrift {cn}", "Rg. {inv} ./. GS {cn}"),
     anonymous=("Zahlung", "Rechnungen", ""),
-    joiner="und",
     own_iban="CH5604835012345678009",
 )
 
@@ -366,7 +362,6 @@ NORWAY = Country(
     single=("Faktura {inv}", "Betaling faktura {inv}", "Faktura nr {inv} takk"),
     netted=("Faktura {inv} minus kreditnota {cn}", "Fakt. {inv} - kreditnota {cn}"),
     anonymous=("Betaling", "Overføring", ""),
-    joiner="og",
     own_iban="NO9386011117947",
 )
 
