@@ -102,6 +102,11 @@ _FORMS = {
     "ch": ("AG", "GmbH", "SA"),
     "no": ("AS", "ASA", "DA"),
 }
+_TOWNS = {"fi": ("Helsinki", "Tampere", "Turku", "Oulu", "Espoo", "Jyväskylä"),
+          "be": ("Gent", "Antwerpen", "Brugge", "Leuven", "Namur", "Liège"),
+          "ch": ("Basel", "Luzern", "Bern", "Zug", "Winterthur", "St. Gallen"),
+          "no": ("Bergen", "Stavanger", "Trondheim", "Tromsø", "Drammen", "Bodø")}  # fmt: skip
+_MAX_MISSES = 200  # names drawn again before a branch's town is added (large cases)
 _GROUPS = ("Holding", "Group", "Konserni", "Invest", "Partners")
 _FOREIGN = (
     "Acme Trading Ltd",
@@ -580,8 +585,18 @@ class CreditorReferenceBank:
     def _customers(self, rng: random.Random, count: int) -> list[_Customer]:
         forms = _FORMS[self.country.code]
         names: set[str] = set()
+        misses = 0
         while len(names) < count:
-            names.add(f"{rng.choice(_STEMS)} {rng.choice(_TRADES)} {rng.choice(forms)}")
+            stem, trade, form = rng.choice(_STEMS), rng.choice(_TRADES), rng.choice(forms)
+            name = f"{stem} {trade} {form}"
+            if name in names:
+                misses += 1
+            if misses > _MAX_MISSES:  # the plain names are taken: branches name their town
+                town = rng.choice(_TOWNS[self.country.code])
+                name = f"{stem} {trade} {town} {form}"
+                if name in names:
+                    name = f"{stem} {trade} {town} {len(names)} {form}"
+            names.add(name)
         out = []
         for i, name in enumerate(sorted(names)):
             foreign = rng.random() < 0.07
