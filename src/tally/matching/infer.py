@@ -288,13 +288,14 @@ def infer_rules(
         ls, rs, min_pairs=min_pairs, amount=amount, dates=dates, currency=currency,
         party=party, period=period,
     )  # fmt: skip
-    candidates = references + after_second_key(
+    candidates, second_typos = after_second_key(
         candidates,
         second_key_candidates(
             ls, rs, key, amount=amount, dates=dates, currency=currency, party=party,
             period=period, fuzzy_threshold=threshold,
         ),
     )  # fmt: skip
+    candidates = references + candidates
     notes += reference_notes
     if facts is not None and dates is not None:
         # Sums per day and category (:mod:`tally.matching.infer_batches`). Like sums within one
@@ -308,7 +309,7 @@ def infer_rules(
             )
         ]
     # Fallbacks last: they read what every other rule left open.
-    for candidate in candidates + fallbacks:
+    for candidate in candidates + fallbacks + second_typos:
         _try(state, candidate)
     if not state.rules:  # nothing reliable: still a runnable set, every match a suggestion
         fallback = amount_date_rule("amount_date", amount.condition(), dates, None, currency)

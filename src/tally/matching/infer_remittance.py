@@ -158,23 +158,20 @@ def second_key_candidates(
     )
 
 
-def after_second_key(candidates: list[Candidate], more: list[Candidate]) -> list[Candidate]:
-    """``candidates`` with the second key's rules ``more`` placed: its 1:1 and sums right after
-    the last ``second_key*`` candidate, its typos after the inferred key's own typo and
-    consecutive-key rules (a weaker key's near-miss must not take a record the inferred key's
-    rules pair; measured on the demo vendor case: 2 more wrong matches when tried before them)."""
+def after_second_key(
+    candidates: list[Candidate], more: list[Candidate]
+) -> tuple[list[Candidate], list[Candidate]]:
+    """``candidates`` with the second key's 1:1 and sums of ``more`` right after the last
+    ``second_key*`` candidate, and apart, its typo rules: tried after every other rule, the
+    fallbacks included. A weaker key's near-miss must not take a record another rule pairs,
+    nor change which fallback is kept (measured on the demo cases: tried before the fallbacks,
+    the vendor case lost precision 0.9986 -> 0.9959, the column-reference case recall 0.983 ->
+    0.974 as amount + date kept its exact variant)."""
     typos = [c for c in more if c.rule.name.endswith("fuzzy_key")]
     rest = [c for c in more if c not in typos]
-    out = _after_last(candidates, ("second_key",), rest)
-    return _after_last(out, ("second_key", "fuzzy_key", "key_prefix"), typos)
-
-
-def _after_last(
-    candidates: list[Candidate], prefixes: tuple[str, ...], more: list[Candidate]
-) -> list[Candidate]:
     last = max(
-        (i for i, c in enumerate(candidates) if c.rule.name.startswith(prefixes)), default=None
+        (i for i, c in enumerate(candidates) if c.rule.name.startswith("second_key")), default=None
     )
     if last is None:
-        return candidates + more
-    return candidates[: last + 1] + more + candidates[last + 1 :]
+        return candidates + rest, typos
+    return candidates[: last + 1] + rest + candidates[last + 1 :], typos
