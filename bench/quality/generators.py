@@ -29,7 +29,8 @@ from pathlib import Path
 
 from bench.quality.acquirer import AcquirerSettlement
 from bench.quality.case import Case, CaseWriter, SideWriter
-from bench.quality.creditor_refs import COUNTRIES, CreditorReferenceBank
+from bench.quality.creditor_countries import COUNTRIES
+from bench.quality.creditor_refs import CreditorReferenceBank
 from bench.quality.formats import (
     BRITISH_BANK,
     DUTCH_BANK,
@@ -506,7 +507,13 @@ class VendorAP:
 
 
 Generator = (
-    BankLedger | PayoutsOrders | VendorAP | MarketplaceOrders | AcquirerSettlement | PayrollBank
+    BankLedger
+    | PayoutsOrders
+    | VendorAP
+    | MarketplaceOrders
+    | AcquirerSettlement
+    | PayrollBank
+    | CreditorReferenceBank
 )
 
 GENERATORS: dict[str, Generator] = {
