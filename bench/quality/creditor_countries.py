@@ -80,6 +80,9 @@ class Country:
     ledger_file: str
     bank_file: str
     ledger_header: list[str]
+    # What each ledger column holds, in the header's order: number, reference, customer_no,
+    # customer, date, due, amount, currency, type.
+    ledger_fields: tuple[str, ...]
     bank_header: list[str]
     preamble: list[list[str]]
     invoice: Callable[[int], str]
@@ -118,6 +121,17 @@ FINLAND = Country(
         "Valuutta",
         "Tyyppi",
     ],
+    ledger_fields=(
+        "number",
+        "reference",
+        "customer_no",
+        "customer",
+        "date",
+        "due",
+        "amount",
+        "currency",
+        "type",
+    ),
     bank_header=[
         "Kirjauspäivä",
         "Arvopäivä",
@@ -163,6 +177,17 @@ BELGIUM = Country(
         "Gestructureerde mededeling",
         "Type",
     ],
+    ledger_fields=(
+        "number",
+        "customer",
+        "customer_no",
+        "date",
+        "due",
+        "amount",
+        "currency",
+        "reference",
+        "type",
+    ),
     bank_header=[
         "Rekeningnummer",
         "Afschriftnummer",
@@ -204,6 +229,16 @@ SWITZERLAND = Country(
         "Währung",
         "Art",
     ],
+    ledger_fields=(
+        "number",
+        "customer",
+        "customer_no",
+        "date",
+        "due",
+        "amount",
+        "currency",
+        "type",
+    ),
     bank_header=[
         "Buchungsdatum",
         "Avisierungstext",
@@ -247,6 +282,17 @@ NORWAY = Country(
         "Valuta",
         "Type",
     ],
+    ledger_fields=(
+        "number",
+        "reference",
+        "customer_no",
+        "customer",
+        "date",
+        "due",
+        "amount",
+        "currency",
+        "type",
+    ),
     bank_header=["Dato", "Forklaring", "Rentedato", "Uttak", "Innskudd"],
     preamble=[],
     invoice=lambda seq: f"{100000 + seq}",

@@ -379,54 +379,18 @@ class CreditorReferenceBank:
             "ch": ("Rechnung", "Gutschrift"),
             "no": ("Faktura", "Kreditnota"),
         }[c.code]
-        label = kinds[0] if kind == "invoice" else kinds[1]
-        amount = style.money(cents)
-        if c.code == "fi":
-            return [
-                number,
-                reference,
-                str(customer.number),
-                customer.name,
-                style.date(day),
-                due,
-                amount,
-                c.currency,
-                label,
-            ]
-        if c.code == "be":
-            return [
-                number,
-                customer.name,
-                str(customer.number),
-                style.date(day),
-                due,
-                amount,
-                c.currency,
-                reference,
-                label,
-            ]
-        if c.code == "ch":
-            return [
-                number,
-                customer.name,
-                str(customer.number),
-                style.date(day),
-                due,
-                amount,
-                c.currency,
-                label,
-            ]
-        return [
-            number,
-            reference,
-            str(customer.number),
-            customer.name,
-            style.date(day),
-            due,
-            amount,
-            c.currency,
-            label,
-        ]
+        values = {
+            "number": number,
+            "reference": reference,
+            "customer_no": str(customer.number),
+            "customer": customer.name,
+            "date": style.date(day),
+            "due": due,
+            "amount": style.money(cents),
+            "currency": c.currency,
+            "type": kinds[0] if kind == "invoice" else kinds[1],
+        }
+        return [values[name] for name in c.ledger_fields]
 
     def _bank_row(
         self,
