@@ -29,6 +29,8 @@ from pathlib import Path
 
 from bench.quality.acquirer import AcquirerSettlement
 from bench.quality.case import Case, CaseWriter, SideWriter
+from bench.quality.creditor_countries import COUNTRIES
+from bench.quality.creditor_refs import CreditorReferenceBank
 from bench.quality.formats import (
     BRITISH_BANK,
     DUTCH_BANK,
@@ -505,7 +507,13 @@ class VendorAP:
 
 
 Generator = (
-    BankLedger | PayoutsOrders | VendorAP | MarketplaceOrders | AcquirerSettlement | PayrollBank
+    BankLedger
+    | PayoutsOrders
+    | VendorAP
+    | MarketplaceOrders
+    | AcquirerSettlement
+    | PayrollBank
+    | CreditorReferenceBank
 )
 
 GENERATORS: dict[str, Generator] = {
@@ -591,6 +599,14 @@ GENERATORS: dict[str, Generator] = {
     # (g) an HR payroll register vs a Polish bank statement (bench.quality.payroll): employee
     # numbers that repeat every month, transfers naming only the payee; no hand rules or SQL.
     "payroll_pl": PayrollBank(),
+    # (h) a sales ledger vs a bank export paid with structured creditor references derived from
+    # the invoice number by check digits (bench.quality.creditor_refs): Finnish viitenumero/RF,
+    # Belgian +++OGM+++, Swiss QR, Norwegian KID; no hand rules or SQL.
+    "bank_ledger_nordic": CreditorReferenceBank(),
+    "bank_ledger_be": CreditorReferenceBank(country=COUNTRIES["be"]),
+    "bank_ledger_ch": CreditorReferenceBank(country=COUNTRIES["ch"]),
+    # The Norwegian variant (COUNTRIES["no"], KID references) is not registered: its DNB-style
+    # Uttak/Innskudd (debit/credit) columns do not load yet ("amount is empty").
 }
 
 WriteCase = Callable[[str, int, int, Path], Case]

@@ -66,6 +66,8 @@ from tally.matching.infer_models import (
     joined_pairs,
 )
 from tally.matching.infer_periodic import periodic_key
+from tally.matching.infer_references import reference_candidates
+from tally.matching.infer_remittance import after_second_key, second_key_candidates
 from tally.matching.infer_sample import (
     holding,
     left_keys,
@@ -292,6 +294,20 @@ def infer_rules(
                 amount, dates, ls, rs,
             ),
         )  # fmt: skip
+    # Structured creditor references naming a number through check digits, tried first.
+    references, reference_notes = reference_candidates(
+        ls, rs, min_pairs=min_pairs, amount=amount, dates=dates, currency=currency,
+        party=party, period=period,
+    )  # fmt: skip
+    candidates, second_typos = after_second_key(
+        candidates,
+        second_key_candidates(
+            ls, rs, key, amount=amount, dates=dates, currency=currency, party=party,
+            period=period, fuzzy_threshold=threshold,
+        ),
+    )  # fmt: skip
+    candidates = references + candidates
+    notes += reference_notes
     if facts is not None and dates is not None:
         # Sums per day and category (:mod:`tally.matching.infer_batches`). Like sums within one
         # key value, a block's members belong together: the decoy's risk is a wrong subset of
@@ -304,7 +320,7 @@ def infer_rules(
             )
         ]
     # Fallbacks last: they read what every other rule left open.
-    for candidate in candidates + fallbacks:
+    for candidate in candidates + fallbacks + second_typos:
         _try(state, candidate)
     if not state.rules:  # nothing reliable: still a runnable set, every match a suggestion
         fallback = amount_date_rule("amount_date", amount.condition(), dates, None, currency)
