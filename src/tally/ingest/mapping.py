@@ -423,6 +423,7 @@ class ColumnProfile:
     mean_length: float = 0.0  # of the filled cells
     distinct: int = 0  # distinct filled values
     worded: int = 0  # cells reading as words, not one code ('MobilePay Jens', 'Løn', not 'T200P12')
+    fractions: int = 0  # amounts with a decimal part ('11 804,20', '(12.5)'), not whole numbers
 
     @property
     def money(self) -> bool:
@@ -498,12 +499,19 @@ def profile_columns(
                 mean_length=sum(map(len, values)) / len(values) if values else 0.0,
                 distinct=len(set(values)),
                 worded=sum(1 for value in values if _worded(value)),
+                fractions=sum(
+                    1
+                    for value, kind in zip(values, kinds, strict=True)
+                    if kind == "amount" and _FRACTION.search(value)
+                ),
             )
         )
     return profiles
 
 
 _NON_ZERO = re.compile(r"[^\D0\uff10]")  # a digit other than zero, ASCII or full-width
+# One or two decimals at the end, before a closing parenthesis, sign, code or symbol ('12,50-').
+_FRACTION = re.compile(r"\d[.,]\d{1,2}(?:[^\d.,]*)$")
 
 
 def _worded(value: str) -> bool:
@@ -637,9 +645,16 @@ def _fill_from_data(
             and profile.money
             and not NOT_AMOUNT.search(normalise_name(profile.name))
         ]
-        # The fullest column first; a signed column is more likely the amount than a balance.
+        # The fullest column first; then one written with decimals on most rows (a customer or
+        # invoice number is a whole number too; money typed as text rarely is, while a
+        # spreadsheet's numbers drop their zero cents, so a few decimals prove nothing); a
+        # signed column is more likely the amount than a balance.
         numbers.sort(
-            key=lambda profile: (-round(_BUCKETS * profile.fit("amount")), profile.negatives == 0)
+            key=lambda profile: (
+                -round(_BUCKETS * profile.fit("amount")),
+                profile.fractions * 2 < profile.amounts,
+                profile.negatives == 0,
+            )
         )
         if numbers:
             mapping["amount"] = numbers[0].name

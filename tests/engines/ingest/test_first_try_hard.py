@@ -381,6 +381,20 @@ def test_a_row_counter_is_not_the_amount() -> None:
     assert column(parsed, "amount") == [68_500_000, 54_205_000, 49_800_000]
 
 
+def test_a_whole_number_column_before_the_amounts_is_not_the_amount() -> None:
+    # A Finnish sales ledger: the customer number (a whole number on every row, named in a
+    # compound word no name list knows) stands before 'Summa', written with decimals.
+    data = (
+        "Laskunumero;Asiakasnumero;Asiakas;Laskupäivä;Summa;Valuutta\n"
+        "20241414;24816;Revontuli Oy;01.01.2024;11 804,20;EUR\n"
+        "20241465;27105;Wouters Oy;02.01.2024;4 119,37;EUR\n"
+        "20242635;17841;Keller Oy;03.01.2024;20 966,88;EUR\n"
+    ).encode()
+    result, parsed = preflight_and_parse(data)
+    assert result.mapping["amount"] == "Summa"
+    assert column(parsed, "amount") == [118_042_000, 41_193_700, 209_668_800]
+
+
 def test_a_name_saying_money_out_or_in_is_not_a_signed_amount() -> None:
     data = (
         b"Date,Remarks,Withdrawal Amount (INR ),Deposit Amount (INR ),Balance (INR )\n"
