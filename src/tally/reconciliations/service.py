@@ -15,7 +15,7 @@ that table.
 from __future__ import annotations
 
 import time
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -403,15 +403,49 @@ class ReconciliationService:
         await self.repository.add_rejections(rows)
         await self.repository.bump_version(job.reconciliation_id)
 
+    async def settle_matches(
+        self, job: ReconciliationJob, match_ids: Collection[int], record_ids: Sequence[int]
+    ) -> None:
+        """People settled the records (``record_ids``) of these matches of ``job`` at once: one
+        set-based pass instead of ``settle`` per match (bulk review)."""
+        if job.reconciliation_id is None or not match_ids:
+            return
+        await self.repository.settle_match_records(job.reconciliation_id, job.id, match_ids)
+        await self.repository.bump_version(job.reconciliation_id)
+        await self.exceptions.sync(job.project_id, job.reconciliation_id, record_ids)
+
+    async def release_matches(
+        self, job: ReconciliationJob, match_ids: Collection[int], record_ids: Sequence[int]
+    ) -> None:
+        """These matches of ``job`` let go of their records (``record_ids``) at once: open items
+        again (``release`` of many; the caller remembers the rejections)."""
+        if job.reconciliation_id is None or not match_ids:
+            return
+        await self.repository.release_match_records(
+            job.reconciliation_id,
+            job.id,
+            match_ids,
+            first_seen_at=job.started_at or job.created_at,
+            first_job_id=job.id,
+        )
+        await self.repository.bump_version(job.reconciliation_id)
+        await self.exceptions.sync(job.project_id, job.reconciliation_id, record_ids)
+
+    async def forget_rejections(
+        self, job: ReconciliationJob, proposals: Mapping[int, Mapping[int, str]]
+    ) -> None:
+        """Rejected matches confirmed after all (match id -> its records id -> side)."""
+        if job.reconciliation_id is None or not proposals:
+            return
+        await self.repository.forget_rejections(
+            job.reconciliation_id, [_signature(sides) for sides in proposals.values()]
+        )
+
     async def forget_rejection(self, job: ReconciliationJob, sides: Mapping[int, str]) -> None:
         """A rejected match was confirmed after all: its proposal is no longer refused."""
         if job.reconciliation_id is None:
             return
-        left = [i for i, side in sides.items() if side == "left"]
-        right = [i for i, side in sides.items() if side == "right"]
-        await self.repository.forget_rejection(
-            job.reconciliation_id, proposal_signature(left, right)
-        )
+        await self.repository.forget_rejection(job.reconciliation_id, _signature(sides))
 
     # --- reading and unsettling ----------------------------------------------------------------
 
@@ -594,3 +628,10 @@ def _ageing(ages: list[tuple[str, datetime, int]], now: datetime) -> list[AgeBuc
 def _aware(moment: datetime) -> datetime:
     """SQLite hands timestamps back without their zone; they are stored in UTC."""
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _signature(sides: Mapping[int, str]) -> str:
+    """The proposal signature of a match's records (id -> side)."""
+    left = [i for i, side in sides.items() if side == "left"]
+    right = [i for i, side in sides.items() if side == "right"]
+    return proposal_signature(left, right)

@@ -17,6 +17,9 @@ SETTLED_STATUSES = (MatchStatus.AUTO, MatchStatus.CONFIRMED, MatchStatus.MANUAL)
 SIDE_TOTALS = ("records", "claimed", "matched", "unmatched", "matched_amount", "unmatched_amount")
 # (rule, rule_index, origin, status, count): the quality report's counts of a job's matches.
 Decision = tuple[str, int, str, str, int]
+# Ids bound in one IN list (a bulk review's records): under SQLite's 32,766 and PostgreSQL's
+# 65,535 parameters, twice over (side_totals binds its ids twice).
+ID_CHUNK = 10_000
 
 
 class StatsRepository:
@@ -60,6 +63,15 @@ class StatsRepository:
         are counted: a review change measures the records it touches before and after, and
         applies the difference to the stored totals.
         """
+        if record_ids is not None and len(record_ids) > ID_CHUNK:
+            ids = list(record_ids)
+            parts = [
+                await self.side_totals(
+                    job_id, left_source_id, right_source_id, ids[offset : offset + ID_CHUNK]
+                )
+                for offset in range(0, len(ids), ID_CHUNK)
+            ]
+            return {side: _added([part[side] for part in parts]) for side in ("left", "right")}
         settles = and_(Match.category == MatchCategory.MATCHED, Match.status.in_(SETTLED_STATUSES))
         claims_query = (
             select(MatchRecord.record_id, case((settles, 1), else_=0).label("settled"))
@@ -154,6 +166,13 @@ class StatsRepository:
         """(rule, rule_index, origin, status, count) over the job's matches, or only over
         ``match_ids``: a review counts the matches it touches before and after, and applies the
         difference to the stored counts."""
+        if match_ids is not None and len(match_ids) > ID_CHUNK:
+            ids = list(match_ids)
+            return [  # moved_decisions adds up rows of the same key
+                row
+                for offset in range(0, len(ids), ID_CHUNK)
+                for row in await self.decision_counts(job_id, ids[offset : offset + ID_CHUNK])
+            ]
         statement = (
             select(Match.rule, Match.rule_index, Match.origin, Match.status, func.count())
             .where(Match.job_id == job_id)
@@ -164,3 +183,15 @@ class StatsRepository:
             statement = statement.where(Match.id.in_(match_ids))
         rows = await self.session.execute(statement)
         return [(r, int(i), o, s, int(n)) for r, i, o, s, n in rows]
+
+
+def _added(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """One side's totals of several record sets, added (overall and per currency)."""
+    by_currency: dict[str, dict[str, int]] = {}
+    for part in parts:
+        for code, figures in part["by_currency"].items():
+            into = by_currency.setdefault(code, dict.fromkeys(SIDE_TOTALS, 0))
+            for key in SIDE_TOTALS:
+                into[key] += figures[key]
+    totals = {key: sum(part[key] for part in parts) for key in SIDE_TOTALS}
+    return {**totals, "by_currency": by_currency}
