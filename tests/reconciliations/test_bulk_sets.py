@@ -1,0 +1,145 @@
+"""A bulk review of tens of thousands of suggestions: one request, set-based, each decision
+audited on the hash chain, and its state carried into the next incremental job."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from httpx import AsyncClient
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tally.audit.service import AuditService
+from tally.models import AuditEvent, ProjectRole, UserRole
+from tally.projects.auth import ProjectAccess
+from tally.results.bulk import BulkReviewService, BulkTooLarge
+from tally.results.schemas import BulkAction, BulkReview, BulkSelection
+from tally.users.auth import Principal
+from tests.helpers.reconciliations import Ledgers, append_rows, run_job, two_sources
+from tests.helpers.records import Row
+
+pytestmark = pytest.mark.slow
+
+CONFIRMED = 50_000
+REJECTED = 500
+START = dt.date(2026, 1, 1)
+
+
+def _pairs(count: int, first: int) -> tuple[list[Row], list[Row]]:
+    """Bank and ledger lines paid 3 days after booking, no shared reference, unique amounts:
+    each pair a suggestion of the amount/date rule (tests.helpers.results.RULES)."""
+    bank, ledger = [], []
+    for n in range(first, first + count):
+        booked = START + dt.timedelta(days=n % 300)
+        amount = f"{10 + n // 100}.{n % 100:02d}"
+        bank.append(Row(f"B{n}", (booked + dt.timedelta(days=3)).isoformat(), amount, "Transfer"))
+        ledger.append(Row(f"L{n}", booked.isoformat(), amount, "Transfer"))
+    return bank, ledger
+
+
+async def _job_matches(
+    client: AsyncClient, world: Ledgers, job_id: int, tab: str
+) -> list[dict[str, Any]]:
+    items, page = [], 1
+    while True:
+        response = await client.get(
+            f"{world.url}/jobs/{job_id}/matches?tab={tab}&per_page=500&page={page}",
+            headers=world.editor.headers,
+        )
+        assert response.status_code == 200, response.text
+        body = response.json()
+        items += body["items"]
+        if page * 500 >= body["total"]:
+            return items
+        page += 1
+
+
+async def test_fifty_thousand_suggestions_confirmed_in_one_call(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    bank, ledger = _pairs(CONFIRMED + REJECTED, 0)
+    world = await two_sources(session, bank, ledger)
+    first = await run_job(client, world, "full")
+    assert first["status"] == "completed", first["error"]
+    job_url = f"{world.url}/jobs/{first['id']}"
+    review = await _job_matches(client, world, first["id"], "review")
+    assert len(review) == CONFIRMED + REJECTED
+    assert {m["status"] for m in review} == {"suggested"}
+    # The reviewer rejects the last ones by id, then confirms every other suggestion of the
+    # rule at or above its score in one call: far beyond the 10,000 a request once took.
+    wrong = sorted(review, key=lambda m: m["left"][0]["reference"])[-REJECTED:]
+    wrong_pairs = {(m["left"][0]["id"], m["right"][0]["id"]) for m in wrong}
+    response = await client.post(
+        f"{job_url}/matches/bulk",
+        json={"action": "reject", "match_ids": [m["id"] for m in wrong]},
+        headers=world.editor.headers,
+    )
+    assert response.status_code == 200, response.text
+    assert len(response.json()["changed"]) == REJECTED
+    score = min(m["score"] for m in review)
+    response = await client.post(
+        f"{job_url}/matches/bulk",
+        json={
+            "action": "confirm",
+            "selection": {"rule": "amount_date", "min_score": score},
+            "note": "month-end sweep",
+        },
+        headers=world.editor.headers,
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (len(body["changed"]), body["unchanged"]) == (CONFIRMED, [])
+
+    # Every decision is its own audit event, on a chain that still verifies.
+    actions = await session.execute(
+        select(AuditEvent.action, func.count())
+        .where(AuditEvent.job_id == first["id"])
+        .group_by(AuditEvent.action)
+    )
+    assert dict(actions.all()) == {"match.confirmed": CONFIRMED, "match.rejected": REJECTED}
+    [chain] = await AuditService(session).verify(world.project.id)
+    assert chain.valid, chain.first_broken
+    assert chain.events == CONFIRMED + REJECTED
+
+    # The job's counts follow: the review tab is empty, the matched tab holds the confirmed.
+    job = (await client.get(job_url, headers=world.editor.headers)).json()
+    matches = job["summary"]["matches"]
+    assert matches.get("matched:confirmed") == CONFIRMED
+    assert matches.get("matched:rejected") == REJECTED
+    assert "matched:suggested" not in matches
+
+    # The next incremental job carries the state: the confirmed records stay settled (out of its
+    # scope), the rejected ones are open items whose pairs are never proposed again.
+    new_bank, new_ledger = _pairs(3, CONFIRMED + REJECTED)
+    await append_rows(session, world.bank, new_bank)
+    await append_rows(session, world.ledger, new_ledger)
+    second = await run_job(client, world, "incremental")
+    assert second["status"] == "completed", second["error"]
+    assert second["summary"]["scope"] == {"left": REJECTED + 3, "right": REJECTED + 3}
+    proposed = [
+        (m["left"][0]["id"], m["right"][0]["id"])
+        for tab in ("matched", "review", "discrepancies")
+        for m in await _job_matches(client, world, second["id"], tab)
+    ]
+    assert len(proposed) == 3  # only the appended pairs
+    assert not wrong_pairs & set(proposed)
+
+
+async def test_bulk_beyond_the_limit_is_refused_naming_it(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    bank, ledger = _pairs(5, 0)
+    world = await two_sources(session, bank, ledger)
+    first = await run_job(client, world, "full")
+    editor = Principal(world.editor.id, world.editor.email, UserRole.MEMBER, world.editor.token)
+    access = ProjectAccess(world.project.id, ProjectRole.EDITOR, editor)
+    data = BulkReview(action=BulkAction.CONFIRM, selection=BulkSelection(rule="amount_date"))
+    with pytest.raises(BulkTooLarge) as refused:
+        await BulkReviewService(session).bulk_review(access, first["id"], data, limit=4)
+    assert refused.value.status_code == 422
+    assert refused.value.fields["limit"] == 4 and "at most 4 " in refused.value.detail
+    await session.rollback()
+    done = await BulkReviewService(session).bulk_review(access, first["id"], data, limit=5)
+    assert len(done.changed) == 5
