@@ -88,6 +88,10 @@ class RunScope:
     leaves_out_settled: bool = False  # a full run without the records people settled
     # incremental: the ids of the rows appended above the watermarks, per side (scope_frames)
     appended_ids: tuple[pl.Series, pl.Series] | None = None
+    # incremental: per side, the totals of the carried open items and of the appended rows,
+    # taken from the frames the run read (scope_frames), so complete_run reads neither again
+    carried_totals: tuple[SideTotals, SideTotals] | None = None
+    appended_totals: tuple[SideTotals, SideTotals] | None = None
 
 
 class ReconciliationService:
@@ -174,9 +178,18 @@ class ReconciliationService:
                 job.id, job.right_source_id, "right", scope.from_rows[1], scope.to_rows[1]
             ),
         )
-        scope.appended_ids = (
-            left.filter(pl.col("row_number") > scope.from_rows[0])["id"],
-            right.filter(pl.col("row_number") > scope.from_rows[1])["id"],
+        appended = (
+            pl.col("row_number") > scope.from_rows[0],
+            pl.col("row_number") > scope.from_rows[1],
+        )
+        scope.appended_ids = (left.filter(appended[0])["id"], right.filter(appended[1])["id"])
+        scope.carried_totals = (
+            _frame_totals(left.filter(~appended[0])),
+            _frame_totals(right.filter(~appended[1])),
+        )
+        scope.appended_totals = (
+            _frame_totals(left.filter(appended[0])),
+            _frame_totals(right.filter(appended[1])),
         )
         return left.drop("row_number"), right.drop("row_number")
 
@@ -238,13 +251,14 @@ class ReconciliationService:
         write_s = time.perf_counter() - written
         carried = (SideTotals(0, 0), SideTotals(0, 0))
         if scope.mode is JobMode.INCREMENTAL:
+            # The open items it carried, as the run read them (scope_frames), else read again.
+            carried_read = scope.carried_totals or (
+                await self.repository.scope_totals(job.id, "left"),
+                await self.repository.scope_totals(job.id, "right"),
+            )
             carried = (
-                _totals(reconciliation, "left").less(
-                    await self.repository.scope_totals(job.id, "left")
-                ),
-                _totals(reconciliation, "right").less(
-                    await self.repository.scope_totals(job.id, "right")
-                ),
+                _totals(reconciliation, "left").less(carried_read[0]),
+                _totals(reconciliation, "right").less(carried_read[1]),
             )
         elif scope.leaves_out_settled:
             carried = (
@@ -252,12 +266,17 @@ class ReconciliationService:
                 await self.repository.scope_totals(job.id, "right"),
             )
         # The rows up to the new watermarks: the appended ones added to the stored totals (a
-        # full run counts from the first row).
-        after = scope.from_rows if scope.mode is JobMode.INCREMENTAL else (0, 0)
-        left = await self.repository.totals_between(job.left_source_id, after[0], scope.to_rows[0])
-        right = await self.repository.totals_between(
-            job.right_source_id, after[1], scope.to_rows[1]
-        )
+        # full run counts from the first row). An incremental run read its appended rows.
+        if scope.mode is JobMode.INCREMENTAL and scope.appended_totals is not None:
+            left, right = scope.appended_totals
+        else:
+            after = scope.from_rows if scope.mode is JobMode.INCREMENTAL else (0, 0)
+            left = await self.repository.totals_between(
+                job.left_source_id, after[0], scope.to_rows[0]
+            )
+            right = await self.repository.totals_between(
+                job.right_source_id, after[1], scope.to_rows[1]
+            )
         if scope.mode is JobMode.INCREMENTAL:
             left = _totals(reconciliation, "left").plus(left)
             right = _totals(reconciliation, "right").plus(right)
@@ -628,6 +647,13 @@ def _ageing(ages: list[tuple[str, datetime, int]], now: datetime) -> list[AgeBuc
 def _aware(moment: datetime) -> datetime:
     """SQLite hands timestamps back without their zone; they are stored in UTC."""
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _frame_totals(frame: pl.DataFrame) -> SideTotals:
+    """Count and summed absolute amount of an engine frame's records, per currency: what
+    ReconciliationRepository.scope_totals and totals_between count in the database."""
+    grouped = frame.group_by("currency").agg(pl.len(), pl.col("amount").abs().sum())
+    return SideTotals.of_rows(grouped.rows())
 
 
 def _signature(sides: Mapping[int, str]) -> str:
