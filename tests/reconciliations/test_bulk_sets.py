@@ -35,6 +35,7 @@ class Proposal(NamedTuple):
 CONFIRMED = 50_000
 REJECTED = 500
 START = dt.date(2026, 1, 1)
+JOB_TIMEOUT = 600  # seconds: a 50k x 50k job on a busy 2-core machine
 
 
 def _pairs(count: int, first: int) -> tuple[list[Row], list[Row]]:
@@ -72,7 +73,7 @@ async def test_fifty_thousand_suggestions_confirmed_in_one_call(
 ) -> None:
     bank, ledger = _pairs(CONFIRMED + REJECTED, 0)
     world = await two_sources(session, bank, ledger)
-    first = await run_job(client, world, "full")
+    first = await run_job(client, world, "full", timeout=JOB_TIMEOUT)
     assert first["status"] == "completed", first["error"]
     job_url = f"{world.url}/jobs/{first['id']}"
     review = await _proposals(session, first["id"], ("review",))
@@ -126,7 +127,7 @@ async def test_fifty_thousand_suggestions_confirmed_in_one_call(
     new_bank, new_ledger = _pairs(3, CONFIRMED + REJECTED)
     await append_rows(session, world.bank, new_bank)
     await append_rows(session, world.ledger, new_ledger)
-    second = await run_job(client, world, "incremental")
+    second = await run_job(client, world, "incremental", timeout=JOB_TIMEOUT)
     assert second["status"] == "completed", second["error"]
     assert second["summary"]["scope"] == {"left": REJECTED + 3, "right": REJECTED + 3}
     proposed = [
