@@ -18,7 +18,14 @@ from tally.projects.auth import ProjectAccess
 from tally.results.bulk import BulkReviewService, BulkTooLarge
 from tally.results.schemas import BulkAction, BulkReview, BulkSelection
 from tally.users.auth import Principal
-from tests.helpers.reconciliations import append_rows, run_job, two_sources
+from tests.helpers.reconciliations import (
+    BANK,
+    LEDGER,
+    append_rows,
+    ids_by_reference,
+    run_job,
+    two_sources,
+)
 from tests.helpers.records import Row
 
 pytestmark = pytest.mark.slow
@@ -154,3 +161,68 @@ async def test_bulk_beyond_the_limit_is_refused_naming_it(
     await session.rollback()
     done = await BulkReviewService(session).bulk_review(access, first["id"], data, limit=5)
     assert len(done.changed) == 5
+
+
+async def test_bulk_rejects_release_settled_records_and_undo_manual_matches(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    """A bulk reject of an auto match, a suggestion and a manual match moves the state as the
+    single decisions do: released records are open items again, the two rejected proposals are
+    never made again, the undone manual match is no rejection; a bulk confirm settles again."""
+    world = await two_sources(session, BANK, LEDGER)
+    first = await run_job(client, world, "full")
+    job_url = f"{world.url}/jobs/{first['id']}"
+    reconciliation_url = f"{world.url}/reconciliations/{first['reconciliation_id']}"
+    bank = await ids_by_reference(session, world.bank)
+    ledger = await ids_by_reference(session, world.ledger)
+    manual = await client.post(
+        f"{job_url}/matches",
+        json={"left_record_ids": [bank["FEE"]], "right_record_ids": [ledger["INV-4"]]},
+        headers=world.editor.headers,
+    )
+    assert manual.status_code == 201, manual.text
+    proposals = {
+        (m.left, m.right): m.id
+        for m in await _proposals(session, first["id"], ("matched", "review"))
+    }
+    inv1 = proposals[(bank["INV-1"], ledger["INV-1"])]
+    transfer = proposals[(bank["TRF"], ledger["XFER"])]
+    ids = [inv1, transfer, manual.json()["id"]]
+    response = await client.post(
+        f"{job_url}/matches/bulk",
+        json={"action": "reject", "match_ids": ids},
+        headers=world.editor.headers,
+    )
+    assert response.status_code == 200, response.text
+    state = (await client.get(reconciliation_url, headers=world.editor.headers)).json()
+    assert state["rejected_pairs"] == 2  # the undone manual match is no rejection
+    assert (state["open_left"], state["open_right"]) == (3, 3)  # INV-1 released, FEE/INV-4 too
+    actions = await session.execute(
+        select(AuditEvent.action).where(AuditEvent.job_id == first["id"]).order_by(AuditEvent.seq)
+    )
+    assert list(actions.scalars())[-3:] == [
+        "match.rejected",
+        "match.rejected",
+        "manual_match.undone",
+    ]
+
+    second = await run_job(client, world, "incremental")
+    assert second["summary"]["scope"] == {"left": 3, "right": 3}
+    pairs = {
+        (m.left, m.right)
+        for m in await _proposals(session, second["id"], ("matched", "review", "discrepancies"))
+    }
+    assert (bank["INV-1"], ledger["INV-1"]) not in pairs
+    assert (bank["TRF"], ledger["XFER"]) not in pairs
+
+    # Confirmed again after all: settled, and its proposal no longer refused.
+    again = await client.post(
+        f"{job_url}/matches/bulk",
+        json={"action": "confirm", "match_ids": [inv1]},
+        headers=world.editor.headers,
+    )
+    assert again.status_code == 200, again.text
+    state = (await client.get(reconciliation_url, headers=world.editor.headers)).json()
+    assert (state["open_left"], state["open_right"], state["rejected_pairs"]) == (2, 2, 1)
+    [chain] = await AuditService(session).verify(world.project.id)
+    assert chain.valid, chain.first_broken
