@@ -188,12 +188,21 @@ async def test_bulk_rejects_release_settled_records_and_undo_manual_matches(
     inv1 = proposals[(bank["INV-1"], ledger["INV-1"])]
     transfer = proposals[(bank["TRF"], ledger["XFER"])]
     ids = [inv1, transfer, manual.json()["id"]]
+    seen = (await client.get(f"{job_url}/matches/{transfer}", headers=world.editor.headers)).json()
     response = await client.post(
         f"{job_url}/matches/bulk",
         json={"action": "reject", "match_ids": ids},
         headers=world.editor.headers,
     )
     assert response.status_code == 200, response.text
+    # A reviewer who decided on the version before the bulk one is refused, as after any decision.
+    late = await client.post(
+        f"{job_url}/matches/{transfer}/confirm",
+        json={"version": seen["version"]},
+        headers=world.owner.headers,
+    )
+    assert (late.status_code, late.json()["error"]) == (409, "MatchChanged")
+    assert late.json()["match"]["status"] == "rejected"
     state = (await client.get(reconciliation_url, headers=world.editor.headers)).json()
     assert state["rejected_pairs"] == 2  # the undone manual match is no rejection
     assert (state["open_left"], state["open_right"]) == (3, 3)  # INV-1 released, FEE/INV-4 too
