@@ -11,6 +11,7 @@ import polars as pl
 import pyarrow as pa
 from sqlalchemy import Select, and_, delete, func, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from tally.kit.bulk import bulk_insert
 from tally.kit.pagination import Cursor, cut, keyset
@@ -328,12 +329,22 @@ class ReconciliationRepository:
         """Remove these records from the open items (those that are not open are skipped): a
         primary-key lookup each, in statements of at most _ID_CHUNK ids, under both backends'
         limits on bound parameters."""
-        ids = list(record_ids)
-        for offset in range(0, len(ids), _ID_CHUNK):
+        await self._delete_keyed(OpenItem, OpenItem.record_id, reconciliation_id, record_ids)
+
+    async def _delete_keyed(
+        self,
+        model: type[OpenItem] | type[RejectedPair],
+        key: InstrumentedAttribute[Any],
+        reconciliation_id: int,
+        keys: Collection[Any],
+    ) -> None:
+        """Delete the reconciliation's rows of ``model`` whose ``key`` is one of ``keys``."""
+        wanted = list(keys)
+        for offset in range(0, len(wanted), _ID_CHUNK):
             await self.session.execute(
-                delete(OpenItem).where(
-                    OpenItem.reconciliation_id == reconciliation_id,
-                    OpenItem.record_id.in_(ids[offset : offset + _ID_CHUNK]),
+                delete(model).where(
+                    model.reconciliation_id == reconciliation_id,
+                    key.in_(wanted[offset : offset + _ID_CHUNK]),
                 )
             )
 
@@ -519,14 +530,9 @@ class ReconciliationRepository:
         await self.forget_rejections(reconciliation_id, [signature])
 
     async def forget_rejections(self, reconciliation_id: int, signatures: Collection[str]) -> None:
-        wanted = list(signatures)
-        for offset in range(0, len(wanted), _ID_CHUNK):
-            await self.session.execute(
-                delete(RejectedPair).where(
-                    RejectedPair.reconciliation_id == reconciliation_id,
-                    RejectedPair.signature.in_(wanted[offset : offset + _ID_CHUNK]),
-                )
-            )
+        await self._delete_keyed(
+            RejectedPair, RejectedPair.signature, reconciliation_id, signatures
+        )
 
     async def count_rejections(self, reconciliation_id: int) -> int:
         statement = select(func.count()).where(RejectedPair.reconciliation_id == reconciliation_id)
