@@ -154,6 +154,8 @@ class Settings(BaseSettings):
     )
     task_history_hours: int = Field(24, alias="TALLY_TASK_HISTORY_HOURS", ge=0)
     task_cleanup_seconds: int = Field(3600, alias="TALLY_TASK_CLEANUP_SECONDS", ge=1)
+    # Matches one bulk review may decide (one transaction, set-based, each audited): more is a 422.
+    bulk_review_max: int = Field(1_000_000, alias="TALLY_BULK_REVIEW_MAX", ge=1)
     # Partitioned matching (tally.matching.partition): jobs with partitioning "auto" split from
     # this many records (both sides), into parts of about PARTITION_RECORDS, matched by up to
     # PARTITION_WORKERS threads of the job's worker. Below ~10M records parts only add CPU

@@ -79,7 +79,9 @@ async def append_rows(session: AsyncSession, source: DataSource, rows: Sequence[
     await session.commit()
 
 
-async def run_job(client: AsyncClient, world: Ledgers, mode: str) -> dict[str, Any]:
+async def run_job(
+    client: AsyncClient, world: Ledgers, mode: str, *, timeout: float = 60
+) -> dict[str, Any]:
     """Create a job of the two sources in ``mode`` through the API and wait for it to finish."""
     response = await client.post(
         f"{world.url}/jobs",
@@ -98,6 +100,7 @@ async def run_job(client: AsyncClient, world: Ledgers, mode: str) -> dict[str, A
         f"{world.url}/jobs/{job_id}",
         world.editor.headers,
         until={"completed", "failed", "cancelled"},
+        timeout=timeout,
     )
 
 

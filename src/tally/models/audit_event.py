@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -86,12 +87,22 @@ def _seal_new_events(session: Session, _flush: UOWTransaction, _instances: Any) 
                 .order_by(AuditEvent.seq.desc())
                 .limit(1)
             ).first()
-            seq, previous = (last[0], last[1]) if last is not None else (0, GENESIS)
+            head = (last[0], last[1]) if last is not None else (0, GENESIS)
             # session.new is a set: seal in the order the events were added to the session.
-            for audit_event in sorted(events, key=lambda added: inspect(added).insert_order or 0):
-                seq += 1
-                audit_event.seq = seq
-                audit_event.created_at = audit_event.created_at or utcnow()
-                audit_event.prev_hash = previous
-                audit_event.sealed = seal(audit_event.content())
-                audit_event.hash = previous = link(previous, audit_event.sealed)
+            chain_events(sorted(events, key=lambda added: inspect(added).insert_order or 0), head)
+
+
+def chain_events(events: Iterable[AuditEvent], head: tuple[int, str]) -> tuple[int, str]:
+    """Seal ``events`` in this order as the links after ``head`` (seq, hash) of their project's
+    chain: each gets its seq, the previous link's hash, its sealed content and its own hash.
+    Returns the new head. One definition of a link for events added one at a time (the flush
+    hook above) and for a batch written in bulk (tally.audit.repository.append_events)."""
+    seq, previous = head
+    for audit_event in events:
+        seq += 1
+        audit_event.seq = seq
+        audit_event.created_at = audit_event.created_at or utcnow()
+        audit_event.prev_hash = previous
+        audit_event.sealed = seal(audit_event.content())
+        audit_event.hash = previous = link(previous, audit_event.sealed)
+    return seq, previous

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Collection, Iterable, Mapping
+from collections.abc import AsyncIterator, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import polars as pl
 import pyarrow as pa
-from sqlalchemy import and_, delete, func, insert, literal, select, update
+from sqlalchemy import Select, and_, delete, func, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from tally.kit.bulk import bulk_insert
 from tally.kit.pagination import Cursor, cut, keyset
@@ -328,12 +329,22 @@ class ReconciliationRepository:
         """Remove these records from the open items (those that are not open are skipped): a
         primary-key lookup each, in statements of at most _ID_CHUNK ids, under both backends'
         limits on bound parameters."""
-        ids = list(record_ids)
-        for offset in range(0, len(ids), _ID_CHUNK):
+        await self._delete_keyed(OpenItem, OpenItem.record_id, reconciliation_id, record_ids)
+
+    async def _delete_keyed(
+        self,
+        model: type[OpenItem] | type[RejectedPair],
+        key: InstrumentedAttribute[Any],
+        reconciliation_id: int,
+        keys: Collection[Any],
+    ) -> None:
+        """Delete the reconciliation's rows of ``model`` whose ``key`` is one of ``keys``."""
+        wanted = list(keys)
+        for offset in range(0, len(wanted), _ID_CHUNK):
             await self.session.execute(
-                delete(OpenItem).where(
-                    OpenItem.reconciliation_id == reconciliation_id,
-                    OpenItem.record_id.in_(ids[offset : offset + _ID_CHUNK]),
+                delete(model).where(
+                    model.reconciliation_id == reconciliation_id,
+                    key.in_(wanted[offset : offset + _ID_CHUNK]),
                 )
             )
 
@@ -409,6 +420,77 @@ class ReconciliationRepository:
         )
         await self.session.flush()
 
+    async def settle_match_records(
+        self, reconciliation_id: int, job_id: int, match_ids: Collection[int]
+    ) -> None:
+        """People settled the records of these matches of a job: set-based, _ID_CHUNK matches a
+        statement, their open items close and their settlements are written (INSERT ... SELECT
+        from the matches' links), whatever settled them before replaced."""
+        now = utcnow()
+        ids = list(match_ids)
+        for offset in range(0, len(ids), _ID_CHUNK):
+            links = _links_of(job_id, ids[offset : offset + _ID_CHUNK])
+            records = links.with_only_columns(MatchRecord.record_id)
+            await self.session.execute(
+                delete(OpenItem).where(
+                    OpenItem.reconciliation_id == reconciliation_id,
+                    OpenItem.record_id.in_(records),
+                )
+            )
+            await self.session.execute(
+                delete(Settlement).where(
+                    Settlement.reconciliation_id == reconciliation_id,
+                    Settlement.record_id.in_(records),
+                )
+            )
+            rows = links.with_only_columns(
+                literal(reconciliation_id),
+                MatchRecord.record_id,
+                MatchRecord.side,
+                MatchRecord.job_id,
+                MatchRecord.match_id,
+                literal(now, Settlement.settled_at.type),
+            )
+            columns = ["reconciliation_id", "record_id", "side", "job_id", "match_id", "settled_at"]
+            await self.session.execute(insert(Settlement).from_select(columns, rows))
+
+    async def release_match_records(
+        self,
+        reconciliation_id: int,
+        job_id: int,
+        match_ids: Collection[int],
+        *,
+        first_seen_at: datetime,
+        first_job_id: int,
+    ) -> None:
+        """These matches of a job let go of their records: set-based, _ID_CHUNK matches a
+        statement, their settlements go and they are open items again (unless they are)."""
+        ids = list(match_ids)
+        for offset in range(0, len(ids), _ID_CHUNK):
+            links = _links_of(job_id, ids[offset : offset + _ID_CHUNK])
+            await self.session.execute(
+                delete(Settlement).where(
+                    Settlement.reconciliation_id == reconciliation_id,
+                    Settlement.record_id.in_(links.with_only_columns(MatchRecord.record_id)),
+                )
+            )
+            already = (
+                select(OpenItem.record_id)
+                .where(
+                    OpenItem.reconciliation_id == reconciliation_id,
+                    OpenItem.record_id == MatchRecord.record_id,
+                )
+                .exists()
+            )
+            rows = links.with_only_columns(
+                literal(reconciliation_id),
+                MatchRecord.record_id,
+                MatchRecord.side,
+                literal(first_seen_at, OpenItem.first_seen_at.type),
+                literal(first_job_id),
+            ).where(~already)
+            await self.session.execute(insert(OpenItem).from_select(OPEN_ITEM_COLUMNS, rows))
+
     async def drop_settlements(self, reconciliation_id: int, record_ids: Collection[int]) -> None:
         await self.session.execute(
             delete(Settlement).where(
@@ -431,27 +513,38 @@ class ReconciliationRepository:
         if not wanted:
             return
         reconciliation_ids = {key[0] for key in wanted}
-        existing = await self.session.execute(
-            select(RejectedPair.reconciliation_id, RejectedPair.signature).where(
-                RejectedPair.reconciliation_id.in_(reconciliation_ids),
-                RejectedPair.signature.in_([key[1] for key in wanted]),
+        signatures = list({key[1] for key in wanted})
+        known: set[tuple[int, str]] = set()
+        for offset in range(0, len(signatures), _ID_CHUNK):
+            existing = await self.session.execute(
+                select(RejectedPair.reconciliation_id, RejectedPair.signature).where(
+                    RejectedPair.reconciliation_id.in_(reconciliation_ids),
+                    RejectedPair.signature.in_(signatures[offset : offset + _ID_CHUNK]),
+                )
             )
-        )
-        known = {(int(r), str(s)) for r, s in existing}
+            known |= {(int(r), str(s)) for r, s in existing}
         self.session.add_all(row for key, row in wanted.items() if key not in known)
         await self.session.flush()
 
     async def forget_rejection(self, reconciliation_id: int, signature: str) -> None:
-        await self.session.execute(
-            delete(RejectedPair).where(
-                RejectedPair.reconciliation_id == reconciliation_id,
-                RejectedPair.signature == signature,
-            )
+        await self.forget_rejections(reconciliation_id, [signature])
+
+    async def forget_rejections(self, reconciliation_id: int, signatures: Collection[str]) -> None:
+        await self._delete_keyed(
+            RejectedPair, RejectedPair.signature, reconciliation_id, signatures
         )
 
     async def count_rejections(self, reconciliation_id: int) -> int:
         statement = select(func.count()).where(RejectedPair.reconciliation_id == reconciliation_id)
         return int(await self.session.scalar(statement) or 0)
+
+
+def _links_of(job_id: int, match_ids: Sequence[int]) -> Select[Any]:
+    """The links of these matches of a job (naming the job selects its partition), as a query
+    whose columns the caller picks."""
+    return select(MatchRecord.record_id).where(
+        MatchRecord.job_id == job_id, MatchRecord.match_id.in_(match_ids)
+    )
 
 
 def _side(side: str) -> str:

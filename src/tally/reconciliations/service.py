@@ -15,7 +15,7 @@ that table.
 from __future__ import annotations
 
 import time
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -88,6 +88,10 @@ class RunScope:
     leaves_out_settled: bool = False  # a full run without the records people settled
     # incremental: the ids of the rows appended above the watermarks, per side (scope_frames)
     appended_ids: tuple[pl.Series, pl.Series] | None = None
+    # incremental: per side, the totals of the carried open items and of the appended rows,
+    # taken from the frames the run read (scope_frames), so complete_run reads neither again
+    carried_totals: tuple[SideTotals, SideTotals] | None = None
+    appended_totals: tuple[SideTotals, SideTotals] | None = None
 
 
 class ReconciliationService:
@@ -174,9 +178,18 @@ class ReconciliationService:
                 job.id, job.right_source_id, "right", scope.from_rows[1], scope.to_rows[1]
             ),
         )
-        scope.appended_ids = (
-            left.filter(pl.col("row_number") > scope.from_rows[0])["id"],
-            right.filter(pl.col("row_number") > scope.from_rows[1])["id"],
+        appended = (
+            pl.col("row_number") > scope.from_rows[0],
+            pl.col("row_number") > scope.from_rows[1],
+        )
+        scope.appended_ids = (left.filter(appended[0])["id"], right.filter(appended[1])["id"])
+        scope.carried_totals = (
+            _frame_totals(left.filter(~appended[0])),
+            _frame_totals(right.filter(~appended[1])),
+        )
+        scope.appended_totals = (
+            _frame_totals(left.filter(appended[0])),
+            _frame_totals(right.filter(appended[1])),
         )
         return left.drop("row_number"), right.drop("row_number")
 
@@ -238,13 +251,14 @@ class ReconciliationService:
         write_s = time.perf_counter() - written
         carried = (SideTotals(0, 0), SideTotals(0, 0))
         if scope.mode is JobMode.INCREMENTAL:
+            # The open items it carried, as the run read them (scope_frames), else read again.
+            carried_read = scope.carried_totals or (
+                await self.repository.scope_totals(job.id, "left"),
+                await self.repository.scope_totals(job.id, "right"),
+            )
             carried = (
-                _totals(reconciliation, "left").less(
-                    await self.repository.scope_totals(job.id, "left")
-                ),
-                _totals(reconciliation, "right").less(
-                    await self.repository.scope_totals(job.id, "right")
-                ),
+                _totals(reconciliation, "left").less(carried_read[0]),
+                _totals(reconciliation, "right").less(carried_read[1]),
             )
         elif scope.leaves_out_settled:
             carried = (
@@ -252,12 +266,17 @@ class ReconciliationService:
                 await self.repository.scope_totals(job.id, "right"),
             )
         # The rows up to the new watermarks: the appended ones added to the stored totals (a
-        # full run counts from the first row).
-        after = scope.from_rows if scope.mode is JobMode.INCREMENTAL else (0, 0)
-        left = await self.repository.totals_between(job.left_source_id, after[0], scope.to_rows[0])
-        right = await self.repository.totals_between(
-            job.right_source_id, after[1], scope.to_rows[1]
-        )
+        # full run counts from the first row). An incremental run read its appended rows.
+        if scope.mode is JobMode.INCREMENTAL and scope.appended_totals is not None:
+            left, right = scope.appended_totals
+        else:
+            after = scope.from_rows if scope.mode is JobMode.INCREMENTAL else (0, 0)
+            left = await self.repository.totals_between(
+                job.left_source_id, after[0], scope.to_rows[0]
+            )
+            right = await self.repository.totals_between(
+                job.right_source_id, after[1], scope.to_rows[1]
+            )
         if scope.mode is JobMode.INCREMENTAL:
             left = _totals(reconciliation, "left").plus(left)
             right = _totals(reconciliation, "right").plus(right)
@@ -403,15 +422,49 @@ class ReconciliationService:
         await self.repository.add_rejections(rows)
         await self.repository.bump_version(job.reconciliation_id)
 
+    async def settle_matches(
+        self, job: ReconciliationJob, match_ids: Collection[int], record_ids: Sequence[int]
+    ) -> None:
+        """People settled the records (``record_ids``) of these matches of ``job`` at once: one
+        set-based pass instead of ``settle`` per match (bulk review)."""
+        if job.reconciliation_id is None or not match_ids:
+            return
+        await self.repository.settle_match_records(job.reconciliation_id, job.id, match_ids)
+        await self.repository.bump_version(job.reconciliation_id)
+        await self.exceptions.sync(job.project_id, job.reconciliation_id, record_ids)
+
+    async def release_matches(
+        self, job: ReconciliationJob, match_ids: Collection[int], record_ids: Sequence[int]
+    ) -> None:
+        """These matches of ``job`` let go of their records (``record_ids``) at once: open items
+        again (``release`` of many; the caller remembers the rejections)."""
+        if job.reconciliation_id is None or not match_ids:
+            return
+        await self.repository.release_match_records(
+            job.reconciliation_id,
+            job.id,
+            match_ids,
+            first_seen_at=job.started_at or job.created_at,
+            first_job_id=job.id,
+        )
+        await self.repository.bump_version(job.reconciliation_id)
+        await self.exceptions.sync(job.project_id, job.reconciliation_id, record_ids)
+
+    async def forget_rejections(
+        self, job: ReconciliationJob, proposals: Mapping[int, Mapping[int, str]]
+    ) -> None:
+        """Rejected matches confirmed after all (match id -> its records id -> side)."""
+        if job.reconciliation_id is None or not proposals:
+            return
+        await self.repository.forget_rejections(
+            job.reconciliation_id, [_signature(sides) for sides in proposals.values()]
+        )
+
     async def forget_rejection(self, job: ReconciliationJob, sides: Mapping[int, str]) -> None:
         """A rejected match was confirmed after all: its proposal is no longer refused."""
         if job.reconciliation_id is None:
             return
-        left = [i for i, side in sides.items() if side == "left"]
-        right = [i for i, side in sides.items() if side == "right"]
-        await self.repository.forget_rejection(
-            job.reconciliation_id, proposal_signature(left, right)
-        )
+        await self.repository.forget_rejection(job.reconciliation_id, _signature(sides))
 
     # --- reading and unsettling ----------------------------------------------------------------
 
@@ -594,3 +647,17 @@ def _ageing(ages: list[tuple[str, datetime, int]], now: datetime) -> list[AgeBuc
 def _aware(moment: datetime) -> datetime:
     """SQLite hands timestamps back without their zone; they are stored in UTC."""
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _frame_totals(frame: pl.DataFrame) -> SideTotals:
+    """Count and summed absolute amount of an engine frame's records, per currency: what
+    ReconciliationRepository.scope_totals and totals_between count in the database."""
+    grouped = frame.group_by("currency").agg(pl.len(), pl.col("amount").abs().sum())
+    return SideTotals.of_rows(grouped.rows())
+
+
+def _signature(sides: Mapping[int, str]) -> str:
+    """The proposal signature of a match's records (id -> side)."""
+    left = [i for i, side in sides.items() if side == "left"]
+    right = [i for i, side in sides.items() if side == "right"]
+    return proposal_signature(left, right)

@@ -27,7 +27,7 @@ from tally.models import MatchTab
 from tally.money import to_units
 from tally.projects.auth import ProjectNotFound, ProjectReader
 from tally.reconciliations.service import RecordsSettled
-from tally.results.bulk import BulkRefused, BulkReviewService
+from tally.results.bulk import BulkRefused, BulkReviewService, BulkTooLarge
 from tally.results.candidates import MAX_CANDIDATES, CandidateService, JobRulesInvalid
 from tally.results.export import (
     CSV_MEDIA_TYPE,
@@ -233,7 +233,7 @@ async def confirm_match(
     responses={
         **IDEMPOTENCY_ERRORS,
         **_review_errors,
-        **error_responses(MatchNotFound, BulkRefused),
+        **error_responses(MatchNotFound, BulkRefused, BulkTooLarge),
     },
 )
 async def bulk_review_matches(
@@ -241,7 +241,8 @@ async def bulk_review_matches(
 ) -> BulkOutcome:
     """Confirm or reject a list of matches, or every match a filter chooses (e.g. the
     suggestions of a rule at or above a score), in one transaction; each decision is audited.
-    409 BulkRefused, naming the match, when one of them cannot take it (nothing changes)."""
+    409 BulkRefused, naming the match, when one of them cannot take it (nothing changes); 422
+    BulkTooLarge beyond TALLY_BULK_REVIEW_MAX matches (1,000,000 by default)."""
     return await BulkReviewService(session).bulk_review(access, job_id, data)
 
 

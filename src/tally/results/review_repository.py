@@ -104,6 +104,7 @@ class ReviewRepository:
         *,
         category: MatchCategory | None = None,
         expected_version: int | None = None,
+        expected_statuses: Collection[str] | None = None,
     ) -> int:
         """Set status (and category), the tab they imply, and the links' ``claims`` with them;
         every match moves to its next version. Returns how many matches changed.
@@ -112,6 +113,8 @@ class ReviewRepository:
         its difference. ``expected_version`` changes the matches only if still at that version:
         the one write that decides which of two concurrent review changes wins (on SQLite as
         well, where nothing locks the job row between the reads and this).
+        ``expected_statuses`` does the same for many matches at once (a bulk review): only
+        those still in one of these statuses change.
         """
         if not match_ids:
             return 0
@@ -127,6 +130,8 @@ class ReviewRepository:
         statement = update(Match).where(Match.job_id == job_id, Match.id.in_(match_ids))
         if expected_version is not None:
             statement = statement.where(Match.version == expected_version)
+        if expected_statuses is not None:
+            statement = statement.where(Match.status.in_(expected_statuses))
         result = await self.session.execute(
             statement.values(**values).execution_options(synchronize_session=False)
         )
@@ -139,6 +144,25 @@ class ReviewRepository:
                 .execution_options(synchronize_session=False)
             )
         return changed
+
+    async def match_states(
+        self, job_id: int, match_ids: Sequence[int]
+    ) -> dict[int, tuple[str, str, str]]:
+        """(status, category, rule) of these matches of the job that exist, by id."""
+        statement = select(Match.id, Match.status, Match.category, Match.rule).where(
+            Match.job_id == job_id, Match.id.in_(match_ids)
+        )
+        rows = await self.session.execute(statement)
+        return {int(i): (str(s), str(c), str(r)) for i, s, c, r in rows}
+
+    async def link_sides(self, job_id: int, match_ids: Sequence[int]) -> list[tuple[int, int, str]]:
+        """(match_id, record_id, side) of these matches' links, without loading the models."""
+        statement = (
+            select(MatchRecord.match_id, MatchRecord.record_id, MatchRecord.side)
+            .where(MatchRecord.job_id == job_id, MatchRecord.match_id.in_(match_ids))
+            .order_by(MatchRecord.match_id, MatchRecord.side, MatchRecord.record_id)
+        )
+        return [(int(m), int(r), str(s)) for m, r, s in await self.session.execute(statement)]
 
     async def records_by_ids(self, record_ids: Collection[int]) -> list[Record]:
         statement = select(Record).where(Record.id.in_(record_ids)).order_by(Record.id)

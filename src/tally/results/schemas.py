@@ -250,9 +250,6 @@ class ReviewNote(BaseModel):
     )
 
 
-MAX_BULK_MATCHES = 10_000  # per request: one transaction, each decision audited
-
-
 class BulkAction(StrEnum):
     CONFIRM = "confirm"
     REJECT = "reject"
@@ -278,7 +275,9 @@ class BulkReview(BaseModel):
 
     action: BulkAction
     match_ids: list[int] | None = Field(
-        None, min_length=1, max_length=MAX_BULK_MATCHES, description="These matches"
+        None,
+        min_length=1,
+        description="These matches (at most TALLY_BULK_REVIEW_MAX, 1,000,000 by default)",
     )
     selection: BulkSelection | None = Field(None, description="Or every match this filter chooses")
     note: str | None = Field(None, max_length=1000, description="Why; kept with each decision")

@@ -33,6 +33,7 @@ from tally.models.base import utcnow
 from tally.models.record_search import search_partition
 from tally.results.schemas import RecordQuery, RecordSort, RecordTab
 from tally.results.scope import job_scope
+from tally.results.stats_repository import ID_CHUNK
 
 # pg_advisory_xact_lock(_SEARCH_LOCK, source_id): one search-text build per source at a time.
 _SEARCH_LOCK = 7_000_001
@@ -146,12 +147,15 @@ class SearchIndexRepository:
         """After a review change, list exactly those of ``record_ids`` no match holds now."""
         if job.results_indexed_at is None or not record_ids:
             return  # the tabs still use the anti-join; the build will see this change
-        await self.session.execute(
-            delete(UnmatchedRecord).where(
-                UnmatchedRecord.job_id == job.id, UnmatchedRecord.record_id.in_(record_ids)
+        ids = list(record_ids)
+        for offset in range(0, len(ids), ID_CHUNK):  # a bulk review's records, a chunk a time
+            chunk = ids[offset : offset + ID_CHUNK]
+            await self.session.execute(
+                delete(UnmatchedRecord).where(
+                    UnmatchedRecord.job_id == job.id, UnmatchedRecord.record_id.in_(chunk)
+                )
             )
-        )
-        await self.insert_unmatched(job, record_ids)
+            await self.insert_unmatched(job, chunk)
 
     async def mark_results_indexed(self, job: ReconciliationJob) -> None:
         job.results_indexed_at = utcnow()

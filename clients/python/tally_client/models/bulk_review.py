@@ -22,7 +22,7 @@ class BulkReview:
 
     Attributes:
         action (BulkAction):
-        match_ids (list[int] | None | Unset): These matches
+        match_ids (list[int] | None | Unset): These matches (at most TALLY_BULK_REVIEW_MAX, 1,000,000 by default)
         note (None | str | Unset): Why; kept with each decision
         selection (BulkSelection | None | Unset): Or every match this filter chooses
     """

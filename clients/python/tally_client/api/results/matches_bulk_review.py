@@ -111,7 +111,8 @@ def sync_detailed(
 
      Confirm or reject a list of matches, or every match a filter chooses (e.g. the
     suggestions of a rule at or above a score), in one transaction; each decision is audited.
-    409 BulkRefused, naming the match, when one of them cannot take it (nothing changes).
+    409 BulkRefused, naming the match, when one of them cannot take it (nothing changes); 422
+    BulkTooLarge beyond TALLY_BULK_REVIEW_MAX matches (1,000,000 by default).
 
     Args:
         project_id (int):
@@ -155,7 +156,8 @@ def sync(
 
      Confirm or reject a list of matches, or every match a filter chooses (e.g. the
     suggestions of a rule at or above a score), in one transaction; each decision is audited.
-    409 BulkRefused, naming the match, when one of them cannot take it (nothing changes).
+    409 BulkRefused, naming the match, when one of them cannot take it (nothing changes); 422
+    BulkTooLarge beyond TALLY_BULK_REVIEW_MAX matches (1,000,000 by default).
 
     Args:
         project_id (int):
@@ -194,7 +196,8 @@ async def asyncio_detailed(
 
      Confirm or reject a list of matches, or every match a filter chooses (e.g. the
     suggestions of a rule at or above a score), in one transaction; each decision is audited.
-    409 BulkRefused, naming the match, when one of them cannot take it (nothing changes).
+    409 BulkRefused, naming the match, when one of them cannot take it (nothing changes); 422
+    BulkTooLarge beyond TALLY_BULK_REVIEW_MAX matches (1,000,000 by default).
 
     Args:
         project_id (int):
@@ -236,7 +239,8 @@ async def asyncio(
 
      Confirm or reject a list of matches, or every match a filter chooses (e.g. the
     suggestions of a rule at or above a score), in one transaction; each decision is audited.
-    409 BulkRefused, naming the match, when one of them cannot take it (nothing changes).
+    409 BulkRefused, naming the match, when one of them cannot take it (nothing changes); 422
+    BulkTooLarge beyond TALLY_BULK_REVIEW_MAX matches (1,000,000 by default).
 
     Args:
         project_id (int):
