@@ -398,11 +398,11 @@ def test_a_whole_number_column_before_the_amounts_is_not_the_amount() -> None:
 def test_nordic_money_out_and_in_columns_are_debit_and_credit() -> None:
     # A Norwegian statement: withdrawals and deposits in two unsigned columns, filled in turn.
     data = (
-        "Dato;Forklaring;Rentedato;Uttak;Innskudd\n"
-        "13.01.2024;Nettgiro fra: TUULI AS;13.01.2024;;59,89\n"
-        "14.01.2024;Gebyr 01/2024;13.01.2024;21,56;\n"
-        "17.01.2024;Giro KID 102401002104;16.01.2024;;408,27\n"
-    ).encode()
+        b"Dato;Forklaring;Rentedato;Uttak;Innskudd\n"
+        b"13.01.2024;Nettgiro fra: TUULI AS;13.01.2024;;59,89\n"
+        b"14.01.2024;Gebyr 01/2024;13.01.2024;21,56;\n"
+        b"17.01.2024;Giro KID 102401002104;16.01.2024;;408,27\n"
+    )
     result, parsed = preflight_and_parse(data)
     assert (result.mapping["debit"], result.mapping["credit"]) == ("Uttak", "Innskudd")
     assert column(parsed, "amount") == [598_900, -215_600, 4_082_700]
