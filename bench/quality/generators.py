@@ -43,6 +43,7 @@ from bench.quality.formats import (
 )
 from bench.quality.marketplace import MarketplaceOrders
 from bench.quality.payroll import PayrollBank
+from bench.quality.receivables import ReceivablesBank
 from bench.quality.sampling import customers as _customers
 from bench.quality.sampling import date_formats as _formats
 from bench.quality.sampling import log_amount as _amount
@@ -591,6 +592,11 @@ GENERATORS: dict[str, Generator] = {
     # (g) an HR payroll register vs a Polish bank statement (bench.quality.payroll): employee
     # numbers that repeat every month, transfers naming only the payee; no hand rules or SQL.
     "payroll_pl": PayrollBank(),
+    # (h) a US/IT/ES bank account export vs a sales ledger (bench.quality.receivables): ACH and
+    # lockbox remittances, CBI and Norma 43 texts, payers restyling invoice numbers; no hand rules.
+    "bank_ledger_us": ReceivablesBank(country="us"),
+    "bank_ledger_it": ReceivablesBank(country="it"),
+    "bank_ledger_es": ReceivablesBank(country="es"),
 }
 
 WriteCase = Callable[[str, int, int, Path], Case]
