@@ -48,6 +48,7 @@ from bench.quality.sampling import date_formats, log_amount, pick
 
 _START = dt.date(2024, 1, 2)
 _DAYS = 330
+_LOCKBOX_SPAN = 30  # days between the first and the last invoice one deposit pays
 
 US_LEDGER = Style("us_ar", "utf-8", ",", "%m/%d/%Y", ".", ",")
 US_BANK = Style("us_bank", "utf-8", ",", "%m/%d/%Y", ".", "")
@@ -149,7 +150,6 @@ class ReceivablesBank:
         counters: dict[int, int] = {}
         ledger = _Ledger(self.country, ledger_style, left, counters, rng)
         bank = _Bank(self.country, bank_style, right, rng, self.duplicate_share)
-        pending: list[_Invoice] = []  # invoices awaiting a lockbox deposit, per customer
         while len(left.rows) < n:
             customer = rng.choice(customers)
             day = _START + dt.timedelta(days=rng.randrange(_DAYS))
@@ -169,11 +169,13 @@ class ReceivablesBank:
                 scenario = "exact"
             paid = day + dt.timedelta(days=rng.randint(12, 55))
             if scenario == "lockbox":
-                pending.append(invoice)
-                batch = [p for p in pending if p.customer is customer]
-                if len(batch) >= rng.randint(2, 5):
-                    self._lockbox(case, bank, batch, rng)
-                    pending = [p for p in pending if p.customer is not customer]
+                # One deposit pays the customer's invoices of about a month.
+                batch = [invoice] + [
+                    ledger.add(customer, day + dt.timedelta(days=rng.randint(1, _LOCKBOX_SPAN)),
+                               log_amount(rng, 40, 25_000))
+                    for _ in range(rng.randint(1, 4))
+                ]  # fmt: skip
+                self._lockbox(case, bank, batch, rng)
                 continue
             if scenario == "instalments":
                 parts = rng.choice((2, 2, 3))
@@ -201,11 +203,6 @@ class ReceivablesBank:
             case.pair(invoice.row, index, scenario)
             if rng.random() < self.noise_share:
                 bank.noise(_START + dt.timedelta(days=rng.randrange(_DAYS + 30)))
-        for invoice in pending:  # lockbox invoices left alone at the end: paid one by one
-            paid = invoice.day + dt.timedelta(days=rng.randint(12, 55))
-            quote = _quote(invoice, rng, self.country, "exact")
-            index = bank.add(paid, bank.payment_text(invoice.customer, [quote]), invoice.cents)
-            case.pair(invoice.row, index, "exact")
         for month in range(1, 13):  # the bank's monthly fee and interest
             end = dt.date(2024, month, 28)
             bank.add(end, bank.fee_text("month"), -rng.randint(1_500, 9_500), "fee")

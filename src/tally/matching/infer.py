@@ -63,6 +63,7 @@ from tally.matching.infer_models import (
     date_model,
     joined_pairs,
 )
+from tally.matching.infer_party import party_candidates
 from tally.matching.infer_periodic import periodic_key
 from tally.matching.infer_sample import (
     holding,
@@ -292,6 +293,7 @@ def infer_rules(
                 facts, fields, amount.sign, dates, limits.seed
             )
         ]
+    candidates += party_candidates(facts, fields, amount, dates, limits.seed)
     # Fallbacks last: they read what every other rule left open.
     for candidate in candidates + fallbacks:
         _try(state, candidate)

@@ -1,0 +1,184 @@
+"""Sums per party when the bank names the payer only in its own words: the party's stem.
+
+A customer paying several invoices in one deposit (a lockbox line whose remittance is cut
+after the first invoice), or one invoice in instalments of which some quote no number, leaves
+records that no key ties together. What still ties them is the payer: the ledger writes
+"Northstar Medical Supply Company", the bank "ACH CREDIT NORTHSTAR MED SU PPD ID ..." (the ACH
+record's 16 characters, abbreviated, in capitals). Equal texts (the counterparty groups of
+:mod:`tally.matching.infer_candidates`) never see it; a fuzzy score cannot block a sum search.
+
+What survives every abbreviation is the start of the name's first word. Rule inference learns
+from the key-joined pairs whether a left text field's **stem** (the first letters of its first
+word) appears among the word stems of a right text field in most pairs and rarely in shuffled
+pairs; if so, each side gets a derived field (the left's one stem, the right's every stem) and
+the stem blocks sums within the date window: one left record against several right records,
+several left against one right, and single pairs of exact amounts. Stems of different parties
+collide ("Summit Logistics", "Summit Foods"), so sums must be exact and each rule is kept only
+when its estimated precision (the decoy of :mod:`tally.matching.infer`) clears the bar.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from tally.matching.infer_candidates import Candidate
+from tally.matching.infer_models import AmountModel, DateModel
+from tally.matching.rules import (
+    AmountCondition,
+    Cardinality,
+    Condition,
+    DerivedField,
+    EqualsCondition,
+    Rule,
+)
+
+STEM_LETTERS = 4
+# The first word of at least STEM_LETTERS ASCII letters, its first letters (a word with an
+# accent inside has no stem: "Díaz" is skipped, "Muebles" read): the left's party stem.
+LEFT_STEM = rf"\b(?P<value>[A-Za-z]{{{STEM_LETTERS}}})"
+_STEM = re.compile(LEFT_STEM)
+_MIN_TRUE = 0.6  # keyed pairs whose left stem the right text holds
+# Shuffled pairs that do: parties share stems ("Summit Foods", "Summit Logistics") and bank
+# words share them with names ("TRANSFERENCIA", "Transportes"). The stem only blocks; exact sums
+# and the decoy decide, so a stem shared by a fifth of chance pairs still blocks usefully.
+_MAX_CHANCE = 0.2
+_MIN_LIFT = 5.0  # keyed pairs holding the stem per shuffled pair holding it
+_MIN_STEMS = 10  # distinct left stems: fewer cannot tell parties apart
+_GROUP_SIZE = 5
+
+
+@dataclass(frozen=True)
+class PartyStem:
+    """A left text field whose stem the right text field holds, with the shares measured."""
+
+    left_field: str
+    right_field: str
+    true_share: float
+    chance_share: float
+
+    @property
+    def derived(self) -> tuple[DerivedField, DerivedField]:
+        return (
+            DerivedField(
+                name="left_party_stem",
+                source=self.left_field,
+                pattern=LEFT_STEM,
+                normalisers=("case",),
+            ),
+            DerivedField(
+                name="right_party_stems",
+                source=self.right_field,
+                pattern=LEFT_STEM,
+                normalisers=("case",),
+                multiple=True,
+            ),
+        )
+
+    @property
+    def note(self) -> str:
+        return (
+            f"the first {STEM_LETTERS} letters of {self.left_field}'s first word appear in "
+            f"{self.right_field} in {self.true_share:.0%} of keyed pairs, "
+            f"{self.chance_share:.0%} of shuffled pairs"
+        )
+
+
+def _left_stem(text: object) -> str | None:
+    if not isinstance(text, str):
+        return None
+    found = _STEM.search(text)
+    return found.group("value").upper() if found else None
+
+
+def _right_stems(text: object) -> set[str]:
+    if not isinstance(text, str):
+        return set()
+    return {m.upper() for m in _STEM.findall(text)}
+
+
+def party_stem(
+    facts: pl.DataFrame, fields: tuple[list[str], list[str]], seed: int
+) -> PartyStem | None:
+    """The (left, right) text fields whose party stems agree best in the keyed pairs ``facts``
+    (``l_<field>``/``r_<field>`` columns), or None when no pair of fields tells partners from
+    chance."""
+    if facts.height < 20:
+        return None
+    rng = np.random.default_rng(seed)
+    order = rng.permutation(facts.height)
+    best: PartyStem | None = None
+    for lf in fields[0]:
+        column = f"l_{lf}"
+        if column not in facts.columns:
+            continue
+        stems = [_left_stem(v) for v in facts[column].to_list()]
+        if sum(s is not None for s in stems) < facts.height * _MIN_TRUE:
+            continue
+        if len({s for s in stems if s}) < _MIN_STEMS:
+            continue
+        for rf in fields[1]:
+            if f"r_{rf}" not in facts.columns:
+                continue
+            words = [_right_stems(v) for v in facts[f"r_{rf}"].to_list()]
+            true = float(
+                np.mean([s is not None and s in w for s, w in zip(stems, words, strict=True)])
+            )
+            chance = float(
+                np.mean(
+                    [s is not None and s in words[j] for s, j in zip(stems, order, strict=True)]
+                )
+            )
+            if true < _MIN_TRUE or chance > _MAX_CHANCE or true < chance * _MIN_LIFT:
+                continue
+            if best is None or true - chance > best.true_share - best.chance_share:
+                best = PartyStem(lf, rf, true, chance)
+    return best
+
+
+def party_stem_rules(
+    stem: PartyStem, amount: AmountModel, dates: DateModel
+) -> list[tuple[Rule, str]]:
+    """The rules blocked on the party stem, tried in this order: sums of several right records,
+    sums of several left records, then single pairs; each with exact amounts and the date
+    window."""
+    block = EqualsCondition(
+        field="left_party_stem", right_field="right_party_stems", normalisers=("case",)
+    )
+    exact = AmountCondition(sign="opposite" if amount.sign == "opposite" else "same")
+    conds: list[Condition] = [block, exact, dates.condition()]
+    out: list[tuple[Rule, str]] = []
+    for cardinality, what in (
+        (Cardinality.ONE_TO_MANY, "one left record paid by several right records"),
+        (Cardinality.MANY_TO_ONE, "several left records paid by one right record"),
+        (Cardinality.ONE_TO_ONE, "one left record paid by one right record"),
+    ):
+        rule = Rule(
+            name=f"party_stem_{cardinality.value}",
+            conditions=conds,
+            cardinality=cardinality,
+            max_group_size=_GROUP_SIZE,
+        )
+        out.append((rule, f"{what} of one party, sums exact within the date window; {stem.note}"))
+    return out
+
+
+def party_candidates(
+    facts: pl.DataFrame | None,
+    fields: tuple[list[str], list[str]],
+    amount: AmountModel,
+    dates: DateModel | None,
+    seed: int,
+) -> list[Candidate]:
+    """The party-stem rules as candidates, when the keyed pairs show a party stem."""
+    if facts is None or dates is None:
+        return []
+    stem = party_stem(facts, fields, seed)
+    if stem is None:
+        return []
+    return [
+        Candidate(rule, stem.derived, note) for rule, note in party_stem_rules(stem, amount, dates)
+    ]
