@@ -293,7 +293,7 @@ def infer_rules(
                 facts, fields, amount.sign, dates, limits.seed
             )
         ]
-    candidates += party_candidates(facts, fields, amount, dates, limits.seed)
+    candidates += party_candidates(ls, rs, key, facts, fields, amount, dates, limits.seed)
     # Fallbacks last: they read what every other rule left open.
     for candidate in candidates + fallbacks:
         _try(state, candidate)

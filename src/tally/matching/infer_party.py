@@ -25,12 +25,13 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from tally.matching.fields import ROW
 from tally.matching.infer_candidates import Candidate
+from tally.matching.infer_keys import KeyChoice, key_rule_set, key_values
 from tally.matching.infer_models import AmountModel, DateModel
 from tally.matching.rules import (
     AmountCondition,
     Cardinality,
-    Condition,
     DerivedField,
     EqualsCondition,
     Rule,
@@ -49,6 +50,10 @@ _MAX_CHANCE = 0.2
 _MIN_LIFT = 5.0  # keyed pairs holding the stem per shuffled pair holding it
 _MIN_STEMS = 10  # distinct left stems: fewer cannot tell parties apart
 _GROUP_SIZE = 5
+_MIN_SPLITS = 5  # keyed splits needed to read their lags
+# Instalments of one invoice run over a quarter; a party's block is its own records only, so a
+# window twice the single payments' limit stays small.
+_MAX_SPLIT_DAYS = 120
 
 
 @dataclass(frozen=True)
@@ -139,26 +144,64 @@ def party_stem(
     return best
 
 
+def split_window(
+    left: pl.DataFrame, right: pl.DataFrame, key: KeyChoice, amount: AmountModel, dates: DateModel
+) -> int | None:
+    """The days holding 99 % of the lags of keyed splits (a left record whose amount several
+    right records quoting its key add up to, within 1 %): instalments come weeks after the
+    single payments the date window was read from. None with fewer than :data:`_MIN_SPLITS`."""
+    cond = key.condition
+    rule_set = key_rule_set(cond, key.derived)
+    lk = key_values(left, cond.field, cond.normalisers, rule_set, ROW)
+    rk = key_values(right, cond.other_field, cond.normalisers, rule_set, ROW)
+    lk = lk.filter(pl.len().over("k") == 1).join(
+        left.select(ROW, pl.col(dates.left_field).alias("l_date"), pl.col("amount").alias("l_amt")),
+        on=ROW,
+    )
+    rk = rk.filter(pl.len().over("k") > 1).join(
+        right.select(
+            ROW, pl.col(dates.right_field).alias("r_date"), pl.col("amount").alias("r_amt")
+        ),
+        on=ROW,
+    )
+    sign = -1 if amount.sign == "opposite" else 1
+    parts = (
+        lk.drop(ROW)
+        .join(rk.drop(ROW), on="k")
+        .with_columns((pl.col("r_amt").sum().over("k") * sign - pl.col("l_amt")).abs().alias("gap"))
+    )
+    splits = parts.filter(pl.col("gap") * 100 <= pl.col("l_amt").abs())
+    if splits["k"].n_unique() < _MIN_SPLITS:
+        return None
+    days = (splits["r_date"] - splits["l_date"]).dt.total_days().abs().drop_nulls().to_numpy()
+    return (
+        min(int(np.quantile(days, 0.99, method="higher")), _MAX_SPLIT_DAYS) if days.size else None
+    )
+
+
 def party_stem_rules(
-    stem: PartyStem, amount: AmountModel, dates: DateModel
+    stem: PartyStem, amount: AmountModel, dates: DateModel, split_days: int | None = None
 ) -> list[tuple[Rule, str]]:
-    """The rules blocked on the party stem, tried in this order: sums of several right records,
-    sums of several left records, then single pairs; each with exact amounts and the date
-    window."""
+    """The rules blocked on the party stem, tried in this order: sums of several right records
+    (within ``split_days`` when the keyed splits' lags are longer than the date window), sums
+    of several left records, then single pairs; each with exact amounts."""
     block = EqualsCondition(
         field="left_party_stem", right_field="right_party_stems", normalisers=("case",)
     )
     exact = AmountCondition(sign="opposite" if amount.sign == "opposite" else "same")
-    conds: list[Condition] = [block, exact, dates.condition()]
     out: list[tuple[Rule, str]] = []
-    for cardinality, what in (
-        (Cardinality.ONE_TO_MANY, "one left record paid by several right records"),
-        (Cardinality.MANY_TO_ONE, "several left records paid by one right record"),
-        (Cardinality.ONE_TO_ONE, "one left record paid by one right record"),
+    for cardinality, what, window in (
+        (Cardinality.ONE_TO_MANY, "one left record paid by several right records", split_days),
+        (Cardinality.MANY_TO_ONE, "several left records paid by one right record", None),
+        (Cardinality.ONE_TO_ONE, "one left record paid by one right record", None),
     ):
+        date = dates.condition()
+        if window is not None and window > date.window_days:
+            date = date.model_copy(update={"window_days": window})
+            what += f" (the keyed instalments' {window} days)"
         rule = Rule(
             name=f"party_stem_{cardinality.value}",
-            conditions=conds,
+            conditions=[block, exact, date],
             cardinality=cardinality,
             max_group_size=_GROUP_SIZE,
         )
@@ -167,6 +210,9 @@ def party_stem_rules(
 
 
 def party_candidates(
+    left: pl.DataFrame,
+    right: pl.DataFrame,
+    key: KeyChoice | None,
     facts: pl.DataFrame | None,
     fields: tuple[list[str], list[str]],
     amount: AmountModel,
@@ -174,11 +220,10 @@ def party_candidates(
     seed: int,
 ) -> list[Candidate]:
     """The party-stem rules as candidates, when the keyed pairs show a party stem."""
-    if facts is None or dates is None:
+    if facts is None or dates is None or key is None:
         return []
     stem = party_stem(facts, fields, seed)
     if stem is None:
         return []
-    return [
-        Candidate(rule, stem.derived, note) for rule, note in party_stem_rules(stem, amount, dates)
-    ]
+    rules = party_stem_rules(stem, amount, dates, split_window(left, right, key, amount, dates))
+    return [Candidate(rule, stem.derived, note) for rule, note in rules]
