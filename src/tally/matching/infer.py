@@ -44,6 +44,7 @@ from tally.matching.infer_candidates import (
     inserted,
     party_condition,
 )
+from tally.matching.infer_discount import with_discount
 from tally.matching.infer_duplicates import duplicate_fields, duplicate_note
 from tally.matching.infer_fallback import fallback_candidates
 from tally.matching.infer_identity import identity_decoy, identity_proposals
@@ -282,6 +283,7 @@ def infer_rules(
                 amount, dates, ls, rs,
             ),
         )  # fmt: skip
+    candidates = with_discount(candidates, facts, amount.sign)
     if facts is not None and dates is not None:
         # Sums per day and category (:mod:`tally.matching.infer_batches`). Like sums within one
         # key value, a block's members belong together: the decoy's risk is a wrong subset of

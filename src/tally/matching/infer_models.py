@@ -143,12 +143,9 @@ def amount_model(facts: pl.DataFrame, *, sums: bool = False) -> AmountModel | No
     options.append((0, _round_ppm(q_ppm)))
     for pct_q in (0.9, 0.95):
         p = _round_ppm(int(np.quantile(ppm, pct_q)))
-        over = np.sort(diff[diff > big * p // 1_000_000])
+        over = diff[diff > big * p // 1_000_000]
         if over.size:
-            # The absolute part covers what the percentage leaves, less the 1 % of all pairs
-            # the tolerance may miss: not the largest such difference, which is as likely a
-            # batch's total quoting one of its invoices as a fee.
-            options.append((int(over[max(over.size - (diff.size - cover), 1) - 1]), p))
+            options.append((int(np.sort(over)[min(over.size, cover) - 1]), p))
     best = None
     for abs_t, p in options:
         tol = np.maximum(abs_t, big * p // 1_000_000)
