@@ -20,88 +20,47 @@ what it left open; it is kept, like every candidate, only when its estimated pre
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from decimal import Decimal
 
 import numpy as np
 import polars as pl
 
 from tally.matching.infer_candidates import Candidate
+from tally.matching.infer_fallback import FeeRates, gross_and_net, rate_gaps, recurring_rates
 from tally.matching.rules import PPM, AmountCondition
 from tally.money import format_units, to_units
 
 _CLOSE_PPM = 250_000  # keyed pairs within 25 %: payments of the whole amount
-_RATE_STEP_PPM = 100  # rates are read to 0.01 %
 _MAX_RATES = 3  # discount terms a ledger offers
 _MIN_RATE_SHARE = 0.02  # a rate explains at least this share of the keyed pairs
 _MIN_FIXED_SHARE = 0.01  # a fixed difference recurs in at least this share
 _COVER = 0.95  # rates and fixed differences together explain this share, else no model
 _MIN_PAIRS = 20
+# Most customers pay the invoiced amount; a discount is the exception. Where most pairs differ
+# by rates, they are a fee schedule (a marketplace's commissions: infer_fallback.fee_rates).
+_MIN_EXACT = 0.5
 _CENT = to_units("0.01")
 
 
-@dataclass(frozen=True)
-class DiscountModel:
-    """The gross side's amount less one of ``rates_ppm`` (0 among them), within ``abs_units``."""
-
-    rates_ppm: tuple[int, ...]
-    fee_from: str  # left | right: the gross side
-    abs_units: int
-    covered: float
-    note: str
-
-    def condition(self, sign: str) -> AmountCondition:
-        rates = tuple(format((Decimal(p) / 10_000).normalize(), "f") for p in self.rates_ppm)
-        return AmountCondition(
-            abs_tolerance=format_units(self.abs_units).replace(",", ""),
-            fee_rates=rates,
-            fee_from="right" if self.fee_from == "right" else "left",
-            sign="opposite" if sign == "opposite" else "same",
-        )
-
-
-def discount_model(facts: pl.DataFrame, sign: str) -> DiscountModel | None:
-    """The discount rates and recurring fixed differences of the keyed pairs ``facts``
-    (``l_amount``, ``r_amount``), or None when no non-zero rate recurs or together they leave
-    more than 5 % of the pairs within 25 % unexplained."""
+def discount_model(facts: pl.DataFrame, sign: str) -> FeeRates | None:
+    """The discount rates (0 % among them) and the largest recurring fixed difference of the
+    keyed pairs ``facts`` (``l_amount``, ``r_amount``), or None when fewer than half the pairs
+    are exact, no non-zero rate recurs or together they leave more than 5 % of the pairs within
+    25 % unexplained."""
     if facts.height < _MIN_PAIRS:
         return None
-    factor = -1 if sign == "opposite" else 1
-    la = facts["l_amount"].to_numpy().astype(np.int64)
-    ra = facts["r_amount"].to_numpy().astype(np.int64) * factor
-    same = (np.sign(la) == np.sign(ra)) & (la != 0)
-    la, ra = np.abs(la[same]), np.abs(ra[same])
-    fee_from = "left" if int((la > ra).sum()) >= int((ra > la).sum()) else "right"
-    big, small = (la, ra) if fee_from == "left" else (ra, la)
+    fee_from, big, small = gross_and_net(facts, sign)
     ppm = np.abs(big - small) * PPM // np.maximum(big, 1)
     close = ppm <= _CLOSE_PPM
     big, small, ppm = big[close], small[close], ppm[close]
-    if big.size < _MIN_PAIRS:
+    if big.size < _MIN_PAIRS or float((big == small).mean()) < _MIN_EXACT:
         return None
-    steps = (ppm + _RATE_STEP_PPM // 2) // _RATE_STEP_PPM * _RATE_STEP_PPM
-    values, counts = np.unique(steps[ppm > 0], return_counts=True)
     needed = max(3, math.ceil(_MIN_RATE_SHARE * big.size))
-    candidates = values[counts >= needed]
-    if candidates.size == 0:
-        return None
-    gaps = np.abs(small[:, None] - (big[:, None] - big[:, None] * candidates[None, :] // PPM))
-    explained = gaps <= _CENT
-    open_pairs = big != small
-    chosen: list[int] = []
-    while len(chosen) < _MAX_RATES:
-        gains = (explained & open_pairs[:, None]).sum(axis=0)
-        best = int(np.argmax(gains))
-        if gains[best] < needed:
-            break
-        chosen.append(int(candidates[best]))
-        open_pairs &= ~explained[:, best]
+    chosen = recurring_rates(big, small, ppm, big != small, needed, _MAX_RATES)
     if not chosen:
         return None
     rates = (0, *sorted(chosen))
-    nearest = np.min(
-        np.abs(small[:, None] - (big[:, None] - big[:, None] * np.array(rates)[None, :] // PPM)),
-        axis=1,
-    )
+    nearest = rate_gaps(big, small, rates)
     # What the rates leave: fixed fees recur (a few values, each in many pairs); a deposit
     # quoting one of the invoices it pays differs by an amount of its own.
     left_over, counts = np.unique(nearest[nearest > _CENT], return_counts=True)
@@ -115,7 +74,7 @@ def discount_model(facts: pl.DataFrame, sign: str) -> DiscountModel | None:
         f"the {fee_from} amount less {shown} (a discount), within {format_units(abs_units)} "
         f"(a fixed fee) in {covered:.0%} of {big.size} keyed payments"
     )
-    return DiscountModel(rates, fee_from, abs_units, covered, note)
+    return FeeRates(rates, fee_from, abs_units, covered, int(big.size), note)
 
 
 def with_discount(

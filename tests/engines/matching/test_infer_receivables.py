@@ -144,6 +144,15 @@ def test_the_discount_model_reads_the_rate_and_the_recurring_fixed_fees() -> Non
     )
     exact = _discount_facts().with_columns(pl.col("l_amount").alias("r_amount"))
     assert discount_model(exact, "same") is None  # no rate recurs: nothing to propose
+    # Every pair less a commission of 7 or 10 %: a fee schedule, not a discount on some.
+    units = to_units("0.01")
+    gross = [(5_000 + 37 * i) * 100 for i in range(60)]
+    schedule = pl.DataFrame({
+        "l_amount": [g * units // 100 for g in gross],
+        "r_amount": [(g - g * (7 if i % 2 else 10) // 100) * units // 100
+                     for i, g in enumerate(gross)],
+    })  # fmt: skip
+    assert discount_model(schedule, "same") is None
 
 
 def test_with_discount_tries_the_key_rule_again_with_the_discount_amounts() -> None:
