@@ -13,7 +13,13 @@ from tally.matching.infer import infer_rules
 from tally.matching.infer_candidates import Candidate
 from tally.matching.infer_discount import discount_model, with_discount
 from tally.matching.infer_models import AmountModel, DateModel
-from tally.matching.infer_party import LEFT_STEM, PartyStem, party_stem, party_stem_rules
+from tally.matching.infer_party import (
+    LEFT_STEM,
+    PartyStem,
+    party_name_rules,
+    party_stem,
+    party_stem_rules,
+)
 from tally.matching.rules import (
     AmountCondition,
     Cardinality,
@@ -63,6 +69,8 @@ def test_the_party_stem_is_the_left_name_whose_first_letters_the_bank_text_holds
     assert found is not None
     assert (found.left_field, found.right_field) == ("counterparty", "description")
     assert found.true_share == 1.0 and found.chance_share < 0.2
+    # The bank keeps the second word's first letters too ("BLUE RIDGE MED", "SUMMIT FOODS").
+    assert found.second_share == 1.0
     # A bank text naming no payer holds no stem: nothing to block on.
     facts = _party_facts().with_columns(pl.lit("LOCKBOX DEPOSIT BOX 0042").alias("r_description"))
     assert party_stem(facts, (["counterparty"], ["description"]), 0) is None
@@ -205,8 +213,8 @@ def _receivables(n: int = 240) -> tuple[pl.DataFrame, pl.DataFrame]:
 def test_inference_pays_instalments_without_the_key_by_the_partys_stem() -> None:
     left, right = _receivables()
     inferred = infer_rules(left, right)
-    names = [r.name for r in inferred.rule_set.rules]
-    assert "party_stem_one_to_many" in names
+    party = [r for r in inferred.rule_set.rules if r.name.startswith("party_")]
+    assert party and party[0].cardinality is Cardinality.ONE_TO_MANY
     found = set(pairs(reconcile(left, right, inferred.rule_set)))
     split = {((i + 1,), tuple(sorted(p))) for i, p in _instalments(right).items()}
     assert len(split) == 80 and split <= found
@@ -222,3 +230,23 @@ def _instalments(right: pl.DataFrame) -> dict[int, list[int]]:
             number = int(text.split("INV-2024-")[1].split()[0])
             out[number - 1] = [int(row["id"]), int(rows[k + 1]["id"])]
     return out
+
+
+def test_the_second_words_letters_keep_parties_of_one_first_word_apart() -> None:
+    stem = party_stem(_party_facts(), (["counterparty"], ["description"]), 0)
+    assert stem is not None
+    named = party_name_rules(stem, party_stem_rules(stem, _SAME, _DATES))
+    assert [r.name for r, _ in named] == ["party_name_one_to_many", "party_name_many_to_one"]
+    rule_set = RuleSet(rules=[named[0][0]], derived_fields=[*stem.derived, *stem.second_derived])
+    ledger = records({"id": 1, "amount": "300.00", "counterparty": "Summit Foods Inc."})
+    bank = records(
+        {"id": 11, "amount": "100.00", "day": 5, "description": "ACH CREDIT SUMMIT LOGISTICS"},
+        {"id": 12, "amount": "200.00", "day": 9, "description": "ACH CREDIT SUMMIT LOGISTICS"},
+        {"id": 13, "amount": "120.00", "day": 6, "description": "ACH CREDIT SUMMIT FOODS INC"},
+        {"id": 14, "amount": "180.00", "day": 8, "description": "SUMMIT FOODS INC PAYMENTS"},
+    )
+    assert set(pairs(reconcile(ledger, bank, rule_set))) == {((1,), (13, 14))}
+    # The first word alone pairs either party's payments: a tie, not a match.
+    by_stem = RuleSet(rules=[party_stem_rules(stem, _SAME, _DATES)[0][0]],
+                      derived_fields=list(stem.derived))  # fmt: skip
+    assert ((1,), (13, 14)) not in pairs(reconcile(ledger, bank, by_stem), "auto")
