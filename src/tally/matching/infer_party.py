@@ -77,35 +77,24 @@ class PartyStem:
 
     @property
     def derived(self) -> tuple[DerivedField, DerivedField]:
-        return (
-            DerivedField(
-                name="left_party_stem",
-                source=self.left_field,
-                pattern=LEFT_STEM,
-                normalisers=("case",),
-            ),
-            DerivedField(
-                name="right_party_stems",
-                source=self.right_field,
-                pattern=LEFT_STEM,
-                normalisers=("case",),
-                multiple=True,
-            ),
-        )
+        return self._fields("left_party_stem", "right_party_stems", LEFT_STEM, LEFT_STEM)
 
     @property
     def second_derived(self) -> tuple[DerivedField, DerivedField]:
+        return self._fields("left_party_second", "right_party_words", LEFT_SECOND, RIGHT_WORDS)
+
+    def _fields(
+        self, left: str, right: str, left_pattern: str, right_pattern: str
+    ) -> tuple[DerivedField, DerivedField]:
+        """The left text's one value and the right text's every value, each a derived field."""
         return (
             DerivedField(
-                name="left_party_second",
-                source=self.left_field,
-                pattern=LEFT_SECOND,
-                normalisers=("case",),
+                name=left, source=self.left_field, pattern=left_pattern, normalisers=("case",)
             ),
             DerivedField(
-                name="right_party_words",
+                name=right,
                 source=self.right_field,
-                pattern=RIGHT_WORDS,
+                pattern=right_pattern,
                 normalisers=("case",),
                 multiple=True,
             ),
