@@ -45,6 +45,7 @@ from bench.quality.formats import (
 )
 from bench.quality.marketplace import MarketplaceOrders
 from bench.quality.payroll import PayrollBank
+from bench.quality.receivables import ReceivablesBank
 from bench.quality.sampling import customers as _customers
 from bench.quality.sampling import date_formats as _formats
 from bench.quality.sampling import log_amount as _amount
@@ -605,8 +606,12 @@ GENERATORS: dict[str, Generator] = {
     "bank_ledger_nordic": CreditorReferenceBank(),
     "bank_ledger_be": CreditorReferenceBank(country=COUNTRIES["be"]),
     "bank_ledger_ch": CreditorReferenceBank(country=COUNTRIES["ch"]),
-    # The Norwegian variant (COUNTRIES["no"], KID references) is not registered: its DNB-style
-    # Uttak/Innskudd (debit/credit) columns do not load yet ("amount is empty").
+    "bank_ledger_no": CreditorReferenceBank(country=COUNTRIES["no"]),
+    # (i) a US/IT/ES bank account export vs a sales ledger (bench.quality.receivables): ACH and
+    # lockbox remittances, CBI and Norma 43 texts, payers restyling invoice numbers; no hand rules.
+    "bank_ledger_us": ReceivablesBank(country="us"),
+    "bank_ledger_it": ReceivablesBank(country="it"),
+    "bank_ledger_es": ReceivablesBank(country="es"),
 }
 
 WriteCase = Callable[[str, int, int, Path], Case]

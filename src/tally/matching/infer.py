@@ -44,6 +44,7 @@ from tally.matching.infer_candidates import (
     inserted,
     party_condition,
 )
+from tally.matching.infer_discount import with_discount
 from tally.matching.infer_duplicates import duplicate_fields, duplicate_note
 from tally.matching.infer_fallback import fallback_candidates
 from tally.matching.infer_identity import identity_decoy, identity_proposals
@@ -65,6 +66,7 @@ from tally.matching.infer_models import (
     date_model,
     joined_pairs,
 )
+from tally.matching.infer_party import party_candidates
 from tally.matching.infer_periodic import periodic_key
 from tally.matching.infer_references import reference_candidates
 from tally.matching.infer_remittance import after_second_key, second_key_candidates
@@ -308,6 +310,7 @@ def infer_rules(
     )  # fmt: skip
     candidates = references + candidates
     notes += reference_notes
+    candidates = with_discount(candidates, facts, amount.sign)
     if facts is not None and dates is not None:
         # Sums per day and category (:mod:`tally.matching.infer_batches`). Like sums within one
         # key value, a block's members belong together: the decoy's risk is a wrong subset of
@@ -319,6 +322,7 @@ def infer_rules(
                 facts, fields, amount.sign, dates, limits.seed
             )
         ]
+    candidates += party_candidates(ls, rs, key, facts, fields, amount, dates, limits.seed)
     # Fallbacks last: they read what every other rule left open.
     for candidate in candidates + fallbacks + second_typos:
         _try(state, candidate)

@@ -23,6 +23,7 @@ equally good partners to review (ties are never guessed).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -97,44 +98,20 @@ def fee_rates(facts: pl.DataFrame, sign: str) -> FeeRates | None:
     equal amounts, fixed fees or differences of no schedule."""
     if facts.height < _MIN_PAIRS:
         return None
-    factor = -1 if sign == "opposite" else 1
-    la = facts["l_amount"].to_numpy().astype(np.int64)
-    ra = facts["r_amount"].to_numpy().astype(np.int64) * factor
-    same = (np.sign(la) == np.sign(ra)) & (la != 0)
-    la, ra = np.abs(la[same]), np.abs(ra[same])
-    # The gross side: the one whose amount is the larger in most pairs (the fee is taken from it).
-    fee_from = "left" if int((la > ra).sum()) >= int((ra > la).sum()) else "right"
-    big, small = (la, ra) if fee_from == "left" else (ra, la)
+    fee_from, big, small = gross_and_net(facts, sign)
     ppm = (big - small) * PPM // np.maximum(big, 1)
     close = (ppm >= 0) & (ppm <= _CLOSE_PPM)
     big, small, ppm = big[close], small[close], ppm[close]
     if big.size < _MIN_PAIRS:
         return None
-    steps = (ppm + _RATE_STEP_PPM // 2) // _RATE_STEP_PPM * _RATE_STEP_PPM
-    values, counts = np.unique(steps, return_counts=True)
     needed = max(3, math.ceil(_MIN_RATE_SHARE * big.size))
-    candidates = values[counts >= needed]
-    if candidates.size == 0:
-        return None
-    gaps = np.abs(small[:, None] - (big[:, None] - big[:, None] * candidates[None, :] // PPM))
-    explained = gaps <= _CENT
     open_pairs = np.ones(big.size, np.bool_)
-    chosen: list[int] = []
-    while len(chosen) < _MAX_RATES:
-        gains = (explained & open_pairs[:, None]).sum(axis=0)
-        best = int(np.argmax(gains))
-        if gains[best] < needed:
-            break
-        chosen.append(int(candidates[best]))
-        open_pairs &= ~explained[:, best]
+    chosen = recurring_rates(big, small, ppm, open_pairs, needed, _MAX_RATES)
     covered = 1.0 - float(open_pairs.mean())
     if covered < _RATES_COVER or chosen in ([], [0]):
         return None
     rates = tuple(sorted(chosen))
-    nearest = np.min(
-        np.abs(small[:, None] - (big[:, None] - big[:, None] * np.array(rates)[None, :] // PPM)),
-        axis=1,
-    )
+    nearest = rate_gaps(big, small, rates)
     kept = np.sort(nearest[~open_pairs])
     rounding = int(kept[math.ceil(0.99 * kept.size) - 1]) if kept.size else 0
     abs_units = max(_CENT, math.ceil(rounding / _CENT) * _CENT)
@@ -144,6 +121,53 @@ def fee_rates(facts: pl.DataFrame, sign: str) -> FeeRates | None:
         f"{covered:.0%} of {big.size} keyed payments"
     )
     return FeeRates(rates, fee_from, abs_units, covered, int(big.size), note)
+
+
+def gross_and_net(facts: pl.DataFrame, sign: str) -> tuple[str, np.ndarray, np.ndarray]:
+    """The gross side (the one whose amount is the larger in most keyed pairs: the fee is taken
+    from it) and both sides' absolute amounts, gross then net, of the pairs of one sign."""
+    factor = -1 if sign == "opposite" else 1
+    la = facts["l_amount"].to_numpy().astype(np.int64)
+    ra = facts["r_amount"].to_numpy().astype(np.int64) * factor
+    same = (np.sign(la) == np.sign(ra)) & (la != 0)
+    la, ra = np.abs(la[same]), np.abs(ra[same])
+    fee_from = "left" if int((la > ra).sum()) >= int((ra > la).sum()) else "right"
+    return (fee_from, la, ra) if fee_from == "left" else (fee_from, ra, la)
+
+
+def rate_gaps(big: np.ndarray, small: np.ndarray, rates: Sequence[int]) -> np.ndarray:
+    """Each pair's distance (units) from the gross amount less the nearest of ``rates``."""
+    deducted = big[:, None] - big[:, None] * np.array(rates)[None, :] // PPM
+    return np.asarray(np.min(np.abs(small[:, None] - deducted), axis=1))
+
+
+def recurring_rates(
+    big: np.ndarray,
+    small: np.ndarray,
+    ppm: np.ndarray,
+    open_pairs: np.ndarray,
+    needed: int,
+    limit: int,
+) -> list[int]:
+    """Up to ``limit`` rates (to 0.01 %), each explaining to the cent at least ``needed`` of the
+    pairs still open, the one explaining most first; ``open_pairs`` is left with the pairs no
+    chosen rate explains."""
+    steps = (ppm + _RATE_STEP_PPM // 2) // _RATE_STEP_PPM * _RATE_STEP_PPM
+    values, counts = np.unique(steps[open_pairs], return_counts=True)
+    candidates = values[counts >= needed]
+    chosen: list[int] = []
+    if candidates.size == 0:
+        return chosen
+    gaps = np.abs(small[:, None] - (big[:, None] - big[:, None] * candidates[None, :] // PPM))
+    explained = gaps <= _CENT
+    while len(chosen) < limit:
+        gains = (explained & open_pairs[:, None]).sum(axis=0)
+        best = int(np.argmax(gains))
+        if gains[best] < needed:
+            break
+        chosen.append(int(candidates[best]))
+        open_pairs &= ~explained[:, best]
+    return chosen
 
 
 def shared_text(
