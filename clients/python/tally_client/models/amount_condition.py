@@ -30,14 +30,15 @@ class AmountCondition:
     (a marketplace's commission by product category: "7", "10", "15"). The amount of the other
     side must be the ``fee_from`` side's (the gross amount) less one of the rates, within
     ``abs_tolerance`` (the fee's rounding). Far tighter than a percentage tolerance as wide as the largest
-    rate, which admits every amount in between. Pair rules only (a sum pays its fee per part).
+    rate, which admits every amount in between. In a one-to-many or many-to-one rule the fee is
+    taken off the group's total (a card scheme settling a terminal's day net of its rate).
 
         Attributes:
             abs_tolerance (str | Unset): Allowed difference in currency units, e.g. '0.01' Default: '0'.
             fee_from (AmountConditionFeeFrom | Unset): The gross side under fee_rates: its amount less the fee is the
                 other's Default: AmountConditionFeeFrom.LEFT.
             fee_rates (list[str] | None | Unset): Fee percentages one of which is deducted from the gross side's amount:
-                ['7', '10', '15'] (exclusive with pct_tolerance; pair rules only)
+                ['7', '10', '15'] (exclusive with pct_tolerance; not in many_to_many rules)
             max_abs (None | str | Unset): Cap on what pct_tolerance allows, in currency units, e.g. '5.00'
             pct_tolerance (None | str | Unset): Allowed difference in percent of the larger amount: '2.5' means 2.5 %
             required (bool | Unset):  Default: True.
