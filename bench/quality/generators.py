@@ -31,6 +31,7 @@ from bench.quality.acquirer import AcquirerSettlement
 from bench.quality.case import Case, CaseWriter, SideWriter
 from bench.quality.creditor_countries import COUNTRIES
 from bench.quality.creditor_refs import CreditorReferenceBank
+from bench.quality.direct_debit import DirectDebitBilling
 from bench.quality.formats import (
     BRITISH_BANK,
     DUTCH_BANK,
@@ -43,6 +44,7 @@ from bench.quality.formats import (
     Style,
     fill,
 )
+from bench.quality.intercompany import IntercompanyNetGross
 from bench.quality.marketplace import MarketplaceOrders
 from bench.quality.payroll import PayrollBank
 from bench.quality.receivables import ReceivablesBank
@@ -612,6 +614,13 @@ GENERATORS: dict[str, Generator] = {
     "bank_ledger_us": ReceivablesBank(country="us"),
     "bank_ledger_it": ReceivablesBank(country="it"),
     "bank_ledger_es": ReceivablesBank(country="es"),
+    # (j) a telecom's monthly bills vs its bank statement (bench.quality.direct_debit): SEPA
+    # debits returned and presented again, arrears paid in parts, plan prices repeating across
+    # customers and months; no hand rules or SQL.
+    "direct_debit_fr": DirectDebitBilling(),
+    # (k) one group company's intercompany invoices booked net vs the other's purchase journal
+    # booked gross with 0/7/19 % VAT (bench.quality.intercompany); no hand rules or SQL.
+    "intercompany_vat": IntercompanyNetGross(),
 }
 
 WriteCase = Callable[[str, int, int, Path], Case]

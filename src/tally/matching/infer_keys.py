@@ -180,9 +180,10 @@ def _readings(frame: pl.DataFrame, names: list[str], side: str) -> pl.DataFrame:
             normalise(pl.col("raw"), KEY_NORMALISERS).alias("value"),
             pl.lit(f * 3 + 1, dtype=pl.Int32).alias("reading"),
         )
-        number = tokens.with_columns(pl.col("raw").str.extract(_NUMBER).alias("raw"))
-        number = number.with_columns(
-            normalise(pl.col("raw"), KEY_NORMALISERS).alias("value"),
+        # The number's raw is its whole token: the shape learned from it keeps the prefix the
+        # number is read past (token_shapes).
+        number = tokens.with_columns(
+            normalise(pl.col("raw").str.extract(_NUMBER), KEY_NORMALISERS).alias("value"),
             pl.lit(f * 3 + 2, dtype=pl.Int32).alias("reading"),
         )
         for part in (whole, token, number):
@@ -571,6 +572,9 @@ class TokenShapes:
     options: tuple[tuple[str, int, int, str], ...]  # (head, last run low, high, tail)
     # The number part only is the value: a letter prefix or suffix around it is read past.
     number_only: bool = False
+    # Of a number-only reading, the letter prefixes seen before the number, glued to it or not
+    # (FAC301000053, an end-to-end id quoting bill 301000053): read past, outside the value.
+    lead: tuple[str, ...] = ()
 
     def pattern(self, drop_digits: int = 0) -> str:
         """The regex of a token whose ``value`` group is the token (less its last
@@ -592,11 +596,18 @@ class TokenShapes:
             alternatives.append(f"{head}{run}{tail}")
         if not alternatives:
             return self.pattern()
+        lead = ""
+        if self.number_only and self.lead:
+            # The token starts at a word boundary, either at a prefix seen or at the number
+            # itself: a number glued to its prefix has no boundary of its own.
+            words = "|".join(self.lead)
+            lead = rf"(?:\b(?:{words})[-_/.#: ]{{0,2}}|\b)"
+            alternatives = [a.removeprefix(r"\b") for a in alternatives]
         body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
         end = _LETTER_SUFFIX + "?" + _WORD_END if self.number_only else _WORD_END
         if drop_digits:
-            return rf"(?i)(?P<value>{body})\d{{{drop_digits}}}{end}"
-        return rf"(?i)(?P<value>{body}){end}"
+            return rf"(?i){lead}(?P<value>{body})\d{{{drop_digits}}}{end}"
+        return rf"(?i){lead}(?P<value>{body}){end}"
 
 
 # A token ends at the end of the text or at a character that does not continue it (a letter
@@ -613,6 +624,7 @@ _SHAPE = re.compile(
 # re module's cache lookup per call cost more than the matching (0.7 of 2.2 CPU s, profiled).
 _LETTERS, _NOT_LETTER = re.compile(r"[A-Za-z]+"), re.compile(r"[^A-Za-z]")
 _SEPARATOR, _DIGITS = re.compile(r"[-_/.]"), re.compile(r"\d+")
+_NUMBER_PART = re.compile(_NUMBER)
 
 
 def token_pattern(raws: list[str], *, number_only: bool) -> str:
@@ -629,8 +641,12 @@ def token_shapes(raws: list[str], *, number_only: bool) -> TokenShapes:
     lengths: dict[Shape, list[list[int]]] = {}
     suffixes: dict[Shape, list[int]] = {}
     words: list[str] = []  # identifiers of mixed letters and digits
+    glued: Counter[str] = Counter()  # of number-only readings, prefixes glued to the number
     for raw in raws:
         found = _SHAPE.match(raw)
+        if found is None and number_only:  # a number inside a word: its number alone
+            number_part = _NUMBER_PART.search(raw)
+            found = _SHAPE.match(number_part.group(1)) if number_part else None
         if found is None:
             words.append(raw)
             shapes[None] += 1
@@ -639,7 +655,10 @@ def token_shapes(raws: list[str], *, number_only: bool) -> TokenShapes:
         # its words, any separator allowed between them.
         words_of = _LETTERS.findall(found["prefix"].upper())
         prefix = "" if number_only else " ".join(words_of)
-        number, suffix = found["number"], found["suffix"] or ""
+        if number_only and words_of and found["prefix"][-1:].isalpha():
+            glued[r"[-_/.#: ]{0,2}".join(re.escape(w) for w in words_of)] += 1
+        # A number-only reading reads past a letter suffix (its pattern's end allows one).
+        number, suffix = found["number"], "" if number_only else found["suffix"] or ""
         seps = tuple(_SEPARATOR.findall(number))
         suffix_letters = _NOT_LETTER.sub("", suffix)
         joined_by = len(suffix) > len(suffix_letters)
@@ -684,7 +703,8 @@ def token_shapes(raws: list[str], *, number_only: bool) -> TokenShapes:
         elif not number:
             head = r"\b"
         options.append((head, low, high, tail))
-    return TokenShapes(tuple(options), number_only)
+    lead = tuple(sorted(p for p, n in glued.items() if n >= least))
+    return TokenShapes(tuple(options), number_only, lead)
 
 
 def _word_pattern(words: list[str]) -> str:
