@@ -42,8 +42,8 @@ _ANCHOR_TEXT_SHARE = 0.95
 # of a split differs by more.
 _SMALL_PPM = 20_000
 _MIN_REPEATS = 3
-# A rate above _SMALL_PPM is systematic when this share of the differing pairs share it.
-_LARGE_RATE_SHARE = 0.125
+# Rates above _SMALL_PPM are systematic when pairs paying a recurring one are this share of all.
+_LARGE_RATE_SHARE = 0.05
 _MIN_LINEAR = 10  # paid pairs needed to read a rate-plus-fixed fee off the differences
 SIMILARITY_SAMPLE = 2_000
 _FLOOR_MIN = 50.0
@@ -221,13 +221,15 @@ def _systematic(diff: np.ndarray, ppm: np.ndarray) -> np.ndarray:
     repeated_abs = np.isin(diff, values[counts >= needed])
     bins = ppm // 500
     values, counts = np.unique(bins[nonzero], return_counts=True)
-    # A large rate is a fee (VAT, a commission by category) when it is one of a few rates the
-    # differences share; a large share that recurs now and then is a part of a group (an
-    # invoice paid net of a credit note of a tenth, a fifth or a quarter of it), and one such
-    # widened a 1:1 rule's tolerance to 369.57 on bank_ledger_ch (precision 0.994).
+    recurring = counts >= needed
+    # Large rates are fees (VAT, a commission by category, a rate plus a fixed part) when many
+    # pairs pay them; a few large shares recurring now and then are parts of groups (invoices
+    # paid net of a credit note of a tenth, a fifth or a quarter), and those widened a 1:1
+    # rule's tolerance to 369.57 on bank_ledger_ch (precision 0.994).
     large = values * 500 > _SMALL_PPM
-    dominant = counts >= max(needed, math.ceil(nonzero.sum() * _LARGE_RATE_SHARE))
-    repeated_pct = np.isin(bins, values[(counts >= needed) & (~large | dominant)])
+    if counts[recurring & large].sum() < _LARGE_RATE_SHARE * diff.size:
+        recurring &= ~large
+    repeated_pct = np.isin(bins, values[recurring])
     return np.asarray(~nonzero | repeated_abs | repeated_pct)
 
 
