@@ -42,8 +42,10 @@ _ANCHOR_TEXT_SHARE = 0.95
 # of a split differs by more.
 _SMALL_PPM = 20_000
 _MIN_REPEATS = 3
-# Rates above _SMALL_PPM are systematic when pairs paying a recurring one are this share of all.
-_LARGE_RATE_SHARE = 0.05
+# Rates above _SMALL_PPM are systematic when this share of the differing pairs pay one rate (or
+# rates within _RATE_GAP bins of 0.05 % of each other: a fixed part spreads a rate).
+_LARGE_RATE_SHARE = 0.125
+_RATE_GAP = 10
 _MIN_LINEAR = 10  # paid pairs needed to read a rate-plus-fixed fee off the differences
 SIMILARITY_SAMPLE = 2_000
 _FLOOR_MIN = 50.0
@@ -222,15 +224,25 @@ def _systematic(diff: np.ndarray, ppm: np.ndarray) -> np.ndarray:
     bins = ppm // 500
     values, counts = np.unique(bins[nonzero], return_counts=True)
     recurring = counts >= needed
-    # Large rates are fees (VAT, a commission by category, a rate plus a fixed part) when many
-    # pairs pay them; a few large shares recurring now and then are parts of groups (invoices
-    # paid net of a credit note of a tenth, a fifth or a quarter), and those widened a 1:1
-    # rule's tolerance to 369.57 on bank_ledger_ch (precision 0.994).
-    large = values * 500 > _SMALL_PPM
-    if counts[recurring & large].sum() < _LARGE_RATE_SHARE * diff.size:
-        recurring &= ~large
+    # Large rates are fees (VAT, a commission by category, a rate plus a fixed part spread over
+    # neighbouring rates) when many pairs pay one of them; a large share recurring now and then
+    # is a part of a group (an invoice paid net of a credit note of a tenth, a fifth or a
+    # quarter), and those widened a 1:1 rule's tolerance to 369.57 on bank_ledger_ch.
+    large = recurring & (values * 500 > _SMALL_PPM)
+    least = max(needed, math.ceil(int(nonzero.sum()) * _LARGE_RATE_SHARE))
+    for cluster in _rate_clusters(values[large]):
+        if counts[np.isin(values, cluster)].sum() < least:
+            recurring &= ~np.isin(values, cluster)
     repeated_pct = np.isin(bins, values[recurring])
     return np.asarray(~nonzero | repeated_abs | repeated_pct)
+
+
+def _rate_clusters(values: np.ndarray) -> list[np.ndarray]:
+    """Sorted rate bins cut where neighbours are more than _RATE_GAP bins apart."""
+    if values.size == 0:
+        return []
+    cuts = np.flatnonzero(np.diff(values) > _RATE_GAP) + 1
+    return np.split(values, cuts)
 
 
 def _round_ppm(ppm: int) -> int:
