@@ -84,7 +84,10 @@ class DirectDebitBilling:
             bank.delimiter,
         )
         case = CaseWriter(
-            name, left, right, notes={"generator": "direct_debit", "n": n, **date_formats(books, bank)}
+            name,
+            left,
+            right,
+            notes={"generator": "direct_debit", "n": n, **date_formats(books, bank)},
         )
         customers = max(n // 10, 5)
         people = [

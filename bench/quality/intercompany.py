@@ -85,7 +85,10 @@ class IntercompanyNetGross:
             buyer.delimiter,
         )  # fmt: skip
         case = CaseWriter(
-            name, left, right, notes={"generator": "intercompany", "n": n, **date_formats(seller, buyer)}
+            name,
+            left,
+            right,
+            notes={"generator": "intercompany", "n": n, **date_formats(seller, buyer)},
         )
         voucher = 55_000
 

@@ -18,6 +18,7 @@ from dataclasses import replace
 
 import polars as pl
 
+from tally.matching.fields import normalise
 from tally.matching.infer_candidates import Candidate, candidate_rules
 from tally.matching.infer_keys import (
     KeyCandidate,
@@ -29,10 +30,18 @@ from tally.matching.infer_keys import (
     key_rule_set,
     keyed_pairs,
 )
-from tally.matching.infer_models import AmountModel, DateModel, amount_model, joined_pairs
+from tally.matching.infer_models import (
+    AmountModel,
+    DateModel,
+    amount_model,
+    joined_pairs,
+    similarity,
+)
 from tally.matching.rules import DerivedField, EqualsCondition, FuzzyCondition
 
 _MIN_OWN_PAIRS = 10  # clean 1:1 pairs a key needs to read its own amount tolerance
+# Share of a second key's own pairs that must pass the party condition for its rules to ask it.
+_OWN_PARTY_AGREES = 0.5
 # The candidate rules of a key family: 1:1, splits and batches (exact sums, then within the
 # tolerance); ``fuzzy_key`` with typos when asked.
 _FAMILY = ("key", "key_one_to_many", "key_many_to_one", "key_one_to_many_fee",
@@ -84,6 +93,33 @@ def own_amount(
     if own is None or own.sign != fallback.sign:
         return fallback
     return own
+
+
+def own_party(
+    left: pl.DataFrame, right: pl.DataFrame, key: KeyChoice, party: FuzzyCondition | None
+) -> FuzzyCondition | None:
+    """``party`` (learned from the inferred key's pairs), unless most of ``key``'s own clean
+    pairs fail it: the texts quoting a second key are often another kind of record (a customer's
+    transfer naming the bill where the inferred key's direct debits name the mandate), and the
+    party asked of them left 90 % of the bills paid in parts unmatched (direct_debit_fr)."""
+    if party is None:
+        return party
+    # Every pair the key links, parts of splits and batches too: a key quoted by customers
+    # paying in parts has few clean 1:1 pairs.
+    _, links = _engine_keys(left, right, key.condition, key_rule_set(key.condition, key.derived))
+    if links.height < _MIN_OWN_PAIRS:
+        return party
+    lf, rf = party.field, party.right_field or party.field
+    facts = joined_pairs(left, right, links.select("l_row", "r_row"), ([lf], [rf]))
+    if f"l_{lf}" not in facts.columns or f"r_{rf}" not in facts.columns:
+        return party
+    norms = ("case", "punctuation")
+    texts = facts.select(
+        normalise(pl.col(f"l_{lf}"), norms).alias("a"),
+        normalise(pl.col(f"r_{rf}"), norms).alias("b"),
+    )
+    scores = similarity(texts["a"].to_list(), texts["b"].to_list(), party.scorer)
+    return party if float((scores >= party.threshold).mean()) >= _OWN_PARTY_AGREES else None
 
 
 def key_family(
@@ -152,7 +188,7 @@ def second_key_candidates(
         amount=own_amount(left, right, choice, amount),
         dates=dates,
         currency=currency,
-        party=party,
+        party=own_party(left, right, choice, party),
         period=period,
         fuzzy_threshold=fuzzy_threshold,
     )
