@@ -53,7 +53,16 @@ written the same way: a German shop's card terminal export, cp1252, `;`, DD.MM.Y
 acquirer's settlement report, ISO dates: fees by card type 0.9-2.4 % + 0.08, tips added after
 authorisation, cards charged in USD/GBP/CHF settled in EUR, refunds and offline payments without
 an authorisation code on one side, American Express settled as one row per terminal and day,
-chargebacks, terminal rental, terminal rows exported twice).
+chargebacks, terminal rental, terminal rows exported twice). `direct_debit_fr`
+(`bench/quality/direct_debit.py`, written the same way: a French telecom's monthly bills, the same
+plan prices for many customers every month, vs its bank statement: SEPA debits whose end-to-end id
+glues the bill number to a prefix `FAC301000053`, debits returned unpaid and presented again (the
+bill pairs with all three rows), arrears paid in two transfers naming the bill as people write it,
+transfers naming only the customer, return fees, shop card receipts); `intercompany_vat`
+(`bench/quality/intercompany.py`, the same way: one group company's intercompany invoices booked
+net vs the other's purchase journal booked gross with 19/7/0 % VAT, the supplier number typed three
+ways `ICR-2024-000123` / `ICR 2024/123` / `2024000123`, lines split over cost centres with VAT
+rounded per line, credit notes, typos, lines without the number, purchases from outside the group).
 """
 
 

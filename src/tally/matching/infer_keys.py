@@ -703,8 +703,8 @@ def token_shapes(raws: list[str], *, number_only: bool) -> TokenShapes:
         elif not number:
             head = r"\b"
         options.append((head, low, high, tail))
-    lead = tuple(sorted(p for p, n in glued.items() if n >= least))
-    return TokenShapes(tuple(options), number_only, lead)
+    glued_seen = tuple(sorted(p for p, n in glued.items() if n >= least))
+    return TokenShapes(tuple(options), number_only, glued_seen)
 
 
 def _word_pattern(words: list[str]) -> str:
