@@ -449,6 +449,7 @@ def _try(state: _State, candidate: Candidate) -> None:
     tolerant = candidate.rule.amount_condition
     if (
         candidate.rule.cardinality is not Cardinality.ONE_TO_ONE
+        and candidate.build is None  # a block rule's tolerance is read off many blocks' totals
         and tolerant is not None
         and (tolerant.abs_units or tolerant.pct_ppm)
         and matches < _MIN_TOLERANT_GROUPS
