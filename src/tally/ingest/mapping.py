@@ -27,6 +27,13 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "booking_date": (
         "booking date",
         "buchungsdatum",
+        "buchungsdat",
+        "data registrazione",
+        "bokföringsdatum",
+        "bokföringsdag",
+        "ngày giao dịch",
+        "交易日期",
+        "取引日",
         "buchungstag",
         "transaction date",
         "posting date",
@@ -101,6 +108,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "afschrijving",
         "af",
         "cargo",
+        "borç",
+        "çıkan",
         "debe",
         "gastos",
         "addebito",
@@ -142,6 +151,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "bijschrijving",
         "bij",
         "abono",
+        "alacak",
+        "giren",
         "haber",
         "ingresos",
         "accredito",
@@ -215,6 +226,14 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "particulars",
         "lancamento",
         "historico",
+        "descrizione",
+        "descripción",
+        "descrição",
+        "beschreibung",
+        "açıklama",
+        "mô tả",
+        "opis",
+        "popis",
         "описание",
         "назначение платежа",
         "concepto",
@@ -249,6 +268,19 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "order id",
         "order number",
         "document number",
+        "numero documento",
+        "número de documento",
+        "numero fattura",
+        "número de factura",
+        "num",
+        "numero",
+        "número",
+        "doc num",
+        "document no",
+        "belegnr",
+        "dekont no",
+        "referencia",
+        "riferimento",
     ),
     "counterparty": (
         "counterparty",
@@ -277,6 +309,19 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "supplier",
         "kunde",
         "lieferant",
+        "cliente",
+        "client",
+        "clienti",
+        "proveedor",
+        "fornitore",
+        "fournisseur",
+        "klant",
+        "leverancier",
+        "ragione sociale",
+        "razón social",
+        "razão social",
+        "对方户名",
+        "交易对方",
     ),
     "counterparty_account": (
         "counterparty account",
@@ -304,8 +349,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 
 # Names that look like an amount but never are one.
 NOT_AMOUNT = re.compile(
-    r"\b(balance|saldo|solde|kontostand|saldo na trn|price|quantity|fee|rate)\b"
+    r"\b(balance|saldo|solde|kontostand|saldo na trn|bakiye|so du|zustatek|egyenleg|stanje|price"
+    r"|quantity|fee|rate)\b|余额|残高|잔액"
 )
+# Names of an account's number, never a document's reference ('Bank Account Num').
+_ACCOUNT_NUMBER = re.compile(r"\b(account|acct|konto|iban|cuenta|conto|compte|rekening)\b")
 # Names of the account holder's own account, never the counterparty's ('IBAN Auftragskonto').
 _OWN_ACCOUNT = re.compile(r"\b(auftragskonto|own account|my account|rekening)\b")
 # Which kind of data each field needs.
@@ -589,6 +637,8 @@ def propose_mapping(
                 if field == "amount" and (not profile.money or _names_one_direction(column)):
                     continue  # 'Withdrawal Amount' is money out, not a signed amount
                 if field.startswith("counterparty") and _OWN_ACCOUNT.search(normalise_name(column)):
+                    continue
+                if field == "reference" and _ACCOUNT_NUMBER.search(normalise_name(column)):
                     continue
                 if needed and profile.kind != needed:
                     continue  # an empty column, or one whose values are not of the field's kind

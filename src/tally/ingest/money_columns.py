@@ -51,6 +51,49 @@ def debit_credit_from_values(
     return None
 
 
+def undecided_pair(
+    mapping: Mapping[str, str],
+    columns: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    profiles: Sequence[ColumnProfile],
+) -> tuple[str, str] | None:
+    """Two unsigned money columns filled in turn that nothing tells apart: the amount proposed
+    from the values and another column of amounts, every entry filling exactly one of them.
+
+    Neither a sign, a direction column nor a running balance (``debit_credit_from_values`` came
+    first) nor a name says which is money out: reading one as the amount would drop every row of
+    the other, and reading them as a pair either way round is a coin toss. Only the user knows;
+    the pair comes back in the file's order for the question.
+    """
+    if "amount" not in mapping or "direction" in mapping:
+        return None
+    by_name = {profile.name: profile for profile in profiles}
+    chosen = by_name[mapping["amount"]]
+    if chosen.negatives:
+        return None
+    first = columns.index(chosen.name)
+    for profile in _free_amounts(profiles, set(mapping.values())):
+        if profile.negatives or not profile.money:
+            continue
+        second = columns.index(profile.name)
+        counts = [0, 0]
+        for row in rows:
+            filled = (_filled_amount(row[first]), _filled_amount(row[second]))
+            if filled[0] == filled[1]:
+                break
+            counts[filled[1]] += 1
+        else:
+            if min(counts) >= 2:
+                return (chosen.name, profile.name) if first < second else (profile.name, chosen.name)
+    return None
+
+
+def _filled_amount(text: str) -> bool:
+    """Whether a cell holds money: empty, 0 and 0.00 on the other side all mean 'not this one'."""
+    stripped = text.strip()
+    return bool(stripped) and any(ch in "123456789" for ch in stripped)
+
+
 def _units(text: str, decimal: str) -> int | None:
     try:
         return parse_amount(text, decimal) if text.strip() else None

@@ -39,8 +39,18 @@ from tally.ingest.mapping import (
     profile_columns,
     propose_mapping,
 )
-from tally.ingest.money_columns import debit_credit_from_values, reversed_pair_total
-from tally.ingest.options import AMOUNT_FIELDS, DATE_FIELDS, ParseOptions, mapping_problems
+from tally.ingest.money_columns import (
+    debit_credit_from_values,
+    reversed_pair_total,
+    undecided_pair,
+)
+from tally.ingest.options import (
+    AMOUNT_FIELDS,
+    AMOUNT_UNMAPPED,
+    DATE_FIELDS,
+    ParseOptions,
+    mapping_problems,
+)
 from tally.ingest.safety import is_formula_like
 from tally.ingest.sniff import (
     HEADER_SEARCH_RECORDS,
@@ -314,6 +324,23 @@ def analyse_rows(
             if f not in ("amount", "direction") and c not in (found.debit, found.credit)
         }
         mapping["debit"], mapping["credit"] = found.debit, found.credit
+    undecided = None
+    if found is None and not hints.mapping:
+        undecided = undecided_pair(mapping, columns, shaped, profiles)
+    if undecided is not None:
+        # A question, not a guess: the amount proposed would lose every row of the other column.
+        mapping = {f: c for f, c in mapping.items() if f != "amount"}
+        errors.append(
+            RowError(
+                None,
+                undecided[0],
+                None,
+                f"every entry fills one of {undecided[0]!r} and {undecided[1]!r}, both without "
+                "a sign, and nothing in the file says which is money out: choose it (map debit "
+                "to the money-out column and credit to the money-in column)",
+                "options",
+            )
+        )
     decimal = _decimal_separator(mapping, columns, shaped, dialect, hints, warnings)
     signed = (
         None if hints.mapping else reversed_pair_total(mapping, columns, shaped, profiles, decimal)
@@ -364,6 +391,8 @@ def analyse_rows(
         ragged_rows=ragged_rows,
     )
     problems = mapping_problems(mapping, columns)
+    if undecided is not None:  # the question above says what the amount needs
+        problems = [problem for problem in problems if problem[1] != AMOUNT_UNMAPPED]
     for column, reason in problems:
         errors.append(RowError(None, column, None, reason, "mapping"))
     if problems:
@@ -380,7 +409,11 @@ def analyse_rows(
             )
         )
     notes: set[int] = set()
-    if not problems and (date_format is not None or not set(DATE_FIELDS) & set(mapping)):
+    if (
+        not problems
+        and undecided is None
+        and (date_format is not None or not set(DATE_FIELDS) & set(mapping))
+    ):
         sample_errors, notes = _convert_sample(options, columns, table_rows, table_numbers)
         errors.extend(sample_errors)
     errors = _name_empty_columns(errors, mapping, profiles, len(data_rows))
