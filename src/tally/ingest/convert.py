@@ -202,7 +202,7 @@ class RecordConverter:
                 & self._money_elsewhere(raw)
             )
         # Balance and total lines in the entries' own columns: a label and nothing else to say.
-        summaries = self._summary_rows(raw, count) & ~blank & ~notes & ~furniture
+        summaries = self._summary_rows(raw, count) & ~blank & ~notes & ~furniture & ~balances
         keep = ~failing & ~summaries
         errors, skipped = self._explain(
             problems,
@@ -214,7 +214,6 @@ class RecordConverter:
         if summaries.any():
             reason = "an opening, closing or total balance line (a label and amounts), not an entry"
             skipped.extend(self._note_rows(summaries, raw, row_numbers, reason))
-        balances &= ~summaries
         if balances.any():
             reason = "a date and a balance but no amount: a balance line, not an entry"
             skipped.extend(self._note_rows(balances, raw, row_numbers, reason))
