@@ -180,7 +180,9 @@ def _run_answered(
     )
     if not asked:
         found = "; ".join(f"{e.code}: {e.reason}" for e in errors[:2]) or "preflight ok"
-        return Outcome(path.name, "errors" if errors else "ok", "failed", False, f"no question: {found}")
+        return Outcome(
+            path.name, "errors" if errors else "ok", "failed", False, f"no question: {found}"
+        )
     answered = preview_file(
         head, complete=complete, options=UploadOptions(mapping=expected.ask), path=path
     )

@@ -1,3 +1,5 @@
+# ruff: noqa: RUF001
+# (Turkish dotless i, as the exports write it)
 """Export shapes the corpus did not hold yet: ERP ledgers, indicator columns, statements of several
 accounts, spreadsheets with hidden sheets and subtotals, and files whose direction is undecidable.
 
@@ -526,7 +528,7 @@ def _subtotals_workbook() -> bytes:
     sheet.append([None, "Subtotal March 2024", None, 795.0, 912.3])
     sheet.append([])
     sheet.append([None, "Total", None, 2295.0, 4032.75])
-    sheet["D8"].number_format = '#,##0.00;(#,##0.00)'
+    sheet["D8"].number_format = "#,##0.00;(#,##0.00)"
     return _saved(workbook)
 
 

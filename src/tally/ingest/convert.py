@@ -279,9 +279,8 @@ class RecordConverter:
         """Rows whose only words are a balance or a total label (``summary_rows``)."""
         typed = {self.mapping[field] for field in _TYPED_FIELDS if field in self.mapping}
         texts = [trim(raw[self.position[name]]) for name in self.columns if name not in typed]
-        return labelled_rows(texts, BALANCE_LABEL, count) | labelled_rows(
-            texts, TOTAL_LABEL, count
-        )
+        balances = labelled_rows(texts, BALANCE_LABEL, count)
+        return np.asarray(balances | labelled_rows(texts, TOTAL_LABEL, count), dtype=bool)
 
     def _money_elsewhere(self, raw: list[pa.Array]) -> np.ndarray:
         """Rows holding, outside the mapped columns, a sum of money with cents ('5,120.44',

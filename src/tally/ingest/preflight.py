@@ -55,7 +55,6 @@ from tally.ingest.safety import is_formula_like
 from tally.ingest.sniff import (
     HEADER_SEARCH_RECORDS,
     Dialect,
-    cell_kind,
     check_not_binary,
     column_names,
     decode_head,
@@ -68,6 +67,7 @@ from tally.ingest.sniff import (
     gunzip_head,
     read_records,
     rough_lines,
+    sub_header_names,
 )
 
 DEFAULT_MAX_ROWS = 100
@@ -255,7 +255,7 @@ def analyse_rows(
                 )
             )
         below = rows[first_data] if first_data < len(rows) else []
-        named = _sub_header_names(columns, below)
+        named = sub_header_names(columns, below)
         if named is not None and hints.mapping is None:
             columns = named
             warnings.append(
@@ -330,17 +330,7 @@ def analyse_rows(
     if undecided is not None:
         # A question, not a guess: the amount proposed would lose every row of the other column.
         mapping = {f: c for f, c in mapping.items() if f != "amount"}
-        errors.append(
-            RowError(
-                None,
-                undecided[0],
-                None,
-                f"every entry fills one of {undecided[0]!r} and {undecided[1]!r}, both without "
-                "a sign, and nothing in the file says which is money out: choose it (map debit "
-                "to the money-out column and credit to the money-in column)",
-                "options",
-            )
-        )
+        errors.append(RowError(None, undecided.debit, None, undecided.message, "options"))
     decimal = _decimal_separator(mapping, columns, shaped, dialect, hints, warnings)
     signed = (
         None if hints.mapping else reversed_pair_total(mapping, columns, shaped, profiles, decimal)
@@ -732,37 +722,6 @@ def _serial_date_column(columns: Sequence[str], rows: Sequence[Sequence[str]]) -
         ):
             return column
     return None
-
-
-_UNIT_IN_NAME = re.compile(r"\(([^()]+)\)\s*$")
-
-
-def _sub_header_names(columns: Sequence[str], below: Sequence[str]) -> list[str] | None:
-    """Column names from a two-row header, or None when the row below the header is not one.
-
-    A spreadsheet header often spans a merged top cell over two sub-columns ('Amount' over
-    'Debit' | 'Credit'): the top row leaves the second cell empty (read as ``column_N``), the row
-    below holds only labels, one of them under that empty cell. Each label then names its column,
-    with the unit in parentheses of the top cell it sits under (the nearest named one to the
-    left: 'Betrag (EUR)' over 'Soll' gives 'Soll (EUR)'; the top cell's own words would name the
-    sub-columns alike). The label row stays the table's first row, left out as the table's edge.
-    """
-    labels = [cell.strip() for cell in below][: len(columns)]
-    if not any(labels) or any(cell_kind(label) in ("date", "amount") for label in labels if label):
-        return None
-    generated = {f"column_{position}" for position in range(1, len(columns) + 1)}
-    if not any(label and columns[i] in generated for i, label in enumerate(labels)):
-        return None
-    names: list[str] = []
-    parent = ""
-    for index, name in enumerate(columns):
-        if name not in generated:
-            parent = name
-        label = labels[index] if index < len(labels) else ""
-        unit = _UNIT_IN_NAME.search(parent)
-        names.append(f"{label} ({unit.group(1)})" if label and unit else label or name)
-    unique, _ = column_names(names, len(names))
-    return unique
 
 
 def _currency_from_preamble(

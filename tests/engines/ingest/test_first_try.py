@@ -61,7 +61,9 @@ def test_corpus_file_loads_with_nothing_given_as_preflight_said(name: str) -> No
     answer = _spec(name).get("ask")
     if answer is not None:  # nothing in the file settles it: preflight asks, the answer loads
         assert [error.code for error in preview.errors] == ["options"], preview.errors
-        preview = preview_file(head, complete=True, options=UploadOptions(mapping=answer), path=path)
+        preview = preview_file(
+            head, complete=True, options=UploadOptions(mapping=answer), path=path
+        )
     records, problem = load_verdict(read_file(path, preview.plan, batch_rows=10_000))
     assert preview.ok == (problem is None), (preview.errors, problem)
     assert preview.ok, preview.errors

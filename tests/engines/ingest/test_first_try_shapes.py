@@ -1,3 +1,5 @@
+# ruff: noqa: RUF001
+# (Turkish dotless i, as the exports write it)
 """Export shapes of ERPs, indicator columns and statement furniture: one test per mechanism.
 
 The full files and where they come from are in ``bench/firsttry/shape_cases.py``.
@@ -152,9 +154,12 @@ def test_opening_and_closing_balance_rows_are_skipped_with_a_reason() -> None:
     assert result.ok, result.errors
     assert column(parsed, "amount") == [32_500_000, -850_000, -100_000]
     reasons = [reason for row in parsed.skipped for reason in row.reasons]
-    assert reasons.count(
-        "an opening, closing or total balance line (a label and amounts), not an entry"
-    ) == 2
+    assert (
+        reasons.count(
+            "an opening, closing or total balance line (a label and amounts), not an entry"
+        )
+        == 2
+    )
 
 
 def test_subtotal_rows_between_the_entries_are_skipped_and_a_dateless_entry_is_not() -> None:
