@@ -330,6 +330,27 @@ Datum;Omschrijving;Bedrag;Saldo
         mapping={"booking_date": "Datum", "amount": "Bedrag", "description": "Omschrijving"},
     ),
     _case(
+        "overdraft_headerless_balance_first.csv",
+        "A UK business current account in overdraft, exported without a header",
+        "no header; the running balance (negative: overdrawn) comes before the signed amount, "
+        "both with pence on every row; DD/MM/YYYY",
+        """
+02/03/2024,-1250.40,-1250.40,CARD PAYMENT OFFICE DEPOT
+05/03/2024,-1310.15,-59.75,DIRECT DEBIT BT BUSINESS
+11/03/2024,1189.85,2500.00,FASTER PAYMENT ACME LTD INV 2231
+19/03/2024,-10.15,-1200.00,RENT MARCH UNIT 4
+27/03/2024,-45.15,-35.00,OVERDRAFT ARRANGEMENT FEE
+""",
+        [
+            ("2024-03-02", "-1250.40", None),
+            ("2024-03-05", "-59.75", None),
+            ("2024-03-11", "2500.00", None),
+            ("2024-03-19", "-1200.00", None),
+            ("2024-03-27", "-35.00", None),
+        ],
+        mapping={"booking_date": "column_1", "amount": "column_3", "description": "column_4"},
+    ),
+    _case(
         "headerless_pair_no_balance.csv",
         "A statement table saved as CSV without its header (two unsigned amount columns)",
         "no header; two unsigned money columns filled in turn and no running balance: which "

@@ -167,6 +167,42 @@ def complementary_pair(
     return None
 
 
+def amount_beside_its_balance(
+    mapping: Mapping[str, str],
+    columns: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    profiles: Sequence[ColumnProfile],
+) -> str | None:
+    """The column the proposed amount is the running balance of (None: it is no balance).
+
+    A balance column is as full, as signed (an overdraft) and as decimal as the amounts, so the
+    proposal may pick it when no name tells them apart (a file without a header, names in an
+    unknown language). The values do: from one row to the next the balance moves by the other
+    column's amount, whether the file lists the oldest entry first or the newest.
+    """
+    if "amount" not in mapping:
+        return None
+    balance = columns.index(mapping["amount"])
+    for profile in _free_amounts(profiles, set(mapping.values())):
+        if not profile.money:
+            continue
+        amount = columns.index(profile.name)
+        for decimal in (".", ","):
+            if _moves_by(rows, balance, amount, decimal):
+                return profile.name
+    return None
+
+
+def _moves_by(rows: Sequence[Sequence[str]], balance: int, amount: int, decimal: str) -> bool:
+    steps = [(_units(row[balance], decimal), _units(row[amount], decimal)) for row in rows]
+    steps = [(b, a) for b, a in steps if b is not None and a is not None]
+    if len(steps) < 3 or all(a == b for b, a in steps):
+        return False
+    oldest_first = all(later[0] - earlier[0] == later[1] for earlier, later in pairwise(steps))
+    newest_first = all(earlier[0] - later[0] == earlier[1] for earlier, later in pairwise(steps))
+    return oldest_first or newest_first
+
+
 def _filled_in_turn(
     rows: Sequence[Sequence[str]], first: int, second: int, filled: Callable[[str], bool]
 ) -> bool:

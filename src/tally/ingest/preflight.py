@@ -40,6 +40,7 @@ from tally.ingest.mapping import (
     propose_mapping,
 )
 from tally.ingest.money_columns import (
+    amount_beside_its_balance,
     debit_credit_from_values,
     reversed_pair_total,
     undecided_pair,
@@ -313,6 +314,18 @@ def analyse_rows(
             )
     profiles = profile_columns(columns, shaped, hints.date_format)
     mapping = propose_mapping(columns, profiles, has_header=header is not None)
+    moved_by = amount_beside_its_balance(mapping, columns, shaped, profiles)
+    if moved_by is not None:
+        warnings.append(
+            IngestWarning(
+                "running_balance",
+                f"{mapping['amount']!r} moves by {moved_by!r} from row to row: it is the running "
+                f"balance, and {moved_by!r} the amount",
+                column=moved_by,
+            )
+        )
+        mapping = {f: c for f, c in mapping.items() if c != moved_by}
+        mapping["amount"] = moved_by
     if hints.mapping is not None:
         mapping = merge_mapping(hints.mapping, mapping)
     found = None if hints.mapping else debit_credit_from_values(mapping, columns, shaped, profiles)

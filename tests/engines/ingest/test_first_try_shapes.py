@@ -136,6 +136,22 @@ def test_balances_named_in_other_languages_are_not_the_amount(balance: str) -> N
     assert result.mapping["amount"] == "Movement"
 
 
+@pytest.mark.parametrize("newest_first", [False, True])
+def test_a_running_balance_before_the_amount_is_not_taken_for_it(newest_first: bool) -> None:
+    rows = [
+        "02/03/2024,-1250.40,-1250.40,CARD PAYMENT OFFICE DEPOT",
+        "05/03/2024,-1310.15,-59.75,DIRECT DEBIT BT BUSINESS",
+        "11/03/2024,1189.85,2500.00,FASTER PAYMENT ACME LTD",
+        "19/03/2024,-10.15,-1200.00,RENT MARCH UNIT 4",
+    ]
+    data = ("\n".join(rows[::-1] if newest_first else rows) + "\n").encode()
+    result, parsed = preflight_and_parse(data)
+    assert result.mapping["amount"] == "column_3"
+    assert any(w.code == "running_balance" for w in result.warnings)
+    amounts = [-12_504_000, -597_500, 25_000_000, -12_000_000]
+    assert column(parsed, "amount") == (amounts[::-1] if newest_first else amounts)
+
+
 # -- balance and total lines in the entries' own columns -----------------------------------------
 
 VR_BANK = (
