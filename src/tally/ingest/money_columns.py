@@ -194,9 +194,14 @@ def amount_beside_its_balance(
 
 
 def _moves_by(rows: Sequence[Sequence[str]], balance: int, amount: int, decimal: str) -> bool:
-    steps = [(_units(row[balance], decimal), _units(row[amount], decimal)) for row in rows]
-    steps = [(b, a) for b, a in steps if b is not None and a is not None]
-    if len(steps) < 3 or all(a == b for b, a in steps):
+    """Whether column ``balance`` moves by column ``amount`` on every pair of successive rows
+    holding both (three rows at least, and not a copy of the amounts)."""
+    steps: list[tuple[int, int]] = []
+    for row in rows:
+        left, right = _units(row[balance], decimal), _units(row[amount], decimal)
+        if left is not None and right is not None:
+            steps.append((left, right))
+    if len(steps) < 3 or all(left == right for left, right in steps):
         return False
     oldest_first = all(later[0] - earlier[0] == later[1] for earlier, later in pairwise(steps))
     newest_first = all(earlier[0] - later[0] == earlier[1] for earlier, later in pairwise(steps))
