@@ -49,19 +49,20 @@ class Expected:
     truth: str = ""
     mapping: dict[str, str] | None = None  # fields detection must map to these columns
     encoding: str | None = None  # the encoding detection must choose
+    ask: dict[str, str] | None = None  # the user's answer when preflight must ask (no guess)
 
 
 @dataclass
 class Outcome:
     name: str
-    preflight: str  # "ok", "errors", "refused"
+    preflight: str  # "ok", "errors", "refused", "asks" (a question only the user can answer)
     load: str  # "loaded", "failed"
     correct: bool
     detail: str
 
     @property
     def honest(self) -> bool:
-        return (self.preflight == "ok") == (self.load == "loaded")
+        return (self.preflight in ("ok", "asks")) == (self.load == "loaded")
 
 
 def _key(day: Any, amount: int, currency: str | None, expected: Expected) -> Key:
@@ -79,6 +80,7 @@ def corpus_expectation(path: Path) -> Expected:
     expected = Expected(None, len(rows), True, currencies, spec["quirks"])
     expected.mapping = spec.get("mapping")
     expected.encoding = spec.get("encoding")
+    expected.ask = spec.get("ask")
     expected.records = Counter(
         _key(date.fromisoformat(d), to_units(Decimal(a)), c, expected) for d, a, c in rows
     )
@@ -130,6 +132,13 @@ def run_file(path: Path, expected: Expected) -> Outcome:
         preview = preview_file(head, complete=complete, options=UploadOptions(), path=path)
     except (IngestError, FormatError) as error:
         return Outcome(path.name, "refused", "failed", False, f"refused: {error}")
+    if expected.ask is not None:
+        return _run_answered(path, head, complete, preview, expected)
+    return run_plan(path, preview, expected)
+
+
+def run_plan(path: Path, preview: Any, expected: Expected) -> Outcome:
+    """Load the whole file with the plan preflight made and compare with the expected records."""
     verdict = "ok" if preview.ok else "errors"
     if not preview.ok:
         first = preview.errors[0].to_exception()
@@ -155,6 +164,31 @@ def run_file(path: Path, expected: Expected) -> Outcome:
         extra = got - expected.records
         detail = "" if correct else f"missing {list(missing)[:3]} extra {list(extra)[:3]}"
     return Outcome(path.name, verdict, "loaded", correct, detail)
+
+
+def _run_answered(
+    path: Path, head: bytes, complete: bool, preview: Any, expected: Expected
+) -> Outcome:
+    """A file no detection can settle: preflight must put the question (an 'options' error
+    naming the columns to choose between, nothing else), then load right with the answer."""
+    errors = preview.errors
+    columns = set((expected.ask or {}).values())
+    asked = (
+        bool(errors)
+        and all(error.code == "options" for error in errors)
+        and any(all(column in error.reason for column in columns) for error in errors)
+    )
+    if not asked:
+        found = "; ".join(f"{e.code}: {e.reason}" for e in errors[:2]) or "preflight ok"
+        return Outcome(
+            path.name, "errors" if errors else "ok", "failed", False, f"no question: {found}"
+        )
+    answered = preview_file(
+        head, complete=complete, options=UploadOptions(mapping=expected.ask), path=path
+    )
+    outcome = run_plan(path, answered, expected)
+    outcome.preflight = "asks"
+    return outcome
 
 
 def _codec(name: str) -> str:

@@ -34,6 +34,8 @@ class Case:
     # Columns detection must map (field -> column) and the encoding it must choose, where stated.
     mapping: dict[str, str] | None = None
     expect_encoding: str | None = None
+    # For a file no detection can settle: the columns the user names when preflight asks.
+    ask: dict[str, str] | None = None
 
     def data(self) -> bytes:
         text = self.text.replace("\n", self.newline)
@@ -826,15 +828,23 @@ def write() -> int:
     _expect(name, origin, quirks, records)
     count += 1
     from bench.firsttry.hard_cases import HARD_CASES, STATEMENT_HARD_CASES, XLSX_HARD_CASES
+    from bench.firsttry.shape_cases import SHAPE_CASES, STATEMENT_SHAPE_CASES, XLSX_SHAPE_CASES
     from bench.firsttry.world_cases import WORLD_CASES
 
-    for case in [*HARD_CASES, *STATEMENT_HARD_CASES, *WORLD_CASES]:
+    cases = [*HARD_CASES, *STATEMENT_HARD_CASES, *WORLD_CASES, *SHAPE_CASES, *STATEMENT_SHAPE_CASES]
+    for case in cases:
         (CORPUS / case.name).write_bytes(case.data())
         _expect(
-            case.name, case.origin, case.quirks, case.records, case.mapping, case.expect_encoding
+            case.name,
+            case.origin,
+            case.quirks,
+            case.records,
+            case.mapping,
+            case.expect_encoding,
+            case.ask,
         )
         count += 1
-    for name, origin, quirks, records, build in XLSX_HARD_CASES:
+    for name, origin, quirks, records, build in [*XLSX_HARD_CASES, *XLSX_SHAPE_CASES]:
         (CORPUS / name).write_bytes(build())
         _expect(name, origin, quirks, records)
         count += 1
@@ -848,6 +858,7 @@ def _expect(
     records: list[tuple[str, str, str | None]],
     mapping: dict[str, str] | None = None,
     encoding: str | None = None,
+    ask: dict[str, str] | None = None,
 ) -> None:
     expected: dict[str, object] = {
         "origin": origin,
@@ -858,6 +869,8 @@ def _expect(
         expected["mapping"] = mapping
     if encoding:
         expected["encoding"] = encoding
+    if ask:
+        expected["ask"] = ask
     text = json.dumps(expected, ensure_ascii=False, indent=1) + "\n"
     (CORPUS / f"{name}.expected.json").write_text(text, encoding="utf-8")
 

@@ -223,3 +223,29 @@ async def test_a_date_the_detected_format_cannot_read_names_the_format_to_pick(
         "value": "03/17/2024",
     }
     assert "date_format %m/%d/%Y" in error["message"]
+
+
+async def test_two_money_columns_nothing_tells_apart_are_asked_about_then_loaded(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    owner, base = await _setup(session)
+    content = (CORPUS / "report_writer_pair_unknown_names.csv").read_bytes()
+    checked = await _preflight(client, owner, base, content, complete=True)
+    assert checked["ok"] is False
+    assert [error["code"] for error in checked["errors"]] == ["options"]
+    assert "money out" in checked["errors"][0]["reason"]
+    for policy in ("reject", "skip"):  # skipping rows answers nothing: refused either way
+        refused = await _upload(client, owner, base, content, "r", {"on_error": policy})
+        assert refused.status_code == 422, refused.text
+        assert [error["code"] for error in refused.json()["errors"]] == ["options"]
+    answer = {"mapping": {"debit": "Amount 1", "credit": "Amount 2"}}
+    ready = await _loaded(
+        client, owner, base, await _upload(client, owner, base, content, "r", answer)
+    )
+    assert ready["status"] == "ready", ready
+    assert [amount for _, amount, _ in await _stored(session, ready["id"])] == [
+        24_000_000,
+        -18_000_000,
+        -2_123_500,
+        9_800_000,
+    ]

@@ -44,10 +44,11 @@ _SPACES = " \u00a0\u202f\u2009"
 _GROUP_COMMON = "'\u2019" + _SPACES
 _SYMBOLS = "$€£¥₣₹₽₺₩₪฿₫₱₦₴₸₼₾"
 # What may stand for the currency next to a number: an ISO code, a symbol, a symbol with a
-# country prefix (US$, A$, R$), a local abbreviation (kr, Kč, zł, Fr.), or a word in Arabic
-# script (the dinar's and riyal's abbreviations, as YNAB and Excel write them in right-to-left locales).
+# country prefix (US$, A$, R$), a local abbreviation (kr, Kč, zł, Fr., Turkish banks' TL, Ft,
+# lei, лв), or a word in Arabic script (the dinar's and riyal's abbreviations, as YNAB and Excel
+# write them in right-to-left locales).
 _CURRENCY = (
-    f"(?:[A-Z]{{3}}|[A-Z]{{1,2}}\\$|[{_SYMBOLS}]|kr\\.?|Kč|zł|Fr\\.?|Rp|RM|"
+    f"(?:[A-Z]{{3}}|[A-Z]{{1,2}}\\$|[{_SYMBOLS}]|kr\\.?|Kč|zł|Fr\\.?|Rp|RM|TL|Ft|lei|лв\\.?|"
     "[\u0600-\u06ff][\u0600-\u06ff.]*)"
 )
 # Symbols that name one currency when the file names none (a '$' file is taken as US dollars).
@@ -73,6 +74,11 @@ SYMBOL_CURRENCIES = {
     "R$": "BRL",
     "Kč": "CZK",
     "zł": "PLN",
+    "TL": "TRY",
+    "Ft": "HUF",
+    "lei": "RON",
+    "лв": "BGN",
+    "лв.": "BGN",
     "Fr.": "CHF",
     "\u062f.\u0627.": "JOD",
     "\u062f.\u0627": "JOD",

@@ -30,9 +30,12 @@ from tally.ingest.errors import DATE_SHAPE, OptionsError, RowError, SkippedRow
 from tally.ingest.identity import content_hashes
 from tally.ingest.options import DATE_FIELDS, TEXT_FIELDS, ParseOptions, check_mapping
 from tally.ingest.records import RECORD_SCHEMA
+from tally.ingest.summary_rows import BALANCE_LABEL, TOTAL_LABEL, labelled_rows
 
 _CURRENCY_SYMBOLS = {"€": "EUR", "£": "GBP", "¥": "JPY", "₣": "CHF", "₹": "INR", "zł": "PLN"}
 # A sum of money with cents after the decimal separator, whatever surrounds it ('R$ 2.345,67').
+# Fields whose cells are dates, amounts, codes or indicators: never a row's words.
+_TYPED_FIELDS = ("booking_date", "value_date", "amount", "debit", "credit", "currency", "direction")
 _CENTS = {".": r"\d\.\d\d(?:\D|$)", ",": r"\d,\d\d(?:\D|$)"}
 _JSON_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 
@@ -198,10 +201,19 @@ class RecordConverter:
                 & ~self._any_amount(filled)
                 & self._money_elsewhere(raw)
             )
-        keep = ~failing
+        # Balance and total lines in the entries' own columns: a label and nothing else to say.
+        summaries = self._summary_rows(raw, count) & ~blank & ~notes & ~furniture & ~balances
+        keep = ~failing & ~summaries
         errors, skipped = self._explain(
-            problems, failing & ~blank & ~notes & ~furniture & ~balances, raw, trimmed, row_numbers
+            problems,
+            failing & ~blank & ~notes & ~furniture & ~balances & ~summaries,
+            raw,
+            trimmed,
+            row_numbers,
         )
+        if summaries.any():
+            reason = "an opening, closing or total balance line (a label and amounts), not an entry"
+            skipped.extend(self._note_rows(summaries, raw, row_numbers, reason))
         if balances.any():
             reason = "a date and a balance but no amount: a balance line, not an entry"
             skipped.extend(self._note_rows(balances, raw, row_numbers, reason))
@@ -262,6 +274,13 @@ class RecordConverter:
             if field in filled:
                 mask |= filled[field]
         return mask
+
+    def _summary_rows(self, raw: list[pa.Array], count: int) -> np.ndarray:
+        """Rows whose only words are a balance or a total label (``summary_rows``)."""
+        typed = {self.mapping[field] for field in _TYPED_FIELDS if field in self.mapping}
+        texts = [trim(raw[self.position[name]]) for name in self.columns if name not in typed]
+        balances = labelled_rows(texts, BALANCE_LABEL, count)
+        return np.asarray(balances | labelled_rows(texts, TOTAL_LABEL, count), dtype=bool)
 
     def _money_elsewhere(self, raw: list[pa.Array]) -> np.ndarray:
         """Rows holding, outside the mapped columns, a sum of money with cents ('5,120.44',

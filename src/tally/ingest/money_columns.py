@@ -8,7 +8,7 @@ they run on the sampled rows after the proposal.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations, pairwise
 
@@ -48,6 +48,40 @@ def debit_credit_from_values(
             "goes down by the first and up by the second: reading them as money out and money in"
         )
         return PairFound(pair[0], pair[1], "debit_credit_balance", message)
+    return None
+
+
+def undecided_pair(
+    mapping: Mapping[str, str],
+    columns: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    profiles: Sequence[ColumnProfile],
+) -> PairFound | None:
+    """Two unsigned money columns filled in turn that nothing tells apart: the amount proposed
+    from the values and another column of amounts, every entry filling exactly one of them.
+
+    Neither a sign, a direction column nor a running balance (``debit_credit_from_values`` came
+    first) nor a name says which is money out: reading one as the amount would drop every row of
+    the other, and reading them as a pair either way round is a coin toss. Only the user knows:
+    the pair comes back in the file's order with the question to put (``debit``/``credit`` are
+    only the order, not an answer).
+    """
+    if "amount" not in mapping or "direction" in mapping:
+        return None
+    chosen = next(profile for profile in profiles if profile.name == mapping["amount"])
+    if chosen.negatives:
+        return None
+    for profile in _free_amounts(profiles, set(mapping.values())):
+        if profile.negatives or not profile.money:
+            continue
+        x, y = sorted((columns.index(chosen.name), columns.index(profile.name)))
+        if _filled_in_turn(rows, x, y, _filled_amount):
+            question = (
+                f"every entry fills one of {columns[x]!r} and {columns[y]!r}, both without a "
+                "sign, and nothing in the file says which is money out: choose it (map debit "
+                "to the money-out column and credit to the money-in column)"
+            )
+            return PairFound(columns[x], columns[y], "money_direction", question)
     return None
 
 
@@ -127,18 +161,74 @@ def complementary_pair(
     for profile in _free_amounts(profiles, used):
         if (chosen.negatives > 0) == (profile.negatives > 0):
             continue  # both signed, or neither: nothing says which way the money goes
-        second = columns.index(profile.name)
-        counts = [0, 0]
-        for row in rows:
-            filled = (bool(row[first].strip()), bool(row[second].strip()))
-            if filled[0] == filled[1]:
-                break
-            counts[filled[1]] += 1
-        else:
-            if min(counts) >= 2:
-                debit, credit = (chosen, profile) if chosen.negatives else (profile, chosen)
-                return debit.name, credit.name
+        if _filled_in_turn(rows, first, columns.index(profile.name), _filled_cell):
+            debit, credit = (chosen, profile) if chosen.negatives else (profile, chosen)
+            return debit.name, credit.name
     return None
+
+
+def amount_beside_its_balance(
+    mapping: Mapping[str, str],
+    columns: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    profiles: Sequence[ColumnProfile],
+) -> str | None:
+    """The column the proposed amount is the running balance of (None: it is no balance).
+
+    A balance column is as full, as signed (an overdraft) and as decimal as the amounts, so the
+    proposal may pick it when no name tells them apart (a file without a header, names in an
+    unknown language). The values do: from one row to the next the balance moves by the other
+    column's amount, whether the file lists the oldest entry first or the newest.
+    """
+    if "amount" not in mapping:
+        return None
+    balance = columns.index(mapping["amount"])
+    for profile in _free_amounts(profiles, set(mapping.values())):
+        if not profile.money:
+            continue
+        amount = columns.index(profile.name)
+        for decimal in (".", ","):
+            if _moves_by(rows, balance, amount, decimal):
+                return profile.name
+    return None
+
+
+def _moves_by(rows: Sequence[Sequence[str]], balance: int, amount: int, decimal: str) -> bool:
+    """Whether column ``balance`` moves by column ``amount`` on every pair of successive rows
+    holding both (three rows at least, and not a copy of the amounts)."""
+    steps: list[tuple[int, int]] = []
+    for row in rows:
+        left, right = _units(row[balance], decimal), _units(row[amount], decimal)
+        if left is not None and right is not None:
+            steps.append((left, right))
+    if len(steps) < 3 or all(left == right for left, right in steps):
+        return False
+    oldest_first = all(later[0] - earlier[0] == later[1] for earlier, later in pairwise(steps))
+    newest_first = all(earlier[0] - later[0] == earlier[1] for earlier, later in pairwise(steps))
+    return oldest_first or newest_first
+
+
+def _filled_in_turn(
+    rows: Sequence[Sequence[str]], first: int, second: int, filled: Callable[[str], bool]
+) -> bool:
+    """Whether every row fills exactly one of two columns, each of them on two rows or more."""
+    counts = [0, 0]
+    for row in rows:
+        in_first, in_second = filled(row[first]), filled(row[second])
+        if in_first == in_second:
+            return False
+        counts[in_second] += 1
+    return min(counts) >= 2
+
+
+def _filled_cell(text: str) -> bool:
+    return bool(text.strip())
+
+
+def _filled_amount(text: str) -> bool:
+    """Whether a cell holds money: empty, 0 and 0.00 on the other side all mean 'not this one'."""
+    stripped = text.strip()
+    return bool(stripped) and any(ch in "123456789" for ch in stripped)
 
 
 def balance_signed_pair(

@@ -177,6 +177,9 @@ def check_mapping(mapping: Mapping[str, str], columns: list[str] | None) -> None
         raise MappingError(problem[1], column=problem[0])
 
 
+AMOUNT_UNMAPPED = "amount (or a debit/credit pair) must be mapped to a column"
+
+
 def mapping_problems(
     mapping: Mapping[str, str], columns: list[str] | None
 ) -> list[tuple[str | None, str]]:
@@ -199,7 +202,7 @@ def mapping_problems(
     if "amount" in mapping and has_pair:
         problems.append((None, "map either amount or debit/credit, not both"))
     elif "amount" not in mapping and not has_pair:
-        problems.append((None, "amount (or a debit/credit pair) must be mapped to a column"))
+        problems.append((None, AMOUNT_UNMAPPED))
     if "direction" in mapping and "amount" not in mapping:
         problems.append((None, "a direction column needs an amount column"))
     return problems

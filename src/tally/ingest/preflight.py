@@ -39,13 +39,23 @@ from tally.ingest.mapping import (
     profile_columns,
     propose_mapping,
 )
-from tally.ingest.money_columns import debit_credit_from_values, reversed_pair_total
-from tally.ingest.options import AMOUNT_FIELDS, DATE_FIELDS, ParseOptions, mapping_problems
+from tally.ingest.money_columns import (
+    amount_beside_its_balance,
+    debit_credit_from_values,
+    reversed_pair_total,
+    undecided_pair,
+)
+from tally.ingest.options import (
+    AMOUNT_FIELDS,
+    AMOUNT_UNMAPPED,
+    DATE_FIELDS,
+    ParseOptions,
+    mapping_problems,
+)
 from tally.ingest.safety import is_formula_like
 from tally.ingest.sniff import (
     HEADER_SEARCH_RECORDS,
     Dialect,
-    cell_kind,
     check_not_binary,
     column_names,
     decode_head,
@@ -58,6 +68,7 @@ from tally.ingest.sniff import (
     gunzip_head,
     read_records,
     rough_lines,
+    sub_header_names,
 )
 
 DEFAULT_MAX_ROWS = 100
@@ -245,7 +256,7 @@ def analyse_rows(
                 )
             )
         below = rows[first_data] if first_data < len(rows) else []
-        named = _sub_header_names(columns, below)
+        named = sub_header_names(columns, below)
         if named is not None and hints.mapping is None:
             columns = named
             warnings.append(
@@ -303,6 +314,18 @@ def analyse_rows(
             )
     profiles = profile_columns(columns, shaped, hints.date_format)
     mapping = propose_mapping(columns, profiles, has_header=header is not None)
+    moved_by = amount_beside_its_balance(mapping, columns, shaped, profiles)
+    if moved_by is not None:
+        warnings.append(
+            IngestWarning(
+                "running_balance",
+                f"{mapping['amount']!r} moves by {moved_by!r} from row to row: it is the running "
+                f"balance, and {moved_by!r} the amount",
+                column=moved_by,
+            )
+        )
+        mapping = {f: c for f, c in mapping.items() if c != moved_by}
+        mapping["amount"] = moved_by
     if hints.mapping is not None:
         mapping = merge_mapping(hints.mapping, mapping)
     found = None if hints.mapping else debit_credit_from_values(mapping, columns, shaped, profiles)
@@ -314,6 +337,13 @@ def analyse_rows(
             if f not in ("amount", "direction") and c not in (found.debit, found.credit)
         }
         mapping["debit"], mapping["credit"] = found.debit, found.credit
+    undecided = None
+    if found is None and not hints.mapping:
+        undecided = undecided_pair(mapping, columns, shaped, profiles)
+    if undecided is not None:
+        # A question, not a guess: the amount proposed would lose every row of the other column.
+        mapping = {f: c for f, c in mapping.items() if f != "amount"}
+        errors.append(RowError(None, undecided.debit, None, undecided.message, "options"))
     decimal = _decimal_separator(mapping, columns, shaped, dialect, hints, warnings)
     signed = (
         None if hints.mapping else reversed_pair_total(mapping, columns, shaped, profiles, decimal)
@@ -364,6 +394,8 @@ def analyse_rows(
         ragged_rows=ragged_rows,
     )
     problems = mapping_problems(mapping, columns)
+    if undecided is not None:  # the question above says what the amount needs
+        problems = [problem for problem in problems if problem[1] != AMOUNT_UNMAPPED]
     for column, reason in problems:
         errors.append(RowError(None, column, None, reason, "mapping"))
     if problems:
@@ -380,7 +412,11 @@ def analyse_rows(
             )
         )
     notes: set[int] = set()
-    if not problems and (date_format is not None or not set(DATE_FIELDS) & set(mapping)):
+    if (
+        not problems
+        and undecided is None
+        and (date_format is not None or not set(DATE_FIELDS) & set(mapping))
+    ):
         sample_errors, notes = _convert_sample(options, columns, table_rows, table_numbers)
         errors.extend(sample_errors)
     errors = _name_empty_columns(errors, mapping, profiles, len(data_rows))
@@ -699,37 +735,6 @@ def _serial_date_column(columns: Sequence[str], rows: Sequence[Sequence[str]]) -
         ):
             return column
     return None
-
-
-_UNIT_IN_NAME = re.compile(r"\(([^()]+)\)\s*$")
-
-
-def _sub_header_names(columns: Sequence[str], below: Sequence[str]) -> list[str] | None:
-    """Column names from a two-row header, or None when the row below the header is not one.
-
-    A spreadsheet header often spans a merged top cell over two sub-columns ('Amount' over
-    'Debit' | 'Credit'): the top row leaves the second cell empty (read as ``column_N``), the row
-    below holds only labels, one of them under that empty cell. Each label then names its column,
-    with the unit in parentheses of the top cell it sits under (the nearest named one to the
-    left: 'Betrag (EUR)' over 'Soll' gives 'Soll (EUR)'; the top cell's own words would name the
-    sub-columns alike). The label row stays the table's first row, left out as the table's edge.
-    """
-    labels = [cell.strip() for cell in below][: len(columns)]
-    if not any(labels) or any(cell_kind(label) in ("date", "amount") for label in labels if label):
-        return None
-    generated = {f"column_{position}" for position in range(1, len(columns) + 1)}
-    if not any(label and columns[i] in generated for i, label in enumerate(labels)):
-        return None
-    names: list[str] = []
-    parent = ""
-    for index, name in enumerate(columns):
-        if name not in generated:
-            parent = name
-        label = labels[index] if index < len(labels) else ""
-        unit = _UNIT_IN_NAME.search(parent)
-        names.append(f"{label} ({unit.group(1)})" if label and unit else label or name)
-    unique, _ = column_names(names, len(names))
-    return unique
 
 
 def _currency_from_preamble(

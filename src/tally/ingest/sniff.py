@@ -410,3 +410,34 @@ def looks_whole(head: bytes, head_limit: int) -> bool:
     dialect = detect_dialect(lines)
     last = parse_record(text[breaks[-1].end() :], dialect.delimiter, dialect.quotechar)
     return len(last) >= dialect.field_count
+
+
+_UNIT_IN_NAME = re.compile(r"\(([^()]+)\)\s*$")
+
+
+def sub_header_names(columns: Sequence[str], below: Sequence[str]) -> list[str] | None:
+    """Column names from a two-row header, or None when the row below the header is not one.
+
+    A spreadsheet header often spans a merged top cell over two sub-columns ('Amount' over
+    'Debit' | 'Credit'): the top row leaves the second cell empty (read as ``column_N``), the row
+    below holds only labels, one of them under that empty cell. Each label then names its column,
+    with the unit in parentheses of the top cell it sits under (the nearest named one to the
+    left: 'Betrag (EUR)' over 'Soll' gives 'Soll (EUR)'; the top cell's own words would name the
+    sub-columns alike). The label row stays the table's first row, left out as the table's edge.
+    """
+    labels = [cell.strip() for cell in below][: len(columns)]
+    if not any(labels) or any(cell_kind(label) in ("date", "amount") for label in labels if label):
+        return None
+    generated = {f"column_{position}" for position in range(1, len(columns) + 1)}
+    if not any(label and columns[i] in generated for i, label in enumerate(labels)):
+        return None
+    names: list[str] = []
+    parent = ""
+    for index, name in enumerate(columns):
+        if name not in generated:
+            parent = name
+        label = labels[index] if index < len(labels) else ""
+        unit = _UNIT_IN_NAME.search(parent)
+        names.append(f"{label} ({unit.group(1)})" if label and unit else label or name)
+    unique, _ = column_names(names, len(names))
+    return unique

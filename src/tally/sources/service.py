@@ -427,7 +427,9 @@ async def _accepted_preview(
     preview = await _preview(
         head, complete=upload.size <= len(head), options=options, path=upload.path, limits=limits
     )
-    if preview.errors and options.on_error == "reject":
+    # A question about the whole file (which format, which column) is not a bad row to skip.
+    undecided = any(error.code in ("options", "mapping") for error in preview.errors)
+    if preview.errors and (options.on_error == "reject" or undecided):
         raise InvalidFile(
             f"{len(preview.errors)} problems in the first rows; fix the mapping or the file, "
             "or upload with on_error=skip",

@@ -16,6 +16,7 @@ from openpyxl import Workbook
 
 from tally.ingest.batches import collect
 from tally.ingest.dates import detect_date_format, parse_date
+from tally.ingest.preflight import preflight
 from tally.ingest.sniff import detect_encoding
 from tally.ingest.xlsx_reader import parse_xlsx, preflight_xlsx
 
@@ -309,9 +310,10 @@ def test_two_unsigned_columns_filled_in_turn_say_nothing_about_direction() -> No
         b"01.03.2024;a;8450,00;\n04.03.2024;b;;23,49\n"
         b"10.03.2024;c;;2100,00\n12.03.2024;d;15,00;\n"
     )
-    result, _ = preflight_and_parse(data)
+    result = preflight(data, complete=True)
     assert "debit" not in result.mapping
     assert not any(w.code == "debit_credit_pair" for w in result.warnings)
+    assert [error.code for error in result.errors] == ["options"]  # asked, not guessed
 
 
 # -- exports from further afield (bench/firsttry/world_cases.py) ---------------------------------
