@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import tally.jobs.tasks  # noqa: F401  (registers the job tasks with task_registry)
 from tally.config import Settings
-from tally.jobs.fanout import fan_out_for, merge_job, run_part
+from tally.jobs.fanout import PART_TASK, fan_out_for, merge_job, run_part
 from tally.jobs.partitioning import PartitionOptions
 from tally.jobs.runner import LOAD_SHARE, MATCH_SHARE, run_reconciliation
 from tally.jobs.service import RECONCILE_TASK
@@ -223,3 +223,31 @@ async def test_a_cancel_request_stops_the_parts(
 
     assert (await _job(db, split.id)).status == JobStatus.CANCELLED
     assert await _staged_rows(db, split.id) == 0
+
+
+async def test_a_part_given_up_by_the_queue_fails_the_job_with_no_results(
+    session: AsyncSession, db: Database, queue: EmbeddedQueue
+) -> None:
+    _, split = await _planned(session, db, queue)
+    attempt = split.attempts
+    await run_part(db, queue, split.id, 0, attempt, run_in_thread=asyncio.to_thread)
+
+    # The run itself given up after it queued its parts, and a part of an earlier plan: the
+    # job carries on. Then a part of this plan whose worker died on every attempt.
+    await queue.run_abandoned_hook(RECONCILE_TASK, {"job_id": split.id})
+    stale = {"job_id": split.id, "part": 1, "attempt": attempt - 1}
+    await queue.run_abandoned_hook(PART_TASK, stale)
+    assert (await _job(db, split.id)).status == JobStatus.RUNNING
+    await queue.run_abandoned_hook(PART_TASK, {"job_id": split.id, "part": 1, "attempt": attempt})
+
+    failed = await _job(db, split.id)
+    assert failed.status == JobStatus.FAILED and failed.finished_at is not None
+    assert failed.error is not None and failed.error.startswith("part 2 of the job stopped")
+    assert "no results" in failed.error
+    assert await _staged_rows(db, split.id) == 0
+    async with db.sessionmaker() as check:
+        assert await check.scalar(select(func.count()).where(Match.job_id == split.id)) == 0
+    # The remaining part, run late, finds the job no longer running and writes nothing.
+    await run_part(db, queue, split.id, 2, attempt, run_in_thread=asyncio.to_thread)
+    assert (await _job(db, split.id)).status == JobStatus.FAILED
+    assert queue.stats()["queued"] == 3  # the parts only: no merge was queued

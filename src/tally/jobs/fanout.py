@@ -12,8 +12,11 @@ nothing). procrastinate has no job dependencies; the counter row is the barrier.
 Every task is safe to run twice: a part already done is skipped (its row says so), a merge of a
 finished job does nothing, and a task of an earlier attempt (the job was planned again) finds
 another attempt in ``job_stage`` and stops. A part that fails fails the job; a cancel request
-stops the part that sees it, and the others then find the job no longer running. On the
-embedded backend the same tasks run on its in-process workers.
+stops the part that sees it, and the others then find the job no longer running. A part or
+merge whose worker died on every attempt (out of memory, a signal) is given up by the queue,
+which calls ``fail_abandoned``: the job fails with that reason and no results, instead of
+staying ``running`` with a part nobody will run. On the embedded backend the same tasks run on
+its in-process workers.
 """
 
 from __future__ import annotations
@@ -61,6 +64,7 @@ from tally.matching.rules import RuleSet
 from tally.matching.state import Exclusions
 from tally.models import JobStage, JobStatus, ReconciliationJob
 from tally.reconciliations.service import RunScope
+from tally.results.repository import ResultRepository
 
 log = structlog.get_logger("tally.jobs")
 
@@ -305,6 +309,42 @@ async def _stop(database: Database, job_id: int, status: JobStatus, **values: An
 
     await run_in_transaction(database, stop)
     log.info("jobs.finished", job_id=job_id, status=status)
+
+
+async def fail_abandoned(
+    session: AsyncSession,
+    job_id: int,
+    what: str,
+    attempts: int,
+    *,
+    attempt: int | None = None,
+) -> ReconciliationJob | None:
+    """Fail a running job whose task ``what`` (the run, a part, the merge) was given up after
+    its worker died on each of its ``attempts`` (tally.kit.tasks: ``register_abandoned``): the
+    staged parts and any result staged for it are dropped, the job keeps no results. A part or
+    merge of an earlier ``attempt`` (the job was planned again since), or a run that died only
+    after queuing its parts, leaves the job alone. Returns the
+    failed job, or None when there was nothing to fail."""
+    jobs = JobRepository(session)
+    job = await jobs.get(job_id)
+    if job is None or job.status != JobStatus.RUNNING:
+        return None
+    fanned_out = await FanoutRepository(session).live_stage(job_id, job.attempts) is not None
+    if attempt is None and fanned_out:
+        return None  # the run died after queuing its parts, which carry on
+    if attempt is not None and (attempt != job.attempts or not fanned_out):
+        return None  # a part or merge of an earlier plan
+    await FanoutRepository(session).clear(job_id)
+    await ResultRepository(session).delete_results(job_id)
+    error = (
+        f"{what} stopped its worker process on each of its {attempts} attempts (killed: out of "
+        "memory, or a signal); the job has no results"
+    )
+    await jobs.finish(job_id, JobStatus.FAILED, datetime.now(UTC), error=error)
+    invalidate_jobs(session, job.project_id)
+    log.error("jobs.abandoned", job_id=job_id, task=what, attempts=attempts)
+    await session.refresh(job)
+    return job
 
 
 async def _watch_cancel(database: Database, job_id: int, cancel: threading.Event) -> None:
