@@ -31,10 +31,12 @@ from tally.models import (
     UserRole,
 )
 from tests.helpers.partitioned import (
+    GROUPED_RULES,
     KEYED_RULES,
     create_job,
     keyed_rows,
     keyed_world,
+    skewed_rows,
     stored_matches,
     stored_outcome,
 )
@@ -251,3 +253,36 @@ async def test_a_part_given_up_by_the_queue_fails_the_job_with_no_results(
     await run_part(db, queue, split.id, 2, attempt, run_in_thread=asyncio.to_thread)
     assert (await _job(db, split.id)).status == JobStatus.FAILED
     assert queue.stats()["queued"] == 3  # the parts only: no merge was queued
+
+
+async def test_a_skewed_job_with_grouped_rules_fans_out_to_the_single_worker_results(
+    session: AsyncSession, db: Database, queue: EmbeddedQueue
+) -> None:
+    """One reference on 30% of the records (larger than a part, so kept whole in one), many
+    twins equal in amount and date (review), one-to-many and many-to-many rules."""
+    await queue.start()
+    project, sides = await keyed_world(session, skewed_rows(240, seed=3))
+    whole = await create_job(session, project, sides, Partitioning.OFF, GROUPED_RULES)
+    split = await create_job(session, project, sides, Partitioning.ON, GROUPED_RULES)
+
+    async def enqueue(session: AsyncSession) -> None:
+        for job in (whole, split):
+            await queue.enqueue(session, RECONCILE_TASK, job_id=job.id)
+
+    await run_in_transaction(db, enqueue)
+    await queue.join()
+
+    one, fanned = await _job(db, whole.id), await _job(db, split.id)
+    assert (one.status, fanned.status) == (JobStatus.COMPLETED, JobStatus.COMPLETED)
+    assert fanned.partitions is not None and fanned.partitions["tasks"] > 3
+    assert fanned.partitions["oversized_keys"] == 1
+    expected = await stored_outcome(db, whole.id)
+    assert await stored_outcome(db, split.id) == expected
+    assert one.summary is not None and fanned.summary is not None
+    counts = one.summary["engine"]["counts"]
+    assert counts["ambiguous"] > 0 and counts["duplicate_records"] > 0
+    rules = {rule["name"]: rule for rule in one.summary["engine"]["rules"]}
+    assert rules["instalments"]["auto"] > 0 and rules["settlements"]["auto"] > 0
+    assert {k: v for k, v in fanned.summary["engine"].items() if k != "timings"} == {
+        k: v for k, v in one.summary["engine"].items() if k != "timings"
+    }
