@@ -248,6 +248,7 @@ async def merge_job(
         log.info("jobs.merge_skipped", job_id=job_id, attempt=attempt)
         return None
     job, stage, payloads = loaded
+    del loaded  # the payloads are let go of as they are read (_merged)
     if job.cancel_requested:
         await _stop(database, job_id, JobStatus.CANCELLED)
         return JobStatus.CANCELLED
@@ -262,6 +263,7 @@ async def merge_job(
         left_keys, right_keys, warnings = await result_inputs(
             left, right, rules, result, run_in_thread
         )
+        del left, right  # only their keys are written from here on: the merge's peak memory
         phases["merge"] = time.perf_counter() - started
         status = await store_result(
             database, job, scope, result, (left_keys, right_keys), job_started, phases, warnings
@@ -279,13 +281,15 @@ def _merged(
     stage: JobStage, payloads: list[bytes]
 ) -> tuple[ReconcileResult, pl.DataFrame, pl.DataFrame, RunScope | None, RuleSet]:
     """The parts' results merged, both sides' records in their original order, the run's scope
-    and rules."""
+    and rules. Empties ``payloads`` as it reads them, so no payload outlives its frames."""
     records = [unpack_frames(p) for p in payloads[: stage.parts]]
     results = [unpack_result(p) for p in payloads[stage.parts :]]
+    payloads.clear()
     shared = unpack_frames(stage.shared)
     left, right = (
         pl.concat([r[side] for r in records]).sort(_ROW).drop(_ROW) for side in ("left", "right")
     )
+    del records
     merged = merge_results(results, shared["duplicates"])
     return (
         merged,
