@@ -4,6 +4,7 @@ form two jobs compare by."""
 from __future__ import annotations
 
 import datetime as dt
+import random
 from typing import Any
 
 from sqlalchemy import select
@@ -27,6 +28,7 @@ from tests.helpers.records import Row, create_source_with_rows
 from tests.helpers.users import create_user
 
 KEY = {"type": "equals", "field": "reference", "normalisers": ["case", "punctuation"]}
+DATE_2 = {"type": "date", "window_days": 2}
 KEYED_RULES = RuleSet.model_validate(
     {
         "rules": [
@@ -69,10 +71,73 @@ def keyed_rows() -> tuple[list[Row], list[Row]]:
     return bank, ledger
 
 
-async def keyed_world(session: AsyncSession) -> tuple[Project, tuple[DataSource, DataSource]]:
+CASE_KEY = {"type": "equals", "field": "reference", "normalisers": ["case"]}
+GROUPED_RULES = RuleSet.model_validate(
+    {
+        "rules": [
+            {"name": "reference", "conditions": [CASE_KEY, {"type": "amount"}, DATE_2]},
+            {
+                "name": "reference_fee",
+                "suggest": 0.5,
+                "conditions": [CASE_KEY, {"type": "amount", "abs_tolerance": "1.00"}, DATE_2],
+            },
+            {
+                "name": "instalments",
+                "cardinality": "one_to_many",
+                "conditions": [CASE_KEY, {"type": "amount"}, {"type": "date", "window_days": 3}],
+            },
+            {
+                "name": "settlements",
+                "cardinality": "many_to_many",
+                "conditions": [CASE_KEY, {"type": "amount"}, {"type": "date", "window_days": 5}],
+            },
+        ]
+    }
+)
+"""Rules sharing the reference key, grouped ones included (one-to-many, many-to-many)."""
+
+
+def skewed_rows(n: int, seed: int) -> tuple[list[Row], list[Row]]:
+    """``n`` payments: one reference on 30% of them with a few amounts over 20 days (many twins
+    equal in amount and date), the rest on references of a few payments each. The ledger books
+    them up to two days later and exports 5% twice; 10% are paid in two instalments, and 5%
+    are booked in two lines by the bank and in two other lines by the ledger (many-to-many)."""
+    rng = random.Random(seed)
+    bank: list[Row] = []
+    ledger: list[Row] = []
+    day0 = dt.date(2026, 1, 1)
+    for _ in range(n):
+        hot = rng.random() < 0.3
+        reference = "ACME" if hot else f"INV-{rng.randrange(max(n // 3, 1)):05d}"
+        units = rng.choice([1000, 2500, 9999]) if hot else rng.randrange(100, 5000)
+        day = day0 + dt.timedelta(days=rng.randrange(20))
+        booked = (day + dt.timedelta(days=rng.randrange(3))).isoformat()
+        shape = rng.random()
+        if shape < 0.1:
+            half = units // 2
+            bank.append(Row(reference, day.isoformat(), f"{units}.00"))
+            ledger += [
+                Row(reference, booked, f"{half}.00"),
+                Row(reference, booked, f"{units - half}.00"),
+            ]
+        elif shape < 0.15:
+            half, third = units // 2, units // 3
+            bank += [Row(reference, day.isoformat(), f"{a}.00") for a in (half, units - half)]
+            ledger += [Row(reference, booked, f"{a}.00") for a in (third, units - third)]
+        else:
+            bank.append(Row(reference, day.isoformat(), f"{units}.00"))
+            copies = 2 if rng.random() < 0.05 else 1
+            ledger += [Row(reference.lower(), booked, f"{units}.00")] * copies
+    return bank, ledger
+
+
+async def keyed_world(
+    session: AsyncSession, rows: tuple[list[Row], list[Row]] | None = None
+) -> tuple[Project, tuple[DataSource, DataSource]]:
+    """A project with a bank and a ledger source holding ``rows`` (default: ``keyed_rows``)."""
     owner = await create_user(session)
     project = await create_project(session, owner=owner)
-    bank_rows, ledger_rows = keyed_rows()
+    bank_rows, ledger_rows = rows if rows is not None else keyed_rows()
     bank = await create_source_with_rows(session, project=project, name="bank", rows=bank_rows)
     ledger = await create_source_with_rows(
         session, project=project, name="ledger", rows=ledger_rows

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import tally.jobs.tasks  # noqa: F401  (registers the job tasks with task_registry)
 from tally.config import Settings
-from tally.jobs.fanout import fan_out_for, merge_job, run_part
+from tally.jobs.fanout import PART_TASK, fan_out_for, merge_job, run_part
 from tally.jobs.partitioning import PartitionOptions
 from tally.jobs.runner import LOAD_SHARE, MATCH_SHARE, run_reconciliation
 from tally.jobs.service import RECONCILE_TASK
@@ -31,10 +31,12 @@ from tally.models import (
     UserRole,
 )
 from tests.helpers.partitioned import (
+    GROUPED_RULES,
     KEYED_RULES,
     create_job,
     keyed_rows,
     keyed_world,
+    skewed_rows,
     stored_matches,
     stored_outcome,
 )
@@ -223,3 +225,64 @@ async def test_a_cancel_request_stops_the_parts(
 
     assert (await _job(db, split.id)).status == JobStatus.CANCELLED
     assert await _staged_rows(db, split.id) == 0
+
+
+async def test_a_part_given_up_by_the_queue_fails_the_job_with_no_results(
+    session: AsyncSession, db: Database, queue: EmbeddedQueue
+) -> None:
+    _, split = await _planned(session, db, queue)
+    attempt = split.attempts
+    await run_part(db, queue, split.id, 0, attempt, run_in_thread=asyncio.to_thread)
+
+    # The run itself given up after it queued its parts, and a part of an earlier plan: the
+    # job carries on. Then a part of this plan whose worker died on every attempt.
+    await queue.run_abandoned_hook(RECONCILE_TASK, {"job_id": split.id})
+    stale = {"job_id": split.id, "part": 1, "attempt": attempt - 1}
+    await queue.run_abandoned_hook(PART_TASK, stale)
+    assert (await _job(db, split.id)).status == JobStatus.RUNNING
+    await queue.run_abandoned_hook(PART_TASK, {"job_id": split.id, "part": 1, "attempt": attempt})
+
+    failed = await _job(db, split.id)
+    assert failed.status == JobStatus.FAILED and failed.finished_at is not None
+    assert failed.error is not None and failed.error.startswith("part 2 of the job stopped")
+    assert "no results" in failed.error
+    assert await _staged_rows(db, split.id) == 0
+    async with db.sessionmaker() as check:
+        assert await check.scalar(select(func.count()).where(Match.job_id == split.id)) == 0
+    # The remaining part, run late, finds the job no longer running and writes nothing.
+    await run_part(db, queue, split.id, 2, attempt, run_in_thread=asyncio.to_thread)
+    assert (await _job(db, split.id)).status == JobStatus.FAILED
+    assert queue.stats()["queued"] == 3  # the parts only: no merge was queued
+
+
+async def test_a_skewed_job_with_grouped_rules_fans_out_to_the_single_worker_results(
+    session: AsyncSession, db: Database, queue: EmbeddedQueue
+) -> None:
+    """One reference on 30% of the records (larger than a part, so kept whole in one), many
+    twins equal in amount and date (review), one-to-many and many-to-many rules."""
+    await queue.start()
+    project, sides = await keyed_world(session, skewed_rows(240, seed=3))
+    whole = await create_job(session, project, sides, Partitioning.OFF, GROUPED_RULES)
+    split = await create_job(session, project, sides, Partitioning.ON, GROUPED_RULES)
+
+    async def enqueue(session: AsyncSession) -> None:
+        for job in (whole, split):
+            await queue.enqueue(session, RECONCILE_TASK, job_id=job.id)
+
+    await run_in_transaction(db, enqueue)
+    await queue.join()
+
+    one, fanned = await _job(db, whole.id), await _job(db, split.id)
+    assert (one.status, fanned.status) == (JobStatus.COMPLETED, JobStatus.COMPLETED)
+    assert fanned.partitions is not None and fanned.partitions["tasks"] > 3
+    assert fanned.partitions["oversized_keys"] == 1
+    expected = await stored_outcome(db, whole.id)
+    assert await stored_outcome(db, split.id) == expected
+    assert one.summary is not None and fanned.summary is not None
+    counts = one.summary["engine"]["counts"]
+    assert counts["ambiguous"] > 0 and counts["duplicate_records"] > 0
+    rules = {rule["name"]: rule for rule in one.summary["engine"]["rules"]}
+    assert rules["instalments"]["auto"] > 0 and rules["settlements"]["auto"] > 0
+    assert {k: v for k, v in fanned.summary["engine"].items() if k != "timings"} == {
+        k: v for k, v in one.summary["engine"].items() if k != "timings"
+    }

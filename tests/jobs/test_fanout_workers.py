@@ -177,3 +177,45 @@ async def test_a_worker_killed_during_its_parts_has_them_retried_by_another(
         if '"event": "tasks.stalled_retried"' in line and '"task": "reconcile_part"' in line
     ]
     assert len(retried) == PARTS and all('"attempt": 2' in line for line in retried)
+
+
+async def test_parts_whose_worker_died_on_every_attempt_fail_the_job_with_no_results(
+    db: Database, session: AsyncSession, tmp_path: Path, queue: ProcrastinateQueue
+) -> None:
+    _, split = await _fanned_out(session, db, queue)
+    first_log, second_log = tmp_path / "worker-1.log", tmp_path / "worker-2.log"
+    async with db.engine.connect() as blocker:
+        await _hold_the_counter(blocker, split)
+        first = WorkerProcess(db.url, first_log, TALLY_TASK_CONCURRENCY=str(PARTS))
+        try:
+            await _parts_waiting(db, PARTS)
+            first.kill()
+        finally:
+            first.close()
+        await blocker.execute(text("COMMIT"))
+
+    # One attempt allowed: the next stall check gives the killed parts up instead of retrying.
+    second = WorkerProcess(db.url, second_log, TALLY_TASK_MAX_ATTEMPTS="1")
+    try:
+
+        async def failed() -> bool:
+            async with db.sessionmaker() as check:
+                job = await check.get(ReconciliationJob, split)
+                return job is not None and job.status == JobStatus.FAILED
+
+        await wait_until(failed, "the job to fail")
+        await asyncio.sleep(1.5)  # several more stall checks: nothing may run it again
+    finally:
+        second.close()
+
+    async with db.sessionmaker() as check:
+        job = await check.get(ReconciliationJob, split)
+        staged = await check.scalar(text(f"SELECT count(*) FROM job_part WHERE job_id = {split}"))
+    assert job is not None and job.status == JobStatus.FAILED and job.attempts == 1
+    assert job.error is not None and "each of its 1 attempts" in job.error
+    assert staged == 0
+    assert await stored_outcome(db, split) == {"matches": [], "duplicates": [], "unmatched": []}
+    assert job_events(second_log, "jobs.part_done", split) == []
+    assert len(job_events(second_log, "jobs.abandoned", split)) == 1
+    given_up = [line for line in second_log.read_text().splitlines() if "tasks.abandoned" in line]
+    assert len(given_up) == PARTS

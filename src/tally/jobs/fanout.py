@@ -12,8 +12,11 @@ nothing). procrastinate has no job dependencies; the counter row is the barrier.
 Every task is safe to run twice: a part already done is skipped (its row says so), a merge of a
 finished job does nothing, and a task of an earlier attempt (the job was planned again) finds
 another attempt in ``job_stage`` and stops. A part that fails fails the job; a cancel request
-stops the part that sees it, and the others then find the job no longer running. On the
-embedded backend the same tasks run on its in-process workers.
+stops the part that sees it, and the others then find the job no longer running. A part or
+merge whose worker died on every attempt (out of memory, a signal) is given up by the queue,
+which calls ``fail_abandoned``: the job fails with that reason and no results, instead of
+staying ``running`` with a part nobody will run. On the embedded backend the same tasks run on
+its in-process workers.
 """
 
 from __future__ import annotations
@@ -61,6 +64,7 @@ from tally.matching.rules import RuleSet
 from tally.matching.state import Exclusions
 from tally.models import JobStage, JobStatus, ReconciliationJob
 from tally.reconciliations.service import RunScope
+from tally.results.repository import ResultRepository
 
 log = structlog.get_logger("tally.jobs")
 
@@ -244,6 +248,7 @@ async def merge_job(
         log.info("jobs.merge_skipped", job_id=job_id, attempt=attempt)
         return None
     job, stage, payloads = loaded
+    del loaded  # the payloads are let go of as they are read (_merged)
     if job.cancel_requested:
         await _stop(database, job_id, JobStatus.CANCELLED)
         return JobStatus.CANCELLED
@@ -258,6 +263,7 @@ async def merge_job(
         left_keys, right_keys, warnings = await result_inputs(
             left, right, rules, result, run_in_thread
         )
+        del left, right  # only their keys are written from here on: the merge's peak memory
         phases["merge"] = time.perf_counter() - started
         status = await store_result(
             database, job, scope, result, (left_keys, right_keys), job_started, phases, warnings
@@ -275,13 +281,15 @@ def _merged(
     stage: JobStage, payloads: list[bytes]
 ) -> tuple[ReconcileResult, pl.DataFrame, pl.DataFrame, RunScope | None, RuleSet]:
     """The parts' results merged, both sides' records in their original order, the run's scope
-    and rules."""
+    and rules. Empties ``payloads`` as it reads them, so no payload outlives its frames."""
     records = [unpack_frames(p) for p in payloads[: stage.parts]]
     results = [unpack_result(p) for p in payloads[stage.parts :]]
+    payloads.clear()
     shared = unpack_frames(stage.shared)
     left, right = (
         pl.concat([r[side] for r in records]).sort(_ROW).drop(_ROW) for side in ("left", "right")
     )
+    del records
     merged = merge_results(results, shared["duplicates"])
     return (
         merged,
@@ -305,6 +313,42 @@ async def _stop(database: Database, job_id: int, status: JobStatus, **values: An
 
     await run_in_transaction(database, stop)
     log.info("jobs.finished", job_id=job_id, status=status)
+
+
+async def fail_abandoned(
+    session: AsyncSession,
+    job_id: int,
+    what: str,
+    attempts: int,
+    *,
+    attempt: int | None = None,
+) -> ReconciliationJob | None:
+    """Fail a running job whose task ``what`` (the run, a part, the merge) was given up after
+    its worker died on each of its ``attempts`` (tally.kit.tasks: ``register_abandoned``): the
+    staged parts and any result staged for it are dropped, the job keeps no results. A part or
+    merge of an earlier ``attempt`` (the job was planned again since), or a run that died only
+    after queuing its parts, leaves the job alone. Returns the
+    failed job, or None when there was nothing to fail."""
+    jobs = JobRepository(session)
+    job = await jobs.get(job_id)
+    if job is None or job.status != JobStatus.RUNNING:
+        return None
+    fanned_out = await FanoutRepository(session).live_stage(job_id, job.attempts) is not None
+    if attempt is None and fanned_out:
+        return None  # the run died after queuing its parts, which carry on
+    if attempt is not None and (attempt != job.attempts or not fanned_out):
+        return None  # a part or merge of an earlier plan
+    await FanoutRepository(session).clear(job_id)
+    await ResultRepository(session).delete_results(job_id)
+    error = (
+        f"{what} stopped its worker process on each of its {attempts} attempts (killed: out of "
+        "memory, or a signal); the job has no results"
+    )
+    await jobs.finish(job_id, JobStatus.FAILED, datetime.now(UTC), error=error)
+    invalidate_jobs(session, job.project_id)
+    log.error("jobs.abandoned", job_id=job_id, task=what, attempts=attempts)
+    await session.refresh(job)
+    return job
 
 
 async def _watch_cancel(database: Database, job_id: int, cancel: threading.Event) -> None:

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.config import Settings
-from tally.jobs.fanout import MERGE_TASK, PART_TASK, fan_out_for, merge_job, run_part
+from tally.jobs.fanout import (
+    MERGE_TASK,
+    PART_TASK,
+    fail_abandoned,
+    fan_out_for,
+    merge_job,
+    run_part,
+)
 from tally.jobs.partitioning import PartitionOptions
 from tally.jobs.repository import JobRepository
 from tally.jobs.runner import run_reconciliation
@@ -76,6 +84,24 @@ async def _emit_finished(session: AsyncSession, queue: TaskQueue, job_id: int) -
         await emit_job_exceptions(session, queue, job)
 
 
+async def reconcile_abandoned(
+    session: AsyncSession, queue: TaskQueue, kwargs: dict[str, Any]
+) -> None:
+    """A job's run, part or merge given up after its worker died on every attempt: the job
+    fails with the reason and no results, and its webhooks hear it."""
+    attempts = queue.settings.task_max_attempts
+    job_id = int(kwargs["job_id"])
+    if "part" in kwargs:
+        what, attempt = f"part {int(kwargs['part']) + 1} of the job", int(kwargs["attempt"])
+    elif "attempt" in kwargs:
+        what, attempt = "the merge of the job's parts", int(kwargs["attempt"])
+    else:
+        what, attempt = "the job's run", None
+    job = await fail_abandoned(session, job_id, what, attempts, attempt=attempt)
+    if job is not None:
+        await emit_job_finished(session, queue, job)
+
+
 async def recover_unfinished_jobs(session: AsyncSession, queue: TaskQueue) -> None:
     """After a restart of the embedded server, queue again every job that was queued or running
     or completed without its results indexed (the task skips the run and indexes)."""
@@ -99,5 +125,7 @@ async def expire_old_results(session: AsyncSession, settings: Settings) -> int |
 task_registry.register(RECONCILE_TASK, reconcile)
 task_registry.register(PART_TASK, reconcile_part)
 task_registry.register(MERGE_TASK, reconcile_merge)
+for _task in (RECONCILE_TASK, PART_TASK, MERGE_TASK):
+    task_registry.register_abandoned(_task, reconcile_abandoned)
 task_registry.register_recovery(recover_unfinished_jobs)
 task_registry.register_retention(expire_old_results)

@@ -27,7 +27,7 @@ from tally.matching.fields import INPUT_COLUMNS
 from tally.matching.infer import infer_rules
 from tally.matching.partition import plan_partitions, shared_key
 from tally.matching.partition_run import reconcile_partitioned
-from tally.matching.synthetic import SCENARIOS, generate
+from tally.matching.synthetic import SCENARIOS, generate, generate_mixed
 
 from .helpers import amount, date, equals, rule, rules
 
@@ -216,3 +216,16 @@ def test_random_small_sets_match_alike_partitioned(which: int, seed: int, parts:
     plan = plan_partitions(rows[0], rows[1], rule_set, parts=parts)
     single = reconcile(rows[0], rows[1], rule_set)
     assert_same(single, reconcile_partitioned(rows[0], rows[1], rule_set, plan, workers=2))
+
+
+def test_units_of_every_size_spread_over_the_parts() -> None:
+    """Split payments (a key with one left and two right records) land in every part, not all
+    in the first: records balance the parts, and so does the grouped rules' work."""
+    scenario = generate_mixed(4000, seed=7, split_share=0.05)
+    plan = plan_partitions(scenario.left, scenario.right, keyed_only(scenario.rule_set), parts=4)
+    keyed = scenario.left["reference"].is_not_null().to_numpy()  # the rest: one unit of its own
+    extra_right = np.bincount(plan.right_part, minlength=4) - np.bincount(
+        plan.left_part[keyed], minlength=4
+    )
+    assert extra_right.sum() == scenario.right.height - int(keyed.sum()) > 100
+    assert extra_right.min() > extra_right.sum() / 8  # each part holds some, none all

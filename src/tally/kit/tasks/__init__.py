@@ -55,7 +55,10 @@ The contract handlers must honour:
 4. **Own your failures.** An exception marks the task failed and is logged, never retried; record
    what the user should see (the job's ``failed`` status and error) in the feature's row first.
    Count attempts in the row (``ctx.attempt`` restarts at 1 after an embedded restart) when a task
-   that keeps crashing its process should give up.
+   that keeps crashing its process should give up. On procrastinate, a task whose process died on
+   every one of its TALLY_TASK_MAX_ATTEMPTS runs is given up by the stall check, which then calls
+   the hook registered with ``task_registry.register_abandoned(name, hook)``: the handler never
+   got to record that failure itself.
 """
 
 from __future__ import annotations
@@ -69,6 +72,7 @@ from tally.kit.db import Database
 from tally.kit.tasks.embedded import EmbeddedQueue
 from tally.kit.tasks.queue import CleanupReport, TaskQueue
 from tally.kit.tasks.registry import (
+    AbandonedHook,
     Handler,
     Recoverer,
     RetentionHook,
@@ -84,6 +88,7 @@ if TYPE_CHECKING:
     from tally.kit.tasks.procrastinate_queue import ProcrastinateQueue
 
 __all__ = [
+    "AbandonedHook",
     "CleanupReport",
     "EmbeddedQueue",
     "Handler",

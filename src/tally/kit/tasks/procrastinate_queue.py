@@ -9,7 +9,8 @@ check every TALLY_TASK_STALL_CHECK_SECONDS that puts back to ``todo`` the ``doin
 silent for TALLY_TASK_STALLED_AFTER_SECONDS (procrastinate's ``get_stalled_jobs`` + ``retry_job``),
 so a worker killed with SIGKILL has its tasks retried by another. Tasks interrupted by a graceful
 shutdown that outlasts TALLY_TASK_SHUTDOWN_GRACE_SECONDS go back to ``todo`` at once. A task is
-run at most TALLY_TASK_MAX_ATTEMPTS times; then it is marked failed and logged.
+run at most TALLY_TASK_MAX_ATTEMPTS times; then it is marked failed and logged, and the hook its
+feature registered for it (``register_abandoned``) records the failure in the feature's row.
 """
 
 from __future__ import annotations
@@ -153,6 +154,7 @@ class ProcrastinateQueue(TaskQueue):
         await self.open()
         manager = self.app.job_manager
         handled = 0
+        abandoned: list[Job] = []
         async with (
             self.connector.pool.connection() as lock_connection,
             lock_connection.transaction(),
@@ -170,6 +172,7 @@ class ProcrastinateQueue(TaskQueue):
                 handled += 1
                 if job.attempts + 1 >= self.settings.task_max_attempts:
                     await manager.finish_job(job, status=Status.FAILED, delete_job=False)
+                    abandoned.append(job)
                     log.error(
                         "tasks.abandoned",
                         task=job.task_name,
@@ -184,6 +187,8 @@ class ProcrastinateQueue(TaskQueue):
                         task_id=job.id,
                         attempt=job.attempts + 2,
                     )
+        for job in abandoned:  # after the check's lock: the hooks write the features' rows
+            await self.run_abandoned_hook(job.task_name, job.task_kwargs)
         return handled
 
     async def cleanup(self) -> CleanupReport:

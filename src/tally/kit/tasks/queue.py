@@ -125,6 +125,17 @@ class TaskQueue(ABC):
                 raise
             log.info("tasks.succeeded", duration_s=_since(started))
 
+    async def run_abandoned_hook(self, task: str, kwargs: dict[str, Any]) -> None:
+        """Let the task's feature record that ``task(**kwargs)`` was given up; a failing hook is
+        logged (the task stays given up either way)."""
+        hook = self.registry.abandoned_hook(task)
+        if hook is None:
+            return
+        try:
+            await run_in_transaction(self.database, lambda s: hook(s, self, kwargs))
+        except Exception:
+            log.exception("tasks.abandoned_hook_failed", task=task)
+
     async def run_retention_hooks(self, report: CleanupReport) -> None:
         for hook in self.registry.retention_hooks:
             name = getattr(hook, "__qualname__", repr(hook))

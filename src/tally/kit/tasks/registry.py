@@ -1,4 +1,5 @@
-"""What can run: task handlers by name, start-up recoverers and retention hooks.
+"""What can run: task handlers by name, start-up recoverers, retention hooks and the hooks that
+hear of a task given up after its every run died with its process.
 
 Features register into the process-wide ``task_registry`` when their ``tasks`` module is imported;
 the app and ``tally worker`` import those modules (``TASK_MODULES`` in ``tally.app``, plus
@@ -14,7 +15,7 @@ import importlib
 from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import Executor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -35,6 +36,11 @@ Recoverer = Callable[[AsyncSession, "TaskQueue"], Awaitable[None]]
 
 RetentionHook = Callable[[AsyncSession, Settings], Awaitable[int | None]]
 """``async def hook(session, settings) -> int | None``: delete expired data, return rows removed."""
+
+AbandonedHook = Callable[[AsyncSession, "TaskQueue", dict[str, Any]], Awaitable[None]]
+"""``async def hook(session, queue, kwargs) -> None``: the task run with ``kwargs`` was given up,
+its process having died on every attempt (killed: out of memory, a signal), so its handler never
+got to record a failure; record it in the feature's row."""
 
 
 class UnknownTaskError(LookupError):
@@ -80,6 +86,7 @@ class TaskRegistry:
         self._handlers: dict[str, Handler] = {}
         self._recoverers: list[Recoverer] = []
         self._retention_hooks: list[RetentionHook] = []
+        self._abandoned_hooks: dict[str, AbandonedHook] = {}
 
     def register(self, name: str, handler: Handler) -> None:
         """Make ``handler`` the code behind task ``name`` (idempotent for the same handler)."""
@@ -97,6 +104,17 @@ class TaskRegistry:
         """Call ``hook`` on every cleanup run, in a transaction of its own."""
         if hook not in self._retention_hooks:
             self._retention_hooks.append(hook)
+
+    def register_abandoned(self, name: str, hook: AbandonedHook) -> None:
+        """Call ``hook`` when task ``name`` is given up after its last attempt died with its
+        process (the stall check of the procrastinate backend), in a transaction of its own."""
+        existing = self._abandoned_hooks.get(name)
+        if existing is not None and existing is not hook:
+            raise TaskRegistrationError(f"task {name!r} already has an abandoned hook")
+        self._abandoned_hooks[name] = hook
+
+    def abandoned_hook(self, name: str) -> AbandonedHook | None:
+        return self._abandoned_hooks.get(name)
 
     def handler(self, name: str) -> Handler:
         try:
