@@ -57,6 +57,7 @@ from tally.matching.sums import (
     BudgetExceeded,
     SearchBudget,
     SubsetHit,
+    SubsetTables,
     amount_score,
     best_balanced,
     best_subsets,
@@ -268,6 +269,7 @@ def _one_to_many(
     )
     rest = rest.filter(pl.col("_rank") < limits.max_group_candidates)
     grouped = _block_lists(rest, one, val, tgt)
+    tables = SubsetTables()
     for n_done, (_o, ls, rs, es, vals, target, ms) in enumerate(grouped.iter_rows()):
         if n_done % 256 == 0:
             done = n_done / max(grouped.height, 1)
@@ -284,6 +286,7 @@ def _one_to_many(
                 max_size=k,
                 budget=SearchBudget(search_budget),
                 fee_on_sums=fee_on_sums,
+                tables=tables,
             )
         except BudgetExceeded:
             out.over_budget += 1

@@ -13,6 +13,7 @@ the strays, not with the members.
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -146,6 +147,48 @@ def subset_table(
     return table[:, 0], table[:, 1], sc, table[:, 2]
 
 
+Table = tuple[IntArray, IntArray, FloatArray, IntArray]
+
+
+class SubsetTables:
+    """The subset tables one search built last, by their members' amounts and scores.
+
+    A search has a block per record of the "one" side, and neighbouring records (a
+    counterparty's payments days apart) share their candidates: at 1M x 1M, 86 % of the tables
+    rule inference's sum searches built repeated one built earlier in the same search
+    (bench/infer/REPORT.md). Only the ``capacity`` latest are kept (a table of 10 members is
+    ~20 KB; a search of a whole source has as many blocks as records). A table is read, never
+    written.
+    """
+
+    def __init__(self, capacity: int = 256) -> None:
+        self._built: OrderedDict[tuple[bytes, bytes, int, bool], Table] = OrderedDict()
+        self._capacity = capacity
+
+    def table(
+        self, values: IntArray, scores: FloatArray, max_size: int, *, by_sum: bool = False
+    ) -> Table:
+        """:func:`subset_table` of ``values``; with ``by_sum`` its rows in (stable) order of
+        their sums."""
+        values = np.ascontiguousarray(values, np.int64)
+        scores = np.ascontiguousarray(scores, np.float64)
+        key = (values.tobytes(), scores.tobytes(), max_size, by_sum)
+        found = self._built.get(key)
+        if found is not None:
+            self._built.move_to_end(key)
+            return found
+        found = subset_table(values, scores, max_size)
+        if by_sum:
+            order = np.argsort(found[0], kind="stable")
+            found = (found[0][order], found[1][order], found[2][order], found[3][order])
+        for array in found:
+            array.flags.writeable = False
+        self._built[key] = found
+        if len(self._built) > self._capacity:
+            self._built.popitem(last=False)
+        return found
+
+
 def best_subsets(
     values: IntArray,
     member_scores: FloatArray,
@@ -157,23 +200,27 @@ def best_subsets(
     max_size: int,
     budget: SearchBudget | None = None,
     fee_on_sums: bool = True,
+    tables: SubsetTables | None = None,
 ) -> list[SubsetHit]:
     """The best-scoring subsets (several only when tied) whose sum is within tolerance.
 
     ``member_scores`` are each member's weighted non-amount score; a subset scores
     ``amount_weight * amount_score + mean(member_scores)``. ``fee_on_sums``: under fee rates,
-    whether the subset's total is the gross amount (see :func:`sum_fit`).
+    whether the subset's total is the gross amount (see :func:`sum_fit`). ``tables``: the
+    tables of the search this block is part of, reused where its candidates repeat; the budget
+    is spent as if each were built.
     """
     n = values.size
     if n < min_size:
         return []
     budget = budget or SearchBudget()
+    tables = tables or SubsetTables()
     half = n if n <= 12 else n // 2
-    a_sums, a_sizes, a_sc, a_masks = subset_table(values[:half], member_scores[:half], max_size)
-    b_sums, b_sizes, b_sc, b_masks = subset_table(values[half:], member_scores[half:], max_size)
+    a_sums, a_sizes, a_sc, a_masks = tables.table(values[:half], member_scores[:half], max_size)
+    b_sums, b_sizes, b_sc, b_masks = tables.table(
+        values[half:], member_scores[half:], max_size, by_sum=True
+    )
     budget.spend(a_sums.size + b_sums.size)
-    order = np.argsort(b_sums, kind="stable")
-    b_sums, b_sizes, b_sc, b_masks = b_sums[order], b_sizes[order], b_sc[order], b_masks[order]
     radius = int(amount_radius(np.array([target], np.int64), cond)[0])
     if cond.fee_rates:  # the rounding tolerance is grossed up with the amount
         lo, hi = _fee_window(cond, target, fee_on_sums)
