@@ -68,6 +68,9 @@ def test_a_header_of_100k_columns_is_refused() -> None:
         check_upload(wide, None, LIMITS)
     with pytest.raises(TooManyColumns):
         check_upload(gzip.compress(wide), None, LIMITS)
+    # A title and a key/value preamble above the header (where preflight looks for it) too.
+    with pytest.raises(TooManyColumns, match="100000 columns"):
+        check_upload(b"Account statement\nPeriod;January 2026\n" + wide, None, LIMITS)
     check_upload(_csv(10), None, LIMITS)
 
 

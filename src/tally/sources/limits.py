@@ -23,12 +23,13 @@ from pathlib import Path
 from typing import IO
 
 from tally.config import Settings
+from tally.ingest.sniff import HEADER_SEARCH_RECORDS
 from tally.kit.errors import TallyError
 
 PROBE_BYTES = 64 * 1024**2  # decompressed bytes the upload request looks at
 _CHUNK = 1024**2
 _MIN_RATIO_SAMPLE = 4 * 1024**2  # judge the ratio once this much has been decompressed
-_DELIMITERS = (",", ";", "\t", "|")
+_DELIMITERS = (b",", b";", b"\t", b"|")
 _GZIP_MAGIC = b"\x1f\x8b"
 _ZIP_MAGIC = b"PK\x03\x04"
 
@@ -173,13 +174,12 @@ def _check_zip(path: Path | IO[bytes], limits: SourceLimits) -> None:
 
 
 def _check_first_lines(head: bytes, limits: SourceLimits) -> None:
-    """Count the fields of the first line for each common delimiter: a header of 100k columns is
-    refused before the parser sniffs it (which costs time in the number of columns)."""
+    """Count the fields of the lines where preflight looks for the header, for each common
+    delimiter: a header of 100k columns, below a title or not, is refused before the parser
+    sniffs it (which costs time in the number of columns)."""
     if head.lstrip()[:1] in (b"<", b"{"):
         return  # XML and JSON statements: a fixed set of fields
-    newline = head.find(b"\n", 0, 4 * _CHUNK)
-    line = head if newline < 0 else head[:newline]
-    text = line.decode("utf-8", errors="replace")
+    lines = head[: 4 * _CHUNK].split(b"\n", HEADER_SEARCH_RECORDS + 1)[: HEADER_SEARCH_RECORDS + 1]
     # Delimiters inside quotes count too: a header with a thousand quoted commas is no table.
-    widest = max(text.count(delimiter) + 1 for delimiter in _DELIMITERS)
+    widest = max(line.count(delimiter) + 1 for line in lines for delimiter in _DELIMITERS)
     limits.check_columns(widest)
