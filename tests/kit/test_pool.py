@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from pathlib import Path
 from typing import Any
@@ -86,7 +87,8 @@ async def test_a_requests_checkouts_share_one_wait_budget_at_production_defaults
     """A request may check out more than once (the cache loads the caller and their membership in
     sessions of their own, then the request's session): DB_POOL_MAX_WAIT bounds their waits
     together, not each of them. Ordering, not timing: the first checkout spends the request's
-    budget waiting for the held connection, so the second does not wait at all."""
+    budget waiting for the held connection, so the second does not wait at all; a task started
+    by the request that checks out after the request ended waits on its own terms."""
     settings = Settings(
         TALLY_ENV="production", TALLY_DATA_DIR=tmp_path, DB_POOL_SIZE=1, DB_MAX_OVERFLOW=0
     )
@@ -99,19 +101,30 @@ async def test_a_requests_checkouts_share_one_wait_budget_at_production_defaults
         waits.append(deadline - time.monotonic())
         return real_get(self, deadline)
 
+    request_over = asyncio.Event()
+
+    async def started_by_the_request() -> None:
+        await request_over.wait()
+        async with database.engine.connect():
+            pass
+
     try:
-        with (
-            pytest.MonkeyPatch.context() as patch,
-            request_wait_budget(settings.db_pool_max_wait),
-        ):
+        with pytest.MonkeyPatch.context() as patch:
             patch.setattr(RetryingQueuePool, "_get_before", recording)
             async with database.engine.connect() as held:  # the pool's only connection
                 await held.execute(text("SELECT 1"))
-                for _ in range(2):
-                    with pytest.raises(exc.TimeoutError):
-                        async with database.engine.connect():
-                            pass
-        assert waits[1] > 0 and all(wait <= 0 for wait in waits[2:]), waits
+                with request_wait_budget(settings.db_pool_max_wait):
+                    later = asyncio.create_task(started_by_the_request())
+                    for _ in range(2):
+                        with pytest.raises(exc.TimeoutError):
+                            async with database.engine.connect():
+                                pass
+                # A task the request started, checking out after it ended, has its own wait.
+                request_over.set()
+                with pytest.raises(exc.TimeoutError):
+                    await later
+        budget_spent, after_the_request = waits[2], waits[3]
+        assert waits[1] > 0 and budget_spent <= 0 and after_the_request > 0, waits
         assert pool.counters.retries == 0
     finally:
         await database.dispose()

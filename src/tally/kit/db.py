@@ -51,18 +51,26 @@ class PoolCounters:
     last_warning_at: float = field(default=0.0, repr=False)
 
 
-# What remains of the current request's DB_POOL_MAX_WAIT: a request may check out several times
-# (the cache's loads have sessions of their own), and its checkouts share one budget.
-_request_wait: ContextVar[list[float] | None] = ContextVar("tally_request_wait", default=None)
+@dataclass
+class _WaitBudget:
+    remaining: float
+    open: bool = True  # closed when its request ends: tasks it started wait on their own terms
+
+
+# The current request's DB_POOL_MAX_WAIT: a request may check out several times (the cache's
+# loads have sessions of their own), and its checkouts share one budget.
+_request_wait: ContextVar[_WaitBudget | None] = ContextVar("tally_request_wait", default=None)
 
 
 @contextmanager
 def request_wait_budget(seconds: float) -> Iterator[None]:
     """Within this block, every checkout's wait comes out of one budget of ``seconds``."""
-    token = _request_wait.set([seconds])
+    budget = _WaitBudget(seconds)
+    token = _request_wait.set(budget)
     try:
         yield
     finally:
+        budget.open = False
         _request_wait.reset(token)
 
 
@@ -100,7 +108,11 @@ class RetryingQueuePool(AsyncAdaptedQueuePool):
         self.counters.waiting += 1
         started = time.monotonic()
         budget = _request_wait.get()
-        deadline = started + (self.max_wait if budget is None else min(self.max_wait, budget[0]))
+        if budget is not None and not budget.open:
+            budget = None
+        deadline = started + (
+            self.max_wait if budget is None else min(self.max_wait, budget.remaining)
+        )
         try:
             for attempt, delay in enumerate((*RETRY_DELAYS_S, None)):
                 try:
@@ -125,7 +137,7 @@ class RetryingQueuePool(AsyncAdaptedQueuePool):
         finally:
             self.counters.waiting -= 1
             if budget is not None:
-                budget[0] -= time.monotonic() - started
+                budget.remaining -= time.monotonic() - started
 
     def _get_before(self, deadline: float) -> ConnectionPoolEntry:
         """One checkout attempt whose wait for a free connection ends by ``deadline``.
