@@ -26,7 +26,7 @@ from tally.invitations.endpoints import public_router as invitations_public_rout
 from tally.invitations.endpoints import router as invitations_router
 from tally.jobs.endpoints import router as jobs_router
 from tally.kit.body_limit import BodyLimit
-from tally.kit.db import Database, install_database_error_handler
+from tally.kit.db import Database, RequestWaitBudget, install_database_error_handler
 from tally.kit.errors import NotAuthenticated, error_responses, install_error_handlers
 from tally.kit.logging import configure_logging
 from tally.kit.migrate import upgrade_database
@@ -165,6 +165,8 @@ def create_app(
         app.add_middleware(FastReads, prefix=API_PREFIX)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     install_idempotency(app)
+    # Outside every middleware that reads the database (the fast path, idempotency keys).
+    app.add_middleware(RequestWaitBudget, seconds=settings.db_pool_max_wait)
     app.add_middleware(RequestIdMiddleware)  # last added, so outermost: every response has it
     if settings.env == "production":
         app.add_middleware(StrictTransportSecurity)

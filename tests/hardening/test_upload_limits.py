@@ -9,6 +9,7 @@ import zipfile
 
 import pytest
 from httpx import AsyncClient
+from openpyxl import Workbook
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.config import Settings
@@ -68,7 +69,34 @@ def test_a_header_of_100k_columns_is_refused() -> None:
         check_upload(wide, None, LIMITS)
     with pytest.raises(TooManyColumns):
         check_upload(gzip.compress(wide), None, LIMITS)
+    # A title and a key/value preamble above the header (where preflight looks for it) too.
+    with pytest.raises(TooManyColumns, match="100000 columns"):
+        check_upload(b"Account statement\nPeriod;January 2026\n" + wide, None, LIMITS)
     check_upload(_csv(10), None, LIMITS)
+
+
+def _workbook(*rows: list[object]) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Statement")
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_workbook_of_16k_columns_is_refused_before_it_is_read() -> None:
+    """A 130 KB workbook of 16,384 columns kept preflight busy for minutes before its header was
+    counted; the sheet's first rows are counted from the zip instead, below a title too."""
+    header = [f"c{n}" for n in range(16_384)]
+    with pytest.raises(TooManyColumns, match="16384 columns"):
+        check_upload(_workbook(header, [1] * 16_384), None, LIMITS)
+    with pytest.raises(TooManyColumns, match="16384 columns"):
+        check_upload(_workbook(["Account statement"], [], header), None, LIMITS)
+    # One cell far to the right makes every row that wide once read.
+    with pytest.raises(TooManyColumns, match="5000 columns"):
+        check_upload(_workbook(["Date", *[None] * 4_998, "Amount"]), None, LIMITS)
+    check_upload(_workbook(["Date", "Amount"], ["2026-01-02", 1.5]), None, LIMITS)
 
 
 async def _upload(

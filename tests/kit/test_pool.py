@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import exc, text
@@ -11,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from structlog.testing import capture_logs
 
 from tally.config import Settings
-from tally.kit.db import Database
+from tally.kit.db import Database, RetryingQueuePool, request_wait_budget
 from tests.helpers.apps import running_app
 from tests.helpers.processes import free_port
 from tests.helpers.users import AuthedUser, create_user
@@ -75,6 +77,55 @@ async def test_a_request_waits_for_a_connection_no_longer_than_the_budget_at_pro
         # One wait, cut from 30 s to the 3 s budget; no retry after the budget is spent.
         assert (counters.timeouts, counters.retries, counters.unavailable) == (1, 0, 1)
         assert waited < settings.db_pool_timeout  # a generous bound: the budget is 10 times less
+    finally:
+        await database.dispose()
+
+
+async def test_a_requests_checkouts_share_one_wait_budget_at_production_defaults(
+    database_url: str, tmp_path: Path
+) -> None:
+    """A request may check out more than once (the cache loads the caller and their membership in
+    sessions of their own, then the request's session): DB_POOL_MAX_WAIT bounds their waits
+    together, not each of them. Ordering, not timing: the first checkout spends the request's
+    budget waiting for the held connection, so the second does not wait at all; a task started
+    by the request that checks out after the request ended waits on its own terms."""
+    settings = Settings(
+        TALLY_ENV="production", TALLY_DATA_DIR=tmp_path, DB_POOL_SIZE=1, DB_MAX_OVERFLOW=0
+    )
+    database = Database(settings, url=database_url)
+    waits: list[float] = []
+    pool = database.pool
+    real_get = RetryingQueuePool._get_before
+
+    def recording(self: RetryingQueuePool, deadline: float) -> Any:
+        waits.append(deadline - time.monotonic())
+        return real_get(self, deadline)
+
+    request_over = asyncio.Event()
+
+    async def started_by_the_request() -> None:
+        await request_over.wait()
+        async with database.engine.connect():
+            pass
+
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(RetryingQueuePool, "_get_before", recording)
+            async with database.engine.connect() as held:  # the pool's only connection
+                await held.execute(text("SELECT 1"))
+                with request_wait_budget(settings.db_pool_max_wait):
+                    later = asyncio.create_task(started_by_the_request())
+                    for _ in range(2):
+                        with pytest.raises(exc.TimeoutError):
+                            async with database.engine.connect():
+                                pass
+                # A task the request started, checking out after it ended, has its own wait.
+                request_over.set()
+                with pytest.raises(exc.TimeoutError):
+                    await later
+        budget_spent, after_the_request = waits[2], waits[3]
+        assert waits[1] > 0 and budget_spent <= 0 and after_the_request > 0, waits
+        assert pool.counters.retries == 0
     finally:
         await database.dispose()
 

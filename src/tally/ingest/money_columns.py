@@ -15,6 +15,9 @@ from itertools import combinations, pairwise
 from tally.ingest.amounts import AmountFormatError, parse_amount
 from tally.ingest.mapping import NOT_AMOUNT, ColumnProfile, normalise_name
 
+# A statement has a handful of money columns (out, in, balance, perhaps fees and a total).
+BALANCE_SEARCH_COLUMNS = 12
+
 
 @dataclass(frozen=True)
 class PairFound:
@@ -247,8 +250,10 @@ def balance_signed_pair(
     """
     if "debit" in mapping or "credit" in mapping:
         return None
-    unsigned = [profile for profile in profiles if profile.money and not profile.negatives]
-    amounts = [profile for profile in profiles if profile.kind == "amount"]
+    # Each pair is tried against each balance: the first few columns of each kind only, so a
+    # file of hundreds of number columns costs what a statement does (the search is cubic).
+    unsigned = [p for p in profiles if p.money and not p.negatives][:BALANCE_SEARCH_COLUMNS]
+    amounts = [p for p in profiles if p.kind == "amount"][:BALANCE_SEARCH_COLUMNS]
     for first, second in combinations(unsigned, 2):
         x, y = columns.index(first.name), columns.index(second.name)
         for balance in amounts:

@@ -6,7 +6,9 @@ import asyncio
 import random
 import re
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
@@ -23,6 +25,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import AsyncAdaptedQueuePool, ConnectionPoolEntry
 from sqlalchemy.util import await_only
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from tally.config import Settings
 from tally.kit.errors import ServiceUnavailable, error_response
@@ -48,6 +51,44 @@ class PoolCounters:
     last_warning_at: float = field(default=0.0, repr=False)
 
 
+@dataclass
+class _WaitBudget:
+    remaining: float
+    open: bool = True  # closed when its request ends: tasks it started wait on their own terms
+
+
+# The current request's DB_POOL_MAX_WAIT: a request may check out several times (the cache's
+# loads have sessions of their own), and its checkouts share one budget.
+_request_wait: ContextVar[_WaitBudget | None] = ContextVar("tally_request_wait", default=None)
+
+
+@contextmanager
+def request_wait_budget(seconds: float) -> Iterator[None]:
+    """Within this block, every checkout's wait comes out of one budget of ``seconds``."""
+    budget = _WaitBudget(seconds)
+    token = _request_wait.set(budget)
+    try:
+        yield
+    finally:
+        budget.open = False
+        _request_wait.reset(token)
+
+
+class RequestWaitBudget:
+    """Give each HTTP request one budget for all its waits for a connection (DB_POOL_MAX_WAIT)."""
+
+    def __init__(self, app: ASGIApp, *, seconds: float) -> None:
+        self.app = app
+        self.seconds = seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        with request_wait_budget(self.seconds):
+            await self.app(scope, receive, send)
+
+
 class RetryingQueuePool(AsyncAdaptedQueuePool):
     """A queue pool whose checkout retries with exponential back-off and jitter, within a budget.
 
@@ -55,6 +96,7 @@ class RetryingQueuePool(AsyncAdaptedQueuePool):
     faults of an exhausted pool or a restarting server. Anything else surfaces at once. The whole
     checkout, every wait and back-off included, ends within ``max_wait`` seconds (DB_POOL_MAX_WAIT):
     each wait for a free connection is cut to what remains of it, and no retry starts after it.
+    Inside a request (``RequestWaitBudget``) all its checkouts share that one budget.
     """
 
     counters: PoolCounters
@@ -64,7 +106,13 @@ class RetryingQueuePool(AsyncAdaptedQueuePool):
 
     def _do_get(self) -> ConnectionPoolEntry:
         self.counters.waiting += 1
-        deadline = time.monotonic() + self.max_wait
+        started = time.monotonic()
+        budget = _request_wait.get()
+        if budget is not None and not budget.open:
+            budget = None
+        deadline = started + (
+            self.max_wait if budget is None else min(self.max_wait, budget.remaining)
+        )
         try:
             for attempt, delay in enumerate((*RETRY_DELAYS_S, None)):
                 try:
@@ -88,6 +136,8 @@ class RetryingQueuePool(AsyncAdaptedQueuePool):
             raise AssertionError("unreachable")
         finally:
             self.counters.waiting -= 1
+            if budget is not None:
+                budget.remaining -= time.monotonic() - started
 
     def _get_before(self, deadline: float) -> ConnectionPoolEntry:
         """One checkout attempt whose wait for a free connection ends by ``deadline``.

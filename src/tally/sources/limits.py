@@ -16,6 +16,7 @@ Rows per source (TALLY_MAX_SOURCE_ROWS) are counted by the load itself (tally.so
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -23,14 +24,20 @@ from pathlib import Path
 from typing import IO
 
 from tally.config import Settings
+from tally.ingest.sniff import HEADER_SEARCH_RECORDS
 from tally.kit.errors import TallyError
 
 PROBE_BYTES = 64 * 1024**2  # decompressed bytes the upload request looks at
 _CHUNK = 1024**2
 _MIN_RATIO_SAMPLE = 4 * 1024**2  # judge the ratio once this much has been decompressed
-_DELIMITERS = (",", ";", "\t", "|")
+_DELIMITERS = (b",", b";", b"\t", b"|")
 _GZIP_MAGIC = b"\x1f\x8b"
 _ZIP_MAGIC = b"PK\x03\x04"
+_SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml")
+_SHEET_PROBE_BYTES = 8 * _CHUNK  # of a sheet's XML, for the columns of its first rows
+_ROW_END = re.compile(rb"</(?:\w+:)?row>")
+_CELL = re.compile(rb"<(?:\w+:)?c[\s/>]")
+_CELL_COLUMN = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]{1,3})[0-9]+\"")
 
 
 class ExpansionTooLarge(TallyError):
@@ -147,8 +154,37 @@ def _check_zip(path: Path | IO[bytes], limits: SourceLimits) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             parts = archive.infolist()
-    except (zipfile.BadZipFile, OSError):
-        return  # not a readable workbook: the reader says so
+            _check_sizes(parts, limits)
+            for part in parts:
+                if _SHEET_PART.fullmatch(part.filename):
+                    limits.check_columns(_widest_sheet_row(archive, part))
+    # Not a readable workbook (damaged, encrypted, an unknown compression): the reader says so.
+    except (zipfile.BadZipFile, OSError, zlib.error, NotImplementedError, RuntimeError):
+        return
+
+
+def _widest_sheet_row(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> int:
+    """The widest of a sheet's first rows (where preflight looks for the header), from its XML:
+    cells counted, and a cell's reference (r="XFD1") as far to the right as it sits."""
+    with archive.open(part) as stream:
+        xml = stream.read(_SHEET_PROBE_BYTES)
+    rows = _ROW_END.split(xml, HEADER_SEARCH_RECORDS + 1)[: HEADER_SEARCH_RECORDS + 1]
+    widest = 0
+    for row in rows:
+        widest = max(widest, len(_CELL.findall(row)))
+        for letters in _CELL_COLUMN.findall(row):
+            widest = max(widest, _column_number(letters))
+    return widest
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - ord("A") + 1
+    return number
+
+
+def _check_sizes(parts: list[zipfile.ZipInfo], limits: SourceLimits) -> None:
     total = 0
     for part in parts:
         total += part.file_size
@@ -173,13 +209,12 @@ def _check_zip(path: Path | IO[bytes], limits: SourceLimits) -> None:
 
 
 def _check_first_lines(head: bytes, limits: SourceLimits) -> None:
-    """Count the fields of the first line for each common delimiter: a header of 100k columns is
-    refused before the parser sniffs it (which costs time in the number of columns)."""
+    """Count the fields of the lines where preflight looks for the header, for each common
+    delimiter: a header of 100k columns, below a title or not, is refused before the parser
+    sniffs it (which costs time in the number of columns)."""
     if head.lstrip()[:1] in (b"<", b"{"):
         return  # XML and JSON statements: a fixed set of fields
-    newline = head.find(b"\n", 0, 4 * _CHUNK)
-    line = head if newline < 0 else head[:newline]
-    text = line.decode("utf-8", errors="replace")
+    lines = head[: 4 * _CHUNK].split(b"\n", HEADER_SEARCH_RECORDS + 1)[: HEADER_SEARCH_RECORDS + 1]
     # Delimiters inside quotes count too: a header with a thousand quoted commas is no table.
-    widest = max(text.count(delimiter) + 1 for delimiter in _DELIMITERS)
+    widest = max(line.count(delimiter) + 1 for line in lines for delimiter in _DELIMITERS)
     limits.check_columns(widest)
