@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -13,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tally.audit.service import AuditService
 from tally.kit.db import Database
-from tally.models import AuditEvent, ExceptionComment, WriteOff
+from tally.models import AuditEvent, ExceptionComment, ExceptionItem, WriteOff
 from tests.helpers.exceptions import Worked, by_reference, call, worked
 from tests.helpers.reconciliations import run_job, two_sources
 from tests.helpers.records import Row
@@ -166,7 +167,7 @@ def _statements(db: Database) -> Iterator[list[str]]:
 async def test_bulk_actions_on_thousands_are_set_based_and_audited_one_by_one(
     client: AsyncClient, session: AsyncSession, db: Database
 ) -> None:
-    """Assign, comment on and write off 3,000 exceptions: each request is a few dozen
+    """Assign, comment on, write off and explain 3,000 exceptions: each request is a few dozen
     statements whatever the number of exceptions (not ten or so per exception), and still
     leaves one audit event per exception in an intact chain, each write-off its own row."""
     world = await two_sources(session, _unpaired("BANK", 7), _unpaired("BOOK", 500))
@@ -206,11 +207,28 @@ async def test_bulk_actions_on_thousands_are_set_based_and_audited_one_by_one(
         )
     assert len(written["changed"]) == 1_000
     assert len(sent) < 100, len(sent)
+    with _statements(db) as sent:
+        explained = await call(
+            client,
+            w,
+            "POST",
+            "/exceptions/bulk",
+            {
+                "action": "explain",
+                "expected_clear_date": "2026-02-09",
+                "reason_code": "timing_difference",
+                "note": "Books it next week",
+                **everything,
+            },
+        )
+    assert len(explained["changed"]) == 2 * MANY - 1_000
+    assert len(sent) < 100, len(sent)
 
     for action, count in (
         ("exception.assigned", 2 * MANY),
         ("exception.commented", 2 * MANY),
         ("exception.written_off", 1_000),
+        ("exception.explained", 2 * MANY - 1_000),
     ):
         assert len(set(await _events(session, action))) == count, action
     written_off = list(await session.scalars(select(WriteOff).order_by(WriteOff.id)))
@@ -225,7 +243,20 @@ async def test_bulk_actions_on_thousands_are_set_based_and_audited_one_by_one(
     assert len({d["comment_id"] for d in comments}) == 2 * MANY
     state = await call(client, w, "GET", f"/reconciliations/{w.reconciliation_id}")
     assert state["open_left"] + state["open_right"] == 2 * MANY - 1_000
-    after = await by_reference(client, w, "&status=resolved")
-    assert {item["resolution"] for item in after.values()} == {"written_off"}
+    resolutions = await session.execute(
+        select(
+            ExceptionItem.resolution,
+            ExceptionItem.expected_clear_date,
+            ExceptionItem.version,
+            func.count(),
+        ).group_by(
+            ExceptionItem.resolution, ExceptionItem.expected_clear_date, ExceptionItem.version
+        )
+    )
+    # Each moved on twice (assigned, then resolved); comments leave the version as it is.
+    assert sorted(resolutions.tuples(), key=str) == [
+        ("explained", date(2026, 2, 9), 2, 2 * MANY - 1_000),
+        ("written_off", None, 2, 1_000),
+    ]
     (chain,) = await AuditService(session).verify(world.project.id)
     assert chain.valid, chain

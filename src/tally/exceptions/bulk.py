@@ -1,4 +1,4 @@
-"""Bulk work on exceptions: assign, comment on or write off many in one request (API and web).
+"""Bulk work on exceptions: assign, comment on, write off or explain many in one request.
 
 A bulk action is the single actions it stands for, taken as sets (as tally.results.bulk does for
 match decisions): the chosen exceptions are read in statements of ID_CHUNK ids, the period lock
@@ -83,6 +83,8 @@ class BulkExceptionService:
             changed = await self._assign(access, chosen, data)
         elif data.action is BulkExceptionAction.COMMENT:
             changed = await self._comment(access, chosen, data)
+        elif data.action is BulkExceptionAction.EXPLAIN:
+            changed = await self._explain(access, chosen, data)
         else:
             changed = await self._write_off(access, chosen, data)
         done = {item.id for item in changed}
@@ -154,12 +156,46 @@ class BulkExceptionService:
         )
         return chosen
 
-    async def _write_off(
+    async def _explain(
         self, access: ProjectAccess, chosen: list[ExceptionItem], data: BulkExceptions
     ) -> list[ExceptionItem]:
-        """Resolve each unresolved exception by a write-off of its whole amount: its own
-        WriteOff row, its record settled (out of the open items, no later job proposes it)."""
-        assert data.reason is not None and data.account is not None  # the schema requires them
+        """Resolve each unresolved exception as explained (expected to clear by a date): the
+        items stay open for the next jobs, as after a single explanation."""
+        expected = data.expected_clear_date
+        assert expected is not None  # the schema requires it
+        changing = await self._resolvable(access, chosen, data)
+        if not changing:
+            return []
+        values: dict[str, Any] = {
+            "status": ExceptionStatus.RESOLVED,
+            "resolved_at": utcnow(),
+            "resolution": ExceptionResolution.EXPLAINED,
+            "expected_clear_date": expected,
+        }
+        if data.reason_code is not None:
+            values["reason_code"] = data.reason_code  # otherwise each keeps its own
+        await self._update(access, changing, values)
+        await self._audit(
+            access,
+            [
+                (
+                    item,
+                    "exception.explained",
+                    {
+                        "note": data.note,
+                        "reason_code": data.reason_code or item.reason_code,
+                        "expected_clear_date": expected.isoformat(),
+                    },
+                )
+                for item in changing
+            ],
+        )
+        return changing
+
+    async def _resolvable(
+        self, access: ProjectAccess, chosen: list[ExceptionItem], data: BulkExceptions
+    ) -> list[ExceptionItem]:
+        """The unresolved of ``chosen``, once checked unlocked and the reason code offered."""
         changing = [item for item in chosen if item.status != ExceptionStatus.RESOLVED]
         if not changing:
             return []
@@ -169,6 +205,17 @@ class BulkExceptionService:
                 await self.exceptions._ensure_reason(access, data.reason_code)
             except TallyError as error:
                 raise _refused(changing[0].id, error) from error
+        return changing
+
+    async def _write_off(
+        self, access: ProjectAccess, chosen: list[ExceptionItem], data: BulkExceptions
+    ) -> list[ExceptionItem]:
+        """Resolve each unresolved exception by a write-off of its whole amount: its own
+        WriteOff row, its record settled (out of the open items, no later job proposes it)."""
+        assert data.reason is not None and data.account is not None  # the schema requires them
+        changing = await self._resolvable(access, chosen, data)
+        if not changing:
+            return []
         values: dict[str, Any] = {
             "status": ExceptionStatus.RESOLVED,
             "resolved_at": utcnow(),
