@@ -9,7 +9,7 @@ uploaded (day 1) or appended to two sources of one project; a job runs with the 
 rules (none written: tally.jobs.rules.DEFAULT_RULE_SET; full on day 1, incremental after); then a scripted reviewer works the results through the API as a user would:
 it confirms true suggestions, rejects false ones (auto matches included), matches by hand what
 the engine could not pair, writes off bank fees and duplicates with reason codes (bulk), explains
-timing differences that waited two days (all of them on the last day), and on a few days unsettles a settled record (the next job settles it again).
+timing differences that waited two days (bulk; all of them on the last day), and on a few days unsettles a settled record (the next job settles it again).
 
 At the end it checks, and the command fails unless all hold:
 - the open items are exactly the lines whose other side has not arrived yet;
@@ -262,6 +262,7 @@ class Reviewer:
             f"/exceptions?reconciliation_id={self.reconciliation_id}&status=open"
         )
         write_offs: dict[str, list[int]] = {"fee": [], "duplicate": []}
+        explain: list[int] = []
         last_day = day == self.books.days - 1
         for exception in exceptions:
             line = self.books.lines[_line_id(exception["record"])]
@@ -272,20 +273,23 @@ class Reviewer:
             waited = line.day <= day - 2 or last_day
             if line.group in matched or self.books.complete(line.group, day) or not waited:
                 continue
-            expected = self.books.start + timedelta(days=day + 5)
-            resolved = await self.api.decide(
-                f"/exceptions/{exception['id']}/resolve",
+            explain.append(exception["id"])
+        # The day's timing differences in bulk (a request per MAX_BULK), as a person selects
+        # them in the worklist: one request each made them the whole of a 30k-line day.
+        expected = self.books.start + timedelta(days=day + 5)
+        for chunk in range(0, len(explain), MAX_BULK):
+            body = await self.api.call(
+                "POST",
+                "/exceptions/bulk",
                 json={
-                    "version": exception["version"],
-                    "resolution": "explained",
+                    "action": "explain",
+                    "exception_ids": explain[chunk : chunk + MAX_BULK],
                     "reason_code": "timing_difference",
                     "note": "The other side books it in the next days",
                     "expected_clear_date": expected.isoformat(),
                 },
             )
-            if resolved.status_code != 200:
-                raise RuntimeError(f"resolve: {resolved.status_code} {resolved.text[:500]}")
-            figures["explained"] += 1
+            figures["explained"] += len(body["changed"])
         for kind, ids in write_offs.items():
             fee = kind == "fee"
             for chunk in range(0, len(ids), MAX_BULK):

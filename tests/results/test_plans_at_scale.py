@@ -26,13 +26,25 @@ from typing import Any
 
 import pytest
 from httpx import ASGITransport, AsyncClient
-from sqlalchemy import event, select, text
+from sqlalchemy import event, func, select, text
 
 from tally.app import create_app
 from tally.config import Settings
 from tally.kit.db import Database
 from tally.kit.migrate import upgrade_database
-from tally.models import Match, MatchStatus, ProjectRole, ReconciliationJob, Record
+from tally.models import (
+    JobMode,
+    JobScopeRecord,
+    JobStatus,
+    Match,
+    MatchStatus,
+    ProjectRole,
+    ReconciliationJob,
+    Record,
+    ScopeKind,
+)
+from tally.reconciliations.repository import ReconciliationRepository
+from tally.results.search_index import SearchIndexRepository
 from tests.conftest import _worker, create_postgres_database
 from tests.helpers.projects import create_project
 from tests.helpers.records import Row, create_source_with_rows
@@ -388,3 +400,70 @@ async def test_review_changes_read_and_write_only_the_jobs_partition(world: Worl
             )
             assert response.status_code in (200, 201), (path, response.text)
         await _check(world, captured, REVIEW_INDEXES[path.split("/")[-1]])
+
+
+async def test_indexing_an_incremental_job_reads_its_scope_not_its_sources(world: World) -> None:
+    """After an incremental job, its search text (the rows appended since the last build) and its
+    unmatched records (its scope less what its matches hold) are written by statements that read
+    ``record`` by a range of row numbers or by key: what they cost follows the scope, not the
+    sources (a 1M-row source indexed again after a 10k-row append). The job is made here, in a
+    transaction rolled back after: its open items are the world's job's; no row was appended
+    since (the plans of their ranges are checked all the same)."""
+    async with world.database.sessionmaker() as session:
+        sources = (world.left_id, world.right_id)
+        last_rows = [
+            int(
+                await session.scalar(
+                    select(func.max(Record.row_number)).where(Record.data_source_id == source)
+                )
+                or 0
+            )
+            for source in sources
+        ]
+        job = ReconciliationJob(
+            project_id=world.project_id,
+            left_source_id=world.left_id,
+            right_source_id=world.right_id,
+            reconciliation_id=world.reconciliation_id,
+            mode=JobMode.INCREMENTAL,
+            rules=RULES,
+            status=JobStatus.COMPLETED,
+            left_from_row=last_rows[0],
+            right_from_row=last_rows[1],
+        )
+        session.add(job)
+        await session.flush()
+        await ReconciliationRepository(session).snapshot_scope(
+            job.id, world.reconciliation_id, ScopeKind.OPEN
+        )
+        carried = await session.scalar(
+            select(func.count()).select_from(JobScopeRecord).where(JobScopeRecord.job_id == job.id)
+        )
+        assert carried is not None and carried > 1_000
+        with world.statements() as captured:
+            search_index = SearchIndexRepository(session)
+            for source in sources:
+                await search_index.insert_search_text(source)
+            await search_index.insert_unmatched(job)
+        await session.rollback()
+    plans = []
+    for statement, parameters in captured:
+        if not statement.lstrip().upper().startswith(("SELECT", "INSERT")):
+            continue
+        plan = await world.plan(statement, parameters)
+        plans.append(f"{statement[:2000]}\n--- plan ---\n{plan}")
+        assert not _large_scans(plan), plans[-1]
+        if not statement.lstrip().upper().startswith("INSERT"):
+            continue
+        # record is read by key, or by a range of a source's row numbers (through its index or
+        # a bitmap of it), never by data_source_id alone (a whole source).
+        on_record = set(re.findall(r"using (\w+) on record\b", plan))
+        on_record |= set(re.findall(r"Bitmap Index Scan on (\w*record\w*)", plan))
+        assert on_record, plans[-1]
+        assert on_record <= {"pk_record", "ix_record_data_source_id_row_number"}, plans[-1]
+        for line in plan.splitlines():
+            if "Index Cond: ((data_source_id" in line:
+                assert "row_number >" in line, plans[-1]
+    used = "\n\n".join(plans)
+    for index in ("pk_record", "ix_record_data_source_id_row_number"):
+        assert re.search(rf"using {index}\b", used), f"{index} unused\n{used}"

@@ -191,11 +191,12 @@ class BulkExceptionAction(StrEnum):
     ASSIGN = "assign"
     COMMENT = "comment"
     WRITE_OFF = "write_off"
+    EXPLAIN = "explain"
 
 
 class BulkExceptions(BaseModel):
-    """Assign, comment on or write off many exceptions in one transaction: listed by id, or
-    every unresolved exception a filter chooses (e.g. all open items below an amount)."""
+    """Assign, comment on, write off or explain many exceptions in one transaction: listed by
+    id, or every unresolved exception a filter chooses (e.g. all open items below an amount)."""
 
     action: BulkExceptionAction
     exception_ids: list[int] | None = Field(None, min_length=1, max_length=MAX_BULK_EXCEPTIONS)
@@ -204,7 +205,13 @@ class BulkExceptions(BaseModel):
     body: str | None = Field(None, min_length=1, max_length=5000, description="comment: text")
     reason: str | None = Field(None, min_length=1, max_length=1000, description="write_off")
     account: str | None = Field(None, min_length=1, max_length=200, description="write_off")
-    reason_code: str | None = Field(None, max_length=40, description="write_off: reason code")
+    reason_code: str | None = Field(
+        None, max_length=40, description="write_off, explain: reason code"
+    )
+    expected_clear_date: date | None = Field(
+        None, description="explain: when the other side is expected (required)"
+    )
+    note: str | None = Field(None, max_length=1000, description="explain: kept in the audit trail")
 
     @model_validator(mode="after")
     def _complete(self) -> BulkExceptions:
@@ -216,6 +223,8 @@ class BulkExceptions(BaseModel):
             raise ValueError("comment needs body")
         if self.action is BulkExceptionAction.WRITE_OFF and not (self.reason and self.account):
             raise ValueError("write_off needs reason and account")
+        if self.action is BulkExceptionAction.EXPLAIN and self.expected_clear_date is None:
+            raise ValueError("explain needs expected_clear_date")
         return self
 
 

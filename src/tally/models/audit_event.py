@@ -29,6 +29,10 @@ class AuditEvent(Base):
         Index("ix_audit_event_job_id_id", "job_id", "id"),
         # The chain: one event per position, read in order by verification and for the head.
         Index("uq_audit_event_project_id_seq", "project_id", "seq", unique=True),
+        # An exception's history, in every answer about it (each change returns it): WHERE
+        # project_id = ? AND target = 'exception:N' ORDER BY id. Without it each read walked all
+        # of the project's events, a cost that grew with every decision ever taken.
+        Index("ix_audit_event_project_id_target_id", "project_id", "target", "id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
