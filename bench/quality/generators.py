@@ -43,6 +43,7 @@ from bench.quality.formats import (
     Style,
     fill,
 )
+from bench.quality.insurance import InsurancePremiums
 from bench.quality.marketplace import MarketplaceOrders
 from bench.quality.payroll import PayrollBank
 from bench.quality.receivables import ReceivablesBank
@@ -515,6 +516,7 @@ Generator = (
     | AcquirerSettlement
     | PayrollBank
     | CreditorReferenceBank
+    | InsurancePremiums
 )
 
 GENERATORS: dict[str, Generator] = {
@@ -612,6 +614,10 @@ GENERATORS: dict[str, Generator] = {
     "bank_ledger_us": ReceivablesBank(country="us"),
     "bank_ledger_it": ReceivablesBank(country="it"),
     "bank_ledger_es": ReceivablesBank(country="es"),
+    # (j) an insurer's premium ledger vs a Brazilian bank statement (bench.quality.insurance):
+    # policy numbers PL-2025-004512 quoted whole in the text or by their sequence alone (4512)
+    # in a column of their own, less a fixed boleto fee; no hand rules or SQL.
+    "insurance_br": InsurancePremiums(),
 }
 
 WriteCase = Callable[[str, int, int, Path], Case]
