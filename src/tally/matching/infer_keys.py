@@ -46,8 +46,10 @@ KEY_NORMALISERS: tuple[Normaliser, ...] = ("case", "whitespace", "punctuation", 
 _IDENTIFIER = r"(?i)\b(?:[a-z]{1,8}[-_/.#: ]{0,2})?\d+(?:[-_/.]\d+)*"
 # The number part of a token: its digit runs, before a letter suffix if any (104233-A).
 _NUMBER = r"(\d+(?:[-_/.]\d+)*)(?:[-_/.]?[A-Za-z]{1,3})?$"
-# The sequence part of a number of several digit runs: its last run (2025-004512 -> 004512).
-_SEQUENCE = r"[-_/.](\d+)$"
+# The sequence part of a number of several digit runs: its last run without leading zeros
+# (2025-004512 -> 4512), as the key normalisers leave it (digits only: nothing else to do),
+# and of the _MIN_DIGITS a reading needs (a shorter run, a date's month, is dropped here).
+_SEQUENCE = r"[-_/.]0*([1-9]\d{2,})$"
 # A key value identifies a record on one side (at most RARE_PER_SIDE records) and at most a
 # group on the other (GROUP_PER_SIDE): a customer name or a currency does neither.
 RARE_PER_SIDE = 3
@@ -194,9 +196,9 @@ def _readings(frame: pl.DataFrame, names: list[str], side: str) -> pl.DataFrame:
         # The raw stays the whole number: the derived field's regex is learned from its runs
         # and reads the last one only where it follows the others, never a year alone.
         sequence = number.with_columns(
-            normalise(pl.col("raw").str.extract(_SEQUENCE), KEY_NORMALISERS).alias("value"),
+            pl.col("raw").str.extract(_SEQUENCE).alias("value"),
             pl.lit(_reading_id(f, "sequence"), dtype=pl.Int32).alias("reading"),
-        )
+        ).drop_nulls("value")  # numbers of one run: their sequence is their number
         for part in (whole, token, number, sequence):
             parts.append(part.select("reading", "row", "value", "raw"))
     value = pl.col("value")
