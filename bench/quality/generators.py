@@ -44,6 +44,7 @@ from bench.quality.formats import (
     Style,
     fill,
 )
+from bench.quality.insurance import InsurancePremiums
 from bench.quality.intercompany import IntercompanyNetGross
 from bench.quality.marketplace import MarketplaceOrders
 from bench.quality.payroll import PayrollBank
@@ -517,6 +518,7 @@ Generator = (
     | AcquirerSettlement
     | PayrollBank
     | CreditorReferenceBank
+    | InsurancePremiums
 )
 
 GENERATORS: dict[str, Generator] = {
@@ -621,6 +623,10 @@ GENERATORS: dict[str, Generator] = {
     # (k) one group company's intercompany invoices booked net vs the other's purchase journal
     # booked gross with 0/7/19 % VAT (bench.quality.intercompany); no hand rules or SQL.
     "intercompany_vat": IntercompanyNetGross(),
+    # (l) an insurer's premium ledger vs a Brazilian bank statement (bench.quality.insurance):
+    # policy numbers PL-2025-004512 quoted whole in the text or by their sequence alone (4512)
+    # in a column of their own, less a fixed boleto fee; no hand rules or SQL.
+    "insurance_br": InsurancePremiums(),
 }
 
 WriteCase = Callable[[str, int, int, Path], Case]

@@ -3,6 +3,7 @@ with nothing given, whose truth names real rows, in every variant (bench/quality
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import polars as pl
@@ -10,6 +11,21 @@ import pytest
 from bench.quality.generators import GENERATORS, generate
 from bench.quality.load import load_case
 from bench.quality.scoring import score
+
+# A statement's running balance moves on past a row exported twice: the one value its copy does
+# not repeat (insurance_br's Saldo).
+RUNNING_BALANCE = {"Saldo"}
+
+
+def _without_balance(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.drop("id").with_columns(
+        pl.col("extra").map_elements(
+            lambda text: json.dumps(
+                {k: v for k, v in json.loads(text).items() if k not in RUNNING_BALANCE}
+            ),
+            return_dtype=pl.String,
+        )
+    )
 
 
 @pytest.mark.parametrize("name", sorted(GENERATORS))
@@ -32,8 +48,8 @@ def test_a_generated_case_loads_with_nothing_given_and_its_truth_names_real_rows
     for side, frame in (("left", loaded.left.frame), ("right", loaded.right.frame)):
         twins = loaded.twins.filter(pl.col("side") == side)
         for copy_id, original_id in twins.select("id", "copy_of_id").iter_rows():
-            copy = frame.filter(pl.col("id") == copy_id).drop("id")
-            original = frame.filter(pl.col("id") == original_id).drop("id")
+            copy = _without_balance(frame.filter(pl.col("id") == copy_id))
+            original = _without_balance(frame.filter(pl.col("id") == original_id))
             assert copy.equals(original)
 
 

@@ -1,9 +1,11 @@
 """Key discovery for rule inference: which fields pair the two sides, found from values alone.
 
-Every text field of each side (and each ``extra.<name>`` the records carry) is read three ways:
+Every text field of each side (and each ``extra.<name>`` the records carry) is read four ways:
 its whole value, the identifier-like tokens inside it (letters + digits, e.g. ``INV-1001`` or
-``2025/001234``) and the number part of those tokens, all normalised as the engine normalises
-keys (case, spaces, punctuation, leading zeros). One hash join of all of them finds, for every
+``2025/001234``), the number part of those tokens and, for a number of several digit runs, its
+last run alone (the sequence of ``PL-2025-004512`` is ``4512``: a bank's document column quotes
+it without the year), all normalised as the engine normalises keys (case, spaces, punctuation,
+leading zeros). One hash join of all of them finds, for every
 pair of (left reading, right reading), the records sharing a *rare* value (a value held by at
 most a few records of a side identifies; a customer name or a currency does not), and the share
 of those pairs whose amounts agree (a real key pairs records of related amounts, a coincidence of
@@ -13,6 +15,7 @@ text, the shape of the tokens the sides share becomes a derived field's regex.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import re
@@ -43,6 +46,10 @@ KEY_NORMALISERS: tuple[Normaliser, ...] = ("case", "whitespace", "punctuation", 
 _IDENTIFIER = r"(?i)\b(?:[a-z]{1,8}[-_/.#: ]{0,2})?\d+(?:[-_/.]\d+)*"
 # The number part of a token: its digit runs, before a letter suffix if any (104233-A).
 _NUMBER = r"(\d+(?:[-_/.]\d+)*)(?:[-_/.]?[A-Za-z]{1,3})?$"
+# The sequence part of a number of several digit runs: its last run without leading zeros
+# (2025-004512 -> 4512), as the key normalisers leave it (digits only: nothing else to do),
+# and of the _MIN_DIGITS a reading needs (a shorter run, a date's month, is dropped here).
+_SEQUENCE = r"[-_/.]0*([1-9]\d{2,})$"
 # A key value identifies a record on one side (at most RARE_PER_SIDE records) and at most a
 # group on the other (GROUP_PER_SIDE): a customer name or a currency does neither.
 RARE_PER_SIDE = 3
@@ -54,7 +61,8 @@ _MIN_DIGITS = 3
 _MAX_EXTRA_KEYS = 12
 _MIN_FILLED = 0.05  # share of the records a text field must be filled in to be read
 _EXTRA_NAME = re.compile(r"^[^'\"\\\x00-\x1f]{1,64}$")  # what extra.<name> accepts
-_READINGS = ("value", "token", "number")
+# Simplest first: of two readings pairing as many records, the simpler one is the key.
+_READINGS = ("value", "token", "number", "sequence")
 _CHANCE_SAMPLE = 400
 _FUZZY_FLOOR, _FUZZY_CEILING = 80.0, 95.0
 # Amounts of a keyed pair "agree" when within this share of the larger: fees and rounding pass,
@@ -74,7 +82,7 @@ _PLAIN = RuleSet(rules=[Rule(name="plain", conditions=[AmountCondition()])])
 @dataclass(frozen=True)
 class Reading:
     field: str
-    how: str  # value | token | number
+    how: str  # one of _READINGS
 
     @property
     def label(self) -> str:
@@ -169,7 +177,7 @@ def _readings(frame: pl.DataFrame, names: list[str], side: str) -> pl.DataFrame:
             pl.col(ROW).alias("row"),
             normalise(text, KEY_NORMALISERS).alias("value"),
             text.alias("raw"),
-        ).with_columns(pl.lit(f * 3, dtype=pl.Int32).alias("reading"))
+        ).with_columns(pl.lit(_reading_id(f, "value"), dtype=pl.Int32).alias("reading"))
         found = pl.concat_list(text.str.extract_all(_IDENTIFIER), text.str.extract_all(_WORD))
         tokens = (
             frame.select(pl.col(ROW).alias("row"), found.alias("raw"))
@@ -178,15 +186,21 @@ def _readings(frame: pl.DataFrame, names: list[str], side: str) -> pl.DataFrame:
         )
         token = tokens.with_columns(
             normalise(pl.col("raw"), KEY_NORMALISERS).alias("value"),
-            pl.lit(f * 3 + 1, dtype=pl.Int32).alias("reading"),
+            pl.lit(_reading_id(f, "token"), dtype=pl.Int32).alias("reading"),
         )
         # The number's raw is its whole token: the shape learned from it keeps the prefix the
         # number is read past (token_shapes).
         number = tokens.with_columns(
             normalise(pl.col("raw").str.extract(_NUMBER), KEY_NORMALISERS).alias("value"),
-            pl.lit(f * 3 + 2, dtype=pl.Int32).alias("reading"),
+            pl.lit(_reading_id(f, "number"), dtype=pl.Int32).alias("reading"),
         )
-        for part in (whole, token, number):
+        # The raw stays the whole token: the derived field's regex is learned from its runs
+        # and reads the last one only where it follows the others, never a year alone.
+        sequence = number.with_columns(
+            pl.col("raw").str.extract(_SEQUENCE).alias("value"),
+            pl.lit(_reading_id(f, "sequence"), dtype=pl.Int32).alias("reading"),
+        ).drop_nulls("value")  # numbers of one run: their sequence is their number
+        for part in (whole, token, number, sequence):
             parts.append(part.select("reading", "row", "value", "raw"))
     value = pl.col("value")
     digits = value.str.count_matches(r"\d")
@@ -208,6 +222,17 @@ def _readings(frame: pl.DataFrame, names: list[str], side: str) -> pl.DataFrame:
         )
         .rename({c: f"{side}_{c}" for c in ("reading", "n", "total", "amounts", "raw")})
     )
+
+
+def _reading_id(field_index: int, how: str) -> int:
+    """The number the reading join gives reading ``how`` of the field at ``field_index``."""
+    return field_index * len(_READINGS) + _READINGS.index(how)
+
+
+def _reading(names: list[str], reading_id: int) -> Reading:
+    """The reading numbered ``reading_id`` (:func:`_reading_id`) of the fields ``names``."""
+    field_index, how = divmod(reading_id, len(_READINGS))
+    return Reading(names[field_index], _READINGS[how])
 
 
 def readings(frame: pl.DataFrame) -> pl.DataFrame | None:
@@ -296,8 +321,8 @@ def rank(
     for row in per.iter_rows(named=True):
         out.append(
             KeyCandidate(
-                left=Reading(lnames[row["l_reading"] // 3], _READINGS[row["l_reading"] % 3]),
-                right=Reading(rnames[row["r_reading"] // 3], _READINGS[row["r_reading"] % 3]),
+                left=_reading(lnames, row["l_reading"]),
+                right=_reading(rnames, row["r_reading"]),
                 records=int(row["records"]),
                 groups=int(row["groups"]),
                 keyed=int(row["keyed"]),
@@ -412,8 +437,8 @@ def _built_key(
 ) -> _BuiltKey:
     """A reading pair as the equals condition and derived fields a rule reads, with what the
     engine's key expressions pair."""
-    lr = lnames.index(candidate.left.field) * 3 + _READINGS.index(candidate.left.how)
-    rr = rnames.index(candidate.right.field) * 3 + _READINGS.index(candidate.right.how)
+    lr = _reading_id(lnames.index(candidate.left.field), candidate.left.how)
+    rr = _reading_id(rnames.index(candidate.right.field), candidate.right.how)
     # Shapes are learned from every value the readings share, not only those whose amounts
     # agree alone: a credit note's number is quoted in a batch payment it only reduces.
     shared = joined.filter((pl.col("l_reading") == lr) & (pl.col("r_reading") == rr))
@@ -428,7 +453,11 @@ def _built_key(
             fields.append(reading.field)
             continue
         name = f"{side}_{slug(reading.field)}_{tag}"
-        shapes[name] = token_shapes(raws.to_list(), number_only=reading.how == "number")
+        shapes[name] = token_shapes(
+            raws.to_list(),
+            number_only=reading.how in ("number", "sequence"),
+            sequence=reading.how == "sequence",
+        )
         derived.append(
             DerivedField(
                 name=name,
@@ -575,6 +604,9 @@ class TokenShapes:
     # Of a number-only reading, the letter prefixes seen before the number, glued to it or not
     # (FAC301000053, an end-to-end id quoting bill 301000053): read past, outside the value.
     lead: tuple[str, ...] = ()
+    # The last digit run only is the value, read where it follows the head's runs and a
+    # separator: a free run of its length would read the year of PL-2025-004512 too.
+    sequence: bool = False
 
     def pattern(self, drop_digits: int = 0) -> str:
         """The regex of a token whose ``value`` group is the token (less its last
@@ -584,6 +616,8 @@ class TokenShapes:
         another vendor's "102683-F" would be read as that number's prefix."""
         if not self.options:
             return rf"(?i)(?P<value>\b[A-Za-z0-9]{{3,}}){_WORD_END}"
+        if self.sequence:
+            return self._sequence_pattern(drop_digits)
         alternatives = []
         for head, low, high, tail in self.options:
             if drop_digits:
@@ -609,6 +643,21 @@ class TokenShapes:
             return rf"(?i){lead}(?P<value>{body})\d{{{drop_digits}}}{end}"
         return rf"(?i){lead}(?P<value>{body}){end}"
 
+    def _sequence_pattern(self, drop_digits: int) -> str:
+        """The regex whose ``value`` group is the last digit run after one of the heads (the
+        runs before it and their separators), of the lengths of every shape's last run."""
+        heads = "|".join(sorted({head for head, _, _, _ in self.options if head}))
+        if not heads:  # numbers of one run: no sequence apart from the number
+            return dataclasses.replace(self, sequence=False).pattern(drop_digits)
+        low = min(low for _, low, _, _ in self.options)
+        high = max(high for _, _, high, _ in self.options)
+        if drop_digits and high > drop_digits:
+            low, high = max(1, low - drop_digits), high - drop_digits
+            run = rf"(?P<value>\d{{{low},{high}}})\d{{{drop_digits}}}"
+        else:
+            run = rf"(?P<value>\d{{{low},{high}}})"
+        return rf"(?i)(?:{heads}){run}{_LETTER_SUFFIX}?{_WORD_END}"
+
 
 # A token ends at the end of the text or at a character that does not continue it (a letter
 # or digit, or a joiner followed by one). polars' regex has no look-ahead: the character is
@@ -627,15 +676,17 @@ _SEPARATOR, _DIGITS = re.compile(r"[-_/.]"), re.compile(r"\d+")
 _NUMBER_PART = re.compile(_NUMBER)
 
 
-def token_pattern(raws: list[str], *, number_only: bool) -> str:
+def token_pattern(raws: list[str], *, number_only: bool, sequence: bool = False) -> str:
     """A regex with one named group ``value`` matching tokens shaped like ``raws``."""
-    return token_shapes(raws, number_only=number_only).pattern()
+    return token_shapes(raws, number_only=number_only, sequence=sequence).pattern()
 
 
-def token_shapes(raws: list[str], *, number_only: bool) -> TokenShapes:
+def token_shapes(raws: list[str], *, number_only: bool, sequence: bool = False) -> TokenShapes:
     """The shapes of ``raws``, learned, not assumed: the letter prefixes seen (kept literally,
     e.g. ``INV`` or ``RE``), the separators, per digit run its length range (widened by one
-    digit so that numbers keep matching as they grow) and letter suffixes."""
+    digit so that numbers keep matching as they grow) and letter suffixes. With ``sequence``
+    the value is the last digit run of numbers of several runs, the separator before it
+    required."""
     Shape = tuple[str, tuple[str, ...], str]  # prefix, separators, suffix separator (or "")
     shapes: Counter[Shape | None] = Counter()
     lengths: dict[Shape, list[list[int]]] = {}
@@ -682,7 +733,9 @@ def token_shapes(raws: list[str], *, number_only: bool) -> TokenShapes:
         parts = []
         for i, run in enumerate(runs[:-1]):
             parts.append(rf"\d{{{max(1, min(run) - 1)},{max(run) + 1}}}")
-            if i < len(seps):
+            if sequence and i == len(runs) - 2:
+                parts.append(r"[-_/.]")  # where the sequence starts: never inside a run
+            elif i < len(seps):
                 parts.append(r"[-_/. ]?")  # a payer may write a space for the separator
         tail = ""
         if suffix_sep:
@@ -704,7 +757,7 @@ def token_shapes(raws: list[str], *, number_only: bool) -> TokenShapes:
             head = r"\b"
         options.append((head, low, high, tail))
     glued_seen = tuple(sorted(p for p, n in glued.items() if n >= least))
-    return TokenShapes(tuple(options), number_only, glued_seen)
+    return TokenShapes(tuple(options), number_only, glued_seen, sequence)
 
 
 def _word_pattern(words: list[str]) -> str:
