@@ -54,8 +54,8 @@ def _server_cpu(url: str) -> Callable[[], float]:
     """
     with psycopg.connect(plain_url(url)) as connection:
         backend = connection.execute("SELECT pg_backend_pid()").fetchone()
-    assert backend is not None
-    postmaster = _stat(backend[0])[1]
+        assert backend is not None
+        postmaster = _stat(backend[0])[1]  # while the backend lives: it ends with the connection
     ticks = os.sysconf("SC_CLK_TCK")
 
     def seconds() -> float:

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import io
-from collections.abc import AsyncIterable, Callable, Iterable, Iterator, Mapping
-from itertools import islice
+from collections.abc import AsyncIterable, Callable, Iterable, Iterator
 from typing import Any, TypeAlias
 
 import psycopg
@@ -74,11 +73,7 @@ async def copy_out(connection: AsyncConnection, query: str) -> bytes:
 
 
 def copy_out_blocks(
-    connection: AsyncConnection,
-    query: str,
-    *,
-    block_rows: int,
-    settings: Mapping[str, str] | None = None,
+    connection: AsyncConnection, query: str, *, block_rows: int
 ) -> Callable[[], Iterator[bytes]]:
     """What ``COPY (query) TO STDOUT (FORMAT csv)`` sends, as blocks of whole rows (at most
     ``block_rows`` each), from a connection of its own: pass the result to
@@ -86,7 +81,6 @@ def copy_out_blocks(
     and memory holds a few blocks whatever the size (PostgreSQL; committed rows only, as
     copy_out). PostgreSQL sends each row in a CopyData message of its own (the protocol's
     "always one per row"), so a block never ends inside a row, even one with a newline in a cell.
-    ``settings``: server settings (``work_mem``, ``jit``) for that connection, set before the COPY.
     """
     url = connection.engine.url.set(drivername="postgresql")
     statement = f"COPY ({query}) TO STDOUT (FORMAT csv)"
@@ -95,21 +89,21 @@ def copy_out_blocks(
         with (
             psycopg.connect(url.render_as_string(hide_password=False)) as raw,
             raw.cursor() as cursor,
+            cursor.copy(statement) as copy,
         ):
-            for name, value in (settings or {}).items():
-                cursor.execute("SELECT set_config(%s, %s, false)", (name, value))
-            yield from _copy_blocks(cursor, statement, block_rows)
+            block = bytearray()
+            rows = 0
+            for row in copy:
+                block += row
+                rows += 1
+                if rows == block_rows:
+                    yield bytes(block)
+                    block.clear()
+                    rows = 0
+            if block:
+                yield bytes(block)
 
     return blocks
-
-
-def _copy_blocks(cursor: psycopg.Cursor[Any], statement: str, block_rows: int) -> Iterator[bytes]:
-    # One CopyData message per row: gathered by islice and joined in C rather than appended row
-    # by row in Python (the reading thread's share of a 1M-match export; bench/export).
-    with cursor.copy(statement) as copy:
-        rows = iter(copy)
-        while block := b"".join(islice(rows, block_rows)):
-            yield block
 
 
 def _copy_out(url: str, statement: str) -> bytes:

@@ -317,10 +317,6 @@ async def page_csv_chunks(
 
 # Rows per COPY block: ~10 MB of CSV at ~200 bytes a row, shaped in one Arrow pass.
 COPY_BLOCK_ROWS = 50_000
-# The export's connections: JIT compiled the 1M-match statement for 1.4 s of its ~9 s of server
-# CPU (EXPLAIN ANALYZE, "JIT: Timing ... Total 1425 ms") to run it once; at the default 4 MB
-# work_mem its record hash ran in 64 batches and its sort spilled ~1 GB of temp files.
-EXPORT_SERVER_SETTINGS = {"jit": "off", "work_mem": "256MB"}
 # Columns of the COPY output: COLUMNS with the match's evidence where its explanation goes.
 _COPY_COLUMNS = (*COLUMNS[:-1], "evidence")
 # The text columns a user's data or rules can fill (tab, status, category and side are Tally's own
@@ -351,9 +347,7 @@ async def copy_csv_chunks(
         connection = await session.connection()
         repository = ResultRepository(session)
         for query in _copy_queries(repository, connection.dialect, job, tabs, filters):
-            blocks = copy_out_blocks(
-                connection, query, block_rows=COPY_BLOCK_ROWS, settings=EXPORT_SERVER_SETTINGS
-            )
+            blocks = copy_out_blocks(connection, query, block_rows=COPY_BLOCK_ROWS)
             carried = _Carried()
             async for block in iterate_in_thread(blocks):
                 yield await asyncio.to_thread(_safe_csv_block, block, carried)
