@@ -84,7 +84,9 @@ def test_scoring_counts_a_copy_as_the_row_it_copies(tmp_path: Path) -> None:
     ],
 )
 @pytest.mark.parametrize("seq", [5, 123_456, 950_000, 2_500_000])
-def test_the_hand_rules_read_a_number_past_six_digits_whole(name: str, shape: str, seq: int) -> None:
+def test_the_hand_rules_read_a_number_past_six_digits_whole(
+    name: str, shape: str, seq: int
+) -> None:
     # A 1M case counts past 999,999: a pattern fixed at six digits read INV-1000005 as
     # INV-100000 and blocked its batch with a hundred other invoices.
     knowledge = KNOWLEDGE[name]

@@ -69,7 +69,10 @@ def test_search_limits_are_counted_per_grouped_rule_in_the_run_statistics() -> N
         {"id": 2, "counterparty": "Calm GmbH", "amount": "3"},
     )
     right = records(
-        *({"id": 10 + i, "reference": "CROWD", "amount": f"{i + 1}", "day": i % 3} for i in range(6)),
+        *(
+            {"id": 10 + i, "reference": "CROWD", "amount": f"{i + 1}", "day": i % 3}
+            for i in range(6)
+        ),
         {"id": 30, "counterparty": "Calm GmbH", "amount": "1"},
         {"id": 31, "counterparty": "Calm GmbH", "amount": "2"},
     )
