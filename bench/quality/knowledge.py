@@ -22,7 +22,11 @@ class Knowledge:
     right_text: str  # right column quoting it in free text
     # A regex with one named group ``ref`` finding the number in the free text (polars/RE2 syntax)
     token: str
-    # The same, capturing all but the last digit (batches of consecutive numbers block on it)
+    # The same, capturing all but the last digit (batches of consecutive numbers block on it).
+    # Numbers are matched at any length from their first width on: the generators count past
+    # 999,999 in a 1M case, and a pattern fixed at six digits read INV-1000005 as INV-100000:
+    # the last tenth of the invoices lost their key, and their batches blocked on a prefix
+    # shared by a hundred invoices (more candidates than the sum search takes).
     prefix: str = ""
     left_party: str | None = None
     right_party: str | None = None
@@ -46,7 +50,7 @@ _AP_ERP = {
     "family": "vendor_ap",
     "left_key": "Rechnungsnr Lieferant",
     "left_party": "Lieferant",
-    "token": r"(?P<ref>(?:CN-)?(?:INV-\d{6}|RE2024-\d{6}|F2024/\d{6}|45\d{8}|\d{6}-[A-Z]))",
+    "token": r"(?P<ref>(?:CN-)?(?:INV-\d{6,}|RE2024-\d{6,}|F2024/\d{6,}|45\d{8}|\d{6,}-[A-Z]))",
     "left_document": "Belegnr",
     "document": r"(?P<ref>51\d{8})",
     "sign": "opposite",
@@ -57,8 +61,8 @@ KNOWLEDGE: dict[str, Knowledge] = {
         family="bank_ledger",
         left_key="Invoice",
         left_party="Customer",
-        token=r"(?i)(?P<ref>INV[- ]?\d{6})",
-        prefix=r"(?i)(?P<ref>INV[- ]?\d{5})\d",
+        token=r"(?i)(?P<ref>INV[- ]?\d{6,})",
+        prefix=r"(?i)(?P<ref>INV[- ]?\d{5,})\d",
         **_BANK_DE,
     ),
     "bank_ledger_fr": Knowledge(
@@ -67,8 +71,8 @@ KNOWLEDGE: dict[str, Knowledge] = {
         left_party="Client",
         right_text="Libellé",
         right_party="Tiers",
-        token=r"(?i)(?P<ref>F ?2024[/ ]?\d{6})",
-        prefix=r"(?i)(?P<ref>F ?2024[/ ]?\d{5})\d",
+        token=r"(?i)(?P<ref>F ?2024[/ ]?\d{6,})",
+        prefix=r"(?i)(?P<ref>F ?2024[/ ]?\d{5,})\d",
     ),
     "bank_ledger_nl": Knowledge(
         family="bank_ledger",
@@ -83,8 +87,8 @@ KNOWLEDGE: dict[str, Knowledge] = {
         family="bank_ledger",
         left_key="Rechnungsnr",
         left_party="Kunde",
-        token=r"(?i)(?P<ref>\d{6}[- ]?[A-Z])\b",
-        prefix=r"(?i)(?P<ref>\d{5})\d[- ]?[A-Z]\b",
+        token=r"(?i)(?P<ref>\d{6,}[- ]?[A-Z])\b",
+        prefix=r"(?i)(?P<ref>\d{5,})\d[- ]?[A-Z]\b",
         **_BANK_GB,
     ),
     "payouts_orders": Knowledge(

@@ -4,13 +4,17 @@ with nothing given, whose truth names real rows, in every variant (bench/quality
 from __future__ import annotations
 
 import json
+import random
+import re
 from pathlib import Path
 
 import polars as pl
 import pytest
 from bench.quality.generators import GENERATORS, generate
+from bench.quality.knowledge import KNOWLEDGE
 from bench.quality.load import load_case
 from bench.quality.scoring import score
+from bench.quality.tokens import SHAPES
 
 # A statement's running balance moves on past a row exported twice: the one value its copy does
 # not repeat (insurance_br's Saldo).
@@ -84,3 +88,38 @@ def test_scoring_counts_a_copy_as_the_row_it_copies(tmp_path: Path) -> None:
     ).select("left_id", pl.coalesce("copy", "right_id").alias("right_id"))
     result = score(loaded, through_copies)
     assert (result.precision, result.recall) == (1.0, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("name", "shape"),
+    [
+        ("bank_ledger_de", "prefix"),
+        ("bank_ledger_fr", "slash"),
+        ("bank_ledger_nl", "digits"),
+        ("bank_ledger_gb", "suffix"),
+    ],
+)
+@pytest.mark.parametrize("seq", [5, 123_456, 950_000, 2_500_000])
+def test_the_hand_rules_read_a_number_past_six_digits_whole(
+    name: str, shape: str, seq: int
+) -> None:
+    # A 1M case counts past 999,999: a pattern fixed at six digits read INV-1000005 as
+    # INV-100000 and blocked its batch with a hundred other invoices.
+    knowledge = KNOWLEDGE[name]
+    token = SHAPES[shape].make(seq, random.Random(0))
+    texts = pl.Series([f"Rechnung {token} vom 01.02.2024", f"{token}"])
+    compact = pl.col("t").str.replace_all(r"[-/ ]", "").str.to_uppercase()
+    found = (
+        texts.to_frame("t")
+        .select(
+            pl.col("t").str.extract(knowledge.token, 1).alias("t"),
+        )
+        .select(compact)["t"]
+        .to_list()
+    )
+    plain = re.sub(r"[-/ ]", "", token).upper()
+    assert found == [plain, plain]
+    prefixes = texts.to_frame("t").select(pl.col("t").str.extract(knowledge.prefix, 1).alias("t"))
+    digits = [i for i, c in enumerate(plain) if c.isdigit()]
+    expected = plain[: digits[-1]]  # all but the last digit (and the letter after it)
+    assert prefixes.select(compact)["t"].to_list() == [expected, expected]

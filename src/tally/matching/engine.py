@@ -373,6 +373,8 @@ def _run_group_rule(state: RunState, index: int, rule: Rule, base: float, span: 
     state.stats.blocks_searched += outcome.blocks
     state.stats.blocks_over_budget += outcome.over_budget
     state.stats.group_candidates_truncated += outcome.truncated
+    rs.blocks_over_budget = outcome.over_budget
+    rs.group_candidates_truncated = outcome.truncated
     with state.timer.phase("scoring"):
         batch, left_rows, right_rows = _group_batch(
             outcome, rule, index, lw, rw, state.exclusions.signatures

@@ -65,30 +65,41 @@ def job_warnings(
                     rule.name,
                 )
             )
-    truncated = result.stats.group_candidates_truncated
-    if truncated:
-        warnings.append(
-            JobWarning(
-                "group_candidates_truncated",
-                f"{truncated:,} records of grouped rules had more candidates than the group "
-                "search takes; groups among the candidates left out were not looked for.",
-                "Narrow the grouped rule's block: an equals condition on a more specific key "
-                "(a reference or its prefix, the counterparty) or a shorter date window.",
-            )
-        )
-    over = result.stats.blocks_over_budget
-    if over:
-        warnings.append(
-            JobWarning(
-                "group_search_over_budget",
-                f"{over:,} blocks of grouped rules needed more subset sums than the search "
-                f"budget ({result.stats.search_budget_per_block:,} per block) allows; they "
-                "were skipped, and groups inside them were not looked for.",
-                "Narrow the grouped rule's block (a more specific key or a shorter date "
-                "window), lower its max_group_size, or tighten its amount tolerance.",
-            )
-        )
+    warnings += _search_limits(result)
     warnings += _low_match_rate(left.height, right.height, result)
+    return warnings
+
+
+def _search_limits(result: ReconcileResult) -> list[JobWarning]:
+    """A warning per grouped rule whose sum search left candidates out or skipped blocks: where
+    a grouped rule's recall falls as the sources grow (crowded blocks), not a silent loss."""
+    warnings: list[JobWarning] = []
+    budget = result.stats.search_budget_per_block
+    for rule in result.stats.rules:
+        if rule.group_candidates_truncated:
+            warnings.append(
+                JobWarning(
+                    "group_candidates_truncated",
+                    f"Rule '{rule.name}': {rule.group_candidates_truncated:,} records had more "
+                    "candidates than the group search takes; groups among the candidates left "
+                    "out were not looked for.",
+                    "Narrow the grouped rule's block: an equals condition on a more specific key "
+                    "(a reference or its prefix, the counterparty) or a shorter date window.",
+                    rule.name,
+                )
+            )
+        if rule.blocks_over_budget:
+            warnings.append(
+                JobWarning(
+                    "group_search_over_budget",
+                    f"Rule '{rule.name}': {rule.blocks_over_budget:,} blocks needed more subset "
+                    f"sums than the search budget ({budget:,} per block) allows; they were "
+                    "skipped, and groups inside them were not looked for.",
+                    "Narrow the grouped rule's block (a more specific key or a shorter date "
+                    "window), lower its max_group_size, or tighten its amount tolerance.",
+                    rule.name,
+                )
+            )
     return warnings
 
 

@@ -49,6 +49,10 @@ class RuleStats:
     suggested: int = 0
     ambiguous: int = 0
     discrepancy_candidates: int = 0
+    # Grouped rules: "one" records with more candidates than the sum search takes, and blocks
+    # whose search hit the budget (both also counted, over every rule, in ReconcileStats).
+    group_candidates_truncated: int = 0
+    blocks_over_budget: int = 0
 
 
 @dataclass

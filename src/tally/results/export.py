@@ -438,13 +438,12 @@ def _safe_csv_block(block: bytes, carried: _Carried) -> bytes:
         for name in _FREE_TEXT_COLUMNS
     )
     # Python's csv module (the page path) quotes only where needed and writes an empty string as
-    # it writes a null: nothing.
-    return (
-        frame.select(COLUMNS)
-        .with_columns(pl.col(pl.String).replace("", None))
-        .write_csv(include_header=False, quote_style="necessary", line_terminator="\r\n")
-        .encode()
+    # it writes a null: nothing. Written as bytes: no str to decode and encode again.
+    out = io.BytesIO()
+    frame.select(COLUMNS).with_columns(pl.col(pl.String).replace("", None)).write_csv(
+        out, include_header=False, quote_style="necessary", line_terminator="\r\n"
     )
+    return out.getvalue()
 
 
 def _units_text(name: str) -> pl.Expr:

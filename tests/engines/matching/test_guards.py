@@ -40,7 +40,9 @@ def test_truncated_group_candidates_and_a_good_run_without_warnings() -> None:
     )
     split = rule("split", equals(), amount(), date(5), cardinality="one_to_many")
     found = _codes(left, right, rules(split), limits=Limits(max_group_candidates=3))
-    assert "Narrow the grouped rule's block" in found["group_candidates_truncated", None].action
+    warning = found["group_candidates_truncated", "split"]
+    assert warning.message.startswith("Rule 'split': 1 records had more candidates")
+    assert "Narrow the grouped rule's block" in warning.action
 
     good_left = records({"id": 1, "reference": "A", "amount": "10"})
     good_right = records({"id": 11, "reference": "A", "amount": "10"})
@@ -54,7 +56,33 @@ def test_a_group_search_over_its_budget_says_so_and_what_to_do() -> None:
     # transaction_id (empty) tells the twenty 1.00 records apart: none is a duplicate.
     rule_set = rules(grouped, duplicate_fields=["transaction_id"])
     found = _codes(left, right, rule_set, search_budget_per_block=1_000)
-    warning = found["group_search_over_budget", None]
-    assert "1 blocks of grouped rules" in warning.message
+    warning = found["group_search_over_budget", "split"]
+    assert warning.message.startswith("Rule 'split': 1 blocks needed more subset sums")
     assert "(1,000 per block)" in warning.message
     assert "Narrow the grouped rule's block" in warning.action
+
+
+def test_search_limits_are_counted_per_grouped_rule_in_the_run_statistics() -> None:
+    # Two grouped rules on separate keys: only the one whose block is crowded reports it.
+    left = records(
+        {"id": 1, "reference": "CROWD", "amount": "30"},
+        {"id": 2, "counterparty": "Calm GmbH", "amount": "3"},
+    )
+    right = records(
+        *(
+            {"id": 10 + i, "reference": "CROWD", "amount": f"{i + 1}", "day": i % 3}
+            for i in range(6)
+        ),
+        {"id": 30, "counterparty": "Calm GmbH", "amount": "1"},
+        {"id": 31, "counterparty": "Calm GmbH", "amount": "2"},
+    )
+    calm = rule("calm", equals("counterparty"), amount(), date(5), cardinality="one_to_many")
+    crowd = rule("crowd", equals(), amount(), date(5), cardinality="one_to_many")
+    result = reconcile(left, right, rules(calm, crowd), limits=Limits(max_group_candidates=3))
+    by_name = {r.name: r for r in result.stats.rules}
+    assert by_name["crowd"].group_candidates_truncated == 1
+    assert by_name["calm"].group_candidates_truncated == 0
+    assert by_name["calm"].auto == 1
+    assert result.stats.group_candidates_truncated == 1
+    warnings = job_warnings(left, right, rules(calm, crowd), result)
+    assert [(w.code, w.rule) for w in warnings] == [("group_candidates_truncated", "crowd")]
