@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -18,8 +19,8 @@ T = TypeVar("T", bound="BulkExceptions")
 
 @_attrs_define
 class BulkExceptions:
-    """Assign, comment on or write off many exceptions in one transaction: listed by id, or
-    every unresolved exception a filter chooses (e.g. all open items below an amount).
+    """Assign, comment on, write off or explain many exceptions in one transaction: listed by
+    id, or every unresolved exception a filter chooses (e.g. all open items below an amount).
 
         Attributes:
             action (BulkExceptionAction):
@@ -27,8 +28,10 @@ class BulkExceptions:
             assignee_id (int | None | Unset): assign: to this member
             body (None | str | Unset): comment: text
             exception_ids (list[int] | None | Unset):
+            expected_clear_date (datetime.date | None | Unset): explain: when the other side is expected (required)
+            note (None | str | Unset): explain: kept in the audit trail
             reason (None | str | Unset): write_off
-            reason_code (None | str | Unset): write_off: reason code
+            reason_code (None | str | Unset): write_off, explain: reason code
             selection (ExceptionFilter | None | Unset):
     """
 
@@ -37,6 +40,8 @@ class BulkExceptions:
     assignee_id: int | None | Unset = UNSET
     body: None | str | Unset = UNSET
     exception_ids: list[int] | None | Unset = UNSET
+    expected_clear_date: datetime.date | None | Unset = UNSET
+    note: None | str | Unset = UNSET
     reason: None | str | Unset = UNSET
     reason_code: None | str | Unset = UNSET
     selection: ExceptionFilter | None | Unset = UNSET
@@ -74,6 +79,20 @@ class BulkExceptions:
         else:
             exception_ids = self.exception_ids
 
+        expected_clear_date: None | str | Unset
+        if isinstance(self.expected_clear_date, Unset):
+            expected_clear_date = UNSET
+        elif isinstance(self.expected_clear_date, datetime.date):
+            expected_clear_date = self.expected_clear_date.isoformat()
+        else:
+            expected_clear_date = self.expected_clear_date
+
+        note: None | str | Unset
+        if isinstance(self.note, Unset):
+            note = UNSET
+        else:
+            note = self.note
+
         reason: None | str | Unset
         if isinstance(self.reason, Unset):
             reason = UNSET
@@ -109,6 +128,10 @@ class BulkExceptions:
             field_dict["body"] = body
         if exception_ids is not UNSET:
             field_dict["exception_ids"] = exception_ids
+        if expected_clear_date is not UNSET:
+            field_dict["expected_clear_date"] = expected_clear_date
+        if note is not UNSET:
+            field_dict["note"] = note
         if reason is not UNSET:
             field_dict["reason"] = reason
         if reason_code is not UNSET:
@@ -169,6 +192,34 @@ class BulkExceptions:
 
         exception_ids = _parse_exception_ids(d.pop("exception_ids", UNSET))
 
+        def _parse_expected_clear_date(data: object) -> datetime.date | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                expected_clear_date_type_0 = datetime.date.fromisoformat(data)
+
+                return expected_clear_date_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.date | None | Unset, data)
+
+        expected_clear_date = _parse_expected_clear_date(
+            d.pop("expected_clear_date", UNSET)
+        )
+
+        def _parse_note(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        note = _parse_note(d.pop("note", UNSET))
+
         def _parse_reason(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -210,6 +261,8 @@ class BulkExceptions:
             assignee_id=assignee_id,
             body=body,
             exception_ids=exception_ids,
+            expected_clear_date=expected_clear_date,
+            note=note,
             reason=reason,
             reason_code=reason_code,
             selection=selection,

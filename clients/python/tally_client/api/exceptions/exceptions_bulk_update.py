@@ -114,9 +114,9 @@ def sync_detailed(
         project_id (int):
         idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
             key and body within 24 h returns the first answer instead of writing twice
-        body (BulkExceptions): Assign, comment on or write off many exceptions in one transaction:
-            listed by id, or
-            every unresolved exception a filter chooses (e.g. all open items below an amount).
+        body (BulkExceptions): Assign, comment on, write off or explain many exceptions in one
+            transaction: listed by
+            id, or every unresolved exception a filter chooses (e.g. all open items below an amount).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -156,9 +156,9 @@ def sync(
         project_id (int):
         idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
             key and body within 24 h returns the first answer instead of writing twice
-        body (BulkExceptions): Assign, comment on or write off many exceptions in one transaction:
-            listed by id, or
-            every unresolved exception a filter chooses (e.g. all open items below an amount).
+        body (BulkExceptions): Assign, comment on, write off or explain many exceptions in one
+            transaction: listed by
+            id, or every unresolved exception a filter chooses (e.g. all open items below an amount).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -193,9 +193,9 @@ async def asyncio_detailed(
         project_id (int):
         idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
             key and body within 24 h returns the first answer instead of writing twice
-        body (BulkExceptions): Assign, comment on or write off many exceptions in one transaction:
-            listed by id, or
-            every unresolved exception a filter chooses (e.g. all open items below an amount).
+        body (BulkExceptions): Assign, comment on, write off or explain many exceptions in one
+            transaction: listed by
+            id, or every unresolved exception a filter chooses (e.g. all open items below an amount).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -233,9 +233,9 @@ async def asyncio(
         project_id (int):
         idempotency_key (None | str | Unset): Any unique string (a UUID): retrying with the same
             key and body within 24 h returns the first answer instead of writing twice
-        body (BulkExceptions): Assign, comment on or write off many exceptions in one transaction:
-            listed by id, or
-            every unresolved exception a filter chooses (e.g. all open items below an amount).
+        body (BulkExceptions): Assign, comment on, write off or explain many exceptions in one
+            transaction: listed by
+            id, or every unresolved exception a filter chooses (e.g. all open items below an amount).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
