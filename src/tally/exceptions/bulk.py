@@ -166,14 +166,8 @@ class BulkExceptionService:
         changing = await self._resolvable(access, chosen, data)
         if not changing:
             return []
-        values: dict[str, Any] = {
-            "status": ExceptionStatus.RESOLVED,
-            "resolved_at": utcnow(),
-            "resolution": ExceptionResolution.EXPLAINED,
-            "expected_clear_date": expected,
-        }
-        if data.reason_code is not None:
-            values["reason_code"] = data.reason_code  # otherwise each keeps its own
+        values = _resolved(ExceptionResolution.EXPLAINED, data)
+        values["expected_clear_date"] = expected
         await self._update(access, changing, values)
         await self._audit(
             access,
@@ -216,13 +210,7 @@ class BulkExceptionService:
         changing = await self._resolvable(access, chosen, data)
         if not changing:
             return []
-        values: dict[str, Any] = {
-            "status": ExceptionStatus.RESOLVED,
-            "resolved_at": utcnow(),
-            "resolution": ExceptionResolution.WRITTEN_OFF,
-        }
-        if data.reason_code is not None:
-            values["reason_code"] = data.reason_code  # otherwise each keeps its own
+        values = _resolved(ExceptionResolution.WRITTEN_OFF, data)
         by_reconciliation: dict[int, list[ExceptionItem]] = defaultdict(list)
         for item in changing:
             by_reconciliation[item.reconciliation_id].append(item)
@@ -337,3 +325,15 @@ def _refused(exception_id: int, error: TallyError) -> BulkExceptionsRefused:
         exception_id=exception_id,
         reason=type(error).__name__,
     )
+
+
+def _resolved(resolution: ExceptionResolution, data: BulkExceptions) -> dict[str, Any]:
+    """The columns every exception resolved by a bulk action takes."""
+    values: dict[str, Any] = {
+        "status": ExceptionStatus.RESOLVED,
+        "resolved_at": utcnow(),
+        "resolution": resolution,
+    }
+    if data.reason_code is not None:
+        values["reason_code"] = data.reason_code  # otherwise each keeps its own
+    return values
