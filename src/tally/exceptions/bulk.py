@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 import structlog
@@ -278,20 +279,15 @@ class BulkExceptionService:
     async def _ensure_unlocked(self, items: Sequence[ExceptionItem]) -> None:
         """No standing sign-off holds any of ``items`` (one check per reconciliation, on its
         earliest booking date): otherwise the earliest one names the refusal."""
-        earliest: dict[int, ExceptionItem] = {}
+        earliest: dict[int, tuple[date, ExceptionItem]] = {}
         for item in items:
+            day = item.booking_date
             first = earliest.get(item.reconciliation_id)
-            if item.booking_date is not None and (
-                first is None
-                or first.booking_date is None
-                or item.booking_date < first.booking_date
-            ):
-                earliest[item.reconciliation_id] = item
-        for reconciliation_id, item in earliest.items():
+            if day is not None and (first is None or day < first[0]):
+                earliest[item.reconciliation_id] = (day, item)
+        for reconciliation_id, (day, item) in earliest.items():
             try:
-                await self.exceptions.locks.ensure_unlocked(
-                    reconciliation_id, dates=[item.booking_date]
-                )
+                await self.exceptions.locks.ensure_unlocked(reconciliation_id, dates=[day])
             except PeriodLocked as error:
                 raise _refused(item.id, error) from error
 

@@ -209,20 +209,6 @@ class ExceptionService:
             await self._apply(access, item, values, events)
         return await self._detail(await self._get(access, exception_id))
 
-    async def assign(self, access: ProjectAccess, exception_id: int, assignee_id: int) -> bool:
-        """Give the exception to a member; False when it already has them (bulk's unchanged)."""
-        item = await self._editable(access, exception_id, None)
-        if item.assignee_id == assignee_id:
-            return False
-        await self._ensure_member(access, assignee_id)
-        await self._apply(
-            access,
-            item,
-            {"assignee_id": assignee_id},
-            [("exception.assigned", {"from": item.assignee_id, "to": assignee_id})],
-        )
-        return True
-
     async def add_comment(
         self, access: ProjectAccess, exception_id: int, data: CommentCreate
     ) -> ExceptionCommentRead:
@@ -278,23 +264,6 @@ class ExceptionService:
             await self._apply(access, item, values, [])
             await self._write_off(access, item, data.write_off, detail)
         return await self._detail(await self._get(access, exception_id))
-
-    async def write_off(
-        self,
-        access: ProjectAccess,
-        exception_id: int,
-        data: WriteOffCreate,
-        reason_code: str | None,
-    ) -> bool:
-        """Bulk's write-off of one exception; False when it is resolved already."""
-        request = ResolveRequest(
-            resolution=Resolution.WRITTEN_OFF, write_off=data, reason_code=reason_code
-        )
-        item = await self._get(access, exception_id)
-        if item.status == ExceptionStatus.RESOLVED:
-            return False
-        await self.resolve(access, exception_id, request)
-        return True
 
     async def reopen(
         self, access: ProjectAccess, exception_id: int, data: ReopenRequest
